@@ -1,0 +1,101 @@
+"""Plain, frozen values that flow through the pipeline: no behaviour, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+ContentMode = Literal["auto", "page", "feed"]
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors a feed's config may give for its pages."""
+
+    body: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    content: ContentMode = "auto"
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    selectors: Selectors = field(default_factory=Selectors)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    timeout: float = 30.0
+    user_agent: str = "rssarchive/0.1 (+https://github.com/rssarchive/rssarchive)"
+    # False: public addresses only. True: anything. A tuple: these addresses/CIDRs too.
+    allow_private_addresses: bool | tuple[str, ...] = False
+
+
+@dataclass(frozen=True)
+class Config:
+    site_dir: Path
+    state_path: Path
+    feeds: tuple[FeedConfig, ...]
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A completed HTTP exchange (200 or 304) after redirects."""
+
+    url: str  # final URL, after redirects
+    status: int
+    headers: dict[str, str]  # lower-case names
+    content: bytes
+    # (status, location) of each redirect hop that led here, in order.
+    redirects: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed, normalised."""
+
+    title: str
+    link: str | None
+    guid: str | None = None
+    published: datetime | None = None  # timezone-aware UTC, or None when absent/unparseable
+    author: str | None = None
+    content: str | None = None  # HTML: content:encoded / atom content / description
+    image: str | None = None  # media:content, media:thumbnail or image enclosure URL
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the extractor produced for one item: body HTML (unsanitised) and its source."""
+
+    body_html: str
+    source: Literal["rule", "selectors", "trafilatura", "feed"]
+    lead_image: str | None = None
+    title: str | None = None  # the page's own title, used when the item has none
+
+
+@dataclass(frozen=True)
+class Post:
+    """A rendered post: its file name inside ``_posts`` and its full text."""
+
+    filename: str
+    text: str
+    url: str
