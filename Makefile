@@ -1,0 +1,40 @@
+# Two commands from a fresh machine: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= config.yaml
+
+.PHONY: install run test lint typecheck backfill demo bench clean
+
+install: $(STAMP)
+
+# Reinstall when the package metadata changes; the stamp keeps `make run` instant after.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/rssarchive --config $(CONFIG) run
+
+backfill: install
+	@test -n "$(URL)" || { echo "usage: make backfill URL='https://… [https://…]'" >&2; exit 2; }
+	$(BIN)/rssarchive --config $(CONFIG) backfill $(URL)
+
+demo: install
+	$(BIN)/python demo/run_demo.py
+
+lint: install
+	$(BIN)/ruff check rssarchive tests demo
+	$(BIN)/ruff format --check rssarchive tests demo
+
+typecheck: install
+	$(BIN)/mypy rssarchive
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

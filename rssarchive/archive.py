@@ -1,0 +1,135 @@
+"""The ``_posts`` directory: atomic writes that never clobber, and reading posts back.
+
+Posts are written to a temporary file whose name starts with a dot (Jekyll never
+publishes dot-files), flushed to disk, then renamed over their final name, so a reader
+(or Jekyll) sees either no post or the whole post. Stray temporary files left by a
+killed run are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .errors import WriteError
+
+POSTS = "_posts"
+TEMP_PREFIX = ".rssarchive-"
+TEMP_SUFFIX = ".tmp"
+POST_SUFFIXES = (".md", ".markdown", ".html")
+# The `from:` line is in the front matter, which in our format is a few hundred bytes;
+# reading a bounded head keeps scans of tens of thousands of posts cheap.
+HEAD_BYTES = 8192
+
+
+class Archive:
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.posts_dir = site_dir / POSTS
+
+    def post_names(self) -> list[str]:
+        """Names of the posts in ``_posts`` (not temporary files), sorted."""
+        try:
+            names = os.listdir(self.posts_dir)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise WriteError(f"{self.posts_dir}: cannot list posts ({exc.strerror})") from exc
+        return sorted(n for n in names if n.endswith(POST_SUFFIXES) and not n.startswith("."))
+
+    def source_url(self, name: str) -> str | None:
+        """The ``from:`` URL of the post ``name``, or None if it has none or is unreadable."""
+        try:
+            with open(self.posts_dir / name, "rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        except OSError:
+            return None
+        return read_from_line(head.decode("utf-8", errors="replace"))
+
+    def scan(self, skip: set[str]) -> Iterator[tuple[str, str]]:
+        """(name, from URL) of every post not in ``skip`` that names its source."""
+        for name in self.post_names():
+            if name in skip:
+                continue
+            url = self.source_url(name)
+            if url:
+                yield name, url
+
+    def taken_by_other(self, name: str, url: str) -> bool:
+        """True when ``name`` exists and holds a different article than ``url``."""
+        if not (self.posts_dir / name).exists():
+            return False
+        return self.source_url(name) != url
+
+    def remove_stray_temp_files(self) -> list[str]:
+        removed: list[str] = []
+        try:
+            names = os.listdir(self.posts_dir)
+        except OSError:
+            return removed
+        for name in names:
+            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    (self.posts_dir / name).unlink()
+                    removed.append(name)
+        return removed
+
+    def write(self, name: str, text: str) -> Path:
+        """Write a post atomically as ``_posts/name``; raise WriteError on failure."""
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            raise WriteError(f"refusing unsafe post file name {name!r}")
+        target = self.posts_dir / name
+        temp = self.posts_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        try:
+            self.posts_dir.mkdir(parents=True, exist_ok=True)
+            with open(temp, "xb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+            _fsync_dir(self.posts_dir)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            reason = exc.strerror or str(exc)
+            raise WriteError(f"{target}: cannot write post ({reason})") from exc
+        return target
+
+
+def read_from_line(text: str) -> str | None:
+    """The value of ``from:`` in a post's front matter, unquoted if it was quoted."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return None
+        if line.startswith("from:"):
+            value = line[len("from:"):].strip()
+            if value[:1] in ('"', "'"):
+                try:
+                    loaded = yaml.safe_load(value)
+                except yaml.YAMLError:
+                    return None
+                return loaded if isinstance(loaded, str) else None
+            return value or None
+    return None
+
+
+def _fsync_dir(path: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,190 @@
+"""The command line: parse arguments, build the pipeline, print, map errors to exit codes.
+
+Heavy modules (httpx, trafilatura, feedparser) are imported only when a command runs, so
+``rssarchive --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .errors import ConfigError, LockedError, RssArchiveError, UsageError
+
+if TYPE_CHECKING:
+    from .models import Config
+    from .pipeline import RunReport
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # some feed or article failed; the rest was archived
+EXIT_USAGE = 2  # bad usage or config
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
+
+log = logging.getLogger("rssarchive")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rssarchive",
+        description="Archive news feeds as Jekyll posts.",
+        epilog="Exit codes: 0 all done, 1 some feed or article failed, 2 bad usage or "
+        "config, 75 another run holds the lock.",
+    )
+    parser.add_argument("--config", type=Path, default=Path("config.yaml"),
+                        help="config file (default: ./config.yaml)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="say more; -v also shows tracebacks")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    run = sub.add_parser("run", help="poll every configured feed and archive new items")
+    run.add_argument("--now", type=_parse_now, default=None,
+                     help="fix the clock (ISO 8601, e.g. 2024-07-24T01:45:53.725Z)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="write nothing; say what would be written")
+
+    back = sub.add_parser("backfill", help="archive the given article URLs")
+    back.add_argument("urls", nargs="*", metavar="URL", help="article URLs")
+    back.add_argument("--feed", default=None,
+                      help="feed whose name/author/tags apply (default: same host, else first)")
+    back.add_argument("--from-file", type=Path, default=None,
+                      help="read more URLs from FILE, one per line ('-' for stdin)")
+    back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1
+                                                else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    if args.verbose < 2:
+        # httpx logs every request at INFO; that is noise unless asked for.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        report = _dispatch(args)
+    except LockedError as exc:
+        print(f"rssarchive: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (ConfigError, UsageError) as exc:
+        print(f"rssarchive: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RssArchiveError as exc:
+        if args.verbose:
+            log.exception("rssarchive: %s", exc)
+        else:
+            print(f"rssarchive: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("rssarchive: interrupted", file=sys.stderr)
+        return 130
+    _print_report(report, sys.stdout, quiet=args.quiet)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> RunReport:
+    from .config import load_config
+
+    config = load_config(args.config)
+    if args.command == "run":
+        with _session(config, args.now, dry_run=args.dry_run) as pipeline:
+            return pipeline.run()
+    urls = list(args.urls)
+    if args.from_file is not None:
+        urls.extend(_read_urls(args.from_file))
+    if not urls:
+        raise UsageError("backfill: give at least one URL (or --from-file FILE)")
+    with _session(config, args.now, dry_run=False) as pipeline:
+        return pipeline.backfill(urls, args.feed)
+
+
+def _read_urls(path: Path) -> list[str]:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+@contextlib.contextmanager
+def _session(config: Config, now: datetime | None, *, dry_run: bool) -> Iterator[Pipeline]:
+    from .archive import Archive
+    from .http import HttpClient
+    from .pipeline import Pipeline
+    from .state import State
+
+    def clock() -> datetime:
+        return now if now is not None else datetime.now(UTC)
+
+    with contextlib.ExitStack() as stack:
+        if not dry_run:
+            stack.enter_context(_lock(config.state_path))
+        state = State.open(config.state_path, readonly=dry_run)
+        stack.callback(state.close)
+        client = stack.enter_context(HttpClient(config.network))
+        yield Pipeline(config=config, client=client, state=state,
+                       archive=Archive(config.site_dir), clock=clock, dry_run=dry_run)
+
+
+@contextlib.contextmanager
+def _lock(state_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the state database for the whole run."""
+    lock_path = state_path.with_name(state_path.name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RssArchiveError(f"{lock_path}: cannot create lock file ({exc.strerror})") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise LockedError(
+                f"another rssarchive run holds {lock_path}; nothing done") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def _print_report(report: RunReport, out: TextIO, *, quiet: bool) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for result in report.results:
+        if result.error:
+            print(f"failed: feed {result.name}: {result.error}", file=sys.stderr)
+        for url, reason in result.failed:
+            print(f"failed: {url}: {reason}", file=sys.stderr)
+        if not quiet:
+            for name in result.new:
+                print(f"new: {name}", file=out)
+    if not quiet:
+        print(report.summary(), file=out)
+
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

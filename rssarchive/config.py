@@ -1,0 +1,185 @@
+"""config.yaml -> a validated, typed :class:`Config`.
+
+Every error names the key path (``feeds[2].url: not an http(s) URL``) so that a user can
+fix the file without reading code. Relative paths are resolved against the directory of
+the config file, so a second config file elsewhere works from any working directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError
+from .models import Config, ContentMode, FeedConfig, NetworkConfig, Selectors
+
+TOP_KEYS = {"site_dir", "state_path", "feeds", "network"}
+FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors"}
+NETWORK_KEYS = {"timeout", "user_agent", "allow_private_addresses"}
+SELECTOR_KEYS = {"body", "image"}
+CONTENT_MODES: tuple[ContentMode, ...] = ("auto", "page", "feed")
+# Where the state database lives when the config does not say: inside the site, in a
+# dot-directory that Jekyll never publishes, so the state travels with the archive.
+DEFAULT_STATE = ".rssarchive/state.sqlite3"
+# A request that takes longer than this is not a news page; a smaller one is too eager
+# for slow sites on the other side of the world.
+MAX_TIMEOUT = 600.0
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raise :class:`ConfigError` naming the bad key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    try:
+        return parse_config(data, base=path.parent)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def parse_config(data: object, *, base: Path) -> Config:
+    """Validate an already-loaded YAML document."""
+    top = _mapping(data, "config", TOP_KEYS)
+    site_dir = base / _str(top.get("site_dir", "output"), "site_dir")
+    state = top.get("state_path")
+    state_path = (
+        site_dir / DEFAULT_STATE if state is None else base / _str(state, "state_path")
+    )
+    raw_feeds = top.get("feeds")
+    if not isinstance(raw_feeds, list) or not raw_feeds:
+        raise ConfigError("feeds: must be a non-empty list of feeds")
+    feeds = tuple(_feed(item, f"feeds[{i}]") for i, item in enumerate(raw_feeds))
+    seen: dict[str, int] = {}
+    for i, feed in enumerate(feeds):
+        if feed.name in seen:
+            raise ConfigError(f"feeds[{i}].name: {feed.name!r} is already feeds[{seen[feed.name]}]")
+        seen[feed.name] = i
+    network = _network(top.get("network", {}))
+    return Config(
+        site_dir=site_dir.resolve(),
+        state_path=state_path.resolve(),
+        feeds=feeds,
+        network=network,
+    )
+
+
+def _mapping(value: object, where: str, allowed: set[str]) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a mapping of keys to values")
+    for key in value:
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise ConfigError(f"{_join(where, str(key))}: unknown key (known: {known})")
+    return cast(Mapping[str, Any], value)
+
+
+def _join(where: str, key: str) -> str:
+    return key if where == "config" else f"{where}.{key}"
+
+
+def _str(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: must be a non-empty string")
+    return value
+
+
+def _names(value: object, where: str, default: str) -> tuple[str, ...]:
+    if value is None:
+        return (default,)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where}: must be a string or a non-empty list of strings")
+    return tuple(_str(v, f"{where}[{i}]") for i, v in enumerate(value))
+
+
+def _http_url(value: object, where: str) -> str:
+    url = _str(value, where).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: not an http(s) URL: {url!r}")
+    return url
+
+
+def _feed(value: object, where: str) -> FeedConfig:
+    item = _mapping(value, where, FEED_KEYS)
+    if "name" not in item:
+        raise ConfigError(f"{where}.name: missing")
+    if "url" not in item:
+        raise ConfigError(f"{where}.url: missing")
+    name = _str(item["name"], f"{where}.name").strip()
+    content = item.get("content", "auto")
+    if content not in CONTENT_MODES:
+        raise ConfigError(f"{where}.content: must be one of auto, page, feed (got {content!r})")
+    author = item.get("author")
+    selectors = _selectors(item.get("selectors"), f"{where}.selectors")
+    return FeedConfig(
+        name=name,
+        url=_http_url(item["url"], f"{where}.url"),
+        content=cast(ContentMode, content),
+        author=name if author is None else _str(author, f"{where}.author"),
+        tags=_names(item.get("tags"), f"{where}.tags", name),
+        categories=_names(item.get("categories"), f"{where}.categories", name),
+        selectors=selectors,
+    )
+
+
+def _selectors(value: object, where: str) -> Selectors:
+    if value is None:
+        return Selectors()
+    item = _mapping(value, where, SELECTOR_KEYS)
+    body = item.get("body")
+    image = item.get("image")
+    return Selectors(
+        body=None if body is None else _str(body, f"{where}.body"),
+        image=None if image is None else _str(image, f"{where}.image"),
+    )
+
+
+def _network(value: object) -> NetworkConfig:
+    if value is None:
+        return NetworkConfig()
+    item = _mapping(value, "network", NETWORK_KEYS)
+    default = NetworkConfig()
+    timeout = item.get("timeout", default.timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ConfigError("network.timeout: must be a number of seconds")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise ConfigError(f"network.timeout: must be between 0 and {MAX_TIMEOUT:g} seconds")
+    user_agent = item.get("user_agent", default.user_agent)
+    return NetworkConfig(
+        timeout=float(timeout),
+        user_agent=_str(user_agent, "network.user_agent"),
+        allow_private_addresses=_allow(item.get("allow_private_addresses", False)),
+    )
+
+
+def _allow(value: object) -> bool | tuple[str, ...]:
+    where = "network.allow_private_addresses"
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: must be true, false or a list of addresses/CIDRs")
+    out: list[str] = []
+    for i, entry in enumerate(value):
+        text = _str(entry, f"{where}[{i}]").strip()
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"{where}[{i}]: not an IP address or CIDR: {text!r}") from exc
+        out.append(text)
+    return tuple(out)

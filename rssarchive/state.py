@@ -1,0 +1,353 @@
+"""SQLite state: feed validators and health, and every article we have taken on.
+
+The order of work for one article (see README, "Crash safety") is
+
+1. ``begin``   — a row with status ``pending`` and the entry it came from;
+2. the post is written to a temporary file and renamed into ``_posts`` (archive.py);
+3. ``finish``  — the row becomes ``done`` with its file name.
+
+A crash between 1 and 3 leaves a pending row; the next run re-does it (or, if the post
+is already in ``_posts``, only marks it done), so nothing is lost or written twice.
+Every method commits its own transaction: a ``kill -9`` loses at most the step under way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StateError
+from .models import Entry
+
+SCHEMA_VERSION = 1
+# After this many failed attempts an article stops being retried on every run; it stays
+# listed as failed (never silently dropped) and a backfill of its URL tries it again.
+MAX_ATTEMPTS = 5
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_allowed TEXT,
+    gone INTEGER NOT NULL DEFAULT 0,
+    posts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url_key TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    guid_key TEXT,
+    feed TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    filename TEXT,
+    entry TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
+CREATE INDEX IF NOT EXISTS articles_status ON articles (status);
+"""
+
+
+@dataclass(frozen=True)
+class FeedState:
+    url: str
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    failures: int = 0
+    next_allowed: str | None = None
+    gone: bool = False
+    posts: int = 0
+
+
+@dataclass(frozen=True)
+class PendingArticle:
+    id: int
+    url: str
+    feed: str
+    entry: Entry
+    attempts: int
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def entry_to_json(entry: Entry) -> str:
+    data: dict[str, Any] = {
+        "title": entry.title,
+        "link": entry.link,
+        "guid": entry.guid,
+        "published": None if entry.published is None else entry.published.isoformat(),
+        "author": entry.author,
+        "content": entry.content,
+        "image": entry.image,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def entry_from_json(text: str) -> Entry:
+    data = json.loads(text)
+    published = data.get("published")
+    return Entry(
+        title=data["title"],
+        link=data.get("link"),
+        guid=data.get("guid"),
+        published=None if published is None else datetime.fromisoformat(published),
+        author=data.get("author"),
+        content=data.get("content"),
+        image=data.get("image"),
+    )
+
+
+class State:
+    """The state database. Open with :meth:`open`; close when done."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self.path = path
+        self.created = False  # True when the database did not exist (or was rebuilt)
+        self.rebuilt_from: Path | None = None  # where a corrupt database was moved
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> State:
+        """Open (creating if needed) the database at ``path``.
+
+        A corrupt database is moved aside (``*.corrupt``) and a new one created, with
+        ``created`` set so the caller rebuilds it from the posts and warns.
+        """
+        existed = path.exists()
+        if readonly:
+            if not existed:
+                return cls.memory()
+            conn = _connect(f"file:{path}?mode=ro", uri=True)
+            return cls(conn, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"{path.parent}: cannot create state directory ({exc})") from exc
+        try:
+            state = cls(_connect(str(path)), path)
+            state._init_schema()
+        except sqlite3.DatabaseError as exc:
+            if not existed or "locked" in str(exc):
+                raise StateError(f"{path}: cannot open state database ({exc})") from exc
+            aside = path.with_name(path.name + ".corrupt")
+            path.replace(aside)
+            state = cls(_connect(str(path)), path)
+            state._init_schema()
+            state.rebuilt_from = aside
+            existed = False
+        state.created = not existed
+        return state
+
+    @classmethod
+    def memory(cls) -> State:
+        state = cls(_connect(":memory:"), None)
+        state._init_schema()
+        state.created = True
+        return state
+
+    def _init_schema(self) -> None:
+        with self._conn:
+            self._conn.executescript(SCHEMA)
+            row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+                )
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StateError(
+                    f"{self.path}: state database is from a newer rssarchive "
+                    f"(schema {row[0]} > {SCHEMA_VERSION})"
+                )
+        # A quick integrity probe so that a corrupt file is found now, not mid-run.
+        self._conn.execute("SELECT count(*) FROM articles").fetchone()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- articles -------------------------------------------------------------------
+
+    def is_known(self, url_key: str, guid_key: str | None) -> bool:
+        """True when this article (by URL or by guid) is done, pending or failed."""
+        row = self._conn.execute(
+            "SELECT 1 FROM articles WHERE url_key = ? OR (guid_key IS NOT NULL AND guid_key = ?)",
+            (url_key, guid_key),
+        ).fetchone()
+        return row is not None
+
+    def status_of(self, url_key: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT status FROM articles WHERE url_key = ?", (url_key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def begin(self, *, url_key: str, guid_key: str | None, feed: str, entry: Entry,
+              now: datetime) -> int:
+        """Record an article as pending (step 1); returns its id."""
+        assert entry.link is not None
+        with self._write():
+            cur = self._conn.execute(
+                "INSERT INTO articles (url_key, url, guid_key, feed, status, entry, created,"
+                " updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
+                " ON CONFLICT (url_key) DO UPDATE SET status = 'pending', entry = excluded.entry,"
+                " feed = excluded.feed, updated = excluded.updated"
+                " RETURNING id",
+                (url_key, entry.link, guid_key, feed, entry_to_json(entry), _iso(now), _iso(now)),
+            )
+            return int(cur.fetchone()[0])
+
+    def finish(self, article_id: int, filename: str, now: datetime) -> None:
+        """Mark an article done with the file it was written to (step 3)."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET status = 'done', filename = ?, entry = NULL,"
+                " last_error = NULL, updated = ? WHERE id = ?",
+                (filename, _iso(now), article_id),
+            )
+
+    def fail(self, article_id: int, reason: str, now: datetime) -> None:
+        """Record a failed attempt; after MAX_ATTEMPTS the article stops being retried."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
+                " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
+                " WHERE id = ?",
+                (reason, _iso(now), MAX_ATTEMPTS, article_id),
+            )
+
+    def forget(self, article_id: int) -> None:
+        """Drop a pending row whose work turned out to be unnecessary."""
+        with self._write():
+            self._conn.execute("DELETE FROM articles WHERE id = ? AND status != 'done'",
+                               (article_id,))
+
+    def pending(self) -> list[PendingArticle]:
+        rows = self._conn.execute(
+            "SELECT id, url, feed, entry, attempts FROM articles WHERE status = 'pending'"
+            " ORDER BY id"
+        ).fetchall()
+        return [
+            PendingArticle(int(r[0]), str(r[1]), str(r[2]), entry_from_json(str(r[3])), int(r[4]))
+            for r in rows
+        ]
+
+    def adopt(self, *, url_key: str, url: str, filename: str, now: datetime) -> bool:
+        """Record a post found in ``_posts`` as done; False when it was known already."""
+        with self._write():
+            cur = self._conn.execute(
+                "INSERT INTO articles (url_key, url, feed, status, filename, created, updated)"
+                " VALUES (?, ?, '', 'done', ?, ?, ?)"
+                " ON CONFLICT (url_key) DO UPDATE SET status = 'done',"
+                " filename = excluded.filename, entry = NULL WHERE status != 'done'",
+                (url_key, url, filename, _iso(now), _iso(now)),
+            )
+            return cur.rowcount > 0
+
+    def known_filenames(self) -> set[str]:
+        rows = self._conn.execute(
+            "SELECT filename FROM articles WHERE filename IS NOT NULL"
+        ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def failed(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute(
+            "SELECT url, coalesce(last_error, '') FROM articles WHERE status = 'failed'"
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def count_done(self) -> int:
+        return int(self._conn.execute(
+            "SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0])
+
+    # -- feeds ----------------------------------------------------------------------
+
+    def feed(self, url: str, name: str) -> FeedState:
+        row = self._conn.execute(
+            "SELECT url, name, etag, last_modified, last_success, last_error, last_error_at,"
+            " failures, next_allowed, gone, posts FROM feeds WHERE url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return FeedState(url=url, name=name)
+        return FeedState(
+            url=row[0], name=row[1], etag=row[2], last_modified=row[3], last_success=row[4],
+            last_error=row[5], last_error_at=row[6], failures=int(row[7]),
+            next_allowed=row[8], gone=bool(row[9]), posts=int(row[10]),
+        )
+
+    def save_feed(self, feed: FeedState) -> None:
+        with self._write():
+            self._conn.execute(
+                "INSERT INTO feeds (url, name, etag, last_modified, last_success, last_error,"
+                " last_error_at, failures, next_allowed, gone, posts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET name = excluded.name, etag = excluded.etag,"
+                " last_modified = excluded.last_modified, last_success = excluded.last_success,"
+                " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
+                " failures = excluded.failures, next_allowed = excluded.next_allowed,"
+                " gone = excluded.gone, posts = excluded.posts",
+                (feed.url, feed.name, feed.etag, feed.last_modified, feed.last_success,
+                 feed.last_error, feed.last_error_at, feed.failures, feed.next_allowed,
+                 int(feed.gone), feed.posts),
+            )
+
+    def feeds(self) -> list[FeedState]:
+        urls = [str(r[0]) for r in self._conn.execute("SELECT url FROM feeds ORDER BY name")]
+        return [self.feed(url, "") for url in urls]
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._conn, self.path)
+
+
+class _Transaction:
+    """``with`` block = one committed transaction; SQLite errors become StateError."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self._path = path
+
+    def __enter__(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        if exc_type is None:
+            try:
+                self._conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as err:
+                self._conn.execute("ROLLBACK")
+                raise StateError(f"{self._path}: cannot update state ({err})") from err
+        self._conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise StateError(f"{self._path}: cannot update state ({exc})") from exc
+        return False
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per step.
+    conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
+    if not uri and target != ":memory:":
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn

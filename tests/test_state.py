@@ -1,0 +1,86 @@
+"""The state database: the order of work, adoption, feed health, corruption."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rssarchive.errors import StateError
+from rssarchive.models import Entry
+from rssarchive.state import MAX_ATTEMPTS, FeedState, State
+
+NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
+ENTRY = Entry(title="标题", link="https://example.org/a.html", guid="g-1",
+              published=datetime(2024, 7, 23, 17, 32, tzinfo=UTC), author="某人",
+              content="<p>x</p>", image="https://example.org/i.jpg")
+
+
+def test_pending_then_done(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    assert state.created
+    aid = state.begin(url_key="k", guid_key="g", feed="f", entry=ENTRY, now=NOW)
+    assert state.is_known("k", None) and state.is_known("other", "g")
+    (pending,) = state.pending()
+    assert pending.entry == ENTRY  # the entry survives a crash, dates and all
+    state.finish(aid, "2024-07-24-标题.md", NOW)
+    assert state.pending() == []
+    assert state.known_filenames() == {"2024-07-24-标题.md"}
+    state.close()
+    again = State.open(tmp_path / "s.sqlite3")
+    assert not again.created
+    assert again.is_known("k", None)
+
+
+def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    aid = state.begin(url_key="k", guid_key=None, feed="f", entry=ENTRY, now=NOW)
+    for _ in range(MAX_ATTEMPTS - 1):
+        state.fail(aid, "HTTP 500", NOW)
+    assert len(state.pending()) == 1
+    state.fail(aid, "HTTP 500", NOW)
+    assert state.pending() == []
+    assert state.failed() == [(ENTRY.link, "HTTP 500")]
+    assert state.is_known("k", None)  # never silently re-archived
+
+
+def test_adopt_marks_pending_done_and_is_idempotent(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    state.begin(url_key="k", guid_key=None, feed="f", entry=ENTRY, now=NOW)
+    assert state.adopt(url_key="k", url=str(ENTRY.link), filename="p.md", now=NOW)
+    assert state.pending() == []
+    assert not state.adopt(url_key="k", url=str(ENTRY.link), filename="p.md", now=NOW)
+    assert state.count_done() == 1
+
+
+def test_feed_state_round_trip(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    assert state.feed("https://x/f", "x") == FeedState(url="https://x/f", name="x")
+    saved = FeedState(url="https://x/f", name="x", etag='W/"abc"', last_modified="Mon, 01",
+                      failures=2, last_error="HTTP 500", gone=True, posts=3)
+    state.save_feed(saved)
+    assert state.feed("https://x/f", "x") == saved
+    assert state.feeds() == [saved]
+
+
+def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    state = State.open(path)
+    assert state.created
+    assert state.rebuilt_from == tmp_path / "s.sqlite3.corrupt"
+    assert state.rebuilt_from.read_bytes().startswith(b"this is not")
+
+
+def test_readonly_missing_is_empty_and_writes_nothing(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "none.sqlite3", readonly=True)
+    assert not state.is_known("k", None)
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_unwritable_directory_is_a_state_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StateError, match="cannot create state directory"):
+        State.open(blocker / "sub" / "s.sqlite3")
