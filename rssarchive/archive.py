@@ -110,7 +110,7 @@ def read_from_line(text: str) -> str | None:
         if line.strip() == "---":
             return None
         if line.startswith("from:"):
-            value = line[len("from:"):].strip()
+            value = line[len("from:") :].strip()
             if value[:1] in ('"', "'"):
                 try:
                     loaded = yaml.safe_load(value)

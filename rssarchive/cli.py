@@ -38,26 +38,43 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 all done, 1 some feed or article failed, 2 bad usage or "
         "config, 75 another run holds the lock.",
     )
-    parser.add_argument("--config", type=Path, default=Path("config.yaml"),
-                        help="config file (default: ./config.yaml)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="say more; -v also shows tracebacks")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("config.yaml"),
+        help="config file (default: ./config.yaml)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="say more; -v also shows tracebacks"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     run = sub.add_parser("run", help="poll every configured feed and archive new items")
-    run.add_argument("--now", type=_parse_now, default=None,
-                     help="fix the clock (ISO 8601, e.g. 2024-07-24T01:45:53.725Z)")
-    run.add_argument("--dry-run", action="store_true",
-                     help="write nothing; say what would be written")
+    run.add_argument(
+        "--now",
+        type=_parse_now,
+        default=None,
+        help="fix the clock (ISO 8601, e.g. 2024-07-24T01:45:53.725Z)",
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="write nothing; say what would be written"
+    )
 
     back = sub.add_parser("backfill", help="archive the given article URLs")
     back.add_argument("urls", nargs="*", metavar="URL", help="article URLs")
-    back.add_argument("--feed", default=None,
-                      help="feed whose name/author/tags apply (default: same host, else first)")
-    back.add_argument("--from-file", type=Path, default=None,
-                      help="read more URLs from FILE, one per line ('-' for stdin)")
+    back.add_argument(
+        "--feed",
+        default=None,
+        help="feed whose name/author/tags apply (default: same host, else first)",
+    )
+    back.add_argument(
+        "--from-file",
+        type=Path,
+        default=None,
+        help="read more URLs from FILE, one per line ('-' for stdin)",
+    )
     back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
     return parser
 
@@ -75,8 +92,7 @@ def _parse_now(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1
-                                                else logging.INFO)
+    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     if args.verbose < 2:
         # httpx logs every request at INFO; that is noise unless asked for.
@@ -123,8 +139,11 @@ def _read_urls(path: Path) -> list[str]:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 @contextlib.contextmanager
@@ -143,8 +162,14 @@ def _session(config: Config, now: datetime | None, *, dry_run: bool) -> Iterator
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         client = stack.enter_context(HttpClient(config.network))
-        yield Pipeline(config=config, client=client, state=state,
-                       archive=Archive(config.site_dir), clock=clock, dry_run=dry_run)
+        yield Pipeline(
+            config=config,
+            client=client,
+            state=state,
+            archive=Archive(config.site_dir),
+            clock=clock,
+            dry_run=dry_run,
+        )
 
 
 @contextlib.contextmanager
@@ -160,8 +185,7 @@ def _lock(state_path: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise LockedError(
-                f"another rssarchive run holds {lock_path}; nothing done") from exc
+            raise LockedError(f"another rssarchive run holds {lock_path}; nothing done") from exc
         yield
     finally:
         os.close(fd)
@@ -176,8 +200,9 @@ def _print_report(report: RunReport, out: TextIO, *, quiet: bool) -> None:
         for url, reason in result.failed:
             print(f"failed: {url}: {reason}", file=sys.stderr)
         if not quiet:
+            verb = "would write" if report.dry_run else "new"
             for name in result.new:
-                print(f"new: {name}", file=out)
+                print(f"{verb}: {name}", file=out)
     if not quiet:
         print(report.summary(), file=out)
 

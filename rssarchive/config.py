@@ -56,9 +56,7 @@ def parse_config(data: object, *, base: Path) -> Config:
     top = _mapping(data, "config", TOP_KEYS)
     site_dir = base / _str(top.get("site_dir", "output"), "site_dir")
     state = top.get("state_path")
-    state_path = (
-        site_dir / DEFAULT_STATE if state is None else base / _str(state, "state_path")
-    )
+    state_path = site_dir / DEFAULT_STATE if state is None else base / _str(state, "state_path")
     raw_feeds = top.get("feeds")
     if not isinstance(raw_feeds, list) or not raw_feeds:
         raise ConfigError("feeds: must be a non-empty list of feeds")

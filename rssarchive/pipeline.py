@@ -32,8 +32,14 @@ BACKOFF_MAX = timedelta(days=1)
 
 
 class Fetcher(Protocol):
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            referer: str | None = None) -> Response: ...
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        referer: str | None = None,
+    ) -> Response: ...
 
 
 @dataclass
@@ -56,6 +62,7 @@ class RunReport:
     results: list[FeedResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     polled: int = 0
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -65,8 +72,10 @@ class RunReport:
         new = sum(len(r.new) for r in self.results)
         skipped = sum(r.skipped for r in self.results)
         failed = sum(len(r.failed) + (r.error is not None) for r in self.results)
-        return (f"feeds polled: {self.polled}, new posts: {new}, skipped: {skipped}, "
-                f"failed: {failed}")
+        line = (
+            f"feeds polled: {self.polled}, new posts: {new}, skipped: {skipped}, failed: {failed}"
+        )
+        return line + " (dry run: nothing written)" if self.dry_run else line
 
 
 @dataclass
@@ -115,22 +124,26 @@ class Pipeline:
 
     def _prepare(self, report: RunReport) -> None:
         """Adopt posts already in ``_posts`` and finish work a killed run left."""
+        report.dry_run = self.dry_run
         if self.dry_run:
             return
         self.archive.remove_stray_temp_files()
         adopted = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
-            if self.state.adopt(url_key=normalize_url(url), url=url, filename=name,
-                                now=self.clock()):
+            if self.state.adopt(
+                url_key=normalize_url(url), url=url, filename=name, now=self.clock()
+            ):
                 adopted += 1
         if self.state.rebuilt_from is not None:
             report.warnings.append(
                 f"state database was corrupt (moved to {self.state.rebuilt_from}); "
-                f"rebuilt from {adopted} posts in {self.archive.posts_dir}")
+                f"rebuilt from {adopted} posts in {self.archive.posts_dir}"
+            )
         elif adopted and self.state.created:
             report.warnings.append(
                 f"new state database: adopted {adopted} existing posts from "
-                f"{self.archive.posts_dir}; they will not be archived again")
+                f"{self.archive.posts_dir}; they will not be archived again"
+            )
         for pending in self.state.pending():
             feed = self._feed_named_or_first(pending.feed)
             result = FeedResult(feed.name, "recovery")
@@ -143,22 +156,28 @@ class Pipeline:
         now = self.clock()
         fstate = self.state.feed(feed.url, feed.name)
         if fstate.gone:
-            result.error = (f"{feed.url}: feed is gone (HTTP 410); remove it from the config "
-                            "or give it a new url")
+            result.error = (
+                f"{feed.url}: feed is gone (HTTP 410); remove it from the config "
+                "or give it a new url"
+            )
             return False
         if fstate.next_allowed and now < datetime.fromisoformat(fstate.next_allowed):
-            result.error = (f"{feed.url}: not polled until {fstate.next_allowed} after "
-                            f"{fstate.failures} failures; last error: {fstate.last_error}")
+            result.error = (
+                f"{feed.url}: not polled until {fstate.next_allowed} after "
+                f"{fstate.failures} failures; last error: {fstate.last_error}"
+            )
             return False
         try:
-            response = self.client.get(feed.url, etag=fstate.etag,
-                                       last_modified=fstate.last_modified)
+            response = self.client.get(
+                feed.url, etag=fstate.etag, last_modified=fstate.last_modified
+            )
             if response.not_modified:
                 result.not_modified = True
                 self._save_feed(fstate, success=now)
                 return True
-            parsed = parse_feed(response.content, response.url,
-                                content_type=response.headers.get("content-type"))
+            parsed = parse_feed(
+                response.content, response.url, content_type=response.headers.get("content-type")
+            )
         except (FetchError, ParseError) as exc:
             self._feed_failed(fstate, exc, now)
             result.error = str(exc)
@@ -166,13 +185,26 @@ class Pipeline:
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(parsed.entries):
             self._take(feed, entry, result, mode=feed.content)
-        self._save_feed(replace(fstate, etag=response.etag,
-                                last_modified=response.last_modified,
-                                posts=fstate.posts + len(result.new)), success=now)
+        self._save_feed(
+            replace(
+                fstate,
+                etag=response.etag,
+                last_modified=response.last_modified,
+                posts=fstate.posts + len(result.new),
+            ),
+            success=now,
+        )
         return True
 
-    def _take(self, feed: FeedConfig, entry: Entry, result: FeedResult, *, mode: str,
-              known_ok: bool = False) -> None:
+    def _take(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        result: FeedResult,
+        *,
+        mode: str,
+        known_ok: bool = False,
+    ) -> None:
         """Archive one entry unless it is known; record the outcome in ``result``."""
         link = entry.link
         if link is None or not is_safe_link(link):
@@ -189,16 +221,21 @@ class Pipeline:
             result.new.append(name)
             return
         now = self.clock()
-        article_id = self.state.begin(url_key=url_key, guid_key=guid_key, feed=feed.name,
-                                      entry=entry, now=now)
+        article_id = self.state.begin(
+            url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=now
+        )
         try:
             article = self._article(feed, entry, mode)
             fields = self._post_fields(feed, entry, article)
             post = render_post(**fields, body_html=article.body_html)
             name = post.filename
             if self.archive.taken_by_other(name, post.url):
-                name = post_filename(name[:10], str(fields["title"]), post.url,
-                                     lambda n: self.archive.taken_by_other(n, post.url))
+                name = post_filename(
+                    name[:10],
+                    str(fields["title"]),
+                    post.url,
+                    lambda n: self.archive.taken_by_other(n, post.url),
+                )
             self.archive.write(name, post.text)
         except (FetchError, ExtractError, ParseError) as exc:
             self.state.fail(article_id, str(exc), self.clock())
@@ -211,15 +248,19 @@ class Pipeline:
     def _article(self, feed: FeedConfig, entry: Entry, mode: str) -> Article:
         """The article for an entry, by the feed's content mode."""
         has_content = bool(entry.content and entry.content.strip())
-        if mode == "feed" or (mode == "auto" and has_content
-                              and is_substantial(entry.content or "")):
+        if mode == "feed" or (
+            mode == "auto" and has_content and is_substantial(entry.content or "")
+        ):
             return article_from_feed(entry)
         assert entry.link is not None
         try:
             response = self.client.get(entry.link)
-            return extract_article(response.content, response.url,
-                                   selectors=feed.selectors,
-                                   content_type=response.headers.get("content-type"))
+            return extract_article(
+                response.content,
+                response.url,
+                selectors=feed.selectors,
+                content_type=response.headers.get("content-type"),
+            )
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
             if mode == "auto" and has_content and exc.status in (404, 410):
@@ -230,8 +271,9 @@ class Pipeline:
                 return article_from_feed(entry)
             raise
 
-    def _post_fields(self, feed: FeedConfig, entry: Entry,
-                     article: Article | None) -> dict[str, object]:
+    def _post_fields(
+        self, feed: FeedConfig, entry: Entry, article: Article | None
+    ) -> dict[str, object]:
         assert entry.link is not None
         title = entry.title
         if not title.strip():
@@ -251,8 +293,9 @@ class Pipeline:
     def _save_feed(self, fstate: FeedState, *, success: datetime) -> None:
         if self.dry_run:
             return
-        self.state.save_feed(replace(fstate, last_success=success.isoformat(), failures=0,
-                                     next_allowed=None))
+        self.state.save_feed(
+            replace(fstate, last_success=success.isoformat(), failures=0, next_allowed=None)
+        )
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
         if self.dry_run:
@@ -264,9 +307,16 @@ class Pipeline:
         elif failures >= BACKOFF_AFTER:
             wait = min(BACKOFF_BASE * 2 ** (failures - BACKOFF_AFTER), BACKOFF_MAX)
         gone = isinstance(exc, FetchError) and exc.status == 410
-        self.state.save_feed(replace(
-            fstate, failures=failures, last_error=_reason(exc), last_error_at=now.isoformat(),
-            next_allowed=None if wait is None else (now + wait).isoformat(), gone=gone))
+        self.state.save_feed(
+            replace(
+                fstate,
+                failures=failures,
+                last_error=_reason(exc),
+                last_error_at=now.isoformat(),
+                next_allowed=None if wait is None else (now + wait).isoformat(),
+                gone=gone,
+            )
+        )
 
     # -- feed lookup ----------------------------------------------------------------
 

@@ -200,8 +200,9 @@ class State:
         ).fetchone()
         return None if row is None else str(row[0])
 
-    def begin(self, *, url_key: str, guid_key: str | None, feed: str, entry: Entry,
-              now: datetime) -> int:
+    def begin(
+        self, *, url_key: str, guid_key: str | None, feed: str, entry: Entry, now: datetime
+    ) -> int:
         """Record an article as pending (step 1); returns its id."""
         assert entry.link is not None
         with self._write():
@@ -237,8 +238,9 @@ class State:
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""
         with self._write():
-            self._conn.execute("DELETE FROM articles WHERE id = ? AND status != 'done'",
-                               (article_id,))
+            self._conn.execute(
+                "DELETE FROM articles WHERE id = ? AND status != 'done'", (article_id,)
+            )
 
     def pending(self) -> list[PendingArticle]:
         rows = self._conn.execute(
@@ -275,8 +277,9 @@ class State:
         return [(str(r[0]), str(r[1])) for r in rows]
 
     def count_done(self) -> int:
-        return int(self._conn.execute(
-            "SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0])
+        return int(
+            self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]
+        )
 
     # -- feeds ----------------------------------------------------------------------
 
@@ -289,9 +292,17 @@ class State:
         if row is None:
             return FeedState(url=url, name=name)
         return FeedState(
-            url=row[0], name=row[1], etag=row[2], last_modified=row[3], last_success=row[4],
-            last_error=row[5], last_error_at=row[6], failures=int(row[7]),
-            next_allowed=row[8], gone=bool(row[9]), posts=int(row[10]),
+            url=row[0],
+            name=row[1],
+            etag=row[2],
+            last_modified=row[3],
+            last_success=row[4],
+            last_error=row[5],
+            last_error_at=row[6],
+            failures=int(row[7]),
+            next_allowed=row[8],
+            gone=bool(row[9]),
+            posts=int(row[10]),
         )
 
     def save_feed(self, feed: FeedState) -> None:
@@ -305,9 +316,19 @@ class State:
                 " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
                 " failures = excluded.failures, next_allowed = excluded.next_allowed,"
                 " gone = excluded.gone, posts = excluded.posts",
-                (feed.url, feed.name, feed.etag, feed.last_modified, feed.last_success,
-                 feed.last_error, feed.last_error_at, feed.failures, feed.next_allowed,
-                 int(feed.gone), feed.posts),
+                (
+                    feed.url,
+                    feed.name,
+                    feed.etag,
+                    feed.last_modified,
+                    feed.last_success,
+                    feed.last_error,
+                    feed.last_error_at,
+                    feed.failures,
+                    feed.next_allowed,
+                    int(feed.gone),
+                    feed.posts,
+                ),
             )
 
     def feeds(self) -> list[FeedState]:

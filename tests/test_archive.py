@@ -10,7 +10,7 @@ import pytest
 from rssarchive.archive import Archive, read_from_line
 from rssarchive.errors import WriteError
 
-POST = "---\nlayout: post\ntitle: \"t\"\nfrom: https://example.org/a\n---\nbody\n"
+POST = '---\nlayout: post\ntitle: "t"\nfrom: https://example.org/a\n---\nbody\n'
 
 
 def test_write_then_scan(tmp_path: Path) -> None:

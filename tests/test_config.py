@@ -32,14 +32,17 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
 def test_defaults_and_relative_paths(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "c.yaml"
     path.parent.mkdir()
-    path.write_text("feeds:\n  - {name: 甲, url: 'https://example.org/feed'}\n",
-                    encoding="utf-8")
+    path.write_text("feeds:\n  - {name: 甲, url: 'https://example.org/feed'}\n", encoding="utf-8")
     config = load_config(path)
     assert config.site_dir == (tmp_path / "sub" / "output").resolve()
     assert config.state_path == config.site_dir / ".rssarchive" / "state.sqlite3"
     (feed,) = config.feeds
     assert (feed.author, feed.tags, feed.categories, feed.content) == (
-        "甲", ("甲",), ("甲",), "auto")
+        "甲",
+        ("甲",),
+        ("甲",),
+        "auto",
+    )
     assert config.network.allow_private_addresses is False
 
 
@@ -51,7 +54,8 @@ def test_full_config(tmp_path: Path) -> None:
         "feeds:\n  - name: a\n    url: https://example.org/a\n    content: feed\n"
         "    author: Someone\n    tags: [t1, t2]\n    categories: c\n"
         "    selectors: {body: '#story', image: '.lead img'}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert config.site_dir == Path("/srv/site")
     assert config.state_path == (tmp_path / "st" / "db.sqlite3").resolve()

@@ -12,9 +12,15 @@ from rssarchive.models import Entry
 from rssarchive.state import MAX_ATTEMPTS, FeedState, State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
-ENTRY = Entry(title="标题", link="https://example.org/a.html", guid="g-1",
-              published=datetime(2024, 7, 23, 17, 32, tzinfo=UTC), author="某人",
-              content="<p>x</p>", image="https://example.org/i.jpg")
+ENTRY = Entry(
+    title="标题",
+    link="https://example.org/a.html",
+    guid="g-1",
+    published=datetime(2024, 7, 23, 17, 32, tzinfo=UTC),
+    author="某人",
+    content="<p>x</p>",
+    image="https://example.org/i.jpg",
+)
 
 
 def test_pending_then_done(tmp_path: Path) -> None:
@@ -57,8 +63,16 @@ def test_adopt_marks_pending_done_and_is_idempotent(tmp_path: Path) -> None:
 def test_feed_state_round_trip(tmp_path: Path) -> None:
     state = State.open(tmp_path / "s.sqlite3")
     assert state.feed("https://x/f", "x") == FeedState(url="https://x/f", name="x")
-    saved = FeedState(url="https://x/f", name="x", etag='W/"abc"', last_modified="Mon, 01",
-                      failures=2, last_error="HTTP 500", gone=True, posts=3)
+    saved = FeedState(
+        url="https://x/f",
+        name="x",
+        etag='W/"abc"',
+        last_modified="Mon, 01",
+        failures=2,
+        last_error="HTTP 500",
+        gone=True,
+        posts=3,
+    )
     state.save_feed(saved)
     assert state.feed("https://x/f", "x") == saved
     assert state.feeds() == [saved]
