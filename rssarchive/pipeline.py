@@ -243,7 +243,7 @@ class Pipeline:
             return
         self.state.finish(article_id, name, self.clock())
         result.new.append(name)
-        log.info("%s: wrote %s", feed.name, name)
+        log.debug("%s: wrote %s", feed.name, name)
 
     def _article(self, feed: FeedConfig, entry: Entry, mode: str) -> Article:
         """The article for an entry, by the feed's content mode."""
