@@ -17,8 +17,8 @@ from .archive import Archive
 from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
 from .extract import article_from_feed, extract_article, is_substantial
 from .feeds import parse_feed
-from .models import Article, Config, Entry, FeedConfig, Response
-from .render import post_filename, render_post
+from .models import Article, Config, Entry, FeedConfig, Post, Response
+from .render import render_post
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
 
@@ -147,7 +147,7 @@ class Pipeline:
         for pending in self.state.pending():
             feed = self._feed_named_or_first(pending.feed)
             result = FeedResult(feed.name, "recovery")
-            self._take(feed, pending.entry, result, mode=feed.content, known_ok=True)
+            self._take(feed, pending.entry, result, mode=feed.content, pending_id=pending.id)
             if result.new or result.failed:
                 report.results.append(result)
 
@@ -203,7 +203,7 @@ class Pipeline:
         result: FeedResult,
         *,
         mode: str,
-        known_ok: bool = False,
+        pending_id: int | None = None,
     ) -> None:
         """Archive one entry unless it is known; record the outcome in ``result``."""
         link = entry.link
@@ -213,29 +213,20 @@ class Pipeline:
             return
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if not known_ok and self.state.is_known(url_key, guid_key):
+        if pending_id is None and self.state.is_known(url_key, guid_key):
             result.skipped += 1
             return
         if self.dry_run:
-            name = render_post(**self._post_fields(feed, entry, None), body_html="").filename
-            result.new.append(name)
+            result.new.append(self._render(feed, entry, None).filename)
             return
-        now = self.clock()
-        article_id = self.state.begin(
-            url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=now
-        )
+        article_id = pending_id
+        if article_id is None:
+            article_id = self.state.begin(
+                url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
+            )
         try:
-            article = self._article(feed, entry, mode)
-            fields = self._post_fields(feed, entry, article)
-            post = render_post(**fields, body_html=article.body_html)
+            post = self._render(feed, entry, self._article(feed, entry, mode))
             name = post.filename
-            if self.archive.taken_by_other(name, post.url):
-                name = post_filename(
-                    name[:10],
-                    str(fields["title"]),
-                    post.url,
-                    lambda n: self.archive.taken_by_other(n, post.url),
-                )
             self.archive.write(name, post.text)
         except (FetchError, ExtractError, ParseError) as exc:
             self.state.fail(article_id, str(exc), self.clock())
@@ -271,22 +262,24 @@ class Pipeline:
                 return article_from_feed(entry)
             raise
 
-    def _post_fields(
-        self, feed: FeedConfig, entry: Entry, article: Article | None
-    ) -> dict[str, object]:
-        assert entry.link is not None
+    def _render(self, feed: FeedConfig, entry: Entry, article: Article | None) -> Post:
+        """The post for an entry; without an article (dry run), its name is what counts."""
+        url = entry.link
+        assert url is not None
         title = entry.title
         if not title.strip():
-            title = (article.title if article and article.title else None) or entry.link
-        return {
-            "title": title,
-            "url": entry.link,
-            "published": entry.published,
-            "archived_at": self.clock(),
-            "author": (entry.author or "").strip() or feed.author,
-            "tags": feed.tags,
-            "categories": feed.categories,
-        }
+            title = (article.title if article and article.title else None) or url
+        return render_post(
+            title=title,
+            url=url,
+            published=entry.published,
+            archived_at=self.clock(),
+            author=(entry.author or "").strip() or feed.author,
+            tags=feed.tags,
+            categories=feed.categories,
+            body_html="" if article is None else article.body_html,
+            taken=lambda name: self.archive.taken_by_other(name, url),
+        )
 
     # -- feed bookkeeping -----------------------------------------------------------
 

@@ -351,18 +351,17 @@ class _Transaction:
     def __enter__(self) -> None:
         self._conn.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
             try:
                 self._conn.execute("COMMIT")
-                return False
             except sqlite3.Error as err:
                 self._conn.execute("ROLLBACK")
                 raise StateError(f"{self._path}: cannot update state ({err})") from err
+            return
         self._conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise StateError(f"{self._path}: cannot update state ({exc})") from exc
-        return False
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
