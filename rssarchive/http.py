@@ -1,0 +1,723 @@
+"""The only module that speaks HTTP: one httpx client with the network policy around it.
+
+What it guarantees to callers, whatever the server does:
+
+* only http/https, redirects followed by hand (bounded), every hop re-checked;
+* the address policy is applied to the addresses DNS returned, and the socket connects to
+  exactly the address that was checked (no DNS-rebinding window);
+* the decoded body never exceeds ``max_bytes`` and is decoded in bounded steps, so a gzip
+  bomb costs at most the cap in memory;
+* one attempt never takes longer than ``network.timeout`` seconds, slow-drip included;
+* transient failures are retried a few times with backoff; 429 and 503 with Retry-After
+  are not (the caller schedules the next attempt from ``FetchError.retry_after``);
+* every failure is a :class:`FetchError`; no httpx/httpcore/socket exception escapes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import errno
+import functools
+import ipaddress
+import logging
+import re
+import socket
+import ssl
+import time
+import urllib.parse
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+
+import httpcore
+import httpx
+import tenacity
+
+from .errors import BlockedAddressError, ConfigError, FetchError, RssArchiveError
+from .models import NetworkConfig, Response
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_ATTEMPTS",
+    "MAX_REDIRECTS",
+    "MAX_RETRY_AFTER",
+    "HttpClient",
+    "check_url",
+    "parse_retry_after",
+]
+
+log = logging.getLogger(__name__)
+
+# Feeds and article pages are well under a megabyte; 10 MB leaves room for the largest
+# real feeds while keeping a hostile or broken server from filling memory.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Browsers stop at 20; real feeds rarely need more than 2 or 3 hops (http→https, a move).
+MAX_REDIRECTS = 10
+# One try plus two retries: enough to ride out a restart or a dropped connection, few
+# enough that a dead host costs seconds, not minutes. The next run retries anyway.
+MAX_ATTEMPTS = 3
+# Exponential backoff between attempts: 1 s, 2 s, ... capped, plus up to 1 s of jitter so
+# that feeds hosted together do not retry in lockstep.
+BACKOFF_INITIAL = 1.0
+BACKOFF_MAX = 10.0
+BACKOFF_JITTER = 1.0
+# A Retry-After longer than this is treated as this: a misconfigured server must not
+# silence a feed for days; six hours still keeps it polled a few times a day.
+MAX_RETRY_AFTER = 6 * 3600.0
+# A TCP handshake slower than this means a black-holed address; a shorter connect timeout
+# than the total deadline leaves time for a retry.
+CONNECT_TIMEOUT = 10.0
+# Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+# brotli and zstd are deliberately not offered: their Python decoders cannot bound the
+# output of one call, so a small compressed chunk could inflate without limit.
+ACCEPT_ENCODING = "gzip, deflate"
+# Inflate at most this much per zlib call, so memory stays at the cap plus one step.
+DECODE_STEP = 64 * 1024
+# The pipeline fetches one URL at a time; a handful of kept-alive connections is plenty.
+MAX_CONNECTIONS = 10
+KEEPALIVE_EXPIRY = 5.0
+# Socket timeouts may wake a little before the deadline; within this, it was the deadline.
+_DEADLINE_TOLERANCE = 0.05
+_HINT = "set network.allow_private_addresses to allow it"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known NAT64 prefix (RFC 6052)
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
+_LOCALHOST = ipaddress.IPv4Address("127.0.0.1")
+
+# Monotonic deadline of the attempt running in this thread, read by every socket operation.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "rssarchive_http_deadline", default=None
+)
+
+
+# --------------------------------------------------------------------------- address policy
+
+
+@dataclass(frozen=True)
+class _Policy:
+    allow_all: bool
+    extra: tuple[IPNetwork, ...] = ()
+
+    def refusal(self, ip: IPAddress) -> tuple[str, IPAddress] | None:
+        """(kind, address judged) when ``ip`` is refused; None when it may be reached."""
+        if self.allow_all:
+            return None
+        target = _embedded_ipv4(ip) or ip
+        if any(ip in net or target in net for net in self.extra):
+            return None
+        kind = _non_public_kind(target)
+        return None if kind is None else (kind, target)
+
+
+@functools.lru_cache(maxsize=16)
+def _policy(allow: bool | tuple[str, ...]) -> _Policy:
+    if isinstance(allow, bool):
+        return _Policy(allow_all=allow)
+    nets: list[IPNetwork] = []
+    for entry in allow:
+        try:
+            nets.append(ipaddress.ip_network(str(entry).strip().strip("[]"), strict=False))
+        except ValueError as exc:
+            raise ConfigError(
+                f"network.allow_private_addresses: {entry!r} is not an IP address or network"
+            ) from exc
+    return _Policy(allow_all=False, extra=tuple(nets))
+
+
+def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form really reaches (mapped, 6to4, NAT64), if any."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _non_public_kind(ip: IPAddress) -> str | None:
+    # Most specific first, so the message names what the user will recognise.
+    if ip.is_unspecified:
+        return "an unspecified"
+    if ip.is_loopback:
+        return "a loopback"
+    if ip.is_link_local:
+        return "a link-local"
+    if ip.is_multicast:
+        return "a multicast"
+    if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
+        return "a shared (carrier-grade NAT)"
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.is_site_local or ip in _NAT64_LOCAL):
+        return "a site-local"
+    if ip.is_private:
+        return "a private"
+    if ip.is_reserved:
+        return "a reserved"
+    if not ip.is_global:
+        return "a non-public"
+    return None
+
+
+def _refused_message(host: str, kind: str, target: IPAddress, *, resolved: bool) -> str:
+    if host == str(target):
+        return f"refused: {target} is {kind} address ({_HINT})"
+    verb = "resolves to" if resolved else "is"
+    return f"refused: {host} {verb} {target}, {kind} address ({_HINT})"
+
+
+_NUMBER = re.compile(r"(0[xX][0-9a-fA-F]*|[0-9]+)")
+
+
+def _parse_ipv4_number(part: str) -> int:
+    if part[:2].lower() == "0x":
+        return int(part[2:] or "0", 16)
+    if len(part) > 1 and part.startswith("0"):
+        return int(part, 8)
+    return int(part, 10)
+
+
+def _parse_ipv4_like(host: str) -> ipaddress.IPv4Address | None:
+    """Parse a host the way inet_aton/WHATWG do (``2130706433``, ``0x7f.1``, ``127.1``).
+
+    None for a DNS name; ValueError for a numeric-looking host that is no valid address.
+    """
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()  # one trailing dot is allowed, as a resolver would
+    if not _NUMBER.fullmatch(parts[-1]):
+        return None
+    if len(parts) > 4 or not all(_NUMBER.fullmatch(p) for p in parts):
+        raise ValueError(host)
+    numbers = [_parse_ipv4_number(p) for p in parts]
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise ValueError(host)
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def _literal(host: str) -> IPAddress | None:
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if ":" in host:
+        return ipaddress.IPv6Address(host.partition("%")[0])
+    if host.rstrip(".") == "localhost" or host.rstrip(".").endswith(".localhost"):
+        return _LOCALHOST  # RFC 6761: always loopback, whatever DNS says
+    return _parse_ipv4_like(host)
+
+
+def _check_host(url: str, host: str, policy: _Policy) -> None:
+    # Percent-decoding and lower-casing can only make more hosts look like addresses.
+    name = urllib.parse.unquote(host).lower()
+    try:
+        ip = _literal(name)
+    except ValueError as exc:
+        raise BlockedAddressError(url, f"refused: {host} is not a valid address") from exc
+    if ip is None:
+        return  # a DNS name: checked again after resolution, when connecting
+    found = policy.refusal(ip)
+    if found is not None:
+        raise BlockedAddressError(url, _refused_message(host, *found, resolved=False))
+
+
+def check_url(url: str, allow: bool | tuple[str, ...]) -> None:
+    """Refuse non-http(s) URLs and literal non-public addresses (unless ``allow`` permits).
+
+    Host names are not resolved here; the client checks their addresses when connecting.
+    Raises BlockedAddressError (ConfigError if ``allow`` holds something not an address).
+    """
+    policy = _policy(allow)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        shown = f"scheme {scheme!r}" if scheme else "a URL without a scheme"
+        raise BlockedAddressError(url, f"refused: {shown} is not allowed (only http and https)")
+    # urllib and httpx may split odd URLs differently; both views must pass. The literal
+    # check comes first so that "0177.0.0.1" (which httpx rejects) is named for what it is.
+    if hostname and not policy.allow_all:
+        _check_host(url, hostname, policy)
+    try:
+        raw_host = httpx.URL(url).raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
+    if not raw_host:
+        raise BlockedAddressError(url, "refused: the URL has no host")
+    if not policy.allow_all:
+        _check_host(url, raw_host, policy)
+
+
+# ------------------------------------------------------------------- Retry-After parsing
+
+
+def parse_retry_after(value: str, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After value (delay-seconds or HTTP-date), capped.
+
+    None when the value is not valid; a date in the past gives 0.
+    """
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        if len(text.partition(".")[0]) > 9:  # also avoids int() on thousands of digits
+            return MAX_RETRY_AFTER
+        return min(float(text), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # HTTP-dates are always GMT
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+# --------------------------------------------------------------------- network plumbing
+
+
+class _Refused(Exception):
+    """Raised inside the connection pool; turned into BlockedAddressError by the client."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _clip(timeout: float | None, exc_type: type[Exception]) -> float | None:
+    """A socket timeout that never reaches past the current attempt's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise exc_type("request deadline exceeded")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """Bounds every read and write by the deadline, so dripping bytes cannot stretch it."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clip(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clip(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        clipped = _clip(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, clipped))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Resolves once, checks every address, then connects to a checked address only.
+
+    TLS SNI and the Host header still use the host name: httpcore passes those separately.
+    """
+
+    def __init__(self, policy: _Policy) -> None:
+        self._policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            # Note: getaddrinfo cannot be interrupted; the system resolver's own timeout
+            # applies to this step.
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"could not resolve {host}: {exc}") from exc
+        addresses: list[str] = []
+        for *_, sockaddr in infos:
+            address = str(sockaddr[0])
+            found = self._policy.refusal(ipaddress.ip_address(address))
+            if found is not None:  # one bad address refuses the host: no fallback games
+                raise _Refused(_refused_message(host, *found, resolved=True))
+            if address not in addresses:
+                addresses.append(address)
+        last: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                stream = super().connect_tcp(
+                    address,
+                    port,
+                    _clip(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options,
+                )
+            except httpcore.ConnectError as exc:
+                last = exc
+                continue
+            return _DeadlineStream(stream)
+        raise last or httpcore.ConnectError(f"no address found for {host}")
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, policy: _Policy) -> None:
+        # Certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR when the environment sets them.
+        ssl_context = httpx.create_ssl_context()
+        super().__init__(verify=ssl_context, trust_env=False)
+        # httpx.HTTPTransport takes no network backend, so its pool is replaced by an
+        # identical one that has ours. Proxies are never used: they would hide the real
+        # destination from the address check.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=MAX_CONNECTIONS,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+            network_backend=_GuardedBackend(policy),
+        )
+
+
+# ----------------------------------------------------------------------- body decoding
+
+
+def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
+    """Decode a gzip/deflate stream in pieces of at most DECODE_STEP bytes."""
+    if encoding in ("", "identity"):
+        yield from raw
+        return
+    gzip = encoding in ("gzip", "x-gzip")
+    inflater: Any = None  # zlib's decompress object type is not public
+    pending = b""
+    for chunk in raw:
+        data = pending + chunk
+        if inflater is None:
+            if gzip:
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            elif len(data) < 2:
+                pending = data
+                continue
+            else:
+                # "deflate" should be zlib-wrapped, but many servers send raw deflate.
+                wrapped = data[0] & 0x0F == 8 and int.from_bytes(data[:2], "big") % 31 == 0
+                inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+            pending = b""
+        while data:
+            if inflater.eof:
+                if not (gzip and data[:2] == b"\x1f\x8b"):
+                    break  # bytes after the end of the stream are ignored, as browsers do
+                # Concatenated gzip members are one body (RFC 1952, section 2.2).
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out = inflater.decompress(data, DECODE_STEP)
+            if out:
+                yield out
+            data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+    if inflater is not None and not inflater.eof:
+        tail = inflater.flush()
+        if tail:
+            yield tail
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}"
+    return f"{n} bytes"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        # httpcore re-raises with "from None", so the OS error may only be the context.
+        current = current.__cause__ or current.__context__
+
+
+def _network_reason(exc: BaseException) -> tuple[str, bool]:
+    """A short reason for a network failure, and whether another attempt may help."""
+    for link in _chain(exc):
+        if isinstance(link, ssl.SSLCertVerificationError):
+            # A wrong certificate stays wrong a second later.
+            return f"TLS certificate verification failed ({link.verify_message})", False
+        if isinstance(link, socket.gaierror):
+            return "could not resolve the host name", True
+        if isinstance(link, OSError) and link.errno is not None:
+            if link.errno == errno.ECONNREFUSED:
+                return "connection refused", True
+            if link.errno in (errno.ECONNRESET, errno.EPIPE):
+                return "connection reset", True
+            return f"network error: {link.strerror or link}", True
+    text = str(exc)
+    if "refused" in text.lower():
+        return "connection refused", True
+    if "reset" in text.lower():
+        return "connection reset", True
+    if isinstance(exc, httpx.RemoteProtocolError | httpcore.RemoteProtocolError):
+        return (f"connection closed by the server ({text})" if text else "connection closed"), True
+    return f"network error: {text or type(exc).__name__}", True
+
+
+class _Transient(Exception):
+    """Carries a FetchError that deserves another attempt (only tenacity sees it)."""
+
+    def __init__(self, error: FetchError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# ------------------------------------------------------------------------------ client
+
+
+class HttpClient:
+    """One httpx client with the network policy, caps, deadline and retries around it.
+
+    Meant for one thread at a time (each ``get`` resets the cookie jar it shares).
+    """
+
+    def __init__(
+        self,
+        network: NetworkConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._allow = network.allow_private_addresses
+        policy = _policy(self._allow)  # invalid entries fail here, as ConfigError
+        self._timeout = network.timeout
+        self._sleep = sleep
+        self._client = httpx.Client(
+            # An injected transport (tests) skips the post-DNS check; check_url still runs.
+            transport=transport if transport is not None else _GuardedTransport(policy),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": network.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        )
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        referer: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Response:
+        """GET ``url``: a Response for 2xx (or 304 to a conditional GET), else FetchError."""
+        headers: dict[str, str] = {}
+        # Validators go back exactly as the server sent them (W/"x" included).
+        if etag is not None:
+            headers["If-None-Match"] = etag
+        if last_modified is not None:
+            headers["If-Modified-Since"] = last_modified
+        if referer is not None:
+            headers["Referer"] = referer
+        # Cookies may carry a consent redirect through one fetch, never into the next.
+        self._client.cookies.clear()
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
+            wait=tenacity.wait_exponential_jitter(
+                initial=BACKOFF_INITIAL, max=BACKOFF_MAX, jitter=BACKOFF_JITTER
+            ),
+            retry=tenacity.retry_if_exception_type(_Transient),
+            sleep=self._sleep,
+            before_sleep=_log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, url, headers, max_bytes)
+        except _Transient as exc:
+            raise exc.error from exc.error.__cause__
+
+    def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        deadline = time.monotonic() + self._timeout
+        token = _DEADLINE.set(deadline)
+        try:
+            return self._follow(url, headers, max_bytes, deadline)
+        except (_Transient, RssArchiveError):
+            raise
+        except _Refused as exc:
+            raise BlockedAddressError(url, exc.reason) from exc
+        except Exception as exc:  # the boundary: nothing foreign goes past here
+            error, transient = self._wrap(url, exc, deadline)
+            error.__cause__ = exc  # kept when the error travels inside _Transient
+            if transient:
+                raise _Transient(error) from exc
+            raise error from exc
+        finally:
+            _DEADLINE.reset(token)
+
+    def _wrap(self, url: str, exc: Exception, deadline: float) -> tuple[FetchError, bool]:
+        if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException):
+            if time.monotonic() >= deadline - _DEADLINE_TOLERANCE:
+                # The whole budget is spent; a server that stalls once usually stalls again.
+                return FetchError(url, f"timed out after {self._timeout:g} s"), False
+            return FetchError(url, f"connection timed out ({exc})"), True
+        if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc).lower():
+            # httpx parses Location even when not following and raises this for URLs it
+            # cannot represent (e.g. "0177.0.0.1"); a broken redirect is not transient.
+            return FetchError(url, f"invalid redirect ({exc})"), False
+        if isinstance(
+            exc,
+            httpx.NetworkError
+            | httpcore.NetworkError
+            | OSError
+            | httpx.RemoteProtocolError
+            | httpcore.RemoteProtocolError,
+        ):
+            reason, transient = _network_reason(exc)
+            return FetchError(url, reason), transient
+        if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpcore.ProtocolError):
+            return FetchError(url, f"{type(exc).__name__}: {exc}"), False
+        return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})"), False
+
+    def _follow(
+        self, url: str, headers: dict[str, str], max_bytes: int, deadline: float
+    ) -> Response:
+        current = url
+        hops: list[tuple[int, str]] = []
+
+        def at(reason: str) -> str:
+            return reason if current == url else f"{reason} (after redirect to {current})"
+
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                check_url(current, self._allow)
+            except BlockedAddressError as exc:
+                raise BlockedAddressError(url, at(exc.reason)) from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise FetchError(url, at(f"timed out after {self._timeout:g} s"))
+            request = self._client.build_request(
+                "GET",
+                current,
+                headers=headers,
+                timeout=httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT, remaining)),
+            )
+            try:
+                response = self._client.send(request, stream=True)
+            except _Refused as exc:
+                raise BlockedAddressError(url, at(exc.reason)) from exc
+            try:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise FetchError(url, at(f"HTTP {status} without a Location"))
+                    current = str(response.url.join(location))
+                    hops.append((status, current))
+                    continue
+                conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+                if 200 <= status < 300 or (status == 304 and conditional):
+                    content = b"" if status == 304 else self._body(url, response, max_bytes)
+                    return Response(
+                        url=str(response.url),
+                        status=status,
+                        headers={k.lower(): v for k, v in response.headers.items()},
+                        content=content,
+                        redirects=tuple(hops),
+                    )
+                raise self._status_error(url, response, at)
+            finally:
+                response.close()
+        raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})")
+
+    def _status_error(
+        self, url: str, response: httpx.Response, at: Callable[[str], str]
+    ) -> FetchError | _Transient:
+        status = response.status_code
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = response.reason_phrase
+        retry_after = None
+        header = response.headers.get("retry-after")
+        if header is not None and status in (429, 503):
+            retry_after = parse_retry_after(header, datetime.now(UTC))
+        reason = f"HTTP {status} {phrase}".rstrip()
+        if retry_after is not None:
+            reason += f" (retry after {retry_after:.0f} s)"
+        error = FetchError(url, at(reason), status=status, retry_after=retry_after)
+        # A server that names a time to come back gets exactly that, not a hammering.
+        if status in RETRY_STATUSES and retry_after is None:
+            return _Transient(error)
+        return error
+
+    def _body(self, url: str, response: httpx.Response, max_bytes: int) -> bytes:
+        too_large = FetchError(url, f"response larger than {_size(max_bytes)}")
+        codings = [
+            c.strip().lower()
+            for c in response.headers.get("content-encoding", "").split(",")
+            if c.strip().lower() not in ("", "identity")
+        ]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(url, f"unsupported content-encoding {', '.join(codings)!r}")
+        encoding = codings[0] if codings else "identity"
+        raw: Iterator[bytes]
+        if response.is_stream_consumed:
+            # A response built in memory (httpx.MockTransport) arrives read and decoded.
+            raw, encoding = iter([response.content]), "identity"
+        else:
+            raw = response.iter_raw()
+        declared = response.headers.get("content-length", "")
+        if encoding == "identity" and declared.isdigit() and int(declared) > max_bytes:
+            raise too_large
+        deadline = _DEADLINE.get()
+        body = bytearray()
+        try:
+            for piece in _decoded(raw, encoding):
+                body += piece
+                if len(body) > max_bytes:
+                    raise too_large
+                if deadline is not None and time.monotonic() > deadline:
+                    raise FetchError(url, f"timed out after {self._timeout:g} s")
+        except zlib.error as exc:
+            raise FetchError(url, f"could not decode the {encoding} body ({exc})") from exc
+        return bytes(body)
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome is not None else None
+    wait = state.next_action.sleep if state.next_action is not None else 0.0
+    log.info("attempt %d failed (%s); retrying in %.1f s", state.attempt_number, exc, wait)
