@@ -1,0 +1,577 @@
+"""Page bytes -> Article: configured selectors, then site rules, then trafilatura.
+
+Pure: bytes in, a value out, ``ExtractError(reason)`` when there is no article -- never
+None. The HTML returned is unsanitised; render.py applies the one policy.
+
+Decoding is done here, once, from bytes (BOM, then the declared charsets, then UTF-8,
+then detection), and every later step -- site rules, selectors, trafilatura -- works on
+the same lxml tree. trafilatura itself is given that tree, not the bytes: on bytes it
+ignores ``<meta charset>`` and guesses, which reads short Big5 pages wrongly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html as html_lib
+import ipaddress
+import re
+from typing import Final
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from charset_normalizer import from_bytes
+from lxml.html import HtmlElement
+
+from rssarchive.errors import ExtractError
+from rssarchive.models import Article, Entry, Selectors
+from rssarchive.sanitize import VOID_TAGS, is_safe_url
+
+# Pages larger than this are refused before parsing: news articles weigh well under
+# 2 MB of HTML; a 9 MB page of <p> is an attack or a mistake, and trafilatura's time
+# grows with it.
+MAX_PAGE_BYTES: Final = 5 * 1024 * 1024
+# trafilatura takes ~80 µs per element: a page of 50,000 elements takes ~4 s. News
+# pages have a few thousand; a page past this is refused rather than left to run on.
+MAX_TRAFILATURA_ELEMENTS: Final = 50_000
+# Where to look for <meta charset>: WHATWG's prescan reads 1 KB, but Chinese sites often
+# put scripts and styles first.
+_META_SNIFF_BYTES: Final = 16 * 1024
+# Enough text for charset detection to be sure, little enough to stay fast.
+_DETECT_BYTES: Final = 64 * 1024
+# trafilatura sometimes returns a page's menu when there is no article; a body needs this
+# many characters (spaces aside) outside links: two sentences of Chinese, a line of English.
+MIN_ARTICLE_CHARS: Final = 50
+# Feed content at least this long (characters of text) is taken as the whole article
+# in "content: auto": summaries are a sentence or two (< 300), articles are longer.
+SUBSTANTIAL_TEXT_CHARS: Final = 500
+# ... or with this many non-empty paragraphs: summaries are one block of text.
+SUBSTANTIAL_PARAGRAPHS: Final = 3
+# How feeds say "the rest is on the page".
+_TRUNCATION_MARKERS: Final = re.compile(
+    r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|阅读全文|閱讀全文|查看全文)\W*$",
+    re.IGNORECASE,
+)
+
+# Superset codecs for what Chinese pages declare (WHATWG does the same for GBK): GB18030
+# decodes all GB2312/GBK bytes, Big5-HKSCS the Big5 ones (CP950 as a second try). Latin-1
+# labels mean windows-1252 on the web.
+_CODEC_FAMILY: Final[dict[str, tuple[str, ...]]] = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb18030": ("gb18030",),
+    "big5": ("big5hkscs", "cp950"),
+    "cp950": ("big5hkscs", "cp950"),
+    "big5hkscs": ("big5hkscs", "cp950"),
+    "iso8859-1": ("cp1252",),
+    "ascii": ("cp1252",),
+}
+# Web labels Python's codecs do not know.
+_LABEL_ALIASES: Final = {
+    "x-gbk": "gbk",
+    "gb_2312-80": "gb2312",
+    "csgb2312": "gb2312",
+    "x-x-big5": "big5",
+    "csbig5": "big5",
+}
+_BOMS: Final = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET: Final = re.compile(
+    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE
+)
+_HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE)
+
+# Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
+# lazy-loaded image, which _fix_links already makes visible).
+_SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
+# A src/href/poster/srcset value not starting with a scheme: worth a parse to resolve.
+_RELATIVE_URL_ATTRIBUTE: Final = re.compile(
+    r"""\b(?:src|href|poster|srcset)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:)""", re.IGNORECASE
+)
+_ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
+_LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src", "data-url")
+_IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+
+
+# --- decoding and parsing ---------------------------------------------------------------
+
+
+def _codecs_for(label: str | bytes | None, *, from_meta: bool = False) -> tuple[str, ...]:
+    if label is None:
+        return ()
+    text = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
+    text = text.strip().lower()
+    try:
+        name = codecs.lookup(_LABEL_ALIASES.get(text, text)).name
+    except LookupError:
+        return ()
+    if from_meta and name.startswith("utf-16"):
+        return ("utf-8",)  # a page that can declare itself in ASCII is not UTF-16
+    return _CODEC_FAMILY.get(name, (name,))
+
+
+def decode_page(page: bytes, content_type: str | None = None) -> str:
+    """The page as text: BOM, then declared charsets, then UTF-8, then detection.
+
+    A declaration that does not decode the bytes (UTF-8 declared over GBK) is skipped.
+    """
+    for bom, codec in _BOMS:
+        if page.startswith(bom):
+            return page.decode(codec, "replace")
+    header = _HEADER_CHARSET.search(content_type or "")
+    meta = _META_CHARSET.search(page[:_META_SNIFF_BYTES])
+    candidates = [
+        *_codecs_for(header.group(1) if header else None),
+        *_codecs_for(meta.group(1) if meta else None, from_meta=True),
+        "utf-8",
+    ]
+    for codec in dict.fromkeys(candidates):
+        try:
+            return page.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(page[:_DETECT_BYTES]).best()
+    for codec in _codecs_for(best.encoding if best else None):
+        try:
+            return page.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return page.decode("utf-8", "replace")
+
+
+def _parse(text: str) -> HtmlElement:
+    # Re-encoded with the parser told so: libxml2 then ignores the page's own
+    # <meta charset>, which was read (or overruled) above.
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"not an HTML page: {exc}") from exc
+
+
+# --- CSS selectors ----------------------------------------------------------------------
+
+_IDENT: Final = r"-?[_a-zA-Z\u00a0-\uffff][_a-zA-Z0-9\u00a0-\uffff-]*"
+_SELECTOR_TOKEN: Final = re.compile(
+    rf"\s*(?P<comb>>)\s*|(?P<space>\s+)|(?P<tag>{_IDENT}|\*)|#(?P<id>{_IDENT})"
+    rf"|\.(?P<cls>{_IDENT})|\[\s*(?P<attr>{_IDENT})\s*"
+    rf"(?:=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>{_IDENT}))\s*)?\]"
+)
+
+
+def selector_to_xpath(selector: str) -> str:
+    """XPath for a CSS selector of the simple forms config may use.
+
+    Supported: ``tag``, ``*``, ``#id``, ``.class``, ``[attr]``, ``[attr=value]`` and
+    compounds of them (``div#story.main``), joined by descendant (space) or child
+    (``>``) combinators, in comma-separated groups. Anything else raises ValueError.
+    """
+    alternatives = [_one_selector_to_xpath(part.strip()) for part in selector.split(",")]
+    return " | ".join(alternatives)
+
+
+def _one_selector_to_xpath(selector: str) -> str:
+    if not selector:
+        raise ValueError("empty CSS selector")
+    steps: list[list[str]] = []  # [axis, tag, *predicates]
+    axis, pos = "//", 0
+    while pos < len(selector):
+        match = _SELECTOR_TOKEN.match(selector, pos)
+        if match is None or match.end() == pos:
+            raise ValueError(f"unsupported CSS selector: {selector!r}")
+        pos = match.end()
+        if match["comb"] or match["space"]:
+            if not steps or axis == "/":
+                raise ValueError(f"unsupported CSS selector: {selector!r}")
+            axis = "/" if match["comb"] else "//"
+            continue
+        if axis:
+            steps.append([axis, "*"])
+            axis = ""
+        step = steps[-1]
+        if match["tag"]:
+            if step[1] != "*" or len(step) > 2:
+                raise ValueError(f"unsupported CSS selector: {selector!r}")
+            step[1] = match["tag"].lower()
+        elif match["id"]:
+            step.append(f"[@id={_xpath_literal(match['id'])}]")
+        elif match["cls"]:
+            cls = _xpath_literal(f" {match['cls']} ")
+            step.append(f"[contains(concat(' ', normalize-space(@class), ' '), {cls})]")
+        else:
+            value = match["dq"] if match["dq"] is not None else match["sq"] or match["bare"]
+            test = f"@{match['attr']}"
+            step.append(f"[{test}]" if value is None else f"[{test}={_xpath_literal(value)}]")
+    if axis:
+        raise ValueError(f"unsupported CSS selector: {selector!r}")
+    return "".join(step[0] + step[1] + "".join(step[2:]) for step in steps)
+
+
+def _xpath_literal(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise ValueError(f"quotes of both kinds in a selector value: {value!r}")
+
+
+def _select(doc: HtmlElement, selector: str) -> list[HtmlElement]:
+    try:
+        xpath = selector_to_xpath(selector)
+    except ValueError as exc:
+        raise ExtractError(str(exc)) from exc
+    return [el for el in doc.xpath(xpath) if isinstance(el, HtmlElement)]
+
+
+# --- serialising ------------------------------------------------------------------------
+
+
+def _attribute(name: str, value: str) -> str:
+    return f' {name}="{html_lib.escape(value, quote=True)}"'
+
+
+def _outer_html(el: lxml.etree._Element, out: list[str]) -> None:
+    """Serialise ``el`` and its tail without libxml2, which %-escapes non-ASCII URLs."""
+    if el.tag is lxml.etree.Comment:
+        out.append(f"<!--{el.text or ''}-->")
+    elif isinstance(el.tag, str) and el.tag.lower() not in _SKIPPED_TAGS:
+        tag = el.tag.lower()
+        out.append(f"<{tag}{''.join(_attribute(k, v) for k, v in el.attrib.items())}>")
+        # libxml2 nests what follows an <embed> or <source> inside it; written after the
+        # void tag, it reads back as the browser would have read the page.
+        _inner_html(el, out)
+        if tag not in VOID_TAGS:
+            out.append(f"</{tag}>")
+    if el.tail:
+        out.append(html_lib.escape(el.tail, quote=False))
+
+
+def _inner_html(el: lxml.etree._Element, out: list[str]) -> None:
+    if el.text:
+        out.append(html_lib.escape(el.text, quote=False))
+    for child in el:
+        _outer_html(child, out)
+
+
+def inner_html(el: HtmlElement) -> str:
+    out: list[str] = []
+    _inner_html(el, out)
+    return "".join(out)
+
+
+def outer_html(el: HtmlElement) -> str:
+    out: list[str] = []
+    tail, el.tail = el.tail, None
+    _outer_html(el, out)
+    el.tail = tail
+    return "".join(out)
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+
+def _fix_links(root: HtmlElement, base: str) -> None:
+    """Relative URLs made absolute (the archive lives elsewhere); lazy images given src.
+
+    Absolute URLs are left exactly as written, so rule bodies keep their bytes.
+    """
+    for el in root.iter():
+        if not isinstance(el, HtmlElement):
+            continue
+        src = el.get("src")
+        if el.tag == "img" and (not src or src.strip().startswith("data:")):
+            lazy = next((el.get(name) for name in _LAZY_SRC if el.get(name)), None)
+            if lazy:
+                el.set("src", lazy)
+        for name in ("href", "src", "poster"):
+            value = el.get(name)
+            if value is not None and _is_relative(value):
+                el.set(name, urljoin(base, value.strip()))
+        srcset = el.get("srcset")
+        if srcset:
+            el.set("srcset", ", ".join(_fix_candidate(c, base) for c in srcset.split(",")))
+
+
+def _fix_candidate(candidate: str, base: str) -> str:
+    parts = candidate.split()
+    if parts and _is_relative(parts[0]):
+        parts[0] = urljoin(base, parts[0])
+    return " ".join(parts)
+
+
+def _is_relative(url: str) -> bool:
+    url = url.strip()
+    return bool(url) and not url.startswith("#") and not urlsplit(url).scheme
+
+
+def _parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """Host as browsers read numeric IPv4 (``2130706433``, ``0x7f.1``), else None."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        try:
+            if part.lower().startswith("0x"):
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10))
+        except ValueError:
+            return None
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for index, number in enumerate(head):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def _is_internal_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = _parse_ipv4(host)
+    if address is None:
+        try:
+            address = ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        address = address.ipv4_mapped or address
+    return not address.is_global
+
+
+def image_url(raw: str | None, base: str) -> str | None:
+    """An image URL fit for a post: absolute http(s), else None.
+
+    Refuses javascript:/data:/file: and, unless the page itself is there, addresses
+    of the local network (an og:image on http://169.254.169.254/ is a probe).
+    """
+    if not raw or not raw.strip() or not is_safe_url(raw):
+        return None
+    absolute = urljoin(base, raw.strip())
+    parts = urlsplit(absolute)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if _is_internal_host(parts.hostname) and parts.hostname != urlsplit(base).hostname:
+        return None
+    return absolute
+
+
+def _image_key(url: str) -> str:
+    parts = urlsplit(url)
+    # The same picture is often linked at another size: ignore the query for image files.
+    if _IMAGE_SUFFIX.search(parts.path):
+        return f"{parts.netloc.lower()}{parts.path}"
+    return f"{parts.netloc.lower()}{parts.path}?{parts.query}"
+
+
+def with_lead_image(body_html: str, image: str | None, base: str) -> str:
+    """``<img src=image referrerpolicy="no-referrer">`` first, unless the body has it."""
+    if image is None:
+        return body_html
+    if body_html.strip():
+        fragment = lxml.html.fragment_fromstring(body_html, create_parent="div")
+        for img in fragment.iter("img", "source"):
+            candidates = [img.get("src") or ""]
+            candidates += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
+            if any(c and _image_key(urljoin(base, c)) == _image_key(image) for c in candidates):
+                return body_html
+    tag = f'<img src="{html_lib.escape(image, quote=True)}" referrerpolicy="no-referrer">'
+    return tag + body_html
+
+
+# --- page metadata ----------------------------------------------------------------------
+
+
+def _meta(doc: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for meta in doc.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key and content:
+            found.setdefault(key, content)
+    return found
+
+
+def _collapse(text: str) -> str:
+    # ASCII whitespace only: an ideographic space (U+3000) in a Chinese title is content.
+    return _ASCII_SPACE.sub(" ", text).strip(" ")
+
+
+def _text(el: HtmlElement) -> str:
+    return _collapse(el.text_content())
+
+
+def _page_title(doc: HtmlElement, meta: dict[str, str]) -> str | None:
+    if meta.get("og:title"):
+        return _collapse(meta["og:title"])
+    for tag in ("h1", "title"):
+        for el in doc.iter(tag):
+            if text := _text(el):
+                return text
+    return None
+
+
+def _has_content(html: str) -> bool:
+    if not html.strip():
+        return False
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    return bool(_text(fragment)) or next(fragment.iter("img"), None) is not None
+
+
+# --- the three ways to a body -----------------------------------------------------------
+
+
+def _by_selectors(doc: HtmlElement, selectors: Selectors, url: str) -> tuple[str, str | None]:
+    body = ""
+    if selectors.body:
+        matches = _select(doc, selectors.body)
+        for el in matches:
+            _fix_links(el, url)
+            _drop_layout_whitespace(el)
+        # One container: its content. Several matches (say, "div.story p"): each whole.
+        body = inner_html(matches[0]) if len(matches) == 1 else "".join(map(outer_html, matches))
+    image = None
+    if selectors.image:
+        for el in _select(doc, selectors.image):
+            raw = el.get("src") or el.get("data-src") or el.get("content") or el.get("href")
+            if image := image_url(raw, url):
+                break
+    return body, image
+
+
+def _by_site_rule(doc: HtmlElement, url: str) -> tuple[str, str | None]:
+    """RFA's Plone pages (any host, mirrors too): #headerimg then #storytext, inner HTML.
+
+    Chosen by structure, not host, so a mirror or a saved copy is read the same way.
+    Returns the body and the lead image (already in the body, first).
+    """
+    story = doc.xpath("//div[@id='storytext']")
+    if not story:
+        return "", None
+    header = doc.xpath("//div[@id='headerimg']")
+    parts = [*header[:1], story[0]]
+    for el in parts:
+        _fix_links(el, url)
+    images = header[0].iter("img") if header else iter(())
+    lead = next((image_url(img.get("src"), url) for img in images), None)
+    return "".join(inner_html(el) for el in parts), lead
+
+
+def _drop_layout_whitespace(root: HtmlElement) -> None:
+    """Remove whitespace-only runs that hold a newline: source indentation, not content.
+
+    Not for site rules, whose bodies keep the page's spaces as the archive always did.
+    """
+    for el in root.iter():
+        if el.text and not el.text.strip() and "\n" in el.text and el.tag != "pre":
+            el.text = None
+        if el.tail and not el.tail.strip() and "\n" in el.tail:
+            el.tail = None
+
+
+def _is_article_text(html: str) -> bool:
+    """Enough text outside links to be an article, not a menu that trafilatura kept."""
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    for link in fragment.xpath(".//a"):
+        link.drop_tree()
+    return len("".join(_text(fragment).split())) >= MIN_ARTICLE_CHARS
+
+
+def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> str:
+    elements = sum(1 for _ in doc.iter())
+    if elements > MAX_TRAFILATURA_ELEMENTS:
+        raise ExtractError(
+            f"page too complex ({elements} elements, limit {MAX_TRAFILATURA_ELEMENTS})"
+        )
+    try:
+        result = trafilatura.extract(
+            doc,
+            url=url,
+            output_format="html",
+            include_images=True,
+            include_links=True,
+            include_formatting=True,
+            include_comments=False,  # readers' comments are not the article
+            favor_precision=True,  # better a short body than one with menus and footers
+        )
+    except Exception as exc:  # trafilatura raises whatever its parsers raise
+        raise ExtractError(f"extraction failed: {exc}") from exc
+    if not result:
+        return ""
+    body = lxml.html.document_fromstring(
+        result.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+    ).body
+    _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
+    first = next(iter(body), None)
+    if first is not None and first.tag in ("h1", "h2") and title and _text(first) == title:
+        body.remove(first)  # the post's heading already says it
+    _fix_links(body, url)
+    return inner_html(body).strip()
+
+
+def extract_article(
+    page: bytes,
+    url: str,
+    *,
+    selectors: Selectors | None = None,
+    content_type: str | None = None,
+) -> Article:
+    """The article in ``page`` (fetched from ``url``); ExtractError when there is none."""
+    if len(page) > MAX_PAGE_BYTES:
+        raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
+    if not page.strip():
+        raise ExtractError("empty page")
+    doc = _parse(decode_page(page, content_type))
+    meta = _meta(doc)
+    title = _page_title(doc, meta)
+    lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url) or image_url(
+        meta.get("twitter:image") or meta.get("twitter:image:src"), url
+    )
+    if selectors is not None and (selectors.body or selectors.image):
+        body, chosen = _by_selectors(doc, selectors, url)
+        if _has_content(body):
+            image = chosen or lead
+            return Article(with_lead_image(body, image, url), "selectors", image, title)
+    body, rule_image = _by_site_rule(doc, url)
+    if _has_content(body):
+        return Article(body, "rule", rule_image, title)
+    body = _by_trafilatura(doc, url, title)
+    if _has_content(body) and _is_article_text(body):
+        return Article(with_lead_image(body, lead, url), "trafilatura", lead, title)
+    raise ExtractError("no article text found on the page")
+
+
+def article_from_feed(entry: Entry) -> Article:
+    """The item's own content as the article, its media image first."""
+    body = entry.content or ""
+    if not _has_content(body):
+        raise ExtractError("the feed item has no content")
+    base = entry.link or ""
+    # libxml2 would cut the text at a lone surrogate while re-serialising below.
+    body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if _RELATIVE_URL_ATTRIBUTE.search(body) and urlsplit(base).scheme in ("http", "https"):
+        fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+        _fix_links(fragment, base)
+        body = inner_html(fragment)
+    image = image_url(entry.image, base)
+    return Article(with_lead_image(body, image, base), "feed", image)
+
+
+def is_substantial(html: str) -> bool:
+    """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
+    if not html.strip():
+        return False
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    text = _text(fragment)
+    if not text or _TRUNCATION_MARKERS.search(text):
+        return False
+    paragraphs = sum(1 for p in fragment.iter("p") if _text(p))
+    return len(text) >= SUBSTANTIAL_TEXT_CHARS or paragraphs >= SUBSTANTIAL_PARAGRAPHS
