@@ -1,0 +1,614 @@
+"""Feed bytes → entries. Pure: no network, no disk, no clock.
+
+feedparser does the parsing, but it only ever sees bytes we have already decoded,
+defused and bounded:
+
+1. decode with our own charset rules (GBK/GB2312 as GB18030, Big5 as Big5-HKSCS,
+   mislabelled and unlabelled Chinese feeds) and re-encode as UTF-8;
+2. drop every DOCTYPE, so no entity (billion laughs, ``SYSTEM "file:///…"``) is defined;
+3. cut absurdly long author texts, on which feedparser's e-mail regex is quadratic,
+   and mark guids that are not URLs as such, so that feedparser leaves them alone;
+4. cut the document after ``max_items`` items, because feedparser's own cost grows with
+   every item it reads (100,000 small items take about 11 s).
+
+feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
+it as a URL to fetch or a file name to open.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+
+from rssarchive.errors import ParseError
+from rssarchive.models import Entry
+from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
+
+# The caller caps the download too; this keeps the parser's memory and time bounded when
+# it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
+MAX_FEED_BYTES = 20 * 1024 * 1024
+# Feeds list their newest items first; 2000 covers any real feed, and feedparser needs
+# about 0.2 s for that many.
+MAX_ITEMS = 2000
+# feedparser runs a regex on author texts whose cost is quadratic in their length
+# (measured: 30 KB → 5 s, 4 KB → 0.1 s, 128 chars → 0.1 ms). 128 characters still hold a
+# few names and an address.
+MAX_AUTHOR_CHARS = 128
+# feedparser spends about 25 µs on every element whatever it is, so 20 MB of "<a/>" would
+# take two minutes. A full 2000-item feed has 30,000-60,000 elements; this allows
+# several times that and bounds the parse at about 5 s.
+MAX_ELEMENTS = 200_000
+# Author-like elements past this many (there are rarely more than two per item) are
+# emptied, so that thousands of them cannot add up the e-mail regex's cost either.
+MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
+# What we tell feedparser about the bytes it gets: we re-encoded them as UTF-8, so the
+# server's original header (maybe "text/html; charset=gbk") no longer describes them.
+_FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
+_XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+
+# ---------------------------------------------------------------------------------------
+# Decoding
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# "<?" in UTF-16/32 without a BOM (XML 1.0 appendix F).
+_NUL_MARKERS = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
+# Labels whose real-world content is a superset: GB2312/GBK feeds contain characters only
+# GB18030 has, and Big5 feeds from Hong Kong and Taiwan use HKSCS characters.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+# Single-byte codecs decode almost any bytes, so "it decoded" proves nothing. They are
+# the usual server default, and are tried only after the Chinese candidates.
+_PERMISSIVE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})  # codecs.lookup() names
+_CJK_FALLBACKS = ("gb18030", "big5hkscs")
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]+)""")
+# The most frequent Chinese characters, simplified and traditional. Chinese text decoded
+# with the right codec is full of them; Big5 read as GB18030 (which succeeds, every Big5
+# byte pair being valid GB18030) is full of kana and rare characters instead.
+_COMMON_HANZI = frozenset(
+    "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對"
+    "生能而子那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學"
+    "如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心她本前开開但因只从從想实實"
+    "日军軍者意无無力它与與长長把机機民第公此已工使情明性知全又关關点點正业業外将將两兩高间間"
+    "由问問很最重并並物手应應战戰向头頭文体體政美相见見被利新报報表示称稱记記台湾灣港府官员員"
+)
+_SCORE_SAMPLE_CHARS = 200_000
+# Share of non-ASCII characters that must be common hanzi before we prefer a Chinese
+# reading over a declared single-byte charset. Chinese news text scores 0.3-0.5;
+# wrongly decoded bytes score near 0.
+_MIN_HANZI_SHARE = 0.1
+
+
+def _canonical(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _hanzi_share(text: str) -> float:
+    sample = text[:_SCORE_SAMPLE_CHARS]
+    non_ascii = sum(1 for ch in sample if ord(ch) > 127)
+    hits = sum(1 for ch in sample if ch in _COMMON_HANZI)
+    return hits / non_ascii if non_ascii else 0.0
+
+
+def decode_feed(data: bytes, content_type: str | None = None) -> str:
+    """Decode feed bytes to text, trusting the bytes over their labels.
+
+    Order: byte-order mark; UTF-16/32 by their NUL pattern; valid UTF-8 (mislabelled
+    UTF-8 is common, while legacy-encoded Chinese text is practically never valid UTF-8);
+    the XML declaration, then the HTTP charset (the declaration is written by the software
+    that wrote the bytes, the header is often a server default); GB18030 or Big5-HKSCS,
+    whichever reads as Chinese; a declared single-byte charset; at last, with
+    replacement characters, whichever candidate needs the fewest.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, "replace")
+    for marker, codec in _NUL_MARKERS:
+        if data.startswith(marker):
+            return data.decode(codec, "replace")
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+
+    xml_match = _XML_ENCODING.match(data)
+    header_match = _CHARSET_PARAM.search(content_type or "")
+    declared = [
+        name
+        for name in (
+            _canonical(xml_match.group(1).decode("ascii") if xml_match else None),
+            _canonical(header_match.group(1) if header_match else None),
+        )
+        # UTF-16/32 were ruled out above: a declaration we could read as ASCII is not one.
+        if name and not name.startswith(("utf-16", "utf-32"))
+    ]
+    for codec in declared:
+        if codec not in _PERMISSIVE and (text := _strict(data, codec)) is not None:
+            return text
+
+    chinese = [(t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := _strict(data, c)) is not None]
+    permissive = [c for c in declared if c in _PERMISSIVE]
+    if chinese:
+        best, share = max(chinese, key=lambda pair: pair[1])  # ties: GB18030, listed first
+        if share >= _MIN_HANZI_SHARE or not permissive:
+            return best
+    if permissive:
+        return data.decode(permissive[0], "replace")
+
+    readings = [data.decode(c, "replace") for c in (*declared, "utf-8", *_CJK_FALLBACKS)]
+    return min(readings, key=lambda t: t.count("\ufffd"))
+
+
+# ---------------------------------------------------------------------------------------
+# Defusing and bounding the XML text
+
+
+_LEADING_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]{0,500}?\?>")
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
+_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
+# One token of a DOCTYPE: quoted strings and comments may hold "]" and ">"; an
+# unterminated one runs to the end of the text (so scanning stays linear).
+_DOCTYPE_TOKEN = re.compile(r""""[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|<!--.*?(?:-->|\Z)|[\[\]>]""", re.S)
+_HTML_ROOTS = frozenset({"html", "head", "body"})
+_AUTHOR_TAGS = "author|creator|name|email|managingEditor|webMaster|publisher|contributor|owner"
+# Author-like and id elements, found in one linear pass. CDATA sections and comments are
+# matched (and skipped) whole, so markup quoted inside an item's HTML is never taken for
+# an element; an unterminated one runs to the end of the text.
+_MARKUP_SCAN = re.compile(
+    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
+    rf"|<(?:[A-Za-z_][\w.-]*:)?(?P<tag>{_AUTHOR_TAGS}|guid|id)(?P<attrs>\s[^<>]*)?>",
+    re.S | re.I,
+)
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+_ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+_CHANNEL_START = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?channel)[\s>]")
+
+
+@dataclass
+class _Prepared:
+    text: str
+    root: str
+    warnings: list[str]
+    truncated: bool = False
+
+
+def _doctype_end(text: str, start: int) -> int:
+    depth = 0
+    for token in _DOCTYPE_TOKEN.finditer(text, start + len("<!DOCTYPE")):
+        char = token.group(0)
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == ">" and depth <= 0:
+            return token.end()
+    raise ParseError("not well-formed XML: unterminated DOCTYPE")
+
+
+def _strip_prolog(text: str, warnings: list[str]) -> tuple[str, str | None, str | None]:
+    """Remove every DOCTYPE before the root element (keeping its line breaks, so parse
+    errors name the right line); return the text, the root element's name and the
+    DOCTYPE's name."""
+    kept: list[str] = []
+    pos = done = 0
+    doctype = None
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if text.startswith(("<?", "<!--"), pos):
+            closer = "?>" if text.startswith("<?", pos) else "-->"
+            end = text.find(closer, pos + 2)
+            if end < 0:
+                break
+            pos = end + len(closer)
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
+            end = _doctype_end(text, pos)
+            name = _DOCTYPE_NAME.match(text, pos)
+            doctype = doctype or (name.group(1) if name else "")
+            if "[" in text[pos:end]:
+                warnings.append("DOCTYPE with internal subset removed; entities not expanded")
+            kept.append(text[done:pos] + "\n" * text.count("\n", pos, end))
+            pos = done = end
+        else:
+            break
+    root = _ROOT.match(text, pos)
+    return "".join(kept) + text[done:], (root.group(1) if root else None), doctype
+
+
+def _element_text(text: str, start: int) -> tuple[str, int] | None:
+    """The text of the element whose start tag ends at ``start``, as escaped XML text
+    (CDATA content escaped), and the index of its end tag; None when a child element,
+    comment or the end of the text comes first."""
+    pos, pieces = start, []
+    while True:
+        lt = text.find("<", pos)
+        if lt < 0:
+            return None
+        pieces.append(text[pos:lt])
+        if not text.startswith("<![CDATA[", lt):
+            return ("".join(pieces), lt) if text.startswith("</", lt) else None
+        end = text.find("]]>", lt)
+        if end < 0:
+            return None
+        pieces.append(escape(text[lt + 9 : end], quote=False))
+        pos = end + 3
+
+
+def _rewrite_elements(text: str) -> str:
+    """Two fixes made on the text, before feedparser sees it.
+
+    Author-like elements longer than MAX_AUTHOR_CHARS are cut (and emptied after the
+    first MAX_AUTHOR_ELEMENTS): feedparser's e-mail regex is quadratic in their length.
+    Only text and CDATA content is cut; an element with child elements is left alone
+    (its children are author-like elements themselves).
+
+    A ``<guid>``/``<id>`` whose value is not a URL gets ``isPermaLink="false"``: otherwise
+    feedparser resolves it against the feed's URL ("abc-123" becomes
+    "https://site/feed/abc-123"), so the guid would change whenever the feed moves.
+    """
+    out: list[str] = []
+    done = authors = 0
+    for match in _MARKUP_SCAN.finditer(text):
+        tag = match.group("tag")
+        if tag is None or match.group(0).endswith("/>"):
+            continue
+        found = _element_text(text, match.end())
+        if found is None:
+            continue
+        value, close = found
+        if tag.lower() in ("guid", "id"):
+            attrs = (match.group("attrs") or "").lower()
+            if "ispermalink" not in attrs and not _HAS_SCHEME.match(value.strip()):
+                out.append(text[done : match.end() - 1] + ' isPermaLink="false">')
+                done = match.end()
+            continue
+        authors += 1
+        limit = MAX_AUTHOR_CHARS if authors <= MAX_AUTHOR_ELEMENTS else 0
+        if close - match.end() > limit:
+            value = value[:limit]
+            amp = value.rfind("&")
+            if amp >= 0 and ";" not in value[amp:]:
+                value = value[:amp]  # do not leave half an entity reference
+            newlines = "\n" * text.count("\n", match.end(), close)  # keep line numbers
+            out.append(text[done : match.end()] + value + newlines)
+            done = close
+    return "".join(out) + text[done:] if out else text
+
+
+def _last(pattern: re.Pattern[str], text: str, endpos: int) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text, 0, endpos):  # noqa: B007 - the loop finds the last
+        pass
+    return last
+
+
+def _cap_items(text: str, root: str, max_items: int) -> tuple[str, bool]:
+    """Cut after the ``max_items``-th item and close the channel and root elements."""
+    seen = 0
+    for match in _ITEM_END.finditer(text):
+        seen += 1
+        if seen < max_items:
+            continue
+        cut = match.end()
+        if not _ITEM_START.search(text, cut):
+            return text, False
+        closers = ""
+        channel = _last(_CHANNEL_START, text, cut)
+        if channel and text.rfind("</" + channel.group(1), channel.end(), cut) < 0:
+            closers = f"</{channel.group(1)}>"
+        return f"{text[:cut]}{closers}</{root}>", True
+    return text, False
+
+
+def _count_elements(text: str) -> int:
+    """Start tags (plus comments and PIs) outside CDATA sections: what feedparser pays for."""
+    count = pos = 0
+    while True:
+        start = text.find("<![CDATA[", pos)
+        stop = len(text) if start < 0 else start
+        count += text.count("<", pos, stop) - text.count("</", pos, stop)
+        end = text.find("]]>", start) if start >= 0 else -1
+        if end < 0:
+            return count
+        pos = end + 3
+
+
+def _prepare(text: str, max_items: int) -> _Prepared:
+    warnings: list[str] = []
+    declaration = _LEADING_DECLARATION.match(text)
+    if declaration:  # keep its line breaks, so parse errors name the right line
+        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
+    text, root, doctype = _strip_prolog(text.lstrip("\ufeff"), warnings)
+    if (doctype or "").lower() == "html" or (root or "").lower() in _HTML_ROOTS:
+        raise ParseError("not a feed (looks like HTML)")
+    if root is None:
+        if text.lstrip().startswith(("{", "[")):
+            raise ParseError("not a feed (looks like JSON)")
+        raise ParseError("not a feed (not XML: no root element)")
+    text, truncated = _cap_items(_rewrite_elements(text), root, max_items)
+    elements = _count_elements(text)
+    if elements > MAX_ELEMENTS:
+        raise ParseError(f"feed too complex ({elements} XML elements, limit {MAX_ELEMENTS})")
+    return _Prepared(_XML_DECLARATION + text, root, warnings, truncated)
+
+
+# ---------------------------------------------------------------------------------------
+# From feedparser's dictionaries to our values
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _field(obj: Any, key: str) -> Any:
+    """A key of one of feedparser's dictionaries, read without its compatibility
+    aliases (asking a FeedParserDict for "updated" returns "published" when there is
+    none, with a DeprecationWarning)."""
+    return dict.get(obj, key) if isinstance(obj, dict) else None
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(detail: Any, value: Any) -> str:
+    """The text of a title: feedparser has decoded XML entities; when it judged the title
+    to be HTML, drop the tags and decode the HTML entities too."""
+    text = str(value or "")
+    if detail and _field(detail, "type") in ("text/html", "application/xhtml+xml"):
+        collector = _TextCollector()
+        collector.feed(text)
+        collector.close()
+        text = "".join(collector.parts)
+    return text.strip()
+
+
+def _to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:  # no zone written: UTC, as feedparser assumes
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _parse_date(raw: Any, parsed: Any) -> datetime | None:
+    """ISO 8601 (keeps milliseconds) or RFC 822 with an explicit zone, else whatever
+    feedparser's many date parsers made of it (UTC, whole seconds)."""
+    text = str(raw or "").strip()
+    if text.endswith("z"):
+        text = text[:-1] + "Z"
+    if text:
+        try:
+            return _to_utc(datetime.fromisoformat(text))
+        except (ValueError, OverflowError):
+            iso = _ISO_DATE.match(text)
+            if iso and not _valid_date(*map(int, iso.groups())):
+                # feedparser would roll "2024-13-45" over into 2025: not a date.
+                return None
+        try:
+            when = parsedate_to_datetime(text)
+            if when.tzinfo is not None:  # naive means "-0000" or an unknown zone name
+                return when.astimezone(UTC)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+    if parsed:
+        try:
+            year, month, day, hour, minute, second = parsed[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return None
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _published(item: Any) -> datetime | None:
+    # feedparser maps pubDate and atom:published to "published", dc:date and
+    # atom:updated to "updated", dcterms:created to "created".
+    for key in ("published", "updated", "created"):
+        raw, parsed = _field(item, key), _field(item, key + "_parsed")
+        if raw or parsed:
+            when = _parse_date(raw, parsed)
+            if when is not None:
+                return when
+    return None
+
+
+def _author(item: Any) -> str | None:
+    for detail in _field(item, "authors") or ():
+        name = str(_field(detail, "name") or _field(detail, "email") or "").strip()
+        if name:
+            return name
+    return str(_field(item, "author") or "").strip() or None
+
+
+def _content(item: Any, base: str) -> str | None:
+    """content:encoded or atom:content, else description/summary, as HTML with relative
+    URLs made absolute against the element's own base (xml:base, else the feed URL)."""
+    for detail in [*(_field(item, "content") or ()), _field(item, "summary_detail")]:
+        value = str(_field(detail, "value") or "")
+        if not value.strip():
+            continue
+        if _field(detail, "type") == "text/plain":
+            return escape(value, quote=False)
+        return resolve_html_urls(value, str(_field(detail, "base") or base))
+    return None
+
+
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
+
+
+def _image(item: Any, base: str) -> str | None:
+    urls: list[str] = []
+    for media in _field(item, "media_content") or ():
+        medium, kind = _field(media, "medium") or "", _field(media, "type") or ""
+        path = str(_field(media, "url") or "").split("?")[0].lower()
+        untyped_image = not medium and not kind and path.endswith(_IMAGE_SUFFIXES)
+        if medium == "image" or kind.startswith("image/") or untyped_image:
+            urls.append(_field(media, "url") or "")
+    urls += [_field(thumb, "url") or "" for thumb in _field(item, "media_thumbnail") or ()]
+    urls += [
+        _field(link, "href") or ""
+        for link in _field(item, "links") or ()
+        if _field(link, "rel") == "enclosure"
+        and str(_field(link, "type") or "").startswith("image/")
+    ]
+    for url in urls:
+        resolved = absolute(str(url), base)
+        if resolved:
+            return resolved
+    return None
+
+
+def _link(item: Any, base: str) -> str | None:
+    link = str(_field(item, "link") or "")
+    guid = str(_field(item, "id") or "")
+    if _field(item, "guidislink") and link == guid:
+        # feedparser made a permalink guid the link; a guid is only a usable link when
+        # it is itself an absolute URL ("abc-123" must not become base + "abc-123").
+        return guid.strip() if is_safe_link(guid.strip()) else None
+    return absolute(link, base)
+
+
+def _entry(item: Any, base: str) -> Entry:
+    return Entry(
+        title=_plain(_field(item, "title_detail"), _field(item, "title")),
+        link=_link(item, base),
+        guid=str(_field(item, "id") or "").strip() or None,
+        published=_published(item),
+        author=_author(item),
+        content=_content(item, base),
+        image=_image(item, base),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What one feed document gave: its title and its items, newest first as listed."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    prev_archive: str | None = None  # RFC 5005 <link rel="prev-archive">, absolute
+    truncated: bool = False  # item cap hit
+    # Problems worth reporting that did not stop the parse (removed DTD, malformed XML
+    # of which the complete items were kept, a last item cut off).
+    warnings: tuple[str, ...] = ()
+
+
+def _bozo_reason(exc: Any) -> str:
+    line = getattr(exc, "getLineNumber", None)
+    message = " ".join(str(getattr(exc, "getMessage", lambda: exc)()).split())
+    if callable(line):
+        return f"not well-formed XML at line {line()}: {message}"
+    return f"not a usable feed: {message}"
+
+
+def _last_item_unclosed(text: str) -> bool:
+    start = _last(_ITEM_START, text, len(text))
+    return start is not None and not _ITEM_END.search(text, start.end())
+
+
+def parse_feed(
+    data: bytes, url: str, *, content_type: str | None = None, max_items: int = MAX_ITEMS
+) -> ParsedFeed:
+    """Parse feed bytes fetched from ``url`` (the base for relative links).
+
+    Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
+    that is malformed but yields complete items is accepted, with a warning.
+    """
+    if max_items < 1:
+        raise ValueError("max_items must be at least 1")
+    if len(data) > MAX_FEED_BYTES:
+        raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
+    if not data.strip():
+        raise ParseError("empty response")
+    prepared = _prepare(decode_feed(data, content_type), max_items)
+    try:
+        result = feedparser.parse(
+            io.BytesIO(prepared.text.encode("utf-8", "replace")),
+            response_headers={"content-type": _FEED_CONTENT_TYPE, "content-location": url},
+            sanitize_html=False,  # our nh3 policy runs later on every HTML field
+            # feedparser's resolver re-serialises every HTML field (sorted attributes,
+            # "<br />", mangled script text); _content() resolves URLs in place instead.
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser has no error contract; keep ours
+        raise ParseError(f"feed parser failed: {type(exc).__name__}: {exc}") from exc
+
+    items = list(_field(result, "entries") or ())
+    warnings = prepared.warnings
+    if _field(result, "bozo"):
+        reason = _bozo_reason(_field(result, "bozo_exception"))
+        if not items:
+            raise ParseError(reason)
+        if _last_item_unclosed(prepared.text):
+            items.pop()  # its content is cut short; archiving half an article is worse
+            warnings.append("last item cut off (truncated body?); dropped")
+        warnings.append(f"{reason}; kept {len(items)} items")
+        if not items:
+            raise ParseError(reason)
+    elif not items and not _field(result, "version"):
+        raise ParseError(f"not a feed (root element <{prepared.root[:60]}>)")
+
+    truncated = prepared.truncated or len(items) > max_items
+    feed = _field(result, "feed") or {}
+    prev_archive = next(
+        (
+            absolute(str(_field(link, "href") or ""), url)
+            for link in _field(feed, "links") or ()
+            if _field(link, "rel") == "prev-archive"
+        ),
+        None,
+    )
+    return ParsedFeed(
+        title=_plain(_field(feed, "title_detail"), _field(feed, "title")),
+        entries=tuple(_entry(item, url) for item in items[:max_items]),
+        prev_archive=prev_archive,
+        truncated=truncated,
+        warnings=tuple(warnings),
+    )

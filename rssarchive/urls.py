@@ -1,0 +1,206 @@
+"""URL helpers shared by the feed parser, the extractor and the state: pure functions.
+
+``normalize_url`` gives the identity key used to recognise the same article behind
+different spellings of its URL (``http`` vs ``https``, tracking parameters, fragments,
+percent-encoding). The key is only compared, never fetched: fetch the original URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from html import escape, unescape
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
+
+SAFE_SCHEMES = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Query parameters that only say how the reader arrived (campaign, click and share
+# trackers). They never select content, so two URLs differing only in them are the same
+# article. Kept deliberately short: a generic name such as "ref" or "from" can be a real
+# parameter on some site, and merging two different articles is worse than keeping a
+# duplicate.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "spm",
+        "__twitter_impression",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+# RFC 3986: characters that may stand unencoded in a path or query. Everything else
+# (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%")
+# URLs with these characters are not links we will write into a post or fetch.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _normalize_percent(part: str) -> str:
+    """One spelling per character: unreserved escapes decoded, other escapes upper-case,
+    characters that need escaping escaped. Reserved escapes such as ``%2F`` stay
+    escaped because decoding them would change the meaning of the URL."""
+
+    def repl(match: re.Match[str]) -> str:
+        hex_digits = match.group(1)
+        if hex_digits is not None:
+            char = chr(int(hex_digits, 16))
+            return char if char in _UNRESERVED else "%" + hex_digits.upper()
+        text = match.group(0)
+        if text == "%":  # a stray percent sign that starts no escape
+            return "%25"
+        return "".join(f"%{b:02X}" for b in text.encode("utf-8", "surrogatepass"))
+
+    return _PERCENT_TOKEN.sub(repl, part)
+
+
+def _is_tracking(name: str) -> bool:
+    key = unquote(name).strip().lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _normalize_host(parts: SplitResult) -> str:
+    """Lower-case, IDNA-encoded host with userinfo kept and the default port dropped."""
+    host = parts.hostname or ""  # already lower-case, brackets of IPv6 removed
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    else:
+        host = host.rstrip(".")  # "example.com." names the same host
+        if not host.isascii():
+            # Not a valid IDN: keep the lower-cased form rather than fail.
+            with contextlib.suppress(UnicodeError):
+                host = host.encode("idna").decode("ascii")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep what was written
+        return parts.netloc.lower()
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    return f"{userinfo}@{host}" if userinfo else host
+
+
+def normalize_url(url: str) -> str:
+    """Identity key for dedupe: ``http://Example.com:80/a?utm_source=x#top`` and
+    ``https://example.com/a`` give the same key (the key always says https).
+
+    The path is kept as written apart from percent-encoding (no case folding, no
+    trailing-slash games: servers differ on both).
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        netloc = _normalize_host(parts)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return text
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        scheme = "https"
+    path = _normalize_percent(parts.path)
+    if not path and netloc:
+        path = "/"
+    kept = [
+        _normalize_percent(piece)
+        for piece in parts.query.split("&")
+        if piece and not _is_tracking(piece.partition("=")[0])
+    ]
+    return urlunsplit((scheme, netloc, path, "&".join(kept), ""))
+
+
+def is_safe_link(url: str) -> bool:
+    """True only for an absolute http(s) URL with a host and no control characters.
+
+    Refuses ``javascript:``, ``data:``, ``file:``, relative and scheme-relative URLs.
+    Control characters are checked before parsing because ``urlsplit`` silently drops
+    tabs and newlines (so ``java\\tscript:`` would otherwise read as ``javascript:``,
+    and a newline could end a front-matter line).
+    """
+    if not url or _CONTROL_CHARS.search(url) or url != url.strip():
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return parts.scheme.lower() in SAFE_SCHEMES and bool(host) and not any(map(str.isspace, host))
+
+
+def absolute(url: str, base: str) -> str | None:
+    """Resolve ``url`` against ``base``; None when empty or the result is not a safe
+    http(s) URL (an empty link must not silently become the base itself)."""
+    text = url.strip()
+    if not text:
+        return None
+    try:
+        resolved = urljoin(base, text)
+    except ValueError:
+        return None
+    return resolved if is_safe_link(resolved) else None
+
+
+# Start tags, and the URL-valued attributes in them. A ">" inside a quoted attribute
+# value ends the match early; that tag is then left as it was, which is safe.
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_URL_ATTR = re.compile(
+    r"""(\s(?:src|href|poster|cite|longdesc|data-src|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.I,
+)
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _resolve_one(value: str, base: str) -> str:
+    if not value or value.startswith("#") or _HAS_SCHEME.match(value):
+        return value  # absolute, or a same-page anchor; javascript: etc. are for nh3
+    try:
+        resolved = urljoin(base, value)
+    except ValueError:
+        return value
+    return resolved if is_safe_link(resolved) else value
+
+
+def _resolve_srcset(value: str, base: str) -> str:
+    candidates = []
+    for candidate in value.split(","):
+        url, space, descriptor = candidate.strip().partition(" ")
+        candidates.append(_resolve_one(url, base) + space + descriptor)
+    return ", ".join(candidates)
+
+
+def resolve_html_urls(html: str, base: str) -> str:
+    """Make relative ``src``/``href``/``srcset``/… values in an HTML fragment absolute,
+    changing nothing else: feedparser's own resolver re-serialises the whole fragment
+    (sorted attributes, ``<br />``, broken ``<script>`` text), and archived bodies keep
+    the publisher's markup."""
+
+    def fix_attr(match: re.Match[str]) -> str:
+        prefix, raw = match.group(1), match.group(2)
+        quote = raw[0] if raw[0] in "\"'" else ""
+        value = unescape(raw[1:-1] if quote else raw)
+        if prefix.strip().lower().startswith("srcset"):
+            resolved = _resolve_srcset(value, base)
+        else:
+            resolved = _resolve_one(value.strip(), base)
+        if resolved == value.strip() or resolved == value:
+            return match.group(0)
+        return f'{prefix}"{escape(resolved, quote=True)}"'
+
+    def fix_tag(match: re.Match[str]) -> str:
+        return _URL_ATTR.sub(fix_attr, match.group(0))
+
+    if "<" not in html:
+        return html
+    return _START_TAG.sub(fix_tag, html)

@@ -1,0 +1,159 @@
+"""URL helpers: the dedupe key, the link filter, resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from rssarchive.urls import absolute, is_safe_link, normalize_url, resolve_html_urls
+
+RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.html"
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        (RFA, RFA),
+        # http and https, case of scheme and host, default ports, fragments
+        ("http://www.rfa.org/mandarin/a.html", "https://www.rfa.org/mandarin/a.html"),
+        ("HTTPS://WWW.RFA.ORG:443/mandarin/a.html#top", "https://www.rfa.org/mandarin/a.html"),
+        ("http://www.rfa.org:80/mandarin/a.html", "https://www.rfa.org/mandarin/a.html"),
+        ("https://example.org:8443/a", "https://example.org:8443/a"),
+        ("https://example.org./a", "https://example.org/a"),
+        ("  https://example.org/a  ", "https://example.org/a"),
+        # the path keeps its case and trailing slash; an empty path is "/"
+        ("https://example.org/A/B/", "https://example.org/A/B/"),
+        ("https://example.org", "https://example.org/"),
+        # tracking parameters go, real ones stay in their order
+        ("https://example.org/a?utm_source=RSS", "https://example.org/a"),
+        (
+            "https://example.org/a?utm_source=RSS&utm_medium=rss&utm_campaign=x",
+            "https://example.org/a",
+        ),
+        ("https://example.org/a?id=3&UTM_Source=x&fbclid=y&p=2", "https://example.org/a?id=3&p=2"),
+        ("https://example.org/a?gclid=1&spm=a.b.c&z=1&a=2", "https://example.org/a?z=1&a=2"),
+        ("https://example.org/a?from=rss&ref=x", "https://example.org/a?from=rss&ref=x"),
+        ("https://example.org/a?&&id=1&", "https://example.org/a?id=1"),
+        # percent-encoding: one spelling per character
+        ("https://example.org/%7euser/%41", "https://example.org/~user/A"),
+        ("https://example.org/a%2fb%3F", "https://example.org/a%2Fb%3F"),
+        (
+            "https://example.org/中文 路径",
+            "https://example.org/%E4%B8%AD%E6%96%87%20%E8%B7%AF%E5%BE%84",
+        ),
+        (
+            "https://example.org/%E4%B8%AD%E6%96%87%20%E8%B7%AF%E5%BE%84",
+            "https://example.org/%E4%B8%AD%E6%96%87%20%E8%B7%AF%E5%BE%84",
+        ),
+        ("https://example.org/100%", "https://example.org/100%25"),
+        ("https://example.org/?q=中", "https://example.org/?q=%E4%B8%AD"),
+        # IDNA hosts, IPv6 literals, userinfo
+        ("https://例子.中国/a", "https://xn--fsqu00a.xn--fiqs8s/a"),
+        ("https://BÜCHER.example/", "https://xn--bcher-kva.example/"),
+        ("http://[::1]:8080/x", "https://[::1]:8080/x"),
+        ("http://user:pw@Example.org/", "https://user:pw@example.org/"),
+    ],
+)
+def test_normalize_url(url: str, key: str) -> None:
+    assert normalize_url(url) == key
+    assert normalize_url(key) == key  # idempotent
+
+
+def test_normalize_url_never_raises() -> None:
+    for junk in ("", "not a url", "http://[::1/x", "https://e.x:port/", "mailto:a@b"):
+        normalize_url(junk)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a",
+        "http://example.org",
+        "HTTPS://EXAMPLE.ORG/a?b=c#d",
+        "https://[2001:db8::1]/x",
+        "https://example.org:8080/a b",
+        RFA,
+    ],
+)
+def test_safe_links(url: str) -> None:
+    assert is_safe_link(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "//example.org/a",
+        "/relative/path",
+        "relative.html",
+        "http://",
+        "https:///path-only",
+        "https://example.org:99999/",
+        "https://[::1/",
+        "https://example.org/a\nb",
+        "https://example.org/\x00",
+        " https://example.org/",
+    ],
+)
+def test_unsafe_links(url: str) -> None:
+    assert not is_safe_link(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "result"),
+    [
+        ("/a/b.html", "https://example.org/feed.xml", "https://example.org/a/b.html"),
+        ("b.html", "https://example.org/dir/feed.xml", "https://example.org/dir/b.html"),
+        ("../b.html", "https://example.org/dir/sub/", "https://example.org/dir/b.html"),
+        ("//cdn.example.net/i.jpg", "https://example.org/", "https://cdn.example.net/i.jpg"),
+        ("?page=2", "https://example.org/list?page=1", "https://example.org/list?page=2"),
+        ("  https://other.example/x  ", "https://example.org/", "https://other.example/x"),
+        ("http://other.example/x", "https://example.org/", "http://other.example/x"),
+        ("javascript:alert(1)", "https://example.org/", None),
+        ("data:image/png;base64,AAAA", "https://example.org/", None),
+        ("file:///etc/passwd", "https://example.org/", None),
+        ("", "https://example.org/", None),
+        ("   ", "https://example.org/", None),
+        ("a.html", "file:///srv/feed.xml", None),
+        ("http://[::1/", "https://example.org/", None),
+    ],
+)
+def test_absolute(url: str, base: str, result: str | None) -> None:
+    assert absolute(url, base) == result
+
+
+@pytest.mark.parametrize(
+    ("html", "result"),
+    [
+        ("plain text, no markup", "plain text, no markup"),
+        ('<img src="/a.jpg" alt="">', '<img src="https://example.org/a.jpg" alt="">'),
+        ("<img src='a.jpg'>", '<img src="https://example.org/dir/a.jpg">'),
+        ("<a href=b.html>x</a>", '<a href="https://example.org/dir/b.html">x</a>'),
+        ('<a HREF = "b.html">x</a>', '<a HREF = "https://example.org/dir/b.html">x</a>'),
+        (
+            '<img srcset="a.jpg 1x, /b.jpg 2x">',
+            '<img srcset="https://example.org/dir/a.jpg 1x, https://example.org/b.jpg 2x">',
+        ),
+        ('<img src="?w=1&amp;h=2">', '<img src="https://example.org/dir/page?w=1&amp;h=2">'),
+        # untouched: absolute URLs, anchors, other schemes (nh3 removes them later), text
+        ('<a href="https://x.example/">', '<a href="https://x.example/">'),
+        ('<a href="#note">', '<a href="#note">'),
+        ('<a href="javascript:x()">', '<a href="javascript:x()">'),
+        ('<img src="data:image/png;base64,AA">', '<img src="data:image/png;base64,AA">'),
+        ('text src="a.jpg" outside a tag', 'text src="a.jpg" outside a tag'),
+        ("<p class=x data-k='v'>t &nbsp;<br></p>", "<p class=x data-k='v'>t &nbsp;<br></p>"),
+        (
+            '<img data-src="lazy.jpg" src="/1x1.gif">',
+            '<img data-src="https://example.org/dir/lazy.jpg" src="https://example.org/1x1.gif">',
+        ),
+    ],
+)
+def test_resolve_html_urls(html: str, result: str) -> None:
+    assert resolve_html_urls(html, "https://example.org/dir/page") == result
