@@ -195,6 +195,8 @@ def _print_report(report: RunReport, out: TextIO, *, quiet: bool) -> None:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for result in report.results:
+        for warning in result.warnings:
+            print(f"warning: feed {result.name}: {warning}", file=sys.stderr)
         if result.error:
             print(f"failed: feed {result.name}: {result.error}", file=sys.stderr)
         for url, reason in result.failed:

@@ -50,6 +50,7 @@ class FeedResult:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     error: str | None = None  # the feed itself failed
+    warnings: list[str] = field(default_factory=list)  # archived, but something was off
     not_modified: bool = False
 
     @property
@@ -182,6 +183,7 @@ class Pipeline:
             self._feed_failed(fstate, exc, now)
             result.error = str(exc)
             return True
+        result.warnings.extend(parsed.warnings)
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(parsed.entries):
             self._take(feed, entry, result, mode=feed.content)
