@@ -92,7 +92,10 @@ def _parse_now(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
+    # Default: warnings and the report; -v: each retry and skipped item; -vv: debug.
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    if args.quiet:
+        level = logging.ERROR
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     if args.verbose < 2:
         # httpx logs every request at INFO; that is noise unless asked for.
