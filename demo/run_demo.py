@@ -93,7 +93,8 @@ def write_config(out: Path, base: str) -> Path:
         # A dot-directory: Jekyll never publishes it, and the state travels with the site.
         "state_path": ".rssarchive/state.sqlite3",
         # The demo server is on 127.0.0.1, which rssarchive refuses by default.
-        "network": {"allow_private_addresses": True, "timeout": 10},
+        # The demo server is local: no need for the default one-second politeness delay.
+        "network": {"allow_private_addresses": True, "timeout": 10, "per_host_delay": 0},
         "feeds": [
             {"name": feed["name"], "url": base + feed["path"]}
             | {k: v for k, v in feed.items() if k not in ("name", "path")}

@@ -20,7 +20,13 @@ from .models import Config, ContentMode, FeedConfig, NetworkConfig, Selectors
 
 TOP_KEYS = {"site_dir", "state_path", "feeds", "network"}
 FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors"}
-NETWORK_KEYS = {"timeout", "user_agent", "allow_private_addresses"}
+NETWORK_KEYS = {
+    "timeout",
+    "user_agent",
+    "allow_private_addresses",
+    "per_host_concurrency",
+    "per_host_delay",
+}
 SELECTOR_KEYS = {"body", "image"}
 CONTENT_MODES: tuple[ContentMode, ...] = ("auto", "page", "feed")
 # Where the state database lives when the config does not say: inside the site, in a
@@ -29,6 +35,10 @@ DEFAULT_STATE = ".rssarchive/state.sqlite3"
 # A request that takes longer than this is not a news page; a smaller one is too eager
 # for slow sites on the other side of the world.
 MAX_TIMEOUT = 600.0
+# More than a few requests in flight to one news site is no longer polite; more than a
+# minute between requests makes a backfill of a few hundred pages take all day.
+MAX_PER_HOST_CONCURRENCY = 8
+MAX_PER_HOST_DELAY = 60.0
 
 
 def load_config(path: Path) -> Config:
@@ -159,10 +169,26 @@ def _network(value: object) -> NetworkConfig:
     if not 0 < timeout <= MAX_TIMEOUT:
         raise ConfigError(f"network.timeout: must be between 0 and {MAX_TIMEOUT:g} seconds")
     user_agent = item.get("user_agent", default.user_agent)
+    concurrency = item.get("per_host_concurrency", default.per_host_concurrency)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise ConfigError("network.per_host_concurrency: must be a whole number")
+    if not 1 <= concurrency <= MAX_PER_HOST_CONCURRENCY:
+        raise ConfigError(
+            f"network.per_host_concurrency: must be between 1 and {MAX_PER_HOST_CONCURRENCY}"
+        )
+    delay = item.get("per_host_delay", default.per_host_delay)
+    if isinstance(delay, bool) or not isinstance(delay, int | float):
+        raise ConfigError("network.per_host_delay: must be a number of seconds")
+    if not 0 <= delay <= MAX_PER_HOST_DELAY:
+        raise ConfigError(
+            f"network.per_host_delay: must be between 0 and {MAX_PER_HOST_DELAY:g} seconds"
+        )
     return NetworkConfig(
         timeout=float(timeout),
         user_agent=_str(user_agent, "network.user_agent"),
         allow_private_addresses=_allow(item.get("allow_private_addresses", False)),
+        per_host_concurrency=concurrency,
+        per_host_delay=float(delay),
     )
 
 

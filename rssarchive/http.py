@@ -23,10 +23,12 @@ import logging
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -496,10 +498,49 @@ class _Transient(Exception):
 # ------------------------------------------------------------------------------ client
 
 
+class HostLimiter:
+    """Politeness per host, shared by every thread: at most ``concurrency`` requests in
+    flight to one host, and request starts at least ``delay`` seconds apart.
+
+    Each request reserves its start time under a lock, so waiting threads queue in order
+    instead of all waking at once when the delay has passed.
+    """
+
+    def __init__(
+        self,
+        concurrency: int,
+        delay: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._concurrency = concurrency
+        self._delay = delay
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.Semaphore(self._concurrency))
+        with semaphore:
+            with self._lock:
+                now = self._clock()
+                start = max(now, self._next_start.get(host, now))
+                self._next_start[host] = start + self._delay
+            if start > now:
+                self._sleep(start - now)
+            yield
+
+
 class HttpClient:
     """One httpx client with the network policy, caps, deadline and retries around it.
 
-    Meant for one thread at a time (each ``get`` resets the cookie jar it shares).
+    Safe to share between threads: each thread gets its own httpx client (so cookies,
+    reset on every ``get``, never cross between fetches), all behind one HostLimiter.
     """
 
     def __init__(
@@ -510,16 +551,37 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._allow = network.allow_private_addresses
-        policy = _policy(self._allow)  # invalid entries fail here, as ConfigError
+        self._policy = _policy(self._allow)  # invalid entries fail here, as ConfigError
         self._timeout = network.timeout
         self._sleep = sleep
-        self._client = httpx.Client(
-            # An injected transport (tests) skips the post-DNS check; check_url still runs.
-            transport=transport if transport is not None else _GuardedTransport(policy),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": network.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        self._transport = transport
+        self._user_agent = network.user_agent
+        self._limiter = HostLimiter(
+            network.per_host_concurrency, network.per_host_delay, sleep=sleep
         )
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+        self._clients_lock = threading.Lock()
+
+    @property
+    def _client(self) -> httpx.Client:
+        client: httpx.Client | None = getattr(self._local, "client", None)
+        if client is None:
+            client = httpx.Client(
+                # An injected transport (tests) skips the post-DNS check; check_url still runs.
+                transport=(
+                    self._transport
+                    if self._transport is not None
+                    else _GuardedTransport(self._policy)
+                ),
+                follow_redirects=False,
+                trust_env=False,
+                headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            )
+            self._local.client = client
+            with self._clients_lock:
+                self._clients.append(client)
+        return client
 
     def __enter__(self) -> HttpClient:
         return self
@@ -533,7 +595,10 @@ class HttpClient:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        with self._clients_lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
     def get(
         self,
@@ -635,33 +700,49 @@ class HttpClient:
                 headers=headers,
                 timeout=httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT, remaining)),
             )
-            try:
-                response = self._client.send(request, stream=True)
-            except _Refused as exc:
-                raise BlockedAddressError(url, at(exc.reason)) from exc
-            try:
-                status = response.status_code
-                if status in REDIRECT_STATUSES:
-                    location = response.headers.get("location", "").strip()
-                    if not location:
-                        raise FetchError(url, at(f"HTTP {status} without a Location"))
-                    current = str(response.url.join(location))
-                    hops.append((status, current))
-                    continue
-                conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
-                if 200 <= status < 300 or (status == 304 and conditional):
-                    content = b"" if status == 304 else self._body(url, response, max_bytes)
-                    return Response(
-                        url=str(response.url),
-                        status=status,
-                        headers={k.lower(): v for k, v in response.headers.items()},
-                        content=content,
-                        redirects=tuple(hops),
-                    )
-                raise self._status_error(url, response, at)
-            finally:
-                response.close()
+            with self._limiter.slot(request.url.host):
+                try:
+                    response = self._client.send(request, stream=True)
+                except _Refused as exc:
+                    raise BlockedAddressError(url, at(exc.reason)) from exc
+                result = self._finish_hop(url, response, headers, max_bytes, hops, at)
+            if result is None:
+                current = hops[-1][1]
+                continue
+            return result
         raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})")
+
+    def _finish_hop(
+        self,
+        url: str,
+        response: httpx.Response,
+        headers: dict[str, str],
+        max_bytes: int,
+        hops: list[tuple[int, str]],
+        at: Callable[[str], str],
+    ) -> Response | None:
+        """The Response, or None after recording a redirect hop in ``hops``."""
+        try:
+            status = response.status_code
+            if status in REDIRECT_STATUSES:
+                location = response.headers.get("location", "").strip()
+                if not location:
+                    raise FetchError(url, at(f"HTTP {status} without a Location"))
+                hops.append((status, str(response.url.join(location))))
+                return None
+            conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+            if 200 <= status < 300 or (status == 304 and conditional):
+                content = b"" if status == 304 else self._body(url, response, max_bytes)
+                return Response(
+                    url=str(response.url),
+                    status=status,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    content=content,
+                    redirects=tuple(hops),
+                )
+            raise self._status_error(url, response, at)
+        finally:
+            response.close()
 
     def _status_error(
         self, url: str, response: httpx.Response, at: Callable[[str], str]

@@ -35,6 +35,10 @@ class NetworkConfig:
     user_agent: str = "rssarchive/0.1 (+https://github.com/rssarchive/rssarchive)"
     # False: public addresses only. True: anything. A tuple: these addresses/CIDRs too.
     allow_private_addresses: bool | tuple[str, ...] = False
+    # Politeness per host, across feeds, pages and images: requests in flight to one
+    # host, and seconds between the starts of two requests to it.
+    per_host_concurrency: int = 1
+    per_host_delay: float = 1.0
 
 
 @dataclass(frozen=True)

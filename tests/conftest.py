@@ -22,7 +22,12 @@ class Site:
         data = {
             "site_dir": "site",
             "state_path": "state/state.sqlite3",
-            "network": {"allow_private_addresses": True, "timeout": 5, **network},
+            "network": {
+                "allow_private_addresses": True,
+                "timeout": 5,
+                "per_host_delay": 0,
+                **network,
+            },
             "feeds": feeds,
         }
         self.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -11,6 +11,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import tracemalloc
 import zlib
@@ -31,6 +32,7 @@ from rssarchive.http import (
     MAX_ATTEMPTS,
     MAX_REDIRECTS,
     MAX_RETRY_AFTER,
+    HostLimiter,
     HttpClient,
     check_url,
     parse_retry_after,
@@ -66,7 +68,10 @@ def client(
     **kwargs: Any,
 ) -> HttpClient:
     network = NetworkConfig(
-        timeout=timeout, user_agent="test-agent/1", allow_private_addresses=allow
+        timeout=timeout,
+        user_agent="test-agent/1",
+        allow_private_addresses=allow,
+        per_host_delay=0.0,
     )
     return HttpClient(network, sleep=sleeps, **kwargs)
 
@@ -917,3 +922,39 @@ def test_cookies_do_not_leak_between_fetches(sleeps: Sleeps) -> None:
         c.get("https://news.example.org/consent")
         c.get("https://news.example.org/other")
     assert seen == [None, "ok=1", None]
+
+
+# -- politeness per host ------------------------------------------------------------
+
+
+def test_host_limiter_spaces_request_starts_per_host() -> None:
+    sleeps: list[float] = []
+    limiter = HostLimiter(1, 1.0, clock=lambda: 100.0, sleep=sleeps.append)
+    for host in ("a", "a", "b", "a"):
+        with limiter.slot(host):
+            pass
+    # The clock stands still, so each request to "a" waits one more delay; "b" never waits.
+    assert sleeps == [1.0, 2.0]
+
+
+def test_host_limiter_caps_requests_in_flight_per_host() -> None:
+    limiter = HostLimiter(2, 0.0)
+    in_flight: dict[str, int] = {"a": 0, "b": 0}
+    peak: dict[str, int] = {"a": 0, "b": 0}
+    lock = threading.Lock()
+
+    def work(host: str) -> None:
+        with limiter.slot(host):
+            with lock:
+                in_flight[host] += 1
+                peak[host] = max(peak[host], in_flight[host])
+            time.sleep(0.02)
+            with lock:
+                in_flight[host] -= 1
+
+    threads = [threading.Thread(target=work, args=(h,)) for h in "ab" * 6]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak == {"a": 2, "b": 2}
