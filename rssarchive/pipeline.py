@@ -2,33 +2,49 @@
 
 Every feed yields a :class:`FeedResult`; a failure of one feed or one article is recorded
 and the batch goes on. The order of work for one article is in ``state.py``.
+
+Threads do the waiting (feeds and pages are fetched in parallel, each host held to its
+politeness limits by the HTTP module) and worker processes do the extraction; the state
+database and ``_posts`` are only touched from the calling thread, one article at a time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .archive import Archive
 from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
 from .extract import article_from_feed, extract_article, is_substantial
-from .feeds import parse_feed
-from .models import Article, Config, Entry, FeedConfig, Post, Response
+from .feeds import ParsedFeed, parse_feed
+from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .render import render_post
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 # A feed that failed this many times in a row stops being polled on every run and backs
 # off (1 h, 2 h, 4 h ... up to a day): polite to a dead site, and it is never dropped.
 BACKOFF_AFTER = 3
 BACKOFF_BASE = timedelta(hours=1)
 BACKOFF_MAX = timedelta(days=1)
+# A permanent redirect must be seen on this many polls in a row before the feed's address
+# changes: one misconfigured response should not move a feed.
+MOVE_AFTER = 2
+# Threads that wait on the network. The per-host limits in the HTTP module keep each
+# site's load polite; this only bounds how many different hosts are waited on at once.
+FETCH_THREADS = 16
+# Below this many pages, starting extraction worker processes costs more than it saves;
+# such pages are extracted in-process, still bounded by extract.py's size and element caps.
+POOL_MIN_PAGES = 3
 
 
 class Fetcher(Protocol):
@@ -40,6 +56,21 @@ class Fetcher(Protocol):
         last_modified: str | None = None,
         referer: str | None = None,
     ) -> Response: ...
+
+
+class Extractor(Protocol):
+    def extract(
+        self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+    ) -> Article: ...
+
+
+class InlineExtractor:
+    """Extraction in this process (small runs, tests)."""
+
+    def extract(
+        self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+    ) -> Article:
+        return extract_article(page, url, selectors=selectors, content_type=content_type)
 
 
 @dataclass
@@ -80,6 +111,28 @@ class RunReport:
 
 
 @dataclass
+class _Job:
+    """One article to get: begun in the state database, not yet written."""
+
+    feed: FeedConfig
+    entry: Entry
+    mode: ContentMode
+    result: FeedResult
+    article_id: int
+
+
+@dataclass
+class _Poll:
+    """What polling one feed gave: a response (or an error) and its parsed entries."""
+
+    feed: FeedConfig
+    state: FeedState
+    response: Response | None = None
+    parsed: ParsedFeed | None = None
+    error: RssArchiveError | None = None
+
+
+@dataclass
 class Pipeline:
     config: Config
     client: Fetcher
@@ -87,25 +140,37 @@ class Pipeline:
     archive: Archive
     clock: Callable[[], datetime]
     dry_run: bool = False
+    # Called with (done, total) after each article; the CLI draws a progress bar with it.
+    progress: Callable[[int, int], None] | None = None
+    extractor_factory: Callable[[], Extractor] | None = None
 
     # -- entry points ---------------------------------------------------------------
 
     def run(self) -> RunReport:
         report = RunReport()
-        self._prepare(report)
+        jobs = self._prepare(report)
+        due: list[tuple[FeedConfig, FeedState, FeedResult]] = []
         for feed in self.config.feeds:
             result = FeedResult(feed.name, feed.url)
             report.results.append(result)
-            try:
-                if self._poll(feed, result):
-                    report.polled += 1
-            except RssArchiveError as exc:
-                result.error = str(exc)
+            fstate = self.state.feed(feed.url, feed.name)
+            if self._not_due(feed, fstate, result):
+                continue
+            due.append((feed, fstate, result))
+        report.polled = len(due)
+        polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
+        finished: list[tuple[_Poll, FeedResult]] = []
+        for (_, _, result), poll in zip(due, polls, strict=True):
+            jobs.extend(self._new_jobs(poll, result))
+            finished.append((poll, result))
+        self._work(jobs)
+        for poll, result in finished:
+            self._record_poll(poll, result)
         return report
 
     def backfill(self, urls: Iterable[str], feed_name: str | None = None) -> RunReport:
         report = RunReport()
-        self._prepare(report)
+        jobs = self._prepare(report)
         chosen = None if feed_name is None else self._feed_named(feed_name)
         results: dict[str, FeedResult] = {}
         for raw in urls:
@@ -118,16 +183,19 @@ class Pipeline:
             if not is_safe_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
-            self._take(feed, Entry(title="", link=url), result, mode="page")
+            job = self._begin(feed, Entry(title="", link=url), result, mode="page")
+            if job is not None:
+                jobs.append(job)
+        self._work(jobs)
         return report
 
     # -- stages ---------------------------------------------------------------------
 
-    def _prepare(self, report: RunReport) -> None:
-        """Adopt posts already in ``_posts`` and finish work a killed run left."""
+    def _prepare(self, report: RunReport) -> list[_Job]:
+        """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
         if self.dry_run:
-            return
+            return []
         self.archive.remove_stray_temp_files()
         adopted = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
@@ -145,122 +213,165 @@ class Pipeline:
                 f"new state database: adopted {adopted} existing posts from "
                 f"{self.archive.posts_dir}; they will not be archived again"
             )
+        jobs: list[_Job] = []
+        recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending():
             feed = self._feed_named_or_first(pending.feed)
-            result = FeedResult(feed.name, "recovery")
-            self._take(feed, pending.entry, result, mode=feed.content, pending_id=pending.id)
-            if result.new or result.failed:
+            result = recovery.get(feed.name)
+            if result is None:
+                result = recovery[feed.name] = FeedResult(feed.name, "recovery")
                 report.results.append(result)
+            jobs.append(_Job(feed, pending.entry, feed.content, result, pending.id))
+        return jobs
 
-    def _poll(self, feed: FeedConfig, result: FeedResult) -> bool:
-        """Poll one feed and archive its new items; False when it was not due."""
-        now = self.clock()
-        fstate = self.state.feed(feed.url, feed.name)
+    def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
         if fstate.gone:
             result.error = (
                 f"{feed.url}: feed is gone (HTTP 410); remove it from the config "
                 "or give it a new url"
             )
-            return False
-        if fstate.next_allowed and now < datetime.fromisoformat(fstate.next_allowed):
+            return True
+        if fstate.next_allowed and self.clock() < datetime.fromisoformat(fstate.next_allowed):
             result.error = (
                 f"{feed.url}: not polled until {fstate.next_allowed} after "
                 f"{fstate.failures} failures; last error: {fstate.last_error}"
             )
-            return False
-        try:
-            response = self.client.get(
-                feed.url, etag=fstate.etag, last_modified=fstate.last_modified
-            )
-            if response.not_modified:
-                result.not_modified = True
-                self._save_feed(fstate, success=now)
-                return True
-            parsed = parse_feed(
-                response.content, response.url, content_type=response.headers.get("content-type")
-            )
-        except (FetchError, ParseError) as exc:
-            self._feed_failed(fstate, exc, now)
-            result.error = str(exc)
             return True
-        result.warnings.extend(parsed.warnings)
-        # Oldest first, so that a feed's posts are written in the order they appeared.
-        for entry in reversed(parsed.entries):
-            self._take(feed, entry, result, mode=feed.content)
-        self._save_feed(
-            replace(
-                fstate,
-                etag=response.etag,
-                last_modified=response.last_modified,
-                posts=fstate.posts + len(result.new),
-            ),
-            success=now,
-        )
-        return True
+        return False
 
-    def _take(
-        self,
-        feed: FeedConfig,
-        entry: Entry,
-        result: FeedResult,
-        *,
-        mode: str,
-        pending_id: int | None = None,
-    ) -> None:
-        """Archive one entry unless it is known; record the outcome in ``result``."""
+    def _fetch_feed(self, feed: FeedConfig, fstate: FeedState) -> _Poll:
+        """Network and parsing only (runs in a thread): no state, no files."""
+        poll = _Poll(feed, fstate)
+        try:
+            poll.response = self.client.get(
+                fstate.moved_to or feed.url, etag=fstate.etag, last_modified=fstate.last_modified
+            )
+            if not poll.response.not_modified:
+                poll.parsed = parse_feed(
+                    poll.response.content,
+                    poll.response.url,
+                    content_type=poll.response.headers.get("content-type"),
+                )
+        except (FetchError, ParseError) as exc:
+            poll.error = exc
+        return poll
+
+    def _new_jobs(self, poll: _Poll, result: FeedResult) -> Iterator[_Job]:
+        if poll.error is not None:
+            result.error = str(poll.error)
+            return
+        if poll.parsed is None:
+            result.not_modified = True
+            return
+        result.warnings.extend(poll.parsed.warnings)
+        # Oldest first, so that a feed's posts are written in the order they appeared.
+        for entry in reversed(poll.parsed.entries):
+            job = self._begin(poll.feed, entry, result, mode=poll.feed.content)
+            if job is not None:
+                yield job
+
+    def _begin(
+        self, feed: FeedConfig, entry: Entry, result: FeedResult, *, mode: ContentMode
+    ) -> _Job | None:
+        """Record a new entry as pending and return its job; None when it is known."""
         link = entry.link
         if link is None or not is_safe_link(link):
             log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
             result.skipped += 1
-            return
+            return None
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if pending_id is None and self.state.is_known(url_key, guid_key):
+        if self.state.is_known(url_key, guid_key):
             result.skipped += 1
-            return
+            return None
         if self.dry_run:
             result.new.append(self._render(feed, entry, None).filename)
-            return
-        article_id = pending_id
-        if article_id is None:
-            article_id = self.state.begin(
-                url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
-            )
-        try:
-            post = self._render(feed, entry, self._article(feed, entry, mode))
-            name = post.filename
-            self.archive.write(name, post.text)
-        except (FetchError, ExtractError, ParseError) as exc:
-            self.state.fail(article_id, str(exc), self.clock())
-            result.failed.append((link, _reason(exc)))
-            return
-        self.state.finish(article_id, name, self.clock())
-        result.new.append(name)
-        log.debug("%s: wrote %s", feed.name, name)
+            return None
+        article_id = self.state.begin(
+            url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
+        )
+        return _Job(feed, entry, mode, result, article_id)
 
-    def _article(self, feed: FeedConfig, entry: Entry, mode: str) -> Article:
-        """The article for an entry, by the feed's content mode."""
+    def _work(self, jobs: list[_Job]) -> None:
+        """Get, render and write every job; fetching and extraction run in parallel."""
+        if not jobs:
+            return
+        pages = sum(1 for job in jobs if self._needs_page(job))
+        extractor = self._extractor(pages)
+        done = 0
+        try:
+            with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
+                futures: dict[Future[Article], _Job] = {
+                    threads.submit(self._article, job, extractor): job
+                    for job in _round_robin_by_host(jobs)
+                }
+                try:
+                    for future in as_completed(futures):
+                        self._write(futures[future], future)
+                        done += 1
+                        if self.progress is not None:
+                            self.progress(done, len(jobs))
+                except BaseException:
+                    # A write failed (disk full …): stop; pending rows redo the rest.
+                    for other in futures:
+                        other.cancel()
+                    raise
+        finally:
+            close = getattr(extractor, "close", None)
+            if close is not None:
+                close()
+
+    def _write(self, job: _Job, future: Future[Article]) -> None:
+        link = job.entry.link
+        assert link is not None
+        try:
+            post = self._render(job.feed, job.entry, future.result())
+        except (FetchError, ExtractError, ParseError) as exc:
+            self.state.fail(job.article_id, str(exc), self.clock())
+            job.result.failed.append((link, _reason(exc)))
+            return
+        self.archive.write(post.filename, post.text)
+        self.state.finish(job.article_id, post.filename, self.clock())
+        job.result.new.append(post.filename)
+        log.debug("%s: wrote %s", job.feed.name, post.filename)
+
+    def _needs_page(self, job: _Job) -> bool:
+        content = job.entry.content or ""
+        if job.mode == "feed":
+            return False
+        return not (job.mode == "auto" and content.strip() and is_substantial(content))
+
+    def _extractor(self, pages: int) -> Extractor:
+        if self.extractor_factory is not None:
+            return self.extractor_factory()
+        if pages < POOL_MIN_PAGES:
+            return InlineExtractor()
+        from .workers import ExtractionPool
+
+        return ExtractionPool()
+
+    def _article(self, job: _Job, extractor: Extractor) -> Article:
+        """The article for a job, by its content mode (runs in a thread)."""
+        entry = job.entry
         has_content = bool(entry.content and entry.content.strip())
-        if mode == "feed" or (
-            mode == "auto" and has_content and is_substantial(entry.content or "")
-        ):
+        if not self._needs_page(job):
             return article_from_feed(entry)
         assert entry.link is not None
         try:
             response = self.client.get(entry.link)
-            return extract_article(
+            return extractor.extract(
                 response.content,
                 response.url,
-                selectors=feed.selectors,
-                content_type=response.headers.get("content-type"),
+                job.feed.selectors,
+                response.headers.get("content-type"),
             )
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
-            if mode == "auto" and has_content and exc.status in (404, 410):
+            if job.mode == "auto" and has_content and exc.status in (404, 410):
                 return article_from_feed(entry)
             raise
         except ExtractError:
-            if mode == "auto" and has_content:
+            if job.mode == "auto" and has_content:
                 return article_from_feed(entry)
             raise
 
@@ -285,16 +396,29 @@ class Pipeline:
 
     # -- feed bookkeeping -----------------------------------------------------------
 
-    def _save_feed(self, fstate: FeedState, *, success: datetime) -> None:
+    def _record_poll(self, poll: _Poll, result: FeedResult) -> None:
+        """Save what polling taught us about the feed, once its articles are done."""
         if self.dry_run:
             return
-        self.state.save_feed(
-            replace(fstate, last_success=success.isoformat(), failures=0, next_allowed=None)
+        now = self.clock()
+        if poll.error is not None:
+            self._feed_failed(poll.state, poll.error, now)
+            return
+        assert poll.response is not None
+        fstate = replace(
+            _follow_moves(poll.state, poll.response),
+            failures=0,
+            next_allowed=None,
+            last_success=now.isoformat(),
+            posts=poll.state.posts + len(result.new),
         )
+        if not poll.response.not_modified:
+            fstate = replace(
+                fstate, etag=poll.response.etag, last_modified=poll.response.last_modified
+            )
+        self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
-        if self.dry_run:
-            return
         failures = fstate.failures + 1
         wait: timedelta | None = None
         if isinstance(exc, FetchError) and exc.retry_after:
@@ -313,7 +437,13 @@ class Pipeline:
             )
         )
 
-    # -- feed lookup ----------------------------------------------------------------
+    # -- helpers --------------------------------------------------------------------
+
+    def _parallel(self, work: Callable[[T], R], items: list[T]) -> list[R]:
+        if len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(min(FETCH_THREADS, len(items))) as threads:
+            return list(threads.map(work, items))
 
     def _feed_named(self, name: str) -> FeedConfig:
         for feed in self.config.feeds:
@@ -335,6 +465,35 @@ class Pipeline:
             if _host(feed.url) == host:
                 return feed
         return self.config.feeds[0]
+
+
+def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
+    """Count permanent redirects of the feed; after MOVE_AFTER polls in a row, move it."""
+    permanent = bool(response.redirects) and all(
+        status in (301, 308) for status, _ in response.redirects
+    )
+    if not permanent:
+        return replace(fstate, redirect_to=None, redirect_count=0)
+    target = response.redirects[-1][1]
+    count = fstate.redirect_count + 1 if fstate.redirect_to == target else 1
+    if count >= MOVE_AFTER:
+        log.warning("feed %s moved permanently to %s; polling the new address", fstate.url, target)
+        return replace(fstate, moved_to=target, redirect_to=None, redirect_count=0)
+    return replace(fstate, redirect_to=target, redirect_count=count)
+
+
+def _round_robin_by_host(jobs: list[_Job]) -> list[_Job]:
+    """Interleave jobs by host, so that waiting threads spread over all hosts."""
+    queues: dict[str, list[_Job]] = {}
+    for job in jobs:
+        queues.setdefault(_host(job.entry.link or ""), []).append(job)
+    ordered: list[_Job] = []
+    while queues:
+        for host in list(queues):
+            ordered.append(queues[host].pop(0))
+            if not queues[host]:
+                del queues[host]
+    return ordered
 
 
 def _host(url: str) -> str:

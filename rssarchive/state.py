@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,10 @@ CREATE TABLE IF NOT EXISTS feeds (
     failures INTEGER NOT NULL DEFAULT 0,
     next_allowed TEXT,
     gone INTEGER NOT NULL DEFAULT 0,
-    posts INTEGER NOT NULL DEFAULT 0
+    posts INTEGER NOT NULL DEFAULT 0,
+    moved_to TEXT,
+    redirect_to TEXT,
+    redirect_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -75,6 +78,11 @@ class FeedState:
     next_allowed: str | None = None
     gone: bool = False
     posts: int = 0
+    # Where the feed moved (a 301/308 seen on consecutive polls); the config's url stays
+    # the key, so the old address is still known.
+    moved_to: str | None = None
+    redirect_to: str | None = None  # a permanent redirect seen, not yet trusted
+    redirect_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,10 @@ class PendingArticle:
     feed: str
     entry: Entry
     attempts: int
+
+
+# The feeds table has one column per FeedState field, in the same order.
+FEED_COLUMNS = tuple(f.name for f in fields(FeedState))
 
 
 def _iso(moment: datetime) -> str:
@@ -285,50 +297,23 @@ class State:
 
     def feed(self, url: str, name: str) -> FeedState:
         row = self._conn.execute(
-            "SELECT url, name, etag, last_modified, last_success, last_error, last_error_at,"
-            " failures, next_allowed, gone, posts FROM feeds WHERE url = ?",
-            (url,),
+            f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds WHERE url = ?", (url,)
         ).fetchone()
         if row is None:
             return FeedState(url=url, name=name)
-        return FeedState(
-            url=row[0],
-            name=row[1],
-            etag=row[2],
-            last_modified=row[3],
-            last_success=row[4],
-            last_error=row[5],
-            last_error_at=row[6],
-            failures=int(row[7]),
-            next_allowed=row[8],
-            gone=bool(row[9]),
-            posts=int(row[10]),
-        )
+        values = dict(zip(FEED_COLUMNS, row, strict=True))
+        values["gone"] = bool(values["gone"])
+        return FeedState(**values)
 
     def save_feed(self, feed: FeedState) -> None:
+        values = [getattr(feed, column) for column in FEED_COLUMNS]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in FEED_COLUMNS if c != "url")
         with self._write():
             self._conn.execute(
-                "INSERT INTO feeds (url, name, etag, last_modified, last_success, last_error,"
-                " last_error_at, failures, next_allowed, gone, posts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET name = excluded.name, etag = excluded.etag,"
-                " last_modified = excluded.last_modified, last_success = excluded.last_success,"
-                " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
-                " failures = excluded.failures, next_allowed = excluded.next_allowed,"
-                " gone = excluded.gone, posts = excluded.posts",
-                (
-                    feed.url,
-                    feed.name,
-                    feed.etag,
-                    feed.last_modified,
-                    feed.last_success,
-                    feed.last_error,
-                    feed.last_error_at,
-                    feed.failures,
-                    feed.next_allowed,
-                    int(feed.gone),
-                    feed.posts,
-                ),
+                f"INSERT INTO feeds ({', '.join(FEED_COLUMNS)})"
+                f" VALUES ({', '.join('?' * len(FEED_COLUMNS))})"
+                f" ON CONFLICT (url) DO UPDATE SET {updates}",
+                [int(v) if isinstance(v, bool) else v for v in values],
             )
 
     def feeds(self) -> list[FeedState]:

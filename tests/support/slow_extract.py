@@ -1,0 +1,17 @@
+"""An extraction job for the worker-pool tests: sleeps or dies on request."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from rssarchive.models import Article
+
+
+def job(page: bytes, url: str, **_: Any) -> Article:
+    if page == b"hang":
+        time.sleep(60)
+    if page == b"die":
+        os._exit(3)
+    return Article(body_html=f"<p>{page.decode()}</p>", source="rule")
