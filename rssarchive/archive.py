@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import WriteError
+from .permalinks import has_clean_url, post_url
 
 POSTS = "_posts"
 TEMP_PREFIX = ".rssarchive-"
@@ -31,6 +32,7 @@ class Archive:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
         self.posts_dir = site_dir / POSTS
+        self._urls: dict[str, str] | None = None
 
     def post_names(self) -> list[str]:
         """Names of the posts in ``_posts`` (not temporary files), sorted."""
@@ -61,10 +63,24 @@ class Archive:
                 yield name, url
 
     def taken_by_other(self, name: str, url: str) -> bool:
-        """True when ``name`` exists and holds a different article than ``url``."""
-        if not (self.posts_dir / name).exists():
-            return False
-        return self.source_url(name) != url
+        """True when ``name`` cannot hold the article ``url``: the file holds another
+        article, another article's post would be published at the same URL, or Jekyll
+        would give the name no clean URL at all."""
+        if (self.posts_dir / name).exists():
+            return self.source_url(name) != url
+        if not has_clean_url(name):
+            return True
+        other = self._by_url().get(post_url(name))
+        return other is not None and other != name and self.source_url(other) != url
+
+    def _by_url(self) -> dict[str, str]:
+        """Published URL -> post file name, built once and kept up to date by write()."""
+        if self._urls is None:
+            self._urls = {}
+            for name in self.post_names():
+                with contextlib.suppress(ValueError):
+                    self._urls.setdefault(post_url(name), name)
+        return self._urls
 
     def remove_stray_temp_files(self) -> list[str]:
         removed: list[str] = []
@@ -98,6 +114,9 @@ class Archive:
                 temp.unlink()
             reason = exc.strerror or str(exc)
             raise WriteError(f"{target}: cannot write post ({reason})") from exc
+        if self._urls is not None:
+            with contextlib.suppress(ValueError):
+                self._urls.setdefault(post_url(name), name)
         return target
 
 

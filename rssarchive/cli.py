@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import io
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
+from . import output
 from .errors import ConfigError, LockedError, RssArchiveError, UsageError
 
 if TYPE_CHECKING:
@@ -76,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read more URLs from FILE, one per line ('-' for stdin)",
     )
     back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
+
+    status = sub.add_parser("status", help="show each feed's health and the archive's size")
+    for command in (run, back, status):
+        command.add_argument(
+            "--json", action="store_true", help="print a JSON document instead of text"
+        )
     return parser
 
 
@@ -101,39 +109,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         # httpx logs every request at INFO; that is noise unless asked for.
         logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
+        if args.command == "status":
+            return _status(args)
         report = _dispatch(args)
     except LockedError as exc:
-        print(f"rssarchive: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
+        return _fail(args, exc, EXIT_LOCKED)
     except (ConfigError, UsageError) as exc:
-        print(f"rssarchive: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(args, exc, EXIT_USAGE)
     except RssArchiveError as exc:
         if args.verbose:
             log.exception("rssarchive: %s", exc)
-        else:
-            print(f"rssarchive: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(args, exc, EXIT_FAILED, printed=bool(args.verbose))
     except KeyboardInterrupt:
         print("rssarchive: interrupted", file=sys.stderr)
         return 130
-    _print_report(report, sys.stdout, quiet=args.quiet)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    code = EXIT_OK if report.ok else EXIT_FAILED
+    if args.json:
+        output.print_report(report, io.StringIO(), sys.stderr, quiet=True)
+        output.print_json(output.report_json(report, code), sys.stdout)
+    else:
+        output.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
+    return code
+
+
+def _fail(args: argparse.Namespace, exc: Exception, code: int, *, printed: bool = False) -> int:
+    """One line on stderr (unless -v already logged it); a JSON document with --json."""
+    if not printed:
+        print(f"rssarchive: {exc}", file=sys.stderr)
+    if getattr(args, "json", False):
+        output.print_json({"exit_code": code, "error": str(exc)}, sys.stdout)
+    return code
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .state import State
+
+    config = load_config(args.config)
+    state = State.open(config.state_path, readonly=True)
+    try:
+        data = output.status_data(config, state)
+    finally:
+        state.close()
+    if args.json:
+        output.print_json(data, sys.stdout)
+    else:
+        output.print_status(data, sys.stdout)
+    return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> RunReport:
     from .config import load_config
 
     config = load_config(args.config)
+    show = not (args.quiet or args.json)
     if args.command == "run":
-        with _session(config, args.now, dry_run=args.dry_run) as pipeline:
+        with _session(config, args.now, dry_run=args.dry_run, show_progress=show) as pipeline:
             return pipeline.run()
     urls = list(args.urls)
     if args.from_file is not None:
         urls.extend(_read_urls(args.from_file))
     if not urls:
         raise UsageError("backfill: give at least one URL (or --from-file FILE)")
-    with _session(config, args.now, dry_run=False) as pipeline:
+    with _session(config, args.now, dry_run=False, show_progress=show) as pipeline:
         return pipeline.backfill(urls, args.feed)
 
 
@@ -150,7 +188,9 @@ def _read_urls(path: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def _session(config: Config, now: datetime | None, *, dry_run: bool) -> Iterator[Pipeline]:
+def _session(
+    config: Config, now: datetime | None, *, dry_run: bool, show_progress: bool
+) -> Iterator[Pipeline]:
     from .archive import Archive
     from .http import HttpClient
     from .pipeline import Pipeline
@@ -165,6 +205,8 @@ def _session(config: Config, now: datetime | None, *, dry_run: bool) -> Iterator
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         client = stack.enter_context(HttpClient(config.network))
+        progress = output.ProgressBar()
+        stack.callback(progress.finish)
         yield Pipeline(
             config=config,
             client=client,
@@ -172,6 +214,7 @@ def _session(config: Config, now: datetime | None, *, dry_run: bool) -> Iterator
             archive=Archive(config.site_dir),
             clock=clock,
             dry_run=dry_run,
+            progress=progress if show_progress else None,
         )
 
 
@@ -192,24 +235,6 @@ def _lock(state_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-def _print_report(report: RunReport, out: TextIO, *, quiet: bool) -> None:
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for result in report.results:
-        for warning in result.warnings:
-            print(f"warning: feed {result.name}: {warning}", file=sys.stderr)
-        if result.error:
-            print(f"failed: feed {result.name}: {result.error}", file=sys.stderr)
-        for url, reason in result.failed:
-            print(f"failed: {url}: {reason}", file=sys.stderr)
-        if not quiet:
-            verb = "would write" if report.dry_run else "new"
-            for name in result.new:
-                print(f"{verb}: {name}", file=out)
-    if not quiet:
-        print(report.summary(), file=out)
 
 
 if TYPE_CHECKING:

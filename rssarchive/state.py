@@ -288,6 +288,15 @@ class State:
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
 
+    def counts_by_feed(self) -> dict[str, dict[str, int]]:
+        """{feed name: {status: number of articles}}; adopted posts have the name ''."""
+        counts: dict[str, dict[str, int]] = {}
+        for feed, status, n in self._conn.execute(
+            "SELECT feed, status, count(*) FROM articles GROUP BY feed, status"
+        ):
+            counts.setdefault(str(feed), {})[str(status)] = int(n)
+        return counts
+
     def count_done(self) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]

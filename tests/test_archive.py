@@ -24,10 +24,10 @@ def test_write_then_scan(tmp_path: Path) -> None:
 
 def test_taken_by_other(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
-    archive.write("p.md", POST)
-    assert not archive.taken_by_other("p.md", "https://example.org/a")
-    assert archive.taken_by_other("p.md", "https://example.org/b")
-    assert not archive.taken_by_other("free.md", "https://example.org/b")
+    archive.write("2024-01-01-p.md", POST)
+    assert not archive.taken_by_other("2024-01-01-p.md", "https://example.org/a")
+    assert archive.taken_by_other("2024-01-01-p.md", "https://example.org/b")
+    assert not archive.taken_by_other("2024-01-01-free.md", "https://example.org/b")
 
 
 def test_stray_temp_files_removed(tmp_path: Path) -> None:
@@ -99,3 +99,18 @@ def test_posts_path_not_a_directory_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "_posts").write_text("not a directory")
     with pytest.raises(WriteError, match="cannot write post"):
         Archive(tmp_path).write("p.md", POST)
+
+
+def test_names_that_jekyll_publishes_at_the_same_url_are_a_collision(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    archive.write("2024-01-01-Dr. Who?.md", POST)  # from https://example.org/a
+    # "Dr. Who？" is another file but the same URL, /2024/01/01/Dr.-Who.html.
+    assert archive.taken_by_other("2024-01-01-Dr. Who？.md", "https://example.org/b")
+    assert not archive.taken_by_other("2024-01-01-Dr. Who？.md", "https://example.org/a")
+    assert not archive.taken_by_other("2024-01-01-Dr. Who.md", "https://example.org/a")
+    assert not archive.taken_by_other("2024-01-02-Dr. Who？.md", "https://example.org/b")
+
+
+@pytest.mark.parametrize("name", ["2024-01-01-？？？.md", "2024-01-01-等等...真的吗.md"])
+def test_names_without_a_clean_jekyll_url_are_taken(tmp_path: Path, name: str) -> None:
+    assert Archive(tmp_path).taken_by_other(name, "https://example.org/a")

@@ -15,12 +15,15 @@ import re
 import shutil
 import subprocess
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from rssarchive.permalinks import jekyll_slug, post_url
+
+__all__ = ["build_site", "built_post", "jekyll_slug", "post_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_TEMPLATE = ROOT / "output"
@@ -35,8 +38,6 @@ BUILD_TIMEOUT_SECONDS = 600
 _NOT_TEMPLATE = ("_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive")
 
 # Jekyll's "pretty" slug keeps letters, marks, decimal digits and these.
-_PRETTY_KEEP = set("._~!$&'()+,;=@")
-_POST_NAME = re.compile(r"\A(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -138,38 +139,6 @@ def build_problems(result: BuildResult) -> list[str]:
         for line in result.output_text.splitlines()
         if re.search(r"warn|error|deprecat|conflict|invalid|exception", line, re.IGNORECASE)
     ]
-
-
-def jekyll_slug(text: str) -> str:
-    """Jekyll's `Utils.slugify(text, mode: "pretty", cased: true)`."""
-    out: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        keep = category[0] in "LM" or category == "Nd" or char in _PRETTY_KEEP
-        if keep:
-            out.append(char)
-        elif not out or out[-1] != "\0":
-            out.append("\0")  # one hyphen per run of other characters
-    slug = "".join(out).replace("\0", "-")
-    return re.sub(r"^-|-$", "", slug)
-
-
-def post_url(file_name: str) -> str:
-    """The (unescaped) URL of a post: /:year/:month/:day/:title:output_ext.
-
-    The date comes from the file name; rssarchive writes the same UTC date into `date:`,
-    and with `timezone: UTC` Jekyll's date parts are that date's.
-    """
-    match = _POST_NAME.match(file_name)
-    if match is None:
-        raise ValueError(f"not a post file name: {file_name!r}")
-    year, month, day, title, _ext = match.groups()
-    # Document#populate_title: trailing periods are not part of the slug.
-    slug = jekyll_slug(re.sub(r"\.*\Z", "", title))
-    url = f"/{int(year):04d}/{int(month):02d}/{int(day):02d}/{slug}.html"
-    # URL#sanitize_url: ".." becomes "/", "./" is dropped, repeated "/" squeezed.
-    url = url.replace("..", "/").replace("./", "")
-    return re.sub("/{2,}", "/", url)
 
 
 def built_post(site_dir: Path, file_name: str) -> Path:

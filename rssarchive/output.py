@@ -1,0 +1,139 @@
+"""What the CLI prints: the run report as text or JSON, feed status, a progress bar.
+
+Text goes to people (one line per failure, a summary line); JSON goes to programs and
+carries the same facts. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .models import Config
+    from .pipeline import RunReport
+    from .state import State
+
+
+def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=err)
+    for result in report.results:
+        for warning in result.warnings:
+            print(f"warning: feed {result.name}: {warning}", file=err)
+        if result.error:
+            print(f"failed: feed {result.name}: {result.error}", file=err)
+        for url, reason in result.failed:
+            print(f"failed: {url}: {reason}", file=err)
+        if not quiet:
+            verb = "would write" if report.dry_run else "new"
+            for name in result.new:
+                print(f"{verb}: {name}", file=out)
+    if not quiet:
+        print(report.summary(), file=out)
+
+
+def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
+    return {
+        "exit_code": exit_code,
+        "dry_run": report.dry_run,
+        "summary": report.summary(),
+        "feeds_polled": report.polled,
+        "new_posts": sum(len(r.new) for r in report.results),
+        "skipped": sum(r.skipped for r in report.results),
+        "failed": sum(len(r.failed) + (r.error is not None) for r in report.results),
+        "warnings": report.warnings,
+        "results": [
+            {
+                "feed": r.name,
+                "url": r.url,
+                "new": r.new,
+                "skipped": r.skipped,
+                "failed": [{"url": url, "reason": reason} for url, reason in r.failed],
+                "error": r.error,
+                "warnings": r.warnings,
+                "not_modified": r.not_modified,
+            }
+            for r in report.results
+        ],
+    }
+
+
+def status_data(config: Config, state: State) -> dict[str, Any]:
+    """Per configured feed: its health as the state database knows it."""
+    counts = state.counts_by_feed()
+    feeds = []
+    for feed in config.feeds:
+        fstate = state.feed(feed.url, feed.name)
+        mine = counts.get(feed.name, {})
+        record = asdict(fstate)
+        record.update(
+            name=feed.name,
+            posts=mine.get("done", 0),
+            pending=mine.get("pending", 0),
+            failed_articles=mine.get("failed", 0),
+            ok=fstate.last_error is None or fstate.failures == 0,
+        )
+        feeds.append(record)
+    return {
+        "site_dir": str(config.site_dir),
+        "state_path": str(config.state_path),
+        "posts": state.count_done(),
+        "feeds": feeds,
+        "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
+    }
+
+
+def print_status(data: dict[str, Any], out: TextIO) -> None:
+    print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
+    for feed in data["feeds"]:
+        health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
+        if feed["gone"]:
+            health = "GONE (HTTP 410)"
+        print(f"{feed['name']}: {health}", file=out)
+        print(f"  url:          {feed['moved_to'] or feed['url']}", file=out)
+        print(f"  last success: {feed['last_success'] or 'never'}", file=out)
+        if feed["failures"]:
+            print(f"  last error:   {feed['last_error']} (at {feed['last_error_at']})", file=out)
+        if feed["next_allowed"]:
+            print(f"  next poll:    not before {feed['next_allowed']}", file=out)
+        print(
+            f"  posts:        {feed['posts']}"
+            + (f", {feed['pending']} pending" if feed["pending"] else "")
+            + (f", {feed['failed_articles']} failed" if feed["failed_articles"] else ""),
+            file=out,
+        )
+    for item in data["failed_articles"]:
+        print(f"failed article: {item['url']}: {item['reason']}", file=out)
+
+
+def print_json(data: dict[str, Any], out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent elsewhere (cron, pipes, CI logs)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self._stream = stream
+        self.enabled = stream.isatty()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self._stream.write(f"\r[{bar}] {done}/{total}")
+        self._stream.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()

@@ -1,0 +1,101 @@
+"""`status`, `--json` and the progress bar: what someone running this unattended reads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import article, rss
+
+from rssarchive.output import ProgressBar
+
+
+def test_status_shows_a_failing_feeds_last_error(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = [{"title": "good", "link": httpserver.url_for("/good.html")}]
+    httpserver.expect_request("/good.xml").respond_with_data(rss(items))
+    httpserver.expect_request("/good.html").respond_with_data(article("good"))
+    httpserver.expect_request("/bad.xml").respond_with_data("nope", status=500)
+    site.write_config(
+        [
+            {"name": "good", "url": httpserver.url_for("/good.xml")},
+            {"name": "bad", "url": httpserver.url_for("/bad.xml")},
+            {"name": "new", "url": httpserver.url_for("/never.xml")},
+        ]
+    )
+    assert site.cli("run", "--now", "2025-03-01T10:00:00Z") == 1
+    capsys.readouterr()
+    assert site.cli("status") == 0
+    out = capsys.readouterr().out
+    assert "1 posts archived" in out
+    assert "good: ok" in out
+    assert "bad: FAILING (1 in a row)" in out
+    assert "last error:   HTTP 500" in out
+    assert "last success: 2025-03-01T10:00:00+00:00" in out
+
+    assert site.cli("status", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    feeds = {f["name"]: f for f in data["feeds"]}
+    assert feeds["good"]["posts"] == 1 and feeds["good"]["failures"] == 0
+    assert feeds["bad"]["last_error"].startswith("HTTP 500")
+    assert feeds["new"]["last_success"] is None
+
+
+def test_status_before_any_run_writes_nothing(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.write_config([{"name": "f", "url": httpserver.url_for("/feed.xml")}])
+    assert site.cli("status") == 0
+    assert "last success: never" in capsys.readouterr().out
+    assert not (site.root / "state").exists()
+
+
+def test_run_and_backfill_json(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = [{"title": "one", "link": httpserver.url_for("/one.html")}]
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(items))
+    httpserver.expect_request("/one.html").respond_with_data(article("one"))
+    httpserver.expect_request("/gone.html").respond_with_data("x", status=404)
+    site.write_config([{"name": "f", "url": httpserver.url_for("/feed.xml")}])
+    assert site.cli("run", "--json", "--now", "2025-03-01T10:00:00Z") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == 0 and data["new_posts"] == 1
+    assert data["results"][0]["new"] == ["2025-03-01-one.md"]
+
+    assert site.cli("backfill", "--json", httpserver.url_for("/gone.html")) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["exit_code"] == 1 and data["failed"] == 1
+    assert data["results"][0]["failed"][0]["reason"].startswith("HTTP 404")
+    assert "failed: " in captured.err  # the one-line failure still reaches stderr
+
+
+def test_json_on_bad_config(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    site.config.write_text("feeds: 3\n")
+    assert site.cli("run", "--json") == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == 2 and "feeds:" in data["error"]
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_only() -> None:
+    tty = _Tty()
+    bar = ProgressBar(tty)
+    for done in range(1, 5):
+        bar(done, 4)
+    bar.finish()
+    assert tty.getvalue().endswith(f"\r[{'#' * 30}] 4/4\n")
+    pipe = io.StringIO()
+    quiet = ProgressBar(pipe)
+    quiet(1, 4)
+    quiet.finish()
+    assert pipe.getvalue() == ""
