@@ -53,6 +53,13 @@ class Archive:
             return None
         return read_from_line(head.decode("utf-8", errors="replace"))
 
+    def read(self, name: str) -> str | None:
+        """The whole text of a post, or None if it cannot be read."""
+        try:
+            return (self.posts_dir / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def scan(self, skip: set[str]) -> Iterator[tuple[str, str]]:
         """(name, from URL) of every post not in ``skip`` that names its source."""
         for name in self.post_names():

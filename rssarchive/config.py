@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError
-from .models import Config, ContentMode, FeedConfig, NetworkConfig, Selectors
+from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, Selectors
 
-TOP_KEYS = {"site_dir", "state_path", "feeds", "network"}
-FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors"}
+TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images"}
+FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors", "images"}
 NETWORK_KEYS = {
     "timeout",
     "user_agent",
@@ -29,6 +29,7 @@ NETWORK_KEYS = {
 }
 SELECTOR_KEYS = {"body", "image"}
 CONTENT_MODES: tuple[ContentMode, ...] = ("auto", "page", "feed")
+IMAGES_MODES: tuple[ImagesMode, ...] = ("remote", "local")
 # Where the state database lives when the config does not say: inside the site, in a
 # dot-directory that Jekyll never publishes, so the state travels with the archive.
 DEFAULT_STATE = ".rssarchive/state.sqlite3"
@@ -70,7 +71,8 @@ def parse_config(data: object, *, base: Path) -> Config:
     raw_feeds = top.get("feeds")
     if not isinstance(raw_feeds, list) or not raw_feeds:
         raise ConfigError("feeds: must be a non-empty list of feeds")
-    feeds = tuple(_feed(item, f"feeds[{i}]") for i, item in enumerate(raw_feeds))
+    images = _images(top.get("images", "remote"), "images", "remote")
+    feeds = tuple(_feed(item, f"feeds[{i}]", images) for i, item in enumerate(raw_feeds))
     seen: dict[str, int] = {}
     for i, feed in enumerate(feeds):
         if feed.name in seen:
@@ -123,7 +125,15 @@ def _http_url(value: object, where: str) -> str:
     return url
 
 
-def _feed(value: object, where: str) -> FeedConfig:
+def _images(value: object, where: str, default: ImagesMode) -> ImagesMode:
+    if value is None:
+        return default
+    if value not in IMAGES_MODES:
+        raise ConfigError(f"{where}: must be remote or local (got {value!r})")
+    return value
+
+
+def _feed(value: object, where: str, images: ImagesMode) -> FeedConfig:
     item = _mapping(value, where, FEED_KEYS)
     if "name" not in item:
         raise ConfigError(f"{where}.name: missing")
@@ -143,6 +153,7 @@ def _feed(value: object, where: str) -> FeedConfig:
         tags=_names(item.get("tags"), f"{where}.tags", name),
         categories=_names(item.get("categories"), f"{where}.categories", name),
         selectors=selectors,
+        images=_images(item.get("images"), f"{where}.images", images),
     )
 
 

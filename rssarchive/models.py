@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 ContentMode = Literal["auto", "page", "feed"]
+ImagesMode = Literal["remote", "local"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class FeedConfig:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     selectors: Selectors = field(default_factory=Selectors)
+    # remote: posts link the original images (the existing archive's output);
+    # local: images are downloaded into the site and the posts point at the copies.
+    images: ImagesMode = "remote"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from .archive import Archive
 from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
 from .extract import article_from_feed, extract_article, is_substantial
 from .feeds import ParsedFeed, parse_feed
+from .images import ImageStore, remote_images
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
-from .render import render_post
+from .render import render_body, render_post
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
 
@@ -45,6 +46,9 @@ FETCH_THREADS = 16
 # Below this many pages, starting extraction worker processes costs more than it saves;
 # such pages are extracted in-process, still bounded by extract.py's size and element caps.
 POOL_MIN_PAGES = 3
+# A post whose images failed is retried on this many later runs, then left linking the
+# original images (they are kept in data-original-src either way).
+IMAGE_ATTEMPTS = 5
 
 
 class Fetcher(Protocol):
@@ -55,6 +59,7 @@ class Fetcher(Protocol):
         etag: str | None = None,
         last_modified: str | None = None,
         referer: str | None = None,
+        max_bytes: int = ...,
     ) -> Response: ...
 
 
@@ -119,6 +124,9 @@ class _Job:
     mode: ContentMode
     result: FeedResult
     article_id: int
+    # Images that stayed remote (URL, reason), and the page they were resolved against.
+    image_failures: tuple[tuple[str, str], ...] = ()
+    page_url: str = ""
 
 
 @dataclass
@@ -143,6 +151,7 @@ class Pipeline:
     # Called with (done, total) after each article; the CLI draws a progress bar with it.
     progress: Callable[[int, int], None] | None = None
     extractor_factory: Callable[[], Extractor] | None = None
+    _images: ImageStore | None = field(default=None, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -197,6 +206,8 @@ class Pipeline:
         if self.dry_run:
             return []
         self.archive.remove_stray_temp_files()
+        self._image_store().remove_temp_files()
+        self._retry_images(report)
         adopted = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
             if self.state.adopt(
@@ -333,6 +344,10 @@ class Pipeline:
         self.archive.write(post.filename, post.text)
         self.state.finish(job.article_id, post.filename, self.clock())
         job.result.new.append(post.filename)
+        if job.image_failures:
+            self.state.image_retry(post.filename, job.page_url, attempted=False)
+            for image, reason in job.image_failures:
+                job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, post.filename)
 
     def _needs_page(self, job: _Job) -> bool:
@@ -351,6 +366,18 @@ class Pipeline:
         return ExtractionPool()
 
     def _article(self, job: _Job, extractor: Extractor) -> Article:
+        """The article for a job, with its images archived if the feed asks (a thread)."""
+        article = self._get_article(job, extractor)
+        if job.feed.images != "local":
+            return article
+        job.page_url = job.page_url or job.entry.link or ""
+        result = self._image_store().localize(
+            render_body(article.body_html), job.page_url, self._fetch_image
+        )
+        job.image_failures = result.failed
+        return replace(article, body_html=result.html)
+
+    def _get_article(self, job: _Job, extractor: Extractor) -> Article:
         """The article for a job, by its content mode (runs in a thread)."""
         entry = job.entry
         has_content = bool(entry.content and entry.content.strip())
@@ -359,6 +386,7 @@ class Pipeline:
         assert entry.link is not None
         try:
             response = self.client.get(entry.link)
+            job.page_url = response.url
             return extractor.extract(
                 response.content,
                 response.url,
@@ -436,6 +464,38 @@ class Pipeline:
                 gone=gone,
             )
         )
+
+    # -- images -------------------------------------------------------------------
+
+    def _image_store(self) -> ImageStore:
+        if self._images is None:
+            self._images = ImageStore(self.archive.site_dir)
+        return self._images
+
+    def _fetch_image(self, url: str, referer: str | None) -> Response:
+        return self.client.get(url, referer=referer, max_bytes=self._image_store().max_image_bytes)
+
+    def _retry_images(self, report: RunReport) -> None:
+        """Try again the images earlier runs could not archive, rewriting their posts."""
+        for name, page_url, attempts in self.state.image_retries():
+            text = self.archive.read(name)
+            head, sep, rest = (text or "").partition("\n<div>\n")
+            body, sep2, tail = rest.rpartition("\n</div>\n")
+            if text is None or not (sep and sep2) or not remote_images(body, page_url):
+                self.state.image_done(name)
+                continue
+            result = self._image_store().localize(body, page_url, self._fetch_image)
+            if result.html != body:
+                self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
+            if not result.failed or attempts + 1 >= IMAGE_ATTEMPTS:
+                self.state.image_done(name)
+                if result.failed:
+                    report.warnings.append(
+                        f"{name}: {len(result.failed)} images still remote after "
+                        f"{IMAGE_ATTEMPTS} attempts; no more retries"
+                    )
+            else:
+                self.state.image_retry(name, page_url, attempted=True)
 
     # -- helpers --------------------------------------------------------------------
 
