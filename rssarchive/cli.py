@@ -77,6 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="read more URLs from FILE, one per line ('-' for stdin)",
     )
+    back.add_argument(
+        "--sitemap",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="archive the articles of this sitemap or sitemap index (repeatable)",
+    )
+    back.add_argument(
+        "--since", type=_parse_now, default=None, help="with --sitemap: only entries from DATE on"
+    )
+    back.add_argument(
+        "--until", type=_parse_now, default=None, help="with --sitemap: only entries up to DATE"
+    )
+    back.add_argument(
+        "--archives",
+        action="store_true",
+        help="also archive the feeds' RFC 5005 archive pages (prev-archive links)",
+    )
     back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
 
     status = sub.add_parser("status", help="show each feed's health and the archive's size")
@@ -169,10 +187,17 @@ def _dispatch(args: argparse.Namespace) -> RunReport:
     urls = list(args.urls)
     if args.from_file is not None:
         urls.extend(_read_urls(args.from_file))
-    if not urls:
-        raise UsageError("backfill: give at least one URL (or --from-file FILE)")
+    if not (urls or args.sitemap or args.archives):
+        raise UsageError("backfill: give URLs, --from-file FILE, --sitemap URL or --archives")
     with _session(config, args.now, dry_run=False, show_progress=show) as pipeline:
-        return pipeline.backfill(urls, args.feed)
+        return pipeline.backfill(
+            urls,
+            args.feed,
+            sitemaps=args.sitemap,
+            since=args.since,
+            until=args.until,
+            archives=args.archives,
+        )
 
 
 def _read_urls(path: Path) -> list[str]:

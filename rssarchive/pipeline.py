@@ -11,7 +11,7 @@ database and ``_posts`` are only touched from the calling thread, one article at
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,6 +25,7 @@ from .feeds import ParsedFeed, parse_feed
 from .images import ImageStore, remote_images
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .render import render_body, render_post
+from .sitemaps import walk_archives, walk_sitemaps
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
 
@@ -177,11 +178,28 @@ class Pipeline:
             self._record_poll(poll, result)
         return report
 
-    def backfill(self, urls: Iterable[str], feed_name: str | None = None) -> RunReport:
+    def backfill(
+        self,
+        urls: Iterable[str],
+        feed_name: str | None = None,
+        *,
+        sitemaps: Sequence[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        archives: bool = False,
+    ) -> RunReport:
+        """Archive the given article URLs, the articles of sitemaps (within [since,
+        until]), and with ``archives`` the items of the feeds' RFC 5005 archive pages."""
         report = RunReport()
         jobs = self._prepare(report)
         chosen = None if feed_name is None else self._feed_named(feed_name)
         results: dict[str, FeedResult] = {}
+        urls = list(urls)
+        for root in sitemaps:
+            urls.extend(self._sitemap_urls(root, since, until, report))
+        if archives:
+            for feed in (chosen,) if chosen else self.config.feeds:
+                jobs.extend(self._archive_jobs(feed, report))
         for raw in urls:
             url = raw.strip()
             feed = chosen or self._feed_for(url)
@@ -197,6 +215,48 @@ class Pipeline:
                 jobs.append(job)
         self._work(jobs)
         return report
+
+    def _sitemap_urls(
+        self, root: str, since: datetime | None, until: datetime | None, report: RunReport
+    ) -> list[str]:
+        """The article URLs reachable from a sitemap; failures become report lines."""
+        result = FeedResult("sitemap", root)
+        report.results.append(result)
+
+        def failed(url: str, reason: str) -> None:
+            result.failed.append((url, reason))
+
+        def warned(url: str, message: str) -> None:
+            result.warnings.append(f"{url}: {message}")
+
+        def fetch(url: str) -> bytes:
+            return self.client.get(url).content
+
+        entries = walk_sitemaps(
+            root, fetch, since=since, until=until, on_error=failed, on_warning=warned
+        )
+        return [entry.url for entry in entries]
+
+    def _archive_jobs(self, feed: FeedConfig, report: RunReport) -> Iterator[_Job]:
+        """Jobs for the items of a feed and of its RFC 5005 archive pages."""
+        result = FeedResult(feed.name, feed.url)
+        report.results.append(result)
+
+        def fetch_feed(url: str) -> ParsedFeed:
+            response = self.client.get(url)
+            return parse_feed(
+                response.content, response.url, content_type=response.headers.get("content-type")
+            )
+
+        def failed(url: str, reason: str) -> None:
+            result.failed.append((url, reason))
+
+        for _, page in walk_archives(feed.url, fetch_feed, on_error=failed):
+            report.polled += 1
+            for entry in reversed(page.entries):
+                job = self._begin(feed, entry, result, mode=feed.content)
+                if job is not None:
+                    yield job
 
     # -- stages ---------------------------------------------------------------------
 

@@ -1,0 +1,95 @@
+"""Backfill beyond single URLs: a local sitemap index and an RFC 5005 archive chain,
+each article archived once — through the real CLI and a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import article, paths
+
+
+def _urlset(server: HTTPServer, items: list[tuple[str, str]]) -> bytes:
+    body = "".join(
+        f"<url><loc>{server.url_for(path)}</loc><lastmod>{date}</lastmod></url>"
+        for path, date in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+    ).encode()
+
+
+def test_backfill_from_sitemap_index_with_date_range_archives_each_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{httpserver.url_for('/sm-2024.xml.gz')}</loc></sitemap>"
+        f"<sitemap><loc>{httpserver.url_for('/sm-2025.xml')}</loc></sitemap>"
+        "</sitemapindex>"
+    ).encode()
+    httpserver.expect_request("/sitemap.xml").respond_with_data(index)
+    old = _urlset(httpserver, [("/a1.html", "2024-03-01"), ("/a2.html", "2024-06-01")])
+    httpserver.expect_request("/sm-2024.xml.gz").respond_with_data(gzip.compress(old))
+    new = _urlset(
+        httpserver,
+        [("/b1.html", "2025-01-02"), ("/a2.html", "2024-06-01"), ("/b2.html", "2026-01-01")],
+    )
+    httpserver.expect_request("/sm-2025.xml").respond_with_data(new)
+    for name in ("a1", "a2", "b1", "b2"):
+        httpserver.expect_request(f"/{name}.html").respond_with_data(article(name))
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml")}])
+    args = ("backfill", "--sitemap", httpserver.url_for("/sitemap.xml"))
+    assert site.cli(*args, "--since", "2024-05-01", "--until", "2025-12-31") == 0
+    fetched = [p for p in paths(httpserver) if p.endswith(".html")]
+    assert sorted(fetched) == ["/a2.html", "/b1.html"]  # a2 listed twice, fetched once
+    assert len(site.post_names()) == 2
+    httpserver.clear_log()
+    assert site.cli(*args) == 0  # the whole range now: only what is new is fetched
+    fetched = [p for p in paths(httpserver) if p.endswith(".html")]
+    assert sorted(fetched) == ["/a1.html", "/b2.html"]
+    assert len(site.post_names()) == 4
+
+
+def _atom(server: HTTPServer, page: str, items: list[str], prev: str | None) -> bytes:
+    link = f'<link rel="prev-archive" href="{server.url_for(prev)}"/>' if prev else ""
+    entries = "".join(
+        f"<entry><id>tag:test,2024:{i}</id><title>{i}</title>"
+        f'<link href="{server.url_for(f"/{i}.html")}"/>'
+        "<updated>2024-05-01T10:00:00Z</updated></entry>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{page}</title><id>tag:test,2024:{page}</id>"
+        f"<updated>2024-05-01T10:00:00Z</updated>{link}{entries}</feed>"
+    ).encode()
+
+
+def test_backfill_rfc5005_archive_chain_archives_each_once(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _atom(httpserver, "current", ["c1", "c2"], "/archive/2.xml")
+    )
+    httpserver.expect_request("/archive/2.xml").respond_with_data(
+        _atom(httpserver, "page 2", ["c2", "b1"], "/archive/1.xml")
+    )
+    # The oldest page points back at page 2: a loop, which must end the walk.
+    httpserver.expect_request("/archive/1.xml").respond_with_data(
+        _atom(httpserver, "page 1", ["a1"], "/archive/2.xml")
+    )
+    for name in ("c1", "c2", "b1", "a1"):
+        httpserver.expect_request(f"/{name}.html").respond_with_data(article(name))
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml")}])
+    assert site.cli("backfill", "--archives") == 0
+    assert len(site.post_names()) == 4
+    pages = [p for p in paths(httpserver) if p.endswith(".html")]
+    assert sorted(pages) == ["/a1.html", "/b1.html", "/c1.html", "/c2.html"]
+    httpserver.clear_log()
+    assert site.cli("run") == 0  # the current feed's items are known already
+    assert [p for p in paths(httpserver) if p.endswith(".html")] == []
