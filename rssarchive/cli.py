@@ -85,10 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="archive the articles of this sitemap or sitemap index (repeatable)",
     )
     back.add_argument(
-        "--since", type=_parse_now, default=None, help="with --sitemap: only entries from DATE on"
+        "--since",
+        type=_parse_since,
+        default=None,
+        help="with --sitemap: only entries from DATE on (e.g. 2024-07)",
     )
     back.add_argument(
-        "--until", type=_parse_now, default=None, help="with --sitemap: only entries up to DATE"
+        "--until",
+        type=_parse_until,
+        default=None,
+        help="with --sitemap: only entries up to DATE, that whole day or month included",
     )
     back.add_argument(
         "--archives",
@@ -113,6 +119,23 @@ def _parse_now(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def _parse_since(text: str) -> datetime:
+    return _w3c_date(text, end_of_period=False)
+
+
+def _parse_until(text: str) -> datetime:
+    return _w3c_date(text, end_of_period=True)
+
+
+def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
+    from .sitemaps import parse_w3c_datetime
+
+    moment = parse_w3c_datetime(text, end_of_period=end_of_period)
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY, YYYY-MM, YYYY-MM-DD …): {text!r}")
+    return moment
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -123,6 +123,46 @@ def _hanzi_share(text: str) -> float:
     return hits / non_ascii if non_ascii else 0.0
 
 
+_CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _join_surrogate_references(text: str) -> str:
+    """Character references to UTF-16 halves (``&#xD83D;&#xDE00;``, written by old
+    CMSs for an emoji) become the character they encode; a lone half, which no valid
+    text contains, becomes U+FFFD. feedparser fails on the whole feed otherwise."""
+
+    def value(match: re.Match[str]) -> int:
+        hex_digits, decimal = match.groups()
+        return int(hex_digits, 16) if hex_digits else int(decimal)
+
+    out: list[str] = []
+    pos = 0
+    matches = list(_CHAR_REFERENCE.finditer(text))
+    skip = -1
+    for i, match in enumerate(matches):
+        if i == skip:
+            continue
+        code = value(match)
+        if not 0xD800 <= code <= 0xDFFF:
+            continue
+        out.append(text[pos : match.start()])
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if (
+            code <= 0xDBFF
+            and following is not None
+            and following.start() == match.end()
+            and 0xDC00 <= value(following) <= 0xDFFF
+        ):
+            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (value(following) - 0xDC00)))
+            pos = following.end()
+            skip = i + 1
+        else:
+            out.append("\ufffd")
+            pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def decode_feed(data: bytes, content_type: str | None = None) -> str:
     """Decode feed bytes to text, trusting the bytes over their labels.
 
@@ -567,7 +607,7 @@ def parse_feed(
         raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
     if not data.strip():
         raise ParseError("empty response")
-    prepared = _prepare(decode_feed(data, content_type), max_items)
+    prepared = _prepare(_join_surrogate_references(decode_feed(data, content_type)), max_items)
     try:
         result = feedparser.parse(
             io.BytesIO(prepared.text.encode("utf-8", "replace")),

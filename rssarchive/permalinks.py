@@ -45,11 +45,10 @@ def post_url(file_name: str) -> str:
 
 
 def has_clean_url(file_name: str) -> bool:
-    """False when Jekyll would give this name an empty or mangled slug (a warning, and
-    a URL like ``/2024/01/01/.html``): such a name should take a unique suffix."""
+    """False when Jekyll would give this name an empty slug (a build warning, and a URL
+    like ``/2024/01/01/.html``): such a name should take a unique suffix. Odd but
+    non-empty slugs (``..`` becomes ``/``) are published where post_url says."""
     match = _POST_NAME.match(file_name)
     if match is None:
         return False
-    title = re.sub(r"\.*\Z", "", match.group(4))
-    slug = jekyll_slug(title)
-    return bool(slug) and ".." not in slug and not slug.startswith(".")
+    return bool(jekyll_slug(re.sub(r"\.*\Z", "", match.group(4))))

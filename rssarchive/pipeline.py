@@ -25,7 +25,7 @@ from .feeds import ParsedFeed, parse_feed
 from .images import ImageStore, remote_images
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .render import render_body, render_post
-from .sitemaps import walk_archives, walk_sitemaps
+from .sitemaps import MAX_SITEMAP_BYTES, walk_archives, walk_sitemaps
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
 
@@ -230,12 +230,16 @@ class Pipeline:
             result.warnings.append(f"{url}: {message}")
 
         def fetch(url: str) -> bytes:
-            return self.client.get(url).content
+            return self.client.get(url, max_bytes=MAX_SITEMAP_BYTES).content
 
         entries = walk_sitemaps(
             root, fetch, since=since, until=until, on_error=failed, on_warning=warned
         )
-        return [entry.url for entry in entries]
+        try:
+            return [entry.url for entry in entries]
+        except RssArchiveError as exc:  # the root itself failed; other sources go on
+            result.error = str(exc)
+            return []
 
     def _archive_jobs(self, feed: FeedConfig, report: RunReport) -> Iterator[_Job]:
         """Jobs for the items of a feed and of its RFC 5005 archive pages."""
@@ -251,12 +255,16 @@ class Pipeline:
         def failed(url: str, reason: str) -> None:
             result.failed.append((url, reason))
 
-        for _, page in walk_archives(feed.url, fetch_feed, on_error=failed):
-            report.polled += 1
-            for entry in reversed(page.entries):
-                job = self._begin(feed, entry, result, mode=feed.content)
-                if job is not None:
-                    yield job
+        pages = walk_archives(feed.url, fetch_feed, on_error=failed)
+        try:
+            for _, page in pages:
+                report.polled += 1
+                for entry in reversed(page.entries):
+                    job = self._begin(feed, entry, result, mode=feed.content)
+                    if job is not None:
+                        yield job
+        except RssArchiveError as exc:  # the feed itself failed; other feeds go on
+            result.error = str(exc)
 
     # -- stages ---------------------------------------------------------------------
 

@@ -369,7 +369,10 @@ class _Transaction:
         self._path = path
 
     def __enter__(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:  # e.g. "database is locked" by another program
+            raise StateError(f"{self._path}: cannot update state ({err})") from err
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
