@@ -11,18 +11,43 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from .errors import ExtractError
-from .extract import extract_article
 from .models import Article, Selectors
 
 # A news page extracts in well under a second; 30 s is generous for a huge one on a slow
 # runner and still bounds what a hostile page can cost.
 EXTRACT_TIMEOUT = 30.0
+
+
+# How often a worker checks that the run that started it is still alive.
+PARENT_CHECK_INTERVAL = 0.2
+
+
+def extract_in_worker(
+    page: bytes, url: str, *, selectors: Selectors | None, content_type: str | None
+) -> Article:
+    # Imported here, so that starting a worker (and its parent check) is quick.
+    from .extract import extract_article
+
+    return extract_article(page, url, selectors=selectors, content_type=content_type)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the run is gone (even after kill -9),
+    instead of leaving it to finish a page nobody will write."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_INTERVAL)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def default_workers() -> int:
@@ -40,7 +65,7 @@ class ExtractionPool:
         self,
         workers: int | None = None,
         timeout: float = EXTRACT_TIMEOUT,
-        job: Callable[..., Article] = extract_article,
+        job: Callable[..., Article] = extract_in_worker,
     ) -> None:
         self.workers = workers or default_workers()
         self.timeout = timeout
@@ -82,7 +107,10 @@ class ExtractionPool:
                 # spawn: the parent runs HTTP threads, and forking a threaded process can
                 # copy a held lock into the child.
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_exit_with_parent,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 
