@@ -1,0 +1,1430 @@
+"""``make bench``: rssarchive on a local fake news web, beside its peers and its floors.
+
+    python bench/run.py            # the full bench (a few minutes), writes bench/RESULTS.md
+    python bench/run.py --quick    # tiny sizes, well under a minute (a smoke test)
+    python bench/run.py --full     # also the 10,000-article backfill (BENCH_FULL=1)
+
+Scenarios (see bench/README.md for what every number means):
+
+* ``noop``: a cron run where nothing changed. 200 feeds on 10 hosts are archived once
+  (warm), then a second run is measured: every feed must answer 304, no page may be
+  fetched and ``_posts`` must not change. Peer: ``reader`` updating the same 200 feeds
+  with every feed made due again (``update --no-scheduled``).
+* ``backfill``: ``rssarchive backfill --from-file urls.txt`` over 100 and 1,000 article
+  pages on 20 hosts (two sizes, to see whether memory grows with the article count).
+  Peer: ``trafilatura -i urls.txt`` with the same per-host delay.
+* ``bigfeeds``: a first run over 20 feeds of 200 items with full content
+  (``content: feed``). Peer: ``reader``'s first update of the same feeds.
+
+Every command runs in a subprocess; its wall time, CPU time (user + sys of the whole
+process tree, from ``wait4``), largest-process RSS (``ru_maxrss``) and the sampled sum of
+RSS over its process tree are recorded, with the requests the servers counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import fakesite
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PEER_VENV = BENCH / ".venv"
+PEER_PYTHON = PEER_VENV / "bin" / "python"
+PEER_TRAFILATURA = PEER_VENV / "bin" / "trafilatura"
+RESULTS = BENCH / "RESULTS.md"
+NOW = "2025-01-01T00:00:00Z"  # fixed clock: post names and dates repeat run to run
+SEED = "rssarchive-bench-1"
+MB = 1024 * 1024
+# The issue's targets.
+BACKFILL_WALL_FACTOR = 1.2
+ARTICLE_CPU_FACTOR = 1.3
+NOOP_WALL_FACTOR = 1.5
+HELP_LIMIT = 0.3
+FULL_MEMORY_LIMIT_MB = 250.0
+# "Flat" memory: the peak extrapolated (linearly, from the two backfill sizes) to this
+# many articles may be at most this many times the smaller run's peak.
+FLAT_MEMORY_FACTOR = 1.25
+FLAT_AT_ARTICLES = 10_000
+
+
+# ------------------------------------------------------------------------------ sizes
+
+
+@dataclass(frozen=True)
+class Politeness:
+    concurrency: int
+    delay: float
+
+
+@dataclass(frozen=True)
+class Scale:
+    noop_hosts: int
+    noop_feeds: int
+    noop_repeat: int
+    backfill_hosts: int
+    backfill_sizes: tuple[int, int]
+    big_hosts: int
+    big_feeds: int
+    big_items: int
+    full_size: int | None  # the optional 10,000-article backfill
+    help_repeat: int
+    profile: bool
+
+
+FULL = Scale(
+    noop_hosts=10,
+    noop_feeds=200,
+    noop_repeat=3,
+    backfill_hosts=20,
+    backfill_sizes=(100, 1000),
+    big_hosts=10,
+    big_feeds=20,
+    big_items=200,
+    full_size=None,
+    help_repeat=5,
+    profile=True,
+)
+QUICK = Scale(
+    noop_hosts=4,
+    noop_feeds=16,
+    noop_repeat=1,
+    backfill_hosts=4,
+    backfill_sizes=(8, 32),
+    big_hosts=2,
+    big_feeds=2,
+    big_items=30,
+    full_size=None,
+    help_repeat=2,
+    profile=False,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    scale: Scale
+    latency: float
+    # The no-op comparison is against reader, which has no per-host delay: both get the
+    # same number of requests in flight per host and no delay, so the floor is the same.
+    noop: Politeness
+    # trafilatura fetches one URL per host at a time and sleeps SLEEP_TIME between
+    # rounds: rssarchive gets concurrency 1 and the same delay.
+    backfill: Politeness
+    peers: bool
+    timeout: float
+    profile_dir: Path | None = None  # cProfile runs of rssarchive go here; None: none
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measured:
+    wall: float
+    cpu: float  # user + sys of the process and every descendant it waited for
+    maxrss_mb: float  # the largest single process of the tree
+    tree_mb: float  # the largest sampled sum of RSS over the live process tree
+    rc: int
+    stdout: Path
+    stderr: Path
+
+    def tail(self, lines: int = 3) -> str:
+        text = self.stderr.read_text(encoding="utf-8", errors="replace").strip()
+        return " | ".join(text.splitlines()[-lines:])
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and its descendants every ``period`` s.
+
+    ``ru_maxrss`` only gives the largest single process; rssarchive runs extraction in
+    worker processes, so the memory a user sees is the sum, which only sampling shows.
+    """
+
+    def __init__(self, pid: int, period: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.period = period
+        self.peak = 0
+        self._stop_event = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.period):
+            self.peak = max(self.peak, self._sample())
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def _sample(self) -> int:
+        total = 0
+        for pid in _tree(self.pid):
+            try:
+                with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                    total += int(handle.read().split()[1]) * self._page
+            except (OSError, ValueError, IndexError):
+                continue
+        return total
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, via /proc/PID/task/TID/children."""
+    found = [root]
+    i = 0
+    while i < len(found):
+        pid = found[i]
+        i += 1
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as handle:
+                    found.extend(int(c) for c in handle.read().split())
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def measure(
+    cmd: Sequence[str | Path],
+    *,
+    log: Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 600.0,
+) -> Measured:
+    """Run ``cmd`` to completion and measure it (see :class:`Measured`)."""
+    stdout, stderr = log.with_suffix(".out"), log.with_suffix(".err")
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so a timeout ends all of it
+        )
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        timer = threading.Timer(timeout, _kill_group, (proc.pid,))
+        timer.start()
+        # wait4, not Popen.wait: its rusage is this child's own plus every descendant it
+        # reaped (extraction workers), and nothing of the runs before it.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Measured(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        maxrss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        tree_mb=sampler.peak / MB,
+        rc=proc.returncode,
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------------------ results
+
+
+@dataclass
+class Row:
+    tool: str
+    what: str
+    m: Measured | None
+    requests: Counter[str] = field(default_factory=Counter)
+    output: str = ""
+    note: str = ""
+
+
+@dataclass
+class Check:
+    name: str
+    target: str
+    measured: str
+    ok: bool | None  # None: not measured
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    setup: str
+    rows: list[Row] = field(default_factory=list)
+    floors: list[tuple[str, float, str]] = field(default_factory=list)  # name, s, how
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Bench:
+    settings: Settings
+    work: Path
+    python: str
+    politeness_keys: bool = True
+    scenarios: list[Scenario] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    help_time: float = 0.0
+    startup: dict[str, float] = field(default_factory=dict)
+    profiles: list[Profiled] = field(default_factory=list)
+    fsync_ms: list[float] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)  # 1-minute load average, start / end
+    started: float = field(default_factory=time.perf_counter)
+    budget: float = 540.0  # seconds; optional work (profiles) is skipped past half of it
+
+    def may_profile(self, what: str) -> bool:
+        """Whether to run an optional profile now: only when profiling and on schedule."""
+        if self.settings.profile_dir is None:
+            return False
+        if time.perf_counter() - self.started > self.budget / 2:
+            self.log(f"  profile of {what} skipped: past half of the time budget")
+            return False
+        return True
+
+    log: Callable[[str], None] = print
+
+    # -- rssarchive ---------------------------------------------------------------
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        # The working tree's rssarchive, whether or not it is installed in this venv.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env.pop("PYTHONHASHSEED", None)
+        return env
+
+    def rssarchive(self, *args: str | Path) -> list[str | Path]:
+        return [self.python, "-m", "rssarchive", *args]
+
+    def write_config(self, path: Path, feeds: list[dict[str, str]], politeness: Politeness) -> Path:
+        network: dict[str, object] = {"allow_private_addresses": True, "timeout": 10}
+        if self.politeness_keys:
+            network["per_host_concurrency"] = politeness.concurrency
+            network["per_host_delay"] = politeness.delay
+        config = {"site_dir": "site", "feeds": feeds, "network": network}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+        return path
+
+    def run_rssarchive(
+        self, config: Path, command: list[str], log: Path, profile: Path | None = None
+    ) -> Measured:
+        base: list[str | Path] = [self.python, "-m", "rssarchive"]
+        if profile is not None:
+            base = [self.python, BENCH / "profile_run.py", profile, "--"]
+        cmd = [*base, "--config", config, "-q", *command, "--now", NOW]
+        return measure(cmd, log=log, cwd=config.parent, env=self.env(), timeout=self.timeout)
+
+    @property
+    def timeout(self) -> float:
+        return self.settings.timeout
+
+    def peer_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        env["HOME"] = str(self.work / "home")  # reader and trafilatura keep no state of ours
+        (self.work / "home").mkdir(exist_ok=True)
+        return env
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def posts_snapshot(site_dir: Path) -> dict[str, tuple[int, int]]:
+    posts = site_dir / "_posts"
+    if not posts.is_dir():
+        return {}
+    return {
+        entry.name: (entry.stat().st_mtime_ns, entry.stat().st_size)
+        for entry in os.scandir(posts)
+        if entry.is_file()
+    }
+
+
+def network_floor(per_host: dict[str, int], latency: float, politeness: Politeness) -> float:
+    """Least wall time for these requests: hosts in parallel, each held to the politeness.
+
+    One host: ceil(n / c) latencies back to back (c in flight at once), and no sooner
+    than (n - 1) delays after the first start plus one latency. The slowest host sets it.
+    """
+    worst = 0.0
+    for n in per_host.values():
+        if n <= 0:
+            continue
+        by_concurrency = math.ceil(n / politeness.concurrency) * latency
+        by_delay = (n - 1) * politeness.delay + latency
+        worst = max(worst, by_concurrency, by_delay)
+    return worst
+
+
+def median_run(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda m: m.wall)[len(runs) // 2]
+
+
+def fmt_requests(counts: Counter[str]) -> str:
+    order = ("feed", "304", "page", "image", "other")
+    return " ".join(f"{k}={counts[k]}" for k in order if counts.get(k))
+
+
+def politeness_supported(python_root: Path) -> bool:
+    """Whether this rssarchive's config accepts network.per_host_concurrency/_delay."""
+    sys.path.insert(0, str(python_root))
+    try:
+        from rssarchive.config import load_config
+        from rssarchive.errors import ConfigError
+    finally:
+        sys.path.pop(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "config.yaml"
+        probe.write_text(
+            yaml.safe_dump(
+                {
+                    "feeds": [{"name": "probe", "url": "http://127.0.0.1/feed.xml"}],
+                    "network": {"per_host_concurrency": 2, "per_host_delay": 0.5},
+                }
+            ),
+            encoding="utf-8",
+        )
+        try:
+            load_config(probe)
+        except ConfigError:
+            return False
+    return True
+
+
+def peers_available() -> bool:
+    return PEER_PYTHON.exists() and PEER_TRAFILATURA.exists()
+
+
+def peer_version(code: str) -> str:
+    try:
+        out = subprocess.run(
+            [str(PEER_PYTHON), "-c", code], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return out.stdout.strip() or "?"
+
+
+# ------------------------------------------------------------------------- reader
+
+
+READER_ADD = """
+import sys
+from reader import make_reader
+reader = make_reader(sys.argv[1])
+for line in open(sys.argv[2], encoding="utf-8"):
+    if line.strip():
+        reader.add_feed(line.strip(), exist_ok=True)
+reader.close()
+"""
+READER_COUNT = """
+import sys
+from reader import make_reader
+reader = make_reader(sys.argv[1])
+print(reader.get_entry_counts().total)
+reader.close()
+"""
+
+
+def reader_add(bench: Bench, db: Path, urls: list[str]) -> None:
+    listing = db.with_suffix(".feeds.txt")
+    listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    subprocess.run(
+        [str(PEER_PYTHON), "-c", READER_ADD, str(db), str(listing)],
+        check=True,
+        env=bench.peer_env(),
+        timeout=bench.timeout,
+    )
+
+
+def reader_entries(bench: Bench, db: Path) -> str:
+    out = subprocess.run(
+        [str(PEER_PYTHON), "-c", READER_COUNT, str(db)],
+        capture_output=True,
+        text=True,
+        env=bench.peer_env(),
+        timeout=bench.timeout,
+    )
+    return out.stdout.strip() or "?"
+
+
+def reader_update(bench: Bench, db: Path, workers: int, log: Path, *, all_due: bool) -> Measured:
+    cmd: list[str | Path] = [PEER_PYTHON, "-m", "reader", "--db", db, "update"]
+    cmd += ["--workers", str(workers)]
+    if all_due:
+        # reader polls a feed at most hourly by default; this makes every feed due now,
+        # so that it really sends its 200 conditional requests.
+        cmd.append("--no-scheduled")
+    return measure(cmd, log=log, cwd=db.parent, env=bench.peer_env(), timeout=bench.timeout)
+
+
+# ------------------------------------------------------------------------ scenarios
+
+
+def scenario_noop(bench: Bench, block: int) -> Scenario:
+    s = bench.settings
+    scale = s.scale
+    pol = s.noop
+    sc = Scenario(
+        "noop",
+        "No-op cron: every feed unchanged",
+        f"{scale.noop_feeds} feeds on {scale.noop_hosts} hosts, 1-3 items each "
+        f"(`content: auto`, short descriptions: pages fetched on the warm run); latency "
+        f"{s.latency * 1000:.0f} ms; per host concurrency {pol.concurrency}, delay "
+        f"{pol.delay:g} s. Measured: the run after the warm one, every feed answering 304 "
+        f"(median of {scale.noop_repeat}).",
+    )
+    root = bench.work / "noop"
+    with fakesite.Site(block, scale.noop_hosts, root / "www", s.latency, SEED) as site:
+        feeds: list[dict[str, str]] = []
+        urls: list[str] = []
+        number = 0
+        for f in range(scale.noop_feeds):
+            host = f % scale.noop_hosts
+            stories = []
+            for _ in range(1 + f % 3):
+                stories.append(site.story(host, number))
+                number += 1
+            for story in stories:
+                site.publish_page(story)
+            url = site.publish_feed(host, f"feed-{f:03d}", stories, full=False)
+            urls.append(url)
+            feeds.append({"name": f"feed-{f:03d}", "url": url})
+        articles = number
+        config = bench.write_config(root / "rssarchive" / "config.yaml", feeds, pol)
+        site_dir = config.parent / "site"
+
+        site.counts.reset()
+        warm = bench.run_rssarchive(config, ["run"], root / "rssarchive" / "warm")
+        warm_posts = len(posts_snapshot(site_dir))
+        sc.rows.append(
+            Row(
+                "rssarchive",
+                "warm run (not a target)",
+                warm,
+                fakesite.totals(site.counts.snapshot()),
+                f"{warm_posts}/{articles} posts",
+                "" if warm.rc == 0 else f"exit {warm.rc}: {warm.tail()}",
+            )
+        )
+        before = posts_snapshot(site_dir)
+        state = config.parent / "site" / ".rssarchive" / "state.sqlite3"
+        state_mtime = state.stat().st_mtime_ns if state.exists() else 0
+        runs: list[Measured] = []
+        requests: Counter[str] = Counter()
+        per_host: dict[str, Counter[str]] = {}
+        for i in range(scale.noop_repeat):
+            site.counts.reset()
+            runs.append(bench.run_rssarchive(config, ["run"], root / "rssarchive" / f"noop{i}"))
+            if i == 0:
+                per_host = site.counts.snapshot()
+                requests = fakesite.totals(per_host)
+        after = posts_snapshot(site_dir)
+        noop = median_run(runs)
+        unchanged = before == after
+        sc.rows.append(
+            Row(
+                "rssarchive",
+                "2nd run: all 304",
+                noop,
+                requests,
+                "_posts unchanged" if unchanged else "_posts CHANGED",
+                "" if noop.rc == 0 else f"exit {noop.rc}: {noop.tail()}",
+            )
+        )
+        if state.exists() and state.stat().st_mtime_ns != state_mtime:
+            sc.notes.append(
+                "The state database is written on a no-op run (feed bookkeeping such as "
+                "last_success); `_posts` is what the target is about."
+            )
+        feed_counts = {host: len([u for u in urls if host in u]) for host in site.hosts}
+        floor = network_floor(feed_counts, s.latency, pol)
+        sc.floors.append(
+            ("network", floor, f"{max(feed_counts.values())} conditional requests per host")
+        )
+        sc.floors.append(("`rssarchive --help`", bench.help_time, "interpreter + CLI start"))
+
+        if s.profile_dir is not None and bench.may_profile("no-op"):
+            site.counts.reset()
+            prof = s.profile_dir / "noop"
+            bench.run_rssarchive(config, ["run"], root / "rssarchive" / "profile", prof)
+            bench.profiles.append(Profiled("no-op run (all 304)", prof, scale.noop_feeds))
+
+        if s.peers:
+            db = root / "reader" / "db.sqlite"
+            db.parent.mkdir(parents=True, exist_ok=True)
+            reader_add(bench, db, urls)
+            workers = pol.concurrency * scale.noop_hosts
+            site.counts.reset()
+            first = reader_update(bench, db, workers, root / "reader" / "warm", all_due=False)
+            sc.rows.append(
+                Row(
+                    "reader",
+                    f"first update (not a target), {workers} workers",
+                    first,
+                    fakesite.totals(site.counts.snapshot()),
+                    f"{reader_entries(bench, db)} entries",
+                    "" if first.rc == 0 else f"exit {first.rc}: {first.tail()}",
+                )
+            )
+            peer_runs = []
+            peer_requests: Counter[str] = Counter()
+            for i in range(scale.noop_repeat):
+                site.counts.reset()
+                peer_runs.append(
+                    reader_update(bench, db, workers, root / "reader" / f"noop{i}", all_due=True)
+                )
+                if i == 0:
+                    peer_requests = fakesite.totals(site.counts.snapshot())
+            peer = median_run(peer_runs)
+            sc.rows.append(
+                Row(
+                    "reader",
+                    f"update --no-scheduled: all 304, {workers} workers",
+                    peer,
+                    peer_requests,
+                    "",
+                    "" if peer.rc == 0 else f"exit {peer.rc}: {peer.tail()}",
+                )
+            )
+
+    # -- targets
+    bench.checks.append(
+        Check(
+            "no-op: no article request",
+            "0 page requests; every feed 304",
+            f"{requests['page']} page, {requests['304']} of {scale.noop_feeds} feeds 304, "
+            f"{requests['feed']} full feed bodies",
+            requests["page"] == 0 and requests["304"] == scale.noop_feeds,
+        )
+    )
+    bench.checks.append(
+        Check(
+            "no-op: no file written",
+            "`_posts` listing and mtimes unchanged",
+            f"{len(after)} posts, {'unchanged' if unchanged else 'CHANGED'}",
+            unchanged and noop.rc == 0,
+        )
+    )
+    limit = NOOP_WALL_FACTOR * (floor + bench.help_time)
+    bench.checks.append(
+        Check(
+            "no-op: wall",
+            f"≤ {NOOP_WALL_FACTOR} × (network floor {floor:.2f} s + help "
+            f"{bench.help_time:.2f} s) = {limit:.2f} s",
+            f"{noop.wall:.2f} s ({noop.wall / (floor + bench.help_time):.2f}×)",
+            noop.wall <= limit,
+        )
+    )
+    peer_row = next((r for r in sc.rows if r.tool == "reader" and "304" in r.what), None)
+    if peer_row is not None and peer_row.m is not None:
+        p = peer_row.m
+        bench.checks.append(
+            Check(
+                "no-op: ahead of reader",
+                "wall and CPU below reader's",
+                f"wall {noop.wall:.2f} vs {p.wall:.2f} s; CPU {noop.cpu:.2f} vs {p.cpu:.2f} s",
+                noop.wall < p.wall and noop.cpu < p.cpu,
+            )
+        )
+    return sc
+
+
+def scenario_backfill(bench: Bench, block: int) -> Scenario:
+    s = bench.settings
+    scale = s.scale
+    pol = s.backfill
+    small, large = scale.backfill_sizes
+    sizes = [small, large] + ([scale.full_size] if scale.full_size else [])
+    biggest = max(sizes)
+    sc = Scenario(
+        "backfill",
+        "Backfill by URL",
+        f"`rssarchive backfill --from-file urls.txt` over {small} and {large} article pages "
+        f"on {scale.backfill_hosts} hosts (pages {fakesite.MIN_PAGE // 1024}-"
+        f"{fakesite.MAX_PAGE // 1024} KB, English and Chinese, every fourth host old-RFA "
+        f"style); latency {s.latency * 1000:.0f} ms; per host concurrency "
+        f"{pol.concurrency}, delay {pol.delay:g} s.",
+    )
+    root = bench.work / "backfill"
+    hosts = scale.backfill_hosts
+    with fakesite.Site(block, hosts, root / "www", s.latency, SEED) as site:
+        started = time.perf_counter()
+        stories = [site.story(n % hosts, n) for n in range(biggest)]
+        files = [site.publish_page(story) for story in stories]
+        bench.log(f"  generated {biggest} pages in {time.perf_counter() - started:.1f} s")
+        feeds = [
+            {"name": f"site-{i:02d}", "url": f"http://{host}/feeds/site.xml", "content": "page"}
+            for i, host in enumerate(site.hosts)
+        ]
+        measured: dict[int, Measured] = {}
+        for size in sizes:
+            chosen = _spread(stories, size, hosts)
+            work = root / f"rssarchive-{size}"
+            urls_file = work / "urls.txt"
+            config = bench.write_config(work / "config.yaml", feeds, pol)
+            urls_file.write_text("".join(st.url + "\n" for st in chosen), encoding="utf-8")
+            site.counts.reset()
+            m = bench.run_rssarchive(
+                config, ["backfill", "--from-file", str(urls_file)], work / "run"
+            )
+            measured[size] = m
+            posts = len(posts_snapshot(work / "site"))
+            sc.rows.append(
+                Row(
+                    "rssarchive",
+                    f"backfill {size}",
+                    m,
+                    fakesite.totals(site.counts.snapshot()),
+                    f"{posts}/{size} posts",
+                    "" if m.rc == 0 else f"exit {m.rc}: {m.tail()}",
+                )
+            )
+            bench.log(f"  rssarchive backfill {size}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU")
+
+        chosen = _spread(stories, large, hosts)
+        urls_text = "".join(st.url + "\n" for st in chosen)
+        if s.profile_dir is not None and bench.may_profile("backfill"):
+            work = root / "profile"
+            config = bench.write_config(work / "config.yaml", feeds, pol)
+            (work / "urls.txt").write_text(
+                "".join(st.url + "\n" for st in _spread(stories, small, hosts)), "utf-8"
+            )
+            prof = s.profile_dir / "backfill"
+            bench.run_rssarchive(
+                config, ["backfill", "--from-file", str(work / "urls.txt")], work / "run", prof
+            )
+            bench.profiles.append(Profiled(f"backfill {small}", prof, small))
+
+        if s.peers:
+            work = root / "trafilatura"
+            work.mkdir(parents=True, exist_ok=True)
+            (work / "urls.txt").write_text(urls_text, encoding="utf-8")
+            cfg = trafilatura_config(work / "settings.cfg", pol.delay)
+            site.counts.reset()
+            # One thread per host: trafilatura takes one URL per host per round, so more
+            # threads than hosts would only wait.
+            threads = hosts * pol.concurrency
+            m = measure(
+                [
+                    PEER_TRAFILATURA,
+                    "-i",
+                    work / "urls.txt",
+                    "-o",
+                    work / "out",
+                    "--parallel",
+                    str(threads),
+                    "--config-file",
+                    cfg,
+                    # What rssarchive asks of trafilatura: HTML with images, links and
+                    # formatting, precision over recall, no comments.
+                    "--output-format",
+                    "html",
+                    "--images",
+                    "--links",
+                    "--formatting",
+                    "--precision",
+                    "--no-comments",
+                ],
+                log=work / "run",
+                cwd=work,
+                env=bench.peer_env(),
+                timeout=bench.timeout,
+            )
+            out_files = len(list((work / "out").glob("*"))) if (work / "out").is_dir() else 0
+            sc.rows.append(
+                Row(
+                    "trafilatura",
+                    f"-i urls.txt ({large}), --parallel {threads}, SLEEP_TIME {pol.delay:g}",
+                    m,
+                    fakesite.totals(site.counts.snapshot()),
+                    f"{out_files}/{large} files",
+                    "" if m.rc == 0 else f"exit {m.rc}: {m.tail()}",
+                )
+            )
+            bench.log(f"  trafilatura {large}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU")
+
+        # -- floors over the large run's pages
+        listing = root / "pages.tsv"
+        listing.write_text(
+            "".join(f"{st.url}\t{files[st.number]}\n" for st in _spread(stories, large, hosts)),
+            encoding="utf-8",
+        )
+        floor = run_floor(bench, "pages", listing)
+        bench.log(f"  extraction floor: {floor.get('bare_cpu', 0):.1f} s CPU")
+
+    n = large
+    bare = float(floor["bare_cpu"])
+    per_host = Counter(st.host for st in _spread(stories, large, hosts))
+    net = network_floor(dict(per_host), s.latency, pol)
+    cpu_floor = bare / 2
+    sc.floors += [
+        ("network", net, f"{max(per_host.values())} pages per host at the politeness above"),
+        ("extraction CPU / 2 cores", cpu_floor, f"bare trafilatura.extract, {n} pages"),
+        ("bare extraction per page", bare / n, "CPU s per page"),
+        ("rssarchive extract_article per page", float(floor["extract_cpu"]) / n, "in-process"),
+        ("rssarchive render_post per page", float(floor["render_cpu"]) / n, "nh3 + front matter"),
+        ("trafilatura + rssarchive imports", float(floor["import_cpu"]), "once per process"),
+    ]
+    sc.notes.append(
+        f"Pages: {n}, {int(floor['bytes']) / n / 1024:.0f} KB on average; "
+        f"{floor['extract_failed']} had no article for extract_article."
+    )
+    m = measured[large]
+    limit = BACKFILL_WALL_FACTOR * max(net, cpu_floor)
+    bench.checks.append(
+        Check(
+            f"backfill {n}: wall",
+            f"≤ {BACKFILL_WALL_FACTOR} × max(network {net:.2f} s, extraction CPU/2 "
+            f"{cpu_floor:.2f} s) = {limit:.2f} s",
+            f"{m.wall:.2f} s ({m.wall / max(net, cpu_floor):.2f}×)",
+            m.wall <= limit and m.rc == 0,
+        )
+    )
+    per_article = m.cpu / n
+    bench.checks.append(
+        Check(
+            f"backfill {n}: CPU per article",
+            f"≤ {ARTICLE_CPU_FACTOR} × bare extraction ({bare / n * 1000:.1f} ms) = "
+            f"{ARTICLE_CPU_FACTOR * bare / n * 1000:.1f} ms",
+            f"{per_article * 1000:.1f} ms ({per_article / (bare / n):.2f}×)",
+            per_article <= ARTICLE_CPU_FACTOR * bare / n,
+        )
+    )
+    a, b = measured[small], measured[large]
+    # Two sizes give a slope; "flat" means that slope keeps even a 10,000-article backfill
+    # near the small run's peak, not merely that 1,000 is near 100.
+    far = FLAT_AT_ARTICLES
+
+    def extrapolate(low: float, high: float) -> float:
+        return low + (high - low) / (large - small) * (far - small)
+
+    big_max, big_tree = extrapolate(a.maxrss_mb, b.maxrss_mb), extrapolate(a.tree_mb, b.tree_mb)
+    per_k = (b.maxrss_mb - a.maxrss_mb) / (large - small) * 1000
+    bench.checks.append(
+        Check(
+            "backfill: memory flat in articles",
+            f"peaks at {small} and {large}, extrapolated to {far:,}, ≤ {FLAT_MEMORY_FACTOR} × "
+            f"the peak at {small} (largest process and process-tree sum)",
+            f"largest {a.maxrss_mb:.0f} → {b.maxrss_mb:.0f} MB ({per_k:+.1f} MB per 1,000 "
+            f"articles; {far:,}: ~{big_max:.0f} MB, {big_max / a.maxrss_mb:.2f}×); tree "
+            f"{a.tree_mb:.0f} → {b.tree_mb:.0f} MB ({far:,}: ~{big_tree:.0f} MB, "
+            f"{big_tree / max(a.tree_mb, 1):.2f}×)",
+            big_max <= FLAT_MEMORY_FACTOR * a.maxrss_mb
+            and big_tree <= FLAT_MEMORY_FACTOR * a.tree_mb,
+        )
+    )
+    if scale.full_size:
+        f = measured[scale.full_size]
+        bench.checks.append(
+            Check(
+                f"backfill {scale.full_size}: memory",
+                f"< {FULL_MEMORY_LIMIT_MB:.0f} MB (process-tree sum)",
+                f"tree {f.tree_mb:.0f} MB, largest process {f.maxrss_mb:.0f} MB; "
+                f"wall {f.wall:.0f} s",
+                f.tree_mb < FULL_MEMORY_LIMIT_MB and f.rc == 0,
+            )
+        )
+    else:
+        bench.checks.append(
+            Check(
+                "backfill 10000: memory",
+                f"< {FULL_MEMORY_LIMIT_MB:.0f} MB",
+                "not run (make bench BENCH_FULL=1)",
+                None,
+            )
+        )
+    peer = next((r for r in sc.rows if r.tool == "trafilatura"), None)
+    if peer is not None and peer.m is not None:
+        p = peer.m
+        bench.checks.append(
+            Check(
+                f"backfill {n}: ahead of trafilatura",
+                "wall and CPU below trafilatura's",
+                f"wall {m.wall:.2f} vs {p.wall:.2f} s; CPU {m.cpu:.2f} vs {p.cpu:.2f} s",
+                m.wall < p.wall and m.cpu < p.cpu,
+            )
+        )
+    return sc
+
+
+def _spread(stories: list[fakesite.Story], n: int, hosts: int) -> list[fakesite.Story]:
+    """The first ``n`` stories, listed host by host (as a list of URLs usually is)."""
+    chosen = stories[:n]
+    return sorted(chosen, key=lambda st: (st.number % hosts, st.number))
+
+
+def scenario_bigfeeds(bench: Bench, block: int) -> Scenario:
+    s = bench.settings
+    scale = s.scale
+    pol = s.backfill
+    total = scale.big_feeds * scale.big_items
+    sc = Scenario(
+        "bigfeeds",
+        "Big feeds, first run",
+        f"{scale.big_feeds} feeds of {scale.big_items} items with the full article in "
+        f"`content:encoded` (`content: feed`: no page is fetched) on {scale.big_hosts} hosts; "
+        f"latency {s.latency * 1000:.0f} ms; per host concurrency {pol.concurrency}, delay "
+        f"{pol.delay:g} s.",
+    )
+    root = bench.work / "bigfeeds"
+    with fakesite.Site(block, scale.big_hosts, root / "www", s.latency, SEED) as site:
+        feeds: list[dict[str, str]] = []
+        listing: list[str] = []
+        number = 0
+        for f in range(scale.big_feeds):
+            host = f % scale.big_hosts
+            stories = []
+            for _ in range(scale.big_items):
+                stories.append(site.story(host, number))
+                number += 1
+            url = site.publish_feed(host, f"big-{f:02d}", stories, full=True)
+            feeds.append({"name": f"big-{f:02d}", "url": url, "content": "feed"})
+            listing.append(f"{url}\t{site.servers[host].root / 'feeds' / f'big-{f:02d}.xml'}")
+        config = bench.write_config(root / "rssarchive" / "config.yaml", feeds, pol)
+        site.counts.reset()
+        m = bench.run_rssarchive(config, ["run"], root / "rssarchive" / "run")
+        posts = len(posts_snapshot(config.parent / "site"))
+        requests = fakesite.totals(site.counts.snapshot())
+        sc.rows.append(
+            Row(
+                "rssarchive",
+                "first run",
+                m,
+                requests,
+                f"{posts}/{total} posts",
+                "" if m.rc == 0 else f"exit {m.rc}: {m.tail()}",
+            )
+        )
+        bench.log(f"  rssarchive bigfeeds: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU")
+        if s.profile_dir is not None and bench.may_profile("big feeds"):
+            again = bench.write_config(root / "profile" / "config.yaml", feeds, pol)
+            prof = s.profile_dir / "bigfeeds"
+            bench.run_rssarchive(again, ["run"], root / "profile" / "run", prof)
+            bench.profiles.append(Profiled("big feeds, first run", prof, total))
+        if s.peers:
+            db = root / "reader" / "db.sqlite"
+            db.parent.mkdir(parents=True, exist_ok=True)
+            reader_add(bench, db, [f["url"] for f in feeds])
+            workers = pol.concurrency * scale.big_hosts
+            site.counts.reset()
+            p = reader_update(bench, db, workers, root / "reader" / "run", all_due=False)
+            sc.rows.append(
+                Row(
+                    "reader",
+                    f"first update, {workers} workers",
+                    p,
+                    fakesite.totals(site.counts.snapshot()),
+                    f"{reader_entries(bench, db)} entries",
+                    "" if p.rc == 0 else f"exit {p.rc}: {p.tail()}",
+                )
+            )
+            bench.log(f"  reader bigfeeds: {p.wall:.1f} s wall, {p.cpu:.1f} s CPU")
+            bench.checks.append(
+                Check(
+                    "big feeds: ahead of reader",
+                    "wall and CPU below reader's",
+                    f"wall {m.wall:.2f} vs {p.wall:.2f} s; CPU {m.cpu:.2f} vs {p.cpu:.2f} s",
+                    m.wall < p.wall and m.cpu < p.cpu,
+                )
+            )
+        list_file = root / "feeds.tsv"
+        list_file.write_text("\n".join(listing) + "\n", encoding="utf-8")
+        floor = run_floor(bench, "feeds", list_file)
+    feeds_per_host = Counter(f["url"].split("/")[2] for f in feeds)
+    sc.floors += [
+        ("network", network_floor(dict(feeds_per_host), s.latency, pol), "feeds only"),
+        ("bare feedparser.parse", float(floor["feedparser_cpu"]), f"CPU, {total} items"),
+        ("rssarchive parse_feed", float(floor["parse_feed_cpu"]), "CPU, same feeds"),
+    ]
+    bench.checks.append(
+        Check(
+            "big feeds: no page fetched",
+            "0 page requests (`content: feed`)",
+            f"{requests['page']} page, {requests['other']} other",
+            requests["page"] == 0 and requests["other"] == 0 and m.rc == 0,
+        )
+    )
+    return sc
+
+
+def trafilatura_config(path: Path, delay: float) -> Path:
+    """trafilatura's packaged settings.cfg with SSRF protection off and our delay."""
+    found = subprocess.run(
+        [
+            str(PEER_PYTHON),
+            "-c",
+            "import pathlib, trafilatura; "
+            "print(pathlib.Path(trafilatura.__file__).with_name('settings.cfg'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    text = Path(found.stdout.strip()).read_text(encoding="utf-8")
+    for key, value in (("SSRF_PROTECTION", "off"), ("SLEEP_TIME", f"{delay}")):
+        text, n = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
+        if n != 1:
+            raise RuntimeError(f"trafilatura's settings.cfg has no {key} line")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_floor(bench: Bench, kind: str, listing: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [bench.python, str(BENCH / "floor.py"), kind, str(listing)],
+        capture_output=True,
+        text=True,
+        env=bench.env(),
+        timeout=bench.timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"floor.py {kind} failed: {out.stderr.strip()[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+@dataclass(frozen=True)
+class Profiled:
+    """A profiled rssarchive run: files ``<prefix>.main.prof`` and ``.threads.prof``."""
+
+    title: str
+    prefix: Path
+    articles: int  # what "per item" divides by
+
+
+# What the breakdown looks for: (label, which profile, regex on "file:function").
+# Builtins are named as pstats names them ("~:<built-in method posix.fsync>").
+BREAKDOWN: tuple[tuple[str, str, str], ...] = (
+    ("waiting for threads/workers (lock acquire)", "main", r"<method 'acquire' of '_thread"),
+    ("one article's write step (Pipeline._write)", "main", r"^pipeline\.py:_write$"),
+    ("posts written (Archive.write)", "main", r"^archive\.py:write$"),
+    ("fsync (posts and directory)", "main", r"<built-in method posix\.fsync>"),
+    ("SQLite statements (state)", "main", r"<method 'execute' of 'sqlite3"),
+    ("render_post (front matter + nh3)", "main", r"^render\.py:render_post$"),
+    ("nh3 clean", "main", r"<method 'clean' of 'builtins\.Cleaner'"),
+    (
+        "imports (compile + unmarshal)",
+        "main",
+        r"<built-in method (marshal\.loads|builtins\.compile)>",
+    ),
+    ("HTTP get (threads, CPU)", "threads", r"^http\.py:get$"),
+    ("parse_feed (threads, CPU)", "threads", r"^feeds\.py:parse_feed$"),
+    ("feedparser.parse (threads, CPU)", "threads", r"^api\.py:parse$"),
+    ("SSL contexts: load_verify_locations (threads, CPU)", "threads", r"load_verify_locations"),
+    ("article_from_feed (threads, CPU)", "threads", r"^extract\.py:article_from_feed$"),
+    ("extract_article in-process (threads, CPU)", "threads", r"^extract\.py:extract_article$"),
+)
+# Lines of a cumulative listing that say nothing about rssarchive (the import machinery,
+# runpy, the profiler's own entry).
+_NOISE = r"^(?!.*(<frozen|runpy|builtins\.exec|<string>|profile_run|__init__\.py:<module>))"
+
+
+def load_stats(path: Path) -> pstats.Stats | None:
+    if not path.exists():
+        return None
+    return pstats.Stats(str(path), stream=io.StringIO())
+
+
+def stat_sum(stats: pstats.Stats, pattern: str) -> tuple[int, float, float]:
+    """(calls, own time, cumulative time) summed over the functions matching ``pattern``."""
+    regex = re.compile(pattern)
+    calls, own, cum = 0, 0.0, 0.0
+    table: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    table = stats.stats  # type: ignore[attr-defined]
+    for (file, _line, func), (_cc, nc, tt, ct, _callers) in table.items():
+        if regex.search(f"{os.path.basename(file)}:{func}"):
+            calls += nc
+            own += tt
+            cum += ct
+    return calls, own, cum
+
+
+def stats_total(stats: pstats.Stats) -> float:
+    return float(stats.total_tt)  # type: ignore[attr-defined]
+
+
+def profile_report(p: Profiled, top: int = 16) -> list[str]:
+    main = load_stats(p.prefix.with_name(p.prefix.name + ".main.prof"))
+    threads = load_stats(p.prefix.with_name(p.prefix.name + ".threads.prof"))
+    if main is None:
+        return [f"### {p.title}", "", "(no profile written)", ""]
+    lines = [
+        f"### {p.title}",
+        "",
+        f"Main thread {stats_total(main):.2f} s wall; other threads "
+        f"{stats_total(threads) if threads else 0:.2f} s CPU in all.",
+        "",
+        "| where | profile | calls | own s | cumulative s | cumulative per item ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for label, which, pattern in BREAKDOWN:
+        stats = main if which == "main" else threads
+        if stats is None:
+            continue
+        calls, own, cum = stat_sum(stats, pattern)
+        if not calls:
+            continue
+        per_item = cum / max(p.articles, 1) * 1000
+        lines.append(f"| {label} | {which} | {calls} | {own:.2f} | {cum:.2f} | {per_item:.1f} |")
+    for name, stats, key in (
+        ("main thread, wall clock, cumulative", main, "cumulative"),
+        ("other threads, CPU, own time", threads, "tottime"),
+    ):
+        if stats is None:
+            continue
+        out = io.StringIO()
+        stats.stream = out  # type: ignore[attr-defined]
+        stats.strip_dirs().sort_stats(key).print_stats(_NOISE, top)
+        table = [ln.rstrip() for ln in out.getvalue().splitlines() if ln.strip()]
+        start = next((i for i, ln in enumerate(table) if ln.lstrip().startswith("ncalls")), 0)
+        lines += ["", f"{name} (top {top}):", "", "```", *table[start:], "```"]
+    return [*lines, ""]
+
+
+# --------------------------------------------------------------------------- startup
+
+
+def time_command(bench: Bench, cmd: list[str | Path], repeat: int, name: str) -> float:
+    walls = []
+    for i in range(repeat):
+        m = measure(cmd, log=bench.work / f"{name}{i}", cwd=bench.work, env=bench.env())
+        if m.rc != 0:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {m.tail()}")
+        walls.append(m.wall)
+    return statistics.median(walls)
+
+
+def measure_fsync(directory: Path, n: int = 40) -> float:
+    """Median milliseconds of write + fsync of a 4 KB file where the bench writes posts.
+
+    rssarchive fsyncs every post (and SQLite every commit): on a slow disk that, not
+    the CPU, can set a backfill's pace, so the results say what this disk costs.
+    """
+    times = []
+    data = b"x" * 4096
+    for i in range(n):
+        path = directory / f".fsync-probe-{i}"
+        t0 = time.perf_counter()
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        times.append(time.perf_counter() - t0)
+        path.unlink()
+    return statistics.median(times) * 1000
+
+
+def measure_startup(bench: Bench) -> None:
+    repeat = bench.settings.scale.help_repeat
+    py = bench.python
+    bench.startup["python -c pass"] = time_command(bench, [py, "-c", "pass"], repeat, "pass")
+    bench.help_time = time_command(bench, bench.rssarchive("--help"), repeat, "help")
+    bench.startup["python -m rssarchive --help"] = bench.help_time
+    script = Path(py).parent / "rssarchive"
+    if script.exists():
+        bench.startup["rssarchive --help (console script)"] = time_command(
+            bench, [script, "--help"], repeat, "script"
+        )
+    for label, modules in (
+        ("import what a no-op run needs", "rssarchive.cli, rssarchive.pipeline"),
+        ("import + trafilatura", "rssarchive.cli, rssarchive.pipeline, trafilatura"),
+    ):
+        bench.startup[label] = time_command(bench, [py, "-c", f"import {modules}"], repeat, "imp")
+
+
+# --------------------------------------------------------------------------- report
+
+
+def render_results(bench: Bench, elapsed: float) -> str:
+    s = bench.settings
+    fsync = " / ".join(f"{ms:.2f}" for ms in bench.fsync_ms)
+    load = " / ".join(f"{x:.1f}" for x in bench.load)
+    keys = "passed" if bench.politeness_keys else "NOT accepted by this rssarchive: left out"
+    lines = [
+        "# rssarchive benchmark results",
+        "",
+        f"Written by `python bench/run.py{' --quick' if s.scale is QUICK else ''}` on "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}; the whole bench took {elapsed:.0f} s.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        f"| CPU | {cpu_model()} |",
+        f"| cores (nproc) | {len(os.sched_getaffinity(0))} |",
+        f"| Python | {platform.python_version()} ({bench.python}) |",
+        f"| rssarchive | {git_describe()} |",
+        f"| peers | {peer_versions() if s.peers else 'not run'} |",
+        f"| disk: write + fsync of 4 KB, median (at start / end) | {fsync} ms |",
+        f"| load average, 1 min (at start / end) | {load} (other work on the machine shows here) |",
+        f"| latency per request | {s.latency * 1000:.0f} ms |",
+        f"| politeness keys | {keys} |",
+        "",
+        "Times in seconds. CPU: user + sys of the whole process tree. RSS: largest single",
+        "process (`ru_maxrss`) / largest sampled sum over the live process tree. Requests:",
+        "as counted by the servers (`304`: conditional request answered Not Modified).",
+        "",
+    ]
+    for sc in bench.scenarios:
+        lines += [f"## {sc.title}", "", sc.setup, ""]
+        lines += [
+            "| tool | what | wall | CPU | RSS MB (max / tree) | requests | output | note |",
+            "|---|---|---:|---:|---:|---|---|---|",
+        ]
+        for r in sc.rows:
+            if r.m is None:
+                lines.append(f"| {r.tool} | {r.what} | | | | | | {r.note} |")
+                continue
+            lines.append(
+                f"| {r.tool} | {r.what} | {r.m.wall:.2f} | {r.m.cpu:.2f} | "
+                f"{r.m.maxrss_mb:.0f} / {r.m.tree_mb:.0f} | {fmt_requests(r.requests)} | "
+                f"{r.output} | {r.note} |"
+            )
+        if sc.floors:
+            lines += ["", "| floor | seconds | how |", "|---|---:|---|"]
+            lines += [f"| {name} | {value:.3f} | {how} |" for name, value, how in sc.floors]
+        lines += ratio_lines(sc)
+        if sc.notes:
+            lines += [""] + [f"- {note}" for note in sc.notes]
+        lines.append("")
+    lines += ["## Start-up", "", "| command | wall (median) |", "|---|---:|"]
+    lines += [f"| `{name}` | {value:.3f} |" for name, value in bench.startup.items()]
+    lines += ["", "## Targets", "", "| target | wanted | measured | holds |", "|---|---|---|---|"]
+    for c in bench.checks:
+        verdict = "n/a" if c.ok is None else ("yes" if c.ok else "**NO**")
+        lines.append(f"| {c.name} | {c.target} | {c.measured} | {verdict} |")
+    lines.append(
+        f"| `rssarchive --help` | < {HELP_LIMIT} s | {bench.help_time:.3f} s | "
+        f"{'yes' if bench.help_time < HELP_LIMIT else '**NO**'} |"
+    )
+    if bench.profiles:
+        lines += [
+            "",
+            "## Where rssarchive spends its time (cProfile, every thread of the parent)",
+            "",
+            "`bench/profile_run.py`: the main thread on the wall clock (its waiting shows),",
+            "the other threads on their CPU clocks (network waits drop out). Extraction",
+            "workers are separate processes, not profiled here: see the extract_article",
+            "floor above. Profiling slows Python code down, so compare within a profile.",
+            "",
+        ]
+        for p in bench.profiles:
+            lines += profile_report(p)
+    return "\n".join(lines) + "\n"
+
+
+def ratio_lines(sc: Scenario) -> list[str]:
+    """rssarchive's main row against each peer row, as ratios (peer / rssarchive)."""
+    ours = [r for r in sc.rows if r.tool == "rssarchive" and r.m and "warm" not in r.what]
+    peers = [r for r in sc.rows if r.tool != "rssarchive" and r.m and "not a target" not in r.what]
+    if not ours or not peers:
+        return []
+    main = ours[-1] if sc.name != "noop" else ours[0]
+    assert main.m is not None
+    out = ["", "| ratio (peer ÷ rssarchive) | wall | CPU | largest RSS |", "|---|---:|---:|---:|"]
+    for p in peers:
+        assert p.m is not None
+        out.append(
+            f"| {p.tool} ÷ rssarchive ({main.what}) | {p.m.wall / main.m.wall:.2f} | "
+            f"{p.m.cpu / max(main.m.cpu, 1e-9):.2f} | {p.m.maxrss_mb / main.m.maxrss_mb:.2f} |"
+        )
+    return out
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def git_describe() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "rssarchive"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return f"{head}{' + uncommitted changes in rssarchive/' if dirty else ''}"
+
+
+def peer_versions() -> str:
+    traf = peer_version("import trafilatura; print(trafilatura.__version__)")
+    rdr = peer_version("import reader; print(reader.__version__)")
+    return f"trafilatura {traf}, reader {rdr}"
+
+
+def print_summary(bench: Bench) -> None:
+    print()
+    header = f"{'scenario':9} {'tool':12} {'what':46} {'wall':>8} {'CPU':>8} {'RSS MB':>9}"
+    print(header)
+    print("-" * len(header))
+    for sc in bench.scenarios:
+        for r in sc.rows:
+            if r.m is None:
+                continue
+            print(
+                f"{sc.name:9} {r.tool:12} {r.what[:46]:46} {r.m.wall:8.2f} {r.m.cpu:8.2f} "
+                f"{r.m.maxrss_mb:4.0f}/{r.m.tree_mb:<4.0f}"
+            )
+    print()
+    for c in bench.checks:
+        verdict = "n/a " if c.ok is None else ("ok  " if c.ok else "FAIL")
+        print(f"{verdict} {c.name}: {c.measured}  [{c.target}]")
+    ok = bench.help_time < HELP_LIMIT
+    print(
+        f"{'ok  ' if ok else 'FAIL'} rssarchive --help: {bench.help_time:.3f} s  [< {HELP_LIMIT}]"
+    )
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="tiny sizes (< 60 s): a smoke test")
+    size.add_argument(
+        "--full", action="store_true", help="also the 10,000-article backfill (minutes more)"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="skip trafilatura and reader")
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="profile rssarchive in each scenario (default: yes, but not with --quick)",
+    )
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument(
+        "--delay", type=float, default=0.1, help="per-host delay for backfill and big feeds"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="where to write the results (default: bench/RESULTS.md, with --quick "
+        "bench/RESULTS-quick.md)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--only", choices=("noop", "backfill", "bigfeeds"), action="append", help="scenarios"
+    )
+    args = parser.parse_args(argv)
+
+    scale = QUICK if args.quick else FULL
+    if args.full:
+        scale = Scale(**{**FULL.__dict__, "full_size": 10_000})
+    peers = not args.no_peers and peers_available()
+    if not args.no_peers and not peers:
+        print(
+            f"bench: peers not installed in {PEER_VENV} (make bench does it); running "
+            "rssarchive alone",
+            file=sys.stderr,
+        )
+    if not fakesite.address_usable("127.77.1.1"):
+        print("bench: cannot bind 127.77.1.1 (needs Linux loopback)", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="rssarchive-bench-"))
+    profile = scale.profile if args.profile is None else args.profile
+    profile_dir = work / "profiles" if profile else None
+    if profile_dir is not None:
+        profile_dir.mkdir()
+    settings = Settings(
+        scale=scale,
+        latency=args.latency,
+        noop=Politeness(concurrency=2, delay=0.0),
+        backfill=Politeness(concurrency=1, delay=args.delay),
+        peers=peers,
+        # A stuck run must not eat the 10-minute budget; a healthy one needs far less.
+        timeout=900.0 if args.full else 300.0,
+        profile_dir=profile_dir,
+    )
+    bench = Bench(settings=settings, work=work, python=sys.executable)
+    # make bench must stay under 10 minutes on a noisy 2-core machine; --full may not.
+    bench.budget = 1500.0 if args.full else 540.0
+    bench.politeness_keys = politeness_supported(ROOT)
+    if not bench.politeness_keys:
+        print("bench: this rssarchive rejects per_host_* keys; left out", file=sys.stderr)
+    started = bench.started
+    only = set(args.only or ("noop", "backfill", "bigfeeds"))
+    try:
+        print(f"bench: work directory {work}")
+        measure_startup(bench)
+        bench.fsync_ms.append(measure_fsync(work))
+        bench.load.append(os.getloadavg()[0])
+        print(f"bench: rssarchive --help {bench.help_time:.3f} s")
+        # Each scenario gets its own block of addresses: 127.77.<block>.<host>.
+        steps: list[tuple[str, Callable[[Bench, int], Scenario], int]] = [
+            ("noop", scenario_noop, 1),
+            ("backfill", scenario_backfill, 2),
+            ("bigfeeds", scenario_bigfeeds, 3),
+        ]
+        for name, step, block in steps:
+            if name not in only:
+                continue
+            t0 = time.perf_counter()
+            print(f"bench: {name} ...")
+            bench.scenarios.append(step(bench, block))
+            print(f"bench: {name} done in {time.perf_counter() - t0:.0f} s")
+        bench.fsync_ms.append(measure_fsync(work))
+        bench.load.append(os.getloadavg()[0])
+        elapsed = time.perf_counter() - started
+        results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
+        results.write_text(render_results(bench, elapsed), encoding="utf-8")
+        print_summary(bench)
+        print(f"\nbench: {elapsed:.0f} s; results in {results}")
+    finally:
+        if args.keep:
+            print(f"bench: kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
