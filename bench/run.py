@@ -69,6 +69,7 @@ FULL_MEMORY_LIMIT_MB = 250.0
 # many articles may be at most this many times the smaller run's peak.
 FLAT_MEMORY_FACTOR = 1.25
 FLAT_AT_ARTICLES = 10_000
+FLAT_MIN_ARTICLES = 500  # below this (--quick), the slope is noise: not judged
 
 
 # ------------------------------------------------------------------------------ sizes
@@ -269,6 +270,14 @@ class Row:
     requests: Counter[str] = field(default_factory=Counter)
     output: str = ""
     note: str = ""
+
+    @property
+    def broken(self) -> bool:
+        """The command failed or made less than it should (not a missed target)."""
+        if self.m is None or self.m.rc != 0 or "CHANGED" in self.output:
+            return True
+        made = re.match(r"(\d+)/(\d+) ", self.output + " ")
+        return made is not None and made.group(1) != made.group(2)
 
 
 @dataclass
@@ -843,7 +852,9 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
             f"articles; {far:,}: ~{big_max:.0f} MB, {big_max / a.maxrss_mb:.2f}×); tree "
             f"{a.tree_mb:.0f} → {b.tree_mb:.0f} MB ({far:,}: ~{big_tree:.0f} MB, "
             f"{big_tree / max(a.tree_mb, 1):.2f}×)",
-            big_max <= FLAT_MEMORY_FACTOR * a.maxrss_mb
+            None
+            if large < FLAT_MIN_ARTICLES  # a few dozen articles: noise, not a slope
+            else big_max <= FLAT_MEMORY_FACTOR * a.maxrss_mb
             and big_tree <= FLAT_MEMORY_FACTOR * a.tree_mb,
         )
     )
@@ -1423,7 +1434,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return 0
+    # Missed targets are results, not errors; a command that failed or archived less
+    # than it was given means the numbers are not worth reading.
+    broken = [(sc.name, r) for sc in bench.scenarios for r in sc.rows if r.broken]
+    for name, row in broken:
+        print(f"bench: {name}: {row.tool} {row.what}: {row.output} {row.note}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
