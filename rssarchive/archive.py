@@ -34,6 +34,10 @@ class Archive:
         self.posts_dir = site_dir / POSTS
         self._urls: dict[str, str] | None = None
 
+    def sync(self) -> None:
+        """Make the renames of earlier ``write(..., sync_dir=False)`` calls durable."""
+        _fsync_dir(self.posts_dir)
+
     def post_names(self) -> list[str]:
         """Names of the posts in ``_posts`` (not temporary files), sorted."""
         try:
@@ -102,8 +106,12 @@ class Archive:
                     removed.append(name)
         return removed
 
-    def write(self, name: str, text: str) -> Path:
-        """Write a post atomically as ``_posts/name``; raise WriteError on failure."""
+    def write(self, name: str, text: str, *, sync_dir: bool = True) -> Path:
+        """Write a post atomically as ``_posts/name``; raise WriteError on failure.
+
+        With ``sync_dir=False`` the rename is made durable only by a later :meth:`sync`,
+        so that a batch of posts costs one directory sync.
+        """
         if "/" in name or "\\" in name or name.startswith(".") or not name:
             raise WriteError(f"refusing unsafe post file name {name!r}")
         target = self.posts_dir / name
@@ -115,7 +123,8 @@ class Archive:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, target)
-            _fsync_dir(self.posts_dir)
+            if sync_dir:
+                _fsync_dir(self.posts_dir)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()

@@ -11,7 +11,6 @@ ignores ``<meta charset>`` and guesses, which reads short Big5 pages wrongly.
 
 from __future__ import annotations
 
-import codecs
 import html as html_lib
 import ipaddress
 import re
@@ -24,6 +23,7 @@ import trafilatura
 from charset_normalizer import from_bytes
 from lxml.html import HtmlElement
 
+from rssarchive.encodings import codec_name, decode_bom, first_decoding
 from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
 from rssarchive.sanitize import VOID_TAGS, is_safe_url
@@ -54,19 +54,11 @@ _TRUNCATION_MARKERS: Final = re.compile(
     re.IGNORECASE,
 )
 
-# Superset codecs for what Chinese pages declare (WHATWG does the same for GBK): GB18030
-# decodes all GB2312/GBK bytes, Big5-HKSCS the Big5 ones (CP950 as a second try). Latin-1
-# labels mean windows-1252 on the web.
-_CODEC_FAMILY: Final[dict[str, tuple[str, ...]]] = {
-    "gb2312": ("gb18030",),
-    "gbk": ("gb18030",),
-    "gb18030": ("gb18030",),
-    "big5": ("big5hkscs", "cp950"),
-    "cp950": ("big5hkscs", "cp950"),
-    "big5hkscs": ("big5hkscs", "cp950"),
-    "iso8859-1": ("cp1252",),
-    "ascii": ("cp1252",),
-}
+# What labels mean on the web, beyond encodings.SUPERSETS (GBK as GB18030, Big5 as
+# Big5-HKSCS): Latin-1 and ASCII labels mean windows-1252, and CP950 is a Big5 too.
+_WEB_MEANING: Final = {"iso8859-1": "cp1252", "ascii": "cp1252", "cp950": "big5hkscs"}
+# Big5-HKSCS lacks a few of CP950's (Microsoft Big5's) characters: a second try for those.
+_SECOND_TRY: Final[dict[str, tuple[str, ...]]] = {"big5hkscs": ("cp950",)}
 # Web labels Python's codecs do not know.
 _LABEL_ALIASES: Final = {
     "x-gbk": "gbk",
@@ -75,11 +67,6 @@ _LABEL_ALIASES: Final = {
     "x-x-big5": "big5",
     "csbig5": "big5",
 }
-_BOMS: Final = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _META_CHARSET: Final = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE
 )
@@ -105,13 +92,13 @@ def _codecs_for(label: str | bytes | None, *, from_meta: bool = False) -> tuple[
         return ()
     text = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
     text = text.strip().lower()
-    try:
-        name = codecs.lookup(_LABEL_ALIASES.get(text, text)).name
-    except LookupError:
+    name = codec_name(_LABEL_ALIASES.get(text, text))
+    if name is None:
         return ()
     if from_meta and name.startswith("utf-16"):
         return ("utf-8",)  # a page that can declare itself in ASCII is not UTF-16
-    return _CODEC_FAMILY.get(name, (name,))
+    name = _WEB_MEANING.get(name, name)
+    return (name, *_SECOND_TRY.get(name, ()))
 
 
 def decode_page(page: bytes, content_type: str | None = None) -> str:
@@ -119,9 +106,9 @@ def decode_page(page: bytes, content_type: str | None = None) -> str:
 
     A declaration that does not decode the bytes (UTF-8 declared over GBK) is skipped.
     """
-    for bom, codec in _BOMS:
-        if page.startswith(bom):
-            return page.decode(codec, "replace")
+    text = decode_bom(page, utf32=False)
+    if text is not None:
+        return text
     header = _HEADER_CHARSET.search(content_type or "")
     meta = _META_CHARSET.search(page[:_META_SNIFF_BYTES])
     candidates = [
@@ -129,18 +116,11 @@ def decode_page(page: bytes, content_type: str | None = None) -> str:
         *_codecs_for(meta.group(1) if meta else None, from_meta=True),
         "utf-8",
     ]
-    for codec in dict.fromkeys(candidates):
-        try:
-            return page.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(page[:_DETECT_BYTES]).best()
-    for codec in _codecs_for(best.encoding if best else None):
-        try:
-            return page.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return page.decode("utf-8", "replace")
+    text = first_decoding(page, dict.fromkeys(candidates))
+    if text is None:
+        best = from_bytes(page[:_DETECT_BYTES]).best()
+        text = first_decoding(page, _codecs_for(best.encoding if best else None))
+    return page.decode("utf-8", "replace") if text is None else text
 
 
 def _parse(text: str) -> HtmlElement:

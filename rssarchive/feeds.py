@@ -17,7 +17,6 @@ it as a URL to fetch or a file name to open.
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 import feedparser
 
+from rssarchive.encodings import codec_name, decode_bom, decode_strict, first_decoding
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
 from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
@@ -56,16 +56,10 @@ _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
 # ---------------------------------------------------------------------------------------
-# Decoding
+# Decoding: what a label means, BOMs and strict attempts are shared with page decoding
+# (encodings.py); the order below and the choice by character frequency are the feed's.
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 # "<?" in UTF-16/32 without a BOM (XML 1.0 appendix F).
 _NUL_MARKERS = (
     (b"<\x00\x00\x00", "utf-32-le"),
@@ -73,9 +67,6 @@ _NUL_MARKERS = (
     (b"<\x00?\x00", "utf-16-le"),
     (b"\x00<\x00?", "utf-16-be"),
 )
-# Labels whose real-world content is a superset: GB2312/GBK feeds contain characters only
-# GB18030 has, and Big5 feeds from Hong Kong and Taiwan use HKSCS characters.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 # Single-byte codecs decode almost any bytes, so "it decoded" proves nothing. They are
 # the usual server default, and are tried only after the Chinese candidates.
 _PERMISSIVE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})  # codecs.lookup() names
@@ -100,20 +91,7 @@ _MIN_HANZI_SHARE = 0.1
 
 
 def _canonical(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    return _SUPERSETS.get(name, name)
-
-
-def _strict(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        return None
+    return codec_name(label.strip().strip("\"'")) if label else None
 
 
 def _hanzi_share(text: str) -> float:
@@ -173,13 +151,13 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
     whichever reads as Chinese; a declared single-byte charset; at last, with
     replacement characters, whichever candidate needs the fewest.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace")
+    text = decode_bom(data, utf32=True)
+    if text is not None:
+        return text
     for marker, codec in _NUL_MARKERS:
         if data.startswith(marker):
             return data.decode(codec, "replace")
-    text = _strict(data, "utf-8")
+    text = decode_strict(data, "utf-8")
     if text is not None:
         return text
 
@@ -194,11 +172,13 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
         # UTF-16/32 were ruled out above: a declaration we could read as ASCII is not one.
         if name and not name.startswith(("utf-16", "utf-32"))
     ]
-    for codec in declared:
-        if codec not in _PERMISSIVE and (text := _strict(data, codec)) is not None:
-            return text
+    text = first_decoding(data, [c for c in declared if c not in _PERMISSIVE])
+    if text is not None:
+        return text
 
-    chinese = [(t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := _strict(data, c)) is not None]
+    chinese = [
+        (t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := decode_strict(data, c)) is not None
+    ]
     permissive = [c for c in declared if c in _PERMISSIVE]
     if chinese:
         best, share = max(chinese, key=lambda pair: pair[1])  # ties: GB18030, listed first

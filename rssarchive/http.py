@@ -2,9 +2,10 @@
 
 What it guarantees to callers, whatever the server does:
 
-* only http/https, redirects followed by hand (bounded), every hop re-checked;
-* the address policy is applied to the addresses DNS returned, and the socket connects to
-  exactly the address that was checked (no DNS-rebinding window);
+* only http/https, redirects followed by hand (bounded), every hop re-checked with
+  ``addresses.check_url`` (re-exported here);
+* the address policy (``addresses.py``) is applied to the addresses DNS returned, and the
+  socket connects to exactly the address that was checked (no DNS-rebinding window);
 * the decoded body never exceeds ``max_bytes`` and is decoded in bounded steps, so a gzip
   bomb costs at most the cap in memory;
 * one attempt never takes longer than ``network.timeout`` seconds, slow-drip included;
@@ -17,19 +18,15 @@ from __future__ import annotations
 
 import contextvars
 import errno
-import functools
-import ipaddress
 import logging
 import re
 import socket
 import ssl
 import threading
 import time
-import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -40,7 +37,8 @@ import httpcore
 import httpx
 import tenacity
 
-from .errors import BlockedAddressError, ConfigError, FetchError, RssArchiveError
+from .addresses import AddressPolicy, address_policy, check_url
+from .errors import BlockedAddressError, FetchError, RssArchiveError
 from .models import NetworkConfig, Response
 
 __all__ = [
@@ -77,7 +75,6 @@ CONNECT_TIMEOUT = 10.0
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 # brotli and zstd are deliberately not offered: their Python decoders cannot bound the
 # output of one call, so a small compressed chunk could inflate without limit.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -88,183 +85,11 @@ MAX_CONNECTIONS = 10
 KEEPALIVE_EXPIRY = 5.0
 # Socket timeouts may wake a little before the deadline; within this, it was the deadline.
 _DEADLINE_TOLERANCE = 0.05
-_HINT = "set network.allow_private_addresses to allow it"
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-_SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known NAT64 prefix (RFC 6052)
-_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
-_LOCALHOST = ipaddress.IPv4Address("127.0.0.1")
 
 # Monotonic deadline of the attempt running in this thread, read by every socket operation.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "rssarchive_http_deadline", default=None
 )
-
-
-# --------------------------------------------------------------------------- address policy
-
-
-@dataclass(frozen=True)
-class _Policy:
-    allow_all: bool
-    extra: tuple[IPNetwork, ...] = ()
-
-    def refusal(self, ip: IPAddress) -> tuple[str, IPAddress] | None:
-        """(kind, address judged) when ``ip`` is refused; None when it may be reached."""
-        if self.allow_all:
-            return None
-        target = _embedded_ipv4(ip) or ip
-        if any(ip in net or target in net for net in self.extra):
-            return None
-        kind = _non_public_kind(target)
-        return None if kind is None else (kind, target)
-
-
-@functools.lru_cache(maxsize=16)
-def _policy(allow: bool | tuple[str, ...]) -> _Policy:
-    if isinstance(allow, bool):
-        return _Policy(allow_all=allow)
-    nets: list[IPNetwork] = []
-    for entry in allow:
-        try:
-            nets.append(ipaddress.ip_network(str(entry).strip().strip("[]"), strict=False))
-        except ValueError as exc:
-            raise ConfigError(
-                f"network.allow_private_addresses: {entry!r} is not an IP address or network"
-            ) from exc
-    return _Policy(allow_all=False, extra=tuple(nets))
-
-
-def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 form really reaches (mapped, 6to4, NAT64), if any."""
-    if not isinstance(ip, ipaddress.IPv6Address):
-        return None
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def _non_public_kind(ip: IPAddress) -> str | None:
-    # Most specific first, so the message names what the user will recognise.
-    if ip.is_unspecified:
-        return "an unspecified"
-    if ip.is_loopback:
-        return "a loopback"
-    if ip.is_link_local:
-        return "a link-local"
-    if ip.is_multicast:
-        return "a multicast"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
-        return "a shared (carrier-grade NAT)"
-    if isinstance(ip, ipaddress.IPv6Address) and (ip.is_site_local or ip in _NAT64_LOCAL):
-        return "a site-local"
-    if ip.is_private:
-        return "a private"
-    if ip.is_reserved:
-        return "a reserved"
-    if not ip.is_global:
-        return "a non-public"
-    return None
-
-
-def _refused_message(host: str, kind: str, target: IPAddress, *, resolved: bool) -> str:
-    if host == str(target):
-        return f"refused: {target} is {kind} address ({_HINT})"
-    verb = "resolves to" if resolved else "is"
-    return f"refused: {host} {verb} {target}, {kind} address ({_HINT})"
-
-
-_NUMBER = re.compile(r"(0[xX][0-9a-fA-F]*|[0-9]+)")
-
-
-def _parse_ipv4_number(part: str) -> int:
-    if part[:2].lower() == "0x":
-        return int(part[2:] or "0", 16)
-    if len(part) > 1 and part.startswith("0"):
-        return int(part, 8)
-    return int(part, 10)
-
-
-def _parse_ipv4_like(host: str) -> ipaddress.IPv4Address | None:
-    """Parse a host the way inet_aton/WHATWG do (``2130706433``, ``0x7f.1``, ``127.1``).
-
-    None for a DNS name; ValueError for a numeric-looking host that is no valid address.
-    """
-    parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()  # one trailing dot is allowed, as a resolver would
-    if not _NUMBER.fullmatch(parts[-1]):
-        return None
-    if len(parts) > 4 or not all(_NUMBER.fullmatch(p) for p in parts):
-        raise ValueError(host)
-    numbers = [_parse_ipv4_number(p) for p in parts]
-    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise ValueError(host)
-    value = numbers[-1]
-    for index, number in enumerate(numbers[:-1]):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def _literal(host: str) -> IPAddress | None:
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if ":" in host:
-        return ipaddress.IPv6Address(host.partition("%")[0])
-    if host.rstrip(".") == "localhost" or host.rstrip(".").endswith(".localhost"):
-        return _LOCALHOST  # RFC 6761: always loopback, whatever DNS says
-    return _parse_ipv4_like(host)
-
-
-def _check_host(url: str, host: str, policy: _Policy) -> None:
-    # Percent-decoding and lower-casing can only make more hosts look like addresses.
-    name = urllib.parse.unquote(host).lower()
-    try:
-        ip = _literal(name)
-    except ValueError as exc:
-        raise BlockedAddressError(url, f"refused: {host} is not a valid address") from exc
-    if ip is None:
-        return  # a DNS name: checked again after resolution, when connecting
-    found = policy.refusal(ip)
-    if found is not None:
-        raise BlockedAddressError(url, _refused_message(host, *found, resolved=False))
-
-
-def check_url(url: str, allow: bool | tuple[str, ...]) -> None:
-    """Refuse non-http(s) URLs and literal non-public addresses (unless ``allow`` permits).
-
-    Host names are not resolved here; the client checks their addresses when connecting.
-    Raises BlockedAddressError (ConfigError if ``allow`` holds something not an address).
-    """
-    policy = _policy(allow)
-    try:
-        parts = urllib.parse.urlsplit(url)
-        hostname = parts.hostname
-    except ValueError as exc:
-        raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        shown = f"scheme {scheme!r}" if scheme else "a URL without a scheme"
-        raise BlockedAddressError(url, f"refused: {shown} is not allowed (only http and https)")
-    # urllib and httpx may split odd URLs differently; both views must pass. The literal
-    # check comes first so that "0177.0.0.1" (which httpx rejects) is named for what it is.
-    if hostname and not policy.allow_all:
-        _check_host(url, hostname, policy)
-    try:
-        raw_host = httpx.URL(url).raw_host.decode("ascii")
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
-    if not raw_host:
-        raise BlockedAddressError(url, "refused: the URL has no host")
-    if not policy.allow_all:
-        _check_host(url, raw_host, policy)
 
 
 # ------------------------------------------------------------------- Retry-After parsing
@@ -347,7 +172,7 @@ class _GuardedBackend(httpcore.SyncBackend):
     TLS SNI and the Host header still use the host name: httpcore passes those separately.
     """
 
-    def __init__(self, policy: _Policy) -> None:
+    def __init__(self, policy: AddressPolicy) -> None:
         self._policy = policy
 
     def connect_tcp(
@@ -367,9 +192,9 @@ class _GuardedBackend(httpcore.SyncBackend):
         addresses: list[str] = []
         for *_, sockaddr in infos:
             address = str(sockaddr[0])
-            found = self._policy.refusal(ipaddress.ip_address(address))
-            if found is not None:  # one bad address refuses the host: no fallback games
-                raise _Refused(_refused_message(host, *found, resolved=True))
+            refused = self._policy.refused_resolution(host, address)
+            if refused is not None:  # one bad address refuses the host: no fallback games
+                raise _Refused(refused)
             if address not in addresses:
                 addresses.append(address)
         last: httpcore.ConnectError | None = None
@@ -390,7 +215,7 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, policy: _Policy) -> None:
+    def __init__(self, policy: AddressPolicy) -> None:
         # Certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR when the environment sets them.
         ssl_context = httpx.create_ssl_context()
         super().__init__(verify=ssl_context, trust_env=False)
@@ -551,7 +376,7 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._allow = network.allow_private_addresses
-        self._policy = _policy(self._allow)  # invalid entries fail here, as ConfigError
+        self._policy = address_policy(self._allow)  # invalid entries fail here, as ConfigError
         self._timeout = network.timeout
         self._sleep = sleep
         self._transport = transport

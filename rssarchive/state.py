@@ -360,6 +360,11 @@ class State:
     def _write(self) -> _Transaction:
         return _Transaction(self._conn, self.path)
 
+    def batch(self) -> _Transaction:
+        """One transaction around many steps (``with state.batch(): ...``): one commit
+        instead of one per article. Steps inside it join it instead of committing."""
+        return _Transaction(self._conn, self.path)
+
 
 class _Transaction:
     """``with`` block = one committed transaction; SQLite errors become StateError."""
@@ -367,14 +372,20 @@ class _Transaction:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self._conn = conn
         self._path = path
+        self._outer = True
 
     def __enter__(self) -> None:
+        if self._conn.in_transaction:
+            self._outer = False  # inside a batch: its commit is ours
+            return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:  # e.g. "database is locked" by another program
             raise StateError(f"{self._path}: cannot update state ({err})") from err
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not self._outer:
+            return
         if exc_type is None:
             try:
                 self._conn.execute("COMMIT")
@@ -392,5 +403,7 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
     if not uri and target != ":memory:":
         conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
+    # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
+    # lose the last commits, which the next run repairs from _posts like a killed run.
+    conn.execute("PRAGMA synchronous=NORMAL")
     return conn
