@@ -1,7 +1,8 @@
 """The site template in output/ builds with the real Jekyll, cleanly, at archive scale.
 
-One build of the two seed posts plus 500 generated ones is shared by the module (it is
-the slow part); smaller builds check the time zone and what must stay unpublished.
+One build of the two seed posts, 500 generated ones and hostile posts written by
+rssarchive's own renderer is shared by the module (it is the slow part);
+smaller builds check the time zone and what must stay unpublished.
 Without `jekyll` on PATH these tests skip, or fail when the CI variable is set.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import yaml
 from jekyll.build import (
     SITE_TEMPLATE,
     BuildResult,
@@ -110,6 +112,45 @@ def _date(rng: random.Random, index: int) -> str:
     start = datetime(2005, 1, 1, tzinfo=UTC)
     moment = start + timedelta(milliseconds=rng.randrange(20 * 365 * 24 * 3600 * 1000))
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+HOSTILE_TITLES = (
+    "{{ site | jsonify }}",
+    "{% include ../x %}",
+    "{%endraw%} and {% raw %}",
+    "{% for i in (1..100000000) %}x{% endfor %}",
+    "Title\npermalink: /index.html",
+    '<script>alert("t")</script> Dr. "Who" \\ #1',
+    "../../etc/x",
+    "yes",
+)
+HOSTILE_BODY = (
+    "<p>{{ site.title }} {% include x %}</p><script>alert(1)</script>"
+    '<img src="https://news.example.com/i.jpg" onerror="alert(1)">'
+    '<a href="javascript:alert(1)">js</a><iframe src="https://evil.example"></iframe>'
+)
+
+
+def hostile_posts() -> dict[str, tuple[str, str, str]]:
+    """Hostile titles and bodies through rssarchive's real renderer."""
+    from rssarchive.render import render_post as real_render_post
+
+    posts: dict[str, tuple[str, str, str]] = {}
+    for i, title in enumerate(HOSTILE_TITLES):
+        post = real_render_post(
+            title=title,
+            url=f"https://hostile.example/{i}.html",
+            published=datetime(2001, 2, 3, 4, 5, i, tzinfo=UTC),
+            archived_at=datetime(2026, 1, 1, tzinfo=UTC),
+            author="x",
+            tags=["Hostile"],
+            categories=["Hostile"],
+            body_html=HOSTILE_BODY,
+        )
+        front = yaml.safe_load(post.text.split("---\n")[1])
+        date = post.text.split("\ndate: ", 1)[1].split("\n", 1)[0]
+        posts[post.filename] = (post.text, front["title"], date)
+    return posts
 
 
 def generated_posts(count: int, taken: list[Seed]) -> dict[str, tuple[str, str, str]]:
@@ -218,8 +259,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     seeds = seed_posts()
     generated = generated_posts(GENERATED_POSTS, seeds)
     posts = {s.file_name: s.text for s in seeds}
+    generated.update(hostile_posts())
     posts.update({name: text for name, (text, _, _) in generated.items()})
-    assert len(posts) == GENERATED_POSTS + len(seeds)
+    assert len(posts) == GENERATED_POSTS + len(HOSTILE_TITLES) + len(seeds)
     # A zone far east of UTC: without `timezone: UTC` every post after 10:00Z would move
     # to the next day's URL.
     result = build_site(posts, tmp_path_factory.mktemp("jekyll"), env={"TZ": UTC_PLUS_14})
@@ -249,6 +291,17 @@ def test_every_post_is_at_the_url_its_file_name_implies(archive: Archive) -> Non
     # ... and nothing else was published as a post.
     built = {p for p in site.glob("[0-9][0-9][0-9][0-9]/**/*.html")}
     assert built == {built_post(site, name) for name in archive.posts}
+
+
+def test_hostile_posts_build_inert(archive: Archive) -> None:
+    site = archive.result.site_dir
+    for name in hostile_posts():
+        page = built_post(site, name).read_text(encoding="utf-8")
+        lowered = page.lower()
+        assert "<script" not in lowered and "<iframe" not in lowered
+        assert "javascript:" not in lowered and "onerror" not in lowered
+        # The Liquid in the body is shown, not run (entities decode to braces in a browser).
+        assert "&#123;&#123; site.title &#125;&#125;" in page
 
 
 def test_seed_urls() -> None:
