@@ -1249,7 +1249,9 @@ def render_results(bench: Bench, elapsed: float) -> str:
             "`bench/profile_run.py`: the main thread on the wall clock (its waiting shows),",
             "the other threads on their CPU clocks (network waits drop out). Extraction",
             "workers are separate processes, not profiled here: see the extract_article",
-            "floor above. Profiling slows Python code down, so compare within a profile.",
+            "floor above. The main thread's wall clock also counts its waits for the GIL",
+            "while other threads parse. Profiling slows Python code down several-fold:",
+            "compare shares within a profile, not its seconds with the measured runs.",
             "",
         ]
         for p in bench.profiles:

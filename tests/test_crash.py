@@ -495,6 +495,8 @@ def phase_of(site: Crashable, before: Snapshot, in_flight: int) -> str:
     pending = {row.url for row in rows if row.status == "pending"}
     if pending & {source_of((site.posts / name).read_bytes()) for name in posts}:
         return "post renamed, row not yet done"
+    if pending and len(rows) < ARTICLES:
+        return "rows still being recorded as pending"
     if pending and in_flight:
         return "rows pending, a page download in flight"
     if pending:
@@ -716,22 +718,66 @@ def _path(url: str) -> str:
 GARBAGE = random.Random(SEED).randbytes(12_288)
 
 
-@pytest.mark.parametrize("corrupt", ["garbage", "header-zeroed"])
+def _garble_article_rows(database: Path) -> bytes:
+    """The database with the leaf pages of its articles table overwritten: the schema,
+    the indexes and the header are intact, only the rows themselves are unreadable."""
+    data = bytearray(database.read_bytes())
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        leaves = [
+            int(row[0])
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'articles' AND pagetype = 'leaf'"
+            )
+        ]
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table to find the pages with")
+    finally:
+        conn.close()
+    assert leaves
+    rng = random.Random(SEED)
+    for page_number in leaves:
+        data[(page_number - 1) * size : page_number * size] = rng.randbytes(size)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        "garbage",
+        "header-zeroed",
+        pytest.param(
+            "article-rows-garbled",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="state.py: State.open's probe, SELECT count(*) FROM articles, reads "
+                "only the articles_status index; the first full read (known_filenames) "
+                "then raises a bare sqlite3.DatabaseError: traceback, exit 1, the database "
+                "is not moved aside, and every later run fails the same way",
+            ),
+        ),
+    ],
+)
 def test_hazard_state_database_corrupt_is_rebuilt_from_posts(
     site: Crashable, archived: Archived, corrupt: str
 ) -> None:
     site.copy_from(archived.site)
     posts = _stamped(site)
-    # Random bytes, or a real database whose 100-byte header was zeroed.
-    bad = GARBAGE if corrupt == "garbage" else bytes(100) + site.state.read_bytes()[100:]
+    if corrupt == "garbage":
+        bad = GARBAGE  # random bytes
+    elif corrupt == "header-zeroed":
+        bad = bytes(100) + site.state.read_bytes()[100:]  # a database without its header
+    else:
+        bad = _garble_article_rows(site.state)
     site.state.write_bytes(bad)
     site.server.reset()
     rerun = site.run(archived.urls)
+    assert "Traceback" not in rerun.stderr, rerun.stderr
     assert rerun.returncode == 0, rerun.stderr
     aside = site.state.with_name(site.state.name + ".corrupt")
     assert f"warning: state database was corrupt (moved to {aside})" in rerun.stderr
     assert "rebuilt from 30 posts" in rerun.stderr
-    assert "Traceback" not in rerun.stderr
     assert aside.read_bytes() == bad
     assert "new posts: 0, skipped: 30" in rerun.stdout
     _assert_rebuilt(site, archived.urls, posts)

@@ -26,6 +26,7 @@ import pytest
 from support.hostile_server import Conn, HostileServer, Request
 
 from rssarchive import http
+from rssarchive.addresses import check_url
 from rssarchive.errors import BlockedAddressError, ConfigError, FetchError
 from rssarchive.http import (
     DEFAULT_MAX_BYTES,
@@ -34,7 +35,6 @@ from rssarchive.http import (
     MAX_RETRY_AFTER,
     HostLimiter,
     HttpClient,
-    check_url,
     parse_retry_after,
 )
 from rssarchive.models import NetworkConfig
