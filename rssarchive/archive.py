@@ -107,14 +107,15 @@ class Archive:
         return removed
 
     def write(self, name: str, text: str, *, sync_dir: bool = True) -> Path:
-        """Write a post atomically as ``_posts/name``; raise WriteError on failure.
+        """Write a post atomically as ``_posts/name``; raise WriteError on failure."""
+        return self.place(self.stage(text), name, sync_dir=sync_dir)
 
-        With ``sync_dir=False`` the rename is made durable only by a later :meth:`sync`,
-        so that a batch of posts costs one directory sync.
+    def stage(self, text: str) -> Path:
+        """Write ``text`` to a new temporary dot-file in ``_posts``, flushed to disk.
+
+        Safe to call from several threads: the slow part of writing a post (the file's
+        own sync) happens here, in parallel, before :meth:`place` names it.
         """
-        if "/" in name or "\\" in name or name.startswith(".") or not name:
-            raise WriteError(f"refusing unsafe post file name {name!r}")
-        target = self.posts_dir / name
         temp = self.posts_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
         try:
             self.posts_dir.mkdir(parents=True, exist_ok=True)
@@ -122,18 +123,35 @@ class Archive:
                 handle.write(text.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
+        except OSError as exc:
+            self.discard(temp)
+            reason = exc.strerror or str(exc)
+            raise WriteError(f"{self.posts_dir}: cannot write post ({reason})") from exc
+        return temp
+
+    def place(self, temp: Path, name: str, *, sync_dir: bool = True) -> Path:
+        """Rename a staged post to ``_posts/name``. With ``sync_dir=False`` the rename is
+        made durable only by a later :meth:`sync`, so that a batch costs one sync."""
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            self.discard(temp)
+            raise WriteError(f"refusing unsafe post file name {name!r}")
+        target = self.posts_dir / name
+        try:
             os.replace(temp, target)
             if sync_dir:
                 _fsync_dir(self.posts_dir)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+            self.discard(temp)
             reason = exc.strerror or str(exc)
             raise WriteError(f"{target}: cannot write post ({reason})") from exc
         if self._urls is not None:
             with contextlib.suppress(ValueError):
                 self._urls.setdefault(post_url(name), name)
         return target
+
+    def discard(self, temp: Path) -> None:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def read_from_line(text: str) -> str | None:

@@ -107,3 +107,4 @@ class Post:
     filename: str
     text: str
     url: str
+    title: str = ""  # as given to the renderer, to name the file again on a collision

@@ -11,11 +11,13 @@ database and ``_posts`` are only touched from the calling thread, one article at
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -46,7 +48,10 @@ BACKOFF_MAX = timedelta(days=1)
 MOVE_AFTER = 2
 # Threads that wait on the network. The per-host limits in the HTTP module keep each
 # site's load polite; this only bounds how many different hosts are waited on at once.
-FETCH_THREADS = 16
+FETCH_THREADS = 32
+# Jobs submitted at once: enough to keep every thread busy, few enough that memory does
+# not grow with the size of a backfill.
+MAX_IN_FLIGHT = 2 * FETCH_THREADS
 # Below this many pages, starting extraction worker processes costs more than it saves;
 # such pages are extracted in-process, still bounded by extract.py's size and element caps.
 POOL_MIN_PAGES = 3
@@ -137,6 +142,14 @@ class _Job:
     # Images that stayed remote (URL, reason), and the page they were resolved against.
     image_failures: tuple[tuple[str, str], ...] = ()
     page_url: str = ""
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A rendered post whose text is already on disk under a temporary name."""
+
+    post: Post
+    temp: Path
 
 
 @dataclass
@@ -383,7 +396,8 @@ class Pipeline:
             result.skipped += 1
             return None
         if self.dry_run:
-            result.new.append(self._render(feed, entry, None).filename)
+            taken = functools.partial(self.archive.taken_by_other, url=link)
+            result.new.append(self._render(feed, entry, None, taken=taken).filename)
             return None
         article_id = self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
@@ -391,30 +405,43 @@ class Pipeline:
         return _Job(feed, entry, mode, result, article_id)
 
     def _work(self, jobs: list[_Job]) -> None:
-        """Get, render and write every job; fetching and extraction run in parallel."""
+        """Get, render and stage every job in threads (extraction in worker processes);
+        name, place and record each post here, one at a time."""
         if not jobs:
             return
         pages = sum(1 for job in jobs if self._needs_page(job))
         extractor = self._extractor(pages)
-        done = 0
+        queue = iter(_round_robin_by_host(jobs))
         written: list[tuple[_Job, str]] = []
+        in_flight: dict[Future[_Staged], _Job] = {}
+        done = 0
         try:
             with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
-                futures: dict[Future[Article], _Job] = {
-                    threads.submit(self._article, job, extractor): job
-                    for job in _round_robin_by_host(jobs)
-                }
+
+                def refill() -> None:
+                    # A bounded window: memory stays flat however many jobs there are.
+                    while len(in_flight) < MAX_IN_FLIGHT:
+                        job = next(queue, None)
+                        if job is None:
+                            return
+                        in_flight[threads.submit(self._stage, job, extractor)] = job
+
                 try:
-                    for future in as_completed(futures):
-                        self._write(futures[future], future, written)
+                    refill()
+                    while in_flight:
+                        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            self._write(in_flight.pop(future), future, written)
+                            done += 1
+                            if self.progress is not None:
+                                self.progress(done, len(jobs))
                         if len(written) >= WRITE_BATCH:
                             self._settle(written)
-                        done += 1
-                        if self.progress is not None:
-                            self.progress(done, len(jobs))
+                        refill()
                 except BaseException:
-                    # A write failed (disk full …): stop; pending rows redo the rest.
-                    for other in futures:
+                    # A write failed (disk full …): stop; pending rows redo the rest, and
+                    # the next run removes the staged files nobody placed.
+                    for other in in_flight:
                         other.cancel()
                     raise
                 finally:
@@ -423,6 +450,11 @@ class Pipeline:
             close = getattr(extractor, "close", None)
             if close is not None:
                 close()
+
+    def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
+        """Article, post text and its flushed temporary file (runs in a thread)."""
+        post = self._render(job.feed, job.entry, self._article(job, extractor), taken=None)
+        return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
         """Mark a batch of written posts done: their renames are made durable first, so
@@ -437,23 +469,36 @@ class Pipeline:
                     self.state.image_retry(name, job.page_url, attempted=False)
         written.clear()
 
-    def _write(self, job: _Job, future: Future[Article], written: list[tuple[_Job, str]]) -> None:
-        """Write one post (its state is settled later, in a batch)."""
+    def _write(self, job: _Job, future: Future[_Staged], written: list[tuple[_Job, str]]) -> None:
+        """Name and place one staged post (its state is settled later, in a batch)."""
+        from .render import post_filename
+
         link = job.entry.link
         assert link is not None
         try:
-            post = self._render(job.feed, job.entry, future.result())
+            staged = future.result()
         except (FetchError, ExtractError, ParseError) as exc:
             self.state.fail(job.article_id, str(exc), self.clock())
             job.result.failed.append((link, _reason(exc)))
             return
-        self.archive.write(post.filename, post.text, sync_dir=False)
-        written.append((job, post.filename))
-        job.result.new.append(post.filename)
+        post = staged.post
+        name = post.filename
+        if self.archive.taken_by_other(name, post.url):
+            # Names are only decided here, one post at a time, so two articles staged
+            # at once can never be given the same file.
+            name = post_filename(
+                name[:10],
+                post.title,
+                post.url,
+                functools.partial(self.archive.taken_by_other, url=post.url),
+            )
+        self.archive.place(staged.temp, name, sync_dir=False)
+        written.append((job, name))
+        job.result.new.append(name)
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
-        log.debug("%s: wrote %s", job.feed.name, post.filename)
+        log.debug("%s: wrote %s", job.feed.name, name)
 
     def _needs_page(self, job: _Job) -> bool:
         content = job.entry.content or ""
@@ -514,7 +559,14 @@ class Pipeline:
                 return article_from_feed(entry)
             raise
 
-    def _render(self, feed: FeedConfig, entry: Entry, article: Article | None) -> Post:
+    def _render(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        article: Article | None,
+        *,
+        taken: Callable[[str], bool] | None = None,
+    ) -> Post:
         """The post for an entry; without an article (dry run), its name is what counts."""
         url = entry.link
         assert url is not None
@@ -532,7 +584,7 @@ class Pipeline:
             tags=feed.tags,
             categories=feed.categories,
             body_html="" if article is None else article.body_html,
-            taken=lambda name: self.archive.taken_by_other(name, url),
+            taken=taken,
         )
 
     # -- feed bookkeeping -----------------------------------------------------------

@@ -227,7 +227,7 @@ def render_post(
         "",
     ]
     filename = post_filename(date_text, title, url, taken)
-    return Post(filename=filename, text="\n".join(lines), url=url)
+    return Post(filename=filename, text="\n".join(lines), url=url, title=title)
 
 
 def _name_part(title: str) -> str:

@@ -324,3 +324,22 @@ def test_module_entry_point_and_help() -> None:
     assert result.returncode == 0
     for word in ("run", "backfill", "--config"):
         assert word in result.stdout
+
+
+def test_two_articles_with_one_title_get_two_files(site: Site, httpserver: HTTPServer) -> None:
+    # Both are staged in parallel under temporary names; names are decided one at a time.
+    items = [
+        {
+            "title": "同一标题",
+            "link": httpserver.url_for(f"/same/{i}.html"),
+            "content": f"<p>{i}</p>",
+        }
+        for i in range(4)
+    ]
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(items))
+    site.write_config([{"name": "f", "url": httpserver.url_for("/feed.xml"), "content": "feed"}])
+    assert site.cli("run", "--now", "2025-01-01T00:00:00Z") == 0
+    names = site.post_names()
+    assert len(names) == 4 and "2025-01-01-同一标题.md" in names
+    bodies = {(site.posts / n).read_text("utf-8").split("<div>\n")[1] for n in names}
+    assert bodies == {f"<p>{i}</p>\n</div>\n" for i in range(4)}
