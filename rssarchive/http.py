@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Any
 
@@ -80,8 +81,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT_ENCODING = "gzip, deflate"
 # Inflate at most this much per zlib call, so memory stays at the cap plus one step.
 DECODE_STEP = 64 * 1024
-# The pipeline fetches one URL at a time; a handful of kept-alive connections is plenty.
-MAX_CONNECTIONS = 10
+# One shared client serves all fetch threads (32 in the pipeline); each can hold a
+# connection, and kept-alive connections spare a new TCP/TLS handshake per request.
+MAX_CONNECTIONS = 64
 KEEPALIVE_EXPIRY = 5.0
 # Socket timeouts may wake a little before the deadline; within this, it was the deadline.
 _DEADLINE_TOLERANCE = 0.05
@@ -364,8 +366,9 @@ class HostLimiter:
 class HttpClient:
     """One httpx client with the network policy, caps, deadline and retries around it.
 
-    Safe to share between threads: each thread gets its own httpx client (so cookies,
-    reset on every ``get``, never cross between fetches), all behind one HostLimiter.
+    Safe to share between threads: one httpx client (its connection pool and TLS context
+    built once), all behind one HostLimiter. Cookies live for one ``get`` only, in a jar
+    of its own, so a consent redirect works and nothing crosses into another fetch.
     """
 
     def __init__(
@@ -376,37 +379,22 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._allow = network.allow_private_addresses
-        self._policy = address_policy(self._allow)  # invalid entries fail here, as ConfigError
+        policy = address_policy(self._allow)  # invalid entries fail here, as ConfigError
         self._timeout = network.timeout
         self._sleep = sleep
-        self._transport = transport
-        self._user_agent = network.user_agent
         self._limiter = HostLimiter(
             network.per_host_concurrency, network.per_host_delay, sleep=sleep
         )
-        self._local = threading.local()
-        self._clients: list[httpx.Client] = []
-        self._clients_lock = threading.Lock()
-
-    @property
-    def _client(self) -> httpx.Client:
-        client: httpx.Client | None = getattr(self._local, "client", None)
-        if client is None:
-            client = httpx.Client(
-                # An injected transport (tests) skips the post-DNS check; check_url still runs.
-                transport=(
-                    self._transport
-                    if self._transport is not None
-                    else _GuardedTransport(self._policy)
-                ),
-                follow_redirects=False,
-                trust_env=False,
-                headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            )
-            self._local.client = client
-            with self._clients_lock:
-                self._clients.append(client)
-        return client
+        # The client's own jar accepts nothing: each get() carries its cookies itself.
+        no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+        self._client = httpx.Client(
+            # An injected transport (tests) skips the post-DNS check; check_url still runs.
+            transport=transport if transport is not None else _GuardedTransport(policy),
+            follow_redirects=False,
+            trust_env=False,
+            cookies=no_cookies,
+            headers={"User-Agent": network.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        )
 
     def __enter__(self) -> HttpClient:
         return self
@@ -420,10 +408,7 @@ class HttpClient:
         self.close()
 
     def close(self) -> None:
-        with self._clients_lock:
-            clients, self._clients = self._clients, []
-        for client in clients:
-            client.close()
+        self._client.close()
 
     def get(
         self,
@@ -443,8 +428,6 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         if referer is not None:
             headers["Referer"] = referer
-        # Cookies may carry a consent redirect through one fetch, never into the next.
-        self._client.cookies.clear()
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
             wait=tenacity.wait_exponential_jitter(
@@ -507,6 +490,7 @@ class HttpClient:
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []
+        jar = httpx.Cookies()  # this fetch's cookies only (see the class docstring)
 
         def at(reason: str) -> str:
             return reason if current == url else f"{reason} (after redirect to {current})"
@@ -525,11 +509,13 @@ class HttpClient:
                 headers=headers,
                 timeout=httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT, remaining)),
             )
+            jar.set_cookie_header(request)
             with self._limiter.slot(request.url.host):
                 try:
                     response = self._client.send(request, stream=True)
                 except _Refused as exc:
                     raise BlockedAddressError(url, at(exc.reason)) from exc
+                jar.extract_cookies(response)
                 result = self._finish_hop(url, response, headers, max_bytes, hops, at)
             if result is None:
                 current = hops[-1][1]
