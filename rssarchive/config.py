@@ -17,6 +17,7 @@ import yaml
 
 from .errors import ConfigError
 from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, Selectors
+from .selectors import selector_to_xpath
 
 TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images"}
 FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors", "images"}
@@ -164,9 +165,20 @@ def _selectors(value: object, where: str) -> Selectors:
     body = item.get("body")
     image = item.get("image")
     return Selectors(
-        body=None if body is None else _str(body, f"{where}.body"),
-        image=None if image is None else _str(image, f"{where}.image"),
+        body=None if body is None else _css(body, f"{where}.body"),
+        image=None if image is None else _css(image, f"{where}.image"),
     )
+
+
+def _css(value: object, where: str) -> str:
+    # Checked here so that a typo stops the run with the key named, instead of failing
+    # every article of the feed later.
+    selector = _str(value, where)
+    try:
+        selector_to_xpath(selector)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return selector
 
 
 def _network(value: object) -> NetworkConfig:

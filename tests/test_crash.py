@@ -43,8 +43,8 @@ ARTICLES = 30
 KILLS = 50
 # How many runs in a row one episode kills before its normal run: 1 is the issue's
 # "kill, then a normal run"; the longer chains also kill the recovery runs themselves
-# (and need fewer normal runs, which keeps the test fast).
-CHAIN_LENGTHS = (1, 2, 3, 4)
+# (and need fewer fresh backfills and normal runs, which keeps the test fast).
+CHAIN_LENGTHS = (1, 2, 3, 4, 5)
 # Per request: long enough that many kills land while a page is being downloaded, short
 # enough that 50 kills and their recovery runs stay around a minute.
 REQUEST_DELAY = 0.01
@@ -177,6 +177,7 @@ class Crashable(Site):
         self.server = server
         self.state = root / "state" / "state.sqlite3"
         self.scratch = root / "scratch"
+        self.log = root / "last-run.log"
         self.sessions: list[int] = []  # of the runs started: what they leave can be found
         self.write_config(
             [{"name": "News", "url": server.urls("feed", 1)[0], "content": "page"}],
@@ -196,18 +197,24 @@ class Crashable(Site):
             *urls,
         ]
 
-    def start(self, urls: list[str], *, output: int | None = subprocess.DEVNULL) -> Run:
-        """Start a backfill in a session of its own."""
-        process = subprocess.Popen(
-            self.command(urls),
-            env=_env(),
-            stdout=output,
-            stderr=output,
-            text=True,
-            start_new_session=True,
-        )
+    def start(self, urls: list[str], *, pipe: bool = False) -> Run:
+        """Start a backfill in a session of its own; without ``pipe``, its output goes
+        to ``last-run.log`` (read by :meth:`last_log` when it did not end as expected)."""
+        with contextlib.ExitStack() as stack:
+            log = None if pipe else stack.enter_context(open(self.log, "w"))
+            process = subprocess.Popen(
+                self.command(urls),
+                env=_env(),
+                stdout=subprocess.PIPE if pipe else log,
+                stderr=subprocess.PIPE if pipe else subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
         self.sessions.append(process.pid)
         return process
+
+    def last_log(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
     def run(self, urls: list[str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -355,7 +362,7 @@ def archived(tmp_path_factory: pytest.TempPathFactory, module_server: ArticleSer
     site = Crashable(tmp_path_factory.mktemp("archived"), module_server)
     urls = module_server.urls("story")
     started = time.monotonic()
-    process = site.start(urls, output=subprocess.PIPE)
+    process = site.start(urls, pipe=True)
     while not module_server.paths() and process.poll() is None:
         time.sleep(0.002)
     startup = time.monotonic() - started
@@ -529,7 +536,7 @@ def test_hazard_kill_9_at_random_points_loses_and_duplicates_nothing(
 
 
 def _kill_episode(site: Crashable, archived: Archived, rng: random.Random, tally: Tally) -> None:
-    """From an empty site: kill 1-4 runs in a row, then a normal run; check each step."""
+    """From an empty site: kill 1-5 runs in a row, then a normal run; check each step."""
     urls, reference = archived.urls, archived.reference
     site.wipe()
     completed = False  # a run was over before its kill: it was the normal run
@@ -562,7 +569,7 @@ def _kill_episode(site: Crashable, archived: Archived, rng: random.Random, tally
             in_flight = site.server.in_flight
             code = kill_9(process)
         if code != -signal.SIGKILL:
-            assert code == 0, f"{where}: the run exited {code} before its kill"
+            assert code == 0, f"{where}: exit {code} before the kill\n{site.last_log()}"
             tally.missed += 1
             completed = True
             break
@@ -593,7 +600,7 @@ def test_hazard_kill_9_leaves_no_process_running(site: Crashable, archived: Arch
     deadline = time.monotonic() + RUN_TIMEOUT
     while site.count_posts() < 3 and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert kill_9(process) == -signal.SIGKILL
+    assert kill_9(process) == -signal.SIGKILL, site.last_log()
     deadline = time.monotonic() + 2  # time enough to notice that their parent is gone
     while (left := _processes_in(process.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -614,7 +621,7 @@ def _tree(root: Path) -> dict[str, tuple[int, int]]:
 def test_hazard_two_runs_at_once_second_exits_75(site: Crashable, server: ArticleServer) -> None:
     first_urls, second_urls = server.urls("first", 2), server.urls("second", 2)
     server.gate.clear()  # the first run stops at its first download, holding the lock
-    first = site.start(first_urls, output=subprocess.PIPE)
+    first = site.start(first_urls, pipe=True)
     try:
         deadline = time.monotonic() + RUN_TIMEOUT
         while not server.paths() and first.poll() is None and time.monotonic() < deadline:
@@ -691,7 +698,7 @@ def test_hazard_state_database_deleted_after_a_kill_duplicates_nothing(
     deadline = time.monotonic() + RUN_TIMEOUT
     while site.count_posts() < ARTICLES // 2 and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert kill_9(process) == -signal.SIGKILL
+    assert kill_9(process) == -signal.SIGKILL, site.last_log()
     kept, _ = site.files()
     assert 0 < len(kept) < ARTICLES
     site.state.unlink()
@@ -747,16 +754,7 @@ def _garble_article_rows(database: Path) -> bytes:
     [
         "garbage",
         "header-zeroed",
-        pytest.param(
-            "article-rows-garbled",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="state.py: State.open's probe, SELECT count(*) FROM articles, reads "
-                "only the articles_status index; the first full read (known_filenames) "
-                "then raises a bare sqlite3.DatabaseError: traceback, exit 1, the database "
-                "is not moved aside, and every later run fails the same way",
-            ),
-        ),
+        "article-rows-garbled",
     ],
 )
 def test_hazard_state_database_corrupt_is_rebuilt_from_posts(

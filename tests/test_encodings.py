@@ -1,0 +1,91 @@
+"""The charset rules feeds and pages share (rssarchive.encodings), and labels that name a
+codec no document is written in: both decoders skip them instead of crashing."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from rssarchive.encodings import codec_name, decode_bom, first_decoding
+from rssarchive.errors import ExtractError
+from rssarchive.extract import decode_page, extract_article
+from rssarchive.feeds import decode_feed, parse_feed
+
+ZH = "美日将举行安全会谈，讨论核威慑问题。"
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("gbk", "gb18030"),
+        ("GB2312", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("big5", "big5hkscs"),
+        ("csbig5", "big5hkscs"),
+        ("Big5-HKSCS", "big5hkscs"),
+        ("utf8", "utf-8"),
+        ("latin1", "iso8859-1"),  # a page's web meaning (windows-1252) is extract's rule
+        ("nonsense", None),
+        ("", None),
+    ],
+)
+def test_codec_name(label: str, name: str | None) -> None:
+    assert codec_name(label) == name
+
+
+NOT_CHARSETS = [
+    *("base64", "hex", "zlib", "bz2", "uu", "quopri", "rot13"),  # bytes to bytes
+    *("idna", "punycode"),  # for host names
+    "undefined",  # refuses everything
+]
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_labels_that_are_not_charsets_are_unknown(label: str) -> None:
+    assert codec_name(label) is None
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_page_declaring_a_codec_that_is_not_a_charset_still_decodes(label: str) -> None:
+    page = f'<meta charset="{label}"><p>{ZH}</p>'.encode("gbk")
+    assert ZH in decode_page(page, f"text/html; charset={label}")
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_feed_declaring_a_codec_that_is_not_a_charset_still_decodes(label: str) -> None:
+    data = f'<?xml version="1.0" encoding="{label}"?><rss>{ZH}</rss>'.encode("gbk")
+    assert ZH in decode_feed(data, f"text/xml; charset={label}")
+    garbage = f'<?xml version="1.0" encoding="{label}"?><rss>'.encode() + b"\x80\xff" * 8
+    assert decode_feed(garbage, f"text/xml; charset={label}").startswith("<?xml")
+
+
+def test_hostile_charset_label_is_not_an_unexpected_error() -> None:
+    page = b'<meta charset="base64"><p>\xb0\xa1</p>'
+    with pytest.raises(ExtractError):  # no article in it, but no LookupError either
+        extract_article(page, "https://news.example/a.html")
+    feed = b'<?xml version="1.0" encoding="undefined"?><rss><channel><title>\xb0\xa1'
+    feed += b"</title></channel></rss>"
+    assert parse_feed(feed, "https://news.example/feed").title == "啊"
+
+
+@pytest.mark.parametrize(
+    ("data", "utf32", "text"),
+    [
+        (codecs.BOM_UTF8 + "é".encode(), False, "é"),
+        (codecs.BOM_UTF16_LE + "é".encode("utf-16-le"), False, "é"),
+        (codecs.BOM_UTF16_BE + "é".encode("utf-16-be"), True, "é"),
+        (codecs.BOM_UTF32_LE + "é".encode("utf-32-le"), True, "é"),
+        # Browsers know no UTF-32: to them this is UTF-16 LE starting with U+0000.
+        (codecs.BOM_UTF32_LE + "é".encode("utf-32-le"), False, "\x00é\x00"),
+        (b"no mark", True, None),
+    ],
+)
+def test_decode_bom(data: bytes, utf32: bool, text: str | None) -> None:
+    assert decode_bom(data, utf32=utf32) == text
+
+
+def test_first_decoding_skips_what_does_not_decode() -> None:
+    data = ZH.encode("gbk")
+    assert first_decoding(data, ["utf-8", "no-such-codec", "gb18030"]) == ZH
+    assert first_decoding(data, ["utf-8"]) is None
