@@ -176,7 +176,11 @@ def _heading_url(url: str) -> str:
 def render_body(body_html: str) -> str:
     """The post body: one line of sanitised, Liquid-guarded HTML (order in module doc)."""
     body = sanitize_html(strip_control_chars(_scrub(body_html)))
-    body = sanitize_html(strip_control_chars(body))
+    stripped = strip_control_chars(body)
+    if stripped != body:
+        # nh3 wrote a character reference (&#10; …) out as a control character: clean
+        # again. Otherwise a second pass would change nothing (the policy is idempotent).
+        body = sanitize_html(stripped)
     return trim(guard_liquid(body))
 
 
