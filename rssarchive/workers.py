@@ -25,6 +25,8 @@ from .models import Article, Selectors
 EXTRACT_TIMEOUT = 30.0
 
 
+# Pages in the pool per worker process (see ExtractionPool.__init__).
+QUEUED_PER_WORKER = 2
 # How often a worker checks that the run that started it is still alive.
 PARENT_CHECK_INTERVAL = 0.2
 
@@ -58,7 +60,8 @@ class ExtractionPool:
     """Run :func:`extract_article` in worker processes, each call bounded in time.
 
     ``extract`` may be called from many threads; at most ``workers`` extractions run at
-    once, and a call only starts its clock once a worker is free for it.
+    once and as many more wait in the pool, so a call's clock starts at most one page's
+    time before a worker takes it.
     """
 
     def __init__(
@@ -70,7 +73,10 @@ class ExtractionPool:
         self.workers = workers or default_workers()
         self.timeout = timeout
         self._job = job  # a module-level function: it is sent to the workers by name
-        self._free = threading.BoundedSemaphore(self.workers)
+        # One page queued per worker beside the one it works on: a worker that finishes
+        # starts its next page at once instead of waiting for a thread to hand it one.
+        # A queued page waits at most one page's time, well inside the limit.
+        self._free = threading.BoundedSemaphore(self.workers * QUEUED_PER_WORKER)
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
