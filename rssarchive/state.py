@@ -150,7 +150,8 @@ class State:
         A corrupt database is moved aside (``*.corrupt``) and a new one created, with
         ``created`` set so the caller rebuilds it from the posts and warns.
         """
-        existed = path.exists()
+        # A zero-byte file (a truncated copy, a failed restore) holds no state either.
+        existed = path.exists() and path.stat().st_size > 0
         if readonly:
             if not existed:
                 return cls.memory()

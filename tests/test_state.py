@@ -98,3 +98,9 @@ def test_unwritable_directory_is_a_state_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StateError, match="cannot create state directory"):
         State.open(blocker / "sub" / "s.sqlite3")
+
+
+def test_zero_byte_database_counts_as_new(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"")
+    assert State.open(path).created  # so the run warns when it adopts the posts
