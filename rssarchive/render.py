@@ -22,6 +22,7 @@ On the seeds, every step but 1 and 6 is the identity, so they come out byte for 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -129,7 +130,16 @@ def quote_yaml(value: str) -> str:
     return '"' + _YAML_ESCAPE_RE.sub(lambda m: _YAML_ESCAPED[m.group()], value) + '"'
 
 
+# An http(s) URL of printable ASCII with no space and no final ":" is always a plain
+# YAML scalar in block context (the indicators that matter only count at the start or
+# after a space); it skips the parse-back check below, the costliest part of a post.
+_PLAIN_URL = re.compile(r"https?://[!-~]*[!-9;-~]\Z")
+
+
+@functools.lru_cache(maxsize=4096)  # feed names, authors and tags repeat in every post
 def _plain_is_safe(value: str, *, flow: bool) -> bool:
+    if not flow and _PLAIN_URL.match(value):
+        return True
     if not value or value != trim(value) or value != value.strip():
         return False
     if value[0] in _PLAIN_FIRST_FORBIDDEN or value.lower() in _PLAIN_WORDS:
