@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -190,6 +191,7 @@ class Pipeline:
                 continue
             due.append((feed, fstate, result))
         report.polled = len(due)
+        due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
         with self._batch():  # every new item recorded as pending in one commit
@@ -411,7 +413,7 @@ class Pipeline:
             return
         pages = sum(1 for job in jobs if self._needs_page(job))
         extractor = self._extractor(pages)
-        queue = iter(_round_robin_by_host(jobs))
+        queue = iter(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         written: list[tuple[_Job, str]] = []
         in_flight: dict[Future[_Staged], _Job] = {}
         done = 0
@@ -715,15 +717,16 @@ def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
     return replace(fstate, redirect_to=target, redirect_count=count)
 
 
-def _round_robin_by_host(jobs: list[_Job]) -> list[_Job]:
-    """Interleave jobs by host, so that waiting threads spread over all hosts."""
-    queues: dict[str, list[_Job]] = {}
-    for job in jobs:
-        queues.setdefault(_host(job.entry.link or ""), []).append(job)
-    ordered: list[_Job] = []
+def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
+    """Interleave items by host, so that waiting threads spread over all hosts instead of
+    queueing on the politeness limit of the first one."""
+    queues: dict[str, deque[T]] = {}
+    for item in items:
+        queues.setdefault(host_of(item), deque()).append(item)
+    ordered: list[T] = []
     while queues:
         for host in list(queues):
-            ordered.append(queues[host].pop(0))
+            ordered.append(queues[host].popleft())
             if not queues[host]:
                 del queues[host]
     return ordered
