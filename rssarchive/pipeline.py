@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .archive import Archive
@@ -53,9 +53,9 @@ FETCH_THREADS = 32
 # Jobs submitted at once: enough to keep every thread busy, few enough that memory does
 # not grow with the size of a backfill.
 MAX_IN_FLIGHT = 2 * FETCH_THREADS
-# Below this many pages, starting extraction worker processes costs more than it saves;
-# such pages are extracted in-process, still bounded by extract.py's size and element caps.
-POOL_MIN_PAGES = 3
+# Below this many articles, starting worker processes costs more than it saves; such
+# articles are extracted in-process, still bounded by extract.py's size and element caps.
+POOL_MIN_ARTICLES = 3
 # Posts written between two commits of the state database: one directory sync and one
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
 # batch's posts in _posts by their from: URL.
@@ -82,9 +82,14 @@ class Extractor(Protocol):
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
     ) -> Article: ...
 
+    def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R: ...
+
 
 class InlineExtractor:
     """Extraction in this process (small runs, tests)."""
+
+    def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        return function(*args, **kwargs)
 
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
@@ -411,8 +416,7 @@ class Pipeline:
         name, place and record each post here, one at a time."""
         if not jobs:
             return
-        pages = sum(1 for job in jobs if self._needs_page(job))
-        extractor = self._extractor(pages)
+        extractor = self._extractor(len(jobs))
         queue = iter(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         written: list[tuple[_Job, str]] = []
         in_flight: dict[Future[_Staged], _Job] = {}
@@ -455,7 +459,11 @@ class Pipeline:
 
     def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
         """Article, post text and its flushed temporary file (runs in a thread)."""
-        post = self._render(job.feed, job.entry, self._article(job, extractor), taken=None)
+        if not self._needs_page(job) and job.feed.images != "local":
+            # Nothing to fetch: the whole post is CPU work, done in a worker process.
+            post = extractor.run(job.entry.link or "", feed_post, job.feed, job.entry, self.clock())
+        else:
+            post = self._render(job.feed, job.entry, self._article(job, extractor))
         return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
@@ -510,10 +518,10 @@ class Pipeline:
 
         return not (job.mode == "auto" and content.strip() and is_substantial(content))
 
-    def _extractor(self, pages: int) -> Extractor:
+    def _extractor(self, articles: int) -> Extractor:
         if self.extractor_factory is not None:
             return self.extractor_factory()
-        if pages < POOL_MIN_PAGES:
+        if articles < POOL_MIN_ARTICLES:
             return InlineExtractor()
         from .workers import ExtractionPool
 
@@ -570,24 +578,7 @@ class Pipeline:
         taken: Callable[[str], bool] | None = None,
     ) -> Post:
         """The post for an entry; without an article (dry run), its name is what counts."""
-        url = entry.link
-        assert url is not None
-        title = entry.title
-        if not title.strip():
-            title = (article.title if article and article.title else None) or url
-        from .render import render_post
-
-        return render_post(
-            title=title,
-            url=url,
-            published=entry.published,
-            archived_at=self.clock(),
-            author=(entry.author or "").strip() or feed.author,
-            tags=feed.tags,
-            categories=feed.categories,
-            body_html="" if article is None else article.body_html,
-            taken=taken,
-        )
+        return render_entry(feed, entry, article, self.clock(), taken=taken)
 
     # -- feed bookkeeping -----------------------------------------------------------
 
@@ -715,6 +706,42 @@ def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
         log.warning("feed %s moved permanently to %s; polling the new address", fstate.url, target)
         return replace(fstate, moved_to=target, redirect_to=None, redirect_count=0)
     return replace(fstate, redirect_to=target, redirect_count=count)
+
+
+def render_entry(
+    feed: FeedConfig,
+    entry: Entry,
+    article: Article | None,
+    archived_at: datetime,
+    *,
+    taken: Callable[[str], bool] | None = None,
+) -> Post:
+    """The post for an entry (pure): the item's title, else the page's, else its URL."""
+    from .render import render_post
+
+    url = entry.link
+    assert url is not None
+    title = entry.title
+    if not title.strip():
+        title = (article.title if article and article.title else None) or url
+    return render_post(
+        title=title,
+        url=url,
+        published=entry.published,
+        archived_at=archived_at,
+        author=(entry.author or "").strip() or feed.author,
+        tags=feed.tags,
+        categories=feed.categories,
+        body_html="" if article is None else article.body_html,
+        taken=taken,
+    )
+
+
+def feed_post(feed: FeedConfig, entry: Entry, archived_at: datetime) -> Post:
+    """The post for an entry whose feed carries the article (runs in a worker process)."""
+    from .extract import article_from_feed
+
+    return render_entry(feed, entry, article_from_feed(entry), archived_at)
 
 
 def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:

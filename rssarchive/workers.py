@@ -16,9 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from .errors import ExtractError
 from .models import Article, Selectors
+
+R = TypeVar("R")
 
 # A news page extracts in well under a second; 30 s is generous for a huge one on a slow
 # runner and still bounds what a hostile page can cost.
@@ -83,23 +86,26 @@ class ExtractionPool:
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
     ) -> Article:
+        return self.run(url, self._job, page, url, selectors=selectors, content_type=content_type)
+
+    def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """``function(*args, **kwargs)`` in a worker, bounded in time; ``label`` (a URL)
+        names the work in errors. ``function`` must be importable by name."""
         with self._free:
             # Once: a call whose pool was killed for another page's timeout is retried.
             for _ in range(2):
                 executor = self._get_executor()
-                future: Future[Article] = executor.submit(
-                    self._job, page, url, selectors=selectors, content_type=content_type
-                )
+                future: Future[R] = executor.submit(function, *args, **kwargs)
                 try:
                     return future.result(timeout=self.timeout)
                 except FutureTimeout:
                     self._restart(executor)
                     raise ExtractError(
-                        f"{url}: extraction took longer than {self.timeout:g} s; page skipped"
+                        f"{label}: extraction took longer than {self.timeout:g} s; page skipped"
                     ) from None
                 except BrokenProcessPool:
                     self._restart(executor)
-            raise ExtractError(f"{url}: the extraction worker died")
+            raise ExtractError(f"{label}: the extraction worker died")
 
     def close(self) -> None:
         with self._lock:
