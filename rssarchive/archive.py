@@ -14,8 +14,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
+from . import yamlsafe
 from .errors import WriteError
 from .permalinks import has_clean_url, post_url
 
@@ -166,8 +165,8 @@ def read_from_line(text: str) -> str | None:
             value = line[len("from:") :].strip()
             if value[:1] in ('"', "'"):
                 try:
-                    loaded = yaml.safe_load(value)
-                except yaml.YAMLError:
+                    loaded = yamlsafe.safe_load(value)
+                except yamlsafe.YAMLError:
                     return None
                 return loaded if isinstance(loaded, str) else None
             return value or None

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import yaml
-
+from . import yamlsafe
 from .errors import ConfigError
 from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, Selectors
 from .selectors import selector_to_xpath
@@ -52,8 +51,8 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = yamlsafe.safe_load(text)
+    except yamlsafe.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from exc

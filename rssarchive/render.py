@@ -29,8 +29,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-import yaml
-
+from rssarchive import yamlsafe
 from rssarchive.errors import WriteError
 from rssarchive.models import Post
 from rssarchive.sanitize import guard_liquid, sanitize_html, strip_control_chars
@@ -150,8 +149,8 @@ def _plain_is_safe(value: str, *, flow: bool) -> bool:
         return False
     document = f"k: [ {value} ]" if flow else f"k: {value}"
     try:
-        parsed = yaml.safe_load(document)
-    except yaml.YAMLError:
+        parsed = yamlsafe.safe_load(document)
+    except yamlsafe.YAMLError:
         return False
     expected: object = [value] if flow else value
     return isinstance(parsed, dict) and parsed == {"k": expected}
