@@ -23,7 +23,7 @@ from .errors import ConfigError, LockedError, RssArchiveError, UsageError
 
 if TYPE_CHECKING:
     from .models import Config
-    from .pipeline import RunReport
+    from .pipeline import Pipeline, RunReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some feed or article failed; the rest was archived
@@ -283,10 +283,6 @@ def _lock(state_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-if TYPE_CHECKING:
-    from .pipeline import Pipeline
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,9 +41,9 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "summary": report.summary(),
         "feeds_polled": report.polled,
-        "new_posts": sum(len(r.new) for r in report.results),
-        "skipped": sum(r.skipped for r in report.results),
-        "failed": sum(len(r.failed) + (r.error is not None) for r in report.results),
+        "new_posts": report.new_posts,
+        "skipped": report.skipped,
+        "failed": report.failed,
         "warnings": report.warnings,
         "results": [
             {

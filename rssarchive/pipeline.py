@@ -126,12 +126,23 @@ class RunReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
 
+    @property
+    def new_posts(self) -> int:
+        return sum(len(r.new) for r in self.results)
+
+    @property
+    def skipped(self) -> int:
+        return sum(r.skipped for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        """Failed articles, plus one for each feed that failed as a whole."""
+        return sum(len(r.failed) + (r.error is not None) for r in self.results)
+
     def summary(self) -> str:
-        new = sum(len(r.new) for r in self.results)
-        skipped = sum(r.skipped for r in self.results)
-        failed = sum(len(r.failed) + (r.error is not None) for r in self.results)
         line = (
-            f"feeds polled: {self.polled}, new posts: {new}, skipped: {skipped}, failed: {failed}"
+            f"feeds polled: {self.polled}, new posts: {self.new_posts}, "
+            f"skipped: {self.skipped}, failed: {self.failed}"
         )
         return line + " (dry run: nothing written)" if self.dry_run else line
 
@@ -459,11 +470,13 @@ class Pipeline:
 
     def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
         """Article, post text and its flushed temporary file (runs in a thread)."""
-        if not self._needs_page(job) and job.feed.images != "local":
+        needs_page = self._needs_page(job)  # parses the feed's HTML: decided once
+        if not needs_page and job.feed.images != "local":
             # Nothing to fetch: the whole post is CPU work, done in a worker process.
             post = extractor.run(job.entry.link or "", feed_post, job.feed, job.entry, self.clock())
         else:
-            post = self._render(job.feed, job.entry, self._article(job, extractor))
+            article = self._article(job, extractor, needs_page=needs_page)
+            post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
@@ -527,9 +540,9 @@ class Pipeline:
 
         return ExtractionPool()
 
-    def _article(self, job: _Job, extractor: Extractor) -> Article:
+    def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""
-        article = self._get_article(job, extractor)
+        article = self._get_article(job, extractor, needs_page=needs_page)
         if job.feed.images != "local":
             return article
         from .render import render_body
@@ -541,13 +554,13 @@ class Pipeline:
         job.image_failures = result.failed
         return replace(article, body_html=result.html)
 
-    def _get_article(self, job: _Job, extractor: Extractor) -> Article:
+    def _get_article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, by its content mode (runs in a thread)."""
         from .extract import article_from_feed
 
         entry = job.entry
         has_content = bool(entry.content and entry.content.strip())
-        if not self._needs_page(job):
+        if not needs_page:
             return article_from_feed(entry)
         assert entry.link is not None
         try:
@@ -672,17 +685,17 @@ class Pipeline:
             return list(threads.map(work, items))
 
     def _feed_named(self, name: str) -> FeedConfig:
-        for feed in self.config.feeds:
-            if feed.name == name:
-                return feed
-        names = ", ".join(f.name for f in self.config.feeds)
-        raise UsageError(f"no feed named {name!r} in the config (feeds: {names})")
+        feed = self._feed_by_name(name)
+        if feed is None:
+            names = ", ".join(f.name for f in self.config.feeds)
+            raise UsageError(f"no feed named {name!r} in the config (feeds: {names})")
+        return feed
 
     def _feed_named_or_first(self, name: str) -> FeedConfig:
-        for feed in self.config.feeds:
-            if feed.name == name:
-                return feed
-        return self.config.feeds[0]
+        return self._feed_by_name(name) or self.config.feeds[0]
+
+    def _feed_by_name(self, name: str) -> FeedConfig | None:
+        return next((feed for feed in self.config.feeds if feed.name == name), None)
 
     def _feed_for(self, url: str) -> FeedConfig:
         """The feed on the same host as ``url``, else the first one."""

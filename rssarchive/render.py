@@ -135,10 +135,16 @@ def quote_yaml(value: str) -> str:
 _PLAIN_URL = re.compile(r"https?://[!-~]*[!-9;-~]\Z")
 
 
-@functools.lru_cache(maxsize=4096)  # feed names, authors and tags repeat in every post
 def _plain_is_safe(value: str, *, flow: bool) -> bool:
-    if not flow and _PLAIN_URL.match(value):
-        return True
+    # URLs are decided by a pattern: each is new, so caching them would only evict the
+    # values that do repeat.
+    return (not flow and _PLAIN_URL.match(value) is not None) or _plain_parses_back(
+        value, flow=flow
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # feed names, authors and tags repeat in every post
+def _plain_parses_back(value: str, *, flow: bool) -> bool:
     if not value or value != trim(value) or value != value.strip():
         return False
     if value[0] in _PLAIN_FIRST_FORBIDDEN or value.lower() in _PLAIN_WORDS:
