@@ -7,6 +7,7 @@ config is loaded (config.py), naming the key, rather than matching nothing at ru
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -14,11 +15,17 @@ __all__ = ["selector_to_xpath"]
 
 # A CSS identifier: CSS allows any non-ASCII character in one.
 _IDENT: Final = r"-?[_a-zA-Z\u00a0-\uffff][_a-zA-Z0-9\u00a0-\uffff-]*"
-_SELECTOR_TOKEN: Final = re.compile(
-    rf"\s*(?P<comb>>)\s*|(?P<space>\s+)|(?P<tag>{_IDENT}|\*)|#(?P<id>{_IDENT})"
-    rf"|\.(?P<cls>{_IDENT})|\[\s*(?P<attr>{_IDENT})\s*"
-    rf"(?:=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>{_IDENT}))\s*)?\]"
-)
+
+
+@functools.cache
+def _selector_token() -> re.Pattern[str]:
+    # Compiled on first use: the non-ASCII ranges cost ~20 ms to compile, which every run
+    # would pay at start-up although few configs have selectors.
+    return re.compile(
+        rf"\s*(?P<comb>>)\s*|(?P<space>\s+)|(?P<tag>{_IDENT}|\*)|#(?P<id>{_IDENT})"
+        rf"|\.(?P<cls>{_IDENT})|\[\s*(?P<attr>{_IDENT})\s*"
+        rf"(?:=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>{_IDENT}))\s*)?\]"
+    )
 
 
 def selector_to_xpath(selector: str) -> str:
@@ -38,7 +45,7 @@ def _one_selector_to_xpath(selector: str) -> str:
     steps: list[list[str]] = []  # [axis, tag, *predicates]
     axis, pos = "//", 0
     while pos < len(selector):
-        match = _SELECTOR_TOKEN.match(selector, pos)
+        match = _selector_token().match(selector, pos)
         if match is None or match.end() == pos:
             raise ValueError(f"unsupported CSS selector: {selector!r}")
         pos = match.end()

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,51 @@ def test_hazard_conditional_get_sends_validators_verbatim_and_returns_304(
     sent = server.requests[0].headers
     assert sent["if-none-match"] == etag
     assert sent["if-modified-since"] == stamp
+
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+    def do_GET(self) -> None:
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+        else:
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"feed")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _CountingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    connections = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
+
+
+def test_304_answers_keep_the_connection_for_the_next_poll(sleeps: Sleeps) -> None:
+    # A no-op cron run is all 304s: each must leave its connection reusable, or every
+    # poll pays a new TCP (and TLS) handshake.
+    server = _CountingServer(("127.0.0.1", 0), _KeepAliveHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/feed"
+    try:
+        with client(sleeps) as c:
+            assert c.get(url).content == b"feed"
+            statuses = [c.get(url, etag='"v1"').status for _ in range(3)]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert statuses == [304, 304, 304]
+    assert server.connections == 1
 
 
 def test_304_without_validators_is_an_error(server: HostileServer, sleeps: Sleeps) -> None:
