@@ -19,8 +19,6 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
-import trafilatura
-from charset_normalizer import from_bytes
 from lxml.html import HtmlElement
 
 from rssarchive.encodings import codec_name, decode_bom, first_decoding
@@ -119,6 +117,8 @@ def decode_page(page: bytes, content_type: str | None = None) -> str:
     ]
     text = first_decoding(page, dict.fromkeys(candidates))
     if text is None:
+        from charset_normalizer import from_bytes  # rarely needed; imported then
+
         best = from_bytes(page[:_DETECT_BYTES]).best()
         text = first_decoding(page, _codecs_for(best.encoding if best else None))
     return page.decode("utf-8", "replace") if text is None else text
@@ -410,6 +410,10 @@ def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> str:
         raise ExtractError(
             f"page too complex ({elements} elements, limit {MAX_TRAFILATURA_ELEMENTS})"
         )
+    # Imported here: the parent process uses this module for feed HTML only, and
+    # trafilatura (with its dependencies) adds ~20 MB to a process that loads it.
+    import trafilatura
+
     try:
         result = trafilatura.extract(
             doc,
