@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from support import slow_extract
 
+from rssarchive import workers
 from rssarchive.errors import ExtractError
 from rssarchive.workers import ExtractionPool
 
@@ -55,3 +56,32 @@ def test_worker_that_dies_fails_only_its_page() -> None:
         assert pool.extract(b"fine", "http://h/2", None, None).body_html == "<p>fine</p>"
     finally:
         pool.close()
+
+
+def _story(number: int) -> bytes:
+    # Words unique to each page, as in real articles: each fills trafilatura's caches.
+    words = " ".join(f"word{number}x{index}" for index in range(200))
+    return (
+        f"<html><head><title>Story {number}</title></head><body><article>"
+        f"<h1>Story {number}</h1><p>{words}</p><p>{words[::-1]}</p></article></body></html>"
+    ).encode()
+
+
+def test_a_worker_empties_trafilaturas_caches_every_few_hundred_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In process, so that the caches can be looked at: the worker runs this same code.
+    from trafilatura.deduplication import _vector_to_add
+
+    monkeypatch.setattr(workers, "PAGES_PER_CACHE_RESET", 3)
+    monkeypatch.setattr(workers, "_pages_done", 0)
+    workers.release_caches()
+    sizes = []
+    for number in range(1, 7):
+        workers.extract_in_worker(
+            _story(number), f"http://127.0.0.1/{number}.html", selectors=None, content_type=None
+        )
+        sizes.append(_vector_to_add.cache_info().currsize)
+    # Grows with every page, falls back at the 3rd and the 6th: bounded by 3 pages' worth.
+    assert sizes[0] < sizes[1] and sizes[3] < sizes[4]
+    assert sizes[2] == sizes[5] == sizes[0]
