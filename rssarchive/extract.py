@@ -75,8 +75,12 @@ _HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", 
 # lazy-loaded image, which _fix_links already makes visible).
 _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
 # A src/href/poster/srcset value not starting with a scheme: worth a parse to resolve.
-_RELATIVE_URL_ATTRIBUTE: Final = re.compile(
-    r"""\b(?:src|href|poster|srcset)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:)""", re.IGNORECASE
+# Feed content that _fix_links may change: a URL attribute whose value has no scheme (the
+# quote, when there is one, must be taken: "(?!["'])"), any srcset, or a lazy image.
+_LINKS_TO_FIX: Final = re.compile(
+    r"""\b(?:src|href|poster)\s*=\s*["']?(?!["'])(?![a-z][a-z0-9+.-]*:)"""
+    r"""|\b(?:srcset|data-src|data-original|data-lazy-src|data-url)\s*=""",
+    re.IGNORECASE,
 )
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src", "data-url")
@@ -291,12 +295,16 @@ def _image_key(url: str) -> str:
     return f"{parts.netloc.lower()}{parts.path}?{parts.query}"
 
 
-def with_lead_image(body_html: str, image: str | None, base: str) -> str:
-    """``<img src=image referrerpolicy="no-referrer">`` first, unless the body has it."""
+def with_lead_image(
+    body_html: str, image: str | None, base: str, fragment: HtmlElement | None = None
+) -> str:
+    """``<img src=image referrerpolicy="no-referrer">`` first, unless the body has it.
+    ``fragment``: the body already parsed (saves parsing it again)."""
     if image is None:
         return body_html
     if body_html.strip():
-        fragment = lxml.html.fragment_fromstring(body_html, create_parent="div")
+        if fragment is None:
+            fragment = lxml.html.fragment_fromstring(body_html, create_parent="div")
         for img in fragment.iter("img", "source"):
             candidates = [img.get("src") or ""]
             candidates += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
@@ -341,7 +349,10 @@ def _page_title(doc: HtmlElement, meta: dict[str, str]) -> str | None:
 def _has_content(html: str) -> bool:
     if not html.strip():
         return False
-    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    return _fragment_has_content(lxml.html.fragment_fromstring(html, create_parent="div"))
+
+
+def _fragment_has_content(fragment: HtmlElement) -> bool:
     return bool(_text(fragment)) or next(fragment.iter("img"), None) is not None
 
 
@@ -475,17 +486,20 @@ def extract_article(
 def article_from_feed(entry: Entry) -> Article:
     """The item's own content as the article, its media image first."""
     body = entry.content or ""
-    if not _has_content(body):
+    if not body.strip():
         raise ExtractError("the feed item has no content")
-    base = entry.link or ""
     # libxml2 would cut the text at a lone surrogate while re-serialising below.
     body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if _RELATIVE_URL_ATTRIBUTE.search(body) and urlsplit(base).scheme in ("http", "https"):
-        fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+    # One parse serves all three steps: has it content, its links, its lead image.
+    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+    if not _fragment_has_content(fragment):
+        raise ExtractError("the feed item has no content")
+    base = entry.link or ""
+    if _LINKS_TO_FIX.search(body) and urlsplit(base).scheme in ("http", "https"):
         _fix_links(fragment, base)
         body = inner_html(fragment)
     image = image_url(entry.image, base)
-    return Article(with_lead_image(body, image, base), "feed", image)
+    return Article(with_lead_image(body, image, base, fragment), "feed", image)
 
 
 def is_substantial(html: str) -> bool:

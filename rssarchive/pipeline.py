@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -60,6 +61,14 @@ POOL_MIN_ARTICLES = 3
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
 # batch's posts in _posts by their from: URL.
 WRITE_BATCH = 50
+# Posts made from the feed's own text in one call to a worker process. Such a post costs
+# about half a millisecond of CPU, less than a round trip to a worker, so one call
+# makes many of them.
+FEED_POSTS_PER_CALL = 16
+# A feed body at least this large is parsed in a worker process: feedparser needs about
+# 0.1 s per megabyte, which would hold up the other feeds' threads, and a worker puts the
+# same time limit on a hostile feed as on a hostile page.
+PARSE_IN_WORKER_BYTES = 512 * 1024
 # A post whose images failed is retried on this many later runs, then left linking the
 # original images (they are kept in data-original-src either way).
 IMAGE_ATTEMPTS = 5
@@ -159,6 +168,8 @@ class _Job:
     # Images that stayed remote (URL, reason), and the page they were resolved against.
     image_failures: tuple[tuple[str, str], ...] = ()
     page_url: str = ""
+    # Whether the article comes from its page; None until the feed's text is looked at.
+    needs_page: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,10 @@ class _Staged:
 
     post: Post
     temp: Path
+
+
+# What staging one job gave: its post on disk, why it failed, or None: its page is needed.
+_Outcome = _Staged | RssArchiveError | None
 
 
 @dataclass
@@ -190,12 +205,19 @@ class Pipeline:
     dry_run: bool = False
     # Called with (done, total) after each article; the CLI draws a progress bar with it.
     progress: Callable[[int, int], None] | None = None
-    extractor_factory: Callable[[], Extractor] | None = None
     _images: ImageStore | None = field(default=None, init=False)
+    _pool: Extractor | None = field(default=None, init=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
     def run(self) -> RunReport:
+        try:
+            return self._run()
+        finally:
+            self._close_workers()
+
+    def _run(self) -> RunReport:
         report = RunReport()
         jobs = self._prepare(report)
         due: list[tuple[FeedConfig, FeedState, FeedResult]] = []
@@ -232,6 +254,20 @@ class Pipeline:
     ) -> RunReport:
         """Archive the given article URLs, the articles of sitemaps (within [since,
         until]), and with ``archives`` the items of the feeds' RFC 5005 archive pages."""
+        try:
+            return self._backfill(urls, feed_name, sitemaps, since, until, archives)
+        finally:
+            self._close_workers()
+
+    def _backfill(
+        self,
+        urls: Iterable[str],
+        feed_name: str | None,
+        sitemaps: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+        archives: bool,
+    ) -> RunReport:
         report = RunReport()
         jobs = self._prepare(report)
         chosen = None if feed_name is None else self._feed_named(feed_name)
@@ -374,16 +410,22 @@ class Pipeline:
                 fstate.moved_to or feed.url, etag=fstate.etag, last_modified=fstate.last_modified
             )
             if not poll.response.not_modified:
-                from .feeds import parse_feed
-
-                poll.parsed = parse_feed(
-                    poll.response.content,
-                    poll.response.url,
-                    content_type=poll.response.headers.get("content-type"),
-                )
+                poll.parsed = self._parse(poll.response)
         except (FetchError, ParseError) as exc:
             poll.error = exc
         return poll
+
+    def _parse(self, response: Response) -> ParsedFeed:
+        from .feeds import parse_feed
+
+        body, url = response.content, response.url
+        content_type = response.headers.get("content-type")
+        if len(body) < PARSE_IN_WORKER_BYTES:
+            return parse_feed(body, url, content_type=content_type)
+        try:
+            return self._workers().run(url, parse_feed, body, url, content_type=content_type)
+        except ExtractError as exc:  # the worker's time limit, or the worker died
+            raise ParseError(str(exc)) from exc
 
     def _new_jobs(self, poll: _Poll, result: FeedResult) -> Iterator[_Job]:
         if poll.error is not None:
@@ -428,55 +470,100 @@ class Pipeline:
         if not jobs:
             return
         extractor = self._extractor(len(jobs))
-        queue = iter(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        units = self._units(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        # Jobs whose feed text proved to be a summary: their pages come next.
+        to_fetch: deque[list[_Job]] = deque()
         written: list[tuple[_Job, str]] = []
-        in_flight: dict[Future[_Staged], _Job] = {}
+        in_flight: dict[Future[list[_Outcome]], list[_Job]] = {}
         done = 0
-        try:
-            with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
+        with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
 
-                def refill() -> None:
-                    # A bounded window: memory stays flat however many jobs there are.
-                    while len(in_flight) < MAX_IN_FLIGHT:
-                        job = next(queue, None)
-                        if job is None:
-                            return
-                        in_flight[threads.submit(self._stage, job, extractor)] = job
+            def refill() -> None:
+                # A bounded window: memory stays flat however many jobs there are.
+                while len(in_flight) < MAX_IN_FLIGHT:
+                    unit = to_fetch.popleft() if to_fetch else next(units, None)
+                    if unit is None:
+                        return
+                    in_flight[threads.submit(self._stage_unit, unit, extractor)] = unit
 
-                try:
-                    refill()
-                    while in_flight:
-                        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                        for future in finished:
-                            self._write(in_flight.pop(future), future, written)
+            try:
+                refill()
+                while in_flight:
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        unit = in_flight.pop(future)
+                        for job, outcome in zip(unit, future.result(), strict=True):
+                            if outcome is None:
+                                job.needs_page = True
+                                to_fetch.append([job])
+                                continue
+                            self._write(job, outcome, written)
                             done += 1
                             if self.progress is not None:
                                 self.progress(done, len(jobs))
-                        if len(written) >= WRITE_BATCH:
-                            self._settle(written)
-                        refill()
-                except BaseException:
-                    # A write failed (disk full …): stop; pending rows redo the rest, and
-                    # the next run removes the staged files nobody placed.
-                    for other in in_flight:
-                        other.cancel()
-                    raise
-                finally:
-                    self._settle(written)
-        finally:
-            close = getattr(extractor, "close", None)
-            if close is not None:
-                close()
+                    if len(written) >= WRITE_BATCH:
+                        self._settle(written)
+                    refill()
+            except BaseException:
+                # A write failed (disk full …): stop; pending rows redo the rest, and
+                # the next run removes the staged files nobody placed.
+                for other in in_flight:
+                    other.cancel()
+                raise
+            finally:
+                self._settle(written)
+
+    def _units(self, jobs: list[_Job]) -> Iterator[list[_Job]]:
+        """The jobs in units of work: a job that may need its page alone, and jobs whose
+        post may come from the feed's text alone (pure CPU work) many to a unit."""
+        chunk: list[_Job] = []
+        for job in jobs:
+            if not self._from_feed_text(job):
+                yield [job]
+                continue
+            chunk.append(job)
+            if len(chunk) == FEED_POSTS_PER_CALL:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    @staticmethod
+    def _from_feed_text(job: _Job) -> bool:
+        """Whether the job's post is tried from the feed's text in a worker process."""
+        if job.needs_page is not None or job.feed.images == "local":
+            return False
+        return job.mode == "feed" or (
+            job.mode == "auto" and bool((job.entry.content or "").strip())
+        )
+
+    def _stage_unit(self, unit: list[_Job], extractor: Extractor) -> list[_Outcome]:
+        """Each job's staged post, its error, or None when it needs its page (a thread)."""
+        if not self._from_feed_text(unit[0]):
+            try:
+                return [self._stage(unit[0], extractor)]
+            except (FetchError, ExtractError, ParseError) as exc:
+                return [exc]
+        items = [(job.feed, job.entry, job.mode) for job in unit]
+        label, now = unit[0].entry.link or "", self.clock()
+        try:
+            posts = extractor.run(label, feed_posts, items, now)
+        except ExtractError as exc:  # a worker's time limit, or a worker died
+            if len(unit) == 1:
+                return [exc]
+            # Each item again on its own, so that only the one at fault fails.
+            return [self._stage_unit([job], extractor)[0] for job in unit]
+        # Written here, not in the worker: a worker waiting on the disk computes nothing.
+        return [
+            _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
+            for post in posts
+        ]
 
     def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
         """Article, post text and its flushed temporary file (runs in a thread)."""
-        needs_page = self._needs_page(job)  # parses the feed's HTML: decided once
-        if not needs_page and job.feed.images != "local":
-            # Nothing to fetch: the whole post is CPU work, done in a worker process.
-            post = extractor.run(job.entry.link or "", feed_post, job.feed, job.entry, self.clock())
-        else:
-            article = self._article(job, extractor, needs_page=needs_page)
-            post = self._render(job.feed, job.entry, article)
+        needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
+        article = self._article(job, extractor, needs_page=needs_page)
+        post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
@@ -492,17 +579,17 @@ class Pipeline:
                     self.state.image_retry(name, job.page_url, attempted=False)
         written.clear()
 
-    def _write(self, job: _Job, future: Future[_Staged], written: list[tuple[_Job, str]]) -> None:
+    def _write(
+        self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
+    ) -> None:
         """Name and place one staged post (its state is settled later, in a batch)."""
         from .render import post_filename
 
         link = job.entry.link
         assert link is not None
-        try:
-            staged = future.result()
-        except (FetchError, ExtractError, ParseError) as exc:
-            self.state.fail(job.article_id, str(exc), self.clock())
-            job.result.failed.append((link, _reason(exc)))
+        if isinstance(staged, RssArchiveError):
+            self.state.fail(job.article_id, str(staged), self.clock())
+            job.result.failed.append((link, _reason(staged)))
             return
         post = staged.post
         name = post.filename
@@ -532,13 +619,26 @@ class Pipeline:
         return not (job.mode == "auto" and content.strip() and is_substantial(content))
 
     def _extractor(self, articles: int) -> Extractor:
-        if self.extractor_factory is not None:
-            return self.extractor_factory()
-        if articles < POOL_MIN_ARTICLES:
+        if articles < POOL_MIN_ARTICLES and self._pool is None:
             return InlineExtractor()
-        from .workers import ExtractionPool
+        return self._workers()
 
-        return ExtractionPool()
+    def _workers(self) -> Extractor:
+        """The worker processes, started on first use (from any thread) and shared by
+        feed parsing and extraction until the run ends."""
+        with self._pool_lock:
+            if self._pool is None:
+                from .workers import ExtractionPool
+
+                self._pool = ExtractionPool()
+            return self._pool
+
+    def _close_workers(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        close = getattr(pool, "close", None)
+        if close is not None:
+            close()
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""
@@ -750,11 +850,24 @@ def render_entry(
     )
 
 
-def feed_post(feed: FeedConfig, entry: Entry, archived_at: datetime) -> Post:
-    """The post for an entry whose feed carries the article (runs in a worker process)."""
-    from .extract import article_from_feed
+def feed_posts(
+    items: list[tuple[FeedConfig, Entry, ContentMode]], archived_at: datetime
+) -> list[Post | ExtractError | None]:
+    """Posts for entries whose feed may carry the article (runs in a worker process): for
+    each, its post, why it has none, or None when the feed's text is only a summary
+    (``content: auto``) and the page is needed."""
+    from .extract import article_from_feed, is_substantial
 
-    return render_entry(feed, entry, article_from_feed(entry), archived_at)
+    posts: list[Post | ExtractError | None] = []
+    for feed, entry, mode in items:
+        if mode == "auto" and not is_substantial(entry.content or ""):
+            posts.append(None)
+            continue
+        try:
+            posts.append(render_entry(feed, entry, article_from_feed(entry), archived_at))
+        except ExtractError as exc:
+            posts.append(exc)
+    return posts
 
 
 def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:

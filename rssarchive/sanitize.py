@@ -197,7 +197,8 @@ def _flatten_deep(html: str) -> str:
 
 def sanitize_html(html: str) -> str:
     """Apply the archive's HTML policy to a fragment; the seeds' bodies are unchanged."""
-    if _nesting_depth(html) > MAX_NESTING_DEPTH:
+    # Each level of nesting takes a "<": most bodies have too few to be deep at all.
+    if html.count("<") > MAX_NESTING_DEPTH and _nesting_depth(html) > MAX_NESTING_DEPTH:
         html = _flatten_deep(html)
     return _CLEANER.clean(html)
 

@@ -120,11 +120,11 @@ class ExtractionPool:
                 except FutureTimeout:
                     self._restart(executor)
                     raise ExtractError(
-                        f"{label}: extraction took longer than {self.timeout:g} s; page skipped"
+                        f"{label}: took longer than {self.timeout:g} s in a worker process; skipped"
                     ) from None
                 except BrokenProcessPool:
                     self._restart(executor)
-            raise ExtractError(f"{label}: the extraction worker died")
+            raise ExtractError(f"{label}: the worker process died on it")
 
     def close(self) -> None:
         with self._lock:

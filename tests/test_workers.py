@@ -51,7 +51,7 @@ def test_hazard_pathological_page_extraction_time_limit_next_article_goes_throug
 def test_worker_that_dies_fails_only_its_page() -> None:
     pool = ExtractionPool(workers=1, timeout=20, job=slow_extract.job)
     try:
-        with pytest.raises(ExtractError, match="worker died"):
+        with pytest.raises(ExtractError, match="worker process died"):
             pool.extract(b"die", "http://h/die", None, None)
         assert pool.extract(b"fine", "http://h/2", None, None).body_html == "<p>fine</p>"
     finally:
