@@ -89,11 +89,11 @@ class ExtractionPool:
     def __init__(
         self,
         workers: int | None = None,
-        timeout: float = EXTRACT_TIMEOUT,
+        timeout: float | None = None,
         job: Callable[..., Article] = extract_in_worker,
     ) -> None:
         self.workers = workers or default_workers()
-        self.timeout = timeout
+        self.timeout = EXTRACT_TIMEOUT if timeout is None else timeout
         self._job = job  # a module-level function: it is sent to the workers by name
         # One page queued per worker beside the one it works on: a worker that finishes
         # starts its next page at once instead of waiting for a thread to hand it one.

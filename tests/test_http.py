@@ -182,10 +182,15 @@ class _KeepAliveHandler(BaseHTTPRequestHandler):
 class _CountingServer(ThreadingHTTPServer):
     daemon_threads = True
     connections = 0
+    closed = 0  # connections the client closed
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.connections += 1
         super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.closed += 1
+        super().shutdown_request(request)
 
 
 def test_304_answers_keep_the_connection_for_the_next_poll(sleeps: Sleeps) -> None:
@@ -203,6 +208,31 @@ def test_304_answers_keep_the_connection_for_the_next_poll(sleeps: Sleeps) -> No
         server.server_close()
     assert statuses == [304, 304, 304]
     assert server.connections == 1
+
+
+def test_connections_to_a_host_no_longer_fetched_are_closed(
+    sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A backfill over thousands of hosts must not hold a socket open for each of them.
+    monkeypatch.setattr(http, "KEEPALIVE_EXPIRY", 0.2)
+    servers = [_CountingServer(("127.0.0.1", 0), _KeepAliveHandler) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    first, second = (f"http://127.0.0.1:{s.server_port}/feed" for s in servers)
+    try:
+        with client(sleeps) as c:
+            c.get(first)
+            time.sleep(0.5)
+            c.get(second)  # the next request closes what sat idle past the expiry
+            deadline = time.monotonic() + 5
+            while servers[0].closed == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            closed = [s.closed for s in servers]
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert closed == [1, 0]
 
 
 def test_304_without_validators_is_an_error(server: HostileServer, sleeps: Sleeps) -> None:

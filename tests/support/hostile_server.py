@@ -130,6 +130,9 @@ class HostileServer:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind((host, port))
         self._listener.listen(64)
+        # Set here, not in the accept thread: a server stopped before that thread runs
+        # would have it call settimeout on a closed socket.
+        self._listener.settimeout(0.01)  # how quickly a stopped server notices
         self.port: int = self._listener.getsockname()[1]
         self._routes: dict[str, Handler] = {}
         self._stop = threading.Event()
@@ -167,7 +170,6 @@ class HostileServer:
             thread.join(timeout=5)
 
     def _accept_loop(self) -> None:
-        self._listener.settimeout(0.01)  # how quickly a stopped server notices
         while not self._stop.is_set():
             try:
                 sock, _ = self._listener.accept()

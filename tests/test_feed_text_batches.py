@@ -1,0 +1,90 @@
+"""Posts made from the feed's own text go to worker processes many to a call, and large
+feeds are parsed there; one slow item still fails alone, and summaries still fetch their
+pages."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from support import slow_feed_posts
+from test_e2e import article, paths, rss
+
+from rssarchive import pipeline, workers
+
+
+def story(n: int, paragraphs: int = 8) -> str:
+    return "".join(
+        f"<p>Story {n}, paragraph {i}: the whole article is carried by the feed itself.</p>"
+        for i in range(paragraphs)
+    )
+
+
+def test_a_hung_item_fails_alone_and_the_rest_of_its_batch_is_written(
+    site: Site, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = pipeline.FEED_POSTS_PER_CALL + 4  # two batches
+    items = [
+        {
+            "title": f"Story {n}",
+            "link": httpserver.url_for(f"/s/{n}.html"),
+            "content": story(n) + (slow_feed_posts.MARK if n == 3 else ""),
+        }
+        for n in range(count)
+    ]
+    httpserver.expect_request("/full.xml").respond_with_data(rss(items))
+    site.write_config([{"name": "Full", "url": httpserver.url_for("/full.xml"), "content": "feed"}])
+    monkeypatch.setattr(pipeline, "feed_posts", slow_feed_posts.feed_posts)
+    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
+
+    assert site.cli("run") == 1
+
+    names = site.post_names()
+    assert len(names) == count - 1
+    assert not any("story-3" in name for name in names)
+    assert paths(httpserver) == ["/full.xml"]
+
+
+def test_summaries_in_a_batch_fetch_their_pages(site: Site, httpserver: HTTPServer) -> None:
+    items = [
+        {"title": f"Full {n}", "link": httpserver.url_for(f"/full/{n}.html"), "content": story(n)}
+        for n in range(3)
+    ] + [
+        {
+            "title": f"Teaser {n}",
+            "link": httpserver.url_for(f"/teaser/{n}.html"),
+            "content": "<p>Short.</p>",
+        }
+        for n in range(2)
+    ]
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(items))
+    for n in range(2):
+        httpserver.expect_request(f"/teaser/{n}.html").respond_with_data(
+            article(f"Teaser page {n}"), content_type="text/html"
+        )
+    site.write_config([{"name": "f", "url": httpserver.url_for("/feed.xml")}])  # content: auto
+
+    assert site.cli("run") == 0
+
+    assert sorted(paths(httpserver)) == ["/feed.xml", "/teaser/0.html", "/teaser/1.html"]
+    texts = [(site.posts / name).read_text("utf-8") for name in site.post_names()]
+    assert len(texts) == 5
+    assert sum("Teaser page" in text for text in texts) == 2
+    assert sum("the whole article is carried by the feed" in text for text in texts) == 3
+
+
+def test_a_feed_too_large_to_parse_in_the_run_is_parsed_in_a_worker(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    items = [
+        {"title": f"Story {n}", "link": httpserver.url_for(f"/s/{n}.html"), "content": story(n, 40)}
+        for n in range(200)
+    ]
+    body = rss(items)
+    assert len(body) > pipeline.PARSE_IN_WORKER_BYTES
+    httpserver.expect_request("/big.xml").respond_with_data(body)
+    site.write_config([{"name": "Big", "url": httpserver.url_for("/big.xml"), "content": "feed"}])
+
+    assert site.cli("run") == 0
+
+    assert len(site.post_names()) == 200
