@@ -294,6 +294,8 @@ class Scenario:
     rows: list[Row] = field(default_factory=list)
     floors: list[tuple[str, float, str]] = field(default_factory=list)  # name, s, how
     notes: list[str] = field(default_factory=list)
+    # The rssarchive row the peers did the same work as (default: the last one).
+    compare: str = ""
 
 
 @dataclass
@@ -685,6 +687,7 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
         f"{fakesite.MAX_PAGE // 1024} KB, English and Chinese, every fourth host old-RFA "
         f"style); latency {s.latency * 1000:.0f} ms; per host concurrency "
         f"{pol.concurrency}, delay {pol.delay:g} s.",
+        compare=f"backfill {large}",
     )
     root = bench.work / "backfill"
     hosts = scale.backfill_hosts
@@ -1268,7 +1271,9 @@ def ratio_lines(sc: Scenario) -> list[str]:
     peers = [r for r in sc.rows if r.tool != "rssarchive" and r.m and "not a target" not in r.what]
     if not ours or not peers:
         return []
-    main = ours[-1] if sc.name != "noop" else ours[0]
+    main = next(
+        (r for r in ours if r.what == sc.compare), ours[-1] if sc.name != "noop" else ours[0]
+    )
     assert main.m is not None
     out = ["", "| ratio (peer ÷ rssarchive) | wall | CPU | largest RSS |", "|---|---:|---:|---:|"]
     for p in peers:
