@@ -840,7 +840,7 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
         # extrapolated: growth between 100 and 1,000 articles is mostly warm-up (caches
         # filling, allocator arenas), which a straight line would carry on forever.
         f = measured[scale.full_size]
-        bench.checks.append(
+        bench.checks += [
             Check(
                 "backfill: memory flat in articles",
                 f"peaks at {large:,} and {scale.full_size:,} articles: ≤ {FLAT_MEMORY_FACTOR} "
@@ -851,10 +851,17 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 f"{a.tree_mb:.0f} MB",
                 f.maxrss_mb <= FLAT_MEMORY_FACTOR * b.maxrss_mb
                 and f.tree_mb <= FLAT_MEMORY_FACTOR * b.tree_mb,
-            )
-        )
+            ),
+            Check(
+                f"backfill {scale.full_size}: memory",
+                f"< {FULL_MEMORY_LIMIT_MB:.0f} MB (process-tree sum)",
+                f"tree {f.tree_mb:.0f} MB, largest process {f.maxrss_mb:.0f} MB; "
+                f"wall {f.wall:.0f} s",
+                f.tree_mb < FULL_MEMORY_LIMIT_MB and f.rc == 0,
+            ),
+        ]
     else:
-        bench.checks.append(
+        bench.checks += [
             Check(
                 "backfill: memory flat in articles",
                 f"peaks at {large:,} and 10,000 articles: ≤ {FLAT_MEMORY_FACTOR} × the peak "
@@ -862,28 +869,14 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 f"{small}: {a.maxrss_mb:.0f} / {a.tree_mb:.0f} MB, {large}: {b.maxrss_mb:.0f} / "
                 f"{b.tree_mb:.0f} MB (largest / tree); 10,000 not run (make bench BENCH_FULL=1)",
                 None,
-            )
-        )
-    if scale.full_size:
-        f = measured[scale.full_size]
-        bench.checks.append(
-            Check(
-                f"backfill {scale.full_size}: memory",
-                f"< {FULL_MEMORY_LIMIT_MB:.0f} MB (process-tree sum)",
-                f"tree {f.tree_mb:.0f} MB, largest process {f.maxrss_mb:.0f} MB; "
-                f"wall {f.wall:.0f} s",
-                f.tree_mb < FULL_MEMORY_LIMIT_MB and f.rc == 0,
-            )
-        )
-    else:
-        bench.checks.append(
+            ),
             Check(
                 "backfill 10000: memory",
                 f"< {FULL_MEMORY_LIMIT_MB:.0f} MB",
                 "not run (make bench BENCH_FULL=1)",
                 None,
-            )
-        )
+            ),
+        ]
     peer = next((r for r in sc.rows if r.tool == "trafilatura"), None)
     if peer is not None and peer.m is not None:
         p = peer.m

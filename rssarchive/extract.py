@@ -74,7 +74,6 @@ _HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", 
 # Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
 # lazy-loaded image, which _fix_links already makes visible).
 _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
-# A src/href/poster/srcset value not starting with a scheme: worth a parse to resolve.
 # Feed content that _fix_links may change: a URL attribute whose value has no scheme (the
 # quote, when there is one, must be taken: "(?!["'])"), any srcset, or a lazy image.
 _LINKS_TO_FIX: Final = re.compile(

@@ -35,6 +35,7 @@ from .urls import is_safe_link, normalize_url
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .workers import ExtractionPool
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -206,7 +207,7 @@ class Pipeline:
     # Called with (done, total) after each article; the CLI draws a progress bar with it.
     progress: Callable[[int, int], None] | None = None
     _images: ImageStore | None = field(default=None, init=False)
-    _pool: Extractor | None = field(default=None, init=False)
+    _pool: ExtractionPool | None = field(default=None, init=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     # -- entry points ---------------------------------------------------------------
@@ -623,7 +624,7 @@ class Pipeline:
             return InlineExtractor()
         return self._workers()
 
-    def _workers(self) -> Extractor:
+    def _workers(self) -> ExtractionPool:
         """The worker processes, started on first use (from any thread) and shared by
         feed parsing and extraction until the run ends."""
         with self._pool_lock:
@@ -636,9 +637,8 @@ class Pipeline:
     def _close_workers(self) -> None:
         with self._pool_lock:
             pool, self._pool = self._pool, None
-        close = getattr(pool, "close", None)
-        if close is not None:
-            close()
+        if pool is not None:
+            pool.close()
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""
