@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from support import slow_feed_posts
 from test_e2e import article, paths, rss
 
-from rssarchive import pipeline, workers
+from rssarchive import feeds, pipeline, workers
 
 
 def story(n: int, paragraphs: int = 8) -> str:
@@ -21,7 +21,10 @@ def story(n: int, paragraphs: int = 8) -> str:
 
 
 def test_a_hung_item_fails_alone_and_the_rest_of_its_batch_is_written(
-    site: Site, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    site: Site,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     count = pipeline.FEED_POSTS_PER_CALL + 4  # two batches
     items = [
@@ -39,6 +42,10 @@ def test_a_hung_item_fails_alone_and_the_rest_of_its_batch_is_written(
 
     assert site.cli("run") == 1
 
+    out = capsys.readouterr()
+    failed = [line for line in (out.out + out.err).splitlines() if "/s/3.html" in line]
+    assert len(failed) == 1
+    assert "took longer than 1.5 s in a worker process" in failed[0]
     names = site.post_names()
     assert len(names) == count - 1
     assert not any("story-3" in name for name in names)
@@ -88,3 +95,34 @@ def test_a_feed_too_large_to_parse_in_the_run_is_parsed_in_a_worker(
     assert site.cli("run") == 0
 
     assert len(site.post_names()) == 200
+
+
+def test_a_feed_that_hangs_its_parser_fails_alone_with_a_one_line_reason(
+    site: Site,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    good = [{"title": "Fine", "link": httpserver.url_for("/s/1.html"), "content": story(1)}]
+    hung = [{"title": slow_feed_posts.MARK, "link": httpserver.url_for("/s/2.html")}]
+    httpserver.expect_request("/good.xml").respond_with_data(rss(good))
+    httpserver.expect_request("/hung.xml").respond_with_data(rss(hung))
+    site.write_config(
+        [
+            {"name": "Hung", "url": httpserver.url_for("/hung.xml"), "content": "feed"},
+            {"name": "Good", "url": httpserver.url_for("/good.xml"), "content": "feed"},
+        ]
+    )
+    monkeypatch.setattr(feeds, "parse_feed", slow_feed_posts.parse_feed)
+    monkeypatch.setattr(pipeline, "PARSE_IN_WORKER_BYTES", 1)  # every feed in a worker
+    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
+
+    assert site.cli("run") == 1
+
+    out = capsys.readouterr()
+    hung_lines = [line for line in (out.out + out.err).splitlines() if "hung.xml" in line]
+    assert len(hung_lines) == 1
+    assert "took longer than 1.5 s in a worker process" in hung_lines[0]
+    assert "Traceback" not in out.out + out.err
+    (name,) = site.post_names()
+    assert "Story 1" in (site.posts / name).read_text("utf-8")

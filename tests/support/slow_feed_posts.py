@@ -1,4 +1,4 @@
-"""A stand-in for pipeline.feed_posts that hangs its worker on a marked item."""
+"""Stand-ins for work sent to worker processes that hang their worker on a marked input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from rssarchive import pipeline
+from rssarchive import feeds, pipeline
 
 MARK = "HANG-IN-WORKER"
 
@@ -15,3 +15,9 @@ def feed_posts(items: list[Any], archived_at: datetime) -> list[Any]:
     if any(MARK in (entry.content or "") for _, entry, _ in items):
         time.sleep(60)
     return pipeline.feed_posts(items, archived_at)
+
+
+def parse_feed(data: bytes, url: str, **kwargs: Any) -> feeds.ParsedFeed:
+    if MARK.encode() in data:
+        time.sleep(60)
+    return feeds.parse_feed(data, url, **kwargs)
