@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -476,6 +477,9 @@ class Pipeline:
         to_fetch: deque[list[_Job]] = deque()
         written: list[tuple[_Job, str]] = []
         in_flight: dict[Future[list[_Outcome]], list[_Job]] = {}
+        # Futures in the order they finish. (concurrent.futures.wait would lock and
+        # unlock every future in flight for each one that finishes.)
+        finished: queue.SimpleQueue[Future[list[_Outcome]]] = queue.SimpleQueue()
         done = 0
         with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
 
@@ -485,13 +489,17 @@ class Pipeline:
                     unit = to_fetch.popleft() if to_fetch else next(units, None)
                     if unit is None:
                         return
-                    in_flight[threads.submit(self._stage_unit, unit, extractor)] = unit
+                    future = threads.submit(self._stage_unit, unit, extractor)
+                    in_flight[future] = unit
+                    future.add_done_callback(finished.put)
 
             try:
                 refill()
                 while in_flight:
-                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in finished:
+                    ready = [finished.get()]
+                    while not finished.empty():
+                        ready.append(finished.get())
+                    for future in ready:
                         unit = in_flight.pop(future)
                         for job, outcome in zip(unit, future.result(), strict=True):
                             if outcome is None:
