@@ -210,6 +210,7 @@ class Pipeline:
     _images: ImageStore | None = field(default=None, init=False)
     _pool: ExtractionPool | None = field(default=None, init=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -807,11 +808,11 @@ class Pipeline:
 
     def _feed_for(self, url: str) -> FeedConfig:
         """The feed on the same host as ``url``, else the first one."""
-        host = _host(url)
-        for feed in self.config.feeds:
-            if _host(feed.url) == host:
-                return feed
-        return self.config.feeds[0]
+        if self._feeds_by_host is None:
+            self._feeds_by_host = {}
+            for feed in self.config.feeds:
+                self._feeds_by_host.setdefault(_host(feed.url), feed)
+        return self._feeds_by_host.get(_host(url), self.config.feeds[0])
 
 
 def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
