@@ -95,9 +95,14 @@ class Extractor(Protocol):
 
     def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R: ...
 
+    def warm(self) -> None: ...
+
 
 class InlineExtractor:
     """Extraction in this process (small runs, tests)."""
+
+    def warm(self) -> None:
+        pass
 
     def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         return function(*args, **kwargs)
@@ -473,6 +478,8 @@ class Pipeline:
         if not jobs:
             return
         extractor = self._extractor(len(jobs))
+        if not all(self._from_feed_text(job) for job in jobs):
+            extractor.warm()  # pages will be extracted: have the workers ready for them
         units = self._units(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         # Jobs whose feed text proved to be a summary: their pages come next.
         to_fetch: deque[list[_Job]] = deque()
