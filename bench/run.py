@@ -17,8 +17,9 @@ Scenarios (see bench/README.md for what every number means):
   (``content: feed``). Peer: ``reader``'s first update of the same feeds.
 
 Every command runs in a subprocess; its wall time, CPU time (user + sys of the whole
-process tree, from ``wait4``), largest-process RSS (``ru_maxrss``) and the sampled sum of
-RSS over its process tree are recorded, with the requests the servers counted.
+process tree, from ``wait4``), the largest peak RSS of one process of the tree
+(``VmHWM``) and the sampled sum of RSS over its process tree are recorded, with the
+requests the servers counted.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class Settings:
 class Measured:
     wall: float
     cpu: float  # user + sys of the process and every descendant it waited for
-    maxrss_mb: float  # the largest single process of the tree
+    maxrss_mb: float  # the largest peak (VmHWM) of a single process of the tree
     tree_mb: float  # the largest sampled sum of RSS over the live process tree
     rc: int
     stdout: Path
@@ -158,35 +159,50 @@ class Measured:
 class TreeSampler(threading.Thread):
     """Samples the summed RSS of a process and its descendants every ``period`` s.
 
-    ``ru_maxrss`` only gives the largest single process; rssarchive runs extraction in
-    worker processes, so the memory a user sees is the sum, which only sampling shows.
+    rssarchive runs extraction in worker processes, so the memory a user sees is the
+    sum, which only sampling shows. It also keeps each process's own peak (``VmHWM``,
+    which the kernel tracks from the process's exec on). ``ru_maxrss`` from wait4 cannot
+    give that: a child's counts the memory of the process it was forked from (here, the
+    bench with its generated site).
     """
 
     def __init__(self, pid: int, period: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.period = period
-        self.peak = 0
+        self.peak = 0  # bytes
+        self.largest = 0  # bytes: the highest VmHWM seen in one process
         self._stop_event = threading.Event()
-        self._page = os.sysconf("SC_PAGE_SIZE")
 
     def run(self) -> None:
         while not self._stop_event.wait(self.period):
-            self.peak = max(self.peak, self._sample())
+            self._sample()
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
 
-    def _sample(self) -> int:
+    def _sample(self) -> None:
         total = 0
         for pid in _tree(self.pid):
-            try:
-                with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-                    total += int(handle.read().split()[1]) * self._page
-            except (OSError, ValueError, IndexError):
-                continue
-        return total
+            fields = _status(pid)
+            total += fields.get("VmRSS", 0)
+            self.largest = max(self.largest, fields.get("VmHWM", 0))
+        self.peak = max(self.peak, total)
+
+
+def _status(pid: int) -> dict[str, int]:
+    """The memory lines of /proc/PID/status, in bytes (empty if the process is gone)."""
+    fields: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "VmHWM"):
+                    fields[name] = int(value.split()[0]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return fields
 
 
 def _tree(root: int) -> list[int]:
@@ -244,7 +260,7 @@ def measure(
     return Measured(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        maxrss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        maxrss_mb=sampler.largest / MB,
         tree_mb=sampler.peak / MB,
         rc=proc.returncode,
         stdout=stdout,
@@ -908,7 +924,9 @@ def scenario_bigfeeds(bench: Bench, block: int) -> Scenario:
         f"{scale.big_feeds} feeds of {scale.big_items} items with the full article in "
         f"`content:encoded` (`content: feed`: no page is fetched) on {scale.big_hosts} hosts; "
         f"latency {s.latency * 1000:.0f} ms; per host concurrency {pol.concurrency}, delay "
-        f"{pol.delay:g} s.",
+        f"{pol.delay:g} s. reader is shown for reference, not as a target (the issue names "
+        "it for polling, the no-op scenario): it stores the entries, while rssarchive also "
+        "sanitizes, renders and writes a synced post file for each.",
     )
     root = bench.work / "bigfeeds"
     with fakesite.Site(block, scale.big_hosts, root / "www", s.latency, SEED) as site:
@@ -962,15 +980,10 @@ def scenario_bigfeeds(bench: Bench, block: int) -> Scenario:
                     "" if p.rc == 0 else f"exit {p.rc}: {p.tail()}",
                 )
             )
+            # A reference, not a target: the issue names reader for polling, the no-op
+            # scenario. Here it only stores entries, while rssarchive also sanitizes,
+            # renders and writes a synced post file for each.
             bench.log(f"  reader bigfeeds: {p.wall:.1f} s wall, {p.cpu:.1f} s CPU")
-            bench.checks.append(
-                Check(
-                    "big feeds: ahead of reader",
-                    "wall and CPU below reader's",
-                    f"wall {m.wall:.2f} vs {p.wall:.2f} s; CPU {m.cpu:.2f} vs {p.cpu:.2f} s",
-                    m.wall < p.wall and m.cpu < p.cpu,
-                )
-            )
         list_file = root / "feeds.tsv"
         list_file.write_text("\n".join(listing) + "\n", encoding="utf-8")
         floor = run_floor(bench, "feeds", list_file)
@@ -1203,8 +1216,8 @@ def render_results(bench: Bench, elapsed: float) -> str:
         f"| latency per request | {s.latency * 1000:.0f} ms |",
         f"| politeness keys | {keys} |",
         "",
-        "Times in seconds. CPU: user + sys of the whole process tree. RSS: largest single",
-        "process (`ru_maxrss`) / largest sampled sum over the live process tree. Requests:",
+        "Times in seconds. CPU: user + sys of the whole process tree. RSS: largest peak of",
+        "one process (`VmHWM`) / largest sampled sum over the live process tree. Requests:",
         "as counted by the servers (`304`: conditional request answered Not Modified).",
         "",
     ]
