@@ -474,13 +474,17 @@ class Pipeline:
 
     def _work(self, jobs: list[_Job]) -> None:
         """Get, render and stage every job in threads (extraction in worker processes);
-        name, place and record each post here, one at a time."""
-        if not jobs:
+        name, place and record each post here, one at a time. ``jobs`` is emptied: each
+        job is let go once written, so memory does not grow with the size of a run."""
+        total = len(jobs)
+        if not total:
             return
-        extractor = self._extractor(len(jobs))
+        extractor = self._extractor(total)
         if not all(self._from_feed_text(job) for job in jobs):
             extractor.warm()  # pages will be extracted: have the workers ready for them
-        units = self._units(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        jobs.clear()
+        units = self._units(queued)
         # Jobs whose feed text proved to be a summary: their pages come next.
         to_fetch: deque[list[_Job]] = deque()
         written: list[tuple[_Job, str]] = []
@@ -489,7 +493,7 @@ class Pipeline:
         # unlock every future in flight for each one that finishes.)
         finished: queue.SimpleQueue[Future[list[_Outcome]]] = queue.SimpleQueue()
         done = 0
-        with ThreadPoolExecutor(min(FETCH_THREADS, len(jobs))) as threads:
+        with ThreadPoolExecutor(min(FETCH_THREADS, total)) as threads:
 
             def refill() -> None:
                 # A bounded window: memory stays flat however many jobs there are.
@@ -517,7 +521,7 @@ class Pipeline:
                             self._write(job, outcome, written)
                             done += 1
                             if self.progress is not None:
-                                self.progress(done, len(jobs))
+                                self.progress(done, total)
                     if len(written) >= WRITE_BATCH:
                         self._settle(written)
                     refill()
@@ -530,11 +534,13 @@ class Pipeline:
             finally:
                 self._settle(written)
 
-    def _units(self, jobs: list[_Job]) -> Iterator[list[_Job]]:
+    def _units(self, jobs: deque[_Job]) -> Iterator[list[_Job]]:
         """The jobs in units of work: a job that may need its page alone, and jobs whose
-        post may come from the feed's text alone (pure CPU work) many to a unit."""
+        post may come from the feed's text alone (pure CPU work) many to a unit. Each
+        job leaves ``jobs`` as it is handed out."""
         chunk: list[_Job] = []
-        for job in jobs:
+        while jobs:
+            job = jobs.popleft()
             if not self._from_feed_text(job):
                 yield [job]
                 continue

@@ -85,3 +85,23 @@ def test_a_worker_empties_trafilaturas_caches_every_few_hundred_pages(
     # Grows with every page, falls back at the 3rd and the 6th: bounded by 3 pages' worth.
     assert sizes[0] < sizes[1] and sizes[3] < sizes[4]
     assert sizes[2] == sizes[5] == sizes[0]
+
+
+def _loaded_in_each_worker(pool: ExtractionPool) -> dict[int, bool]:
+    # Two calls at once from two threads, so that each worker takes one.
+    with ThreadPoolExecutor(2) as threads:
+        calls = [threads.submit(pool.run, "check", slow_extract.extractor_loaded) for _ in "ab"]
+        return dict(call.result() for call in calls)
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_warm_starts_every_worker_with_the_extractor_imported(warm: bool) -> None:
+    pool = ExtractionPool(workers=2)
+    try:
+        if warm:
+            pool.warm()
+        seen = _loaded_in_each_worker(pool)
+    finally:
+        pool.close()
+    # Warmed, every worker that answers has trafilatura already; a cold worker has not.
+    assert set(seen.values()) == {warm}

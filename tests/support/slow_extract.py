@@ -15,3 +15,10 @@ def job(page: bytes, url: str, **_: Any) -> Article:
     if page == b"die":
         os._exit(3)
     return Article(body_html=f"<p>{page.decode()}</p>", source="rule")
+
+
+def extractor_loaded() -> tuple[int, bool]:
+    """This worker's pid, and whether it has imported trafilatura."""
+    import sys
+
+    return os.getpid(), "trafilatura" in sys.modules
