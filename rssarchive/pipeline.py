@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from . import heap
 from .archive import Archive
 from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
@@ -64,9 +63,6 @@ POOL_MIN_ARTICLES = 3
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
 # batch's posts in _posts by their from: URL.
 WRITE_BATCH = 50
-# Posts written between two returns of the heap's free pages to the system (heap.py):
-# without them a run's RSS grew by ~3 MB per 1,000 pages fetched.
-TRIM_EVERY = 500
 # Posts made from the feed's own text in one call to a worker process. Such a post costs
 # about half a millisecond of CPU, less than a round trip to a worker, so one call
 # makes many of them.
@@ -220,7 +216,6 @@ class Pipeline:
     _pool: ExtractionPool | None = field(default=None, init=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
-    _since_trim: int = field(default=0, init=False)  # posts settled since heap.trim()
 
     # -- entry points ---------------------------------------------------------------
 
@@ -605,11 +600,7 @@ class Pipeline:
                 self.state.finish(job.article_id, name, self.clock())
                 if job.image_failures:
                     self.state.image_retry(name, job.page_url, attempted=False)
-        self._since_trim += len(written)
         written.clear()
-        if self._since_trim >= TRIM_EVERY:
-            self._since_trim = 0
-            heap.trim()  # ~3 ms; the fetch threads' freed buffers go back to the system
 
     def _write(
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
