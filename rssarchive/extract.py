@@ -138,13 +138,17 @@ _PLAIN_CLASSES = lxml.etree.ElementDefaultClassLookup(
 )
 
 
+def _utf8_parser() -> lxml.html.HTMLParser:
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    parser.set_element_class_lookup(_PLAIN_CLASSES)
+    return parser
+
+
 def _parse(text: str) -> HtmlElement:
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
-    parser = lxml.html.HTMLParser(encoding="utf-8")
-    parser.set_element_class_lookup(_PLAIN_CLASSES)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_utf8_parser())
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not an HTML page: {exc}") from exc
 
@@ -418,15 +422,14 @@ def _drop_layout_whitespace(root: HtmlElement) -> None:
             el.tail = None
 
 
-def _is_article_text(html: str) -> bool:
+def _is_article_text(body: HtmlElement) -> bool:
     """Enough text outside links to be an article, not a menu that trafilatura kept."""
-    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
-    for link in fragment.xpath(".//a"):
-        link.drop_tree()
-    return len("".join(_text(fragment).split())) >= MIN_ARTICLE_CHARS
+    outside_links = "".join(body.xpath(".//text()[not(ancestor::a)]"))
+    return len("".join(outside_links.split())) >= MIN_ARTICLE_CHARS
 
 
-def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> str:
+def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> HtmlElement | None:
+    """trafilatura's body of the page, cleaned and with absolute links; None if none."""
     # Counted by XPath in C: walking the tree from Python builds a proxy per element.
     elements = int(doc.xpath("count(//*)"))
     if elements > MAX_TRAFILATURA_ELEMENTS:
@@ -452,16 +455,14 @@ def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> str:
     except Exception as exc:  # trafilatura raises whatever its parsers raise
         raise ExtractError(f"extraction failed: {exc}") from exc
     if not result:
-        return ""
-    body = lxml.html.document_fromstring(
-        result.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
-    ).body
+        return None
+    body = lxml.html.document_fromstring(result.encode("utf-8"), parser=_utf8_parser()).body
     _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and title and _text(first) == title:
         body.remove(first)  # the post's heading already says it
     _fix_links(body, url)
-    return inner_html(body).strip()
+    return body
 
 
 def extract_article(
@@ -490,9 +491,11 @@ def extract_article(
     body, rule_image = _by_site_rule(doc, url)
     if _has_content(body):
         return Article(body, "rule", rule_image, title)
-    body = _by_trafilatura(doc, url, title)
-    if _has_content(body) and _is_article_text(body):
-        return Article(with_lead_image(body, lead, url), "trafilatura", lead, title)
+    # The checks run on trafilatura's tree itself: parsing its HTML again cost more.
+    tree = _by_trafilatura(doc, url, title)
+    if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
+        body = inner_html(tree).strip()
+        return Article(with_lead_image(body, lead, url, tree), "trafilatura", lead, title)
     raise ExtractError("no article text found on the page")
 
 
