@@ -501,15 +501,32 @@ def extract_article(
 
 def article_from_feed(entry: Entry) -> Article:
     """The item's own content as the article, its media image first."""
+    parsed = _feed_body(entry)
+    if parsed is None or not _fragment_has_content(parsed[1]):
+        raise ExtractError("the feed item has no content")
+    return _feed_article(entry, *parsed)
+
+
+def whole_article_from_feed(entry: Entry) -> Article | None:
+    """:func:`article_from_feed` when the item carries the whole article; None when its
+    content is only a summary (see :func:`is_substantial`) and the page is needed."""
+    parsed = _feed_body(entry)
+    if parsed is None or not _fragment_is_substantial(parsed[1]):
+        return None
+    return _feed_article(entry, *parsed)
+
+
+def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
+    """The item's content and its parse (one parse serves every step); None if empty."""
     body = entry.content or ""
     if not body.strip():
-        raise ExtractError("the feed item has no content")
+        return None
     # libxml2 would cut the text at a lone surrogate while re-serialising below.
     body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    # One parse serves all three steps: has it content, its links, its lead image.
-    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
-    if not _fragment_has_content(fragment):
-        raise ExtractError("the feed item has no content")
+    return body, lxml.html.fragment_fromstring(body, create_parent="div")
+
+
+def _feed_article(entry: Entry, body: str, fragment: HtmlElement) -> Article:
     base = entry.link or ""
     if _LINKS_TO_FIX.search(body) and urlsplit(base).scheme in ("http", "https"):
         _fix_links(fragment, base)
@@ -522,7 +539,10 @@ def is_substantial(html: str) -> bool:
     """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
     if not html.strip():
         return False
-    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    return _fragment_is_substantial(lxml.html.fragment_fromstring(html, create_parent="div"))
+
+
+def _fragment_is_substantial(fragment: HtmlElement) -> bool:
     text = _text(fragment)
     if not text or _TRUNCATION_MARKERS.search(text):
         return False

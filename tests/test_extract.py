@@ -29,6 +29,7 @@ from rssarchive.extract import (
     image_url,
     is_substantial,
     selector_to_xpath,
+    whole_article_from_feed,
     with_lead_image,
 )
 from rssarchive.models import Entry, Selectors
@@ -267,6 +268,25 @@ def test_is_substantial() -> None:
     assert not is_substantial("")
     assert not is_substantial("<p>" + "x" * 600 + " Read more</p>")
     assert not is_substantial("<p>a</p><p>b</p><p>" + "y" * 600 + " […]</p>")
+
+
+@pytest.mark.parametrize(
+    ("content", "whole"),
+    [
+        ("<p>one.</p><p>two.</p><p><a href='/more'>three.</a></p>", True),
+        ("<p>A one-sentence summary of the story.</p>", False),
+        ("<p>" + "x" * 600 + " Read more</p>", False),
+        ("   ", False),
+        (None, False),
+    ],
+)
+def test_whole_article_from_feed_only_for_a_whole_article(content: str | None, whole: bool) -> None:
+    entry = Entry(title="t", link="https://x.example/news/a", content=content)
+    article = whole_article_from_feed(entry)
+    assert (article is not None) == whole == is_substantial(content or "")
+    if article is not None:  # the same article article_from_feed gives, links resolved
+        assert article == article_from_feed(entry)
+        assert 'href="https://x.example/more"' in article.body_html
 
 
 # --- limits -----------------------------------------------------------------------------
