@@ -508,20 +508,17 @@ class Pipeline:
             try:
                 refill()
                 while in_flight:
-                    ready = [finished.get()]
-                    while not finished.empty():
-                        ready.append(finished.get())
-                    for future in ready:
-                        unit = in_flight.pop(future)
-                        for job, outcome in zip(unit, future.result(), strict=True):
-                            if outcome is None:
-                                job.needs_page = True
-                                to_fetch.append([job])
-                                continue
-                            self._write(job, outcome, written)
-                            done += 1
-                            if self.progress is not None:
-                                self.progress(done, total)
+                    future = finished.get()
+                    unit = in_flight.pop(future)
+                    for job, outcome in zip(unit, future.result(), strict=True):
+                        if outcome is None:
+                            job.needs_page = True
+                            to_fetch.append([job])
+                            continue
+                        self._write(job, outcome, written)
+                        done += 1
+                        if self.progress is not None:
+                            self.progress(done, total)
                     if len(written) >= WRITE_BATCH:
                         self._settle(written)
                     refill()
@@ -878,17 +875,16 @@ def feed_posts(
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
     (``content: auto``) and the page is needed."""
-    from .extract import article_from_feed, is_substantial
+    from .extract import article_from_feed, whole_article_from_feed
 
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:
-        if mode == "auto" and not is_substantial(entry.content or ""):
-            posts.append(None)
-            continue
         try:
-            posts.append(render_entry(feed, entry, article_from_feed(entry), archived_at))
+            article = whole_article_from_feed(entry) if mode == "auto" else article_from_feed(entry)
         except ExtractError as exc:
             posts.append(exc)
+            continue
+        posts.append(None if article is None else render_entry(feed, entry, article, archived_at))
     return posts
 
 
