@@ -20,6 +20,25 @@ def story(n: int, paragraphs: int = 8) -> str:
     )
 
 
+def run_with_a_short_time_limit(
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    about: str,
+) -> None:
+    """``rssarchive run`` with the worker time limit at 1.5 s: it exits 1, and the one
+    line of its output that names ``about`` gives that limit as the reason."""
+    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
+
+    assert site.cli("run") == 1
+
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if about in line]
+    assert len(lines) == 1
+    assert "took longer than 1.5 s in a worker process" in lines[0]
+    assert "Traceback" not in out.out + out.err
+
+
 def test_a_hung_item_fails_alone_and_the_rest_of_its_batch_is_written(
     site: Site,
     httpserver: HTTPServer,
@@ -38,14 +57,9 @@ def test_a_hung_item_fails_alone_and_the_rest_of_its_batch_is_written(
     httpserver.expect_request("/full.xml").respond_with_data(rss(items))
     site.write_config([{"name": "Full", "url": httpserver.url_for("/full.xml"), "content": "feed"}])
     monkeypatch.setattr(pipeline, "feed_posts", slow_feed_posts.feed_posts)
-    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
 
-    assert site.cli("run") == 1
+    run_with_a_short_time_limit(site, monkeypatch, capsys, "/s/3.html")
 
-    out = capsys.readouterr()
-    failed = [line for line in (out.out + out.err).splitlines() if "/s/3.html" in line]
-    assert len(failed) == 1
-    assert "took longer than 1.5 s in a worker process" in failed[0]
     names = site.post_names()
     assert len(names) == count - 1
     assert not any("story-3" in name for name in names)
@@ -115,14 +129,8 @@ def test_a_feed_that_hangs_its_parser_fails_alone_with_a_one_line_reason(
     )
     monkeypatch.setattr(feeds, "parse_feed", slow_feed_posts.parse_feed)
     monkeypatch.setattr(pipeline, "PARSE_IN_WORKER_BYTES", 1)  # every feed in a worker
-    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
 
-    assert site.cli("run") == 1
+    run_with_a_short_time_limit(site, monkeypatch, capsys, "hung.xml")
 
-    out = capsys.readouterr()
-    hung_lines = [line for line in (out.out + out.err).splitlines() if "hung.xml" in line]
-    assert len(hung_lines) == 1
-    assert "took longer than 1.5 s in a worker process" in hung_lines[0]
-    assert "Traceback" not in out.out + out.err
     (name,) = site.post_names()
     assert "Story 1" in (site.posts / name).read_text("utf-8")
