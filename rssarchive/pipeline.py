@@ -286,6 +286,7 @@ class Pipeline:
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
                 jobs.extend(self._archive_jobs(feed, report))
+        pages = 0
         for raw in urls:
             url = raw.strip()
             feed = chosen or self._feed_for(url)
@@ -299,6 +300,11 @@ class Pipeline:
             job = self._begin(feed, Entry(title="", link=url), result, mode="page")
             if job is not None:
                 jobs.append(job)
+                pages += 1
+                if pages == POOL_MIN_ARTICLES:
+                    # Start the workers now: their start-up overlaps recording the rest
+                    # of a long list instead of following it.
+                    self._workers().warm()
         self._work(jobs)
         return report
 

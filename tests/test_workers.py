@@ -48,6 +48,22 @@ def test_hazard_pathological_page_extraction_time_limit_next_article_goes_throug
     assert elapsed < 30
 
 
+def test_a_page_queued_behind_a_hung_one_is_not_blamed_for_its_time() -> None:
+    # One worker: the second page waits behind the hung one. Its clock starts only when
+    # the worker starts on it, so it goes through on the replacement worker.
+    pool = ExtractionPool(workers=1, timeout=1.5, job=slow_extract.job)
+    try:
+        with ThreadPoolExecutor(2) as threads:
+            hung = threads.submit(pool.extract, b"hang", "http://h/1", None, None)
+            time.sleep(0.3)  # the hung page reaches the worker first
+            queued = threads.submit(pool.extract, b"queued", "http://h/2", None, None)
+            with pytest.raises(ExtractError, match=r"longer than 1\.5 s"):
+                hung.result()
+            assert queued.result().body_html == "<p>queued</p>"
+    finally:
+        pool.close()
+
+
 def test_worker_that_dies_fails_only_its_page() -> None:
     pool = ExtractionPool(workers=1, timeout=20, job=slow_extract.job)
     try:
