@@ -169,6 +169,7 @@ class _Worker:
         result_in.close()
         self._calls = call_in
         self._results = result_out
+        self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self._pending: deque[_Call] = deque()
         self._dead = False
@@ -183,19 +184,21 @@ class _Worker:
     def send(self, function: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> _Call:
         data = pickle.dumps((function, args, kwargs), pickle.HIGHEST_PROTOCOL)
         call = _Call()
-        with self._lock:
-            if self._dead:
-                raise _WorkerDied
-            if not self._pending:
-                call.started = time.monotonic()
-            self._pending.append(call)
+        # Two locks: the send lock keeps calls in the order they are read back, and is
+        # held while the pipe is full (a large feed, the worker busy); the reader only
+        # ever takes the short one, so the worker's results drain meanwhile. (One lock
+        # for both deadlocked: a worker blocked sending a large result never read on.)
+        with self._send_lock:
+            with self._lock:
+                if self._dead or self._closed:
+                    raise _WorkerDied
+                if not self._pending:
+                    call.started = time.monotonic()
+                self._pending.append(call)
             try:
-                # Blocks while the pipe is full (a large page, the worker busy): the
-                # lock keeps calls in the order they are read back.
                 self._calls.send_bytes(data)
             except OSError:
-                self._pending.pop()
-                raise _WorkerDied from None
+                raise _WorkerDied from None  # the reader fails the call at the pipe's EOF
         return call
 
     def _read(self) -> None:
@@ -224,17 +227,16 @@ class _Worker:
             call.future.set_exception(_WorkerDied())
 
     def kill(self) -> None:
-        with self._lock:
-            if not self._closed:
-                self.process.kill()
+        self.process.kill()  # a sender blocked on the full pipe gets EPIPE and lets go
         self.close()
 
     def close(self) -> None:
         """Let the worker finish what it was sent, then end; wait for it. Idempotent."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
+        with self._send_lock:
+            with self._lock:
+                if self._closed:
+                    return
+                self._closed = True
             self._calls.close()  # the worker reads EOF after its last call
         self.process.join()
         self._reader.join()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -72,6 +74,34 @@ def test_worker_that_dies_fails_only_its_page() -> None:
         assert pool.extract(b"fine", "http://h/2", None, None).body_html == "<p>fine</p>"
     finally:
         pool.close()
+
+
+def test_large_calls_and_results_from_many_threads_all_come_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each call and each result is larger than a pipe holds, and three calls wait on one
+    # worker (as when two threads pick the same worker at once): a worker blocked sending
+    # a result must still be read while another thread is blocked sending it more.
+    monkeypatch.setattr(workers, "QUEUED_PER_WORKER", 3)
+    pool = ExtractionPool(workers=1, timeout=60)
+    payloads = [bytes([i]) * (3 * 1024 * 1024) for i in range(6)]
+    results: dict[int, bytes] = {}
+
+    def call(i: int) -> None:
+        results[i] = pool.run("echo", slow_extract.echo, payloads[i])
+
+    threads = [threading.Thread(target=call, args=(i,), daemon=True) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 30
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in threads):
+        for child in multiprocessing.active_children():
+            child.kill()  # so that a deadlocked pool fails this test instead of hanging
+        pytest.fail("calls still waiting after 30 s: the pool is deadlocked")
+    pool.close()
+    assert results == dict(enumerate(payloads))
 
 
 def _story(number: int) -> bytes:

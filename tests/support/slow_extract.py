@@ -22,3 +22,8 @@ def extractor_loaded() -> tuple[int, bool]:
     import sys
 
     return os.getpid(), "trafilatura" in sys.modules
+
+
+def echo(data: bytes) -> bytes:
+    """The bytes back: a large result, as a big feed's parse is."""
+    return data
