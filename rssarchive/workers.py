@@ -9,7 +9,8 @@ Each worker is a spawned process with two pipes: calls go down one, results come
 up the other in the same order, read by one thread per worker. concurrent.futures'
 ProcessPoolExecutor did the same job with a manager thread, a feeder thread and a
 selector built anew for every result: in a 1,000-page backfill those cost the parent
-~0.4 s of CPU, a tenth of all it did besides extraction.
+~0.4 s of CPU out of its ~3.3 s (a synthetic run of 80 KB pages: 0.39 ms of parent CPU
+per call there, 0.17-0.25 ms here).
 """
 
 from __future__ import annotations
