@@ -132,7 +132,7 @@ def _serve(calls: Connection, results: Connection, parent: int) -> None:
         try:
             payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an exception (or result) that cannot travel
-            error = RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")
+            error = ExtractError(f"a worker's result could not be sent back ({exc})")
             payload = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
         try:
             results.send_bytes(payload)
@@ -215,8 +215,8 @@ class _Worker:
                     self._pending[0].started = time.monotonic()
             try:
                 ok, value = pickle.loads(data)
-            except Exception as exc:
-                ok, value = False, RuntimeError(f"unreadable result from a worker ({exc})")
+            except Exception as exc:  # e.g. an exception class that cannot be rebuilt
+                ok, value = False, ExtractError(f"a worker's result could not be read ({exc})")
             if ok:
                 call.future.set_result(value)
             else:

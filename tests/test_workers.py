@@ -6,6 +6,7 @@ import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from support import slow_extract
@@ -102,6 +103,20 @@ def test_large_calls_and_results_from_many_threads_all_come_back(
         pytest.fail("calls still waiting after 30 s: the pool is deadlocked")
     pool.close()
     assert results == dict(enumerate(payloads))
+
+
+@pytest.mark.parametrize(
+    "job", [slow_extract.raises_what_cannot_travel, slow_extract.returns_what_cannot_travel]
+)
+def test_what_cannot_cross_back_from_a_worker_is_an_extract_error(job: Any) -> None:
+    # An ExtractError is what callers handle; anything else would end the run.
+    pool = ExtractionPool(workers=1)
+    try:
+        with pytest.raises(ExtractError, match="worker's result could not be"):
+            pool.run("job", job)
+        assert pool.run("echo", slow_extract.echo, b"still works") == b"still works"
+    finally:
+        pool.close()
 
 
 def _story(number: int) -> bytes:

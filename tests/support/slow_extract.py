@@ -27,3 +27,16 @@ def extractor_loaded() -> tuple[int, bool]:
 def echo(data: bytes) -> bytes:
     """The bytes back: a large result, as a big feed's parse is."""
     return data
+
+
+class _NeedsTwoArguments(Exception):
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first}: {second}")  # args: one string, so it cannot be rebuilt
+
+
+def raises_what_cannot_travel() -> None:
+    raise _NeedsTwoArguments("a", "b")
+
+
+def returns_what_cannot_travel() -> object:
+    return lambda: None  # a lambda cannot be pickled
