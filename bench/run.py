@@ -740,7 +740,9 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
         paired: list[tuple[Measured, dict[str, Any]]] = []
         for size in sizes:
             chosen = _spread(stories, size, hosts)
-            runs: list[Measured] = []
+            # Each run with what it wrote and the requests it made, so that the row shows
+            # one run's numbers.
+            runs: list[tuple[Measured, int, Counter[str]]] = []
             for rep in range(scale.backfill_repeat if size == large else 1):
                 # The floor before the run on odd turns, after it on even ones: a drift
                 # of the machine's speed then tilts the pairs both ways, not one.
@@ -756,22 +758,24 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 m = bench.run_rssarchive(
                     config, ["backfill", "--from-file", str(urls_file)], work / "run"
                 )
-                runs.append(m)
                 posts = len(posts_snapshot(work / "site"))
-                requests = fakesite.totals(site.counts.snapshot())
+                runs.append((m, posts, fakesite.totals(site.counts.snapshot())))
                 bench.log(f"  rssarchive backfill {size}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU")
                 if size == large:
                     if not floor_first:
                         floor = run_floor_on_both_cores(bench, "pages", listing)
                         bench.log(f"  extraction floor: {floor['bare_cpu']:.1f} s CPU")
                     paired.append((m, floor))
-            m = median_run(runs)
             if size == large:  # the run whose ratio to its own floor is the median
-                m = sorted(paired, key=wall_ratio)[len(paired) // 2][0]
+                median_pair = sorted(paired, key=wall_ratio)[len(paired) // 2]
+                m = median_pair[0]
+            else:
+                m = median_run([run for run, _, _ in runs])
+            _, posts, requests = next(run for run in runs if run[0] is m)
             measured[size] = m
             note = "" if m.rc == 0 else f"exit {m.rc}: {m.tail()}"
             if len(runs) > 1:
-                walls = ", ".join(f"{r.wall:.2f}" for r in runs)
+                walls = ", ".join(f"{run.wall:.2f}" for run, _, _ in runs)
                 note = f"median of {len(runs)} (walls {walls} s){'; ' + note if note else ''}"
             sc.rows.append(
                 Row(
@@ -847,7 +851,7 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
             bench.log(f"  trafilatura {large}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU")
 
     n = large
-    m, floor = sorted(paired, key=wall_ratio)[len(paired) // 2]
+    m, floor = median_pair
     bare = float(floor["bare_cpu"])
     cpu_floor = bare / 2
     sc.floors += [

@@ -38,7 +38,9 @@ R = TypeVar("R")
 EXTRACT_TIMEOUT = 30.0
 
 
-# Pages in the pool per worker process (see ExtractionPool.__init__).
+# Calls the pool holds per worker process: the one it runs and one queued beside it, so
+# that a worker that finishes starts its next page at once instead of waiting for a
+# thread to hand it one (the queued call's clock starts only when it runs).
 QUEUED_PER_WORKER = 2
 # How often a worker checks that the run that started it is still alive.
 PARENT_CHECK_INTERVAL = 0.2
