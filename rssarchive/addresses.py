@@ -189,11 +189,13 @@ def _check_host(url: str, host: str, policy: AddressPolicy) -> None:
         raise BlockedAddressError(url, _refused_message(host, *found, resolved=False))
 
 
-def check_url(url: str, allow: bool | tuple[str, ...]) -> None:
+def check_url(url: str, allow: bool | tuple[str, ...]) -> httpx.URL:
     """Refuse non-http(s) URLs and literal non-public addresses (unless ``allow`` permits).
 
     Host names are not resolved here; the client checks their addresses when connecting.
     Raises BlockedAddressError (ConfigError if ``allow`` holds something not an address).
+    Returns the URL as httpx parsed it, so that the request is built from what was checked
+    (and the URL is not parsed twice).
     """
     policy = address_policy(allow)
     try:
@@ -210,10 +212,12 @@ def check_url(url: str, allow: bool | tuple[str, ...]) -> None:
     if hostname and not policy.allow_all:
         _check_host(url, hostname, policy)
     try:
-        raw_host = httpx.URL(url).raw_host.decode("ascii")
+        parsed = httpx.URL(url)
+        raw_host = parsed.raw_host.decode("ascii")
     except (httpx.InvalidURL, UnicodeError) as exc:
         raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
     if not raw_host:
         raise BlockedAddressError(url, "refused: the URL has no host")
     if not policy.allow_all:
         _check_host(url, raw_host, policy)
+    return parsed

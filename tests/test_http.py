@@ -16,6 +16,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,19 +194,24 @@ class _CountingServer(ThreadingHTTPServer):
         super().shutdown_request(request)
 
 
-def test_304_answers_keep_the_connection_for_the_next_poll(sleeps: Sleeps) -> None:
-    # A no-op cron run is all 304s: each must leave its connection reusable, or every
-    # poll pays a new TCP (and TLS) handshake.
-    server = _CountingServer(("127.0.0.1", 0), _KeepAliveHandler)
+@contextmanager
+def counting_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[_CountingServer]:
+    server = _CountingServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/feed"
     try:
-        with client(sleeps) as c:
-            assert c.get(url).content == b"feed"
-            statuses = [c.get(url, etag='"v1"').status for _ in range(3)]
+        yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_304_answers_keep_the_connection_for_the_next_poll(sleeps: Sleeps) -> None:
+    # A no-op cron run is all 304s: each must leave its connection reusable, or every
+    # poll pays a new TCP (and TLS) handshake.
+    with counting_server(_KeepAliveHandler) as server, client(sleeps) as c:
+        url = f"http://127.0.0.1:{server.server_port}/feed"
+        assert c.get(url).content == b"feed"
+        statuses = [c.get(url, etag='"v1"').status for _ in range(3)]
     assert statuses == [304, 304, 304]
     assert server.connections == 1
 
@@ -452,10 +458,17 @@ def make_cert(directory: Path, name: str) -> tuple[Path, Path]:
     return cert, key
 
 
-def tls_server(cert: Path, key: Path) -> HostileServer:
+def tls_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cert_name: str
+) -> tuple[HostileServer, FakeDns]:
+    """A TLS server on 127.0.0.1 with a trusted certificate for ``cert_name``; test host
+    names resolve to it."""
+    cert, key = make_cert(tmp_path, cert_name)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    dns = FakeDns(monkeypatch, "127.0.0.1")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    return HostileServer("127.0.0.1", tls=context)
+    return HostileServer("127.0.0.1", tls=context), dns
 
 
 def test_tls_keeps_host_name_for_sni_and_verification(
@@ -463,10 +476,8 @@ def test_tls_keeps_host_name_for_sni_and_verification(
 ) -> None:
     # The socket goes to the checked IP, but the certificate must still be verified
     # against the host name, and SNI must name it.
-    cert, key = make_cert(tmp_path, "news.example")
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    dns = FakeDns(monkeypatch, "127.0.0.1")
-    with tls_server(cert, key) as server:
+    tls, dns = tls_server(tmp_path, monkeypatch, "news.example")
+    with tls as server:
         server.route("/feed", ok(b"secure"))
         with client(sleeps, allow=("127.0.0.1",)) as c:
             resp = c.get(f"https://news.example:{server.port}/feed")
@@ -479,16 +490,36 @@ def test_tls_keeps_host_name_for_sni_and_verification(
 def test_tls_certificate_for_another_name_fails_without_retry(
     tmp_path: Path, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cert, key = make_cert(tmp_path, "other.example")
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    FakeDns(monkeypatch, "127.0.0.1")
-    with tls_server(cert, key) as server:
+    tls, _ = tls_server(tmp_path, monkeypatch, "other.example")
+    with tls as server:
         server.route("/feed", ok())
         with client(sleeps, allow=("127.0.0.1",)) as c, pytest.raises(FetchError) as info:
             c.get(f"https://news.example:{server.port}/feed")
         assert info.value.reason.startswith("TLS certificate verification failed")
         assert sleeps == []
         assert server.requests == []
+
+
+def test_hazard_dripped_headers_over_tls_deadline_fires(
+    tmp_path: Path, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Once TLS wraps the socket, every read must still end by the attempt's deadline.
+    tls, _ = tls_server(tmp_path, monkeypatch, "news.example")
+
+    def drip_head(req: Request, conn: Conn) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+            if not conn.send(bytes([byte])) or not conn.sleep(0.2):
+                return
+
+    with tls as server:
+        server.route("/slowhead", drip_head)
+        start = time.monotonic()
+        with (
+            client(sleeps, allow=("127.0.0.1",)) as c,
+            pytest.raises(FetchError, match="timed out after 1 s"),
+        ):
+            c.get(f"https://news.example:{server.port}/slowhead")
+        assert time.monotonic() - start < TIMEOUT + SLACK
 
 
 # ------------------------------------------------------------------- check_url alone
@@ -813,7 +844,7 @@ def test_hazard_connection_reset_every_time_is_a_fetch_error(
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(server.url("/reset"))
     assert info.value.reason in ("connection reset", "connection closed")
-    assert isinstance(info.value.__cause__, httpx.TransportError)
+    assert isinstance(info.value.__cause__, ConnectionError)  # the cause is kept
     assert len(server.requests) == MAX_ATTEMPTS
 
 
@@ -825,7 +856,7 @@ def test_connection_refused_is_retried_then_reported(sleeps: Sleeps) -> None:
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(f"http://127.0.0.1:{port}/feed")
     assert info.value.reason == "connection refused"
-    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert isinstance(info.value.__cause__, ConnectionRefusedError)  # the cause is kept
     assert len(sleeps) == MAX_ATTEMPTS - 1
 
 
@@ -834,6 +865,61 @@ def test_server_closing_without_answer_is_retried(server: HostileServer, sleeps:
     with client(sleeps) as c:
         assert c.get(server.url("/hangup")).content == b"ok"
     assert len(sleeps) == 1
+
+
+def test_hazard_body_shorter_than_its_content_length_is_retried_then_reported(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # A connection cut mid-body must not pass for the whole page.
+    def cut(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Length": "1000"})
+        conn.send(b"x" * 10)
+
+    server.route("/cut", cut)
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/cut"))
+    assert info.value.reason.startswith("connection closed by the server")
+    assert "990 bytes before the end" in info.value.reason
+    assert len(server.requests) == MAX_ATTEMPTS
+
+
+def test_malformed_status_line_is_an_error_without_retry(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    server.route("/spam", lambda req, conn: conn.send(b"SPAM 200 OK\r\n\r\nbody"))
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/spam"))
+    assert info.value.reason.startswith("invalid HTTP response (BadStatusLine")
+    assert len(server.requests) == 1
+
+
+def test_interim_103_early_hints_is_skipped(server: HostileServer, sleeps: Sleeps) -> None:
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+    final = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    server.route("/hints", lambda req, conn: conn.send(hints + hints + final))
+    with client(sleeps) as c:
+        assert c.get(server.url("/hints")).content == b"ok"
+
+
+class _HangUpAfterEachHandler(_KeepAliveHandler):
+    """Answers as if keeping the connection alive, then closes it: what a server does
+    when its keep-alive timeout is shorter than the client's."""
+
+    def do_GET(self) -> None:
+        super().do_GET()
+        self.close_connection = True
+
+
+def test_kept_alive_connection_the_server_closed_is_not_reused(sleeps: Sleeps) -> None:
+    bodies = []
+    with counting_server(_HangUpAfterEachHandler) as server, client(sleeps) as c:
+        for _ in range(3):
+            bodies.append(c.get(f"http://127.0.0.1:{server.server_port}/f").content)
+            time.sleep(0.1)  # the server's close reaches us
+    # Each request went out on a fresh connection at once: no failed attempt, no backoff.
+    assert bodies == [b"feed"] * 3
+    assert sleeps == []
+    assert server.connections == 3
 
 
 def test_hazard_429_retry_after_seconds_not_retried(server: HostileServer, sleeps: Sleeps) -> None:
