@@ -5,7 +5,7 @@ core; and a pathological page can keep them busy for a long time inside C code, 
 Python-level timeout reaches. Worker processes solve both: a page that runs past the
 limit has its worker killed and replaced, and only that page fails.
 
-Each worker is a spawned process with two pipes: calls go down one, results come back
+Each worker is a new Python process with two pipes: calls go down one, results come back
 up the other in the same order, read by one thread per worker. concurrent.futures'
 ProcessPoolExecutor did the same job with a manager thread, a feeder thread and a
 selector built anew for every result: in a 1,000-page backfill those cost the parent
@@ -15,10 +15,10 @@ per call there, 0.17-0.25 ms here).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
-import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -114,12 +114,11 @@ class _Call:
         self.started: float | None = None  # None while calls before it still run
 
 
-def _serve(calls: Connection, results: Connection, parent: int) -> None:
+def serve(calls_fd: int, results_fd: int, parent: int) -> None:
     """A worker's life: run each call that arrives, send back its result or exception,
     until the pipe closes (the pool closed) or the parent is gone."""
-    # Ctrl-C reaches the whole process group: the parent stops the run and closes the
-    # pipes; a worker that raised KeyboardInterrupt would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    calls = Connection(calls_fd, writable=False)
+    results = Connection(results_fd, readable=False)
     _exit_with_parent(parent)
     while True:
         try:
@@ -157,21 +156,36 @@ class _Worker:
     """One worker process, its two pipes, and the calls sent to it, oldest first."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        call_out, call_in = context.Pipe(duplex=False)  # (receiving end, sending end)
-        result_out, result_in = context.Pipe(duplex=False)
-        # spawn: the parent runs HTTP threads, and forking a threaded process can copy a
-        # held lock into the child.
-        self.process = context.Process(
-            target=_serve, args=(call_out, result_in, os.getpid()), daemon=True
+        call_out, call_in = os.pipe()  # (the worker's reading end, our writing end)
+        result_out, result_in = os.pipe()
+        # A new interpreter, not a fork: the parent runs HTTP threads, and forking a
+        # threaded process can copy a held lock into the child. Not multiprocessing's
+        # spawn either: it starts a resource-tracker process as well (13 MB, for
+        # resources this pool never makes). Ctrl-C reaches the whole process group: the
+        # parent stops the run and closes the pipes, so a worker ignores it from its
+        # first line (a KeyboardInterrupt would only print a traceback).
+        code = (
+            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
+            f"sys.path[:] = {sys.path!r}; from {__name__} import serve; "
+            f"serve({call_out}, {result_in}, {os.getpid()})"
         )
-        self.process.start()
-        _widen(call_in)
-        _widen(result_in)
-        call_out.close()  # the child's ends: closed here, so that EOF means it is gone
-        result_in.close()
-        self._calls = call_in
-        self._results = result_out
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.DEVNULL,
+                pass_fds=(call_out, result_in),
+            )
+        except BaseException:
+            for fd in (call_in, result_out):
+                os.close(fd)
+            raise
+        finally:
+            os.close(call_out)  # the worker's ends: closed here, so that EOF means it is gone
+            os.close(result_in)
+        self._calls = Connection(call_in, readable=False)
+        self._results = Connection(result_out, writable=False)
+        _widen(self._calls)
+        _widen(self._results)
         self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self._pending: deque[_Call] = deque()
@@ -241,7 +255,7 @@ class _Worker:
                     return
                 self._closed = True
             self._calls.close()  # the worker reads EOF after its last call
-        self.process.join()
+        self.process.wait()
         self._reader.join()
         self._results.close()
 

@@ -609,6 +609,44 @@ def test_hazard_kill_9_leaves_no_process_running(site: Crashable, archived: Arch
     assert not left, f"still running 2 s after kill -9 of the run: {left}"
 
 
+def test_ctrl_c_ends_the_run_and_its_workers_without_a_traceback(
+    site: Crashable, archived: Archived
+) -> None:
+    # Ctrl-C in a terminal reaches the whole process group, workers included: the run
+    # says it was interrupted (exit 130), nothing prints a traceback, nothing is left
+    # running, and the next run completes the archive.
+    # SIGINT as a terminal leaves it (a background job of a script would ignore it).
+    wrapper = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+        "os.execv(sys.executable, sys.argv[1:])"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", wrapper, *site.command(archived.urls)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    site.sessions.append(process.pid)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while site.count_posts() < 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert _processes_in(process.pid)[1:], "no worker process to interrupt"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=RUN_TIMEOUT)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.strip().splitlines()[-1] == "rssarchive: interrupted"
+    deadline = time.monotonic() + 2
+    while (left := _processes_in(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"still running 2 s after Ctrl-C: {left}"
+    done = site.run(archived.urls)
+    assert done.returncode == 0, done.stderr
+    check_complete(site, archived.urls, archived.reference)
+
+
 # -- two runs at once -----------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -98,8 +97,9 @@ def test_large_calls_and_results_from_many_threads_all_come_back(
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
     if any(thread.is_alive() for thread in threads):
-        for child in multiprocessing.active_children():
-            child.kill()  # so that a deadlocked pool fails this test instead of hanging
+        for worker in pool._slots:
+            if worker is not None:  # so that a deadlocked pool fails this test, not hangs
+                worker.process.kill()
         pytest.fail("calls still waiting after 30 s: the pool is deadlocked")
     pool.close()
     assert results == dict(enumerate(payloads))
