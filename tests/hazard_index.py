@@ -197,6 +197,7 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/test_http.py::test_hazard_headers_then_silence_deadline_fires",
         "tests/test_http.py::test_hazard_one_byte_per_second_body_deadline_fires",
         "tests/test_http.py::test_hazard_dripped_headers_deadline_fires",
+        "tests/test_http.py::test_hazard_dripped_headers_over_tls_deadline_fires",
     ),
     "Gzip bomb (1 MB → 1 GB)": (
         "tests/test_http.py::test_hazard_gzip_bomb_aborted_at_decoded_cap",
@@ -209,6 +210,7 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/test_http.py::test_hazard_connection_reset_every_time_is_a_fetch_error",
         "tests/test_http.py::test_hazard_headers_then_silence_deadline_fires",
         "tests/test_http.py::test_connection_refused_is_retried_then_reported",
+        "tests/test_http.py::test_hazard_body_shorter_than_its_content_length_is_retried_then_reported",
         "tests/test_feed_health.py::test_hazard_failing_feed_backs_off_but_is_never_dropped",
     ),
     "429 or 503 with `Retry-After` (seconds, HTTP date, absurd values)": (
