@@ -14,7 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import ipaddress
 import re
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -428,6 +428,40 @@ def _is_article_text(body: HtmlElement) -> bool:
     return len("".join(outside_links.split())) >= MIN_ARTICLE_CHARS
 
 
+# No url: trafilatura would resolve relative links against the site's root (and spend
+# ~0.5 ms a page on it); _fix_links resolves them against the page.
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "output_format": "html",
+    "include_images": True,
+    "include_links": True,
+    "include_formatting": True,
+    "include_comments": False,  # readers' comments are not the article
+    "favor_precision": True,  # better a short body than one with menus and footers
+}
+
+
+def _trafilatura_html(doc: HtmlElement) -> str | None:
+    """What ``trafilatura.extract(doc, **_TRAFILATURA_OPTIONS)`` returns, made by the
+    same steps except one: extract() also computes a content fingerprint (a simhash of
+    the whole text) that nothing here reads, ~1 ms of a page's ~15 ms."""
+    # Imported here: the parent process uses this module for feed HTML only, and
+    # trafilatura (with its dependencies) adds ~20 MB to a process that loads it.
+    import trafilatura
+
+    try:
+        from trafilatura.htmlprocessing import build_html_output
+        from trafilatura.metadata import Document
+        from trafilatura.utils import normalize_unicode
+    except ImportError:  # a trafilatura laid out otherwise: its public call, as it is
+        result: str | None = trafilatura.extract(doc, **_TRAFILATURA_OPTIONS)
+        return result
+    document = trafilatura.bare_extraction(doc, as_dict=False, **_TRAFILATURA_OPTIONS)
+    if not isinstance(document, Document):  # None: no article found
+        return None
+    html: str = normalize_unicode(build_html_output(document, False))
+    return html
+
+
 def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> HtmlElement | None:
     """trafilatura's body of the page, cleaned and with absolute links; None if none."""
     # Counted by XPath in C: walking the tree from Python builds a proxy per element.
@@ -436,22 +470,8 @@ def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> HtmlElemen
         raise ExtractError(
             f"page too complex ({elements} elements, limit {MAX_TRAFILATURA_ELEMENTS})"
         )
-    # Imported here: the parent process uses this module for feed HTML only, and
-    # trafilatura (with its dependencies) adds ~20 MB to a process that loads it.
-    import trafilatura
-
     try:
-        # No url: trafilatura would resolve relative links against the site's root (and
-        # spend ~0.5 ms a page on it); _fix_links below resolves them against the page.
-        result = trafilatura.extract(
-            doc,
-            output_format="html",
-            include_images=True,
-            include_links=True,
-            include_formatting=True,
-            include_comments=False,  # readers' comments are not the article
-            favor_precision=True,  # better a short body than one with menus and footers
-        )
+        result = _trafilatura_html(doc)
     except Exception as exc:  # trafilatura raises whatever its parsers raise
         raise ExtractError(f"extraction failed: {exc}") from exc
     if not result:

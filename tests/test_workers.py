@@ -132,7 +132,7 @@ def test_a_worker_empties_trafilaturas_caches_every_few_hundred_pages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # In process, so that the caches can be looked at: the worker runs this same code.
-    from trafilatura.deduplication import _vector_to_add
+    from trafilatura.utils import trim
 
     monkeypatch.setattr(workers, "PAGES_PER_CACHE_RESET", 3)
     monkeypatch.setattr(workers, "_pages_done", 0)
@@ -142,10 +142,25 @@ def test_a_worker_empties_trafilaturas_caches_every_few_hundred_pages(
         workers.extract_in_worker(
             _story(number), f"http://127.0.0.1/{number}.html", selectors=None, content_type=None
         )
-        sizes.append(_vector_to_add.cache_info().currsize)
+        sizes.append(trim.cache_info().currsize)
     # Grows with every page, falls back at the 3rd and the 6th: bounded by 3 pages' worth.
     assert sizes[0] < sizes[1] and sizes[3] < sizes[4]
     assert sizes[2] == sizes[5] == sizes[0]
+
+
+def test_extraction_computes_no_content_fingerprint() -> None:
+    # trafilatura.extract() computes a simhash of every page's text (~1 ms a page) and
+    # caches each word's vector (it grew a worker by ~35 MB per 1,000 pages); nothing
+    # here reads it, so extraction must not pay for it.
+    from trafilatura.deduplication import _vector_to_add
+
+    workers.release_caches()
+    for number in range(1, 4):
+        article = workers.extract_in_worker(
+            _story(number), f"http://127.0.0.1/{number}.html", selectors=None, content_type=None
+        )
+        assert "<p>" in article.body_html
+    assert _vector_to_add.cache_info().currsize == 0
 
 
 def _loaded_in_each_worker(pool: ExtractionPool) -> dict[int, bool]:
