@@ -76,7 +76,7 @@ def warm_up() -> None:
 def release_caches() -> None:
     """Empty trafilatura's module-level caches (stripped lines, htmldate's and courlan's
     lookups). They are bounded, and since extraction stopped computing content
-    fingerprints (whose per-word cache grew a worker by ~35 MB per 1,000 pages) they
+    fingerprints (whose per-word cache, when never cleared, grew a worker by ~35 MB) they
     stay small; pages of one archive never repeat, so clearing them every few hundred
     pages (~10 ms) costs nothing and keeps a long backfill's workers flat."""
     import trafilatura.meta

@@ -150,7 +150,7 @@ def test_a_worker_empties_trafilaturas_caches_every_few_hundred_pages(
 
 def test_extraction_computes_no_content_fingerprint() -> None:
     # trafilatura.extract() computes a simhash of every page's text (~1 ms a page) and
-    # caches each word's vector (it grew a worker by ~35 MB per 1,000 pages); nothing
+    # caches each word's vector (a worker held ~6 MB more by its 1,000th page); nothing
     # here reads it, so extraction must not pay for it.
     from trafilatura.deduplication import _vector_to_add
 
