@@ -235,6 +235,31 @@ def _read_urls(path: Path) -> list[str]:
     ]
 
 
+# glibc's mallopt parameter for the number of malloc arenas (malloc.h).
+_M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+
+
+def fewer_malloc_arenas() -> bool:
+    """Cap glibc's malloc arenas before the fetch threads start; False where it does not
+    apply (another C library, or no mallopt).
+
+    glibc gives a thread that finds the heap busy an arena of its own, up to 8 per core,
+    and each arena keeps room for the largest pages it ever held: over a 10,000-page
+    backfill the parent grew from 49 to 73 MB that way, and to 62 MB with two arenas, at
+    no measurable cost in time (the threads take turns on the GIL anyway).
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
+
+
 @contextlib.contextmanager
 def _session(
     config: Config, now: datetime | None, *, dry_run: bool, show_progress: bool
@@ -247,6 +272,7 @@ def _session(
     def clock() -> datetime:
         return now if now is not None else datetime.now(UTC)
 
+    fewer_malloc_arenas()
     with contextlib.ExitStack() as stack:
         if not dry_run:
             stack.enter_context(_lock(config.state_path))
