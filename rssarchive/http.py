@@ -270,7 +270,7 @@ class _Body(httpx.SyncByteStream):
         while chunk := self._raw.read1(READ_STEP):
             yield chunk
         if self._raw.length:  # http.client ends quietly when the peer hangs up early
-            raise _BodyCutShort(f"connection closed {self._raw.length} bytes before the end")
+            raise _BodyCutShort(f"{self._raw.length} bytes short of its Content-Length")
         self._complete = True
 
     def close(self) -> None:
