@@ -146,9 +146,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-    if args.verbose < 2:
-        # httpx logs every request at INFO; that is noise unless asked for.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "status":
             return _status(args)
