@@ -805,7 +805,8 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
             )
             bench.profiles.append(Profiled(f"backfill {small}", prof, small))
 
-        peer_runs: list[Measured] = []
+        # Each run of trafilatura with the files it wrote and the requests it made.
+        peer_rows: list[tuple[Measured, int, Counter[str]]] = []
         if s.peers:
             work = root / "trafilatura"
             work.mkdir(parents=True, exist_ok=True)
@@ -814,7 +815,6 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
             # One thread per host: trafilatura takes one URL per host per round, so more
             # threads than hosts would only wait.
             threads = hosts * pol.concurrency
-            peer_rows: list[tuple[Measured, int, Counter[str]]] = []
             for rep in range(scale.peer_repeat):
                 out = work / f"out{rep}"
                 site.counts.reset()
@@ -846,15 +846,14 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 )
                 out_files = len(list(out.glob("*"))) if out.is_dir() else 0
                 peer_rows.append((peer, out_files, fakesite.totals(site.counts.snapshot())))
-                peer_runs.append(peer)
                 bench.log(f"  trafilatura {large}: {peer.wall:.1f} s wall, {peer.cpu:.1f} s CPU")
-            shown = median_run(peer_runs)
+            shown = median_run([peer for peer, _, _ in peer_rows])
             _, out_files, requests = next(row for row in peer_rows if row[0] is shown)
             note = "" if shown.rc == 0 else f"exit {shown.rc}: {shown.tail()}"
-            if len(peer_runs) > 1:
-                walls = ", ".join(f"{run.wall:.2f}" for run in peer_runs)
-                cpus = ", ".join(f"{run.cpu:.2f}" for run in peer_runs)
-                repeats = f"median of {len(peer_runs)} (walls {walls} s; CPU {cpus} s)"
+            if len(peer_rows) > 1:
+                walls = ", ".join(f"{run.wall:.2f}" for run, _, _ in peer_rows)
+                cpus = ", ".join(f"{run.cpu:.2f}" for run, _, _ in peer_rows)
+                repeats = f"median of {len(peer_rows)} (walls {walls} s; CPU {cpus} s)"
                 note = f"{repeats}; {note}" if note else repeats
             sc.rows.append(
                 Row(
@@ -908,8 +907,7 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
             m.wall <= limit and m.rc == 0,
         )
     )
-    cpu_ratios = sorted(run.cpu / float(fl["bare_cpu"]) for run, fl in paired)
-    cpu_ratio = cpu_ratios[len(cpu_ratios) // 2]
+    cpu_ratio = statistics.median_high(run.cpu / float(fl["bare_cpu"]) for run, fl in paired)
     bench.checks.append(
         Check(
             f"backfill {n}: CPU per article",
@@ -961,13 +959,14 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 None,
             ),
         ]
-    if peer_runs:
+    if peer_rows:
+        peer_runs = [peer for peer, _, _ in peer_rows]
         # Each side's median of its own runs, wall and CPU apart: one run of either would
         # carry this machine's run-to-run noise (up to 30 %) into the comparison.
-        ours_wall = sorted(run.wall for run, _ in paired)[len(paired) // 2]
-        ours_cpu = sorted(run.cpu for run, _ in paired)[len(paired) // 2]
-        peer_wall = sorted(run.wall for run in peer_runs)[len(peer_runs) // 2]
-        peer_cpu = sorted(run.cpu for run in peer_runs)[len(peer_runs) // 2]
+        ours_wall = statistics.median_high(run.wall for run, _ in paired)
+        ours_cpu = statistics.median_high(run.cpu for run, _ in paired)
+        peer_wall = statistics.median_high(run.wall for run in peer_runs)
+        peer_cpu = statistics.median_high(run.cpu for run in peer_runs)
         bench.checks.append(
             Check(
                 f"backfill {n}: ahead of trafilatura",
