@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import tenacity
@@ -152,32 +152,33 @@ def _clip(timeout: float | None) -> float | None:
     return remaining if timeout is None else min(timeout, remaining)
 
 
-class _DeadlineSocket(socket.socket):
+class _Deadlined:
     """Bounds every read and write by the deadline, so dripping bytes cannot stretch it.
 
     http.client reads through ``recv_into`` (its buffered file) and writes with
-    ``sendall``; both get the time left to the attempt, recomputed at each call.
+    ``sendall``; both get the time left to the attempt, recomputed at each call. Mixed
+    into a plain socket and into the TLS socket the context builds.
     """
 
-    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+    if TYPE_CHECKING:
+
+        def settimeout(self, value: float | None, /) -> None: ...
+
+    def recv_into(self, buffer: Any, *args: Any) -> int:
         self.settimeout(_clip(None))
-        return super().recv_into(buffer, nbytes, flags)
+        return super().recv_into(buffer, *args)  # type: ignore[misc, no-any-return]
 
-    def sendall(self, data: Any, flags: int = 0) -> None:
+    def sendall(self, data: Any, *args: Any) -> None:
         self.settimeout(_clip(None))
-        super().sendall(data, flags)
+        super().sendall(data, *args)  # type: ignore[misc]
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
-    """The same bounds once TLS is on (the context builds this class, not ours above)."""
+class _DeadlineSocket(_Deadlined, socket.socket):
+    pass
 
-    def recv_into(self, buffer: Any, nbytes: int | None = None, flags: int = 0) -> int:
-        self.settimeout(_clip(None))
-        return super().recv_into(buffer, nbytes, flags)
 
-    def sendall(self, data: Any, flags: int = 0) -> None:
-        self.settimeout(_clip(None))
-        super().sendall(data, flags)
+class _DeadlineSSLSocket(_Deadlined, ssl.SSLSocket):
+    pass
 
 
 def _guarded_connect(policy: AddressPolicy, host: str, port: int) -> socket.socket:
@@ -327,9 +328,10 @@ class _Pool:
     def _take_expired(self, now: float) -> list[_Connection]:
         self._next_sweep = now + KEEPALIVE_EXPIRY
         expired: list[_Connection] = []
-        for origin in list(self._idle):
-            keep = [c for c in self._idle[origin] if now - c.idle_since <= KEEPALIVE_EXPIRY]
-            expired += [c for c in self._idle[origin] if now - c.idle_since > KEEPALIVE_EXPIRY]
+        for origin, conns in list(self._idle.items()):
+            keep: list[_Connection] = []
+            for conn in conns:
+                (keep if now - conn.idle_since <= KEEPALIVE_EXPIRY else expired).append(conn)
             if keep:
                 self._idle[origin] = keep
             else:
