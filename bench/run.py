@@ -153,6 +153,7 @@ class Measured:
     wall: float
     cpu: float  # user + sys of the process and every descendant it waited for
     maxrss_mb: float  # the largest peak (VmHWM) of a single process of the tree
+    parent_mb: float  # the peak (VmHWM) of the command's own process
     tree_mb: float  # the largest sampled sum of RSS over the live process tree
     rc: int
     stdout: Path
@@ -179,6 +180,7 @@ class TreeSampler(threading.Thread):
         self.period = period
         self.peak = 0  # bytes
         self.largest = 0  # bytes: the highest VmHWM seen in one process
+        self.root = 0  # bytes: the VmHWM of ``pid`` itself
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -195,6 +197,8 @@ class TreeSampler(threading.Thread):
             fields = _status(pid)
             total += fields.get("VmRSS", 0)
             self.largest = max(self.largest, fields.get("VmHWM", 0))
+            if pid == self.pid:
+                self.root = max(self.root, fields.get("VmHWM", 0))
         self.peak = max(self.peak, total)
 
 
@@ -268,6 +272,7 @@ def measure(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
         maxrss_mb=sampler.largest / MB,
+        parent_mb=sampler.root / MB,
         tree_mb=sampler.peak / MB,
         rc=proc.returncode,
         stdout=stdout,
@@ -307,6 +312,8 @@ class Check:
     target: str
     measured: str
     ok: bool | None  # None: not measured
+    # A stricter check of our own, beside the issue's targets but not one of them.
+    ours: bool = False
 
 
 @dataclass
@@ -929,10 +936,11 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 f"× the peak at {large:,} (largest process and process-tree sum)",
                 f"largest {b.maxrss_mb:.0f} → {f.maxrss_mb:.0f} MB "
                 f"({f.maxrss_mb / b.maxrss_mb:.2f}×); tree {b.tree_mb:.0f} → {f.tree_mb:.0f} MB "
-                f"({f.tree_mb / max(b.tree_mb, 1):.2f}×); at {small}: {a.maxrss_mb:.0f} / "
-                f"{a.tree_mb:.0f} MB",
+                f"({f.tree_mb / max(b.tree_mb, 1):.2f}×); the parent alone {b.parent_mb:.0f} → "
+                f"{f.parent_mb:.0f} MB; at {small}: {a.maxrss_mb:.0f} / {a.tree_mb:.0f} MB",
                 f.maxrss_mb <= FLAT_MEMORY_FACTOR * b.maxrss_mb
                 and f.tree_mb <= FLAT_MEMORY_FACTOR * b.tree_mb,
+                ours=True,
             ),
             Check(
                 f"backfill {scale.full_size}: memory",
@@ -951,6 +959,7 @@ def scenario_backfill(bench: Bench, block: int) -> Scenario:
                 f"{small}: {a.maxrss_mb:.0f} / {a.tree_mb:.0f} MB, {large}: {b.maxrss_mb:.0f} / "
                 f"{b.tree_mb:.0f} MB (largest / tree); 10,000 not run (make bench BENCH_FULL=1)",
                 None,
+                ours=True,
             ),
             Check(
                 "backfill 10000: memory",
@@ -1337,14 +1346,16 @@ def render_results(bench: Bench, elapsed: float) -> str:
         lines.append("")
     lines += ["## Start-up", "", "| command | wall (median) |", "|---|---:|"]
     lines += [f"| `{name}` | {value:.3f} |" for name, value in bench.startup.items()]
-    lines += ["", "## Targets", "", "| target | wanted | measured | holds |", "|---|---|---|---|"]
-    for c in bench.checks:
-        verdict = "n/a" if c.ok is None else ("yes" if c.ok else "**NO**")
-        lines.append(f"| {c.name} | {c.target} | {c.measured} | {verdict} |")
-    lines.append(
+    lines += ["", "## Targets", "", "The issue's targets.", ""]
+    lines += check_table([c for c in bench.checks if not c.ours])
+    lines[-1:-1] = [
         f"| `rssarchive --help` | < {HELP_LIMIT} s | {bench.help_time:.3f} s | "
         f"{'yes' if bench.help_time < HELP_LIMIT else '**NO**'} |"
-    )
+    ]
+    ours = [c for c in bench.checks if c.ours]
+    if ours:
+        lines += ["## Our own stricter checks", "", OWN_CHECKS, ""]
+        lines += check_table(ours)
     if bench.profiles:
         lines += [
             "",
@@ -1361,6 +1372,25 @@ def render_results(bench: Bench, elapsed: float) -> str:
         for p in bench.profiles:
             lines += profile_report(p)
     return "\n".join(lines) + "\n"
+
+
+OWN_CHECKS = (
+    'Not the issue\'s targets: the issue reads "memory flat in the number of articles" as '
+    "a 10,000-article backfill under 250 MB (above). This comparison of peaks is ours, "
+    "and stricter: a one-off load inside a library (trafilatura's jusText rescue loads the "
+    "stop words of every language, +32 MB in a worker, on the first page that needs it) "
+    "fails it as surely as growth per article does; the measured column also gives the "
+    "parent's own peak, to tell the two apart."
+)
+
+
+def check_table(checks: list[Check]) -> list[str]:
+    lines = ["| check | wanted | measured | holds |", "|---|---|---|---|"]
+    for c in checks:
+        verdict = "n/a" if c.ok is None else ("yes" if c.ok else "**NO**")
+        lines.append(f"| {c.name} | {c.target} | {c.measured} | {verdict} |")
+    lines.append("")
+    return lines
 
 
 def ratio_lines(sc: Scenario) -> list[str]:
@@ -1434,7 +1464,8 @@ def print_summary(bench: Bench) -> None:
     print()
     for c in bench.checks:
         verdict = "n/a " if c.ok is None else ("ok  " if c.ok else "FAIL")
-        print(f"{verdict} {c.name}: {c.measured}  [{c.target}]")
+        own = " (ours, not the issue's)" if c.ours else ""
+        print(f"{verdict} {c.name}{own}: {c.measured}  [{c.target}]")
     ok = bench.help_time < HELP_LIMIT
     print(
         f"{'ok  ' if ok else 'FAIL'} rssarchive --help: {bench.help_time:.3f} s  [< {HELP_LIMIT}]"
