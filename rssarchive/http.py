@@ -246,11 +246,14 @@ class _Connection(http.client.HTTPConnection):
         a kept-alive connection between responses must not be)."""
         if self.sock is None:
             return True
+        # poll, not select: select refuses descriptors above 1023, and would have such a
+        # connection reopened for every request.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([self.sock], [], [], 0)
+            poller.register(self.sock, select.POLLIN | select.POLLPRI)
+            return bool(poller.poll(0))
         except (OSError, ValueError):
             return True
-        return bool(readable)
 
 
 # (scheme, host, port): one pool of connections each.

@@ -7,6 +7,8 @@ Test names carry the hazard they cover (``test_hazard_...``), as listed in the d
 from __future__ import annotations
 
 import gzip
+import os
+import resource
 import shutil
 import socket
 import ssl
@@ -920,6 +922,40 @@ def test_kept_alive_connection_the_server_closed_is_not_reused(sleeps: Sleeps) -
     assert bodies == [b"feed"] * 3
     assert sleeps == []
     assert server.connections == 3
+
+
+@contextmanager
+def _descriptors_taken_below(limit: int) -> Iterator[None]:
+    """Hold every free descriptor below ``limit``: the next socket gets one above it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = limit + 256
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        pytest.skip(f"cannot open {wanted} files here (hard limit {hard})")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    held = [os.open(os.devnull, os.O_RDONLY)]
+    try:
+        while held[-1] < limit - 1:
+            held.append(os.dup(held[0]))
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_kept_alive_connection_on_a_descriptor_above_1023_is_reused(sleeps: Sleeps) -> None:
+    # select() refuses descriptors above 1023: a process with many files open would
+    # have found every kept-alive connection "stale" and opened a new one per request.
+    with (
+        _descriptors_taken_below(1024),
+        counting_server(_KeepAliveHandler) as server,
+        client(sleeps) as c,
+    ):
+        url = f"http://127.0.0.1:{server.server_port}/feed"
+        assert c.get(url).content == b"feed"
+        statuses = [c.get(url, etag='"v1"').status for _ in range(3)]
+    assert statuses == [304, 304, 304]
+    assert server.connections == 1
 
 
 def test_hazard_429_retry_after_seconds_not_retried(server: HostileServer, sleeps: Sleeps) -> None:
