@@ -211,13 +211,21 @@ def _dispatch(args: argparse.Namespace) -> RunReport:
         raise UsageError("backfill: give URLs, --from-file FILE, --sitemap URL or --archives")
     with _session(config, args.now, dry_run=False, show_progress=show) as pipeline:
         return pipeline.backfill(
-            urls,
+            _handed_over(urls),
             args.feed,
             sitemaps=args.sitemap,
             since=args.since,
             until=args.until,
             archives=args.archives,
         )
+
+
+def _handed_over(items: list[str]) -> Iterator[str]:
+    """Each item of ``items``, let go of as it is taken: a list of 100,000 URLs is not
+    held through the run once each is recorded in the state database."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _read_urls(path: Path) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import queue
 import threading
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .archive import Archive
+from .backlog import Backlog
 from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .state import FeedState, State
@@ -63,6 +65,8 @@ POOL_MIN_ARTICLES = 3
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
 # batch's posts in _posts by their from: URL.
 WRITE_BATCH = 50
+# Backfill pages whose entries are read back from the state database at a time.
+PAGES_PER_READ = 200
 # Posts made from the feed's own text in one call to a worker process. Such a post costs
 # about half a millisecond of CPU, less than a round trip to a worker, so one call
 # makes many of them.
@@ -189,6 +193,8 @@ class _Staged:
 
 # What staging one job gave: its post on disk, why it failed, or None: its page is needed.
 _Outcome = _Staged | RssArchiveError | None
+# A backfill's pending pages: article ids, with the feed and the report line of each.
+_Pages = Backlog[tuple[FeedConfig, FeedResult]]
 
 
 @dataclass
@@ -280,14 +286,14 @@ class Pipeline:
         jobs = self._prepare(report)
         chosen = None if feed_name is None else self._feed_named(feed_name)
         results: dict[str, FeedResult] = {}
-        urls = list(urls)
+        from_sitemaps: list[str] = []
         for root in sitemaps:
-            urls.extend(self._sitemap_urls(root, since, until, report))
+            from_sitemaps.extend(self._sitemap_urls(root, since, until, report))
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
                 jobs.extend(self._archive_jobs(feed, report))
-        pages = 0
-        for raw in urls:
+        pages: _Pages = Backlog()
+        for raw in itertools.chain(urls, from_sitemaps):
             url = raw.strip()
             feed = chosen or self._feed_for(url)
             result = results.get(feed.name)
@@ -297,15 +303,15 @@ class Pipeline:
             if not is_safe_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
-            job = self._begin(feed, Entry(title="", link=url), result, mode="page")
-            if job is not None:
-                jobs.append(job)
-                pages += 1
-                if pages == POOL_MIN_ARTICLES:
+            article_id = self._record(feed, Entry(title="", link=url), result)
+            if article_id is not None:
+                pages.add(_host(url), feed.name, (feed, result), article_id)
+                if len(pages) == POOL_MIN_ARTICLES:
                     # Start the workers now: their start-up overlaps recording the rest
                     # of a long list instead of following it.
                     self._workers().warm()
-        self._work(jobs)
+        from_sitemaps.clear()
+        self._work(jobs, pages)
         return report
 
     def _sitemap_urls(
@@ -459,6 +465,12 @@ class Pipeline:
         self, feed: FeedConfig, entry: Entry, result: FeedResult, *, mode: ContentMode
     ) -> _Job | None:
         """Record a new entry as pending and return its job; None when it is known."""
+        article_id = self._record(feed, entry, result)
+        return None if article_id is None else _Job(feed, entry, mode, result, article_id)
+
+    def _record(self, feed: FeedConfig, entry: Entry, result: FeedResult) -> int | None:
+        """Record a new entry as pending and return its id; None when it is known (or
+        the run is a dry run)."""
         link = entry.link
         if link is None or not is_safe_link(link):
             log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
@@ -473,24 +485,25 @@ class Pipeline:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)
             return None
-        article_id = self.state.begin(
+        return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
-        return _Job(feed, entry, mode, result, article_id)
 
-    def _work(self, jobs: list[_Job]) -> None:
-        """Get, render and stage every job in threads (extraction in worker processes);
-        name, place and record each post here, one at a time. ``jobs`` is emptied: each
-        job is let go once written, so memory does not grow with the size of a run."""
-        total = len(jobs)
+    def _work(self, jobs: list[_Job], pages: _Pages | None = None) -> None:
+        """Get, render and stage every job, then every page of ``pages``, in threads
+        (extraction in worker processes); name, place and record each post here, one at
+        a time. ``jobs`` is emptied: each job is let go once written, and the pages'
+        jobs are made a few hundred at a time, so memory does not grow with the size of
+        a run."""
+        total = len(jobs) + (len(pages) if pages is not None else 0)
         if not total:
             return
         extractor = self._extractor(total)
-        if not all(self._from_feed_text(job) for job in jobs):
+        if pages or not all(self._from_feed_text(job) for job in jobs):
             extractor.warm()  # pages will be extracted: have the workers ready for them
         queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         jobs.clear()
-        units = self._units(queued)
+        units = self._units(queued, pages)
         # Jobs whose feed text proved to be a summary: their pages come next.
         to_fetch: deque[list[_Job]] = deque()
         written: list[tuple[_Job, str]] = []
@@ -537,12 +550,20 @@ class Pipeline:
             finally:
                 self._settle(written)
 
-    def _units(self, jobs: deque[_Job]) -> Iterator[list[_Job]]:
+    def _units(self, jobs: deque[_Job], pages: _Pages | None = None) -> Iterator[list[_Job]]:
         """The jobs in units of work: a job that may need its page alone, and jobs whose
         post may come from the feed's text alone (pure CPU work) many to a unit. Each
-        job leaves ``jobs`` as it is handed out."""
+        job leaves ``jobs`` as it is handed out; when they are all out, the next pages
+        of ``pages`` become jobs."""
         chunk: list[_Job] = []
-        while jobs:
+        while jobs or pages:
+            if not jobs:
+                assert pages is not None
+                if chunk:  # feed-text posts do not wait for the pages after them
+                    yield chunk
+                    chunk = []
+                jobs.extend(self._page_jobs(pages.take(PAGES_PER_READ)))
+                continue
             job = jobs.popleft()
             if not self._from_feed_text(job):
                 yield [job]
@@ -553,6 +574,16 @@ class Pipeline:
                 chunk = []
         if chunk:
             yield chunk
+
+    def _page_jobs(self, taken: list[tuple[tuple[FeedConfig, FeedResult], int]]) -> list[_Job]:
+        """Jobs for backfill pages, their entries read back from the state database (an
+        id whose row is no longer pending has nothing left to do)."""
+        entries = self.state.pending_entries([article_id for _, article_id in taken])
+        return [
+            _Job(feed, entries[article_id], "page", result, article_id)
+            for (feed, result), article_id in taken
+            if article_id in entries
+        ]
 
     @staticmethod
     def _from_feed_text(job: _Job) -> bool:

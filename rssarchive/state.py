@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ SCHEMA_VERSION = 1
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
+# Ids bound to one query: below the 999 parameters older SQLite builds allow.
+IDS_PER_QUERY = 500
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -272,6 +275,20 @@ class State:
             PendingArticle(int(r[0]), str(r[1]), str(r[2]), entry_from_json(str(r[3])), int(r[4]))
             for r in rows
         ]
+
+    def pending_entries(self, ids: Sequence[int]) -> dict[int, Entry]:
+        """The recorded entries of those of ``ids`` that are still pending."""
+        found: dict[int, Entry] = {}
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            part = list(ids[start : start + IDS_PER_QUERY])
+            marks = ",".join("?" * len(part))
+            rows = self._conn.execute(
+                f"SELECT id, entry FROM articles WHERE id IN ({marks})"
+                " AND status = 'pending' AND entry IS NOT NULL",
+                part,
+            ).fetchall()
+            found.update((int(r[0]), entry_from_json(str(r[1]))) for r in rows)
+        return found
 
     def adopt(self, *, url_key: str, url: str, filename: str, now: datetime) -> bool:
         """Record a post found in ``_posts`` as done; False when it was known already."""

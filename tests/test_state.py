@@ -9,7 +9,7 @@ import pytest
 
 from rssarchive.errors import StateError
 from rssarchive.models import Entry
-from rssarchive.state import MAX_ATTEMPTS, FeedState, State
+from rssarchive.state import IDS_PER_QUERY, MAX_ATTEMPTS, FeedState, State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
 ENTRY = Entry(
@@ -104,3 +104,17 @@ def test_zero_byte_database_counts_as_new(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     path.write_bytes(b"")
     assert State.open(path).created  # so the run warns when it adopts the posts
+
+
+def test_pending_entries_reads_back_only_pending_rows_past_one_query(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    ids = []
+    with state.batch():
+        for n in range(IDS_PER_QUERY * 2 + 7):  # three queries' worth
+            entry = Entry(title="", link=f"https://example.org/{n}.html")
+            ids.append(state.begin(url_key=f"k{n}", guid_key=None, feed="f", entry=entry, now=NOW))
+    state.finish(ids[3], "done.md", NOW)  # done since: nothing left to do for it
+    found = state.pending_entries([*ids, 999_999])
+    assert sorted(found) == sorted(set(ids) - {ids[3]})
+    assert found[ids[-1]] == Entry(title="", link=f"https://example.org/{len(ids) - 1}.html")
+    state.close()
