@@ -193,8 +193,8 @@ class _Staged:
 
 # What staging one job gave: its post on disk, why it failed, or None: its page is needed.
 _Outcome = _Staged | RssArchiveError | None
-# A backfill's pending pages: article ids, with the feed and the report line of each.
-_Pages = Backlog[tuple[FeedConfig, FeedResult]]
+# A backfill's pending articles: ids, with the feed, report line and content mode of each.
+_Pages = Backlog[tuple[FeedConfig, FeedResult, ContentMode]]
 
 
 @dataclass
@@ -289,10 +289,10 @@ class Pipeline:
         from_sitemaps: list[str] = []
         for root in sitemaps:
             from_sitemaps.extend(self._sitemap_urls(root, since, until, report))
+        pages: _Pages = Backlog()
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
-                jobs.extend(self._archive_jobs(feed, report))
-        pages: _Pages = Backlog()
+                self._record_archives(feed, report, pages)
         for raw in itertools.chain(urls, from_sitemaps):
             url = raw.strip()
             feed = chosen or self._feed_for(url)
@@ -305,7 +305,7 @@ class Pipeline:
                 continue
             article_id = self._record(feed, Entry(title="", link=url), result)
             if article_id is not None:
-                pages.add(_host(url), feed.name, (feed, result), article_id)
+                pages.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
                 if len(pages) == POOL_MIN_ARTICLES:
                     # Start the workers now: their start-up overlaps recording the rest
                     # of a long list instead of following it.
@@ -341,8 +341,9 @@ class Pipeline:
             result.error = str(exc)
             return []
 
-    def _archive_jobs(self, feed: FeedConfig, report: RunReport) -> Iterator[_Job]:
-        """Jobs for the items of a feed and of its RFC 5005 archive pages."""
+    def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pages) -> None:
+        """Record the items of a feed and of its RFC 5005 archive pages as pending, into
+        ``backlog``: their entries (content and all) wait in the state database."""
         result = FeedResult(feed.name, feed.url)
         report.results.append(result)
 
@@ -363,9 +364,10 @@ class Pipeline:
             for _, page in pages:
                 report.polled += 1
                 for entry in reversed(page.entries):
-                    job = self._begin(feed, entry, result, mode=feed.content)
-                    if job is not None:
-                        yield job
+                    article_id = self._record(feed, entry, result)
+                    if article_id is not None:
+                        host, key = _host(entry.link or ""), (feed, result, feed.content)
+                        backlog.add(host, f"archive {feed.name}", key, article_id)
         except RssArchiveError as exc:  # the feed itself failed; other feeds go on
             result.error = str(exc)
 
@@ -575,13 +577,15 @@ class Pipeline:
         if chunk:
             yield chunk
 
-    def _page_jobs(self, taken: list[tuple[tuple[FeedConfig, FeedResult], int]]) -> list[_Job]:
-        """Jobs for backfill pages, their entries read back from the state database (an
-        id whose row is no longer pending has nothing left to do)."""
+    def _page_jobs(
+        self, taken: list[tuple[tuple[FeedConfig, FeedResult, ContentMode], int]]
+    ) -> list[_Job]:
+        """Jobs for a backfill's articles, their entries read back from the state
+        database (an id whose row is no longer pending has nothing left to do)."""
         entries = self.state.pending_entries([article_id for _, article_id in taken])
         return [
-            _Job(feed, entries[article_id], "page", result, article_id)
-            for (feed, result), article_id in taken
+            _Job(feed, entries[article_id], mode, result, article_id)
+            for (feed, result, mode), article_id in taken
             if article_id in entries
         ]
 

@@ -4,11 +4,14 @@ each article archived once — through the real CLI and a real server on 127.0.0
 from __future__ import annotations
 
 import gzip
+import html
 
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article, paths
+
+from rssarchive import pipeline
 
 
 def _urlset(server: HTTPServer, items: list[tuple[str, str]]) -> bytes:
@@ -55,12 +58,21 @@ def test_backfill_from_sitemap_index_with_date_range_archives_each_once(
     assert len(site.post_names()) == 4
 
 
-def _atom(server: HTTPServer, page: str, items: list[str], prev: str | None) -> bytes:
+def _atom(
+    server: HTTPServer, page: str, items: list[str], prev: str | None, *, full: bool = False
+) -> bytes:
+    """An archive page; with ``full``, its entries carry the whole article."""
     link = f'<link rel="prev-archive" href="{server.url_for(prev)}"/>' if prev else ""
+    story = "".join(f"<p>paragraph {n} of a story told in full in the feed.</p>" for n in range(4))
     entries = "".join(
         f"<entry><id>tag:test,2024:{i}</id><title>{i}</title>"
         f'<link href="{server.url_for(f"/{i}.html")}"/>'
-        "<updated>2024-05-01T10:00:00Z</updated></entry>"
+        + (
+            f'<content type="html">{html.escape(f"<p>{i} begins.</p>{story}")}</content>'
+            if full
+            else ""
+        )
+        + "<updated>2024-05-01T10:00:00Z</updated></entry>"
         for i in items
     )
     return (
@@ -93,3 +105,30 @@ def test_backfill_rfc5005_archive_chain_archives_each_once(
     httpserver.clear_log()
     assert site.cli("run") == 0  # the current feed's items are known already
     assert [p for p in paths(httpserver) if p.endswith(".html")] == []
+
+
+def test_backfill_archives_with_full_content_read_back_in_pieces(
+    site: Site, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The archive's entries wait in the state database, content and all, and come back
+    # two at a time: none lost or doubled at a boundary, no page fetched.
+    monkeypatch.setattr(pipeline, "PAGES_PER_READ", 2)
+    chain = [("/feed.xml", "/archive/2.xml"), ("/archive/2.xml", "/archive/1.xml")]
+    chain.append(("/archive/1.xml", None))
+    for n, (path, prev) in enumerate(chain):
+        items = [f"p{n}i{i}" for i in range(5)]
+        httpserver.expect_request(path).respond_with_data(
+            _atom(httpserver, path, items, prev, full=True)
+        )
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}])
+    assert site.cli("-q", "backfill", "--archives") == 0
+    names = site.post_names()
+    assert len(names) == 15
+    assert [p for p in paths(httpserver) if p.endswith(".html")] == []
+    texts = [(site.posts / name).read_text(encoding="utf-8") for name in names]
+    for n in range(3):
+        for i in range(5):
+            (text,) = [t for t in texts if f"p{n}i{i} begins." in t]
+            assert "paragraph 3 of a story" in text
+    assert site.cli("-q", "backfill", "--archives") == 0
+    assert len(site.post_names()) == 15
