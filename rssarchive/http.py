@@ -679,16 +679,11 @@ class HttpClient:
                 target = check_url(current, self._allow)
             except BlockedAddressError as exc:
                 raise BlockedAddressError(url, at(exc.reason)) from exc
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if time.monotonic() >= deadline:
                 raise FetchError(url, at(f"timed out after {self._timeout:g} s"))
-            timeout = httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT, remaining))
-            request = httpx.Request(
-                "GET",
-                target,
-                headers={**self._headers, **headers},
-                extensions={"timeout": timeout.as_dict()},
-            )
+            # No timeout extension: the transport bounds every connect, read and write by
+            # the attempt's deadline itself (_DEADLINE, CONNECT_TIMEOUT).
+            request = httpx.Request("GET", target, headers={**self._headers, **headers})
             if jar:  # the cookie machinery costs ~0.1 ms a request; most fetches have none
                 jar.set_cookie_header(request)
             with self._limiter.slot(request.url.host):
