@@ -65,8 +65,9 @@ POOL_MIN_ARTICLES = 3
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
 # batch's posts in _posts by their from: URL.
 WRITE_BATCH = 50
-# Backfill pages whose entries are read back from the state database at a time.
-PAGES_PER_READ = 200
+# A backfill's pending articles whose entries are read back from the state database at
+# a time.
+ENTRIES_PER_READ = 200
 # Posts made from the feed's own text in one call to a worker process. Such a post costs
 # about half a millisecond of CPU, less than a round trip to a worker, so one call
 # makes many of them.
@@ -194,7 +195,7 @@ class _Staged:
 # What staging one job gave: its post on disk, why it failed, or None: its page is needed.
 _Outcome = _Staged | RssArchiveError | None
 # A backfill's pending articles: ids, with the feed, report line and content mode of each.
-_Pages = Backlog[tuple[FeedConfig, FeedResult, ContentMode]]
+_Pending = Backlog[tuple[FeedConfig, FeedResult, ContentMode]]
 
 
 @dataclass
@@ -289,10 +290,10 @@ class Pipeline:
         from_sitemaps: list[str] = []
         for root in sitemaps:
             from_sitemaps.extend(self._sitemap_urls(root, since, until, report))
-        pages: _Pages = Backlog()
+        backlog: _Pending = Backlog()
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
-                self._record_archives(feed, report, pages)
+                self._record_archives(feed, report, backlog)
         for raw in itertools.chain(urls, from_sitemaps):
             url = raw.strip()
             feed = chosen or self._feed_for(url)
@@ -305,13 +306,13 @@ class Pipeline:
                 continue
             article_id = self._record(feed, Entry(title="", link=url), result)
             if article_id is not None:
-                pages.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
-                if len(pages) == POOL_MIN_ARTICLES:
+                backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
+                if len(backlog) == POOL_MIN_ARTICLES:
                     # Start the workers now: their start-up overlaps recording the rest
                     # of a long list instead of following it.
                     self._workers().warm()
         from_sitemaps.clear()
-        self._work(jobs, pages)
+        self._work(jobs, backlog)
         return report
 
     def _sitemap_urls(
@@ -341,7 +342,7 @@ class Pipeline:
             result.error = str(exc)
             return []
 
-    def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pages) -> None:
+    def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
         """Record the items of a feed and of its RFC 5005 archive pages as pending, into
         ``backlog``: their entries (content and all) wait in the state database."""
         result = FeedResult(feed.name, feed.url)
@@ -491,21 +492,21 @@ class Pipeline:
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
 
-    def _work(self, jobs: list[_Job], pages: _Pages | None = None) -> None:
-        """Get, render and stage every job, then every page of ``pages``, in threads
+    def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
+        """Get, render and stage every job, then every article of ``backlog``, in threads
         (extraction in worker processes); name, place and record each post here, one at
-        a time. ``jobs`` is emptied: each job is let go once written, and the pages'
+        a time. ``jobs`` is emptied: each job is let go once written, and the backlog's
         jobs are made a few hundred at a time, so memory does not grow with the size of
         a run."""
-        total = len(jobs) + (len(pages) if pages is not None else 0)
+        total = len(jobs) + (len(backlog) if backlog is not None else 0)
         if not total:
             return
         extractor = self._extractor(total)
-        if pages or not all(self._from_feed_text(job) for job in jobs):
+        if backlog or not all(self._from_feed_text(job) for job in jobs):
             extractor.warm()  # pages will be extracted: have the workers ready for them
         queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         jobs.clear()
-        units = self._units(queued, pages)
+        units = self._units(queued, backlog)
         # Jobs whose feed text proved to be a summary: their pages come next.
         to_fetch: deque[list[_Job]] = deque()
         written: list[tuple[_Job, str]] = []
@@ -552,19 +553,19 @@ class Pipeline:
             finally:
                 self._settle(written)
 
-    def _units(self, jobs: deque[_Job], pages: _Pages | None = None) -> Iterator[list[_Job]]:
+    def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:
         """The jobs in units of work: a job that may need its page alone, and jobs whose
         post may come from the feed's text alone (pure CPU work) many to a unit. Each
-        job leaves ``jobs`` as it is handed out; when they are all out, the next pages
-        of ``pages`` become jobs."""
+        job leaves ``jobs`` as it is handed out; when they are all out, the next articles
+        of ``backlog`` become jobs."""
         chunk: list[_Job] = []
-        while jobs or pages:
+        while jobs or backlog:
             if not jobs:
-                assert pages is not None
-                if chunk:  # feed-text posts do not wait for the pages after them
+                assert backlog is not None
+                if chunk:  # feed-text posts do not wait for the backlog after them
                     yield chunk
                     chunk = []
-                jobs.extend(self._page_jobs(pages.take(PAGES_PER_READ)))
+                jobs.extend(self._backlog_jobs(backlog.take(ENTRIES_PER_READ)))
                 continue
             job = jobs.popleft()
             if not self._from_feed_text(job):
@@ -577,7 +578,7 @@ class Pipeline:
         if chunk:
             yield chunk
 
-    def _page_jobs(
+    def _backlog_jobs(
         self, taken: list[tuple[tuple[FeedConfig, FeedResult, ContentMode], int]]
     ) -> list[_Job]:
         """Jobs for a backfill's articles, their entries read back from the state

@@ -112,7 +112,7 @@ def test_backfill_archives_with_full_content_read_back_in_pieces(
 ) -> None:
     # The archive's entries wait in the state database, content and all, and come back
     # two at a time: none lost or doubled at a boundary, no page fetched.
-    monkeypatch.setattr(pipeline, "PAGES_PER_READ", 2)
+    monkeypatch.setattr(pipeline, "ENTRIES_PER_READ", 2)
     chain = [("/feed.xml", "/archive/2.xml"), ("/archive/2.xml", "/archive/1.xml")]
     chain.append(("/archive/1.xml", None))
     for n, (path, prev) in enumerate(chain):

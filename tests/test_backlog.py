@@ -78,9 +78,9 @@ PER_HOST = 40  # three hosts: more pages than the run keeps in flight at once (6
 
 
 def test_backfill_sorted_by_host_is_read_back_in_pieces_and_interleaved(
-    site: Site, hosts: list[HTTPServer], monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    site: Site, hosts: list[HTTPServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PAGES_PER_READ", 7)  # many reads, one split mid-host
+    monkeypatch.setattr(pipeline, "ENTRIES_PER_READ", 7)  # many reads, one split mid-host
     arrivals: list[str] = []
     lock = threading.Lock()
 
