@@ -84,6 +84,31 @@ _LINKS_TO_FIX: Final = re.compile(
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src", "data-url")
 _IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+# A page without og:image takes its lead image from the article body, but not one that
+# is only decoration: drawn smaller than this (width or height attribute, in CSS px) ...
+MIN_LEAD_IMAGE_PX: Final = 100
+# ... or named as an icon, logo, spacer or tracking pixel: a word of its class or id
+# (words: runs of letters and digits; class="site-logo", "icon share-icon") ...
+_DECORATIVE_WORDS: Final = frozenset(
+    {"icon", "icons", "logo", "logos", "sprite", "sprites", "spacer", "avatar", "avatars"}
+    | {"badge", "badges", "emoji", "smiley", "favicon", "gravatar", "pixel", "tracking"}
+)
+# ... or of its file name, which may also say it stands in for the real image (a lazy
+# image's class may say "loading" or "placeholder" while its data-src is the photo) ...
+_DECORATIVE_FILE_WORDS: Final = _DECORATIVE_WORDS | {
+    "blank",
+    "transparent",
+    "1x1",
+    "placeholder",
+    "loading",
+    "loader",
+}
+# ... or a file that is nothing but that (a "p.gif" beacon), or a vector drawing or an
+# icon file (an .svg is a logo or an icon far more often than a photo).
+_DECORATIVE_STEMS: Final = frozenset({"p", "b", "t", "px", "clear", "dot", "s"})
+_DECORATIVE_SUFFIXES: Final = (".svg", ".ico")
+_WORDS: Final = re.compile(r"[a-z0-9]+")
+_PIXELS: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.IGNORECASE)
 
 
 # --- decoding and parsing ---------------------------------------------------------------
@@ -436,7 +461,11 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_links": True,
     "include_formatting": True,
     "include_comments": False,  # readers' comments are not the article
-    "favor_precision": True,  # better a short body than one with menus and footers
+    # Chosen by measurement on mozilla/readability's test pages (bench/corpus.py, scores in
+    # bench/RESULTS.md): on the pages with an article, favor_recall keeps more of the text
+    # than the default or favor_precision and has the best F1 of the three; it is also
+    # the cheapest. favor_precision dropped whole articles (one kept only a notice).
+    "favor_recall": True,
 }
 
 
@@ -462,27 +491,154 @@ def _trafilatura_html(doc: HtmlElement) -> str | None:
     return html
 
 
-def _by_trafilatura(doc: HtmlElement, url: str, title: str | None) -> HtmlElement | None:
-    """trafilatura's body of the page, cleaned and with absolute links; None if none."""
+def _prepare_for_trafilatura(doc: HtmlElement) -> set[str]:
+    """Ready the page for trafilatura; returns the texts of its figure captions.
+
+    HTML comments go: React pages write ``text<!-- -->more text``, and trafilatura drops
+    the text after such a comment (the comment's tail) in many elements -- half an
+    article on some pages. ``strip_tags`` keeps that text, joined to what came before.
+    ``<figcaption>`` becomes ``<p>``: trafilatura drops figcaptions, with the caption and
+    the photo credit; as paragraphs they are kept, and _restore_figures puts them back.
+    """
+    lxml.etree.strip_tags(doc, lxml.etree.Comment)
+    captions: set[str] = set()
+    for el in doc.iter("figcaption"):
+        if key := _caption_key(el):
+            captions.add(key)
+        el.tag = "p"
+    return captions
+
+
+def _caption_key(el: HtmlElement) -> str:
+    # Without spaces: trafilatura puts one between a caption's paragraphs.
+    return "".join(el.text_content().split())
+
+
+def _restore_figures(body: HtmlElement, captions: set[str]) -> None:
+    """A caption that trafilatura returned right after its image: both in a <figure>."""
+    if not captions:
+        return
+    for p in list(body.iter("p")):
+        image = p.getprevious()
+        if image is None or image.tag != "img" or (image.tail or "").strip():
+            continue
+        if _caption_key(p) not in captions:
+            continue
+        figure = body.makeelement("figure")
+        image.addprevious(figure)
+        figure.tail, p.tail, image.tail = p.tail, None, None
+        figure.append(image)
+        p.tag = "figcaption"
+        figure.append(p)
+
+
+def _length(value: str | None) -> float | None:
+    match = _PIXELS.match(value) if value else None
+    return float(match.group(1)) if match else None
+
+
+def _is_decorative(img: HtmlElement) -> bool:
+    """An <img> that is an icon, a logo, a spacer or a tracking pixel, judged by its
+    width/height attributes and its names (file name, class, id; not alt, which is
+    prose: "protesters share a meal")."""
+    for name in ("width", "height"):
+        size = _length(img.get(name))
+        if size is not None and size < MIN_LEAD_IMAGE_PX:
+            return True
+    names = f"{img.get('class') or ''} {img.get('id') or ''}".lower()
+    if not _DECORATIVE_WORDS.isdisjoint(_WORDS.findall(names)):
+        return True
+    return any(_is_decorative_file(url) for url in _image_sources(img))
+
+
+def _is_decorative_file(url: str) -> bool:
+    name = urlsplit(url.strip()).path.rsplit("/", 1)[-1].lower()
+    if name.endswith(_DECORATIVE_SUFFIXES):
+        return True
+    stem = name.rsplit(".", 1)[0]
+    return stem in _DECORATIVE_STEMS or not _DECORATIVE_FILE_WORDS.isdisjoint(_WORDS.findall(stem))
+
+
+def _image_sources(img: HtmlElement) -> list[str]:
+    """Every URL an <img> may show: src, the lazy-loading attributes, srcset's."""
+    urls = [v for v in (img.get(a) for a in ("src", *_LAZY_SRC)) if v and v.strip()]
+    urls += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
+    return urls
+
+
+def _decorative_images(doc: HtmlElement, base: str) -> set[str]:
+    """The _image_key of every decorative image of the page: trafilatura drops the
+    attributes that tell (width, height, class), so they are read before it runs."""
+    keys: set[str] = set()
+    for img in doc.iter("img"):
+        if _is_decorative(img):
+            keys.update(_image_key(urljoin(base, u.strip())) for u in _image_sources(img))
+    return keys
+
+
+def _lead_from_body(body: HtmlElement, base: str, decorative: set[str]) -> str | None:
+    """The body's first real image moved to the top as the lead image; its URL, or None.
+
+    Moved, not copied: it is not shown twice. Its <figure> (with the caption) moves
+    with it.
+    """
+    for img in body.iter("img"):
+        src = image_url(img.get("src"), base)
+        if src is None or _image_key(src) in decorative or _is_decorative(img):
+            continue
+        parent = img.getparent()
+        block = parent if parent is not None and parent.tag == "figure" else img
+        if block.getprevious() is not None or (body.text or "").strip():
+            _detach(block)
+            block.tail = None
+            body.insert(0, block)
+        return src
+    return None
+
+
+def _detach(el: HtmlElement) -> None:
+    """Remove ``el`` from its parent, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    el.tail = None
+    parent.remove(el)
+
+
+def _by_trafilatura(
+    doc: HtmlElement, url: str, title: str | None, *, find_lead: bool = False
+) -> tuple[HtmlElement | None, str | None]:
+    """trafilatura's body of the page, cleaned and with absolute links (None if none),
+    and, with ``find_lead``, the lead image taken from it (see _lead_from_body)."""
     # Counted by XPath in C: walking the tree from Python builds a proxy per element.
     elements = int(doc.xpath("count(//*)"))
     if elements > MAX_TRAFILATURA_ELEMENTS:
         raise ExtractError(
             f"page too complex ({elements} elements, limit {MAX_TRAFILATURA_ELEMENTS})"
         )
+    decorative = _decorative_images(doc, url) if find_lead else set()
+    captions = _prepare_for_trafilatura(doc)
     try:
         result = _trafilatura_html(doc)
     except Exception as exc:  # trafilatura raises whatever its parsers raise
         raise ExtractError(f"extraction failed: {exc}") from exc
     if not result:
-        return None
+        return None, None
     body = lxml.html.document_fromstring(result.encode("utf-8"), parser=_utf8_parser()).body
     _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and title and _text(first) == title:
         body.remove(first)  # the post's heading already says it
     _fix_links(body, url)
-    return body
+    _restore_figures(body, captions)
+    lead = _lead_from_body(body, url, decorative) if find_lead else None
+    return body, lead
 
 
 def extract_article(
@@ -512,9 +668,10 @@ def extract_article(
     if _has_content(body):
         return Article(body, "rule", rule_image, title)
     # The checks run on trafilatura's tree itself, not on its HTML parsed once more.
-    tree = _by_trafilatura(doc, url, title)
+    tree, body_lead = _by_trafilatura(doc, url, title, find_lead=lead is None)
     if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
         body = inner_html(tree).strip()
+        lead = lead or body_lead
         return Article(with_lead_image(body, lead, url, tree), "trafilatura", lead, title)
     raise ExtractError("no article text found on the page")
 
