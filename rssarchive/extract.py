@@ -509,9 +509,13 @@ def _prepare_for_trafilatura(doc: HtmlElement) -> set[str]:
     return captions
 
 
+_VISIBLE_TEXT: Final = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
 def _caption_key(el: HtmlElement) -> str:
-    # Without spaces: trafilatura puts one between a caption's paragraphs.
-    return "".join(el.text_content().split())
+    # Without spaces (trafilatura puts one between a caption's paragraphs), and without
+    # what trafilatura drops (a script inside the caption).
+    return "".join("".join(_VISIBLE_TEXT(el)).split())
 
 
 def _restore_figures(body: HtmlElement, captions: set[str]) -> None:
@@ -588,12 +592,19 @@ def _lead_from_body(body: HtmlElement, base: str, decorative: set[str]) -> str |
             continue
         parent = img.getparent()
         block = parent if parent is not None and parent.tag == "figure" else img
-        if block.getprevious() is not None or (body.text or "").strip():
+        holder = block.getparent()
+        if holder is not body or block.getprevious() is not None or (body.text or "").strip():
             _detach(block)
-            block.tail = None
+            # A paragraph that held only the image would be left empty.
+            if holder is not None and holder is not body and not _has_any(holder):
+                _detach(holder)
             body.insert(0, block)
         return src
     return None
+
+
+def _has_any(el: HtmlElement) -> bool:
+    return len(el) > 0 or bool((el.text or "").strip())
 
 
 def _detach(el: HtmlElement) -> None:

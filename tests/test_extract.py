@@ -8,6 +8,7 @@ body. Adding a case is adding files. Keys of the JSON:
 - ``error``: extraction must fail with a message containing this; or
 - ``source``, ``title``, ``lead_image``: the Article's fields (checked when present);
 - ``body_starts_with``, ``body_contains``, ``body_not_contains``: on the raw body;
+- ``body_counts``: ``{text: n}``, the raw body holds ``text`` exactly n times;
 - ``rendered``, ``rendered_contains``, ``rendered_not_contains``: on the body as a post
   carries it (render_body: sanitised, Liquid-guarded, one line).
 """
@@ -69,6 +70,8 @@ def test_page_case(expected_path: Path) -> None:
         assert text in body
     for text in expected.get("body_not_contains", []):
         assert text not in body
+    for text, count in expected.get("body_counts", {}).items():
+        assert body.count(text) == count, text
     exact = PAGES / f"{name}.expected.html"
     if exact.exists():
         assert body.strip() == exact.read_text(encoding="utf-8").strip()
