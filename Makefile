@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: install run test lint typecheck backfill demo bench clean
+.PHONY: install run test lint typecheck backfill demo bench bench-corpus clean
 
 install: $(STAMP)
 
@@ -38,8 +38,13 @@ $(BENCH_STAMP): bench/requirements.txt
 	touch $(BENCH_STAMP)
 
 # Under 10 minutes on 2 cores; BENCH_FULL=1 adds the 10,000-article backfill.
+# BENCH_CORPUS=…/test/test-pages (a clone of mozilla/readability) adds extraction quality.
 bench: install $(BENCH_STAMP)
-	$(BIN)/python bench/run.py $(if $(BENCH_FULL),--full)
+	$(BIN)/python bench/run.py $(if $(BENCH_FULL),--full) $(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS))
+
+# The extraction-quality scenario alone (under a minute): updates its section of RESULTS.md.
+bench-corpus: install $(BENCH_STAMP)
+	$(BIN)/python bench/corpus.py $(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS))
 
 lint: install
 	$(BIN)/ruff check rssarchive tests demo

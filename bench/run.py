@@ -49,6 +49,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import corpus
 import fakesite
 import yaml
 
@@ -341,6 +342,8 @@ class Bench:
     profiles: list[Profiled] = field(default_factory=list)
     fsync_ms: list[float] = field(default_factory=list)
     load: list[float] = field(default_factory=list)  # 1-minute load average, start / end
+    # The extraction-quality section (corpus.py); None: the scenario was not run.
+    corpus_section: str | None = None
     started: float = field(default_factory=time.perf_counter)
     budget: float = 540.0  # seconds; optional work (profiles) is skipped past half of it
 
@@ -1364,6 +1367,8 @@ def render_results(bench: Bench, elapsed: float) -> str:
     if ours:
         lines += ["## Our own stricter checks", "", OWN_CHECKS, ""]
         lines += check_table(ours)
+    if bench.corpus_section:
+        lines += [bench.corpus_section, ""]
     if bench.profiles:
         lines += [
             "",
@@ -1479,6 +1484,21 @@ def print_summary(bench: Bench) -> None:
 # ------------------------------------------------------------------------------ main
 
 
+def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
+    """Extraction quality on mozilla/readability's test pages (corpus.py). Without the
+    corpus, one line says how to get it, and the section RESULTS.md already has (which
+    names its own date and commit) is carried over."""
+    t0 = time.perf_counter()
+    print("bench: corpus ...")
+    section = corpus.run_scenario(corpus.corpus_from(args.corpus), bench.log)
+    if section is None:
+        results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
+        old = results.read_text(encoding="utf-8") if results.exists() else ""
+        return corpus.current_section(old)
+    print(f"bench: corpus done in {time.perf_counter() - t0:.0f} s")
+    return section
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
@@ -1506,7 +1526,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument(
-        "--only", choices=("noop", "backfill", "bigfeeds"), action="append", help="scenarios"
+        "--only",
+        choices=("noop", "backfill", "bigfeeds", "corpus"),
+        action="append",
+        help="scenarios",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="mozilla/readability's test/test-pages, for the corpus scenario "
+        "(default: $BENCH_CORPUS; without it the scenario is skipped)",
     )
     args = parser.parse_args(argv)
 
@@ -1545,7 +1575,7 @@ def main(argv: list[str] | None = None) -> int:
     if not bench.politeness_keys:
         print("bench: this rssarchive rejects per_host_* keys; left out", file=sys.stderr)
     started = bench.started
-    only = set(args.only or ("noop", "backfill", "bigfeeds"))
+    only = set(args.only or ("noop", "backfill", "bigfeeds", "corpus"))
     try:
         print(f"bench: work directory {work}")
         compile_bytecode(bench)
@@ -1566,6 +1596,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {name} ...")
             bench.scenarios.append(step(bench, block))
             print(f"bench: {name} done in {time.perf_counter() - t0:.0f} s")
+        if "corpus" in only:
+            bench.corpus_section = corpus_scenario(args, bench)
         bench.fsync_ms.append(measure_fsync(work))
         bench.load.append(os.getloadavg()[0])
         bench.checks.append(
