@@ -346,9 +346,8 @@ def with_lead_image(
         if fragment is None:
             fragment = lxml.html.fragment_fromstring(body_html, create_parent="div")
         for img in fragment.iter("img", "source"):
-            candidates = [img.get("src") or ""]
-            candidates += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
-            if any(c and _image_key(urljoin(base, c)) == _image_key(image) for c in candidates):
+            candidates = _image_sources(img)
+            if any(_image_key(urljoin(base, c.strip())) == _image_key(image) for c in candidates):
                 return body_html
     tag = f'<img src="{html_lib.escape(image, quote=True)}" referrerpolicy="no-referrer">'
     return tag + body_html
@@ -568,7 +567,8 @@ def _is_decorative_file(url: str) -> bool:
 
 
 def _image_sources(img: HtmlElement) -> list[str]:
-    """Every URL an <img> may show: src, the lazy-loading attributes, srcset's."""
+    """Every URL an <img> (or <source>) may show: src, the lazy-loading attributes,
+    srcset's candidates."""
     urls = [v for v in (img.get(a) for a in ("src", *_LAZY_SRC)) if v and v.strip()]
     urls += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
     return urls
