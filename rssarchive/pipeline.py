@@ -722,9 +722,9 @@ class Pipeline:
             return
         permanent = _permanent(exc)
         if permanent:
-            self.state.give_up(job.article_id, str(exc), now)
+            self.state.give_up(job.article_id, reason, now)
         else:
-            self.state.fail(job.article_id, str(exc), now)
+            self.state.fail(job.article_id, reason, now)
         attempts = job.attempts + 1
         if job.attempts == 0:  # this command met it first
             if not permanent and attempts < MAX_ATTEMPTS:
