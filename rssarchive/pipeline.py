@@ -326,7 +326,7 @@ class Pipeline:
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
             entry = Entry(title="", link=url, origin="url", listed=listed)
-            article_id = self._record(feed, entry, result)
+            article_id = self._record(feed, entry, result, again=True)
             if article_id is not None:
                 backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
                 if len(backlog) == POOL_MIN_ARTICLES:
@@ -498,9 +498,12 @@ class Pipeline:
         article_id = self._record(feed, entry, result)
         return None if article_id is None else _Job(feed, entry, mode, result, article_id)
 
-    def _record(self, feed: FeedConfig, entry: Entry, result: FeedResult) -> int | None:
+    def _record(
+        self, feed: FeedConfig, entry: Entry, result: FeedResult, *, again: bool = False
+    ) -> int | None:
         """Record a new entry as pending and return its id; None when it is known (or
-        the run is a dry run)."""
+        the run is a dry run). ``again``: an article that failed for good is tried once
+        more (a URL someone hands to backfill again)."""
         link = entry.link
         if link is None or not is_safe_link(link):
             log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
@@ -508,7 +511,9 @@ class Pipeline:
             return None
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if self.state.is_known(url_key, guid_key):
+        if self.state.is_known(url_key, guid_key) and not (
+            again and self.state.status_of(url_key) == "failed"
+        ):
             result.skipped += 1
             return None
         if self.dry_run:

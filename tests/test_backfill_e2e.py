@@ -208,6 +208,12 @@ def test_image_pdf_feed_and_404_in_one_backfill_then_a_clean_cron_run(
     assert sorted(item["url"] for item in data["backfill_gave_up"]) == sorted([png, pdf, missing])
     assert data["backfill_waiting"] == []
 
+    # Handed to backfill again, a URL that failed for good is tried once more.
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/missing.html").respond_with_data(article("Restored"))
+    assert site.cli("backfill", "--now", NOW, missing) == 0
+    assert "2026-01-02-Restored.md" in site.post_names()
+
 
 def test_transient_failures_are_retried_quietly_until_they_succeed_or_give_up(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
