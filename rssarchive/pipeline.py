@@ -833,6 +833,8 @@ class Pipeline:
         article, and its row goes."""
         self.state.forget(job.article_id)
         job.result.warnings.extend(parsed.warnings)
+        if not parsed.entries:
+            job.result.warnings.append(f"{job.entry.link}: a feed with no items; nothing archived")
         log.info("%s: a feed; its %d items are archived", job.entry.link, len(parsed.entries))
         jobs: list[_Job] = []
         for item in reversed(parsed.entries):
