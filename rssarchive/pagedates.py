@@ -14,10 +14,11 @@ Asked in this order, the first believable answer wins:
    last change), on the URL path (``/2019/05/03/``) and on the markup, without the
    parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
    named related, sidebar, footer …) and without its search of the free text
-   (``extensive_search``). Measured on tests/pagedates: on the whole page, htmldate
-   took a related story's date, a sidebar's ``<time>``, a WebPage's JSON-LD date and a
-   modification date for the article's; the steps above and this pruning avoid all
-   four.
+   (``extensive_search``). Measured on tests/pagedates (20 pages): on the whole page,
+   htmldate alone took a related story's date, a sidebar's ``<time>``, a WebPage's
+   JSON-LD date and a modification date for the article's; the steps above and this
+   pruning avoid all four (20 of 20 right). Its free-text search added nothing there
+   but took a copyright line's year for the date of an undated page (19 of 20).
 
 A date without a zone is taken as UTC; a day without a time is its midnight, UTC. A
 date before 1990 or after ``max_date`` (the run's clock) is not believed.
