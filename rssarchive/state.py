@@ -235,14 +235,15 @@ class State:
     def begin(
         self, *, url_key: str, guid_key: str | None, feed: str, entry: Entry, now: datetime
     ) -> int:
-        """Record an article as pending (step 1); returns its id."""
+        """Record an article as pending (step 1); returns its id. An article recorded
+        before (one that failed, begun again) starts its attempts anew."""
         assert entry.link is not None
         with self._write():
             cur = self._conn.execute(
                 "INSERT INTO articles (url_key, url, guid_key, feed, status, entry, created,"
                 " updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
                 " ON CONFLICT (url_key) DO UPDATE SET status = 'pending', entry = excluded.entry,"
-                " feed = excluded.feed, updated = excluded.updated"
+                " feed = excluded.feed, updated = excluded.updated, attempts = 0"
                 " RETURNING id",
                 (url_key, entry.link, guid_key, feed, entry_to_json(entry), _iso(now), _iso(now)),
             )

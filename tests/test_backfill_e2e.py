@@ -261,6 +261,12 @@ def test_transient_failures_are_retried_quietly_until_they_succeed_or_give_up(
     assert capsys.readouterr().err == ""
     assert paths(httpserver) == ["/feed.xml"]
 
+    # Handed to backfill again, it gets a new round of attempts.
+    assert site.cli("backfill", "--now", NOW, down) == 1
+    assert "; later runs will try again" in capsys.readouterr().err
+    assert site.cli("status") == 0
+    assert f"backfill waiting: {down}: " in capsys.readouterr().out
+
 
 def test_from_file_with_comments_and_blank_lines(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
