@@ -204,9 +204,14 @@ def _dispatch(args: argparse.Namespace) -> RunReport:
     if args.command == "run":
         with _session(config, args.now, dry_run=args.dry_run, show_progress=show) as pipeline:
             return pipeline.run()
-    urls = list(args.urls)
+    urls = [_checked_url(url, "URL") for url in args.urls]
+    for root in args.sitemap:
+        _checked_url(root, "--sitemap")
     if args.from_file is not None:
-        urls.extend(_read_urls(args.from_file))
+        listed = _read_urls(args.from_file)
+        if not listed and not (urls or args.sitemap or args.archives):
+            raise UsageError(f"--from-file {args.from_file}: no URLs in it")
+        urls.extend(listed)
     if not (urls or args.sitemap or args.archives):
         raise UsageError("backfill: give URLs, --from-file FILE, --sitemap URL or --archives")
     with _session(config, args.now, dry_run=False, show_progress=show) as pipeline:
@@ -228,16 +233,41 @@ def _handed_over(items: list[str]) -> Iterator[str]:
         yield items.pop()
 
 
+def _checked_url(text: str, what: str) -> str:
+    """``text`` when it is an absolute http(s) URL; a UsageError (exit 2, before any
+    request) when it is not."""
+    from .urls import is_safe_link
+
+    url = text.strip()
+    if not is_safe_link(url) or any(char.isspace() for char in url):
+        raise UsageError(f"{what} {text!r}: not an absolute http(s) URL")
+    return url
+
+
 def _read_urls(path: Path) -> list[str]:
+    """The URLs listed in ``path``: one a line; blank lines, whole-line and inline
+    ``#`` comments and surrounding whitespace ignored. A line that is not a URL is a
+    UsageError naming its line number."""
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
-    return [
-        line.strip()
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    urls: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = _without_comment(line).strip()
+        if not line:
+            continue
+        urls.append(_checked_url(line, f"--from-file {path}, line {number}:"))
+    return urls
+
+
+def _without_comment(line: str) -> str:
+    # A comment starts at a "#" that begins the line or follows a space or tab: a "#"
+    # inside a URL is its fragment (https://example.org/a#b), never after a space.
+    if line.lstrip().startswith("#"):
+        return ""
+    cut = min((i for i in (line.find(" #"), line.find("\t#")) if i >= 0), default=-1)
+    return line if cut < 0 else line[:cut]
 
 
 # glibc's mallopt parameter for the number of malloc arenas (malloc.h).

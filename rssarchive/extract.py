@@ -14,6 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import ipaddress
 import re
+from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
@@ -669,6 +670,9 @@ def extract_article(
     if not page.strip():
         raise ExtractError("empty page")
     doc = _parse(decode_page(page, content_type))
+    # Read before any step below changes the tree. The run's clock (--now) is checked
+    # again by the pipeline; this bound only keeps an impossible date out.
+    dated = _page_date(doc, url)
     meta = _meta(doc)
     title = _page_title(doc, meta)
     lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url) or image_url(
@@ -678,17 +682,25 @@ def extract_article(
         body, chosen = _by_selectors(doc, selectors, url)
         if _has_content(body):
             image = chosen or lead
-            return Article(with_lead_image(body, image, url), "selectors", image, title)
+            return Article(with_lead_image(body, image, url), "selectors", image, title, *dated)
     body, rule_image = _by_site_rule(doc, url)
     if _has_content(body):
-        return Article(body, "rule", rule_image, title)
+        return Article(body, "rule", rule_image, title, *dated)
     # The checks run on trafilatura's tree itself, not on its HTML parsed once more.
     tree, body_lead = _by_trafilatura(doc, url, title, find_lead=lead is None)
     if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
         body = inner_html(tree).strip()
         lead = lead or body_lead
-        return Article(with_lead_image(body, lead, url, tree), "trafilatura", lead, title)
+        return Article(with_lead_image(body, lead, url, tree), "trafilatura", lead, title, *dated)
     raise ExtractError("no article text found on the page")
+
+
+def _page_date(doc: HtmlElement, url: str) -> tuple[datetime | None, str | None]:
+    """When the page says it was published, and what said so (Article's fields)."""
+    from rssarchive.pagedates import page_date
+
+    found = page_date(doc, url)
+    return (None, None) if found is None else (found.when, found.source)
 
 
 def article_from_feed(entry: Entry) -> Article:

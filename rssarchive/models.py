@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 ContentMode = Literal["auto", "page", "feed"]
+# Where an entry came from: an item of a polled feed ("feed"); a URL handed to backfill,
+# directly, in a file or in a sitemap ("url"); an item a backfill found in a feed (an
+# RFC 5005 archive page, or a feed URL given to backfill: "archive").
+Origin = Literal["feed", "url", "archive"]
 ImagesMode = Literal["remote", "local"]
 
 
@@ -88,6 +92,10 @@ class Entry:
     author: str | None = None
     content: str | None = None  # HTML: content:encoded / atom content / description
     image: str | None = None  # media:content, media:thumbnail or image enclosure URL
+    origin: Origin = "feed"
+    # The date a listing gave the entry (a sitemap's news:publication_date, else its
+    # lastmod): used when neither the item nor its page says when it was published.
+    listed: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,11 @@ class Article:
     source: Literal["rule", "selectors", "trafilatura", "feed"]
     lead_image: str | None = None
     title: str | None = None  # the page's own title, used when the item has none
+    # When the page says it was published (pagedates.py), UTC; None when it does not.
+    published: datetime | None = None
+    # What said so: "json-ld", "meta", "time" (the page's markup) or "htmldate" (a guess
+    # of the day, from the URL or the page's layout).
+    dated_by: str | None = None
 
 
 @dataclass(frozen=True)

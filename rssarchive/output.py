@@ -77,13 +77,34 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             ok=fstate.last_error is None or fstate.failures == 0,
         )
         feeds.append(record)
+    waiting, gave_up = _backfill_failures(state)
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
         "posts": state.count_done(),
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
+        "backfill_waiting": waiting,
+        "backfill_gave_up": gave_up,
     }
+
+
+def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What backfills took on and could not archive yet: waiting for a later run's
+    retry, or given up."""
+    from .state import MAX_ATTEMPTS, entry_from_json
+
+    waiting: list[dict[str, Any]] = []
+    gave_up: list[dict[str, Any]] = []
+    for url, status, reason, attempts, entry in state.retried():
+        if entry is None or entry_from_json(entry).origin == "feed":
+            continue
+        record = {"url": url, "reason": reason, "attempts": attempts}
+        if status == "pending":
+            waiting.append({**record, "max_attempts": MAX_ATTEMPTS})
+        else:
+            gave_up.append(record)
+    return waiting, gave_up
 
 
 def print_status(data: dict[str, Any], out: TextIO) -> None:
@@ -105,8 +126,23 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             + (f", {feed['failed_articles']} failed" if feed["failed_articles"] else ""),
             file=out,
         )
+    given_up = {item["url"] for item in data["backfill_gave_up"]}
     for item in data["failed_articles"]:
-        print(f"failed article: {item['url']}: {item['reason']}", file=out)
+        if item["url"] not in given_up:
+            print(f"failed article: {item['url']}: {item['reason']}", file=out)
+    for item in data["backfill_waiting"]:
+        print(
+            f"backfill waiting: {item['url']}: {item['reason']} "
+            f"(attempt {item['attempts']} of {item['max_attempts']} failed; "
+            "the next run tries again)",
+            file=out,
+        )
+    for item in data["backfill_gave_up"]:
+        print(
+            f"backfill gave up: {item['url']}: {item['reason']} "
+            f"({item['attempts']} attempt{'s' if item['attempts'] > 1 else ''})",
+            file=out,
+        )
 
 
 def print_json(data: dict[str, Any], out: TextIO) -> None:

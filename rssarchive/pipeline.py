@@ -27,7 +27,14 @@ from urllib.parse import urlsplit
 
 from .archive import Archive
 from .backlog import Backlog
-from .errors import ExtractError, FetchError, ParseError, RssArchiveError, UsageError
+from .errors import (
+    BlockedAddressError,
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    UsageError,
+)
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .state import FeedState, State
 from .urls import is_safe_link, normalize_url
@@ -182,6 +189,17 @@ class _Job:
     page_url: str = ""
     # Whether the article comes from its page; None until the feed's text is looked at.
     needs_page: bool | None = None
+    # Failed attempts before this one (a retry of an earlier run's failure when > 0).
+    attempts: int = 0
+
+
+class _FeedGiven(Exception):
+    """A URL given to backfill is a feed: its items are archived instead (not an error
+    anyone sees: it carries the parsed feed from a fetch thread to the writing loop)."""
+
+    def __init__(self, feed: ParsedFeed) -> None:
+        super().__init__("a feed")
+        self.feed = feed
 
 
 @dataclass(frozen=True)
@@ -192,8 +210,9 @@ class _Staged:
     temp: Path
 
 
-# What staging one job gave: its post on disk, why it failed, or None: its page is needed.
-_Outcome = _Staged | RssArchiveError | None
+# What staging one job gave: its post on disk, why it failed, the feed it turned out to
+# be, or None: its page is needed.
+_Outcome = _Staged | RssArchiveError | _FeedGiven | None
 # A backfill's pending articles: ids, with the feed, report line and content mode of each.
 _Pending = Backlog[tuple[FeedConfig, FeedResult, ContentMode]]
 
@@ -287,14 +306,16 @@ class Pipeline:
         jobs = self._prepare(report)
         chosen = None if feed_name is None else self._feed_named(feed_name)
         results: dict[str, FeedResult] = {}
-        from_sitemaps: list[str] = []
+        # (url, the date the sitemap lists it with): the date serves when the page has none.
+        from_sitemaps: list[tuple[str, datetime | None]] = []
         for root in sitemaps:
             from_sitemaps.extend(self._sitemap_urls(root, since, until, report))
         backlog: _Pending = Backlog()
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
                 self._record_archives(feed, report, backlog)
-        for raw in itertools.chain(urls, from_sitemaps):
+        listed_urls = ((url, None) for url in urls)
+        for raw, listed in itertools.chain(listed_urls, from_sitemaps):
             url = raw.strip()
             feed = chosen or self._feed_for(url)
             result = results.get(feed.name)
@@ -304,7 +325,8 @@ class Pipeline:
             if not is_safe_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
-            article_id = self._record(feed, Entry(title="", link=url), result)
+            entry = Entry(title="", link=url, origin="url", listed=listed)
+            article_id = self._record(feed, entry, result, again=True)
             if article_id is not None:
                 backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
                 if len(backlog) == POOL_MIN_ARTICLES:
@@ -317,8 +339,9 @@ class Pipeline:
 
     def _sitemap_urls(
         self, root: str, since: datetime | None, until: datetime | None, report: RunReport
-    ) -> list[str]:
-        """The article URLs reachable from a sitemap; failures become report lines."""
+    ) -> list[tuple[str, datetime | None]]:
+        """The article URLs reachable from a sitemap, each with the date it is listed
+        with (news:publication_date, else lastmod); failures become report lines."""
         result = FeedResult("sitemap", root)
         report.results.append(result)
 
@@ -337,7 +360,7 @@ class Pipeline:
             root, fetch, since=since, until=until, on_error=failed, on_warning=warned
         )
         try:
-            return [entry.url for entry in entries]
+            return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
             result.error = str(exc)
             return []
@@ -365,7 +388,7 @@ class Pipeline:
             for _, page in pages:
                 report.polled += 1
                 for entry in reversed(page.entries):
-                    article_id = self._record(feed, entry, result)
+                    article_id = self._record(feed, replace(entry, origin="archive"), result)
                     if article_id is not None:
                         host, key = _host(entry.link or ""), (feed, result, feed.content)
                         backlog.add(host, f"archive {feed.name}", key, article_id)
@@ -407,7 +430,11 @@ class Pipeline:
             if result is None:
                 result = recovery[feed.name] = FeedResult(feed.name, "recovery")
                 report.results.append(result)
-            jobs.append(_Job(feed, pending.entry, feed.content, result, pending.id))
+            # A URL handed to backfill has only its page, whatever the feed's content mode.
+            mode: ContentMode = "page" if pending.entry.origin == "url" else feed.content
+            jobs.append(
+                _Job(feed, pending.entry, mode, result, pending.id, attempts=pending.attempts)
+            )
         return jobs
 
     def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
@@ -471,9 +498,12 @@ class Pipeline:
         article_id = self._record(feed, entry, result)
         return None if article_id is None else _Job(feed, entry, mode, result, article_id)
 
-    def _record(self, feed: FeedConfig, entry: Entry, result: FeedResult) -> int | None:
+    def _record(
+        self, feed: FeedConfig, entry: Entry, result: FeedResult, *, again: bool = False
+    ) -> int | None:
         """Record a new entry as pending and return its id; None when it is known (or
-        the run is a dry run)."""
+        the run is a dry run). ``again``: an article that failed for good is tried once
+        more (a URL someone hands to backfill again)."""
         link = entry.link
         if link is None or not is_safe_link(link):
             log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
@@ -481,7 +511,9 @@ class Pipeline:
             return None
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if self.state.is_known(url_key, guid_key):
+        if self.state.is_known(url_key, guid_key) and not (
+            again and self.state.status_of(url_key) == "failed"
+        ):
             result.skipped += 1
             return None
         if self.dry_run:
@@ -536,6 +568,12 @@ class Pipeline:
                         if outcome is None:
                             job.needs_page = True
                             to_fetch.append([job])
+                            continue
+                        if isinstance(outcome, _FeedGiven):
+                            items = self._feed_items(job, outcome.feed)
+                            to_fetch.extend([item] for item in items)
+                            total += len(items)
+                            done += 1
                             continue
                         self._write(job, outcome, written)
                         done += 1
@@ -604,7 +642,7 @@ class Pipeline:
         if not self._from_feed_text(unit[0]):
             try:
                 return [self._stage(unit[0], extractor)]
-            except (FetchError, ExtractError, ParseError) as exc:
+            except (FetchError, ExtractError, ParseError, _FeedGiven) as exc:
                 return [exc]
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
@@ -650,8 +688,7 @@ class Pipeline:
         link = job.entry.link
         assert link is not None
         if isinstance(staged, RssArchiveError):
-            self.state.fail(job.article_id, str(staged), self.clock())
-            job.result.failed.append((link, _reason(staged)))
+            self._failed(job, link, staged)
             return
         post = staged.post
         name = post.filename
@@ -671,6 +708,39 @@ class Pipeline:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
+        """Record and report a failed article.
+
+        An item of a polled feed is retried by the next runs (MAX_ATTEMPTS in all), as
+        its page may not be online yet. What a backfill took on ends at once when the
+        failure is permanent (see _permanent); a transient one is retried by later
+        runs, which say nothing of it until they give up, and then say so once: their
+        exit codes and failed: lines stay about their own feeds.
+        """
+        from .state import MAX_ATTEMPTS
+
+        now, reason = self.clock(), _reason(exc)
+        if job.entry.origin == "feed":
+            self.state.fail(job.article_id, str(exc), now)
+            job.result.failed.append((link, reason))
+            return
+        permanent = _permanent(exc)
+        if permanent:
+            self.state.give_up(job.article_id, reason, now)
+        else:
+            self.state.fail(job.article_id, reason, now)
+        attempts = job.attempts + 1
+        if job.attempts == 0:  # this command met it first
+            if not permanent and attempts < MAX_ATTEMPTS:
+                reason += "; later runs will try again"
+            job.result.failed.append((link, reason))
+        elif permanent or attempts >= MAX_ATTEMPTS:
+            job.result.warnings.append(
+                f"{link}: gave up after {attempts} attempts: {reason}; not tried again"
+            )
+        else:
+            log.info("%s: attempt %d of %d failed: %s", link, attempts, MAX_ATTEMPTS, reason)
 
     def _needs_page(self, job: _Job) -> bool:
         content = job.entry.content or ""
@@ -727,6 +797,7 @@ class Pipeline:
         try:
             response = self.client.get(entry.link)
             job.page_url = response.url
+            self._check_html(job, response)
             return extractor.extract(
                 response.content,
                 response.url,
@@ -742,6 +813,36 @@ class Pipeline:
             if job.mode == "auto" and has_content:
                 return article_from_feed(entry)
             raise
+
+    def _check_html(self, job: _Job, response: Response) -> None:
+        """Refuse what is not an HTML page (ExtractError naming what it is). A feed
+        handed to backfill as a URL raises _FeedGiven: its items are archived instead."""
+        from .pagekind import not_html
+
+        kind = not_html(response.content, response.headers.get("content-type"))
+        if kind is None:
+            return
+        if kind.feed and job.entry.origin == "url":
+            raise _FeedGiven(self._parse(response))
+        raise ExtractError(f"not an HTML page: {kind.what}")
+
+    def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
+        """Record the items of a feed given to backfill as pending, like the items of an
+        RFC 5005 archive page (their own titles, dates and content, the chosen feed's
+        name, author and tags), and return their jobs; the feed's own URL is no
+        article, and its row goes."""
+        self.state.forget(job.article_id)
+        job.result.warnings.extend(parsed.warnings)
+        if not parsed.entries:
+            job.result.warnings.append(f"{job.entry.link}: a feed with no items; nothing archived")
+        log.info("%s: a feed; its %d items are archived", job.entry.link, len(parsed.entries))
+        jobs: list[_Job] = []
+        for item in reversed(parsed.entries):
+            entry = replace(item, origin="archive")
+            article_id = self._record(job.feed, entry, job.result)
+            if article_id is not None:
+                jobs.append(_Job(job.feed, entry, job.feed.content, job.result, article_id))
+        return jobs
 
     def _render(
         self,
@@ -901,7 +1002,7 @@ def render_entry(
     return render_post(
         title=title,
         url=url,
-        published=entry.published,
+        published=_published(entry, article, archived_at),
         archived_at=archived_at,
         author=(entry.author or "").strip() or feed.author,
         tags=feed.tags,
@@ -909,6 +1010,28 @@ def render_entry(
         body_html="" if article is None else article.body_html,
         taken=taken,
     )
+
+
+def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
+    """When the article was published: the item's own date (kept as it is, whatever
+    it says: the seeds and every feed's posts stay as they were), else the page's, else
+    the date a sitemap listed it with; a page's or a sitemap's date after ``now`` or
+    before 1990 is not believed. None: the archiving time will do.
+
+    For an item of a polled feed, only the page's markup counts, not htmldate's guess of
+    the day: the item is new, and the time it is archived, within the hour of a cron
+    run, says more than the midnight of its day (the seeds are dated so)."""
+    if entry.published is not None:
+        return entry.published
+    from .pagedates import believable
+
+    page = article.published if article else None
+    if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
+        page = None
+    for when in (page, entry.listed):
+        if when is not None and believable(when, now):
+            return when
+    return None
 
 
 def feed_posts(
@@ -956,6 +1079,17 @@ def _guid_key(guid: str | None) -> str | None:
     guid = guid.strip()
     # A guid that is a URL is compared as one, so http→https changes do not re-archive.
     return normalize_url(guid) if is_safe_link(guid) else guid
+
+
+def _permanent(exc: RssArchiveError) -> bool:
+    """Whether trying again later cannot help: the page is gone or refused (4xx but 408
+    and 429), the address is not allowed, or the page is not an article (not HTML, no
+    article text). Server errors (5xx), timeouts and network failures are transient."""
+    if isinstance(exc, BlockedAddressError):
+        return True
+    if isinstance(exc, FetchError):
+        return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
+    return isinstance(exc, ExtractError | ParseError)
 
 
 def _reason(exc: RssArchiveError) -> str:

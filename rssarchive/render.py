@@ -68,9 +68,10 @@ _PLAIN_WORDS: Final = frozenset(
 # Inside `[ ... ]` these also end a plain scalar.
 _FLOW_INDICATORS: Final = frozenset(",[]{}")
 
-# Markdown in the heading line: backslash and brackets would end the link text early,
-# "<" would start raw HTML, "&" before a name and ";" would be read as a character
-# reference. Braces are left to guard_liquid.
+# Markdown in the heading line: a backslash would escape what follows it, "<" would
+# start raw HTML, "&" before a name and ";" would be read as a character reference.
+# Brackets are escaped only where they would break the link (see _link_brackets).
+# Braces are left to guard_liquid.
 _HEADING_ESCAPES: Final = re.compile(r"[\\\[\]<]|&(?=#?[A-Za-z0-9]+;)")
 # Characters that would end or break the markdown link target "(url)"; percent-encoding
 # them keeps the URL equivalent. Braces are encoded for Liquid.
@@ -174,14 +175,46 @@ def _yaml_list(values: Sequence[str]) -> str:
     return "[ " + ", ".join(yaml_value(v, flow=True) for v in values) + " ]"
 
 
+def _link_brackets(text: str) -> set[int]:
+    """Positions of the brackets in ``text`` that must be escaped inside a link text.
+
+    A link text may hold balanced brackets as they are (``[[Chinese] news](url)`` is
+    one link, as the existing archive writes it). Escaped are: a bracket without its
+    partner, which would end the link early or leave it open; and a pair whose ``]``
+    is followed by ``(`` or ``[``, which would make a link (or a reference) inside the
+    link.
+    """
+    escaped: set[int] = set()
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "[":
+            opened.append(index)
+        elif char == "]":
+            if not opened:
+                escaped.add(index)
+                continue
+            start = opened.pop()
+            if text[index + 1 : index + 2] in ("(", "["):
+                escaped.update((start, index))
+    escaped.update(opened)
+    return escaped
+
+
 def _heading_title(title: str) -> str:
-    escaped = _HEADING_ESCAPES.sub(
-        lambda m: (
-            "&lt;" if m.group() == "<" else ("&amp;" if m.group() == "&" else "\\" + m.group())
-        ),
-        trim(_clean(title)),
-    )
-    return guard_liquid(escaped)
+    text = trim(_clean(title))
+    brackets = _link_brackets(text)
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "<":
+            return "&lt;"
+        if char == "&":
+            return "&amp;"
+        if char in "[]" and match.start() not in brackets:
+            return char
+        return "\\" + char
+
+    return guard_liquid(_HEADING_ESCAPES.sub(escape, text))
 
 
 def _heading_url(url: str) -> str:

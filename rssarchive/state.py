@@ -120,12 +120,18 @@ def entry_to_json(entry: Entry) -> str:
         "content": entry.content,
         "image": entry.image,
     }
+    # Only when set: rows written before these fields existed read back the same.
+    if entry.origin != "feed":
+        data["origin"] = entry.origin
+    if entry.listed is not None:
+        data["listed"] = entry.listed.isoformat()
     return json.dumps(data, ensure_ascii=False)
 
 
 def entry_from_json(text: str) -> Entry:
     data = json.loads(text)
     published = data.get("published")
+    listed = data.get("listed")
     return Entry(
         title=data["title"],
         link=data.get("link"),
@@ -134,6 +140,8 @@ def entry_from_json(text: str) -> Entry:
         author=data.get("author"),
         content=data.get("content"),
         image=data.get("image"),
+        origin=data.get("origin", "feed"),
+        listed=None if listed is None else datetime.fromisoformat(listed),
     )
 
 
@@ -227,14 +235,15 @@ class State:
     def begin(
         self, *, url_key: str, guid_key: str | None, feed: str, entry: Entry, now: datetime
     ) -> int:
-        """Record an article as pending (step 1); returns its id."""
+        """Record an article as pending (step 1); returns its id. An article recorded
+        before (one that failed, begun again) starts its attempts anew."""
         assert entry.link is not None
         with self._write():
             cur = self._conn.execute(
                 "INSERT INTO articles (url_key, url, guid_key, feed, status, entry, created,"
                 " updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
                 " ON CONFLICT (url_key) DO UPDATE SET status = 'pending', entry = excluded.entry,"
-                " feed = excluded.feed, updated = excluded.updated"
+                " feed = excluded.feed, updated = excluded.updated, attempts = 0"
                 " RETURNING id",
                 (url_key, entry.link, guid_key, feed, entry_to_json(entry), _iso(now), _iso(now)),
             )
@@ -258,6 +267,27 @@ class State:
                 " WHERE id = ?",
                 (reason, _iso(now), MAX_ATTEMPTS, article_id),
             )
+
+    def give_up(self, article_id: int, reason: str, now: datetime) -> None:
+        """Record a failed attempt that no retry can mend: the article is failed now."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
+                " status = 'failed' WHERE id = ?",
+                (reason, _iso(now), article_id),
+            )
+
+    def retried(self) -> list[tuple[str, str, str, int, str | None]]:
+        """Articles that failed at least once and are waiting or gave up: (url, status,
+        last error, attempts, the entry's JSON when kept)."""
+        rows = self._conn.execute(
+            "SELECT url, status, coalesce(last_error, ''), attempts, entry FROM articles"
+            " WHERE status = 'failed' OR (status = 'pending' AND attempts > 0) ORDER BY id"
+        ).fetchall()
+        return [
+            (str(r[0]), str(r[1]), str(r[2]), int(r[3]), None if r[4] is None else str(r[4]))
+            for r in rows
+        ]
 
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""

@@ -156,9 +156,11 @@ def test_backfill_from_file_and_bad_url(
     site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml")}])
     listing = site.root / "urls.txt"
     listing.write_text(f"# comment\n{httpserver.url_for('/a.html')}\njavascript:alert(1)\n")
-    assert site.cli("backfill", "--from-file", str(listing)) == 1
-    assert len(site.post_names()) == 1
-    assert "failed: javascript:alert(1): not an absolute http(s) URL" in capsys.readouterr().err
+    # Bad usage: said with its line number, before any request.
+    assert site.cli("backfill", "--from-file", str(listing)) == 2
+    assert site.post_names() == []
+    assert paths(httpserver) == []
+    assert "line 3: 'javascript:alert(1)': not an absolute http(s) URL" in capsys.readouterr().err
 
 
 def test_backfill_unknown_feed_is_usage_error(site: Site, httpserver: HTTPServer) -> None:

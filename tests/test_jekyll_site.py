@@ -8,7 +8,9 @@ Without `jekyll` on PATH these tests skip, or fail when the CI variable is set.
 
 from __future__ import annotations
 
+import html
 import random
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -123,7 +125,15 @@ HOSTILE_TITLES = (
     '<script>alert("t")</script> Dr. "Who" \\ #1',
     "../../etc/x",
     "yes",
+    # Brackets: balanced ones are written as they are, the rest escaped (render.py).
+    "[Chinese] 美日2+2 [[nested] pair]",
+    "open [ alone",
+    "close ] alone",
+    "a [link](x) and a [ref][y] inside",
 )
+# Titles whose heading line must come out, in the built page, as one link to the
+# article with exactly the title as its text.
+LINK_TITLES = HOSTILE_TITLES[-4:]
 HOSTILE_BODY = (
     "<p>{{ site.title }} {% include x %}</p><script>alert(1)</script>"
     '<img src="https://news.example.com/i.jpg" onerror="alert(1)">'
@@ -302,6 +312,18 @@ def test_hostile_posts_build_inert(archive: Archive) -> None:
         assert "javascript:" not in lowered and "onerror" not in lowered
         # The Liquid in the body is shown, not run (entities decode to braces in a browser).
         assert "&#123;&#123; site.title &#125;&#125;" in page
+
+
+def test_heading_is_one_link_whose_text_is_the_title(archive: Archive) -> None:
+    site = archive.result.site_dir
+    for i, title in enumerate(HOSTILE_TITLES):
+        if title not in LINK_TITLES:
+            continue
+        name = next(n for n, (_, t, _) in hostile_posts().items() if t == title)
+        page = built_post(site, name).read_text(encoding="utf-8")
+        links = re.findall(rf'<a href="https://hostile\.example/{i}\.html">(.*?)</a>', page)
+        assert [html.unescape(text) for text in links] == [title]
+        assert '<a href="x">' not in page and '<a href="y">' not in page
 
 
 def test_seed_urls() -> None:

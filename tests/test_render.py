@@ -331,3 +331,23 @@ def test_render_post_passes_taken_on() -> None:
 def test_bad_date_text_is_refused() -> None:
     with pytest.raises(ValueError):
         post_filename("../2024", "t", URL)
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        ("[Chinese] 美日2+2安全磋商", "[Chinese] 美日2+2安全磋商"),  # balanced: as it is
+        ("a [[nested] pair]", "a [[nested] pair]"),
+        ("open [ only", "open \\[ only"),  # would leave the link open
+        ("close ] only", "close \\] only"),  # would end the link early
+        ("[[a]", "\\[[a]"),
+        ("[a]b]", "[a]b\\]"),
+        ("see [this](x) now", "see \\[this\\](x) now"),  # a link inside the link
+        ("a[b][c]", "a\\[b\\][c]"),  # a reference inside the link
+        ("back \\ slash <b>", "back \\\\ slash &lt;b>"),
+    ],
+)
+def test_heading_escapes_only_what_would_break_the_link(title: str, heading: str) -> None:
+    post = render(title)
+    assert post.text.split("\n")[11] == f"[{heading}]({URL})"
+    assert front_matter(post.text)["title"] == title

@@ -118,3 +118,35 @@ def test_pending_entries_reads_back_only_pending_rows_past_one_query(tmp_path: P
     assert sorted(found) == sorted(set(ids) - {ids[3]})
     assert found[ids[-1]] == Entry(title="", link=f"https://example.org/{len(ids) - 1}.html")
     state.close()
+
+
+def test_backfill_entry_fields_survive_and_old_rows_read_back(tmp_path: Path) -> None:
+    from rssarchive.state import entry_from_json, entry_to_json
+
+    listed = Entry(
+        title="",
+        link="https://example.org/b.html",
+        origin="url",
+        listed=datetime(2023, 2, 10, 8, tzinfo=UTC),
+    )
+    assert entry_from_json(entry_to_json(listed)) == listed
+    # A feed item's JSON is as it always was, so rows of older versions read back.
+    assert "origin" not in entry_to_json(ENTRY) and "listed" not in entry_to_json(ENTRY)
+    assert entry_from_json(entry_to_json(ENTRY)) == ENTRY
+
+
+def test_give_up_fails_at_once_and_retried_lists_waiting_and_given_up(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    gone = state.begin(url_key="a", guid_key=None, feed="f", entry=ENTRY, now=NOW)
+    busy = state.begin(
+        url_key="b", guid_key=None, feed="f", entry=Entry("", "https://x/b", origin="url"), now=NOW
+    )
+    state.begin(url_key="c", guid_key=None, feed="f", entry=Entry("", "https://x/c"), now=NOW)
+    state.give_up(gone, "HTTP 404 Not Found", NOW)
+    state.fail(busy, "HTTP 503", NOW)
+    assert [p.url for p in state.pending()] == ["https://x/b", "https://x/c"]
+    rows = [(url, status, reason, attempts) for url, status, reason, attempts, _ in state.retried()]
+    assert rows == [
+        (ENTRY.link, "failed", "HTTP 404 Not Found", 1),
+        ("https://x/b", "pending", "HTTP 503", 1),
+    ]

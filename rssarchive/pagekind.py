@@ -1,0 +1,146 @@
+"""Is a response an HTML page? (pure: bytes and a Content-Type in, an answer out).
+
+Only HTML pages become posts. A response is judged by its first bytes before its
+Content-Type, since servers mislabel: a PNG sent as ``text/html`` is still a PNG, and
+an article sent as ``application/octet-stream`` is still an article.
+
+1. Magic numbers: images (PNG, JPEG, GIF, WebP …), PDF, archives, audio and video.
+2. Markup: the first element after the XML prolog, comments and doctype. ``<html>`` (or
+   an HTML doctype, or a tag such as ``<head>``, ``<body>``, ``<div>``) is a page;
+   ``<rss>``, ``<feed>`` or ``<rdf:RDF>`` is a feed; any other root is some XML.
+3. NUL bytes near the start (with no UTF-16/32 byte order mark): binary data.
+4. The Content-Type: HTML and XHTML, or none at all, are pages; a type known not to be
+   one (images, PDF, JSON, CSS, JavaScript …) is refused with its name; anything else
+   (``text/plain``, ``application/octet-stream``) is a page only if its bytes start
+   like one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+# How much of the response is looked at: the prolog of a page, comments, scripts and
+# all, fits easily; a page whose first tag comes later still passes (rule 4).
+SNIFF_BYTES: Final = 4096
+
+_MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"\x00\x00\x01\x00", "image/x-icon"),
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"Rar!", "application/vnd.rar"),
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+    (b"fLaC", "audio/flac"),
+    (b"\x1aE\xdf\xa3", "video/webm"),
+    (b"wOFF", "font/woff"),
+    (b"wOF2", "font/woff2"),
+    (b"%!PS", "application/postscript"),
+)
+# RIFF containers and ISO media files say what they hold at a fixed offset.
+_RIFF: Final = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
+_FTYP: Final = {b"avif": "image/avif", b"heic": "image/heic", b"qt  ": "video/quicktime"}
+
+_BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+# What may come before the first element: whitespace, an XML declaration, processing
+# instructions, comments and a doctype.
+_PROLOG: Final = re.compile(
+    rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.IGNORECASE | re.DOTALL
+)
+_HTML_DOCTYPE: Final = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
+_FIRST_TAG: Final = re.compile(rb"<([a-zA-Z][a-zA-Z0-9:_.-]*)")
+_FEED_ROOTS: Final = {b"rss": "an RSS feed", b"feed": "an Atom feed", b"rdf:rdf": "an RSS feed"}
+# Tags a page (even a fragment of one) starts with.
+_HTML_TAGS: Final = frozenset(
+    b"html head body meta title link script style div p article main section header "
+    b"nav table span a h1 h2 h3 br img ul form noscript base".split()
+)
+_HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml", "application/xml+html"})
+_NOT_PAGE_TYPES: Final = re.compile(
+    r"^(image|audio|video|font|model)/"
+    r"|^application/(pdf|zip|gzip|x-gzip|json|.*\+json|javascript|ecmascript|x-tar"
+    r"|msword|vnd\.|x-shockwave-flash|wasm|x-7z-compressed|postscript)"
+    r"|^text/(css|javascript|csv|calendar|vcard)"
+    r"|^application/(rss|atom|rdf)\+xml"
+)
+
+
+@dataclass(frozen=True)
+class NotHtml:
+    """What a response is instead of an HTML page."""
+
+    what: str  # "image/png", "an RSS feed", "binary data" … for "not an HTML page: <what>"
+    feed: bool = False  # an RSS or Atom feed: its items can be archived instead
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _magic(head: bytes) -> str | None:
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if head[:4] == b"RIFF" and head[8:12] in _RIFF:
+        return _RIFF[head[8:12]]
+    if head[4:8] == b"ftyp":
+        return _FTYP.get(head[8:12], "video/mp4")
+    return None
+
+
+def _text_head(head: bytes) -> bytes | None:
+    """The start of the response as ASCII-compatible bytes; None when it is binary."""
+    if head.startswith(_UTF32_BOMS):
+        return head.decode("utf-32", "ignore").encode("utf-8", "ignore")
+    if head.startswith(_BOMS[1:]):
+        return head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    head = head.removeprefix(_BOMS[0])
+    if b"\x00" in head:
+        return None
+    return head
+
+
+def _root(text: bytes) -> tuple[bytes | None, bool]:
+    """The first element's name (lower case) and whether an HTML doctype came first."""
+    prolog = _PROLOG.match(text)
+    end = prolog.end() if prolog else 0
+    doctype = _HTML_DOCTYPE.search(text, 0, end) is not None
+    tag = _FIRST_TAG.match(text, end)
+    return (tag.group(1).lower() if tag else None), doctype
+
+
+def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:
+    """None when ``content`` (sent with ``content_type``) may be an HTML page; else what
+    it is (see the module's doc for the rules)."""
+    head = content[:SNIFF_BYTES]
+    magic = _magic(head)
+    if magic is not None:
+        return NotHtml(magic)
+    text = _text_head(head)
+    if text is None:
+        return NotHtml("binary data")
+    root, html_doctype = _root(text)
+    if root in _FEED_ROOTS:
+        return NotHtml(_FEED_ROOTS[root], feed=True)
+    if html_doctype or root in _HTML_TAGS:
+        return None
+    media = _media_type(content_type)
+    if root is not None and text.lstrip().startswith(b"<?xml") and media not in _HTML_TYPES:
+        return NotHtml(f"XML ({root.decode('ascii', 'replace')})")
+    if not media or media in _HTML_TYPES:
+        return None
+    if _NOT_PAGE_TYPES.search(media):
+        return NotHtml(media)
+    # text/plain, application/octet-stream …: only what starts like a page is one.
+    return None if root is not None else NotHtml(media)
