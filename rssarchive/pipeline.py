@@ -222,6 +222,7 @@ class Pipeline:
     _images: ImageStore | None = field(default=None, init=False)
     _pool: ExtractionPool | None = field(default=None, init=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _stopping: bool = field(default=False, init=False)
     _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
 
     # -- entry points ---------------------------------------------------------------
@@ -229,6 +230,9 @@ class Pipeline:
     def run(self) -> RunReport:
         try:
             return self._run()
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
+            self._close_workers(kill=True)
+            raise
         finally:
             self._close_workers()
 
@@ -271,6 +275,9 @@ class Pipeline:
         until]), and with ``archives`` the items of the feeds' RFC 5005 archive pages."""
         try:
             return self._backfill(urls, feed_name, sitemaps, since, until, archives)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
+            self._close_workers(kill=True)
+            raise
         finally:
             self._close_workers()
 
@@ -544,11 +551,15 @@ class Pipeline:
                     if len(written) >= WRITE_BATCH:
                         self._settle(written)
                     refill()
-            except BaseException:
+            except BaseException as exc:
                 # A write failed (disk full …): stop; pending rows redo the rest, and
                 # the next run removes the staged files nobody placed.
                 for other in in_flight:
                     other.cancel()
+                if isinstance(exc, KeyboardInterrupt):
+                    # Ctrl-C or SIGTERM: the threads are about to be waited for, and
+                    # those waiting on a worker must not wait for its page.
+                    self._close_workers(kill=True)
                 raise
             finally:
                 self._settle(written)
@@ -689,17 +700,20 @@ class Pipeline:
         """The worker processes, started on first use (from any thread) and shared by
         feed parsing and extraction until the run ends."""
         with self._pool_lock:
+            if self._stopping:  # interrupted: no new workers for a thread still running
+                raise ExtractError("the run is stopping; no extraction started")
             if self._pool is None:
                 from .workers import ExtractionPool
 
                 self._pool = ExtractionPool()
             return self._pool
 
-    def _close_workers(self) -> None:
+    def _close_workers(self, *, kill: bool = False) -> None:
         with self._pool_lock:
             pool, self._pool = self._pool, None
+            self._stopping = self._stopping or kill
         if pool is not None:
-            pool.close()
+            pool.close(kill=kill)
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""

@@ -281,6 +281,7 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._slots: list[_Worker | None] = [None] * self.workers
         self._warmed = False
+        self._closed = False  # closed pools start no worker (a thread may still call)
 
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
@@ -330,12 +331,19 @@ class ExtractionPool:
         for index in range(self.workers):
             self._worker(index).send(warm_up, (), {})  # its result is not waited for
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """Let each worker finish what it was sent and end; with ``kill`` (the run was
+        interrupted), end them at once: a page's extraction may take up to the time
+        limit, and nobody will write it."""
         with self._lock:
             workers, self._slots = self._slots, [None] * self.workers
+            self._closed = True
         for worker in workers:
             if worker is not None:
-                worker.close()
+                if kill:
+                    worker.kill()
+                else:
+                    worker.close()
 
     def _least_loaded(self) -> _Worker:
         with self._lock:
@@ -344,6 +352,8 @@ class ExtractionPool:
 
     def _worker(self, index: int) -> _Worker:
         with self._lock:
+            if self._closed:
+                raise ExtractError("the run is stopping; no extraction started")
             worker = self._slots[index]
             if worker is None:
                 worker = self._slots[index] = _Worker()
