@@ -105,7 +105,7 @@ def clean_title(text: str) -> str:
     """A title on one line: each run of control characters between words becomes one
     space; at either end, where it separates nothing, it is removed."""
     text = _scrub(text)
-    return _TITLE_BREAK.sub(lambda m: " " if 0 < m.start() and m.end() < len(text) else "", text)
+    return _TITLE_BREAK.sub(lambda m: " " if m.start() > 0 and m.end() < len(text) else "", text)
 
 
 def trim(text: str) -> str:

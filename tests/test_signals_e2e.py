@@ -90,10 +90,11 @@ def _command(site: Site, kind: str, server: StallingServer) -> tuple[list[str], 
     base = [sys.executable, "-m", "rssarchive", "--config", str(site.config)]
     if kind == "run-one-feed":  # the feed is fetched in the main thread
         return [*base, "run", "--now", NOW], 1
-    if kind == "run-two-feeds":  # fetched in threads
+    if kind == "run-two-feeds":  # fetched in two threads at once (per_host_concurrency)
         return [*base, "run", "--now", NOW], 2
-    urls = [server.url(f"/a{n}.html") for n in range(3)]  # pages, in fetch threads
-    return [*base, "backfill", "--now", NOW, *urls], 3
+    # Pages, in fetch threads: one request stalls, the others wait for the host's turn.
+    urls = [server.url(f"/a{n}.html") for n in range(3)]
+    return [*base, "backfill", "--now", NOW, *urls], 1
 
 
 def _start(command: list[str]) -> subprocess.Popen[str]:
@@ -136,6 +137,7 @@ def test_signal_stops_a_run_whose_requests_stall(
             for n in range(feeds)
         ],
         timeout=STALL,
+        per_host_concurrency=feeds,
     )
     command, stalled = _command(site, kind, stalling)
     process = _start(command)
