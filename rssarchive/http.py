@@ -128,6 +128,11 @@ def cancel_requests() -> None:
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+def allow_requests() -> None:
+    """Undo cancel_requests: a new run in the same process (tests run many)."""
+    _CANCELLED.clear()
+
+
 def _watch(sock: socket.socket) -> None:
     with _LIVE_LOCK:
         _LIVE_SOCKETS.add(sock)
