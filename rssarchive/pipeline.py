@@ -361,7 +361,10 @@ class Pipeline:
         def fetch_feed(url: str) -> ParsedFeed:
             response = self.client.get(url)
             return parse_feed(
-                response.content, response.url, content_type=response.headers.get("content-type")
+                response.content,
+                response.url,
+                content_type=response.headers.get("content-type"),
+                max_items=feed.max_items,
             )
 
         def failed(url: str, reason: str) -> None:
@@ -371,7 +374,7 @@ class Pipeline:
         try:
             for _, page in pages:
                 report.polled += 1
-                for entry in reversed(page.entries):
+                for entry in reversed(_without_shared_guids(page.entries, result)):
                     article_id = self._record(feed, entry, result)
                     if article_id is not None:
                         host, key = _host(entry.link or ""), (feed, result, feed.content)
@@ -440,20 +443,22 @@ class Pipeline:
                 fstate.moved_to or feed.url, etag=fstate.etag, last_modified=fstate.last_modified
             )
             if not poll.response.not_modified:
-                poll.parsed = self._parse(poll.response)
+                poll.parsed = self._parse(poll.response, feed.max_items)
         except (FetchError, ParseError) as exc:
             poll.error = exc
         return poll
 
-    def _parse(self, response: Response) -> ParsedFeed:
+    def _parse(self, response: Response, max_items: int) -> ParsedFeed:
         from .feeds import parse_feed
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
         if len(body) < PARSE_IN_WORKER_BYTES:
-            return parse_feed(body, url, content_type=content_type)
+            return parse_feed(body, url, content_type=content_type, max_items=max_items)
         try:
-            return self._workers().run(url, parse_feed, body, url, content_type=content_type)
+            return self._workers().run(
+                url, parse_feed, body, url, content_type=content_type, max_items=max_items
+            )
         except ExtractError as exc:  # the worker's time limit, or the worker died
             raise ParseError(str(exc)) from exc
 
@@ -465,8 +470,9 @@ class Pipeline:
             result.not_modified = True
             return
         result.warnings.extend(poll.parsed.warnings)
+        entries = _without_shared_guids(poll.parsed.entries, result)
         # Oldest first, so that a feed's posts are written in the order they appeared.
-        for entry in reversed(poll.parsed.entries):
+        for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content)
             if job is not None:
                 yield job
@@ -790,6 +796,8 @@ class Pipeline:
             fstate = replace(
                 fstate, etag=poll.response.etag, last_modified=poll.response.last_modified
             )
+        if poll.parsed is not None:  # a 304 keeps the warning of the document it means
+            fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
         self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
@@ -962,6 +970,27 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
 def _host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def _without_shared_guids(entries: Sequence[Entry], result: FeedResult) -> list[Entry]:
+    """The entries of one feed document, those whose guid is shared by items with
+    different links stripped of it: such a guid identifies none of them, so each is
+    identified by its link (links that differ only in tracking parameters are one link,
+    and keep their guid)."""
+    links: dict[str, set[str]] = {}
+    for entry in entries:
+        guid = _guid_key(entry.guid)
+        if guid is not None and entry.link and is_safe_link(entry.link):
+            links.setdefault(guid, set()).add(normalize_url(entry.link))
+    shared = {guid for guid, urls in links.items() if len(urls) > 1}
+    for guid in sorted(shared):
+        result.warnings.append(
+            f"{len(links[guid])} items with different links share the guid {guid!r}; "
+            "each is identified by its link"
+        )
+    if not shared:
+        return list(entries)
+    return [replace(e, guid=None) if _guid_key(e.guid) in shared else e for e in entries]
 
 
 def _guid_key(guid: str | None) -> str | None:
