@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rssarchive",
         description="Archive news feeds as Jekyll posts.",
         epilog="Exit codes: 0 all done, 1 some feed or article failed, 2 bad usage or "
-        "config, 75 another run holds the lock.",
+        "config, 75 another run holds the lock, 130 Ctrl-C, 143 SIGTERM.",
     )
     parser.add_argument(
         "--config",
