@@ -205,7 +205,8 @@ def _stopped_by_signals() -> Iterator[None]:
     def handler(signum: int, frame: object) -> None:
         http = sys.modules.get("rssarchive.http")
         if stopping:
-            print(f"rssarchive: {Interrupted(signum)} again; stopped at once", file=sys.stderr)
+            # os.write, not print: the main thread may be inside a write to stderr.
+            os.write(2, f"rssarchive: {Interrupted(signum)} again; stopped at once\n".encode())
             os._exit(128 + signum)
         stopping.append(signum)
         if http is not None:  # not imported yet: no request to cancel
@@ -215,7 +216,13 @@ def _stopped_by_signals() -> Iterator[None]:
     http = sys.modules.get("rssarchive.http")
     if http is not None:
         http.allow_requests()  # a new run in this process (tests): not cancelled
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, handler)
+        for sig in (signal.SIGINT, signal.SIGTERM)
+        # Ignored by whoever started us (a background job of a script ignores SIGINT):
+        # it stays ignored.
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:

@@ -102,7 +102,9 @@ _CANCELLED = threading.Event()
 # Every socket the transport opened and has not let go: what cancel_requests shuts down.
 # Weak, so that a socket closed and dropped anywhere leaves on its own.
 _LIVE_SOCKETS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-_LIVE_LOCK = threading.Lock()
+# Reentrant: the signal handler that calls cancel_requests runs in the main thread, which
+# may be inside _watch holding it.
+_LIVE_LOCK = threading.RLock()
 
 
 class _Cancelled(Exception):
