@@ -161,9 +161,11 @@ class _Worker:
         # A new interpreter, not a fork: the parent runs HTTP threads, and forking a
         # threaded process can copy a held lock into the child. Not multiprocessing's
         # spawn either: it starts a resource-tracker process as well (13 MB, for
-        # resources this pool never makes). Ctrl-C reaches the whole process group: the
-        # parent stops the run and closes the pipes, so a worker ignores it from its
-        # first line (a KeyboardInterrupt would only print a traceback).
+        # resources this pool never makes). A worker is a process group of its own, so
+        # that Ctrl-C in a terminal (and a signal sent to the run's group) reaches only
+        # the parent, which stops the run and kills its workers: a worker still
+        # starting up would print "Fatal Python error" for it. It also ignores SIGINT
+        # from its first line, for a signal sent to it all the same.
         code = (
             "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
             f"sys.path[:] = {sys.path!r}; from {__name__} import serve; "
@@ -174,6 +176,7 @@ class _Worker:
                 [sys.executable, "-c", code],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(call_out, result_in),
+                process_group=0,
             )
         except BaseException:
             for fd in (call_in, result_out):
