@@ -865,7 +865,11 @@ class Pipeline:
         if len(items) <= 1:
             return [work(item) for item in items]
         with ThreadPoolExecutor(min(FETCH_THREADS, len(items))) as threads:
-            return list(threads.map(work, items))
+            try:
+                return list(threads.map(work, items))
+            except KeyboardInterrupt:  # the threads are waited for: not on a worker's parse
+                self._close_workers(kill=True)
+                raise
 
     def _feed_named(self, name: str) -> FeedConfig:
         feed = self._feed_by_name(name)
