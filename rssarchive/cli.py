@@ -12,7 +12,9 @@ import fcntl
 import io
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from . import output
 from .errors import ConfigError, LockedError, RssArchiveError, UsageError
 
 if TYPE_CHECKING:
+    from .archive import Archive
     from .models import Config
     from .pipeline import Pipeline, RunReport
 
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rssarchive",
         description="Archive news feeds as Jekyll posts.",
         epilog="Exit codes: 0 all done, 1 some feed or article failed, 2 bad usage or "
-        "config, 75 another run holds the lock.",
+        "config, 75 another run holds the lock, 130 Ctrl-C, 143 SIGTERM.",
     )
     parser.add_argument(
         "--config",
@@ -149,7 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "status":
             return _status(args)
-        report = _dispatch(args)
+        with _stopped_by_signals():
+            report = _dispatch(args)
+    except Interrupted as exc:
+        return _fail(args, exc, 128 + exc.signum)
     except LockedError as exc:
         return _fail(args, exc, EXIT_LOCKED)
     except (ConfigError, UsageError) as exc:
@@ -158,9 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             log.exception("rssarchive: %s", exc)
         return _fail(args, exc, EXIT_FAILED, printed=bool(args.verbose))
-    except KeyboardInterrupt:
-        print("rssarchive: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt:  # before the handlers were in place, or in status
+        return _fail(args, Interrupted(signal.SIGINT), 128 + signal.SIGINT)
     code = EXIT_OK if report.ok else EXIT_FAILED
     if args.json:
         output.print_report(report, io.StringIO(), sys.stderr, quiet=True)
@@ -170,7 +175,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _fail(args: argparse.Namespace, exc: Exception, code: int, *, printed: bool = False) -> int:
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) or SIGTERM: the run stops where it is; exit 128 + the signal.
+
+    A KeyboardInterrupt, so that it passes every ``except Exception`` on its way out
+    and each ``with``/``finally`` on the way cleans up: the batch of posts already
+    placed is recorded, staged temporary files are removed (see _session).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    def __str__(self) -> str:
+        return "interrupted" if self.signum == signal.SIGINT else "terminated (SIGTERM)"
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While a command runs, SIGINT and SIGTERM stop it within moments: every request in
+    flight, stalled or not, is cancelled at once (http.cancel_requests), then
+    Interrupted is raised in the main thread, which unwinds the run. A second signal
+    while that cleanup runs ends the process at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (in-process callers, tests)
+        return
+    stopping: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        http = sys.modules.get("rssarchive.http")
+        if stopping:
+            # os.write, not print: the main thread may be inside a write to stderr.
+            os.write(2, f"rssarchive: {Interrupted(signum)} again; stopped at once\n".encode())
+            os._exit(128 + signum)
+        stopping.append(signum)
+        if http is not None:  # not imported yet: no request to cancel
+            http.cancel_requests()
+        raise Interrupted(signum)
+
+    http = sys.modules.get("rssarchive.http")
+    if http is not None:
+        http.allow_requests()  # a new run in this process (tests): not cancelled
+    previous = {
+        sig: signal.signal(sig, handler)
+        for sig in (signal.SIGINT, signal.SIGTERM)
+        # Ignored by whoever started us (a background job of a script ignores SIGINT):
+        # it stays ignored.
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _fail(args: argparse.Namespace, exc: BaseException, code: int, *, printed: bool = False) -> int:
     """One line on stderr (unless -v already logged it); a JSON document with --json."""
     if not printed:
         print(f"rssarchive: {exc}", file=sys.stderr)
@@ -310,27 +370,60 @@ def _session(
     fewer_malloc_arenas()
     with contextlib.ExitStack() as stack:
         if not dry_run:
-            stack.enter_context(_lock(config.state_path))
+            # One run per site, whatever its state path (two configs may share a
+            # site_dir), and one per state database, whatever its site.
+            stack.enter_context(_lock(site_lock_path(config.site_dir)))
+            stack.enter_context(
+                _lock(config.state_path.with_name(config.state_path.name + ".lock"))
+            )
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         client = stack.enter_context(HttpClient(config.network))
         progress = output.ProgressBar()
         stack.callback(progress.finish)
-        yield Pipeline(
-            config=config,
-            client=client,
-            state=state,
-            archive=Archive(config.site_dir),
-            clock=clock,
-            dry_run=dry_run,
-            progress=progress if show_progress else None,
-        )
+        archive = Archive(config.site_dir)
+        try:
+            yield Pipeline(
+                config=config,
+                client=client,
+                state=state,
+                archive=archive,
+                clock=clock,
+                dry_run=dry_run,
+                progress=progress if show_progress else None,
+            )
+        except KeyboardInterrupt:
+            if not dry_run:
+                _remove_temp_files(config, archive)
+            raise
+
+
+def _remove_temp_files(config: Config, archive: Archive) -> None:
+    """After Ctrl-C or SIGTERM, the files the run staged and will never place. Still
+    under the site lock, so every temporary file in the site is this run's: its threads
+    have all ended (the pipeline waits for them), and no other run can be staging."""
+    archive.remove_stray_temp_files()
+    if any(feed.images == "local" for feed in config.feeds):
+        from .images import ImageStore
+
+        ImageStore(config.site_dir).remove_temp_files()
+
+
+# The site's lock, in the dot-directory Jekyll never publishes (where the state lives by
+# default). Held by every run that writes, so that only one run at a time stages,
+# places and cleans up files in the site: removing stray temporary files at the start
+# of a run (archive.remove_stray_temp_files) is safe only because no other run can own
+# any of them.
+SITE_LOCK = ".rssarchive/run.lock"
+
+
+def site_lock_path(site_dir: Path) -> Path:
+    return site_dir / SITE_LOCK
 
 
 @contextlib.contextmanager
-def _lock(state_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside the state database for the whole run."""
-    lock_path = state_path.with_name(state_path.name + ".lock")
+def _lock(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` for the whole run."""
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)

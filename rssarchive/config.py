@@ -19,7 +19,17 @@ from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, 
 from .selectors import selector_to_xpath
 
 TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images"}
-FEED_KEYS = {"name", "url", "content", "author", "tags", "categories", "selectors", "images"}
+FEED_KEYS = {
+    "name",
+    "url",
+    "content",
+    "author",
+    "tags",
+    "categories",
+    "selectors",
+    "images",
+    "max_items",
+}
 NETWORK_KEYS = {
     "timeout",
     "user_agent",
@@ -40,6 +50,8 @@ MAX_TIMEOUT = 600.0
 # minute between requests makes a backfill of a few hundred pages take all day.
 MAX_PER_HOST_CONCURRENCY = 8
 MAX_PER_HOST_DELAY = 60.0
+# A feed's max_items: at most the items read from one document (feeds.READ_ITEMS).
+MAX_MAX_ITEMS = 5000
 
 
 def load_config(path: Path) -> Config:
@@ -145,6 +157,11 @@ def _feed(value: object, where: str, images: ImagesMode) -> FeedConfig:
         raise ConfigError(f"{where}.content: must be one of auto, page, feed (got {content!r})")
     author = item.get("author")
     selectors = _selectors(item.get("selectors"), f"{where}.selectors")
+    max_items = item.get("max_items", FeedConfig.max_items)
+    if isinstance(max_items, bool) or not isinstance(max_items, int):
+        raise ConfigError(f"{where}.max_items: must be a whole number")
+    if not 1 <= max_items <= MAX_MAX_ITEMS:
+        raise ConfigError(f"{where}.max_items: must be between 1 and {MAX_MAX_ITEMS}")
     return FeedConfig(
         name=name,
         url=_http_url(item["url"], f"{where}.url"),
@@ -154,6 +171,7 @@ def _feed(value: object, where: str, images: ImagesMode) -> FeedConfig:
         categories=_names(item.get("categories"), f"{where}.categories", name),
         selectors=selectors,
         images=_images(item.get("images"), f"{where}.images", images),
+        max_items=max_items,
     )
 
 

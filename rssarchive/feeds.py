@@ -8,8 +8,12 @@ defused and bounded:
 2. drop every DOCTYPE, so no entity (billion laughs, ``SYSTEM "file:///…"``) is defined;
 3. cut absurdly long author texts, on which feedparser's e-mail regex is quadratic,
    and mark guids that are not URLs as such, so that feedparser leaves them alone;
-4. cut the document after ``max_items`` items, because feedparser's own cost grows with
+4. cut the document after READ_ITEMS items, because feedparser's own cost grows with
    every item it reads (100,000 small items take about 11 s).
+
+Of the items read, at most ``max_items`` (a feed's setting) are kept: the newest by their
+dates, so that a feed listing its items oldest first still has its new ones archived.
+Either cut is reported as a warning, never silent.
 
 feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
 it as a URL to fetch or a file name to open.
@@ -36,9 +40,12 @@ from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
 # The caller caps the download too; this keeps the parser's memory and time bounded when
 # it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
 MAX_FEED_BYTES = 20 * 1024 * 1024
-# Feeds list their newest items first; 2000 covers any real feed, and feedparser needs
+# The default of a feed's max_items: 2000 covers any real feed, and feedparser needs
 # about 0.2 s for that many.
 MAX_ITEMS = 2000
+# Items read from one document, whatever max_items is (and its upper limit): the newest
+# of an oldest-first feed are among them up to this size, at about 0.5 s of parsing.
+READ_ITEMS = 5000
 # feedparser runs a regex on author texts whose cost is quadratic in their length
 # (measured: 30 KB → 5 s, 4 KB → 0.1 s, 128 chars → 0.1 ms). 128 characters still hold a
 # few names and an address.
@@ -367,6 +374,8 @@ def _count_elements(text: str) -> int:
 
 
 def _prepare(text: str, max_items: int) -> _Prepared:
+    """The text feedparser gets: defused, its items cut after READ_ITEMS (or, when that
+    many are too complex to parse, after ``max_items``, the most that is kept anyway)."""
     warnings: list[str] = []
     declaration = _LEADING_DECLARATION.match(text)
     if declaration:  # keep its line breaks, so parse errors name the right line
@@ -378,11 +387,43 @@ def _prepare(text: str, max_items: int) -> _Prepared:
         if text.lstrip().startswith(("{", "[")):
             raise ParseError("not a feed (looks like JSON)")
         raise ParseError("not a feed (not XML: no root element)")
-    text, truncated = _cap_items(_rewrite_elements(text), root, max_items)
-    elements = _count_elements(text)
+    text = _rewrite_elements(text)
+    capped, truncated = _cap_items(text, root, max(READ_ITEMS, max_items))
+    elements = _count_elements(capped)
+    if elements > MAX_ELEMENTS and max_items < READ_ITEMS:
+        capped, truncated = _cap_items(text, root, max_items)
+        elements = _count_elements(capped)
     if elements > MAX_ELEMENTS:
         raise ParseError(f"feed too complex ({elements} XML elements, limit {MAX_ELEMENTS})")
-    return _Prepared(_XML_DECLARATION + text, root, warnings, truncated)
+    if truncated:
+        warnings.append(
+            f"feed lists more items than can be read; only its first {_count_items(capped)}"
+            " as listed were read"
+        )
+    return _Prepared(_XML_DECLARATION + capped, root, warnings, truncated)
+
+
+def _count_items(text: str) -> int:
+    return sum(1 for _ in _ITEM_END.finditer(text))
+
+
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    """Dated entries newest first (ties in feed order); an undated entry keeps its place
+    in the feed's order."""
+    dated = iter(
+        sorted(
+            (e for e in entries if e.published is not None),
+            key=lambda e: e.published or datetime.min,
+            reverse=True,
+        )
+    )
+    return [next(dated) if e.published is not None else e for e in entries]
+
+
+def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
+    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
+    kept = {id(e) for e in newest_first(entries)[:max_items]}
+    return [e for e in entries if id(e) in kept]
 
 
 # ---------------------------------------------------------------------------------------
@@ -549,12 +590,12 @@ def _entry(item: Any, base: str) -> Entry:
 
 @dataclass(frozen=True)
 class ParsedFeed:
-    """What one feed document gave: its title and its items, newest first as listed."""
+    """What one feed document gave: its title and its items, in the feed's order."""
 
     title: str
     entries: tuple[Entry, ...]
     prev_archive: str | None = None  # RFC 5005 <link rel="prev-archive">, absolute
-    truncated: bool = False  # item cap hit
+    truncated: bool = False  # item cap hit (a warning says which and how)
     # Problems worth reporting that did not stop the parse (removed DTD, malformed XML
     # of which the complete items were kept, a last item cut off).
     warnings: tuple[str, ...] = ()
@@ -620,7 +661,15 @@ def parse_feed(
     elif not items and not _field(result, "version"):
         raise ParseError(f"not a feed (root element <{prepared.root[:60]}>)")
 
-    truncated = prepared.truncated or len(items) > max_items
+    entries = [_entry(item, url) for item in items]
+    truncated = prepared.truncated
+    if len(entries) > max_items:
+        warnings.append(
+            f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
+            f"kept the {max_items} newest, {len(entries) - max_items} not archived"
+        )
+        entries = _keep_newest(entries, max_items)
+        truncated = True
     feed = _field(result, "feed") or {}
     prev_archive = next(
         (
@@ -632,7 +681,7 @@ def parse_feed(
     )
     return ParsedFeed(
         title=_plain(_field(feed, "title_detail"), _field(feed, "title")),
-        entries=tuple(_entry(item, url) for item in items[:max_items]),
+        entries=tuple(entries),
         prev_archive=prev_archive,
         truncated=truncated,
         warnings=tuple(warnings),

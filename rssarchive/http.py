@@ -16,6 +16,7 @@ What it guarantees to callers, whatever the server does:
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import errno
 import http.client
@@ -26,6 +27,7 @@ import socket
 import ssl
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,6 +97,57 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "rssarchive_http_deadline", default=None
 )
 
+# Ctrl-C and SIGTERM (see cancel_requests): set once, for the rest of the process.
+_CANCELLED = threading.Event()
+# Every socket the transport opened and has not let go: what cancel_requests shuts down.
+# Weak, so that a socket closed and dropped anywhere leaves on its own.
+_LIVE_SOCKETS: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+# Reentrant: the signal handler that calls cancel_requests runs in the main thread, which
+# may be inside _watch holding it.
+_LIVE_LOCK = threading.RLock()
+
+
+class _Cancelled(Exception):
+    """A request stopped by cancel_requests; the client turns it into a FetchError."""
+
+
+def cancel_requests() -> None:
+    """Stop every request of this process now, and refuse new ones (signal handlers call
+    it, so that Ctrl-C does not wait for a stalled server to reach network.timeout).
+
+    A thread blocked in a read, a write or a connect is woken by shutting its socket
+    down: on Linux shutdown(2) ends a blocked recv and aborts a connect in progress,
+    where close(2) from another thread would leave the read blocked. Every socket
+    operation and every wait between attempts checks the flag first.
+    """
+    _CANCELLED.set()
+    with _LIVE_LOCK:
+        sockets = list(_LIVE_SOCKETS)
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            # The plain socket's method: an SSL socket's own shutdown would also tear
+            # down its TLS state under the reading thread.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def allow_requests() -> None:
+    """Undo cancel_requests: a new run in the same process (tests run many)."""
+    _CANCELLED.clear()
+
+
+def _watch(sock: socket.socket) -> None:
+    with _LIVE_LOCK:
+        _LIVE_SOCKETS.add(sock)
+    if _CANCELLED.is_set():  # cancelled while it was being made
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _cancellable_sleep(seconds: float) -> None:
+    """Wait between attempts or for a host's turn; cancel_requests ends the wait."""
+    if _CANCELLED.wait(seconds):
+        raise _Cancelled
+
 
 # ------------------------------------------------------------------- Retry-After parsing
 
@@ -143,6 +196,8 @@ class _BodyCutShort(http.client.HTTPException):
 
 def _clip(timeout: float | None) -> float | None:
     """A socket timeout that never reaches past the current attempt's deadline."""
+    if _CANCELLED.is_set():
+        raise _Cancelled
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
@@ -200,6 +255,7 @@ def _guarded_connect(policy: AddressPolicy, host: str, port: int) -> socket.sock
     for kind, sockaddr in targets:
         sock = _DeadlineSocket(kind, socket.SOCK_STREAM)
         try:
+            _watch(sock)
             sock.settimeout(_clip(CONNECT_TIMEOUT))
             sock.connect(sockaddr)
         except TimeoutError:
@@ -348,7 +404,9 @@ class _Pool:
             return sock
         try:
             sock.settimeout(_clip(CONNECT_TIMEOUT))
-            return self._tls_context().wrap_socket(sock, server_hostname=host)
+            tls = self._tls_context().wrap_socket(sock, server_hostname=host)
+            _watch(tls)  # the same descriptor, now owned by the TLS socket
+            return tls
         except BaseException:
             sock.close()
             raise
@@ -555,7 +613,7 @@ class HttpClient:
         network: NetworkConfig,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = _cancellable_sleep,
     ) -> None:
         self._allow = network.allow_private_addresses
         policy = address_policy(self._allow)  # invalid entries fail here, as ConfigError
@@ -622,6 +680,8 @@ class HttpClient:
             return retrying(self._attempt, url, headers, max_bytes)
         except _Transient as exc:
             raise exc.error from exc.error.__cause__
+        except _Cancelled:  # in a wait between attempts or for the host's turn
+            raise FetchError(url, "interrupted") from None
 
     def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
         deadline = time.monotonic() + self._timeout
@@ -629,10 +689,16 @@ class HttpClient:
         try:
             return self._follow(url, headers, max_bytes, deadline)
         except (_Transient, RssArchiveError):
+            if _CANCELLED.is_set():
+                raise FetchError(url, "interrupted") from None
             raise
         except _Refused as exc:
             raise BlockedAddressError(url, exc.reason) from exc
         except Exception as exc:  # the boundary: nothing foreign goes past here
+            if _CANCELLED.is_set():
+                # Whatever a shut-down socket made the request fail with: not the
+                # server's fault, and no reason to try again.
+                raise FetchError(url, "interrupted") from None
             error, transient = self._wrap(url, exc, deadline)
             error.__cause__ = exc  # kept when the error travels inside _Transient
             if transient:

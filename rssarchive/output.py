@@ -113,7 +113,11 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
         if feed["gone"]:
             health = "GONE (HTTP 410)"
+        elif feed.get("warning") and not feed["failures"]:
+            health = "ok, with a WARNING"
         print(f"{feed['name']}: {health}", file=out)
+        if feed.get("warning"):
+            print(f"  warning:      {feed['warning']}", file=out)
         print(f"  url:          {feed['moved_to'] or feed['url']}", file=out)
         print(f"  last success: {feed['last_success'] or 'never'}", file=out)
         if feed["failures"]:

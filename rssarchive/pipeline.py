@@ -241,6 +241,7 @@ class Pipeline:
     _images: ImageStore | None = field(default=None, init=False)
     _pool: ExtractionPool | None = field(default=None, init=False)
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _stopping: bool = field(default=False, init=False)
     _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
 
     # -- entry points ---------------------------------------------------------------
@@ -248,6 +249,9 @@ class Pipeline:
     def run(self) -> RunReport:
         try:
             return self._run()
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
+            self._close_workers(kill=True)
+            raise
         finally:
             self._close_workers()
 
@@ -290,6 +294,9 @@ class Pipeline:
         until]), and with ``archives`` the items of the feeds' RFC 5005 archive pages."""
         try:
             return self._backfill(urls, feed_name, sitemaps, since, until, archives)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
+            self._close_workers(kill=True)
+            raise
         finally:
             self._close_workers()
 
@@ -377,7 +384,10 @@ class Pipeline:
         def fetch_feed(url: str) -> ParsedFeed:
             response = self.client.get(url)
             return parse_feed(
-                response.content, response.url, content_type=response.headers.get("content-type")
+                response.content,
+                response.url,
+                content_type=response.headers.get("content-type"),
+                max_items=feed.max_items,
             )
 
         def failed(url: str, reason: str) -> None:
@@ -387,7 +397,7 @@ class Pipeline:
         try:
             for _, page in pages:
                 report.polled += 1
-                for entry in reversed(page.entries):
+                for entry in reversed(_without_shared_guids(page.entries, result)):
                     article_id = self._record(feed, replace(entry, origin="archive"), result)
                     if article_id is not None:
                         host, key = _host(entry.link or ""), (feed, result, feed.content)
@@ -460,20 +470,22 @@ class Pipeline:
                 fstate.moved_to or feed.url, etag=fstate.etag, last_modified=fstate.last_modified
             )
             if not poll.response.not_modified:
-                poll.parsed = self._parse(poll.response)
+                poll.parsed = self._parse(poll.response, feed.max_items)
         except (FetchError, ParseError) as exc:
             poll.error = exc
         return poll
 
-    def _parse(self, response: Response) -> ParsedFeed:
+    def _parse(self, response: Response, max_items: int) -> ParsedFeed:
         from .feeds import parse_feed
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
         if len(body) < PARSE_IN_WORKER_BYTES:
-            return parse_feed(body, url, content_type=content_type)
+            return parse_feed(body, url, content_type=content_type, max_items=max_items)
         try:
-            return self._workers().run(url, parse_feed, body, url, content_type=content_type)
+            return self._workers().run(
+                url, parse_feed, body, url, content_type=content_type, max_items=max_items
+            )
         except ExtractError as exc:  # the worker's time limit, or the worker died
             raise ParseError(str(exc)) from exc
 
@@ -485,8 +497,9 @@ class Pipeline:
             result.not_modified = True
             return
         result.warnings.extend(poll.parsed.warnings)
+        entries = _without_shared_guids(poll.parsed.entries, result)
         # Oldest first, so that a feed's posts are written in the order they appeared.
-        for entry in reversed(poll.parsed.entries):
+        for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content)
             if job is not None:
                 yield job
@@ -582,11 +595,15 @@ class Pipeline:
                     if len(written) >= WRITE_BATCH:
                         self._settle(written)
                     refill()
-            except BaseException:
+            except BaseException as exc:
                 # A write failed (disk full …): stop; pending rows redo the rest, and
                 # the next run removes the staged files nobody placed.
                 for other in in_flight:
                     other.cancel()
+                if isinstance(exc, KeyboardInterrupt):
+                    # Ctrl-C or SIGTERM: the threads are about to be waited for, and
+                    # those waiting on a worker must not wait for its page.
+                    self._close_workers(kill=True)
                 raise
             finally:
                 self._settle(written)
@@ -759,17 +776,20 @@ class Pipeline:
         """The worker processes, started on first use (from any thread) and shared by
         feed parsing and extraction until the run ends."""
         with self._pool_lock:
+            if self._stopping:  # interrupted: no new workers for a thread still running
+                raise ExtractError("the run is stopping; no extraction started")
             if self._pool is None:
                 from .workers import ExtractionPool
 
                 self._pool = ExtractionPool()
             return self._pool
 
-    def _close_workers(self) -> None:
+    def _close_workers(self, *, kill: bool = False) -> None:
         with self._pool_lock:
             pool, self._pool = self._pool, None
+            self._stopping = self._stopping or kill
         if pool is not None:
-            pool.close()
+            pool.close(kill=kill)
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""
@@ -823,7 +843,7 @@ class Pipeline:
         if kind is None:
             return
         if kind.feed and job.entry.origin == "url":
-            raise _FeedGiven(self._parse(response))
+            raise _FeedGiven(self._parse(response, job.feed.max_items))
         raise ExtractError(f"not an HTML page: {kind.what}")
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
@@ -837,7 +857,7 @@ class Pipeline:
             job.result.warnings.append(f"{job.entry.link}: a feed with no items; nothing archived")
         log.info("%s: a feed; its %d items are archived", job.entry.link, len(parsed.entries))
         jobs: list[_Job] = []
-        for item in reversed(parsed.entries):
+        for item in reversed(_without_shared_guids(parsed.entries, job.result)):
             entry = replace(item, origin="archive")
             article_id = self._record(job.feed, entry, job.result)
             if article_id is not None:
@@ -877,6 +897,8 @@ class Pipeline:
             fstate = replace(
                 fstate, etag=poll.response.etag, last_modified=poll.response.last_modified
             )
+        if poll.parsed is not None:  # a 304 keeps the warning of the document it means
+            fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
         self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
@@ -944,7 +966,11 @@ class Pipeline:
         if len(items) <= 1:
             return [work(item) for item in items]
         with ThreadPoolExecutor(min(FETCH_THREADS, len(items))) as threads:
-            return list(threads.map(work, items))
+            try:
+                return list(threads.map(work, items))
+            except KeyboardInterrupt:  # the threads are waited for: not on a worker's parse
+                self._close_workers(kill=True)
+                raise
 
     def _feed_named(self, name: str) -> FeedConfig:
         feed = self._feed_by_name(name)
@@ -1071,6 +1097,27 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
 def _host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def _without_shared_guids(entries: Sequence[Entry], result: FeedResult) -> list[Entry]:
+    """The entries of one feed document, those whose guid is shared by items with
+    different links stripped of it: such a guid identifies none of them, so each is
+    identified by its link (links that differ only in tracking parameters are one link,
+    and keep their guid)."""
+    links: dict[str, set[str]] = {}
+    for entry in entries:
+        guid = _guid_key(entry.guid)
+        if guid is not None and entry.link and is_safe_link(entry.link):
+            links.setdefault(guid, set()).add(normalize_url(entry.link))
+    shared = {guid for guid, urls in links.items() if len(urls) > 1}
+    for guid in sorted(shared):
+        result.warnings.append(
+            f"{len(links[guid])} items with different links share the guid {guid!r}; "
+            "each is identified by its link"
+        )
+    if not shared:
+        return list(entries)
+    return [replace(e, guid=None) if _guid_key(e.guid) in shared else e for e in entries]
 
 
 def _guid_key(guid: str | None) -> str | None:

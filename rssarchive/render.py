@@ -32,7 +32,7 @@ from typing import Final
 from rssarchive import yamlsafe
 from rssarchive.errors import WriteError
 from rssarchive.models import Post
-from rssarchive.sanitize import guard_liquid, sanitize_html, strip_control_chars
+from rssarchive.sanitize import CONTROL_CHARS, guard_liquid, sanitize_html, strip_control_chars
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS: Final = timedelta(milliseconds=1)
@@ -94,6 +94,19 @@ def _scrub(text: str) -> str:
 
 def _clean(text: str) -> str:
     return strip_control_chars(_scrub(text))
+
+
+# A run of control characters (a line break, a tab), with the spaces around it, in a
+# title: it separated two words, so it becomes one space ("Line one\nline two" must not
+# read "Line oneline two").
+_TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r")+ *")
+
+
+def clean_title(text: str) -> str:
+    """A title on one line: each run of control characters between words becomes one
+    space; at either end, where it separates nothing, it is removed."""
+    text = _scrub(text)
+    return _TITLE_BREAK.sub(lambda m: " " if m.start() > 0 and m.end() < len(text) else "", text)
 
 
 def trim(text: str) -> str:
@@ -201,7 +214,7 @@ def _link_brackets(text: str) -> set[int]:
 
 
 def _heading_title(title: str) -> str:
-    text = trim(_clean(title))
+    text = trim(clean_title(title))
     brackets = _link_brackets(text)
 
     def escape(match: re.Match[str]) -> str:
@@ -261,7 +274,7 @@ def render_post(
     lines = [
         "---",
         "layout: post",
-        f"title: {quote_yaml(_clean(title))}",
+        f"title: {quote_yaml(clean_title(title))}",
         f"date: {date_text}",
         f"author: {yaml_value(author)}",
         f"from: {yaml_value(url)}",
@@ -283,7 +296,7 @@ def render_post(
 
 
 def _name_part(title: str) -> str:
-    part = _clean(title)[:TITLE_CHARS_IN_NAME]
+    part = clean_title(title)[:TITLE_CHARS_IN_NAME]
     # Both path separators become "--" (the archive's rule for "/"), so the name is
     # always one plain component; without a separator ".." cannot be a path part.
     return part.replace("/", "--").replace("\\", "--")

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     posts INTEGER NOT NULL DEFAULT 0,
     moved_to TEXT,
     redirect_to TEXT,
-    redirect_count INTEGER NOT NULL DEFAULT 0
+    redirect_count INTEGER NOT NULL DEFAULT 0,
+    warning TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -91,6 +92,9 @@ class FeedState:
     moved_to: str | None = None
     redirect_to: str | None = None  # a permanent redirect seen, not yet trusted
     redirect_count: int = 0
+    # What the last parse of the feed warned about (items beyond max_items …); None
+    # when its last document had nothing to say. Kept through a 304.
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,9 @@ class State:
     def _init_schema(self) -> None:
         with self._conn:
             self._conn.executescript(SCHEMA)
+            columns = {str(r[1]) for r in self._conn.execute("PRAGMA table_info(feeds)")}
+            if "warning" not in columns:  # a database from before feeds.warning
+                self._conn.execute("ALTER TABLE feeds ADD COLUMN warning TEXT")
             row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self._conn.execute(

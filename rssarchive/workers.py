@@ -161,9 +161,11 @@ class _Worker:
         # A new interpreter, not a fork: the parent runs HTTP threads, and forking a
         # threaded process can copy a held lock into the child. Not multiprocessing's
         # spawn either: it starts a resource-tracker process as well (13 MB, for
-        # resources this pool never makes). Ctrl-C reaches the whole process group: the
-        # parent stops the run and closes the pipes, so a worker ignores it from its
-        # first line (a KeyboardInterrupt would only print a traceback).
+        # resources this pool never makes). A worker is a process group of its own, so
+        # that Ctrl-C in a terminal (and a signal sent to the run's group) reaches only
+        # the parent, which stops the run and kills its workers: a worker still
+        # starting up would print "Fatal Python error" for it. It also ignores SIGINT
+        # from its first line, for a signal sent to it all the same.
         code = (
             "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
             f"sys.path[:] = {sys.path!r}; from {__name__} import serve; "
@@ -174,6 +176,7 @@ class _Worker:
                 [sys.executable, "-c", code],
                 stdin=subprocess.DEVNULL,
                 pass_fds=(call_out, result_in),
+                process_group=0,
             )
         except BaseException:
             for fd in (call_in, result_out):
@@ -281,6 +284,7 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._slots: list[_Worker | None] = [None] * self.workers
         self._warmed = False
+        self._closed = False  # closed pools start no worker (a thread may still call)
 
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
@@ -330,12 +334,19 @@ class ExtractionPool:
         for index in range(self.workers):
             self._worker(index).send(warm_up, (), {})  # its result is not waited for
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """Let each worker finish what it was sent and end; with ``kill`` (the run was
+        interrupted), end them at once: a page's extraction may take up to the time
+        limit, and nobody will write it."""
         with self._lock:
             workers, self._slots = self._slots, [None] * self.workers
+            self._closed = True
         for worker in workers:
             if worker is not None:
-                worker.close()
+                if kill:
+                    worker.kill()
+                else:
+                    worker.close()
 
     def _least_loaded(self) -> _Worker:
         with self._lock:
@@ -344,6 +355,8 @@ class ExtractionPool:
 
     def _worker(self, index: int) -> _Worker:
         with self._lock:
+            if self._closed:
+                raise ExtractError("the run is stopping; no extraction started")
             worker = self._slots[index]
             if worker is None:
                 worker = self._slots[index] = _Worker()

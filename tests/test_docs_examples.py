@@ -126,7 +126,7 @@ def test_cron_command_uses_flock_and_a_real_cli_call() -> None:
     assert "flock" in words and words[words.index("flock") + 1] == "-n"
     lock = words[words.index("flock") + 2]
     # Holding rssarchive's own lock would make every run exit 75.
-    assert not lock.endswith(".sqlite3.lock")
+    assert not lock.endswith((".sqlite3.lock", "run.lock"))
     args = _check_cli(_rssarchive_args(command))
     assert args.command == "run"
     assert str(args.config) == "config.yaml"
@@ -494,6 +494,7 @@ def test_commit_step_pushes_new_posts_and_the_state(tmp_path: Path) -> None:
     state.mkdir()
     (state / "state.sqlite3").write_bytes(b"SQLite format 3\x00")
     (state / "state.sqlite3.lock").write_bytes(b"")  # never committed
+    (state / "run.lock").write_bytes(b"")  # the site's lock: never committed either
 
     result = repos.commit_step()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -503,6 +504,7 @@ def test_commit_step_pushes_new_posts_and_the_state(tmp_path: Path) -> None:
     assert "output/.rssarchive/state.sqlite3" in files
     assert any(f.startswith("output/_posts/2024-07-24-") for f in files)
     assert "output/.rssarchive/state.sqlite3.lock" not in files
+    assert "output/.rssarchive/run.lock" not in files
 
     again = repos.commit_step()  # nothing new since
     assert again.returncode == 0, again.stderr

@@ -239,3 +239,18 @@ def test_decode_feed(data: bytes, content_type: str | None, text: str) -> None:
 def test_decode_feed_never_raises_on_garbage() -> None:
     decoded = decode_feed(b"\x80\xff\x81\xfe" * 10 + b"<rss/>", "text/xml; charset=nonsense")
     assert decoded.endswith("<rss/>")
+
+
+def test_items_too_complex_to_read_in_full_are_cut_at_max_items() -> None:
+    # More items than max_items, and all READ_ITEMS of them together too complex to
+    # parse: the document is cut after max_items (as much as is kept anyway), with a
+    # warning, instead of failing as a whole.
+    extra = "<category>c</category>" * 48
+    items = "".join(
+        f"<item><title>t{i}</title><link>https://example.org/{i}</link>{extra}</item>"
+        for i in range(4200)
+    )
+    feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=10)
+    assert [e.title for e in feed.entries] == [f"t{i}" for i in range(10)]
+    assert feed.truncated
+    assert any("only its first 10 as listed were read" in w for w in feed.warnings)
