@@ -562,6 +562,31 @@ class _Transient(Exception):
 # ------------------------------------------------------------------------------ client
 
 
+class _Budget:
+    """The time one attempt may spend on the network (``network.timeout``), counted only
+    while one of its hops holds its host's slot: each hop gets a deadline of what is
+    left when its turn comes (set in _DEADLINE for the transport's socket calls)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+        self.deadline: float | None = None  # of the hop running, else of the last one
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        started = time.monotonic()
+        self.deadline = started + self.left
+        token = _DEADLINE.set(self.deadline)
+        try:
+            yield
+        finally:
+            _DEADLINE.reset(token)
+            self.left -= time.monotonic() - started
+
+    def spent(self) -> bool:
+        """Whether the whole budget is used up (a socket timeout may wake a little early)."""
+        return self.deadline is not None and time.monotonic() >= self.deadline - _DEADLINE_TOLERANCE
+
+
 class HostLimiter:
     """Politeness per host, shared by every thread: at most ``concurrency`` requests in
     flight to one host, and request starts at least ``delay`` seconds apart.
@@ -684,10 +709,12 @@ class HttpClient:
             raise FetchError(url, "interrupted") from None
 
     def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
-        deadline = time.monotonic() + self._timeout
-        token = _DEADLINE.set(deadline)
+        # The clock of the attempt runs only while a hop holds its host's slot (see
+        # _follow): the wait for the host's turn is politeness, not the server's
+        # slowness, and must not use up the time the request itself is given.
+        budget = _Budget(self._timeout)
         try:
-            return self._follow(url, headers, max_bytes, deadline)
+            return self._follow(url, headers, max_bytes, budget)
         except (_Transient, RssArchiveError):
             if _CANCELLED.is_set():
                 raise FetchError(url, "interrupted") from None
@@ -699,17 +726,15 @@ class HttpClient:
                 # Whatever a shut-down socket made the request fail with: not the
                 # server's fault, and no reason to try again.
                 raise FetchError(url, "interrupted") from None
-            error, transient = self._wrap(url, exc, deadline)
+            error, transient = self._wrap(url, exc, budget)
             error.__cause__ = exc  # kept when the error travels inside _Transient
             if transient:
                 raise _Transient(error) from exc
             raise error from exc
-        finally:
-            _DEADLINE.reset(token)
 
-    def _wrap(self, url: str, exc: Exception, deadline: float) -> tuple[FetchError, bool]:
+    def _wrap(self, url: str, exc: Exception, budget: _Budget) -> tuple[FetchError, bool]:
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
-            if time.monotonic() >= deadline - _DEADLINE_TOLERANCE:
+            if budget.spent():
                 # The whole budget is spent; a server that stalls once usually stalls again.
                 return FetchError(url, f"timed out after {self._timeout:g} s"), False
             return FetchError(url, f"connection timed out ({exc})"), True
@@ -731,7 +756,7 @@ class HttpClient:
         return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})"), False
 
     def _follow(
-        self, url: str, headers: dict[str, str], max_bytes: int, deadline: float
+        self, url: str, headers: dict[str, str], max_bytes: int, budget: _Budget
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []
@@ -745,14 +770,14 @@ class HttpClient:
                 target = check_url(current, self._allow)
             except BlockedAddressError as exc:
                 raise BlockedAddressError(url, at(exc.reason)) from exc
-            if time.monotonic() >= deadline:
+            if budget.left <= 0:
                 raise FetchError(url, at(f"timed out after {self._timeout:g} s"))
             # No timeout extension: the transport bounds every connect, read and write by
             # the attempt's deadline itself (_DEADLINE, CONNECT_TIMEOUT).
             request = httpx.Request("GET", target, headers={**self._headers, **headers})
             if jar:  # the cookie machinery costs ~0.1 ms a request; most fetches have none
                 jar.set_cookie_header(request)
-            with self._limiter.slot(request.url.host):
+            with self._limiter.slot(request.url.host), budget.running():
                 try:
                     response = self._transport.handle_request(request)
                 except _Refused as exc:
