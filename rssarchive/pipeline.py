@@ -270,10 +270,15 @@ class Pipeline:
         due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
+        # Old backfills' retries go after the feeds' items: this run is about its feeds,
+        # and a host's turns go to them first.
+        retries = [job for job in jobs if job.entry.origin != "feed"]
+        jobs = [job for job in jobs if job.entry.origin == "feed"]
         with self._batch():  # every new item recorded as pending in one commit
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+        jobs.extend(retries)
         self._work(jobs)
         with self._batch():
             for poll, result in finished:

@@ -6,10 +6,14 @@ honoured across runs."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
-from test_e2e import article, paths
+from test_e2e import article, paths, rss
 
 NOW = "2026-01-02T03:04:05Z"
 
@@ -34,3 +38,90 @@ def test_the_wait_for_the_hosts_turn_is_not_the_requests_timeout(
     assert "timed out" not in capsys.readouterr().err
     assert sorted(paths(httpserver)) == [f"/a{n}.html" for n in range(4)]
     assert len(site.post_names()) == 4
+
+
+class Server:
+    """A threaded server of fixed answers: ``routes[path] = (status, headers, body)``;
+    a path in ``stalls`` is read and left unanswered until the test ends."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.stalls: set[str] = set()
+        self.log: list[str] = []
+        self.release = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.log.append(self.path)
+                if self.path in server.stalls:
+                    server.release.wait()
+                    return
+                status, headers, body = server.routes.get(self.path, (404, {}, b"nf"))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+
+    def page(self, path: str, title: str) -> str:
+        self.routes[path] = (200, {"Content-Type": "text/html"}, article(title))
+        return self.url(path)
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with Server() as running:
+        yield running
+
+
+def test_old_backfill_retries_leave_a_runs_own_item_alone(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two backfilled pages stall past the timeout: they stay pending, and every later run
+    # retries them, each holding the host's one slot for the whole timeout. The feed's
+    # new item on the same host must still be archived, and the run exit 0. (It failed
+    # "timed out" when the retries took the host's turns first and the wait counted.)
+    feed = server.url("/feed.xml")
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss([]))
+    site.write_config(
+        [{"name": "News", "url": feed}], timeout=1, per_host_delay=0, per_host_concurrency=1
+    )
+    server.stalls = {"/stall1.html", "/stall2.html"}
+    stalled = [server.url(path) for path in sorted(server.stalls)]
+    assert site.cli("backfill", "--now", NOW, *stalled) == 1
+    err = capsys.readouterr().err
+    assert err.count("timed out after 1 s; later runs will try again") == 2, err
+
+    new = server.page("/new.html", "Fresh news")
+    items = [{"title": "Fresh news", "link": new, "pubDate": "Fri, 02 Jan 2026 01:00:00 GMT"}]
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(items))
+    server.log.clear()
+    assert site.cli("run", "--now", NOW) == 0, capsys.readouterr().err
+    assert "failed" not in capsys.readouterr().err
+    assert site.post_names() == ["2026-01-02-Fresh news.md"]
+    # The retries were made, after the run's own item.
+    assert sorted(server.log) == ["/feed.xml", "/new.html", "/stall1.html", "/stall2.html"]
