@@ -9,22 +9,35 @@ The order of work for one article (see README, "Crash safety") is
 A crash between 1 and 3 leaves a pending row; the next run re-does it (or, if the post
 is already in ``_posts``, only marks it done), so nothing is lost or written twice.
 Every method commits its own transaction: a ``kill -9`` loses at most the step under way.
+
+Durability (README, "Crash safety"): after each completed run :meth:`State.keep_copy`
+writes a consistent copy of the database beside it (SQLite's online backup); a database
+found corrupt or missing is restored from that copy, and the run then adopts the posts
+written since. The schema has a version (``meta.schema``): older versions are upgraded
+in place, a newer one is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.request import pathname2url
 
-from .errors import StateError
+from .errors import NewerStateError, StateError
 from .models import Entry
 
-SCHEMA_VERSION = 1
+# Bumped by every change of SCHEMA, with a step in MIGRATIONS from the version before.
+# 1: the first schema, changed three times without a bump (tests/state_schemas/);
+# 2: feeds.warning, and every column and table of schema 1's last form.
+SCHEMA_VERSION = 2
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
@@ -47,7 +60,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     posts INTEGER NOT NULL DEFAULT 0,
     moved_to TEXT,
     redirect_to TEXT,
-    redirect_count INTEGER NOT NULL DEFAULT 0
+    redirect_count INTEGER NOT NULL DEFAULT 0,
+    warning TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -91,6 +105,9 @@ class FeedState:
     moved_to: str | None = None
     redirect_to: str | None = None  # a permanent redirect seen, not yet trusted
     redirect_count: int = 0
+    # Something off with the feed that is not a failure (e.g. items cut by a cap), kept
+    # until the next poll says otherwise; status shows it.
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,38 +162,112 @@ class State:
         self.path = path
         self.created = False  # True when the database did not exist (or was rebuilt)
         self.rebuilt_from: Path | None = None  # where a corrupt database was moved
+        # The copy the database was restored from (it was corrupt or missing); the
+        # posts written after that copy are adopted by the run.
+        self.restored_from: Path | None = None
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> State:
         """Open (creating if needed) the database at ``path``.
 
-        A corrupt database is moved aside (``*.corrupt``) and a new one created, with
-        ``created`` set so the caller rebuilds it from the posts and warns.
+        A corrupt database is moved aside (``*.corrupt``); it is restored from its copy
+        (:meth:`keep_copy`) when that is good, else a new one is created with ``created``
+        set so the caller rebuilds it from the posts and warns. A missing database is
+        restored from its copy too. ``readonly`` reads a snapshot into memory: nothing
+        is written, not even in a read-only directory.
         """
         # A zero-byte file (a truncated copy, a failed restore) holds no state either.
-        existed = path.exists() and path.stat().st_size > 0
+        existed = _has_data(path)
+        copy = backup_path(path)
         if readonly:
-            if not existed:
-                return cls.memory()
-            conn = _connect(f"file:{path}?mode=ro", uri=True)
-            return cls(conn, path)
+            if existed:
+                return cls._snapshot(path)
+            return cls._snapshot(copy) if _has_data(copy) else cls.memory()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StateError(f"{path.parent}: cannot create state directory ({exc})") from exc
+        if not existed:
+            restored = cls._restore(path, copy)
+            if restored is not None:
+                return restored
         try:
-            state = cls(_connect(str(path)), path)
+            state = cls._open_file(path)
+        except sqlite3.DatabaseError as exc:
+            if not existed or not _is_corrupt(exc):
+                raise StateError(f"{path}: cannot open state database ({exc})") from exc
+            aside = _move_aside(path)
+            try:
+                state = cls._restore(path, copy) or cls._open_file(path)
+            except sqlite3.DatabaseError as again:
+                raise StateError(f"{path}: cannot open state database ({again})") from again
+            state.rebuilt_from = aside
+            existed = state.restored_from is not None
+        state.created = not existed
+        return state
+
+    @classmethod
+    def _open_file(cls, path: Path) -> State:
+        """The database at ``path``, its schema created or upgraded; DatabaseError when
+        it cannot be used (corrupt, disk full ...)."""
+        conn = _connect(str(path))
+        try:
+            state = cls(conn, path)
+            state._init_schema()
+        except BaseException:
+            conn.close()
+            raise
+        return state
+
+    @classmethod
+    def _restore(cls, path: Path, copy: Path) -> State | None:
+        """Put the copy back at ``path`` and open it; None when there is no good copy."""
+        if not _has_data(copy):
+            return None
+        temp = path.with_name(path.name + ".restoring")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            source = sqlite3.connect(f"file:{pathname2url(str(copy))}?mode=ro", uri=True)
+            try:
+                _check(source)
+                target = sqlite3.connect(temp, isolation_level=None)
+                try:
+                    source.backup(target)
+                finally:
+                    target.close()
+            finally:
+                source.close()
+            os.replace(temp, path)
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            return None  # the copy is no good either: the posts are all that is left
+        except OSError as exc:
+            raise StateError(f"{path}: cannot restore the state database ({exc})") from exc
+        try:
+            state = cls._open_file(path)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: cannot open state database ({exc})") from exc
+        state.restored_from = copy
+        return state
+
+    @classmethod
+    def _snapshot(cls, path: Path) -> State:
+        """A read-only database read into memory (upgraded there if it is older)."""
+        try:
+            conn = _read_into_memory(path)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: cannot read state database ({exc})") from exc
+        state = cls(conn, path)
+        try:
             state._init_schema()
         except sqlite3.DatabaseError as exc:
-            if not existed or "locked" in str(exc):
-                raise StateError(f"{path}: cannot open state database ({exc})") from exc
-            aside = path.with_name(path.name + ".corrupt")
-            path.replace(aside)
-            state = cls(_connect(str(path)), path)
-            state._init_schema()
-            state.rebuilt_from = aside
-            existed = False
-        state.created = not existed
+            conn.close()
+            raise StateError(f"{path}: cannot read state database ({exc})") from exc
+        except BaseException:
+            conn.close()
+            raise
         return state
 
     @classmethod
@@ -187,23 +278,76 @@ class State:
         return state
 
     def _init_schema(self) -> None:
-        with self._conn:
-            self._conn.executescript(SCHEMA)
-            row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                self._conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StateError(
-                    f"{self.path}: state database is from a newer rssarchive "
-                    f"(schema {row[0]} > {SCHEMA_VERSION})"
-                )
+        version = self._version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise NewerStateError(
+                f"{self.path}: state database is from a newer rssarchive "
+                f"(schema {version} > {SCHEMA_VERSION}); upgrade rssarchive to use it"
+            )
         # Find a corrupt file now, not mid-run: quick_check reads every page (a few ms
         # for tens of thousands of articles), where a count may touch only an index.
-        row = self._conn.execute("PRAGMA quick_check").fetchone()
-        if row is None or row[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
+        _check(self._conn)
+        while version is not None and version < SCHEMA_VERSION:
+            # Each step and its new version in one transaction: a crash or a full disk
+            # leaves the database at the version before, and the next open goes on.
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                MIGRATIONS[version](self._conn)
+                version += 1
+                self._conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),)
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                raise
+        self._conn.executescript(SCHEMA)  # a new database; a lost index comes back
+        if version is None:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def _version(self) -> int | None:
+        """The schema version, None for a new database."""
+        tables = {str(r[0]) for r in self._conn.execute("SELECT name FROM sqlite_master")}
+        if "meta" not in tables:
+            return 1 if "feeds" in tables else None
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:  # killed between creating the tables and recording the version
+            return 1 if "feeds" in tables else None
+        return int(row[0])
+
+    def keep_copy(self) -> Path:
+        """Write a consistent copy of the database beside it (``*.backup``), by SQLite's
+        online backup into a temporary file renamed over the last copy; the copy is
+        checked before it replaces the last one, so a good copy is never lost to a bad
+        one. Raises StateError (disk full ...), the last copy left as it was."""
+        assert self.path is not None
+        target = backup_path(self.path)
+        temp = target.with_name(target.name + ".tmp")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                self._conn.backup(copy)
+                # One self-contained file: no write-ahead log to lose beside it.
+                copy.execute("PRAGMA journal_mode=DELETE")
+                _check(copy)
+            finally:
+                copy.close()
+            _fsync(temp)
+            os.replace(temp, target)
+            _fsync(target.parent)
+        except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StateError(f"{target}: cannot keep a copy of the state ({reason})") from exc
+        return target
 
     def close(self) -> None:
         self._conn.close()
@@ -411,20 +555,169 @@ class _Transaction:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise StateError(f"{self._path}: cannot update state ({err})") from err
             return
-        self._conn.execute("ROLLBACK")
+        self._rollback()
         if isinstance(exc, sqlite3.Error):
             raise StateError(f"{self._path}: cannot update state ({exc})") from exc
+
+    def _rollback(self) -> None:
+        # A COMMIT or statement that fails for a full disk or an I/O error has SQLite
+        # roll the transaction back itself; a ROLLBACK then would fail ("no transaction
+        # is active") and hide the real error.
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per step.
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
-    if not uri and target != ":memory:":
-        conn.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
-    # lose the last commits, which the next run repairs from _posts like a killed run.
-    conn.execute("PRAGMA synchronous=NORMAL")
+    try:
+        if not uri and target != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
+        # lose the last commits, which the next run repairs from _posts like a killed run.
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def backup_path(path: Path) -> Path:
+    """Where :meth:`State.keep_copy` keeps the copy of the database at ``path``."""
+    return path.with_name(path.name + ".backup")
+
+
+def _has_data(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+class _Corrupt(sqlite3.DatabaseError):
+    """quick_check found damage."""
+
+
+# SQLite's result codes for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB); other
+# errors on open (a full disk, a lock, an I/O error) leave the database where it is.
+_CORRUPT_CODES = (11, 26)
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    if isinstance(exc, _Corrupt):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in _CORRUPT_CODES
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _check(conn: sqlite3.Connection) -> None:
+    row = conn.execute("PRAGMA quick_check").fetchone()
+    if row is None or row[0] != "ok":
+        raise _Corrupt(f"integrity check failed: {row[0] if row else '?'}")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a corrupt database and its -wal/-shm files to ``*.corrupt``: a new database
+    at ``path`` must not find the old write-ahead log beside it."""
+    aside = path.with_name(path.name + ".corrupt")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            source = path.with_name(path.name + suffix)
+            if suffix == "" or source.exists():
+                source.replace(aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise StateError(f"{path}: cannot move the corrupt state database aside ({exc})") from exc
+    return aside
+
+
+def _read_into_memory(path: Path) -> sqlite3.Connection:
+    """A copy in memory of the database at ``path``, read without writing anything.
+
+    A database in WAL mode opened read-only needs its ``-shm`` file, which a read-only
+    directory cannot get. Without a ``-wal`` file everything is in the database file and
+    ``immutable=1`` reads it as it is; with one, the two are copied to a temporary
+    directory and read from there.
+    """
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    url = pathname2url(str(path))
+    tries: list[Callable[[], sqlite3.Connection]] = [
+        lambda: sqlite3.connect(f"file:{url}?mode=ro", uri=True)
+    ]
+    wal = path.with_name(path.name + "-wal")
+    if not _has_data(wal):
+        tries.append(lambda: sqlite3.connect(f"file:{url}?mode=ro&immutable=1", uri=True))
+    for connect in tries:
+        try:
+            source = connect()
+            try:
+                source.backup(memory)
+                return memory
+            finally:
+                source.close()
+        except sqlite3.OperationalError:
+            continue
+    with tempfile.TemporaryDirectory(prefix="rssarchive-state-") as scratch:
+        copy = Path(scratch) / path.name
+        try:
+            for suffix in ("", "-wal"):
+                source_file = path.with_name(path.name + suffix)
+                if source_file.exists():
+                    with (
+                        open(source_file, "rb") as src,
+                        open(copy.with_name(copy.name + suffix), "wb") as dst,
+                    ):
+                        while chunk := src.read(1 << 20):
+                            dst.write(chunk)
+        except OSError as exc:
+            raise sqlite3.OperationalError(f"cannot read {path} ({exc})") from exc
+        source = sqlite3.connect(copy)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    return memory
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    have = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+    for name, definition in columns.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+
+
+def _to_2(conn: sqlite3.Connection) -> None:
+    # Schema 1 was written in three forms (aa5d5f0; a4e09c1 added the feed's redirect
+    # columns; 760ef06 added image_retries): bring any of them to its last form, then
+    # add what schema 2 adds.
+    _add_columns(
+        conn,
+        "feeds",
+        {
+            "moved_to": "TEXT",
+            "redirect_to": "TEXT",
+            "redirect_count": "INTEGER NOT NULL DEFAULT 0",
+            "warning": "TEXT",
+        },
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS image_retries (filename TEXT PRIMARY KEY,"
+        " page_url TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
+# version -> the step that upgrades a database of that version to the next one.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2}
