@@ -210,10 +210,12 @@ class State:
     def _open_file(cls, path: Path) -> State:
         """The database at ``path``, its schema created or upgraded; DatabaseError when
         it cannot be used (corrupt, disk full ...)."""
-        conn = _connect(str(path))
+        conn = _connect(str(path), wal=False)
         try:
             state = cls(conn, path)
             state._init_schema()
+            # Only now: a database from a newer rssarchive is left exactly as it was.
+            conn.execute("PRAGMA journal_mode=WAL")
         except BaseException:
             conn.close()
             raise
@@ -571,11 +573,11 @@ class _Transaction:
                 self._conn.execute("ROLLBACK")
 
 
-def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+def _connect(target: str, *, uri: bool = False, wal: bool = True) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per step.
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
     try:
-        if not uri and target != ":memory:":
+        if wal and not uri and target != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
         # lose the last commits, which the next run repairs from _posts like a killed run.
