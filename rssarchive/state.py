@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.request import pathname2url
 
 from .errors import NewerStateError, StateError
@@ -152,6 +152,24 @@ def entry_from_json(text: str) -> Entry:
         content=data.get("content"),
         image=data.get("image"),
     )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reads(method: Callable[Concatenate[State, _P], _R]) -> Callable[Concatenate[State, _P], _R]:
+    """A read whose SQLite error (an I/O error, a full disk for the shared memory file)
+    becomes a one-line StateError; writes get theirs from _Transaction."""
+
+    def read(self: State, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.path}: cannot read state ({exc})") from exc
+
+    read.__name__, read.__doc__ = method.__name__, method.__doc__
+    return read
 
 
 class State:
@@ -356,6 +374,7 @@ class State:
 
     # -- articles -------------------------------------------------------------------
 
+    @_reads
     def is_known(self, url_key: str, guid_key: str | None) -> bool:
         """True when this article (by URL or by guid) is done, pending or failed."""
         row = self._conn.execute(
@@ -364,6 +383,7 @@ class State:
         ).fetchone()
         return row is not None
 
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)
@@ -412,6 +432,7 @@ class State:
                 "DELETE FROM articles WHERE id = ? AND status != 'done'", (article_id,)
             )
 
+    @_reads
     def pending(self) -> list[PendingArticle]:
         rows = self._conn.execute(
             "SELECT id, url, feed, entry, attempts FROM articles WHERE status = 'pending'"
@@ -422,6 +443,7 @@ class State:
             for r in rows
         ]
 
+    @_reads
     def pending_entries(self, ids: Sequence[int]) -> dict[int, Entry]:
         """The recorded entries of those of ``ids`` that are still pending."""
         found: dict[int, Entry] = {}
@@ -448,18 +470,21 @@ class State:
             )
             return cur.rowcount > 0
 
+    @_reads
     def known_filenames(self) -> set[str]:
         rows = self._conn.execute(
             "SELECT filename FROM articles WHERE filename IS NOT NULL"
         ).fetchall()
         return {str(r[0]) for r in rows}
 
+    @_reads
     def failed(self) -> list[tuple[str, str]]:
         rows = self._conn.execute(
             "SELECT url, coalesce(last_error, '') FROM articles WHERE status = 'failed'"
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
 
+    @_reads
     def counts_by_feed(self) -> dict[str, dict[str, int]]:
         """{feed name: {status: number of articles}}; adopted posts have the name ''."""
         counts: dict[str, dict[str, int]] = {}
@@ -469,6 +494,7 @@ class State:
             counts.setdefault(str(feed), {})[str(status)] = int(n)
         return counts
 
+    @_reads
     def count_done(self) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]
@@ -485,6 +511,7 @@ class State:
                 (filename, page_url, int(attempted)),
             )
 
+    @_reads
     def image_retries(self) -> list[tuple[str, str, int]]:
         rows = self._conn.execute(
             "SELECT filename, page_url, attempts FROM image_retries ORDER BY filename"
@@ -497,6 +524,7 @@ class State:
 
     # -- feeds ----------------------------------------------------------------------
 
+    @_reads
     def feed(self, url: str, name: str) -> FeedState:
         row = self._conn.execute(
             f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds WHERE url = ?", (url,)
@@ -518,6 +546,7 @@ class State:
                 [int(v) if isinstance(v, bool) else v for v in values],
             )
 
+    @_reads
     def feeds(self) -> list[FeedState]:
         urls = [str(r[0]) for r in self._conn.execute("SELECT url FROM feeds ORDER BY name")]
         return [self.feed(url, "") for url in urls]
