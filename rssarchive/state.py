@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
@@ -166,7 +167,7 @@ def _reads(method: Callable[Concatenate[State, _P], _R]) -> Callable[Concatenate
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
-            raise StateError(f"{self.path}: cannot read state ({exc})") from exc
+            raise StateError(f"{self.path}: cannot read state ({_why(exc, self.path)})") from exc
 
     read.__name__, read.__doc__ = method.__name__, method.__doc__
     return read
@@ -213,12 +214,14 @@ class State:
             state = cls._open_file(path)
         except sqlite3.DatabaseError as exc:
             if not existed or not _is_corrupt(exc):
-                raise StateError(f"{path}: cannot open state database ({exc})") from exc
+                raise StateError(f"{path}: cannot open state database ({_why(exc, path)})") from exc
             aside = _move_aside(path)
             try:
                 state = cls._restore(path, copy) or cls._open_file(path)
             except sqlite3.DatabaseError as again:
-                raise StateError(f"{path}: cannot open state database ({again})") from again
+                raise StateError(
+                    f"{path}: cannot open state database ({_why(again, path)})"
+                ) from again
             state.rebuilt_from = aside
             existed = state.restored_from is not None
         state.created = not existed
@@ -268,7 +271,7 @@ class State:
         try:
             state = cls._open_file(path)
         except sqlite3.DatabaseError as exc:
-            raise StateError(f"{path}: cannot open state database ({exc})") from exc
+            raise StateError(f"{path}: cannot open state database ({_why(exc, path)})") from exc
         state.restored_from = copy
         return state
 
@@ -577,7 +580,9 @@ class _Transaction:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:  # e.g. "database is locked" by another program
-            raise StateError(f"{self._path}: cannot update state ({err})") from err
+            raise StateError(
+                f"{self._path}: cannot update state ({_why(err, self._path)})"
+            ) from err
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not self._outer:
@@ -587,11 +592,15 @@ class _Transaction:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
                 self._rollback()
-                raise StateError(f"{self._path}: cannot update state ({err})") from err
+                raise StateError(
+                    f"{self._path}: cannot update state ({_why(err, self._path)})"
+                ) from err
             return
         self._rollback()
         if isinstance(exc, sqlite3.Error):
-            raise StateError(f"{self._path}: cannot update state ({exc})") from exc
+            raise StateError(
+                f"{self._path}: cannot update state ({_why(exc, self._path)})"
+            ) from exc
 
     def _rollback(self) -> None:
         # A COMMIT or statement that fails for a full disk or an I/O error has SQLite
@@ -620,6 +629,24 @@ def _connect(target: str, *, uri: bool = False, wal: bool = True) -> sqlite3.Con
 def backup_path(path: Path) -> Path:
     """Where :meth:`State.keep_copy` keeps the copy of the database at ``path``."""
     return path.with_name(path.name + ".backup")
+
+
+# Free space below which an SQLite I/O error is put down to a full disk.
+_FULL_BELOW = 1 << 20
+
+
+def _why(exc: sqlite3.Error, path: Path | None) -> str:
+    """SQLite's message, saying so when the disk is full: a full disk is "database or
+    disk is full" for the database's own files, but a bare "disk I/O error" when its
+    shared-memory file finds no room."""
+    text = str(exc)
+    if path is None or not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR"):
+        return text
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return text
+    return f"{text}: disk full, {free} bytes free" if free < _FULL_BELOW else text
 
 
 def _has_data(path: Path) -> bool:
