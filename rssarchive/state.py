@@ -184,6 +184,9 @@ class State:
         # The copy the database was restored from (it was corrupt or missing); the
         # posts written after that copy are adopted by the run.
         self.restored_from: Path | None = None
+        # Rows changed by anything but feed saves: a run that changed no article or
+        # image retry (a cron run whose feeds all answer 304) need not renew the copy.
+        self._feed_changes = 0
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> State:
@@ -207,6 +210,15 @@ class State:
         except OSError as exc:
             raise StateError(f"{path.parent}: cannot create state directory ({exc})") from exc
         if not existed:
+            # The write-ahead log of a deleted database must not be applied to the new
+            # one (SQLite drops it itself only while the new database is empty).
+            for suffix in ("-wal", "-shm"):
+                try:
+                    path.with_name(path.name + suffix).unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    raise StateError(f"{path}{suffix}: cannot remove ({exc})") from exc
             restored = cls._restore(path, copy)
             if restored is not None:
                 return restored
@@ -231,7 +243,7 @@ class State:
     def _open_file(cls, path: Path) -> State:
         """The database at ``path``, its schema created or upgraded; DatabaseError when
         it cannot be used (corrupt, disk full ...)."""
-        conn = _connect(str(path), wal=False)
+        conn = _connect(str(path))
         try:
             state = cls(conn, path)
             state._init_schema()
@@ -350,6 +362,10 @@ class State:
         one. Raises StateError (disk full ...), the last copy left as it was."""
         assert self.path is not None
         target = backup_path(self.path)
+        # Feed validators and health alone are not worth a copy (50-100 ms for 10,000
+        # articles): a copy a few polls old costs at most a full fetch of a feed.
+        if self._conn.total_changes == self._feed_changes and _has_data(target):
+            return target
         temp = target.with_name(target.name + ".tmp")
         try:
             with contextlib.suppress(FileNotFoundError):
@@ -541,6 +557,7 @@ class State:
     def save_feed(self, feed: FeedState) -> None:
         values = [getattr(feed, column) for column in FEED_COLUMNS]
         updates = ", ".join(f"{c} = excluded.{c}" for c in FEED_COLUMNS if c != "url")
+        before = self._conn.total_changes
         with self._write():
             self._conn.execute(
                 f"INSERT INTO feeds ({', '.join(FEED_COLUMNS)})"
@@ -548,6 +565,7 @@ class State:
                 f" ON CONFLICT (url) DO UPDATE SET {updates}",
                 [int(v) if isinstance(v, bool) else v for v in values],
             )
+        self._feed_changes += self._conn.total_changes - before
 
     @_reads
     def feeds(self) -> list[FeedState]:
@@ -611,12 +629,11 @@ class _Transaction:
                 self._conn.execute("ROLLBACK")
 
 
-def _connect(target: str, *, uri: bool = False, wal: bool = True) -> sqlite3.Connection:
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per step.
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
     try:
-        if wal and not uri and target != ":memory:":
-            conn.execute("PRAGMA journal_mode=WAL")
+        # WAL mode is set by State._open_file, once the schema version is known.
         # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
         # lose the last commits, which the next run repairs from _posts like a killed run.
         conn.execute("PRAGMA synchronous=NORMAL")

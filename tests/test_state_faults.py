@@ -281,6 +281,7 @@ def test_posts_written_after_the_copy_are_adopted_with_their_image_retries(
     old_copy = copy.read_bytes()
     server.items, server.images_fail = [0, 1, 2, 3], True
     assert archive.run().returncode == 0
+    assert copy.read_bytes() != old_copy, "a run that archived articles kept no new copy"
     copy.write_bytes(old_copy)  # the copy of two runs ago: items 2 and 3 are not in it
     _corrupt(archive.state)
     server.images_fail = False
@@ -306,6 +307,28 @@ def test_every_copy_gone_falls_back_to_the_posts_and_says_what_it_costs(
     assert "has no good copy; rebuilt from 3 posts" in done.stderr
     assert "3 articles lost their guid identity" in done.stderr
     assert "new posts: 0" in done.stdout
+
+
+@pytest.mark.parametrize("copy", ["kept", "gone"])
+def test_deleted_database_is_not_mixed_with_its_leftover_write_ahead_log(
+    tmp_path: Path, server: FeedServer, copy: str
+) -> None:
+    # A killed run leaves a -wal; the user then deletes the database file alone. The
+    # new database (restored or rebuilt) must not take the old log's pages.
+    archive = make_archive(tmp_path, server, tmp_path / "site", tmp_path / "state" / "s.sqlite3")
+    server.items = [0, 1, 2]
+    assert archive.run().returncode == 0
+    _leave_wal(archive.state, f"{server.base}/news/9.html")
+    assert archive.state.with_name("s.sqlite3-wal").stat().st_size > 0
+    archive.state.unlink()
+    if copy == "gone":
+        archive.state.with_name("s.sqlite3.backup").unlink()
+    done = archive.run()
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "new posts: 0" in done.stdout
+    check_complete(archive, server)
+    assert rows(archive.state, "PRAGMA integrity_check") == [("ok",)]
 
 
 # -- read-only use ------------------------------------------------------------------------
