@@ -236,6 +236,9 @@ class Pipeline:
     def run(self) -> RunReport:
         try:
             return self._kept(self._run())
+        except RssArchiveError as exc:
+            self._record_abort(exc)
+            raise
         finally:
             self._close_workers()
 
@@ -258,11 +261,7 @@ class Pipeline:
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
-        try:
-            self._work(jobs)
-        except RssArchiveError as exc:
-            self._record_abort(finished, exc)
-            raise
+        self._work(jobs)
         with self._batch():
             for poll, result in finished:
                 self._record_poll(poll, result)
@@ -278,20 +277,26 @@ class Pipeline:
                 report.warnings.append(str(exc))
         return report
 
-    def _record_abort(self, finished: list[tuple[_Poll, FeedResult]], exc: RssArchiveError) -> None:
-        """A run stopped by an error (a full disk, an unwritable _posts): each feed it
-        polled failed, so that status says so. No backoff: the fault is ours, not the
-        site's. Best effort: the state may be what cannot be written."""
+    def _record_abort(self, exc: RssArchiveError) -> None:
+        """A run stopped by an error (a full disk, an unwritable _posts): every feed's
+        run failed, so that status says so. No backoff: the fault is ours, not the
+        sites'. Best effort: the state may be what cannot be written."""
+        if self.dry_run:
+            return
         now = self.clock()
-        for poll, _ in finished:
-            fstate = replace(
-                poll.state,
-                failures=poll.state.failures + 1,
-                last_error=_reason(exc),
-                last_error_at=now.isoformat(),
-            )
-            with contextlib.suppress(StateError):
-                self.state.save_feed(fstate)
+        with contextlib.suppress(StateError):
+            for feed in self.config.feeds:
+                fstate = self.state.feed(feed.url, feed.name)
+                if fstate.gone:
+                    continue
+                self.state.save_feed(
+                    replace(
+                        fstate,
+                        failures=fstate.failures + 1,
+                        last_error=_reason(exc),
+                        last_error_at=now.isoformat(),
+                    )
+                )
 
     def backfill(
         self,

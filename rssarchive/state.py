@@ -184,8 +184,8 @@ class State:
         # The copy the database was restored from (it was corrupt or missing); the
         # posts written after that copy are adopted by the run.
         self.restored_from: Path | None = None
-        # Rows changed by anything but feed saves: a run that changed no article or
-        # image retry (a cron run whose feeds all answer 304) need not renew the copy.
+        # Rows changed by feed saves: a run whose only changes they are (a cron run
+        # whose feeds all answer 304) need not renew the copy (keep_copy).
         self._feed_changes = 0
 
     @classmethod
