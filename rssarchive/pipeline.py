@@ -423,16 +423,18 @@ class Pipeline:
         self.archive.remove_stray_temp_files()
         if any(feed.images == "local" for feed in self.config.feeds):
             self._image_store().remove_temp_files()
-        adopted = 0
+        adopted = by_url_only = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
-            if self.state.adopt(
-                url_key=normalize_url(url), url=url, filename=name, now=self.clock()
-            ):
+            url_key = normalize_url(url)
+            # A row the state had (pending, failed) keeps its guid; a new one has none.
+            had_row = self.state.status_of(url_key) is not None
+            if self.state.adopt(url_key=url_key, url=url, filename=name, now=self.clock()):
                 adopted += 1
+                by_url_only += not had_row
                 self._adopt_images(name, url)
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
-        self._warn_recovered(report, adopted)
+        self._warn_recovered(report, adopted, by_url_only)
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending():
@@ -444,14 +446,14 @@ class Pipeline:
             jobs.append(_Job(feed, pending.entry, feed.content, result, pending.id))
         return jobs
 
-    def _warn_recovered(self, report: RunReport, adopted: int) -> None:
+    def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
         """Say how a lost or corrupt state database came back, and what it cost."""
         state, posts_dir = self.state, self.archive.posts_dir
-        # Posts known only by their from: URL: a guid no longer recognises them.
+        # Posts now known by their from: URL only: a guid no longer recognises them.
         lost = (
-            f"; {adopted} articles lost their guid identity (one whose link changes "
+            f"; {by_url_only} articles lost their guid identity (one whose link changes "
             "will be archived again)"
-            if adopted
+            if by_url_only
             else ""
         )
         if state.restored_from is not None:
