@@ -21,23 +21,28 @@ import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Every commit whose SCHEMA differs from the one before (all of them said schema 1).
-COMMITS = {
+# Every commit whose SCHEMA differs from the one before (the three forms of schema 1
+# all said 1); None: the schema as it is in the working tree.
+COMMITS: dict[str, str | None] = {
     "v1-aa5d5f0": "aa5d5f0",  # the first: no redirect columns, no image_retries
     "v1-a4e09c1": "a4e09c1",  # feeds.moved_to, redirect_to, redirect_count
     "v1-760ef06": "760ef06",  # image_retries
+    "v2": None,  # feeds.warning; a version bump from now on
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 
 
-def schema_at(commit: str) -> tuple[str, str]:
-    source = subprocess.run(
-        ["git", "show", f"{commit}:rssarchive/state.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=HERE,
-    ).stdout
+def schema_at(commit: str | None) -> tuple[str, str]:
+    if commit is None:
+        source = (HERE.parent.parent / "rssarchive" / "state.py").read_text(encoding="utf-8")
+    else:
+        source = subprocess.run(
+            ["git", "show", f"{commit}:rssarchive/state.py"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+        ).stdout
     schema = re.search(r'SCHEMA = """(.*?)"""', source, re.S)
     version = re.search(r"SCHEMA_VERSION = (\d+)", source)
     assert schema and version
@@ -58,7 +63,7 @@ def entry(n: int, link: str) -> str:
     )
 
 
-def build(name: str, commit: str) -> None:
+def build(name: str, commit: str | None) -> None:
     schema, version = schema_at(commit)
     conn = sqlite3.connect(":memory:")
     conn.executescript(schema)
@@ -76,6 +81,8 @@ def build(name: str, commit: str) -> None:
     }
     if "redirect_count" in columns:
         feed.update(moved_to=None, redirect_to=None, redirect_count=0)
+    if "warning" in columns:
+        feed.update(warning=None)
     conn.execute(
         f"INSERT INTO feeds ({', '.join(feed)}) VALUES ({', '.join('?' * len(feed))})",
         list(feed.values()),
@@ -112,7 +119,8 @@ def build(name: str, commit: str) -> None:
         )
     conn.commit()
     text = "\n".join(conn.iterdump()) + "\n"
-    (HERE / f"{name}.sql").write_text(f"-- schema of {commit}; made by build.py\n{text}")
+    made = f"schema of {commit}" if commit else f"schema {version} as the code writes it"
+    (HERE / f"{name}.sql").write_text(f"-- {made}; made by build.py\n{text}")
 
 
 if __name__ == "__main__":
