@@ -355,12 +355,14 @@ class State:
             return 1 if "feeds" in tables else None
         return int(row[0])
 
-    def keep_copy(self) -> Path:
+    def keep_copy(self) -> Path | None:
         """Write a consistent copy of the database beside it (``*.backup``), by SQLite's
         online backup into a temporary file renamed over the last copy; the copy is
         checked before it replaces the last one, so a good copy is never lost to a bad
-        one. Raises StateError (disk full ...), the last copy left as it was."""
-        assert self.path is not None
+        one. Raises StateError (disk full ...), the last copy left as it was. None for a
+        database in memory."""
+        if self.path is None:
+            return None
         target = backup_path(self.path)
         # Feed validators and health alone are not worth a copy (50-100 ms for 10,000
         # articles): a copy a few polls old costs at most a full fetch of a feed.
