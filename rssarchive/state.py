@@ -274,10 +274,16 @@ class State:
             finally:
                 source.close()
             os.replace(temp, path)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            return None  # the copy is no good either: the posts are all that is left
+            if _is_corrupt(exc):
+                return None  # the copy is no good either: the posts are all that is left
+            # A full disk, an I/O error: the copy may be good, so it must not give way
+            # to a database rebuilt from the posts (the next copy would replace it).
+            raise StateError(
+                f"{path}: cannot restore the state database from {copy} ({_why(exc, path)})"
+            ) from exc
         except OSError as exc:
             raise StateError(f"{path}: cannot restore the state database ({exc})") from exc
         try:
@@ -293,13 +299,13 @@ class State:
         try:
             conn = _read_into_memory(path)
         except sqlite3.DatabaseError as exc:
-            raise StateError(f"{path}: cannot read state database ({exc})") from exc
+            raise _unreadable(path, exc) from exc
         state = cls(conn, path)
         try:
             state._init_schema()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StateError(f"{path}: cannot read state database ({exc})") from exc
+            raise _unreadable(path, exc) from exc
         except BaseException:
             conn.close()
             raise
@@ -691,6 +697,18 @@ def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     if code is not None:
         return int(code) & 0xFF in _CORRUPT_CODES
     return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
+    """Why a read-only command cannot read the database, and what a run would do."""
+    if not _is_corrupt(exc):
+        return StateError(f"{path}: cannot read state database ({_why(exc, path)})")
+    then = (
+        "restores it from its copy"
+        if _has_data(backup_path(path))
+        else "rebuilds it from the posts"
+    )
+    return StateError(f"{path}: state database is corrupt ({exc}); the next run {then}")
 
 
 def _check(conn: sqlite3.Connection) -> None:

@@ -317,6 +317,48 @@ def test_posts_written_after_the_copy_are_adopted_with_their_image_retries(
     assert sources(archive.posts).count(f"{server.base}/news/3.html?edition=2") == 1
 
 
+def test_status_on_a_corrupt_database_says_so_and_what_the_next_run_does(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    archive = make_archive(tmp_path, server, tmp_path / "site", tmp_path / "state" / "s.sqlite3")
+    server.items = [0, 1]
+    assert archive.run().returncode == 0
+    _corrupt(archive.state)
+    status = archive.cli("status")
+    assert status.returncode == 1
+    assert status.stderr == (
+        f"rssarchive: {archive.state}: state database is corrupt (file is not a database); "
+        "the next run restores it from its copy\n"
+    )
+    assert archive.run().returncode == 0
+    assert archive.cli("status").stdout.startswith("2 posts archived")
+
+
+def test_full_disk_while_restoring_keeps_the_copy(tmp_path: Path, server: FeedServer) -> None:
+    # The copy cannot be put back for want of room: the run stops, saying so; it must not
+    # rebuild from the posts instead (its next copy would replace the good one).
+    disk = tmp_path / "disk"
+    with tmpfs(disk, "4m"):
+        archive = make_archive(tmp_path, server, tmp_path / "site", disk / "state" / "s.sqlite3")
+        assert archive.run().returncode == 0
+        copy = archive.state.with_name("s.sqlite3.backup")
+        good = copy.read_bytes()
+        _corrupt(archive.state)
+        filler = fill(disk, 0)
+        done = archive.run("--json")
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.count("\n") == 1 and "cannot restore the state database" in done.stderr
+        assert "database or disk is full" in done.stderr
+        assert json_of(done)["exit_code"] == 1
+        assert copy.read_bytes() == good
+        filler.unlink()
+        again = archive.run()
+        assert again.returncode == 0, again.stderr
+        assert "restored from its copy" in again.stderr and "guid identity" not in again.stderr
+        assert "new posts: 0" in again.stdout
+        check_complete(archive, server)
+
+
 def test_every_copy_gone_falls_back_to_the_posts_and_says_what_it_costs(
     tmp_path: Path, server: FeedServer
 ) -> None:
