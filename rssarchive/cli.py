@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import output
-from .errors import ConfigError, LockedError, RssArchiveError, UsageError
+from .errors import ConfigError, LockedError, NewerStateError, RssArchiveError, UsageError
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some feed or article failed; the rest was archived
-EXIT_USAGE = 2  # bad usage or config
+EXIT_USAGE = 2  # bad usage or config, or a state database from a newer rssarchive
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 log = logging.getLogger("rssarchive")
@@ -158,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, exc, 128 + exc.signum)
     except LockedError as exc:
         return _fail(args, exc, EXIT_LOCKED)
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, NewerStateError) as exc:
         return _fail(args, exc, EXIT_USAGE)
     except RssArchiveError as exc:
         if args.verbose:

@@ -61,3 +61,7 @@ class WriteError(RssArchiveError):
 
 class StateError(RssArchiveError):
     """The state database cannot be opened or updated."""
+
+
+class NewerStateError(StateError):
+    """The state database was written by a newer rssarchive (exit code 2)."""

@@ -33,6 +33,7 @@ from .errors import (
     FetchError,
     ParseError,
     RssArchiveError,
+    StateError,
     UsageError,
 )
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
@@ -248,9 +249,12 @@ class Pipeline:
 
     def run(self) -> RunReport:
         try:
-            return self._run()
+            return self._kept(self._run())
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
             self._close_workers(kill=True)
+            raise
+        except RssArchiveError as exc:
+            self._record_abort(exc)
             raise
         finally:
             self._close_workers()
@@ -285,6 +289,37 @@ class Pipeline:
                 self._record_poll(poll, result)
         return report
 
+    def _kept(self, report: RunReport) -> RunReport:
+        """A completed run's state, copied beside the database (state.keep_copy); a copy
+        that cannot be written is a warning: the run itself is done."""
+        if not self.dry_run:
+            try:
+                self.state.keep_copy()
+            except StateError as exc:
+                report.warnings.append(str(exc))
+        return report
+
+    def _record_abort(self, exc: RssArchiveError) -> None:
+        """A run stopped by an error (a full disk, an unwritable _posts): every feed's
+        run failed, so that status says so. No backoff: the fault is ours, not the
+        sites'. Best effort: the state may be what cannot be written."""
+        if self.dry_run:
+            return
+        now = self.clock()
+        with contextlib.suppress(StateError):
+            for feed in self.config.feeds:
+                fstate = self.state.feed(feed.url, feed.name)
+                if fstate.gone:
+                    continue
+                self.state.save_feed(
+                    replace(
+                        fstate,
+                        failures=fstate.failures + 1,
+                        last_error=_reason(exc),
+                        last_error_at=now.isoformat(),
+                    )
+                )
+
     def backfill(
         self,
         urls: Iterable[str],
@@ -298,7 +333,7 @@ class Pipeline:
         """Archive the given article URLs, the articles of sitemaps (within [since,
         until]), and with ``archives`` the items of the feeds' RFC 5005 archive pages."""
         try:
-            return self._backfill(urls, feed_name, sitemaps, since, until, archives)
+            return self._kept(self._backfill(urls, feed_name, sitemaps, since, until, archives))
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
             self._close_workers(kill=True)
             raise
@@ -420,23 +455,18 @@ class Pipeline:
         self.archive.remove_stray_temp_files()
         if any(feed.images == "local" for feed in self.config.feeds):
             self._image_store().remove_temp_files()
-        self._retry_images(report)
-        adopted = 0
+        adopted = by_url_only = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
-            if self.state.adopt(
-                url_key=normalize_url(url), url=url, filename=name, now=self.clock()
-            ):
+            url_key = normalize_url(url)
+            # A row the state had (pending, failed) keeps its guid; a new one has none.
+            had_row = self.state.status_of(url_key) is not None
+            if self.state.adopt(url_key=url_key, url=url, filename=name, now=self.clock()):
                 adopted += 1
-        if self.state.rebuilt_from is not None:
-            report.warnings.append(
-                f"state database was corrupt (moved to {self.state.rebuilt_from}); "
-                f"rebuilt from {adopted} posts in {self.archive.posts_dir}"
-            )
-        elif adopted and self.state.created:
-            report.warnings.append(
-                f"new state database: adopted {adopted} existing posts from "
-                f"{self.archive.posts_dir}; they will not be archived again"
-            )
+                by_url_only += not had_row
+                self._adopt_images(name, url)
+        # After adoption: the retries of posts whose state was lost are found there.
+        self._retry_images(report)
+        self._warn_recovered(report, adopted, by_url_only)
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending():
@@ -451,6 +481,49 @@ class Pipeline:
                 _Job(feed, pending.entry, mode, result, pending.id, attempts=pending.attempts)
             )
         return jobs
+
+    def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
+        """Say how a lost or corrupt state database came back, and what it cost."""
+        state, posts_dir = self.state, self.archive.posts_dir
+        # Posts now known by their from: URL only: a guid no longer recognises them.
+        lost = (
+            f"; {by_url_only} articles lost their guid identity (one whose link changes "
+            "will be archived again)"
+            if by_url_only
+            else ""
+        )
+        if state.restored_from is not None:
+            what = (
+                f"corrupt (moved to {state.rebuilt_from})"
+                if state.rebuilt_from is not None
+                else "missing"
+            )
+            report.warnings.append(
+                f"state database was {what}; restored from its copy {state.restored_from}"
+                f" and {adopted} posts written since in {posts_dir}{lost}"
+            )
+        elif state.rebuilt_from is not None:
+            report.warnings.append(
+                f"state database was corrupt (moved to {state.rebuilt_from}) and has no "
+                f"good copy; rebuilt from {adopted} posts in {posts_dir}{lost}"
+            )
+        elif adopted and state.created:
+            report.warnings.append(
+                f"new state database: adopted {adopted} existing posts from "
+                f"{posts_dir}; they will not be archived again{lost}"
+            )
+
+    def _adopt_images(self, name: str, url: str) -> None:
+        """An adopted post that still links remote images its feed would archive gets
+        its image retries back (they were lost with the state, or with a failed
+        commit)."""
+        if self._feed_for(url).images != "local":
+            return
+        from .images import remote_images
+
+        parts = _post_parts(self.archive.read(name))
+        if parts is not None and remote_images(parts[1], url):
+            self.state.image_retry(name, url, attempted=False)
 
     def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
         if fstate.gone:
@@ -942,12 +1015,11 @@ class Pipeline:
         from .images import remote_images
 
         for name, page_url, attempts in self.state.image_retries():
-            text = self.archive.read(name)
-            head, sep, rest = (text or "").partition("\n<div>\n")
-            body, sep2, tail = rest.rpartition("\n</div>\n")
-            if text is None or not (sep and sep2) or not remote_images(body, page_url):
+            parts = _post_parts(self.archive.read(name))
+            if parts is None or not remote_images(parts[1], page_url):
                 self.state.image_done(name)
                 continue
+            head, body, tail = parts
             result = self._image_store().localize(body, page_url, self._fetch_image)
             if result.html != body:
                 self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
@@ -1082,6 +1154,13 @@ def feed_posts(
             continue
         posts.append(None if article is None else render_entry(feed, entry, article, archived_at))
     return posts
+
+
+def _post_parts(text: str | None) -> tuple[str, str, str] | None:
+    """A post's text as (front matter and title, body, end); None when it has no body."""
+    head, sep, rest = (text or "").partition("\n<div>\n")
+    body, sep2, tail = rest.rpartition("\n</div>\n")
+    return (head, body, tail) if text is not None and sep and sep2 else None
 
 
 def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:

@@ -9,22 +9,36 @@ The order of work for one article (see README, "Crash safety") is
 A crash between 1 and 3 leaves a pending row; the next run re-does it (or, if the post
 is already in ``_posts``, only marks it done), so nothing is lost or written twice.
 Every method commits its own transaction: a ``kill -9`` loses at most the step under way.
+
+Durability (README, "Crash safety"): after each completed run :meth:`State.keep_copy`
+writes a consistent copy of the database beside it (SQLite's online backup); a database
+found corrupt or missing is restored from that copy, and the run then adopts the posts
+written since. The schema has a version (``meta.schema``): older versions are upgraded
+in place, a newer one is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sqlite3
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.request import pathname2url
 
-from .errors import StateError
+from .errors import NewerStateError, StateError
 from .models import Entry
 
-SCHEMA_VERSION = 1
+# Bumped by every change of SCHEMA, with a step in MIGRATIONS from the version before.
+# 1: the first schema, changed three times without a bump (tests/state_schemas/);
+# 2: feeds.warning, and every column and table of schema 1's last form.
+SCHEMA_VERSION = 2
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
@@ -149,6 +163,24 @@ def entry_from_json(text: str) -> Entry:
     )
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reads(method: Callable[Concatenate[State, _P], _R]) -> Callable[Concatenate[State, _P], _R]:
+    """A read whose SQLite error (an I/O error, a full disk for the shared memory file)
+    becomes a one-line StateError; writes get theirs from _Transaction."""
+
+    def read(self: State, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.path}: cannot read state ({_why(exc, self.path)})") from exc
+
+    read.__name__, read.__doc__ = method.__name__, method.__doc__
+    return read
+
+
 class State:
     """The state database. Open with :meth:`open`; close when done."""
 
@@ -157,38 +189,134 @@ class State:
         self.path = path
         self.created = False  # True when the database did not exist (or was rebuilt)
         self.rebuilt_from: Path | None = None  # where a corrupt database was moved
+        # The copy the database was restored from (it was corrupt or missing); the
+        # posts written after that copy are adopted by the run.
+        self.restored_from: Path | None = None
+        # Rows changed by feed saves: a run whose only changes they are (a cron run
+        # whose feeds all answer 304) need not renew the copy (keep_copy).
+        self._feed_changes = 0
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> State:
         """Open (creating if needed) the database at ``path``.
 
-        A corrupt database is moved aside (``*.corrupt``) and a new one created, with
-        ``created`` set so the caller rebuilds it from the posts and warns.
+        A corrupt database is moved aside (``*.corrupt``); it is restored from its copy
+        (:meth:`keep_copy`) when that is good, else a new one is created with ``created``
+        set so the caller rebuilds it from the posts and warns. A missing database is
+        restored from its copy too. ``readonly`` reads a snapshot into memory: nothing
+        is written, not even in a read-only directory.
         """
         # A zero-byte file (a truncated copy, a failed restore) holds no state either.
-        existed = path.exists() and path.stat().st_size > 0
+        existed = _has_data(path)
+        copy = backup_path(path)
         if readonly:
-            if not existed:
-                return cls.memory()
-            conn = _connect(f"file:{path}?mode=ro", uri=True)
-            return cls(conn, path)
+            if existed:
+                return cls._snapshot(path)
+            return cls._snapshot(copy) if _has_data(copy) else cls.memory()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StateError(f"{path.parent}: cannot create state directory ({exc})") from exc
+        if not existed:
+            # The write-ahead log of a deleted database must not be applied to the new
+            # one (SQLite drops it itself only while the new database is empty).
+            for suffix in ("-wal", "-shm"):
+                try:
+                    path.with_name(path.name + suffix).unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    raise StateError(f"{path}{suffix}: cannot remove ({exc})") from exc
+            restored = cls._restore(path, copy)
+            if restored is not None:
+                return restored
         try:
-            state = cls(_connect(str(path)), path)
+            state = cls._open_file(path)
+        except sqlite3.DatabaseError as exc:
+            if not existed or not _is_corrupt(exc):
+                raise StateError(f"{path}: cannot open state database ({_why(exc, path)})") from exc
+            aside = _move_aside(path)
+            try:
+                state = cls._restore(path, copy) or cls._open_file(path)
+            except sqlite3.DatabaseError as again:
+                raise StateError(
+                    f"{path}: cannot open state database ({_why(again, path)})"
+                ) from again
+            state.rebuilt_from = aside
+            existed = state.restored_from is not None
+        state.created = not existed
+        return state
+
+    @classmethod
+    def _open_file(cls, path: Path) -> State:
+        """The database at ``path``, its schema created or upgraded; DatabaseError when
+        it cannot be used (corrupt, disk full ...)."""
+        conn = _connect(str(path))
+        try:
+            state = cls(conn, path)
+            state._init_schema()
+            # Only now: a database from a newer rssarchive is left exactly as it was.
+            conn.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            conn.close()
+            raise
+        return state
+
+    @classmethod
+    def _restore(cls, path: Path, copy: Path) -> State | None:
+        """Put the copy back at ``path`` and open it; None when there is no good copy."""
+        if not _has_data(copy):
+            return None
+        temp = path.with_name(path.name + ".restoring")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            source = sqlite3.connect(f"file:{pathname2url(str(copy))}?mode=ro", uri=True)
+            try:
+                _check(source)
+                target = sqlite3.connect(temp, isolation_level=None)
+                try:
+                    source.backup(target)
+                finally:
+                    target.close()
+            finally:
+                source.close()
+            os.replace(temp, path)
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            if _is_corrupt(exc):
+                return None  # the copy is no good either: the posts are all that is left
+            # A full disk, an I/O error: the copy may be good, so it must not give way
+            # to a database rebuilt from the posts (the next copy would replace it).
+            raise StateError(
+                f"{path}: cannot restore the state database from {copy} ({_why(exc, path)})"
+            ) from exc
+        except OSError as exc:
+            raise StateError(f"{path}: cannot restore the state database ({exc})") from exc
+        try:
+            state = cls._open_file(path)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: cannot open state database ({_why(exc, path)})") from exc
+        state.restored_from = copy
+        return state
+
+    @classmethod
+    def _snapshot(cls, path: Path) -> State:
+        """A read-only database read into memory (upgraded there if it is older)."""
+        try:
+            conn = _read_into_memory(path)
+        except sqlite3.DatabaseError as exc:
+            raise _unreadable(path, exc) from exc
+        state = cls(conn, path)
+        try:
             state._init_schema()
         except sqlite3.DatabaseError as exc:
-            if not existed or "locked" in str(exc):
-                raise StateError(f"{path}: cannot open state database ({exc})") from exc
-            aside = path.with_name(path.name + ".corrupt")
-            path.replace(aside)
-            state = cls(_connect(str(path)), path)
-            state._init_schema()
-            state.rebuilt_from = aside
-            existed = False
-        state.created = not existed
+            conn.close()
+            raise _unreadable(path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
         return state
 
     @classmethod
@@ -199,32 +327,89 @@ class State:
         return state
 
     def _init_schema(self) -> None:
-        with self._conn:
-            self._conn.executescript(SCHEMA)
-            columns = {str(r[1]) for r in self._conn.execute("PRAGMA table_info(feeds)")}
-            if "warning" not in columns:  # a database from before feeds.warning
-                self._conn.execute("ALTER TABLE feeds ADD COLUMN warning TEXT")
-            row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                self._conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StateError(
-                    f"{self.path}: state database is from a newer rssarchive "
-                    f"(schema {row[0]} > {SCHEMA_VERSION})"
-                )
+        version = self._version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise NewerStateError(
+                f"{self.path}: state database is from a newer rssarchive "
+                f"(schema {version} > {SCHEMA_VERSION}); upgrade rssarchive to use it"
+            )
         # Find a corrupt file now, not mid-run: quick_check reads every page (a few ms
         # for tens of thousands of articles), where a count may touch only an index.
-        row = self._conn.execute("PRAGMA quick_check").fetchone()
-        if row is None or row[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
+        _check(self._conn)
+        while version is not None and version < SCHEMA_VERSION:
+            # Each step and its new version in one transaction: a crash or a full disk
+            # leaves the database at the version before, and the next open goes on.
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                MIGRATIONS[version](self._conn)
+                version += 1
+                self._conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),)
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                raise
+        self._conn.executescript(SCHEMA)  # a new database; a lost index comes back
+        if version is None:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def _version(self) -> int | None:
+        """The schema version, None for a new database."""
+        tables = {str(r[0]) for r in self._conn.execute("SELECT name FROM sqlite_master")}
+        if "meta" not in tables:
+            return 1 if "feeds" in tables else None
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:  # killed between creating the tables and recording the version
+            return 1 if "feeds" in tables else None
+        return int(row[0])
+
+    def keep_copy(self) -> Path | None:
+        """Write a consistent copy of the database beside it (``*.backup``), by SQLite's
+        online backup into a temporary file renamed over the last copy; the copy is
+        checked before it replaces the last one, so a good copy is never lost to a bad
+        one. Raises StateError (disk full ...), the last copy left as it was. None for a
+        database in memory."""
+        if self.path is None:
+            return None
+        target = backup_path(self.path)
+        # Feed validators and health alone are not worth a copy (50-100 ms for 10,000
+        # articles): a copy a few polls old costs at most a full fetch of a feed.
+        if self._conn.total_changes == self._feed_changes and _has_data(target):
+            return target
+        temp = target.with_name(target.name + ".tmp")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                self._conn.backup(copy)
+                # One self-contained file: no write-ahead log to lose beside it.
+                copy.execute("PRAGMA journal_mode=DELETE")
+                _check(copy)
+            finally:
+                copy.close()
+            _fsync(temp)
+            os.replace(temp, target)
+            _fsync(target.parent)
+        except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StateError(f"{target}: cannot keep a copy of the state ({reason})") from exc
+        return target
 
     def close(self) -> None:
         self._conn.close()
 
     # -- articles -------------------------------------------------------------------
 
+    @_reads
     def is_known(self, url_key: str, guid_key: str | None) -> bool:
         """True when this article (by URL or by guid) is done, pending or failed."""
         row = self._conn.execute(
@@ -233,6 +418,7 @@ class State:
         ).fetchone()
         return row is not None
 
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)
@@ -303,6 +489,7 @@ class State:
                 "DELETE FROM articles WHERE id = ? AND status != 'done'", (article_id,)
             )
 
+    @_reads
     def pending(self) -> list[PendingArticle]:
         rows = self._conn.execute(
             "SELECT id, url, feed, entry, attempts FROM articles WHERE status = 'pending'"
@@ -313,6 +500,7 @@ class State:
             for r in rows
         ]
 
+    @_reads
     def pending_entries(self, ids: Sequence[int]) -> dict[int, Entry]:
         """The recorded entries of those of ``ids`` that are still pending."""
         found: dict[int, Entry] = {}
@@ -339,18 +527,21 @@ class State:
             )
             return cur.rowcount > 0
 
+    @_reads
     def known_filenames(self) -> set[str]:
         rows = self._conn.execute(
             "SELECT filename FROM articles WHERE filename IS NOT NULL"
         ).fetchall()
         return {str(r[0]) for r in rows}
 
+    @_reads
     def failed(self) -> list[tuple[str, str]]:
         rows = self._conn.execute(
             "SELECT url, coalesce(last_error, '') FROM articles WHERE status = 'failed'"
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
 
+    @_reads
     def counts_by_feed(self) -> dict[str, dict[str, int]]:
         """{feed name: {status: number of articles}}; adopted posts have the name ''."""
         counts: dict[str, dict[str, int]] = {}
@@ -360,6 +551,7 @@ class State:
             counts.setdefault(str(feed), {})[str(status)] = int(n)
         return counts
 
+    @_reads
     def count_done(self) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]
@@ -376,6 +568,7 @@ class State:
                 (filename, page_url, int(attempted)),
             )
 
+    @_reads
     def image_retries(self) -> list[tuple[str, str, int]]:
         rows = self._conn.execute(
             "SELECT filename, page_url, attempts FROM image_retries ORDER BY filename"
@@ -388,6 +581,7 @@ class State:
 
     # -- feeds ----------------------------------------------------------------------
 
+    @_reads
     def feed(self, url: str, name: str) -> FeedState:
         row = self._conn.execute(
             f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds WHERE url = ?", (url,)
@@ -401,6 +595,7 @@ class State:
     def save_feed(self, feed: FeedState) -> None:
         values = [getattr(feed, column) for column in FEED_COLUMNS]
         updates = ", ".join(f"{c} = excluded.{c}" for c in FEED_COLUMNS if c != "url")
+        before = self._conn.total_changes
         with self._write():
             self._conn.execute(
                 f"INSERT INTO feeds ({', '.join(FEED_COLUMNS)})"
@@ -408,7 +603,9 @@ class State:
                 f" ON CONFLICT (url) DO UPDATE SET {updates}",
                 [int(v) if isinstance(v, bool) else v for v in values],
             )
+        self._feed_changes += self._conn.total_changes - before
 
+    @_reads
     def feeds(self) -> list[FeedState]:
         urls = [str(r[0]) for r in self._conn.execute("SELECT url FROM feeds ORDER BY name")]
         return [self.feed(url, "") for url in urls]
@@ -439,7 +636,9 @@ class _Transaction:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:  # e.g. "database is locked" by another program
-            raise StateError(f"{self._path}: cannot update state ({err})") from err
+            raise StateError(
+                f"{self._path}: cannot update state ({_why(err, self._path)})"
+            ) from err
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not self._outer:
@@ -448,20 +647,202 @@ class _Transaction:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
-                self._conn.execute("ROLLBACK")
-                raise StateError(f"{self._path}: cannot update state ({err})") from err
+                self._rollback()
+                raise StateError(
+                    f"{self._path}: cannot update state ({_why(err, self._path)})"
+                ) from err
             return
-        self._conn.execute("ROLLBACK")
+        self._rollback()
         if isinstance(exc, sqlite3.Error):
-            raise StateError(f"{self._path}: cannot update state ({exc})") from exc
+            raise StateError(
+                f"{self._path}: cannot update state ({_why(exc, self._path)})"
+            ) from exc
+
+    def _rollback(self) -> None:
+        # A COMMIT or statement that fails for a full disk or an I/O error has SQLite
+        # roll the transaction back itself; a ROLLBACK then would fail ("no transaction
+        # is active") and hide the real error.
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per step.
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=5.0)
-    if not uri and target != ":memory:":
-        conn.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
-    # lose the last commits, which the next run repairs from _posts like a killed run.
-    conn.execute("PRAGMA synchronous=NORMAL")
+    try:
+        # WAL mode is set by State._open_file, once the schema version is known.
+        # NORMAL in WAL mode survives any crash of the process (kill -9); a power cut may
+        # lose the last commits, which the next run repairs from _posts like a killed run.
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def backup_path(path: Path) -> Path:
+    """Where :meth:`State.keep_copy` keeps the copy of the database at ``path``."""
+    return path.with_name(path.name + ".backup")
+
+
+# Free space below which an SQLite I/O error is put down to a full disk.
+_FULL_BELOW = 1 << 20
+
+
+def _why(exc: sqlite3.Error, path: Path | None) -> str:
+    """SQLite's message, saying so when the disk is full: a full disk is "database or
+    disk is full" for the database's own files, but a bare "disk I/O error" when its
+    shared-memory file finds no room."""
+    text = str(exc)
+    if path is None or not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR"):
+        return text
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return text
+    return f"{text}: disk full, {free} bytes free" if free < _FULL_BELOW else text
+
+
+def _has_data(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+class _Corrupt(sqlite3.DatabaseError):
+    """quick_check found damage."""
+
+
+# SQLite's result codes for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB); other
+# errors on open (a full disk, a lock, an I/O error) leave the database where it is.
+_CORRUPT_CODES = (11, 26)
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    if isinstance(exc, _Corrupt):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in _CORRUPT_CODES
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
+    """Why a read-only command cannot read the database, and what a run would do."""
+    if not _is_corrupt(exc):
+        return StateError(f"{path}: cannot read state database ({_why(exc, path)})")
+    then = (
+        "restores it from its copy"
+        if _has_data(backup_path(path))
+        else "rebuilds it from the posts"
+    )
+    return StateError(f"{path}: state database is corrupt ({exc}); the next run {then}")
+
+
+def _check(conn: sqlite3.Connection) -> None:
+    row = conn.execute("PRAGMA quick_check").fetchone()
+    if row is None or row[0] != "ok":
+        raise _Corrupt(f"integrity check failed: {row[0] if row else '?'}")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a corrupt database and its -wal/-shm files to ``*.corrupt``: a new database
+    at ``path`` must not find the old write-ahead log beside it."""
+    aside = path.with_name(path.name + ".corrupt")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            source = path.with_name(path.name + suffix)
+            if suffix == "" or source.exists():
+                source.replace(aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise StateError(f"{path}: cannot move the corrupt state database aside ({exc})") from exc
+    return aside
+
+
+def _read_into_memory(path: Path) -> sqlite3.Connection:
+    """A copy in memory of the database at ``path``, read without writing anything.
+
+    A database in WAL mode opened read-only needs its ``-shm`` file, which a read-only
+    directory cannot get. Without a ``-wal`` file everything is in the database file and
+    ``immutable=1`` reads it as it is; with one, the two are copied to a temporary
+    directory and read from there.
+    """
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    url = pathname2url(str(path))
+    tries: list[Callable[[], sqlite3.Connection]] = [
+        lambda: sqlite3.connect(f"file:{url}?mode=ro", uri=True)
+    ]
+    wal = path.with_name(path.name + "-wal")
+    if not _has_data(wal):
+        tries.append(lambda: sqlite3.connect(f"file:{url}?mode=ro&immutable=1", uri=True))
+    for connect in tries:
+        try:
+            source = connect()
+            try:
+                source.backup(memory)
+                return memory
+            finally:
+                source.close()
+        except sqlite3.OperationalError:
+            continue
+    with tempfile.TemporaryDirectory(prefix="rssarchive-state-") as scratch:
+        copy = Path(scratch) / path.name
+        try:
+            for suffix in ("", "-wal"):
+                source_file = path.with_name(path.name + suffix)
+                if source_file.exists():
+                    with (
+                        open(source_file, "rb") as src,
+                        open(copy.with_name(copy.name + suffix), "wb") as dst,
+                    ):
+                        while chunk := src.read(1 << 20):
+                            dst.write(chunk)
+        except OSError as exc:
+            raise sqlite3.OperationalError(f"cannot read {path} ({exc})") from exc
+        source = sqlite3.connect(copy)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    return memory
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    have = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+    for name, definition in columns.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+
+
+def _to_2(conn: sqlite3.Connection) -> None:
+    # Schema 1 was written in three forms (aa5d5f0; a4e09c1 added the feed's redirect
+    # columns; 760ef06 added image_retries): bring any of them to its last form, then
+    # add what schema 2 adds.
+    _add_columns(
+        conn,
+        "feeds",
+        {
+            "moved_to": "TEXT",
+            "redirect_to": "TEXT",
+            "redirect_count": "INTEGER NOT NULL DEFAULT 0",
+            "warning": "TEXT",
+        },
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS image_retries (filename TEXT PRIMARY KEY,"
+        " page_url TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
+# version -> the step that upgrades a database of that version to the next one.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2}

@@ -248,6 +248,9 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/test_archive.py::test_full_disk_is_a_clear_error_and_leaves_no_temp",
         "tests/test_archive.py::test_read_only_posts_dir_is_a_clear_error",
         "tests/test_archive.py::test_posts_path_not_a_directory_is_a_clear_error",
+        "tests/test_state_faults.py::test_disk_full_anywhere_says_why_and_loses_nothing",
+        "tests/test_state_faults.py::"
+        "test_status_says_failing_for_a_feed_whose_runs_fail_on_write_errors",
     ),
     "State database deleted, corrupt, or locked": (
         "tests/test_crash.py::test_hazard_state_database_deleted_is_rebuilt_from_posts",
@@ -256,6 +259,14 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/test_hazards_e2e.py::"
         "test_hazard_state_database_locked_loud_failure_never_silent_rearchiving",
         "tests/test_state.py::test_corrupt_database_is_moved_aside",
+        "tests/test_crash.py::test_state_database_deleted_is_restored_from_its_copy",
+        "tests/test_crash.py::test_state_database_corrupt_is_restored_from_its_copy",
+        "tests/test_state_faults.py::"
+        "test_corrupt_state_restored_from_its_copy_keeps_guid_identity_and_image_retries",
+        "tests/test_state_faults.py::"
+        "test_posts_written_after_the_copy_are_adopted_with_their_image_retries",
+        "tests/test_state_faults.py::"
+        "test_deleted_database_is_not_mixed_with_its_leftover_write_ahead_log",
     ),
     "The clock jumps backwards or forwards between runs": (
         "tests/test_hazards_e2e.py::test_hazard_clock_jumps_backwards_or_forwards_between_runs_no_reposting",

@@ -720,12 +720,37 @@ def test_hazard_state_database_deleted_is_rebuilt_from_posts(
     site.copy_from(archived.site)
     posts = _stamped(site)
     site.state.unlink()
+    _backup(site).unlink()  # every copy gone: the posts are all that is left
     site.server.reset()
     rerun = site.run(archived.urls)
     assert rerun.returncode == 0, rerun.stderr
     assert "warning: new state database: adopted 30 existing posts" in rerun.stderr
-    assert "they will not be archived again" in rerun.stderr
+    assert "they will not be archived again; 30 articles lost their guid identity" in (rerun.stderr)
     assert "new posts: 0, skipped: 30" in rerun.stdout
+    _assert_rebuilt(site, archived.urls, posts)
+
+
+def _backup(site: Crashable) -> Path:
+    return site.state.with_name(site.state.name + ".backup")
+
+
+def test_state_database_deleted_is_restored_from_its_copy(
+    site: Crashable, archived: Archived
+) -> None:
+    site.copy_from(archived.site)
+    posts = _stamped(site)
+    copy = _backup(site).stat().st_ino
+    site.state.unlink()
+    site.server.reset()
+    rerun = site.run(archived.urls)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.count("\n") == 1, rerun.stderr
+    assert "warning: state database was missing; restored from its copy" in rerun.stderr
+    assert "and 0 posts written since" in rerun.stderr
+    assert "guid identity" not in rerun.stderr
+    assert "new posts: 0, skipped: 30" in rerun.stdout
+    # Nothing changed: the copy is not written again (a no-op cron run stays cheap).
+    assert copy == _backup(site).stat().st_ino
     _assert_rebuilt(site, archived.urls, posts)
 
 
@@ -742,6 +767,7 @@ def test_hazard_state_database_deleted_after_a_kill_duplicates_nothing(
     kept, _ = site.files()
     assert 0 < len(kept) < ARTICLES
     site.state.unlink()
+    assert not _backup(site).exists(), "a killed run kept a copy of its state"
     site.server.reset()
     rerun = site.run(archived.urls)
     assert rerun.returncode == 0, rerun.stderr
@@ -789,19 +815,16 @@ def _garble_article_rows(database: Path) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.parametrize(
-    "corrupt",
-    [
-        "garbage",
-        "header-zeroed",
-        "article-rows-garbled",
-    ],
-)
+CORRUPTIONS = ["garbage", "header-zeroed", "article-rows-garbled"]
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS)
 def test_hazard_state_database_corrupt_is_rebuilt_from_posts(
     site: Crashable, archived: Archived, corrupt: str
 ) -> None:
     site.copy_from(archived.site)
     posts = _stamped(site)
+    _backup(site).write_bytes(b"")  # the copy is lost too: only the posts are left
     if corrupt == "garbage":
         bad = GARBAGE  # random bytes
     elif corrupt == "header-zeroed":
@@ -815,7 +838,35 @@ def test_hazard_state_database_corrupt_is_rebuilt_from_posts(
     assert rerun.returncode == 0, rerun.stderr
     aside = site.state.with_name(site.state.name + ".corrupt")
     assert f"warning: state database was corrupt (moved to {aside})" in rerun.stderr
-    assert "rebuilt from 30 posts" in rerun.stderr
+    assert "has no good copy; rebuilt from 30 posts" in rerun.stderr
+    assert "30 articles lost their guid identity" in rerun.stderr
+    assert aside.read_bytes() == bad
+    assert "new posts: 0, skipped: 30" in rerun.stdout
+    _assert_rebuilt(site, archived.urls, posts)
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS)
+def test_state_database_corrupt_is_restored_from_its_copy(
+    site: Crashable, archived: Archived, corrupt: str
+) -> None:
+    site.copy_from(archived.site)
+    posts = _stamped(site)
+    if corrupt == "garbage":
+        bad = GARBAGE
+    elif corrupt == "header-zeroed":
+        bad = bytes(100) + site.state.read_bytes()[100:]
+    else:
+        bad = _garble_article_rows(site.state)
+    site.state.write_bytes(bad)
+    site.server.reset()
+    rerun = site.run(archived.urls)
+    assert "Traceback" not in rerun.stderr, rerun.stderr
+    assert rerun.returncode == 0, rerun.stderr
+    aside = site.state.with_name(site.state.name + ".corrupt")
+    assert rerun.stderr == (
+        f"warning: state database was corrupt (moved to {aside}); restored from its copy "
+        f"{_backup(site)} and 0 posts written since in {site.posts}\n"
+    )
     assert aside.read_bytes() == bad
     assert "new posts: 0, skipped: 30" in rerun.stdout
     _assert_rebuilt(site, archived.urls, posts)

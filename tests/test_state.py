@@ -150,3 +150,39 @@ def test_give_up_fails_at_once_and_retried_lists_waiting_and_given_up(tmp_path: 
         (ENTRY.link, "failed", "HTTP 404 Not Found", 1),
         ("https://x/b", "pending", "HTTP 503", 1),
     ]
+
+
+def test_copy_is_kept_renewed_for_articles_and_not_for_feed_saves_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    state = State.open(path)
+    state.begin(url_key="k", guid_key="g", feed="f", entry=ENTRY, now=NOW)
+    copy = state.keep_copy()
+    assert copy == tmp_path / "s.sqlite3.backup"
+    state.close()
+    first = copy.stat().st_ino
+    state = State.open(path)
+    state.save_feed(FeedState(url="u", name="f", etag="e"))  # a 304 poll's bookkeeping
+    state.keep_copy()
+    assert copy.stat().st_ino == first
+    state.image_retry("x.md", "https://example.org/a.html", attempted=False)
+    state.keep_copy()
+    assert copy.stat().st_ino != first
+    state.close()
+    # The copy is a complete database of its own: no -wal beside it to lose.
+    restored = State.open(copy, readonly=True)
+    assert restored.image_retries() == [("x.md", "https://example.org/a.html", 0)]
+    assert [p.id for p in restored.pending()] == [1]
+    restored.close()
+    assert not (tmp_path / "s.sqlite3.backup-wal").exists()
+
+
+def test_memory_state_keeps_no_copy() -> None:
+    assert State.memory().keep_copy() is None
+
+
+def test_bad_copy_is_not_restored(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    (tmp_path / "s.sqlite3.backup").write_bytes(b"not a database" * 100)
+    state = State.open(path)  # missing database, unusable copy: a new, empty one
+    assert state.created and state.restored_from is None and state.pending() == []
+    state.close()
