@@ -788,7 +788,7 @@ class HttpClient:
                 current = hops[-1][1]
                 continue
             return result
-        raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})")
+        raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})", permanent=True)
 
     def _finish_hop(
         self,
@@ -808,11 +808,11 @@ class HttpClient:
             if status in REDIRECT_STATUSES:
                 location = response.headers.get("location", "").strip()
                 if not location:
-                    raise FetchError(url, at(f"HTTP {status} without a Location"))
+                    raise FetchError(url, at(f"HTTP {status} without a Location"), permanent=True)
                 try:
                     target = str(response.url.join(location))
                 except httpx.InvalidURL as exc:  # e.g. "0177.0.0.1", which httpx refuses
-                    raise FetchError(url, at(f"invalid redirect ({exc})")) from exc
+                    raise FetchError(url, at(f"invalid redirect ({exc})"), permanent=True) from exc
                 hops.append((status, target))
                 return None
             conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
@@ -851,7 +851,7 @@ class HttpClient:
         return error
 
     def _body(self, url: str, response: httpx.Response, max_bytes: int) -> bytes:
-        too_large = FetchError(url, f"response larger than {_size(max_bytes)}")
+        too_large = FetchError(url, f"response larger than {_size(max_bytes)}", permanent=True)
         codings = [
             c.strip().lower()
             for c in response.headers.get("content-encoding", "").split(",")

@@ -1214,11 +1214,15 @@ def _guid_key(guid: str | None) -> str | None:
 
 def _permanent(exc: RssArchiveError) -> bool:
     """Whether trying again later cannot help: the page is gone or refused (4xx but 408
-    and 429), the address is not allowed, or the page is not an article (not HTML, no
-    article text). Server errors (5xx), timeouts and network failures are transient."""
+    and 429), the address is not allowed, the fetch failed in a way the server will
+    repeat (larger than the size cap, a redirect loop, a redirect without a Location),
+    or the page is not an article (not HTML, no article text). Server errors (5xx),
+    timeouts and network failures are transient."""
     if isinstance(exc, BlockedAddressError):
         return True
     if isinstance(exc, FetchError):
+        if exc.permanent:  # too large, a redirect loop or one without a Location
+            return True
         return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
     return isinstance(exc, ExtractError | ParseError)
 

@@ -125,3 +125,28 @@ def test_old_backfill_retries_leave_a_runs_own_item_alone(
     assert site.post_names() == ["2026-01-02-Fresh news.md"]
     # The retries were made, after the run's own item.
     assert sorted(server.log) == ["/feed.xml", "/new.html", "/stall1.html", "/stall2.html"]
+
+
+def test_too_large_redirect_loops_and_redirects_without_location_end_at_once(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss([]))
+    site.write_config([{"name": "News", "url": server.url("/feed.xml")}])
+    huge = b"<html><body><p>" + b"word " * (2 * 1024 * 1024 + 1) + b"</p></body></html>"
+    server.routes["/huge.html"] = (200, {"Content-Type": "text/html"}, huge)
+    server.routes["/loop1"] = (302, {"Location": "/loop2"}, b"")
+    server.routes["/loop2"] = (302, {"Location": "/loop1"}, b"")
+    server.routes["/noloc"] = (302, {"Content-Type": "text/html"}, b"x")
+    huge_url, loop, noloc = (server.url(p) for p in ("/huge.html", "/loop1", "/noloc"))
+    assert site.cli("backfill", "--now", NOW, huge_url, loop, noloc) == 1
+    failed = sorted(line for line in capsys.readouterr().err.splitlines() if "failed:" in line)
+    assert failed == [
+        f"failed: {huge_url}: response larger than 10 MB",
+        f"failed: {loop}: too many redirects (max 10)",
+        f"failed: {noloc}: HTTP 302 without a Location",
+    ]
+    server.log.clear()
+    assert site.cli("run", "--now", NOW) == 0
+    assert capsys.readouterr().err == ""
+    assert server.log == ["/feed.xml"]  # none of them is downloaded again
+    assert site.post_names() == []
