@@ -244,6 +244,9 @@ class Pipeline:
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _stopping: bool = field(default=False, init=False)
     _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
+    # URL keys (own and where redirects ended) of the posts placed by this run, whose
+    # state is settled in batches: the article id of each.
+    _placed: dict[str, int] = field(default_factory=dict, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -469,7 +472,7 @@ class Pipeline:
         self._warn_recovered(report, adopted, by_url_only)
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
-        for pending in self.state.pending():
+        for pending in self.state.pending(self.clock()):
             feed = self._feed_named_or_first(pending.feed)
             result = recovery.get(feed.name)
             if result is None:
@@ -785,6 +788,11 @@ class Pipeline:
         if isinstance(staged, RssArchiveError):
             self._failed(job, link, staged)
             return
+        keys = [normalize_url(link)]
+        if job.page_url and normalize_url(job.page_url) != keys[0]:
+            keys.append(normalize_url(job.page_url))  # where its redirects ended
+        if self._same_as_archived(job, keys, staged):
+            return
         post = staged.post
         name = post.filename
         if self.archive.taken_by_other(name, post.url):
@@ -798,11 +806,38 @@ class Pipeline:
             )
         self.archive.place(staged.temp, name, sync_dir=False)
         written.append((job, name))
+        for key in keys:
+            self._placed[key] = job.article_id
+        if len(keys) > 1:  # a later link to the final URL is this article
+            self.state.alias(keys[1], job.article_id)
         job.result.new.append(name)
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
+        """Whether the page is an article archived already (by this run or an earlier
+        one) under another URL: one that redirects to the same page, or the page a
+        redirect ended at. Then nothing is written; the URL becomes an alias of it."""
+        other = next(
+            (
+                self._placed[k]
+                for k in keys
+                if self._placed.get(k, job.article_id) != job.article_id
+            ),
+            None,
+        )
+        if other is None:
+            other = self.state.archived_as(keys, job.article_id)
+        if other is None:
+            return False
+        self.archive.discard(staged.temp)
+        self.state.forget(job.article_id)
+        self.state.alias(keys[0], other)
+        job.result.skipped += 1
+        log.info("%s: archived already (as the page %s)", job.entry.link, job.page_url)
+        return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
         """Record and report a failed article.
@@ -816,19 +851,24 @@ class Pipeline:
         from .state import MAX_ATTEMPTS
 
         now, reason = self.clock(), _reason(exc)
+        # A server that named a time to come back (Retry-After) is not asked earlier.
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
-            self.state.fail(job.article_id, str(exc), now)
+            self.state.fail(job.article_id, str(exc), now, not_before=not_before)
             job.result.failed.append((link, reason))
             return
         permanent = _permanent(exc)
         if permanent:
             self.state.give_up(job.article_id, reason, now)
         else:
-            self.state.fail(job.article_id, reason, now)
+            self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
         if job.attempts == 0:  # this command met it first
             if not permanent and attempts < MAX_ATTEMPTS:
                 reason += "; later runs will try again"
+                if not_before is not None:
+                    reason += f" after {not_before.isoformat(timespec='minutes')}"
             job.result.failed.append((link, reason))
         elif permanent or attempts >= MAX_ATTEMPTS:
             job.result.warnings.append(

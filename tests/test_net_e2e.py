@@ -150,3 +150,88 @@ def test_too_large_redirect_loops_and_redirects_without_location_end_at_once(
     assert capsys.readouterr().err == ""
     assert server.log == ["/feed.xml"]  # none of them is downloaded again
     assert site.post_names() == []
+
+
+def sources(site: Site) -> list[str]:
+    """The from: URL of every post."""
+    found = []
+    for name in site.post_names():
+        text = (site.posts / name).read_text(encoding="utf-8")
+        found.append(text.split("\nfrom: ", 1)[1].split("\n", 1)[0])
+    return sorted(found)
+
+
+def test_one_article_one_post_through_redirects_and_dot_segments(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = server.url("/feed.xml")
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss([]))
+    site.write_config([{"name": "News", "url": feed}])
+    for n in range(4):
+        server.page(f"/dst{n}", f"Target {n}")
+        server.routes[f"/src{n}"] = (301, {"Location": f"/dst{n}"}, b"")
+    src, dst = (
+        [server.url(f"/src{n}") for n in range(4)],
+        [server.url(f"/dst{n}") for n in range(4)],
+    )
+
+    # The redirecting URL first: the post is from it; its target is then known.
+    assert site.cli("backfill", "--now", NOW, src[0]) == 0
+    assert sources(site) == [src[0]]
+    server.log.clear()
+    assert site.cli("backfill", "--now", NOW, dst[0]) == 0
+    assert server.log == []  # not even fetched
+    # ... and a feed that links the final URL does not archive it again.
+    items = [{"title": "Target 0", "link": dst[0], "pubDate": "Fri, 02 Jan 2026 01:00:00 GMT"}]
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(items))
+    assert site.cli("run", "--now", NOW) == 0
+    assert server.log == ["/feed.xml"]
+    assert sources(site) == [src[0]]
+
+    # The target first: the redirecting URL, fetched, turns out to be it.
+    assert site.cli("backfill", "--now", NOW, dst[1]) == 0
+    assert site.cli("backfill", "--now", NOW, src[1]) == 0
+    # Both in one command, either order.
+    assert site.cli("backfill", "--now", NOW, src[2], dst[2], dst[3], src[3]) == 0
+    found = sources(site)
+    assert src[0] in found and dst[1] in found
+    for n in (2, 3):  # one post of each pair, from whichever was written first
+        assert (src[n] in found) != (dst[n] in found), found
+    assert len(site.post_names()) == 4
+    server.log.clear()
+    assert site.cli("backfill", "--now", NOW, *src, *dst) == 0  # all known, none fetched
+    assert server.log == []
+
+    # Spellings of one path: dot-segments and doubled slashes are the same article.
+    page = server.page("/news/page", "The page")
+    assert site.cli("backfill", "--now", NOW, page) == 0
+    base = server.url("")
+    spellings = [f"{base}/news/./page", f"{base}//news//page", f"{base}/news/x/../page"]
+    server.log.clear()
+    assert site.cli("backfill", "--now", NOW, *spellings) == 0
+    assert server.log == []
+    assert len(site.post_names()) == 5
+    assert "failed" not in capsys.readouterr().err
+
+
+def test_retry_after_is_honoured_by_later_runs(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss([]))
+    site.write_config([{"name": "News", "url": server.url("/feed.xml")}])
+    busy = server.url("/busy.html")
+    server.routes["/busy.html"] = (503, {"Retry-After": "3600"}, b"busy")
+    assert site.cli("backfill", "--now", NOW, busy) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"failed: {busy}: HTTP 503 Service Unavailable (retry after 3600 s); "
+        "later runs will try again after 2026-01-02T04:04+00:00"
+    ) in err
+    server.log.clear()
+    assert site.cli("run", "--now", "2026-01-02T03:30:00Z") == 0  # within the hour
+    assert server.log == ["/feed.xml"]
+    server.page("/busy.html", "Not busy")
+    assert site.cli("run", "--now", "2026-01-02T04:05:00Z") == 0  # after it
+    assert server.log == ["/feed.xml", "/feed.xml", "/busy.html"]
+    assert site.post_names() == ["2026-01-02-Not busy.md"]
+    assert "failed" not in capsys.readouterr().err

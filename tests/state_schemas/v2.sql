@@ -1,4 +1,4 @@
--- schema 2 as the code writes it; made by build.py
+-- schema of a22fee2; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
