@@ -6,14 +6,19 @@ honoured across runs."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article, paths, rss
+
+from rssarchive.urls import normalize_url
 
 NOW = "2026-01-02T03:04:05Z"
 
@@ -235,3 +240,38 @@ def test_retry_after_is_honoured_by_later_runs(
     assert server.log == ["/feed.xml", "/feed.xml", "/busy.html"]
     assert site.post_names() == ["2026-01-02-Not busy.md"]
     assert "failed" not in capsys.readouterr().err
+
+
+def test_keys_of_an_older_state_are_rekeyed_so_nothing_is_archived_again(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A schema 2 database (as that code wrote it) whose done articles were keyed with
+    # a dot-segment and doubled slashes: after the upgrade, the feed's links spelled
+    # plainly are the same articles.
+    base = server.url("")
+    keybase = normalize_url(f"{base}/x")[: -len("/x")]
+    dump = Path(__file__).parent / "state_schemas" / "v2.sql"
+    state = site.root / "state" / "state.sqlite3"
+    state.parent.mkdir(parents=True)
+    with sqlite3.connect(state) as conn:
+        conn.executescript(
+            dump.read_text(encoding="utf-8").replace("@KEYBASE@", keybase).replace("@BASE@", base)
+        )
+        for n, old_key in ((6, "/news/./6.html"), (8, "//news//8.html")):
+            conn.execute(
+                "INSERT INTO articles (url_key, url, feed, status, filename, created, updated)"
+                " VALUES (?, ?, 'News', 'done', ?, '2024-07-20', '2024-07-20')",
+                (keybase + old_key, base + old_key, f"2024-07-0{n}-story-{n}.md"),
+            )
+    conn.close()
+    items = [{"title": f"Story {n}", "link": f"{base}/news/{n}.html"} for n in (6, 8)]
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(items))
+    for n in (6, 8):
+        server.page(f"/news/{n}.html", f"Story {n}")
+    site.write_config([{"name": "News", "url": f"{base}/feed.xml", "content": "feed"}])
+    assert site.cli("run", "--now", NOW) == 0, capsys.readouterr().err
+    # Only the dump's pending article is written; 6 and 8 are known, not archived again.
+    assert site.post_names() == ["2024-07-03-Story 3.md"]
+    assert server.log == ["/feed.xml"]
+    with contextlib.closing(sqlite3.connect(state)) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
