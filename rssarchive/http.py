@@ -8,7 +8,8 @@ What it guarantees to callers, whatever the server does:
   socket connects to exactly the address that was checked (no DNS-rebinding window);
 * the decoded body never exceeds ``max_bytes`` and is decoded in bounded steps, so a gzip
   bomb costs at most the cap in memory;
-* one attempt never takes longer than ``network.timeout`` seconds, slow-drip included;
+* one attempt never takes longer than ``network.timeout`` seconds, slow-drip included,
+  counted while it holds its host's slot (the wait for the host's turn is not counted);
 * transient failures are retried a few times with backoff; 429 and 503 with Retry-After
   are not (the caller schedules the next attempt from ``FetchError.retry_after``);
 * every failure is a :class:`FetchError`; no httpx/http.client/socket exception escapes.
