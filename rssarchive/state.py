@@ -524,6 +524,16 @@ class State:
             for r in rows
         ]
 
+    @_reads
+    def not_before(self) -> dict[str, str]:
+        """{url: the time before which no run retries it} of the pending articles whose
+        server asked to wait (Retry-After)."""
+        rows = self._conn.execute(
+            "SELECT url, not_before FROM articles WHERE status = 'pending'"
+            " AND not_before IS NOT NULL"
+        ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""
         with self._write():

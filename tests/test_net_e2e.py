@@ -232,6 +232,10 @@ def test_retry_after_is_honoured_by_later_runs(
         f"failed: {busy}: HTTP 503 Service Unavailable (retry after 3600 s); "
         "later runs will try again after 2026-01-02T04:04+00:00"
     ) in err
+    assert site.cli("status") == 0
+    assert "(attempt 1 of 5 failed; not tried again before 2026-01-02T04:04:05" in (
+        capsys.readouterr().out
+    )
     server.log.clear()
     assert site.cli("run", "--now", "2026-01-02T03:30:00Z") == 0  # within the hour
     assert server.log == ["/feed.xml"]
