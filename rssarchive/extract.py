@@ -170,7 +170,19 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     return parser
 
 
+# C0 control characters but tab, LF and CR: libxml2's HTML parser stops at one (a stray
+# BEL or ESC in a paragraph lost the whole article), and no page means them. Vertical
+# tab and form feed separate words; the others are dropped.
+_PAGE_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_controls(text: str) -> str:
+    return _PAGE_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+
+
 def _parse(text: str) -> HtmlElement:
+    # The one place a page's text becomes a tree: its control characters go here.
+    text = _without_controls(text)
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
     try:
