@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html as html_lib
 import ipaddress
+import logging
 import re
 from datetime import datetime
 from typing import Any, Final
@@ -110,6 +111,10 @@ _DECORATIVE_STEMS: Final = frozenset({"p", "b", "t", "px", "clear", "dot", "s"})
 _DECORATIVE_SUFFIXES: Final = (".svg", ".ico")
 _WORDS: Final = re.compile(r"[a-z0-9]+")
 _PIXELS: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.IGNORECASE)
+
+
+# The loggers of the libraries that extract and date articles.
+EXTRACTOR_LOGGERS: Final = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 # --- decoding and parsing ---------------------------------------------------------------
@@ -485,6 +490,16 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
+def quiet_extractor_logs() -> None:
+    """trafilatura logs at WARNING what is routine here ("discarding data: None" for a
+    page without an article, which is reported once, our way): its loggers and
+    htmldate's say only errors, unless a level was chosen for them (``-vv``)."""
+    for name in EXTRACTOR_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.ERROR)
+
+
 def _trafilatura_html(doc: HtmlElement) -> str | None:
     """What ``trafilatura.extract(doc, **_TRAFILATURA_OPTIONS)`` returns, made by the
     same steps except one: extract() also computes a content fingerprint (a simhash of
@@ -492,6 +507,8 @@ def _trafilatura_html(doc: HtmlElement) -> str | None:
     # Imported here: the parent process uses this module for feed HTML only, and
     # trafilatura (with its dependencies) adds ~20 MB to a process that loads it.
     import trafilatura
+
+    quiet_extractor_logs()
 
     try:
         from trafilatura.htmlprocessing import build_html_output

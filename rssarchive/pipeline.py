@@ -369,7 +369,8 @@ class Pipeline:
         try:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
-            result.error = str(exc)
+            # A fetch error names its URL already; a parse error does not.
+            result.error = str(exc) if isinstance(exc, FetchError) else f"{root}: {exc}"
             return []
 
     def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
