@@ -149,7 +149,8 @@ def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:
     if root in _FEED_ROOTS:
         return NotHtml(_FEED_ROOTS[root], feed=True)
     if root is not None and (
-        root in _XML_ROOTS or (root != b"html" and _XML_DECLARATION.match(text))
+        root in _XML_ROOTS
+        or (root != b"html" and not html_doctype and _XML_DECLARATION.match(text))
     ):
         # Whatever its Content-Type says: XML whose root is not <html> is no page.
         return NotHtml(_XML_KINDS.get(root) or f"XML ({root.decode('ascii', 'replace')})")

@@ -54,6 +54,7 @@ ATOM = b'<?xml version="1.0"?><!-- hi --><feed xmlns="http://www.w3.org/2005/Ato
         ),
         (b'<?xml version="1.0"?><root><a>x</a></root>', "text/html", NotHtml("XML (root)")),
         (b'<?xml version="1.0"?><root><a>x</a></root>', "application/xml", NotHtml("XML (root)")),
+        (b'<?xml version="1.0"?><!DOCTYPE html><body><p>x</p></body>', "text/html", None),
         (
             b'\xef\xbb\xbf <!-- c --><?xml-stylesheet href="s"?><svg xmlns="x"><text>hi</text>',
             "text/html",
