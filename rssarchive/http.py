@@ -482,6 +482,7 @@ def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
     gzip = encoding in ("gzip", "x-gzip")
     inflater: Any = None  # zlib's decompress object type is not public
     pending = b""
+    produced = False
     for chunk in raw:
         data = pending + chunk
         if inflater is None:
@@ -503,12 +504,17 @@ def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             out = inflater.decompress(data, DECODE_STEP)
             if out:
+                produced = True
                 yield out
             data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
     if inflater is not None and not inflater.eof:
         tail = inflater.flush()
         if tail:
             yield tail
+        elif not produced:
+            # A cut-off stream keeps what it gave (browsers show it); one that gave
+            # nothing is no body, and "empty page" would not say why.
+            raise zlib.error("truncated before any data")
 
 
 def _size(n: int) -> str:
@@ -880,7 +886,7 @@ class HttpClient:
                 if deadline is not None and time.monotonic() > deadline:
                     raise FetchError(url, f"timed out after {self._timeout:g} s")
         except zlib.error as exc:
-            raise FetchError(url, f"could not decode the {encoding} body ({exc})") from exc
+            raise FetchError(url, f"corrupt {encoding} body ({exc})") from exc
         return bytes(body)
 
 

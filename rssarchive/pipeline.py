@@ -412,7 +412,8 @@ class Pipeline:
         try:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
-            result.error = str(exc)
+            # A fetch error names its URL already; a parse error does not.
+            result.error = str(exc) if isinstance(exc, FetchError) else f"{root}: {exc}"
             return []
 
     def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
@@ -1156,18 +1157,21 @@ def render_entry(
 
 
 def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
-    """When the article was published: the item's own date (kept as it is, whatever
-    it says: the seeds and every feed's posts stay as they were), else the page's, else
-    the date a sitemap listed it with; a page's or a sitemap's date after ``now`` or
-    before 1990 is not believed. None: the archiving time will do.
+    """When the article was published: the item's own date, else the page's, else the
+    date a sitemap listed it with. A date after ``now`` or before 1990 is not believed,
+    and the next source is asked (a backfilled archive item dated 2050 whose page says
+    2005 is dated 2005); only a polled feed's item keeps its own date as it is (the
+    seeds and every feed's posts stay as they were). None: the archiving time will do.
 
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    if entry.published is not None:
-        return entry.published
     from .pagedates import believable
 
+    if entry.published is not None and (entry.origin == "feed" or believable(entry.published, now)):
+        # A polled feed's item keeps its date whatever it says (post-format.md: the
+        # date falls back to the archiving time, the epoch comment keeps the item's).
+        return entry.published
     page = article.published if article else None
     if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
         page = None
