@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: install run test lint typecheck backfill demo bench clean
+.PHONY: install run test lint typecheck backfill demo bench bench-site site clean
 
 install: $(STAMP)
 
@@ -40,6 +40,19 @@ $(BENCH_STAMP): bench/requirements.txt
 # Under 10 minutes on 2 cores; BENCH_FULL=1 adds the 10,000-article backfill.
 bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(if $(BENCH_FULL),--full)
+
+# The site in output/ built with Jekyll, then its search index (Pagefind, from the
+# project's Python environment). Incremental: the next build after new posts reuses
+# output/_site, .jekyll-metadata and .jekyll-cache (listing pages are always rebuilt).
+SITE_DIR ?= output
+site: install
+	jekyll build --source $(SITE_DIR) --destination $(SITE_DIR)/_site --incremental
+	$(BIN)/python -m pagefind --site $(SITE_DIR)/_site
+
+# Build time and peak memory of the site at 1k, 10k and 50k posts, cold and hourly
+# (bench/site_scale.py); BENCH_FULL=1 adds 100k, BENCH_SEARCH=1 the Pagefind index.
+bench-site: install
+	$(BIN)/python bench/site_scale.py $(if $(BENCH_FULL),--full) $(if $(BENCH_SEARCH),--search) --markdown-out bench/RESULTS.md
 
 lint: install
 	$(BIN)/ruff check rssarchive tests demo

@@ -1,9 +1,9 @@
 """The site at archive scale: build time and peak memory of `jekyll build` for N posts.
 
-    python bench/site.py                      # N = 1,000, 10,000 and 50,000
-    python bench/site.py --full               # and 100,000
-    python bench/site.py --sizes 2000 8000 --without each_site_file_fix.rb
-    python bench/site.py --sizes 10000 --search   # and Pagefind's index of the built site
+    python bench/site_scale.py                      # N = 1,000, 10,000 and 50,000
+    python bench/site_scale.py --full               # and 100,000
+    python bench/site_scale.py --sizes 2000 8000 --without each_site_file_fix.rb
+    python bench/site_scale.py --sizes 10000 --search   # and Pagefind's index of the built site
 
 For each N it copies the site template output/ into a work directory, writes N posts in
 the archive's format with rssarchive's own renderer (bodies derived from the two seed
@@ -55,7 +55,7 @@ NEW_POSTS = 25
 FEEDS = ("自由亚洲电台", "美国之音中文网", "BBC News", "Reuters World")
 START = datetime(2019, 1, 1, tzinfo=UTC)
 STEP = timedelta(minutes=20)
-SECTION = "## Site at scale (bench/site.py)"
+SECTION = "## Site at scale (bench/site_scale.py)"
 
 _EN_TEXT = (
     "government officials said on Tuesday that the talks would continue next week "
