@@ -18,8 +18,11 @@ then measures:
 - with --search: `pagefind --site _site` (the project's Python environment's
   `python -m pagefind`, from `pagefind[extended]`), its time and the index size.
 
-Peak memory is the maximum resident set size of the build process (os.wait4). The growth
-rate is ms per post at each N; linear means it stays flat. `--without NAME` drops a file
+Peak memory is the maximum resident set size of the build process and CPU time its user +
+system time (os.wait4): on a machine shared with other work, wall time says more about
+the neighbours than about the build, and Jekyll builds on one core, so CPU time is the
+wall time of an idle machine. The growth rate is CPU ms per post at each N and the CPU
+ratio between sizes; linear means the first stays flat. `--without NAME` drops a file
 of output/_plugins/ from the copy (`--without all`: no plugins, the site as GitHub Pages
 builds it); `--full-rebuilds` builds without --incremental; `--cold-only` skips the hourly
 build. `--markdown-out FILE` replaces the "Site at scale" section of FILE (e.g.
@@ -143,7 +146,8 @@ def write_posts(posts_dir: Path, maker: PostMaker, start: int, count: int) -> in
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system: what the build costs, however busy the machine
     max_rss_mb: float
     output: str
 
@@ -161,7 +165,7 @@ def timed(command: list[str], cwd: Path) -> Run:
         output = log.read().decode("utf-8", "replace")
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
 
 
 def jekyll_build(site: Path, incremental: bool) -> Run:
@@ -208,7 +212,8 @@ def measure(size: int, work: Path, args: argparse.Namespace, maker: PostMaker) -
         "posts": f"{size:,}",
         "posts KB": f"{posts_bytes / size / 1024:.1f}",
         "cold s": f"{cold.seconds:.1f}",
-        "cold ms/post": f"{cold.seconds * 1000 / size:.2f}",
+        "cold CPU s": f"{cold.cpu_seconds:.1f}",
+        "cold CPU ms/post": f"{cold.cpu_seconds * 1000 / size:.2f}",
         "cold peak MB": f"{cold.max_rss_mb:.0f}",
     }
     if not args.cold_only:
@@ -218,12 +223,14 @@ def measure(size: int, work: Path, args: argparse.Namespace, maker: PostMaker) -
         if not (site / "_site" / post_url(newest).lstrip("/")).is_file():
             raise SystemExit(f"the hourly build did not publish the newest post, {newest}")
         row[f"+{NEW_POSTS} posts s"] = f"{hourly.seconds:.1f}"
+        row[f"+{NEW_POSTS} posts CPU s"] = f"{hourly.cpu_seconds:.1f}"
         row["hourly peak MB"] = f"{hourly.max_rss_mb:.0f}"
     row["_site MB"] = f"{built_bytes / 1e6:.0f}"
     if args.search:
         index = pagefind(site)
         files, index_bytes = tree_size(site / "_site" / "pagefind")
         row["pagefind s"] = f"{index.seconds:.1f}"
+        row["pagefind CPU s"] = f"{index.cpu_seconds:.1f}"
         row["pagefind peak MB"] = f"{index.max_rss_mb:.0f}"
         row["index MB (files)"] = f"{index_bytes / 1e6:.1f} ({files:,})"
     print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
@@ -272,8 +279,8 @@ def main() -> int:
     rows = [measure(size, work, args, maker) for size in sizes]
     for before, after in itertools.pairwise(rows):
         n0, n1 = (int(r["posts"].replace(",", "")) for r in (before, after))
-        t0, t1 = (float(r["cold s"]) for r in (before, after))
-        after["growth"] = f"x{t1 / t0:.1f} time for x{n1 / n0:.0f} posts"
+        t0, t1 = (float(r["cold CPU s"]) for r in (before, after))
+        after["growth"] = f"x{t1 / t0:.1f} CPU for x{n1 / n0:.0f} posts"
     version = subprocess.run(["jekyll", "--version"], capture_output=True, text=True).stdout
     plugins = "none (as GitHub Pages builds)" if "all" in args.without else "output/_plugins"
     if args.without and "all" not in args.without:

@@ -406,6 +406,7 @@ def test_state_and_temporary_files_are_not_published(tmp_path: Path) -> None:
         [
             "index.html",
             "categories/index.html",
+            "search/index.html",
             "assets/style.css",
             built_post(result.site_dir, seed.file_name).relative_to(result.site_dir).as_posix(),
         ]
@@ -506,3 +507,36 @@ def test_incremental_rebuild_after_new_posts_equals_a_full_build(tmp_path: Path)
     incremental, full = files(source / "_site"), files(tmp_path / "full")
     assert sorted(incremental) == sorted(full)
     assert [name for name in full if incremental[name] != full[name]] == []
+
+
+def test_lang_picks_the_labels_and_config_overrides_them(tmp_path: Path) -> None:
+    """`lang: en` gives the English words of _data/labels.yml; `labels:` in _config.yml
+    replaces any single word; the default template is Chinese."""
+    template = tmp_path / "template"
+    shutil.copytree(SITE_TEMPLATE, template, ignore=shutil.ignore_patterns("_posts", "_site"))
+    config = template / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlang: zh-CN\n" in text
+    config.write_text(
+        text.replace("\nlang: zh-CN\n", "\nlang: en-GB\nlabels:\n  source: Read the original\n"),
+        encoding="utf-8",
+    )
+    seed = seed_posts()[0]
+    result = build_site({seed.file_name: seed.text}, tmp_path, template=template)
+    assert result.returncode == 0, result.output_text
+    home = (result.site_dir / "index.html").read_text(encoding="utf-8")
+    post = built_post(result.site_dir, seed.file_name).read_text(encoding="utf-8")
+    search = (result.site_dir / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in home
+    for page in (home, post, search):
+        assert ">Latest</a>" in page and ">Categories</a>" in page and ">Search</a>" in page
+        assert "最新" not in page and "分类" not in page
+    assert ">Read the original</a>" in post
+    assert "<title>Search · News archive</title>" in search
+    assert "search index has not been built" in search
+
+
+def test_the_default_site_is_chinese(archive: Archive) -> None:
+    home = (archive.result.site_dir / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in home
+    assert ">最新</a>" in home and ">分类</a>" in home and ">搜索</a>" in home
