@@ -17,7 +17,8 @@
 #   lower-case element names, ` name="value"` attributes, `&` only in character
 #   references, no `<` or `>` in text. Otherwise kramdown converts the whole document.
 # tests/test_html_posts.py compares this converter with kramdown on the seeds, generated
-# and hostile posts and the cases below, and the built sites with and without it.
+# and hostile posts and tests/jekyll/markdown_cases/ (one of which has every element
+# below), and tests/test_jekyll_site.py the built sites with and without it.
 require "strscan"
 
 module RssarchiveHtmlPosts
