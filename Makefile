@@ -44,10 +44,13 @@ bench: install $(BENCH_STAMP)
 # The site in output/ built with Jekyll, then its search index (Pagefind, from the
 # project's Python environment). Incremental: the next build after new posts reuses
 # output/_site, .jekyll-metadata and .jekyll-cache (listing pages are always rebuilt).
+# SITE_SEARCH=0 skips the index: Pagefind's extended build holds ~0.3 GB per 1,000 posts
+# (README, "At scale").
 SITE_DIR ?= output
+SITE_SEARCH ?= 1
 site: install
 	jekyll build --source $(SITE_DIR) --destination $(SITE_DIR)/_site --incremental
-	$(BIN)/python -m pagefind --site $(SITE_DIR)/_site
+	$(if $(filter 0,$(SITE_SEARCH)),,$(BIN)/python -m pagefind --site $(SITE_DIR)/_site)
 
 # Build time and peak memory of the site at 1k, 10k and 50k posts, cold and hourly
 # (bench/site_scale.py); BENCH_FULL=1 adds 100k, BENCH_SEARCH=1 the Pagefind index.
