@@ -1499,6 +1499,17 @@ def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
     return section
 
 
+def _kept_site_section(results: Path) -> str:
+    """The "Site at scale" section of `results`, which `make bench-site`
+    (bench/site_scale.py) writes: a separate bench whose numbers this run must keep."""
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    start = old.find("\n## Site at scale")
+    if start < 0:
+        return ""
+    end = old.find("\n## ", start + 1)
+    return "\n" + old[start + 1 : end + 1 if end >= 0 else len(old)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
@@ -1610,7 +1621,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         elapsed = time.perf_counter() - started
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
-        results.write_text(render_results(bench, elapsed), encoding="utf-8")
+        results.write_text(
+            render_results(bench, elapsed) + _kept_site_section(results), encoding="utf-8"
+        )
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")
     finally:
