@@ -393,7 +393,8 @@ class ArchiveMachine(RuleBasedStateMachine):
             for item in snapshot:
                 if not self._ambiguous(item, snapshot):
                     self.articles[item.number].strict = True
-        self._check_status()
+        if result.code != 0:  # after 0, _after_completed asks status (and compares)
+            self._check_status()
         return result
 
     def _kill_at_posts(
@@ -456,8 +457,12 @@ class ArchiveMachine(RuleBasedStateMachine):
             f"_posts {sorted(posts)}"
         )
         self.backed_up = {post.number for post in posts.values()}
+        status = self._check_status()
+        assert status.get("posts") == len(posts), (
+            f"status --json says {status.get('posts')} posts; _posts has {len(posts)}"
+        )
 
-    def _check_status(self) -> None:
+    def _check_status(self) -> dict[str, object]:
         status = subprocess.run(
             [sys.executable, "-m", "rssarchive", "--config", str(self.config), "status", "--json"],
             env=_env(),
@@ -476,6 +481,7 @@ class ArchiveMachine(RuleBasedStateMachine):
                 f"status --json printed no JSON: {status.stdout!r}; {where}"
             ) from None
         assert isinstance(data, dict), where
+        return data
 
     # -- the model's feed changes -----------------------------------------------------
 
