@@ -115,7 +115,7 @@ DISK_LIMITS = (0, 4000, 32768, 34000, 40000, 60000)
 _SLOW_AND_STATEFUL = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 _PROFILES = {
     "bounded": settings(
-        max_examples=10,
+        max_examples=8,
         stateful_step_count=8,
         derandomize=True,
         deadline=None,
