@@ -37,9 +37,9 @@ def title_of(number: int) -> str:
 
 def page(number: int, version: int) -> bytes:
     """Article ``number``'s page. Lengths differ from article to article (3 to 40
-    paragraphs, and every seventh has 300: a post of ~50 kB), so that a file size limit
+    paragraphs, and every seventh has 600: a post of ~75 kB), so that a file size limit
     fails some posts and not others."""
-    paragraphs = 300 if number % 7 == 6 else 3 + (number * 7) % 38
+    paragraphs = 600 if number % 7 == 6 else 3 + (number * 7) % 38
     body = "".join(
         f"<p>{title_of(number)} (edit {version}): paragraph {i} of a test article with enough "
         f"words to count as the body of a news story for the extractor.</p>"
