@@ -6,7 +6,8 @@ A hypothesis ``RuleBasedStateMachine`` drives a real feed server on 127.0.0.1
 subprocess per run) through random sequences of
 
 - feed changes, several per step (the CLI's start-up is the slow part, so each run sees
-  a batch of them): items added (at the top or the bottom), removed, listed again,
+  a batch of them): items added (at the top or the bottom, or a burst of up to 30),
+  removed, listed again,
   reordered (reversed, shuffled, oldest first); links gaining or changing tracking
   parameters while the guid stays; guids missing, rotated (same link, new guid) or
   shared by different articles; article pages edited;
@@ -153,6 +154,8 @@ _add = st.tuples(
 )
 _change = st.one_of(
     _add,
+    # Many new items at once: one state transaction big enough to outgrow a small WAL
+    st.tuples(st.just("burst"), st.integers(5, 30)),
     st.tuples(st.just("remove"), _index),
     st.tuples(st.just("relist"), _index, st.booleans()),
     st.tuples(st.just("reorder"), st.sampled_from(["reverse", "shuffle", "oldest-first"]), _index),
@@ -512,6 +515,9 @@ class ArchiveMachine(RuleBasedStateMachine):
                 self.carriers.setdefault(guid, set()).add(number)
             self.world.set_page(number, 0)
             self.listed.insert(0 if top else len(self.listed), number)
+        elif kind == "burst":
+            for _ in range(int(change[1])):
+                self._apply(("add", "unique", 0, False, True, False))
         elif kind == "remove" and self.listed:
             self.listed.pop(int(change[1]) % len(self.listed))
         elif kind == "relist":
