@@ -7,10 +7,9 @@ subprocess per run) through random sequences of
 
 - feed changes, several per step (the CLI's start-up is the slow part, so each run sees
   a batch of them): items added (at the top or the bottom, or a burst of up to 30),
-  removed, listed again,
-  reordered (reversed, shuffled, oldest first); links gaining or changing tracking
-  parameters while the guid stays; guids missing, rotated (same link, new guid) or
-  shared by different articles; article pages edited;
+  removed, listed again, reordered (reversed, shuffled, oldest first); links gaining
+  or changing tracking parameters while the guid stays; guids missing, rotated (same
+  link, new guid) or shared by different articles; article pages edited;
 - runs that end on their own, runs killed (SIGKILL to the run's whole process group)
   after a drawn delay or once they have written a drawn number of posts, and runs on a
   full disk: the CLI under a file size limit (RLIMIT_FSIZE, see
