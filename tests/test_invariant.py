@@ -75,7 +75,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -194,8 +194,6 @@ class Run:
     code: int | None  # None: killed
     stdout: str
     stderr: str
-    posts_at_end: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 _FROM_PATH = re.compile(r"^https?://127\.0\.0\.1:\d+/a/(\d+)\.html(?:\?.*)?$")
