@@ -112,8 +112,8 @@ DISK_LIMITS = (0, 4000, 32768, 34000, 40000, 60000, 200000)
 _SLOW_AND_STATEFUL = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 _PROFILES = {
     "bounded": settings(
-        max_examples=8,
-        stateful_step_count=8,
+        max_examples=15,
+        stateful_step_count=10,
         derandomize=True,
         deadline=None,
         database=None,
