@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: install run test lint typecheck backfill demo bench bench-corpus bench-site site clean
+.PHONY: install run test test-long lint typecheck backfill demo bench bench-corpus bench-site site clean
 
 install: $(STAMP)
 
@@ -71,6 +71,12 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+# The invariant's long profile (500 random examples, one to two hours on two cores);
+# EXAMPLES=N runs another number.
+test-long: install
+	RSSARCHIVE_PROPERTY_PROFILE=long $(if $(EXAMPLES),RSSARCHIVE_PROPERTY_EXAMPLES=$(EXAMPLES)) \
+		$(BIN)/python -m pytest -q tests/test_invariant.py --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
