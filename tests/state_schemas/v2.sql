@@ -1,4 +1,4 @@
--- schema 2 as the code writes it; made by build.py
+-- schema of 22492af; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,

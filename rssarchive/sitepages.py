@@ -1,0 +1,143 @@
+"""The site's pages of changed articles, written by rssarchive (README, "Re-checks").
+
+* ``versions/<slug>.html``: per edited or deleted article, each kept version with its
+  date and a diff against the one before (character by character for Chinese, Japanese
+  and Korean, word by word otherwise), insertions in ``<ins>``, deletions in ``<del>``;
+* ``deleted/index.html``: the deleted articles, newest deletion first;
+* ``changes.xml``: an Atom feed of deletions and edits.
+
+Every page's HTML goes through the archive's sanitiser and Liquid guard, like a post.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .sanitize import guard_liquid, sanitize_html
+
+if TYPE_CHECKING:
+    from .models import Config
+    from .state import RecheckRow
+    from .versions import Versions
+
+# One token: a CJK character, a word, a run of spaces, or any other character.
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|\w+|\s+|.", re.S
+)
+FEED_ENTRIES = 100
+
+
+def diff_html(old: str, new: str) -> str:
+    """``new`` as HTML, with what differs from ``old`` marked <ins>/<del>."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal":
+            out.append(html.escape(came))
+            continue
+        if gone:
+            out.append(f"<del>{html.escape(gone)}</del>")
+        if came:
+            out.append(f"<ins>{html.escape(came)}</ins>")
+    return "".join(out).replace("\n", "<br>\n")
+
+
+def _front(title: str, extra: str = "") -> str:
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'---\nlayout: default\ntitle: "{quoted}"\nrender_with_liquid: false\n{extra}---\n'
+
+
+def _page(body: str) -> str:
+    return guard_liquid(sanitize_html(body))
+
+
+def write_pages(
+    versions: Versions,
+    rows: Sequence[RecheckRow],
+    changes: dict[str, dict[str, Any]],
+    config: Config,
+) -> None:
+    from .versions import _write, stem
+
+    site = versions.site_dir
+    shown = [r for r in rows if stem(r.filename) in changes]
+    for row in shown:
+        entry = changes[stem(row.filename)]
+        parts = [f'<p><a href="{html.escape(row.url)}">{html.escape(row.url)}</a></p>']
+        previous: str | None = None
+        for when, text in versions.list(row.filename):
+            parts.append(f"<h2>{when.strftime('%Y-%m-%d %H:%M')} UTC</h2>")
+            if previous is None:
+                body = html.escape(text).replace("\n", "<br>\n")
+            else:
+                body = diff_html(previous, text)
+            parts.append(f'<div class="version">{body}</div>')
+            previous = text
+        if row.deleted_at is not None and row.status in ("deleted",):
+            parts.append(f"<h2>{entry.get('deleted', '')}</h2><p>已删除 (deleted)</p>")
+        title = f"版本 · {stem(row.filename)[11:] or row.filename}"
+        path = site / entry["versions"].lstrip("/")
+        _write(path, _front(title) + _page("\n".join(parts)) + "\n")
+    deleted = sorted(
+        (r for r in shown if r.status == "deleted" and r.deleted_at is not None),
+        key=lambda r: r.deleted_at or datetime.min.replace(tzinfo=UTC),
+        reverse=True,
+    )
+    items = [
+        f"<li><time>{changes[stem(r.filename)]['deleted']}</time> · "
+        f'<a href="{changes[stem(r.filename)]["versions"]}">'
+        f"{html.escape(stem(r.filename)[11:])}</a> · "
+        f'<a href="{html.escape(r.url)}">{html.escape(r.url)}</a></li>'
+        for r in deleted
+    ]
+    body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
+    _write(site / "deleted" / "index.html", _front("已删除的文章") + _page(body) + "\n")
+    _write(site / "changes.xml", _atom(shown, changes))
+
+
+def _atom(rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]]) -> str:
+    from .versions import stem
+
+    events: list[tuple[datetime, str, RecheckRow]] = []
+    for row in rows:
+        if row.deleted_at is not None and row.status == "deleted":
+            events.append((row.deleted_at, "deleted", row))
+        if row.edited_at is not None:
+            events.append((row.edited_at, "edited", row))
+        if row.restored_at is not None:
+            events.append((row.restored_at, "restored", row))
+    events.sort(key=lambda e: e[0], reverse=True)
+    events = events[:FEED_ENTRIES]
+    updated = events[0][0] if events else datetime(1970, 1, 1, tzinfo=UTC)
+    words = {"deleted": "已删除", "edited": "已修改", "restored": "已恢复"}
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        "<title>已修改和已删除的文章</title>",
+        "<id>urn:rssarchive:changes</id>",
+        f"<updated>{_stamp(updated)}</updated>",
+    ]
+    for when, event, row in events:
+        entry = changes[stem(row.filename)]
+        out += [
+            "<entry>",
+            f"<id>urn:rssarchive:{event}:{html.escape(stem(row.filename))}:{_stamp(when)}</id>",
+            f"<title>{words[event]}: {html.escape(stem(row.filename)[11:])}</title>",
+            f"<updated>{_stamp(when)}</updated>",
+            f'<link href="{html.escape(entry["versions"])}"/>',
+            f'<link rel="via" href="{html.escape(row.url)}"/>',
+            f'<category term="{event}"/>',
+            "</entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
