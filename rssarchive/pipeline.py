@@ -194,6 +194,8 @@ class _Job:
     needs_page: bool | None = None
     # Failed attempts before this one (a retry of an earlier run's failure when > 0).
     attempts: int = 0
+    # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
+    validators: tuple[str | None, str | None] = (None, None)
 
 
 class _FeedGiven(Exception):
@@ -791,7 +793,9 @@ class Pipeline:
 
         now = self.clock()
         due = next_due(now, job.feed.recheck, now)
-        self.state.schedule_recheck(job.article_id, now, due, from_page=bool(job.needs_page))
+        self.state.schedule_recheck(
+            job.article_id, now, due, from_page=bool(job.needs_page), validators=job.validators
+        )
 
     def _write(
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
@@ -914,6 +918,7 @@ class Pipeline:
         try:
             response = self.client.get(entry.link)
             job.page_url = response.url
+            job.validators = (response.etag, response.last_modified)
             self._check_html(job, response)
             return extractor.extract(
                 response.content,

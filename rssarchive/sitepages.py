@@ -66,9 +66,9 @@ def write_pages(
     from .versions import _write, stem
 
     site = versions.site_dir
-    shown = [r for r in rows if stem(r.filename) in changes]
+    shown = [r for r in rows if f"_posts/{r.filename}" in changes]
     for row in shown:
-        entry = changes[stem(row.filename)]
+        entry = changes[f"_posts/{row.filename}"]
         parts = [f'<p><a href="{html.escape(row.url)}">{html.escape(row.url)}</a></p>']
         previous: str | None = None
         for when, text in versions.list(row.filename):
@@ -89,13 +89,16 @@ def write_pages(
         key=lambda r: r.deleted_at or datetime.min.replace(tzinfo=UTC),
         reverse=True,
     )
-    items = [
-        f"<li><time>{changes[stem(r.filename)]['deleted']}</time> · "
-        f'<a href="{changes[stem(r.filename)]["versions"]}">'
-        f"{html.escape(stem(r.filename)[11:])}</a> · "
-        f'<a href="{html.escape(r.url)}">{html.escape(r.url)}</a></li>'
-        for r in deleted
-    ]
+    items = []
+    for r in deleted:
+        entry = changes[f"_posts/{r.filename}"]
+        # Relative: the site may be served under a baseurl.
+        items.append(
+            f"<li><time>{html.escape(entry['deleted'])}</time> · "
+            f'<a href="..{html.escape(entry["versions"])}">'
+            f"{html.escape(stem(r.filename)[11:])}</a> · "
+            f'<a href="{html.escape(r.url)}">{html.escape(r.url)}</a></li>'
+        )
     body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
     _write(site / "deleted" / "index.html", _front("已删除的文章") + _page(body) + "\n")
     _write(site / "changes.xml", _atom(shown, changes))
@@ -124,13 +127,13 @@ def _atom(rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]]) -> str
         f"<updated>{_stamp(updated)}</updated>",
     ]
     for when, event, row in events:
-        entry = changes[stem(row.filename)]
+        entry = changes[f"_posts/{row.filename}"]
         out += [
             "<entry>",
             f"<id>urn:rssarchive:{event}:{html.escape(stem(row.filename))}:{_stamp(when)}</id>",
             f"<title>{words[event]}: {html.escape(stem(row.filename)[11:])}</title>",
             f"<updated>{_stamp(when)}</updated>",
-            f'<link href="{html.escape(entry["versions"])}"/>',
+            f'<link href="{html.escape(entry["versions"].lstrip("/"))}"/>',
             f'<link rel="via" href="{html.escape(row.url)}"/>',
             f'<category term="{event}"/>',
             "</entry>",

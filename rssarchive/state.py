@@ -652,16 +652,29 @@ class State:
     # -- re-checks of archived articles (recheck.py) ---------------------------------
 
     def schedule_recheck(
-        self, article_id: int, archived: datetime, due: datetime | None, *, from_page: bool
+        self,
+        article_id: int,
+        archived: datetime,
+        due: datetime | None,
+        *,
+        from_page: bool,
+        validators: tuple[str | None, str | None] = (None, None),
     ) -> None:
         """Give a newly archived article its re-check schedule (``due``: its first age;
         None: not re-checked). ``from_page``: its post holds the page's extracted text,
-        the reference later checks compare with."""
+        the reference later checks compare with; ``validators``: the page's ETag and
+        Last-Modified, so that its first re-check is conditional already."""
         with self._write():
             self._conn.execute(
-                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page)"
-                " VALUES (?, ?, ?, ?)",
-                (article_id, _iso(archived), None if due is None else _iso(due), int(from_page)),
+                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page,"
+                " etag, last_modified) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    _iso(archived),
+                    None if due is None else _iso(due),
+                    int(from_page),
+                    *(validators if from_page else (None, None)),
+                ),
             )
 
     @_reads

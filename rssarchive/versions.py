@@ -6,8 +6,8 @@ site shows what a site changed. Jekyll publishes nothing whose name starts with 
 unless told, so these files are data, not pages. The post itself is never rewritten.
 
 ``publish`` writes what the site shows of the changes: ``_data/changes.json`` (read by
-the post layout, keyed by post file stem, so that a post whose article never changed
-renders exactly as before).
+the post layout, keyed by the post's path, ``_posts/<file>``, so that a post whose
+article never changed renders exactly as before).
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ class Versions:
                         "%Y-%m-%d %H:%M UTC"
                     )
             entry["versions"] = f"/versions/{_slug(stem(row.filename))}.html"
-            changes[stem(row.filename)] = entry
+            # Keyed as the post layout looks it up: the post's page.path.
+            changes[f"{POSTS}/{row.filename}"] = entry
         _write(
             self.site_dir / CHANGES,
             json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
