@@ -51,6 +51,7 @@ from typing import Any
 
 import corpus
 import fakesite
+import recheck as recheck_bench
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -1610,7 +1611,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         elapsed = time.perf_counter() - started
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
-        results.write_text(render_results(bench, elapsed), encoding="utf-8")
+        old = results.read_text(encoding="utf-8") if results.exists() else ""
+        # The re-check scenario's section (bench/recheck.py) is carried over.
+        text = recheck_bench.carry(old, render_results(bench, elapsed))
+        results.write_text(text, encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")
     finally:

@@ -18,14 +18,16 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
 from . import recheck as rules
 from .errors import ExtractError, FetchError, RssArchiveError
 from .models import Config, FeedConfig, Response
+from .pipeline import _round_robin
 from .state import RecheckRow, State
 
 if TYPE_CHECKING:
@@ -33,8 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("rssarchive")
 
-# Checks in flight at once (each host still gets only its per_host_concurrency).
-THREADS = 16
+# Checks in flight at once (each host still gets only its per_host_concurrency), as
+# many as the pipeline's fetch threads.
+THREADS = 32
 
 
 class _Fetcher(Protocol):
@@ -104,23 +107,27 @@ class Rechecker:
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         versions = Versions(self.config.site_dir)
         started = self.timer()
-        queue = deque(self.state.recheck_rows(ids))
+        # The budget took the most overdue; among them, hosts take turns, so that the
+        # threads do not all wait on the politeness of one host.
+        queue = deque(_round_robin(self.state.recheck_rows(ids), lambda row: _host(row.url)))
         with ThreadPoolExecutor(THREADS) as threads:
-            flying: deque[tuple[RecheckRow, Future[rules.Observation]]] = deque()
-            done = 0
+            flying: dict[Future[rules.Observation], RecheckRow] = {}
+            started_checks = 0
             while queue or flying:
                 while (
                     queue
                     and len(flying) < THREADS
-                    and rules.may_start(done + len(flying), self.timer() - started, budget)
+                    and rules.may_start(started_checks, self.timer() - started, budget)
                 ):
                     row = queue.popleft()
-                    flying.append((row, threads.submit(self._observe, row)))
+                    flying[threads.submit(self._observe, row)] = row
+                    started_checks += 1
                 if not flying:
                     break  # the budget's time is spent: the rest stays due
-                row, future = flying.popleft()
-                done += 1
-                self._settle(row, future.result(), report, versions)
+                # Whichever ends first: a check waiting on a slow host holds up no other.
+                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self._settle(flying.pop(future), future.result(), report, versions)
         if report.changes:
             try:
                 versions.publish(self.state.recheck_rows(changed=True), self.config)
@@ -228,6 +235,10 @@ class Rechecker:
         )
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
 def _validator(seen: rules.Observation, row: RecheckRow, name: str) -> str | None:
     # Validators are those of the last page seen whole; a page gone keeps none, so that
     # its coming back is fetched in full.
@@ -289,6 +300,9 @@ def html_to_text(html: str) -> str:
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for el in root.iter():
+        # A line break in the source is a space; only blocks make lines.
+        el.text = el.text and " ".join(el.text.split("\n"))
+        el.tail = el.tail and " ".join(el.tail.split("\n"))
         if isinstance(el.tag, str) and el.tag in _BLOCKS:
             el.tail = "\n" + (el.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().splitlines())
