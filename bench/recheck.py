@@ -79,12 +79,15 @@ def floor(per_host: Counter[str]) -> float:
     return worst
 
 
-def cli(config: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float, float]:
+def cli(
+    config: Path, *args: str, profile: Path | None = None
+) -> tuple[subprocess.CompletedProcess[str], float, float]:
     """Run the CLI; (result, wall seconds, CPU seconds of the process and its children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    python = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
     done = subprocess.run(
-        [sys.executable, "-m", "rssarchive", "--config", str(config), *args],
+        [*python, "-m", "rssarchive", "--config", str(config), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -101,6 +104,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 articles, not 1,000")
     parser.add_argument("--results", type=Path, default=None, help="RESULTS.md to update")
+    parser.add_argument("--profile", type=Path, default=None, help="cProfile the re-check here")
     args = parser.parse_args()
     articles, hosts = (100, 5) if args.quick else (1000, 20)
     results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
@@ -142,7 +146,7 @@ def main() -> int:
                 path = site.publish_page(replace(story, body_html=body))
                 os.utime(path, (time.time() + 5, time.time() + 5))
             site.counts.reset()
-            done, wall, cpu = cli(config, "recheck", "--now", T1, "--json")
+            done, wall, cpu = cli(config, "recheck", "--now", T1, "--json", profile=args.profile)
             if done.returncode != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 return 1

@@ -126,11 +126,13 @@ class Rechecker:
                     break  # the budget's time is spent: the rest stays due
                 # Whichever ends first: a check waiting on a slow host holds up no other.
                 finished, _ = wait(flying, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    self._settle(flying.pop(future), future.result(), report, versions)
+                with self.state.batch():  # one commit for the checks that ended together
+                    for future in finished:
+                        self._settle(flying.pop(future), future.result(), report, versions)
         if report.changes:
             try:
-                versions.publish(self.state.recheck_rows(changed=True), self.config)
+                touched = {post for _, _, post in report.changes}
+                versions.publish(self.state.recheck_rows(changed=True), self.config, touched)
             except (OSError, RssArchiveError) as exc:
                 report.warnings.append(f"re-checks: cannot write the site's pages ({exc})")
         report.still_due = self.state.recheck_counts(now)["due"]
@@ -189,7 +191,9 @@ class Rechecker:
         now = self.clock()
         ages = self._feed(row.feed).recheck if self._known(row.feed) else self._ages()
         original: str | None = None
-        if row.reference is None and row.from_page:
+        # The post is read only when a page is to be compared with it: a 304 needs no
+        # text at all.
+        if row.reference is None and row.from_page and seen.seen == "page":
             original = versions.post_text(row.filename)
             if original is not None:
                 row = replace(row, reference=rules.normalize(original))

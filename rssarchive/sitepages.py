@@ -33,7 +33,24 @@ FEED_ENTRIES = 100
 
 
 def diff_html(old: str, new: str) -> str:
-    """``new`` as HTML, with what differs from ``old`` marked <ins>/<del>."""
+    """``new`` as HTML, with what differs from ``old`` marked <ins>/<del>: paragraphs
+    (lines) are matched first, then the tokens of the paragraphs that changed, so that
+    a long article costs little more than its changed paragraphs."""
+    a, b = old.split("\n"), new.split("\n")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(html.escape(line) for line in b[j1:j2])
+        elif op == "replace":
+            out.append(_tokens_diff("\n".join(a[i1:i2]), "\n".join(b[j1:j2])))
+        elif op == "delete":
+            out.extend(f"<del>{html.escape(line)}</del>" for line in a[i1:i2])
+        else:
+            out.extend(f"<ins>{html.escape(line)}</ins>" for line in b[j1:j2])
+    return "<br>\n".join(out)
+
+
+def _tokens_diff(old: str, new: str) -> str:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -62,12 +79,17 @@ def write_pages(
     rows: Sequence[RecheckRow],
     changes: dict[str, dict[str, Any]],
     config: Config,
+    touched: set[str] | None = None,
 ) -> None:
+    """Write the versions pages of ``touched`` posts (every changed one when None), the
+    deleted-articles page and the feed."""
     from .versions import _write, stem
 
     site = versions.site_dir
     shown = [r for r in rows if f"_posts/{r.filename}" in changes]
     for row in shown:
+        if touched is not None and row.filename not in touched:
+            continue  # its page is as the run that changed it last wrote it
         entry = changes[f"_posts/{row.filename}"]
         parts = [f'<p><a href="{html.escape(row.url)}">{html.escape(row.url)}</a></p>']
         previous: str | None = None

@@ -77,8 +77,12 @@ class Versions:
             out.append((when, path.read_text(encoding="utf-8")))
         return out
 
-    def publish(self, rows: Sequence[RecheckRow], config: Config) -> None:
-        """Write the site's record of changed articles (``_data/changes.json``)."""
+    def publish(
+        self, rows: Sequence[RecheckRow], config: Config, touched: set[str] | None = None
+    ) -> None:
+        """Write the site's record of changed articles (``_data/changes.json``) and its
+        pages (sitepages.py): the versions pages of the ``touched`` posts (all when
+        None), the deleted-articles page and the feed."""
         from .sitepages import write_pages
 
         changes: dict[str, dict[str, Any]] = {}
@@ -99,7 +103,7 @@ class Versions:
             self.site_dir / CHANGES,
             json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
         )
-        write_pages(self, rows, changes, config)
+        write_pages(self, rows, changes, config, touched)
 
 
 def _slug(text: str) -> str:
