@@ -223,9 +223,9 @@ class Record:
     next_due: datetime | None
     status: Status = "unchanged"
     checks: int = 0
-    # The normalised text of the latest version: the article as archived, or as last
-    # edited. None: not known yet (an article archived before re-checks existed, or
-    # from the feed's text): the first page seen becomes the reference.
+    # The text of the latest version (as readable, normalised when compared): the
+    # article as archived, or as last edited. None: not known yet (an article archived
+    # before re-checks existed, or from the feed's text): the first page seen becomes it.
     reference: str | None = None
     edited_at: datetime | None = None
     suspected_at: datetime | None = None
@@ -261,12 +261,13 @@ def decide(record: Record, seen: Observation, now: datetime, ages: Sequence[time
         return _missing(record, base, now)
     if record.reference is None:
         present = _present(record, base, now, None).record
-        return Verdict(replace(present, reference=text), "baseline", version=seen.text)
-    if text == record.reference:
+        return Verdict(replace(present, reference=seen.text), "baseline", version=seen.text)
+    reference = normalize(record.reference)
+    if text == reference:
         return _present(record, base, now, None)
-    if overlap(record.reference, text) < SOFT_404_BELOW:
+    if overlap(reference, text) < SOFT_404_BELOW:
         return _missing(record, base, now)
-    return _present(record, base, now, (text, seen.text or ""))
+    return _present(record, base, now, seen.text)
 
 
 def _missing(record: Record, base: Record, now: datetime) -> Verdict:
@@ -286,10 +287,8 @@ def _missing(record: Record, base: Record, now: datetime) -> Verdict:
     )
 
 
-def _present(
-    record: Record, base: Record, now: datetime, edited: tuple[str, str] | None
-) -> Verdict:
-    """Present; ``edited``: (normalised, readable) text of a new version."""
+def _present(record: Record, base: Record, now: datetime, edited: str | None) -> Verdict:
+    """Present; ``edited``: the text of a new version."""
     if record.status == "deleted":
         status: Status = "restored"
         event: Event = "restored"
@@ -304,10 +303,10 @@ def _present(
     base = replace(base, status=status, suspected_at=None)
     if edited is None:
         return Verdict(base, event)
-    base = replace(base, reference=edited[0], edited_at=now)
+    base = replace(base, reference=edited, edited_at=now)
     if status != "restored":
         base = replace(base, status="edited")
-    return Verdict(base, "restored" if event == "restored" else "edited", version=edited[1])
+    return Verdict(base, "restored" if event == "restored" else "edited", version=edited)
 
 
 def _before_suspicion(record: Record) -> Status:

@@ -168,6 +168,8 @@ class Rechecker:
             response = self.client.get(row.url, etag=row.etag, last_modified=row.last_modified)
         except FetchError as exc:
             return rules.Observation(rules.gone_status(exc.status), why=str(exc))
+        except RssArchiveError as exc:  # nothing learnt of the article: as an outage
+            return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
         if response.redirects and rules.removed_by_redirect(row.url, response.url):
@@ -196,7 +198,7 @@ class Rechecker:
         if row.reference is None and row.from_page and seen.seen == "page":
             original = versions.post_text(row.filename)
             if original is not None:
-                row = replace(row, reference=rules.normalize(original))
+                row = replace(row, reference=original)
         verdict = rules.decide(_record(row), seen, now, ages)
         new = verdict.record
         report.checked += 1
@@ -213,7 +215,11 @@ class Rechecker:
         try:
             if verdict.version is not None and event != "baseline":
                 if not versions.has_versions(row.filename):
-                    first = original if original is not None else versions.post_text(row.filename)
+                    # The article as archived: the post's text when it came from the
+                    # page, else the first page seen (its reference).
+                    first = original
+                    if first is None:
+                        first = versions.post_text(row.filename) if row.from_page else row.reference
                     if first is not None:
                         versions.keep(row.filename, row.archived, first)
                 versions.keep(row.filename, now, verdict.version)
@@ -298,11 +304,15 @@ _BLOCKS = frozenset(
 
 def html_to_text(html: str) -> str:
     """Text of an HTML fragment, one block a line, whitespace collapsed in each."""
+    import lxml.etree
     import lxml.html
 
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.LxmlError):  # nothing lxml can read is no text
+        return ""
     for el in root.iter():
         # A line break in the source is a space; only blocks make lines.
         el.text = el.text and " ".join(el.text.split("\n"))

@@ -125,3 +125,44 @@ def _handler(n: int, seen: list[str]) -> Callable[[Request], Response]:
         return Response(_page(text), content_type="text/html")
 
     return answer
+
+
+def test_feed_text_article_first_page_is_the_reference(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Archived from its feed's text: the first page seen is what later checks compare
+    # with, not the post (whose text is the feed's, not the page's).
+    state = State.open(tmp_path / "state.sqlite3")
+    feed = FeedConfig(
+        name="F", url=httpserver.url_for("/f"), recheck=(timedelta(hours=1), timedelta(hours=6))
+    )
+    config = Config(
+        site_dir=tmp_path / "site",
+        state_path=tmp_path / "state.sqlite3",
+        feeds=(feed,),
+        network=NetworkConfig(allow_private_addresses=True, per_host_delay=0),
+    )
+    url = httpserver.url_for("/a")
+    ident = state.begin(
+        url_key=url, guid_key=None, feed="F", entry=Entry(title="t", link=url), now=T0
+    )
+    state.finish(ident, "2024-07-24-a.md", T0)
+    state.schedule_recheck(ident, T0, T0 + timedelta(hours=1), from_page=False)
+    text = "页面上的全文，与订阅源的摘要不同，足够长的一段文字，用来提取和比较。"
+    pages = [text, text.replace("不同", "完全不同")]
+    httpserver.expect_request("/a").respond_with_handler(
+        lambda request: Response(_page(pages[0]), content_type="text/html")
+    )
+    with HttpClient(config.network) as client:
+        first = Rechecker(config, client, state, lambda: T0 + timedelta(hours=1)).run()
+        assert (first.checked, first.edited, first.changes) == (1, 0, [])
+        assert not (tmp_path / "site" / "_versions").exists()
+        pages.pop(0)
+        second = Rechecker(config, client, state, lambda: T0 + timedelta(hours=6)).run()
+    assert second.edited == 1
+    kept = sorted((tmp_path / "site" / "_versions" / "2024-07-24-a").iterdir())
+    assert [p.read_text(encoding="utf-8") for p in kept] == [
+        f"{text}\n{text}\n",  # the first page seen
+        f"{pages[0]}\n{pages[0]}\n",
+    ]
+    state.close()
