@@ -157,6 +157,25 @@ def test_recheck_across_the_schedule_and_the_built_site(tmp_path: Path, news: Si
         {n: b.decode() for n, b in archived.items()}, tmp_path / "b0", template=site
     )
     assert before.returncode == 0, before.output_text
+    # The layout without its re-check notice renders every post exactly the same: the
+    # notice adds not a byte to a post that is not in _data/changes.json.
+    plain = tmp_path / "plain"
+    shutil.copytree(site, plain, ignore=shutil.ignore_patterns("_posts", ".rssarchive"))
+    layout = plain / "_layouts" / "post.html"
+    text, cut = re.subn(
+        r"\n\{%- comment -%\}\n  Re-checks.*?\{%- endif %\}(?=\n<header)",
+        "",
+        layout.read_text(encoding="utf-8"),
+        flags=re.S,
+    )
+    assert cut == 1
+    layout.write_text(text, encoding="utf-8")
+    posts_text = {n: b.decode() for n, b in archived.items()}
+    source = build_site(posts_text, tmp_path / "p", template=plain)
+    for name in archived:
+        assert built_post(before.site_dir, name).read_bytes() == (
+            built_post(source.site_dir, name).read_bytes()
+        )
 
     # Nothing is due before the first age.
     early = cli(config, "recheck", "--now", "2024-07-24T00:59:00Z", "--json")
