@@ -143,7 +143,7 @@ class Rechecker:
         existed, or adopted): from their archive time, so those past their last age
         are never checked (decided, README "Re-checks")."""
         rows = []
-        for ident, feed_name, archived in self.state.unscheduled():
+        for ident, feed_name, archived in self.state.unscheduled(now):
             ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
             rows.append((ident, archived, rules.next_due(archived, ages, now)))
         if rows:

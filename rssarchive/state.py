@@ -169,6 +169,14 @@ _RECHECK_TIMES = {"archived", "next_due", "last_checked", "edited_at", "suspecte
 _RECHECK_TIMES |= {"deleted_at", "restored_at"}
 
 
+def _time_or(text: str, default: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return default
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=default.tzinfo)
+
+
 def _column(value: object) -> object:
     if isinstance(value, datetime):
         return _iso(value)
@@ -678,14 +686,15 @@ class State:
             )
 
     @_reads
-    def unscheduled(self) -> list[tuple[int, str, datetime]]:
+    def unscheduled(self, now: datetime) -> list[tuple[int, str, datetime]]:
         """Archived articles without a re-check schedule (archived before re-checks
-        existed, or adopted from _posts): (id, feed name, when archived)."""
+        existed, or adopted from _posts): (id, feed name, when archived; ``now`` when
+        the row's time cannot be read)."""
         rows = self._conn.execute(
             "SELECT id, feed, updated FROM articles a WHERE status = 'done' AND NOT EXISTS"
             " (SELECT 1 FROM rechecks r WHERE r.article_id = a.id) ORDER BY id"
         ).fetchall()
-        return [(int(r[0]), str(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
+        return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now)) for r in rows]
 
     def enroll(self, rows: Sequence[tuple[int, datetime, datetime | None]]) -> None:
         """Schedules for :meth:`unscheduled` articles: (id, archived, next due)."""
