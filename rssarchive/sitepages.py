@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sanitize import guard_liquid, sanitize_html
@@ -30,6 +31,44 @@ _TOKEN = re.compile(
     r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|\w+|\s+|.", re.S
 )
 FEED_ENTRIES = 100
+# The words of these pages, as the post layout's notice has them; a site's own come from
+# its labels (see site_labels).
+LABELS = {
+    "edited": "已修改",
+    "deleted": "已删除",
+    "restored": "已恢复",
+    "versions": "版本",
+    "deleted_articles": "已删除的文章",
+    "changes_feed": "已修改和已删除的文章",
+}
+
+
+def site_labels(site: Path) -> dict[str, str]:
+    """LABELS, with the site's own words: ``labels:`` in ``_config.yml``, then
+    ``_data/labels.yml`` under the site's ``lang`` (read as Jekyll would; a file that
+    cannot be read leaves the defaults)."""
+    from . import yamlsafe
+
+    words = dict(LABELS)
+
+    def read(path: Path) -> object:
+        try:
+            return yamlsafe.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yamlsafe.YAMLError):
+            return None
+
+    config = read(site / "_config.yml")
+    config = config if isinstance(config, dict) else {}
+    found = [config.get("labels")]
+    by_lang = read(site / "_data" / "labels.yml")
+    if isinstance(by_lang, dict):
+        found.append(by_lang.get(config.get("lang")))
+    for labels in found:
+        if isinstance(labels, dict):
+            words.update(
+                (k, str(v)) for k, v in labels.items() if k in LABELS and isinstance(v, str)
+            )
+    return words
 
 
 def diff_html(old: str, new: str) -> str:
@@ -86,6 +125,7 @@ def write_pages(
     from .versions import _write, stem
 
     site = versions.site_dir
+    words = site_labels(site)
     shown = [r for r in rows if f"_posts/{r.filename}" in changes]
     for row in shown:
         if touched is not None and row.filename not in touched:
@@ -102,8 +142,9 @@ def write_pages(
             parts.append(f'<div class="version">{body}</div>')
             previous = text
         if row.deleted_at is not None and row.status in ("deleted",):
-            parts.append(f"<h2>{entry.get('deleted', '')}</h2><p>已删除 (deleted)</p>")
-        title = f"版本 · {stem(row.filename)[11:] or row.filename}"
+            gone = html.escape(entry.get("deleted", ""))
+            parts.append(f"<h2>{gone}</h2><p>{html.escape(words['deleted'])}</p>")
+        title = f"{words['versions']} · {stem(row.filename)[11:] or row.filename}"
         path = site / entry["versions"].lstrip("/")
         _write(path, _front(title) + _page("\n".join(parts)) + "\n")
     deleted = sorted(
@@ -122,11 +163,14 @@ def write_pages(
             f'<a href="{html.escape(r.url)}">{html.escape(r.url)}</a></li>'
         )
     body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
-    _write(site / "deleted" / "index.html", _front("已删除的文章") + _page(body) + "\n")
-    _write(site / "changes.xml", _atom(shown, changes))
+    page = _front(words["deleted_articles"]) + _page(body) + "\n"
+    _write(site / "deleted" / "index.html", page)
+    _write(site / "changes.xml", _atom(shown, changes, words))
 
 
-def _atom(rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]]) -> str:
+def _atom(
+    rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]], words: dict[str, str]
+) -> str:
     from .versions import stem
 
     events: list[tuple[datetime, str, RecheckRow]] = []
@@ -140,11 +184,10 @@ def _atom(rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]]) -> str
     events.sort(key=lambda e: e[0], reverse=True)
     events = events[:FEED_ENTRIES]
     updated = events[0][0] if events else datetime(1970, 1, 1, tzinfo=UTC)
-    words = {"deleted": "已删除", "edited": "已修改", "restored": "已恢复"}
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        "<title>已修改和已删除的文章</title>",
+        f"<title>{html.escape(words['changes_feed'])}</title>",
         "<id>urn:rssarchive:changes</id>",
         f"<updated>{_stamp(updated)}</updated>",
     ]
@@ -153,7 +196,7 @@ def _atom(rows: Sequence[RecheckRow], changes: dict[str, dict[str, Any]]) -> str
         out += [
             "<entry>",
             f"<id>urn:rssarchive:{event}:{html.escape(stem(row.filename))}:{_stamp(when)}</id>",
-            f"<title>{words[event]}: {html.escape(stem(row.filename)[11:])}</title>",
+            f"<title>{html.escape(words[event])}: {html.escape(stem(row.filename)[11:])}</title>",
             f"<updated>{_stamp(when)}</updated>",
             f'<link href="{html.escape(entry["versions"].lstrip("/"))}"/>',
             f'<link rel="via" href="{html.escape(row.url)}"/>',

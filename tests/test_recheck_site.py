@@ -166,3 +166,22 @@ def test_feed_text_article_first_page_is_the_reference(
         f"{pages[0]}\n{pages[0]}\n",
     ]
     state.close()
+
+
+def test_pages_take_the_sites_words(tmp_path: Path) -> None:
+    from rssarchive.sitepages import LABELS, site_labels
+
+    assert site_labels(tmp_path) == LABELS  # no _config.yml: the defaults
+    (tmp_path / "_config.yml").write_text(
+        "lang: en\nlabels:\n  deleted: Removed\n  versions: Versions\n", encoding="utf-8"
+    )
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "labels.yml").write_text(
+        "en:\n  deleted: Deleted\nzh-CN:\n  deleted: 删\n", encoding="utf-8"
+    )
+    words = site_labels(tmp_path)
+    assert (words["deleted"], words["versions"], words["edited"]) == (
+        "Deleted",
+        "Versions",
+        "已修改",
+    )
