@@ -133,7 +133,11 @@ def write_pages(
         entry = changes[f"_posts/{row.filename}"]
         parts = [f'<p><a href="{html.escape(row.url)}">{html.escape(row.url)}</a></p>']
         previous: str | None = None
-        for when, text in versions.list(row.filename):
+        # An article deleted without an edit has no version kept: its text as archived.
+        kept = versions.list(row.filename)
+        if not kept:
+            kept = [(row.archived, versions.post_text(row.filename) or "")]
+        for when, text in kept:
             parts.append(f"<h2>{when.strftime('%Y-%m-%d %H:%M')} UTC</h2>")
             if previous is None:
                 body = html.escape(text).replace("\n", "<br>\n")

@@ -271,6 +271,11 @@ def test_recheck_across_the_schedule_and_the_built_site(tmp_path: Path, news: Si
     assert "<del>取得了具体进展</del>" in versions, versions
     assert "<ins>未能达成协议</ins>" in versions
     assert versions.count("<h2>") == 2
+    gone_page = built_post(built.site_dir, posts["gone"]).read_text(encoding="utf-8")
+    (link,) = re.findall(r'<a href="(/versions/[^"]+)">版本</a>', gone_page)
+    gone_versions = (built.site_dir / link.lstrip("/")).read_text(encoding="utf-8")
+    # Its text as archived, then the date it was first seen gone.
+    assert "第1篇报道的第1段" in gone_versions and "<h2>2024-07-24 01:00 UTC</h2>" in gone_versions
     deleted = (built.site_dir / "deleted" / "index.html").read_text(encoding="utf-8")
     listed = re.findall(r"/news/(\w+)\.html", deleted)
     assert sorted(set(listed)) == ["gone", "moved", "soft"]

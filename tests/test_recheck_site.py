@@ -4,6 +4,8 @@ sanitiser and the Liquid guard; and the runner's budget, against a real local se
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -185,3 +187,32 @@ def test_pages_take_the_sites_words(tmp_path: Path) -> None:
         "Versions",
         "已修改",
     )
+
+
+def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:
+    from rssarchive.state import RecheckRow
+
+    def row(n: int, status: str, **times: datetime) -> RecheckRow:
+        return RecheckRow(
+            article_id=n,
+            url=f"https://n.example/{n}",
+            feed="F",
+            filename=f"2024-07-2{n}-s{n}.md",
+            archived=T0,
+            status=status,
+            **times,  # type: ignore[arg-type]
+        )
+
+    rows = [
+        row(1, "deleted", deleted_at=T0 + timedelta(days=1)),
+        row(2, "deleted", deleted_at=T0 + timedelta(days=3)),
+        row(3, "edited", edited_at=T0 + timedelta(days=2)),
+        row(4, "suspected", suspected_at=T0),  # not confirmed: not shown
+    ]
+    Versions(tmp_path).publish(rows, Config(site_dir=tmp_path, state_path=tmp_path, feeds=()))
+    deleted = (tmp_path / "deleted" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"https://n\.example/(\d)</a>", deleted) == ["2", "1"]
+    feed = (tmp_path / "changes.xml").read_text(encoding="utf-8")
+    assert re.findall(r'term="(\w+)"', feed) == ["deleted", "edited", "deleted"]
+    changes = json.loads((tmp_path / "_data" / "changes.json").read_text(encoding="utf-8"))
+    assert sorted(changes) == [f"_posts/2024-07-2{n}-s{n}.md" for n in (1, 2, 3)]
