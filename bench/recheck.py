@@ -152,6 +152,8 @@ def main() -> int:
                 return 1
             report = json.loads(done.stdout)["recheck"]
             counts = site.counts.snapshot()
+            # The same command with nothing due: its fixed cost (start-up, the state).
+            _, idle, _ = cli(config, "recheck", "--now", T1)
     per_host = Counter({host: sum(kinds.values()) for host, kinds in counts.items()})
     only_304 = Counter({host: kinds["304"] for host, kinds in counts.items()})
     kinds = sum(counts.values(), Counter())
@@ -179,8 +181,12 @@ def main() -> int:
         f"| checked / edited found / 304 answers / 200 answers | {report['checked']} / "
         f"{report['edited']} / {kinds['304']} / {kinds['page']} |",
         f"| wall time | {wall:.2f} s |",
+        f"| the same command with nothing due (start-up, state) | {idle:.2f} s |",
         f"| network floor of these requests | {full_floor:.2f} s |",
         f"| wall / floor | {wall / full_floor:.2f} |" if full_floor else "| wall / floor | - |",
+        f"| (wall - nothing-due cost) / floor | {(wall - idle) / full_floor:.2f} |"
+        if full_floor
+        else "| (wall - nothing-due cost) / floor | - |",
         f"| CPU time (process tree) | {cpu:.2f} s |",
         f"| CPU per check | {cpu / max(report['checked'], 1) * 1000:.1f} ms |",
         f"| everything as expected | {'yes' if ok else 'NO'} |",
