@@ -57,6 +57,8 @@ def carry(old: str, new: str) -> str:
     section = current_section(old)
     if section is None or current_section(new) is not None:
         return new
+    # Another section carried over up to the next heading may have taken our first line.
+    new = new.replace(BEGIN + "\n", "")
     return new.rstrip("\n") + "\n\n" + section + "\n"
 
 
@@ -170,7 +172,8 @@ def main() -> int:
         if not args.quick
         else "## Re-checks (quick: 100 articles)",
         "",
-        f"`python bench/recheck.py` ({date}, {os.cpu_count()} cores). {articles} articles on "
+        f"`python bench/recheck.py` ({date}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the end). {articles} articles on "
         f"{hosts} hosts archived by `backfill`, {len(edited)} of them then edited; "
         f"`rssarchive recheck --now <archive time + 1 h>` measured. Latency {LATENCY * 1000:.0f}"
         f" ms a request, per-host politeness {CONCURRENCY} in flight and {DELAY} s between "

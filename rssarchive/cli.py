@@ -154,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    if args.verbose >= 2:
+        # The extractors' own logs (quiet by default, see extract.quiet_extractor_logs).
+        from .extract import EXTRACTOR_LOGGERS
+
+        for name in EXTRACTOR_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
     try:
         if args.command == "status":
             return _status(args)
@@ -337,6 +343,7 @@ def _read_urls(path: Path) -> list[str]:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
+    text = text.removeprefix("\ufeff")  # a UTF-8 BOM, as Windows editors write
     urls: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = _without_comment(line).strip()

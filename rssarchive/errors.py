@@ -34,6 +34,7 @@ class FetchError(RssArchiveError):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        permanent: bool = False,
     ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
@@ -41,6 +42,9 @@ class FetchError(RssArchiveError):
         self.status = status
         # Seconds the server asked us to wait (429/503 Retry-After), already capped.
         self.retry_after = retry_after
+        # Trying again later cannot help (too large, a redirect that leads nowhere),
+        # though no 4xx status says so.
+        self.permanent = permanent
 
 
 class BlockedAddressError(FetchError):

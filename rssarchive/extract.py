@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html as html_lib
 import ipaddress
+import logging
 import re
 from datetime import datetime
 from typing import Any, Final
@@ -112,6 +113,10 @@ _WORDS: Final = re.compile(r"[a-z0-9]+")
 _PIXELS: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.IGNORECASE)
 
 
+# The loggers of the libraries that extract and date articles.
+EXTRACTOR_LOGGERS: Final = ("trafilatura", "htmldate", "courlan", "justext")
+
+
 # --- decoding and parsing ---------------------------------------------------------------
 
 
@@ -170,7 +175,19 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     return parser
 
 
+# C0 control characters but tab, LF and CR: libxml2's HTML parser stops at one (a stray
+# BEL or ESC in a paragraph lost the whole article), and no page means them. Vertical
+# tab and form feed separate words; the others are dropped.
+_PAGE_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_controls(text: str) -> str:
+    return _PAGE_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+
+
 def _parse(text: str) -> HtmlElement:
+    # The one place a page's text becomes a tree: its control characters go here.
+    text = _without_controls(text)
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
     try:
@@ -473,6 +490,16 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
+def quiet_extractor_logs() -> None:
+    """trafilatura logs at WARNING what is routine here ("discarding data: None" for a
+    page without an article, which is reported once, our way): its loggers and
+    htmldate's say only errors, unless a level was chosen for them (``-vv``)."""
+    for name in EXTRACTOR_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.ERROR)
+
+
 def _trafilatura_html(doc: HtmlElement) -> str | None:
     """What ``trafilatura.extract(doc, **_TRAFILATURA_OPTIONS)`` returns, made by the
     same steps except one: extract() also computes a content fingerprint (a simhash of
@@ -480,6 +507,8 @@ def _trafilatura_html(doc: HtmlElement) -> str | None:
     # Imported here: the parent process uses this module for feed HTML only, and
     # trafilatura (with its dependencies) adds ~20 MB to a process that loads it.
     import trafilatura
+
+    quiet_extractor_logs()
 
     try:
         from trafilatura.htmlprocessing import build_html_output

@@ -8,7 +8,8 @@ What it guarantees to callers, whatever the server does:
   socket connects to exactly the address that was checked (no DNS-rebinding window);
 * the decoded body never exceeds ``max_bytes`` and is decoded in bounded steps, so a gzip
   bomb costs at most the cap in memory;
-* one attempt never takes longer than ``network.timeout`` seconds, slow-drip included;
+* one attempt never takes longer than ``network.timeout`` seconds, slow-drip included,
+  counted while it holds its host's slot (the wait for the host's turn is not counted);
 * transient failures are retried a few times with backoff; 429 and 503 with Retry-After
   are not (the caller schedules the next attempt from ``FetchError.retry_after``);
 * every failure is a :class:`FetchError`; no httpx/http.client/socket exception escapes.
@@ -481,6 +482,7 @@ def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
     gzip = encoding in ("gzip", "x-gzip")
     inflater: Any = None  # zlib's decompress object type is not public
     pending = b""
+    produced = False
     for chunk in raw:
         data = pending + chunk
         if inflater is None:
@@ -502,12 +504,17 @@ def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             out = inflater.decompress(data, DECODE_STEP)
             if out:
+                produced = True
                 yield out
             data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
     if inflater is not None and not inflater.eof:
         tail = inflater.flush()
         if tail:
             yield tail
+        elif not produced:
+            # A cut-off stream keeps what it gave (browsers show it); one that gave
+            # nothing is no body, and "empty page" would not say why.
+            raise zlib.error("truncated before any data")
 
 
 def _size(n: int) -> str:
@@ -560,6 +567,31 @@ class _Transient(Exception):
 
 
 # ------------------------------------------------------------------------------ client
+
+
+class _Budget:
+    """The time one attempt may spend on the network (``network.timeout``), counted only
+    while one of its hops holds its host's slot: each hop gets a deadline of what is
+    left when its turn comes (set in _DEADLINE for the transport's socket calls)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+        self.deadline: float | None = None  # of the hop running, else of the last one
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        started = time.monotonic()
+        self.deadline = started + self.left
+        token = _DEADLINE.set(self.deadline)
+        try:
+            yield
+        finally:
+            _DEADLINE.reset(token)
+            self.left -= time.monotonic() - started
+
+    def spent(self) -> bool:
+        """Whether the whole budget is used up (a socket timeout may wake a little early)."""
+        return self.deadline is not None and time.monotonic() >= self.deadline - _DEADLINE_TOLERANCE
 
 
 class HostLimiter:
@@ -684,10 +716,12 @@ class HttpClient:
             raise FetchError(url, "interrupted") from None
 
     def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
-        deadline = time.monotonic() + self._timeout
-        token = _DEADLINE.set(deadline)
+        # The clock of the attempt runs only while a hop holds its host's slot (see
+        # _follow): the wait for the host's turn is politeness, not the server's
+        # slowness, and must not use up the time the request itself is given.
+        budget = _Budget(self._timeout)
         try:
-            return self._follow(url, headers, max_bytes, deadline)
+            return self._follow(url, headers, max_bytes, budget)
         except (_Transient, RssArchiveError):
             if _CANCELLED.is_set():
                 raise FetchError(url, "interrupted") from None
@@ -699,17 +733,15 @@ class HttpClient:
                 # Whatever a shut-down socket made the request fail with: not the
                 # server's fault, and no reason to try again.
                 raise FetchError(url, "interrupted") from None
-            error, transient = self._wrap(url, exc, deadline)
+            error, transient = self._wrap(url, exc, budget)
             error.__cause__ = exc  # kept when the error travels inside _Transient
             if transient:
                 raise _Transient(error) from exc
             raise error from exc
-        finally:
-            _DEADLINE.reset(token)
 
-    def _wrap(self, url: str, exc: Exception, deadline: float) -> tuple[FetchError, bool]:
+    def _wrap(self, url: str, exc: Exception, budget: _Budget) -> tuple[FetchError, bool]:
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
-            if time.monotonic() >= deadline - _DEADLINE_TOLERANCE:
+            if budget.spent():
                 # The whole budget is spent; a server that stalls once usually stalls again.
                 return FetchError(url, f"timed out after {self._timeout:g} s"), False
             return FetchError(url, f"connection timed out ({exc})"), True
@@ -731,7 +763,7 @@ class HttpClient:
         return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})"), False
 
     def _follow(
-        self, url: str, headers: dict[str, str], max_bytes: int, deadline: float
+        self, url: str, headers: dict[str, str], max_bytes: int, budget: _Budget
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []
@@ -745,14 +777,14 @@ class HttpClient:
                 target = check_url(current, self._allow)
             except BlockedAddressError as exc:
                 raise BlockedAddressError(url, at(exc.reason)) from exc
-            if time.monotonic() >= deadline:
+            if budget.left <= 0:
                 raise FetchError(url, at(f"timed out after {self._timeout:g} s"))
             # No timeout extension: the transport bounds every connect, read and write by
             # the attempt's deadline itself (_DEADLINE, CONNECT_TIMEOUT).
             request = httpx.Request("GET", target, headers={**self._headers, **headers})
             if jar:  # the cookie machinery costs ~0.1 ms a request; most fetches have none
                 jar.set_cookie_header(request)
-            with self._limiter.slot(request.url.host):
+            with self._limiter.slot(request.url.host), budget.running():
                 try:
                     response = self._transport.handle_request(request)
                 except _Refused as exc:
@@ -763,7 +795,7 @@ class HttpClient:
                 current = hops[-1][1]
                 continue
             return result
-        raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})")
+        raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})", permanent=True)
 
     def _finish_hop(
         self,
@@ -783,11 +815,11 @@ class HttpClient:
             if status in REDIRECT_STATUSES:
                 location = response.headers.get("location", "").strip()
                 if not location:
-                    raise FetchError(url, at(f"HTTP {status} without a Location"))
+                    raise FetchError(url, at(f"HTTP {status} without a Location"), permanent=True)
                 try:
                     target = str(response.url.join(location))
                 except httpx.InvalidURL as exc:  # e.g. "0177.0.0.1", which httpx refuses
-                    raise FetchError(url, at(f"invalid redirect ({exc})")) from exc
+                    raise FetchError(url, at(f"invalid redirect ({exc})"), permanent=True) from exc
                 hops.append((status, target))
                 return None
             conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
@@ -826,7 +858,7 @@ class HttpClient:
         return error
 
     def _body(self, url: str, response: httpx.Response, max_bytes: int) -> bytes:
-        too_large = FetchError(url, f"response larger than {_size(max_bytes)}")
+        too_large = FetchError(url, f"response larger than {_size(max_bytes)}", permanent=True)
         codings = [
             c.strip().lower()
             for c in response.headers.get("content-encoding", "").split(",")
@@ -854,7 +886,7 @@ class HttpClient:
                 if deadline is not None and time.monotonic() > deadline:
                     raise FetchError(url, f"timed out after {self._timeout:g} s")
         except zlib.error as exc:
-            raise FetchError(url, f"could not decode the {encoding} body ({exc})") from exc
+            raise FetchError(url, f"corrupt {encoding} body ({exc})") from exc
         return bytes(body)
 
 

@@ -118,12 +118,13 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
+    later = state.not_before()
     for url, status, reason, attempts, entry in state.retried():
         if entry is None or entry_from_json(entry).origin == "feed":
             continue
         record = {"url": url, "reason": reason, "attempts": attempts}
         if status == "pending":
-            waiting.append({**record, "max_attempts": MAX_ATTEMPTS})
+            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": later.get(url)})
         else:
             gave_up.append(record)
     return waiting, gave_up
@@ -169,7 +170,11 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         print(
             f"backfill waiting: {item['url']}: {item['reason']} "
             f"(attempt {item['attempts']} of {item['max_attempts']} failed; "
-            "the next run tries again)",
+            + (
+                f"not tried again before {item['not_before']})"
+                if item.get("not_before")
+                else "the next run tries again)"
+            ),
             file=out,
         )
     for item in data["backfill_gave_up"]:

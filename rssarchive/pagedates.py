@@ -10,7 +10,10 @@ Asked in this order, the first believable answer wins:
 3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"``, else the
    first in the ``<article>``, else in a ``<header>``, else the page's only one (never
    one in an ``<aside>``, ``<nav>`` or ``<footer>``: those date other articles);
-4. htmldate, a general date finder (with ``original_date``: the publication, not the
+4. a Chinese date (``2019年5月3日 10:20``, ``发布时间：2019年5月3日``) in the first 200
+   characters of text after the article's ``<h1>`` (without one, of the page): where
+   the byline is, not further down, where a related story's date would be;
+5. htmldate, a general date finder (with ``original_date``: the publication, not the
    last change), on the URL path (``/2019/05/03/``) and on the markup, without the
    parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
    named related, sidebar, footer …) and without its search of the free text
@@ -19,19 +22,30 @@ Asked in this order, the first believable answer wins:
    JSON-LD date and a modification date for the article's; the steps above and this
    pruning avoid all four (20 of 20 right). Its free-text search added nothing there
    but took a copyright line's year for the date of an undated page (19 of 20).
+   Modification dates (``article:modified_time``, ``dateModified`` …) are removed from
+   what it reads: on a page with nothing else, it took them for the publication.
 
-A date without a zone is taken as UTC; a day without a time is its midnight, UTC. A
-date before 1990 or after ``max_date`` (the run's clock) is not believed.
+Besides ISO 8601 and RFC 822, dates are read as pages write them: Chinese, ``2019/05/03
+10:20``, ``20190503``, epoch seconds and milliseconds (JSON-LD numbers too), JSON-LD
+``{"@value": …}``, a zone's name (``EST``) after the time. A date without a zone is
+taken as UTC, a Chinese one on a Chinese page included: UTC+8 would be right for most of
+the Mandarin archive's sources but not all (Taiwan, Hong Kong, overseas editions are
+not told apart by language), and it would move a day-only date (its midnight) to the
+day before in the post's file name; UTC keeps the day the page shows. A day without a
+time is its midnight, UTC. A date before 1990 or after ``max_date`` (the run's clock)
+is not believed, and the next source is asked.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from lxml.html import HtmlElement
@@ -72,6 +86,14 @@ _ARTICLE_TYPE: Final = re.compile(r"(?i)(article|posting|report)$")
 MAX_JSON_LD_BYTES: Final = 512 * 1024
 MAX_JSON_NODES: Final = 10_000
 _OUTSIDE_ARTICLE: Final = "ancestor::aside or ancestor::nav or ancestor::footer"
+# Text that is no reading matter, or dates something else.
+_NOT_TEXT: Final = (
+    "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    f" or {_OUTSIDE_ARTICLE}"
+)
+# How much text after the heading may hold the byline's date (a long headline's deck,
+# an author line, a place line fit easily; the article's third paragraph does not).
+HEADER_TEXT_CHARS: Final = 200
 # Blocks that date other articles or the site, removed before htmldate reads the page.
 _NOT_THE_ARTICLE: Final = re.compile(
     r"(?i)related|sidebar|footer|comment|recommend|popular|most-?read|teaser|promo|widget"
@@ -81,30 +103,100 @@ _NOT_THE_ARTICLE: Final = re.compile(
 @dataclass(frozen=True)
 class PageDate:
     when: datetime  # aware, UTC
-    source: str  # "json-ld", "meta", "time" or "htmldate"
+    source: str  # "json-ld", "meta", "time", "text" or "htmldate"
 
 
-def parse_date(text: str) -> datetime | None:
+def parse_date(text: str | int | float) -> datetime | None:
     """A date as pages write it, aware UTC (no zone: UTC); None when it is not one.
 
-    ISO 8601 in all its forms is read by the standard library; anything else (a year,
-    RFC 822) by the sitemap module's W3C/RFC 822 parser, imported only then.
+    ISO 8601 in all its forms is read by the standard library; then the forms pages
+    write besides it (see ``_other_forms``: Chinese ``2019年5月3日 10:20``, ``2019/05/03
+    10:20``, ``20190503``, epoch seconds and milliseconds, a zone named ``EST``); anything
+    else (a year, RFC 822) by the sitemap module's W3C/RFC 822 parser, imported only then.
+    Full-width digits and colons (``２０１９年``, ``10：20``) count as ASCII ones.
     """
-    value = text.strip()
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        text = str(int(text)) if math.isfinite(text) else ""
+    value = unicodedata.normalize("NFKC", text).strip()
     if not value or len(value) > 64:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
-        from .sitemaps import parse_w3c_datetime
+        found = _other_forms(value)
+        if found is None:
+            from .sitemaps import parse_w3c_datetime
 
-        found = parse_w3c_datetime(value)
+            found = parse_w3c_datetime(value)
         if found is None:
             return None
         moment = found
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# 2019年5月3日 (日 or 号), then an optional time: 10:20, 10时20分, 10:20:30.
+CJK_DATE: Final = re.compile(
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
+    r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*分?"
+    r"(?:\s*:?\s*(?P<second>\d{1,2})\s*秒?)?)?"
+)
+# 2019/05/03, 2019.05.03, with an optional 10:20 or 10:20:30 (year first only: 05/03/2019
+# is the 5th of March to some and the 3rd of May to others).
+_SLASH_DATE: Final = re.compile(
+    r"(?P<year>\d{4})([/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})"
+    r"(?:[Tt ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+_COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
+# Epoch seconds (10 digits: 2001-09-09 to 2286) and milliseconds (13 digits).
+_EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
+# A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
+_NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
+_HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
+# The zone names RFC 822 knows (CST is US Central there, as in every RFC 822 parser),
+# and a few more that news sites write. An unknown name gives no date: a guess could
+# be half a day off.
+ZONE_HOURS: Final = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+    "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+
+
+def _other_forms(value: str) -> datetime | None:
+    """The forms ``parse_date`` reads besides ISO 8601 and RFC 822 (naive or aware)."""
+    epoch = _EPOCH.fullmatch(value)
+    if epoch is not None:
+        seconds = int(value) / 1000 if epoch.group("ms") else int(value)
+        return datetime.fromtimestamp(seconds, UTC)
+    for pattern in (CJK_DATE, _SLASH_DATE, _COMPACT_DATE):
+        match = pattern.fullmatch(value)
+        if match is not None:
+            return _from_parts(match)
+    named = _NAMED_ZONE.fullmatch(value)
+    if named is not None and named.group("zone").upper() in ZONE_HOURS:
+        inner = parse_date(named.group("moment"))
+        if inner is None or _HAS_OFFSET.search(named.group("moment")):
+            return inner  # "+02:00 CEST": the offset says it already
+        # The inner moment was read as UTC; the zone says how far from it the clock was.
+        return inner - timedelta(hours=ZONE_HOURS[named.group("zone").upper()])
+    return None
+
+
+def _from_parts(match: re.Match[str]) -> datetime | None:
+    """A naive datetime of a match's year, month, day (and hour, minute, second)."""
+    parts = match.groupdict()
+    year, month, day, hour, minute, second = (
+        int(parts.get(key) or 0) for key in ("year", "month", "day", "hour", "minute", "second")
+    )
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 2019年2月30日
+        return None
 
 
 def believable(when: datetime, max_date: datetime) -> bool:
@@ -124,6 +216,7 @@ def page_date(
         ("json-ld", _json_ld_dates(doc)),
         ("meta", _meta_dates(doc)),
         ("time", _time_dates(doc)),
+        ("text", _text_dates(doc)),
     ):
         for text in texts:
             when = parse_date(text)
@@ -167,6 +260,10 @@ def _walk(node: Any, articles: list[str], others: list[str], seen: list[int]) ->
     value = node.get("datePublished")
     if isinstance(value, list) and value:
         value = value[0]
+    if isinstance(value, dict):  # {"@value": "2019-05-03", "@type": "Date"}
+        value = value.get("@value")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value)) if math.isfinite(value) else None  # epoch seconds or ms
     if isinstance(value, str):
         kinds = node.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
@@ -214,6 +311,30 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
         yield every[0].get("datetime") or ""
 
 
+# --- the text under the heading --------------------------------------------------------
+
+
+def _text_dates(doc: HtmlElement) -> Iterator[str]:
+    """A Chinese date (``2019年5月3日 10:20``, ``发布时间：2019年5月3日``) in the first
+    HEADER_TEXT_CHARS characters of text after the article's heading (the first
+    ``<h1>``; without one, of the page's text), where the byline is: never one further
+    down, which dates a related story or a reply."""
+    headings = doc.xpath(f"//h1[not({_OUTSIDE_ARTICLE})]")
+    start = headings[0] if headings else doc
+    axis = "following::text()" if headings else "descendant::text()"
+    seen = 0
+    window: list[str] = []
+    for text in start.xpath(f"{axis}[not({_NOT_TEXT})]"):
+        window.append(str(text))
+        seen += len(text.strip())
+        if seen >= HEADER_TEXT_CHARS:
+            break
+    text = " ".join(unicodedata.normalize("NFKC", " ".join(window)).split())
+    found = CJK_DATE.search(text)
+    if found is not None and found.start() < HEADER_TEXT_CHARS:
+        yield found.group()
+
+
 # --- htmldate ---------------------------------------------------------------------------
 
 
@@ -229,6 +350,7 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
             f"{el.get('class') or ''} {el.get('id') or ''}"
         ):
             el.drop_tree()
+    _drop_modification_dates(pruned)
     try:
         text = find_date(
             pruned,
@@ -244,3 +366,23 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
         return None
     when = parse_date(text)
     return when if when is not None and believable(when, limit) else None
+
+
+# Names of meta tags and itemprops that date a change, not the publication.
+_MODIFIED: Final = re.compile(r"(?i)modified|updated|last-?mod|revised|dateupdate")
+_JSON_LD_MODIFIED: Final = re.compile(r'"date(?:Modified|Updated)"\s*:\s*(?:"[^"]*"|[\d.]+)')
+
+
+def _drop_modification_dates(doc: HtmlElement) -> None:
+    """Remove what dates the page's last change, so that htmldate cannot take it for the
+    publication when nothing else dates the page (it does, from ``article:modified_time``
+    alone)."""
+    for el in doc.xpath("//meta | //*[@itemprop]"):
+        names = " ".join(el.get(a) or "" for a in ("property", "name", "itemprop", "http-equiv"))
+        if _MODIFIED.search(names) and el.getparent() is not None:
+            el.drop_tree()
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        if script.text and _JSON_LD_MODIFIED.search(script.text):
+            # Emptied, not parsed and rewritten: the JSON may be broken, and htmldate
+            # reads it with regular expressions anyway (the bare value too).
+            script.text = _JSON_LD_MODIFIED.sub('"dateModified": ""', script.text)

@@ -5,10 +5,17 @@ Content-Type, since servers mislabel: a PNG sent as ``text/html`` is still a PNG
 an article sent as ``application/octet-stream`` is still an article.
 
 1. Magic numbers: images (PNG, JPEG, GIF, WebP …), PDF, archives, audio and video.
-2. Markup: the first element after the XML prolog, comments and doctype. ``<html>`` (or
-   an HTML doctype, or a tag such as ``<head>``, ``<body>``, ``<div>``) is a page;
-   ``<rss>``, ``<feed>`` or ``<rdf:RDF>`` is a feed; any other root is some XML.
-3. NUL bytes near the start (with no UTF-16/32 byte order mark): binary data.
+2. Markup: the first element after the XML prolog, comments and doctype. ``<rss>``,
+   ``<feed>`` or ``<rdf:RDF>`` is a feed. A document that declares itself XML
+   (``<?xml …?>``) is a page only if its root is ``<html>``: a sitemap, an SVG drawing
+   or any other XML sent as ``text/html`` is still not a page (nor is a bare
+   ``<urlset>``, ``<sitemapindex>`` or ``<svg>``). Otherwise ``<html>`` (or
+   an HTML doctype, or a tag such as ``<head>``, ``<body>``, ``<div>``) is a page.
+3. Binary data: as in the WHATWG MIME Sniffing standard, markup is recognised first (a
+   page with a stray NUL in a paragraph is still a page); what does not start like
+   markup is binary when more than 1 in 100 of its first bytes are "binary data bytes"
+   (C0 controls but tab, LF, FF, CR and ESC), so that one stray byte in a text does not
+   make it binary but an image or an archive without a known magic number does.
 4. The Content-Type: HTML and XHTML, or none at all, are pages; a type known not to be
    one (images, PDF, JSON, CSS, JavaScript …) is refused with its name; anything else
    (``text/plain``, ``application/octet-stream``) is a page only if its bytes start
@@ -52,6 +59,15 @@ _RIFF: Final = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-m
 _FTYP: Final = {b"avif": "image/avif", b"heic": "image/heic", b"qt  ": "video/quicktime"}
 
 _BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# WHATWG MIME Sniffing's "binary data bytes".
+_BINARY_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+# More binary data bytes than this share of the sniffed bytes: binary (see rule 3).
+BINARY_SHARE: Final = 0.01
+_XML_DECLARATION: Final = re.compile(rb"\s*<\?xml[\s?]")
+# What some XML roots are better called than "XML (root)".
+# Roots that are XML even without a declaration (a sitemap sent bare as text/html).
+_XML_ROOTS: Final = frozenset({b"urlset", b"sitemapindex", b"svg", b"svg:svg"})
+_XML_KINDS: Final = {b"svg": "image/svg+xml", b"svg:svg": "image/svg+xml"}
 _UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 # What may come before the first element: whitespace, an XML declaration, processing
 # instructions, comments and a doctype.
@@ -99,16 +115,17 @@ def _magic(head: bytes) -> str | None:
     return None
 
 
-def _text_head(head: bytes) -> bytes | None:
-    """The start of the response as ASCII-compatible bytes; None when it is binary."""
+def _text_head(head: bytes) -> bytes:
+    """The start of the response as ASCII-compatible bytes (a UTF-16/32 one re-encoded)."""
     if head.startswith(_UTF32_BOMS):
         return head.decode("utf-32", "ignore").encode("utf-8", "ignore")
     if head.startswith(_BOMS[1:]):
         return head.decode("utf-16", "ignore").encode("utf-8", "ignore")
-    head = head.removeprefix(_BOMS[0])
-    if b"\x00" in head:
-        return None
-    return head
+    return head.removeprefix(_BOMS[0])
+
+
+def _is_binary(text: bytes) -> bool:
+    return len(_BINARY_BYTES.findall(text)) > len(text) * BINARY_SHARE
 
 
 def _root(text: bytes) -> tuple[bytes | None, bool]:
@@ -128,16 +145,20 @@ def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:
     if magic is not None:
         return NotHtml(magic)
     text = _text_head(head)
-    if text is None:
-        return NotHtml("binary data")
     root, html_doctype = _root(text)
     if root in _FEED_ROOTS:
         return NotHtml(_FEED_ROOTS[root], feed=True)
+    if root is not None and (
+        root in _XML_ROOTS
+        or (root != b"html" and not html_doctype and _XML_DECLARATION.match(text))
+    ):
+        # Whatever its Content-Type says: XML whose root is not <html> is no page.
+        return NotHtml(_XML_KINDS.get(root) or f"XML ({root.decode('ascii', 'replace')})")
     if html_doctype or root in _HTML_TAGS:
         return None
+    if _is_binary(text):
+        return NotHtml("binary data")
     media = _media_type(content_type)
-    if root is not None and text.lstrip().startswith(b"<?xml") and media not in _HTML_TYPES:
-        return NotHtml(f"XML ({root.decode('ascii', 'replace')})")
     if not media or media in _HTML_TYPES:
         return None
     if _NOT_PAGE_TYPES.search(media):

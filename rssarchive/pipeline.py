@@ -248,6 +248,9 @@ class Pipeline:
     _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _stopping: bool = field(default=False, init=False)
     _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
+    # URL keys (own and where redirects ended) of the posts placed by this run, whose
+    # state is settled in batches: the article id of each.
+    _placed: dict[str, int] = field(default_factory=dict, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -278,10 +281,15 @@ class Pipeline:
         due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
+        # Old backfills' retries go after the feeds' items: this run is about its feeds,
+        # and a host's turns go to them first.
+        retries = [job for job in jobs if job.entry.origin != "feed"]
+        jobs = [job for job in jobs if job.entry.origin == "feed"]
         with self._batch():  # every new item recorded as pending in one commit
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+        jobs.extend(retries)
         self._work(jobs)
         with self._batch():
             for poll, result in finished:
@@ -421,7 +429,8 @@ class Pipeline:
         try:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
-            result.error = str(exc)
+            # A fetch error names its URL already; a parse error does not.
+            result.error = str(exc) if isinstance(exc, FetchError) else f"{root}: {exc}"
             return []
 
     def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
@@ -481,7 +490,7 @@ class Pipeline:
         self._warn_recovered(report, adopted, by_url_only)
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
-        for pending in self.state.pending():
+        for pending in self.state.pending(self.clock()):
             feed = self._feed_named_or_first(pending.feed)
             result = recovery.get(feed.name)
             if result is None:
@@ -808,6 +817,11 @@ class Pipeline:
         if isinstance(staged, RssArchiveError):
             self._failed(job, link, staged)
             return
+        keys = [normalize_url(link)]
+        if job.page_url and normalize_url(job.page_url) != keys[0]:
+            keys.append(normalize_url(job.page_url))  # where its redirects ended
+        if self._same_as_archived(job, keys, staged):
+            return
         post = staged.post
         name = post.filename
         if self.archive.taken_by_other(name, post.url):
@@ -821,11 +835,38 @@ class Pipeline:
             )
         self.archive.place(staged.temp, name, sync_dir=False)
         written.append((job, name))
+        for key in keys:
+            self._placed[key] = job.article_id
+        if len(keys) > 1:  # a later link to the final URL is this article
+            self.state.alias(keys[1], job.article_id)
         job.result.new.append(name)
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
+        """Whether the page is an article archived already (by this run or an earlier
+        one) under another URL: one that redirects to the same page, or the page a
+        redirect ended at. Then nothing is written; the URL becomes an alias of it."""
+        other = next(
+            (
+                self._placed[k]
+                for k in keys
+                if self._placed.get(k, job.article_id) != job.article_id
+            ),
+            None,
+        )
+        if other is None:
+            other = self.state.archived_as(keys, job.article_id)
+        if other is None:
+            return False
+        self.archive.discard(staged.temp)
+        self.state.forget(job.article_id)
+        self.state.alias(keys[0], other)
+        job.result.skipped += 1
+        log.info("%s: archived already (as the page %s)", job.entry.link, job.page_url)
+        return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
         """Record and report a failed article.
@@ -839,19 +880,24 @@ class Pipeline:
         from .state import MAX_ATTEMPTS
 
         now, reason = self.clock(), _reason(exc)
+        # A server that named a time to come back (Retry-After) is not asked earlier.
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
-            self.state.fail(job.article_id, str(exc), now)
+            self.state.fail(job.article_id, str(exc), now, not_before=not_before)
             job.result.failed.append((link, reason))
             return
         permanent = _permanent(exc)
         if permanent:
             self.state.give_up(job.article_id, reason, now)
         else:
-            self.state.fail(job.article_id, reason, now)
+            self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
         if job.attempts == 0:  # this command met it first
             if not permanent and attempts < MAX_ATTEMPTS:
                 reason += "; later runs will try again"
+                if not_before is not None:
+                    reason += f" after {not_before.isoformat(timespec='minutes')}"
             job.result.failed.append((link, reason))
         elif permanent or attempts >= MAX_ATTEMPTS:
             job.result.warnings.append(
@@ -1140,18 +1186,21 @@ def render_entry(
 
 
 def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
-    """When the article was published: the item's own date (kept as it is, whatever
-    it says: the seeds and every feed's posts stay as they were), else the page's, else
-    the date a sitemap listed it with; a page's or a sitemap's date after ``now`` or
-    before 1990 is not believed. None: the archiving time will do.
+    """When the article was published: the item's own date, else the page's, else the
+    date a sitemap listed it with. A date after ``now`` or before 1990 is not believed,
+    and the next source is asked (a backfilled archive item dated 2050 whose page says
+    2005 is dated 2005); only a polled feed's item keeps its own date as it is (the
+    seeds and every feed's posts stay as they were). None: the archiving time will do.
 
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    if entry.published is not None:
-        return entry.published
     from .pagedates import believable
 
+    if entry.published is not None and (entry.origin == "feed" or believable(entry.published, now)):
+        # A polled feed's item keeps its date whatever it says (post-format.md: the
+        # date falls back to the archiving time, the epoch comment keeps the item's).
+        return entry.published
     page = article.published if article else None
     if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
         page = None
@@ -1238,11 +1287,15 @@ def _guid_key(guid: str | None) -> str | None:
 
 def _permanent(exc: RssArchiveError) -> bool:
     """Whether trying again later cannot help: the page is gone or refused (4xx but 408
-    and 429), the address is not allowed, or the page is not an article (not HTML, no
-    article text). Server errors (5xx), timeouts and network failures are transient."""
+    and 429), the address is not allowed, the fetch failed in a way the server will
+    repeat (larger than the size cap, a redirect loop, a redirect without a Location),
+    or the page is not an article (not HTML, no article text). Server errors (5xx),
+    timeouts and network failures are transient."""
     if isinstance(exc, BlockedAddressError):
         return True
     if isinstance(exc, FetchError):
+        if exc.permanent:  # too large, a redirect loop or one without a Location
+            return True
         return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
     return isinstance(exc, ExtractError | ParseError)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -296,10 +297,20 @@ def render_post(
 
 
 def _name_part(title: str) -> str:
-    part = clean_title(title)[:TITLE_CHARS_IN_NAME]
+    # Invisible format characters (a right-to-left override that shows the name's end
+    # reversed, a zero-width space) go from the name, not from the title; line and
+    # paragraph separators become spaces, like the control characters.
+    visible = "".join(
+        " " if c in "\u2028\u2029" else c
+        for c in clean_title(title)
+        if unicodedata.category(c) != "Cf"
+    )
+    part = visible[:TITLE_CHARS_IN_NAME]
     # Both path separators become "--" (the archive's rule for "/"), so the name is
-    # always one plain component; without a separator ".." cannot be a path part.
-    return part.replace("/", "--").replace("\\", "--")
+    # always one plain component; without a separator ".." cannot be a path part. A
+    # ":" (a URL for a title) is refused by Windows and shown as "/" by macOS: "-",
+    # which Jekyll's slug treats alike, so the post's URL does not change.
+    return part.replace("/", "--").replace("\\", "--").replace(":", "-")
 
 
 def _fit(prefix: str, part: str, suffix: str) -> str:

@@ -44,29 +44,26 @@ LABELS = {
 
 
 def site_labels(site: Path) -> dict[str, str]:
-    """LABELS, with the site's own words: ``labels:`` in ``_config.yml``, then
-    ``_data/labels.yml`` under the site's ``lang`` (read as Jekyll would; a file that
-    cannot be read leaves the defaults)."""
+    """The words, as the layouts find them: ``labels:`` in ``_config.yml``, else the
+    set of the site's language in ``_data/labels.yml`` ("zh-CN" -> zh; English when it
+    has none), else LABELS. A file that cannot be read leaves the words below it."""
     from . import yamlsafe
 
-    words = dict(LABELS)
-
-    def read(path: Path) -> object:
+    def read(path: Path) -> dict[str, Any]:
         try:
-            return yamlsafe.safe_load(path.read_text(encoding="utf-8"))
+            data = yamlsafe.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yamlsafe.YAMLError):
-            return None
+            return {}
+        return data if isinstance(data, dict) else {}
 
     config = read(site / "_config.yml")
-    config = config if isinstance(config, dict) else {}
-    found = [config.get("labels")]
-    by_lang = read(site / "_data" / "labels.yml")
-    if isinstance(by_lang, dict):
-        found.append(by_lang.get(config.get("lang")))
-    for labels in found:
+    sets = read(site / "_data" / "labels.yml")
+    lang = str(config.get("lang") or "zh-CN").lower().split("-")[0]
+    words = dict(LABELS)
+    for labels in (sets.get("en"), sets.get(lang), config.get("labels")):
         if isinstance(labels, dict):
             words.update(
-                (k, str(v)) for k, v in labels.items() if k in LABELS and isinstance(v, str)
+                (k, v) for k, v in labels.items() if k in LABELS and isinstance(v, str) and v
             )
     return words
 

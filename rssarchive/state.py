@@ -34,12 +34,15 @@ from urllib.request import pathname2url
 
 from .errors import NewerStateError, StateError
 from .models import Entry
+from .urls import is_safe_link, normalize_url
 
 # Bumped by every change of SCHEMA, with a step in MIGRATIONS from the version before.
 # 1: the first schema, changed three times without a bump (tests/state_schemas/);
 # 2: feeds.warning, and every column and table of schema 1's last form;
-# 3: rechecks (re-checks of archived articles, recheck.py).
-SCHEMA_VERSION = 3
+# 3: aliases (the URL a redirect ended at), articles.not_before (a server's Retry-After),
+#    and URL keys without dot-segments or doubled slashes (urls.normalize_url);
+# 4: rechecks (re-checks of archived articles, recheck.py).
+SCHEMA_VERSION = 4
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
@@ -77,7 +80,12 @@ CREATE TABLE IF NOT EXISTS articles (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     created TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    not_before TEXT
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    url_key TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS image_retries (
     filename TEXT PRIMARY KEY,
@@ -489,12 +497,36 @@ class State:
 
     @_reads
     def is_known(self, url_key: str, guid_key: str | None) -> bool:
-        """True when this article (by URL or by guid) is done, pending or failed."""
+        """True when this article (by URL, by guid, or by the URL a redirect of an
+        archived article ended at) is done, pending or failed."""
         row = self._conn.execute(
-            "SELECT 1 FROM articles WHERE url_key = ? OR (guid_key IS NOT NULL AND guid_key = ?)",
-            (url_key, guid_key),
+            "SELECT 1 FROM articles WHERE url_key = ? OR (guid_key IS NOT NULL AND guid_key = ?)"
+            " UNION ALL SELECT 1 FROM aliases WHERE url_key = ?",
+            (url_key, guid_key, url_key),
         ).fetchone()
         return row is not None
+
+    @_reads
+    def archived_as(self, url_keys: Sequence[str], article_id: int) -> int | None:
+        """Another article archived under one of ``url_keys`` (its own key, or an alias:
+        where its redirects ended), or None."""
+        marks = ",".join("?" * len(url_keys))
+        row = self._conn.execute(
+            f"SELECT id FROM articles WHERE url_key IN ({marks}) AND status = 'done'"
+            f" AND id != ? UNION ALL SELECT article_id FROM aliases WHERE url_key IN ({marks})"
+            " AND article_id != ?",
+            [*url_keys, article_id, *url_keys, article_id],
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def alias(self, url_key: str, article_id: int) -> None:
+        """Record ``url_key`` as another address of an article (a redirect's end, or a
+        URL found to lead to an article archived already)."""
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
+                (url_key, article_id),
+            )
 
     @_reads
     def status_of(self, url_key: str) -> str | None:
@@ -514,7 +546,8 @@ class State:
                 "INSERT INTO articles (url_key, url, guid_key, feed, status, entry, created,"
                 " updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
                 " ON CONFLICT (url_key) DO UPDATE SET status = 'pending', entry = excluded.entry,"
-                " feed = excluded.feed, updated = excluded.updated, attempts = 0"
+                " feed = excluded.feed, updated = excluded.updated, attempts = 0,"
+                " not_before = NULL"
                 " RETURNING id",
                 (url_key, entry.link, guid_key, feed, entry_to_json(entry), _iso(now), _iso(now)),
             )
@@ -529,14 +562,23 @@ class State:
                 (filename, _iso(now), article_id),
             )
 
-    def fail(self, article_id: int, reason: str, now: datetime) -> None:
-        """Record a failed attempt; after MAX_ATTEMPTS the article stops being retried."""
+    def fail(
+        self, article_id: int, reason: str, now: datetime, *, not_before: datetime | None = None
+    ) -> None:
+        """Record a failed attempt; after MAX_ATTEMPTS the article stops being retried.
+        ``not_before``: no run retries it earlier (the server's Retry-After)."""
         with self._write():
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
-                " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
-                " WHERE id = ?",
-                (reason, _iso(now), MAX_ATTEMPTS, article_id),
+                " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
+                " not_before = ? WHERE id = ?",
+                (
+                    reason,
+                    _iso(now),
+                    MAX_ATTEMPTS,
+                    None if not_before is None else _iso(not_before),
+                    article_id,
+                ),
             )
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
@@ -560,6 +602,16 @@ class State:
             for r in rows
         ]
 
+    @_reads
+    def not_before(self) -> dict[str, str]:
+        """{url: the time before which no run retries it} of the pending articles whose
+        server asked to wait (Retry-After)."""
+        rows = self._conn.execute(
+            "SELECT url, not_before FROM articles WHERE status = 'pending'"
+            " AND not_before IS NOT NULL"
+        ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""
         with self._write():
@@ -568,10 +620,13 @@ class State:
             )
 
     @_reads
-    def pending(self) -> list[PendingArticle]:
+    def pending(self, now: datetime | None = None) -> list[PendingArticle]:
+        """The pending articles; with ``now``, those a server asked to wait for
+        (not_before) are left for a later run."""
         rows = self._conn.execute(
             "SELECT id, url, feed, entry, attempts FROM articles WHERE status = 'pending'"
-            " ORDER BY id"
+            " AND (? IS NULL OR not_before IS NULL OR not_before <= ?) ORDER BY id",
+            (None if now is None else _iso(now),) * 2,
         ).fetchall()
         return [
             PendingArticle(int(r[0]), str(r[1]), str(r[2]), entry_from_json(str(r[3])), int(r[4]))
@@ -1032,8 +1087,34 @@ def _to_2(conn: sqlite3.Connection) -> None:
 
 
 def _to_3(conn: sqlite3.Connection) -> None:
+    _add_columns(conn, "articles", {"not_before": "TEXT"})
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS aliases (url_key TEXT PRIMARY KEY, article_id INTEGER NOT NULL)"
+    )
+    # Keys now resolve dot-segments and doubled slashes: an article recorded under the
+    # old spelling of a key must be found by the new one, or it is archived again. A
+    # key whose new form another row has already keeps its old form (that row answers
+    # for the new one).
+    taken = {str(r[0]) for r in conn.execute("SELECT url_key FROM articles")}
+    for article_id, url_key, guid_key in conn.execute(
+        "SELECT id, url_key, guid_key FROM articles"
+        " WHERE url_key LIKE '%/.%' OR instr(substr(url_key, 9), '//') > 0"
+        " OR guid_key LIKE '%/.%' OR instr(substr(guid_key, 9), '//') > 0"
+    ).fetchall():
+        new_key = normalize_url(url_key)
+        if new_key != url_key and new_key not in taken:
+            conn.execute("UPDATE articles SET url_key = ? WHERE id = ?", (new_key, article_id))
+            taken.add(new_key)
+        if guid_key is not None and is_safe_link(guid_key):
+            conn.execute(
+                "UPDATE articles SET guid_key = ? WHERE id = ?",
+                (normalize_url(guid_key), article_id),
+            )
+
+
+def _to_4(conn: sqlite3.Connection) -> None:
     # The table only: the articles archived before it get their schedule from their
-    # archive time when re-checks first run (State.enroll_rechecks), so that those past
+    # archive time when re-checks first run (State.unscheduled, State.enroll), so that those past
     # their last age are never fetched again.
     # One statement at a time (not executescript): inside the step's transaction.
     start = SCHEMA.index("CREATE TABLE IF NOT EXISTS rechecks")
@@ -1044,4 +1125,4 @@ def _to_3(conn: sqlite3.Connection) -> None:
 
 
 # version -> the step that upgrades a database of that version to the next one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2, 2: _to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2, 2: _to_3, 3: _to_4}

@@ -93,12 +93,42 @@ def _normalize_host(parts: SplitResult) -> str:
     return f"{userinfo}@{host}" if userinfo else host
 
 
+def _canonical_path(path: str) -> str:
+    """RFC 3986's remove_dot_segments (5.2.4), then empty segments dropped (``//``).
+
+    Run on the percent-normalized path, so that ``%2E%2E`` counts as ``..``."""
+    if "." in path:
+        out: list[str] = []
+        segments = path.split("/")
+        for index, segment in enumerate(segments):
+            last = index == len(segments) - 1
+            if segment == ".":
+                if last:
+                    out.append("")  # "/a/." is "/a/"
+            elif segment == "..":
+                if len(out) > 1:  # never above the root (out[0] is "" before a "/")
+                    out.pop()
+                if last:
+                    out.append("")
+            else:
+                out.append(segment)
+        path = "/".join(out)
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
+    return path
+
+
 def normalize_url(url: str) -> str:
     """Identity key for dedupe: ``http://Example.com:80/a?utm_source=x#top`` and
     ``https://example.com/a`` give the same key (the key always says https).
 
-    The path is kept as written apart from percent-encoding (no case folding, no
-    trailing-slash games: servers differ on both).
+    The path is kept as written apart from percent-encoding, dot-segments and empty
+    segments (no case folding, no trailing-slash games: servers differ on both).
+    ``/a/./b`` and ``/a/x/../b`` are ``/a/b``, as RFC 3986 resolves them and as the
+    fetcher sends them. ``/a//b`` is ``/a/b`` too, though it is fetched as written:
+    common servers (nginx by default, Python's http.server) answer both alike, and a
+    feed that once doubled a slash in its links and then fixed it must not have every
+    item archived again; two articles told apart only by a doubled slash are not seen.
     """
     text = url.strip()
     try:
@@ -109,7 +139,7 @@ def normalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"
-    path = _normalize_percent(parts.path)
+    path = _canonical_path(_normalize_percent(parts.path))
     if not path and netloc:
         path = "/"
     kept = [

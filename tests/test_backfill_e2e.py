@@ -239,25 +239,28 @@ def test_transient_failures_are_retried_quietly_until_they_succeed_or_give_up(
     err = capsys.readouterr().err
     assert f"failed: {down}: HTTP 503 Service Unavailable (retry after 3600 s); later runs" in err
 
-    # The next run retries both; flaky still fails, quietly: the run is about its feeds.
-    assert site.cli("run", "--now", NOW) == 0
+    # The next run (after the hour the server asked for) retries both; flaky still
+    # fails, quietly: the run is about its feeds.
+    assert site.cli("run", "--now", "2026-01-02T05:04:05Z") == 0
     assert "failed" not in capsys.readouterr().err
     assert site.cli("status") == 0
     out = capsys.readouterr().out
     assert f"backfill waiting: {flaky}: " in out
-    assert "(attempt 2 of 5 failed; the next run tries again)" in out
+    assert "(attempt 2 of 5 failed; not tried again before 2026-01-02T06:04:05.000" in out
 
-    assert site.cli("run", "--now", NOW) == 0  # flaky succeeds now
+    assert site.cli("run", "--now", "2026-01-02T07:04:05Z") == 0  # flaky succeeds now
     out, err = capsys.readouterr()
     assert "new: 2026-01-02-Flaky.md" in out and "failed" not in err
-    assert site.cli("run", "--now", NOW) == 0  # down: attempt 4, quiet
+    assert site.cli("run", "--now", "2026-01-02T09:04:05Z") == 0  # down: attempt 4, quiet
     assert capsys.readouterr().err == ""
-    assert site.cli("run", "--now", NOW) == 0  # down: attempt 5, given up: said once
+    assert (
+        site.cli("run", "--now", "2026-01-02T11:04:05Z") == 0
+    )  # down: attempt 5, given up: said once
     err = capsys.readouterr().err
     assert err.count(down) == 1
     assert f"{down}: gave up after 5 attempts: HTTP 503" in err
     httpserver.clear_log()
-    assert site.cli("run", "--now", NOW) == 0
+    assert site.cli("run", "--now", "2026-01-02T13:04:05Z") == 0
     assert capsys.readouterr().err == ""
     assert paths(httpserver) == ["/feed.xml"]
 

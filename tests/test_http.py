@@ -273,9 +273,18 @@ def test_unsupported_content_encoding_is_refused(server: HostileServer, sleeps: 
 
 def test_corrupt_gzip_is_a_fetch_error(server: HostileServer, sleeps: Sleeps) -> None:
     server.route("/bad", ok(b"\x1f\x8b\x08\x00garbage-garbage", **{"Content-Encoding": "gzip"}))
-    with client(sleeps) as c, pytest.raises(FetchError, match="could not decode") as info:
+    with client(sleeps) as c, pytest.raises(FetchError, match="corrupt gzip body") as info:
         c.get(server.url("/bad"))
     assert isinstance(info.value.__cause__, zlib.error)
+
+
+def test_gzip_body_cut_before_any_data_is_corrupt_not_empty(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    server.route("/cut", ok(b"\x1f\x8b\x08\x00garbage", **{"Content-Encoding": "gzip"}))
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/cut"))
+    assert info.value.reason == "corrupt gzip body (truncated before any data)"
 
 
 # ------------------------------------------------------------------------- redirects

@@ -32,7 +32,7 @@ def test_page_date(case: Path) -> None:
 
 def test_corpus_has_every_source() -> None:
     expected = [c.with_suffix(".expected").read_text(encoding="utf-8") for c in CASES]
-    for source in ("json-ld", "meta", "time", "htmldate", "none"):
+    for source in ("json-ld", "meta", "time", "text", "htmldate", "none"):
         assert any(source in text for text in expected), source
 
 
@@ -54,12 +54,30 @@ def test_a_date_after_the_clock_is_not_believed() -> None:
         ("2019-05-03 10:15:00", datetime(2019, 5, 3, 10, 15, tzinfo=UTC)),  # naive: UTC
         ("2019", datetime(2019, 1, 1, tzinfo=UTC)),
         ("Fri, 03 May 2019 10:15:00 +0200", datetime(2019, 5, 3, 8, 15, tzinfo=UTC)),
+        ("2019年5月3日 10:20", datetime(2019, 5, 3, 10, 20, tzinfo=UTC)),  # naive: UTC
+        ("2019年5月3日", datetime(2019, 5, 3, tzinfo=UTC)),
+        ("2019年5月3号 10时20分30秒", datetime(2019, 5, 3, 10, 20, 30, tzinfo=UTC)),
+        ("２０１９年５月３日 １０：２０", datetime(2019, 5, 3, 10, 20, tzinfo=UTC)),
+        ("2019年2月30日", None),
+        ("2019/05/03 10:20", datetime(2019, 5, 3, 10, 20, tzinfo=UTC)),
+        ("2019.05.03", datetime(2019, 5, 3, tzinfo=UTC)),
+        ("05/03/2019", None),  # month or day first? not guessed
+        ("20190503", datetime(2019, 5, 3, tzinfo=UTC)),
+        ("1556841600", datetime(2019, 5, 3, tzinfo=UTC)),  # epoch seconds
+        (1556841600, datetime(2019, 5, 3, tzinfo=UTC)),
+        (1556841600250, datetime(2019, 5, 3, 0, 0, 0, 250000, tzinfo=UTC)),  # milliseconds
+        ("0", None),
+        (True, None),
+        ("2019-05-03T10:20:00 EST", datetime(2019, 5, 3, 15, 20, tzinfo=UTC)),
+        ("2019-05-03 10:20 (GMT)", datetime(2019, 5, 3, 10, 20, tzinfo=UTC)),
+        ("2019-05-03T10:20:00+02:00 CEST", datetime(2019, 5, 3, 8, 20, tzinfo=UTC)),
+        ("2019-05-03T10:20:00 XYZ", None),  # an unknown zone: no guess
         ("yesterday", None),
         ("", None),
         ("2019-13-45", None),
     ],
 )
-def test_parse_date(text: str, expected: datetime | None) -> None:
+def test_parse_date(text: str | int, expected: datetime | None) -> None:
     assert parse_date(text) == expected
 
 

@@ -45,6 +45,30 @@ ATOM = b'<?xml version="1.0"?><!-- hi --><feed xmlns="http://www.w3.org/2005/Ato
             NotHtml("an RSS feed", feed=True),
         ),
         (b'<?xml version="1.0"?><urlset xmlns="x"></urlset>', "text/xml", NotHtml("XML (urlset)")),
+        # XML whose root is not <html> is no page, whatever its Content-Type says.
+        (b'<?xml version="1.0"?><urlset xmlns="x"></urlset>', "text/html", NotHtml("XML (urlset)")),
+        (
+            b'<urlset xmlns="x"><url><loc>x</loc></url></urlset>',
+            "text/html",
+            NotHtml("XML (urlset)"),
+        ),
+        (b'<?xml version="1.0"?><root><a>x</a></root>', "text/html", NotHtml("XML (root)")),
+        (b'<?xml version="1.0"?><root><a>x</a></root>', "application/xml", NotHtml("XML (root)")),
+        (b'<?xml version="1.0"?><!DOCTYPE html><body><p>x</p></body>', "text/html", None),
+        (
+            b'\xef\xbb\xbf <!-- c --><?xml-stylesheet href="s"?><svg xmlns="x"><text>hi</text>',
+            "text/html",
+            NotHtml("image/svg+xml"),
+        ),
+        (
+            b'<?xml version="1.0"?>\n<rss version="2.0"></rss>',
+            "text/html",
+            NotHtml("an RSS feed", True),
+        ),
+        # WHATWG order: markup first, so a stray NUL or bell in a paragraph leaves a page.
+        (PAGE.replace(b"<p>x", b"<p>a\x00b\x07x"), "text/html", None),
+        (b"plain words, a text all the same. " * 4 + b"one\x00stray NUL", None, None),
+        (b"ab\x00\x00\x01cd" * 50, "text/html", NotHtml("binary data")),
         (b'{"title": "x"}', "application/json", NotHtml("application/json")),
         (b"body { color: red }", "text/css", NotHtml("text/css")),
         (b"plain words", "text/plain", NotHtml("text/plain")),

@@ -249,7 +249,7 @@ def test_recheck_across_the_schedule_and_the_built_site(tmp_path: Path, news: Si
     notices = {}
     for name in NAMES:
         page = built_post(built.site_dir, posts[name]).read_text(encoding="utf-8")
-        found = re.search(r'<p class="post-change[^"]*">(.*?)</p>', page, re.S)
+        found = re.search(r'<p class="post-change[^"]*"[^>]*>(.*?)</p>', page, re.S)
         notices[name] = (
             None if found is None else " ".join(re.sub(r"<[^>]+>", "", found[1]).split())
         )

@@ -174,19 +174,21 @@ def test_pages_take_the_sites_words(tmp_path: Path) -> None:
     from rssarchive.sitepages import LABELS, site_labels
 
     assert site_labels(tmp_path) == LABELS  # no _config.yml: the defaults
-    (tmp_path / "_config.yml").write_text(
-        "lang: en\nlabels:\n  deleted: Removed\n  versions: Versions\n", encoding="utf-8"
-    )
     (tmp_path / "_data").mkdir()
     (tmp_path / "_data" / "labels.yml").write_text(
-        "en:\n  deleted: Deleted\nzh-CN:\n  deleted: 删\n", encoding="utf-8"
+        "en:\n  deleted: Deleted\n  edited: Edited\nzh:\n  deleted: 删\n", encoding="utf-8"
+    )
+    (tmp_path / "_config.yml").write_text("lang: en-GB\n", encoding="utf-8")
+    assert (site_labels(tmp_path)["deleted"], site_labels(tmp_path)["edited"]) == (
+        "Deleted",
+        "Edited",
+    )
+    (tmp_path / "_config.yml").write_text(
+        "lang: zh-TW\nlabels:\n  versions: 历次版本\n", encoding="utf-8"
     )
     words = site_labels(tmp_path)
-    assert (words["deleted"], words["versions"], words["edited"]) == (
-        "Deleted",
-        "Versions",
-        "已修改",
-    )
+    # The language's set, English under it, _config.yml's labels over both.
+    assert (words["deleted"], words["edited"], words["versions"]) == ("删", "Edited", "历次版本")
 
 
 def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:

@@ -294,6 +294,37 @@ def test_names_are_plain_and_short(title: str) -> None:
     name.encode("utf-8")
 
 
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        # A URL for a title: no ":" (Windows refuses it, macOS shows it as "/").
+        ("http://127.0.0.1:8801/sm_as_html", "2024-01-01-http-----127.0.0.1-8801--sm_as_html.md"),
+        ("Colon: yes # hash", "2024-01-01-Colon- yes # hash.md"),
+        # Invisible format characters are not part of the name.
+        ("Emoji 😀 and RTL \u202e text", "2024-01-01-Emoji 😀 and RTL  text.md"),
+        ("zero\u200bwidth\u200e\u2066marks\u2069", "2024-01-01-zerowidthmarks.md"),
+        ("line\u2028separator", "2024-01-01-line separator.md"),
+    ],
+)
+def test_name_has_no_colon_and_no_invisible_characters(title: str, name: str) -> None:
+    assert post_filename("2024-01-01", title, URL) == name
+
+
+def test_format_characters_stay_in_the_title() -> None:
+    post = render_post(
+        title="RTL \u202e text",
+        url=URL,
+        published=None,
+        archived_at=NOW,
+        author="a",
+        tags=(),
+        categories=(),
+        body_html="<p>x</p>",
+    )
+    assert post.filename == "2024-07-24-RTL  text.md"
+    assert 'title: "RTL \u202e text"' in post.text
+
+
 def test_name_of_300_bytes_of_cjk_title() -> None:
     title = "中文标题" * 25  # 300 bytes
     name = post_filename("2024-07-24", title, URL)

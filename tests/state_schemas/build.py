@@ -27,8 +27,9 @@ COMMITS: dict[str, str | None] = {
     "v1-aa5d5f0": "aa5d5f0",  # the first: no redirect columns, no image_retries
     "v1-a4e09c1": "a4e09c1",  # feeds.moved_to, redirect_to, redirect_count
     "v1-760ef06": "760ef06",  # image_retries
-    "v2": "22492af",  # feeds.warning; a version bump from now on
-    "v3": None,  # rechecks: the re-check schedule and verdicts of archived articles
+    "v2": "a22fee2",  # feeds.warning; a version bump from now on
+    "v3": "3acb685",  # aliases, articles.not_before, keys without dot-segments or "//"
+    "v4": None,  # rechecks: the re-check schedule and verdicts of archived articles
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 

@@ -1,4 +1,4 @@
--- schema of 22492af; made by build.py
+-- schema of a22fee2; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
