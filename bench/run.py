@@ -51,6 +51,7 @@ from typing import Any
 
 import corpus
 import fakesite
+import recheck as recheck_bench
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -1621,9 +1622,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         elapsed = time.perf_counter() - started
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
-        results.write_text(
-            render_results(bench, elapsed) + _kept_site_section(results), encoding="utf-8"
-        )
+        old = results.read_text(encoding="utf-8") if results.exists() else ""
+        # The re-check scenario's section (bench/recheck.py) is carried over too.
+        text = render_results(bench, elapsed) + _kept_site_section(results)
+        results.write_text(recheck_bench.carry(old, text), encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")
     finally:
