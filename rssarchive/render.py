@@ -100,12 +100,14 @@ def _clean(text: str) -> str:
 # A run of control characters (a line break, a tab), with the spaces around it, in a
 # title: it separated two words, so it becomes one space ("Line one\nline two" must not
 # read "Line oneline two").
-_TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r")+ *")
+_TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r"|[\u2028\u2029])+ *")
 
 
 def clean_title(text: str) -> str:
     """A title on one line: each run of control characters between words becomes one
-    space; at either end, where it separates nothing, it is removed."""
+    space; at either end, where it separates nothing, it is removed. The line and
+    paragraph separators (U+2028, U+2029) count as such: they break a line too (the
+    heading would show two lines, a JavaScript reader a line end)."""
     text = _scrub(text)
     return _TITLE_BREAK.sub(lambda m: " " if m.start() > 0 and m.end() < len(text) else "", text)
 

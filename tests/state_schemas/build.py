@@ -28,7 +28,8 @@ COMMITS: dict[str, str | None] = {
     "v1-a4e09c1": "a4e09c1",  # feeds.moved_to, redirect_to, redirect_count
     "v1-760ef06": "760ef06",  # image_retries
     "v2": "a22fee2",  # feeds.warning; a version bump from now on
-    "v3": None,  # aliases, articles.not_before, keys without dot-segments or "//"
+    "v3": "8c7177c",  # aliases, articles.not_before, keys without dot-segments or "//"
+    "v4": None,  # reused_guids; keys without a final slash, query parameters sorted
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 
