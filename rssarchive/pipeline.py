@@ -717,7 +717,8 @@ class Pipeline:
                     return owner, guid_key
                 reason = reason or f"{owner.url}, {why}"
         result.warnings.append(
-            f"{entry.link}: its guid {guid_key!r} is that of another article ({reason}); "
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
+            f"article ({reason}); "
             "archived as a new article, and the guid identifies no article from now on"
         )
         if not self.dry_run:

@@ -200,3 +200,45 @@ def test_newer_schema_is_refused_by_every_command(tmp_path: Path, command: tuple
         [],
         [".rssarchive/run.lock"],
     )
+
+
+def test_schema_3_keys_are_rekeyed_to_schema_4s(tmp_path: Path) -> None:
+    # Keys written before they dropped a final slash and sorted their query: the
+    # articles must be found by their new keys, or the next run archives them again.
+    from rssarchive.state import State
+
+    base = "http://news.example"
+    state = tmp_path / "state.sqlite3"
+    _load(Path(__file__).parent / "state_schemas" / "v3.sql", state, base)
+    keybase = normalize_url(f"{base}/x")[: -len("/x")]
+    with sqlite3.connect(state) as conn:
+        for n, tail in ((6, "/news/6/"), (7, "/news/7.html?b=2&a=1"), (8, "/news/8.html")):
+            conn.execute(
+                "INSERT INTO articles (id, url_key, url, guid_key, feed, status, filename,"
+                " created, updated) VALUES (?, ?, ?, ?, 'News', 'done', ?, '', '')",
+                (n, keybase + tail, base + tail, f"{keybase}/guid/{n}/", f"{n}.md"),
+            )
+        # A key whose new form another row has: it keeps its old form.
+        conn.execute(
+            "INSERT INTO articles (id, url_key, url, feed, status, created, updated)"
+            " VALUES (9, ?, ?, 'News', 'done', '', '')",
+            (keybase + "/news/8.html/", base + "/news/8.html/"),
+        )
+        conn.execute("INSERT INTO aliases VALUES (?, 6)", (keybase + "/moved/6/",))
+    conn.close()
+    opened = State.open(state)
+    try:
+        for n, url in (
+            (6, f"{base}/news/6"),
+            (7, f"{base}/news/7.html?a=1&b=2"),
+            (8, f"{base}/news/8.html/"),
+            (6, f"{base}/moved/6"),
+        ):
+            assert opened.lookup(normalize_url(url)) == (n, "done"), url
+        assert [o.id for o in opened.guid_owners(normalize_url(f"{base}/guid/7"))] == [7]
+    finally:
+        opened.close()
+    assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [("4",)]
+    assert rows(state, "SELECT url_key FROM articles WHERE id = 9") == [
+        (keybase + "/news/8.html/",)
+    ]
