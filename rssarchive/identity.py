@@ -15,7 +15,9 @@ article only when
 
 (a) the guid is not known to be reused (then it identifies nothing any more);
 (b) that article is not itself still listed at its own link in the same document (it
-    did not move, so this is another article);
+    did not move, so this is another article); if it is not, and the guid is a URL
+    that is the item's own link, the guid is the address the article gave as its
+    permanent one: it is that article, whatever (c) and (d) say;
 (c) the titles are the same (compared without case, control characters and runs of
     whitespace); an untitled item has no title to compare, so its date must;
 (d) the dates do not contradict each other: the same to the second when both have one

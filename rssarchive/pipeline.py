@@ -707,6 +707,13 @@ class Pipeline:
         still_listed = next((o for o in owners if o.keys & listed), None)
         if still_listed is not None:
             reason = f"{still_listed.url}, still listed at its own link"
+        elif url_key == guid_key:
+            # The guid is a URL, and it is this item's own address: the archived
+            # article named it as its permanent address (rule (b) of identity.py).
+            log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
+            if not self.dry_run:
+                self.state.alias(url_key, owners[0].id)
+            return owners[0], guid_key
         else:
             for owner in owners:
                 why = self._differs(entry, owner)

@@ -100,14 +100,16 @@ def _clean(text: str) -> str:
 # A run of control characters (a line break, a tab), with the spaces around it, in a
 # title: it separated two words, so it becomes one space ("Line one\nline two" must not
 # read "Line oneline two").
-_TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r"|[\u2028\u2029])+ *")
+_TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r")+ *")
+# Line and paragraph separators: kept in the front matter's title (escaped there, it
+# reads back exactly), but in the heading line they would break the line for a
+# JavaScript reader or a browser: one space, as in the file name.
+_SEPARATORS: Final = re.compile(" *[\u2028\u2029]+ *")
 
 
 def clean_title(text: str) -> str:
     """A title on one line: each run of control characters between words becomes one
-    space; at either end, where it separates nothing, it is removed. The line and
-    paragraph separators (U+2028, U+2029) count as such: they break a line too (the
-    heading would show two lines, a JavaScript reader a line end)."""
+    space; at either end, where it separates nothing, it is removed."""
     text = _scrub(text)
     return _TITLE_BREAK.sub(lambda m: " " if m.start() > 0 and m.end() < len(text) else "", text)
 
@@ -217,7 +219,7 @@ def _link_brackets(text: str) -> set[int]:
 
 
 def _heading_title(title: str) -> str:
-    text = trim(clean_title(title))
+    text = trim(_SEPARATORS.sub(" ", clean_title(title)))
     brackets = _link_brackets(text)
 
     def escape(match: re.Match[str]) -> str:

