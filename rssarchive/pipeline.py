@@ -250,6 +250,9 @@ class Pipeline:
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)
+    # A dry run's URL keys of the posts in _posts the state does not know (a killed
+    # run's): a real run would adopt them, not write them.
+    _adoptable: set[str] = field(default_factory=set, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -495,9 +498,15 @@ class Pipeline:
 
     def _list_pending(self, report: RunReport) -> None:
         """A dry run's view of the work earlier runs left (a killed run's articles): the
-        posts a real run would write for them, as "would write" lines."""
+        posts a real run would write for them, as "would write" lines. Those whose post
+        reached _posts already (the run was killed before recording it) a real run
+        adopts instead: they are archived already."""
         recovery: dict[str, FeedResult] = {}
+        for _, url in self.archive.scan(self.state.known_filenames()):
+            self._adoptable.add(normalize_url(url))
         for pending in self.state.pending(self.clock()):
+            if normalize_url(pending.url) in self._adoptable:
+                continue
             feed = self._feed_named_or_first(pending.feed)
             result = recovery.get(feed.name)
             if result is None:
@@ -665,7 +674,7 @@ class Pipeline:
             return None
         known = self.state.lookup(url_key)
         if known is not None:
-            if known[1] == "pending":
+            if known[1] == "pending" and url_key not in self._adoptable:
                 return None
             if not (again and known[1] == "failed"):
                 result.skipped += 1

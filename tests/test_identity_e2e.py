@@ -217,6 +217,33 @@ def test_pending_articles_are_new_posts_not_skipped_and_a_dry_run_lists_them(
     assert json.dumps(report)  # a JSON document, counts included
 
 
+def test_a_dry_run_does_not_list_a_pending_article_whose_post_is_in_posts(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A run killed after placing a post and before recording it: the real run adopts
+    # the post, so a dry run must not say it would write it.
+    feed = Feed(httpserver)
+    httpserver.expect_request("/page/1.html").respond_with_data("gone", status=404)
+    site.write_config([{"name": "Killed", "url": feed.url, "content": "auto"}])
+    link = httpserver.url_for("/page/1.html")
+    feed.items = [feed.item(1, day=1, link=link, content="")]
+    code, report, err = run_json(site, capsys)
+    assert code == 1 and report["new_posts"] == 0, err  # pending, to be tried again
+    site.posts.mkdir(parents=True, exist_ok=True)
+    (site.posts / "2024-07-01-Story 1.md").write_text(
+        f"---\nlayout: post\ntitle: Story 1\nfrom: {link}\n---\n<div>\n<p>1</p>\n</div>\n",
+        encoding="utf-8",
+    )
+    assert site.cli("run", "--dry-run", "--now", NOW) == 0
+    out = capsys.readouterr().out
+    assert (
+        out == "feeds polled: 1, new posts: 0, skipped: 1, failed: 0 (dry run: nothing written)\n"
+    )
+    code = site.cli("run", "--now", NOW)
+    out = capsys.readouterr().out
+    assert code == 0 and out.endswith("new posts: 0, skipped: 1, failed: 0\n"), out
+
+
 # -- F12: a 1970 date, a title of control characters, U+2028 ---------------------------------
 
 
