@@ -230,6 +230,7 @@ class _Prepared:
     root: str
     warnings: list[str]
     truncated: bool = False
+    read_items: int = 0  # when truncated: the items left in ``text``
 
 
 def _doctype_end(text: str, start: int) -> int:
@@ -395,12 +396,20 @@ def _prepare(text: str, max_items: int) -> _Prepared:
         elements = _count_elements(capped)
     if elements > MAX_ELEMENTS:
         raise ParseError(f"feed too complex ({elements} XML elements, limit {MAX_ELEMENTS})")
+    read = _count_items(capped) if truncated else 0
     if truncated:
-        warnings.append(
-            f"feed lists more items than can be read; only its first {_count_items(capped)}"
-            " as listed were read"
-        )
-    return _Prepared(_XML_DECLARATION + capped, root, warnings, truncated)
+        warnings.append(_cut_warning(read))
+    return _Prepared(_XML_DECLARATION + capped, root, warnings, truncated, read)
+
+
+def _cut_warning(read: int, kept: int | None = None, dropped: int = 0) -> str:
+    """The warning for a document cut after ``read`` items; with ``kept``, when more
+    than the feed's max_items were read: only the newest of the items read were kept,
+    not the newest of the feed (an oldest-first feed's newest are after the cut)."""
+    text = f"feed lists more items than can be read; only its first {read} as listed were read"
+    if kept is None:
+        return text
+    return f"{text}, and the {kept} newest of those kept (max_items), {dropped} not archived"
 
 
 def _count_items(text: str) -> int:
@@ -664,10 +673,17 @@ def parse_feed(
     entries = [_entry(item, url) for item in items]
     truncated = prepared.truncated
     if len(entries) > max_items:
-        warnings.append(
-            f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
-            f"kept the {max_items} newest, {len(entries) - max_items} not archived"
-        )
+        cut = _cut_warning(prepared.read_items)
+        if prepared.truncated and cut in warnings:
+            # Some items were not read at all: "the newest" are those of the read ones.
+            warnings[warnings.index(cut)] = _cut_warning(
+                prepared.read_items, max_items, len(entries) - max_items
+            )
+        else:
+            warnings.append(
+                f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
+                f"kept the {max_items} newest, {len(entries) - max_items} not archived"
+            )
         entries = _keep_newest(entries, max_items)
         truncated = True
     feed = _field(result, "feed") or {}

@@ -34,8 +34,12 @@ def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) ->
                 print(f"{verb}: {name}", file=out)
     if not quiet:
         print(report.summary(), file=out)
+    # A run's re-checks say something only when there was something to re-check: a cron
+    # run's last line stays its own summary on the many runs with nothing due.
     if report.recheck is not None:
-        print_recheck(report.recheck, out, err, quiet=quiet)
+        done = report.recheck
+        idle = not (done.checked or done.still_due or done.changes or done.warnings)
+        print_recheck(done, out, err, quiet=quiet or idle)
 
 
 def print_recheck(report: RecheckReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:

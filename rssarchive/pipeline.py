@@ -37,7 +37,7 @@ from .errors import (
     UsageError,
 )
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
-from .state import FeedState, State
+from .state import FeedState, GuidOwner, State
 from .urls import is_safe_link, normalize_url
 
 # The stage modules (extraction, feed parsing, rendering, images, sitemaps) are imported
@@ -251,6 +251,12 @@ class Pipeline:
     # URL keys (own and where redirects ended) of the posts placed by this run, whose
     # state is settled in batches: the article id of each.
     _placed: dict[str, int] = field(default_factory=dict, init=False)
+    # URL keys of the entries this run took on (or in a dry run, listed as new): the
+    # same link listed again is a duplicate, not a pending article resumed.
+    _recorded: set[str] = field(default_factory=set, init=False)
+    # A dry run's URL keys of the posts in _posts the state does not know (a killed
+    # run's): a real run would adopt them, not write them.
+    _adoptable: set[str] = field(default_factory=set, init=False)
 
     # -- entry points ---------------------------------------------------------------
 
@@ -458,8 +464,11 @@ class Pipeline:
         try:
             for _, page in pages:
                 report.polled += 1
-                for entry in reversed(_without_shared_guids(page.entries, result)):
-                    article_id = self._record(feed, replace(entry, origin="archive"), result)
+                entries, listed = self._identified(page.entries, result)
+                for entry in reversed(entries):
+                    article_id = self._record(
+                        feed, replace(entry, origin="archive"), result, listed=listed
+                    )
                     if article_id is not None:
                         host, key = _host(entry.link or ""), (feed, result, feed.content)
                         backlog.add(host, f"archive {feed.name}", key, article_id)
@@ -472,6 +481,7 @@ class Pipeline:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
         if self.dry_run:
+            self._list_pending(report)
             return []
         self.archive.remove_stray_temp_files()
         if any(feed.images == "local" for feed in self.config.feeds):
@@ -502,6 +512,27 @@ class Pipeline:
                 _Job(feed, pending.entry, mode, result, pending.id, attempts=pending.attempts)
             )
         return jobs
+
+    def _list_pending(self, report: RunReport) -> None:
+        """A dry run's view of the work earlier runs left (a killed run's articles): the
+        posts a real run would write for them, as "would write" lines. Those whose post
+        reached _posts already (the run was killed before recording it) a real run
+        adopts instead: they are archived already."""
+        recovery: dict[str, FeedResult] = {}
+        for _, url in self.archive.scan(self.state.known_filenames()):
+            self._adoptable.add(normalize_url(url))
+        for pending in self.state.pending(self.clock()):
+            if normalize_url(pending.url) in self._adoptable:
+                continue
+            feed = self._feed_named_or_first(pending.feed)
+            result = recovery.get(feed.name)
+            if result is None:
+                result = recovery[feed.name] = FeedResult(feed.name, "recovery")
+                report.results.append(result)
+            link = pending.entry.link or pending.url
+            taken = functools.partial(self.archive.taken_by_other, url=link)
+            entry = replace(pending.entry, link=link)
+            result.new.append(self._render(feed, entry, None, taken=taken).filename)
 
     def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
         """Say how a lost or corrupt state database came back, and what it cost."""
@@ -596,26 +627,58 @@ class Pipeline:
             result.not_modified = True
             return
         result.warnings.extend(poll.parsed.warnings)
-        entries = _without_shared_guids(poll.parsed.entries, result)
+        entries, listed = self._identified(poll.parsed.entries, result)
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
-            job = self._begin(poll.feed, entry, result, mode=poll.feed.content)
+            job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
             if job is not None:
                 yield job
 
+    def _identified(
+        self, entries: Sequence[Entry], result: FeedResult
+    ) -> tuple[list[Entry], frozenset[str]]:
+        """The entries of one feed document without the guids its items share (see
+        _without_shared_guids; such a guid is recorded as reused: it identifies nothing
+        from now on), and the URL keys of all the links it lists."""
+        shared = _shared_guids(entries, result)
+        if shared and not self.dry_run:
+            for guid in sorted(shared):
+                self.state.reuse_guid(guid)
+        listed = frozenset(
+            normalize_url(e.link) for e in entries if e.link and is_safe_link(e.link)
+        )
+        return _without_shared_guids(entries, result, shared), listed
+
     def _begin(
-        self, feed: FeedConfig, entry: Entry, result: FeedResult, *, mode: ContentMode
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        result: FeedResult,
+        *,
+        mode: ContentMode,
+        listed: frozenset[str] = frozenset(),
     ) -> _Job | None:
         """Record a new entry as pending and return its job; None when it is known."""
-        article_id = self._record(feed, entry, result)
+        article_id = self._record(feed, entry, result, listed=listed)
         return None if article_id is None else _Job(feed, entry, mode, result, article_id)
 
     def _record(
-        self, feed: FeedConfig, entry: Entry, result: FeedResult, *, again: bool = False
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        result: FeedResult,
+        *,
+        again: bool = False,
+        listed: frozenset[str] = frozenset(),
     ) -> int | None:
         """Record a new entry as pending and return its id; None when it is known (or
         the run is a dry run). ``again``: an article that failed for good is tried once
-        more (a URL someone hands to backfill again)."""
+        more (a URL someone hands to backfill again). ``listed``: the URL keys of the
+        feed document the entry is from (see _by_guid).
+
+        An entry whose article is pending is neither new nor skipped here: this run
+        resumes it (the pending rows are its jobs already, see _prepare), or it waits
+        for a server's Retry-After; either way it is not "archived already"."""
         link = entry.link
         if link is None or not is_safe_link(link):
             log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
@@ -623,11 +686,22 @@ class Pipeline:
             return None
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if self.state.is_known(url_key, guid_key) and not (
-            again and self.state.status_of(url_key) == "failed"
-        ):
+        if url_key in self._recorded:  # listed twice: taken on (or listed) once already
             result.skipped += 1
             return None
+        known = self.state.lookup(url_key)
+        if known is not None:
+            if known[1] == "pending" and url_key not in self._adoptable:
+                return None
+            if not (again and known[1] == "failed"):
+                result.skipped += 1
+                return None
+        elif guid_key is not None:
+            owner, guid_key = self._by_guid(entry, url_key, guid_key, listed, result)
+            if owner is not None:
+                result.skipped += owner.status != "pending"
+                return None
+        self._recorded.add(url_key)
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)
@@ -635,6 +709,71 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _by_guid(
+        self,
+        entry: Entry,
+        url_key: str,
+        guid_key: str,
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> tuple[GuidOwner | None, str | None]:
+        """The article an entry unknown by its link is, by its guid: (that article,
+        the guid), or (None, the guid to record with the new article: None when the
+        guid is reused). The rule and why it is so: identity.py.
+
+        A guid found reused is said in a warning and recorded (reused_guids): from then
+        on it identifies nothing, and is no longer warned about."""
+        if self.state.guid_reused(guid_key):
+            return None, None
+        owners = self.state.guid_owners(guid_key)
+        if not owners:
+            return None, guid_key
+        reason = ""
+        still_listed = next((o for o in owners if o.keys & listed), None)
+        if still_listed is not None:
+            reason = f"{still_listed.url}, still listed at its own link"
+        elif url_key == guid_key:
+            # The guid is a URL, and it is this item's own address: the archived
+            # article named it as its permanent address (rule (b) of identity.py).
+            log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
+            if not self.dry_run:
+                self.state.alias(url_key, owners[0].id)
+            return owners[0], guid_key
+        else:
+            for owner in owners:
+                why = self._differs(entry, owner)
+                if why is None:
+                    log.info("%s: the article %s, moved (same guid)", entry.link, owner.url)
+                    if not self.dry_run:  # its new link is known from now on
+                        self.state.alias(url_key, owner.id)
+                    return owner, guid_key
+                reason = reason or f"{owner.url}, {why}"
+        result.warnings.append(
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
+            f"article ({reason}); "
+            "archived as a new article, and the guid identifies no article from now on"
+        )
+        if not self.dry_run:
+            self.state.reuse_guid(guid_key)
+        return None, None
+
+    def _differs(self, entry: Entry, owner: GuidOwner) -> str | None:
+        """Why the entry is not the article ``owner`` (identity.differs), by the title
+        and date it was archived with: its post's, or while not done, its entry's."""
+        from .identity import differs, post_title_and_date
+
+        title: str | None
+        if owner.entry is not None:
+            title, published = owner.entry.title, owner.entry.published
+        elif owner.filename is not None:
+            text = self.archive.read(owner.filename)
+            if text is None:
+                return "its post cannot be read"
+            title, published = post_title_and_date(text)
+        else:
+            return "nothing archived to compare with"
+        return differs(entry.title, entry.published, title, published)
 
     def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
         """Get, render and stage every job, then every article of ``backlog``, in threads
@@ -1005,9 +1144,10 @@ class Pipeline:
             job.result.warnings.append(f"{job.entry.link}: a feed with no items; nothing archived")
         log.info("%s: a feed; its %d items are archived", job.entry.link, len(parsed.entries))
         jobs: list[_Job] = []
-        for item in reversed(_without_shared_guids(parsed.entries, job.result)):
+        entries, listed = self._identified(parsed.entries, job.result)
+        for item in reversed(entries):
             entry = replace(item, origin="archive")
-            article_id = self._record(job.feed, entry, job.result)
+            article_id = self._record(job.feed, entry, job.result, listed=listed)
             if article_id is not None:
                 jobs.append(_Job(job.feed, entry, job.feed.content, job.result, article_id))
         return jobs
@@ -1165,12 +1305,14 @@ def render_entry(
     taken: Callable[[str], bool] | None = None,
 ) -> Post:
     """The post for an entry (pure): the item's title, else the page's, else its URL."""
-    from .render import render_post
+    from .render import clean_title, render_post, trim
 
     url = entry.link
     assert url is not None
     title = entry.title
-    if not title.strip():
+    # A title of control characters and spaces only is no title: its post would say
+    # title: "" and [](url).
+    if not trim(clean_title(title)).strip():
         title = (article.title if article and article.title else None) or url
     return render_post(
         title=title,
@@ -1195,11 +1337,14 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    from .pagedates import believable
+    from .pagedates import EARLIEST, believable
 
-    if entry.published is not None and (entry.origin == "feed" or believable(entry.published, now)):
-        # A polled feed's item keeps its date whatever it says (post-format.md: the
-        # date falls back to the archiving time, the epoch comment keeps the item's).
+    if entry.published is not None and (
+        (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)
+    ):
+        # A polled feed's item keeps a future date (post-format.md: the date falls
+        # back to the archiving time, the epoch comment keeps the item's), but not one
+        # before 1990: a zero epoch (1970-01-01) is a missing date written as a number.
         return entry.published
     page = article.published if article else None
     if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
@@ -1256,11 +1401,9 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _without_shared_guids(entries: Sequence[Entry], result: FeedResult) -> list[Entry]:
-    """The entries of one feed document, those whose guid is shared by items with
-    different links stripped of it: such a guid identifies none of them, so each is
-    identified by its link (links that differ only in tracking parameters are one link,
-    and keep their guid)."""
+def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
+    """The guid keys shared by items of one feed document with different links (links
+    that differ only in tracking parameters are one link), each said in a warning."""
     links: dict[str, set[str]] = {}
     for entry in entries:
         guid = _guid_key(entry.guid)
@@ -1272,6 +1415,17 @@ def _without_shared_guids(entries: Sequence[Entry], result: FeedResult) -> list[
             f"{len(links[guid])} items with different links share the guid {guid!r}; "
             "each is identified by its link"
         )
+    return shared
+
+
+def _without_shared_guids(
+    entries: Sequence[Entry], result: FeedResult, shared: set[str] | None = None
+) -> list[Entry]:
+    """The entries of one feed document, those whose guid is shared by items with
+    different links (``shared``, else _shared_guids) stripped of it: such a guid
+    identifies none of them, so each is identified by its link."""
+    if shared is None:
+        shared = _shared_guids(entries, result)
     if not shared:
         return list(entries)
     return [replace(e, guid=None) if _guid_key(e.guid) in shared else e for e in entries]

@@ -101,6 +101,10 @@ def _clean(text: str) -> str:
 # title: it separated two words, so it becomes one space ("Line one\nline two" must not
 # read "Line oneline two").
 _TITLE_BREAK: Final = re.compile(r" *(?:" + CONTROL_CHARS.pattern + r")+ *")
+# Line and paragraph separators: kept in the front matter's title (escaped there, it
+# reads back exactly), but in the heading line they would break the line for a
+# JavaScript reader or a browser: one space, as in the file name.
+_SEPARATORS: Final = re.compile(" *[\u2028\u2029]+ *")
 
 
 def clean_title(text: str) -> str:
@@ -215,7 +219,7 @@ def _link_brackets(text: str) -> set[int]:
 
 
 def _heading_title(title: str) -> str:
-    text = trim(clean_title(title))
+    text = trim(_SEPARATORS.sub(" ", clean_title(title)))
     brackets = _link_brackets(text)
 
     def escape(match: re.Match[str]) -> str:

@@ -42,7 +42,9 @@ from .urls import is_safe_link, normalize_url
 # 3: aliases (the URL a redirect ended at), articles.not_before (a server's Retry-After),
 #    and URL keys without dot-segments or doubled slashes (urls.normalize_url);
 # 4: rechecks (re-checks of archived articles, recheck.py).
-SCHEMA_VERSION = 4
+# 5: reused_guids (a guid seen on different articles identifies none), and URL keys
+#    without a final slash, their query parameters sorted (urls.normalize_url).
+SCHEMA_VERSION = 5
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
@@ -87,6 +89,7 @@ CREATE TABLE IF NOT EXISTS aliases (
     url_key TEXT PRIMARY KEY,
     article_id INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reused_guids (guid_key TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS image_retries (
     filename TEXT PRIMARY KEY,
     page_url TEXT NOT NULL,
@@ -204,6 +207,18 @@ def _recheck_row(row: Sequence[Any]) -> RecheckRow:
         values[name] = value
     values["from_page"] = bool(values["from_page"])
     return RecheckRow(**values)
+
+
+@dataclass(frozen=True)
+class GuidOwner:
+    """An article recorded with a given guid (State.guid_owners)."""
+
+    id: int
+    url: str
+    status: str
+    filename: str | None  # its post, once done
+    entry: Entry | None  # the entry it came from, while not done
+    keys: frozenset[str]  # its URL keys: its own and its aliases
 
 
 # The feeds table has one column per FeedState field, in the same order.
@@ -505,6 +520,59 @@ class State:
             (url_key, guid_key, url_key),
         ).fetchone()
         return row is not None
+
+    @_reads
+    def lookup(self, url_key: str) -> tuple[int, str] | None:
+        """(id, status) of the article known by this URL key (its own, or where its
+        redirects ended, or a link it moved to), or None."""
+        row = self._conn.execute(
+            "SELECT id, status FROM articles WHERE url_key = ? UNION ALL"
+            " SELECT a.id, a.status FROM aliases JOIN articles a ON a.id = aliases.article_id"
+            " WHERE aliases.url_key = ?",
+            (url_key, url_key),
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    @_reads
+    def guid_owners(self, guid_key: str) -> list[GuidOwner]:
+        """The articles recorded with this guid, each with its URL keys (its own and
+        its aliases)."""
+        rows = self._conn.execute(
+            "SELECT id, url_key, url, status, filename, entry FROM articles"
+            " WHERE guid_key = ? ORDER BY id",
+            (guid_key,),
+        ).fetchall()
+        owners: list[GuidOwner] = []
+        for r in rows:
+            aliases = self._conn.execute(
+                "SELECT url_key FROM aliases WHERE article_id = ?", (int(r[0]),)
+            ).fetchall()
+            owners.append(
+                GuidOwner(
+                    id=int(r[0]),
+                    url=str(r[2]),
+                    status=str(r[3]),
+                    filename=None if r[4] is None else str(r[4]),
+                    entry=None if r[5] is None else entry_from_json(str(r[5])),
+                    keys=frozenset({str(r[1]), *(str(a[0]) for a in aliases)}),
+                )
+            )
+        return owners
+
+    @_reads
+    def guid_reused(self, guid_key: str) -> bool:
+        """Whether this guid was seen on different articles: it identifies none."""
+        row = self._conn.execute(
+            "SELECT 1 FROM reused_guids WHERE guid_key = ?", (guid_key,)
+        ).fetchone()
+        return row is not None
+
+    def reuse_guid(self, guid_key: str) -> None:
+        """Record a guid seen on different articles: from now on it identifies none."""
+        with self._write():
+            self._conn.execute(
+                "INSERT OR IGNORE INTO reused_guids (guid_key) VALUES (?)", (guid_key,)
+            )
 
     @_reads
     def archived_as(self, url_keys: Sequence[str], article_id: int) -> int | None:
@@ -1124,5 +1192,41 @@ def _to_4(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _to_5(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS reused_guids (guid_key TEXT PRIMARY KEY)")
+    # Keys now drop a final slash and sort their query parameters: an article recorded
+    # under the old spelling of its key must be found by the new one, or it is archived
+    # again. As in _to_3, a key whose new form another row has already keeps its old
+    # form (that row answers for the new one).
+    taken = {str(r[0]) for r in conn.execute("SELECT url_key FROM articles")}
+    for article_id, url_key, guid_key in conn.execute(
+        "SELECT id, url_key, guid_key FROM articles"
+        " WHERE url_key LIKE '%/' OR url_key LIKE '%?%&%'"
+        " OR guid_key LIKE '%/' OR guid_key LIKE '%?%&%'"
+    ).fetchall():
+        new_key = normalize_url(url_key)
+        if new_key != url_key and new_key not in taken:
+            conn.execute("UPDATE articles SET url_key = ? WHERE id = ?", (new_key, article_id))
+            taken.add(new_key)
+        if guid_key is not None and is_safe_link(guid_key):
+            conn.execute(
+                "UPDATE articles SET guid_key = ? WHERE id = ?",
+                (normalize_url(guid_key), article_id),
+            )
+    for (url_key,) in conn.execute(
+        "SELECT url_key FROM aliases WHERE url_key LIKE '%/' OR url_key LIKE '%?%&%'"
+    ).fetchall():
+        new_key = normalize_url(url_key)
+        if new_key != url_key:
+            conn.execute(
+                "UPDATE OR IGNORE aliases SET url_key = ? WHERE url_key = ?", (new_key, url_key)
+            )
+
+
 # version -> the step that upgrades a database of that version to the next one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2, 2: _to_3, 3: _to_4}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _to_2,
+    2: _to_3,
+    3: _to_4,
+    4: _to_5,
+}

@@ -122,8 +122,14 @@ def normalize_url(url: str) -> str:
     """Identity key for dedupe: ``http://Example.com:80/a?utm_source=x#top`` and
     ``https://example.com/a`` give the same key (the key always says https).
 
-    The path is kept as written apart from percent-encoding, dot-segments and empty
-    segments (no case folding, no trailing-slash games: servers differ on both).
+    The path is kept as written apart from percent-encoding, dot-segments, empty
+    segments and a final slash (no case folding: servers differ on it). ``/a/b/`` is
+    ``/a/b``: a site whose permalinks gain or lose their final slash (a CMS setting,
+    a static site generator's "pretty URLs") must not have every item archived again,
+    and no real site serves two different articles at ``/x`` and ``/x/`` (servers
+    redirect one to the other). Query parameters are compared in sorted order of their
+    names (``?b=2&a=1`` is ``?a=1&b=2``; repeated names keep their order): a site that
+    reorders them serves the same page.
     ``/a/./b`` and ``/a/x/../b`` are ``/a/b``, as RFC 3986 resolves them and as the
     fetcher sends them. ``/a//b`` is ``/a/b`` too, though it is fetched as written:
     common servers (nginx by default, Python's http.server) answer both alike, and a
@@ -140,13 +146,18 @@ def normalize_url(url: str) -> str:
     if scheme == "http":
         scheme = "https"
     path = _canonical_path(_normalize_percent(parts.path))
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
     if not path and netloc:
         path = "/"
-    kept = [
-        _normalize_percent(piece)
-        for piece in parts.query.split("&")
-        if piece and not _is_tracking(piece.partition("=")[0])
-    ]
+    kept = sorted(
+        (
+            _normalize_percent(piece)
+            for piece in parts.query.split("&")
+            if piece and not _is_tracking(piece.partition("=")[0])
+        ),
+        key=lambda piece: piece.partition("=")[0],
+    )
     return urlunsplit((scheme, netloc, path, "&".join(kept), ""))
 
 

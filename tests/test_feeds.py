@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rssarchive.errors import ParseError
-from rssarchive.feeds import MAX_FEED_BYTES, MAX_ITEMS, ParsedFeed, decode_feed, parse_feed
+from rssarchive.feeds import (
+    MAX_FEED_BYTES,
+    MAX_ITEMS,
+    READ_ITEMS,
+    ParsedFeed,
+    decode_feed,
+    parse_feed,
+)
 from rssarchive.models import Entry
 from rssarchive.urls import is_safe_link
 
@@ -254,3 +261,20 @@ def test_items_too_complex_to_read_in_full_are_cut_at_max_items() -> None:
     assert [e.title for e in feed.entries] == [f"t{i}" for i in range(10)]
     assert feed.truncated
     assert any("only its first 10 as listed were read" in w for w in feed.warnings)
+
+
+def test_a_feed_cut_before_max_items_applies_says_only_the_items_read_were_ranked() -> None:
+    # Oldest first, more items than are read at all: the newest of the feed are after
+    # the cut, so the warning must not say "kept the 100 newest" of the feed.
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    items = "".join(
+        f"<item><title>t{i}</title><link>https://example.org/{i}</link>"
+        f"<pubDate>{start + timedelta(hours=i):%a, %d %b %Y %H:%M:%S} GMT</pubDate></item>"
+        for i in range(READ_ITEMS + 200)
+    )
+    feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=100)
+    assert [e.title for e in feed.entries] == [f"t{i}" for i in range(READ_ITEMS - 100, READ_ITEMS)]
+    assert feed.warnings == (
+        f"feed lists more items than can be read; only its first {READ_ITEMS} as listed were "
+        f"read, and the 100 newest of those kept (max_items), {READ_ITEMS - 100} not archived",
+    )

@@ -20,17 +20,23 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         ("https://example.org:8443/a", "https://example.org:8443/a"),
         ("https://example.org./a", "https://example.org/a"),
         ("  https://example.org/a  ", "https://example.org/a"),
-        # the path keeps its case and trailing slash; an empty path is "/"
-        ("https://example.org/A/B/", "https://example.org/A/B/"),
+        # the path keeps its case, not its final slash; an empty path is "/"
+        ("https://example.org/A/B/", "https://example.org/A/B"),
+        ("https://example.org/A/B//", "https://example.org/A/B"),
+        ("https://example.org/A/./", "https://example.org/A"),
+        ("https://example.org/?a=1", "https://example.org/?a=1"),
         ("https://example.org", "https://example.org/"),
-        # tracking parameters go, real ones stay in their order
+        # tracking parameters go, real ones are sorted by name (a repeated one keeps
+        # the order of its values)
         ("https://example.org/a?utm_source=RSS", "https://example.org/a"),
         (
             "https://example.org/a?utm_source=RSS&utm_medium=rss&utm_campaign=x",
             "https://example.org/a",
         ),
         ("https://example.org/a?id=3&UTM_Source=x&fbclid=y&p=2", "https://example.org/a?id=3&p=2"),
-        ("https://example.org/a?gclid=1&spm=a.b.c&z=1&a=2", "https://example.org/a?z=1&a=2"),
+        ("https://example.org/a?gclid=1&spm=a.b.c&z=1&a=2", "https://example.org/a?a=2&z=1"),
+        ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
+        ("https://example.org/a?t=2&a=1&t=1", "https://example.org/a?a=1&t=2&t=1"),
         ("https://example.org/a?from=rss&ref=x", "https://example.org/a?from=rss&ref=x"),
         ("https://example.org/a?&&id=1&", "https://example.org/a?id=1"),
         # percent-encoding: one spelling per character

@@ -29,7 +29,8 @@ COMMITS: dict[str, str | None] = {
     "v1-760ef06": "760ef06",  # image_retries
     "v2": "a22fee2",  # feeds.warning; a version bump from now on
     "v3": "3acb685",  # aliases, articles.not_before, keys without dot-segments or "//"
-    "v4": None,  # rechecks: the re-check schedule and verdicts of archived articles
+    "v4": "6a7534d",  # rechecks: the re-check schedule and verdicts of archived articles
+    "v5": None,  # reused_guids; keys without a final slash, query parameters sorted
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 

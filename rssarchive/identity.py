@@ -1,0 +1,99 @@
+"""When a guid may be trusted: the rule that tells a moved article from a reused guid.
+
+Pure functions; the pipeline (``Pipeline._by_guid``) applies them.
+
+An item is first identified by its link (urls.normalize_url). Its guid exists for one
+case: the article's link moved (http to https, a new domain or path, new tracking
+parameters), and it must not be archived again. But a guid can also be reused for
+different articles: a constant one (the channel's URL on every item, a feed that shows
+one latest item), or a recycled one (ids restarted after a CMS migration). Trusting it
+then swallows every new article, silently. A mistake one way archives an article twice;
+the other way loses one. So a guid is trusted only on positive evidence:
+
+An item whose guid is that of an archived article but whose link differs is that
+article only when
+
+(a) the guid is not known to be reused (then it identifies nothing any more);
+(b) that article is not itself still listed at its own link in the same document (it
+    did not move, so this is another article); if it is not, and the guid is a URL
+    that is the item's own link, the guid is the address the article gave as its
+    permanent one: it is that article, whatever (c) and (d) say;
+(c) the titles are the same (compared without case, control characters and runs of
+    whitespace); an untitled item has no title to compare, so its date must;
+(d) the dates do not contradict each other: the same to the second when both have one
+    (a date before 1990 counts as none).
+
+Otherwise the item is a new article, identified by its link; a warning says so, and the
+guid is recorded as reused. An article whose link and title changed together (a slug
+made from an edited title) is therefore archived again, with that warning: a duplicate
+said out loud rather than a loss said nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from . import yamlsafe
+
+# Dates before this are not believed (pagedates.EARLIEST: a zero epoch, a default value).
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
+_TITLE_LINE = re.compile(r"^title: .*$", re.M)
+_NOT_WORDS = re.compile(r"[\x00-\x1f\x7f-\x9f\s]+")
+
+
+def title_key(title: str | None) -> str:
+    """A title as compared: NFKC, case-folded, control characters and runs of whitespace
+    as one space, trimmed ("" for none)."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    return _NOT_WORDS.sub(" ", text).strip()
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    if when is None:
+        return None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return when if when >= _EARLIEST else None
+
+
+def differs(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str | None:
+    """Why an item (title, date) is not the archived article (title, date) that has
+    its guid, by rules (c) and (d) above; None when it is the same article."""
+    mine, theirs = _utc(published), _utc(archived_published)
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        return "another date"
+    key = title_key(title)
+    if key:
+        return None if key == title_key(archived_title) else "another title"
+    if mine is None or theirs is None:
+        return "no title or date to tell it by"
+    return None
+
+
+def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:
+    """The title (front matter) and publication time (the ``<!--ms-->`` line) of a post
+    in our format; None for what it does not say."""
+    title: str | None = None
+    line = _TITLE_LINE.search(text)
+    if line is not None:
+        try:
+            data = yamlsafe.safe_load(line.group(0))
+        except yamlsafe.YAMLError:
+            data = None
+        if isinstance(data, dict) and data.get("title") is not None:
+            title = str(data["title"])
+    published: datetime | None = None
+    comment = _EPOCH_COMMENT.search(text)
+    if comment is not None and comment.group(1) != "NaN":
+        try:
+            published = datetime.fromtimestamp(int(comment.group(1)) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            published = None
+    return title, published
