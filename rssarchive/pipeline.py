@@ -281,10 +281,17 @@ class Pipeline:
         # and a host's turns go to them first.
         retries = [job for job in jobs if job.entry.origin != "feed"]
         jobs = [job for job in jobs if job.entry.origin == "feed"]
+        known = len(jobs)
         with self._batch():  # every new item recorded as pending in one commit
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+        if len(jobs) > known:
+            # The new pending rows are copied too, before their work starts: a run
+            # killed now whose database is then corrupted still knows those articles
+            # (an item gone from the feed by then would otherwise be lost). Only when
+            # there are new ones: the copy costs 50-120 ms at 10,000 articles.
+            self._kept(report)
         jobs.extend(retries)
         self._work(jobs)
         with self._batch():
@@ -299,7 +306,8 @@ class Pipeline:
             try:
                 self.state.keep_copy()
             except StateError as exc:
-                report.warnings.append(str(exc))
+                if str(exc) not in report.warnings:  # said once, if both copies fail
+                    report.warnings.append(str(exc))
         return report
 
     def _record_abort(self, exc: RssArchiveError) -> None:
@@ -308,20 +316,7 @@ class Pipeline:
         sites'. Best effort: the state may be what cannot be written."""
         if self.dry_run:
             return
-        now = self.clock()
-        with contextlib.suppress(StateError):
-            for feed in self.config.feeds:
-                fstate = self.state.feed(feed.url, feed.name)
-                if fstate.gone:
-                    continue
-                self.state.save_feed(
-                    replace(
-                        fstate,
-                        failures=fstate.failures + 1,
-                        last_error=_reason(exc),
-                        last_error_at=now.isoformat(),
-                    )
-                )
+        record_run_failure(self.state, self.config.feeds, _reason(exc), self.clock())
 
     def backfill(
         self,
@@ -464,7 +459,12 @@ class Pipeline:
             url_key = normalize_url(url)
             # A row the state had (pending, failed) keeps its guid; a new one has none.
             had_row = self.state.status_of(url_key) is not None
-            if self.state.adopt(url_key=url_key, url=url, filename=name, now=self.clock()):
+            # Counted for the feed of its host (status shows each feed's posts); the
+            # post itself does not name its feed.
+            owner = self._feed_for(url).name if self.config.feeds else ""
+            if self.state.adopt(
+                url_key=url_key, url=url, filename=name, now=self.clock(), feed=owner
+            ):
                 adopted += 1
                 by_url_only += not had_row
                 self._adopt_images(name, url)
@@ -1110,6 +1110,28 @@ class Pipeline:
             for feed in self.config.feeds:
                 self._feeds_by_host.setdefault(_host(feed.url), feed)
         return self._feeds_by_host.get(_host(url), self.config.feeds[0])
+
+
+def record_run_failure(
+    state: State, feeds: Sequence[FeedConfig], reason: str, now: datetime
+) -> None:
+    """Count a failed run for every feed (gone ones aside), so that status says FAILING
+    with ``reason``: the run stopped before any feed could succeed or fail on its own.
+    No backoff: the fault is ours, not the sites'. Best effort: the state may be what
+    cannot be written."""
+    with contextlib.suppress(StateError):
+        for feed in feeds:
+            fstate = state.feed(feed.url, feed.name)
+            if fstate.gone:
+                continue
+            state.save_feed(
+                replace(
+                    fstate,
+                    failures=fstate.failures + 1,
+                    last_error=reason,
+                    last_error_at=now.isoformat(),
+                )
+            )
 
 
 def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
