@@ -63,9 +63,14 @@ MOVE_AFTER = 2
 # Threads that wait on the network. The per-host limits in the HTTP module keep each
 # site's load polite; this only bounds how many different hosts are waited on at once.
 FETCH_THREADS = 32
-# Jobs submitted at once: enough to keep every thread busy, few enough that memory does
-# not grow with the size of a backfill.
+# Units of work submitted at once: enough to keep every thread busy, few enough that
+# memory does not grow with the size of a backfill.
 MAX_IN_FLIGHT = 2 * FETCH_THREADS
+# And jobs: 64 units of feed-text posts (16 each) staged up to 1,000 posts ahead of the
+# main thread that places them, and a run stopped by Ctrl-C then spent more than a
+# second removing their temporary files (issue 16). A quarter of that keeps the worker
+# processes as busy (the main thread placing posts is what sets the pace).
+MAX_JOBS_IN_FLIGHT = 4 * MAX_IN_FLIGHT
 # Below this many articles, starting worker processes costs more than it saves; such
 # articles are extracted in-process, still bounded by extract.py's size and element caps.
 POOL_MIN_ARTICLES = 3
@@ -641,17 +646,19 @@ class Pipeline:
         # Futures in the order they finish. (concurrent.futures.wait would lock and
         # unlock every future in flight for each one that finishes.)
         finished: queue.SimpleQueue[Future[list[_Outcome]]] = queue.SimpleQueue()
-        done = 0
+        done = jobs_in_flight = 0
         with ThreadPoolExecutor(min(FETCH_THREADS, total)) as threads:
 
             def refill() -> None:
                 # A bounded window: memory stays flat however many jobs there are.
-                while len(in_flight) < MAX_IN_FLIGHT:
+                nonlocal jobs_in_flight
+                while len(in_flight) < MAX_IN_FLIGHT and jobs_in_flight < MAX_JOBS_IN_FLIGHT:
                     unit = to_fetch.popleft() if to_fetch else next(units, None)
                     if unit is None:
                         return
                     future = threads.submit(self._stage_unit, unit, extractor)
                     in_flight[future] = unit
+                    jobs_in_flight += len(unit)
                     future.add_done_callback(finished.put)
 
             try:
@@ -659,6 +666,7 @@ class Pipeline:
                 while in_flight:
                     future = finished.get()
                     unit = in_flight.pop(future)
+                    jobs_in_flight -= len(unit)
                     for job, outcome in zip(unit, future.result(), strict=True):
                         if outcome is None:
                             job.needs_page = True
