@@ -68,9 +68,10 @@ FETCH_THREADS = 32
 MAX_IN_FLIGHT = 2 * FETCH_THREADS
 # And jobs: 64 units of feed-text posts (16 each) staged up to 1,000 posts ahead of the
 # main thread that places them, and a run stopped by Ctrl-C then spent more than a
-# second removing their temporary files (issue 16). A quarter of that keeps the worker
-# processes as busy (the main thread placing posts is what sets the pace).
-MAX_JOBS_IN_FLIGHT = 4 * MAX_IN_FLIGHT
+# second removing their temporary files (issue 16). An eighth of that (8 units) keeps
+# the worker processes as busy: the main thread placing posts sets the pace, and 2,000
+# feed-text posts took as long either way (within the noise of a loaded machine).
+MAX_JOBS_IN_FLIGHT = 2 * MAX_IN_FLIGHT
 # Below this many articles, starting worker processes costs more than it saves; such
 # articles are extracted in-process, still bounded by extract.py's size and element caps.
 POOL_MIN_ARTICLES = 3
