@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.yaml
 
-.PHONY: install run test lint typecheck backfill demo bench bench-corpus clean
+.PHONY: install run test test-long lint typecheck backfill demo bench bench-corpus bench-site bench-recheck site clean
 
 install: $(STAMP)
 
@@ -42,9 +42,29 @@ $(BENCH_STAMP): bench/requirements.txt
 bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(if $(BENCH_FULL),--full) $(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS))
 
+# The re-check scenario (1,000 archived articles, 95 % unchanged): its section of RESULTS.md.
+bench-recheck: install
+	$(BIN)/python bench/recheck.py
+
 # The extraction-quality scenario alone (under a minute): updates its section of RESULTS.md.
 bench-corpus: install $(BENCH_STAMP)
 	$(BIN)/python bench/corpus.py $(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS))
+
+# The site in output/ built with Jekyll, then its search index (Pagefind, from the
+# project's Python environment). Incremental: the next build after new posts reuses
+# output/_site, .jekyll-metadata and .jekyll-cache (listing pages are always rebuilt).
+# SITE_SEARCH=0 skips the index: Pagefind's extended build holds ~0.3 GB per 1,000 posts
+# (README, "At scale").
+SITE_DIR ?= output
+SITE_SEARCH ?= 1
+site: install
+	jekyll build --source $(SITE_DIR) --destination $(SITE_DIR)/_site --incremental
+	$(if $(filter 0,$(SITE_SEARCH)),,$(BIN)/python -m pagefind --site $(SITE_DIR)/_site)
+
+# Build time and peak memory of the site at 1k, 10k and 50k posts, cold and hourly
+# (bench/site_scale.py); BENCH_FULL=1 adds 100k, BENCH_SEARCH=1 the Pagefind index.
+bench-site: install
+	$(BIN)/python bench/site_scale.py $(if $(BENCH_FULL),--full) $(if $(BENCH_SEARCH),--search) --markdown-out bench/RESULTS.md
 
 lint: install
 	$(BIN)/ruff check rssarchive tests demo
@@ -55,6 +75,12 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+# The invariant's long profile (500 random examples, one to two hours on two cores);
+# EXAMPLES=N runs another number.
+test-long: install
+	RSSARCHIVE_PROPERTY_PROFILE=long $(if $(EXAMPLES),RSSARCHIVE_PROPERTY_EXAMPLES=$(EXAMPLES)) \
+		$(BIN)/python -m pytest -q tests/test_invariant.py --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

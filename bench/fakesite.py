@@ -488,6 +488,9 @@ class HostServer(ThreadingHTTPServer):
     # Clients open many connections at once; the default backlog of 5 would make the
     # kernel drop SYNs and the client wait a second to retry, which is not the client's cost.
     request_queue_size = 256
+    # Pages with ETag and Last-Modified too (the re-check scenario); off elsewhere, so
+    # that the other scenarios' pages are served as they always were.
+    page_validators = False
 
     def __init__(self, address: str, root: Path, latency: float, counts: Counts) -> None:
         self.root = root
@@ -528,6 +531,16 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found", "text/plain", {}, head=head, kind=kind)
             return
         stat = local.stat()
+        if server.page_validators and not path.startswith("/feeds/"):
+            etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+            headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
+            if self._not_modified(etag, modified):
+                self._send(304, b"", None, headers, head=True, kind="304")
+                return
+            body = local.read_bytes()
+            self._send(200, body, "text/html; charset=utf-8", headers, head, "page")
+            return
         if path.startswith("/feeds/"):
             etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
             modified = datetime.fromtimestamp(stat.st_mtime, UTC)

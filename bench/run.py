@@ -51,6 +51,7 @@ from typing import Any
 
 import corpus
 import fakesite
+import recheck as recheck_bench
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -1499,6 +1500,17 @@ def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
     return section
 
 
+def _kept_site_section(results: Path) -> str:
+    """The "Site at scale" section of `results`, which `make bench-site`
+    (bench/site_scale.py) writes: a separate bench whose numbers this run must keep."""
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    start = old.find("\n## Site at scale")
+    if start < 0:
+        return ""
+    end = old.find("\n## ", start + 1)
+    return "\n" + old[start + 1 : end + 1 if end >= 0 else len(old)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
@@ -1610,7 +1622,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         elapsed = time.perf_counter() - started
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
-        results.write_text(render_results(bench, elapsed), encoding="utf-8")
+        old = results.read_text(encoding="utf-8") if results.exists() else ""
+        # The re-check scenario's section (bench/recheck.py) is carried over too.
+        text = render_results(bench, elapsed) + _kept_site_section(results)
+        results.write_text(recheck_bench.carry(old, text), encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")
     finally:

@@ -114,8 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
 
+    recheck = sub.add_parser(
+        "recheck", help="check archived articles again for edits and deletions (when due)"
+    )
+    recheck.add_argument("--now", type=_parse_now, default=None, help="fix the clock (ISO 8601)")
+
     status = sub.add_parser("status", help="show each feed's health and the archive's size")
-    for command in (run, back, status):
+    for command in (run, back, recheck, status):
         command.add_argument(
             "--json", action="store_true", help="print a JSON document instead of text"
         )
@@ -214,6 +219,9 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "status":
             return _status(args)
+        if args.command == "recheck":
+            with _stopped_by_signals():
+                return _recheck(args)
         with _stopped_by_signals():
             report = _dispatch(args)
     except Interrupted as exc:
@@ -320,6 +328,24 @@ def _status(args: argparse.Namespace) -> int:
             output.print_json(data, sys.stdout)
         else:
             output.print_status(data, sys.stdout)
+    return EXIT_OK
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    """Only the re-checks of a run: exit 0 whatever the sites answered (what they
+    changed or deleted is the report, not a failure)."""
+    from .config import load_config
+    from .rechecker import Rechecker
+
+    config = load_config(args.config)
+    with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
+        report = Rechecker(config, pipeline.client, pipeline.state, pipeline.clock).run()
+        pipeline.state.keep_copy()
+    with _stdout():
+        if args.json:
+            output.print_json({"exit_code": EXIT_OK, "recheck": report.as_json()}, sys.stdout)
+        else:
+            output.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return EXIT_OK
 
 

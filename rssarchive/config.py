@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from . import recheck as recheck_rules
 from . import yamlsafe
 from .errors import ConfigError
 from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, Selectors
 from .selectors import selector_to_xpath
 
-TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images"}
+TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images", "recheck", "recheck_budget"}
 FEED_KEYS = {
     "name",
     "url",
@@ -29,7 +31,12 @@ FEED_KEYS = {
     "selectors",
     "images",
     "max_items",
+    "recheck",
 }
+RECHECK_BUDGET_KEYS = {"articles", "seconds"}
+# At most this many ages, none beyond a year: the backlog stays bounded.
+MAX_RECHECK_AGES = 20
+MAX_RECHECK_AGE = timedelta(days=366)
 NETWORK_KEYS = {
     "timeout",
     "user_agent",
@@ -84,19 +91,67 @@ def parse_config(data: object, *, base: Path) -> Config:
     if not isinstance(raw_feeds, list) or not raw_feeds:
         raise ConfigError("feeds: must be a non-empty list of feeds")
     images = _images(top.get("images", "remote"), "images", "remote")
-    feeds = tuple(_feed(item, f"feeds[{i}]", images) for i, item in enumerate(raw_feeds))
+    ages = _ages(top.get("recheck"), "recheck", recheck_rules.AGES)
+    feeds = tuple(_feed(item, f"feeds[{i}]", images, ages) for i, item in enumerate(raw_feeds))
     seen: dict[str, int] = {}
     for i, feed in enumerate(feeds):
         if feed.name in seen:
             raise ConfigError(f"feeds[{i}].name: {feed.name!r} is already feeds[{seen[feed.name]}]")
         seen[feed.name] = i
     network = _network(top.get("network", {}))
+    articles, seconds = _recheck_budget(top.get("recheck_budget"))
     return Config(
         site_dir=site_dir.resolve(),
         state_path=state_path.resolve(),
         feeds=feeds,
         network=network,
+        recheck=ages,
+        recheck_articles=articles,
+        recheck_seconds=seconds,
     )
+
+
+def _ages(value: object, where: str, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+    """``recheck:``: a list of ages (``[1h, 6h, 1d]``), or false for none."""
+    if value is None:
+        return default
+    if value is False:
+        return ()
+    if value is True:
+        return recheck_rules.AGES
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where}: must be false or a non-empty list of ages like [1h, 6h, 1d]")
+    if len(value) > MAX_RECHECK_AGES:
+        raise ConfigError(f"{where}: at most {MAX_RECHECK_AGES} ages")
+    ages: list[timedelta] = []
+    for i, item in enumerate(value):
+        try:
+            age = recheck_rules.parse_age(str(item)) if isinstance(item, str) else None
+        except ValueError as exc:
+            raise ConfigError(f"{where}[{i}]: {exc}") from None
+        if age is None:
+            raise ConfigError(f"{where}[{i}]: not an age like 30m, 6h, 1d or 2w: {item!r}")
+        if not timedelta(0) < age <= MAX_RECHECK_AGE:
+            raise ConfigError(f"{where}[{i}]: must be more than 0 and at most 366d")
+        if ages and age <= ages[-1]:
+            raise ConfigError(f"{where}[{i}]: ages must grow ({item} is not after the one before)")
+        ages.append(age)
+    return tuple(ages)
+
+
+def _recheck_budget(value: object) -> tuple[int, float]:
+    default = Config.__dataclass_fields__
+    articles: object = default["recheck_articles"].default
+    seconds: object = default["recheck_seconds"].default
+    if value is not None:
+        item = _mapping(value, "recheck_budget", RECHECK_BUDGET_KEYS)
+        articles = item.get("articles", articles)
+        seconds = item.get("seconds", seconds)
+    if isinstance(articles, bool) or not isinstance(articles, int) or articles < 0:
+        raise ConfigError("recheck_budget.articles: must be a whole number, 0 or more")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise ConfigError("recheck_budget.seconds: must be a number of seconds, 0 or more")
+    return articles, float(seconds)
 
 
 def _mapping(value: object, where: str, allowed: set[str]) -> Mapping[str, Any]:
@@ -145,7 +200,7 @@ def _images(value: object, where: str, default: ImagesMode) -> ImagesMode:
     return value
 
 
-def _feed(value: object, where: str, images: ImagesMode) -> FeedConfig:
+def _feed(value: object, where: str, images: ImagesMode, ages: tuple[timedelta, ...]) -> FeedConfig:
     item = _mapping(value, where, FEED_KEYS)
     if "name" not in item:
         raise ConfigError(f"{where}.name: missing")
@@ -172,6 +227,7 @@ def _feed(value: object, where: str, images: ImagesMode) -> FeedConfig:
         selectors=selectors,
         images=_images(item.get("images"), f"{where}.images", images),
         max_items=max_items,
+        recheck=_ages(item.get("recheck"), f"{where}.recheck", ages),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +38,9 @@ class FeedConfig:
     # Items kept from one feed document, the newest by date (feeds.MAX_ITEMS); more is
     # a warning on every run that hits it.
     max_items: int = 2000
+    # Ages after archiving at which the article's page is checked again (recheck.py);
+    # empty: never. The config's default is recheck.AGES.
+    recheck: tuple[timedelta, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ class Config:
     state_path: Path
     feeds: tuple[FeedConfig, ...]
     network: NetworkConfig = field(default_factory=NetworkConfig)
+    # Per-run budget of re-checks: at most this many articles, started within this many
+    # seconds (recheck.BUDGET_*).
+    # Re-check ages of articles whose feed is no longer configured (adopted posts).
+    recheck: tuple[timedelta, ...] = ()
+    recheck_articles: int = 200
+    recheck_seconds: float = 120.0
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from .models import Config
     from .pipeline import RunReport
+    from .rechecker import RecheckReport
     from .state import State
 
 
@@ -33,6 +34,18 @@ def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) ->
                 print(f"{verb}: {name}", file=out)
     if not quiet:
         print(report.summary(), file=out)
+    if report.recheck is not None:
+        print_recheck(report.recheck, out, err, quiet=quiet)
+
+
+def print_recheck(report: RecheckReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=err)
+    if quiet:
+        return
+    for event, url, post in report.changes:
+        print(f"{event}: {url} ({post})", file=out)
+    print(report.summary(), file=out)
 
 
 def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
@@ -58,6 +71,7 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
             }
             for r in report.results
         ],
+        "recheck": None if report.recheck is None else report.recheck.as_json(),
     }
 
 
@@ -86,7 +100,15 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
         "backfill_gave_up": gave_up,
+        "rechecks": _recheck_counts(state),
     }
+
+
+def _recheck_counts(state: State) -> dict[str, int]:
+    """Articles re-checked, edited, deleted, restored, and due now."""
+    from datetime import UTC, datetime
+
+    return state.recheck_counts(datetime.now(UTC))
 
 
 def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -131,6 +153,13 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             + (f", {feed['failed_articles']} failed" if feed["failed_articles"] else ""),
             file=out,
         )
+    counts = data["rechecks"]
+    print(
+        f"re-checks: {counts['checked']} checked, {counts['edited']} edited, "
+        f"{counts['deleted']} deleted, {counts['restored']} restored, "
+        f"{counts['suspected']} suspected, {counts['due']} due now",
+        file=out,
+    )
     given_up = {item["url"] for item in data["backfill_gave_up"]}
     for item in data["failed_articles"]:
         if item["url"] not in given_up:

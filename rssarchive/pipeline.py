@@ -46,6 +46,7 @@ from .urls import is_safe_link, normalize_url
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .rechecker import RecheckReport
     from .workers import ExtractionPool
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)
     polled: int = 0
     dry_run: bool = False
+    recheck: RecheckReport | None = None  # the run's re-checks, when it made any
 
     @property
     def ok(self) -> bool:
@@ -198,6 +200,8 @@ class _Job:
     needs_page: bool | None = None
     # Failed attempts before this one (a retry of an earlier run's failure when > 0).
     attempts: int = 0
+    # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
+    validators: tuple[str | None, str | None] = (None, None)
 
 
 class _FeedGiven(Exception):
@@ -258,7 +262,7 @@ class Pipeline:
 
     def run(self) -> RunReport:
         try:
-            return self._kept(self._run())
+            return self._kept(self._rechecked(self._run()))
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM: nobody waits for the workers
             self._close_workers(kill=True)
             raise
@@ -303,6 +307,19 @@ class Pipeline:
         with self._batch():
             for poll, result in finished:
                 self._record_poll(poll, result)
+        return report
+
+    def _rechecked(self, report: RunReport) -> RunReport:
+        """The run's re-checks of archived articles, after its own work, within their
+        budget (rechecker.py); their failures are warnings, never the run's exit code."""
+        if self.dry_run:
+            return report
+        from .rechecker import Rechecker
+
+        try:
+            report.recheck = Rechecker(self.config, self.client, self.state, self.clock).run()
+        except RssArchiveError as exc:
+            report.warnings.append(f"re-checks: {exc}")
         return report
 
     def _kept(self, report: RunReport) -> RunReport:
@@ -770,6 +787,7 @@ class Pipeline:
     def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
         """Article, post text and its flushed temporary file (runs in a thread)."""
         needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
+        job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
         post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
@@ -783,9 +801,19 @@ class Pipeline:
         with self.state.batch():
             for job, name in written:
                 self.state.finish(job.article_id, name, self.clock())
+                self._schedule_recheck(job)
                 if job.image_failures:
                     self.state.image_retry(name, job.page_url, attempted=False)
         written.clear()
+
+    def _schedule_recheck(self, job: _Job) -> None:
+        from .recheck import next_due
+
+        now = self.clock()
+        due = next_due(now, job.feed.recheck, now)
+        self.state.schedule_recheck(
+            job.article_id, now, due, from_page=bool(job.needs_page), validators=job.validators
+        )
 
     def _write(
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
@@ -945,6 +973,7 @@ class Pipeline:
         try:
             response = self.client.get(entry.link)
             job.page_url = response.url
+            job.validators = (response.etag, response.last_modified)
             self._check_html(job, response)
             return extractor.extract(
                 response.content,

@@ -40,8 +40,9 @@ from .urls import is_safe_link, normalize_url
 # 1: the first schema, changed three times without a bump (tests/state_schemas/);
 # 2: feeds.warning, and every column and table of schema 1's last form;
 # 3: aliases (the URL a redirect ended at), articles.not_before (a server's Retry-After),
-#    and URL keys without dot-segments or doubled slashes (urls.normalize_url).
-SCHEMA_VERSION = 3
+#    and URL keys without dot-segments or doubled slashes (urls.normalize_url);
+# 4: rechecks (re-checks of archived articles, recheck.py).
+SCHEMA_VERSION = 4
 # After this many failed attempts an article stops being retried on every run; it stays
 # listed as failed (never silently dropped) and a backfill of its URL tries it again.
 MAX_ATTEMPTS = 5
@@ -91,6 +92,24 @@ CREATE TABLE IF NOT EXISTS image_retries (
     page_url TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS rechecks (
+    article_id INTEGER PRIMARY KEY,
+    archived TEXT NOT NULL,
+    next_due TEXT,
+    checks INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'unchanged',
+    reference TEXT,
+    from_page INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    last_checked TEXT,
+    last_result TEXT,
+    edited_at TEXT,
+    suspected_at TEXT,
+    deleted_at TEXT,
+    restored_at TEXT
+);
+CREATE INDEX IF NOT EXISTS rechecks_due ON rechecks (next_due);
 CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
 CREATE INDEX IF NOT EXISTS articles_status ON articles (status);
 """
@@ -126,6 +145,65 @@ class PendingArticle:
     feed: str
     entry: Entry
     attempts: int
+
+
+@dataclass(frozen=True)
+class RecheckRow:
+    """One article's re-check record (the rechecks table, with its article's URL, feed
+    and post file)."""
+
+    article_id: int
+    url: str
+    feed: str
+    filename: str
+    archived: datetime
+    next_due: datetime | None = None
+    checks: int = 0
+    status: str = "unchanged"
+    reference: str | None = None
+    from_page: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: datetime | None = None
+    last_result: str | None = None
+    edited_at: datetime | None = None
+    suspected_at: datetime | None = None
+    deleted_at: datetime | None = None
+    restored_at: datetime | None = None
+
+
+_RECHECK_COLUMNS = tuple(f.name for f in fields(RecheckRow))[4:]
+_RECHECK_TIMES = {"archived", "next_due", "last_checked", "edited_at", "suspected_at"}
+_RECHECK_TIMES |= {"deleted_at", "restored_at"}
+
+
+def _time_or(text: str, default: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return default
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=default.tzinfo)
+
+
+def _column(value: object) -> object:
+    if isinstance(value, datetime):
+        return _iso(value)
+    return int(value) if isinstance(value, bool) else value
+
+
+def _recheck_row(row: Sequence[Any]) -> RecheckRow:
+    values: dict[str, Any] = {
+        "article_id": int(row[0]),
+        "url": str(row[1]),
+        "feed": str(row[2]),
+        "filename": str(row[3]),
+    }
+    for name, value in zip(_RECHECK_COLUMNS, row[4:], strict=True):
+        if name in _RECHECK_TIMES and value is not None:
+            value = datetime.fromisoformat(str(value))
+        values[name] = value
+    values["from_page"] = bool(values["from_page"])
+    return RecheckRow(**values)
 
 
 # The feeds table has one column per FeedState field, in the same order.
@@ -649,6 +727,115 @@ class State:
         with self._write():
             self._conn.execute("DELETE FROM image_retries WHERE filename = ?", (filename,))
 
+    # -- re-checks of archived articles (recheck.py) ---------------------------------
+
+    def schedule_recheck(
+        self,
+        article_id: int,
+        archived: datetime,
+        due: datetime | None,
+        *,
+        from_page: bool,
+        validators: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        """Give a newly archived article its re-check schedule (``due``: its first age;
+        None: not re-checked). ``from_page``: its post holds the page's extracted text,
+        the reference later checks compare with; ``validators``: the page's ETag and
+        Last-Modified, so that its first re-check is conditional already."""
+        with self._write():
+            self._conn.execute(
+                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page,"
+                " etag, last_modified) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    _iso(archived),
+                    None if due is None else _iso(due),
+                    int(from_page),
+                    *(validators if from_page else (None, None)),
+                ),
+            )
+
+    @_reads
+    def unscheduled(self, now: datetime) -> list[tuple[int, str, datetime]]:
+        """Archived articles without a re-check schedule (archived before re-checks
+        existed, or adopted from _posts): (id, feed name, when archived; ``now`` when
+        the row's time cannot be read)."""
+        rows = self._conn.execute(
+            "SELECT id, feed, updated FROM articles a WHERE status = 'done' AND NOT EXISTS"
+            " (SELECT 1 FROM rechecks r WHERE r.article_id = a.id) ORDER BY id"
+        ).fetchall()
+        return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now)) for r in rows]
+
+    def enroll(self, rows: Sequence[tuple[int, datetime, datetime | None]]) -> None:
+        """Schedules for :meth:`unscheduled` articles: (id, archived, next due)."""
+        with self._write():
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due) VALUES (?, ?, ?)",
+                [(i, _iso(a), None if d is None else _iso(d)) for i, a, d in rows],
+            )
+
+    @_reads
+    def due_rechecks(self, now: datetime) -> list[tuple[int, datetime]]:
+        """(article id, due time) of every article due at ``now``."""
+        rows = self._conn.execute(
+            "SELECT article_id, next_due FROM rechecks WHERE next_due IS NOT NULL"
+            " AND next_due <= ?",
+            (_iso(now),),
+        ).fetchall()
+        return [(int(r[0]), datetime.fromisoformat(str(r[1]))) for r in rows]
+
+    @_reads
+    def recheck_rows(
+        self, ids: Sequence[int] | None = None, *, changed: bool = False
+    ) -> list[RecheckRow]:
+        """The re-check records of ``ids`` (in that order), or with ``changed`` of every
+        article ever edited, suspected, deleted or restored."""
+        query = (
+            "SELECT r.article_id, a.url, a.feed, coalesce(a.filename, ''),"
+            f" {', '.join('r.' + c for c in _RECHECK_COLUMNS)}"
+            " FROM rechecks r JOIN articles a ON a.id = r.article_id"
+        )
+        if ids is None:
+            where = " WHERE r.status != 'unchanged' OR r.edited_at IS NOT NULL" if changed else ""
+            rows = self._conn.execute(query + where + " ORDER BY r.article_id").fetchall()
+        else:
+            rows = []
+            for start in range(0, len(ids), IDS_PER_QUERY):
+                part = list(ids[start : start + IDS_PER_QUERY])
+                marks = ",".join("?" * len(part))
+                rows += self._conn.execute(
+                    query + f" WHERE r.article_id IN ({marks})", part
+                ).fetchall()
+            order = {ident: n for n, ident in enumerate(ids)}
+            rows.sort(key=lambda r: order[int(r[0])])
+        return [_recheck_row(r) for r in rows]
+
+    def save_recheck(self, row: RecheckRow) -> None:
+        with self._write():
+            values = [_column(getattr(row, c)) for c in _RECHECK_COLUMNS]
+            self._conn.execute(
+                f"UPDATE rechecks SET {', '.join(c + ' = ?' for c in _RECHECK_COLUMNS)}"
+                " WHERE article_id = ?",
+                [*values, row.article_id],
+            )
+
+    @_reads
+    def recheck_counts(self, now: datetime) -> dict[str, int]:
+        """Articles checked at least once, by status, and still due at ``now``."""
+        row = self._conn.execute(
+            "SELECT count(*) FILTER (WHERE checks > 0),"
+            " count(*) FILTER (WHERE edited_at IS NOT NULL),"
+            " count(*) FILTER (WHERE status = 'suspected'),"
+            " count(*) FILTER (WHERE status = 'deleted'),"
+            " count(*) FILTER (WHERE restored_at IS NOT NULL),"
+            " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
+            " count(*) FILTER (WHERE next_due IS NOT NULL)"
+            " FROM rechecks",
+            (_iso(now),),
+        ).fetchone()
+        keys = ("checked", "edited", "suspected", "deleted", "restored", "due", "scheduled")
+        return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
+
     # -- feeds ----------------------------------------------------------------------
 
     @_reads
@@ -967,5 +1154,17 @@ def _to_3(conn: sqlite3.Connection) -> None:
             )
 
 
+def _to_4(conn: sqlite3.Connection) -> None:
+    # The table only: the articles archived before it get their schedule from their
+    # archive time when re-checks first run (State.unscheduled, State.enroll), so that those past
+    # their last age are never fetched again.
+    # One statement at a time (not executescript): inside the step's transaction.
+    start = SCHEMA.index("CREATE TABLE IF NOT EXISTS rechecks")
+    end = SCHEMA.index("CREATE INDEX IF NOT EXISTS articles_guid")
+    for statement in SCHEMA[start:end].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 # version -> the step that upgrades a database of that version to the next one.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2, 2: _to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2, 2: _to_3, 3: _to_4}

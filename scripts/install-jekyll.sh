@@ -2,12 +2,22 @@
 # Install Jekyll from Debian/Ubuntu packages, for building the site in output/ and for
 # tests/test_jekyll_site.py: `jekyll` (4.3 on Debian 12) and `ruby-jekyll-paginate`, the
 # only plugin the site uses (GitHub Pages runs it too). Nothing is done when `jekyll` is
-# already on PATH. Runs as root, or through sudo when that exists.
+# already on PATH and Ruby can load jekyll-paginate; a `jekyll` without the plugin fails
+# every build with a missing-dependency error, so the packages are installed then too.
+# Runs as root, or through sudo when that exists.
 set -eu
 
+# The plugin needs Jekyll loaded first (it subclasses Jekyll::Generator).
+plugin_loads() {
+    ruby -e 'require "jekyll"; require "jekyll-paginate"' >/dev/null 2>&1
+}
+
 if command -v jekyll >/dev/null 2>&1; then
-    echo "install-jekyll: $(jekyll --version) already installed"
-    exit 0
+    if plugin_loads; then
+        echo "install-jekyll: $(jekyll --version) and jekyll-paginate already installed"
+        exit 0
+    fi
+    echo "install-jekyll: $(jekyll --version) is installed but the jekyll-paginate plugin is not; installing it"
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -30,3 +40,7 @@ $as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y --no-install-recommends jekyll ruby-jekyll-paginate
 
 jekyll --version
+if ! plugin_loads; then
+    echo "install-jekyll: jekyll-paginate still cannot be loaded by Ruby (ruby -e 'require \"jekyll\"; require \"jekyll-paginate\"')" >&2
+    exit 1
+fi

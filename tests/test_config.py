@@ -72,3 +72,29 @@ def test_shipped_config_is_valid() -> None:
     config = load_config(Path(__file__).parent.parent / "config.yaml")
     assert config.feeds
     assert config.network.allow_private_addresses is False
+
+
+def test_recheck_ages_default_global_and_per_feed(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from rssarchive.recheck import AGES
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "recheck: [30m, 2d]\nrecheck_budget: {articles: 5, seconds: 9.5}\nfeeds:\n"
+        "  - {name: A, url: 'https://example.org/a'}\n"
+        "  - {name: B, url: 'https://example.org/b', recheck: false}\n"
+        "  - {name: C, url: 'https://example.org/c', recheck: [1w]}\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert [f.recheck for f in config.feeds] == [
+        (timedelta(minutes=30), timedelta(days=2)),
+        (),
+        (timedelta(days=7),),
+    ]
+    assert (config.recheck_articles, config.recheck_seconds) == (5, 9.5)
+    path.write_text("feeds:\n  - {name: A, url: 'https://example.org/a'}\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.feeds[0].recheck == AGES == config.recheck
+    assert (config.recheck_articles, config.recheck_seconds) == (200, 120.0)

@@ -366,7 +366,13 @@ def test_workflow_steps() -> None:
     archive = workflow["jobs"]["archive"]
     assert archive["permissions"]["contents"] == "write"
     uses = [step.get("uses", "") for step in _steps()]
-    for action in ("actions/checkout@", "actions/setup-python@", "actions/jekyll-build-pages@"):
+    for action in (
+        "actions/checkout@",
+        "actions/setup-python@",
+        "actions/cache@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ):
         assert any(u.startswith(action) for u in uses), action
     for action in filter(None, uses):
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", action), action  # a major version
@@ -376,6 +382,12 @@ def test_workflow_steps() -> None:
     assert "make install" in scripts
     assert any(f"{RSSARCHIVE} --config config.yaml run" in s for s in scripts)
     assert any("git push" in s for s in scripts)
+    # The site is built with the search index and the kept build, and never committed.
+    assert "make site" in scripts
+    cached = _step("Restore the previous build")["with"]["path"].split()
+    assert cached == ["output/_site", "output/.jekyll-metadata", "output/.jekyll-cache"]
+    assert _step("Upload the site")["with"]["path"] == "output/_site"
+    assert not any("_site" in s and "git add" in s for s in scripts)
     assert workflow["concurrency"]["cancel-in-progress"] is False
 
 

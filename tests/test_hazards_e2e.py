@@ -924,7 +924,9 @@ def test_hazard_200_with_unchanged_etag_nothing_reprocessed_validators_stored_ve
         )
 
     httpserver.expect_request("/feed.xml").respond_with_handler(ignores_validators)
-    site.write_config([{"name": "f", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    # No re-checks: they would fetch the pages again a day later (test_recheck*.py).
+    feed_config = {"name": "f", "url": httpserver.url_for("/feed.xml"), "content": "page"}
+    site.write_config([{**feed_config, "recheck": False}])
     assert run(site, capsys, "run", "--now", NOW)[0] == 0
     assert state_rows(site, "SELECT etag, last_modified FROM feeds") == [(etag, modified)]
     before = {n: (site.posts / n).stat().st_mtime_ns for n in site.post_names()}

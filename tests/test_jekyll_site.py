@@ -9,9 +9,11 @@ Without `jekyll` on PATH these tests skip, or fail when the CI variable is set.
 from __future__ import annotations
 
 import html
+import os
 import random
 import re
 import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -426,6 +428,7 @@ def test_state_and_temporary_files_are_not_published(tmp_path: Path) -> None:
         [
             "index.html",
             "categories/index.html",
+            "search/index.html",
             "assets/style.css",
             built_post(result.site_dir, seed.file_name).relative_to(result.site_dir).as_posix(),
         ]
@@ -470,3 +473,92 @@ def test_url_model_matches_jekyll_for_odd_titles(tmp_path: Path) -> None:
     assert built == {built_post(result.site_dir, name) for name in posts}
     assert post_url("2023-05-01-等等...真的吗.md") == "/2023/05/01/等等/.真的吗.html"
     assert post_url("2023-05-02-a.？.md") == "/2023/05/02/a/html"
+
+
+def test_site_plugins_change_no_byte_of_the_built_site(archive: Archive, tmp_path: Path) -> None:
+    """output/_plugins/ only makes the build faster: without it (as GitHub Pages builds,
+    never loading _plugins/) every built file is the same, byte for byte."""
+    assert archive.result.returncode == 0, archive.result.output_text
+    template = tmp_path / "template"
+    shutil.copytree(
+        SITE_TEMPLATE,
+        template,
+        ignore=shutil.ignore_patterns("_plugins", "_posts", "_site", ".jekyll-cache"),
+    )
+    posts_dir = archive.result.source_dir / "_posts"
+    posts = {p.name: p.read_bytes() for p in posts_dir.iterdir()}
+    plain = build_site(posts, tmp_path, env={"TZ": UTC_PLUS_14}, template=template)
+    assert plain.returncode == 0, plain.output_text
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    with_plugins, without = files(archive.result.site_dir), files(plain.site_dir)
+    assert sorted(with_plugins) == sorted(without)
+    differing = [name for name in with_plugins if with_plugins[name] != without[name]]
+    assert differing == []
+
+
+def test_incremental_rebuild_after_new_posts_equals_a_full_build(tmp_path: Path) -> None:
+    """The hourly rebuild (docs/github-actions.yml): `jekyll build --incremental` with the
+    previous run's _site, .jekyll-metadata and .jekyll-cache kept. Jekyll skips the posts
+    it built before; the listing pages (`regenerate: true`) must still list the new ones,
+    so the result is exactly a full build's."""
+    jekyll = require_jekyll()
+    seeds = seed_posts()
+    posts = {name: text for name, (text, _, _) in generated_posts(PER_PAGE + 10, seeds).items()}
+    names = sorted(posts)
+    first, later = names[:-4], names[-4:]
+    source = tmp_path / "source"
+    shutil.copytree(SITE_TEMPLATE, source, ignore=shutil.ignore_patterns("_posts", "_site"))
+    (source / "_posts").mkdir()
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "JEKYLL_ENV": "production"}
+
+    def build(names: list[str], *options: str) -> None:
+        for name in names:
+            (source / "_posts" / name).write_text(posts[name], encoding="utf-8")
+        subprocess.run([jekyll, "build", *options], cwd=source, env=env, check=True)
+
+    build(first, "--incremental")
+    build(later, "--incremental")
+    build([], "--destination", str(tmp_path / "full"), "--disable-disk-cache")
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    incremental, full = files(source / "_site"), files(tmp_path / "full")
+    assert sorted(incremental) == sorted(full)
+    assert [name for name in full if incremental[name] != full[name]] == []
+
+
+def test_lang_picks_the_labels_and_config_overrides_them(tmp_path: Path) -> None:
+    """`lang: en` gives the English words of _data/labels.yml; `labels:` in _config.yml
+    replaces any single word; the default template is Chinese."""
+    template = tmp_path / "template"
+    shutil.copytree(SITE_TEMPLATE, template, ignore=shutil.ignore_patterns("_posts", "_site"))
+    config = template / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlang: zh-CN\n" in text
+    config.write_text(
+        text.replace("\nlang: zh-CN\n", "\nlang: en-GB\nlabels:\n  source: Read the original\n"),
+        encoding="utf-8",
+    )
+    seed = seed_posts()[0]
+    result = build_site({seed.file_name: seed.text}, tmp_path, template=template)
+    assert result.returncode == 0, result.output_text
+    home = (result.site_dir / "index.html").read_text(encoding="utf-8")
+    post = built_post(result.site_dir, seed.file_name).read_text(encoding="utf-8")
+    search = (result.site_dir / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in home
+    for page in (home, post, search):
+        assert ">Latest</a>" in page and ">Categories</a>" in page and ">Search</a>" in page
+        assert "最新" not in page and "分类" not in page
+    assert ">Read the original</a>" in post
+    assert "<title>Search · News archive</title>" in search
+    assert "search index has not been built" in search
+
+
+def test_the_default_site_is_chinese(archive: Archive) -> None:
+    home = (archive.result.site_dir / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in home
+    assert ">最新</a>" in home and ">分类</a>" in home and ">搜索</a>" in home

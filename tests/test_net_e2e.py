@@ -18,6 +18,7 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article, paths, rss
 
+from rssarchive.state import SCHEMA_VERSION
 from rssarchive.urls import normalize_url
 
 NOW = "2026-01-02T03:04:05Z"
@@ -278,4 +279,5 @@ def test_keys_of_an_older_state_are_rekeyed_so_nothing_is_archived_again(
     assert site.post_names() == ["2024-07-03-Story 3.md"]
     assert server.log == ["/feed.xml"]
     with contextlib.closing(sqlite3.connect(state)) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
+        schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        assert schema == (str(SCHEMA_VERSION),)

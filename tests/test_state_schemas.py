@@ -48,8 +48,8 @@ def _item(base: str, n: int, link: str | None = None) -> dict[str, str]:
 
 def test_every_schema_ever_written_is_in_the_test_data() -> None:
     # build.py lists one dump per schema; a new SCHEMA_VERSION needs its own.
-    assert {p.stem for p in SCHEMAS} >= {"v1-aa5d5f0", "v1-a4e09c1", "v1-760ef06", "v2", "v3"}
-    assert SCHEMA_VERSION == 3, "a new schema version: add its dump (build.py) and a step"
+    assert {p.stem for p in SCHEMAS} >= {"v1-aa5d5f0", "v1-a4e09c1", "v1-760ef06", "v2", "v3", "v4"}
+    assert SCHEMA_VERSION == 4, "a new schema version: add its dump (build.py) and a step"
 
 
 @pytest.mark.parametrize("dump", SCHEMAS, ids=[p.stem for p in SCHEMAS])
@@ -88,6 +88,9 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
 
     httpserver.expect_request("/feed.xml").respond_with_handler(feed)
     httpserver.expect_request("/img/2.gif").respond_with_data(GIF, content_type="image/gif")
+    # The articles' pages, for the re-checks: as the validators last seen said.
+    httpserver.expect_request("/news/1.html").respond_with_data("", status=304)
+    httpserver.expect_request("/news/2.html").respond_with_data("", status=304)
     config = write_config(
         tmp_path / "config.yaml",
         [{"name": "News", "url": f"{base}/feed.xml", "content": "feed", "images": "local"}],
@@ -113,6 +116,16 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     assert "Traceback" not in done.stderr and "no such column" not in done.stderr
     assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
     assert seen_etags == ['W/"old"'], "the feed's validators did not survive the upgrade"
+    # Schema 4's re-check records survive; older ones get schedules from their archive
+    # time (2024-07-20: the next age after 2024-07-24 is 7 days).
+    checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
+    if dump.stem == "v4":
+        assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
+    else:
+        assert checks[:2] == [
+            (1, "unchanged", None, "2024-07-27T08:00:00.000+00:00"),
+            (2, "unchanged", None, "2024-07-27T08:00:00.000+00:00"),
+        ]
     expected = ["1.html?edition=1", "2.html", "3.html", "4.html"]
     assert sorted(sources(posts)) == [f"{base}/news/{tail}" for tail in expected], (
         "an article was archived twice, or a pending or new one not at all"

@@ -28,7 +28,8 @@ COMMITS: dict[str, str | None] = {
     "v1-a4e09c1": "a4e09c1",  # feeds.moved_to, redirect_to, redirect_count
     "v1-760ef06": "760ef06",  # image_retries
     "v2": "a22fee2",  # feeds.warning; a version bump from now on
-    "v3": None,  # aliases, articles.not_before, keys without dot-segments or "//"
+    "v3": "3acb685",  # aliases, articles.not_before, keys without dot-segments or "//"
+    "v4": None,  # rechecks: the re-check schedule and verdicts of archived articles
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 
@@ -117,6 +118,19 @@ def build(name: str, commit: str | None) -> None:
     if "image_retries" in tables:
         conn.execute(
             "INSERT INTO image_retries VALUES ('2024-07-02-story-2.md', '@BASE@/news/2.html', 1)"
+        )
+    if "rechecks" in tables:
+        # Story 1 was checked twice and found edited; story 2 is due at its first age.
+        conn.execute(
+            "INSERT INTO rechecks (article_id, archived, next_due, checks, status, reference,"
+            " from_page, etag, last_checked, last_result, edited_at) VALUES"
+            " (1, ?, '2024-07-23T08:00:00.000+00:00', 2, 'edited', 'Story 1, corrected.', 1,"
+            " 'W/\"p1\"', '2024-07-20T14:00:00.000+00:00', 'edited', ?)",
+            (NOW, "2024-07-20T14:00:00.000+00:00"),
+        )
+        conn.execute(
+            "INSERT INTO rechecks (article_id, archived, next_due) VALUES (2, ?, ?)",
+            (NOW, "2024-07-20T09:00:00.000+00:00"),
         )
     conn.commit()
     text = "\n".join(conn.iterdump()) + "\n"

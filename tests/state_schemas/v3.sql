@@ -1,4 +1,4 @@
--- schema 3 as the code writes it; made by build.py
+-- schema of 3acb685; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

@@ -1,0 +1,316 @@
+"""The site at archive scale: build time and peak memory of `jekyll build` for N posts.
+
+    python bench/site_scale.py                      # N = 1,000, 10,000 and 50,000
+    python bench/site_scale.py --full               # and 100,000
+    python bench/site_scale.py --sizes 2000 8000 --without each_site_file_fix.rb
+    python bench/site_scale.py --sizes 10000 --search   # and Pagefind's index of the built site
+
+For each N it copies the site template output/ into a work directory, writes N posts in
+the archive's format with rssarchive's own renderer (bodies derived from the two seed
+posts, ~9 KB each, half Chinese and half English, four feeds, one post every 20 minutes),
+then measures:
+
+- cold: `jekyll build --incremental` with no .jekyll-cache, .jekyll-metadata or _site
+  (a fresh CI machine);
+- hourly: one more archive run's posts (NEW_POSTS) added, built again with the cache,
+  metadata and _site of the cold build kept (what the Actions recipe keeps between runs);
+  the listing pages say `regenerate: true`, so they are rebuilt with the new posts;
+- with --search: `pagefind --site _site` (the project's Python environment's
+  `python -m pagefind`, from `pagefind[extended]`), its time and the index size.
+
+Peak memory is the maximum resident set size of the build process and CPU time its user +
+system time (os.wait4): on a machine shared with other work, wall time says more about
+the neighbours than about the build, and Jekyll builds on one core, so CPU time is the
+wall time of an idle machine. The growth rate is CPU ms per post at each N and the CPU
+ratio between sizes; linear means the first stays flat. `--without NAME` drops a file
+of output/_plugins/ from the copy (`--without all`: no plugins, the site as GitHub Pages
+builds it); `--full-rebuilds` builds without --incremental; `--cold-only` skips the hourly
+build. `--markdown-out FILE` replaces the "Site at scale" section of FILE (e.g.
+bench/RESULTS.md), keeping the rest; the table is printed in any case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rssarchive.permalinks import post_url  # noqa: E402
+from rssarchive.render import render_post  # noqa: E402
+
+TEMPLATE = ROOT / "output"
+SEEDS = ROOT / "tests" / "golden" / "seeds"
+NOT_TEMPLATE = {"_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+# One hourly run of a handful of feeds.
+NEW_POSTS = 25
+FEEDS = ("自由亚洲电台", "美国之音中文网", "BBC News", "Reuters World")
+START = datetime(2019, 1, 1, tzinfo=UTC)
+STEP = timedelta(minutes=20)
+SECTION = "## Site at scale (bench/site_scale.py)"
+
+_EN_TEXT = (
+    "government officials said on Tuesday that the talks would continue next week "
+    "despite objections from opposition lawmakers who called the plan a mistake and "
+    "warned of rising costs for families already struggling with inflation while "
+    "analysts expect the central bank to hold interest rates steady as exports slow "
+    "and the security alliance faces new questions about defence spending"
+)
+_EN_WORDS = tuple(_EN_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Body:
+    lead: str  # the lead image block, as the seeds have it
+    paragraphs: list[str]
+
+
+def _seed_bodies() -> list[str]:
+    bodies = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        bodies.append(text.split("<div>\n", 1)[1].rsplit("\n</div>\n", 1)[0])
+    return bodies
+
+
+def _split(body: str) -> Body:
+    first = body.index("<p>")
+    paragraphs = re.findall(r"<p>.*?</p>", body[first:])
+    return Body(body[:first], paragraphs)
+
+
+def _english(index: int, count: int) -> list[str]:
+    paragraphs = []
+    for p in range(count):
+        words = [_EN_WORDS[(index * 7 + p * 13 + w * 5) % len(_EN_WORDS)] for w in range(60)]
+        sentence = " ".join(words)
+        paragraphs.append(f"<p>{sentence[0].upper()}{sentence[1:]}.</p>")
+    return paragraphs
+
+
+class PostMaker:
+    """Posts of the seeds' shape, ~9 KB: the seeds' lead block and paragraphs for the
+    Chinese half, the same structure with English text for the other half."""
+
+    def __init__(self) -> None:
+        self.bodies = [_split(b) for b in _seed_bodies()]
+        self.zh_paragraphs = [p for b in self.bodies for p in b.paragraphs]
+
+    def post(self, index: int) -> tuple[str, str]:
+        feed = FEEDS[index % len(FEEDS)]
+        chinese = index % len(FEEDS) < 2
+        seed = self.bodies[index % len(self.bodies)]
+        if chinese:
+            rotation = index % len(self.zh_paragraphs)
+            ring = self.zh_paragraphs[rotation:] + self.zh_paragraphs[:rotation]
+            paragraphs = ring + ring[:6]
+            title = f"美日2+2安全会谈第{index}轮 讨论核威慑与驻日美军指挥权"
+        else:
+            paragraphs = _english(index, 14)
+            title = f"Security talks, round {index}: allies weigh defence spending"
+        body = seed.lead + "".join(paragraphs)
+        moment = START + STEP * index
+        url = f"https://news.example/{'zh' if chinese else 'en'}/{index}.html"
+        post = render_post(
+            title=title,
+            url=url,
+            published=moment,
+            archived_at=moment,
+            author=feed,
+            tags=[feed],
+            categories=[feed],
+            body_html=body,
+        )
+        return post.filename, post.text
+
+
+def write_posts(posts_dir: Path, maker: PostMaker, start: int, count: int) -> int:
+    written = 0
+    for index in range(start, start + count):
+        name, text = maker.post(index)
+        (posts_dir / name).write_text(text, encoding="utf-8")
+        written += len(text.encode("utf-8"))
+    return written
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system: what the build costs, however busy the machine
+    max_rss_mb: float
+    output: str
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Run `command`; its wall time and the peak RSS of its process (os.wait4)."""
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "JEKYLL_ENV": "production"}
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{output[-3000:]}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+
+
+def jekyll_build(site: Path, incremental: bool) -> Run:
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        raise SystemExit("jekyll not found: run scripts/install-jekyll.sh")
+    command = [jekyll, "build", "--source", str(site), "--destination", str(site / "_site")]
+    return timed(command + (["--incremental"] if incremental else []), site)
+
+
+def pagefind(site: Path) -> Run:
+    return timed([sys.executable, "-m", "pagefind", "--site", str(site / "_site")], site)
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def make_site(work: Path, without: list[str]) -> Path:
+    site = work / "site"
+    if site.exists():
+        shutil.rmtree(site)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        if Path(directory) == TEMPLATE:
+            return {n for n in names if n in NOT_TEMPLATE}
+        if Path(directory) == TEMPLATE / "_plugins":
+            return set(names) if "all" in without else {n for n in names if n in without}
+        return set()
+
+    shutil.copytree(TEMPLATE, site, ignore=ignore)
+    (site / "_posts").mkdir()
+    return site
+
+
+def measure(size: int, work: Path, args: argparse.Namespace, maker: PostMaker) -> dict[str, str]:
+    site = make_site(work, args.without)
+    posts_bytes = write_posts(site / "_posts", maker, 0, size)
+    incremental = not args.full_rebuilds
+    cold = jekyll_build(site, incremental)
+    _, built_bytes = tree_size(site / "_site")
+    row = {
+        "posts": f"{size:,}",
+        "posts KB": f"{posts_bytes / size / 1024:.1f}",
+        "cold s": f"{cold.seconds:.1f}",
+        "cold CPU s": f"{cold.cpu_seconds:.1f}",
+        "cold CPU ms/post": f"{cold.cpu_seconds * 1000 / size:.2f}",
+        "cold peak MB": f"{cold.max_rss_mb:.0f}",
+    }
+    if not args.cold_only:
+        write_posts(site / "_posts", maker, size, NEW_POSTS)
+        hourly = jekyll_build(site, incremental)
+        newest = maker.post(size + NEW_POSTS - 1)[0]
+        if not (site / "_site" / post_url(newest).lstrip("/")).is_file():
+            raise SystemExit(f"the hourly build did not publish the newest post, {newest}")
+        row[f"+{NEW_POSTS} posts s"] = f"{hourly.seconds:.1f}"
+        row[f"+{NEW_POSTS} posts CPU s"] = f"{hourly.cpu_seconds:.1f}"
+        row["hourly peak MB"] = f"{hourly.max_rss_mb:.0f}"
+    row["_site MB"] = f"{built_bytes / 1e6:.0f}"
+    if args.search and size <= args.search_max:
+        index = pagefind(site)
+        files, index_bytes = tree_size(site / "_site" / "pagefind")
+        row["pagefind s"] = f"{index.seconds:.1f}"
+        row["pagefind CPU s"] = f"{index.cpu_seconds:.1f}"
+        row["pagefind peak MB"] = f"{index.max_rss_mb:.0f}"
+        row["index MB (files)"] = f"{index_bytes / 1e6:.1f} ({files:,})"
+    print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    if not args.keep:
+        shutil.rmtree(site)
+    return row
+
+
+def table(rows: list[dict[str, str]]) -> str:
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(r.get(k, "") for k in keys) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def replace_section(path: Path, text: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = old.find(SECTION)
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        following = old.find("\n## ", start + len(SECTION))
+        rest = old[following + 1 :] if following >= 0 else ""
+        new = old[:start] + text + ("\n" + rest if rest else "")
+    path.write_text(new, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--full", action="store_true", help="add 100,000 posts")
+    parser.add_argument("--search", action="store_true", help="also run Pagefind")
+    parser.add_argument(
+        "--search-max",
+        type=int,
+        default=50000,
+        metavar="N",
+        help="run Pagefind only up to N posts (default 50,000: it held 3.3 GB at 10,000)",
+    )
+    parser.add_argument("--without", action="append", default=[], metavar="PLUGIN")
+    parser.add_argument("--cold-only", action="store_true", help="no hourly rebuild")
+    parser.add_argument(
+        "--full-rebuilds", action="store_true", help="without --incremental (as Pages builds)"
+    )
+    parser.add_argument("--work", type=Path, help="work directory (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    parser.add_argument("--markdown-out", type=Path)
+    args = parser.parse_args()
+    sizes = args.sizes + ([100000] if args.full and 100000 not in args.sizes else [])
+    maker = PostMaker()
+    work = args.work or Path(tempfile.mkdtemp(prefix="rssarchive-site-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = [measure(size, work, args, maker) for size in sizes]
+    for before, after in itertools.pairwise(rows):
+        n0, n1 = (int(r["posts"].replace(",", "")) for r in (before, after))
+        t0, t1 = (float(r["cold CPU s"]) for r in (before, after))
+        after["growth"] = f"x{t1 / t0:.1f} CPU for x{n1 / n0:.0f} posts"
+    version = subprocess.run(["jekyll", "--version"], capture_output=True, text=True).stdout
+    plugins = "none (as GitHub Pages builds)" if "all" in args.without else "output/_plugins"
+    if args.without and "all" not in args.without:
+        plugins += " without " + ", ".join(args.without)
+    text = (
+        f"{SECTION}\n\n"
+        f"{version.strip()}, Ruby {_ruby_version()}, "
+        f"{os.cpu_count()} cores; plugins: {plugins}; measured "
+        f"{datetime.now(UTC):%Y-%m-%d}. Cold: no cache; hourly: {NEW_POSTS} new posts, "
+        "cache and _site kept.\n\n" + table(rows) + "\n"
+    )
+    print(text)
+    if args.markdown_out:
+        replace_section(args.markdown_out, text)
+    if args.work is None and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _ruby_version() -> str:
+    out = subprocess.run(["ruby", "-e", "print RUBY_VERSION"], capture_output=True, text=True)
+    return out.stdout.strip() or "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

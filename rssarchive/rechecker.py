@@ -1,0 +1,323 @@
+"""Re-checks of archived articles: the I/O around recheck.py's decisions.
+
+Due articles are fetched again through the one HTTP client (its address checks and
+per-host politeness), conditionally with the page's stored validators, so an unchanged
+page costs a 304 and no extraction. A page that answers 200 is extracted as at
+archiving time (extract.py, the feed's selectors, render.render_body) and its text
+compared with the article's reference text. Versions are kept as text files in the
+site (versions.py); the state keeps the schedule and the verdicts.
+
+Nothing here fails a run: a check that cannot be made is an outage (tried again at the
+article's next age), and an error of our own (a file that cannot be written) is a
+warning in the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
+
+from . import recheck as rules
+from .errors import ExtractError, FetchError, RssArchiveError
+from .models import Config, FeedConfig, Response
+from .pipeline import _round_robin
+from .state import RecheckRow, State
+
+if TYPE_CHECKING:
+    from .versions import Versions
+
+log = logging.getLogger("rssarchive")
+
+# Checks in flight at once (each host still gets only its per_host_concurrency), as
+# many as the pipeline's fetch threads.
+THREADS = 32
+
+
+class _Fetcher(Protocol):
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        referer: str | None = None,
+        max_bytes: int = ...,
+    ) -> Response: ...
+
+
+@dataclass
+class RecheckReport:
+    checked: int = 0
+    unchanged: int = 0
+    edited: int = 0
+    suspected: int = 0
+    deleted: int = 0
+    restored: int = 0
+    outages: int = 0
+    still_due: int = 0
+    # (event, article URL, post file) of each edit, deletion and restoration found.
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"re-checked: {self.checked}, edited: {self.edited}, deleted: {self.deleted}, "
+            f"restored: {self.restored}, suspected: {self.suspected}, "
+            f"unreachable: {self.outages}, still due: {self.still_due}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "checked": self.checked,
+            "unchanged": self.unchanged,
+            "edited": self.edited,
+            "suspected": self.suspected,
+            "deleted": self.deleted,
+            "restored": self.restored,
+            "unreachable": self.outages,
+            "still_due": self.still_due,
+            "changes": [{"event": e, "url": u, "post": p} for e, u, p in self.changes],
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Rechecker:
+    config: Config
+    client: _Fetcher
+    state: State
+    clock: Callable[[], datetime]
+    # Seconds since some start, for the budget's seconds (injected by tests).
+    timer: Callable[[], float] = time.monotonic
+
+    def run(self) -> RecheckReport:
+        from .versions import Versions
+
+        report = RecheckReport()
+        now = self.clock()
+        self._enroll(now)
+        budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
+        ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
+        versions = Versions(self.config.site_dir)
+        started = self.timer()
+        # The budget took the most overdue; among them, hosts take turns, so that the
+        # threads do not all wait on the politeness of one host.
+        queue = deque(_round_robin(self.state.recheck_rows(ids), lambda row: _host(row.url)))
+        with ThreadPoolExecutor(THREADS) as threads:
+            flying: dict[Future[rules.Observation], RecheckRow] = {}
+            started_checks = 0
+            while queue or flying:
+                while (
+                    queue
+                    and len(flying) < THREADS
+                    and rules.may_start(started_checks, self.timer() - started, budget)
+                ):
+                    row = queue.popleft()
+                    flying[threads.submit(self._observe, row)] = row
+                    started_checks += 1
+                if not flying:
+                    break  # the budget's time is spent: the rest stays due
+                # Whichever ends first: a check waiting on a slow host holds up no other.
+                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+                with self.state.batch():  # one commit for the checks that ended together
+                    for future in finished:
+                        self._settle(flying.pop(future), future.result(), report, versions)
+        if report.changes:
+            try:
+                touched = {post for _, _, post in report.changes}
+                versions.publish(self.state.recheck_rows(changed=True), self.config, touched)
+            except (OSError, RssArchiveError) as exc:
+                report.warnings.append(f"re-checks: cannot write the site's pages ({exc})")
+        report.still_due = self.state.recheck_counts(now)["due"]
+        return report
+
+    def _enroll(self, now: datetime) -> None:
+        """Schedules for archived articles that have none (archived before re-checks
+        existed, or adopted): from their archive time, so those past their last age
+        are never checked (decided, README "Re-checks")."""
+        rows = []
+        for ident, feed_name, archived in self.state.unscheduled(now):
+            ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
+            rows.append((ident, archived, rules.next_due(archived, ages, now)))
+        if rows:
+            self.state.enroll(rows)
+
+    def _ages(self) -> tuple[timedelta, ...]:
+        return self.config.recheck
+
+    def _known(self, name: str) -> bool:
+        return any(f.name == name for f in self.config.feeds)
+
+    def _feed(self, name: str) -> FeedConfig:
+        for feed in self.config.feeds:
+            if feed.name == name:
+                return feed
+        return FeedConfig(name=name, url="", recheck=self.config.recheck)
+
+    def _observe(self, row: RecheckRow) -> rules.Observation:
+        """Fetch and extract one article's page (a thread); never raises for the site's
+        faults, which are what is observed."""
+        try:
+            response = self.client.get(row.url, etag=row.etag, last_modified=row.last_modified)
+        except FetchError as exc:
+            return rules.Observation(rules.gone_status(exc.status), why=str(exc))
+        except RssArchiveError as exc:  # nothing learnt of the article: as an outage
+            return rules.Observation("outage", why=str(exc))
+        if response.not_modified:
+            return rules.Observation("not_modified", why="HTTP 304")
+        if response.redirects and rules.removed_by_redirect(row.url, response.url):
+            return rules.Observation("gone", why=f"redirected to {response.url}")
+        text = _page_text(response, self._feed(row.feed))
+        return rules.Observation(
+            "page",
+            text=text,
+            why="" if text else "no article in the page",
+            etag=response.etag,
+            last_modified=response.last_modified,
+        )
+
+    def _settle(
+        self,
+        row: RecheckRow,
+        seen: rules.Observation,
+        report: RecheckReport,
+        versions: Versions,
+    ) -> None:
+        now = self.clock()
+        ages = self._feed(row.feed).recheck if self._known(row.feed) else self._ages()
+        original: str | None = None
+        # The post is read only when a page is to be compared with it: a 304 needs no
+        # text at all.
+        if row.reference is None and row.from_page and seen.seen == "page":
+            original = versions.post_text(row.filename)
+            if original is not None:
+                row = replace(row, reference=original)
+        verdict = rules.decide(_record(row), seen, now, ages)
+        new = verdict.record
+        report.checked += 1
+        event = verdict.event
+        if event == "outage":
+            report.outages += 1
+            log.info("%s: re-check: %s", row.url, seen.why)
+        elif event in ("edited", "restored", "deleted", "suspected"):
+            setattr(report, event, getattr(report, event) + 1)
+        else:
+            report.unchanged += 1
+        if event in ("edited", "restored", "deleted"):
+            report.changes.append((event, row.url, row.filename))
+        try:
+            if verdict.version is not None and event != "baseline":
+                if not versions.has_versions(row.filename):
+                    # The article as archived: the post's text when it came from the
+                    # page, else the first page seen (its reference).
+                    first = original
+                    if first is None:
+                        first = versions.post_text(row.filename) if row.from_page else row.reference
+                    if first is not None:
+                        versions.keep(row.filename, row.archived, first)
+                versions.keep(row.filename, now, verdict.version)
+        except OSError as exc:
+            report.warnings.append(f"{row.url}: cannot keep its new version ({exc.strerror})")
+            return  # not recorded: the next check finds the edit again
+        self.state.save_recheck(
+            replace(
+                row,
+                next_due=new.next_due,
+                checks=new.checks,
+                status=new.status,
+                reference=new.reference,
+                etag=_validator(seen, row, "etag"),
+                last_modified=_validator(seen, row, "last_modified"),
+                last_checked=now,
+                last_result=seen.why or event,
+                edited_at=new.edited_at,
+                suspected_at=new.suspected_at,
+                deleted_at=new.deleted_at,
+                restored_at=new.restored_at,
+            )
+        )
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _validator(seen: rules.Observation, row: RecheckRow, name: str) -> str | None:
+    # Validators are those of the last page seen whole; a page gone keeps none, so that
+    # its coming back is fetched in full.
+    if seen.seen == "page":
+        value: str | None = getattr(seen, name)
+        return value
+    if seen.seen == "gone":
+        return None
+    return str(getattr(row, name)) if getattr(row, name) is not None else None
+
+
+def _record(row: RecheckRow) -> rules.Record:
+    status = (
+        row.status if row.status in ("edited", "suspected", "deleted", "restored") else "unchanged"
+    )
+    return rules.Record(
+        archived=row.archived,
+        next_due=row.next_due,
+        status=status,  # type: ignore[arg-type]
+        checks=row.checks,
+        reference=row.reference,
+        edited_at=row.edited_at,
+        suspected_at=row.suspected_at,
+        deleted_at=row.deleted_at,
+        restored_at=row.restored_at,
+    )
+
+
+def _page_text(response: Response, feed: FeedConfig) -> str | None:
+    """The page's article text as at archiving time, one paragraph a line; None when
+    the page holds no article (not HTML, nothing extracted)."""
+    from .extract import extract_article
+    from .pagekind import not_html
+    from .render import render_body
+
+    content_type = response.headers.get("content-type")
+    if not_html(response.content, content_type) is not None:
+        return None
+    try:
+        article = extract_article(
+            response.content, response.url, selectors=feed.selectors, content_type=content_type
+        )
+    except ExtractError:
+        return None
+    return html_to_text(render_body(article.body_html))
+
+
+_BLOCKS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+    | {"tr", "table", "section", "article", "figure", "figcaption", "pre", "dd", "dt"}
+)
+
+
+def html_to_text(html: str) -> str:
+    """Text of an HTML fragment, one block a line, whitespace collapsed in each."""
+    import lxml.etree
+    import lxml.html
+
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.LxmlError):  # nothing lxml can read is no text
+        return ""
+    for el in root.iter():
+        # A line break in the source is a space; only blocks make lines.
+        el.text = el.text and " ".join(el.text.split("\n"))
+        el.tail = el.tail and " ".join(el.tail.split("\n"))
+        if isinstance(el.tag, str) and el.tag in _BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)

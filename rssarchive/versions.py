@@ -1,0 +1,127 @@
+"""The versions of edited articles, kept as text files in the site (README, "Re-checks").
+
+``<site_dir>/_versions/<post file stem>/<UTC time>.txt``: one file per version, the
+first being the article as archived; one paragraph a line, so that ``git diff`` of the
+site shows what a site changed. Jekyll publishes nothing whose name starts with ``_``
+unless told, so these files are data, not pages. The post itself is never rewritten.
+
+``publish`` writes what the site shows of the changes: ``_data/changes.json`` (read by
+the post layout, keyed by the post's path, ``_posts/<file>``, so that a post whose
+article never changed renders exactly as before).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .archive import POSTS
+
+if TYPE_CHECKING:
+    from .models import Config
+    from .state import RecheckRow
+
+VERSIONS = "_versions"
+CHANGES = "_data/changes.json"
+
+
+def version_name(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ".txt"
+
+
+def stem(filename: str) -> str:
+    return filename.rsplit(".", 1)[0]
+
+
+class Versions:
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.root = site_dir / VERSIONS
+
+    def post_text(self, filename: str) -> str | None:
+        """The article text of a post as archived (its body, as text); None when the
+        post cannot be read."""
+        from .rechecker import html_to_text
+
+        try:
+            text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        # The body follows the heading's "------" line (post-format.md).
+        _, found, body = text.partition("\n------\n")
+        return html_to_text(body if found else text)
+
+    def has_versions(self, filename: str) -> bool:
+        folder = self.root / stem(filename)
+        return folder.is_dir() and any(folder.glob("*.txt"))
+
+    def keep(self, filename: str, moment: datetime, text: str) -> Path:
+        """Write one version (atomically: a temporary file renamed into place)."""
+        folder = self.root / stem(filename)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / version_name(moment)
+        _write(target, text.rstrip("\n") + "\n")
+        return target
+
+    def list(self, filename: str) -> list[tuple[datetime, str]]:
+        """(time, text) of each kept version of a post, oldest first."""
+        folder = self.root / stem(filename)
+        out: list[tuple[datetime, str]] = []
+        for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+            when = datetime.strptime(path.stem, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
+            out.append((when, path.read_text(encoding="utf-8")))
+        return out
+
+    def publish(
+        self, rows: Sequence[RecheckRow], config: Config, touched: set[str] | None = None
+    ) -> None:
+        """Write the site's record of changed articles (``_data/changes.json``) and its
+        pages (sitepages.py): the versions pages of the ``touched`` posts (all when
+        None), the deleted-articles page and the feed."""
+        from .sitepages import write_pages
+
+        changes: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row.status == "suspected" and row.edited_at is None and row.deleted_at is None:
+                continue  # not confirmed: nothing to show yet
+            entry: dict[str, Any] = {"url": row.url, "status": row.status}
+            for key in ("edited_at", "deleted_at", "restored_at"):
+                value = getattr(row, key)
+                if value is not None:
+                    entry[key.removesuffix("_at")] = value.astimezone(UTC).strftime(
+                        "%Y-%m-%d %H:%M UTC"
+                    )
+            entry["versions"] = f"/versions/{_slug(stem(row.filename))}.html"
+            # Keyed as the post layout looks it up: the post's page.path.
+            changes[f"{POSTS}/{row.filename}"] = entry
+        _write(
+            self.site_dir / CHANGES,
+            json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+        write_pages(self, rows, changes, config, touched)
+
+
+def _slug(text: str) -> str:
+    """A post stem made safe as a page name (its date and the URL-safe characters)."""
+    import hashlib
+
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in text)
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:10]}-{digest}"
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".rssarchive-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

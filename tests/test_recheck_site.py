@@ -1,0 +1,220 @@
+"""The pieces the site is made of: text of a post, versions kept as files, diffs
+(character by character for Chinese, word by word otherwise), the pages through the
+sanitiser and the Liquid guard; and the runner's budget, against a real local server."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from rssarchive.http import HttpClient
+from rssarchive.models import Config, Entry, FeedConfig, NetworkConfig
+from rssarchive.rechecker import Rechecker, html_to_text
+from rssarchive.sitepages import diff_html
+from rssarchive.state import State
+from rssarchive.versions import Versions
+
+T0 = datetime(2024, 7, 24, tzinfo=UTC)
+
+
+def test_diff_is_by_character_in_chinese_and_by_word_otherwise() -> None:
+    assert diff_html("美国和日本会谈", "美国与日本会谈") == "美国<del>和</del><ins>与</ins>日本会谈"
+    assert diff_html("three people were killed", "four people were killed") == (
+        "<del>three</del><ins>four</ins> people were killed"
+    )
+    assert diff_html("a <b>", "a <b> c") == "a &lt;b&gt;<ins> c</ins>"
+    assert diff_html("x\ny", "x\ny") == "x<br>\ny"
+
+
+def test_html_to_text_one_block_a_line() -> None:
+    html = "<p>第一段  文字</p><p>Second <b>para</b>\n graph</p><ul><li>a</li><li>b</li></ul>"
+    assert html_to_text(html) == "第一段 文字\nSecond para graph\na\nb"
+    assert html_to_text("") == ""
+
+
+def test_versions_are_files_beside_the_posts(tmp_path: Path) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    name = "2024-07-24-标题.md"
+    (posts / name).write_text(
+        "---\nlayout: post\ntitle: t\n---\n<!--NaN-->\n[t](https://n.example/a)\n------\n\n"
+        "<div>\n<p>原文第一段。</p><p>第二段。</p>\n</div>\n",
+        encoding="utf-8",
+    )
+    versions = Versions(tmp_path)
+    assert versions.post_text(name) == "原文第一段。\n第二段。"
+    assert not versions.has_versions(name)
+    versions.keep(name, T0, "原文第一段。\n第二段。")
+    versions.keep(name, T0 + timedelta(hours=1), "原文第一段，已更正。\n第二段。")
+    assert versions.has_versions(name)
+    kept = sorted(p.name for p in (tmp_path / "_versions" / "2024-07-24-标题").iterdir())
+    assert kept == ["2024-07-24T000000Z.txt", "2024-07-24T010000Z.txt"]
+    assert [when for when, _ in versions.list(name)] == [T0, T0 + timedelta(hours=1)]
+
+
+def test_pages_pass_the_sanitiser_and_the_liquid_guard(tmp_path: Path) -> None:
+    from rssarchive.state import RecheckRow
+
+    name = "2024-07-24-x.md"
+    versions = Versions(tmp_path)
+    versions.keep(name, T0, "{{ site.title }} <script>alert(1)</script>")
+    versions.keep(name, T0 + timedelta(hours=1), "{% include x %} <img src=x onerror=alert(1)>")
+    row = RecheckRow(
+        article_id=1,
+        url="https://n.example/a",
+        feed="F",
+        filename=name,
+        archived=T0,
+        status="edited",
+        edited_at=T0 + timedelta(hours=1),
+    )
+    config = Config(site_dir=tmp_path, state_path=tmp_path / "s", feeds=())
+    versions.publish([row], config)
+    (page,) = (tmp_path / "versions").iterdir()
+    text = page.read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert "{{" not in body and "{%" not in body
+    # The texts are text: their markup is escaped, never a tag.
+    assert "<script" not in body and "<img" not in body and "img src=x onerror" in body
+    assert "<del>" in body and "<ins>" in body
+
+
+def _page(text: str) -> str:
+    return f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+
+
+def test_budget_most_overdue_first_and_count(tmp_path: Path, httpserver: HTTPServer) -> None:
+    state = State.open(tmp_path / "state.sqlite3")
+    feed = FeedConfig(name="F", url=httpserver.url_for("/f"), recheck=(timedelta(hours=1),))
+    config = Config(
+        site_dir=tmp_path / "site",
+        state_path=tmp_path / "state.sqlite3",
+        feeds=(feed,),
+        network=NetworkConfig(allow_private_addresses=True, per_host_delay=0),
+        recheck_articles=2,
+    )
+    seen: list[str] = []
+    for n in range(4):
+        url = httpserver.url_for(f"/a/{n}")
+        ident = state.begin(
+            url_key=url, guid_key=None, feed="F", entry=Entry(title="t", link=url), now=T0
+        )
+        state.finish(ident, f"2024-07-24-{n}.md", T0)
+        # Archived an hour apart: article 0 is the most overdue.
+        archived = T0 + timedelta(hours=n)
+        state.schedule_recheck(ident, archived, archived + timedelta(hours=1), from_page=False)
+        httpserver.expect_request(f"/a/{n}").respond_with_handler(_handler(n, seen))
+    with HttpClient(config.network) as client:
+        report = Rechecker(config, client, state, lambda: T0 + timedelta(days=1)).run()
+    assert report.checked == 2 and sorted(seen) == ["0", "1"]
+    assert report.still_due == 2
+    zero = Config(**{**config.__dict__, "recheck_seconds": 0.0})
+    with HttpClient(config.network) as client:
+        assert Rechecker(zero, client, state, lambda: T0 + timedelta(days=1)).run().checked == 0
+    state.close()
+
+
+def _handler(n: int, seen: list[str]) -> Callable[[Request], Response]:
+    def answer(request: Request) -> Response:
+        seen.append(str(n))
+        text = f"第{n}篇文章的正文，足够长的一段文字，用来提取。"
+        return Response(_page(text), content_type="text/html")
+
+    return answer
+
+
+def test_feed_text_article_first_page_is_the_reference(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Archived from its feed's text: the first page seen is what later checks compare
+    # with, not the post (whose text is the feed's, not the page's).
+    state = State.open(tmp_path / "state.sqlite3")
+    feed = FeedConfig(
+        name="F", url=httpserver.url_for("/f"), recheck=(timedelta(hours=1), timedelta(hours=6))
+    )
+    config = Config(
+        site_dir=tmp_path / "site",
+        state_path=tmp_path / "state.sqlite3",
+        feeds=(feed,),
+        network=NetworkConfig(allow_private_addresses=True, per_host_delay=0),
+    )
+    url = httpserver.url_for("/a")
+    ident = state.begin(
+        url_key=url, guid_key=None, feed="F", entry=Entry(title="t", link=url), now=T0
+    )
+    state.finish(ident, "2024-07-24-a.md", T0)
+    state.schedule_recheck(ident, T0, T0 + timedelta(hours=1), from_page=False)
+    text = "页面上的全文，与订阅源的摘要不同，足够长的一段文字，用来提取和比较。"
+    pages = [text, text.replace("不同", "完全不同")]
+    httpserver.expect_request("/a").respond_with_handler(
+        lambda request: Response(_page(pages[0]), content_type="text/html")
+    )
+    with HttpClient(config.network) as client:
+        first = Rechecker(config, client, state, lambda: T0 + timedelta(hours=1)).run()
+        assert (first.checked, first.edited, first.changes) == (1, 0, [])
+        assert not (tmp_path / "site" / "_versions").exists()
+        pages.pop(0)
+        second = Rechecker(config, client, state, lambda: T0 + timedelta(hours=6)).run()
+    assert second.edited == 1
+    kept = sorted((tmp_path / "site" / "_versions" / "2024-07-24-a").iterdir())
+    assert [p.read_text(encoding="utf-8") for p in kept] == [
+        f"{text}\n{text}\n",  # the first page seen
+        f"{pages[0]}\n{pages[0]}\n",
+    ]
+    state.close()
+
+
+def test_pages_take_the_sites_words(tmp_path: Path) -> None:
+    from rssarchive.sitepages import LABELS, site_labels
+
+    assert site_labels(tmp_path) == LABELS  # no _config.yml: the defaults
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "labels.yml").write_text(
+        "en:\n  deleted: Deleted\n  edited: Edited\nzh:\n  deleted: 删\n", encoding="utf-8"
+    )
+    (tmp_path / "_config.yml").write_text("lang: en-GB\n", encoding="utf-8")
+    assert (site_labels(tmp_path)["deleted"], site_labels(tmp_path)["edited"]) == (
+        "Deleted",
+        "Edited",
+    )
+    (tmp_path / "_config.yml").write_text(
+        "lang: zh-TW\nlabels:\n  versions: 历次版本\n", encoding="utf-8"
+    )
+    words = site_labels(tmp_path)
+    # The language's set, English under it, _config.yml's labels over both.
+    assert (words["deleted"], words["edited"], words["versions"]) == ("删", "Edited", "历次版本")
+
+
+def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:
+    from rssarchive.state import RecheckRow
+
+    def row(n: int, status: str, **times: datetime) -> RecheckRow:
+        return RecheckRow(
+            article_id=n,
+            url=f"https://n.example/{n}",
+            feed="F",
+            filename=f"2024-07-2{n}-s{n}.md",
+            archived=T0,
+            status=status,
+            **times,  # type: ignore[arg-type]
+        )
+
+    rows = [
+        row(1, "deleted", deleted_at=T0 + timedelta(days=1)),
+        row(2, "deleted", deleted_at=T0 + timedelta(days=3)),
+        row(3, "edited", edited_at=T0 + timedelta(days=2)),
+        row(4, "suspected", suspected_at=T0),  # not confirmed: not shown
+    ]
+    Versions(tmp_path).publish(rows, Config(site_dir=tmp_path, state_path=tmp_path, feeds=()))
+    deleted = (tmp_path / "deleted" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"https://n\.example/(\d)</a>", deleted) == ["2", "1"]
+    feed = (tmp_path / "changes.xml").read_text(encoding="utf-8")
+    assert re.findall(r'term="(\w+)"', feed) == ["deleted", "edited", "deleted"]
+    changes = json.loads((tmp_path / "_data" / "changes.json").read_text(encoding="utf-8"))
+    assert sorted(changes) == [f"_posts/2024-07-2{n}-s{n}.md" for n in (1, 2, 3)]

@@ -1,0 +1,315 @@
+"""The built site in a real browser: headless Chromium searches it with Pagefind's index.
+
+One module-wide site: the two seed posts (Chinese) and English posts written by
+rssarchive's renderer, built with the real Jekyll, indexed with Pagefind's extended build
+(`python -m pagefind`, as `make site` does) and served on 127.0.0.1. Chromium (Debian's
+package) is driven through its DevTools protocol over a websocket (websocket-client).
+
+The home page, a post, the categories page and the search page (with results) are
+screenshotted into the test's directory; their paths are printed (`pytest -s` shows
+them) so that a person can look at them.
+
+Without jekyll, chromium or pagefind these tests skip, or fail when the CI variable is
+set (.ci/run installs chromium).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jekyll.build import build_site, built_post, seed_posts
+
+from rssarchive.render import render_post
+
+CHROMIUM_HINT = "chromium not installed: apt-get install --no-install-recommends chromium"
+# "Command authority": only in seed 001 (the 2024-07-28 post), six times; seed 000 has
+# neither "权" nor the whole phrase (a search for 上川阳子 finds both seeds: 001 misspells
+# the name 神川阳子, and Pagefind matches its part 阳子).
+CHINESE_PHRASE = "指挥权"
+ENGLISH_WORD = "zeppelin"
+ENGLISH_POSTS = {
+    "Zeppelin returns to the harbour festival": (
+        "<p>The old zeppelin flew over the harbour on Sunday, the first time in forty "
+        "years, while crowds watched from the quays.</p><p>Organisers said the airship "
+        "would stay for the whole festival.</p>"
+    ),
+    "Parliament approves the bridge budget": (
+        "<p>Lawmakers approved the budget for the new bridge after a long debate about "
+        "costs and the harbour's shipping lanes.</p>"
+    ),
+    "Rain delays the marathon": (
+        "<p>Heavy rain delayed the city marathon by two hours; runners waited in the "
+        "harbour hall until the storm had passed.</p>"
+    ),
+}
+# Generous; one cold start of Chromium and a handful of page loads take a few seconds.
+BROWSER_TIMEOUT = 60
+
+
+def _require(executable: str | None, hint: str) -> str:
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and {hint}")
+        pytest.skip(hint)
+    return executable
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return _require(found, CHROMIUM_HINT)
+
+
+def _english_post(index: int, title: str, body: str) -> tuple[str, str]:
+    post = render_post(
+        title=title,
+        url=f"https://news.example/en/{index}.html",
+        published=datetime(2024, 8, 1 + index, 9, 0, tzinfo=UTC),
+        archived_at=datetime(2024, 8, 1 + index, 9, 5, tzinfo=UTC),
+        author="BBC News",
+        tags=["BBC News"],
+        categories=["BBC News"],
+        body_html=body,
+    )
+    return post.filename, post.text
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the built site; with `index=False`, as if Pagefind had not been run."""
+
+    index = True
+
+    def do_GET(self) -> None:
+        if not self.index and self.path.startswith("/pagefind/"):
+            self.send_error(404)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    root: Path
+    url: str  # the site served with its search index
+    url_without_index: str  # the same site, /pagefind/ answering 404
+    post_paths: dict[str, str]  # title -> URL path
+
+
+def _serve(root: Path, index: bool) -> ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"index": index})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    chromium_path()
+    seeds = seed_posts()
+    posts = {seed.file_name: seed.text for seed in seeds}
+    titles = {seed.title: seed.file_name for seed in seeds}
+    for index, (title, body) in enumerate(ENGLISH_POSTS.items()):
+        name, text = _english_post(index, title, body)
+        posts[name] = text
+        titles[title] = name
+    result = build_site(posts, tmp_path_factory.mktemp("browser-site"))
+    assert result.returncode == 0, result.output_text
+    indexed = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(result.site_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if indexed.returncode != 0 and "No module named pagefind" in indexed.stderr:
+        _require(None, "pagefind not installed: pip install -e '.[test]'")
+    assert indexed.returncode == 0, indexed.stdout + indexed.stderr
+    with_index, without_index = _serve(result.site_dir, True), _serve(result.site_dir, False)
+    paths = {
+        title: "/" + str(built_post(result.site_dir, name).relative_to(result.site_dir))
+        for title, name in titles.items()
+    }
+    try:
+        yield Site(
+            result.site_dir,
+            f"http://127.0.0.1:{with_index.server_address[1]}",
+            f"http://127.0.0.1:{without_index.server_address[1]}",
+            paths,
+        )
+    finally:
+        with_index.shutdown()
+        without_index.shutdown()
+
+
+class Tab:
+    """One page of Chromium, driven with DevTools protocol commands over its websocket."""
+
+    def __init__(self, websocket_url: str) -> None:
+        import websocket  # websocket-client, a test dependency
+
+        self.ws = websocket.create_connection(
+            websocket_url, timeout=BROWSER_TIMEOUT, suppress_origin=True
+        )
+        self.last_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        self.last_id += 1
+        self.ws.send(json.dumps({"id": self.last_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.last_id:
+                assert "error" not in message, (method, message["error"])
+                result: dict[str, Any] = message["result"]
+                return result
+            self.events.append(message)
+
+    def wait_for(self, event: str) -> None:
+        while not any(m.get("method") == event for m in self.events):
+            self.events.append(json.loads(self.ws.recv()))
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression; a promise is awaited."""
+        reply = self.call(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        assert "exceptionDetails" not in reply, reply["exceptionDetails"]
+        return reply["result"].get("value")
+
+    def screenshot(self, path: Path) -> Path:
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        path.write_bytes(base64.b64decode(data["data"]))
+        print(f"screenshot: {path}")
+        return path
+
+
+@pytest.fixture(scope="module")
+def tab(tmp_path_factory: pytest.TempPathFactory, site: Site) -> Iterator[Tab]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    process = subprocess.Popen(
+        [
+            chromium_path(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            # Nothing leaves the machine: the posts hotlink images from news sites.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--window-size=1000,900",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        # Chromium says where its DevTools endpoint listens once it is ready.
+        endpoint = None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("DevTools listening on ws://"):
+                endpoint = line.split("ws://", 1)[1].split("/", 1)[0]
+                break
+        assert endpoint is not None, "".join(lines)
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        request = urllib.request.Request(f"http://{endpoint}/json/new?about:blank", method="PUT")
+        with urllib.request.urlopen(request, timeout=BROWSER_TIMEOUT) as response:
+            target = json.load(response)
+        page = Tab(target["webSocketDebuggerUrl"])
+        page.call("Page.enable")
+        yield page
+        page.ws.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# Waits (in the page) until Pagefind's UI shows results, and returns their links.
+_RESULTS = """
+new Promise((resolve) => {
+  const links = () => [...document.querySelectorAll(".pagefind-ui__result-link")]
+    .map((a) => new URL(a.href).pathname);
+  const done = () => document.querySelector(".pagefind-ui__message")
+    && !document.querySelector(".pagefind-ui__loading") && links().length > 0;
+  if (done()) return resolve(links());
+  new MutationObserver((_, observer) => {
+    if (done()) { observer.disconnect(); resolve(links()); }
+  }).observe(document.body, { childList: true, subtree: true, attributes: true });
+})
+"""
+
+
+def _search(tab: Tab, site: Site, query: str) -> list[str]:
+    tab.open(f"{site.url}/search/?q={urllib.request.quote(query)}")
+    links: list[str] = tab.evaluate(_RESULTS)
+    return [urllib.request.unquote(link) for link in links]
+
+
+def test_chinese_phrase_finds_its_post(tab: Tab, site: Site, tmp_path: Path) -> None:
+    found = _search(tab, site, CHINESE_PHRASE)
+    seed = seed_posts()[1]
+    assert found == [site.post_paths[seed.title]]
+    tab.screenshot(tmp_path / "search-chinese.png")
+
+
+def test_english_word_finds_its_post(tab: Tab, site: Site) -> None:
+    found = _search(tab, site, ENGLISH_WORD)
+    assert found == [site.post_paths["Zeppelin returns to the harbour festival"]]
+
+
+def test_pages_look_right(tab: Tab, site: Site, tmp_path: Path) -> None:
+    seed = seed_posts()[1]
+    pages = {
+        "home": "/",
+        "post": site.post_paths[seed.title],
+        "categories": "/categories/",
+        "search": "/search/",
+    }
+    for name, path in pages.items():
+        tab.open(site.url + urllib.request.quote(path))
+        assert tab.evaluate("document.documentElement.lang") == "zh-CN"
+        assert tab.evaluate("document.querySelectorAll('.site-header nav a').length") == 3
+        shot = tab.screenshot(tmp_path / f"{name}.png")
+        assert shot.read_bytes().startswith(b"\x89PNG")
+    tab.open(site.url + urllib.request.quote(pages["post"]))
+    assert tab.evaluate("document.querySelector('article h1').textContent") == seed.title
+
+
+def test_search_page_says_so_without_an_index(tab: Tab, site: Site) -> None:
+    tab.open(f"{site.url_without_index}/search/?q={ENGLISH_WORD}")
+    assert tab.evaluate("document.getElementById('search-missing').hidden") is False
+    assert "make site" in tab.evaluate("document.getElementById('search-missing').textContent")
+    tab.open(f"{site.url}/search/")
+    assert tab.evaluate("document.getElementById('search-missing').hidden") is True
