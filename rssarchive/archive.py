@@ -100,7 +100,9 @@ class Archive:
             return removed
         for name in names:
             if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
-                with contextlib.suppress(FileNotFoundError):
+                # OSError: a read-only _posts keeps its files, and the run's own
+                # error (why it stopped) is the one to report.
+                with contextlib.suppress(OSError):
                     (self.posts_dir / name).unlink()
                     removed.append(name)
         return removed

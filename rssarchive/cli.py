@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import output
-from .errors import ConfigError, LockedError, NewerStateError, RssArchiveError, UsageError
+from .errors import (
+    ConfigError,
+    LockedError,
+    NewerStateError,
+    OutputError,
+    RssArchiveError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -41,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rssarchive",
         description="Archive news feeds as Jekyll posts.",
         epilog="Exit codes: 0 all done, 1 some feed or article failed, 2 bad usage or "
-        "config, 75 another run holds the lock, 130 Ctrl-C, 143 SIGTERM.",
+        "config, 75 another run holds the lock, 130 Ctrl-C, 141 stdout closed (| head), "
+        "143 SIGTERM.",
     )
     parser.add_argument(
         "--config",
@@ -146,7 +154,55 @@ def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
     return moment
 
 
+# What a program killed by SIGPIPE exits with in a shell (128 + 13): ``rssarchive status
+# --json | head -1`` ends as ``yes | head -1`` does, quietly, its reader having gone.
+EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the one place where what is printed and how it ends meet.
+
+    A closed stdout (its reader exited: ``| head``) ends the command quietly with
+    EXIT_PIPE_CLOSED; a stdout that cannot be written (``>> log`` on a full disk) is one
+    line on stderr naming the cause, exit 1. Never a traceback.
+    """
+    try:
+        code = _main(argv)
+        with _stdout():  # found here, not by the interpreter's last flush at exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_null()
+        return EXIT_PIPE_CLOSED
+    except OutputError as exc:
+        _stdout_to_null()
+        with contextlib.suppress(OSError):  # stderr may be on the same full disk
+            print(f"rssarchive: {exc}", file=sys.stderr, flush=True)
+        return EXIT_FAILED
+    return code
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[None]:
+    """Writes to stdout inside: an OSError other than a closed pipe is an OutputError."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from exc
+
+
+def _stdout_to_null() -> None:
+    """Point stdout at /dev/null: what is left in its buffer goes nowhere when Python
+    exits, instead of raising again there ("Exception ignored ... BrokenPipeError")."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # Default: warnings and the report; -v: each retry and skipped item; -vv: debug.
@@ -174,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, exc, EXIT_LOCKED)
     except (ConfigError, UsageError, NewerStateError) as exc:
         return _fail(args, exc, EXIT_USAGE)
+    except OutputError:
+        raise  # stdout itself is what failed: main says so on stderr
     except RssArchiveError as exc:
         if args.verbose:
             log.exception("rssarchive: %s", exc)
@@ -181,11 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # before the handlers were in place, or in status
         return _fail(args, Interrupted(signal.SIGINT), 128 + signal.SIGINT)
     code = EXIT_OK if report.ok else EXIT_FAILED
-    if args.json:
-        output.print_report(report, io.StringIO(), sys.stderr, quiet=True)
-        output.print_json(output.report_json(report, code), sys.stdout)
-    else:
-        output.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
+    with _stdout():
+        if args.json:
+            output.print_report(report, io.StringIO(), sys.stderr, quiet=True)
+            output.print_json(output.report_json(report, code), sys.stdout)
+        else:
+            output.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return code
 
 
@@ -249,7 +308,8 @@ def _fail(args: argparse.Namespace, exc: BaseException, code: int, *, printed: b
     if not printed:
         print(f"rssarchive: {exc}", file=sys.stderr)
     if getattr(args, "json", False):
-        output.print_json({"exit_code": code, "error": str(exc)}, sys.stdout)
+        with _stdout():
+            output.print_json({"exit_code": code, "error": str(exc)}, sys.stdout)
     return code
 
 
@@ -263,10 +323,11 @@ def _status(args: argparse.Namespace) -> int:
         data = output.status_data(config, state)
     finally:
         state.close()
-    if args.json:
-        output.print_json(data, sys.stdout)
-    else:
-        output.print_status(data, sys.stdout)
+    with _stdout():
+        if args.json:
+            output.print_json(data, sys.stdout)
+        else:
+            output.print_status(data, sys.stdout)
     return EXIT_OK
 
 
@@ -280,10 +341,11 @@ def _recheck(args: argparse.Namespace) -> int:
     with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
         report = Rechecker(config, pipeline.client, pipeline.state, pipeline.clock).run()
         pipeline.state.keep_copy()
-    if args.json:
-        output.print_json({"exit_code": EXIT_OK, "recheck": report.as_json()}, sys.stdout)
-    else:
-        output.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
+    with _stdout():
+        if args.json:
+            output.print_json({"exit_code": EXIT_OK, "recheck": report.as_json()}, sys.stdout)
+        else:
+            output.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return EXIT_OK
 
 
@@ -404,10 +466,14 @@ def _session(
         if not dry_run:
             # One run per site, whatever its state path (two configs may share a
             # site_dir), and one per state database, whatever its site.
-            stack.enter_context(_lock(site_lock_path(config.site_dir)))
-            stack.enter_context(
-                _lock(config.state_path.with_name(config.state_path.name + ".lock"))
-            )
+            try:
+                stack.enter_context(_lock(site_lock_path(config.site_dir)))
+            except LockedError:
+                raise
+            except RssArchiveError as exc:  # the site is read-only, or its disk is gone
+                _record_site_failure(config, exc, clock())
+                raise
+            stack.enter_context(_lock(state_lock_path(config)))
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         client = stack.enter_context(HttpClient(config.network))
@@ -424,16 +490,39 @@ def _session(
                 dry_run=dry_run,
                 progress=progress if show_progress else None,
             )
-        except KeyboardInterrupt:
+        except BaseException:
             if not dry_run:
                 _remove_temp_files(config, archive)
             raise
 
 
+def _record_site_failure(config: Config, exc: RssArchiveError, now: datetime) -> None:
+    """A run that cannot even take the site's lock still fails every feed, so that
+    status says FAILING and why (the state may well be writable, elsewhere). Only under
+    the state's own lock, taken after the site's as every run does; when another run
+    holds it, or the state cannot be opened, nothing is recorded (the error is still
+    printed)."""
+    from .pipeline import record_run_failure
+    from .state import State
+
+    with contextlib.suppress(RssArchiveError), _lock(state_lock_path(config)):
+        state = State.open(config.state_path)
+        try:
+            record_run_failure(state, config.feeds, str(exc), now)
+        finally:
+            state.close()
+
+
+def state_lock_path(config: Config) -> Path:
+    return config.state_path.with_name(config.state_path.name + ".lock")
+
+
 def _remove_temp_files(config: Config, archive: Archive) -> None:
-    """After Ctrl-C or SIGTERM, the files the run staged and will never place. Still
-    under the site lock, so every temporary file in the site is this run's: its threads
-    have all ended (the pipeline waits for them), and no other run can be staging."""
+    """After a run stopped by an error (a full disk …), Ctrl-C or SIGTERM, the files it
+    staged and will never place: left there, they would hold space on a disk that is
+    full already. Still under the site lock, so every temporary file in the site is
+    this run's: its threads have all ended (the pipeline waits for them), and no other
+    run can be staging."""
     archive.remove_stray_temp_files()
     if any(feed.images == "local" for feed in config.feeds):
         from .images import ImageStore

@@ -69,3 +69,7 @@ class StateError(RssArchiveError):
 
 class NewerStateError(StateError):
     """The state database was written by a newer rssarchive (exit code 2)."""
+
+
+class OutputError(RssArchiveError):
+    """Standard output cannot be written (a log on a full disk); exit code 1."""

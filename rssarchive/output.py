@@ -151,8 +151,6 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             print(f"  last error:   {feed['last_error']} (at {feed['last_error_at']})", file=out)
         if feed["next_allowed"]:
             print(f"  next poll:    not before {feed['next_allowed']}", file=out)
-        if feed.get("warning"):
-            print(f"  warning:      {feed['warning']}", file=out)
         print(
             f"  posts:        {feed['posts']}"
             + (f", {feed['pending']} pending" if feed["pending"] else "")

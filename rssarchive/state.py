@@ -313,6 +313,7 @@ class State:
         if readonly:
             if existed:
                 return cls._snapshot(path)
+            _refuse_odd_copy(copy)
             return cls._snapshot(copy) if _has_data(copy) else cls.memory()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -366,6 +367,7 @@ class State:
     @classmethod
     def _restore(cls, path: Path, copy: Path) -> State | None:
         """Put the copy back at ``path`` and open it; None when there is no good copy."""
+        _refuse_odd_copy(copy)
         if not _has_data(copy):
             return None
         temp = path.with_name(path.name + ".restoring")
@@ -468,7 +470,15 @@ class State:
         row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:  # killed between creating the tables and recording the version
             return 1 if "feeds" in tables else None
-        return int(row[0])
+        text = str(row[0])
+        # Only rssarchive writes this value, always a positive integer: anything else
+        # ('abc', '', '2.0', 0, -1) means the file was damaged or edited by hand, so it
+        # is treated as any other corruption (restored from its copy, else rebuilt from
+        # the posts) rather than refused: a refusal would stop every cron run until
+        # someone repaired the file, and the copy is the last state known good.
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            raise _Corrupt(f"schema version {text!r} in meta is not one rssarchive writes")
+        return int(text)
 
     def keep_copy(self) -> Path | None:
         """Write a consistent copy of the database beside it (``*.backup``), by SQLite's
@@ -479,6 +489,7 @@ class State:
         if self.path is None:
             return None
         target = backup_path(self.path)
+        _refuse_odd_copy(target)
         # Feed validators and health alone are not worth a copy (50-100 ms for 10,000
         # articles): a copy a few polls old costs at most a full fetch of a feed.
         if self._conn.total_changes == self._feed_changes and _has_data(target):
@@ -716,15 +727,18 @@ class State:
             found.update((int(r[0]), entry_from_json(str(r[1]))) for r in rows)
         return found
 
-    def adopt(self, *, url_key: str, url: str, filename: str, now: datetime) -> bool:
-        """Record a post found in ``_posts`` as done; False when it was known already."""
+    def adopt(
+        self, *, url_key: str, url: str, filename: str, now: datetime, feed: str = ""
+    ) -> bool:
+        """Record a post found in ``_posts`` as done; False when it was known already.
+        ``feed``: the feed a new row is counted for (a known row keeps its own)."""
         with self._write():
             cur = self._conn.execute(
                 "INSERT INTO articles (url_key, url, feed, status, filename, created, updated)"
-                " VALUES (?, ?, '', 'done', ?, ?, ?)"
+                " VALUES (?, ?, ?, 'done', ?, ?, ?)"
                 " ON CONFLICT (url_key) DO UPDATE SET status = 'done',"
                 " filename = excluded.filename, entry = NULL WHERE status != 'done'",
-                (url_key, url, filename, _iso(now), _iso(now)),
+                (url_key, url, feed, filename, _iso(now), _iso(now)),
             )
             return cur.rowcount > 0
 
@@ -744,7 +758,8 @@ class State:
 
     @_reads
     def counts_by_feed(self) -> dict[str, dict[str, int]]:
-        """{feed name: {status: number of articles}}; adopted posts have the name ''."""
+        """{feed name: {status: number of articles}}; posts adopted before rssarchive
+        counted them for their host's feed have the name ''."""
         counts: dict[str, dict[str, int]] = {}
         for feed, status, n in self._conn.execute(
             "SELECT feed, status, count(*) FROM articles GROUP BY feed, status"
@@ -1045,10 +1060,37 @@ def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
         return StateError(f"{path}: cannot read state database ({_why(exc, path)})")
     then = (
         "restores it from its copy"
-        if _has_data(backup_path(path))
+        if _is_good_copy(backup_path(path))
         else "rebuilds it from the posts"
     )
     return StateError(f"{path}: state database is corrupt ({exc}); the next run {then}")
+
+
+def _refuse_odd_copy(copy: Path) -> None:
+    """A copy that is not a regular file (a directory someone made, a device) is said
+    to be so, by name: SQLite would only say "disk I/O error" about it."""
+    if (copy.exists() or copy.is_symlink()) and not copy.is_file():
+        raise StateError(
+            f"{copy}: the copy of the state database is not a file; move it out of the way"
+        )
+
+
+def _is_good_copy(copy: Path) -> bool:
+    """Whether a run would restore from ``copy``: a file that reads as an intact
+    database (status must not promise a restore from a copy as damaged as the rest)."""
+    if not copy.is_file() or not _has_data(copy):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{pathname2url(str(copy))}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        _check(conn)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return True
 
 
 def _check(conn: sqlite3.Connection) -> None:
