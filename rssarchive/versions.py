@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -30,8 +31,23 @@ VERSIONS = "_versions"
 CHANGES = "_data/changes.json"
 
 
+# A version's file name: its UTC time. Anything else in a versions folder (a note
+# someone left, macOS's ._ files, a sync tool's conflicted copy) is not a version.
+_VERSION_NAME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{6}Z\.txt\Z")
+
+
 def version_name(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ".txt"
+
+
+def _version_time(path: Path) -> datetime | None:
+    """The time a version file was kept, from its name; None for any other file."""
+    if not _VERSION_NAME.match(path.name):
+        return None
+    try:
+        return datetime.strptime(path.stem, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:  # a name of the right shape but no real time (month 13)
+        return None
 
 
 def stem(filename: str) -> str:
@@ -58,7 +74,7 @@ class Versions:
 
     def has_versions(self, filename: str) -> bool:
         folder = self.root / stem(filename)
-        return folder.is_dir() and any(folder.glob("*.txt"))
+        return folder.is_dir() and any(_version_time(p) is not None for p in folder.iterdir())
 
     def keep(self, filename: str, moment: datetime, text: str) -> Path:
         """Write one version (atomically: a temporary file renamed into place)."""
@@ -72,9 +88,11 @@ class Versions:
         """(time, text) of each kept version of a post, oldest first."""
         folder = self.root / stem(filename)
         out: list[tuple[datetime, str]] = []
-        for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-            when = datetime.strptime(path.stem, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
-            out.append((when, path.read_text(encoding="utf-8")))
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            when = _version_time(path)
+            if when is None or not path.is_file():
+                continue
+            out.append((when, path.read_text(encoding="utf-8", errors="replace")))
         return out
 
     def publish(

@@ -218,3 +218,20 @@ def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:
     assert re.findall(r'term="(\w+)"', feed) == ["deleted", "edited", "deleted"]
     changes = json.loads((tmp_path / "_data" / "changes.json").read_text(encoding="utf-8"))
     assert sorted(changes) == [f"_posts/2024-07-2{n}-s{n}.md" for n in (1, 2, 3)]
+
+
+def test_stray_files_in_a_versions_folder_are_not_versions(tmp_path: Path) -> None:
+    # A note someone left, macOS's ._ files, a sync tool's conflicted copy: neither
+    # parsed as a version nor counted, and never a traceback.
+    name = "2024-07-24-x.md"
+    folder = tmp_path / "_versions" / "2024-07-24-x"
+    folder.mkdir(parents=True)
+    strays = ["notes.txt", "._2024-07-24T000000Z.txt", "2024-07-24T000000Z (conflicted).txt"]
+    for stray in [*strays, "2024-13-40T000000Z.txt"]:
+        (folder / stray).write_bytes(b"\xff\xfe stray")
+    versions = Versions(tmp_path)
+    assert not versions.has_versions(name)
+    assert versions.list(name) == []
+    versions.keep(name, T0, "原文。")
+    assert versions.has_versions(name)
+    assert versions.list(name) == [(T0, "原文。\n")]
