@@ -102,10 +102,10 @@ class Rechecker:
 
         report = RecheckReport()
         now = self.clock()
-        self._enroll(now)
+        versions = Versions(self.config.site_dir)
+        self._enroll(now, versions)
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
-        versions = Versions(self.config.site_dir)
         started = self.timer()
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
@@ -138,12 +138,18 @@ class Rechecker:
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
 
-    def _enroll(self, now: datetime) -> None:
+    def _enroll(self, now: datetime, versions: Versions) -> None:
         """Schedules for archived articles that have none (archived before re-checks
         existed, or adopted): from their archive time, so those past their last age
-        are never checked (decided, README "Re-checks")."""
+        are never checked (decided, README "Re-checks"). An adopted post (a new or
+        rebuilt state found it in _posts) was archived when its own date says, at the
+        latest: a post from months ago is not re-checked as if archived today."""
         rows = []
-        for ident, feed_name, archived in self.state.unscheduled(now):
+        for ident, feed_name, archived, filename in self.state.unscheduled(now):
+            if feed_name == "" and filename:
+                dated = versions.post_date(filename)
+                if dated is not None:
+                    archived = min(archived, dated)
             ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
             rows.append((ident, archived, rules.next_due(archived, ages, now)))
         if rows:

@@ -12,6 +12,7 @@ article never changed renders exactly as before).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -34,6 +35,9 @@ CHANGES = "_data/changes.json"
 # A version's file name: its UTC time. Anything else in a versions folder (a note
 # someone left, macOS's ._ files, a sync tool's conflicted copy) is not a version.
 _VERSION_NAME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{6}Z\.txt\Z")
+
+
+_DATE_LINE = re.compile(r"^date:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 def version_name(moment: datetime) -> str:
@@ -71,6 +75,27 @@ class Versions:
         # The body follows the heading's "------" line (post-format.md).
         _, found, body = text.partition("\n------\n")
         return html_to_text(body if found else text)
+
+    def post_date(self, filename: str) -> datetime | None:
+        """The post's own date: its front matter's ``date:`` (the publication time, else
+        the time it was archived: never later than its archiving), else the date its file
+        name starts with; None when it says neither."""
+        try:
+            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
+                head = handle.read(8192)
+        except (OSError, UnicodeDecodeError):
+            head = ""
+        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+        found = _DATE_LINE.search(front)
+        if found is not None:
+            # Ours: 2024-07-24T01:45:53.725Z; Jekyll's own: 2024-07-24 01:45:53 +0800.
+            value = re.sub(r" ([+-]\d\d:?\d\d)$", r"\1", found[1].strip("'\""))
+            with contextlib.suppress(ValueError):
+                moment = datetime.fromisoformat(value)
+                return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        return None
 
     def has_versions(self, filename: str) -> bool:
         folder = self.root / stem(filename)
