@@ -12,6 +12,7 @@ article never changed renders exactly as before).
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import os
@@ -120,12 +121,31 @@ class Versions:
             out.append((when, path.read_text(encoding="utf-8", errors="replace")))
         return out
 
-    def publish(
-        self, rows: Sequence[RecheckRow], config: Config, touched: set[str] | None = None
-    ) -> None:
-        """Write the site's record of changed articles (``_data/changes.json``) and its
-        pages (sitepages.py): the versions pages of the ``touched`` posts (all when
-        None), the deleted-articles page and the feed."""
+    def times(self, filename: str) -> builtins.list[datetime]:
+        """When each kept version of a post was seen, oldest first (no text read)."""
+        folder = self.root / stem(filename)
+        found = (_version_time(p) for p in folder.iterdir()) if folder.is_dir() else iter(())
+        return sorted(when for when in found if when is not None)
+
+    def post_title(self, filename: str) -> str:
+        """The post's title (its front matter), else its file name's words."""
+        from .identity import post_title_and_date
+
+        try:
+            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
+                head = handle.read(8192)
+        except (OSError, UnicodeDecodeError):
+            head = ""
+        title, _ = post_title_and_date(head)
+        return title.strip() if title and title.strip() else stem(filename)[11:] or filename
+
+    def publish(self, rows: Sequence[RecheckRow], config: Config) -> builtins.list[str]:
+        """Make the site's record of changed articles match the state and the kept
+        versions: ``_data/changes.json`` and the pages (sitepages.py), every one written
+        (atomically) when missing or different from what it should be, so that a run
+        stopped half-way, or a page that could not be written, is caught up by the next
+        run whether or not it finds changes. Returns what could not be written (one line
+        each; tried again next run)."""
         from .sitepages import write_pages
 
         changes: dict[str, dict[str, Any]] = {}
@@ -142,11 +162,28 @@ class Versions:
             entry["versions"] = f"/versions/{_slug(stem(row.filename))}.html"
             # Keyed as the post layout looks it up: the post's page.path.
             changes[f"{POSTS}/{row.filename}"] = entry
-        _write(
+        failed: builtins.list[str] = []
+        put(
             self.site_dir / CHANGES,
             json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            failed,
         )
-        write_pages(self, rows, changes, config, touched)
+        write_pages(self, rows, changes, config, failed)
+        return failed
+
+
+def put(target: Path, text: str, failed: list[str]) -> None:
+    """Write ``target`` unless it holds ``text`` already (a page left as it is keeps its
+    time, and a site kept in git shows no change); a failure is noted in ``failed``."""
+    try:
+        if target.read_bytes() == text.encode("utf-8"):
+            return
+    except OSError:
+        pass  # missing or unreadable: written
+    try:
+        _write(target, text)
+    except OSError as exc:
+        failed.append(f"{target}: {exc.strerror or exc}")
 
 
 def _slug(text: str) -> str:

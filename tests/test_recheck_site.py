@@ -158,11 +158,14 @@ def test_feed_text_article_first_page_is_the_reference(
     with HttpClient(config.network) as client:
         first = Rechecker(config, client, state, lambda: T0 + timedelta(hours=1)).run()
         assert (first.checked, first.edited, first.changes) == (1, 0, [])
-        assert not (tmp_path / "site" / "_versions").exists()
+        # Kept as first seen, dated then, not at the archiving (T0).
+        folder = tmp_path / "site" / "_versions" / "2024-07-24-a"
+        assert [p.name for p in folder.iterdir()] == ["2024-07-24T010000Z.txt"]
         pages.pop(0)
         second = Rechecker(config, client, state, lambda: T0 + timedelta(hours=6)).run()
     assert second.edited == 1
     kept = sorted((tmp_path / "site" / "_versions" / "2024-07-24-a").iterdir())
+    assert [p.name for p in kept] == ["2024-07-24T010000Z.txt", "2024-07-24T060000Z.txt"]
     assert [p.read_text(encoding="utf-8") for p in kept] == [
         f"{text}\n{text}\n",  # the first page seen
         f"{pages[0]}\n{pages[0]}\n",
