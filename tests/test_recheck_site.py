@@ -238,3 +238,99 @@ def test_stray_files_in_a_versions_folder_are_not_versions(tmp_path: Path) -> No
     versions.keep(name, T0, "原文。")
     assert versions.has_versions(name)
     assert versions.list(name) == [(T0, "原文。\n")]
+
+
+def _post(site: Path, name: str, title: str) -> None:
+    posts = site / "_posts"
+    posts.mkdir(parents=True, exist_ok=True)
+    (posts / name).write_text(
+        f'---\nlayout: post\ntitle: "{title}"\ndate: 2024-07-21T08:00:00.000Z\n---\n'
+        f"<!--NaN-->\n[{title}](https://n.example/a)\n------\n\n<div>\n<p>原文。</p>\n</div>\n",
+        encoding="utf-8",
+    )
+
+
+def test_changes_pages_title_links_and_every_event_in_valid_atom(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from rssarchive.sitepages import FEED_ENTRIES
+    from rssarchive.state import RecheckRow
+
+    # The file name is not the title ("/" became "--", ":" became "-"): the pages show
+    # the title, from the post's front matter.
+    edited = "2024-07-21-Breaking- EU--US trade talks collapse after maratho.md"
+    _post(tmp_path, edited, "Breaking: EU/US trade talks collapse after marathon session")
+    back = "2024-07-21-Gone and back.md"
+    _post(tmp_path, back, "Gone & back")
+    versions = Versions(tmp_path)
+    for hours, text in ((0, "one"), (1, "two"), (2, "three")):
+        versions.keep(edited, T0 + timedelta(hours=hours), text)
+    H = timedelta(hours=1)
+    rows = [
+        RecheckRow(
+            1, "https://n.example/a", "F", edited, T0, status="edited", edited_at=T0 + 2 * H
+        ),
+        RecheckRow(
+            2,
+            "https://n.example/b",
+            "F",
+            back,
+            T0,
+            status="restored",
+            deleted_at=T0 + 3 * H,
+            restored_at=T0 + 5 * H,
+        ),
+    ]
+    config = Config(site_dir=tmp_path, state_path=tmp_path / "s", feeds=())
+    assert versions.publish(rows, config) == []
+    page = next((tmp_path / "versions").glob("2024-07-21-*.html"))
+    pages = {
+        p.read_text(encoding="utf-8").split("\n")[2] for p in (tmp_path / "versions").iterdir()
+    }
+    assert 'title: "版本 · Breaking: EU/US trade talks collapse after marathon session"' in pages
+    text = page.read_text(encoding="utf-8")
+    # The archived post (where Jekyll publishes it, escaped), and the original.
+    assert re.search(r'href="\.\./2024/07/21/[^"]+\.html">存档</a>', text)
+    assert 'href="https://n.example/' in text
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((tmp_path / "changes.xml").read_bytes())
+    assert feed.find(f"{atom}author/{atom}name") is not None
+    entries = feed.findall(f"{atom}entry")
+    got = [
+        (e.findtext(f"{atom}updated"), e.find(f"{atom}category").get("term"))  # type: ignore[union-attr]
+        for e in entries
+    ]
+    # Every event, newest first: both edits, the deletion and the restoration.
+    assert got == [
+        ("2024-07-24T05:00:00Z", "restored"),
+        ("2024-07-24T03:00:00Z", "deleted"),
+        ("2024-07-24T02:00:00Z", "edited"),
+        ("2024-07-24T01:00:00Z", "edited"),
+    ]
+    ids = [e.findtext(f"{atom}id") or "" for e in [feed, *entries]]
+    assert len(set(ids)) == len(ids) and all(
+        i.startswith("urn:uuid:") and " " not in i for i in ids
+    )
+    titles = [e.findtext(f"{atom}title") for e in entries]
+    assert titles[0] == "已恢复: Gone & back"
+    assert titles[2] == "已修改: Breaking: EU/US trade talks collapse after marathon session"
+    for e in entries:
+        rels = {link.get("rel") for link in e.findall(f"{atom}link")}
+        assert rels == {"alternate", "related", "via"}
+    # Bounded: the newest FEED_ENTRIES events.
+    many = [
+        RecheckRow(
+            10 + n,
+            f"https://n.example/{n}",
+            "F",
+            f"2024-07-21-m{n}.md",
+            T0,
+            status="deleted",
+            deleted_at=T0 + n * H,
+        )
+        for n in range(FEED_ENTRIES + 20)
+    ]
+    assert versions.publish(many, config) == []
+    feed = ET.fromstring((tmp_path / "changes.xml").read_bytes())
+    stamps = [e.findtext(f"{atom}updated") or "" for e in feed.findall(f"{atom}entry")]
+    assert len(stamps) == FEED_ENTRIES and stamps == sorted(stamps, reverse=True)
