@@ -163,6 +163,8 @@ class Versions:
             # Keyed as the post layout looks it up: the post's page.path.
             changes[f"{POSTS}/{row.filename}"] = entry
         failed: builtins.list[str] = []
+        if not changes and not (self.site_dir / CHANGES).exists():
+            return failed  # a site none of whose articles changed gets no such pages
         put(
             self.site_dir / CHANGES,
             json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
