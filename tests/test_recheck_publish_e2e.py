@@ -203,6 +203,10 @@ def test_pages_caught_up_after_a_stop_and_a_failed_write(tmp_path: Path, news: H
     }
     assert changes_json.stat().st_mtime_ns == untouched  # as it should be: not rewritten
     shutil.rmtree(blocker)
+    # Files in its versions folder that are not versions are no versions, and no error.
+    (folder,) = (site / "_versions").iterdir()
+    for stray in ("notes.txt", "._2024-07-24T010000Z.txt", "2024-07-24T010000Z (1).txt"):
+        (folder / stray).write_text("not a version", encoding="utf-8")
     again = json_of(cli(config, "recheck", "--now", "2024-07-24T01:03:00Z", "--json"))
     assert again["recheck"]["warnings"] == []
     assert _pages(site) == good
