@@ -152,12 +152,19 @@ def write_pages(
     titles = {r.filename: versions.post_title(r.filename) for r in shown}
     for row in shown:
         entry = changes[f"_posts/{row.filename}"]
+        path = site / entry["versions"].lstrip("/")
+        # A page made from the same inputs is not made again: every run checks every
+        # page, and rendering the diffs of every changed article each time would cost
+        # seconds once there are thousands.
+        stamp = _inputs(versions, row, entry, titles[row.filename], words)
+        if _stamped(path, stamp):
+            continue
         try:
-            page = _versions_page(versions, row, entry, titles[row.filename], words)
+            page = _versions_page(versions, row, entry, titles[row.filename], words, stamp)
         except (OSError, UnicodeDecodeError) as exc:
             failed.append(f"{versions.root / row.filename}: cannot read its versions ({exc})")
             continue
-        put(site / entry["versions"].lstrip("/"), page, failed)
+        put(path, page, failed)
     deleted = sorted(
         (r for r in shown if r.status == "deleted" and r.deleted_at is not None),
         key=lambda r: r.deleted_at or datetime.min.replace(tzinfo=UTC),
@@ -184,6 +191,7 @@ def _versions_page(
     entry: dict[str, Any],
     title: str,
     words: dict[str, str],
+    stamp: str,
 ) -> str:
     parts = [f"<p>{_links(row, '../', words)}</p>"]
     previous: str | None = None
@@ -202,7 +210,58 @@ def _versions_page(
     if row.deleted_at is not None and row.status == "deleted":
         gone = html.escape(entry.get("deleted", ""))
         parts.append(f"<h2>{gone}</h2><p>{html.escape(words['deleted'])}</p>")
-    return _front(f"{words['versions']} · {title}") + _page("\n".join(parts)) + "\n"
+    front = _front(f"{words['versions']} · {title}", f"{_STAMP_KEY}: {stamp}\n")
+    return front + _page("\n".join(parts)) + "\n"
+
+
+# The front matter key of a versions page that says what it was made from (_inputs);
+# PAGE_FORMAT changes when the pages' making does, so that they are all made again.
+_STAMP_KEY = "rssarchive_inputs"
+PAGE_FORMAT = 1
+
+
+def _inputs(
+    versions: Versions, row: RecheckRow, entry: dict[str, Any], title: str, words: dict[str, str]
+) -> str:
+    """A digest of everything a versions page is made from: the record, the title and
+    words, and each version file's name, size and time (or the post's, when the page
+    shows the post's text)."""
+    import hashlib
+    import json
+
+    from .archive import POSTS
+    from .versions import _version_time, stem
+
+    files: list[tuple[str, int, int]] = []
+    folder = versions.root / stem(row.filename)
+    for path in [*sorted(folder.iterdir())] if folder.is_dir() else []:
+        if _version_time(path) is None:
+            continue  # not a version: not on the page
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        files.append((path.name, info.st_size, info.st_mtime_ns))
+    if not files:
+        try:
+            info = (versions.site_dir / POSTS / row.filename).stat()
+            files.append(("", info.st_size, info.st_mtime_ns))
+        except OSError:
+            pass
+    data = [PAGE_FORMAT, row.url, row.status, row.archived.isoformat(), entry, title, words]
+    data.append(files)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _stamped(path: Path, stamp: str) -> bool:
+    """Whether the page at ``path`` exists and was made from inputs with this digest."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return False
+    return f"\n{_STAMP_KEY}: {stamp}\n".encode() in head
 
 
 def _events(versions: Versions, row: RecheckRow) -> list[tuple[datetime, str]]:

@@ -334,3 +334,32 @@ def test_changes_pages_title_links_and_every_event_in_valid_atom(tmp_path: Path)
     feed = ET.fromstring((tmp_path / "changes.xml").read_bytes())
     stamps = [e.findtext(f"{atom}updated") or "" for e in feed.findall(f"{atom}entry")]
     assert len(stamps) == FEED_ENTRIES and stamps == sorted(stamps, reverse=True)
+
+
+def test_versions_page_made_again_only_when_what_it_shows_changed(tmp_path: Path) -> None:
+    from rssarchive.state import RecheckRow
+
+    name = "2024-07-24-x.md"
+    _post(tmp_path, name, "X")
+    versions = Versions(tmp_path)
+    versions.keep(name, T0, "one")
+    versions.keep(name, T0 + timedelta(hours=1), "two")
+    row = RecheckRow(1, "https://n.example/a", "F", name, T0, status="edited", edited_at=T0)
+    config = Config(site_dir=tmp_path, state_path=tmp_path / "s", feeds=())
+    assert versions.publish([row], config) == []
+    (page,) = (tmp_path / "versions").iterdir()
+    # Marked with a digest of what it was made from: the next run leaves it alone (not
+    # even made again in memory: a first version edited in place and restored to its
+    # time would not show, as the digest takes file names, sizes and times).
+    made = page.read_text(encoding="utf-8")
+    assert re.search(r"^rssarchive_inputs: [0-9a-f]{32}$", made, re.M)
+    before = page.stat().st_mtime_ns
+    versions.publish([row], config)
+    assert page.stat().st_mtime_ns == before
+    # A new version, or the site's words changed: made again.
+    versions.keep(name, T0 + timedelta(hours=2), "three")
+    versions.publish([row], config)
+    assert "<ins>three</ins>" in page.read_text(encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("labels:\n  versions: Versionen\n", encoding="utf-8")
+    versions.publish([row], config)
+    assert 'title: "Versionen · X"' in page.read_text(encoding="utf-8")
