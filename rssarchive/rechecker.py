@@ -118,34 +118,47 @@ class Rechecker:
         queue = deque(_round_robin(self.state.recheck_rows(ids), lambda row: _host(row.url)))
         try:
             with ThreadPoolExecutor(THREADS) as threads:
-                flying: dict[Future[rules.Observation | None], RecheckRow] = {}
-                while queue or flying:
-                    while queue and len(flying) < THREADS and not gate.spent():
-                        row = queue.popleft()
-                        flying[threads.submit(self._observe, row, gate)] = row
-                    if not flying:
-                        break  # the budget's time is spent: the rest stays due
-                    # Whichever ends first: a check waiting on a slow host holds up no other.
-                    finished, _ = wait(flying, return_when=FIRST_COMPLETED)
-                    with self.state.batch():  # one commit for the checks that ended together
-                        for future in finished:
-                            row, seen = flying.pop(future), future.result()
-                            if seen is not None:  # None: not started, still due
-                                self._settle(row, seen, report, versions)
-        except KeyboardInterrupt:
-            gate.stop()  # the threads waiting for a turn give it up at once
-            raise  # the next run publishes what this one recorded
+                try:
+                    self._check(queue, gate, threads, report, versions)
+                except BaseException:
+                    gate.stop()  # before the pool waits: its threads give up their turns
+                    raise
         except Exception:
-            gate.stop()
-            self._publish(versions, report)  # what was recorded is shown all the same
+            # What was recorded is shown all the same. A signal (KeyboardInterrupt)
+            # stops at once: the next run publishes what this one recorded.
+            self._publish(versions, report)
             raise
         report.warnings.extend(
-            f"re-checks: {host}: no answer {n} times; its other due articles wait for the next run"
+            f"re-checks: {host}: {n} checks failed (timeouts, errors); its other due "
+            "articles wait for the next run"
             for host, n in gate.given_up()
         )
         self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
+
+    def _check(
+        self,
+        queue: deque[RecheckRow],
+        gate: _Gate,
+        threads: ThreadPoolExecutor,
+        report: RecheckReport,
+        versions: Versions,
+    ) -> None:
+        flying: dict[Future[rules.Observation | None], RecheckRow] = {}
+        while queue or flying:
+            while queue and len(flying) < THREADS and not gate.spent():
+                row = queue.popleft()
+                flying[threads.submit(self._observe, row, gate)] = row
+            if not flying:
+                break  # the budget's time is spent: the rest stays due
+            # Whichever ends first: a check waiting on a slow host holds up no other.
+            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+            with self.state.batch():  # one commit for the checks that ended together
+                for future in finished:
+                    row, seen = flying.pop(future), future.result()
+                    if seen is not None:  # None: not started, still due
+                        self._settle(row, seen, report, versions)
 
     def _publish(self, versions: Versions, report: RecheckReport) -> None:
         """Bring the site's pages of changes in line with the state and the kept
