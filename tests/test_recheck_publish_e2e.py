@@ -233,7 +233,8 @@ def test_time_budget_bounds_a_recheck_against_a_hanging_host(
     assert report["checked"] == len(news.arrived) and report["unreachable"] == report["checked"]
     # Nothing is lost: those not checked are still due, the next run checks them.
     assert report["still_due"] == len(NAMES) - report["checked"] >= len(NAMES) - 2
-    assert took < 12  # budget + one timeout + start-up; the old way took 16 s at least
+    # ~5 s (budget + one timeout) + start-up; the old way took 8 timeouts, 16 s at least.
+    assert took < 14
 
 
 def test_a_host_failing_three_times_gets_no_more_checks_in_the_run(
