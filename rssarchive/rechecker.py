@@ -15,10 +15,12 @@ warning in the report.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -35,6 +37,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("rssarchive")
 
+# A host whose checks fail this many times in a run (timeouts, refused connections,
+# 5xx) gets no more in that run: a hung host would otherwise take a timeout per due
+# article. Its articles stay due, for the next run.
+HOST_FAILURES = 3
 # Checks in flight at once (each host still gets only its per_host_concurrency), as
 # many as the pipeline's fetch threads.
 THREADS = 32
@@ -102,48 +108,81 @@ class Rechecker:
 
         report = RecheckReport()
         now = self.clock()
-        self._enroll(now)
+        versions = Versions(self.config.site_dir)
+        self._enroll(now, versions)
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
-        versions = Versions(self.config.site_dir)
-        started = self.timer()
+        gate = _Gate(self.config, budget, self.timer)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(self.state.recheck_rows(ids), lambda row: _host(row.url)))
-        with ThreadPoolExecutor(THREADS) as threads:
-            flying: dict[Future[rules.Observation], RecheckRow] = {}
-            started_checks = 0
-            while queue or flying:
-                while (
-                    queue
-                    and len(flying) < THREADS
-                    and rules.may_start(started_checks, self.timer() - started, budget)
-                ):
-                    row = queue.popleft()
-                    flying[threads.submit(self._observe, row)] = row
-                    started_checks += 1
-                if not flying:
-                    break  # the budget's time is spent: the rest stays due
-                # Whichever ends first: a check waiting on a slow host holds up no other.
-                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
-                with self.state.batch():  # one commit for the checks that ended together
-                    for future in finished:
-                        self._settle(flying.pop(future), future.result(), report, versions)
-        if report.changes:
-            try:
-                touched = {post for _, _, post in report.changes}
-                versions.publish(self.state.recheck_rows(changed=True), self.config, touched)
-            except (OSError, RssArchiveError) as exc:
-                report.warnings.append(f"re-checks: cannot write the site's pages ({exc})")
+        try:
+            with ThreadPoolExecutor(THREADS) as threads:
+                try:
+                    self._check(queue, gate, threads, report, versions)
+                except BaseException:
+                    gate.stop()  # before the pool waits: its threads give up their turns
+                    raise
+        except Exception:
+            # What was recorded is shown all the same. A signal (KeyboardInterrupt)
+            # stops at once: the next run publishes what this one recorded.
+            self._publish(versions, report)
+            raise
+        report.warnings.extend(
+            f"re-checks: {host}: {n} checks failed (timeouts, errors); its other due "
+            "articles wait for the next run"
+            for host, n in gate.given_up()
+        )
+        self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
 
-    def _enroll(self, now: datetime) -> None:
+    def _check(
+        self,
+        queue: deque[RecheckRow],
+        gate: _Gate,
+        threads: ThreadPoolExecutor,
+        report: RecheckReport,
+        versions: Versions,
+    ) -> None:
+        flying: dict[Future[rules.Observation | None], RecheckRow] = {}
+        while queue or flying:
+            while queue and len(flying) < THREADS and not gate.spent():
+                row = queue.popleft()
+                flying[threads.submit(self._observe, row, gate)] = row
+            if not flying:
+                break  # the budget's time is spent: the rest stays due
+            # Whichever ends first: a check waiting on a slow host holds up no other.
+            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+            with self.state.batch():  # one commit for the checks that ended together
+                for future in finished:
+                    row, seen = flying.pop(future), future.result()
+                    if seen is not None:  # None: not started, still due
+                        self._settle(row, seen, report, versions)
+
+    def _publish(self, versions: Versions, report: RecheckReport) -> None:
+        """Bring the site's pages of changes in line with the state and the kept
+        versions, whether or not this run found changes: a run stopped before it
+        published (a signal, a crash, a page that could not be written) leaves pages
+        missing or stale, and the next run that gets here mends them."""
+        try:
+            failed = versions.publish(self.state.recheck_rows(changed=True), self.config)
+        except (OSError, RssArchiveError) as exc:
+            failed = [str(exc)]
+        report.warnings.extend(f"re-checks: cannot write the site's page {f}" for f in failed)
+
+    def _enroll(self, now: datetime, versions: Versions) -> None:
         """Schedules for archived articles that have none (archived before re-checks
         existed, or adopted): from their archive time, so those past their last age
-        are never checked (decided, README "Re-checks")."""
+        are never checked (decided, README "Re-checks"). An adopted post (a new or
+        rebuilt state found it in _posts) was archived when its own date says, at the
+        latest: a post from months ago is not re-checked as if archived today."""
         rows = []
-        for ident, feed_name, archived in self.state.unscheduled(now):
+        for ident, feed_name, archived, filename in self.state.unscheduled(now):
+            if feed_name == "" and filename:
+                dated = versions.post_date(filename)
+                if dated is not None:
+                    archived = min(archived, dated)
             ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
             rows.append((ident, archived, rules.next_due(archived, ages, now)))
         if rows:
@@ -161,9 +200,22 @@ class Rechecker:
                 return feed
         return FeedConfig(name=name, url="", recheck=self.config.recheck)
 
-    def _observe(self, row: RecheckRow) -> rules.Observation:
+    def _observe(self, row: RecheckRow, gate: _Gate | None = None) -> rules.Observation | None:
         """Fetch and extract one article's page (a thread); never raises for the site's
-        faults, which are what is observed."""
+        faults, which are what is observed. None: the check was not started (the
+        budget's time ran out while it waited for its host's turn, or its host stopped
+        answering in this run); the article stays due."""
+        if gate is None:
+            return self._look(row)
+        host = _host(row.url)
+        with gate.turn(host) as go:
+            if not go:
+                return None
+            seen = self._look(row)
+            gate.answered(host, seen.seen != "outage")
+            return seen
+
+    def _look(self, row: RecheckRow) -> rules.Observation:
         try:
             response = self.client.get(row.url, etag=row.etag, last_modified=row.last_modified)
         except FetchError as exc:
@@ -213,7 +265,12 @@ class Rechecker:
         if event in ("edited", "restored", "deleted"):
             report.changes.append((event, row.url, row.filename))
         try:
-            if verdict.version is not None and event != "baseline":
+            if verdict.version is not None and event == "baseline":
+                # The first page seen of an article archived without it (from its feed's
+                # text, or adopted): kept now, dated when it was seen, so that its
+                # versions page does not date it at the archiving.
+                versions.keep(row.filename, now, verdict.version)
+            elif verdict.version is not None:
                 if not versions.has_versions(row.filename):
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
@@ -243,6 +300,61 @@ class Rechecker:
                 restored_at=new.restored_at,
             )
         )
+
+
+class _Gate:
+    """When a check may start: its host's turn (at most per_host_concurrency checks of
+    one host at once, per_host_delay apart), then the budget's seconds, judged at that
+    moment, when the request would go out, not when the check was handed to a thread;
+    and not at all for a host that failed HOST_FAILURES checks in this run."""
+
+    def __init__(self, config: Config, budget: rules.Budget, timer: Callable[[], float]) -> None:
+        self._concurrency = max(1, config.network.per_host_concurrency)
+        self._delay = config.network.per_host_delay
+        self._budget = budget
+        self._timer = timer
+        self._started = timer()
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.Semaphore] = {}
+        self._next: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
+        self._count = 0
+        self._stop = threading.Event()
+
+    def spent(self) -> bool:
+        return not rules.may_start(self._count, self._timer() - self._started, self._budget)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @contextmanager
+    def turn(self, host: str) -> Iterator[bool]:
+        with self._lock:
+            slot = self._slots.setdefault(host, threading.Semaphore(self._concurrency))
+        with slot:
+            with self._lock:
+                now = self._timer()
+                start = max(now, self._next.get(host, now))
+                self._next[host] = start + self._delay
+            if start > now and self._stop.wait(start - now):
+                yield False
+                return
+            with self._lock:
+                go = (
+                    not self._stop.is_set()
+                    and not self.spent()
+                    and self._failures.get(host, 0) < HOST_FAILURES
+                )
+                self._count += go
+            yield go
+
+    def answered(self, host: str, ok: bool) -> None:
+        if not ok:
+            with self._lock:
+                self._failures[host] = self._failures.get(host, 0) + 1
+
+    def given_up(self) -> list[tuple[str, int]]:
+        return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
 
 
 def _host(url: str) -> str:

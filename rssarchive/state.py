@@ -824,15 +824,17 @@ class State:
             )
 
     @_reads
-    def unscheduled(self, now: datetime) -> list[tuple[int, str, datetime]]:
+    def unscheduled(self, now: datetime) -> list[tuple[int, str, datetime, str]]:
         """Archived articles without a re-check schedule (archived before re-checks
-        existed, or adopted from _posts): (id, feed name, when archived; ``now`` when
-        the row's time cannot be read)."""
+        existed, or adopted from _posts): (id, feed name, when recorded done, ``now``
+        when the row's time cannot be read; post file). An adopted post's feed name is
+        '' and its time that of the adoption, not of its archiving."""
         rows = self._conn.execute(
-            "SELECT id, feed, updated FROM articles a WHERE status = 'done' AND NOT EXISTS"
+            "SELECT id, feed, updated, coalesce(filename, '') FROM articles a"
+            " WHERE status = 'done' AND NOT EXISTS"
             " (SELECT 1 FROM rechecks r WHERE r.article_id = a.id) ORDER BY id"
         ).fetchall()
-        return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now)) for r in rows]
+        return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now), str(r[3])) for r in rows]
 
     def enroll(self, rows: Sequence[tuple[int, datetime, datetime | None]]) -> None:
         """Schedules for :meth:`unscheduled` articles: (id, archived, next due)."""

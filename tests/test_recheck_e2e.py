@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from jekyll.build import build_site, built_post
@@ -280,5 +281,15 @@ def test_recheck_across_the_schedule_and_the_built_site(tmp_path: Path, news: Si
     listed = re.findall(r"/news/(\w+)\.html", deleted)
     assert sorted(set(listed)) == ["gone", "moved", "soft"]
     feed = (built.site_dir / "changes.xml").read_text(encoding="utf-8")
-    assert feed.count("<entry>") == 5  # 3 deletions, 1 edit, 1 restoration
-    assert feed.count('term="deleted"') == 3 and feed.count('term="edited"') == 1
+    # Every event: 4 deletions (the one brought back still counts), 1 edit, 1 restoration.
+    assert feed.count("<entry>") == 6
+    assert feed.count('term="deleted"') == 4 and feed.count('term="edited"') == 1
+    # The pages name the article by its post's title and link its archived post, which
+    # the built site has where the link says.
+    title = "报道0：edited"
+    assert f"<title>已修改: {title}</title>" in feed
+    assert f"版本 · {title}" in versions
+    (archived_link,) = re.findall(r'<a href="\.\./([^"]+)">存档</a>', versions)
+    archived_page = built.site_dir / unquote(archived_link)
+    assert archived_page.read_bytes() == built_post(built.site_dir, posts["edited"]).read_bytes()
+    assert "报道1：gone" in deleted

@@ -158,11 +158,14 @@ def test_feed_text_article_first_page_is_the_reference(
     with HttpClient(config.network) as client:
         first = Rechecker(config, client, state, lambda: T0 + timedelta(hours=1)).run()
         assert (first.checked, first.edited, first.changes) == (1, 0, [])
-        assert not (tmp_path / "site" / "_versions").exists()
+        # Kept as first seen, dated then, not at the archiving (T0).
+        folder = tmp_path / "site" / "_versions" / "2024-07-24-a"
+        assert [p.name for p in folder.iterdir()] == ["2024-07-24T010000Z.txt"]
         pages.pop(0)
         second = Rechecker(config, client, state, lambda: T0 + timedelta(hours=6)).run()
     assert second.edited == 1
     kept = sorted((tmp_path / "site" / "_versions" / "2024-07-24-a").iterdir())
+    assert [p.name for p in kept] == ["2024-07-24T010000Z.txt", "2024-07-24T060000Z.txt"]
     assert [p.read_text(encoding="utf-8") for p in kept] == [
         f"{text}\n{text}\n",  # the first page seen
         f"{pages[0]}\n{pages[0]}\n",
@@ -218,3 +221,145 @@ def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:
     assert re.findall(r'term="(\w+)"', feed) == ["deleted", "edited", "deleted"]
     changes = json.loads((tmp_path / "_data" / "changes.json").read_text(encoding="utf-8"))
     assert sorted(changes) == [f"_posts/2024-07-2{n}-s{n}.md" for n in (1, 2, 3)]
+
+
+def test_stray_files_in_a_versions_folder_are_not_versions(tmp_path: Path) -> None:
+    # A note someone left, macOS's ._ files, a sync tool's conflicted copy: neither
+    # parsed as a version nor counted, and never a traceback.
+    name = "2024-07-24-x.md"
+    folder = tmp_path / "_versions" / "2024-07-24-x"
+    folder.mkdir(parents=True)
+    strays = ["notes.txt", "._2024-07-24T000000Z.txt", "2024-07-24T000000Z (conflicted).txt"]
+    for stray in [*strays, "2024-13-40T000000Z.txt"]:
+        (folder / stray).write_bytes(b"\xff\xfe stray")
+    versions = Versions(tmp_path)
+    assert not versions.has_versions(name)
+    assert versions.list(name) == []
+    versions.keep(name, T0, "原文。")
+    assert versions.has_versions(name)
+    assert versions.list(name) == [(T0, "原文。\n")]
+
+
+def _post(site: Path, name: str, title: str) -> None:
+    posts = site / "_posts"
+    posts.mkdir(parents=True, exist_ok=True)
+    (posts / name).write_text(
+        f'---\nlayout: post\ntitle: "{title}"\ndate: 2024-07-21T08:00:00.000Z\n---\n'
+        f"<!--NaN-->\n[{title}](https://n.example/a)\n------\n\n<div>\n<p>原文。</p>\n</div>\n",
+        encoding="utf-8",
+    )
+
+
+def test_changes_pages_title_links_and_every_event_in_valid_atom(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from rssarchive.sitepages import FEED_ENTRIES
+    from rssarchive.state import RecheckRow
+
+    # The file name is not the title ("/" became "--", ":" became "-"): the pages show
+    # the title, from the post's front matter.
+    edited = "2024-07-21-Breaking- EU--US trade talks collapse after maratho.md"
+    _post(tmp_path, edited, "Breaking: EU/US trade talks collapse after marathon session")
+    back = "2024-07-21-Gone and back.md"
+    _post(tmp_path, back, "Gone & back")
+    versions = Versions(tmp_path)
+    for hours, text in ((0, "one"), (1, "two"), (2, "three")):
+        versions.keep(edited, T0 + timedelta(hours=hours), text)
+    H = timedelta(hours=1)
+    rows = [
+        RecheckRow(
+            1, "https://n.example/a", "F", edited, T0, status="edited", edited_at=T0 + 2 * H
+        ),
+        RecheckRow(
+            2,
+            "https://n.example/b",
+            "F",
+            back,
+            T0,
+            status="restored",
+            deleted_at=T0 + 3 * H,
+            restored_at=T0 + 5 * H,
+        ),
+    ]
+    config = Config(site_dir=tmp_path, state_path=tmp_path / "s", feeds=())
+    assert versions.publish(rows, config) == []
+    page = next((tmp_path / "versions").glob("2024-07-21-*.html"))
+    pages = {
+        p.read_text(encoding="utf-8").split("\n")[2] for p in (tmp_path / "versions").iterdir()
+    }
+    assert 'title: "版本 · Breaking: EU/US trade talks collapse after marathon session"' in pages
+    text = page.read_text(encoding="utf-8")
+    # The archived post (where Jekyll publishes it, escaped), and the original.
+    assert re.search(r'href="\.\./2024/07/21/[^"]+\.html">存档</a>', text)
+    assert 'href="https://n.example/' in text
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((tmp_path / "changes.xml").read_bytes())
+    assert feed.find(f"{atom}author/{atom}name") is not None
+    entries = feed.findall(f"{atom}entry")
+    got = [
+        (e.findtext(f"{atom}updated"), e.find(f"{atom}category").get("term"))  # type: ignore[union-attr]
+        for e in entries
+    ]
+    # Every event, newest first: both edits, the deletion and the restoration.
+    assert got == [
+        ("2024-07-24T05:00:00Z", "restored"),
+        ("2024-07-24T03:00:00Z", "deleted"),
+        ("2024-07-24T02:00:00Z", "edited"),
+        ("2024-07-24T01:00:00Z", "edited"),
+    ]
+    ids = [e.findtext(f"{atom}id") or "" for e in [feed, *entries]]
+    assert len(set(ids)) == len(ids) and all(
+        i.startswith("urn:uuid:") and " " not in i for i in ids
+    )
+    titles = [e.findtext(f"{atom}title") for e in entries]
+    assert titles[0] == "已恢复: Gone & back"
+    assert titles[2] == "已修改: Breaking: EU/US trade talks collapse after marathon session"
+    for e in entries:
+        rels = {link.get("rel") for link in e.findall(f"{atom}link")}
+        assert rels == {"alternate", "related", "via"}
+    # Bounded: the newest FEED_ENTRIES events.
+    many = [
+        RecheckRow(
+            10 + n,
+            f"https://n.example/{n}",
+            "F",
+            f"2024-07-21-m{n}.md",
+            T0,
+            status="deleted",
+            deleted_at=T0 + n * H,
+        )
+        for n in range(FEED_ENTRIES + 20)
+    ]
+    assert versions.publish(many, config) == []
+    feed = ET.fromstring((tmp_path / "changes.xml").read_bytes())
+    stamps = [e.findtext(f"{atom}updated") or "" for e in feed.findall(f"{atom}entry")]
+    assert len(stamps) == FEED_ENTRIES and stamps == sorted(stamps, reverse=True)
+
+
+def test_versions_page_made_again_only_when_what_it_shows_changed(tmp_path: Path) -> None:
+    from rssarchive.state import RecheckRow
+
+    name = "2024-07-24-x.md"
+    _post(tmp_path, name, "X")
+    versions = Versions(tmp_path)
+    versions.keep(name, T0, "one")
+    versions.keep(name, T0 + timedelta(hours=1), "two")
+    row = RecheckRow(1, "https://n.example/a", "F", name, T0, status="edited", edited_at=T0)
+    config = Config(site_dir=tmp_path, state_path=tmp_path / "s", feeds=())
+    assert versions.publish([row], config) == []
+    (page,) = (tmp_path / "versions").iterdir()
+    # Marked with a digest of what it was made from: the next run leaves it alone (not
+    # even made again in memory: a first version edited in place and restored to its
+    # time would not show, as the digest takes file names, sizes and times).
+    made = page.read_text(encoding="utf-8")
+    assert re.search(r"^rssarchive_inputs: [0-9a-f]{32}$", made, re.M)
+    before = page.stat().st_mtime_ns
+    versions.publish([row], config)
+    assert page.stat().st_mtime_ns == before
+    # A new version, or the site's words changed: made again.
+    versions.keep(name, T0 + timedelta(hours=2), "three")
+    versions.publish([row], config)
+    assert "<ins>three</ins>" in page.read_text(encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("labels:\n  versions: Versionen\n", encoding="utf-8")
+    versions.publish([row], config)
+    assert 'title: "Versionen · X"' in page.read_text(encoding="utf-8")
