@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -177,7 +178,9 @@ def front_matter(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     parts = text.split("---\n", 2)
     # BaseLoader: every value as the text it is (the date as written, not a datetime).
-    loaded = yaml.load(parts[1], Loader=yaml.BaseLoader) if len(parts) == 3 and parts[0] == "" else None
+    loaded = (
+        yaml.load(parts[1], Loader=yaml.BaseLoader) if len(parts) == 3 and parts[0] == "" else None
+    )
     return loaded if isinstance(loaded, dict) else {}
 
 
@@ -296,6 +299,16 @@ def main() -> int:
     site = args.site.resolve()
     if not (site / "_config.yml").is_file():
         print(f"build_split: no _config.yml in {args.site}", file=sys.stderr)
+        return 2
+    if shutil.which("jekyll") is None:
+        print("build_split: jekyll not found: run scripts/install-jekyll.sh", file=sys.stderr)
+        return 2
+    if not args.no_search and importlib.util.find_spec("pagefind") is None:
+        print(
+            "build_split: pagefind not installed (pip install -e '.[site]'); "
+            "--no-search builds without the search index",
+            file=sys.stderr,
+        )
         return 2
     rebuilt = build(site, search=not args.no_search)
     log(f"rebuilt: {', '.join(rebuilt) or 'no year'}; the front page")
