@@ -37,6 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +277,8 @@ def build_front(site: Path, years: dict[str, list[Path]], root: str) -> None:
     settings = {
         "split": {
             "root": root,
-            "year": ordered[0] if ordered else "",
+            # An archive without posts yet links the year its first posts will have.
+            "year": ordered[0] if ordered else f"{datetime.now(UTC):%Y}",
             "years": [{"year": y, "posts": len(years[y])} for y in ordered],
             "newest": newest_posts(site, years, root),
         },
