@@ -62,7 +62,7 @@ from rssarchive.render import render_post  # noqa: E402
 
 TEMPLATE = ROOT / "output"
 SEEDS = ROOT / "tests" / "golden" / "seeds"
-NOT_TEMPLATE = {"_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+NOT_TEMPLATE = {"_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive", ".split"}
 # One hourly run of a handful of feeds.
 NEW_POSTS = 25
 FEEDS = ("自由亚洲电台", "美国之音中文网", "BBC News", "Reuters World")
