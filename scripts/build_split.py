@@ -100,8 +100,15 @@ def template_files(site: Path, for_year: bool) -> list[Path]:
     return files
 
 
-def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, bytes]) -> str:
-    """Make `source` hold exactly `files` of `site` plus `extra`; returns their hash."""
+def tree_hash(site: Path, files: list[Path], extra: dict[str, bytes]) -> str:
+    """One hash of `files` of `site` (their names and contents) and `extra`."""
+    hashes = [f"{f}\0{digest((site / f).read_bytes())}" for f in files]
+    hashes += [f"{name}\0{digest(data)}" for name, data in extra.items()]
+    return digest("\n".join(sorted(hashes)).encode())
+
+
+def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, bytes]) -> None:
+    """Make `source` hold exactly `files` of `site` plus `extra`."""
     wanted = {str(f) for f in files} | set(extra)
     for path in sorted(source.rglob("*"), reverse=True):
         relative = str(path.relative_to(source))
@@ -112,9 +119,10 @@ def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, byte
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    hashes = [f"{f}\0{sync_file(site / f, source / f)}" for f in files]
-    hashes += [f"{name}\0{sync_file(Path(), source / name, data)}" for name, data in extra.items()]
-    return digest("\n".join(sorted(hashes)).encode())
+    for f in files:
+        sync_file(site / f, source / f)
+    for name, data in extra.items():
+        sync_file(Path(), source / name, data)
 
 
 def posts_by_year(site: Path) -> dict[str, list[Path]]:
@@ -234,14 +242,10 @@ def build(site: Path, search: bool) -> list[str]:
         extra = {"_config.split.yml": overlay(settings)}
         stamp_path = work / f"{year}.json"
         old = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
-        template_hash = sync_tree(site, source, year_files, extra)
-        posts_dir = source / "_posts"
-        wanted = {str(p) for p in posts}
-        if posts_dir.is_dir():
-            for path in posts_dir.rglob("*"):
-                if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
-                    path.unlink()
-        post_hashes = [f"{p}\0{sync_file(site / '_posts' / p, posts_dir / p)}" for p in posts]
+        # The stamp comes from the posts themselves: a year that is not rebuilt needs no
+        # copies (after a fresh checkout there are none).
+        template_hash = tree_hash(site, year_files, extra)
+        post_hashes = [f"{p}\0{digest((site / '_posts' / p).read_bytes())}" for p in posts]
         stamp = {
             "format": FORMAT,
             "template": template_hash,
@@ -251,6 +255,15 @@ def build(site: Path, search: bool) -> list[str]:
         built = output / year
         if stamp == old and built.is_dir():
             continue
+        sync_tree(site, source, year_files, extra)
+        posts_dir = source / "_posts"
+        wanted = {str(p) for p in posts}
+        if posts_dir.is_dir():
+            for path in posts_dir.rglob("*"):
+                if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
+                    path.unlink()
+        for post in posts:
+            sync_file(site / "_posts" / post, posts_dir / post)
         if old.get("template") != template_hash or old.get("format") != FORMAT:
             # Jekyll's incremental metadata knows nothing of a changed _config.yml.
             (source / ".jekyll-metadata").unlink(missing_ok=True)
