@@ -113,7 +113,7 @@ def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, byte
     for path in sorted(source.rglob("*"), reverse=True):
         relative = str(path.relative_to(source))
         top = relative.split("/", 1)[0]
-        if top in (".jekyll-cache", ".jekyll-metadata", "_site"):
+        if top in (".jekyll-cache", ".jekyll-metadata", "_site", "_posts"):  # not the template
             continue
         if path.is_file() and relative not in wanted:
             path.unlink()

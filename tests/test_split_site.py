@@ -183,6 +183,10 @@ def test_an_hourly_run_rebuilds_only_the_year_that_changed(built: Built) -> None
     assert "New-post.html" in (output / "index.html").read_text(encoding="utf-8")
     # Neither the other years' pages nor this year's older posts were written again.
     assert {path: path.stat().st_mtime_ns for path in before} == before
+    copies = sorted((built.split / ".split" / "2024" / "_posts").glob("2024-0*"))
+    written = [path.stat().st_ctime_ns for path in copies]
     (built.split / "_posts" / next(iter(new))).unlink()
     assert _split(built.split) == ["2024"]
+    # The copies of the year's other posts, already there, were not written again.
+    assert copies and [path.stat().st_ctime_ns for path in copies] == written
     assert not built_post(output, next(iter(new))).exists()
