@@ -305,9 +305,11 @@ def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[
         f"+{NEW_POSTS} posts s": f"{hourly.seconds:.1f}",
         f"+{NEW_POSTS} posts CPU s": f"{hourly.cpu_seconds:.1f}",
         "hourly peak MB": f"{hourly.max_rss_mb:.0f}",
+        "unchanged, new mtimes s": f"{unchanged.seconds:.1f}",
         "unchanged, new mtimes CPU s": f"{unchanged.cpu_seconds:.1f}",
         f"+{NEW_POSTS}, new mtimes s": f"{ci_hourly.seconds:.1f}",
         f"+{NEW_POSTS}, new mtimes CPU s": f"{ci_hourly.cpu_seconds:.1f}",
+        f"+{NEW_POSTS}, new mtimes peak MB": f"{ci_hourly.max_rss_mb:.0f}",
     }
     if args.search:
         command = [sys.executable, "-m", "pagefind", "--site", str(site / "_site")]
