@@ -55,16 +55,31 @@ bench-corpus: install $(BENCH_STAMP)
 # output/_site, .jekyll-metadata and .jekyll-cache (listing pages are always rebuilt).
 # SITE_SEARCH=0 skips the index: Pagefind's extended build holds ~0.3 GB per 1,000 posts
 # (README, "At scale").
+# SPLIT=year builds the archive as one site per year instead, linked from a front page
+# (scripts/build_split.py): only the years whose posts changed are rebuilt, each with its
+# own search index (README, "A site per year").
 SITE_DIR ?= output
 SITE_SEARCH ?= 1
+SPLIT ?=
 site: install
+ifeq ($(SPLIT),year)
+	$(BIN)/python scripts/build_split.py --site $(SITE_DIR) $(if $(filter 0,$(SITE_SEARCH)),--no-search)
+else ifeq ($(SPLIT),)
 	jekyll build --source $(SITE_DIR) --destination $(SITE_DIR)/_site --incremental
 	$(if $(filter 0,$(SITE_SEARCH)),,$(BIN)/python -m pagefind --site $(SITE_DIR)/_site)
+else
+	@echo "SPLIT=$(SPLIT): only SPLIT=year is known" >&2; exit 2
+endif
 
 # Build time and peak memory of the site at 1k, 10k and 50k posts, cold and hourly
 # (bench/site_scale.py); BENCH_FULL=1 adds 100k, BENCH_SEARCH=1 the Pagefind index.
+# BENCH_SPLIT=1 measures the site per year at 100,000 posts instead (printed, not written).
 bench-site: install
+ifeq ($(BENCH_SPLIT),1)
+	$(BIN)/python bench/site_scale.py --split --sizes 100000 $(if $(BENCH_SEARCH),--search)
+else
 	$(BIN)/python bench/site_scale.py $(if $(BENCH_FULL),--full) $(if $(BENCH_SEARCH),--search) --markdown-out bench/RESULTS.md
+endif
 
 lint: install
 	$(BIN)/ruff check rssarchive tests demo

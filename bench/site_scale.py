@@ -27,6 +27,16 @@ of output/_plugins/ from the copy (`--without all`: no plugins, the site as GitH
 builds it); `--full-rebuilds` builds without --incremental; `--cold-only` skips the hourly
 build. `--markdown-out FILE` replaces the "Site at scale" section of FILE (e.g.
 bench/RESULTS.md), keeping the rest; the table is printed in any case.
+
+`--split` measures the archive built as one site per year instead (make site SPLIT=year,
+scripts/build_split.py), its posts spread over six whole years (SPLIT_STEP apart, ~16,700
+a year, the newest year full, as in December): the cold build of every year and the
+front page; the hourly build after NEW_POSTS new posts in the newest year (the script
+must rebuild that year alone); the same hourly build after every post's modification
+time changed (a fresh checkout on a CI machine); each year's built size; with --search,
+Pagefind's index of the newest year (what an hourly run adds), its time and peak memory.
+CPU time and peak memory are those of the script and everything it runs. With --split,
+--markdown-out is not used (the numbers are copied into RESULTS.md by hand).
 """
 
 from __future__ import annotations
@@ -52,12 +62,14 @@ from rssarchive.render import render_post  # noqa: E402
 
 TEMPLATE = ROOT / "output"
 SEEDS = ROOT / "tests" / "golden" / "seeds"
-NOT_TEMPLATE = {"_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+NOT_TEMPLATE = {"_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive", ".split"}
 # One hourly run of a handful of feeds.
 NEW_POSTS = 25
 FEEDS = ("自由亚洲电台", "美国之音中文网", "BBC News", "Reuters World")
 START = datetime(2019, 1, 1, tzinfo=UTC)
 STEP = timedelta(minutes=20)
+# --split: 100,000 posts over six whole years (2019-2024), the last post late in December.
+SPLIT_STEP = timedelta(minutes=31, seconds=30)
 SECTION = "## Site at scale (bench/site_scale.py)"
 
 _EN_TEXT = (
@@ -103,7 +115,8 @@ class PostMaker:
     """Posts of the seeds' shape, ~9 KB: the seeds' lead block and paragraphs for the
     Chinese half, the same structure with English text for the other half."""
 
-    def __init__(self) -> None:
+    def __init__(self, step: timedelta = STEP) -> None:
+        self.step = step
         self.bodies = [_split(b) for b in _seed_bodies()]
         self.zh_paragraphs = [p for b in self.bodies for p in b.paragraphs]
 
@@ -120,7 +133,7 @@ class PostMaker:
             paragraphs = _english(index, 14)
             title = f"Security talks, round {index}: allies weigh defence spending"
         body = seed.lead + "".join(paragraphs)
-        moment = START + STEP * index
+        moment = START + self.step * index
         url = f"https://news.example/{'zh' if chinese else 'en'}/{index}.html"
         post = render_post(
             title=title,
@@ -239,6 +252,82 @@ def measure(size: int, work: Path, args: argparse.Namespace, maker: PostMaker) -
     return row
 
 
+def split_build(site: Path, search: bool) -> tuple[Run, list[str]]:
+    """scripts/build_split.py on `site`; its run and the years it rebuilt."""
+    command = [sys.executable, str(ROOT / "scripts" / "build_split.py"), "--site", str(site)]
+    run = timed(command + ([] if search else ["--no-search"]), site)
+    rebuilt = re.findall(r"^build_split: building (\d{4})", run.output, re.MULTILINE)
+    return run, rebuilt
+
+
+def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[str, str]]:
+    maker = PostMaker(SPLIT_STEP)
+    site = make_site(work, args.without)
+    write_posts(site / "_posts", maker, 0, size)
+    cold, years = split_build(site, search=False)
+    newest = years[-1]
+    rows = []
+    for year in years:
+        count = sum(1 for _ in (site / "_posts").glob(f"{year}-*"))
+        _, built = tree_size(site / "_site" / year)
+        rows.append({"year": year, "posts": f"{count:,}", "_site MB": f"{built / 1e6:.0f}"})
+    write_posts(site / "_posts", maker, size, NEW_POSTS)
+    hourly, rebuilt = split_build(site, search=False)
+    if rebuilt != [newest]:
+        raise SystemExit(f"the hourly build rebuilt {rebuilt}, not {newest} alone")
+    name = maker.post(size + NEW_POSTS - 1)[0]
+    if not (site / "_site" / post_url(name).lstrip("/")).is_file():
+        raise SystemExit(f"the hourly build did not publish the newest post, {name}")
+
+    # A fresh checkout on a CI machine: every post's mtime is new, and the copies of the
+    # posts are not in the Actions cache (the recipe leaves them out); the copies' mtimes
+    # come from their content, so that Jekyll's metadata still knows them.
+    def checkout() -> None:
+        for path in (site / "_posts").iterdir():
+            os.utime(path)
+        for copies in (site / ".split").glob("*/_posts"):
+            shutil.rmtree(copies)
+
+    checkout()
+    unchanged, rebuilt = split_build(site, search=False)
+    if rebuilt:
+        raise SystemExit(f"nothing changed, but {rebuilt} was rebuilt")
+    write_posts(site / "_posts", maker, size + NEW_POSTS, NEW_POSTS)
+    checkout()
+    ci_hourly, rebuilt = split_build(site, search=False)
+    if rebuilt != [newest]:
+        raise SystemExit(f"the hourly build after a checkout rebuilt {rebuilt}, not {newest}")
+    summary = {
+        "posts": f"{size:,} over {len(years)} years",
+        "cold s": f"{cold.seconds:.1f}",
+        "cold CPU s": f"{cold.cpu_seconds:.1f}",
+        "cold peak MB": f"{cold.max_rss_mb:.0f}",
+        f"+{NEW_POSTS} posts s": f"{hourly.seconds:.1f}",
+        f"+{NEW_POSTS} posts CPU s": f"{hourly.cpu_seconds:.1f}",
+        "hourly peak MB": f"{hourly.max_rss_mb:.0f}",
+        "unchanged, new mtimes s": f"{unchanged.seconds:.1f}",
+        "unchanged, new mtimes CPU s": f"{unchanged.cpu_seconds:.1f}",
+        f"+{NEW_POSTS}, new mtimes s": f"{ci_hourly.seconds:.1f}",
+        f"+{NEW_POSTS}, new mtimes CPU s": f"{ci_hourly.cpu_seconds:.1f}",
+        f"+{NEW_POSTS}, new mtimes peak MB": f"{ci_hourly.max_rss_mb:.0f}",
+    }
+    if args.search:
+        command = [sys.executable, "-m", "pagefind", "--site", str(site / "_site")]
+        command += ["--glob", f"{newest}/**/*.html", "--output-subdir", f"{newest}/pagefind"]
+        index = timed(command, site)
+        files, index_bytes = tree_size(site / "_site" / newest / "pagefind")
+        summary[f"pagefind {newest} s"] = f"{index.seconds:.1f}"
+        summary[f"pagefind {newest} CPU s"] = f"{index.cpu_seconds:.1f}"
+        summary["pagefind peak MB"] = f"{index.max_rss_mb:.0f}"
+        summary["index MB (files)"] = f"{index_bytes / 1e6:.1f} ({files:,})"
+    _, total = tree_size(site / "_site")
+    summary["_site MB"] = f"{total / 1e6:.0f}"
+    print(" ".join(f"{k}={v}" for k, v in summary.items()), flush=True)
+    if not args.keep:
+        shutil.rmtree(site)
+    return [summary, *rows]
+
+
 def table(rows: list[dict[str, str]]) -> str:
     keys = list(rows[0])
     lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
@@ -278,11 +367,19 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
     parser.add_argument("--markdown-out", type=Path)
+    parser.add_argument("--split", action="store_true", help="a site per year (see above)")
     args = parser.parse_args()
     sizes = args.sizes + ([100000] if args.full and 100000 not in args.sizes else [])
     maker = PostMaker()
     work = args.work or Path(tempfile.mkdtemp(prefix="rssarchive-site-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.split:
+        for size in sizes:
+            summary, *years = measure_split(size, work, args)
+            print(table([summary]) + "\n\n" + table(years) + "\n", flush=True)
+        if args.work is None and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     rows = [measure(size, work, args, maker) for size in sizes]
     for before, after in itertools.pairwise(rows):
         n0, n1 = (int(r["posts"].replace(",", "")) for r in (before, after))

@@ -382,10 +382,20 @@ def test_workflow_steps() -> None:
     assert "make install" in scripts
     assert any(f"{RSSARCHIVE} --config config.yaml run" in s for s in scripts)
     assert any("git push" in s for s in scripts)
-    # The site is built with the search index and the kept build, and never committed.
-    assert "make site" in scripts
+    # The site is built per year (a single site past ~50,000 posts cannot be rebuilt
+    # hourly within a minute), with the search index and the kept build, and never
+    # committed; the cache keeps each year's build and stamp, not its copies of the posts.
+    build = _step("Build the site and its search index")
+    assert build["run"] == 'make site SPLIT="$SITE_SPLIT"'
+    assert build["env"]["SITE_SPLIT"] == "year" and build["env"]["SITE_SEARCH"] == "1"
     cached = _step("Restore the previous build")["with"]["path"].split()
-    assert cached == ["output/_site", "output/.jekyll-metadata", "output/.jekyll-cache"]
+    assert cached == [
+        "output/_site",
+        "output/.jekyll-metadata",
+        "output/.jekyll-cache",
+        "output/.split",
+        "!output/.split/*/_posts",
+    ]
     assert _step("Upload the site")["with"]["path"] == "output/_site"
     assert not any("_site" in s and "git add" in s for s in scripts)
     assert workflow["concurrency"]["cancel-in-progress"] is False

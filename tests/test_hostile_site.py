@@ -48,7 +48,7 @@ NOW = "2024-07-25T23:30:00Z"
 # Build far east of UTC, as test_jekyll_site does: "LINT-14" is UTC+14.
 BUILD_ENV = {"TZ": "LINT-14"}
 # Not in the site template: what the archiver writes, and what Jekyll makes.
-NOT_TEMPLATE = ("_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive")
+NOT_TEMPLATE = ("_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive", ".split")
 
 LIQUID = [
     "{{ site | jsonify }}",

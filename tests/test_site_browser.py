@@ -157,6 +157,61 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         without_index.shutdown()
 
 
+# Only in a post of 2022: in the archive built as a site per year, the search page finds
+# it through the 2022 index merged into the newest year's.
+OLD_YEAR_WORD = "glockenspiel"
+OLD_YEAR_TITLE = "Glockenspiel concert in the old town"
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The same posts and one of 2022, built as a site per year (scripts/build_split.py)
+    with each year's Pagefind index."""
+    chromium_path()
+    from jekyll.build import SITE_TEMPLATE, require_jekyll
+
+    require_jekyll()
+    root = tmp_path_factory.mktemp("browser-split") / "output"
+    shutil.copytree(SITE_TEMPLATE, root, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    (root / "_posts").mkdir()
+    titles = {}
+    for seed in seed_posts():
+        (root / "_posts" / seed.file_name).write_text(seed.text, encoding="utf-8")
+        titles[seed.title] = seed.file_name
+    old = render_post(
+        title=OLD_YEAR_TITLE,
+        url="https://news.example/en/old.html",
+        published=datetime(2022, 3, 1, 9, 0, tzinfo=UTC),
+        archived_at=datetime(2022, 3, 1, 9, 5, tzinfo=UTC),
+        author="BBC News",
+        tags=["BBC News"],
+        categories=["BBC News"],
+        body_html=f"<p>A {OLD_YEAR_WORD} played in the square all evening.</p>",
+    )
+    (root / "_posts" / old.filename).write_text(old.text, encoding="utf-8")
+    titles[OLD_YEAR_TITLE] = old.filename
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_split.py"
+    built = subprocess.run(
+        [sys.executable, str(script), "--site", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    output = root / "_site"
+    server = _serve(output, True)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    paths = {
+        title: "/" + str(built_post(output, name).relative_to(output))
+        for title, name in titles.items()
+    }
+    try:
+        yield Site(output, url, url, paths)
+    finally:
+        server.shutdown()
+
+
 class Tab:
     """One page of Chromium, driven with DevTools protocol commands over its websocket."""
 
@@ -313,3 +368,19 @@ def test_search_page_says_so_without_an_index(tab: Tab, site: Site) -> None:
     assert "make site" in tab.evaluate("document.getElementById('search-missing').textContent")
     tab.open(f"{site.url}/search/")
     assert tab.evaluate("document.getElementById('search-missing').hidden") is True
+
+
+def test_split_archive_searches_every_year(tab: Tab, split_site: Site, tmp_path: Path) -> None:
+    """The search page of the archive built per year loads the newest year's index and
+    merges the older years' (the year a filter)."""
+    seed = seed_posts()[1]
+    assert _search(tab, split_site, CHINESE_PHRASE) == [split_site.post_paths[seed.title]]
+    assert _search(tab, split_site, OLD_YEAR_WORD) == [split_site.post_paths[OLD_YEAR_TITLE]]
+    filters = tab.evaluate(
+        "[...document.querySelectorAll('.pagefind-ui__filter-name')].map((e) => e.textContent)"
+    )
+    assert any("年份" in text for text in filters), filters
+    tab.screenshot(tmp_path / "split-search.png")
+    tab.open(split_site.url + "/")
+    assert tab.evaluate("document.querySelectorAll('.year-list a').length") == 2
+    tab.screenshot(tmp_path / "split-front.png")

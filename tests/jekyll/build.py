@@ -35,7 +35,7 @@ INSTALL_HINT = "jekyll not installed: run scripts/install-jekyll.sh (Debian's je
 BUILD_TIMEOUT_SECONDS = 600
 
 # What the archiver owns or Jekyll makes inside a site directory; never part of a template.
-_NOT_TEMPLATE = ("_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive")
+_NOT_TEMPLATE = ("_posts", "_site", ".jekyll-cache", ".jekyll-metadata", ".rssarchive", ".split")
 
 # Jekyll's "pretty" slug keeps letters, marks, decimal digits and these.
 

@@ -1,0 +1,334 @@
+"""Build the archive as one Jekyll site per year, sharing the one layout, with a front page.
+
+    python scripts/build_split.py [--site output] [--no-search]     (make site SPLIT=year)
+
+One Jekyll site holding every post reads every post on every build: at 100,000 posts an
+hourly rebuild costs minutes, the built site passes GitHub Pages' 1 GB limit and
+Pagefind's indexer runs out of memory (README, "At scale"). Split, each year is a site of
+its own, built into <site>/_site/<year>/ with `baseurl: <baseurl>/<year>` and the permalink
+without its year, so that every post keeps the URL it has in the single site
+(/2024/07/24/title.html) and the pages that list posts (the paginated index, categories)
+list that year's posts under /<year>/. The front page (<site>/_site/index.html) links the
+years and shows the newest posts; the search page (/search/) searches every year's
+Pagefind index, merged in the browser, with the year as a filter.
+
+Each year is rebuilt only when its posts or the site's template changed (a content hash
+per year, the stamp in <site>/.split/<year>.json), so an hourly run rebuilds the current
+year and the front page only. The year is built from a generated source directory
+<site>/.split/<year>/ holding copies of the template (the `_`-directories, index.html and
+categories/) and of that year's posts, with `jekyll build --incremental`; each copy's
+modification time is derived from its content, so that Jekyll's incremental metadata
+(kept in that directory with .jekyll-cache) recognises unchanged posts even after a fresh
+checkout, as on a CI machine. Everything else of the template (assets/, search/, any page
+a user adds, CNAME) belongs to the front site, built into <site>/_site/ itself.
+
+A post belongs to the year of its file name, which rssarchive names after the post's UTC
+date (post-format.md), the year of its URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Changing what this script generates must rebuild every year: it is part of every stamp.
+FORMAT = "rssarchive-split-1"
+POST_NAME = re.compile(r"\A(\d{4})-\d{2}-\d{2}-.+\.(?:md|markdown|html)\Z")
+# The pages of the template that list posts: each year has its own.
+YEAR_PAGES = ("index.html", "categories")
+# Never part of the template: the archiver's and Jekyll's own files.
+NOT_TEMPLATE = {"_posts", "_site", ".split", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+NEWEST = 50  # posts on the front page
+FRONT = "front"
+# A date far before any post: copies get this plus a number derived from their content.
+MTIME_BASE_NS = 946_684_800 * 10**9  # 2000-01-01
+MTIME_SPAN_NS = 20 * 365 * 86_400 * 10**9
+
+
+def log(message: str) -> None:
+    print(f"build_split: {message}", flush=True)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sync_file(source: Path, target: Path, data: bytes | None = None) -> str:
+    """Copy `source` (or `data`) to `target` unless it is already there; the copy's mtime
+    is a function of its content. Returns the content's hash."""
+    if data is None:
+        data = source.read_bytes()
+    hashed = digest(data)
+    mtime = MTIME_BASE_NS + int(hashed[:15], 16) % MTIME_SPAN_NS
+    try:
+        stat = target.stat()
+        if stat.st_mtime_ns == mtime and stat.st_size == len(data):
+            return hashed
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    os.utime(target, ns=(mtime, mtime))
+    return hashed
+
+
+def template_files(site: Path, for_year: bool) -> list[Path]:
+    """The template's files (relative paths) that go into a year's site or the front's."""
+    files = []
+    for entry in sorted(site.iterdir()):
+        name = entry.name
+        if name in NOT_TEMPLATE or (name.startswith(".") and name != ".nojekyll"):
+            continue
+        shared = name.startswith("_")  # layouts, includes, data, plugins, _config.yml
+        if for_year and not (shared or name in YEAR_PAGES):
+            continue
+        if not for_year and name in YEAR_PAGES:
+            continue
+        paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+        files += [p.relative_to(site) for p in paths]
+    return files
+
+
+def tree_hash(site: Path, files: list[Path], extra: dict[str, bytes]) -> str:
+    """One hash of `files` of `site` (their names and contents) and `extra`."""
+    hashes = [f"{f}\0{digest((site / f).read_bytes())}" for f in files]
+    hashes += [f"{name}\0{digest(data)}" for name, data in extra.items()]
+    return digest("\n".join(sorted(hashes)).encode())
+
+
+def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, bytes]) -> None:
+    """Make `source` hold exactly `files` of `site` plus `extra`."""
+    wanted = {str(f) for f in files} | set(extra)
+    for path in sorted(source.rglob("*"), reverse=True):
+        relative = str(path.relative_to(source))
+        top = relative.split("/", 1)[0]
+        if top in (".jekyll-cache", ".jekyll-metadata", "_site", "_posts"):  # not the template
+            continue
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for f in files:
+        sync_file(site / f, source / f)
+    for name, data in extra.items():
+        sync_file(Path(), source / name, data)
+
+
+def posts_by_year(site: Path) -> dict[str, list[Path]]:
+    years: dict[str, list[Path]] = {}
+    posts_dir = site / "_posts"
+    if not posts_dir.is_dir():
+        return years
+    for path in sorted(posts_dir.rglob("*")):
+        match = POST_NAME.match(path.name)
+        if match and path.is_file():
+            years.setdefault(match.group(1), []).append(path.relative_to(posts_dir))
+    return years
+
+
+def site_root(site: Path) -> str:
+    """The archive's baseurl as Jekyll's relative_url uses it: "" or "/path"."""
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8")) or {}
+    root = str(config.get("baseurl") or "").strip("/")
+    return f"/{root}" if root else ""
+
+
+def overlay(values: dict[str, Any]) -> bytes:
+    return yaml.safe_dump(values, allow_unicode=True, sort_keys=True).encode("utf-8")
+
+
+def jekyll(source: Path, destination: Path, incremental: bool) -> None:
+    command = [
+        "jekyll",
+        "build",
+        "--source",
+        str(source),
+        "--destination",
+        str(destination),
+        "--config",
+        f"{source / '_config.yml'},{source / '_config.split.yml'}",
+    ]
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    env.setdefault("JEKYLL_ENV", "production")
+    result = subprocess.run(command + (["--incremental"] if incremental else []), env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"build_split: jekyll failed for {source} (exit {result.returncode})")
+
+
+def pagefind(output: Path, year: str) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(output),
+        "--glob",
+        f"{year}/**/*.html",
+        "--output-subdir",
+        f"{year}/pagefind",
+    ]
+    result = subprocess.run(command, stdout=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise SystemExit(f"build_split: pagefind failed for {year} (exit {result.returncode})")
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    parts = text.split("---\n", 2)
+    # BaseLoader: every value as the text it is (the date as written, not a datetime).
+    loaded = (
+        yaml.load(parts[1], Loader=yaml.BaseLoader) if len(parts) == 3 and parts[0] == "" else None
+    )
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def newest_posts(site: Path, years: dict[str, list[Path]], root: str) -> list[dict[str, Any]]:
+    """The newest posts for the front page: file names sort by day, the time is inside."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from rssarchive.permalinks import post_url
+
+    names = sorted((p for paths in years.values() for p in paths), key=lambda p: p.name)
+    # Every post of the newest days until there are enough, so that the order within a
+    # day comes from the dates inside.
+    candidates: list[Path] = []
+    for path in reversed(names):
+        if len(candidates) >= NEWEST and path.name[:10] != candidates[-1].name[:10]:
+            break
+        candidates.append(path)
+    posts = []
+    for path in candidates:
+        front = front_matter(site / "_posts" / path)
+        categories = front.get("categories") or []
+        posts.append(
+            {
+                "title": str(front.get("title", "")),
+                "date": str(front.get("date", path.name[:10])),
+                "url": post_url(path.name),
+                "categories": [str(c) for c in categories] if isinstance(categories, list) else [],
+            }
+        )
+    posts.sort(key=lambda p: (p["date"], p["url"]), reverse=True)
+    return posts[:NEWEST]
+
+
+def build(site: Path, search: bool) -> list[str]:
+    """Build what changed; returns the years that were rebuilt."""
+    work = site / ".split"
+    output = site / "_site"
+    work.mkdir(exist_ok=True)
+    output.mkdir(exist_ok=True)
+    root = site_root(site)
+    years = posts_by_year(site)
+    year_files = template_files(site, for_year=True)
+    rebuilt = []
+    for year, posts in sorted(years.items()):
+        source = work / year
+        settings = {
+            "baseurl": f"{root}/{year}",
+            "permalink": "/:month/:day/:title:output_ext",
+            "split": {"root": root, "year": year},
+        }
+        extra = {"_config.split.yml": overlay(settings)}
+        stamp_path = work / f"{year}.json"
+        old = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
+        # The stamp comes from the posts themselves: a year that is not rebuilt needs no
+        # copies (after a fresh checkout there are none).
+        template_hash = tree_hash(site, year_files, extra)
+        post_hashes = [f"{p}\0{digest((site / '_posts' / p).read_bytes())}" for p in posts]
+        stamp = {
+            "format": FORMAT,
+            "template": template_hash,
+            "posts": digest("\n".join(post_hashes).encode()),
+            "search": search,
+        }
+        built = output / year
+        if stamp == old and built.is_dir():
+            continue
+        sync_tree(site, source, year_files, extra)
+        posts_dir = source / "_posts"
+        wanted = {str(p) for p in posts}
+        if posts_dir.is_dir():
+            for path in posts_dir.rglob("*"):
+                if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
+                    path.unlink()
+        for post in posts:
+            sync_file(site / "_posts" / post, posts_dir / post)
+        if old.get("template") != template_hash or old.get("format") != FORMAT:
+            # Jekyll's incremental metadata knows nothing of a changed _config.yml.
+            (source / ".jekyll-metadata").unlink(missing_ok=True)
+        log(f"building {year} ({len(posts)} posts)")
+        jekyll(source, built, incremental=True)
+        if search:
+            pagefind(output, year)
+        stamp_path.write_text(json.dumps(stamp) + "\n")
+        rebuilt.append(year)
+    # A year without posts any more (they were removed): its site goes too.
+    for stale in sorted(work.glob("[0-9][0-9][0-9][0-9].json")):
+        if stale.stem not in years:
+            log(f"removing {stale.stem}: no posts")
+            shutil.rmtree(work / stale.stem, ignore_errors=True)
+            shutil.rmtree(output / stale.stem, ignore_errors=True)
+            stale.unlink()
+    build_front(site, years, root)
+    return rebuilt
+
+
+def build_front(site: Path, years: dict[str, list[Path]], root: str) -> None:
+    """The front page and the template's other pages (search, assets), at the root."""
+    ordered = sorted(years, reverse=True)
+    settings = {
+        "split": {
+            "root": root,
+            # An archive without posts yet links the year its first posts will have.
+            "year": ordered[0] if ordered else f"{datetime.now(UTC):%Y}",
+            "years": [{"year": y, "posts": len(years[y])} for y in ordered],
+            "newest": newest_posts(site, years, root),
+        },
+        # The years' sites, built into the same destination: not this site's to clean.
+        "keep_files": [".git", ".svn", *ordered],
+    }
+    front = b"---\nlayout: front\n---\n"
+    extra = {"_config.split.yml": overlay(settings), "index.html": front}
+    source = site / ".split" / FRONT
+    sync_tree(site, source, template_files(site, for_year=False), extra)
+    log("building the front page")
+    jekyll(source, site / "_site", incremental=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--site", type=Path, default=Path("output"), help="the site directory")
+    parser.add_argument("--no-search", action="store_true", help="no Pagefind index")
+    args = parser.parse_args()
+    site = args.site.resolve()
+    if not (site / "_config.yml").is_file():
+        print(f"build_split: no _config.yml in {args.site}", file=sys.stderr)
+        return 2
+    if shutil.which("jekyll") is None:
+        print("build_split: jekyll not found: run scripts/install-jekyll.sh", file=sys.stderr)
+        return 2
+    if not args.no_search and importlib.util.find_spec("pagefind") is None:
+        print(
+            "build_split: pagefind not installed (pip install -e '.[site]'); "
+            "--no-search builds without the search index",
+            file=sys.stderr,
+        )
+        return 2
+    rebuilt = build(site, search=not args.no_search)
+    log(f"rebuilt: {', '.join(rebuilt) or 'no year'}; the front page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The archive built as one site per year (scripts/build_split.py, `make site SPLIT=year`).
+
+Two dozen posts over three years (two of them on either side of a new year's midnight,
+two the seeds) are built both as the single site and split; the split must publish every
+post at the single site's URL with the same page but for the links that lead to the
+year's own pages, give each year its index and categories under /<year>/, link every
+year from a front page, and rebuild only the year whose posts changed, also after a
+fresh checkout (new modification times, no copies of the posts kept).
+Without `jekyll` on PATH these tests skip, or fail when the CI variable is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from jekyll.build import (
+    SITE_TEMPLATE,
+    build_site,
+    built_post,
+    post_file_name,
+    render_post,
+    require_jekyll,
+    seed_posts,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "build_split.py"
+YEARS = ("2022", "2023", "2024")
+TITLES = ("Dr. Who?", "a/b 50% C++", "等等...真的吗", "美日2+2安全会谈", "(analysis) Q&A", "#1 é")
+
+
+def _posts() -> dict[str, str]:
+    posts = {seed.file_name: seed.text for seed in seed_posts()}  # both in July 2024
+    dates = ["2022-12-31T23:59:59.999Z", "2023-01-01T00:00:00.000Z"]
+    dates += [
+        f"{year}-{month:02d}-1{month % 10}T0{month % 9}:30:00.000Z"
+        for year in YEARS
+        for month in range(1, 13, 2)
+    ]
+    for index, date in enumerate(dates):
+        title = f"{TITLES[index % len(TITLES)]} {index}"
+        feed = ("BBC News", "自由亚洲电台")[index % 2]
+        posts[post_file_name(date, title)] = render_post(
+            title=title,
+            url=f"https://news.example/{index}.html",
+            date=date,
+            feed=feed,
+            body=f"<p>Story {index}: 新闻内容</p>",
+        )
+    return posts
+
+
+def _split(site: Path, *options: str) -> list[str]:
+    """Runs the script; the years it rebuilt."""
+    require_jekyll()
+    env = {**os.environ, "JEKYLL_ENV": "production"}
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--site", str(site), "--no-search", *options],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return re.findall(r"^build_split: building (\d{4})", result.stdout, re.MULTILINE)
+
+
+def _write(site: Path, posts: dict[str, str]) -> None:
+    for name, text in posts.items():
+        (site / "_posts" / name).write_text(text, encoding="utf-8")
+
+
+@dataclass
+class Built:
+    single: Path  # the single site, built
+    split: Path  # the site directory built split (its _site)
+    posts: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    posts = _posts()
+    single = build_site(posts, tmp_path_factory.mktemp("single"))
+    assert single.returncode == 0, single.output_text
+    site = tmp_path_factory.mktemp("split") / "output"
+    shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    (site / "_posts").mkdir()
+    _write(site, posts)
+    assert _split(site) == list(YEARS)
+    yield Built(single.site_dir, site, posts)
+
+
+def _pages(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.html")}
+
+
+def test_every_post_page_is_the_single_sites_but_for_the_years_links(built: Built) -> None:
+    """The same URL and the same bytes, except three links: the menu's first (the year's
+    index, named by its year, instead of the newest posts), the menu's categories and the
+    post's category links (the year's categories page)."""
+    for name in built.posts:
+        single = built_post(built.single, name)
+        split = built_post(built.split / "_site", name)
+        year = name[:4]
+        expected = (
+            single.read_text(encoding="utf-8")
+            .replace('<a href="/">最新</a>', f'<a href="/{year}/">{year}</a>')
+            .replace('href="/categories/', f'href="/{year}/categories/')
+        )
+        assert split.read_text(encoding="utf-8") == expected, name
+    single_posts = {p for p in _pages(built.single) if re.match(r"\d{4}/\d\d/", p)}
+    split_posts = {p for p in _pages(built.split / "_site") if re.match(r"\d{4}/\d\d/", p)}
+    assert split_posts == single_posts
+
+
+def test_each_year_lists_its_own_posts(built: Built) -> None:
+    for year in YEARS:
+        index = (built.split / "_site" / year / "index.html").read_text(encoding="utf-8")
+        categories = (built.split / "_site" / year / "categories" / "index.html").read_text(
+            encoding="utf-8"
+        )
+        listed = re.findall(r'<li><time[^>]*>[^<]*</time> <a href="([^"]+)"', index)
+        in_categories = re.findall(r'<li><time[^>]*>[^<]*</time> <a href="([^"]+)"', categories)
+        expected = sum(1 for name in built.posts if name.startswith(year))
+        assert len(listed) == expected and sorted(in_categories) == sorted(listed)
+        assert all(link.startswith(f"/{year}/") for link in listed), listed
+
+
+def test_front_page_links_every_year_and_the_newest_posts(built: Built) -> None:
+    front = (built.split / "_site" / "index.html").read_text(encoding="utf-8")
+    for year in YEARS:
+        count = sum(1 for name in built.posts if name.startswith(year))
+        assert f'<a href="/{year}/">{year}</a> ({count})' in front
+    # The newest posts (all of them here, fewer than 50) as the single site's index
+    # lists them, item for item.
+    lists = [
+        re.search(r'<ul class="post-list">.*?</ul>', page, re.DOTALL)
+        for page in (front, (built.single / "index.html").read_text(encoding="utf-8"))
+    ]
+    assert lists[0] and lists[1] and lists[0][0] == lists[1][0]
+    assert lists[0][0].count("<li>") == len(built.posts)
+    assert (built.split / "_site" / "search" / "index.html").is_file()
+    assert (built.split / "_site" / "assets" / "style.css").is_file()
+    search = (built.split / "_site" / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'bundlePath: "/2022/pagefind/"' in search and '"/2024/pagefind/"' in search
+
+
+def test_an_hourly_run_rebuilds_only_the_year_that_changed(built: Built) -> None:
+    output = built.split / "_site"
+    old_year = built_post(output, min(n for n in built.posts if n.startswith("2022")))
+    this_year = built_post(output, min(n for n in built.posts if n.startswith("2024")))
+    before = {path: path.stat().st_mtime_ns for path in (old_year, this_year)}
+    assert _split(built.split) == []
+    # A fresh checkout: every post's mtime new, no copies of the posts kept.
+    for path in (built.split / "_posts").iterdir():
+        os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    for copies in (built.split / ".split").glob("*/_posts"):
+        shutil.rmtree(copies)
+    assert _split(built.split) == []
+    date = "2024-12-30T10:00:00.000Z"
+    new = {
+        post_file_name(date, "New post"): render_post(
+            title="New post",
+            url="https://news.example/new.html",
+            date=date,
+            feed="BBC News",
+            body="<p>New</p>",
+        )
+    }
+    _write(built.split, new)
+    assert _split(built.split) == ["2024"]
+    assert built_post(output, next(iter(new))).is_file()
+    assert 'href="/2024/12/30/New-post.html"' in (output / "2024" / "index.html").read_text()
+    assert "New-post.html" in (output / "index.html").read_text(encoding="utf-8")
+    # Neither the other years' pages nor this year's older posts were written again.
+    assert {path: path.stat().st_mtime_ns for path in before} == before
+    copies = sorted((built.split / ".split" / "2024" / "_posts").glob("2024-0*"))
+    written = [path.stat().st_ctime_ns for path in copies]
+    (built.split / "_posts" / next(iter(new))).unlink()
+    assert _split(built.split) == ["2024"]
+    # The copies of the year's other posts, already there, were not written again.
+    assert copies and [path.stat().st_ctime_ns for path in copies] == written
+    assert not built_post(output, next(iter(new))).exists()
