@@ -290,6 +290,8 @@ class Observation:
     # The validators of a page seen whole, for the next conditional GET.
     etag: str | None = None
     last_modified: str | None = None
+    # For "page": where redirects ended (None: no redirect).
+    final_url: str | None = None
     # For "page": it was reached by a new redirect to the front or a section page
     # (:func:`redirect_removes`); a removal unless the page still holds the article.
     removal: bool = False
