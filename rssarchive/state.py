@@ -913,11 +913,23 @@ class State:
             " count(*) FILTER (WHERE status = 'deleted'),"
             " count(*) FILTER (WHERE restored_at IS NOT NULL),"
             " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
-            " count(*) FILTER (WHERE next_due IS NOT NULL)"
+            " count(*) FILTER (WHERE next_due IS NOT NULL),"
+            " count(*) FILTER (WHERE status = 'suspected' AND next_due IS NULL)"
             " FROM rechecks",
             (_iso(now),),
         ).fetchone()
-        keys = ("checked", "edited", "suspected", "deleted", "restored", "due", "scheduled")
+        # undecided: suspected, but every check meant to confirm it met an outage, and
+        # none is left (recheck.UNDECIDED_AFTER).
+        keys = (
+            "checked",
+            "edited",
+            "suspected",
+            "deleted",
+            "restored",
+            "due",
+            "scheduled",
+            "undecided",
+        )
         return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
     # -- feeds ----------------------------------------------------------------------

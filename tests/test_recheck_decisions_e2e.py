@@ -296,3 +296,26 @@ def test_recheck_false_stops_fetches_and_turning_it_on_resumes(
     # Past every age: never again.
     done = _run(config, "recheck", "--now", "2024-07-30T00:00:00Z")["recheck"]
     assert done["checked"] == 0
+
+
+def test_a_suspicion_met_by_outages_past_the_last_age_is_retried_then_undecided(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/a.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _set_recheck(config, ["1h", "6h"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    site.routes["/n/a.html"] = lambda request: Response("not found", status=404)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    site.routes["/n/a.html"] = lambda request: Response("down", status=503)
+    for now in (T2, T6):
+        assert _run(config, "recheck", "--now", now)["recheck"]["unreachable"] == 1
+    # Past the last age (6h), still one more check an hour later ...
+    assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T07:00:00.000+00:00",)]
+    # ... until a day after the suspicion: then it stays suspected, undecided.
+    assert _run(config, "recheck", "--now", "2024-07-25T00:30:00Z")["recheck"]["checked"] == 1
+    assert rows(state, "SELECT status, next_due FROM rechecks") == [("suspected", None)]
+    status = cli(config, "status")
+    assert "1 suspected (1 undecided)" in status.stdout, status.stdout
+    assert json_of(cli(config, "status", "--json"))["rechecks"]["undecided"] == 1
