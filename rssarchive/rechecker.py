@@ -181,8 +181,14 @@ class Rechecker:
         """Re-checks paused by ``recheck: false`` (or records past their ages) get a
         next check again when their feed's ages now have one ahead: from the article's
         archive time, so one past its last age stays done (README "Re-checks")."""
+        # Only articles younger than the longest age configured can have one ahead: the
+        # archive's older records are not read on every run.
+        longest = max((a for f in self.config.feeds for a in f.recheck), default=timedelta(0))
+        longest = max(longest, *self._ages(), timedelta(0))
+        if longest <= timedelta(0):
+            return
         rows = []
-        for ident, feed_name, archived in self.state.paused_rechecks():
+        for ident, feed_name, archived in self.state.paused_rechecks(now - longest):
             due = rules.next_due(archived, self._ages_of(feed_name), now)
             if due is not None:
                 rows.append((ident, due))

@@ -828,14 +828,16 @@ class State:
             )
 
     @_reads
-    def paused_rechecks(self) -> list[tuple[int, str, datetime]]:
+    def paused_rechecks(self, since: datetime) -> list[tuple[int, str, datetime]]:
         """Re-check records without a next check (done with their ages, or paused by
-        ``recheck: false``): (id, feed name, when archived), so that re-enabling
-        re-checks resumes those still within their ages."""
+        ``recheck: false``) archived after ``since``: (id, feed name, when archived), so
+        that re-enabling re-checks resumes those still within their ages."""
         rows = self._conn.execute(
             "SELECT r.article_id, a.feed, r.archived FROM rechecks r"
             " JOIN articles a ON a.id = r.article_id"
-            " WHERE r.next_due IS NULL AND a.status = 'done' ORDER BY r.article_id"
+            " WHERE r.next_due IS NULL AND a.status = 'done' AND r.archived > ?"
+            " ORDER BY r.article_id",
+            (_iso(since),),
         ).fetchall()
         return [(int(r[0]), str(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
 
