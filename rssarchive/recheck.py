@@ -174,6 +174,9 @@ _COUNTER = re.compile(
     rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
     r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前"
     r"|(?i:just\s+now|刚刚)"
+    # A page's own "updated" stamp beside its counters: the text is what is compared.
+    r"|(?i:(?:last\s+)?updated|更新于|更新时间)\s*[:：]?\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 # What may be left of a counter line: separators and spaces only.
 _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")

@@ -369,6 +369,10 @@ COUNTERS_SAME = [
     (TEXT + "\n5 小时前", TEXT + "\n7 小时前"),
     (TEXT + "\n12 comments", TEXT + "\n13 comments"),
     (TEXT + "\n更新于 3小时前", TEXT),
+    (
+        TEXT + "\nViews: 99999 · Comments: 77 · Updated 2026-12-01 11:00",
+        TEXT + "\nViews: 123 · Comments: 4 · Updated 2026-12-06 10:00",
+    ),
     ("see https://a.example/x?id=3&utm_source=tw&fbclid=1", "see https://a.example/x?id=3"),
     ("https://a.example/x?utm_medium=rss", "https://a.example/x"),
 ]
@@ -389,6 +393,10 @@ COUNTERS_DIFFERENT = [
     ("阅读次数：1234，他说这个数字是假的", "阅读次数：9999，他说这个数字是假的"),
     ("The vote was 3 hours ago postponed", "The vote was 5 hours ago postponed"),
     ("https://a.example/x?id=3", "https://a.example/x?id=4"),
+    (
+        "The law was updated 2026-12-01 by parliament",
+        "The law was updated 2026-12-06 by parliament",
+    ),
 ]
 
 
