@@ -275,8 +275,9 @@ def redirect_removes(
 
 
 def host_outage(checks: int, gone: int) -> bool:
-    """Whether ``gone`` of a host's ``checks`` in one run finding their article gone is
-    the host's outage (all of them, and at least HOST_OUTAGE_MIN), not deletions."""
+    """Whether ``gone`` of a host's ``checks`` in one run (those answered: a 5xx or a
+    timeout is an outage already) finding a page without their article is the host's
+    outage (all of them, and at least HOST_OUTAGE_MIN), not deletions."""
     return checks >= HOST_OUTAGE_MIN and gone == checks
 
 

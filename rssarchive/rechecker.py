@@ -113,7 +113,7 @@ class Rechecker:
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
-        # Per host: checks made, and those that found their article gone, held back
+        # Per host: checks answered, and those that found their article gone, held back
         # until the run is over: if every check of a host found its article gone, the
         # host is down or walled (rules.host_outage), and they are outages instead.
         checked: dict[str, int] = {}
@@ -139,7 +139,10 @@ class Rechecker:
                         row, seen = flying.pop(future), future.result()
                         seen = self._classify(row, seen)
                         host = _host(row.url)
-                        checked[host] = checked.get(host, 0) + 1
+                        # A 5xx or a timeout is already an outage and says nothing
+                        # either way (a bot wall answers some URLs 403, others 200).
+                        if seen.seen != "outage":
+                            checked[host] = checked.get(host, 0) + 1
                         if self._looks_gone(row, seen, versions):
                             held.setdefault(host, []).append((row, seen))
                         else:
