@@ -161,7 +161,9 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
     print(
         f"re-checks: {counts['checked']} checked, {counts['edited']} edited, "
         f"{counts['deleted']} deleted, {counts['restored']} restored, "
-        f"{counts['suspected']} suspected, {counts['due']} due now",
+        f"{counts['suspected']} suspected"
+        + (f" ({counts['undecided']} undecided)" if counts.get("undecided") else "")
+        + f", {counts['due']} due now",
         file=out,
     )
     given_up = {item["url"] for item in data["backfill_gave_up"]}

@@ -38,6 +38,14 @@ BUDGET_SECONDS = 120.0
 SOFT_404_BELOW = 0.3
 # Extracted text shorter than this is no article (an empty template, a login wall).
 MIN_TEXT_CHARS = 20
+# When at least this many checks of one host in one run all find their article gone,
+# the host is down or behind bot protection (a 200 "Checking your browser..." page for
+# every URL), not deleting everything at once: those checks count as an outage.
+HOST_OUTAGE_MIN = 3
+# A suspected deletion whose confirming checks meet only outages is checked again an
+# hour later, even past its last age, until this long after it was first suspected;
+# then it stays suspected, shown as undecided by `status` (at most ~24 extra checks).
+UNDECIDED_AFTER = timedelta(hours=24)
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
 Event = Literal[
@@ -47,6 +55,7 @@ Event = Literal[
 # (404/410, or a redirect to the front or a section page); an outage (5xx, 429, a
 # timeout, a network error: says nothing about the article).
 Seen = Literal["not_modified", "page", "gone", "outage"]
+Validators = Literal["new", "keep", "drop"]
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -149,11 +158,64 @@ _WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
 _SPACE_BY_WIDE = re.compile(rf"(?<={_WIDE}) | (?={_WIDE})")
 
 
+# Counters and relative times a page rewrites on every view: "阅读次数：1234 · 评论 5",
+# "12 comments", "Updated 3 hours ago", "5 小时前". A line is dropped from the
+# comparison only when nothing but these (and separators) is left on it once they are
+# removed, so that a number in a sentence ("3 killed" -> "4 killed") stays an edit.
+_COUNTER_WORDS = (
+    r"(?:阅读次数|阅读量|阅读|浏览次数|浏览量|浏览|点击量|点击|评论数|评论|点赞|赞|转发|分享|收藏"
+    r"|views?|reads?|comments?|likes?|shares?|replies|reply)"
+)
+_NUMBER = r"\d[\d,.]*\s*[kKmM万千]?\+?"
+_COUNTER = re.compile(
+    rf"(?i){_COUNTER_WORDS}\s*[:：]?\s*[(（]?\s*{_NUMBER}\s*[)）]?\s*(?:次|条|人)?"
+    rf"|{_NUMBER}\s*(?:次阅读|人阅读|次浏览|条评论|人评论|{_COUNTER_WORDS})"
+    r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
+    rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
+    r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前"
+    r"|(?i:just\s+now|刚刚)"
+    # A page's own "updated" stamp beside its counters: the text is what is compared.
+    r"|(?i:(?:last\s+)?updated|更新于|更新时间)\s*[:：]?\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+# What may be left of a counter line: separators and spaces only.
+_LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
+_VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
+
+
+def _is_counter_line(line: str) -> bool:
+    stripped = _COUNTER.sub("", line)
+    return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
+
+
+def _untracked(match: re.Match[str]) -> str:
+    """A URL written as text without its tracking parameters (urls.py's list)."""
+    from .urls import TRACKING_PARAMS, TRACKING_PREFIXES
+
+    url = match[0]
+    base, sep, query = url.partition("?")
+    if not sep:
+        return url
+    query, hash_, fragment = query.partition("#")
+    kept = [
+        p
+        for p in query.split("&")
+        if p
+        and (name := p.split("=", 1)[0].lower()) not in TRACKING_PARAMS
+        and not name.startswith(TRACKING_PREFIXES)
+    ]
+    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
+
+
 def normalize(text: str) -> str:
     """The text as compared: NFKC (full-width letters, digits and punctuation to their
     half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
-    dropped, whitespace collapsed and dropped beside CJK characters and punctuation."""
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
+    dropped, lines holding only view/comment counters or relative times dropped,
+    tracking parameters dropped from URLs written as text, whitespace collapsed and
+    dropped beside CJK characters and punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
+    text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BY_WIDE.sub("", text)
 
@@ -197,6 +259,28 @@ def removed_by_redirect(article_url: str, final_url: str) -> bool:
     return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
 
 
+def redirect_removes(
+    article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
+) -> bool:
+    """Whether a redirect looks like a removal: it ends on the front or a section page
+    (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
+    none of the article's known addresses (``known_keys``: its own URL's key and where
+    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
+    ``/slug/`` from the start, or a short link, is not removed by going there still.
+    Even then the page it ends on is read: one that still holds the article is no
+    removal (:func:`decide`)."""
+    if final_key in known_keys:
+        return False
+    return removed_by_redirect(article_url, final_url)
+
+
+def host_outage(checks: int, gone: int) -> bool:
+    """Whether ``gone`` of a host's ``checks`` in one run (those answered: a 5xx or a
+    timeout is an outage already) finding a page without their article is the host's
+    outage (all of them, and at least HOST_OUTAGE_MIN), not deletions."""
+    return checks >= HOST_OUTAGE_MIN and gone == checks
+
+
 def _site(host: str) -> str:
     return host.lower().removeprefix("www.")
 
@@ -210,6 +294,11 @@ class Observation:
     # The validators of a page seen whole, for the next conditional GET.
     etag: str | None = None
     last_modified: str | None = None
+    # For "page": where redirects ended (None: no redirect).
+    final_url: str | None = None
+    # For "page": it was reached by a new redirect to the front or a section page
+    # (:func:`redirect_removes`); a removal unless the page still holds the article.
+    removal: bool = False
 
 
 # -- the record and its verdicts --------------------------------------------------------
@@ -240,25 +329,66 @@ class Verdict:
     # The new version's readable text to keep (an edit, or the first page seen of an
     # article with no reference yet), else None.
     version: str | None = None
+    # The page's validators for the next conditional GET: "new" (those of this page,
+    # seen whole and judged present), "keep" (the stored ones: a 304, an outage) or
+    # "drop" (a page judged gone keeps none: a 304 to its validators would otherwise
+    # pass for the article being back).
+    validators: Validators = "keep"
+    # The check found the article gone (a 404, a removal, a soft 404): what
+    # :func:`host_outage` counts.
+    gone: bool = False
 
 
-def decide(record: Record, seen: Observation, now: datetime, ages: Sequence[timedelta]) -> Verdict:
-    """The outcome of one check at ``now``."""
+def decide(
+    record: Record,
+    seen: Observation,
+    now: datetime,
+    ages: Sequence[timedelta],
+    post_text: str | None = None,
+) -> Verdict:
+    """The outcome of one check at ``now``. ``post_text``: the archived post's text,
+    to tell whether the page a removal-like redirect ended on still holds the article
+    when there is no reference yet."""
+    verdict = _decide(record, seen, now, ages, post_text)
+    if seen.seen == "page":
+        present = not verdict.gone
+        return replace(verdict, validators="new" if present else "drop")
+    if seen.seen == "gone":
+        return replace(verdict, validators="drop")
+    return verdict
+
+
+def _decide(
+    record: Record,
+    seen: Observation,
+    now: datetime,
+    ages: Sequence[timedelta],
+    post_text: str | None,
+) -> Verdict:
     scheduled = next_due(record.archived, ages, now)
     base = replace(record, checks=record.checks + 1, next_due=scheduled)
+    if seen.seen == "not_modified" and record.status in ("suspected", "deleted"):
+        # Validators are kept only from a page judged present and dropped when it is
+        # judged gone, so this 304 answers validators stored before that rule (or a
+        # server answering 304 to anything): it says nothing, and the next check
+        # fetches the page whole.
+        return replace(_outage(record, base, now, scheduled), validators="drop")
     if seen.seen == "outage":
-        # Says nothing: a suspicion waits for a real answer, within the schedule.
-        if record.status == "suspected" and scheduled is not None:
-            return Verdict(replace(base, next_due=max(now + CONFIRM_AFTER, scheduled)), "outage")
-        return Verdict(base, "outage")
+        return _outage(record, base, now, scheduled)
     if seen.seen == "gone":
         return _missing(record, base, now)
     if seen.seen == "not_modified":
-        # The page is the one last fetched with a 200: present, and as it was.
+        # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
     text = normalize(seen.text or "")
     if len(text) < MIN_TEXT_CHARS:
         return _missing(record, base, now)
+    if seen.removal:
+        # A new redirect to the front or a section page: removed, unless the page it
+        # ended on still holds the article (a slug renamed, an article moved).
+        known = record.reference if record.reference is not None else post_text
+        if known is None or overlap(normalize(known), text) < SOFT_404_BELOW:
+            return _missing(record, base, now)
     if record.reference is None:
         present = _present(record, base, now, None).record
         return Verdict(replace(present, reference=seen.text), "baseline", version=seen.text)
@@ -270,20 +400,37 @@ def decide(record: Record, seen: Observation, now: datetime, ages: Sequence[time
     return _present(record, base, now, seen.text)
 
 
+def _outage(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Verdict:
+    """A check that says nothing of the article. A suspicion waits for a real answer:
+    checked again an hour later (within the schedule, or past it until UNDECIDED_AFTER
+    after the suspicion; then it stays suspected, undecided)."""
+    if record.status == "suspected" and record.suspected_at is not None:
+        if scheduled is not None:
+            return Verdict(replace(base, next_due=max(now + CONFIRM_AFTER, scheduled)), "outage")
+        if now + CONFIRM_AFTER <= record.suspected_at + UNDECIDED_AFTER:
+            return Verdict(replace(base, next_due=now + CONFIRM_AFTER), "outage")
+    return Verdict(base, "outage")
+
+
 def _missing(record: Record, base: Record, now: datetime) -> Verdict:
     if record.status == "deleted":
-        return Verdict(base, "still")
+        return Verdict(base, "still", gone=True)
     if record.status == "suspected" and record.suspected_at is not None:
         if now - record.suspected_at >= CONFIRM_AFTER:
             # Dated from when it was first seen missing: that is when it went.
             return Verdict(
-                replace(base, status="deleted", deleted_at=record.suspected_at), "deleted"
+                replace(base, status="deleted", deleted_at=record.suspected_at),
+                "deleted",
+                gone=True,
             )
-        return Verdict(replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still")
+        return Verdict(
+            replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
+        )
     # One more check an hour from now confirms it, even past the last age.
     return Verdict(
         replace(base, status="suspected", suspected_at=now, next_due=now + CONFIRM_AFTER),
         "suspected",
+        gone=True,
     )
 
 

@@ -31,6 +31,7 @@ from .errors import ExtractError, FetchError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import _round_robin
 from .state import RecheckRow, State
+from .urls import normalize_url
 
 if TYPE_CHECKING:
     from .versions import Versions
@@ -95,6 +96,15 @@ class RecheckReport:
 
 
 @dataclass
+class _Held:
+    """Per host, in one run: the checks it answered, and those that found their article
+    gone (held back until the run is over, see Rechecker._settle_held)."""
+
+    checked: dict[str, int] = field(default_factory=dict)
+    gone: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
+
+
+@dataclass
 class Rechecker:
     config: Config
     client: _Fetcher
@@ -110,22 +120,30 @@ class Rechecker:
         now = self.clock()
         versions = Versions(self.config.site_dir)
         self._enroll(now, versions)
+        self._resume(now)
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
+        rows = self._enabled(self.state.recheck_rows(ids))
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
-        queue = deque(_round_robin(self.state.recheck_rows(ids), lambda row: _host(row.url)))
+        queue = deque(_round_robin(rows, lambda row: _host(row.url)))
+        # Per host: checks answered, and those that found their article gone, held back
+        # until the run is over: if every check of a host found its article gone, the
+        # host is down or walled (rules.host_outage), and they are outages instead.
+        held = _Held()
         try:
             with ThreadPoolExecutor(THREADS) as threads:
                 try:
-                    self._check(queue, gate, threads, report, versions)
+                    self._check(queue, gate, threads, report, versions, held)
                 except BaseException:
                     gate.stop()  # before the pool waits: its threads give up their turns
                     raise
+            self._settle_held(held, report, versions)
         except Exception:
             # What was recorded is shown all the same. A signal (KeyboardInterrupt)
-            # stops at once: the next run publishes what this one recorded.
+            # stops at once: the next run publishes what this one recorded; the checks
+            # held back were not recorded, and are due again.
             self._publish(versions, report)
             raise
         report.warnings.extend(
@@ -144,6 +162,7 @@ class Rechecker:
         threads: ThreadPoolExecutor,
         report: RecheckReport,
         versions: Versions,
+        held: _Held,
     ) -> None:
         flying: dict[Future[rules.Observation | None], RecheckRow] = {}
         while queue or flying:
@@ -157,7 +176,34 @@ class Rechecker:
             with self.state.batch():  # one commit for the checks that ended together
                 for future in finished:
                     row, seen = flying.pop(future), future.result()
-                    if seen is not None:  # None: not started, still due
+                    if seen is None:  # not started, still due
+                        continue
+                    seen = self._classify(row, seen)
+                    host = _host(row.url)
+                    # A 5xx or a timeout is already an outage and says nothing either
+                    # way (a bot wall answers some URLs 403, others 200).
+                    if seen.seen != "outage":
+                        held.checked[host] = held.checked.get(host, 0) + 1
+                    if self._looks_gone(row, seen, versions):
+                        held.gone.setdefault(host, []).append((row, seen))
+                    else:
+                        self._settle(row, seen, report, versions)
+
+    def _settle_held(self, held: _Held, report: RecheckReport, versions: Versions) -> None:
+        """The checks that found their article gone, once the run is over: all of a
+        host's answered checks gone means the host is down or walled, not deletions."""
+        with self.state.batch():
+            for host, gone in held.gone.items():
+                if rules.host_outage(held.checked[host], len(gone)):
+                    report.warnings.append(
+                        f"{host}: all {len(gone)} re-checks found their article gone:"
+                        " taken as the site's outage (or bot wall), not as deletions"
+                    )
+                    for row, seen in gone:
+                        why = f"{seen.why or 'article gone'}, as on every page of {host}"
+                        self._settle(row, rules.Observation("outage", why=why), report, versions)
+                else:
+                    for row, seen in gone:
                         self._settle(row, seen, report, versions)
 
     def _publish(self, versions: Versions, report: RecheckReport) -> None:
@@ -187,6 +233,74 @@ class Rechecker:
             rows.append((ident, archived, rules.next_due(archived, ages, now)))
         if rows:
             self.state.enroll(rows)
+
+    def _resume(self, now: datetime) -> None:
+        """Re-checks paused by ``recheck: false`` (or records past their ages) get a
+        next check again when their feed's ages now have one ahead: from the article's
+        archive time, so one past its last age stays done (README "Re-checks")."""
+        # Only articles younger than the longest age configured can have one ahead: the
+        # archive's older records are not read on every run.
+        longest = max((a for f in self.config.feeds for a in f.recheck), default=timedelta(0))
+        longest = max(longest, *self._ages(), timedelta(0))
+        if longest <= timedelta(0):
+            return
+        rows = []
+        for ident, feed_name, archived in self.state.paused_rechecks(now - longest):
+            due = rules.next_due(archived, self._ages_of(feed_name), now)
+            if due is not None:
+                rows.append((ident, due))
+        if rows:
+            self.state.reschedule(rows)
+
+    def _enabled(self, rows: list[RecheckRow]) -> list[RecheckRow]:
+        """The rows whose feed still re-checks: ``recheck: false`` set since a row was
+        scheduled means no fetch from then on; its schedule is cleared (and resumed by
+        :meth:`_resume` if re-checks are turned on again)."""
+        off = [row for row in rows if not self._ages_of(row.feed)]
+        if off:
+            self.state.reschedule([(row.article_id, None) for row in off])
+        return [row for row in rows if self._ages_of(row.feed)]
+
+    def _ages_of(self, feed_name: str) -> tuple[timedelta, ...]:
+        return self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
+
+    def _classify(self, row: RecheckRow, seen: rules.Observation) -> rules.Observation:
+        """A page reached by a redirect: a removal-like one (rules.redirect_removes)
+        only when the article's known addresses do not include where it ended."""
+        if seen.seen != "page" or seen.final_url is None:
+            return seen
+        final = seen.final_url
+        try:
+            key = normalize_url(final)
+        except ValueError:
+            key = final
+        if rules.redirect_removes(row.url, final, key, self.state.article_keys(row.article_id)):
+            return replace(seen, removal=True, why=f"redirected to {final}")
+        return seen
+
+    def _looks_gone(self, row: RecheckRow, seen: rules.Observation, versions: Versions) -> bool:
+        """Whether a page answered but without the article (a soft 404, a teaser, a bot
+        wall, a removal-like redirect). A 404 or 410 is the site's own word on that
+        page: never held back, never taken for an outage."""
+        if seen.seen != "page":
+            return False
+        row, post = self._references(row, seen, versions)
+        record = _record(row)
+        return rules.decide(record, seen, self.clock(), self._ages_of(row.feed), post).gone
+
+    def _references(
+        self, row: RecheckRow, seen: rules.Observation, versions: Versions
+    ) -> tuple[RecheckRow, str | None]:
+        """The row with its reference text filled from the post when it has none yet
+        and the post holds the page's text; and the post's text when a removal-like
+        redirect's page is to be compared with it. A 304 needs no text at all."""
+        if row.reference is None and row.from_page and seen.seen == "page":
+            original = versions.post_text(row.filename)
+            if original is not None:
+                return replace(row, reference=original), None
+        elif row.reference is None and seen.removal:
+            return row, versions.post_text(row.filename)
+        return row, None
 
     def _ages(self) -> tuple[timedelta, ...]:
         return self.config.recheck
@@ -224,8 +338,6 @@ class Rechecker:
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
-        if response.redirects and rules.removed_by_redirect(row.url, response.url):
-            return rules.Observation("gone", why=f"redirected to {response.url}")
         text = _page_text(response, self._feed(row.feed))
         return rules.Observation(
             "page",
@@ -233,6 +345,8 @@ class Rechecker:
             why="" if text else "no article in the page",
             etag=response.etag,
             last_modified=response.last_modified,
+            # Whether a redirect is a removal is decided with the state (_classify).
+            final_url=response.url if response.redirects else None,
         )
 
     def _settle(
@@ -243,15 +357,11 @@ class Rechecker:
         versions: Versions,
     ) -> None:
         now = self.clock()
-        ages = self._feed(row.feed).recheck if self._known(row.feed) else self._ages()
-        original: str | None = None
-        # The post is read only when a page is to be compared with it: a 304 needs no
-        # text at all.
-        if row.reference is None and row.from_page and seen.seen == "page":
-            original = versions.post_text(row.filename)
-            if original is not None:
-                row = replace(row, reference=original)
-        verdict = rules.decide(_record(row), seen, now, ages)
+        ages = self._ages_of(row.feed)
+        filled, post = self._references(row, seen, versions)
+        original = filled.reference if filled.reference != row.reference else None
+        row = filled
+        verdict = rules.decide(_record(row), seen, now, ages, post_text=post)
         new = verdict.record
         report.checked += 1
         event = verdict.event
@@ -290,8 +400,8 @@ class Rechecker:
                 checks=new.checks,
                 status=new.status,
                 reference=new.reference,
-                etag=_validator(seen, row, "etag"),
-                last_modified=_validator(seen, row, "last_modified"),
+                etag=_validator(verdict, seen, row, "etag"),
+                last_modified=_validator(verdict, seen, row, "last_modified"),
                 last_checked=now,
                 last_result=seen.why or event,
                 edited_at=new.edited_at,
@@ -361,13 +471,16 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _validator(seen: rules.Observation, row: RecheckRow, name: str) -> str | None:
-    # Validators are those of the last page seen whole; a page gone keeps none, so that
-    # its coming back is fetched in full.
-    if seen.seen == "page":
+def _validator(
+    verdict: rules.Verdict, seen: rules.Observation, row: RecheckRow, name: str
+) -> str | None:
+    # Validators are those of the last page seen whole AND judged present; a page judged
+    # gone (404, soft 404, teaser, captcha) keeps none, so that a 304 can never pass
+    # for the article and its coming back is fetched in full (rules.decide).
+    if verdict.validators == "new":
         value: str | None = getattr(seen, name)
         return value
-    if seen.seen == "gone":
+    if verdict.validators == "drop":
         return None
     return str(getattr(row, name)) if getattr(row, name) is not None else None
 

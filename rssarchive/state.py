@@ -845,6 +845,39 @@ class State:
             )
 
     @_reads
+    def paused_rechecks(self, since: datetime) -> list[tuple[int, str, datetime]]:
+        """Re-check records without a next check (done with their ages, or paused by
+        ``recheck: false``) archived after ``since``: (id, feed name, when archived), so
+        that re-enabling re-checks resumes those still within their ages."""
+        rows = self._conn.execute(
+            "SELECT r.article_id, a.feed, r.archived FROM rechecks r"
+            " JOIN articles a ON a.id = r.article_id"
+            " WHERE r.next_due IS NULL AND a.status = 'done' AND r.archived > ?"
+            " ORDER BY r.article_id",
+            (_iso(since),),
+        ).fetchall()
+        return [(int(r[0]), str(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
+
+    def reschedule(self, rows: Sequence[tuple[int, datetime | None]]) -> None:
+        """Set the next check of re-check records: (id, next due; None: none)."""
+        with self._write():
+            self._conn.executemany(
+                "UPDATE rechecks SET next_due = ? WHERE article_id = ?",
+                [(None if d is None else _iso(d), i) for i, d in rows],
+            )
+
+    @_reads
+    def article_keys(self, article_id: int) -> frozenset[str]:
+        """An article's URL keys: its own and its aliases (where its redirects ended
+        when it was archived)."""
+        rows = self._conn.execute(
+            "SELECT url_key FROM articles WHERE id = ?"
+            " UNION SELECT url_key FROM aliases WHERE article_id = ?",
+            (article_id, article_id),
+        ).fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
+    @_reads
     def due_rechecks(self, now: datetime) -> list[tuple[int, datetime]]:
         """(article id, due time) of every article due at ``now``."""
         rows = self._conn.execute(
@@ -899,11 +932,23 @@ class State:
             " count(*) FILTER (WHERE status = 'deleted'),"
             " count(*) FILTER (WHERE restored_at IS NOT NULL),"
             " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
-            " count(*) FILTER (WHERE next_due IS NOT NULL)"
+            " count(*) FILTER (WHERE next_due IS NOT NULL),"
+            " count(*) FILTER (WHERE status = 'suspected' AND next_due IS NULL)"
             " FROM rechecks",
             (_iso(now),),
         ).fetchone()
-        keys = ("checked", "edited", "suspected", "deleted", "restored", "due", "scheduled")
+        # undecided: suspected, but every check meant to confirm it met an outage, and
+        # none is left (recheck.UNDECIDED_AFTER).
+        keys = (
+            "checked",
+            "edited",
+            "suspected",
+            "deleted",
+            "restored",
+            "due",
+            "scheduled",
+            "undecided",
+        )
         return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
     # -- feeds ----------------------------------------------------------------------

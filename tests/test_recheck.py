@@ -169,6 +169,8 @@ EMPTY = Observation("page", text=None)
 
 SUSPECTED = replace(FRESH, status="suspected", suspected_at=T0 + H)
 DELETED = replace(FRESH, status="deleted", suspected_at=None, deleted_at=T0 + H)
+SHORT_AGES = (H, 6 * H)
+SUSPECTED_LAST = replace(FRESH, status="suspected", suspected_at=T0 + 6 * H, next_due=T0 + 7 * H)
 EDITED_REC = replace(FRESH, status="edited", edited_at=T0 + H, reference=EDITED)
 
 # (record before, what was seen, when, event, status after, next due after)
@@ -188,16 +190,23 @@ DECISIONS = [
     (SUSPECTED, GONE, T0 + H + timedelta(minutes=59), "still", "suspected", T0 + 2 * H),
     (SUSPECTED, SOFT, T0 + 6 * H, "deleted", "deleted", T0 + D),
     (SUSPECTED, PAGE, T0 + 2 * H, "unchanged", "unchanged", T0 + 6 * H),  # a blip
-    (SUSPECTED, NOT_MODIFIED, T0 + 2 * H, "unchanged", "unchanged", T0 + 6 * H),
+    # a 304 never clears a suspicion nor restores: it answers validators of a page
+    # judged present, and a suspected or deleted article keeps none (finding 1)
+    (SUSPECTED, NOT_MODIFIED, T0 + 2 * H, "outage", "suspected", T0 + 6 * H),
     # an outage, a 5xx, a timeout: never a deletion, nor a confirmation
     (FRESH, DOWN, T0 + H, "outage", "unchanged", T0 + 6 * H),
     (SUSPECTED, DOWN, T0 + 2 * H, "outage", "suspected", T0 + 6 * H),
-    (SUSPECTED, DOWN, T0 + 30 * D, "outage", "suspected", None),
+    (SUSPECTED, DOWN, T0 + 30 * D, "outage", "suspected", None),  # undecided for good
+    # a suspicion at the last age meeting outages: an hour later again, for a day
+    (SUSPECTED_LAST, DOWN, T0 + 6 * H + H, "outage", "suspected", T0 + 8 * H),
+    (SUSPECTED_LAST, DOWN, T0 + 6 * H + 22 * H, "outage", "suspected", T0 + 6 * H + 23 * H),
+    (SUSPECTED_LAST, DOWN, T0 + 6 * H + 24 * H, "outage", "suspected", None),
+    (SUSPECTED_LAST, GONE, T0 + 6 * H + 5 * H, "deleted", "deleted", None),
     (DELETED, DOWN, T0 + 6 * H, "outage", "deleted", T0 + D),
     # deleted, then back
     (DELETED, GONE, T0 + 6 * H, "still", "deleted", T0 + D),
     (DELETED, PAGE, T0 + 6 * H, "restored", "restored", T0 + D),
-    (DELETED, NOT_MODIFIED, T0 + 6 * H, "restored", "restored", T0 + D),
+    (DELETED, NOT_MODIFIED, T0 + 6 * H, "outage", "deleted", T0 + D),
     (DELETED, EDIT, T0 + 6 * H, "restored", "restored", T0 + D),
     (FRESH, PAGE, T0 + 30 * D, "unchanged", "unchanged", None),
 ]
@@ -212,7 +221,8 @@ def test_decide(
     status: str,
     due: datetime | None,
 ) -> None:
-    verdict = r.decide(record, seen, now, AGES)
+    ages = SHORT_AGES if record is SUSPECTED_LAST else AGES
+    verdict = r.decide(record, seen, now, ages)
     assert (verdict.event, verdict.record.status, verdict.record.next_due) == (event, status, due)
     assert verdict.record.checks == record.checks + 1
 
@@ -254,3 +264,142 @@ def test_overlap() -> None:
     assert r.overlap(REF, REF) == 1.0
     assert r.overlap(REF, r.normalize(EDITED)) > r.SOFT_404_BELOW
     assert r.overlap(REF, r.normalize(SOFT.text or "")) < r.SOFT_404_BELOW
+
+
+def test_undecided_suspicion_is_bounded() -> None:
+    # Outages after a suspicion at the last age: checked hourly, at most
+    # UNDECIDED_AFTER / CONFIRM_AFTER more times, then left suspected (undecided).
+    record, checks = SUSPECTED_LAST, 0
+    while record.next_due is not None:
+        now = record.next_due
+        record = r.decide(record, DOWN, now, SHORT_AGES).record
+        checks += 1
+        assert checks <= 24
+    assert record.status == "suspected"
+
+
+# (what was seen, record before, validators kept) -- finding 1: a page judged gone
+# keeps no validators, so a 304 can never vouch for it.
+VALIDATORS = [
+    (Observation("page", text=TEXT, etag='"a"'), FRESH, "new"),
+    (Observation("page", text=EDITED, etag='"b"'), FRESH, "new"),
+    (replace(SOFT, etag='"404"'), FRESH, "drop"),
+    (replace(SOFT, last_modified="Mon, 01 Jan 2024 00:00:00 GMT"), SUSPECTED, "drop"),
+    (Observation("page", text="Checking your browser before accessing", etag='"c"'), FRESH, "drop"),
+    (GONE, FRESH, "drop"),
+    (DOWN, FRESH, "keep"),
+    (NOT_MODIFIED, FRESH, "keep"),
+    (NOT_MODIFIED, SUSPECTED, "drop"),
+    (NOT_MODIFIED, DELETED, "drop"),
+    (PAGE, DELETED, "new"),  # back: its validators are good again
+]
+
+
+@pytest.mark.parametrize(("seen", "record", "kept"), VALIDATORS)
+def test_validators(seen: Observation, record: Record, kept: str) -> None:
+    assert r.decide(record, seen, T0 + 2 * H, AGES).validators == kept
+
+
+SOFT_ETAG = Observation("page", text=SOFT.text, etag='"nf"')
+
+
+def test_soft_404_with_etag_then_304_is_not_cleared() -> None:
+    # The reviewer's case: soft 404 with an ETag at 11:00, then 304 at 12:00.
+    first = r.decide(FRESH, SOFT_ETAG, T0 + H, AGES)
+    assert (first.event, first.validators) == ("suspected", "drop")
+    second = r.decide(first.record, NOT_MODIFIED, T0 + 2 * H, AGES)
+    assert second.record.status == "suspected"
+
+
+ARTICLE = "https://n.example/?p=7"
+# (article URL, final URL, the article's known keys, removal?) -- finding 2: a redirect
+# is a removal only when it is new (not where it ended at archiving time).
+REDIRECTS_NEW = [
+    (ARTICLE, "https://n.example/story-slug/", {ARTICLE, "https://n.example/story-slug/"}, False),
+    ("https://n.example/go/8", "https://n.example/story", {"https://n.example/story"}, False),
+    ("https://n.example/go/8", "https://n.example/", {"https://n.example/story"}, True),
+    ("https://n.example/n/a.html", "https://n.example/", {"https://n.example/n/a.html"}, True),
+    ("https://n.example/n/a.html", "https://n.example/a", {"https://n.example/n/a.html"}, True),
+]
+
+
+@pytest.mark.parametrize(("url", "final", "keys", "removed"), REDIRECTS_NEW)
+def test_redirect_removes(url: str, final: str, keys: set[str], removed: bool) -> None:
+    assert r.redirect_removes(url, final, final, frozenset(keys)) is removed
+
+
+LONG = TEXT + "\n" + "第二段：会谈持续了三个小时，双方发表了联合声明。"
+FRONT_PAGE = "首页 新闻 国际 财经 体育 科技 娱乐 更多精彩内容请关注我们的网站与客户端。"
+
+
+# (record, the page a removal-like redirect ended on, post text, event) -- a target
+# that still holds the article is no removal (a slug renamed).
+@pytest.mark.parametrize(
+    ("record", "text", "post", "event"),
+    [
+        (replace(FRESH, reference=LONG), LONG, None, "unchanged"),
+        (replace(FRESH, reference=LONG), LONG + "\n又及。新增一段。", None, "edited"),
+        (replace(FRESH, reference=LONG), FRONT_PAGE, None, "suspected"),
+        (replace(FRESH, reference=None), LONG, LONG, "baseline"),
+        (replace(FRESH, reference=None), FRONT_PAGE, LONG, "suspected"),
+        (replace(FRESH, reference=None), LONG, None, "suspected"),
+    ],
+)
+def test_removal_redirect_target_holds_article(
+    record: Record, text: str, post: str | None, event: str
+) -> None:
+    seen = Observation("page", text=text, removal=True)
+    assert r.decide(record, seen, T0 + H, AGES, post_text=post).event == event
+
+
+# (checks of a host in a run, how many found their article gone, an outage?) -- finding 7
+@pytest.mark.parametrize(
+    ("checks", "gone", "outage"),
+    [(3, 3, True), (40, 40, True), (2, 2, False), (1, 1, False), (3, 2, False), (10, 9, False)],
+)
+def test_host_outage(checks: int, gone: int, outage: bool) -> None:
+    assert r.host_outage(checks, gone) is outage
+
+
+# Finding 9: counters and relative times are not edits; real numbers are.
+COUNTERS_SAME = [
+    (TEXT + "\n阅读次数：1234 · 评论 5", TEXT + "\n阅读次数：1301 · 评论 9"),
+    (TEXT + "\nViews: 1,234 | Comments (5)", TEXT + "\nViews: 2,001 | Comments (12)"),
+    (TEXT + "\nUpdated 1 hour ago", TEXT + "\nUpdated 3 hours ago"),
+    (TEXT + "\n5 小时前", TEXT + "\n7 小时前"),
+    (TEXT + "\n12 comments", TEXT + "\n13 comments"),
+    (TEXT + "\n更新于 3小时前", TEXT),
+    (
+        TEXT + "\nViews: 99999 · Comments: 77 · Updated 2026-12-01 11:00",
+        TEXT + "\nViews: 123 · Comments: 4 · Updated 2026-12-06 10:00",
+    ),
+    ("see https://a.example/x?id=3&utm_source=tw&fbclid=1", "see https://a.example/x?id=3"),
+    ("https://a.example/x?utm_medium=rss", "https://a.example/x"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), COUNTERS_SAME)
+def test_counters_are_not_edits(a: str, b: str) -> None:
+    assert r.normalize(a) == r.normalize(b)
+
+
+COUNTERS_DIFFERENT = [
+    ("至少 12 人死亡", "至少 15 人死亡"),  # casualty figures
+    ("3 killed, 12 injured", "4 killed, 12 injured"),
+    (
+        "Officials received 12 comments from the public",
+        "Officials received 40 comments from the public",
+    ),
+    ("阅读次数：1234，他说这个数字是假的", "阅读次数：9999，他说这个数字是假的"),
+    ("The vote was 3 hours ago postponed", "The vote was 5 hours ago postponed"),
+    ("https://a.example/x?id=3", "https://a.example/x?id=4"),
+    (
+        "The law was updated 2026-12-01 by parliament",
+        "The law was updated 2026-12-06 by parliament",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), COUNTERS_DIFFERENT)
+def test_real_numbers_are_edits(a: str, b: str) -> None:
+    assert r.normalize(a) != r.normalize(b)

@@ -1,0 +1,323 @@
+"""Re-check decisions end to end, on the cases an outside review found wrong (issue 19):
+a local site archived by the real CLI, then changed under it, driven with --now.
+
+- a soft 404 (or a paywall teaser) that carries an ETag or a Last-Modified, and answers
+  304 to them: it must still be confirmed deleted, never cleared by the 304;
+- links that redirected already when archived (a WordPress ``?p=7``, a short link), a
+  slug renamed to a one-segment path with the same text: never deleted; a new redirect
+  to the front page: deleted;
+- every page of a host behind a bot wall for one run: an outage, not deletions;
+- ``recheck: false`` set after archiving: no fetch at all; turned on again: resumed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pytest_httpserver import HTTPServer
+from statekit import cli, json_of, rows, rss, write_config
+from werkzeug import Request, Response
+
+T0 = "2024-07-24T00:00:00Z"
+T1 = "2024-07-24T01:00:00Z"  # the first age
+T2 = "2024-07-24T02:00:00Z"  # an hour after the suspicions: confirmation
+T6 = "2024-07-24T06:00:00Z"  # the second age
+
+
+Handler = Callable[[Request], Response]
+
+
+def _paragraphs(name: str) -> list[str]:
+    return [
+        f"{name}报道第{k}段：美国和日本周日在东京举行二加二安全会谈，双方讨论了延伸威慑、"
+        f"驻日美军指挥体制的调整以及地区安全形势，官员表示会谈取得了具体进展。"
+        for k in range(1, 5)
+    ]
+
+
+def _page(title: str, paragraphs: list[str], ad: int = 0) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{title}</title>"
+        f"</head><body><nav><a href='/'>首页</a> <a href='/news/'>新闻</a></nav>"
+        f"<article><h1>{title}</h1>{body}</article>"
+        f"<aside class='ad'>广告 {ad}</aside><footer>版权所有</footer></body></html>"
+    )
+
+
+NOT_FOUND = _page(
+    "页面不存在", ["对不起，您访问的页面不存在或已被删除，请返回首页浏览其他新闻内容。"]
+)
+TEASER = _page("订阅", ["本文为付费内容。订阅后即可阅读全文，首月仅需一元，随时可以取消。"])
+CAPTCHA = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    "<p>Checking your browser before accessing the site.</p></body></html>"
+)
+
+
+class Site:
+    """Routes by path (with query); each path's answer can be changed between commands.
+    ``requests`` keeps (path, If-None-Match, If-Modified-Since) of every request."""
+
+    def __init__(self, server: HTTPServer, links: list[str]) -> None:
+        self.server = server
+        self.links = links
+        self.routes: dict[str, Handler] = {}
+        self.requests: list[tuple[str, str | None, str | None]] = []
+        server.expect_request(re.compile(".*")).respond_with_handler(self.answer)
+
+    def url(self, path: str) -> str:
+        return self.server.url_for("/").rstrip("/") + path
+
+    def answer(self, request: Request) -> Response:
+        path = request.full_path.rstrip("?")
+        self.requests.append(
+            (path, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"))
+        )
+        if path == "/feed.xml":
+            items = [
+                {"title": f"报道{n}", "link": self.url(link), "guid": f"g-{n}"}
+                for n, link in enumerate(self.links)
+            ]
+            return Response(rss(items), content_type="application/rss+xml")
+        handler = self.routes.get(path)
+        if handler is None:
+            return Response(_page("首页", ["今日要闻"] * 3), content_type="text/html")
+        return handler(request)
+
+    def conditional(self, path: str) -> list[tuple[str | None, str | None]]:
+        return [(etag, since) for p, etag, since in self.requests if p == path]
+
+
+def article(name: str, etag: str | None = None, ad: list[int] | None = None) -> Handler:
+    """The article page; with ``ad``, an ad outside the article changes on every
+    request and so does the ETag (the page is not byte-identical, the article is)."""
+
+    def answer(request: Request) -> Response:
+        headers = {}
+        shown = 0
+        if ad is not None:
+            ad[0] += 1
+            shown = ad[0]
+            headers["ETag"] = f'"ad{shown}"'
+        elif etag is not None:
+            if request.headers.get("If-None-Match") == etag:
+                return Response(status=304, headers={"ETag": etag})
+            headers["ETag"] = etag
+        return Response(
+            _page(name, _paragraphs(name), shown),
+            content_type="text/html; charset=utf-8",
+            headers=headers,
+        )
+
+    return answer
+
+
+def gone_page(html: str, etag: str | None = None, last_modified: str | None = None) -> Handler:
+    """A 200 page without the article that answers 304 to its own validators."""
+
+    def answer(request: Request) -> Response:
+        if etag is not None and request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        if last_modified is not None and request.headers.get("If-Modified-Since") == last_modified:
+            return Response(status=304, headers={"Last-Modified": last_modified})
+        headers = {}
+        if etag is not None:
+            headers["ETag"] = etag
+        if last_modified is not None:
+            headers["Last-Modified"] = last_modified
+        return Response(html, content_type="text/html; charset=utf-8", headers=headers)
+
+    return answer
+
+
+def redirect(to: str, status: int = 301) -> Handler:
+    return lambda request: Response(status=status, headers={"Location": to})
+
+
+def _setup(tmp_path: Path, server: HTTPServer, links: list[str]) -> tuple[Site, Path, Path]:
+    site = Site(server, links)
+    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
+    config = write_config(
+        tmp_path / "config.yaml",
+        [{"name": "News", "url": site.url("/feed.xml"), "content": "page"}],
+        site_dir=tmp_path / "site",
+        state_path=state,
+    )
+    return site, config, state
+
+
+def _status(state: Path, site: Site) -> dict[str, str]:
+    prefix = site.url("")
+    return {
+        str(url).removeprefix(prefix): str(status)
+        for url, status in rows(
+            state,
+            "SELECT a.url, r.status FROM rechecks r JOIN articles a ON a.id = r.article_id",
+        )
+    }
+
+
+def _run(config: Path, *args: str) -> dict[str, Any]:
+    done = cli(config, *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json_of(done)
+
+
+def test_a_gone_page_with_validators_is_confirmed_not_cleared_by_304(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/softetag.html", "/n/paywall.html", "/n/kept.html", "/n/plain.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    assert _status(state, site) == dict.fromkeys(links, "unchanged")
+
+    site.routes["/n/softetag.html"] = gone_page(NOT_FOUND, etag='"nf"')
+    site.routes["/n/paywall.html"] = gone_page(
+        TEASER, last_modified="Mon, 22 Jul 2024 00:00:00 GMT"
+    )
+    site.routes["/n/kept.html"] = article("kept", etag='"k1"')
+    first = _run(config, "recheck", "--now", T1)["recheck"]
+    assert (first["checked"], first["suspected"]) == (4, 2)
+    second = _run(config, "recheck", "--now", T2)["recheck"]
+    # The second check sent no validators of the gone pages, so got no 304, and the
+    # suspicion was confirmed.
+    assert site.conditional("/n/softetag.html")[-1] == (None, None)
+    assert site.conditional("/n/paywall.html")[-1] == (None, None)
+    assert (second["checked"], second["deleted"]) == (2, 2)
+    assert _status(state, site) == {
+        "/n/softetag.html": "deleted",
+        "/n/paywall.html": "deleted",
+        "/n/kept.html": "unchanged",
+        "/n/plain.html": "unchanged",
+    }
+    # A page present keeps its validators: its next check is a 304.
+    _run(config, "recheck", "--now", T6)
+    assert site.conditional("/n/kept.html")[-1] == ('"k1"', None)
+    assert _status(state, site)["/n/softetag.html"] == "deleted"
+
+
+def test_redirects_that_hold_the_article_are_not_deletions(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/?p=7", "/go/8", "/n/2024/07/slug-old.html", "/n/2024/07/front.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    ad = [0]
+    # Redirects already when archived: a WordPress ?p= link, a short link.
+    site.routes["/?p=7"] = redirect("/redirected-wordpress-story/")
+    site.routes["/redirected-wordpress-story/"] = article("wordpress", ad=ad)
+    site.routes["/go/8"] = redirect("/shortlink-story", 302)
+    site.routes["/shortlink-story"] = article("shortlink", ad=ad)
+    site.routes["/n/2024/07/slug-old.html"] = article("slug")
+    site.routes["/n/2024/07/front.html"] = article("front")
+    _run(config, "run", "--now", T0)
+    assert len(list((tmp_path / "site" / "_posts").glob("*.md"))) == 4
+
+    # Later: the slug renamed to a one-segment path with the same text, and one article
+    # taken down by a redirect to the front page; the ads keep changing.
+    site.routes["/n/2024/07/slug-old.html"] = redirect("/slug-new")
+    site.routes["/slug-new"] = article("slug")
+    site.routes["/n/2024/07/front.html"] = redirect("/")
+    for now in (T1, T2, T6):
+        _run(config, "recheck", "--now", now)
+    assert _status(state, site) == {
+        "/?p=7": "unchanged",
+        "/go/8": "unchanged",
+        "/n/2024/07/slug-old.html": "unchanged",
+        "/n/2024/07/front.html": "deleted",
+    }
+
+
+def test_a_bot_wall_on_every_page_of_a_host_is_an_outage(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = [f"/n/a{k}.html" for k in range(5)]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    for link in links[:4]:
+        site.routes[link] = gone_page(CAPTCHA)
+    # The wall answers one URL 403: an outage already, it does not spoil the rule.
+    site.routes[links[4]] = lambda request: Response("forbidden", status=403)
+    report = _run(config, "recheck", "--now", T1)["recheck"]
+    assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 0, 5)
+    host = site.url("").split("//")[1].split(":")[0]
+    assert any(host in w and "outage" in w for w in report["warnings"]), report["warnings"]
+    assert set(_status(state, site).values()) == {"unchanged"}
+    # The wall lifted, the pages are as archived.
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "recheck", "--now", T6)
+    assert set(_status(state, site).values()) == {"unchanged"}
+
+
+def _set_recheck(config: Path, value: object) -> None:
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["recheck"] = value
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_recheck_false_stops_fetches_and_turning_it_on_resumes(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/a.html", "/n/b.html"]
+    site, config, state = _setup(tmp_path, httpserver, links[:1])
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    fetched = len(site.conditional("/n/a.html"))
+    _set_recheck(config, False)
+    # Scheduled at 1h while on: off now, so not fetched then, nor later.
+    off = _run(config, "recheck", "--now", T1)["recheck"]
+    assert off["checked"] == 0
+    assert len(site.conditional("/n/a.html")) == fetched
+    # An article archived while off.
+    site.links = links
+    _run(config, "run", "--now", T2)
+    assert len(site.conditional("/n/b.html")) == 1
+    assert rows(state, "SELECT count(*) FROM rechecks WHERE next_due IS NOT NULL") == [(0,)]
+    # On again: both resume at their next age from their archive time.
+    _set_recheck(config, ["1h", "6h"])
+    early = _run(config, "recheck", "--now", "2024-07-24T02:30:00Z")["recheck"]
+    assert early["checked"] == 0
+    b_first = _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
+    assert b_first["checked"] == 1  # b.html: archived at 2h, its 1h age
+    assert len(site.conditional("/n/b.html")) == 2
+    a_next = _run(config, "recheck", "--now", T6)["recheck"]
+    assert a_next["checked"] == 1  # a.html: its 1h age was missed while off; 6h now
+    assert len(site.conditional("/n/a.html")) == fetched + 1
+    b_last = _run(config, "recheck", "--now", "2024-07-24T08:00:00Z")["recheck"]
+    assert b_last["checked"] == 1
+    # Past every age: never again.
+    done = _run(config, "recheck", "--now", "2024-07-30T00:00:00Z")["recheck"]
+    assert done["checked"] == 0
+
+
+def test_a_suspicion_met_by_outages_past_the_last_age_is_retried_then_undecided(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/a.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _set_recheck(config, ["1h", "6h"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    site.routes["/n/a.html"] = lambda request: Response("not found", status=404)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    site.routes["/n/a.html"] = lambda request: Response("down", status=503)
+    for now in (T2, T6):
+        assert _run(config, "recheck", "--now", now)["recheck"]["unreachable"] == 1
+    # Past the last age (6h), still one more check an hour later ...
+    assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T07:00:00.000+00:00",)]
+    # ... until a day after the suspicion: then it stays suspected, undecided.
+    assert _run(config, "recheck", "--now", "2024-07-25T00:30:00Z")["recheck"]["checked"] == 1
+    assert rows(state, "SELECT status, next_due FROM rechecks") == [("suspected", None)]
+    status = cli(config, "status")
+    assert "1 suspected (1 undecided)" in status.stdout, status.stdout
+    assert json_of(cli(config, "status", "--json"))["rechecks"]["undecided"] == 1
