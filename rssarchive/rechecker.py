@@ -225,7 +225,11 @@ class Rechecker:
         latest: a post from months ago is not re-checked as if archived today."""
         rows = []
         for ident, feed_name, archived, filename in self.state.unscheduled(now):
-            if feed_name == "" and filename:
+            # Adopted rows are counted for a feed now (state.adopt), so every row
+            # without a schedule is taken as archived no later than its post's date: a
+            # post from before an upgrade is at worst re-checked less, never an old one
+            # as if archived today.
+            if filename:
                 dated = versions.post_date(filename)
                 if dated is not None:
                     archived = min(archived, dated)

@@ -827,8 +827,8 @@ class State:
     def unscheduled(self, now: datetime) -> list[tuple[int, str, datetime, str]]:
         """Archived articles without a re-check schedule (archived before re-checks
         existed, or adopted from _posts): (id, feed name, when recorded done, ``now``
-        when the row's time cannot be read; post file). An adopted post's feed name is
-        '' and its time that of the adoption, not of its archiving."""
+        when the row's time cannot be read; post file). An adopted post's time is that
+        of the adoption, not of its archiving (the re-checker reads its post's date)."""
         rows = self._conn.execute(
             "SELECT id, feed, updated, coalesce(filename, '') FROM articles a"
             " WHERE status = 'done' AND NOT EXISTS"

@@ -118,15 +118,16 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     assert "Traceback" not in done.stderr and "no such column" not in done.stderr
     assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
     assert seen_etags == ['W/"old"'], "the feed's validators did not survive the upgrade"
-    # Schema 4's (and later) re-check records survive; older ones get schedules from their archive
-    # time (2024-07-20: the next age after 2024-07-24 is 7 days).
+    # Schema 4's (and later) re-check records survive; older ones get schedules from the
+    # earlier of their archive time (2024-07-20) and their post's date (2024-07-01 and
+    # -02, 09:00): the next age after 2024-07-24 is then 30 days.
     checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
     if dump.stem in ("v4", "v5"):
         assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
     else:
         assert checks[:2] == [
-            (1, "unchanged", None, "2024-07-27T08:00:00.000+00:00"),
-            (2, "unchanged", None, "2024-07-27T08:00:00.000+00:00"),
+            (1, "unchanged", None, "2024-07-31T09:00:00.000+00:00"),
+            (2, "unchanged", None, "2024-08-01T09:00:00.000+00:00"),
         ]
     expected = ["1.html?edition=1", "2.html", "3.html", "4.html"]
     assert sorted(sources(posts)) == [f"{base}/news/{tail}" for tail in expected], (
