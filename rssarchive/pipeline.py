@@ -260,6 +260,8 @@ class Pipeline:
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)
+    # Articles not archived yet whose feed lists them at a new link this run (_record).
+    _relinked: set[int] = field(default_factory=set, init=False)
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
@@ -302,6 +304,9 @@ class Pipeline:
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+        if self._relinked:  # their old links' jobs: the new ones replace them
+            old = [job for job in jobs[:known] if job.article_id not in self._relinked]
+            jobs, known = old + jobs[known:], len(old)
         if len(jobs) > known:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -704,6 +709,14 @@ class Pipeline:
                 return None
         elif guid_key is not None:
             owner, guid_key = self._by_guid(entry, url_key, guid_key, listed, result)
+            if owner is not None and owner.status != "done" and not self.dry_run:
+                # Not archived yet, and now listed at another link: that link is the one
+                # fetched from now on (the old one may be the page that fails), with its
+                # attempts anew. The job _prepare made for the old link is dropped.
+                self.state.relink(owner.id, url_key, entry, self.clock())
+                self._relinked.add(owner.id)
+                self._recorded.add(url_key)
+                return owner.id
             if owner is not None:
                 result.skipped += owner.status != "pending"
                 return None

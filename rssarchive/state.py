@@ -607,6 +607,28 @@ class State:
                 (url_key, article_id),
             )
 
+    def relink(self, article_id: int, url_key: str, entry: Entry, now: datetime) -> None:
+        """Move an article not yet archived to the link its feed lists it at now: its
+        entry becomes the new one, its attempts start anew, and its old link is kept
+        as an alias (an item still naming it is still this article). The old page may
+        be the one failing; retrying it would give the article up unseen."""
+        assert entry.link is not None
+        with self._write():
+            old = self._conn.execute(
+                "SELECT url_key FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            self._conn.execute("DELETE FROM aliases WHERE url_key = ?", (url_key,))
+            self._conn.execute(
+                "UPDATE articles SET url_key = ?, url = ?, entry = ?, status = 'pending',"
+                " attempts = 0, not_before = NULL, updated = ? WHERE id = ? AND status != 'done'",
+                (url_key, entry.link, entry_to_json(entry), _iso(now), article_id),
+            )
+            if old is not None and str(old[0]) != url_key:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
+                    (str(old[0]), article_id),
+                )
+
     @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(

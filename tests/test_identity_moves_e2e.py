@@ -1,0 +1,52 @@
+"""Issue 16, the second outside review: silent losses around identity (the real CLI
+against a real local HTTP server). An article not archived yet whose link moves is
+fetched at its new link; a feed article given up says so; a permalink guid still needs
+its title or date to agree; a move taken by guid is said; identity by guid is per
+feed; items that collapse into one post are said."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import article
+from test_integrity_e2e import Feed, run_json, sources
+from werkzeug import Request, Response
+
+
+def test_a_pending_article_whose_link_moves_is_fetched_at_its_new_link(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Its old page fails; the feed then lists it (same guid, title, date) elsewhere.
+    feed = Feed(httpserver)
+    asked: list[str] = []
+
+    def page(request: Request) -> Response:
+        asked.append(request.path)
+        if request.path == "/p/a":
+            return Response("down", status=503)
+        return Response(article("The article"), content_type="text/html")
+
+    httpserver.expect_request("/p/a").respond_with_handler(page)
+    httpserver.expect_request("/p/b").respond_with_handler(page)
+    site.write_config([{"name": "Moving", "url": feed.url, "content": "page"}])
+    old, new = httpserver.url_for("/p/a"), httpserver.url_for("/p/b")
+    item = {"title": "A", "guid": "X", "pubDate": "01 Jul 2024 08:00:00 GMT"}
+    feed.items = [{**item, "link": old}]
+    code, report, err = run_json(site, capsys)
+    assert code == 1 and report["new_posts"] == 0, err
+    before = len(asked)
+
+    feed.items = [{**item, "link": new}]
+    code, report, err = run_json(site, capsys)
+    assert code == 0, err
+    assert report["new_posts"] == 1 and report["results"][0]["failed"] == []
+    assert sources(site) == [new]
+    assert asked[before:] == ["/p/b"]  # the old page is not fetched again
+
+    # Known by both links from now on: neither is archived again.
+    for link in (new, old):
+        feed.items = [{**item, "link": link}]
+        code, report, err = run_json(site, capsys)
+        assert (code, report["new_posts"], report["skipped"]) == (0, 0, 1), err
+    assert sources(site) == [new]
