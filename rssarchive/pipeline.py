@@ -1045,8 +1045,13 @@ class Pipeline:
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
-            self.state.fail(job.article_id, str(exc), now, not_before=not_before)
+            # The reason without the URL: status prints it after the URL already.
+            self.state.fail(job.article_id, reason, now, not_before=not_before)
             job.result.failed.append((link, reason))
+            if job.attempts + 1 >= MAX_ATTEMPTS:  # the state gives it up now: say so once
+                job.result.warnings.append(
+                    f"{link}: gave up after {job.attempts + 1} attempts: {reason}; not tried again"
+                )
             return
         permanent = _permanent(exc)
         if permanent:

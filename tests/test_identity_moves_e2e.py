@@ -50,3 +50,27 @@ def test_a_pending_article_whose_link_moves_is_fetched_at_its_new_link(
         code, report, err = run_json(site, capsys)
         assert (code, report["new_posts"], report["skipped"]) == (0, 0, 1), err
     assert sources(site) == [new]
+
+
+def test_a_feed_article_given_up_says_so_once_and_status_names_its_url_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    httpserver.expect_request("/p/a").respond_with_data("not here", status=404)
+    site.write_config([{"name": "Failing", "url": feed.url, "content": "page"}])
+    link = httpserver.url_for("/p/a")
+    feed.items = [{"title": "A", "guid": "X", "link": link}]
+    gave_up = f"{link}: gave up after 5 attempts: HTTP 404 Not Found; not tried again"
+    for attempt in range(1, 6):
+        code, report, err = run_json(site, capsys)
+        result = report["results"][0]
+        assert code == 1 and result["failed"] == [{"url": link, "reason": "HTTP 404 Not Found"}], (
+            err
+        )
+        assert result["warnings"] == ([gave_up] if attempt == 5 else []), attempt
+    assert f"warning: feed Failing: {gave_up}" in err
+    code, report, err = run_json(site, capsys)  # given up: not tried, not said again
+    assert (code, report["results"][0]["warnings"], report["skipped"]) == (0, [], 1), err
+    assert site.cli("status") == 0
+    out = capsys.readouterr().out
+    assert f"failed article: {link}: HTTP 404 Not Found\n" in out, out
