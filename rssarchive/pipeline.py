@@ -655,10 +655,33 @@ class Pipeline:
         if shared and not self.dry_run:
             for guid in sorted(shared):
                 self.state.reuse_guid(guid)
+        shared |= self._site_root_guids(entries, result)
         listed = frozenset(
             normalize_url(e.link) for e in entries if e.link and is_safe_link(e.link)
         )
         return _without_shared_guids(entries, result, shared), listed
+
+    def _site_root_guids(self, entries: Sequence[Entry], result: FeedResult) -> set[str]:
+        """The guids of one feed document that are a site's own address (its home
+        page, identity.is_site_root): they name the site, not an article, so they
+        identify nothing from the start; recorded as reused, said once."""
+        from .identity import is_site_root
+
+        roots = {
+            key: (entry.guid or "").strip()
+            for entry in entries
+            if (key := _guid_key(entry.guid)) is not None and is_site_root(key)
+        }
+        for guid in sorted(roots):
+            if self.state.guid_reused(guid):
+                continue
+            result.warnings.append(
+                f"the guid {roots[guid]!r} is a site's address, not an article's; "
+                "items are identified by their links"
+            )
+            if not self.dry_run:
+                self.state.reuse_guid(guid)
+        return set(roots)
 
     def _begin(
         self,
@@ -754,11 +777,17 @@ class Pipeline:
             reason = f"{still_listed.url}, still listed at its own link"
         elif url_key == guid_key:
             # The guid is a URL, and it is this item's own address: the archived
-            # article named it as its permanent address (rule (b) of identity.py).
-            log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
-            if not self.dry_run:
-                self.state.alias(url_key, owners[0].id)
-            return owners[0], guid_key
+            # article named it as its permanent address (rule (b) of identity.py),
+            # unless its date (or, without dates to confirm, its title) says otherwise.
+            from .identity import permalink_differs
+
+            why = self._differs(entry, owners[0], permalink_differs)
+            if why is None:
+                log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
+                if not self.dry_run:
+                    self.state.alias(url_key, owners[0].id)
+                return owners[0], guid_key
+            reason = f"{owners[0].url}, {why}"
         else:
             for owner in owners:
                 why = self._differs(entry, owner)
@@ -777,9 +806,16 @@ class Pipeline:
             self.state.reuse_guid(guid_key)
         return None, None
 
-    def _differs(self, entry: Entry, owner: GuidOwner) -> str | None:
-        """Why the entry is not the article ``owner`` (identity.differs), by the title
-        and date it was archived with: its post's, or while not done, its entry's."""
+    def _differs(
+        self,
+        entry: Entry,
+        owner: GuidOwner,
+        rule: Callable[[str | None, datetime | None, str | None, datetime | None], str | None]
+        | None = None,
+    ) -> str | None:
+        """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
+        by the title and date it was archived with: its post's, or while not done, its
+        entry's."""
         from .identity import differs, post_title_and_date
 
         title: str | None
@@ -792,7 +828,7 @@ class Pipeline:
             title, published = post_title_and_date(text)
         else:
             return "nothing archived to compare with"
-        return differs(entry.title, entry.published, title, published)
+        return (rule or differs)(entry.title, entry.published, title, published)
 
     def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
         """Get, render and stage every job, then every article of ``backlog``, in threads

@@ -33,10 +33,11 @@ def _story(server: HTTPServer, n: int) -> str:
 def test_a_constant_guid_does_not_swallow_the_next_articles(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A feed that shows its latest item only, with the channel's URL as every guid
-    # and one title every day: only the dates tell the articles apart.
+    # A feed that shows its latest item only, with one constant guid (a site's root
+    # URL as the guid is refused from the start: test_identity_moves_e2e.py) and one
+    # title every day: only the dates tell the articles apart.
     feed = Feed(httpserver)
-    guid = httpserver.url_for("/")
+    guid = httpserver.url_for("/briefing")
     site.write_config([{"name": "Latest", "url": feed.url, "content": "feed"}])
     feed.items = [feed.item(1, day=1, guid=guid, title="Daily briefing")]
     code, report, err = run_json(site, capsys)

@@ -74,3 +74,45 @@ def test_a_feed_article_given_up_says_so_once_and_status_names_its_url_once(
     assert site.cli("status") == 0
     out = capsys.readouterr().out
     assert f"failed article: {link}: HTTP 404 Not Found\n" in out, out
+
+
+def _day(day: int) -> str:
+    return f"{day:02d} Jul 2024 08:00:00 GMT"
+
+
+def test_a_permalink_guid_with_another_date_is_another_article(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A's guid names /b; B, later, is at /b with the guid /b and its own date.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Perma", "url": feed.url, "content": "feed"}])
+    a, b = httpserver.url_for("/a"), httpserver.url_for("/b")
+    feed.items = [feed.item(1, title="A", link=a, guid=b, pubDate=_day(1))]
+    assert run_json(site, capsys)[1]["new_posts"] == 1
+    feed.items = [feed.item(2, title="B", link=b, guid=b, pubDate=_day(2))]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1, err
+    (warning,) = report["results"][0]["warnings"]
+    assert warning.startswith(f"{b}: its guid {b!r} is that of another article ({a}, another")
+    assert sources(site) == [a, b]
+
+
+def test_a_guid_that_is_the_site_root_identifies_nothing_from_the_start(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every item names the site's home page as its guid; then the home page itself
+    # is listed, with another title and date.
+    feed = Feed(httpserver)
+    root = httpserver.url_for("/")
+    site.write_config([{"name": "Home", "url": feed.url, "content": "feed"}])
+    feed.items = [feed.item(1, guid=root, pubDate=_day(1))]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1, err
+    said = f"the guid {root!r} is a site's address, not an article's"
+    (warning,) = report["results"][0]["warnings"]
+    assert warning.startswith(said)
+    feed.items = [feed.item(2, title="Live homepage", link=root, guid=root, pubDate=_day(2))]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1, err
+    assert report["results"][0]["warnings"] == []  # said once
+    assert sources(site) == sorted([httpserver.url_for("/story/1.html"), root])
