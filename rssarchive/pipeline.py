@@ -731,7 +731,7 @@ class Pipeline:
                 result.skipped += 1
                 return None
         elif guid_key is not None:
-            owner, guid_key = self._by_guid(entry, url_key, guid_key, listed, result)
+            owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
             if owner is not None and owner.status != "done" and not self.dry_run:
                 # Not archived yet, and now listed at another link: that link is the one
                 # fetched from now on (the old one may be the page that fails), with its
@@ -754,6 +754,7 @@ class Pipeline:
 
     def _by_guid(
         self,
+        feed: FeedConfig,
         entry: Entry,
         url_key: str,
         guid_key: str,
@@ -768,7 +769,9 @@ class Pipeline:
         on it identifies nothing, and is no longer warned about."""
         if self.state.guid_reused(guid_key):
             return None, None
-        owners = self.state.guid_owners(guid_key)
+        # Identity by guid is per feed: two feeds' ids are not one namespace (two
+        # editions' "brief-1" are two articles).
+        owners = [o for o in self.state.guid_owners(guid_key) if o.feed == feed.name]
         if not owners:
             return None, guid_key
         reason = ""
@@ -783,7 +786,7 @@ class Pipeline:
 
             why = self._differs(entry, owners[0], permalink_differs)
             if why is None:
-                log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
+                self._moved(entry, owners[0], "its guid is its link", result)
                 if not self.dry_run:
                     self.state.alias(url_key, owners[0].id)
                 return owners[0], guid_key
@@ -792,7 +795,7 @@ class Pipeline:
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    log.info("%s: the article %s, moved (same guid)", entry.link, owner.url)
+                    self._moved(entry, owner, "same guid, title and date", result)
                     if not self.dry_run:  # its new link is known from now on
                         self.state.alias(url_key, owner.id)
                     return owner, guid_key
@@ -805,6 +808,16 @@ class Pipeline:
         if not self.dry_run:
             self.state.reuse_guid(guid_key)
         return None, None
+
+    def _moved(self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult) -> None:
+        """Say a move taken by guid, once: when first seen (its new link is an alias
+        from then on, found by its link). A guess that is wrong is then a loss said
+        out loud, with both links to check."""
+        if owner.status == "done":
+            said = f"is taken for the archived {owner.url} ({how}); not archived again"
+        else:
+            said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
+        result.warnings.append(f"{entry.link} {said}")
 
     def _differs(
         self,

@@ -219,6 +219,7 @@ class GuidOwner:
     filename: str | None  # its post, once done
     entry: Entry | None  # the entry it came from, while not done
     keys: frozenset[str]  # its URL keys: its own and its aliases
+    feed: str = ""  # the feed it was recorded for (identity by guid is per feed)
 
 
 # The feeds table has one column per FeedState field, in the same order.
@@ -549,7 +550,7 @@ class State:
         """The articles recorded with this guid, each with its URL keys (its own and
         its aliases)."""
         rows = self._conn.execute(
-            "SELECT id, url_key, url, status, filename, entry FROM articles"
+            "SELECT id, url_key, url, status, filename, entry, feed FROM articles"
             " WHERE guid_key = ? ORDER BY id",
             (guid_key,),
         ).fetchall()
@@ -566,6 +567,7 @@ class State:
                     filename=None if r[4] is None else str(r[4]),
                     entry=None if r[5] is None else entry_from_json(str(r[5])),
                     keys=frozenset({str(r[1]), *(str(a[0]) for a in aliases)}),
+                    feed=str(r[6] or ""),
                 )
             )
         return owners

@@ -116,3 +116,24 @@ def test_a_guid_that_is_the_site_root_identifies_nothing_from_the_start(
     assert code == 0 and report["new_posts"] == 1, err
     assert report["results"][0]["warnings"] == []  # said once
     assert sources(site) == sorted([httpserver.url_for("/story/1.html"), root])
+
+
+def test_one_guid_in_two_feeds_is_two_articles(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two editions, each with its "Daily briefing", guid brief-1, the same date.
+    us, uk = Feed(httpserver, "/us.xml"), Feed(httpserver, "/uk.xml")
+    site.write_config(
+        [
+            {"name": "US", "url": us.url, "content": "feed"},
+            {"name": "UK", "url": uk.url, "content": "feed"},
+        ]
+    )
+    briefing = {"title": "Daily briefing", "guid": "brief-1", "pubDate": _day(1)}
+    us.items = [us.item(1, **briefing, link=httpserver.url_for("/us/brief"))]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1, err
+    uk.items = [uk.item(2, **briefing, link=httpserver.url_for("/uk/brief"))]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1 and "warning" not in err, err
+    assert sources(site) == sorted(httpserver.url_for(p) for p in ("/uk/brief", "/us/brief"))
