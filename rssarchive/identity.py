@@ -13,7 +13,8 @@ the other way loses one. So a guid is trusted only on positive evidence:
 An item whose guid is that of an archived article but whose link differs is that
 article only when
 
-(a) the guid is not known to be reused (then it identifies nothing any more);
+(a) the guid is not known to be reused (then it identifies nothing any more), and the
+    article was recorded for the same feed (two feeds' ids are not one namespace);
 (b) that article is not itself still listed at its own link in the same document (it
     did not move, so this is another article); if it is not, and the guid is a URL
     that is the item's own link, the guid is the address the article gave as its
@@ -27,6 +28,9 @@ article only when
 
 A guid that is a site's own address (its home page: some feeds put the channel's URL
 on every item) names the site, not an article: it identifies nothing from the start.
+
+A move taken by guid is said once, in a warning naming both links: a wrong guess is
+then a loss said out loud.
 
 Otherwise the item is a new article, identified by its link; a warning says so, and the
 guid is recorded as reused. An article whose link and title changed together (a slug

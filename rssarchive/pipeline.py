@@ -639,6 +639,7 @@ class Pipeline:
             return
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
+        _warn_collapsed(entries, result)
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
@@ -1075,7 +1076,12 @@ class Pipeline:
         self.state.forget(job.article_id)
         self.state.alias(keys[0], other)
         job.result.skipped += 1
-        log.info("%s: archived already (as the page %s)", job.entry.link, job.page_url)
+        # Said, not logged: distinct items whose pages end at one URL (a consent wall,
+        # a redirect to the home page) are otherwise lost without a word.
+        job.result.warnings.append(
+            f"{job.entry.link}: its page is {job.page_url}, an article archived already"
+            " under another link; not archived again"
+        )
         return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
@@ -1514,6 +1520,25 @@ def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
             "each is identified by its link"
         )
     return shared
+
+
+def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
+    """Say when items of one feed document that are different (another guid or title)
+    have one link (links that differ only in a #fragment or tracking parameters are one
+    link): one page, so one article is archived for them, and the others are not."""
+    from .identity import title_key
+
+    items: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
+    for entry in entries:
+        if entry.link and is_safe_link(entry.link):
+            link, seen = items.setdefault(normalize_url(entry.link), (entry.link, set()))
+            seen.add((_guid_key(entry.guid), title_key(entry.title)))
+    for link, seen in items.values():
+        if len(seen) > 1:
+            result.warnings.append(
+                f"{len(seen)} different items (by guid or title) have one link, {link}; "
+                "archived as one article"
+            )
 
 
 def _without_shared_guids(

@@ -137,3 +137,54 @@ def test_one_guid_in_two_feeds_is_two_articles(
     code, report, err = run_json(site, capsys)
     assert code == 0 and report["new_posts"] == 1 and "warning" not in err, err
     assert sources(site) == sorted(httpserver.url_for(p) for p in ("/uk/brief", "/us/brief"))
+
+
+def test_different_items_with_one_link_are_said(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Live updates at one page's fragments; a changelog's entries all at one link.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Live", "url": feed.url, "content": "feed"}])
+    live, log = httpserver.url_for("/live"), httpserver.url_for("/changelog")
+    feed.items = [
+        feed.item(1, link=f"{live}#u1", guid="u1"),
+        feed.item(2, link=f"{live}#u2", guid="u2"),
+        feed.item(3, title="Changes", link=log, guid="c1"),
+        feed.item(3, title="Changes", link=log, guid="c2"),
+    ]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 2, err
+    assert sorted(report["results"][0]["warnings"]) == [
+        f"2 different items (by guid or title) have one link, {link}; archived as one article"
+        for link in (log, f"{live}#u1")
+    ]
+
+
+def test_different_items_whose_pages_end_at_one_url_are_said(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every article redirects to one consent page.
+    feed = Feed(httpserver)
+    consent = httpserver.url_for("/consent")
+    for n in (1, 2):
+        httpserver.expect_request(f"/p/{n}").respond_with_response(
+            Response("", status=302, headers={"Location": consent})
+        )
+    httpserver.expect_request("/consent").respond_with_data(
+        article("Accept our cookies"), content_type="text/html"
+    )
+    site.write_config([{"name": "Walled", "url": feed.url, "content": "page"}])
+    first, second = httpserver.url_for("/p/1"), httpserver.url_for("/p/2")
+    feed.items = [
+        feed.item(1, link=first, guid="g1", pubDate=_day(1)),
+        feed.item(2, link=second, guid="g2", pubDate=_day(2)),
+    ]
+    code, report, err = run_json(site, capsys)
+    assert code == 0 and report["new_posts"] == 1, err
+    # Which of the two is written first is the pipeline's order; the other is said.
+    (warning,) = report["results"][0]["warnings"]
+    assert warning in {
+        f"{link}: its page is {consent}, an article archived already under another link;"
+        " not archived again"
+        for link in (first, second)
+    }
