@@ -13,15 +13,24 @@ the other way loses one. So a guid is trusted only on positive evidence:
 An item whose guid is that of an archived article but whose link differs is that
 article only when
 
-(a) the guid is not known to be reused (then it identifies nothing any more);
+(a) the guid is not known to be reused (then it identifies nothing any more), and the
+    article was recorded for the same feed (two feeds' ids are not one namespace);
 (b) that article is not itself still listed at its own link in the same document (it
     did not move, so this is another article); if it is not, and the guid is a URL
     that is the item's own link, the guid is the address the article gave as its
-    permanent one: it is that article, whatever (c) and (d) say;
+    permanent one: it is that article whatever its title says, unless (d) its date
+    contradicts (then the address is another article's: a live home page, a guid that
+    named another article's address);
 (c) the titles are the same (compared without case, control characters and runs of
     whitespace); an untitled item has no title to compare, so its date must;
 (d) the dates do not contradict each other: the same to the second when both have one
     (a date before 1990 counts as none).
+
+A guid that is a site's own address (its home page: some feeds put the channel's URL
+on every item) names the site, not an article: it identifies nothing from the start.
+
+A move taken by guid is said once, in a warning naming both links: a wrong guess is
+then a loss said out loud.
 
 Otherwise the item is a new article, identified by its link; a warning says so, and the
 guid is recorded as reused. An article whose link and title changed together (a slug
@@ -34,6 +43,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from . import yamlsafe
 
@@ -75,6 +85,36 @@ def differs(
     if mine is None or theirs is None:
         return "no title or date to tell it by"
     return None
+
+
+def permalink_differs(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str | None:
+    """Why an item whose guid is its own link (a permalink, rule (b)) is not the
+    archived article with that guid; None when it is. The permalink is believed over
+    an edited title (a slug and a title edited together keep it), not over a date that
+    contradicts: an item at that address with another date is another article (a
+    live page, a guid that named another article's address)."""
+    del title, archived_title  # an edited title keeps a permalink
+    mine, theirs = _utc(published), _utc(archived_published)
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        return "another date"
+    return None
+
+
+def is_site_root(guid_key: str) -> bool:
+    """Whether a guid (as compared, urls.normalize_url for a URL) is a site's own address:
+    its home page, named on every item by some feeds. It identifies no article."""
+    split = urlsplit(guid_key)
+    return (
+        split.scheme in ("http", "https")
+        and bool(split.netloc)
+        and split.path in ("", "/")
+        and not split.query
+    )
 
 
 def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:

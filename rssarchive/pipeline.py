@@ -260,6 +260,8 @@ class Pipeline:
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)
+    # Articles not archived yet whose feed lists them at a new link this run (_record).
+    _relinked: set[int] = field(default_factory=set, init=False)
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
@@ -302,6 +304,9 @@ class Pipeline:
             for (_, _, result), poll in zip(due, polls, strict=True):
                 jobs.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+        if self._relinked:  # their old links' jobs: the new ones replace them
+            old = [job for job in jobs[:known] if job.article_id not in self._relinked]
+            jobs, known = old + jobs[known:], len(old)
         if len(jobs) > known:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -634,6 +639,7 @@ class Pipeline:
             return
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
+        _warn_collapsed(entries, result)
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
@@ -650,10 +656,33 @@ class Pipeline:
         if shared and not self.dry_run:
             for guid in sorted(shared):
                 self.state.reuse_guid(guid)
+        shared |= self._site_root_guids(entries, result)
         listed = frozenset(
             normalize_url(e.link) for e in entries if e.link and is_safe_link(e.link)
         )
         return _without_shared_guids(entries, result, shared), listed
+
+    def _site_root_guids(self, entries: Sequence[Entry], result: FeedResult) -> set[str]:
+        """The guids of one feed document that are a site's own address (its home
+        page, identity.is_site_root): they name the site, not an article, so they
+        identify nothing from the start; recorded as reused, said once."""
+        from .identity import is_site_root
+
+        roots = {
+            key: (entry.guid or "").strip()
+            for entry in entries
+            if (key := _guid_key(entry.guid)) is not None and is_site_root(key)
+        }
+        for guid in sorted(roots):
+            if self.state.guid_reused(guid):
+                continue
+            result.warnings.append(
+                f"the guid {roots[guid]!r} is a site's address, not an article's; "
+                "items are identified by their links"
+            )
+            if not self.dry_run:
+                self.state.reuse_guid(guid)
+        return set(roots)
 
     def _begin(
         self,
@@ -703,7 +732,15 @@ class Pipeline:
                 result.skipped += 1
                 return None
         elif guid_key is not None:
-            owner, guid_key = self._by_guid(entry, url_key, guid_key, listed, result)
+            owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
+            if owner is not None and owner.status != "done" and not self.dry_run:
+                # Not archived yet, and now listed at another link: that link is the one
+                # fetched from now on (the old one may be the page that fails), with its
+                # attempts anew. The job _prepare made for the old link is dropped.
+                self.state.relink(owner.id, url_key, entry, self.clock())
+                self._relinked.add(owner.id)
+                self._recorded.add(url_key)
+                return owner.id
             if owner is not None:
                 result.skipped += owner.status != "pending"
                 return None
@@ -718,6 +755,7 @@ class Pipeline:
 
     def _by_guid(
         self,
+        feed: FeedConfig,
         entry: Entry,
         url_key: str,
         guid_key: str,
@@ -732,7 +770,9 @@ class Pipeline:
         on it identifies nothing, and is no longer warned about."""
         if self.state.guid_reused(guid_key):
             return None, None
-        owners = self.state.guid_owners(guid_key)
+        # Identity by guid is per feed: two feeds' ids are not one namespace (two
+        # editions' "brief-1" are two articles).
+        owners = [o for o in self.state.guid_owners(guid_key) if o.feed == feed.name]
         if not owners:
             return None, guid_key
         reason = ""
@@ -741,16 +781,22 @@ class Pipeline:
             reason = f"{still_listed.url}, still listed at its own link"
         elif url_key == guid_key:
             # The guid is a URL, and it is this item's own address: the archived
-            # article named it as its permanent address (rule (b) of identity.py).
-            log.info("%s: the article %s, moved (its guid)", entry.link, owners[0].url)
-            if not self.dry_run:
-                self.state.alias(url_key, owners[0].id)
-            return owners[0], guid_key
+            # article named it as its permanent address (rule (b) of identity.py),
+            # unless its date (or, without dates to confirm, its title) says otherwise.
+            from .identity import permalink_differs
+
+            why = self._differs(entry, owners[0], permalink_differs)
+            if why is None:
+                self._moved(entry, owners[0], "its guid is its link", result)
+                if not self.dry_run:
+                    self.state.alias(url_key, owners[0].id)
+                return owners[0], guid_key
+            reason = f"{owners[0].url}, {why}"
         else:
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    log.info("%s: the article %s, moved (same guid)", entry.link, owner.url)
+                    self._moved(entry, owner, "same guid, title and date", result)
                     if not self.dry_run:  # its new link is known from now on
                         self.state.alias(url_key, owner.id)
                     return owner, guid_key
@@ -764,9 +810,26 @@ class Pipeline:
             self.state.reuse_guid(guid_key)
         return None, None
 
-    def _differs(self, entry: Entry, owner: GuidOwner) -> str | None:
-        """Why the entry is not the article ``owner`` (identity.differs), by the title
-        and date it was archived with: its post's, or while not done, its entry's."""
+    def _moved(self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult) -> None:
+        """Say a move taken by guid, once: when first seen (its new link is an alias
+        from then on, found by its link). A guess that is wrong is then a loss said
+        out loud, with both links to check."""
+        if owner.status == "done":
+            said = f"is taken for the archived {owner.url} ({how}); not archived again"
+        else:
+            said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
+        result.warnings.append(f"{entry.link} {said}")
+
+    def _differs(
+        self,
+        entry: Entry,
+        owner: GuidOwner,
+        rule: Callable[[str | None, datetime | None, str | None, datetime | None], str | None]
+        | None = None,
+    ) -> str | None:
+        """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
+        by the title and date it was archived with: its post's, or while not done, its
+        entry's."""
         from .identity import differs, post_title_and_date
 
         title: str | None
@@ -779,7 +842,7 @@ class Pipeline:
             title, published = post_title_and_date(text)
         else:
             return "nothing archived to compare with"
-        return differs(entry.title, entry.published, title, published)
+        return (rule or differs)(entry.title, entry.published, title, published)
 
     def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
         """Get, render and stage every job, then every article of ``backlog``, in threads
@@ -1013,7 +1076,12 @@ class Pipeline:
         self.state.forget(job.article_id)
         self.state.alias(keys[0], other)
         job.result.skipped += 1
-        log.info("%s: archived already (as the page %s)", job.entry.link, job.page_url)
+        # Said, not logged: distinct items whose pages end at one URL (a consent wall,
+        # a redirect to the home page) are otherwise lost without a word.
+        job.result.warnings.append(
+            f"{job.entry.link}: its page is {job.page_url}, an article archived already"
+            " under another link; not archived again"
+        )
         return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
@@ -1032,8 +1100,13 @@ class Pipeline:
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
-            self.state.fail(job.article_id, str(exc), now, not_before=not_before)
+            # The reason without the URL: status prints it after the URL already.
+            self.state.fail(job.article_id, reason, now, not_before=not_before)
             job.result.failed.append((link, reason))
+            if job.attempts + 1 >= MAX_ATTEMPTS:  # the state gives it up now: say so once
+                job.result.warnings.append(
+                    f"{link}: gave up after {job.attempts + 1} attempts: {reason}; not tried again"
+                )
             return
         permanent = _permanent(exc)
         if permanent:
@@ -1447,6 +1520,25 @@ def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
             "each is identified by its link"
         )
     return shared
+
+
+def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
+    """Say when items of one feed document that are different (another guid or title)
+    have one link (links that differ only in a #fragment or tracking parameters are one
+    link): one page, so one article is archived for them, and the others are not."""
+    from .identity import title_key
+
+    items: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
+    for entry in entries:
+        if entry.link and is_safe_link(entry.link):
+            link, seen = items.setdefault(normalize_url(entry.link), (entry.link, set()))
+            seen.add((_guid_key(entry.guid), title_key(entry.title)))
+    for link, seen in items.values():
+        if len(seen) > 1:
+            result.warnings.append(
+                f"{len(seen)} different items (by guid or title) have one link, {link}; "
+                "archived as one article"
+            )
 
 
 def _without_shared_guids(

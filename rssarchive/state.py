@@ -219,6 +219,7 @@ class GuidOwner:
     filename: str | None  # its post, once done
     entry: Entry | None  # the entry it came from, while not done
     keys: frozenset[str]  # its URL keys: its own and its aliases
+    feed: str = ""  # the feed it was recorded for (identity by guid is per feed)
 
 
 # The feeds table has one column per FeedState field, in the same order.
@@ -549,7 +550,7 @@ class State:
         """The articles recorded with this guid, each with its URL keys (its own and
         its aliases)."""
         rows = self._conn.execute(
-            "SELECT id, url_key, url, status, filename, entry FROM articles"
+            "SELECT id, url_key, url, status, filename, entry, feed FROM articles"
             " WHERE guid_key = ? ORDER BY id",
             (guid_key,),
         ).fetchall()
@@ -566,6 +567,7 @@ class State:
                     filename=None if r[4] is None else str(r[4]),
                     entry=None if r[5] is None else entry_from_json(str(r[5])),
                     keys=frozenset({str(r[1]), *(str(a[0]) for a in aliases)}),
+                    feed=str(r[6] or ""),
                 )
             )
         return owners
@@ -606,6 +608,28 @@ class State:
                 "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
                 (url_key, article_id),
             )
+
+    def relink(self, article_id: int, url_key: str, entry: Entry, now: datetime) -> None:
+        """Move an article not yet archived to the link its feed lists it at now: its
+        entry becomes the new one, its attempts start anew, and its old link is kept
+        as an alias (an item still naming it is still this article). The old page may
+        be the one failing; retrying it would give the article up unseen."""
+        assert entry.link is not None
+        with self._write():
+            old = self._conn.execute(
+                "SELECT url_key FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            self._conn.execute("DELETE FROM aliases WHERE url_key = ?", (url_key,))
+            self._conn.execute(
+                "UPDATE articles SET url_key = ?, url = ?, entry = ?, status = 'pending',"
+                " attempts = 0, not_before = NULL, updated = ? WHERE id = ? AND status != 'done'",
+                (url_key, entry.link, entry_to_json(entry), _iso(now), article_id),
+            )
+            if old is not None and str(old[0]) != url_key:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
+                    (str(old[0]), article_id),
+                )
 
     @_reads
     def status_of(self, url_key: str) -> str | None:
