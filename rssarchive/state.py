@@ -1276,11 +1276,20 @@ def _to_3(conn: sqlite3.Connection) -> None:
     # old spelling of a key must be found by the new one, or it is archived again. A
     # key whose new form another row has already keeps its old form (that row answers
     # for the new one).
+    _rekey_articles(
+        conn,
+        "url_key LIKE '%/.%' OR instr(substr(url_key, 9), '//') > 0"
+        " OR guid_key LIKE '%/.%' OR instr(substr(guid_key, 9), '//') > 0",
+    )
+
+
+def _rekey_articles(conn: sqlite3.Connection, where: str) -> None:
+    """Rewrite the URL and guid keys of the articles matching ``where`` (an SQL condition
+    that finds every key the new normalize_url spells otherwise) to their new form. A key
+    whose new form another row has already keeps its old form: that row answers for it."""
     taken = {str(r[0]) for r in conn.execute("SELECT url_key FROM articles")}
     for article_id, url_key, guid_key in conn.execute(
-        "SELECT id, url_key, guid_key FROM articles"
-        " WHERE url_key LIKE '%/.%' OR instr(substr(url_key, 9), '//') > 0"
-        " OR guid_key LIKE '%/.%' OR instr(substr(guid_key, 9), '//') > 0"
+        f"SELECT id, url_key, guid_key FROM articles WHERE {where}"
     ).fetchall():
         new_key = normalize_url(url_key)
         if new_key != url_key and new_key not in taken:
@@ -1311,21 +1320,10 @@ def _to_5(conn: sqlite3.Connection) -> None:
     # under the old spelling of its key must be found by the new one, or it is archived
     # again. As in _to_3, a key whose new form another row has already keeps its old
     # form (that row answers for the new one).
-    taken = {str(r[0]) for r in conn.execute("SELECT url_key FROM articles")}
-    for article_id, url_key, guid_key in conn.execute(
-        "SELECT id, url_key, guid_key FROM articles"
-        " WHERE url_key LIKE '%/' OR url_key LIKE '%?%&%'"
-        " OR guid_key LIKE '%/' OR guid_key LIKE '%?%&%'"
-    ).fetchall():
-        new_key = normalize_url(url_key)
-        if new_key != url_key and new_key not in taken:
-            conn.execute("UPDATE articles SET url_key = ? WHERE id = ?", (new_key, article_id))
-            taken.add(new_key)
-        if guid_key is not None and is_safe_link(guid_key):
-            conn.execute(
-                "UPDATE articles SET guid_key = ? WHERE id = ?",
-                (normalize_url(guid_key), article_id),
-            )
+    _rekey_articles(
+        conn,
+        "url_key LIKE '%/' OR url_key LIKE '%?%&%' OR guid_key LIKE '%/' OR guid_key LIKE '%?%&%'",
+    )
     for (url_key,) in conn.execute(
         "SELECT url_key FROM aliases WHERE url_key LIKE '%/' OR url_key LIKE '%?%&%'"
     ).fetchall():
