@@ -10,13 +10,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from support.threaded import ThreadedServer
 from test_e2e import article, rss
 from werkzeug import Request, Response
 
@@ -170,7 +171,7 @@ def test_a_guid_shared_by_different_links_identifies_none_of_them(
 # -- 5. one run per site -------------------------------------------------------------------
 
 
-class HeldServer:
+class HeldServer(ThreadedServer):
     """Article pages; ``/held/…`` is answered only once ``release`` is set."""
 
     def __init__(self) -> None:
@@ -195,22 +196,7 @@ class HeldServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> HeldServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
+        self.serve(Handler)
 
 
 @pytest.fixture

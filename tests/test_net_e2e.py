@@ -10,12 +10,13 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from support.threaded import ThreadedServer
 from test_e2e import article, paths, rss
 
 from rssarchive.state import SCHEMA_VERSION
@@ -46,7 +47,7 @@ def test_the_wait_for_the_hosts_turn_is_not_the_requests_timeout(
     assert len(site.post_names()) == 4
 
 
-class Server:
+class Server(ThreadedServer):
     """A threaded server of fixed answers: ``routes[path] = (status, headers, body)``;
     a path in ``stalls`` is read and left unanswered until the test ends."""
 
@@ -76,26 +77,11 @@ class Server:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+        self.serve(Handler)
 
     def page(self, path: str, title: str) -> str:
         self.routes[path] = (200, {"Content-Type": "text/html"}, article(title))
         return self.url(path)
-
-    def __enter__(self) -> Server:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -17,12 +17,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import statekit
 from conftest import Site
+from support.threaded import ThreadedServer
 from test_e2e import article, rss
 
 from rssarchive.pipeline import FEED_POSTS_PER_CALL, MAX_JOBS_IN_FLIGHT
@@ -33,7 +34,7 @@ ENDED_WITHIN = 10.0  # seconds the interrupted run gets to end (the alternative 
 NOW = "2024-07-24T01:45:53.725Z"
 
 
-class StallingServer:
+class StallingServer(ThreadedServer):
     """Feeds at ``/feed<n>.xml`` and pages at ``/a<n>.html``; while ``stalling`` is set,
     every request is read and then left unanswered."""
 
@@ -66,22 +67,7 @@ class StallingServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> StallingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
+        self.serve(Handler)
 
 
 @pytest.fixture
@@ -190,7 +176,7 @@ def test_signal_stops_a_run_whose_requests_stall(
 FEED_ITEMS = 2000  # the default max_items: every item is archived
 
 
-class BusyServer:
+class BusyServer(ThreadedServer):
     """A feed of FEED_ITEMS items with their full text, whose posts need no request,
     and a second feed whose one article page is held until ``release`` is set: the run
     cannot end before the signal, however slow the machine."""
@@ -216,9 +202,7 @@ class BusyServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self.serve(Handler)
         self.busy_feed = statekit.rss(
             [
                 {
@@ -232,19 +216,6 @@ class BusyServer:
             ]
         )
         self.held_feed = statekit.rss([{"title": "Held", "link": self.url("/held.html")}])
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> BusyServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
 
 
 def test_signal_while_posts_are_written_finds_few_staged_files(site: Site) -> None:
