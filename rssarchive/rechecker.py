@@ -23,13 +23,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import recheck as rules
 from .errors import ExtractError, FetchError, RssArchiveError
 from .models import Config, FeedConfig, Response
-from .pipeline import _round_robin
+from .pipeline import Fetcher, _round_robin
 from .state import RecheckRow, State
 from .urls import normalize_url
 
@@ -45,18 +45,6 @@ HOST_FAILURES = 3
 # Checks in flight at once (each host still gets only its per_host_concurrency), as
 # many as the pipeline's fetch threads.
 THREADS = 32
-
-
-class _Fetcher(Protocol):
-    def get(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        referer: str | None = None,
-        max_bytes: int = ...,
-    ) -> Response: ...
 
 
 @dataclass
@@ -107,7 +95,7 @@ class _Held:
 @dataclass
 class Rechecker:
     config: Config
-    client: _Fetcher
+    client: Fetcher
     state: State
     clock: Callable[[], datetime]
     # Seconds since some start, for the budget's seconds (injected by tests).
