@@ -17,10 +17,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pytest
 import yaml
+from test_e2e import rss as e2e_rss
 
 REPO = Path(__file__).resolve().parent.parent
 GIF = bytes.fromhex(  # a valid 1x1 GIF
@@ -55,20 +55,8 @@ def write_config(
 
 
 def rss(items: list[dict[str, str]]) -> bytes:
-    parts = []
-    for item in items:
-        fields = "".join(
-            f"<{key}>{escape(value)}</{key}>" for key, value in item.items() if key != "content"
-        )
-        if "content" in item:
-            fields += f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>"
-        parts.append(f"<item>{fields}</item>")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-        f"<channel><title>News</title><link>http://127.0.0.1/</link>{''.join(parts)}"
-        "</channel></rss>"
-    ).encode()
+    """test_e2e's RSS builder, with the channel title these tests' feeds have."""
+    return e2e_rss(items, title="News")
 
 
 def sources(posts: Path) -> list[str]:
