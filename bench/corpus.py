@@ -409,7 +409,7 @@ def git_commit() -> str:
         ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return "?"
-    return f"{head}{' + uncommitted changes' if dirty else ''}"
+    return f"{head}{' + uncommitted changes in rssarchive/' if dirty else ''}"
 
 
 def corpus_from(arg: Path | None) -> Path | None:

@@ -1438,22 +1438,7 @@ def cpu_model() -> str:
 
 
 def git_describe() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "rssarchive"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        ).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return "?"
-    return f"{head}{' + uncommitted changes in rssarchive/' if dirty else ''}"
+    return corpus.git_commit()
 
 
 def peer_versions() -> str:
