@@ -474,12 +474,16 @@ def _session(
                 _record_site_failure(config, exc, clock())
                 raise
             stack.enter_context(_lock(state_lock_path(config)))
+        archive = Archive(config.site_dir)
+        if not dry_run:
+            # First, before the state is opened: a run that stops on opening it (a
+            # full disk, a corrupt copy) still frees what a killed run had staged.
+            _remove_temp_files(config, archive)
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         client = stack.enter_context(HttpClient(config.network))
         progress = output.ProgressBar()
         stack.callback(progress.finish)
-        archive = Archive(config.site_dir)
         try:
             yield Pipeline(
                 config=config,
@@ -518,11 +522,12 @@ def state_lock_path(config: Config) -> Path:
 
 
 def _remove_temp_files(config: Config, archive: Archive) -> None:
-    """After a run stopped by an error (a full disk …), Ctrl-C or SIGTERM, the files it
-    staged and will never place: left there, they would hold space on a disk that is
-    full already. Still under the site lock, so every temporary file in the site is
-    this run's: its threads have all ended (the pipeline waits for them), and no other
-    run can be staging."""
+    """The files a run staged and will never place: a killed run's (removed when the
+    next run takes the site lock), or this run's after it stopped on an error (a full
+    disk …), Ctrl-C or SIGTERM. Left there, they would hold space on a disk that may be
+    full already. Only under the site lock, so every temporary file in the site is
+    this run's or a dead run's: its threads have all ended (the pipeline waits for
+    them), and no other run can be staging."""
     archive.remove_stray_temp_files()
     if any(feed.images == "local" for feed in config.feeds):
         from .images import ImageStore

@@ -382,7 +382,7 @@ class ArchiveMachine(RuleBasedStateMachine):
                 kind = f"run killed at its post {kill_at_posts}"
                 code = self._kill_at_posts(process, before, kill_at_posts)
             else:
-                code = process.wait(timeout=RUN_TIMEOUT)
+                code = _wait_or_dump(process)
         finally:
             _end_session(process)
         # The run is over: what is left in the pipes is all there is (a report of a few
@@ -409,7 +409,7 @@ class ArchiveMachine(RuleBasedStateMachine):
                 process.wait(timeout=RUN_TIMEOUT)
                 return None
             if time.monotonic() > deadline:
-                raise AssertionError(f"a run did not end within {RUN_TIMEOUT} s")
+                _wait_or_dump(process, timeout=0)
             time.sleep(WATCH_INTERVAL)
         return process.returncode
 
@@ -658,6 +658,20 @@ def _wait_or_kill(process: subprocess.Popen[bytes], delay: float) -> int | None:
         return None
 
 
+def _wait_or_dump(process: subprocess.Popen[bytes], timeout: float = RUN_TIMEOUT) -> int:
+    """The run's exit code; a run that hangs is stopped with SIGABRT, so that its
+    faulthandler (on in ``_env``) shows where every thread of it was waiting."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        raise AssertionError(
+            f"a run did not end within {RUN_TIMEOUT} s; where it was:\n"
+            + stderr.decode(errors="replace")[-6000:]
+        ) from None
+
+
 def _end_session(process: subprocess.Popen[bytes]) -> None:
     """Kill what the run left running in its session (its worker processes, after a
     kill): only processes this test started, by their process group."""
@@ -670,7 +684,7 @@ def _end_session(process: subprocess.Popen[bytes]) -> None:
 
 def _env() -> dict[str, str]:
     paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PYTHONFAULTHANDLER": "1"}
 
 
 ArchiveMachine.TestCase.settings = SETTINGS

@@ -473,3 +473,29 @@ def test_status_says_failing_for_a_feed_whose_runs_fail_on_write_errors(
         done = archive.run()
         assert done.returncode == 0, done.stderr
         assert "News: ok" in archive.cli("status").stdout
+
+
+def test_a_run_stopped_on_opening_its_state_still_frees_a_killed_runs_temporary_files(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    # A killed run left staged posts and images; the next run cannot even open its state
+    # (no room for it). Under the site's lock every temporary file is a dead run's: they
+    # go, whatever stops the run after the lock is taken.
+    disk = tmp_path / "disk"
+    with tmpfs(disk, "4m"):
+        archive = make_archive(tmp_path, server, tmp_path / "site", disk / "state" / "s.sqlite3")
+        assert archive.run().returncode == 0
+        staged = archive.posts / ".rssarchive-0123456789abcdef.tmp"
+        staged.write_text("half a post")
+        image_dirs = [p for p in (archive.site / "assets" / "images").iterdir() if p.is_dir()]
+        staged_image = image_dirs[0] / ".rssarchive-fedcba9876543210.tmp"
+        staged_image.write_bytes(b"half an image")
+        _corrupt(archive.state)
+        filler = fill(disk, 0)
+        done = archive.run("--json")
+        assert done.returncode == 1 and "cannot restore the state database" in done.stderr
+        assert not staged.exists() and not staged_image.exists()
+        assert temp_files(archive.site) == []
+        filler.unlink()
+        assert archive.run().returncode == 0
+        check_complete(archive, server)
