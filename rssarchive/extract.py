@@ -28,6 +28,7 @@ from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
 from rssarchive.sanitize import VOID_TAGS, is_safe_url
 from rssarchive.selectors import selector_to_xpath
+from rssarchive.urls import LAZY_SRC, parse_srcset, rewrite_srcset
 
 # Pages larger than this are refused before parsing: news articles weigh well under
 # 2 MB of HTML; a 9 MB page of <p> is an attack or a mistake, and trafilatura's time
@@ -80,11 +81,10 @@ _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
 # quote, when there is one, must be taken: "(?!["'])"), any srcset, or a lazy image.
 _LINKS_TO_FIX: Final = re.compile(
     r"""\b(?:src|href|poster)\s*=\s*["']?(?!["'])(?![a-z][a-z0-9+.-]*:)"""
-    r"""|\b(?:srcset|data-src|data-original|data-lazy-src|data-url)\s*=""",
+    r"""|\b(?:srcset|""" + "|".join(LAZY_SRC) + r""")\s*=""",
     re.IGNORECASE,
 )
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
-_LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src", "data-url")
 _IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 # A page without og:image takes its lead image from the article body, but not one that
 # is only decoration: drawn smaller than this (width or height attribute, in CSS px) ...
@@ -265,7 +265,7 @@ def _fix_links(root: HtmlElement, base: str) -> None:
             continue
         src = el.get("src")
         if el.tag == "img" and (not src or src.strip().startswith("data:")):
-            lazy = next((el.get(name) for name in _LAZY_SRC if el.get(name)), None)
+            lazy = next((el.get(name) for name in LAZY_SRC if el.get(name)), None)
             if lazy:
                 el.set("src", lazy)
         for name in ("href", "src", "poster"):
@@ -274,14 +274,11 @@ def _fix_links(root: HtmlElement, base: str) -> None:
                 el.set(name, urljoin(base, value.strip()))
         srcset = el.get("srcset")
         if srcset:
-            el.set("srcset", ", ".join(_fix_candidate(c, base) for c in srcset.split(",")))
+            el.set("srcset", rewrite_srcset(srcset, lambda u: _absolute_if_relative(u, base)))
 
 
-def _fix_candidate(candidate: str, base: str) -> str:
-    parts = candidate.split()
-    if parts and _is_relative(parts[0]):
-        parts[0] = urljoin(base, parts[0])
-    return " ".join(parts)
+def _absolute_if_relative(url: str, base: str) -> str:
+    return urljoin(base, url) if _is_relative(url) else url
 
 
 def _is_relative(url: str) -> bool:
@@ -599,8 +596,8 @@ def _is_decorative_file(url: str) -> bool:
 def _image_sources(img: HtmlElement) -> list[str]:
     """Every URL an <img> (or <source>) may show: src, the lazy-loading attributes,
     srcset's candidates."""
-    urls = [v for v in (img.get(a) for a in ("src", *_LAZY_SRC)) if v and v.strip()]
-    urls += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
+    urls = [v for v in (img.get(a) for a in ("src", *LAZY_SRC)) if v and v.strip()]
+    urls += [candidate.url for candidate in parse_srcset(img.get("srcset") or "")]
     return urls
 
 

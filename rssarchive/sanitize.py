@@ -19,6 +19,8 @@ import lxml.etree
 import lxml.html
 import nh3
 
+from rssarchive.urls import parse_srcset
+
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.
 _ALLOWED_TAGS: Final = frozenset(nh3.ALLOWED_TAGS) | {
@@ -130,8 +132,8 @@ def is_safe_url(value: str) -> bool:
 
 
 def _srcset_is_safe(value: str) -> bool:
-    # "url 1x, url 2x": the URL is the first token of each comma-separated candidate.
-    return all(is_safe_url(part.split()[0]) for part in value.split(",") if part.strip())
+    # Every candidate's URL, read as browsers read them (a URL may hold commas).
+    return all(is_safe_url(candidate.url) for candidate in parse_srcset(value))
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
