@@ -1,7 +1,7 @@
 """Page bytes -> Article: configured selectors, then site rules, then trafilatura.
 
-Pure: bytes in, a value out, ``ExtractError(reason)`` when there is no article -- never
-None. The HTML returned is unsanitised; render.py applies the one policy.
+Pure: bytes in, a value out, ``ExtractError`` (naming the URL) when there is no article
+-- never None. The HTML returned is unsanitised; render.py applies the one policy.
 
 Decoding is done here, once, from bytes (BOM, then the declared charsets, then UTF-8,
 then detection), and every later step -- site rules, selectors, trafilatura -- works on
@@ -690,7 +690,20 @@ def extract_article(
     selectors: Selectors | None = None,
     content_type: str | None = None,
 ) -> Article:
-    """The article in ``page`` (fetched from ``url``); ExtractError when there is none."""
+    """The article in ``page`` (fetched from ``url``); ExtractError (naming ``url``) when
+    there is none."""
+    try:
+        return _extract_article(page, url, selectors, content_type)
+    except ExtractError as exc:
+        # The steps below do not know the URL; the error names it once, here.
+        if exc.url is None:
+            exc.url = url
+        raise
+
+
+def _extract_article(
+    page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+) -> Article:
     if len(page) > MAX_PAGE_BYTES:
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
     if not page.strip():
@@ -733,7 +746,7 @@ def article_from_feed(entry: Entry) -> Article:
     """The item's own content as the article, its media image first."""
     parsed = _feed_body(entry)
     if parsed is None or not _fragment_has_content(parsed[1]):
-        raise ExtractError("the feed item has no content")
+        raise ExtractError("the feed item has no content", url=entry.link)
     return _feed_article(entry, *parsed)
 
 

@@ -35,6 +35,7 @@ from .errors import (
     RssArchiveError,
     StateError,
     UsageError,
+    reason_of,
 )
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .state import FeedState, GuidOwner, State
@@ -350,7 +351,7 @@ class Pipeline:
         sites'. Best effort: the state may be what cannot be written."""
         if self.dry_run:
             return
-        record_run_failure(self.state, self.config.feeds, _reason(exc), self.clock())
+        record_run_failure(self.state, self.config.feeds, reason_of(exc), self.clock())
 
     def backfill(
         self,
@@ -442,7 +443,7 @@ class Pipeline:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
             # A fetch error names its URL already; a parse error does not.
-            result.error = str(exc) if isinstance(exc, FetchError) else f"{root}: {exc}"
+            result.error = str(exc) if exc.url is not None else f"{root}: {exc}"
             return []
 
     def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
@@ -1095,7 +1096,7 @@ class Pipeline:
         """
         from .state import MAX_ATTEMPTS
 
-        now, reason = self.clock(), _reason(exc)
+        now, reason = self.clock(), reason_of(exc)
         # A server that named a time to come back (Retry-After) is not asked earlier.
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
@@ -1213,7 +1214,7 @@ class Pipeline:
             return
         if kind.feed and job.entry.origin == "url":
             raise _FeedGiven(self._parse(response, job.feed.max_items))
-        raise ExtractError(f"not an HTML page: {kind.what}")
+        raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
         """Record the items of a feed given to backfill as pending, like the items of an
@@ -1283,7 +1284,7 @@ class Pipeline:
             replace(
                 fstate,
                 failures=failures,
-                last_error=_reason(exc),
+                last_error=reason_of(exc),
                 last_error_at=now.isoformat(),
                 next_allowed=None if wait is None else (now + wait).isoformat(),
                 gone=gone,
@@ -1575,9 +1576,3 @@ def _permanent(exc: RssArchiveError) -> bool:
             return True
         return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
     return isinstance(exc, ExtractError | ParseError)
-
-
-def _reason(exc: RssArchiveError) -> str:
-    if isinstance(exc, FetchError):
-        return exc.reason
-    return str(exc)

@@ -31,7 +31,7 @@ from typing import Any
 
 from lxml import etree
 
-from rssarchive.errors import FetchError, ParseError, RssArchiveError
+from rssarchive.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.feeds import ParsedFeed, decode_feed, parse_feed
 from rssarchive.urls import is_safe_link, normalize_url
 
@@ -541,11 +541,6 @@ def _log_warning(url: str, message: str) -> None:
     log.warning("warning: %s: %s", url, message)
 
 
-def _reason(exc: RssArchiveError) -> str:
-    # A FetchError's message starts with its URL; the callback gets the URL separately.
-    return exc.reason if isinstance(exc, FetchError) else str(exc)
-
-
 def walk_sitemaps(
     root_url: str,
     fetch: Callable[[str], bytes],
@@ -599,7 +594,7 @@ def walk_sitemaps(
         except RssArchiveError as exc:
             if fetched == 1:
                 raise
-            report_error(url, _reason(exc))
+            report_error(url, reason_of(exc))
             continue
         for warning in sitemap.warnings:
             report_warning(url, warning)
@@ -664,7 +659,7 @@ def walk_archives(
         except RssArchiveError as exc:
             if len(seen) == 1:
                 raise
-            report_error(url, _reason(exc))
+            report_error(url, reason_of(exc))
             return
         yield url, feed
         url = feed.prev_archive

@@ -304,7 +304,7 @@ class ExtractionPool:
                     return cast(R, self._wait(label, worker, call))
                 except _WorkerDied:
                     self._replace(worker)
-            raise ExtractError(f"{label}: the worker process died on it")
+            raise ExtractError("the worker process died on it", url=label)
 
     def _wait(self, label: str, worker: _Worker, call: _Call) -> Any:
         wait = self.timeout
@@ -321,7 +321,7 @@ class ExtractionPool:
                     continue
                 self._replace(worker, kill=True)
                 raise ExtractError(
-                    f"{label}: took longer than {self.timeout:g} s in a worker process; skipped"
+                    f"took longer than {self.timeout:g} s in a worker process; skipped", url=label
                 ) from None
 
     def warm(self) -> None:
