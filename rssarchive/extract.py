@@ -12,7 +12,6 @@ ignores ``<meta charset>`` and guesses, which reads short Big5 pages wrongly.
 from __future__ import annotations
 
 import html as html_lib
-import ipaddress
 import logging
 import re
 from datetime import datetime
@@ -23,6 +22,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from rssarchive.addresses import Allow, host_refusal
 from rssarchive.encodings import codec_name, decode_bom, first_decoding
 from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
@@ -286,58 +286,25 @@ def _is_relative(url: str) -> bool:
     return bool(url) and not url.startswith("#") and not urlsplit(url).scheme
 
 
-def _parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
-    """Host as browsers read numeric IPv4 (``2130706433``, ``0x7f.1``), else None."""
-    parts = host.split(".")
-    if not 1 <= len(parts) <= 4:
-        return None
-    numbers: list[int] = []
-    for part in parts:
-        try:
-            if part.lower().startswith("0x"):
-                numbers.append(int(part[2:] or "0", 16))
-            elif len(part) > 1 and part.startswith("0"):
-                numbers.append(int(part, 8))
-            else:
-                numbers.append(int(part, 10))
-        except ValueError:
-            return None
-    *head, last = numbers
-    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
-        return None
-    value = last
-    for index, number in enumerate(head):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def _is_internal_host(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = _parse_ipv4(host)
-    if address is None:
-        try:
-            address = ipaddress.IPv6Address(host)
-        except ValueError:
-            return False
-        address = address.ipv4_mapped or address
-    return not address.is_global
-
-
-def image_url(raw: str | None, base: str) -> str | None:
+def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """An image URL fit for a post: absolute http(s), else None.
 
-    Refuses javascript:/data:/file: and, unless the page itself is there, addresses
-    of the local network (an og:image on http://169.254.169.254/ is a probe).
+    Refuses javascript:/data:/file: and, unless the page itself is there, a host that
+    the network policy refuses (addresses.host_refusal, under ``allow``, the config's
+    ``network.allow_private_addresses``): an og:image on http://169.254.169.254/ is a
+    probe.
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
     absolute = urljoin(base, raw.strip())
-    parts = urlsplit(absolute)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(absolute)
+        host = parts.hostname
+    except ValueError:  # an unbalanced "[" in the host
         return None
-    if _is_internal_host(parts.hostname) and parts.hostname != urlsplit(base).hostname:
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if host_refusal(host, allow) is not None and host != urlsplit(base).hostname:
         return None
     return absolute
 
@@ -413,7 +380,9 @@ def _fragment_has_content(fragment: HtmlElement) -> bool:
 # --- the three ways to a body -----------------------------------------------------------
 
 
-def _by_selectors(doc: HtmlElement, selectors: Selectors, url: str) -> tuple[str, str | None]:
+def _by_selectors(
+    doc: HtmlElement, selectors: Selectors, url: str, allow: Allow
+) -> tuple[str, str | None]:
     body = ""
     if selectors.body:
         matches = _select(doc, selectors.body)
@@ -426,12 +395,12 @@ def _by_selectors(doc: HtmlElement, selectors: Selectors, url: str) -> tuple[str
     if selectors.image:
         for el in _select(doc, selectors.image):
             raw = el.get("src") or el.get("data-src") or el.get("content") or el.get("href")
-            if image := image_url(raw, url):
+            if image := image_url(raw, url, allow):
                 break
     return body, image
 
 
-def _by_site_rule(doc: HtmlElement, url: str) -> tuple[str, str | None]:
+def _by_site_rule(doc: HtmlElement, url: str, allow: Allow) -> tuple[str, str | None]:
     """RFA's Plone pages (any host, mirrors too): #headerimg then #storytext, inner HTML.
 
     Chosen by structure, not host, so a mirror or a saved copy is read the same way.
@@ -445,7 +414,7 @@ def _by_site_rule(doc: HtmlElement, url: str) -> tuple[str, str | None]:
     for el in parts:
         _fix_links(el, url)
     images = header[0].iter("img") if header else iter(())
-    lead = next((image_url(img.get("src"), url) for img in images), None)
+    lead = next((image_url(img.get("src"), url, allow) for img in images), None)
     return "".join(inner_html(el) for el in parts), lead
 
 
@@ -611,14 +580,14 @@ def _decorative_images(doc: HtmlElement, base: str) -> set[str]:
     return keys
 
 
-def _lead_from_body(body: HtmlElement, base: str, decorative: set[str]) -> str | None:
+def _lead_from_body(body: HtmlElement, base: str, decorative: set[str], allow: Allow) -> str | None:
     """The body's first real image moved to the top as the lead image; its URL, or None.
 
     Moved, not copied: it is not shown twice. Its <figure> (with the caption) moves
     with it.
     """
     for img in body.iter("img"):
-        src = image_url(img.get("src"), base)
+        src = image_url(img.get("src"), base, allow)
         if src is None or _image_key(src) in decorative or _is_decorative(img):
             continue
         parent = img.getparent()
@@ -654,7 +623,7 @@ def _detach(el: HtmlElement) -> None:
 
 
 def _by_trafilatura(
-    doc: HtmlElement, url: str, title: str | None, *, find_lead: bool = False
+    doc: HtmlElement, url: str, title: str | None, allow: Allow, *, find_lead: bool = False
 ) -> tuple[HtmlElement | None, str | None]:
     """trafilatura's body of the page, cleaned and with absolute links (None if none),
     and, with ``find_lead``, the lead image taken from it (see _lead_from_body)."""
@@ -679,7 +648,7 @@ def _by_trafilatura(
         body.remove(first)  # the post's heading already says it
     _fix_links(body, url)
     _restore_figures(body, captions)
-    lead = _lead_from_body(body, url, decorative) if find_lead else None
+    lead = _lead_from_body(body, url, decorative, allow) if find_lead else None
     return body, lead
 
 
@@ -689,11 +658,12 @@ def extract_article(
     *,
     selectors: Selectors | None = None,
     content_type: str | None = None,
+    allow_private_addresses: Allow = False,
 ) -> Article:
     """The article in ``page`` (fetched from ``url``); ExtractError (naming ``url``) when
-    there is none."""
+    there is none. ``allow_private_addresses``: the config's, for the lead image's URL."""
     try:
-        return _extract_article(page, url, selectors, content_type)
+        return _extract_article(page, url, selectors, content_type, allow_private_addresses)
     except ExtractError as exc:
         # The steps below do not know the URL; the error names it once, here.
         if exc.url is None:
@@ -702,7 +672,7 @@ def extract_article(
 
 
 def _extract_article(
-    page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+    page: bytes, url: str, selectors: Selectors | None, content_type: str | None, allow: Allow
 ) -> Article:
     if len(page) > MAX_PAGE_BYTES:
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
@@ -714,19 +684,19 @@ def _extract_article(
     dated = _page_date(doc, url)
     meta = _meta(doc)
     title = _page_title(doc, meta)
-    lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url) or image_url(
-        meta.get("twitter:image") or meta.get("twitter:image:src"), url
+    lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url, allow) or image_url(
+        meta.get("twitter:image") or meta.get("twitter:image:src"), url, allow
     )
     if selectors is not None and (selectors.body or selectors.image):
-        body, chosen = _by_selectors(doc, selectors, url)
+        body, chosen = _by_selectors(doc, selectors, url, allow)
         if _has_content(body):
             image = chosen or lead
             return Article(with_lead_image(body, image, url), "selectors", image, title, *dated)
-    body, rule_image = _by_site_rule(doc, url)
+    body, rule_image = _by_site_rule(doc, url, allow)
     if _has_content(body):
         return Article(body, "rule", rule_image, title, *dated)
     # The checks run on trafilatura's tree itself, not on its HTML parsed once more.
-    tree, body_lead = _by_trafilatura(doc, url, title, find_lead=lead is None)
+    tree, body_lead = _by_trafilatura(doc, url, title, allow, find_lead=lead is None)
     if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
         body = inner_html(tree).strip()
         lead = lead or body_lead
@@ -742,21 +712,22 @@ def _page_date(doc: HtmlElement, url: str) -> tuple[datetime | None, str | None]
     return (None, None) if found is None else (found.when, found.source)
 
 
-def article_from_feed(entry: Entry) -> Article:
-    """The item's own content as the article, its media image first."""
+def article_from_feed(entry: Entry, allow_private_addresses: Allow = False) -> Article:
+    """The item's own content as the article, its media image first.
+    ``allow_private_addresses``: the config's, for the media image's URL."""
     parsed = _feed_body(entry)
     if parsed is None or not _fragment_has_content(parsed[1]):
         raise ExtractError("the feed item has no content", url=entry.link)
-    return _feed_article(entry, *parsed)
+    return _feed_article(entry, *parsed, allow_private_addresses)
 
 
-def whole_article_from_feed(entry: Entry) -> Article | None:
+def whole_article_from_feed(entry: Entry, allow_private_addresses: Allow = False) -> Article | None:
     """:func:`article_from_feed` when the item carries the whole article; None when its
     content is only a summary (see :func:`is_substantial`) and the page is needed."""
     parsed = _feed_body(entry)
     if parsed is None or not _fragment_is_substantial(parsed[1]):
         return None
-    return _feed_article(entry, *parsed)
+    return _feed_article(entry, *parsed, allow_private_addresses)
 
 
 def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
@@ -769,12 +740,12 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
     return body, lxml.html.fragment_fromstring(body, create_parent="div")
 
 
-def _feed_article(entry: Entry, body: str, fragment: HtmlElement) -> Article:
+def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) -> Article:
     base = entry.link or ""
     if _LINKS_TO_FIX.search(body) and urlsplit(base).scheme in ("http", "https"):
         _fix_links(fragment, base)
         body = inner_html(fragment)
-    image = image_url(entry.image, base)
+    image = image_url(entry.image, base, allow)
     return Article(with_lead_image(body, image, base, fragment), "feed", image)
 
 

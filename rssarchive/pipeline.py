@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from .addresses import Allow
 from .archive import Archive
 from .backlog import Backlog
 from .errors import (
@@ -120,7 +121,11 @@ class Extractor(Protocol):
 
 
 class InlineExtractor:
-    """Extraction in this process (small runs, tests)."""
+    """Extraction in this process (small runs, tests). ``allow_private_addresses``: the
+    config's, for lead images' URLs."""
+
+    def __init__(self, allow_private_addresses: Allow = False) -> None:
+        self.allow_private_addresses = allow_private_addresses
 
     def warm(self) -> None:
         pass
@@ -133,7 +138,13 @@ class InlineExtractor:
     ) -> Article:
         from .extract import extract_article
 
-        return extract_article(page, url, selectors=selectors, content_type=content_type)
+        return extract_article(
+            page,
+            url,
+            selectors=selectors,
+            content_type=content_type,
+            allow_private_addresses=self.allow_private_addresses,
+        )
 
 
 @dataclass
@@ -266,6 +277,10 @@ class Pipeline:
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
+
+    @property
+    def _allow_private(self) -> Allow:
+        return self.config.network.allow_private_addresses
 
     # -- entry points ---------------------------------------------------------------
 
@@ -975,7 +990,7 @@ class Pipeline:
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
-            posts = extractor.run(label, feed_posts, items, now)
+            posts = extractor.run(label, feed_posts, items, now, self._allow_private)
         except ExtractError as exc:  # a worker's time limit, or a worker died
             if len(unit) == 1:
                 return [exc]
@@ -1138,7 +1153,7 @@ class Pipeline:
 
     def _extractor(self, articles: int) -> Extractor:
         if articles < POOL_MIN_ARTICLES and self._pool is None:
-            return InlineExtractor()
+            return InlineExtractor(self._allow_private)
         return self._workers()
 
     def _workers(self) -> ExtractionPool:
@@ -1150,7 +1165,7 @@ class Pipeline:
             if self._pool is None:
                 from .workers import ExtractionPool
 
-                self._pool = ExtractionPool()
+                self._pool = ExtractionPool(allow_private_addresses=self._allow_private)
             return self._pool
 
     def _close_workers(self, *, kill: bool = False) -> None:
@@ -1181,7 +1196,7 @@ class Pipeline:
         entry = job.entry
         has_content = bool(entry.content and entry.content.strip())
         if not needs_page:
-            return article_from_feed(entry)
+            return article_from_feed(entry, self._allow_private)
         assert entry.link is not None
         try:
             response = self.client.get(entry.link)
@@ -1197,11 +1212,11 @@ class Pipeline:
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
             if job.mode == "auto" and has_content and exc.status in (404, 410):
-                return article_from_feed(entry)
+                return article_from_feed(entry, self._allow_private)
             raise
         except ExtractError:
             if job.mode == "auto" and has_content:
-                return article_from_feed(entry)
+                return article_from_feed(entry, self._allow_private)
             raise
 
     def _check_html(self, job: _Job, response: Response) -> None:
@@ -1461,7 +1476,9 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
 
 
 def feed_posts(
-    items: list[tuple[FeedConfig, Entry, ContentMode]], archived_at: datetime
+    items: list[tuple[FeedConfig, Entry, ContentMode]],
+    archived_at: datetime,
+    allow_private_addresses: Allow = False,
 ) -> list[Post | ExtractError | None]:
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
@@ -1471,7 +1488,11 @@ def feed_posts(
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:
         try:
-            article = whole_article_from_feed(entry) if mode == "auto" else article_from_feed(entry)
+            article = (
+                whole_article_from_feed(entry, allow_private_addresses)
+                if mode == "auto"
+                else article_from_feed(entry, allow_private_addresses)
+            )
         except ExtractError as exc:
             posts.append(exc)
             continue

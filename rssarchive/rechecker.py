@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import recheck as rules
+from .addresses import Allow
 from .errors import ExtractError, FetchError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
@@ -330,7 +331,9 @@ class Rechecker:
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
-        text = _page_text(response, self._feed(row.feed))
+        text = _page_text(
+            response, self._feed(row.feed), self.config.network.allow_private_addresses
+        )
         return rules.Observation(
             "page",
             text=text,
@@ -494,7 +497,7 @@ def _record(row: RecheckRow) -> rules.Record:
     )
 
 
-def _page_text(response: Response, feed: FeedConfig) -> str | None:
+def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> str | None:
     """The page's article text as at archiving time, one paragraph a line; None when
     the page holds no article (not HTML, nothing extracted)."""
     from .extract import extract_article
@@ -506,7 +509,11 @@ def _page_text(response: Response, feed: FeedConfig) -> str | None:
         return None
     try:
         article = extract_article(
-            response.content, response.url, selectors=feed.selectors, content_type=content_type
+            response.content,
+            response.url,
+            selectors=feed.selectors,
+            content_type=content_type,
+            allow_private_addresses=allow_private,
         )
     except ExtractError:
         return None
