@@ -23,7 +23,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from rssarchive.addresses import Allow, host_refusal
-from rssarchive.encodings import codec_name, decode_bom, first_decoding
+from rssarchive.encodings import decode_page
 from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
 from rssarchive.sanitize import VOID_TAGS, is_safe_url
@@ -37,11 +37,6 @@ MAX_PAGE_BYTES: Final = 5 * 1024 * 1024
 # trafilatura takes ~80 µs per element: a page of 50,000 elements takes ~4 s. News
 # pages have a few thousand; a page past this is refused rather than left to run on.
 MAX_TRAFILATURA_ELEMENTS: Final = 50_000
-# Where to look for <meta charset>: WHATWG's prescan reads 1 KB, but Chinese sites often
-# put scripts and styles first.
-_META_SNIFF_BYTES: Final = 16 * 1024
-# Enough text for charset detection to be sure, little enough to stay fast.
-_DETECT_BYTES: Final = 64 * 1024
 # trafilatura sometimes returns a page's menu when there is no article; a body needs this
 # many characters (spaces aside) outside links: two sentences of Chinese, a line of English.
 MIN_ARTICLE_CHARS: Final = 50
@@ -55,24 +50,6 @@ _TRUNCATION_MARKERS: Final = re.compile(
     r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|阅读全文|閱讀全文|查看全文)\W*$",
     re.IGNORECASE,
 )
-
-# What labels mean on the web, beyond encodings.SUPERSETS (GBK as GB18030, Big5 as
-# Big5-HKSCS): Latin-1 and ASCII labels mean windows-1252, and CP950 is a Big5 too.
-_WEB_MEANING: Final = {"iso8859-1": "cp1252", "ascii": "cp1252", "cp950": "big5hkscs"}
-# Big5-HKSCS lacks a few of CP950's (Microsoft Big5's) characters: a second try for those.
-_SECOND_TRY: Final[dict[str, tuple[str, ...]]] = {"big5hkscs": ("cp950",)}
-# Web labels Python's codecs do not know.
-_LABEL_ALIASES: Final = {
-    "x-gbk": "gbk",
-    "gb_2312-80": "gb2312",
-    "csgb2312": "gb2312",
-    "x-x-big5": "big5",
-    "csbig5": "big5",
-}
-_META_CHARSET: Final = re.compile(
-    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE
-)
-_HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE)
 
 # Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
 # lazy-loaded image, which _fix_links already makes visible).
@@ -118,44 +95,6 @@ EXTRACTOR_LOGGERS: Final = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 # --- decoding and parsing ---------------------------------------------------------------
-
-
-def _codecs_for(label: str | bytes | None, *, from_meta: bool = False) -> tuple[str, ...]:
-    if label is None:
-        return ()
-    text = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
-    text = text.strip().lower()
-    name = codec_name(_LABEL_ALIASES.get(text, text))
-    if name is None:
-        return ()
-    if from_meta and name.startswith("utf-16"):
-        return ("utf-8",)  # a page that can declare itself in ASCII is not UTF-16
-    name = _WEB_MEANING.get(name, name)
-    return (name, *_SECOND_TRY.get(name, ()))
-
-
-def decode_page(page: bytes, content_type: str | None = None) -> str:
-    """The page as text: BOM, then declared charsets, then UTF-8, then detection.
-
-    A declaration that does not decode the bytes (UTF-8 declared over GBK) is skipped.
-    """
-    text = decode_bom(page, utf32=False)
-    if text is not None:
-        return text
-    header = _HEADER_CHARSET.search(content_type or "")
-    meta = _META_CHARSET.search(page[:_META_SNIFF_BYTES])
-    candidates = [
-        *_codecs_for(header.group(1) if header else None),
-        *_codecs_for(meta.group(1) if meta else None, from_meta=True),
-        "utf-8",
-    ]
-    text = first_decoding(page, dict.fromkeys(candidates))
-    if text is None:
-        from charset_normalizer import from_bytes  # rarely needed; imported then
-
-        best = from_bytes(page[:_DETECT_BYTES]).best()
-        text = first_decoding(page, _codecs_for(best.encoding if best else None))
-    return page.decode("utf-8", "replace") if text is None else text
 
 
 # Every element of our trees is a plain HtmlElement: lxml.html's own lookup calls a

@@ -32,7 +32,7 @@ from typing import Any
 
 import feedparser
 
-from rssarchive.encodings import codec_name, decode_bom, decode_strict, first_decoding
+from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
 from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
@@ -63,49 +63,7 @@ _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
 # ---------------------------------------------------------------------------------------
-# Decoding: what a label means, BOMs and strict attempts are shared with page decoding
-# (encodings.py); the order below and the choice by character frequency are the feed's.
-
-
-# "<?" in UTF-16/32 without a BOM (XML 1.0 appendix F).
-_NUL_MARKERS = (
-    (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x00\x00<", "utf-32-be"),
-    (b"<\x00?\x00", "utf-16-le"),
-    (b"\x00<\x00?", "utf-16-be"),
-)
-# Single-byte codecs decode almost any bytes, so "it decoded" proves nothing. They are
-# the usual server default, and are tried only after the Chinese candidates.
-_PERMISSIVE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})  # codecs.lookup() names
-_CJK_FALLBACKS = ("gb18030", "big5hkscs")
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]+)""")
-# The most frequent Chinese characters, simplified and traditional. Chinese text decoded
-# with the right codec is full of them; Big5 read as GB18030 (which succeeds, every Big5
-# byte pair being valid GB18030) is full of kana and rare characters instead.
-_COMMON_HANZI = frozenset(
-    "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對"
-    "生能而子那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學"
-    "如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心她本前开開但因只从從想实實"
-    "日军軍者意无無力它与與长長把机機民第公此已工使情明性知全又关關点點正业業外将將两兩高间間"
-    "由问問很最重并並物手应應战戰向头頭文体體政美相见見被利新报報表示称稱记記台湾灣港府官员員"
-)
-_SCORE_SAMPLE_CHARS = 200_000
-# Share of non-ASCII characters that must be common hanzi before we prefer a Chinese
-# reading over a declared single-byte charset. Chinese news text scores 0.3-0.5;
-# wrongly decoded bytes score near 0.
-_MIN_HANZI_SHARE = 0.1
-
-
-def _canonical(label: str | None) -> str | None:
-    return codec_name(label.strip().strip("\"'")) if label else None
-
-
-def _hanzi_share(text: str) -> float:
-    sample = text[:_SCORE_SAMPLE_CHARS]
-    non_ascii = sum(1 for ch in sample if ord(ch) > 127)
-    hits = sum(1 for ch in sample if ch in _COMMON_HANZI)
-    return hits / non_ascii if non_ascii else 0.0
+# Decoding is encodings.decode_feed's; what is left here readies the decoded text.
 
 
 _CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
@@ -146,56 +104,6 @@ def _join_surrogate_references(text: str) -> str:
             pos = match.end()
     out.append(text[pos:])
     return "".join(out)
-
-
-def decode_feed(data: bytes, content_type: str | None = None) -> str:
-    """Decode feed bytes to text, trusting the bytes over their labels.
-
-    Order: byte-order mark; UTF-16/32 by their NUL pattern; valid UTF-8 (mislabelled
-    UTF-8 is common, while legacy-encoded Chinese text is practically never valid UTF-8);
-    the XML declaration, then the HTTP charset (the declaration is written by the software
-    that wrote the bytes, the header is often a server default); GB18030 or Big5-HKSCS,
-    whichever reads as Chinese; a declared single-byte charset; at last, with
-    replacement characters, whichever candidate needs the fewest.
-    """
-    text = decode_bom(data, utf32=True)
-    if text is not None:
-        return text
-    for marker, codec in _NUL_MARKERS:
-        if data.startswith(marker):
-            return data.decode(codec, "replace")
-    text = decode_strict(data, "utf-8")
-    if text is not None:
-        return text
-
-    xml_match = _XML_ENCODING.match(data)
-    header_match = _CHARSET_PARAM.search(content_type or "")
-    declared = [
-        name
-        for name in (
-            _canonical(xml_match.group(1).decode("ascii") if xml_match else None),
-            _canonical(header_match.group(1) if header_match else None),
-        )
-        # UTF-16/32 were ruled out above: a declaration we could read as ASCII is not one.
-        if name and not name.startswith(("utf-16", "utf-32"))
-    ]
-    text = first_decoding(data, [c for c in declared if c not in _PERMISSIVE])
-    if text is not None:
-        return text
-
-    chinese = [
-        (t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := decode_strict(data, c)) is not None
-    ]
-    permissive = [c for c in declared if c in _PERMISSIVE]
-    if chinese:
-        best, share = max(chinese, key=lambda pair: pair[1])  # ties: GB18030, listed first
-        if share >= _MIN_HANZI_SHARE or not permissive:
-            return best
-    if permissive:
-        return data.decode(permissive[0], "replace")
-
-    readings = [data.decode(c, "replace") for c in (*declared, "utf-8", *_CJK_FALLBACKS)]
-    return min(readings, key=lambda t: t.count("\ufffd"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ from typing import Any
 
 from lxml import etree
 
+from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError, RssArchiveError, reason_of
-from rssarchive.feeds import ParsedFeed, decode_feed, parse_feed
+from rssarchive.feeds import ParsedFeed, parse_feed
 from rssarchive.urls import is_safe_link, normalize_url
 
 __all__ = [

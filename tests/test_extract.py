@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 
 from rssarchive.addresses import Allow
+from rssarchive.encodings import decode_page
 from rssarchive.errors import ExtractError
 from rssarchive.extract import (
     MAX_PAGE_BYTES,
     article_from_feed,
-    decode_page,
     extract_article,
     image_url,
     is_substantial,
