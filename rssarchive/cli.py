@@ -128,13 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse_now(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    from .dates import parse_iso
+
+    moment = parse_iso(text)
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}")
+    return moment
 
 
 def _parse_since(text: str) -> datetime:
@@ -146,7 +145,7 @@ def _parse_until(text: str) -> datetime:
 
 
 def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
-    from .sitemaps import parse_w3c_datetime
+    from .dates import parse_w3c_datetime
 
     moment = parse_w3c_datetime(text, end_of_period=end_of_period)
     if moment is None:

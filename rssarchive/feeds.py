@@ -24,14 +24,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
 
+from rssarchive.dates import parse_feed_date
 from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
@@ -347,9 +347,6 @@ def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
 # From feedparser's dictionaries to our values
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 def _field(obj: Any, key: str) -> Any:
     """A key of one of feedparser's dictionaries, read without its compatibility
     aliases (asking a FeedParserDict for "updated" returns "published" when there is
@@ -378,56 +375,13 @@ def _plain(detail: Any, value: Any) -> str:
     return text.strip()
 
 
-def _to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:  # no zone written: UTC, as feedparser assumes
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _parse_date(raw: Any, parsed: Any) -> datetime | None:
-    """ISO 8601 (keeps milliseconds) or RFC 822 with an explicit zone, else whatever
-    feedparser's many date parsers made of it (UTC, whole seconds)."""
-    text = str(raw or "").strip()
-    if text.endswith("z"):
-        text = text[:-1] + "Z"
-    if text:
-        try:
-            return _to_utc(datetime.fromisoformat(text))
-        except (ValueError, OverflowError):
-            iso = _ISO_DATE.match(text)
-            if iso and not _valid_date(*map(int, iso.groups())):
-                # feedparser would roll "2024-13-45" over into 2025: not a date.
-                return None
-        try:
-            when = parsedate_to_datetime(text)
-            if when.tzinfo is not None:  # naive means "-0000" or an unknown zone name
-                return when.astimezone(UTC)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            pass
-    if parsed:
-        try:
-            year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        except (TypeError, ValueError, OverflowError):
-            return None
-    return None
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def _published(item: Any) -> datetime | None:
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
-            when = _parse_date(raw, parsed)
+            when = parse_feed_date(raw, parsed)
             if when is not None:
                 return when
     return None

@@ -1457,7 +1457,7 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    from .pagedates import EARLIEST, believable
+    from .dates import EARLIEST, believable
 
     if entry.published is not None and (
         (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)

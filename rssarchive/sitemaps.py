@@ -25,12 +25,12 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
 
+from rssarchive.dates import parse_w3c_datetime, to_utc
 from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.feeds import ParsedFeed, parse_feed
@@ -118,76 +118,6 @@ class Sitemap:
 # Dates
 
 
-_W3C_DATETIME = re.compile(
-    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
-)
-
-
-def _utc(moment: datetime) -> datetime:
-    """Aware UTC; a naive time is taken as UTC (what a sitemap without a zone means, and
-    what makes a naive bound comparable at all)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _zone(text: str | None) -> timedelta:
-    if not text or text in "Zz":
-        return timedelta(0)
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-
-
-def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | None:
-    """A sitemap date (W3C Datetime: ``2024``, ``2024-07``, ``2024-07-24``,
-    ``2024-07-24T01:45:53.725+08:00``), as aware UTC; None when it is not one.
-
-    RFC 822 dates (``Wed, 24 Jul 2024 01:45:53 GMT``), which some news sitemaps use, are
-    accepted too. Without a zone, UTC. With ``end_of_period``, a time-less date means
-    the last microsecond of its year, month or day: what an inclusive ``--until 2024-07``
-    should mean.
-    """
-    value = text.strip()
-    match = _W3C_DATETIME.fullmatch(value)
-    if match is None:
-        try:
-            return _utc(parsedate_to_datetime(value))
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    part = match.group
-    fraction = (part("fraction") or "")[:6].ljust(6, "0")
-    try:
-        moment = datetime(
-            int(part("year")),
-            int(part("month") or 1),
-            int(part("day") or 1),
-            int(part("hour") or 0),
-            int(part("minute") or 0),
-            int(part("second") or 0),
-            int(fraction),
-            tzinfo=UTC,
-        )
-        moment -= _zone(part("zone"))
-        if end_of_period and part("hour") is None:
-            if part("day") is not None:
-                after = moment + timedelta(days=1)
-            elif part("month") is not None:
-                after = moment.replace(
-                    year=moment.year + moment.month // 12, month=moment.month % 12 + 1
-                )
-            else:
-                after = moment.replace(year=moment.year + 1)
-            moment = after - timedelta(microseconds=1)
-    except (ValueError, OverflowError):  # month 13, year 0, 9999 + 1 year, zone +99:00
-        if end_of_period and match.group("year") == "9999":
-            return datetime.max.replace(tzinfo=UTC)
-        return None
-    return moment
-
-
 def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None) -> bool:
     """True when the entry's date (``entry.date``) lies within ``[since, until]``, both
     ends inclusive, either one None for no bound. Naive bounds are taken as UTC.
@@ -199,9 +129,9 @@ def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None
     when = entry.date
     if when is None:
         return True
-    if since is not None and when < _utc(since):
+    if since is not None and when < to_utc(since):
         return False
-    return until is None or when <= _utc(until)
+    return until is None or when <= to_utc(until)
 
 
 # ---------------------------------------------------------------------------------------
@@ -575,7 +505,7 @@ def walk_sitemaps(
         raise ValueError("max_sitemaps and max_urls must be at least 1")
     report_error = on_error or _log_error
     report_warning = on_warning or _log_warning
-    since_utc = _utc(since) if since is not None else None
+    since_utc = to_utc(since) if since is not None else None
     queue = deque([root_url])
     read = {normalize_url(root_url)}  # sitemaps queued or read: loop and duplicate guard
     yielded: set[str] = set()
