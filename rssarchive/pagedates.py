@@ -26,14 +26,14 @@ Asked in this order, the first believable answer wins:
    what it reads: on a page with nothing else, it took them for the publication.
 
 The dates found are read by dates.parse_date. Besides ISO 8601 and RFC 822, dates are
-read as pages write them: Chinese, ``2019/05/03 10:20``, ``20190503``, epoch seconds
-and milliseconds (JSON-LD numbers too), JSON-LD ``{"@value": …}``, a zone's name (``EST``) after the time. A date without a zone is
-taken as UTC, a Chinese one on a Chinese page included: UTC+8 would be right for most of
-the Mandarin archive's sources but not all (Taiwan, Hong Kong, overseas editions are
-not told apart by language), and it would move a day-only date (its midnight) to the
-day before in the post's file name; UTC keeps the day the page shows. A day without a
-time is its midnight, UTC. A date before 1990 or after ``max_date`` (the run's clock)
-is not believed, and the next source is asked.
+read as pages write them: Chinese, ``2019/05/03 10:20``, ``20190503``, epoch seconds and
+milliseconds (JSON-LD numbers too), JSON-LD ``{"@value": …}``, a zone's name (``EST``)
+after the time. A date without a zone is taken as UTC, a Chinese one on a Chinese page
+included: UTC+8 would be right for most of the Mandarin archive's sources but not all
+(Taiwan, Hong Kong, overseas editions are not told apart by language), and it would move
+a day-only date (its midnight) to the day before in the post's file name; UTC keeps the
+day the page shows. A day without a time is its midnight, UTC. A date before 1990 or
+after ``max_date`` (the run's clock) is not believed, and the next source is asked.
 """
 
 from __future__ import annotations
