@@ -35,7 +35,7 @@ from rssarchive.dates import parse_feed_date
 from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
-from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
+from rssarchive.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
 # The caller caps the download too; this keeps the parser's memory and time bounded when
 # it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
@@ -126,7 +126,6 @@ _MARKUP_SCAN = re.compile(
     rf"|<(?:[A-Za-z_][\w.-]*:)?(?P<tag>{_AUTHOR_TAGS}|guid|id)(?P<attrs>\s[^<>]*)?>",
     re.S | re.I,
 )
-_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _CHANNEL_START = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?channel)[\s>]")
@@ -227,7 +226,7 @@ def _rewrite_elements(text: str) -> str:
         value, close = found
         if tag.lower() in ("guid", "id"):
             attrs = (match.group("attrs") or "").lower()
-            if "ispermalink" not in attrs and not _HAS_SCHEME.match(value.strip()):
+            if "ispermalink" not in attrs and not SCHEME.match(value.strip()):
                 out.append(text[done : match.end() - 1] + ' isPermaLink="false">')
                 done = match.end()
             continue

@@ -47,10 +47,11 @@ from urllib.parse import urlsplit
 
 from . import yamlsafe
 from .dates import EARLIEST, to_utc
+from .sanitize import CONTROL_CHARS
 
 _EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
 _TITLE_LINE = re.compile(r"^title: .*$", re.M)
-_NOT_WORDS = re.compile(r"[\x00-\x1f\x7f-\x9f\s]+")
+_NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
 
 
 def title_key(title: str | None) -> str:

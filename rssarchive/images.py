@@ -30,7 +30,6 @@ import hashlib
 import html as html_lib
 import os
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from .archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
 from .errors import FetchError
 from .models import Response
 from .urls import HTML_SPACE, LAZY_SRC, parse_srcset
@@ -69,9 +69,6 @@ MAX_RUN_BYTES: Final = 500 * 1024 * 1024
 # Under the site root: Jekyll copies assets/ as static files, untouched.
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"
-# Dot-files: Jekyll never publishes them, and remove_temp_files knows them after a crash.
-TEMP_PREFIX: Final = ".rssarchive-"
-TEMP_SUFFIX: Final = ".tmp"
 
 # Hotlink protection answers these; some hosts refuse foreign referers, others any.
 _HOTLINK_STATUSES: Final = frozenset({401, 403})
@@ -501,12 +498,8 @@ class ImageStore:
         if target.exists():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        temp = write_temp(target.parent, data)
         try:
-            with open(temp, "xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(temp, target)
         except OSError:
             with contextlib.suppress(OSError):

@@ -19,7 +19,7 @@ import lxml.etree
 import lxml.html
 import nh3
 
-from rssarchive.urls import parse_srcset
+from rssarchive.urls import SCHEME, parse_srcset
 
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.
@@ -83,7 +83,6 @@ CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # What the URL standard strips from both ends of a URL before parsing it.
 _C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
-_SCHEME: Final = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 # nh3 (html5ever) is quadratic in nesting depth: 100,000 nested <div>s take ~30 s, 10,000
 # take 0.25 s. Real articles nest a few dozen deep; past this limit the fragment is first
@@ -127,7 +126,7 @@ def is_safe_url(value: str) -> bool:
     url = re.sub(r"[\t\n\r]", "", url)
     if CONTROL_CHARS.search(url):
         return False
-    match = _SCHEME.match(url)
+    match = SCHEME.match(url)
     return match is None or match.group(1).lower() in _URL_SCHEMES
 
 

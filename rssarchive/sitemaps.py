@@ -34,7 +34,7 @@ from rssarchive.dates import parse_w3c_datetime, to_utc
 from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.feeds import ParsedFeed, parse_feed
-from rssarchive.urls import is_safe_link, normalize_url
+from rssarchive.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
 
 __all__ = [
     "MAX_ARCHIVE_PAGES",
@@ -169,8 +169,6 @@ _DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,500}?\?>")
 _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
 _HTML_START = re.compile(r"<(?:html|head|body)[\s/>]", re.I)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _LINE_COLUMN = re.compile(r",? line \d+, column \d+\s*\Z")
 
 
@@ -207,10 +205,10 @@ def _refusal(loc: str) -> str | None:
         return "empty <loc>"
     if is_safe_link(loc):
         return None
-    if _CONTROL_CHARS.search(loc):
+    if URL_CONTROL_CHARS.search(loc):
         # "java\tscript:" must not read as relative, nor a newline end a front-matter line.
         return "control characters in URL"
-    if not _SCHEME.match(loc):
+    if not SCHEME.match(loc):
         # The protocol requires absolute URLs; guessing a base would fetch the wrong page.
         return "relative URL"
     return "not an http(s) URL"

@@ -47,8 +47,11 @@ TRACKING_PREFIXES = ("utm_",)
 # (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%")
-# URLs with these characters are not links we will write into a post or fetch.
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# URLs with these characters (C0 controls and DEL) are not links we will write into a
+# post or fetch.
+URL_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# A URL's scheme, as RFC 3986 spells one (group 1), at the start: an absolute URL.
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Where lazy-loading scripts keep an image's real URL while src holds a placeholder.
 LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-url")
 # ASCII whitespace as the HTML standard counts it (no vertical tab).
@@ -175,7 +178,7 @@ def is_safe_link(url: str) -> bool:
     tabs and newlines (so ``java\\tscript:`` would otherwise read as ``javascript:``,
     and a newline could end a front-matter line).
     """
-    if not url or _CONTROL_CHARS.search(url) or url != url.strip():
+    if not url or URL_CONTROL_CHARS.search(url) or url != url.strip():
         return False
     try:
         parts = urlsplit(url)
@@ -206,11 +209,10 @@ _URL_ATTR = re.compile(
     r"""(\s(?:src|href|poster|cite|longdesc|data-src|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
     re.I,
 )
-_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _resolve_one(value: str, base: str) -> str:
-    if not value or value.startswith("#") or _HAS_SCHEME.match(value):
+    if not value or value.startswith("#") or SCHEME.match(value):
         return value  # absolute, or a same-page anchor; javascript: etc. are for nh3
     try:
         resolved = urljoin(base, value)
