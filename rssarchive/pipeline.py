@@ -457,7 +457,8 @@ class Pipeline:
         try:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
-            # A fetch error names its URL already; a parse error does not.
+            # An error that carries its URL (a fetch's) names it already; a parse error
+            # does not.
             result.error = str(exc) if exc.url is not None else f"{root}: {exc}"
             return []
 
