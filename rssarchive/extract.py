@@ -4,9 +4,10 @@ Pure: bytes in, a value out, ``ExtractError`` (naming the URL) when there is no 
 -- never None. The HTML returned is unsanitised; render.py applies the one policy.
 
 The page is decoded once, from bytes (encodings.decode_page: BOM, then the declared
-charsets, then UTF-8, then detection), and every later step -- site rules, selectors, trafilatura -- works on
-the same lxml tree. trafilatura itself is given that tree, not the bytes: on bytes it
-ignores ``<meta charset>`` and guesses, which reads short Big5 pages wrongly.
+charsets, then UTF-8, then detection), and every later step -- site rules, selectors,
+trafilatura -- works on the same lxml tree. trafilatura itself is given that tree, not
+the bytes: on bytes it ignores ``<meta charset>`` and guesses, which reads short Big5
+pages wrongly.
 """
 
 from __future__ import annotations
