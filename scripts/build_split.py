@@ -20,7 +20,17 @@ categories/) and of that year's posts, with `jekyll build --incremental`; each c
 modification time is derived from its content, so that Jekyll's incremental metadata
 (kept in that directory with .jekyll-cache) recognises unchanged posts even after a fresh
 checkout, as on a CI machine. Everything else of the template (assets/, search/, any page
-a user adds, CNAME) belongs to the front site, built into <site>/_site/ itself.
+a user adds, CNAME, and the re-checks' versions/, deleted/ and changes.xml) belongs to
+the front site, built into <site>/_site/ itself.
+
+The re-checks' notices come from one file, _data/changes.json, keyed by post (README,
+"Re-checks"), which a run changes whenever it records an edit or a deletion of any post.
+It is not part of a year's template: each year gets a _data/changes.json holding only the
+entries of its own posts, and each entry counts as part of its post (in the year's hash
+and in its copy's modification time), so that recording an edit rebuilds the edited
+post's year alone, and in that year Jekyll's incremental build renders again only the
+posts whose entries changed. _versions/ (the kept texts, read by rssarchive to write the
+versions pages, never by Jekyll) is part of no site.
 
 A post belongs to the year of its file name, which rssarchive names after the post's UTC
 date (post-format.md), the year of its URL.
@@ -49,7 +59,19 @@ POST_NAME = re.compile(r"\A(\d{4})-\d{2}-\d{2}-.+\.(?:md|markdown|html)\Z")
 # The pages of the template that list posts: each year has its own.
 YEAR_PAGES = ("index.html", "categories")
 # Never part of the template: the archiver's and Jekyll's own files.
-NOT_TEMPLATE = {"_posts", "_site", ".split", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+# _versions: rssarchive's kept texts, an underscored directory Jekyll never reads, which
+# grows with every edit; copying it into every site would only cost time.
+NOT_TEMPLATE = {
+    "_posts",
+    "_site",
+    "_versions",
+    ".split",
+    ".jekyll-cache",
+    ".jekyll-metadata",
+    ".rssarchive",
+}
+# Per post, not per site: each year gets the entries of its own posts (see above).
+CHANGES = "_data/changes.json"
 NEWEST = 50  # posts on the front page
 FRONT = "front"
 # A date far before any post: copies get this plus a number derived from their content.
@@ -65,12 +87,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sync_file(source: Path, target: Path, data: bytes | None = None) -> str:
+def sync_file(source: Path, target: Path, data: bytes | None = None, also: str = "") -> str:
     """Copy `source` (or `data`) to `target` unless it is already there; the copy's mtime
-    is a function of its content. Returns the content's hash."""
+    is a function of its content and of `also` (what else its page is made from, so that
+    Jekyll's incremental build renders it again when that changes). Returns the hash."""
     if data is None:
         data = source.read_bytes()
     hashed = digest(data)
+    if also:
+        hashed = digest(f"{hashed}\0{also}".encode())
     mtime = MTIME_BASE_NS + int(hashed[:15], 16) % MTIME_SPAN_NS
     try:
         stat = target.stat()
@@ -84,7 +109,8 @@ def sync_file(source: Path, target: Path, data: bytes | None = None) -> str:
 
 
 def template_files(site: Path, for_year: bool) -> list[Path]:
-    """The template's files (relative paths) that go into a year's site or the front's."""
+    """The template's files (relative paths) that go into a year's site or the front's;
+    a year's _data/changes.json is made apart (year_changes)."""
     files = []
     for entry in sorted(site.iterdir()):
         name = entry.name
@@ -97,7 +123,38 @@ def template_files(site: Path, for_year: bool) -> list[Path]:
             continue
         paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
         files += [p.relative_to(site) for p in paths]
+    if for_year:
+        files = [f for f in files if str(f) != CHANGES]
     return files
+
+
+def read_changes(site: Path) -> dict[str, Any]:
+    """The re-checks' entries by post path ("_posts/<file>"); none without the file."""
+    path = site / CHANGES
+    if not path.is_file():
+        return {}
+    try:
+        changes = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SystemExit(f"build_split: cannot read {path}: {exc}") from None
+    if not isinstance(changes, dict):
+        raise SystemExit(f"build_split: {path} is not a JSON object")
+    return changes
+
+
+def entry_text(entry: Any) -> str:
+    """One post's entry as text that is the same whenever the entry is."""
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True)
+
+
+def year_changes(changes: dict[str, Any], posts: list[Path]) -> dict[str, bytes]:
+    """The year's _data/changes.json: its own posts' entries (the layout looks a post up
+    by its page.path, which is the same), or no file when it has none."""
+    mine = {key: changes[key] for p in posts if (key := f"_posts/{p}") in changes}
+    if not mine:
+        return {}
+    text = json.dumps(mine, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return {CHANGES: text.encode("utf-8")}
 
 
 def tree_hash(site: Path, files: list[Path], extra: dict[str, bytes]) -> str:
@@ -231,6 +288,7 @@ def build(site: Path, search: bool) -> list[str]:
     root = site_root(site)
     years = posts_by_year(site)
     year_files = template_files(site, for_year=True)
+    changes = read_changes(site)
     rebuilt = []
     for year, posts in sorted(years.items()):
         source = work / year
@@ -245,7 +303,13 @@ def build(site: Path, search: bool) -> list[str]:
         # The stamp comes from the posts themselves: a year that is not rebuilt needs no
         # copies (after a fresh checkout there are none).
         template_hash = tree_hash(site, year_files, extra)
-        post_hashes = [f"{p}\0{digest((site / '_posts' / p).read_bytes())}" for p in posts]
+        # A post's change entry is part of the post: it changes that post's page alone.
+        entries = {p: entry_text(changes[k]) for p in posts if (k := f"_posts/{p}") in changes}
+        post_hashes = [
+            f"{p}\0{digest((site / '_posts' / p).read_bytes())}"
+            + (f"\0{entries[p]}" if p in entries else "")
+            for p in posts
+        ]
         stamp = {
             "format": FORMAT,
             "template": template_hash,
@@ -255,7 +319,7 @@ def build(site: Path, search: bool) -> list[str]:
         built = output / year
         if stamp == old and built.is_dir():
             continue
-        sync_tree(site, source, year_files, extra)
+        sync_tree(site, source, year_files, {**extra, **year_changes(changes, posts)})
         posts_dir = source / "_posts"
         wanted = {str(p) for p in posts}
         if posts_dir.is_dir():
@@ -263,7 +327,7 @@ def build(site: Path, search: bool) -> list[str]:
                 if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
                     path.unlink()
         for post in posts:
-            sync_file(site / "_posts" / post, posts_dir / post)
+            sync_file(site / "_posts" / post, posts_dir / post, also=entries.get(post, ""))
         if old.get("template") != template_hash or old.get("format") != FORMAT:
             # Jekyll's incremental metadata knows nothing of a changed _config.yml.
             (source / ".jekyll-metadata").unlink(missing_ok=True)
