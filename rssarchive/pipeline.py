@@ -202,6 +202,9 @@ class _Job:
     attempts: int = 0
     # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
     validators: tuple[str | None, str | None] = (None, None)
+    # Why its post was made from the feed's text though its page was wanted (said
+    # in a warning when it is written).
+    feed_text_because: str | None = None
 
 
 class _FeedGiven(Exception):
@@ -1026,8 +1029,11 @@ class Pipeline:
         link = job.entry.link
         assert link is not None
         if isinstance(staged, RssArchiveError):
-            self._failed(job, link, staged)
-            return
+            fallback = self._feed_text_instead(job, staged)
+            if fallback is None:
+                self._failed(job, link, staged)
+                return
+            staged = fallback
         keys = [normalize_url(link)]
         if job.page_url and normalize_url(job.page_url) != keys[0]:
             keys.append(normalize_url(job.page_url))  # where its redirects ended
@@ -1051,10 +1057,29 @@ class Pipeline:
         if len(keys) > 1:  # a later link to the final URL is this article
             self.state.alias(keys[1], job.article_id)
         job.result.new.append(name)
+        if job.feed_text_because is not None:
+            job.result.warnings.append(
+                f"{link}: its page failed ({job.feed_text_because}); archived from the "
+                "feed's text instead"
+            )
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _feed_text_instead(self, job: _Job, exc: RssArchiveError) -> _Staged | None:
+        """With ``content: auto``, the post from the feed's text for an article whose
+        page failed for good (permanently, or on the attempt that gives it up): a post
+        of the feed's text beats no post. None when there is none to make."""
+        from .extract import article_from_feed
+
+        if job.mode != "auto" or not (job.entry.content or "").strip():
+            return None
+        if not (_permanent(exc) or self.state.gives_up(job.article_id, self.clock())):
+            return None  # a later attempt may still get the page
+        job.feed_text_because = _reason(exc)
+        post = self._render(job.feed, job.entry, article_from_feed(job.entry))
+        return _Staged(post, self.archive.stage(post.text))
 
     def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
         """Whether the page is an article archived already (by this run or an earlier
@@ -1101,26 +1126,26 @@ class Pipeline:
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
             # The reason without the URL: status prints it after the URL already.
-            self.state.fail(job.article_id, reason, now, not_before=not_before)
+            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
             job.result.failed.append((link, reason))
-            if job.attempts + 1 >= MAX_ATTEMPTS:  # the state gives it up now: say so once
+            if gave_up:  # the state gives it up now: say so once
                 job.result.warnings.append(
                     f"{link}: gave up after {job.attempts + 1} attempts: {reason}; not tried again"
                 )
             return
-        permanent = _permanent(exc)
+        permanent = gave_up = _permanent(exc)
         if permanent:
             self.state.give_up(job.article_id, reason, now)
         else:
-            self.state.fail(job.article_id, reason, now, not_before=not_before)
+            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
         if job.attempts == 0:  # this command met it first
-            if not permanent and attempts < MAX_ATTEMPTS:
+            if not gave_up:
                 reason += "; later runs will try again"
                 if not_before is not None:
                     reason += f" after {not_before.isoformat(timespec='minutes')}"
             job.result.failed.append((link, reason))
-        elif permanent or attempts >= MAX_ATTEMPTS:
+        elif gave_up:
             job.result.warnings.append(
                 f"{link}: gave up after {attempts} attempts: {reason}; not tried again"
             )
@@ -1196,6 +1221,7 @@ class Pipeline:
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
             if job.mode == "auto" and has_content and exc.status in (404, 410):
+                job.feed_text_because = _reason(exc)
                 return article_from_feed(entry)
             raise
         except ExtractError:

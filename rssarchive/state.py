@@ -45,8 +45,9 @@ from .urls import is_safe_link, normalize_url
 # 5: reused_guids (a guid seen on different articles identifies none), and URL keys
 #    without a final slash, their query parameters sorted (urls.normalize_url).
 SCHEMA_VERSION = 5
-# After this many failed attempts an article stops being retried on every run; it stays
-# listed as failed (never silently dropped) and a backfill of its URL tries it again.
+# After this many failed attempts (spread over a day at least: retries.py) an article
+# stops being retried; it stays listed as failed (never silently dropped) and a backfill
+# of its URL tries it again.
 MAX_ATTEMPTS = 5
 # Ids bound to one query: below the 999 parameters older SQLite builds allow.
 IDS_PER_QUERY = 500
@@ -667,22 +668,43 @@ class State:
 
     def fail(
         self, article_id: int, reason: str, now: datetime, *, not_before: datetime | None = None
-    ) -> None:
-        """Record a failed attempt; after MAX_ATTEMPTS the article stops being retried.
-        ``not_before``: no run retries it earlier (the server's Retry-After)."""
+    ) -> bool:
+        """Record a failed attempt; True when the article is given up now (MAX_ATTEMPTS
+        attempts, and retries.GIVE_UP_SPAN since it was recorded). The next attempt
+        waits (retries.next_attempt), at least until ``not_before`` (the server's
+        Retry-After)."""
+        from .retries import next_attempt
+
         with self._write():
+            row = self._conn.execute(
+                "SELECT attempts FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            failures = 1 + (int(row[0]) if row is not None else 0)
+            gives_up = self.gives_up(article_id, now)
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
-                " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
-                " not_before = ? WHERE id = ?",
+                " status = ?, not_before = ? WHERE id = ?",
                 (
                     reason,
                     _iso(now),
-                    MAX_ATTEMPTS,
-                    None if not_before is None else _iso(not_before),
+                    "failed" if gives_up else "pending",
+                    _iso(next_attempt(failures, now, not_before)),
                     article_id,
                 ),
             )
+            return gives_up
+
+    @_reads
+    def gives_up(self, article_id: int, now: datetime) -> bool:
+        """Whether one more failed attempt at this article gives it up: it is its
+        MAX_ATTEMPTS-th, and retries.GIVE_UP_SPAN has passed since it was recorded."""
+        from .retries import GIVE_UP_SPAN
+
+        row = self._conn.execute(
+            "SELECT attempts + 1 >= ? AND created <= ? FROM articles WHERE id = ?",
+            (MAX_ATTEMPTS, _iso(now - GIVE_UP_SPAN), article_id),
+        ).fetchone()
+        return row is not None and bool(row[0])
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now."""
