@@ -310,6 +310,7 @@ class Pipeline:
         if self._relinked:  # their old links' jobs: the new ones replace them
             old = [job for job in jobs[:known] if job.article_id not in self._relinked]
             jobs, known = old + jobs[known:], len(old)
+            retries = [job for job in retries if job.article_id not in self._relinked]
         if len(jobs) > known:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -728,6 +729,8 @@ class Pipeline:
             result.skipped += 1
             return None
         known = self.state.lookup(url_key)
+        if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
+            return known[0]
         if known is not None:
             if known[1] == "pending" and url_key not in self._adoptable:
                 return None
@@ -755,6 +758,30 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _retaken(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        known: tuple[int, str],
+        url_key: str,
+        guid_key: str | None,
+    ) -> bool:
+        """Whether a feed's item takes on again an article a backfill (or a sitemap,
+        an archive page) took on and did not archive: one waiting for a retry is
+        written from the item's entry (its title, date and text, not the page-only
+        placeholder a URL gets), one given up is tried again. The feed listing it is new
+        evidence. The job _prepare made from the old entry is dropped."""
+        article_id, status = known
+        if entry.origin != "feed" or status == "done" or self.dry_run:
+            return False
+        stored = self.state.entry_of(article_id)
+        if stored is None or stored.origin == "feed":
+            return False
+        self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return True
 
     def _by_guid(
         self,

@@ -521,6 +521,18 @@ class State:
     def close(self) -> None:
         self._conn.close()
 
+    @_reads
+    def meta_value(self, key: str) -> str | None:
+        """A value of the meta table (siteid.py keeps the state's site there)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._write():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items()
+            )
+
     # -- articles -------------------------------------------------------------------
 
     @_reads
@@ -631,6 +643,28 @@ class State:
                     "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
                     (str(old[0]), article_id),
                 )
+
+    @_reads
+    def entry_of(self, article_id: int) -> Entry | None:
+        """The entry recorded for an article not archived yet (pending or failed)."""
+        row = self._conn.execute(
+            "SELECT entry FROM articles WHERE id = ? AND entry IS NOT NULL", (article_id,)
+        ).fetchone()
+        return None if row is None else entry_from_json(str(row[0]))
+
+    def retake(
+        self, article_id: int, entry: Entry, *, feed: str, guid_key: str | None, now: datetime
+    ) -> None:
+        """Take an article not archived yet on again with a feed item's entry (its title,
+        date and text), for that feed, with its attempts anew: a feed listing it is new
+        evidence on an article a backfill took on (waiting, or given up)."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET entry = ?, feed = ?, guid_key = coalesce(?, guid_key),"
+                " status = 'pending', attempts = 0, not_before = NULL, updated = ?"
+                " WHERE id = ? AND status != 'done'",
+                (entry_to_json(entry), feed, guid_key, _iso(now), article_id),
+            )
 
     @_reads
     def status_of(self, url_key: str) -> str | None:

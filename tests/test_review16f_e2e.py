@@ -3,10 +3,15 @@ lost or skipped without a word. The real CLI against real local HTTP servers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from test_e2e import article
 from test_integrity_e2e import Feed, run_json, sources
+from werkzeug import Request, Response
 
 T0 = "2024-07-24T01:45:00Z"
 
@@ -64,3 +69,75 @@ def test_auto_page_down_is_retried_with_back_off_then_written_from_feed_text(
     assert "A short teaser of the story." in (site.posts / name).read_text("utf-8")
     code, report, err = run_json(site, capsys)
     assert (code, report["new_posts"]) == (0, 0), err
+
+
+# -- H3: a URL a backfill failed on, listed later by a feed --------------------------------
+
+
+def test_a_feed_item_takes_over_what_a_backfill_failed_on(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    broken = {"/story/1.html": 503, "/story/2.html": 404}
+
+    def page(request: Request) -> Response:
+        status = broken.get(request.path)
+        if status is not None:
+            return Response("no", status=status, headers={"Retry-After": "1"})
+        return Response(article(f"Page {request.path}"), content_type="text/html")
+
+    for n in (1, 2):
+        httpserver.expect_request(f"/story/{n}.html").respond_with_handler(page)
+    site.write_config([{"name": "t", "url": feed.url, "content": "page"}])
+    waiting, gone = httpserver.url_for("/story/1.html"), httpserver.url_for("/story/2.html")
+    assert site.cli("backfill", "--now", T0, waiting, gone) == 1
+    capsys.readouterr()
+
+    broken.clear()  # both pages are fine now, and the feed lists both
+    feed.items = [feed.item(1, day=20), feed.item(2, day=21)]
+    code, out, err = run_at(site, capsys, "2024-07-24T01:46:00Z")
+    assert code == 0, err
+    assert sorted(site.post_names()) == ["2024-07-20-Story 1.md", "2024-07-21-Story 2.md"], out
+    assert sources(site) == sorted([waiting, gone])
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"], report["skipped"]) == (0, 0, 2), err
+
+
+# -- H6: two sites sharing one state database --------------------------------------------
+
+
+def test_a_state_database_of_another_site_is_refused_and_a_moved_site_keeps_working(
+    tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(1, day=20), feed.item(2, day=21)]
+    first, second = Site(tmp_path), Site(tmp_path)
+    second.config = tmp_path / "second.yaml"
+    first.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    # The config copied, its site_dir changed, its state_path forgotten.
+    data = yaml.safe_load(first.config.read_text(encoding="utf-8"))
+    second.config.write_text(yaml.safe_dump({**data, "site_dir": "other"}), encoding="utf-8")
+
+    assert first.cli("run", "--now", T0) == 0
+    assert len(first.post_names()) == 2
+    capsys.readouterr()
+    state = (tmp_path / "state" / "state.sqlite3").resolve()
+    refused = (
+        f"rssarchive: {state}: this state database belongs to the site "
+        f"{(tmp_path / 'site').resolve()}, not to {(tmp_path / 'other').resolve()}; "
+        "give each site its own state_path\n"
+    )
+    for command in ("run", "status"):
+        assert second.cli(command) == 2, command
+        assert capsys.readouterr().err == refused, command
+    assert not (tmp_path / "other" / "_posts").exists()
+
+    # The site moved: its id moves with it; the state follows it there.
+    (tmp_path / "site").rename(tmp_path / "moved")
+    data["site_dir"] = "moved"
+    first.config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    first.posts = tmp_path / "moved" / "_posts"
+    code, report, err = run_json(first, capsys)
+    assert (code, report["new_posts"], report["skipped"]) == (0, 0, 2), err
+    assert first.cli("status") == 0
+    capsys.readouterr()
