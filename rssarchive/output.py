@@ -81,12 +81,16 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
 
 def status_data(config: Config, state: State) -> dict[str, Any]:
     """Per configured feed: its health as the state database knows it."""
+    from . import selection
+
     counts = state.counts_by_feed()
     feeds = []
     for feed in config.feeds:
         fstate = state.feed(feed.url, feed.name)
         mine = counts.get(feed.name, {})
         record = asdict(fstate)
+        if selection.changed(state, feed):  # said about other max_items: not this config's
+            record["warning"] = None
         record.update(
             name=feed.name,
             posts=mine.get("done", 0),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from . import selection
 from .archive import Archive
 from .backlog import Backlog
 from .errors import (
@@ -293,6 +294,9 @@ class Pipeline:
             fstate = self.state.feed(feed.url, feed.name)
             if self._not_due(feed, fstate, result):
                 continue
+            # max_items changed: what the old cap dropped is in a document the server
+            # would answer 304 for.
+            fstate = selection.unconditional_if_changed(self.state, feed, fstate)
             due.append((feed, fstate, result))
         report.polled = len(due)
         due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
@@ -1322,6 +1326,7 @@ class Pipeline:
             )
         if poll.parsed is not None:  # a 304 keeps the warning of the document it means
             fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
+            selection.remember(self.state, poll.feed)
         self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import Site
 from pytest_httpserver import HTTPServer
-from test_e2e import article
+from test_e2e import article, rss, serve_with_etag
 from test_integrity_e2e import Feed, run_json, sources
 from werkzeug import Request, Response
 
@@ -141,3 +141,58 @@ def test_a_state_database_of_another_site_is_refused_and_a_moved_site_keeps_work
     assert (code, report["new_posts"], report["skipped"]) == (0, 0, 2), err
     assert first.cli("status") == 0
     capsys.readouterr()
+
+
+# -- H7: posts in subfolders of _posts ---------------------------------------------------
+
+
+def test_posts_in_subfolders_of_posts_are_adopted_and_their_urls_taken(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(1, day=20), feed.item(2, day=21)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    one, other = httpserver.url_for("/story/1.html"), httpserver.url_for("/elsewhere.html")
+    folder = site.posts / "2024"
+    folder.mkdir(parents=True)
+    post = '---\nlayout: post\ntitle: "{}"\ndate: 2024-07-{}T08:00:00.000Z\nfrom: {}\n---\nbody\n'
+    # Story 1, archived before the state was lost; and another article whose post is
+    # published at the URL Story 2's name would have (/2024/07/21/story-2.html).
+    (folder / "2024-07-20-Story 1.md").write_text(post.format("Story 1", 20, one), "utf-8")
+    (folder / "2024-07-21-Story 2.md").write_text(post.format("Story 2", 21, other), "utf-8")
+
+    code, report, err = run_json(site, capsys)
+    assert code == 0, err
+    assert "adopted 2 existing posts" in err
+    (new,) = report["results"][0]["new"]
+    assert new.startswith("2024-07-21-") and new != "2024-07-21-Story 2.md"
+    assert sorted(p.relative_to(site.posts).as_posix() for p in site.posts.rglob("*.md")) == [
+        new,
+        "2024/2024-07-20-Story 1.md",
+        "2024/2024-07-21-Story 2.md",
+    ]
+
+
+# -- H4: max_items raised after a capped run -------------------------------------------
+
+
+def test_raising_max_items_brings_back_what_the_cap_dropped(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(n, day=10 + n) for n in range(6)]
+    serve_with_etag(httpserver, "/etag.xml", rss(feed.items))
+    url = httpserver.url_for("/etag.xml")
+    site.write_config([{"name": "t", "url": url, "content": "feed", "max_items": 3}])
+    code, _, err = run_at(site, capsys, T0)
+    assert code == 0 and "more than the feed's max_items (3)" in err, err
+    assert len(site.post_names()) == 3
+
+    site.write_config([{"name": "t", "url": url, "content": "feed", "max_items": 10}])
+    assert site.cli("status") == 0
+    assert "warning" not in capsys.readouterr().out  # said of the old cap: not shown
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 3), err
+    assert len(site.post_names()) == 6
+    code, report, err = run_json(site, capsys)  # conditional again: the server says 304
+    assert (code, report["new_posts"], report["results"][0]["not_modified"]) == (0, 0, True)
