@@ -84,10 +84,13 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     from . import selection
 
     counts = state.counts_by_feed()
+    names = {feed.name for feed in config.feeds}
     feeds = []
     for feed in config.feeds:
         fstate = state.feed(feed.url, feed.name)
         mine = counts.get(feed.name, {})
+        if fstate.name != feed.name and fstate.name not in names:  # renamed, no run since
+            mine = counts.get(fstate.name, {})
         record = asdict(fstate)
         if selection.changed(state, feed):  # said about other max_items: not this config's
             record["warning"] = None

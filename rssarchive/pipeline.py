@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from . import selection
+from . import renames, selection
 from .archive import Archive
 from .backlog import Backlog
 from .errors import (
@@ -494,6 +494,8 @@ class Pipeline:
     def _prepare(self, report: RunReport) -> list[_Job]:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
+        if not self.dry_run:  # a feed renamed in the config keeps what it archived
+            report.warnings.extend(renames.follow(self.state, self.config.feeds))
         if self.dry_run:
             self._list_pending(report)
             return []
@@ -740,6 +742,8 @@ class Pipeline:
                 return None
             if not (again and known[1] == "failed"):
                 result.skipped += 1
+                if known[1] == "done":
+                    self._say_taken(entry, known[0], guid_key, result)
                 return None
         elif guid_key is not None:
             owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
@@ -762,6 +766,29 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _say_taken(
+        self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
+    ) -> None:
+        """Say, once per item, that an item is skipped for an archived article at its
+        link (the same page, a #fragment, a shared link) though its guid is another's:
+        two items, one post. Within one document _warn_collapsed says so; across runs
+        this does. Once: the item's guid is recorded as said (the meta table)."""
+        if guid_key is None:
+            return
+        archived = self.state.url_and_guid(article_id)
+        if archived is None or archived[1] is None or archived[1] == guid_key:
+            return
+        said = f"taken {article_id} {guid_key}"
+        if self.state.meta_value(said) is not None:
+            return
+        result.warnings.append(
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
+            f"archived {archived[0]}, but its link is; taken for that article, not "
+            "archived again"
+        )
+        if not self.dry_run:
+            self.state.set_meta({said: "1"})
 
     def _retaken(
         self,

@@ -645,6 +645,14 @@ class State:
                 )
 
     @_reads
+    def url_and_guid(self, article_id: int) -> tuple[str, str | None] | None:
+        """(url, guid key) of an article, or None."""
+        row = self._conn.execute(
+            "SELECT url, guid_key FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), None if row[1] is None else str(row[1]))
+
+    @_reads
     def entry_of(self, article_id: int) -> Entry | None:
         """The entry recorded for an article not archived yet (pending or failed)."""
         row = self._conn.execute(
@@ -1056,6 +1064,14 @@ class State:
                 [int(v) if isinstance(v, bool) else v for v in values],
             )
         self._feed_changes += self._conn.total_changes - before
+
+    def rename_feed(self, url: str, old: str, new: str) -> int:
+        """Give the feed at ``url`` and the articles recorded for its old name its new
+        name (renames.py); the number of articles."""
+        with self._write():
+            self._conn.execute("UPDATE feeds SET name = ? WHERE url = ?", (new, url))
+            cur = self._conn.execute("UPDATE articles SET feed = ? WHERE feed = ?", (new, old))
+            return cur.rowcount
 
     @_reads
     def feeds(self) -> list[FeedState]:

@@ -196,3 +196,69 @@ def test_raising_max_items_brings_back_what_the_cap_dropped(
     assert len(site.post_names()) == 6
     code, report, err = run_json(site, capsys)  # conditional again: the server says 304
     assert (code, report["new_posts"], report["results"][0]["not_modified"]) == (0, 0, True)
+
+
+# -- H5: an item whose link is archived already, in a later run --------------------------
+
+
+@pytest.mark.parametrize("second", ["/live.html#u2", "/live.html"])
+def test_an_item_at_an_archived_link_with_another_guid_is_said_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], second: str
+) -> None:
+    feed = Feed(httpserver)
+    first = httpserver.url_for("/live.html") + "#u1"
+    feed.items = [feed.item(1, day=20, link=first, guid="L1", title="Update one")]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 1), err
+
+    # Another item (guid, title, date, text) at the same page: a live blog's update, a
+    # changelog's release at one shared link.
+    link = httpserver.url_for(second.split("#")[0]) + ("#u2" if "#" in second else "")
+    feed.items = [feed.item(2, day=21, link=link, guid="L2", title="Update two")]
+    said = (
+        f"{link}: its guid 'L2' is not that of the archived {first}, but its link is; "
+        "taken for that article, not archived again"
+    )
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"], report["skipped"]) == (0, 0, 1), err
+    assert report["results"][0]["warnings"] == [said]
+    code, report, err = run_json(site, capsys)  # said once, not on every run
+    assert (code, report["skipped"], report["results"][0]["warnings"]) == (0, 1, []), err
+    # The item that was archived, listed again, is no news.
+    feed.items = [feed.item(1, day=20, link=first, guid="L1", title="Update one")]
+    code, report, err = run_json(site, capsys)
+    assert (code, report["skipped"], report["results"][0]["warnings"]) == (0, 1, []), err
+
+
+# -- H8: a feed renamed in the config --------------------------------------------------------
+
+
+def test_a_renamed_feed_keeps_the_guid_identity_and_posts_of_what_it_archived(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    old, new = httpserver.url_for("/old-path.html"), httpserver.url_for("/new-path.html")
+    moving = {"guid": "G-moving", "title": "Moving article"}
+    feed.items = [feed.item(1, day=20, link=old, **moving)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 1), err
+
+    site.write_config([{"name": "renamed", "url": feed.url, "content": "feed"}])
+    assert site.cli("status") == 0
+    assert "  posts:        1\n" in capsys.readouterr().out
+    feed.items = [feed.item(1, day=20, link=new, **moving)]  # its link moves, its guid stays
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 0), err
+    assert report["warnings"] == [
+        f"feed 't' is now named 'renamed' (same url {feed.url}); its 1 articles keep "
+        "their identity under the new name"
+    ]
+    assert f"{new} is taken for the archived {old}" in err
+    assert sources(site) == [old]
+    assert site.cli("status") == 0
+    out = capsys.readouterr().out
+    assert "renamed: ok\n" in out and "  posts:        1\n" in out
+    code, report, err = run_json(site, capsys)  # said once
+    assert (code, report["warnings"]) == (0, []), err
