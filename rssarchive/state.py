@@ -770,6 +770,23 @@ class State:
         ]
 
     @_reads
+    def failing_by_feed(self) -> dict[str, list[tuple[str, str, int, str | None]]]:
+        """{feed name: [(url, last error, attempts, not before)]} of the feed items
+        whose attempts failed and that are waiting for the next one (not a backfill's:
+        status lists those apart)."""
+        rows = self._conn.execute(
+            "SELECT feed, url, coalesce(last_error, ''), attempts, not_before, entry"
+            " FROM articles WHERE status = 'pending' AND attempts > 0 ORDER BY id"
+        ).fetchall()
+        found: dict[str, list[tuple[str, str, int, str | None]]] = {}
+        for feed, url, error, attempts, later, entry in rows:
+            if entry is not None and entry_from_json(str(entry)).origin == "feed":
+                found.setdefault(str(feed), []).append(
+                    (str(url), str(error), int(attempts), None if later is None else str(later))
+                )
+        return found
+
+    @_reads
     def not_before(self) -> dict[str, str]:
         """{url: the time before which no run retries it} of the pending articles whose
         server asked to wait (Retry-After)."""

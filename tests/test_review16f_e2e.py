@@ -3,6 +3,7 @@ lost or skipped without a word. The real CLI against real local HTTP servers."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,42 @@ def test_a_renamed_feed_keeps_the_guid_identity_and_posts_of_what_it_archived(
     assert "renamed: ok\n" in out and "  posts:        1\n" in out
     code, report, err = run_json(site, capsys)  # said once
     assert (code, report["warnings"]) == (0, []), err
+
+
+# -- M9: status while a feed's articles keep failing -------------------------------------
+
+
+def test_status_says_failing_while_a_feeds_articles_fail(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    up = {"ok": False}
+
+    def page(request: Request) -> Response:
+        if not up["ok"]:
+            return Response("down", status=503, headers={"Retry-After": "1"})
+        return Response(article("Story 1"), content_type="text/html")
+
+    httpserver.expect_request("/story/1.html").respond_with_handler(page)
+    link = httpserver.url_for("/story/1.html")
+    feed.items = [feed.item(1, day=20)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "page"}])
+    code, _, err = run_at(site, capsys, T0)
+    assert code == 1, err
+
+    assert site.cli("status") == 0
+    out = capsys.readouterr().out
+    assert "t: FAILING (1 articles failing)\n" in out, out
+    assert (
+        f"  failing:      {link}: HTTP 503 Service Unavailable (retry after 1 s) (attempt 1 of"
+        " 5 failed; next not before 2024-07-24T02:00:00.000+00:00)\n" in out
+    )
+    assert site.cli("status", "--json") == 0
+    (failing,) = json.loads(capsys.readouterr().out)["feeds"][0]["failing_articles"]
+    assert (failing["url"], failing["attempts"]) == (link, 1)
+
+    up["ok"] = True
+    code, _, err = run_at(site, capsys, "2024-07-24T02:00:00Z")
+    assert code == 0 and len(site.post_names()) == 1, err
+    assert site.cli("status") == 0
+    assert "t: ok\n" in capsys.readouterr().out
