@@ -528,10 +528,15 @@ class State:
         return None if row is None else str(row[0])
 
     def set_meta(self, values: dict[str, str]) -> None:
+        """Set values of the meta table. Like a feed's validators, they are not worth a
+        copy of the state on their own (keep_copy): a copy without them costs a warning
+        said again or a feed fetched in full once, and the site's id is claimed again."""
+        before = self._conn.total_changes
         with self._write():
             self._conn.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items()
             )
+        self._feed_changes += self._conn.total_changes - before
 
     # -- articles -------------------------------------------------------------------
 
