@@ -161,9 +161,11 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             health = "ok, with a WARNING"
         print(f"{feed['name']}: {health}", file=out)
         for item in feed["failing_articles"]:
+            # A state from before the back-off may have no time for the next attempt.
+            later = f"; next not before {item['not_before']}" if item["not_before"] else ""
             print(
                 f"  failing:      {item['url']}: {item['reason']} (attempt {item['attempts']}"
-                f" of {MAX_ATTEMPTS} failed; next not before {item['not_before']})",
+                f" of {MAX_ATTEMPTS} failed{later})",
                 file=out,
             )
         if feed.get("warning"):
