@@ -105,6 +105,8 @@ class Fetcher(Protocol):
         last_modified: str | None = None,
         referer: str | None = None,
         max_bytes: int = ...,
+        # Asked when the request's turn at its host came; False: not sent (http.py).
+        admit: Callable[[], bool] | None = None,
     ) -> Response: ...
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import recheck as rules
-from .errors import ExtractError, FetchError, RssArchiveError
+from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
 from .state import RecheckRow, State
@@ -309,27 +309,44 @@ class Rechecker:
     def _observe(self, row: RecheckRow, gate: _Gate | None = None) -> rules.Observation | None:
         """Fetch and extract one article's page (a thread); never raises for the site's
         faults, which are what is observed. None: the check was not started (the
-        budget's time ran out while it waited for its host's turn, or its host stopped
-        answering in this run); the article stays due."""
+        budget ran out before its request's turn came, its host stopped answering in
+        this run, or the run is stopping); the article stays due."""
         if gate is None:
-            return self._look(row)
-        host = _host(row.url)
-        with gate.turn(host) as go:
-            if not go:
-                return None
-            seen = self._look(row)
-            gate.answered(host, seen.seen != "outage")
-            return seen
+            fetched = self._fetch(row)
+        else:
+            host = _host(row.url)
+            with gate.check(host) as admit:
+                if admit is None:
+                    return None
+                fetched = self._fetch(row, admit)
+                if fetched is not None:
+                    failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                    gate.answered(host, not failed)
+        if fetched is None or isinstance(fetched, rules.Observation):
+            return fetched
+        # Extracted once the request is over: the host's next check does not wait for it.
+        return self._read(row, fetched)
 
-    def _look(self, row: RecheckRow) -> rules.Observation:
+    def _fetch(
+        self, row: RecheckRow, admit: Callable[[], bool] | None = None
+    ) -> rules.Observation | Response | None:
+        """The page's answer: a Response to read (a 200), else what was observed (a
+        304, a 404, an outage); None when ``admit`` refused the request."""
         try:
-            response = self.client.get(row.url, etag=row.etag, last_modified=row.last_modified)
+            response = self.client.get(
+                row.url, etag=row.etag, last_modified=row.last_modified, admit=admit
+            )
+        except NotAdmittedError:
+            return None
         except FetchError as exc:
             return rules.Observation(rules.gone_status(exc.status), why=str(exc))
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
+        return response
+
+    def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
         text = _page_text(response, self._feed(row.feed))
         return rules.Observation(
             "page",
@@ -405,54 +422,71 @@ class Rechecker:
 
 
 class _Gate:
-    """When a check may start: its host's turn (at most per_host_concurrency checks of
-    one host at once, per_host_delay apart), then the budget's seconds, judged at that
-    moment, when the request would go out, not when the check was handed to a thread;
-    and not at all for a host that failed HOST_FAILURES checks in this run."""
+    """What the re-checks add to the client's politeness (politeness.HostLimiter, the
+    one that spaces and caps requests per host): whether a check's request may still go
+    out, judged when its host's turn came (the ``admit`` hook given to the client), not
+    when the check was handed to a thread: the budget's count and seconds at that
+    moment; and not at all for a host that failed HOST_FAILURES checks in this run, or
+    once the run is stopping.
+
+    So that a host's failures are known before more of its checks are sent, at most
+    per_host_concurrency checks of one host fetch at once (a retry's backoff included):
+    the same bound as the client's, so it holds no request back from its turn; and it
+    ends when the answer came, so extracting a page holds up no request either.
+    """
 
     def __init__(self, config: Config, budget: rules.Budget, timer: Callable[[], float]) -> None:
         self._concurrency = max(1, config.network.per_host_concurrency)
-        self._delay = config.network.per_host_delay
         self._budget = budget
         self._timer = timer
         self._started = timer()
-        self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
-        self._next: dict[str, float] = {}
+        self._changed = threading.Condition()
+        self._fetching: dict[str, int] = {}
         self._failures: dict[str, int] = {}
         self._count = 0
-        self._stop = threading.Event()
+        self._stopped = False
 
     def spent(self) -> bool:
         return not rules.may_start(self._count, self._timer() - self._started, self._budget)
 
     def stop(self) -> None:
-        self._stop.set()
+        """Checks waiting give up: those waiting for a place here at once, those waiting
+        for their host's turn in the client when it comes (refused, and the turn given
+        back, so the next waiting one does not sleep a delay for nothing)."""
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
 
     @contextmanager
-    def turn(self, host: str) -> Iterator[bool]:
-        with self._lock:
-            slot = self._slots.setdefault(host, threading.Semaphore(self._concurrency))
-        with slot:
-            with self._lock:
-                now = self._timer()
-                start = max(now, self._next.get(host, now))
-                self._next[host] = start + self._delay
-            if start > now and self._stop.wait(start - now):
-                yield False
+    def check(self, host: str) -> Iterator[Callable[[], bool] | None]:
+        """While a check of ``host`` fetches: its admit hook, or None when it is not to
+        start (the run is stopping, or its host failed too often)."""
+        with self._changed:
+            while not self._closed(host) and self._fetching.get(host, 0) >= self._concurrency:
+                self._changed.wait()
+            if self._closed(host):
+                yield None
                 return
-            with self._lock:
-                go = (
-                    not self._stop.is_set()
-                    and not self.spent()
-                    and self._failures.get(host, 0) < HOST_FAILURES
-                )
-                self._count += go
-            yield go
+            self._fetching[host] = self._fetching.get(host, 0) + 1
+        try:
+            yield lambda: self._admit(host)
+        finally:
+            with self._changed:
+                self._fetching[host] -= 1
+                self._changed.notify_all()
+
+    def _closed(self, host: str) -> bool:
+        return self._stopped or self._failures.get(host, 0) >= HOST_FAILURES
+
+    def _admit(self, host: str) -> bool:
+        with self._changed:
+            go = not self._closed(host) and not self.spent()
+            self._count += go
+            return go
 
     def answered(self, host: str, ok: bool) -> None:
         if not ok:
-            with self._lock:
+            with self._changed:
                 self._failures[host] = self._failures.get(host, 0) + 1
 
     def given_up(self) -> list[tuple[str, int]]:
