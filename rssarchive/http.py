@@ -44,7 +44,7 @@ import tenacity
 from .addresses import AddressPolicy, address_policy, check_url
 from .errors import BlockedAddressError, FetchError, NotAdmittedError, RssArchiveError
 from .models import NetworkConfig, Response
-from .politeness import Admit, HostLimiter, once
+from .politeness import Admission, HostLimiter
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -652,12 +652,13 @@ class HttpClient:
         last_modified: str | None = None,
         referer: str | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        admit: Admit | None = None,
+        admit: Admission | None = None,
     ) -> Response:
         """GET ``url``: a Response for 2xx (or 304 to a conditional GET), else FetchError.
 
-        ``admit``, asked once when the first request's turn at its host came (see
-        politeness.HostLimiter), may refuse it: then nothing is sent, NotAdmittedError.
+        ``admit``, asked when the first request's turn at its host came (see
+        politeness.HostLimiter), may refuse it: then nothing is sent, NotAdmittedError
+        (so are the later requests of this get once it is closed).
         """
         headers: dict[str, str] = {}
         # Validators go back exactly as the server sent them (W/"x" included).
@@ -679,7 +680,7 @@ class HttpClient:
         )
         try:
             return retrying(
-                self._attempt, url, headers, max_bytes, None if admit is None else once(admit)
+                self._attempt, url, headers, max_bytes, None if admit is None else admit.once()
             )
         except _Transient as exc:
             raise exc.error from exc.error.__cause__
@@ -687,7 +688,7 @@ class HttpClient:
             raise FetchError(url, "interrupted") from None
 
     def _attempt(
-        self, url: str, headers: dict[str, str], max_bytes: int, admit: Admit | None = None
+        self, url: str, headers: dict[str, str], max_bytes: int, admit: Admission | None = None
     ) -> Response:
         # The clock of the attempt runs only while a hop holds its host's slot (see
         # _follow): the wait for the host's turn is politeness, not the server's
@@ -741,7 +742,7 @@ class HttpClient:
         headers: dict[str, str],
         max_bytes: int,
         budget: _Budget,
-        admit: Admit | None = None,
+        admit: Admission | None = None,
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []

@@ -46,6 +46,7 @@ from .urls import is_safe_link, normalize_url
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .politeness import Admission
     from .rechecker import RecheckReport
     from .workers import ExtractionPool
 
@@ -106,7 +107,7 @@ class Fetcher(Protocol):
         referer: str | None = None,
         max_bytes: int = ...,
         # Asked when the request's turn at its host came; False: not sent (http.py).
-        admit: Callable[[], bool] | None = None,
+        admit: Admission | None = None,
     ) -> Response: ...
 
 

@@ -30,6 +30,7 @@ from . import recheck as rules
 from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
+from .politeness import Admission
 from .state import RecheckRow, State
 from .urls import normalize_url
 
@@ -328,7 +329,7 @@ class Rechecker:
         return self._read(row, fetched)
 
     def _fetch(
-        self, row: RecheckRow, admit: Callable[[], bool] | None = None
+        self, row: RecheckRow, admit: Admission | None = None
     ) -> rules.Observation | Response | None:
         """The page's answer: a Response to read (a 200), else what was observed (a
         304, a 404, an outage); None when ``admit`` refused the request."""
@@ -440,53 +441,63 @@ class _Gate:
         self._budget = budget
         self._timer = timer
         self._started = timer()
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        # Per host, on the one lock: a place freed wakes one check of that host only.
+        self._places: dict[str, threading.Condition] = {}
         self._fetching: dict[str, int] = {}
         self._failures: dict[str, int] = {}
         self._count = 0
-        self._stopped = False
+        self._stop = threading.Event()  # closes every check's admission
 
     def spent(self) -> bool:
         return not rules.may_start(self._count, self._timer() - self._started, self._budget)
 
     def stop(self) -> None:
-        """Checks waiting give up: those waiting for a place here at once, those waiting
-        for their host's turn in the client when it comes (refused, and the turn given
-        back, so the next waiting one does not sleep a delay for nothing)."""
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
+        """No request goes out any more: checks waiting for a place here give up at
+        once, those waiting for their host's turn in the client within moments
+        (politeness.WAIT_STEP), refused."""
+        with self._lock:
+            self._stop.set()
+            for place in self._places.values():
+                place.notify_all()
 
     @contextmanager
-    def check(self, host: str) -> Iterator[Callable[[], bool] | None]:
-        """While a check of ``host`` fetches: its admit hook, or None when it is not to
-        start (the run is stopping, or its host failed too often)."""
-        with self._changed:
+    def check(self, host: str) -> Iterator[Admission | None]:
+        """While a check of ``host`` fetches: its admission for the client, or None
+        when it is not to start (the run is stopping, or its host failed too often)."""
+        with self._lock:
+            place = self._places.setdefault(host, threading.Condition(self._lock))
             while not self._closed(host) and self._fetching.get(host, 0) >= self._concurrency:
-                self._changed.wait()
-            if self._closed(host):
-                yield None
-                return
-            self._fetching[host] = self._fetching.get(host, 0) + 1
+                place.wait()
+            go = not self._closed(host)
+            if go:
+                self._fetching[host] = self._fetching.get(host, 0) + 1
+        if not go:
+            yield None
+            return
         try:
-            yield lambda: self._admit(host)
+            yield Admission(lambda: self._admit(host), self._stop)
         finally:
-            with self._changed:
+            with self._lock:
                 self._fetching[host] -= 1
-                self._changed.notify_all()
+                # One place is free; a host given up frees all that wait for it.
+                if self._closed(host):
+                    place.notify_all()
+                else:
+                    place.notify()
 
     def _closed(self, host: str) -> bool:
-        return self._stopped or self._failures.get(host, 0) >= HOST_FAILURES
+        return self._stop.is_set() or self._failures.get(host, 0) >= HOST_FAILURES
 
     def _admit(self, host: str) -> bool:
-        with self._changed:
+        with self._lock:
             go = not self._closed(host) and not self.spent()
             self._count += go
             return go
 
     def answered(self, host: str, ok: bool) -> None:
         if not ok:
-            with self._changed:
+            with self._lock:
                 self._failures[host] = self._failures.get(host, 0) + 1
 
     def given_up(self) -> list[tuple[str, int]]:
