@@ -163,12 +163,26 @@ def main() -> int:
                 return 1
             report = json.loads(done.stdout)["recheck"]
             counts = site.counts.snapshot()
+            with site.counts.lock:
+                spans = dict(site.counts.spans)
             # The same command with nothing due: its fixed cost (start-up, the state).
             _, idle, _ = cli(config, "recheck", "--now", T1)
     per_host = Counter({host: sum(kinds.values()) for host, kinds in counts.items()})
     only_304 = Counter({host: kinds["304"] for host, kinds in counts.items()})
     kinds = sum(counts.values(), Counter())
     full_floor, floor_304 = floor(per_host), floor(only_304)
+    # The fetching itself, seen by the servers (start-up and the publishing after are
+    # not in it): per host, its first request in to its last answer out, beside that
+    # host's floor. The hosts that answered nothing but 304s are what the issue asks
+    # about: unchanged pages, no body, no extraction.
+    ratios = {
+        host: (last - first, floor(Counter({host: per_host[host]})))
+        for host, (first, last) in spans.items()
+        if per_host[host]
+    }
+    slowest = max(ratios.values(), default=(0.0, 0.0))
+    unchanged = [r for host, r in ratios.items() if counts[host]["page"] == 0]
+    slowest_304 = max(unchanged, default=(0.0, 0.0))
     ok = (
         report["checked"] == articles
         and report["edited"] == len(edited)
@@ -200,6 +214,12 @@ def main() -> int:
         f"| (wall - nothing-due cost) / floor | {(wall - idle) / full_floor:.2f} |"
         if full_floor
         else "| (wall - nothing-due cost) / floor | - |",
+        f"| slowest host's requests at its server (first in to last answer out) / its "
+        f"floor | {slowest[0]:.2f} s / {slowest[1]:.2f} s = "
+        f"{slowest[0] / slowest[1] if slowest[1] else 0:.2f} |",
+        f"| the same, among the {len(unchanged)} hosts whose pages were all unchanged (304 "
+        f"only) | {slowest_304[0]:.2f} s / {slowest_304[1]:.2f} s = "
+        f"{slowest_304[0] / slowest_304[1] if slowest_304[1] else 0:.2f} |",
         f"| CPU time (process tree) | {cpu:.2f} s |",
         f"| CPU per check | {cpu / max(report['checked'], 1) * 1000:.1f} ms |",
         f"| everything as expected | {'yes' if ok else 'NO'} |",
