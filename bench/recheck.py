@@ -37,6 +37,8 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
 BEGIN = "<!-- recheck: begin (bench/recheck.py writes this section) -->"
 END = "<!-- recheck: end -->"
+NOTES_BEGIN = "<!-- recheck notes: begin (written by hand, kept by bench/recheck.py) -->"
+NOTES_END = "<!-- recheck notes: end -->"
 T0 = "2025-01-01T00:00:00Z"
 T1 = "2025-01-01T01:00:00Z"
 LATENCY = 0.05
@@ -62,10 +64,21 @@ def carry(old: str, new: str) -> str:
     return new.rstrip("\n") + "\n\n" + section + "\n"
 
 
+def notes(section: str) -> str | None:
+    """The hand-written notes of a section (what was changed, measured side by side),
+    which a new run keeps under its numbers."""
+    start = section.find(NOTES_BEGIN)
+    end = section.find(NOTES_END, start)
+    return None if start < 0 or end < 0 else section[start : end + len(NOTES_END)]
+
+
 def write_section(results: Path, section: str) -> None:
     text = results.read_text(encoding="utf-8") if results.exists() else ""
     old = current_section(text)
     if old is not None:
+        kept = notes(old)
+        if kept is not None and notes(section) is None:
+            section = section.replace("\n" + END, "\n\n" + kept + "\n" + END)
         text = text.replace(old, section)
     else:
         text = text.rstrip("\n") + ("\n\n" if text else "") + section + "\n"
