@@ -49,6 +49,7 @@ from .urls import is_safe_link, normalize_url
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .politeness import Admission
     from .rechecker import RecheckReport
     from .workers import ExtractionPool
 
@@ -108,6 +109,8 @@ class Fetcher(Protocol):
         last_modified: str | None = None,
         referer: str | None = None,
         max_bytes: int = ...,
+        # Asked when the request's turn at its host came; False: not sent (http.py).
+        admit: Admission | None = None,
     ) -> Response: ...
 
 
