@@ -23,7 +23,7 @@ checkout, as on a CI machine. Everything else of the template (assets/, search/,
 a user adds, CNAME) belongs to the front site, built into <site>/_site/ itself.
 
 A post belongs to the year of its file name, which rssarchive names after the post's UTC
-date (post-format.md), the year of its URL.
+date (docs/post-format.md), the year of its URL.
 """
 
 from __future__ import annotations
