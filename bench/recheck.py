@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import fakesite
+import tables
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -202,6 +203,33 @@ def main() -> int:
         and kinds["304"] == articles - len(edited)
     )
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = [
+        [
+            "checked / edited found / 304 answers / 200 answers",
+            f"{report['checked']} / {report['edited']} / {kinds['304']} / {kinds['page']}",
+        ],
+        ["wall time", f"{wall:.2f} s"],
+        ["the same command with nothing due (start-up, state)", f"{idle:.2f} s"],
+        ["network floor of these requests", f"{full_floor:.2f} s"],
+        ["wall / floor", f"{wall / full_floor:.2f}" if full_floor else "-"],
+        [
+            "(wall - nothing-due cost) / floor",
+            f"{(wall - idle) / full_floor:.2f}" if full_floor else "-",
+        ],
+        [
+            "slowest host's requests at its server (first in to last answer out) / its floor",
+            f"{slowest[0]:.2f} s / {slowest[1]:.2f} s = "
+            f"{slowest[0] / slowest[1] if slowest[1] else 0:.2f}",
+        ],
+        [
+            f"the same, among the {len(unchanged)} hosts whose pages were all unchanged (304 only)",
+            f"{slowest_304[0]:.2f} s / {slowest_304[1]:.2f} s = "
+            f"{slowest_304[0] / slowest_304[1] if slowest_304[1] else 0:.2f}",
+        ],
+        ["CPU time (process tree)", f"{cpu:.2f} s"],
+        ["CPU per check", f"{cpu / max(report['checked'], 1) * 1000:.1f} ms"],
+        ["everything as expected", "yes" if ok else "NO"],
+    ]
     lines = [
         BEGIN,
         "## Re-checks: 1,000 archived articles, 95 % unchanged"
@@ -216,26 +244,7 @@ def main() -> int:
         f" ms a request, per-host politeness {CONCURRENCY} in flight and {DELAY} s between "
         "starts.",
         "",
-        "| | value |",
-        "|---|---|",
-        f"| checked / edited found / 304 answers / 200 answers | {report['checked']} / "
-        f"{report['edited']} / {kinds['304']} / {kinds['page']} |",
-        f"| wall time | {wall:.2f} s |",
-        f"| the same command with nothing due (start-up, state) | {idle:.2f} s |",
-        f"| network floor of these requests | {full_floor:.2f} s |",
-        f"| wall / floor | {wall / full_floor:.2f} |" if full_floor else "| wall / floor | - |",
-        f"| (wall - nothing-due cost) / floor | {(wall - idle) / full_floor:.2f} |"
-        if full_floor
-        else "| (wall - nothing-due cost) / floor | - |",
-        f"| slowest host's requests at its server (first in to last answer out) / its "
-        f"floor | {slowest[0]:.2f} s / {slowest[1]:.2f} s = "
-        f"{slowest[0] / slowest[1] if slowest[1] else 0:.2f} |",
-        f"| the same, among the {len(unchanged)} hosts whose pages were all unchanged (304 "
-        f"only) | {slowest_304[0]:.2f} s / {slowest_304[1]:.2f} s = "
-        f"{slowest_304[0] / slowest_304[1] if slowest_304[1] else 0:.2f} |",
-        f"| CPU time (process tree) | {cpu:.2f} s |",
-        f"| CPU per check | {cpu / max(report['checked'], 1) * 1000:.1f} ms |",
-        f"| everything as expected | {'yes' if ok else 'NO'} |",
+        *tables.markdown(["", "value"], rows),
         "",
         "The floor is set by the slowest host: its requests one at a time, no sooner than "
         f"{DELAY} s apart. An unchanged page costs a 304 (no body, no extraction); only the "

@@ -451,7 +451,7 @@ def test_hazard_items_no_guid_duplicate_guids_guid_http_to_https_no_link_unsafe_
     assert tree(site.posts) == before
 
 
-# The post-format.md rules: `date` is the publication time unless it is missing or in the
+# The docs/post-format.md rules: `date` is the publication time unless it is missing or in the
 # future (then the archiving time); `<!--…-->` the publication time in epoch ms, or NaN;
 # the file name starts with the first 10 characters of `date`.
 DATE_CASES = [
