@@ -42,6 +42,7 @@ import httpx
 import tenacity
 
 from .addresses import AddressPolicy, address_policy, check_url
+from .decide import FETCH_RETRIES
 from .errors import BlockedAddressError, FetchError, NotAdmittedError, RssArchiveError
 from .models import NetworkConfig, Response
 from .politeness import Admission, HostLimiter
@@ -67,12 +68,13 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
 # One try plus two retries: enough to ride out a restart or a dropped connection, few
 # enough that a dead host costs seconds, not minutes. The next run retries anyway.
-MAX_ATTEMPTS = 3
 # Exponential backoff between attempts: 1 s, 2 s, ... capped, plus up to 1 s of jitter so
-# that feeds hosted together do not retry in lockstep.
-BACKOFF_INITIAL = 1.0
-BACKOFF_MAX = 10.0
-BACKOFF_JITTER = 1.0
+# that feeds hosted together do not retry in lockstep. The policy is decide.FETCH_RETRIES;
+# tenacity takes it in seconds.
+MAX_ATTEMPTS = FETCH_RETRIES.attempts
+BACKOFF_INITIAL = FETCH_RETRIES.initial.total_seconds()
+BACKOFF_MAX = FETCH_RETRIES.longest.total_seconds()
+BACKOFF_JITTER = FETCH_RETRIES.jitter.total_seconds()
 # A Retry-After longer than this is treated as this: a misconfigured server must not
 # silence a feed for days; six hours still keeps it polled a few times a day.
 MAX_RETRY_AFTER = 6 * 3600.0

@@ -20,17 +20,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
-from . import renames, selection
+from . import decide, renames, selection
 from .addresses import Allow
 from .archive import Archive
 from .backlog import Backlog
 from .errors import (
-    BlockedAddressError,
     ExtractError,
     FetchError,
     ParseError,
@@ -57,14 +55,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-# A feed that failed this many times in a row stops being polled on every run and backs
-# off (1 h, 2 h, 4 h ... up to a day): polite to a dead site, and it is never dropped.
-BACKOFF_AFTER = 3
-BACKOFF_BASE = timedelta(hours=1)
-BACKOFF_MAX = timedelta(days=1)
-# A permanent redirect must be seen on this many polls in a row before the feed's address
-# changes: one misconfigured response should not move a feed.
-MOVE_AFTER = 2
 # Threads that wait on the network. The per-host limits in the HTTP module keep each
 # site's load polite; this only bounds how many different hosts are waited on at once.
 FETCH_THREADS = 32
@@ -95,9 +85,6 @@ FEED_POSTS_PER_CALL = 16
 # 0.1 s per megabyte, which would hold up the other feeds' threads, and a worker puts the
 # same time limit on a hostile feed as on a hostile page.
 PARSE_IN_WORKER_BYTES = 512 * 1024
-# A post whose images failed is retried on this many later runs, then left linking the
-# original images (they are kept in data-original-src either way).
-IMAGE_ATTEMPTS = 5
 
 
 class Fetcher(Protocol):
@@ -318,7 +305,7 @@ class Pipeline:
             fstate = selection.unconditional_if_changed(self.state, feed, fstate)
             due.append((feed, fstate, result))
         report.polled = len(due)
-        due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
+        due = _round_robin(due, lambda item: _host(decide.poll_url(item[0].url, item[1].moved_to)))
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
         # Old backfills' retries go after the feeds' items: this run is about its feeds,
@@ -547,8 +534,7 @@ class Pipeline:
             if result is None:
                 result = recovery[feed.name] = FeedResult(feed.name, "recovery")
                 report.results.append(result)
-            # A URL handed to backfill has only its page, whatever the feed's content mode.
-            mode: ContentMode = "page" if pending.entry.origin == "url" else feed.content
+            mode = decide.content_mode(pending.entry.origin, feed.content)
             jobs.append(
                 _Job(feed, pending.entry, mode, result, pending.id, attempts=pending.attempts)
             )
@@ -619,26 +605,24 @@ class Pipeline:
             self.state.image_retry(name, url, attempted=False)
 
     def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
-        if fstate.gone:
-            result.error = (
-                f"{feed.url}: feed is gone (HTTP 410); remove it from the config "
-                "or give it a new url"
-            )
-            return True
-        if fstate.next_allowed and self.clock() < datetime.fromisoformat(fstate.next_allowed):
-            result.error = (
-                f"{feed.url}: not polled until {fstate.next_allowed} after "
-                f"{fstate.failures} failures; last error: {fstate.last_error}"
-            )
-            return True
-        return False
+        result.error = decide.not_due(
+            feed.url,
+            gone=fstate.gone,
+            next_allowed=_time(fstate.next_allowed),
+            failures=fstate.failures,
+            last_error=fstate.last_error,
+            now=self.clock(),
+        )
+        return result.error is not None
 
     def _fetch_feed(self, feed: FeedConfig, fstate: FeedState) -> _Poll:
         """Network and parsing only (runs in a thread): no state, no files."""
         poll = _Poll(feed, fstate)
         try:
             poll.response = self.client.get(
-                fstate.moved_to or feed.url, etag=fstate.etag, last_modified=fstate.last_modified
+                decide.poll_url(feed.url, fstate.moved_to),
+                etag=fstate.etag,
+                last_modified=fstate.last_modified,
             )
             if not poll.response.not_modified:
                 poll.parsed = self._parse(poll.response, feed.max_items)
@@ -1039,11 +1023,7 @@ class Pipeline:
     @staticmethod
     def _from_feed_text(job: _Job) -> bool:
         """Whether the job's post is tried from the feed's text in a worker process."""
-        if job.needs_page is not None or job.feed.images == "local":
-            return False
-        return job.mode == "feed" or (
-            job.mode == "auto" and bool((job.entry.content or "").strip())
-        )
+        return decide.from_feed_text(job.mode, job.feed.images, job.entry.content, job.needs_page)
 
     def _stage_unit(self, unit: list[_Job], extractor: Extractor) -> list[_Outcome]:
         """Each job's staged post, its error, or None when it needs its page (a thread)."""
@@ -1151,10 +1131,9 @@ class Pipeline:
         of the feed's text beats no post. None when there is none to make."""
         from .extract import article_from_feed
 
-        if job.mode != "auto" or not (job.entry.content or "").strip():
-            return None
-        if not (_permanent(exc) or self.state.gives_up(job.article_id, self.clock())):
-            return None  # a later attempt may still get the page
+        last = self.state.gives_up(job.article_id, self.clock())
+        if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
+            return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)
         post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
         return _Staged(post, self.archive.stage(post.text))
@@ -1188,60 +1167,29 @@ class Pipeline:
         return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
-        """Record and report a failed article.
-
-        An item of a polled feed is retried by the next runs (MAX_ATTEMPTS in all), as
-        its page may not be online yet. What a backfill took on ends at once when the
-        failure is permanent (see _permanent); a transient one is retried by later
-        runs, which say nothing of it until they give up, and then say so once: their
-        exit codes and failed: lines stay about their own feeds.
-        """
-        from .state import MAX_ATTEMPTS
-
+        """Record and report a failed article, as decide.article_failed says."""
         now, reason = self.clock(), reason_of(exc)
-        # A server that named a time to come back (Retry-After) is not asked earlier.
-        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-        not_before = now + timedelta(seconds=retry_after) if retry_after else None
-        if job.entry.origin == "feed":
-            # The reason without the URL: status prints it after the URL already.
-            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
-            job.result.failed.append((link, reason))
-            if gave_up:  # the state gives it up now: say so once
-                job.result.warnings.append(
-                    f"{link}: gave up after {job.attempts + 1} attempts: {reason}; not tried again"
-                )
-            return
-        permanent = gave_up = _permanent(exc)
-        if permanent:
+        last = self.state.gives_up(job.article_id, now)
+        failed = decide.article_failed(link, job.entry.origin, job.attempts, exc, now, last=last)
+        if failed.give_up:
             self.state.give_up(job.article_id, reason, now)
         else:
-            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
-        attempts = job.attempts + 1
-        if job.attempts == 0:  # this command met it first
-            if not gave_up:
-                reason += "; later runs will try again"
-                if not_before is not None:
-                    reason += f" after {not_before.isoformat(timespec='minutes')}"
-            job.result.failed.append((link, reason))
-        elif gave_up:
-            job.result.warnings.append(
-                f"{link}: gave up after {attempts} attempts: {reason}; not tried again"
-            )
-        else:
-            log.info("%s: attempt %d of %d failed: %s", link, attempts, MAX_ATTEMPTS, reason)
+            # The reason without the URL: status prints it after the URL already.
+            self.state.fail(job.article_id, reason, now, not_before=failed.not_before)
+        if failed.failed is not None:
+            job.result.failed.append((link, failed.failed))
+        if failed.warning is not None:
+            job.result.warnings.append(failed.warning)
+        if failed.note is not None:
+            log.info("%s", failed.note)
 
     def _needs_page(self, job: _Job) -> bool:
-        content = job.entry.content or ""
-        if job.mode == "feed":
-            return False
-        from .extract import is_substantial
-
-        return not (job.mode == "auto" and content.strip() and is_substantial(content))
+        return decide.needs_page(job.mode, job.entry.content, _substantial)
 
     def _extractor(self, articles: int) -> Extractor:
-        if articles < POOL_MIN_ARTICLES and self._pool is None:
-            return InlineExtractor(self._allow_private)
-        return self._workers()
+        if decide.use_worker_pool(articles, self._pool is not None, pool_min=POOL_MIN_ARTICLES):
+            return self._workers()
+        return InlineExtractor(self._allow_private)
 
     def _workers(self) -> ExtractionPool:
         """The worker processes, started on first use (from any thread) and shared by
@@ -1281,7 +1229,6 @@ class Pipeline:
         from .extract import article_from_feed
 
         entry = job.entry
-        has_content = bool(entry.content and entry.content.strip())
         if not needs_page:
             return article_from_feed(entry, self._allow_private)
         assert entry.link is not None
@@ -1296,14 +1243,12 @@ class Pipeline:
                 job.feed.selectors,
                 response.headers.get("content-type"),
             )
-        except FetchError as exc:
-            # The page is gone for good: the feed's own text is all that is left.
-            if job.mode == "auto" and has_content and exc.status in (404, 410):
-                job.feed_text_because = reason_of(exc)
-                return article_from_feed(entry, self._allow_private)
-            raise
-        except ExtractError:
-            if job.mode == "auto" and has_content:
+        except (FetchError, ExtractError) as exc:
+            # The page is gone for good, or no article: the feed's text may do instead.
+            failure = decide.page_failure(exc)
+            if decide.falls_back_to_feed_text(job.mode, entry.content, failure):
+                if failure == "gone":  # said when its post is written
+                    job.feed_text_because = reason_of(exc)
                 return article_from_feed(entry, self._allow_private)
             raise
 
@@ -1315,7 +1260,7 @@ class Pipeline:
         kind = not_html(response.content, response.headers.get("content-type"))
         if kind is None:
             return
-        if kind.feed and job.entry.origin == "url":
+        if decide.feed_given(kind.feed, job.entry.origin):
             raise _FeedGiven(self._parse(response, job.feed.max_items))
         raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)
 
@@ -1377,21 +1322,23 @@ class Pipeline:
         self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
-        failures = fstate.failures + 1
-        wait: timedelta | None = None
-        if isinstance(exc, FetchError) and exc.retry_after:
-            wait = timedelta(seconds=exc.retry_after)
-        elif failures >= BACKOFF_AFTER:
-            wait = min(BACKOFF_BASE * 2 ** (failures - BACKOFF_AFTER), BACKOFF_MAX)
-        gone = isinstance(exc, FetchError) and exc.status == 410
+        fetch = exc if isinstance(exc, FetchError) else None
+        failed = decide.feed_failed(
+            fstate.failures,
+            status=None if fetch is None else fetch.status,
+            retry_after=None if fetch is None else fetch.retry_after,
+            now=now,
+        )
         self.state.save_feed(
             replace(
                 fstate,
-                failures=failures,
+                failures=failed.failures,
                 last_error=reason_of(exc),
                 last_error_at=now.isoformat(),
-                next_allowed=None if wait is None else (now + wait).isoformat(),
-                gone=gone,
+                next_allowed=None
+                if failed.next_allowed is None
+                else failed.next_allowed.isoformat(),
+                gone=failed.gone,
             )
         )
 
@@ -1420,15 +1367,13 @@ class Pipeline:
             result = self._image_store().localize(body, page_url, self._fetch_image)
             if result.html != body:
                 self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
-            if not result.failed or attempts + 1 >= IMAGE_ATTEMPTS:
-                self.state.image_done(name)
-                if result.failed:
-                    report.warnings.append(
-                        f"{name}: {len(result.failed)} images still remote after "
-                        f"{IMAGE_ATTEMPTS} attempts; no more retries"
-                    )
-            else:
+            retried = decide.images_retried(name, attempts, len(result.failed))
+            if retried.again:
                 self.state.image_retry(name, page_url, attempted=True)
+            else:
+                self.state.image_done(name)
+                if retried.warning is not None:
+                    report.warnings.append(retried.warning)
 
     def _batch(self) -> contextlib.AbstractContextManager[None]:
         # A dry run may hold the state read-only: it writes nothing, so it needs no batch.
@@ -1462,10 +1407,8 @@ class Pipeline:
     def _feed_for(self, url: str) -> FeedConfig:
         """The feed on the same host as ``url``, else the first one."""
         if self._feeds_by_host is None:
-            self._feeds_by_host = {}
-            for feed in self.config.feeds:
-                self._feeds_by_host.setdefault(_host(feed.url), feed)
-        return self._feeds_by_host.get(_host(url), self.config.feeds[0])
+            self._feeds_by_host = decide.by_host(self.config.feeds, lambda feed: feed.url)
+        return decide.feed_for(url, self._feeds_by_host, self.config.feeds[0])
 
 
 def record_run_failure(
@@ -1491,18 +1434,18 @@ def record_run_failure(
 
 
 def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
-    """Count permanent redirects of the feed; after MOVE_AFTER polls in a row, move it."""
-    permanent = bool(response.redirects) and all(
-        status in (301, 308) for status, _ in response.redirects
+    """The feed's state after a poll's redirects (decide.follow_moves): moved, or not."""
+    moves = decide.follow_moves(response.redirects, fstate.redirect_to, fstate.redirect_count)
+    if moves.moved_to is not None:
+        log.warning(
+            "feed %s moved permanently to %s; polling the new address", fstate.url, moves.moved_to
+        )
+    return replace(
+        fstate,
+        moved_to=moves.moved_to or fstate.moved_to,
+        redirect_to=moves.redirect_to,
+        redirect_count=moves.redirect_count,
     )
-    if not permanent:
-        return replace(fstate, redirect_to=None, redirect_count=0)
-    target = response.redirects[-1][1]
-    count = fstate.redirect_count + 1 if fstate.redirect_to == target else 1
-    if count >= MOVE_AFTER:
-        log.warning("feed %s moved permanently to %s; polling the new address", fstate.url, target)
-        return replace(fstate, moved_to=target, redirect_to=None, redirect_count=0)
-    return replace(fstate, redirect_to=target, redirect_count=count)
 
 
 def render_entry(
@@ -1611,9 +1554,22 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
     return ordered
 
 
-def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+_host = decide.host
+_permanent = decide.permanent
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _substantial(content: str) -> bool:
+    from .extract import is_substantial
+
+    return is_substantial(content)
 
 
 def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
@@ -1671,18 +1627,3 @@ def _guid_key(guid: str | None) -> str | None:
     guid = guid.strip()
     # A guid that is a URL is compared as one, so http→https changes do not re-archive.
     return normalize_url(guid) if is_safe_link(guid) else guid
-
-
-def _permanent(exc: RssArchiveError) -> bool:
-    """Whether trying again later cannot help: the page is gone or refused (4xx but 408
-    and 429), the address is not allowed, the fetch failed in a way the server will
-    repeat (larger than the size cap, a redirect loop, a redirect without a Location),
-    or the page is not an article (not HTML, no article text). Server errors (5xx),
-    timeouts and network failures are transient."""
-    if isinstance(exc, BlockedAddressError):
-        return True
-    if isinstance(exc, FetchError):
-        if exc.permanent:  # too large, a redirect loop or one without a Location
-            return True
-        return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
-    return isinstance(exc, ExtractError | ParseError)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.request import pathname2url
 
+from .decide import ARTICLE_RETRIES
 from .errors import NewerStateError, StateError
 from .models import Entry
 from .urls import is_safe_link, normalize_url
@@ -45,10 +46,11 @@ from .urls import is_safe_link, normalize_url
 # 5: reused_guids (a guid seen on different articles identifies none), and URL keys
 #    without a final slash, their query parameters sorted (urls.normalize_url).
 SCHEMA_VERSION = 5
-# After this many failed attempts (spread over a day at least: retries.py) an article
-# stops being retried; it stays listed as failed (never silently dropped) and a backfill
-# of its URL tries it again.
-MAX_ATTEMPTS = 5
+# After this many failed attempts (spread over a day at least) an article stops being
+# retried; it stays listed as failed (never silently dropped) and a backfill of its URL
+# tries it again. The policy is decide.ARTICLE_RETRIES; the name stays for status and the
+# tests.
+MAX_ATTEMPTS = ARTICLE_RETRIES.attempts
 # Ids bound to one query: below the 999 parameters older SQLite builds allow.
 IDS_PER_QUERY = 500
 
@@ -717,11 +719,9 @@ class State:
         self, article_id: int, reason: str, now: datetime, *, not_before: datetime | None = None
     ) -> bool:
         """Record a failed attempt; True when the article is given up now (MAX_ATTEMPTS
-        attempts, and retries.GIVE_UP_SPAN since it was recorded). The next attempt
-        waits (retries.next_attempt), at least until ``not_before`` (the server's
-        Retry-After)."""
-        from .retries import next_attempt
-
+        attempts, and its span since it was recorded: decide.ARTICLE_RETRIES). The
+        next attempt waits (ARTICLE_RETRIES.next_attempt), at least until
+        ``not_before`` (the server's Retry-After)."""
         with self._write():
             row = self._conn.execute(
                 "SELECT attempts FROM articles WHERE id = ?", (article_id,)
@@ -735,7 +735,7 @@ class State:
                     reason,
                     _iso(now),
                     "failed" if gives_up else "pending",
-                    _iso(next_attempt(failures, now, not_before)),
+                    _iso(ARTICLE_RETRIES.next_attempt(failures, now, not_before)),
                     article_id,
                 ),
             )
@@ -744,14 +744,14 @@ class State:
     @_reads
     def gives_up(self, article_id: int, now: datetime) -> bool:
         """Whether one more failed attempt at this article gives it up: it is its
-        MAX_ATTEMPTS-th, and retries.GIVE_UP_SPAN has passed since it was recorded."""
-        from .retries import GIVE_UP_SPAN
-
+        MAX_ATTEMPTS-th, and a day has passed since it was recorded: the rule is
+        decide.ARTICLE_RETRIES's."""
         row = self._conn.execute(
-            "SELECT attempts + 1 >= ? AND created <= ? FROM articles WHERE id = ?",
-            (MAX_ATTEMPTS, _iso(now - GIVE_UP_SPAN), article_id),
+            "SELECT attempts, created FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        return row is not None and bool(row[0])
+        if row is None:
+            return False
+        return ARTICLE_RETRIES.gives_up(int(row[0]) + 1, datetime.fromisoformat(row[1]), now)
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now."""

@@ -1,0 +1,481 @@
+"""The run's decisions (rssarchive/decide.py), each as a table: one row per case, its
+inputs and the decision expected of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rssarchive import decide
+from rssarchive.decide import (
+    ARTICLE_RETRIES,
+    FEED_BACKOFF,
+    FETCH_RETRIES,
+    IMAGE_RETRIES,
+    ArticleFailed,
+    FeedFailed,
+    ImagesRetried,
+    Moves,
+)
+from rssarchive.errors import (
+    BlockedAddressError,
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    StateError,
+    reason_of,
+)
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+URL = "https://example.com/feed.xml"
+LINK = "https://example.com/a"
+
+
+def fetch_error(status: int | None = None, *, retry_after: float | None = None) -> FetchError:
+    return FetchError(LINK, f"HTTP {status}", status=status, retry_after=retry_after)
+
+
+def row(*values: Any, id: str) -> Any:
+    return pytest.param(*values, id=id)
+
+
+# -- policies ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "attempts", "gives_up"),
+    [
+        row(IMAGE_RETRIES, 4, False, id="images: 4 of 5"),
+        row(IMAGE_RETRIES, 5, True, id="images: 5 of 5"),
+        row(FETCH_RETRIES, 2, False, id="fetch: 2 of 3"),
+        row(FETCH_RETRIES, 3, True, id="fetch: 3 of 3"),
+    ],
+)
+def test_retry_limits(policy: decide.RetryPolicy, attempts: int, gives_up: bool) -> None:
+    assert policy.gives_up(attempts) is gives_up
+
+
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        row(1, None, id="one failure: next run"),
+        row(2, None, id="two: next run"),
+        row(3, HOUR, id="three: an hour"),
+        row(4, 2 * HOUR, id="four: two hours"),
+        row(7, 16 * HOUR, id="seven: 16 hours"),
+        row(8, 24 * HOUR, id="eight: a day at most"),
+        row(60, 24 * HOUR, id="weeks of failures: still a day, no overflow"),
+    ],
+)
+def test_feed_backoff(failures: int, wait: timedelta | None) -> None:
+    assert FEED_BACKOFF.wait(failures) == wait
+
+
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        row(0, None, id="no failure: no wait"),
+        row(1, timedelta(seconds=1), id="first retry: a second"),
+        row(2, timedelta(seconds=2), id="second: two"),
+        row(5, timedelta(seconds=10), id="at most ten"),
+    ],
+)
+def test_fetch_retry_waits(failures: int, wait: timedelta | None) -> None:
+    assert FETCH_RETRIES.wait(failures) == wait
+
+
+def test_image_retries_wait_for_the_next_run() -> None:
+    assert IMAGE_RETRIES.wait(3) is None
+
+
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "recorded", "gives_up"),
+    [
+        row(4, NOW - 2 * DAY, False, id="4 of 5, days old: retried"),
+        row(5, NOW - 2 * DAY, True, id="5 of 5, days old: given up"),
+        row(5, NOW - DAY, True, id="5 of 5, a day old exactly: given up"),
+        row(5, NOW - DAY + timedelta(seconds=1), False, id="5 of 5 within a day: retried"),
+        row(9, NOW - HOUR, False, id="9 within an hour: retried still"),
+    ],
+)
+def test_article_retries_give_up(attempts: int, recorded: datetime, gives_up: bool) -> None:
+    """Given up after 5 attempts AND a day since it was recorded: no schedule of runs
+    spends the attempts faster."""
+    assert ARTICLE_RETRIES.gives_up(attempts, recorded, NOW) is gives_up
+
+
+@pytest.mark.parametrize(
+    ("failures", "retry_after", "expected"),
+    [
+        row(1, None, NOW + timedelta(minutes=15), id="1st failure: 15 minutes"),
+        row(2, None, NOW + HOUR, id="2nd: an hour"),
+        row(3, None, NOW + 6 * HOUR, id="3rd: six hours"),
+        row(4, None, NOW + DAY, id="4th: a day"),
+        row(9, None, NOW + DAY, id="later: a day, the last wait repeats"),
+        row(0, None, NOW + timedelta(minutes=15), id="no count: as the first"),
+        row(1, NOW + 2 * HOUR, NOW + 2 * HOUR, id="Retry-After later: it"),
+        row(3, NOW + 2 * HOUR, NOW + 6 * HOUR, id="Retry-After sooner: the back-off"),
+    ],
+)
+def test_article_next_attempt(
+    failures: int, retry_after: datetime | None, expected: datetime
+) -> None:
+    assert ARTICLE_RETRIES.next_attempt(failures, NOW, retry_after) == expected
+
+
+# -- feeds ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gone", "next_allowed", "expected"),
+    [
+        row(False, None, None, id="healthy: polled"),
+        row(
+            True,
+            None,
+            f"{URL}: feed is gone (HTTP 410); remove it from the config or give it a new url",
+            id="gone",
+        ),
+        row(
+            False,
+            NOW + HOUR,
+            f"{URL}: not polled until 2025-01-01T01:00:00+00:00 after 3 failures; "
+            "last error: HTTP 500",
+            id="backing off",
+        ),
+        row(False, NOW, None, id="back-off over (exactly now)"),
+        row(False, NOW - HOUR, None, id="back-off over"),
+    ],
+)
+def test_not_due(gone: bool, next_allowed: datetime | None, expected: str | None) -> None:
+    got = decide.not_due(
+        URL, gone=gone, next_allowed=next_allowed, failures=3, last_error="HTTP 500", now=NOW
+    )
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("failures", "status", "retry_after", "expected"),
+    [
+        row(0, 500, None, FeedFailed(1, None, False), id="first failure: no wait"),
+        row(1, None, None, FeedFailed(2, None, False), id="network error"),
+        row(2, 500, None, FeedFailed(3, NOW + HOUR, False), id="third: backs off"),
+        row(5, 503, None, FeedFailed(6, NOW + 8 * HOUR, False), id="sixth: 8 hours"),
+        row(0, 429, 120, FeedFailed(1, NOW + timedelta(seconds=120), False), id="Retry-After"),
+        row(9, 503, 60, FeedFailed(10, NOW + timedelta(seconds=60), False), id="Retry-After wins"),
+        row(0, 410, None, FeedFailed(1, None, True), id="410: gone"),
+        row(0, 404, None, FeedFailed(1, None, False), id="404: not gone"),
+    ],
+)
+def test_feed_failed(
+    failures: int, status: int | None, retry_after: float | None, expected: FeedFailed
+) -> None:
+    assert decide.feed_failed(failures, status=status, retry_after=retry_after, now=NOW) == expected
+
+
+NEW = "https://new.example.com/feed.xml"
+OTHER = "https://other.example.com/feed.xml"
+
+
+@pytest.mark.parametrize(
+    ("redirects", "redirect_to", "count", "expected"),
+    [
+        row([], None, 0, Moves(None, None, 0), id="no redirect"),
+        row([], NEW, 1, Moves(None, None, 0), id="redirect gone: count reset"),
+        row([(301, NEW)], None, 0, Moves(None, NEW, 1), id="first 301: counted"),
+        row([(308, NEW)], NEW, 1, Moves(NEW, None, 0), id="second 308 in a row: moved"),
+        row([(301, NEW)], OTHER, 1, Moves(None, NEW, 1), id="another target: counted anew"),
+        row([(302, NEW)], NEW, 1, Moves(None, None, 0), id="302: temporary, reset"),
+        row([(301, OTHER), (302, NEW)], NEW, 1, Moves(None, None, 0), id="a temporary hop: reset"),
+        row([(301, OTHER), (301, NEW)], NEW, 1, Moves(NEW, None, 0), id="chain: its end"),
+    ],
+)
+def test_follow_moves(
+    redirects: list[tuple[int, str]], redirect_to: str | None, count: int, expected: Moves
+) -> None:
+    assert decide.follow_moves(redirects, redirect_to, count) == expected
+
+
+@pytest.mark.parametrize(
+    ("moved_to", "expected"),
+    [row(None, URL, id="not moved"), row(NEW, NEW, id="moved")],
+)
+def test_poll_url(moved_to: str | None, expected: str) -> None:
+    assert decide.poll_url(URL, moved_to) == expected
+
+
+# -- where an article comes from ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("origin", "feed_mode", "expected"),
+    [
+        row("url", "feed", "page", id="backfilled URL: its page"),
+        row("url", "auto", "page", id="backfilled URL, auto: its page"),
+        row("feed", "feed", "feed", id="feed item: the feed's mode"),
+        row("archive", "auto", "auto", id="archive item: the feed's mode"),
+    ],
+)
+def test_content_mode(origin: Any, feed_mode: Any, expected: str) -> None:
+    assert decide.content_mode(origin, feed_mode) == expected
+
+
+@pytest.mark.parametrize(
+    ("mode", "images", "content", "needs_page", "expected"),
+    [
+        row("feed", "remote", None, None, True, id="feed mode"),
+        row("auto", "remote", "<p>text</p>", None, True, id="auto with text"),
+        row("auto", "remote", "  ", None, False, id="auto, blank text"),
+        row("auto", "remote", None, None, False, id="auto, no text"),
+        row("page", "remote", "<p>text</p>", None, False, id="page mode"),
+        row("feed", "local", "<p>text</p>", None, False, id="images archived: one at a time"),
+        row("auto", "remote", "<p>text</p>", True, False, id="known to need its page"),
+        row("feed", "remote", "<p>text</p>", False, False, id="already decided"),
+    ],
+)
+def test_from_feed_text(
+    mode: Any, images: Any, content: str | None, needs_page: bool | None, expected: bool
+) -> None:
+    assert decide.from_feed_text(mode, images, content, needs_page) is expected
+
+
+def substantial(content: str) -> bool:
+    return "whole" in content
+
+
+def never(content: str) -> bool:
+    raise AssertionError("not asked")
+
+
+@pytest.mark.parametrize(
+    ("mode", "content", "judge", "expected"),
+    [
+        row("feed", None, never, False, id="feed mode: never the page"),
+        row("page", "<p>whole</p>", never, True, id="page mode: always"),
+        row("auto", "<p>whole</p>", substantial, False, id="auto, whole article in feed"),
+        row("auto", "<p>summary</p>", substantial, True, id="auto, summary"),
+        row("auto", "   ", never, True, id="auto, blank"),
+        row("auto", None, never, True, id="auto, no text"),
+    ],
+)
+def test_needs_page(
+    mode: Any, content: str | None, judge: Callable[[str], bool], expected: bool
+) -> None:
+    assert decide.needs_page(mode, content, judge) is expected
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        row(fetch_error(404), "gone", id="404"),
+        row(fetch_error(410), "gone", id="410"),
+        row(fetch_error(500), "other", id="500"),
+        row(fetch_error(None), "other", id="network"),
+        row(ExtractError("no article text"), "not extracted", id="no article"),
+        row(BlockedAddressError(LINK, "private"), "other", id="blocked"),
+    ],
+)
+def test_page_failure(exc: RssArchiveError, expected: str) -> None:
+    assert decide.page_failure(exc) == expected
+
+
+@pytest.mark.parametrize(
+    ("mode", "content", "failure", "expected"),
+    [
+        row("auto", "<p>t</p>", "gone", True, id="auto, page gone: feed text"),
+        row("auto", "<p>t</p>", "not extracted", True, id="auto, no article: feed text"),
+        row("auto", "<p>t</p>", "other", False, id="auto, transient: retried"),
+        row("auto", " ", "gone", False, id="auto, no feed text"),
+        row("auto", None, "gone", False, id="auto, no content"),
+        row("page", "<p>t</p>", "gone", False, id="page mode: no fallback"),
+    ],
+)
+def test_falls_back_to_feed_text(
+    mode: Any, content: str | None, failure: Any, expected: bool
+) -> None:
+    assert decide.falls_back_to_feed_text(mode, content, failure) is expected
+
+
+@pytest.mark.parametrize(
+    ("articles", "started", "expected"),
+    [
+        row(2, False, False, id="few: in process"),
+        row(3, False, True, id="enough: workers"),
+        row(1, True, True, id="workers running: used"),
+    ],
+)
+def test_use_worker_pool(articles: int, started: bool, expected: bool) -> None:
+    assert decide.use_worker_pool(articles, started, pool_min=3) is expected
+
+
+@pytest.mark.parametrize(
+    ("is_feed", "origin", "expected"),
+    [
+        row(True, "url", True, id="feed handed to backfill"),
+        row(True, "feed", False, id="feed item linking a feed"),
+        row(True, "archive", False, id="archive item linking a feed"),
+        row(False, "url", False, id="not a feed"),
+    ],
+)
+def test_feed_given(is_feed: bool, origin: Any, expected: bool) -> None:
+    assert decide.feed_given(is_feed, origin) is expected
+
+
+# -- failures -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        row(fetch_error(404), True, id="404"),
+        row(fetch_error(410), True, id="410"),
+        row(fetch_error(403), True, id="403"),
+        row(fetch_error(408), False, id="408"),
+        row(fetch_error(429), False, id="429"),
+        row(fetch_error(500), False, id="500"),
+        row(fetch_error(None), False, id="network"),
+        row(FetchError(LINK, "too large", permanent=True), True, id="too large"),
+        row(BlockedAddressError(LINK, "private"), True, id="blocked address"),
+        row(ExtractError("not an HTML page: a PDF"), True, id="not HTML"),
+        row(ParseError("not a feed"), True, id="parse"),
+        row(StateError("disk full"), False, id="ours"),
+    ],
+)
+def test_permanent(exc: RssArchiveError, expected: bool) -> None:
+    assert decide.permanent(exc) is expected
+
+
+GAVE_UP = f"{LINK}: gave up after {{}} attempts: HTTP {{}}; not tried again"
+
+
+@pytest.mark.parametrize(
+    ("origin", "attempts", "exc", "last", "expected"),
+    [
+        row("feed", 0, fetch_error(500), False,
+            ArticleFailed(False, None, "HTTP 500", None, None),
+            id="feed item: failed line, retried"),
+        row("feed", 0, fetch_error(404), False,
+            ArticleFailed(False, None, "HTTP 404", None, None),
+            id="feed item, 404: retried all the same (not online yet)"),
+        row("feed", 4, fetch_error(500), True,
+            ArticleFailed(False, None, "HTTP 500", GAVE_UP.format(5, 500), None),
+            id="feed item, last attempt: failed and said given up"),
+        row("feed", 4, fetch_error(500), False,
+            ArticleFailed(False, None, "HTTP 500", None, None),
+            id="feed item, 5th attempt within the day: not the last, nothing said"),
+        row("feed", 0, fetch_error(503, retry_after=3600), False,
+            ArticleFailed(False, NOW + HOUR, "HTTP 503", None, None),
+            id="feed item, Retry-After"),
+        row("url", 0, fetch_error(500), False,
+            ArticleFailed(False, None, "HTTP 500; later runs will try again", None, None),
+            id="backfill, transient: later runs"),
+        row("url", 0, fetch_error(500), True,
+            ArticleFailed(False, None, "HTTP 500", None, None),
+            id="backfill, transient, its last attempt: no later runs said"),
+        row("url", 0, fetch_error(503, retry_after=3600), False,
+            ArticleFailed(False, NOW + HOUR,
+                          "HTTP 503; later runs will try again after 2025-01-01T01:00+00:00",
+                          None, None),
+            id="backfill, Retry-After: said when"),
+        row("url", 0, fetch_error(404), False,
+            ArticleFailed(True, None, "HTTP 404", None, None),
+            id="backfill, permanent: given up at once"),
+        row("archive", 2, fetch_error(500), False,
+            ArticleFailed(False, None, None, None,
+                          f"{LINK}: attempt 3 of 5 failed: HTTP 500"),
+            id="backfill retried by a run: logged only"),
+        row("archive", 4, fetch_error(500), True,
+            ArticleFailed(False, None, None, GAVE_UP.format(5, 500), None),
+            id="backfill, last attempt: warned once"),
+        row("archive", 4, fetch_error(500), False,
+            ArticleFailed(False, None, None, None,
+                          f"{LINK}: attempt 5 of 5 failed: HTTP 500"),
+            id="backfill, 5th attempt within the day: logged only"),
+        row("url", 1, fetch_error(410), False,
+            ArticleFailed(True, None, None, GAVE_UP.format(2, 410), None),
+            id="backfill retry, permanent: given up, warned"),
+    ],
+)  # fmt: skip
+def test_article_failed(
+    origin: Any, attempts: int, exc: RssArchiveError, last: bool, expected: ArticleFailed
+) -> None:
+    assert decide.article_failed(LINK, origin, attempts, exc, NOW, last=last) == expected
+
+
+@pytest.mark.parametrize(
+    ("mode", "content", "permanent", "last", "expected"),
+    [
+        row("auto", "<p>t</p>", True, False, True, id="auto, page failed for good: feed text"),
+        row("auto", "<p>t</p>", False, True, True, id="auto, last attempt: feed text"),
+        row("auto", "<p>t</p>", False, False, False, id="auto, transient: retried later"),
+        row("auto", " ", True, True, False, id="auto, no feed text: none"),
+        row("auto", None, True, True, False, id="auto, no content: none"),
+        row("page", "<p>t</p>", True, True, False, id="page mode: never"),
+        row("feed", "<p>t</p>", True, True, False, id="feed mode: never (it was the text)"),
+    ],
+)
+def test_feed_text_instead(
+    mode: Any, content: str | None, permanent: bool, last: bool, expected: bool
+) -> None:
+    assert decide.feed_text_instead(mode, content, permanent, last=last) is expected
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        row(fetch_error(500), "HTTP 500", id="fetch: no URL"),
+        row(ExtractError("no article text", url=LINK), "no article text", id="extract"),
+    ],
+)
+def test_reason(exc: RssArchiveError, expected: str) -> None:
+    assert reason_of(exc) == expected
+
+
+# -- images -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attempts", "still_remote", "expected"),
+    [
+        row(0, 0, ImagesRetried(False, None), id="all archived: done"),
+        row(3, 0, ImagesRetried(False, None), id="archived late: done"),
+        row(0, 2, ImagesRetried(True, None), id="some still remote: again"),
+        row(3, 1, ImagesRetried(True, None), id="fourth retry failed: again"),
+        row(
+            4,
+            2,
+            ImagesRetried(False, "p.md: 2 images still remote after 5 attempts; no more retries"),
+            id="fifth: given up, said",
+        ),
+    ],
+)
+def test_images_retried(attempts: int, still_remote: int, expected: ImagesRetried) -> None:
+    assert decide.images_retried("p.md", attempts, still_remote) == expected
+
+
+# -- backfill -----------------------------------------------------------------------------
+
+FEEDS = ["https://www.a.example/feed", "https://b.example/rss", "https://a.example/other"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        row("https://a.example/post", FEEDS[0], id="same host, first feed of it"),
+        row("https://WWW.A.example/post", FEEDS[0], id="www and case do not count"),
+        row("https://b.example/x", FEEDS[1], id="another feed's host"),
+        row("https://c.example/x", FEEDS[0], id="unknown host: first feed"),
+        row("not a url", FEEDS[0], id="no host: first feed"),
+    ],
+)
+def test_feed_for(url: str, expected: str) -> None:
+    by_host = decide.by_host(FEEDS, lambda feed: feed)
+    assert decide.feed_for(url, by_host, FEEDS[0]) == expected
