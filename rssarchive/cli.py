@@ -33,7 +33,8 @@ from .errors import (
 if TYPE_CHECKING:
     from .archive import Archive
     from .models import Config
-    from .pipeline import Pipeline, RunReport
+    from .pipeline import Pipeline
+    from .report import RunReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some feed or article failed; the rest was archived

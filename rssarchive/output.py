@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from .models import Config
-    from .pipeline import RunReport
     from .rechecker import RecheckReport
+    from .report import RunReport
     from .state import State
 
 

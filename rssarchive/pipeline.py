@@ -28,6 +28,8 @@ from . import decide, renames, selection
 from .addresses import Allow
 from .archive import Archive
 from .backlog import Backlog
+from .entry_posts import feed_posts as feed_posts
+from .entry_posts import render_entry as render_entry
 from .errors import (
     ExtractError,
     FetchError,
@@ -38,8 +40,14 @@ from .errors import (
     reason_of,
 )
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
+from .report import FeedResult as FeedResult
+from .report import RunReport as RunReport
 from .state import FeedState, GuidOwner, State
 from .urls import is_safe_link, normalize_url
+
+# feed_posts, render_entry, FeedResult and RunReport are re-exported: callers and tests
+# name them from here (and feed_posts is looked up here when posts are made, so that a
+# test can stand a slow one in for it).
 
 # The stage modules (extraction, feed parsing, rendering, images, sitemaps) are imported
 # where they are first used: an hourly run whose feeds all answer 304 needs none of them,
@@ -48,7 +56,6 @@ if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
     from .politeness import Admission
-    from .rechecker import RecheckReport
     from .workers import ExtractionPool
 
 log = logging.getLogger(__name__)
@@ -136,55 +143,6 @@ class InlineExtractor:
             content_type=content_type,
             allow_private_addresses=self.allow_private_addresses,
         )
-
-
-@dataclass
-class FeedResult:
-    name: str
-    url: str
-    new: list[str] = field(default_factory=list)  # file names written (or that would be)
-    skipped: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
-    error: str | None = None  # the feed itself failed
-    warnings: list[str] = field(default_factory=list)  # archived, but something was off
-    not_modified: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not self.failed
-
-
-@dataclass
-class RunReport:
-    results: list[FeedResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    polled: int = 0
-    dry_run: bool = False
-    recheck: RecheckReport | None = None  # the run's re-checks, when it made any
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    @property
-    def new_posts(self) -> int:
-        return sum(len(r.new) for r in self.results)
-
-    @property
-    def skipped(self) -> int:
-        return sum(r.skipped for r in self.results)
-
-    @property
-    def failed(self) -> int:
-        """Failed articles, plus one for each feed that failed as a whole."""
-        return sum(len(r.failed) + (r.error is not None) for r in self.results)
-
-    def summary(self) -> str:
-        line = (
-            f"feeds polled: {self.polled}, new posts: {self.new_posts}, "
-            f"skipped: {self.skipped}, failed: {self.failed}"
-        )
-        return line + " (dry run: nothing written)" if self.dry_run else line
 
 
 @dataclass
@@ -1446,90 +1404,6 @@ def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
         redirect_to=moves.redirect_to,
         redirect_count=moves.redirect_count,
     )
-
-
-def render_entry(
-    feed: FeedConfig,
-    entry: Entry,
-    article: Article | None,
-    archived_at: datetime,
-    *,
-    taken: Callable[[str], bool] | None = None,
-) -> Post:
-    """The post for an entry (pure): the item's title, else the page's, else its URL."""
-    from .render import clean_title, render_post, trim
-
-    url = entry.link
-    assert url is not None
-    title = entry.title
-    # A title of control characters and spaces only is no title: its post would say
-    # title: "" and [](url).
-    if not trim(clean_title(title)).strip():
-        title = (article.title if article and article.title else None) or url
-    return render_post(
-        title=title,
-        url=url,
-        published=_published(entry, article, archived_at),
-        archived_at=archived_at,
-        author=(entry.author or "").strip() or feed.author,
-        tags=feed.tags,
-        categories=feed.categories,
-        body_html="" if article is None else article.body_html,
-        taken=taken,
-    )
-
-
-def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
-    """When the article was published: the item's own date, else the page's, else the
-    date a sitemap listed it with. A date after ``now`` or before 1990 is not believed,
-    and the next source is asked (a backfilled archive item dated 2050 whose page says
-    2005 is dated 2005); only a polled feed's item keeps its own date as it is (the
-    seeds and every feed's posts stay as they were). None: the archiving time will do.
-
-    For an item of a polled feed, only the page's markup counts, not htmldate's guess of
-    the day: the item is new, and the time it is archived, within the hour of a cron
-    run, says more than the midnight of its day (the seeds are dated so)."""
-    from .dates import EARLIEST, believable
-
-    if entry.published is not None and (
-        (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)
-    ):
-        # A polled feed's item keeps a future date (post-format.md: the date falls
-        # back to the archiving time, the epoch comment keeps the item's), but not one
-        # before 1990: a zero epoch (1970-01-01) is a missing date written as a number.
-        return entry.published
-    page = article.published if article else None
-    if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
-        page = None
-    for when in (page, entry.listed):
-        if when is not None and believable(when, now):
-            return when
-    return None
-
-
-def feed_posts(
-    items: list[tuple[FeedConfig, Entry, ContentMode]],
-    archived_at: datetime,
-    allow_private_addresses: Allow = False,
-) -> list[Post | ExtractError | None]:
-    """Posts for entries whose feed may carry the article (runs in a worker process): for
-    each, its post, why it has none, or None when the feed's text is only a summary
-    (``content: auto``) and the page is needed."""
-    from .extract import article_from_feed, whole_article_from_feed
-
-    posts: list[Post | ExtractError | None] = []
-    for feed, entry, mode in items:
-        try:
-            article = (
-                whole_article_from_feed(entry, allow_private_addresses)
-                if mode == "auto"
-                else article_from_feed(entry, allow_private_addresses)
-            )
-        except ExtractError as exc:
-            posts.append(exc)
-            continue
-        posts.append(None if article is None else render_entry(feed, entry, article, archived_at))
-    return posts
 
 
 def _post_parts(text: str | None) -> tuple[str, str, str] | None:

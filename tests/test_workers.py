@@ -181,3 +181,29 @@ def test_warm_starts_every_worker_with_the_extractor_imported(warm: bool) -> Non
         pool.close()
     # Warmed, every worker that answers has trafilatura already; a cold worker has not.
     assert set(seen.values()) == {warm}
+
+
+def test_a_worker_making_feed_text_posts_does_not_import_the_pipeline() -> None:
+    # Worker processes run entry_posts.feed_posts: they need the post format, not the
+    # orchestration (and its imports) of pipeline.py.
+    from datetime import UTC, datetime
+
+    from support import worker_modules
+
+    from rssarchive.models import Entry, FeedConfig
+
+    feed = FeedConfig(name="News", url="http://127.0.0.1/feed.xml", content="feed")
+    entry = Entry(title="One", link="http://127.0.0.1/1.html", content="<p>Text.</p>")
+    pool = ExtractionPool(workers=1)
+    try:
+        posts, modules = pool.run(
+            "feed posts",
+            worker_modules.feed_posts_and_modules,
+            [(feed, entry, "feed")],
+            datetime(2025, 1, 1, tzinfo=UTC),
+        )
+    finally:
+        pool.close()
+    assert posts[0].title == "One"
+    assert "rssarchive.entry_posts" in modules
+    assert "rssarchive.pipeline" not in modules
