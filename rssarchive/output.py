@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -92,7 +93,10 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         mine = counts.get(feed.name, {})
         if fstate.name != feed.name and fstate.name not in names:  # renamed, no run since
             mine = counts.get(fstate.name, {})
-        record = asdict(fstate)
+        # Times as the state database keeps them (ISO 8601 text), for JSON and print.
+        record = {
+            k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(fstate).items()
+        }
         if selection.changed(state, feed):  # said about other max_items: not this config's
             record["warning"] = None
         record.update(
@@ -123,7 +127,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
 
 def _recheck_counts(state: State) -> dict[str, int]:
     """Articles re-checked, edited, deleted, restored, and due now."""
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     return state.recheck_counts(datetime.now(UTC))
 

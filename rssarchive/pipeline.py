@@ -566,7 +566,7 @@ class Pipeline:
         result.error = decide.not_due(
             feed.url,
             gone=fstate.gone,
-            next_allowed=_time(fstate.next_allowed),
+            next_allowed=fstate.next_allowed,
             failures=fstate.failures,
             last_error=fstate.last_error,
             now=self.clock(),
@@ -1267,7 +1267,7 @@ class Pipeline:
             _follow_moves(poll.state, poll.response),
             failures=0,
             next_allowed=None,
-            last_success=now.isoformat(),
+            last_success=now,
             posts=poll.state.posts + len(result.new),
         )
         if not poll.response.not_modified:
@@ -1292,10 +1292,8 @@ class Pipeline:
                 fstate,
                 failures=failed.failures,
                 last_error=reason_of(exc),
-                last_error_at=now.isoformat(),
-                next_allowed=None
-                if failed.next_allowed is None
-                else failed.next_allowed.isoformat(),
+                last_error_at=now,
+                next_allowed=failed.next_allowed,
                 gone=failed.gone,
             )
         )
@@ -1386,7 +1384,7 @@ def record_run_failure(
                     fstate,
                     failures=fstate.failures + 1,
                     last_error=reason,
-                    last_error_at=now.isoformat(),
+                    last_error_at=now,
                 )
             )
 
@@ -1430,14 +1428,6 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
 
 _host = decide.host
 _permanent = decide.permanent
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 def _substantial(content: str) -> bool:

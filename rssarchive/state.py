@@ -127,11 +127,11 @@ class FeedState:
     name: str
     etag: str | None = None
     last_modified: str | None = None
-    last_success: str | None = None
+    last_success: datetime | None = None
     last_error: str | None = None
-    last_error_at: str | None = None
+    last_error_at: datetime | None = None
     failures: int = 0
-    next_allowed: str | None = None
+    next_allowed: datetime | None = None  # not polled before then (backing off)
     gone: bool = False
     posts: int = 0
     # Where the feed moved (a 301/308 seen on consecutive polls); the config's url stays
@@ -227,6 +227,8 @@ class GuidOwner:
 
 # The feeds table has one column per FeedState field, in the same order.
 FEED_COLUMNS = tuple(f.name for f in fields(FeedState))
+# Its times: ISO 8601 text in the database, datetimes in a FeedState (feed, save_feed).
+FEED_TIMES = ("last_success", "last_error_at", "next_allowed")
 
 
 def _iso(moment: datetime) -> str:
@@ -1072,10 +1074,15 @@ class State:
             return FeedState(url=url, name=name)
         values = dict(zip(FEED_COLUMNS, row, strict=True))
         values["gone"] = bool(values["gone"])
+        for column in FEED_TIMES:
+            if values[column] is not None:
+                values[column] = datetime.fromisoformat(values[column])
         return FeedState(**values)
 
     def save_feed(self, feed: FeedState) -> None:
         values = [getattr(feed, column) for column in FEED_COLUMNS]
+        # Times as the pipeline always wrote them: isoformat(), to the microsecond.
+        values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
         updates = ", ".join(f"{c} = excluded.{c}" for c in FEED_COLUMNS if c != "url")
         before = self._conn.total_changes
         with self._write():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -78,6 +79,23 @@ def test_feed_state_round_trip(tmp_path: Path) -> None:
     state.save_feed(saved)
     assert state.feed("https://x/f", "x") == saved
     assert state.feeds() == [saved]
+
+
+def test_feed_state_times_are_datetimes_kept_as_iso_text(tmp_path: Path) -> None:
+    # The pipeline compares and computes with them; the database keeps ISO 8601 text,
+    # written as it always was (isoformat()), which status prints as it is.
+    path = tmp_path / "s.sqlite3"
+    state = State.open(path)
+    at = datetime(2025, 1, 1, 2, 0, 0, 123456, tzinfo=UTC)
+    saved = FeedState(
+        url="https://x/f", name="x", last_success=at, last_error_at=at, next_allowed=at
+    )
+    state.save_feed(saved)
+    assert state.feed("https://x/f", "x") == saved
+    state.close()
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT last_success, last_error_at, next_allowed FROM feeds").fetchone()
+    assert row == ("2025-01-01T02:00:00.123456+00:00",) * 3
 
 
 def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
