@@ -1160,7 +1160,7 @@ class Profiled:
 # Builtins are named as pstats names them ("~:<built-in method posix.fsync>").
 BREAKDOWN: tuple[tuple[str, str, str], ...] = (
     ("waiting for threads/workers (lock acquire)", "main", r"<method 'acquire' of '_thread"),
-    ("one article's write step (Pipeline._write)", "main", r"^pipeline\.py:_write$"),
+    ("one article's write step (Pipeline._write)", "main", r"^working\.py:_write$"),
     ("posts written (Archive.write)", "main", r"^archive\.py:write$"),
     ("fsync (posts and directory)", "main", r"<built-in method posix\.fsync>"),
     ("SQLite statements (state)", "main", r"<method 'execute' of 'sqlite3"),
