@@ -202,6 +202,75 @@ def poll_url(url: str, moved_to: str | None) -> str:
     return moved_to or url
 
 
+# -- entries: new or known ---------------------------------------------------------------
+
+Known = Literal["new", "by guid", "again", "resumed", "skipped"]
+
+
+def known_link(
+    status: str | None, *, listed_twice: bool, again: bool, adoptable: bool, has_guid: bool
+) -> Known:
+    """What an entry is, by its link: ``status`` is its article's (None: the link is
+    unknown), ``listed_twice``: this run took the link on already, ``again``: an article
+    that failed for good is tried once more (a URL handed to backfill again),
+    ``adoptable``: its post is in _posts, which the state does not know yet (a dry run's
+    view of a killed run's work).
+
+    "new": recorded as a new article; "by guid": unknown by its link, its guid says
+    (identity.py); "again": its failed article is tried once more; "resumed": its
+    article is pending, this run (or a later one, after a Retry-After) goes on with it,
+    neither new nor skipped; "skipped": archived already (or listed twice)."""
+    if listed_twice:
+        return "skipped"
+    if status is None:
+        return "by guid" if has_guid else "new"
+    if status == "pending" and not adoptable:
+        return "resumed"
+    return "again" if again and status == "failed" else "skipped"
+
+
+GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
+
+
+def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
+    """What an entry unknown by its link is, once its guid named the article it is
+    (``owner_status``; None: none, it is a new article). One not archived yet, now listed
+    at another link, is fetched at that link from now on ("relinked"; a dry run changes
+    nothing, so it stays "resumed"); one archived is "skipped"."""
+    if owner_status is None:
+        return "new"
+    if owner_status != "done" and not dry_run:
+        return "relinked"
+    return "resumed" if owner_status == "pending" else "skipped"
+
+
+def retakes(
+    origin: Origin, status: str, stored_origin: Callable[[], Origin | None], *, dry_run: bool
+) -> bool:
+    """Whether a feed's item takes on again an article known by its link (``status``)
+    that a backfill (or a sitemap, an archive page) took on and did not archive:
+    ``stored_origin`` says whose entry the article has (None: none stored; asked only
+    when it matters, it is a read of the state). The feed listing it is new evidence:
+    one waiting for a retry is written from the item's entry, one given up is tried
+    again. A dry run changes nothing."""
+    if origin != "feed" or status == "done" or dry_run:
+        return False
+    stored = stored_origin()
+    return stored is not None and stored != "feed"
+
+
+def says_taken(
+    guid_key: str | None, archived_guid_key: str | None, said: Callable[[], bool]
+) -> bool:
+    """Whether an item skipped for the archived article at its link is said to be taken
+    for it (two items, one post): when its guid is another than the archived one's, and
+    that was not said before (``said``: whether the state marks it said; asked only when
+    it matters, on every run's known items)."""
+    if guid_key is None or archived_guid_key is None or archived_guid_key == guid_key:
+        return False
+    return not said()
+
+
 # -- articles: where their text comes from ---------------------------------------------
 
 

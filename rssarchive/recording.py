@@ -10,8 +10,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from . import decide
 from .jobs import _guid_key, _Job, _shared_guids, _without_shared_guids
-from .models import ContentMode, Entry, FeedConfig
+from .models import ContentMode, Entry, FeedConfig, Origin
 from .report import FeedResult
 from .runbase import _Base
 from .state import GuidOwner
@@ -102,23 +103,28 @@ class _Recording(_Base):
             return None
         url_key = normalize_url(link)
         guid_key = _guid_key(entry.guid)
-        if url_key in self._recorded:  # listed twice: taken on (or listed) once already
-            result.skipped += 1
-            return None
-        known = self.state.lookup(url_key)
+        listed_twice = url_key in self._recorded  # taken on (or listed) once already
+        known = None if listed_twice else self.state.lookup(url_key)
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
             return known[0]
-        if known is not None:
-            if known[1] == "pending" and url_key not in self._adoptable:
-                return None
-            if not (again and known[1] == "failed"):
-                result.skipped += 1
-                if known[1] == "done":
-                    self._say_taken(entry, known[0], guid_key, result)
-                return None
-        elif guid_key is not None:
+        is_known = decide.known_link(
+            None if known is None else known[1],
+            listed_twice=listed_twice,
+            again=again,
+            adoptable=url_key in self._adoptable,
+            has_guid=guid_key is not None,
+        )
+        if is_known in ("resumed", "skipped"):
+            result.skipped += is_known == "skipped"
+            if is_known == "skipped" and known is not None and known[1] == "done":
+                self._say_taken(entry, known[0], guid_key, result)
+            return None
+        if is_known == "by guid":
+            assert guid_key is not None
             owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
-            if owner is not None and owner.status != "done" and not self.dry_run:
+            owned = decide.guid_owner(None if owner is None else owner.status, dry_run=self.dry_run)
+            if owned == "relinked":
+                assert owner is not None
                 # Not archived yet, and now listed at another link: that link is the one
                 # fetched from now on (the old one may be the page that fails), with its
                 # attempts anew. The job _prepare made for the old link is dropped.
@@ -126,8 +132,8 @@ class _Recording(_Base):
                 self._relinked.add(owner.id)
                 self._recorded.add(url_key)
                 return owner.id
-            if owner is not None:
-                result.skipped += owner.status != "pending"
+            if owned != "new":
+                result.skipped += owned == "skipped"
                 return None
         self._recorded.add(url_key)
         if self.dry_run:
@@ -148,10 +154,10 @@ class _Recording(_Base):
         if guid_key is None:
             return
         archived = self.state.url_and_guid(article_id)
-        if archived is None or archived[1] is None or archived[1] == guid_key:
-            return
         said = f"taken {article_id} {guid_key}"
-        if self.state.meta_value(said) is not None:
+        if archived is None or not decide.says_taken(
+            guid_key, archived[1], lambda: self.state.meta_value(said) is not None
+        ):
             return
         result.warnings.append(
             f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
@@ -175,10 +181,12 @@ class _Recording(_Base):
         placeholder a URL gets), one given up is tried again. The feed listing it is new
         evidence. The job _prepare made from the old entry is dropped."""
         article_id, status = known
-        if entry.origin != "feed" or status == "done" or self.dry_run:
-            return False
-        stored = self.state.entry_of(article_id)
-        if stored is None or stored.origin == "feed":
+
+        def stored_origin() -> Origin | None:
+            stored = self.state.entry_of(article_id)
+            return None if stored is None else stored.origin
+
+        if not decide.retakes(entry.origin, status, stored_origin, dry_run=self.dry_run):
             return False
         self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
         self._relinked.add(article_id)

@@ -479,3 +479,101 @@ FEEDS = ["https://www.a.example/feed", "https://b.example/rss", "https://a.examp
 def test_feed_for(url: str, expected: str) -> None:
     by_host = decide.by_host(FEEDS, lambda feed: feed)
     assert decide.feed_for(url, by_host, FEEDS[0]) == expected
+
+
+# -- entries: new or known ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "listed_twice", "again", "adoptable", "has_guid", "expected"),
+    [
+        row(None, False, False, False, False, "new", id="unknown link, no guid: new"),
+        row(None, False, False, False, True, "by guid", id="unknown link with a guid"),
+        row(None, True, False, False, True, "skipped", id="listed twice in this run"),
+        row("done", True, True, False, False, "skipped", id="listed twice wins over again"),
+        row("done", False, False, False, True, "skipped", id="archived"),
+        row("done", False, True, False, False, "skipped", id="archived, backfilled again"),
+        row("pending", False, False, False, False, "resumed", id="pending: resumed, not skipped"),
+        row("pending", False, False, True, False, "skipped", id="pending, post in _posts"),
+        row("failed", False, False, False, False, "skipped", id="failed for good"),
+        row("failed", False, True, False, False, "again", id="failed, backfilled again"),
+    ],
+)
+def test_known_link(
+    status: str | None,
+    listed_twice: bool,
+    again: bool,
+    adoptable: bool,
+    has_guid: bool,
+    expected: str,
+) -> None:
+    got = decide.known_link(
+        status, listed_twice=listed_twice, again=again, adoptable=adoptable, has_guid=has_guid
+    )
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("owner_status", "dry_run", "expected"),
+    [
+        row(None, False, "new", id="no owner: new"),
+        row("done", False, "skipped", id="archived: skipped"),
+        row("done", True, "skipped", id="archived, dry run: skipped"),
+        row("pending", False, "relinked", id="pending: fetched at its new link"),
+        row("failed", False, "relinked", id="failed: fetched at its new link"),
+        row("pending", True, "resumed", id="pending, dry run: nothing changes"),
+        row("failed", True, "skipped", id="failed, dry run: skipped"),
+    ],
+)
+def test_guid_owner(owner_status: str | None, dry_run: bool, expected: str) -> None:
+    assert decide.guid_owner(owner_status, dry_run=dry_run) == expected
+
+
+def asked(value: Any) -> Callable[[], Any]:
+    """A read of the state that a decision may ask; it says whether it was."""
+
+    def answer() -> Any:
+        answer.calls += 1  # type: ignore[attr-defined]
+        return value
+
+    answer.calls = 0  # type: ignore[attr-defined]
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("origin", "status", "stored", "dry_run", "expected", "reads"),
+    [
+        row("feed", "pending", "url", False, True, 1, id="backfill's, waiting: retaken"),
+        row("feed", "failed", "sitemap", False, True, 1, id="sitemap's, given up: retaken"),
+        row("feed", "pending", "archive", False, True, 1, id="archive page's: retaken"),
+        row("feed", "pending", "feed", False, False, 1, id="a feed's own: not"),
+        row("feed", "pending", None, False, False, 1, id="no entry stored: not"),
+        row("feed", "done", "url", False, False, 0, id="archived: not, nothing read"),
+        row("url", "pending", "url", False, False, 0, id="a backfill's item: not"),
+        row("feed", "pending", "url", True, False, 0, id="dry run: changes nothing"),
+    ],
+)
+def test_retakes(
+    origin: Any, status: str, stored: Any, dry_run: bool, expected: bool, reads: int
+) -> None:
+    stored_origin = asked(stored)
+    assert decide.retakes(origin, status, stored_origin, dry_run=dry_run) is expected
+    assert stored_origin.calls == reads  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("guid_key", "archived", "said", "expected", "reads"),
+    [
+        row("g2", "g1", False, True, 1, id="another guid: said"),
+        row("g2", "g1", True, False, 1, id="said before: not again"),
+        row("g1", "g1", False, False, 0, id="the same guid: nothing to say"),
+        row(None, "g1", False, False, 0, id="item without a guid"),
+        row("g2", None, False, False, 0, id="archived without a guid"),
+    ],
+)
+def test_says_taken(
+    guid_key: str | None, archived: str | None, said: bool, expected: bool, reads: int
+) -> None:
+    was_said = asked(said)
+    assert decide.says_taken(guid_key, archived, was_said) is expected
+    assert was_said.calls == reads  # type: ignore[attr-defined]
