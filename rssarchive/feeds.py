@@ -25,7 +25,6 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
@@ -36,6 +35,7 @@ from rssarchive.encodings import codec_name, decode_bom, decode_strict, first_de
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
 from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
+from rssarchive.zones import EARLIEST_YEAR, RFC822_YEAR, read_rfc822
 
 # The caller caps the download too; this keeps the parser's memory and time bounded when
 # it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
@@ -476,33 +476,40 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _parse_date(raw: Any, parsed: Any) -> datetime | None:
-    """ISO 8601 (keeps milliseconds) or RFC 822 with an explicit zone, else whatever
-    feedparser's many date parsers made of it (UTC, whole seconds)."""
+def _parse_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
+    """ISO 8601 (keeps milliseconds) or RFC 822 (see zones.read_rfc822), else whatever feedparser's
+    many date parsers made of it (UTC, whole seconds). Returns the date, or None and why
+    not ("cannot be read", "is before 1990, not believed"): a year before 1990 is a
+    missing date written as a date (Hugo's zero date is 0001-01-01), as for pages."""
     text = str(raw or "").strip()
     if text.endswith("z"):
         text = text[:-1] + "Z"
+    when: datetime | None = None
     if text:
         try:
-            return _to_utc(datetime.fromisoformat(text))
+            when = _to_utc(datetime.fromisoformat(text))
         except (ValueError, OverflowError):
             iso = _ISO_DATE.match(text)
             if iso and not _valid_date(*map(int, iso.groups())):
                 # feedparser would roll "2024-13-45" over into 2025: not a date.
-                return None
-        try:
-            when = parsedate_to_datetime(text)
-            if when.tzinfo is not None:  # naive means "-0000" or an unknown zone name
-                return when.astimezone(UTC)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            pass
-    if parsed:
+                return None, "cannot be read"
+            if RFC822_YEAR.match(text):
+                # Ours is the reading of an RFC 822 date: feedparser's would roll
+                # "30 Feb" over into March, and take an unknown zone for UTC.
+                when, problem = read_rfc822(text)
+                if when is None:
+                    return None, problem
+    if when is None and parsed:
         try:
             year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (TypeError, ValueError, OverflowError):
-            return None
-    return None
+            return None, "cannot be read"
+    if when is None:
+        return None, "cannot be read" if text else None
+    if when.year < EARLIEST_YEAR:
+        return None, f"is before {EARLIEST_YEAR}, not believed"
+    return when, None
 
 
 def _valid_date(year: int, month: int, day: int) -> bool:
@@ -513,16 +520,23 @@ def _valid_date(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _published(item: Any) -> datetime | None:
+def _published(item: Any) -> tuple[datetime | None, str | None]:
+    """The item's date, and when it has none, why: the first date it gives that could
+    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``)."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
+    problem = None
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
-            when = _parse_date(raw, parsed)
+            when, why = _parse_date(raw, parsed)
             if when is not None:
-                return when
-    return None
+                return when, None
+            if problem is None and why is not None:
+                shown = " ".join(str(raw or "").split())
+                shown = shown if len(shown) <= 80 else shown[:79] + "…"
+                problem = f"its date {shown!r} {why}"
+    return None, problem
 
 
 def _author(item: Any) -> str | None:
@@ -582,14 +596,16 @@ def _link(item: Any, base: str) -> str | None:
 
 
 def _entry(item: Any, base: str) -> Entry:
+    published, date_problem = _published(item)
     return Entry(
         title=_plain(_field(item, "title_detail"), _field(item, "title")),
         link=_link(item, base),
         guid=str(_field(item, "id") or "").strip() or None,
-        published=_published(item),
+        published=published,
         author=_author(item),
         content=_content(item, base),
         image=_image(item, base),
+        date_problem=date_problem,
     )
 
 

@@ -45,10 +45,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from lxml.html import HtmlElement
+
+from .zones import zone_offset
 
 EARLIEST: Final = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -156,17 +158,6 @@ _EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
 # A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
 _NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
 _HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
-# The zone names RFC 822 knows (CST is US Central there, as in every RFC 822 parser),
-# and a few more that news sites write. An unknown name gives no date: a guess could
-# be half a day off.
-ZONE_HOURS: Final = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
-    "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
-}  # fmt: skip
-
-
 def _other_forms(value: str) -> datetime | None:
     """The forms ``parse_date`` reads besides ISO 8601 and RFC 822 (naive or aware)."""
     epoch = _EPOCH.fullmatch(value)
@@ -178,12 +169,13 @@ def _other_forms(value: str) -> datetime | None:
         if match is not None:
             return _from_parts(match)
     named = _NAMED_ZONE.fullmatch(value)
-    if named is not None and named.group("zone").upper() in ZONE_HOURS:
+    zone = None if named is None else zone_offset(named.group("zone"))
+    if named is not None and zone is not None:
         inner = parse_date(named.group("moment"))
         if inner is None or _HAS_OFFSET.search(named.group("moment")):
             return inner  # "+02:00 CEST": the offset says it already
         # The inner moment was read as UTC; the zone says how far from it the clock was.
-        return inner - timedelta(hours=ZONE_HOURS[named.group("zone").upper()])
+        return inner - zone
     return None
 
 

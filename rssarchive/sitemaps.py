@@ -26,7 +26,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from lxml import etree
@@ -152,10 +151,11 @@ def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | 
     value = text.strip()
     match = _W3C_DATETIME.fullmatch(value)
     if match is None:
-        try:
-            return _utc(parsedate_to_datetime(value))
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
+        # zones.read_rfc822, not parsedate: that reads "01 Jan 0001" (Hugo's zero date)
+        # as 2001, and an unknown zone's name as UTC.
+        from .zones import read_rfc822
+
+        return read_rfc822(value)[0]
     part = match.group
     fraction = (part("fraction") or "")[:6].ljust(6, "0")
     try:
