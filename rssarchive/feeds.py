@@ -61,6 +61,7 @@ MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+_GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------
 # Decoding: what a label means, BOMs and strict attempts are shared with page decoding
@@ -653,6 +654,11 @@ def parse_feed(
         raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
     if not data.strip():
         raise ParseError("empty response")
+    if data.startswith(_GZIP_MAGIC):
+        # A compressed file (feed.xml.gz served as application/x-gzip), not a transfer
+        # encoding (http.py undoes those): said for what it is, not "no root element".
+        served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
+        raise ParseError(f"not a feed (gzip-compressed data{served})")
     prepared = _prepare(_join_surrogate_references(decode_feed(data, content_type)), max_items)
     headers = {"content-type": _FEED_CONTENT_TYPE}
     if "xml:base" in prepared.text:

@@ -158,6 +158,8 @@ _EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
 # A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
 _NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
 _HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
+
+
 def _other_forms(value: str) -> datetime | None:
     """The forms ``parse_date`` reads besides ISO 8601 and RFC 822 (naive or aware)."""
     epoch = _EPOCH.fullmatch(value)

@@ -612,8 +612,11 @@ class Pipeline:
             )
             if not poll.response.not_modified:
                 poll.parsed = self._parse(poll.response, feed.max_items)
-        except (FetchError, ParseError) as exc:
+        except FetchError as exc:
             poll.error = exc
+        except ParseError as exc:  # the parser does not know the URL: said as fetches are
+            assert poll.response is not None
+            poll.error = ParseError(f"{poll.response.url}: {exc}")
         return poll
 
     def _parse(self, response: Response, max_items: int) -> ParsedFeed:
@@ -716,7 +719,9 @@ class Pipeline:
         for a server's Retry-After; either way it is not "archived already"."""
         link = entry.link
         if link is None or not is_safe_link(link):
-            log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
+            # Said on every run that lists it: it is never archived, and a feed that
+            # lists it keeps listing it (an enclosure alone is no article's page).
+            result.warnings.append(f"{_item_name(entry)} has no usable link; skipped")
             result.skipped += 1
             return None
         url_key = normalize_url(link)
@@ -745,6 +750,13 @@ class Pipeline:
                 result.skipped += owner.status != "pending"
                 return None
         self._recorded.add(url_key)
+        if entry.date_problem is not None:  # said once: when the item is taken on
+            dated = (
+                "at archiving time"
+                if feed.content == "feed"
+                else "by its page, else at archiving time"
+            )
+            result.warnings.append(f"{link}: {entry.date_problem}; dated {dated}")
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)
@@ -1520,6 +1532,16 @@ def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
             "each is identified by its link"
         )
     return shared
+
+
+def _item_name(entry: Entry) -> str:
+    """An item without a usable link, named by what it has: its title, its guid, else
+    its link as written."""
+    if entry.title.strip():
+        return f"item {' '.join(entry.title.split())[:100]!r}"
+    if entry.guid:
+        return f"item with guid {entry.guid[:200]!r}"
+    return f"item with link {entry.link[:200]!r}" if entry.link else "an item without title or link"
 
 
 def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
