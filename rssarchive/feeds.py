@@ -149,6 +149,24 @@ def _join_surrogate_references(text: str) -> str:
     return "".join(out)
 
 
+# feedparser maps every C1 control character (U+0080-U+009F) of what it read to the
+# windows-1252 character of that byte (U+0085 to "…", U+0080 to "€"). They are control
+# characters, which a title turns into spaces and a post removes (render.py), like C0
+# ones: hidden from feedparser as the 32 noncharacters U+FDD0-U+FDEF (kept as they are
+# by every XML parser, never text to interchange) and given back in the entry's fields.
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_C1_HIDDEN = {code: 0xFDD0 + code - 0x80 for code in range(0x80, 0xA0)}
+_C1_SHOWN = {hidden: code for code, hidden in _C1_HIDDEN.items()}
+
+
+def _hide_c1_controls(text: str) -> str:
+    return text.translate(_C1_HIDDEN) if _C1_CONTROL.search(text) else text
+
+
+def _show_c1_controls(text: str) -> str:
+    return text.translate(_C1_SHOWN)
+
+
 def decode_feed(data: bytes, content_type: str | None = None) -> str:
     """Decode feed bytes to text, trusting the bytes over their labels.
 
@@ -337,6 +355,26 @@ def _rewrite_elements(text: str) -> str:
     return "".join(out) + text[done:] if out else text
 
 
+# An "&" that starts no entity or character reference, outside CDATA sections and
+# comments (where it is only text).
+_BARE_AMPERSAND = re.compile(
+    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
+    r"|&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9a-fA-F]+);)",
+    re.S,
+)
+
+
+def _escape_bare_ampersands(text: str) -> str:
+    """``Q&A`` written unescaped becomes ``Q&amp;A``. It makes the document malformed,
+    and feedparser's fallback parser for malformed documents reads it as the unknown
+    entity ``&A;`` and writes that out ("Q&A;" in the title and the file name), and
+    ``?a=1&b=2`` in a URL as ``?a=1&b;=2``. A well-formed document has no bare "&":
+    this changes nothing there."""
+    if "&" not in text:
+        return text
+    return _BARE_AMPERSAND.sub(lambda m: "&amp;" if m.group(0) == "&" else m.group(0), text)
+
+
 def _last(pattern: re.Pattern[str], text: str, endpos: int) -> re.Match[str] | None:
     last = None
     for last in pattern.finditer(text, 0, endpos):  # noqa: B007 - the loop finds the last
@@ -389,7 +427,7 @@ def _prepare(text: str, max_items: int) -> _Prepared:
         if text.lstrip().startswith(("{", "[")):
             raise ParseError("not a feed (looks like JSON)")
         raise ParseError("not a feed (not XML: no root element)")
-    text = _rewrite_elements(text)
+    text = _escape_bare_ampersands(_rewrite_elements(text))
     capped, truncated = _cap_items(text, root, max(READ_ITEMS, max_items))
     elements = _count_elements(capped)
     if elements > MAX_ELEMENTS and max_items < READ_ITEMS:
@@ -446,8 +484,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 def _field(obj: Any, key: str) -> Any:
     """A key of one of feedparser's dictionaries, read without its compatibility
     aliases (asking a FeedParserDict for "updated" returns "published" when there is
-    none, with a DeprecationWarning)."""
-    return dict.get(obj, key) if isinstance(obj, dict) else None
+    none, with a DeprecationWarning), with its C1 controls shown again."""
+    value = dict.get(obj, key) if isinstance(obj, dict) else None
+    return _show_c1_controls(value) if isinstance(value, str) else value
 
 
 class _TextCollector(HTMLParser):
@@ -659,7 +698,8 @@ def parse_feed(
         # encoding (http.py undoes those): said for what it is, not "no root element".
         served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
         raise ParseError(f"not a feed (gzip-compressed data{served})")
-    prepared = _prepare(_join_surrogate_references(decode_feed(data, content_type)), max_items)
+    text = _join_surrogate_references(decode_feed(data, content_type))
+    prepared = _prepare(_hide_c1_controls(text), max_items)
     headers = {"content-type": _FEED_CONTENT_TYPE}
     if "xml:base" in prepared.text:
         # feedparser's base for a relative xml:base. Without one it leaves every URL as

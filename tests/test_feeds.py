@@ -4,9 +4,10 @@ input.
 
 An expectation is either ``{"error": "substring of the message"}`` or the feed's
 ``title``, ``prev_archive``, ``truncated`` and every field of every entry (``published``
-as an ISO string; ``date_problem`` only where the item's date was not read or believed); ``"entries": "any"`` skips the entry comparison. Optional keys:
-``url`` (default below), ``content_type``, ``max_items``, and ``warnings`` (substrings
-that must each appear in some warning).
+as an ISO string; ``date_problem`` only where the item's date was not read or
+believed); ``"entries": "any"`` skips the entry comparison. Optional keys: ``url``
+(default below), ``content_type``, ``max_items``, and ``warnings`` (substrings that must
+each appear in some warning).
 """
 
 from __future__ import annotations

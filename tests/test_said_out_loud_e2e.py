@@ -244,3 +244,28 @@ def test_a_run_with_standard_error_closed_still_archives(
     assert report["new_posts"] == 2
     assert len(report["results"][0]["warnings"]) == 1  # it had something to say, too
     assert site.post_names() == ["2024-07-24-Story 1.md", "2024-07-24-Story 2.md"]
+
+
+def test_titles_keep_what_was_written_c1_controls_become_spaces(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = httpserver.url_for("/story")
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>C1\u0085controls\u0080here\u009f</title><link>{story}/1</link>"
+        "<pubDate>Tue, 23 Jul 2024 08:00:00 GMT</pubDate><description>One</description></item>"
+        # Not well-formed ("<" in a title): read by feedparser's fallback parser, which
+        # made "Q&A" "Q&A;".
+        f"<item><title>Q&A < today</title><link>{story}/2?a=1&b=2</link>"
+        "<pubDate>Tue, 23 Jul 2024 09:00:00 GMT</pubDate><description>Two</description></item>"
+        "</channel></rss>"
+    ).encode()
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        body, content_type="application/rss+xml"
+    )
+    site.write_config([{"name": "t", "url": httpserver.url_for("/feed.xml"), "content": "feed"}])
+    code, _, err = run_json(site, capsys)
+    assert code == 0, err
+    assert site.post_names() == ["2024-07-23-C1 controls here.md", "2024-07-23-Q&A < today.md"]
+    text = (site.posts / "2024-07-23-Q&A < today.md").read_text(encoding="utf-8")
+    assert f"({story}/2?a=1&b=2)" in text
