@@ -150,17 +150,14 @@ def _join_surrogate_references(text: str) -> str:
 
 
 # feedparser maps every C1 control character (U+0080-U+009F) of what it read to the
-# windows-1252 character of that byte (U+0085 to "…", U+0080 to "€"). They are control
-# characters, which a title turns into spaces and a post removes (render.py), like C0
-# ones: hidden from feedparser as the 32 noncharacters U+FDD0-U+FDEF (kept as they are
-# by every XML parser, never text to interchange) and given back in the entry's fields.
+# windows-1252 character of that byte (U+0085 to "…", U+0080 to "€"). In a UTF-8 feed
+# they are control characters, which a title turns into spaces and a post removes
+# (render.py), like C0 ones: hidden from feedparser as the 32 noncharacters
+# U+FDD0-U+FDEF (kept as they are by every XML parser, never text to interchange) and
+# given back in the entry's fields (_field).
 _C1_CONTROL = re.compile("[\x80-\x9f]")
 _C1_HIDDEN = {code: 0xFDD0 + code - 0x80 for code in range(0x80, 0xA0)}
 _C1_SHOWN = {hidden: code for code, hidden in _C1_HIDDEN.items()}
-
-
-def _hide_c1_controls(text: str) -> str:
-    return text.translate(_C1_HIDDEN) if _C1_CONTROL.search(text) else text
 
 
 def _show_c1_controls(text: str) -> str:
@@ -699,7 +696,11 @@ def parse_feed(
         served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
         raise ParseError(f"not a feed (gzip-compressed data{served})")
     text = _join_surrogate_references(decode_feed(data, content_type))
-    prepared = _prepare(_hide_c1_controls(text), max_items)
+    if _C1_CONTROL.search(text) and decode_strict(data, "utf-8") is not None:
+        # Only C1 code points written as such: in a single-byte charset's text (latin-1
+        # labels), bytes 0x80-0x9F are windows-1252's “ ” … as feedparser takes them.
+        text = text.translate(_C1_HIDDEN)
+    prepared = _prepare(text, max_items)
     headers = {"content-type": _FEED_CONTENT_TYPE}
     if "xml:base" in prepared.text:
         # feedparser's base for a relative xml:base. Without one it leaves every URL as
