@@ -59,18 +59,28 @@ def zone_offset(name: str) -> timedelta | None:
 RFC822_YEAR: Final = re.compile(
     r"\s*(?:[A-Za-z]{2,9}\.?,?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d+)\b"
 )
-# What may end an RFC 822 date: a numeric offset (maybe followed by a comment naming
-# its zone, "+0100 (CET)"), or a zone's name.
-_RFC822_OFFSET: Final = re.compile(r"\s([+-])(\d{2})(\d{2})\s*(?:\([^()]*\))?\s*\Z")
-_RFC822_ZONE_NAME: Final = re.compile(r"\s\(?([A-Za-z]{1,5})\)?\s*\Z")
+# What may end an RFC 822 date: a zone's name, or an offset (+0800, and as pages and
+# feeds also write it, +08:00, GMT+8, UTC+08:00), maybe followed by a comment naming
+# its zone ("+0100 (CET)"). A name in parentheses alone ("(CET)") is a name too.
+_RFC822_ZONE: Final = re.compile(
+    r"\s(?:\(?(?P<name>[A-Za-z]{1,5})\)?"
+    r"|(?:GMT|UTC|UT)?(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)"
+    r"\s*(?:\([^()]*\))?\s*\Z"
+)
+# Without a zone, the date must end with its time or its year: anything else there is
+# a zone we cannot read ("Europe/Paris"), which parsedate would silently take for UTC.
+_RFC822_END: Final = re.compile(r"(?:\d{1,2}:\d{2}(?::\d{2})?|\d{4})\s*\Z")
+# parsedate ignores "PM": 8:00 PM would be read as 08:00.
+_AM_PM: Final = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 
 
 def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
     """An RFC 822 date, read by our rules where the standard library's differ: a
     four-digit year is the year as written (``0001`` is not 2001, as parsedate would
     have it), a two-digit one is read as RFC 2822 says (00-49: 20xx, 50-99: 19xx), and a
-    three-digit one is 1900 + it; zone names are those above, not only RFC 822's
-    (an unknown one gives no date, not UTC); an offset past ±14:59 is no offset.
+    three-digit one is 1900 + it; zone names are those above, not only RFC 822's, and
+    one we cannot read gives no date (parsedate takes it for UTC); an offset past
+    ±14:59 is no offset. Without a zone (or with "-0000"), UTC.
     Returns the date or why there is none."""
     year_match = RFC822_YEAR.match(text)
     if year_match is None:
@@ -87,21 +97,33 @@ def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
     if year < EARLIEST_YEAR:
         return None, f"is before {EARLIEST_YEAR}, not believed"
     # Four digits from here on: parsedate takes those as written.
-    text = f"{text[: year_match.start(1)]}{year:04d}{text[year_match.end(1) :]}"
-    offset = _RFC822_OFFSET.search(text)
-    named = None if offset else _RFC822_ZONE_NAME.search(text)
-    if offset is not None and (int(offset.group(2)) > 14 or int(offset.group(3)) > 59):
-        return None, f"cannot be read (impossible offset {''.join(offset.groups())})"
-    if named is not None:
-        zone = zone_offset(named.group(1))
-        if zone is None:
-            return None, f"cannot be read (unknown or ambiguous zone {named.group(1)!r})"
-        minutes = int(zone.total_seconds()) // 60
-        sign = "-" if minutes < 0 else "+"
-        text = f"{text[: named.start()]} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+    text = f"{text[: year_match.start(1)]}{year:04d}{text[year_match.end(1) :]}".strip()
+    zone = _RFC822_ZONE.search(text)
+    offset = timedelta(0)
+    if zone is None:
+        if not _RFC822_END.search(text):
+            return None, "cannot be read"
+    elif zone.group("name"):
+        named = zone_offset(zone.group("name"))
+        if named is None:
+            return None, f"cannot be read (unknown or ambiguous zone {zone.group('name')!r})"
+        offset = named
+    else:
+        hours, minutes = int(zone.group("hours")), int(zone.group("minutes") or 0)
+        if hours > 14 or minutes > 59:
+            written = zone.group(0).strip()
+            return None, f"cannot be read (impossible offset {written})"
+        offset = timedelta(hours=hours, minutes=minutes)
+        offset = -offset if zone.group("sign") == "-" else offset
+    moment = text if zone is None else text[: zone.start()].rstrip()
+    if moment.endswith(f"{year:04d}"):
+        moment += " 00:00:00"  # a day without a time: its midnight (parsedate needs one)
+    if _AM_PM.search(moment):
+        return None, "cannot be read"
     try:
-        when = parsedate_to_datetime(text)
-        # Naive: "-0000" (RFC 2822: the zone is not known), taken as UTC.
-        return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), None
+        when = parsedate_to_datetime(moment)
+        if when.tzinfo is not None:  # a zone we did not see as one
+            return None, "cannot be read"
+        return when.replace(tzinfo=UTC) - offset, None
     except (TypeError, ValueError, IndexError, OverflowError):  # 30 Feb, year 9999 + 1 h
         return None, "cannot be read"

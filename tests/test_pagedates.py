@@ -84,6 +84,9 @@ def test_a_date_after_the_clock_is_not_believed() -> None:
         ("Fri, 03 May 2019 10:15:00 CEST", datetime(2019, 5, 3, 8, 15, tzinfo=UTC)),
         ("Fri, 03 May 2019 10:15:00 IST", None),
         ("Fri, 03 May 2019 10:15:00 +2500", None),
+        ("Fri, 03 May 2019 10:15:00 GMT+08:00", datetime(2019, 5, 3, 2, 15, tzinfo=UTC)),
+        ("Fri, 03 May 2019 10:15:00 Europe/Paris", None),  # parsedate: UTC
+        ("Fri, 3 May 2019 10:15 PM EST", None),  # parsedate: 10:15 AM
         ("2019-05-03T10:20:00 HKT", datetime(2019, 5, 3, 2, 20, tzinfo=UTC)),
         ("2019-05-03T10:20:00 IST", None),
     ],
