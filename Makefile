@@ -73,10 +73,12 @@ endif
 
 # Build time and peak memory of the site at 1k, 10k and 50k posts, cold and hourly
 # (bench/site_scale.py); BENCH_FULL=1 adds 100k, BENCH_SEARCH=1 the Pagefind index.
-# BENCH_SPLIT=1 measures the site per year at 100,000 posts instead (printed, not written).
+# BENCH_SPLIT=1 measures the site per year at 100,000 posts instead (printed, not written);
+# BENCH_SIZES=20000 another size (CPU: ~2.5 minutes at 20,000, ~4 with BENCH_SEARCH=1;
+# ~8 at 100,000 without search).
 bench-site: install
 ifeq ($(BENCH_SPLIT),1)
-	$(BIN)/python bench/site_scale.py --split --sizes 100000 $(if $(BENCH_SEARCH),--search)
+	$(BIN)/python bench/site_scale.py --split --sizes $(or $(BENCH_SIZES),100000) $(if $(BENCH_SEARCH),--search)
 else
 	$(BIN)/python bench/site_scale.py $(if $(BENCH_FULL),--full) $(if $(BENCH_SEARCH),--search) --markdown-out bench/RESULTS.md
 endif

@@ -33,8 +33,14 @@ scripts/build_split.py), its posts spread over six whole years (SPLIT_STEP apart
 a year, the newest year full, as in December): the cold build of every year and the
 front page; the hourly build after NEW_POSTS new posts in the newest year (the script
 must rebuild that year alone); the same hourly build after every post's modification
-time changed (a fresh checkout on a CI machine); each year's built size; with --search,
-Pagefind's index of the newest year (what an hourly run adds), its time and peak memory.
+time changed (a fresh checkout on a CI machine); the build after a run whose re-checks
+recorded one edit of a post of the oldest year (rssarchive's own Versions.publish writes
+_data/changes.json and the versions pages; the script must rebuild that year alone), and
+after a run that did that and added NEW_POSTS posts (that year and the newest); each
+year's built size; with --search, the first build with search (every year's index, the
+newest year's newest month apart) and then an hourly build with search (the script must
+index the newest month alone), their time and peak memory. Fewer posts than 100,000
+(--sizes 20000) cover fewer years, the last of them not full.
 CPU time and peak memory are those of the script and everything it runs. With --split,
 --markdown-out is not used (the numbers are copied into RESULTS.md by hand).
 """
@@ -57,8 +63,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rssarchive.models import Config  # noqa: E402
 from rssarchive.permalinks import post_url  # noqa: E402
 from rssarchive.render import render_post  # noqa: E402
+from rssarchive.state import RecheckRow  # noqa: E402
+from rssarchive.versions import Versions  # noqa: E402
 
 TEMPLATE = ROOT / "output"
 SEEDS = ROOT / "tests" / "golden" / "seeds"
@@ -260,6 +269,30 @@ def split_build(site: Path, search: bool) -> tuple[Run, list[str]]:
     return run, rebuilt
 
 
+def record_edit(site: Path, rows: list[RecheckRow], name: str, when: datetime) -> None:
+    """What a run's re-checks write after finding an edit of the post `name` (its two
+    versions, then _data/changes.json and the pages of every change so far, in `rows`)."""
+    versions = Versions(site)
+    text = versions.post_text(name) or ""
+    versions.keep(name, when - timedelta(days=1), text)
+    versions.keep(name, when, text + "\nA correction was added to this article.")
+    rows.append(
+        RecheckRow(
+            article_id=len(rows) + 1,
+            url=f"https://news.example/{name}",
+            feed=FEEDS[0],
+            filename=name,
+            archived=when - timedelta(days=1),
+            status="edited",
+            edited_at=when,
+        )
+    )
+    config = Config(site_dir=site, state_path=site / ".rssarchive" / "state.sqlite3", feeds=())
+    failed = versions.publish(rows, config)
+    if failed:
+        raise SystemExit(f"recording the edit failed: {failed}")
+
+
 def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[str, str]]:
     maker = PostMaker(SPLIT_STEP)
     site = make_site(work, args.without)
@@ -297,6 +330,24 @@ def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[
     ci_hourly, rebuilt = split_build(site, search=False)
     if rebuilt != [newest]:
         raise SystemExit(f"the hourly build after a checkout rebuilt {rebuilt}, not {newest}")
+
+    # Re-checks record edits of old posts: one edit, then one edit and a run's new posts.
+    oldest = years[0]
+    old_posts = sorted((site / "_posts").glob(f"{oldest}-*"))
+    changes: list[RecheckRow] = []
+    when = START + SPLIT_STEP * (size + 2 * NEW_POSTS)
+    record_edit(site, changes, old_posts[len(old_posts) // 2].name, when)
+    edit, rebuilt = split_build(site, search=False)
+    if rebuilt != [oldest]:
+        raise SystemExit(f"the build after one edit rebuilt {rebuilt}, not {oldest} alone")
+    record_edit(site, changes, old_posts[len(old_posts) // 3].name, when + timedelta(hours=1))
+    write_posts(site / "_posts", maker, size + 2 * NEW_POSTS, NEW_POSTS)
+    edit_hourly, rebuilt = split_build(site, search=False)
+    if rebuilt != sorted({oldest, newest}):
+        raise SystemExit(f"the build after an edit and new posts rebuilt {rebuilt}")
+    page = site / "_site" / post_url(old_posts[len(old_posts) // 3].name).lstrip("/")
+    if "post-change-edited" not in page.read_text(encoding="utf-8"):
+        raise SystemExit(f"the edited post's page, {page}, has no notice")
     summary = {
         "posts": f"{size:,} over {len(years)} years",
         "cold s": f"{cold.seconds:.1f}",
@@ -310,16 +361,32 @@ def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[
         f"+{NEW_POSTS}, new mtimes s": f"{ci_hourly.seconds:.1f}",
         f"+{NEW_POSTS}, new mtimes CPU s": f"{ci_hourly.cpu_seconds:.1f}",
         f"+{NEW_POSTS}, new mtimes peak MB": f"{ci_hourly.max_rss_mb:.0f}",
+        f"1 edit in {oldest} s": f"{edit.seconds:.1f}",
+        f"1 edit in {oldest} CPU s": f"{edit.cpu_seconds:.1f}",
+        f"+{NEW_POSTS} and 1 edit in {oldest} s": f"{edit_hourly.seconds:.1f}",
+        f"+{NEW_POSTS} and 1 edit in {oldest} CPU s": f"{edit_hourly.cpu_seconds:.1f}",
+        f"+{NEW_POSTS} and 1 edit peak MB": f"{edit_hourly.max_rss_mb:.0f}",
     }
     if args.search:
-        command = [sys.executable, "-m", "pagefind", "--site", str(site / "_site")]
-        command += ["--glob", f"{newest}/**/*.html", "--output-subdir", f"{newest}/pagefind"]
-        index = timed(command, site)
-        files, index_bytes = tree_size(site / "_site" / newest / "pagefind")
-        summary[f"pagefind {newest} s"] = f"{index.seconds:.1f}"
-        summary[f"pagefind {newest} CPU s"] = f"{index.cpu_seconds:.1f}"
-        summary["pagefind peak MB"] = f"{index.max_rss_mb:.0f}"
-        summary["index MB (files)"] = f"{index_bytes / 1e6:.1f} ({files:,})"
+        # Every year's index (the newest year's in two: its newest month apart), then
+        # an hourly run's: the newest year and its month's index only.
+        first, _ = split_build(site, search=True)
+        month = site / "_site" / newest / "pagefind-month"
+        write_posts(site / "_posts", maker, size + 3 * NEW_POSTS, NEW_POSTS)
+        search_hourly, rebuilt = split_build(site, search=True)
+        indexed = re.findall(r"^build_split: indexing (\S+)", search_hourly.output, re.MULTILINE)
+        if rebuilt != [newest] or indexed != [f"{newest}/pagefind-month"]:
+            raise SystemExit(f"the hourly build with search rebuilt {rebuilt} and {indexed}")
+        files, index_bytes = tree_size(month)
+        month_posts = re.search(r"indexing \S+ \((\d+) posts\)", search_hourly.output)
+        summary["every index s"] = f"{first.seconds:.1f}"
+        summary["every index CPU s"] = f"{first.cpu_seconds:.1f}"
+        summary["every index peak MB"] = f"{first.max_rss_mb:.0f}"
+        summary[f"+{NEW_POSTS} with search s"] = f"{search_hourly.seconds:.1f}"
+        summary[f"+{NEW_POSTS} with search CPU s"] = f"{search_hourly.cpu_seconds:.1f}"
+        summary[f"+{NEW_POSTS} with search peak MB"] = f"{search_hourly.max_rss_mb:.0f}"
+        summary["month index posts"] = month_posts.group(1) if month_posts else "?"
+        summary["month index MB (files)"] = f"{index_bytes / 1e6:.1f} ({files:,})"
     _, total = tree_size(site / "_site")
     summary["_site MB"] = f"{total / 1e6:.0f}"
     print(" ".join(f"{k}={v}" for k, v in summary.items()), flush=True)

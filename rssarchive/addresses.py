@@ -12,6 +12,9 @@ Two checks use the one policy here:
   must be public. Host names are not resolved here.
 * :meth:`AddressPolicy.refused_resolution`, called by ``http.py`` on every address DNS
   returned for a host name, before it connects to exactly that address.
+
+:func:`host_refusal` is the first check without a request: the extractor asks it of a
+lead image's URL (``og:image``), which a post links without fetching.
 """
 
 from __future__ import annotations
@@ -21,21 +24,27 @@ import ipaddress
 import re
 import urllib.parse
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from .errors import BlockedAddressError, ConfigError
+
+if TYPE_CHECKING:  # imported by check_url only: the extractor's workers need no httpx
+    import httpx
 
 __all__ = [
     "ALLOWED_SCHEMES",
     "AddressPolicy",
+    "Allow",
     "address_policy",
     "check_url",
+    "host_refusal",
 ]
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 _HINT = "set network.allow_private_addresses to allow it"
 
+# A ``network.allow_private_addresses`` value: all, none, or these addresses and networks.
+Allow = bool | tuple[str, ...]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -175,18 +184,32 @@ def _literal(host: str) -> IPAddress | None:
 # ------------------------------------------------------------------------- URLs
 
 
-def _check_host(url: str, host: str, policy: AddressPolicy) -> None:
+def _host_refusal(host: str, policy: AddressPolicy) -> str | None:
     # Percent-decoding and lower-casing can only make more hosts look like addresses.
     name = urllib.parse.unquote(host).lower()
     try:
         ip = _literal(name)
-    except ValueError as exc:
-        raise BlockedAddressError(url, f"refused: {host} is not a valid address") from exc
+    except ValueError:
+        return f"refused: {host} is not a valid address"
     if ip is None:
-        return  # a DNS name: checked again after resolution, when connecting
+        return None  # a DNS name: checked again after resolution, when connecting
     found = policy.refusal(ip)
-    if found is not None:
-        raise BlockedAddressError(url, _refused_message(host, *found, resolved=False))
+    return None if found is None else _refused_message(host, *found, resolved=False)
+
+
+def _check_host(url: str, host: str, policy: AddressPolicy) -> None:
+    reason = _host_refusal(host, policy)
+    if reason is not None:
+        raise BlockedAddressError(url, reason)
+
+
+def host_refusal(host: str, allow: Allow) -> str | None:
+    """Why a URL's ``host`` may not be reached under ``allow``
+    (``network.allow_private_addresses``): it is written as a non-public address, in any
+    form resolvers accept, or is ``localhost``. None when it may be, and for a DNS name,
+    whose addresses are checked when connecting."""
+    policy = address_policy(allow)
+    return None if policy.allow_all else _host_refusal(host, policy)
 
 
 def check_url(url: str, allow: bool | tuple[str, ...]) -> httpx.URL:
@@ -197,6 +220,8 @@ def check_url(url: str, allow: bool | tuple[str, ...]) -> httpx.URL:
     Returns the URL as httpx parsed it, so that the request is built from what was checked
     (and the URL is not parsed twice).
     """
+    import httpx
+
     policy = address_policy(allow)
     try:
         parts = urllib.parse.urlsplit(url)

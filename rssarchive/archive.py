@@ -19,6 +19,8 @@ from .errors import WriteError
 from .permalinks import has_clean_url, post_url
 
 POSTS = "_posts"
+# Every temporary file rssarchive writes (posts, images): a dot-file, which Jekyll never
+# publishes, and which the next run knows for a killed run's leftover.
 TEMP_PREFIX = ".rssarchive-"
 TEMP_SUFFIX = ".tmp"
 POST_SUFFIXES = (".md", ".markdown", ".html")
@@ -117,18 +119,12 @@ class Archive:
         Safe to call from several threads: the slow part of writing a post (the file's
         own sync) happens here, in parallel, before :meth:`place` names it.
         """
-        temp = self.posts_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
         try:
             self.posts_dir.mkdir(parents=True, exist_ok=True)
-            with open(temp, "xb") as handle:
-                handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
+            return write_temp(self.posts_dir, text.encode("utf-8"))
         except OSError as exc:
-            self.discard(temp)
             reason = exc.strerror or str(exc)
             raise WriteError(f"{self.posts_dir}: cannot write post ({reason})") from exc
-        return temp
 
     def place(self, temp: Path, name: str, *, sync_dir: bool = True) -> Path:
         """Rename a staged post to ``_posts/name``. With ``sync_dir=False`` the rename is
@@ -153,6 +149,22 @@ class Archive:
     def discard(self, temp: Path) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
+
+
+def write_temp(folder: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file in ``folder`` (TEMP_PREFIX … TEMP_SUFFIX), flushed
+    to disk; OSError when it cannot be, the file then removed again."""
+    temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    try:
+        with open(temp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp
 
 
 def read_from_line(text: str) -> str | None:

@@ -136,13 +136,11 @@ LATEST_NOW = datetime(9000, 1, 1, tzinfo=UTC)
 def _parse_now(text: str) -> datetime:
     """--now, checked after argparse (a UsageError: one line, and with --json a JSON
     document, as for every other usage error the commands find)."""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment = moment.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
-        raise UsageError(f"--now: not an ISO 8601 time: {text!r}") from exc
+    from .dates import parse_iso
+
+    moment = parse_iso(text)
+    if moment is None:
+        raise UsageError(f"--now: not an ISO 8601 time: {text!r}")
     if not EARLIEST_NOW <= moment < LATEST_NOW:
         raise UsageError(f"--now: must be from 1990 to 8999: {text!r}")
     return moment
@@ -157,7 +155,7 @@ def _parse_until(text: str) -> datetime:
 
 
 def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
-    from .sitemaps import parse_w3c_datetime
+    from .dates import parse_w3c_datetime
 
     moment = parse_w3c_datetime(text, end_of_period=end_of_period)
     if moment is None:

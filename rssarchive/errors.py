@@ -3,13 +3,39 @@
 Every error carries a message that reads well on one line; foreign exceptions are
 wrapped where they enter (``raise FetchError(...) from exc``) so that the CLI can
 map them to exit codes in one place.
+
+An error about one item (a feed, a page, an image) carries its URL once, in ``url``,
+apart from ``reason``; ``str(err)`` is ``"URL: reason"``. A line that names the URL
+itself prints :func:`reason_of` beside it, not ``str(err)``.
+
+Errors cross the boundary of the worker processes, pickled: every one of them
+unpickles to an equal one (same type, args, message and attributes), whatever its
+``__init__`` takes (see ``RssArchiveError.__reduce__``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def _rebuilt(cls: type[RssArchiveError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class RssArchiveError(Exception):
     """Root of all rssarchive errors; ``str(err)`` is the user-facing message."""
+
+    # The URL the error is about, for an error about one item; None otherwise.
+    url: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own pickling calls ``cls(*self.args)``, which fails for an error
+        # whose __init__ takes other arguments than its message (FetchError: url, reason,
+        # keywords); this rebuilds the instance without calling __init__ at all.
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigError(RssArchiveError):
@@ -52,11 +78,35 @@ class BlockedAddressError(FetchError):
 
 
 class ParseError(RssArchiveError):
-    """A feed could not be parsed into entries."""
+    """A feed could not be parsed into entries.
+
+    ``url``: the document, when known (the parser is given bytes; the pipeline fills it
+    in, so that ``failed: feed NAME: URL: not a feed (…)`` reads as a fetch's failure).
+    """
+
+    def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}" if self.url else self.reason
 
 
 class ExtractError(RssArchiveError):
-    """No article body could be extracted from a page or a feed item."""
+    """No article body could be extracted from a page or a feed item.
+
+    ``url``: the page or item, when known (extract_article and article_from_feed fill it
+    in for the errors of their steps, which do not know it).
+    """
+
+    def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}" if self.url else self.reason
 
 
 class WriteError(RssArchiveError):
@@ -73,3 +123,8 @@ class NewerStateError(StateError):
 
 class OutputError(RssArchiveError):
     """Standard output cannot be written (a log on a full disk); exit code 1."""
+
+
+def reason_of(exc: RssArchiveError) -> str:
+    """What went wrong, without the URL: for a line that names the URL itself."""
+    return exc.reason if isinstance(exc, FetchError | ExtractError | ParseError) else str(exc)

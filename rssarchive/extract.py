@@ -1,18 +1,18 @@
 """Page bytes -> Article: configured selectors, then site rules, then trafilatura.
 
-Pure: bytes in, a value out, ``ExtractError(reason)`` when there is no article -- never
-None. The HTML returned is unsanitised; render.py applies the one policy.
+Pure: bytes in, a value out, ``ExtractError`` (naming the URL) when there is no article
+-- never None. The HTML returned is unsanitised; render.py applies the one policy.
 
-Decoding is done here, once, from bytes (BOM, then the declared charsets, then UTF-8,
-then detection), and every later step -- site rules, selectors, trafilatura -- works on
-the same lxml tree. trafilatura itself is given that tree, not the bytes: on bytes it
-ignores ``<meta charset>`` and guesses, which reads short Big5 pages wrongly.
+The page is decoded once, from bytes (encodings.decode_page: BOM, then the declared
+charsets, then UTF-8, then detection), and every later step -- site rules, selectors,
+trafilatura -- works on the same lxml tree. trafilatura itself is given that tree, not
+the bytes: on bytes it ignores ``<meta charset>`` and guesses, which reads short Big5
+pages wrongly.
 """
 
 from __future__ import annotations
 
 import html as html_lib
-import ipaddress
 import logging
 import re
 from datetime import datetime
@@ -23,11 +23,13 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from rssarchive.encodings import codec_name, decode_bom, first_decoding
+from rssarchive.addresses import Allow, host_refusal
+from rssarchive.encodings import decode_page
 from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
 from rssarchive.sanitize import VOID_TAGS, is_safe_url
 from rssarchive.selectors import selector_to_xpath
+from rssarchive.urls import LAZY_SRC, parse_srcset, rewrite_srcset
 
 # Pages larger than this are refused before parsing: news articles weigh well under
 # 2 MB of HTML; a 9 MB page of <p> is an attack or a mistake, and trafilatura's time
@@ -36,11 +38,6 @@ MAX_PAGE_BYTES: Final = 5 * 1024 * 1024
 # trafilatura takes ~80 µs per element: a page of 50,000 elements takes ~4 s. News
 # pages have a few thousand; a page past this is refused rather than left to run on.
 MAX_TRAFILATURA_ELEMENTS: Final = 50_000
-# Where to look for <meta charset>: WHATWG's prescan reads 1 KB, but Chinese sites often
-# put scripts and styles first.
-_META_SNIFF_BYTES: Final = 16 * 1024
-# Enough text for charset detection to be sure, little enough to stay fast.
-_DETECT_BYTES: Final = 64 * 1024
 # trafilatura sometimes returns a page's menu when there is no article; a body needs this
 # many characters (spaces aside) outside links: two sentences of Chinese, a line of English.
 MIN_ARTICLE_CHARS: Final = 50
@@ -55,24 +52,6 @@ _TRUNCATION_MARKERS: Final = re.compile(
     re.IGNORECASE,
 )
 
-# What labels mean on the web, beyond encodings.SUPERSETS (GBK as GB18030, Big5 as
-# Big5-HKSCS): Latin-1 and ASCII labels mean windows-1252, and CP950 is a Big5 too.
-_WEB_MEANING: Final = {"iso8859-1": "cp1252", "ascii": "cp1252", "cp950": "big5hkscs"}
-# Big5-HKSCS lacks a few of CP950's (Microsoft Big5's) characters: a second try for those.
-_SECOND_TRY: Final[dict[str, tuple[str, ...]]] = {"big5hkscs": ("cp950",)}
-# Web labels Python's codecs do not know.
-_LABEL_ALIASES: Final = {
-    "x-gbk": "gbk",
-    "gb_2312-80": "gb2312",
-    "csgb2312": "gb2312",
-    "x-x-big5": "big5",
-    "csbig5": "big5",
-}
-_META_CHARSET: Final = re.compile(
-    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE
-)
-_HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE)
-
 # Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
 # lazy-loaded image, which _fix_links already makes visible).
 _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
@@ -80,11 +59,10 @@ _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
 # quote, when there is one, must be taken: "(?!["'])"), any srcset, or a lazy image.
 _LINKS_TO_FIX: Final = re.compile(
     r"""\b(?:src|href|poster)\s*=\s*["']?(?!["'])(?![a-z][a-z0-9+.-]*:)"""
-    r"""|\b(?:srcset|data-src|data-original|data-lazy-src|data-url)\s*=""",
+    r"""|\b(?:srcset|""" + "|".join(LAZY_SRC) + r""")\s*=""",
     re.IGNORECASE,
 )
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
-_LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src", "data-url")
 _IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 # A page without og:image takes its lead image from the article body, but not one that
 # is only decoration: drawn smaller than this (width or height attribute, in CSS px) ...
@@ -118,44 +96,6 @@ EXTRACTOR_LOGGERS: Final = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 # --- decoding and parsing ---------------------------------------------------------------
-
-
-def _codecs_for(label: str | bytes | None, *, from_meta: bool = False) -> tuple[str, ...]:
-    if label is None:
-        return ()
-    text = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
-    text = text.strip().lower()
-    name = codec_name(_LABEL_ALIASES.get(text, text))
-    if name is None:
-        return ()
-    if from_meta and name.startswith("utf-16"):
-        return ("utf-8",)  # a page that can declare itself in ASCII is not UTF-16
-    name = _WEB_MEANING.get(name, name)
-    return (name, *_SECOND_TRY.get(name, ()))
-
-
-def decode_page(page: bytes, content_type: str | None = None) -> str:
-    """The page as text: BOM, then declared charsets, then UTF-8, then detection.
-
-    A declaration that does not decode the bytes (UTF-8 declared over GBK) is skipped.
-    """
-    text = decode_bom(page, utf32=False)
-    if text is not None:
-        return text
-    header = _HEADER_CHARSET.search(content_type or "")
-    meta = _META_CHARSET.search(page[:_META_SNIFF_BYTES])
-    candidates = [
-        *_codecs_for(header.group(1) if header else None),
-        *_codecs_for(meta.group(1) if meta else None, from_meta=True),
-        "utf-8",
-    ]
-    text = first_decoding(page, dict.fromkeys(candidates))
-    if text is None:
-        from charset_normalizer import from_bytes  # rarely needed; imported then
-
-        best = from_bytes(page[:_DETECT_BYTES]).best()
-        text = first_decoding(page, _codecs_for(best.encoding if best else None))
-    return page.decode("utf-8", "replace") if text is None else text
 
 
 # Every element of our trees is a plain HtmlElement: lxml.html's own lookup calls a
@@ -265,7 +205,7 @@ def _fix_links(root: HtmlElement, base: str) -> None:
             continue
         src = el.get("src")
         if el.tag == "img" and (not src or src.strip().startswith("data:")):
-            lazy = next((el.get(name) for name in _LAZY_SRC if el.get(name)), None)
+            lazy = next((el.get(name) for name in LAZY_SRC if el.get(name)), None)
             if lazy:
                 el.set("src", lazy)
         for name in ("href", "src", "poster"):
@@ -274,14 +214,11 @@ def _fix_links(root: HtmlElement, base: str) -> None:
                 el.set(name, urljoin(base, value.strip()))
         srcset = el.get("srcset")
         if srcset:
-            el.set("srcset", ", ".join(_fix_candidate(c, base) for c in srcset.split(",")))
+            el.set("srcset", rewrite_srcset(srcset, lambda u: _absolute_if_relative(u, base)))
 
 
-def _fix_candidate(candidate: str, base: str) -> str:
-    parts = candidate.split()
-    if parts and _is_relative(parts[0]):
-        parts[0] = urljoin(base, parts[0])
-    return " ".join(parts)
+def _absolute_if_relative(url: str, base: str) -> str:
+    return urljoin(base, url) if _is_relative(url) else url
 
 
 def _is_relative(url: str) -> bool:
@@ -289,58 +226,25 @@ def _is_relative(url: str) -> bool:
     return bool(url) and not url.startswith("#") and not urlsplit(url).scheme
 
 
-def _parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
-    """Host as browsers read numeric IPv4 (``2130706433``, ``0x7f.1``), else None."""
-    parts = host.split(".")
-    if not 1 <= len(parts) <= 4:
-        return None
-    numbers: list[int] = []
-    for part in parts:
-        try:
-            if part.lower().startswith("0x"):
-                numbers.append(int(part[2:] or "0", 16))
-            elif len(part) > 1 and part.startswith("0"):
-                numbers.append(int(part, 8))
-            else:
-                numbers.append(int(part, 10))
-        except ValueError:
-            return None
-    *head, last = numbers
-    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
-        return None
-    value = last
-    for index, number in enumerate(head):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def _is_internal_host(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = _parse_ipv4(host)
-    if address is None:
-        try:
-            address = ipaddress.IPv6Address(host)
-        except ValueError:
-            return False
-        address = address.ipv4_mapped or address
-    return not address.is_global
-
-
-def image_url(raw: str | None, base: str) -> str | None:
+def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """An image URL fit for a post: absolute http(s), else None.
 
-    Refuses javascript:/data:/file: and, unless the page itself is there, addresses
-    of the local network (an og:image on http://169.254.169.254/ is a probe).
+    Refuses javascript:/data:/file: and, unless the page itself is there, a host that
+    the network policy refuses (addresses.host_refusal, under ``allow``, the config's
+    ``network.allow_private_addresses``): an og:image on http://169.254.169.254/ is a
+    probe.
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
     absolute = urljoin(base, raw.strip())
-    parts = urlsplit(absolute)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(absolute)
+        host = parts.hostname
+    except ValueError:  # an unbalanced "[" in the host
         return None
-    if _is_internal_host(parts.hostname) and parts.hostname != urlsplit(base).hostname:
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if host_refusal(host, allow) is not None and host != urlsplit(base).hostname:
         return None
     return absolute
 
@@ -416,7 +320,9 @@ def _fragment_has_content(fragment: HtmlElement) -> bool:
 # --- the three ways to a body -----------------------------------------------------------
 
 
-def _by_selectors(doc: HtmlElement, selectors: Selectors, url: str) -> tuple[str, str | None]:
+def _by_selectors(
+    doc: HtmlElement, selectors: Selectors, url: str, allow: Allow
+) -> tuple[str, str | None]:
     body = ""
     if selectors.body:
         matches = _select(doc, selectors.body)
@@ -429,12 +335,12 @@ def _by_selectors(doc: HtmlElement, selectors: Selectors, url: str) -> tuple[str
     if selectors.image:
         for el in _select(doc, selectors.image):
             raw = el.get("src") or el.get("data-src") or el.get("content") or el.get("href")
-            if image := image_url(raw, url):
+            if image := image_url(raw, url, allow):
                 break
     return body, image
 
 
-def _by_site_rule(doc: HtmlElement, url: str) -> tuple[str, str | None]:
+def _by_site_rule(doc: HtmlElement, url: str, allow: Allow) -> tuple[str, str | None]:
     """RFA's Plone pages (any host, mirrors too): #headerimg then #storytext, inner HTML.
 
     Chosen by structure, not host, so a mirror or a saved copy is read the same way.
@@ -448,7 +354,7 @@ def _by_site_rule(doc: HtmlElement, url: str) -> tuple[str, str | None]:
     for el in parts:
         _fix_links(el, url)
     images = header[0].iter("img") if header else iter(())
-    lead = next((image_url(img.get("src"), url) for img in images), None)
+    lead = next((image_url(img.get("src"), url, allow) for img in images), None)
     return "".join(inner_html(el) for el in parts), lead
 
 
@@ -599,8 +505,8 @@ def _is_decorative_file(url: str) -> bool:
 def _image_sources(img: HtmlElement) -> list[str]:
     """Every URL an <img> (or <source>) may show: src, the lazy-loading attributes,
     srcset's candidates."""
-    urls = [v for v in (img.get(a) for a in ("src", *_LAZY_SRC)) if v and v.strip()]
-    urls += [c.split()[0] for c in (img.get("srcset") or "").split(",") if c.split()]
+    urls = [v for v in (img.get(a) for a in ("src", *LAZY_SRC)) if v and v.strip()]
+    urls += [candidate.url for candidate in parse_srcset(img.get("srcset") or "")]
     return urls
 
 
@@ -614,14 +520,14 @@ def _decorative_images(doc: HtmlElement, base: str) -> set[str]:
     return keys
 
 
-def _lead_from_body(body: HtmlElement, base: str, decorative: set[str]) -> str | None:
+def _lead_from_body(body: HtmlElement, base: str, decorative: set[str], allow: Allow) -> str | None:
     """The body's first real image moved to the top as the lead image; its URL, or None.
 
     Moved, not copied: it is not shown twice. Its <figure> (with the caption) moves
     with it.
     """
     for img in body.iter("img"):
-        src = image_url(img.get("src"), base)
+        src = image_url(img.get("src"), base, allow)
         if src is None or _image_key(src) in decorative or _is_decorative(img):
             continue
         parent = img.getparent()
@@ -657,7 +563,7 @@ def _detach(el: HtmlElement) -> None:
 
 
 def _by_trafilatura(
-    doc: HtmlElement, url: str, title: str | None, *, find_lead: bool = False
+    doc: HtmlElement, url: str, title: str | None, allow: Allow, *, find_lead: bool = False
 ) -> tuple[HtmlElement | None, str | None]:
     """trafilatura's body of the page, cleaned and with absolute links (None if none),
     and, with ``find_lead``, the lead image taken from it (see _lead_from_body)."""
@@ -682,7 +588,7 @@ def _by_trafilatura(
         body.remove(first)  # the post's heading already says it
     _fix_links(body, url)
     _restore_figures(body, captions)
-    lead = _lead_from_body(body, url, decorative) if find_lead else None
+    lead = _lead_from_body(body, url, decorative, allow) if find_lead else None
     return body, lead
 
 
@@ -692,8 +598,22 @@ def extract_article(
     *,
     selectors: Selectors | None = None,
     content_type: str | None = None,
+    allow_private_addresses: Allow = False,
 ) -> Article:
-    """The article in ``page`` (fetched from ``url``); ExtractError when there is none."""
+    """The article in ``page`` (fetched from ``url``); ExtractError (naming ``url``) when
+    there is none. ``allow_private_addresses``: the config's, for the lead image's URL."""
+    try:
+        return _extract_article(page, url, selectors, content_type, allow_private_addresses)
+    except ExtractError as exc:
+        # The steps below do not know the URL; the error names it once, here.
+        if exc.url is None:
+            exc.url = url
+        raise
+
+
+def _extract_article(
+    page: bytes, url: str, selectors: Selectors | None, content_type: str | None, allow: Allow
+) -> Article:
     if len(page) > MAX_PAGE_BYTES:
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
     if not page.strip():
@@ -704,19 +624,19 @@ def extract_article(
     dated = _page_date(doc, url)
     meta = _meta(doc)
     title = _page_title(doc, meta)
-    lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url) or image_url(
-        meta.get("twitter:image") or meta.get("twitter:image:src"), url
+    lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url, allow) or image_url(
+        meta.get("twitter:image") or meta.get("twitter:image:src"), url, allow
     )
     if selectors is not None and (selectors.body or selectors.image):
-        body, chosen = _by_selectors(doc, selectors, url)
+        body, chosen = _by_selectors(doc, selectors, url, allow)
         if _has_content(body):
             image = chosen or lead
             return Article(with_lead_image(body, image, url), "selectors", image, title, *dated)
-    body, rule_image = _by_site_rule(doc, url)
+    body, rule_image = _by_site_rule(doc, url, allow)
     if _has_content(body):
         return Article(body, "rule", rule_image, title, *dated)
     # The checks run on trafilatura's tree itself, not on its HTML parsed once more.
-    tree, body_lead = _by_trafilatura(doc, url, title, find_lead=lead is None)
+    tree, body_lead = _by_trafilatura(doc, url, title, allow, find_lead=lead is None)
     if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
         body = inner_html(tree).strip()
         lead = lead or body_lead
@@ -732,21 +652,22 @@ def _page_date(doc: HtmlElement, url: str) -> tuple[datetime | None, str | None]
     return (None, None) if found is None else (found.when, found.source)
 
 
-def article_from_feed(entry: Entry) -> Article:
-    """The item's own content as the article, its media image first."""
+def article_from_feed(entry: Entry, allow_private_addresses: Allow = False) -> Article:
+    """The item's own content as the article, its media image first.
+    ``allow_private_addresses``: the config's, for the media image's URL."""
     parsed = _feed_body(entry)
     if parsed is None or not _fragment_has_content(parsed[1]):
-        raise ExtractError("the feed item has no content")
-    return _feed_article(entry, *parsed)
+        raise ExtractError("the feed item has no content", url=entry.link)
+    return _feed_article(entry, *parsed, allow_private_addresses)
 
 
-def whole_article_from_feed(entry: Entry) -> Article | None:
+def whole_article_from_feed(entry: Entry, allow_private_addresses: Allow = False) -> Article | None:
     """:func:`article_from_feed` when the item carries the whole article; None when its
     content is only a summary (see :func:`is_substantial`) and the page is needed."""
     parsed = _feed_body(entry)
     if parsed is None or not _fragment_is_substantial(parsed[1]):
         return None
-    return _feed_article(entry, *parsed)
+    return _feed_article(entry, *parsed, allow_private_addresses)
 
 
 def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
@@ -759,12 +680,12 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
     return body, lxml.html.fragment_fromstring(body, create_parent="div")
 
 
-def _feed_article(entry: Entry, body: str, fragment: HtmlElement) -> Article:
+def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) -> Article:
     base = entry.link or ""
     if _LINKS_TO_FIX.search(body) and urlsplit(base).scheme in ("http", "https"):
         _fix_links(fragment, base)
         body = inner_html(fragment)
-    image = image_url(entry.image, base)
+    image = image_url(entry.image, base, allow)
     return Article(with_lead_image(body, image, base, fragment), "feed", image)
 
 

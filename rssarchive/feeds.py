@@ -24,18 +24,18 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
 
-from rssarchive.encodings import codec_name, decode_bom, decode_strict, first_decoding
+from rssarchive.dates import read_feed_date
+from rssarchive.encodings import decode_feed, decode_strict
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
-from rssarchive.urls import absolute, is_safe_link, resolve_html_urls
-from rssarchive.zones import EARLIEST_YEAR, RFC822_YEAR, read_rfc822
+from rssarchive.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
 # The caller caps the download too; this keeps the parser's memory and time bounded when
 # it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
@@ -64,49 +64,7 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 _GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------
-# Decoding: what a label means, BOMs and strict attempts are shared with page decoding
-# (encodings.py); the order below and the choice by character frequency are the feed's.
-
-
-# "<?" in UTF-16/32 without a BOM (XML 1.0 appendix F).
-_NUL_MARKERS = (
-    (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x00\x00<", "utf-32-be"),
-    (b"<\x00?\x00", "utf-16-le"),
-    (b"\x00<\x00?", "utf-16-be"),
-)
-# Single-byte codecs decode almost any bytes, so "it decoded" proves nothing. They are
-# the usual server default, and are tried only after the Chinese candidates.
-_PERMISSIVE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})  # codecs.lookup() names
-_CJK_FALLBACKS = ("gb18030", "big5hkscs")
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]+)""")
-# The most frequent Chinese characters, simplified and traditional. Chinese text decoded
-# with the right codec is full of them; Big5 read as GB18030 (which succeeds, every Big5
-# byte pair being valid GB18030) is full of kana and rare characters instead.
-_COMMON_HANZI = frozenset(
-    "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對"
-    "生能而子那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學"
-    "如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心她本前开開但因只从從想实實"
-    "日军軍者意无無力它与與长長把机機民第公此已工使情明性知全又关關点點正业業外将將两兩高间間"
-    "由问問很最重并並物手应應战戰向头頭文体體政美相见見被利新报報表示称稱记記台湾灣港府官员員"
-)
-_SCORE_SAMPLE_CHARS = 200_000
-# Share of non-ASCII characters that must be common hanzi before we prefer a Chinese
-# reading over a declared single-byte charset. Chinese news text scores 0.3-0.5;
-# wrongly decoded bytes score near 0.
-_MIN_HANZI_SHARE = 0.1
-
-
-def _canonical(label: str | None) -> str | None:
-    return codec_name(label.strip().strip("\"'")) if label else None
-
-
-def _hanzi_share(text: str) -> float:
-    sample = text[:_SCORE_SAMPLE_CHARS]
-    non_ascii = sum(1 for ch in sample if ord(ch) > 127)
-    hits = sum(1 for ch in sample if ch in _COMMON_HANZI)
-    return hits / non_ascii if non_ascii else 0.0
+# Decoding is encodings.decode_feed's; what is left here readies the decoded text.
 
 
 _CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
@@ -164,56 +122,6 @@ def _show_c1_controls(text: str) -> str:
     return text.translate(_C1_SHOWN)
 
 
-def decode_feed(data: bytes, content_type: str | None = None) -> str:
-    """Decode feed bytes to text, trusting the bytes over their labels.
-
-    Order: byte-order mark; UTF-16/32 by their NUL pattern; valid UTF-8 (mislabelled
-    UTF-8 is common, while legacy-encoded Chinese text is practically never valid UTF-8);
-    the XML declaration, then the HTTP charset (the declaration is written by the software
-    that wrote the bytes, the header is often a server default); GB18030 or Big5-HKSCS,
-    whichever reads as Chinese; a declared single-byte charset; at last, with
-    replacement characters, whichever candidate needs the fewest.
-    """
-    text = decode_bom(data, utf32=True)
-    if text is not None:
-        return text
-    for marker, codec in _NUL_MARKERS:
-        if data.startswith(marker):
-            return data.decode(codec, "replace")
-    text = decode_strict(data, "utf-8")
-    if text is not None:
-        return text
-
-    xml_match = _XML_ENCODING.match(data)
-    header_match = _CHARSET_PARAM.search(content_type or "")
-    declared = [
-        name
-        for name in (
-            _canonical(xml_match.group(1).decode("ascii") if xml_match else None),
-            _canonical(header_match.group(1) if header_match else None),
-        )
-        # UTF-16/32 were ruled out above: a declaration we could read as ASCII is not one.
-        if name and not name.startswith(("utf-16", "utf-32"))
-    ]
-    text = first_decoding(data, [c for c in declared if c not in _PERMISSIVE])
-    if text is not None:
-        return text
-
-    chinese = [
-        (t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := decode_strict(data, c)) is not None
-    ]
-    permissive = [c for c in declared if c in _PERMISSIVE]
-    if chinese:
-        best, share = max(chinese, key=lambda pair: pair[1])  # ties: GB18030, listed first
-        if share >= _MIN_HANZI_SHARE or not permissive:
-            return best
-    if permissive:
-        return data.decode(permissive[0], "replace")
-
-    readings = [data.decode(c, "replace") for c in (*declared, "utf-8", *_CJK_FALLBACKS)]
-    return min(readings, key=lambda t: t.count("\ufffd"))
-
-
 # ---------------------------------------------------------------------------------------
 # Defusing and bounding the XML text
 
@@ -234,7 +142,6 @@ _MARKUP_SCAN = re.compile(
     rf"|<(?:[A-Za-z_][\w.-]*:)?(?P<tag>{_AUTHOR_TAGS}|guid|id)(?P<attrs>\s[^<>]*)?>",
     re.S | re.I,
 )
-_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _CHANNEL_START = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?channel)[\s>]")
@@ -335,7 +242,7 @@ def _rewrite_elements(text: str) -> str:
         value, close = found
         if tag.lower() in ("guid", "id"):
             attrs = (match.group("attrs") or "").lower()
-            if "ispermalink" not in attrs and not _HAS_SCHEME.match(value.strip()):
+            if "ispermalink" not in attrs and not SCHEME.match(value.strip()):
                 out.append(text[done : match.end() - 1] + ' isPermaLink="false">')
                 done = match.end()
             continue
@@ -475,9 +382,6 @@ def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
 # From feedparser's dictionaries to our values
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 def _field(obj: Any, key: str) -> Any:
     """A key of one of feedparser's dictionaries, read without its compatibility
     aliases (asking a FeedParserDict for "updated" returns "published" when there is
@@ -507,56 +411,6 @@ def _plain(detail: Any, value: Any) -> str:
     return text.strip()
 
 
-def _to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:  # no zone written: UTC, as feedparser assumes
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _parse_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
-    """ISO 8601 (keeps milliseconds) or RFC 822 (see zones.read_rfc822), else whatever feedparser's
-    many date parsers made of it (UTC, whole seconds). Returns the date, or None and why
-    not ("cannot be read", "is before 1990, not believed"): a year before 1990 is a
-    missing date written as a date (Hugo's zero date is 0001-01-01), as for pages."""
-    text = str(raw or "").strip()
-    if text.endswith("z"):
-        text = text[:-1] + "Z"
-    when: datetime | None = None
-    if text:
-        try:
-            when = _to_utc(datetime.fromisoformat(text))
-        except (ValueError, OverflowError):
-            iso = _ISO_DATE.match(text)
-            if iso and not _valid_date(*map(int, iso.groups())):
-                # feedparser would roll "2024-13-45" over into 2025: not a date.
-                return None, "cannot be read"
-            if RFC822_YEAR.match(text):
-                # Ours is the reading of an RFC 822 date: feedparser's would roll
-                # "30 Feb" over into March, and take an unknown zone for UTC.
-                when, problem = read_rfc822(text)
-                if when is None:
-                    return None, problem
-    if when is None and parsed:
-        try:
-            year, month, day, hour, minute, second = parsed[:6]
-            when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        except (TypeError, ValueError, OverflowError):
-            return None, "cannot be read"
-    if when is None:
-        return None, "cannot be read" if text else None
-    if when.year < EARLIEST_YEAR:
-        return None, f"is before {EARLIEST_YEAR}, not believed"
-    return when, None
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def _published(item: Any) -> tuple[datetime | None, str | None]:
     """The item's date, and when it has none, why: the first date it gives that could
     not be read or believed, as a phrase (``its date 'yesterday' cannot be read``)."""
@@ -566,7 +420,7 @@ def _published(item: Any) -> tuple[datetime | None, str | None]:
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
-            when, why = _parse_date(raw, parsed)
+            when, why = read_feed_date(raw, parsed)
             if when is not None:
                 return when, None
             if problem is None and why is not None:

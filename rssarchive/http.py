@@ -44,6 +44,7 @@ import tenacity
 from .addresses import AddressPolicy, address_policy, check_url
 from .errors import BlockedAddressError, FetchError, RssArchiveError
 from .models import NetworkConfig, Response
+from .urls import DEFAULT_PORTS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -89,7 +90,6 @@ DECODE_STEP = 64 * 1024
 KEEPALIVE_EXPIRY = 5.0
 # Bytes asked of the socket per read of a body: one system call for most pages.
 READ_STEP = 64 * 1024
-DEFAULT_PORTS = {"http": 80, "https": 443}
 # Socket timeouts may wake a little before the deadline; within this, it was the deadline.
 _DEADLINE_TOLERANCE = 0.05
 

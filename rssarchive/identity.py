@@ -46,12 +46,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from . import yamlsafe
+from .dates import EARLIEST, to_utc
+from .sanitize import CONTROL_CHARS
 
-# Dates before this are not believed (pagedates.EARLIEST: a zero epoch, a default value).
-_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 _EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
 _TITLE_LINE = re.compile(r"^title: .*$", re.M)
-_NOT_WORDS = re.compile(r"[\x00-\x1f\x7f-\x9f\s]+")
+_NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
 
 
 def title_key(title: str | None) -> str:
@@ -64,8 +64,8 @@ def title_key(title: str | None) -> str:
 def _utc(when: datetime | None) -> datetime | None:
     if when is None:
         return None
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return when if when >= _EARLIEST else None
+    when = to_utc(when)
+    return when if when >= EARLIEST else None
 
 
 def differs(

@@ -30,7 +30,6 @@ import hashlib
 import html as html_lib
 import os
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,8 +37,10 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from .archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
 from .errors import FetchError
 from .models import Response
+from .urls import HTML_SPACE, LAZY_SRC, parse_srcset
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -68,19 +69,14 @@ MAX_RUN_BYTES: Final = 500 * 1024 * 1024
 # Under the site root: Jekyll copies assets/ as static files, untouched.
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"
-# Dot-files: Jekyll never publishes them, and remove_temp_files knows them after a crash.
-TEMP_PREFIX: Final = ".rssarchive-"
-TEMP_SUFFIX: Final = ".tmp"
 
 # Hotlink protection answers these; some hosts refuse foreign referers, others any.
 _HOTLINK_STATUSES: Final = frozenset({401, 403})
-# Where lazy-loading scripts keep the real image while src holds a placeholder.
-_LAZY_SRC: Final = ("data-src", "data-original", "data-lazy-src")
 _SRCSET: Final = ("srcset", "data-srcset")
 _ORIGINAL: Final = "data-original-src"
 BUDGET_EXHAUSTED: Final = "run image budget exhausted"
 
-_WS: Final = "\t\n\f\r "
+_WS: Final = HTML_SPACE
 # The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
 _NAME: Final = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
 _UNQUOTED: Final = re.compile(r"[^\t\n\f\r >]*")
@@ -257,35 +253,12 @@ def _absolute(value: str, base: str | None) -> str | None:
     return urldefrag(joined).url
 
 
-def _srcset_candidates(value: str) -> Iterator[tuple[str, str]]:
-    """(URL, descriptors) per candidate, as the HTML standard splits them: a URL may hold
-    commas (``w_100,h_80``); it ends at whitespace, or at commas that end the token."""
-    pos, n = 0, len(value)
-    while True:
-        while pos < n and (value[pos] in _WS or value[pos] == ","):
-            pos += 1
-        if pos >= n:
-            return
-        end = pos
-        while end < n and value[end] not in _WS:
-            end += 1
-        url, pos = value[pos:end], end
-        if url.endswith(","):
-            yield url.rstrip(","), ""
-            continue
-        depth, start = 0, pos
-        while pos < n and (depth or value[pos] != ","):
-            depth += {"(": 1, ")": -1}.get(value[pos], 0)
-            depth = max(depth, 0)
-            pos += 1
-        yield url, value[start:pos]
-
-
 def _largest(srcset: str) -> str | None:
     """The candidate with the largest width (``w``), else density (``x``, 1 by default)."""
     best: tuple[int, float] | None = None
     chosen = None
-    for url, descriptors in _srcset_candidates(srcset):
+    for candidate in parse_srcset(srcset):
+        url, descriptors = candidate.url, candidate.descriptors
         rank: tuple[int, float] = (0, 1.0)  # widths outrank densities: a "w" set is the real one
         for number, unit in _DESCRIPTOR.findall(descriptors):
             if unit.lower() == "w":
@@ -302,7 +275,7 @@ def _candidates(values: dict[str, str], base: str | None, *, is_img: bool) -> li
     lazy-loading attribute (src is then a placeholder), then src."""
     raw: list[str | None] = [_largest(values[n]) for n in _SRCSET if n in values]
     if is_img:
-        raw += [values.get(n) for n in _LAZY_SRC]
+        raw += [values.get(n) for n in LAZY_SRC]
         raw.append(values.get("src"))
     urls: list[str] = []
     for value in raw:
@@ -525,12 +498,8 @@ class ImageStore:
         if target.exists():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        temp = write_temp(target.parent, data)
         try:
-            with open(temp, "xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(temp, target)
         except OSError:
             with contextlib.suppress(OSError):

@@ -25,15 +25,15 @@ Asked in this order, the first believable answer wins:
    Modification dates (``article:modified_time``, ``dateModified`` …) are removed from
    what it reads: on a page with nothing else, it took them for the publication.
 
-Besides ISO 8601 and RFC 822, dates are read as pages write them: Chinese, ``2019/05/03
-10:20``, ``20190503``, epoch seconds and milliseconds (JSON-LD numbers too), JSON-LD
-``{"@value": …}``, a zone's name (``EST``) after the time. A date without a zone is
-taken as UTC, a Chinese one on a Chinese page included: UTC+8 would be right for most of
-the Mandarin archive's sources but not all (Taiwan, Hong Kong, overseas editions are
-not told apart by language), and it would move a day-only date (its midnight) to the
-day before in the post's file name; UTC keeps the day the page shows. A day without a
-time is its midnight, UTC. A date before 1990 or after ``max_date`` (the run's clock)
-is not believed, and the next source is asked.
+The dates found are read by dates.parse_date. Besides ISO 8601 and RFC 822, dates are
+read as pages write them: Chinese, ``2019/05/03 10:20``, ``20190503``, epoch seconds and
+milliseconds (JSON-LD numbers too), JSON-LD ``{"@value": …}``, a zone's name (``EST``)
+after the time. A date without a zone is taken as UTC, a Chinese one on a Chinese page
+included: UTC+8 would be right for most of the Mandarin archive's sources but not all
+(Taiwan, Hong Kong, overseas editions are not told apart by language), and it would move
+a day-only date (its midnight) to the day before in the post's file name; UTC keeps the
+day the page shows. A day without a time is its midnight, UTC. A date before 1990 or
+after ``max_date`` (the run's clock) is not believed, and the next source is asked.
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ from typing import Any, Final
 
 from lxml.html import HtmlElement
 
-from .zones import zone_offset
+from .dates import CJK_DATE, to_utc
 
-EARLIEST: Final = datetime(1990, 1, 1, tzinfo=UTC)
+# Reading and judging a date is dates.py's; these names stay importable from here.
+from .dates import EARLIEST as EARLIEST
+from .dates import believable as believable
+from .dates import parse_date as parse_date
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
 # most specific first.
@@ -106,98 +109,6 @@ _NOT_THE_ARTICLE: Final = re.compile(
 class PageDate:
     when: datetime  # aware, UTC
     source: str  # "json-ld", "meta", "time", "text" or "htmldate"
-
-
-def parse_date(text: str | int | float) -> datetime | None:
-    """A date as pages write it, aware UTC (no zone: UTC); None when it is not one.
-
-    ISO 8601 in all its forms is read by the standard library; then the forms pages
-    write besides it (see ``_other_forms``: Chinese ``2019年5月3日 10:20``, ``2019/05/03
-    10:20``, ``20190503``, epoch seconds and milliseconds, a zone named ``EST``); anything
-    else (a year, RFC 822) by the sitemap module's W3C/RFC 822 parser, imported only then.
-    Full-width digits and colons (``２０１９年``, ``10：20``) count as ASCII ones.
-    """
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, int | float):
-        text = str(int(text)) if math.isfinite(text) else ""
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value or len(value) > 64:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        found = _other_forms(value)
-        if found is None:
-            from .sitemaps import parse_w3c_datetime
-
-            found = parse_w3c_datetime(value)
-        if found is None:
-            return None
-        moment = found
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-# 2019年5月3日 (日 or 号), then an optional time: 10:20, 10时20分, 10:20:30.
-CJK_DATE: Final = re.compile(
-    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*分?"
-    r"(?:\s*:?\s*(?P<second>\d{1,2})\s*秒?)?)?"
-)
-# 2019/05/03, 2019.05.03, with an optional 10:20 or 10:20:30 (year first only: 05/03/2019
-# is the 5th of March to some and the 3rd of May to others).
-_SLASH_DATE: Final = re.compile(
-    r"(?P<year>\d{4})([/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})"
-    r"(?:[Tt ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
-)
-_COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
-# Epoch seconds (10 digits: 2001-09-09 to 2286) and milliseconds (13 digits).
-_EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
-# A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
-_NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
-_HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
-
-
-def _other_forms(value: str) -> datetime | None:
-    """The forms ``parse_date`` reads besides ISO 8601 and RFC 822 (naive or aware)."""
-    epoch = _EPOCH.fullmatch(value)
-    if epoch is not None:
-        seconds = int(value) / 1000 if epoch.group("ms") else int(value)
-        return datetime.fromtimestamp(seconds, UTC)
-    for pattern in (CJK_DATE, _SLASH_DATE, _COMPACT_DATE):
-        match = pattern.fullmatch(value)
-        if match is not None:
-            return _from_parts(match)
-    named = _NAMED_ZONE.fullmatch(value)
-    zone = None if named is None else zone_offset(named.group("zone"))
-    if named is not None and zone is not None:
-        inner = parse_date(named.group("moment"))
-        if inner is None or _HAS_OFFSET.search(named.group("moment")):
-            return inner  # "+02:00 CEST": the offset says it already
-        # The inner moment was read as UTC; the zone says how far from it the clock was.
-        return inner - zone
-    return None
-
-
-def _from_parts(match: re.Match[str]) -> datetime | None:
-    """A naive datetime of a match's year, month, day (and hour, minute, second)."""
-    parts = match.groupdict()
-    year, month, day, hour, minute, second = (
-        int(parts.get(key) or 0) for key in ("year", "month", "day", "hour", "minute", "second")
-    )
-    try:
-        return datetime(year, month, day, hour, minute, second)
-    except ValueError:  # 2019年2月30日
-        return None
-
-
-def believable(when: datetime, max_date: datetime) -> bool:
-    """Not before 1990 and not after ``max_date`` (a naive one taken as UTC)."""
-    if max_date.tzinfo is None:
-        max_date = max_date.replace(tzinfo=UTC)
-    return EARLIEST <= when <= max_date
 
 
 def page_date(
@@ -352,7 +263,7 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
             original_date=True,
             url=url,
             min_date=EARLIEST.replace(tzinfo=None),
-            max_date=limit.astimezone(UTC).replace(tzinfo=None),
+            max_date=to_utc(limit).replace(tzinfo=None),
         )
     except Exception:  # htmldate raises whatever its parsers raise; it is a last resort
         return None

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from .addresses import Allow
 from .archive import Archive
 from .backlog import Backlog
 from .errors import (
@@ -35,6 +36,7 @@ from .errors import (
     RssArchiveError,
     StateError,
     UsageError,
+    reason_of,
 )
 from .models import Article, Config, ContentMode, Entry, FeedConfig, Post, Response, Selectors
 from .state import FeedState, GuidOwner, State
@@ -119,7 +121,11 @@ class Extractor(Protocol):
 
 
 class InlineExtractor:
-    """Extraction in this process (small runs, tests)."""
+    """Extraction in this process (small runs, tests). ``allow_private_addresses``: the
+    config's, for lead images' URLs."""
+
+    def __init__(self, allow_private_addresses: Allow = False) -> None:
+        self.allow_private_addresses = allow_private_addresses
 
     def warm(self) -> None:
         pass
@@ -132,7 +138,13 @@ class InlineExtractor:
     ) -> Article:
         from .extract import extract_article
 
-        return extract_article(page, url, selectors=selectors, content_type=content_type)
+        return extract_article(
+            page,
+            url,
+            selectors=selectors,
+            content_type=content_type,
+            allow_private_addresses=self.allow_private_addresses,
+        )
 
 
 @dataclass
@@ -266,6 +278,10 @@ class Pipeline:
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
 
+    @property
+    def _allow_private(self) -> Allow:
+        return self.config.network.allow_private_addresses
+
     # -- entry points ---------------------------------------------------------------
 
     def run(self) -> RunReport:
@@ -350,7 +366,7 @@ class Pipeline:
         sites'. Best effort: the state may be what cannot be written."""
         if self.dry_run:
             return
-        record_run_failure(self.state, self.config.feeds, _reason(exc), self.clock())
+        record_run_failure(self.state, self.config.feeds, reason_of(exc), self.clock())
 
     def backfill(
         self,
@@ -441,8 +457,9 @@ class Pipeline:
         try:
             return [(entry.url, entry.date) for entry in entries]
         except RssArchiveError as exc:  # the root itself failed; other sources go on
-            # A fetch error names its URL already; a parse error does not.
-            result.error = str(exc) if isinstance(exc, FetchError) else f"{root}: {exc}"
+            # An error that carries its URL (a fetch's) names it already; a parse error
+            # does not.
+            result.error = str(exc) if exc.url is not None else f"{root}: {exc}"
             return []
 
     def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
@@ -616,7 +633,7 @@ class Pipeline:
             poll.error = exc
         except ParseError as exc:  # the parser does not know the URL: said as fetches are
             assert poll.response is not None
-            poll.error = ParseError(f"{poll.response.url}: {exc}")
+            poll.error = ParseError(reason_of(exc), url=exc.url or poll.response.url)
         return poll
 
     def _parse(self, response: Response, max_items: int) -> ParsedFeed:
@@ -631,7 +648,7 @@ class Pipeline:
                 url, parse_feed, body, url, content_type=content_type, max_items=max_items
             )
         except ExtractError as exc:  # the worker's time limit, or the worker died
-            raise ParseError(str(exc)) from exc
+            raise ParseError(reason_of(exc), url=exc.url) from exc
 
     def _new_jobs(self, poll: _Poll, result: FeedResult) -> Iterator[_Job]:
         if poll.error is not None:
@@ -986,7 +1003,7 @@ class Pipeline:
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
-            posts = extractor.run(label, feed_posts, items, now)
+            posts = extractor.run(label, feed_posts, items, now, self._allow_private)
         except ExtractError as exc:  # a worker's time limit, or a worker died
             if len(unit) == 1:
                 return [exc]
@@ -1107,7 +1124,7 @@ class Pipeline:
         """
         from .state import MAX_ATTEMPTS
 
-        now, reason = self.clock(), _reason(exc)
+        now, reason = self.clock(), reason_of(exc)
         # A server that named a time to come back (Retry-After) is not asked earlier.
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
@@ -1149,7 +1166,7 @@ class Pipeline:
 
     def _extractor(self, articles: int) -> Extractor:
         if articles < POOL_MIN_ARTICLES and self._pool is None:
-            return InlineExtractor()
+            return InlineExtractor(self._allow_private)
         return self._workers()
 
     def _workers(self) -> ExtractionPool:
@@ -1161,7 +1178,7 @@ class Pipeline:
             if self._pool is None:
                 from .workers import ExtractionPool
 
-                self._pool = ExtractionPool()
+                self._pool = ExtractionPool(allow_private_addresses=self._allow_private)
             return self._pool
 
     def _close_workers(self, *, kill: bool = False) -> None:
@@ -1192,7 +1209,7 @@ class Pipeline:
         entry = job.entry
         has_content = bool(entry.content and entry.content.strip())
         if not needs_page:
-            return article_from_feed(entry)
+            return article_from_feed(entry, self._allow_private)
         assert entry.link is not None
         try:
             response = self.client.get(entry.link)
@@ -1208,11 +1225,11 @@ class Pipeline:
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
             if job.mode == "auto" and has_content and exc.status in (404, 410):
-                return article_from_feed(entry)
+                return article_from_feed(entry, self._allow_private)
             raise
         except ExtractError:
             if job.mode == "auto" and has_content:
-                return article_from_feed(entry)
+                return article_from_feed(entry, self._allow_private)
             raise
 
     def _check_html(self, job: _Job, response: Response) -> None:
@@ -1225,7 +1242,7 @@ class Pipeline:
             return
         if kind.feed and job.entry.origin == "url":
             raise _FeedGiven(self._parse(response, job.feed.max_items))
-        raise ExtractError(f"not an HTML page: {kind.what}")
+        raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
         """Record the items of a feed given to backfill as pending, like the items of an
@@ -1295,7 +1312,7 @@ class Pipeline:
             replace(
                 fstate,
                 failures=failures,
-                last_error=_reason(exc),
+                last_error=reason_of(exc),
                 last_error_at=now.isoformat(),
                 next_allowed=None if wait is None else (now + wait).isoformat(),
                 gone=gone,
@@ -1453,7 +1470,7 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    from .pagedates import EARLIEST, believable
+    from .dates import EARLIEST, believable
 
     if entry.published is not None and (
         (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)
@@ -1472,7 +1489,9 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
 
 
 def feed_posts(
-    items: list[tuple[FeedConfig, Entry, ContentMode]], archived_at: datetime
+    items: list[tuple[FeedConfig, Entry, ContentMode]],
+    archived_at: datetime,
+    allow_private_addresses: Allow = False,
 ) -> list[Post | ExtractError | None]:
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
@@ -1482,7 +1501,11 @@ def feed_posts(
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:
         try:
-            article = whole_article_from_feed(entry) if mode == "auto" else article_from_feed(entry)
+            article = (
+                whole_article_from_feed(entry, allow_private_addresses)
+                if mode == "auto"
+                else article_from_feed(entry, allow_private_addresses)
+            )
         except ExtractError as exc:
             posts.append(exc)
             continue
@@ -1597,9 +1620,3 @@ def _permanent(exc: RssArchiveError) -> bool:
             return True
         return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
     return isinstance(exc, ExtractError | ParseError)
-
-
-def _reason(exc: RssArchiveError) -> str:
-    if isinstance(exc, FetchError):
-        return exc.reason
-    return str(exc)

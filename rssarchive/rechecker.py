@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import recheck as rules
+from .addresses import Allow
 from .errors import ExtractError, FetchError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
@@ -330,7 +331,9 @@ class Rechecker:
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
-        text = _page_text(response, self._feed(row.feed))
+        text = _page_text(
+            response, self._feed(row.feed), self.config.network.allow_private_addresses
+        )
         return rules.Observation(
             "page",
             text=text,
@@ -411,17 +414,22 @@ class _Gate:
     and not at all for a host that failed HOST_FAILURES checks in this run."""
 
     def __init__(self, config: Config, budget: rules.Budget, timer: Callable[[], float]) -> None:
-        self._concurrency = max(1, config.network.per_host_concurrency)
-        self._delay = config.network.per_host_delay
+        from .http import HostLimiter
+
         self._budget = budget
         self._timer = timer
         self._started = timer()
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
-        self._next: dict[str, float] = {}
         self._failures: dict[str, int] = {}
         self._count = 0
         self._stop = threading.Event()
+        # The fetcher's own politeness rule, its waits cut short by stop().
+        self._hosts = HostLimiter(
+            max(1, config.network.per_host_concurrency),
+            config.network.per_host_delay,
+            clock=timer,
+            sleep=self._pause,
+        )
 
     def spent(self) -> bool:
         return not rules.may_start(self._count, self._timer() - self._started, self._budget)
@@ -429,18 +437,12 @@ class _Gate:
     def stop(self) -> None:
         self._stop.set()
 
+    def _pause(self, seconds: float) -> None:
+        self._stop.wait(seconds)
+
     @contextmanager
     def turn(self, host: str) -> Iterator[bool]:
-        with self._lock:
-            slot = self._slots.setdefault(host, threading.Semaphore(self._concurrency))
-        with slot:
-            with self._lock:
-                now = self._timer()
-                start = max(now, self._next.get(host, now))
-                self._next[host] = start + self._delay
-            if start > now and self._stop.wait(start - now):
-                yield False
-                return
+        with self._hosts.slot(host):
             with self._lock:
                 go = (
                     not self._stop.is_set()
@@ -494,7 +496,7 @@ def _record(row: RecheckRow) -> rules.Record:
     )
 
 
-def _page_text(response: Response, feed: FeedConfig) -> str | None:
+def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> str | None:
     """The page's article text as at archiving time, one paragraph a line; None when
     the page holds no article (not HTML, nothing extracted)."""
     from .extract import extract_article
@@ -506,7 +508,11 @@ def _page_text(response: Response, feed: FeedConfig) -> str | None:
         return None
     try:
         article = extract_article(
-            response.content, response.url, selectors=feed.selectors, content_type=content_type
+            response.content,
+            response.url,
+            selectors=feed.selectors,
+            content_type=content_type,
+            allow_private_addresses=allow_private,
         )
     except ExtractError:
         return None

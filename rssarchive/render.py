@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from rssarchive import yamlsafe
+from rssarchive.dates import to_utc
 from rssarchive.errors import WriteError
 from rssarchive.models import Post
 from rssarchive.sanitize import CONTROL_CHARS, guard_liquid, sanitize_html, strip_control_chars
@@ -121,24 +122,18 @@ def trim(text: str) -> str:
 
 def format_date(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC; a naive datetime is taken as UTC."""
-    utc = _as_utc(moment)
+    utc = to_utc(moment)
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
 def epoch_ms(moment: datetime) -> int:
     """Milliseconds since the epoch, rounded down, as JavaScript's ``getTime``."""
-    return (_as_utc(moment) - _EPOCH) // _ONE_MS
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return (to_utc(moment) - _EPOCH) // _ONE_MS
 
 
 def post_date(published: datetime | None, archived_at: datetime) -> datetime:
     """The publication time when known and not in the future, else the archiving time."""
-    if published is not None and _as_utc(published) <= _as_utc(archived_at):
+    if published is not None and to_utc(published) <= to_utc(archived_at):
         return published
     return archived_at
 

@@ -19,6 +19,8 @@ import lxml.etree
 import lxml.html
 import nh3
 
+from rssarchive.urls import SCHEME, parse_srcset
+
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.
 _ALLOWED_TAGS: Final = frozenset(nh3.ALLOWED_TAGS) | {
@@ -81,7 +83,6 @@ CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # What the URL standard strips from both ends of a URL before parsing it.
 _C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
-_SCHEME: Final = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 # nh3 (html5ever) is quadratic in nesting depth: 100,000 nested <div>s take ~30 s, 10,000
 # take 0.25 s. Real articles nest a few dozen deep; past this limit the fragment is first
@@ -125,13 +126,13 @@ def is_safe_url(value: str) -> bool:
     url = re.sub(r"[\t\n\r]", "", url)
     if CONTROL_CHARS.search(url):
         return False
-    match = _SCHEME.match(url)
+    match = SCHEME.match(url)
     return match is None or match.group(1).lower() in _URL_SCHEMES
 
 
 def _srcset_is_safe(value: str) -> bool:
-    # "url 1x, url 2x": the URL is the first token of each comma-separated candidate.
-    return all(is_safe_url(part.split()[0]) for part in value.split(",") if part.strip())
+    # Every candidate's URL, read as browsers read them (a URL may hold commas).
+    return all(is_safe_url(candidate.url) for candidate in parse_srcset(value))
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:

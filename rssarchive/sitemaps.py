@@ -25,14 +25,16 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
 
-from rssarchive.errors import FetchError, ParseError, RssArchiveError
-from rssarchive.feeds import ParsedFeed, decode_feed, parse_feed
-from rssarchive.urls import is_safe_link, normalize_url
+from rssarchive.dates import parse_w3c_datetime, to_utc
+from rssarchive.encodings import decode_feed
+from rssarchive.errors import ParseError, RssArchiveError, reason_of
+from rssarchive.feeds import ParsedFeed, parse_feed
+from rssarchive.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
 
 __all__ = [
     "MAX_ARCHIVE_PAGES",
@@ -116,77 +118,6 @@ class Sitemap:
 # Dates
 
 
-_W3C_DATETIME = re.compile(
-    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
-)
-
-
-def _utc(moment: datetime) -> datetime:
-    """Aware UTC; a naive time is taken as UTC (what a sitemap without a zone means, and
-    what makes a naive bound comparable at all)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _zone(text: str | None) -> timedelta:
-    if not text or text in "Zz":
-        return timedelta(0)
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-
-
-def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | None:
-    """A sitemap date (W3C Datetime: ``2024``, ``2024-07``, ``2024-07-24``,
-    ``2024-07-24T01:45:53.725+08:00``), as aware UTC; None when it is not one.
-
-    RFC 822 dates (``Wed, 24 Jul 2024 01:45:53 GMT``), which some news sitemaps use, are
-    accepted too. Without a zone, UTC. With ``end_of_period``, a time-less date means
-    the last microsecond of its year, month or day: what an inclusive ``--until 2024-07``
-    should mean.
-    """
-    value = text.strip()
-    match = _W3C_DATETIME.fullmatch(value)
-    if match is None:
-        # zones.read_rfc822, not parsedate: that reads "01 Jan 0001" (Hugo's zero date)
-        # as 2001, and an unknown zone's name as UTC.
-        from .zones import read_rfc822
-
-        return read_rfc822(value)[0]
-    part = match.group
-    fraction = (part("fraction") or "")[:6].ljust(6, "0")
-    try:
-        moment = datetime(
-            int(part("year")),
-            int(part("month") or 1),
-            int(part("day") or 1),
-            int(part("hour") or 0),
-            int(part("minute") or 0),
-            int(part("second") or 0),
-            int(fraction),
-            tzinfo=UTC,
-        )
-        moment -= _zone(part("zone"))
-        if end_of_period and part("hour") is None:
-            if part("day") is not None:
-                after = moment + timedelta(days=1)
-            elif part("month") is not None:
-                after = moment.replace(
-                    year=moment.year + moment.month // 12, month=moment.month % 12 + 1
-                )
-            else:
-                after = moment.replace(year=moment.year + 1)
-            moment = after - timedelta(microseconds=1)
-    except (ValueError, OverflowError):  # month 13, year 0, 9999 + 1 year, zone +99:00
-        if end_of_period and match.group("year") == "9999":
-            return datetime.max.replace(tzinfo=UTC)
-        return None
-    return moment
-
-
 def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None) -> bool:
     """True when the entry's date (``entry.date``) lies within ``[since, until]``, both
     ends inclusive, either one None for no bound. Naive bounds are taken as UTC.
@@ -198,9 +129,9 @@ def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None
     when = entry.date
     if when is None:
         return True
-    if since is not None and when < _utc(since):
+    if since is not None and when < to_utc(since):
         return False
-    return until is None or when <= _utc(until)
+    return until is None or when <= to_utc(until)
 
 
 # ---------------------------------------------------------------------------------------
@@ -238,8 +169,6 @@ _DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,500}?\?>")
 _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
 _HTML_START = re.compile(r"<(?:html|head|body)[\s/>]", re.I)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _LINE_COLUMN = re.compile(r",? line \d+, column \d+\s*\Z")
 
 
@@ -276,10 +205,10 @@ def _refusal(loc: str) -> str | None:
         return "empty <loc>"
     if is_safe_link(loc):
         return None
-    if _CONTROL_CHARS.search(loc):
+    if URL_CONTROL_CHARS.search(loc):
         # "java\tscript:" must not read as relative, nor a newline end a front-matter line.
         return "control characters in URL"
-    if not _SCHEME.match(loc):
+    if not SCHEME.match(loc):
         # The protocol requires absolute URLs; guessing a base would fetch the wrong page.
         return "relative URL"
     return "not an http(s) URL"
@@ -541,11 +470,6 @@ def _log_warning(url: str, message: str) -> None:
     log.warning("warning: %s: %s", url, message)
 
 
-def _reason(exc: RssArchiveError) -> str:
-    # A FetchError's message starts with its URL; the callback gets the URL separately.
-    return exc.reason if isinstance(exc, FetchError) else str(exc)
-
-
 def walk_sitemaps(
     root_url: str,
     fetch: Callable[[str], bytes],
@@ -579,7 +503,7 @@ def walk_sitemaps(
         raise ValueError("max_sitemaps and max_urls must be at least 1")
     report_error = on_error or _log_error
     report_warning = on_warning or _log_warning
-    since_utc = _utc(since) if since is not None else None
+    since_utc = to_utc(since) if since is not None else None
     queue = deque([root_url])
     read = {normalize_url(root_url)}  # sitemaps queued or read: loop and duplicate guard
     yielded: set[str] = set()
@@ -599,7 +523,7 @@ def walk_sitemaps(
         except RssArchiveError as exc:
             if fetched == 1:
                 raise
-            report_error(url, _reason(exc))
+            report_error(url, reason_of(exc))
             continue
         for warning in sitemap.warnings:
             report_warning(url, warning)
@@ -664,7 +588,7 @@ def walk_archives(
         except RssArchiveError as exc:
             if len(seen) == 1:
                 raise
-            report_error(url, _reason(exc))
+            report_error(url, reason_of(exc))
             return
         yield url, feed
         url = feed.prev_archive

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
@@ -45,8 +47,15 @@ TRACKING_PREFIXES = ("utm_",)
 # (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%")
-# URLs with these characters are not links we will write into a post or fetch.
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# URLs with these characters (C0 controls and DEL) are not links we will write into a
+# post or fetch.
+URL_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# A URL's scheme, as RFC 3986 spells one (group 1), at the start: an absolute URL.
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Where lazy-loading scripts keep an image's real URL while src holds a placeholder.
+LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-url")
+# ASCII whitespace as the HTML standard counts it (no vertical tab).
+HTML_SPACE = "\t\n\f\r "
 
 
 def _normalize_percent(part: str) -> str:
@@ -169,7 +178,7 @@ def is_safe_link(url: str) -> bool:
     tabs and newlines (so ``java\\tscript:`` would otherwise read as ``javascript:``,
     and a newline could end a front-matter line).
     """
-    if not url or _CONTROL_CHARS.search(url) or url != url.strip():
+    if not url or URL_CONTROL_CHARS.search(url) or url != url.strip():
         return False
     try:
         parts = urlsplit(url)
@@ -200,11 +209,10 @@ _URL_ATTR = re.compile(
     r"""(\s(?:src|href|poster|cite|longdesc|data-src|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
     re.I,
 )
-_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _resolve_one(value: str, base: str) -> str:
-    if not value or value.startswith("#") or _HAS_SCHEME.match(value):
+    if not value or value.startswith("#") or SCHEME.match(value):
         return value  # absolute, or a same-page anchor; javascript: etc. are for nh3
     try:
         resolved = urljoin(base, value)
@@ -214,11 +222,7 @@ def _resolve_one(value: str, base: str) -> str:
 
 
 def _resolve_srcset(value: str, base: str) -> str:
-    candidates = []
-    for candidate in value.split(","):
-        url, space, descriptor = candidate.strip().partition(" ")
-        candidates.append(_resolve_one(url, base) + space + descriptor)
-    return ", ".join(candidates)
+    return rewrite_srcset(value, lambda url: _resolve_one(url, base))
 
 
 def resolve_html_urls(html: str, base: str) -> str:
@@ -245,3 +249,62 @@ def resolve_html_urls(html: str, base: str) -> str:
     if "<" not in html:
         return html
     return _START_TAG.sub(fix_tag, html)
+
+
+# --- srcset ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SrcsetCandidate:
+    """One image candidate of a ``srcset``: its URL as written, and its descriptors
+    (``"400w"``, ``"2x"``, ``""``) with the whitespace around them removed.
+    ``value[start:end]`` is the URL in the attribute value it came from."""
+
+    url: str
+    descriptors: str
+    start: int
+    end: int
+
+
+def parse_srcset(value: str) -> list[SrcsetCandidate]:
+    """The candidates of a ``srcset`` value, split as the HTML standard splits them.
+
+    A URL runs to the next whitespace, commas included (``/w_400,h_300/a.jpg``); a comma
+    ends a candidate only after the URL's whitespace (in the descriptors, outside
+    parentheses) or at the very end of the URL token (``a.jpg,b.jpg 2x`` is one URL;
+    ``a.jpg, b.jpg 2x`` two). The one srcset reader of the package: the feed and page
+    link resolvers, the sanitizer's URL check and the image localizer all use it.
+    """
+    candidates: list[SrcsetCandidate] = []
+    pos, n = 0, len(value)
+    while True:
+        while pos < n and (value[pos] in HTML_SPACE or value[pos] == ","):
+            pos += 1
+        if pos >= n:
+            return candidates
+        start = end = pos
+        while end < n and value[end] not in HTML_SPACE:
+            end += 1
+        pos = end
+        if value[start:end].endswith(","):
+            url = value[start:end].rstrip(",")
+            candidates.append(SrcsetCandidate(url, "", start, start + len(url)))
+            continue
+        depth, described = 0, pos
+        while pos < n and (depth or value[pos] != ","):
+            depth = max(0, depth + {"(": 1, ")": -1}.get(value[pos], 0))
+            pos += 1
+        descriptors = value[described:pos].strip(HTML_SPACE)
+        candidates.append(SrcsetCandidate(value[start:end], descriptors, start, end))
+
+
+def rewrite_srcset(value: str, change: Callable[[str], str]) -> str:
+    """``value`` with each candidate's URL replaced by ``change(url)``, and every other
+    character (separators, descriptors, spacing) kept as written."""
+    out: list[str] = []
+    done = 0
+    for candidate in parse_srcset(value):
+        out += [value[done : candidate.start], change(candidate.url)]
+        done = candidate.end
+    out.append(value[done:])
+    return "".join(out)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import POSTS
+from .dates import parse_iso
 
 if TYPE_CHECKING:
     from .models import Config
@@ -91,9 +92,10 @@ class Versions:
         if found is not None:
             # Ours: 2024-07-24T01:45:53.725Z; Jekyll's own: 2024-07-24 01:45:53 +0800.
             value = re.sub(r" ([+-]\d\d:?\d\d)$", r"\1", found[1].strip("'\""))
-            with contextlib.suppress(ValueError):
-                moment = datetime.fromisoformat(value)
-                return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            # In UTC, as every time the state stores: it compares them as text.
+            moment = parse_iso(value)
+            if moment is not None:
+                return moment
         with contextlib.suppress(ValueError):
             return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
         return None

@@ -28,6 +28,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
+from .addresses import Allow
 from .errors import ExtractError
 from .models import Article, Selectors
 
@@ -54,7 +55,12 @@ _pages_done = 0
 
 
 def extract_in_worker(
-    page: bytes, url: str, *, selectors: Selectors | None, content_type: str | None
+    page: bytes,
+    url: str,
+    *,
+    selectors: Selectors | None,
+    content_type: str | None,
+    allow_private_addresses: Allow = False,
 ) -> Article:
     # Imported here, so that starting a worker (and its parent check) is quick.
     from .extract import extract_article
@@ -63,7 +69,13 @@ def extract_in_worker(
     _pages_done += 1
     if _pages_done % PAGES_PER_CACHE_RESET == 0:
         release_caches()
-    return extract_article(page, url, selectors=selectors, content_type=content_type)
+    return extract_article(
+        page,
+        url,
+        selectors=selectors,
+        content_type=content_type,
+        allow_private_addresses=allow_private_addresses,
+    )
 
 
 def warm_up() -> None:
@@ -276,10 +288,14 @@ class ExtractionPool:
         workers: int | None = None,
         timeout: float | None = None,
         job: Callable[..., Article] = extract_in_worker,
+        *,
+        allow_private_addresses: Allow = False,
     ) -> None:
         self.workers = workers or default_workers()
         self.timeout = EXTRACT_TIMEOUT if timeout is None else timeout
         self._job = job  # a module-level function: it is sent to the workers by name
+        # The config's network.allow_private_addresses, for lead images' URLs.
+        self._allow_private = allow_private_addresses
         self._free = threading.BoundedSemaphore(self.workers * QUEUED_PER_WORKER)
         self._lock = threading.Lock()
         self._slots: list[_Worker | None] = [None] * self.workers
@@ -289,7 +305,15 @@ class ExtractionPool:
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
     ) -> Article:
-        return self.run(url, self._job, page, url, selectors=selectors, content_type=content_type)
+        return self.run(
+            url,
+            self._job,
+            page,
+            url,
+            selectors=selectors,
+            content_type=content_type,
+            allow_private_addresses=self._allow_private,
+        )
 
     def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """``function(*args, **kwargs)`` in a worker, bounded in time; ``label`` (a URL)
@@ -304,7 +328,7 @@ class ExtractionPool:
                     return cast(R, self._wait(label, worker, call))
                 except _WorkerDied:
                     self._replace(worker)
-            raise ExtractError(f"{label}: the worker process died on it")
+            raise ExtractError("the worker process died on it", url=label)
 
     def _wait(self, label: str, worker: _Worker, call: _Call) -> Any:
         wait = self.timeout
@@ -321,7 +345,7 @@ class ExtractionPool:
                     continue
                 self._replace(worker, kill=True)
                 raise ExtractError(
-                    f"{label}: took longer than {self.timeout:g} s in a worker process; skipped"
+                    f"took longer than {self.timeout:g} s in a worker process; skipped", url=label
                 ) from None
 
     def warm(self) -> None:

@@ -56,8 +56,10 @@ def zone_offset(name: str) -> timedelta | None:
 
 
 # An RFC 822 date up to its year ("Mon, 01 Jan 0001"), the year as written.
+# The month is English, as RFC 822 writes it: "24 juillet 2024" is left to feedparser.
 RFC822_YEAR: Final = re.compile(
-    r"\s*(?:[A-Za-z]{2,9}\.?,?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d+)\b"
+    r"\s*(?:[A-Za-z]{2,9}\.?,?\s*)?\d{1,2}\s+"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[A-Za-z]{0,6}\.?,?\s+(\d+)\b"
 )
 # What may end an RFC 822 date: a zone's name, or an offset (+0800, and as pages and
 # feeds also write it, +08:00, GMT+8, UTC+08:00), maybe followed by a comment naming

@@ -12,6 +12,15 @@ list that year's posts under /<year>/. The front page (<site>/_site/index.html) 
 years and shows the newest posts; the search page (/search/) searches every year's
 Pagefind index, merged in the browser, with the year as a filter.
 
+Pagefind cannot add pages to an index, and indexing a whole year takes over a minute at
+~16,700 posts, so the newest year has two indexes: <year>/pagefind/ for its months
+before the newest and <year>/pagefind-month/ for its newest month, which is all an
+hourly run changes. Each index is built again only when the posts it holds (or the
+year's template) changed, whether or not the year's site was rebuilt: hourly, only the
+month's; once a month, the year's other months; once a year, the year that ended (one
+index of its own again). A re-check's notice is no part of any index (the post layout
+marks it data-pagefind-ignore), so recording an edit indexes nothing again.
+
 Each year is rebuilt only when its posts or the site's template changed (a content hash
 per year, the stamp in <site>/.split/<year>.json), so an hourly run rebuilds the current
 year and the front page only. The year is built from a generated source directory
@@ -20,7 +29,17 @@ categories/) and of that year's posts, with `jekyll build --incremental`; each c
 modification time is derived from its content, so that Jekyll's incremental metadata
 (kept in that directory with .jekyll-cache) recognises unchanged posts even after a fresh
 checkout, as on a CI machine. Everything else of the template (assets/, search/, any page
-a user adds, CNAME) belongs to the front site, built into <site>/_site/ itself.
+a user adds, CNAME, and the re-checks' versions/, deleted/ and changes.xml) belongs to
+the front site, built into <site>/_site/ itself.
+
+The re-checks' notices come from one file, _data/changes.json, keyed by post (README,
+"Re-checks"), which a run changes whenever it records an edit or a deletion of any post.
+It is not part of a year's template: each year gets a _data/changes.json holding only the
+entries of its own posts, and each entry counts as part of its post (in the year's hash
+and in its copy's modification time), so that recording an edit rebuilds the edited
+post's year alone, and in that year Jekyll's incremental build renders again only the
+posts whose entries changed. _versions/ (the kept texts, read by rssarchive to write the
+versions pages, never by Jekyll) is part of no site.
 
 A post belongs to the year of its file name, which rssarchive names after the post's UTC
 date (post-format.md), the year of its URL.
@@ -49,9 +68,24 @@ POST_NAME = re.compile(r"\A(\d{4})-\d{2}-\d{2}-.+\.(?:md|markdown|html)\Z")
 # The pages of the template that list posts: each year has its own.
 YEAR_PAGES = ("index.html", "categories")
 # Never part of the template: the archiver's and Jekyll's own files.
-NOT_TEMPLATE = {"_posts", "_site", ".split", ".jekyll-cache", ".jekyll-metadata", ".rssarchive"}
+# _versions: rssarchive's kept texts, an underscored directory Jekyll never reads, which
+# grows with every edit; copying it into every site would only cost time.
+NOT_TEMPLATE = {
+    "_posts",
+    "_site",
+    "_versions",
+    ".split",
+    ".jekyll-cache",
+    ".jekyll-metadata",
+    ".rssarchive",
+}
+# Per post, not per site: each year gets the entries of its own posts (see above).
+CHANGES = "_data/changes.json"
 NEWEST = 50  # posts on the front page
 FRONT = "front"
+# The folders of a year's Pagefind indexes (see above); the first has the search UI.
+INDEX = "pagefind"
+MONTH_INDEX = "pagefind-month"
 # A date far before any post: copies get this plus a number derived from their content.
 MTIME_BASE_NS = 946_684_800 * 10**9  # 2000-01-01
 MTIME_SPAN_NS = 20 * 365 * 86_400 * 10**9
@@ -65,12 +99,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sync_file(source: Path, target: Path, data: bytes | None = None) -> str:
+def sync_file(source: Path, target: Path, data: bytes | None = None, also: str = "") -> str:
     """Copy `source` (or `data`) to `target` unless it is already there; the copy's mtime
-    is a function of its content. Returns the content's hash."""
+    is a function of its content and of `also` (what else its page is made from, so that
+    Jekyll's incremental build renders it again when that changes). Returns the hash."""
     if data is None:
         data = source.read_bytes()
     hashed = digest(data)
+    if also:
+        hashed = digest(f"{hashed}\0{also}".encode())
     mtime = MTIME_BASE_NS + int(hashed[:15], 16) % MTIME_SPAN_NS
     try:
         stat = target.stat()
@@ -84,7 +121,8 @@ def sync_file(source: Path, target: Path, data: bytes | None = None) -> str:
 
 
 def template_files(site: Path, for_year: bool) -> list[Path]:
-    """The template's files (relative paths) that go into a year's site or the front's."""
+    """The template's files (relative paths) that go into a year's site or the front's;
+    a year's _data/changes.json is made apart (year_changes)."""
     files = []
     for entry in sorted(site.iterdir()):
         name = entry.name
@@ -97,7 +135,38 @@ def template_files(site: Path, for_year: bool) -> list[Path]:
             continue
         paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
         files += [p.relative_to(site) for p in paths]
+    if for_year:
+        files = [f for f in files if str(f) != CHANGES]
     return files
+
+
+def read_changes(site: Path) -> dict[str, Any]:
+    """The re-checks' entries by post path ("_posts/<file>"); none without the file."""
+    path = site / CHANGES
+    if not path.is_file():
+        return {}
+    try:
+        changes = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SystemExit(f"build_split: cannot read {path}: {exc}") from None
+    if not isinstance(changes, dict):
+        raise SystemExit(f"build_split: {path} is not a JSON object")
+    return changes
+
+
+def entry_text(entry: Any) -> str:
+    """One post's entry as text that is the same whenever the entry is."""
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True)
+
+
+def year_changes(changes: dict[str, Any], posts: list[Path]) -> dict[str, bytes]:
+    """The year's _data/changes.json: its own posts' entries (the layout looks a post up
+    by its page.path, which is the same), or no file when it has none."""
+    mine = {key: changes[key] for p in posts if (key := f"_posts/{p}") in changes}
+    if not mine:
+        return {}
+    text = json.dumps(mine, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return {CHANGES: text.encode("utf-8")}
 
 
 def tree_hash(site: Path, files: list[Path], extra: dict[str, bytes]) -> str:
@@ -166,7 +235,9 @@ def jekyll(source: Path, destination: Path, incremental: bool) -> None:
         raise SystemExit(f"build_split: jekyll failed for {source} (exit {result.returncode})")
 
 
-def pagefind(output: Path, year: str) -> None:
+def pagefind(output: Path, glob: str, folder: str) -> None:
+    # Pagefind adds its files to what the folder holds: the pages gone would stay.
+    shutil.rmtree(output / folder, ignore_errors=True)
     command = [
         sys.executable,
         "-m",
@@ -174,13 +245,34 @@ def pagefind(output: Path, year: str) -> None:
         "--site",
         str(output),
         "--glob",
-        f"{year}/**/*.html",
+        glob,
         "--output-subdir",
-        f"{year}/pagefind",
+        folder,
     ]
     result = subprocess.run(command, stdout=subprocess.DEVNULL)
     if result.returncode != 0:
-        raise SystemExit(f"build_split: pagefind failed for {year} (exit {result.returncode})")
+        raise SystemExit(f"build_split: pagefind failed for {folder} (exit {result.returncode})")
+
+
+def search_indexes(years: dict[str, list[Path]]) -> dict[str, dict[str, tuple[str, list[Path]]]]:
+    """Per year, its Pagefind indexes: folder -> (the glob of its pages, its posts). A post's
+    URL has the month of its file name (/<year>/<month>/...)."""
+    indexes: dict[str, dict[str, tuple[str, list[Path]]]] = {}
+    newest = max(years, default="")
+    for year, posts in years.items():
+        months = sorted({p.name[5:7] for p in posts})
+        if year != newest or len(months) == 1:
+            indexes[year] = {INDEX: (f"{year}/**/*.html", posts)}
+            continue
+        *settled, last = months
+        indexes[year] = {
+            INDEX: (
+                f"{year}/{{{','.join(settled)}}}/**/*.html",
+                [p for p in posts if p.name[5:7] != last],
+            ),
+            MONTH_INDEX: (f"{year}/{last}/**/*.html", [p for p in posts if p.name[5:7] == last]),
+        }
+    return indexes
 
 
 def front_matter(path: Path) -> dict[str, Any]:
@@ -231,13 +323,16 @@ def build(site: Path, search: bool) -> list[str]:
     root = site_root(site)
     years = posts_by_year(site)
     year_files = template_files(site, for_year=True)
+    changes = read_changes(site)
+    indexes = search_indexes(years)
     rebuilt = []
     for year, posts in sorted(years.items()):
-        source = work / year
         settings = {
             "baseurl": f"{root}/{year}",
             "permalink": "/:month/:day/:title:output_ext",
             "split": {"root": root, "year": year},
+            # The year's search indexes, built after it and not always again with it.
+            "keep_files": [".git", ".svn", INDEX, MONTH_INDEX],
         }
         extra = {"_config.split.yml": overlay(settings)}
         stamp_path = work / f"{year}.json"
@@ -245,34 +340,35 @@ def build(site: Path, search: bool) -> list[str]:
         # The stamp comes from the posts themselves: a year that is not rebuilt needs no
         # copies (after a fresh checkout there are none).
         template_hash = tree_hash(site, year_files, extra)
-        post_hashes = [f"{p}\0{digest((site / '_posts' / p).read_bytes())}" for p in posts]
-        stamp = {
+        # A post's change entry is part of the post: it changes that post's page alone.
+        entries = {p: entry_text(changes[k]) for p in posts if (k := f"_posts/{p}") in changes}
+        text_hashes = {p: digest((site / "_posts" / p).read_bytes()) for p in posts}
+        post_hashes = [
+            f"{p}\0{text_hashes[p]}" + (f"\0{entries[p]}" if p in entries else "") for p in posts
+        ]
+        stamp: dict[str, Any] = {
             "format": FORMAT,
             "template": template_hash,
             "posts": digest("\n".join(post_hashes).encode()),
-            "search": search,
+        }
+        # What each index was built from: its pages' posts (not their change entries,
+        # which no index holds) and the year's template.
+        wanted = {
+            folder: digest(
+                "\n".join(
+                    [FORMAT, template_hash, glob, *(f"{p}\0{text_hashes[p]}" for p in covered)]
+                ).encode()
+            )
+            for folder, (glob, covered) in indexes[year].items()
         }
         built = output / year
-        if stamp == old and built.is_dir():
-            continue
-        sync_tree(site, source, year_files, extra)
-        posts_dir = source / "_posts"
-        wanted = {str(p) for p in posts}
-        if posts_dir.is_dir():
-            for path in posts_dir.rglob("*"):
-                if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
-                    path.unlink()
-        for post in posts:
-            sync_file(site / "_posts" / post, posts_dir / post)
-        if old.get("template") != template_hash or old.get("format") != FORMAT:
-            # Jekyll's incremental metadata knows nothing of a changed _config.yml.
-            (source / ".jekyll-metadata").unlink(missing_ok=True)
-        log(f"building {year} ({len(posts)} posts)")
-        jekyll(source, built, incremental=True)
-        if search:
-            pagefind(output, year)
+        if {k: old.get(k) for k in stamp} != stamp or not built.is_dir():
+            build_year(site, year, posts, year_files, extra, changes, entries, old, stamp)
+            rebuilt.append(year)
+        stamp["indexes"] = update_indexes(
+            output, year, indexes[year], wanted, old.get("indexes") or {}, search
+        )
         stamp_path.write_text(json.dumps(stamp) + "\n")
-        rebuilt.append(year)
     # A year without posts any more (they were removed): its site goes too.
     for stale in sorted(work.glob("[0-9][0-9][0-9][0-9].json")):
         if stale.stem not in years:
@@ -284,6 +380,59 @@ def build(site: Path, search: bool) -> list[str]:
     return rebuilt
 
 
+def build_year(
+    site: Path,
+    year: str,
+    posts: list[Path],
+    year_files: list[Path],
+    extra: dict[str, bytes],
+    changes: dict[str, Any],
+    entries: dict[Path, str],
+    old: dict[str, Any],
+    stamp: dict[str, Any],
+) -> None:
+    """The year's site, from copies of the template and of its posts, incrementally."""
+    source = site / ".split" / year
+    sync_tree(site, source, year_files, {**extra, **year_changes(changes, posts)})
+    posts_dir = source / "_posts"
+    wanted = {str(p) for p in posts}
+    if posts_dir.is_dir():
+        for path in posts_dir.rglob("*"):
+            if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
+                path.unlink()
+    for post in posts:
+        sync_file(site / "_posts" / post, posts_dir / post, also=entries.get(post, ""))
+    if old.get("template") != stamp["template"] or old.get("format") != FORMAT:
+        # Jekyll's incremental metadata knows nothing of a changed _config.yml.
+        (source / ".jekyll-metadata").unlink(missing_ok=True)
+    log(f"building {year} ({len(posts)} posts)")
+    jekyll(source, site / "_site" / year, incremental=True)
+
+
+def update_indexes(
+    output: Path,
+    year: str,
+    indexes: dict[str, tuple[str, list[Path]]],
+    wanted: dict[str, str],
+    old: dict[str, str],
+    search: bool,
+) -> dict[str, str]:
+    """Build the year's indexes whose pages changed, remove those it no longer has (all
+    of them without search); what each index now holds is built from."""
+    done: dict[str, str] = {}
+    for folder in (INDEX, MONTH_INDEX):
+        path = output / year / folder
+        if not search or folder not in indexes:
+            shutil.rmtree(path, ignore_errors=True)
+            continue
+        if old.get(folder) != wanted[folder] or not (path / "pagefind-entry.json").is_file():
+            glob, covered = indexes[folder]
+            log(f"indexing {year}/{folder} ({len(covered)} posts)")
+            pagefind(output, glob, f"{year}/{folder}")
+        done[folder] = wanted[folder]
+    return done
+
+
 def build_front(site: Path, years: dict[str, list[Path]], root: str) -> None:
     """The front page and the template's other pages (search, assets), at the root."""
     ordered = sorted(years, reverse=True)
@@ -293,6 +442,12 @@ def build_front(site: Path, years: dict[str, list[Path]], root: str) -> None:
             # An archive without posts yet links the year its first posts will have.
             "year": ordered[0] if ordered else f"{datetime.now(UTC):%Y}",
             "years": [{"year": y, "posts": len(years[y])} for y in ordered],
+            # Every index, the newest year's first (its folder has the search UI).
+            "search": [
+                {"year": y, "bundle": f"{y}/{folder}/"}
+                for y in ordered
+                for folder in search_indexes(years)[y]
+            ],
             "newest": newest_posts(site, years, root),
         },
         # The years' sites, built into the same destination: not this site's to clean.

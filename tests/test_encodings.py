@@ -7,10 +7,10 @@ import codecs
 
 import pytest
 
-from rssarchive.encodings import codec_name, decode_bom, first_decoding
+from rssarchive.encodings import codec_name, decode_bom, decode_feed, decode_page, first_decoding
 from rssarchive.errors import ExtractError
-from rssarchive.extract import decode_page, extract_article
-from rssarchive.feeds import decode_feed, parse_feed
+from rssarchive.extract import extract_article
+from rssarchive.feeds import parse_feed
 
 ZH = "美日将举行安全会谈，讨论核威慑问题。"
 
@@ -89,3 +89,42 @@ def test_first_decoding_skips_what_does_not_decode() -> None:
     data = ZH.encode("gbk")
     assert first_decoding(data, ["utf-8", "no-such-codec", "gb18030"]) == ZH
     assert first_decoding(data, ["utf-8"]) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("GBK", "gb18030"),
+        (' "gb2312" ', "gb18030"),
+        (b"x-gbk", "gb18030"),
+        ("x-x-big5", "big5hkscs"),
+        ("CSBig5", "big5hkscs"),
+        ("utf8", "utf-8"),
+        ("base64", None),  # a codec, but not of text
+        ("nonsense", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_label_means_one_codec_for_feeds_and_pages(
+    label: str | bytes | None, codec: str | None
+) -> None:
+    from rssarchive.encodings import label_codec
+
+    assert label_codec(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("content_type", "label"),
+    [
+        ("text/html; charset=GBK", "GBK"),
+        ("text/xml;charset='big5'", "big5"),
+        ('application/rss+xml; charset=" utf-8"', "utf-8"),
+        ("text/html", None),
+        (None, None),
+    ],
+)
+def test_header_charset(content_type: str | None, label: str | None) -> None:
+    from rssarchive.encodings import header_charset
+
+    assert header_charset(content_type) == label

@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
+from rssarchive.addresses import Allow
+from rssarchive.encodings import decode_page
 from rssarchive.errors import ExtractError
 from rssarchive.extract import (
     MAX_PAGE_BYTES,
     article_from_feed,
-    decode_page,
     extract_article,
     image_url,
     is_substantial,
@@ -204,12 +205,35 @@ PAGE_URL = "https://news.example/world/2024/story.html"
         ("http://[::ffff:127.0.0.1]/x.jpg", None),
         ("http://localhost/x.jpg", None),
         ("http://10.0.0.5/x.jpg", None),
+        ("http://100.64.0.1/x.jpg", None),  # carrier-grade NAT
+        ("http://[2002:a9fe:a9fe::1]/x.jpg", None),  # 6to4 of 169.254.169.254
+        ("http://[64:ff9b::a9fe:a9fe]/x.jpg", None),  # NAT64 of 169.254.169.254
+        ("http://[fe80::1]/x.jpg", None),
+        ("http://0177.0.0.1/x.jpg", None),
+        ("http://999.1.1.1/x.jpg", None),  # numeric, but no address: refused as http.py does
+        ("http://[2606:4700::1]/x.jpg", "http://[2606:4700::1]/x.jpg"),
         ("", None),
         (None, None),
     ],
 )
 def test_image_url(raw: str | None, expected: str | None) -> None:
     assert image_url(raw, PAGE_URL) == expected
+
+
+@pytest.mark.parametrize(
+    ("allow", "raw", "kept"),
+    [
+        (True, "http://10.0.0.5/x.jpg", True),
+        (True, "http://169.254.169.254/x.jpg", True),
+        (("10.0.0.0/8",), "http://10.0.0.5/x.jpg", True),
+        (("10.0.0.0/8",), "http://[::ffff:10.0.0.5]/x.jpg", True),
+        (("10.0.0.0/8",), "http://127.0.0.1/x.jpg", False),
+        (("10.0.0.0/8",), "http://[2002:a9fe:a9fe::1]/x.jpg", False),
+        (False, "http://10.0.0.5/x.jpg", False),
+    ],
+)
+def test_image_url_follows_allow_private_addresses(allow: Allow, raw: str, kept: bool) -> None:
+    assert (image_url(raw, PAGE_URL, allow) == raw) is kept
 
 
 def test_image_on_the_pages_own_local_host_is_kept() -> None:

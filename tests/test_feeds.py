@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
+from rssarchive.encodings import decode_feed
 from rssarchive.errors import ParseError
 from rssarchive.feeds import (
     MAX_FEED_BYTES,
     MAX_ITEMS,
     READ_ITEMS,
     ParsedFeed,
-    decode_feed,
     parse_feed,
 )
 from rssarchive.models import Entry

@@ -298,6 +298,13 @@ def test_lazy_source_wins_over_placeholder(env: Env) -> None:
     assert env.requests("/blank.gif") == []
 
 
+def test_every_lazy_attribute_the_extractor_knows_is_tried() -> None:
+    # One list (urls.LAZY_SRC) for the extractor and the localizer: data-url included.
+    for name in ("data-src", "data-original", "data-lazy-src", "data-url"):
+        body = f'<img src="/blank.gif" {name}="/real.png">'
+        assert remote_images(body, "https://x.example/a/") == ["https://x.example/real.png"]
+
+
 def test_srcset_largest_candidate_and_srcset_dropped(env: Env) -> None:
     env.serve("/w1280.jpg", jpeg(1280), "image/jpeg")
     env.serve("/x3.jpg", jpeg(3), "image/jpeg")

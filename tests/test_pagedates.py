@@ -12,7 +12,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from rssarchive.pagedates import believable, page_date, parse_date
+from rssarchive.dates import believable, parse_date
+from rssarchive.pagedates import page_date
 from rssarchive.render import format_date
 
 CASES = sorted((Path(__file__).parent / "pagedates").glob("*.html"))

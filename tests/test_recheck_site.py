@@ -58,6 +58,21 @@ def test_versions_are_files_beside_the_posts(tmp_path: Path) -> None:
     assert [when for when, _ in versions.list(name)] == [T0, T0 + timedelta(hours=1)]
 
 
+def test_a_posts_own_date_is_read_in_utc(tmp_path: Path) -> None:
+    # The state compares stored times as text: a date kept at +08:00 would be hours off.
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for name, date in [
+        ("2024-07-24-a.md", "2024-07-24 09:45:53 +0800"),  # as Jekyll writes it
+        ("2024-07-24-b.md", "2024-07-24T01:45:53.000Z"),  # as rssarchive writes it
+        ("2024-07-24-c.md", "2024-07-24 01:45:53"),  # no zone: UTC
+    ]:
+        (posts / name).write_text(f"---\ntitle: t\ndate: {date}\n---\nx\n", encoding="utf-8")
+        dated = Versions(tmp_path).post_date(name)
+        assert dated == datetime(2024, 7, 24, 1, 45, 53, tzinfo=UTC), name
+        assert dated is not None and dated.isoformat().endswith("+00:00"), name
+
+
 def test_pages_pass_the_sanitiser_and_the_liquid_guard(tmp_path: Path) -> None:
     from rssarchive.state import RecheckRow
 

@@ -163,10 +163,50 @@ OLD_YEAR_WORD = "glockenspiel"
 OLD_YEAR_TITLE = "Glockenspiel concert in the old town"
 
 
+def _new_post(title: str, body: str, when: datetime) -> tuple[str, str]:
+    post = render_post(
+        title=title,
+        url=f"https://news.example/en/{when:%Y%m%d}.html",
+        published=when,
+        archived_at=when,
+        author="BBC News",
+        tags=["BBC News"],
+        categories=["BBC News"],
+        body_html=body,
+    )
+    return post.filename, post.text
+
+
+def _build_split(root: Path) -> tuple[list[str], list[str]]:
+    """scripts/build_split.py with the search indexes: the years it rebuilt and the
+    indexes it built (as <year>/<folder>), from its output."""
+    import re
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_split.py"
+    built = subprocess.run(
+        [sys.executable, str(script), "--site", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    years = re.findall(r"^build_split: building (\d{4})", built.stdout, re.MULTILINE)
+    indexes = re.findall(r"^build_split: indexing (\S+)", built.stdout, re.MULTILINE)
+    return years, indexes
+
+
+@dataclass
+class SplitSite(Site):
+    source: Path  # the site directory (its _posts, _site and .split)
+    titles: dict[str, str]  # title -> post file name
+
+
 @pytest.fixture(scope="module")
-def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The same posts and one of 2022, built as a site per year (scripts/build_split.py)
-    with each year's Pagefind index."""
+def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SplitSite]:
+    """The same posts (the seeds of July 2024, the English posts of August 2024) and one
+    of 2022, built as a site per year (scripts/build_split.py) with each year's Pagefind
+    index, and the newest month's (August's) apart."""
     chromium_path()
     from jekyll.build import SITE_TEMPLATE, require_jekyll
 
@@ -178,38 +218,46 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     for seed in seed_posts():
         (root / "_posts" / seed.file_name).write_text(seed.text, encoding="utf-8")
         titles[seed.title] = seed.file_name
-    old = render_post(
-        title=OLD_YEAR_TITLE,
-        url="https://news.example/en/old.html",
-        published=datetime(2022, 3, 1, 9, 0, tzinfo=UTC),
-        archived_at=datetime(2022, 3, 1, 9, 5, tzinfo=UTC),
-        author="BBC News",
-        tags=["BBC News"],
-        categories=["BBC News"],
-        body_html=f"<p>A {OLD_YEAR_WORD} played in the square all evening.</p>",
+    posts = [
+        _english_post(index, title, body)
+        for index, (title, body) in enumerate(ENGLISH_POSTS.items())
+    ]
+    posts.append(
+        _new_post(
+            OLD_YEAR_TITLE,
+            f"<p>A {OLD_YEAR_WORD} played in the square all evening.</p>",
+            datetime(2022, 3, 1, 9, 0, tzinfo=UTC),
+        )
     )
-    (root / "_posts" / old.filename).write_text(old.text, encoding="utf-8")
-    titles[OLD_YEAR_TITLE] = old.filename
-    script = Path(__file__).resolve().parents[1] / "scripts" / "build_split.py"
-    built = subprocess.run(
-        [sys.executable, str(script), "--site", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    for (name, text), title in zip(posts, [*ENGLISH_POSTS, OLD_YEAR_TITLE], strict=True):
+        (root / "_posts" / name).write_text(text, encoding="utf-8")
+        titles[title] = name
+    assert _build_split(root) == (
+        ["2022", "2024"],
+        ["2022/pagefind", "2024/pagefind", "2024/pagefind-month"],
     )
-    assert built.returncode == 0, built.stdout + built.stderr
     output = root / "_site"
     server = _serve(output, True)
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    paths = {
-        title: "/" + str(built_post(output, name).relative_to(output))
-        for title, name in titles.items()
-    }
     try:
-        yield Site(output, url, url, paths)
+        site = SplitSite(output, url, url, {}, root, titles)
+        _find_paths(site)
+        yield site
     finally:
         server.shutdown()
+
+
+def _find_paths(site: SplitSite) -> None:
+    site.post_paths = {
+        title: "/" + str(built_post(site.root, name).relative_to(site.root))
+        for title, name in site.titles.items()
+    }
+
+
+def _indexed(site: SplitSite, folder: str) -> int:
+    """How many pages the index in `folder` (of the built site) holds."""
+    entry = json.loads((site.root / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
 
 
 class Tab:
@@ -370,12 +418,16 @@ def test_search_page_says_so_without_an_index(tab: Tab, site: Site) -> None:
     assert tab.evaluate("document.getElementById('search-missing').hidden") is True
 
 
-def test_split_archive_searches_every_year(tab: Tab, split_site: Site, tmp_path: Path) -> None:
+def test_split_archive_searches_every_year(tab: Tab, split_site: SplitSite, tmp_path: Path) -> None:
     """The search page of the archive built per year loads the newest year's index and
-    merges the older years' (the year a filter)."""
+    merges its newest month's and the older years' (the year a filter)."""
     seed = seed_posts()[1]
+    assert [_indexed(split_site, f) for f in ("2022/pagefind", "2024/pagefind")] == [1, 2]
+    assert _indexed(split_site, "2024/pagefind-month") == len(ENGLISH_POSTS)
     assert _search(tab, split_site, CHINESE_PHRASE) == [split_site.post_paths[seed.title]]
     assert _search(tab, split_site, OLD_YEAR_WORD) == [split_site.post_paths[OLD_YEAR_TITLE]]
+    zeppelin = split_site.post_paths["Zeppelin returns to the harbour festival"]
+    assert _search(tab, split_site, ENGLISH_WORD) == [zeppelin]
     filters = tab.evaluate(
         "[...document.querySelectorAll('.pagefind-ui__filter-name')].map((e) => e.textContent)"
     )
@@ -384,3 +436,43 @@ def test_split_archive_searches_every_year(tab: Tab, split_site: Site, tmp_path:
     tab.open(split_site.url + "/")
     assert tab.evaluate("document.querySelectorAll('.year-list a').length") == 2
     tab.screenshot(tmp_path / "split-front.png")
+
+
+def test_split_archive_indexes_again_only_the_newest_month(tab: Tab, split_site: SplitSite) -> None:
+    """An hourly run's new post of August indexes August alone (the year's other months
+    and the other years' indexes are not written again) and is found at once; the first
+    post of September indexes July and August together and September apart; the first of
+    2025 makes 2024 one index again and removes its month's."""
+    entries = {
+        folder: (split_site.root / folder / "pagefind-entry.json").stat().st_mtime_ns
+        for folder in ("2022/pagefind", "2024/pagefind")
+    }
+    steps = [
+        ("Ukulele recital at the harbour", "ukulele", datetime(2024, 8, 20, 9, 0, tzinfo=UTC)),
+        ("Mandolin contest opens", "mandolin", datetime(2024, 9, 2, 9, 0, tzinfo=UTC)),
+        ("Bassoon parade on new year's day", "bassoon", datetime(2025, 1, 1, 9, 0, tzinfo=UTC)),
+    ]
+    built = []
+    for title, word, when in steps:
+        name, text = _new_post(title, f"<p>A {word} was heard all afternoon.</p>", when)
+        (split_site.source / "_posts" / name).write_text(text, encoding="utf-8")
+        split_site.titles[title] = name
+        built.append(_build_split(split_site.source))
+        _find_paths(split_site)
+        assert _search(tab, split_site, word) == [split_site.post_paths[title]], word
+        if word == "ukulele":
+            after = {
+                f: (split_site.root / f / "pagefind-entry.json").stat().st_mtime_ns for f in entries
+            }
+            assert after == entries
+    assert built == [
+        (["2024"], ["2024/pagefind-month"]),
+        (["2024"], ["2024/pagefind", "2024/pagefind-month"]),
+        (["2025"], ["2024/pagefind", "2025/pagefind"]),
+    ]
+    assert _indexed(split_site, "2024/pagefind") == 2 + len(ENGLISH_POSTS) + 2
+    assert not (split_site.root / "2024" / "pagefind-month").exists()
+    # Every post is still found, whichever index holds it now.
+    zeppelin = split_site.post_paths["Zeppelin returns to the harbour festival"]
+    assert _search(tab, split_site, ENGLISH_WORD) == [zeppelin]
+    assert _search(tab, split_site, "ukulele") == [split_site.post_paths[steps[0][0]]]

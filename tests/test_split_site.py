@@ -5,7 +5,10 @@ two the seeds) are built both as the single site and split; the split must publi
 post at the single site's URL with the same page but for the links that lead to the
 year's own pages, give each year its index and categories under /<year>/, link every
 year from a front page, and rebuild only the year whose posts changed, also after a
-fresh checkout (new modification times, no copies of the posts kept).
+fresh checkout (new modification times, no copies of the posts kept). Re-checks have
+recorded an edit in 2022 and a deletion in 2024 (rssarchive's own Versions.publish
+writes _data/changes.json and the pages), so that the notices are compared too; a later
+edit in 2023 must rebuild that year alone, and in it that post's page alone.
 Without `jekyll` on PATH these tests skip, or fail when the CI variable is set.
 """
 
@@ -17,7 +20,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,10 @@ from jekyll.build import (
     require_jekyll,
     seed_posts,
 )
+
+from rssarchive.models import Config
+from rssarchive.state import RecheckRow
+from rssarchive.versions import Versions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "build_split.py"
@@ -79,24 +87,77 @@ def _write(site: Path, posts: dict[str, str]) -> None:
         (site / "_posts" / name).write_text(text, encoding="utf-8")
 
 
+def _change(site: Path, name: str, status: str, when: datetime) -> RecheckRow:
+    """A re-check's finding about the post `name`, as the state records it; an edit
+    keeps the text as archived and the edited one, as the rechecker does."""
+    archived = when - timedelta(days=1)
+    if status == "edited":
+        versions = Versions(site)
+        text = versions.post_text(name) or ""
+        versions.keep(name, archived, text)
+        versions.keep(name, when, text + "\n更正：新的一段。")
+    return RecheckRow(
+        article_id=len(name),
+        url=f"https://news.example/{name}",
+        feed="BBC News",
+        filename=name,
+        archived=archived,
+        status=status,
+        edited_at=when if status == "edited" else None,
+        deleted_at=when if status == "deleted" else None,
+    )
+
+
+def _publish(site: Path, rows: list[RecheckRow]) -> None:
+    """What a run's re-checks write into the site: _data/changes.json, versions/,
+    deleted/ and changes.xml."""
+    config = Config(site_dir=site, state_path=site / ".rssarchive" / "state.sqlite3", feeds=())
+    assert Versions(site).publish(rows, config) == []
+
+
 @dataclass
 class Built:
     single: Path  # the single site, built
     split: Path  # the site directory built split (its _site)
     posts: dict[str, str]
+    changes: list[RecheckRow] = field(default_factory=list)
+
+
+def _first(posts: dict[str, str], year: str) -> str:
+    return min(name for name in posts if name.startswith(year))
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     posts = _posts()
-    single = build_site(posts, tmp_path_factory.mktemp("single"))
-    assert single.returncode == 0, single.output_text
     site = tmp_path_factory.mktemp("split") / "output"
     shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
     (site / "_posts").mkdir()
     _write(site, posts)
+    moment = datetime(2025, 1, 5, 8, 30, tzinfo=UTC)
+    changes = [
+        _change(site, _first(posts, "2022"), "edited", moment),
+        _change(site, max(n for n in posts if n.startswith("2024")), "deleted", moment),
+    ]
+    _publish(site, changes)
+    # The single site from the same directory: its posts, its changes and their pages.
+    single = build_site(posts, tmp_path_factory.mktemp("single"), template=site)
+    assert single.returncode == 0, single.output_text
     assert _split(site) == list(YEARS)
-    yield Built(single.site_dir, site, posts)
+    yield Built(single.site_dir, site, posts, changes)
+
+
+def _assert_post_pages_match(single_site: Path, split_site: Path, names: list[str]) -> None:
+    for name in names:
+        single = built_post(single_site, name)
+        split = built_post(split_site, name)
+        year = name[:4]
+        expected = (
+            single.read_text(encoding="utf-8")
+            .replace('<a href="/">最新</a>', f'<a href="/{year}/">{year}</a>')
+            .replace('href="/categories/', f'href="/{year}/categories/')
+        )
+        assert split.read_text(encoding="utf-8") == expected, name
 
 
 def _pages(root: Path) -> dict[str, bytes]:
@@ -106,17 +167,26 @@ def _pages(root: Path) -> dict[str, bytes]:
 def test_every_post_page_is_the_single_sites_but_for_the_years_links(built: Built) -> None:
     """The same URL and the same bytes, except three links: the menu's first (the year's
     index, named by its year, instead of the newest posts), the menu's categories and the
-    post's category links (the year's categories page)."""
-    for name in built.posts:
-        single = built_post(built.single, name)
-        split = built_post(built.split / "_site", name)
-        year = name[:4]
-        expected = (
-            single.read_text(encoding="utf-8")
-            .replace('<a href="/">最新</a>', f'<a href="/{year}/">{year}</a>')
-            .replace('href="/categories/', f'href="/{year}/categories/')
-        )
-        assert split.read_text(encoding="utf-8") == expected, name
+    post's category links (the year's categories page). The notices of the edited and
+    the deleted post are among them, and link the versions pages at the root."""
+    _assert_post_pages_match(built.single, built.split / "_site", list(built.posts))
+    for row, notice in zip(
+        built.changes, ("post-change-edited", "post-change-deleted"), strict=True
+    ):
+        page = built_post(built.split / "_site", row.filename).read_text(encoding="utf-8")
+        (link,) = re.findall(r'href="(/versions/[^"]+)"', page)
+        assert notice in page and (built.split / "_site" / link.lstrip("/")).is_file()
+    noticed = [
+        name
+        for name in built.posts
+        if "post-change" in built_post(built.split / "_site", name).read_text(encoding="utf-8")
+    ]
+    assert sorted(noticed) == sorted(row.filename for row in built.changes)
+    for page in ("deleted/index.html", "changes.xml"):
+        assert (built.split / "_site" / page).is_file()
+    # The kept texts are no site's: neither copied nor published.
+    assert not list((built.split / ".split").glob("*/_versions"))
+    assert not (built.split / "_site" / "_versions").exists()
     single_posts = {p for p in _pages(built.single) if re.match(r"\d{4}/\d\d/", p)}
     split_posts = {p for p in _pages(built.split / "_site") if re.match(r"\d{4}/\d\d/", p)}
     assert split_posts == single_posts
@@ -190,3 +260,33 @@ def test_an_hourly_run_rebuilds_only_the_year_that_changed(built: Built) -> None
     # The copies of the year's other posts, already there, were not written again.
     assert copies and [path.stat().st_ctime_ns for path in copies] == written
     assert not built_post(output, next(iter(new))).exists()
+
+
+def test_recording_an_edit_rebuilds_only_its_year_and_in_it_only_its_post(built: Built) -> None:
+    """A run's re-checks find an edit of a 2023 post: _data/changes.json, the versions
+    pages and the feed change, and the hourly build rebuilds 2023 (with only that post's
+    page written again) and the front page; the pages are still the single site's."""
+    output = built.split / "_site"
+    edited = _first(built.posts, "2023")
+    others = {
+        path: path.stat().st_mtime_ns
+        for path in (built_post(output, name) for name in built.posts)
+        if path != built_post(output, edited)
+    }
+    moment = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+    _publish(built.split, [*built.changes, _change(built.split, edited, "edited", moment)])
+    assert _split(built.split) == ["2023"]
+    page = built_post(output, edited).read_text(encoding="utf-8")
+    assert "post-change-edited" in page and "2025-01-06 09:00 UTC" in page
+    (link,) = re.findall(r'href="(/versions/[^"]+)"', page)
+    assert (output / link.lstrip("/")).is_file()  # published with the front page
+    feed = (output / "changes.xml").read_text(encoding="utf-8")
+    assert feed == (built.split / "changes.xml").read_text(encoding="utf-8")
+    assert feed.count('term="edited"') == 2
+    # No other post's page was written again, not even in 2023.
+    assert {path: path.stat().st_mtime_ns for path in others} == others
+    posts = {p.name: p.read_text(encoding="utf-8") for p in (built.split / "_posts").iterdir()}
+    single = build_site(posts, built.split.parent / "single-after-edit", template=built.split)
+    assert single.returncode == 0, single.output_text
+    _assert_post_pages_match(single.site_dir, output, sorted(posts))
+    assert _split(built.split) == []

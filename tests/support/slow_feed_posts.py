@@ -11,10 +11,10 @@ from rssarchive import feeds, pipeline
 MARK = "HANG-IN-WORKER"
 
 
-def feed_posts(items: list[Any], archived_at: datetime) -> list[Any]:
+def feed_posts(items: list[Any], archived_at: datetime, *args: Any) -> list[Any]:
     if any(MARK in (entry.content or "") for _, entry, _ in items):
         time.sleep(60)
-    return pipeline.feed_posts(items, archived_at)
+    return pipeline.feed_posts(items, archived_at, *args)
 
 
 def parse_feed(data: bytes, url: str, **kwargs: Any) -> feeds.ParsedFeed:

@@ -1,0 +1,103 @@
+"""The project's exceptions (rssarchive/errors.py): they cross the worker-process
+boundary pickled, and each must come back as it left; per-item errors name their URL
+once."""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+import typing
+from typing import Any
+
+import pytest
+
+from rssarchive import errors
+from rssarchive.errors import ExtractError, FetchError, RssArchiveError, reason_of
+
+# Every exception class errors.py defines, found rather than listed: a new one is tested
+# the day it is written.
+CLASSES = sorted(
+    (
+        cls
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, RssArchiveError) and cls.__module__ == errors.__name__
+    ),
+    key=lambda cls: cls.__name__,
+)
+
+
+def _value(name: str, annotation: Any) -> Any:
+    """A value of the parameter's type that no default has (so that a lost attribute
+    shows)."""
+    options = typing.get_args(annotation) or (annotation,)
+    if str in options:
+        return f"https://x.example/{name}" if name == "url" else f"the {name}, ünïcode"
+    if bool in options:
+        return True
+    if int in options:
+        return 418
+    if float in options:
+        return 12.5
+    raise AssertionError(f"no sample value for {name}: {annotation}")
+
+
+def populated(cls: type[RssArchiveError]) -> RssArchiveError:
+    """An instance with every parameter of its __init__ given a non-default value."""
+    if cls.__init__ is Exception.__init__:
+        return cls("what went wrong: ünïcode")
+    hints = typing.get_type_hints(cls.__init__)
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if name == "self":
+            continue
+        value = _value(name, hints[name])
+        if param.kind is param.KEYWORD_ONLY:
+            kwargs[name] = value
+        else:
+            args.append(value)
+    return cls(*args, **kwargs)
+
+
+def test_every_class_is_found() -> None:
+    names = {cls.__name__ for cls in CLASSES}
+    assert {"RssArchiveError", "FetchError", "BlockedAddressError", "ExtractError"} <= names
+    assert len(names) >= 12
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_pickles_to_an_equal_error(cls: type[RssArchiveError]) -> None:
+    error = populated(cls)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        copy = pickle.loads(pickle.dumps(error, protocol=protocol))
+        assert type(copy) is cls
+        assert copy.args == error.args
+        assert str(copy) == str(error)
+        assert vars(copy) == vars(error)
+        assert copy.url == error.url
+        assert reason_of(copy) == reason_of(error)
+
+
+def test_the_populated_instances_hold_what_they_were_given() -> None:
+    # The test above is only as good as the instances: their attributes are not the
+    # defaults.
+    fetch = populated(FetchError)
+    assert isinstance(fetch, FetchError)
+    assert (fetch.status, fetch.retry_after, fetch.permanent) == (418, 12.5, True)
+    assert populated(ExtractError).url == "https://x.example/url"
+
+
+def test_an_extract_error_names_its_url_once() -> None:
+    error = ExtractError("no article text found on the page", url="https://x.example/a")
+    assert str(error) == "https://x.example/a: no article text found on the page"
+    assert reason_of(error) == "no article text found on the page"
+    assert str(ExtractError("empty page")) == "empty page"
+
+
+def test_extract_article_names_the_page_in_its_error() -> None:
+    from rssarchive.extract import extract_article
+
+    with pytest.raises(ExtractError) as caught:
+        extract_article(b"  ", "https://x.example/empty")
+    assert caught.value.url == "https://x.example/empty"
+    assert str(caught.value) == "https://x.example/empty: empty page"
