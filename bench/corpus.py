@@ -60,6 +60,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import tables
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PEER_PYTHON = BENCH / ".venv" / "bin" / "python"
@@ -323,18 +325,22 @@ def section(results: list[Result], corpus: Path, pages: int, commit: str) -> str
         "(`MIN_ARTICLE_CHARS`). CPU: per page, the extraction call only. See "
         "bench/corpus.py.",
         "",
-        "| tool | P | R | F1 | P, R, F1: pages with an article | pages with recall < 0.5 "
-        "| CPU ms/page (mean / median) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results:
-        a = r.article
-        lines.append(
-            f"| {r.tool} | {r.p:.3f} | {r.r:.3f} | {r.f1:.3f} | "
-            f"{a[0]:.3f}, {a[1]:.3f}, {a[2]:.3f} | {len(r.low)} | "
-            f"{r.cpu_mean_ms:.1f} / {r.cpu_median_ms:.1f} |"
-        )
-    lines.append("")
+    header = ["tool", "P", "R", "F1", "P, R, F1: pages with an article"]
+    header += ["pages with recall < 0.5", "CPU ms/page (mean / median)"]
+    rows: list[list[tables.Cell]] = [
+        [
+            r.tool,
+            f"{r.p:.3f}",
+            f"{r.r:.3f}",
+            f"{r.f1:.3f}",
+            ", ".join(f"{x:.3f}" for x in r.article),
+            len(r.low),
+            f"{r.cpu_mean_ms:.1f} / {r.cpu_median_ms:.1f}",
+        ]
+        for r in results
+    ]
+    lines += [*tables.markdown(header, rows, align="lrrrrrr"), ""]
     lines += verdicts(results)
     for r in results:
         if r.low:
@@ -456,11 +462,14 @@ def main(argv: list[str] | None = None) -> int:
     text = section(results, corpus, len(pages_of(corpus)), git_commit())
     print(text)
     if args.pages:
+        # Each tool's recall / F1 on each page.
         names = sorted(results[0].per_page) if results else []
-        print("page\t" + "\t".join(r.tool for r in results))
-        for name in names:
-            row = [f"{r.per_page[name][1]:.2f}/{r.per_page[name][2]:.2f}" for r in results]
-            print(name + "\t" + "\t".join(row))
+        rows = [
+            [name, *(f"{r.per_page[name][1]:.2f}/{r.per_page[name][2]:.2f}" for r in results)]
+            for name in names
+        ]
+        header = ["page", *(r.tool for r in results)]
+        print("\n".join(tables.plain(header, rows, align="l" + "r" * len(results))))
     if not args.no_write:
         write_section(args.results, text)
         print(f"bench: corpus section written to {args.results}")

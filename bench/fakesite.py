@@ -458,14 +458,22 @@ def render_feed(
 
 @dataclass
 class Counts:
-    """Requests per (host, kind); kinds: feed, 304, page, image, other."""
+    """Requests per (host, kind); kinds: feed, 304, page, image, other. And per host, the
+    span of its requests: when the first arrived, when the last answer was sent
+    (monotonic seconds), what the network floor of that host is set beside."""
 
     by_host: dict[str, Counter[str]] = field(default_factory=dict)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, host: str, kind: str) -> None:
         with self.lock:
             self.by_host.setdefault(host, Counter())[kind] += 1
+
+    def span(self, host: str, arrived: float, answered: float) -> None:
+        with self.lock:
+            first, last = self.spans.get(host, (arrived, answered))
+            self.spans[host] = (min(first, arrived), max(last, answered))
 
     def snapshot(self) -> dict[str, Counter[str]]:
         with self.lock:
@@ -474,6 +482,7 @@ class Counts:
     def reset(self) -> None:
         with self.lock:
             self.by_host.clear()
+            self.spans.clear()
 
 
 def totals(snapshot: dict[str, Counter[str]]) -> Counter[str]:
@@ -507,6 +516,7 @@ class HostServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
     server: HostServer
+    arrived = 0.0  # when the request being served came in (Counts.span)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # counted, not logged: 10,000 lines of access log help nobody
@@ -519,6 +529,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head: bool) -> None:
         server = self.server
+        self.arrived = time.monotonic()
         time.sleep(server.latency)
         path = self.path.split("?", 1)[0]
         kind = "other"
@@ -588,6 +599,7 @@ class Handler(BaseHTTPRequestHandler):
         if not head and status != 304:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
+        self.server.counts.span(self.server.address, self.arrived, time.monotonic())
 
 
 class Site:

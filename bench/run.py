@@ -52,6 +52,7 @@ from typing import Any
 import corpus
 import fakesite
 import recheck as recheck_bench
+import tables
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -1217,9 +1218,8 @@ def profile_report(p: Profiled, top: int = 16) -> list[str]:
         f"Main thread {stats_total(main):.2f} s wall; other threads "
         f"{stats_total(threads) if threads else 0:.2f} s CPU in all.",
         "",
-        "| where | profile | calls | own s | cumulative s | cumulative per item ms |",
-        "|---|---|---:|---:|---:|---:|",
     ]
+    rows: list[list[tables.Cell]] = []
     for label, which, pattern in BREAKDOWN:
         stats = main if which == "main" else threads
         if stats is None:
@@ -1228,7 +1228,9 @@ def profile_report(p: Profiled, top: int = 16) -> list[str]:
         if not calls:
             continue
         per_item = cum / max(p.articles, 1) * 1000
-        lines.append(f"| {label} | {which} | {calls} | {own:.2f} | {cum:.2f} | {per_item:.1f} |")
+        rows.append([label, which, calls, f"{own:.2f}", f"{cum:.2f}", f"{per_item:.1f}"])
+    header = ["where", "profile", "calls", "own s", "cumulative s", "cumulative per item ms"]
+    lines += tables.markdown(header, rows, align="llrrrr")
     for name, stats, key in (
         ("main thread, wall clock, cumulative", main, "cumulative"),
         ("other threads, CPU, own time", threads, "tottime"),
@@ -1321,17 +1323,23 @@ def render_results(bench: Bench, elapsed: float) -> str:
         f"Written by `python bench/run.py{' --quick' if s.scale is QUICK else ''}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}; the whole bench took {elapsed:.0f} s.",
         "",
-        "| machine | |",
-        "|---|---|",
-        f"| CPU | {cpu_model()} |",
-        f"| cores (nproc) | {len(os.sched_getaffinity(0))} |",
-        f"| Python | {platform.python_version()} ({bench.python}) |",
-        f"| rssarchive | {git_describe()} |",
-        f"| peers | {peer_versions() if s.peers else 'not run'} |",
-        f"| disk: write + fsync of 4 KB, median (at start / end) | {fsync} ms |",
-        f"| load average, 1 min (at start / end) | {load} (other work on the machine shows here) |",
-        f"| latency per request | {s.latency * 1000:.0f} ms |",
-        f"| politeness keys | {keys} |",
+        *tables.markdown(
+            ["machine", ""],
+            [
+                ["CPU", cpu_model()],
+                ["cores (nproc)", len(os.sched_getaffinity(0))],
+                ["Python", f"{platform.python_version()} ({bench.python})"],
+                ["rssarchive", git_describe()],
+                ["peers", peer_versions() if s.peers else "not run"],
+                ["disk: write + fsync of 4 KB, median (at start / end)", f"{fsync} ms"],
+                [
+                    "load average, 1 min (at start / end)",
+                    f"{load} (other work on the machine shows here)",
+                ],
+                ["latency per request", f"{s.latency * 1000:.0f} ms"],
+                ["politeness keys", keys],
+            ],
+        ),
         "",
         "Times in seconds. CPU: user + sys of the whole process tree. RSS: largest peak of",
         "one process (`VmHWM`) / largest sampled sum over the live process tree. Requests:",
@@ -1340,28 +1348,17 @@ def render_results(bench: Bench, elapsed: float) -> str:
     ]
     for sc in bench.scenarios:
         lines += [f"## {sc.title}", "", sc.setup, ""]
-        lines += [
-            "| tool | what | wall | CPU | RSS MB (max / tree) | requests | output | note |",
-            "|---|---|---:|---:|---:|---|---|---|",
-        ]
-        for r in sc.rows:
-            if r.m is None:
-                lines.append(f"| {r.tool} | {r.what} | | | | | | {r.note} |")
-                continue
-            lines.append(
-                f"| {r.tool} | {r.what} | {r.m.wall:.2f} | {r.m.cpu:.2f} | "
-                f"{r.m.maxrss_mb:.0f} / {r.m.tree_mb:.0f} | {fmt_requests(r.requests)} | "
-                f"{r.output} | {r.note} |"
-            )
+        header = ["tool", "what", "wall", "CPU", "RSS MB (max / tree)", "requests", "output"]
+        lines += tables.markdown([*header, "note"], map(scenario_row, sc.rows), align="llrrr")
         if sc.floors:
-            lines += ["", "| floor | seconds | how |", "|---|---:|---|"]
-            lines += [f"| {name} | {value:.3f} | {how} |" for name, value, how in sc.floors]
+            floors = [[name, f"{value:.3f}", how] for name, value, how in sc.floors]
+            lines += ["", *tables.markdown(["floor", "seconds", "how"], floors, align="lr")]
         lines += ratio_lines(sc)
         if sc.notes:
             lines += [""] + [f"- {note}" for note in sc.notes]
         lines.append("")
-    lines += ["## Start-up", "", "| command | wall (median) |", "|---|---:|"]
-    lines += [f"| `{name}` | {value:.3f} |" for name, value in bench.startup.items()]
+    startup = [[f"`{name}`", f"{value:.3f}"] for name, value in bench.startup.items()]
+    lines += ["## Start-up", "", *tables.markdown(["command", "wall (median)"], startup, "lr")]
     lines += ["", "## Targets", "", "The issue's targets.", ""]
     lines += check_table([c for c in bench.checks if not c.ours])
     ours = [c for c in bench.checks if c.ours]
@@ -1398,13 +1395,29 @@ OWN_CHECKS = (
 )
 
 
+def scenario_row(r: Row) -> list[tables.Cell]:
+    """A scenario table's row: a command's numbers, or only its note when it did not run."""
+    if r.m is None:
+        return [r.tool, r.what, None, None, None, None, None, r.note]
+    return [
+        r.tool,
+        r.what,
+        f"{r.m.wall:.2f}",
+        f"{r.m.cpu:.2f}",
+        f"{r.m.maxrss_mb:.0f} / {r.m.tree_mb:.0f}",
+        fmt_requests(r.requests),
+        r.output,
+        r.note,
+    ]
+
+
 def check_table(checks: list[Check]) -> list[str]:
-    lines = ["| check | wanted | measured | holds |", "|---|---|---|---|"]
-    for c in checks:
-        verdict = "n/a" if c.ok is None else ("yes" if c.ok else "**NO**")
-        lines.append(f"| {c.name} | {c.target} | {c.measured} | {verdict} |")
-    lines.append("")
-    return lines
+    rows = [[c.name, c.target, c.measured, _verdict(c.ok, "yes", "**NO**")] for c in checks]
+    return [*tables.markdown(["check", "wanted", "measured", "holds"], rows), ""]
+
+
+def _verdict(ok: bool | None, yes: str, no: str) -> str:
+    return "n/a" if ok is None else (yes if ok else no)
 
 
 def ratio_lines(sc: Scenario) -> list[str]:
@@ -1417,14 +1430,19 @@ def ratio_lines(sc: Scenario) -> list[str]:
         (r for r in ours if r.what == sc.compare), ours[-1] if sc.name != "noop" else ours[0]
     )
     assert main.m is not None
-    out = ["", "| ratio (peer ÷ rssarchive) | wall | CPU | largest RSS |", "|---|---:|---:|---:|"]
+    rows = []
     for p in peers:
         assert p.m is not None
-        out.append(
-            f"| {p.tool} ÷ rssarchive ({main.what}) | {p.m.wall / main.m.wall:.2f} | "
-            f"{p.m.cpu / max(main.m.cpu, 1e-9):.2f} | {p.m.maxrss_mb / main.m.maxrss_mb:.2f} |"
+        rows.append(
+            [
+                f"{p.tool} ÷ rssarchive ({main.what})",
+                f"{p.m.wall / main.m.wall:.2f}",
+                f"{p.m.cpu / max(main.m.cpu, 1e-9):.2f}",
+                f"{p.m.maxrss_mb / main.m.maxrss_mb:.2f}",
+            ]
         )
-    return out
+    header = ["ratio (peer ÷ rssarchive)", "wall", "CPU", "largest RSS"]
+    return ["", *tables.markdown(header, rows, align="lrrr")]
 
 
 def cpu_model() -> str:
@@ -1449,20 +1467,24 @@ def peer_versions() -> str:
 
 def print_summary(bench: Bench) -> None:
     print()
-    header = f"{'scenario':9} {'tool':12} {'what':46} {'wall':>8} {'CPU':>8} {'RSS MB':>9}"
-    print(header)
-    print("-" * len(header))
-    for sc in bench.scenarios:
-        for r in sc.rows:
-            if r.m is None:
-                continue
-            print(
-                f"{sc.name:9} {r.tool:12} {r.what[:46]:46} {r.m.wall:8.2f} {r.m.cpu:8.2f} "
-                f"{r.m.maxrss_mb:4.0f}/{r.m.tree_mb:<4.0f}"
-            )
+    rows = [
+        [
+            sc.name,
+            r.tool,
+            r.what[:46],
+            f"{r.m.wall:.2f}",
+            f"{r.m.cpu:.2f}",
+            f"{r.m.maxrss_mb:.0f} / {r.m.tree_mb:.0f}",
+        ]
+        for sc in bench.scenarios
+        for r in sc.rows
+        if r.m is not None
+    ]
+    header = ["scenario", "tool", "what", "wall", "CPU", "RSS MB (max / tree)"]
+    print("\n".join(tables.plain(header, rows, align="lllrrr")))
     print()
     for c in bench.checks:
-        verdict = "n/a " if c.ok is None else ("ok  " if c.ok else "FAIL")
+        verdict = _verdict(c.ok, "ok  ", "FAIL").ljust(4)
         own = " (ours, not the issue's)" if c.ours else ""
         print(f"{verdict} {c.name}{own}: {c.measured}  [{c.target}]")
 
@@ -1485,15 +1507,23 @@ def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
     return section
 
 
-def _kept_site_section(results: Path) -> str:
-    """The "Site at scale" section of `results`, which `make bench-site`
-    (bench/site_scale.py) writes: a separate bench whose numbers this run must keep."""
+# Sections of RESULTS.md this run does not measure, kept as they are: "Site at scale"
+# (`make bench-site`, bench/site_scale.py) and "Worker pool" (a one-off comparison of
+# rssarchive/workers.py with pebble's ProcessPool, see workers.py's docstring).
+KEPT_SECTIONS = ("## Site at scale", "## Worker pool")
+
+
+def _kept_sections(results: Path) -> str:
+    """The KEPT_SECTIONS of `results`, each up to the next heading."""
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    start = old.find("\n## Site at scale")
-    if start < 0:
-        return ""
-    end = old.find("\n## ", start + 1)
-    return "\n" + old[start + 1 : end + 1 if end >= 0 else len(old)]
+    kept = ""
+    for title in KEPT_SECTIONS:
+        start = old.find("\n" + title)
+        if start < 0:
+            continue
+        end = old.find("\n## ", start + 1)
+        kept += "\n" + old[start + 1 : end + 1 if end >= 0 else len(old)]
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1609,7 +1639,7 @@ def main(argv: list[str] | None = None) -> int:
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
         old = results.read_text(encoding="utf-8") if results.exists() else ""
         # The re-check scenario's section (bench/recheck.py) is carried over too.
-        text = render_results(bench, elapsed) + _kept_site_section(results)
+        text = render_results(bench, elapsed) + _kept_sections(results)
         results.write_text(recheck_bench.carry(old, text), encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")

@@ -63,6 +63,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tables import records  # noqa: E402  (bench/, beside this script)
+
 from rssarchive.models import Config  # noqa: E402
 from rssarchive.permalinks import post_url  # noqa: E402
 from rssarchive.render import render_post  # noqa: E402
@@ -396,10 +398,7 @@ def measure_split(size: int, work: Path, args: argparse.Namespace) -> list[dict[
 
 
 def table(rows: list[dict[str, str]]) -> str:
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(r.get(k, "") for k in keys) + " |" for r in rows]
-    return "\n".join(lines)
+    return "\n".join(records(rows))
 
 
 def replace_section(path: Path, text: str) -> None:

@@ -118,7 +118,7 @@ def show_post(path: Path) -> None:
     print(f"\nThe first lines of {path.name}:\n")
     lines = path.read_text(encoding="utf-8").splitlines()
     for line in lines[:SHOWN_LINES]:
-        # The body is one long line (see post-format.md); cut it to keep the demo readable.
+        # The body is one long line (see docs/post-format.md); cut it to keep the demo readable.
         print("    " + (line if len(line) <= SHOWN_WIDTH else line[:SHOWN_WIDTH] + " …"))
 
 

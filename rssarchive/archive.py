@@ -40,14 +40,20 @@ class Archive:
         _fsync_dir(self.posts_dir)
 
     def post_names(self) -> list[str]:
-        """Names of the posts in ``_posts`` (not temporary files), sorted."""
+        """Names of the posts in ``_posts`` (not temporary files), sorted; a post in a
+        subfolder (Jekyll publishes ``_posts/2026/2026-12-01-One.md`` too) by its path
+        below ``_posts``, so that it is adopted and its name and URL are taken."""
         try:
             names = os.listdir(self.posts_dir)
         except FileNotFoundError:
             return []
         except OSError as exc:
             raise WriteError(f"{self.posts_dir}: cannot list posts ({exc.strerror})") from exc
-        return sorted(n for n in names if n.endswith(POST_SUFFIXES) and not n.startswith("."))
+        found = [n for n in names if n.endswith(POST_SUFFIXES) and not n.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and (self.posts_dir / name).is_dir():
+                found.extend(_posts_below(self.posts_dir, name))
+        return sorted(found)
 
     def source_url(self, name: str) -> str | None:
         """The ``from:`` URL of the post ``name``, or None if it has none or is unreadable."""
@@ -82,7 +88,7 @@ class Archive:
             return self.source_url(name) != url
         if not has_clean_url(name):
             return True
-        other = self._by_url().get(post_url(name))
+        other = self._by_url().get(post_url(os.path.basename(name)))
         return other is not None and other != name and self.source_url(other) != url
 
     def _by_url(self) -> dict[str, str]:
@@ -90,8 +96,8 @@ class Archive:
         if self._urls is None:
             self._urls = {}
             for name in self.post_names():
-                with contextlib.suppress(ValueError):
-                    self._urls.setdefault(post_url(name), name)
+                with contextlib.suppress(ValueError):  # a subfolder's post: by its file name
+                    self._urls.setdefault(post_url(os.path.basename(name)), name)
         return self._urls
 
     def remove_stray_temp_files(self) -> list[str]:
@@ -129,7 +135,8 @@ class Archive:
     def place(self, temp: Path, name: str, *, sync_dir: bool = True) -> Path:
         """Rename a staged post to ``_posts/name``. With ``sync_dir=False`` the rename is
         made durable only by a later :meth:`sync`, so that a batch costs one sync."""
-        if "/" in name or "\\" in name or name.startswith(".") or not name:
+        # A name with a "/" is an adopted post's in a subfolder (rewritten in place).
+        if "\\" in name or any(not part or part.startswith(".") for part in name.split("/")):
             self.discard(temp)
             raise WriteError(f"refusing unsafe post file name {name!r}")
         target = self.posts_dir / name
@@ -165,6 +172,17 @@ def write_temp(folder: Path, data: bytes) -> Path:
             temp.unlink()
         raise
     return temp
+
+
+def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:
+    """The posts in a subfolder of ``_posts`` and its own (not dot-folders, not
+    followed symlinks), by their paths below ``_posts``."""
+    for root, dirs, files in os.walk(posts_dir / folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        below = Path(root).relative_to(posts_dir).as_posix()
+        for name in files:
+            if name.endswith(POST_SUFFIXES) and not name.startswith("."):
+                yield f"{below}/{name}"
 
 
 def read_from_line(text: str) -> str | None:

@@ -341,11 +341,13 @@ def _fail(args: argparse.Namespace, exc: BaseException, code: int, *, printed: b
 
 def _status(args: argparse.Namespace) -> int:
     from .config import load_config
+    from .siteid import check_site
     from .state import State
 
     config = load_config(args.config)
     state = State.open(config.state_path, readonly=True)
     try:
+        check_site(state, config.site_dir, claim=False)
         data = output.status_data(config, state)
     finally:
         state.close()
@@ -482,6 +484,7 @@ def _session(
     from .archive import Archive
     from .http import HttpClient
     from .pipeline import Pipeline
+    from .siteid import check_site
     from .state import State
 
     def clock() -> datetime:
@@ -507,6 +510,7 @@ def _session(
             _remove_temp_files(config, archive)
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
+        check_site(state, config.site_dir, claim=not dry_run)
         client = stack.enter_context(HttpClient(config.network))
         progress = output.ProgressBar()
         stack.callback(progress.finish)

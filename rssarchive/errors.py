@@ -77,6 +77,11 @@ class BlockedAddressError(FetchError):
     """The URL's scheme or resolved address is not allowed by the network policy."""
 
 
+class NotAdmittedError(FetchError):
+    """Nothing was sent: the caller's ``admit`` hook refused the request when its turn
+    at the host came (http.HttpClient.get); the caller's decision, not the site's."""
+
+
 class ParseError(RssArchiveError):
     """A feed could not be parsed into entries.
 

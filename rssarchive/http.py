@@ -42,8 +42,9 @@ import httpx
 import tenacity
 
 from .addresses import AddressPolicy, address_policy, check_url
-from .errors import BlockedAddressError, FetchError, RssArchiveError
+from .errors import BlockedAddressError, FetchError, NotAdmittedError, RssArchiveError
 from .models import NetworkConfig, Response
+from .politeness import Admission, HostLimiter
 from .urls import DEFAULT_PORTS
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
+    "HostLimiter",
     "HttpClient",
     "check_url",
     "parse_retry_after",
@@ -594,44 +596,6 @@ class _Budget:
         return self.deadline is not None and time.monotonic() >= self.deadline - _DEADLINE_TOLERANCE
 
 
-class HostLimiter:
-    """Politeness per host, shared by every thread: at most ``concurrency`` requests in
-    flight to one host, and request starts at least ``delay`` seconds apart.
-
-    Each request reserves its start time under a lock, so waiting threads queue in order
-    instead of all waking at once when the delay has passed.
-    """
-
-    def __init__(
-        self,
-        concurrency: int,
-        delay: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._concurrency = concurrency
-        self._delay = delay
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
-
-    @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
-        with self._lock:
-            semaphore = self._slots.setdefault(host, threading.Semaphore(self._concurrency))
-        with semaphore:
-            with self._lock:
-                now = self._clock()
-                start = max(now, self._next_start.get(host, now))
-                self._next_start[host] = start + self._delay
-            if start > now:
-                self._sleep(start - now)
-            yield
-
-
 class HttpClient:
     """One client with the network policy, caps, deadline and retries around it.
 
@@ -688,8 +652,14 @@ class HttpClient:
         last_modified: str | None = None,
         referer: str | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        admit: Admission | None = None,
     ) -> Response:
-        """GET ``url``: a Response for 2xx (or 304 to a conditional GET), else FetchError."""
+        """GET ``url``: a Response for 2xx (or 304 to a conditional GET), else FetchError.
+
+        ``admit``, asked when the first request's turn at its host came (see
+        politeness.HostLimiter), may refuse it: then nothing is sent, NotAdmittedError
+        (so are the later requests of this get once it is closed).
+        """
         headers: dict[str, str] = {}
         # Validators go back exactly as the server sent them (W/"x" included).
         if etag is not None:
@@ -709,19 +679,23 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, url, headers, max_bytes)
+            return retrying(
+                self._attempt, url, headers, max_bytes, None if admit is None else admit.once()
+            )
         except _Transient as exc:
             raise exc.error from exc.error.__cause__
         except _Cancelled:  # in a wait between attempts or for the host's turn
             raise FetchError(url, "interrupted") from None
 
-    def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    def _attempt(
+        self, url: str, headers: dict[str, str], max_bytes: int, admit: Admission | None = None
+    ) -> Response:
         # The clock of the attempt runs only while a hop holds its host's slot (see
         # _follow): the wait for the host's turn is politeness, not the server's
         # slowness, and must not use up the time the request itself is given.
         budget = _Budget(self._timeout)
         try:
-            return self._follow(url, headers, max_bytes, budget)
+            return self._follow(url, headers, max_bytes, budget, admit)
         except (_Transient, RssArchiveError):
             if _CANCELLED.is_set():
                 raise FetchError(url, "interrupted") from None
@@ -763,7 +737,12 @@ class HttpClient:
         return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})"), False
 
     def _follow(
-        self, url: str, headers: dict[str, str], max_bytes: int, budget: _Budget
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+        budget: _Budget,
+        admit: Admission | None = None,
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []
@@ -784,7 +763,9 @@ class HttpClient:
             request = httpx.Request("GET", target, headers={**self._headers, **headers})
             if jar:  # the cookie machinery costs ~0.1 ms a request; most fetches have none
                 jar.set_cookie_header(request)
-            with self._limiter.slot(request.url.host), budget.running():
+            with self._limiter.slot(request.url.host, admit) as admitted, budget.running():
+                if not admitted:
+                    raise NotAdmittedError(url, "not sent (refused when its turn came)")
                 try:
                     response = self._transport.handle_request(request)
                 except _Refused as exc:

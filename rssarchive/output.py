@@ -81,18 +81,31 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
 
 def status_data(config: Config, state: State) -> dict[str, Any]:
     """Per configured feed: its health as the state database knows it."""
+    from . import selection
+
     counts = state.counts_by_feed()
+    failing = state.failing_by_feed()
+    names = {feed.name for feed in config.feeds}
     feeds = []
     for feed in config.feeds:
         fstate = state.feed(feed.url, feed.name)
         mine = counts.get(feed.name, {})
+        if fstate.name != feed.name and fstate.name not in names:  # renamed, no run since
+            mine = counts.get(fstate.name, {})
         record = asdict(fstate)
+        if selection.changed(state, feed):  # said about other max_items: not this config's
+            record["warning"] = None
         record.update(
             name=feed.name,
             posts=mine.get("done", 0),
             pending=mine.get("pending", 0),
             failed_articles=mine.get("failed", 0),
             ok=fstate.last_error is None or fstate.failures == 0,
+            # Items whose attempts failed, waiting for the next: the runs exit 1.
+            failing_articles=[
+                {"url": url, "reason": reason, "attempts": attempts, "not_before": later}
+                for url, reason, attempts, later in failing.get(feed.name, [])
+            ],
         )
         feeds.append(record)
     waiting, gave_up = _backfill_failures(state)
@@ -135,14 +148,26 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
 
 
 def print_status(data: dict[str, Any], out: TextIO) -> None:
+    from .state import MAX_ATTEMPTS
+
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
     for feed in data["feeds"]:
         health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
         if feed["gone"]:
             health = "GONE (HTTP 410)"
+        elif feed["failing_articles"] and not feed["failures"]:
+            health = f"FAILING ({len(feed['failing_articles'])} articles failing)"
         elif feed.get("warning") and not feed["failures"]:
             health = "ok, with a WARNING"
         print(f"{feed['name']}: {health}", file=out)
+        for item in feed["failing_articles"]:
+            # A state from before the back-off may have no time for the next attempt.
+            later = f"; next not before {item['not_before']}" if item["not_before"] else ""
+            print(
+                f"  failing:      {item['url']}: {item['reason']} (attempt {item['attempts']}"
+                f" of {MAX_ATTEMPTS} failed{later})",
+                file=out,
+            )
         if feed.get("warning"):
             print(f"  warning:      {feed['warning']}", file=out)
         print(f"  url:          {feed['moved_to'] or feed['url']}", file=out)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from . import renames, selection
 from .addresses import Allow
 from .archive import Archive
 from .backlog import Backlog
@@ -48,6 +49,7 @@ from .urls import is_safe_link, normalize_url
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .politeness import Admission
     from .rechecker import RecheckReport
     from .workers import ExtractionPool
 
@@ -107,6 +109,8 @@ class Fetcher(Protocol):
         last_modified: str | None = None,
         referer: str | None = None,
         max_bytes: int = ...,
+        # Asked when the request's turn at its host came; False: not sent (http.py).
+        admit: Admission | None = None,
     ) -> Response: ...
 
 
@@ -214,6 +218,9 @@ class _Job:
     attempts: int = 0
     # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
     validators: tuple[str | None, str | None] = (None, None)
+    # Why its post was made from the feed's text though its page was wanted (said
+    # in a warning when it is written).
+    feed_text_because: str | None = None
 
 
 class _FeedGiven(Exception):
@@ -306,6 +313,9 @@ class Pipeline:
             fstate = self.state.feed(feed.url, feed.name)
             if self._not_due(feed, fstate, result):
                 continue
+            # max_items changed: what the old cap dropped is in a document the server
+            # would answer 304 for.
+            fstate = selection.unconditional_if_changed(self.state, feed, fstate)
             due.append((feed, fstate, result))
         report.polled = len(due)
         due = _round_robin(due, lambda item: _host(item[1].moved_to or item[0].url))
@@ -323,6 +333,7 @@ class Pipeline:
         if self._relinked:  # their old links' jobs: the new ones replace them
             old = [job for job in jobs[:known] if job.article_id not in self._relinked]
             jobs, known = old + jobs[known:], len(old)
+            retries = [job for job in retries if job.article_id not in self._relinked]
         if len(jobs) > known:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -503,6 +514,8 @@ class Pipeline:
     def _prepare(self, report: RunReport) -> list[_Job]:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
+        if not self.dry_run:  # a feed renamed in the config keeps what it archived
+            report.warnings.extend(renames.follow(self.state, self.config.feeds))
         if self.dry_run:
             self._list_pending(report)
             return []
@@ -747,11 +760,15 @@ class Pipeline:
             result.skipped += 1
             return None
         known = self.state.lookup(url_key)
+        if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
+            return known[0]
         if known is not None:
             if known[1] == "pending" and url_key not in self._adoptable:
                 return None
             if not (again and known[1] == "failed"):
                 result.skipped += 1
+                if known[1] == "done":
+                    self._say_taken(entry, known[0], guid_key, result)
                 return None
         elif guid_key is not None:
             owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
@@ -781,6 +798,53 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _say_taken(
+        self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
+    ) -> None:
+        """Say, once per item, that an item is skipped for an archived article at its
+        link (the same page, a #fragment, a shared link) though its guid is another's:
+        two items, one post. Within one document _warn_collapsed says so; across runs
+        this does. Once: the item's guid is recorded as said (the meta table)."""
+        if guid_key is None:
+            return
+        archived = self.state.url_and_guid(article_id)
+        if archived is None or archived[1] is None or archived[1] == guid_key:
+            return
+        said = f"taken {article_id} {guid_key}"
+        if self.state.meta_value(said) is not None:
+            return
+        result.warnings.append(
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
+            f"archived {archived[0]}, but its link is; taken for that article, not "
+            "archived again"
+        )
+        if not self.dry_run:
+            self.state.set_meta({said: "1"})
+
+    def _retaken(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        known: tuple[int, str],
+        url_key: str,
+        guid_key: str | None,
+    ) -> bool:
+        """Whether a feed's item takes on again an article a backfill (or a sitemap,
+        an archive page) took on and did not archive: one waiting for a retry is
+        written from the item's entry (its title, date and text, not the page-only
+        placeholder a URL gets), one given up is tried again. The feed listing it is new
+        evidence. The job _prepare made from the old entry is dropped."""
+        article_id, status = known
+        if entry.origin != "feed" or status == "done" or self.dry_run:
+            return False
+        stored = self.state.entry_of(article_id)
+        if stored is None or stored.origin == "feed":
+            return False
+        self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return True
 
     def _by_guid(
         self,
@@ -1055,8 +1119,11 @@ class Pipeline:
         link = job.entry.link
         assert link is not None
         if isinstance(staged, RssArchiveError):
-            self._failed(job, link, staged)
-            return
+            fallback = self._feed_text_instead(job, staged)
+            if fallback is None:
+                self._failed(job, link, staged)
+                return
+            staged = fallback
         keys = [normalize_url(link)]
         if job.page_url and normalize_url(job.page_url) != keys[0]:
             keys.append(normalize_url(job.page_url))  # where its redirects ended
@@ -1080,10 +1147,29 @@ class Pipeline:
         if len(keys) > 1:  # a later link to the final URL is this article
             self.state.alias(keys[1], job.article_id)
         job.result.new.append(name)
+        if job.feed_text_because is not None:
+            job.result.warnings.append(
+                f"{link}: its page failed ({job.feed_text_because}); archived from the "
+                "feed's text instead"
+            )
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
         log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _feed_text_instead(self, job: _Job, exc: RssArchiveError) -> _Staged | None:
+        """With ``content: auto``, the post from the feed's text for an article whose
+        page failed for good (permanently, or on the attempt that gives it up): a post
+        of the feed's text beats no post. None when there is none to make."""
+        from .extract import article_from_feed
+
+        if job.mode != "auto" or not (job.entry.content or "").strip():
+            return None
+        if not (_permanent(exc) or self.state.gives_up(job.article_id, self.clock())):
+            return None  # a later attempt may still get the page
+        job.feed_text_because = reason_of(exc)
+        post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
+        return _Staged(post, self.archive.stage(post.text))
 
     def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
         """Whether the page is an article archived already (by this run or an earlier
@@ -1130,26 +1216,26 @@ class Pipeline:
         not_before = now + timedelta(seconds=retry_after) if retry_after else None
         if job.entry.origin == "feed":
             # The reason without the URL: status prints it after the URL already.
-            self.state.fail(job.article_id, reason, now, not_before=not_before)
+            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
             job.result.failed.append((link, reason))
-            if job.attempts + 1 >= MAX_ATTEMPTS:  # the state gives it up now: say so once
+            if gave_up:  # the state gives it up now: say so once
                 job.result.warnings.append(
                     f"{link}: gave up after {job.attempts + 1} attempts: {reason}; not tried again"
                 )
             return
-        permanent = _permanent(exc)
+        permanent = gave_up = _permanent(exc)
         if permanent:
             self.state.give_up(job.article_id, reason, now)
         else:
-            self.state.fail(job.article_id, reason, now, not_before=not_before)
+            gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
         if job.attempts == 0:  # this command met it first
-            if not permanent and attempts < MAX_ATTEMPTS:
+            if not gave_up:
                 reason += "; later runs will try again"
                 if not_before is not None:
                     reason += f" after {not_before.isoformat(timespec='minutes')}"
             job.result.failed.append((link, reason))
-        elif permanent or attempts >= MAX_ATTEMPTS:
+        elif gave_up:
             job.result.warnings.append(
                 f"{link}: gave up after {attempts} attempts: {reason}; not tried again"
             )
@@ -1225,6 +1311,7 @@ class Pipeline:
         except FetchError as exc:
             # The page is gone for good: the feed's own text is all that is left.
             if job.mode == "auto" and has_content and exc.status in (404, 410):
+                job.feed_text_because = reason_of(exc)
                 return article_from_feed(entry, self._allow_private)
             raise
         except ExtractError:
@@ -1298,6 +1385,7 @@ class Pipeline:
             )
         if poll.parsed is not None:  # a 304 keeps the warning of the document it means
             fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
+            selection.remember(self.state, poll.feed)
         self.state.save_feed(fstate)
 
     def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:

@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 
 from . import recheck as rules
 from .addresses import Allow
-from .errors import ExtractError, FetchError, RssArchiveError
+from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
+from .politeness import Admission
 from .state import RecheckRow, State
 from .urls import normalize_url
 
@@ -310,27 +311,44 @@ class Rechecker:
     def _observe(self, row: RecheckRow, gate: _Gate | None = None) -> rules.Observation | None:
         """Fetch and extract one article's page (a thread); never raises for the site's
         faults, which are what is observed. None: the check was not started (the
-        budget's time ran out while it waited for its host's turn, or its host stopped
-        answering in this run); the article stays due."""
+        budget ran out before its request's turn came, its host stopped answering in
+        this run, or the run is stopping); the article stays due."""
         if gate is None:
-            return self._look(row)
-        host = _host(row.url)
-        with gate.turn(host) as go:
-            if not go:
-                return None
-            seen = self._look(row)
-            gate.answered(host, seen.seen != "outage")
-            return seen
+            fetched = self._fetch(row)
+        else:
+            host = _host(row.url)
+            with gate.check(host) as admit:
+                if admit is None:
+                    return None
+                fetched = self._fetch(row, admit)
+                if fetched is not None:
+                    failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                    gate.answered(host, not failed)
+        if fetched is None or isinstance(fetched, rules.Observation):
+            return fetched
+        # Extracted once the request is over: the host's next check does not wait for it.
+        return self._read(row, fetched)
 
-    def _look(self, row: RecheckRow) -> rules.Observation:
+    def _fetch(
+        self, row: RecheckRow, admit: Admission | None = None
+    ) -> rules.Observation | Response | None:
+        """The page's answer: a Response to read (a 200), else what was observed (a
+        304, a 404, an outage); None when ``admit`` refused the request."""
         try:
-            response = self.client.get(row.url, etag=row.etag, last_modified=row.last_modified)
+            response = self.client.get(
+                row.url, etag=row.etag, last_modified=row.last_modified, admit=admit
+            )
+        except NotAdmittedError:
+            return None
         except FetchError as exc:
             return rules.Observation(rules.gone_status(exc.status), why=str(exc))
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
+        return response
+
+    def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
         text = _page_text(
             response, self._feed(row.feed), self.config.network.allow_private_addresses
         )
@@ -408,49 +426,77 @@ class Rechecker:
 
 
 class _Gate:
-    """When a check may start: its host's turn (at most per_host_concurrency checks of
-    one host at once, per_host_delay apart), then the budget's seconds, judged at that
-    moment, when the request would go out, not when the check was handed to a thread;
-    and not at all for a host that failed HOST_FAILURES checks in this run."""
+    """What the re-checks add to the client's politeness (politeness.HostLimiter, the
+    one that spaces and caps requests per host): whether a check's request may still go
+    out, judged when its host's turn came (the ``admit`` hook given to the client), not
+    when the check was handed to a thread: the budget's count and seconds at that
+    moment; and not at all for a host that failed HOST_FAILURES checks in this run, or
+    once the run is stopping.
+
+    So that a host's failures are known before more of its checks are sent, at most
+    per_host_concurrency checks of one host fetch at once (a retry's backoff included):
+    the same bound as the client's, so it holds no request back from its turn; and it
+    ends when the answer came, so extracting a page holds up no request either.
+    """
 
     def __init__(self, config: Config, budget: rules.Budget, timer: Callable[[], float]) -> None:
-        from .http import HostLimiter
-
+        self._concurrency = max(1, config.network.per_host_concurrency)
         self._budget = budget
         self._timer = timer
         self._started = timer()
         self._lock = threading.Lock()
+        # Per host, on the one lock: a place freed wakes one check of that host only.
+        self._places: dict[str, threading.Condition] = {}
+        self._fetching: dict[str, int] = {}
         self._failures: dict[str, int] = {}
         self._count = 0
-        self._stop = threading.Event()
-        # The fetcher's own politeness rule, its waits cut short by stop().
-        self._hosts = HostLimiter(
-            max(1, config.network.per_host_concurrency),
-            config.network.per_host_delay,
-            clock=timer,
-            sleep=self._pause,
-        )
+        self._stop = threading.Event()  # closes every check's admission
 
     def spent(self) -> bool:
         return not rules.may_start(self._count, self._timer() - self._started, self._budget)
 
     def stop(self) -> None:
-        self._stop.set()
-
-    def _pause(self, seconds: float) -> None:
-        self._stop.wait(seconds)
+        """No request goes out any more: checks waiting for a place here give up at
+        once, those waiting for their host's turn in the client within moments
+        (politeness.WAIT_STEP), refused."""
+        with self._lock:
+            self._stop.set()
+            for place in self._places.values():
+                place.notify_all()
 
     @contextmanager
-    def turn(self, host: str) -> Iterator[bool]:
-        with self._hosts.slot(host):
+    def check(self, host: str) -> Iterator[Admission | None]:
+        """While a check of ``host`` fetches: its admission for the client, or None
+        when it is not to start (the run is stopping, or its host failed too often)."""
+        with self._lock:
+            place = self._places.setdefault(host, threading.Condition(self._lock))
+            while not self._closed(host) and self._fetching.get(host, 0) >= self._concurrency:
+                place.wait()
+            go = not self._closed(host)
+            if go:
+                self._fetching[host] = self._fetching.get(host, 0) + 1
+        if not go:
+            yield None
+            return
+        try:
+            yield Admission(lambda: self._admit(host), self._stop)
+        finally:
             with self._lock:
-                go = (
-                    not self._stop.is_set()
-                    and not self.spent()
-                    and self._failures.get(host, 0) < HOST_FAILURES
-                )
-                self._count += go
-            yield go
+                self._fetching[host] -= 1
+                # One place is free; a host given up frees all that wait for it.
+                if self._closed(host):
+                    place.notify_all()
+                else:
+                    place.notify()
+
+    def _closed(self, host: str) -> bool:
+        return self._stop.is_set() or self._failures.get(host, 0) >= HOST_FAILURES
+
+    def _admit(self, host: str) -> bool:
+        with self._lock:
+            go = not self._closed(host) and not self.spent()
+            self._count += go
+            return go
 
     def answered(self, host: str, ok: bool) -> None:
         if not ok:

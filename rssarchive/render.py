@@ -1,6 +1,6 @@
 """Article values -> post text and file name, exactly in the archive's format.
 
-The format is ``shared/design/post-format.md``; the two seeds are its reference. This
+The format is ``docs/post-format.md``; the two seeds are its reference. This
 module is pure: the clock is a parameter and nothing is read or written.
 
 Body, in this order (each step says why it is where it is):
@@ -80,7 +80,7 @@ _HEADING_ESCAPES: Final = re.compile(r"[\\\[\]<]|&(?=#?[A-Za-z0-9]+;)")
 _URL_ESCAPES: Final = {c: f"%{ord(c):02X}" for c in " ()<>{}\\\"'`"}
 
 _DATE_PREFIX: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-# From post-format.md: "<first 10 characters of date>-<first 50 characters of the title>".
+# From docs/post-format.md: "<first 10 characters of date>-<first 50 characters of the title>".
 TITLE_CHARS_IN_NAME: Final = 50
 # The usual limit of a file name, in bytes, on ext4, APFS, NTFS (UTF-16 units, fewer).
 MAX_NAME_BYTES: Final = 255

@@ -78,7 +78,7 @@ _UNSAFE_STYLE: Final = re.compile(
     re.IGNORECASE,
 )
 
-# U+0000-U+001F and U+007F-U+009F: removed from every post (post-format.md).
+# U+0000-U+001F and U+007F-U+009F: removed from every post (docs/post-format.md).
 CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # What the URL standard strips from both ends of a URL before parsing it.

@@ -45,8 +45,9 @@ from .urls import is_safe_link, normalize_url
 # 5: reused_guids (a guid seen on different articles identifies none), and URL keys
 #    without a final slash, their query parameters sorted (urls.normalize_url).
 SCHEMA_VERSION = 5
-# After this many failed attempts an article stops being retried on every run; it stays
-# listed as failed (never silently dropped) and a backfill of its URL tries it again.
+# After this many failed attempts (spread over a day at least: retries.py) an article
+# stops being retried; it stays listed as failed (never silently dropped) and a backfill
+# of its URL tries it again.
 MAX_ATTEMPTS = 5
 # Ids bound to one query: below the 999 parameters older SQLite builds allow.
 IDS_PER_QUERY = 500
@@ -520,6 +521,23 @@ class State:
     def close(self) -> None:
         self._conn.close()
 
+    @_reads
+    def meta_value(self, key: str) -> str | None:
+        """A value of the meta table (siteid.py keeps the state's site there)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Set values of the meta table. Like a feed's validators, they are not worth a
+        copy of the state on their own (keep_copy): a copy without them costs a warning
+        said again or a feed fetched in full once, and the site's id is claimed again."""
+        before = self._conn.total_changes
+        with self._write():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items()
+            )
+        self._feed_changes += self._conn.total_changes - before
+
     # -- articles -------------------------------------------------------------------
 
     @_reads
@@ -632,6 +650,36 @@ class State:
                 )
 
     @_reads
+    def url_and_guid(self, article_id: int) -> tuple[str, str | None] | None:
+        """(url, guid key) of an article, or None."""
+        row = self._conn.execute(
+            "SELECT url, guid_key FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), None if row[1] is None else str(row[1]))
+
+    @_reads
+    def entry_of(self, article_id: int) -> Entry | None:
+        """The entry recorded for an article not archived yet (pending or failed)."""
+        row = self._conn.execute(
+            "SELECT entry FROM articles WHERE id = ? AND entry IS NOT NULL", (article_id,)
+        ).fetchone()
+        return None if row is None else entry_from_json(str(row[0]))
+
+    def retake(
+        self, article_id: int, entry: Entry, *, feed: str, guid_key: str | None, now: datetime
+    ) -> None:
+        """Take an article not archived yet on again with a feed item's entry (its title,
+        date and text), for that feed, with its attempts anew: a feed listing it is new
+        evidence on an article a backfill took on (waiting, or given up)."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET entry = ?, feed = ?, guid_key = coalesce(?, guid_key),"
+                " status = 'pending', attempts = 0, not_before = NULL, updated = ?"
+                " WHERE id = ? AND status != 'done'",
+                (entry_to_json(entry), feed, guid_key, _iso(now), article_id),
+            )
+
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)
@@ -667,22 +715,43 @@ class State:
 
     def fail(
         self, article_id: int, reason: str, now: datetime, *, not_before: datetime | None = None
-    ) -> None:
-        """Record a failed attempt; after MAX_ATTEMPTS the article stops being retried.
-        ``not_before``: no run retries it earlier (the server's Retry-After)."""
+    ) -> bool:
+        """Record a failed attempt; True when the article is given up now (MAX_ATTEMPTS
+        attempts, and retries.GIVE_UP_SPAN since it was recorded). The next attempt
+        waits (retries.next_attempt), at least until ``not_before`` (the server's
+        Retry-After)."""
+        from .retries import next_attempt
+
         with self._write():
+            row = self._conn.execute(
+                "SELECT attempts FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            failures = 1 + (int(row[0]) if row is not None else 0)
+            gives_up = self.gives_up(article_id, now)
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
-                " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
-                " not_before = ? WHERE id = ?",
+                " status = ?, not_before = ? WHERE id = ?",
                 (
                     reason,
                     _iso(now),
-                    MAX_ATTEMPTS,
-                    None if not_before is None else _iso(not_before),
+                    "failed" if gives_up else "pending",
+                    _iso(next_attempt(failures, now, not_before)),
                     article_id,
                 ),
             )
+            return gives_up
+
+    @_reads
+    def gives_up(self, article_id: int, now: datetime) -> bool:
+        """Whether one more failed attempt at this article gives it up: it is its
+        MAX_ATTEMPTS-th, and retries.GIVE_UP_SPAN has passed since it was recorded."""
+        from .retries import GIVE_UP_SPAN
+
+        row = self._conn.execute(
+            "SELECT attempts + 1 >= ? AND created <= ? FROM articles WHERE id = ?",
+            (MAX_ATTEMPTS, _iso(now - GIVE_UP_SPAN), article_id),
+        ).fetchone()
+        return row is not None and bool(row[0])
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now."""
@@ -704,6 +773,23 @@ class State:
             (str(r[0]), str(r[1]), str(r[2]), int(r[3]), None if r[4] is None else str(r[4]))
             for r in rows
         ]
+
+    @_reads
+    def failing_by_feed(self) -> dict[str, list[tuple[str, str, int, str | None]]]:
+        """{feed name: [(url, last error, attempts, not before)]} of the feed items
+        whose attempts failed and that are waiting for the next one (not a backfill's:
+        status lists those apart)."""
+        rows = self._conn.execute(
+            "SELECT feed, url, coalesce(last_error, ''), attempts, not_before, entry"
+            " FROM articles WHERE status = 'pending' AND attempts > 0 ORDER BY id"
+        ).fetchall()
+        found: dict[str, list[tuple[str, str, int, str | None]]] = {}
+        for feed, url, error, attempts, later, entry in rows:
+            if entry is not None and entry_from_json(str(entry)).origin == "feed":
+                found.setdefault(str(feed), []).append(
+                    (str(url), str(error), int(attempts), None if later is None else str(later))
+                )
+        return found
 
     @_reads
     def not_before(self) -> dict[str, str]:
@@ -1000,6 +1086,14 @@ class State:
                 [int(v) if isinstance(v, bool) else v for v in values],
             )
         self._feed_changes += self._conn.total_changes - before
+
+    def rename_feed(self, url: str, old: str, new: str) -> int:
+        """Give the feed at ``url`` and the articles recorded for its old name its new
+        name (renames.py); the number of articles."""
+        with self._write():
+            self._conn.execute("UPDATE feeds SET name = ? WHERE url = ?", (new, url))
+            cur = self._conn.execute("UPDATE articles SET feed = ? WHERE feed = ?", (new, old))
+            return cur.rowcount
 
     @_reads
     def feeds(self) -> list[FeedState]:

@@ -74,7 +74,7 @@ class Versions:
             text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        # The body follows the heading's "------" line (post-format.md).
+        # The body follows the heading's "------" line (docs/post-format.md).
         _, found, body = text.partition("\n------\n")
         return html_to_text(body if found else text)
 

@@ -11,6 +11,16 @@ ProcessPoolExecutor did the same job with a manager thread, a feeder thread and 
 selector built anew for every result: in a 1,000-page backfill those cost the parent
 ~0.4 s of CPU out of its ~3.3 s (a synthetic run of 80 KB pages: 0.39 ms of parent CPU
 per call there, 0.17-0.25 ms here).
+
+pebble's ProcessPool was tried in its place (issue 18; numbers in bench/RESULTS.md,
+"Worker pool"). It halves this module (113 lines of code against 251, docstrings and
+comments aside) but was kept out: the parent paid 0.33-0.39 ms of CPU per call
+against 0.18-0.21 ms here, the first result came 0.75-1.1 s after start against
+0.3-0.5 s (the 100-page backfill took 9.6 s against 5.7 s, the big-feeds run 35.2 s
+against 30.4 s; the 1,000-page backfill was even, 32.2 s against 31.2 s), its fork
+server and resource tracker held ~30 MB more, and a result that cannot be unpickled
+breaks its whole pool, failing every call in flight, unless each result is pickled
+twice in the worker first. It would also be one more dependency.
 """
 
 from __future__ import annotations

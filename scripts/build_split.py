@@ -42,7 +42,7 @@ posts whose entries changed. _versions/ (the kept texts, read by rssarchive to w
 versions pages, never by Jekyll) is part of no site.
 
 A post belongs to the year of its file name, which rssarchive names after the post's UTC
-date (post-format.md), the year of its URL.
+date (docs/post-format.md), the year of its URL.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Independent of the pipeline on purpose (it imports nothing from rssarchive), so that the
 golden tests and the end-to-end test through a real HTTP server check the pipeline
-against facts taken from the seed itself, as ``post-format.md`` ("Checking yourself")
+against facts taken from the seed itself, as ``docs/post-format.md`` ("Checking yourself")
 describes:
 
 - the feed: RSS 2.0, one item with the title and the article URL, no date;
@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
-# The archive's file-name rule (post-format.md), restated here rather than imported.
+# The archive's file-name rule (docs/post-format.md), restated here rather than imported.
 _TITLE_CHARS_IN_NAME = 50
 _REFERRER = re.compile(r'(<img\b[^>]*?) referrerpolicy="no-referrer"')
 # Runs of spaces between tags were a newline plus indentation in the page source.

@@ -253,16 +253,16 @@ def test_transient_failures_are_retried_quietly_until_they_succeed_or_give_up(
     assert site.cli("run", "--now", "2026-01-02T07:04:05Z") == 0  # flaky succeeds now
     out, err = capsys.readouterr()
     assert "new: 2026-01-02-Flaky.md" in out and "failed" not in err
-    assert site.cli("run", "--now", "2026-01-02T09:04:05Z") == 0  # down: attempt 4, quiet
+    assert site.cli("run", "--now", "2026-01-02T13:04:05Z") == 0  # down: attempt 4, quiet
     assert capsys.readouterr().err == ""
     assert (
-        site.cli("run", "--now", "2026-01-02T11:04:05Z") == 0
-    )  # down: attempt 5, given up: said once
+        site.cli("run", "--now", "2026-01-03T13:04:05Z") == 0
+    )  # down: attempt 5, a day later: given up, said once
     err = capsys.readouterr().err
     assert err.count(down) == 1
     assert f"{down}: gave up after 5 attempts: HTTP 503" in err
     httpserver.clear_log()
-    assert site.cli("run", "--now", "2026-01-02T13:04:05Z") == 0
+    assert site.cli("run", "--now", "2026-01-03T15:04:05Z") == 0
     assert capsys.readouterr().err == ""
     assert paths(httpserver) == ["/feed.xml"]
 

@@ -17,7 +17,7 @@ from rssarchive.sanitize import sanitize_html
 
 SEED_DIR = Path(__file__).parent / "golden" / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-# Their names in the existing archive (post-format.md).
+# Their names in the existing archive (docs/post-format.md).
 NAMES = {
     "000_9964acb28bb7b17c.txt": "2024-07-24-应对中俄朝？ 美日将举行2+2安全会谈讨论核威慑问题.md",
     "001_7d7e8ccb8e4aa8ab.txt": "2024-07-28-美日2+2安全磋商 加强驻日美军军事指挥权.md",

@@ -37,6 +37,7 @@ import rssarchive.state
 from rssarchive.cli import SITE_LOCK
 from rssarchive.feeds import MAX_AUTHOR_CHARS, MAX_ITEMS
 from rssarchive.http import DEFAULT_MAX_BYTES
+from rssarchive.siteid import ID_FILE as SITE_ID
 
 TESTS = Path(__file__).parent
 FEED_CORPUS = TESTS / "feeds"
@@ -450,7 +451,7 @@ def test_hazard_items_no_guid_duplicate_guids_guid_http_to_https_no_link_unsafe_
     assert tree(site.posts) == before
 
 
-# The post-format.md rules: `date` is the publication time unless it is missing or in the
+# The docs/post-format.md rules: `date` is the publication time unless it is missing or in the
 # future (then the archiving time); `<!--…-->` the publication time in epoch ms, or NaN;
 # the file name starts with the first 10 characters of `date`.
 DATE_CASES = [
@@ -625,7 +626,8 @@ def test_hazard_title_newline_then_permalink_index_html_no_new_front_matter_key(
         # One line of heading: the second "---" of the file is still the front matter's end.
         assert text.split("\n")[11].startswith("[Breaking"), text
     assert tree(site.root / "site").keys() == {f"_posts/{name}" for name in archived} | {
-        SITE_LOCK  # the run's lock, in a dot-directory Jekyll never publishes
+        SITE_LOCK,  # the run's lock, in a dot-directory Jekyll never publishes
+        SITE_ID,  # and the site's id (siteid.py), beside it
     }
 
 
@@ -699,7 +701,8 @@ def test_hazard_titles_colon_quote_backslash_hash_at_star_yes_date_emoji_cjk_abs
     # Nothing outside _posts (the state lives in state/, beside the site).
     created = set(tree(site.root)) - before
     assert {p for p in created if not p.startswith(("site/_posts/", "state/"))} == {
-        f"site/{SITE_LOCK}"  # the run's lock, in a dot-directory Jekyll never publishes
+        f"site/{SITE_LOCK}",  # the run's lock, in a dot-directory Jekyll never publishes
+        f"site/{SITE_ID}",  # and the site's id (siteid.py), beside it
     }
 
 
@@ -714,7 +717,8 @@ def test_hazard_titles_dotdot_etc_x_leading_dot_file_inside_posts_run_goes_on(
     code, _, err = run(site, capsys, "run", "--now", NOW)
     created = set(tree(site.root)) - before
     assert {p for p in created if not p.startswith(("site/_posts/", "state/"))} == {
-        f"site/{SITE_LOCK}"  # the run's lock, in a dot-directory Jekyll never publishes
+        f"site/{SITE_LOCK}",  # the run's lock, in a dot-directory Jekyll never publishes
+        f"site/{SITE_ID}",  # and the site's id (siteid.py), beside it
     }
     assert code == 0, err
     archived = by_title(site)

@@ -38,6 +38,7 @@ from jekyll.build import BuildResult, build_site
 from pytest_httpserver import HTTPServer
 
 from rssarchive.cli import SITE_LOCK
+from rssarchive.siteid import ID_FILE as SITE_ID
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "output"
@@ -292,8 +293,8 @@ def test_hazard_liquid_in_title_or_body_archived_and_nothing_written_outside_pos
         for name in archive.before.keys() | archive.after.keys()
         if archive.before.get(name) != archive.after.get(name)
     }
-    # (And the run's lock, in a dot-directory Jekyll never publishes.)
-    assert {name for name in changed if not name.startswith("_posts/")} == {SITE_LOCK}
+    # (And the run's lock and the site's id, in a dot-directory Jekyll never publishes.)
+    assert {name for name in changed if not name.startswith("_posts/")} == {SITE_LOCK, SITE_ID}
     assert all("/" not in name for name in archive.posts)
     for name, text in archive.posts.items():
         # The guard: no Liquid delimiter survives in a post's content (the front matter

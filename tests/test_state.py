@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,9 @@ def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
     for _ in range(MAX_ATTEMPTS - 1):
         state.fail(aid, "HTTP 500", NOW)
     assert len(state.pending()) == 1
-    state.fail(aid, "HTTP 500", NOW)
+    state.fail(aid, "HTTP 500", NOW)  # the 5th, but within a day of the first: kept
+    assert len(state.pending()) == 1
+    state.fail(aid, "HTTP 500", NOW + timedelta(days=1))
     assert state.pending() == []
     assert state.failed() == [(ENTRY.link, "HTTP 500")]
     assert state.is_known("k", None)  # never silently re-archived

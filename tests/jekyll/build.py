@@ -150,12 +150,12 @@ def built_post(site_dir: Path, file_name: str) -> Path:
 
 
 def post_file_name(date: str, title: str) -> str:
-    """The name post-format.md gives a post: `<date[:10]>-<title[:50]>.md`, `/` -> `--`."""
+    """The name docs/post-format.md gives a post: `<date[:10]>-<title[:50]>.md`, `/` -> `--`."""
     return f"{date[:10]}-{title[:50].replace('/', '--')}.md"
 
 
 def yaml_quoted(text: str) -> str:
-    """A double-quoted YAML scalar, escaped as post-format.md says."""
+    """A double-quoted YAML scalar, escaped as docs/post-format.md says."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -169,7 +169,7 @@ def render_post(
     published_ms: int | None = None,
     author: str | None = None,
 ) -> str:
-    """A post in the archive's format (post-format.md), for plain values only."""
+    """A post in the archive's format (docs/post-format.md), for plain values only."""
     published = "NaN" if published_ms is None else str(published_ms)
     return (
         "---\n"
