@@ -27,19 +27,18 @@ import logging
 import re
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
 
 import httpcore
 import httpx
 import tenacity
 
+from . import bodies, messages
 from .addresses import address_policy, check_url
 from .errors import BlockedAddressError, FetchError, RssArchiveError
 from .models import NetworkConfig, Response
@@ -92,11 +91,6 @@ MAX_RETRY_AFTER = 6 * 3600.0
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# brotli and zstd are deliberately not offered: their Python decoders cannot bound the
-# output of one call, so a small compressed chunk could inflate without limit.
-ACCEPT_ENCODING = "gzip, deflate"
-# Inflate at most this much per zlib call, so memory stays at the cap plus one step.
-DECODE_STEP = 64 * 1024
 # Kept-alive connections spare a new TCP/TLS handshake per request; one idle this long
 # is closed (servers commonly drop them after 5 to 15 s).
 KEEPALIVE_EXPIRY = 5.0
@@ -132,59 +126,6 @@ def parse_retry_after(value: str, now: datetime) -> float | None:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
-
-
-# ----------------------------------------------------------------------- body decoding
-
-
-def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
-    """Decode a gzip/deflate stream in pieces of at most DECODE_STEP bytes."""
-    if encoding in ("", "identity"):
-        yield from raw
-        return
-    gzip = encoding in ("gzip", "x-gzip")
-    inflater: Any = None  # zlib's decompress object type is not public
-    pending = b""
-    produced = False
-    for chunk in raw:
-        data = pending + chunk
-        if inflater is None:
-            if gzip:
-                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            elif len(data) < 2:
-                pending = data
-                continue
-            else:
-                # "deflate" should be zlib-wrapped, but many servers send raw deflate.
-                wrapped = data[0] & 0x0F == 8 and int.from_bytes(data[:2], "big") % 31 == 0
-                inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-            pending = b""
-        while data:
-            if inflater.eof:
-                if not (gzip and data[:2] == b"\x1f\x8b"):
-                    break  # bytes after the end of the stream are ignored, as browsers do
-                # Concatenated gzip members are one body (RFC 1952, section 2.2).
-                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out = inflater.decompress(data, DECODE_STEP)
-            if out:
-                produced = True
-                yield out
-            data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
-    if inflater is not None and not inflater.eof:
-        tail = inflater.flush()
-        if tail:
-            yield tail
-        elif not produced:
-            # A cut-off stream keeps what it gave (browsers show it); one that gave
-            # nothing is no body, and "empty page" would not say why.
-            raise zlib.error("truncated before any data")
-
-
-def _size(n: int) -> str:
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if n >= factor:
-            return f"{n / factor:g} {unit}"
-    return f"{n} bytes"
 
 
 class _BodyCutShort(Exception):
@@ -304,10 +245,10 @@ class HttpClient:
             backend if backend is not None else GuardedBackend(policy), KEEPALIVE_EXPIRY
         )
         self._headers = [
-            (b"Accept", b"*/*"),
-            (b"Accept-Encoding", ACCEPT_ENCODING.encode()),
-            (b"Connection", b"keep-alive"),
-            (b"User-Agent", network.user_agent.encode()),
+            ("Accept", "*/*"),
+            ("Accept-Encoding", bodies.ACCEPT_ENCODING),
+            ("Connection", "keep-alive"),
+            ("User-Agent", network.user_agent),
         ]
 
     def __enter__(self) -> HttpClient:
@@ -402,7 +343,7 @@ class HttpClient:
     ) -> Response:
         current = url
         hops: list[tuple[int, str]] = []
-        jar = _Jar()  # this fetch's cookies only (see the class docstring)
+        jar = messages.Jar()  # this fetch's cookies only (see the class docstring)
 
         def at(reason: str) -> str:
             return reason if current == url else f"{reason} (after redirect to {current})"
@@ -416,7 +357,7 @@ class HttpClient:
                 raise FetchError(url, at(f"timed out after {self._timeout:g} s"))
             # No timeout extension: the backend bounds every connect, read and write by
             # the attempt's deadline itself (transport.HOP, CONNECT_TIMEOUT).
-            request = self._request(target, headers, jar)
+            request = messages.request(target, [*self._headers, *headers.items()], jar)
             with self._limiter.slot(target.host), budget.running():
                 try:
                     response = self._pool.handle_request(request)
@@ -431,24 +372,12 @@ class HttpClient:
             return result
         raise FetchError(url, f"too many redirects (max {MAX_REDIRECTS})", permanent=True)
 
-    def _request(self, target: httpx.URL, headers: dict[str, str], jar: _Jar) -> httpcore.Request:
-        fields = [(b"Host", target.netloc), *self._headers]
-        # Header values the server gave us come back as it sent them (see _fields).
-        fields += [(name.encode(), value.encode()) for name, value in headers.items()]
-        cookie = jar.header(target)
-        if cookie is not None:
-            fields.append((b"Cookie", cookie))
-        where = httpcore.URL(
-            scheme=target.raw_scheme, host=target.raw_host, port=target.port, target=target.raw_path
-        )
-        return httpcore.Request(b"GET", where, headers=fields)
-
     def _finish_hop(
         self,
         url: str,
         target: httpx.URL,
         response: httpcore.Response,
-        jar: _Jar,
+        jar: messages.Jar,
         headers: dict[str, str],
         max_bytes: int,
         budget: _Budget,
@@ -457,7 +386,7 @@ class HttpClient:
     ) -> Response | None:
         """The Response, or None after recording a redirect hop in ``hops``."""
         try:
-            fields = _fields(response.headers)
+            fields = messages.fields(response.headers)
             if "set-cookie" in fields:
                 jar.store(target, response)
             status = response.status
@@ -519,19 +448,6 @@ class HttpClient:
         max_bytes: int,
         budget: _Budget,
     ) -> bytes:
-        too_large = FetchError(url, f"response larger than {_size(max_bytes)}", permanent=True)
-        codings = [
-            c.strip().lower()
-            for c in fields.get("content-encoding", "").split(",")
-            if c.strip().lower() not in ("", "identity")
-        ]
-        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
-            raise FetchError(url, f"unsupported content-encoding {', '.join(codings)!r}")
-        encoding = codings[0] if codings else "identity"
-        declared = fields.get("content-length", "")
-        if encoding == "identity" and declared.isdigit() and int(declared) > max_bytes:
-            raise too_large
-        deadline = budget.deadline
         received = 0
 
         def raw() -> Iterator[bytes]:
@@ -540,65 +456,21 @@ class HttpClient:
                 received += len(chunk)
                 yield chunk
 
-        body = bytearray()
         try:
-            for piece in _decoded(raw(), encoding):
-                body += piece
-                if len(body) > max_bytes:
-                    raise too_large
-                if deadline is not None and time.monotonic() > deadline:
-                    raise FetchError(url, f"timed out after {self._timeout:g} s")
-        except zlib.error as exc:
-            raise FetchError(url, f"corrupt {encoding} body ({exc})") from exc
+            return bodies.read(
+                url, raw(), fields, max_bytes, deadline=budget.deadline, timeout=self._timeout
+            )
         except httpcore.RemoteProtocolError as exc:
             if not budget.peer_closed():
                 raise  # the framing itself is broken (bad chunk sizes): the server's bug
             # h11 notices a body cut short only at the end of the connection.
+            declared = fields.get("content-length", "")
             short = (
                 f"{int(declared) - received} bytes short of its Content-Length"
                 if declared.isdigit()
                 else "before the end of its body"
             )
             raise _BodyCutShort(short) from exc
-        return bytes(body)
-
-
-def _fields(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Response headers by lower-case name; a repeated one joined with ", " (RFC 9110,
-    5.3). Values are UTF-8 when they decode as such, else Latin-1 (as httpx read them)."""
-    fields: dict[str, str] = {}
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        try:
-            text = value.decode()
-        except UnicodeDecodeError:
-            text = value.decode("latin-1")
-        fields[key] = f"{fields[key]}, {text}" if key in fields else text
-    return fields
-
-
-class _Jar:
-    """One fetch's cookies (a consent page sets one and redirects to the article). It is
-    httpx's jar, fed through throwaway httpx messages, made at the first Set-Cookie:
-    most fetches have none and pay nothing for it."""
-
-    def __init__(self) -> None:
-        self._jar: httpx.Cookies | None = None
-
-    def header(self, url: httpx.URL) -> bytes | None:
-        if not self._jar:
-            return None
-        request = httpx.Request("GET", url)
-        self._jar.set_cookie_header(request)
-        return next((v for k, v in request.headers.raw if k.lower() == b"cookie"), None)
-
-    def store(self, url: httpx.URL, response: httpcore.Response) -> None:
-        if self._jar is None:
-            self._jar = httpx.Cookies()
-        message = httpx.Response(
-            response.status, headers=response.headers, request=httpx.Request("GET", url)
-        )
-        self._jar.extract_cookies(message)
 
 
 def _log_retry(state: tenacity.RetryCallState) -> None:
