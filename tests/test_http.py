@@ -904,6 +904,70 @@ def test_malformed_status_line_is_an_error_without_retry(
     assert len(server.requests) == 1
 
 
+def test_chunked_body_cut_by_the_server_is_retried_then_reported(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # No Content-Length to compare with: the end of the connection before the last
+    # chunk is what says the page is not whole.
+    def cut(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Transfer-Encoding": "chunked"})
+        conn.chunk(b"x" * 100)
+
+    server.route("/cut", cut)
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/cut"))
+    assert info.value.reason == "connection closed by the server (before the end of its body)"
+    assert len(server.requests) == MAX_ATTEMPTS
+
+
+def test_broken_chunk_framing_is_an_invalid_response_without_retry(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # The connection stays open: the bytes themselves are wrong, which stays wrong.
+    def garbled(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Transfer-Encoding": "chunked"})
+        conn.send(b"zz\r\nnot a chunk\r\n")
+        conn.wait_for_close()
+
+    server.route("/garbled", garbled)
+    with client(sleeps, timeout=5) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/garbled"))
+    assert info.value.reason.startswith("invalid HTTP response (")
+    assert len(server.requests) == 1
+
+
+def test_cancel_requests_ends_a_stalled_request_at_once(server: HostileServer) -> None:
+    # What Ctrl-C does (cli.py): the request is woken from its read, not left to run
+    # out its network.timeout, and says it was interrupted.
+    arrived = threading.Event()
+
+    def stall(req: Request, conn: Conn) -> None:
+        arrived.set()
+        conn.wait_for_close(60)
+
+    server.route("/stall", stall)
+    outcome: list[BaseException] = []
+
+    def fetch() -> None:
+        with client(Sleeps(), timeout=60) as c:
+            try:
+                c.get(server.url("/stall"))
+            except FetchError as exc:
+                outcome.append(exc)
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    try:
+        assert arrived.wait(10)
+        http.cancel_requests()
+        thread.join(10)  # a bound for a loaded machine; the alternative is 60 s
+        assert not thread.is_alive()
+    finally:
+        http.allow_requests()
+        thread.join()
+    assert [str(e) for e in outcome] == [f"{server.url('/stall')}: interrupted"]
+
+
 def test_interim_103_early_hints_is_skipped(server: HostileServer, sleeps: Sleeps) -> None:
     hints = b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
     final = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
