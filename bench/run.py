@@ -1485,6 +1485,22 @@ def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
     return section
 
 
+# Sections written by hand between these markers (the before/after comparison of one
+# change, with the runs it was judged on) are carried over by every run as they are.
+KEPT_BEGIN = "<!-- kept: begin"
+KEPT_END = "<!-- kept: end -->"
+
+
+def _kept_sections(results: Path) -> str:
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = ""
+    start = old.find(KEPT_BEGIN)
+    while start >= 0 and (end := old.find(KEPT_END, start)) >= 0:
+        kept += "\n" + old[start : end + len(KEPT_END)] + "\n"
+        start = old.find(KEPT_BEGIN, end)
+    return kept
+
+
 def _kept_site_section(results: Path) -> str:
     """The "Site at scale" section of `results`, which `make bench-site`
     (bench/site_scale.py) writes: a separate bench whose numbers this run must keep."""
@@ -1609,7 +1625,8 @@ def main(argv: list[str] | None = None) -> int:
         results = args.results or (BENCH / "RESULTS-quick.md" if args.quick else RESULTS)
         old = results.read_text(encoding="utf-8") if results.exists() else ""
         # The re-check scenario's section (bench/recheck.py) is carried over too.
-        text = render_results(bench, elapsed) + _kept_site_section(results)
+        text = render_results(bench, elapsed) + _kept_sections(results)
+        text += _kept_site_section(results)
         results.write_text(recheck_bench.carry(old, text), encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")

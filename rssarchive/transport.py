@@ -185,10 +185,8 @@ class _Stream(httpcore.NetworkStream):
                 return bool(poller.poll(0))
             except (OSError, ValueError):
                 return True
-        if info == "ssl_object" and isinstance(self._sock, ssl.SSLSocket):
-            return self._sock._sslobj  # type: ignore[attr-defined]  # httpcore asks for ALPN
-        if info == "socket":
-            return self._sock
+        # Nothing else: without "ssl_object" httpcore never tries HTTP/2, which is not
+        # offered (ALPN says http/1.1).
         return None
 
 
