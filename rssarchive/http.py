@@ -360,12 +360,12 @@ class HttpClient:
             request = messages.request(target, [*self._headers, *headers.items()], jar)
             with self._limiter.slot(target.host), budget.running():
                 try:
-                    response = self._pool.handle_request(request)
+                    with self._pool.exchange(request) as response:
+                        result = self._finish_hop(
+                            url, target, response, jar, headers, max_bytes, budget, hops, at
+                        )
                 except Refused as exc:
                     raise BlockedAddressError(url, at(exc.reason)) from exc
-                result = self._finish_hop(
-                    url, target, response, jar, headers, max_bytes, budget, hops, at
-                )
             if result is None:
                 current = hops[-1][1]
                 continue
@@ -384,35 +384,33 @@ class HttpClient:
         hops: list[tuple[int, str]],
         at: Callable[[str], str],
     ) -> Response | None:
-        """The Response, or None after recording a redirect hop in ``hops``."""
-        try:
-            fields = messages.fields(response.headers)
-            if "set-cookie" in fields:
-                jar.store(target, response)
-            status = response.status
-            if status in REDIRECT_STATUSES:
-                location = fields.get("location", "").strip()
-                if not location:
-                    raise FetchError(url, at(f"HTTP {status} without a Location"), permanent=True)
-                try:
-                    to = str(target.join(location))
-                except httpx.InvalidURL as exc:  # e.g. "0177.0.0.1", which httpx refuses
-                    raise FetchError(url, at(f"invalid redirect ({exc})"), permanent=True) from exc
-                hops.append((status, to))
-                return None
-            conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
-            if 200 <= status < 300 or (status == 304 and conditional):
-                content = self._body(url, response, fields, max_bytes, budget)
-                return Response(
-                    url=str(target),
-                    status=status,
-                    headers=fields,
-                    content=content,
-                    redirects=tuple(hops),
-                )
-            raise self._status_error(url, response, fields, at)
-        finally:
-            response.close()
+        """The Response, or None after recording a redirect hop in ``hops`` (the
+        response is closed by the pool's exchange, read or not)."""
+        fields = messages.fields(response.headers)
+        if "set-cookie" in fields:
+            jar.store(target, response)
+        status = response.status
+        if status in REDIRECT_STATUSES:
+            location = fields.get("location", "").strip()
+            if not location:
+                raise FetchError(url, at(f"HTTP {status} without a Location"), permanent=True)
+            try:
+                to = str(target.join(location))
+            except httpx.InvalidURL as exc:  # e.g. "0177.0.0.1", which httpx refuses
+                raise FetchError(url, at(f"invalid redirect ({exc})"), permanent=True) from exc
+            hops.append((status, to))
+            return None
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        if 200 <= status < 300 or (status == 304 and conditional):
+            content = self._body(url, response, fields, max_bytes, budget)
+            return Response(
+                url=str(target),
+                status=status,
+                headers=fields,
+                content=content,
+                redirects=tuple(hops),
+            )
+        raise self._status_error(url, response, fields, at)
 
     def _status_error(
         self,
