@@ -1507,6 +1507,22 @@ def corpus_scenario(args: argparse.Namespace, bench: Bench) -> str | None:
     return section
 
 
+# Sections written by hand between these markers (the before/after comparison of one
+# change, with the runs it was judged on) are carried over by every run as they are.
+KEPT_BEGIN = "<!-- kept: begin"
+KEPT_END = "<!-- kept: end -->"
+
+
+def _kept_marked(results: Path) -> str:
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = ""
+    start = old.find(KEPT_BEGIN)
+    while start >= 0 and (end := old.find(KEPT_END, start)) >= 0:
+        kept += "\n" + old[start : end + len(KEPT_END)] + "\n"
+        start = old.find(KEPT_BEGIN, end)
+    return kept
+
+
 # Sections of RESULTS.md this run does not measure, kept as they are: "Site at scale"
 # (`make bench-site`, bench/site_scale.py) and "Worker pool" (a one-off comparison of
 # rssarchive/workers.py with pebble's ProcessPool, see workers.py's docstring).
@@ -1640,6 +1656,7 @@ def main(argv: list[str] | None = None) -> int:
         old = results.read_text(encoding="utf-8") if results.exists() else ""
         # The re-check scenario's section (bench/recheck.py) is carried over too.
         text = render_results(bench, elapsed) + _kept_sections(results)
+        text += _kept_marked(results)
         results.write_text(recheck_bench.carry(old, text), encoding="utf-8")
         print_summary(bench)
         print(f"\nbench: {elapsed:.0f} s; results in {results}")

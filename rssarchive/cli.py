@@ -68,7 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="poll every configured feed and archive new items")
     run.add_argument(
         "--now",
-        type=_parse_now,
         default=None,
         help="fix the clock (ISO 8601, e.g. 2024-07-24T01:45:53.725Z)",
     )
@@ -113,12 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also archive the feeds' RFC 5005 archive pages (prev-archive links)",
     )
-    back.add_argument("--now", type=_parse_now, default=None, help=argparse.SUPPRESS)
+    back.add_argument("--now", default=None, help=argparse.SUPPRESS)
 
     recheck = sub.add_parser(
         "recheck", help="check archived articles again for edits and deletions (when due)"
     )
-    recheck.add_argument("--now", type=_parse_now, default=None, help="fix the clock (ISO 8601)")
+    recheck.add_argument("--now", default=None, help="fix the clock (ISO 8601)")
 
     status = sub.add_parser("status", help="show each feed's health and the archive's size")
     for command in (run, back, recheck, status):
@@ -128,12 +127,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The clock --now may set: no earlier than the earliest date believed (pagedates), so
+# that a post's file name is a real day; well before year 9999, so that the ages added
+# to it (re-checks, retries) stay dates.
+EARLIEST_NOW = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST_NOW = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def _parse_now(text: str) -> datetime:
+    """--now, checked after argparse (a UsageError: one line, and with --json a JSON
+    document, as for every other usage error the commands find)."""
     from .dates import parse_iso
 
     moment = parse_iso(text)
     if moment is None:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}")
+        raise UsageError(f"--now: not an ISO 8601 time: {text!r}")
+    if not EARLIEST_NOW <= moment < LATEST_NOW:
+        raise UsageError(f"--now: must be from 1990 to 8999: {text!r}")
     return moment
 
 
@@ -166,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     EXIT_PIPE_CLOSED; a stdout that cannot be written (``>> log`` on a full disk) is one
     line on stderr naming the cause, exit 1. Never a traceback.
     """
+    _stderr_if_closed()
     try:
         code = _main(argv)
         with _stdout():  # found here, not by the interpreter's last flush at exit
@@ -179,6 +190,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rssarchive: {exc}", file=sys.stderr, flush=True)
         return EXIT_FAILED
     return code
+
+
+def _stderr_if_closed() -> None:
+    """Started with standard error closed (``2>&-``), Python's sys.stderr is None: what
+    would be said there goes to /dev/null instead, and the run goes on. Descriptor 2
+    is opened too, so that no file the run opens (the state database) gets it and
+    receives what a library writes to standard error."""
+    if sys.stderr is not None:
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    if null != 2:
+        os.dup2(null, 2)
+        os.close(null)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
 
 
 @contextlib.contextmanager
@@ -217,6 +242,8 @@ def _main(argv: Sequence[str] | None) -> int:
         for name in EXTRACTOR_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
     try:
+        if getattr(args, "now", None) is not None:
+            args.now = _parse_now(args.now)
         if args.command == "status":
             return _status(args)
         if args.command == "recheck":

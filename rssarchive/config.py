@@ -8,6 +8,7 @@ the config file, so a second config file elsewhere works from any working direct
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -45,6 +46,8 @@ NETWORK_KEYS = {
     "per_host_delay",
 }
 SELECTOR_KEYS = {"body", "image"}
+# C0 controls and DEL: not allowed in an HTTP header's value.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTENT_MODES: tuple[ContentMode, ...] = ("auto", "page", "feed")
 IMAGES_MODES: tuple[ImagesMode, ...] = ("remote", "local")
 # Where the state database lives when the config does not say: inside the site, in a
@@ -186,7 +189,11 @@ def _names(value: object, where: str, default: str) -> tuple[str, ...]:
 
 def _http_url(value: object, where: str) -> str:
     url = _str(value, where).strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range, as every request would
+    except ValueError as exc:  # "http://[::1/": Invalid IPv6 URL
+        raise ConfigError(f"{where}: not a valid URL: {url!r} ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{where}: not an http(s) URL: {url!r}")
     return url
@@ -279,9 +286,13 @@ def _network(value: object) -> NetworkConfig:
         raise ConfigError(
             f"network.per_host_delay: must be between 0 and {MAX_PER_HOST_DELAY:g} seconds"
         )
+    user_agent = _str(user_agent, "network.user_agent")
+    if _CONTROL.search(user_agent):
+        # A line break would end the header (httpx refuses it on every request).
+        raise ConfigError("network.user_agent: must be one line without control characters")
     return NetworkConfig(
         timeout=float(timeout),
-        user_agent=_str(user_agent, "network.user_agent"),
+        user_agent=user_agent,
         allow_private_addresses=_allow(item.get("allow_private_addresses", False)),
         per_host_concurrency=concurrency,
         per_host_delay=float(delay),

@@ -18,8 +18,9 @@ import math
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, Final
+
+from .zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
 
 __all__ = [
     "CJK_DATE",
@@ -30,6 +31,7 @@ __all__ = [
     "parse_feed_date",
     "parse_iso",
     "parse_w3c_datetime",
+    "read_feed_date",
     "to_utc",
 ]
 
@@ -60,13 +62,11 @@ def parse_iso(text: str) -> datetime | None:
 
 
 def _rfc822(text: str, *, zone_required: bool = False) -> datetime | None:
-    """An RFC 822 date in UTC; None when it is not one, or, with ``zone_required``, when
-    its zone is ``-0000`` or a name not known (else such a time is taken as UTC)."""
-    try:
-        when = parsedate_to_datetime(text)
-        return None if zone_required and when.tzinfo is None else to_utc(when)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    """An RFC 822 date in UTC (zones.read_rfc822: Hugo's year 0001 is not 2001, a zone's
+    name from zones.py); None when it is not one or is not read. ``zone_required`` is
+    kept for its callers: an unknown zone gives no date there either way now."""
+    del zone_required
+    return read_rfc822(text)[0]
 
 
 # --- feeds ------------------------------------------------------------------------------
@@ -75,29 +75,43 @@ _ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def parse_feed_date(raw: Any, parsed: Any) -> datetime | None:
+    """A feed item's date (see read_feed_date), or None."""
+    return read_feed_date(raw, parsed)[0]
+
+
+def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
     """A feed item's date: ``raw`` as written, ``parsed`` feedparser's reading of it (a
     time tuple, UTC). ISO 8601 (keeps milliseconds; no zone: UTC, as feedparser
-    assumes) or RFC 822 with an explicit zone, else whatever feedparser's many date
-    parsers made of it (UTC, whole seconds)."""
+    assumes) or RFC 822 (zones.read_rfc822), else whatever feedparser's many date
+    parsers made of it (UTC, whole seconds). Returns the date, or None and why not
+    ("cannot be read", "is before 1990, not believed"): a year before 1990 is a missing
+    date written as a date (Hugo's zero date is 0001-01-01), as for pages."""
     text = str(raw or "").strip()
+    when: datetime | None = None
     if text:
         when = parse_iso(text)
-        if when is not None:
-            return when
-        iso = _ISO_DATE.match(text)
-        if iso and not _valid_date(*map(int, iso.groups())):
-            # feedparser would roll "2024-13-45" over into 2025: not a date.
-            return None
-        when = _rfc822(text, zone_required=True)
-        if when is not None:
-            return when
-    if parsed:
+        if when is None:
+            iso = _ISO_DATE.match(text)
+            if iso and not _valid_date(*map(int, iso.groups())):
+                # feedparser would roll "2024-13-45" over into 2025: not a date.
+                return None, "cannot be read"
+            if RFC822_YEAR.match(text):
+                # Ours is the reading of an RFC 822 date: feedparser's would roll
+                # "30 Feb" over into March, and take an unknown zone for UTC.
+                when, problem = read_rfc822(text)
+                if when is None:
+                    return None, problem
+    if when is None and parsed:
         try:
             year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (TypeError, ValueError, OverflowError):
-            return None
-    return None
+            return None, "cannot be read"
+    if when is None:
+        return None, "cannot be read" if text else None
+    if when.year < EARLIEST_YEAR:
+        return None, f"is before {EARLIEST_YEAR}, not believed"
+    return when, None
 
 
 def _valid_date(year: int, month: int, day: int) -> bool:
@@ -212,15 +226,9 @@ _EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
 # A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
 _NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
 _HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
-# The zone names RFC 822 knows (CST is US Central there, as in every RFC 822 parser),
-# and a few more that news sites write. An unknown name gives no date: a guess could
-# be half a day off.
-ZONE_HOURS: Final = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
-    "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
-}  # fmt: skip
+# The zone names read after a page's date: zones.py's (an unknown or ambiguous one gives
+# no date: a guess could be half a day off). In hours, as before, for those who read it.
+ZONE_HOURS: Final = {name: offset / timedelta(hours=1) for name, offset in ZONES.items()}
 
 
 def _other_forms(value: str) -> datetime | None:
@@ -234,12 +242,13 @@ def _other_forms(value: str) -> datetime | None:
         if match is not None:
             return _from_parts(match)
     named = _NAMED_ZONE.fullmatch(value)
-    if named is not None and named.group("zone").upper() in ZONE_HOURS:
+    zone = None if named is None else zone_offset(named.group("zone"))
+    if named is not None and zone is not None:
         inner = parse_date(named.group("moment"))
         if inner is None or _HAS_OFFSET.search(named.group("moment")):
             return inner  # "+02:00 CEST": the offset says it already
         # The inner moment was read as UTC; the zone says how far from it the clock was.
-        return inner - timedelta(hours=ZONE_HOURS[named.group("zone").upper()])
+        return inner - zone
     return None
 
 

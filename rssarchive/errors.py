@@ -83,7 +83,19 @@ class NotAdmittedError(FetchError):
 
 
 class ParseError(RssArchiveError):
-    """A feed could not be parsed into entries."""
+    """A feed could not be parsed into entries.
+
+    ``url``: the document, when known (the parser is given bytes; the pipeline fills it
+    in, so that ``failed: feed NAME: URL: not a feed (…)`` reads as a fetch's failure).
+    """
+
+    def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}" if self.url else self.reason
 
 
 class ExtractError(RssArchiveError):
@@ -120,4 +132,4 @@ class OutputError(RssArchiveError):
 
 def reason_of(exc: RssArchiveError) -> str:
     """What went wrong, without the URL: for a line that names the URL itself."""
-    return exc.reason if isinstance(exc, FetchError | ExtractError) else str(exc)
+    return exc.reason if isinstance(exc, FetchError | ExtractError | ParseError) else str(exc)

@@ -46,8 +46,11 @@ class _FeedRun(_Working):
             )
             if not poll.response.not_modified:
                 poll.parsed = self._parse(poll.response, feed.max_items)
-        except (FetchError, ParseError) as exc:
+        except FetchError as exc:
             poll.error = exc
+        except ParseError as exc:  # the parser does not know the URL: said as fetches are
+            assert poll.response is not None
+            poll.error = ParseError(reason_of(exc), url=exc.url or poll.response.url)
         return poll
 
     def _new_jobs(self, poll: _Poll, result: FeedResult) -> Iterator[_Job]:

@@ -31,8 +31,8 @@ from typing import Any
 
 import feedparser
 
-from rssarchive.dates import parse_feed_date
-from rssarchive.encodings import decode_feed
+from rssarchive.dates import read_feed_date
+from rssarchive.encodings import decode_feed, decode_strict
 from rssarchive.errors import ParseError
 from rssarchive.models import Entry
 from rssarchive.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
@@ -61,6 +61,7 @@ MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+_GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------
 # Decoding is encodings.decode_feed's; what is left here readies the decoded text.
@@ -104,6 +105,21 @@ def _join_surrogate_references(text: str) -> str:
             pos = match.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+# feedparser maps every C1 control character (U+0080-U+009F) of what it read to the
+# windows-1252 character of that byte (U+0085 to "…", U+0080 to "€"). In a UTF-8 feed
+# they are control characters, which a title turns into spaces and a post removes
+# (render.py), like C0 ones: hidden from feedparser as the 32 noncharacters
+# U+FDD0-U+FDEF (kept as they are by every XML parser, never text to interchange) and
+# given back in the entry's fields (_field).
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_C1_HIDDEN = {code: 0xFDD0 + code - 0x80 for code in range(0x80, 0xA0)}
+_C1_SHOWN = {hidden: code for code, hidden in _C1_HIDDEN.items()}
+
+
+def _show_c1_controls(text: str) -> str:
+    return text.translate(_C1_SHOWN)
 
 
 # ---------------------------------------------------------------------------------------
@@ -243,6 +259,26 @@ def _rewrite_elements(text: str) -> str:
     return "".join(out) + text[done:] if out else text
 
 
+# An "&" that starts no entity or character reference, outside CDATA sections and
+# comments (where it is only text).
+_BARE_AMPERSAND = re.compile(
+    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
+    r"|&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9a-fA-F]+);)",
+    re.S,
+)
+
+
+def _escape_bare_ampersands(text: str) -> str:
+    """``Q&A`` written unescaped becomes ``Q&amp;A``. It makes the document malformed,
+    and feedparser's fallback parser for malformed documents reads it as the unknown
+    entity ``&A;`` and writes that out ("Q&A;" in the title and the file name), and
+    ``?a=1&b=2`` in a URL as ``?a=1&b;=2``. A well-formed document has no bare "&":
+    this changes nothing there."""
+    if "&" not in text:
+        return text
+    return _BARE_AMPERSAND.sub(lambda m: "&amp;" if m.group(0) == "&" else m.group(0), text)
+
+
 def _last(pattern: re.Pattern[str], text: str, endpos: int) -> re.Match[str] | None:
     last = None
     for last in pattern.finditer(text, 0, endpos):  # noqa: B007 - the loop finds the last
@@ -295,7 +331,7 @@ def _prepare(text: str, max_items: int) -> _Prepared:
         if text.lstrip().startswith(("{", "[")):
             raise ParseError("not a feed (looks like JSON)")
         raise ParseError("not a feed (not XML: no root element)")
-    text = _rewrite_elements(text)
+    text = _escape_bare_ampersands(_rewrite_elements(text))
     capped, truncated = _cap_items(text, root, max(READ_ITEMS, max_items))
     elements = _count_elements(capped)
     if elements > MAX_ELEMENTS and max_items < READ_ITEMS:
@@ -349,8 +385,9 @@ def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
 def _field(obj: Any, key: str) -> Any:
     """A key of one of feedparser's dictionaries, read without its compatibility
     aliases (asking a FeedParserDict for "updated" returns "published" when there is
-    none, with a DeprecationWarning)."""
-    return dict.get(obj, key) if isinstance(obj, dict) else None
+    none, with a DeprecationWarning), with its C1 controls shown again."""
+    value = dict.get(obj, key) if isinstance(obj, dict) else None
+    return _show_c1_controls(value) if isinstance(value, str) else value
 
 
 class _TextCollector(HTMLParser):
@@ -374,16 +411,23 @@ def _plain(detail: Any, value: Any) -> str:
     return text.strip()
 
 
-def _published(item: Any) -> datetime | None:
+def _published(item: Any) -> tuple[datetime | None, str | None]:
+    """The item's date, and when it has none, why: the first date it gives that could
+    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``)."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
+    problem = None
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
-            when = parse_feed_date(raw, parsed)
+            when, why = read_feed_date(raw, parsed)
             if when is not None:
-                return when
-    return None
+                return when, None
+            if problem is None and why is not None:
+                shown = " ".join(str(raw or "").split())
+                shown = shown if len(shown) <= 80 else shown[:79] + "…"
+                problem = f"its date {shown!r} {why}"
+    return None, problem
 
 
 def _author(item: Any) -> str | None:
@@ -443,14 +487,16 @@ def _link(item: Any, base: str) -> str | None:
 
 
 def _entry(item: Any, base: str) -> Entry:
+    published, date_problem = _published(item)
     return Entry(
         title=_plain(_field(item, "title_detail"), _field(item, "title")),
         link=_link(item, base),
         guid=str(_field(item, "id") or "").strip() or None,
-        published=_published(item),
+        published=published,
         author=_author(item),
         content=_content(item, base),
         image=_image(item, base),
+        date_problem=date_problem,
     )
 
 
@@ -498,7 +544,17 @@ def parse_feed(
         raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
     if not data.strip():
         raise ParseError("empty response")
-    prepared = _prepare(_join_surrogate_references(decode_feed(data, content_type)), max_items)
+    if data.startswith(_GZIP_MAGIC):
+        # A compressed file (feed.xml.gz served as application/x-gzip), not a transfer
+        # encoding (http.py undoes those): said for what it is, not "no root element".
+        served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
+        raise ParseError(f"not a feed (gzip-compressed data{served})")
+    text = _join_surrogate_references(decode_feed(data, content_type))
+    if _C1_CONTROL.search(text) and decode_strict(data, "utf-8") is not None:
+        # Only C1 code points written as such: in a single-byte charset's text (latin-1
+        # labels), bytes 0x80-0x9F are windows-1252's “ ” … as feedparser takes them.
+        text = text.translate(_C1_HIDDEN)
+    prepared = _prepare(text, max_items)
     headers = {"content-type": _FEED_CONTENT_TYPE}
     if "xml:base" in prepared.text:
         # feedparser's base for a relative xml:base. Without one it leaves every URL as

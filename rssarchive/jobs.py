@@ -213,6 +213,16 @@ def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
     return shared
 
 
+def _item_name(entry: Entry) -> str:
+    """An item without a usable link, named by what it has: its title, its guid, else
+    its link as written."""
+    if entry.title.strip():
+        return f"item {' '.join(entry.title.split())[:100]!r}"
+    if entry.guid:
+        return f"item with guid {entry.guid[:200]!r}"
+    return f"item with link {entry.link[:200]!r}" if entry.link else "an item without title or link"
+
+
 def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
     """Say when items of one feed document that are different (another guid or title)
     have one link (links that differ only in a #fragment or tracking parameters are one

@@ -108,6 +108,9 @@ class Entry:
     # The date a listing gave the entry (a sitemap's news:publication_date, else its
     # lastmod): used when neither the item nor its page says when it was published.
     listed: datetime | None = None
+    # Why the item has no date though it gives one (``its date 'yesterday' cannot be
+    # read``): said in a warning when the entry is taken on. Not stored.
+    date_problem: str | None = None
 
 
 @dataclass(frozen=True)

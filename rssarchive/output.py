@@ -228,8 +228,10 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self._stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        # sys.stderr when the bar is made, not when this module was imported: the CLI
+        # replaces a closed standard error (None) by /dev/null in between.
+        self._stream = stream = stream if stream is not None else sys.stderr
         self.enabled = stream.isatty()
         self._drawn = False
 

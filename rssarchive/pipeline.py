@@ -183,7 +183,7 @@ class Pipeline(_Backfill):
                 url, parse_feed, body, url, content_type=content_type, max_items=max_items
             )
         except ExtractError as exc:  # the worker's time limit, or the worker died
-            raise ParseError(str(exc)) from exc
+            raise ParseError(reason_of(exc), url=exc.url) from exc
 
     def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:
         """The jobs in units of work: a job that may need its page alone, and jobs whose

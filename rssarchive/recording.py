@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import decide
-from .jobs import _guid_key, _Job, _shared_guids, _without_shared_guids
+from .jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
 from .models import ContentMode, Entry, FeedConfig, Origin
 from .report import FeedResult
 from .runbase import _Base
@@ -98,7 +98,9 @@ class _Recording(_Base):
         for a server's Retry-After; either way it is not "archived already"."""
         link = entry.link
         if link is None or not is_safe_link(link):
-            log.info("%s: item %r has no usable link; skipped", feed.name, entry.title)
+            # Said on every run that lists it: it is never archived, and a feed that
+            # lists it keeps listing it (an enclosure alone is no article's page).
+            result.warnings.append(f"{_item_name(entry)} has no usable link; skipped")
             result.skipped += 1
             return None
         url_key = normalize_url(link)
@@ -136,6 +138,13 @@ class _Recording(_Base):
                 result.skipped += owned == "skipped"
                 return None
         self._recorded.add(url_key)
+        if entry.date_problem is not None:  # said once: when the item is taken on
+            dated = (
+                "at archiving time"
+                if feed.content == "feed"
+                else "by its page, else at archiving time"
+            )
+            result.warnings.append(f"{link}: {entry.date_problem}; dated {dated}")
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)

@@ -4,9 +4,10 @@ input.
 
 An expectation is either ``{"error": "substring of the message"}`` or the feed's
 ``title``, ``prev_archive``, ``truncated`` and every field of every entry (``published``
-as an ISO string); ``"entries": "any"`` skips the entry comparison. Optional keys:
-``url`` (default below), ``content_type``, ``max_items``, and ``warnings`` (substrings
-that must each appear in some warning).
+as an ISO string; ``date_problem`` only where the item's date was not read or
+believed); ``"entries": "any"`` skips the entry comparison. Optional keys: ``url``
+(default below), ``content_type``, ``max_items``, and ``warnings`` (substrings that must
+each appear in some warning).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ RSS_TAIL = "</channel></rss>\n"
 
 
 def entry_dict(entry: Entry) -> dict[str, Any]:
-    return {
+    fields = {
         "title": entry.title,
         "link": entry.link,
         "guid": entry.guid,
@@ -52,6 +53,9 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "content": entry.content,
         "image": entry.image,
     }
+    if entry.date_problem is not None:  # written only where an item has one
+        fields["date_problem"] = entry.date_problem
+    return fields
 
 
 def all_text(feed: ParsedFeed) -> str:

@@ -25,8 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpcore
 import pytest
+from support.fake_wire import FakeWire, WireRequest, reply
 from support.hostile_server import Conn, HostileServer, Request
 
 from rssarchive import http
@@ -667,14 +668,13 @@ def test_hazard_scheme_and_malformed_urls_refused(url: str, sleeps: Sleeps) -> N
     with pytest.raises(BlockedAddressError):
         check_url(url, True)
 
-    def never(request: httpx.Request) -> httpx.Response:
-        raise AssertionError(f"no request should be made, got {request.url}")
+    def never(request: WireRequest) -> bytes:
+        raise AssertionError(f"no request should be made, got {request.path}")
 
-    with (
-        client(sleeps, transport=httpx.MockTransport(never)) as c,
-        pytest.raises(BlockedAddressError),
-    ):
+    wire = FakeWire(never)
+    with client(sleeps, backend=wire) as c, pytest.raises(BlockedAddressError):
         c.get(url)
+    assert wire.requests == []
 
 
 def test_invalid_allow_entry_is_a_config_error(sleeps: Sleeps) -> None:
@@ -900,8 +900,72 @@ def test_malformed_status_line_is_an_error_without_retry(
     server.route("/spam", lambda req, conn: conn.send(b"SPAM 200 OK\r\n\r\nbody"))
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(server.url("/spam"))
-    assert info.value.reason.startswith("invalid HTTP response (BadStatusLine")
+    assert info.value.reason.startswith("invalid HTTP response (")
     assert len(server.requests) == 1
+
+
+def test_chunked_body_cut_by_the_server_is_retried_then_reported(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # No Content-Length to compare with: the end of the connection before the last
+    # chunk is what says the page is not whole.
+    def cut(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Transfer-Encoding": "chunked"})
+        conn.chunk(b"x" * 100)
+
+    server.route("/cut", cut)
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/cut"))
+    assert info.value.reason == "connection closed by the server (before the end of its body)"
+    assert len(server.requests) == MAX_ATTEMPTS
+
+
+def test_broken_chunk_framing_is_an_invalid_response_without_retry(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # The connection stays open: the bytes themselves are wrong, which stays wrong.
+    def garbled(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Transfer-Encoding": "chunked"})
+        conn.send(b"zz\r\nnot a chunk\r\n")
+        conn.wait_for_close()
+
+    server.route("/garbled", garbled)
+    with client(sleeps, timeout=5) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/garbled"))
+    assert info.value.reason.startswith("invalid HTTP response (")
+    assert len(server.requests) == 1
+
+
+def test_cancel_requests_ends_a_stalled_request_at_once(server: HostileServer) -> None:
+    # What Ctrl-C does (cli.py): the request is woken from its read, not left to run
+    # out its network.timeout, and says it was interrupted.
+    arrived = threading.Event()
+
+    def stall(req: Request, conn: Conn) -> None:
+        arrived.set()
+        conn.wait_for_close(60)
+
+    server.route("/stall", stall)
+    outcome: list[BaseException] = []
+
+    def fetch() -> None:
+        with client(Sleeps(), timeout=60) as c:
+            try:
+                c.get(server.url("/stall"))
+            except FetchError as exc:
+                outcome.append(exc)
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    try:
+        assert arrived.wait(10)
+        http.cancel_requests()
+        thread.join(10)  # a bound for a loaded machine; the alternative is 60 s
+        assert not thread.is_alive()
+    finally:
+        http.allow_requests()
+        thread.join()
+    assert [str(e) for e in outcome] == [f"{server.url('/stall')}: interrupted"]
 
 
 def test_interim_103_early_hints_is_skipped(server: HostileServer, sleeps: Sleeps) -> None:
@@ -1073,44 +1137,65 @@ def test_parse_retry_after_accepts_naive_now() -> None:
     assert parse_retry_after("Fri, 01 Mar 2024 12:00:30 GMT", naive) == 30.0
 
 
-# ------------------------------------------------------- wrapping (mock transport)
+# ------------------------------------------------- what went wrong, by type (fake wire)
 
 
 @pytest.mark.parametrize(
-    ("exc", "retried"),
+    ("exc", "reason", "retried"),
     [
-        (httpx.ConnectError("boom"), True),
-        (httpx.ReadError("boom"), True),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), True),
-        (httpx.LocalProtocolError("bad header"), False),
-        (ValueError("something odd"), False),
-        (OSError(113, "No route to host"), True),
+        (ConnectionRefusedError(111, "Connection refused"), "connection refused", True),
+        (ConnectionResetError(104, "Connection reset by peer"), "connection reset", True),
+        (BrokenPipeError(32, "Broken pipe"), "connection reset", True),
+        (socket.gaierror(-2, "Name or service not known"), "could not resolve the host name", True),
+        (OSError(113, "No route to host"), "network error: No route to host", True),
+        (TimeoutError("timed out"), "connection timed out (timed out)", True),
+        (httpcore.ReadError("boom"), "network error: boom", True),
+        # Raised by h11 on a reply it cannot parse, the connection still open.
+        (httpcore.RemoteProtocolError("bad"), "invalid HTTP response (bad)", False),
+        (
+            httpcore.LocalProtocolError("bad header"),
+            "invalid request (LocalProtocolError: bad header)",
+            False,
+        ),
+        (ValueError("something odd"), "unexpected error (ValueError: something odd)", False),
     ],
 )
-def test_foreign_exceptions_are_wrapped(sleeps: Sleeps, exc: Exception, retried: bool) -> None:
-    calls: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
+def test_wire_failures_are_named_and_retried_by_type(
+    sleeps: Sleeps, exc: Exception, reason: str, retried: bool
+) -> None:
+    # The messages say nothing the mapping could match on: only the types decide.
+    def fail(request: WireRequest) -> bytes:
         raise exc
 
-    with (
-        client(sleeps, transport=httpx.MockTransport(handler)) as c,
-        pytest.raises(FetchError) as info,
-    ):
+    wire = FakeWire(fail)
+    with client(sleeps, backend=wire) as c, pytest.raises(FetchError) as info:
         c.get("https://feeds.example.org/rss")
     assert type(info.value) is FetchError
+    assert info.value.reason == reason
     assert info.value.__cause__ is exc
-    assert len(calls) == (MAX_ATTEMPTS if retried else 1)
+    assert len(wire.requests) == (MAX_ATTEMPTS if retried else 1)
+
+
+def test_oserror_behind_httpcore_error_names_the_cause(sleeps: Sleeps) -> None:
+    # Wrapped by a library ("raise ... from"), the OS error is still what is reported.
+    def fail(request: WireRequest) -> bytes:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except OSError as exc:
+            raise httpcore.ConnectError("wrapped") from exc
+
+    with client(sleeps, backend=FakeWire(fail)) as c, pytest.raises(FetchError) as info:
+        c.get("https://feeds.example.org/rss")
+    assert info.value.reason == "connection refused"
 
 
 def test_mock_transport_redirect_to_private_literal_is_refused(sleeps: Sleeps) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.url.host == "feeds.example.org", "the refused hop was requested"
-        return httpx.Response(302, headers={"Location": "http://[::ffff:a9fe:a9fe]/"})
+    def answer(request: WireRequest) -> bytes:
+        assert request.host == "feeds.example.org", "the refused hop was requested"
+        return reply(302, headers=[("Location", "http://[::ffff:a9fe:a9fe]/")])
 
     with (
-        client(sleeps, allow=False, transport=httpx.MockTransport(handler)) as c,
+        client(sleeps, allow=False, backend=FakeWire(answer)) as c,
         pytest.raises(BlockedAddressError, match=r"169\.254\.169\.254, a link-local address"),
     ):
         c.get("https://feeds.example.org/rss")
@@ -1119,13 +1204,13 @@ def test_mock_transport_redirect_to_private_literal_is_refused(sleeps: Sleeps) -
 def test_cookies_do_not_leak_between_fetches(sleeps: Sleeps) -> None:
     seen: list[str | None] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def answer(request: WireRequest) -> bytes:
         seen.append(request.headers.get("cookie"))
-        if request.url.path == "/consent":
-            return httpx.Response(302, headers={"Location": "/article", "Set-Cookie": "ok=1"})
-        return httpx.Response(200, content=b"x")
+        if request.path == "/consent":
+            return reply(302, headers=[("Location", "/article"), ("Set-Cookie", "ok=1")])
+        return reply(200, b"x")
 
-    with client(sleeps, transport=httpx.MockTransport(handler)) as c:
+    with client(sleeps, backend=FakeWire(answer)) as c:
         c.get("https://news.example.org/consent")
         c.get("https://news.example.org/other")
     assert seen == [None, "ok=1", None]

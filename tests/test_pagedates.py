@@ -76,6 +76,20 @@ def test_a_date_after_the_clock_is_not_believed() -> None:
         ("yesterday", None),
         ("", None),
         ("2019-13-45", None),
+        # RFC 822: a four-digit year as written (parsedate reads 0001 as 2001), two
+        # digits as RFC 2822 says; zones.py's names; no guess for an ambiguous one.
+        ("Mon, 01 Jan 0001 00:00:00 +0000", None),
+        ("Wed, 01 Jan 0025 00:00:00 +0000", None),
+        ("Fri, 03 May 19 10:15:00 GMT", datetime(2019, 5, 3, 10, 15, tzinfo=UTC)),
+        ("Fri, 03 May 2019 10:15:00 JST", datetime(2019, 5, 3, 1, 15, tzinfo=UTC)),
+        ("Fri, 03 May 2019 10:15:00 CEST", datetime(2019, 5, 3, 8, 15, tzinfo=UTC)),
+        ("Fri, 03 May 2019 10:15:00 IST", None),
+        ("Fri, 03 May 2019 10:15:00 +2500", None),
+        ("Fri, 03 May 2019 10:15:00 GMT+08:00", datetime(2019, 5, 3, 2, 15, tzinfo=UTC)),
+        ("Fri, 03 May 2019 10:15:00 Europe/Paris", None),  # parsedate: UTC
+        ("Fri, 3 May 2019 10:15 PM EST", None),  # parsedate: 10:15 AM
+        ("2019-05-03T10:20:00 HKT", datetime(2019, 5, 3, 2, 20, tzinfo=UTC)),
+        ("2019-05-03T10:20:00 IST", None),
     ],
 )
 def test_parse_date(text: str | int, expected: datetime | None) -> None:

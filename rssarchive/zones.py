@@ -1,0 +1,131 @@
+"""Time zone abbreviations that a date may end with, and what each one means.
+
+RFC 822 names only UT/GMT, Z and the four US zones (CST is US Central there, as in every
+RFC 822 parser, and so here). News sites write many more; the ones below are those that
+mean one offset wherever they are written. An abbreviation that means several offsets is
+left out on purpose and gives no date: IST is India (+05:30), Ireland (+01:00) and Israel
+(+02:00); AST is Atlantic (-04:00) and Arabia (+03:00); GST is the Gulf (+04:00) and
+South Georgia (-02:00); SST is Singapore and Samoa. A guess there could be half a day off,
+and a date that is said to be missing is better than one that is silently wrong.
+
+BST is taken as British Summer Time (+01:00), what British papers and the BBC write;
+Bangladesh's standard time is abbreviated BST too, but its news sites write offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Final
+
+# A date before this year is not believed: it is a missing date written as one (Hugo's
+# zero date is 0001-01-01, a zero epoch is 1970). pagedates.EARLIEST is its midnight.
+EARLIEST_YEAR: Final = 1990
+
+_MINUTES: Final = {
+    # RFC 822 (and UTC)
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
+    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    # North America besides RFC 822's four
+    "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150,
+    # South America
+    "BRT": -180, "ART": -180,
+    # Europe
+    "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "MET": 60, "MEST": 120,
+    "EET": 120, "EEST": 180, "MSK": 180, "TRT": 180,
+    # Africa
+    "WAT": 60, "CAT": 120, "SAST": 120, "EAT": 180,
+    # Asia
+    "PKT": 300, "NPT": 345, "ICT": 420, "WIB": 420, "WITA": 480, "WIT": 540,
+    "HKT": 480, "SGT": 480, "MYT": 480, "PHT": 480, "AWST": 480,
+    "JST": 540, "KST": 540,
+    # Australia and New Zealand
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+
+# Every abbreviation above, with its offset from UTC (east positive).
+ZONES: Final = {name: timedelta(minutes=minutes) for name, minutes in _MINUTES.items()}
+
+
+def zone_offset(name: str) -> timedelta | None:
+    """The offset from UTC that ``name`` (any case) means; None when it is not known or
+    means more than one."""
+    return ZONES.get(name.strip().upper())
+
+
+# An RFC 822 date up to its year ("Mon, 01 Jan 0001"), the year as written.
+# The month is English, as RFC 822 writes it: "24 juillet 2024" is left to feedparser.
+RFC822_YEAR: Final = re.compile(
+    r"\s*(?:[A-Za-z]{2,9}\.?,?\s*)?\d{1,2}\s+"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[A-Za-z]{0,6}\.?,?\s+(\d+)\b"
+)
+# What may end an RFC 822 date: a zone's name, or an offset (+0800, and as pages and
+# feeds also write it, +08:00, GMT+8, UTC+08:00), maybe followed by a comment naming
+# its zone ("+0100 (CET)"). A name in parentheses alone ("(CET)") is a name too.
+_RFC822_ZONE: Final = re.compile(
+    r"\s(?:\(?(?P<name>[A-Za-z]{1,5})\)?"
+    r"|(?:GMT|UTC|UT)?(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)"
+    r"\s*(?:\([^()]*\))?\s*\Z"
+)
+# Without a zone, the date must end with its time or its year: anything else there is
+# a zone we cannot read ("Europe/Paris"), which parsedate would silently take for UTC.
+_RFC822_END: Final = re.compile(r"(?:\d{1,2}:\d{2}(?::\d{2})?|\d{4})\s*\Z")
+# parsedate ignores "PM": 8:00 PM would be read as 08:00.
+_AM_PM: Final = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
+
+
+def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
+    """An RFC 822 date, read by our rules where the standard library's differ: a
+    four-digit year is the year as written (``0001`` is not 2001, as parsedate would
+    have it), a two-digit one is read as RFC 2822 says (00-49: 20xx, 50-99: 19xx), and a
+    three-digit one is 1900 + it; zone names are those above, not only RFC 822's, and
+    one we cannot read gives no date (parsedate takes it for UTC); an offset past
+    ±14:59 is no offset. Without a zone (or with "-0000"), UTC.
+    Returns the date or why there is none."""
+    year_match = RFC822_YEAR.match(text)
+    if year_match is None:
+        return None, "cannot be read"
+    digits = year_match.group(1)
+    if len(digits) == 2:
+        year = int(digits) + (2000 if int(digits) < 50 else 1900)
+    elif len(digits) == 3:
+        year = 1900 + int(digits)
+    elif len(digits) == 4:
+        year = int(digits)
+    else:
+        return None, "cannot be read"
+    if year < EARLIEST_YEAR:
+        return None, f"is before {EARLIEST_YEAR}, not believed"
+    # Four digits from here on: parsedate takes those as written.
+    text = f"{text[: year_match.start(1)]}{year:04d}{text[year_match.end(1) :]}".strip()
+    zone = _RFC822_ZONE.search(text)
+    offset = timedelta(0)
+    if zone is None:
+        if not _RFC822_END.search(text):
+            return None, "cannot be read"
+    elif zone.group("name"):
+        named = zone_offset(zone.group("name"))
+        if named is None:
+            return None, f"cannot be read (unknown or ambiguous zone {zone.group('name')!r})"
+        offset = named
+    else:
+        hours, minutes = int(zone.group("hours")), int(zone.group("minutes") or 0)
+        if hours > 14 or minutes > 59:
+            written = zone.group(0).strip()
+            return None, f"cannot be read (impossible offset {written})"
+        offset = timedelta(hours=hours, minutes=minutes)
+        offset = -offset if zone.group("sign") == "-" else offset
+    moment = text if zone is None else text[: zone.start()].rstrip()
+    if moment.endswith(f"{year:04d}"):
+        moment += " 00:00:00"  # a day without a time: its midnight (parsedate needs one)
+    if _AM_PM.search(moment):
+        return None, "cannot be read"
+    try:
+        when = parsedate_to_datetime(moment)
+        if when.tzinfo is not None:  # a zone we did not see as one
+            return None, "cannot be read"
+        return when.replace(tzinfo=UTC) - offset, None
+    except (TypeError, ValueError, IndexError, OverflowError):  # 30 Feb, year 9999 + 1 h
+        return None, "cannot be read"
