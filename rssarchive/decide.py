@@ -3,7 +3,9 @@
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/test_decide.py), on its own. Modelled
-on the ``Decider`` of lemon24/reader.
+on the ``Decider`` of lemon24/reader. A few take a costly input as a function (a read of
+the state, is_substantial), called only when the decision needs it: a run on its
+hot path reads no more than it did before.
 
 The retry policies are here too, one per kind of retry, each defined once: whoever
 retries something asks its policy, and status says the same limits.
