@@ -313,20 +313,23 @@ def jekyll(source: Path, destination: Path, incremental: bool) -> None:
         raise SystemExit(f"build_split: jekyll failed for {source} (exit {result.returncode})")
 
 
-def pagefind(output: Path, glob: str, folder: str) -> None:
+def search_language(site: Path) -> str | None:
+    """The language every index is built in (scripts/search_index.py: Chinese for an
+    archive holding Chinese text, whatever the site's lang): one for all years, whose
+    indexes the search page merges."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from search_index import search_language as language
+
+    return language(site)
+
+
+def pagefind(output: Path, glob: str, folder: str, language: str | None) -> None:
     # Pagefind adds its files to what the folder holds: the pages gone would stay.
     shutil.rmtree(output / folder, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(output),
-        "--glob",
-        glob,
-        "--output-subdir",
-        folder,
-    ]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from search_index import pagefind_command
+
+    command = pagefind_command(output, language, "--glob", glob, "--output-subdir", folder)
     result = subprocess.run(command, stdout=subprocess.DEVNULL)
     if result.returncode != 0:
         raise SystemExit(f"build_split: pagefind failed for {folder} (exit {result.returncode})")
@@ -416,6 +419,7 @@ def build(site: Path, search: bool) -> list[str]:
     year_files = template_files(site, for_year=True)
     changes = read_changes(site)
     indexes = search_indexes(years, days)
+    language = search_language(site) if search else None
     rebuilt = []
     for year, posts in sorted(years.items()):
         settings = {
@@ -447,7 +451,14 @@ def build(site: Path, search: bool) -> list[str]:
         wanted = {
             folder: digest(
                 "\n".join(
-                    [FORMAT, template_hash, glob, *(f"{p}\0{text_hashes[p]}" for p in covered)]
+                    [
+                        FORMAT,
+                        template_hash,
+                        glob,
+                        # A new language (the first Chinese post) indexes every year again.
+                        str(language),
+                        *(f"{p}\0{text_hashes[p]}" for p in covered),
+                    ]
                 ).encode()
             )
             for folder, (glob, covered) in indexes[year].items()
@@ -457,7 +468,7 @@ def build(site: Path, search: bool) -> list[str]:
             build_year(site, year, posts, year_files, extra, changes, entries, old, stamp)
             rebuilt.append(year)
         stamp["indexes"] = update_indexes(
-            output, year, indexes[year], wanted, old.get("indexes") or {}, search
+            output, year, indexes[year], wanted, old.get("indexes") or {}, search, language
         )
         stamp_path.write_text(json.dumps(stamp) + "\n")
     # A year without posts any more (they were removed): its site goes too.
@@ -507,6 +518,7 @@ def update_indexes(
     wanted: dict[str, str],
     old: dict[str, str],
     search: bool,
+    language: str | None = None,
 ) -> dict[str, str]:
     """Build the year's indexes whose pages changed, remove those it no longer has (all
     of them without search); what each index now holds is built from."""
@@ -519,7 +531,7 @@ def update_indexes(
         if old.get(folder) != wanted[folder] or not (path / "pagefind-entry.json").is_file():
             glob, covered = indexes[folder]
             log(f"indexing {year}/{folder} ({len(covered)} posts)")
-            pagefind(output, glob, f"{year}/{folder}")
+            pagefind(output, glob, f"{year}/{folder}", language)
         done[folder] = wanted[folder]
     return done
 
