@@ -542,8 +542,8 @@ def build_front(site: Path, years: dict[str, list[Path]], days: dict[Path, str],
     settings = {
         "split": {
             "root": root,
-            # An archive without posts yet links the year its first posts will have.
-            "year": ordered[0] if ordered else f"{datetime.now(UTC):%Y}",
+            # An archive without posts yet has no year to link ("": the menu leaves it out).
+            "year": ordered[0] if ordered else "",
             "years": [{"year": y, "posts": len(years[y])} for y in ordered],
             # Every index, the newest year's first (its folder has the search UI).
             "search": [

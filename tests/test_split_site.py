@@ -343,3 +343,24 @@ def test_a_post_dated_in_another_year_than_its_name_keeps_its_url_and_unpublishe
     assert all((output / link.lstrip("/")).is_file() for link in links)
     assert '<a href="/2023/">2023</a> (1)' in front and '<a href="/2024/">2024</a> (1)' in front
     assert '<time datetime="2023-12-31T18:00:00+00:00">2023-12-31</time>' in front
+
+
+def test_an_archive_without_posts_links_no_year(tmp_path: Path) -> None:
+    """Before the first run there is no year: the front page and the search page link
+    only pages that exist (no /<this year>/ nor its categories, which would be 404s)."""
+    site = tmp_path / "output"
+    shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    assert _split(site) == []
+    output = site / "_site"
+    for page in ("index.html", "search/index.html"):
+        text = (output / page).read_text(encoding="utf-8")
+        links = set(re.findall(r'(?:href|src)="(/[^"]*)"', text))
+        assert "/search/" in links
+        missing = [
+            link
+            for link in links
+            if not (output / link.lstrip("/")).is_file()
+            and not (output / link.lstrip("/") / "index.html").is_file()
+            and "/pagefind" not in link  # no index without posts: the page says so
+        ]
+        assert missing == [], (page, missing)
