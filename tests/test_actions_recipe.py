@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ NOT_COMMITTED |= {".rssarchive/state.sqlite3.backup"}
 class PictureSite(Site):
     """The news site, each article with a picture in its text."""
 
-    def article(self, name: str):  # type: ignore[no-untyped-def]
+    def article(self, name: str) -> Callable[[Request], Response]:
         answer = super().article(name)
 
         def with_picture(request: Request) -> Response:
