@@ -51,7 +51,8 @@ bench-corpus: install $(BENCH_STAMP)
 	$(BIN)/python bench/corpus.py $(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS))
 
 # The site in output/ built with Jekyll, then its search index (Pagefind, from the
-# project's Python environment). Incremental: the next build after new posts reuses
+# project's Python environment, in the language scripts/search_index.py picks: Chinese
+# for any archive holding Chinese text, whatever the site's lang). Incremental: the next build after new posts reuses
 # output/_site, .jekyll-metadata and .jekyll-cache (listing pages are always rebuilt).
 # SITE_SEARCH=0 skips the index: Pagefind's extended build holds ~0.3 GB per 1,000 posts
 # (README, "At scale").
@@ -66,7 +67,7 @@ ifeq ($(SPLIT),year)
 	$(BIN)/python scripts/build_split.py --site $(SITE_DIR) $(if $(filter 0,$(SITE_SEARCH)),--no-search)
 else ifeq ($(SPLIT),)
 	jekyll build --source $(SITE_DIR) --destination $(SITE_DIR)/_site --incremental
-	$(if $(filter 0,$(SITE_SEARCH)),,$(BIN)/python -m pagefind --site $(SITE_DIR)/_site)
+	$(if $(filter 0,$(SITE_SEARCH)),,$(BIN)/python scripts/search_index.py --site $(SITE_DIR))
 else
 	@echo "SPLIT=$(SPLIT): only SPLIT=year is known" >&2; exit 2
 endif

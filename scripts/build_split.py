@@ -41,8 +41,11 @@ post's year alone, and in that year Jekyll's incremental build renders again onl
 posts whose entries changed. _versions/ (the kept texts, read by rssarchive to write the
 versions pages, never by Jekyll) is part of no site.
 
-A post belongs to the year of its file name, which rssarchive names after the post's UTC
-date (docs/post-format.md), the year of its URL.
+A post belongs to the year of its URL, which Jekyll makes from the post's `date:` in the
+site's time zone (the file name's date when it has none): rssarchive names a file after
+its post's UTC date (docs/post-format.md), but a hand-written post may say another day or
+year, and its page must stay at the single site's URL. A post with `published: false`
+(which Jekyll leaves out) is part of no year and not listed on the front page.
 """
 
 from __future__ import annotations
@@ -56,9 +59,10 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -194,15 +198,89 @@ def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, byte
         sync_file(Path(), source / name, data)
 
 
-def posts_by_year(site: Path) -> dict[str, list[Path]]:
+# The front matter's lines that decide where Jekyll publishes a post, read without a
+# YAML parser (one at 100,000 posts costs a minute): `date:` as Psych reads a timestamp
+# (a time without a zone is UTC; Jekyll then shows it in the site's zone) and `published:`.
+FRONT_MATTER = re.compile(rb"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
+DATE_LINE = re.compile(rb"^date:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+TIMESTAMP = re.compile(
+    r"\A(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
+    r"(?:[ \t]*(Z|[-+]\d{1,2}):?(\d\d)?)?)?\Z"
+)
+UNPUBLISHED = re.compile(
+    rb"^published:[ \t]*(?:false|False|FALSE|no|No|NO|off|Off|OFF)[ \t]*(?:#.*)?\r?$",
+    re.MULTILINE,
+)
+
+
+def site_zone(site: Path) -> tzinfo | None:
+    """The zone Jekyll converts dates to: `timezone:` of _config.yml, else the machine's
+    (None)."""
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8")) or {}
+    name = config.get("timezone")
+    if not name:
+        return None
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"build_split: unknown timezone in _config.yml: {name}") from None
+
+
+def post_date(path: Path, zone: tzinfo | None) -> tuple[str, datetime | None] | None:
+    """The day of the post's URL ("YYYY-MM-DD") and its time in the site's zone when its
+    `date:` has one; None for a post Jekyll does not publish."""
+    with path.open("rb") as file:
+        head = file.read(16384)
+    day = path.name[:10]
+    front = FRONT_MATTER.match(head)
+    if front is None:
+        return day, None
+    if UNPUBLISHED.search(front.group(1)):
+        return None
+    line = DATE_LINE.search(front.group(1))
+    text = line.group(1).decode("utf-8", "replace").strip().strip("\"'") if line else ""
+    match = TIMESTAMP.match(text)
+    if match is None:
+        return day, None  # no date, or one Jekyll reads otherwise: the file name's
+    year, month, mday, hour, minute, second, fraction, zone_hours, zone_minutes = match.groups()
+    if hour is None:
+        return f"{int(year):04d}-{int(month):02d}-{int(mday):02d}", None
+    zone_hours = "" if zone_hours == "Z" else zone_hours
+    offset = abs(int(zone_hours or 0)) * 60 + int(zone_minutes or 0)
+    if zone_hours and zone_hours.startswith("-"):
+        offset = -offset
+    moment = datetime(
+        int(year),
+        int(month),
+        int(mday),
+        int(hour),
+        int(minute),
+        int(second),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        tzinfo=UTC,
+    ) - timedelta(minutes=offset)
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d}", local
+
+
+def posts_by_year(site: Path, days: dict[Path, str] | None = None) -> dict[str, list[Path]]:
+    """The published posts by the year of their URL; `days` gets each one's URL day."""
     years: dict[str, list[Path]] = {}
     posts_dir = site / "_posts"
     if not posts_dir.is_dir():
         return years
+    zone = site_zone(site)
     for path in sorted(posts_dir.rglob("*")):
         match = POST_NAME.match(path.name)
-        if match and path.is_file():
-            years.setdefault(match.group(1), []).append(path.relative_to(posts_dir))
+        if not (match and path.is_file()):
+            continue
+        dated = post_date(path, zone)
+        if dated is None:
+            continue
+        relative = path.relative_to(posts_dir)
+        if days is not None:
+            days[relative] = dated[0]
+        years.setdefault(dated[0][:4], []).append(relative)
     return years
 
 
@@ -235,32 +313,37 @@ def jekyll(source: Path, destination: Path, incremental: bool) -> None:
         raise SystemExit(f"build_split: jekyll failed for {source} (exit {result.returncode})")
 
 
-def pagefind(output: Path, glob: str, folder: str) -> None:
+def search_language(site: Path) -> str | None:
+    """The language every index is built in (scripts/search_index.py: Chinese for an
+    archive holding Chinese text, whatever the site's lang): one for all years, whose
+    indexes the search page merges."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from search_index import search_language as language
+
+    return language(site)
+
+
+def pagefind(output: Path, glob: str, folder: str, language: str | None) -> None:
     # Pagefind adds its files to what the folder holds: the pages gone would stay.
     shutil.rmtree(output / folder, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(output),
-        "--glob",
-        glob,
-        "--output-subdir",
-        folder,
-    ]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from search_index import pagefind_command
+
+    command = pagefind_command(output, language, "--glob", glob, "--output-subdir", folder)
     result = subprocess.run(command, stdout=subprocess.DEVNULL)
     if result.returncode != 0:
         raise SystemExit(f"build_split: pagefind failed for {folder} (exit {result.returncode})")
 
 
-def search_indexes(years: dict[str, list[Path]]) -> dict[str, dict[str, tuple[str, list[Path]]]]:
+def search_indexes(
+    years: dict[str, list[Path]], days: dict[Path, str]
+) -> dict[str, dict[str, tuple[str, list[Path]]]]:
     """Per year, its Pagefind indexes: folder -> (the glob of its pages, its posts). A post's
-    URL has the month of its file name (/<year>/<month>/...)."""
+    URL has the month of its URL's day (/<year>/<month>/...)."""
     indexes: dict[str, dict[str, tuple[str, list[Path]]]] = {}
     newest = max(years, default="")
     for year, posts in years.items():
-        months = sorted({p.name[5:7] for p in posts})
+        months = sorted({days[p][5:7] for p in posts})
         if year != newest or len(months) == 1:
             indexes[year] = {INDEX: (f"{year}/**/*.html", posts)}
             continue
@@ -268,9 +351,9 @@ def search_indexes(years: dict[str, list[Path]]) -> dict[str, dict[str, tuple[st
         indexes[year] = {
             INDEX: (
                 f"{year}/{{{','.join(settled)}}}/**/*.html",
-                [p for p in posts if p.name[5:7] != last],
+                [p for p in posts if days[p][5:7] != last],
             ),
-            MONTH_INDEX: (f"{year}/{last}/**/*.html", [p for p in posts if p.name[5:7] == last]),
+            MONTH_INDEX: (f"{year}/{last}/**/*.html", [p for p in posts if days[p][5:7] == last]),
         }
     return indexes
 
@@ -285,33 +368,43 @@ def front_matter(path: Path) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def newest_posts(site: Path, years: dict[str, list[Path]], root: str) -> list[dict[str, Any]]:
-    """The newest posts for the front page: file names sort by day, the time is inside."""
+def newest_posts(
+    site: Path, years: dict[str, list[Path]], days: dict[Path, str]
+) -> list[dict[str, Any]]:
+    """The newest posts for the front page: URL days sort by day, the time is inside."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from rssarchive.permalinks import post_url
 
-    names = sorted((p for paths in years.values() for p in paths), key=lambda p: p.name)
+    names = sorted((p for paths in years.values() for p in paths), key=lambda p: (days[p], p.name))
     # Every post of the newest days until there are enough, so that the order within a
     # day comes from the dates inside.
     candidates: list[Path] = []
     for path in reversed(names):
-        if len(candidates) >= NEWEST and path.name[:10] != candidates[-1].name[:10]:
+        if len(candidates) >= NEWEST and days[path] != days[candidates[-1]]:
             break
         candidates.append(path)
+    zone = site_zone(site)
     posts = []
     for path in candidates:
         front = front_matter(site / "_posts" / path)
         categories = front.get("categories") or []
+        dated = post_date(site / "_posts" / path, zone)
+        # The date as the single site shows it: in the site's zone (Liquid's `date` keeps
+        # the zone a text gives).
+        moment = dated[1] if dated else None
+        date = f"{moment:%Y-%m-%d %H:%M:%S.%f %z}" if moment else days[path]
         posts.append(
             {
                 "title": str(front.get("title", "")),
-                "date": str(front.get("date", path.name[:10])),
-                "url": post_url(path.name),
+                "date": date,
+                # The URL Jekyll gives it: the file name's title, the date's day.
+                "url": post_url(days[path] + path.name[10:]),
                 "categories": [str(c) for c in categories] if isinstance(categories, list) else [],
+                "order": f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}" if moment else date,
             }
         )
-    posts.sort(key=lambda p: (p["date"], p["url"]), reverse=True)
-    return posts[:NEWEST]
+    posts.sort(key=lambda p: (p["order"], p["url"]), reverse=True)
+    return [{k: v for k, v in p.items() if k != "order"} for p in posts[:NEWEST]]
 
 
 def build(site: Path, search: bool) -> list[str]:
@@ -321,10 +414,12 @@ def build(site: Path, search: bool) -> list[str]:
     work.mkdir(exist_ok=True)
     output.mkdir(exist_ok=True)
     root = site_root(site)
-    years = posts_by_year(site)
+    days: dict[Path, str] = {}
+    years = posts_by_year(site, days)
     year_files = template_files(site, for_year=True)
     changes = read_changes(site)
-    indexes = search_indexes(years)
+    indexes = search_indexes(years, days)
+    language = search_language(site) if search else None
     rebuilt = []
     for year, posts in sorted(years.items()):
         settings = {
@@ -356,7 +451,14 @@ def build(site: Path, search: bool) -> list[str]:
         wanted = {
             folder: digest(
                 "\n".join(
-                    [FORMAT, template_hash, glob, *(f"{p}\0{text_hashes[p]}" for p in covered)]
+                    [
+                        FORMAT,
+                        template_hash,
+                        glob,
+                        # A new language (the first Chinese post) indexes every year again.
+                        str(language),
+                        *(f"{p}\0{text_hashes[p]}" for p in covered),
+                    ]
                 ).encode()
             )
             for folder, (glob, covered) in indexes[year].items()
@@ -366,7 +468,7 @@ def build(site: Path, search: bool) -> list[str]:
             build_year(site, year, posts, year_files, extra, changes, entries, old, stamp)
             rebuilt.append(year)
         stamp["indexes"] = update_indexes(
-            output, year, indexes[year], wanted, old.get("indexes") or {}, search
+            output, year, indexes[year], wanted, old.get("indexes") or {}, search, language
         )
         stamp_path.write_text(json.dumps(stamp) + "\n")
     # A year without posts any more (they were removed): its site goes too.
@@ -376,7 +478,7 @@ def build(site: Path, search: bool) -> list[str]:
             shutil.rmtree(work / stale.stem, ignore_errors=True)
             shutil.rmtree(output / stale.stem, ignore_errors=True)
             stale.unlink()
-    build_front(site, years, root)
+    build_front(site, years, days, root)
     return rebuilt
 
 
@@ -416,6 +518,7 @@ def update_indexes(
     wanted: dict[str, str],
     old: dict[str, str],
     search: bool,
+    language: str | None = None,
 ) -> dict[str, str]:
     """Build the year's indexes whose pages changed, remove those it no longer has (all
     of them without search); what each index now holds is built from."""
@@ -428,27 +531,27 @@ def update_indexes(
         if old.get(folder) != wanted[folder] or not (path / "pagefind-entry.json").is_file():
             glob, covered = indexes[folder]
             log(f"indexing {year}/{folder} ({len(covered)} posts)")
-            pagefind(output, glob, f"{year}/{folder}")
+            pagefind(output, glob, f"{year}/{folder}", language)
         done[folder] = wanted[folder]
     return done
 
 
-def build_front(site: Path, years: dict[str, list[Path]], root: str) -> None:
+def build_front(site: Path, years: dict[str, list[Path]], days: dict[Path, str], root: str) -> None:
     """The front page and the template's other pages (search, assets), at the root."""
     ordered = sorted(years, reverse=True)
     settings = {
         "split": {
             "root": root,
-            # An archive without posts yet links the year its first posts will have.
-            "year": ordered[0] if ordered else f"{datetime.now(UTC):%Y}",
+            # An archive without posts yet has no year to link ("": the menu leaves it out).
+            "year": ordered[0] if ordered else "",
             "years": [{"year": y, "posts": len(years[y])} for y in ordered],
             # Every index, the newest year's first (its folder has the search UI).
             "search": [
                 {"year": y, "bundle": f"{y}/{folder}/"}
                 for y in ordered
-                for folder in search_indexes(years)[y]
+                for folder in search_indexes(years, days)[y]
             ],
-            "newest": newest_posts(site, years, root),
+            "newest": newest_posts(site, years, days),
         },
         # The years' sites, built into the same destination: not this site's to clean.
         "keep_files": [".git", ".svn", *ordered],

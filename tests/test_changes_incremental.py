@@ -112,3 +112,50 @@ def test_recorded_changes_rebuild_their_posts_as_a_full_build_would(tmp_path: Pa
         before = after
     page = built_post(source / "_site", edited).read_text(encoding="utf-8")
     assert "post-change-deleted" in page
+
+
+def test_a_fresh_checkout_renders_nothing_again(tmp_path: Path) -> None:
+    """A fresh checkout (the Actions recipe, its previous build restored from the cache)
+    gives every file a new modification time: the hourly build must still render only
+    the new post (output/_plugins/content_times.rb), and be a full build's."""
+    jekyll = require_jekyll()
+    source = tmp_path / "source"
+    shutil.copytree(SITE_TEMPLATE, source, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    (source / "_posts").mkdir()
+    names = []
+    for seed in seed_posts():
+        (source / "_posts" / seed.file_name).write_text(seed.text, encoding="utf-8")
+        names.append(seed.file_name)
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "JEKYLL_ENV": "production"}
+
+    def build(directory: Path, *options: str) -> None:
+        subprocess.run([jekyll, "build", *options], cwd=directory, env=env, check=True)
+
+    build(source, "--incremental")
+    before = {n: built_post(source / "_site", n).stat().st_mtime_ns for n in names}
+    # The checkout: every file of the site's source written again, the same bytes.
+    for path in source.rglob("*"):
+        parts = path.relative_to(source).parts
+        if path.is_file() and parts[0] not in ("_site", ".jekyll-cache", ".jekyll-metadata"):
+            os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    post = render_post(
+        title="Harbour news",
+        url="https://news.example/en/new.html",
+        published=T0,
+        archived_at=T0,
+        author="BBC News",
+        tags=["BBC News"],
+        categories=["BBC News"],
+        body_html="<p>New story of the harbour.</p>",
+    )
+    (source / "_posts" / post.filename).write_text(post.text, encoding="utf-8")
+    build(source, "--incremental")
+    after = {n: built_post(source / "_site", n).stat().st_mtime_ns for n in names}
+    assert after == before
+    assert built_post(source / "_site", post.filename).is_file()
+    copy = tmp_path / "full"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("_site", ".jekyll-*"))
+    build(copy, "--disable-disk-cache")
+    incremental, full = _files(source / "_site"), _files(copy / "_site")
+    assert sorted(incremental) == sorted(full)
+    assert [n for n, data in full.items() if incremental[n] != data] == []

@@ -54,6 +54,8 @@ TRICKY_BODIES = (
     "<p>a<br>b<br/>c</p><pre>  code  *x*  </pre><table><tr><td>1</td></tr></table>",
     '<div><img src="https://i.example/a.png" alt="a &quot;b&quot;" width="3"><p>x',
     '<p>"smart" -- ... *em* [l](x) `c`</p><!-- kept? --><h2 id="x">h</h2>',
+    # The sanitiser writes `<p id>` as `<p id="">`, which kramdown leaves out.
+    '<p id>para one</p><h2 id="">heading</h2><p id=" " class="c">x</p>',
 )
 
 

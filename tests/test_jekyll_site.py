@@ -562,3 +562,27 @@ def test_the_default_site_is_chinese(archive: Archive) -> None:
     home = (archive.result.site_dir / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in home
     assert ">最新</a>" in home and ">分类</a>" in home and ">搜索</a>" in home
+
+
+def test_categories_differing_in_case_or_spaces_get_their_own_anchors(tmp_path: Path) -> None:
+    """Jekyll keeps "BBC News" and "bbc  news" apart, but both slugify to bbc-news: each
+    section must still have an id of its own, and each index link lead to its section."""
+    posts = {}
+    for index, feed in enumerate(("BBC News", "bbc  news", "BBC News", "Radio")):
+        date = f"2024-08-0{index + 1}T09:00:00.000Z"
+        title = f"Story {index}"
+        posts[post_file_name(date, title)] = render_post(
+            title=title,
+            url=f"https://news.example/{index}.html",
+            date=date,
+            feed=f'"{feed}"',
+            body=f"<p>Story {index}</p>",
+        )
+    result = build_site(posts, tmp_path)
+    assert result.returncode == 0, result.output_text
+    page = (result.site_dir / "categories" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<section class="category" id="([^"]*)">', page)
+    links = re.findall(r'<li><a href="#([^"]*)">', page)
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
+    assert links == ids
+    assert "bbc-news" in ids and "radio" in ids

@@ -36,6 +36,7 @@ from jekyll.build import build_site, built_post, seed_posts
 
 from rssarchive.render import render_post
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_HINT = "chromium not installed: apt-get install --no-install-recommends chromium"
 # "Command authority": only in seed 001 (the 2024-07-28 post), six times; seed 000 has
 # neither "权" nor the whole phrase (a search for 上川阳子 finds both seeds: 001 misspells
@@ -155,6 +156,60 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     finally:
         with_index.shutdown()
         without_index.shutdown()
+
+
+@pytest.fixture(scope="module")
+def english_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The same posts on a site whose `lang:` is en, indexed as `make site` does
+    (scripts/search_index.py): every page says lang="en", and the Chinese posts must
+    still be found (review of issue 20, H2)."""
+    chromium_path()
+    root = tmp_path_factory.mktemp("english-site")
+    template = root / "template"
+    shutil.copytree(
+        ROOT / "output", template, ignore=shutil.ignore_patterns("_posts", "_site", ".*")
+    )
+    config = template / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlang: zh-CN\n" in text
+    config.write_text(text.replace("\nlang: zh-CN\n", "\nlang: en\n"), encoding="utf-8")
+    seeds = seed_posts()
+    posts = {seed.file_name: seed.text for seed in seeds}
+    titles = {seed.title: seed.file_name for seed in seeds}
+    for index, (title, body) in enumerate(ENGLISH_POSTS.items()):
+        name, text = _english_post(index, title, body)
+        posts[name] = text
+        titles[title] = name
+    result = build_site(posts, root, template=template)
+    assert result.returncode == 0, result.output_text
+    assert '<html lang="en">' in (result.site_dir / "index.html").read_text(encoding="utf-8")
+    indexed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "search_index.py"),
+            "--site",
+            str(result.source_dir),
+            "--destination",
+            str(result.site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if indexed.returncode != 0 and "No module named pagefind" in indexed.stderr:
+        _require(None, "pagefind not installed: pip install -e '.[test]'")
+    assert indexed.returncode == 0, indexed.stdout + indexed.stderr
+    server = _serve(result.site_dir, True)
+    paths = {
+        title: "/" + str(built_post(result.site_dir, name).relative_to(result.site_dir))
+        for title, name in titles.items()
+    }
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        yield Site(result.site_dir, url, url, paths)
+    finally:
+        server.shutdown()
 
 
 # Only in a post of 2022: in the archive built as a site per year, the search page finds
@@ -390,6 +445,18 @@ def test_chinese_phrase_finds_its_post(tab: Tab, site: Site, tmp_path: Path) -> 
 def test_english_word_finds_its_post(tab: Tab, site: Site) -> None:
     found = _search(tab, site, ENGLISH_WORD)
     assert found == [site.post_paths["Zeppelin returns to the harbour festival"]]
+
+
+def test_english_site_finds_chinese_and_english(
+    tab: Tab, english_site: Site, tmp_path: Path
+) -> None:
+    """`lang: en` with Chinese posts: Pagefind segments Chinese only in a Chinese index,
+    so the index is built as one (the pages themselves say en)."""
+    seed = seed_posts()[1]
+    assert _search(tab, english_site, CHINESE_PHRASE) == [english_site.post_paths[seed.title]]
+    tab.screenshot(tmp_path / "search-chinese-on-english-site.png")
+    found = _search(tab, english_site, ENGLISH_WORD)
+    assert found == [english_site.post_paths["Zeppelin returns to the harbour festival"]]
 
 
 def test_pages_look_right(tab: Tab, site: Site, tmp_path: Path) -> None:

@@ -290,3 +290,77 @@ def test_recording_an_edit_rebuilds_only_its_year_and_in_it_only_its_post(built:
     assert single.returncode == 0, single.output_text
     _assert_post_pages_match(single.site_dir, output, sorted(posts))
     assert _split(built.split) == []
+
+
+def test_a_post_dated_in_another_year_than_its_name_keeps_its_url_and_unpublished_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """Jekyll makes a post's URL from its `date:` in the site's zone, not from its file
+    name: a hand-written post named 2024-01-01 but dated 02:00 +0800 (2023-12-31 UTC) is
+    at /2023/12/31/ in the single site, so it belongs to 2023's site, and the front page
+    links it there. A post with `published: false` is not built by Jekyll: the front page
+    neither lists nor counts it."""
+    new_year = "2024-01-01-New-year.md"
+    hidden = "2024-03-01-Draft.md"
+    posts = {
+        new_year: render_post(
+            title="New year",
+            url="https://news.example/new-year.html",
+            date="2024-01-01 02:00:00 +0800",
+            feed="BBC News",
+            body="<p>新年快乐。</p>",
+        ),
+        hidden: render_post(
+            title="Draft",
+            url="https://news.example/draft.html",
+            date="2024-03-01T10:00:00.000Z",
+            feed="BBC News",
+            body="<p>Not yet.</p>",
+        ).replace("layout: post\n", "layout: post\npublished: false\n"),
+        "2024-02-01-Plain.md": render_post(
+            title="Plain",
+            url="https://news.example/plain.html",
+            date="2024-02-01T10:00:00.000Z",
+            feed="BBC News",
+            body="<p>Plain.</p>",
+        ),
+    }
+    single = build_site(posts, tmp_path / "single")
+    assert single.returncode == 0, single.output_text
+    site = tmp_path / "output"
+    shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    (site / "_posts").mkdir()
+    _write(site, posts)
+    assert _split(site) == ["2023", "2024"]
+    output = site / "_site"
+    in_single = {p for p in _pages(single.site_dir) if re.match(r"\d{4}/\d\d/", p)}
+    in_split = {p for p in _pages(output) if re.match(r"\d{4}/\d\d/", p)}
+    assert "2023/12/31/New-year.html" in in_single
+    assert in_split == in_single
+    front = (output / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<li><time[^>]*>[^<]*</time> <a href="([^"]+)"', front)
+    assert sorted(links) == ["/2023/12/31/New-year.html", "/2024/02/01/Plain.html"]
+    assert all((output / link.lstrip("/")).is_file() for link in links)
+    assert '<a href="/2023/">2023</a> (1)' in front and '<a href="/2024/">2024</a> (1)' in front
+    assert '<time datetime="2023-12-31T18:00:00+00:00">2023-12-31</time>' in front
+
+
+def test_an_archive_without_posts_links_no_year(tmp_path: Path) -> None:
+    """Before the first run there is no year: the front page and the search page link
+    only pages that exist (no /<this year>/ nor its categories, which would be 404s)."""
+    site = tmp_path / "output"
+    shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    assert _split(site) == []
+    output = site / "_site"
+    for page in ("index.html", "search/index.html"):
+        text = (output / page).read_text(encoding="utf-8")
+        links = set(re.findall(r'(?:href|src)="(/[^"]*)"', text))
+        assert "/search/" in links
+        missing = [
+            link
+            for link in links
+            if not (output / link.lstrip("/")).is_file()
+            and not (output / link.lstrip("/") / "index.html").is_file()
+            and "/pagefind" not in link  # no index without posts: the page says so
+        ]
+        assert missing == [], (page, missing)
