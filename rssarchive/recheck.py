@@ -38,13 +38,14 @@ BUDGET_SECONDS = 120.0
 SOFT_404_BELOW = 0.3
 # Extracted text shorter than this is no article (an empty template, a login wall).
 MIN_TEXT_CHARS = 20
-# When at least this many checks of one host in one run all find their article gone,
-# the host is down or behind bot protection (a 200 "Checking your browser..." page for
-# every URL), not deleting everything at once: those checks count as an outage.
-HOST_OUTAGE_MIN = 3
-# A suspected deletion whose confirming checks meet only outages is checked again an
-# hour later, even past its last age, until this long after it was first suspected;
-# then it stays suspected, shown as undecided by `status` (at most ~24 extra checks).
+# A page answering 200 without the article (a soft 404, a bot wall or consent wall, an
+# empty page, an error page) is only a suspicion: it is confirmed as a deletion only when
+# the host is seen serving its other articles at the confirming check (``serving``);
+# a 404 or 410, or a new redirect to the front, is the site's own word and needs
+# none. A suspected deletion whose confirming checks meet only outages, or such pages
+# with no evidence, is checked again an hour later whatever the ages (even past the
+# last one), until this long after it was first suspected; then at its next age, and
+# past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
@@ -56,6 +57,8 @@ Event = Literal[
 # timeout, a network error: says nothing about the article).
 Seen = Literal["not_modified", "page", "gone", "outage"]
 Validators = Literal["new", "keep", "drop"]
+# Statuses by which a site says a page is gone.
+GONE_STATUSES = frozenset({404, 410})
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -237,7 +240,7 @@ def overlap(reference: str, text: str) -> float:
 def gone_status(status: int | None) -> Seen:
     """A failed fetch's meaning: 404 and 410 say the page is gone; anything else (5xx,
     429, 403, a timeout, a refused connection: status None) says nothing of it."""
-    return "gone" if status in (404, 410) else "outage"
+    return "gone" if status in GONE_STATUSES else "outage"
 
 
 def removed_by_redirect(article_url: str, final_url: str) -> bool:
@@ -272,13 +275,6 @@ def redirect_removes(
     if final_key in known_keys:
         return False
     return removed_by_redirect(article_url, final_url)
-
-
-def host_outage(checks: int, gone: int) -> bool:
-    """Whether ``gone`` of a host's ``checks`` in one run (those answered: a 5xx or a
-    timeout is an outage already) finding a page without their article is the host's
-    outage (all of them, and at least HOST_OUTAGE_MIN), not deletions."""
-    return checks >= HOST_OUTAGE_MIN and gone == checks
 
 
 def _site(host: str) -> str:
@@ -334,9 +330,11 @@ class Verdict:
     # "drop" (a page judged gone keeps none: a 304 to its validators would otherwise
     # pass for the article being back).
     validators: Validators = "keep"
-    # The check found the article gone (a 404, a removal, a soft 404): what
-    # :func:`host_outage` counts.
+    # The check found the article gone (a 404, a removal, a soft 404).
     gone: bool = False
+    # A suspicion left unconfirmed for want of evidence that the host serves its other
+    # articles (``serving``): with that evidence it would have been a deletion.
+    wants_evidence: bool = False
 
 
 def decide(
@@ -345,11 +343,14 @@ def decide(
     now: datetime,
     ages: Sequence[timedelta],
     post_text: str | None = None,
+    serving: bool = False,
 ) -> Verdict:
     """The outcome of one check at ``now``. ``post_text``: the archived post's text,
     to tell whether the page a removal-like redirect ended on still holds the article
-    when there is no reference yet."""
-    verdict = _decide(record, seen, now, ages, post_text)
+    when there is no reference yet. ``serving``: the host was seen, at this check,
+    answering with their article for other archived articles; without it a 200 page
+    without the article (a soft 404, a bot wall) never confirms a deletion."""
+    verdict = _decide(record, seen, now, ages, post_text, serving)
     if seen.seen == "page":
         present = not verdict.gone
         return replace(verdict, validators="new" if present else "drop")
@@ -364,6 +365,7 @@ def _decide(
     now: datetime,
     ages: Sequence[timedelta],
     post_text: str | None,
+    serving: bool,
 ) -> Verdict:
     scheduled = next_due(record.archived, ages, now)
     base = replace(record, checks=record.checks + 1, next_due=scheduled)
@@ -376,19 +378,19 @@ def _decide(
     if seen.seen == "outage":
         return _outage(record, base, now, scheduled)
     if seen.seen == "gone":
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=True)
     if seen.seen == "not_modified":
         # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
     text = normalize(seen.text or "")
     if len(text) < MIN_TEXT_CHARS:
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=serving)
     if seen.removal:
         # A new redirect to the front or a section page: removed, unless the page it
         # ended on still holds the article (a slug renamed, an article moved).
         known = record.reference if record.reference is not None else post_text
         if known is None or overlap(normalize(known), text) < SOFT_404_BELOW:
-            return _missing(record, base, now)
+            return _missing(record, base, now, scheduled, hard=True)
     if record.reference is None:
         present = _present(record, base, now, None).record
         return Verdict(replace(present, reference=seen.text), "baseline", version=seen.text)
@@ -396,35 +398,52 @@ def _decide(
     if text == reference:
         return _present(record, base, now, None)
     if overlap(reference, text) < SOFT_404_BELOW:
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=serving)
     return _present(record, base, now, seen.text)
 
 
 def _outage(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Verdict:
-    """A check that says nothing of the article. A suspicion waits for a real answer:
-    checked again an hour later (within the schedule, or past it until UNDECIDED_AFTER
-    after the suspicion; then it stays suspected, undecided)."""
+    """A check that says nothing of the article. A suspicion waits for a real answer."""
     if record.status == "suspected" and record.suspected_at is not None:
-        if scheduled is not None:
-            return Verdict(replace(base, next_due=max(now + CONFIRM_AFTER, scheduled)), "outage")
-        if now + CONFIRM_AFTER <= record.suspected_at + UNDECIDED_AFTER:
-            return Verdict(replace(base, next_due=now + CONFIRM_AFTER), "outage")
+        return Verdict(_retry(record, base, now, scheduled), "outage")
     return Verdict(base, "outage")
 
 
-def _missing(record: Record, base: Record, now: datetime) -> Verdict:
+def _retry(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Record:
+    """A suspicion not decided by this check: checked again an hour later whatever the
+    ages (a confirmation is not put off by days), until UNDECIDED_AFTER after the
+    suspicion; then at its next age, and past the last one it stays suspected
+    (undecided)."""
+    assert record.suspected_at is not None
+    if now + CONFIRM_AFTER <= record.suspected_at + UNDECIDED_AFTER:
+        soon = now + CONFIRM_AFTER
+        return replace(base, next_due=soon if scheduled is None else min(soon, scheduled))
+    return base
+
+
+def _missing(
+    record: Record, base: Record, now: datetime, scheduled: datetime | None, *, hard: bool
+) -> Verdict:
+    """The article not found: ``hard``, on the site's own word (404, 410, a new
+    redirect to the front) or a page without it while the host serves its other
+    articles; else a page without it that may be the host's (a bot wall, an error
+    page), which suspects but never confirms."""
     if record.status == "deleted":
         return Verdict(base, "still", gone=True)
     if record.status == "suspected" and record.suspected_at is not None:
-        if now - record.suspected_at >= CONFIRM_AFTER:
-            # Dated from when it was first seen missing: that is when it went.
+        if now - record.suspected_at < CONFIRM_AFTER:
             return Verdict(
-                replace(base, status="deleted", deleted_at=record.suspected_at),
-                "deleted",
-                gone=True,
+                replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
             )
+        if not hard:
+            return Verdict(
+                _retry(record, base, now, scheduled), "still", gone=True, wants_evidence=True
+            )
+        # Dated from when it was first seen missing: that is when it went.
         return Verdict(
-            replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
+            replace(base, status="deleted", deleted_at=record.suspected_at),
+            "deleted",
+            gone=True,
         )
     # One more check an hour from now confirms it, even past the last age.
     return Verdict(

@@ -47,6 +47,9 @@ HOST_FAILURES = 3
 # Checks in flight at once (each host still gets only its per_host_concurrency), as
 # many as the pipeline's fetch threads.
 THREADS = 32
+# Other articles of a host fetched, at most, for evidence that the host still serves
+# articles when a page without its article would confirm a deletion.
+WITNESSES = 2
 
 
 @dataclass
@@ -87,11 +90,13 @@ class RecheckReport:
 
 @dataclass
 class _Held:
-    """Per host, in one run: the checks it answered, and those that found their article
-    gone (held back until the run is over, see Rechecker._settle_held)."""
+    """Per host, in one run: whether a check found its article there (evidence that the
+    host serves its articles), and the checks that would confirm a deletion from a page
+    without the article only with that evidence (see Rechecker._settle_held)."""
 
-    checked: dict[str, int] = field(default_factory=dict)
-    gone: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
+    serving: set[str] = field(default_factory=set)
+    checked: set[int] = field(default_factory=set)
+    waiting: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,9 +123,9 @@ class Rechecker:
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
-        # Per host: checks answered, and those that found their article gone, held back
-        # until the run is over: if every check of a host found its article gone, the
-        # host is down or walled (rules.host_outage), and they are outages instead.
+        # Per host: whether a check found its article (the host serves articles), and
+        # the checks whose suspicion only that evidence can confirm (a 200 page without
+        # the article: a soft 404, or a bot wall), held back until the run is over.
         held = _Held()
         try:
             with ThreadPoolExecutor(THREADS) as threads:
@@ -170,31 +175,51 @@ class Rechecker:
                         continue
                     seen = self._classify(row, seen)
                     host = _host(row.url)
-                    # A 5xx or a timeout is already an outage and says nothing either
-                    # way (a bot wall answers some URLs 403, others 200).
-                    if seen.seen != "outage":
-                        held.checked[host] = held.checked.get(host, 0) + 1
-                    if self._looks_gone(row, seen, versions):
-                        held.gone.setdefault(host, []).append((row, seen))
+                    held.checked.add(row.article_id)
+                    verdict = self._preview(row, seen, versions)
+                    if _found(seen, verdict):
+                        held.serving.add(host)
+                    if verdict.wants_evidence:
+                        held.waiting.setdefault(host, []).append((row, seen))
                     else:
                         self._settle(row, seen, report, versions)
 
     def _settle_held(self, held: _Held, report: RecheckReport, versions: Versions) -> None:
-        """The checks that found their article gone, once the run is over: all of a
-        host's answered checks gone means the host is down or walled, not deletions."""
+        """The suspicions a page without the article would confirm, once the run is
+        over: confirmed when the host was seen serving its other articles (in this run,
+        or by fetching one of them now); else kept suspected and checked again within
+        the hour (rules.decide), said in the report."""
         with self.state.batch():
-            for host, gone in held.gone.items():
-                if rules.host_outage(held.checked[host], len(gone)):
+            for host, waiting in held.waiting.items():
+                serving = host in held.serving or self._witness(host, held.checked, versions)
+                if not serving:
                     report.warnings.append(
-                        f"{host}: all {len(gone)} re-checks found their article gone:"
-                        " taken as the site's outage (or bot wall), not as deletions"
+                        f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
+                        " page answers without the article, but no other article of the"
+                        " site could be seen served (a bot wall or an error page?);"
+                        " checked again later"
                     )
-                    for row, seen in gone:
-                        why = f"{seen.why or 'article gone'}, as on every page of {host}"
-                        self._settle(row, rules.Observation("outage", why=why), report, versions)
-                else:
-                    for row, seen in gone:
-                        self._settle(row, seen, report, versions)
+                for row, seen in waiting:
+                    self._settle(row, seen, report, versions, serving=serving)
+
+    def _witness(self, host: str, checked: set[int], versions: Versions) -> bool:
+        """Whether one of the host's other archived articles, believed present and not
+        checked in this run, answers with its article now (at most WITNESSES fetched;
+        not recorded: evidence only)."""
+        candidates = [
+            row
+            for row in self.state.recheck_witnesses(host, WITNESSES * 4)
+            if row.article_id not in checked and _host(row.url) == host
+        ]
+        for row in candidates[:WITNESSES]:
+            checked.add(row.article_id)
+            seen = self._observe(row)
+            if seen is None:
+                continue
+            seen = self._classify(row, seen)
+            if _found(seen, self._preview(row, seen, versions)):
+                return True
+        return False
 
     def _publish(self, versions: Versions, report: RecheckReport) -> None:
         """Bring the site's pages of changes in line with the state and the kept
@@ -272,15 +297,13 @@ class Rechecker:
             return replace(seen, removal=True, why=f"redirected to {final}")
         return seen
 
-    def _looks_gone(self, row: RecheckRow, seen: rules.Observation, versions: Versions) -> bool:
-        """Whether a page answered but without the article (a soft 404, a teaser, a bot
-        wall, a removal-like redirect). A 404 or 410 is the site's own word on that
-        page: never held back, never taken for an outage."""
-        if seen.seen != "page":
-            return False
+    def _preview(
+        self, row: RecheckRow, seen: rules.Observation, versions: Versions
+    ) -> rules.Verdict:
+        """The check's verdict without evidence that the host serves other articles:
+        whether it found the article, or wants that evidence to confirm a deletion."""
         row, post = self._references(row, seen, versions)
-        record = _record(row)
-        return rules.decide(record, seen, self.clock(), self._ages_of(row.feed), post).gone
+        return rules.decide(_record(row), seen, self.clock(), self._ages_of(row.feed), post)
 
     def _references(
         self, row: RecheckRow, seen: rules.Observation, versions: Versions
@@ -368,13 +391,14 @@ class Rechecker:
         seen: rules.Observation,
         report: RecheckReport,
         versions: Versions,
+        serving: bool = False,
     ) -> None:
         now = self.clock()
         ages = self._ages_of(row.feed)
         filled, post = self._references(row, seen, versions)
         original = filled.reference if filled.reference != row.reference else None
         row = filled
-        verdict = rules.decide(_record(row), seen, now, ages, post_text=post)
+        verdict = rules.decide(_record(row), seen, now, ages, post_text=post, serving=serving)
         new = verdict.record
         report.checked += 1
         event = verdict.event
@@ -505,6 +529,12 @@ class _Gate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+
+
+def _found(seen: rules.Observation, verdict: rules.Verdict) -> bool:
+    """Whether a check found its article: a page holding it (a 304 proves nothing of
+    the host's pages now)."""
+    return seen.seen == "page" and not verdict.gone
 
 
 def _host(url: str) -> str:

@@ -188,14 +188,22 @@ DECISIONS = [
     (FRESH, GONE, T0 + 30 * D, "suspected", "suspected", T0 + 30 * D + H),  # past last age
     (SUSPECTED, GONE, T0 + 2 * H, "deleted", "deleted", T0 + 6 * H),
     (SUSPECTED, GONE, T0 + H + timedelta(minutes=59), "still", "suspected", T0 + 2 * H),
-    (SUSPECTED, SOFT, T0 + 6 * H, "deleted", "deleted", T0 + D),
+    # a page without the article (a soft 404, a bot wall, an empty or error page) never
+    # confirms without evidence that the host serves other articles: checked again in
+    # an hour whatever the ages (review 19b, H1, H2; SERVING below has the evidence)
+    (SUSPECTED, SOFT, T0 + 6 * H, "still", "suspected", T0 + 7 * H),
+    (SUSPECTED, EMPTY, T0 + 2 * H, "still", "suspected", T0 + 3 * H),
+    (SUSPECTED, SOFT, T0 + 25 * H, "still", "suspected", T0 + 3 * D),  # a day on: its ages
+    (SUSPECTED_LAST, SOFT, T0 + 6 * H + 24 * H, "still", "suspected", None),
     (SUSPECTED, PAGE, T0 + 2 * H, "unchanged", "unchanged", T0 + 6 * H),  # a blip
     # a 304 never clears a suspicion nor restores: it answers validators of a page
     # judged present, and a suspected or deleted article keeps none (finding 1)
-    (SUSPECTED, NOT_MODIFIED, T0 + 2 * H, "outage", "suspected", T0 + 6 * H),
+    (SUSPECTED, NOT_MODIFIED, T0 + 2 * H, "outage", "suspected", T0 + 3 * H),
     # an outage, a 5xx, a timeout: never a deletion, nor a confirmation
     (FRESH, DOWN, T0 + H, "outage", "unchanged", T0 + 6 * H),
-    (SUSPECTED, DOWN, T0 + 2 * H, "outage", "suspected", T0 + 6 * H),
+    # ... and the suspicion is checked again within the hour, not at the next age (M1)
+    (SUSPECTED, DOWN, T0 + 2 * H, "outage", "suspected", T0 + 3 * H),
+    (SUSPECTED, DOWN, T0 + 5 * H + 30 * timedelta(minutes=1), "outage", "suspected", T0 + 6 * H),
     (SUSPECTED, DOWN, T0 + 30 * D, "outage", "suspected", None),  # undecided for good
     # a suspicion at the last age meeting outages: an hour later again, for a day
     (SUSPECTED_LAST, DOWN, T0 + 6 * H + H, "outage", "suspected", T0 + 8 * H),
@@ -256,7 +264,8 @@ def test_backlog_is_bounded() -> None:
             now = record.next_due
             record = r.decide(record, seen, now, AGES).record
             checks += 1
-            assert checks <= 2 * len(AGES)
+            # an unconfirmed suspicion: hourly for a day at most
+            assert checks <= 2 * len(AGES) + r.UNDECIDED_AFTER // r.CONFIRM_AFTER
         assert now <= T0 + 30 * D + H
 
 
@@ -352,13 +361,27 @@ def test_removal_redirect_target_holds_article(
     assert r.decide(record, seen, T0 + H, AGES, post_text=post).event == event
 
 
-# (checks of a host in a run, how many found their article gone, an outage?) -- finding 7
-@pytest.mark.parametrize(
-    ("checks", "gone", "outage"),
-    [(3, 3, True), (40, 40, True), (2, 2, False), (1, 1, False), (3, 2, False), (10, 9, False)],
-)
-def test_host_outage(checks: int, gone: int, outage: bool) -> None:
-    assert r.host_outage(checks, gone) is outage
+# (record, what was seen, when, event, status after) with evidence that the host serves
+# its other articles: a page without the article confirms then (review 19b, H1).
+SERVING = [
+    (SUSPECTED, SOFT, T0 + 2 * H, "deleted", "deleted"),
+    (SUSPECTED, EMPTY, T0 + 2 * H, "deleted", "deleted"),
+    (SUSPECTED, SOFT, T0 + H + timedelta(minutes=30), "still", "suspected"),
+    (FRESH, SOFT, T0 + H, "suspected", "suspected"),
+    (SUSPECTED, PAGE, T0 + 2 * H, "unchanged", "unchanged"),
+    (SUSPECTED, DOWN, T0 + 2 * H, "outage", "suspected"),
+]
+
+
+@pytest.mark.parametrize(("record", "seen", "now", "event", "status"), SERVING)
+def test_a_page_without_the_article_confirms_only_with_evidence(
+    record: Record, seen: Observation, now: datetime, event: str, status: str
+) -> None:
+    verdict = r.decide(record, seen, now, AGES, serving=True)
+    assert (verdict.event, verdict.record.status) == (event, status)
+    assert not verdict.wants_evidence
+    without = r.decide(record, seen, now, AGES)
+    assert without.wants_evidence is (event == "deleted")
 
 
 # Finding 9: counters and relative times are not edits; real numbers are.

@@ -6,7 +6,8 @@ a local site archived by the real CLI, then changed under it, driven with --now.
 - links that redirected already when archived (a WordPress ``?p=7``, a short link), a
   slug renamed to a one-segment path with the same text: never deleted; a new redirect
   to the front page: deleted;
-- every page of a host behind a bot wall for one run: an outage, not deletions;
+- every page of a host behind a bot wall, or an error page: suspected, never deleted
+  without evidence that the host serves its other articles (review 19b, H1, H2);
 - ``recheck: false`` set after archiving: no fetch at all; turned on again: resumed.
 """
 
@@ -234,7 +235,7 @@ def test_redirects_that_hold_the_article_are_not_deletions(
     }
 
 
-def test_a_bot_wall_on_every_page_of_a_host_is_an_outage(
+def test_a_bot_wall_on_every_page_of_a_host_is_never_a_deletion(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     links = [f"/n/a{k}.html" for k in range(5)]
@@ -244,18 +245,90 @@ def test_a_bot_wall_on_every_page_of_a_host_is_an_outage(
     _run(config, "run", "--now", T0)
     for link in links[:4]:
         site.routes[link] = gone_page(CAPTCHA)
-    # The wall answers one URL 403: an outage already, it does not spoil the rule.
+    # The wall answers one URL 403: an outage, and no witness that the host serves.
     site.routes[links[4]] = lambda request: Response("forbidden", status=403)
     report = _run(config, "recheck", "--now", T1)["recheck"]
-    assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 0, 5)
+    assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 4, 1)
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (confirm["deleted"], confirm["suspected"]) == (0, 0)
     host = site.url("").split("//")[1].split(":")[0]
-    assert any(host in w and "outage" in w for w in report["warnings"]), report["warnings"]
-    assert set(_status(state, site).values()) == {"unchanged"}
+    assert any(host in w and "not confirmed" in w for w in confirm["warnings"]), confirm
+    assert set(_status(state, site).values()) == {"suspected", "unchanged"}
     # The wall lifted, the pages are as archived.
     for link in links:
         site.routes[link] = article(link[3:-5])
     _run(config, "recheck", "--now", T6)
     assert set(_status(state, site).values()) == {"unchanged"}
+
+
+EMPTY_ERROR = "<html><head><title>Database error</title></head><body></body></html>"
+
+
+def test_a_bot_wall_or_an_error_page_on_two_articles_is_not_a_deletion(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H1: fewer than three checks of a host used to confirm deletions.
+    links = ["/n/a.html", "/n/b.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    site.routes[links[0]] = gone_page(CAPTCHA)
+    site.routes[links[1]] = gone_page(EMPTY_ERROR)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert confirm["deleted"] == 0
+    assert _status(state, site) == {links[0]: "suspected", links[1]: "suspected"}
+    # Checked again an hour later, not at the next age.
+    assert rows(state, "SELECT DISTINCT next_due FROM rechecks") == [
+        ("2024-07-24T03:00:00.000+00:00",)
+    ]
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")
+    assert set(_status(state, site).values()) == {"unchanged"}
+
+
+def test_a_soft_deletion_is_confirmed_when_the_host_serves_its_other_articles(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/a.html", "/n/b.html", "/n/c.html"]
+    site, config, state = _setup(tmp_path, httpserver, links[1:])
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", "2024-07-23T20:30:00Z")  # b, c: next due at 02:30
+    site.links = links
+    _run(config, "run", "--now", T0)
+    site.routes[links[0]] = gone_page(NOT_FOUND)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    before = len(site.conditional(links[1])) + len(site.conditional(links[2]))
+    # Only a.html is due: one of the others is fetched as a witness, and answers.
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (confirm["checked"], confirm["deleted"]) == (1, 1)
+    assert len(site.conditional(links[1])) + len(site.conditional(links[2])) == before + 1
+    assert _status(state, site) == {links[0]: "deleted", **dict.fromkeys(links[1:], "unchanged")}
+
+
+def test_a_soft_deletion_of_every_article_of_a_host_stays_suspected_and_is_said(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H2: articles archived together fall due together; deleted together,
+    # they were taken for an outage at every age and lost.
+    links = ["/n/a.html", "/n/b.html", "/n/c.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _set_recheck(config, ["1h", "6h"])
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    for link in links:
+        site.routes[link] = gone_page(NOT_FOUND)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 0
+    # A day after the suspicion and past the last age: left suspected, undecided.
+    _run(config, "recheck", "--now", "2024-07-25T01:30:00Z")
+    assert set(_status(state, site).values()) == {"suspected"}
+    status = cli(config, "status")
+    assert "3 suspected (3 undecided)" in status.stdout, status.stdout
 
 
 def _set_recheck(config: Path, value: object) -> None:
