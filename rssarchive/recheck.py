@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -241,6 +242,33 @@ def gone_status(status: int | None) -> Seen:
     """A failed fetch's meaning: 404 and 410 say the page is gone; anything else (5xx,
     429, 403, a timeout, a refused connection: status None) says nothing of it."""
     return "gone" if status in GONE_STATUSES else "outage"
+
+
+def plausible_last_modified(value: str | None, now: datetime) -> str | None:
+    """A Last-Modified worth keeping as a validator: not later than ``now`` (the
+    response's Date, or the time it was stored). A server whose clock ran ahead
+    (``2030``) would otherwise answer 304 to every later If-Modified-Since and hide
+    every edit. One that cannot be read as a date is kept (sent back as it came)."""
+    if value is None:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now.tzinfo)
+    return None if moment > now else value
+
+
+def response_time(date: str | None, now: datetime) -> datetime:
+    """The response's Date header as a time, else ``now``."""
+    if date is not None:
+        try:
+            moment = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
+            return now
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)
+    return now
 
 
 def removed_by_redirect(article_url: str, final_url: str) -> bool:

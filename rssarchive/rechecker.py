@@ -358,9 +358,11 @@ class Rechecker:
         """The page's answer: a Response to read (a 200), else what was observed (a
         304, a 404, an outage); None when ``admit`` refused the request."""
         try:
-            response = self.client.get(
-                row.url, etag=row.etag, last_modified=row.last_modified, admit=admit
-            )
+            # A Last-Modified later than when it was stored (one kept before that was
+            # checked) is a server clock's error: sent back, it would hide every edit.
+            stored = row.last_checked or row.archived
+            since = rules.plausible_last_modified(row.last_modified, stored)
+            response = self.client.get(row.url, etag=row.etag, last_modified=since, admit=admit)
         except NotAdmittedError:
             return None
         except FetchError as exc:
@@ -380,7 +382,10 @@ class Rechecker:
             text=text,
             why="" if text else "no article in the page",
             etag=response.etag,
-            last_modified=response.last_modified,
+            last_modified=rules.plausible_last_modified(
+                response.last_modified,
+                rules.response_time(response.headers.get("date"), self.clock()),
+            ),
             # Whether a redirect is a removal is decided with the state (_classify).
             final_url=response.url if response.redirects else None,
         )

@@ -384,6 +384,31 @@ def test_a_page_without_the_article_confirms_only_with_evidence(
     assert without.wants_evidence is (event == "deleted")
 
 
+# (Last-Modified, now, kept) -- review 19b H4: one later than the response's Date (or
+# when it was stored) is a clock's error; sent back it would answer 304 to every edit.
+LAST_MODIFIED = [
+    ("Tue, 01 Jan 2030 00:00:00 GMT", T0, None),
+    ("Wed, 24 Jul 2024 01:00:01 GMT", T0, None),
+    ("Wed, 24 Jul 2024 01:00:00 GMT", T0, "Wed, 24 Jul 2024 01:00:00 GMT"),
+    ("Mon, 01 Jan 2024 00:00:00 GMT", T0, "Mon, 01 Jan 2024 00:00:00 GMT"),
+    ("yesterday", T0, "yesterday"),  # unreadable: sent back as it came
+    (None, T0, None),
+]
+
+
+@pytest.mark.parametrize(("value", "now", "kept"), LAST_MODIFIED)
+def test_a_last_modified_in_the_future_is_no_validator(
+    value: str | None, now: datetime, kept: str | None
+) -> None:
+    assert r.plausible_last_modified(value, now) == kept
+
+
+def test_response_time_is_the_date_header_else_now() -> None:
+    assert r.response_time("Wed, 24 Jul 2024 03:00:00 GMT", T0) == T0 + 2 * H
+    assert r.response_time(None, T0) == T0
+    assert r.response_time("garbage", T0) == T0
+
+
 # Finding 9: counters and relative times are not edits; real numbers are.
 COUNTERS_SAME = [
     (TEXT + "\n阅读次数：1234 · 评论 5", TEXT + "\n阅读次数：1301 · 评论 9"),

@@ -331,6 +331,38 @@ def test_a_soft_deletion_of_every_article_of_a_host_stays_suspected_and_is_said(
     assert "3 suspected (3 undecided)" in status.stdout, status.stdout
 
 
+def test_a_last_modified_in_the_future_does_not_hide_an_edit(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H4: a CMS clock in 2030 at archiving; the server answers 304 to any
+    # If-Modified-Since not earlier than its page's Last-Modified (as most do).
+    from email.utils import parsedate_to_datetime
+
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    page = {"lm": "Tue, 01 Jan 2030 00:00:00 GMT", "name": "a", "extra": ""}
+
+    def answer(request: Request) -> Response:
+        since = request.headers.get("If-Modified-Since")
+        if since and parsedate_to_datetime(since) >= parsedate_to_datetime(page["lm"]):
+            return Response(status=304)
+        paragraphs = _paragraphs(page["name"]) + ([page["extra"]] if page["extra"] else [])
+        return Response(
+            _page(page["name"], paragraphs),
+            content_type="text/html; charset=utf-8",
+            headers={"Last-Modified": page["lm"]},
+        )
+
+    site.routes["/n/a.html"] = answer
+    _run(config, "run", "--now", T0)
+    page["lm"] = "Wed, 24 Jul 2024 00:30:00 GMT"  # its clock mended, the article edited
+    page["extra"] = "更正：本文此前误称会谈在大阪举行，实际地点为东京，特此更正并向读者致歉。"
+    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    # A page whose Last-Modified is ahead of its own Date header is not kept either.
+    page["lm"] = "Tue, 01 Jan 2030 00:00:00 GMT"
+    _run(config, "recheck", "--now", T6)
+    assert rows(state, "SELECT last_modified FROM rechecks") == [(None,)]
+
+
 def _set_recheck(config: Path, value: object) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["recheck"] = value
