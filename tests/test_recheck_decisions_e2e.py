@@ -416,8 +416,10 @@ def test_a_suspicion_met_by_outages_past_the_last_age_is_retried_then_undecided(
     site.routes["/n/a.html"] = lambda request: Response("not found", status=404)
     assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
     site.routes["/n/a.html"] = lambda request: Response("down", status=503)
-    for now in (T2, T6):
-        assert _run(config, "recheck", "--now", now)["recheck"]["unreachable"] == 1
+    assert _run(config, "recheck", "--now", T2)["recheck"]["unreachable"] == 1
+    # Checked again within the hour, not at the next age (review 19b, M1).
+    assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T03:00:00.000+00:00",)]
+    assert _run(config, "recheck", "--now", T6)["recheck"]["unreachable"] == 1
     # Past the last age (6h), still one more check an hour later ...
     assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T07:00:00.000+00:00",)]
     # ... until a day after the suspicion: then it stays suspected, undecided.
