@@ -42,7 +42,7 @@ MIN_TEXT_CHARS = 20
 # A page answering 200 without the article (a soft 404, a bot wall or consent wall, an
 # empty page, an error page) is only a suspicion: it is confirmed as a deletion only when
 # the host is seen serving its other articles at the confirming check (``serving``);
-# a 404 or 410, or a new redirect to the front, is the site's own word and needs
+# a 404, 410 or 451, or a new redirect to the front, is the site's own word and needs
 # none. A suspected deletion whose confirming checks meet only outages, or such pages
 # with no evidence, is checked again an hour later whatever the ages (even past the
 # last one), until this long after it was first suspected; then at its next age, and
@@ -58,8 +58,9 @@ Event = Literal[
 # timeout, a network error: says nothing about the article).
 Seen = Literal["not_modified", "page", "gone", "outage"]
 Validators = Literal["new", "keep", "drop"]
-# Statuses by which a site says a page is gone.
-GONE_STATUSES = frozenset({404, 410})
+# Statuses by which a site says a page is gone: 451 (Unavailable For Legal Reasons) is
+# a takedown, as explicit as a 410.
+GONE_STATUSES = frozenset({404, 410, 451})
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -239,7 +240,7 @@ def overlap(reference: str, text: str) -> float:
 
 
 def gone_status(status: int | None) -> Seen:
-    """A failed fetch's meaning: 404 and 410 say the page is gone; anything else (5xx,
+    """A failed fetch's meaning: 404, 410 and 451 say the page is gone; anything else (5xx,
     429, 403, a timeout, a refused connection: status None) says nothing of it."""
     return "gone" if status in GONE_STATUSES else "outage"
 
@@ -452,7 +453,7 @@ def _retry(record: Record, base: Record, now: datetime, scheduled: datetime | No
 def _missing(
     record: Record, base: Record, now: datetime, scheduled: datetime | None, *, hard: bool
 ) -> Verdict:
-    """The article not found: ``hard``, on the site's own word (404, 410, a new
+    """The article not found: ``hard``, on the site's own word (404, 410, 451, a new
     redirect to the front) or a page without it while the host serves its other
     articles; else a page without it that may be the host's (a bot wall, an error
     page), which suspects but never confirms."""

@@ -142,6 +142,7 @@ def test_removed_by_redirect(url: str, final: str, removed: bool) -> None:
     [
         (404, "gone"),
         (410, "gone"),
+        (451, "gone"),  # Unavailable For Legal Reasons: a takedown (review 19b, H6)
         (500, "outage"),
         (503, "outage"),
         (429, "outage"),

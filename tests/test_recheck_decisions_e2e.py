@@ -363,6 +363,19 @@ def test_a_last_modified_in_the_future_does_not_hide_an_edit(
     assert rows(state, "SELECT last_modified FROM rechecks") == [(None,)]
 
 
+def test_unavailable_for_legal_reasons_is_a_takedown(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H6: a 451 is the site's own word, as a 410: suspected, then deleted.
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    site.routes["/n/a.html"] = lambda request: Response("removed", status=451)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
+    assert _status(state, site) == {"/n/a.html": "deleted"}
+
+
 def _set_recheck(config: Path, value: object) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["recheck"] = value
