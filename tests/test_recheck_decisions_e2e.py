@@ -376,6 +376,42 @@ def test_unavailable_for_legal_reasons_is_a_takedown(
     assert _status(state, site) == {"/n/a.html": "deleted"}
 
 
+def test_the_pages_of_changes_get_the_mode_of_posts(tmp_path: Path, httpserver: HTTPServer) -> None:
+    # Review 19b, M2: mkstemp made them 0600, unreadable to the web server.
+    import os
+    import stat
+
+    site, config, _ = _setup(tmp_path, httpserver, ["/n/a.html", "/n/b.html"])
+    site.routes["/n/a.html"] = article("a")
+    site.routes["/n/b.html"] = article("b")
+    old = os.umask(0o022)
+    try:
+        _run(config, "run", "--now", T0)
+        site.routes["/n/a.html"] = lambda request: Response(
+            _page("a", [*_paragraphs("a"), "更正：会谈地点为东京而非大阪，特此更正并致歉。"]),
+            content_type="text/html; charset=utf-8",
+        )
+        site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
+        _run(config, "recheck", "--now", T1)
+        _run(config, "recheck", "--now", T2)
+    finally:
+        os.umask(old)
+    root = tmp_path / "site"
+    made = [
+        root / "changes.xml",
+        root / "deleted" / "index.html",
+        root / "_data" / "changes.json",
+        *(root / "versions").glob("*.html"),
+        *(root / "_versions").glob("*/*.txt"),
+    ]
+    assert len(made) >= 7, made  # two versions pages, two versions of a, one of b
+    posts = {stat.S_IMODE(p.stat().st_mode) for p in (root / "_posts").glob("*.md")}
+    assert posts == {0o644}
+    assert {str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode) for p in made} == {
+        str(p.relative_to(root)): 0o644 for p in made
+    }
+
+
 def _set_recheck(config: Path, value: object) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["recheck"] = value
