@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -534,6 +535,28 @@ class _Gate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+
+
+def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
+    """How the state database came back on opening it for ``recheck`` alone (``run``
+    says it in its own words, with the posts it adopted: pipeline._warn_recovered):
+    the posts written since its copy are adopted by the next ``run``."""
+    if state.restored_from is not None:
+        what = (
+            f"corrupt (moved to {state.rebuilt_from})"
+            if state.rebuilt_from is not None
+            else "missing"
+        )
+        return [
+            f"state database was {what}; restored from its copy {state.restored_from};"
+            f" posts written since in {posts_dir} are adopted by the next run"
+        ]
+    if state.rebuilt_from is not None:
+        return [
+            f"state database was corrupt (moved to {state.rebuilt_from}) and has no good"
+            f" copy; the next run rebuilds it from the posts in {posts_dir}"
+        ]
+    return []
 
 
 def _found(seen: rules.Observation, verdict: rules.Verdict) -> bool:

@@ -412,6 +412,29 @@ def test_the_pages_of_changes_get_the_mode_of_posts(tmp_path: Path, httpserver: 
     }
 
 
+def test_recheck_says_a_corrupt_state_database_was_restored(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, M3: `run` said it, `recheck` restored it silently.
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    for suffix in ("-wal", "-shm"):
+        state.with_name(state.name + suffix).unlink(missing_ok=True)
+    state.write_bytes(b"this is not a database" * 200)
+    aside = state.with_name(state.name + ".corrupt")
+    warnings = _run(config, "recheck", "--now", T1)["recheck"]["warnings"]
+    assert warnings[:1] == [
+        f"state database was corrupt (moved to {aside}); restored from its copy "
+        f"{state}.backup; posts written since in {tmp_path / 'site' / '_posts'} are "
+        "adopted by the next run"
+    ]
+    state.write_bytes(b"this is not a database" * 200)
+    text = cli(config, "recheck", "--now", T2)
+    assert text.returncode == 0, text.stderr
+    assert "warning: state database was corrupt" in text.stderr
+
+
 def _set_recheck(config: Path, value: object) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["recheck"] = value
