@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from . import recheck as rules
 from .addresses import Allow
+from .archive import POSTS, Archive
 from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
@@ -108,6 +109,8 @@ class Rechecker:
     clock: Callable[[], datetime]
     # Seconds since some start, for the budget's seconds (injected by tests).
     timer: Callable[[], float] = time.monotonic
+    # Post file name by its from: URL's key, read once a run when a post is missing.
+    _posts_by_url: dict[str, str] | None = field(default=None, init=False)
 
     def run(self) -> RecheckReport:
         from .versions import Versions
@@ -120,7 +123,7 @@ class Rechecker:
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
-        rows = self._enabled(self.state.recheck_rows(ids))
+        rows = self._located(self._enabled(self.state.recheck_rows(ids)), versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
@@ -228,10 +231,47 @@ class Rechecker:
         published (a signal, a crash, a page that could not be written) leaves pages
         missing or stale, and the next run that gets here mends them."""
         try:
-            failed = versions.publish(self.state.recheck_rows(changed=True), self.config)
+            rows = self._located(self.state.recheck_rows(changed=True), versions, report)
+            failed = versions.publish(rows, self.config)
         except (OSError, RssArchiveError) as exc:
             failed = [str(exc)]
         report.warnings.extend(f"re-checks: cannot write the site's page {f}" for f in failed)
+
+    def _located(
+        self, rows: list[RecheckRow], versions: Versions, report: RecheckReport
+    ) -> list[RecheckRow]:
+        """The rows with their post's current file name: a post renamed or moved into a
+        subfolder of _posts by hand is found by its ``from:`` URL (its versions follow
+        it), so that its versions, notices and links are its current file's. A post gone
+        from _posts is said once (a warning) and not linked (sitepages)."""
+        posts = versions.site_dir / POSTS
+        missing = [r for r in rows if r.filename and not (posts / r.filename).is_file()]
+        if not missing:
+            return rows
+        if self._posts_by_url is None:
+            self._posts_by_url = {}
+            for post, url in Archive(versions.site_dir).scan(set()):
+                self._posts_by_url.setdefault(_key(url), post)
+        found: dict[str, str] = {}
+        for row in missing:
+            current = self._posts_by_url.get(_key(row.url))
+            if current is None:
+                warning = (
+                    f"{row.url}: its post {row.filename} is gone from {posts}: its changes"
+                    " are shown without a link to it"
+                )
+                if warning not in report.warnings:
+                    report.warnings.append(warning)
+                continue
+            try:
+                versions.move(row.filename, current)
+            except OSError as exc:
+                report.warnings.append(
+                    f"{row.url}: cannot move its versions to those of {current} ({exc.strerror})"
+                )
+                continue
+            found[row.filename] = current
+        return [replace(r, filename=found.get(r.filename, r.filename)) for r in rows]
 
     def _enroll(self, now: datetime, versions: Versions) -> None:
         """Schedules for archived articles that have none (archived before re-checks
@@ -535,6 +575,13 @@ class _Gate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+
+
+def _key(url: str) -> str:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
 
 
 def recovered_warnings(state: State, posts_dir: Path) -> list[str]:

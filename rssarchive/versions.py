@@ -100,6 +100,15 @@ class Versions:
             return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
         return None
 
+    def move(self, old: str, new: str) -> None:
+        """The versions kept for the post ``old`` follow it to its new name ``new`` (a
+        post renamed or moved into a subfolder of _posts by hand); OSError if they
+        cannot."""
+        source, target = self.root / stem(old), self.root / stem(new)
+        if source.is_dir() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
+
     def has_versions(self, filename: str) -> bool:
         folder = self.root / stem(filename)
         return folder.is_dir() and any(_version_time(p) is not None for p in folder.iterdir())

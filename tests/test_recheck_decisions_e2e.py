@@ -435,6 +435,62 @@ def test_recheck_says_a_corrupt_state_database_was_restored(
     assert "warning: state database was corrupt" in text.stderr
 
 
+def test_a_post_moved_or_deleted_by_hand_keeps_its_notices_and_links_no_dead_post(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H5: found by its from: URL in a subfolder of _posts; one gone is said.
+    import json
+
+    site, config, _ = _setup(tmp_path, httpserver, ["/n/a.html", "/n/b.html"])
+    site.routes["/n/a.html"] = article("a")
+    site.routes["/n/b.html"] = article("b")
+    _run(config, "run", "--now", T0)
+    root = tmp_path / "site"
+    posts = root / "_posts"
+    by_url = {
+        line.split(":", 1)[1].strip().strip('"'): p
+        for p in posts.glob("*.md")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("from:")
+    }
+    post_a, post_b = by_url[site.url("/n/a.html")], by_url[site.url("/n/b.html")]
+    original = post_a.read_text(encoding="utf-8")
+    (posts / "2024").mkdir()
+    moved = posts / "2024" / post_a.name
+    post_a.rename(moved)
+    post_b.unlink()
+    fix = "更正：会谈地点为东京而非大阪，特此更正并致歉。"
+    site.routes["/n/a.html"] = lambda request: Response(
+        _page("a", [*_paragraphs("a"), fix]), content_type="text/html; charset=utf-8"
+    )
+    site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert report["deleted"] == 1
+    gone = [w for w in report["warnings"] if post_b.name in w]
+    assert gone and "gone from" in gone[0], report["warnings"]
+    changes = json.loads((root / "_data" / "changes.json").read_text(encoding="utf-8"))
+    assert set(changes) == {f"_posts/2024/{post_a.name}", f"_posts/{post_b.name}"}
+    # The first version is the post as archived, not the page of the re-check.
+    kept = sorted((root / "_versions" / "2024" / post_a.stem).glob("*.txt"))
+    assert len(kept) == 2
+    assert fix not in kept[0].read_text(encoding="utf-8")
+    assert _paragraphs("a")[0] in original
+    assert fix in kept[1].read_text(encoding="utf-8")
+    # The deleted page and the feed of changes link no dead post of b.
+    from urllib.parse import quote
+
+    from rssarchive.permalinks import post_url
+
+    dead = quote(post_url(post_b.name).lstrip("/"), safe="/")
+    alive = quote(post_url(post_a.name).lstrip("/"), safe="/")
+    for page in (root / "deleted" / "index.html", root / "changes.xml"):
+        text = page.read_text(encoding="utf-8")
+        assert site.url("/n/b.html") in text
+        assert dead not in text, page
+    assert alive in (root / "changes.xml").read_text(encoding="utf-8")
+
+
 def _set_recheck(config: Path, value: object) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["recheck"] = value
