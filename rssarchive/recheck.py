@@ -157,6 +157,7 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"-{2,}")
 # A space beside a character of a script written without spaces (or beside punctuation)
 # carries no meaning: "美国 ， 日本" and "美国，日本" are the same text.
 _WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
@@ -172,16 +173,37 @@ _COUNTER_WORDS = (
     r"|views?|reads?|comments?|likes?|shares?|replies|reply)"
 )
 _NUMBER = r"\d[\d,.]*\s*[kKmM万千]?\+?"
+# A date and time written out: "Dec. 1, 2026, 9:41 a.m.", "9:41 AM EST, December 1,
+# 2026", "December 1, 2026 at 9:41 a.m. ET", "2026-12-01 11:00", "2026年12月1日 09:41".
+# Only such tokens: a stamp line is dropped only when nothing else is left on it.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_ZONE = r"(?:[ecmp][sd]?t|utc|gmt|bst|cest|cet|jst|hkt|sgt|aest|aedt)"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
+_DATE_TOKEN = (
+    rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
+)
+_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
+_STAMP_WORDS = (
+    r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
+    r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
+)
 _COUNTER = re.compile(
     rf"(?i){_COUNTER_WORDS}\s*[:：]?\s*[(（]?\s*{_NUMBER}\s*[)）]?\s*(?:次|条|人)?"
     rf"|{_NUMBER}\s*(?:次阅读|人阅读|次浏览|条评论|人评论|{_COUNTER_WORDS})"
+    rf"|(?:本文|该文|此文)(?:已被|已|被)?(?:阅读|浏览|查看)\s*{_NUMBER}\s*次"
+    r"|(?i:share\s+this)"
     r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
     rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
     r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前"
     r"|(?i:just\s+now|刚刚)"
-    # A page's own "updated" stamp beside its counters: the text is what is compared.
-    r"|(?i:(?:last\s+)?updated|更新于|更新时间)\s*[:：]?\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    # A page's own "updated" or "published" stamp beside its counters: the text is what
+    # is compared.
+    rf"|(?i:{_STAMP_WORDS}\s*[:：]?\s*{_DATE_TIME})"
 )
 # What may be left of a counter line: separators and spaces only.
 _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
@@ -221,6 +243,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
+    # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
+    text = _DASHES.sub("-", text)
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BY_WIDE.sub("", text)
 

@@ -3,8 +3,11 @@ edit, and when an article is suspected, deleted or restored (time is an argument
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +102,8 @@ SAME = [
     ("ＡＢＣ１２３", "ABC123"),  # full-width letters and digits
     ("“引号”", '"引号"'),
     ("zero\u200bwidth", "zerowidth"),
+    ("He said -- and then left.", "He said — and then left."),  # review 19b H3
+    ("他说——然后离开", "他说--然后离开"),
 ]
 
 
@@ -408,6 +413,23 @@ def test_response_time_is_the_date_header_else_now() -> None:
     assert r.response_time("Wed, 24 Jul 2024 03:00:00 GMT", T0) == T0 + 2 * H
     assert r.response_time(None, T0) == T0
     assert r.response_time("garbage", T0) == T0
+
+
+# Review 19b H3: one page line a case, whether it is left out of the comparison (an
+# update stamp, a counter) or kept (a sentence: an edit when it changes).
+LINES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "recheck_lines" / "cases.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", LINES, ids=[c["line"] for c in LINES])
+def test_page_lines_left_out_of_the_comparison(case: dict[str, Any]) -> None:
+    with_line = r.normalize(TEXT + "\n" + case["line"])
+    assert (with_line == REF) is case["ignorable"]
 
 
 # Finding 9: counters and relative times are not edits; real numbers are.
