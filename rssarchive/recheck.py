@@ -7,8 +7,9 @@ report. Time is always an argument, so every rule is tested as a table of cases
 (tests/test_recheck.py).
 
 The backlog is bounded by construction: an article is due at most once per age (an
-article that missed several ages is checked once, for all of them), plus one check to
-confirm a suspected deletion, and an article past its last age is never due again.
+article that missed several ages is checked once, for all of them), plus the checks of
+a suspected deletion (hourly, for a day at most: UNDECIDED_AFTER), and an article past
+its last age and any suspicion's day is never due again.
 """
 
 from __future__ import annotations
