@@ -363,11 +363,13 @@ def _recheck(args: argparse.Namespace) -> int:
     """Only the re-checks of a run: exit 0 whatever the sites answered (what they
     changed or deleted is the report, not a failure)."""
     from .config import load_config
-    from .rechecker import Rechecker
+    from .rechecker import Rechecker, recovered_warnings
 
     config = load_config(args.config)
     with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
         report = Rechecker(config, pipeline.client, pipeline.state, pipeline.clock).run()
+        # Said as `run` says it (review 19b, M3): a restored database is no silent event.
+        report.warnings[:0] = recovered_warnings(pipeline.state, pipeline.archive.posts_dir)
         pipeline.state.keep_copy()
     with _stdout():
         if args.json:

@@ -1023,6 +1023,23 @@ class State:
             rows.sort(key=lambda r: order[int(r[0])])
         return [_recheck_row(r) for r in rows]
 
+    @_reads
+    def recheck_witnesses(self, host: str, limit: int) -> list[RecheckRow]:
+        """Up to ``limit`` re-check records of articles whose URL looks to be on
+        ``host`` (the caller compares hosts exactly) and that are believed present,
+        newest first: witnesses that the host still serves its articles."""
+        rows = self._conn.execute(
+            "SELECT r.article_id, a.url, a.feed, coalesce(a.filename, ''),"
+            f" {', '.join('r.' + c for c in _RECHECK_COLUMNS)}"
+            " FROM rechecks r JOIN articles a ON a.id = r.article_id"
+            " WHERE r.status IN ('unchanged', 'edited', 'restored')"
+            " AND (r.reference IS NOT NULL OR r.from_page)"
+            " AND (a.url LIKE ? OR a.url LIKE ?)"
+            " ORDER BY r.archived DESC LIMIT ?",
+            (f"%://{host}/%", f"%://{host}:%", limit),
+        ).fetchall()
+        return [_recheck_row(r) for r in rows]
+
     def save_recheck(self, row: RecheckRow) -> None:
         with self._write():
             values = [_column(getattr(row, c)) for c in _RECHECK_COLUMNS]
