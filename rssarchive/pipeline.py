@@ -437,6 +437,8 @@ class Pipeline:
                     # of a long list instead of following it.
                     self._workers().warm()
         from_sitemaps.clear()
+        # The quiet retries of URLs handed again: their new jobs replace them.
+        jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
         return report
 
@@ -756,7 +758,7 @@ class Pipeline:
             return known[0]
         if known is not None:
             if known[1] == "pending" and url_key not in self._adoptable:
-                return None
+                return self._asked_now(known[0], url_key) if again else None
             if not (again and known[1] == "failed"):
                 result.skipped += 1
                 if known[1] == "done":
@@ -783,6 +785,17 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _asked_now(self, article_id: int, url_key: str) -> int | None:
+        """A URL handed to backfill while it waits for a retry: the user asks now, so
+        it is tried now, whatever its back-off, and its outcome is this command's own
+        (a failure counted and named, exit 1). The job _prepare may have made for it
+        (a quiet retry) is dropped."""
+        if self.dry_run:
+            return None
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return article_id
 
     def _say_taken(
         self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
@@ -1214,7 +1227,10 @@ class Pipeline:
         else:
             gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
-        if job.attempts == 0:  # this command met it first
+        if job.attempts == 0:  # this command met it first, or was handed it again
+            if gave_up and not permanent:  # the attempt that gives it up (see _asked_now)
+                reason += f"; gave up after {self.state.attempts_of(job.article_id)}"
+                reason += " attempts, not tried again"
             if not gave_up:
                 reason += "; later runs will try again"
                 if not_before is not None:

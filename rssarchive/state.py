@@ -680,6 +680,14 @@ class State:
             )
 
     @_reads
+    def attempts_of(self, article_id: int) -> int:
+        """The failed attempts recorded for an article (0 for an unknown id)."""
+        row = self._conn.execute(
+            "SELECT attempts FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)

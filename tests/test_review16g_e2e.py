@@ -1,0 +1,58 @@
+"""Issue 16, an outside review's findings (review16c, second part): what a run did or
+did not do, said out loud. The real CLI against real local HTTP servers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_integrity_e2e import Feed
+
+# -- M1: a URL handed to backfill again while it waits for a retry -----------------------
+
+
+def backfill_json(
+    site: Site, capsys: pytest.CaptureFixture[str], now: str, *urls: str
+) -> tuple[int, dict, str]:
+    code = site.cli("backfill", "--now", now, "--json", *urls)
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def test_a_backfill_of_a_url_waiting_for_a_retry_tries_it_now_and_says_how_it_went(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    site.write_config([{"name": "t", "url": feed.url, "content": "page"}])
+    # Retry-After: the client leaves the retry to the next commands (one request each).
+    httpserver.expect_request("/p/down.html").respond_with_data(
+        "down", status=503, headers={"Retry-After": "1"}
+    )
+    down = httpserver.url_for("/p/down.html")
+
+    def asked() -> int:
+        return sum(r.path == "/p/down.html" for r, _ in httpserver.log)
+
+    code, report, err = backfill_json(site, capsys, "2024-07-24T01:45:00Z", down)
+    assert (code, report["failed"], asked()) == (1, 1, 1), err
+    # A minute later, within the back-off: the user asks now, so it is tried now, and
+    # its outcome is this command's own.
+    times = ["2024-07-24T01:46:00Z", "2024-07-24T01:47:00Z", "2024-07-24T03:00:00Z"]
+    for n, now in enumerate(times, start=2):
+        code, report, err = backfill_json(site, capsys, now, down)
+        assert (code, report["failed"], asked()) == (1, 1, n), (now, err)
+        (line,) = [f for r in report["results"] for f in r["failed"]]
+        assert line["url"] == down and "HTTP 503" in line["reason"], line
+        assert "later runs will try again" in line["reason"], line
+    # The 5th attempt, a day after the first: given up, and said so as its failure.
+    code, report, err = backfill_json(site, capsys, "2024-07-25T02:00:00Z", down)
+    assert (code, report["failed"], asked()) == (1, 1, 5), err
+    (line,) = [f for r in report["results"] for f in r["failed"]]
+    assert "gave up after 5 attempts" in line["reason"], line
+    assert "later runs" not in line["reason"], line
+    # Given up: runs leave it alone.
+    assert site.cli("run", "--now", "2024-07-26T02:00:00Z") == 0
+    capsys.readouterr()
+    assert asked() == 5
