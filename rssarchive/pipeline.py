@@ -281,6 +281,16 @@ class Pipeline:
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
+    # The report of the command under way: what a stopped one wrote is read from it.
+    _report: RunReport | None = field(default=None, init=False)
+
+    @property
+    def written(self) -> list[str]:
+        """The posts this command has written so far: a command stopped part-way (Ctrl-C,
+        a full disk) still names them, as no later run reports them as new."""
+        if self._report is None or self.dry_run:
+            return []
+        return [name for result in self._report.results for name in result.new]
 
     @property
     def _allow_private(self) -> Allow:
@@ -513,6 +523,7 @@ class Pipeline:
     def _prepare(self, report: RunReport) -> list[_Job]:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
+        self._report = report
         if not self.dry_run:  # a feed renamed in the config keeps what it archived
             report.warnings.extend(renames.follow(self.state, self.config.feeds))
         if self.dry_run:

@@ -4,11 +4,16 @@ did not do, said out loud. The real CLI against real local HTTP servers."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
 
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
-from test_integrity_e2e import Feed
+from test_integrity_e2e import Feed, HeldServer
 
 # -- M1: a URL handed to backfill again while it waits for a retry -----------------------
 
@@ -56,3 +61,49 @@ def test_a_backfill_of_a_url_waiting_for_a_retry_tries_it_now_and_says_how_it_we
     assert site.cli("run", "--now", "2024-07-26T02:00:00Z") == 0
     capsys.readouterr()
     assert asked() == 5
+
+
+# -- M2: a run stopped part-way (Ctrl-C, a full disk) says what it wrote ------------------
+
+
+@pytest.fixture
+def held() -> Iterator[HeldServer]:
+    with HeldServer() as server:
+        yield server
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_a_run_stopped_by_ctrl_c_names_the_posts_it_wrote(
+    as_json: bool,
+    site: Site,
+    httpserver: HTTPServer,
+    held: HeldServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feed = Feed(httpserver)
+    links = [held.url("/story/1.html"), held.url("/story/2.html"), held.url("/held/3.html")]
+    feed.items = [feed.item(n, day=19 + n, link=link) for n, link in enumerate(links, 1)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "page"}])
+    written = ["2024-07-20-Story 1.md", "2024-07-21-Story 2.md"]
+
+    def ctrl_c() -> None:
+        # Once the other two posts are placed, while the third page is held.
+        assert held.held.wait(30)
+        deadline = time.monotonic() + 30
+        while len(site.post_names()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=ctrl_c)
+    thread.start()
+    code = site.cli("run", "--now", "2024-07-24T01:45:00Z", *(["--json"] if as_json else []))
+    thread.join()
+    out, err = capsys.readouterr()
+    assert code == 130 and err.endswith("rssarchive: interrupted\n"), err
+    assert site.post_names() == written
+    if as_json:
+        report = json.loads(out)
+        assert (report["exit_code"], report["error"]) == (130, "interrupted"), report
+        assert (report["new_posts"], sorted(report["new"])) == (2, written), report
+    else:
+        assert sorted(out.splitlines()) == [f"new: {name}" for name in written], out
