@@ -549,6 +549,9 @@ class Pipeline:
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
+        from .missingposts import warn_missing  # posts deleted by hand: said once
+
+        report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending(self.clock()):
@@ -770,7 +773,9 @@ class Pipeline:
         if known is not None:
             if known[1] == "pending" and url_key not in self._adoptable:
                 return self._asked_now(known[0], url_key) if again else None
-            if not (again and known[1] == "failed"):
+            # Handed to backfill: one given up is tried again, and one archived whose
+            # post was deleted by hand is archived again.
+            if not (again and (known[1] == "failed" or self._post_gone(known[0]))):
                 result.skipped += 1
                 if known[1] == "done":
                     self._say_taken(entry, known[0], guid_key, result)
@@ -796,6 +801,11 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _post_gone(self, article_id: int) -> bool:
+        """Whether an archived article's post is gone from _posts (deleted by hand)."""
+        name = self.state.filename_of(article_id)
+        return name is not None and not (self.archive.posts_dir / name).exists()
 
     def _asked_now(self, article_id: int, url_key: str) -> int | None:
         """A URL handed to backfill while it waits for a retry: the user asks now, so

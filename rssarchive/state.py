@@ -886,6 +886,22 @@ class State:
         return counts
 
     @_reads
+    def done_posts(self) -> list[tuple[str, str]]:
+        """(file name, URL) of every archived article."""
+        rows = self._conn.execute(
+            "SELECT filename, url FROM articles WHERE status = 'done' AND filename IS NOT NULL"
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    @_reads
+    def filename_of(self, article_id: int) -> str | None:
+        """The post file of an archived article, or None."""
+        row = self._conn.execute(
+            "SELECT filename FROM articles WHERE id = ? AND status = 'done'", (article_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    @_reads
     def count_done(self) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]

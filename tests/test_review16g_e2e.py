@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from test_e2e import article
 from test_integrity_e2e import Feed, HeldServer
 
 # -- M1: a URL handed to backfill again while it waits for a retry -----------------------
@@ -107,3 +108,45 @@ def test_a_run_stopped_by_ctrl_c_names_the_posts_it_wrote(
         assert (report["new_posts"], sorted(report["new"])) == (2, written), report
     else:
         assert sorted(out.splitlines()) == [f"new: {name}" for name in written], out
+
+
+# -- M6: a post deleted by hand -----------------------------------------------------------
+
+
+def test_a_post_deleted_by_hand_is_said_once_not_counted_and_backfill_archives_it_again(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(1, day=20), feed.item(2, day=21)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", "2024-07-24T01:45:00Z") == 0
+    gone, link = "2024-07-21-Story 2.md", feed.items[1]["link"]
+    (site.posts / gone).unlink()
+    capsys.readouterr()
+
+    assert site.cli("run", "--now", "2024-07-24T01:46:00Z") == 0
+    _, err = capsys.readouterr()
+    assert err == (
+        f"warning: {site.posts / gone}: missing from _posts (deleted?); its article "
+        f"{link} is not archived again; `rssarchive backfill {link}` archives it again\n"
+    )
+    assert site.cli("run", "--now", "2024-07-24T01:47:00Z") == 0
+    assert capsys.readouterr().err == ""  # said once
+    assert site.cli("status") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"1 posts archived in {site.posts.parent}\n"), out
+    assert f"missing from _posts: {gone} ({link})" in out, out
+    assert site.cli("status", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["posts"], data["missing_posts"]) == (1, [{"file": gone, "url": link}])
+
+    # Handed to backfill, it is archived again (from its page: a backfill has no feed).
+    httpserver.expect_request("/story/2.html").respond_with_data(
+        article("Story 2"), content_type="text/html"
+    )
+    assert site.cli("backfill", "--now", "2024-07-24T01:48:00Z", link) == 0
+    capsys.readouterr()
+    assert len(site.post_names()) == 2
+    assert site.cli("status", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["posts"], data["missing_posts"]) == (2, [])
