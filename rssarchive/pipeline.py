@@ -908,7 +908,10 @@ class Pipeline:
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    self._moved(entry, owner, "same guid, title and date", result)
+                    from .identity import same_by
+
+                    how = self._differs(entry, owner, same_by) or "same guid, title and date"
+                    self._moved(entry, owner, how, result)
                     if not self.dry_run:  # its new link is known from now on
                         self.state.alias(url_key, owner.id)
                     return owner, guid_key

@@ -14,7 +14,7 @@ import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article
-from test_integrity_e2e import Feed, HeldServer
+from test_integrity_e2e import Feed, HeldServer, sources
 
 # -- M1: a URL handed to backfill again while it waits for a retry -----------------------
 
@@ -150,3 +150,49 @@ def test_a_post_deleted_by_hand_is_said_once_not_counted_and_backfill_archives_i
     assert site.cli("status", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["posts"], data["missing_posts"]) == (2, [])
+
+
+# -- M7: a constant guid and title, a new item without a date -------------------------------
+
+
+def test_an_undated_item_with_a_dated_articles_guid_and_title_is_a_new_article(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    old = feed.item(1, day=20, title="Daily briefing", guid="briefing")
+    feed.items = [old]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", "2024-07-24T01:45:00Z") == 0
+    capsys.readouterr()
+
+    new = feed.item(2, title="Daily briefing", guid="briefing")  # no date
+    feed.items = [new]
+    assert site.cli("run", "--now", "2024-07-24T01:46:00Z") == 0
+    _, err = capsys.readouterr()
+    assert err == (
+        f"warning: feed t: {new['link']}: its guid 'briefing' is that of another article "
+        f"({old['link']}, a date on one side only); archived as a new article, and the "
+        "guid identifies no article from now on\n"
+    )
+    assert sources(site) == sorted([old["link"], new["link"]])
+
+
+def test_a_move_taken_by_guid_and_title_without_dates_says_so(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    old = feed.item(1, title="Daily briefing", guid="briefing")
+    feed.items = [old]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", "2024-07-24T01:45:00Z") == 0
+    capsys.readouterr()
+
+    moved = feed.item(2, title="Daily briefing", guid="briefing")
+    feed.items = [moved]
+    assert site.cli("run", "--now", "2024-07-24T01:46:00Z") == 0
+    _, err = capsys.readouterr()
+    assert err == (
+        f"warning: feed t: {moved['link']} is taken for the archived {old['link']} "
+        "(same guid and title, neither dated); not archived again\n"
+    )
+    assert sources(site) == [old["link"]]
