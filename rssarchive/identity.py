@@ -140,6 +140,13 @@ def is_site_root(guid_key: str) -> bool:
     )
 
 
+def post_says_its_date(text: str) -> bool:
+    """Whether a post says its publication time, or that it had none (the ``<!--ms-->``
+    or ``<!--NaN-->`` line of our format): a post without that line (written by hand,
+    or by an older version) leaves its date unknown, which is not "undated"."""
+    return _EPOCH_COMMENT.search(text) is not None
+
+
 def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:
     """The title (front matter) and publication time (the ``<!--ms-->`` line) of a post
     in our format; None for what it does not say."""

@@ -945,9 +945,10 @@ class Pipeline:
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
         by the title and date it was archived with: its post's, or while not done, its
         entry's."""
-        from .identity import differs, post_title_and_date
+        from .identity import differs, post_says_its_date, post_title_and_date
 
         title: str | None
+        mine = entry.published
         if owner.entry is not None:
             title, published = owner.entry.title, owner.entry.published
         elif owner.filename is not None:
@@ -955,9 +956,11 @@ class Pipeline:
             if text is None:
                 return "its post cannot be read"
             title, published = post_title_and_date(text)
+            if not post_says_its_date(text):
+                mine = None  # its date unknown, not absent: the title decides, as before
         else:
             return "nothing archived to compare with"
-        return (rule or differs)(entry.title, entry.published, title, published)
+        return (rule or differs)(entry.title, mine, title, published)
 
     def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
         """Get, render and stage every job, then every article of ``backlog``, in threads
