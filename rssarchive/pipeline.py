@@ -575,6 +575,12 @@ class Pipeline:
         recovery: dict[str, FeedResult] = {}
         for _, url in self.archive.scan(self.state.known_filenames()):
             self._adoptable.add(normalize_url(url))
+        if self._adoptable:  # what a real run says it adopted (_warn_recovered)
+            report.warnings.append(
+                f"would adopt {len(self._adoptable)} existing posts from "
+                f"{self.archive.posts_dir} that the state database does not know; they "
+                "would not be archived again"
+            )
         for pending in self.state.pending(self.clock()):
             if normalize_url(pending.url) in self._adoptable:
                 continue
@@ -794,6 +800,9 @@ class Pipeline:
                 result.skipped += owner.status != "pending"
                 return None
         self._recorded.add(url_key)
+        if self.dry_run and url_key in self._adoptable:
+            result.skipped += 1  # its post is in _posts: a real run adopts it first
+            return None
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)

@@ -14,7 +14,7 @@ import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article
-from test_integrity_e2e import Feed, HeldServer, sources
+from test_integrity_e2e import Feed, HeldServer, run_json, sources
 
 # -- M1: a URL handed to backfill again while it waits for a retry -----------------------
 
@@ -196,3 +196,29 @@ def test_a_move_taken_by_guid_and_title_without_dates_says_so(
         "(same guid and title, neither dated); not archived again\n"
     )
     assert sources(site) == [old["link"]]
+
+
+# -- M5: a dry run with the state database gone --------------------------------------------
+
+
+def test_a_dry_run_without_the_state_counts_existing_posts_as_adopted_not_written(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(1, day=20), feed.item(2, day=21)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", "2024-07-24T01:45:00Z") == 0
+    posts = site.post_names()
+    assert len(posts) == 2
+    for path in (site.root / "state").glob("state.sqlite3*"):  # the database and its copy
+        path.unlink()
+    capsys.readouterr()
+
+    assert site.cli("run", "--dry-run", "--now", "2024-07-24T01:46:00Z") == 0
+    out, err = capsys.readouterr()
+    assert "would write" not in out, out
+    assert "new posts: 0, skipped: 2" in out, out
+    assert f"would adopt 2 existing posts from {site.posts}" in err, err
+    code, report, err = run_json(site, capsys)  # the real run: the same
+    assert (code, report["new_posts"], report["skipped"]) == (0, 0, 2), err
+    assert site.post_names() == posts
