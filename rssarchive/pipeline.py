@@ -284,6 +284,16 @@ class Pipeline:
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
+    # The report of the command under way: what a stopped one wrote is read from it.
+    _report: RunReport | None = field(default=None, init=False)
+
+    @property
+    def written(self) -> list[str]:
+        """The posts this command has written so far: a command stopped part-way (Ctrl-C,
+        a full disk) still names them, as no later run reports them as new."""
+        if self._report is None or self.dry_run:
+            return []
+        return [name for result in self._report.results for name in result.new]
 
     @property
     def _allow_private(self) -> Allow:
@@ -440,6 +450,8 @@ class Pipeline:
                     # of a long list instead of following it.
                     self._workers().warm()
         from_sitemaps.clear()
+        # The quiet retries of URLs handed again: their new jobs replace them.
+        jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
         return report
 
@@ -514,6 +526,7 @@ class Pipeline:
     def _prepare(self, report: RunReport) -> list[_Job]:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
+        self._report = report
         if not self.dry_run:  # a feed renamed in the config keeps what it archived
             report.warnings.extend(renames.follow(self.state, self.config.feeds))
         if self.dry_run:
@@ -539,6 +552,9 @@ class Pipeline:
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
+        from .missingposts import warn_missing  # posts deleted by hand: said once
+
+        report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending(self.clock()):
@@ -562,6 +578,12 @@ class Pipeline:
         recovery: dict[str, FeedResult] = {}
         for _, url in self.archive.scan(self.state.known_filenames()):
             self._adoptable.add(normalize_url(url))
+        if self._adoptable:  # what a real run says it adopted (_warn_recovered)
+            report.warnings.append(
+                f"would adopt {len(self._adoptable)} existing posts from "
+                f"{self.archive.posts_dir} that the state database does not know; they "
+                "would not be archived again"
+            )
         for pending in self.state.pending(self.clock()):
             if normalize_url(pending.url) in self._adoptable:
                 continue
@@ -764,8 +786,10 @@ class Pipeline:
             return known[0]
         if known is not None:
             if known[1] == "pending" and url_key not in self._adoptable:
-                return None
-            if not (again and known[1] == "failed"):
+                return self._asked_now(known[0], url_key) if again else None
+            # Handed to backfill: one given up is tried again, and one archived whose
+            # post was deleted by hand is archived again.
+            if not (again and (known[1] == "failed" or self._post_gone(known[0]))):
                 result.skipped += 1
                 if known[1] == "done":
                     self._say_taken(entry, known[0], guid_key, result)
@@ -784,6 +808,9 @@ class Pipeline:
                 result.skipped += owner.status != "pending"
                 return None
         self._recorded.add(url_key)
+        if self.dry_run and url_key in self._adoptable:
+            result.skipped += 1  # its post is in _posts: a real run adopts it first
+            return None
         if entry.date_problem is not None:  # said once: when the item is taken on
             dated = (
                 "at archiving time"
@@ -798,6 +825,22 @@ class Pipeline:
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _post_gone(self, article_id: int) -> bool:
+        """Whether an archived article's post is gone from _posts (deleted by hand)."""
+        name = self.state.filename_of(article_id)
+        return name is not None and not (self.archive.posts_dir / name).exists()
+
+    def _asked_now(self, article_id: int, url_key: str) -> int | None:
+        """A URL handed to backfill while it waits for a retry: the user asks now, so
+        it is tried now, whatever its back-off, and its outcome is this command's own
+        (a failure counted and named, exit 1). The job _prepare may have made for it
+        (a quiet retry) is dropped."""
+        if self.dry_run:
+            return None
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return article_id
 
     def _say_taken(
         self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
@@ -889,7 +932,10 @@ class Pipeline:
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    self._moved(entry, owner, "same guid, title and date", result)
+                    from .identity import same_by
+
+                    how = self._differs(entry, owner, same_by) or "same guid, title and date"
+                    self._moved(entry, owner, how, result)
                     if not self.dry_run:  # its new link is known from now on
                         self.state.alias(url_key, owner.id)
                     return owner, guid_key
@@ -923,9 +969,10 @@ class Pipeline:
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
         by the title and date it was archived with: its post's, or while not done, its
         entry's."""
-        from .identity import differs, post_title_and_date
+        from .identity import differs, post_says_its_date, post_title_and_date
 
         title: str | None
+        mine = entry.published
         if owner.entry is not None:
             title, published = owner.entry.title, owner.entry.published
         elif owner.filename is not None:
@@ -933,9 +980,11 @@ class Pipeline:
             if text is None:
                 return "its post cannot be read"
             title, published = post_title_and_date(text)
+            if not post_says_its_date(text):
+                mine = None  # its date unknown, not absent: the title decides, as before
         else:
             return "nothing archived to compare with"
-        return (rule or differs)(entry.title, entry.published, title, published)
+        return (rule or differs)(entry.title, mine, title, published)
 
     def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
         """Get, render and stage every job, then every article of ``backlog``, in threads
@@ -1140,13 +1189,20 @@ class Pipeline:
                 post.url,
                 functools.partial(self.archive.taken_by_other, url=post.url),
             )
-        self.archive.place(staged.temp, name, sync_dir=False)
+        # Named before it is placed: a run stopped (Ctrl-C) just after the rename still
+        # names it among the posts it wrote (Pipeline.written); not if it never got there.
+        job.result.new.append(name)
+        try:
+            self.archive.place(staged.temp, name, sync_dir=False)
+        except BaseException:
+            if not (self.archive.posts_dir / name).exists():
+                job.result.new.pop()
+            raise
         written.append((job, name))
         for key in keys:
             self._placed[key] = job.article_id
         if len(keys) > 1:  # a later link to the final URL is this article
             self.state.alias(keys[1], job.article_id)
-        job.result.new.append(name)
         if job.feed_text_because is not None:
             job.result.warnings.append(
                 f"{link}: its page failed ({job.feed_text_because}); archived from the "
@@ -1229,7 +1285,10 @@ class Pipeline:
         else:
             gave_up = self.state.fail(job.article_id, reason, now, not_before=not_before)
         attempts = job.attempts + 1
-        if job.attempts == 0:  # this command met it first
+        if job.attempts == 0:  # this command met it first, or was handed it again
+            if gave_up and not permanent:  # the attempt that gives it up (see _asked_now)
+                reason += f"; gave up after {self.state.attempts_of(job.article_id)}"
+                reason += " attempts, not tried again"
             if not gave_up:
                 reason += "; later runs will try again"
                 if not_before is not None:

@@ -680,6 +680,14 @@ class State:
             )
 
     @_reads
+    def attempts_of(self, article_id: int) -> int:
+        """The failed attempts recorded for an article (0 for an unknown id)."""
+        row = self._conn.execute(
+            "SELECT attempts FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)
@@ -876,6 +884,22 @@ class State:
         ):
             counts.setdefault(str(feed), {})[str(status)] = int(n)
         return counts
+
+    @_reads
+    def done_posts(self) -> list[tuple[str, str]]:
+        """(file name, URL) of every archived article."""
+        rows = self._conn.execute(
+            "SELECT filename, url FROM articles WHERE status = 'done' AND filename IS NOT NULL"
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    @_reads
+    def filename_of(self, article_id: int) -> str | None:
+        """The post file of an archived article, or None."""
+        row = self._conn.execute(
+            "SELECT filename FROM articles WHERE id = ? AND status = 'done'", (article_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     @_reads
     def count_done(self) -> int:
