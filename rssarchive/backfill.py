@@ -64,6 +64,8 @@ class _Backfill(_Recovery):
                     # of a long list instead of following it.
                     self._workers().warm()
         from_sitemaps.clear()
+        # The quiet retries of URLs handed again: their new jobs replace them.
+        jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
         return report
 

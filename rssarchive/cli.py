@@ -241,6 +241,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
         for name in EXTRACTOR_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
+    # The posts a run or backfill wrote before it stopped (Ctrl-C, a full disk).
+    written: list[str] = []
+    stopped = written if args.command in ("run", "backfill") else None
     try:
         if getattr(args, "now", None) is not None:
             args.now = _parse_now(args.now)
@@ -250,9 +253,9 @@ def _main(argv: Sequence[str] | None) -> int:
             with _stopped_by_signals():
                 return _recheck(args)
         with _stopped_by_signals():
-            report = _dispatch(args)
+            report = _dispatch(args, written)
     except Interrupted as exc:
-        return _fail(args, exc, 128 + exc.signum)
+        return _fail(args, exc, 128 + exc.signum, written=stopped)
     except LockedError as exc:
         return _fail(args, exc, EXIT_LOCKED)
     except (ConfigError, UsageError, NewerStateError) as exc:
@@ -262,9 +265,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except RssArchiveError as exc:
         if args.verbose:
             log.exception("rssarchive: %s", exc)
-        return _fail(args, exc, EXIT_FAILED, printed=bool(args.verbose))
+        return _fail(args, exc, EXIT_FAILED, printed=bool(args.verbose), written=stopped)
     except KeyboardInterrupt:  # before the handlers were in place, or in status
-        return _fail(args, Interrupted(signal.SIGINT), 128 + signal.SIGINT)
+        return _fail(args, Interrupted(signal.SIGINT), 128 + signal.SIGINT, written=stopped)
     code = EXIT_OK if report.ok else EXIT_FAILED
     with _stdout():
         if args.json:
@@ -330,13 +333,30 @@ def _stopped_by_signals() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _fail(args: argparse.Namespace, exc: BaseException, code: int, *, printed: bool = False) -> int:
-    """One line on stderr (unless -v already logged it); a JSON document with --json."""
+def _fail(
+    args: argparse.Namespace,
+    exc: BaseException,
+    code: int,
+    *,
+    printed: bool = False,
+    written: list[str] | None = None,
+) -> int:
+    """One line on stderr (unless -v already logged it); a JSON document with --json.
+    ``written``: the posts a stopped run wrote before it stopped, named as its `new:`
+    lines (JSON ``new`` and ``new_posts``): no later run reports them as new."""
     if not printed:
         print(f"rssarchive: {exc}", file=sys.stderr)
-    if getattr(args, "json", False):
+    json_output = getattr(args, "json", False)
+    if written and not json_output and not getattr(args, "quiet", False):
         with _stdout():
-            output.print_json({"exit_code": code, "error": str(exc)}, sys.stdout)
+            for name in written:
+                print(f"new: {name}", file=sys.stdout)
+    if json_output:
+        data: dict[str, object] = {"exit_code": code, "error": str(exc)}
+        if written is not None:
+            data.update(new_posts=len(written), new=written)
+        with _stdout():
+            output.print_json(data, sys.stdout)
     return code
 
 
@@ -364,11 +384,13 @@ def _recheck(args: argparse.Namespace) -> int:
     """Only the re-checks of a run: exit 0 whatever the sites answered (what they
     changed or deleted is the report, not a failure)."""
     from .config import load_config
-    from .rechecker import Rechecker
+    from .rechecker import Rechecker, recovered_warnings
 
     config = load_config(args.config)
     with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
         report = Rechecker(config, pipeline.client, pipeline.state, pipeline.clock).run()
+        # Said as `run` says it (review 19b, M3): a restored database is no silent event.
+        report.warnings[:0] = recovered_warnings(pipeline.state, pipeline.archive.posts_dir)
         pipeline.state.keep_copy()
     with _stdout():
         if args.json:
@@ -378,14 +400,18 @@ def _recheck(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _dispatch(args: argparse.Namespace) -> RunReport:
+def _dispatch(args: argparse.Namespace, written: list[str]) -> RunReport:
+    """Run a run or backfill; ``written`` gets the posts it wrote, even when it stops."""
     from .config import load_config
 
     config = load_config(args.config)
     show = not (args.quiet or args.json)
     if args.command == "run":
         with _session(config, args.now, dry_run=args.dry_run, show_progress=show) as pipeline:
-            return pipeline.run()
+            try:
+                return pipeline.run()
+            finally:
+                written.extend(pipeline.written)
     urls = [_checked_url(url, "URL") for url in args.urls]
     for root in args.sitemap:
         _checked_url(root, "--sitemap")
@@ -397,14 +423,17 @@ def _dispatch(args: argparse.Namespace) -> RunReport:
     if not (urls or args.sitemap or args.archives):
         raise UsageError("backfill: give URLs, --from-file FILE, --sitemap URL or --archives")
     with _session(config, args.now, dry_run=False, show_progress=show) as pipeline:
-        return pipeline.backfill(
-            _handed_over(urls),
-            args.feed,
-            sitemaps=args.sitemap,
-            since=args.since,
-            until=args.until,
-            archives=args.archives,
-        )
+        try:
+            return pipeline.backfill(
+                _handed_over(urls),
+                args.feed,
+                sitemaps=args.sitemap,
+                since=args.since,
+                until=args.until,
+                archives=args.archives,
+            )
+        finally:
+            written.extend(pipeline.written)
 
 
 def _handed_over(items: list[str]) -> Iterator[str]:

@@ -206,29 +206,41 @@ def poll_url(url: str, moved_to: str | None) -> str:
 
 # -- entries: new or known ---------------------------------------------------------------
 
-Known = Literal["new", "by guid", "again", "resumed", "skipped"]
+Known = Literal["new", "by guid", "again", "asked now", "resumed", "skipped"]
 
 
 def known_link(
-    status: str | None, *, listed_twice: bool, again: bool, adoptable: bool, has_guid: bool
+    status: str | None,
+    *,
+    listed_twice: bool,
+    again: bool,
+    adoptable: bool,
+    has_guid: bool,
+    post_gone: Callable[[], bool],
 ) -> Known:
     """What an entry is, by its link: ``status`` is its article's (None: the link is
     unknown), ``listed_twice``: this run took the link on already, ``again``: an article
     that failed for good is tried once more (a URL handed to backfill again),
     ``adoptable``: its post is in _posts, which the state does not know yet (a dry run's
-    view of a killed run's work).
+    view of a killed run's work), ``post_gone``: its post was deleted from _posts by hand
+    (a read of the disk, asked only when it matters).
 
     "new": recorded as a new article; "by guid": unknown by its link, its guid says
-    (identity.py); "again": its failed article is tried once more; "resumed": its
-    article is pending, this run (or a later one, after a Retry-After) goes on with it,
-    neither new nor skipped; "skipped": archived already (or listed twice)."""
+    (identity.py); "again": its article, failed for good or archived with its post
+    deleted by hand, is handed to backfill again and tried once more; "asked now": its
+    article waits for a retry and is handed to backfill, which tries it now, whatever
+    its back-off; "resumed": its article is pending, this run (or a later one, after
+    its back-off) goes on with it, neither new nor skipped; "skipped": archived already
+    (or listed twice)."""
     if listed_twice:
         return "skipped"
     if status is None:
         return "by guid" if has_guid else "new"
     if status == "pending" and not adoptable:
-        return "resumed"
-    return "again" if again and status == "failed" else "skipped"
+        return "asked now" if again else "resumed"
+    if again and (status == "failed" or post_gone()):
+        return "again"
+    return "skipped"
 
 
 GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
@@ -371,9 +383,13 @@ def article_failed(
     now: datetime,
     *,
     last: bool,
+    recorded_attempts: Callable[[], int],
 ) -> ArticleFailed:
-    """An article's attempt failed, after ``attempts`` failed ones; ``last``: this is
-    the attempt ARTICLE_RETRIES gives it up after (the state knows when it was recorded).
+    """An article's attempt failed, after ``attempts`` failed ones this job knows of;
+    ``last``: this is the attempt ARTICLE_RETRIES gives it up after (the state knows
+    when it was recorded); ``recorded_attempts``: the failed attempts the state records
+    for it before this one (more than ``attempts`` for one handed to backfill again
+    while it waited for a retry; asked only when that is said).
 
     An item of a polled feed is retried by later runs (ARTICLE_RETRIES), as its page
     may not be online yet; each failure is a failed: line. What a backfill took on ends
@@ -389,7 +405,9 @@ def article_failed(
     if origin == "feed":
         return ArticleFailed(False, not_before, why, gave_up if last else None, None)
     final = permanent(exc)
-    if attempts == 1:  # this command met it first
+    if attempts == 1:  # this command met it first, or was handed it again
+        if last and not final:  # the attempt that gives it up (a backfill's "asked now")
+            why += f"; gave up after {recorded_attempts() + 1} attempts, not tried again"
         if not (final or last):
             why += "; later runs will try again"
             if not_before is not None:

@@ -23,8 +23,9 @@ article only when
     named another article's address);
 (c) the titles are the same (compared without case, control characters and runs of
     whitespace); an untitled item has no title to compare, so its date must;
-(d) the dates do not contradict each other: the same to the second when both have one
-    (a date before 1990 counts as none).
+(d) the dates agree: the same to the second when both have one, or neither has one (a
+    date before 1990 counts as none). A date on one side only confirms nothing: a
+    constant guid and title on a new, undated item would otherwise swallow it.
 
 A guid that is a site's own address (its home page: some feeds put the channel's URL
 on every item) names the site, not an article: it identifies nothing from the start.
@@ -80,11 +81,33 @@ def differs(
     if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
         return "another date"
     key = title_key(title)
+    if key and key != title_key(archived_title):
+        return "another title"
+    if key and (mine is None) == (theirs is None):
+        return None
     if key:
-        return None if key == title_key(archived_title) else "another title"
+        # A date on one side only is no confirmation: a constant guid and title ("Daily
+        # briefing") on a new, undated item would swallow it (review16c M7).
+        return "a date on one side only"
     if mine is None or theirs is None:
         return "no title or date to tell it by"
     return None
+
+
+def same_by(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str:
+    """What an item taken for an archived article (differs found nothing) shares with
+    it, as its warning says."""
+    del archived_title
+    if not title_key(title):
+        return "same guid and date"
+    if _utc(published) is None and _utc(archived_published) is None:
+        return "same guid and title, neither dated"
+    return "same guid, title and date"
 
 
 def permalink_differs(
@@ -115,6 +138,13 @@ def is_site_root(guid_key: str) -> bool:
         and split.path in ("", "/")
         and not split.query
     )
+
+
+def post_says_its_date(text: str) -> bool:
+    """Whether a post says its publication time, or that it had none (the ``<!--ms-->``
+    or ``<!--NaN-->`` line of our format): a post without that line (written by hand,
+    or by an older version) leaves its date unknown, which is not "undated"."""
+    return _EPOCH_COMMENT.search(text) is not None
 
 
 def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:

@@ -113,10 +113,16 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         feeds.append(record)
     waiting, gave_up = _backfill_failures(state)
+    from .archive import Archive
+    from .missingposts import missing_posts
+
+    # Posts deleted by hand: not counted (the count is of the posts that exist), named.
+    missing = missing_posts(state, Archive(config.site_dir))
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
-        "posts": state.count_done(),
+        "posts": state.count_done() - len(missing),
+        "missing_posts": [{"file": name, "url": url} for name, url in missing],
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
@@ -155,6 +161,12 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
     from .state import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
+    for item in data["missing_posts"]:
+        print(
+            f"  missing from _posts: {item['file']} ({item['url']}); "
+            f"`rssarchive backfill {item['url']}` archives it again",
+            file=out,
+        )
     for feed in data["feeds"]:
         health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
         if feed["gone"]:

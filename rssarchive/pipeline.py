@@ -63,6 +63,14 @@ class Pipeline(_Backfill):
     """One run or one backfill: its entry points; the stages are the classes it builds on
     (runbase, recording, working, feedrun, recovery, backfill)."""
 
+    @property
+    def written(self) -> list[str]:
+        """The posts this command has written so far: a command stopped part-way (Ctrl-C,
+        a full disk) still names them, as no later run reports them as new."""
+        if self._report is None or self.dry_run:
+            return []
+        return [name for result in self._report.results for name in result.new]
+
     def run(self) -> RunReport:
         try:
             return self._kept(self._rechecked(self._run()))

@@ -7,8 +7,9 @@ report. Time is always an argument, so every rule is tested as a table of cases
 (tests/test_recheck.py).
 
 The backlog is bounded by construction: an article is due at most once per age (an
-article that missed several ages is checked once, for all of them), plus one check to
-confirm a suspected deletion, and an article past its last age is never due again.
+article that missed several ages is checked once, for all of them), plus the checks of
+a suspected deletion (hourly, for a day at most: UNDECIDED_AFTER), and an article past
+its last age and any suspicion's day is never due again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -38,13 +40,14 @@ BUDGET_SECONDS = 120.0
 SOFT_404_BELOW = 0.3
 # Extracted text shorter than this is no article (an empty template, a login wall).
 MIN_TEXT_CHARS = 20
-# When at least this many checks of one host in one run all find their article gone,
-# the host is down or behind bot protection (a 200 "Checking your browser..." page for
-# every URL), not deleting everything at once: those checks count as an outage.
-HOST_OUTAGE_MIN = 3
-# A suspected deletion whose confirming checks meet only outages is checked again an
-# hour later, even past its last age, until this long after it was first suspected;
-# then it stays suspected, shown as undecided by `status` (at most ~24 extra checks).
+# A page answering 200 without the article (a soft 404, a bot wall or consent wall, an
+# empty page, an error page) is only a suspicion: it is confirmed as a deletion only when
+# the host is seen serving its other articles at the confirming check (``serving``);
+# a 404, 410 or 451, or a new redirect to the front, is the site's own word and needs
+# none. A suspected deletion whose confirming checks meet only outages, or such pages
+# with no evidence, is checked again an hour later whatever the ages (even past the
+# last one), until this long after it was first suspected; then at its next age, and
+# past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
@@ -56,6 +59,9 @@ Event = Literal[
 # timeout, a network error: says nothing about the article).
 Seen = Literal["not_modified", "page", "gone", "outage"]
 Validators = Literal["new", "keep", "drop"]
+# Statuses by which a site says a page is gone: 451 (Unavailable For Legal Reasons) is
+# a takedown, as explicit as a 410.
+GONE_STATUSES = frozenset({404, 410, 451})
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -152,6 +158,7 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"-{2,}")
 # A space beside a character of a script written without spaces (or beside punctuation)
 # carries no meaning: "美国 ， 日本" and "美国，日本" are the same text.
 _WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
@@ -167,16 +174,37 @@ _COUNTER_WORDS = (
     r"|views?|reads?|comments?|likes?|shares?|replies|reply)"
 )
 _NUMBER = r"\d[\d,.]*\s*[kKmM万千]?\+?"
+# A date and time written out: "Dec. 1, 2026, 9:41 a.m.", "9:41 AM EST, December 1,
+# 2026", "December 1, 2026 at 9:41 a.m. ET", "2026-12-01 11:00", "2026年12月1日 09:41".
+# Only such tokens: a stamp line is dropped only when nothing else is left on it.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_ZONE = r"(?:[ecmp][sd]?t|utc|gmt|bst|cest|cet|jst|hkt|sgt|aest|aedt)"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
+_DATE_TOKEN = (
+    rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
+)
+_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
+_STAMP_WORDS = (
+    r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
+    r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
+)
 _COUNTER = re.compile(
     rf"(?i){_COUNTER_WORDS}\s*[:：]?\s*[(（]?\s*{_NUMBER}\s*[)）]?\s*(?:次|条|人)?"
     rf"|{_NUMBER}\s*(?:次阅读|人阅读|次浏览|条评论|人评论|{_COUNTER_WORDS})"
+    rf"|(?:本文|该文|此文)(?:已被|已|被)?(?:阅读|浏览|查看)\s*{_NUMBER}\s*次"
+    r"|(?i:share\s+this)"
     r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
     rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
     r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前"
     r"|(?i:just\s+now|刚刚)"
-    # A page's own "updated" stamp beside its counters: the text is what is compared.
-    r"|(?i:(?:last\s+)?updated|更新于|更新时间)\s*[:：]?\s*\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    # A page's own "updated" or "published" stamp beside its counters: the text is what
+    # is compared.
+    rf"|(?i:{_STAMP_WORDS}\s*[:：]?\s*{_DATE_TIME})"
 )
 # What may be left of a counter line: separators and spaces only.
 _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
@@ -216,6 +244,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
+    # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
+    text = _DASHES.sub("-", text)
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BY_WIDE.sub("", text)
 
@@ -235,9 +265,36 @@ def overlap(reference: str, text: str) -> float:
 
 
 def gone_status(status: int | None) -> Seen:
-    """A failed fetch's meaning: 404 and 410 say the page is gone; anything else (5xx,
+    """A failed fetch's meaning: 404, 410 and 451 say the page is gone; anything else (5xx,
     429, 403, a timeout, a refused connection: status None) says nothing of it."""
-    return "gone" if status in (404, 410) else "outage"
+    return "gone" if status in GONE_STATUSES else "outage"
+
+
+def plausible_last_modified(value: str | None, now: datetime) -> str | None:
+    """A Last-Modified worth keeping as a validator: not later than ``now`` (the
+    response's Date, or the time it was stored). A server whose clock ran ahead
+    (``2030``) would otherwise answer 304 to every later If-Modified-Since and hide
+    every edit. One that cannot be read as a date is kept (sent back as it came)."""
+    if value is None:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now.tzinfo)
+    return None if moment > now else value
+
+
+def response_time(date: str | None, now: datetime) -> datetime:
+    """The response's Date header as a time, else ``now``."""
+    if date is not None:
+        try:
+            moment = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
+            return now
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)
+    return now
 
 
 def removed_by_redirect(article_url: str, final_url: str) -> bool:
@@ -272,13 +329,6 @@ def redirect_removes(
     if final_key in known_keys:
         return False
     return removed_by_redirect(article_url, final_url)
-
-
-def host_outage(checks: int, gone: int) -> bool:
-    """Whether ``gone`` of a host's ``checks`` in one run (those answered: a 5xx or a
-    timeout is an outage already) finding a page without their article is the host's
-    outage (all of them, and at least HOST_OUTAGE_MIN), not deletions."""
-    return checks >= HOST_OUTAGE_MIN and gone == checks
 
 
 def _site(host: str) -> str:
@@ -334,9 +384,11 @@ class Verdict:
     # "drop" (a page judged gone keeps none: a 304 to its validators would otherwise
     # pass for the article being back).
     validators: Validators = "keep"
-    # The check found the article gone (a 404, a removal, a soft 404): what
-    # :func:`host_outage` counts.
+    # The check found the article gone (a 404, a removal, a soft 404).
     gone: bool = False
+    # A suspicion left unconfirmed for want of evidence that the host serves its other
+    # articles (``serving``): with that evidence it would have been a deletion.
+    wants_evidence: bool = False
 
 
 def decide(
@@ -345,11 +397,14 @@ def decide(
     now: datetime,
     ages: Sequence[timedelta],
     post_text: str | None = None,
+    serving: bool = False,
 ) -> Verdict:
     """The outcome of one check at ``now``. ``post_text``: the archived post's text,
     to tell whether the page a removal-like redirect ended on still holds the article
-    when there is no reference yet."""
-    verdict = _decide(record, seen, now, ages, post_text)
+    when there is no reference yet. ``serving``: the host was seen, at this check,
+    answering with their article for other archived articles; without it a 200 page
+    without the article (a soft 404, a bot wall) never confirms a deletion."""
+    verdict = _decide(record, seen, now, ages, post_text, serving)
     if seen.seen == "page":
         present = not verdict.gone
         return replace(verdict, validators="new" if present else "drop")
@@ -364,6 +419,7 @@ def _decide(
     now: datetime,
     ages: Sequence[timedelta],
     post_text: str | None,
+    serving: bool,
 ) -> Verdict:
     scheduled = next_due(record.archived, ages, now)
     base = replace(record, checks=record.checks + 1, next_due=scheduled)
@@ -376,19 +432,19 @@ def _decide(
     if seen.seen == "outage":
         return _outage(record, base, now, scheduled)
     if seen.seen == "gone":
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=True)
     if seen.seen == "not_modified":
         # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
     text = normalize(seen.text or "")
     if len(text) < MIN_TEXT_CHARS:
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=serving)
     if seen.removal:
         # A new redirect to the front or a section page: removed, unless the page it
         # ended on still holds the article (a slug renamed, an article moved).
         known = record.reference if record.reference is not None else post_text
         if known is None or overlap(normalize(known), text) < SOFT_404_BELOW:
-            return _missing(record, base, now)
+            return _missing(record, base, now, scheduled, hard=True)
     if record.reference is None:
         present = _present(record, base, now, None).record
         return Verdict(replace(present, reference=seen.text), "baseline", version=seen.text)
@@ -396,35 +452,52 @@ def _decide(
     if text == reference:
         return _present(record, base, now, None)
     if overlap(reference, text) < SOFT_404_BELOW:
-        return _missing(record, base, now)
+        return _missing(record, base, now, scheduled, hard=serving)
     return _present(record, base, now, seen.text)
 
 
 def _outage(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Verdict:
-    """A check that says nothing of the article. A suspicion waits for a real answer:
-    checked again an hour later (within the schedule, or past it until UNDECIDED_AFTER
-    after the suspicion; then it stays suspected, undecided)."""
+    """A check that says nothing of the article. A suspicion waits for a real answer."""
     if record.status == "suspected" and record.suspected_at is not None:
-        if scheduled is not None:
-            return Verdict(replace(base, next_due=max(now + CONFIRM_AFTER, scheduled)), "outage")
-        if now + CONFIRM_AFTER <= record.suspected_at + UNDECIDED_AFTER:
-            return Verdict(replace(base, next_due=now + CONFIRM_AFTER), "outage")
+        return Verdict(_retry(record, base, now, scheduled), "outage")
     return Verdict(base, "outage")
 
 
-def _missing(record: Record, base: Record, now: datetime) -> Verdict:
+def _retry(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Record:
+    """A suspicion not decided by this check: checked again an hour later whatever the
+    ages (a confirmation is not put off by days), until UNDECIDED_AFTER after the
+    suspicion; then at its next age, and past the last one it stays suspected
+    (undecided)."""
+    assert record.suspected_at is not None
+    if now + CONFIRM_AFTER <= record.suspected_at + UNDECIDED_AFTER:
+        soon = now + CONFIRM_AFTER
+        return replace(base, next_due=soon if scheduled is None else min(soon, scheduled))
+    return base
+
+
+def _missing(
+    record: Record, base: Record, now: datetime, scheduled: datetime | None, *, hard: bool
+) -> Verdict:
+    """The article not found: ``hard``, on the site's own word (404, 410, 451, a new
+    redirect to the front) or a page without it while the host serves its other
+    articles; else a page without it that may be the host's (a bot wall, an error
+    page), which suspects but never confirms."""
     if record.status == "deleted":
         return Verdict(base, "still", gone=True)
     if record.status == "suspected" and record.suspected_at is not None:
-        if now - record.suspected_at >= CONFIRM_AFTER:
-            # Dated from when it was first seen missing: that is when it went.
+        if now - record.suspected_at < CONFIRM_AFTER:
             return Verdict(
-                replace(base, status="deleted", deleted_at=record.suspected_at),
-                "deleted",
-                gone=True,
+                replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
             )
+        if not hard:
+            return Verdict(
+                _retry(record, base, now, scheduled), "still", gone=True, wants_evidence=True
+            )
+        # Dated from when it was first seen missing: that is when it went.
         return Verdict(
-            replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
+            replace(base, status="deleted", deleted_at=record.suspected_at),
+            "deleted",
+            gone=True,
         )
     # One more check an hour from now confirms it, even past the last age.
     return Verdict(

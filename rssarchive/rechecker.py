@@ -23,11 +23,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import recheck as rules
 from .addresses import Allow
+from .archive import POSTS, Archive
 from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
@@ -47,6 +49,9 @@ HOST_FAILURES = 3
 # Checks in flight at once (each host still gets only its per_host_concurrency), as
 # many as the pipeline's fetch threads.
 THREADS = 32
+# Other articles of a host fetched, at most, for evidence that the host still serves
+# articles when a page without its article would confirm a deletion.
+WITNESSES = 2
 
 
 @dataclass
@@ -87,11 +92,13 @@ class RecheckReport:
 
 @dataclass
 class _Held:
-    """Per host, in one run: the checks it answered, and those that found their article
-    gone (held back until the run is over, see Rechecker._settle_held)."""
+    """Per host, in one run: whether a check found its article there (evidence that the
+    host serves its articles), and the checks that would confirm a deletion from a page
+    without the article only with that evidence (see Rechecker._settle_held)."""
 
-    checked: dict[str, int] = field(default_factory=dict)
-    gone: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
+    serving: set[str] = field(default_factory=set)
+    checked: set[int] = field(default_factory=set)
+    waiting: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +109,8 @@ class Rechecker:
     clock: Callable[[], datetime]
     # Seconds since some start, for the budget's seconds (injected by tests).
     timer: Callable[[], float] = time.monotonic
+    # Post file name by its from: URL's key, read once a run when a post is missing.
+    _posts_by_url: dict[str, str] | None = field(default=None, init=False)
 
     def run(self) -> RecheckReport:
         from .versions import Versions
@@ -114,13 +123,13 @@ class Rechecker:
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
-        rows = self._enabled(self.state.recheck_rows(ids))
+        rows = self._located(self._enabled(self.state.recheck_rows(ids)), versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
-        # Per host: checks answered, and those that found their article gone, held back
-        # until the run is over: if every check of a host found its article gone, the
-        # host is down or walled (rules.host_outage), and they are outages instead.
+        # Per host: whether a check found its article (the host serves articles), and
+        # the checks whose suspicion only that evidence can confirm (a 200 page without
+        # the article: a soft 404, or a bot wall), held back until the run is over.
         held = _Held()
         try:
             with ThreadPoolExecutor(THREADS) as threads:
@@ -170,31 +179,53 @@ class Rechecker:
                         continue
                     seen = self._classify(row, seen)
                     host = _host(row.url)
-                    # A 5xx or a timeout is already an outage and says nothing either
-                    # way (a bot wall answers some URLs 403, others 200).
-                    if seen.seen != "outage":
-                        held.checked[host] = held.checked.get(host, 0) + 1
-                    if self._looks_gone(row, seen, versions):
-                        held.gone.setdefault(host, []).append((row, seen))
+                    held.checked.add(row.article_id)
+                    verdict = self._preview(row, seen, versions)
+                    if _found(seen, verdict):
+                        held.serving.add(host)
+                    if verdict.wants_evidence:
+                        held.waiting.setdefault(host, []).append((row, seen))
                     else:
                         self._settle(row, seen, report, versions)
 
     def _settle_held(self, held: _Held, report: RecheckReport, versions: Versions) -> None:
-        """The checks that found their article gone, once the run is over: all of a
-        host's answered checks gone means the host is down or walled, not deletions."""
+        """The suspicions a page without the article would confirm, once the run is
+        over: confirmed when the host was seen serving its other articles (in this run,
+        or by fetching one of them now); else kept suspected and checked again within
+        the hour (rules.decide), said in the report."""
         with self.state.batch():
-            for host, gone in held.gone.items():
-                if rules.host_outage(held.checked[host], len(gone)):
+            for host, waiting in held.waiting.items():
+                serving = host in held.serving or self._witness(host, held.checked, versions)
+                if not serving:
                     report.warnings.append(
-                        f"{host}: all {len(gone)} re-checks found their article gone:"
-                        " taken as the site's outage (or bot wall), not as deletions"
+                        f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
+                        " page answers without the article, but no other article of the"
+                        " site could be seen served (a bot wall or an error page?);"
+                        " checked again later"
                     )
-                    for row, seen in gone:
-                        why = f"{seen.why or 'article gone'}, as on every page of {host}"
-                        self._settle(row, rules.Observation("outage", why=why), report, versions)
-                else:
-                    for row, seen in gone:
-                        self._settle(row, seen, report, versions)
+                for row, seen in waiting:
+                    self._settle(row, seen, report, versions, serving=serving)
+
+    def _witness(self, host: str, checked: set[int], versions: Versions) -> bool:
+        """Whether one of the host's other archived articles, believed present and not
+        checked in this run, answers with its article now (at most WITNESSES fetched;
+        not recorded: evidence only)."""
+        candidates = [
+            row
+            for row in self.state.recheck_witnesses(host, WITNESSES * 4)
+            if row.article_id not in checked and _host(row.url) == host
+        ]
+        for row in candidates[:WITNESSES]:
+            checked.add(row.article_id)
+            # Fetched whole: a 304 would not show that the host serves the article's
+            # page (some answer 304 to anything).
+            seen = self._observe(replace(row, etag=None, last_modified=None))
+            if seen is None:
+                continue
+            seen = self._classify(row, seen)
+            if _found(seen, self._preview(row, seen, versions)):
+                return True
+        return False
 
     def _publish(self, versions: Versions, report: RecheckReport) -> None:
         """Bring the site's pages of changes in line with the state and the kept
@@ -202,10 +233,47 @@ class Rechecker:
         published (a signal, a crash, a page that could not be written) leaves pages
         missing or stale, and the next run that gets here mends them."""
         try:
-            failed = versions.publish(self.state.recheck_rows(changed=True), self.config)
+            rows = self._located(self.state.recheck_rows(changed=True), versions, report)
+            failed = versions.publish(rows, self.config)
         except (OSError, RssArchiveError) as exc:
             failed = [str(exc)]
         report.warnings.extend(f"re-checks: cannot write the site's page {f}" for f in failed)
+
+    def _located(
+        self, rows: list[RecheckRow], versions: Versions, report: RecheckReport
+    ) -> list[RecheckRow]:
+        """The rows with their post's current file name: a post renamed or moved into a
+        subfolder of _posts by hand is found by its ``from:`` URL (its versions follow
+        it), so that its versions, notices and links are its current file's. A post gone
+        from _posts is said once (a warning) and not linked (sitepages)."""
+        posts = versions.site_dir / POSTS
+        missing = [r for r in rows if r.filename and not (posts / r.filename).is_file()]
+        if not missing:
+            return rows
+        if self._posts_by_url is None:
+            self._posts_by_url = {}
+            for post, url in Archive(versions.site_dir).scan(set()):
+                self._posts_by_url.setdefault(_key(url), post)
+        found: dict[str, str] = {}
+        for row in missing:
+            current = self._posts_by_url.get(_key(row.url))
+            if current is None:
+                warning = (
+                    f"{row.url}: its post {row.filename} is gone from {posts}: its changes"
+                    " are shown without a link to it"
+                )
+                if warning not in report.warnings:
+                    report.warnings.append(warning)
+                continue
+            try:
+                versions.move(row.filename, current)
+            except OSError as exc:
+                report.warnings.append(
+                    f"{row.url}: cannot move its versions to those of {current} ({exc.strerror})"
+                )
+                continue
+            found[row.filename] = current
+        return [replace(r, filename=found.get(r.filename, r.filename)) for r in rows]
 
     def _enroll(self, now: datetime, versions: Versions) -> None:
         """Schedules for archived articles that have none (archived before re-checks
@@ -272,15 +340,13 @@ class Rechecker:
             return replace(seen, removal=True, why=f"redirected to {final}")
         return seen
 
-    def _looks_gone(self, row: RecheckRow, seen: rules.Observation, versions: Versions) -> bool:
-        """Whether a page answered but without the article (a soft 404, a teaser, a bot
-        wall, a removal-like redirect). A 404 or 410 is the site's own word on that
-        page: never held back, never taken for an outage."""
-        if seen.seen != "page":
-            return False
+    def _preview(
+        self, row: RecheckRow, seen: rules.Observation, versions: Versions
+    ) -> rules.Verdict:
+        """The check's verdict without evidence that the host serves other articles:
+        whether it found the article, or wants that evidence to confirm a deletion."""
         row, post = self._references(row, seen, versions)
-        record = _record(row)
-        return rules.decide(record, seen, self.clock(), self._ages_of(row.feed), post).gone
+        return rules.decide(_record(row), seen, self.clock(), self._ages_of(row.feed), post)
 
     def _references(
         self, row: RecheckRow, seen: rules.Observation, versions: Versions
@@ -335,9 +401,11 @@ class Rechecker:
         """The page's answer: a Response to read (a 200), else what was observed (a
         304, a 404, an outage); None when ``admit`` refused the request."""
         try:
-            response = self.client.get(
-                row.url, etag=row.etag, last_modified=row.last_modified, admit=admit
-            )
+            # A Last-Modified later than when it was stored (one kept before that was
+            # checked) is a server clock's error: sent back, it would hide every edit.
+            stored = row.last_checked or row.archived
+            since = rules.plausible_last_modified(row.last_modified, stored)
+            response = self.client.get(row.url, etag=row.etag, last_modified=since, admit=admit)
         except NotAdmittedError:
             return None
         except FetchError as exc:
@@ -357,7 +425,10 @@ class Rechecker:
             text=text,
             why="" if text else "no article in the page",
             etag=response.etag,
-            last_modified=response.last_modified,
+            last_modified=rules.plausible_last_modified(
+                response.last_modified,
+                rules.response_time(response.headers.get("date"), self.clock()),
+            ),
             # Whether a redirect is a removal is decided with the state (_classify).
             final_url=response.url if response.redirects else None,
         )
@@ -368,13 +439,14 @@ class Rechecker:
         seen: rules.Observation,
         report: RecheckReport,
         versions: Versions,
+        serving: bool = False,
     ) -> None:
         now = self.clock()
         ages = self._ages_of(row.feed)
         filled, post = self._references(row, seen, versions)
         original = filled.reference if filled.reference != row.reference else None
         row = filled
-        verdict = rules.decide(_record(row), seen, now, ages, post_text=post)
+        verdict = rules.decide(_record(row), seen, now, ages, post_text=post, serving=serving)
         new = verdict.record
         report.checked += 1
         event = verdict.event
@@ -505,6 +577,41 @@ class _Gate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+
+
+def _key(url: str) -> str:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
+def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
+    """How the state database came back on opening it for ``recheck`` alone (``run``
+    says it in its own words, with the posts it adopted: pipeline._warn_recovered):
+    the posts written since its copy are adopted by the next ``run``."""
+    if state.restored_from is not None:
+        what = (
+            f"corrupt (moved to {state.rebuilt_from})"
+            if state.rebuilt_from is not None
+            else "missing"
+        )
+        return [
+            f"state database was {what}; restored from its copy {state.restored_from};"
+            f" posts written since in {posts_dir} are adopted by the next run"
+        ]
+    if state.rebuilt_from is not None:
+        return [
+            f"state database was corrupt (moved to {state.rebuilt_from}) and has no good"
+            f" copy; the next run rebuilds it from the posts in {posts_dir}"
+        ]
+    return []
+
+
+def _found(seen: rules.Observation, verdict: rules.Verdict) -> bool:
+    """Whether a check found its article: a page holding it (a 304 proves nothing of
+    the host's pages now)."""
+    return seen.seen == "page" and not verdict.gone
 
 
 def _host(url: str) -> str:

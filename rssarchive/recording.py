@@ -115,7 +115,11 @@ class _Recording(_Base):
             again=again,
             adoptable=url_key in self._adoptable,
             has_guid=guid_key is not None,
+            post_gone=lambda: known is not None and self._post_gone(known[0]),
         )
+        if is_known == "asked now":
+            assert known is not None
+            return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
             if is_known == "skipped" and known is not None and known[1] == "done":
@@ -138,6 +142,9 @@ class _Recording(_Base):
                 result.skipped += owned == "skipped"
                 return None
         self._recorded.add(url_key)
+        if self.dry_run and url_key in self._adoptable:
+            result.skipped += 1  # its post is in _posts: a real run adopts it first
+            return None
         if entry.date_problem is not None:  # said once: when the item is taken on
             dated = (
                 "at archiving time"
@@ -152,6 +159,22 @@ class _Recording(_Base):
         return self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+
+    def _post_gone(self, article_id: int) -> bool:
+        """Whether an archived article's post is gone from _posts (deleted by hand)."""
+        name = self.state.filename_of(article_id)
+        return name is not None and not (self.archive.posts_dir / name).exists()
+
+    def _asked_now(self, article_id: int, url_key: str) -> int | None:
+        """A URL handed to backfill while it waits for a retry: the user asks now, so
+        it is tried now, whatever its back-off, and its outcome is this command's own
+        (a failure counted and named, exit 1). The job _prepare may have made for it
+        (a quiet retry) is dropped."""
+        if self.dry_run:
+            return None
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return article_id
 
     def _say_taken(
         self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
@@ -245,7 +268,10 @@ class _Recording(_Base):
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    self._moved(entry, owner, "same guid, title and date", result)
+                    from .identity import same_by
+
+                    how = self._differs(entry, owner, same_by) or "same guid, title and date"
+                    self._moved(entry, owner, how, result)
                     if not self.dry_run:  # its new link is known from now on
                         self.state.alias(url_key, owner.id)
                     return owner, guid_key
@@ -279,9 +305,10 @@ class _Recording(_Base):
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
         by the title and date it was archived with: its post's, or while not done, its
         entry's."""
-        from .identity import differs, post_title_and_date
+        from .identity import differs, post_says_its_date, post_title_and_date
 
         title: str | None
+        mine = entry.published
         if owner.entry is not None:
             title, published = owner.entry.title, owner.entry.published
         elif owner.filename is not None:
@@ -289,9 +316,11 @@ class _Recording(_Base):
             if text is None:
                 return "its post cannot be read"
             title, published = post_title_and_date(text)
+            if not post_says_its_date(text):
+                mine = None  # its date unknown, not absent: the title decides, as before
         else:
             return "nothing archived to compare with"
-        return (rule or differs)(entry.title, entry.published, title, published)
+        return (rule or differs)(entry.title, mine, title, published)
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
         """Record the items of a feed given to backfill as pending, like the items of an

@@ -20,6 +20,7 @@ class _Recovery(_FeedRun):
     def _prepare(self, report: RunReport) -> list[_Job]:
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
+        self._report = report
         if not self.dry_run:  # a feed renamed in the config keeps what it archived
             report.warnings.extend(renames.follow(self.state, self.config.feeds))
         if self.dry_run:
@@ -45,6 +46,9 @@ class _Recovery(_FeedRun):
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
+        from .missingposts import warn_missing  # posts deleted by hand: said once
+
+        report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
         for pending in self.state.pending(self.clock()):
@@ -67,6 +71,12 @@ class _Recovery(_FeedRun):
         recovery: dict[str, FeedResult] = {}
         for _, url in self.archive.scan(self.state.known_filenames()):
             self._adoptable.add(normalize_url(url))
+        if self._adoptable:  # what a real run says it adopted (_warn_recovered)
+            report.warnings.append(
+                f"would adopt {len(self._adoptable)} existing posts from "
+                f"{self.archive.posts_dir} that the state database does not know; they "
+                "would not be archived again"
+            )
         for pending in self.state.pending(self.clock()):
             if normalize_url(pending.url) in self._adoptable:
                 continue

@@ -32,6 +32,7 @@ from .state import State
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
     from .images import ImageStore
+    from .report import RunReport
     from .workers import ExtractionPool
 
 T = TypeVar("T")
@@ -67,6 +68,8 @@ class _Base:
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
+    # The report of the command under way: what a stopped one wrote is read from it.
+    _report: RunReport | None = field(default=None, init=False)
 
     @property
     def _allow_private(self) -> Allow:

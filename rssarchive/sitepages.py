@@ -119,16 +119,25 @@ def archived_link(filename: str, up: str) -> str | None:
     from .permalinks import post_url
 
     try:
-        url = post_url(filename)
+        # A post in a subfolder of _posts is published by its file name.
+        url = post_url(filename.rsplit("/", 1)[-1])
     except ValueError:
         return None
     return up + quote(url.lstrip("/"), safe="/!$&'()*+,;=:@-._~")
 
 
-def _links(row: RecheckRow, up: str, words: dict[str, str]) -> str:
-    """The archived post and the original article, as one line of links."""
+def _posted(versions: Versions, row: RecheckRow) -> bool:
+    """Whether the article's post is in ``_posts`` (one deleted by hand is not linked)."""
+    from .archive import POSTS
+
+    return (versions.site_dir / POSTS / row.filename).is_file()
+
+
+def _links(row: RecheckRow, up: str, words: dict[str, str], posted: bool = True) -> str:
+    """The archived post (when ``posted``) and the original article, as one line of
+    links."""
     original = f'<a href="{html.escape(row.url)}">{html.escape(row.url)}</a>'
-    archived = archived_link(row.filename, up)
+    archived = archived_link(row.filename, up) if posted else None
     if archived is None:
         return original
     return f'<a href="{html.escape(archived)}">{html.escape(words["archived"])}</a> · {original}'
@@ -174,10 +183,11 @@ def write_pages(
     for r in deleted:
         entry = changes[f"_posts/{r.filename}"]
         # Relative: the site may be served under a baseurl.
+        links = _links(r, "../", words, _posted(versions, r))
         items.append(
             f"<li><time>{html.escape(entry['deleted'])}</time> · "
             f'<a href="..{html.escape(entry["versions"])}">'
-            f"{html.escape(titles[r.filename])}</a> · {_links(r, '../', words)}</li>"
+            f"{html.escape(titles[r.filename])}</a> · {links}</li>"
         )
     body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
     page = _front(words["deleted_articles"]) + _page(body) + "\n"
@@ -193,7 +203,7 @@ def _versions_page(
     words: dict[str, str],
     stamp: str,
 ) -> str:
-    parts = [f"<p>{_links(row, '../', words)}</p>"]
+    parts = [f"<p>{_links(row, '../', words, _posted(versions, row))}</p>"]
     previous: str | None = None
     # An article deleted without an edit has no version kept: its text as archived.
     kept = versions.list(row.filename)
@@ -249,6 +259,7 @@ def _inputs(
         except OSError:
             pass
     data = [PAGE_FORMAT, row.url, row.status, row.archived.isoformat(), entry, title, words]
+    data += [row.filename, _posted(versions, row)]
     data.append(files)
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -306,7 +317,7 @@ def _atom(
     ]
     for when, event, row in events:
         entry = changes[f"_posts/{row.filename}"]
-        archived = archived_link(row.filename, "")
+        archived = archived_link(row.filename, "") if _posted(versions, row) else None
         out += [
             "<entry>",
             # A stable id per event, valid whatever the post's name holds.

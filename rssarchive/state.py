@@ -684,6 +684,14 @@ class State:
             )
 
     @_reads
+    def attempts_of(self, article_id: int) -> int:
+        """The failed attempts recorded for an article (0 for an unknown id)."""
+        row = self._conn.execute(
+            "SELECT attempts FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    @_reads
     def status_of(self, url_key: str) -> str | None:
         row = self._conn.execute(
             "SELECT status FROM articles WHERE url_key = ?", (url_key,)
@@ -880,6 +888,22 @@ class State:
         return counts
 
     @_reads
+    def done_posts(self) -> list[tuple[str, str]]:
+        """(file name, URL) of every archived article."""
+        rows = self._conn.execute(
+            "SELECT filename, url FROM articles WHERE status = 'done' AND filename IS NOT NULL"
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    @_reads
+    def filename_of(self, article_id: int) -> str | None:
+        """The post file of an archived article, or None."""
+        row = self._conn.execute(
+            "SELECT filename FROM articles WHERE id = ? AND status = 'done'", (article_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    @_reads
     def count_done(self) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]
@@ -1023,6 +1047,23 @@ class State:
                 ).fetchall()
             order = {ident: n for n, ident in enumerate(ids)}
             rows.sort(key=lambda r: order[int(r[0])])
+        return [_recheck_row(r) for r in rows]
+
+    @_reads
+    def recheck_witnesses(self, host: str, limit: int) -> list[RecheckRow]:
+        """Up to ``limit`` re-check records of articles whose URL looks to be on
+        ``host`` (the caller compares hosts exactly) and that are believed present,
+        newest first: witnesses that the host still serves its articles."""
+        rows = self._conn.execute(
+            "SELECT r.article_id, a.url, a.feed, coalesce(a.filename, ''),"
+            f" {', '.join('r.' + c for c in _RECHECK_COLUMNS)}"
+            " FROM rechecks r JOIN articles a ON a.id = r.article_id"
+            " WHERE r.status IN ('unchanged', 'edited', 'restored')"
+            " AND (r.reference IS NOT NULL OR r.from_page)"
+            " AND (a.url LIKE ? OR a.url LIKE ?)"
+            " ORDER BY r.archived DESC LIMIT ?",
+            (f"%://{host}/%", f"%://{host}:%", limit),
+        ).fetchall()
         return [_recheck_row(r) for r in rows]
 
     def save_recheck(self, row: RecheckRow) -> None:

@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +99,15 @@ class Versions:
         with contextlib.suppress(ValueError):
             return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
         return None
+
+    def move(self, old: str, new: str) -> None:
+        """The versions kept for the post ``old`` follow it to its new name ``new`` (a
+        post renamed or moved into a subfolder of _posts by hand); OSError if they
+        cannot."""
+        source, target = self.root / stem(old), self.root / stem(new)
+        if source.is_dir() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
 
     def has_versions(self, filename: str) -> bool:
         folder = self.root / stem(filename)
@@ -201,11 +210,13 @@ def _slug(text: str) -> str:
 
 def _write(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".rssarchive-", suffix=".tmp")
+    # Created as open() creates files, with the umask's mode like the posts (0644 under
+    # umask 022), not mkstemp's 0600: the web server publishing the site reads them.
+    temp = target.parent / f".rssarchive-{secrets.token_hex(8)}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with open(temp, "x", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise

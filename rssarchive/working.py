@@ -192,13 +192,20 @@ class _Working(_Recording):
                 post.url,
                 functools.partial(self.archive.taken_by_other, url=post.url),
             )
-        self.archive.place(staged.temp, name, sync_dir=False)
+        # Named before it is placed: a run stopped (Ctrl-C) just after the rename still
+        # names it among the posts it wrote (Pipeline.written); not if it never got there.
+        job.result.new.append(name)
+        try:
+            self.archive.place(staged.temp, name, sync_dir=False)
+        except BaseException:
+            if not (self.archive.posts_dir / name).exists():
+                job.result.new.pop()
+            raise
         written.append((job, name))
         for key in keys:
             self._placed[key] = job.article_id
         if len(keys) > 1:  # a later link to the final URL is this article
             self.state.alias(keys[1], job.article_id)
-        job.result.new.append(name)
         if job.feed_text_because is not None:
             job.result.warnings.append(
                 f"{link}: its page failed ({job.feed_text_because}); archived from the "
@@ -254,7 +261,15 @@ class _Working(_Recording):
         """Record and report a failed article, as decide.article_failed says."""
         now, reason = self.clock(), reason_of(exc)
         last = self.state.gives_up(job.article_id, now)
-        failed = decide.article_failed(link, job.entry.origin, job.attempts, exc, now, last=last)
+        failed = decide.article_failed(
+            link,
+            job.entry.origin,
+            job.attempts,
+            exc,
+            now,
+            last=last,
+            recorded_attempts=lambda: self.state.attempts_of(job.article_id),
+        )
         if failed.give_up:
             self.state.give_up(job.article_id, reason, now)
         else:

@@ -44,6 +44,17 @@ def row(*values: Any, id: str) -> Any:
     return pytest.param(*values, id=id)
 
 
+def asked(value: Any) -> Callable[[], Any]:
+    """A read of the state that a decision may ask; it says whether it was."""
+
+    def answer() -> Any:
+        answer.calls += 1  # type: ignore[attr-defined]
+        return value
+
+    answer.calls = 0  # type: ignore[attr-defined]
+    return answer
+
+
 # -- policies ---------------------------------------------------------------------------
 
 
@@ -378,8 +389,12 @@ GAVE_UP = f"{LINK}: gave up after {{}} attempts: HTTP {{}}; not tried again"
             ArticleFailed(False, None, "HTTP 500; later runs will try again", None, None),
             id="backfill, transient: later runs"),
         row("url", 0, fetch_error(500), True,
-            ArticleFailed(False, None, "HTTP 500", None, None),
-            id="backfill, transient, its last attempt: no later runs said"),
+            ArticleFailed(False, None, "HTTP 500; gave up after 5 attempts, not tried again",
+                          None, None),
+            id="backfill handed a URL waiting for a retry, its last attempt: gave up said"),
+        row("url", 0, fetch_error(404), True,
+            ArticleFailed(True, None, "HTTP 404", None, None),
+            id="backfill, permanent on the last attempt: given up, said as permanent"),
         row("url", 0, fetch_error(503, retry_after=3600), False,
             ArticleFailed(False, NOW + HOUR,
                           "HTTP 503; later runs will try again after 2025-01-01T01:00+00:00",
@@ -407,7 +422,13 @@ GAVE_UP = f"{LINK}: gave up after {{}} attempts: HTTP {{}}; not tried again"
 def test_article_failed(
     origin: Any, attempts: int, exc: RssArchiveError, last: bool, expected: ArticleFailed
 ) -> None:
-    assert decide.article_failed(LINK, origin, attempts, exc, NOW, last=last) == expected
+    recorded = asked(4)  # the state's count before this attempt
+    got = decide.article_failed(
+        LINK, origin, attempts, exc, NOW, last=last, recorded_attempts=recorded
+    )
+    assert got == expected
+    # Read only for the line that names it.
+    assert recorded.calls == (expected.failed is not None and "gave up" in expected.failed)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -485,32 +506,51 @@ def test_feed_for(url: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "listed_twice", "again", "adoptable", "has_guid", "expected"),
+    ("status", "listed_twice", "again", "adoptable", "has_guid", "gone", "expected", "reads"),
     [
-        row(None, False, False, False, False, "new", id="unknown link, no guid: new"),
-        row(None, False, False, False, True, "by guid", id="unknown link with a guid"),
-        row(None, True, False, False, True, "skipped", id="listed twice in this run"),
-        row("done", True, True, False, False, "skipped", id="listed twice wins over again"),
-        row("done", False, False, False, True, "skipped", id="archived"),
-        row("done", False, True, False, False, "skipped", id="archived, backfilled again"),
-        row("pending", False, False, False, False, "resumed", id="pending: resumed, not skipped"),
-        row("pending", False, False, True, False, "skipped", id="pending, post in _posts"),
-        row("failed", False, False, False, False, "skipped", id="failed for good"),
-        row("failed", False, True, False, False, "again", id="failed, backfilled again"),
+        row(None, False, False, False, False, False, "new", 0, id="unknown link, no guid: new"),
+        row(None, False, False, False, True, False, "by guid", 0, id="unknown link with a guid"),
+        row(None, True, False, False, True, False, "skipped", 0, id="listed twice in this run"),
+        row("done", True, True, False, False, True, "skipped", 0,
+            id="listed twice wins over again"),
+        row("done", False, False, False, True, True, "skipped", 0,
+            id="archived: the disk is not asked"),
+        row("done", False, True, False, False, False, "skipped", 1,
+            id="archived, backfilled again, its post there"),
+        row("done", False, True, False, False, True, "again", 1,
+            id="archived, backfilled again, its post deleted by hand"),
+        row("pending", False, False, False, False, False, "resumed", 0,
+            id="pending: resumed, not skipped"),
+        row("pending", False, True, False, False, False, "asked now", 0,
+            id="pending, backfilled: tried now, whatever its back-off"),
+        row("pending", False, False, True, False, False, "skipped", 0,
+            id="pending, post in _posts"),
+        row("failed", False, False, False, False, False, "skipped", 0, id="failed for good"),
+        row("failed", False, True, False, False, False, "again", 0,
+            id="failed, backfilled again"),
     ],
-)
+)  # fmt: skip
 def test_known_link(
     status: str | None,
     listed_twice: bool,
     again: bool,
     adoptable: bool,
     has_guid: bool,
+    gone: bool,
     expected: str,
+    reads: int,
 ) -> None:
+    post_gone = asked(gone)
     got = decide.known_link(
-        status, listed_twice=listed_twice, again=again, adoptable=adoptable, has_guid=has_guid
+        status,
+        listed_twice=listed_twice,
+        again=again,
+        adoptable=adoptable,
+        has_guid=has_guid,
+        post_gone=post_gone,
     )
     assert got == expected
+    assert post_gone.calls == reads  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -527,17 +567,6 @@ def test_known_link(
 )
 def test_guid_owner(owner_status: str | None, dry_run: bool, expected: str) -> None:
     assert decide.guid_owner(owner_status, dry_run=dry_run) == expected
-
-
-def asked(value: Any) -> Callable[[], Any]:
-    """A read of the state that a decision may ask; it says whether it was."""
-
-    def answer() -> Any:
-        answer.calls += 1  # type: ignore[attr-defined]
-        return value
-
-    answer.calls = 0  # type: ignore[attr-defined]
-    return answer
 
 
 @pytest.mark.parametrize(

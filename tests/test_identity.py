@@ -20,9 +20,10 @@ DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
         # (title, date) of the item and of the archived article
         (("Story", DAY), ("Story", DAY), None),  # moved: same title and date
         (("A  STORY\n", DAY), ("a story", DAY), None),  # case and spacing do not count
-        (("Story", None), ("Story", DAY), None),  # one side undated: the title decides
-        (("Story", DAY), ("Story", None), None),
-        (("Story", None), ("Story", None), None),
+        # A date on one side only confirms nothing (a constant guid and title, review16c M7).
+        (("Story", None), ("Story", DAY), "a date on one side only"),
+        (("Story", DAY), ("Story", None), "a date on one side only"),
+        (("Story", None), ("Story", None), None),  # no date on either side: the title
         (("Story", DAY.astimezone(timezone(timedelta(hours=8)))), ("Story", DAY), None),
         (("Story", DAY + timedelta(milliseconds=400)), ("Story", DAY), None),
         (("Other", DAY), ("Story", DAY), "another title"),  # a recycled guid
@@ -33,7 +34,7 @@ DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
         (("", None), ("https://x.example/1", DAY), "no title or date to tell it by"),
         (("\x01", None), ("", None), "no title or date to tell it by"),
         # A date before 1990 is no date (a zero epoch).
-        (("Story", datetime(1970, 1, 1, tzinfo=UTC)), ("Story", DAY), None),
+        (("Story", datetime(1970, 1, 1, tzinfo=UTC)), ("Story", DAY), "a date on one side only"),
         (("Story", datetime(1970, 1, 1)), ("Story", None), None),
     ],
 )

@@ -6,7 +6,8 @@ a local site archived by the real CLI, then changed under it, driven with --now.
 - links that redirected already when archived (a WordPress ``?p=7``, a short link), a
   slug renamed to a one-segment path with the same text: never deleted; a new redirect
   to the front page: deleted;
-- every page of a host behind a bot wall for one run: an outage, not deletions;
+- every page of a host behind a bot wall, or an error page: suspected, never deleted
+  without evidence that the host serves its other articles (review 19b, H1, H2);
 - ``recheck: false`` set after archiving: no fetch at all; turned on again: resumed.
 """
 
@@ -234,7 +235,7 @@ def test_redirects_that_hold_the_article_are_not_deletions(
     }
 
 
-def test_a_bot_wall_on_every_page_of_a_host_is_an_outage(
+def test_a_bot_wall_on_every_page_of_a_host_is_never_a_deletion(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     links = [f"/n/a{k}.html" for k in range(5)]
@@ -244,18 +245,251 @@ def test_a_bot_wall_on_every_page_of_a_host_is_an_outage(
     _run(config, "run", "--now", T0)
     for link in links[:4]:
         site.routes[link] = gone_page(CAPTCHA)
-    # The wall answers one URL 403: an outage already, it does not spoil the rule.
+    # The wall answers one URL 403: an outage, and no witness that the host serves.
     site.routes[links[4]] = lambda request: Response("forbidden", status=403)
     report = _run(config, "recheck", "--now", T1)["recheck"]
-    assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 0, 5)
+    assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 4, 1)
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (confirm["deleted"], confirm["suspected"]) == (0, 0)
     host = site.url("").split("//")[1].split(":")[0]
-    assert any(host in w and "outage" in w for w in report["warnings"]), report["warnings"]
-    assert set(_status(state, site).values()) == {"unchanged"}
+    assert any(host in w and "not confirmed" in w for w in confirm["warnings"]), confirm
+    assert set(_status(state, site).values()) == {"suspected", "unchanged"}
     # The wall lifted, the pages are as archived.
     for link in links:
         site.routes[link] = article(link[3:-5])
     _run(config, "recheck", "--now", T6)
     assert set(_status(state, site).values()) == {"unchanged"}
+
+
+EMPTY_ERROR = "<html><head><title>Database error</title></head><body></body></html>"
+
+
+def test_a_bot_wall_or_an_error_page_on_two_articles_is_not_a_deletion(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H1: fewer than three checks of a host used to confirm deletions.
+    links = ["/n/a.html", "/n/b.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    site.routes[links[0]] = gone_page(CAPTCHA)
+    site.routes[links[1]] = gone_page(EMPTY_ERROR)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert confirm["deleted"] == 0
+    assert _status(state, site) == {links[0]: "suspected", links[1]: "suspected"}
+    # Checked again an hour later, not at the next age.
+    assert rows(state, "SELECT DISTINCT next_due FROM rechecks") == [
+        ("2024-07-24T03:00:00.000+00:00",)
+    ]
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")
+    assert set(_status(state, site).values()) == {"unchanged"}
+
+
+def test_a_soft_deletion_is_confirmed_when_the_host_serves_its_other_articles(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    links = ["/n/a.html", "/n/b.html", "/n/c.html"]
+    site, config, state = _setup(tmp_path, httpserver, links[1:])
+    for link in links:
+        # b and c answer 304 to their ETag: a witness is fetched whole.
+        site.routes[link] = article(link[3:-5], etag=f'"{link[3:-5]}"')
+    _run(config, "run", "--now", "2024-07-23T20:30:00Z")  # b, c: next due at 02:30
+    site.links = links
+    _run(config, "run", "--now", T0)
+    site.routes[links[0]] = gone_page(NOT_FOUND)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    before = len(site.conditional(links[1])) + len(site.conditional(links[2]))
+    # Only a.html is due: one of the others is fetched as a witness, and answers.
+    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (confirm["checked"], confirm["deleted"]) == (1, 1)
+    assert len(site.conditional(links[1])) + len(site.conditional(links[2])) == before + 1
+    assert _status(state, site) == {links[0]: "deleted", **dict.fromkeys(links[1:], "unchanged")}
+
+
+def test_a_soft_deletion_of_every_article_of_a_host_stays_suspected_and_is_said(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H2: articles archived together fall due together; deleted together,
+    # they were taken for an outage at every age and lost.
+    links = ["/n/a.html", "/n/b.html", "/n/c.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _set_recheck(config, ["1h", "6h"])
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    for link in links:
+        site.routes[link] = gone_page(NOT_FOUND)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 0
+    # A day after the suspicion and past the last age: left suspected, undecided.
+    _run(config, "recheck", "--now", "2024-07-25T01:30:00Z")
+    assert set(_status(state, site).values()) == {"suspected"}
+    status = cli(config, "status")
+    assert "3 suspected (3 undecided)" in status.stdout, status.stdout
+
+
+def test_a_last_modified_in_the_future_does_not_hide_an_edit(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H4: a CMS clock in 2030 at archiving; the server answers 304 to any
+    # If-Modified-Since not earlier than its page's Last-Modified (as most do).
+    from email.utils import parsedate_to_datetime
+
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    page = {"lm": "Tue, 01 Jan 2030 00:00:00 GMT", "name": "a", "extra": ""}
+
+    def answer(request: Request) -> Response:
+        since = request.headers.get("If-Modified-Since")
+        if since and parsedate_to_datetime(since) >= parsedate_to_datetime(page["lm"]):
+            return Response(status=304)
+        paragraphs = _paragraphs(page["name"]) + ([page["extra"]] if page["extra"] else [])
+        return Response(
+            _page(page["name"], paragraphs),
+            content_type="text/html; charset=utf-8",
+            headers={"Last-Modified": page["lm"]},
+        )
+
+    site.routes["/n/a.html"] = answer
+    _run(config, "run", "--now", T0)
+    page["lm"] = "Wed, 24 Jul 2024 00:30:00 GMT"  # its clock mended, the article edited
+    page["extra"] = "更正：本文此前误称会谈在大阪举行，实际地点为东京，特此更正并向读者致歉。"
+    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    # A page whose Last-Modified is ahead of its own Date header is not kept either.
+    page["lm"] = "Tue, 01 Jan 2030 00:00:00 GMT"
+    _run(config, "recheck", "--now", T6)
+    assert rows(state, "SELECT last_modified FROM rechecks") == [(None,)]
+
+
+def test_unavailable_for_legal_reasons_is_a_takedown(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H6: a 451 is the site's own word, as a 410: suspected, then deleted.
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    site.routes["/n/a.html"] = lambda request: Response("removed", status=451)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
+    assert _status(state, site) == {"/n/a.html": "deleted"}
+
+
+def test_the_pages_of_changes_get_the_mode_of_posts(tmp_path: Path, httpserver: HTTPServer) -> None:
+    # Review 19b, M2: mkstemp made them 0600, unreadable to the web server.
+    import os
+    import stat
+
+    site, config, _ = _setup(tmp_path, httpserver, ["/n/a.html", "/n/b.html"])
+    site.routes["/n/a.html"] = article("a")
+    site.routes["/n/b.html"] = article("b")
+    old = os.umask(0o022)
+    try:
+        _run(config, "run", "--now", T0)
+        site.routes["/n/a.html"] = lambda request: Response(
+            _page("a", [*_paragraphs("a"), "更正：会谈地点为东京而非大阪，特此更正并致歉。"]),
+            content_type="text/html; charset=utf-8",
+        )
+        site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
+        _run(config, "recheck", "--now", T1)
+        _run(config, "recheck", "--now", T2)
+    finally:
+        os.umask(old)
+    root = tmp_path / "site"
+    made = [
+        root / "changes.xml",
+        root / "deleted" / "index.html",
+        root / "_data" / "changes.json",
+        *(root / "versions").glob("*.html"),
+        *(root / "_versions").glob("*/*.txt"),
+    ]
+    assert len(made) >= 7, made  # two versions pages, two versions of a, one of b
+    posts = {stat.S_IMODE(p.stat().st_mode) for p in (root / "_posts").glob("*.md")}
+    assert posts == {0o644}
+    assert {str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode) for p in made} == {
+        str(p.relative_to(root)): 0o644 for p in made
+    }
+
+
+def test_recheck_says_a_corrupt_state_database_was_restored(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, M3: `run` said it, `recheck` restored it silently.
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    site.routes["/n/a.html"] = article("a")
+    _run(config, "run", "--now", T0)
+    for suffix in ("-wal", "-shm"):
+        state.with_name(state.name + suffix).unlink(missing_ok=True)
+    state.write_bytes(b"this is not a database" * 200)
+    aside = state.with_name(state.name + ".corrupt")
+    warnings = _run(config, "recheck", "--now", T1)["recheck"]["warnings"]
+    assert warnings[:1] == [
+        f"state database was corrupt (moved to {aside}); restored from its copy "
+        f"{state}.backup; posts written since in {tmp_path / 'site' / '_posts'} are "
+        "adopted by the next run"
+    ]
+    state.write_bytes(b"this is not a database" * 200)
+    text = cli(config, "recheck", "--now", T2)
+    assert text.returncode == 0, text.stderr
+    assert "warning: state database was corrupt" in text.stderr
+
+
+def test_a_post_moved_or_deleted_by_hand_keeps_its_notices_and_links_no_dead_post(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Review 19b, H5: found by its from: URL in a subfolder of _posts; one gone is said.
+    import json
+
+    site, config, _ = _setup(tmp_path, httpserver, ["/n/a.html", "/n/b.html"])
+    site.routes["/n/a.html"] = article("a")
+    site.routes["/n/b.html"] = article("b")
+    _run(config, "run", "--now", T0)
+    root = tmp_path / "site"
+    posts = root / "_posts"
+    by_url = {
+        line.split(":", 1)[1].strip().strip('"'): p
+        for p in posts.glob("*.md")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("from:")
+    }
+    post_a, post_b = by_url[site.url("/n/a.html")], by_url[site.url("/n/b.html")]
+    original = post_a.read_text(encoding="utf-8")
+    (posts / "2024").mkdir()
+    moved = posts / "2024" / post_a.name
+    post_a.rename(moved)
+    post_b.unlink()
+    fix = "更正：会谈地点为东京而非大阪，特此更正并致歉。"
+    site.routes["/n/a.html"] = lambda request: Response(
+        _page("a", [*_paragraphs("a"), fix]), content_type="text/html; charset=utf-8"
+    )
+    site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
+    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert report["deleted"] == 1
+    gone = [w for w in report["warnings"] if post_b.name in w]
+    assert gone and "gone from" in gone[0], report["warnings"]
+    changes = json.loads((root / "_data" / "changes.json").read_text(encoding="utf-8"))
+    assert set(changes) == {f"_posts/2024/{post_a.name}", f"_posts/{post_b.name}"}
+    # The first version is the post as archived, not the page of the re-check.
+    kept = sorted((root / "_versions" / "2024" / post_a.stem).glob("*.txt"))
+    assert len(kept) == 2
+    assert fix not in kept[0].read_text(encoding="utf-8")
+    assert _paragraphs("a")[0] in original
+    assert fix in kept[1].read_text(encoding="utf-8")
+    # The deleted page and the feed of changes link no dead post of b.
+    from urllib.parse import quote
+
+    from rssarchive.permalinks import post_url
+
+    dead = quote(post_url(post_b.name).lstrip("/"), safe="/")
+    alive = quote(post_url(post_a.name).lstrip("/"), safe="/")
+    for page in (root / "deleted" / "index.html", root / "changes.xml"):
+        text = page.read_text(encoding="utf-8")
+        assert site.url("/n/b.html") in text
+        assert dead not in text, page
+    assert alive in (root / "changes.xml").read_text(encoding="utf-8")
 
 
 def _set_recheck(config: Path, value: object) -> None:
@@ -311,8 +545,10 @@ def test_a_suspicion_met_by_outages_past_the_last_age_is_retried_then_undecided(
     site.routes["/n/a.html"] = lambda request: Response("not found", status=404)
     assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
     site.routes["/n/a.html"] = lambda request: Response("down", status=503)
-    for now in (T2, T6):
-        assert _run(config, "recheck", "--now", now)["recheck"]["unreachable"] == 1
+    assert _run(config, "recheck", "--now", T2)["recheck"]["unreachable"] == 1
+    # Checked again within the hour, not at the next age (review 19b, M1).
+    assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T03:00:00.000+00:00",)]
+    assert _run(config, "recheck", "--now", T6)["recheck"]["unreachable"] == 1
     # Past the last age (6h), still one more check an hour later ...
     assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T07:00:00.000+00:00",)]
     # ... until a day after the suspicion: then it stays suspected, undecided.

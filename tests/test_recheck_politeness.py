@@ -153,7 +153,10 @@ def test_the_budget_is_judged_when_the_request_goes_out(
             config, client, state, lambda: T0 + timedelta(hours=2), timer=lambda: clock[0]
         )
         report = checker.run()
-    assert [w for _, w in log.arrivals()] == [f"GET {p}" for p in paths[:3]]
+    # Which three went out is the threads' race (they wait for one place at the gate);
+    # that three did, and no fourth, is the budget's.
+    sent = [w for _, w in log.arrivals()]
+    assert len(sent) == 3 and set(sent) <= {f"GET {p}" for p in paths}, sent
     assert report.checked == 3 and report.still_due == 2
 
 

@@ -150,7 +150,12 @@ def test_signal_stops_a_run_whose_requests_stall(
     assert process.returncode == 128 + signum, err
     assert err.strip().splitlines() == [line], err  # one line, no traceback
     if as_json:
-        assert json.loads(out) == {"exit_code": 128 + signum, "error": line.split(": ", 1)[1]}
+        assert json.loads(out) == {
+            "exit_code": 128 + signum,
+            "error": line.split(": ", 1)[1],
+            "new_posts": 0,  # what it wrote before it stopped
+            "new": [],
+        }
     else:
         assert out == ""
     assert site.post_names() == []  # nothing answered: nothing written, not even staged
@@ -246,9 +251,11 @@ def test_signal_while_posts_are_written_finds_few_staged_files(site: Site) -> No
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        assert (process.returncode, err, out) == (130, "rssarchive: interrupted\n", "")
+        assert (process.returncode, err) == (130, "rssarchive: interrupted\n")
         assert staged <= most, f"{staged} posts staged ahead of being placed"
         names = site.post_names()
+        # The posts it wrote before it stopped are named, each once (no run after does).
+        assert sorted(out.splitlines()) == [f"new: {name}" for name in names]
         assert not [n for n in names if n.startswith(".")], "temporary files left"
         for name in names:  # every post whole: its front matter and its text's end
             text = (site.posts / name).read_text(encoding="utf-8")
