@@ -461,12 +461,15 @@ class State:
                     with contextlib.suppress(sqlite3.Error):
                         self._conn.execute("ROLLBACK")
                 raise
-        self._conn.executescript(SCHEMA)  # a new database; a lost index comes back
-        if version is None:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        # A new database (or a lost index come back), its tables and its version in one
+        # transaction: a run killed half-way through creating them left tables without
+        # a version, which the next open took for schema 1 and could not upgrade.
+        stamp = (
+            f"INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');"
+            if version is None
+            else ""
+        )
+        self._conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{stamp}\nCOMMIT;")
 
     def _version(self) -> int | None:
         """The schema version, None for a new database."""
@@ -475,7 +478,8 @@ class State:
             return 1 if "feeds" in tables else None
         row = self._conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:  # killed between creating the tables and recording the version
-            return 1 if "feeds" in tables else None
+            # (before they were made in one transaction): schema 1 had both tables.
+            return 1 if {"feeds", "articles"} <= tables else None
         text = str(row[0])
         # Only rssarchive writes this value, always a positive integer: anything else
         # ('abc', '', '2.0', 0, -1) means the file was damaged or edited by hand, so it

@@ -289,7 +289,9 @@ class Crashable(Site):
         shutil.rmtree(self.scratch, ignore_errors=True)
         self.scratch.mkdir()
         copy = self.scratch / self.state.name
-        for suffix in ("", "-wal"):
+        # A new database is created before it is switched to WAL: a kill then leaves
+        # a rollback journal, which its copy needs as much as a write-ahead log.
+        for suffix in ("", "-wal", "-journal"):
             source = self.state.with_name(self.state.name + suffix)
             if source.exists():
                 shutil.copyfile(source, copy.with_name(copy.name + suffix))

@@ -10,7 +10,7 @@ import pytest
 
 from rssarchive.errors import StateError
 from rssarchive.models import Entry
-from rssarchive.state import IDS_PER_QUERY, MAX_ATTEMPTS, FeedState, State
+from rssarchive.state import IDS_PER_QUERY, MAX_ATTEMPTS, SCHEMA_VERSION, FeedState, State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
 ENTRY = Entry(
@@ -206,3 +206,53 @@ def test_bad_copy_is_not_restored(tmp_path: Path) -> None:
     state = State.open(path)  # missing database, unusable copy: a new, empty one
     assert state.created and state.restored_from is None and state.pending() == []
     state.close()
+
+
+def test_a_database_killed_while_its_tables_were_created_is_made_whole(tmp_path: Path) -> None:
+    # What an older rssarchive killed half-way through creating a new database left: the
+    # meta and feeds tables, no articles table, no version. It is a new database, not
+    # one of schema 1 (whose upgrade would fail on every run: no such table: articles).
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("CREATE TABLE feeds (url TEXT PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    state = State.open(path)
+    try:
+        assert state.status_of("http://example.com/a") is None
+    finally:
+        state.close()
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    version = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    conn.close()
+    assert {"articles", "rechecks", "image_retries"} <= tables
+    assert version == (str(SCHEMA_VERSION),)
+
+
+def test_a_new_database_is_created_in_one_transaction(tmp_path: Path) -> None:
+    # Its tables and its version together or not at all: SQLite's trace shows one
+    # BEGIN before the first CREATE and the version written before COMMIT.
+    import rssarchive.state as state_module
+
+    statements: list[str] = []
+    real_connect = state_module._connect
+
+    def traced(path: str) -> sqlite3.Connection:
+        conn = real_connect(path)
+        conn.set_trace_callback(lambda sql: statements.append(sql.strip()))
+        return conn
+
+    state_module._connect = traced  # type: ignore[assignment]
+    try:
+        State.open(tmp_path / "state.sqlite3").close()
+    finally:
+        state_module._connect = real_connect  # type: ignore[assignment]
+    first_create = next(i for i, s in enumerate(statements) if s.startswith("CREATE"))
+    begin = max(i for i, s in enumerate(statements[:first_create]) if s.startswith("BEGIN"))
+    ends = [i for i, s in enumerate(statements) if s.rstrip(";") == "COMMIT"]
+    commit = next(i for i in ends if i > first_create)
+    stamp = next(i for i, s in enumerate(statements) if "'schema'" in s and "INSERT" in s)
+    assert begin < first_create < stamp < commit
+    assert not any(begin < i < stamp for i in ends)
