@@ -26,9 +26,8 @@ class _Recovery(_FeedRun):
         if self.dry_run:
             self._list_pending(report)
             return []
-        self.archive.remove_stray_temp_files()
-        if any(feed.images == "local" for feed in self.config.feeds):
-            self._image_store().remove_temp_files()
+        # A killed run's staged files were removed by the command, under the site lock,
+        # before the state was opened (cli._session): not again here.
         adopted = by_url_only = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
             url_key = normalize_url(url)
