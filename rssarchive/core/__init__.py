@@ -1,1 +1,1 @@
-"""The pure core: types, errors, URLs, dates, encodings, identity, the HTML policy and every decision of a run (no network, disk or clock)."""
+"""The pure core: types, errors, URLs, dates, the HTML policy, the run's decisions."""

@@ -20,7 +20,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
-from .zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
+from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
 
 __all__ = [
     "CJK_DATE",

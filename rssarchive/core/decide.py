@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from . import retries
-from .errors import (
+from rssarchive.core import retries
+from rssarchive.core.errors import (
     BlockedAddressError,
     ExtractError,
     FetchError,
@@ -28,7 +28,7 @@ from .errors import (
     RssArchiveError,
     reason_of,
 )
-from .models import ContentMode, ImagesMode, Origin
+from rssarchive.core.models import ContentMode, ImagesMode, Origin
 
 T = TypeVar("T")
 

@@ -46,9 +46,9 @@ import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from . import yamlsafe
-from .dates import EARLIEST, to_utc
-from .sanitize import CONTROL_CHARS
+from rssarchive.core import yamlsafe
+from rssarchive.core.dates import EARLIEST, to_utc
+from rssarchive.core.sanitize import CONTROL_CHARS
 
 _EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
 _TITLE_LINE = re.compile(r"^title: .*$", re.M)

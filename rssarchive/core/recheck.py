@@ -218,7 +218,7 @@ def _is_counter_line(line: str) -> bool:
 
 def _untracked(match: re.Match[str]) -> str:
     """A URL written as text without its tracking parameters (urls.py's list)."""
-    from .urls import TRACKING_PARAMS, TRACKING_PREFIXES
+    from rssarchive.core.urls import TRACKING_PARAMS, TRACKING_PREFIXES
 
     url = match[0]
     base, sep, query = url.partition("?")

@@ -19,7 +19,7 @@ import lxml.etree
 import lxml.html
 import nh3
 
-from rssarchive.urls import SCHEME, parse_srcset
+from rssarchive.core.urls import SCHEME, parse_srcset
 
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.

@@ -23,13 +23,13 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from rssarchive.addresses import Allow, host_refusal
-from rssarchive.encodings import decode_page
-from rssarchive.errors import ExtractError
-from rssarchive.models import Article, Entry, Selectors
-from rssarchive.sanitize import VOID_TAGS, is_safe_url
-from rssarchive.selectors import selector_to_xpath
-from rssarchive.urls import LAZY_SRC, parse_srcset, rewrite_srcset
+from rssarchive.core.encodings import decode_page
+from rssarchive.core.errors import ExtractError
+from rssarchive.core.models import Article, Entry, Selectors
+from rssarchive.core.sanitize import VOID_TAGS, is_safe_url
+from rssarchive.core.urls import LAZY_SRC, parse_srcset, rewrite_srcset
+from rssarchive.extract.selectors import selector_to_xpath
+from rssarchive.net.addresses import Allow, host_refusal
 
 # Pages larger than this are refused before parsing: news articles weigh well under
 # 2 MB of HTML; a 9 MB page of <p> is an attack or a mistake, and trafilatura's time
@@ -646,7 +646,7 @@ def _extract_article(
 
 def _page_date(doc: HtmlElement, url: str) -> tuple[datetime | None, str | None]:
     """When the page says it was published, and what said so (Article's fields)."""
-    from rssarchive.pagedates import page_date
+    from rssarchive.sources.pagedates import page_date
 
     found = page_date(doc, url)
     return (None, None) if found is None else (found.when, found.source)

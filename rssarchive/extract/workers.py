@@ -38,9 +38,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
-from .addresses import Allow
-from .errors import ExtractError
-from .models import Article, Selectors
+from rssarchive.core.errors import ExtractError
+from rssarchive.core.models import Article, Selectors
+from rssarchive.net.addresses import Allow
 
 R = TypeVar("R")
 
@@ -73,7 +73,7 @@ def extract_in_worker(
     allow_private_addresses: Allow = False,
 ) -> Article:
     # Imported here, so that starting a worker (and its parent check) is quick.
-    from .extract import extract_article
+    from rssarchive.extract.article import extract_article
 
     global _pages_done
     _pages_done += 1
@@ -92,7 +92,7 @@ def warm_up() -> None:
     """Import the extractor (~0.3 s of CPU), so that a worker's first page need not."""
     import trafilatura  # noqa: F401
 
-    from . import extract  # noqa: F401
+    from rssarchive.extract import article as extract  # noqa: F401
 
 
 def release_caches() -> None:

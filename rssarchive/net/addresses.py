@@ -26,7 +26,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import BlockedAddressError, ConfigError
+from rssarchive.core.errors import BlockedAddressError, ConfigError
 
 if TYPE_CHECKING:  # imported by check_url only: the extractor's workers need no httpx
     import httpx

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import FetchError
+from rssarchive.core.errors import FetchError
 
 # brotli and zstd are deliberately not offered: their Python decoders cannot bound the
 # output of one call, so a small compressed chunk could inflate without limit.

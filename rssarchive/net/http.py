@@ -37,13 +37,18 @@ import httpcore
 import httpx
 import tenacity
 
-from . import bodies, messages
-from .addresses import address_policy, check_url
-from .decide import FETCH_RETRIES
-from .errors import BlockedAddressError, FetchError, NotAdmittedError, RssArchiveError
-from .models import NetworkConfig, Response
-from .politeness import Admission, HostLimiter
-from .transport import (
+from rssarchive.core.decide import FETCH_RETRIES
+from rssarchive.core.errors import (
+    BlockedAddressError,
+    FetchError,
+    NotAdmittedError,
+    RssArchiveError,
+)
+from rssarchive.core.models import NetworkConfig, Response
+from rssarchive.net import bodies, messages
+from rssarchive.net.addresses import address_policy, check_url
+from rssarchive.net.politeness import Admission, HostLimiter
+from rssarchive.net.transport import (
     CANCELLED,
     CONNECT_TIMEOUT,
     HOP,

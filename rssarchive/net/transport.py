@@ -1,4 +1,4 @@
-"""The wire under ``rssarchive.http``: httpcore's HTTP/1.1 connections on a network
+"""The wire under ``rssarchive.net.http``: httpcore's HTTP/1.1 connections on a network
 backend of our own, which carries the address policy, the attempt's deadline and
 cancellation.
 
@@ -31,7 +31,7 @@ from typing import Any
 
 import httpcore
 
-from .addresses import AddressPolicy
+from rssarchive.net.addresses import AddressPolicy
 
 # A TCP handshake slower than this means a black-holed address; a shorter connect timeout
 # than the total deadline leaves time for a retry. Bounds the TLS handshake too.

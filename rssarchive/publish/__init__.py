@@ -1,1 +1,1 @@
-"""Publishing: rendering posts, their permalinks, the _posts directory, images, versions and the site's pages."""
+"""Publishing: posts rendered, permalinks, _posts, images, versions and the site's pages."""

@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import yamlsafe
-from .errors import WriteError
-from .permalinks import has_clean_url, post_url
+from rssarchive.core import yamlsafe
+from rssarchive.core.errors import WriteError
+from rssarchive.publish.permalinks import has_clean_url, post_url
 
 POSTS = "_posts"
 # Every temporary file rssarchive writes (posts, images): a dot-file, which Jekyll never

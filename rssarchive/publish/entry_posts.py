@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from .addresses import Allow
-from .errors import ExtractError
-from .models import Article, ContentMode, Entry, FeedConfig, Post
+from rssarchive.core.errors import ExtractError
+from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Post
+from rssarchive.net.addresses import Allow
 
 
 def render_entry(
@@ -20,7 +20,7 @@ def render_entry(
     taken: Callable[[str], bool] | None = None,
 ) -> Post:
     """The post for an entry (pure): the item's title, else the page's, else its URL."""
-    from .render import clean_title, render_post, trim
+    from rssarchive.publish.render import clean_title, render_post, trim
 
     url = entry.link
     assert url is not None
@@ -52,7 +52,7 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
     For an item of a polled feed, only the page's markup counts, not htmldate's guess of
     the day: the item is new, and the time it is archived, within the hour of a cron
     run, says more than the midnight of its day (the seeds are dated so)."""
-    from .dates import EARLIEST, believable
+    from rssarchive.core.dates import EARLIEST, believable
 
     if entry.published is not None and (
         (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)
@@ -78,7 +78,7 @@ def feed_posts(
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
     (``content: auto``) and the page is needed."""
-    from .extract import article_from_feed, whole_article_from_feed
+    from rssarchive.extract.article import article_from_feed, whole_article_from_feed
 
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:

@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from .archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
-from .errors import FetchError
-from .models import Response
-from .urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.core.errors import FetchError
+from rssarchive.core.models import Response
+from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
 
 __all__ = [
     "BUDGET_EXHAUSTED",

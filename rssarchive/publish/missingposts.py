@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .archive import Archive
-    from .state import State
+    from rssarchive.publish.archive import Archive
+    from rssarchive.store.state import State
 
 
 # The missing posts a run names one by one; the rest are counted.

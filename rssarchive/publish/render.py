@@ -30,11 +30,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from rssarchive import yamlsafe
-from rssarchive.dates import to_utc
-from rssarchive.errors import WriteError
-from rssarchive.models import Post
-from rssarchive.sanitize import CONTROL_CHARS, guard_liquid, sanitize_html, strip_control_chars
+from rssarchive.core import yamlsafe
+from rssarchive.core.dates import to_utc
+from rssarchive.core.errors import WriteError
+from rssarchive.core.models import Post
+from rssarchive.core.sanitize import CONTROL_CHARS, guard_liquid, sanitize_html, strip_control_chars
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS: Final = timedelta(milliseconds=1)

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .sanitize import guard_liquid, sanitize_html
+from rssarchive.core.sanitize import guard_liquid, sanitize_html
 
 if TYPE_CHECKING:
-    from .models import Config
-    from .state import RecheckRow
-    from .versions import Versions
+    from rssarchive.core.models import Config
+    from rssarchive.publish.versions import Versions
+    from rssarchive.store.state import RecheckRow
 
 # One token: a CJK character, a word, a run of spaces, or any other character.
 _TOKEN = re.compile(
@@ -49,7 +49,7 @@ def site_labels(site: Path) -> dict[str, str]:
     """The words, as the layouts find them: ``labels:`` in ``_config.yml``, else the
     set of the site's language in ``_data/labels.yml`` ("zh-CN" -> zh; English when it
     has none), else LABELS. A file that cannot be read leaves the words below it."""
-    from . import yamlsafe
+    from rssarchive.core import yamlsafe
 
     def read(path: Path) -> dict[str, Any]:
         try:
@@ -116,7 +116,7 @@ def archived_link(filename: str, up: str) -> str | None:
     """The archived post's address, relative (``up``: the way from the linking page to
     the site's root, "" or "../"), as Jekyll publishes it (permalinks.py), escaped as
     Jekyll escapes its URLs; None when the name is not a post's."""
-    from .permalinks import post_url
+    from rssarchive.publish.permalinks import post_url
 
     try:
         # A post in a subfolder of _posts is published by its file name.
@@ -128,7 +128,7 @@ def archived_link(filename: str, up: str) -> str | None:
 
 def _posted(versions: Versions, row: RecheckRow) -> bool:
     """Whether the article's post is in ``_posts`` (one deleted by hand is not linked)."""
-    from .archive import POSTS
+    from rssarchive.publish.archive import POSTS
 
     return (versions.site_dir / POSTS / row.filename).is_file()
 
@@ -153,7 +153,7 @@ def write_pages(
     """Each changed article's versions page, the deleted-articles page and the feed,
     each written only when it differs from what it should be (versions.put); a page that
     cannot be written or read is noted in ``failed`` and the others are still written."""
-    from .versions import put
+    from rssarchive.publish.versions import put
 
     site = versions.site_dir
     words = site_labels(site)
@@ -239,8 +239,8 @@ def _inputs(
     import hashlib
     import json
 
-    from .archive import POSTS
-    from .versions import _version_time, stem
+    from rssarchive.publish.archive import POSTS
+    from rssarchive.publish.versions import _version_time, stem
 
     files: list[tuple[str, int, int]] = []
     folder = versions.root / stem(row.filename)
@@ -344,7 +344,7 @@ def _uuid(*parts: str) -> str:
 
 
 def _site_config(site: Path) -> dict[str, Any]:
-    from . import yamlsafe
+    from rssarchive.core import yamlsafe
 
     try:
         data = yamlsafe.safe_load((site / "_config.yml").read_text(encoding="utf-8"))

@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .archive import POSTS
-from .dates import parse_iso
+from rssarchive.core.dates import parse_iso
+from rssarchive.publish.archive import POSTS
 
 if TYPE_CHECKING:
-    from .models import Config
-    from .state import RecheckRow
+    from rssarchive.core.models import Config
+    from rssarchive.store.state import RecheckRow
 
 VERSIONS = "_versions"
 CHANGES = "_data/changes.json"
@@ -68,7 +68,7 @@ class Versions:
     def post_text(self, filename: str) -> str | None:
         """The article text of a post as archived (its body, as text); None when the
         post cannot be read."""
-        from .rechecker import html_to_text
+        from rssarchive.run.rechecker import html_to_text
 
         try:
             text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
@@ -140,7 +140,7 @@ class Versions:
 
     def post_title(self, filename: str) -> str:
         """The post's title (its front matter), else its file name's words."""
-        from .identity import post_title_and_date
+        from rssarchive.core.identity import post_title_and_date
 
         try:
             with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
@@ -157,7 +157,7 @@ class Versions:
         stopped half-way, or a page that could not be written, is caught up by the next
         run whether or not it finds changes. Returns what could not be written (one line
         each; tried again next run)."""
-        from .sitepages import write_pages
+        from rssarchive.publish.sitepages import write_pages
 
         changes: dict[str, dict[str, Any]] = {}
         for row in rows:

@@ -1,1 +1,1 @@
-"""Orchestration: the run, backfill and re-check that carry the core's decisions out, and their reports."""
+"""Orchestration: the run, backfill and re-check carrying out the core's decisions."""

@@ -8,16 +8,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .backlog import Backlog
-from .errors import RssArchiveError
-from .jobs import POOL_MIN_ARTICLES, _host, _Pending
-from .models import Entry, FeedConfig
-from .recovery import _Recovery
-from .report import FeedResult, RunReport
-from .urls import is_safe_link
+from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.core.urls import is_safe_link
+from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
+from rssarchive.run.recovery import _Recovery
+from rssarchive.run.report import FeedResult, RunReport
+from rssarchive.sources.backlog import Backlog
 
 if TYPE_CHECKING:
-    from .feeds import ParsedFeed
+    from rssarchive.sources.feeds import ParsedFeed
 
 
 class _Backfill(_Recovery):
@@ -83,7 +83,7 @@ class _Backfill(_Recovery):
         def warned(url: str, message: str) -> None:
             result.warnings.append(f"{url}: {message}")
 
-        from .sitemaps import MAX_SITEMAP_BYTES, walk_sitemaps
+        from rssarchive.sources.sitemaps import MAX_SITEMAP_BYTES, walk_sitemaps
 
         def fetch(url: str) -> bytes:
             return self.client.get(url, max_bytes=MAX_SITEMAP_BYTES).content
@@ -105,8 +105,8 @@ class _Backfill(_Recovery):
         result = FeedResult(feed.name, feed.url)
         report.results.append(result)
 
-        from .feeds import parse_feed
-        from .sitemaps import walk_archives
+        from rssarchive.sources.feeds import parse_feed
+        from rssarchive.sources.sitemaps import walk_archives
 
         def fetch_feed(url: str) -> ParsedFeed:
             response = self.client.get(url)

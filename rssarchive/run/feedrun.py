@@ -9,13 +9,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from . import decide, selection
-from .errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
-from .jobs import _Job, _Poll, _warn_collapsed
-from .models import FeedConfig, Response
-from .report import FeedResult
-from .state import FeedState, State
-from .working import _Working
+from rssarchive.core import decide
+from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
+from rssarchive.core.models import FeedConfig, Response
+from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
+from rssarchive.run.report import FeedResult
+from rssarchive.run.working import _Working
+from rssarchive.store import selection
+from rssarchive.store.state import FeedState, State
 
 log = logging.getLogger(__name__)
 

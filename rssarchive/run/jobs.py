@@ -9,18 +9,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from . import decide
-from .addresses import Allow
-from .backlog import Backlog
-from .errors import RssArchiveError
-from .models import Article, ContentMode, Entry, FeedConfig, Post, Response, Selectors
-from .report import FeedResult
-from .state import FeedState
-from .urls import is_safe_link, normalize_url
+from rssarchive.core import decide
+from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.models import (
+    Article,
+    ContentMode,
+    Entry,
+    FeedConfig,
+    Post,
+    Response,
+    Selectors,
+)
+from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.net.addresses import Allow
+from rssarchive.run.report import FeedResult
+from rssarchive.sources.backlog import Backlog
+from rssarchive.store.state import FeedState
 
 if TYPE_CHECKING:
-    from .feeds import ParsedFeed
-    from .politeness import Admission
+    from rssarchive.net.politeness import Admission
+    from rssarchive.sources.feeds import ParsedFeed
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -91,7 +99,7 @@ class InlineExtractor:
     def extract(
         self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
     ) -> Article:
-        from .extract import extract_article
+        from rssarchive.extract.article import extract_article
 
         return extract_article(
             page,
@@ -191,7 +199,7 @@ _permanent = decide.permanent
 
 
 def _substantial(content: str) -> bool:
-    from .extract import is_substantial
+    from rssarchive.extract.article import is_substantial
 
     return is_substantial(content)
 
@@ -227,7 +235,7 @@ def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
     """Say when items of one feed document that are different (another guid or title)
     have one link (links that differ only in a #fragment or tracking parameters are one
     link): one page, so one article is archived for them, and the others are not."""
-    from .identity import title_key
+    from rssarchive.core.identity import title_key
 
     items: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
     for entry in entries:

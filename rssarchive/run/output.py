@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from .models import Config
-    from .rechecker import RecheckReport
-    from .report import RunReport
-    from .state import State
+    from rssarchive.core.models import Config
+    from rssarchive.run.rechecker import RecheckReport
+    from rssarchive.run.report import RunReport
+    from rssarchive.store.state import State
 
 
 def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:
@@ -82,7 +82,7 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
 
 def status_data(config: Config, state: State) -> dict[str, Any]:
     """Per configured feed: its health as the state database knows it."""
-    from . import selection
+    from rssarchive.store import selection
 
     counts = state.counts_by_feed()
     failing = state.failing_by_feed()
@@ -113,8 +113,8 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         feeds.append(record)
     waiting, gave_up = _backfill_failures(state)
-    from .archive import Archive
-    from .missingposts import missing_posts
+    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.missingposts import missing_posts
 
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
     missing = missing_posts(state, Archive(config.site_dir))
@@ -141,7 +141,7 @@ def _recheck_counts(state: State) -> dict[str, int]:
 def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What backfills took on and could not archive yet: waiting for a later run's
     retry, or given up."""
-    from .state import MAX_ATTEMPTS, entry_from_json
+    from rssarchive.store.state import MAX_ATTEMPTS, entry_from_json
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
@@ -158,7 +158,7 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
 
 
 def print_status(data: dict[str, Any], out: TextIO) -> None:
-    from .state import MAX_ATTEMPTS
+    from rssarchive.store.state import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
     for item in data["missing_posts"]:

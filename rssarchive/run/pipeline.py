@@ -21,23 +21,31 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import decide, selection
-from .backfill import _Backfill
-from .entry_posts import feed_posts as feed_posts
-from .entry_posts import render_entry as render_entry
-from .errors import ExtractError, FetchError, ParseError, RssArchiveError, StateError, reason_of
-from .feedrun import record_run_failure as record_run_failure
-from .jobs import FEED_POSTS_PER_CALL as FEED_POSTS_PER_CALL
-from .jobs import MAX_JOBS_IN_FLIGHT as MAX_JOBS_IN_FLIGHT
-from .jobs import Extractor as Extractor
-from .jobs import Fetcher as Fetcher
-from .jobs import InlineExtractor as InlineExtractor
-from .jobs import _FeedGiven, _host, _Job, _Outcome, _Pending, _Poll, _Staged
-from .jobs import _round_robin as _round_robin
-from .models import FeedConfig, Post, Response
-from .report import FeedResult as FeedResult
-from .report import RunReport as RunReport
-from .state import FeedState
+from rssarchive.core import decide
+from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    StateError,
+    reason_of,
+)
+from rssarchive.core.models import FeedConfig, Post, Response
+from rssarchive.publish.entry_posts import feed_posts as feed_posts
+from rssarchive.publish.entry_posts import render_entry as render_entry
+from rssarchive.run.backfill import _Backfill
+from rssarchive.run.feedrun import record_run_failure as record_run_failure
+from rssarchive.run.jobs import FEED_POSTS_PER_CALL as FEED_POSTS_PER_CALL
+from rssarchive.run.jobs import MAX_JOBS_IN_FLIGHT as MAX_JOBS_IN_FLIGHT
+from rssarchive.run.jobs import Extractor as Extractor
+from rssarchive.run.jobs import Fetcher as Fetcher
+from rssarchive.run.jobs import InlineExtractor as InlineExtractor
+from rssarchive.run.jobs import _FeedGiven, _host, _Job, _Outcome, _Pending, _Poll, _Staged
+from rssarchive.run.jobs import _round_robin as _round_robin
+from rssarchive.run.report import FeedResult as FeedResult
+from rssarchive.run.report import RunReport as RunReport
+from rssarchive.store import selection
+from rssarchive.store.state import FeedState
 
 # Names imported "as" themselves are re-exported: callers and tests name them from here
 # (and feed_posts is looked up here when posts are made, so that a test can stand a slow
@@ -47,7 +55,7 @@ from .state import FeedState
 # where they are first used: an hourly run whose feeds all answer 304 needs none of them,
 # and trafilatura's import alone costs about a third of a second.
 if TYPE_CHECKING:
-    from .feeds import ParsedFeed
+    from rssarchive.sources.feeds import ParsedFeed
 
 
 # A backfill's pending articles whose entries are read back from the state database at
@@ -132,7 +140,7 @@ class Pipeline(_Backfill):
         budget (rechecker.py); their failures are warnings, never the run's exit code."""
         if self.dry_run:
             return report
-        from .rechecker import Rechecker
+        from rssarchive.run.rechecker import Rechecker
 
         try:
             report.recheck = Rechecker(self.config, self.client, self.state, self.clock).run()
@@ -180,7 +188,7 @@ class Pipeline(_Backfill):
             self._close_workers()
 
     def _parse(self, response: Response, max_items: int) -> ParsedFeed:
-        from .feeds import parse_feed
+        from rssarchive.sources.feeds import parse_feed
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")

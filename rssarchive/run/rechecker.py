@@ -27,18 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import recheck as rules
-from .addresses import Allow
-from .archive import POSTS, Archive
-from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
-from .models import Config, FeedConfig, Response
-from .pipeline import Fetcher, _round_robin
-from .politeness import Admission
-from .state import RecheckRow, State
-from .urls import normalize_url
+from rssarchive.core import recheck as rules
+from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
+from rssarchive.core.models import Config, FeedConfig, Response
+from rssarchive.core.urls import normalize_url
+from rssarchive.net.addresses import Allow
+from rssarchive.net.politeness import Admission
+from rssarchive.publish.archive import POSTS, Archive
+from rssarchive.run.pipeline import Fetcher, _round_robin
+from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
-    from .versions import Versions
+    from rssarchive.publish.versions import Versions
 
 log = logging.getLogger("rssarchive")
 
@@ -113,7 +113,7 @@ class Rechecker:
     _posts_by_url: dict[str, str] | None = field(default=None, init=False)
 
     def run(self) -> RecheckReport:
-        from .versions import Versions
+        from rssarchive.publish.versions import Versions
 
         report = RecheckReport()
         now = self.clock()
@@ -652,9 +652,9 @@ def _record(row: RecheckRow) -> rules.Record:
 def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> str | None:
     """The page's article text as at archiving time, one paragraph a line; None when
     the page holds no article (not HTML, nothing extracted)."""
-    from .extract import extract_article
-    from .pagekind import not_html
-    from .render import render_body
+    from rssarchive.extract.article import extract_article
+    from rssarchive.publish.render import render_body
+    from rssarchive.sources.pagekind import not_html
 
     content_type = response.headers.get("content-type")
     if not_html(response.content, content_type) is not None:

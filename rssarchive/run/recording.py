@@ -10,16 +10,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import decide
-from .jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
-from .models import ContentMode, Entry, FeedConfig, Origin
-from .report import FeedResult
-from .runbase import _Base
-from .state import GuidOwner
-from .urls import is_safe_link, normalize_url
+from rssarchive.core import decide
+from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
+from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.run.jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.report import FeedResult
+from rssarchive.run.runbase import _Base
+from rssarchive.store.state import GuidOwner
 
 if TYPE_CHECKING:
-    from .feeds import ParsedFeed
+    from rssarchive.sources.feeds import ParsedFeed
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class _Recording(_Base):
         """The guids of one feed document that are a site's own address (its home
         page, identity.is_site_root): they name the site, not an article, so they
         identify nothing from the start; recorded as reused, said once."""
-        from .identity import is_site_root
+        from rssarchive.core.identity import is_site_root
 
         roots = {
             key: (entry.guid or "").strip()
@@ -255,7 +255,7 @@ class _Recording(_Base):
             # The guid is a URL, and it is this item's own address: the archived
             # article named it as its permanent address (rule (b) of identity.py),
             # unless its date (or, without dates to confirm, its title) says otherwise.
-            from .identity import permalink_differs
+            from rssarchive.core.identity import permalink_differs
 
             why = self._differs(entry, owners[0], permalink_differs)
             if why is None:
@@ -268,7 +268,7 @@ class _Recording(_Base):
             for owner in owners:
                 why = self._differs(entry, owner)
                 if why is None:
-                    from .identity import same_by
+                    from rssarchive.core.identity import same_by
 
                     how = self._differs(entry, owner, same_by) or "same guid, title and date"
                     self._moved(entry, owner, how, result)
@@ -305,7 +305,7 @@ class _Recording(_Base):
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
         by the title and date it was archived with: its post's, or while not done, its
         entry's."""
-        from .identity import differs, post_says_its_date, post_title_and_date
+        from rssarchive.core.identity import differs, post_says_its_date, post_title_and_date
 
         title: str | None
         mine = entry.published

@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
-from . import decide, renames
-from .feedrun import _FeedRun
-from .jobs import _Job, _post_parts
-from .report import FeedResult, RunReport
-from .urls import normalize_url
+from rssarchive.core import decide
+from rssarchive.core.urls import normalize_url
+from rssarchive.run.feedrun import _FeedRun
+from rssarchive.run.jobs import _Job, _post_parts
+from rssarchive.run.report import FeedResult, RunReport
+from rssarchive.store import renames
 
 
 class _Recovery(_FeedRun):
@@ -46,7 +47,7 @@ class _Recovery(_FeedRun):
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
-        from .missingposts import warn_missing  # posts deleted by hand: said once
+        from rssarchive.publish.missingposts import warn_missing  # posts deleted by hand: said once
 
         report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
@@ -127,7 +128,7 @@ class _Recovery(_FeedRun):
         commit)."""
         if self._feed_for(url).images != "local":
             return
-        from .images import remote_images
+        from rssarchive.publish.images import remote_images
 
         parts = _post_parts(self.archive.read(name))
         if parts is not None and remote_images(parts[1], url):
@@ -135,7 +136,7 @@ class _Recovery(_FeedRun):
 
     def _retry_images(self, report: RunReport) -> None:
         """Try again the images earlier runs could not archive, rewriting their posts."""
-        from .images import remote_images
+        from rssarchive.publish.images import remote_images
 
         for name, page_url, attempts in self.state.image_retries():
             parts = _post_parts(self.archive.read(name))

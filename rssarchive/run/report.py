@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .rechecker import RecheckReport
+    from rssarchive.run.rechecker import RecheckReport
 
 
 @dataclass

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from . import decide
-from .addresses import Allow
-from .archive import Archive
-from .entry_posts import render_entry
-from .errors import ExtractError, UsageError
-from .jobs import (
+from rssarchive.core import decide
+from rssarchive.core.errors import ExtractError, UsageError
+from rssarchive.core.models import Article, Config, Entry, FeedConfig, Post, Response
+from rssarchive.net.addresses import Allow
+from rssarchive.publish.archive import Archive
+from rssarchive.publish.entry_posts import render_entry
+from rssarchive.run.jobs import (
     FETCH_THREADS,
     POOL_MIN_ARTICLES,
     Extractor,
@@ -26,14 +27,13 @@ from .jobs import (
     _Outcome,
     _Pending,
 )
-from .models import Article, Config, Entry, FeedConfig, Post, Response
-from .state import State
+from rssarchive.store.state import State
 
 if TYPE_CHECKING:
-    from .feeds import ParsedFeed
-    from .images import ImageStore
-    from .report import RunReport
-    from .workers import ExtractionPool
+    from rssarchive.extract.workers import ExtractionPool
+    from rssarchive.publish.images import ImageStore
+    from rssarchive.run.report import RunReport
+    from rssarchive.sources.feeds import ParsedFeed
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,7 +87,7 @@ class _Base:
             if self._stopping:  # interrupted: no new workers for a thread still running
                 raise ExtractError("the run is stopping; no extraction started")
             if self._pool is None:
-                from .workers import ExtractionPool
+                from rssarchive.extract.workers import ExtractionPool
 
                 self._pool = ExtractionPool(allow_private_addresses=self._allow_private)
             return self._pool
@@ -111,7 +111,7 @@ class _Base:
         return render_entry(feed, entry, article, self.clock(), taken=taken)
 
     def _image_store(self) -> ImageStore:
-        from .images import ImageStore
+        from rssarchive.publish.images import ImageStore
 
         if self._images is None:
             self._images = ImageStore(self.archive.site_dir)

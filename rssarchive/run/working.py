@@ -10,9 +10,11 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
-from . import decide
-from .errors import ExtractError, FetchError, RssArchiveError, reason_of
-from .jobs import (
+from rssarchive.core import decide
+from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
+from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
+from rssarchive.core.urls import normalize_url
+from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
     MAX_JOBS_IN_FLIGHT,
@@ -28,10 +30,8 @@ from .jobs import (
     _Staged,
     _substantial,
 )
-from .models import Article, ContentMode, FeedConfig, Response
-from .recording import _Recording
-from .report import FeedResult
-from .urls import normalize_url
+from rssarchive.run.recording import _Recording
+from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class _Working(_Recording):
         written.clear()
 
     def _schedule_recheck(self, job: _Job) -> None:
-        from .recheck import next_due
+        from rssarchive.core.recheck import next_due
 
         now = self.clock()
         due = next_due(now, job.feed.recheck, now)
@@ -166,7 +166,7 @@ class _Working(_Recording):
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
     ) -> None:
         """Name and place one staged post (its state is settled later, in a batch)."""
-        from .render import post_filename
+        from rssarchive.publish.render import post_filename
 
         link = job.entry.link
         assert link is not None
@@ -220,7 +220,7 @@ class _Working(_Recording):
         """With ``content: auto``, the post from the feed's text for an article whose
         page failed for good (permanently, or on the attempt that gives it up): a post
         of the feed's text beats no post. None when there is none to make."""
-        from .extract import article_from_feed
+        from rssarchive.extract.article import article_from_feed
 
         last = self.state.gives_up(job.article_id, self.clock())
         if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
@@ -290,7 +290,7 @@ class _Working(_Recording):
         article = self._get_article(job, extractor, needs_page=needs_page)
         if job.feed.images != "local":
             return article
-        from .render import render_body
+        from rssarchive.publish.render import render_body
 
         job.page_url = job.page_url or job.entry.link or ""
         result = self._image_store().localize(
@@ -301,7 +301,7 @@ class _Working(_Recording):
 
     def _get_article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, by its content mode (runs in a thread)."""
-        from .extract import article_from_feed
+        from rssarchive.extract.article import article_from_feed
 
         entry = job.entry
         if not needs_page:
@@ -330,7 +330,7 @@ class _Working(_Recording):
     def _check_html(self, job: _Job, response: Response) -> None:
         """Refuse what is not an HTML page (ExtractError naming what it is). A feed
         handed to backfill as a URL raises _FeedGiven: its items are archived instead."""
-        from .pagekind import not_html
+        from rssarchive.sources.pagekind import not_html
 
         kind = not_html(response.content, response.headers.get("content-type"))
         if kind is None:

@@ -31,11 +31,11 @@ from typing import Any
 
 import feedparser
 
-from rssarchive.dates import read_feed_date
-from rssarchive.encodings import decode_feed, decode_strict
-from rssarchive.errors import ParseError
-from rssarchive.models import Entry
-from rssarchive.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
+from rssarchive.core.dates import read_feed_date
+from rssarchive.core.encodings import decode_feed, decode_strict
+from rssarchive.core.errors import ParseError
+from rssarchive.core.models import Entry
+from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
 # The caller caps the download too; this keeps the parser's memory and time bounded when
 # it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.

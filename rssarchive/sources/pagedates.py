@@ -50,12 +50,12 @@ from typing import Any, Final
 
 from lxml.html import HtmlElement
 
-from .dates import CJK_DATE, to_utc
+from rssarchive.core.dates import CJK_DATE, to_utc
 
 # Reading and judging a date is dates.py's; these names stay importable from here.
-from .dates import EARLIEST as EARLIEST
-from .dates import believable as believable
-from .dates import parse_date as parse_date
+from rssarchive.core.dates import EARLIEST as EARLIEST
+from rssarchive.core.dates import believable as believable
+from rssarchive.core.dates import parse_date as parse_date
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
 # most specific first.

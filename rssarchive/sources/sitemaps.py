@@ -30,11 +30,11 @@ from typing import Any
 
 from lxml import etree
 
-from rssarchive.dates import parse_w3c_datetime, to_utc
-from rssarchive.encodings import decode_feed
-from rssarchive.errors import ParseError, RssArchiveError, reason_of
-from rssarchive.feeds import ParsedFeed, parse_feed
-from rssarchive.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
+from rssarchive.core.dates import parse_w3c_datetime, to_utc
+from rssarchive.core.encodings import decode_feed
+from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
+from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
+from rssarchive.sources.feeds import ParsedFeed, parse_feed
 
 __all__ = [
     "MAX_ARCHIVE_PAGES",

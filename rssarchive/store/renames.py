@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .models import FeedConfig
-from .state import State
+from rssarchive.core.models import FeedConfig
+from rssarchive.store.state import State
 
 
 def renamed(state: State, feeds: Sequence[FeedConfig]) -> list[tuple[FeedConfig, str]]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .models import FeedConfig
-from .state import FeedState, State
+from rssarchive.core.models import FeedConfig
+from rssarchive.store.state import FeedState, State
 
 
 def _key(feed: FeedConfig) -> str:

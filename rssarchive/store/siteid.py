@@ -14,8 +14,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from .errors import ConfigError
-from .state import State
+from rssarchive.core.errors import ConfigError
+from rssarchive.store.state import State
 
 ID_FILE = ".rssarchive/site-id"
 

@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.request import pathname2url
 
-from .decide import ARTICLE_RETRIES
-from .errors import NewerStateError, StateError
-from .models import Entry
-from .urls import is_safe_link, normalize_url
+from rssarchive.core.decide import ARTICLE_RETRIES
+from rssarchive.core.errors import NewerStateError, StateError
+from rssarchive.core.models import Entry
+from rssarchive.core.urls import is_safe_link, normalize_url
 
 # Bumped by every change of SCHEMA, with a step in MIGRATIONS from the version before.
 # 1: the first schema, changed three times without a bump (tests/state_schemas/);
