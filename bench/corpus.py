@@ -11,7 +11,7 @@ is not part of this project and is never copied into it.
 
 Tools compared, each on the page bytes:
 
-* ``rssarchive``: ``rssarchive.extract.extract_article(page, url)``, as the pipeline
+* ``rssarchive``: ``rssarchive.extract.article.extract_article(page, url)``, as the pipeline
   calls it (url: ``http://fakehost/test/page.html``, the address readability's tests
   use); an ExtractError counts as an empty extraction;
 * ``trafilatura``: bare ``trafilatura.extract(page)``, its defaults;
@@ -163,8 +163,8 @@ def score(got: str, expected: str) -> tuple[float, float, float]:
 
 
 def _rssarchive() -> Callable[[bytes], str]:
-    from rssarchive.errors import ExtractError
-    from rssarchive.extract import extract_article
+    from rssarchive.core.errors import ExtractError
+    from rssarchive.extract.article import extract_article
 
     def run(page: bytes) -> str:
         try:

@@ -44,9 +44,9 @@ def pages(list_file: Path) -> dict[str, float | int]:
     start = time.process_time()
     import trafilatura
 
-    from rssarchive.errors import ExtractError
-    from rssarchive.extract import extract_article
-    from rssarchive.render import render_post
+    from rssarchive.core.errors import ExtractError
+    from rssarchive.extract.article import extract_article
+    from rssarchive.publish.render import render_post
 
     imports = time.process_time() - start
     bare = extract = render = 0.0
@@ -93,7 +93,7 @@ def feeds(list_file: Path) -> dict[str, float | int]:
     start = time.process_time()
     import feedparser
 
-    from rssarchive.feeds import parse_feed
+    from rssarchive.sources.feeds import parse_feed
 
     imports = time.process_time() - start
     bare = ours = 0.0

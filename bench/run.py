@@ -447,7 +447,7 @@ def politeness_supported(python_root: Path) -> bool:
     sys.path.insert(0, str(python_root))
     try:
         from rssarchive.config import load_config
-        from rssarchive.errors import ConfigError
+        from rssarchive.core.errors import ConfigError
     finally:
         sys.path.pop(0)
     with tempfile.TemporaryDirectory() as tmp:
@@ -1303,8 +1303,8 @@ def measure_startup(bench: Bench) -> None:
             bench, [script, "--help"], repeat, "script"
         )
     for label, modules in (
-        ("import what a no-op run needs", "rssarchive.cli, rssarchive.pipeline"),
-        ("import + trafilatura", "rssarchive.cli, rssarchive.pipeline, trafilatura"),
+        ("import what a no-op run needs", "rssarchive.cli, rssarchive.run.pipeline"),
+        ("import + trafilatura", "rssarchive.cli, rssarchive.run.pipeline, trafilatura"),
     ):
         bench.startup[label] = time_command(bench, [py, "-c", f"import {modules}"], repeat, "imp")
 
@@ -1525,7 +1525,7 @@ def _kept_marked(results: Path) -> str:
 
 # Sections of RESULTS.md this run does not measure, kept as they are: "Site at scale"
 # (`make bench-site`, bench/site_scale.py) and "Worker pool" (a one-off comparison of
-# rssarchive/workers.py with pebble's ProcessPool, see workers.py's docstring).
+# rssarchive/extract/workers.py with pebble's ProcessPool, see workers.py's docstring).
 KEPT_SECTIONS = ("## Site at scale", "## Worker pool")
 
 

@@ -65,11 +65,11 @@ sys.path.insert(0, str(ROOT))
 
 from tables import records  # noqa: E402  (bench/, beside this script)
 
-from rssarchive.models import Config  # noqa: E402
-from rssarchive.permalinks import post_url  # noqa: E402
-from rssarchive.render import render_post  # noqa: E402
-from rssarchive.state import RecheckRow  # noqa: E402
-from rssarchive.versions import Versions  # noqa: E402
+from rssarchive.core.models import Config  # noqa: E402
+from rssarchive.publish.permalinks import post_url  # noqa: E402
+from rssarchive.publish.render import render_post  # noqa: E402
+from rssarchive.publish.versions import Versions  # noqa: E402
+from rssarchive.store.state import RecheckRow  # noqa: E402
 
 TEMPLATE = ROOT / "output"
 SEEDS = ROOT / "tests" / "golden" / "seeds"

@@ -20,8 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import output
-from .errors import (
+from rssarchive.core.errors import (
     ConfigError,
     LockedError,
     NewerStateError,
@@ -29,12 +28,13 @@ from .errors import (
     RssArchiveError,
     UsageError,
 )
+from rssarchive.run import output
 
 if TYPE_CHECKING:
-    from .archive import Archive
-    from .models import Config
-    from .pipeline import Pipeline
-    from .report import RunReport
+    from rssarchive.core.models import Config
+    from rssarchive.publish.archive import Archive
+    from rssarchive.run.pipeline import Pipeline
+    from rssarchive.run.report import RunReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some feed or article failed; the rest was archived
@@ -137,7 +137,7 @@ LATEST_NOW = datetime(9000, 1, 1, tzinfo=UTC)
 def _parse_now(text: str) -> datetime:
     """--now, checked after argparse (a UsageError: one line, and with --json a JSON
     document, as for every other usage error the commands find)."""
-    from .dates import parse_iso
+    from rssarchive.core.dates import parse_iso
 
     moment = parse_iso(text)
     if moment is None:
@@ -156,7 +156,7 @@ def _parse_until(text: str) -> datetime:
 
 
 def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
-    from .dates import parse_w3c_datetime
+    from rssarchive.core.dates import parse_w3c_datetime
 
     moment = parse_w3c_datetime(text, end_of_period=end_of_period)
     if moment is None:
@@ -237,7 +237,7 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     if args.verbose >= 2:
         # The extractors' own logs (quiet by default, see extract.quiet_extractor_logs).
-        from .extract import EXTRACTOR_LOGGERS
+        from rssarchive.extract.article import EXTRACTOR_LOGGERS
 
         for name in EXTRACTOR_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
@@ -306,7 +306,7 @@ def _stopped_by_signals() -> Iterator[None]:
     stopping: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
-        http = sys.modules.get("rssarchive.http")
+        http = sys.modules.get("rssarchive.net.http")
         if stopping:
             # os.write, not print: the main thread may be inside a write to stderr.
             os.write(2, f"rssarchive: {Interrupted(signum)} again; stopped at once\n".encode())
@@ -316,7 +316,7 @@ def _stopped_by_signals() -> Iterator[None]:
             http.cancel_requests()
         raise Interrupted(signum)
 
-    http = sys.modules.get("rssarchive.http")
+    http = sys.modules.get("rssarchive.net.http")
     if http is not None:
         http.allow_requests()  # a new run in this process (tests): not cancelled
     previous = {
@@ -361,9 +361,9 @@ def _fail(
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .siteid import check_site
-    from .state import State
+    from rssarchive.config import load_config
+    from rssarchive.store.siteid import check_site
+    from rssarchive.store.state import State
 
     config = load_config(args.config)
     state = State.open(config.state_path, readonly=True)
@@ -383,8 +383,8 @@ def _status(args: argparse.Namespace) -> int:
 def _recheck(args: argparse.Namespace) -> int:
     """Only the re-checks of a run: exit 0 whatever the sites answered (what they
     changed or deleted is the report, not a failure)."""
-    from .config import load_config
-    from .rechecker import Rechecker, recovered_warnings
+    from rssarchive.config import load_config
+    from rssarchive.run.rechecker import Rechecker, recovered_warnings
 
     config = load_config(args.config)
     with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
@@ -402,7 +402,7 @@ def _recheck(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace, written: list[str]) -> RunReport:
     """Run a run or backfill; ``written`` gets the posts it wrote, even when it stops."""
-    from .config import load_config
+    from rssarchive.config import load_config
 
     config = load_config(args.config)
     show = not (args.quiet or args.json)
@@ -447,7 +447,7 @@ def _handed_over(items: list[str]) -> Iterator[str]:
 def _checked_url(text: str, what: str) -> str:
     """``text`` when it is an absolute http(s) URL; a UsageError (exit 2, before any
     request) when it is not."""
-    from .urls import is_safe_link
+    from rssarchive.core.urls import is_safe_link
 
     url = text.strip()
     if not is_safe_link(url) or any(char.isspace() for char in url):
@@ -511,11 +511,11 @@ def fewer_malloc_arenas() -> bool:
 def _session(
     config: Config, now: datetime | None, *, dry_run: bool, show_progress: bool
 ) -> Iterator[Pipeline]:
-    from .archive import Archive
-    from .http import HttpClient
-    from .pipeline import Pipeline
-    from .siteid import check_site
-    from .state import State
+    from rssarchive.net.http import HttpClient
+    from rssarchive.publish.archive import Archive
+    from rssarchive.run.pipeline import Pipeline
+    from rssarchive.store.siteid import check_site
+    from rssarchive.store.state import State
 
     def clock() -> datetime:
         return now if now is not None else datetime.now(UTC)
@@ -566,8 +566,8 @@ def _record_site_failure(config: Config, exc: RssArchiveError, now: datetime) ->
     the state's own lock, taken after the site's as every run does; when another run
     holds it, or the state cannot be opened, nothing is recorded (the error is still
     printed)."""
-    from .pipeline import record_run_failure
-    from .state import State
+    from rssarchive.run.pipeline import record_run_failure
+    from rssarchive.store.state import State
 
     with contextlib.suppress(RssArchiveError), _lock(state_lock_path(config)):
         state = State.open(config.state_path)
@@ -590,7 +590,7 @@ def _remove_temp_files(config: Config, archive: Archive) -> None:
     them), and no other run can be staging."""
     archive.remove_stray_temp_files()
     if any(feed.images == "local" for feed in config.feeds):
-        from .images import ImageStore
+        from rssarchive.publish.images import ImageStore
 
         ImageStore(config.site_dir).remove_temp_files()
 

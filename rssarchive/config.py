@@ -15,11 +15,18 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from . import recheck as recheck_rules
-from . import yamlsafe
-from .errors import ConfigError
-from .models import Config, ContentMode, FeedConfig, ImagesMode, NetworkConfig, Selectors
-from .selectors import selector_to_xpath
+from rssarchive.core import recheck as recheck_rules
+from rssarchive.core import yamlsafe
+from rssarchive.core.errors import ConfigError
+from rssarchive.core.models import (
+    Config,
+    ContentMode,
+    FeedConfig,
+    ImagesMode,
+    NetworkConfig,
+    Selectors,
+)
+from rssarchive.extract.selectors import selector_to_xpath
 
 TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images", "recheck", "recheck_budget"}
 FEED_KEYS = {

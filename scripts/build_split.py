@@ -373,7 +373,7 @@ def newest_posts(
 ) -> list[dict[str, Any]]:
     """The newest posts for the front page: URL days sort by day, the time is inside."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from rssarchive.permalinks import post_url
+    from rssarchive.publish.permalinks import post_url
 
     names = sorted((p for paths in years.values() for p in paths), key=lambda p: (days[p], p.name))
     # Every post of the newest days until there are enough, so that the order within a

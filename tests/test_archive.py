@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.archive import Archive, read_from_line
-from rssarchive.errors import WriteError
+from rssarchive.core.errors import WriteError
+from rssarchive.publish.archive import Archive, read_from_line
 
 POST = '---\nlayout: post\ntitle: "t"\nfrom: https://example.org/a\n---\nbody\n'
 

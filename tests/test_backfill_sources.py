@@ -11,7 +11,7 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article, paths
 
-from rssarchive import pipeline
+from rssarchive.run import pipeline
 
 
 def _urlset(server: HTTPServer, items: list[tuple[str, str]]) -> bytes:

@@ -14,9 +14,9 @@ from pytest_httpserver import HTTPServer
 from test_e2e import article
 from werkzeug import Request, Response
 
-from rssarchive import pipeline
-from rssarchive.backlog import Backlog
 from rssarchive.cli import _handed_over
+from rssarchive.run import pipeline
+from rssarchive.sources.backlog import Backlog
 
 
 def test_ids_are_handed_out_one_host_after_another_whatever_the_order_added() -> None:

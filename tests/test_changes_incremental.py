@@ -19,10 +19,10 @@ from pathlib import Path
 
 from jekyll.build import SITE_TEMPLATE, built_post, require_jekyll, seed_posts
 
-from rssarchive.models import Config
-from rssarchive.render import render_post
-from rssarchive.state import RecheckRow
-from rssarchive.versions import Versions
+from rssarchive.core.models import Config
+from rssarchive.publish.render import render_post
+from rssarchive.publish.versions import Versions
+from rssarchive.store.state import RecheckRow
 
 T0 = datetime(2024, 8, 1, 9, 0, tzinfo=UTC)
 

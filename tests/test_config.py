@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rssarchive.config import load_config
-from rssarchive.errors import ConfigError
+from rssarchive.core.errors import ConfigError
 
 CASES = sorted((Path(__file__).parent / "configs").glob("*.yaml"))
 
@@ -77,7 +77,7 @@ def test_shipped_config_is_valid() -> None:
 def test_recheck_ages_default_global_and_per_feed(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from rssarchive.recheck import AGES
+    from rssarchive.core.recheck import AGES
 
     path = tmp_path / "c.yaml"
     path.write_text(

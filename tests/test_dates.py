@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from rssarchive.dates import (
+from rssarchive.core.dates import (
     EARLIEST,
     believable,
     parse_date,
@@ -16,7 +16,7 @@ from rssarchive.dates import (
     parse_w3c_datetime,
     to_utc,
 )
-from rssarchive.extract import extract_article
+from rssarchive.extract.article import extract_article
 
 EIGHT = timezone(timedelta(hours=8))
 

@@ -297,8 +297,8 @@ def test_dry_run_writes_nothing(
 def test_pending_article_from_a_killed_run_is_finished(site: Site, httpserver: HTTPServer) -> None:
     from datetime import UTC, datetime
 
-    from rssarchive.models import Entry
-    from rssarchive.state import State
+    from rssarchive.core.models import Entry
+    from rssarchive.store.state import State
 
     httpserver.expect_request("/feed.xml").respond_with_data(rss([]))
     httpserver.expect_request("/lost.html").respond_with_data(article("lost"))

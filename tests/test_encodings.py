@@ -1,4 +1,4 @@
-"""The charset rules feeds and pages share (rssarchive.encodings), and labels that name a
+"""The charset rules feeds and pages share (rssarchive.core.encodings), and labels that name a
 codec no document is written in: both decoders skip them instead of crashing."""
 
 from __future__ import annotations
@@ -7,10 +7,16 @@ import codecs
 
 import pytest
 
-from rssarchive.encodings import codec_name, decode_bom, decode_feed, decode_page, first_decoding
-from rssarchive.errors import ExtractError
-from rssarchive.extract import extract_article
-from rssarchive.feeds import parse_feed
+from rssarchive.core.encodings import (
+    codec_name,
+    decode_bom,
+    decode_feed,
+    decode_page,
+    first_decoding,
+)
+from rssarchive.core.errors import ExtractError
+from rssarchive.extract.article import extract_article
+from rssarchive.sources.feeds import parse_feed
 
 ZH = "美日将举行安全会谈，讨论核威慑问题。"
 
@@ -109,7 +115,7 @@ def test_first_decoding_skips_what_does_not_decode() -> None:
 def test_a_label_means_one_codec_for_feeds_and_pages(
     label: str | bytes | None, codec: str | None
 ) -> None:
-    from rssarchive.encodings import label_codec
+    from rssarchive.core.encodings import label_codec
 
     assert label_codec(label) == codec
 
@@ -125,6 +131,6 @@ def test_a_label_means_one_codec_for_feeds_and_pages(
     ],
 )
 def test_header_charset(content_type: str | None, label: str | None) -> None:
-    from rssarchive.encodings import header_charset
+    from rssarchive.core.encodings import header_charset
 
     assert header_charset(content_type) == label

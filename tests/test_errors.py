@@ -1,4 +1,4 @@
-"""The project's exceptions (rssarchive/errors.py): they cross the worker-process
+"""The project's exceptions (rssarchive/core/errors.py): they cross the worker-process
 boundary pickled, and each must come back as it left; per-item errors name their URL
 once."""
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from rssarchive import errors
-from rssarchive.errors import ExtractError, FetchError, RssArchiveError, reason_of
+from rssarchive.core import errors
+from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 
 # Every exception class errors.py defines, found rather than listed: a new one is tested
 # the day it is written.
@@ -95,7 +95,7 @@ def test_an_extract_error_names_its_url_once() -> None:
 
 
 def test_extract_article_names_the_page_in_its_error() -> None:
-    from rssarchive.extract import extract_article
+    from rssarchive.extract.article import extract_article
 
     with pytest.raises(ExtractError) as caught:
         extract_article(b"  ", "https://x.example/empty")

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from rssarchive.addresses import Allow
-from rssarchive.encodings import decode_page
-from rssarchive.errors import ExtractError
-from rssarchive.extract import (
+from rssarchive.core.encodings import decode_page
+from rssarchive.core.errors import ExtractError
+from rssarchive.core.models import Entry, Selectors
+from rssarchive.extract.article import (
     MAX_PAGE_BYTES,
     article_from_feed,
     extract_article,
@@ -34,8 +34,8 @@ from rssarchive.extract import (
     whole_article_from_feed,
     with_lead_image,
 )
-from rssarchive.models import Entry, Selectors
-from rssarchive.render import render_body
+from rssarchive.net.addresses import Allow
+from rssarchive.publish.render import render_body
 
 PAGES = Path(__file__).parent / "pages"
 CASES = sorted(PAGES.glob("*.expected.json"))

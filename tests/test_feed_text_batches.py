@@ -10,7 +10,9 @@ from pytest_httpserver import HTTPServer
 from support import slow_feed_posts
 from test_e2e import article, paths, rss
 
-from rssarchive import feeds, pipeline, workers
+from rssarchive.extract import workers
+from rssarchive.run import pipeline
+from rssarchive.sources import feeds
 
 
 def story(n: int, paragraphs: int = 8) -> str:

@@ -20,17 +20,17 @@ from typing import Any
 
 import pytest
 
-from rssarchive.encodings import decode_feed
-from rssarchive.errors import ParseError
-from rssarchive.feeds import (
+from rssarchive.core.encodings import decode_feed
+from rssarchive.core.errors import ParseError
+from rssarchive.core.models import Entry
+from rssarchive.core.urls import is_safe_link
+from rssarchive.sources.feeds import (
     MAX_FEED_BYTES,
     MAX_ITEMS,
     READ_ITEMS,
     ParsedFeed,
     parse_feed,
 )
-from rssarchive.models import Entry
-from rssarchive.urls import is_safe_link
 
 CORPUS = Path(__file__).parent / "feeds"
 DEFAULT_URL = "https://example.org/feeds/feed.xml"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from seedkit import SeedCase, rebuild_seed
 
-from rssarchive.extract import extract_article
-from rssarchive.render import post_filename, render_post
-from rssarchive.sanitize import sanitize_html
+from rssarchive.core.sanitize import sanitize_html
+from rssarchive.extract.article import extract_article
+from rssarchive.publish.render import post_filename, render_post
 
 SEED_DIR = Path(__file__).parent / "golden" / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

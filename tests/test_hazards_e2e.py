@@ -32,12 +32,12 @@ from pytest_httpserver import HTTPServer
 from test_e2e import article, paths
 from werkzeug import Request, Response
 
-import rssarchive.archive
-import rssarchive.state
+import rssarchive.publish.archive
+import rssarchive.store.state
 from rssarchive.cli import SITE_LOCK
-from rssarchive.feeds import MAX_AUTHOR_CHARS, MAX_ITEMS
-from rssarchive.http import DEFAULT_MAX_BYTES
-from rssarchive.siteid import ID_FILE as SITE_ID
+from rssarchive.net.http import DEFAULT_MAX_BYTES
+from rssarchive.sources.feeds import MAX_AUTHOR_CHARS, MAX_ITEMS
+from rssarchive.store.siteid import ID_FILE as SITE_ID
 
 TESTS = Path(__file__).parent
 FEED_CORPUS = TESTS / "feeds"
@@ -1011,7 +1011,7 @@ def test_hazard_disk_full_read_only_posts_clear_error_state_not_advanced_next_ru
             if not Path("/dev/full").exists():
                 pytest.skip("no /dev/full")
             opener = _full_disk_open(open, site.posts)
-            monkeypatch.setattr(rssarchive.archive, "open", opener, raising=False)
+            monkeypatch.setattr(rssarchive.publish.archive, "open", opener, raising=False)
             stack.callback(monkeypatch.undo)
         elif fault == "posts-read-only":
             stack.enter_context(immutable(site.posts))
@@ -1054,14 +1054,14 @@ def test_hazard_disk_full_read_only_posts_clear_error_state_not_advanced_next_ru
 def state_locked(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Another process (a backup, someone's sqlite3 shell) holds the state database's
     write lock. The CLI waits for a lock only briefly here (it waits 5 s in production)."""
-    real_connect = rssarchive.state._connect
+    real_connect = rssarchive.store.state._connect
 
     def connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
         conn = real_connect(target, uri=uri)
         conn.execute("PRAGMA busy_timeout = 100")
         return conn
 
-    monkeypatch.setattr(rssarchive.state, "_connect", connect)
+    monkeypatch.setattr(rssarchive.store.state, "_connect", connect)
     holder = sqlite3.connect(site.root / "state" / "state.sqlite3", isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")

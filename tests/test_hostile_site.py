@@ -38,7 +38,7 @@ from jekyll.build import BuildResult, build_site
 from pytest_httpserver import HTTPServer
 
 from rssarchive.cli import SITE_LOCK
-from rssarchive.siteid import ID_FILE as SITE_ID
+from rssarchive.store.siteid import ID_FILE as SITE_ID
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "output"

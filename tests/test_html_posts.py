@@ -25,7 +25,7 @@ from pathlib import Path
 from jekyll.build import SITE_TEMPLATE, require_jekyll, seed_posts
 from test_jekyll_site import generated_posts, hostile_posts
 
-from rssarchive.render import render_post
+from rssarchive.publish.render import render_post
 
 HERE = Path(__file__).parent
 CASES = sorted((HERE / "jekyll" / "markdown_cases").glob("*.md"))

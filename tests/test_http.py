@@ -1,4 +1,4 @@
-"""rssarchive.http against a real, misbehaving server on 127.x (see support/hostile_server).
+"""rssarchive.net.http against a real, misbehaving server on 127.x (see support/hostile_server).
 
 Test names carry the hazard they cover (``test_hazard_...``), as listed in the design's
 "Network" section, so each line of it can be found here.
@@ -30,10 +30,11 @@ import pytest
 from support.fake_wire import FakeWire, WireRequest, reply
 from support.hostile_server import Conn, HostileServer, Request
 
-from rssarchive import http
-from rssarchive.addresses import check_url
-from rssarchive.errors import BlockedAddressError, ConfigError, FetchError
-from rssarchive.http import (
+from rssarchive.core.errors import BlockedAddressError, ConfigError, FetchError
+from rssarchive.core.models import NetworkConfig
+from rssarchive.net import http
+from rssarchive.net.addresses import check_url
+from rssarchive.net.http import (
     DEFAULT_MAX_BYTES,
     MAX_ATTEMPTS,
     MAX_REDIRECTS,
@@ -42,7 +43,6 @@ from rssarchive.http import (
     HttpClient,
     parse_retry_after,
 )
-from rssarchive.models import NetworkConfig
 
 TIMEOUT = 1.0  # small, so the deadline tests stay fast
 SLACK = 0.75  # scheduling noise allowed on top of a deadline

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from rssarchive.identity import differs, post_title_and_date, title_key
-from rssarchive.models import Entry, FeedConfig
-from rssarchive.pipeline import render_entry
+from rssarchive.core.identity import differs, post_title_and_date, title_key
+from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.run.pipeline import render_entry
 
 DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
 

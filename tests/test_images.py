@@ -18,17 +18,17 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from rssarchive.http import HttpClient
-from rssarchive.images import (
+from rssarchive.core.models import NetworkConfig
+from rssarchive.core.models import Response as FetchResponse
+from rssarchive.net.http import HttpClient
+from rssarchive.publish.images import (
     BUDGET_EXHAUSTED,
     ImageResult,
     ImageStore,
     remote_images,
     sniff_image,
 )
-from rssarchive.models import NetworkConfig
-from rssarchive.models import Response as FetchResponse
-from rssarchive.render import render_body
+from rssarchive.publish.render import render_body
 
 SEEDS = sorted((Path(__file__).parent / "golden" / "seeds").glob("*.txt"))
 RFA = "https://www.rfa.org"

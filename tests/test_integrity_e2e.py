@@ -22,10 +22,10 @@ from test_e2e import article, rss
 from werkzeug import Request, Response
 
 from rssarchive import config as config_module
-from rssarchive import feeds
-from rssarchive.archive import read_from_line
 from rssarchive.cli import site_lock_path
-from rssarchive.models import FeedConfig
+from rssarchive.core.models import FeedConfig
+from rssarchive.publish.archive import read_from_line
+from rssarchive.sources import feeds
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-07-24T01:45:53.725Z"

@@ -145,7 +145,7 @@ HOSTILE_BODY = (
 
 def hostile_posts() -> dict[str, tuple[str, str, str]]:
     """Hostile titles and bodies through rssarchive's real renderer."""
-    from rssarchive.render import render_post as real_render_post
+    from rssarchive.publish.render import render_post as real_render_post
 
     posts: dict[str, tuple[str, str, str]] = {}
     for i, title in enumerate(HOSTILE_TITLES):

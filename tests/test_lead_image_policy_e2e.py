@@ -9,8 +9,8 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import rss
 
-from rssarchive.addresses import Allow
-from rssarchive.workers import ExtractionPool
+from rssarchive.extract.workers import ExtractionPool
+from rssarchive.net.addresses import Allow
 
 LEAD = "http://10.9.9.9/lead.jpg"
 

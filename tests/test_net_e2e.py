@@ -19,8 +19,8 @@ from pytest_httpserver import HTTPServer
 from support.threaded import ThreadedServer
 from test_e2e import article, paths, rss
 
-from rssarchive.state import SCHEMA_VERSION
-from rssarchive.urls import normalize_url
+from rssarchive.core.urls import normalize_url
+from rssarchive.store.state import SCHEMA_VERSION
 
 NOW = "2026-01-02T03:04:05Z"
 

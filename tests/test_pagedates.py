@@ -12,9 +12,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from rssarchive.dates import believable, parse_date
-from rssarchive.pagedates import page_date
-from rssarchive.render import format_date
+from rssarchive.core.dates import believable, parse_date
+from rssarchive.publish.render import format_date
+from rssarchive.sources.pagedates import page_date
 
 CASES = sorted((Path(__file__).parent / "pagedates").glob("*.html"))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rssarchive.pagekind import NotHtml, not_html
+from rssarchive.sources.pagekind import NotHtml, not_html
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40)
 PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"

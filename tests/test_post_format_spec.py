@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rssarchive.render import post_filename
+from rssarchive.publish.render import post_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = (ROOT / "docs" / "post-format.md").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from rssarchive import recheck as r
-from rssarchive.recheck import Budget, Observation, Record
+from rssarchive.core import recheck as r
+from rssarchive.core.recheck import Budget, Observation, Record
 
 T0 = datetime(2024, 7, 24, 1, 0, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -481,7 +481,7 @@ def test_a_post_moved_or_deleted_by_hand_keeps_its_notices_and_links_no_dead_pos
     # The deleted page and the feed of changes link no dead post of b.
     from urllib.parse import quote
 
-    from rssarchive.permalinks import post_url
+    from rssarchive.publish.permalinks import post_url
 
     dead = quote(post_url(post_b.name).lstrip("/"), safe="/")
     alive = quote(post_url(post_a.name).lstrip("/"), safe="/")

@@ -17,14 +17,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from rssarchive import recheck as rules
-from rssarchive import rechecker
-from rssarchive.errors import NotAdmittedError
-from rssarchive.http import HttpClient
-from rssarchive.models import Config, Entry, FeedConfig, NetworkConfig
-from rssarchive.politeness import Admission, HostLimiter
-from rssarchive.rechecker import Rechecker
-from rssarchive.state import State
+from rssarchive.core import recheck as rules
+from rssarchive.core.errors import NotAdmittedError
+from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
+from rssarchive.net.http import HttpClient
+from rssarchive.net.politeness import Admission, HostLimiter
+from rssarchive.run import rechecker
+from rssarchive.run.rechecker import Rechecker
+from rssarchive.store.state import State
 
 T0 = datetime(2024, 7, 24, tzinfo=UTC)
 AN_HOUR = (timedelta(hours=1),)

@@ -13,12 +13,12 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from rssarchive.http import HttpClient
-from rssarchive.models import Config, Entry, FeedConfig, NetworkConfig
-from rssarchive.rechecker import Rechecker, html_to_text
-from rssarchive.sitepages import diff_html
-from rssarchive.state import State
-from rssarchive.versions import Versions
+from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
+from rssarchive.net.http import HttpClient
+from rssarchive.publish.sitepages import diff_html
+from rssarchive.publish.versions import Versions
+from rssarchive.run.rechecker import Rechecker, html_to_text
+from rssarchive.store.state import State
 
 T0 = datetime(2024, 7, 24, tzinfo=UTC)
 
@@ -74,7 +74,7 @@ def test_a_posts_own_date_is_read_in_utc(tmp_path: Path) -> None:
 
 
 def test_pages_pass_the_sanitiser_and_the_liquid_guard(tmp_path: Path) -> None:
-    from rssarchive.state import RecheckRow
+    from rssarchive.store.state import RecheckRow
 
     name = "2024-07-24-x.md"
     versions = Versions(tmp_path)
@@ -189,7 +189,7 @@ def test_feed_text_article_first_page_is_the_reference(
 
 
 def test_pages_take_the_sites_words(tmp_path: Path) -> None:
-    from rssarchive.sitepages import LABELS, site_labels
+    from rssarchive.publish.sitepages import LABELS, site_labels
 
     assert site_labels(tmp_path) == LABELS  # no _config.yml: the defaults
     (tmp_path / "_data").mkdir()
@@ -210,7 +210,7 @@ def test_pages_take_the_sites_words(tmp_path: Path) -> None:
 
 
 def test_deleted_page_newest_first_and_feed_of_changes(tmp_path: Path) -> None:
-    from rssarchive.state import RecheckRow
+    from rssarchive.store.state import RecheckRow
 
     def row(n: int, status: str, **times: datetime) -> RecheckRow:
         return RecheckRow(
@@ -268,8 +268,8 @@ def _post(site: Path, name: str, title: str) -> None:
 def test_changes_pages_title_links_and_every_event_in_valid_atom(tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 
-    from rssarchive.sitepages import FEED_ENTRIES
-    from rssarchive.state import RecheckRow
+    from rssarchive.publish.sitepages import FEED_ENTRIES
+    from rssarchive.store.state import RecheckRow
 
     # The file name is not the title ("/" became "--", ":" became "-"): the pages show
     # the title, from the post's front matter.
@@ -352,7 +352,7 @@ def test_changes_pages_title_links_and_every_event_in_valid_atom(tmp_path: Path)
 
 
 def test_versions_page_made_again_only_when_what_it_shows_changed(tmp_path: Path) -> None:
-    from rssarchive.state import RecheckRow
+    from rssarchive.store.state import RecheckRow
 
     name = "2024-07-24-x.md"
     _post(tmp_path, name, "X")

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from rssarchive.errors import WriteError
-from rssarchive.models import Post
-from rssarchive.render import (
+from rssarchive.core.errors import WriteError
+from rssarchive.core.models import Post
+from rssarchive.publish.render import (
     MAX_NAME_BYTES,
     epoch_ms,
     format_date,

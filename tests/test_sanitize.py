@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.render import render_body
-from rssarchive.sanitize import guard_liquid, is_safe_url, sanitize_html
+from rssarchive.core.sanitize import guard_liquid, is_safe_url, sanitize_html
+from rssarchive.publish.render import render_body
 
 SEEDS = sorted((Path(__file__).parent / "golden" / "seeds").glob("*.txt"))
 

@@ -26,7 +26,7 @@ from conftest import Site
 from support.threaded import ThreadedServer
 from test_e2e import article, rss
 
-from rssarchive.pipeline import FEED_POSTS_PER_CALL, MAX_JOBS_IN_FLIGHT
+from rssarchive.run.pipeline import FEED_POSTS_PER_CALL, MAX_JOBS_IN_FLIGHT
 
 REPO = Path(__file__).resolve().parent.parent
 STALL = 60.0  # seconds a stalled request is held: the network.timeout too

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 from jekyll.build import build_site, built_post, seed_posts
 
-from rssarchive.render import render_post
+from rssarchive.publish.render import render_post
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_HINT = "chromium not installed: apt-get install --no-install-recommends chromium"

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 
-from rssarchive.errors import FetchError, ParseError
-from rssarchive.feeds import ParsedFeed, parse_feed
-from rssarchive.sitemaps import (
+from rssarchive.core.errors import FetchError, ParseError
+from rssarchive.core.urls import is_safe_link
+from rssarchive.sources.feeds import ParsedFeed, parse_feed
+from rssarchive.sources.sitemaps import (
     MAX_SITEMAP_BYTES,
     MAX_SITEMAP_ENTRIES,
     Sitemap,
@@ -37,7 +38,6 @@ from rssarchive.sitemaps import (
     walk_archives,
     walk_sitemaps,
 )
-from rssarchive.urls import is_safe_link
 
 CORPUS = Path(__file__).parent / "sitemaps"
 ARCHIVES = CORPUS / "archives"

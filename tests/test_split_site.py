@@ -35,9 +35,9 @@ from jekyll.build import (
     seed_posts,
 )
 
-from rssarchive.models import Config
-from rssarchive.state import RecheckRow
-from rssarchive.versions import Versions
+from rssarchive.core.models import Config
+from rssarchive.publish.versions import Versions
+from rssarchive.store.state import RecheckRow
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "build_split.py"

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from rssarchive.extract import article_from_feed
-from rssarchive.images import _largest
-from rssarchive.models import Entry
-from rssarchive.sanitize import sanitize_html
-from rssarchive.urls import parse_srcset, resolve_html_urls, rewrite_srcset
+from rssarchive.core.models import Entry
+from rssarchive.core.sanitize import sanitize_html
+from rssarchive.core.urls import parse_srcset, resolve_html_urls, rewrite_srcset
+from rssarchive.extract.article import article_from_feed
+from rssarchive.publish.images import _largest
 
 CASES = Path(__file__).parent / "srcset" / "cases.jsonl"
 

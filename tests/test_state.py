@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.errors import StateError
-from rssarchive.models import Entry
-from rssarchive.state import IDS_PER_QUERY, MAX_ATTEMPTS, SCHEMA_VERSION, FeedState, State
+from rssarchive.core.errors import StateError
+from rssarchive.core.models import Entry
+from rssarchive.store.state import IDS_PER_QUERY, MAX_ATTEMPTS, SCHEMA_VERSION, FeedState, State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
 ENTRY = Entry(
@@ -141,7 +141,7 @@ def test_pending_entries_reads_back_only_pending_rows_past_one_query(tmp_path: P
 
 
 def test_backfill_entry_fields_survive_and_old_rows_read_back(tmp_path: Path) -> None:
-    from rssarchive.state import entry_from_json, entry_to_json
+    from rssarchive.store.state import entry_from_json, entry_to_json
 
     listed = Entry(
         title="",
@@ -234,7 +234,7 @@ def test_a_database_killed_while_its_tables_were_created_is_made_whole(tmp_path:
 def test_a_new_database_is_created_in_one_transaction(tmp_path: Path) -> None:
     # Its tables and its version together or not at all: SQLite's trace shows one
     # BEGIN before the first CREATE and the version written before COMMIT.
-    import rssarchive.state as state_module
+    import rssarchive.store.state as state_module
 
     statements: list[str] = []
     real_connect = state_module._connect

@@ -38,9 +38,9 @@ from statekit import (
     write_config,
 )
 
-from rssarchive.models import Entry
-from rssarchive.state import entry_to_json
-from rssarchive.urls import normalize_url
+from rssarchive.core.models import Entry
+from rssarchive.core.urls import normalize_url
+from rssarchive.store.state import entry_to_json
 
 ITEMS = 6
 

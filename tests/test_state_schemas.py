@@ -13,8 +13,8 @@ from pytest_httpserver import HTTPServer
 from statekit import GIF, cli, json_of, rows, rss, sources, write_config
 from werkzeug import Request, Response
 
-from rssarchive.state import SCHEMA_VERSION
-from rssarchive.urls import normalize_url
+from rssarchive.core.urls import normalize_url
+from rssarchive.store.state import SCHEMA_VERSION
 
 SCHEMAS = sorted((Path(__file__).parent / "state_schemas").glob("*.sql"))
 
@@ -155,7 +155,7 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
 
 def test_feed_warning_is_kept_and_shown_by_status(tmp_path: Path) -> None:
     # The column another part of the code fills (items cut by a cap); status shows it.
-    from rssarchive.state import FeedState, State
+    from rssarchive.store.state import FeedState, State
 
     state_path = tmp_path / "state" / "state.sqlite3"
     state = State.open(state_path)
@@ -222,7 +222,7 @@ def test_newer_schema_is_refused_by_every_command(tmp_path: Path, command: tuple
 def test_schema_3_keys_are_rekeyed_to_the_newest_schemas(tmp_path: Path) -> None:
     # Keys written before they dropped a final slash and sorted their query: the
     # articles must be found by their new keys, or the next run archives them again.
-    from rssarchive.state import State
+    from rssarchive.store.state import State
 
     base = "http://news.example"
     state = tmp_path / "state.sqlite3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rssarchive.urls import absolute, is_safe_link, normalize_url, resolve_html_urls
+from rssarchive.core.urls import absolute, is_safe_link, normalize_url, resolve_html_urls
 
 RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.html"
 

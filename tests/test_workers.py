@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from support import slow_extract
 
-from rssarchive import workers
-from rssarchive.errors import ExtractError
-from rssarchive.workers import ExtractionPool
+from rssarchive.core.errors import ExtractError
+from rssarchive.extract import workers
+from rssarchive.extract.workers import ExtractionPool
 
 
 def test_real_extraction_in_a_worker() -> None:
@@ -190,7 +190,7 @@ def test_a_worker_making_feed_text_posts_does_not_import_the_pipeline() -> None:
 
     from support import worker_modules
 
-    from rssarchive.models import Entry, FeedConfig
+    from rssarchive.core.models import Entry, FeedConfig
 
     feed = FeedConfig(name="News", url="http://127.0.0.1/feed.xml", content="feed")
     entry = Entry(title="One", link="http://127.0.0.1/1.html", content="<p>Text.</p>")
@@ -205,5 +205,5 @@ def test_a_worker_making_feed_text_posts_does_not_import_the_pipeline() -> None:
     finally:
         pool.close()
     assert posts[0].title == "One"
-    assert "rssarchive.entry_posts" in modules
-    assert "rssarchive.pipeline" not in modules
+    assert "rssarchive.publish.entry_posts" in modules
+    assert "rssarchive.run.pipeline" not in modules

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.permalinks import jekyll_slug, post_url
+from rssarchive.publish.permalinks import jekyll_slug, post_url
 
 __all__ = ["build_site", "built_post", "jekyll_slug", "post_url"]
 

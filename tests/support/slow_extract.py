@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from rssarchive.models import Article
+from rssarchive.core.models import Article
 
 
 def job(page: bytes, url: str, **_: Any) -> Article:

@@ -6,7 +6,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-from rssarchive import feeds, pipeline
+from rssarchive.run import pipeline
+from rssarchive.sources import feeds
 
 MARK = "HANG-IN-WORKER"
 

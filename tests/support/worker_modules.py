@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from rssarchive.entry_posts import feed_posts
+from rssarchive.publish.entry_posts import feed_posts
 
 
 def feed_posts_and_modules(items: list[Any], archived_at: datetime) -> tuple[list[Any], set[str]]:

@@ -1,0 +1,1 @@
+"""The pure core: types, errors, URLs, dates, the HTML policy, the run's decisions."""

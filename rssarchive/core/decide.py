@@ -1,0 +1,479 @@
+"""Every decision of a run, pure: no network, no disk, no clock (the time is an argument).
+
+The orchestration (pipeline.py and the modules it runs) asks these functions and carries
+their answers out; each takes plain values and returns a decision value, so that each
+can be read, and tested as a table of cases (tests/test_decide.py), on its own. Modelled
+on the ``Decider`` of lemon24/reader. A few take a costly input as a function (a read of
+the state, is_substantial), called only when the decision needs it: a run on its
+hot path reads no more than it did before.
+
+The retry policies are here too, one per kind of retry, each defined once: whoever
+retries something asks its policy, and status says the same limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
+
+from rssarchive.core import retries
+from rssarchive.core.errors import (
+    BlockedAddressError,
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    reason_of,
+)
+from rssarchive.core.models import ContentMode, ImagesMode, Origin
+
+T = TypeVar("T")
+
+
+# -- retry policies -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often something is tried before it is given up, and the waits between tries.
+
+    ``attempts``: tries in all. Waits (when ``initial`` is set) double from ``initial``
+    up to ``longest``; ``jitter``: the random part a caller adds to each wait."""
+
+    attempts: int
+    initial: timedelta = timedelta(0)
+    longest: timedelta = timedelta(0)
+    jitter: timedelta = timedelta(0)
+
+    def gives_up(self, attempts: int) -> bool:
+        """Whether ``attempts`` tries, all failed, are the last."""
+        return attempts >= self.attempts
+
+    def wait(self, failures: int) -> timedelta | None:
+        """The wait (jitter aside) after ``failures`` failed tries; None: none (the next
+        occasion, the next run, is soon enough)."""
+        if not self.initial or failures < 1:
+            return None
+        return _doubled(self.initial, failures - 1, self.longest)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits for something that is never given up: none until ``after`` failures in a
+    row, then doubling from ``initial`` up to ``longest``."""
+
+    after: int
+    initial: timedelta
+    longest: timedelta
+
+    def wait(self, failures: int) -> timedelta | None:
+        """The wait after ``failures`` failures in a row; None: try on the next run."""
+        if failures < self.after:
+            return None
+        return _doubled(self.initial, failures - self.after, self.longest)
+
+
+@dataclass(frozen=True)
+class ArticleRetries:
+    """An article's attempts, spaced in time: after the n-th failed one the next waits
+    ``waits[n-1]`` (the last repeats), or until the server's Retry-After when that is
+    later; it is given up after ``attempts`` in all once ``span`` has passed since it
+    was recorded, so that no schedule of runs spends them faster (retries.py)."""
+
+    attempts: int
+    waits: tuple[timedelta, ...]
+    span: timedelta
+
+    def gives_up(self, attempts: int, recorded: datetime, now: datetime) -> bool:
+        """Whether ``attempts`` tries, all failed, the last at ``now``, of an article
+        recorded at ``recorded``, are the last."""
+        return attempts >= self.attempts and recorded <= now - self.span
+
+    def next_attempt(self, failures: int, now: datetime, retry_after: datetime | None) -> datetime:
+        """The time before which no run tries an article again after its ``failures``-th
+        failed attempt (counting from 1) at ``now``."""
+        wait = self.waits[min(max(failures, 1), len(self.waits)) - 1]
+        return max(now + wait, retry_after) if retry_after is not None else now + wait
+
+
+def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
+    """``initial`` doubled ``times`` times, at most ``longest``. The doubling stops at 2**30:
+    a feed failing for weeks would otherwise overflow timedelta (2**38 hours)."""
+    return min(initial * (1 << min(times, 30)), longest)
+
+
+# An item of a polled feed whose article failed is retried by later runs, as its page may
+# not be online yet (15 min, 1 h, 6 h, then every day after a failure; 5 attempts and a
+# day); then it stays listed as failed (never silently dropped) and a backfill of its
+# URL tries it again. The values are retries.py's.
+ARTICLE_RETRIES = ArticleRetries(retries.ATTEMPTS, retries.BACKOFF, retries.GIVE_UP_SPAN)
+# A post whose images failed is retried on this many later runs, then left linking the
+# original images (they are kept in data-original-src either way).
+IMAGE_RETRIES = RetryPolicy(attempts=5)
+# A feed that failed this many times in a row stops being polled on every run and backs
+# off (1 h, 2 h, 4 h ... up to a day): polite to a dead site, and it is never dropped.
+FEED_BACKOFF = Backoff(after=3, initial=timedelta(hours=1), longest=timedelta(days=1))
+# One HTTP request: tried this many times on a transient failure (a 5xx, a timeout, a
+# reset), waiting about 1 s, 2 s, 4 s ... (at most 10 s) plus up to 1 s at random.
+FETCH_RETRIES = RetryPolicy(
+    attempts=3,
+    initial=timedelta(seconds=1),
+    longest=timedelta(seconds=10),
+    jitter=timedelta(seconds=1),
+)
+
+# A permanent redirect must be seen on this many polls in a row before the feed's address
+# changes: one misconfigured response should not move a feed.
+MOVE_AFTER = 2
+
+
+# -- feeds ----------------------------------------------------------------------------
+
+
+def not_due(
+    url: str,
+    *,
+    gone: bool,
+    next_allowed: datetime | None,
+    failures: int,
+    last_error: str | None,
+    now: datetime,
+) -> str | None:
+    """Why a feed is not polled now (its report's error line); None: poll it."""
+    if gone:
+        return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
+    if next_allowed is not None and now < next_allowed:
+        return (
+            f"{url}: not polled until {next_allowed.isoformat()} after "
+            f"{failures} failures; last error: {last_error}"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class FeedFailed:
+    """What a failed poll makes of the feed's health."""
+
+    failures: int
+    next_allowed: datetime | None  # not polled before then
+    gone: bool  # HTTP 410: not polled again until the config changes
+
+
+def feed_failed(
+    failures: int, *, status: int | None, retry_after: float | None, now: datetime
+) -> FeedFailed:
+    """A feed that failed ``failures`` times before fails once more, with an HTTP
+    ``status`` (None: not an HTTP answer) and the server's Retry-After in seconds. A
+    server that names its time is believed; otherwise FEED_BACKOFF says the wait."""
+    failures += 1
+    wait = timedelta(seconds=retry_after) if retry_after else FEED_BACKOFF.wait(failures)
+    return FeedFailed(failures, None if wait is None else now + wait, status == 410)
+
+
+@dataclass(frozen=True)
+class Moves:
+    """A feed's permanent redirects, counted: where it moved (None: nowhere new) and the
+    redirect seen but not trusted yet."""
+
+    moved_to: str | None
+    redirect_to: str | None
+    redirect_count: int
+
+
+def follow_moves(
+    redirects: Sequence[tuple[int, str]], redirect_to: str | None, redirect_count: int
+) -> Moves:
+    """Count the permanent redirects of a poll (``redirects``: its (status, location)
+    hops) after ``redirect_count`` polls that went to ``redirect_to``; after MOVE_AFTER
+    polls in a row to one place, the feed moves there. Any other answer resets the
+    count."""
+    if not redirects or not all(status in (301, 308) for status, _ in redirects):
+        return Moves(None, None, 0)
+    target = redirects[-1][1]
+    count = redirect_count + 1 if redirect_to == target else 1
+    if count >= MOVE_AFTER:
+        return Moves(target, None, 0)
+    return Moves(None, target, count)
+
+
+def poll_url(url: str, moved_to: str | None) -> str:
+    """The address a feed is polled at: where it moved, else the config's."""
+    return moved_to or url
+
+
+# -- entries: new or known ---------------------------------------------------------------
+
+Known = Literal["new", "by guid", "again", "asked now", "resumed", "skipped"]
+
+
+def known_link(
+    status: str | None,
+    *,
+    listed_twice: bool,
+    again: bool,
+    adoptable: bool,
+    has_guid: bool,
+    post_gone: Callable[[], bool],
+) -> Known:
+    """What an entry is, by its link: ``status`` is its article's (None: the link is
+    unknown), ``listed_twice``: this run took the link on already, ``again``: an article
+    that failed for good is tried once more (a URL handed to backfill again),
+    ``adoptable``: its post is in _posts, which the state does not know yet (a dry run's
+    view of a killed run's work), ``post_gone``: its post was deleted from _posts by hand
+    (a read of the disk, asked only when it matters).
+
+    "new": recorded as a new article; "by guid": unknown by its link, its guid says
+    (identity.py); "again": its article, failed for good or archived with its post
+    deleted by hand, is handed to backfill again and tried once more; "asked now": its
+    article waits for a retry and is handed to backfill, which tries it now, whatever
+    its back-off; "resumed": its article is pending, this run (or a later one, after
+    its back-off) goes on with it, neither new nor skipped; "skipped": archived already
+    (or listed twice)."""
+    if listed_twice:
+        return "skipped"
+    if status is None:
+        return "by guid" if has_guid else "new"
+    if status == "pending" and not adoptable:
+        return "asked now" if again else "resumed"
+    if again and (status == "failed" or post_gone()):
+        return "again"
+    return "skipped"
+
+
+GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
+
+
+def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
+    """What an entry unknown by its link is, once its guid named the article it is
+    (``owner_status``; None: none, it is a new article). One not archived yet, now listed
+    at another link, is fetched at that link from now on ("relinked"; a dry run changes
+    nothing, so it stays "resumed"); one archived is "skipped"."""
+    if owner_status is None:
+        return "new"
+    if owner_status != "done" and not dry_run:
+        return "relinked"
+    return "resumed" if owner_status == "pending" else "skipped"
+
+
+def retakes(
+    origin: Origin, status: str, stored_origin: Callable[[], Origin | None], *, dry_run: bool
+) -> bool:
+    """Whether a feed's item takes on again an article known by its link (``status``)
+    that a backfill (or a sitemap, an archive page) took on and did not archive:
+    ``stored_origin`` says whose entry the article has (None: none stored; asked only
+    when it matters, it is a read of the state). The feed listing it is new evidence:
+    one waiting for a retry is written from the item's entry, one given up is tried
+    again. A dry run changes nothing."""
+    if origin != "feed" or status == "done" or dry_run:
+        return False
+    stored = stored_origin()
+    return stored is not None and stored != "feed"
+
+
+def says_taken(
+    guid_key: str | None, archived_guid_key: str | None, said: Callable[[], bool]
+) -> bool:
+    """Whether an item skipped for the archived article at its link is said to be taken
+    for it (two items, one post): when its guid is another than the archived one's, and
+    that was not said before (``said``: whether the state marks it said; asked only when
+    it matters, on every run's known items)."""
+    if guid_key is None or archived_guid_key is None or archived_guid_key == guid_key:
+        return False
+    return not said()
+
+
+# -- articles: where their text comes from ---------------------------------------------
+
+
+def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
+    """Where an entry's article comes from: a URL handed to backfill has only its page,
+    whatever its feed's content mode."""
+    return "page" if origin == "url" else feed_mode
+
+
+def from_feed_text(
+    mode: ContentMode, images: ImagesMode, content: str | None, needs_page: bool | None
+) -> bool:
+    """Whether a post is tried from the feed's text first, many to a worker call
+    (``needs_page``: what is known of that already, None: nothing). A feed whose images
+    are archived has its posts made one at a time, where images are fetched."""
+    if needs_page is not None or images == "local":
+        return False
+    return mode == "feed" or (mode == "auto" and bool((content or "").strip()))
+
+
+def needs_page(mode: ContentMode, content: str | None, substantial: Callable[[str], bool]) -> bool:
+    """Whether the article is its page: not with ``content: feed``; with ``auto``, unless
+    the feed's text looks like the whole article (``substantial``, extract.is_substantial)."""
+    if mode == "feed":
+        return False
+    text = content or ""
+    return not (mode == "auto" and text.strip() and substantial(text))
+
+
+Failure = Literal["gone", "not extracted", "other"]
+
+
+def page_failure(exc: RssArchiveError) -> Failure:
+    """How getting a page failed, as far as falling back on the feed's text goes: the page
+    is gone (HTTP 404, 410), it is no article (extraction failed), or something else."""
+    if isinstance(exc, FetchError) and exc.status in (404, 410):
+        return "gone"
+    if isinstance(exc, ExtractError):
+        return "not extracted"
+    return "other"
+
+
+def falls_back_to_feed_text(mode: ContentMode, content: str | None, failure: Failure) -> bool:
+    """Whether an article whose page failed is made from the feed's text instead: with
+    ``content: auto``, when the feed has text and the page is gone for good or holds no
+    article; a transient failure is retried instead."""
+    return mode == "auto" and bool((content or "").strip()) and failure != "other"
+
+
+def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:
+    """Whether articles are extracted in worker processes: below ``pool_min`` articles
+    starting them costs more than it saves, unless they are running already."""
+    return started or articles >= pool_min
+
+
+def feed_given(is_feed: bool, origin: Origin) -> bool:
+    """Whether a page that is a feed is archived as one (its items): only a URL handed to
+    backfill; a feed's item whose link is a feed is no article."""
+    return is_feed and origin == "url"
+
+
+# -- articles: failures ------------------------------------------------------------------
+
+
+def permanent(exc: RssArchiveError) -> bool:
+    """Whether trying again later cannot help: the page is gone or refused (4xx but 408
+    and 429), the address is not allowed, the fetch failed in a way the server will
+    repeat (larger than the size cap, a redirect loop, a redirect without a Location),
+    or the page is not an article (not HTML, no article text). Server errors (5xx),
+    timeouts and network failures are transient."""
+    if isinstance(exc, BlockedAddressError):
+        return True
+    if isinstance(exc, FetchError):
+        if exc.permanent:  # too large, a redirect loop or one without a Location
+            return True
+        return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
+    return isinstance(exc, ExtractError | ParseError)
+
+
+@dataclass(frozen=True)
+class ArticleFailed:
+    """What to do with an article whose attempt failed."""
+
+    give_up: bool  # failed for good now (else: the state counts an attempt, retried later)
+    not_before: datetime | None  # no run retries it earlier (the server's Retry-After)
+    failed: str | None  # the report's failed: line (its reason), if any
+    warning: str | None  # the report's warning, if any
+    note: str | None  # said in the log only
+
+
+def article_failed(
+    link: str,
+    origin: Origin,
+    attempts: int,
+    exc: RssArchiveError,
+    now: datetime,
+    *,
+    last: bool,
+    recorded_attempts: Callable[[], int],
+) -> ArticleFailed:
+    """An article's attempt failed, after ``attempts`` failed ones this job knows of;
+    ``last``: this is the attempt ARTICLE_RETRIES gives it up after (the state knows
+    when it was recorded); ``recorded_attempts``: the failed attempts the state records
+    for it before this one (more than ``attempts`` for one handed to backfill again
+    while it waited for a retry; asked only when that is said).
+
+    An item of a polled feed is retried by later runs (ARTICLE_RETRIES), as its page
+    may not be online yet; each failure is a failed: line. What a backfill took on ends
+    at once when the failure is permanent; a transient one is retried by later runs,
+    which say nothing of it until they give up, and then say so once: their exit codes
+    and failed: lines stay about their own feeds."""
+    why = reason_of(exc)
+    # A server that named a time to come back (Retry-After) is not asked earlier.
+    retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+    not_before = now + timedelta(seconds=retry_after) if retry_after else None
+    attempts += 1
+    gave_up = f"{link}: gave up after {attempts} attempts: {why}; not tried again"
+    if origin == "feed":
+        return ArticleFailed(False, not_before, why, gave_up if last else None, None)
+    final = permanent(exc)
+    if attempts == 1:  # this command met it first, or was handed it again
+        if last and not final:  # the attempt that gives it up (a backfill's "asked now")
+            why += f"; gave up after {recorded_attempts() + 1} attempts, not tried again"
+        if not (final or last):
+            why += "; later runs will try again"
+            if not_before is not None:
+                why += f" after {not_before.isoformat(timespec='minutes')}"
+        return ArticleFailed(final, not_before, why, None, None)
+    if final or last:
+        return ArticleFailed(final, not_before, None, gave_up, None)
+    note = f"{link}: attempt {attempts} of {ARTICLE_RETRIES.attempts} failed: {why}"
+    return ArticleFailed(final, not_before, None, None, note)
+
+
+def feed_text_instead(
+    mode: ContentMode, content: str | None, permanent: bool, *, last: bool
+) -> bool:
+    """Whether an article whose attempt failed is archived from the feed's text: with
+    ``content: auto`` and text in the feed, when its page failed for good (``permanent``,
+    see permanent) or on the attempt that gives it up (``last``): a post of the feed's
+    text beats no post. Otherwise a later attempt may still get the page."""
+    if mode != "auto" or not (content or "").strip():
+        return False
+    return permanent or last
+
+
+# -- images -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImagesRetried:
+    """After a retry of a post's images: whether they are retried again, and the warning
+    when they are given up with some still remote."""
+
+    again: bool
+    warning: str | None
+
+
+def images_retried(name: str, attempts: int, still_remote: int) -> ImagesRetried:
+    """A post's images were retried after ``attempts`` earlier retries, and
+    ``still_remote`` of them could still not be archived."""
+    if not still_remote:
+        return ImagesRetried(False, None)
+    if not IMAGE_RETRIES.gives_up(attempts + 1):
+        return ImagesRetried(True, None)
+    return ImagesRetried(
+        False,
+        f"{name}: {still_remote} images still remote after "
+        f"{IMAGE_RETRIES.attempts} attempts; no more retries",
+    )
+
+
+# -- backfill ---------------------------------------------------------------------------
+
+
+def host(url: str) -> str:
+    """A URL's host as feeds are matched and work is spread by: lower case, no www."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def by_host(feeds: Sequence[T], url_of: Callable[[T], str]) -> dict[str, T]:
+    """The feeds by host, the first of each host (for feed_for)."""
+    found: dict[str, T] = {}
+    for feed in feeds:
+        found.setdefault(host(url_of(feed)), feed)
+    return found
+
+
+def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
+    """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
+    its host (``feeds_by_host``, see by_host), else the first of all."""
+    return feeds_by_host.get(host(url), first)

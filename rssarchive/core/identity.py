@@ -1,0 +1,169 @@
+"""When a guid may be trusted: the rule that tells a moved article from a reused guid.
+
+Pure functions; the pipeline (``Pipeline._by_guid``) applies them.
+
+An item is first identified by its link (urls.normalize_url). Its guid exists for one
+case: the article's link moved (http to https, a new domain or path, new tracking
+parameters), and it must not be archived again. But a guid can also be reused for
+different articles: a constant one (the channel's URL on every item, a feed that shows
+one latest item), or a recycled one (ids restarted after a CMS migration). Trusting it
+then swallows every new article, silently. A mistake one way archives an article twice;
+the other way loses one. So a guid is trusted only on positive evidence:
+
+An item whose guid is that of an archived article but whose link differs is that
+article only when
+
+(a) the guid is not known to be reused (then it identifies nothing any more), and the
+    article was recorded for the same feed (two feeds' ids are not one namespace);
+(b) that article is not itself still listed at its own link in the same document (it
+    did not move, so this is another article); if it is not, and the guid is a URL
+    that is the item's own link, the guid is the address the article gave as its
+    permanent one: it is that article whatever its title says, unless (d) its date
+    contradicts (then the address is another article's: a live home page, a guid that
+    named another article's address);
+(c) the titles are the same (compared without case, control characters and runs of
+    whitespace); an untitled item has no title to compare, so its date must;
+(d) the dates agree: the same to the second when both have one, or neither has one (a
+    date before 1990 counts as none). A date on one side only confirms nothing: a
+    constant guid and title on a new, undated item would otherwise swallow it.
+
+A guid that is a site's own address (its home page: some feeds put the channel's URL
+on every item) names the site, not an article: it identifies nothing from the start.
+
+A move taken by guid is said once, in a warning naming both links: a wrong guess is
+then a loss said out loud.
+
+Otherwise the item is a new article, identified by its link; a warning says so, and the
+guid is recorded as reused. An article whose link and title changed together (a slug
+made from an edited title) is therefore archived again, with that warning: a duplicate
+said out loud rather than a loss said nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from rssarchive.core import yamlsafe
+from rssarchive.core.dates import EARLIEST, to_utc
+from rssarchive.core.sanitize import CONTROL_CHARS
+
+_EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
+_TITLE_LINE = re.compile(r"^title: .*$", re.M)
+_NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
+
+
+def title_key(title: str | None) -> str:
+    """A title as compared: NFKC, case-folded, control characters and runs of whitespace
+    as one space, trimmed ("" for none)."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    return _NOT_WORDS.sub(" ", text).strip()
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    if when is None:
+        return None
+    when = to_utc(when)
+    return when if when >= EARLIEST else None
+
+
+def differs(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str | None:
+    """Why an item (title, date) is not the archived article (title, date) that has
+    its guid, by rules (c) and (d) above; None when it is the same article."""
+    mine, theirs = _utc(published), _utc(archived_published)
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        return "another date"
+    key = title_key(title)
+    if key and key != title_key(archived_title):
+        return "another title"
+    if key and (mine is None) == (theirs is None):
+        return None
+    if key:
+        # A date on one side only is no confirmation: a constant guid and title ("Daily
+        # briefing") on a new, undated item would swallow it (review16c M7).
+        return "a date on one side only"
+    if mine is None or theirs is None:
+        return "no title or date to tell it by"
+    return None
+
+
+def same_by(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str:
+    """What an item taken for an archived article (differs found nothing) shares with
+    it, as its warning says."""
+    del archived_title
+    if not title_key(title):
+        return "same guid and date"
+    if _utc(published) is None and _utc(archived_published) is None:
+        return "same guid and title, neither dated"
+    return "same guid, title and date"
+
+
+def permalink_differs(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+) -> str | None:
+    """Why an item whose guid is its own link (a permalink, rule (b)) is not the
+    archived article with that guid; None when it is. The permalink is believed over
+    an edited title (a slug and a title edited together keep it), not over a date that
+    contradicts: an item at that address with another date is another article (a
+    live page, a guid that named another article's address)."""
+    del title, archived_title  # an edited title keeps a permalink
+    mine, theirs = _utc(published), _utc(archived_published)
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        return "another date"
+    return None
+
+
+def is_site_root(guid_key: str) -> bool:
+    """Whether a guid (as compared, urls.normalize_url for a URL) is a site's own address:
+    its home page, named on every item by some feeds. It identifies no article."""
+    split = urlsplit(guid_key)
+    return (
+        split.scheme in ("http", "https")
+        and bool(split.netloc)
+        and split.path in ("", "/")
+        and not split.query
+    )
+
+
+def post_says_its_date(text: str) -> bool:
+    """Whether a post says its publication time, or that it had none (the ``<!--ms-->``
+    or ``<!--NaN-->`` line of our format): a post without that line (written by hand,
+    or by an older version) leaves its date unknown, which is not "undated"."""
+    return _EPOCH_COMMENT.search(text) is not None
+
+
+def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:
+    """The title (front matter) and publication time (the ``<!--ms-->`` line) of a post
+    in our format; None for what it does not say."""
+    title: str | None = None
+    line = _TITLE_LINE.search(text)
+    if line is not None:
+        try:
+            data = yamlsafe.safe_load(line.group(0))
+        except yamlsafe.YAMLError:
+            data = None
+        if isinstance(data, dict) and data.get("title") is not None:
+            title = str(data["title"])
+    published: datetime | None = None
+    comment = _EPOCH_COMMENT.search(text)
+    if comment is not None and comment.group(1) != "NaN":
+        try:
+            published = datetime.fromtimestamp(int(comment.group(1)) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            published = None
+    return title, published

@@ -1,0 +1,215 @@
+"""The one HTML policy (nh3) and the Liquid guard, used by every path that emits HTML.
+
+The allowlist is wide enough that the existing archive's bodies (the seeds) come out
+byte for byte: ``span``/``div`` with ``class``, ``id``, ``style`` and ``data-*``
+attributes, ``img`` with ``referrerpolicy``, and comments (the seeds carry
+``<!-- zoomattribute -->``). Everything active is removed: scripts, styles, frames,
+plugins, SVG/MathML, forms' controls, event handlers, and every URL whose scheme is not
+http(s)/mailto -- ``data:`` included, images too, because a ``data:`` URL can carry
+SVG with script and an archive has no need for inline blobs.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Final
+
+import lxml.etree
+import lxml.html
+import nh3
+
+from rssarchive.core.urls import SCHEME, parse_srcset
+
+# Tags kept (their attributes are filtered below). nh3's defaults plus the generic
+# containers and responsive-image elements that news bodies use.
+_ALLOWED_TAGS: Final = frozenset(nh3.ALLOWED_TAGS) | {
+    "div",
+    "span",
+    "section",
+    "main",
+    "picture",
+    "source",
+    "figure",
+    "figcaption",
+}
+
+# Removed together with their content: executable, embedded or interactive things whose
+# text would only be noise (a <noscript> body would come out as escaped markup, because
+# the sanitizer parses it as raw text).
+_REMOVED_WITH_CONTENT: Final = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "select",
+        "textarea",
+        "button",
+        "title",
+    }
+)
+
+_GLOBAL_ATTRIBUTES: Final = frozenset({"class", "id", "style", "title", "lang", "dir"})
+_EXTRA_ATTRIBUTES: Final[dict[str, frozenset[str]]] = {
+    "a": frozenset({"title"}),
+    "img": frozenset({"srcset", "sizes", "loading"}),
+    "source": frozenset({"srcset", "sizes", "type", "media"}),
+}
+
+_URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+# Attributes whose value is one URL; nh3 checks their scheme, and the filter below checks
+# again after its own normalisation (nh3 runs the filter after its URL check).
+_URL_ATTRIBUTES: Final = frozenset({"href", "src", "cite", "poster", "longdesc", "background"})
+
+# Style values that can fetch or run something (old IE expressions, XBL bindings) or hide
+# such a thing behind CSS escapes or comments. Such a style attribute is dropped whole.
+_UNSAFE_STYLE: Final = re.compile(
+    r"url\s*\(|expression\s*\(|javascript:|vbscript:|@import|(?<![\w-])behavior\s*:"
+    r"|-moz-binding|/\*|\\",
+    re.IGNORECASE,
+)
+
+# U+0000-U+001F and U+007F-U+009F: removed from every post (docs/post-format.md).
+CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# What the URL standard strips from both ends of a URL before parsing it.
+_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
+
+# nh3 (html5ever) is quadratic in nesting depth: 100,000 nested <div>s take ~30 s, 10,000
+# take 0.25 s. Real articles nest a few dozen deep; past this limit the fragment is first
+# re-parsed by libxml2, which caps depth at 256 and drops what lies deeper.
+MAX_NESTING_DEPTH: Final = 256
+_TAG: Final = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+VOID_TAGS: Final = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
+def strip_control_chars(text: str) -> str:
+    """Remove U+0000-U+001F and U+007F-U+009F (newlines and tabs too)."""
+    return CONTROL_CHARS.sub("", text)
+
+
+def is_safe_url(value: str) -> bool:
+    """True for a relative URL or one whose scheme is http, https or mailto.
+
+    Normalises as browsers do before reading the scheme: surrounding spaces/C0 controls
+    stripped, tabs and newlines removed anywhere (``java&#x09;script:``). A URL that
+    still holds any control character is refused: removing it later would turn
+    ``java\\x01script:`` into ``javascript:``.
+    """
+    url = value.strip(_C0_AND_SPACE)
+    url = re.sub(r"[\t\n\r]", "", url)
+    if CONTROL_CHARS.search(url):
+        return False
+    match = SCHEME.match(url)
+    return match is None or match.group(1).lower() in _URL_SCHEMES
+
+
+def _srcset_is_safe(value: str) -> bool:
+    # Every candidate's URL, read as browsers read them (a URL may hold commas).
+    return all(is_safe_url(candidate.url) for candidate in parse_srcset(value))
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3 attribute hook: return the value to keep it, None to drop the attribute."""
+    if name in _URL_ATTRIBUTES:
+        return value if is_safe_url(value) else None
+    if name == "srcset":
+        return value if _srcset_is_safe(value) else None
+    if name == "style":
+        return None if _UNSAFE_STYLE.search(value) else value
+    return value
+
+
+def _build_cleaner() -> nh3.Cleaner:
+    attributes: dict[str, set[str]] = {
+        tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()
+    }
+    for tag, names in _EXTRA_ATTRIBUTES.items():
+        attributes.setdefault(tag, set()).update(names)
+    attributes["*"] = set(_GLOBAL_ATTRIBUTES)
+    return nh3.Cleaner(
+        tags=set(_ALLOWED_TAGS),
+        clean_content_tags=set(_REMOVED_WITH_CONTENT),
+        attributes=attributes,
+        attribute_filter=_filter_attribute,
+        generic_attribute_prefixes={"data-"},
+        strip_comments=False,
+        link_rel=None,
+        url_schemes=set(_URL_SCHEMES),
+        # referrerpolicy may only say no-referrer; nh3 appends it, as the last attribute,
+        # to every <img> that lacks it -- exactly what the archive's bodies show.
+        tag_attribute_values={"img": {"referrerpolicy": {"no-referrer"}}},
+        set_tag_attribute_values={"img": {"referrerpolicy": "no-referrer"}},
+    )
+
+
+_CLEANER: Final = _build_cleaner()
+
+
+def _nesting_depth(html: str) -> int:
+    """An upper bound of the element nesting depth (implied end tags are not seen)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _flatten_deep(html: str) -> str:
+    """Re-serialise through libxml2, whose parser stops at depth 256 (see MAX_NESTING_DEPTH)."""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    parts = [html_lib.escape(root.text, quote=False)] if root.text else []
+    parts.extend(
+        lxml.etree.tostring(child, encoding="unicode", method="html", with_tail=True)
+        for child in root
+    )
+    return "".join(parts)
+
+
+def sanitize_html(html: str) -> str:
+    """Apply the archive's HTML policy to a fragment; the seeds' bodies are unchanged."""
+    # Each level of nesting takes a "<": most bodies have too few to be deep at all.
+    if html.count("<") > MAX_NESTING_DEPTH and _nesting_depth(html) > MAX_NESTING_DEPTH:
+        html = _flatten_deep(html)
+    return _CLEANER.clean(html)
+
+
+def guard_liquid(text: str) -> str:
+    """Write every brace as a character reference so that Jekyll's Liquid sees no tag.
+
+    Encoding each ``{`` and ``}`` (not just ``{{``/``{%``) leaves no way to rebuild a tag
+    from pieces, and also disarms kramdown's ``{: ...}`` attribute lists. Browsers and
+    kramdown show ``&#123;`` as ``{``. Run it after sanitize_html, which would decode the
+    references again.
+    """
+    return text.replace("{", "&#123;").replace("}", "&#125;")

@@ -1,0 +1,1 @@
+"""Fetching: the address policy, politeness, the transport and the HTTP client."""

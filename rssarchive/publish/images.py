@@ -1,0 +1,553 @@
+"""Keep a post's images in the site itself (``images: local``).
+
+The pages an archive links to disappear (RFA's old pages did), and their images with
+them. :class:`ImageStore` downloads the images of a body into
+``<site_dir>/assets/images/<2 hex>/<sha256>.<ext>`` and points the body at the copies.
+
+Where it runs: on the *sanitized* body (``render_body``'s output, or ``sanitize_html``'s),
+before ``render_post`` -- whose own sanitize passes leave the result unchanged and whose
+Liquid guard comes last. Working after the policy means only images that survive it are
+fetched (nothing inside a removed ``<svg>``/``<noscript>``), and the body is already in
+the serialisation nh3 writes, which is what makes the rewrite byte-exact and stable.
+
+The rewrite edits attribute values inside ``<img>``/``<source>`` start tags found by a
+small linear tokenizer; every other byte of the body is copied as it was:
+
+* ``src`` becomes ``{url_prefix}<2 hex>/<hash>.<ext>`` (inserted when the image had only
+  a lazy ``data-src``), and ``data-original-src`` keeps the absolute URL it came from;
+* an ``<img>``'s ``srcset`` is dropped: it listed remote files, the local copy is one;
+* a ``<source>``'s ``srcset`` becomes the one local URL (a source needs a srcset).
+
+An image that cannot be had (network, not an image, SVG, caps) keeps its remote URL and
+is listed in ``ImageResult.failed``; :func:`remote_images` finds such images in a post
+again, so a later run can retry them. Nothing here raises for one bad image.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html as html_lib
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from rssarchive.core.errors import FetchError
+from rssarchive.core.models import Response
+from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
+
+__all__ = [
+    "BUDGET_EXHAUSTED",
+    "DEFAULT_URL_PREFIX",
+    "IMAGE_DIR",
+    "MAX_IMAGE_BYTES",
+    "MAX_RUN_BYTES",
+    "Fetch",
+    "ImageResult",
+    "ImageStore",
+    "remote_images",
+    "sniff_image",
+]
+
+# fetch(url, referer) -> Response; raises FetchError. The caller binds the HTTP client and
+# the per-image cap: ``lambda u, r: client.get(u, referer=r, max_bytes=store.max_image_bytes)``.
+Fetch = Callable[[str, str | None], Response]
+
+# News photos are well under 2 MB; 10 MB still takes full-size originals, while a broken
+# or hostile server cannot make us hold (or store) more than that for one image.
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+# Bytes one run may download for images (refused responses count too): a backfill of
+# thousands of articles at a few hundred KB each fits, a runaway feed cannot fill the
+# disk. Past it, images stay remote and are reported, so the next run fetches them.
+MAX_RUN_BYTES: Final = 500 * 1024 * 1024
+# Under the site root: Jekyll copies assets/ as static files, untouched.
+IMAGE_DIR: Final = "assets/images"
+DEFAULT_URL_PREFIX: Final = "/assets/images/"
+
+# Hotlink protection answers these; some hosts refuse foreign referers, others any.
+_HOTLINK_STATUSES: Final = frozenset({401, 403})
+_SRCSET: Final = ("srcset", "data-srcset")
+_ORIGINAL: Final = "data-original-src"
+BUDGET_EXHAUSTED: Final = "run image budget exhausted"
+
+_WS: Final = HTML_SPACE
+# The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
+_NAME: Final = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
+_UNQUOTED: Final = re.compile(r"[^\t\n\f\r >]*")
+_MARKUP: Final = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\t\n\f\r />]*)|[!?/])")
+# Their content is not markup: an "<img" in there is text (or inert) and is left alone.
+_RAW_TEXT: Final = frozenset(
+    {
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "template",
+    }
+)
+_DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
+_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
+# How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
+# unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
+# a URL we copy never brings a raw "{{" in, whatever runs after us.
+_ATTR_ESCAPES: Final = {
+    "&": "&amp;",
+    '"': "&quot;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "\xa0": "&nbsp;",
+    "{": "&#123;",
+    "}": "&#125;",
+}
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    html: str  # the body with src rewritten to the local copies
+    stored: tuple[str, ...]  # site-relative paths the body now uses ("assets/images/ab/….jpg")
+    failed: tuple[tuple[str, str], ...]  # (image URL, reason): kept remote, retry later
+
+
+# ------------------------------------------------------------------------- tokenizer
+
+
+@dataclass(frozen=True)
+class _Attr:
+    name: str  # lower-case
+    start: int  # of the name
+    end: int  # after the value (and its closing quote)
+    value_start: int | None  # of the raw value, quotes excluded; None: no "=value"
+    value_end: int | None
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class _Tag:
+    name: str
+    name_end: int
+    attrs: tuple[_Attr, ...]
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+def _parse_attrs(text: str, pos: int) -> tuple[tuple[_Attr, ...], int] | None:
+    """The attributes of a tag whose name ends at ``pos``, and the index after its ``>``.
+
+    None when the tag never ends (a browser drops such a tag; so do we, untouched).
+    """
+    attrs: list[_Attr] = []
+    while True:
+        while pos < len(text) and (text[pos] in _WS or text[pos] == "/"):
+            pos += 1
+        if pos >= len(text):
+            return None
+        if text[pos] == ">":
+            return tuple(attrs), pos + 1
+        match = _NAME.match(text, pos)
+        assert match is not None  # text[pos] is neither space, "/" nor ">"
+        start, name_end = pos, match.end()
+        after = _skip_ws(text, name_end)
+        if after < len(text) and text[after] == "=":
+            vpos = _skip_ws(text, after + 1)
+            if vpos >= len(text):
+                return None
+            if text[vpos] in "\"'":
+                close = text.find(text[vpos], vpos + 1)
+                if close < 0:
+                    return None
+                value = (vpos + 1, close, True)
+                pos = close + 1
+            else:
+                end = _UNQUOTED.match(text, vpos)
+                assert end is not None
+                value = (vpos, end.end(), False)
+                pos = end.end()
+            attrs.append(_Attr(match.group().lower(), start, pos, *value))
+        else:
+            attrs.append(_Attr(match.group().lower(), start, name_end, None, None, False))
+            pos = name_end
+
+
+def _image_tags(text: str) -> Iterator[_Tag]:
+    """Every ``<img>`` and ``<source>`` start tag outside comments and raw-text elements."""
+    pos = 0
+    while (match := _MARKUP.search(text, pos)) is not None:
+        if match.group(1):  # a comment: "<!-->" and "<!--->" end at once
+            rest = match.end()
+            if text.startswith(">", rest) or text.startswith("->", rest):
+                pos = text.index(">", rest) + 1
+                continue
+            ends = [i for i in (text.find("-->", rest), text.find("--!>", rest)) if i >= 0]
+            if not ends:
+                return
+            pos = text.index(">", min(ends)) + 1
+            continue
+        name = match.group(3)
+        if name is None:  # <!doctype>, <?…>, </ …>: bogus comments up to the next ">"
+            close = text.find(">", match.end())
+            if close < 0:
+                return
+            pos = close + 1
+            continue
+        parsed = _parse_attrs(text, match.end())
+        if parsed is None:
+            return
+        attrs, pos = parsed
+        lower = name.lower()
+        if match.group(2):  # an end tag
+            continue
+        if lower in ("img", "source"):
+            yield _Tag(lower, match.end(), attrs)
+        elif lower in _RAW_TEXT:
+            close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
+            found = close_tag.search(text, pos)
+            if found is None:
+                return
+            pos = found.start()
+
+
+def _values(text: str, tag: _Tag) -> dict[str, str]:
+    """Attribute name -> decoded value; the first of duplicates wins, as in browsers."""
+    values: dict[str, str] = {}
+    for attr in tag.attrs:
+        if attr.name not in values:
+            raw = "" if attr.value_start is None else text[attr.value_start : attr.value_end]
+            values[attr.name] = html_lib.unescape(raw)
+    return values
+
+
+def _attr(tag: _Tag, name: str) -> _Attr | None:
+    return next((a for a in tag.attrs if a.name == name), None)
+
+
+# ------------------------------------------------------------------------ URL choice
+
+
+def _absolute(value: str, base: str | None) -> str | None:
+    """``value`` resolved against ``base`` when that gives an http(s) URL with a host."""
+    url = re.sub(r"[\t\n\r]", "", value.strip(_C0_AND_SPACE))
+    if not url:
+        return None
+    try:
+        joined = urljoin(base, url) if base else url
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return urldefrag(joined).url
+
+
+def _largest(srcset: str) -> str | None:
+    """The candidate with the largest width (``w``), else density (``x``, 1 by default)."""
+    best: tuple[int, float] | None = None
+    chosen = None
+    for candidate in parse_srcset(srcset):
+        url, descriptors = candidate.url, candidate.descriptors
+        rank: tuple[int, float] = (0, 1.0)  # widths outrank densities: a "w" set is the real one
+        for number, unit in _DESCRIPTOR.findall(descriptors):
+            if unit.lower() == "w":
+                rank = (1, float(number))
+            elif unit.lower() == "x":
+                rank = (0, float(number))
+        if url and (best is None or rank > best):
+            best, chosen = rank, url
+    return chosen
+
+
+def _candidates(values: dict[str, str], base: str | None, *, is_img: bool) -> list[str]:
+    """The URLs to try for one element, best first: the largest srcset candidate, then a
+    lazy-loading attribute (src is then a placeholder), then src."""
+    raw: list[str | None] = [_largest(values[n]) for n in _SRCSET if n in values]
+    if is_img:
+        raw += [values.get(n) for n in LAZY_SRC]
+        raw.append(values.get("src"))
+    urls: list[str] = []
+    for value in raw:
+        url = None if value is None else _absolute(value, base)
+        if url is not None and url not in urls:
+            urls.append(url)
+    return urls
+
+
+def _is_local(values: dict[str, str], tag: _Tag, url_prefix: str) -> bool:
+    """Localized by an earlier run: its own src/srcset plus our data-original-src."""
+    current = values.get("src" if tag.name == "img" else "srcset", "")
+    return _ORIGINAL in values and current.startswith(url_prefix)
+
+
+def remote_images(
+    body_html: str, page_url: str | None = None, *, url_prefix: str = DEFAULT_URL_PREFIX
+) -> list[str]:
+    """The http(s) URLs of the images in a body that are still remote, in order, once each.
+
+    For each ``<img>``/``<source>`` not yet localized, the URL ``localize`` would try
+    first. Without ``page_url`` only absolute URLs count. Reads a post's body as written
+    (Liquid-guarded braces are character references, decoded here like any other).
+    """
+    found: list[str] = []
+    for tag in _image_tags(body_html):
+        values = _values(body_html, tag)
+        if _is_local(values, tag, url_prefix):
+            continue
+        urls = _candidates(values, page_url, is_img=tag.name == "img")
+        if urls and urls[0] not in found:
+            found.append(urls[0])
+    return found
+
+
+# ---------------------------------------------------------------------------- bytes
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The file extension of a raster image format browsers show, from its magic bytes.
+
+    The bytes decide, not Content-Type: servers mislabel images as octet-stream, and a
+    label alone would let HTML or SVG (which can carry script) in under an image name.
+    """
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:8] == b"ftyp":
+        # ISO-BMFF: major brand at 8, compatible brands from 16 to the end of the box.
+        size = int.from_bytes(data[:4], "big")
+        brands = {data[i : i + 4] for i in range(16, min(size, 64, len(data)) - 3, 4)}
+        if {data[8:12], *brands} & {b"avif", b"avis"}:
+            return "avif"
+    return None
+
+
+def _refusal(response: Response) -> str:
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    head = response.content[:1024].lower()
+    if kind.startswith("image/svg") or b"<svg" in head:
+        return "SVG refused (it can carry script)"
+    if kind.startswith("image/"):  # a label without the bytes, or a format we do not keep
+        return f"unrecognised image data ({kind})"
+    return f"not an image ({kind or 'no content-type'})"
+
+
+def _escape_attr(value: str) -> str:
+    return "".join(_ATTR_ESCAPES.get(c, c) for c in value)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+# ---------------------------------------------------------------------------- store
+
+
+class ImageStore:
+    """Downloads images into the site, content-addressed; one instance per run.
+
+    Safe to share between threads: the run budget and the per-run memo of URLs are kept
+    under a lock, and each file is written under a unique temporary name.
+    """
+
+    def __init__(
+        self,
+        site_dir: Path,
+        *,
+        url_prefix: str = DEFAULT_URL_PREFIX,
+        max_image_bytes: int = MAX_IMAGE_BYTES,
+        max_run_bytes: int = MAX_RUN_BYTES,
+    ) -> None:
+        self.site_dir = site_dir
+        self.url_prefix = url_prefix if url_prefix.endswith("/") else url_prefix + "/"
+        self.max_image_bytes = max_image_bytes
+        self.max_run_bytes = max_run_bytes
+        self._lock = threading.Lock()
+        self._used = 0  # bytes downloaded this run, images or not
+        self._exhausted = False
+        # URL -> site-relative path, or the reason it failed: each URL is fetched once a
+        # run (RFA's zoom icon is in every article).
+        self._stored: dict[str, str] = {}
+        self._failed: dict[str, str] = {}
+
+    @property
+    def root(self) -> Path:
+        return self.site_dir / IMAGE_DIR
+
+    @property
+    def bytes_downloaded(self) -> int:
+        return self._used
+
+    def localize(self, body_html: str, page_url: str, fetch: Fetch) -> ImageResult:
+        """Download the body's images and point it at the copies (see the module doc)."""
+        edits: list[tuple[int, int, str]] = []
+        stored: list[str] = []
+        failed: list[tuple[str, str]] = []
+        for tag in _image_tags(body_html):
+            values = _values(body_html, tag)
+            if _is_local(values, tag, self.url_prefix):
+                continue
+            urls = _candidates(values, page_url, is_img=tag.name == "img")
+            if not urls:
+                continue  # no http(s) image: javascript:, data:, empty -- nothing to keep
+            # The others are fallbacks: the largest srcset file may be over the cap or
+            # gone while src is still there.
+            reasons: list[str] = []
+            for url in urls:
+                path, reason = self._obtain(url, page_url, fetch)
+                if path is not None:
+                    edits += self._rewrite(body_html, tag, path, url)
+                    if path not in stored:
+                        stored.append(path)
+                    break
+                reasons.append(reason)
+                if reason == BUDGET_EXHAUSTED:
+                    break
+            if reasons and path is None:
+                # Reported by the URL remote_images will find again for the retry.
+                failed.append((urls[0], reasons[0]))
+        return ImageResult(_apply(body_html, edits), tuple(stored), tuple(failed))
+
+    def remove_temp_files(self) -> list[Path]:
+        """Remove temporary files a killed run left behind (call while holding the run lock)."""
+        removed: list[Path] = []
+        with contextlib.suppress(OSError):
+            for temp in self.root.glob(f"*/{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
+                    removed.append(temp)
+        return removed
+
+    # -- one image -------------------------------------------------------------------
+
+    def _obtain(self, url: str, page_url: str, fetch: Fetch) -> tuple[str | None, str]:
+        """(site-relative path, "") or (None, reason); never raises for a bad image."""
+        with self._lock:
+            if url in self._stored:
+                return self._stored[url], ""
+            if url in self._failed:
+                return None, self._failed[url]
+            if self._exhausted:
+                return None, BUDGET_EXHAUSTED
+        try:
+            response = self._download(url, page_url, fetch)
+        except FetchError as exc:
+            return None, self._fail(url, exc.reason)
+        data = response.content
+        with self._lock:
+            self._used += len(data)
+            if self._used > self.max_run_bytes:
+                self._exhausted = True
+                return None, BUDGET_EXHAUSTED
+        if len(data) > self.max_image_bytes:  # in case the fetch did not apply the cap
+            return None, self._fail(url, f"response larger than {_size(self.max_image_bytes)}")
+        ext = sniff_image(data)
+        if ext is None:
+            return None, self._fail(url, _refusal(response))
+        digest = hashlib.sha256(data).hexdigest()
+        relative = f"{IMAGE_DIR}/{digest[:2]}/{digest}.{ext}"
+        try:
+            self._write(self.site_dir / relative, data)
+        except OSError as exc:
+            # Not remembered: a full disk may have room on the next article.
+            return None, f"could not store the image ({exc.strerror or exc})"
+        with self._lock:
+            self._stored[url] = relative
+        return relative, ""
+
+    def _fail(self, url: str, reason: str) -> str:
+        with self._lock:
+            self._failed[url] = reason
+        return reason
+
+    @staticmethod
+    def _download(url: str, page_url: str, fetch: Fetch) -> Response:
+        # The article as Referer first, as a reader's browser sent it; hosts that refuse
+        # foreign or any referer get one more try with none.
+        referer = urldefrag(page_url).url or None
+        try:
+            return fetch(url, referer)
+        except FetchError as exc:
+            if exc.status not in _HOTLINK_STATUSES or referer is None:
+                raise
+            first = exc
+        try:
+            return fetch(url, None)
+        except FetchError as exc:
+            reason = f"{first.reason}; without Referer: {exc.reason}"
+            raise FetchError(url, reason, status=exc.status) from exc
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
+        """Atomically, once: the name is the content's hash, so an existing file is it."""
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = write_temp(target.parent, data)
+        try:
+            os.replace(temp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+
+    # -- the rewrite -----------------------------------------------------------------
+
+    def _rewrite(
+        self, text: str, tag: _Tag, path: str, original: str
+    ) -> list[tuple[int, int, str]]:
+        """Edits (start, end, replacement) that point ``tag`` at ``path``."""
+        local = _escape_attr(self.url_prefix + path.removeprefix(IMAGE_DIR + "/"))
+        main = "src" if tag.name == "img" else "srcset"
+        # data-original-src right after the URL it replaced, when it is not there already.
+        main_attr = _attr(tag, main)
+        after = tag.name_end if main_attr is None else main_attr.end
+        edits = [
+            _set_value(tag, main, local, tag.name_end),
+            _set_value(tag, _ORIGINAL, _escape_attr(original), after),
+        ]
+        # An <img srcset> would make browsers pick a remote candidate over the local src.
+        srcset = _attr(tag, "srcset") if tag.name == "img" else None
+        if srcset is not None:
+            start = srcset.start
+            while start > 0 and text[start - 1] in _WS:
+                start -= 1
+            edits.append((start, srcset.end, ""))
+        return edits
+
+
+def _set_value(tag: _Tag, name: str, escaped: str, insert_at: int) -> tuple[int, int, str]:
+    """Replace the value of ``name`` in place, or insert the attribute at ``insert_at``."""
+    attr = _attr(tag, name)
+    if attr is None:
+        return insert_at, insert_at, f' {name}="{escaped}"'
+    if attr.value_start is None or attr.value_end is None or not attr.quoted:
+        return attr.start, attr.end, f'{name}="{escaped}"'
+    return attr.value_start, attr.value_end, escaped
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    parts: list[str] = []
+    pos = 0
+    # Insertions at the same point keep their order (src before data-original-src).
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = max(pos, end)
+    parts.append(text[pos:])
+    return "".join(parts)

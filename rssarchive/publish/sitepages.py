@@ -1,0 +1,357 @@
+"""The site's pages of changed articles, written by rssarchive (README, "Re-checks").
+
+* ``versions/<slug>.html``: per edited or deleted article, each kept version with its
+  date and a diff against the one before (character by character for Chinese, Japanese
+  and Korean, word by word otherwise), insertions in ``<ins>``, deletions in ``<del>``;
+* ``deleted/index.html``: the deleted articles, newest deletion first;
+* ``changes.xml``: an Atom feed of deletions and edits.
+
+Every page's HTML goes through the archive's sanitiser and Liquid guard, like a post.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from rssarchive.core.sanitize import guard_liquid, sanitize_html
+
+if TYPE_CHECKING:
+    from rssarchive.core.models import Config
+    from rssarchive.publish.versions import Versions
+    from rssarchive.store.state import RecheckRow
+
+# One token: a CJK character, a word, a run of spaces, or any other character.
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|\w+|\s+|.", re.S
+)
+FEED_ENTRIES = 100
+# The words of these pages, as the post layout's notice has them; a site's own come from
+# its labels (see site_labels).
+LABELS = {
+    "edited": "已修改",
+    "deleted": "已删除",
+    "restored": "已恢复",
+    "versions": "版本",
+    "deleted_articles": "已删除的文章",
+    "changes_feed": "已修改和已删除的文章",
+    "archived": "存档",
+}
+
+
+def site_labels(site: Path) -> dict[str, str]:
+    """The words, as the layouts find them: ``labels:`` in ``_config.yml``, else the
+    set of the site's language in ``_data/labels.yml`` ("zh-CN" -> zh; English when it
+    has none), else LABELS. A file that cannot be read leaves the words below it."""
+    from rssarchive.core import yamlsafe
+
+    def read(path: Path) -> dict[str, Any]:
+        try:
+            data = yamlsafe.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yamlsafe.YAMLError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    config = read(site / "_config.yml")
+    sets = read(site / "_data" / "labels.yml")
+    lang = str(config.get("lang") or "zh-CN").lower().split("-")[0]
+    words = dict(LABELS)
+    for labels in (sets.get("en"), sets.get(lang), config.get("labels")):
+        if isinstance(labels, dict):
+            words.update(
+                (k, v) for k, v in labels.items() if k in LABELS and isinstance(v, str) and v
+            )
+    return words
+
+
+def diff_html(old: str, new: str) -> str:
+    """``new`` as HTML, with what differs from ``old`` marked <ins>/<del>: paragraphs
+    (lines) are matched first, then the tokens of the paragraphs that changed, so that
+    a long article costs little more than its changed paragraphs."""
+    a, b = old.split("\n"), new.split("\n")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(html.escape(line) for line in b[j1:j2])
+        elif op == "replace":
+            out.append(_tokens_diff("\n".join(a[i1:i2]), "\n".join(b[j1:j2])))
+        elif op == "delete":
+            out.extend(f"<del>{html.escape(line)}</del>" for line in a[i1:i2])
+        else:
+            out.extend(f"<ins>{html.escape(line)}</ins>" for line in b[j1:j2])
+    return "<br>\n".join(out)
+
+
+def _tokens_diff(old: str, new: str) -> str:
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal":
+            out.append(html.escape(came))
+            continue
+        if gone:
+            out.append(f"<del>{html.escape(gone)}</del>")
+        if came:
+            out.append(f"<ins>{html.escape(came)}</ins>")
+    return "".join(out).replace("\n", "<br>\n")
+
+
+def _front(title: str, extra: str = "") -> str:
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'---\nlayout: default\ntitle: "{quoted}"\nrender_with_liquid: false\n{extra}---\n'
+
+
+def _page(body: str) -> str:
+    return guard_liquid(sanitize_html(body))
+
+
+def archived_link(filename: str, up: str) -> str | None:
+    """The archived post's address, relative (``up``: the way from the linking page to
+    the site's root, "" or "../"), as Jekyll publishes it (permalinks.py), escaped as
+    Jekyll escapes its URLs; None when the name is not a post's."""
+    from rssarchive.publish.permalinks import post_url
+
+    try:
+        # A post in a subfolder of _posts is published by its file name.
+        url = post_url(filename.rsplit("/", 1)[-1])
+    except ValueError:
+        return None
+    return up + quote(url.lstrip("/"), safe="/!$&'()*+,;=:@-._~")
+
+
+def _posted(versions: Versions, row: RecheckRow) -> bool:
+    """Whether the article's post is in ``_posts`` (one deleted by hand is not linked)."""
+    from rssarchive.publish.archive import POSTS
+
+    return (versions.site_dir / POSTS / row.filename).is_file()
+
+
+def _links(row: RecheckRow, up: str, words: dict[str, str], posted: bool = True) -> str:
+    """The archived post (when ``posted``) and the original article, as one line of
+    links."""
+    original = f'<a href="{html.escape(row.url)}">{html.escape(row.url)}</a>'
+    archived = archived_link(row.filename, up) if posted else None
+    if archived is None:
+        return original
+    return f'<a href="{html.escape(archived)}">{html.escape(words["archived"])}</a> · {original}'
+
+
+def write_pages(
+    versions: Versions,
+    rows: Sequence[RecheckRow],
+    changes: dict[str, dict[str, Any]],
+    config: Config,
+    failed: list[str],
+) -> None:
+    """Each changed article's versions page, the deleted-articles page and the feed,
+    each written only when it differs from what it should be (versions.put); a page that
+    cannot be written or read is noted in ``failed`` and the others are still written."""
+    from rssarchive.publish.versions import put
+
+    site = versions.site_dir
+    words = site_labels(site)
+    shown = [r for r in rows if f"_posts/{r.filename}" in changes]
+    titles = {r.filename: versions.post_title(r.filename) for r in shown}
+    for row in shown:
+        entry = changes[f"_posts/{row.filename}"]
+        path = site / entry["versions"].lstrip("/")
+        # A page made from the same inputs is not made again: every run checks every
+        # page, and rendering the diffs of every changed article each time would cost
+        # seconds once there are thousands.
+        stamp = _inputs(versions, row, entry, titles[row.filename], words)
+        if _stamped(path, stamp):
+            continue
+        try:
+            page = _versions_page(versions, row, entry, titles[row.filename], words, stamp)
+        except (OSError, UnicodeDecodeError) as exc:
+            failed.append(f"{versions.root / row.filename}: cannot read its versions ({exc})")
+            continue
+        put(path, page, failed)
+    deleted = sorted(
+        (r for r in shown if r.status == "deleted" and r.deleted_at is not None),
+        key=lambda r: r.deleted_at or datetime.min.replace(tzinfo=UTC),
+        reverse=True,
+    )
+    items = []
+    for r in deleted:
+        entry = changes[f"_posts/{r.filename}"]
+        # Relative: the site may be served under a baseurl.
+        links = _links(r, "../", words, _posted(versions, r))
+        items.append(
+            f"<li><time>{html.escape(entry['deleted'])}</time> · "
+            f'<a href="..{html.escape(entry["versions"])}">'
+            f"{html.escape(titles[r.filename])}</a> · {links}</li>"
+        )
+    body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
+    page = _front(words["deleted_articles"]) + _page(body) + "\n"
+    put(site / "deleted" / "index.html", page, failed)
+    put(site / "changes.xml", _atom(versions, shown, changes, titles, words), failed)
+
+
+def _versions_page(
+    versions: Versions,
+    row: RecheckRow,
+    entry: dict[str, Any],
+    title: str,
+    words: dict[str, str],
+    stamp: str,
+) -> str:
+    parts = [f"<p>{_links(row, '../', words, _posted(versions, row))}</p>"]
+    previous: str | None = None
+    # An article deleted without an edit has no version kept: its text as archived.
+    kept = versions.list(row.filename)
+    if not kept:
+        kept = [(row.archived, versions.post_text(row.filename) or "")]
+    for when, text in kept:
+        parts.append(f"<h2>{when.strftime('%Y-%m-%d %H:%M')} UTC</h2>")
+        if previous is None:
+            body = html.escape(text).replace("\n", "<br>\n")
+        else:
+            body = diff_html(previous, text)
+        parts.append(f'<div class="version">{body}</div>')
+        previous = text
+    if row.deleted_at is not None and row.status == "deleted":
+        gone = html.escape(entry.get("deleted", ""))
+        parts.append(f"<h2>{gone}</h2><p>{html.escape(words['deleted'])}</p>")
+    front = _front(f"{words['versions']} · {title}", f"{_STAMP_KEY}: {stamp}\n")
+    return front + _page("\n".join(parts)) + "\n"
+
+
+# The front matter key of a versions page that says what it was made from (_inputs);
+# PAGE_FORMAT changes when the pages' making does, so that they are all made again.
+_STAMP_KEY = "rssarchive_inputs"
+PAGE_FORMAT = 1
+
+
+def _inputs(
+    versions: Versions, row: RecheckRow, entry: dict[str, Any], title: str, words: dict[str, str]
+) -> str:
+    """A digest of everything a versions page is made from: the record, the title and
+    words, and each version file's name, size and time (or the post's, when the page
+    shows the post's text)."""
+    import hashlib
+    import json
+
+    from rssarchive.publish.archive import POSTS
+    from rssarchive.publish.versions import _version_time, stem
+
+    files: list[tuple[str, int, int]] = []
+    folder = versions.root / stem(row.filename)
+    for path in [*sorted(folder.iterdir())] if folder.is_dir() else []:
+        if _version_time(path) is None:
+            continue  # not a version: not on the page
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        files.append((path.name, info.st_size, info.st_mtime_ns))
+    if not files:
+        try:
+            info = (versions.site_dir / POSTS / row.filename).stat()
+            files.append(("", info.st_size, info.st_mtime_ns))
+        except OSError:
+            pass
+    data = [PAGE_FORMAT, row.url, row.status, row.archived.isoformat(), entry, title, words]
+    data += [row.filename, _posted(versions, row)]
+    data.append(files)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _stamped(path: Path, stamp: str) -> bool:
+    """Whether the page at ``path`` exists and was made from inputs with this digest."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return False
+    return f"\n{_STAMP_KEY}: {stamp}\n".encode() in head
+
+
+def _events(versions: Versions, row: RecheckRow) -> list[tuple[datetime, str]]:
+    """Every change of one article the site knows: each edit (each kept version after
+    the first, but one kept when it came back, which is its restoration), its deletion
+    (kept after it came back) and its restoration."""
+    found: list[tuple[datetime, str]] = []
+    for when in versions.times(row.filename)[1:]:
+        if when != row.restored_at:
+            found.append((when, "edited"))
+    if row.edited_at is not None and not any(when == row.edited_at for when, _ in found):
+        found.append((row.edited_at, "edited"))  # its version file is gone
+    if row.deleted_at is not None and row.status in ("deleted", "restored"):
+        found.append((row.deleted_at, "deleted"))
+    if row.restored_at is not None:
+        found.append((row.restored_at, "restored"))
+    return found
+
+
+def _atom(
+    versions: Versions,
+    rows: Sequence[RecheckRow],
+    changes: dict[str, dict[str, Any]],
+    titles: dict[str, str],
+    words: dict[str, str],
+) -> str:
+    """An Atom feed (RFC 4287) of the changes, newest first, the latest FEED_ENTRIES."""
+    events = [(when, event, row) for row in rows for when, event in _events(versions, row)]
+    events.sort(key=lambda e: (e[0], e[1], e[2].filename), reverse=True)
+    events = events[:FEED_ENTRIES]
+    updated = events[0][0] if events else datetime(1970, 1, 1, tzinfo=UTC)
+    config = _site_config(versions.site_dir)
+    name = str(config.get("title") or "rssarchive")
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>{html.escape(words['changes_feed'])}</title>",
+        f"<id>{_uuid('feed', name)}</id>",
+        f"<updated>{_stamp(updated)}</updated>",
+        f"<author><name>{html.escape(name)}</name></author>",
+        '<link rel="self" href="changes.xml"/>',
+    ]
+    for when, event, row in events:
+        entry = changes[f"_posts/{row.filename}"]
+        archived = archived_link(row.filename, "") if _posted(versions, row) else None
+        out += [
+            "<entry>",
+            # A stable id per event, valid whatever the post's name holds.
+            f"<id>{_uuid(event, row.filename, _stamp(when))}</id>",
+            f"<title>{html.escape(words[event])}: {html.escape(titles[row.filename])}</title>",
+            f"<updated>{_stamp(when)}</updated>",
+            f'<link rel="alternate" href="{html.escape(entry["versions"].lstrip("/"))}"/>',
+        ]
+        if archived is not None:
+            out.append(f'<link rel="related" href="{html.escape(archived)}"/>')
+        out += [
+            f'<link rel="via" href="{html.escape(row.url)}"/>',
+            f'<category term="{event}"/>',
+            "</entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def _uuid(*parts: str) -> str:
+    import uuid
+
+    return uuid.uuid5(uuid.NAMESPACE_URL, "rssarchive:" + "\n".join(parts)).urn
+
+
+def _site_config(site: Path) -> dict[str, Any]:
+    from rssarchive.core import yamlsafe
+
+    try:
+        data = yamlsafe.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yamlsafe.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,222 @@
+"""The versions of edited articles, kept as text files in the site (README, "Re-checks").
+
+``<site_dir>/_versions/<post file stem>/<UTC time>.txt``: one file per version, the
+first being the article as archived; one paragraph a line, so that ``git diff`` of the
+site shows what a site changed. Jekyll publishes nothing whose name starts with ``_``
+unless told, so these files are data, not pages. The post itself is never rewritten.
+
+``publish`` writes what the site shows of the changes: ``_data/changes.json`` (read by
+the post layout, keyed by the post's path, ``_posts/<file>``, so that a post whose
+article never changed renders exactly as before).
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rssarchive.core.dates import parse_iso
+from rssarchive.publish.archive import POSTS
+
+if TYPE_CHECKING:
+    from rssarchive.core.models import Config
+    from rssarchive.store.state import RecheckRow
+
+VERSIONS = "_versions"
+CHANGES = "_data/changes.json"
+
+
+# A version's file name: its UTC time. Anything else in a versions folder (a note
+# someone left, macOS's ._ files, a sync tool's conflicted copy) is not a version.
+_VERSION_NAME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{6}Z\.txt\Z")
+
+
+_DATE_LINE = re.compile(r"^date:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def version_name(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ".txt"
+
+
+def _version_time(path: Path) -> datetime | None:
+    """The time a version file was kept, from its name; None for any other file."""
+    if not _VERSION_NAME.match(path.name):
+        return None
+    try:
+        return datetime.strptime(path.stem, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:  # a name of the right shape but no real time (month 13)
+        return None
+
+
+def stem(filename: str) -> str:
+    return filename.rsplit(".", 1)[0]
+
+
+class Versions:
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.root = site_dir / VERSIONS
+
+    def post_text(self, filename: str) -> str | None:
+        """The article text of a post as archived (its body, as text); None when the
+        post cannot be read."""
+        from rssarchive.run.rechecker import html_to_text
+
+        try:
+            text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        # The body follows the heading's "------" line (docs/post-format.md).
+        _, found, body = text.partition("\n------\n")
+        return html_to_text(body if found else text)
+
+    def post_date(self, filename: str) -> datetime | None:
+        """The post's own date: its front matter's ``date:`` (the publication time, else
+        the time it was archived: never later than its archiving), else the date its file
+        name starts with; None when it says neither."""
+        try:
+            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
+                head = handle.read(8192)
+        except (OSError, UnicodeDecodeError):
+            head = ""
+        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+        found = _DATE_LINE.search(front)
+        if found is not None:
+            # Ours: 2024-07-24T01:45:53.725Z; Jekyll's own: 2024-07-24 01:45:53 +0800.
+            value = re.sub(r" ([+-]\d\d:?\d\d)$", r"\1", found[1].strip("'\""))
+            # In UTC, as every time the state stores: it compares them as text.
+            moment = parse_iso(value)
+            if moment is not None:
+                return moment
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        return None
+
+    def move(self, old: str, new: str) -> None:
+        """The versions kept for the post ``old`` follow it to its new name ``new`` (a
+        post renamed or moved into a subfolder of _posts by hand); OSError if they
+        cannot."""
+        source, target = self.root / stem(old), self.root / stem(new)
+        if source.is_dir() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
+
+    def has_versions(self, filename: str) -> bool:
+        folder = self.root / stem(filename)
+        return folder.is_dir() and any(_version_time(p) is not None for p in folder.iterdir())
+
+    def keep(self, filename: str, moment: datetime, text: str) -> Path:
+        """Write one version (atomically: a temporary file renamed into place)."""
+        folder = self.root / stem(filename)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / version_name(moment)
+        _write(target, text.rstrip("\n") + "\n")
+        return target
+
+    def list(self, filename: str) -> list[tuple[datetime, str]]:
+        """(time, text) of each kept version of a post, oldest first."""
+        folder = self.root / stem(filename)
+        out: list[tuple[datetime, str]] = []
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            when = _version_time(path)
+            if when is None or not path.is_file():
+                continue
+            out.append((when, path.read_text(encoding="utf-8", errors="replace")))
+        return out
+
+    def times(self, filename: str) -> builtins.list[datetime]:
+        """When each kept version of a post was seen, oldest first (no text read)."""
+        folder = self.root / stem(filename)
+        found = (_version_time(p) for p in folder.iterdir()) if folder.is_dir() else iter(())
+        return sorted(when for when in found if when is not None)
+
+    def post_title(self, filename: str) -> str:
+        """The post's title (its front matter), else its file name's words."""
+        from rssarchive.core.identity import post_title_and_date
+
+        try:
+            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
+                head = handle.read(8192)
+        except (OSError, UnicodeDecodeError):
+            head = ""
+        title, _ = post_title_and_date(head)
+        return title.strip() if title and title.strip() else stem(filename)[11:] or filename
+
+    def publish(self, rows: Sequence[RecheckRow], config: Config) -> builtins.list[str]:
+        """Make the site's record of changed articles match the state and the kept
+        versions: ``_data/changes.json`` and the pages (sitepages.py), every one written
+        (atomically) when missing or different from what it should be, so that a run
+        stopped half-way, or a page that could not be written, is caught up by the next
+        run whether or not it finds changes. Returns what could not be written (one line
+        each; tried again next run)."""
+        from rssarchive.publish.sitepages import write_pages
+
+        changes: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row.status == "suspected" and row.edited_at is None and row.deleted_at is None:
+                continue  # not confirmed: nothing to show yet
+            entry: dict[str, Any] = {"url": row.url, "status": row.status}
+            for key in ("edited_at", "deleted_at", "restored_at"):
+                value = getattr(row, key)
+                if value is not None:
+                    entry[key.removesuffix("_at")] = value.astimezone(UTC).strftime(
+                        "%Y-%m-%d %H:%M UTC"
+                    )
+            entry["versions"] = f"/versions/{_slug(stem(row.filename))}.html"
+            # Keyed as the post layout looks it up: the post's page.path.
+            changes[f"{POSTS}/{row.filename}"] = entry
+        failed: builtins.list[str] = []
+        if not changes and not (self.site_dir / CHANGES).exists():
+            return failed  # a site none of whose articles changed gets no such pages
+        put(
+            self.site_dir / CHANGES,
+            json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            failed,
+        )
+        write_pages(self, rows, changes, config, failed)
+        return failed
+
+
+def put(target: Path, text: str, failed: list[str]) -> None:
+    """Write ``target`` unless it holds ``text`` already (a page left as it is keeps its
+    time, and a site kept in git shows no change); a failure is noted in ``failed``."""
+    try:
+        if target.read_bytes() == text.encode("utf-8"):
+            return
+    except OSError:
+        pass  # missing or unreadable: written
+    try:
+        _write(target, text)
+    except OSError as exc:
+        failed.append(f"{target}: {exc.strerror or exc}")
+
+
+def _slug(text: str) -> str:
+    """A post stem made safe as a page name (its date and the URL-safe characters)."""
+    import hashlib
+
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in text)
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:10]}-{digest}"
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Created as open() creates files, with the umask's mode like the posts (0644 under
+    # umask 022), not mkstemp's 0600: the web server publishing the site reads them.
+    temp = target.parent / f".rssarchive-{secrets.token_hex(8)}.tmp"
+    try:
+        with open(temp, "x", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

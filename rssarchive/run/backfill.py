@@ -1,0 +1,136 @@
+"""Backfill's sources: URLs given, sitemaps, and feeds' RFC 5005 archive pages."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.core.urls import is_safe_link
+from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
+from rssarchive.run.recovery import _Recovery
+from rssarchive.run.report import FeedResult, RunReport
+from rssarchive.sources.backlog import Backlog
+
+if TYPE_CHECKING:
+    from rssarchive.sources.feeds import ParsedFeed
+
+
+class _Backfill(_Recovery):
+    """Backfill's sources: URLs given, sitemaps, and feeds' RFC 5005 archive pages."""
+
+    def _backfill(
+        self,
+        urls: Iterable[str],
+        feed_name: str | None,
+        sitemaps: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+        archives: bool,
+    ) -> RunReport:
+        report = RunReport()
+        jobs = self._prepare(report)
+        chosen = None if feed_name is None else self._feed_named(feed_name)
+        results: dict[str, FeedResult] = {}
+        # (url, the date the sitemap lists it with): the date serves when the page has none.
+        from_sitemaps: list[tuple[str, datetime | None]] = []
+        for root in sitemaps:
+            from_sitemaps.extend(self._sitemap_urls(root, since, until, report))
+        backlog: _Pending = Backlog()
+        if archives:
+            for feed in (chosen,) if chosen else self.config.feeds:
+                self._record_archives(feed, report, backlog)
+        listed_urls = ((url, None) for url in urls)
+        for raw, listed in itertools.chain(listed_urls, from_sitemaps):
+            url = raw.strip()
+            feed = chosen or self._feed_for(url)
+            result = results.get(feed.name)
+            if result is None:
+                result = results[feed.name] = FeedResult(feed.name, "backfill")
+                report.results.append(result)
+            if not is_safe_link(url):
+                result.failed.append((url, "not an absolute http(s) URL"))
+                continue
+            entry = Entry(title="", link=url, origin="url", listed=listed)
+            article_id = self._record(feed, entry, result, again=True)
+            if article_id is not None:
+                backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
+                if len(backlog) == POOL_MIN_ARTICLES:
+                    # Start the workers now: their start-up overlaps recording the rest
+                    # of a long list instead of following it.
+                    self._workers().warm()
+        from_sitemaps.clear()
+        # The quiet retries of URLs handed again: their new jobs replace them.
+        jobs = [job for job in jobs if job.article_id not in self._relinked]
+        self._work(jobs, backlog)
+        return report
+
+    def _sitemap_urls(
+        self, root: str, since: datetime | None, until: datetime | None, report: RunReport
+    ) -> list[tuple[str, datetime | None]]:
+        """The article URLs reachable from a sitemap, each with the date it is listed
+        with (news:publication_date, else lastmod); failures become report lines."""
+        result = FeedResult("sitemap", root)
+        report.results.append(result)
+
+        def failed(url: str, reason: str) -> None:
+            result.failed.append((url, reason))
+
+        def warned(url: str, message: str) -> None:
+            result.warnings.append(f"{url}: {message}")
+
+        from rssarchive.sources.sitemaps import MAX_SITEMAP_BYTES, walk_sitemaps
+
+        def fetch(url: str) -> bytes:
+            return self.client.get(url, max_bytes=MAX_SITEMAP_BYTES).content
+
+        entries = walk_sitemaps(
+            root, fetch, since=since, until=until, on_error=failed, on_warning=warned
+        )
+        try:
+            return [(entry.url, entry.date) for entry in entries]
+        except RssArchiveError as exc:  # the root itself failed; other sources go on
+            # An error that carries its URL (a fetch's) names it already; a parse error
+            # does not.
+            result.error = str(exc) if exc.url is not None else f"{root}: {exc}"
+            return []
+
+    def _record_archives(self, feed: FeedConfig, report: RunReport, backlog: _Pending) -> None:
+        """Record the items of a feed and of its RFC 5005 archive pages as pending, into
+        ``backlog``: their entries (content and all) wait in the state database."""
+        result = FeedResult(feed.name, feed.url)
+        report.results.append(result)
+
+        from rssarchive.sources.feeds import parse_feed
+        from rssarchive.sources.sitemaps import walk_archives
+
+        def fetch_feed(url: str) -> ParsedFeed:
+            response = self.client.get(url)
+            return parse_feed(
+                response.content,
+                response.url,
+                content_type=response.headers.get("content-type"),
+                max_items=feed.max_items,
+            )
+
+        def failed(url: str, reason: str) -> None:
+            result.failed.append((url, reason))
+
+        pages = walk_archives(feed.url, fetch_feed, on_error=failed)
+        try:
+            for _, page in pages:
+                report.polled += 1
+                entries, listed = self._identified(page.entries, result)
+                for entry in reversed(entries):
+                    article_id = self._record(
+                        feed, replace(entry, origin="archive"), result, listed=listed
+                    )
+                    if article_id is not None:
+                        host, key = _host(entry.link or ""), (feed, result, feed.content)
+                        backlog.add(host, f"archive {feed.name}", key, article_id)
+        except RssArchiveError as exc:  # the feed itself failed; other feeds go on
+            result.error = str(exc)

@@ -1,0 +1,152 @@
+"""Polling one feed: whether it is due, its fetch, its new items, and what the poll
+teaches about the feed's health and address."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from rssarchive.core import decide
+from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
+from rssarchive.core.models import FeedConfig, Response
+from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
+from rssarchive.run.report import FeedResult
+from rssarchive.run.working import _Working
+from rssarchive.store import selection
+from rssarchive.store.state import FeedState, State
+
+log = logging.getLogger(__name__)
+
+
+class _FeedRun(_Working):
+    """Polling one feed: whether it is due, its fetch, its new items, and what the poll
+    teaches about the feed's health and address."""
+
+    def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
+        result.error = decide.not_due(
+            feed.url,
+            gone=fstate.gone,
+            next_allowed=fstate.next_allowed,
+            failures=fstate.failures,
+            last_error=fstate.last_error,
+            now=self.clock(),
+        )
+        return result.error is not None
+
+    def _fetch_feed(self, feed: FeedConfig, fstate: FeedState) -> _Poll:
+        """Network and parsing only (runs in a thread): no state, no files."""
+        poll = _Poll(feed, fstate)
+        try:
+            poll.response = self.client.get(
+                decide.poll_url(feed.url, fstate.moved_to),
+                etag=fstate.etag,
+                last_modified=fstate.last_modified,
+            )
+            if not poll.response.not_modified:
+                poll.parsed = self._parse(poll.response, feed.max_items)
+        except FetchError as exc:
+            poll.error = exc
+        except ParseError as exc:  # the parser does not know the URL: said as fetches are
+            assert poll.response is not None
+            poll.error = ParseError(reason_of(exc), url=exc.url or poll.response.url)
+        return poll
+
+    def _new_jobs(self, poll: _Poll, result: FeedResult) -> Iterator[_Job]:
+        if poll.error is not None:
+            result.error = str(poll.error)
+            return
+        if poll.parsed is None:
+            result.not_modified = True
+            return
+        result.warnings.extend(poll.parsed.warnings)
+        entries, listed = self._identified(poll.parsed.entries, result)
+        _warn_collapsed(entries, result)
+        # Oldest first, so that a feed's posts are written in the order they appeared.
+        for entry in reversed(entries):
+            job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
+            if job is not None:
+                yield job
+
+    def _record_poll(self, poll: _Poll, result: FeedResult) -> None:
+        """Save what polling taught us about the feed, once its articles are done."""
+        if self.dry_run:
+            return
+        now = self.clock()
+        if poll.error is not None:
+            self._feed_failed(poll.state, poll.error, now)
+            return
+        assert poll.response is not None
+        fstate = replace(
+            _follow_moves(poll.state, poll.response),
+            failures=0,
+            next_allowed=None,
+            last_success=now,
+            posts=poll.state.posts + len(result.new),
+        )
+        if not poll.response.not_modified:
+            fstate = replace(
+                fstate, etag=poll.response.etag, last_modified=poll.response.last_modified
+            )
+        if poll.parsed is not None:  # a 304 keeps the warning of the document it means
+            fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
+            selection.remember(self.state, poll.feed)
+        self.state.save_feed(fstate)
+
+    def _feed_failed(self, fstate: FeedState, exc: RssArchiveError, now: datetime) -> None:
+        fetch = exc if isinstance(exc, FetchError) else None
+        failed = decide.feed_failed(
+            fstate.failures,
+            status=None if fetch is None else fetch.status,
+            retry_after=None if fetch is None else fetch.retry_after,
+            now=now,
+        )
+        self.state.save_feed(
+            replace(
+                fstate,
+                failures=failed.failures,
+                last_error=reason_of(exc),
+                last_error_at=now,
+                next_allowed=failed.next_allowed,
+                gone=failed.gone,
+            )
+        )
+
+
+def record_run_failure(
+    state: State, feeds: Sequence[FeedConfig], reason: str, now: datetime
+) -> None:
+    """Count a failed run for every feed (gone ones aside), so that status says FAILING
+    with ``reason``: the run stopped before any feed could succeed or fail on its own.
+    No backoff: the fault is ours, not the sites'. Best effort: the state may be what
+    cannot be written."""
+    with contextlib.suppress(StateError):
+        for feed in feeds:
+            fstate = state.feed(feed.url, feed.name)
+            if fstate.gone:
+                continue
+            state.save_feed(
+                replace(
+                    fstate,
+                    failures=fstate.failures + 1,
+                    last_error=reason,
+                    last_error_at=now,
+                )
+            )
+
+
+def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
+    """The feed's state after a poll's redirects (decide.follow_moves): moved, or not."""
+    moves = decide.follow_moves(response.redirects, fstate.redirect_to, fstate.redirect_count)
+    if moves.moved_to is not None:
+        log.warning(
+            "feed %s moved permanently to %s; polling the new address", fstate.url, moves.moved_to
+        )
+    return replace(
+        fstate,
+        moved_to=moves.moved_to or fstate.moved_to,
+        redirect_to=moves.redirect_to,
+        redirect_count=moves.redirect_count,
+    )

@@ -1,0 +1,271 @@
+"""The units of a run's work (one article to get, one feed polled) and the pure
+helpers the run's stages share; the limits that size the work in flight."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from rssarchive.core import decide
+from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.models import (
+    Article,
+    ContentMode,
+    Entry,
+    FeedConfig,
+    Post,
+    Response,
+    Selectors,
+)
+from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.net.addresses import Allow
+from rssarchive.run.report import FeedResult
+from rssarchive.sources.backlog import Backlog
+from rssarchive.store.state import FeedState
+
+if TYPE_CHECKING:
+    from rssarchive.net.politeness import Admission
+    from rssarchive.sources.feeds import ParsedFeed
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+# Threads that wait on the network. The per-host limits in the HTTP module keep each
+# site's load polite; this only bounds how many different hosts are waited on at once.
+FETCH_THREADS = 32
+# Units of work submitted at once: enough to keep every thread busy, few enough that
+# memory does not grow with the size of a backfill.
+MAX_IN_FLIGHT = 2 * FETCH_THREADS
+# And jobs: 64 units of feed-text posts (16 each) staged up to 1,000 posts ahead of the
+# main thread that places them, and a run stopped by Ctrl-C then spent more than a
+# second removing their temporary files (issue 16). An eighth of that (8 units) keeps
+# the worker processes as busy: the main thread placing posts sets the pace, and 2,000
+# feed-text posts took as long either way (within the noise of a loaded machine).
+MAX_JOBS_IN_FLIGHT = 2 * MAX_IN_FLIGHT
+# Below this many articles, starting worker processes costs more than it saves; such
+# articles are extracted in-process, still bounded by extract.py's size and element caps.
+POOL_MIN_ARTICLES = 3
+# Posts written between two commits of the state database: one directory sync and one
+# commit per batch instead of per post. A crash loses nothing: the next run finds the
+# batch's posts in _posts by their from: URL.
+WRITE_BATCH = 50
+# Posts made from the feed's own text in one call to a worker process. Such a post costs
+# about half a millisecond of CPU, less than a round trip to a worker, so one call
+# makes many of them.
+FEED_POSTS_PER_CALL = 16
+
+
+class Fetcher(Protocol):
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        referer: str | None = None,
+        max_bytes: int = ...,
+        # Asked when the request's turn at its host came; False: not sent (http.py).
+        admit: Admission | None = None,
+    ) -> Response: ...
+
+
+class Extractor(Protocol):
+    def extract(
+        self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+    ) -> Article: ...
+
+    def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R: ...
+
+    def warm(self) -> None: ...
+
+
+class InlineExtractor:
+    """Extraction in this process (small runs, tests). ``allow_private_addresses``: the
+    config's, for lead images' URLs."""
+
+    def __init__(self, allow_private_addresses: Allow = False) -> None:
+        self.allow_private_addresses = allow_private_addresses
+
+    def warm(self) -> None:
+        pass
+
+    def run(self, label: str, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        return function(*args, **kwargs)
+
+    def extract(
+        self, page: bytes, url: str, selectors: Selectors | None, content_type: str | None
+    ) -> Article:
+        from rssarchive.extract.article import extract_article
+
+        return extract_article(
+            page,
+            url,
+            selectors=selectors,
+            content_type=content_type,
+            allow_private_addresses=self.allow_private_addresses,
+        )
+
+
+@dataclass
+class _Job:
+    """One article to get: begun in the state database, not yet written."""
+
+    feed: FeedConfig
+    entry: Entry
+    mode: ContentMode
+    result: FeedResult
+    article_id: int
+    # Images that stayed remote (URL, reason), and the page they were resolved against.
+    image_failures: tuple[tuple[str, str], ...] = ()
+    page_url: str = ""
+    # Whether the article comes from its page; None until the feed's text is looked at.
+    needs_page: bool | None = None
+    # Failed attempts before this one (a retry of an earlier run's failure when > 0).
+    attempts: int = 0
+    # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
+    validators: tuple[str | None, str | None] = (None, None)
+    # Why its post was made from the feed's text though its page was wanted (said
+    # in a warning when it is written).
+    feed_text_because: str | None = None
+
+
+class _FeedGiven(Exception):
+    """A URL given to backfill is a feed: its items are archived instead (not an error
+    anyone sees: it carries the parsed feed from a fetch thread to the writing loop)."""
+
+    def __init__(self, feed: ParsedFeed) -> None:
+        super().__init__("a feed")
+        self.feed = feed
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A rendered post whose text is already on disk under a temporary name."""
+
+    post: Post
+    temp: Path
+
+
+# What staging one job gave: its post on disk, why it failed, the feed it turned out to
+# be, or None: its page is needed.
+_Outcome = _Staged | RssArchiveError | _FeedGiven | None
+
+
+# A backfill's pending articles: ids, with the feed, report line and content mode of each.
+_Pending = Backlog[tuple[FeedConfig, FeedResult, ContentMode]]
+
+
+@dataclass
+class _Poll:
+    """What polling one feed gave: a response (or an error) and its parsed entries."""
+
+    feed: FeedConfig
+    state: FeedState
+    response: Response | None = None
+    parsed: ParsedFeed | None = None
+    error: RssArchiveError | None = None
+
+
+def _post_parts(text: str | None) -> tuple[str, str, str] | None:
+    """A post's text as (front matter and title, body, end); None when it has no body."""
+    head, sep, rest = (text or "").partition("\n<div>\n")
+    body, sep2, tail = rest.rpartition("\n</div>\n")
+    return (head, body, tail) if text is not None and sep and sep2 else None
+
+
+def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
+    """Interleave items by host, so that waiting threads spread over all hosts instead of
+    queueing on the politeness limit of the first one."""
+    queues: dict[str, deque[T]] = {}
+    for item in items:
+        queues.setdefault(host_of(item), deque()).append(item)
+    ordered: list[T] = []
+    while queues:
+        for host in list(queues):
+            ordered.append(queues[host].popleft())
+            if not queues[host]:
+                del queues[host]
+    return ordered
+
+
+_host = decide.host
+
+
+_permanent = decide.permanent
+
+
+def _substantial(content: str) -> bool:
+    from rssarchive.extract.article import is_substantial
+
+    return is_substantial(content)
+
+
+def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
+    """The guid keys shared by items of one feed document with different links (links
+    that differ only in tracking parameters are one link), each said in a warning."""
+    links: dict[str, set[str]] = {}
+    for entry in entries:
+        guid = _guid_key(entry.guid)
+        if guid is not None and entry.link and is_safe_link(entry.link):
+            links.setdefault(guid, set()).add(normalize_url(entry.link))
+    shared = {guid for guid, urls in links.items() if len(urls) > 1}
+    for guid in sorted(shared):
+        result.warnings.append(
+            f"{len(links[guid])} items with different links share the guid {guid!r}; "
+            "each is identified by its link"
+        )
+    return shared
+
+
+def _item_name(entry: Entry) -> str:
+    """An item without a usable link, named by what it has: its title, its guid, else
+    its link as written."""
+    if entry.title.strip():
+        return f"item {' '.join(entry.title.split())[:100]!r}"
+    if entry.guid:
+        return f"item with guid {entry.guid[:200]!r}"
+    return f"item with link {entry.link[:200]!r}" if entry.link else "an item without title or link"
+
+
+def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
+    """Say when items of one feed document that are different (another guid or title)
+    have one link (links that differ only in a #fragment or tracking parameters are one
+    link): one page, so one article is archived for them, and the others are not."""
+    from rssarchive.core.identity import title_key
+
+    items: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
+    for entry in entries:
+        if entry.link and is_safe_link(entry.link):
+            link, seen = items.setdefault(normalize_url(entry.link), (entry.link, set()))
+            seen.add((_guid_key(entry.guid), title_key(entry.title)))
+    for link, seen in items.values():
+        if len(seen) > 1:
+            result.warnings.append(
+                f"{len(seen)} different items (by guid or title) have one link, {link}; "
+                "archived as one article"
+            )
+
+
+def _without_shared_guids(
+    entries: Sequence[Entry], result: FeedResult, shared: set[str] | None = None
+) -> list[Entry]:
+    """The entries of one feed document, those whose guid is shared by items with
+    different links (``shared``, else _shared_guids) stripped of it: such a guid
+    identifies none of them, so each is identified by its link."""
+    if shared is None:
+        shared = _shared_guids(entries, result)
+    if not shared:
+        return list(entries)
+    return [replace(e, guid=None) if _guid_key(e.guid) in shared else e for e in entries]
+
+
+def _guid_key(guid: str | None) -> str | None:
+    if not guid or not guid.strip():
+        return None
+    guid = guid.strip()
+    # A guid that is a URL is compared as one, so http→https changes do not re-archive.
+    return normalize_url(guid) if is_safe_link(guid) else guid

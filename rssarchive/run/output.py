@@ -1,0 +1,262 @@
+"""What the CLI prints: the run report as text or JSON, feed status, a progress bar.
+
+Text goes to people (one line per failure, a summary line); JSON goes to programs and
+carries the same facts. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rssarchive.core.models import Config
+    from rssarchive.run.rechecker import RecheckReport
+    from rssarchive.run.report import RunReport
+    from rssarchive.store.state import State
+
+
+def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=err)
+    for result in report.results:
+        for warning in result.warnings:
+            print(f"warning: feed {result.name}: {warning}", file=err)
+        if result.error:
+            print(f"failed: feed {result.name}: {result.error}", file=err)
+        for url, reason in result.failed:
+            print(f"failed: {url}: {reason}", file=err)
+        if not quiet:
+            verb = "would write" if report.dry_run else "new"
+            for name in result.new:
+                print(f"{verb}: {name}", file=out)
+    if not quiet:
+        print(report.summary(), file=out)
+    # A run's re-checks say something only when there was something to re-check: a cron
+    # run's last line stays its own summary on the many runs with nothing due.
+    if report.recheck is not None:
+        done = report.recheck
+        idle = not (done.checked or done.still_due or done.changes or done.warnings)
+        print_recheck(done, out, err, quiet=quiet or idle)
+
+
+def print_recheck(report: RecheckReport, out: TextIO, err: TextIO, *, quiet: bool) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=err)
+    if quiet:
+        return
+    for event, url, post in report.changes:
+        print(f"{event}: {url} ({post})", file=out)
+    print(report.summary(), file=out)
+
+
+def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
+    return {
+        "exit_code": exit_code,
+        "dry_run": report.dry_run,
+        "summary": report.summary(),
+        "feeds_polled": report.polled,
+        "new_posts": report.new_posts,
+        "skipped": report.skipped,
+        "failed": report.failed,
+        "warnings": report.warnings,
+        "results": [
+            {
+                "feed": r.name,
+                "url": r.url,
+                "new": r.new,
+                "skipped": r.skipped,
+                "failed": [{"url": url, "reason": reason} for url, reason in r.failed],
+                "error": r.error,
+                "warnings": r.warnings,
+                "not_modified": r.not_modified,
+            }
+            for r in report.results
+        ],
+        "recheck": None if report.recheck is None else report.recheck.as_json(),
+    }
+
+
+def status_data(config: Config, state: State) -> dict[str, Any]:
+    """Per configured feed: its health as the state database knows it."""
+    from rssarchive.store import selection
+
+    counts = state.counts_by_feed()
+    failing = state.failing_by_feed()
+    names = {feed.name for feed in config.feeds}
+    feeds = []
+    for feed in config.feeds:
+        fstate = state.feed(feed.url, feed.name)
+        mine = counts.get(feed.name, {})
+        if fstate.name != feed.name and fstate.name not in names:  # renamed, no run since
+            mine = counts.get(fstate.name, {})
+        # Times as the state database keeps them (ISO 8601 text), for JSON and print.
+        record = {
+            k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(fstate).items()
+        }
+        if selection.changed(state, feed):  # said about other max_items: not this config's
+            record["warning"] = None
+        record.update(
+            name=feed.name,
+            posts=mine.get("done", 0),
+            pending=mine.get("pending", 0),
+            failed_articles=mine.get("failed", 0),
+            ok=fstate.last_error is None or fstate.failures == 0,
+            # Items whose attempts failed, waiting for the next: the runs exit 1.
+            failing_articles=[
+                {"url": url, "reason": reason, "attempts": attempts, "not_before": later}
+                for url, reason, attempts, later in failing.get(feed.name, [])
+            ],
+        )
+        feeds.append(record)
+    waiting, gave_up = _backfill_failures(state)
+    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.missingposts import missing_posts
+
+    # Posts deleted by hand: not counted (the count is of the posts that exist), named.
+    missing = missing_posts(state, Archive(config.site_dir))
+    return {
+        "site_dir": str(config.site_dir),
+        "state_path": str(config.state_path),
+        "posts": state.count_done() - len(missing),
+        "missing_posts": [{"file": name, "url": url} for name, url in missing],
+        "feeds": feeds,
+        "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
+        "backfill_waiting": waiting,
+        "backfill_gave_up": gave_up,
+        "rechecks": _recheck_counts(state),
+    }
+
+
+def _recheck_counts(state: State) -> dict[str, int]:
+    """Articles re-checked, edited, deleted, restored, and due now."""
+    from datetime import UTC
+
+    return state.recheck_counts(datetime.now(UTC))
+
+
+def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What backfills took on and could not archive yet: waiting for a later run's
+    retry, or given up."""
+    from rssarchive.store.state import MAX_ATTEMPTS, entry_from_json
+
+    waiting: list[dict[str, Any]] = []
+    gave_up: list[dict[str, Any]] = []
+    later = state.not_before()
+    for url, status, reason, attempts, entry in state.retried():
+        if entry is None or entry_from_json(entry).origin == "feed":
+            continue
+        record = {"url": url, "reason": reason, "attempts": attempts}
+        if status == "pending":
+            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": later.get(url)})
+        else:
+            gave_up.append(record)
+    return waiting, gave_up
+
+
+def print_status(data: dict[str, Any], out: TextIO) -> None:
+    from rssarchive.store.state import MAX_ATTEMPTS
+
+    print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
+    for item in data["missing_posts"]:
+        print(
+            f"  missing from _posts: {item['file']} ({item['url']}); "
+            f"`rssarchive backfill {item['url']}` archives it again",
+            file=out,
+        )
+    for feed in data["feeds"]:
+        health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
+        if feed["gone"]:
+            health = "GONE (HTTP 410)"
+        elif feed["failing_articles"] and not feed["failures"]:
+            health = f"FAILING ({len(feed['failing_articles'])} articles failing)"
+        elif feed.get("warning") and not feed["failures"]:
+            health = "ok, with a WARNING"
+        print(f"{feed['name']}: {health}", file=out)
+        for item in feed["failing_articles"]:
+            # A state from before the back-off may have no time for the next attempt.
+            later = f"; next not before {item['not_before']}" if item["not_before"] else ""
+            print(
+                f"  failing:      {item['url']}: {item['reason']} (attempt {item['attempts']}"
+                f" of {MAX_ATTEMPTS} failed{later})",
+                file=out,
+            )
+        if feed.get("warning"):
+            print(f"  warning:      {feed['warning']}", file=out)
+        print(f"  url:          {feed['moved_to'] or feed['url']}", file=out)
+        print(f"  last success: {feed['last_success'] or 'never'}", file=out)
+        if feed["failures"]:
+            print(f"  last error:   {feed['last_error']} (at {feed['last_error_at']})", file=out)
+        if feed["next_allowed"]:
+            print(f"  next poll:    not before {feed['next_allowed']}", file=out)
+        print(
+            f"  posts:        {feed['posts']}"
+            + (f", {feed['pending']} pending" if feed["pending"] else "")
+            + (f", {feed['failed_articles']} failed" if feed["failed_articles"] else ""),
+            file=out,
+        )
+    counts = data["rechecks"]
+    print(
+        f"re-checks: {counts['checked']} checked, {counts['edited']} edited, "
+        f"{counts['deleted']} deleted, {counts['restored']} restored, "
+        f"{counts['suspected']} suspected"
+        + (f" ({counts['undecided']} undecided)" if counts.get("undecided") else "")
+        + f", {counts['due']} due now",
+        file=out,
+    )
+    given_up = {item["url"] for item in data["backfill_gave_up"]}
+    for item in data["failed_articles"]:
+        if item["url"] not in given_up:
+            print(f"failed article: {item['url']}: {item['reason']}", file=out)
+    for item in data["backfill_waiting"]:
+        print(
+            f"backfill waiting: {item['url']}: {item['reason']} "
+            f"(attempt {item['attempts']} of {item['max_attempts']} failed; "
+            + (
+                f"not tried again before {item['not_before']})"
+                if item.get("not_before")
+                else "the next run tries again)"
+            ),
+            file=out,
+        )
+    for item in data["backfill_gave_up"]:
+        print(
+            f"backfill gave up: {item['url']}: {item['reason']} "
+            f"({item['attempts']} attempt{'s' if item['attempts'] > 1 else ''})",
+            file=out,
+        )
+
+
+def print_json(data: dict[str, Any], out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent elsewhere (cron, pipes, CI logs)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        # sys.stderr when the bar is made, not when this module was imported: the CLI
+        # replaces a closed standard error (None) by /dev/null in between.
+        self._stream = stream = stream if stream is not None else sys.stderr
+        self.enabled = stream.isatty()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self._stream.write(f"\r[{bar}] {done}/{total}")
+        self._stream.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()

@@ -1,0 +1,342 @@
+"""Recording a feed document's entries as pending articles: which are new, which are
+known (by link, or by guid: identity.py), and what their guids are worth."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rssarchive.core import decide
+from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
+from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.run.jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.report import FeedResult
+from rssarchive.run.runbase import _Base
+from rssarchive.store.state import GuidOwner
+
+if TYPE_CHECKING:
+    from rssarchive.sources.feeds import ParsedFeed
+
+log = logging.getLogger(__name__)
+
+
+class _Recording(_Base):
+    """Recording a feed document's entries as pending articles: which are new, which are
+    known (by link, or by guid: identity.py), and what their guids are worth."""
+
+    def _identified(
+        self, entries: Sequence[Entry], result: FeedResult
+    ) -> tuple[list[Entry], frozenset[str]]:
+        """The entries of one feed document without the guids its items share (see
+        _without_shared_guids; such a guid is recorded as reused: it identifies nothing
+        from now on), and the URL keys of all the links it lists."""
+        shared = _shared_guids(entries, result)
+        if shared and not self.dry_run:
+            for guid in sorted(shared):
+                self.state.reuse_guid(guid)
+        shared |= self._site_root_guids(entries, result)
+        listed = frozenset(
+            normalize_url(e.link) for e in entries if e.link and is_safe_link(e.link)
+        )
+        return _without_shared_guids(entries, result, shared), listed
+
+    def _site_root_guids(self, entries: Sequence[Entry], result: FeedResult) -> set[str]:
+        """The guids of one feed document that are a site's own address (its home
+        page, identity.is_site_root): they name the site, not an article, so they
+        identify nothing from the start; recorded as reused, said once."""
+        from rssarchive.core.identity import is_site_root
+
+        roots = {
+            key: (entry.guid or "").strip()
+            for entry in entries
+            if (key := _guid_key(entry.guid)) is not None and is_site_root(key)
+        }
+        for guid in sorted(roots):
+            if self.state.guid_reused(guid):
+                continue
+            result.warnings.append(
+                f"the guid {roots[guid]!r} is a site's address, not an article's; "
+                "items are identified by their links"
+            )
+            if not self.dry_run:
+                self.state.reuse_guid(guid)
+        return set(roots)
+
+    def _begin(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        result: FeedResult,
+        *,
+        mode: ContentMode,
+        listed: frozenset[str] = frozenset(),
+    ) -> _Job | None:
+        """Record a new entry as pending and return its job; None when it is known."""
+        article_id = self._record(feed, entry, result, listed=listed)
+        return None if article_id is None else _Job(feed, entry, mode, result, article_id)
+
+    def _record(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        result: FeedResult,
+        *,
+        again: bool = False,
+        listed: frozenset[str] = frozenset(),
+    ) -> int | None:
+        """Record a new entry as pending and return its id; None when it is known (or
+        the run is a dry run). ``again``: an article that failed for good is tried once
+        more (a URL someone hands to backfill again). ``listed``: the URL keys of the
+        feed document the entry is from (see _by_guid).
+
+        An entry whose article is pending is neither new nor skipped here: this run
+        resumes it (the pending rows are its jobs already, see _prepare), or it waits
+        for a server's Retry-After; either way it is not "archived already"."""
+        link = entry.link
+        if link is None or not is_safe_link(link):
+            # Said on every run that lists it: it is never archived, and a feed that
+            # lists it keeps listing it (an enclosure alone is no article's page).
+            result.warnings.append(f"{_item_name(entry)} has no usable link; skipped")
+            result.skipped += 1
+            return None
+        url_key = normalize_url(link)
+        guid_key = _guid_key(entry.guid)
+        listed_twice = url_key in self._recorded  # taken on (or listed) once already
+        known = None if listed_twice else self.state.lookup(url_key)
+        if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
+            return known[0]
+        is_known = decide.known_link(
+            None if known is None else known[1],
+            listed_twice=listed_twice,
+            again=again,
+            adoptable=url_key in self._adoptable,
+            has_guid=guid_key is not None,
+            post_gone=lambda: known is not None and self._post_gone(known[0]),
+        )
+        if is_known == "asked now":
+            assert known is not None
+            return self._asked_now(known[0], url_key)
+        if is_known in ("resumed", "skipped"):
+            result.skipped += is_known == "skipped"
+            if is_known == "skipped" and known is not None and known[1] == "done":
+                self._say_taken(entry, known[0], guid_key, result)
+            return None
+        if is_known == "by guid":
+            assert guid_key is not None
+            owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
+            owned = decide.guid_owner(None if owner is None else owner.status, dry_run=self.dry_run)
+            if owned == "relinked":
+                assert owner is not None
+                # Not archived yet, and now listed at another link: that link is the one
+                # fetched from now on (the old one may be the page that fails), with its
+                # attempts anew. The job _prepare made for the old link is dropped.
+                self.state.relink(owner.id, url_key, entry, self.clock())
+                self._relinked.add(owner.id)
+                self._recorded.add(url_key)
+                return owner.id
+            if owned != "new":
+                result.skipped += owned == "skipped"
+                return None
+        self._recorded.add(url_key)
+        if self.dry_run and url_key in self._adoptable:
+            result.skipped += 1  # its post is in _posts: a real run adopts it first
+            return None
+        if entry.date_problem is not None:  # said once: when the item is taken on
+            dated = (
+                "at archiving time"
+                if feed.content == "feed"
+                else "by its page, else at archiving time"
+            )
+            result.warnings.append(f"{link}: {entry.date_problem}; dated {dated}")
+        if self.dry_run:
+            taken = functools.partial(self.archive.taken_by_other, url=link)
+            result.new.append(self._render(feed, entry, None, taken=taken).filename)
+            return None
+        return self.state.begin(
+            url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
+        )
+
+    def _post_gone(self, article_id: int) -> bool:
+        """Whether an archived article's post is gone from _posts (deleted by hand)."""
+        name = self.state.filename_of(article_id)
+        return name is not None and not (self.archive.posts_dir / name).exists()
+
+    def _asked_now(self, article_id: int, url_key: str) -> int | None:
+        """A URL handed to backfill while it waits for a retry: the user asks now, so
+        it is tried now, whatever its back-off, and its outcome is this command's own
+        (a failure counted and named, exit 1). The job _prepare may have made for it
+        (a quiet retry) is dropped."""
+        if self.dry_run:
+            return None
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return article_id
+
+    def _say_taken(
+        self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
+    ) -> None:
+        """Say, once per item, that an item is skipped for an archived article at its
+        link (the same page, a #fragment, a shared link) though its guid is another's:
+        two items, one post. Within one document _warn_collapsed says so; across runs
+        this does. Once: the item's guid is recorded as said (the meta table)."""
+        if guid_key is None:
+            return
+        archived = self.state.url_and_guid(article_id)
+        said = f"taken {article_id} {guid_key}"
+        if archived is None or not decide.says_taken(
+            guid_key, archived[1], lambda: self.state.meta_value(said) is not None
+        ):
+            return
+        result.warnings.append(
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
+            f"archived {archived[0]}, but its link is; taken for that article, not "
+            "archived again"
+        )
+        if not self.dry_run:
+            self.state.set_meta({said: "1"})
+
+    def _retaken(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        known: tuple[int, str],
+        url_key: str,
+        guid_key: str | None,
+    ) -> bool:
+        """Whether a feed's item takes on again an article a backfill (or a sitemap,
+        an archive page) took on and did not archive: one waiting for a retry is
+        written from the item's entry (its title, date and text, not the page-only
+        placeholder a URL gets), one given up is tried again. The feed listing it is new
+        evidence. The job _prepare made from the old entry is dropped."""
+        article_id, status = known
+
+        def stored_origin() -> Origin | None:
+            stored = self.state.entry_of(article_id)
+            return None if stored is None else stored.origin
+
+        if not decide.retakes(entry.origin, status, stored_origin, dry_run=self.dry_run):
+            return False
+        self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
+        self._relinked.add(article_id)
+        self._recorded.add(url_key)
+        return True
+
+    def _by_guid(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        guid_key: str,
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> tuple[GuidOwner | None, str | None]:
+        """The article an entry unknown by its link is, by its guid: (that article,
+        the guid), or (None, the guid to record with the new article: None when the
+        guid is reused). The rule and why it is so: identity.py.
+
+        A guid found reused is said in a warning and recorded (reused_guids): from then
+        on it identifies nothing, and is no longer warned about."""
+        if self.state.guid_reused(guid_key):
+            return None, None
+        # Identity by guid is per feed: two feeds' ids are not one namespace (two
+        # editions' "brief-1" are two articles).
+        owners = [o for o in self.state.guid_owners(guid_key) if o.feed == feed.name]
+        if not owners:
+            return None, guid_key
+        reason = ""
+        still_listed = next((o for o in owners if o.keys & listed), None)
+        if still_listed is not None:
+            reason = f"{still_listed.url}, still listed at its own link"
+        elif url_key == guid_key:
+            # The guid is a URL, and it is this item's own address: the archived
+            # article named it as its permanent address (rule (b) of identity.py),
+            # unless its date (or, without dates to confirm, its title) says otherwise.
+            from rssarchive.core.identity import permalink_differs
+
+            why = self._differs(entry, owners[0], permalink_differs)
+            if why is None:
+                self._moved(entry, owners[0], "its guid is its link", result)
+                if not self.dry_run:
+                    self.state.alias(url_key, owners[0].id)
+                return owners[0], guid_key
+            reason = f"{owners[0].url}, {why}"
+        else:
+            for owner in owners:
+                why = self._differs(entry, owner)
+                if why is None:
+                    from rssarchive.core.identity import same_by
+
+                    how = self._differs(entry, owner, same_by) or "same guid, title and date"
+                    self._moved(entry, owner, how, result)
+                    if not self.dry_run:  # its new link is known from now on
+                        self.state.alias(url_key, owner.id)
+                    return owner, guid_key
+                reason = reason or f"{owner.url}, {why}"
+        result.warnings.append(
+            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
+            f"article ({reason}); "
+            "archived as a new article, and the guid identifies no article from now on"
+        )
+        if not self.dry_run:
+            self.state.reuse_guid(guid_key)
+        return None, None
+
+    def _moved(self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult) -> None:
+        """Say a move taken by guid, once: when first seen (its new link is an alias
+        from then on, found by its link). A guess that is wrong is then a loss said
+        out loud, with both links to check."""
+        if owner.status == "done":
+            said = f"is taken for the archived {owner.url} ({how}); not archived again"
+        else:
+            said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
+        result.warnings.append(f"{entry.link} {said}")
+
+    def _differs(
+        self,
+        entry: Entry,
+        owner: GuidOwner,
+        rule: Callable[[str | None, datetime | None, str | None, datetime | None], str | None]
+        | None = None,
+    ) -> str | None:
+        """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
+        by the title and date it was archived with: its post's, or while not done, its
+        entry's."""
+        from rssarchive.core.identity import differs, post_says_its_date, post_title_and_date
+
+        title: str | None
+        mine = entry.published
+        if owner.entry is not None:
+            title, published = owner.entry.title, owner.entry.published
+        elif owner.filename is not None:
+            text = self.archive.read(owner.filename)
+            if text is None:
+                return "its post cannot be read"
+            title, published = post_title_and_date(text)
+            if not post_says_its_date(text):
+                mine = None  # its date unknown, not absent: the title decides, as before
+        else:
+            return "nothing archived to compare with"
+        return (rule or differs)(entry.title, mine, title, published)
+
+    def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
+        """Record the items of a feed given to backfill as pending, like the items of an
+        RFC 5005 archive page (their own titles, dates and content, the chosen feed's
+        name, author and tags), and return their jobs; the feed's own URL is no
+        article, and its row goes."""
+        self.state.forget(job.article_id)
+        job.result.warnings.extend(parsed.warnings)
+        if not parsed.entries:
+            job.result.warnings.append(f"{job.entry.link}: a feed with no items; nothing archived")
+        log.info("%s: a feed; its %d items are archived", job.entry.link, len(parsed.entries))
+        jobs: list[_Job] = []
+        entries, listed = self._identified(parsed.entries, job.result)
+        for item in reversed(entries):
+            entry = replace(item, origin="archive")
+            article_id = self._record(job.feed, entry, job.result, listed=listed)
+            if article_id is not None:
+                jobs.append(_Job(job.feed, entry, job.feed.content, job.result, article_id))
+        return jobs

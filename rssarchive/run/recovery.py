@@ -1,0 +1,155 @@
+"""What a run finds before its own work: posts to adopt, a killed run's pending
+articles, images to retry, and what a lost state database cost."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+
+from rssarchive.core import decide
+from rssarchive.core.urls import normalize_url
+from rssarchive.run.feedrun import _FeedRun
+from rssarchive.run.jobs import _Job, _post_parts
+from rssarchive.run.report import FeedResult, RunReport
+from rssarchive.store import renames
+
+
+class _Recovery(_FeedRun):
+    """What a run finds before its own work: posts to adopt, a killed run's pending
+    articles, images to retry, and what a lost state database cost."""
+
+    def _prepare(self, report: RunReport) -> list[_Job]:
+        """Adopt posts already in ``_posts``; return the work a killed run left."""
+        report.dry_run = self.dry_run
+        self._report = report
+        if not self.dry_run:  # a feed renamed in the config keeps what it archived
+            report.warnings.extend(renames.follow(self.state, self.config.feeds))
+        if self.dry_run:
+            self._list_pending(report)
+            return []
+        # A killed run's staged files were removed by the command, under the site lock,
+        # before the state was opened (cli._session): not again here.
+        adopted = by_url_only = 0
+        for name, url in self.archive.scan(self.state.known_filenames()):
+            url_key = normalize_url(url)
+            # A row the state had (pending, failed) keeps its guid; a new one has none.
+            had_row = self.state.status_of(url_key) is not None
+            # Counted for the feed of its host (status shows each feed's posts); the
+            # post itself does not name its feed.
+            owner = self._feed_for(url).name if self.config.feeds else ""
+            if self.state.adopt(
+                url_key=url_key, url=url, filename=name, now=self.clock(), feed=owner
+            ):
+                adopted += 1
+                by_url_only += not had_row
+                self._adopt_images(name, url)
+        # After adoption: the retries of posts whose state was lost are found there.
+        self._retry_images(report)
+        self._warn_recovered(report, adopted, by_url_only)
+        from rssarchive.publish.missingposts import warn_missing  # posts deleted by hand: said once
+
+        report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
+        jobs: list[_Job] = []
+        recovery: dict[str, FeedResult] = {}
+        for pending in self.state.pending(self.clock()):
+            feed = self._feed_named_or_first(pending.feed)
+            result = recovery.get(feed.name)
+            if result is None:
+                result = recovery[feed.name] = FeedResult(feed.name, "recovery")
+                report.results.append(result)
+            mode = decide.content_mode(pending.entry.origin, feed.content)
+            jobs.append(
+                _Job(feed, pending.entry, mode, result, pending.id, attempts=pending.attempts)
+            )
+        return jobs
+
+    def _list_pending(self, report: RunReport) -> None:
+        """A dry run's view of the work earlier runs left (a killed run's articles): the
+        posts a real run would write for them, as "would write" lines. Those whose post
+        reached _posts already (the run was killed before recording it) a real run
+        adopts instead: they are archived already."""
+        recovery: dict[str, FeedResult] = {}
+        for _, url in self.archive.scan(self.state.known_filenames()):
+            self._adoptable.add(normalize_url(url))
+        if self._adoptable:  # what a real run says it adopted (_warn_recovered)
+            report.warnings.append(
+                f"would adopt {len(self._adoptable)} existing posts from "
+                f"{self.archive.posts_dir} that the state database does not know; they "
+                "would not be archived again"
+            )
+        for pending in self.state.pending(self.clock()):
+            if normalize_url(pending.url) in self._adoptable:
+                continue
+            feed = self._feed_named_or_first(pending.feed)
+            result = recovery.get(feed.name)
+            if result is None:
+                result = recovery[feed.name] = FeedResult(feed.name, "recovery")
+                report.results.append(result)
+            link = pending.entry.link or pending.url
+            taken = functools.partial(self.archive.taken_by_other, url=link)
+            entry = replace(pending.entry, link=link)
+            result.new.append(self._render(feed, entry, None, taken=taken).filename)
+
+    def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
+        """Say how a lost or corrupt state database came back, and what it cost."""
+        state, posts_dir = self.state, self.archive.posts_dir
+        # Posts now known by their from: URL only: a guid no longer recognises them.
+        lost = (
+            f"; {by_url_only} articles lost their guid identity (one whose link changes "
+            "will be archived again)"
+            if by_url_only
+            else ""
+        )
+        if state.restored_from is not None:
+            what = (
+                f"corrupt (moved to {state.rebuilt_from})"
+                if state.rebuilt_from is not None
+                else "missing"
+            )
+            report.warnings.append(
+                f"state database was {what}; restored from its copy {state.restored_from}"
+                f" and {adopted} posts written since in {posts_dir}{lost}"
+            )
+        elif state.rebuilt_from is not None:
+            report.warnings.append(
+                f"state database was corrupt (moved to {state.rebuilt_from}) and has no "
+                f"good copy; rebuilt from {adopted} posts in {posts_dir}{lost}"
+            )
+        elif adopted and state.created:
+            report.warnings.append(
+                f"new state database: adopted {adopted} existing posts from "
+                f"{posts_dir}; they will not be archived again{lost}"
+            )
+
+    def _adopt_images(self, name: str, url: str) -> None:
+        """An adopted post that still links remote images its feed would archive gets
+        its image retries back (they were lost with the state, or with a failed
+        commit)."""
+        if self._feed_for(url).images != "local":
+            return
+        from rssarchive.publish.images import remote_images
+
+        parts = _post_parts(self.archive.read(name))
+        if parts is not None and remote_images(parts[1], url):
+            self.state.image_retry(name, url, attempted=False)
+
+    def _retry_images(self, report: RunReport) -> None:
+        """Try again the images earlier runs could not archive, rewriting their posts."""
+        from rssarchive.publish.images import remote_images
+
+        for name, page_url, attempts in self.state.image_retries():
+            parts = _post_parts(self.archive.read(name))
+            if parts is None or not remote_images(parts[1], page_url):
+                self.state.image_done(name)
+                continue
+            head, body, tail = parts
+            result = self._image_store().localize(body, page_url, self._fetch_image)
+            if result.html != body:
+                self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
+            retried = decide.images_retried(name, attempts, len(result.failed))
+            if retried.again:
+                self.state.image_retry(name, page_url, attempted=True)
+            else:
+                self.state.image_done(name)
+                if retried.warning is not None:
+                    report.warnings.append(retried.warning)

@@ -1,0 +1,165 @@
+"""What the stages of a run share (the base of Pipeline): settings, clients, workers."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from rssarchive.core import decide
+from rssarchive.core.errors import ExtractError, UsageError
+from rssarchive.core.models import Article, Config, Entry, FeedConfig, Post, Response
+from rssarchive.net.addresses import Allow
+from rssarchive.publish.archive import Archive
+from rssarchive.publish.entry_posts import render_entry
+from rssarchive.run.jobs import (
+    FETCH_THREADS,
+    POOL_MIN_ARTICLES,
+    Extractor,
+    Fetcher,
+    InlineExtractor,
+    _Job,
+    _Outcome,
+    _Pending,
+)
+from rssarchive.store.state import State
+
+if TYPE_CHECKING:
+    from rssarchive.extract.workers import ExtractionPool
+    from rssarchive.publish.images import ImageStore
+    from rssarchive.run.report import RunReport
+    from rssarchive.sources.feeds import ParsedFeed
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class _Base:
+    """What every stage of a run shares: its settings, its clients, its worker processes and
+    what it has placed so far."""
+
+    config: Config
+    client: Fetcher
+    state: State
+    archive: Archive
+    clock: Callable[[], datetime]
+    dry_run: bool = False
+    # Called with (done, total) after each article; the CLI draws a progress bar with it.
+    progress: Callable[[int, int], None] | None = None
+    _images: ImageStore | None = field(default=None, init=False)
+    _pool: ExtractionPool | None = field(default=None, init=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _stopping: bool = field(default=False, init=False)
+    _feeds_by_host: dict[str, FeedConfig] | None = field(default=None, init=False)
+    # URL keys (own and where redirects ended) of the posts placed by this run, whose
+    # state is settled in batches: the article id of each.
+    _placed: dict[str, int] = field(default_factory=dict, init=False)
+    # URL keys of the entries this run took on (or in a dry run, listed as new): the
+    # same link listed again is a duplicate, not a pending article resumed.
+    _recorded: set[str] = field(default_factory=set, init=False)
+    # Articles not archived yet whose feed lists them at a new link this run (_record).
+    _relinked: set[int] = field(default_factory=set, init=False)
+    # A dry run's URL keys of the posts in _posts the state does not know (a killed
+    # run's): a real run would adopt them, not write them.
+    _adoptable: set[str] = field(default_factory=set, init=False)
+    # The report of the command under way: what a stopped one wrote is read from it.
+    _report: RunReport | None = field(default=None, init=False)
+
+    @property
+    def _allow_private(self) -> Allow:
+        return self.config.network.allow_private_addresses
+
+    def _extractor(self, articles: int) -> Extractor:
+        if decide.use_worker_pool(articles, self._pool is not None, pool_min=POOL_MIN_ARTICLES):
+            return self._workers()
+        return InlineExtractor(self._allow_private)
+
+    def _workers(self) -> ExtractionPool:
+        """The worker processes, started on first use (from any thread) and shared by
+        feed parsing and extraction until the run ends."""
+        with self._pool_lock:
+            if self._stopping:  # interrupted: no new workers for a thread still running
+                raise ExtractError("the run is stopping; no extraction started")
+            if self._pool is None:
+                from rssarchive.extract.workers import ExtractionPool
+
+                self._pool = ExtractionPool(allow_private_addresses=self._allow_private)
+            return self._pool
+
+    def _close_workers(self, *, kill: bool = False) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+            self._stopping = self._stopping or kill
+        if pool is not None:
+            pool.close(kill=kill)
+
+    def _render(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        article: Article | None,
+        *,
+        taken: Callable[[str], bool] | None = None,
+    ) -> Post:
+        """The post for an entry; without an article (dry run), its name is what counts."""
+        return render_entry(feed, entry, article, self.clock(), taken=taken)
+
+    def _image_store(self) -> ImageStore:
+        from rssarchive.publish.images import ImageStore
+
+        if self._images is None:
+            self._images = ImageStore(self.archive.site_dir)
+        return self._images
+
+    def _fetch_image(self, url: str, referer: str | None) -> Response:
+        return self.client.get(url, referer=referer, max_bytes=self._image_store().max_image_bytes)
+
+    def _batch(self) -> contextlib.AbstractContextManager[None]:
+        # A dry run may hold the state read-only: it writes nothing, so it needs no batch.
+        return contextlib.nullcontext() if self.dry_run else self.state.batch()
+
+    def _parallel(self, work: Callable[[T], R], items: list[T]) -> list[R]:
+        if len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(min(FETCH_THREADS, len(items))) as threads:
+            try:
+                return list(threads.map(work, items))
+            except KeyboardInterrupt:  # the threads are waited for: not on a worker's parse
+                self._close_workers(kill=True)
+                raise
+
+    def _feed_named(self, name: str) -> FeedConfig:
+        feed = self._feed_by_name(name)
+        if feed is None:
+            names = ", ".join(f.name for f in self.config.feeds)
+            raise UsageError(f"no feed named {name!r} in the config (feeds: {names})")
+        return feed
+
+    def _feed_named_or_first(self, name: str) -> FeedConfig:
+        return self._feed_by_name(name) or self.config.feeds[0]
+
+    def _feed_by_name(self, name: str) -> FeedConfig | None:
+        return next((feed for feed in self.config.feeds if feed.name == name), None)
+
+    def _feed_for(self, url: str) -> FeedConfig:
+        """The feed on the same host as ``url``, else the first one."""
+        if self._feeds_by_host is None:
+            self._feeds_by_host = decide.by_host(self.config.feeds, lambda feed: feed.url)
+        return decide.feed_for(url, self._feeds_by_host, self.config.feeds[0])
+
+    # Defined by Pipeline (pipeline.py), where the constants they read live: tests
+    # change those there.
+    def _parse(self, response: Response, max_items: int) -> ParsedFeed:
+        raise NotImplementedError
+
+    def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:
+        raise NotImplementedError
+
+    def _stage_unit(self, unit: list[_Job], extractor: Extractor) -> list[_Outcome]:
+        raise NotImplementedError

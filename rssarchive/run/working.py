@@ -1,0 +1,340 @@
+"""Getting, rendering, staging and placing each article of a run (threads fetch,
+worker processes extract, this thread places and records)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import queue
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+
+from rssarchive.core import decide
+from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
+from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
+from rssarchive.core.urls import normalize_url
+from rssarchive.run.jobs import (
+    FETCH_THREADS,
+    MAX_IN_FLIGHT,
+    MAX_JOBS_IN_FLIGHT,
+    WRITE_BATCH,
+    Extractor,
+    _FeedGiven,
+    _host,
+    _Job,
+    _Outcome,
+    _Pending,
+    _permanent,
+    _round_robin,
+    _Staged,
+    _substantial,
+)
+from rssarchive.run.recording import _Recording
+from rssarchive.run.report import FeedResult
+
+log = logging.getLogger(__name__)
+
+
+class _Working(_Recording):
+    """Getting, rendering, staging and placing each article of a run (threads fetch,
+    worker processes extract, this thread places and records)."""
+
+    def _work(self, jobs: list[_Job], backlog: _Pending | None = None) -> None:
+        """Get, render and stage every job, then every article of ``backlog``, in threads
+        (extraction in worker processes); name, place and record each post here, one at
+        a time. ``jobs`` is emptied: each job is let go once written, and the backlog's
+        jobs are made a few hundred at a time, so memory does not grow with the size of
+        a run."""
+        total = len(jobs) + (len(backlog) if backlog is not None else 0)
+        if not total:
+            return
+        extractor = self._extractor(total)
+        if backlog or not all(self._from_feed_text(job) for job in jobs):
+            extractor.warm()  # pages will be extracted: have the workers ready for them
+        queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        jobs.clear()
+        units = self._units(queued, backlog)
+        # Jobs whose feed text proved to be a summary: their pages come next.
+        to_fetch: deque[list[_Job]] = deque()
+        written: list[tuple[_Job, str]] = []
+        in_flight: dict[Future[list[_Outcome]], list[_Job]] = {}
+        # Futures in the order they finish. (concurrent.futures.wait would lock and
+        # unlock every future in flight for each one that finishes.)
+        finished: queue.SimpleQueue[Future[list[_Outcome]]] = queue.SimpleQueue()
+        done = jobs_in_flight = 0
+        with ThreadPoolExecutor(min(FETCH_THREADS, total)) as threads:
+
+            def refill() -> None:
+                # A bounded window: memory stays flat however many jobs there are.
+                nonlocal jobs_in_flight
+                while len(in_flight) < MAX_IN_FLIGHT and jobs_in_flight < MAX_JOBS_IN_FLIGHT:
+                    unit = to_fetch.popleft() if to_fetch else next(units, None)
+                    if unit is None:
+                        return
+                    future = threads.submit(self._stage_unit, unit, extractor)
+                    in_flight[future] = unit
+                    jobs_in_flight += len(unit)
+                    future.add_done_callback(finished.put)
+
+            try:
+                refill()
+                while in_flight:
+                    future = finished.get()
+                    unit = in_flight.pop(future)
+                    jobs_in_flight -= len(unit)
+                    for job, outcome in zip(unit, future.result(), strict=True):
+                        if outcome is None:
+                            job.needs_page = True
+                            to_fetch.append([job])
+                            continue
+                        if isinstance(outcome, _FeedGiven):
+                            items = self._feed_items(job, outcome.feed)
+                            to_fetch.extend([item] for item in items)
+                            total += len(items)
+                            done += 1
+                            continue
+                        self._write(job, outcome, written)
+                        done += 1
+                        if self.progress is not None:
+                            self.progress(done, total)
+                    if len(written) >= WRITE_BATCH:
+                        self._settle(written)
+                    refill()
+            except BaseException as exc:
+                # A write failed (disk full …): stop; pending rows redo the rest, and
+                # the next run removes the staged files nobody placed.
+                for other in in_flight:
+                    other.cancel()
+                if isinstance(exc, KeyboardInterrupt):
+                    # Ctrl-C or SIGTERM: the threads are about to be waited for, and
+                    # those waiting on a worker must not wait for its page.
+                    self._close_workers(kill=True)
+                raise
+            finally:
+                self._settle(written)
+
+    def _backlog_jobs(
+        self, taken: list[tuple[tuple[FeedConfig, FeedResult, ContentMode], int]]
+    ) -> list[_Job]:
+        """Jobs for a backfill's articles, their entries read back from the state
+        database (an id whose row is no longer pending has nothing left to do)."""
+        entries = self.state.pending_entries([article_id for _, article_id in taken])
+        return [
+            _Job(feed, entries[article_id], mode, result, article_id)
+            for (feed, result, mode), article_id in taken
+            if article_id in entries
+        ]
+
+    @staticmethod
+    def _from_feed_text(job: _Job) -> bool:
+        """Whether the job's post is tried from the feed's text in a worker process."""
+        return decide.from_feed_text(job.mode, job.feed.images, job.entry.content, job.needs_page)
+
+    def _stage(self, job: _Job, extractor: Extractor) -> _Staged:
+        """Article, post text and its flushed temporary file (runs in a thread)."""
+        needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
+        job.needs_page = needs_page  # re-checks compare a page's text only with a page's
+        article = self._article(job, extractor, needs_page=needs_page)
+        post = self._render(job.feed, job.entry, article)
+        return _Staged(post, self.archive.stage(post.text))
+
+    def _settle(self, written: list[tuple[_Job, str]]) -> None:
+        """Mark a batch of written posts done: their renames are made durable first, so
+        the state never says done for a post a power cut could still take back."""
+        if not written:
+            return
+        self.archive.sync()
+        with self.state.batch():
+            for job, name in written:
+                self.state.finish(job.article_id, name, self.clock())
+                self._schedule_recheck(job)
+                if job.image_failures:
+                    self.state.image_retry(name, job.page_url, attempted=False)
+        written.clear()
+
+    def _schedule_recheck(self, job: _Job) -> None:
+        from rssarchive.core.recheck import next_due
+
+        now = self.clock()
+        due = next_due(now, job.feed.recheck, now)
+        self.state.schedule_recheck(
+            job.article_id, now, due, from_page=bool(job.needs_page), validators=job.validators
+        )
+
+    def _write(
+        self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
+    ) -> None:
+        """Name and place one staged post (its state is settled later, in a batch)."""
+        from rssarchive.publish.render import post_filename
+
+        link = job.entry.link
+        assert link is not None
+        if isinstance(staged, RssArchiveError):
+            fallback = self._feed_text_instead(job, staged)
+            if fallback is None:
+                self._failed(job, link, staged)
+                return
+            staged = fallback
+        keys = [normalize_url(link)]
+        if job.page_url and normalize_url(job.page_url) != keys[0]:
+            keys.append(normalize_url(job.page_url))  # where its redirects ended
+        if self._same_as_archived(job, keys, staged):
+            return
+        post = staged.post
+        name = post.filename
+        if self.archive.taken_by_other(name, post.url):
+            # Names are only decided here, one post at a time, so two articles staged
+            # at once can never be given the same file.
+            name = post_filename(
+                name[:10],
+                post.title,
+                post.url,
+                functools.partial(self.archive.taken_by_other, url=post.url),
+            )
+        # Named before it is placed: a run stopped (Ctrl-C) just after the rename still
+        # names it among the posts it wrote (Pipeline.written); not if it never got there.
+        job.result.new.append(name)
+        try:
+            self.archive.place(staged.temp, name, sync_dir=False)
+        except BaseException:
+            if not (self.archive.posts_dir / name).exists():
+                job.result.new.pop()
+            raise
+        written.append((job, name))
+        for key in keys:
+            self._placed[key] = job.article_id
+        if len(keys) > 1:  # a later link to the final URL is this article
+            self.state.alias(keys[1], job.article_id)
+        if job.feed_text_because is not None:
+            job.result.warnings.append(
+                f"{link}: its page failed ({job.feed_text_because}); archived from the "
+                "feed's text instead"
+            )
+        if job.image_failures:
+            for image, reason in job.image_failures:
+                job.result.warnings.append(f"{image}: image kept remote ({reason})")
+        log.debug("%s: wrote %s", job.feed.name, name)
+
+    def _feed_text_instead(self, job: _Job, exc: RssArchiveError) -> _Staged | None:
+        """With ``content: auto``, the post from the feed's text for an article whose
+        page failed for good (permanently, or on the attempt that gives it up): a post
+        of the feed's text beats no post. None when there is none to make."""
+        from rssarchive.extract.article import article_from_feed
+
+        last = self.state.gives_up(job.article_id, self.clock())
+        if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
+            return None  # none to make, or a later attempt may still get the page
+        job.feed_text_because = reason_of(exc)
+        post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
+        return _Staged(post, self.archive.stage(post.text))
+
+    def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
+        """Whether the page is an article archived already (by this run or an earlier
+        one) under another URL: one that redirects to the same page, or the page a
+        redirect ended at. Then nothing is written; the URL becomes an alias of it."""
+        other = next(
+            (
+                self._placed[k]
+                for k in keys
+                if self._placed.get(k, job.article_id) != job.article_id
+            ),
+            None,
+        )
+        if other is None:
+            other = self.state.archived_as(keys, job.article_id)
+        if other is None:
+            return False
+        self.archive.discard(staged.temp)
+        self.state.forget(job.article_id)
+        self.state.alias(keys[0], other)
+        job.result.skipped += 1
+        # Said, not logged: distinct items whose pages end at one URL (a consent wall,
+        # a redirect to the home page) are otherwise lost without a word.
+        job.result.warnings.append(
+            f"{job.entry.link}: its page is {job.page_url}, an article archived already"
+            " under another link; not archived again"
+        )
+        return True
+
+    def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
+        """Record and report a failed article, as decide.article_failed says."""
+        now, reason = self.clock(), reason_of(exc)
+        last = self.state.gives_up(job.article_id, now)
+        failed = decide.article_failed(
+            link,
+            job.entry.origin,
+            job.attempts,
+            exc,
+            now,
+            last=last,
+            recorded_attempts=lambda: self.state.attempts_of(job.article_id),
+        )
+        if failed.give_up:
+            self.state.give_up(job.article_id, reason, now)
+        else:
+            # The reason without the URL: status prints it after the URL already.
+            self.state.fail(job.article_id, reason, now, not_before=failed.not_before)
+        if failed.failed is not None:
+            job.result.failed.append((link, failed.failed))
+        if failed.warning is not None:
+            job.result.warnings.append(failed.warning)
+        if failed.note is not None:
+            log.info("%s", failed.note)
+
+    def _needs_page(self, job: _Job) -> bool:
+        return decide.needs_page(job.mode, job.entry.content, _substantial)
+
+    def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
+        """The article for a job, with its images archived if the feed asks (a thread)."""
+        article = self._get_article(job, extractor, needs_page=needs_page)
+        if job.feed.images != "local":
+            return article
+        from rssarchive.publish.render import render_body
+
+        job.page_url = job.page_url or job.entry.link or ""
+        result = self._image_store().localize(
+            render_body(article.body_html), job.page_url, self._fetch_image
+        )
+        job.image_failures = result.failed
+        return replace(article, body_html=result.html)
+
+    def _get_article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
+        """The article for a job, by its content mode (runs in a thread)."""
+        from rssarchive.extract.article import article_from_feed
+
+        entry = job.entry
+        if not needs_page:
+            return article_from_feed(entry, self._allow_private)
+        assert entry.link is not None
+        try:
+            response = self.client.get(entry.link)
+            job.page_url = response.url
+            job.validators = (response.etag, response.last_modified)
+            self._check_html(job, response)
+            return extractor.extract(
+                response.content,
+                response.url,
+                job.feed.selectors,
+                response.headers.get("content-type"),
+            )
+        except (FetchError, ExtractError) as exc:
+            # The page is gone for good, or no article: the feed's text may do instead.
+            failure = decide.page_failure(exc)
+            if decide.falls_back_to_feed_text(job.mode, entry.content, failure):
+                if failure == "gone":  # said when its post is written
+                    job.feed_text_because = reason_of(exc)
+                return article_from_feed(entry, self._allow_private)
+            raise
+
+    def _check_html(self, job: _Job, response: Response) -> None:
+        """Refuse what is not an HTML page (ExtractError naming what it is). A feed
+        handed to backfill as a URL raises _FeedGiven: its items are archived instead."""
+        from rssarchive.sources.pagekind import not_html
+
+        kind = not_html(response.content, response.headers.get("content-type"))
+        if kind is None:
+            return
+        if decide.feed_given(kind.feed, job.entry.origin):
+            raise _FeedGiven(self._parse(response, job.feed.max_items))
+        raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)

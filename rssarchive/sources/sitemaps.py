@@ -1,0 +1,594 @@
+"""Where to find articles older than a feed: sitemaps and RFC 5005 archived feeds.
+
+Pure: no network, no disk, no clock. The walkers take the fetching as a function, so the
+caller decides how (the HTTP module, with its address checks and size caps) and tests
+need no server.
+
+* ``parse_sitemap`` reads one sitemap document (sitemaps.org): a ``<urlset>`` of article
+  URLs, a ``<sitemapindex>`` of child sitemaps, either of them gzip-compressed; also
+  what the protocol allows besides XML (a plain list of URLs, an RSS or Atom feed).
+* ``walk_sitemaps`` follows a sitemap index down to the article URLs in a date range.
+* ``walk_archives`` follows a feed's ``prev-archive`` links (RFC 5005) back in time.
+
+A sitemap is hostile input as much as a feed is, and an index makes us fetch what it
+names. So: the bytes are decoded by the feed module's rules and handed to lxml as UTF-8
+text we have inspected ourselves; a document declaring any entity is refused (no
+billion laughs, no ``SYSTEM "file:///…"``), lxml loads no DTD and touches no network;
+size, entry, sitemap and page counts are capped; only absolute http(s) URLs come out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from rssarchive.core.dates import parse_w3c_datetime, to_utc
+from rssarchive.core.encodings import decode_feed
+from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
+from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
+from rssarchive.sources.feeds import ParsedFeed, parse_feed
+
+__all__ = [
+    "MAX_ARCHIVE_PAGES",
+    "MAX_SITEMAPS",
+    "MAX_SITEMAP_BYTES",
+    "MAX_SITEMAP_ENTRIES",
+    "MAX_WALK_URLS",
+    "Sitemap",
+    "SitemapEntry",
+    "in_range",
+    "parse_sitemap",
+    "parse_w3c_datetime",
+    "walk_archives",
+    "walk_sitemaps",
+]
+
+log = logging.getLogger(__name__)
+
+# The protocol's own limits for one sitemap file: 50,000 URLs and 50 MB (52,428,800
+# bytes) uncompressed. Search engines reject bigger files, so publishers stay under
+# them; anything bigger is broken or hostile. The byte cap applies to the bytes as
+# fetched and again after gunzip (a 50 KB .gz can inflate to gigabytes). Callers
+# fetching a sitemap should allow this many bytes, more than a feed or page needs.
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+MAX_SITEMAP_ENTRIES = 50_000
+# Sitemap documents one walk may fetch, the root included. Monthly child sitemaps for 80
+# years, daily ones for almost three; with ``since`` the older children are skipped
+# without being fetched, so real backfills stay far below. Guards against an index that
+# generates children without end.
+MAX_SITEMAPS = 1000
+# Distinct article URLs one walk yields. Each one costs an entry in the dedupe set
+# (about 150 bytes) and later a page fetch; a million is years of a large news site and
+# still bounded memory, where 1000 full sitemaps could name 50 million.
+MAX_WALK_URLS = 1_000_000
+# Archive pages of an RFC 5005 feed one walk follows: monthly archives for 80 years,
+# weekly ones for almost 20. Guards against a server that mints a new "previous" page on
+# every request (a loop through distinct URLs that loop detection cannot see).
+MAX_ARCHIVE_PAGES = 1000
+# A sitemap with thousands of bad entries gets one warning naming the first few.
+MAX_REPORTED_REFUSALS = 5
+# lxml is fed this much at a time, so that an HTML page or a feed is recognised from its
+# first bytes and the parse stops there instead of reading all 50 MB.
+_PARSE_CHUNK = 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_SHOWN_CHARS = 100  # of a refused <loc>, in a warning
+
+ErrorCallback = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One ``<url>`` of a urlset, or one ``<sitemap>`` of an index."""
+
+    url: str  # absolute http(s), as written (whitespace around it removed)
+    # <lastmod>, timezone-aware UTC; for a Google News entry without one, its
+    # <news:publication_date>. None when absent or unparseable.
+    lastmod: datetime | None
+    # <news:publication_date>, UTC: when the article came out, as opposed to when it was
+    # last edited. Only Google News sitemaps have it.
+    published: datetime | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        """The date that places the article in a range: publication when known (an old
+        article edited last week is still an old article), else the last modification."""
+        return self.published if self.published is not None else self.lastmod
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """What one sitemap document lists. A urlset fills ``urls``, an index ``sitemaps``."""
+
+    urls: tuple[SitemapEntry, ...]
+    sitemaps: tuple[SitemapEntry, ...]
+    # Problems that did not stop the parse: refused entries, the entry cap, malformed
+    # XML of which the complete entries were kept, unparseable dates.
+    warnings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+
+def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None) -> bool:
+    """True when the entry's date (``entry.date``) lies within ``[since, until]``, both
+    ends inclusive, either one None for no bound. Naive bounds are taken as UTC.
+
+    An entry without a date is included: the protocol makes dates optional, and leaving
+    out an article we cannot date would lose it silently, while including one already
+    archived costs a skip.
+    """
+    when = entry.date
+    if when is None:
+        return True
+    if since is not None and when < to_utc(since):
+        return False
+    return until is None or when <= to_utc(until)
+
+
+# ---------------------------------------------------------------------------------------
+# Bytes to text we have looked at
+
+
+def _gunzip(data: bytes, warnings: list[str]) -> bytes:
+    """Inflate a .gz sitemap, at most MAX_SITEMAP_BYTES of output. Concatenated members
+    are one file (RFC 1952, 2.2); a truncated stream keeps what it gave, with a warning
+    (the XML parse then keeps the complete entries)."""
+    out = bytearray()
+    rest = data
+    while rest[:2] == _GZIP_MAGIC:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            # One byte over the cap tells "too large" from "exactly at the cap".
+            out += inflater.decompress(rest, MAX_SITEMAP_BYTES + 1 - len(out))
+        except zlib.error as exc:
+            raise ParseError(f"corrupt gzip data ({exc})") from exc
+        if len(out) > MAX_SITEMAP_BYTES:
+            raise ParseError(
+                f"sitemap too large after gunzip (over {MAX_SITEMAP_BYTES} bytes, "
+                "the protocol's limit)"
+            )
+        if not inflater.eof:
+            warnings.append("gzip data truncated; kept what it held")
+            break
+        rest = inflater.unused_data  # bytes after the last member are ignored, as gzip -d
+    if not out:
+        raise ParseError("empty sitemap (gzip data holds nothing)")
+    return bytes(out)
+
+
+_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,500}?\?>")
+_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
+_HTML_START = re.compile(r"<(?:html|head|body)[\s/>]", re.I)
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
+_LINE_COLUMN = re.compile(r",? line \d+, column \d+\s*\Z")
+
+
+def _prolog(text: str) -> tuple[int, str | None]:
+    """Skip the XML prolog (whitespace, comments, processing instructions) up to the
+    DOCTYPE or the root element: its position, and the DOCTYPE's name if there is one.
+    A plain loop: a regex with nested repetition could backtrack exponentially here."""
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if text.startswith(("<?", "<!--"), pos):
+            closer = "?>" if text[pos + 1] == "?" else "-->"
+            end = text.find(closer, pos + 2)
+            if end < 0:
+                return pos, None
+            pos = end + len(closer)
+            continue
+        doctype = _DOCTYPE_NAME.match(text, pos)
+        return pos, (doctype.group(1) if doctype else None)
+
+
+def _shown(loc: str) -> str:
+    return repr(loc if len(loc) <= _SHOWN_CHARS else loc[:_SHOWN_CHARS] + "…")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _refusal(loc: str) -> str | None:
+    """Why ``loc`` is not an article URL we may fetch, or None when it is one."""
+    if not loc:
+        return "empty <loc>"
+    if is_safe_link(loc):
+        return None
+    if URL_CONTROL_CHARS.search(loc):
+        # "java\tscript:" must not read as relative, nor a newline end a front-matter line.
+        return "control characters in URL"
+    if not SCHEME.match(loc):
+        # The protocol requires absolute URLs; guessing a base would fetch the wrong page.
+        return "relative URL"
+    return "not an http(s) URL"
+
+
+class _Collector:
+    """Entries and warnings of one document, with the entry cap and refusals counted."""
+
+    def __init__(self) -> None:
+        self.entries: list[SitemapEntry] = []
+        self.warnings: list[str] = []
+        self.refused: list[str] = []
+        self.refused_count = 0
+        self.bad_dates = 0
+        self.seen = 0  # entries read, refused ones included: what the cap counts
+
+    @property
+    def full(self) -> bool:
+        return self.seen >= MAX_SITEMAP_ENTRIES
+
+    def add(self, loc: str, lastmod: str | None, published: str | None = None) -> None:
+        self.seen += 1
+        loc = loc.strip()
+        reason = _refusal(loc)
+        if reason is not None:
+            self.refused_count += 1
+            if len(self.refused) < MAX_REPORTED_REFUSALS:
+                self.refused.append(f"{_shown(loc)}: {reason}")
+            return
+        dates: list[datetime | None] = []
+        for text in (lastmod, published):
+            when = parse_w3c_datetime(text) if text and text.strip() else None
+            if text and text.strip() and when is None:
+                self.bad_dates += 1
+            dates.append(when)
+        modified, issued = dates
+        self.entries.append(SitemapEntry(loc, modified if modified is not None else issued, issued))
+
+    def finish(self) -> list[str]:
+        if self.refused_count:
+            more = self.refused_count - len(self.refused)
+            self.warnings.append(
+                f"{_count(self.refused_count, 'entry', 'entries')} refused: "
+                f"{'; '.join(self.refused)}" + (f"; and {more} more" if more else "")
+            )
+        if self.bad_dates:
+            self.warnings.append(
+                f"{_count(self.bad_dates, 'unparseable date', 'unparseable dates')}; "
+                "such entries count as undated"
+            )
+        return self.warnings
+
+
+# ---------------------------------------------------------------------------------------
+# XML sitemaps
+
+
+def _local(tag: Any) -> str:
+    # Comments and processing instructions have a function as their tag.
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(element: Any, tag: str) -> str | None:
+    child = element.find(tag)
+    return None if child is None else "".join(child.itertext())
+
+
+def _news_date(element: Any) -> str | None:
+    """<news:news><news:publication_date> of a Google News entry, whatever prefix or
+    namespace version the publisher used."""
+    for child in element:
+        if _local(child.tag) == "news":
+            for grandchild in child:
+                if _local(grandchild.tag) == "publication_date":
+                    return "".join(grandchild.itertext())
+    return None
+
+
+class _NotXmlSitemap(Exception):
+    """The root element says this is a feed: parse it as one."""
+
+
+def _parse_xml(text: str, collector: _Collector) -> str:
+    """Read the entries of a urlset or sitemapindex; return the root's local name.
+
+    Entries are read as each one ends and then dropped from the tree, so memory stays
+    small however long the file. Only direct children of the root count, and only their
+    direct ``<loc>``: ``<image:loc>`` inside ``<image:image>`` is not an article.
+    """
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        # The text has been checked to declare no entity, so "internal" resolves only
+        # the five predefined ones and character references. (False would change nothing
+        # here but garbles lxml's message for an undefined entity such as &nbsp;.)
+        resolve_entities="internal",
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,  # libxml2's own limits on depth and text node size stay on
+        remove_comments=True,
+        remove_pis=True,
+    )
+    data = text.encode("utf-8")
+    root: Any = None
+    entry_tag = loc_tag = lastmod_tag = ""
+    depth = 0
+    try:
+        for start in range(0, len(data), _PARSE_CHUNK):
+            parser.feed(data[start : start + _PARSE_CHUNK])
+            for event, element in parser.read_events():
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        root = element
+                        name = _local(element.tag)
+                        if name == "html":
+                            raise ParseError("not a sitemap (looks like an HTML page)")
+                        if name in ("rss", "feed", "RDF"):
+                            raise _NotXmlSitemap
+                        if name not in ("urlset", "sitemapindex"):
+                            raise ParseError(f"not a sitemap (root element <{name[:60]}>)")
+                        # Children are in the root's namespace, whichever version of
+                        # the protocol's (or none) the publisher declared.
+                        ns = etree.QName(element.tag).namespace
+                        prefix = f"{{{ns}}}" if ns else ""
+                        entry_tag = prefix + ("url" if name == "urlset" else "sitemap")
+                        loc_tag, lastmod_tag = prefix + "loc", prefix + "lastmod"
+                    elif depth == 2 and element.tag == entry_tag and collector.full:
+                        collector.warnings.append(
+                            f"more than {MAX_SITEMAP_ENTRIES} entries (the protocol's "
+                            "limit); the rest ignored"
+                        )
+                        return _local(root.tag)
+                    continue
+                depth -= 1
+                if depth == 1:
+                    if element.tag == entry_tag:
+                        collector.add(
+                            _child_text(element, loc_tag) or "",
+                            _child_text(element, lastmod_tag),
+                            _news_date(element),
+                        )
+                    # Drop what has been read: the entry and any stray sibling before it.
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del root[0]
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        message = _LINE_COLUMN.sub("", str(exc.msg or "syntax error"))
+        reason = f"not well-formed XML at line {exc.lineno}: {message}"
+        if not collector.seen:
+            raise ParseError(reason) from None
+        kept = _count(collector.seen, "entry", "entries")
+        collector.warnings.append(f"{reason}; kept the {kept} before it")
+    if root is None:
+        raise ParseError("not a sitemap (no root element)")
+    return _local(root.tag)
+
+
+# ---------------------------------------------------------------------------------------
+# The other two formats the protocol allows
+
+
+def _parse_text(text: str, collector: _Collector) -> None:
+    """A text sitemap: one URL per line, nothing else."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ParseError("empty sitemap")
+    if not is_safe_link(lines[0]):
+        if lines[0].startswith(("{", "[")):
+            raise ParseError("not a sitemap (looks like JSON)")
+        raise ParseError("not a sitemap (neither XML nor a list of URLs)")
+    for line in lines:
+        if collector.full:
+            collector.warnings.append(
+                f"more than {MAX_SITEMAP_ENTRIES} lines (the protocol's limit); the rest ignored"
+            )
+            return
+        collector.add(line, None)
+
+
+def _from_feed(data: bytes, url: str) -> Sitemap:
+    """An RSS or Atom feed given as a sitemap (the protocol allows it): its item links,
+    dated by publication."""
+    feed = parse_feed(data, url)
+    entries = tuple(
+        SitemapEntry(entry.link, entry.published, entry.published)
+        for entry in feed.entries
+        if entry.link
+    )
+    return Sitemap(urls=entries, sitemaps=(), warnings=feed.warnings)
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point
+
+
+def parse_sitemap(data: bytes, url: str) -> Sitemap:
+    """Parse one sitemap document fetched from ``url``.
+
+    Accepts a urlset or a sitemap index in any of the protocol's namespaces (or none),
+    gzip-compressed or not, with Google News dates; a text sitemap (one URL per line);
+    an RSS/Atom feed. Locations must be absolute http(s) URLs: others (relative,
+    ``javascript:``, empty) are refused with a warning, and so is everything past
+    MAX_SITEMAP_ENTRIES. Malformed XML keeps the entries before the error, with a
+    warning.
+
+    Raises ParseError with a one-line reason when nothing usable is in ``data``: empty,
+    too large, HTML, JSON, not well-formed from the start, or declaring entities.
+    """
+    if len(data) > MAX_SITEMAP_BYTES:
+        raise ParseError(f"sitemap too large ({len(data)} bytes, limit {MAX_SITEMAP_BYTES})")
+    warnings: list[str] = []
+    if data[:2] == _GZIP_MAGIC:
+        data = _gunzip(data, warnings)
+    if not data.strip():
+        raise ParseError("empty sitemap")
+
+    # The feed module's rules: BOMs, UTF-16/32, declared and undeclared legacy charsets.
+    # lxml then reads exactly the text checked below, as UTF-8 without a declaration,
+    # so no encoding trick (UTF-7, EBCDIC) can hide a declaration from the check.
+    text = decode_feed(data).lstrip("\ufeff")
+    declaration = _DECLARATION.match(text)
+    if declaration:  # keep its line breaks, so parse errors name the right line
+        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
+    pos, doctype = _prolog(text)
+    if (doctype or "").lower() == "html" or _HTML_START.match(text, pos):
+        raise ParseError("not a sitemap (looks like an HTML page)")
+    if _ENTITY_DECLARATION.search(text):
+        # A sitemap needs no entity; declaring them is how billion-laughs and XXE
+        # attacks work. Refusing is simpler and surer than expanding them safely.
+        raise ParseError("sitemap declares XML entities (DOCTYPE refused; nothing expanded)")
+
+    collector = _Collector()
+    collector.warnings.extend(warnings)
+    if not text.startswith("<", pos):
+        _parse_text(text, collector)
+        return Sitemap(
+            urls=tuple(collector.entries), sitemaps=(), warnings=tuple(collector.finish())
+        )
+    try:
+        root = _parse_xml(text, collector)
+    except _NotXmlSitemap:
+        feed = _from_feed(data, url)
+        return Sitemap(feed.urls, (), (*warnings, *feed.warnings))
+    entries = tuple(collector.entries)
+    found = (entries, ()) if root == "urlset" else ((), entries)
+    return Sitemap(urls=found[0], sitemaps=found[1], warnings=tuple(collector.finish()))
+
+
+# ---------------------------------------------------------------------------------------
+# Walking
+
+
+def _log_error(url: str, reason: str) -> None:
+    log.error("failed: %s: %s", url, reason)
+
+
+def _log_warning(url: str, message: str) -> None:
+    log.warning("warning: %s: %s", url, message)
+
+
+def walk_sitemaps(
+    root_url: str,
+    fetch: Callable[[str], bytes],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    max_sitemaps: int = MAX_SITEMAPS,
+    max_urls: int = MAX_WALK_URLS,
+    on_error: ErrorCallback | None = None,
+    on_warning: ErrorCallback | None = None,
+) -> Iterator[SitemapEntry]:
+    """Yield the article entries reachable from the sitemap (or index) at ``root_url``
+    whose date is in ``[since, until]`` (see ``in_range``: undated ones included), each
+    URL once (by ``normalize_url``; the first spelling is yielded), in document order,
+    index children breadth first.
+
+    ``fetch(url) -> bytes`` may raise any RssArchiveError. If the root cannot be fetched
+    or parsed, that error propagates: nothing was found. A child that fails is reported
+    and skipped, and the walk goes on.
+
+    ``on_error(url, reason)`` hears of what leaves part of the range unread: a child
+    sitemap that failed, or a cap that stopped the walk. ``on_warning(url, message)``
+    hears of the rest: refused entries and other parse warnings, a child listed twice or
+    an index that lists itself or an ancestor (read once; loops end there). Both default
+    to logging.
+
+    Child sitemaps whose lastmod is before ``since`` are not fetched: nothing in them
+    changed since. Every fetch counts towards ``max_sitemaps``, the root's included.
+    """
+    if max_sitemaps < 1 or max_urls < 1:
+        raise ValueError("max_sitemaps and max_urls must be at least 1")
+    report_error = on_error or _log_error
+    report_warning = on_warning or _log_warning
+    since_utc = to_utc(since) if since is not None else None
+    queue = deque([root_url])
+    read = {normalize_url(root_url)}  # sitemaps queued or read: loop and duplicate guard
+    yielded: set[str] = set()
+    fetched = 0
+    while queue:
+        url = queue.popleft()
+        if fetched >= max_sitemaps:
+            report_error(
+                url,
+                f"not read: the limit of {max_sitemaps} sitemaps was reached "
+                f"({len(queue) + 1} sitemaps left unread)",
+            )
+            return
+        fetched += 1
+        try:
+            sitemap = parse_sitemap(fetch(url), url)
+        except RssArchiveError as exc:
+            if fetched == 1:
+                raise
+            report_error(url, reason_of(exc))
+            continue
+        for warning in sitemap.warnings:
+            report_warning(url, warning)
+        for child in sitemap.sitemaps:
+            if since_utc is not None and child.lastmod is not None and child.lastmod < since_utc:
+                log.debug("skipped %s: last modified %s, before --since", child.url, child.lastmod)
+                continue
+            key = normalize_url(child.url)
+            if key in read:
+                report_warning(child.url, "sitemap listed twice or in a loop; read once")
+                continue
+            read.add(key)
+            queue.append(child.url)
+        for entry in sitemap.urls:
+            if not in_range(entry, since, until):
+                continue
+            key = normalize_url(entry.url)
+            if key in yielded:
+                continue
+            if len(yielded) >= max_urls:
+                report_error(url, f"stopped: the limit of {max_urls} URLs was reached")
+                return
+            yielded.add(key)
+            yield entry
+
+
+def walk_archives(
+    first_feed_url: str,
+    fetch_feed: Callable[[str], ParsedFeed],
+    *,
+    max_pages: int = MAX_ARCHIVE_PAGES,
+    on_error: ErrorCallback | None = None,
+    on_warning: ErrorCallback | None = None,
+) -> Iterator[tuple[str, ParsedFeed]]:
+    """Yield ``(url, feed)`` for the feed at ``first_feed_url`` and then for each older
+    archive page its ``prev-archive`` links lead to (RFC 5005, section 4), newest first.
+
+    Stops when a page has no ``prev-archive``; at a URL already read (a loop: reported to
+    ``on_warning``, since nothing is lost); after ``max_pages`` pages (reported to
+    ``on_error``: older pages are left unread). ``fetch_feed(url)`` may raise any
+    RssArchiveError: on the first page it propagates (nothing was found); on a later
+    page it goes to ``on_error`` and ends the walk, the chain being broken there. A
+    page's own parse warnings are on the yielded ``ParsedFeed``, not reported here.
+    """
+    if max_pages < 1:
+        raise ValueError("max_pages must be at least 1")
+    report_error = on_error or _log_error
+    report_warning = on_warning or _log_warning
+    seen: set[str] = set()
+    url: str | None = first_feed_url
+    while url is not None:
+        key = normalize_url(url)
+        if key in seen:
+            report_warning(url, "archive loop: this page was already read; stopped here")
+            return
+        if len(seen) >= max_pages:
+            report_error(url, f"not read: the limit of {max_pages} archive pages was reached")
+            return
+        seen.add(key)
+        try:
+            feed = fetch_feed(url)
+        except RssArchiveError as exc:
+            if len(seen) == 1:
+                raise
+            report_error(url, reason_of(exc))
+            return
+        yield url, feed
+        url = feed.prev_archive
