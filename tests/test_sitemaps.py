@@ -35,9 +35,8 @@ from rssarchive.sources.sitemaps import (
     in_range,
     parse_sitemap,
     parse_w3c_datetime,
-    walk_archives,
-    walk_sitemaps,
 )
+from rssarchive.sources.walks import walk_archives, walk_sitemaps
 
 CORPUS = Path(__file__).parent / "sitemaps"
 ARCHIVES = CORPUS / "archives"

@@ -83,7 +83,8 @@ class _Backfill(_Recovery):
         def warned(url: str, message: str) -> None:
             result.warnings.append(f"{url}: {message}")
 
-        from rssarchive.sources.sitemaps import MAX_SITEMAP_BYTES, walk_sitemaps
+        from rssarchive.sources.sitemaps import MAX_SITEMAP_BYTES
+        from rssarchive.sources.walks import walk_sitemaps
 
         def fetch(url: str) -> bytes:
             return self.client.get(url, max_bytes=MAX_SITEMAP_BYTES).content
@@ -106,7 +107,7 @@ class _Backfill(_Recovery):
         report.results.append(result)
 
         from rssarchive.sources.feeds import parse_feed
-        from rssarchive.sources.sitemaps import walk_archives
+        from rssarchive.sources.walks import walk_archives
 
         def fetch_feed(url: str) -> ParsedFeed:
             response = self.client.get(url)

@@ -7,14 +7,15 @@ need no server.
 * ``parse_sitemap`` reads one sitemap document (sitemaps.org): a ``<urlset>`` of article
   URLs, a ``<sitemapindex>`` of child sitemaps, either of them gzip-compressed; also
   what the protocol allows besides XML (a plain list of URLs, an RSS or Atom feed).
-* ``walk_sitemaps`` follows a sitemap index down to the article URLs in a date range.
-* ``walk_archives`` follows a feed's ``prev-archive`` links (RFC 5005) back in time.
+* the walks that follow an index down to article URLs, or a feed's ``prev-archive``
+  links back in time, are in ``rssarchive.sources.walks``.
 
 A sitemap is hostile input as much as a feed is, and an index makes us fetch what it
 names. So: the bytes are decoded by the feed module's rules and handed to lxml as UTF-8
 text we have inspected ourselves; a document declaring any entity is refused (no
 billion laughs, no ``SYSTEM "file:///…"``), lxml loads no DTD and touches no network;
-size, entry, sitemap and page counts are capped; only absolute http(s) URLs come out.
+size and entry counts are capped (sitemap and page counts by the walks); only absolute
+http(s) URLs come out.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections import deque
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,23 +31,18 @@ from lxml import etree
 
 from rssarchive.core.dates import parse_w3c_datetime, to_utc
 from rssarchive.core.encodings import decode_feed
-from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
-from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link, normalize_url
-from rssarchive.sources.feeds import ParsedFeed, parse_feed
+from rssarchive.core.errors import ParseError
+from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link
+from rssarchive.sources.feeds import parse_feed
 
 __all__ = [
-    "MAX_ARCHIVE_PAGES",
-    "MAX_SITEMAPS",
     "MAX_SITEMAP_BYTES",
     "MAX_SITEMAP_ENTRIES",
-    "MAX_WALK_URLS",
     "Sitemap",
     "SitemapEntry",
     "in_range",
     "parse_sitemap",
     "parse_w3c_datetime",
-    "walk_archives",
-    "walk_sitemaps",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,19 +54,6 @@ log = logging.getLogger(__name__)
 # fetching a sitemap should allow this many bytes, more than a feed or page needs.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 MAX_SITEMAP_ENTRIES = 50_000
-# Sitemap documents one walk may fetch, the root included. Monthly child sitemaps for 80
-# years, daily ones for almost three; with ``since`` the older children are skipped
-# without being fetched, so real backfills stay far below. Guards against an index that
-# generates children without end.
-MAX_SITEMAPS = 1000
-# Distinct article URLs one walk yields. Each one costs an entry in the dedupe set
-# (about 150 bytes) and later a page fetch; a million is years of a large news site and
-# still bounded memory, where 1000 full sitemaps could name 50 million.
-MAX_WALK_URLS = 1_000_000
-# Archive pages of an RFC 5005 feed one walk follows: monthly archives for 80 years,
-# weekly ones for almost 20. Guards against a server that mints a new "previous" page on
-# every request (a loop through distinct URLs that loop detection cannot see).
-MAX_ARCHIVE_PAGES = 1000
 # A sitemap with thousands of bad entries gets one warning naming the first few.
 MAX_REPORTED_REFUSALS = 5
 # lxml is fed this much at a time, so that an HTML page or a feed is recognised from its
@@ -80,8 +61,6 @@ MAX_REPORTED_REFUSALS = 5
 _PARSE_CHUNK = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _SHOWN_CHARS = 100  # of a refused <loc>, in a warning
-
-ErrorCallback = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -456,139 +435,3 @@ def parse_sitemap(data: bytes, url: str) -> Sitemap:
     entries = tuple(collector.entries)
     found = (entries, ()) if root == "urlset" else ((), entries)
     return Sitemap(urls=found[0], sitemaps=found[1], warnings=tuple(collector.finish()))
-
-
-# ---------------------------------------------------------------------------------------
-# Walking
-
-
-def _log_error(url: str, reason: str) -> None:
-    log.error("failed: %s: %s", url, reason)
-
-
-def _log_warning(url: str, message: str) -> None:
-    log.warning("warning: %s: %s", url, message)
-
-
-def walk_sitemaps(
-    root_url: str,
-    fetch: Callable[[str], bytes],
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    max_sitemaps: int = MAX_SITEMAPS,
-    max_urls: int = MAX_WALK_URLS,
-    on_error: ErrorCallback | None = None,
-    on_warning: ErrorCallback | None = None,
-) -> Iterator[SitemapEntry]:
-    """Yield the article entries reachable from the sitemap (or index) at ``root_url``
-    whose date is in ``[since, until]`` (see ``in_range``: undated ones included), each
-    URL once (by ``normalize_url``; the first spelling is yielded), in document order,
-    index children breadth first.
-
-    ``fetch(url) -> bytes`` may raise any RssArchiveError. If the root cannot be fetched
-    or parsed, that error propagates: nothing was found. A child that fails is reported
-    and skipped, and the walk goes on.
-
-    ``on_error(url, reason)`` hears of what leaves part of the range unread: a child
-    sitemap that failed, or a cap that stopped the walk. ``on_warning(url, message)``
-    hears of the rest: refused entries and other parse warnings, a child listed twice or
-    an index that lists itself or an ancestor (read once; loops end there). Both default
-    to logging.
-
-    Child sitemaps whose lastmod is before ``since`` are not fetched: nothing in them
-    changed since. Every fetch counts towards ``max_sitemaps``, the root's included.
-    """
-    if max_sitemaps < 1 or max_urls < 1:
-        raise ValueError("max_sitemaps and max_urls must be at least 1")
-    report_error = on_error or _log_error
-    report_warning = on_warning or _log_warning
-    since_utc = to_utc(since) if since is not None else None
-    queue = deque([root_url])
-    read = {normalize_url(root_url)}  # sitemaps queued or read: loop and duplicate guard
-    yielded: set[str] = set()
-    fetched = 0
-    while queue:
-        url = queue.popleft()
-        if fetched >= max_sitemaps:
-            report_error(
-                url,
-                f"not read: the limit of {max_sitemaps} sitemaps was reached "
-                f"({len(queue) + 1} sitemaps left unread)",
-            )
-            return
-        fetched += 1
-        try:
-            sitemap = parse_sitemap(fetch(url), url)
-        except RssArchiveError as exc:
-            if fetched == 1:
-                raise
-            report_error(url, reason_of(exc))
-            continue
-        for warning in sitemap.warnings:
-            report_warning(url, warning)
-        for child in sitemap.sitemaps:
-            if since_utc is not None and child.lastmod is not None and child.lastmod < since_utc:
-                log.debug("skipped %s: last modified %s, before --since", child.url, child.lastmod)
-                continue
-            key = normalize_url(child.url)
-            if key in read:
-                report_warning(child.url, "sitemap listed twice or in a loop; read once")
-                continue
-            read.add(key)
-            queue.append(child.url)
-        for entry in sitemap.urls:
-            if not in_range(entry, since, until):
-                continue
-            key = normalize_url(entry.url)
-            if key in yielded:
-                continue
-            if len(yielded) >= max_urls:
-                report_error(url, f"stopped: the limit of {max_urls} URLs was reached")
-                return
-            yielded.add(key)
-            yield entry
-
-
-def walk_archives(
-    first_feed_url: str,
-    fetch_feed: Callable[[str], ParsedFeed],
-    *,
-    max_pages: int = MAX_ARCHIVE_PAGES,
-    on_error: ErrorCallback | None = None,
-    on_warning: ErrorCallback | None = None,
-) -> Iterator[tuple[str, ParsedFeed]]:
-    """Yield ``(url, feed)`` for the feed at ``first_feed_url`` and then for each older
-    archive page its ``prev-archive`` links lead to (RFC 5005, section 4), newest first.
-
-    Stops when a page has no ``prev-archive``; at a URL already read (a loop: reported to
-    ``on_warning``, since nothing is lost); after ``max_pages`` pages (reported to
-    ``on_error``: older pages are left unread). ``fetch_feed(url)`` may raise any
-    RssArchiveError: on the first page it propagates (nothing was found); on a later
-    page it goes to ``on_error`` and ends the walk, the chain being broken there. A
-    page's own parse warnings are on the yielded ``ParsedFeed``, not reported here.
-    """
-    if max_pages < 1:
-        raise ValueError("max_pages must be at least 1")
-    report_error = on_error or _log_error
-    report_warning = on_warning or _log_warning
-    seen: set[str] = set()
-    url: str | None = first_feed_url
-    while url is not None:
-        key = normalize_url(url)
-        if key in seen:
-            report_warning(url, "archive loop: this page was already read; stopped here")
-            return
-        if len(seen) >= max_pages:
-            report_error(url, f"not read: the limit of {max_pages} archive pages was reached")
-            return
-        seen.add(key)
-        try:
-            feed = fetch_feed(url)
-        except RssArchiveError as exc:
-            if len(seen) == 1:
-                raise
-            report_error(url, reason_of(exc))
-            return
-        yield url, feed
-        url = feed.prev_archive
