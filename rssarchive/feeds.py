@@ -413,7 +413,8 @@ def _plain(detail: Any, value: Any) -> str:
 
 def _published(item: Any) -> tuple[datetime | None, str | None]:
     """The item's date, and when it has none, why: the first date it gives that could
-    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``)."""
+    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``); with a
+    date, the note said of its reading, if any (a zone's name that means several)."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
     problem = None
@@ -421,11 +422,12 @@ def _published(item: Any) -> tuple[datetime | None, str | None]:
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
             when, why = read_feed_date(raw, parsed)
+            shown = " ".join(str(raw or "").split())
+            shown = shown if len(shown) <= 80 else shown[:79] + "…"
             if when is not None:
-                return when, None
+                # A date read with a zone's name that means several: said with the date.
+                return when, None if why is None else f"its date {shown!r}: {why}"
             if problem is None and why is not None:
-                shown = " ".join(str(raw or "").split())
-                shown = shown if len(shown) <= 80 else shown[:79] + "…"
                 problem = f"its date {shown!r} {why}"
     return None, problem
 
