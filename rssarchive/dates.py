@@ -107,7 +107,9 @@ def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
     if _time_dropped(text, when):
         return None, "cannot be read (its time and zone are not understood)"
     if when < EARLIEST:
-        return None, f"is before {EARLIEST_YEAR}, not believed"
+        # feedparser reads "1764583200.5" as the year 1764: a year not written is no year.
+        written = re.search(rf"(?<!\d){when.year:04d}(?!\d)", text) is not None
+        return None, f"is before {EARLIEST_YEAR}, not believed" if written else "cannot be read"
     return when, None
 
 
@@ -245,9 +247,9 @@ _MONTH_FIRST: Final = re.compile(
     r"[A-Za-z]{0,6})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_AND_ZONE
 )
 _COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
-# Epoch seconds (9 or 10 digits: 1973 to 2286) and milliseconds (12 or 13 digits); the
-# 1990 floor and the run's clock judge what is read.
-_EPOCH: Final = re.compile(r"\d{9,10}|(?P<ms>\d{12,13})")
+# Epoch seconds (9 or 10 digits, maybe a fraction: 1973 to 2286) and milliseconds (12 or
+# 13 digits); the 1990 floor and the run's clock judge what is read.
+_EPOCH: Final = re.compile(r"\d{9,10}(?:\.\d{1,6})?|(?P<ms>\d{12,13})")
 _AM: Final = frozenset({"上午", "早上", "凌晨", "午前", "오전", "am", "a.m."})
 # Zone names read as one offset although others write them too: the offset taken, and
 # what the run says beside the date read (the README's dates section).
@@ -288,7 +290,7 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
         epoch = _EPOCH.fullmatch(value)
         shaped = _YEAR_FIRST.fullmatch(value) or _MONTH_FIRST.fullmatch(value)
         if epoch is not None:
-            seconds = int(value) / 1000 if epoch.group("ms") else int(value)
+            seconds = int(value) / 1000 if epoch.group("ms") else float(value)
             when = datetime.fromtimestamp(seconds, UTC)
         elif shaped is not None:
             when, note = _from_written(shaped)

@@ -20,6 +20,7 @@ from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from . import retries
+from .dates import to_utc
 from .errors import (
     BlockedAddressError,
     ExtractError,
@@ -286,6 +287,32 @@ def says_taken(
 
 
 # -- articles: where their text comes from ---------------------------------------------
+
+
+def date_warning(
+    published: datetime | None,
+    problem: str | None,
+    *,
+    origin: Origin,
+    content: ContentMode,
+    now: datetime,
+) -> str | None:
+    """What a run says of an item's date when it takes the item on (once: the item is
+    not taken on again), after its link; None: nothing. ``problem``: why the item has no
+    date though it gives one, or the note said of the date read (feeds._published).
+
+    A date after the run's clock is not believed (README, "How a backfilled post is
+    dated"): a polled feed's item is dated at archiving time, its ``<!--…-->`` comment
+    keeping the item's date; another is dated by its page, else at archiving time."""
+    fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
+    if published is None:
+        return None if problem is None else f"{problem}; dated {fallback}"
+    if to_utc(published) > to_utc(now):
+        shown = f"{to_utc(published):%Y-%m-%dT%H:%M:%SZ}"
+        if origin == "feed":
+            fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
+        return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+    return problem
 
 
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
