@@ -100,6 +100,18 @@ class ArticleRetries:
         return max(now + wait, retry_after) if retry_after is not None else now + wait
 
 
+def retry_due(not_before: datetime | None, last_failure: datetime | None, now: datetime) -> bool:
+    """Whether a pending article is tried by a run at ``now``: its back-off (or the
+    server's Retry-After) has passed, or the clock went back: ``now`` is before its last
+    failure, so ``not_before`` was set by a clock ahead of this one and waiting for it
+    would delay the retry by the jump, silently (issue 16: a clock set back a day would
+    hold every retry a day). Such a retry is due now; its next failure is spaced anew
+    from the new clock."""
+    if not_before is None or now >= not_before:
+        return True
+    return last_failure is not None and now < last_failure
+
+
 def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
     """``initial`` doubled ``times`` times, at most ``longest``. The doubling stops at 2**30:
     a feed failing for weeks would otherwise overflow timedelta (2**38 hours)."""
