@@ -285,6 +285,9 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
     if not value or len(value) > 80:
         return None, None
     note = None
+    offset = _END_OFFSET.search(value)
+    if offset is not None and (int(offset.group(1)) > 14 or int(offset.group(2)) > 59):
+        return None, f"cannot be read (impossible offset {offset.group(0)})"
     when = parse_iso(value)
     if when is None:
         epoch = _EPOCH.fullmatch(value)
@@ -316,6 +319,8 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
     return when, note
 
 
+# An offset that ends a date: the standard library reads +15:00 to +23:59 too.
+_END_OFFSET: Final = re.compile(r"(?<=[\d\s])[+-](\d{2}):?(\d{2})\Z")
 # The zone's name that ends an RFC 822 date ("… 10:00:00 CST", "+0800 (CST)" is not one).
 _RFC822_NAME: Final = re.compile(r"\d\s+([A-Za-z]{2,5})\s*\Z")
 
