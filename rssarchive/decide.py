@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from . import retries
-from .dates import to_utc
 from .errors import (
     BlockedAddressError,
     ExtractError,
@@ -319,8 +318,8 @@ def date_warning(
     fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
     if published is None:
         return None if problem is None else f"{problem}; dated {fallback}"
-    if to_utc(published) > to_utc(now):
-        shown = f"{to_utc(published):%Y-%m-%dT%H:%M:%SZ}"
+    if published > now:  # both aware (a feed's dates leave dates.py in UTC)
+        shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
         if origin == "feed":
             fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
         return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
