@@ -359,22 +359,28 @@ def _count_items(text: str) -> int:
     return sum(1 for _ in _ITEM_END.finditer(text))
 
 
-def newest_first(entries: list[Entry]) -> list[Entry]:
+def newest_first(entries: list[Entry], now: datetime | None = None) -> list[Entry]:
     """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order."""
+    in the feed's order, and so does one dated after ``now`` (the run's clock): a date
+    that is not believed orders nothing (a bogus 2100 would sort first and take the
+    place of a real new item under max_items)."""
+
+    def ordered(e: Entry) -> bool:
+        return e.published is not None and (now is None or e.published <= now)
+
     dated = iter(
         sorted(
-            (e for e in entries if e.published is not None),
+            (e for e in entries if ordered(e)),
             key=lambda e: e.published or datetime.min,
             reverse=True,
         )
     )
-    return [next(dated) if e.published is not None else e for e in entries]
+    return [next(dated) if ordered(e) else e for e in entries]
 
 
-def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
+def _keep_newest(entries: list[Entry], max_items: int, now: datetime | None) -> list[Entry]:
     """The ``max_items`` newest entries (see newest_first), in the feed's order."""
-    kept = {id(e) for e in newest_first(entries)[:max_items]}
+    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
     return [e for e in entries if id(e) in kept]
 
 
@@ -533,9 +539,15 @@ def _last_item_unclosed(text: str) -> bool:
 
 
 def parse_feed(
-    data: bytes, url: str, *, content_type: str | None = None, max_items: int = MAX_ITEMS
+    data: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    max_items: int = MAX_ITEMS,
+    now: datetime | None = None,
 ) -> ParsedFeed:
-    """Parse feed bytes fetched from ``url`` (the base for relative links).
+    """Parse feed bytes fetched from ``url`` (the base for relative links); ``now``, the
+    run's clock, orders the items kept under ``max_items`` (see newest_first).
 
     Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
     that is malformed but yields complete items is accepted, with a warning.
@@ -603,7 +615,7 @@ def parse_feed(
                 f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
                 f"kept the {max_items} newest, {len(entries) - max_items} not archived"
             )
-        entries = _keep_newest(entries, max_items)
+        entries = _keep_newest(entries, max_items, now)
         truncated = True
     feed = _field(result, "feed") or {}
     prev_archive = next(
