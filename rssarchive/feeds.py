@@ -361,21 +361,21 @@ def _count_items(text: str) -> int:
 
 def newest_first(entries: list[Entry], now: datetime | None = None) -> list[Entry]:
     """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order, and so does one dated after ``now`` (the run's clock): a date
-    that is not believed orders nothing (a bogus 2100 would sort first and take the
-    place of a real new item under max_items)."""
+    in the feed's order. One dated after ``now`` (the run's clock) comes after every
+    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
+    would be the newest and take a real new item's place under max_items."""
 
-    def ordered(e: Entry) -> bool:
-        return e.published is not None and (now is None or e.published <= now)
+    def believed(e: Entry) -> bool:
+        return now is None or e.published is None or e.published <= now
 
     dated = iter(
         sorted(
-            (e for e in entries if ordered(e)),
-            key=lambda e: e.published or datetime.min,
+            (e for e in entries if e.published is not None),
+            key=lambda e: (believed(e), e.published or datetime.min),
             reverse=True,
         )
     )
-    return [next(dated) if ordered(e) else e for e in entries]
+    return [next(dated) if e.published is not None else e for e in entries]
 
 
 def _keep_newest(entries: list[Entry], max_items: int, now: datetime | None) -> list[Entry]:
