@@ -1,13 +1,16 @@
 """Dates: the package's one home for reading them and for putting them in UTC.
 
 Every date leaves here timezone-aware, in UTC; a time written without a zone is taken as
-UTC. Three readers, for three kinds of source, share the pieces below them:
+UTC. One reading, :func:`read_date`, of every shape feeds and pages write (ISO 8601, RFC
+822, epoch seconds and milliseconds, a date written year first with slashes, dots or CJK
+words, or English month first, with its time, 12-hour clock and zone; the table of
+shapes is tests/dates/cases.jsonl), under three readers, for three kinds of source:
 
-* :func:`parse_feed_date`: a feed item's date (ISO 8601, RFC 822 with a zone, else
-  feedparser's reading);
+* :func:`parse_feed_date` / :func:`read_feed_date`: a feed item's date (read_date, else
+  feedparser's reading when it kept the time written);
 * :func:`parse_w3c_datetime`: a sitemap's or the command line's (W3C Datetime, RFC 822);
-* :func:`parse_date`: a page's, as pages write them (ISO 8601 and W3C, Chinese, epoch
-  seconds, a zone's name …; pagedates.py says where on a page they are looked for).
+* :func:`parse_date`: a page's (read_date; pagedates.py says where on a page dates are
+  looked for).
 
 :func:`believable` is the one test of a date that claims to be a publication's.
 """
