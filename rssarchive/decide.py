@@ -153,11 +153,14 @@ def not_due(
     failures: int,
     last_error: str | None,
     now: datetime,
+    last_failure: datetime | None = None,
 ) -> str | None:
-    """Why a feed is not polled now (its report's error line); None: poll it."""
+    """Why a feed is not polled now (its report's error line); None: poll it. A back-off
+    whose failure is later than ``now`` was set by a clock ahead of this one (the clock
+    went back): the feed is polled, as an article's retry is (retry_due)."""
     if gone:
         return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
-    if next_allowed is not None and now < next_allowed:
+    if next_allowed is not None and not retry_due(next_allowed, last_failure, now):
         return (
             f"{url}: not polled until {next_allowed.isoformat()} after "
             f"{failures} failures; last error: {last_error}"

@@ -32,6 +32,7 @@ class _FeedRun(_Working):
             failures=fstate.failures,
             last_error=fstate.last_error,
             now=self.clock(),
+            last_failure=fstate.last_error_at,
         )
         return result.error is not None
 

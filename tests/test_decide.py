@@ -174,6 +174,29 @@ def test_not_due(gone: bool, next_allowed: datetime | None, expected: str | None
 
 
 @pytest.mark.parametrize(
+    ("last_failure", "polled"),
+    [
+        (NOW - HOUR, False),  # backing off, the clock as it was
+        (None, False),  # no time of failure: nothing says the clock moved
+        (NOW + timedelta(days=1), True),  # the clock went back a day: polled now
+    ],
+)
+def test_a_feeds_back_off_set_by_a_clock_ahead_is_not_waited_for(
+    last_failure: datetime | None, polled: bool
+) -> None:
+    got = decide.not_due(
+        URL,
+        gone=False,
+        next_allowed=NOW + 2 * HOUR,
+        failures=3,
+        last_error="HTTP 500",
+        now=NOW,
+        last_failure=last_failure,
+    )
+    assert (got is None) is polled
+
+
+@pytest.mark.parametrize(
     ("failures", "status", "retry_after", "expected"),
     [
         row(0, 500, None, FeedFailed(1, None, False), id="first failure: no wait"),
