@@ -3,7 +3,9 @@ and the command line all read dates through it)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from rssarchive.core.dates import (
     parse_feed_date,
     parse_iso,
     parse_w3c_datetime,
+    read_date,
+    read_feed_date,
     to_utc,
 )
 from rssarchive.extract.article import extract_article
@@ -93,3 +97,58 @@ def test_believable_takes_a_naive_bound_as_utc() -> None:
     assert believable(datetime(2025, 12, 31, 23, 59, tzinfo=UTC), now)
     assert not believable(datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC), now)
     assert not believable(EARLIEST - timedelta(seconds=1), now)
+
+
+# -- the table of shapes (tests/dates/cases.jsonl): each date as written, beside its UTC
+# (null: no date, and the reason is said). Feeds and pages read every one alike.
+
+DATE_TABLE = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "dates" / "cases.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+def _utc(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@pytest.mark.parametrize("case", DATE_TABLE, ids=[c["what"] for c in DATE_TABLE])
+def test_the_table_of_date_shapes(case: dict[str, str | None]) -> None:
+    text, expected = case["text"], _utc(case["utc"])
+    assert text is not None
+    when, why = read_feed_date(text, None)
+    assert when == expected, (text, why)
+    if expected is None:
+        assert why is not None, text  # no date is said, with why
+    assert parse_date(text) == expected  # a page's date, read the same way
+
+
+def test_a_feed_date_feedparser_reads_without_its_time_is_refused_not_truncated() -> None:
+    # feedparser reads these as the midnight of their day; ours refuse them out loud.
+    midnight = (2026, 12, 1, 0, 0, 0, 0, 0, 0)
+    for text in ("2026/12/01 02:20 Europe/Paris", "01.12.2026 10:20", "1 déc. 2026 10:20"):
+        when, why = read_feed_date(text, midnight)
+        assert when is None and why is not None and why.startswith("cannot be read"), text
+    # A time that a zone makes midnight in UTC is kept: 08:00 +0800.
+    assert read_feed_date("1 déc. 2026 08:00 +0800", midnight)[0] == datetime(
+        2026, 12, 1, tzinfo=UTC
+    )
+
+
+def test_feedparsers_year_that_is_not_written_cannot_be_read_not_before_1990() -> None:
+    assert read_feed_date("1764583200+0000", (1764, 12, 1, 0, 0, 0)) == (None, "cannot be read")
+    assert (
+        read_feed_date("1 janv. 1970", (1970, 1, 1, 0, 0, 0))[1] == "is before 1990, not believed"
+    )
+
+
+def test_an_ambiguous_zone_name_is_read_with_a_note_that_says_so() -> None:
+    for text in ("2026-12-01 02:20 CST", "Tue, 01 Dec 2026 02:20:00 CST"):
+        when, note = read_date(text)
+        assert when == datetime(2026, 12, 1, 8, 20, tzinfo=UTC)
+        assert note is not None and "US Central" in note and "China" in note
+    # An offset says it: the name after it is a comment.
+    assert read_date("2026-12-01 10:20 +0800 (CST)")[1] is None

@@ -174,6 +174,29 @@ def test_not_due(gone: bool, next_allowed: datetime | None, expected: str | None
 
 
 @pytest.mark.parametrize(
+    ("last_failure", "polled"),
+    [
+        (NOW - HOUR, False),  # backing off, the clock as it was
+        (None, False),  # no time of failure: nothing says the clock moved
+        (NOW + timedelta(days=1), True),  # the clock went back a day: polled now
+    ],
+)
+def test_a_feeds_back_off_set_by_a_clock_ahead_is_not_waited_for(
+    last_failure: datetime | None, polled: bool
+) -> None:
+    got = decide.not_due(
+        URL,
+        gone=False,
+        next_allowed=NOW + 2 * HOUR,
+        failures=3,
+        last_error="HTTP 500",
+        now=NOW,
+        last_failure=last_failure,
+    )
+    assert (got is None) is polled
+
+
+@pytest.mark.parametrize(
     ("failures", "status", "retry_after", "expected"),
     [
         row(0, 500, None, FeedFailed(1, None, False), id="first failure: no wait"),
@@ -638,3 +661,85 @@ def test_the_decider_is_pure() -> None:
     }
     assert imported <= allowed, imported - allowed
     assert ".now(" not in source and "time.time" not in source and "open(" not in source
+
+
+# -- a retry after the clock went back (review16d L3) ----------------------------------
+
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("not_before", "last_failure", "now", "due"),
+    [
+        (None, None, NOW, True),  # never failed, or no wait
+        (NOW - HOUR, NOW - 2 * HOUR, NOW, True),  # its back-off has passed
+        (NOW, NOW - HOUR, NOW, True),  # exactly at its time
+        (NOW + HOUR, NOW - HOUR, NOW, False),  # waiting, the clock as it was
+        (NOW + 2 * DAY, NOW - HOUR, NOW, False),  # a long Retry-After is waited for
+        # The clock went back a day: the failure is "later" than now, and its
+        # not_before was set by the clock ahead. Due now, not in a day.
+        (NOW + DAY + 15 * timedelta(minutes=1), NOW + DAY, NOW, True),
+        (NOW + 2 * DAY, NOW + timedelta(seconds=1), NOW, True),
+        (NOW + HOUR, None, NOW, False),  # no time of failure: nothing says the clock moved
+    ],
+)
+def test_retry_due(
+    not_before: datetime | None, last_failure: datetime | None, now: datetime, due: bool
+) -> None:
+    assert decide.retry_due(not_before, last_failure, now) is due
+
+
+# -- what is said of an item's date when it is taken on (review16d M2) --------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "problem", "origin", "content", "said"),
+    [
+        (NOW - HOUR, None, "feed", "auto", None),
+        (None, None, "feed", "auto", None),  # no date given: nothing to say
+        (
+            None,
+            "its date 'yesterday' cannot be read",
+            "feed",
+            "feed",
+            "its date 'yesterday' cannot be read; dated at archiving time",
+        ),
+        (
+            None,
+            "its date 'yesterday' cannot be read",
+            "feed",
+            "auto",
+            "its date 'yesterday' cannot be read; dated by its page, else at archiving time",
+        ),
+        (
+            NOW + HOUR,
+            None,
+            "feed",
+            "feed",
+            "its date 2025-01-01T01:00:00Z is after the run's clock, not believed; dated at"
+            " archiving time (its <!--…--> comment keeps the item's date)",
+        ),
+        (
+            datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            None,
+            "url",
+            "auto",
+            "its date 9999-12-31T23:59:59Z is after the run's clock, not believed; dated"
+            " by its page, else at archiving time",
+        ),
+        (NOW, None, "feed", "feed", None),  # the run's own time is not the future
+        # A note said of a date read (an ambiguous zone's name) is said as it is.
+        (
+            NOW - HOUR,
+            "its date 'x CST': read as US",
+            "feed",
+            "feed",
+            "its date 'x CST': read as US",
+        ),
+    ],
+)
+def test_date_warning(
+    published: datetime | None, problem: str | None, origin: Any, content: Any, said: str | None
+) -> None:
+    got = decide.date_warning(published, problem, origin=origin, content=content, now=NOW)
+    assert got == said

@@ -1,13 +1,16 @@
 """Dates: the package's one home for reading them and for putting them in UTC.
 
 Every date leaves here timezone-aware, in UTC; a time written without a zone is taken as
-UTC. Three readers, for three kinds of source, share the pieces below them:
+UTC. One reading, :func:`read_date`, of every shape feeds and pages write (ISO 8601, RFC
+822, epoch seconds and milliseconds, a date written year first with slashes, dots or CJK
+words, or English month first, with its time, 12-hour clock and zone; the table of
+shapes is tests/dates/cases.jsonl), under three readers, for three kinds of source:
 
-* :func:`parse_feed_date`: a feed item's date (ISO 8601, RFC 822 with a zone, else
-  feedparser's reading);
+* :func:`parse_feed_date` / :func:`read_feed_date`: a feed item's date (read_date, else
+  feedparser's reading when it kept the time written);
 * :func:`parse_w3c_datetime`: a sitemap's or the command line's (W3C Datetime, RFC 822);
-* :func:`parse_date`: a page's, as pages write them (ISO 8601 and W3C, Chinese, epoch
-  seconds, a zone's name …; pagedates.py says where on a page they are looked for).
+* :func:`parse_date`: a page's (read_date; pagedates.py says where on a page dates are
+  looked for).
 
 :func:`believable` is the one test of a date that claims to be a publication's.
 """
@@ -23,6 +26,7 @@ from typing import Any, Final
 from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
 
 __all__ = [
+    "AMBIGUOUS_ZONES",
     "CJK_DATE",
     "EARLIEST",
     "ZONE_HOURS",
@@ -31,6 +35,7 @@ __all__ = [
     "parse_feed_date",
     "parse_iso",
     "parse_w3c_datetime",
+    "read_date",
     "read_feed_date",
     "to_utc",
 ]
@@ -81,37 +86,52 @@ def parse_feed_date(raw: Any, parsed: Any) -> datetime | None:
 
 def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
     """A feed item's date: ``raw`` as written, ``parsed`` feedparser's reading of it (a
-    time tuple, UTC). ISO 8601 (keeps milliseconds; no zone: UTC, as feedparser
-    assumes) or RFC 822 (zones.read_rfc822), else whatever feedparser's many date
-    parsers made of it (UTC, whole seconds). Returns the date, or None and why not
-    ("cannot be read", "is before 1990, not believed"): a year before 1990 is a missing
-    date written as a date (Hugo's zero date is 0001-01-01), as for pages."""
+    time tuple, UTC). Read by :func:`read_date` (ISO 8601, RFC 822, epoch seconds or
+    milliseconds, a date written year first or month first with its time and zone), else
+    whatever feedparser's many date parsers made of it (UTC, whole seconds), unless that
+    reading dropped the time written (feedparser reads ``2026/12/01 02:20 +0800`` as
+    the 1st at midnight: that is no reading). Returns the date, or None and why not
+    ("cannot be read", "is before 1990, not believed"): a date before 1990 (in UTC) is
+    a missing date written as a date (Hugo's zero date is 0001-01-01), as for pages. A
+    date read with a zone whose name means several (``CST``) comes with its note:
+    see :func:`read_date`."""
     text = str(raw or "").strip()
-    when: datetime | None = None
     if text:
-        when = parse_iso(text)
-        if when is None:
-            iso = _ISO_DATE.match(text)
-            if iso and not _valid_date(*map(int, iso.groups())):
-                # feedparser would roll "2024-13-45" over into 2025: not a date.
-                return None, "cannot be read"
-            if RFC822_YEAR.match(text):
-                # Ours is the reading of an RFC 822 date: feedparser's would roll
-                # "30 Feb" over into March, and take an unknown zone for UTC.
-                when, problem = read_rfc822(text)
-                if when is None:
-                    return None, problem
-    if when is None and parsed:
-        try:
-            year, month, day, hour, minute, second = parsed[:6]
-            when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        except (TypeError, ValueError, OverflowError):
-            return None, "cannot be read"
-    if when is None:
+        when, why = read_date(text)
+        if when is not None or why is not None:
+            return when, why
+    if not parsed:
         return None, "cannot be read" if text else None
-    if when.year < EARLIEST_YEAR:
-        return None, f"is before {EARLIEST_YEAR}, not believed"
+    try:
+        year, month, day, hour, minute, second = parsed[:6]
+        when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None, "cannot be read"
+    if _time_dropped(text, when):
+        return None, "cannot be read (its time and zone are not understood)"
+    if when < EARLIEST:
+        # feedparser reads "1764583200.5" as the year 1764: a year not written is no year.
+        written = re.search(rf"(?<!\d){when.year:04d}(?!\d)", text) is not None
+        return None, f"is before {EARLIEST_YEAR}, not believed" if written else "cannot be read"
     return when, None
+
+
+# A time of day as written: "10:20", "10时20分".
+_WRITTEN_TIME: Final = re.compile(r"(?<!\d)(\d{1,2})\s*[:：时時시]\s*(\d{1,2})")
+
+
+def _time_dropped(text: str, when: datetime) -> bool:
+    """Whether feedparser's reading ``when`` of ``text`` is the midnight of a day while
+    ``text`` writes a time that is not midnight and no zone could have made it one (a
+    time of whole minutes other than :00 stays so in any whole-hour zone)."""
+    written = _WRITTEN_TIME.search(text)
+    if written is None or (when.hour, when.minute, when.second) != (0, 0, 0):
+        return False
+    hour, minute = int(written.group(1)), int(written.group(2))
+    return (hour, minute) != (0, 0) and (minute not in (0, 30, 45) or not _ANY_ZONE.search(text))
+
+
+_ANY_ZONE: Final = re.compile(r"[+-]\d{1,2}(?::?\d{2})?\s*(?:\([^()]*\))?\s*$|[A-Za-z]{2,5}\)?\s*$")
 
 
 def _valid_date(year: int, month: int, day: int) -> bool:
@@ -183,73 +203,209 @@ def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | 
     return moment
 
 
-# --- pages ------------------------------------------------------------------------------
+# --- the shapes feeds and pages write --------------------------------------------------
 
-
-def parse_date(text: str | int | float) -> datetime | None:
-    """A date as pages write it, aware UTC (no zone: UTC); None when it is not one.
-
-    ISO 8601 in all its forms is read by the standard library; then the forms pages
-    write besides it (see ``_other_forms``: Chinese ``2019年5月3日 10:20``, ``2019/05/03
-    10:20``, ``20190503``, epoch seconds and milliseconds, a zone named ``EST``); anything
-    else (a year, RFC 822) by :func:`parse_w3c_datetime`.
-    Full-width digits and colons (``２０１９年``, ``10：20``) count as ASCII ones.
-    """
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, int | float):
-        text = str(int(text)) if math.isfinite(text) else ""
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value or len(value) > 64:
-        return None
-    moment = parse_iso(value)
-    if moment is None:
-        moment = _other_forms(value) or parse_w3c_datetime(value)
-    return None if moment is None else to_utc(moment)
-
-
-# 2019年5月3日 (日 or 号), then an optional time: 10:20, 10时20分, 10:20:30.
-CJK_DATE: Final = re.compile(
-    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*分?"
-    r"(?:\s*:?\s*(?P<second>\d{1,2})\s*秒?)?)?"
+# A time of day after a date: 10:20, 10:20:30.5, 10时20分, 10時20分30秒, 10시 20분, with
+# AM/PM (a.m.), 上午/下午, 午前/午後, 오전/오후 before or after it; then a zone: Z, +0800,
+# +08:00, +08, GMT+8, UTC+08:00, a name (EST, maybe in parentheses), 北京时间; an offset
+# may be followed by the name of its zone ("+0800 (CST)", "+02:00 CEST"): the offset says.
+_TIME_AND_ZONE: Final = (
+    r"(?:(?:\s*[Tt]\s*|\s*,?\s+(?:at\s+)?|(?<=[日号일)]))"
+    r"(?P<half1>上午|下午|早上|晚上|凌晨|中午|午前|午後|오전|오후)?\s*"
+    r"(?P<hour>\d{1,2})\s*(?:[:]\s*(?P<minute>\d{2})|[时時시]\s*(?:(?P<minute2>\d{1,2})\s*[分분])?)"
+    r"(?:\s*:\s*(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?|\s*(?P<second2>\d{1,2})\s*[秒초])?"
+    r"\s*(?P<half2>[AaPp]\.?[Mm]\.?)?)?"
+    r"\s*(?:(?P<zone>[Zz]|(?:GMT|UTC|UT)?\s*[+-]\d{1,2}(?::?\d{2})?)"
+    r"(?:\s*\(?(?:[A-Za-z]{2,5}|北京时间|北京時間)\)?)?"
+    r"|\(?(?P<name>[A-Za-z]{2,5})\)?|\(?(?P<beijing>北京时间|北京時間)\)?)?"
 )
-# 2019/05/03, 2019.05.03, with an optional 10:20 or 10:20:30 (year first only: 05/03/2019
-# is the 5th of March to some and the 3rd of May to others).
-_SLASH_DATE: Final = re.compile(
-    r"(?P<year>\d{4})([/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})"
-    r"(?:[Tt ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+# Year first: 2026-12-01, 2026/12/01, 2026.12.01, 2026年12月1日 (日 or 号), 2026년 12월 1일,
+# maybe with a weekday after it ("(周二)", "星期二", "(화)"); then the time and zone. Never
+# day first (05/03/2019 is the 5th of March to some and the 3rd of May to others).
+_YEAR_FIRST: Final = re.compile(
+    r"(?P<year>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
+    r"|[年년]\s*(?P<cmonth>\d{1,2})\s*[月월]\s*(?P<cday>\d{1,2})\s*[日号일]?)"
+    r"(?:\s*\([^()\d]{1,3}\)|\s*(?:星期|周|週)[一二三四五六日天])?" + _TIME_AND_ZONE
+)
+# What begins a date written year first: when the whole is not one of the shapes above,
+# it "cannot be read" (feedparser would keep its day and drop the time written after).
+_YEAR_FIRST_START: Final = re.compile(r"\d{4}\s*(?:[/.年년]|-\s*\d{1,2}\s*-)")
+_MONTHS: Final = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+]
+# English month first: "Dec 1, 2026", "December 1st, 2026 at 10:00 a.m. EST".
+_MONTH_FIRST: Final = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?,?\s+)??(?P<mname>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[A-Za-z]{0,6})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_AND_ZONE
 )
 _COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
-# Epoch seconds (10 digits: 2001-09-09 to 2286) and milliseconds (13 digits).
-_EPOCH: Final = re.compile(r"\d{10}(?P<ms>\d{3})?")
-# A date and time followed by a zone's name: "2019-05-03T10:20:00 EST".
-_NAMED_ZONE: Final = re.compile(r"(?P<moment>.*\d)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?")
-_HAS_OFFSET: Final = re.compile(r"[+-]\d{2}:?\d{2}$")
+# Epoch seconds (9 or 10 digits, maybe a fraction: 1973 to 2286) and milliseconds (12 or
+# 13 digits); the 1990 floor and the run's clock judge what is read.
+_EPOCH: Final = re.compile(r"\d{9,10}(?:\.\d{1,6})?|(?P<ms>\d{12,13})")
+_AM: Final = frozenset({"上午", "早上", "凌晨", "午前", "오전", "am", "a.m."})
+# Zone names read as one offset although others write them too: the offset taken, and
+# what the run says beside the date read (the README's dates section).
+AMBIGUOUS_ZONES: Final = {
+    "CST": "read as US Central (UTC-06:00), as RFC 822 has it; China's and Cuba's "
+    "standard times are written CST too"
+}
 # The zone names read after a page's date: zones.py's (an unknown or ambiguous one gives
 # no date: a guess could be half a day off). In hours, as before, for those who read it.
 ZONE_HOURS: Final = {name: offset / timedelta(hours=1) for name, offset in ZONES.items()}
 
 
-def _other_forms(value: str) -> datetime | None:
-    """The forms ``parse_date`` reads besides ISO 8601 and RFC 822 (naive or aware)."""
-    epoch = _EPOCH.fullmatch(value)
-    if epoch is not None:
-        seconds = int(value) / 1000 if epoch.group("ms") else int(value)
-        return datetime.fromtimestamp(seconds, UTC)
-    for pattern in (CJK_DATE, _SLASH_DATE, _COMPACT_DATE):
-        match = pattern.fullmatch(value)
-        if match is not None:
-            return _from_parts(match)
-    named = _NAMED_ZONE.fullmatch(value)
-    zone = None if named is None else zone_offset(named.group("zone"))
-    if named is not None and zone is not None:
-        inner = parse_date(named.group("moment"))
-        if inner is None or _HAS_OFFSET.search(named.group("moment")):
-            return inner  # "+02:00 CEST": the offset says it already
-        # The inner moment was read as UTC; the zone says how far from it the clock was.
-        return inner - zone
-    return None
+def read_date(text: str) -> tuple[datetime | None, str | None]:
+    """A date as feeds and pages write it, aware UTC, and a word about it; the one
+    reading of the shapes below, for every source.
+
+    Shapes: ISO 8601 (the standard library's reading); epoch seconds or milliseconds;
+    written year first (``2026/12/01 02:20 +0800``, ``2026年12月1日 下午2:20``,
+    ``2026.12.01 10:00``, ``2026-12-01 10:00:00 UTC+8``, ``2026-12-01 02:20 CST``) or
+    English month first (``Dec 1, 2026 10:00 AM``), with a time and zone (a 12-hour
+    clock with AM/PM or 上午/下午, an offset, a name); RFC 822 (zones.read_rfc822);
+    ``20190503``; W3C Datetime (``2024-07``). Full-width digits and colons count as
+    ASCII ones. Without a zone, UTC.
+
+    Returns ``(date, None)``; ``(date, note)`` when a zone's name was read that means
+    several zones (AMBIGUOUS_ZONES: the note says which was taken); ``(None, why)`` when
+    the text is a date of these shapes that is not read or not believed (``cannot be
+    read``, ``is before 1990, not believed``: checked in UTC, whatever the shape): a
+    text that begins like a date written year first is read whole or not at all, never
+    as its day without its time; ``(None, None)`` when it is none of these shapes (a
+    feed's reader may ask feedparser)."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not value or len(value) > 80:
+        return None, None
+    note = None
+    offset = _END_OFFSET.search(value)
+    if offset is not None and (int(offset.group(1)) > 14 or int(offset.group(2)) > 59):
+        return None, f"cannot be read (impossible offset {offset.group(0)})"
+    when = parse_iso(value)
+    if when is None:
+        epoch = _EPOCH.fullmatch(value)
+        shaped = _YEAR_FIRST.fullmatch(value) or _MONTH_FIRST.fullmatch(value)
+        if epoch is not None:
+            seconds = int(value) / 1000 if epoch.group("ms") else float(value)
+            when = datetime.fromtimestamp(seconds, UTC)
+        elif shaped is not None:
+            when, note = _from_written(shaped)
+            if when is None:
+                return None, note or "cannot be read"
+        elif RFC822_YEAR.match(value):
+            when, why = read_rfc822(value)
+            if when is None:
+                return None, why
+            zone = _RFC822_NAME.search(value)
+            note = None if zone is None else AMBIGUOUS_ZONES.get(zone.group(1).upper())
+        elif _COMPACT_DATE.fullmatch(value):
+            when = _from_parts(_COMPACT_DATE.fullmatch(value))  # type: ignore[arg-type]
+            when = None if when is None else when.replace(tzinfo=UTC)
+        elif _W3C_DATETIME.fullmatch(value):
+            when = parse_w3c_datetime(value)  # 2024, 2024-07: a year, a month
+        elif _YEAR_FIRST_START.match(value) or _ISO_DATE.match(value):
+            return None, "cannot be read"
+    if when is None:
+        return None, None
+    if when < EARLIEST:
+        return None, f"is before {EARLIEST_YEAR}, not believed"
+    return when, note
+
+
+# An offset that ends a date: the standard library reads +15:00 to +23:59 too.
+_END_OFFSET: Final = re.compile(r"(?<=[\d\s])[+-](\d{2}):?(\d{2})\Z")
+# The zone's name that ends an RFC 822 date ("… 10:00:00 CST", "+0800 (CST)" is not one).
+_RFC822_NAME: Final = re.compile(r"\d\s+([A-Za-z]{2,5})\s*\Z")
+
+
+def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
+    """The aware UTC moment a _YEAR_FIRST or _MONTH_FIRST match writes, and its note
+    (or None and why not)."""
+    groups = match.groupdict()  # the two shapes name different groups
+
+    def part(name: str) -> str:
+        return groups.get(name) or ""
+
+    try:
+        if part("mname"):
+            month = _MONTHS.index(part("mname")[:3].lower()) + 1
+        else:
+            month = int(part("month") or part("cmonth"))
+        day = int(part("day") or part("cday"))
+        hour = int(part("hour") or 0)
+        minute = int(part("minute") or part("minute2") or 0)
+        second = int(part("second") or part("second2") or 0)
+        fraction = int((part("fraction") or "")[:6].ljust(6, "0"))
+        half = (part("half1") or part("half2") or "").lower()
+        if half:
+            if not 1 <= hour <= 12:
+                return None, "cannot be read"  # "13:00 PM"
+            if half == "中午":
+                hour = hour if hour >= 11 else hour + 12
+            elif half in _AM:
+                hour %= 12
+            else:
+                hour = hour % 12 + 12
+        moment = datetime(int(part("year")), month, day, hour, minute, second, fraction, UTC)
+    except (ValueError, OverflowError):  # 2026年2月30日, 25:00
+        return None, "cannot be read"
+    note = None
+    offset = timedelta(0)
+    if part("zone"):
+        written = re.sub(r"^(?:GMT|UTC|UT)\s*", "", part("zone"))
+        if written not in ("Z", "z"):
+            sign = -1 if written[0] == "-" else 1
+            digits = written[1:].replace(":", "")  # 8, 08, 0800, 830 (+8:30)
+            hours = int(digits[:-2] if len(digits) > 2 else digits)
+            minutes = int(digits[-2:]) if len(digits) > 2 else 0
+            if hours > 14 or minutes > 59:
+                return None, f"cannot be read (impossible offset {part('zone')})"
+            offset = sign * timedelta(hours=hours, minutes=minutes)
+    elif part("name"):
+        named = zone_offset(part("name"))
+        if named is None:
+            return None, f"cannot be read (unknown or ambiguous zone {part('name')!r})"
+        offset = named
+        note = AMBIGUOUS_ZONES.get(part("name").upper())
+    elif part("beijing"):
+        offset = timedelta(hours=8)
+    try:
+        return moment - offset, note
+    except OverflowError:
+        return None, "cannot be read"
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def parse_date(text: str | int | float) -> datetime | None:
+    """A date as pages write it, aware UTC (no zone: UTC); None when it is not one:
+    :func:`read_date`'s reading (a JSON number is epoch seconds or milliseconds).
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        text = str(int(text)) if math.isfinite(text) else ""
+    return read_date(text)[0]
+
+
+# 2019年5月3日 (日 or 号), then an optional time: 10:20, 10时20分, 10:20:30; where a page's
+# text is searched for a Chinese date (pagedates.py), read then by read_date.
+CJK_DATE: Final = re.compile(
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
+    r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*分?"
+    r"(?:\s*:?\s*(?P<second>\d{1,2})\s*秒?)?)?"
+)
 
 
 def _from_parts(match: re.Match[str]) -> datetime | None:

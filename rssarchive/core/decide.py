@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -99,6 +99,18 @@ class ArticleRetries:
         return max(now + wait, retry_after) if retry_after is not None else now + wait
 
 
+def retry_due(not_before: datetime | None, last_failure: datetime | None, now: datetime) -> bool:
+    """Whether a pending article is tried by a run at ``now``: its back-off (or the
+    server's Retry-After) has passed, or the clock went back: ``now`` is before its last
+    failure, so ``not_before`` was set by a clock ahead of this one and waiting for it
+    would delay the retry by the jump, silently (issue 16: a clock set back a day would
+    hold every retry a day). Such a retry is due now; its next failure is spaced anew
+    from the new clock."""
+    if not_before is None or now >= not_before:
+        return True
+    return last_failure is not None and now < last_failure
+
+
 def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
     """``initial`` doubled ``times`` times, at most ``longest``. The doubling stops at 2**30:
     a feed failing for weeks would otherwise overflow timedelta (2**38 hours)."""
@@ -141,11 +153,14 @@ def not_due(
     failures: int,
     last_error: str | None,
     now: datetime,
+    last_failure: datetime | None = None,
 ) -> str | None:
-    """Why a feed is not polled now (its report's error line); None: poll it."""
+    """Why a feed is not polled now (its report's error line); None: poll it. A back-off
+    whose failure is later than ``now`` was set by a clock ahead of this one (the clock
+    went back): the feed is polled, as an article's retry is (retry_due)."""
     if gone:
         return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
-    if next_allowed is not None and now < next_allowed:
+    if next_allowed is not None and not retry_due(next_allowed, last_failure, now):
         return (
             f"{url}: not polled until {next_allowed.isoformat()} after "
             f"{failures} failures; last error: {last_error}"
@@ -286,6 +301,32 @@ def says_taken(
 
 
 # -- articles: where their text comes from ---------------------------------------------
+
+
+def date_warning(
+    published: datetime | None,
+    problem: str | None,
+    *,
+    origin: Origin,
+    content: ContentMode,
+    now: datetime,
+) -> str | None:
+    """What a run says of an item's date when it takes the item on (once: the item is
+    not taken on again), after its link; None: nothing. ``problem``: why the item has no
+    date though it gives one, or the note said of the date read (feeds._published).
+
+    A date after the run's clock is not believed (README, "How a backfilled post is
+    dated"): a polled feed's item is dated at archiving time, its ``<!--…-->`` comment
+    keeping the item's date; another is dated by its page, else at archiving time."""
+    fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
+    if published is None:
+        return None if problem is None else f"{problem}; dated {fallback}"
+    if published > now:  # both aware (a feed's dates leave dates.py in UTC)
+        shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        if origin == "feed":
+            fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
+        return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+    return problem
 
 
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:

@@ -96,7 +96,7 @@ def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
         year = int(digits)
     else:
         return None, "cannot be read"
-    if year < EARLIEST_YEAR:
+    if year < EARLIEST_YEAR - 1:  # the last hours of 1989 may be 1990 in UTC: see below
         return None, f"is before {EARLIEST_YEAR}, not believed"
     # Four digits from here on: parsedate takes those as written.
     text = f"{text[: year_match.start(1)]}{year:04d}{text[year_match.end(1) :]}".strip()
@@ -126,6 +126,11 @@ def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
         when = parsedate_to_datetime(moment)
         if when.tzinfo is not None:  # a zone we did not see as one
             return None, "cannot be read"
-        return when.replace(tzinfo=UTC) - offset, None
+        when = when.replace(tzinfo=UTC) - offset
     except (TypeError, ValueError, IndexError, OverflowError):  # 30 Feb, year 9999 + 1 h
         return None, "cannot be read"
+    # The floor is checked in UTC, as for every other shape: "Sun, 31 Dec 1989 23:30:00
+    # -0100" is 1990-01-01T00:30Z, as its ISO 8601 spelling is.
+    if when.year < EARLIEST_YEAR:
+        return None, f"is before {EARLIEST_YEAR}, not believed"
+    return when, None

@@ -33,6 +33,7 @@ class _FeedRun(_Working):
             failures=fstate.failures,
             last_error=fstate.last_error,
             now=self.clock(),
+            last_failure=fstate.last_error_at,
         )
         return result.error is not None
 
@@ -46,7 +47,8 @@ class _FeedRun(_Working):
                 last_modified=fstate.last_modified,
             )
             if not poll.response.not_modified:
-                poll.parsed = self._parse(poll.response, feed.max_items)
+                # The run's clock: an item dated after it takes no place under max_items.
+                poll.parsed = self._parse(poll.response, feed.max_items, self.clock())
         except FetchError as exc:
             poll.error = exc
         except ParseError as exc:  # the parser does not know the URL: said as fetches are

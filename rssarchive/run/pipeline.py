@@ -187,16 +187,22 @@ class Pipeline(_Backfill):
         finally:
             self._close_workers()
 
-    def _parse(self, response: Response, max_items: int) -> ParsedFeed:
+    def _parse(self, response: Response, max_items: int, now: datetime | None = None) -> ParsedFeed:
         from rssarchive.sources.feeds import parse_feed
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
         if len(body) < PARSE_IN_WORKER_BYTES:
-            return parse_feed(body, url, content_type=content_type, max_items=max_items)
+            return parse_feed(body, url, content_type=content_type, max_items=max_items, now=now)
         try:
             return self._workers().run(
-                url, parse_feed, body, url, content_type=content_type, max_items=max_items
+                url,
+                parse_feed,
+                body,
+                url,
+                content_type=content_type,
+                max_items=max_items,
+                now=now,
             )
         except ExtractError as exc:  # the worker's time limit, or the worker died
             raise ParseError(reason_of(exc), url=exc.url) from exc

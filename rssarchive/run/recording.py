@@ -145,13 +145,15 @@ class _Recording(_Base):
         if self.dry_run and url_key in self._adoptable:
             result.skipped += 1  # its post is in _posts: a real run adopts it first
             return None
-        if entry.date_problem is not None:  # said once: when the item is taken on
-            dated = (
-                "at archiving time"
-                if feed.content == "feed"
-                else "by its page, else at archiving time"
-            )
-            result.warnings.append(f"{link}: {entry.date_problem}; dated {dated}")
+        said = decide.date_warning(  # said once: when the item is taken on
+            entry.published,
+            entry.date_problem,
+            origin=entry.origin,
+            content=feed.content,
+            now=self.clock(),
+        )
+        if said is not None:
+            result.warnings.append(f"{link}: {said}")
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)

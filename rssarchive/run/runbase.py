@@ -155,7 +155,7 @@ class _Base:
 
     # Defined by Pipeline (pipeline.py), where the constants they read live: tests
     # change those there.
-    def _parse(self, response: Response, max_items: int) -> ParsedFeed:
+    def _parse(self, response: Response, max_items: int, now: datetime | None = None) -> ParsedFeed:
         raise NotImplementedError
 
     def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:

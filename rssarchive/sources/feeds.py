@@ -359,22 +359,28 @@ def _count_items(text: str) -> int:
     return sum(1 for _ in _ITEM_END.finditer(text))
 
 
-def newest_first(entries: list[Entry]) -> list[Entry]:
+def newest_first(entries: list[Entry], now: datetime | None = None) -> list[Entry]:
     """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order."""
+    in the feed's order. One dated after ``now`` (the run's clock) comes after every
+    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
+    would be the newest and take a real new item's place under max_items."""
+
+    def believed(e: Entry) -> bool:
+        return now is None or e.published is None or e.published <= now
+
     dated = iter(
         sorted(
             (e for e in entries if e.published is not None),
-            key=lambda e: e.published or datetime.min,
+            key=lambda e: (believed(e), e.published or datetime.min),
             reverse=True,
         )
     )
     return [next(dated) if e.published is not None else e for e in entries]
 
 
-def _keep_newest(entries: list[Entry], max_items: int) -> list[Entry]:
+def _keep_newest(entries: list[Entry], max_items: int, now: datetime | None) -> list[Entry]:
     """The ``max_items`` newest entries (see newest_first), in the feed's order."""
-    kept = {id(e) for e in newest_first(entries)[:max_items]}
+    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
     return [e for e in entries if id(e) in kept]
 
 
@@ -413,7 +419,8 @@ def _plain(detail: Any, value: Any) -> str:
 
 def _published(item: Any) -> tuple[datetime | None, str | None]:
     """The item's date, and when it has none, why: the first date it gives that could
-    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``)."""
+    not be read or believed, as a phrase (``its date 'yesterday' cannot be read``); with a
+    date, the note said of its reading, if any (a zone's name that means several)."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
     problem = None
@@ -421,11 +428,12 @@ def _published(item: Any) -> tuple[datetime | None, str | None]:
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
             when, why = read_feed_date(raw, parsed)
+            shown = " ".join(str(raw or "").split())
+            shown = shown if len(shown) <= 80 else shown[:79] + "…"
             if when is not None:
-                return when, None
+                # A date read with a zone's name that means several: said with the date.
+                return when, None if why is None else f"its date {shown!r}: {why}"
             if problem is None and why is not None:
-                shown = " ".join(str(raw or "").split())
-                shown = shown if len(shown) <= 80 else shown[:79] + "…"
                 problem = f"its date {shown!r} {why}"
     return None, problem
 
@@ -531,9 +539,15 @@ def _last_item_unclosed(text: str) -> bool:
 
 
 def parse_feed(
-    data: bytes, url: str, *, content_type: str | None = None, max_items: int = MAX_ITEMS
+    data: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    max_items: int = MAX_ITEMS,
+    now: datetime | None = None,
 ) -> ParsedFeed:
-    """Parse feed bytes fetched from ``url`` (the base for relative links).
+    """Parse feed bytes fetched from ``url`` (the base for relative links); ``now``, the
+    run's clock, orders the items kept under ``max_items`` (see newest_first).
 
     Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
     that is malformed but yields complete items is accepted, with a warning.
@@ -601,7 +615,7 @@ def parse_feed(
                 f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
                 f"kept the {max_items} newest, {len(entries) - max_items} not archived"
             )
-        entries = _keep_newest(entries, max_items)
+        entries = _keep_newest(entries, max_items, now)
         truncated = True
     feed = _field(result, "feed") or {}
     prev_archive = next(

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.request import pathname2url
 
-from rssarchive.core.decide import ARTICLE_RETRIES
+from rssarchive.core.decide import ARTICLE_RETRIES, retry_due
 from rssarchive.core.errors import NewerStateError, StateError
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import is_safe_link, normalize_url
@@ -824,16 +824,18 @@ class State:
 
     @_reads
     def pending(self, now: datetime | None = None) -> list[PendingArticle]:
-        """The pending articles; with ``now``, those a server asked to wait for
-        (not_before) are left for a later run."""
+        """The pending articles; with ``now``, those whose back-off or Retry-After has
+        not passed (not_before) are left for a later run, unless the clock went back
+        (decide.retry_due)."""
         rows = self._conn.execute(
-            "SELECT id, url, feed, entry, attempts FROM articles WHERE status = 'pending'"
-            " AND (? IS NULL OR not_before IS NULL OR not_before <= ?) ORDER BY id",
-            (None if now is None else _iso(now),) * 2,
+            "SELECT id, url, feed, entry, attempts, not_before, updated FROM articles"
+            " WHERE status = 'pending' ORDER BY id"
         ).fetchall()
         return [
             PendingArticle(int(r[0]), str(r[1]), str(r[2]), entry_from_json(str(r[3])), int(r[4]))
             for r in rows
+            if now is None
+            or retry_due(_time_or(r[5], now) if r[5] else None, _time_or(r[6] or "", now), now)
         ]
 
     @_reads
