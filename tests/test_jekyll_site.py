@@ -585,4 +585,4 @@ def test_categories_differing_in_case_or_spaces_get_their_own_anchors(tmp_path: 
     links = re.findall(r'<li><a href="#([^"]*)">', page)
     assert len(ids) == 3 and len(set(ids)) == 3, ids
     assert links == ids
-    assert "BBC%20News" in ids and "bbc%20%20news" in ids and "Radio" in ids
+    assert "BBC_News" in ids and "bbc__news" in ids and "Radio" in ids

@@ -5,13 +5,19 @@ page of an empty site per year shows no empty list of years."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jekyll.build import (
@@ -174,14 +180,16 @@ CATEGORIES = (
     'Quote "this" <now>',
     "自由亚洲电台",
     "BBC 中文",
+    "BBC_News",
+    "a~5F b",
+    "50% 中文",
+    "tab\there",
+    "back`tick",
 )
 
 
 def test_each_post_links_the_section_of_its_own_category(tmp_path: Path) -> None:
-    posts = dict(
-        _post(day, f"Story {day}", yaml_quoted(feed), f"<p>{day}</p>")
-        for day, feed in enumerate(CATEGORIES, start=1)
-    )
+    posts = _posts_of_every_category()
     result = build_site(posts, tmp_path)
     assert result.returncode == 0 and build_problems(result) == [], result.output_text
     categories = _anchors(
@@ -198,6 +206,89 @@ def test_each_post_links_the_section_of_its_own_category(tmp_path: Path) -> None
         (fragment, text), *others = _anchors(page).links
         assert others == [] and text in CATEGORIES, name
         assert categories.sections.get(fragment) == text, (name, fragment)
+
+
+def _posts_of_every_category() -> dict[str, str]:
+    return dict(
+        _post(day, f"Story {day}", yaml_quoted(feed), f"<p>{day}</p>")
+        for day, feed in enumerate(CATEGORIES, start=1)
+    )
+
+
+@pytest.fixture
+def chromium_tab(tmp_path: Path) -> Iterator[Any]:
+    """A page of headless Chromium (tests/test_site_browser.py's driver)."""
+    from test_site_browser import BROWSER_TIMEOUT, Tab, chromium_path
+
+    process = subprocess.Popen(
+        [
+            chromium_path(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        endpoint = None
+        for line in process.stderr:  # said once its DevTools endpoint listens
+            if line.startswith("DevTools listening on ws://"):
+                endpoint = line.split("ws://", 1)[1].split("/", 1)[0]
+                break
+        assert endpoint is not None
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        request = urllib.request.Request(f"http://{endpoint}/json/new?about:blank", method="PUT")
+        with urllib.request.urlopen(request, timeout=BROWSER_TIMEOUT) as response:
+            target = json.load(response)
+        tab = Tab(target["webSocketDebuggerUrl"])
+        tab.call("Page.enable")
+        yield tab
+        tab.ws.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_in_a_browser_each_category_link_opens_its_own_section(
+    chromium_tab: Any, tmp_path: Path
+) -> None:
+    """What a reader gets: Chromium follows each post's category link, and the section
+    it lands on (`:target`) is the post's category, names with CJK, `%`, quotes,
+    `<`, tabs and look-alikes included (a browser matches the fragment as written, then
+    percent-decoded: both must lead to one id, and only to that one)."""
+    from test_site_browser import _serve
+
+    posts = _posts_of_every_category()
+    result = build_site(posts, tmp_path)
+    assert result.returncode == 0 and build_problems(result) == [], result.output_text
+    server = _serve(result.site_dir, True)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        landed = {}
+        for name in posts:
+            path = built_post(result.site_dir, name).relative_to(result.site_dir).as_posix()
+            chromium_tab.open(f"{base}/{urllib.parse.quote(path)}")
+            link = chromium_tab.evaluate("document.querySelector('a.category').href")
+            category = chromium_tab.evaluate("document.querySelector('a.category').textContent")
+            chromium_tab.open(link)
+            landed[category] = chromium_tab.evaluate(
+                "document.querySelector(':target h2') && document.querySelector(':target h2')"
+                ".textContent"
+            )
+    finally:
+        server.shutdown()
+    assert landed == {category: category for category in CATEGORIES}
 
 
 def test_the_front_page_of_an_empty_split_archive_lists_no_years(tmp_path: Path) -> None:
