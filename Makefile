@@ -62,7 +62,10 @@ bench-corpus: install $(BENCH_STAMP)
 SITE_DIR ?= output
 SITE_SEARCH ?= 1
 SPLIT ?=
+# scripts/site_lang.py first warns when lang: is Chinese (the template's) but no post
+# holds Chinese text: a newcomer's English archive built with Chinese words.
 site: install
+	$(BIN)/python scripts/site_lang.py --site $(SITE_DIR)
 ifeq ($(SPLIT),year)
 	$(BIN)/python scripts/build_split.py --site $(SITE_DIR) $(if $(filter 0,$(SITE_SEARCH)),--no-search)
 else ifeq ($(SPLIT),)

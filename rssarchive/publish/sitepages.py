@@ -60,7 +60,8 @@ def site_labels(site: Path) -> dict[str, str]:
 
     config = read(site / "_config.yml")
     sets = read(site / "_data" / "labels.yml")
-    lang = str(config.get("lang") or "zh-CN").lower().split("-")[0]
+    # "zh_TW", the POSIX spelling, is read as "zh-TW", as the layouts read it.
+    lang = str(config.get("lang") or "zh-CN").replace("_", "-").lower().split("-")[0]
     words = dict(LABELS)
     for labels in (sets.get("en"), sets.get(lang), config.get("labels")):
         if isinstance(labels, dict):
