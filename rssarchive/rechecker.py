@@ -168,7 +168,8 @@ class Rechecker:
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
-        rows = self._located(self._enabled(self.state.recheck_rows(ids)), versions, report)
+        rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
+        rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
@@ -353,13 +354,37 @@ class Rechecker:
         longest = max(longest, *self._ages(), timedelta(0))
         if longest <= timedelta(0):
             return
+        paused = self.state.paused_rechecks(now - longest)
+        ahead = [p[0] for p in paused if rules.next_due(p[2], self._ages_of(p[1]), now)]
         rows = []
-        for ident, feed_name, archived in self.state.paused_rechecks(now - longest):
-            due = rules.next_due(archived, self._ages_of(feed_name), now)
+        for row in self.state.recheck_rows(ahead) if ahead else []:
+            # Not before its last check: a clock gone back revives nothing (F6).
+            due = rules.resumed_due(row.archived, self._ages_of(row.feed), now, row.last_checked)
             if due is not None:
-                rows.append((ident, due))
+                rows.append((row.article_id, due))
         if rows:
             self.state.reschedule(rows)
+
+    def _mended(self, rows: list[RecheckRow], now: datetime) -> list[RecheckRow]:
+        """The rows to check now: a next check not later than the last one
+        (rules.due_holds: revived by a clock gone back, before that was ruled out) is
+        set again from the last check, and checked only if that is due now."""
+        broken = [row for row in rows if not rules.due_holds(row.next_due, row.last_checked)]
+        if not broken:
+            return rows
+        mended = {
+            row.article_id: rules.resumed_due(
+                row.archived, self._ages_of(row.feed), now, row.last_checked
+            )
+            for row in broken
+        }
+        self.state.reschedule(list(mended.items()))
+        return [
+            replace(row, next_due=mended[row.article_id]) if row.article_id in mended else row
+            for row in rows
+            if row.article_id not in mended
+            or ((due := mended[row.article_id]) is not None and due <= now)
+        ]
 
     def _enabled(self, rows: list[RecheckRow]) -> list[RecheckRow]:
         """The rows whose feed still re-checks: ``recheck: false`` set since a row was
