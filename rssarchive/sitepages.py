@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -92,7 +93,7 @@ def diff_html(old: str, new: str) -> str:
             out.extend(f"<ins>{html.escape(line)}</ins>" for line in b[j1:j2])
     # A line break between paragraphs; a fold is a block of its own.
     joined = out[:1]
-    for before, line in zip(out, out[1:], strict=False):
+    for before, line in itertools.pairwise(out):
         fold = before.startswith("<details") or line.startswith("<details")
         joined.append(("\n" if fold else "<br>\n") + line)
     return "".join(joined)
