@@ -382,7 +382,8 @@ def _status(args: argparse.Namespace) -> int:
 
 def _recheck(args: argparse.Namespace) -> int:
     """Only the re-checks of a run: exit 0 whatever the sites answered (what they
-    changed or deleted is the report, not a failure)."""
+    changed or deleted is the report, not a failure); 1 when a finding could not be
+    recorded."""
     from rssarchive.config import load_config
     from rssarchive.run.rechecker import Rechecker, recovered_warnings
 
@@ -392,12 +393,16 @@ def _recheck(args: argparse.Namespace) -> int:
         # Said as `run` says it (review 19b, M3): a restored database is no silent event.
         report.warnings[:0] = recovered_warnings(pipeline.state, pipeline.archive.posts_dir)
         pipeline.state.keep_copy()
+    # What the sites answered is the report; a finding that could not be recorded (a
+    # version that could not be written) is this command failing, as a state that
+    # cannot be written is (README, `recheck`).
+    code = EXIT_FAILED if report.failed else EXIT_OK
     with _stdout():
         if args.json:
-            output.print_json({"exit_code": EXIT_OK, "recheck": report.as_json()}, sys.stdout)
+            output.print_json({"exit_code": code, "recheck": report.as_json()}, sys.stdout)
         else:
             output.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
-    return EXIT_OK
+    return code
 
 
 def _dispatch(args: argparse.Namespace, written: list[str]) -> RunReport:

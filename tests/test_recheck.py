@@ -67,6 +67,41 @@ def test_no_ages_never_due() -> None:
     assert r.next_due(T0, (), T0) is None
 
 
+# (resumed at, last checked, next due): a schedule without a next check (paused, or
+# past its ages) resumes at the first age reached neither now nor at its last check; a
+# clock gone back before the last check revives nothing (review 19c, F6).
+RESUMED = [
+    (T0 + 2 * H, None, T0 + 6 * H),  # never checked: as next_due
+    (T0 + 2 * H, T0 + H, T0 + 6 * H),  # the clock after the last check: as next_due
+    (T0 + 4 * H, T0 + 400 * D, None),  # finished a year on, clock back: stays finished
+    (T0 + 6 * D, T0 + 31 * D, None),  # finished at its last age, clock back: finished
+    (T0 + 2 * H, T0 + 2 * D, T0 + 3 * D),  # checked at 2d, clock back: not 6h nor 1d again
+    (T0 + 31 * D, T0 + 2 * D, None),  # past its last age whatever the last check
+]
+
+
+@pytest.mark.parametrize(("now", "last", "due"), RESUMED)
+def test_resumed_due(now: datetime, last: datetime | None, due: datetime | None) -> None:
+    assert r.resumed_due(T0, AGES, now, last) == due
+
+
+# (stored next check, last check, holds): every check and resumption schedules after
+# itself, so a next check not later than the last one was revived by a clock gone back.
+HOLDS = [
+    (None, None, True),
+    (T0 + H, None, True),
+    (None, T0 + 400 * D, True),
+    (T0 + 6 * H, T0 + H, True),
+    (T0 + 6 * H, T0 + 6 * H, False),
+    (T0 + 6 * H, T0 + 400 * D, False),
+]
+
+
+@pytest.mark.parametrize(("due", "last", "holds"), HOLDS)
+def test_due_holds(due: datetime | None, last: datetime | None, holds: bool) -> None:
+    assert r.due_holds(due, last) is holds
+
+
 # (due times by id, now, budget articles, expected ids): most overdue first, capped.
 PICKS = [
     ({1: T0, 2: T0 - D, 3: T0 + H}, T0, 10, [2, 1]),

@@ -100,6 +100,24 @@ def next_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> da
     return None
 
 
+def resumed_due(
+    archived: datetime, ages: Sequence[timedelta], now: datetime, last_checked: datetime | None
+) -> datetime | None:
+    """When an article without a next check (paused by ``recheck: false``, or past its
+    ages) is next due at ``now``: its first age reached neither at ``now`` nor at its
+    last check. A clock that went back (``--now`` in the past, a system clock reset)
+    never revives a finished schedule, nor repeats an age a check was already made at."""
+    return next_due(archived, ages, now if last_checked is None else max(now, last_checked))
+
+
+def due_holds(due: datetime | None, last_checked: datetime | None) -> bool:
+    """Whether a stored next check is one this schedule can have set: later than the
+    last check (every check and every resumption schedules after itself). One that is
+    not was revived by a clock gone back (before this rule), and is mended with
+    :func:`resumed_due` instead of being checked."""
+    return due is None or last_checked is None or due > last_checked
+
+
 @dataclass(frozen=True)
 class Budget:
     articles: int = BUDGET_ARTICLES

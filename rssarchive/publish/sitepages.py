@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -32,6 +33,10 @@ _TOKEN = re.compile(
     r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|\w+|\s+|.", re.S
 )
 FEED_ENTRIES = 100
+# In a diff, unchanged paragraphs shown beside each change; a longer run of unchanged
+# ones (at least FOLD_AT_LEAST beyond those) is folded (review 19c, F8).
+CONTEXT = 2
+FOLD_AT_LEAST = 3
 # The words of these pages, as the post layout's notice has them; a site's own come from
 # its labels (see site_labels).
 LABELS = {
@@ -77,16 +82,40 @@ def diff_html(old: str, new: str) -> str:
     a long article costs little more than its changed paragraphs."""
     a, b = old.split("\n"), new.split("\n")
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
-            out.extend(html.escape(line) for line in b[j1:j2])
+            out.extend(_unchanged(b[j1:j2], first=n == 0, last=n == len(ops) - 1))
         elif op == "replace":
             out.append(_tokens_diff("\n".join(a[i1:i2]), "\n".join(b[j1:j2])))
         elif op == "delete":
             out.extend(f"<del>{html.escape(line)}</del>" for line in a[i1:i2])
         else:
             out.extend(f"<ins>{html.escape(line)}</ins>" for line in b[j1:j2])
-    return "<br>\n".join(out)
+    # A line break between paragraphs; a fold is a block of its own.
+    joined = out[:1]
+    for before, line in itertools.pairwise(out):
+        fold = before.startswith("<details") or line.startswith("<details")
+        joined.append(("\n" if fold else "<br>\n") + line)
+    return "".join(joined)
+
+
+def _unchanged(lines: list[str], *, first: bool, last: bool) -> list[str]:
+    """Unchanged paragraphs of a diff: CONTEXT of them beside each change shown, the
+    rest folded into one closed <details> (a long article's one changed word is then
+    found at once, and nothing is hidden for good)."""
+    head = 0 if first else CONTEXT
+    tail = 0 if last else CONTEXT
+    if len(lines) - head - tail < FOLD_AT_LEAST:
+        return [html.escape(line) for line in lines]
+    folded = lines[head : len(lines) - tail]
+    inner = "<br>\n".join(html.escape(line) for line in folded)
+    fold = f'<details class="unchanged"><summary>… {len(folded)} ¶</summary>{inner}</details>'
+    return [
+        *(html.escape(line) for line in lines[:head]),
+        fold,
+        *(html.escape(line) for line in lines[len(lines) - tail :]),
+    ]
 
 
 def _tokens_diff(old: str, new: str) -> str:
@@ -191,6 +220,9 @@ def write_pages(
             f"{html.escape(titles[r.filename])}</a> · {links}</li>"
         )
     body = '<ul class="deleted">\n' + "\n".join(items) + "\n</ul>" if items else "<p>—</p>"
+    # A heading, and the feed of the same changes for readers to follow (review 19c, F7).
+    feed = f'<p class="feed"><a href="../changes.xml">{html.escape(words["changes_feed"])}</a></p>'
+    body = f"<h1>{html.escape(words['deleted_articles'])}</h1>\n{feed}\n{body}"
     page = _front(words["deleted_articles"]) + _page(body) + "\n"
     put(site / "deleted" / "index.html", page, failed)
     put(site / "changes.xml", _atom(versions, shown, changes, titles, words), failed)
@@ -228,7 +260,7 @@ def _versions_page(
 # The front matter key of a versions page that says what it was made from (_inputs);
 # PAGE_FORMAT changes when the pages' making does, so that they are all made again.
 _STAMP_KEY = "rssarchive_inputs"
-PAGE_FORMAT = 1
+PAGE_FORMAT = 2  # 2: unchanged paragraphs folded in the diffs
 
 
 def _inputs(
@@ -307,25 +339,29 @@ def _atom(
     updated = events[0][0] if events else datetime(1970, 1, 1, tzinfo=UTC)
     config = _site_config(versions.site_dir)
     name = str(config.get("title") or "rssarchive")
+    base = site_base(config)
+    site = _site_key(versions.site_dir, base, name)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{html.escape(words['changes_feed'])}</title>",
-        f"<id>{_uuid('feed', name)}</id>",
+        f"<id>{_uuid('feed', site)}</id>",
         f"<updated>{_stamp(updated)}</updated>",
         f"<author><name>{html.escape(name)}</name></author>",
-        '<link rel="self" href="changes.xml"/>',
+        f'<link rel="self" type="application/atom+xml" href="{html.escape(base)}changes.xml"/>',
     ]
     for when, event, row in events:
         entry = changes[f"_posts/{row.filename}"]
-        archived = archived_link(row.filename, "") if _posted(versions, row) else None
+        archived = archived_link(row.filename, base) if _posted(versions, row) else None
+        versions_page = base + entry["versions"].lstrip("/")
         out += [
             "<entry>",
-            # A stable id per event, valid whatever the post's name holds.
-            f"<id>{_uuid(event, row.filename, _stamp(when))}</id>",
+            # A stable id per event and per site (two archives of one feed share post
+            # names), valid whatever the post's name holds.
+            f"<id>{_uuid(event, site, row.filename, _stamp(when))}</id>",
             f"<title>{html.escape(words[event])}: {html.escape(titles[row.filename])}</title>",
             f"<updated>{_stamp(when)}</updated>",
-            f'<link rel="alternate" href="{html.escape(entry["versions"].lstrip("/"))}"/>',
+            f'<link rel="alternate" type="text/html" href="{html.escape(versions_page)}"/>',
         ]
         if archived is not None:
             out.append(f'<link rel="related" href="{html.escape(archived)}"/>')
@@ -336,6 +372,31 @@ def _atom(
         ]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def site_base(config: dict[str, Any]) -> str:
+    """The site's address with a trailing slash, from ``url:`` and ``baseurl:`` in its
+    ``_config.yml`` (as Jekyll's absolute_url makes it), so that the feed's links work
+    in readers that do not resolve them against the feed's own address; "" when ``url:``
+    is not an http(s) address: the links are then relative to the site's root, where
+    the feed is."""
+    url = str(config.get("url") or "").strip().rstrip("/")
+    if not url.lower().startswith(("http://", "https://")) or any(c in url for c in ' "<>'):
+        return ""
+    baseurl = str(config.get("baseurl") or "").strip().strip("/")
+    return f"{url}/{quote(baseurl, safe='/')}/" if baseurl else f"{url}/"
+
+
+def _site_key(site: Path, base: str, title: str) -> str:
+    """What tells this archive from any other in its feed's ids: the site's id (kept in
+    ``.rssarchive/site-id`` by every run: siteid.py), else its address, else its title."""
+    from rssarchive.store.siteid import ID_FILE
+
+    try:
+        found = (site / ID_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        found = ""
+    return found or base or title
 
 
 def _uuid(*parts: str) -> str:

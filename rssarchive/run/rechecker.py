@@ -59,20 +59,63 @@ class RecheckReport:
     checked: int = 0
     unchanged: int = 0
     edited: int = 0
+    # Checks that left their article suspected: new suspicions and, of them,
+    # ``still_suspected``, those suspected before that this check did not decide.
     suspected: int = 0
+    still_suspected: int = 0
     deleted: int = 0
     restored: int = 0
     outages: int = 0
+    # Checks whose finding could not be recorded (a version that could not be written):
+    # the article is left as it was, due, and checked again by the next run.
+    failed: int = 0
     still_due: int = 0
     # (event, article URL, post file) of each edit, deletion and restoration found.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Versions not kept, by cause: said once per cause when the run is over.
+    _unkept: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def count(self, event: rules.Event, status: rules.Status, url: str, post: str) -> None:
+        """One recorded check: its event counted, and an edit, a deletion or a
+        restoration listed in ``changes``."""
+        self.checked += 1
+        if event == "outage":
+            self.outages += 1
+        elif event in ("edited", "restored", "deleted", "suspected"):
+            setattr(self, event, getattr(self, event) + 1)
+        elif status == "suspected":
+            # Suspected still (within the hour of the suspicion, or a page without the
+            # article and no evidence): no "unchanged" (review 19c, F10).
+            self.suspected += 1
+            self.still_suspected += 1
+        else:
+            self.unchanged += 1
+        if event in ("edited", "restored", "deleted"):
+            self.changes.append((event, url, post))
+
+    def not_kept(self, root: Path, exc: OSError) -> None:
+        """A check whose new version could not be written: a failure, said once per
+        cause (:meth:`said`)."""
+        self.failed += 1
+        cause = _write_cause(root, exc)
+        self._unkept[cause] = self._unkept.get(cause, 0) + 1
+
+    def said(self) -> None:
+        """The versions not kept, one warning per cause."""
+        for cause, n in self._unkept.items():
+            self.warnings.append(
+                f"re-checks: {n} change(s) not recorded: cannot keep their versions in"
+                f" {cause}; the articles stay due and are checked again by the next run"
+            )
+        self._unkept.clear()
 
     def summary(self) -> str:
+        failed = f", failed: {self.failed}" if self.failed else ""
         return (
             f"re-checked: {self.checked}, edited: {self.edited}, deleted: {self.deleted}, "
             f"restored: {self.restored}, suspected: {self.suspected}, "
-            f"unreachable: {self.outages}, still due: {self.still_due}"
+            f"unreachable: {self.outages}{failed}, still due: {self.still_due}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -81,9 +124,11 @@ class RecheckReport:
             "unchanged": self.unchanged,
             "edited": self.edited,
             "suspected": self.suspected,
+            "still_suspected": self.still_suspected,
             "deleted": self.deleted,
             "restored": self.restored,
             "unreachable": self.outages,
+            "failed": self.failed,
             "still_due": self.still_due,
             "changes": [{"event": e, "url": u, "post": p} for e, u, p in self.changes],
             "warnings": self.warnings,
@@ -123,7 +168,8 @@ class Rechecker:
         budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
-        rows = self._located(self._enabled(self.state.recheck_rows(ids)), versions, report)
+        rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
+        rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
         queue = deque(_round_robin(rows, lambda row: _host(row.url)))
@@ -143,8 +189,10 @@ class Rechecker:
             # What was recorded is shown all the same. A signal (KeyboardInterrupt)
             # stops at once: the next run publishes what this one recorded; the checks
             # held back were not recorded, and are due again.
+            report.said()
             self._publish(versions, report)
             raise
+        report.said()
         report.warnings.extend(
             f"re-checks: {host}: {n} checks failed (timeouts, errors); its other due "
             "articles wait for the next run"
@@ -306,13 +354,37 @@ class Rechecker:
         longest = max(longest, *self._ages(), timedelta(0))
         if longest <= timedelta(0):
             return
+        paused = self.state.paused_rechecks(now - longest)
+        ahead = [p[0] for p in paused if rules.next_due(p[2], self._ages_of(p[1]), now)]
         rows = []
-        for ident, feed_name, archived in self.state.paused_rechecks(now - longest):
-            due = rules.next_due(archived, self._ages_of(feed_name), now)
+        for row in self.state.recheck_rows(ahead) if ahead else []:
+            # Not before its last check: a clock gone back revives nothing (F6).
+            due = rules.resumed_due(row.archived, self._ages_of(row.feed), now, row.last_checked)
             if due is not None:
-                rows.append((ident, due))
+                rows.append((row.article_id, due))
         if rows:
             self.state.reschedule(rows)
+
+    def _mended(self, rows: list[RecheckRow], now: datetime) -> list[RecheckRow]:
+        """The rows to check now: a next check not later than the last one
+        (rules.due_holds: revived by a clock gone back, before that was ruled out) is
+        set again from the last check, and checked only if that is due now."""
+        broken = [row for row in rows if not rules.due_holds(row.next_due, row.last_checked)]
+        if not broken:
+            return rows
+        mended = {
+            row.article_id: rules.resumed_due(
+                row.archived, self._ages_of(row.feed), now, row.last_checked
+            )
+            for row in broken
+        }
+        self.state.reschedule(list(mended.items()))
+        return [
+            replace(row, next_due=mended[row.article_id]) if row.article_id in mended else row
+            for row in rows
+            if row.article_id not in mended
+            or ((due := mended[row.article_id]) is not None and due <= now)
+        ]
 
     def _enabled(self, rows: list[RecheckRow]) -> list[RecheckRow]:
         """The rows whose feed still re-checks: ``recheck: false`` set since a row was
@@ -448,17 +520,7 @@ class Rechecker:
         row = filled
         verdict = rules.decide(_record(row), seen, now, ages, post_text=post, serving=serving)
         new = verdict.record
-        report.checked += 1
         event = verdict.event
-        if event == "outage":
-            report.outages += 1
-            log.info("%s: re-check: %s", row.url, seen.why)
-        elif event in ("edited", "restored", "deleted", "suspected"):
-            setattr(report, event, getattr(report, event) + 1)
-        else:
-            report.unchanged += 1
-        if event in ("edited", "restored", "deleted"):
-            report.changes.append((event, row.url, row.filename))
         try:
             if verdict.version is not None and event == "baseline":
                 # The first page seen of an article archived without it (from its feed's
@@ -476,8 +538,15 @@ class Rechecker:
                         versions.keep(row.filename, row.archived, first)
                 versions.keep(row.filename, now, verdict.version)
         except OSError as exc:
-            report.warnings.append(f"{row.url}: cannot keep its new version ({exc.strerror})")
-            return  # not recorded: the next check finds the edit again
+            # Not recorded: the article stays as it was, due, and the next run finds the
+            # edit again. Counted as a failure, not as what it would have been: an edit
+            # that was not kept is not announced (review 19c, F5).
+            report.checked += 1
+            report.not_kept(versions.root, exc)
+            return
+        report.count(event, new.status, row.url, row.filename)
+        if event == "outage":
+            log.info("%s: re-check: %s", row.url, seen.why)
         self.state.save_recheck(
             replace(
                 row,
@@ -577,6 +646,20 @@ class _Gate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+
+
+def _write_cause(root: Path, exc: OSError) -> str:
+    """Why versions cannot be written under ``root``, the same for every article it
+    fails for: a part of the path that is a file ("not a directory"), else the error
+    and the versions folder (full disk, no permission)."""
+    if exc.filename:
+        path = Path(exc.filename)
+        for part in (path, *path.parents):
+            if part == root.parent:
+                break
+            if part.exists() and not part.is_dir():
+                return f"{root} ({part} is not a directory)"
+    return f"{root} ({exc.strerror or exc})"
 
 
 def _key(url: str) -> str:
