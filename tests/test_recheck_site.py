@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
 from rssarchive.net.http import HttpClient
-from rssarchive.publish.sitepages import diff_html
+from rssarchive.publish.sitepages import TOKEN_DIFF_BUDGET, diff_html
 from rssarchive.publish.versions import Versions
 from rssarchive.run.rechecker import Rechecker, html_to_text
 from rssarchive.store.state import State
@@ -30,6 +30,34 @@ def test_diff_is_by_character_in_chinese_and_by_word_otherwise() -> None:
     )
     assert diff_html("a <b>", "a <b> c") == "a &lt;b&gt;<ins> c</ins>"
     assert diff_html("x\ny", "x\ny") == "x<br>\ny"
+
+
+def _words(seed: int, count: int) -> str:
+    """``count`` distinct words (no two texts of different seeds share one)."""
+    return " ".join(f"w{seed}x{n}" for n in range(count))
+
+
+def test_a_rewrite_too_big_to_diff_by_token_is_shown_by_paragraph() -> None:
+    # A rewritten article whose replaced block has more tokens than the budget allows
+    # (each word and each space a token): diffed token by token, difflib's search took
+    # minutes for a 600-paragraph article (the property test's long profile stopped a
+    # run for it). Over the budget, paragraphs are paired when their counts agree ...
+    per_paragraph = 200  # words: 399 tokens, a pair of paragraphs under the budget
+    paragraphs = 4
+    assert (per_paragraph * 2) ** 2 < TOKEN_DIFF_BUDGET < (paragraphs * per_paragraph * 2) ** 2
+    old = [_words(p, per_paragraph) for p in range(paragraphs)]
+    new = [_words(100 + p, per_paragraph) for p in range(paragraphs)]
+    new[1] = old[1].replace("w1x5 ", "w1x5 inserted ")
+    lines = diff_html("\n".join(old), "\n".join(new)).split("<br>\n")
+    assert lines[1] == old[1].replace("w1x5 ", "w1x5<ins> inserted</ins> ")
+    assert [re.sub(r"<del>.*?</del>|</?ins>", "", line) for line in lines] == new
+    assert [re.sub(r"<ins>.*?</ins>|</?del>", "", line) for line in lines] == old
+    # ... else the old paragraphs are shown removed and the new ones added.
+    more = [*new, _words(999, 3)]
+    assert diff_html("\n".join(old), "\n".join(more)).split("<br>\n") == [
+        *(f"<del>{line}</del>" for line in old),
+        *(f"<ins>{line}</ins>" for line in more),
+    ]
 
 
 def test_html_to_text_one_block_a_line() -> None:

@@ -36,6 +36,14 @@ FEED_ENTRIES = 100
 # In a diff, unchanged paragraphs shown beside each change; a longer run of unchanged
 # ones (at least FOLD_AT_LEAST beyond those) is folded (review 19c, F8).
 CONTEXT = 2
+# difflib's longest-match search costs about the product of the two sides' lengths, once
+# for every block it matches (and the spaces between words match everywhere). A
+# replaced block of paragraphs is diffed token by token only below this product (two
+# paragraphs of ~250 words each, longer than a news paragraph); a bigger one (a
+# rewritten 600-paragraph article took minutes of CPU: the property test's long profile
+# stopped a run for it) is diffed paragraph against paragraph when the counts agree,
+# else shown as paragraphs removed and added.
+TOKEN_DIFF_BUDGET = 250_000
 FOLD_AT_LEAST = 3
 # The words of these pages, as the post layout's notice has them; a site's own come from
 # its labels (see site_labels).
@@ -87,7 +95,7 @@ def diff_html(old: str, new: str) -> str:
         if op == "equal":
             out.extend(_unchanged(b[j1:j2], first=n == 0, last=n == len(ops) - 1))
         elif op == "replace":
-            out.append(_tokens_diff("\n".join(a[i1:i2]), "\n".join(b[j1:j2])))
+            out.extend(_replaced(a[i1:i2], b[j1:j2]))
         elif op == "delete":
             out.extend(f"<del>{html.escape(line)}</del>" for line in a[i1:i2])
         else:
@@ -118,8 +126,34 @@ def _unchanged(lines: list[str], *, first: bool, last: bool) -> list[str]:
     ]
 
 
-def _tokens_diff(old: str, new: str) -> str:
+def _replaced(old: list[str], new: list[str]) -> list[str]:
+    """Replaced paragraphs: one token diff of the block when it is cheap enough, else
+    each paragraph against its counterpart, else the old ones removed and the new added."""
+    joined = _tokens_diff("\n".join(old), "\n".join(new))
+    if joined is not None:
+        return [joined]
+    if len(old) == len(new):
+        return [
+            diff if (diff := _tokens_diff(was, now)) is not None else _swapped([was], [now])[0]
+            for was, now in zip(old, new, strict=True)
+        ]
+    return _swapped(old, new)
+
+
+def _swapped(old: list[str], new: list[str]) -> list[str]:
+    gone = [f"<del>{html.escape(line)}</del>" for line in old]
+    came = [f"<ins>{html.escape(line)}</ins>" for line in new]
+    if len(old) == len(new) == 1:
+        return [gone[0] + came[0]]
+    return gone + came
+
+
+def _tokens_diff(old: str, new: str) -> str | None:
+    """``new`` with its tokens (words; characters in Chinese) that differ from ``old``
+    marked; None when that costs more than TOKEN_DIFF_BUDGET."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    if len(a) * len(b) > TOKEN_DIFF_BUDGET:
+        return None
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
