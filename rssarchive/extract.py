@@ -27,7 +27,7 @@ from rssarchive.addresses import Allow, host_refusal
 from rssarchive.encodings import decode_page
 from rssarchive.errors import ExtractError
 from rssarchive.models import Article, Entry, Selectors
-from rssarchive.sanitize import VOID_TAGS, is_safe_url
+from rssarchive.sanitize import VOID_TAGS, clean_text, flatten_deep, is_safe_url
 from rssarchive.selectors import selector_to_xpath
 from rssarchive.urls import LAZY_SRC, parse_srcset, rewrite_srcset
 
@@ -115,19 +115,17 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     return parser
 
 
-# C0 control characters but tab, LF and CR: libxml2's HTML parser stops at one (a stray
-# BEL or ESC in a paragraph lost the whole article), and no page means them. Vertical
-# tab and form feed separate words; the others are dropped.
-_PAGE_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _without_controls(text: str) -> str:
-    return _PAGE_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+def _parseable(text: str) -> str:
+    """A feed item's or a page's text as every parse here takes it: without control
+    characters, noncharacters and lone surrogates (sanitize.clean_text: libxml2 stopped
+    at a stray BEL, lxml refused a U+FFFF with a ValueError), and nested no deeper than
+    libxml2 reads (sanitize.flatten_deep: it dropped what lay deeper)."""
+    return flatten_deep(clean_text(text))
 
 
 def _parse(text: str) -> HtmlElement:
     # The one place a page's text becomes a tree: its control characters go here.
-    text = _without_controls(text)
+    text = _parseable(text)
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
     try:
@@ -675,8 +673,10 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
     body = entry.content or ""
     if not body.strip():
         return None
-    # libxml2 would cut the text at a lone surrogate while re-serialising below.
-    body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    # Also the text of an item stored pending before clean_text saw it.
+    body = _parseable(body)
+    if not body.strip():
+        return None
     return body, lxml.html.fragment_fromstring(body, create_parent="div")
 
 
@@ -691,6 +691,7 @@ def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) 
 
 def is_substantial(html: str) -> bool:
     """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
+    html = _parseable(html)
     if not html.strip():
         return False
     return _fragment_is_substantial(lxml.html.fragment_fromstring(html, create_parent="div"))

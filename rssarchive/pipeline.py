@@ -16,6 +16,7 @@ database and ``_posts`` are only touched from the calling thread, one article at
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -25,7 +26,15 @@ from . import decide, selection
 from .backfill import _Backfill
 from .entry_posts import feed_posts as feed_posts
 from .entry_posts import render_entry as render_entry
-from .errors import ExtractError, FetchError, ParseError, RssArchiveError, StateError, reason_of
+from .errors import (
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    StateError,
+    reason_of,
+    unexpected,
+)
 from .feedrun import record_run_failure as record_run_failure
 from .jobs import FEED_POSTS_PER_CALL as FEED_POSTS_PER_CALL
 from .jobs import MAX_JOBS_IN_FLIGHT as MAX_JOBS_IN_FLIGHT
@@ -49,6 +58,8 @@ from .state import FeedState
 if TYPE_CHECKING:
     from .feeds import ParsedFeed
 
+
+log = logging.getLogger(__name__)
 
 # A backfill's pending articles whose entries are read back from the state database at
 # a time.
@@ -225,6 +236,11 @@ class Pipeline(_Backfill):
                 return [self._stage(unit[0], extractor)]
             except (FetchError, ExtractError, ParseError, _FeedGiven) as exc:
                 return [exc]
+            except (RssArchiveError, OSError):
+                raise  # the run's own faults (a full disk, the state): not this article's
+            except Exception as exc:  # a surprise fails this article, not the run
+                log.debug("%s: unexpected error", unit[0].entry.link, exc_info=True)
+                return [unexpected(exc, unit[0].entry.link)]
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
