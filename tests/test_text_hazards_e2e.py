@@ -211,7 +211,7 @@ def test_hazard_unexpected_error_extracting_one_page_fails_it_alone_in_a_backfil
     monkeypatch.setattr(rssarchive.extract, "_extract_article", breaks_on_boom)
     monkeypatch.setattr(rssarchive.runbase, "POOL_MIN_ARTICLES", 1000)
     paragraphs = ("<p>" + PARAGRAPH + "</p>") * 5
-    page = f"<html><head><title>P</title></head><body><article><h1>P</h1>{paragraphs}</article></body></html>"
+    page = f"<html><head><title>P</title></head><body><article>{paragraphs}</article></body></html>"
     for name in ("boom", "fine"):
         httpserver.expect_request(f"/{name}.html").respond_with_data(
             page.encode(), content_type="text/html; charset=utf-8"
