@@ -115,23 +115,38 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     return parser
 
 
-def _parseable(text: str) -> str:
-    """A feed item's or a page's text as every parse here takes it: without control
-    characters, noncharacters and lone surrogates (sanitize.clean_text: libxml2 stopped
-    at a stray BEL, lxml refused a U+FFFF with a ValueError), and nested no deeper than
-    libxml2 reads (sanitize.flatten_deep: it dropped what lay deeper)."""
-    return flatten_deep(clean_text(text))
+def _too_deep(parser: lxml.etree._FeedParser[Any]) -> bool:
+    # libxml2's "Excessive depth in document: 256": it dropped what lay deeper.
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _parse(text: str) -> HtmlElement:
-    # The one place a page's text becomes a tree: its control characters go here.
-    text = _parseable(text)
+    # The one place a page's text becomes a tree: its control characters go here
+    # (sanitize.clean_text: libxml2 stopped at a stray BEL, and a U+FFFE or a &#1; lost
+    # the whole article).
+    text = clean_text(text)
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_utf8_parser())
+        parser = _utf8_parser()
+        doc = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        if _too_deep(parser):  # parsed again, flattened (rare: asked of libxml2, not read)
+            flat = flatten_deep(text).encode("utf-8", "replace")
+            doc = lxml.html.document_fromstring(flat, parser=_utf8_parser())
+        return doc
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not an HTML page: {exc}") from exc
+
+
+def _fragment(html: str) -> tuple[str, HtmlElement]:
+    """A feed item's text, cleaned as a page's (see _parse), and its parse."""
+    html = clean_text(html)
+    parser = lxml.html.HTMLParser()
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    if _too_deep(parser):
+        html = flatten_deep(html)
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    return html, fragment
 
 
 # --- CSS selectors ----------------------------------------------------------------------
@@ -673,11 +688,8 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
     body = entry.content or ""
     if not body.strip():
         return None
-    # Also the text of an item stored pending before clean_text saw it.
-    body = _parseable(body)
-    if not body.strip():
-        return None
-    return body, lxml.html.fragment_fromstring(body, create_parent="div")
+    body, fragment = _fragment(body)
+    return None if not body.strip() else (body, fragment)
 
 
 def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) -> Article:
@@ -691,10 +703,10 @@ def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) 
 
 def is_substantial(html: str) -> bool:
     """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
-    html = _parseable(html)
     if not html.strip():
         return False
-    return _fragment_is_substantial(lxml.html.fragment_fromstring(html, create_parent="div"))
+    html, fragment = _fragment(html)
+    return bool(html.strip()) and _fragment_is_substantial(fragment)
 
 
 def _fragment_is_substantial(fragment: HtmlElement) -> bool:
