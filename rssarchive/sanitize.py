@@ -262,6 +262,12 @@ _IMPLIED_END: Final = {
     "tr": "tr",
     "option": "option",
 }
+# Start tags that end an open <p> (HTML's parsing rules): a paragraph left open before a
+# list or a heading is not a level of nesting either.
+_CLOSES_P: Final = frozenset(
+    "address article aside blockquote details div dl dd dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table ul".split()
+)
 # How far up the open elements an end tag looks for its start tag: a stray end tag costs
 # this much at most, so flattening stays linear.
 _END_TAG_REACH: Final = 32
@@ -295,6 +301,8 @@ def flatten_deep(html: str, limit: int = FLAT_DEPTH) -> str:
             else:
                 keep = len(open_tags) < limit
         elif not self_closing and name not in VOID_TAGS:
+            if name in _CLOSES_P and open_tags and open_tags[-1][0] == "p":
+                open_tags.pop()
             group = _IMPLIED_END.get(name)
             if group is not None and open_tags and _IMPLIED_END.get(open_tags[-1][0]) == group:
                 open_tags.pop()
