@@ -265,8 +265,39 @@ _IMPLIED_END: Final = {
 # Start tags that end an open <p> (HTML's parsing rules): a paragraph left open before a
 # list or a heading is not a level of nesting either.
 _CLOSES_P: Final = frozenset(
-    "address article aside blockquote details div dl dd dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "dd",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    ]
 )
 # How far up the open elements an end tag looks for its start tag: a stray end tag costs
 # this much at most, so flattening stays linear.
