@@ -246,12 +246,19 @@ class Pipeline(_Backfill):
         try:
             posts = extractor.run(label, feed_posts, items, now, self._allow_private)
         except ExtractError as exc:  # a worker's time limit, or a worker died
-            if len(unit) == 1:
-                return [exc]
-            # Each item again on its own, so that only the one at fault fails.
-            return [self._stage_unit([job], extractor)[0] for job in unit]
-        # Written here, not in the worker: a worker waiting on the disk computes nothing.
-        return [
-            _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
-            for post in posts
-        ]
+            failure: ExtractError = exc
+        except (RssArchiveError, OSError):
+            raise  # the run's own faults (a full disk, the state): not these articles'
+        except Exception as exc:  # a surprise fails these articles, not the run
+            log.debug("%s: unexpected error", label, exc_info=True)
+            failure = unexpected(exc, label)
+        else:
+            # Written here, not in the worker: a worker waiting on the disk computes nothing.
+            return [
+                _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
+                for post in posts
+            ]
+        if len(unit) == 1:
+            return [failure]
+        # Each item again on its own, so that only the one at fault fails.
+        return [self._stage_unit([job], extractor)[0] for job in unit]

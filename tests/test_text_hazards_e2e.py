@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from test_hazards_e2e import BODY, NOW, assert_one_line_errors, body, item, posts, rss_doc, run
 
 import rssarchive.extract
+import rssarchive.pipeline
 import rssarchive.runbase
 from rssarchive.sanitize import NOT_TEXT
 
@@ -227,3 +228,33 @@ def test_hazard_unexpected_error_extracting_one_page_fails_it_alone_in_a_backfil
         for line in err.splitlines()
     ), err
     assert sorted(bodies_by_link(site)) == [fine]
+
+
+def test_hazard_unexpected_error_in_a_batch_of_feed_posts_fails_only_its_article(
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Posts from feed text are made many to a call; a surprise escaping that call (here:
+    # the call itself raising) fails only the article it belongs to, each retried alone.
+    real = rssarchive.pipeline.feed_posts
+
+    def breaks_with_boom(items: list[Any], *args: Any) -> Any:
+        if any(entry.link.endswith("/boom") for _, entry, _ in items):
+            raise RuntimeError("boom")
+        return real(items, *args)
+
+    monkeypatch.setattr(rssarchive.pipeline, "feed_posts", breaks_with_boom)
+    monkeypatch.setattr(rssarchive.runbase, "POOL_MIN_ARTICLES", 1000)
+    links = [f"http://127.0.0.1/b/{name}" for name in ("one", "boom", "two")]
+    items = "".join(item(link.rsplit("/", 1)[1], link) for link in links)
+    httpserver.expect_request("/b.xml").respond_with_data(rss_doc(items))
+    site.write_config([{"name": "b", "url": httpserver.url_for("/b.xml"), "content": "feed"}])
+    code, _, err = run(site, capsys, "run", "--now", NOW)
+    assert code == 1, err
+    assert_one_line_errors(err)
+    assert err.splitlines() == [
+        "failed: http://127.0.0.1/b/boom: unexpected error (RuntimeError: boom)"
+    ]
+    assert sorted(bodies_by_link(site)) == [links[0], links[2]]
