@@ -192,6 +192,8 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "test_hazard_unexpected_error_extracting_one_page_fails_it_alone_in_a_backfill",
         "tests/test_text_hazards_e2e.py::"
         "test_hazard_unexpected_error_in_a_batch_of_feed_posts_fails_only_its_article",
+        "tests/test_text_hazards_e2e.py::"
+        "test_hazard_unexpected_error_of_a_pending_article_does_not_stop_later_commands",
         "tests/pages/noncharacters-and-control-references.html",
     ),
     # -- Network -------------------------------------------------------------------------

@@ -258,3 +258,45 @@ def test_hazard_unexpected_error_in_a_batch_of_feed_posts_fails_only_its_article
         "failed: http://127.0.0.1/b/boom: unexpected error (RuntimeError: boom)"
     ]
     assert sorted(bodies_by_link(site)) == [links[0], links[2]]
+
+
+def test_hazard_unexpected_error_of_a_pending_article_does_not_stop_later_commands(
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The article that meets the surprise stays pending; later runs and an unrelated
+    # backfill (which retries pending work) go on beside it, then it is given up.
+    real = rssarchive.extract._feed_article
+
+    def breaks_on_boom(entry: Any, *args: Any) -> Any:
+        if entry.link.endswith("/boom"):
+            raise RuntimeError("boom")
+        return real(entry, *args)
+
+    monkeypatch.setattr(rssarchive.extract, "_feed_article", breaks_on_boom)
+    monkeypatch.setattr(rssarchive.runbase, "POOL_MIN_ARTICLES", 1000)
+    httpserver.expect_request("/p.xml").respond_with_data(
+        rss_doc(item("boom", "http://127.0.0.1/p/boom"))
+    )
+    paragraphs = ("<p>" + PARAGRAPH + "</p>") * 5
+    page = f"<html><head><title>O</title></head><body><article>{paragraphs}</article></body></html>"
+    httpserver.expect_request("/other.html").respond_with_data(
+        page.encode(), content_type="text/html; charset=utf-8"
+    )
+    site.write_config([{"name": "p", "url": httpserver.url_for("/p.xml"), "content": "feed"}])
+    code, _, err = run(site, capsys, "run", "--now", NOW)
+    assert code == 1 and "unexpected error (RuntimeError: boom)" in err, err
+    other = httpserver.url_for("/other.html")
+    # (The backfill retries the pending article too, and says it failed again.)
+    code, _, err = run(site, capsys, "backfill", "--now", "2024-07-25T12:30:00Z", other)
+    assert "Traceback" not in err and code in (0, 1), err
+    assert_one_line_errors(err)
+    assert sorted(bodies_by_link(site)) == [other]
+    said = ""
+    for day in range(26, 31):
+        code, _, err = run(site, capsys, "run", "--now", f"2024-07-{day}T12:00:00Z")
+        assert_one_line_errors(err)
+        said += err
+    assert "http://127.0.0.1/p/boom: gave up after" in said
