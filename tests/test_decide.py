@@ -28,6 +28,7 @@ from rssarchive.core.errors import (
     RssArchiveError,
     StateError,
     reason_of,
+    unexpected,
 )
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -381,6 +382,7 @@ def test_feed_given(is_feed: bool, origin: Any, expected: bool) -> None:
         row(ExtractError("not an HTML page: a PDF"), True, id="not HTML"),
         row(ParseError("not a feed"), True, id="parse"),
         row(StateError("disk full"), False, id="ours"),
+        row(unexpected(ValueError("lxml"), LINK), False, id="unexpected error"),
     ],
 )
 def test_permanent(exc: RssArchiveError, expected: bool) -> None:

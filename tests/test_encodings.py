@@ -11,6 +11,7 @@ from rssarchive.core.encodings import (
     codec_name,
     decode_bom,
     decode_feed,
+    decode_feed_said,
     decode_page,
     first_decoding,
 )
@@ -134,3 +135,28 @@ def test_header_charset(content_type: str | None, label: str | None) -> None:
     from rssarchive.core.encodings import header_charset
 
     assert header_charset(content_type) == label
+
+
+ZH_FEED = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>中文</title>'
+    "<item><title>中文标题八</title><description>正文內容 中文标题八</description></item>"
+    "</channel></rss>"
+)
+
+
+def test_utf8_with_a_stray_gbk_word_is_utf8_said() -> None:
+    data = ZH_FEED.encode("utf-8").replace("正文內容".encode(), "正文內容".encode("gbk"))
+    text, warning = decode_feed_said(data)
+    assert "中文标题八" in text and "\ufffd" in text
+    assert warning is not None and "bytes are not UTF-8" in warning
+
+
+@pytest.mark.parametrize("codec", ["gbk", "gb18030", "big5"])
+def test_legacy_chinese_feed_is_not_taken_for_mostly_utf8(codec: str) -> None:
+    feed = ZH_FEED.replace("中文标题八", "中文標題八") if codec == "big5" else ZH_FEED
+    text, warning = decode_feed_said(feed.encode(codec))
+    assert text == feed and warning is None
+
+
+def test_valid_utf8_is_not_warned() -> None:
+    assert decode_feed_said(ZH_FEED.encode("utf-8")) == (ZH_FEED, None)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.core.sanitize import guard_liquid, is_safe_url, sanitize_html
+from rssarchive.core.sanitize import (
+    clean_text,
+    flatten_deep,
+    guard_liquid,
+    is_safe_url,
+    sanitize_html,
+)
 from rssarchive.publish.render import render_body
 
 SEEDS = sorted((Path(__file__).parent / "golden" / "seeds").glob("*.txt"))
@@ -170,3 +176,41 @@ def test_control_characters_cannot_reopen_markup() -> None:
     assert sanitize_html(body) == body
     link = render_body('<a href="java&#1;script:alert(1)">x</a>')
     assert "javascript" not in link
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("a\x01b\x7fc\x85d", "abcd"),
+        ("tab\tline\nreturn\r kept", "tab\tline\nreturn\r kept"),
+        ("vertical\x0btab\x0cfeed", "vertical tab feed"),
+        ("non \ufffe\uffff\U0001fffe\U0010ffff\ufdd0 characters", "non  characters"),
+        ("lone \ud800 pair \ud83d\ude00", "lone \ufffd pair \U0001f600"),
+        ("refs &#1;&#x01;&#0001;&#xFFFE;&#xffff;&#64976; gone", "refs  gone"),
+        ("&#x0B;word &#12;", " word  "),
+        ("&#xD800; half", "\ufffd half"),
+        # Kept: what a parser reads as a character of text (C1 references are
+        # windows-1252's), a reference out of range, and escaped text.
+        (
+            "&#150; &#x85; &#10; &#9; &#65; &#x110000; &amp;#1;",
+            "&#150; &#x85; &#10; &#9; &#65; &#x110000; &amp;#1;",
+        ),
+    ],
+)
+def test_clean_text(text: str, clean: str) -> None:
+    assert clean_text(text) == clean
+
+
+@pytest.mark.parametrize("depth", [260, 5000, 100_000])
+def test_flatten_deep_keeps_the_text_and_at_most_its_limit(depth: int) -> None:
+    html = "<div>" * depth + "<p>deep <b>text</b></p>" + "</div>" * depth
+    flat = flatten_deep(html)
+    assert "deep text" in flat  # the tags past the limit go, their text stays
+    assert flat.count("<div>") == flat.count("</div>") <= 200
+
+
+def test_flatten_deep_leaves_shallow_html_and_unclosed_paragraphs_alone() -> None:
+    unclosed = "<div>" + "<p>one<li>two" * 400 + "</div>"
+    assert flatten_deep(unclosed) is unclosed
+    shallow = "<div>" * 150 + "x" + "</div>" * 150
+    assert flatten_deep(shallow) is shallow

@@ -26,6 +26,7 @@ from rssarchive.core.errors import (
     FetchError,
     ParseError,
     RssArchiveError,
+    UnexpectedError,
     reason_of,
 )
 from rssarchive.core.models import ContentMode, ImagesMode, Origin
@@ -402,6 +403,8 @@ def permanent(exc: RssArchiveError) -> bool:
         if exc.permanent:  # too large, a redirect loop or one without a Location
             return True
         return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
+    if isinstance(exc, UnexpectedError):  # a bug met on the way, not the page's fault
+        return False
     return isinstance(exc, ExtractError | ParseError)
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "codec_name",
     "decode_bom",
     "decode_feed",
+    "decode_feed_said",
     "decode_page",
     "decode_strict",
     "first_decoding",
@@ -166,14 +167,52 @@ def _hanzi_share(text: str) -> float:
     return hits / non_ascii if non_ascii else 0.0
 
 
+# A document whose non-ASCII bytes are at least this share valid UTF-8 is UTF-8 with a
+# few stray bytes (a word pasted from a GBK page): GBK or Big5 text reads as valid UTF-8
+# by chance for a few percent of its bytes at most, UTF-8 text for all of them.
+MOSTLY_UTF8_SHARE: Final = 0.75
+
+
+_ASCII: Final = bytes(range(0x80))
+_ESCAPED_BYTE: Final = re.compile("[\udc80-\udcff]")
+
+
+def _stray_bytes(data: bytes) -> int | None:
+    """How many bytes of ``data`` are not UTF-8 when at least MOSTLY_UTF8_SHARE of its
+    non-ASCII bytes are; None otherwise."""
+    non_ascii = len(data.translate(None, _ASCII))
+    # surrogateescape: each byte that is not UTF-8 becomes one U+DC80-U+DCFF.
+    stray = len(_ESCAPED_BYTE.findall(data.decode("utf-8", "surrogateescape")))
+    if not non_ascii or non_ascii - stray < MOSTLY_UTF8_SHARE * non_ascii:
+        return None
+    return stray
+
+
+def decode_feed_said(data: bytes, content_type: str | None = None) -> tuple[str, str | None]:
+    """:func:`decode_feed`, and a warning when it read the bytes as UTF-8 but for a few
+    (see MOSTLY_UTF8_SHARE), which lose their characters."""
+    text = decode_feed(data, content_type)
+    if "\ufffd" not in text or decode_strict(data, "utf-8") is not None:
+        return text, None
+    stray = _stray_bytes(data)
+    if stray is None or text != data.decode("utf-8", "replace"):
+        return text, None
+    return text, (
+        f"{stray} bytes are not UTF-8 in a document otherwise UTF-8 (at least "
+        f"{MOSTLY_UTF8_SHARE:.0%} of its non-ASCII bytes are): read as UTF-8, with "
+        "U+FFFD in their place"
+    )
+
+
 def decode_feed(data: bytes, content_type: str | None = None) -> str:
     """Decode feed bytes to text, trusting the bytes over their labels.
 
     Order: byte-order mark; UTF-16/32 by their NUL pattern; valid UTF-8 (mislabelled
     UTF-8 is common, while legacy-encoded Chinese text is practically never valid UTF-8);
     the XML declaration, then the HTTP charset (the declaration is written by the software
-    that wrote the bytes, the header is often a server default); GB18030 or Big5-HKSCS,
-    whichever reads as Chinese; a declared single-byte charset; at last, with
+    that wrote the bytes, the header is often a server default); UTF-8 with replacement
+    characters when it is UTF-8 but for a few stray bytes (MOSTLY_UTF8_SHARE); GB18030 or
+    Big5-HKSCS, whichever reads as Chinese; a declared single-byte charset; at last, with
     replacement characters, whichever candidate needs the fewest.
     """
     text = decode_bom(data, utf32=True)
@@ -199,6 +238,11 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
     text = first_decoding(data, [c for c in declared if c not in _PERMISSIVE])
     if text is not None:
         return text
+    if _stray_bytes(data) is not None:
+        # Before the Chinese readings: UTF-8 bytes often decode as GB18030 without an
+        # error, all of them wrong (a short UTF-8 feed with one GBK word was read whole
+        # as GB18030), while this loses only the stray bytes.
+        return data.decode("utf-8", "replace")
 
     chinese = [
         (t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := decode_strict(data, c)) is not None

@@ -114,6 +114,24 @@ class ExtractError(RssArchiveError):
         return f"{self.url}: {self.reason}" if self.url else self.reason
 
 
+class UnexpectedError(ExtractError):
+    """An exception no step expected (a bug of ours or a library's) while one article
+    was made. That article fails, said with its URL, and later runs try it again (it is
+    not permanent, see decide.permanent); the run and the other articles go on. The
+    traceback is logged for ``-v``."""
+
+
+# Long enough for a library's message, short enough for one line.
+_UNEXPECTED_CHARS = 200
+
+
+def unexpected(exc: Exception, url: str | None) -> UnexpectedError:
+    """``exc``, raised while the article at ``url`` was made, as that article's failure."""
+    message = " ".join(str(exc).split())[:_UNEXPECTED_CHARS]
+    reason = f"unexpected error ({type(exc).__name__}{': ' + message if message else ''})"
+    return UnexpectedError(reason, url=url)
+
+
 class WriteError(RssArchiveError):
     """A post could not be written to the archive (disk full, read-only, ...)."""
 

@@ -81,6 +81,56 @@ _UNSAFE_STYLE: Final = re.compile(
 # U+0000-U+001F and U+007F-U+009F: removed from every post (docs/post-format.md).
 CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
+# What no text of the archive holds, removed from a feed item's or a page's text before
+# it is parsed (clean_text): C0 controls but tab, LF and CR; DEL and the C1 controls;
+# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of every plane);
+# lone surrogates. lxml refuses a string holding one (a ValueError that stopped whole
+# runs), libxml2's HTML parser stops at some, and no writer means any of them. A post
+# removes every control character anyway (CONTROL_CHARS, post-format.md).
+NOT_TEXT: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(
+        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
+# A character reference to one of them (``&#1;``, ``&#xFFFE;``), which a parser would
+# turn into the character itself. C1 references (``&#150;``) are left alone: HTML reads
+# them as windows-1252's (an en dash), and so do libxml2 and browsers.
+_NOT_TEXT_REFERENCE: Final = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _not_text_replacement(char: str) -> str:
+    # Vertical tab and form feed separated two words; a lone surrogate was a character
+    # (U+FFFD, as render and every HTML parser have it); the others mean nothing.
+    if _SURROGATE.match(char):
+        return "\ufffd"
+    return " " if char in "\x0b\x0c" else ""
+
+
+def _reference_replacement(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if code > 0x10FFFF or 0x80 <= code <= 0x9F or not NOT_TEXT.fullmatch(chr(code)):
+        return match.group()
+    return _not_text_replacement(chr(code))
+
+
+def clean_text(text: str) -> str:
+    """``text`` (HTML or plain) without what NOT_TEXT matches, written raw or as a
+    character reference: the one step a feed item's or a page's text takes before it
+    is parsed. A lone surrogate becomes U+FFFD; vertical tab and form feed a space.
+    Tab, LF and CR stay; so does everything else."""
+    if "&#" in text:
+        text = _NOT_TEXT_REFERENCE.sub(_reference_replacement, text)
+    if _SURROGATE.search(text):
+        # A pair of surrogates (text decoded with surrogatepass) is one character.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return NOT_TEXT.sub(lambda m: _not_text_replacement(m.group()), text)
+
+
 # What the URL standard strips from both ends of a URL before parsing it.
 _C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
 
@@ -88,6 +138,9 @@ _C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
 # take 0.25 s. Real articles nest a few dozen deep; past this limit the fragment is first
 # re-parsed by libxml2, which caps depth at 256 and drops what lies deeper.
 MAX_NESTING_DEPTH: Final = 256
+# How deep flatten_deep keeps elements: under libxml2's 256, with room for the html,
+# body and wrapping div a parser adds around a fragment.
+FLAT_DEPTH: Final = 200
 _TAG: Final = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
 VOID_TAGS: Final = frozenset(
     {
@@ -196,11 +249,113 @@ def _flatten_deep(html: str) -> str:
     return "".join(parts)
 
 
+# Elements whose end tag HTML lets a writer leave out: the next of their group ends them
+# (a <p> ends an open <p>), so that they do not count as nesting (300 unclosed <p>s are
+# not 300 levels deep).
+_IMPLIED_END: Final = {
+    "p": "p",
+    "li": "li",
+    "dt": "d",
+    "dd": "d",
+    "td": "t",
+    "th": "t",
+    "tr": "tr",
+    "option": "option",
+}
+# Start tags that end an open <p> (HTML's parsing rules): a paragraph left open before a
+# list or a heading is not a level of nesting either.
+_CLOSES_P: Final = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "dd",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    ]
+)
+# How far up the open elements an end tag looks for its start tag: a stray end tag costs
+# this much at most, so flattening stays linear.
+_END_TAG_REACH: Final = 32
+
+
+def flatten_deep(html: str, limit: int = FLAT_DEPTH) -> str:
+    """``html`` with the tags of the elements nested deeper than ``limit`` removed, their
+    text and void elements kept; unchanged when nothing is that deep. libxml2 drops
+    whatever lies deeper than 256 elements (an item nested 260 deep had "no content"),
+    and html5ever is quadratic in depth; text pasted from a word processor can nest that
+    deep. One pass over the tags, linear in their number."""
+    if html.count("<") <= limit or _nesting_depth(html) <= limit:
+        return html  # each level takes a "<": most texts cannot be deep at all
+    out: list[str] = []
+    open_tags: list[tuple[str, bool]] = []  # (name, its tags kept)
+    position = 0
+    dropped = False
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        name = name.lower()
+        out.append(html[position : match.start()])
+        position = match.end()
+        keep = True
+        if closing:
+            reach = open_tags[-_END_TAG_REACH:]
+            names = [tag for tag, _ in reach]
+            if name in names:
+                index = len(open_tags) - len(reach) + len(names) - 1 - names[::-1].index(name)
+                keep = open_tags[index][1]
+                del open_tags[index:]
+            else:
+                keep = len(open_tags) < limit
+        elif not self_closing and name not in VOID_TAGS:
+            if name in _CLOSES_P and open_tags and open_tags[-1][0] == "p":
+                open_tags.pop()
+            group = _IMPLIED_END.get(name)
+            if group is not None and open_tags and _IMPLIED_END.get(open_tags[-1][0]) == group:
+                open_tags.pop()
+            keep = len(open_tags) < limit
+            open_tags.append((name, keep))
+        if keep:
+            out.append(match.group())
+        else:
+            dropped = True
+    if not dropped:
+        return html
+    out.append(html[position:])
+    return "".join(out)
+
+
 def sanitize_html(html: str) -> str:
     """Apply the archive's HTML policy to a fragment; the seeds' bodies are unchanged."""
     # Each level of nesting takes a "<": most bodies have too few to be deep at all.
     if html.count("<") > MAX_NESTING_DEPTH and _nesting_depth(html) > MAX_NESTING_DEPTH:
-        html = _flatten_deep(html)
+        html = flatten_deep(html)
+        if _nesting_depth(html) > MAX_NESTING_DEPTH:  # left by tags flatten_deep misread
+            html = _flatten_deep(html)
     return _CLEANER.clean(html)
 
 

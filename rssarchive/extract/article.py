@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Entry, Selectors
-from rssarchive.core.sanitize import VOID_TAGS, is_safe_url
+from rssarchive.core.sanitize import VOID_TAGS, clean_text, flatten_deep, is_safe_url
 from rssarchive.core.urls import LAZY_SRC, parse_srcset, rewrite_srcset
 from rssarchive.extract.selectors import selector_to_xpath
 from rssarchive.net.addresses import Allow, host_refusal
@@ -115,25 +115,38 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     return parser
 
 
-# C0 control characters but tab, LF and CR: libxml2's HTML parser stops at one (a stray
-# BEL or ESC in a paragraph lost the whole article), and no page means them. Vertical
-# tab and form feed separate words; the others are dropped.
-_PAGE_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _without_controls(text: str) -> str:
-    return _PAGE_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+def _too_deep(parser: lxml.etree._FeedParser[Any]) -> bool:
+    # libxml2's "Excessive depth in document: 256": it dropped what lay deeper.
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _parse(text: str) -> HtmlElement:
-    # The one place a page's text becomes a tree: its control characters go here.
-    text = _without_controls(text)
+    # The one place a page's text becomes a tree: its control characters go here
+    # (sanitize.clean_text: libxml2 stopped at a stray BEL, and a U+FFFE or a &#1; lost
+    # the whole article).
+    text = clean_text(text)
     # Re-encoded with the parser told so: libxml2 then ignores the page's own
     # <meta charset>, which was read (or overruled) above.
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_utf8_parser())
+        parser = _utf8_parser()
+        doc = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        if _too_deep(parser):  # parsed again, flattened (rare: asked of libxml2, not read)
+            flat = flatten_deep(text).encode("utf-8", "replace")
+            doc = lxml.html.document_fromstring(flat, parser=_utf8_parser())
+        return doc
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not an HTML page: {exc}") from exc
+
+
+def _fragment(html: str) -> tuple[str, HtmlElement]:
+    """A feed item's text, cleaned as a page's (see _parse), and its parse."""
+    html = clean_text(html)
+    parser = lxml.html.HTMLParser()
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    if _too_deep(parser):
+        html = flatten_deep(html)
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    return html, fragment
 
 
 # --- CSS selectors ----------------------------------------------------------------------
@@ -675,9 +688,8 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
     body = entry.content or ""
     if not body.strip():
         return None
-    # libxml2 would cut the text at a lone surrogate while re-serialising below.
-    body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return body, lxml.html.fragment_fromstring(body, create_parent="div")
+    body, fragment = _fragment(body)
+    return None if not body.strip() else (body, fragment)
 
 
 def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) -> Article:
@@ -693,7 +705,8 @@ def is_substantial(html: str) -> bool:
     """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
     if not html.strip():
         return False
-    return _fragment_is_substantial(lxml.html.fragment_fromstring(html, create_parent="div"))
+    html, fragment = _fragment(html)
+    return bool(html.strip()) and _fragment_is_substantial(fragment)
 
 
 def _fragment_is_substantial(fragment: HtmlElement) -> bool:

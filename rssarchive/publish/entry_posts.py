@@ -3,12 +3,15 @@ text. It imports no orchestration (pipeline.py), so a worker does not either."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from rssarchive.core.errors import ExtractError
+from rssarchive.core.errors import ExtractError, RssArchiveError, unexpected
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Post
 from rssarchive.net.addresses import Allow
+
+log = logging.getLogger(__name__)
 
 
 def render_entry(
@@ -88,8 +91,15 @@ def feed_posts(
                 if mode == "auto"
                 else article_from_feed(entry, allow_private_addresses)
             )
+            post = None if article is None else render_entry(feed, entry, article, archived_at)
         except ExtractError as exc:
             posts.append(exc)
             continue
-        posts.append(None if article is None else render_entry(feed, entry, article, archived_at))
+        except RssArchiveError:
+            raise
+        except Exception as exc:  # one item's surprise fails that item, not the others
+            log.debug("%s: unexpected error", entry.link, exc_info=True)
+            posts.append(unexpected(exc, entry.link))
+            continue
+        posts.append(post)
     return posts

@@ -16,6 +16,7 @@ database and ``_posts`` are only touched from the calling thread, one article at
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -29,6 +30,7 @@ from rssarchive.core.errors import (
     RssArchiveError,
     StateError,
     reason_of,
+    unexpected,
 )
 from rssarchive.core.models import FeedConfig, Post, Response
 from rssarchive.publish.entry_posts import feed_posts as feed_posts
@@ -57,6 +59,8 @@ from rssarchive.store.state import FeedState
 if TYPE_CHECKING:
     from rssarchive.sources.feeds import ParsedFeed
 
+
+log = logging.getLogger(__name__)
 
 # A backfill's pending articles whose entries are read back from the state database at
 # a time.
@@ -239,17 +243,29 @@ class Pipeline(_Backfill):
                 return [self._stage(unit[0], extractor)]
             except (FetchError, ExtractError, ParseError, _FeedGiven) as exc:
                 return [exc]
+            except (RssArchiveError, OSError):
+                raise  # the run's own faults (a full disk, the state): not this article's
+            except Exception as exc:  # a surprise fails this article, not the run
+                log.debug("%s: unexpected error", unit[0].entry.link, exc_info=True)
+                return [unexpected(exc, unit[0].entry.link)]
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
             posts = extractor.run(label, feed_posts, items, now, self._allow_private)
         except ExtractError as exc:  # a worker's time limit, or a worker died
-            if len(unit) == 1:
-                return [exc]
-            # Each item again on its own, so that only the one at fault fails.
-            return [self._stage_unit([job], extractor)[0] for job in unit]
-        # Written here, not in the worker: a worker waiting on the disk computes nothing.
-        return [
-            _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
-            for post in posts
-        ]
+            failure: ExtractError = exc
+        except (RssArchiveError, OSError):
+            raise  # the run's own faults (a full disk, the state): not these articles'
+        except Exception as exc:  # a surprise fails these articles, not the run
+            log.debug("%s: unexpected error", label, exc_info=True)
+            failure = unexpected(exc, label)
+        else:
+            # Written here, not in the worker: a worker waiting on the disk computes nothing.
+            return [
+                _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
+                for post in posts
+            ]
+        if len(unit) == 1:
+            return [failure]
+        # Each item again on its own, so that only the one at fault fails.
+        return [self._stage_unit([job], extractor)[0] for job in unit]

@@ -32,7 +32,7 @@ from typing import Any
 import feedparser
 
 from rssarchive.core.dates import read_feed_date
-from rssarchive.core.encodings import decode_feed, decode_strict
+from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
@@ -563,7 +563,8 @@ def parse_feed(
         # encoding (http.py undoes those): said for what it is, not "no root element".
         served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
         raise ParseError(f"not a feed (gzip-compressed data{served})")
-    text = _join_surrogate_references(decode_feed(data, content_type))
+    decoded, mostly_utf8 = decode_feed_said(data, content_type)
+    text = _join_surrogate_references(decoded)
     if _C1_CONTROL.search(text) and decode_strict(data, "utf-8") is not None:
         # Only C1 code points written as such: in a single-byte charset's text (latin-1
         # labels), bytes 0x80-0x9F are windows-1252's “ ” … as feedparser takes them.
@@ -588,6 +589,8 @@ def parse_feed(
 
     items = list(_field(result, "entries") or ())
     warnings = prepared.warnings
+    if mostly_utf8 is not None:
+        warnings.insert(0, mostly_utf8)
     if _field(result, "bozo"):
         reason = _bozo_reason(_field(result, "bozo_exception"))
         if not items:
