@@ -221,6 +221,13 @@ _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
 _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
 
 
+# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
+# time in a byline changes it on every request, and a second fetch in the same second
+# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
+# race time, a meeting's date) is compared as written.
+_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
+
+
 def _is_counter_line(line: str) -> bool:
     stripped = _COUNTER.sub("", line)
     return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
@@ -248,11 +255,13 @@ def _untracked(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """The text as compared: NFKC (full-width letters, digits and punctuation to their
     half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
-    dropped, traditional Han characters folded to simplified, lines holding only
+    dropped, traditional Han characters folded to simplified, timestamps to the
+    second all alike, lines holding only
     view/comment counters or relative times dropped,
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
     text = fold_han(unicodedata.normalize("NFKC", text))
+    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
     text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
@@ -477,6 +486,11 @@ def _decide(
         # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
     headline, body = texts.split_headline(seen.text or "")
+    # A reference of a headline alone (kept at archiving; its body is the post's text,
+    # filled in by the re-checker) is no text to compare with when the post is unread.
+    known = record.reference
+    if known is not None and not texts.split_headline(known)[1].strip():
+        known = None
     pattern: tuple[str | int, ...] = ()
     if seen.second is not None:
         # A second fetch confirms a difference: only what both fetches show counts.
@@ -495,11 +509,11 @@ def _decide(
     if seen.removal:
         # A new redirect to the front or a section page: removed, unless the page it
         # ended on still holds the article (a slug renamed, an article moved).
-        known = record.reference if record.reference is not None else post_text
-        known = None if known is None else texts.split_headline(known)[1]
-        if known is None or overlap(normalize(known), text) < SOFT_404_BELOW:
+        holds = known if known is not None else post_text
+        holds = None if holds is None else texts.split_headline(holds)[1]
+        if holds is None or overlap(normalize(holds), text) < SOFT_404_BELOW:
             return _missing(record, base, now, scheduled, hard=True)
-    if record.reference is None:
+    if known is None:
         if post_text is not None and len(normalize(post_text)) >= MIN_TEXT_CHARS:
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
@@ -511,7 +525,7 @@ def _decide(
         present = _present(record, base, now, None).record
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
-    old_headline, old_body = texts.split_headline(record.reference)
+    old_headline, old_body = texts.split_headline(known)
     reference = normalize(
         texts.steady_reference(old_body, pattern, normalize) if pattern else old_body
     )

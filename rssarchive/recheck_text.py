@@ -147,6 +147,8 @@ def is_teaser(reference: str, page: str, normalize: Callable[[str], str]) -> boo
             held += len(key)
             at = found + 1
             continue
+        if key in ref:
+            return False  # the article's paragraphs out of their order: an edit
         extra += len(key)
         prompt = prompt or _WALL.search(key) is not None
     whole = sum(len(key) for key in ref)

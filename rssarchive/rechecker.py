@@ -34,7 +34,7 @@ from .errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from .models import Config, FeedConfig, Response
 from .pipeline import Fetcher, _round_robin
 from .politeness import Admission
-from .recheck_text import join_headline
+from .recheck_text import join_headline, split_headline
 from .state import RecheckRow, State
 from .urls import normalize_url
 
@@ -355,10 +355,13 @@ class Rechecker:
         """The row with its reference text filled from the post when it has none yet
         and the post holds the page's text; and the post's text when a removal-like
         redirect's page is to be compared with it. A 304 needs no text at all."""
-        if row.reference is None and row.from_page and seen.seen == "page":
+        headline, body = split_headline(row.reference or "")
+        if not body and row.from_page and seen.seen == "page":
+            # The post holds the page's text; the headline the page had when archived
+            # was kept at archiving time.
             original = versions.post_text(row.filename)
             if original is not None:
-                return replace(row, reference=original), None
+                return replace(row, reference=join_headline(headline, original)), None
         elif row.reference is None and seen.seen == "page":
             # Archived from the feed's text (or adopted): the post's text tells whether
             # the first page seen holds the article (F1 of review 19c), and whether a
@@ -404,11 +407,13 @@ class Rechecker:
 
     def _known_text(self, row: RecheckRow) -> str | None:
         """The article's text a page is compared with: its reference, else its post's."""
-        if row.reference is not None:
+        headline, body = split_headline(row.reference or "")
+        if body:
             return row.reference
         from .versions import Versions
 
-        return Versions(self.config.site_dir).post_text(row.filename)
+        post = Versions(self.config.site_dir).post_text(row.filename)
+        return None if post is None else join_headline(headline, post)
 
     def _confirm(
         self, row: RecheckRow, seen: rules.Observation, gate: _Gate

@@ -137,6 +137,8 @@ def test_what_counts_as_an_edit(path: Path, outcome: dict[str, Any]) -> None:
         assert text in last
     for text in expect.get("last_version_lacks", []):
         assert text not in last
+    for text in expect.get("first_version_has", []):
+        assert text in got["versions"][0]
 
 
 def test_no_case_is_ever_deleted_and_only_the_edits_are_said(outcome: dict[str, Any]) -> None:
