@@ -14,6 +14,7 @@ its last age and any suspicion's day is never due again.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -270,6 +271,12 @@ def normalize(text: str) -> str:
     return _SPACE_BY_WIDE.sub("", text)
 
 
+# normalize for one line at a time, remembered: the line-by-line comparisons
+# (recheck_text) normalise the same paragraphs of the page, its second fetch and the
+# reference several times, and a long article has thousands.
+_line = functools.lru_cache(maxsize=1 << 16)(normalize)
+
+
 def _trigrams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
 
@@ -499,7 +506,7 @@ def _decide(
             # Two fetches moments apart share nothing: nothing can be said of the
             # article from this check.
             return _outage(record, base, now, scheduled)
-        firm = texts.steady(body, second, normalize)
+        firm = texts.steady(body, second, _line)
         body, pattern = firm.text, firm.pattern
         if headline is not None and (again is None or normalize(again) != normalize(headline)):
             headline = None  # an A/B headline: not compared, the reference's is kept
@@ -518,7 +525,7 @@ def _decide(
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, normalize):
+            if texts.is_teaser(post_text, body, _line):
                 return _missing(record, base, now, scheduled, hard=False, walled=True)
             if overlap(normalize(post_text), text) < SOFT_404_BELOW:
                 return _missing(record, base, now, scheduled, hard=serving)
@@ -526,9 +533,7 @@ def _decide(
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
     old_headline, old_body = texts.split_headline(known)
-    reference = normalize(
-        texts.steady_reference(old_body, pattern, normalize) if pattern else old_body
-    )
+    reference = normalize(texts.steady_reference(old_body, pattern, _line) if pattern else old_body)
     # A reference kept without a headline takes the page's: no headline change can be
     # seen against it.
     compared = old_headline if old_headline is not None else headline
@@ -540,7 +545,7 @@ def _decide(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, normalize):
+    if texts.is_teaser(old_body, body, _line):
         # The article's first paragraphs and a prompt to subscribe: the page no longer
         # holds the article, but the site did not say it is gone.
         return _missing(record, base, now, scheduled, hard=False, walled=True)
