@@ -246,3 +246,42 @@ def test_a_feed_text_post_is_compared_with_its_own_text_not_the_first_wall_seen(
         for path in kept:
             text = path.read_text(encoding="utf-8")
             assert ARTICLE[1] in text and "cookies" not in text
+
+
+def test_the_confirming_fetch_is_part_of_its_check_for_the_budget(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A budget of one article: the one checked gets its confirming second fetch (not
+    refused as a second article), the other stays due and is not fetched."""
+    hits: dict[str, int] = defaultdict(int)
+    page = {"title": "Council approves budget", "body": ["{N} people are reading", *ARTICLE]}
+
+    def answer(request: Request) -> Response:
+        if request.path == "/feed.xml":
+            items = [
+                {"title": f"Story {n}", "link": httpserver.url_for(f"/b/{n}.html"), "guid": n}
+                for n in ("1", "2")
+            ]
+            return Response(rss(items), content_type="application/rss+xml")
+        hits[request.path] += 1
+        return Response(_html(page, hits[request.path]), content_type="text/html")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(answer)
+    config = write_config(
+        tmp_path / "config.yaml",
+        [{"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "page"}],
+        site_dir=tmp_path / "site",
+        state_path=tmp_path / "site" / ".rssarchive" / "state.sqlite3",
+    )
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["recheck_budget"] = {"articles": 1}
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = cli(config, "run", "--now", TIMES[0])
+    assert done.returncode == 0, done.stderr
+    archived = dict(hits)
+    done = cli(config, "recheck", "--now", TIMES[1], "--json")
+    assert done.returncode == 0, done.stderr
+    report = json_of(done)["recheck"]
+    assert (report["checked"], report["unchanged"], report["still_due"]) == (1, 1, 1)
+    fetched = {path: hits[path] - archived.get(path, 0) for path in hits}
+    assert sorted(fetched.values()) == [0, 2]
