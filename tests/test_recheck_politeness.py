@@ -109,7 +109,7 @@ def test_one_politeness_and_extraction_holds_up_no_request_to_its_host(
 
     def slow_first(
         response: rechecker.Response, feed: FeedConfig, allow: rechecker.Allow
-    ) -> str | None:
+    ) -> tuple[str | None, str | None]:
         text = real(response, feed, allow)
         if not extracted:
             second.wait(30)

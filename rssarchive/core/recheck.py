@@ -14,6 +14,7 @@ its last age and any suspicion's day is never due again.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -22,6 +23,9 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
+
+from rssarchive.core import recheck_text as texts
+from rssarchive.core.recheck_text import fold_han
 
 # About newsdiffs' decaying schedule, coarser: a feed archive is polled every few minutes
 # to hours, and most edits come within the first day.
@@ -218,7 +222,14 @@ _COUNTER = re.compile(
     r"|(?i:share\s+this)"
     r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
     rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
-    r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前"
+    r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前(?:更新|发布)?"
+    # The same in other languages, and the reading time some pages print: "3h ago",
+    # "5分前", "5분 전", "vor 5 Minuten", "il y a 5 minutes", "4 min read".
+    r"|(?i:\d+\s*(?:s|m|h|d|w|min|hr)\s+ago)"
+    r"|\d+\s*(?:秒|分|時間|日)前|\d+\s*(?:초|분|시간|일)\s*전"
+    r"|(?i:(?:aktualisiert\s+)?vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen))"
+    r"|(?i:(?:mis\s+à\s+jour\s+)?il\s+y\s+a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?))"
+    r"|(?i:\d+\s*(?:min(?:ute)?s?)\s+read)"
     r"|(?i:just\s+now|刚刚)"
     # A page's own "updated" or "published" stamp beside its counters: the text is what
     # is compared.
@@ -227,6 +238,13 @@ _COUNTER = re.compile(
 # What may be left of a counter line: separators and spaces only.
 _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
 _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
+
+
+# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
+# time in a byline changes it on every request, and a second fetch in the same second
+# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
+# race time, a meeting's date) is compared as written.
+_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
 
 
 def _is_counter_line(line: str) -> bool:
@@ -256,16 +274,25 @@ def _untracked(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """The text as compared: NFKC (full-width letters, digits and punctuation to their
     half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
-    dropped, lines holding only view/comment counters or relative times dropped,
+    dropped, traditional Han characters folded to simplified, timestamps to the
+    second all alike, lines holding only
+    view/comment counters or relative times dropped,
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
-    text = unicodedata.normalize("NFKC", text)
+    text = fold_han(unicodedata.normalize("NFKC", text))
+    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
     text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
     text = _DASHES.sub("-", text)
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BY_WIDE.sub("", text)
+
+
+# normalize for one line at a time, remembered: the line-by-line comparisons
+# (recheck_text) normalise the same paragraphs of the page, its second fetch and the
+# reference several times, and a long article has thousands.
+_line = functools.lru_cache(maxsize=1 << 16)(normalize)
 
 
 def _trigrams(text: str) -> set[str]:
@@ -367,6 +394,28 @@ class Observation:
     # For "page": it was reached by a new redirect to the front or a section page
     # (:func:`redirect_removes`); a removal unless the page still holds the article.
     removal: bool = False
+    # For "page" whose text differed from the reference: the text of a second fetch of
+    # the page made at once to confirm it (recheck_text: the lines that differ between
+    # the two are volatile); None when there was none.
+    second: str | None = None
+
+
+def wants_confirming(known: str | None, seen: Observation) -> bool:
+    """Whether a page seen whole is fetched a second time before it is judged: its text
+    differs from the article's known text (its reference, else its post's; None: no
+    known text: the first page seen is the reference as it is), headline included
+    when both have one. An equal page or a 304 costs no second request."""
+    if seen.seen != "page" or not seen.text or known is None:
+        return False
+    headline, body = texts.split_headline(seen.text)
+    known_headline, known_body = texts.split_headline(known)
+    if normalize(body) != normalize(known_body):
+        return True
+    return (
+        headline is not None
+        and known_headline is not None
+        and normalize(headline) != normalize(known_headline)
+    )
 
 
 # -- the record and its verdicts --------------------------------------------------------
@@ -407,6 +456,9 @@ class Verdict:
     # A suspicion left unconfirmed for want of evidence that the host serves its other
     # articles (``serving``): with that evidence it would have been a deletion.
     wants_evidence: bool = False
+    # For an edit: the reference's text as it was compared (its headline, or the page's
+    # when it had none), to keep as the first version when none is kept yet.
+    before: str | None = None
 
 
 def decide(
@@ -416,13 +468,16 @@ def decide(
     ages: Sequence[timedelta],
     post_text: str | None = None,
     serving: bool = False,
+    earlier: Sequence[str] = (),
 ) -> Verdict:
     """The outcome of one check at ``now``. ``post_text``: the archived post's text,
     to tell whether the page a removal-like redirect ended on still holds the article
     when there is no reference yet. ``serving``: the host was seen, at this check,
     answering with their article for other archived articles; without it a 200 page
-    without the article (a soft 404, a bot wall) never confirms a deletion."""
-    verdict = _decide(record, seen, now, ages, post_text, serving)
+    without the article (a soft 404, a bot wall) never confirms a deletion.
+    ``earlier``: the texts of the versions kept, a page equal to one of which is no new
+    version (an A/B variant flipping back)."""
+    verdict = _decide(record, seen, now, ages, post_text, serving, earlier)
     if seen.seen == "page":
         present = not verdict.gone
         return replace(verdict, validators="new" if present else "drop")
@@ -438,6 +493,7 @@ def _decide(
     ages: Sequence[timedelta],
     post_text: str | None,
     serving: bool,
+    earlier: Sequence[str] = (),
 ) -> Verdict:
     scheduled = next_due(record.archived, ages, now)
     base = replace(record, checks=record.checks + 1, next_due=scheduled)
@@ -454,24 +510,82 @@ def _decide(
     if seen.seen == "not_modified":
         # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
-    text = normalize(seen.text or "")
+    headline, body = texts.split_headline(seen.text or "")
+    # A reference of a headline alone (kept at archiving; its body is the post's text,
+    # filled in by the re-checker) is no text to compare with when the post is unread.
+    known = record.reference
+    if known is not None and not texts.split_headline(known)[1].strip():
+        known = None
+    pattern: tuple[str | int, ...] = ()
+    if seen.second is not None:
+        # A second fetch confirms a difference: only what both fetches show counts.
+        again, second = texts.split_headline(seen.second)
+        if overlap(normalize(body), normalize(second)) < SOFT_404_BELOW:
+            # Two fetches moments apart share nothing: nothing can be said of the
+            # article from this check.
+            return _outage(record, base, now, scheduled)
+        firm = texts.steady(body, second, _line)
+        body, pattern = firm.text, firm.pattern
+        if headline is not None and (again is None or normalize(again) != normalize(headline)):
+            headline = None  # an A/B headline: not compared, the reference's is kept
+    text = normalize(body)
     if len(text) < MIN_TEXT_CHARS:
         return _missing(record, base, now, scheduled, hard=serving)
     if seen.removal:
         # A new redirect to the front or a section page: removed, unless the page it
         # ended on still holds the article (a slug renamed, an article moved).
-        known = record.reference if record.reference is not None else post_text
-        if known is None or overlap(normalize(known), text) < SOFT_404_BELOW:
+        holds = known if known is not None else post_text
+        holds = None if holds is None else texts.split_headline(holds)[1]
+        if holds is None or overlap(normalize(holds), text) < SOFT_404_BELOW:
             return _missing(record, base, now, scheduled, hard=True)
-    if record.reference is None:
+    if known is None:
+        if post_text is not None and len(normalize(post_text)) >= MIN_TEXT_CHARS:
+            # Archived from the feed's text (or adopted): the post's text is the
+            # article; a first page that does not hold it (a consent wall, a teaser)
+            # is not taken for the article, but checked like any other.
+            if texts.is_teaser(post_text, body, _line):
+                return _missing(record, base, now, scheduled, hard=False, walled=True)
+            if overlap(normalize(post_text), text) < SOFT_404_BELOW:
+                return _missing(record, base, now, scheduled, hard=serving)
         present = _present(record, base, now, None).record
-        return Verdict(replace(present, reference=seen.text), "baseline", version=seen.text)
-    reference = normalize(record.reference)
-    if text == reference:
-        return _present(record, base, now, None)
+        first = texts.join_headline(headline, body)
+        return Verdict(replace(present, reference=first), "baseline", version=first)
+    old_headline, old_body = texts.split_headline(known)
+    reference = normalize(texts.steady_reference(old_body, pattern, _line) if pattern else old_body)
+    # A reference kept without a headline takes the page's: no headline change can be
+    # seen against it.
+    compared = old_headline if old_headline is not None else headline
+    same_headline = headline is None or normalize(headline) == normalize(compared or "")
+    if text == reference and same_headline:
+        kept = _present(record, base, now, None)
+        if old_headline is None and headline is not None:
+            kept = replace(
+                kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
+            )
+        return kept
+    if texts.is_teaser(old_body, body, _line):
+        # The article's first paragraphs and a prompt to subscribe: the page no longer
+        # holds the article, but the site did not say it is gone.
+        return _missing(record, base, now, scheduled, hard=False, walled=True)
     if overlap(reference, text) < SOFT_404_BELOW:
         return _missing(record, base, now, scheduled, hard=serving)
-    return _present(record, base, now, seen.text)
+    version = texts.join_headline(headline if headline is not None else compared, body)
+    if any(_same(version, kept) for kept in earlier):
+        # A text kept already (an A/B variant, or an edit undone): no new version; it
+        # is the reference from now on, so that it costs no second fetch.
+        again_seen = _present(record, base, now, None)
+        return replace(again_seen, record=replace(again_seen.record, reference=version))
+    verdict = _present(record, base, now, version)
+    return replace(verdict, before=texts.join_headline(compared, old_body))
+
+
+def _same(a: str, b: str) -> bool:
+    """Two kept texts are the same article text (headlines compared when both have one)."""
+    head_a, body_a = texts.split_headline(a)
+    head_b, body_b = texts.split_headline(b)
+    if head_a is not None and head_b is not None and normalize(head_a) != normalize(head_b):
+        return False
+    return normalize(body_a) == normalize(body_b)
 
 
 def _outage(record: Record, base: Record, now: datetime, scheduled: datetime | None) -> Verdict:
@@ -494,12 +608,20 @@ def _retry(record: Record, base: Record, now: datetime, scheduled: datetime | No
 
 
 def _missing(
-    record: Record, base: Record, now: datetime, scheduled: datetime | None, *, hard: bool
+    record: Record,
+    base: Record,
+    now: datetime,
+    scheduled: datetime | None,
+    *,
+    hard: bool,
+    walled: bool = False,
 ) -> Verdict:
     """The article not found: ``hard``, on the site's own word (404, 410, 451, a new
     redirect to the front) or a page without it while the host serves its other
     articles; else a page without it that may be the host's (a bot wall, an error
-    page), which suspects but never confirms."""
+    page), which suspects but never confirms. ``walled``: a teaser of the article
+    (its first paragraphs and a prompt to subscribe), which suspects and is never
+    confirmed, whatever the host serves: the article is there, behind the wall."""
     if record.status == "deleted":
         return Verdict(base, "still", gone=True)
     if record.status == "suspected" and record.suspected_at is not None:
@@ -509,7 +631,10 @@ def _missing(
             )
         if not hard:
             return Verdict(
-                _retry(record, base, now, scheduled), "still", gone=True, wants_evidence=True
+                _retry(record, base, now, scheduled),
+                "still",
+                gone=True,
+                wants_evidence=not walled,
             )
         # Dated from when it was first seen missing: that is when it went.
         return Verdict(

@@ -128,6 +128,8 @@ class _Job:
     attempts: int = 0
     # The page's ETag and Last-Modified, for its re-checks' conditional GETs.
     validators: tuple[str | None, str | None] = (None, None)
+    # The page's headline as extracted, which its re-checks compare (None: no page).
+    headline: str | None = None
     # Why its post was made from the feed's text though its page was wanted (said
     # in a warning when it is written).
     feed_text_because: str | None = None

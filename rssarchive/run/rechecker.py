@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from rssarchive.core import recheck as rules
 from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from rssarchive.core.models import Config, FeedConfig, Response
+from rssarchive.core.recheck_text import join_headline, split_headline
 from rssarchive.core.urls import normalize_url
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
@@ -426,11 +427,17 @@ class Rechecker:
         """The row with its reference text filled from the post when it has none yet
         and the post holds the page's text; and the post's text when a removal-like
         redirect's page is to be compared with it. A 304 needs no text at all."""
-        if row.reference is None and row.from_page and seen.seen == "page":
+        headline, body = split_headline(row.reference or "")
+        if not body and row.from_page and seen.seen == "page":
+            # The post holds the page's text; the headline the page had when archived
+            # was kept at archiving time.
             original = versions.post_text(row.filename)
             if original is not None:
-                return replace(row, reference=original), None
-        elif row.reference is None and seen.removal:
+                return replace(row, reference=join_headline(headline, original)), None
+        elif row.reference is None and seen.seen == "page":
+            # Archived from the feed's text (or adopted): the post's text tells whether
+            # the first page seen holds the article (F1 of review 19c), and whether a
+            # removal-like redirect's page does.
             return row, versions.post_text(row.filename)
         return row, None
 
@@ -465,7 +472,47 @@ class Rechecker:
         if fetched is None or isinstance(fetched, rules.Observation):
             return fetched
         # Extracted once the request is over: the host's next check does not wait for it.
-        return self._read(row, fetched)
+        seen = self._read(row, fetched)
+        if gate is None or not rules.wants_confirming(self._known_text(row), seen):
+            return seen
+        return self._confirm(row, seen, gate)
+
+    def _known_text(self, row: RecheckRow) -> str | None:
+        """The article's text a page is compared with: its reference, else its post's."""
+        headline, body = split_headline(row.reference or "")
+        if body:
+            return row.reference
+        from rssarchive.publish.versions import Versions
+
+        post = Versions(self.config.site_dir).post_text(row.filename)
+        return None if post is None else join_headline(headline, post)
+
+    def _confirm(
+        self, row: RecheckRow, seen: rules.Observation, gate: _Gate
+    ) -> rules.Observation | None:
+        """A page that differs from the article's text, fetched a second time at once
+        (whole, through the same client and politeness) so that what changes on every
+        request (a counter, a rotating box, an A/B variant) is told from an edit
+        (rules.decide). The second answer's failure is the check's answer (a 404 is the
+        page gone; an outage says nothing); None: not admitted (the run is stopping, or
+        its host failed): the article stays due."""
+        host = _host(row.url)
+        with gate.check(host, confirming=True) as admit:
+            if admit is None:
+                return None
+            fetched = self._fetch(replace(row, etag=None, last_modified=None), admit)
+            if fetched is not None:
+                failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                gate.answered(host, not failed)
+        if fetched is None or isinstance(fetched, rules.Observation):
+            return fetched
+        again = self._read(row, fetched)
+        return replace(
+            seen,
+            second=again.text or "",
+            etag=again.etag,
+            last_modified=again.last_modified,
+        )
 
     def _fetch(
         self, row: RecheckRow, admit: Admission | None = None
@@ -489,12 +536,12 @@ class Rechecker:
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
-        text = _page_text(
+        headline, text = _page_text(
             response, self._feed(row.feed), self.config.network.allow_private_addresses
         )
         return rules.Observation(
             "page",
-            text=text,
+            text=None if text is None else join_headline(headline, text),
             why="" if text else "no article in the page",
             etag=response.etag,
             last_modified=rules.plausible_last_modified(
@@ -518,7 +565,12 @@ class Rechecker:
         filled, post = self._references(row, seen, versions)
         original = filled.reference if filled.reference != row.reference else None
         row = filled
-        verdict = rules.decide(_record(row), seen, now, ages, post_text=post, serving=serving)
+        # The versions kept, when the page differed: one equal to an earlier version
+        # (an A/B variant flipping back) is no new version.
+        earlier = [text for _, text in versions.list(row.filename)] if seen.second else []
+        verdict = rules.decide(
+            _record(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
+        )
         new = verdict.record
         event = verdict.event
         try:
@@ -531,7 +583,7 @@ class Rechecker:
                 if not versions.has_versions(row.filename):
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
-                    first = original
+                    first = verdict.before if verdict.before is not None else original
                     if first is None:
                         first = versions.post_text(row.filename) if row.from_page else row.reference
                     if first is not None:
@@ -606,9 +658,11 @@ class _Gate:
                 place.notify_all()
 
     @contextmanager
-    def check(self, host: str) -> Iterator[Admission | None]:
+    def check(self, host: str, confirming: bool = False) -> Iterator[Admission | None]:
         """While a check of ``host`` fetches: its admission for the client, or None
-        when it is not to start (the run is stopping, or its host failed too often)."""
+        when it is not to start (the run is stopping, or its host failed too often).
+        ``confirming``: the second fetch of a check already made, which the budget
+        does not count (it counts articles checked) or stop."""
         with self._lock:
             place = self._places.setdefault(host, threading.Condition(self._lock))
             while not self._closed(host) and self._fetching.get(host, 0) >= self._concurrency:
@@ -620,7 +674,8 @@ class _Gate:
             yield None
             return
         try:
-            yield Admission(lambda: self._admit(host), self._stop)
+            admit = (lambda: not self._closed(host)) if confirming else (lambda: self._admit(host))
+            yield Admission(admit, self._stop)
         finally:
             with self._lock:
                 self._fetching[host] -= 1
@@ -732,16 +787,19 @@ def _record(row: RecheckRow) -> rules.Record:
     )
 
 
-def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> str | None:
-    """The page's article text as at archiving time, one paragraph a line; None when
-    the page holds no article (not HTML, nothing extracted)."""
+def _page_text(
+    response: Response, feed: FeedConfig, allow_private: Allow
+) -> tuple[str | None, str | None]:
+    """The page's headline (as extracted: og:title, h1 or title) and article text as
+    at archiving time, one paragraph a line; text None when the page holds no article
+    (not HTML, nothing extracted)."""
     from rssarchive.extract.article import extract_article
     from rssarchive.publish.render import render_body
     from rssarchive.sources.pagekind import not_html
 
     content_type = response.headers.get("content-type")
     if not_html(response.content, content_type) is not None:
-        return None
+        return None, None
     try:
         article = extract_article(
             response.content,
@@ -751,8 +809,8 @@ def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> st
             allow_private_addresses=allow_private,
         )
     except ExtractError:
-        return None
-    return html_to_text(render_body(article.body_html))
+        return None, None
+    return article.title, html_to_text(render_body(article.body_html))
 
 
 _BLOCKS = frozenset(

@@ -159,7 +159,12 @@ class _Working(_Recording):
         now = self.clock()
         due = next_due(now, job.feed.recheck, now)
         self.state.schedule_recheck(
-            job.article_id, now, due, from_page=bool(job.needs_page), validators=job.validators
+            job.article_id,
+            now,
+            due,
+            from_page=bool(job.needs_page),
+            validators=job.validators,
+            headline=job.headline,
         )
 
     def _write(
@@ -312,12 +317,14 @@ class _Working(_Recording):
             job.page_url = response.url
             job.validators = (response.etag, response.last_modified)
             self._check_html(job, response)
-            return extractor.extract(
+            article = extractor.extract(
                 response.content,
                 response.url,
                 job.feed.selectors,
                 response.headers.get("content-type"),
             )
+            job.headline = article.title
+            return article
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.
             failure = decide.page_failure(exc)

@@ -947,21 +947,28 @@ class State:
         *,
         from_page: bool,
         validators: tuple[str | None, str | None] = (None, None),
+        headline: str | None = None,
     ) -> None:
         """Give a newly archived article its re-check schedule (``due``: its first age;
         None: not re-checked). ``from_page``: its post holds the page's extracted text,
         the reference later checks compare with; ``validators``: the page's ETag and
-        Last-Modified, so that its first re-check is conditional already."""
+        Last-Modified, so that its first re-check is conditional already;
+        ``headline``: the page's headline, kept as the reference's first line (its body
+        is the post's text, filled in at the first check: recheck_text)."""
+        from rssarchive.core.recheck_text import join_headline
+
+        reference = join_headline(headline, "") if from_page and headline else None
         with self._write():
             self._conn.execute(
                 "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page,"
-                " etag, last_modified) VALUES (?, ?, ?, ?, ?, ?)",
+                " etag, last_modified, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     _iso(archived),
                     None if due is None else _iso(due),
                     int(from_page),
                     *(validators if from_page else (None, None)),
+                    reference,
                 ),
             )
 

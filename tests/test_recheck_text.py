@@ -1,0 +1,248 @@
+"""What a re-check compares, as tables (rssarchive/recheck_text.py and the verdicts of
+recheck.decide that use it): headlines, Han variants, volatile lines between two
+fetches, paywall teasers, posts from the feed's text (review 19c F1-F4, F9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rssarchive.core import recheck as r
+from rssarchive.core import recheck_text as t
+from rssarchive.core.recheck import Observation, Record
+
+T0 = datetime(2024, 7, 24, 1, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+P = [
+    "The city council approved the budget on Tuesday by forty votes to ten.",
+    "The mayor said she would sign the budget this week.",
+    "Opposition members said the plan left the northern districts behind.",
+    "The budget takes effect in January; the first buses run in the spring.",
+]
+BODY = "\n".join(P)
+REF = t.join_headline("Council approves budget", BODY)
+
+
+def page(body: str, headline: str | None = "Council approves budget") -> str:
+    return t.join_headline(headline, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "body"),
+    [
+        ("# Title\n\nline one\nline two", "Title", "line one\nline two"),
+        ("line one\nline two", None, "line one\nline two"),  # kept before headlines were
+        ("# not a headline\nline two", None, "# not a headline\nline two"),  # no empty line
+        ("# Title\n\n", "Title", ""),  # a headline kept at archiving, body still to come
+    ],
+)
+def test_split_headline(text: str, headline: str | None, body: str) -> None:
+    assert t.split_headline(text) == (headline, body)
+    if headline is not None and body:
+        assert t.join_headline(headline, body) == text
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("议会周二以四十票通过预算", "議會週二以四十票通過預算", True),
+        ("议会周二以四十票通过预算", "议会周三以四十票通过预算", False),
+        ("市长签署预算案", "市長簽署預算案", True),
+        ("市长签署预算案", "市长拒绝签署预算案", False),
+        # A serving time to the second in a byline; a race time or a date is a fact.
+        ("By Jane Doe | 2026-12-07 02:47:22", "By Jane Doe | 2026-12-07 03:11:12", True),
+        ("She won in 2:03:45", "She won in 2:03:46", False),
+        ("The vote is on 2026-12-07", "The vote is on 2026-12-08", False),
+    ],
+)
+def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
+    assert (r.normalize(a) == r.normalize(b)) is same
+
+
+def test_steady_leaves_out_what_differs_between_two_fetches() -> None:
+    first = "1234 people are reading this now\n" + BODY + "\nMost read: Storm closes schools"
+    second = "1271 people are reading this now\n" + BODY + "\nMost read: Team wins the cup"
+    firm = t.steady(first, second, r.normalize)
+    assert firm.text == BODY
+    assert firm.pattern[0] == 1 and firm.pattern[-1] == 1
+
+
+@pytest.mark.parametrize(
+    ("reference", "first", "second", "same"),
+    [
+        # A counter's earlier value where the page's counter is: left out.
+        (
+            "12 people reading\n" + BODY,
+            "15 people reading\n" + BODY,
+            "17 people reading\n" + BODY,
+            True,
+        ),
+        # The other lede of an A/B test.
+        ("Lede A.\n" + BODY, "Lede B.\n" + BODY, "Lede A.\n" + BODY, True),
+        # One word edited beside a counter: still an edit.
+        (
+            P[0] + "\n12 reading\n" + "\n".join(P[1:]),
+            P[0].replace("forty", "fifty") + "\n15 reading\n" + "\n".join(P[1:]),
+            P[0].replace("forty", "fifty") + "\n17 reading\n" + "\n".join(P[1:]),
+            False,
+        ),
+        # A paragraph deleted next to a counter: a gap of one line takes one line only.
+        (
+            "Extra paragraph.\n12 reading\n" + BODY,
+            "15 reading\n" + BODY,
+            "17 reading\n" + BODY,
+            False,
+        ),
+        # A line changed in both fetches alike is no volatile line.
+        ("Death toll: 12\n" + BODY, "Death toll: 15\n" + BODY, "Death toll: 15\n" + BODY, False),
+    ],
+)
+def test_steady_reference(reference: str, first: str, second: str, same: bool) -> None:
+    firm = t.steady(first, second, r.normalize)
+    kept = t.steady_reference(reference, firm.pattern, r.normalize)
+    assert (r.normalize(kept) == r.normalize(firm.text)) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        (P[0] + "\nSubscribe to continue reading. Already a subscriber? Log in.", True),
+        (P[0] + "\n" + P[1][:30] + "…\n订阅后即可阅读全文。", True),  # the last one cut short
+        ("\n".join(P[:3]) + "\nRegister for free to keep reading", True),
+        (P[0] + "\nSubscribe", True),
+        (P[0], False),  # no prompt: the article cut short, an edit
+        (BODY + "\nSubscribe to our newsletter", False),  # all of it: no teaser
+        (P[0] + "\nThe council later reversed its decision after a public outcry.", False),
+        ("Subscribe to continue reading.", False),  # nothing of the article: a soft 404
+        (P[2] + "\n" + P[0] + "\nSubscribe", False),  # not in the article's order
+    ],
+)
+def test_is_teaser(text: str, teaser: bool) -> None:
+    assert t.is_teaser(BODY, text, r.normalize) is teaser
+
+
+def _seen(text: str, second: str | None = None) -> Observation:
+    return Observation("page", text=text, second=second)
+
+
+FRESH = Record(archived=T0, next_due=T0 + H, reference=REF)
+LATER = T0 + H
+
+
+@pytest.mark.parametrize(
+    ("seen", "event", "version_starts"),
+    [
+        # A counter that changes per request.
+        (_seen(page("5 readers now\n" + BODY), page("9 readers now\n" + BODY)), "unchanged", None),
+        # An A/B lede and an A/B headline.
+        (
+            _seen(page("Lede B.\n" + BODY), page("Lede A.\n" + BODY, "Budget passes")),
+            "unchanged",
+            None,
+        ),
+        # A headline rewritten, seen alike by both fetches.
+        (
+            _seen(page(BODY, "Council rejects budget"), page(BODY, "Council rejects budget")),
+            "edited",
+            "# Council rejects budget\n",
+        ),
+        # Two fetches that share nothing say nothing.
+        (
+            _seen(page(BODY), page("Something else entirely, nothing alike here at all.")),
+            "outage",
+            None,
+        ),
+        # Without a second fetch (none made), a headline changed is an edit.
+        (_seen(page(BODY, "議會通過預算")), "edited", "# 議會通過預算"),
+        # A teaser: suspected, never an edit.
+        (_seen(page(P[0] + "\nSubscribe to continue reading.")), "suspected", None),
+    ],
+)
+def test_decide_with_a_confirming_fetch(
+    seen: Observation, event: str, version_starts: str | None
+) -> None:
+    verdict = r.decide(FRESH, seen, LATER, r.AGES)
+    assert verdict.event == event
+    if version_starts is not None:
+        assert verdict.version is not None and verdict.version.startswith(version_starts)
+        assert verdict.before == REF
+    else:
+        assert verdict.version is None
+
+
+def test_a_headline_in_han_variants_is_the_same() -> None:
+    record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("议会通过预算", BODY))
+    assert r.decide(record, _seen(page(BODY, "議會通過預算")), LATER, r.AGES).event == "unchanged"
+
+
+def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
+    first = r.decide(FRESH, _seen(page(P[0] + "\nSubscribe to continue reading.")), LATER, r.AGES)
+    assert (first.event, first.record.status) == ("suspected", "suspected")
+    again = r.decide(
+        first.record,
+        _seen(page(P[0] + "\nLog in to read on.")),
+        LATER + 2 * H,
+        r.AGES,
+        serving=True,
+    )
+    assert (again.event, again.record.status, again.wants_evidence) == ("still", "suspected", False)
+    back = r.decide(again.record, _seen(page(BODY)), LATER + 6 * H, r.AGES)
+    assert (back.event, back.record.status, back.version) == ("unchanged", "unchanged", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        (
+            "We and our partners use cookies on your device. Accept all or manage settings.",
+            "suspected",
+        ),
+        (P[0] + "\nSubscribe to continue reading.", "suspected"),
+        (BODY + "\nRelated: other stories", "baseline"),
+    ],
+)
+def test_a_feed_text_post_is_its_own_reference(text: str, event: str) -> None:
+    record = Record(archived=T0, next_due=T0 + H)
+    verdict = r.decide(record, _seen(page(text)), LATER, r.AGES, post_text=BODY, serving=True)
+    assert verdict.event == event
+    assert (verdict.version is not None) is (event == "baseline")
+
+
+def test_a_headline_alone_kept_at_archiving_with_no_post_is_no_reference() -> None:
+    record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("Council", ""))
+    verdict = r.decide(record, _seen(page(BODY)), LATER, r.AGES)
+    assert verdict.event == "baseline"
+
+
+def test_a_reference_without_headline_takes_the_pages() -> None:
+    record = Record(archived=T0, next_due=T0 + H, reference=BODY)
+    verdict = r.decide(record, _seen(page(BODY, "Anything")), LATER, r.AGES)
+    assert verdict.event == "unchanged"
+    assert verdict.record.reference == t.join_headline("Anything", BODY)
+
+
+def test_a_text_kept_earlier_is_no_new_version() -> None:
+    b = page("Lede B.\n" + BODY)
+    record = Record(archived=T0, next_due=T0 + H, reference=b, edited_at=T0, status="edited")
+    a = page("Lede A.\n" + BODY)
+    verdict = r.decide(record, _seen(a, a), LATER, r.AGES, earlier=[page("Lede A.\n" + BODY), b])
+    assert (verdict.event, verdict.version, verdict.record.reference) == ("unchanged", None, a)
+    fresh = r.decide(record, _seen(a, a), LATER, r.AGES, earlier=[b])
+    assert fresh.event == "edited"
+
+
+@pytest.mark.parametrize(
+    ("known", "seen", "wanted"),
+    [
+        (REF, _seen(REF), False),
+        (REF, _seen(page("7 readers\n" + BODY)), True),
+        (REF, _seen(page(BODY, "New headline")), True),
+        (BODY, _seen(page(BODY, "Any headline")), False),  # no headline known: none compared
+        (None, _seen(REF), False),
+        (REF, Observation("not_modified"), False),
+        (REF, Observation("page", text=None), False),
+    ],
+)
+def test_wants_confirming(known: str | None, seen: Observation, wanted: bool) -> None:
+    assert r.wants_confirming(known, seen) is wanted
