@@ -103,6 +103,8 @@ FRONT = "front"
 # The folders of a year's Pagefind indexes (see above); the first has the search UI.
 INDEX = "pagefind"
 MONTH_INDEX = "pagefind-month"
+# Where the front site gets scripts/split_search.js: the search page's Pagefind bundle.
+SPLIT_SEARCH = "search/years/pagefind.js"
 # A date far before any post: copies get this plus a number derived from their content.
 MTIME_BASE_NS = 946_684_800 * 10**9  # 2000-01-01
 MTIME_SPAN_NS = 20 * 365 * 86_400 * 10**9
@@ -244,11 +246,14 @@ def site_zone(site: Path) -> tzinfo | None:
         raise SystemExit(f"build_split: unknown timezone in _config.yml: {name}") from None
 
 
-def post_date(path: Path, zone: tzinfo | None) -> tuple[str, datetime | None] | None:
+def post_date(
+    path: Path, zone: tzinfo | None, head: bytes | None = None
+) -> tuple[str, datetime | None] | None:
     """The day of the post's URL ("YYYY-MM-DD") and its time in the site's zone when its
     `date:` has one; None for a post Jekyll does not publish."""
-    with path.open("rb") as file:
-        head = file.read(16384)
+    if head is None:
+        with path.open("rb") as file:
+            head = file.read(16384)
     day = path.name[:10]
     front = FRONT_MATTER.match(head)
     if front is None:
@@ -347,11 +352,12 @@ def posts_by_year(
             others.append(relative)
             continue
         with path.open("rb") as file:
-            front = FRONT_MATTER.match(file.read(16384))
+            head = file.read(16384)
+        front = FRONT_MATTER.match(head)
         if front and PERMALINK_LINE.search(front.group(1)):
             others.append(relative)
             continue
-        dated = post_date(path, zone)
+        dated = post_date(path, zone, head)
         if dated is None:
             continue
         if days is not None:
@@ -694,7 +700,13 @@ def build_front(
         "keep_files": [".git", ".svn", *ordered],
     }
     front = b"---\nlayout: front\n---\n"
-    extra = {"_config.split.yml": overlay(settings), "index.html": front}
+    extra = {
+        "_config.split.yml": overlay(settings),
+        "index.html": front,
+        # The search page's merge of the years' indexes (the file says why); the single
+        # site, with one index, has no use for it.
+        SPLIT_SEARCH: (Path(__file__).resolve().parent / "split_search.js").read_bytes(),
+    }
     source = site / ".split" / FRONT
     sync_tree(site, source, template_files(site, for_year=False), extra)
     log("building the front page")

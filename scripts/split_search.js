@@ -1,7 +1,8 @@
-// Pagefind's search API over the indexes of an archive built as a site per year
-// (scripts/build_split.py), for Pagefind's UI on /search/: its bundlePath is this
-// folder, and each index comes as a `mergeIndex` entry (bundlePath, baseUrl, and its
-// year as a filter), the first being the one whose pagefind.js is loaded.
+// Pagefind's search API over the indexes of an archive built as a site per year, for
+// Pagefind's UI on /search/: scripts/build_split.py publishes this file as
+// /search/years/pagefind.js, the UI's bundlePath is that folder, and each index comes
+// as a `mergeIndex` entry (bundlePath, baseUrl, and its year as a filter), the first
+// being the one whose pagefind.js is loaded.
 //
 // Why not Pagefind's merged search alone: an index that lacks a query's word falls back
 // to near words (uniqueword12 for uniqueword129, the parts of a Chinese phrase). One
