@@ -61,6 +61,7 @@ be one year's page: the build stops with a line naming it.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import importlib.util
 import json
@@ -294,22 +295,31 @@ def post_files(site: Path) -> list[Path]:
     """Every file Jekyll reads as a post (relative to the site): in `_posts` of the site
     and of every folder Jekyll reads (not `_`/`.`-folders nor `exclude:`d ones)."""
     config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8")) or {}
-    excluded = {str(e).strip("/") for e in config.get("exclude") or []}
+    patterns = [str(e).lstrip("/") for e in config.get("exclude") or []]
+
+    def excluded(relative: str) -> bool:
+        # Jekyll's EntryFilter: File.fnmatch (a `*` also matches `/`) or a prefix.
+        return any(fnmatch.fnmatchcase(relative, p) or relative.startswith(p) for p in patterns)
+
     found: list[Path] = []
     for folder, dirs, _files in os.walk(site):
         here = Path(folder)
         if "_posts" in dirs:
             for path in sorted((here / "_posts").rglob("*")):
                 name = path.name
-                if JEKYLL_POST_NAME.match(name) and not name.endswith("~") and path.is_file():
-                    found.append(path.relative_to(site))
-        relative = here.relative_to(site)
+                relative = path.relative_to(site)
+                if (
+                    JEKYLL_POST_NAME.match(name)
+                    and not name.endswith("~")
+                    and not excluded(str(relative))
+                    and path.is_file()
+                ):
+                    found.append(relative)
+        top = here.relative_to(site)
         dirs[:] = sorted(
             d
             for d in dirs
-            if d[0] not in "_.#~"
-            and not d.endswith("~")
-            and str(relative / d if str(relative) != "." else Path(d)) not in excluded
+            if d[0] not in "_.#~" and not d.endswith("~") and not excluded(str(top / d) + "/")
         )
     return found
 

@@ -391,9 +391,11 @@ HAND_POSTS = {
         "Own permalink", "2024-04-04T10:00:00Z", "permalink: /2024/04/special/own.html\n"
     ),
     "_posts/2024-02-02-Plain.md": _hand_post("Plain", "2024-02-02T10:00:00Z"),
-    # Not posts for Jekyll: no date in the name, a backup file.
+    # Not posts for Jekyll: no date in the name, a backup file, a name the site's
+    # `exclude:` matches (*.lock).
     "_posts/Undated.md": _hand_post("Undated", "2024-03-03T10:00:00Z"),
     "_posts/2024-03-04-Backup.md~": _hand_post("Backup", "2024-03-04T10:00:00Z"),
+    "_posts/2024-03-05-Locked.lock": _hand_post("Locked", "2024-03-05T10:00:00Z"),
 }
 
 
