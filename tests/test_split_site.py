@@ -444,6 +444,12 @@ def test_hand_written_posts_are_published_where_the_single_site_publishes_them(
     assert len(single_links) == 9  # every post but the two Jekyll does not read
     front_links = _post_links(output / "index.html")
     assert sorted(front_links) == sorted(single_links)
+    # Item for item as the single site lists them: title, date, link, categories.
+    lists = [
+        re.search(r'<ul class="post-list">.*?</ul>', page.read_text(encoding="utf-8"), re.DOTALL)
+        for page in (output / "index.html", single / "index.html")
+    ]
+    assert lists[0] and lists[1] and lists[0][0] == lists[1][0]
     assert all((output / link.lstrip("/")).is_file() for link in front_links), front_links
     # Every page the single site has under a year is the split's, and no other.
     in_single = {p for p in _pages(single) if re.match(r"\d{4}/\d\d/", p)}
