@@ -46,11 +46,22 @@ site's time zone (the file name's date when it has none): rssarchive names a fil
 its post's UTC date (docs/post-format.md), but a hand-written post may say another day or
 year, and its page must stay at the single site's URL. A post with `published: false`
 (which Jekyll leaves out) is part of no year and not listed on the front page.
+
+Which files are posts is Jekyll's rule: any file named `Y-M-D-title.<ext>` (a year of 2
+to 4 digits, a month and a day of 1 or 2, any extension) in a `_posts` folder of the
+site or of a folder Jekyll reads (news/_posts/: category `news`). rssarchive's own posts
+(_posts/YYYY-MM-DD-title.md, no `permalink:`) are placed here without Jekyll, which
+would cost a minute at 100,000 posts; every other post is placed by Jekyll itself
+(scripts/jekyll_posts.rb: published or not, its URL, date, title and categories), and
+copied to the same path in its year's site. A post whose URL is not under
+/<year>/<month>/ of its own date (a `permalink:` such as /special/page.html) cannot
+be one year's page: the build stops with a line naming it.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import importlib.util
 import json
@@ -69,6 +80,9 @@ import yaml
 # Changing what this script generates must rebuild every year: it is part of every stamp.
 FORMAT = "rssarchive-split-1"
 POST_NAME = re.compile(r"\A(\d{4})-\d{2}-\d{2}-.+\.(?:md|markdown|html)\Z")
+# Jekyll's rule for a post's file name (Document::DATE_FILENAME_MATCHER, on the name).
+JEKYLL_POST_NAME = re.compile(r"\A\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^./]+\Z", re.DOTALL)
+PERMALINK_LINE = re.compile(rb"^permalink:", re.MULTILINE)
 # The pages of the template that list posts: each year has its own.
 YEAR_PAGES = ("index.html", "categories")
 # Never part of the template: the archiver's and Jekyll's own files.
@@ -90,6 +104,8 @@ FRONT = "front"
 # The folders of a year's Pagefind indexes (see above); the first has the search UI.
 INDEX = "pagefind"
 MONTH_INDEX = "pagefind-month"
+# Where the front site gets scripts/split_search.js: the search page's Pagefind bundle.
+SPLIT_SEARCH = "search/years/pagefind.js"
 # A date far before any post: copies get this plus a number derived from their content.
 MTIME_BASE_NS = 946_684_800 * 10**9  # 2000-01-01
 MTIME_SPAN_NS = 20 * 365 * 86_400 * 10**9
@@ -138,14 +154,16 @@ def template_files(site: Path, for_year: bool) -> list[Path]:
         if not for_year and name in YEAR_PAGES:
             continue
         paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
-        files += [p.relative_to(site) for p in paths]
+        # A category folder's posts (news/_posts/) are its year's, not the front site's.
+        files += [r for p in paths if "_posts" not in (r := p.relative_to(site)).parts]
     if for_year:
         files = [f for f in files if str(f) != CHANGES]
     return files
 
 
 def read_changes(site: Path) -> dict[str, Any]:
-    """The re-checks' entries by post path ("_posts/<file>"); none without the file."""
+    """The re-checks' entries by post path ("_posts/<file>", Jekyll's page.path); none
+    without the file."""
     path = site / CHANGES
     if not path.is_file():
         return {}
@@ -166,7 +184,7 @@ def entry_text(entry: Any) -> str:
 def year_changes(changes: dict[str, Any], posts: list[Path]) -> dict[str, bytes]:
     """The year's _data/changes.json: its own posts' entries (the layout looks a post up
     by its page.path, which is the same), or no file when it has none."""
-    mine = {key: changes[key] for p in posts if (key := f"_posts/{p}") in changes}
+    mine = {key: changes[key] for p in posts if (key := str(p)) in changes}
     if not mine:
         return {}
     text = json.dumps(mine, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -186,7 +204,10 @@ def sync_tree(site: Path, source: Path, files: list[Path], extra: dict[str, byte
     for path in sorted(source.rglob("*"), reverse=True):
         relative = str(path.relative_to(source))
         top = relative.split("/", 1)[0]
-        if top in (".jekyll-cache", ".jekyll-metadata", "_site", "_posts"):  # not the template
+        if (
+            top in (".jekyll-cache", ".jekyll-metadata", "_site")
+            or "_posts" in Path(relative).parts
+        ):  # not the template
             continue
         if path.is_file() and relative not in wanted:
             path.unlink()
@@ -226,11 +247,14 @@ def site_zone(site: Path) -> tzinfo | None:
         raise SystemExit(f"build_split: unknown timezone in _config.yml: {name}") from None
 
 
-def post_date(path: Path, zone: tzinfo | None) -> tuple[str, datetime | None] | None:
+def post_date(
+    path: Path, zone: tzinfo | None, head: bytes | None = None
+) -> tuple[str, datetime | None] | None:
     """The day of the post's URL ("YYYY-MM-DD") and its time in the site's zone when its
     `date:` has one; None for a post Jekyll does not publish."""
-    with path.open("rb") as file:
-        head = file.read(16384)
+    if head is None:
+        with path.open("rb") as file:
+            head = file.read(16384)
     day = path.name[:10]
     front = FRONT_MATTER.match(head)
     if front is None:
@@ -263,24 +287,109 @@ def post_date(path: Path, zone: tzinfo | None) -> tuple[str, datetime | None] | 
     return f"{local:%Y-%m-%d}", local
 
 
-def posts_by_year(site: Path, days: dict[Path, str] | None = None) -> dict[str, list[Path]]:
-    """The published posts by the year of their URL; `days` gets each one's URL day."""
+class Refused(SystemExit):
+    """A post the site per year cannot publish where the single site does."""
+
+
+def post_files(site: Path) -> list[Path]:
+    """Every file Jekyll reads as a post (relative to the site): in `_posts` of the site
+    and of every folder Jekyll reads (not `_`/`.`-folders nor `exclude:`d ones)."""
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8")) or {}
+    patterns = [str(e).lstrip("/") for e in config.get("exclude") or []]
+
+    def excluded(relative: str) -> bool:
+        # Jekyll's EntryFilter: File.fnmatch (a `*` also matches `/`) or a prefix.
+        return any(fnmatch.fnmatchcase(relative, p) or relative.startswith(p) for p in patterns)
+
+    found: list[Path] = []
+    for folder, dirs, _files in os.walk(site):
+        here = Path(folder)
+        if "_posts" in dirs:
+            for path in sorted((here / "_posts").rglob("*")):
+                name = path.name
+                relative = path.relative_to(site)
+                if (
+                    JEKYLL_POST_NAME.match(name)
+                    and not name.endswith("~")
+                    and not excluded(str(relative))
+                    and path.is_file()
+                ):
+                    found.append(relative)
+        top = here.relative_to(site)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d[0] not in "_.#~" and not d.endswith("~") and not excluded(str(top / d) + "/")
+        )
+    return found
+
+
+def ask_jekyll(site: Path, paths: list[Path]) -> dict[Path, dict[str, Any]]:
+    """What Jekyll makes of `paths` (scripts/jekyll_posts.rb)."""
+    if not paths:
+        return {}
+    script = Path(__file__).resolve().parent / "jekyll_posts.rb"
+    out = site / ".split" / "jekyll-posts.json"
+    out.parent.mkdir(exist_ok=True)
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    result = subprocess.run(
+        ["ruby", str(script), str(site), str(out)],
+        input="".join(f"{p}\n" for p in paths),
+        text=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"build_split: jekyll could not read the posts (exit {result.returncode})")
+    answers = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return {Path(a["path"]): a for a in answers}
+
+
+def posts_by_year(
+    site: Path,
+    days: dict[Path, str] | None = None,
+    asked: dict[Path, dict[str, Any]] | None = None,
+) -> dict[str, list[Path]]:
+    """The published posts (relative to the site) by the year of their URL; `days` gets
+    each one's URL day, `asked` what Jekyll said of the posts it placed."""
     years: dict[str, list[Path]] = {}
-    posts_dir = site / "_posts"
-    if not posts_dir.is_dir():
-        return years
     zone = site_zone(site)
-    for path in sorted(posts_dir.rglob("*")):
-        match = POST_NAME.match(path.name)
-        if not (match and path.is_file()):
+    others = []
+    for relative in post_files(site):
+        path = site / relative
+        if relative.parts[0] != "_posts" or not POST_NAME.match(relative.name):
+            others.append(relative)
             continue
-        dated = post_date(path, zone)
+        with path.open("rb") as file:
+            head = file.read(16384)
+        front = FRONT_MATTER.match(head)
+        if front and PERMALINK_LINE.search(front.group(1)):
+            others.append(relative)
+            continue
+        dated = post_date(path, zone, head)
         if dated is None:
             continue
-        relative = path.relative_to(posts_dir)
         if days is not None:
             days[relative] = dated[0]
         years.setdefault(dated[0][:4], []).append(relative)
+    for relative, answer in ask_jekyll(site, others).items():
+        if not answer["published"]:
+            continue
+        day = answer["date"][:10]
+        if not answer["url"].startswith(f"/{day[:4]}/{day[5:7]}/"):
+            raise Refused(
+                f"build_split: {relative}: its URL {answer['url']} is not under "
+                f"/{day[:4]}/{day[5:7]}/ (its date), so no year's site can publish it; "
+                "remove or change its permalink:, or build one site (make site)"
+            )
+        if days is not None:
+            days[relative] = day
+        if asked is not None:
+            asked[relative] = answer
+        years.setdefault(day[:4], []).append(relative)
+    for posts in years.values():
+        posts.sort()
     return years
 
 
@@ -369,7 +478,10 @@ def front_matter(path: Path) -> dict[str, Any]:
 
 
 def newest_posts(
-    site: Path, years: dict[str, list[Path]], days: dict[Path, str]
+    site: Path,
+    years: dict[str, list[Path]],
+    days: dict[Path, str],
+    asked: dict[Path, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The newest posts for the front page: URL days sort by day, the time is inside."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -386,9 +498,21 @@ def newest_posts(
     zone = site_zone(site)
     posts = []
     for path in candidates:
-        front = front_matter(site / "_posts" / path)
+        answer = asked.get(path)
+        if answer is not None:  # placed by Jekyll: as Jekyll said
+            posts.append(
+                {
+                    "title": answer["title"],
+                    "date": answer["date"],
+                    "url": answer["url"],
+                    "categories": answer["categories"],
+                    "order": answer["utc"],
+                }
+            )
+            continue
+        front = front_matter(site / path)
         categories = front.get("categories") or []
-        dated = post_date(site / "_posts" / path, zone)
+        dated = post_date(site / path, zone)
         # The date as the single site shows it: in the site's zone (Liquid's `date` keeps
         # the zone a text gives).
         moment = dated[1] if dated else None
@@ -415,7 +539,8 @@ def build(site: Path, search: bool) -> list[str]:
     output.mkdir(exist_ok=True)
     root = site_root(site)
     days: dict[Path, str] = {}
-    years = posts_by_year(site, days)
+    asked: dict[Path, dict[str, Any]] = {}
+    years = posts_by_year(site, days, asked)
     year_files = template_files(site, for_year=True)
     changes = read_changes(site)
     indexes = search_indexes(years, days)
@@ -436,8 +561,9 @@ def build(site: Path, search: bool) -> list[str]:
         # copies (after a fresh checkout there are none).
         template_hash = tree_hash(site, year_files, extra)
         # A post's change entry is part of the post: it changes that post's page alone.
-        entries = {p: entry_text(changes[k]) for p in posts if (k := f"_posts/{p}") in changes}
-        text_hashes = {p: digest((site / "_posts" / p).read_bytes()) for p in posts}
+        entries = {p: entry_text(changes[k]) for p in posts if (k := str(p)) in changes}
+        copies = {p: year_copy(site, p, asked.get(p)) for p in posts}
+        text_hashes = {p: digest(data) for p, data in copies.items()}
         post_hashes = [
             f"{p}\0{text_hashes[p]}" + (f"\0{entries[p]}" if p in entries else "") for p in posts
         ]
@@ -465,7 +591,7 @@ def build(site: Path, search: bool) -> list[str]:
         }
         built = output / year
         if {k: old.get(k) for k in stamp} != stamp or not built.is_dir():
-            build_year(site, year, posts, year_files, extra, changes, entries, old, stamp)
+            build_year(site, year, copies, year_files, extra, changes, entries, old, stamp)
             rebuilt.append(year)
         stamp["indexes"] = update_indexes(
             output, year, indexes[year], wanted, old.get("indexes") or {}, search, language
@@ -478,14 +604,31 @@ def build(site: Path, search: bool) -> list[str]:
             shutil.rmtree(work / stale.stem, ignore_errors=True)
             shutil.rmtree(output / stale.stem, ignore_errors=True)
             stale.unlink()
-    build_front(site, years, days, root)
+    build_front(site, years, days, asked, root)
     return rebuilt
+
+
+def year_copy(site: Path, post: Path, answer: dict[str, Any] | None) -> bytes:
+    """The post as its year's site gets it: as it is, but a post with its own permalink
+    (under /<year>/, posts_by_year checked) gets it without the year, which is the year's
+    site's baseurl."""
+    data = (site / post).read_bytes()
+    if not (answer and answer.get("own_permalink")):
+        return data
+    front = FRONT_MATTER.match(data)
+    url = str(answer["url"])
+    line = b"permalink: " + json.dumps(url[5:], ensure_ascii=False).encode("utf-8")
+    if front is None:
+        return data
+    start, end = front.span(1)
+    head = re.sub(rb"^permalink:.*$", lambda _: line, data[start:end], count=1, flags=re.M)
+    return data[:start] + head + data[end:]
 
 
 def build_year(
     site: Path,
     year: str,
-    posts: list[Path],
+    copies: dict[Path, bytes],
     year_files: list[Path],
     extra: dict[str, bytes],
     changes: dict[str, Any],
@@ -495,15 +638,19 @@ def build_year(
 ) -> None:
     """The year's site, from copies of the template and of its posts, incrementally."""
     source = site / ".split" / year
+    posts = list(copies)
     sync_tree(site, source, year_files, {**extra, **year_changes(changes, posts)})
-    posts_dir = source / "_posts"
     wanted = {str(p) for p in posts}
-    if posts_dir.is_dir():
-        for path in posts_dir.rglob("*"):
-            if path.is_file() and str(path.relative_to(posts_dir)) not in wanted:
-                path.unlink()
-    for post in posts:
-        sync_file(site / "_posts" / post, posts_dir / post, also=entries.get(post, ""))
+    # The copies of posts gone, in _posts/ and in category folders (news/_posts/).
+    for folder, dirs, files in os.walk(source):
+        here = Path(folder).relative_to(source)
+        dirs[:] = [d for d in dirs if d not in (".jekyll-cache", "_site")]
+        if "_posts" in here.parts:
+            for name in files:
+                if str(here / name) not in wanted:
+                    (source / here / name).unlink()
+    for post, data in copies.items():
+        sync_file(site / post, source / post, data, also=entries.get(post, ""))
     if old.get("template") != stamp["template"] or old.get("format") != FORMAT:
         # Jekyll's incremental metadata knows nothing of a changed _config.yml.
         (source / ".jekyll-metadata").unlink(missing_ok=True)
@@ -536,7 +683,13 @@ def update_indexes(
     return done
 
 
-def build_front(site: Path, years: dict[str, list[Path]], days: dict[Path, str], root: str) -> None:
+def build_front(
+    site: Path,
+    years: dict[str, list[Path]],
+    days: dict[Path, str],
+    asked: dict[Path, dict[str, Any]],
+    root: str,
+) -> None:
     """The front page and the template's other pages (search, assets), at the root."""
     ordered = sorted(years, reverse=True)
     settings = {
@@ -551,13 +704,19 @@ def build_front(site: Path, years: dict[str, list[Path]], days: dict[Path, str],
                 for y in ordered
                 for folder in search_indexes(years, days)[y]
             ],
-            "newest": newest_posts(site, years, days),
+            "newest": newest_posts(site, years, days, asked),
         },
         # The years' sites, built into the same destination: not this site's to clean.
         "keep_files": [".git", ".svn", *ordered],
     }
     front = b"---\nlayout: front\n---\n"
-    extra = {"_config.split.yml": overlay(settings), "index.html": front}
+    extra = {
+        "_config.split.yml": overlay(settings),
+        "index.html": front,
+        # The search page's merge of the years' indexes (the file says why); the single
+        # site, with one index, has no use for it.
+        SPLIT_SEARCH: (Path(__file__).resolve().parent / "split_search.js").read_bytes(),
+    }
     source = site / ".split" / FRONT
     sync_tree(site, source, template_files(site, for_year=False), extra)
     log("building the front page")
@@ -583,7 +742,11 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    rebuilt = build(site, search=not args.no_search)
+    try:
+        rebuilt = build(site, search=not args.no_search)
+    except Refused as refused:
+        print(refused.code, file=sys.stderr)
+        return 1
     log(f"rebuilt: {', '.join(rebuilt) or 'no year'}; the front page")
     return 0
 

@@ -13,6 +13,7 @@ step adds."""
 from __future__ import annotations
 
 import base64
+import glob
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -81,7 +82,10 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def test_the_recipe_commits_everything_a_run_writes(tmp_path: Path, news: PictureSite) -> None:
+def _archive(tmp_path: Path, news: PictureSite) -> tuple[Path, set[str]]:
+    """Real runs into a copy of output/ (in tmp_path, the repository): archive with
+    local images, an edit found by a re-check, a deletion confirmed. Returns the site and
+    the files (relative to it) the runs added or changed."""
     site = tmp_path / "output"
     shutil.copytree(TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
     template = _files(site)
@@ -106,6 +110,11 @@ def test_the_recipe_commits_everything_a_run_writes(tmp_path: Path, news: Pictur
     tops = {name.split("/", 1)[0] for name in written}
     assert {"_posts", "_versions", "assets", "versions", "deleted", ".rssarchive"} <= tops
     assert any(name.startswith("assets/images/") for name in written)
+    return site, written
+
+
+def test_the_recipe_commits_everything_a_run_writes(tmp_path: Path, news: PictureSite) -> None:
+    _site, written = _archive(tmp_path, news)
     committed = _committed_paths()
     missed = sorted(
         name
@@ -113,3 +122,61 @@ def test_the_recipe_commits_everything_a_run_writes(tmp_path: Path, news: Pictur
         if not any(name == path or name.startswith(path.rstrip("/") + "/") for path in committed)
     )
     assert missed == [], f"written by a run, not committed by the recipe: {missed}"
+
+
+def _cache_key_patterns() -> list[list[str]]:
+    """The hashFiles patterns of the build cache's key and of its restore-keys."""
+    recipe = yaml.safe_load(RECIPE.read_text(encoding="utf-8"))
+    (step,) = [
+        s
+        for s in recipe["jobs"]["archive"]["steps"]
+        if str(s.get("uses", "")).startswith("actions/cache@")
+    ]
+    texts = [step["with"]["key"], step["with"]["restore-keys"]]
+    return [
+        re.findall(r"'([^']+)'", re.search(r"hashFiles\((.*?)\)", text, re.S).group(1))  # type: ignore[union-attr]
+        for text in texts
+    ]
+
+
+def _hashed_files(repository: Path, patterns: list[str]) -> set[str]:
+    """The files hashFiles(patterns) hashes in `repository`: every file a pattern
+    matches (globs from the workspace, `**` any depth, hidden files too) but those a
+    `!` pattern matches."""
+    matched: set[str] = set()
+    excluded: set[str] = set()
+    for pattern in patterns:
+        into = excluded if pattern.startswith("!") else matched
+        for name in glob.glob(
+            pattern.lstrip("!"), root_dir=repository, recursive=True, include_hidden=True
+        ):
+            if (repository / name).is_file():
+                into.add(name)
+    return matched - excluded
+
+
+def test_the_build_cache_key_changes_with_the_template_not_with_a_run(
+    tmp_path: Path, news: PictureSite
+) -> None:
+    """The key of the Actions cache (the previous build) must change when what every
+    page is made from changes (config, layouts, includes, data, plugins, the pages
+    around the posts) and not when a run archives: a run that writes an image
+    (`images: local`) or records an edit would otherwise get a new key, restore nothing
+    and build every year cold."""
+    key, restore = _cache_key_patterns()
+    assert key == restore
+    _site, written = _archive(tmp_path, news)
+    hashed = _hashed_files(tmp_path, key)
+    for name in (
+        "_config.yml",
+        "_layouts/post.html",
+        "_includes/labels.html",
+        "_data/labels.yml",
+        "_plugins/html_posts.rb",
+        "index.html",
+        "categories/index.html",
+        "search/index.html",
+    ):
+        assert f"output/{name}" in hashed, name
+    keyed = sorted(name for name in written if f"output/{name}" in hashed)
+    assert keyed == [], f"written by a run, part of the build cache's key: {keyed}"

@@ -543,3 +543,63 @@ def test_split_archive_indexes_again_only_the_newest_month(tab: Tab, split_site:
     zeppelin = split_site.post_paths["Zeppelin returns to the harbour festival"]
     assert _search(tab, split_site, ENGLISH_WORD) == [zeppelin]
     assert _search(tab, split_site, "ukulele") == [split_site.post_paths[steps[0][0]]]
+
+
+# A word and a phrase each in one year's post alone; the other years hold near words
+# (its prefix, the phrase's parts), which Pagefind's index of such a year falls back to
+# when it lacks the word itself (review of issue 20, finding 3).
+RARE_POSTS = {
+    ("Harbourmaster129 retires", datetime(2022, 5, 10, 9, 0, tzinfo=UTC)): (
+        "<p>The harbourmaster129 retired after forty years.</p><p>独特短语100号在此。</p>"
+    ),
+    ("Harbourmaster12 takes over", datetime(2023, 6, 1, 9, 0, tzinfo=UTC)): (
+        "<p>The harbourmaster12 took over the quays.</p><p>第100号公告：短语独特。</p>"
+    ),
+    ("Harbourmaster1 remembered", datetime(2024, 2, 1, 9, 0, tzinfo=UTC)): (
+        "<p>The harbourmaster1 is remembered by the town.</p><p>第100号通知，独特的风景。</p>"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def rare_split_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SplitSite]:
+    """RARE_POSTS built as a site per year, each year with its own index."""
+    chromium_path()
+    from jekyll.build import SITE_TEMPLATE, require_jekyll
+
+    require_jekyll()
+    root = tmp_path_factory.mktemp("browser-rare") / "output"
+    shutil.copytree(SITE_TEMPLATE, root, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    (root / "_posts").mkdir()
+    titles = {}
+    for (title, when), body in RARE_POSTS.items():
+        name, text = _new_post(title, body, when)
+        (root / "_posts" / name).write_text(text, encoding="utf-8")
+        titles[title] = name
+    assert _build_split(root)[0] == ["2022", "2023", "2024"]
+    output = root / "_site"
+    server = _serve(output, True)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        site = SplitSite(output, url, url, {}, root, titles)
+        _find_paths(site)
+        yield site
+    finally:
+        server.shutdown()
+
+
+def test_split_search_lists_only_the_year_that_holds_a_rare_word(
+    tab: Tab, rare_split_site: SplitSite
+) -> None:
+    """A word or phrase in one year's post alone finds that post alone, as one index for
+    the whole site would: not the near-word pages of the other years' indexes, which
+    Pagefind's own mergeIndex adds (and may rank first). A word every year holds still
+    finds every year's post."""
+    paths = rare_split_site.post_paths
+    assert _search(tab, rare_split_site, "harbourmaster129") == [paths["Harbourmaster129 retires"]]
+    assert _search(tab, rare_split_site, "harbourmaster12") == [paths["Harbourmaster12 takes over"]]
+    assert _search(tab, rare_split_site, "独特短语100号") == [paths["Harbourmaster129 retires"]]
+    assert sorted(_search(tab, rare_split_site, "town")) == [paths["Harbourmaster1 remembered"]]
+    assert sorted(_search(tab, rare_split_site, "quays")) == [paths["Harbourmaster12 takes over"]]
+    everywhere = _search(tab, rare_split_site, "the")
+    assert sorted(everywhere) == sorted(paths.values())

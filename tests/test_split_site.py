@@ -364,3 +364,129 @@ def test_an_archive_without_posts_links_no_year(tmp_path: Path) -> None:
             and "/pagefind" not in link  # no index without posts: the page says so
         ]
         assert missing == [], (page, missing)
+
+
+def _hand_post(title: str, date: str, extra: str = "") -> str:
+    """A post as a person writes one: front matter and a line of text."""
+    return (
+        f'---\nlayout: post\ntitle: "{title}"\ndate: {date}\n{extra}categories: [ Hand ]\n---\n'
+        f"<p>{title}</p>\n"
+    )
+
+
+# One case per kind of post Jekyll publishes that rssarchive never writes: file names by
+# Jekyll's rule (one-digit month and day, extensions converted or copied, a subfolder),
+# a category folder's posts, a post with its own permalink under its year and month.
+HAND_POSTS = {
+    "_posts/2024-1-5-Short date.md": _hand_post("Short date", "2024-01-05T10:00:00Z"),
+    "_posts/2024-01-06-Mkdn ext.mkdn": _hand_post("Mkdn ext", "2024-01-06T10:00:00Z"),
+    "_posts/2024-01-07-Markdown ext.markdown": _hand_post("Markdown", "2024-01-07T10:00:00Z"),
+    "_posts/2024-01-08-Htm ext.htm": _hand_post("Htm ext", "2024-01-08T10:00:00Z"),
+    "_posts/2024-01-09-Text.txt": _hand_post("Text", "2024-01-09T10:00:00Z"),
+    "_posts/2023/2023-05-05-In a subfolder.md": _hand_post("Sub", "2023-05-05T10:00:00Z"),
+    "news/_posts/2023-06-06-In a category folder.md": _hand_post(
+        "Category folder", "2023-06-06T10:00:00Z"
+    ),
+    "_posts/2024-04-04-Own permalink.md": _hand_post(
+        "Own permalink", "2024-04-04T10:00:00Z", "permalink: /2024/04/special/own.html\n"
+    ),
+    "_posts/2024-02-02-Plain.md": _hand_post("Plain", "2024-02-02T10:00:00Z"),
+    # Not posts for Jekyll: no date in the name, a backup file, a name the site's
+    # `exclude:` matches (*.lock).
+    "_posts/Undated.md": _hand_post("Undated", "2024-03-03T10:00:00Z"),
+    "_posts/2024-03-04-Backup.md~": _hand_post("Backup", "2024-03-04T10:00:00Z"),
+    "_posts/2024-03-05-Locked.lock": _hand_post("Locked", "2024-03-05T10:00:00Z"),
+}
+
+
+def _hand_site(root: Path, posts: dict[str, str]) -> Path:
+    site = root / "output"
+    shutil.copytree(SITE_TEMPLATE, site, ignore=shutil.ignore_patterns("_posts", "_site", ".*"))
+    for name, text in posts.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def _single(site: Path, destination: Path) -> Path:
+    """`jekyll build` of the site as it is (its posts in every folder)."""
+    jekyll = require_jekyll()
+    env = {**os.environ, "JEKYLL_ENV": "production", "LC_ALL": "C.UTF-8"}
+    result = subprocess.run(
+        [jekyll, "build", "--source", str(site), "--destination", str(destination)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return destination
+
+
+def _post_links(page: Path) -> list[str]:
+    return re.findall(
+        r'<li><time[^>]*>[^<]*</time> <a href="([^"]+)"', page.read_text(encoding="utf-8")
+    )
+
+
+def test_hand_written_posts_are_published_where_the_single_site_publishes_them(
+    tmp_path: Path,
+) -> None:
+    """Jekyll decides what a post is and where it goes; the split publishes exactly the
+    single site's posts at the same URLs, lists each in its year's index and categories,
+    and its front page links each where it is."""
+    site = _hand_site(tmp_path, HAND_POSTS)
+    single = _single(site, tmp_path / "single")
+    assert _split(site) == ["2023", "2024"]
+    output = site / "_site"
+    single_links = _post_links(single / "index.html")
+    assert len(single_links) == 9  # every post but the two Jekyll does not read
+    front_links = _post_links(output / "index.html")
+    assert sorted(front_links) == sorted(single_links)
+    # Item for item as the single site lists them: title, date, link, categories.
+    lists = [
+        re.search(r'<ul class="post-list">.*?</ul>', page.read_text(encoding="utf-8"), re.DOTALL)
+        for page in (output / "index.html", single / "index.html")
+    ]
+    assert lists[0] and lists[1] and lists[0][0] == lists[1][0]
+    assert all((output / link.lstrip("/")).is_file() for link in front_links), front_links
+    # Every page the single site has under a year is the split's, and no other.
+    in_single = {p for p in _pages(single) if re.match(r"\d{4}/\d\d/", p)}
+    in_split = {
+        p for p in _pages(output) if re.match(r"\d{4}/\d\d/", p) and "/categories/" not in p
+    }
+    in_single |= {str(p.relative_to(single)) for p in single.rglob("*.htm")}
+    in_split |= {str(p.relative_to(output)) for p in output.rglob("*.htm")}
+    in_single |= {str(p.relative_to(single)) for p in single.rglob("*.txt")}
+    in_split |= {str(p.relative_to(output)) for p in output.rglob("*.txt")}
+    assert in_split == in_single
+    for year, count in (("2023", 2), ("2024", 7)):
+        listed = _post_links(output / year / "index.html")
+        assert len(listed) == count and all(link.startswith(f"/{year}/") for link in listed)
+        # (listed once per category: the category folder's post has two)
+        assert set(_post_links(output / year / "categories" / "index.html")) == set(listed)
+    # A category folder's post is its year's, not a page of the front site.
+    assert not (output / "news").exists()
+
+
+def test_a_post_no_year_can_publish_stops_the_build_naming_it(tmp_path: Path) -> None:
+    """A permalink outside /<year>/<month>/ is at no year's site: one line, no build."""
+    posts = {
+        "_posts/2024-04-04-Own permalink.md": _hand_post(
+            "Own permalink", "2024-04-04T10:00:00Z", "permalink: /special/own.html\n"
+        ),
+        "_posts/2024-04-05-Plain.md": _hand_post("Plain", "2024-04-05T10:00:00Z"),
+    }
+    site = _hand_site(tmp_path, posts)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--site", str(site), "--no-search"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "_posts/2024-04-04-Own permalink.md" in line and "/special/own.html" in line
+    assert not (site / "_site" / "index.html").exists()
