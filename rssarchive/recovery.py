@@ -28,9 +28,13 @@ class _Recovery(_FeedRun):
             return []
         # A killed run's staged files were removed by the command, under the site lock,
         # before the state was opened (cli._session): not again here.
+        from .missingposts import renamed_post, warn_missing
+
         adopted = by_url_only = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
             url_key = normalize_url(url)
+            if renamed_post(self.state, self.archive, name, url_key):
+                continue  # renamed by hand: its article's post still (review16d H5)
             # A row the state had (pending, failed) keeps its guid; a new one has none.
             had_row = self.state.status_of(url_key) is not None
             # Counted for the feed of its host (status shows each feed's posts); the
@@ -45,8 +49,7 @@ class _Recovery(_FeedRun):
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
-        from .missingposts import warn_missing  # posts deleted by hand: said once
-
+        # Posts deleted by hand: said once.
         report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}

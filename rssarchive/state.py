@@ -866,6 +866,23 @@ class State:
             )
             return cur.rowcount > 0
 
+    def rename_post(self, article_id: int, filename: str) -> None:
+        """Record that an archived article's post is now ``filename`` (renamed by hand,
+        missingposts.renamed_post); its image retries follow it."""
+        with self._write():
+            row = self._conn.execute(
+                "SELECT filename FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            self._conn.execute(
+                "UPDATE articles SET filename = ? WHERE id = ? AND status = 'done'",
+                (filename, article_id),
+            )
+            if row is not None and row[0] is not None:
+                self._conn.execute(
+                    "UPDATE OR IGNORE image_retries SET filename = ? WHERE filename = ?",
+                    (filename, str(row[0])),
+                )
+
     @_reads
     def known_filenames(self) -> set[str]:
         rows = self._conn.execute(
