@@ -206,20 +206,25 @@ class _Recording(_Base):
             known = self.state.lookup(url_key)
             if known is None:
                 return
+        from .identity import attaches, text_key
+
+        article_id = known[0]
         if by_link:
             seen = self.state.guid_seen(guid_key, feed.name)
-            if seen is not None and seen.article_id != known[0]:
-                return
-            if seen is None and any(
-                o.feed == feed.name and o.id != known[0] for o in self.state.guid_owners(guid_key)
+            if not attaches(
+                article_id,
+                None if seen is None else seen.article_id,
+                lambda: any(
+                    o.feed == feed.name and o.id != article_id
+                    for o in self.state.guid_owners(guid_key)
+                ),
             ):
                 return
-        from .identity import text_key
 
         self.state.see_guid(
             guid_key,
             feed.name,
-            GuidSeen(known[0], entry.title, entry.published, text_key(entry.content)),
+            GuidSeen(article_id, entry.title, entry.published, text_key(entry.content)),
         )
 
     def _post_gone(self, article_id: int) -> bool:
