@@ -387,17 +387,18 @@ class _Recording(_Base):
         from then on, found by its link). A guess that is wrong is then a loss said
         out loud, with both links to check.
 
-        An archived article's moves are said once for all: the first names the article
-        and what it shares; links that change on every fetch (a session id in them)
-        would otherwise repeat it on every run, for every item, and drown the warnings
-        that matter (review16d H8). The later ones are in the log."""
+        An archived article's moves with the same guid, title and date are said once
+        for all: links that change on every fetch (a session id in them) would
+        otherwise repeat it on every run, for every item, and drown the warnings that
+        matter (review16d H8); the later ones are in the log. A move taken on weaker
+        evidence (another date, no dates) is a judgement each time: said each time."""
         if owner.status == "done":
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
-            mark = f"moved {owner.id}"
-            if self.state.meta_value(mark) is not None:
+            once, mark = how == "same guid, title and date", f"moved {owner.id}"
+            if once and self.state.meta_value(mark) is not None:
                 log.info("%s %s", entry.link, said)
                 return
-            if not self.dry_run:
+            if once and not self.dry_run:
                 self.state.set_meta({mark: "1"})
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
