@@ -1221,6 +1221,12 @@ class State:
         with self._write():
             self._conn.execute("UPDATE feeds SET name = ? WHERE url = ?", (new, url))
             cur = self._conn.execute("UPDATE articles SET feed = ? WHERE feed = ?", (new, old))
+            # Its guids too (identity by guid is per feed name); a row the new name has
+            # already (none, unless the name was used before) keeps the new name's.
+            self._conn.execute(
+                "UPDATE OR IGNORE feed_guids SET feed = ? WHERE feed = ?", (new, old)
+            )
+            self._conn.execute("DELETE FROM feed_guids WHERE feed = ?", (old,))
             return cur.rowcount
 
     @_reads

@@ -93,6 +93,26 @@ def test_an_article_another_feed_archived_follows_this_feeds_guid_when_its_link_
     assert sources(site) == [old]
 
 
+def test_a_guid_attached_from_another_feed_survives_that_feeds_rename(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fa, fb = Feed(httpserver, "/a.xml"), Feed(httpserver, "/b.xml")
+    configs = [{"name": "fa", "url": fa.url, "content": "feed"}]
+    site.write_config([*configs, {"name": "fb", "url": fb.url, "content": "feed"}])
+    story = fa.item(1, day=20, guid="story-1")
+    fa.items, fb.items = [story], [story]
+    assert run_json(site, capsys)[1]["new_posts"] == 1
+
+    # fb is renamed in the config, and moves the link: the guid it gave is its still.
+    site.write_config([*configs, {"name": "fb2", "url": fb.url, "content": "feed"}])
+    fa.items = []
+    fb.items = [{**story, "link": httpserver.url_for("/story/1-renamed.html")}]
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 0), err
+    assert "is taken for the archived" in err, err
+    assert sources(site) == [story["link"]]
+
+
 def test_a_backfilled_article_follows_its_feeds_guid_when_its_link_moves(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
