@@ -57,7 +57,7 @@ class _Backfill(_Recovery):
             if not is_safe_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
-            entry = Entry(title="", link=url, origin="url", listed=listed)
+            entry = self._url_entry(url, listed)
             article_id = self._record(feed, entry, result, again=True)
             if article_id is None and named:
                 self._say_archived(url, result)
@@ -72,6 +72,18 @@ class _Backfill(_Recovery):
         jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
         return report
+
+    def _url_entry(self, url: str, listed: datetime | None) -> Entry:
+        """The entry of a URL handed to backfill: its page only, but for an article
+        archived before (its post deleted by hand, so archived again): it keeps the
+        title and date its feed last gave it (State.seen_of), not the backfill's time
+        (review16d H5)."""
+        known = self.state.lookup(normalize_url(url))
+        seen = None if known is None or known[1] != "done" else self.state.seen_of(known[0])
+        if seen is None:
+            return Entry(title="", link=url, origin="url", listed=listed)
+        title = seen.title or ""
+        return Entry(title=title, link=url, origin="url", listed=listed, published=seen.published)
 
     def _say_archived(self, url: str, result: FeedResult) -> None:
         """Say that a URL handed to backfill is archived already, and as which post: the

@@ -641,6 +641,20 @@ class State:
         published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
         return GuidSeen(int(row[0]), row[1], published, row[3])
 
+    @_reads
+    def seen_of(self, article_id: int) -> GuidSeen | None:
+        """What a feed's item last showed of an article (its title, date), by any of its
+        guids; None: no feed item with a guid named it."""
+        row = self._conn.execute(
+            "SELECT article_id, title, published, text_key FROM feed_guids"
+            " WHERE article_id = ? ORDER BY rowid DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
+        return GuidSeen(int(row[0]), row[1], published, row[3])
+
     def see_guid(self, guid_key: str, feed: str, seen: GuidSeen) -> None:
         """Record what ``feed``'s item with this guid shows now, and the article it is.
         Written only when it changed: a run reads its known items, it does not rewrite

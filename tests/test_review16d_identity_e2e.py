@@ -52,14 +52,16 @@ def test_a_post_renamed_by_hand_is_its_articles_and_backfill_says_where_it_is(
     assert capsys.readouterr().err == ""
     (site.posts / "2024-07-20-third.md").unlink()
     httpserver.expect_request("/story/1.html").respond_with_data(
-        article("Story 1"), content_type="text/html"
+        article("The page's own title"), content_type="text/html"
     )
     assert site.cli("run", "--now", "2024-07-24T01:49:00Z") == 0
     _, err = capsys.readouterr()
     assert f"`rssarchive backfill {link}` archives it again" in err, err
     assert site.cli("backfill", "--now", "2024-07-24T01:50:00Z", link) == 0
     capsys.readouterr()
-    assert sources(site) == [link] and len(site.post_names()) == 1
+    assert sources(site) == [link]
+    # Archived again with the title and date its feed gave it, not the backfill's time.
+    assert site.post_names() == ["2024-07-20-Story 1.md"]
 
 
 # -- H4: an article archived by another source takes the guid of the feed listing it ------
