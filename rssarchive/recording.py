@@ -411,13 +411,14 @@ class _Recording(_Base):
         rule: _Rule | None = None,
     ) -> str | None:
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
-        by the title and date it was archived with: its post's, or while not done, its
-        entry's."""
+        by the title, date and text the feed's item with that guid last showed, else
+        those it was archived with: its entry's while not done, else its post's (no
+        text then: a post is not the feed's text)."""
         from .identity import differs, post_says_its_date, post_title_and_date, text_key
 
         title: str | None
         mine = entry.published
-        text, theirs = text_key(entry.content), None
+        my_text, theirs = text_key(entry.content), None
         if owner.seen is not None:  # what the feed's item with this guid last showed
             title, published, theirs = owner.seen.title, owner.seen.published, owner.seen.text_key
         elif owner.entry is not None:
@@ -433,7 +434,7 @@ class _Recording(_Base):
         else:
             return "nothing archived to compare with"
         return (rule or differs)(
-            entry.title, mine, title, published, text=text, archived_text=theirs
+            entry.title, mine, title, published, text=my_text, archived_text=theirs
         )
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
