@@ -86,15 +86,16 @@ class _Backfill(_Recovery):
         return Entry(title=title, link=url, origin="url", listed=listed, published=seen.published)
 
     def _say_archived(self, url: str, result: FeedResult) -> None:
-        """Say that a URL handed to backfill is archived already, and as which post: the
+        """Say that a URL handed to backfill is archived already, and as which post (an
+        ``archived already:`` line on standard output, JSON ``archived_already``): the
         user asked for it, and nothing is written (review16d H5: a post renamed by hand
-        is that article's still). Not said of a sitemap's URLs: most of a sitemap is
-        archived already."""
+        is that article's still). Not a warning: nothing is wrong, and a backfill
+        handed its URLs again stays quiet on standard error. Not said of a sitemap's
+        URLs: most of a sitemap is archived already."""
         known = self.state.lookup(normalize_url(url))
         name = None if known is None else self.state.filename_of(known[0])
         if name is not None and (self.archive.posts_dir / name).exists():
-            post = self.archive.posts_dir / name
-            result.warnings.append(f"{url}: archived already as {post}; not archived again")
+            result.archived.append((url, name))
 
     def _sitemap_urls(
         self, root: str, since: datetime | None, until: datetime | None, report: RunReport

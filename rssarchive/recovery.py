@@ -95,10 +95,12 @@ class _Recovery(_FeedRun):
     def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
         """Say how a lost or corrupt state database came back, and what it cost."""
         state, posts_dir = self.state, self.archive.posts_dir
-        # Posts now known by their from: URL only: a guid no longer recognises them.
+        # Posts now known by their from: URL only: a guid no longer recognises them,
+        # until their feed lists them at their links again (this run's poll, most of
+        # them), which gives them their guids back (Recording._see).
         lost = (
-            f"; {by_url_only} articles lost their guid identity (one whose link changes "
-            "will be archived again)"
+            f"; {by_url_only} articles lost their guid identity until their feed lists "
+            "them again (one whose link changed meanwhile will be archived again)"
             if by_url_only
             else ""
         )

@@ -41,10 +41,16 @@ def test_a_post_renamed_by_hand_is_its_articles_and_backfill_says_where_it_is(
 
     # A backfill of its URL writes no second post, and says where the article is.
     assert site.cli("backfill", "--now", "2024-07-24T01:47:00Z", link) == 0
-    _, err = capsys.readouterr()
+    out, err = capsys.readouterr()
     post = site.posts / "2024-07-20-a-better-name.md"
-    assert err == f"warning: feed t: {link}: archived already as {post}; not archived again\n"
-    assert site.post_names() == ["2024-07-20-a-better-name.md"]
+    assert err == ""
+    assert f"archived already: {link} (2024-07-20-a-better-name.md)\n" in out, out
+    assert site.cli("backfill", "--now", "2024-07-24T01:47:00Z", "--json", link) == 0
+    report = json.loads(capsys.readouterr().out)
+    (result,) = report["results"]
+    assert result["archived_already"] == [{"url": link, "file": post.name}], result
+    assert (report["new_posts"], report["skipped"]) == (0, 1)
+    assert site.post_names() == [post.name]
 
     # Renamed again, then deleted: the advice given is true (backfill archives it).
     post.rename(site.posts / "2024-07-20-third.md")
