@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from rssarchive.core.identity import differs, post_title_and_date, title_key
+from rssarchive.core.identity import (
+    attaches,
+    differs,
+    post_title_and_date,
+    same_by,
+    still_same,
+    text_key,
+    title_key,
+)
 from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.run.pipeline import render_entry
 
@@ -42,6 +50,95 @@ def test_differs(
     item: tuple[str, datetime | None], archived: tuple[str, datetime | None], why: str | None
 ) -> None:
     assert differs(*item, *archived) == why
+
+
+TEXT = text_key("<p>The whole text.</p>")
+OTHER = text_key("<p>Another text.</p>")
+
+
+@pytest.mark.parametrize(
+    ("item", "archived", "why"),
+    [
+        # (title, date, text) of the item and of what its guid last showed (review16d
+        # H8): a date that moved with the title and text kept is an update, not another
+        # article; a constant guid and title ("Daily briefing") comes with another text.
+        (("Story", DAY + timedelta(days=1), TEXT), ("Story", DAY, TEXT), None),
+        (("A  STORY", DAY + timedelta(hours=3), TEXT), ("a story", DAY, TEXT), None),
+        (("Story", DAY + timedelta(days=1), OTHER), ("Story", DAY, TEXT), "another date"),
+        (("Story", DAY + timedelta(days=1), None), ("Story", DAY, None), "another date"),
+        (("Story", DAY + timedelta(days=1), TEXT), ("Story", DAY, None), "another date"),
+        (("Other", DAY + timedelta(days=1), TEXT), ("Story", DAY, TEXT), "another date"),
+        (("", DAY + timedelta(days=1), TEXT), ("", DAY, TEXT), "another date"),  # untitled
+        # the text does not replace the title, nor confirm a date on one side only
+        (("Other", DAY, TEXT), ("Story", DAY, TEXT), "another title"),
+        (("Story", None, TEXT), ("Story", DAY, TEXT), "a date on one side only"),
+    ],
+)
+def test_differs_by_text_when_the_date_changed(
+    item: tuple[str, datetime | None, str | None],
+    archived: tuple[str, datetime | None, str | None],
+    why: str | None,
+) -> None:
+    (title, published, text), (title2, published2, text2) = item, archived
+    assert differs(title, published, title2, published2, text=text, archived_text=text2) == why
+
+
+@pytest.mark.parametrize(
+    ("item", "archived", "why"),
+    [
+        # (title, text) of the item and of what a guid recorded as reused last showed:
+        # it follows its article only by both (review16d H8).
+        (("Story", TEXT), ("Story", TEXT), None),
+        (("STORY ", TEXT), ("story", TEXT), None),
+        (("Story", OTHER), ("Story", TEXT), "another text"),  # a constant guid and title
+        (("Story", None), ("Story", None), "another text"),  # no text confirms nothing
+        (("Other", TEXT), ("Story", TEXT), "another title"),  # an edited headline
+        (("", TEXT), ("", TEXT), "another title"),  # untitled: not enough
+    ],
+)
+def test_still_same(
+    item: tuple[str, str | None], archived: tuple[str, str | None], why: str | None
+) -> None:
+    assert still_same(item[0], item[1], archived[0], archived[1]) == why
+
+
+def test_same_by_says_what_was_shared() -> None:
+    assert same_by("S", DAY, "S", DAY) == "same guid, title and date"
+    assert same_by("S", None, "S", None) == "same guid and title, neither dated"
+    assert same_by("", DAY, "x", DAY) == "same guid and date"
+    later = DAY + timedelta(days=1)
+    assert same_by("S", later, "S", DAY) == "same guid, title and text; its date changed"
+
+
+def test_text_key() -> None:
+    # Markup, links in it (a session id), entities, case and spacing do not count.
+    a = text_key('<p>Body <a href="/x;jsessionid=1">of &amp; it</a></p>')
+    b = text_key('<div>body  <a href="/x;jsessionid=2">OF &amp; IT</a></div>\n')
+    assert a == b == text_key("body of & it") is not None
+    assert text_key("<p>body of it</p>") != a
+    assert text_key(None) is text_key("") is text_key("<p> </p>") is None
+
+
+@pytest.mark.parametrize(
+    ("seen", "others", "attached"),
+    [
+        # An article another source archived, named by a feed's item at its link
+        # (review16d H4): the item's guid is attached to it unless it names another.
+        (None, False, True),  # the guid names nothing yet: attached
+        (7, False, True),  # it names this article already (refreshed)
+        (8, False, False),  # it names another article of the feed: that one keeps it
+        (None, True, False),  # recorded with another article of the feed (older state)
+    ],
+)
+def test_attaches(seen: int | None, others: bool, attached: bool) -> None:
+    asked: list[bool] = []
+
+    def other_owners() -> bool:
+        asked.append(True)
+        return others
+
+    assert attaches(7, seen, other_owners) is attached
+    assert bool(asked) == (seen is None)  # the state is read only when it matters
 
 
 def test_title_key() -> None:

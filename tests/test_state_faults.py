@@ -308,13 +308,16 @@ def test_posts_written_after_the_copy_are_adopted_with_their_image_retries(
     assert "; 1 articles lost their guid identity" in done.stderr  # item 3: by URL only
     assert "new posts: 0" in done.stdout
     check_complete(archive, server)
-    # The honest limit: item 3's link changes before the next copy, and it is archived
-    # again; item 2 (guid kept) and items 0 and 1 (from the copy) are not.
+    # Item 3, known by its URL only after the restore, was listed at its link by that
+    # run's feed: its guid is its again (review16d H4). Its link changes before the
+    # next copy: it is not archived again, nor are item 2 (guid kept) and items 0 and 1
+    # (from the copy).
     server.edition = 2
     again = archive.run()
     assert again.returncode == 0, again.stderr
-    assert "new posts: 1" in again.stdout
-    assert sources(archive.posts).count(f"{server.base}/news/3.html?edition=2") == 1
+    assert "new posts: 0" in again.stdout
+    assert f"{server.base}/news/3.html?edition=2 is taken for the archived" in again.stderr
+    assert f"{server.base}/news/3.html?edition=2" not in sources(archive.posts)
 
 
 def test_status_on_a_corrupt_database_says_so_and_what_the_next_run_does(

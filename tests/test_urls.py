@@ -17,6 +17,12 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         ("http://www.rfa.org/mandarin/a.html", "https://www.rfa.org/mandarin/a.html"),
         ("HTTPS://WWW.RFA.ORG:443/mandarin/a.html#top", "https://www.rfa.org/mandarin/a.html"),
         ("http://www.rfa.org:80/mandarin/a.html", "https://www.rfa.org/mandarin/a.html"),
+        ("https://example.org/a#", "https://example.org/a"),
+        # a "#!" (hash-bang) fragment names the page of a single-page site: kept
+        # (review16d L4); an ordinary one goes
+        ("https://example.org/#!/story/1", "https://example.org/#!/story/1"),
+        ("http://Example.org/?b=2&a=1#!/story/%7e2", "https://example.org/?a=1&b=2#!/story/~2"),
+        ("https://example.org/app#/story/1", "https://example.org/app"),
         ("https://example.org:8443/a", "https://example.org:8443/a"),
         ("https://example.org./a", "https://example.org/a"),
         ("  https://example.org/a  ", "https://example.org/a"),

@@ -25,7 +25,23 @@ article only when
     whitespace); an untitled item has no title to compare, so its date must;
 (d) the dates agree: the same to the second when both have one, or neither has one (a
     date before 1990 counts as none). A date on one side only confirms nothing: a
-    constant guid and title on a new, undated item would otherwise swallow it.
+    constant guid and title on a new, undated item would otherwise swallow it. Two
+    dates that differ do not tell another article when the title and the text are the
+    same (text_key): that is an update, its date bumped, and its link moved with it
+    (session ids in links, a slug changed; review16d H8). A constant guid and title on
+    different articles ("Daily briefing") comes with another text each time.
+
+The title, date and text an item is compared with are those the feed's item with that
+guid last showed (State.see_guid), else the archived article's own. So an article
+another source archived (another feed of the config, a backfill), which its feed then
+lists at the same link, takes that feed's guid and is compared with that item from then
+on (review16d H4), not with a page's title.
+
+A guid recorded as reused identifies nothing by these rules. It still follows its
+article when the evidence is strong (still_same): the item has the title and the text
+the feed's item with that guid last showed. A headline edited with its slug makes a new
+article (said, the guid retired); a later move of that one, its title and text kept,
+is no second duplicate (review16d H8).
 
 A guid that is a site's own address (its home page: some feeds put the channel's URL
 on every item) names the site, not an article: it identifies nothing from the start.
@@ -41,9 +57,12 @@ said out loud rather than a loss said nowhere.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
+from html import unescape
 from urllib.parse import urlsplit
 
 from rssarchive.core import yamlsafe
@@ -62,6 +81,17 @@ def title_key(title: str | None) -> str:
     return _NOT_WORDS.sub(" ", text).strip()
 
 
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def text_key(html: str | None) -> str | None:
+    """A feed item's text as compared (None: it has none): its markup dropped (links
+    with session ids in them are no other text), entities read, then as title_key; kept
+    as a digest, the state stores one per guid."""
+    text = title_key(unescape(_TAGS.sub(" ", html or "")))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else None
+
+
 def _utc(when: datetime | None) -> datetime | None:
     if when is None:
         return None
@@ -74,13 +104,22 @@ def differs(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
+    *,
+    text: str | None = None,
+    archived_text: str | None = None,
 ) -> str | None:
-    """Why an item (title, date) is not the archived article (title, date) that has
-    its guid, by rules (c) and (d) above; None when it is the same article."""
+    """Why an item (title, date, ``text``: its text_key) is not the archived article
+    (title, date, text_key) that has its guid, by rules (c) and (d) above; None when it
+    is the same article."""
     mine, theirs = _utc(published), _utc(archived_published)
-    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
-        return "another date"
     key = title_key(title)
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        # Its date changed: an update when the title and the text are the same (the
+        # risk: an article republished word for word under its old guid is taken for
+        # the old one; it is said). A constant guid and title brings another text.
+        if still_same(title, text, archived_title, archived_text) is None:
+            return None
+        return "another date"
     if key and key != title_key(archived_title):
         return "another title"
     if key and (mine is None) == (theirs is None):
@@ -99,15 +138,39 @@ def same_by(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
+    *,
+    text: str | None = None,
+    archived_text: str | None = None,
 ) -> str:
     """What an item taken for an archived article (differs found nothing) shares with
     it, as its warning says."""
-    del archived_title
+    del archived_title, text, archived_text
     if not title_key(title):
         return "same guid and date"
-    if _utc(published) is None and _utc(archived_published) is None:
+    mine, theirs = _utc(published), _utc(archived_published)
+    if mine is None and theirs is None:
         return "same guid and title, neither dated"
+    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+        return "same guid, title and text; its date changed"
     return "same guid, title and date"
+
+
+def still_same(
+    title: str | None,
+    text: str | None,
+    archived_title: str | None,
+    archived_text: str | None,
+) -> str | None:
+    """Why an item is not the article its guid last named, by strong evidence only: the
+    same title (title_key, not empty) and the same text (text_key, not empty); None when
+    it is that article. A guid recorded as reused (another article took it once) still
+    follows its article by this rule, whatever the dates say."""
+    key = title_key(title)
+    if not key or key != title_key(archived_title):
+        return "another title"
+    if text is None or text != archived_text:
+        return "another text"
+    return None
 
 
 def permalink_differs(
@@ -115,17 +178,36 @@ def permalink_differs(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
+    *,
+    text: str | None = None,
+    archived_text: str | None = None,
 ) -> str | None:
     """Why an item whose guid is its own link (a permalink, rule (b)) is not the
     archived article with that guid; None when it is. The permalink is believed over
     an edited title (a slug and a title edited together keep it), not over a date that
     contradicts: an item at that address with another date is another article (a
     live page, a guid that named another article's address)."""
-    del title, archived_title  # an edited title keeps a permalink
+    del title, archived_title, text, archived_text  # an edited title keeps a permalink
     mine, theirs = _utc(published), _utc(archived_published)
     if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
         return "another date"
     return None
+
+
+def attaches(article_id: int, seen_article: int | None, other_owners: Callable[[], bool]) -> bool:
+    """Whether a feed's guid is attached to the article ``article_id`` that its item
+    names by its link only (another source archived it: a feed of the config, a
+    backfill; review16d H4), so that the guid follows the article's later moves.
+    ``seen_article``: the article the feed's item with that guid last named (None:
+    none); ``other_owners``: whether another article was recorded with that guid for
+    that feed (a read of the state, asked only when it matters). A guid that names
+    another article keeps naming it: two items, two articles, and the item at this link
+    is taken for this one by its link (said, decide.says_taken). The risk: a guid named
+    another article that is gone from the feed since; it is not moved over, and a later
+    move of this article is archived again, said as a reused guid."""
+    if seen_article is not None:
+        return seen_article == article_id
+    return not other_owners()
 
 
 def is_site_root(guid_key: str) -> bool:

@@ -144,6 +144,10 @@ def normalize_url(url: str) -> str:
     common servers (nginx by default, Python's http.server) answer both alike, and a
     feed that once doubled a slash in its links and then fixed it must not have every
     item archived again; two articles told apart only by a doubled slash are not seen.
+    A fragment names a part of a page and goes, but a ``#!`` fragment (a "hash-bang"
+    URL of a single-page site, ``/#!/story/1``) names the page itself: the script reads
+    it, and two stories differ only there (review16d L4). It is kept as written, its
+    percent-encoding aside.
     """
     text = url.strip()
     try:
@@ -167,7 +171,9 @@ def normalize_url(url: str) -> str:
         ),
         key=lambda piece: piece.partition("=")[0],
     )
-    return urlunsplit((scheme, netloc, path, "&".join(kept), ""))
+    fragment = parts.fragment
+    fragment = _normalize_percent(fragment) if fragment.startswith("!") else ""
+    return urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
 
 
 def is_safe_link(url: str) -> bool:

@@ -2,11 +2,18 @@
 (deleted by hand, issue 16). Their articles are not archived again by the runs (their
 feeds still list them: "archived already"), so it is said: once by a run, and by
 ``status``, which counts only the posts that exist. ``backfill URL`` archives such an
-article again (pipeline._record)."""
+article again (pipeline._record).
+
+A post renamed by hand (a better file name, a subfolder: normal edits of a Jekyll
+site) is not missing: a post is its article's by its ``from:`` URL, wherever it is and
+whatever its name. The run adopts it under its new name (renamed_post), and until then
+``status`` does not count it as missing (review16d H5)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from rssarchive.core.urls import normalize_url
 
 if TYPE_CHECKING:
     from rssarchive.publish.archive import Archive
@@ -18,9 +25,30 @@ MOST_NAMED = 10
 
 
 def missing_posts(state: State, archive: Archive) -> list[tuple[str, str]]:
-    """(file name, URL) of each archived article whose post is not in ``_posts``."""
+    """(file name, URL) of each archived article whose post is not in ``_posts``, under
+    its recorded name or another (a post renamed by hand is its article's still)."""
     present = set(archive.post_names())
-    return sorted((name, url) for name, url in state.done_posts() if name not in present)
+    missing = sorted((name, url) for name, url in state.done_posts() if name not in present)
+    if not missing:
+        return missing  # the common case reads no post
+    elsewhere = {normalize_url(url) for _, url in archive.scan(state.known_filenames())}
+    return [(name, url) for name, url in missing if normalize_url(url) not in elsewhere]
+
+
+def renamed_post(state: State, archive: Archive, name: str, url_key: str) -> bool:
+    """Whether the post ``name``, which the state does not know, is an archived
+    article's post renamed by hand: its ``from:`` URL (``url_key``) is an article
+    archived already whose recorded post is gone. Then the state follows it to its new
+    name (the run says nothing: nothing was lost). A second post of an article whose
+    recorded post is still there is not taken for it (a copy is not a rename)."""
+    known = state.lookup(url_key)
+    if known is None or known[1] != "done":
+        return False
+    old = state.filename_of(known[0])
+    if old is not None and (archive.posts_dir / old).exists():
+        return False
+    state.rename_post(known[0], name)
+    return True
 
 
 def warn_missing(state: State, archive: Archive, *, dry_run: bool) -> list[str]:

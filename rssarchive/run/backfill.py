@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from rssarchive.core.errors import RssArchiveError
 from rssarchive.core.models import Entry, FeedConfig
-from rssarchive.core.urls import is_safe_link
+from rssarchive.core.urls import is_safe_link, normalize_url
 from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
 from rssarchive.run.recovery import _Recovery
 from rssarchive.run.report import FeedResult, RunReport
@@ -44,8 +44,10 @@ class _Backfill(_Recovery):
         if archives:
             for feed in (chosen,) if chosen else self.config.feeds:
                 self._record_archives(feed, report, backlog)
-        listed_urls = ((url, None) for url in urls)
-        for raw, listed in itertools.chain(listed_urls, from_sitemaps):
+        # (url, its sitemap date, whether it was named by the user)
+        listed_urls = ((url, None, True) for url in urls)
+        sitemapped = ((url, listed, False) for url, listed in from_sitemaps)
+        for raw, listed, named in itertools.chain(listed_urls, sitemapped):
             url = raw.strip()
             feed = chosen or self._feed_for(url)
             result = results.get(feed.name)
@@ -55,8 +57,10 @@ class _Backfill(_Recovery):
             if not is_safe_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
-            entry = Entry(title="", link=url, origin="url", listed=listed)
+            entry = self._url_entry(url, listed)
             article_id = self._record(feed, entry, result, again=True)
+            if article_id is None and named:
+                self._say_archived(url, result)
             if article_id is not None:
                 backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
                 if len(backlog) == POOL_MIN_ARTICLES:
@@ -68,6 +72,30 @@ class _Backfill(_Recovery):
         jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
         return report
+
+    def _url_entry(self, url: str, listed: datetime | None) -> Entry:
+        """The entry of a URL handed to backfill: its page only, but for an article
+        archived before (its post deleted by hand, so archived again): it keeps the
+        title and date its feed last gave it (State.seen_of), not the backfill's time
+        (review16d H5)."""
+        known = self.state.lookup(normalize_url(url))
+        seen = None if known is None or known[1] != "done" else self.state.seen_of(known[0])
+        if seen is None:
+            return Entry(title="", link=url, origin="url", listed=listed)
+        title = seen.title or ""
+        return Entry(title=title, link=url, origin="url", listed=listed, published=seen.published)
+
+    def _say_archived(self, url: str, result: FeedResult) -> None:
+        """Say that a URL handed to backfill is archived already, and as which post (an
+        ``archived already:`` line on standard output, JSON ``archived_already``): the
+        user asked for it, and nothing is written (review16d H5: a post renamed by hand
+        is that article's still). Not a warning: nothing is wrong, and a backfill
+        handed its URLs again stays quiet on standard error. Not said of a sitemap's
+        URLs: most of a sitemap is archived already."""
+        known = self.state.lookup(normalize_url(url))
+        name = None if known is None else self.state.filename_of(known[0])
+        if name is not None and (self.archive.posts_dir / name).exists():
+            result.archived.append((url, name))
 
     def _sitemap_urls(
         self, root: str, since: datetime | None, until: datetime | None, report: RunReport

@@ -33,6 +33,8 @@ def print_report(report: RunReport, out: TextIO, err: TextIO, *, quiet: bool) ->
             verb = "would write" if report.dry_run else "new"
             for name in result.new:
                 print(f"{verb}: {name}", file=out)
+            for url, name in result.archived:
+                print(f"archived already: {url} ({name})", file=out)
     if not quiet:
         print(report.summary(), file=out)
     # A run's re-checks say something only when there was something to re-check: a cron
@@ -73,6 +75,7 @@ def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
                 "error": r.error,
                 "warnings": r.warnings,
                 "not_modified": r.not_modified,
+                "archived_already": [{"url": url, "file": name} for url, name in r.archived],
             }
             for r in report.results
         ],

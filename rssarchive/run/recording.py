@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
@@ -16,12 +16,28 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 from rssarchive.run.jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
-from rssarchive.store.state import GuidOwner
+from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
     from rssarchive.sources.feeds import ParsedFeed
 
 log = logging.getLogger(__name__)
+
+
+class _Rule(Protocol):
+    """identity.differs, permalink_differs, same_by: an item (title, date, text) against
+    an archived article's."""
+
+    def __call__(
+        self,
+        title: str | None,
+        published: datetime | None,
+        archived_title: str | None,
+        archived_published: datetime | None,
+        *,
+        text: str | None = ...,
+        archived_text: str | None = ...,
+    ) -> str | None: ...
 
 
 class _Recording(_Base):
@@ -104,7 +120,7 @@ class _Recording(_Base):
             result.skipped += 1
             return None
         url_key = normalize_url(link)
-        guid_key = _guid_key(entry.guid)
+        guid_key = item_guid = _guid_key(entry.guid)
         listed_twice = url_key in self._recorded  # taken on (or listed) once already
         known = None if listed_twice else self.state.lookup(url_key)
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
@@ -124,11 +140,14 @@ class _Recording(_Base):
             result.skipped += is_known == "skipped"
             if is_known == "skipped" and known is not None and known[1] == "done":
                 self._say_taken(entry, known[0], guid_key, result)
+            self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
         if is_known == "by guid":
             assert guid_key is not None
             owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
             owned = decide.guid_owner(None if owner is None else owner.status, dry_run=self.dry_run)
+            if owner is not None:  # what the guid shows now is compared with next time
+                self._see(feed, entry, item_guid, (owner.id, owner.status), url_key)
             if owned == "relinked":
                 assert owner is not None
                 # Not archived yet, and now listed at another link: that link is the one
@@ -158,8 +177,56 @@ class _Recording(_Base):
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)
             return None
-        return self.state.begin(
+        article_id = self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
+        )
+        # Even a guid recorded as reused: what it shows now is what it follows by the
+        # strong rule (identity.still_same).
+        self._see(feed, entry, item_guid, (article_id, "pending"), url_key)
+        return article_id
+
+    def _see(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        guid_key: str | None,
+        known: tuple[int, str] | None,
+        url_key: str,
+        *,
+        by_link: bool = False,
+    ) -> None:
+        """Record what a feed's item with a guid shows now (its title, date and text),
+        and the article it is (``known``; None: the one its link names, taken on
+        earlier in this run), the reference a later move of it is compared with
+        (identity.py). ``by_link``: the item is that article by its link only (another
+        source may have archived it: a feed of the config, a backfill, review16d H4);
+        then a guid that names another article of this feed keeps naming that one (the
+        conflict was said, _say_taken), and the guid is not attached."""
+        if guid_key is None or self.dry_run:
+            return
+        if known is None:
+            known = self.state.lookup(url_key)
+            if known is None:
+                return
+        from rssarchive.core.identity import attaches, text_key
+
+        article_id = known[0]
+        if by_link:
+            seen = self.state.guid_seen(guid_key, feed.name)
+            if not attaches(
+                article_id,
+                None if seen is None else seen.article_id,
+                lambda: any(
+                    o.feed == feed.name and o.id != article_id
+                    for o in self.state.guid_owners(guid_key)
+                ),
+            ):
+                return
+
+        self.state.see_guid(
+            guid_key,
+            feed.name,
+            GuidSeen(article_id, entry.title, entry.published, text_key(entry.content)),
         )
 
     def _post_gone(self, article_id: int) -> bool:
@@ -243,7 +310,7 @@ class _Recording(_Base):
         A guid found reused is said in a warning and recorded (reused_guids): from then
         on it identifies nothing, and is no longer warned about."""
         if self.state.guid_reused(guid_key):
-            return None, None
+            return self._by_retired_guid(feed, entry, url_key, guid_key, listed, result), None
         # Identity by guid is per feed: two feeds' ids are not one namespace (two
         # editions' "brief-1" are two articles).
         owners = [o for o in self.state.guid_owners(guid_key) if o.feed == feed.name]
@@ -287,12 +354,54 @@ class _Recording(_Base):
             self.state.reuse_guid(guid_key)
         return None, None
 
+    def _by_retired_guid(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        guid_key: str,
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> GuidOwner | None:
+        """The article an entry unknown by its link is, by a guid recorded as reused:
+        the one the feed's item with that guid last named, when the entry has its title
+        and text (identity.still_same) and that article is not listed at its own link
+        in this document; else None (a new article, as before, without a warning: the
+        guid's reuse was said). Without this, every later move of an article whose guid
+        was once retired was a duplicate nobody heard of (review16d H8)."""
+        from rssarchive.core.identity import still_same, text_key
+
+        seen = self.state.guid_seen(guid_key, feed.name)
+        if seen is None:
+            return None
+        owner = next((o for o in self.state.guid_owners(guid_key) if o.id == seen.article_id), None)
+        if owner is None or owner.keys & listed:
+            return None
+        if still_same(entry.title, text_key(entry.content), seen.title, seen.text_key):
+            return None
+        self._moved(entry, owner, "same guid, title and text", result)
+        if not self.dry_run:
+            self.state.alias(url_key, owner.id)
+        return owner
+
     def _moved(self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult) -> None:
         """Say a move taken by guid, once: when first seen (its new link is an alias
         from then on, found by its link). A guess that is wrong is then a loss said
-        out loud, with both links to check."""
+        out loud, with both links to check.
+
+        An archived article's moves with the same guid, title and date are said once
+        for all: links that change on every fetch (a session id in them) would
+        otherwise repeat it on every run, for every item, and drown the warnings that
+        matter (review16d H8); the later ones are in the log. A move taken on weaker
+        evidence (another date, no dates) is a judgement each time: said each time."""
         if owner.status == "done":
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
+            once, mark = how == "same guid, title and date", f"moved {owner.id}"
+            if once and self.state.meta_value(mark) is not None:
+                log.info("%s %s", entry.link, said)
+                return
+            if once and not self.dry_run:
+                self.state.set_meta({mark: "1"})
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
         result.warnings.append(f"{entry.link} {said}")
@@ -301,18 +410,27 @@ class _Recording(_Base):
         self,
         entry: Entry,
         owner: GuidOwner,
-        rule: Callable[[str | None, datetime | None, str | None, datetime | None], str | None]
-        | None = None,
+        rule: _Rule | None = None,
     ) -> str | None:
         """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
-        by the title and date it was archived with: its post's, or while not done, its
-        entry's."""
-        from rssarchive.core.identity import differs, post_says_its_date, post_title_and_date
+        by the title, date and text the feed's item with that guid last showed, else
+        those it was archived with: its entry's while not done, else its post's (no
+        text then: a post is not the feed's text)."""
+        from rssarchive.core.identity import (
+            differs,
+            post_says_its_date,
+            post_title_and_date,
+            text_key,
+        )
 
         title: str | None
         mine = entry.published
-        if owner.entry is not None:
+        my_text, theirs = text_key(entry.content), None
+        if owner.seen is not None:  # what the feed's item with this guid last showed
+            title, published, theirs = owner.seen.title, owner.seen.published, owner.seen.text_key
+        elif owner.entry is not None:
             title, published = owner.entry.title, owner.entry.published
+            theirs = text_key(owner.entry.content)
         elif owner.filename is not None:
             text = self.archive.read(owner.filename)
             if text is None:
@@ -322,7 +440,9 @@ class _Recording(_Base):
                 mine = None  # its date unknown, not absent: the title decides, as before
         else:
             return "nothing archived to compare with"
-        return (rule or differs)(entry.title, mine, title, published)
+        return (rule or differs)(
+            entry.title, mine, title, published, text=my_text, archived_text=theirs
+        )
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
         """Record the items of a feed given to backfill as pending, like the items of an

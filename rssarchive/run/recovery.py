@@ -29,9 +29,13 @@ class _Recovery(_FeedRun):
             return []
         # A killed run's staged files were removed by the command, under the site lock,
         # before the state was opened (cli._session): not again here.
+        from rssarchive.publish.missingposts import renamed_post, warn_missing
+
         adopted = by_url_only = 0
         for name, url in self.archive.scan(self.state.known_filenames()):
             url_key = normalize_url(url)
+            if renamed_post(self.state, self.archive, name, url_key):
+                continue  # renamed by hand: its article's post still (review16d H5)
             # A row the state had (pending, failed) keeps its guid; a new one has none.
             had_row = self.state.status_of(url_key) is not None
             # Counted for the feed of its host (status shows each feed's posts); the
@@ -46,8 +50,7 @@ class _Recovery(_FeedRun):
         # After adoption: the retries of posts whose state was lost are found there.
         self._retry_images(report)
         self._warn_recovered(report, adopted, by_url_only)
-        from rssarchive.publish.missingposts import warn_missing  # posts deleted by hand: said once
-
+        # Posts deleted by hand: said once.
         report.warnings.extend(warn_missing(self.state, self.archive, dry_run=False))
         jobs: list[_Job] = []
         recovery: dict[str, FeedResult] = {}
@@ -93,10 +96,12 @@ class _Recovery(_FeedRun):
     def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
         """Say how a lost or corrupt state database came back, and what it cost."""
         state, posts_dir = self.state, self.archive.posts_dir
-        # Posts now known by their from: URL only: a guid no longer recognises them.
+        # Posts now known by their from: URL only: a guid no longer recognises them,
+        # until their feed lists them at their links again (this run's poll, most of
+        # them), which gives them their guids back (Recording._see).
         lost = (
-            f"; {by_url_only} articles lost their guid identity (one whose link changes "
-            "will be archived again)"
+            f"; {by_url_only} articles lost their guid identity until their feed lists "
+            "them again (one whose link changed meanwhile will be archived again)"
             if by_url_only
             else ""
         )

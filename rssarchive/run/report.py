@@ -19,6 +19,8 @@ class FeedResult:
     error: str | None = None  # the feed itself failed
     warnings: list[str] = field(default_factory=list)  # archived, but something was off
     not_modified: bool = False
+    # (url, post file name) of each URL handed to backfill that is archived already
+    archived: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -45,7 +45,10 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 # 4: rechecks (re-checks of archived articles, recheck.py).
 # 5: reused_guids (a guid seen on different articles identifies none), and URL keys
 #    without a final slash, their query parameters sorted (urls.normalize_url).
-SCHEMA_VERSION = 5
+# 6: feed_guids (what each feed's guid last showed, and the article it is: a guid
+#    attached to an article another source archived, and the reference a later move of
+#    it is compared with; identity.py).
+SCHEMA_VERSION = 6
 # After this many failed attempts (spread over a day at least) an article stops being
 # retried; it stays listed as failed (never silently dropped) and a backfill of its URL
 # tries it again. The policy is decide.ARTICLE_RETRIES; the name stays for status and the
@@ -93,6 +96,15 @@ CREATE TABLE IF NOT EXISTS aliases (
     article_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reused_guids (guid_key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS feed_guids (
+    guid_key TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    title TEXT,
+    published TEXT,
+    text_key TEXT,
+    PRIMARY KEY (guid_key, feed)
+);
 CREATE TABLE IF NOT EXISTS image_retries (
     filename TEXT PRIMARY KEY,
     page_url TEXT NOT NULL,
@@ -223,6 +235,19 @@ class GuidOwner:
     entry: Entry | None  # the entry it came from, while not done
     keys: frozenset[str]  # its URL keys: its own and its aliases
     feed: str = ""  # the feed it was recorded for (identity by guid is per feed)
+    # What the feed's item with this guid last showed (title, date, identity.text_key of
+    # its text; State.see_guid), or None: nothing recorded (an older state, a post).
+    seen: GuidSeen | None = None
+
+
+@dataclass(frozen=True)
+class GuidSeen:
+    """What a feed's item with a given guid last showed, and the article it is."""
+
+    article_id: int
+    title: str | None
+    published: datetime | None
+    text_key: str | None
 
 
 # The feeds table has one column per FeedState field, in the same order.
@@ -577,11 +602,14 @@ class State:
         its aliases)."""
         rows = self._conn.execute(
             "SELECT id, url_key, url, status, filename, entry, feed FROM articles"
-            " WHERE guid_key = ? ORDER BY id",
-            (guid_key,),
+            " WHERE guid_key = ? UNION SELECT a.id, a.url_key, a.url, a.status, a.filename,"
+            " a.entry, g.feed FROM feed_guids g JOIN articles a ON a.id = g.article_id"
+            " WHERE g.guid_key = ? ORDER BY 1",
+            (guid_key, guid_key),
         ).fetchall()
         owners: list[GuidOwner] = []
         for r in rows:
+            seen = self.guid_seen(guid_key, str(r[6] or ""))
             aliases = self._conn.execute(
                 "SELECT url_key FROM aliases WHERE article_id = ?", (int(r[0]),)
             ).fetchall()
@@ -594,9 +622,52 @@ class State:
                     entry=None if r[5] is None else entry_from_json(str(r[5])),
                     keys=frozenset({str(r[1]), *(str(a[0]) for a in aliases)}),
                     feed=str(r[6] or ""),
+                    seen=seen if seen is not None and seen.article_id == int(r[0]) else None,
                 )
             )
         return owners
+
+    @_reads
+    def guid_seen(self, guid_key: str, feed: str) -> GuidSeen | None:
+        """What ``feed``'s item with this guid last showed, and the article it is (None:
+        nothing recorded, or its article is gone)."""
+        row = self._conn.execute(
+            "SELECT g.article_id, g.title, g.published, g.text_key FROM feed_guids g"
+            " JOIN articles a ON a.id = g.article_id WHERE g.guid_key = ? AND g.feed = ?",
+            (guid_key, feed),
+        ).fetchone()
+        if row is None:
+            return None
+        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
+        return GuidSeen(int(row[0]), row[1], published, row[3])
+
+    @_reads
+    def seen_of(self, article_id: int) -> GuidSeen | None:
+        """What a feed's item last showed of an article (its title, date), by any of its
+        guids; None: no feed item with a guid named it."""
+        row = self._conn.execute(
+            "SELECT article_id, title, published, text_key FROM feed_guids"
+            " WHERE article_id = ? ORDER BY rowid DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
+        return GuidSeen(int(row[0]), row[1], published, row[3])
+
+    def see_guid(self, guid_key: str, feed: str, seen: GuidSeen) -> None:
+        """Record what ``feed``'s item with this guid shows now, and the article it is.
+        Written only when it changed: a run reads its known items, it does not rewrite
+        them."""
+        if self.guid_seen(guid_key, feed) == seen:
+            return
+        published = None if seen.published is None else seen.published.isoformat()
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO feed_guids (guid_key, feed, article_id, title,"
+                " published, text_key) VALUES (?, ?, ?, ?, ?, ?)",
+                (guid_key, feed, seen.article_id, seen.title, published, seen.text_key),
+            )
 
     @_reads
     def guid_reused(self, guid_key: str) -> bool:
@@ -818,9 +889,11 @@ class State:
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""
         with self._write():
-            self._conn.execute(
+            cur = self._conn.execute(
                 "DELETE FROM articles WHERE id = ? AND status != 'done'", (article_id,)
             )
+            if cur.rowcount:  # its id may be given to the next article recorded
+                self._conn.execute("DELETE FROM feed_guids WHERE article_id = ?", (article_id,))
 
     @_reads
     def pending(self, now: datetime | None = None) -> list[PendingArticle]:
@@ -867,6 +940,23 @@ class State:
                 (url_key, url, feed, filename, _iso(now), _iso(now)),
             )
             return cur.rowcount > 0
+
+    def rename_post(self, article_id: int, filename: str) -> None:
+        """Record that an archived article's post is now ``filename`` (renamed by hand,
+        missingposts.renamed_post); its image retries follow it."""
+        with self._write():
+            row = self._conn.execute(
+                "SELECT filename FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            self._conn.execute(
+                "UPDATE articles SET filename = ? WHERE id = ? AND status = 'done'",
+                (filename, article_id),
+            )
+            if row is not None and row[0] is not None:
+                self._conn.execute(
+                    "UPDATE OR IGNORE image_retries SET filename = ? WHERE filename = ?",
+                    (filename, str(row[0])),
+                )
 
     @_reads
     def known_filenames(self) -> set[str]:
@@ -1154,6 +1244,12 @@ class State:
         with self._write():
             self._conn.execute("UPDATE feeds SET name = ? WHERE url = ?", (new, url))
             cur = self._conn.execute("UPDATE articles SET feed = ? WHERE feed = ?", (new, old))
+            # Its guids too (identity by guid is per feed name); a row the new name has
+            # already (none, unless the name was used before) keeps the new name's.
+            self._conn.execute(
+                "UPDATE OR IGNORE feed_guids SET feed = ? WHERE feed = ?", (new, old)
+            )
+            self._conn.execute("DELETE FROM feed_guids WHERE feed = ?", (old,))
             return cur.rowcount
 
     @_reads
@@ -1489,10 +1585,19 @@ def _to_5(conn: sqlite3.Connection) -> None:
             )
 
 
+def _to_6(conn: sqlite3.Connection) -> None:
+    # The table only: an article archived before it is compared with its post, or its
+    # entry, as before, until its feed lists its item again (State.see_guid).
+    start = SCHEMA.index("CREATE TABLE IF NOT EXISTS feed_guids")
+    end = SCHEMA.index("CREATE TABLE IF NOT EXISTS image_retries")
+    conn.execute(SCHEMA[start:end].strip().rstrip(";"))
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
     2: _to_3,
     3: _to_4,
     4: _to_5,
+    5: _to_6,
 }

@@ -31,7 +31,8 @@ COMMITS: dict[str, str | None] = {
     "v2": "a22fee2",  # feeds.warning; a version bump from now on
     "v3": "3acb685",  # aliases, articles.not_before, keys without dot-segments or "//"
     "v4": "6a7534d",  # rechecks: the re-check schedule and verdicts of archived articles
-    "v5": None,  # reused_guids; keys without a final slash, query parameters sorted
+    "v5": "7dcbd5d",  # reused_guids; keys without a final slash, query parameters sorted
+    "v6": None,  # feed_guids: what each feed's guid last showed, and its article
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 
@@ -136,6 +137,12 @@ def build(name: str, commit: str | None) -> None:
         conn.execute(
             "INSERT INTO rechecks (article_id, archived, next_due) VALUES (2, ?, ?)",
             (NOW, "2024-07-20T09:00:00.000+00:00"),
+        )
+    if "feed_guids" in tables:
+        # Story 1 as its feed last showed it (identity.text_key of its text).
+        conn.execute(
+            "INSERT INTO feed_guids VALUES ('tag:news,1', 'News', 1, 'Story 1',"
+            " '2024-07-01T09:00:00+00:00', 'e09e8c8f63885a7d3cbab5536bc141f8')"
         )
     conn.commit()
     text = "\n".join(conn.iterdump()) + "\n"
