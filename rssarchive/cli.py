@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -532,6 +532,9 @@ def _session(
             except RssArchiveError as exc:  # the site is read-only, or its disk is gone
                 _record_site_failure(config, exc, clock())
                 raise
+            # From here on a run that stops on an error records it beside the site's
+            # lock too (store/runfailure.py): the state may be what cannot be written.
+            stack.enter_context(_failure_recorded(config, clock))
             stack.enter_context(_lock(state_lock_path(config)))
         archive = Archive(config.site_dir)
         if not dry_run:
@@ -558,6 +561,24 @@ def _session(
             if not dry_run:
                 _remove_temp_files(config, archive)
             raise
+
+
+@contextlib.contextmanager
+def _failure_recorded(config: Config, clock: Callable[[], datetime]) -> Iterator[None]:
+    """A run (under the site's lock) that stops on an error leaves a record of it that
+    status reads, even when its state database cannot be opened or written; one that
+    ends without one clears it. Ctrl-C, SIGTERM and a newer schema are no failure of
+    the archive (nothing is recorded, nothing cleared)."""
+    from rssarchive.store.runfailure import clear_failure, record_failure
+
+    try:
+        yield
+    except (LockedError, NewerStateError):
+        raise
+    except RssArchiveError as exc:
+        record_failure(config.site_dir, str(exc), clock())
+        raise
+    clear_failure(config.site_dir)
 
 
 def _record_site_failure(config: Config, exc: RssArchiveError, now: datetime) -> None:

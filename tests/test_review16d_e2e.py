@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statekit import fill, rows, tmpfs
+from statekit import fill, json_of, rows, tmpfs
 from test_state_faults import FeedServer, check_complete, make_archive, server  # noqa: F401
 
 ENOSPC = "No space left on device"
@@ -44,3 +44,39 @@ def test_images_held_back_by_a_full_disk_are_never_given_up_and_stored_with_room
         done = archive.run()
         assert done.returncode == 0 and "still remote" not in done.stderr, done.stderr
         check_complete(archive, server)
+
+
+# -- M1: a state that cannot be opened is still reported by status ------------------------
+
+
+def test_status_says_failing_with_the_cause_when_the_state_cannot_even_be_opened(
+    tmp_path: Path,
+    server: FeedServer,  # noqa: F811
+) -> None:
+    disk = tmp_path / "disk"
+    with tmpfs(disk, "4m"):
+        archive = make_archive(tmp_path, server, tmp_path / "site", disk / "state" / "s.sqlite3")
+        assert archive.run().returncode == 0
+        assert "News: ok" in archive.cli("status").stdout
+        filler = fill(disk, 0)
+        for attempt in (1, 2):
+            done = archive.run()
+            assert done.returncode == 1
+            (line,) = done.stderr.splitlines()
+            assert "disk full" in line or "full" in line, line
+            status = archive.cli("status")
+            assert status.returncode == 0, status.stderr
+            runs = "run" if attempt == 1 else f"{attempt} runs"
+            assert f"FAILING: the last {runs} stopped: {line.removeprefix('rssarchive: ')}" in (
+                status.stdout
+            ), status.stdout
+            assert "News: FAILING" in status.stdout and "News: ok" not in status.stdout
+            data = json_of(archive.cli("status", "--json"))
+            assert data["run_failure"]["runs"] == attempt
+            assert data["feeds"][0]["ok"] is False
+        filler.unlink()
+        assert archive.run().returncode == 0
+        status = archive.cli("status")
+        assert "FAILING" not in status.stdout and "News: ok" in status.stdout, status.stdout
+        assert json_of(archive.cli("status", "--json"))["run_failure"] is None
+        assert not (archive.site / ".rssarchive" / "run-failure.json").exists()

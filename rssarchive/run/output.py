@@ -118,11 +118,21 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
 
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
     missing = missing_posts(state, Archive(config.site_dir))
+    # Runs that stopped where the state could not record it (store/runfailure.py): every
+    # feed is failing, whatever the state last held.
+    from rssarchive.store.runfailure import read_failure
+
+    stopped = read_failure(config.site_dir)
+    if stopped is not None:
+        for record in feeds:
+            if not record["gone"]:
+                record["ok"] = False
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
         "posts": state.count_done() - len(missing),
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
+        "run_failure": asdict(stopped) if stopped is not None else None,
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
@@ -167,8 +177,18 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             f"`rssarchive backfill {item['url']}` archives it again",
             file=out,
         )
+    stopped = data.get("run_failure")
+    if stopped:
+        runs = "run" if stopped["runs"] == 1 else f"{stopped['runs']} runs"
+        print(
+            f"FAILING: the last {runs} stopped: {stopped['error']} "
+            f"(last at {stopped['at']}); the next run that completes clears this",
+            file=out,
+        )
     for feed in data["feeds"]:
         health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
+        if stopped and not feed["failures"]:
+            health = "FAILING (the runs stop before it: see above)"
         if feed["gone"]:
             health = "GONE (HTTP 410)"
         elif feed["failing_articles"] and not feed["failures"]:
