@@ -5,9 +5,14 @@ CLI against a real local HTTP server; small file systems are tmpfs mounts (root)
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import yaml
 from statekit import fill, json_of, rows, tmpfs
+from test_integrity_e2e import HeldServer, _env, held  # noqa: F401
 from test_state_faults import FeedServer, check_complete, make_archive, server  # noqa: F401
 
 ENOSPC = "No space left on device"
@@ -80,3 +85,75 @@ def test_status_says_failing_with_the_cause_when_the_state_cannot_even_be_opened
         assert "FAILING" not in status.stdout and "News: ok" in status.stdout, status.stdout
         assert json_of(archive.cli("status", "--json"))["run_failure"] is None
         assert not (archive.site / ".rssarchive" / "run-failure.json").exists()
+
+
+# -- M4: two sites sharing one _posts ------------------------------------------------------
+
+
+def _site_config(root: Path, name: str, site: str, feed_url: str) -> Path:
+    path = root / f"{name}.yaml"
+    data = {
+        "site_dir": site,
+        "state_path": f"state-{name}/state.sqlite3",
+        "network": {"allow_private_addresses": True, "timeout": 60, "per_host_delay": 0},
+        "feeds": [{"name": "News", "url": feed_url, "content": "page"}],
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _backfill(config: Path, url: str) -> list[str]:
+    return [sys.executable, "-m", "rssarchive", "--config", str(config), "backfill", url]
+
+
+def test_a_site_sharing_posts_with_a_live_run_leaves_its_staged_files_alone(
+    tmp_path: Path,
+    held: HeldServer,  # noqa: F811
+) -> None:
+    # Site B's _posts is site A's (a symlink): their site locks differ, so both run.
+    first = _site_config(tmp_path, "a", "site-a", held.url("/f.xml"))
+    second = _site_config(tmp_path, "b", "site-b", held.url("/f.xml"))
+    posts = tmp_path / "site-a" / "_posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site-b").mkdir()
+    (tmp_path / "site-b" / "_posts").symlink_to(posts, target_is_directory=True)
+    running = subprocess.Popen(
+        _backfill(first, held.url("/held/1.html")),
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert held.held.wait(60), "the first run never reached the server"
+        # What the first run may have staged by now: a temporary file of its own.
+        staged = posts / ".rssarchive-0123456789abcdef.tmp"
+        staged.write_text("a post being written", encoding="utf-8")
+        other = subprocess.run(
+            _backfill(second, held.url("/other.html")),
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert other.returncode == 0, other.stderr
+        assert staged.exists(), "site B's run removed site A's live run's staged post"
+        assert running.poll() is None
+    finally:
+        held.release.set()
+    _, err = running.communicate(timeout=120)
+    assert running.returncode == 0, err
+    # With no other live run on the directory, a run sweeps what a dead run left.
+    again = subprocess.run(
+        _backfill(second, held.url("/third.html")),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert not staged.exists()
+    names = sorted(os.listdir(posts))
+    assert len(names) == 3 and not [n for n in names if n.startswith(".")], names
