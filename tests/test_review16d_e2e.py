@@ -11,9 +11,15 @@ import sys
 from pathlib import Path
 
 import yaml
-from statekit import fill, json_of, rows, tmpfs
+from statekit import fill, json_of, rows, sources, tmpfs
 from test_integrity_e2e import HeldServer, _env, held  # noqa: F401
-from test_state_faults import FeedServer, check_complete, make_archive, server  # noqa: F401
+from test_state_faults import (  # noqa: F401
+    FeedServer,
+    _corrupt,
+    check_complete,
+    make_archive,
+    server,
+)
 
 ENOSPC = "No space left on device"
 
@@ -157,3 +163,36 @@ def test_a_site_sharing_posts_with_a_live_run_leaves_its_staged_files_alone(
     assert not staged.exists()
     names = sorted(os.listdir(posts))
     assert len(names) == 3 and not [n for n in names if n.startswith(".")], names
+
+
+# -- M5: a damaged copy of the state is noticed and renewed --------------------------------
+
+
+def test_a_damaged_copy_is_renewed_by_a_run_that_finds_nothing_new(
+    tmp_path: Path,
+    server: FeedServer,  # noqa: F811
+) -> None:
+    archive = make_archive(tmp_path, server, tmp_path / "site", tmp_path / "state" / "s.sqlite3")
+    server.items = [0, 1, 2]
+    assert archive.run().returncode == 0
+    copy = archive.state.with_name("s.sqlite3.backup")
+    with open(copy, "r+b") as handle:  # bit rot over its header
+        handle.write(b"rot" * 100)
+    done = archive.run("--json")  # nothing new: the copy would not be renewed for that
+    assert done.returncode == 0, done.stderr
+    warning = f"{copy}: the copy of the state database was damaged; renewed from the database"
+    assert json_of(done)["warnings"] == [warning]
+    assert rows(copy, "PRAGMA quick_check") == [("ok",)]
+    quiet = archive.run("--json")
+    assert quiet.returncode == 0 and json_of(quiet)["warnings"] == [], "said more than once"
+    # The live database is damaged in turn and every link moves (same guids): the copy
+    # still knows them, so nothing is archived again.
+    _corrupt(archive.state)
+    server.edition = 2
+    done = archive.run("--json")
+    assert done.returncode == 0, done.stderr
+    assert "restored from its copy" in json_of(done)["warnings"][0]
+    assert json_of(done)["new_posts"] == 0
+    assert sorted(sources(archive.posts)) == [
+        f"{server.base}/news/{n}.html?edition=1" for n in range(3)
+    ]
