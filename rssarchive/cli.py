@@ -550,6 +550,8 @@ def _session(
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         check_site(state, config.site_dir, claim=not dry_run)
+        if not dry_run:
+            posts.hold()
         client = stack.enter_context(HttpClient(config.network))
         progress = output.ProgressBar()
         stack.callback(progress.finish)

@@ -29,11 +29,22 @@ class PostsInUse:
         self._fd: int | None = None
 
     def __enter__(self) -> PostsInUse:
-        # Made now, so that the hold covers the first post a new site stages; a
-        # read-only site has none and stages nothing (the run says why it stops).
-        with contextlib.suppress(OSError):
-            self.posts_dir.mkdir(parents=True, exist_ok=True)
         return self
+
+    def hold(self) -> None:
+        """Hold the directory (shared) if not yet: made first when a new site has none,
+        so that the hold covers the first post it stages. Called once the run is sure
+        to be this site's (a refused run creates nothing)."""
+        if self._fd is not None:
+            return
+        with contextlib.suppress(OSError):  # read-only: the run says why when it stages
+            self.posts_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.posts_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        self._fd = fd
+        fcntl.flock(fd, fcntl.LOCK_SH)
 
     def sweep(self, remove: Callable[[], object]) -> bool:
         """Call ``remove`` (the sweep) only when no other live run holds the directory,
@@ -42,7 +53,7 @@ class PostsInUse:
         try:
             fd = os.open(self.posts_dir, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
-            remove()  # no directory to hold (it staged nothing), or none we may open
+            remove()  # no directory yet (hold makes it), or none we may open
             return True
         self._fd = fd
         try:
