@@ -5,13 +5,18 @@ CLI against a real local HTTP server; small file systems are tmpfs mounts (root)
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from conftest import Site
+from pytest_httpserver import HTTPServer
 from statekit import fill, json_of, rows, sources, tmpfs
+from test_e2e import rss, serve_with_etag
 from test_integrity_e2e import HeldServer, _env, held  # noqa: F401
 from test_state_faults import (  # noqa: F401
     FeedServer,
@@ -196,3 +201,38 @@ def test_a_damaged_copy_is_renewed_by_a_run_that_finds_nothing_new(
     assert sorted(sources(archive.posts)) == [
         f"{server.base}/news/{n}.html?edition=1" for n in range(3)
     ]
+
+
+# -- M6: the max_items cut is said on runs that get 304 Not Modified -----------------------
+
+
+def test_the_max_items_cut_is_said_again_on_a_304(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = [
+        {
+            "title": f"Story {n}",
+            "link": httpserver.url_for(f"/story/{n}.html"),
+            "pubDate": f"{10 + n:02d} Jul 2024 08:00:00 GMT",
+            "content": f"<p>Story {n}: a whole article of the feed's own text.</p>",
+        }
+        for n in range(5)
+    ]
+    serve_with_etag(httpserver, "/etag.xml", rss(items))
+    url = httpserver.url_for("/etag.xml")
+    site.write_config([{"name": "t", "url": url, "content": "feed", "max_items": 2}])
+    assert site.cli("run", "--now", "2024-07-24T01:00:00Z", "--json") == 0
+    out, err = capsys.readouterr()
+    (cut,) = json.loads(out)["results"][0]["warnings"]
+    assert "more than the feed's max_items (2)" in cut and "3 not archived" in cut
+    again = f"{cut} (unchanged: 304 Not Modified)"
+    for hour in (2, 3):
+        assert site.cli("run", "--now", f"2024-07-24T0{hour}:00:00Z", "--json") == 0
+        out, err = capsys.readouterr()
+        (result,) = json.loads(out)["results"]
+        assert result["not_modified"] is True
+        assert result["warnings"] == [again]
+    assert site.cli("run", "--now", "2024-07-24T04:00:00Z") == 0
+    out, err = capsys.readouterr()
+    assert again in err, err
+    assert len(site.post_names()) == 2
