@@ -9,13 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import Site
 from pytest_httpserver import HTTPServer
-from statekit import fill, json_of, rows, sources, tmpfs
+from statekit import cli, fill, json_of, rows, sources, tmpfs
 from test_e2e import rss, serve_with_etag
 from test_integrity_e2e import HeldServer, _env, held  # noqa: F401
 from test_state_faults import (  # noqa: F401
@@ -103,10 +104,12 @@ def test_status_says_failing_with_the_cause_when_the_state_cannot_even_be_opened
 
 def _site_config(root: Path, name: str, site: str, feed_url: str) -> Path:
     path = root / f"{name}.yaml"
+    network = {"allow_private_addresses": True, "timeout": 60, "per_host_delay": 0}
     data = {
         "site_dir": site,
         "state_path": f"state-{name}/state.sqlite3",
-        "network": {"allow_private_addresses": True, "timeout": 60, "per_host_delay": 0},
+        # Pages fetched at once: one held page does not hold the others back.
+        "network": {**network, "per_host_concurrency": 8},
         "feeds": [{"name": "News", "url": feed_url, "content": "page"}],
     }
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -236,3 +239,71 @@ def test_the_max_items_cut_is_said_again_on_a_304(
     out, err = capsys.readouterr()
     assert again in err, err
     assert len(site.post_names()) == 2
+
+
+# -- L5: status names the posts a killed run wrote and did not record ---------------------
+
+
+def test_status_after_a_killed_run_counts_the_posts_the_next_run_adopts(
+    tmp_path: Path,
+    held: HeldServer,  # noqa: F811
+) -> None:
+    config = _site_config(tmp_path, "a", "site", held.url("/f.xml"))
+    posts = tmp_path / "site" / "_posts"
+    pages = [held.url(f"/p/{n}.html") for n in range(3)]
+    # Fewer posts than a batch: none is recorded before the run ends (or is killed).
+    running = subprocess.Popen(
+        [*_backfill(config, pages[0]), *pages[1:], held.url("/held/1.html")],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert held.held.wait(60), "the run never reached the server"
+        deadline = time.monotonic() + 60
+        while len(list(posts.glob("*.md"))) < 3:
+            assert time.monotonic() < deadline and running.poll() is None, "no posts"
+            time.sleep(0.05)
+        running.kill()
+        running.wait(60)
+    finally:
+        held.release.set()
+    (posts / "2024-01-01-by-hand.md").write_text("---\ntitle: mine\n---\nHand-written.\n")
+
+    status = cli(config, "status")
+    assert status.returncode == 0, status.stderr
+    said = "3 posts in _posts not yet recorded (a run was stopped; the next run adopts them)"
+    assert said in status.stdout, status.stdout
+    assert json_of(cli(config, "status", "--json"))["unrecorded_posts"] == {
+        "posts": 3,
+        "read": True,
+    }
+    done = cli(config, "backfill", held.url("/held/1.html"))
+    assert done.returncode == 0, done.stderr
+    status = cli(config, "status")
+    assert "not yet recorded" not in status.stdout, status.stdout
+    assert sorted(sources(posts)) == sorted([held.url("/held/1.html"), *pages])
+
+
+def test_too_many_unknown_files_are_counted_without_being_read(tmp_path: Path) -> None:
+    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.unrecorded import MOST_READ, unrecorded_line, unrecorded_posts
+    from rssarchive.store.state import State
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for n in range(MOST_READ + 1):  # hand-written: no from: line
+        (posts / f"2024-01-01-mine-{n}.md").write_text("---\ntitle: mine\n---\n")
+    state = State.open(tmp_path / "state.sqlite3")
+    try:
+        many = unrecorded_posts(state, Archive(tmp_path))
+        (posts / "2024-01-01-mine-0.md").unlink()
+        few = unrecorded_posts(state, Archive(tmp_path))
+    finally:
+        state.close()
+    assert (many.posts, many.read) == (MOST_READ + 1, False)
+    assert unrecorded_line(many) == (
+        f"{MOST_READ + 1} files in _posts the state does not know (posts a stopped run "
+        "wrote, which the next run adopts, or posts not written by rssarchive)"
+    )
+    assert (few.posts, few.read) == (0, True) and unrecorded_line(few) is None

@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 MOST_NAMED = 10
 
 
-def missing_posts(state: State, archive: Archive) -> list[tuple[str, str]]:
-    """(file name, URL) of each archived article whose post is not in ``_posts``."""
-    present = set(archive.post_names())
+def missing_posts(
+    state: State, archive: Archive, names: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(file name, URL) of each archived article whose post is not in ``_posts``
+    (``names``: its listing, when made already)."""
+    present = set(archive.post_names() if names is None else names)
     return sorted((name, url) for name, url in state.done_posts() if name not in present)
 
 

@@ -115,9 +115,14 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     waiting, gave_up = _backfill_failures(state)
     from rssarchive.publish.archive import Archive
     from rssarchive.publish.missingposts import missing_posts
+    from rssarchive.publish.unrecorded import unrecorded_posts
 
+    archive = Archive(config.site_dir)
+    listing = archive.post_names()
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
-    missing = missing_posts(state, Archive(config.site_dir))
+    missing = missing_posts(state, archive, listing)
+    # Posts a stopped run wrote and did not record: the next run adopts them.
+    unrecorded = unrecorded_posts(state, archive, listing)
     # Runs that stopped where the state could not record it (store/runfailure.py): every
     # feed is failing, whatever the state last held.
     from rssarchive.store.runfailure import read_failure
@@ -133,6 +138,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         "posts": state.count_done() - len(missing),
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
         "run_failure": asdict(stopped) if stopped is not None else None,
+        "unrecorded_posts": asdict(unrecorded),
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
@@ -171,6 +177,12 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
     from rssarchive.store.state import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
+    if data.get("unrecorded_posts"):
+        from rssarchive.publish.unrecorded import Unrecorded, unrecorded_line
+
+        line = unrecorded_line(Unrecorded(**data["unrecorded_posts"]))
+        if line is not None:
+            print(f"  {line}", file=out)
     for item in data["missing_posts"]:
         print(
             f"  missing from _posts: {item['file']} ({item['url']}); "
