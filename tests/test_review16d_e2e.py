@@ -57,10 +57,13 @@ def test_images_held_back_by_a_full_disk_are_never_given_up_and_stored_with_room
             held = [line for line in done.stderr.splitlines() if "still remote" in line]
             assert len(held) == 2 and all(ENOSPC in line for line in held), done.stderr
         assert rows(archive.state, "SELECT attempts FROM image_retries") == [(0,), (0,)]
+        status = archive.cli("status")
+        assert "2 posts still link remote images (retried by the next runs" in status.stdout
         filler.unlink()
         done = archive.run()
         assert done.returncode == 0 and "still remote" not in done.stderr, done.stderr
         check_complete(archive, server)
+        assert "remote images" not in archive.cli("status").stdout
 
 
 # -- M1: a state that cannot be opened is still reported by status ------------------------

@@ -139,6 +139,8 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
         "run_failure": asdict(stopped) if stopped is not None else None,
         "unrecorded_posts": asdict(unrecorded),
+        # Posts whose images could not all be stored yet (the runs retry them).
+        "image_retries": len(state.image_retries()),
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
@@ -183,6 +185,12 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         line = unrecorded_line(Unrecorded(**data["unrecorded_posts"]))
         if line is not None:
             print(f"  {line}", file=out)
+    if data.get("image_retries"):
+        print(
+            f"  {data['image_retries']} posts still link remote images (retried by the next "
+            "runs; each run's warnings say why)",
+            file=out,
+        )
     for item in data["missing_posts"]:
         print(
             f"  missing from _posts: {item['file']} ({item['url']}); "
