@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from rssarchive.run import output
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
     from rssarchive.publish.archive import Archive
+    from rssarchive.publish.postsinuse import PostsInUse
     from rssarchive.run.pipeline import Pipeline
     from rssarchive.run.report import RunReport
 
@@ -518,6 +519,7 @@ def _session(
 ) -> Iterator[Pipeline]:
     from rssarchive.net.http import HttpClient
     from rssarchive.publish.archive import Archive
+    from rssarchive.publish.postsinuse import PostsInUse
     from rssarchive.run.pipeline import Pipeline
     from rssarchive.store.siteid import check_site
     from rssarchive.store.state import State
@@ -537,15 +539,24 @@ def _session(
             except RssArchiveError as exc:  # the site is read-only, or its disk is gone
                 _record_site_failure(config, exc, clock())
                 raise
+            # From here on a run that stops on an error records it beside the site's
+            # lock too (store/runfailure.py): the state may be what cannot be written.
+            stack.enter_context(_failure_recorded(config, clock))
             stack.enter_context(_lock(state_lock_path(config)))
         archive = Archive(config.site_dir)
+        posts = PostsInUse(archive.posts_dir)
         if not dry_run:
+            # Held while the run may stage posts: another site sharing this _posts
+            # leaves its staged files alone (publish/postsinuse.py).
+            stack.enter_context(posts)
             # First, before the state is opened: a run that stops on opening it (a
             # full disk, a corrupt copy) still frees what a killed run had staged.
-            _remove_temp_files(config, archive)
+            _remove_temp_files(config, archive, posts)
         state = State.open(config.state_path, readonly=dry_run)
         stack.callback(state.close)
         check_site(state, config.site_dir, claim=not dry_run)
+        if not dry_run:
+            posts.hold()
         client = stack.enter_context(HttpClient(config.network))
         progress = output.ProgressBar()
         stack.callback(progress.finish)
@@ -561,8 +572,26 @@ def _session(
             )
         except BaseException:
             if not dry_run:
-                _remove_temp_files(config, archive)
+                _remove_temp_files(config, archive, posts)
             raise
+
+
+@contextlib.contextmanager
+def _failure_recorded(config: Config, clock: Callable[[], datetime]) -> Iterator[None]:
+    """A run (under the site's lock) that stops on an error leaves a record of it that
+    status reads, even when its state database cannot be opened or written; one that
+    ends without one clears it. Ctrl-C, SIGTERM and a newer schema are no failure of
+    the archive (nothing is recorded, nothing cleared)."""
+    from rssarchive.store.runfailure import clear_failure, record_failure
+
+    try:
+        yield
+    except (LockedError, NewerStateError):
+        raise
+    except RssArchiveError as exc:
+        record_failure(config.site_dir, str(exc), clock())
+        raise
+    clear_failure(config.site_dir)
 
 
 def _record_site_failure(config: Config, exc: RssArchiveError, now: datetime) -> None:
@@ -586,14 +615,15 @@ def state_lock_path(config: Config) -> Path:
     return config.state_path.with_name(config.state_path.name + ".lock")
 
 
-def _remove_temp_files(config: Config, archive: Archive) -> None:
+def _remove_temp_files(config: Config, archive: Archive, posts: PostsInUse) -> None:
     """The files a run staged and will never place: a killed run's (removed when the
     next run takes the site lock), or this run's after it stopped on an error (a full
     disk …), Ctrl-C or SIGTERM. Left there, they would hold space on a disk that may be
     full already. Only under the site lock, so every temporary file in the site is
     this run's or a dead run's: its threads have all ended (the pipeline waits for
-    them), and no other run can be staging."""
-    archive.remove_stray_temp_files()
+    them), and no other run can be staging -- in this site: a _posts shared with another
+    site (a symlink) is swept only when no other live run uses it (PostsInUse)."""
+    posts.sweep(archive.remove_stray_temp_files)
     if any(feed.images == "local" for feed in config.feeds):
         from rssarchive.publish.images import ImageStore
 

@@ -488,23 +488,71 @@ def test_reason(exc: RssArchiveError, expected: str) -> None:
 # -- images -------------------------------------------------------------------------------
 
 
+ENOSPC = "could not store the image (No space left on device)"
+LOCAL_AGAIN = (
+    "p.md: 2 images still remote (could not store the image (No space left on device)); "
+    "retried on the next run (a local write error does not count as an attempt)"
+)
+
+
 @pytest.mark.parametrize(
-    ("attempts", "still_remote", "expected"),
+    ("attempts", "still_remote", "cause", "local", "expected"),
     [
-        row(0, 0, ImagesRetried(False, None), id="all archived: done"),
-        row(3, 0, ImagesRetried(False, None), id="archived late: done"),
-        row(0, 2, ImagesRetried(True, None), id="some still remote: again"),
-        row(3, 1, ImagesRetried(True, None), id="fourth retry failed: again"),
+        row(0, 0, "", False, ImagesRetried(False, None), id="all archived: done"),
+        row(3, 0, "", False, ImagesRetried(False, None), id="archived late: done"),
+        row(4, 0, "", True, ImagesRetried(False, None), id="stored once room came: done"),
+        row(0, 2, "HTTP 503", False, ImagesRetried(True, None), id="some still remote: again"),
+        row(3, 1, "HTTP 503", False, ImagesRetried(True, None), id="fourth retry failed: again"),
         row(
             4,
             2,
+            "",
+            False,
             ImagesRetried(False, "p.md: 2 images still remote after 5 attempts; no more retries"),
             id="fifth: given up, said",
         ),
+        row(
+            4,
+            2,
+            "HTTP 404",
+            False,
+            ImagesRetried(
+                False,
+                "p.md: 2 images still remote after 5 attempts (HTTP 404); no more retries",
+            ),
+            id="fifth: given up, the cause named",
+        ),
+        row(
+            0,
+            2,
+            ENOSPC,
+            True,
+            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            id="disk full: again, not counted, said",
+        ),
+        row(
+            4,
+            2,
+            ENOSPC,
+            True,
+            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            id="disk full on the fifth: never given up for it",
+        ),
+        row(
+            40,
+            2,
+            ENOSPC,
+            True,
+            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            id="disk full for many runs: still again",
+        ),
     ],
 )
-def test_images_retried(attempts: int, still_remote: int, expected: ImagesRetried) -> None:
-    assert decide.images_retried("p.md", attempts, still_remote) == expected
+def test_images_retried(
+    attempts: int, still_remote: int, cause: str, local: bool, expected: ImagesRetried
+) -> None:
+    got = decide.images_retried("p.md", attempts, still_remote, cause=cause, local=local)
+    assert got == expected
 
 
 # -- backfill -----------------------------------------------------------------------------

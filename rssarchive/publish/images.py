@@ -75,6 +75,9 @@ _HOTLINK_STATUSES: Final = frozenset({401, 403})
 _SRCSET: Final = ("srcset", "data-srcset")
 _ORIGINAL: Final = "data-original-src"
 BUDGET_EXHAUSTED: Final = "run image budget exhausted"
+# The reason of an image that could not be written to the site's disk: ours, not the
+# image's (ImageResult.local).
+_LOCAL_FAILURE: Final = "could not store the image"
 
 _WS: Final = HTML_SPACE
 # The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
@@ -117,6 +120,9 @@ class ImageResult:
     html: str  # the body with src rewritten to the local copies
     stored: tuple[str, ...]  # site-relative paths the body now uses ("assets/images/ab/….jpg")
     failed: tuple[tuple[str, str], ...]  # (image URL, reason): kept remote, retry later
+    # The image URLs of ``failed`` that failed on our own disk (full, read-only, ...):
+    # no evidence against the image, so their retries are not counted (decide.py).
+    local: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------- tokenizer
@@ -398,6 +404,7 @@ class ImageStore:
         edits: list[tuple[int, int, str]] = []
         stored: list[str] = []
         failed: list[tuple[str, str]] = []
+        local: list[str] = []
         for tag in _image_tags(body_html):
             values = _values(body_html, tag)
             if _is_local(values, tag, self.url_prefix):
@@ -408,8 +415,10 @@ class ImageStore:
             # The others are fallbacks: the largest srcset file may be over the cap or
             # gone while src is still there.
             reasons: list[str] = []
+            on_disk = False
             for url in urls:
                 path, reason = self._obtain(url, page_url, fetch)
+                on_disk = on_disk or reason.startswith(_LOCAL_FAILURE)
                 if path is not None:
                     edits += self._rewrite(body_html, tag, path, url)
                     if path not in stored:
@@ -421,7 +430,9 @@ class ImageStore:
             if reasons and path is None:
                 # Reported by the URL remote_images will find again for the retry.
                 failed.append((urls[0], reasons[0]))
-        return ImageResult(_apply(body_html, edits), tuple(stored), tuple(failed))
+                if on_disk:
+                    local.append(urls[0])
+        return ImageResult(_apply(body_html, edits), tuple(stored), tuple(failed), tuple(local))
 
     def remove_temp_files(self) -> list[Path]:
         """Remove temporary files a killed run left behind (call while holding the run lock)."""
@@ -465,7 +476,7 @@ class ImageStore:
             self._write(self.site_dir / relative, data)
         except OSError as exc:
             # Not remembered: a full disk may have room on the next article.
-            return None, f"could not store the image ({exc.strerror or exc})"
+            return None, f"{_LOCAL_FAILURE} ({exc.strerror or exc})"
         with self._lock:
             self._stored[url] = relative
         return relative, ""

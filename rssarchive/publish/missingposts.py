@@ -24,10 +24,13 @@ if TYPE_CHECKING:
 MOST_NAMED = 10
 
 
-def missing_posts(state: State, archive: Archive) -> list[tuple[str, str]]:
+def missing_posts(
+    state: State, archive: Archive, names: list[str] | None = None
+) -> list[tuple[str, str]]:
     """(file name, URL) of each archived article whose post is not in ``_posts``, under
-    its recorded name or another (a post renamed by hand is its article's still)."""
-    present = set(archive.post_names())
+    its recorded name or another (a post renamed by hand is its article's still);
+    ``names``: the listing of ``_posts``, when made already."""
+    present = set(archive.post_names() if names is None else names)
     missing = sorted((name, url) for name, url in state.done_posts() if name not in present)
     if not missing:
         return missing  # the common case reads no post

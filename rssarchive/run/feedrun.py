@@ -62,6 +62,10 @@ class _FeedRun(_Working):
             return
         if poll.parsed is None:
             result.not_modified = True
+            # The document the 304 means is the one the kept warning is about (the
+            # max_items cut, malformed XML): said again on every run, as it still holds.
+            if poll.state.warning and not selection.changed(self.state, poll.feed):
+                result.warnings.append(f"{poll.state.warning} (unchanged: 304 Not Modified)")
             return
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)

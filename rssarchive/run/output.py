@@ -118,14 +118,32 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     waiting, gave_up = _backfill_failures(state)
     from rssarchive.publish.archive import Archive
     from rssarchive.publish.missingposts import missing_posts
+    from rssarchive.publish.unrecorded import unrecorded_posts
 
+    archive = Archive(config.site_dir)
+    listing = archive.post_names()
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
-    missing = missing_posts(state, Archive(config.site_dir))
+    missing = missing_posts(state, archive, listing)
+    # Posts a stopped run wrote and did not record: the next run adopts them.
+    unrecorded = unrecorded_posts(state, archive, listing)
+    # Runs that stopped where the state could not record it (store/runfailure.py): every
+    # feed is failing, whatever the state last held.
+    from rssarchive.store.runfailure import read_failure
+
+    stopped = read_failure(config.site_dir)
+    if stopped is not None:
+        for record in feeds:
+            if not record["gone"]:
+                record["ok"] = False
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
         "posts": state.count_done() - len(missing),
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
+        "run_failure": asdict(stopped) if stopped is not None else None,
+        "unrecorded_posts": asdict(unrecorded),
+        # Posts whose images could not all be stored yet (the runs retry them).
+        "image_retries": len(state.image_retries()),
         "feeds": feeds,
         "failed_articles": [{"url": u, "reason": r} for u, r in state.failed()],
         "backfill_waiting": waiting,
@@ -164,14 +182,36 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
     from rssarchive.store.state import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
+    if data.get("unrecorded_posts"):
+        from rssarchive.publish.unrecorded import Unrecorded, unrecorded_line
+
+        line = unrecorded_line(Unrecorded(**data["unrecorded_posts"]))
+        if line is not None:
+            print(f"  {line}", file=out)
+    if data.get("image_retries"):
+        print(
+            f"  {data['image_retries']} posts still link remote images (retried by the next "
+            "runs; each run's warnings say why)",
+            file=out,
+        )
     for item in data["missing_posts"]:
         print(
             f"  missing from _posts: {item['file']} ({item['url']}); "
             f"`rssarchive backfill {item['url']}` archives it again",
             file=out,
         )
+    stopped = data.get("run_failure")
+    if stopped:
+        runs = "run" if stopped["runs"] == 1 else f"{stopped['runs']} runs"
+        print(
+            f"FAILING: the last {runs} stopped: {stopped['error']} "
+            f"(last at {stopped['at']}); the next run that completes clears this",
+            file=out,
+        )
     for feed in data["feeds"]:
         health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
+        if stopped and not feed["failures"]:
+            health = "FAILING (the runs stop before it: see above)"
         if feed["gone"]:
             health = "GONE (HTTP 410)"
         elif feed["failing_articles"] and not feed["failures"]:

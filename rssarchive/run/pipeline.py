@@ -161,6 +161,12 @@ class Pipeline(_Backfill):
             except StateError as exc:
                 if str(exc) not in report.warnings:  # said once, if both copies fail
                     report.warnings.append(str(exc))
+            else:
+                if self.state.damaged_copy is not None:
+                    report.warnings.append(
+                        f"{self.state.damaged_copy}: the copy of the state database was "
+                        "damaged; renewed from the database"
+                    )
         return report
 
     def _record_abort(self, exc: RssArchiveError) -> None:

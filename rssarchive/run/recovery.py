@@ -151,10 +151,19 @@ class _Recovery(_FeedRun):
             result = self._image_store().localize(body, page_url, self._fetch_image)
             if result.html != body:
                 self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
-            retried = decide.images_retried(name, attempts, len(result.failed))
+            # The cause said is a local one when there is one: it is what holds them back.
+            local = [reason for url, reason in result.failed if url in result.local]
+            causes = local or [reason for _, reason in result.failed]
+            retried = decide.images_retried(
+                name,
+                attempts,
+                len(result.failed),
+                cause=causes[0] if causes else "",
+                local=bool(local),
+            )
             if retried.again:
-                self.state.image_retry(name, page_url, attempted=True)
+                self.state.image_retry(name, page_url, attempted=retried.counted)
             else:
                 self.state.image_done(name)
-                if retried.warning is not None:
-                    report.warnings.append(retried.warning)
+            if retried.warning is not None:
+                report.warnings.append(retried.warning)

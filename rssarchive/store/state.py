@@ -327,6 +327,8 @@ class State:
         # Rows changed by feed saves: a run whose only changes they are (a cron run
         # whose feeds all answer 304) need not renew the copy (keep_copy).
         self._feed_changes = 0
+        # The copy keep_copy found damaged and renewed (the run says so once).
+        self.damaged_copy: Path | None = None
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> State:
@@ -528,7 +530,12 @@ class State:
         # Feed validators and health alone are not worth a copy (50-100 ms for 10,000
         # articles): a copy a few polls old costs at most a full fetch of a feed.
         if self._conn.total_changes == self._feed_changes and _has_data(target):
-            return target
+            # Only if it still reads as intact (quick_check, a few ms): a copy damaged
+            # since (bit rot, a partial restore) would otherwise go unnoticed while runs
+            # find nothing new, until the live database needs it.
+            if _is_good_copy(target):
+                return target
+            self.damaged_copy = target
         temp = target.with_name(target.name + ".tmp")
         try:
             with contextlib.suppress(FileNotFoundError):
