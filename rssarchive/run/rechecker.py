@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from rssarchive.core.models import Config, FeedConfig, Response
 from rssarchive.core.recheck_text import join_headline, split_headline
@@ -166,8 +167,8 @@ class Rechecker:
         versions = Versions(self.config.site_dir)
         self._enroll(now, versions)
         self._resume(now)
-        budget = rules.Budget(self.config.recheck_articles, self.config.recheck_seconds)
-        ids = rules.pick_due(self.state.due_rechecks(now), now, budget)
+        budget = schedule.Budget(self.config.recheck_articles, self.config.recheck_seconds)
+        ids = schedule.pick_due(self.state.due_rechecks(now), now, budget)
         gate = _Gate(self.config, budget, self.timer)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
         rows = self._located(rows, versions, report)
@@ -341,7 +342,7 @@ class Rechecker:
                 if dated is not None:
                     archived = min(archived, dated)
             ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
-            rows.append((ident, archived, rules.next_due(archived, ages, now)))
+            rows.append((ident, archived, schedule.next_due(archived, ages, now)))
         if rows:
             self.state.enroll(rows)
 
@@ -356,11 +357,11 @@ class Rechecker:
         if longest <= timedelta(0):
             return
         paused = self.state.paused_rechecks(now - longest)
-        ahead = [p[0] for p in paused if rules.next_due(p[2], self._ages_of(p[1]), now)]
+        ahead = [p[0] for p in paused if schedule.next_due(p[2], self._ages_of(p[1]), now)]
         rows = []
         for row in self.state.recheck_rows(ahead) if ahead else []:
             # Not before its last check: a clock gone back revives nothing (F6).
-            due = rules.resumed_due(row.archived, self._ages_of(row.feed), now, row.last_checked)
+            due = schedule.resumed_due(row.archived, self._ages_of(row.feed), now, row.last_checked)
             if due is not None:
                 rows.append((row.article_id, due))
         if rows:
@@ -368,13 +369,13 @@ class Rechecker:
 
     def _mended(self, rows: list[RecheckRow], now: datetime) -> list[RecheckRow]:
         """The rows to check now: a next check not later than the last one
-        (rules.due_holds: revived by a clock gone back, before that was ruled out) is
+        (schedule.due_holds: revived by a clock gone back, before that was ruled out) is
         set again from the last check, and checked only if that is due now."""
-        broken = [row for row in rows if not rules.due_holds(row.next_due, row.last_checked)]
+        broken = [row for row in rows if not schedule.due_holds(row.next_due, row.last_checked)]
         if not broken:
             return rows
         mended = {
-            row.article_id: rules.resumed_due(
+            row.article_id: schedule.resumed_due(
                 row.archived, self._ages_of(row.feed), now, row.last_checked
             )
             for row in broken
@@ -632,7 +633,7 @@ class _Gate:
     ends when the answer came, so extracting a page holds up no request either.
     """
 
-    def __init__(self, config: Config, budget: rules.Budget, timer: Callable[[], float]) -> None:
+    def __init__(self, config: Config, budget: schedule.Budget, timer: Callable[[], float]) -> None:
         self._concurrency = max(1, config.network.per_host_concurrency)
         self._budget = budget
         self._timer = timer
@@ -646,7 +647,7 @@ class _Gate:
         self._stop = threading.Event()  # closes every check's admission
 
     def spent(self) -> bool:
-        return not rules.may_start(self._count, self._timer() - self._started, self._budget)
+        return not schedule.may_start(self._count, self._timer() - self._started, self._budget)
 
     def stop(self) -> None:
         """No request goes out any more: checks waiting for a place here give up at
