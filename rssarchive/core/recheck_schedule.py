@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rssarchive.core.decide import RetryPolicy
+from rssarchive.core.models import FeedConfig
+
 # About newsdiffs' decaying schedule, coarser: a feed archive is polled every few minutes
 # to hours, and most edits come within the first day.
 AGES: tuple[timedelta, ...] = tuple(timedelta(hours=h) for h in (1, 6, 24, 3 * 24, 7 * 24, 30 * 24))
@@ -21,6 +24,10 @@ AGES: tuple[timedelta, ...] = tuple(timedelta(hours=h) for h in (1, 6, 24, 3 * 2
 # hour cover a site publishing ~30 articles a day at six ages.
 BUDGET_ARTICLES = 200
 BUDGET_SECONDS = 120.0
+# Re-checks of one host in one run: a host whose checks fail this many times
+# (timeouts, refused connections, 5xx) gets no more in that run: a hung host would
+# otherwise take a timeout per due article. Its articles stay due, for the next run.
+HOST_RECHECK_RETRIES = RetryPolicy(attempts=3)
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -93,3 +100,47 @@ def pick_due(due: Sequence[tuple[int, datetime]], now: datetime, budget: Budget)
 def may_start(done: int, elapsed: float, budget: Budget) -> bool:
     """Whether another check may start after ``done`` checks in ``elapsed`` seconds."""
     return done < budget.articles and elapsed < budget.seconds
+
+
+# -- which feed's ages, and paused schedules --------------------------------------------
+
+
+def ages_of(
+    feed_name: str, feeds: Sequence[FeedConfig], default: tuple[timedelta, ...]
+) -> tuple[timedelta, ...]:
+    """The ages an article of ``feed_name`` is re-checked at: its feed's (the first so
+    named), else, for a feed no longer configured (adopted posts, a feed removed),
+    ``default`` (the config's global ``recheck``)."""
+    for feed in feeds:
+        if feed.name == feed_name:
+            return feed.recheck
+    return default
+
+
+def enabled(ages: Sequence[timedelta]) -> bool:
+    """Whether an article with these ages is checked at all: ``recheck: false`` (no
+    ages) means no fetch from the moment it is set; its schedule is cleared, and
+    resumed (:func:`resume_after`) if re-checks are turned on again."""
+    return bool(ages)
+
+
+def resume_after(
+    now: datetime, feed_ages: Sequence[Sequence[timedelta]], default: Sequence[timedelta]
+) -> datetime | None:
+    """Of the records without a next check (paused by ``recheck: false``, or past their
+    ages), only those archived after this time can have an age ahead: younger than the
+    longest age configured (any feed's, or the global ``default``). None: no age at
+    all is configured, nothing can resume. The archive's older records are not read
+    on every run."""
+    longest = max((a for ages in feed_ages for a in ages), default=timedelta(0))
+    longest = max(longest, *default, timedelta(0))
+    if longest <= timedelta(0):
+        return None
+    return now - longest
+
+
+def resumable(archived: datetime, ages: Sequence[timedelta], now: datetime) -> bool:
+    """Whether a paused record has an age ahead at ``now``, counted from its archive
+    time (so one past its last age stays done); when it is then due is
+    :func:`resumed_due`'s (never before its last check)."""
+    return next_due(archived, ages, now) is not None

@@ -138,7 +138,7 @@ class Rechecker(RecheckRecorder):
                     host = _host(row.url)
                     held.checked.add(row.article_id)
                     verdict = self._preview(row, seen, versions)
-                    if _found(seen, verdict):
+                    if rules.found(seen, verdict):
                         held.serving.add(host)
                     if verdict.wants_evidence:
                         held.waiting.setdefault(host, []).append((row, seen))
@@ -180,7 +180,7 @@ class Rechecker(RecheckRecorder):
             if seen is None:
                 continue
             seen = self._classify(row, seen)
-            if _found(seen, self._preview(row, seen, versions)):
+            if rules.found(seen, self._preview(row, seen, versions)):
                 return True
         return False
 
@@ -328,12 +328,6 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
             f" copy; the next run rebuilds it from the posts in {posts_dir}"
         ]
     return []
-
-
-def _found(seen: rules.Observation, verdict: rules.Verdict) -> bool:
-    """Whether a check found its article: a page holding it (a 304 proves nothing of
-    the host's pages now)."""
-    return seen.seen == "page" and not verdict.gone
 
 
 def _host(url: str) -> str:

@@ -11,19 +11,14 @@ from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.models import Config
 from rssarchive.net.politeness import Admission
 
-# A host whose checks fail this many times in a run (timeouts, refused connections,
-# 5xx) gets no more in that run: a hung host would otherwise take a timeout per due
-# article. Its articles stay due, for the next run.
-HOST_FAILURES = 3
-
 
 class RecheckGate:
     """What the re-checks add to the client's politeness (politeness.HostLimiter, the
     one that spaces and caps requests per host): whether a check's request may still go
     out, judged when its host's turn came (the ``admit`` hook given to the client), not
     when the check was handed to a thread: the budget's count and seconds at that
-    moment; and not at all for a host that failed HOST_FAILURES checks in this run, or
-    once the run is stopping.
+    moment; and not at all for a host that failed its checks in this run
+    (recheck_schedule.HOST_RECHECK_RETRIES), or once the run is stopping.
 
     So that a host's failures are known before more of its checks are sent, at most
     per_host_concurrency checks of one host fetch at once (a retry's backoff included):
@@ -85,7 +80,9 @@ class RecheckGate:
                     place.notify()
 
     def _closed(self, host: str) -> bool:
-        return self._stop.is_set() or self._failures.get(host, 0) >= HOST_FAILURES
+        return self._stop.is_set() or schedule.HOST_RECHECK_RETRIES.gives_up(
+            self._failures.get(host, 0)
+        )
 
     def _admit(self, host: str) -> bool:
         with self._lock:
@@ -99,4 +96,6 @@ class RecheckGate:
                 self._failures[host] = self._failures.get(host, 0) + 1
 
     def given_up(self) -> list[tuple[str, int]]:
-        return sorted((h, n) for h, n in self._failures.items() if n >= HOST_FAILURES)
+        return sorted(
+            (h, n) for h, n in self._failures.items() if schedule.HOST_RECHECK_RETRIES.gives_up(n)
+        )

@@ -104,7 +104,7 @@ class RecheckRecorder:
                 dated = versions.post_date(filename)
                 if dated is not None:
                     archived = min(archived, dated)
-            ages = self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
+            ages = self._ages_of(feed_name)
             rows.append((ident, archived, schedule.next_due(archived, ages, now)))
         if rows:
             self.state.enroll(rows)
@@ -113,14 +113,11 @@ class RecheckRecorder:
         """Re-checks paused by ``recheck: false`` (or records past their ages) get a
         next check again when their feed's ages now have one ahead: from the article's
         archive time, so one past its last age stays done (README "Re-checks")."""
-        # Only articles younger than the longest age configured can have one ahead: the
-        # archive's older records are not read on every run.
-        longest = max((a for f in self.config.feeds for a in f.recheck), default=timedelta(0))
-        longest = max(longest, *self._ages(), timedelta(0))
-        if longest <= timedelta(0):
+        since = schedule.resume_after(now, [f.recheck for f in self.config.feeds], self._ages())
+        if since is None:
             return
-        paused = self.state.paused_rechecks(now - longest)
-        ahead = [p[0] for p in paused if schedule.next_due(p[2], self._ages_of(p[1]), now)]
+        paused = self.state.paused_rechecks(since)
+        ahead = [p[0] for p in paused if schedule.resumable(p[2], self._ages_of(p[1]), now)]
         rows = []
         for row in self.state.recheck_rows(ahead) if ahead else []:
             # Not before its last check: a clock gone back revives nothing (F6).
@@ -155,13 +152,13 @@ class RecheckRecorder:
         """The rows whose feed still re-checks: ``recheck: false`` set since a row was
         scheduled means no fetch from then on; its schedule is cleared (and resumed by
         :meth:`_resume` if re-checks are turned on again)."""
-        off = [row for row in rows if not self._ages_of(row.feed)]
+        off = [row for row in rows if not schedule.enabled(self._ages_of(row.feed))]
         if off:
             self.state.reschedule([(row.article_id, None) for row in off])
-        return [row for row in rows if self._ages_of(row.feed)]
+        return [row for row in rows if schedule.enabled(self._ages_of(row.feed))]
 
     def _ages_of(self, feed_name: str) -> tuple[timedelta, ...]:
-        return self._feed(feed_name).recheck if self._known(feed_name) else self._ages()
+        return schedule.ages_of(feed_name, self.config.feeds, self._ages())
 
     def _references(
         self, row: RecheckRow, seen: rules.Observation, versions: Versions
@@ -169,25 +166,20 @@ class RecheckRecorder:
         """The row with its reference text filled from the post when it has none yet
         and the post holds the page's text; and the post's text when a removal-like
         redirect's page is to be compared with it. A 304 needs no text at all."""
-        headline, body = split_headline(row.reference or "")
-        if not body and row.from_page and seen.seen == "page":
+        use = rules.reference_for(row.reference, row.from_page, seen.seen)
+        if use == "reference":
             # The post holds the page's text; the headline the page had when archived
             # was kept at archiving time.
             original = versions.post_text(row.filename)
             if original is not None:
+                headline = split_headline(row.reference or "")[0]
                 return replace(row, reference=join_headline(headline, original)), None
-        elif row.reference is None and seen.seen == "page":
-            # Archived from the feed's text (or adopted): the post's text tells whether
-            # the first page seen holds the article (F1 of review 19c), and whether a
-            # removal-like redirect's page does.
+        elif use == "compare":
             return row, versions.post_text(row.filename)
         return row, None
 
     def _ages(self) -> tuple[timedelta, ...]:
         return self.config.recheck
-
-    def _known(self, name: str) -> bool:
-        return any(f.name == name for f in self.config.feeds)
 
     def _feed(self, name: str) -> FeedConfig:
         for feed in self.config.feeds:
@@ -226,9 +218,14 @@ class RecheckRecorder:
                 if not versions.has_versions(row.filename):
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
-                    first = verdict.before if verdict.before is not None else original
-                    if first is None:
-                        first = versions.post_text(row.filename) if row.from_page else row.reference
+                    filename = row.filename
+                    first = rules.first_version(
+                        verdict.before,
+                        original,
+                        row.from_page,
+                        row.reference,
+                        lambda: versions.post_text(filename),
+                    )
                     if first is not None:
                         versions.keep(row.filename, row.archived, first)
                 versions.keep(row.filename, now, verdict.version)
@@ -271,25 +268,16 @@ def _key(url: str) -> str:
 def _validator(
     verdict: rules.Verdict, seen: rules.Observation, row: RecheckRow, name: str
 ) -> str | None:
-    # Validators are those of the last page seen whole AND judged present; a page judged
-    # gone (404, soft 404, teaser, captcha) keeps none, so that a 304 can never pass
-    # for the article and its coming back is fetched in full (rules.decide).
-    if verdict.validators == "new":
-        value: str | None = getattr(seen, name)
-        return value
-    if verdict.validators == "drop":
-        return None
-    return str(getattr(row, name)) if getattr(row, name) is not None else None
+    value: str | None = getattr(seen, name)
+    stored: str | None = getattr(row, name)
+    return rules.validator(verdict.validators, value, stored)
 
 
 def _record(row: RecheckRow) -> rules.Record:
-    status = (
-        row.status if row.status in ("edited", "suspected", "deleted", "restored") else "unchanged"
-    )
     return rules.Record(
         archived=row.archived,
         next_due=row.next_due,
-        status=status,  # type: ignore[arg-type]
+        status=rules.record_status(row.status),
         checks=row.checks,
         reference=row.reference,
         edited_at=row.edited_at,
