@@ -1,4 +1,4 @@
-"""The re-checker's own decisions, as tables (core/recheck_schedule.py, core/recheck.py):
+"""The re-checker's own decisions, as tables (core/recheck_schedule.py, core/recheck_record.py):
 which feed's ages an article has, whether it is checked at all, which paused records
 can resume, which post text a check needs, which text is kept as the first version,
 how a stored status reads, whether a check found its article, which validators are
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rssarchive.core import recheck as r
+from rssarchive.core import recheck_record as o
 from rssarchive.core import recheck_schedule as s
 from rssarchive.core.models import FeedConfig
 from rssarchive.core.recheck import Observation, Record, Verdict
@@ -101,9 +102,9 @@ HEADLINE_ONLY = "# A headline\n\n"
     ],
 )
 def test_reference_for(
-    reference: str | None, from_page: bool, seen: r.Seen, use: r.PostUse
+    reference: str | None, from_page: bool, seen: r.Seen, use: o.PostUse
 ) -> None:
-    assert r.reference_for(reference, from_page, seen) == use
+    assert o.reference_for(reference, from_page, seen) == use
 
 
 @pytest.mark.parametrize(
@@ -130,7 +131,7 @@ def test_first_version(
         read.append(True)
         return "post"
 
-    assert r.first_version(before, original, from_page, reference, post) == first
+    assert o.first_version(before, original, from_page, reference, post) == first
     assert bool(read) is reads_post
 
 
@@ -147,7 +148,7 @@ def test_first_version(
     ],
 )
 def test_record_status(stored: str, status: r.Status) -> None:
-    assert r.record_status(stored) == status
+    assert o.record_status(stored) == status
 
 
 RECORD = Record(archived=T0, next_due=T0 + H)
@@ -165,7 +166,7 @@ RECORD = Record(archived=T0, next_due=T0 + H)
 )
 def test_found(seen: r.Seen, gone: bool, found: bool) -> None:
     verdict = Verdict(RECORD, "unchanged", gone=gone)
-    assert r.found(Observation(seen), verdict) is found
+    assert o.found(Observation(seen), verdict) is found
 
 
 @pytest.mark.parametrize(
@@ -181,7 +182,7 @@ def test_found(seen: r.Seen, gone: bool, found: bool) -> None:
 def test_validator(
     choice: r.Validators, seen: str | None, stored: str | None, kept: str | None
 ) -> None:
-    assert r.validator(choice, seen, stored) == kept
+    assert o.validator(choice, seen, stored) == kept
 
 
 @pytest.mark.parametrize(

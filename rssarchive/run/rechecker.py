@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from rssarchive.core.models import FeedConfig, Response
@@ -34,7 +35,7 @@ from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
-from rssarchive.run.recheckrecord import RecheckRecorder, _record
+from rssarchive.run.recheckrecord import RecheckRecorder, record_of
 from rssarchive.run.recheckreport import RecheckReport
 from rssarchive.store.state import RecheckRow, State
 
@@ -138,7 +139,7 @@ class Rechecker(RecheckRecorder):
                     host = _host(row.url)
                     held.checked.add(row.article_id)
                     verdict = self._preview(row, seen, versions)
-                    if rules.found(seen, verdict):
+                    if outcome.found(seen, verdict):
                         held.serving.add(host)
                     if verdict.wants_evidence:
                         held.waiting.setdefault(host, []).append((row, seen))
@@ -180,7 +181,7 @@ class Rechecker(RecheckRecorder):
             if seen is None:
                 continue
             seen = self._classify(row, seen)
-            if rules.found(seen, self._preview(row, seen, versions)):
+            if outcome.found(seen, self._preview(row, seen, versions)):
                 return True
         return False
 
@@ -204,7 +205,7 @@ class Rechecker(RecheckRecorder):
         """The check's verdict without evidence that the host serves other articles:
         whether it found the article, or wants that evidence to confirm a deletion."""
         row, post = self._references(row, seen, versions)
-        return rules.decide(_record(row), seen, self.clock(), self._ages_of(row.feed), post)
+        return rules.decide(record_of(row), seen, self.clock(), self._ages_of(row.feed), post)
 
     def _observe(
         self, row: RecheckRow, gate: RecheckGate | None = None

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import RssArchiveError
 from rssarchive.core.models import Config, FeedConfig
@@ -166,7 +167,7 @@ class RecheckRecorder:
         """The row with its reference text filled from the post when it has none yet
         and the post holds the page's text; and the post's text when a removal-like
         redirect's page is to be compared with it. A 304 needs no text at all."""
-        use = rules.reference_for(row.reference, row.from_page, seen.seen)
+        use = outcome.reference_for(row.reference, row.from_page, seen.seen)
         if use == "reference":
             # The post holds the page's text; the headline the page had when archived
             # was kept at archiving time.
@@ -204,7 +205,7 @@ class RecheckRecorder:
         # (an A/B variant flipping back) is no new version.
         earlier = [text for _, text in versions.list(row.filename)] if seen.second else []
         verdict = rules.decide(
-            _record(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
+            record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
         )
         new = verdict.record
         event = verdict.event
@@ -219,7 +220,7 @@ class RecheckRecorder:
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
                     filename = row.filename
-                    first = rules.first_version(
+                    first = outcome.first_version(
                         verdict.before,
                         original,
                         row.from_page,
@@ -270,14 +271,15 @@ def _validator(
 ) -> str | None:
     value: str | None = getattr(seen, name)
     stored: str | None = getattr(row, name)
-    return rules.validator(verdict.validators, value, stored)
+    return outcome.validator(verdict.validators, value, stored)
 
 
-def _record(row: RecheckRow) -> rules.Record:
+def record_of(row: RecheckRow) -> rules.Record:
+    """The state's row as the verdicts' record (its status as rules.record_status reads it)."""
     return rules.Record(
         archived=row.archived,
         next_due=row.next_due,
-        status=rules.record_status(row.status),
+        status=outcome.record_status(row.status),
         checks=row.checks,
         reference=row.reference,
         edited_at=row.edited_at,
