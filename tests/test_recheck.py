@@ -1,5 +1,6 @@
-"""recheck.py's decisions as tables of cases: the schedule, the budget, what counts as an
-edit, and when an article is suspected, deleted or restored (time is an argument)."""
+"""The re-checks' decisions as tables of cases (recheck_schedule.py: the schedule, the
+budget; recheck.py, recheck_text.py: what counts as an edit, and when an article is
+suspected, deleted or restored; time is an argument)."""
 
 from __future__ import annotations
 
