@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from rssarchive.core import recheck as recheck_rules
+from rssarchive.core import recheck_schedule as recheck_rules
 from rssarchive.core import yamlsafe
 from rssarchive.core.errors import ConfigError
 from rssarchive.core.models import (

@@ -77,7 +77,7 @@ def test_shipped_config_is_valid() -> None:
 def test_recheck_ages_default_global_and_per_feed(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from rssarchive.core.recheck import AGES
+    from rssarchive.core.recheck_schedule import AGES
 
     path = tmp_path / "c.yaml"
     path.write_text(

@@ -1,5 +1,6 @@
-"""recheck.py's decisions as tables of cases: the schedule, the budget, what counts as an
-edit, and when an article is suspected, deleted or restored (time is an argument)."""
+"""The re-checks' decisions as tables of cases (recheck_schedule.py: the schedule, the
+budget; recheck.py, recheck_text.py: what counts as an edit, and when an article is
+suspected, deleted or restored; time is an argument)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from typing import Any
 import pytest
 
 from rssarchive.core import recheck as r
-from rssarchive.core.recheck import Budget, Observation, Record
+from rssarchive.core import recheck_schedule as s
+from rssarchive.core import recheck_text as t
+from rssarchive.core.recheck import Observation, Record
+from rssarchive.core.recheck_schedule import Budget
 
 T0 = datetime(2024, 7, 24, 1, 0, tzinfo=UTC)
 H = timedelta(hours=1)
 D = timedelta(days=1)
-AGES = r.AGES
+AGES = s.AGES
 TEXT = "美国和日本周日举行2+2安全会谈，讨论核威慑问题。双方同意加强驻日美军的指挥权。"
 EDITED = "美国和日本周日举行2+2安全会谈，讨论核威慑问题。双方同意大幅加强驻日美军的指挥权。"
-REF = r.normalize(TEXT)
+REF = t.normalize(TEXT)
 
 
 @pytest.mark.parametrize(
@@ -34,14 +38,14 @@ REF = r.normalize(TEXT)
     ],
 )
 def test_parse_age(text: str, age: timedelta) -> None:
-    assert r.parse_age(text) == age
-    assert r.parse_age(r.format_age(age)) == age
+    assert s.parse_age(text) == age
+    assert s.parse_age(s.format_age(age)) == age
 
 
 @pytest.mark.parametrize("text", ["", "1", "h", "1y", "-1h", "1 hour"])
 def test_parse_age_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="not an age"):
-        r.parse_age(text)
+        s.parse_age(text)
 
 
 # (checked at, next due): each age once; one check for several missed ages; never after
@@ -60,11 +64,11 @@ SCHEDULE = [
 
 @pytest.mark.parametrize(("now", "due"), SCHEDULE)
 def test_next_due(now: datetime, due: datetime | None) -> None:
-    assert r.next_due(T0, AGES, now) == due
+    assert s.next_due(T0, AGES, now) == due
 
 
 def test_no_ages_never_due() -> None:
-    assert r.next_due(T0, (), T0) is None
+    assert s.next_due(T0, (), T0) is None
 
 
 # (resumed at, last checked, next due): a schedule without a next check (paused, or
@@ -82,7 +86,7 @@ RESUMED = [
 
 @pytest.mark.parametrize(("now", "last", "due"), RESUMED)
 def test_resumed_due(now: datetime, last: datetime | None, due: datetime | None) -> None:
-    assert r.resumed_due(T0, AGES, now, last) == due
+    assert s.resumed_due(T0, AGES, now, last) == due
 
 
 # (stored next check, last check, holds): every check and resumption schedules after
@@ -99,7 +103,7 @@ HOLDS = [
 
 @pytest.mark.parametrize(("due", "last", "holds"), HOLDS)
 def test_due_holds(due: datetime | None, last: datetime | None, holds: bool) -> None:
-    assert r.due_holds(due, last) is holds
+    assert s.due_holds(due, last) is holds
 
 
 # (due times by id, now, budget articles, expected ids): most overdue first, capped.
@@ -113,7 +117,7 @@ PICKS = [
 
 @pytest.mark.parametrize(("due", "now", "count", "ids"), PICKS)
 def test_pick_due(due: dict[int, datetime], now: datetime, count: int, ids: list[int]) -> None:
-    assert r.pick_due(list(due.items()), now, Budget(articles=count)) == ids
+    assert s.pick_due(list(due.items()), now, Budget(articles=count)) == ids
 
 
 @pytest.mark.parametrize(
@@ -126,7 +130,7 @@ def test_pick_due(due: dict[int, datetime], now: datetime, count: int, ids: list
     ],
 )
 def test_may_start(done: int, elapsed: float, budget: Budget, ok: bool) -> None:
-    assert r.may_start(done, elapsed, budget) is ok
+    assert s.may_start(done, elapsed, budget) is ok
 
 
 # Texts that are the same article (not an edit) ...
@@ -144,7 +148,7 @@ SAME = [
 
 @pytest.mark.parametrize(("a", "b"), SAME)
 def test_normalize_same(a: str, b: str) -> None:
-    assert r.normalize(a) == r.normalize(b)
+    assert t.normalize(a) == t.normalize(b)
 
 
 # ... and texts that differ (an edit).
@@ -153,7 +157,7 @@ DIFFERENT = [("美国和日本", "美国与日本"), ("3 killed", "4 killed"), (
 
 @pytest.mark.parametrize(("a", "b"), DIFFERENT)
 def test_normalize_different(a: str, b: str) -> None:
-    assert r.normalize(a) != r.normalize(b)
+    assert t.normalize(a) != t.normalize(b)
 
 
 # (article URL, final URL after redirects, removed?)
@@ -311,9 +315,9 @@ def test_backlog_is_bounded() -> None:
 
 
 def test_overlap() -> None:
-    assert r.overlap(REF, REF) == 1.0
-    assert r.overlap(REF, r.normalize(EDITED)) > r.SOFT_404_BELOW
-    assert r.overlap(REF, r.normalize(SOFT.text or "")) < r.SOFT_404_BELOW
+    assert t.overlap(REF, REF) == 1.0
+    assert t.overlap(REF, t.normalize(EDITED)) > r.SOFT_404_BELOW
+    assert t.overlap(REF, t.normalize(SOFT.text or "")) < r.SOFT_404_BELOW
 
 
 def test_undecided_suspicion_is_bounded() -> None:
@@ -463,7 +467,7 @@ LINES = [
 
 @pytest.mark.parametrize("case", LINES, ids=[c["line"] for c in LINES])
 def test_page_lines_left_out_of_the_comparison(case: dict[str, Any]) -> None:
-    with_line = r.normalize(TEXT + "\n" + case["line"])
+    with_line = t.normalize(TEXT + "\n" + case["line"])
     assert (with_line == REF) is case["ignorable"]
 
 
@@ -486,7 +490,7 @@ COUNTERS_SAME = [
 
 @pytest.mark.parametrize(("a", "b"), COUNTERS_SAME)
 def test_counters_are_not_edits(a: str, b: str) -> None:
-    assert r.normalize(a) == r.normalize(b)
+    assert t.normalize(a) == t.normalize(b)
 
 
 COUNTERS_DIFFERENT = [
@@ -508,4 +512,4 @@ COUNTERS_DIFFERENT = [
 
 @pytest.mark.parametrize(("a", "b"), COUNTERS_DIFFERENT)
 def test_real_numbers_are_edits(a: str, b: str) -> None:
-    assert r.normalize(a) != r.normalize(b)
+    assert t.normalize(a) != t.normalize(b)

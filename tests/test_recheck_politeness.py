@@ -17,12 +17,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import NotAdmittedError
 from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
 from rssarchive.net.http import HttpClient
 from rssarchive.net.politeness import Admission, HostLimiter
-from rssarchive.run import rechecker
+from rssarchive.run import rechecker, recheckgate
 from rssarchive.run.rechecker import Rechecker
 from rssarchive.store.state import State
 
@@ -170,7 +170,7 @@ def test_a_stopped_gate_leaves_no_check_waiting_for_its_turn(
     for n in range(3):
         _serve(httpserver, f"/a/{n}", n, log, lambda: None)
     host = rechecker._host(httpserver.url_for("/"))
-    gate = rechecker._Gate(config, rules.Budget(10, 3600.0), time.monotonic)
+    gate = recheckgate.RecheckGate(config, schedule.Budget(10, 3600.0), time.monotonic)
     waiting = threading.Event()
 
     def sleep(seconds: float) -> None:  # the client's waits for a turn

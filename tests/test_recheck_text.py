@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rssarchive.core import recheck as r
+from rssarchive.core import recheck_schedule as s
 from rssarchive.core import recheck_text as t
 from rssarchive.core.recheck import Observation, Record
 
@@ -57,13 +58,13 @@ def test_split_headline(text: str, headline: str | None, body: str) -> None:
     ],
 )
 def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
-    assert (r.normalize(a) == r.normalize(b)) is same
+    assert (t.normalize(a) == t.normalize(b)) is same
 
 
 def test_steady_leaves_out_what_differs_between_two_fetches() -> None:
     first = "1234 people are reading this now\n" + BODY + "\nMost read: Storm closes schools"
     second = "1271 people are reading this now\n" + BODY + "\nMost read: Team wins the cup"
-    firm = t.steady(first, second, r.normalize)
+    firm = t.steady(first, second, t.normalize)
     assert firm.text == BODY
     assert firm.pattern[0] == 1 and firm.pattern[-1] == 1
 
@@ -99,9 +100,9 @@ def test_steady_leaves_out_what_differs_between_two_fetches() -> None:
     ],
 )
 def test_steady_reference(reference: str, first: str, second: str, same: bool) -> None:
-    firm = t.steady(first, second, r.normalize)
-    kept = t.steady_reference(reference, firm.pattern, r.normalize)
-    assert (r.normalize(kept) == r.normalize(firm.text)) is same
+    firm = t.steady(first, second, t.normalize)
+    kept = t.steady_reference(reference, firm.pattern, t.normalize)
+    assert (t.normalize(kept) == t.normalize(firm.text)) is same
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_steady_reference(reference: str, first: str, second: str, same: bool) -
     ],
 )
 def test_is_teaser(text: str, teaser: bool) -> None:
-    assert t.is_teaser(BODY, text, r.normalize) is teaser
+    assert t.is_teaser(BODY, text, t.normalize) is teaser
 
 
 def _seen(text: str, second: str | None = None) -> Observation:
@@ -162,7 +163,7 @@ LATER = T0 + H
 def test_decide_with_a_confirming_fetch(
     seen: Observation, event: str, version_starts: str | None
 ) -> None:
-    verdict = r.decide(FRESH, seen, LATER, r.AGES)
+    verdict = r.decide(FRESH, seen, LATER, s.AGES)
     assert verdict.event == event
     if version_starts is not None:
         assert verdict.version is not None and verdict.version.startswith(version_starts)
@@ -173,21 +174,21 @@ def test_decide_with_a_confirming_fetch(
 
 def test_a_headline_in_han_variants_is_the_same() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("议会通过预算", BODY))
-    assert r.decide(record, _seen(page(BODY, "議會通過預算")), LATER, r.AGES).event == "unchanged"
+    assert r.decide(record, _seen(page(BODY, "議會通過預算")), LATER, s.AGES).event == "unchanged"
 
 
 def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
-    first = r.decide(FRESH, _seen(page(P[0] + "\nSubscribe to continue reading.")), LATER, r.AGES)
+    first = r.decide(FRESH, _seen(page(P[0] + "\nSubscribe to continue reading.")), LATER, s.AGES)
     assert (first.event, first.record.status) == ("suspected", "suspected")
     again = r.decide(
         first.record,
         _seen(page(P[0] + "\nLog in to read on.")),
         LATER + 2 * H,
-        r.AGES,
+        s.AGES,
         serving=True,
     )
     assert (again.event, again.record.status, again.wants_evidence) == ("still", "suspected", False)
-    back = r.decide(again.record, _seen(page(BODY)), LATER + 6 * H, r.AGES)
+    back = r.decide(again.record, _seen(page(BODY)), LATER + 6 * H, s.AGES)
     assert (back.event, back.record.status, back.version) == ("unchanged", "unchanged", None)
 
 
@@ -204,20 +205,20 @@ def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
 )
 def test_a_feed_text_post_is_its_own_reference(text: str, event: str) -> None:
     record = Record(archived=T0, next_due=T0 + H)
-    verdict = r.decide(record, _seen(page(text)), LATER, r.AGES, post_text=BODY, serving=True)
+    verdict = r.decide(record, _seen(page(text)), LATER, s.AGES, post_text=BODY, serving=True)
     assert verdict.event == event
     assert (verdict.version is not None) is (event == "baseline")
 
 
 def test_a_headline_alone_kept_at_archiving_with_no_post_is_no_reference() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("Council", ""))
-    verdict = r.decide(record, _seen(page(BODY)), LATER, r.AGES)
+    verdict = r.decide(record, _seen(page(BODY)), LATER, s.AGES)
     assert verdict.event == "baseline"
 
 
 def test_a_reference_without_headline_takes_the_pages() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=BODY)
-    verdict = r.decide(record, _seen(page(BODY, "Anything")), LATER, r.AGES)
+    verdict = r.decide(record, _seen(page(BODY, "Anything")), LATER, s.AGES)
     assert verdict.event == "unchanged"
     assert verdict.record.reference == t.join_headline("Anything", BODY)
 
@@ -226,9 +227,9 @@ def test_a_text_kept_earlier_is_no_new_version() -> None:
     b = page("Lede B.\n" + BODY)
     record = Record(archived=T0, next_due=T0 + H, reference=b, edited_at=T0, status="edited")
     a = page("Lede A.\n" + BODY)
-    verdict = r.decide(record, _seen(a, a), LATER, r.AGES, earlier=[page("Lede A.\n" + BODY), b])
+    verdict = r.decide(record, _seen(a, a), LATER, s.AGES, earlier=[page("Lede A.\n" + BODY), b])
     assert (verdict.event, verdict.version, verdict.record.reference) == ("unchanged", None, a)
-    fresh = r.decide(record, _seen(a, a), LATER, r.AGES, earlier=[b])
+    fresh = r.decide(record, _seen(a, a), LATER, s.AGES, earlier=[b])
     assert fresh.event == "edited"
 
 

@@ -39,7 +39,7 @@ class FeedConfig:
     # a warning on every run that hits it.
     max_items: int = 2000
     # Ages after archiving at which the article's page is checked again (recheck.py);
-    # empty: never. The config's default is recheck.AGES.
+    # empty: never. The config's default is recheck_schedule.AGES.
     recheck: tuple[timedelta, ...] = ()
 
 
@@ -62,7 +62,7 @@ class Config:
     feeds: tuple[FeedConfig, ...]
     network: NetworkConfig = field(default_factory=NetworkConfig)
     # Per-run budget of re-checks: at most this many articles, started within this many
-    # seconds (recheck.BUDGET_*).
+    # seconds (recheck_schedule.BUDGET_*).
     # Re-check ages of articles whose feed is no longer configured (adopted posts).
     recheck: tuple[timedelta, ...] = ()
     recheck_articles: int = 200

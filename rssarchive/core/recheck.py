@@ -1,10 +1,10 @@
 """Re-checks of archived articles: every decision, no I/O (README, "Re-checks").
 
-Each archived article's page is fetched again at growing ages after archiving (AGES by
-default). What a check saw (an :class:`Observation`) and what the article's record said
-before (a :class:`Record`) give a :class:`Verdict`: the new record and the event to
-report. Time is always an argument, so every rule is tested as a table of cases
-(tests/test_recheck.py).
+Each archived article's page is fetched again at growing ages after archiving (when:
+recheck_schedule.py; what is compared: recheck_text.py). What a check saw (an
+:class:`Observation`) and what the article's record said before (a :class:`Record`)
+give a :class:`Verdict`: the new record and the event to report. Time is always an
+argument, so every rule is tested as a table of cases (tests/test_recheck.py).
 
 The backlog is bounded by construction: an article is due at most once per age (an
 article that missed several ages is checked once, for all of them), plus the checks of
@@ -14,9 +14,6 @@ its last age and any suspicion's day is never due again.
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -25,18 +22,12 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_text as texts
-from rssarchive.core.recheck_text import fold_han
+from rssarchive.core.recheck_schedule import next_due
+from rssarchive.core.recheck_text import normalize, overlap
 
-# About newsdiffs' decaying schedule, coarser: a feed archive is polled every few minutes
-# to hours, and most edits come within the first day.
-AGES: tuple[timedelta, ...] = tuple(timedelta(hours=h) for h in (1, 6, 24, 3 * 24, 7 * 24, 30 * 24))
 # A deletion is confirmed by a second check at least this long after the first one saw
 # it: a site down for maintenance, or a page briefly unpublished, is not a deletion.
 CONFIRM_AFTER = timedelta(hours=1)
-# Per-run budget defaults: a cron run every 15 minutes stays short while 200 checks an
-# hour cover a site publishing ~30 articles a day at six ages.
-BUDGET_ARTICLES = 200
-BUDGET_SECONDS = 120.0
 # A page whose text shares less than this share of the reference text's character
 # trigrams no longer holds the article (a soft 404: a "not found" page with status
 # 200, a section page): measured on edited news pages, a correction or an added
@@ -66,244 +57,6 @@ Validators = Literal["new", "keep", "drop"]
 # Statuses by which a site says a page is gone: 451 (Unavailable For Legal Reasons) is
 # a takedown, as explicit as a 410.
 GONE_STATUSES = frozenset({404, 410, 451})
-
-_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def parse_age(text: str) -> timedelta:
-    """``"90m"``, ``"6h"``, ``"3d"``, ``"2w"`` (s, m, h, d, w); ValueError otherwise."""
-    match = _AGE.match(text)
-    if match is None:
-        raise ValueError(f"not an age like 30m, 6h, 1d or 2w: {text!r}")
-    return timedelta(seconds=float(match[1]) * _UNITS[match[2]])
-
-
-def format_age(age: timedelta) -> str:
-    seconds = int(age.total_seconds())
-    for unit in "wdhm":
-        if seconds % _UNITS[unit] == 0:
-            return f"{seconds // _UNITS[unit]}{unit}"
-    return f"{seconds}s"
-
-
-# -- the schedule -----------------------------------------------------------------------
-
-
-def consumed(archived: datetime, ages: Sequence[timedelta], now: datetime) -> int:
-    """How many ages have been reached at ``now``."""
-    return sum(1 for age in ages if archived + age <= now)
-
-
-def next_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> datetime | None:
-    """When the article is next due after a check at ``now`` (or when first archived at
-    ``now``): its first age not yet reached; None when past its last age."""
-    for age in ages:
-        if archived + age > now:
-            return archived + age
-    return None
-
-
-def resumed_due(
-    archived: datetime, ages: Sequence[timedelta], now: datetime, last_checked: datetime | None
-) -> datetime | None:
-    """When an article without a next check (paused by ``recheck: false``, or past its
-    ages) is next due at ``now``: its first age reached neither at ``now`` nor at its
-    last check. A clock that went back (``--now`` in the past, a system clock reset)
-    never revives a finished schedule, nor repeats an age a check was already made at."""
-    return next_due(archived, ages, now if last_checked is None else max(now, last_checked))
-
-
-def due_holds(due: datetime | None, last_checked: datetime | None) -> bool:
-    """Whether a stored next check is one this schedule can have set: later than the
-    last check (every check and every resumption schedules after itself). One that is
-    not was revived by a clock gone back (before this rule), and is mended with
-    :func:`resumed_due` instead of being checked."""
-    return due is None or last_checked is None or due > last_checked
-
-
-@dataclass(frozen=True)
-class Budget:
-    articles: int = BUDGET_ARTICLES
-    seconds: float = BUDGET_SECONDS
-
-
-def pick_due(due: Sequence[tuple[int, datetime]], now: datetime, budget: Budget) -> list[int]:
-    """Of (id, due time) pairs, the ids due at ``now``, most overdue first, at most the
-    budget's count (the seconds are watched while checking: :func:`may_start`)."""
-    ready = sorted((when, ident) for ident, when in due if when <= now)
-    return [ident for _, ident in ready[: budget.articles]]
-
-
-def may_start(done: int, elapsed: float, budget: Budget) -> bool:
-    """Whether another check may start after ``done`` checks in ``elapsed`` seconds."""
-    return done < budget.articles and elapsed < budget.seconds
-
-
-# -- text -------------------------------------------------------------------------------
-
-# Full-width and CJK punctuation that NFKC leaves alone, to their plain forms: a site
-# that changes its typesetting (。 for ．, “ ” for " ") has not edited the article.
-_PUNCTUATION = str.maketrans(
-    {
-        "。": ".",
-        "、": ",",
-        "｡": ".",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‘": "'",
-        "’": "'",
-        "「": '"',
-        "」": '"',
-        "『": '"',
-        "』": '"',
-        "《": "<",
-        "》": ">",
-        "〈": "<",
-        "〉": ">",
-        "【": "[",
-        "】": "]",
-        "〔": "(",
-        "〕": ")",
-        "—": "-",
-        "–": "-",
-        "－": "-",
-        "…": "...",
-        "・": ".",
-        "·": ".",
-        "\u200b": "",
-        "\u200c": "",
-        "\u200d": "",
-        "\ufeff": "",
-        "\u00ad": "",
-    }
-)
-_SPACE = re.compile(r"\s+")
-_DASHES = re.compile(r"-{2,}")
-# A space beside a character of a script written without spaces (or beside punctuation)
-# carries no meaning: "美国 ， 日本" and "美国，日本" are the same text.
-_WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
-_SPACE_BY_WIDE = re.compile(rf"(?<={_WIDE}) | (?={_WIDE})")
-
-
-# Counters and relative times a page rewrites on every view: "阅读次数：1234 · 评论 5",
-# "12 comments", "Updated 3 hours ago", "5 小时前". A line is dropped from the
-# comparison only when nothing but these (and separators) is left on it once they are
-# removed, so that a number in a sentence ("3 killed" -> "4 killed") stays an edit.
-_COUNTER_WORDS = (
-    r"(?:阅读次数|阅读量|阅读|浏览次数|浏览量|浏览|点击量|点击|评论数|评论|点赞|赞|转发|分享|收藏"
-    r"|views?|reads?|comments?|likes?|shares?|replies|reply)"
-)
-_NUMBER = r"\d[\d,.]*\s*[kKmM万千]?\+?"
-# A date and time written out: "Dec. 1, 2026, 9:41 a.m.", "9:41 AM EST, December 1,
-# 2026", "December 1, 2026 at 9:41 a.m. ET", "2026-12-01 11:00", "2026年12月1日 09:41".
-# Only such tokens: a stamp line is dropped only when nothing else is left on it.
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-_ZONE = r"(?:[ecmp][sd]?t|utc|gmt|bst|cest|cet|jst|hkt|sgt|aest|aedt)"
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
-_DATE_TOKEN = (
-    rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
-)
-_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
-_STAMP_WORDS = (
-    r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
-    r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
-)
-_COUNTER = re.compile(
-    rf"(?i){_COUNTER_WORDS}\s*[:：]?\s*[(（]?\s*{_NUMBER}\s*[)）]?\s*(?:次|条|人)?"
-    rf"|{_NUMBER}\s*(?:次阅读|人阅读|次浏览|条评论|人评论|{_COUNTER_WORDS})"
-    rf"|(?:本文|该文|此文)(?:已被|已|被)?(?:阅读|浏览|查看)\s*{_NUMBER}\s*次"
-    r"|(?i:share\s+this)"
-    r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
-    rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
-    r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前(?:更新|发布)?"
-    # The same in other languages, and the reading time some pages print: "3h ago",
-    # "5分前", "5분 전", "vor 5 Minuten", "il y a 5 minutes", "4 min read".
-    r"|(?i:\d+\s*(?:s|m|h|d|w|min|hr)\s+ago)"
-    r"|\d+\s*(?:秒|分|時間|日)前|\d+\s*(?:초|분|시간|일)\s*전"
-    r"|(?i:(?:aktualisiert\s+)?vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen))"
-    r"|(?i:(?:mis\s+à\s+jour\s+)?il\s+y\s+a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?))"
-    r"|(?i:\d+\s*(?:min(?:ute)?s?)\s+read)"
-    r"|(?i:just\s+now|刚刚)"
-    # A page's own "updated" or "published" stamp beside its counters: the text is what
-    # is compared.
-    rf"|(?i:{_STAMP_WORDS}\s*[:：]?\s*{_DATE_TIME})"
-)
-# What may be left of a counter line: separators and spaces only.
-_LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
-_VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
-
-
-# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
-# time in a byline changes it on every request, and a second fetch in the same second
-# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
-# race time, a meeting's date) is compared as written.
-_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
-
-
-def _is_counter_line(line: str) -> bool:
-    stripped = _COUNTER.sub("", line)
-    return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
-
-
-def _untracked(match: re.Match[str]) -> str:
-    """A URL written as text without its tracking parameters (urls.py's list)."""
-    from rssarchive.core.urls import TRACKING_PARAMS, TRACKING_PREFIXES
-
-    url = match[0]
-    base, sep, query = url.partition("?")
-    if not sep:
-        return url
-    query, hash_, fragment = query.partition("#")
-    kept = [
-        p
-        for p in query.split("&")
-        if p
-        and (name := p.split("=", 1)[0].lower()) not in TRACKING_PARAMS
-        and not name.startswith(TRACKING_PREFIXES)
-    ]
-    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
-
-
-def normalize(text: str) -> str:
-    """The text as compared: NFKC (full-width letters, digits and punctuation to their
-    half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
-    dropped, traditional Han characters folded to simplified, timestamps to the
-    second all alike, lines holding only
-    view/comment counters or relative times dropped,
-    tracking parameters dropped from URLs written as text, whitespace collapsed and
-    dropped beside CJK characters and punctuation."""
-    text = fold_han(unicodedata.normalize("NFKC", text))
-    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
-    text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
-    text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
-    # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
-    text = _DASHES.sub("-", text)
-    text = _SPACE.sub(" ", text).strip()
-    return _SPACE_BY_WIDE.sub("", text)
-
-
-# normalize for one line at a time, remembered: the line-by-line comparisons
-# (recheck_text) normalise the same paragraphs of the page, its second fetch and the
-# reference several times, and a long article has thousands.
-_line = functools.lru_cache(maxsize=1 << 16)(normalize)
-
-
-def _trigrams(text: str) -> set[str]:
-    return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
-
-
-def overlap(reference: str, text: str) -> float:
-    """Share of the reference's character trigrams found in ``text`` (0..1), on
-    normalised texts; linear time, unlike an edit distance."""
-    ref = _trigrams(reference)
-    return len(ref & _trigrams(text)) / len(ref) if ref else 1.0
 
 
 # -- what was seen ----------------------------------------------------------------------
@@ -524,7 +277,7 @@ def _decide(
             # Two fetches moments apart share nothing: nothing can be said of the
             # article from this check.
             return _outage(record, base, now, scheduled)
-        firm = texts.steady(body, second, _line)
+        firm = texts.steady(body, second, texts.normalize_line)
         body, pattern = firm.text, firm.pattern
         if headline is not None and (again is None or normalize(again) != normalize(headline)):
             headline = None  # an A/B headline: not compared, the reference's is kept
@@ -543,7 +296,7 @@ def _decide(
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, _line):
+            if texts.is_teaser(post_text, body, texts.normalize_line):
                 return _missing(record, base, now, scheduled, hard=False, walled=True)
             if overlap(normalize(post_text), text) < SOFT_404_BELOW:
                 return _missing(record, base, now, scheduled, hard=serving)
@@ -551,7 +304,9 @@ def _decide(
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
     old_headline, old_body = texts.split_headline(known)
-    reference = normalize(texts.steady_reference(old_body, pattern, _line) if pattern else old_body)
+    reference = normalize(
+        texts.steady_reference(old_body, pattern, texts.normalize_line) if pattern else old_body
+    )
     # A reference kept without a headline takes the page's: no headline change can be
     # seen against it.
     compared = old_headline if old_headline is not None else headline
@@ -563,7 +318,7 @@ def _decide(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, _line):
+    if texts.is_teaser(old_body, body, texts.normalize_line):
         # The article's first paragraphs and a prompt to subscribe: the page no longer
         # holds the article, but the site did not say it is gone.
         return _missing(record, base, now, scheduled, hard=False, walled=True)

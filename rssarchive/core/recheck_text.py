@@ -1,4 +1,8 @@
-"""What a re-check compares, beyond recheck.normalize: pure, no I/O (README, "Re-checks").
+"""What a re-check compares, and how: pure, no I/O (README, "Re-checks").
+
+- A text as compared (:func:`normalize`): typesetting, script variants, counters,
+  timestamps and tracking parameters are no edit; :func:`overlap` measures how much of
+  a reference a page still holds (a soft 404 holds almost none).
 
 - A page's text carries its headline: ``# headline``, an empty line, then the body, one
   paragraph a line (a body has no empty line, so a text without that shape is a body
@@ -17,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,6 +82,170 @@ def fold_han(text: str) -> str:
     if _HAN.search(text) is None:
         return text
     return text.translate(_t2s())
+
+
+# Full-width and CJK punctuation that NFKC leaves alone, to their plain forms: a site
+# that changes its typesetting (。 for ．, “ ” for " ") has not edited the article.
+_PUNCTUATION = str.maketrans(
+    {
+        "。": ".",
+        "、": ",",
+        "｡": ".",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‘": "'",
+        "’": "'",
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "《": "<",
+        "》": ">",
+        "〈": "<",
+        "〉": ">",
+        "【": "[",
+        "】": "]",
+        "〔": "(",
+        "〕": ")",
+        "—": "-",
+        "–": "-",
+        "－": "-",
+        "…": "...",
+        "・": ".",
+        "·": ".",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u00ad": "",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"-{2,}")
+# A space beside a character of a script written without spaces (or beside punctuation)
+# carries no meaning: "美国 ， 日本" and "美国，日本" are the same text.
+_WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
+_SPACE_BY_WIDE = re.compile(rf"(?<={_WIDE}) | (?={_WIDE})")
+
+
+# Counters and relative times a page rewrites on every view: "阅读次数：1234 · 评论 5",
+# "12 comments", "Updated 3 hours ago", "5 小时前". A line is dropped from the
+# comparison only when nothing but these (and separators) is left on it once they are
+# removed, so that a number in a sentence ("3 killed" -> "4 killed") stays an edit.
+_COUNTER_WORDS = (
+    r"(?:阅读次数|阅读量|阅读|浏览次数|浏览量|浏览|点击量|点击|评论数|评论|点赞|赞|转发|分享|收藏"
+    r"|views?|reads?|comments?|likes?|shares?|replies|reply)"
+)
+_NUMBER = r"\d[\d,.]*\s*[kKmM万千]?\+?"
+# A date and time written out: "Dec. 1, 2026, 9:41 a.m.", "9:41 AM EST, December 1,
+# 2026", "December 1, 2026 at 9:41 a.m. ET", "2026-12-01 11:00", "2026年12月1日 09:41".
+# Only such tokens: a stamp line is dropped only when nothing else is left on it.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_ZONE = r"(?:[ecmp][sd]?t|utc|gmt|bst|cest|cet|jst|hkt|sgt|aest|aedt)"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
+_DATE_TOKEN = (
+    rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
+)
+_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
+_STAMP_WORDS = (
+    r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
+    r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
+)
+_COUNTER = re.compile(
+    rf"(?i){_COUNTER_WORDS}\s*[:：]?\s*[(（]?\s*{_NUMBER}\s*[)）]?\s*(?:次|条|人)?"
+    rf"|{_NUMBER}\s*(?:次阅读|人阅读|次浏览|条评论|人评论|{_COUNTER_WORDS})"
+    rf"|(?:本文|该文|此文)(?:已被|已|被)?(?:阅读|浏览|查看)\s*{_NUMBER}\s*次"
+    r"|(?i:share\s+this)"
+    r"|(?i:(?:updated|posted|published|edited|last\s+updated)\s*:?\s*)?"
+    rf"(?i:{_NUMBER}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago)"
+    r"|(?:更新于|发布于|更新)?\s*\d+\s*(?:秒|分钟|小时|天|周)前(?:更新|发布)?"
+    # The same in other languages, and the reading time some pages print: "3h ago",
+    # "5分前", "5분 전", "vor 5 Minuten", "il y a 5 minutes", "4 min read".
+    r"|(?i:\d+\s*(?:s|m|h|d|w|min|hr)\s+ago)"
+    r"|\d+\s*(?:秒|分|時間|日)前|\d+\s*(?:초|분|시간|일)\s*전"
+    r"|(?i:(?:aktualisiert\s+)?vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen))"
+    r"|(?i:(?:mis\s+à\s+jour\s+)?il\s+y\s+a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?))"
+    r"|(?i:\d+\s*(?:min(?:ute)?s?)\s+read)"
+    r"|(?i:just\s+now|刚刚)"
+    # A page's own "updated" or "published" stamp beside its counters: the text is what
+    # is compared.
+    rf"|(?i:{_STAMP_WORDS}\s*[:：]?\s*{_DATE_TIME})"
+)
+# What may be left of a counter line: separators and spaces only.
+_LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
+_VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
+
+
+# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
+# time in a byline changes it on every request, and a second fetch in the same second
+# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
+# race time, a meeting's date) is compared as written.
+_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
+
+
+def _is_counter_line(line: str) -> bool:
+    stripped = _COUNTER.sub("", line)
+    return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
+
+
+def _untracked(match: re.Match[str]) -> str:
+    """A URL written as text without its tracking parameters (urls.py's list)."""
+    from rssarchive.core.urls import TRACKING_PARAMS, TRACKING_PREFIXES
+
+    url = match[0]
+    base, sep, query = url.partition("?")
+    if not sep:
+        return url
+    query, hash_, fragment = query.partition("#")
+    kept = [
+        p
+        for p in query.split("&")
+        if p
+        and (name := p.split("=", 1)[0].lower()) not in TRACKING_PARAMS
+        and not name.startswith(TRACKING_PREFIXES)
+    ]
+    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
+
+
+def normalize(text: str) -> str:
+    """The text as compared: NFKC (full-width letters, digits and punctuation to their
+    half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
+    dropped, traditional Han characters folded to simplified, timestamps to the
+    second all alike, lines holding only
+    view/comment counters or relative times dropped,
+    tracking parameters dropped from URLs written as text, whitespace collapsed and
+    dropped beside CJK characters and punctuation."""
+    text = fold_han(unicodedata.normalize("NFKC", text))
+    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
+    text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
+    text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
+    # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
+    text = _DASHES.sub("-", text)
+    text = _SPACE.sub(" ", text).strip()
+    return _SPACE_BY_WIDE.sub("", text)
+
+
+# normalize for one line at a time, remembered: the line-by-line comparisons
+# (below) normalise the same paragraphs of the page, its second fetch and the
+# reference several times, and a long article has thousands.
+normalize_line = functools.lru_cache(maxsize=1 << 16)(normalize)
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
+
+
+def overlap(reference: str, text: str) -> float:
+    """Share of the reference's character trigrams found in ``text`` (0..1), on
+    normalised texts; linear time, unlike an edit distance."""
+    ref = _trigrams(reference)
+    return len(ref & _trigrams(text)) / len(ref) if ref else 1.0
 
 
 def _keys(text: str, normalize: Callable[[str], str]) -> list[tuple[str, str]]:

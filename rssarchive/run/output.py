@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
-    from rssarchive.run.rechecker import RecheckReport
+    from rssarchive.run.recheckreport import RecheckReport
     from rssarchive.run.report import RunReport
     from rssarchive.store.state import State
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rssarchive.run.rechecker import RecheckReport
+    from rssarchive.run.recheckreport import RecheckReport
 
 
 @dataclass

@@ -154,7 +154,7 @@ class _Working(_Recording):
         written.clear()
 
     def _schedule_recheck(self, job: _Job) -> None:
-        from rssarchive.core.recheck import next_due
+        from rssarchive.core.recheck_schedule import next_due
 
         now = self.clock()
         due = next_due(now, job.feed.recheck, now)
