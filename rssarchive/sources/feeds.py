@@ -34,6 +34,7 @@ import feedparser
 from rssarchive.core.dates import read_feed_date
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
+from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
@@ -61,7 +62,6 @@ MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
-_GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------
 # Decoding is encodings.decode_feed's; what is left here readies the decoded text.
@@ -558,7 +558,7 @@ def parse_feed(
         raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
     if not data.strip():
         raise ParseError("empty response")
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         # A compressed file (feed.xml.gz served as application/x-gzip), not a transfer
         # encoding (http.py undoes those): said for what it is, not "no root element".
         served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""
