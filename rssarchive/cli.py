@@ -594,6 +594,9 @@ def _remove_temp_files(config: Config, archive: Archive) -> None:
     this run's or a dead run's: its threads have all ended (the pipeline waits for
     them), and no other run can be staging."""
     archive.remove_stray_temp_files()
+    from rssarchive.publish.versions import Versions
+
+    Versions(config.site_dir).remove_temp_files()  # the versions and pages of changes
     if any(feed.images == "local" for feed in config.feeds):
         from rssarchive.publish.images import ImageStore
 

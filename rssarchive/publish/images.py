@@ -25,10 +25,8 @@ again, so a later run can retry them. Nothing here raises for one bad image.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html as html_lib
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -40,7 +38,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
 from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
-from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
+from rssarchive.publish.archive import remove_temp_files, write_atomic
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -425,13 +423,11 @@ class ImageStore:
 
     def remove_temp_files(self) -> list[Path]:
         """Remove temporary files a killed run left behind (call while holding the run lock)."""
-        removed: list[Path] = []
-        with contextlib.suppress(OSError):
-            for temp in self.root.glob(f"*/{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-                    removed.append(temp)
-        return removed
+        try:
+            folders = [p for p in self.root.iterdir() if p.is_dir()]
+        except OSError:
+            return []
+        return remove_temp_files(folders)
 
     # -- one image -------------------------------------------------------------------
 
@@ -498,13 +494,7 @@ class ImageStore:
         if target.exists():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = write_temp(target.parent, data)
-        try:
-            os.replace(temp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        write_atomic(target, data)
 
     # -- the rewrite -----------------------------------------------------------------
 
