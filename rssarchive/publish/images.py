@@ -38,6 +38,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
 from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.net.bodies import size
 from rssarchive.publish.archive import remove_temp_files, write_atomic
 
 __all__ = [
@@ -349,10 +350,6 @@ def _escape_attr(value: str) -> str:
     return "".join(_ATTR_ESCAPES.get(c, c) for c in value)
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
-
-
 # ---------------------------------------------------------------------------- store
 
 
@@ -451,7 +448,7 @@ class ImageStore:
                 self._exhausted = True
                 return None, BUDGET_EXHAUSTED
         if len(data) > self.max_image_bytes:  # in case the fetch did not apply the cap
-            return None, self._fail(url, f"response larger than {_size(self.max_image_bytes)}")
+            return None, self._fail(url, f"response larger than {size(self.max_image_bytes)}")
         ext = sniff_image(data)
         if ext is None:
             return None, self._fail(url, _refusal(response))
