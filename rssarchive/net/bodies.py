@@ -11,7 +11,7 @@ import time
 import zlib
 from collections.abc import Iterator
 
-from rssarchive.core.errors import FetchError
+from rssarchive.core.errors import FetchError, TooLargeError
 from rssarchive.core.inflate import decoded
 
 __all__ = ["ACCEPT_ENCODING", "read", "size"]
@@ -33,7 +33,7 @@ def read(
     """The decoded body of a response with headers ``fields`` whose raw body ``raw``
     yields, or FetchError (too large, an unsupported or corrupt encoding, past the
     monotonic ``deadline`` of an attempt given ``timeout`` seconds)."""
-    too_large = FetchError(url, f"response larger than {size(max_bytes)}", permanent=True)
+    too_large = TooLargeError(url, f"response larger than {size(max_bytes)}")
     codings = [
         c.strip().lower()
         for c in fields.get("content-encoding", "").split(",")

@@ -36,6 +36,7 @@ import httpcore
 import httpx
 import tenacity
 
+from rssarchive.core.caps import DEFAULT_MAX_BYTES
 from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.decide import FETCH_RETRIES
 from rssarchive.core.errors import (
@@ -78,9 +79,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Feeds and article pages are well under a megabyte; 10 MB leaves room for the largest
-# real feeds while keeping a hostile or broken server from filling memory.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Browsers stop at 20; real feeds rarely need more than 2 or 3 hops (http→https, a move).
 MAX_REDIRECTS = 10
 # One try plus two retries: enough to ride out a restart or a dropped connection, few

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
 from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
@@ -58,13 +59,6 @@ __all__ = [
 # the per-image cap: ``lambda u, r: client.get(u, referer=r, max_bytes=store.max_image_bytes)``.
 Fetch = Callable[[str, str | None], Response]
 
-# News photos are well under 2 MB; 10 MB still takes full-size originals, while a broken
-# or hostile server cannot make us hold (or store) more than that for one image.
-MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
-# Bytes one run may download for images (refused responses count too): a backfill of
-# thousands of articles at a few hundred KB each fits, a runaway feed cannot fill the
-# disk. Past it, images stay remote and are reported, so the next run fetches them.
-MAX_RUN_BYTES: Final = 500 * 1024 * 1024
 # Under the site root: Jekyll copies assets/ as static files, untouched.
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"

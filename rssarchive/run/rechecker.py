@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck as rules
+from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from rssarchive.core.models import Config, FeedConfig, Response
 from rssarchive.core.urls import normalize_url
@@ -477,7 +478,13 @@ class Rechecker:
             # checked) is a server clock's error: sent back, it would hide every edit.
             stored = row.last_checked or row.archived
             since = rules.plausible_last_modified(row.last_modified, stored)
-            response = self.client.get(row.url, etag=row.etag, last_modified=since, admit=admit)
+            response = self.client.get(
+                row.url,
+                etag=row.etag,
+                last_modified=since,
+                admit=admit,
+                max_bytes=MAX_PAGE_BYTES,
+            )
         except NotAdmittedError:
             return None
         except FetchError as exc:

@@ -31,6 +31,7 @@ from typing import Any
 
 import feedparser
 
+from rssarchive.core.caps import MAX_FEED_BYTES  # the download's cap, checked again here
 from rssarchive.core.dates import read_feed_date
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
@@ -38,9 +39,6 @@ from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
-# The caller caps the download too; this keeps the parser's memory and time bounded when
-# it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
-MAX_FEED_BYTES = 20 * 1024 * 1024
 # The default of a feed's max_items: 2000 covers any real feed, and feedparser needs
 # about 0.2 s for that many.
 MAX_ITEMS = 2000

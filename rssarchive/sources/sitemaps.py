@@ -29,6 +29,7 @@ from typing import Any
 
 from lxml import etree
 
+from rssarchive.core.caps import MAX_SITEMAP_BYTES
 from rssarchive.core.dates import parse_w3c_datetime, to_utc
 from rssarchive.core.encodings import decode_feed
 from rssarchive.core.errors import ParseError
@@ -48,12 +49,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# The protocol's own limits for one sitemap file: 50,000 URLs and 50 MB (52,428,800
-# bytes) uncompressed. Search engines reject bigger files, so publishers stay under
-# them; anything bigger is broken or hostile. The byte cap applies to the bytes as
-# fetched and again after gunzip (a 50 KB .gz can inflate to gigabytes). Callers
-# fetching a sitemap should allow this many bytes, more than a feed or page needs.
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# The protocol's own limit for one sitemap file: 50,000 URLs (its 50 MB are
+# core/caps.MAX_SITEMAP_BYTES, also the download's cap). Search engines reject bigger
+# files, so publishers stay under them; anything bigger is broken or hostile.
 MAX_SITEMAP_ENTRIES = 50_000
 # A sitemap with thousands of bad entries gets one warning naming the first few.
 MAX_REPORTED_REFUSALS = 5
