@@ -624,6 +624,9 @@ def _remove_temp_files(config: Config, archive: Archive, posts: PostsInUse) -> N
     them), and no other run can be staging -- in this site: a _posts shared with another
     site (a symlink) is swept only when no other live run uses it (PostsInUse)."""
     posts.sweep(archive.remove_stray_temp_files)
+    from rssarchive.publish.versions import Versions
+
+    Versions(config.site_dir).remove_temp_files()  # the versions and pages of changes
     if any(feed.images == "local" for feed in config.feeds):
         from rssarchive.publish.images import ImageStore
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import rss
 
 from rssarchive.core.errors import WriteError
-from rssarchive.publish.archive import Archive, read_from_line
+from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, Archive, read_from_line
+from rssarchive.publish.versions import Versions, put
 
 POST = '---\nlayout: post\ntitle: "t"\nfrom: https://example.org/a\n---\nbody\n'
 
@@ -114,3 +119,53 @@ def test_names_that_jekyll_publishes_at_the_same_url_are_a_collision(tmp_path: P
 @pytest.mark.parametrize("name", ["2024-01-01-？？？.md", "2024-01-01-....md"])
 def test_names_without_a_clean_jekyll_url_are_taken(tmp_path: Path, name: str) -> None:
     assert Archive(tmp_path).taken_by_other(name, "https://example.org/a")
+
+
+# -- the one atomic writer (review of issue 18, H13) --------------------------------------
+
+
+def test_versions_and_pages_are_written_through_the_one_atomic_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Versions and the pages of changes had their own writer: no fsync, its own names.
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr("rssarchive.publish.archive.os.fsync", fsync)
+    versions = Versions(tmp_path)
+    kept = versions.keep("2024-01-01-t.md", datetime(2024, 1, 1, tzinfo=UTC), "text")
+    assert kept.read_text(encoding="utf-8") == "text\n"
+    assert len(synced) == 2  # the file, then its folder (the rename)
+    failed: list[str] = []
+    put(tmp_path / "changes.xml", "<feed/>\n", failed)
+    assert failed == [] and len(synced) == 4
+    (tmp_path / "deleted.html").mkdir()  # cannot be replaced by a file
+    put(tmp_path / "deleted.html", "page\n", failed)
+    assert len(failed) == 1 and failed[0].startswith(f"{tmp_path / 'deleted.html'}: ")
+    assert not list(tmp_path.rglob(".*"))  # no temporary file left behind
+
+
+def test_a_killed_runs_temporary_versions_and_pages_are_removed_by_the_next_run(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss([]), content_type="application/rss+xml"
+    )
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml")}])
+    root = site.root / "site"
+    folders = [root, root / "_data", root / "versions", root / "deleted"]
+    folders.append(root / "_versions" / "2024-01-01-t")
+    staged = [folder / f"{TEMP_PREFIX}0123456789abcdef{TEMP_SUFFIX}" for folder in folders]
+    for temp in staged:
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text("half a page", encoding="utf-8")
+    others = [root / "_data" / ".keep", root / "_versions" / "2024-01-01-t" / "note.tmp"]
+    for other in others:
+        other.write_text("not ours", encoding="utf-8")
+    assert site.cli("run") == 0
+    assert [temp for temp in staged if temp.exists()] == []
+    assert all(other.exists() for other in others)

@@ -14,6 +14,7 @@ from rssarchive.core.dates import (
     believable,
     parse_date,
     parse_feed_date,
+    parse_http_date,
     parse_iso,
     parse_w3c_datetime,
     read_date,
@@ -44,6 +45,32 @@ def test_to_utc() -> None:
 )
 def test_parse_iso(text: str, expected: datetime | None) -> None:
     assert parse_iso(text) == expected
+
+
+# An HTTP-date (Last-Modified, Date, Retry-After) as a server sends it, beside its reading.
+# Review of issue 18, H1: the standard library raises OverflowError on a year, day or hour
+# of twenty digits, and a stored Last-Modified is read again on every run.
+HTTP_DATES = [
+    ("Sun, 06 Nov 1994 08:49:37 GMT", datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)),
+    ("Sunday, 06-Nov-94 08:49:37 GMT", datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)),
+    ("Sun Nov  6 08:49:37 1994", datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)),  # asctime
+    ("  Wed, 24 Jul 2024 09:00:00 +0800 ", datetime(2024, 7, 24, 1, tzinfo=UTC)),
+    ("Mon, 01 Jan 1900 00:00:00 GMT", datetime(1900, 1, 1, tzinfo=UTC)),  # no 1990 floor
+    ("Mon, 01 Jan 99999999999999999999 00:00:00 GMT", None),
+    ("Mon, 99999999999999999999 Jan 2024 00:00:00 GMT", None),
+    ("Mon, 01 Jan 2024 99999999999999999999:00:00 GMT", None),
+    ("Mon, 01 Jan 99999 00:00:00 GMT", None),
+    ("Fri, 31 Dec 9999 23:00:00 -0100", None),  # after its end
+    ("Fri, 99 Foo 2024 99:99:99 GMT", None),
+    ("yesterday", None),
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HTTP_DATES)
+def test_parse_http_date(text: str | None, expected: datetime | None) -> None:
+    assert parse_http_date(text) == expected
 
 
 # A moment at the calendar's edge whose UTC is outside it: every reader says "no date"

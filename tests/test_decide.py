@@ -27,6 +27,7 @@ from rssarchive.core.errors import (
     ParseError,
     RssArchiveError,
     StateError,
+    TooLargeError,
     reason_of,
     unexpected,
 )
@@ -315,6 +316,10 @@ def test_needs_page(
         row(fetch_error(500), "other", id="500"),
         row(fetch_error(None), "other", id="network"),
         row(ExtractError("no article text"), "not extracted", id="no article"),
+        # Over the page's size cap (core/caps.py): its download stops there, where the
+        # extractor refused it before; either way no article (review 18, M2).
+        row(TooLargeError(LINK, "response larger than 5 MB"), "not extracted", id="too large"),
+        row(FetchError(LINK, "too many redirects", permanent=True), "other", id="loop"),
         row(BlockedAddressError(LINK, "private"), "other", id="blocked"),
     ],
 )

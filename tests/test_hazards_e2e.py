@@ -35,7 +35,7 @@ from werkzeug import Request, Response
 import rssarchive.publish.archive
 import rssarchive.store.state
 from rssarchive.cli import SITE_LOCK
-from rssarchive.net.http import DEFAULT_MAX_BYTES
+from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.sources.feeds import MAX_AUTHOR_CHARS, MAX_ITEMS
 from rssarchive.store.siteid import ID_FILE as SITE_ID
 
@@ -279,7 +279,7 @@ def test_hazard_100000_items_or_50_mb_feed_caps_apply_run_within_budget(
     assert report["many"]["skipped"] == MAX_ITEMS - 1  # the item cap, not 99,999
     assert report["many"]["error"] is None
     error = report["huge"]["error"]
-    assert error and f"larger than {DEFAULT_MAX_BYTES // 2**20} MB" in error, error
+    assert error and f"larger than {MAX_FEED_BYTES // 2**20} MB" in error, error
     assert "\n" not in error
     assert len(report["good"]["new"]) == 1
     assert "Traceback" not in err
@@ -756,7 +756,7 @@ def test_hazard_9_mb_page_100000_nested_divs_size_cap_or_time_limit_next_article
     titles = by_title(site)
     assert {"before story", "after story"} <= set(titles)
     failed = [line for line in err.splitlines() if line.startswith("failed: ")]
-    assert any("/huge.html" in line and "too large" in line for line in failed), err
+    assert any("/huge.html" in line and "larger than 5 MB" in line for line in failed), err
     assert code == 1
     if "nested story" in titles:  # extracted within the limits, or refused: never hung
         assert len(titles["nested story"][1]) < len(nested)

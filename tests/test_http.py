@@ -1126,6 +1126,7 @@ NOW = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
         ("", None),
         ("soon", None),
         ("Fri, 99 Foo 2024 99:99:99 GMT", None),
+        ("Mon, 01 Jan 99999999999999999999 00:00:00 GMT", None),  # no OverflowError
     ],
 )
 def test_parse_retry_after(value: str, expected: float | None) -> None:

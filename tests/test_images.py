@@ -209,6 +209,19 @@ def test_hotlink_refused_both_ways_is_a_failure(env: Env) -> None:
 # ------------------------------------------------------------------------- failures
 
 
+def test_an_image_over_the_cap_is_said_as_a_fetch_over_it_is(tmp_path: Path) -> None:
+    # A fetch that did not apply the cap: the store's own check says the size as
+    # net/bodies.py does (review of issue 18, L3: images had a second formatter).
+    store = ImageStore(tmp_path, max_image_bytes=100 * 1024)
+    big = png(1) + bytes(100 * 1024)
+
+    def fetch(url: str, referer: str | None) -> FetchResponse:
+        return FetchResponse(url, 200, {"content-type": "image/png"}, big)
+
+    result = store.localize('<img src="https://example.org/a.png">', "https://example.org/", fetch)
+    assert result.failed == (("https://example.org/a.png", "response larger than 100 KB"),)
+
+
 def test_broken_images_stay_remote_and_are_reported(env: Env) -> None:
     env.server.expect_request("/gone.png").respond_with_data("not found", status=404)
     env.serve("/page.png", b"<html><body>an error page</body></html>", "text/html")

@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from support.threaded import ThreadedServer
 from test_e2e import article, paths, rss
 
+from rssarchive.core.caps import DEFAULT_MAX_BYTES, MAX_FEED_BYTES, MAX_PAGE_BYTES
 from rssarchive.core.urls import normalize_url
 from rssarchive.store.state import SCHEMA_VERSION
 
@@ -134,7 +135,7 @@ def test_too_large_redirect_loops_and_redirects_without_location_end_at_once(
     assert site.cli("backfill", "--now", NOW, huge_url, loop, noloc) == 1
     failed = sorted(line for line in capsys.readouterr().err.splitlines() if "failed:" in line)
     assert failed == [
-        f"failed: {huge_url}: response larger than 10 MB",
+        f"failed: {huge_url}: response larger than 5 MB",  # fetched as a page
         f"failed: {loop}: too many redirects (max 10)",
         f"failed: {noloc}: HTTP 302 without a Location",
     ]
@@ -143,6 +144,41 @@ def test_too_large_redirect_loops_and_redirects_without_location_end_at_once(
     assert capsys.readouterr().err == ""
     assert server.log == ["/feed.xml"]  # none of them is downloaded again
     assert site.post_names() == []
+
+
+def test_each_kind_is_fetched_under_its_own_cap(
+    site: Site, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Review of issue 18, M2: a feed of 10-20 MB was refused by the fetch's 10 MB default
+    # though the feed parser takes 20 MB; a page of 5-10 MB was downloaded whole, then
+    # refused by the extractor. Each is now fetched under its own cap (core/caps.py).
+    big_page = b"<html><body><p>" + b"word " * (MAX_PAGE_BYTES // 5) + b"</p></body></html>"
+    assert MAX_PAGE_BYTES < len(big_page) < DEFAULT_MAX_BYTES
+    for path in ("/big-auto.html", "/big-page.html"):
+        server.routes[path] = (200, {"Content-Type": "text/html"}, big_page)
+    auto, page = server.url("/big-auto.html"), server.url("/big-page.html")
+    summary = "The feed's own summary of the story."
+    padding = b" " * (DEFAULT_MAX_BYTES + 1024)  # over the old cap, under the feed's 20 MB
+    for path, title, link in (("/feed.xml", "Auto story", auto), ("/page.xml", "Page story", page)):
+        feed = rss([{"title": title, "link": link, "description": summary}]) + padding
+        assert DEFAULT_MAX_BYTES < len(feed) < MAX_FEED_BYTES
+        server.routes[path] = (200, {"Content-Type": "application/rss+xml"}, feed)
+    site.write_config(
+        [
+            {"name": "Auto", "url": server.url("/feed.xml"), "content": "auto"},
+            {"name": "Page", "url": server.url("/page.xml"), "content": "page"},
+        ]
+    )
+    assert site.cli("run", "--now", NOW) == 1
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if line.startswith("failed:")]
+    # The page is refused by its download's cap (its Content-Length: nothing read).
+    assert failed == [f"failed: {page}: response larger than 5 MB"], err
+    # With "content: auto", a page over its cap is no article, as when the extractor
+    # refused it: the feed's text is archived instead.
+    names = site.post_names()
+    assert len(names) == 1 and "Auto story" in names[0], names
+    assert summary in (site.posts / names[0]).read_text(encoding="utf-8")
 
 
 def sources(site: Site) -> list[str]:

@@ -429,6 +429,7 @@ def test_a_page_without_the_article_confirms_only_with_evidence(
     assert without.wants_evidence is (event == "deleted")
 
 
+HUGE_YEAR = "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"
 # (Last-Modified, now, kept) -- review 19b H4: one later than the response's Date (or
 # when it was stored) is a clock's error; sent back it would answer 304 to every edit.
 LAST_MODIFIED = [
@@ -437,6 +438,8 @@ LAST_MODIFIED = [
     ("Wed, 24 Jul 2024 01:00:00 GMT", T0, "Wed, 24 Jul 2024 01:00:00 GMT"),
     ("Mon, 01 Jan 2024 00:00:00 GMT", T0, "Mon, 01 Jan 2024 00:00:00 GMT"),
     ("yesterday", T0, "yesterday"),  # unreadable: sent back as it came
+    # Review of issue 18, H1: the standard library's OverflowError ended every run.
+    (HUGE_YEAR, T0, HUGE_YEAR),
     (None, T0, None),
 ]
 
@@ -452,6 +455,7 @@ def test_response_time_is_the_date_header_else_now() -> None:
     assert r.response_time("Wed, 24 Jul 2024 03:00:00 GMT", T0) == T0 + 2 * H
     assert r.response_time(None, T0) == T0
     assert r.response_time("garbage", T0) == T0
+    assert r.response_time(HUGE_YEAR, T0) == T0
 
 
 # Review 19b H3: one page line a case, whether it is left out of the comparison (an

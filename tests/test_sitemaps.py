@@ -147,6 +147,32 @@ def test_corrupt_gzip_is_a_parse_error() -> None:
         parse_sitemap(b"\x1f\x8b\x08\x00garbage-after-the-magic", DEFAULT_URL)
 
 
+def _urlset(*paths: str) -> bytes:
+    body = "".join(f"<url><loc>https://www.example.org/{p}</loc></url>" for p in paths)
+    return f"{URLSET_HEAD}{body}</urlset>".encode()
+
+
+def test_concatenated_gzip_members_are_one_sitemap() -> None:
+    # RFC 1952, 2.2 (as `cat a.gz b.gz`): the one decoder, shared with HTTP bodies.
+    whole = _urlset("a", "b")
+    cut = len(whole) // 2
+    sitemap = parse_sitemap(gzip.compress(whole[:cut]) + gzip.compress(whole[cut:]), DEFAULT_URL)
+    assert [e.url for e in sitemap.urls] == [f"https://www.example.org/{p}" for p in "ab"]
+    assert sitemap.warnings == ()
+
+
+def test_a_truncated_gzip_sitemap_keeps_its_complete_entries_with_a_warning() -> None:
+    packed = gzip.compress(_urlset(*(str(n) for n in range(200))))
+    sitemap = parse_sitemap(packed[: len(packed) * 2 // 3], DEFAULT_URL)
+    assert 0 < len(sitemap.urls) < 200
+    assert "gzip data truncated; kept what it held" in sitemap.warnings
+
+
+def test_gzip_cut_before_any_data_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match=r"corrupt gzip data \(truncated before any data\)"):
+        parse_sitemap(gzip.compress(_urlset("a"))[:12], DEFAULT_URL)
+
+
 def test_entry_cap_keeps_the_first_entries() -> None:
     count = MAX_SITEMAP_ENTRIES + 10
     body = "".join(f"<url><loc>https://www.example.org/{i}</loc></url>" for i in range(count))

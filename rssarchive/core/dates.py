@@ -10,7 +10,8 @@ shapes is tests/dates/cases.jsonl), under three readers, for three kinds of sour
   feedparser's reading when it kept the time written);
 * :func:`parse_w3c_datetime`: a sitemap's or the command line's (W3C Datetime, RFC 822);
 * :func:`parse_date`: a page's (read_date; pagedates.py says where on a page dates are
-  looked for).
+  looked for);
+* :func:`parse_http_date`: an HTTP header's (``Last-Modified``, ``Date``, ``Retry-After``).
 
 :func:`believable` is the one test of a date that claims to be a publication's.
 """
@@ -21,6 +22,7 @@ import math
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
@@ -33,6 +35,7 @@ __all__ = [
     "believable",
     "parse_date",
     "parse_feed_date",
+    "parse_http_date",
     "parse_iso",
     "parse_w3c_datetime",
     "read_date",
@@ -72,6 +75,26 @@ def _rfc822(text: str, *, zone_required: bool = False) -> datetime | None:
     kept for its callers: an unknown zone gives no date there either way now."""
     del zone_required
     return read_rfc822(text)[0]
+
+
+# --- HTTP headers -----------------------------------------------------------------------
+
+
+def parse_http_date(text: str | None) -> datetime | None:
+    """An HTTP-date (RFC 9110, 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime
+    forms a recipient must still read) in UTC; None when ``text`` is None or not one.
+    Never raises: the value comes from a server, and one stored as a validator is read
+    again on every later run, so ``Mon, 01 Jan 99999999999999999999 ...`` (the standard
+    library's OverflowError) must read as no date, not end the run. A date without a
+    zone (asctime) is GMT, as every HTTP-date is. Not :func:`read_date`: a header's date
+    is not a publication's, so no 1990 floor, and RFC 850's two-digit years are read as
+    RFC 9110 says."""
+    if text is None:
+        return None
+    try:
+        return to_utc(parsedate_to_datetime(text.strip()))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 # --- feeds ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from rssarchive.core.errors import (
     FetchError,
     ParseError,
     RssArchiveError,
+    TooLargeError,
     UnexpectedError,
     reason_of,
 )
@@ -361,10 +362,12 @@ Failure = Literal["gone", "not extracted", "other"]
 
 def page_failure(exc: RssArchiveError) -> Failure:
     """How getting a page failed, as far as falling back on the feed's text goes: the page
-    is gone (HTTP 404, 410), it is no article (extraction failed), or something else."""
+    is gone (HTTP 404, 410), it is no article (extraction failed, or the page is over
+    its size cap: its download stops there, where the extractor refused it before), or
+    something else."""
     if isinstance(exc, FetchError) and exc.status in (404, 410):
         return "gone"
-    if isinstance(exc, ExtractError):
+    if isinstance(exc, ExtractError | TooLargeError):
         return "not extracted"
     return "other"
 

@@ -77,6 +77,14 @@ class BlockedAddressError(FetchError):
     """The URL's scheme or resolved address is not allowed by the network policy."""
 
 
+class TooLargeError(FetchError):
+    """The response is larger than the cap of what was fetched (core/caps.py): the
+    download stopped there. Permanent: the server will send the same again."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, permanent=True)
+
+
 class NotAdmittedError(FetchError):
     """Nothing was sent: the caller's ``admit`` hook refused the request when its turn
     at the host came (http.HttpClient.get); the caller's decision, not the site's."""

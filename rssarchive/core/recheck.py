@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_text as texts
+from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.recheck_schedule import next_due
 from rssarchive.core.recheck_text import normalize, overlap
 
@@ -73,26 +73,16 @@ def plausible_last_modified(value: str | None, now: datetime) -> str | None:
     response's Date, or the time it was stored). A server whose clock ran ahead
     (``2030``) would otherwise answer 304 to every later If-Modified-Since and hide
     every edit. One that cannot be read as a date is kept (sent back as it came)."""
-    if value is None:
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    moment = parse_http_date(value)
+    if moment is None:
         return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=now.tzinfo)
-    return None if moment > now else value
+    return None if moment > to_utc(now) else value
 
 
 def response_time(date: str | None, now: datetime) -> datetime:
-    """The response's Date header as a time, else ``now``."""
-    if date is not None:
-        try:
-            moment = parsedate_to_datetime(date)
-        except (TypeError, ValueError, IndexError):
-            return now
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)
-    return now
+    """The response's Date header as a time, else ``now`` (also when it cannot be read)."""
+    moment = parse_http_date(date)
+    return now if moment is None else moment
 
 
 def removed_by_redirect(article_url: str, final_url: str) -> bool:

@@ -23,6 +23,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from rssarchive.core.caps import MAX_PAGE_BYTES  # refused before parsing, too
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Entry, Selectors
@@ -31,10 +32,6 @@ from rssarchive.core.urls import LAZY_SRC, parse_srcset, rewrite_srcset
 from rssarchive.extract.selectors import selector_to_xpath
 from rssarchive.net.addresses import Allow, host_refusal
 
-# Pages larger than this are refused before parsing: news articles weigh well under
-# 2 MB of HTML; a 9 MB page of <p> is an attack or a mistake, and trafilatura's time
-# grows with it.
-MAX_PAGE_BYTES: Final = 5 * 1024 * 1024
 # trafilatura takes ~80 µs per element: a page of 50,000 elements takes ~4 s. News
 # pages have a few thousand; a page past this is refused rather than left to run on.
 MAX_TRAFILATURA_ELEMENTS: Final = 50_000

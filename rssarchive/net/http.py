@@ -29,7 +29,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
 
@@ -37,6 +36,8 @@ import httpcore
 import httpx
 import tenacity
 
+from rssarchive.core.caps import DEFAULT_MAX_BYTES
+from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.decide import FETCH_RETRIES
 from rssarchive.core.errors import (
     BlockedAddressError,
@@ -78,9 +79,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Feeds and article pages are well under a megabyte; 10 MB leaves room for the largest
-# real feeds while keeping a hostile or broken server from filling memory.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Browsers stop at 20; real feeds rarely need more than 2 or 3 hops (http→https, a move).
 MAX_REDIRECTS = 10
 # One try plus two retries: enough to ride out a restart or a dropped connection, few
@@ -124,15 +122,10 @@ def parse_retry_after(value: str, now: datetime) -> float | None:
         if len(text.partition(".")[0]) > 9:  # also avoids int() on thousands of digits
             return MAX_RETRY_AFTER
         return min(float(text), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = parse_http_date(text)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)  # HTTP-dates are always GMT
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+    return min(max((when - to_utc(now)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 class _BodyCutShort(Exception):

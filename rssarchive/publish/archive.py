@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rssarchive.core import yamlsafe
@@ -172,6 +172,36 @@ def write_temp(folder: Path, data: bytes) -> Path:
             temp.unlink()
         raise
     return temp
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` by ``data`` atomically: write_temp (flushed to disk) renamed
+    over it, the rename then made durable, so a reader (or Jekyll) sees the old file or
+    the new one, never part of one, and a killed run leaves only a temporary file the
+    next run's cleanup knows by its name. The folder must exist; OSError when the file
+    cannot be written, the temporary file then removed again."""
+    temp = write_temp(target.parent, data)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _fsync_dir(target.parent)
+
+
+def remove_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files (write_temp's names) a killed run left in ``folders``
+    (only under the site lock: then none is a running run's); a folder that cannot be
+    listed or a file that cannot be removed is left."""
+    removed: list[Path] = []
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                    removed.append(temp)
+    return removed
 
 
 def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:

@@ -25,10 +25,8 @@ again, so a later run can retry them. Nothing here raises for one bad image.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html as html_lib
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -37,10 +35,12 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
 from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
-from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
+from rssarchive.net.bodies import size
+from rssarchive.publish.archive import remove_temp_files, write_atomic
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -59,13 +59,6 @@ __all__ = [
 # the per-image cap: ``lambda u, r: client.get(u, referer=r, max_bytes=store.max_image_bytes)``.
 Fetch = Callable[[str, str | None], Response]
 
-# News photos are well under 2 MB; 10 MB still takes full-size originals, while a broken
-# or hostile server cannot make us hold (or store) more than that for one image.
-MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
-# Bytes one run may download for images (refused responses count too): a backfill of
-# thousands of articles at a few hundred KB each fits, a runaway feed cannot fill the
-# disk. Past it, images stay remote and are reported, so the next run fetches them.
-MAX_RUN_BYTES: Final = 500 * 1024 * 1024
 # Under the site root: Jekyll copies assets/ as static files, untouched.
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"
@@ -357,10 +350,6 @@ def _escape_attr(value: str) -> str:
     return "".join(_ATTR_ESCAPES.get(c, c) for c in value)
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
-
-
 # ---------------------------------------------------------------------------- store
 
 
@@ -436,13 +425,11 @@ class ImageStore:
 
     def remove_temp_files(self) -> list[Path]:
         """Remove temporary files a killed run left behind (call while holding the run lock)."""
-        removed: list[Path] = []
-        with contextlib.suppress(OSError):
-            for temp in self.root.glob(f"*/{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-                    removed.append(temp)
-        return removed
+        try:
+            folders = [p for p in self.root.iterdir() if p.is_dir()]
+        except OSError:
+            return []
+        return remove_temp_files(folders)
 
     # -- one image -------------------------------------------------------------------
 
@@ -466,7 +453,7 @@ class ImageStore:
                 self._exhausted = True
                 return None, BUDGET_EXHAUSTED
         if len(data) > self.max_image_bytes:  # in case the fetch did not apply the cap
-            return None, self._fail(url, f"response larger than {_size(self.max_image_bytes)}")
+            return None, self._fail(url, f"response larger than {size(self.max_image_bytes)}")
         ext = sniff_image(data)
         if ext is None:
             return None, self._fail(url, _refusal(response))
@@ -509,13 +496,7 @@ class ImageStore:
         if target.exists():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = write_temp(target.parent, data)
-        try:
-            os.replace(temp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        write_atomic(target, data)
 
     # -- the rewrite -----------------------------------------------------------------
 

@@ -17,14 +17,13 @@ import contextlib
 import json
 import os
 import re
-import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rssarchive.core.dates import parse_iso
-from rssarchive.publish.archive import POSTS
+from rssarchive.publish.archive import HEAD_BYTES, POSTS, remove_temp_files, write_atomic
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
@@ -84,7 +83,7 @@ class Versions:
         name starts with; None when it says neither."""
         try:
             with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
-                head = handle.read(8192)
+                head = handle.read(HEAD_BYTES)
         except (OSError, UnicodeDecodeError):
             head = ""
         front = head.split("\n---", 1)[0] if head.startswith("---") else ""
@@ -144,11 +143,21 @@ class Versions:
 
         try:
             with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
-                head = handle.read(8192)
+                head = handle.read(HEAD_BYTES)
         except (OSError, UnicodeDecodeError):
             head = ""
         title, _ = post_title_and_date(head)
         return title.strip() if title and title.strip() else stem(filename)[11:] or filename
+
+    def remove_temp_files(self) -> builtins.list[Path]:
+        """Remove the temporary files a killed run left where versions and the pages of
+        changes are written (call while holding the site lock)."""
+        site = self.site_dir
+        try:
+            kept = [p for p in self.root.iterdir() if p.is_dir()]
+        except OSError:
+            kept = []
+        return remove_temp_files([site, site / "_data", site / "versions", site / "deleted", *kept])
 
     def publish(self, rows: Sequence[RecheckRow], config: Config) -> builtins.list[str]:
         """Make the site's record of changed articles match the state and the kept
@@ -209,14 +218,9 @@ def _slug(text: str) -> str:
 
 
 def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # Through the one atomic writer (archive.write_atomic): the posts' temporary names,
+    # which a killed run's cleanup removes (remove_temp_files), and the posts' fsyncs.
     # Created as open() creates files, with the umask's mode like the posts (0644 under
-    # umask 022), not mkstemp's 0600: the web server publishing the site reads them.
-    temp = target.parent / f".rssarchive-{secrets.token_hex(8)}.tmp"
-    try:
-        with open(temp, "x", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    # umask 022): the web server publishing the site reads them.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text.encode("utf-8"))

@@ -111,7 +111,7 @@ class _Backfill(_Recovery):
         def warned(url: str, message: str) -> None:
             result.warnings.append(f"{url}: {message}")
 
-        from rssarchive.sources.sitemaps import MAX_SITEMAP_BYTES
+        from rssarchive.core.caps import MAX_SITEMAP_BYTES
         from rssarchive.sources.walks import walk_sitemaps
 
         def fetch(url: str) -> bytes:
@@ -134,11 +134,12 @@ class _Backfill(_Recovery):
         result = FeedResult(feed.name, feed.url)
         report.results.append(result)
 
+        from rssarchive.core.caps import MAX_FEED_BYTES
         from rssarchive.sources.feeds import parse_feed
         from rssarchive.sources.walks import walk_archives
 
         def fetch_feed(url: str) -> ParsedFeed:
-            response = self.client.get(url)
+            response = self.client.get(url, max_bytes=MAX_FEED_BYTES)
             return parse_feed(
                 response.content,
                 response.url,

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from rssarchive.core import decide
+from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
@@ -45,6 +46,7 @@ class _FeedRun(_Working):
                 decide.poll_url(feed.url, fstate.moved_to),
                 etag=fstate.etag,
                 last_modified=fstate.last_modified,
+                max_bytes=MAX_FEED_BYTES,
             )
             if not poll.response.not_modified:
                 # The run's clock: an item dated after it takes no place under max_items.

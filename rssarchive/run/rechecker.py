@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from rssarchive.core import recheck as rules
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
+from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.core.recheck_text import join_headline, split_headline
@@ -280,7 +281,13 @@ class Rechecker(RecheckRecorder):
             # checked) is a server clock's error: sent back, it would hide every edit.
             stored = row.last_checked or row.archived
             since = rules.plausible_last_modified(row.last_modified, stored)
-            response = self.client.get(row.url, etag=row.etag, last_modified=since, admit=admit)
+            response = self.client.get(
+                row.url,
+                etag=row.etag,
+                last_modified=since,
+                admit=admit,
+                max_bytes=MAX_PAGE_BYTES,
+            )
         except NotAdmittedError:
             return None
         except FetchError as exc:

@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from rssarchive.core import decide
+from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
 from rssarchive.core.urls import normalize_url
@@ -313,7 +314,7 @@ class _Working(_Recording):
             return article_from_feed(entry, self._allow_private)
         assert entry.link is not None
         try:
-            response = self.client.get(entry.link)
+            response = self.client.get(entry.link, max_bytes=MAX_PAGE_BYTES)
             job.page_url = response.url
             job.validators = (response.etag, response.last_modified)
             self._check_html(job, response)

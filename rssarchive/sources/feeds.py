@@ -31,15 +31,14 @@ from typing import Any
 
 import feedparser
 
+from rssarchive.core.caps import MAX_FEED_BYTES  # the download's cap, checked again here
 from rssarchive.core.dates import read_feed_date
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
+from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
 
-# The caller caps the download too; this keeps the parser's memory and time bounded when
-# it is handed bytes from elsewhere. Real full-content feeds are 0.1-3 MB.
-MAX_FEED_BYTES = 20 * 1024 * 1024
 # The default of a feed's max_items: 2000 covers any real feed, and feedparser needs
 # about 0.2 s for that many.
 MAX_ITEMS = 2000
@@ -61,7 +60,6 @@ MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
-_GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------
 # Decoding is encodings.decode_feed's; what is left here readies the decoded text.
@@ -558,7 +556,7 @@ def parse_feed(
         raise ParseError(f"feed too large ({len(data)} bytes, limit {MAX_FEED_BYTES})")
     if not data.strip():
         raise ParseError("empty response")
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         # A compressed file (feed.xml.gz served as application/x-gzip), not a transfer
         # encoding (http.py undoes those): said for what it is, not "no root element".
         served = f", served as {content_type.split(';')[0].strip()}" if content_type else ""

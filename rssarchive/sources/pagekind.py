@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from rssarchive.core.inflate import GZIP_MAGIC
+
 # How much of the response is looked at: the prolog of a page, comments, scripts and
 # all, fits easily; a page whose first tag comes later still passes (rule 4).
 SNIFF_BYTES: Final = 4096
@@ -43,7 +45,7 @@ _MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\x00\x00\x01\x00", "image/x-icon"),
     (b"%PDF-", "application/pdf"),
     (b"PK\x03\x04", "application/zip"),
-    (b"\x1f\x8b", "application/gzip"),
+    (GZIP_MAGIC, "application/gzip"),
     (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
     (b"Rar!", "application/vnd.rar"),
     (b"ID3", "audio/mpeg"),

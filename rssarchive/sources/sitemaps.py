@@ -29,9 +29,11 @@ from typing import Any
 
 from lxml import etree
 
+from rssarchive.core.caps import MAX_SITEMAP_BYTES
 from rssarchive.core.dates import parse_w3c_datetime, to_utc
 from rssarchive.core.encodings import decode_feed
 from rssarchive.core.errors import ParseError
+from rssarchive.core.inflate import GZIP_MAGIC, decoded
 from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link
 from rssarchive.sources.feeds import parse_feed
 
@@ -47,19 +49,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# The protocol's own limits for one sitemap file: 50,000 URLs and 50 MB (52,428,800
-# bytes) uncompressed. Search engines reject bigger files, so publishers stay under
-# them; anything bigger is broken or hostile. The byte cap applies to the bytes as
-# fetched and again after gunzip (a 50 KB .gz can inflate to gigabytes). Callers
-# fetching a sitemap should allow this many bytes, more than a feed or page needs.
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# The protocol's own limit for one sitemap file: 50,000 URLs (its 50 MB are
+# core/caps.MAX_SITEMAP_BYTES, also the download's cap). Search engines reject bigger
+# files, so publishers stay under them; anything bigger is broken or hostile.
 MAX_SITEMAP_ENTRIES = 50_000
 # A sitemap with thousands of bad entries gets one warning naming the first few.
 MAX_REPORTED_REFUSALS = 5
 # lxml is fed this much at a time, so that an HTML page or a feed is recognised from its
 # first bytes and the parse stops there instead of reading all 50 MB.
 _PARSE_CHUNK = 1024 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
 _SHOWN_CHARS = 100  # of a refused <loc>, in a warning
 
 
@@ -118,27 +116,25 @@ def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None
 
 
 def _gunzip(data: bytes, warnings: list[str]) -> bytes:
-    """Inflate a .gz sitemap, at most MAX_SITEMAP_BYTES of output. Concatenated members
-    are one file (RFC 1952, 2.2); a truncated stream keeps what it gave, with a warning
-    (the XML parse then keeps the complete entries)."""
+    """Inflate a .gz sitemap, at most MAX_SITEMAP_BYTES of output, by the one bounded
+    decoder (core/inflate.py): concatenated members are one file, a truncated stream
+    keeps what it gave, with a warning (the XML parse then keeps the complete entries)."""
+
+    def truncated() -> None:
+        warnings.append("gzip data truncated; kept what it held")
+
     out = bytearray()
-    rest = data
-    while rest[:2] == _GZIP_MAGIC:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            # One byte over the cap tells "too large" from "exactly at the cap".
-            out += inflater.decompress(rest, MAX_SITEMAP_BYTES + 1 - len(out))
-        except zlib.error as exc:
-            raise ParseError(f"corrupt gzip data ({exc})") from exc
-        if len(out) > MAX_SITEMAP_BYTES:
-            raise ParseError(
-                f"sitemap too large after gunzip (over {MAX_SITEMAP_BYTES} bytes, "
-                "the protocol's limit)"
-            )
-        if not inflater.eof:
-            warnings.append("gzip data truncated; kept what it held")
-            break
-        rest = inflater.unused_data  # bytes after the last member are ignored, as gzip -d
+    try:
+        for piece in decoded(iter([data]), "gzip", on_truncated=truncated):
+            out += piece
+            # A piece over the cap tells "too large" from "exactly at the cap".
+            if len(out) > MAX_SITEMAP_BYTES:
+                raise ParseError(
+                    f"sitemap too large after gunzip (over {MAX_SITEMAP_BYTES} bytes, "
+                    "the protocol's limit)"
+                )
+    except zlib.error as exc:
+        raise ParseError(f"corrupt gzip data ({exc})") from exc
     if not out:
         raise ParseError("empty sitemap (gzip data holds nothing)")
     return bytes(out)
@@ -400,7 +396,7 @@ def parse_sitemap(data: bytes, url: str) -> Sitemap:
     if len(data) > MAX_SITEMAP_BYTES:
         raise ParseError(f"sitemap too large ({len(data)} bytes, limit {MAX_SITEMAP_BYTES})")
     warnings: list[str] = []
-    if data[:2] == _GZIP_MAGIC:
+    if data[:2] == GZIP_MAGIC:
         data = _gunzip(data, warnings)
     if not data.strip():
         raise ParseError("empty sitemap")
