@@ -24,16 +24,10 @@ import pytest
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Entry, Selectors
-from rssarchive.extract.article import (
-    MAX_PAGE_BYTES,
-    article_from_feed,
-    extract_article,
-    image_url,
-    is_substantial,
-    selector_to_xpath,
-    whole_article_from_feed,
-    with_lead_image,
-)
+from rssarchive.extract.article import MAX_PAGE_BYTES, extract_article
+from rssarchive.extract.feedtext import article_from_feed, is_substantial, whole_article_from_feed
+from rssarchive.extract.leadimage import image_url, with_lead_image
+from rssarchive.extract.selectors import selector_to_xpath
 from rssarchive.net.addresses import Allow
 from rssarchive.publish.render import render_body
 

@@ -24,10 +24,9 @@ from rssarchive.core.encodings import decode_feed
 from rssarchive.core.errors import ParseError
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import is_safe_link
+from rssarchive.sources.feedrepair import MAX_ITEMS, READ_ITEMS
 from rssarchive.sources.feeds import (
     MAX_FEED_BYTES,
-    MAX_ITEMS,
-    READ_ITEMS,
     ParsedFeed,
     newest_first,
     parse_feed,

@@ -199,7 +199,7 @@ _permanent = decide.permanent
 
 
 def _substantial(content: str) -> bool:
-    from rssarchive.extract.article import is_substantial
+    from rssarchive.extract.feedtext import is_substantial
 
     return is_substantial(content)
 
