@@ -7,8 +7,8 @@ by feedrepair (no DOCTYPE, so no entity; author texts cut; guids that are not UR
 marked; the document cut after READ_ITEMS items).
 
 Of the items read, at most ``max_items`` (a feed's setting) are kept: the newest by their
-dates, so that a feed listing its items oldest first still has its new ones archived.
-Either cut is reported as a warning, never silent.
+dates (decide.keep_newest), so that a feed listing its items oldest first still has its
+new ones archived. Either cut is reported as a warning, never silent.
 
 feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
 it as a URL to fetch or a file name to open.
@@ -26,6 +26,7 @@ from typing import Any
 import feedparser
 
 from rssarchive.core.dates import read_feed_date
+from rssarchive.core.decide import keep_newest
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
 from rssarchive.core.models import Entry
@@ -48,31 +49,6 @@ MAX_FEED_BYTES = 20 * 1024 * 1024
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-def newest_first(entries: list[Entry], now: datetime | None = None) -> list[Entry]:
-    """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order. One dated after ``now`` (the run's clock) comes after every
-    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
-    would be the newest and take a real new item's place under max_items."""
-
-    def believed(e: Entry) -> bool:
-        return now is None or e.published is None or e.published <= now
-
-    dated = iter(
-        sorted(
-            (e for e in entries if e.published is not None),
-            key=lambda e: (believed(e), e.published or datetime.min),
-            reverse=True,
-        )
-    )
-    return [next(dated) if e.published is not None else e for e in entries]
-
-
-def _keep_newest(entries: list[Entry], max_items: int, now: datetime | None) -> list[Entry]:
-    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
-    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
-    return [e for e in entries if id(e) in kept]
 
 
 # ---------------------------------------------------------------------------------------
@@ -233,7 +209,7 @@ def parse_feed(
     now: datetime | None = None,
 ) -> ParsedFeed:
     """Parse feed bytes fetched from ``url`` (the base for relative links); ``now``, the
-    run's clock, orders the items kept under ``max_items`` (see newest_first).
+    run's clock, orders the items kept under ``max_items`` (see decide.newest_first).
 
     Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
     that is malformed but yields complete items is accepted, with a warning.
@@ -304,7 +280,7 @@ def parse_feed(
                 f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
                 f"kept the {max_items} newest, {len(entries) - max_items} not archived"
             )
-        entries = _keep_newest(entries, max_items, now)
+        entries = keep_newest(entries, max_items, now)
         truncated = True
     feed = _field(result, "feed") or {}
     prev_archive = next(
