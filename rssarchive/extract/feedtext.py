@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Entry
-from rssarchive.core.urls import LAZY_SRC
+from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES
 from rssarchive.extract.htmltree import (
     _fix_links,
     _fragment,
@@ -33,10 +33,12 @@ _TRUNCATION_MARKERS: Final = re.compile(
     r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|阅读全文|閱讀全文|查看全文)\W*$",
     re.IGNORECASE,
 )
-# Feed content that _fix_links may change: a URL attribute whose value has no scheme (the
-# quote, when there is one, must be taken: "(?!["'])"), any srcset, or a lazy image.
+# Feed content that _fix_links may change: a URL attribute (urls.LINK_ATTRIBUTES) whose
+# value has no scheme (the quote, when there is one, must be taken: "(?!["'])"), any
+# srcset, or a lazy image.
 _LINKS_TO_FIX: Final = re.compile(
-    r"""\b(?:src|href|poster)\s*=\s*["']?(?!["'])(?![a-z][a-z0-9+.-]*:)"""
+    r"\b(?:" + "|".join(sorted(LINK_ATTRIBUTES)) + r")"
+    r"""\s*=\s*["']?(?!["'])(?![a-z][a-z0-9+.-]*:)"""
     r"""|\b(?:srcset|""" + "|".join(LAZY_SRC) + r""")\s*=""",
     re.IGNORECASE,
 )

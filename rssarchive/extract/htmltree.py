@@ -10,7 +10,6 @@ from __future__ import annotations
 import html as html_lib
 import re
 from typing import Any, Final
-from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -18,7 +17,7 @@ from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.sanitize import VOID_TAGS, clean_text, flatten_deep
-from rssarchive.core.urls import LAZY_SRC, rewrite_srcset
+from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES, SRCSET_ATTRIBUTE, resolve_attribute
 
 # Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
 # lazy-loaded image, which _fix_links already makes visible).
@@ -128,7 +127,8 @@ def outer_html(el: HtmlElement) -> str:
 
 
 def _fix_links(root: HtmlElement, base: str) -> None:
-    """Relative URLs made absolute (the archive lives elsewhere); lazy images given src.
+    """Relative URLs made absolute (the archive lives elsewhere) by urls.resolve_attribute,
+    the rules feed text is resolved by too; lazy images given src.
 
     Absolute URLs are left exactly as written, so rule bodies keep their bytes.
     """
@@ -140,22 +140,11 @@ def _fix_links(root: HtmlElement, base: str) -> None:
             lazy = next((el.get(name) for name in LAZY_SRC if el.get(name)), None)
             if lazy:
                 el.set("src", lazy)
-        for name in ("href", "src", "poster"):
-            value = el.get(name)
-            if value is not None and _is_relative(value):
-                el.set(name, urljoin(base, value.strip()))
-        srcset = el.get("srcset")
-        if srcset:
-            el.set("srcset", rewrite_srcset(srcset, lambda u: _absolute_if_relative(u, base)))
-
-
-def _absolute_if_relative(url: str, base: str) -> str:
-    return urljoin(base, url) if _is_relative(url) else url
-
-
-def _is_relative(url: str) -> bool:
-    url = url.strip()
-    return bool(url) and not url.startswith("#") and not urlsplit(url).scheme
+        for name, value in el.items():  # a list: setting below changes no iterator
+            if name in LINK_ATTRIBUTES or name == SRCSET_ATTRIBUTE:
+                resolved = resolve_attribute(name, value, base)
+                if resolved != value:
+                    el.set(name, resolved)
 
 
 # --- text -------------------------------------------------------------------------------
