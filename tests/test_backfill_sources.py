@@ -181,6 +181,33 @@ def test_backfilled_archive_pages_are_ordered_by_the_runs_clock_under_max_items(
     assert sum("new two" in name for name in names) == 1
 
 
+def test_a_feed_handed_to_backfill_is_ordered_by_the_runs_clock_under_max_items(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    # review 18 H15: a feed's URL handed to backfill is parsed with the run's clock too.
+    httpserver.expect_request("/other.xml").respond_with_data(
+        _dated_atom(
+            [
+                ("old", "2026-11-20T10:00:00Z"),
+                ("bogus", "2026-12-10T10:00:00Z"),  # after the run's clock
+                ("new one", "2026-12-01T10:00:00Z"),
+                ("new two", "2026-12-02T10:00:00Z"),
+            ]
+        ),
+        content_type="application/atom+xml",
+    )
+    feed = {"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}
+    site.write_config([{**feed, "max_items": 2}])
+
+    url = httpserver.url_for("/other.xml")
+    assert site.cli("-q", "backfill", url, "--now", "2026-12-03T00:00:00Z") == 0
+
+    names = site.post_names()
+    assert len(names) == 2
+    assert sum("new one" in name for name in names) == 1
+    assert sum("new two" in name for name in names) == 1
+
+
 def test_a_hung_archive_page_is_stopped_by_the_workers_time_limit(
     site: Site,
     httpserver: HTTPServer,

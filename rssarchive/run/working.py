@@ -336,5 +336,5 @@ class _Working(_Recording):
         if kind is None:
             return
         if decide.feed_given(kind.feed, job.entry.origin):
-            raise _FeedGiven(self._parse(response, job.feed.max_items))
+            raise _FeedGiven(self._parse(response, job.feed.max_items, self.clock()))
         raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)
