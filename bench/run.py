@@ -1175,8 +1175,8 @@ BREAKDOWN: tuple[tuple[str, str, str], ...] = (
     ("parse_feed (threads, CPU)", "threads", r"^feeds\.py:parse_feed$"),
     ("feedparser.parse (threads, CPU)", "threads", r"^api\.py:parse$"),
     ("SSL contexts: load_verify_locations (threads, CPU)", "threads", r"load_verify_locations"),
-    ("article_from_feed (threads, CPU)", "threads", r"^extract\.py:article_from_feed$"),
-    ("extract_article in-process (threads, CPU)", "threads", r"^extract\.py:extract_article$"),
+    ("article_from_feed (threads, CPU)", "threads", r"^feedtext\.py:article_from_feed$"),
+    ("extract_article in-process (threads, CPU)", "threads", r"^article\.py:extract_article$"),
 )
 # Lines of a cumulative listing that say nothing about rssarchive (the import machinery,
 # runpy, the profiler's own entry).

@@ -237,8 +237,8 @@ def _main(argv: Sequence[str] | None) -> int:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     if args.verbose >= 2:
-        # The extractors' own logs (quiet by default, see extract.quiet_extractor_logs).
-        from rssarchive.extract.article import EXTRACTOR_LOGGERS
+        # The extractors' own logs (quiet by default, see trafilatura_adapter.quiet_extractor_logs).
+        from rssarchive.extract.trafilatura_adapter import EXTRACTOR_LOGGERS
 
         for name in EXTRACTOR_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)

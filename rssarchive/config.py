@@ -67,7 +67,7 @@ MAX_TIMEOUT = 600.0
 # minute between requests makes a backfill of a few hundred pages take all day.
 MAX_PER_HOST_CONCURRENCY = 8
 MAX_PER_HOST_DELAY = 60.0
-# A feed's max_items: at most the items read from one document (feeds.READ_ITEMS).
+# A feed's max_items: at most the items read from one document (feedrepair.READ_ITEMS).
 MAX_MAX_ITEMS = 5000
 
 

@@ -9,9 +9,12 @@ import html
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from support import slow_feed_posts
 from test_e2e import article, paths
 
+from rssarchive.extract import workers
 from rssarchive.run import pipeline
+from rssarchive.sources import feeds
 
 
 def _urlset(server: HTTPServer, items: list[tuple[str, str]]) -> bytes:
@@ -132,3 +135,105 @@ def test_backfill_archives_with_full_content_read_back_in_pieces(
             assert "paragraph 3 of a story" in text
     assert site.cli("-q", "backfill", "--archives") == 0
     assert len(site.post_names()) == 15
+
+
+def _dated_atom(items: list[tuple[str, str]], prev: str | None = None) -> bytes:
+    """A feed page whose entries (title, updated) carry the whole article."""
+    link = f'<link rel="prev-archive" href="{prev}"/>' if prev else ""
+    story = "".join(f"<p>paragraph {n} of a story told in full in the feed.</p>" for n in range(4))
+    entries = "".join(
+        f"<entry><id>tag:test,2026:{title}</id><title>{title}</title>"
+        f'<link href="https://news.example/{title.replace(" ", "-")}.html"/>'
+        f'<content type="html">{html.escape(story)}</content>'
+        f"<updated>{updated}</updated></entry>"
+        for title, updated in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>t</title><id>tag:test,2026:feed</id><updated>2026-12-02T00:00:00Z</updated>"
+        f"{link}{entries}</feed>"
+    ).encode()
+
+
+def test_backfilled_archive_pages_are_ordered_by_the_runs_clock_under_max_items(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    # review 18 H15: archive pages are parsed as the run's feeds are, with the run's clock.
+    # An item dated after it takes no real new item's place among the max_items kept.
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _dated_atom(
+            [
+                ("old", "2026-11-20T10:00:00Z"),
+                ("bogus", "2026-12-10T10:00:00Z"),  # after the run's clock
+                ("new one", "2026-12-01T10:00:00Z"),
+                ("new two", "2026-12-02T10:00:00Z"),
+            ]
+        )
+    )
+    feed = {"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}
+    site.write_config([{**feed, "max_items": 2}])
+
+    assert site.cli("-q", "backfill", "--archives", "--now", "2026-12-03T00:00:00Z") == 0
+
+    names = site.post_names()
+    assert len(names) == 2
+    assert sum("new one" in name for name in names) == 1
+    assert sum("new two" in name for name in names) == 1
+
+
+def test_a_feed_handed_to_backfill_is_ordered_by_the_runs_clock_under_max_items(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    # review 18 H15: a feed's URL handed to backfill is parsed with the run's clock too.
+    httpserver.expect_request("/other.xml").respond_with_data(
+        _dated_atom(
+            [
+                ("old", "2026-11-20T10:00:00Z"),
+                ("bogus", "2026-12-10T10:00:00Z"),  # after the run's clock
+                ("new one", "2026-12-01T10:00:00Z"),
+                ("new two", "2026-12-02T10:00:00Z"),
+            ]
+        ),
+        content_type="application/atom+xml",
+    )
+    feed = {"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}
+    site.write_config([{**feed, "max_items": 2}])
+
+    url = httpserver.url_for("/other.xml")
+    assert site.cli("-q", "backfill", url, "--now", "2026-12-03T00:00:00Z") == 0
+
+    names = site.post_names()
+    assert len(names) == 2
+    assert sum("new one" in name for name in names) == 1
+    assert sum("new two" in name for name in names) == 1
+
+
+def test_a_hung_archive_page_is_stopped_by_the_workers_time_limit(
+    site: Site,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # review 18 H15: an archive page is parsed as the run's feeds are: a large one in a
+    # worker, under its time limit, not in the main process with none.
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _dated_atom([("current", "2026-12-01T10:00:00Z")], httpserver.url_for("/archive/1.xml"))
+    )
+    httpserver.expect_request("/archive/1.xml").respond_with_data(
+        _dated_atom([(slow_feed_posts.MARK, "2026-11-01T10:00:00Z")])
+    )
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}])
+    monkeypatch.setattr(feeds, "parse_feed", slow_feed_posts.parse_feed)
+    monkeypatch.setattr(pipeline, "PARSE_IN_WORKER_BYTES", 1)  # every page in a worker
+    monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 1.5)
+
+    assert site.cli("backfill", "--archives", "--now", "2026-12-03T00:00:00Z") == 1
+
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if "/archive/1.xml" in line]
+    assert len(lines) == 1
+    assert "took longer than 1.5 s in a worker process" in lines[0]
+    assert lines[0].count("/archive/1.xml") == 1  # named once
+    assert "Traceback" not in out.out + out.err
+    (name,) = site.post_names()  # the current page's item, archived all the same
+    assert "current" in name

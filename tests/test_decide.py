@@ -31,6 +31,7 @@ from rssarchive.core.errors import (
     reason_of,
     unexpected,
 )
+from rssarchive.core.models import Entry
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -798,3 +799,63 @@ def test_date_warning(
 ) -> None:
     got = decide.date_warning(published, problem, origin=origin, content=content, now=NOW)
     assert got == said
+
+
+# -- feeds: which items of a document are kept ------------------------------------------
+
+# Items by name: D<n> dated n days after DAY0 (D1.a and D1.b: the same date), U<n>
+# undated, F<n> dated 2100 (after the run's clock). The feed lists them as written.
+DAY0 = datetime(2026, 12, 1, tzinfo=UTC)
+NOW_FEEDS = datetime(2026, 12, 31, tzinfo=UTC)
+
+
+def feed_items(names: str) -> list[Entry]:
+    def published(name: str) -> datetime | None:
+        if name.startswith("U"):
+            return None
+        if name.startswith("F"):
+            return datetime(2100, 1, 1, tzinfo=UTC)
+        return DAY0 + timedelta(days=int(name[1:].split(".")[0]))
+
+    return [
+        Entry(title=n, link=f"https://x.example/{n}", published=published(n)) for n in names.split()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("feed", "now", "newest"),
+    [
+        ("D1 D2 D3", NOW_FEEDS, "D3 D2 D1"),  # oldest first
+        ("D3 D2 D1", NOW_FEEDS, "D3 D2 D1"),
+        # An undated item keeps its place; the dated ones are ordered around it.
+        ("D1 U1 D3 U2 D2", NOW_FEEDS, "D3 U1 D2 U2 D1"),
+        ("U1 U2", NOW_FEEDS, "U1 U2"),  # undated: the feed's order
+        ("D1.a D1.b", NOW_FEEDS, "D1.a D1.b"),  # ties: the feed's order
+        # review16d M2: a date after the run's clock is not believed: the oldest.
+        ("D0 F1 D1 D2", datetime(2026, 12, 3, tzinfo=UTC), "D2 D1 D0 F1"),
+        # Without a clock (a document read outside a run), the dates order as written.
+        ("D0 F1 D1 D2", None, "F1 D2 D1 D0"),
+        ("", NOW_FEEDS, ""),
+    ],
+)
+def test_newest_first(feed: str, now: datetime | None, newest: str) -> None:
+    assert [e.title for e in decide.newest_first(feed_items(feed), now)] == newest.split()
+
+
+@pytest.mark.parametrize(
+    ("feed", "max_items", "now", "kept"),
+    [
+        ("D1 D2 D3 D4", 2, NOW_FEEDS, "D3 D4"),  # oldest first: its newest, in feed order
+        ("D4 D3 D2 D1", 2, NOW_FEEDS, "D4 D3"),
+        ("D1 D2", 5, NOW_FEEDS, "D1 D2"),  # under the cap: all
+        ("D2 D1", 2, NOW_FEEDS, "D2 D1"),  # at the cap: all, as listed
+        # Undated items keep their place in the order, so the first ones are kept.
+        ("U1 D1 U2 D2", 2, NOW_FEEDS, "U1 D2"),
+        # A bogus future date takes no real new item's place.
+        ("D0 F1 D1 D2", 3, datetime(2026, 12, 3, tzinfo=UTC), "D0 D1 D2"),
+        ("D0 F1 D1 D2", 3, None, "F1 D1 D2"),
+    ],
+)
+def test_keep_newest(feed: str, max_items: int, now: datetime | None, kept: str) -> None:
+    got = decide.keep_newest(feed_items(feed), max_items, now)
+    assert [e.title for e in got] == kept.split()

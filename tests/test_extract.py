@@ -20,20 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml.html import HtmlElement
 
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Entry, Selectors
-from rssarchive.extract.article import (
-    MAX_PAGE_BYTES,
-    article_from_feed,
-    extract_article,
-    image_url,
-    is_substantial,
-    selector_to_xpath,
-    whole_article_from_feed,
-    with_lead_image,
-)
+from rssarchive.core.urls import resolve_html_urls
+from rssarchive.extract.article import MAX_PAGE_BYTES, extract_article
+from rssarchive.extract.feedtext import article_from_feed, is_substantial, whole_article_from_feed
+from rssarchive.extract.htmltree import _fix_links, _fragment
+from rssarchive.extract.leadimage import image_url, with_lead_image
+from rssarchive.extract.selectors import selector_to_xpath
 from rssarchive.net.addresses import Allow
 from rssarchive.publish.render import render_body
 
@@ -178,6 +175,61 @@ def test_several_matches_are_kept_whole() -> None:
     page = b"<html><body><div class='s'><p>one</p><p>two</p><p>ad</p></div></body></html>"
     article = extract_article(page, "https://x.example/", selectors=Selectors(body="div.s p"))
     assert article.body_html == "<p>one</p><p>two</p><p>ad</p>"
+
+
+# --- links: one rule set for feed text and pages (review 18 H9) ----------------------------
+
+LINKS_BASE = "https://x.example/news/1"
+
+
+def _links(fragment: HtmlElement) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(str(el.tag), sorted(el.items())) for el in fragment.iter() if el is not fragment]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="b.html">x</a><img src="/a.jpg" srcset="a.jpg 1x, /b.jpg 2x" alt="">',
+        '<blockquote cite="/q">q</blockquote><img longdesc="d.html" src="x.jpg">',
+        '<video poster="p.jpg" src="v.mp4"></video>',
+        '<img data-src="lazy.jpg" src="/1x1.gif">',
+        '<a href="#n">n</a><a href="javascript:x()">j</a><a href="https://x.example/">a</a>',
+        '<img src="//h.example:99999/a.jpg" srcset="//h.example:99999/b.jpg 2x, c.jpg 1x">',
+        '<a href="//[x/">bad host</a><a href=" c.html ">spaced</a>',
+    ],
+)
+def test_feed_text_and_page_links_are_resolved_alike(html: str) -> None:
+    # Feed text is resolved on its text (urls.resolve_html_urls), pages and feed items in
+    # the extractor on the tree (htmltree._fix_links): the same links either way.
+    _, on_the_text = _fragment(resolve_html_urls(html, LINKS_BASE))
+    _, on_the_tree = _fragment(html)
+    _fix_links(on_the_tree, LINKS_BASE)
+    assert _links(on_the_tree) == _links(on_the_text)
+
+
+def test_a_pages_links_are_resolved_by_the_one_rule_set() -> None:
+    # cite and longdesc are made absolute on pages too (before, only in feed text), and a
+    # relative link that would resolve to no safe URL (a port past 65535) stays as
+    # written instead of becoming one.
+    page = (
+        b"<html><body><div class='s'><blockquote cite='/q'><p>Quoted, long enough.</p>"
+        b"</blockquote><img src='//h.example:99999/a.jpg' longdesc='d.html'></div></body></html>"
+    )
+    article = extract_article(page, "https://x.example/n/1", selectors=Selectors(body="div.s"))
+    assert 'cite="https://x.example/q"' in article.body_html
+    assert 'longdesc="https://x.example/n/d.html"' in article.body_html
+    assert 'src="//h.example:99999/a.jpg"' in article.body_html
+
+
+def test_a_feed_items_unsafe_relative_link_stays_as_written() -> None:
+    entry = Entry(
+        title="t",
+        link="https://x.example/n/1",
+        content='<p>Text.</p><img src="//h.example:99999/a.jpg"><a href="/more">more</a>',
+    )
+    body = article_from_feed(entry).body_html
+    assert 'src="//h.example:99999/a.jpg"' in body
+    assert 'href="https://x.example/more"' in body
 
 
 # --- images -----------------------------------------------------------------------------

@@ -24,12 +24,10 @@ from rssarchive.core.encodings import decode_feed
 from rssarchive.core.errors import ParseError
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import is_safe_link
+from rssarchive.sources.feedrepair import MAX_ITEMS, READ_ITEMS
 from rssarchive.sources.feeds import (
     MAX_FEED_BYTES,
-    MAX_ITEMS,
-    READ_ITEMS,
     ParsedFeed,
-    newest_first,
     parse_feed,
 )
 
@@ -283,21 +281,3 @@ def test_a_feed_cut_before_max_items_applies_says_only_the_items_read_were_ranke
         f"feed lists more items than can be read; only its first {READ_ITEMS} as listed were "
         f"read, and the 100 newest of those kept (max_items), {READ_ITEMS - 100} not archived",
     )
-
-
-def test_an_item_dated_after_the_runs_clock_orders_nothing_under_max_items() -> None:
-    # review16d M2: oldest first, a bogus 2100 among real items. By its date it is the
-    # newest and takes a slot; not believed, it comes after every other dated item.
-    now = datetime(2026, 12, 3, tzinfo=UTC)
-    day = [datetime(2026, 12, d, tzinfo=UTC) for d in (1, 2)]
-    items = [
-        Entry(title="old", link="https://x.example/1", published=day[0] - timedelta(days=9)),
-        Entry(
-            title="bogus", link="https://x.example/2", published=datetime(2100, 1, 1, tzinfo=UTC)
-        ),
-        Entry(title="new 1", link="https://x.example/3", published=day[0]),
-        Entry(title="new 2", link="https://x.example/4", published=day[1]),
-    ]
-    assert [e.title for e in newest_first(items, now)] == ["new 2", "new 1", "old", "bogus"]
-    # Without a clock (a document read outside a run), the dates order as written.
-    assert [e.title for e in newest_first(items)[:2]] == ["bogus", "new 2"]

@@ -36,7 +36,7 @@ import rssarchive.publish.archive
 import rssarchive.store.state
 from rssarchive.cli import SITE_LOCK
 from rssarchive.core.caps import MAX_FEED_BYTES
-from rssarchive.sources.feeds import MAX_AUTHOR_CHARS, MAX_ITEMS
+from rssarchive.sources.feedrepair import MAX_AUTHOR_CHARS, MAX_ITEMS
 from rssarchive.store.siteid import ID_FILE as SITE_ID
 
 TESTS = Path(__file__).parent

@@ -25,7 +25,7 @@ from rssarchive import config as config_module
 from rssarchive.cli import site_lock_path
 from rssarchive.core.models import FeedConfig
 from rssarchive.publish.archive import read_from_line
-from rssarchive.sources import feeds
+from rssarchive.sources import feedrepair
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-07-24T01:45:53.725Z"
@@ -84,8 +84,8 @@ def status_json(site: Site, capsys: pytest.CaptureFixture[str]) -> dict:
 
 
 def test_max_items_defaults_are_the_parsers() -> None:
-    assert FeedConfig("n", "https://example.org/").max_items == feeds.MAX_ITEMS
-    assert config_module.MAX_MAX_ITEMS == feeds.READ_ITEMS
+    assert FeedConfig("n", "https://example.org/").max_items == feedrepair.MAX_ITEMS
+    assert config_module.MAX_MAX_ITEMS == feedrepair.READ_ITEMS
 
 
 def test_oldest_first_feed_past_max_items_archives_the_newest_and_says_so(

@@ -15,7 +15,7 @@ import pytest
 from rssarchive.core.models import Entry
 from rssarchive.core.sanitize import sanitize_html
 from rssarchive.core.urls import parse_srcset, resolve_html_urls, rewrite_srcset
-from rssarchive.extract.article import article_from_feed
+from rssarchive.extract.feedtext import article_from_feed
 from rssarchive.publish.images import _largest
 
 CASES = Path(__file__).parent / "srcset" / "cases.jsonl"

@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from test_hazards_e2e import BODY, NOW, assert_one_line_errors, body, item, posts, rss_doc, run
 
 import rssarchive.extract.article
+import rssarchive.extract.feedtext
 import rssarchive.run.pipeline
 import rssarchive.run.runbase
 from rssarchive.core.sanitize import NOT_TEXT
@@ -160,14 +161,14 @@ def test_hazard_unexpected_error_in_one_article_fails_it_alone_retried_by_next_r
     # A bug met while one article is made (standing in: a step raising what no step
     # expects) failed the whole run with a traceback; a pending article that met it
     # failed every later run.
-    real = rssarchive.extract.article._feed_article
+    real = rssarchive.extract.feedtext._feed_article
 
     def breaks_on_boom(entry: Any, *args: Any) -> Any:
         if entry.link.endswith("/boom"):
             raise RuntimeError("boom\nsecond line")
         return real(entry, *args)
 
-    monkeypatch.setattr(rssarchive.extract.article, "_feed_article", breaks_on_boom)
+    monkeypatch.setattr(rssarchive.extract.feedtext, "_feed_article", breaks_on_boom)
     # In this process, where the stand-in is (a worker process would import the real one).
     monkeypatch.setattr(rssarchive.run.runbase, "POOL_MIN_ARTICLES", 1000)
     items = item("boom", "http://127.0.0.1/u/boom") + item("fine", "http://127.0.0.1/u/fine")
@@ -190,7 +191,7 @@ def test_hazard_unexpected_error_in_one_article_fails_it_alone_retried_by_next_r
     json.loads(out)
     assert sorted(bodies_by_link(site)) == ["http://127.0.0.1/o/1", "http://127.0.0.1/u/fine"]
     # The bug is fixed: the next run archives the article it failed.
-    monkeypatch.setattr(rssarchive.extract.article, "_feed_article", real)
+    monkeypatch.setattr(rssarchive.extract.feedtext, "_feed_article", real)
     code, _, err = run(site, capsys, "run", "--now", "2024-07-25T13:00:00Z")
     assert code == 0, err
     assert "http://127.0.0.1/u/boom" in bodies_by_link(site)
@@ -268,14 +269,14 @@ def test_hazard_unexpected_error_of_a_pending_article_does_not_stop_later_comman
 ) -> None:
     # The article that meets the surprise stays pending; later runs and an unrelated
     # backfill (which retries pending work) go on beside it, then it is given up.
-    real = rssarchive.extract.article._feed_article
+    real = rssarchive.extract.feedtext._feed_article
 
     def breaks_on_boom(entry: Any, *args: Any) -> Any:
         if entry.link.endswith("/boom"):
             raise RuntimeError("boom")
         return real(entry, *args)
 
-    monkeypatch.setattr(rssarchive.extract.article, "_feed_article", breaks_on_boom)
+    monkeypatch.setattr(rssarchive.extract.feedtext, "_feed_article", breaks_on_boom)
     monkeypatch.setattr(rssarchive.run.runbase, "POOL_MIN_ARTICLES", 1000)
     httpserver.expect_request("/p.xml").respond_with_data(
         rss_doc(item("boom", "http://127.0.0.1/p/boom"))

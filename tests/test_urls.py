@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rssarchive.core.urls import absolute, is_safe_link, normalize_url, resolve_html_urls
+from rssarchive.core.urls import (
+    LINK_ATTRIBUTES,
+    absolute,
+    is_safe_link,
+    normalize_url,
+    resolve_attribute,
+    resolve_html_urls,
+    resolve_link,
+)
 
 RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.html"
 
@@ -169,3 +177,75 @@ def test_absolute(url: str, base: str, result: str | None) -> None:
 )
 def test_resolve_html_urls(html: str, result: str) -> None:
     assert resolve_html_urls(html, "https://example.org/dir/page") == result
+
+
+# --- relative links in HTML: the one rule set (review 18 H9) ------------------------------
+
+BASE = "https://example.org/dir/page"
+
+
+@pytest.mark.parametrize(
+    ("value", "base", "result"),
+    [
+        ("/a.jpg", BASE, "https://example.org/a.jpg"),
+        ("a.jpg", BASE, "https://example.org/dir/a.jpg"),
+        ("../b.html", BASE, "https://example.org/b.html"),
+        ("?page=2", BASE, "https://example.org/dir/page?page=2"),
+        ("  b.html\n", BASE, "https://example.org/dir/b.html"),  # spaces around: trimmed
+        ("//cdn.example.net/i.jpg", BASE, "https://cdn.example.net/i.jpg"),
+        ("//cdn.example.net/i.jpg", "http://example.org/", "http://cdn.example.net/i.jpg"),
+        # As written: absolute (any scheme: the sanitizer removes the unsafe ones), an
+        # anchor, nothing at all.
+        ("https://x.example/a", BASE, "https://x.example/a"),
+        (" https://x.example/a ", BASE, " https://x.example/a "),
+        ("HTTP://x.example/a", BASE, "HTTP://x.example/a"),
+        ("javascript:alert(1)", BASE, "javascript:alert(1)"),
+        ("mailto:a@x.example", BASE, "mailto:a@x.example"),
+        ("data:image/png;base64,AA", BASE, "data:image/png;base64,AA"),
+        ("#note", BASE, "#note"),
+        ("", BASE, ""),
+        ("  ", BASE, "  "),
+        # As written too: what it would resolve to is no safe http(s) link.
+        ("//x.example:99999/a.jpg", BASE, "//x.example:99999/a.jpg"),  # no such port
+        ("//x.example:port/a.jpg", BASE, "//x.example:port/a.jpg"),
+        ("/a\x01.jpg", BASE, "/a\x01.jpg"),  # a control character
+        ("//[x/a.jpg", BASE, "//[x/a.jpg"),  # an unbalanced "[": urljoin raises
+        ("a.html", "file:///srv/feed.xml", "a.html"),  # the base is no http(s) URL
+        ("a.html", "", "a.html"),
+    ],
+)
+def test_resolve_link(value: str, base: str, result: str) -> None:
+    assert resolve_link(value, base) == result
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "result"),
+    [
+        *((name, "x.jpg", "https://example.org/dir/x.jpg") for name in sorted(LINK_ATTRIBUTES)),
+        (
+            "srcset",
+            "a.jpg 1x, /b.jpg 2x",
+            "https://example.org/dir/a.jpg 1x, https://example.org/b.jpg 2x",
+        ),
+        # Each candidate by resolve_link: an unsafe one stays as written, the others resolve.
+        (
+            "srcset",
+            "//h:99999/a.jpg 1x, b.jpg 2x",
+            "//h:99999/a.jpg 1x, https://example.org/dir/b.jpg 2x",
+        ),
+        ("srcset", "/w_400,h_300/a.jpg 400w", "https://example.org/w_400,h_300/a.jpg 400w"),
+        # Not link attributes: as they are.
+        ("alt", "x.jpg", "x.jpg"),
+        ("data-original", "x.jpg", "x.jpg"),
+        ("data-srcset", "x.jpg 1x", "x.jpg 1x"),
+        ("class", "a b", "a b"),
+    ],
+)
+def test_resolve_attribute(name: str, value: str, result: str) -> None:
+    assert resolve_attribute(name, value, BASE) == result
+
+
+def test_the_link_attributes_are_the_union_of_both_former_resolvers() -> None:
+    # resolve_html_urls had src href poster cite longdesc data-src (and srcset);
+    # extract's lxml walk had href src poster (and srcset).
+    assert {"src", "href", "poster", "cite", "longdesc", "data-src"} == LINK_ATTRIBUTES

@@ -30,7 +30,7 @@ from rssarchive.core.errors import (
     UnexpectedError,
     reason_of,
 )
-from rssarchive.core.models import ContentMode, ImagesMode, Origin
+from rssarchive.core.models import ContentMode, Entry, ImagesMode, Origin
 
 T = TypeVar("T")
 
@@ -300,6 +300,34 @@ def says_taken(
     if guid_key is None or archived_guid_key is None or archived_guid_key == guid_key:
         return False
     return not said()
+
+
+# -- feeds: which items of a document are kept ------------------------------------------
+
+
+def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[Entry]:
+    """Dated entries newest first (ties in feed order); an undated entry keeps its place
+    in the feed's order. One dated after ``now`` (the run's clock) comes after every
+    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
+    would be the newest and take a real new item's place under max_items."""
+
+    def believed(e: Entry) -> bool:
+        return now is None or e.published is None or e.published <= now
+
+    dated = iter(
+        sorted(
+            (e for e in entries if e.published is not None),
+            key=lambda e: (believed(e), e.published or datetime.min),
+            reverse=True,
+        )
+    )
+    return [next(dated) if e.published is not None else e for e in entries]
+
+
+def keep_newest(entries: Sequence[Entry], max_items: int, now: datetime | None) -> list[Entry]:
+    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
+    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
+    return [e for e in entries if id(e) in kept]
 
 
 # -- articles: where their text comes from ---------------------------------------------

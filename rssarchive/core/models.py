@@ -35,7 +35,7 @@ class FeedConfig:
     # remote: posts link the original images (the existing archive's output);
     # local: images are downloaded into the site and the posts point at the copies.
     images: ImagesMode = "remote"
-    # Items kept from one feed document, the newest by date (feeds.MAX_ITEMS); more is
+    # Items kept from one feed document, the newest by date (feedrepair.MAX_ITEMS); more is
     # a warning on every run that hits it.
     max_items: int = 2000
     # Ages after archiving at which the article's page is checked again (recheck.py);

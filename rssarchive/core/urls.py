@@ -208,43 +208,64 @@ def absolute(url: str, base: str) -> str | None:
     return resolved if is_safe_link(resolved) else None
 
 
-# Start tags, and the URL-valued attributes in them. A ">" inside a quoted attribute
-# value ends the match early; that tag is then left as it was, which is safe.
-_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_URL_ATTR = re.compile(
-    r"""(\s(?:src|href|poster|cite|longdesc|data-src|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
-    re.I,
-)
+# --- relative links in HTML: one rule set ------------------------------------------------
+# Feed text (resolve_html_urls, on the text) and pages and feed items in the extractor
+# (extract.htmltree._fix_links, on its lxml tree) make links absolute by these rules, so
+# the same body comes out with the same links whichever path produced it.
+
+# The attributes whose value is one URL, made absolute when relative; ``srcset`` holds
+# several (SRCSET_ATTRIBUTE: each candidate's URL).
+LINK_ATTRIBUTES = frozenset({"src", "href", "poster", "cite", "longdesc", "data-src"})
+SRCSET_ATTRIBUTE = "srcset"
 
 
-def _resolve_one(value: str, base: str) -> str:
-    if not value or value.startswith("#") or SCHEME.match(value):
-        return value  # absolute, or a same-page anchor; javascript: etc. are for nh3
+def resolve_link(value: str, base: str) -> str:
+    """``value`` (one URL attribute's, as written) made absolute against ``base``.
+
+    Kept exactly as written when it is empty, a same-page anchor or absolute (any scheme:
+    ``javascript:`` and the like are the sanitizer's to remove), and when the result
+    would not be a safe http(s) link (is_safe_link: a bad port, control characters, no
+    host): a link is never made into one that nothing should fetch."""
+    text = value.strip()
+    if not text or text.startswith("#") or SCHEME.match(text):
+        return value
     try:
-        resolved = urljoin(base, value)
-    except ValueError:
+        resolved = urljoin(base, text)
+    except ValueError:  # an unbalanced "[" in the host
         return value
     return resolved if is_safe_link(resolved) else value
 
 
-def _resolve_srcset(value: str, base: str) -> str:
-    return rewrite_srcset(value, lambda url: _resolve_one(url, base))
+def resolve_attribute(name: str, value: str, base: str) -> str:
+    """The value of attribute ``name`` (lower case) with its relative URLs made absolute
+    by resolve_link: one URL in a LINK_ATTRIBUTES attribute, every candidate of a
+    srcset; any other attribute's value as it is."""
+    if name == SRCSET_ATTRIBUTE:
+        return rewrite_srcset(value, lambda url: resolve_link(url, base))
+    return resolve_link(value, base) if name in LINK_ATTRIBUTES else value
+
+
+# Start tags, and the URL-valued attributes in them. A ">" inside a quoted attribute
+# value ends the match early; that tag is then left as it was, which is safe.
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_URL_ATTR = re.compile(
+    r"(\s(" + "|".join(sorted(LINK_ATTRIBUTES | {SRCSET_ATTRIBUTE})) + r")\s*=\s*)"
+    r"""("[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.I,
+)
 
 
 def resolve_html_urls(html: str, base: str) -> str:
-    """Make relative ``src``/``href``/``srcset``/… values in an HTML fragment absolute,
-    changing nothing else: feedparser's own resolver re-serialises the whole fragment
-    (sorted attributes, ``<br />``, broken ``<script>`` text), and archived bodies keep
-    the publisher's markup."""
+    """Make relative ``src``/``href``/``srcset``/… values in an HTML fragment absolute
+    (resolve_attribute), changing nothing else: feedparser's own resolver re-serialises
+    the whole fragment (sorted attributes, ``<br />``, broken ``<script>`` text), and
+    archived bodies keep the publisher's markup."""
 
     def fix_attr(match: re.Match[str]) -> str:
-        prefix, raw = match.group(1), match.group(2)
+        prefix, name, raw = match.group(1), match.group(2), match.group(3)
         quote = raw[0] if raw[0] in "\"'" else ""
         value = unescape(raw[1:-1] if quote else raw)
-        if prefix.strip().lower().startswith("srcset"):
-            resolved = _resolve_srcset(value, base)
-        else:
-            resolved = _resolve_one(value.strip(), base)
+        resolved = resolve_attribute(name.lower(), value, base)
         if resolved == value.strip() or resolved == value:
             return match.group(0)
         return f'{prefix}"{escape(resolved, quote=True)}"'

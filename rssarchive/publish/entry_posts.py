@@ -81,7 +81,7 @@ def feed_posts(
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
     (``content: auto``) and the page is needed."""
-    from rssarchive.extract.article import article_from_feed, whole_article_from_feed
+    from rssarchive.extract.feedtext import article_from_feed, whole_article_from_feed
 
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:

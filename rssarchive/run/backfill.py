@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.core.urls import is_safe_link, normalize_url
 from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
@@ -135,17 +135,16 @@ class _Backfill(_Recovery):
         report.results.append(result)
 
         from rssarchive.core.caps import MAX_FEED_BYTES
-        from rssarchive.sources.feeds import parse_feed
         from rssarchive.sources.walks import walk_archives
 
         def fetch_feed(url: str) -> ParsedFeed:
+            # Parsed as the run's feeds are (review 18 H15): a large page in a worker with
+            # its time limit, and the run's clock ordering the items kept under max_items.
             response = self.client.get(url, max_bytes=MAX_FEED_BYTES)
-            return parse_feed(
-                response.content,
-                response.url,
-                content_type=response.headers.get("content-type"),
-                max_items=feed.max_items,
-            )
+            try:
+                return self._parse(response, feed.max_items, self.clock())
+            except ParseError as exc:  # said as fetches are, with the page's URL
+                raise ParseError(reason_of(exc), url=exc.url or response.url) from exc
 
         def failed(url: str, reason: str) -> None:
             result.failed.append((url, reason))

@@ -47,7 +47,7 @@ MAX_IN_FLIGHT = 2 * FETCH_THREADS
 # feed-text posts took as long either way (within the noise of a loaded machine).
 MAX_JOBS_IN_FLIGHT = 2 * MAX_IN_FLIGHT
 # Below this many articles, starting worker processes costs more than it saves; such
-# articles are extracted in-process, still bounded by extract.py's size and element caps.
+# articles are extracted in-process, still bounded by the extractor's size and element caps.
 POOL_MIN_ARTICLES = 3
 # Posts written between two commits of the state database: one directory sync and one
 # commit per batch instead of per post. A crash loses nothing: the next run finds the
@@ -201,7 +201,7 @@ _permanent = decide.permanent
 
 
 def _substantial(content: str) -> bool:
-    from rssarchive.extract.article import is_substantial
+    from rssarchive.extract.feedtext import is_substantial
 
     return is_substantial(content)
 

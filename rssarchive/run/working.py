@@ -226,7 +226,7 @@ class _Working(_Recording):
         """With ``content: auto``, the post from the feed's text for an article whose
         page failed for good (permanently, or on the attempt that gives it up): a post
         of the feed's text beats no post. None when there is none to make."""
-        from rssarchive.extract.article import article_from_feed
+        from rssarchive.extract.feedtext import article_from_feed
 
         last = self.state.gives_up(job.article_id, self.clock())
         if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
@@ -307,7 +307,7 @@ class _Working(_Recording):
 
     def _get_article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, by its content mode (runs in a thread)."""
-        from rssarchive.extract.article import article_from_feed
+        from rssarchive.extract.feedtext import article_from_feed
 
         entry = job.entry
         if not needs_page:
@@ -344,5 +344,5 @@ class _Working(_Recording):
         if kind is None:
             return
         if decide.feed_given(kind.feed, job.entry.origin):
-            raise _FeedGiven(self._parse(response, job.feed.max_items))
+            raise _FeedGiven(self._parse(response, job.feed.max_items, self.clock()))
         raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)

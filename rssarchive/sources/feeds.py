@@ -1,19 +1,14 @@
 """Feed bytes → entries. Pure: no network, no disk, no clock.
 
 feedparser does the parsing, but it only ever sees bytes we have already decoded,
-defused and bounded:
-
-1. decode with our own charset rules (GBK/GB2312 as GB18030, Big5 as Big5-HKSCS,
-   mislabelled and unlabelled Chinese feeds) and re-encode as UTF-8;
-2. drop every DOCTYPE, so no entity (billion laughs, ``SYSTEM "file:///…"``) is defined;
-3. cut absurdly long author texts, on which feedparser's e-mail regex is quadratic,
-   and mark guids that are not URLs as such, so that feedparser leaves them alone;
-4. cut the document after READ_ITEMS items, because feedparser's own cost grows with
-   every item it reads (100,000 small items take about 11 s).
+defused and bounded: decoded with our own charset rules (GBK/GB2312 as GB18030, Big5 as
+Big5-HKSCS, mislabelled and unlabelled Chinese feeds), re-encoded as UTF-8, and readied
+by feedrepair (no DOCTYPE, so no entity; author texts cut; guids that are not URLs
+marked; the document cut after READ_ITEMS items).
 
 Of the items read, at most ``max_items`` (a feed's setting) are kept: the newest by their
-dates, so that a feed listing its items oldest first still has its new ones archived.
-Either cut is reported as a warning, never silent.
+dates (decide.keep_newest), so that a feed listing its items oldest first still has its
+new ones archived. Either cut is reported as a warning, never silent.
 
 feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
 it as a URL to fetch or a file name to open.
@@ -22,7 +17,6 @@ it as a URL to fetch or a file name to open.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -33,353 +27,26 @@ import feedparser
 
 from rssarchive.core.caps import MAX_FEED_BYTES  # the download's cap, checked again here
 from rssarchive.core.dates import read_feed_date
+from rssarchive.core.decide import keep_newest
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
 from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
-from rssarchive.core.urls import SCHEME, absolute, is_safe_link, resolve_html_urls
+from rssarchive.core.urls import absolute, is_safe_link, resolve_html_urls
+from rssarchive.sources.feedrepair import (
+    _C1_CONTROL,
+    _C1_HIDDEN,
+    MAX_ITEMS,
+    _cut_warning,
+    _join_surrogate_references,
+    _last_item_unclosed,
+    _prepare,
+    _show_c1_controls,
+)
 
-# The default of a feed's max_items: 2000 covers any real feed, and feedparser needs
-# about 0.2 s for that many.
-MAX_ITEMS = 2000
-# Items read from one document, whatever max_items is (and its upper limit): the newest
-# of an oldest-first feed are among them up to this size, at about 0.5 s of parsing.
-READ_ITEMS = 5000
-# feedparser runs a regex on author texts whose cost is quadratic in their length
-# (measured: 30 KB → 5 s, 4 KB → 0.1 s, 128 chars → 0.1 ms). 128 characters still hold a
-# few names and an address.
-MAX_AUTHOR_CHARS = 128
-# feedparser spends about 25 µs on every element whatever it is, so 20 MB of "<a/>" would
-# take two minutes. A full 2000-item feed has 30,000-60,000 elements; this allows
-# several times that and bounds the parse at about 5 s.
-MAX_ELEMENTS = 200_000
-# Author-like elements past this many (there are rarely more than two per item) are
-# emptied, so that thousands of them cannot add up the e-mail regex's cost either.
-MAX_AUTHOR_ELEMENTS = 4 * MAX_ITEMS
 # What we tell feedparser about the bytes it gets: we re-encoded them as UTF-8, so the
 # server's original header (maybe "text/html; charset=gbk") no longer describes them.
 _FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
-_XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
-
-# ---------------------------------------------------------------------------------------
-# Decoding is encodings.decode_feed's; what is left here readies the decoded text.
-
-
-_CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
-
-
-def _join_surrogate_references(text: str) -> str:
-    """Character references to UTF-16 halves (``&#xD83D;&#xDE00;``, written by old
-    CMSs for an emoji) become the character they encode; a lone half, which no valid
-    text contains, becomes U+FFFD. feedparser fails on the whole feed otherwise."""
-
-    def value(match: re.Match[str]) -> int:
-        hex_digits, decimal = match.groups()
-        return int(hex_digits, 16) if hex_digits else int(decimal)
-
-    out: list[str] = []
-    pos = 0
-    matches = list(_CHAR_REFERENCE.finditer(text))
-    skip = -1
-    for i, match in enumerate(matches):
-        if i == skip:
-            continue
-        code = value(match)
-        if not 0xD800 <= code <= 0xDFFF:
-            continue
-        out.append(text[pos : match.start()])
-        following = matches[i + 1] if i + 1 < len(matches) else None
-        if (
-            code <= 0xDBFF
-            and following is not None
-            and following.start() == match.end()
-            and 0xDC00 <= value(following) <= 0xDFFF
-        ):
-            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (value(following) - 0xDC00)))
-            pos = following.end()
-            skip = i + 1
-        else:
-            out.append("\ufffd")
-            pos = match.end()
-    out.append(text[pos:])
-    return "".join(out)
-
-
-# feedparser maps every C1 control character (U+0080-U+009F) of what it read to the
-# windows-1252 character of that byte (U+0085 to "…", U+0080 to "€"). In a UTF-8 feed
-# they are control characters, which a title turns into spaces and a post removes
-# (render.py), like C0 ones: hidden from feedparser as the 32 noncharacters
-# U+FDD0-U+FDEF (kept as they are by every XML parser, never text to interchange) and
-# given back in the entry's fields (_field).
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-_C1_HIDDEN = {code: 0xFDD0 + code - 0x80 for code in range(0x80, 0xA0)}
-_C1_SHOWN = {hidden: code for code, hidden in _C1_HIDDEN.items()}
-
-
-def _show_c1_controls(text: str) -> str:
-    return text.translate(_C1_SHOWN)
-
-
-# ---------------------------------------------------------------------------------------
-# Defusing and bounding the XML text
-
-
-_LEADING_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]{0,500}?\?>")
-_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
-_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
-# One token of a DOCTYPE: quoted strings and comments may hold "]" and ">"; an
-# unterminated one runs to the end of the text (so scanning stays linear).
-_DOCTYPE_TOKEN = re.compile(r""""[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|<!--.*?(?:-->|\Z)|[\[\]>]""", re.S)
-_HTML_ROOTS = frozenset({"html", "head", "body"})
-_AUTHOR_TAGS = "author|creator|name|email|managingEditor|webMaster|publisher|contributor|owner"
-# Author-like and id elements, found in one linear pass. CDATA sections and comments are
-# matched (and skipped) whole, so markup quoted inside an item's HTML is never taken for
-# an element; an unterminated one runs to the end of the text.
-_MARKUP_SCAN = re.compile(
-    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
-    rf"|<(?:[A-Za-z_][\w.-]*:)?(?P<tag>{_AUTHOR_TAGS}|guid|id)(?P<attrs>\s[^<>]*)?>",
-    re.S | re.I,
-)
-_ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
-_ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
-_CHANNEL_START = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?channel)[\s>]")
-
-
-@dataclass
-class _Prepared:
-    text: str
-    root: str
-    warnings: list[str]
-    truncated: bool = False
-    read_items: int = 0  # when truncated: the items left in ``text``
-
-
-def _doctype_end(text: str, start: int) -> int:
-    depth = 0
-    for token in _DOCTYPE_TOKEN.finditer(text, start + len("<!DOCTYPE")):
-        char = token.group(0)
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == ">" and depth <= 0:
-            return token.end()
-    raise ParseError("not well-formed XML: unterminated DOCTYPE")
-
-
-def _strip_prolog(text: str, warnings: list[str]) -> tuple[str, str | None, str | None]:
-    """Remove every DOCTYPE before the root element (keeping its line breaks, so parse
-    errors name the right line); return the text, the root element's name and the
-    DOCTYPE's name."""
-    kept: list[str] = []
-    pos = done = 0
-    doctype = None
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if text.startswith(("<?", "<!--"), pos):
-            closer = "?>" if text.startswith("<?", pos) else "-->"
-            end = text.find(closer, pos + 2)
-            if end < 0:
-                break
-            pos = end + len(closer)
-        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
-            end = _doctype_end(text, pos)
-            name = _DOCTYPE_NAME.match(text, pos)
-            doctype = doctype or (name.group(1) if name else "")
-            if "[" in text[pos:end]:
-                warnings.append("DOCTYPE with internal subset removed; entities not expanded")
-            kept.append(text[done:pos] + "\n" * text.count("\n", pos, end))
-            pos = done = end
-        else:
-            break
-    root = _ROOT.match(text, pos)
-    return "".join(kept) + text[done:], (root.group(1) if root else None), doctype
-
-
-def _element_text(text: str, start: int) -> tuple[str, int] | None:
-    """The text of the element whose start tag ends at ``start``, as escaped XML text
-    (CDATA content escaped), and the index of its end tag; None when a child element,
-    comment or the end of the text comes first."""
-    pos, pieces = start, []
-    while True:
-        lt = text.find("<", pos)
-        if lt < 0:
-            return None
-        pieces.append(text[pos:lt])
-        if not text.startswith("<![CDATA[", lt):
-            return ("".join(pieces), lt) if text.startswith("</", lt) else None
-        end = text.find("]]>", lt)
-        if end < 0:
-            return None
-        pieces.append(escape(text[lt + 9 : end], quote=False))
-        pos = end + 3
-
-
-def _rewrite_elements(text: str) -> str:
-    """Two fixes made on the text, before feedparser sees it.
-
-    Author-like elements longer than MAX_AUTHOR_CHARS are cut (and emptied after the
-    first MAX_AUTHOR_ELEMENTS): feedparser's e-mail regex is quadratic in their length.
-    Only text and CDATA content is cut; an element with child elements is left alone
-    (its children are author-like elements themselves).
-
-    A ``<guid>``/``<id>`` whose value is not a URL gets ``isPermaLink="false"``: otherwise
-    feedparser resolves it against the feed's URL ("abc-123" becomes
-    "https://site/feed/abc-123"), so the guid would change whenever the feed moves.
-    """
-    out: list[str] = []
-    done = authors = 0
-    for match in _MARKUP_SCAN.finditer(text):
-        tag = match.group("tag")
-        if tag is None or match.group(0).endswith("/>"):
-            continue
-        found = _element_text(text, match.end())
-        if found is None:
-            continue
-        value, close = found
-        if tag.lower() in ("guid", "id"):
-            attrs = (match.group("attrs") or "").lower()
-            if "ispermalink" not in attrs and not SCHEME.match(value.strip()):
-                out.append(text[done : match.end() - 1] + ' isPermaLink="false">')
-                done = match.end()
-            continue
-        authors += 1
-        limit = MAX_AUTHOR_CHARS if authors <= MAX_AUTHOR_ELEMENTS else 0
-        if close - match.end() > limit:
-            value = value[:limit]
-            amp = value.rfind("&")
-            if amp >= 0 and ";" not in value[amp:]:
-                value = value[:amp]  # do not leave half an entity reference
-            newlines = "\n" * text.count("\n", match.end(), close)  # keep line numbers
-            out.append(text[done : match.end()] + value + newlines)
-            done = close
-    return "".join(out) + text[done:] if out else text
-
-
-# An "&" that starts no entity or character reference, outside CDATA sections and
-# comments (where it is only text).
-_BARE_AMPERSAND = re.compile(
-    r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"
-    r"|&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9a-fA-F]+);)",
-    re.S,
-)
-
-
-def _escape_bare_ampersands(text: str) -> str:
-    """``Q&A`` written unescaped becomes ``Q&amp;A``. It makes the document malformed,
-    and feedparser's fallback parser for malformed documents reads it as the unknown
-    entity ``&A;`` and writes that out ("Q&A;" in the title and the file name), and
-    ``?a=1&b=2`` in a URL as ``?a=1&b;=2``. A well-formed document has no bare "&":
-    this changes nothing there."""
-    if "&" not in text:
-        return text
-    return _BARE_AMPERSAND.sub(lambda m: "&amp;" if m.group(0) == "&" else m.group(0), text)
-
-
-def _last(pattern: re.Pattern[str], text: str, endpos: int) -> re.Match[str] | None:
-    last = None
-    for last in pattern.finditer(text, 0, endpos):  # noqa: B007 - the loop finds the last
-        pass
-    return last
-
-
-def _cap_items(text: str, root: str, max_items: int) -> tuple[str, bool]:
-    """Cut after the ``max_items``-th item and close the channel and root elements."""
-    seen = 0
-    for match in _ITEM_END.finditer(text):
-        seen += 1
-        if seen < max_items:
-            continue
-        cut = match.end()
-        if not _ITEM_START.search(text, cut):
-            return text, False
-        closers = ""
-        channel = _last(_CHANNEL_START, text, cut)
-        if channel and text.rfind("</" + channel.group(1), channel.end(), cut) < 0:
-            closers = f"</{channel.group(1)}>"
-        return f"{text[:cut]}{closers}</{root}>", True
-    return text, False
-
-
-def _count_elements(text: str) -> int:
-    """Start tags (plus comments and PIs) outside CDATA sections: what feedparser pays for."""
-    count = pos = 0
-    while True:
-        start = text.find("<![CDATA[", pos)
-        stop = len(text) if start < 0 else start
-        count += text.count("<", pos, stop) - text.count("</", pos, stop)
-        end = text.find("]]>", start) if start >= 0 else -1
-        if end < 0:
-            return count
-        pos = end + 3
-
-
-def _prepare(text: str, max_items: int) -> _Prepared:
-    """The text feedparser gets: defused, its items cut after READ_ITEMS (or, when that
-    many are too complex to parse, after ``max_items``, the most that is kept anyway)."""
-    warnings: list[str] = []
-    declaration = _LEADING_DECLARATION.match(text)
-    if declaration:  # keep its line breaks, so parse errors name the right line
-        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
-    text, root, doctype = _strip_prolog(text.lstrip("\ufeff"), warnings)
-    if (doctype or "").lower() == "html" or (root or "").lower() in _HTML_ROOTS:
-        raise ParseError("not a feed (looks like HTML)")
-    if root is None:
-        if text.lstrip().startswith(("{", "[")):
-            raise ParseError("not a feed (looks like JSON)")
-        raise ParseError("not a feed (not XML: no root element)")
-    text = _escape_bare_ampersands(_rewrite_elements(text))
-    capped, truncated = _cap_items(text, root, max(READ_ITEMS, max_items))
-    elements = _count_elements(capped)
-    if elements > MAX_ELEMENTS and max_items < READ_ITEMS:
-        capped, truncated = _cap_items(text, root, max_items)
-        elements = _count_elements(capped)
-    if elements > MAX_ELEMENTS:
-        raise ParseError(f"feed too complex ({elements} XML elements, limit {MAX_ELEMENTS})")
-    read = _count_items(capped) if truncated else 0
-    if truncated:
-        warnings.append(_cut_warning(read))
-    return _Prepared(_XML_DECLARATION + capped, root, warnings, truncated, read)
-
-
-def _cut_warning(read: int, kept: int | None = None, dropped: int = 0) -> str:
-    """The warning for a document cut after ``read`` items; with ``kept``, when more
-    than the feed's max_items were read: only the newest of the items read were kept,
-    not the newest of the feed (an oldest-first feed's newest are after the cut)."""
-    text = f"feed lists more items than can be read; only its first {read} as listed were read"
-    if kept is None:
-        return text
-    return f"{text}, and the {kept} newest of those kept (max_items), {dropped} not archived"
-
-
-def _count_items(text: str) -> int:
-    return sum(1 for _ in _ITEM_END.finditer(text))
-
-
-def newest_first(entries: list[Entry], now: datetime | None = None) -> list[Entry]:
-    """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order. One dated after ``now`` (the run's clock) comes after every
-    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
-    would be the newest and take a real new item's place under max_items."""
-
-    def believed(e: Entry) -> bool:
-        return now is None or e.published is None or e.published <= now
-
-    dated = iter(
-        sorted(
-            (e for e in entries if e.published is not None),
-            key=lambda e: (believed(e), e.published or datetime.min),
-            reverse=True,
-        )
-    )
-    return [next(dated) if e.published is not None else e for e in entries]
-
-
-def _keep_newest(entries: list[Entry], max_items: int, now: datetime | None) -> list[Entry]:
-    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
-    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
-    return [e for e in entries if id(e) in kept]
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,11 +198,6 @@ def _bozo_reason(exc: Any) -> str:
     return f"not a usable feed: {message}"
 
 
-def _last_item_unclosed(text: str) -> bool:
-    start = _last(_ITEM_START, text, len(text))
-    return start is not None and not _ITEM_END.search(text, start.end())
-
-
 def parse_feed(
     data: bytes,
     url: str,
@@ -545,7 +207,7 @@ def parse_feed(
     now: datetime | None = None,
 ) -> ParsedFeed:
     """Parse feed bytes fetched from ``url`` (the base for relative links); ``now``, the
-    run's clock, orders the items kept under ``max_items`` (see newest_first).
+    run's clock, orders the items kept under ``max_items`` (see decide.newest_first).
 
     Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
     that is malformed but yields complete items is accepted, with a warning.
@@ -616,7 +278,7 @@ def parse_feed(
                 f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
                 f"kept the {max_items} newest, {len(entries) - max_items} not archived"
             )
-        entries = _keep_newest(entries, max_items, now)
+        entries = keep_newest(entries, max_items, now)
         truncated = True
     feed = _field(result, "feed") or {}
     prev_archive = next(
