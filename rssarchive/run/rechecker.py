@@ -754,4 +754,3 @@ def _page_text(response: Response, feed: FeedConfig, allow_private: Allow) -> st
     except ExtractError:
         return None
     return html_to_text(render_body(article.body_html))
-
