@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rssarchive.core.urls import absolute, is_safe_link, normalize_url, resolve_html_urls
+from rssarchive.core.urls import (
+    absolute,
+    http_url_problem,
+    is_safe_link,
+    normalize_url,
+    resolve_html_urls,
+)
 
 RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.html"
 
@@ -129,10 +135,79 @@ def test_unsafe_links(url: str) -> None:
         ("   ", "https://example.org/", None),
         ("a.html", "file:///srv/feed.xml", None),
         ("http://[::1/", "https://example.org/", None),
+        # The one rule (http_url_problem), wherever the URL comes from: a lead image, an
+        # <img>, a feed link.
+        ("http://a.example:99999/a.jpg", "https://example.org/", None),
+        ("http://a.example:x/a.jpg", "https://example.org/", None),
+        ("/a\x01.jpg", "https://example.org/", None),
+        ("/a\x7f.jpg", "https://example.org/", None),
+        ("http://a b.example/a.jpg", "https://example.org/", None),
+        # Read as a browser reads it: C0 and spaces around stripped, tab/CR/LF removed.
+        ("\x00 /a.jpg\x1f", "https://example.org/", "https://example.org/a.jpg"),
+        ("/a\t.j\r\npg", "https://example.org/", "https://example.org/a.jpg"),
+        ("java\tscript:alert(1)", "https://example.org/", None),
+        ("/a b.jpg", "https://example.org/", "https://example.org/a b.jpg"),
     ],
 )
 def test_absolute(url: str, base: str, result: str | None) -> None:
     assert absolute(url, base) == result
+
+
+@pytest.mark.parametrize(
+    ("url", "result"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("/a", None),
+        (" http://example.org:8080/a ", "http://example.org:8080/a"),
+        ("http://example.org:65536/a", None),
+    ],
+)
+def test_absolute_without_a_base(url: str, result: str | None) -> None:
+    assert absolute(url) == result
+
+
+@pytest.mark.parametrize(
+    ("url", "typed", "problem"),
+    [
+        ("https://example.org/a", False, None),
+        ("https://example.org/a", True, None),
+        ("HTTP://EXAMPLE.ORG:0/", True, None),
+        ("https://example.org:65535/", True, None),
+        ("https://[2001:db8::1]:8443/x", True, None),
+        ("https://example.org/a b", False, None),
+        ("https://example.org/a b", True, "whitespace in URL"),
+        ("https://example.org/a\u3000b", True, "whitespace in URL"),
+        (" https://example.org/", False, "whitespace in URL"),
+        ("https://example.org/\xa0", False, "whitespace in URL"),
+        ("", False, "empty URL"),
+        ("https://example.org/fe\ted", True, "control characters in URL"),
+        ("https://example.org/fe\ted", False, "control characters in URL"),
+        ("https://example.org/\x01", False, "control characters in URL"),
+        ("https://example.org/\x7f", False, "control characters in URL"),
+        ("https://example.org/\n", False, "control characters in URL"),
+        ("https://example.org:99999/", False, "not a valid URL (Port out of range 0-65535)"),
+        (
+            "https://example.org:-1/",
+            False,
+            "not a valid URL (Port could not be cast to integer value as '-1')",
+        ),
+        (
+            "https://example.org:x/",
+            False,
+            "not a valid URL (Port could not be cast to integer value as 'x')",
+        ),
+        ("http://[::1/", False, "not a valid URL (Invalid IPv6 URL)"),
+        ("ftp://example.org/", False, "not an http(s) URL"),
+        ("javascript:alert(1)", False, "not an http(s) URL"),
+        ("//example.org/a", False, "not an http(s) URL"),
+        ("/a", False, "not an http(s) URL"),
+        ("https:///a", False, "not an http(s) URL"),
+        ("https://user@/a", False, "not an http(s) URL"),
+    ],
+)
+def test_http_url_problem(url: str, typed: bool, problem: str | None) -> None:
+    assert http_url_problem(url, typed=typed) == problem
+    assert is_safe_link(url) is (http_url_problem(url) is None)
 
 
 @pytest.mark.parametrize(

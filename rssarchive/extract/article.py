@@ -28,6 +28,7 @@ from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Entry, Selectors
 from rssarchive.core.sanitize import VOID_TAGS, clean_text, flatten_deep, is_safe_url
 from rssarchive.core.urls import LAZY_SRC, parse_srcset, rewrite_srcset
+from rssarchive.core.urls import absolute as absolute_http
 from rssarchive.extract.selectors import selector_to_xpath
 from rssarchive.net.addresses import Allow, host_refusal
 
@@ -249,7 +250,7 @@ def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
-    absolute = urljoin(base, raw.strip())
+    absolute = absolute_http(raw, base) or ""  # "": refused below, as no http(s) URL
     try:
         parts = urlsplit(absolute)
         host = parts.hostname

@@ -35,11 +35,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag
 
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
-from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, absolute, parse_srcset
 from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
 
 __all__ = [
@@ -97,7 +97,6 @@ _RAW_TEXT: Final = frozenset(
     }
 )
 _DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
-_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
 # How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
 # unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
 # a URL we copy never brings a raw "{{" in, whatever runs after us.
@@ -239,18 +238,10 @@ def _attr(tag: _Tag, name: str) -> _Attr | None:
 
 
 def _absolute(value: str, base: str | None) -> str | None:
-    """``value`` resolved against ``base`` when that gives an http(s) URL with a host."""
-    url = re.sub(r"[\t\n\r]", "", value.strip(_C0_AND_SPACE))
-    if not url:
-        return None
-    try:
-        joined = urljoin(base, url) if base else url
-        parts = urlsplit(joined)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return urldefrag(joined).url
+    """``value`` resolved against ``base`` when that gives an http(s) URL (urls.absolute,
+    the one rule), without its fragment."""
+    url = absolute(value, base)
+    return None if url is None else urldefrag(url).url
 
 
 def _largest(srcset: str) -> str | None:
