@@ -483,6 +483,10 @@ def test_remove_temp_files(tmp_path: Path) -> None:
         (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "avif"),
         (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "avif"),
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", None),
+        (b"\x00\x00\x01\x00ftypavif\x00\x00\x00\x00avifmif1miaf", "avif"),
+        (b"\x00\x00\x00\x1cftypisom\x00\x00\x02\x00isomiso2mp41", None),
+        (b"BM\x1e\x00\x00\x00\x00\x00\x00\x00\x1a\x00", None),  # a BMP: not kept
+        (b"%PDF-1.7", None),
         (SVG, None),
         (b"<html>", None),
         (b"", None),

@@ -41,6 +41,7 @@ from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
 from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, absolute, parse_srcset
 from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, write_temp
+from rssarchive.sources.pagekind import magic_type
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -305,27 +306,24 @@ def remote_images(
 # ---------------------------------------------------------------------------- bytes
 
 
+# The raster formats browsers show that we keep, by their media type in
+# pagekind.magic_type's table, with the file extension they are stored under.
+_KEPT_IMAGES: Final = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/avif": "avif",
+}
+
+
 def sniff_image(data: bytes) -> str | None:
     """The file extension of a raster image format browsers show, from its magic bytes.
 
     The bytes decide, not Content-Type: servers mislabel images as octet-stream, and a
     label alone would let HTML or SVG (which can carry script) in under an image name.
     """
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[4:8] == b"ftyp":
-        # ISO-BMFF: major brand at 8, compatible brands from 16 to the end of the box.
-        size = int.from_bytes(data[:4], "big")
-        brands = {data[i : i + 4] for i in range(16, min(size, 64, len(data)) - 3, 4)}
-        if {data[8:12], *brands} & {b"avif", b"avis"}:
-            return "avif"
-    return None
+    return _KEPT_IMAGES.get(magic_type(data) or "")
 
 
 def _refusal(response: Response) -> str:
