@@ -6,6 +6,7 @@ import pytest
 
 from rssarchive.core.urls import (
     absolute,
+    host_key,
     http_url_problem,
     is_safe_link,
     normalize_url,
@@ -238,3 +239,19 @@ def test_http_url_problem(url: str, typed: bool, problem: str | None) -> None:
 )
 def test_resolve_html_urls(html: str, result: str) -> None:
     assert resolve_html_urls(html, "https://example.org/dir/page") == result
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.Example.ORG/a", "example.org"),
+        ("http://example.org:8080/a", "example.org"),
+        ("https://news.example.org/a", "news.example.org"),
+        ("https://wwwexample.org/", "wwwexample.org"),
+        ("https://[2001:DB8::1]/x", "2001:db8::1"),
+        ("/relative", ""),
+        ("http://[::1/", ""),
+    ],
+)
+def test_host_key(url: str, key: str) -> None:
+    assert host_key(url) == key

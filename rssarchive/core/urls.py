@@ -209,6 +209,17 @@ def is_safe_link(url: str) -> bool:
     return http_url_problem(url) is None
 
 
+def host_key(url: str) -> str:
+    """A URL's host as feeds are matched and work is spread by (decide.by_host, the
+    run's per-host queues): lower case, no ``www.``; "" when it has none or cannot be
+    read."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an unbalanced "[" in the host
+        return ""
+    return host.lower().removeprefix("www.")
+
+
 def absolute(url: str, base: str | None = None) -> str | None:
     """``url`` read as a browser reads it (controls.url_trim, then any other whitespace
     around it) and resolved against ``base``; None when it is empty or the result is not
