@@ -24,7 +24,7 @@ import nh3
 from rssarchive.core.controls import CONTROL_CHARS as CONTROL_CHARS
 from rssarchive.core.controls import NOT_TEXT as NOT_TEXT
 from rssarchive.core.controls import url_trim
-from rssarchive.core.urls import SCHEME, parse_srcset
+from rssarchive.core.urls import HTTP_SCHEMES, SCHEME, parse_srcset
 
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.
@@ -70,7 +70,7 @@ _EXTRA_ATTRIBUTES: Final[dict[str, frozenset[str]]] = {
     "source": frozenset({"srcset", "sizes", "type", "media"}),
 }
 
-_URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+_URL_SCHEMES: Final = HTTP_SCHEMES | {"mailto"}
 # Attributes whose value is one URL; nh3 checks their scheme, and the filter below checks
 # again after its own normalisation (nh3 runs the filter after its URL check).
 _URL_ATTRIBUTES: Final = frozenset({"href", "src", "cite", "poster", "longdesc", "background"})
