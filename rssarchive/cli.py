@@ -453,10 +453,10 @@ def _handed_over(items: list[str]) -> Iterator[str]:
 def _checked_url(text: str, what: str) -> str:
     """``text`` when it is an absolute http(s) URL; a UsageError (exit 2, before any
     request) when it is not."""
-    from rssarchive.core.urls import is_safe_link
+    from rssarchive.core.urls import http_url_problem
 
     url = text.strip()
-    if not is_safe_link(url) or any(char.isspace() for char in url):
+    if http_url_problem(url, typed=True) is not None:
         raise UsageError(f"{what} {text!r}: not an absolute http(s) URL")
     return url
 

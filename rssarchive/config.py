@@ -8,15 +8,14 @@ the config file, so a second config file elsewhere works from any working direct
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_schedule as recheck_rules
 from rssarchive.core import yamlsafe
+from rssarchive.core.controls import C0_AND_DEL
 from rssarchive.core.errors import ConfigError
 from rssarchive.core.models import (
     Config,
@@ -26,6 +25,7 @@ from rssarchive.core.models import (
     NetworkConfig,
     Selectors,
 )
+from rssarchive.core.urls import http_url_problem
 from rssarchive.extract.selectors import selector_to_xpath
 
 TOP_KEYS = {"site_dir", "state_path", "feeds", "network", "images", "recheck", "recheck_budget"}
@@ -53,8 +53,6 @@ NETWORK_KEYS = {
     "per_host_delay",
 }
 SELECTOR_KEYS = {"body", "image"}
-# C0 controls and DEL: not allowed in an HTTP header's value.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTENT_MODES: tuple[ContentMode, ...] = ("auto", "page", "feed")
 IMAGES_MODES: tuple[ImagesMode, ...] = ("remote", "local")
 # Where the state database lives when the config does not say: inside the site, in a
@@ -196,13 +194,12 @@ def _names(value: object, where: str, default: str) -> tuple[str, ...]:
 
 def _http_url(value: object, where: str) -> str:
     url = _str(value, where).strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port out of range, as every request would
-    except ValueError as exc:  # "http://[::1/": Invalid IPv6 URL
-        raise ConfigError(f"{where}: not a valid URL: {url!r} ({exc})") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where}: not an http(s) URL: {url!r}")
+    # The one rule of an absolute http(s) URL, as the command line's URLs have it: a tab
+    # or a control character inside, or a port out of range, is refused here rather than
+    # by every request.
+    problem = http_url_problem(url, typed=True)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem}: {url!r}")
     return url
 
 
@@ -294,7 +291,7 @@ def _network(value: object) -> NetworkConfig:
             f"network.per_host_delay: must be between 0 and {MAX_PER_HOST_DELAY:g} seconds"
         )
     user_agent = _str(user_agent, "network.user_agent")
-    if _CONTROL.search(user_agent):
+    if C0_AND_DEL.search(user_agent):
         # A line break would end the header (httpx refuses it on every request).
         raise ConfigError("network.user_agent: must be one line without control characters")
     return NetworkConfig(

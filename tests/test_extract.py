@@ -264,6 +264,10 @@ PAGE_URL = "https://news.example/world/2024/story.html"
         ("http://0177.0.0.1/x.jpg", None),
         ("http://999.1.1.1/x.jpg", None),  # numeric, but no address: refused as http.py does
         ("http://[2606:4700::1]/x.jpg", "http://[2606:4700::1]/x.jpg"),
+        # urls.absolute's one rule: no port out of range, no whitespace in the host.
+        ("http://a.example:99999/a.jpg", None),
+        ("http://a.example:x/a.jpg", None),
+        ("http://a b.example/a.jpg", None),
         ("", None),
         (None, None),
     ],

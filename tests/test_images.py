@@ -271,6 +271,19 @@ def test_javascript_and_data_sources_ignored(env: Env) -> None:
     assert remote_images(body, env.page) == []
 
 
+def test_sources_that_are_no_http_url_are_ignored(env: Env) -> None:
+    # The one rule of urls.absolute: a port out of range, a control character or a
+    # space in the host is no URL to fetch (each used to be fetched).
+    body = (
+        '<img src="http://127.0.0.1:99999/a.png"><img src="/b\x01.png">'
+        '<img src="http://a b.example/c.png">'
+    )
+    result = env.localize(body)
+    assert result == ImageResult(body, (), ())
+    assert env.server.log == []
+    assert remote_images(body, env.page) == []
+
+
 def test_run_budget_exhausted(env: Env) -> None:
     images = [png(n) for n in range(4)]
     for n, data in enumerate(images):
@@ -483,6 +496,10 @@ def test_remove_temp_files(tmp_path: Path) -> None:
         (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "avif"),
         (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "avif"),
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", None),
+        (b"\x00\x00\x01\x00ftypavif\x00\x00\x00\x00avifmif1miaf", "avif"),
+        (b"\x00\x00\x00\x1cftypisom\x00\x00\x02\x00isomiso2mp41", None),
+        (b"BM\x1e\x00\x00\x00\x00\x00\x00\x00\x1a\x00", None),  # a BMP: not kept
+        (b"%PDF-1.7", None),
         (SVG, None),
         (b"<html>", None),
         (b"", None),

@@ -34,6 +34,18 @@ ATOM = b'<?xml version="1.0"?><!-- hi --><feed xmlns="http://www.w3.org/2005/Ato
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg", NotHtml("image/jpeg")),
         (b"GIF89a\x01\x00\x01\x00", None, NotHtml("image/gif")),
         (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "application/octet-stream", NotHtml("image/webp")),
+        # ISO media: an AVIF named only among the compatible brands is an image; a box
+        # of 256 bytes (00 00 01 00, an icon's magic) is still read as ISO media.
+        (
+            b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf",
+            "text/html",
+            NotHtml("image/avif"),
+        ),
+        (
+            b"\x00\x00\x01\x00ftypisom\x00\x00\x02\x00isomiso2mp41",
+            "text/html",
+            NotHtml("video/mp4"),
+        ),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf", NotHtml("application/pdf")),
         (b"\x00\x01\x02\x03binary\x00", "application/octet-stream", NotHtml("binary data")),
         (RSS, "application/rss+xml", NotHtml("an RSS feed", feed=True)),

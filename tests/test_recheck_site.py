@@ -14,10 +14,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
+from rssarchive.extract.text import html_to_text
 from rssarchive.net.http import HttpClient
 from rssarchive.publish.sitepages import TOKEN_DIFF_BUDGET, diff_html
 from rssarchive.publish.versions import Versions
-from rssarchive.run.rechecker import Rechecker, html_to_text
+from rssarchive.run.rechecker import Rechecker
 from rssarchive.store.state import State
 
 T0 = datetime(2024, 7, 24, tzinfo=UTC)

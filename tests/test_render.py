@@ -205,7 +205,18 @@ def test_heading_url_cannot_break_the_link() -> None:
     assert front_matter(post.text)["from"] == url
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        # urls.http_url_problem's rule, not only the prefix
+        "https://example.org/a\nlayout: evil",
+        "https://example.org:99999/a",
+        "https:///a",
+    ],
+)
 def test_non_http_urls_are_refused(url: str) -> None:
     with pytest.raises(ValueError):
         render(url=url)

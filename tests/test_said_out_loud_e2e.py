@@ -159,7 +159,12 @@ def test_a_document_that_is_no_feed_is_named_by_its_url(
 @pytest.mark.parametrize(
     ("network", "feed_url", "message"),
     [
-        ({}, "http://[::1/", "feeds[0].url: not a valid URL: 'http://[::1/' (Invalid IPv6 URL)"),
+        ({}, "http://[::1/", "feeds[0].url: not a valid URL (Invalid IPv6 URL): 'http://[::1/'"),
+        (
+            {},
+            "http://127.0.0.1:1/fe\ted.xml",
+            "feeds[0].url: control characters in URL: 'http://127.0.0.1:1/fe\\ted.xml'",
+        ),
         (
             {"user_agent": "rssarchive\r\nX-Injected: yes"},
             "http://127.0.0.1:1/feed.xml",

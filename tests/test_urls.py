@@ -7,6 +7,8 @@ import pytest
 from rssarchive.core.urls import (
     LINK_ATTRIBUTES,
     absolute,
+    host_key,
+    http_url_problem,
     is_safe_link,
     normalize_url,
     resolve_attribute,
@@ -143,10 +145,79 @@ def test_unsafe_links(url: str) -> None:
         ("   ", "https://example.org/", None),
         ("a.html", "file:///srv/feed.xml", None),
         ("http://[::1/", "https://example.org/", None),
+        # The one rule (http_url_problem), wherever the URL comes from: a lead image, an
+        # <img>, a feed link.
+        ("http://a.example:99999/a.jpg", "https://example.org/", None),
+        ("http://a.example:x/a.jpg", "https://example.org/", None),
+        ("/a\x01.jpg", "https://example.org/", None),
+        ("/a\x7f.jpg", "https://example.org/", None),
+        ("http://a b.example/a.jpg", "https://example.org/", None),
+        # Read as a browser reads it: C0 and spaces around stripped, tab/CR/LF removed.
+        ("\x00 /a.jpg\x1f", "https://example.org/", "https://example.org/a.jpg"),
+        ("/a\t.j\r\npg", "https://example.org/", "https://example.org/a.jpg"),
+        ("java\tscript:alert(1)", "https://example.org/", None),
+        ("/a b.jpg", "https://example.org/", "https://example.org/a b.jpg"),
     ],
 )
 def test_absolute(url: str, base: str, result: str | None) -> None:
     assert absolute(url, base) == result
+
+
+@pytest.mark.parametrize(
+    ("url", "result"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("/a", None),
+        (" http://example.org:8080/a ", "http://example.org:8080/a"),
+        ("http://example.org:65536/a", None),
+    ],
+)
+def test_absolute_without_a_base(url: str, result: str | None) -> None:
+    assert absolute(url) == result
+
+
+@pytest.mark.parametrize(
+    ("url", "typed", "problem"),
+    [
+        ("https://example.org/a", False, None),
+        ("https://example.org/a", True, None),
+        ("HTTP://EXAMPLE.ORG:0/", True, None),
+        ("https://example.org:65535/", True, None),
+        ("https://[2001:db8::1]:8443/x", True, None),
+        ("https://example.org/a b", False, None),
+        ("https://example.org/a b", True, "whitespace in URL"),
+        ("https://example.org/a\u3000b", True, "whitespace in URL"),
+        (" https://example.org/", False, "whitespace in URL"),
+        ("https://example.org/\xa0", False, "whitespace in URL"),
+        ("", False, "empty URL"),
+        ("https://example.org/fe\ted", True, "control characters in URL"),
+        ("https://example.org/fe\ted", False, "control characters in URL"),
+        ("https://example.org/\x01", False, "control characters in URL"),
+        ("https://example.org/\x7f", False, "control characters in URL"),
+        ("https://example.org/\n", False, "control characters in URL"),
+        ("https://example.org:99999/", False, "not a valid URL (Port out of range 0-65535)"),
+        (
+            "https://example.org:-1/",
+            False,
+            "not a valid URL (Port could not be cast to integer value as '-1')",
+        ),
+        (
+            "https://example.org:x/",
+            False,
+            "not a valid URL (Port could not be cast to integer value as 'x')",
+        ),
+        ("http://[::1/", False, "not a valid URL (Invalid IPv6 URL)"),
+        ("ftp://example.org/", False, "not an http(s) URL"),
+        ("javascript:alert(1)", False, "not an http(s) URL"),
+        ("//example.org/a", False, "not an http(s) URL"),
+        ("/a", False, "not an http(s) URL"),
+        ("https:///a", False, "not an http(s) URL"),
+        ("https://user@/a", False, "not an http(s) URL"),
+    ],
+)
+def test_http_url_problem(url: str, typed: bool, problem: str | None) -> None:
+    assert http_url_problem(url, typed=typed) == problem
+    assert is_safe_link(url) is (http_url_problem(url) is None)
 
 
 @pytest.mark.parametrize(
@@ -249,3 +320,19 @@ def test_the_link_attributes_are_the_union_of_both_former_resolvers() -> None:
     # resolve_html_urls had src href poster cite longdesc data-src (and srcset);
     # extract's lxml walk had href src poster (and srcset).
     assert {"src", "href", "poster", "cite", "longdesc", "data-src"} == LINK_ATTRIBUTES
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.Example.ORG/a", "example.org"),
+        ("http://example.org:8080/a", "example.org"),
+        ("https://news.example.org/a", "news.example.org"),
+        ("https://wwwexample.org/", "wwwexample.org"),
+        ("https://[2001:DB8::1]/x", "2001:db8::1"),
+        ("/relative", ""),
+        ("http://[::1/", ""),
+    ],
+)
+def test_host_key(url: str, key: str) -> None:
+    assert host_key(url) == key

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
@@ -69,11 +69,9 @@ def parse_iso(text: str) -> datetime | None:
         return None
 
 
-def _rfc822(text: str, *, zone_required: bool = False) -> datetime | None:
+def _rfc822(text: str) -> datetime | None:
     """An RFC 822 date in UTC (zones.read_rfc822: Hugo's year 0001 is not 2001, a zone's
-    name from zones.py); None when it is not one or is not read. ``zone_required`` is
-    kept for its callers: an unknown zone gives no date there either way now."""
-    del zone_required
+    name from zones.py); None when it is not one or is not read."""
     return read_rfc822(text)[0]
 
 
@@ -155,14 +153,6 @@ def _time_dropped(text: str, when: datetime) -> bool:
 
 
 _ANY_ZONE: Final = re.compile(r"[+-]\d{1,2}(?::?\d{2})?\s*(?:\([^()]*\))?\s*$|[A-Za-z]{2,5}\)?\s*$")
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 # --- sitemaps and the command line ------------------------------------------------------

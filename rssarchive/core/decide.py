@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
-from urllib.parse import urlsplit
 
 from rssarchive.core import retries
 from rssarchive.core.errors import (
@@ -31,6 +30,7 @@ from rssarchive.core.errors import (
     reason_of,
 )
 from rssarchive.core.models import ContentMode, Entry, ImagesMode, Origin
+from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
 
@@ -550,20 +550,15 @@ def images_retried(
 # -- backfill ---------------------------------------------------------------------------
 
 
-def host(url: str) -> str:
-    """A URL's host as feeds are matched and work is spread by: lower case, no www."""
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-
-
 def by_host(feeds: Sequence[T], url_of: Callable[[T], str]) -> dict[str, T]:
     """The feeds by host, the first of each host (for feed_for)."""
     found: dict[str, T] = {}
     for feed in feeds:
-        found.setdefault(host(url_of(feed)), feed)
+        found.setdefault(host_key(url_of(feed)), feed)
     return found
 
 
 def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
     """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
     its host (``feeds_by_host``, see by_host), else the first of all."""
-    return feeds_by_host.get(host(url), first)
+    return feeds_by_host.get(host_key(url), first)

@@ -90,36 +90,36 @@ class NotAdmittedError(FetchError):
     at the host came (http.HttpClient.get); the caller's decision, not the site's."""
 
 
-class ParseError(RssArchiveError):
+class _DocumentError(RssArchiveError):
+    """An error about one document whose URL its raiser may not know: ``reason`` is
+    the message, ``url`` is filled in when known (by the raiser, or later by a caller
+    that has it), and ``str(err)`` is ``"URL: reason"`` once it is. The shared body of
+    ParseError and ExtractError, which stay separate types: a feed that is not one and
+    a page without an article are decided and reported differently."""
+
+    def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}" if self.url else self.reason
+
+
+class ParseError(_DocumentError):
     """A feed could not be parsed into entries.
 
     ``url``: the document, when known (the parser is given bytes; the pipeline fills it
     in, so that ``failed: feed NAME: URL: not a feed (…)`` reads as a fetch's failure).
     """
 
-    def __init__(self, reason: str, *, url: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.url = url
 
-    def __str__(self) -> str:
-        return f"{self.url}: {self.reason}" if self.url else self.reason
-
-
-class ExtractError(RssArchiveError):
+class ExtractError(_DocumentError):
     """No article body could be extracted from a page or a feed item.
 
     ``url``: the page or item, when known (extract_article and article_from_feed fill it
     in for the errors of their steps, which do not know it).
     """
-
-    def __init__(self, reason: str, *, url: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.url = url
-
-    def __str__(self) -> str:
-        return f"{self.url}: {self.reason}" if self.url else self.reason
 
 
 class UnexpectedError(ExtractError):

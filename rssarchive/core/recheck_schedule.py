@@ -52,11 +52,6 @@ def format_age(age: timedelta) -> str:
 # -- the schedule -----------------------------------------------------------------------
 
 
-def consumed(archived: datetime, ages: Sequence[timedelta], now: datetime) -> int:
-    """How many ages have been reached at ``now``."""
-    return sum(1 for age in ages if archived + age <= now)
-
-
 def next_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> datetime | None:
     """When the article is next due after a check at ``now`` (or when first archived at
     ``now``): its first age not yet reached; None when past its last age."""

@@ -19,7 +19,12 @@ import lxml.etree
 import lxml.html
 import nh3
 
-from rssarchive.core.urls import SCHEME, parse_srcset
+# Re-exported: render, identity and the tests import them from here, their home before
+# core/controls.py.
+from rssarchive.core.controls import CONTROL_CHARS as CONTROL_CHARS
+from rssarchive.core.controls import NOT_TEXT as NOT_TEXT
+from rssarchive.core.controls import url_trim
+from rssarchive.core.urls import HTTP_SCHEMES, SCHEME, parse_srcset
 
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
 # containers and responsive-image elements that news bodies use.
@@ -65,7 +70,7 @@ _EXTRA_ATTRIBUTES: Final[dict[str, frozenset[str]]] = {
     "source": frozenset({"srcset", "sizes", "type", "media"}),
 }
 
-_URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+_URL_SCHEMES: Final = HTTP_SCHEMES | {"mailto"}
 # Attributes whose value is one URL; nh3 checks their scheme, and the filter below checks
 # again after its own normalisation (nh3 runs the filter after its URL check).
 _URL_ATTRIBUTES: Final = frozenset({"href", "src", "cite", "poster", "longdesc", "background"})
@@ -78,22 +83,6 @@ _UNSAFE_STYLE: Final = re.compile(
     re.IGNORECASE,
 )
 
-# U+0000-U+001F and U+007F-U+009F: removed from every post (docs/post-format.md).
-CONTROL_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-# What no text of the archive holds, removed from a feed item's or a page's text before
-# it is parsed (clean_text): C0 controls but tab, LF and CR; DEL and the C1 controls;
-# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of every plane);
-# lone surrogates. lxml refuses a string holding one (a ValueError that stopped whole
-# runs), libxml2's HTML parser stops at some, and no writer means any of them. A post
-# removes every control character anyway (CONTROL_CHARS, post-format.md).
-NOT_TEXT: Final = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
-    + "".join(
-        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
-    )
-    + "]"
-)
 # A character reference to one of them (``&#1;``, ``&#xFFFE;``), which a parser would
 # turn into the character itself. C1 references (``&#150;``) are left alone: HTML reads
 # them as windows-1252's (an en dash), and so do libxml2 and browsers.
@@ -130,9 +119,6 @@ def clean_text(text: str) -> str:
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return NOT_TEXT.sub(lambda m: _not_text_replacement(m.group()), text)
 
-
-# What the URL standard strips from both ends of a URL before parsing it.
-_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
 
 # nh3 (html5ever) is quadratic in nesting depth: 100,000 nested <div>s take ~30 s, 10,000
 # take 0.25 s. Real articles nest a few dozen deep; past this limit the fragment is first
@@ -175,8 +161,7 @@ def is_safe_url(value: str) -> bool:
     still holds any control character is refused: removing it later would turn
     ``java\\x01script:`` into ``javascript:``.
     """
-    url = value.strip(_C0_AND_SPACE)
-    url = re.sub(r"[\t\n\r]", "", url)
+    url = url_trim(value)
     if CONTROL_CHARS.search(url):
         return False
     match = SCHEME.match(url)

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
-SAFE_SCHEMES = frozenset({"http", "https"})
+from rssarchive.core.controls import C0_AND_DEL, url_trim
+
+# The schemes of every URL we fetch or write into a post as a link (net/addresses
+# enforces the same set on every request).
+HTTP_SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Query parameters that only say how the reader arrived (campaign, click and share
@@ -47,9 +51,6 @@ TRACKING_PREFIXES = ("utm_",)
 # (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%")
-# URLs with these characters (C0 controls and DEL) are not links we will write into a
-# post or fetch.
-URL_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 # A URL's scheme, as RFC 3986 spells one (group 1), at the start: an absolute URL.
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Where lazy-loading scripts keep an image's real URL while src holds a placeholder.
@@ -176,33 +177,66 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
 
 
-def is_safe_link(url: str) -> bool:
-    """True only for an absolute http(s) URL with a host and no control characters.
+def http_url_problem(url: str, *, typed: bool = False) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL we may fetch or write into a post, as
+    a phrase; None when it is one. The one rule (is_safe_link, absolute, the config's
+    feed URLs and the command line's URLs all use it): scheme http or https, a host
+    without whitespace, a port that is a number from 0 to 65535, no control character
+    (C0 or DEL) and no whitespace around it.
 
-    Refuses ``javascript:``, ``data:``, ``file:``, relative and scheme-relative URLs.
     Control characters are checked before parsing because ``urlsplit`` silently drops
     tabs and newlines (so ``java\\tscript:`` would otherwise read as ``javascript:``,
-    and a newline could end a front-matter line).
+    and a newline could end a front-matter line). ``typed``: a URL a person typed (the
+    config, the command line), where whitespace anywhere is refused too: a space in it
+    is two URLs on one line or a typo, while a document's link may hold one in its path
+    (browsers send it percent-encoded).
     """
-    if not url or URL_CONTROL_CHARS.search(url) or url != url.strip():
-        return False
+    if not url:
+        return "empty URL"
+    if C0_AND_DEL.search(url):
+        return "control characters in URL"
+    if url != url.strip() or (typed and any(map(str.isspace, url))):
+        return "whitespace in URL"
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
-    except ValueError:
-        return False
+    except ValueError as exc:  # "http://[::1/": Invalid IPv6 URL
+        return f"not a valid URL ({exc})"
     host = parts.hostname or ""
-    return parts.scheme.lower() in SAFE_SCHEMES and bool(host) and not any(map(str.isspace, host))
+    if parts.scheme.lower() not in HTTP_SCHEMES or not host or any(map(str.isspace, host)):
+        return "not an http(s) URL"
+    return None
 
 
-def absolute(url: str, base: str) -> str | None:
-    """Resolve ``url`` against ``base``; None when empty or the result is not a safe
-    http(s) URL (an empty link must not silently become the base itself)."""
-    text = url.strip()
+def is_safe_link(url: str) -> bool:
+    """True only for an absolute http(s) URL with a host and no control characters
+    (http_url_problem). Refuses ``javascript:``, ``data:``, ``file:``, relative and
+    scheme-relative URLs."""
+    return http_url_problem(url) is None
+
+
+def host_key(url: str) -> str:
+    """A URL's host as feeds are matched and work is spread by (decide.by_host, the
+    run's per-host queues): lower case, no ``www.``; "" when it has none or cannot be
+    read."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an unbalanced "[" in the host
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def absolute(url: str, base: str | None = None) -> str | None:
+    """``url`` read as a browser reads it (controls.url_trim, then any other whitespace
+    around it) and resolved against ``base``; None when it is empty or the result is not
+    an absolute http(s) URL (http_url_problem). An empty link must not silently become
+    the base itself. The one resolver of a single URL: feed links, image URLs and the
+    lead image all go through it."""
+    text = url_trim(url).strip()
     if not text:
         return None
     try:
-        resolved = urljoin(base, text)
+        resolved = urljoin(base, text) if base else text
     except ValueError:
         return None
     return resolved if is_safe_link(resolved) else None

@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from rssarchive.core.sanitize import is_safe_url
 from rssarchive.core.urls import LAZY_SRC, parse_srcset
+from rssarchive.core.urls import absolute as absolute_http
 from rssarchive.net.addresses import Allow, host_refusal
 
 _IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
@@ -55,7 +56,7 @@ def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
-    absolute = urljoin(base, raw.strip())
+    absolute = absolute_http(raw, base) or ""  # "": refused below, as no http(s) URL
     try:
         parts = urlsplit(absolute)
         host = parts.hostname

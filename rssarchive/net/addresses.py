@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rssarchive.core.errors import BlockedAddressError, ConfigError
+from rssarchive.core.urls import HTTP_SCHEMES
 
 if TYPE_CHECKING:  # imported by check_url only: the extractor's workers need no httpx
     import httpx
 
 __all__ = [
-    "ALLOWED_SCHEMES",
     "AddressPolicy",
     "Allow",
     "address_policy",
@@ -40,7 +40,6 @@ __all__ = [
     "host_refusal",
 ]
 
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 _HINT = "set network.allow_private_addresses to allow it"
 
 # A ``network.allow_private_addresses`` value: all, none, or these addresses and networks.
@@ -229,7 +228,7 @@ def check_url(url: str, allow: bool | tuple[str, ...]) -> httpx.URL:
     except ValueError as exc:
         raise BlockedAddressError(url, f"refused: not a valid URL ({exc})") from exc
     scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
+    if scheme not in HTTP_SCHEMES:
         shown = f"scheme {scheme!r}" if scheme else "a URL without a scheme"
         raise BlockedAddressError(url, f"refused: {shown} is not allowed (only http and https)")
     # urllib and httpx may split odd URLs differently; both views must pass. The literal

@@ -33,14 +33,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag
 
 from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Response
-from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, parse_srcset
+from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, absolute, parse_srcset
 from rssarchive.net.bodies import size
-from rssarchive.publish.archive import remove_temp_files, write_atomic
+from rssarchive.publish.archive import (
+    remove_temp_files,
+    write_atomic,
+)
+from rssarchive.sources.pagekind import magic_type
 
 __all__ = [
     "BUDGET_EXHAUSTED",
@@ -93,7 +97,6 @@ _RAW_TEXT: Final = frozenset(
     }
 )
 _DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
-_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
 # How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
 # unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
 # a URL we copy never brings a raw "{{" in, whatever runs after us.
@@ -238,18 +241,10 @@ def _attr(tag: _Tag, name: str) -> _Attr | None:
 
 
 def _absolute(value: str, base: str | None) -> str | None:
-    """``value`` resolved against ``base`` when that gives an http(s) URL with a host."""
-    url = re.sub(r"[\t\n\r]", "", value.strip(_C0_AND_SPACE))
-    if not url:
-        return None
-    try:
-        joined = urljoin(base, url) if base else url
-        parts = urlsplit(joined)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return urldefrag(joined).url
+    """``value`` resolved against ``base`` when that gives an http(s) URL (urls.absolute,
+    the one rule), without its fragment."""
+    url = absolute(value, base)
+    return None if url is None else urldefrag(url).url
 
 
 def _largest(srcset: str) -> str | None:
@@ -313,27 +308,24 @@ def remote_images(
 # ---------------------------------------------------------------------------- bytes
 
 
+# The raster formats browsers show that we keep, by their media type in
+# pagekind.magic_type's table, with the file extension they are stored under.
+_KEPT_IMAGES: Final = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/avif": "avif",
+}
+
+
 def sniff_image(data: bytes) -> str | None:
     """The file extension of a raster image format browsers show, from its magic bytes.
 
     The bytes decide, not Content-Type: servers mislabel images as octet-stream, and a
     label alone would let HTML or SVG (which can carry script) in under an image name.
     """
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[4:8] == b"ftyp":
-        # ISO-BMFF: major brand at 8, compatible brands from 16 to the end of the box.
-        size = int.from_bytes(data[:4], "big")
-        brands = {data[i : i + 4] for i in range(16, min(size, 64, len(data)) - 3, 4)}
-        if {data[8:12], *brands} & {b"avif", b"avis"}:
-            return "avif"
-    return None
+    return _KEPT_IMAGES.get(magic_type(data) or "")
 
 
 def _refusal(response: Response) -> str:

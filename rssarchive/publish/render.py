@@ -35,6 +35,7 @@ from rssarchive.core.dates import to_utc
 from rssarchive.core.errors import WriteError
 from rssarchive.core.models import Post
 from rssarchive.core.sanitize import CONTROL_CHARS, guard_liquid, sanitize_html, strip_control_chars
+from rssarchive.core.urls import is_safe_link
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS: Final = timedelta(milliseconds=1)
@@ -247,8 +248,9 @@ def render_body(body_html: str) -> str:
 
 def _check_url(url: str) -> None:
     # The heading becomes a link: anything but http(s) there would be a live
-    # javascript:/data: link in the site. The feed stage refuses such items already.
-    if not re.match(r"(?i)https?://", url):
+    # javascript:/data: link in the site, a control character could end the front
+    # matter's line. The feed stage refuses such items already (the same rule).
+    if not is_safe_link(url):
         raise ValueError(f"not an http(s) article URL: {url!r}")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rssarchive.core.dates import parse_iso
+from rssarchive.extract.text import html_to_text
 from rssarchive.publish.archive import HEAD_BYTES, POSTS, remove_temp_files, write_atomic
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ class Versions:
     def post_text(self, filename: str) -> str | None:
         """The article text of a post as archived (its body, as text); None when the
         post cannot be read."""
-        from rssarchive.run.rechecker import html_to_text
-
         try:
             text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

@@ -20,7 +20,7 @@ from rssarchive.core.models import (
     Response,
     Selectors,
 )
-from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.core.urls import host_key, is_safe_link, normalize_url
 from rssarchive.net.addresses import Allow
 from rssarchive.run.report import FeedResult
 from rssarchive.sources.backlog import Backlog
@@ -194,7 +194,7 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
     return ordered
 
 
-_host = decide.host
+_host = host_key
 
 
 _permanent = decide.permanent

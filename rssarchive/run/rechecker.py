@@ -32,6 +32,7 @@ from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, R
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.core.recheck_text import join_headline, split_headline
 from rssarchive.core.urls import normalize_url
+from rssarchive.extract.text import html_to_text
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin
@@ -366,30 +367,3 @@ def _page_text(
     except ExtractError:
         return None, None
     return article.title, html_to_text(render_body(article.body_html))
-
-
-_BLOCKS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
-    | {"tr", "table", "section", "article", "figure", "figcaption", "pre", "dd", "dt"}
-)
-
-
-def html_to_text(html: str) -> str:
-    """Text of an HTML fragment, one block a line, whitespace collapsed in each."""
-    import lxml.etree
-    import lxml.html
-
-    if not html.strip():
-        return ""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.LxmlError):  # nothing lxml can read is no text
-        return ""
-    for el in root.iter():
-        # A line break in the source is a space; only blocks make lines.
-        el.text = el.text and " ".join(el.text.split("\n"))
-        el.tail = el.tail and " ".join(el.tail.split("\n"))
-        if isinstance(el.tag, str) and el.tag in _BLOCKS:
-            el.tail = "\n" + (el.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
-    return "\n".join(line for line in lines if line)

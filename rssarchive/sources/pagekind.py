@@ -58,7 +58,8 @@ _MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
 )
 # RIFF containers and ISO media files say what they hold at a fixed offset.
 _RIFF: Final = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
-_FTYP: Final = {b"avif": "image/avif", b"heic": "image/heic", b"qt  ": "video/quicktime"}
+_FTYP: Final = {b"heic": "image/heic", b"qt  ": "video/quicktime"}
+_AVIF_BRANDS: Final = frozenset({b"avif", b"avis"})
 
 _BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # WHATWG MIME Sniffing's "binary data bytes".
@@ -106,14 +107,24 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
-def _magic(head: bytes) -> str | None:
+def magic_type(head: bytes) -> str | None:
+    """The media type the first bytes of a file say it is (its magic number), else None.
+    The one magic-byte table of the package: pages are judged by it here, and the image
+    localizer keeps only the raster types of it (images.sniff_image)."""
+    if head[4:8] == b"ftyp":
+        # ISO-BMFF, first: its box size may start like an icon (256 is 00 00 01 00).
+        # Major brand at 8, compatible brands from 16 to the end of the box; an AVIF
+        # image often names itself only among the compatible ones (mif1 first).
+        size = int.from_bytes(head[:4], "big")
+        brands = {head[i : i + 4] for i in range(16, min(size, 64, len(head)) - 3, 4)}
+        if {head[8:12], *brands} & _AVIF_BRANDS:
+            return "image/avif"
+        return _FTYP.get(head[8:12], "video/mp4")
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
     if head[:4] == b"RIFF" and head[8:12] in _RIFF:
         return _RIFF[head[8:12]]
-    if head[4:8] == b"ftyp":
-        return _FTYP.get(head[8:12], "video/mp4")
     return None
 
 
@@ -143,7 +154,7 @@ def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:
     """None when ``content`` (sent with ``content_type``) may be an HTML page; else what
     it is (see the module's doc for the rules)."""
     head = content[:SNIFF_BYTES]
-    magic = _magic(head)
+    magic = magic_type(head)
     if magic is not None:
         return NotHtml(magic)
     text = _text_head(head)

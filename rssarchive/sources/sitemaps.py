@@ -30,11 +30,12 @@ from typing import Any
 from lxml import etree
 
 from rssarchive.core.caps import MAX_SITEMAP_BYTES
+from rssarchive.core.controls import C0_AND_DEL
 from rssarchive.core.dates import parse_w3c_datetime, to_utc
 from rssarchive.core.encodings import decode_feed
 from rssarchive.core.errors import ParseError
 from rssarchive.core.inflate import GZIP_MAGIC, decoded
-from rssarchive.core.urls import SCHEME, URL_CONTROL_CHARS, is_safe_link
+from rssarchive.core.urls import SCHEME, is_safe_link
 from rssarchive.sources.feeds import parse_feed
 
 __all__ = [
@@ -180,7 +181,7 @@ def _refusal(loc: str) -> str | None:
         return "empty <loc>"
     if is_safe_link(loc):
         return None
-    if URL_CONTROL_CHARS.search(loc):
+    if C0_AND_DEL.search(loc):
         # "java\tscript:" must not read as relative, nor a newline end a front-matter line.
         return "control characters in URL"
     if not SCHEME.match(loc):
