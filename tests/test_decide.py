@@ -218,6 +218,44 @@ def test_feed_failed(
     assert decide.feed_failed(failures, status=status, retry_after=retry_after, now=NOW) == expected
 
 
+def test_feed_succeeded_ends_failures_and_back_off() -> None:
+    assert decide.feed_succeeded(NOW) == decide.FeedSucceeded(0, None, NOW)
+
+
+@pytest.mark.parametrize(
+    ("failures", "gone", "expected"),
+    [
+        row(0, False, 1, id="healthy feed: counted FAILING"),
+        row(4, False, 5, id="failing feed: one more, no back-off of its own"),
+        row(1, True, None, id="gone feed: left as it is"),
+    ],
+)
+def test_run_failed(failures: int, gone: bool, expected: int | None) -> None:
+    assert decide.run_failed(failures, gone=gone) == expected
+
+
+@pytest.mark.parametrize(
+    ("failures", "gone", "failing_articles", "warning", "kind", "count", "ok"),
+    [
+        row(0, False, 0, False, "ok", 0, True, id="ok"),
+        row(0, False, 0, True, "warning", 0, True, id="a warning is still ok"),
+        row(2, False, 0, False, "failing", 2, False, id="polls failing"),
+        row(2, False, 3, True, "failing", 2, False, id="failing polls say more than articles"),
+        row(0, False, 3, False, "articles failing", 3, False, id="articles failing: not ok"),
+        row(0, False, 1, True, "articles failing", 1, False, id="articles failing over a warning"),
+        row(1, True, 0, False, "gone", 0, False, id="gone"),
+        row(1, True, 2, True, "gone", 0, False, id="gone over everything"),
+    ],
+)
+def test_feed_health(
+    failures: int, gone: bool, failing_articles: int, warning: bool, kind: str, count: int, ok: bool
+) -> None:
+    health = decide.feed_health(
+        failures, gone=gone, failing_articles=failing_articles, warning=warning
+    )
+    assert (health.kind, health.count, health.ok) == (kind, count, ok)
+
+
 NEW = "https://new.example.com/feed.xml"
 OTHER = "https://other.example.com/feed.xml"
 
@@ -398,68 +436,98 @@ def test_permanent(exc: RssArchiveError, expected: bool) -> None:
 GAVE_UP = f"{LINK}: gave up after {{}} attempts: HTTP {{}}; not tried again"
 
 
+MIN15 = timedelta(minutes=15)
+
+
+def pending(
+    when: datetime, failed: str | None, warning: str | None = None, note: str | None = None
+) -> ArticleFailed:
+    return ArticleFailed(False, "pending", when, failed, warning, note)
+
+
 @pytest.mark.parametrize(
-    ("origin", "attempts", "exc", "last", "expected"),
+    ("origin", "attempts", "exc", "recorded_attempts", "age", "expected"),
     [
-        row("feed", 0, fetch_error(500), False,
-            ArticleFailed(False, None, "HTTP 500", None, None),
-            id="feed item: failed line, retried"),
-        row("feed", 0, fetch_error(404), False,
-            ArticleFailed(False, None, "HTTP 404", None, None),
+        row("feed", 0, fetch_error(500), 0, HOUR,
+            pending(NOW + MIN15, "HTTP 500"),
+            id="feed item: failed line, retried in 15 minutes"),
+        row("feed", 0, fetch_error(404), 0, HOUR,
+            pending(NOW + MIN15, "HTTP 404"),
             id="feed item, 404: retried all the same (not online yet)"),
-        row("feed", 4, fetch_error(500), True,
-            ArticleFailed(False, None, "HTTP 500", GAVE_UP.format(5, 500), None),
+        row("feed", 4, fetch_error(500), 4, 2 * DAY,
+            ArticleFailed(False, "failed", NOW + DAY, "HTTP 500", GAVE_UP.format(5, 500), None),
             id="feed item, last attempt: failed and said given up"),
-        row("feed", 4, fetch_error(500), False,
-            ArticleFailed(False, None, "HTTP 500", None, None),
+        row("feed", 4, fetch_error(500), 4, HOUR,
+            pending(NOW + DAY, "HTTP 500"),
             id="feed item, 5th attempt within the day: not the last, nothing said"),
-        row("feed", 0, fetch_error(503, retry_after=3600), False,
-            ArticleFailed(False, NOW + HOUR, "HTTP 503", None, None),
-            id="feed item, Retry-After"),
-        row("url", 0, fetch_error(500), False,
-            ArticleFailed(False, None, "HTTP 500; later runs will try again", None, None),
+        row("feed", 0, fetch_error(503, retry_after=3600), 0, HOUR,
+            pending(NOW + HOUR, "HTTP 503"),
+            id="feed item, Retry-After later than the back-off: it"),
+        row("feed", 2, fetch_error(503, retry_after=3600), 2, HOUR,
+            pending(NOW + 6 * HOUR, "HTTP 503"),
+            id="feed item, Retry-After sooner than the back-off: the back-off"),
+        row("url", 0, fetch_error(500), 0, HOUR,
+            pending(NOW + MIN15, "HTTP 500; later runs will try again"),
             id="backfill, transient: later runs"),
-        row("url", 0, fetch_error(500), True,
-            ArticleFailed(False, None, "HTTP 500; gave up after 5 attempts, not tried again",
-                          None, None),
+        row("url", 0, fetch_error(500), 2, HOUR,
+            pending(NOW + 6 * HOUR, "HTTP 500; later runs will try again"),
+            id="backfill handed a URL waiting for a retry: the recorded count spaces it"),
+        row("url", 0, fetch_error(500), 4, 2 * DAY,
+            ArticleFailed(False, "failed", NOW + DAY,
+                          "HTTP 500; gave up after 5 attempts, not tried again", None, None),
             id="backfill handed a URL waiting for a retry, its last attempt: gave up said"),
-        row("url", 0, fetch_error(404), True,
-            ArticleFailed(True, None, "HTTP 404", None, None),
+        row("url", 0, fetch_error(404), 4, 2 * DAY,
+            ArticleFailed(True, "failed", None, "HTTP 404", None, None),
             id="backfill, permanent on the last attempt: given up, said as permanent"),
-        row("url", 0, fetch_error(503, retry_after=3600), False,
-            ArticleFailed(False, NOW + HOUR,
-                          "HTTP 503; later runs will try again after 2025-01-01T01:00+00:00",
-                          None, None),
+        row("url", 0, fetch_error(503, retry_after=3600), 0, HOUR,
+            pending(NOW + HOUR,
+                    "HTTP 503; later runs will try again after 2025-01-01T01:00+00:00"),
             id="backfill, Retry-After: said when"),
-        row("url", 0, fetch_error(404), False,
-            ArticleFailed(True, None, "HTTP 404", None, None),
+        row("url", 0, fetch_error(404), 0, HOUR,
+            ArticleFailed(True, "failed", None, "HTTP 404", None, None),
             id="backfill, permanent: given up at once"),
-        row("archive", 2, fetch_error(500), False,
-            ArticleFailed(False, None, None, None,
-                          f"{LINK}: attempt 3 of 5 failed: HTTP 500"),
+        row("archive", 2, fetch_error(500), 2, HOUR,
+            pending(NOW + 6 * HOUR, None, None, f"{LINK}: attempt 3 of 5 failed: HTTP 500"),
             id="backfill retried by a run: logged only"),
-        row("archive", 4, fetch_error(500), True,
-            ArticleFailed(False, None, None, GAVE_UP.format(5, 500), None),
+        row("archive", 4, fetch_error(500), 4, 2 * DAY,
+            ArticleFailed(False, "failed", NOW + DAY, None, GAVE_UP.format(5, 500), None),
             id="backfill, last attempt: warned once"),
-        row("archive", 4, fetch_error(500), False,
-            ArticleFailed(False, None, None, None,
-                          f"{LINK}: attempt 5 of 5 failed: HTTP 500"),
+        row("archive", 4, fetch_error(500), 4, DAY,
+            ArticleFailed(False, "failed", NOW + DAY, None, GAVE_UP.format(5, 500), None),
+            id="backfill, last attempt a day after it was recorded exactly: given up"),
+        row("archive", 4, fetch_error(500), 4, HOUR,
+            pending(NOW + DAY, None, None, f"{LINK}: attempt 5 of 5 failed: HTTP 500"),
             id="backfill, 5th attempt within the day: logged only"),
-        row("url", 1, fetch_error(410), False,
-            ArticleFailed(True, None, None, GAVE_UP.format(2, 410), None),
+        row("url", 1, fetch_error(410), 1, HOUR,
+            ArticleFailed(True, "failed", None, None, GAVE_UP.format(2, 410), None),
             id="backfill retry, permanent: given up, warned"),
     ],
 )  # fmt: skip
 def test_article_failed(
-    origin: Any, attempts: int, exc: RssArchiveError, last: bool, expected: ArticleFailed
+    origin: Any,
+    attempts: int,
+    exc: RssArchiveError,
+    recorded_attempts: int,
+    age: timedelta,
+    expected: ArticleFailed,
 ) -> None:
-    recorded = asked(4)  # the state's count before this attempt
     got = decide.article_failed(
-        LINK, origin, attempts, exc, NOW, last=last, recorded_attempts=recorded
+        LINK, origin, attempts, exc, NOW, recorded_attempts=recorded_attempts, recorded=NOW - age
     )
     assert got == expected
-    # Read only for the line that names it.
-    assert recorded.calls == (expected.failed is not None and "gave up" in expected.failed)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("recorded_attempts", "age", "last"),
+    [
+        row(3, 2 * DAY, False, id="4th attempt: not the last"),
+        row(4, 2 * DAY, True, id="5th attempt, days after it was recorded: the last"),
+        row(4, HOUR, False, id="5th attempt within a day: not yet"),
+        row(7, DAY, True, id="later still, a day after: the last"),
+    ],
+)
+def test_last_attempt(recorded_attempts: int, age: timedelta, last: bool) -> None:
+    assert decide.last_attempt(recorded_attempts, NOW - age, NOW) is last
 
 
 @pytest.mark.parametrize(
@@ -711,6 +779,7 @@ def test_the_decider_is_pure() -> None:
         "datetime",
         "typing",
         "urllib.parse",
+        "rssarchive.core.dates",  # pure: EARLIEST and believable, no clock
         "rssarchive.core.errors",
         "rssarchive.core.models",
         "rssarchive.core.retries",  # the article retries' values: timedeltas only
@@ -860,3 +929,88 @@ def test_newest_first(feed: str, now: datetime | None, newest: str) -> None:
 def test_keep_newest(feed: str, max_items: int, now: datetime | None, kept: str) -> None:
     got = decide.keep_newest(feed_items(feed), max_items, now)
     assert [e.title for e in got] == kept.split()
+
+
+OLD = datetime(2005, 6, 1, tzinfo=UTC)
+ZERO = datetime(1970, 1, 1, tzinfo=UTC)
+LATER = NOW + DAY
+
+
+@pytest.mark.parametrize(
+    ("published", "origin", "page", "page_by", "listed", "expected"),
+    [
+        row(OLD, "feed", NOW - HOUR, "markup", None, (OLD, "item"), id="feed item: its own date"),
+        row(LATER, "feed", OLD, "markup", None, (LATER, "archiving time"),
+            id="feed item dated ahead: kept for its comment, dated at archiving time"),
+        row(ZERO, "feed", OLD, "markup", None, (OLD, "page"),
+            id="feed item dated 1970 (a zero epoch): its page"),
+        row(None, "feed", OLD, "markup", None, (OLD, "page"), id="feed item undated: its page"),
+        row(None, "feed", OLD, "htmldate", None, (None, "archiving time"),
+            id="feed item: htmldate's guess is not taken"),
+        row(None, "url", OLD, "htmldate", None, (OLD, "page"),
+            id="backfilled page: htmldate's guess is taken"),
+        row(LATER, "archive", OLD, "markup", None, (OLD, "page"),
+            id="archive item dated ahead: not believed, its page"),
+        row(None, "sitemap", LATER, "markup", OLD, (OLD, "sitemap"),
+            id="page dated ahead: the sitemap's date"),
+        row(None, "sitemap", None, None, ZERO, (None, "archiving time"),
+            id="sitemap's date before 1990: archiving time"),
+        row(NOW, "url", None, None, None, (NOW, "item"), id="the run's own time is not ahead"),
+        row(None, "url", None, None, None, (None, "archiving time"), id="nothing: archiving time"),
+    ],
+)  # fmt: skip
+def test_post_date(
+    published: datetime | None,
+    origin: Any,
+    page: datetime | None,
+    page_by: str | None,
+    listed: datetime | None,
+    expected: tuple[datetime | None, str],
+) -> None:
+    got = decide.post_date(
+        published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
+    )
+    assert (got.published, got.by) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        row(0, False, id="empty: at once"),
+        row(512 * 1024 - 1, False, id="a byte under: at once"),
+        row(512 * 1024, True, id="at the threshold: in a worker"),
+        row(9 * 1024 * 1024, True, id="huge: in a worker"),
+    ],
+)
+def test_parse_in_worker(size: int, expected: bool) -> None:
+    assert decide.parse_in_worker(size, at_least=512 * 1024) is expected
+
+
+# Jobs as (article id, origin): a feed's items and old backfills' retries.
+@pytest.mark.parametrize(
+    ("pending", "new", "relinked", "expected"),
+    [
+        row([], [], set(), [], id="nothing to do"),
+        row([(1, "feed"), (2, "url"), (3, "feed")], [(9, "feed")], set(),
+            [1, 3, 9, 2], id="feeds' pending, then new items, then backfills' retries"),
+        row([(2, "sitemap"), (4, "archive")], [(9, "feed"), (8, "feed")], set(),
+            [9, 8, 2, 4], id="retries after new items, in their order"),
+        row([(1, "feed"), (2, "url"), (3, "feed")], [(9, "feed")], {1, 2},
+            [3, 9], id="relinked pending jobs dropped, feed's and backfill's"),
+        row([(1, "feed")], [(1, "feed")], {1},
+            [1], id="a new job is never dropped as relinked"),
+    ],
+)  # fmt: skip
+def test_work_order(
+    pending: list[tuple[int, str]],
+    new: list[tuple[int, str]],
+    relinked: set[int],
+    expected: list[int],
+) -> None:
+    got = decide.work_order(
+        pending,
+        new,
+        from_feed=lambda job: job[1] == "feed",
+        relinked=lambda job: job[0] in relinked,
+    )
+    assert [job[0] for job in got] == expected

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rssarchive.core.errors import StateError
+from rssarchive.core import decide
+from rssarchive.core.errors import FetchError, StateError
 from rssarchive.core.models import Entry
 from rssarchive.store.state import IDS_PER_QUERY, MAX_ATTEMPTS, SCHEMA_VERSION, FeedState, State
 
@@ -43,12 +44,27 @@ def test_pending_then_done(tmp_path: Path) -> None:
 def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
     state = State.open(tmp_path / "s.sqlite3")
     aid = state.begin(url_key="k", guid_key=None, feed="f", entry=ENTRY, now=NOW)
+
+    def fail(now: datetime) -> None:
+        # As a run records it: the decider weighs what the state recorded, the state writes.
+        attempts, recorded = state.recorded(aid, now)
+        failed = decide.article_failed(
+            str(ENTRY.link),
+            "feed",
+            attempts,
+            FetchError(str(ENTRY.link), "HTTP 500", status=500),
+            now,
+            recorded_attempts=attempts,
+            recorded=recorded,
+        )
+        state.fail(aid, "HTTP 500", now, status=failed.status, not_before=failed.not_before)
+
     for _ in range(MAX_ATTEMPTS - 1):
-        state.fail(aid, "HTTP 500", NOW)
+        fail(NOW)
     assert len(state.pending()) == 1
-    state.fail(aid, "HTTP 500", NOW)  # the 5th, but within a day of the first: kept
+    fail(NOW)  # the 5th, but within a day of the first: kept
     assert len(state.pending()) == 1
-    state.fail(aid, "HTTP 500", NOW + timedelta(days=1))
+    fail(NOW + timedelta(days=1))
     assert state.pending() == []
     assert state.failed() == [(ENTRY.link, "HTTP 500")]
     assert state.is_known("k", None)  # never silently re-archived
@@ -163,7 +179,7 @@ def test_give_up_fails_at_once_and_retried_lists_waiting_and_given_up(tmp_path: 
     )
     state.begin(url_key="c", guid_key=None, feed="f", entry=Entry("", "https://x/c"), now=NOW)
     state.give_up(gone, "HTTP 404 Not Found", NOW)
-    state.fail(busy, "HTTP 503", NOW)
+    state.fail(busy, "HTTP 503", NOW, status="pending", not_before=NOW + timedelta(minutes=15))
     assert [p.url for p in state.pending()] == ["https://x/b", "https://x/c"]
     rows = [(url, status, reason, attempts) for url, status, reason, attempts, _ in state.retried()]
     assert rows == [

@@ -99,3 +99,34 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
     quiet(1, 4)
     quiet.finish()
     assert pipe.getvalue() == ""
+
+
+def test_status_and_its_json_give_one_verdict_per_feed(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feed polled fine whose article keeps failing is FAILING in `status` and not ok in
+    `status --json` (before: `"ok": true` beside FAILING); a healthy one is ok in both."""
+    good = [{"title": "good", "link": httpserver.url_for("/good.html")}]
+    bad = [{"title": "bad", "link": httpserver.url_for("/bad.html")}]
+    httpserver.expect_request("/good.xml").respond_with_data(rss(good))
+    httpserver.expect_request("/good.html").respond_with_data(article("good"))
+    httpserver.expect_request("/bad.xml").respond_with_data(rss(bad))
+    httpserver.expect_request("/bad.html").respond_with_data("down", status=503)
+    site.write_config(
+        [
+            {"name": "good", "url": httpserver.url_for("/good.xml")},
+            {"name": "bad", "url": httpserver.url_for("/bad.xml")},
+        ]
+    )
+    assert site.cli("run", "--now", "2025-03-01T10:00:00Z") == 1
+    capsys.readouterr()
+    assert site.cli("status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "good: ok" in lines
+    assert "bad: FAILING (1 articles failing)" in lines
+
+    assert site.cli("status", "--json") == 0
+    feeds = {f["name"]: f for f in json.loads(capsys.readouterr().out)["feeds"]}
+    assert (feeds["good"]["ok"], feeds["good"]["health"]) == (True, "ok")
+    assert (feeds["bad"]["ok"], feeds["bad"]["health"]) == (False, "articles failing")
+    assert feeds["bad"]["failures"] == 0 and len(feeds["bad"]["failing_articles"]) == 1

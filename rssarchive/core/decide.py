@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
 
 from rssarchive.core import retries
+from rssarchive.core.dates import EARLIEST, believable
 from rssarchive.core.errors import (
     BlockedAddressError,
     ExtractError,
@@ -191,6 +192,60 @@ def feed_failed(
 
 
 @dataclass(frozen=True)
+class FeedSucceeded:
+    """What a successful poll makes of the feed's health."""
+
+    failures: int  # in a row: none now
+    next_allowed: datetime | None  # no back-off any more
+    last_success: datetime
+
+
+def feed_succeeded(now: datetime) -> FeedSucceeded:
+    """A feed polled successfully at ``now`` (its document, or a 304): its failures in a
+    row and its back-off end."""
+    return FeedSucceeded(0, None, now)
+
+
+def run_failed(failures: int, *, gone: bool) -> int | None:
+    """A run stopped before its feeds could succeed or fail on their own (a write error,
+    a lock that cannot be made): the failures in a row counted for a feed that failed
+    ``failures`` times before, so that status says FAILING; None: the feed is left as
+    it is (a gone one). No back-off: the fault is ours, not the site's."""
+    return None if gone else failures + 1
+
+
+HealthKind = Literal["ok", "warning", "failing", "articles failing", "gone"]
+
+
+@dataclass(frozen=True)
+class Health:
+    """A feed's health as status says it, in text and JSON alike: ``count`` is the
+    failures in a row ("failing") or the articles failing ("articles failing")."""
+
+    kind: HealthKind
+    count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing fails (a warning aside)."""
+        return self.kind in ("ok", "warning")
+
+
+def feed_health(failures: int, *, gone: bool, failing_articles: int, warning: bool) -> Health:
+    """A feed's health from its state: gone (HTTP 410); failing, its last poll or run
+    failed (``failures`` in a row); its articles failing, ``failing_articles`` waiting
+    for their next attempt (each run exits 1); ok with a warning kept from its last
+    document; else ok."""
+    if gone:
+        return Health("gone")
+    if failures:
+        return Health("failing", failures)
+    if failing_articles:
+        return Health("articles failing", failing_articles)
+    return Health("warning" if warning else "ok")
+
+
+@dataclass(frozen=True)
 class Moves:
     """A feed's permanent redirects, counted: where it moved (None: nowhere new) and the
     redirect seen but not trusted yet."""
@@ -333,6 +388,55 @@ def keep_newest(entries: Sequence[Entry], max_items: int, now: datetime | None) 
 # -- articles: where their text comes from ---------------------------------------------
 
 
+DatedBy = Literal["item", "page", "sitemap", "archiving time"]
+
+
+@dataclass(frozen=True)
+class PostDate:
+    """How a post is dated: ``published``, the time its ``<!--…-->`` comment keeps (None:
+    none believed), and ``by``, what dates the post (render.post_date): the item's own
+    date, its page's, the date a sitemap listed it with, or the archiving time."""
+
+    published: datetime | None
+    by: DatedBy
+
+
+def post_date(
+    published: datetime | None,
+    origin: Origin,
+    *,
+    page: datetime | None,
+    page_dated_by: str | None,
+    listed: datetime | None,
+    now: datetime,
+) -> PostDate:
+    """How the post of an item dated ``published`` is dated, archived at ``now``: the
+    item's own date, else its page's (``page``, found by ``page_dated_by``), else the
+    date a sitemap ``listed`` it with. A date after ``now`` or before 1990 is not
+    believed, and the next source is asked (a backfilled archive item dated 2050 whose
+    page says 2005 is dated 2005); else the archiving time dates it.
+
+    A polled feed's item keeps its own date as it is, but not one before 1990 (a zero
+    epoch, 1970-01-01, is a missing date written as a number): a future one is kept in
+    the post's comment while the archiving time dates the post (post-format.md; the
+    seeds and every feed's posts stay as they were). For a polled feed's item only the
+    page's markup counts, not htmldate's guess of the day: the item is new, and the time
+    it is archived, within the hour of a cron run, says more than the midnight of its
+    day (the seeds are dated so)."""
+    if published is not None:
+        if origin == "feed" and published >= EARLIEST:
+            return PostDate(published, "item" if believable(published, now) else "archiving time")
+        if believable(published, now):
+            return PostDate(published, "item")
+    if page_dated_by == "htmldate" and origin == "feed":
+        page = None
+    if page is not None and believable(page, now):
+        return PostDate(page, "page")
+    if listed is not None and believable(listed, now):
+        return PostDate(listed, "sitemap")
+    return PostDate(None, "archiving time")
+
+
 def date_warning(
     published: datetime | None,
     problem: str | None,
@@ -345,18 +449,21 @@ def date_warning(
     not taken on again), after its link; None: nothing. ``problem``: why the item has no
     date though it gives one, or the note said of the date read (feeds._published).
 
-    A date after the run's clock is not believed (README, "How a backfilled post is
-    dated"): a polled feed's item is dated at archiving time, its ``<!--…-->`` comment
-    keeping the item's date; another is dated by its page, else at archiving time."""
+    Said from post_date's answer for the item alone (its page and sitemap are not known
+    yet): a date it does not believe, after the run's clock, is said, with what dates
+    the post instead: the archiving time, the item's date kept in the post's
+    ``<!--…-->`` comment (a polled feed's item), or its page, else the archiving time
+    (with a page: ``content`` other than ``feed``)."""
+    dated = post_date(published, origin, page=None, page_dated_by=None, listed=None, now=now)
     fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
     if published is None:
         return None if problem is None else f"{problem}; dated {fallback}"
-    if published > now:  # both aware (a feed's dates leave dates.py in UTC)
-        shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-        if origin == "feed":
-            fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
-        return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
-    return problem
+    if dated.by == "item" or published <= now:  # believed (feeds refuse dates before 1990)
+        return problem
+    if dated.published is not None:  # both aware (a feed's dates leave dates.py in UTC)
+        fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
+    shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
 
 
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
@@ -413,6 +520,33 @@ def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:
     return started or articles >= pool_min
 
 
+def parse_in_worker(size: int, *, at_least: int) -> bool:
+    """Whether a feed document of ``size`` bytes is parsed in a worker process, under its
+    time limit: from ``at_least`` bytes on, where a hostile document could hold the run;
+    a smaller one is parsed at once, as a worker call costs more than its parse."""
+    return size >= at_least
+
+
+def work_order(
+    pending: Sequence[T],
+    new: Sequence[T],
+    *,
+    from_feed: Callable[[T], bool],
+    relinked: Callable[[T], bool],
+) -> list[T]:
+    """The order a run works its jobs in: the articles ``pending`` from earlier runs
+    that its feeds listed, then its feeds' ``new`` items, then old backfills' retries
+    (not ``from_feed``): this run is about its feeds, and a host's turns go to them
+    first. A pending job whose article was ``relinked`` this run (its guid is listed
+    at another link now) is dropped: the new link's job replaces it."""
+    kept = [job for job in pending if not relinked(job)]
+    return (
+        [job for job in kept if from_feed(job)]
+        + list(new)
+        + [job for job in kept if not from_feed(job)]
+    )
+
+
 def feed_given(is_feed: bool, origin: Origin) -> bool:
     """Whether a page that is a feed is archived as one (its items): only a URL handed to
     backfill; a feed's item whose link is a feed is no article."""
@@ -443,11 +577,19 @@ def permanent(exc: RssArchiveError) -> bool:
 class ArticleFailed:
     """What to do with an article whose attempt failed."""
 
-    give_up: bool  # failed for good now (else: the state counts an attempt, retried later)
-    not_before: datetime | None  # no run retries it earlier (the server's Retry-After)
+    give_up: bool  # failed for good now, by its failure (state.give_up)
+    status: Literal["pending", "failed"]  # else, what the state records (state.fail)
+    not_before: datetime | None  # then: no run retries it earlier (None: given up now)
     failed: str | None  # the report's failed: line (its reason), if any
     warning: str | None  # the report's warning, if any
     note: str | None  # said in the log only
+
+
+def last_attempt(recorded_attempts: int, recorded: datetime, now: datetime) -> bool:
+    """Whether an article's attempt at ``now`` is the one ARTICLE_RETRIES gives it up
+    after, if it fails: the state records ``recorded_attempts`` failed ones before it,
+    and the article since ``recorded``."""
+    return ARTICLE_RETRIES.gives_up(recorded_attempts + 1, recorded, now)
 
 
 def article_failed(
@@ -457,14 +599,15 @@ def article_failed(
     exc: RssArchiveError,
     now: datetime,
     *,
-    last: bool,
-    recorded_attempts: Callable[[], int],
+    recorded_attempts: int,
+    recorded: datetime,
 ) -> ArticleFailed:
     """An article's attempt failed, after ``attempts`` failed ones this job knows of;
-    ``last``: this is the attempt ARTICLE_RETRIES gives it up after (the state knows
-    when it was recorded); ``recorded_attempts``: the failed attempts the state records
-    for it before this one (more than ``attempts`` for one handed to backfill again
-    while it waited for a retry; asked only when that is said).
+    ``recorded_attempts``: the failed attempts the state records for it before this one
+    (more than ``attempts`` for one handed to backfill again while it waited for a
+    retry), ``recorded``: when the state recorded it. This attempt is the last when
+    ARTICLE_RETRIES says (last_attempt): it is failed then, else pending, retried not
+    before ARTICLE_RETRIES.next_attempt (or the server's Retry-After, when later).
 
     An item of a polled feed is retried by later runs (ARTICLE_RETRIES), as its page
     may not be online yet; each failure is a failed: line. What a backfill took on ends
@@ -474,24 +617,34 @@ def article_failed(
     why = reason_of(exc)
     # A server that named a time to come back (Retry-After) is not asked earlier.
     retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-    not_before = now + timedelta(seconds=retry_after) if retry_after else None
+    later = now + timedelta(seconds=retry_after) if retry_after else None
+    last = last_attempt(recorded_attempts, recorded, now)
+    final = origin != "feed" and permanent(exc)
+
+    def answer(failed: str | None, warning: str | None, note: str | None) -> ArticleFailed:
+        if final:
+            return ArticleFailed(True, "failed", None, failed, warning, note)
+        not_before = ARTICLE_RETRIES.next_attempt(recorded_attempts + 1, now, later)
+        status: Literal["pending", "failed"] = "failed" if last else "pending"
+        return ArticleFailed(False, status, not_before, failed, warning, note)
+
     attempts += 1
     gave_up = f"{link}: gave up after {attempts} attempts: {why}; not tried again"
     if origin == "feed":
-        return ArticleFailed(False, not_before, why, gave_up if last else None, None)
-    final = permanent(exc)
+        return answer(why, gave_up if last else None, None)
     if attempts == 1:  # this command met it first, or was handed it again
         if last and not final:  # the attempt that gives it up (a backfill's "asked now")
-            why += f"; gave up after {recorded_attempts() + 1} attempts, not tried again"
+            why += f"; gave up after {recorded_attempts + 1} attempts, not tried again"
         if not (final or last):
             why += "; later runs will try again"
-            if not_before is not None:
-                why += f" after {not_before.isoformat(timespec='minutes')}"
-        return ArticleFailed(final, not_before, why, None, None)
+            if later is not None:
+                why += f" after {later.isoformat(timespec='minutes')}"
+        return answer(why, None, None)
     if final or last:
-        return ArticleFailed(final, not_before, None, gave_up, None)
-    note = f"{link}: attempt {attempts} of {ARTICLE_RETRIES.attempts} failed: {why}"
-    return ArticleFailed(final, not_before, None, None, note)
+        return answer(None, gave_up, None)
+    return answer(
+        None, None, f"{link}: attempt {attempts} of {ARTICLE_RETRIES.attempts} failed: {why}"
+    )
 
 
 def feed_text_instead(

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from rssarchive.core import decide
 from rssarchive.core.errors import ExtractError, RssArchiveError, unexpected
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Post
 from rssarchive.net.addresses import Allow
@@ -46,31 +47,17 @@ def render_entry(
 
 
 def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
-    """When the article was published: the item's own date, else the page's, else the
-    date a sitemap listed it with. A date after ``now`` or before 1990 is not believed,
-    and the next source is asked (a backfilled archive item dated 2050 whose page says
-    2005 is dated 2005); only a polled feed's item keeps its own date as it is (the
-    seeds and every feed's posts stay as they were). None: the archiving time will do.
-
-    For an item of a polled feed, only the page's markup counts, not htmldate's guess of
-    the day: the item is new, and the time it is archived, within the hour of a cron
-    run, says more than the midnight of its day (the seeds are dated so)."""
-    from rssarchive.core.dates import EARLIEST, believable
-
-    if entry.published is not None and (
-        (entry.origin == "feed" and entry.published >= EARLIEST) or believable(entry.published, now)
-    ):
-        # A polled feed's item keeps a future date (post-format.md: the date falls
-        # back to the archiving time, the epoch comment keeps the item's), but not one
-        # before 1990: a zero epoch (1970-01-01) is a missing date written as a number.
-        return entry.published
-    page = article.published if article else None
-    if article is not None and article.dated_by == "htmldate" and entry.origin == "feed":
-        page = None
-    for when in (page, entry.listed):
-        if when is not None and believable(when, now):
-            return when
-    return None
+    """When the article was published, as decide.post_date says: the item's own date,
+    else the page's, else the date a sitemap listed it with. None: the archiving time
+    will do."""
+    return decide.post_date(
+        entry.published,
+        entry.origin,
+        page=article.published if article else None,
+        page_dated_by=article.dated_by if article else None,
+        listed=entry.listed,
+        now=now,
+    ).published
 
 
 def feed_posts(
@@ -81,16 +68,10 @@ def feed_posts(
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
     (``content: auto``) and the page is needed."""
-    from rssarchive.extract.feedtext import article_from_feed, whole_article_from_feed
-
     posts: list[Post | ExtractError | None] = []
     for feed, entry, mode in items:
         try:
-            article = (
-                whole_article_from_feed(entry, allow_private_addresses)
-                if mode == "auto"
-                else article_from_feed(entry, allow_private_addresses)
-            )
+            article = _feed_article(entry, mode, allow_private_addresses)
             post = None if article is None else render_entry(feed, entry, article, archived_at)
         except ExtractError as exc:
             posts.append(exc)
@@ -103,3 +84,21 @@ def feed_posts(
             continue
         posts.append(post)
     return posts
+
+
+def _feed_article(entry: Entry, mode: ContentMode, allow: Allow) -> Article | None:
+    """The article from the feed's text; None when the page is needed (decide.needs_page:
+    with ``content: auto``, the text is only a summary). One parse of the text serves
+    both the question and the article."""
+    from rssarchive.extract.feedtext import article_from_feed, whole_article_from_feed
+
+    whole: Article | None = None
+
+    def substantial(_: str) -> bool:
+        nonlocal whole
+        whole = whole_article_from_feed(entry, allow)
+        return whole is not None
+
+    if decide.needs_page(mode, entry.content, substantial):
+        return None
+    return whole if whole is not None else article_from_feed(entry, allow)

@@ -87,11 +87,12 @@ class _FeedRun(_Working):
             self._feed_failed(poll.state, poll.error, now)
             return
         assert poll.response is not None
+        succeeded = decide.feed_succeeded(now)
         fstate = replace(
             _follow_moves(poll.state, poll.response),
-            failures=0,
-            next_allowed=None,
-            last_success=now,
+            failures=succeeded.failures,
+            next_allowed=succeeded.next_allowed,
+            last_success=succeeded.last_success,
             posts=poll.state.posts + len(result.new),
         )
         if not poll.response.not_modified:
@@ -126,22 +127,17 @@ class _FeedRun(_Working):
 def record_run_failure(
     state: State, feeds: Sequence[FeedConfig], reason: str, now: datetime
 ) -> None:
-    """Count a failed run for every feed (gone ones aside), so that status says FAILING
-    with ``reason``: the run stopped before any feed could succeed or fail on its own.
-    No backoff: the fault is ours, not the sites'. Best effort: the state may be what
-    cannot be written."""
+    """Count a failed run for every feed, as decide.run_failed says, so that status says
+    FAILING with ``reason``: the run stopped before any feed could succeed or fail on
+    its own. Best effort: the state may be what cannot be written."""
     with contextlib.suppress(StateError):
         for feed in feeds:
             fstate = state.feed(feed.url, feed.name)
-            if fstate.gone:
+            failures = decide.run_failed(fstate.failures, gone=fstate.gone)
+            if failures is None:
                 continue
             state.save_feed(
-                replace(
-                    fstate,
-                    failures=fstate.failures + 1,
-                    last_error=reason,
-                    last_error_at=now,
-                )
+                replace(fstate, failures=failures, last_error=reason, last_error_at=now)
             )
 
 

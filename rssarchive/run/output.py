@@ -12,6 +12,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rssarchive.core import decide
+
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
     from rssarchive.run.recheckreport import RecheckReport
@@ -102,12 +104,20 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         }
         if selection.changed(state, feed):  # said about other max_items: not this config's
             record["warning"] = None
+        health = decide.feed_health(
+            fstate.failures,
+            gone=fstate.gone,
+            failing_articles=len(failing.get(feed.name, [])),
+            warning=bool(record["warning"]),
+        )
         record.update(
             name=feed.name,
             posts=mine.get("done", 0),
             pending=mine.get("pending", 0),
             failed_articles=mine.get("failed", 0),
-            ok=fstate.last_error is None or fstate.failures == 0,
+            # One verdict for JSON and text (decide.feed_health): print_status says it.
+            ok=health.ok,
+            health=health.kind,
             # Items whose attempts failed, waiting for the next: the runs exit 1.
             failing_articles=[
                 {"url": url, "reason": reason, "attempts": attempts, "not_before": later}
@@ -178,6 +188,17 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
     return waiting, gave_up
 
 
+# The words of each verdict of decide.feed_health (JSON: the feed's `health`), filled in
+# from the feed's record.
+_HEALTH = {
+    "ok": "ok",
+    "warning": "ok, with a WARNING",
+    "failing": "FAILING ({failures} in a row)",
+    "articles failing": "FAILING ({failing} articles failing)",
+    "gone": "GONE (HTTP 410)",
+}
+
+
 def print_status(data: dict[str, Any], out: TextIO) -> None:
     from rssarchive.store.state import MAX_ATTEMPTS
 
@@ -209,16 +230,13 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             file=out,
         )
     for feed in data["feeds"]:
-        health = "ok" if feed["failures"] == 0 else f"FAILING ({feed['failures']} in a row)"
+        words = _HEALTH[feed["health"]]
         if stopped and not feed["failures"]:
-            health = "FAILING (the runs stop before it: see above)"
-        if feed["gone"]:
-            health = "GONE (HTTP 410)"
-        elif feed["failing_articles"] and not feed["failures"]:
-            health = f"FAILING ({len(feed['failing_articles'])} articles failing)"
-        elif feed.get("warning") and not feed["failures"]:
-            health = "ok, with a WARNING"
-        print(f"{feed['name']}: {health}", file=out)
+            words = "FAILING (the runs stop before it: see above)"
+        failing = len(feed["failing_articles"])
+        print(
+            f"{feed['name']}: {words.format(failures=feed['failures'], failing=failing)}", file=out
+        )
         for item in feed["failing_articles"]:
             # A state from before the back-off may have no time for the next attempt.
             later = f"; next not before {item['not_before']}" if item["not_before"] else ""

@@ -113,27 +113,25 @@ class Pipeline(_Backfill):
         due = _round_robin(due, lambda item: _host(decide.poll_url(item[0].url, item[1].moved_to)))
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
-        # Old backfills' retries go after the feeds' items: this run is about its feeds,
-        # and a host's turns go to them first.
-        retries = [job for job in jobs if job.entry.origin != "feed"]
-        jobs = [job for job in jobs if job.entry.origin == "feed"]
-        known = len(jobs)
+        new: list[_Job] = []
         with self._batch():  # every new item recorded as pending in one commit
             for (_, _, result), poll in zip(due, polls, strict=True):
-                jobs.extend(self._new_jobs(poll, result))
+                new.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
-        if self._relinked:  # their old links' jobs: the new ones replace them
-            old = [job for job in jobs[:known] if job.article_id not in self._relinked]
-            jobs, known = old + jobs[known:], len(old)
-            retries = [job for job in retries if job.article_id not in self._relinked]
-        if len(jobs) > known:
+        if new:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
             # (an item gone from the feed by then would otherwise be lost). Only when
             # there are new ones: the copy costs 50-120 ms at 10,000 articles.
             self._kept(report)
-        jobs.extend(retries)
-        self._work(jobs)
+        self._work(
+            decide.work_order(
+                jobs,
+                new,
+                from_feed=lambda job: job.entry.origin == "feed",
+                relinked=lambda job: job.article_id in self._relinked,
+            )
+        )
         with self._batch():
             for poll, result in finished:
                 self._record_poll(poll, result)
@@ -202,7 +200,7 @@ class Pipeline(_Backfill):
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
-        if len(body) < PARSE_IN_WORKER_BYTES:
+        if not decide.parse_in_worker(len(body), at_least=PARSE_IN_WORKER_BYTES):
             return parse_feed(body, url, content_type=content_type, max_items=max_items, now=now)
         try:
             return self._workers().run(

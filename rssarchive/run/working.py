@@ -228,7 +228,8 @@ class _Working(_Recording):
         of the feed's text beats no post. None when there is none to make."""
         from rssarchive.extract.feedtext import article_from_feed
 
-        last = self.state.gives_up(job.article_id, self.clock())
+        now = self.clock()
+        last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
         if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
             return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)
@@ -266,21 +267,23 @@ class _Working(_Recording):
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
         """Record and report a failed article, as decide.article_failed says."""
         now, reason = self.clock(), reason_of(exc)
-        last = self.state.gives_up(job.article_id, now)
+        recorded_attempts, recorded = self.state.recorded(job.article_id, now)
         failed = decide.article_failed(
             link,
             job.entry.origin,
             job.attempts,
             exc,
             now,
-            last=last,
-            recorded_attempts=lambda: self.state.attempts_of(job.article_id),
+            recorded_attempts=recorded_attempts,
+            recorded=recorded,
         )
         if failed.give_up:
             self.state.give_up(job.article_id, reason, now)
         else:
             # The reason without the URL: status prints it after the URL already.
-            self.state.fail(job.article_id, reason, now, not_before=failed.not_before)
+            self.state.fail(
+                job.article_id, reason, now, status=failed.status, not_before=failed.not_before
+            )
         if failed.failed is not None:
             job.result.failed.append((link, failed.failed))
         if failed.warning is not None:

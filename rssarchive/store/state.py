@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 from urllib.request import pathname2url
 
 from rssarchive.core.decide import ARTICLE_RETRIES, retry_due
@@ -808,42 +808,33 @@ class State:
             )
 
     def fail(
-        self, article_id: int, reason: str, now: datetime, *, not_before: datetime | None = None
-    ) -> bool:
-        """Record a failed attempt; True when the article is given up now (MAX_ATTEMPTS
-        attempts, and its span since it was recorded: decide.ARTICLE_RETRIES). The
-        next attempt waits (ARTICLE_RETRIES.next_attempt), at least until
-        ``not_before`` (the server's Retry-After)."""
+        self,
+        article_id: int,
+        reason: str,
+        now: datetime,
+        *,
+        status: Literal["pending", "failed"],
+        not_before: datetime | None,
+    ) -> None:
+        """Record a failed attempt as decide.article_failed says: the article's status
+        now and the time before which no run tries it again."""
         with self._write():
-            row = self._conn.execute(
-                "SELECT attempts FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            failures = 1 + (int(row[0]) if row is not None else 0)
-            gives_up = self.gives_up(article_id, now)
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
                 " status = ?, not_before = ? WHERE id = ?",
-                (
-                    reason,
-                    _iso(now),
-                    "failed" if gives_up else "pending",
-                    _iso(ARTICLE_RETRIES.next_attempt(failures, now, not_before)),
-                    article_id,
-                ),
+                (reason, _iso(now), status, not_before and _iso(not_before), article_id),
             )
-            return gives_up
 
     @_reads
-    def gives_up(self, article_id: int, now: datetime) -> bool:
-        """Whether one more failed attempt at this article gives it up: it is its
-        MAX_ATTEMPTS-th, and a day has passed since it was recorded: the rule is
-        decide.ARTICLE_RETRIES's."""
+    def recorded(self, article_id: int, now: datetime) -> tuple[int, datetime]:
+        """An article's failed attempts recorded and when it was recorded, what
+        decide.article_failed weighs (an unknown id: none, recorded ``now``)."""
         row = self._conn.execute(
             "SELECT attempts, created FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
-            return False
-        return ARTICLE_RETRIES.gives_up(int(row[0]) + 1, datetime.fromisoformat(row[1]), now)
+            return 0, now
+        return int(row[0]), datetime.fromisoformat(row[1])
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now."""
