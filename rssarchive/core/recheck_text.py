@@ -213,7 +213,7 @@ def _untracked(match: re.Match[str]) -> str:
     return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
 
 
-def normalize(text: str) -> str:
+def _normalize(text: str) -> str:
     """The text as compared: NFKC (full-width letters, digits and punctuation to their
     half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
     dropped, traditional Han characters folded to simplified, timestamps to the
@@ -234,7 +234,12 @@ def normalize(text: str) -> str:
 # normalize for one line at a time, remembered: the line-by-line comparisons
 # (below) normalise the same paragraphs of the page, its second fetch and the
 # reference several times, and a long article has thousands.
-normalize_line = functools.lru_cache(maxsize=1 << 16)(normalize)
+normalize_line = functools.lru_cache(maxsize=1 << 16)(_normalize)
+# A whole text, remembered too: one check normalises the page, its second fetch and the
+# reference for the question whether to confirm, then again for the verdict; a long
+# article (~150 KB) takes milliseconds each time, in the thread that also hands out the
+# next requests of every host. A few dozen texts: the pages of the checks under way.
+normalize = functools.lru_cache(maxsize=32)(_normalize)
 
 
 def _trigrams(text: str) -> set[str]:
