@@ -21,7 +21,7 @@ from test_e2e import article, paths, rss
 
 from rssarchive.core.caps import DEFAULT_MAX_BYTES, MAX_FEED_BYTES, MAX_PAGE_BYTES
 from rssarchive.core.urls import normalize_url
-from rssarchive.store.state import SCHEMA_VERSION
+from rssarchive.store.schema import SCHEMA_VERSION
 
 NOW = "2026-01-02T03:04:05Z"
 

@@ -31,7 +31,7 @@ from statekit import REPO, fill, json_of, remount, rows, sources, temp_files, tm
 from test_state_faults import FeedServer, _corrupt, make_archive
 from test_state_faults import server as server  # the fixture, under its own name
 
-from rssarchive.store.state import SCHEMA_VERSION
+from rssarchive.store.schema import SCHEMA_VERSION
 
 
 def _state(tmp_path: Path) -> Path:

@@ -11,7 +11,10 @@ import pytest
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError, StateError
 from rssarchive.core.models import Entry
-from rssarchive.store.state import IDS_PER_QUERY, MAX_ATTEMPTS, SCHEMA_VERSION, FeedState, State
+from rssarchive.store.articles import MAX_ATTEMPTS
+from rssarchive.store.codec import IDS_PER_QUERY
+from rssarchive.store.schema import SCHEMA_VERSION
+from rssarchive.store.state import FeedState, State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
 ENTRY = Entry(
@@ -157,7 +160,7 @@ def test_pending_entries_reads_back_only_pending_rows_past_one_query(tmp_path: P
 
 
 def test_backfill_entry_fields_survive_and_old_rows_read_back(tmp_path: Path) -> None:
-    from rssarchive.store.state import entry_from_json, entry_to_json
+    from rssarchive.store.codec import entry_from_json, entry_to_json
 
     listed = Entry(
         title="",

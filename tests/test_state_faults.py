@@ -40,7 +40,7 @@ from statekit import (
 
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import normalize_url
-from rssarchive.store.state import entry_to_json
+from rssarchive.store.codec import entry_to_json
 
 ITEMS = 6
 

@@ -14,7 +14,7 @@ from statekit import GIF, cli, json_of, rows, rss, sources, write_config
 from werkzeug import Request, Response
 
 from rssarchive.core.urls import normalize_url
-from rssarchive.store.state import SCHEMA_VERSION
+from rssarchive.store.schema import SCHEMA_VERSION
 
 SCHEMAS = sorted((Path(__file__).parent / "state_schemas").glob("*.sql"))
 

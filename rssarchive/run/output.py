@@ -172,7 +172,8 @@ def _recheck_counts(state: State) -> dict[str, int]:
 def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What backfills took on and could not archive yet: waiting for a later run's
     retry, or given up."""
-    from rssarchive.store.state import MAX_ATTEMPTS, entry_from_json
+    from rssarchive.store.articles import MAX_ATTEMPTS
+    from rssarchive.store.codec import entry_from_json
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
@@ -200,7 +201,7 @@ _HEALTH = {
 
 
 def print_status(data: dict[str, Any], out: TextIO) -> None:
-    from rssarchive.store.state import MAX_ATTEMPTS
+    from rssarchive.store.articles import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
     if data.get("unrecorded_posts"):

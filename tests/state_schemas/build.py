@@ -3,7 +3,8 @@
     python tests/state_schemas/build.py
 
 For each commit that changed ``SCHEMA`` in rssarchive/state.py (rssarchive/store/state.py
-since the stage layout), the schema is taken from
+since the stage layout, rssarchive/store/schema.py since state.py was split), the schema
+is taken from
 that commit as it was (``git show``) and filled with the same realistic rows, as that
 version of the code wrote them: a feed with validators, two articles done, one pending
 with its entry, one failed, and (where the table exists) a pending image retry. URLs are
@@ -39,7 +40,7 @@ NOW = "2024-07-20T08:00:00.000+00:00"
 
 def schema_at(commit: str | None) -> tuple[str, str]:
     if commit is None:
-        source = (HERE.parent.parent / "rssarchive" / "store" / "state.py").read_text(
+        source = (HERE.parent.parent / "rssarchive" / "store" / "schema.py").read_text(
             encoding="utf-8"
         )
     else:

@@ -1,0 +1,105 @@
+"""State's record of guids: the articles a guid names, what a feed's item with it last
+showed (feed_guids), and the guids seen on different articles (reused_guids)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rssarchive.store.base import StateBase, _reads
+from rssarchive.store.codec import (
+    GuidOwner,
+    GuidSeen,
+    entry_from_json,
+)
+
+
+class Guids(StateBase):
+    """Identity by guid (identity.py reads and writes it through these)."""
+
+    @_reads
+    def guid_owners(self, guid_key: str) -> list[GuidOwner]:
+        """The articles recorded with this guid, each with its URL keys (its own and
+        its aliases)."""
+        rows = self._conn.execute(
+            "SELECT id, url_key, url, status, filename, entry, feed FROM articles"
+            " WHERE guid_key = ? UNION SELECT a.id, a.url_key, a.url, a.status, a.filename,"
+            " a.entry, g.feed FROM feed_guids g JOIN articles a ON a.id = g.article_id"
+            " WHERE g.guid_key = ? ORDER BY 1",
+            (guid_key, guid_key),
+        ).fetchall()
+        owners: list[GuidOwner] = []
+        for r in rows:
+            seen = self.guid_seen(guid_key, str(r[6] or ""))
+            aliases = self._conn.execute(
+                "SELECT url_key FROM aliases WHERE article_id = ?", (int(r[0]),)
+            ).fetchall()
+            owners.append(
+                GuidOwner(
+                    id=int(r[0]),
+                    url=str(r[2]),
+                    status=str(r[3]),
+                    filename=None if r[4] is None else str(r[4]),
+                    entry=None if r[5] is None else entry_from_json(str(r[5])),
+                    keys=frozenset({str(r[1]), *(str(a[0]) for a in aliases)}),
+                    feed=str(r[6] or ""),
+                    seen=seen if seen is not None and seen.article_id == int(r[0]) else None,
+                )
+            )
+        return owners
+
+    @_reads
+    def guid_seen(self, guid_key: str, feed: str) -> GuidSeen | None:
+        """What ``feed``'s item with this guid last showed, and the article it is (None:
+        nothing recorded, or its article is gone)."""
+        row = self._conn.execute(
+            "SELECT g.article_id, g.title, g.published, g.text_key FROM feed_guids g"
+            " JOIN articles a ON a.id = g.article_id WHERE g.guid_key = ? AND g.feed = ?",
+            (guid_key, feed),
+        ).fetchone()
+        if row is None:
+            return None
+        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
+        return GuidSeen(int(row[0]), row[1], published, row[3])
+
+    @_reads
+    def seen_of(self, article_id: int) -> GuidSeen | None:
+        """What a feed's item last showed of an article (its title, date), by any of its
+        guids; None: no feed item with a guid named it."""
+        row = self._conn.execute(
+            "SELECT article_id, title, published, text_key FROM feed_guids"
+            " WHERE article_id = ? ORDER BY rowid DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
+        return GuidSeen(int(row[0]), row[1], published, row[3])
+
+    def see_guid(self, guid_key: str, feed: str, seen: GuidSeen) -> None:
+        """Record what ``feed``'s item with this guid shows now, and the article it is.
+        Written only when it changed: a run reads its known items, it does not rewrite
+        them."""
+        if self.guid_seen(guid_key, feed) == seen:
+            return
+        published = None if seen.published is None else seen.published.isoformat()
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO feed_guids (guid_key, feed, article_id, title,"
+                " published, text_key) VALUES (?, ?, ?, ?, ?, ?)",
+                (guid_key, feed, seen.article_id, seen.title, published, seen.text_key),
+            )
+
+    @_reads
+    def guid_reused(self, guid_key: str) -> bool:
+        """Whether this guid was seen on different articles: it identifies none."""
+        row = self._conn.execute(
+            "SELECT 1 FROM reused_guids WHERE guid_key = ?", (guid_key,)
+        ).fetchone()
+        return row is not None
+
+    def reuse_guid(self, guid_key: str) -> None:
+        """Record a guid seen on different articles: from now on it identifies none."""
+        with self._write():
+            self._conn.execute(
+                "INSERT OR IGNORE INTO reused_guids (guid_key) VALUES (?)", (guid_key,)
+            )
