@@ -15,6 +15,7 @@ from html import escape, unescape
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 from rssarchive.core.controls import C0_AND_DEL, url_trim
+from rssarchive.core.htmltags import HTML_SPACE  # re-exported: srcset splits on it
 
 # The schemes of every URL we fetch or write into a post as a link (net/addresses
 # enforces the same set on every request).
@@ -55,8 +56,6 @@ _PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Where lazy-loading scripts keep an image's real URL while src holds a placeholder.
 LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-url")
-# ASCII whitespace as the HTML standard counts it (no vertical tab).
-HTML_SPACE = "\t\n\f\r "
 
 
 def _normalize_percent(part: str) -> str:

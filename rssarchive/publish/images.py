@@ -26,10 +26,9 @@ again, so a later run can retry them. Nothing here raises for one bad image.
 from __future__ import annotations
 
 import hashlib
-import html as html_lib
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -37,8 +36,15 @@ from urllib.parse import urldefrag
 
 from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
 from rssarchive.core.errors import FetchError
+from rssarchive.core.htmltags import (
+    HTML_SPACE,
+    StartTag,
+    attr_values,
+    find_attr,
+    start_tags,
+)
 from rssarchive.core.models import Response
-from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, absolute, parse_srcset
+from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset
 from rssarchive.net.bodies import size
 from rssarchive.publish.archive import (
     remove_temp_files,
@@ -69,6 +75,8 @@ DEFAULT_URL_PREFIX: Final = "/assets/images/"
 
 # Hotlink protection answers these; some hosts refuse foreign referers, others any.
 _HOTLINK_STATUSES: Final = frozenset({401, 403})
+# The start tags whose images are localized (start_tags skips comments and raw text).
+_IMAGE_TAGS: Final = frozenset({"img", "source"})
 _SRCSET: Final = ("srcset", "data-srcset")
 _ORIGINAL: Final = "data-original-src"
 BUDGET_EXHAUSTED: Final = "run image budget exhausted"
@@ -77,25 +85,6 @@ BUDGET_EXHAUSTED: Final = "run image budget exhausted"
 _LOCAL_FAILURE: Final = "could not store the image"
 
 _WS: Final = HTML_SPACE
-# The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
-_NAME: Final = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
-_UNQUOTED: Final = re.compile(r"[^\t\n\f\r >]*")
-_MARKUP: Final = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\t\n\f\r />]*)|[!?/])")
-# Their content is not markup: an "<img" in there is text (or inert) and is left alone.
-_RAW_TEXT: Final = frozenset(
-    {
-        "script",
-        "style",
-        "textarea",
-        "title",
-        "xmp",
-        "iframe",
-        "noembed",
-        "noframes",
-        "noscript",
-        "template",
-    }
-)
 _DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
 # How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
 # unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
@@ -119,122 +108,6 @@ class ImageResult:
     # The image URLs of ``failed`` that failed on our own disk (full, read-only, ...):
     # no evidence against the image, so their retries are not counted (decide.py).
     local: tuple[str, ...] = ()
-
-
-# ------------------------------------------------------------------------- tokenizer
-
-
-@dataclass(frozen=True)
-class _Attr:
-    name: str  # lower-case
-    start: int  # of the name
-    end: int  # after the value (and its closing quote)
-    value_start: int | None  # of the raw value, quotes excluded; None: no "=value"
-    value_end: int | None
-    quoted: bool
-
-
-@dataclass(frozen=True)
-class _Tag:
-    name: str
-    name_end: int
-    attrs: tuple[_Attr, ...]
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WS:
-        pos += 1
-    return pos
-
-
-def _parse_attrs(text: str, pos: int) -> tuple[tuple[_Attr, ...], int] | None:
-    """The attributes of a tag whose name ends at ``pos``, and the index after its ``>``.
-
-    None when the tag never ends (a browser drops such a tag; so do we, untouched).
-    """
-    attrs: list[_Attr] = []
-    while True:
-        while pos < len(text) and (text[pos] in _WS or text[pos] == "/"):
-            pos += 1
-        if pos >= len(text):
-            return None
-        if text[pos] == ">":
-            return tuple(attrs), pos + 1
-        match = _NAME.match(text, pos)
-        assert match is not None  # text[pos] is neither space, "/" nor ">"
-        start, name_end = pos, match.end()
-        after = _skip_ws(text, name_end)
-        if after < len(text) and text[after] == "=":
-            vpos = _skip_ws(text, after + 1)
-            if vpos >= len(text):
-                return None
-            if text[vpos] in "\"'":
-                close = text.find(text[vpos], vpos + 1)
-                if close < 0:
-                    return None
-                value = (vpos + 1, close, True)
-                pos = close + 1
-            else:
-                end = _UNQUOTED.match(text, vpos)
-                assert end is not None
-                value = (vpos, end.end(), False)
-                pos = end.end()
-            attrs.append(_Attr(match.group().lower(), start, pos, *value))
-        else:
-            attrs.append(_Attr(match.group().lower(), start, name_end, None, None, False))
-            pos = name_end
-
-
-def _image_tags(text: str) -> Iterator[_Tag]:
-    """Every ``<img>`` and ``<source>`` start tag outside comments and raw-text elements."""
-    pos = 0
-    while (match := _MARKUP.search(text, pos)) is not None:
-        if match.group(1):  # a comment: "<!-->" and "<!--->" end at once
-            rest = match.end()
-            if text.startswith(">", rest) or text.startswith("->", rest):
-                pos = text.index(">", rest) + 1
-                continue
-            ends = [i for i in (text.find("-->", rest), text.find("--!>", rest)) if i >= 0]
-            if not ends:
-                return
-            pos = text.index(">", min(ends)) + 1
-            continue
-        name = match.group(3)
-        if name is None:  # <!doctype>, <?…>, </ …>: bogus comments up to the next ">"
-            close = text.find(">", match.end())
-            if close < 0:
-                return
-            pos = close + 1
-            continue
-        parsed = _parse_attrs(text, match.end())
-        if parsed is None:
-            return
-        attrs, pos = parsed
-        lower = name.lower()
-        if match.group(2):  # an end tag
-            continue
-        if lower in ("img", "source"):
-            yield _Tag(lower, match.end(), attrs)
-        elif lower in _RAW_TEXT:
-            close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
-            found = close_tag.search(text, pos)
-            if found is None:
-                return
-            pos = found.start()
-
-
-def _values(text: str, tag: _Tag) -> dict[str, str]:
-    """Attribute name -> decoded value; the first of duplicates wins, as in browsers."""
-    values: dict[str, str] = {}
-    for attr in tag.attrs:
-        if attr.name not in values:
-            raw = "" if attr.value_start is None else text[attr.value_start : attr.value_end]
-            values[attr.name] = html_lib.unescape(raw)
-    return values
-
-
-def _attr(tag: _Tag, name: str) -> _Attr | None:
-    return next((a for a in tag.attrs if a.name == name), None)
 
 
 # ------------------------------------------------------------------------ URL choice
@@ -279,7 +152,7 @@ def _candidates(values: dict[str, str], base: str | None, *, is_img: bool) -> li
     return urls
 
 
-def _is_local(values: dict[str, str], tag: _Tag, url_prefix: str) -> bool:
+def _is_local(values: dict[str, str], tag: StartTag, url_prefix: str) -> bool:
     """Localized by an earlier run: its own src/srcset plus our data-original-src."""
     current = values.get("src" if tag.name == "img" else "srcset", "")
     return _ORIGINAL in values and current.startswith(url_prefix)
@@ -295,8 +168,8 @@ def remote_images(
     (Liquid-guarded braces are character references, decoded here like any other).
     """
     found: list[str] = []
-    for tag in _image_tags(body_html):
-        values = _values(body_html, tag)
+    for tag in start_tags(body_html, _IMAGE_TAGS):
+        values = attr_values(body_html, tag)
         if _is_local(values, tag, url_prefix):
             continue
         urls = _candidates(values, page_url, is_img=tag.name == "img")
@@ -386,8 +259,8 @@ class ImageStore:
         stored: list[str] = []
         failed: list[tuple[str, str]] = []
         local: list[str] = []
-        for tag in _image_tags(body_html):
-            values = _values(body_html, tag)
+        for tag in start_tags(body_html, _IMAGE_TAGS):
+            values = attr_values(body_html, tag)
             if _is_local(values, tag, self.url_prefix):
                 continue
             urls = _candidates(values, page_url, is_img=tag.name == "img")
@@ -493,20 +366,20 @@ class ImageStore:
     # -- the rewrite -----------------------------------------------------------------
 
     def _rewrite(
-        self, text: str, tag: _Tag, path: str, original: str
+        self, text: str, tag: StartTag, path: str, original: str
     ) -> list[tuple[int, int, str]]:
         """Edits (start, end, replacement) that point ``tag`` at ``path``."""
         local = _escape_attr(self.url_prefix + path.removeprefix(IMAGE_DIR + "/"))
         main = "src" if tag.name == "img" else "srcset"
         # data-original-src right after the URL it replaced, when it is not there already.
-        main_attr = _attr(tag, main)
+        main_attr = find_attr(tag, main)
         after = tag.name_end if main_attr is None else main_attr.end
         edits = [
             _set_value(tag, main, local, tag.name_end),
             _set_value(tag, _ORIGINAL, _escape_attr(original), after),
         ]
         # An <img srcset> would make browsers pick a remote candidate over the local src.
-        srcset = _attr(tag, "srcset") if tag.name == "img" else None
+        srcset = find_attr(tag, "srcset") if tag.name == "img" else None
         if srcset is not None:
             start = srcset.start
             while start > 0 and text[start - 1] in _WS:
@@ -515,9 +388,9 @@ class ImageStore:
         return edits
 
 
-def _set_value(tag: _Tag, name: str, escaped: str, insert_at: int) -> tuple[int, int, str]:
+def _set_value(tag: StartTag, name: str, escaped: str, insert_at: int) -> tuple[int, int, str]:
     """Replace the value of ``name`` in place, or insert the attribute at ``insert_at``."""
-    attr = _attr(tag, name)
+    attr = find_attr(tag, name)
     if attr is None:
         return insert_at, insert_at, f' {name}="{escaped}"'
     if attr.value_start is None or attr.value_end is None or not attr.quoted:
