@@ -35,6 +35,12 @@ from typing import Final
 from urllib.parse import urldefrag
 
 from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
+from rssarchive.core.decide import (
+    ImageFailureKind,
+    image_budget_spent,
+    retry_without_referer,
+    tries_next_image,
+)
 from rssarchive.core.errors import FetchError
 from rssarchive.core.htmltags import (
     HTML_SPACE,
@@ -59,6 +65,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MAX_RUN_BYTES",
     "Fetch",
+    "ImageFailure",
     "ImageResult",
     "ImageStore",
     "remote_images",
@@ -73,15 +80,14 @@ Fetch = Callable[[str, str | None], Response]
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"
 
-# Hotlink protection answers these; some hosts refuse foreign referers, others any.
-_HOTLINK_STATUSES: Final = frozenset({401, 403})
 # The start tags whose images are localized (start_tags skips comments and raw text).
 _IMAGE_TAGS: Final = frozenset({"img", "source"})
 _SRCSET: Final = ("srcset", "data-srcset")
 _ORIGINAL: Final = "data-original-src"
+# The reasons said for a spent run budget, and for an image that could not be written
+# to the site's disk (ours, not the image's: ImageResult.local). Said only: the
+# decisions read ImageFailure.kind.
 BUDGET_EXHAUSTED: Final = "run image budget exhausted"
-# The reason of an image that could not be written to the site's disk: ours, not the
-# image's (ImageResult.local).
 _LOCAL_FAILURE: Final = "could not store the image"
 
 _WS: Final = HTML_SPACE
@@ -108,6 +114,16 @@ class ImageResult:
     # The image URLs of ``failed`` that failed on our own disk (full, read-only, ...):
     # no evidence against the image, so their retries are not counted (decide.py).
     local: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImageFailure:
+    """Why one image could not be had: its kind for the decisions (decide.tries_next_image,
+    ImageResult.local), its reason to say. Not raised: one bad image stops nothing."""
+
+    url: str
+    kind: ImageFailureKind
+    reason: str
 
 
 # ------------------------------------------------------------------------ URL choice
@@ -243,7 +259,7 @@ class ImageStore:
         # URL -> site-relative path, or the reason it failed: each URL is fetched once a
         # run (RFA's zoom icon is in every article).
         self._stored: dict[str, str] = {}
-        self._failed: dict[str, str] = {}
+        self._failed: dict[str, ImageFailure] = {}
 
     @property
     def root(self) -> Path:
@@ -268,23 +284,22 @@ class ImageStore:
                 continue  # no http(s) image: javascript:, data:, empty -- nothing to keep
             # The others are fallbacks: the largest srcset file may be over the cap or
             # gone while src is still there.
-            reasons: list[str] = []
-            on_disk = False
+            failures: list[ImageFailure] = []
             for url in urls:
-                path, reason = self._obtain(url, page_url, fetch)
-                on_disk = on_disk or reason.startswith(_LOCAL_FAILURE)
-                if path is not None:
-                    edits += self._rewrite(body_html, tag, path, url)
-                    if path not in stored:
-                        stored.append(path)
+                got = self._obtain(url, page_url, fetch)
+                if isinstance(got, str):
+                    edits += self._rewrite(body_html, tag, got, url)
+                    if got not in stored:
+                        stored.append(got)
+                    failures = []
                     break
-                reasons.append(reason)
-                if reason == BUDGET_EXHAUSTED:
+                failures.append(got)
+                if not tries_next_image(got.kind):
                     break
-            if reasons and path is None:
+            if failures:
                 # Reported by the URL remote_images will find again for the retry.
-                failed.append((urls[0], reasons[0]))
-                if on_disk:
+                failed.append((urls[0], failures[0].reason))
+                if any(f.kind == "disk" for f in failures):
                     local.append(urls[0])
         return ImageResult(_apply(body_html, edits), tuple(stored), tuple(failed), tuple(local))
 
@@ -298,62 +313,73 @@ class ImageStore:
 
     # -- one image -------------------------------------------------------------------
 
-    def _obtain(self, url: str, page_url: str, fetch: Fetch) -> tuple[str | None, str]:
-        """(site-relative path, "") or (None, reason); never raises for a bad image."""
+    def _obtain(self, url: str, page_url: str, fetch: Fetch) -> str | ImageFailure:
+        """The site-relative path of the copy, or why there is none; never raises for a
+        bad image."""
         with self._lock:
             if url in self._stored:
-                return self._stored[url], ""
+                return self._stored[url]
             if url in self._failed:
-                return None, self._failed[url]
+                return self._failed[url]
             if self._exhausted:
-                return None, BUDGET_EXHAUSTED
+                return ImageFailure(url, "budget", BUDGET_EXHAUSTED)
         try:
             response = self._download(url, page_url, fetch)
         except FetchError as exc:
-            return None, self._fail(url, exc.reason)
+            return self._fail(ImageFailure(url, "fetch", exc.reason))
         data = response.content
         with self._lock:
             self._used += len(data)
-            if self._used > self.max_run_bytes:
+            if image_budget_spent(self._used, self.max_run_bytes):
                 self._exhausted = True
-                return None, BUDGET_EXHAUSTED
+                return ImageFailure(url, "budget", BUDGET_EXHAUSTED)
         if len(data) > self.max_image_bytes:  # in case the fetch did not apply the cap
-            return None, self._fail(url, f"response larger than {size(self.max_image_bytes)}")
+            reason = f"response larger than {size(self.max_image_bytes)}"
+            return self._fail(ImageFailure(url, "too large", reason))
         ext = sniff_image(data)
         if ext is None:
-            return None, self._fail(url, _refusal(response))
+            return self._fail(ImageFailure(url, "refused", _refusal(response)))
         digest = hashlib.sha256(data).hexdigest()
         relative = f"{IMAGE_DIR}/{digest[:2]}/{digest}.{ext}"
         try:
             self._write(self.site_dir / relative, data)
         except OSError as exc:
             # Not remembered: a full disk may have room on the next article.
-            return None, f"{_LOCAL_FAILURE} ({exc.strerror or exc})"
+            return ImageFailure(url, "disk", f"{_LOCAL_FAILURE} ({exc.strerror or exc})")
         with self._lock:
             self._stored[url] = relative
-        return relative, ""
+        return relative
 
-    def _fail(self, url: str, reason: str) -> str:
+    def _fail(self, failure: ImageFailure) -> ImageFailure:
+        """``failure``, remembered for the rest of the run: the image is not fetched again."""
         with self._lock:
-            self._failed[url] = reason
-        return reason
+            self._failed[failure.url] = failure
+        return failure
 
     @staticmethod
     def _download(url: str, page_url: str, fetch: Fetch) -> Response:
         # The article as Referer first, as a reader's browser sent it; hosts that refuse
-        # foreign or any referer get one more try with none.
+        # foreign or any referer get one more try with none (decide.retry_without_referer).
         referer = urldefrag(page_url).url or None
-        try:
-            return fetch(url, referer)
-        except FetchError as exc:
-            if exc.status not in _HOTLINK_STATUSES or referer is None:
-                raise
-            first = exc
-        try:
-            return fetch(url, None)
-        except FetchError as exc:
-            reason = f"{first.reason}; without Referer: {exc.reason}"
-            raise FetchError(url, reason, status=exc.status) from exc
+        reasons: list[str] = []
+        while True:
+            try:
+                return fetch(url, referer)
+            except FetchError as exc:
+                reasons.append(exc.reason)
+                if retry_without_referer(exc.status, referer is not None, len(reasons)):
+                    referer = None
+                    continue
+                if len(reasons) == 1:
+                    raise
+                reason = "; without Referer: ".join(reasons)
+                raise FetchError(
+                    url,
+                    reason,
+                    status=exc.status,
+                    retry_after=exc.retry_after,
+                    permanent=exc.permanent,
+                ) from exc
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:
