@@ -5,7 +5,8 @@ attribute values in place: comments, bogus comments (``<!doctype>``, ``<?…>``)
 text of raw-text elements (``<script>``, ``<noscript>``, …) are skipped, quoted values
 may hold ``>``, a tag that never ends is dropped. Every attribute keeps its offsets in
 the text, so a caller edits values and copies every other byte as it was
-(``publish/images`` localizes images this way).
+(``publish/images`` localizes images this way, ``urls.resolve_html_urls`` makes links
+absolute).
 """
 
 from __future__ import annotations
@@ -103,9 +104,9 @@ def _parse_attrs(text: str, pos: int) -> tuple[tuple[Attr, ...], int] | None:
             pos = name_end
 
 
-def start_tags(text: str, names: Collection[str]) -> Iterator[StartTag]:
-    """Every start tag named in ``names`` (lower case) outside comments and raw-text
-    elements, in order."""
+def start_tags(text: str, names: Collection[str] | None = None) -> Iterator[StartTag]:
+    """Every start tag named in ``names`` (lower case; None: every one) outside comments
+    and raw-text elements, in order."""
     pos = 0
     while (match := _MARKUP.search(text, pos)) is not None:
         if match.group(1):  # a comment: "<!-->" and "<!--->" end at once
@@ -132,9 +133,9 @@ def start_tags(text: str, names: Collection[str]) -> Iterator[StartTag]:
         lower = name.lower()
         if match.group(2):  # an end tag
             continue
-        if lower in names:
+        if names is None or lower in names:
             yield StartTag(lower, match.end(), attrs)
-        elif lower in _RAW_TEXT:
+        if lower in _RAW_TEXT:
             close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
             found = close_tag.search(text, pos)
             if found is None:
