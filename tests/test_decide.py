@@ -1014,3 +1014,56 @@ def test_work_order(
         relinked=lambda job: job[0] in relinked,
     )
     assert [job[0] for job in got] == expected
+
+
+# -- images: one download (review 18 H14) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "had_referer", "attempts", "expected"),
+    [
+        row(403, True, 1, True, id="403 with a Referer: once more without"),
+        row(401, True, 1, True, id="401 with a Referer: once more without"),
+        row(403, False, 1, False, id="403 without a Referer: nothing to drop"),
+        row(403, True, 2, False, id="403 again without: IMAGE_HOTLINK_RETRY spent"),
+        row(404, True, 1, False, id="404: not a hotlink refusal"),
+        row(500, True, 1, False, id="500: not a hotlink refusal"),
+        row(None, True, 1, False, id="no status (network): not a hotlink refusal"),
+    ],
+)
+def test_retry_without_referer(
+    status: int | None, had_referer: bool, attempts: int, expected: bool
+) -> None:
+    assert decide.retry_without_referer(status, had_referer, attempts) is expected
+
+
+def test_image_hotlink_retry_is_two_tries() -> None:
+    assert not decide.IMAGE_HOTLINK_RETRY.gives_up(1)
+    assert decide.IMAGE_HOTLINK_RETRY.gives_up(2)
+
+
+@pytest.mark.parametrize(
+    ("used", "cap", "expected"),
+    [
+        row(0, 100, False, id="nothing yet"),
+        row(100, 100, False, id="exactly the budget: still within"),
+        row(101, 100, True, id="one byte over: spent"),
+        row(1, 0, True, id="a zero budget: spent by any image"),
+    ],
+)
+def test_image_budget_spent(used: int, cap: int, expected: bool) -> None:
+    assert decide.image_budget_spent(used, cap) is expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        row("budget", False, id="budget spent: every candidate would fail so"),
+        row("fetch", True, id="network or status: src may still be there"),
+        row("refused", True, id="not an image: another candidate may be one"),
+        row("too large", True, id="over the cap: a smaller candidate may fit"),
+        row("disk", True, id="our disk: a smaller candidate may fit"),
+    ],
+)
+def test_tries_next_image(kind: decide.ImageFailureKind, expected: bool) -> None:
+    assert decide.tries_next_image(kind) is expected

@@ -18,6 +18,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from rssarchive.core.errors import FetchError
 from rssarchive.core.models import NetworkConfig
 from rssarchive.core.models import Response as FetchResponse
 from rssarchive.net.http import HttpClient
@@ -507,3 +508,48 @@ def test_remove_temp_files(tmp_path: Path) -> None:
 )
 def test_sniff_image(data: bytes, ext: str | None) -> None:
     assert sniff_image(data) == ext
+
+
+def test_a_hotlink_retry_keeps_what_the_second_answer_said(tmp_path: Path) -> None:
+    # review 18 H14: the error of the retry without Referer keeps the second answer's
+    # permanence and Retry-After, and says both answers.
+    calls: list[str | None] = []
+
+    def fetch(url: str, referer: str | None) -> FetchResponse:
+        calls.append(referer)
+        if referer is not None:
+            raise FetchError(url, "HTTP 403", status=403)
+        raise FetchError(url, "HTTP 429", status=429, retry_after=30.0, permanent=True)
+
+    with pytest.raises(FetchError) as raised:
+        ImageStore._download("https://example.org/a.png", "https://example.org/p#x", fetch)
+    assert calls == ["https://example.org/p", None]
+    error = raised.value
+    assert error.reason == "HTTP 403; without Referer: HTTP 429"
+    assert (error.url, error.status, error.retry_after, error.permanent) == (
+        "https://example.org/a.png",
+        429,
+        30.0,
+        True,
+    )
+
+
+def test_the_budget_stops_the_fallbacks_other_failures_do_not(tmp_path: Path) -> None:
+    # A failed srcset candidate falls back to src, unless the run's budget is spent
+    # (decide.image_budget_spent): then src is not fetched, and the reason says why.
+    asked: list[str] = []
+
+    def fetch(url: str, referer: str | None) -> FetchResponse:
+        asked.append(url)
+        if url.endswith("big.png"):
+            return FetchResponse(url, 200, {"content-type": "text/html"}, b"<html>no</html>")
+        return FetchResponse(url, 200, {"content-type": "image/png"}, png(3))
+
+    body = '<img srcset="https://example.org/big.png 2x" src="https://example.org/s.png">'
+    result = ImageStore(tmp_path).localize(body, "https://example.org/", fetch)
+    assert asked == ["https://example.org/big.png", "https://example.org/s.png"]
+    assert result.failed == ()
+    asked.clear()
+    spent = ImageStore(tmp_path, max_run_bytes=10).localize(body, "https://example.org/", fetch)
+    assert asked == ["https://example.org/big.png"]
+    assert spent.failed == (("https://example.org/big.png", BUDGET_EXHAUSTED),)

@@ -244,6 +244,18 @@ def test_http_url_problem(url: str, typed: bool, problem: str | None) -> None:
             '<img data-src="lazy.jpg" src="/1x1.gif">',
             '<img data-src="https://example.org/dir/lazy.jpg" src="https://example.org/1x1.gif">',
         ),
+        # the one tokenizer's tags (core/htmltags): a quoted ">" does not end the tag;
+        # comments and raw text (script) hold no tags; every duplicate is resolved
+        (
+            '<img alt="a > b" src="c.jpg">',
+            '<img alt="a > b" src="https://example.org/dir/c.jpg">',
+        ),
+        ('<!-- <img src="c.jpg"> -->', '<!-- <img src="c.jpg"> -->'),
+        ("<script>x = '<img src=c.jpg>'</script>", "<script>x = '<img src=c.jpg>'</script>"),
+        (
+            "<img/src=c.jpg src='d.jpg'>",
+            '<img/src="https://example.org/dir/c.jpg" src="https://example.org/dir/d.jpg">',
+        ),
     ],
 )
 def test_resolve_html_urls(html: str, result: str) -> None:

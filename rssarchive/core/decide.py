@@ -715,3 +715,39 @@ def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
     """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
     its host (``feeds_by_host``, see by_host), else the first of all."""
     return feeds_by_host.get(host_key(url), first)
+
+
+# -- images: one download (review 18 H14) --------------------------------------------------
+
+# Why one image of a body could not be had (publish/images.ImageFailure): "budget" the
+# run's image bytes are spent, "fetch" the network or the server, "refused" not an image
+# we keep (HTML, SVG, an unknown format), "too large" over the per-image cap, "disk" our
+# own site's disk (full, read-only, ...: no evidence against the image).
+ImageFailureKind = Literal["budget", "fetch", "refused", "too large", "disk"]
+
+# Hotlink protection answers these; some hosts refuse foreign referers, others any.
+HOTLINK_STATUSES = frozenset({401, 403})
+# One image download: with the article as Referer, then once more without one.
+IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
+
+
+def retry_without_referer(status: int | None, had_referer: bool, attempts: int = 1) -> bool:
+    """Whether an image download that failed with ``status`` after ``attempts`` tries is
+    tried again without a Referer: only a hotlink refusal of a request that sent one,
+    within IMAGE_HOTLINK_RETRY."""
+    if IMAGE_HOTLINK_RETRY.gives_up(attempts):
+        return False
+    return had_referer and status in HOTLINK_STATUSES
+
+
+def image_budget_spent(used: int, max_run_bytes: int) -> bool:
+    """Whether ``used`` bytes of images downloaded this run exceed its ``max_run_bytes``:
+    no more images are fetched by this run (the ones left are retried by the next)."""
+    return used > max_run_bytes
+
+
+def tries_next_image(kind: ImageFailureKind) -> bool:
+    """Whether an element's next candidate URL (a smaller srcset file, src) is tried after
+    its current one failed for ``kind``: yes, unless the run's budget is spent (each
+    candidate would fail the same way)."""
+    return kind != "budget"

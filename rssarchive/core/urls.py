@@ -15,6 +15,7 @@ from html import escape, unescape
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 from rssarchive.core.controls import C0_AND_DEL, url_trim
+from rssarchive.core.htmltags import HTML_SPACE, start_tags
 
 # The schemes of every URL we fetch or write into a post as a link (net/addresses
 # enforces the same set on every request).
@@ -55,8 +56,6 @@ _PERCENT_TOKEN = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Where lazy-loading scripts keep an image's real URL while src holds a placeholder.
 LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-url")
-# ASCII whitespace as the HTML standard counts it (no vertical tab).
-HTML_SPACE = "\t\n\f\r "
 
 
 def _normalize_percent(part: str) -> str:
@@ -279,37 +278,32 @@ def resolve_attribute(name: str, value: str, base: str) -> str:
     return resolve_link(value, base) if name in LINK_ATTRIBUTES else value
 
 
-# Start tags, and the URL-valued attributes in them. A ">" inside a quoted attribute
-# value ends the match early; that tag is then left as it was, which is safe.
-_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_URL_ATTR = re.compile(
-    r"(\s(" + "|".join(sorted(LINK_ATTRIBUTES | {SRCSET_ATTRIBUTE})) + r")\s*=\s*)"
-    r"""("[^"]*"|'[^']*'|[^\s"'>]+)""",
-    re.I,
-)
-
-
 def resolve_html_urls(html: str, base: str) -> str:
     """Make relative ``src``/``href``/``srcset``/… values in an HTML fragment absolute
     (resolve_attribute), changing nothing else: feedparser's own resolver re-serialises
     the whole fragment (sorted attributes, ``<br />``, broken ``<script>`` text), and
-    archived bodies keep the publisher's markup."""
-
-    def fix_attr(match: re.Match[str]) -> str:
-        prefix, name, raw = match.group(1), match.group(2), match.group(3)
-        quote = raw[0] if raw[0] in "\"'" else ""
-        value = unescape(raw[1:-1] if quote else raw)
-        resolved = resolve_attribute(name.lower(), value, base)
-        if resolved == value.strip() or resolved == value:
-            return match.group(0)
-        return f'{prefix}"{escape(resolved, quote=True)}"'
-
-    def fix_tag(match: re.Match[str]) -> str:
-        return _URL_ATTR.sub(fix_attr, match.group(0))
-
+    archived bodies keep the publisher's markup. The tags are the one tokenizer's
+    (htmltags.start_tags): nothing in comments or raw text (``<script>``) is touched,
+    and a quoted ``>`` does not end a tag."""
     if "<" not in html:
         return html
-    return _START_TAG.sub(fix_tag, html)
+    wanted = LINK_ATTRIBUTES | {SRCSET_ATTRIBUTE}
+    out: list[str] = []
+    done = 0
+    for tag in start_tags(html):
+        for attr in tag.attrs:
+            if attr.name not in wanted or attr.value_start is None:
+                continue
+            value = unescape(html[attr.value_start : attr.value_end])
+            resolved = resolve_attribute(attr.name, value, base)
+            if resolved == value.strip() or resolved == value:
+                continue
+            # The value with its quotes, written again in double quotes.
+            start = attr.value_start - 1 if attr.quoted else attr.value_start
+            out += [html[done:start], f'"{escape(resolved, quote=True)}"']
+            done = attr.end
+    out.append(html[done:])
+    return "".join(out)
 
 
 # --- srcset ------------------------------------------------------------------------------

@@ -26,19 +26,31 @@ again, so a later run can retry them. Nothing here raises for one bad image.
 from __future__ import annotations
 
 import hashlib
-import html as html_lib
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 from urllib.parse import urldefrag
 
 from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
+from rssarchive.core.decide import (
+    ImageFailureKind,
+    image_budget_spent,
+    retry_without_referer,
+    tries_next_image,
+)
 from rssarchive.core.errors import FetchError
+from rssarchive.core.htmltags import (
+    HTML_SPACE,
+    StartTag,
+    attr_values,
+    find_attr,
+    start_tags,
+)
 from rssarchive.core.models import Response
-from rssarchive.core.urls import HTML_SPACE, LAZY_SRC, absolute, parse_srcset
+from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset
 from rssarchive.net.bodies import size
 from rssarchive.publish.archive import (
     remove_temp_files,
@@ -53,6 +65,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MAX_RUN_BYTES",
     "Fetch",
+    "ImageFailure",
     "ImageResult",
     "ImageStore",
     "remote_images",
@@ -67,35 +80,17 @@ Fetch = Callable[[str, str | None], Response]
 IMAGE_DIR: Final = "assets/images"
 DEFAULT_URL_PREFIX: Final = "/assets/images/"
 
-# Hotlink protection answers these; some hosts refuse foreign referers, others any.
-_HOTLINK_STATUSES: Final = frozenset({401, 403})
+# The start tags whose images are localized (start_tags skips comments and raw text).
+_IMAGE_TAGS: Final = frozenset({"img", "source"})
 _SRCSET: Final = ("srcset", "data-srcset")
 _ORIGINAL: Final = "data-original-src"
+# The reasons said for a spent run budget, and for an image that could not be written
+# to the site's disk (ours, not the image's: ImageResult.local). Said only: the
+# decisions read ImageFailure.kind.
 BUDGET_EXHAUSTED: Final = "run image budget exhausted"
-# The reason of an image that could not be written to the site's disk: ours, not the
-# image's (ImageResult.local).
 _LOCAL_FAILURE: Final = "could not store the image"
 
 _WS: Final = HTML_SPACE
-# The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
-_NAME: Final = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
-_UNQUOTED: Final = re.compile(r"[^\t\n\f\r >]*")
-_MARKUP: Final = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\t\n\f\r />]*)|[!?/])")
-# Their content is not markup: an "<img" in there is text (or inert) and is left alone.
-_RAW_TEXT: Final = frozenset(
-    {
-        "script",
-        "style",
-        "textarea",
-        "title",
-        "xmp",
-        "iframe",
-        "noembed",
-        "noframes",
-        "noscript",
-        "template",
-    }
-)
 _DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
 # How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
 # unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
@@ -121,120 +116,14 @@ class ImageResult:
     local: tuple[str, ...] = ()
 
 
-# ------------------------------------------------------------------------- tokenizer
-
-
 @dataclass(frozen=True)
-class _Attr:
-    name: str  # lower-case
-    start: int  # of the name
-    end: int  # after the value (and its closing quote)
-    value_start: int | None  # of the raw value, quotes excluded; None: no "=value"
-    value_end: int | None
-    quoted: bool
+class ImageFailure:
+    """Why one image could not be had: its kind for the decisions (decide.tries_next_image,
+    ImageResult.local), its reason to say. Not raised: one bad image stops nothing."""
 
-
-@dataclass(frozen=True)
-class _Tag:
-    name: str
-    name_end: int
-    attrs: tuple[_Attr, ...]
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WS:
-        pos += 1
-    return pos
-
-
-def _parse_attrs(text: str, pos: int) -> tuple[tuple[_Attr, ...], int] | None:
-    """The attributes of a tag whose name ends at ``pos``, and the index after its ``>``.
-
-    None when the tag never ends (a browser drops such a tag; so do we, untouched).
-    """
-    attrs: list[_Attr] = []
-    while True:
-        while pos < len(text) and (text[pos] in _WS or text[pos] == "/"):
-            pos += 1
-        if pos >= len(text):
-            return None
-        if text[pos] == ">":
-            return tuple(attrs), pos + 1
-        match = _NAME.match(text, pos)
-        assert match is not None  # text[pos] is neither space, "/" nor ">"
-        start, name_end = pos, match.end()
-        after = _skip_ws(text, name_end)
-        if after < len(text) and text[after] == "=":
-            vpos = _skip_ws(text, after + 1)
-            if vpos >= len(text):
-                return None
-            if text[vpos] in "\"'":
-                close = text.find(text[vpos], vpos + 1)
-                if close < 0:
-                    return None
-                value = (vpos + 1, close, True)
-                pos = close + 1
-            else:
-                end = _UNQUOTED.match(text, vpos)
-                assert end is not None
-                value = (vpos, end.end(), False)
-                pos = end.end()
-            attrs.append(_Attr(match.group().lower(), start, pos, *value))
-        else:
-            attrs.append(_Attr(match.group().lower(), start, name_end, None, None, False))
-            pos = name_end
-
-
-def _image_tags(text: str) -> Iterator[_Tag]:
-    """Every ``<img>`` and ``<source>`` start tag outside comments and raw-text elements."""
-    pos = 0
-    while (match := _MARKUP.search(text, pos)) is not None:
-        if match.group(1):  # a comment: "<!-->" and "<!--->" end at once
-            rest = match.end()
-            if text.startswith(">", rest) or text.startswith("->", rest):
-                pos = text.index(">", rest) + 1
-                continue
-            ends = [i for i in (text.find("-->", rest), text.find("--!>", rest)) if i >= 0]
-            if not ends:
-                return
-            pos = text.index(">", min(ends)) + 1
-            continue
-        name = match.group(3)
-        if name is None:  # <!doctype>, <?…>, </ …>: bogus comments up to the next ">"
-            close = text.find(">", match.end())
-            if close < 0:
-                return
-            pos = close + 1
-            continue
-        parsed = _parse_attrs(text, match.end())
-        if parsed is None:
-            return
-        attrs, pos = parsed
-        lower = name.lower()
-        if match.group(2):  # an end tag
-            continue
-        if lower in ("img", "source"):
-            yield _Tag(lower, match.end(), attrs)
-        elif lower in _RAW_TEXT:
-            close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
-            found = close_tag.search(text, pos)
-            if found is None:
-                return
-            pos = found.start()
-
-
-def _values(text: str, tag: _Tag) -> dict[str, str]:
-    """Attribute name -> decoded value; the first of duplicates wins, as in browsers."""
-    values: dict[str, str] = {}
-    for attr in tag.attrs:
-        if attr.name not in values:
-            raw = "" if attr.value_start is None else text[attr.value_start : attr.value_end]
-            values[attr.name] = html_lib.unescape(raw)
-    return values
-
-
-def _attr(tag: _Tag, name: str) -> _Attr | None:
-    return next((a for a in tag.attrs if a.name == name), None)
+    url: str
+    kind: ImageFailureKind
+    reason: str
 
 
 # ------------------------------------------------------------------------ URL choice
@@ -279,7 +168,7 @@ def _candidates(values: dict[str, str], base: str | None, *, is_img: bool) -> li
     return urls
 
 
-def _is_local(values: dict[str, str], tag: _Tag, url_prefix: str) -> bool:
+def _is_local(values: dict[str, str], tag: StartTag, url_prefix: str) -> bool:
     """Localized by an earlier run: its own src/srcset plus our data-original-src."""
     current = values.get("src" if tag.name == "img" else "srcset", "")
     return _ORIGINAL in values and current.startswith(url_prefix)
@@ -295,8 +184,8 @@ def remote_images(
     (Liquid-guarded braces are character references, decoded here like any other).
     """
     found: list[str] = []
-    for tag in _image_tags(body_html):
-        values = _values(body_html, tag)
+    for tag in start_tags(body_html, _IMAGE_TAGS):
+        values = attr_values(body_html, tag)
         if _is_local(values, tag, url_prefix):
             continue
         urls = _candidates(values, page_url, is_img=tag.name == "img")
@@ -370,7 +259,7 @@ class ImageStore:
         # URL -> site-relative path, or the reason it failed: each URL is fetched once a
         # run (RFA's zoom icon is in every article).
         self._stored: dict[str, str] = {}
-        self._failed: dict[str, str] = {}
+        self._failed: dict[str, ImageFailure] = {}
 
     @property
     def root(self) -> Path:
@@ -386,8 +275,8 @@ class ImageStore:
         stored: list[str] = []
         failed: list[tuple[str, str]] = []
         local: list[str] = []
-        for tag in _image_tags(body_html):
-            values = _values(body_html, tag)
+        for tag in start_tags(body_html, _IMAGE_TAGS):
+            values = attr_values(body_html, tag)
             if _is_local(values, tag, self.url_prefix):
                 continue
             urls = _candidates(values, page_url, is_img=tag.name == "img")
@@ -395,23 +284,22 @@ class ImageStore:
                 continue  # no http(s) image: javascript:, data:, empty -- nothing to keep
             # The others are fallbacks: the largest srcset file may be over the cap or
             # gone while src is still there.
-            reasons: list[str] = []
-            on_disk = False
+            failures: list[ImageFailure] = []
             for url in urls:
-                path, reason = self._obtain(url, page_url, fetch)
-                on_disk = on_disk or reason.startswith(_LOCAL_FAILURE)
-                if path is not None:
-                    edits += self._rewrite(body_html, tag, path, url)
-                    if path not in stored:
-                        stored.append(path)
+                got = self._obtain(url, page_url, fetch)
+                if isinstance(got, str):
+                    edits += self._rewrite(body_html, tag, got, url)
+                    if got not in stored:
+                        stored.append(got)
+                    failures = []
                     break
-                reasons.append(reason)
-                if reason == BUDGET_EXHAUSTED:
+                failures.append(got)
+                if not tries_next_image(got.kind):
                     break
-            if reasons and path is None:
+            if failures:
                 # Reported by the URL remote_images will find again for the retry.
-                failed.append((urls[0], reasons[0]))
-                if on_disk:
+                failed.append((urls[0], failures[0].reason))
+                if any(f.kind == "disk" for f in failures):
                     local.append(urls[0])
         return ImageResult(_apply(body_html, edits), tuple(stored), tuple(failed), tuple(local))
 
@@ -425,62 +313,73 @@ class ImageStore:
 
     # -- one image -------------------------------------------------------------------
 
-    def _obtain(self, url: str, page_url: str, fetch: Fetch) -> tuple[str | None, str]:
-        """(site-relative path, "") or (None, reason); never raises for a bad image."""
+    def _obtain(self, url: str, page_url: str, fetch: Fetch) -> str | ImageFailure:
+        """The site-relative path of the copy, or why there is none; never raises for a
+        bad image."""
         with self._lock:
             if url in self._stored:
-                return self._stored[url], ""
+                return self._stored[url]
             if url in self._failed:
-                return None, self._failed[url]
+                return self._failed[url]
             if self._exhausted:
-                return None, BUDGET_EXHAUSTED
+                return ImageFailure(url, "budget", BUDGET_EXHAUSTED)
         try:
             response = self._download(url, page_url, fetch)
         except FetchError as exc:
-            return None, self._fail(url, exc.reason)
+            return self._fail(ImageFailure(url, "fetch", exc.reason))
         data = response.content
         with self._lock:
             self._used += len(data)
-            if self._used > self.max_run_bytes:
+            if image_budget_spent(self._used, self.max_run_bytes):
                 self._exhausted = True
-                return None, BUDGET_EXHAUSTED
+                return ImageFailure(url, "budget", BUDGET_EXHAUSTED)
         if len(data) > self.max_image_bytes:  # in case the fetch did not apply the cap
-            return None, self._fail(url, f"response larger than {size(self.max_image_bytes)}")
+            reason = f"response larger than {size(self.max_image_bytes)}"
+            return self._fail(ImageFailure(url, "too large", reason))
         ext = sniff_image(data)
         if ext is None:
-            return None, self._fail(url, _refusal(response))
+            return self._fail(ImageFailure(url, "refused", _refusal(response)))
         digest = hashlib.sha256(data).hexdigest()
         relative = f"{IMAGE_DIR}/{digest[:2]}/{digest}.{ext}"
         try:
             self._write(self.site_dir / relative, data)
         except OSError as exc:
             # Not remembered: a full disk may have room on the next article.
-            return None, f"{_LOCAL_FAILURE} ({exc.strerror or exc})"
+            return ImageFailure(url, "disk", f"{_LOCAL_FAILURE} ({exc.strerror or exc})")
         with self._lock:
             self._stored[url] = relative
-        return relative, ""
+        return relative
 
-    def _fail(self, url: str, reason: str) -> str:
+    def _fail(self, failure: ImageFailure) -> ImageFailure:
+        """``failure``, remembered for the rest of the run: the image is not fetched again."""
         with self._lock:
-            self._failed[url] = reason
-        return reason
+            self._failed[failure.url] = failure
+        return failure
 
     @staticmethod
     def _download(url: str, page_url: str, fetch: Fetch) -> Response:
         # The article as Referer first, as a reader's browser sent it; hosts that refuse
-        # foreign or any referer get one more try with none.
+        # foreign or any referer get one more try with none (decide.retry_without_referer).
         referer = urldefrag(page_url).url or None
-        try:
-            return fetch(url, referer)
-        except FetchError as exc:
-            if exc.status not in _HOTLINK_STATUSES or referer is None:
-                raise
-            first = exc
-        try:
-            return fetch(url, None)
-        except FetchError as exc:
-            reason = f"{first.reason}; without Referer: {exc.reason}"
-            raise FetchError(url, reason, status=exc.status) from exc
+        reasons: list[str] = []
+        while True:
+            try:
+                return fetch(url, referer)
+            except FetchError as exc:
+                reasons.append(exc.reason)
+                if retry_without_referer(exc.status, referer is not None, len(reasons)):
+                    referer = None
+                    continue
+                if len(reasons) == 1:
+                    raise
+                reason = "; without Referer: ".join(reasons)
+                raise FetchError(
+                    url,
+                    reason,
+                    status=exc.status,
+                    retry_after=exc.retry_after,
+                    permanent=exc.permanent,
+                ) from exc
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:
@@ -493,20 +392,20 @@ class ImageStore:
     # -- the rewrite -----------------------------------------------------------------
 
     def _rewrite(
-        self, text: str, tag: _Tag, path: str, original: str
+        self, text: str, tag: StartTag, path: str, original: str
     ) -> list[tuple[int, int, str]]:
         """Edits (start, end, replacement) that point ``tag`` at ``path``."""
         local = _escape_attr(self.url_prefix + path.removeprefix(IMAGE_DIR + "/"))
         main = "src" if tag.name == "img" else "srcset"
         # data-original-src right after the URL it replaced, when it is not there already.
-        main_attr = _attr(tag, main)
+        main_attr = find_attr(tag, main)
         after = tag.name_end if main_attr is None else main_attr.end
         edits = [
             _set_value(tag, main, local, tag.name_end),
             _set_value(tag, _ORIGINAL, _escape_attr(original), after),
         ]
         # An <img srcset> would make browsers pick a remote candidate over the local src.
-        srcset = _attr(tag, "srcset") if tag.name == "img" else None
+        srcset = find_attr(tag, "srcset") if tag.name == "img" else None
         if srcset is not None:
             start = srcset.start
             while start > 0 and text[start - 1] in _WS:
@@ -515,9 +414,9 @@ class ImageStore:
         return edits
 
 
-def _set_value(tag: _Tag, name: str, escaped: str, insert_at: int) -> tuple[int, int, str]:
+def _set_value(tag: StartTag, name: str, escaped: str, insert_at: int) -> tuple[int, int, str]:
     """Replace the value of ``name`` in place, or insert the attribute at ``insert_at``."""
-    attr = _attr(tag, name)
+    attr = find_attr(tag, name)
     if attr is None:
         return insert_at, insert_at, f' {name}="{escaped}"'
     if attr.value_start is None or attr.value_end is None or not attr.quoted:
