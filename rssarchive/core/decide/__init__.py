@@ -1,0 +1,191 @@
+"""Every decision of a run, pure: no network, no disk, no clock (the time is an argument).
+
+The orchestration (pipeline.py and the modules it runs) asks these functions and carries
+their answers out; each takes plain values and returns a decision value, so that each
+can be read, and tested as a table of cases (tests/test_decide.py), on its own.
+Its parts, one module each: policies (the retry policies), feeds, entries, articles,
+images; every name is imported here, so that callers ask ``decide.<name>``. Modelled
+on the ``Decider`` of lemon24/reader. A few take a costly input as a function (a read of
+the state, is_substantial), called only when the decision needs it: a run on its
+hot path reads no more than it did before.
+
+The retry policies are here too, one per kind of retry, each defined once: whoever
+retries something asks its policy, and status says the same limits.
+"""
+
+from __future__ import annotations
+
+from rssarchive.core.decide.articles import (
+    ArticleFailed as ArticleFailed,
+)
+from rssarchive.core.decide.articles import (
+    DatedBy as DatedBy,
+)
+from rssarchive.core.decide.articles import (
+    Failure as Failure,
+)
+from rssarchive.core.decide.articles import (
+    PostDate as PostDate,
+)
+from rssarchive.core.decide.articles import (
+    article_failed as article_failed,
+)
+from rssarchive.core.decide.articles import (
+    content_mode as content_mode,
+)
+from rssarchive.core.decide.articles import (
+    date_warning as date_warning,
+)
+from rssarchive.core.decide.articles import (
+    falls_back_to_feed_text as falls_back_to_feed_text,
+)
+from rssarchive.core.decide.articles import (
+    feed_given as feed_given,
+)
+from rssarchive.core.decide.articles import (
+    feed_text_instead as feed_text_instead,
+)
+from rssarchive.core.decide.articles import (
+    from_feed_text as from_feed_text,
+)
+from rssarchive.core.decide.articles import (
+    last_attempt as last_attempt,
+)
+from rssarchive.core.decide.articles import (
+    needs_page as needs_page,
+)
+from rssarchive.core.decide.articles import (
+    page_failure as page_failure,
+)
+from rssarchive.core.decide.articles import (
+    parse_in_worker as parse_in_worker,
+)
+from rssarchive.core.decide.articles import (
+    permanent as permanent,
+)
+from rssarchive.core.decide.articles import (
+    post_date as post_date,
+)
+from rssarchive.core.decide.articles import (
+    use_worker_pool as use_worker_pool,
+)
+from rssarchive.core.decide.articles import (
+    work_order as work_order,
+)
+from rssarchive.core.decide.entries import (
+    GuidOwned as GuidOwned,
+)
+from rssarchive.core.decide.entries import (
+    Known as Known,
+)
+from rssarchive.core.decide.entries import (
+    by_host as by_host,
+)
+from rssarchive.core.decide.entries import (
+    feed_for as feed_for,
+)
+from rssarchive.core.decide.entries import (
+    guid_owner as guid_owner,
+)
+from rssarchive.core.decide.entries import (
+    known_link as known_link,
+)
+from rssarchive.core.decide.entries import (
+    retakes as retakes,
+)
+from rssarchive.core.decide.entries import (
+    says_taken as says_taken,
+)
+from rssarchive.core.decide.feeds import (
+    FeedFailed as FeedFailed,
+)
+from rssarchive.core.decide.feeds import (
+    FeedSucceeded as FeedSucceeded,
+)
+from rssarchive.core.decide.feeds import (
+    Health as Health,
+)
+from rssarchive.core.decide.feeds import (
+    HealthKind as HealthKind,
+)
+from rssarchive.core.decide.feeds import (
+    Moves as Moves,
+)
+from rssarchive.core.decide.feeds import (
+    feed_failed as feed_failed,
+)
+from rssarchive.core.decide.feeds import (
+    feed_health as feed_health,
+)
+from rssarchive.core.decide.feeds import (
+    feed_succeeded as feed_succeeded,
+)
+from rssarchive.core.decide.feeds import (
+    follow_moves as follow_moves,
+)
+from rssarchive.core.decide.feeds import (
+    keep_newest as keep_newest,
+)
+from rssarchive.core.decide.feeds import (
+    newest_first as newest_first,
+)
+from rssarchive.core.decide.feeds import (
+    not_due as not_due,
+)
+from rssarchive.core.decide.feeds import (
+    poll_url as poll_url,
+)
+from rssarchive.core.decide.feeds import (
+    run_failed as run_failed,
+)
+from rssarchive.core.decide.images import (
+    HOTLINK_STATUSES as HOTLINK_STATUSES,
+)
+from rssarchive.core.decide.images import (
+    IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
+)
+from rssarchive.core.decide.images import (
+    ImageFailureKind as ImageFailureKind,
+)
+from rssarchive.core.decide.images import (
+    ImagesRetried as ImagesRetried,
+)
+from rssarchive.core.decide.images import (
+    image_budget_spent as image_budget_spent,
+)
+from rssarchive.core.decide.images import (
+    images_retried as images_retried,
+)
+from rssarchive.core.decide.images import (
+    retry_without_referer as retry_without_referer,
+)
+from rssarchive.core.decide.images import (
+    tries_next_image as tries_next_image,
+)
+from rssarchive.core.decide.policies import (
+    ARTICLE_RETRIES as ARTICLE_RETRIES,
+)
+from rssarchive.core.decide.policies import (
+    FEED_BACKOFF as FEED_BACKOFF,
+)
+from rssarchive.core.decide.policies import (
+    FETCH_RETRIES as FETCH_RETRIES,
+)
+from rssarchive.core.decide.policies import (
+    IMAGE_RETRIES as IMAGE_RETRIES,
+)
+from rssarchive.core.decide.policies import (
+    MOVE_AFTER as MOVE_AFTER,
+)
+from rssarchive.core.decide.policies import (
+    ArticleRetries as ArticleRetries,
+)
+from rssarchive.core.decide.policies import (
+    Backoff as Backoff,
+)
+from rssarchive.core.decide.policies import (
+    RetryPolicy as RetryPolicy,
+)
+from rssarchive.core.decide.policies import (
+    retry_due as retry_due,
+)

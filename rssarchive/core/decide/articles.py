@@ -1,0 +1,302 @@
+"""An article's decisions: where its text comes from (the feed or the page), its date, the
+order of work, and what a failure means (permanent or not, given up, the feed's text
+instead).
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, TypeVar
+
+from rssarchive.core.dates import EARLIEST, believable
+from rssarchive.core.decide.policies import ARTICLE_RETRIES
+from rssarchive.core.errors import (
+    BlockedAddressError,
+    ExtractError,
+    FetchError,
+    ParseError,
+    RssArchiveError,
+    TooLargeError,
+    UnexpectedError,
+    reason_of,
+)
+from rssarchive.core.models import ContentMode, ImagesMode, Origin
+
+T = TypeVar("T")
+
+
+# -- articles: where their text comes from ---------------------------------------------
+
+
+DatedBy = Literal["item", "page", "sitemap", "archiving time"]
+
+
+@dataclass(frozen=True)
+class PostDate:
+    """How a post is dated: ``published``, the time its ``<!--…-->`` comment keeps (None:
+    none believed), and ``by``, what dates the post (render.post_date): the item's own
+    date, its page's, the date a sitemap listed it with, or the archiving time."""
+
+    published: datetime | None
+    by: DatedBy
+
+
+def post_date(
+    published: datetime | None,
+    origin: Origin,
+    *,
+    page: datetime | None,
+    page_dated_by: str | None,
+    listed: datetime | None,
+    now: datetime,
+) -> PostDate:
+    """How the post of an item dated ``published`` is dated, archived at ``now``: the
+    item's own date, else its page's (``page``, found by ``page_dated_by``), else the
+    date a sitemap ``listed`` it with. A date after ``now`` or before 1990 is not
+    believed, and the next source is asked (a backfilled archive item dated 2050 whose
+    page says 2005 is dated 2005); else the archiving time dates it.
+
+    A polled feed's item keeps its own date as it is, but not one before 1990 (a zero
+    epoch, 1970-01-01, is a missing date written as a number): a future one is kept in
+    the post's comment while the archiving time dates the post (post-format.md; the
+    seeds and every feed's posts stay as they were). For a polled feed's item only the
+    page's markup counts, not htmldate's guess of the day: the item is new, and the time
+    it is archived, within the hour of a cron run, says more than the midnight of its
+    day (the seeds are dated so)."""
+    if published is not None:
+        if origin == "feed" and published >= EARLIEST:
+            return PostDate(published, "item" if believable(published, now) else "archiving time")
+        if believable(published, now):
+            return PostDate(published, "item")
+    if page_dated_by == "htmldate" and origin == "feed":
+        page = None
+    if page is not None and believable(page, now):
+        return PostDate(page, "page")
+    if listed is not None and believable(listed, now):
+        return PostDate(listed, "sitemap")
+    return PostDate(None, "archiving time")
+
+
+def date_warning(
+    published: datetime | None,
+    problem: str | None,
+    *,
+    origin: Origin,
+    content: ContentMode,
+    now: datetime,
+) -> str | None:
+    """What a run says of an item's date when it takes the item on (once: the item is
+    not taken on again), after its link; None: nothing. ``problem``: why the item has no
+    date though it gives one, or the note said of the date read (feeds._published).
+
+    Said from post_date's answer for the item alone (its page and sitemap are not known
+    yet): a date it does not believe, after the run's clock, is said, with what dates
+    the post instead: the archiving time, the item's date kept in the post's
+    ``<!--…-->`` comment (a polled feed's item), or its page, else the archiving time
+    (with a page: ``content`` other than ``feed``)."""
+    dated = post_date(published, origin, page=None, page_dated_by=None, listed=None, now=now)
+    fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
+    if published is None:
+        return None if problem is None else f"{problem}; dated {fallback}"
+    if dated.by == "item" or published <= now:  # believed (feeds refuse dates before 1990)
+        return problem
+    if dated.published is not None:  # both aware (a feed's dates leave dates.py in UTC)
+        fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
+    shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+
+
+def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
+    """Where an entry's article comes from: a URL handed to backfill has only its page,
+    whatever its feed's content mode."""
+    return "page" if origin == "url" else feed_mode
+
+
+def from_feed_text(
+    mode: ContentMode, images: ImagesMode, content: str | None, needs_page: bool | None
+) -> bool:
+    """Whether a post is tried from the feed's text first, many to a worker call
+    (``needs_page``: what is known of that already, None: nothing). A feed whose images
+    are archived has its posts made one at a time, where images are fetched."""
+    if needs_page is not None or images == "local":
+        return False
+    return mode == "feed" or (mode == "auto" and bool((content or "").strip()))
+
+
+def needs_page(mode: ContentMode, content: str | None, substantial: Callable[[str], bool]) -> bool:
+    """Whether the article is its page: not with ``content: feed``; with ``auto``, unless
+    the feed's text looks like the whole article (``substantial``, extract.is_substantial)."""
+    if mode == "feed":
+        return False
+    text = content or ""
+    return not (mode == "auto" and text.strip() and substantial(text))
+
+
+Failure = Literal["gone", "not extracted", "other"]
+
+
+def page_failure(exc: RssArchiveError) -> Failure:
+    """How getting a page failed, as far as falling back on the feed's text goes: the page
+    is gone (HTTP 404, 410), it is no article (extraction failed, or the page is over
+    its size cap: its download stops there, where the extractor refused it before), or
+    something else."""
+    if isinstance(exc, FetchError) and exc.status in (404, 410):
+        return "gone"
+    if isinstance(exc, ExtractError | TooLargeError):
+        return "not extracted"
+    return "other"
+
+
+def falls_back_to_feed_text(mode: ContentMode, content: str | None, failure: Failure) -> bool:
+    """Whether an article whose page failed is made from the feed's text instead: with
+    ``content: auto``, when the feed has text and the page is gone for good or holds no
+    article; a transient failure is retried instead."""
+    return mode == "auto" and bool((content or "").strip()) and failure != "other"
+
+
+def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:
+    """Whether articles are extracted in worker processes: below ``pool_min`` articles
+    starting them costs more than it saves, unless they are running already."""
+    return started or articles >= pool_min
+
+
+def parse_in_worker(size: int, *, at_least: int) -> bool:
+    """Whether a feed document of ``size`` bytes is parsed in a worker process, under its
+    time limit: from ``at_least`` bytes on, where a hostile document could hold the run;
+    a smaller one is parsed at once, as a worker call costs more than its parse."""
+    return size >= at_least
+
+
+def work_order(
+    pending: Sequence[T],
+    new: Sequence[T],
+    *,
+    from_feed: Callable[[T], bool],
+    relinked: Callable[[T], bool],
+) -> list[T]:
+    """The order a run works its jobs in: the articles ``pending`` from earlier runs
+    that its feeds listed, then its feeds' ``new`` items, then old backfills' retries
+    (not ``from_feed``): this run is about its feeds, and a host's turns go to them
+    first. A pending job whose article was ``relinked`` this run (its guid is listed
+    at another link now) is dropped: the new link's job replaces it."""
+    kept = [job for job in pending if not relinked(job)]
+    return (
+        [job for job in kept if from_feed(job)]
+        + list(new)
+        + [job for job in kept if not from_feed(job)]
+    )
+
+
+def feed_given(is_feed: bool, origin: Origin) -> bool:
+    """Whether a page that is a feed is archived as one (its items): only a URL handed to
+    backfill; a feed's item whose link is a feed is no article."""
+    return is_feed and origin == "url"
+
+
+# -- articles: failures ------------------------------------------------------------------
+
+
+def permanent(exc: RssArchiveError) -> bool:
+    """Whether trying again later cannot help: the page is gone or refused (4xx but 408
+    and 429), the address is not allowed, the fetch failed in a way the server will
+    repeat (larger than the size cap, a redirect loop, a redirect without a Location),
+    or the page is not an article (not HTML, no article text). Server errors (5xx),
+    timeouts and network failures are transient."""
+    if isinstance(exc, BlockedAddressError):
+        return True
+    if isinstance(exc, FetchError):
+        if exc.permanent:  # too large, a redirect loop or one without a Location
+            return True
+        return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (408, 429)
+    if isinstance(exc, UnexpectedError):  # a bug met on the way, not the page's fault
+        return False
+    return isinstance(exc, ExtractError | ParseError)
+
+
+@dataclass(frozen=True)
+class ArticleFailed:
+    """What to do with an article whose attempt failed."""
+
+    give_up: bool  # failed for good now, by its failure (state.give_up)
+    status: Literal["pending", "failed"]  # else, what the state records (state.fail)
+    not_before: datetime | None  # then: no run retries it earlier (None: given up now)
+    failed: str | None  # the report's failed: line (its reason), if any
+    warning: str | None  # the report's warning, if any
+    note: str | None  # said in the log only
+
+
+def last_attempt(recorded_attempts: int, recorded: datetime, now: datetime) -> bool:
+    """Whether an article's attempt at ``now`` is the one ARTICLE_RETRIES gives it up
+    after, if it fails: the state records ``recorded_attempts`` failed ones before it,
+    and the article since ``recorded``."""
+    return ARTICLE_RETRIES.gives_up(recorded_attempts + 1, recorded, now)
+
+
+def article_failed(
+    link: str,
+    origin: Origin,
+    attempts: int,
+    exc: RssArchiveError,
+    now: datetime,
+    *,
+    recorded_attempts: int,
+    recorded: datetime,
+) -> ArticleFailed:
+    """An article's attempt failed, after ``attempts`` failed ones this job knows of;
+    ``recorded_attempts``: the failed attempts the state records for it before this one
+    (more than ``attempts`` for one handed to backfill again while it waited for a
+    retry), ``recorded``: when the state recorded it. This attempt is the last when
+    ARTICLE_RETRIES says (last_attempt): it is failed then, else pending, retried not
+    before ARTICLE_RETRIES.next_attempt (or the server's Retry-After, when later).
+
+    An item of a polled feed is retried by later runs (ARTICLE_RETRIES), as its page
+    may not be online yet; each failure is a failed: line. What a backfill took on ends
+    at once when the failure is permanent; a transient one is retried by later runs,
+    which say nothing of it until they give up, and then say so once: their exit codes
+    and failed: lines stay about their own feeds."""
+    why = reason_of(exc)
+    # A server that named a time to come back (Retry-After) is not asked earlier.
+    retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+    later = now + timedelta(seconds=retry_after) if retry_after else None
+    last = last_attempt(recorded_attempts, recorded, now)
+    final = origin != "feed" and permanent(exc)
+
+    def answer(failed: str | None, warning: str | None, note: str | None) -> ArticleFailed:
+        if final:
+            return ArticleFailed(True, "failed", None, failed, warning, note)
+        not_before = ARTICLE_RETRIES.next_attempt(recorded_attempts + 1, now, later)
+        status: Literal["pending", "failed"] = "failed" if last else "pending"
+        return ArticleFailed(False, status, not_before, failed, warning, note)
+
+    attempts += 1
+    gave_up = f"{link}: gave up after {attempts} attempts: {why}; not tried again"
+    if origin == "feed":
+        return answer(why, gave_up if last else None, None)
+    if attempts == 1:  # this command met it first, or was handed it again
+        if last and not final:  # the attempt that gives it up (a backfill's "asked now")
+            why += f"; gave up after {recorded_attempts + 1} attempts, not tried again"
+        if not (final or last):
+            why += "; later runs will try again"
+            if later is not None:
+                why += f" after {later.isoformat(timespec='minutes')}"
+        return answer(why, None, None)
+    if final or last:
+        return answer(None, gave_up, None)
+    return answer(
+        None, None, f"{link}: attempt {attempts} of {ARTICLE_RETRIES.attempts} failed: {why}"
+    )
+
+
+def feed_text_instead(
+    mode: ContentMode, content: str | None, permanent: bool, *, last: bool
+) -> bool:
+    """Whether an article whose attempt failed is archived from the feed's text: with
+    ``content: auto`` and text in the feed, when its page failed for good (``permanent``,
+    see permanent) or on the attempt that gives it up (``last``): a post of the feed's
+    text beats no post. Otherwise a later attempt may still get the page."""
+    if mode != "auto" or not (content or "").strip():
+        return False
+    return permanent or last

@@ -1,0 +1,112 @@
+"""An entry's identity (new or known, who owns its guid, a link taken) and, for backfill,
+which feed a URL belongs to.
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeVar
+
+from rssarchive.core.models import Origin
+from rssarchive.core.urls import host_key
+
+T = TypeVar("T")
+
+
+# -- entries: new or known ---------------------------------------------------------------
+
+Known = Literal["new", "by guid", "again", "asked now", "resumed", "skipped"]
+
+
+def known_link(
+    status: str | None,
+    *,
+    listed_twice: bool,
+    again: bool,
+    adoptable: bool,
+    has_guid: bool,
+    post_gone: Callable[[], bool],
+) -> Known:
+    """What an entry is, by its link: ``status`` is its article's (None: the link is
+    unknown), ``listed_twice``: this run took the link on already, ``again``: an article
+    that failed for good is tried once more (a URL handed to backfill again),
+    ``adoptable``: its post is in _posts, which the state does not know yet (a dry run's
+    view of a killed run's work), ``post_gone``: its post was deleted from _posts by hand
+    (a read of the disk, asked only when it matters).
+
+    "new": recorded as a new article; "by guid": unknown by its link, its guid says
+    (identity.py); "again": its article, failed for good or archived with its post
+    deleted by hand, is handed to backfill again and tried once more; "asked now": its
+    article waits for a retry and is handed to backfill, which tries it now, whatever
+    its back-off; "resumed": its article is pending, this run (or a later one, after
+    its back-off) goes on with it, neither new nor skipped; "skipped": archived already
+    (or listed twice)."""
+    if listed_twice:
+        return "skipped"
+    if status is None:
+        return "by guid" if has_guid else "new"
+    if status == "pending" and not adoptable:
+        return "asked now" if again else "resumed"
+    if again and (status == "failed" or post_gone()):
+        return "again"
+    return "skipped"
+
+
+GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
+
+
+def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
+    """What an entry unknown by its link is, once its guid named the article it is
+    (``owner_status``; None: none, it is a new article). One not archived yet, now listed
+    at another link, is fetched at that link from now on ("relinked"; a dry run changes
+    nothing, so it stays "resumed"); one archived is "skipped"."""
+    if owner_status is None:
+        return "new"
+    if owner_status != "done" and not dry_run:
+        return "relinked"
+    return "resumed" if owner_status == "pending" else "skipped"
+
+
+def retakes(
+    origin: Origin, status: str, stored_origin: Callable[[], Origin | None], *, dry_run: bool
+) -> bool:
+    """Whether a feed's item takes on again an article known by its link (``status``)
+    that a backfill (or a sitemap, an archive page) took on and did not archive:
+    ``stored_origin`` says whose entry the article has (None: none stored; asked only
+    when it matters, it is a read of the state). The feed listing it is new evidence:
+    one waiting for a retry is written from the item's entry, one given up is tried
+    again. A dry run changes nothing."""
+    if origin != "feed" or status == "done" or dry_run:
+        return False
+    stored = stored_origin()
+    return stored is not None and stored != "feed"
+
+
+def says_taken(
+    guid_key: str | None, archived_guid_key: str | None, said: Callable[[], bool]
+) -> bool:
+    """Whether an item skipped for the archived article at its link is said to be taken
+    for it (two items, one post): when its guid is another than the archived one's, and
+    that was not said before (``said``: whether the state marks it said; asked only when
+    it matters, on every run's known items)."""
+    if guid_key is None or archived_guid_key is None or archived_guid_key == guid_key:
+        return False
+    return not said()
+
+
+# -- backfill ---------------------------------------------------------------------------
+
+
+def by_host(feeds: Sequence[T], url_of: Callable[[T], str]) -> dict[str, T]:
+    """The feeds by host, the first of each host (for feed_for)."""
+    found: dict[str, T] = {}
+    for feed in feeds:
+        found.setdefault(host_key(url_of(feed)), feed)
+    return found
+
+
+def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
+    """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
+    its host (``feeds_by_host``, see by_host), else the first of all."""
+    return feeds_by_host.get(host_key(url), first)

@@ -1,0 +1,172 @@
+"""A feed's decisions: when it is due, its back-off and health, its moves, which items of
+a document are kept.
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from rssarchive.core.decide.policies import FEED_BACKOFF, MOVE_AFTER, retry_due
+from rssarchive.core.models import Entry
+
+# -- feeds ----------------------------------------------------------------------------
+
+
+def not_due(
+    url: str,
+    *,
+    gone: bool,
+    next_allowed: datetime | None,
+    failures: int,
+    last_error: str | None,
+    now: datetime,
+    last_failure: datetime | None = None,
+) -> str | None:
+    """Why a feed is not polled now (its report's error line); None: poll it. A back-off
+    whose failure is later than ``now`` was set by a clock ahead of this one (the clock
+    went back): the feed is polled, as an article's retry is (retry_due)."""
+    if gone:
+        return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
+    if next_allowed is not None and not retry_due(next_allowed, last_failure, now):
+        return (
+            f"{url}: not polled until {next_allowed.isoformat()} after "
+            f"{failures} failures; last error: {last_error}"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class FeedFailed:
+    """What a failed poll makes of the feed's health."""
+
+    failures: int
+    next_allowed: datetime | None  # not polled before then
+    gone: bool  # HTTP 410: not polled again until the config changes
+
+
+def feed_failed(
+    failures: int, *, status: int | None, retry_after: float | None, now: datetime
+) -> FeedFailed:
+    """A feed that failed ``failures`` times before fails once more, with an HTTP
+    ``status`` (None: not an HTTP answer) and the server's Retry-After in seconds. A
+    server that names its time is believed; otherwise FEED_BACKOFF says the wait."""
+    failures += 1
+    wait = timedelta(seconds=retry_after) if retry_after else FEED_BACKOFF.wait(failures)
+    return FeedFailed(failures, None if wait is None else now + wait, status == 410)
+
+
+@dataclass(frozen=True)
+class FeedSucceeded:
+    """What a successful poll makes of the feed's health."""
+
+    failures: int  # in a row: none now
+    next_allowed: datetime | None  # no back-off any more
+    last_success: datetime
+
+
+def feed_succeeded(now: datetime) -> FeedSucceeded:
+    """A feed polled successfully at ``now`` (its document, or a 304): its failures in a
+    row and its back-off end."""
+    return FeedSucceeded(0, None, now)
+
+
+def run_failed(failures: int, *, gone: bool) -> int | None:
+    """A run stopped before its feeds could succeed or fail on their own (a write error,
+    a lock that cannot be made): the failures in a row counted for a feed that failed
+    ``failures`` times before, so that status says FAILING; None: the feed is left as
+    it is (a gone one). No back-off: the fault is ours, not the site's."""
+    return None if gone else failures + 1
+
+
+HealthKind = Literal["ok", "warning", "failing", "articles failing", "gone"]
+
+
+@dataclass(frozen=True)
+class Health:
+    """A feed's health as status says it, in text and JSON alike: ``count`` is the
+    failures in a row ("failing") or the articles failing ("articles failing")."""
+
+    kind: HealthKind
+    count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing fails (a warning aside)."""
+        return self.kind in ("ok", "warning")
+
+
+def feed_health(failures: int, *, gone: bool, failing_articles: int, warning: bool) -> Health:
+    """A feed's health from its state: gone (HTTP 410); failing, its last poll or run
+    failed (``failures`` in a row); its articles failing, ``failing_articles`` waiting
+    for their next attempt (each run exits 1); ok with a warning kept from its last
+    document; else ok."""
+    if gone:
+        return Health("gone")
+    if failures:
+        return Health("failing", failures)
+    if failing_articles:
+        return Health("articles failing", failing_articles)
+    return Health("warning" if warning else "ok")
+
+
+@dataclass(frozen=True)
+class Moves:
+    """A feed's permanent redirects, counted: where it moved (None: nowhere new) and the
+    redirect seen but not trusted yet."""
+
+    moved_to: str | None
+    redirect_to: str | None
+    redirect_count: int
+
+
+def follow_moves(
+    redirects: Sequence[tuple[int, str]], redirect_to: str | None, redirect_count: int
+) -> Moves:
+    """Count the permanent redirects of a poll (``redirects``: its (status, location)
+    hops) after ``redirect_count`` polls that went to ``redirect_to``; after MOVE_AFTER
+    polls in a row to one place, the feed moves there. Any other answer resets the
+    count."""
+    if not redirects or not all(status in (301, 308) for status, _ in redirects):
+        return Moves(None, None, 0)
+    target = redirects[-1][1]
+    count = redirect_count + 1 if redirect_to == target else 1
+    if count >= MOVE_AFTER:
+        return Moves(target, None, 0)
+    return Moves(None, target, count)
+
+
+def poll_url(url: str, moved_to: str | None) -> str:
+    """The address a feed is polled at: where it moved, else the config's."""
+    return moved_to or url
+
+
+# -- feeds: which items of a document are kept ------------------------------------------
+
+
+def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[Entry]:
+    """Dated entries newest first (ties in feed order); an undated entry keeps its place
+    in the feed's order. One dated after ``now`` (the run's clock) comes after every
+    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
+    would be the newest and take a real new item's place under max_items."""
+
+    def believed(e: Entry) -> bool:
+        return now is None or e.published is None or e.published <= now
+
+    dated = iter(
+        sorted(
+            (e for e in entries if e.published is not None),
+            key=lambda e: (believed(e), e.published or datetime.min),
+            reverse=True,
+        )
+    )
+    return [next(dated) if e.published is not None else e for e in entries]
+
+
+def keep_newest(entries: Sequence[Entry], max_items: int, now: datetime | None) -> list[Entry]:
+    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
+    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
+    return [e for e in entries if id(e) in kept]

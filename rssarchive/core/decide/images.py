@@ -1,0 +1,87 @@
+"""Images: retries of a post's images, and one download's fallbacks (without Referer) and
+budget.
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rssarchive.core.decide.policies import IMAGE_RETRIES, RetryPolicy
+
+# -- images -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImagesRetried:
+    """After a retry of a post's images: whether they are retried again, the warning
+    (given up with some still remote, or kept back by our own disk), and whether this
+    retry counts as one of the IMAGE_RETRIES attempts."""
+
+    again: bool
+    warning: str | None
+    counted: bool = True
+
+
+def images_retried(
+    name: str, attempts: int, still_remote: int, *, cause: str = "", local: bool = False
+) -> ImagesRetried:
+    """A post's images were retried after ``attempts`` earlier (counted) retries, and
+    ``still_remote`` of them could still not be archived, the first for ``cause``.
+    ``local``: some failed on our own disk (full, read-only, quota, I/O error): that is
+    no evidence against the images, so the attempt is not counted and they are never
+    given up for it; the next run with room stores them (said on every run meanwhile)."""
+    if not still_remote:
+        return ImagesRetried(False, None)
+    why = f" ({cause})" if cause else ""
+    if local:
+        return ImagesRetried(
+            True,
+            f"{name}: {still_remote} images still remote{why}; retried on the next run "
+            "(a local write error does not count as an attempt)",
+            counted=False,
+        )
+    if not IMAGE_RETRIES.gives_up(attempts + 1):
+        return ImagesRetried(True, None)
+    return ImagesRetried(
+        False,
+        f"{name}: {still_remote} images still remote after "
+        f"{IMAGE_RETRIES.attempts} attempts{why}; no more retries",
+    )
+
+
+# -- images: one download (review 18 H14) --------------------------------------------------
+
+# Why one image of a body could not be had (publish/images.ImageFailure): "budget" the
+# run's image bytes are spent, "fetch" the network or the server, "refused" not an image
+# we keep (HTML, SVG, an unknown format), "too large" over the per-image cap, "disk" our
+# own site's disk (full, read-only, ...: no evidence against the image).
+ImageFailureKind = Literal["budget", "fetch", "refused", "too large", "disk"]
+
+# Hotlink protection answers these; some hosts refuse foreign referers, others any.
+HOTLINK_STATUSES = frozenset({401, 403})
+# One image download: with the article as Referer, then once more without one.
+IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
+
+
+def retry_without_referer(status: int | None, had_referer: bool, attempts: int = 1) -> bool:
+    """Whether an image download that failed with ``status`` after ``attempts`` tries is
+    tried again without a Referer: only a hotlink refusal of a request that sent one,
+    within IMAGE_HOTLINK_RETRY."""
+    if IMAGE_HOTLINK_RETRY.gives_up(attempts):
+        return False
+    return had_referer and status in HOTLINK_STATUSES
+
+
+def image_budget_spent(used: int, max_run_bytes: int) -> bool:
+    """Whether ``used`` bytes of images downloaded this run exceed its ``max_run_bytes``:
+    no more images are fetched by this run (the ones left are retried by the next)."""
+    return used > max_run_bytes
+
+
+def tries_next_image(kind: ImageFailureKind) -> bool:
+    """Whether an element's next candidate URL (a smaller srcset file, src) is tried after
+    its current one failed for ``kind``: yes, unless the run's budget is spent (each
+    candidate would fail the same way)."""
+    return kind != "budget"

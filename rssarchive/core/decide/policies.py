@@ -1,0 +1,119 @@
+"""The retry policies, one per kind of retry, each defined once: whoever retries something
+asks its policy, and status says the same limits.
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rssarchive.core import retries
+
+# -- retry policies -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often something is tried before it is given up, and the waits between tries.
+
+    ``attempts``: tries in all. Waits (when ``initial`` is set) double from ``initial``
+    up to ``longest``; ``jitter``: the random part a caller adds to each wait."""
+
+    attempts: int
+    initial: timedelta = timedelta(0)
+    longest: timedelta = timedelta(0)
+    jitter: timedelta = timedelta(0)
+
+    def gives_up(self, attempts: int) -> bool:
+        """Whether ``attempts`` tries, all failed, are the last."""
+        return attempts >= self.attempts
+
+    def wait(self, failures: int) -> timedelta | None:
+        """The wait (jitter aside) after ``failures`` failed tries; None: none (the next
+        occasion, the next run, is soon enough)."""
+        if not self.initial or failures < 1:
+            return None
+        return _doubled(self.initial, failures - 1, self.longest)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits for something that is never given up: none until ``after`` failures in a
+    row, then doubling from ``initial`` up to ``longest``."""
+
+    after: int
+    initial: timedelta
+    longest: timedelta
+
+    def wait(self, failures: int) -> timedelta | None:
+        """The wait after ``failures`` failures in a row; None: try on the next run."""
+        if failures < self.after:
+            return None
+        return _doubled(self.initial, failures - self.after, self.longest)
+
+
+@dataclass(frozen=True)
+class ArticleRetries:
+    """An article's attempts, spaced in time: after the n-th failed one the next waits
+    ``waits[n-1]`` (the last repeats), or until the server's Retry-After when that is
+    later; it is given up after ``attempts`` in all once ``span`` has passed since it
+    was recorded, so that no schedule of runs spends them faster (retries.py)."""
+
+    attempts: int
+    waits: tuple[timedelta, ...]
+    span: timedelta
+
+    def gives_up(self, attempts: int, recorded: datetime, now: datetime) -> bool:
+        """Whether ``attempts`` tries, all failed, the last at ``now``, of an article
+        recorded at ``recorded``, are the last."""
+        return attempts >= self.attempts and recorded <= now - self.span
+
+    def next_attempt(self, failures: int, now: datetime, retry_after: datetime | None) -> datetime:
+        """The time before which no run tries an article again after its ``failures``-th
+        failed attempt (counting from 1) at ``now``."""
+        wait = self.waits[min(max(failures, 1), len(self.waits)) - 1]
+        return max(now + wait, retry_after) if retry_after is not None else now + wait
+
+
+def retry_due(not_before: datetime | None, last_failure: datetime | None, now: datetime) -> bool:
+    """Whether a pending article is tried by a run at ``now``: its back-off (or the
+    server's Retry-After) has passed, or the clock went back: ``now`` is before its last
+    failure, so ``not_before`` was set by a clock ahead of this one and waiting for it
+    would delay the retry by the jump, silently (issue 16: a clock set back a day would
+    hold every retry a day). Such a retry is due now; its next failure is spaced anew
+    from the new clock."""
+    if not_before is None or now >= not_before:
+        return True
+    return last_failure is not None and now < last_failure
+
+
+def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
+    """``initial`` doubled ``times`` times, at most ``longest``. The doubling stops at 2**30:
+    a feed failing for weeks would otherwise overflow timedelta (2**38 hours)."""
+    return min(initial * (1 << min(times, 30)), longest)
+
+
+# An item of a polled feed whose article failed is retried by later runs, as its page may
+# not be online yet (15 min, 1 h, 6 h, then every day after a failure; 5 attempts and a
+# day); then it stays listed as failed (never silently dropped) and a backfill of its
+# URL tries it again. The values are retries.py's.
+ARTICLE_RETRIES = ArticleRetries(retries.ATTEMPTS, retries.BACKOFF, retries.GIVE_UP_SPAN)
+# A post whose images failed is retried on this many later runs, then left linking the
+# original images (they are kept in data-original-src either way).
+IMAGE_RETRIES = RetryPolicy(attempts=5)
+# A feed that failed this many times in a row stops being polled on every run and backs
+# off (1 h, 2 h, 4 h ... up to a day): polite to a dead site, and it is never dropped.
+FEED_BACKOFF = Backoff(after=3, initial=timedelta(hours=1), longest=timedelta(days=1))
+# One HTTP request: tried this many times on a transient failure (a 5xx, a timeout, a
+# reset), waiting about 1 s, 2 s, 4 s ... (at most 10 s) plus up to 1 s at random.
+FETCH_RETRIES = RetryPolicy(
+    attempts=3,
+    initial=timedelta(seconds=1),
+    longest=timedelta(seconds=10),
+    jitter=timedelta(seconds=1),
+)
+
+# A permanent redirect must be seen on this many polls in a row before the feed's address
+# changes: one misconfigured response should not move a feed.
+MOVE_AFTER = 2
