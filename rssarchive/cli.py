@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import io
 import logging
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rssarchive.cli_input import _checked_url, _handed_over, _read_urls
 from rssarchive.core.errors import (
     ConfigError,
     LockedError,
@@ -29,12 +28,10 @@ from rssarchive.core.errors import (
     UsageError,
 )
 from rssarchive.run import output
+from rssarchive.run.session import _session
+from rssarchive.run.signals import Interrupted, _stopped_by_signals
 
 if TYPE_CHECKING:
-    from rssarchive.core.models import Config
-    from rssarchive.publish.archive import Archive
-    from rssarchive.publish.postsinuse import PostsInUse
-    from rssarchive.run.pipeline import Pipeline
     from rssarchive.run.report import RunReport
 
 EXIT_OK = 0
@@ -169,6 +166,26 @@ def _w3c_date(text: str, *, end_of_period: bool) -> datetime:
 # --json | head -1`` ends as ``yes | head -1`` does, quietly, its reader having gone.
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE
 
+# The one table of exit codes: an error ends the command with the code of the first of
+# its classes (the most specific first) found here. Ctrl-C and SIGTERM (Interrupted)
+# end it with 128 + the signal, as a shell says of a process they killed.
+EXIT_CODES: dict[type[BaseException], int] = {
+    LockedError: EXIT_LOCKED,
+    ConfigError: EXIT_USAGE,
+    UsageError: EXIT_USAGE,
+    NewerStateError: EXIT_USAGE,
+    OutputError: EXIT_FAILED,
+    RssArchiveError: EXIT_FAILED,
+    BrokenPipeError: EXIT_PIPE_CLOSED,
+}
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code ``exc`` ends the command with (EXIT_CODES)."""
+    if isinstance(exc, Interrupted):
+        return 128 + exc.signum
+    return next(EXIT_CODES[kind] for kind in type(exc).__mro__ if kind in EXIT_CODES)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the one place where what is printed and how it ends meet.
@@ -182,14 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _main(argv)
         with _stdout():  # found here, not by the interpreter's last flush at exit
             sys.stdout.flush()
-    except BrokenPipeError:
+    except BrokenPipeError as exc:
         _stdout_to_null()
-        return EXIT_PIPE_CLOSED
+        return exit_code(exc)
     except OutputError as exc:
         _stdout_to_null()
         with contextlib.suppress(OSError):  # stderr may be on the same full disk
             print(f"rssarchive: {exc}", file=sys.stderr, flush=True)
-        return EXIT_FAILED
+        return exit_code(exc)
     return code
 
 
@@ -256,19 +273,19 @@ def _main(argv: Sequence[str] | None) -> int:
         with _stopped_by_signals():
             report = _dispatch(args, written)
     except Interrupted as exc:
-        return _fail(args, exc, 128 + exc.signum, written=stopped)
-    except LockedError as exc:
-        return _fail(args, exc, EXIT_LOCKED)
-    except (ConfigError, UsageError, NewerStateError) as exc:
-        return _fail(args, exc, EXIT_USAGE)
+        return _fail(args, exc, exit_code(exc), written=stopped)
     except OutputError:
         raise  # stdout itself is what failed: main says so on stderr
     except RssArchiveError as exc:
+        code = exit_code(exc)
+        if code != EXIT_FAILED:  # bad usage or config, a newer state, locked: nothing done
+            return _fail(args, exc, code)
         if args.verbose:
             log.exception("rssarchive: %s", exc)
-        return _fail(args, exc, EXIT_FAILED, printed=bool(args.verbose), written=stopped)
+        return _fail(args, exc, code, printed=bool(args.verbose), written=stopped)
     except KeyboardInterrupt:  # before the handlers were in place, or in status
-        return _fail(args, Interrupted(signal.SIGINT), 128 + signal.SIGINT, written=stopped)
+        interrupted = Interrupted(signal.SIGINT)
+        return _fail(args, interrupted, exit_code(interrupted), written=stopped)
     code = EXIT_OK if report.ok else EXIT_FAILED
     with _stdout():
         if args.json:
@@ -277,61 +294,6 @@ def _main(argv: Sequence[str] | None) -> int:
         else:
             output.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return code
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C (SIGINT) or SIGTERM: the run stops where it is; exit 128 + the signal.
-
-    A KeyboardInterrupt, so that it passes every ``except Exception`` on its way out
-    and each ``with``/``finally`` on the way cleans up: the batch of posts already
-    placed is recorded, staged temporary files are removed (see _session).
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-    def __str__(self) -> str:
-        return "interrupted" if self.signum == signal.SIGINT else "terminated (SIGTERM)"
-
-
-@contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """While a command runs, SIGINT and SIGTERM stop it within moments: every request in
-    flight, stalled or not, is cancelled at once (http.cancel_requests), then
-    Interrupted is raised in the main thread, which unwinds the run. A second signal
-    while that cleanup runs ends the process at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers (in-process callers, tests)
-        return
-    stopping: list[int] = []
-
-    def handler(signum: int, frame: object) -> None:
-        http = sys.modules.get("rssarchive.net.http")
-        if stopping:
-            # os.write, not print: the main thread may be inside a write to stderr.
-            os.write(2, f"rssarchive: {Interrupted(signum)} again; stopped at once\n".encode())
-            os._exit(128 + signum)
-        stopping.append(signum)
-        if http is not None:  # not imported yet: no request to cancel
-            http.cancel_requests()
-        raise Interrupted(signum)
-
-    http = sys.modules.get("rssarchive.net.http")
-    if http is not None:
-        http.allow_requests()  # a new run in this process (tests): not cancelled
-    previous = {
-        sig: signal.signal(sig, handler)
-        for sig in (signal.SIGINT, signal.SIGTERM)
-        # Ignored by whoever started us (a background job of a script ignores SIGINT):
-        # it stays ignored.
-        if signal.getsignal(sig) is not signal.SIG_IGN
-    }
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def _fail(
@@ -440,227 +402,6 @@ def _dispatch(args: argparse.Namespace, written: list[str]) -> RunReport:
             )
         finally:
             written.extend(pipeline.written)
-
-
-def _handed_over(items: list[str]) -> Iterator[str]:
-    """Each item of ``items``, let go of as it is taken: a list of 100,000 URLs is not
-    held through the run once each is recorded in the state database."""
-    items.reverse()
-    while items:
-        yield items.pop()
-
-
-def _checked_url(text: str, what: str) -> str:
-    """``text`` when it is an absolute http(s) URL; a UsageError (exit 2, before any
-    request) when it is not."""
-    from rssarchive.core.urls import http_url_problem
-
-    url = text.strip()
-    if http_url_problem(url, typed=True) is not None:
-        raise UsageError(f"{what} {text!r}: not an absolute http(s) URL")
-    return url
-
-
-def _read_urls(path: Path) -> list[str]:
-    """The URLs listed in ``path``: one a line; blank lines, whole-line and inline
-    ``#`` comments and surrounding whitespace ignored. A line that is not a URL is a
-    UsageError naming its line number."""
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
-    text = text.removeprefix("\ufeff")  # a UTF-8 BOM, as Windows editors write
-    urls: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = _without_comment(line).strip()
-        if not line:
-            continue
-        urls.append(_checked_url(line, f"--from-file {path}, line {number}:"))
-    return urls
-
-
-def _without_comment(line: str) -> str:
-    # A comment starts at a "#" that begins the line or follows a space or tab: a "#"
-    # inside a URL is its fragment (https://example.org/a#b), never after a space.
-    if line.lstrip().startswith("#"):
-        return ""
-    cut = min((i for i in (line.find(" #"), line.find("\t#")) if i >= 0), default=-1)
-    return line if cut < 0 else line[:cut]
-
-
-# glibc's mallopt parameter for the number of malloc arenas (malloc.h).
-_M_ARENA_MAX = -8
-MALLOC_ARENAS = 2
-
-
-def fewer_malloc_arenas() -> bool:
-    """Cap glibc's malloc arenas before the fetch threads start; False where it does not
-    apply (another C library, or no mallopt).
-
-    glibc gives a thread that finds the heap busy an arena of its own, up to 8 per core,
-    and each arena keeps room for the largest pages it ever held: over a 10,000-page
-    backfill the parent grew from 49 to 73 MB that way, and to 62 MB with two arenas, at
-    no measurable cost in time (the threads take turns on the GIL anyway).
-    """
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
-
-
-@contextlib.contextmanager
-def _session(
-    config: Config, now: datetime | None, *, dry_run: bool, show_progress: bool
-) -> Iterator[Pipeline]:
-    from rssarchive.net.http import HttpClient
-    from rssarchive.publish.archive import Archive
-    from rssarchive.publish.postsinuse import PostsInUse
-    from rssarchive.run.pipeline import Pipeline
-    from rssarchive.store.siteid import check_site
-    from rssarchive.store.state import State
-
-    def clock() -> datetime:
-        return now if now is not None else datetime.now(UTC)
-
-    fewer_malloc_arenas()
-    with contextlib.ExitStack() as stack:
-        if not dry_run:
-            # One run per site, whatever its state path (two configs may share a
-            # site_dir), and one per state database, whatever its site.
-            try:
-                stack.enter_context(_lock(site_lock_path(config.site_dir)))
-            except LockedError:
-                raise
-            except RssArchiveError as exc:  # the site is read-only, or its disk is gone
-                _record_site_failure(config, exc, clock())
-                raise
-            # From here on a run that stops on an error records it beside the site's
-            # lock too (store/runfailure.py): the state may be what cannot be written.
-            stack.enter_context(_failure_recorded(config, clock))
-            stack.enter_context(_lock(state_lock_path(config)))
-        archive = Archive(config.site_dir)
-        posts = PostsInUse(archive.posts_dir)
-        if not dry_run:
-            # Held while the run may stage posts: another site sharing this _posts
-            # leaves its staged files alone (publish/postsinuse.py).
-            stack.enter_context(posts)
-            # First, before the state is opened: a run that stops on opening it (a
-            # full disk, a corrupt copy) still frees what a killed run had staged.
-            _remove_temp_files(config, archive, posts)
-        state = State.open(config.state_path, readonly=dry_run)
-        stack.callback(state.close)
-        check_site(state, config.site_dir, claim=not dry_run)
-        if not dry_run:
-            posts.hold()
-        client = stack.enter_context(HttpClient(config.network))
-        progress = output.ProgressBar()
-        stack.callback(progress.finish)
-        try:
-            yield Pipeline(
-                config=config,
-                client=client,
-                state=state,
-                archive=archive,
-                clock=clock,
-                dry_run=dry_run,
-                progress=progress if show_progress else None,
-            )
-        except BaseException:
-            if not dry_run:
-                _remove_temp_files(config, archive, posts)
-            raise
-
-
-@contextlib.contextmanager
-def _failure_recorded(config: Config, clock: Callable[[], datetime]) -> Iterator[None]:
-    """A run (under the site's lock) that stops on an error leaves a record of it that
-    status reads, even when its state database cannot be opened or written; one that
-    ends without one clears it. Ctrl-C, SIGTERM and a newer schema are no failure of
-    the archive (nothing is recorded, nothing cleared)."""
-    from rssarchive.store.runfailure import clear_failure, record_failure
-
-    try:
-        yield
-    except (LockedError, NewerStateError):
-        raise
-    except RssArchiveError as exc:
-        record_failure(config.site_dir, str(exc), clock())
-        raise
-    clear_failure(config.site_dir)
-
-
-def _record_site_failure(config: Config, exc: RssArchiveError, now: datetime) -> None:
-    """A run that cannot even take the site's lock still fails every feed, so that
-    status says FAILING and why (the state may well be writable, elsewhere). Only under
-    the state's own lock, taken after the site's as every run does; when another run
-    holds it, or the state cannot be opened, nothing is recorded (the error is still
-    printed)."""
-    from rssarchive.run.pipeline import record_run_failure
-    from rssarchive.store.state import State
-
-    with contextlib.suppress(RssArchiveError), _lock(state_lock_path(config)):
-        state = State.open(config.state_path)
-        try:
-            record_run_failure(state, config.feeds, str(exc), now)
-        finally:
-            state.close()
-
-
-def state_lock_path(config: Config) -> Path:
-    return config.state_path.with_name(config.state_path.name + ".lock")
-
-
-def _remove_temp_files(config: Config, archive: Archive, posts: PostsInUse) -> None:
-    """The files a run staged and will never place: a killed run's (removed when the
-    next run takes the site lock), or this run's after it stopped on an error (a full
-    disk …), Ctrl-C or SIGTERM. Left there, they would hold space on a disk that may be
-    full already. Only under the site lock, so every temporary file in the site is
-    this run's or a dead run's: its threads have all ended (the pipeline waits for
-    them), and no other run can be staging -- in this site: a _posts shared with another
-    site (a symlink) is swept only when no other live run uses it (PostsInUse)."""
-    posts.sweep(archive.remove_stray_temp_files)
-    from rssarchive.publish.versions import Versions
-
-    Versions(config.site_dir).remove_temp_files()  # the versions and pages of changes
-    if any(feed.images == "local" for feed in config.feeds):
-        from rssarchive.publish.images import ImageStore
-
-        ImageStore(config.site_dir).remove_temp_files()
-
-
-# The site's lock, in the dot-directory Jekyll never publishes (where the state lives by
-# default). Held by every run that writes, so that only one run at a time stages,
-# places and cleans up files in the site: removing stray temporary files at the start
-# of a run (archive.remove_stray_temp_files) is safe only because no other run can own
-# any of them.
-SITE_LOCK = ".rssarchive/run.lock"
-
-
-def site_lock_path(site_dir: Path) -> Path:
-    return site_dir / SITE_LOCK
-
-
-@contextlib.contextmanager
-def _lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` for the whole run."""
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise RssArchiveError(f"{lock_path}: cannot create lock file ({exc.strerror})") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise LockedError(f"another rssarchive run holds {lock_path}; nothing done") from exc
-        yield
-    finally:
-        os.close(fd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from test_e2e import article
 from werkzeug import Request, Response
 
-from rssarchive.cli import _handed_over
+from rssarchive.cli_input import _handed_over
 from rssarchive.run import pipeline
 from rssarchive.sources.backlog import Backlog
 

@@ -34,8 +34,8 @@ from werkzeug import Request, Response
 
 import rssarchive.publish.archive
 import rssarchive.store.state
-from rssarchive.cli import SITE_LOCK
 from rssarchive.core.caps import MAX_FEED_BYTES
+from rssarchive.run.session import SITE_LOCK
 from rssarchive.sources.feedrepair import MAX_AUTHOR_CHARS, MAX_ITEMS
 from rssarchive.store.siteid import ID_FILE as SITE_ID
 

@@ -37,7 +37,7 @@ from conftest import Site
 from jekyll.build import BuildResult, build_site
 from pytest_httpserver import HTTPServer
 
-from rssarchive.cli import SITE_LOCK
+from rssarchive.run.session import SITE_LOCK
 from rssarchive.store.siteid import ID_FILE as SITE_ID
 
 REPO = Path(__file__).resolve().parent.parent

@@ -937,7 +937,7 @@ def test_broken_chunk_framing_is_an_invalid_response_without_retry(
 
 
 def test_cancel_requests_ends_a_stalled_request_at_once(server: HostileServer) -> None:
-    # What Ctrl-C does (cli.py): the request is woken from its read, not left to run
+    # What Ctrl-C does (run/signals.py): the request is woken from its read, not left to run
     # out its network.timeout, and says it was interrupted.
     arrived = threading.Event()
 

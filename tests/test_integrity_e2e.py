@@ -22,9 +22,9 @@ from test_e2e import article, rss
 from werkzeug import Request, Response
 
 from rssarchive import config as config_module
-from rssarchive.cli import site_lock_path
 from rssarchive.core.models import FeedConfig
 from rssarchive.publish.archive import read_from_line
+from rssarchive.run.session import site_lock_path
 from rssarchive.sources import feedrepair
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 # sockets and zlib. malloc_stats() prints one "Arena N:" block per arena on stderr.
 CHURN = """
 import ctypes, os, sys, threading, zlib
-from rssarchive.cli import fewer_malloc_arenas
+from rssarchive.run.session import fewer_malloc_arenas
 if sys.argv[1] == "capped" and not fewer_malloc_arenas():
     sys.exit(77)
 data = os.urandom(300_000)

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "rssarchive"
 # Above every stage: the config, then the command line (which may import anything).
-COMMAND_LINE = ("cli", "__main__")
+COMMAND_LINE = ("cli", "cli_input", "__main__")
 
 
 def readme_stages() -> list[str]:

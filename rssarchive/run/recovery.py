@@ -28,7 +28,7 @@ class _Recovery(_FeedRun):
             self._list_pending(report)
             return []
         # A killed run's staged files were removed by the command, under the site lock,
-        # before the state was opened (cli._session): not again here.
+        # before the state was opened (session._session): not again here.
         from rssarchive.publish.missingposts import renamed_post, warn_missing
 
         adopted = by_url_only = 0
