@@ -221,17 +221,7 @@ class Rechecker(RecheckRecorder):
         faults, which are what is observed. None: the check was not started (the
         budget ran out before its request's turn came, its host stopped answering in
         this run, or the run is stopping); the article stays due."""
-        if gate is None:
-            fetched = self._fetch(row)
-        else:
-            host = _host(row.url)
-            with gate.check(host) as admit:
-                if admit is None:
-                    return None
-                fetched = self._fetch(row, admit)
-                if fetched is not None:
-                    failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
-                    gate.answered(host, not failed)
+        fetched = self._fetch(row) if gate is None else self._gated(row, gate)
         if fetched is None or isinstance(fetched, rules.Observation):
             return fetched
         # Extracted once the request is over: the host's next check does not wait for it.
@@ -259,14 +249,7 @@ class Rechecker(RecheckRecorder):
         (rules.decide). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
-        host = _host(row.url)
-        with gate.check(host, confirming=True) as admit:
-            if admit is None:
-                return None
-            fetched = self._fetch(replace(row, etag=None, last_modified=None), admit)
-            if fetched is not None:
-                failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
-                gate.answered(host, not failed)
+        fetched = self._gated(replace(row, etag=None, last_modified=None), gate, confirming=True)
         if fetched is None or isinstance(fetched, rules.Observation):
             return fetched
         again = self._read(row, fetched)
@@ -276,6 +259,21 @@ class Rechecker(RecheckRecorder):
             etag=again.etag,
             last_modified=again.last_modified,
         )
+
+    def _gated(
+        self, row: RecheckRow, gate: RecheckGate, *, confirming: bool = False
+    ) -> rules.Observation | Response | None:
+        """One request of a check, when the gate admits it (None: not admitted); its
+        answer counts for its host's failures in this run (an outage is one)."""
+        host = _host(row.url)
+        with gate.check(host, confirming=confirming) as admit:
+            if admit is None:
+                return None
+            fetched = self._fetch(row, admit)
+            if fetched is not None:
+                failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                gate.answered(host, not failed)
+        return fetched
 
     def _fetch(
         self, row: RecheckRow, admit: Admission | None = None
