@@ -253,22 +253,24 @@ def test_decode_feed_never_raises_on_garbage() -> None:
 
 def test_items_too_complex_to_read_in_full_are_cut_at_max_items() -> None:
     # More items than max_items, and all READ_ITEMS of them together too complex to
-    # parse: the document is cut after max_items (as much as is kept anyway), with a
-    # warning, instead of failing as a whole.
+    # parse: the document is cut to max_items (as much as is kept anyway), its first and
+    # last halves, with a warning, instead of failing as a whole.
     extra = "<category>c</category>" * 48
     items = "".join(
         f"<item><title>t{i}</title><link>https://example.org/{i}</link>{extra}</item>"
         for i in range(4200)
     )
     feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=10)
-    assert [e.title for e in feed.entries] == [f"t{i}" for i in range(10)]
+    assert [e.title for e in feed.entries] == [f"t{i}" for i in [*range(5), *range(4195, 4200)]]
     assert feed.truncated
-    assert any("only its first 10 as listed were read" in w for w in feed.warnings)
+    cut = "lists 4200 items, more than can be read; only its first 5 and last 5 were read"
+    assert any(cut in w for w in feed.warnings)
 
 
-def test_a_feed_cut_before_max_items_applies_says_only_the_items_read_were_ranked() -> None:
-    # Oldest first, more items than are read at all: the newest of the feed are after
-    # the cut, so the warning must not say "kept the 100 newest" of the feed.
+def test_a_feed_listed_oldest_first_past_what_is_read_still_gives_its_newest() -> None:
+    # Oldest first, more items than are read at all: the newest of the feed are at its
+    # end, which the cut keeps (with the start), and the warning counts every item the
+    # feed lists but did not archive.
     start = datetime(2000, 1, 1, tzinfo=UTC)
     items = "".join(
         f"<item><title>t{i}</title><link>https://example.org/{i}</link>"
@@ -276,8 +278,23 @@ def test_a_feed_cut_before_max_items_applies_says_only_the_items_read_were_ranke
         for i in range(READ_ITEMS + 200)
     )
     feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=100)
-    assert [e.title for e in feed.entries] == [f"t{i}" for i in range(READ_ITEMS - 100, READ_ITEMS)]
+    newest = range(READ_ITEMS + 199, READ_ITEMS + 99, -1)
+    assert sorted(e.title for e in feed.entries) == sorted(f"t{i}" for i in newest)
+    half = READ_ITEMS // 2
     assert feed.warnings == (
-        f"feed lists more items than can be read; only its first {READ_ITEMS} as listed were "
-        f"read, and the 100 newest of those kept (max_items), {READ_ITEMS - 100} not archived",
+        f"feed lists {READ_ITEMS + 200} items, more than can be read; only its first {half} "
+        f"and last {half} were read, and the 100 newest of those kept (max_items), "
+        f"{READ_ITEMS + 100} not archived",
     )
+
+
+def test_a_feed_listed_newest_first_past_what_is_read_gives_its_newest() -> None:
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    items = "".join(
+        f"<item><title>t{i}</title><link>https://example.org/{i}</link>"
+        f"<pubDate>{start - timedelta(hours=i):%a, %d %b %Y %H:%M:%S} GMT</pubDate></item>"
+        for i in range(READ_ITEMS + 200)
+    )
+    feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=3)
+    assert sorted(e.title for e in feed.entries) == ["t0", "t1", "t2"]
+    assert f"{READ_ITEMS + 197} not archived" in feed.warnings[0]

@@ -267,11 +267,11 @@ def parse_feed(
     entries = [_entry(item, url) for item in items]
     truncated = prepared.truncated
     if len(entries) > max_items:
-        cut = _cut_warning(prepared.read_items)
+        cut = _cut_warning(prepared.read_items, prepared.listed_items)
         if prepared.truncated and cut in warnings:
             # Some items were not read at all: "the newest" are those of the read ones.
             warnings[warnings.index(cut)] = _cut_warning(
-                prepared.read_items, max_items, len(entries) - max_items
+                prepared.read_items, prepared.listed_items, max_items
             )
         else:
             warnings.append(
