@@ -115,6 +115,11 @@ class Rechecker(RecheckRecorder):
             "articles wait for the next run"
             for host, n in gate.given_up()
         )
+        report.warnings.extend(
+            f"re-checks: {host}: answered 429 with Retry-After; its other due articles"
+            " wait for the next run"
+            for host in gate.backed_off()
+        )
         self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
@@ -250,6 +255,11 @@ class Rechecker(RecheckRecorder):
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
         fetched = self._gated(replace(row, etag=None, last_modified=None), gate, confirming=True)
+        if isinstance(fetched, rules.Observation) and fetched.seen == "outage":
+            # The second request failed: the first page may still hold an edit, so the
+            # check is inconclusive (rules.decide checks it again within the hour), not
+            # an outage that waits for the next age (review 19d, 5).
+            return replace(seen, second="", why=f"second fetch: {fetched.why}")
         if fetched is None or isinstance(fetched, rules.Observation):
             return fetched
         again = self._read(row, fetched)
@@ -273,6 +283,8 @@ class Rechecker(RecheckRecorder):
             if fetched is not None:
                 failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
                 gate.answered(host, not failed)
+                if isinstance(fetched, rules.Observation) and fetched.back_off:
+                    gate.back_off(host)  # the host asked for a pause (429 Retry-After)
         return fetched
 
     def _fetch(
@@ -295,7 +307,11 @@ class Rechecker(RecheckRecorder):
         except NotAdmittedError:
             return None
         except FetchError as exc:
-            return rules.Observation(rules.gone_status(exc.status), why=str(exc))
+            return rules.Observation(
+                rules.gone_status(exc.status),
+                why=str(exc),
+                back_off=exc.status == 429 and exc.retry_after is not None,
+            )
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:
