@@ -137,3 +137,27 @@ def test_a_429_with_retry_after_on_a_second_fetch_pauses_the_host(
     assert statuses.count(429) == 1 and statuses[-1] == 429, site.log
     assert any("Retry-After" in w for w in report["warnings"]), report
     assert report["edited"] == 0
+
+
+def test_an_article_whose_last_check_said_nothing_is_not_a_clean_unchanged(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    site = Site(httpserver, ["/n/a.html"])
+    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
+    config = write_config(
+        tmp_path / "config.yaml",
+        [{"name": "News", "url": site.url("/feed.xml"), "content": "page", "recheck": ["1h"]}],
+        site_dir=tmp_path / "site",
+        state_path=state,
+    )
+    _run(config, "run", "--now", T0)
+    # Its one age meets an outage (a 403 is never retried by the client): done with its
+    # ages, and status says that its last check said nothing.
+    httpserver.clear()
+    httpserver.expect_request(re.compile(".*")).respond_with_data("no", status=403)
+    _run(config, "recheck", "--now", T1)
+    [(due, status)] = rows(state, "SELECT next_due, status FROM rechecks")
+    assert (due, status) == (None, "unchanged")
+    shown = cli(config, "status")
+    assert "1 unreachable at their last age" in shown.stdout, shown.stdout
+    assert json_of(cli(config, "status", "--json"))["rechecks"]["unreachable"] == 1

@@ -230,7 +230,9 @@ def decide(
     ``earlier``: the texts of the versions kept, a page equal to one of which is no new
     version (an A/B variant flipping back)."""
     verdict = _decide(record, seen, now, ages, post_text, serving, earlier)
-    learned = _learned(record, seen) if verdict.event != "outage" else record.volatile
+    learned = record.volatile
+    if verdict.event != "outage" and seen.seen == "page" and seen.text and seen.second:
+        learned = tokens.learned(record.volatile, record.reference, seen.text, seen.second)
     if learned != verdict.record.volatile:
         verdict = replace(verdict, record=replace(verdict.record, volatile=learned))
     if seen.seen == "page" and verdict.event == "outage":
@@ -362,21 +364,6 @@ def _decide(
 
 def _as_head(headline: str, norm: Callable[[str], str]) -> str:
     return texts.HEADLINE + norm(headline)
-
-
-def _learned(record: Record, seen: Observation) -> tuple[str, ...]:
-    """The article's volatile variants after a check: those it had, and what this
-    check's two fetches disagreed on (headline and lines), the latest VARIANTS_KEPT."""
-    if seen.seen != "page" or not seen.text or not seen.second:
-        return record.volatile
-    norm, norm_line = texts.normalizers(texts.folds(record.reference, seen.text, seen.second))
-    headline, body = texts.split_headline(seen.text)
-    again, second = texts.split_headline(seen.second)
-    found = tokens.variants(_keys(body, norm_line), _keys(second, norm_line))
-    if headline is not None and again is not None and norm(headline) != norm(again):
-        found += [_as_head(headline, norm), _as_head(again, norm)]
-    kept = [v for v in record.volatile if v not in found] + found
-    return tuple(kept[-tokens.VARIANTS_KEPT :])
 
 
 def _keys(text: str, norm_line: Callable[[str], str]) -> list[str]:

@@ -32,6 +32,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from rssarchive.core import recheck_text as texts
+
 # A token: one character of a script written without spaces, a word, or a run of
 # punctuation (the normalised text has no spaces beside the first and the last).
 _TOKEN = re.compile(
@@ -182,6 +184,26 @@ def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
         if all(len(v) <= VARIANT_MAX_CHARS and (not v or not _NO_WORDS.fullmatch(v)) for v in pair):
             out.extend(v for v in pair if v not in out)
     return out
+
+
+def learned(
+    volatile: Sequence[str], reference: str | None, text: str, second: str
+) -> tuple[str, ...]:
+    """An article's volatile variants after a check whose two fetches were ``text`` and
+    ``second`` (kept texts: headline and body): those it had (``volatile``), and what
+    the fetches disagreed on (headline, as "# " and its normalised text, and lines),
+    the latest VARIANTS_KEPT."""
+    norm, norm_line = texts.normalizers(texts.folds(reference, text, second))
+    headline, body = texts.split_headline(text)
+    again, other = texts.split_headline(second)
+    found = variants(
+        [key for key in map(norm_line, body.splitlines()) if key],
+        [key for key in map(norm_line, other.splitlines()) if key],
+    )
+    if headline is not None and again is not None and norm(headline) != norm(again):
+        found += [texts.HEADLINE + norm(headline), texts.HEADLINE + norm(again)]
+    kept = [v for v in volatile if v not in found] + found
+    return tuple(kept[-VARIANTS_KEPT:])
 
 
 def _known_swapped(r: Sequence[str], a: Sequence[str], known: frozenset[str]) -> list[str]:

@@ -251,7 +251,11 @@ class RecheckRecorder:
                 etag=_validator(verdict, seen, row, "etag"),
                 last_modified=_validator(verdict, seen, row, "last_modified"),
                 last_checked=now,
-                last_result=seen.why or event,
+                # An outage says so first: status counts the articles whose schedule
+                # ended on one (store/rechecks.py, "unreachable").
+                last_result=(f"outage: {seen.why}" if seen.why else event)
+                if event == "outage"
+                else seen.why or event,
                 edited_at=new.edited_at,
                 suspected_at=new.suspected_at,
                 deleted_at=new.deleted_at,
