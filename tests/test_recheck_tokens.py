@@ -224,8 +224,54 @@ def test_an_edit_beside_a_known_variant_is_still_one() -> None:
         (["x", "Ad one", "y"], ["x", "Ad two", "y"], ["Ad one", "Ad two"]),
         (["x", "Ad one", "y"], ["x", "y"], ["Ad one", ""]),
         (["x", "1037", "y"], ["x", "1074", "y"], []),  # a counter never comes back
+        (["x", "Ad 1037 here", "y"], ["x", "Ad 1074 here", "y"], []),
         (["x", "y" * 400], ["x", "z" * 400], []),  # too long to be a box or an ad
     ],
 )
 def test_variants(a: list[str], b: list[str], found: list[str]) -> None:
     assert k.variants(a, b) == found
+
+
+# -- finding 7: a second fetch takes the host's next turn -----------------------------------
+
+
+def test_a_second_fetch_goes_before_the_hosts_first_fetches_waiting() -> None:
+    import threading
+    import time
+
+    from rssarchive.core.models import Config
+    from rssarchive.run.recheckgate import RecheckGate
+
+    gate = RecheckGate(Config(Path("."), Path("s"), ()), s.Budget(100, 100.0), lambda: 0.0)
+    order: list[str] = []
+    release, held = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with gate.check("a.example"):
+            held.set()
+            release.wait(30)
+
+    def check(name: str, confirming: bool) -> None:
+        with gate.check("a.example", confirming=confirming):
+            order.append(name)
+
+    def until(count: int) -> None:
+        # Wait for the checks started to be queued at the gate (a state, not a time).
+        deadline = time.monotonic() + 30
+        while gate.waiting("a.example") < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert gate.waiting("a.example") == count
+
+    threads = [threading.Thread(target=holder)]
+    threads[0].start()
+    assert held.wait(30)  # the host's one place is taken
+    threads.append(threading.Thread(target=check, args=("first fetch", False)))
+    threads[-1].start()
+    until(1)  # a check's first fetch waits first ...
+    threads.append(threading.Thread(target=check, args=("second fetch", True)))
+    threads[-1].start()
+    until(2)  # ... then another check's second fetch
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert order == ["second fetch", "first fetch"]

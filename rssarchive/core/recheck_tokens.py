@@ -168,6 +168,7 @@ VARIANT_MAX_CHARS = 300
 # Variants remembered per article, the latest kept.
 VARIANTS_KEPT = 32
 _NO_WORDS = re.compile(r"[\d\W]*")
+_DIGITS = re.compile(r"\d+")
 
 
 def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
@@ -181,6 +182,8 @@ def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
         if op == "equal":
             continue
         pair = ["\n".join(a[i1:i2]), "\n".join(b[j1:j2])]
+        if _DIGITS.sub("0", pair[0]) == _DIGITS.sub("0", pair[1]):
+            continue  # a counter in a line: its values never come back
         if all(len(v) <= VARIANT_MAX_CHARS and (not v or not _NO_WORDS.fullmatch(v)) for v in pair):
             out.extend(v for v in pair if v not in out)
     return out

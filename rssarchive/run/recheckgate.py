@@ -36,8 +36,10 @@ class RecheckGate:
         self._places: dict[str, threading.Condition] = {}
         self._fetching: dict[str, int] = {}
         self._failures: dict[str, int] = {}
-        # Per host: second fetches waiting for a place (they go first).
+        # Per host: second fetches waiting for a place (they go first), and all checks
+        # asking for one (waiting()).
         self._confirming: dict[str, int] = {}
+        self._waiting: dict[str, int] = {}
         # Hosts that answered 429 with Retry-After: none of their checks goes out any
         # more in this run (review 19d, 9).
         self._paused: set[str] = set()
@@ -66,8 +68,10 @@ class RecheckGate:
             place = self._places.setdefault(host, threading.Condition(self._lock))
             if confirming:
                 self._confirming[host] = self._confirming.get(host, 0) + 1
+            self._waiting[host] = self._waiting.get(host, 0) + 1
             while not self._closed(host) and not self._my_turn(host, confirming):
                 place.wait()
+            self._waiting[host] -= 1
             if confirming:
                 self._confirming[host] -= 1
             go = not self._closed(host)
@@ -114,6 +118,12 @@ class RecheckGate:
         if not ok:
             with self._lock:
                 self._failures[host] = self._failures.get(host, 0) + 1
+
+    def waiting(self, host: str) -> int:
+        """Checks of ``host`` asking for a place now (those fetching included until
+        they got theirs)."""
+        with self._lock:
+            return self._waiting.get(host, 0)
 
     def back_off(self, host: str) -> None:
         """The host asked for a pause (429 with Retry-After): its checks stop for this
