@@ -137,16 +137,13 @@ def _explained(m: Mask, r0: int, r1: int, a0: int, a1: int) -> bool:
     if any(m.steady[a0:a1]):
         return False  # A's new text is confirmed by B
     groups = {m.group[k] for k in range(a0, a1)}
-    # B's tokens inserted where A's span starts or ends (or, for a deletion, beside it):
-    # A and B disagree there too.
+    # B's tokens where A has none, where A's span starts or ends (for a deletion, at
+    # its place, give or take a token of an equal run): A and B disagree there too. A
+    # deletion is explained only so: beside a volatile token of A is not enough (R's
+    # "Y 1000" where A has "1037" and B "1074" lost Y in both).
     for at in range(a0 - 1 if a0 == a1 else a0, a1 + 2 if a0 == a1 else a1 + 1):
         if at in m.inserted:
             groups.add(m.inserted[at])
-    if a0 == a1:
-        # A deletion: explained only where A's neighbours are volatile or B has tokens.
-        for at in (a0 - 1, a0):
-            if 0 <= at < len(m.group) and m.group[at] >= 0:
-                groups.add(m.group[at])
     groups.discard(-1)
     if not groups:
         return False  # a deletion B confirms
