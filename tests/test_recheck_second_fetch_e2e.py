@@ -50,8 +50,8 @@ def _page(paragraphs: list[str]) -> str:
 class Site:
     """The feed and its articles; ``mode`` says how the articles answer: "archived",
     "edited", "wall" (edited, but every second request is the wall) or "429" (edited,
-    but an article's second request, its confirming fetch, is a 429 with Retry-After). ``log``: the article requests
-    in order, with their status."""
+    but an article's second request, its confirming fetch, is a 429 with Retry-After).
+    ``log``: the article requests in order, with their status."""
 
     def __init__(self, server: HTTPServer, links: list[str]) -> None:
         self.server = server

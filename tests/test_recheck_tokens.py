@@ -103,7 +103,9 @@ def test_a_surname_corrected_on_a_traditional_site_is_an_edit() -> None:
 
 
 def test_the_same_article_in_the_other_script_is_no_edit() -> None:
-    simplified = "议会周二以四十票对十票通过了预算。\n警方表示，涉案的钟姓男子已被拘留，案件仍在调查中。"
+    simplified = (
+        "议会周二以四十票对十票通过了预算。\n警方表示，涉案的钟姓男子已被拘留，案件仍在调查中。"
+    )
     assert not r.wants_confirming(TRAD, Observation("page", text=simplified))
 
 

@@ -5,10 +5,10 @@ archived by the real CLI, its pages changed under it, re-checked with --now at +
 One case per file in tests/recheck_verdicts/: ``pages`` are what the article's page
 serves at archiving and at each re-check (the last one stands for the rest), with
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
-A/B test, served alternately request by request (``((A||B||C))``: three in turn); ``expect`` is the article's status
-after the last re-check and how many versions were kept of it. All cases share one
-site and one run (a host serving its other articles, as real ones do: a page without
-the article there could be confirmed deleted).
+A/B test, served alternately request by request (``((A||B||C))``: three in turn);
+``expect`` is the article's status after the last re-check and how many versions were
+kept of it. All cases share one site and one run (a host serving its other articles, as
+real ones do: a page without the article there could be confirmed deleted).
 
 The posts archived from the feed's text (``content: feed``) are F1's own test below.
 """

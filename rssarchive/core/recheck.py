@@ -295,7 +295,7 @@ def _decide(
             _keys(second, norm_line),
             frozenset(record.volatile),
         )
-        body = "\n".join(raw for (raw, _), keep in zip(lines, confirmed.kept) if keep)
+        body = "\n".join(raw for (raw, _), keep in zip(lines, confirmed.kept, strict=True) if keep)
         if headline is not None and (again is None or norm(again) != norm(headline)):
             # The two fetches' headlines differ: an A/B test when the archive has one of
             # them (the reference's or a kept version's headline); when it has neither,
@@ -304,11 +304,14 @@ def _decide(
             heads = [old_headline, *(texts.split_headline(t)[0] for t in earlier)]
             if again is None or any(h is not None and norm(h) in variants for h in heads):
                 headline = None  # not compared, the reference's is kept
-        elif headline is not None and old_headline is not None:
+        elif (
+            headline is not None
+            and old_headline is not None
+            and {_as_head(headline, norm), _as_head(old_headline, norm)} <= set(record.volatile)
+        ):
             # Both fetches agree on a headline that an earlier check saw as one variant
             # of an A/B test whose other variant is the reference's: no edit.
-            if {_as_head(headline, norm), _as_head(old_headline, norm)} <= set(record.volatile):
-                headline = None
+            headline = None
     text = norm(body)
     if len(text) < MIN_TEXT_CHARS:
         return _missing(record, base, now, scheduled, hard=serving)
@@ -372,7 +375,10 @@ def _keys(text: str, norm_line: Callable[[str], str]) -> list[str]:
 
 
 def _inconclusive(
-    record: Record, base: Record, now: datetime, scheduled: datetime | None,
+    record: Record,
+    base: Record,
+    now: datetime,
+    scheduled: datetime | None,
     ages: Sequence[timedelta],
 ) -> Verdict:
     """A page whose second fetch said nothing (a wall, an error, a page sharing almost
@@ -386,7 +392,9 @@ def _inconclusive(
         return verdict
     soon = now + CONFIRM_AFTER
     due = verdict.record.next_due
-    return replace(verdict, record=replace(verdict.record, next_due=soon if due is None else min(soon, due)))
+    return replace(
+        verdict, record=replace(verdict.record, next_due=soon if due is None else min(soon, due))
+    )
 
 
 def _same(a: str, b: str) -> bool:

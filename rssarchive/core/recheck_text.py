@@ -270,7 +270,7 @@ def _script_tables() -> tuple[dict[int, None], dict[int, None]]:
 
 @functools.lru_cache(maxsize=32)
 def script(text: str) -> str | None:
-    """"traditional" or "simplified": which of the two scripts' own characters a text
+    """ "traditional" or "simplified": which of the two scripts' own characters a text
     has more of; None for a text without either (no Han, or only shared characters)."""
     if _HAN.search(text) is None:
         return None

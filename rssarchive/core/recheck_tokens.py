@@ -72,6 +72,10 @@ def _opcodes(x: Sequence[str], y: Sequence[str]) -> Iterator[Opcode]:
         if op == "equal":
             yield "equal", a0, xo[i2], b0, yo[j2]
             continue
+        if op == "insert":
+            # Whole lines y has and x lacks (edited() tells them from words added).
+            yield "insert_lines", a0, a0, b0, yo[j2]
+            continue
         xa = [t for line in xt[i1:i2] for t in line]
         ya = [t for line in yt[j1:j2] for t in line]
         exact = len(xa) + len(ya) <= _EXACT_UP_TO
@@ -153,6 +157,11 @@ def _explained(m: Mask, r0: int, r1: int, a0: int, a1: int) -> bool:
 def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
     """Whether A differs from R by an edit that B (its :class:`Mask` ``m``) confirms."""
     for op, r0, r1, a0, a1 in _opcodes(r, a):
+        if op == "insert_lines" and any(m.group[k] >= 0 for k in range(a0, a1)):
+            # Lines the reference never had that the two fetches show differently (a
+            # "5 readers now", a "Sponsored: 1037" box added to the page): furniture
+            # that changes per request, not the article's text, which lost nothing.
+            continue
         if op != "equal" and not _explained(m, r0, r1, a0, a1):
             return True
     return False
@@ -250,7 +259,9 @@ def confirm(
     else:
         a_cmp, b_cmp = list(a), list(b)
     m = mask(a_cmp, b_cmp)
-    kept = tuple(line in block or keep for line, keep in zip(a, _kept_in_order(a, a_cmp, m)))
+    kept = tuple(
+        line in block or keep for line, keep in zip(a, _kept_in_order(a, a_cmp, m), strict=True)
+    )
     return Confirmed(r is not None and edited(r, a_cmp, m), kept)
 
 
