@@ -30,7 +30,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rssarchive.core import recheck_text as texts
 
@@ -130,8 +130,13 @@ def mask(a: Sequence[str], b: Sequence[str]) -> Mask:
     at = 0
     for line in a:
         size = len(tokens(line))
-        # A line's break alone agreeing is no agreement on the line.
-        kept.append(any(steady[at : at + size - 1]))
+        # A line's break alone agreeing is no agreement on the line; a line more than a
+        # tenth of whose tokens vary per request ("1037 people are reading this now")
+        # is furniture, left out of a version unless it holds an edit (confirm()); a
+        # paragraph holding such a counter is kept.
+        words = range(at, at + size - 1)
+        varying = sum(group[k] >= 0 for k in words)
+        kept.append(any(steady[k] for k in words) and varying * 10 <= len(words))
         at += size
     return Mask(tuple(steady), tuple(group), tuple(sizes), inserted, tuple(kept))
 
@@ -154,8 +159,10 @@ def _explained(m: Mask, r0: int, r1: int, a0: int, a1: int) -> bool:
     return r1 - r0 <= sum(m.sizes[g] for g in groups)
 
 
-def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
-    """Whether A differs from R by an edit that B (its :class:`Mask` ``m``) confirms."""
+def edits(r: Sequence[str], a: Sequence[str], m: Mask) -> list[tuple[int, int]]:
+    """Where A differs from R by an edit that B (its :class:`Mask` ``m``) confirms: A's
+    token ranges (an empty one where A deleted R's text)."""
+    out = []
     for op, r0, r1, a0, a1 in _opcodes(r, a):
         if op == "insert_lines" and any(m.group[k] >= 0 for k in range(a0, a1)):
             # Lines the reference never had that the two fetches show differently (a
@@ -163,8 +170,13 @@ def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
             # that changes per request, not the article's text, which lost nothing.
             continue
         if op != "equal" and not _explained(m, r0, r1, a0, a1):
-            return True
-    return False
+            out.append((a0, a1))
+    return out
+
+
+def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
+    """Whether A differs from R by an edit that B (its :class:`Mask` ``m``) confirms."""
+    return bool(edits(r, a, m))
 
 
 # A variant longer than this (characters) is not remembered: a box or an ad line is
@@ -259,10 +271,20 @@ def confirm(
     else:
         a_cmp, b_cmp = list(a), list(b)
     m = mask(a_cmp, b_cmp)
+    found = [] if r is None else edits(r, a_cmp, m)
+    if found:
+        # A line holding an edit is kept in the version, however much of it varies.
+        starts = _offsets([tokens(line) for line in a_cmp])
+        lines = [
+            n
+            for n in range(len(a_cmp))
+            if any(a0 < starts[n + 1] and a1 > starts[n] for a0, a1 in found if a1 > a0)
+        ]
+        m = replace(m, kept=tuple(keep or n in lines for n, keep in enumerate(m.kept)))
     kept = tuple(
         line in block or keep for line, keep in zip(a, _kept_in_order(a, a_cmp, m), strict=True)
     )
-    return Confirmed(r is not None and edited(r, a_cmp, m), kept)
+    return Confirmed(bool(found), kept)
 
 
 def _kept_in_order(a: Sequence[str], a_cmp: Sequence[str], m: Mask) -> list[bool]:
