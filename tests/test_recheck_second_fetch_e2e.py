@@ -2,8 +2,9 @@
 site archived by the real CLI, edited under it, re-checked with --now.
 
 - a host answering every second request of a burst with a "checking your browser" wall:
-  the second fetch is inconclusive, and the article is checked again within the hour,
-  not at its next age (where the wall would meet it again, age after age, and the
+  the second fetch says nothing, so a third is made; a host walling every request but
+  the first: the check is inconclusive, and the article is checked again within the
+  hour, not at its next age (where the wall would meet it again, age after age, and the
   schedule would end without the edit ever recorded);
 - a second fetch answered 429 with Retry-After: none of the host's other checks goes out
   in that run.
@@ -50,8 +51,9 @@ def _page(paragraphs: list[str]) -> str:
 
 class Site:
     """The feed and its articles; ``mode`` says how the articles answer: "archived",
-    "edited", "wall" (edited, but every second request is the wall) or "429" (edited,
-    but an article's second request, its confirming fetch, is a 429 with Retry-After).
+    "edited", "wall" (edited, but every second request is the wall), "walled" (edited, but
+    every request after an article's first is the wall) or "429" (edited, but an
+    article's second request, its confirming fetch, is a 429 with Retry-After).
     ``log``: the article requests in order, with their status."""
 
     def __init__(self, server: HTTPServer, links: list[str]) -> None:
@@ -76,9 +78,10 @@ class Site:
         self.count += 1
         second = self.count % 2 == 0
         self.seen[request.path] = self.seen.get(request.path, 0) + 1
+        first = self.seen[request.path] == 1
         if self.mode == "429" and self.seen[request.path] == 2:
             response = Response("slow down", status=429, headers={"Retry-After": "3600"})
-        elif self.mode == "wall" and second:
+        elif (self.mode == "wall" and second) or (self.mode == "walled" and not first):
             response = Response(WALL, content_type="text/html; charset=utf-8")
         else:
             text = PARAGRAPHS if self.mode == "archived" else EDITED
@@ -105,12 +108,27 @@ def _run(config: Path, *args: str) -> dict[str, Any]:
     return json_of(done)
 
 
-def test_a_wall_on_the_second_fetch_is_checked_again_within_the_hour(
+def test_a_wall_on_every_second_request_does_not_hide_an_edit(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The host walls every second request of a burst: the check's second fetch is the
+    wall, so it fetches once more, and the third agrees with the first."""
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    _run(config, "run", "--now", T0)
+    site.mode, site.count, site.log = "wall", 0, []
+    first = _run(config, "recheck", "--now", T1)["recheck"]
+    assert (first["checked"], first["edited"], first["unreachable"]) == (1, 1, 0)
+    assert [status for _, status in site.log] == [200, 200, 200]  # page, wall, page
+    [(status,)] = rows(state, "SELECT status FROM rechecks")
+    assert status == "edited"
+
+
+def test_a_wall_on_the_second_fetches_is_checked_again_within_the_hour(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
     _run(config, "run", "--now", T0)
-    site.mode, site.count = "wall", 0
+    site.mode, site.seen = "walled", {}
     first = _run(config, "recheck", "--now", T1)["recheck"]
     assert (first["checked"], first["edited"], first["unreachable"]) == (1, 0, 1)
     [(due, status)] = rows(state, "SELECT next_due, status FROM rechecks")

@@ -14,7 +14,7 @@ its last age and any suspicion's day is never due again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -166,6 +166,14 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
     )
 
 
+def says_nothing(first: str, second: str) -> bool:
+    """Whether a second fetch shares too little with the first (less than SOFT_404_BELOW
+    of its character trigrams) to confirm or refute anything: a wall, an error page."""
+    norm, _ = texts.normalizers(texts.folds(first, second))
+    ours, theirs = texts.split_headline(first)[1], texts.split_headline(second)[1]
+    return overlap(norm(ours), norm(theirs)) < SOFT_404_BELOW
+
+
 # -- the record and its verdicts --------------------------------------------------------
 
 
@@ -290,9 +298,9 @@ def _decide(
         lines = [(raw, norm_line(raw)) for raw in body.splitlines()]
         lines = [(raw, key) for raw, key in lines if key]
         confirmed = tokens.confirm(
-            None if known is None else _keys(old_body, norm_line),
+            None if known is None else tokens.keys(old_body, norm_line),
             [key for _, key in lines],
-            _keys(second, norm_line),
+            tokens.keys(second, norm_line),
             frozenset(record.volatile),
         )
         body = "\n".join(raw for (raw, _), keep in zip(lines, confirmed.kept, strict=True) if keep)
@@ -307,7 +315,7 @@ def _decide(
         elif (
             headline is not None
             and old_headline is not None
-            and {_as_head(headline, norm), _as_head(old_headline, norm)} <= set(record.volatile)
+            and {texts.HEADLINE + norm(h) for h in (headline, old_headline)} <= set(record.volatile)
         ):
             # Both fetches agree on a headline that an earlier check saw as one variant
             # of an A/B test whose other variant is the reference's: no edit.
@@ -363,15 +371,6 @@ def _decide(
         return replace(again_seen, record=replace(again_seen.record, reference=version))
     verdict = _present(record, base, now, version)
     return replace(verdict, before=texts.join_headline(compared, old_body))
-
-
-def _as_head(headline: str, norm: Callable[[str], str]) -> str:
-    return texts.HEADLINE + norm(headline)
-
-
-def _keys(text: str, norm_line: Callable[[str], str]) -> list[str]:
-    """A text's lines as compared (normalised, those left empty dropped)."""
-    return [key for key in map(norm_line, text.splitlines()) if key]
 
 
 def _inconclusive(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from rssarchive.core import recheck_text as texts
@@ -51,6 +51,11 @@ _EXACT_UP_TO = 4000
 # A block of lines shuffled between the two fetches is compared as a set only when it is
 # a box (a few lines), not a page whose paragraphs two fetches order differently.
 SHUFFLE_MAX_LINES = 12
+
+
+def keys(text: str, norm_line: Callable[[str], str]) -> list[str]:
+    """A text's lines as compared (normalised, those left empty dropped)."""
+    return [key for key in map(norm_line, text.splitlines()) if key]
 
 
 def tokens(line: str) -> list[str]:
@@ -217,10 +222,7 @@ def learned(
     norm, norm_line = texts.normalizers(texts.folds(reference, text, second))
     headline, body = texts.split_headline(text)
     again, other = texts.split_headline(second)
-    found = variants(
-        [key for key in map(norm_line, body.splitlines()) if key],
-        [key for key in map(norm_line, other.splitlines()) if key],
-    )
+    found = variants(keys(body, norm_line), keys(other, norm_line))
     if headline is not None and again is not None and norm(headline) != norm(again):
         found += [texts.HEADLINE + norm(headline), texts.HEADLINE + norm(again)]
     kept = [v for v in volatile if v not in found] + found

@@ -254,21 +254,35 @@ class Rechecker(RecheckRecorder):
         (rules.decide). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
-        fetched = self._gated(replace(row, etag=None, last_modified=None), gate, confirming=True)
-        if isinstance(fetched, rules.Observation) and fetched.seen == "outage":
-            # The second request failed: the first page may still hold an edit, so the
-            # check is inconclusive (rules.decide checks it again within the hour), not
-            # an outage that waits for the next age (review 19d, 5).
-            return replace(seen, second="", why=f"second fetch: {fetched.why}")
-        if fetched is None or isinstance(fetched, rules.Observation):
-            return fetched
-        again = self._read(row, fetched)
-        return replace(
-            seen,
-            second=again.text or "",
-            etag=again.etag,
-            last_modified=again.last_modified,
-        )
+        # A second fetch that says nothing (a rate-limit wall on every second request
+        # of a burst, a failed request) is tried once more before the check is left
+        # inconclusive (review 19d, 5).
+        result: rules.Observation | None = None
+        for _ in range(2):
+            whole = replace(row, etag=None, last_modified=None)
+            fetched = self._gated(whole, gate, confirming=True)
+            if fetched is None:
+                return result  # not admitted: the run is stopping, or its host failed
+            if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
+                return fetched  # the page gone (a 404): the check's answer
+            if isinstance(fetched, rules.Observation):
+                # The second request failed: the first page may still hold an edit, so
+                # the check is inconclusive (rules.decide checks it again within the
+                # hour), not an outage that waits for the next age.
+                result = replace(seen, second="", why=f"second fetch: {fetched.why}")
+                if fetched.back_off:
+                    return result
+                continue
+            again = self._read(row, fetched)
+            result = replace(
+                seen,
+                second=again.text or "",
+                etag=again.etag,
+                last_modified=again.last_modified,
+            )
+            if not rules.says_nothing(seen.text or "", again.text or ""):
+                return result
+        return result
 
     def _gated(
         self, row: RecheckRow, gate: RecheckGate, *, confirming: bool = False
