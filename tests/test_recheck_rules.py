@@ -169,6 +169,12 @@ def test_found(seen: r.Seen, gone: bool, found: bool) -> None:
     assert o.found(Observation(seen), verdict) is found
 
 
+def test_an_inconclusive_check_is_no_evidence_that_its_host_serves() -> None:
+    # A page whose second fetch said nothing (review 19d, 5): the first may be the wall.
+    verdict = Verdict(RECORD, "outage")
+    assert o.found(Observation("page", text="x", second=""), verdict) is False
+
+
 @pytest.mark.parametrize(
     ("choice", "seen", "stored", "kept"),
     [

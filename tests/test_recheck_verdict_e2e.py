@@ -5,10 +5,10 @@ archived by the real CLI, its pages changed under it, re-checked with --now at +
 One case per file in tests/recheck_verdicts/: ``pages`` are what the article's page
 serves at archiving and at each re-check (the last one stands for the rest), with
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
-A/B test, served alternately request by request; ``expect`` is the article's status
-after the last re-check and how many versions were kept of it. All cases share one
-site and one run (a host serving its other articles, as real ones do: a page without
-the article there could be confirmed deleted).
+A/B test, served alternately request by request (``((A||B||C))``: three in turn);
+``expect`` is the article's status after the last re-check and how many versions were
+kept of it. All cases share one site and one run (a host serving its other articles, as
+real ones do: a page without the article there could be confirmed deleted).
 
 The posts archived from the feed's text (``content: feed``) are F1's own test below.
 """
@@ -32,12 +32,13 @@ CASES = sorted((Path(__file__).parent / "recheck_verdicts").glob("*.yaml"))
 # Archiving, then the re-checks at the first three default ages.
 TIMES = ["2024-07-24T00:00:00Z", "2024-07-24T01:00:00Z", "2024-07-24T06:00:00Z"]
 TIMES.append("2024-07-25T00:00:00Z")
-_AB = re.compile(r"\(\((.*?)\|\|(.*?)\)\)", re.S)
+_AB = re.compile(r"\(\((.*?)\)\)", re.S)
 
 
 def _fill(text: str, n: int) -> str:
-    """``{N}``: a number of this request; ``((A||B))``: A on even requests, B on odd."""
-    text = _AB.sub(lambda m: m[1] if n % 2 == 0 else m[2], text)
+    """``{N}``: a number of this request; ``((A||B))``: A on even requests, B on odd
+    (``((A||B||C))``: A, B, C in turn)."""
+    text = _AB.sub(lambda m: (v := m[1].split("||"))[n % len(v)], text)
     return text.replace("{N}", str(1000 + 37 * n))
 
 

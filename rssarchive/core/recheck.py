@@ -21,6 +21,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_text as texts
+from rssarchive.core import recheck_tokens as tokens
 from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.recheck_schedule import next_due
 from rssarchive.core.recheck_text import normalize, overlap
@@ -141,6 +142,9 @@ class Observation:
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
     second: str | None = None
+    # For "outage": the host asked for a pause (429 with Retry-After): its other checks
+    # wait for the next run.
+    back_off: bool = False
 
 
 def wants_confirming(known: str | None, seen: Observation) -> bool:
@@ -152,13 +156,22 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
         return False
     headline, body = texts.split_headline(seen.text)
     known_headline, known_body = texts.split_headline(known)
-    if normalize(body) != normalize(known_body):
+    norm, _ = texts.normalizers(texts.folds(known, seen.text))
+    if norm(body) != norm(known_body):
         return True
     return (
         headline is not None
         and known_headline is not None
-        and normalize(headline) != normalize(known_headline)
+        and norm(headline) != norm(known_headline)
     )
+
+
+def says_nothing(first: str, second: str) -> bool:
+    """Whether a second fetch shares too little with the first (less than SOFT_404_BELOW
+    of its character trigrams) to confirm or refute anything: a wall, an error page."""
+    norm, _ = texts.normalizers(texts.folds(first, second))
+    ours, theirs = texts.split_headline(first)[1], texts.split_headline(second)[1]
+    return overlap(norm(ours), norm(theirs)) < SOFT_404_BELOW
 
 
 # -- the record and its verdicts --------------------------------------------------------
@@ -180,6 +193,10 @@ class Record:
     suspected_at: datetime | None = None
     deleted_at: datetime | None = None
     restored_at: datetime | None = None
+    # What earlier checks' two fetches disagreed on (recheck_tokens.variants; a
+    # headline as "# " and its normalised text), the latest last: a later check whose
+    # fetches agree on one of them differs from the reference by no edit (review 19d, 10).
+    volatile: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +238,13 @@ def decide(
     ``earlier``: the texts of the versions kept, a page equal to one of which is no new
     version (an A/B variant flipping back)."""
     verdict = _decide(record, seen, now, ages, post_text, serving, earlier)
+    learned = record.volatile
+    if verdict.event != "outage" and seen.seen == "page" and seen.text and seen.second:
+        learned = tokens.learned(record.volatile, record.reference, seen.text, seen.second)
+    if learned != verdict.record.volatile:
+        verdict = replace(verdict, record=replace(verdict.record, volatile=learned))
+    if seen.seen == "page" and verdict.event == "outage":
+        return verdict  # an inconclusive check: the stored validators are kept
     if seen.seen == "page":
         present = not verdict.gone
         return replace(verdict, validators="new" if present else "drop")
@@ -259,19 +283,44 @@ def _decide(
     known = record.reference
     if known is not None and not texts.split_headline(known)[1].strip():
         known = None
-    pattern: tuple[str | int, ...] = ()
+    old_headline, old_body = texts.split_headline(known) if known is not None else (None, "")
+    # Traditional folded to simplified only when the texts are in different scripts.
+    norm, norm_line = texts.normalizers(texts.folds(known, seen.text, seen.second))
+    confirmed: tokens.Confirmed | None = None
     if seen.second is not None:
         # A second fetch confirms a difference: only what both fetches show counts.
         again, second = texts.split_headline(seen.second)
-        if overlap(normalize(body), normalize(second)) < SOFT_404_BELOW:
-            # Two fetches moments apart share nothing: nothing can be said of the
-            # article from this check.
-            return _outage(record, base, now, scheduled)
-        firm = texts.steady(body, second, texts.normalize_line)
-        body, pattern = firm.text, firm.pattern
-        if headline is not None and (again is None or normalize(again) != normalize(headline)):
-            headline = None  # an A/B headline: not compared, the reference's is kept
-    text = normalize(body)
+        if overlap(norm(body), norm(second)) < SOFT_404_BELOW:
+            # Two fetches moments apart share nothing (a wall, an error page, a failed
+            # second request): nothing can be said of the article from this check,
+            # and it is checked again within the hour (review 19d, 5).
+            return _inconclusive(record, base, now, scheduled, ages)
+        lines = [(raw, norm_line(raw)) for raw in body.splitlines()]
+        lines = [(raw, key) for raw, key in lines if key]
+        confirmed = tokens.confirm(
+            None if known is None else tokens.keys(old_body, norm_line),
+            [key for _, key in lines],
+            tokens.keys(second, norm_line),
+            frozenset(record.volatile),
+        )
+        body = "\n".join(raw for (raw, _), keep in zip(lines, confirmed.kept, strict=True) if keep)
+        if headline is not None and (again is None or norm(again) != norm(headline)):
+            # The two fetches' headlines differ: an A/B test when the archive has one of
+            # them (the reference's or a kept version's headline); when it has neither,
+            # the headline was changed (both variants are new): an edit (review 19d, 4).
+            variants = {norm(headline)} | ({norm(again)} if again is not None else set())
+            heads = [old_headline, *(texts.split_headline(t)[0] for t in earlier)]
+            if again is None or any(h is not None and norm(h) in variants for h in heads):
+                headline = None  # not compared, the reference's is kept
+        elif (
+            headline is not None
+            and old_headline is not None
+            and {texts.HEADLINE + norm(h) for h in (headline, old_headline)} <= set(record.volatile)
+        ):
+            # Both fetches agree on a headline that an earlier check saw as one variant
+            # of an A/B test whose other variant is the reference's: no edit.
+            headline = None
+    text = norm(body)
     if len(text) < MIN_TEXT_CHARS:
         return _missing(record, base, now, scheduled, hard=serving)
     if seen.removal:
@@ -279,36 +328,36 @@ def _decide(
         # ended on still holds the article (a slug renamed, an article moved).
         holds = known if known is not None else post_text
         holds = None if holds is None else texts.split_headline(holds)[1]
-        if holds is None or overlap(normalize(holds), text) < SOFT_404_BELOW:
+        if holds is None or overlap(norm(holds), text) < SOFT_404_BELOW:
             return _missing(record, base, now, scheduled, hard=True)
     if known is None:
-        if post_text is not None and len(normalize(post_text)) >= MIN_TEXT_CHARS:
+        if post_text is not None and len(norm(post_text)) >= MIN_TEXT_CHARS:
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, texts.normalize_line):
+            if texts.is_teaser(post_text, body, norm_line):
                 return _missing(record, base, now, scheduled, hard=False, walled=True)
-            if overlap(normalize(post_text), text) < SOFT_404_BELOW:
+            if overlap(norm(post_text), text) < SOFT_404_BELOW:
                 return _missing(record, base, now, scheduled, hard=serving)
         present = _present(record, base, now, None).record
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
-    old_headline, old_body = texts.split_headline(known)
-    reference = normalize(
-        texts.steady_reference(old_body, pattern, texts.normalize_line) if pattern else old_body
-    )
+    reference = norm(old_body)
     # A reference kept without a headline takes the page's: no headline change can be
     # seen against it.
     compared = old_headline if old_headline is not None else headline
-    same_headline = headline is None or normalize(headline) == normalize(compared or "")
-    if text == reference and same_headline:
+    same_headline = headline is None or norm(headline) == norm(compared or "")
+    # Without a second fetch the page is compared as it is; with one, only a difference
+    # both fetches confirm is an edit (recheck_tokens).
+    same_body = text == reference if confirmed is None else not confirmed.edited
+    if same_body and same_headline:
         kept = _present(record, base, now, None)
         if old_headline is None and headline is not None:
             kept = replace(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, texts.normalize_line):
+    if texts.is_teaser(old_body, body, norm_line):
         # The article's first paragraphs and a prompt to subscribe: the page no longer
         # holds the article, but the site did not say it is gone.
         return _missing(record, base, now, scheduled, hard=False, walled=True)
@@ -322,6 +371,29 @@ def _decide(
         return replace(again_seen, record=replace(again_seen.record, reference=version))
     verdict = _present(record, base, now, version)
     return replace(verdict, before=texts.join_headline(compared, old_body))
+
+
+def _inconclusive(
+    record: Record,
+    base: Record,
+    now: datetime,
+    scheduled: datetime | None,
+    ages: Sequence[timedelta],
+) -> Verdict:
+    """A page whose second fetch said nothing (a wall, an error, a page sharing almost
+    nothing with the first): an outage, but the first fetch may hold an edit, so the
+    article is checked again an hour later rather than at its next age, until
+    UNDECIDED_AFTER past the age this check was for (even past the last age)."""
+    verdict = _outage(record, base, now, scheduled)
+    reached = [record.archived + age for age in ages if record.archived + age <= now]
+    since = max(reached, default=record.archived)
+    if now + CONFIRM_AFTER > since + UNDECIDED_AFTER:
+        return verdict
+    soon = now + CONFIRM_AFTER
+    due = verdict.record.next_due
+    return replace(
+        verdict, record=replace(verdict.record, next_due=soon if due is None else min(soon, due))
+    )
 
 
 def _same(a: str, b: str) -> bool:

@@ -72,8 +72,9 @@ def first_version(
 
 def found(seen: Observation, verdict: Verdict) -> bool:
     """Whether a check found its article, evidence that its host serves its articles:
-    a page holding it (a 304 proves nothing of the host's pages now)."""
-    return seen.seen == "page" and not verdict.gone
+    a page holding it (a 304 proves nothing of the host's pages now, nor a check whose
+    second fetch said nothing: the first may have been the wall)."""
+    return seen.seen == "page" and not verdict.gone and verdict.event != "outage"
 
 
 def validator(choice: Validators, seen: str | None, stored: str | None) -> str | None:

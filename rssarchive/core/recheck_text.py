@@ -213,15 +213,17 @@ def _untracked(match: re.Match[str]) -> str:
     return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
 
 
-def _normalize(text: str) -> str:
+def _normalize(text: str, fold: bool = True) -> str:
     """The text as compared: NFKC (full-width letters, digits and punctuation to their
     half-width forms), the rest of CJK punctuation to plain forms, zero-width characters
-    dropped, traditional Han characters folded to simplified, timestamps to the
+    dropped, traditional Han characters folded to simplified (``fold``: when the texts
+    compared are in different scripts, :func:`folds`), timestamps to the
     second all alike, lines holding only
     view/comment counters or relative times dropped,
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
-    text = fold_han(unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    text = fold_han(text) if fold else text
     text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
     text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
@@ -240,6 +242,56 @@ normalize_line = functools.lru_cache(maxsize=1 << 16)(_normalize)
 # article (~150 KB) takes milliseconds each time, in the thread that also hands out the
 # next requests of every host. A few dozen texts: the pages of the checks under way.
 normalize = functools.lru_cache(maxsize=32)(_normalize)
+
+
+def _plain(text: str) -> str:
+    return _normalize(text, fold=False)
+
+
+# The same without folding traditional to simplified: texts in one script (a site that
+# serves only traditional characters) are compared as written, so that 鐘 corrected to
+# 鍾 (both 钟 once folded) is an edit.
+normalize_plain = functools.lru_cache(maxsize=32)(_plain)
+normalize_line_plain = functools.lru_cache(maxsize=1 << 16)(_plain)
+
+
+@functools.cache
+def _script_tables() -> tuple[dict[int, None], dict[int, None]]:
+    """translate() tables deleting the characters written only in traditional script,
+    and those written only in simplified script (OpenCC's table: a traditional
+    character that folds to another one, and that other one when it is no traditional
+    character itself)."""
+    table = _t2s()
+    traditional = {code for code, target in table.items() if target != chr(code)}
+    simplified = {ord(t) for t in table.values() if len(t) == 1} - set(table)
+    simplified = {code for code in simplified if code not in traditional}
+    return dict.fromkeys(traditional), dict.fromkeys(simplified)
+
+
+@functools.lru_cache(maxsize=32)
+def script(text: str) -> str | None:
+    """ "traditional" or "simplified": which of the two scripts' own characters a text
+    has more of; None for a text without either (no Han, or only shared characters)."""
+    if _HAN.search(text) is None:
+        return None
+    traditional, simplified = _script_tables()
+    trad = len(text) - len(text.translate(traditional))
+    simp = len(text) - len(text.translate(simplified))
+    if trad == simp:
+        return None
+    return "traditional" if trad > simp else "simplified"
+
+
+def folds(*texts: str | None) -> bool:
+    """Whether texts are compared with traditional characters folded to simplified: when
+    they are written in different scripts (the same article served in either), not
+    when all are in one (a correction 鐘 -> 鍾 on a traditional site is an edit)."""
+    return len({script(t) for t in texts if t} - {None}) > 1
+
+
+def normalizers(fold: bool) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """(normalize, normalize_line), folding traditional to simplified or not."""
+    return (normalize, normalize_line) if fold else (normalize_plain, normalize_line_plain)
 
 
 def _trigrams(text: str) -> set[str]:

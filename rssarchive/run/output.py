@@ -266,7 +266,12 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         f"{counts['deleted']} deleted, {counts['restored']} restored, "
         f"{counts['suspected']} suspected"
         + (f" ({counts['undecided']} undecided)" if counts.get("undecided") else "")
-        + f", {counts['due']} due now",
+        + f", {counts['due']} due now"
+        + (
+            f", {counts['unreachable']} unreachable at their last age"
+            if counts.get("unreachable")
+            else ""
+        ),
         file=out,
     )
     given_up = {item["url"] for item in data["backfill_gave_up"]}

@@ -115,6 +115,11 @@ class Rechecker(RecheckRecorder):
             "articles wait for the next run"
             for host, n in gate.given_up()
         )
+        report.warnings.extend(
+            f"re-checks: {host}: answered 429 with Retry-After; its other due articles"
+            " wait for the next run"
+            for host in gate.backed_off()
+        )
         self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
@@ -249,16 +254,35 @@ class Rechecker(RecheckRecorder):
         (rules.decide). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
-        fetched = self._gated(replace(row, etag=None, last_modified=None), gate, confirming=True)
-        if fetched is None or isinstance(fetched, rules.Observation):
-            return fetched
-        again = self._read(row, fetched)
-        return replace(
-            seen,
-            second=again.text or "",
-            etag=again.etag,
-            last_modified=again.last_modified,
-        )
+        # A second fetch that says nothing (a rate-limit wall on every second request
+        # of a burst, a failed request) is tried once more before the check is left
+        # inconclusive (review 19d, 5).
+        result: rules.Observation | None = None
+        for _ in range(2):
+            whole = replace(row, etag=None, last_modified=None)
+            fetched = self._gated(whole, gate, confirming=True)
+            if fetched is None:
+                return result  # not admitted: the run is stopping, or its host failed
+            if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
+                return fetched  # the page gone (a 404): the check's answer
+            if isinstance(fetched, rules.Observation):
+                # The second request failed: the first page may still hold an edit, so
+                # the check is inconclusive (rules.decide checks it again within the
+                # hour), not an outage that waits for the next age.
+                result = replace(seen, second="", why=f"second fetch: {fetched.why}")
+                if fetched.back_off:
+                    return result
+                continue
+            again = self._read(row, fetched)
+            result = replace(
+                seen,
+                second=again.text or "",
+                etag=again.etag,
+                last_modified=again.last_modified,
+            )
+            if not rules.says_nothing(seen.text or "", again.text or ""):
+                return result
+        return result
 
     def _gated(
         self, row: RecheckRow, gate: RecheckGate, *, confirming: bool = False
@@ -273,6 +297,8 @@ class Rechecker(RecheckRecorder):
             if fetched is not None:
                 failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
                 gate.answered(host, not failed)
+                if isinstance(fetched, rules.Observation) and fetched.back_off:
+                    gate.back_off(host)  # the host asked for a pause (429 Retry-After)
         return fetched
 
     def _fetch(
@@ -295,7 +321,11 @@ class Rechecker(RecheckRecorder):
         except NotAdmittedError:
             return None
         except FetchError as exc:
-            return rules.Observation(rules.gone_status(exc.status), why=str(exc))
+            return rules.Observation(
+                rules.gone_status(exc.status),
+                why=str(exc),
+                back_off=exc.status == 429 and exc.retry_after is not None,
+            )
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=str(exc))
         if response.not_modified:

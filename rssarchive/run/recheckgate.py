@@ -36,6 +36,13 @@ class RecheckGate:
         self._places: dict[str, threading.Condition] = {}
         self._fetching: dict[str, int] = {}
         self._failures: dict[str, int] = {}
+        # Per host: second fetches waiting for a place (they go first), and all checks
+        # asking for one (waiting()).
+        self._confirming: dict[str, int] = {}
+        self._waiting: dict[str, int] = {}
+        # Hosts that answered 429 with Retry-After: none of their checks goes out any
+        # more in this run (review 19d, 9).
+        self._paused: set[str] = set()
         self._count = 0
         self._stop = threading.Event()  # closes every check's admission
 
@@ -59,8 +66,14 @@ class RecheckGate:
         does not count (it counts articles checked) or stop."""
         with self._lock:
             place = self._places.setdefault(host, threading.Condition(self._lock))
-            while not self._closed(host) and self._fetching.get(host, 0) >= self._concurrency:
+            if confirming:
+                self._confirming[host] = self._confirming.get(host, 0) + 1
+            self._waiting[host] = self._waiting.get(host, 0) + 1
+            while not self._closed(host) and not self._my_turn(host, confirming):
                 place.wait()
+            self._waiting[host] -= 1
+            if confirming:
+                self._confirming[host] -= 1
             go = not self._closed(host)
             if go:
                 self._fetching[host] = self._fetching.get(host, 0) + 1
@@ -73,15 +86,26 @@ class RecheckGate:
         finally:
             with self._lock:
                 self._fetching[host] -= 1
-                # One place is free; a host given up frees all that wait for it.
-                if self._closed(host):
+                # One place is free; a host given up frees all that wait for it, and a
+                # second fetch waiting must be the one to take it.
+                if self._closed(host) or self._confirming.get(host, 0):
                     place.notify_all()
                 else:
                     place.notify()
 
+    def _my_turn(self, host: str, confirming: bool) -> bool:
+        """A place is free, and a check's first request leaves it to the second
+        fetches of checks already made (review 19d, 7): a second fetch takes the
+        host's next turn, not one behind every first fetch of the host's due articles."""
+        if self._fetching.get(host, 0) >= self._concurrency:
+            return False
+        return confirming or not self._confirming.get(host, 0)
+
     def _closed(self, host: str) -> bool:
-        return self._stop.is_set() or schedule.HOST_RECHECK_RETRIES.gives_up(
-            self._failures.get(host, 0)
+        return (
+            self._stop.is_set()
+            or host in self._paused
+            or schedule.HOST_RECHECK_RETRIES.gives_up(self._failures.get(host, 0))
         )
 
     def _admit(self, host: str) -> bool:
@@ -94,6 +118,24 @@ class RecheckGate:
         if not ok:
             with self._lock:
                 self._failures[host] = self._failures.get(host, 0) + 1
+
+    def waiting(self, host: str) -> int:
+        """Checks of ``host`` asking for a place now (those fetching included until
+        they got theirs)."""
+        with self._lock:
+            return self._waiting.get(host, 0)
+
+    def back_off(self, host: str) -> None:
+        """The host asked for a pause (429 with Retry-After): its checks stop for this
+        run, those waiting for a place give up at once."""
+        with self._lock:
+            self._paused.add(host)
+            place = self._places.get(host)
+            if place is not None:
+                place.notify_all()
+
+    def backed_off(self) -> list[str]:
+        return sorted(self._paused)
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted(

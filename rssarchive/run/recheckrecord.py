@@ -5,6 +5,7 @@ Rechecker builds on this class, as the run's stages build on one another."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -250,11 +251,18 @@ class RecheckRecorder:
                 etag=_validator(verdict, seen, row, "etag"),
                 last_modified=_validator(verdict, seen, row, "last_modified"),
                 last_checked=now,
-                last_result=seen.why or event,
+                # An outage says so first: status counts the articles whose schedule
+                # ended on one (store/rechecks.py, "unreachable").
+                last_result=(f"outage: {seen.why}" if seen.why else event)
+                if event == "outage"
+                else seen.why or event,
                 edited_at=new.edited_at,
                 suspected_at=new.suspected_at,
                 deleted_at=new.deleted_at,
                 restored_at=new.restored_at,
+                volatile=json.dumps(list(new.volatile), ensure_ascii=False)
+                if new.volatile
+                else None,
             )
         )
 
@@ -286,4 +294,14 @@ def record_of(row: RecheckRow) -> rules.Record:
         suspected_at=row.suspected_at,
         deleted_at=row.deleted_at,
         restored_at=row.restored_at,
+        volatile=_variants(row.volatile),
     )
+
+
+def _variants(stored: str | None) -> tuple[str, ...]:
+    """The stored JSON list of an article's volatile variants (none when unreadable)."""
+    try:
+        value = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()

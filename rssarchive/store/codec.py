@@ -71,6 +71,8 @@ class RecheckRow:
     suspected_at: datetime | None = None
     deleted_at: datetime | None = None
     restored_at: datetime | None = None
+    # What earlier checks' two fetches disagreed on, as a JSON list (recheck.Record).
+    volatile: str | None = None
 
 
 _RECHECK_COLUMNS = tuple(f.name for f in fields(RecheckRow))[4:]

@@ -182,7 +182,9 @@ class Rechecks(StateBase):
             " count(*) FILTER (WHERE restored_at IS NOT NULL),"
             " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
             " count(*) FILTER (WHERE next_due IS NOT NULL),"
-            " count(*) FILTER (WHERE status = 'suspected' AND next_due IS NULL)"
+            " count(*) FILTER (WHERE status = 'suspected' AND next_due IS NULL),"
+            " count(*) FILTER (WHERE status != 'suspected' AND next_due IS NULL"
+            " AND last_result LIKE 'outage%')"
             " FROM rechecks",
             (_iso(now),),
         ).fetchone()
@@ -197,5 +199,8 @@ class Rechecks(StateBase):
             "due",
             "scheduled",
             "undecided",
+            # unreachable: done with its ages, but its last check said nothing (an
+            # outage, a second fetch that failed or met a wall): an edit may be unseen.
+            "unreachable",
         )
         return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}

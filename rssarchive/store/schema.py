@@ -20,7 +20,8 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 # 6: feed_guids (what each feed's guid last showed, and the article it is: a guid
 #    attached to an article another source archived, and the reference a later move of
 #    it is compared with; identity.py).
-SCHEMA_VERSION = 6
+# 7: rechecks.volatile (what earlier checks' two fetches disagreed on: recheck.py).
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,7 +91,8 @@ CREATE TABLE IF NOT EXISTS rechecks (
     edited_at TEXT,
     suspected_at TEXT,
     deleted_at TEXT,
-    restored_at TEXT
+    restored_at TEXT,
+    volatile TEXT
 );
 CREATE INDEX IF NOT EXISTS rechecks_due ON rechecks (next_due);
 CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
@@ -200,6 +202,11 @@ def _to_6(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA[start:end].strip().rstrip(";"))
 
 
+def _to_7(conn: sqlite3.Connection) -> None:
+    # Empty for every article: its variants are learnt from its next checks.
+    _add_columns(conn, "rechecks", {"volatile": "TEXT"})
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -207,4 +214,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _to_4,
     4: _to_5,
     5: _to_6,
+    6: _to_7,
 }

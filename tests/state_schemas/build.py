@@ -33,7 +33,8 @@ COMMITS: dict[str, str | None] = {
     "v3": "3acb685",  # aliases, articles.not_before, keys without dot-segments or "//"
     "v4": "6a7534d",  # rechecks: the re-check schedule and verdicts of archived articles
     "v5": "7dcbd5d",  # reused_guids; keys without a final slash, query parameters sorted
-    "v6": None,  # feed_guids: what each feed's guid last showed, and its article
+    "v6": "c8733a4",  # feed_guids: what each feed's guid last showed, and its article
+    "v7": None,  # rechecks.volatile: what earlier checks' two fetches disagreed on
 }
 NOW = "2024-07-20T08:00:00.000+00:00"
 

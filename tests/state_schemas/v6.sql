@@ -1,4 +1,4 @@
--- schema 6 as the code writes it; made by build.py
+-- schema of c8733a4; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

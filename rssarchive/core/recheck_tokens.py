@@ -1,0 +1,338 @@
+"""Whether a page differs from its reference by an edit, on two fetches of the page:
+pure, no I/O (README, "Re-checks"; tested as tables in tests/test_recheck_tokens.py and
+tests/recheck_verdicts/).
+
+The texts are compared as lines (normalised paragraphs, recheck_text.normalize_line)
+and, within the lines that differ, as tokens: a character of a script written without
+spaces (Han, kana, hangul), a word, or a run of punctuation. Lines are aligned first so
+that a long article costs a line-level comparison, and tokens are compared only where
+lines differ.
+
+Of the first fetch A, a token is *steady* when the second fetch B (moments later) has it
+at the same place, else *volatile* (a counter, a rotating line, an A/B variant). A
+difference between the reference R and A is an edit when B confirms it:
+
+- A's differing span holds a steady token (A and B agree on the new text), or
+- it deletes R's tokens where B has nothing instead either (B lacks them too), or
+- A's span (or B's) is volatile there but shorter than R's: a counter's earlier value is
+  explained by a counter, a whole retracted paragraph is not explained by a short
+  rotating line standing where it stood.
+
+Lines that A and B both hold but in another order (a "most read" box shuffled on every
+request) are compared as a set: that block of lines is put in one order in R, A and B
+alike (:func:`confirm`), so the shuffle is no edit while a box whose entries changed,
+or a plain reorder that A and B agree on, is one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from rssarchive.core import recheck_text as texts
+
+# A token: one character of a script written without spaces, a word, or a run of
+# punctuation (the normalised text has no spaces beside the first and the last).
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]"
+    r"|[^\W\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]+"
+    r"|[^\w\s]+"
+)
+# Ends every line's tokens: a paragraph break is a token too (a line removed is its
+# words and its break).
+_BREAK = "\n"
+# Token lists longer than this (both sides together) are aligned with difflib's
+# heuristic for popular tokens: exact alignment is quadratic on common characters, and a
+# region this large differs by more than a counter anyway.
+_EXACT_UP_TO = 4000
+# A block of lines shuffled between the two fetches is compared as a set only when it is
+# a box (a few lines), not a page whose paragraphs two fetches order differently.
+SHUFFLE_MAX_LINES = 12
+
+
+def keys(text: str, norm_line: Callable[[str], str]) -> list[str]:
+    """A text's lines as compared (normalised, those left empty dropped)."""
+    return [key for key in map(norm_line, text.splitlines()) if key]
+
+
+def tokens(line: str) -> list[str]:
+    """A normalised line's tokens, its break last."""
+    return [*_TOKEN.findall(line), _BREAK]
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(x: Sequence[str], y: Sequence[str]) -> Iterator[Opcode]:
+    """Token-level opcodes (on the token positions of the whole texts) of two texts given
+    as normalised lines: lines aligned first, tokens within the lines that differ."""
+    xt, yt = [tokens(line) for line in x], [tokens(line) for line in y]
+    xo, yo = _offsets(xt), _offsets(yt)
+    lines = difflib.SequenceMatcher(None, list(x), list(y), autojunk=False)
+    for op, i1, i2, j1, j2 in lines.get_opcodes():
+        a0, b0 = xo[i1], yo[j1]
+        if op == "equal":
+            yield "equal", a0, xo[i2], b0, yo[j2]
+            continue
+        if op == "insert":
+            # Whole lines y has and x lacks (edited() tells them from words added).
+            yield "insert_lines", a0, a0, b0, yo[j2]
+            continue
+        xa = [t for line in xt[i1:i2] for t in line]
+        ya = [t for line in yt[j1:j2] for t in line]
+        exact = len(xa) + len(ya) <= _EXACT_UP_TO
+        inner = difflib.SequenceMatcher(None, xa, ya, autojunk=not exact)
+        for op2, p1, p2, q1, q2 in inner.get_opcodes():
+            yield op2, a0 + p1, a0 + p2, b0 + q1, b0 + q2
+
+
+def _offsets(lines: Sequence[Sequence[str]]) -> list[int]:
+    out = [0]
+    for line in lines:
+        out.append(out[-1] + len(line))
+    return out
+
+
+@dataclass(frozen=True)
+class Mask:
+    """What the second fetch B says of the first fetch A's tokens."""
+
+    # Per A token: A and B agree on it.
+    steady: tuple[bool, ...]
+    # Per A token: the volatile group it belongs to (-1: steady).
+    group: tuple[int, ...]
+    # Per group: its size, the longer of A's and B's tokens there.
+    sizes: tuple[int, ...]
+    # A token position -> the group of B's tokens standing before it where A has none.
+    inserted: dict[int, int]
+    # Per A line: whether it holds a steady token (kept in a version).
+    kept: tuple[bool, ...]
+
+
+def mask(a: Sequence[str], b: Sequence[str]) -> Mask:
+    """Which of A's tokens B confirms (A, B: normalised lines)."""
+    total = sum(len(tokens(line)) for line in a)
+    steady = [False] * total
+    group = [-1] * total
+    sizes: list[int] = []
+    inserted: dict[int, int] = {}
+    # Aligned as B to A, the direction R is aligned to A in (edited): where R is one of
+    # the two variants (an A/B lede), both alignments find the same differences.
+    for op, b0, b1, a0, a1 in _opcodes(b, a):
+        if op == "equal":
+            steady[a0:a1] = [True] * (a1 - a0)
+            continue
+        number = len(sizes)
+        sizes.append(max(a1 - a0, b1 - b0))
+        if a1 > a0:
+            group[a0:a1] = [number] * (a1 - a0)
+        else:
+            inserted[a0] = number
+    kept = []
+    at = 0
+    for line in a:
+        size = len(tokens(line))
+        # A line's break alone agreeing is no agreement on the line; a line more than a
+        # tenth of whose tokens vary per request ("1037 people are reading this now")
+        # is furniture, left out of a version unless it holds an edit (confirm()); a
+        # paragraph holding such a counter is kept.
+        words = range(at, at + size - 1)
+        varying = sum(group[k] >= 0 for k in words)
+        kept.append(any(steady[k] for k in words) and varying * 10 <= len(words))
+        at += size
+    return Mask(tuple(steady), tuple(group), tuple(sizes), inserted, tuple(kept))
+
+
+def _explained(m: Mask, r0: int, r1: int, a0: int, a1: int) -> bool:
+    """Whether a difference (R's tokens r0:r1 where A has a0:a1) is only volatility."""
+    if any(m.steady[a0:a1]):
+        return False  # A's new text is confirmed by B
+    groups = {m.group[k] for k in range(a0, a1)}
+    # B's tokens where A has none, where A's span starts or ends (for a deletion, at
+    # its place, give or take a token of an equal run): A and B disagree there too. A
+    # deletion is explained only so: beside a volatile token of A is not enough (R's
+    # "Y 1000" where A has "1037" and B "1074" lost Y in both).
+    for at in range(a0 - 1 if a0 == a1 else a0, a1 + 2 if a0 == a1 else a1 + 1):
+        if at in m.inserted:
+            groups.add(m.inserted[at])
+    groups.discard(-1)
+    if not groups:
+        return False  # a deletion B confirms
+    return r1 - r0 <= sum(m.sizes[g] for g in groups)
+
+
+def edits(r: Sequence[str], a: Sequence[str], m: Mask) -> list[tuple[int, int]]:
+    """Where A differs from R by an edit that B (its :class:`Mask` ``m``) confirms: A's
+    token ranges (an empty one where A deleted R's text)."""
+    out = []
+    for op, r0, r1, a0, a1 in _opcodes(r, a):
+        if op == "insert_lines" and any(m.group[k] >= 0 for k in range(a0, a1)):
+            # Lines the reference never had that the two fetches show differently (a
+            # "5 readers now", a "Sponsored: 1037" box added to the page): furniture
+            # that changes per request, not the article's text, which lost nothing.
+            continue
+        if op != "equal" and not _explained(m, r0, r1, a0, a1):
+            out.append((a0, a1))
+    return out
+
+
+def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
+    """Whether A differs from R by an edit that B (its :class:`Mask` ``m``) confirms."""
+    return bool(edits(r, a, m))
+
+
+# A variant longer than this (characters) is not remembered: a box or an ad line is
+# short, a paragraph that differed between two fetches because of a counter never
+# comes back the same.
+VARIANT_MAX_CHARS = 300
+# Variants remembered per article, the latest kept.
+VARIANTS_KEPT = 32
+_NO_WORDS = re.compile(r"[\d\W]*")
+_DIGITS = re.compile(r"\d+")
+
+
+def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
+    """What two fetches of a page disagree on, remembered for the article's later
+    checks: the lines of each region where they differ, per fetch ("" where a fetch
+    has none: an ad only one fetch shows), and not a counter alone (a number never
+    comes back) nor a long region."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, list(a), list(b), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pair = ["\n".join(a[i1:i2]), "\n".join(b[j1:j2])]
+        if _DIGITS.sub("0", pair[0]) == _DIGITS.sub("0", pair[1]):
+            continue  # a counter in a line: its values never come back
+        if all(len(v) <= VARIANT_MAX_CHARS and (not v or not _NO_WORDS.fullmatch(v)) for v in pair):
+            out.extend(v for v in pair if v not in out)
+    return out
+
+
+def learned(
+    volatile: Sequence[str], reference: str | None, text: str, second: str
+) -> tuple[str, ...]:
+    """An article's volatile variants after a check whose two fetches were ``text`` and
+    ``second`` (kept texts: headline and body): those it had (``volatile``), and what
+    the fetches disagreed on (headline, as "# " and its normalised text, and lines),
+    the latest VARIANTS_KEPT."""
+    norm, norm_line = texts.normalizers(texts.folds(reference, text, second))
+    headline, body = texts.split_headline(text)
+    again, other = texts.split_headline(second)
+    found = variants(keys(body, norm_line), keys(other, norm_line))
+    if headline is not None and again is not None and norm(headline) != norm(again):
+        found += [texts.HEADLINE + norm(headline), texts.HEADLINE + norm(again)]
+    kept = [v for v in volatile if v not in found] + found
+    return tuple(kept[-VARIANTS_KEPT:])
+
+
+def _known_swapped(r: Sequence[str], a: Sequence[str], known: frozenset[str]) -> list[str]:
+    """R with each region that differs from A by known variants on both sides (R's
+    lines and A's) replaced by A's lines."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, list(r), list(a), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        ours, theirs = "\n".join(r[i1:i2]), "\n".join(a[j1:j2])
+        if op != "equal" and ours in known and theirs in known:
+            out.extend(a[j1:j2])
+        else:
+            out.extend(r[i1:i2])
+    return out
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A page judged on its two fetches."""
+
+    # A differs from the reference by an edit B confirms.
+    edited: bool
+    # Per line of A (as given): kept in a version (holds a text both fetches show).
+    kept: tuple[bool, ...]
+
+
+def confirm(
+    r: Sequence[str] | None,
+    a: Sequence[str],
+    b: Sequence[str],
+    known: frozenset[str] = frozenset(),
+) -> Confirmed:
+    """The verdict on the first fetch ``a`` of a page against the reference ``r``, with
+    the second fetch ``b`` (all as normalised lines; ``r`` None: no reference).
+    ``known``: the variants earlier checks of the article saw volatile (:func:`variants`):
+    where R and A differ only by lines both of which are such variants, A's are taken
+    for R's (a random two-variant ad both fetches happen to agree on)."""
+    if r is not None and known:
+        r = _known_swapped(r, a, known)
+    block = shuffled(a, b)
+    if block:
+        r = None if r is None else _sorted_runs(r, block)
+        a_cmp, b_cmp = _sorted_runs(a, block), _sorted_runs(b, block)
+    else:
+        a_cmp, b_cmp = list(a), list(b)
+    m = mask(a_cmp, b_cmp)
+    found = [] if r is None else edits(r, a_cmp, m)
+    if found:
+        # A line holding an edit is kept in the version, however much of it varies.
+        starts = _offsets([tokens(line) for line in a_cmp])
+        lines = [
+            n
+            for n in range(len(a_cmp))
+            if any(a0 < starts[n + 1] and a1 > starts[n] for a0, a1 in found if a1 > a0)
+        ]
+        m = replace(m, kept=tuple(keep or n in lines for n, keep in enumerate(m.kept)))
+    kept = tuple(
+        line in block or keep for line, keep in zip(a, _kept_in_order(a, a_cmp, m), strict=True)
+    )
+    return Confirmed(bool(found), kept)
+
+
+def _kept_in_order(a: Sequence[str], a_cmp: Sequence[str], m: Mask) -> list[bool]:
+    """The mask's kept lines (of ``a_cmp``) mapped back to ``a``'s lines: a shuffled
+    block was sorted, its lines are kept anyway (by the caller)."""
+    if list(a) == list(a_cmp):
+        return list(m.kept)
+    by_line: dict[str, list[bool]] = {}
+    for line, keep in zip(a_cmp, m.kept, strict=True):
+        by_line.setdefault(line, []).append(keep)
+    return [by_line[line].pop(0) for line in a]
+
+
+def shuffled(a: Sequence[str], b: Sequence[str]) -> frozenset[str]:
+    """The lines of the blocks that A and B hold both, in another order (a shuffled
+    box): where the fetches differ (differences fewer than SHUFFLE_MAX_LINES lines apart
+    taken together), a block of at most SHUFFLE_MAX_LINES lines holding the same lines
+    in both; none elsewhere (a counter, a line changed)."""
+    matcher = difflib.SequenceMatcher(None, list(a), list(b), autojunk=False)
+    clusters: list[list[int]] = []  # [a from, a to, b from, b to]
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        last = clusters[-1] if clusters else None
+        if last is not None and i1 - last[1] <= SHUFFLE_MAX_LINES:
+            last[1], last[3] = i2, j2
+        else:
+            clusters.append([i1, i2, j1, j2])
+    block: set[str] = set()
+    for i1, i2, j1, j2 in clusters:
+        in_a, in_b = list(a[i1:i2]), list(b[j1:j2])
+        if 1 < len(in_a) <= SHUFFLE_MAX_LINES and Counter(in_a) == Counter(in_b):
+            block.update(in_a)
+    return frozenset(block)
+
+
+def _sorted_runs(lines: Sequence[str], block: frozenset[str]) -> list[str]:
+    """``lines`` with each run of lines of ``block`` in one (sorted) order."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        if line is not None and line in block:
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
