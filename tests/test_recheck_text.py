@@ -61,50 +61,6 @@ def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
     assert (t.normalize(a) == t.normalize(b)) is same
 
 
-def test_steady_leaves_out_what_differs_between_two_fetches() -> None:
-    first = "1234 people are reading this now\n" + BODY + "\nMost read: Storm closes schools"
-    second = "1271 people are reading this now\n" + BODY + "\nMost read: Team wins the cup"
-    firm = t.steady(first, second, t.normalize)
-    assert firm.text == BODY
-    assert firm.pattern[0] == 1 and firm.pattern[-1] == 1
-
-
-@pytest.mark.parametrize(
-    ("reference", "first", "second", "same"),
-    [
-        # A counter's earlier value where the page's counter is: left out.
-        (
-            "12 people reading\n" + BODY,
-            "15 people reading\n" + BODY,
-            "17 people reading\n" + BODY,
-            True,
-        ),
-        # The other lede of an A/B test.
-        ("Lede A.\n" + BODY, "Lede B.\n" + BODY, "Lede A.\n" + BODY, True),
-        # One word edited beside a counter: still an edit.
-        (
-            P[0] + "\n12 reading\n" + "\n".join(P[1:]),
-            P[0].replace("forty", "fifty") + "\n15 reading\n" + "\n".join(P[1:]),
-            P[0].replace("forty", "fifty") + "\n17 reading\n" + "\n".join(P[1:]),
-            False,
-        ),
-        # A paragraph deleted next to a counter: a gap of one line takes one line only.
-        (
-            "Extra paragraph.\n12 reading\n" + BODY,
-            "15 reading\n" + BODY,
-            "17 reading\n" + BODY,
-            False,
-        ),
-        # A line changed in both fetches alike is no volatile line.
-        ("Death toll: 12\n" + BODY, "Death toll: 15\n" + BODY, "Death toll: 15\n" + BODY, False),
-    ],
-)
-def test_steady_reference(reference: str, first: str, second: str, same: bool) -> None:
-    firm = t.steady(first, second, t.normalize)
-    kept = t.steady_reference(reference, firm.pattern, t.normalize)
-    assert (t.normalize(kept) == t.normalize(firm.text)) is same
-
-
 @pytest.mark.parametrize(
     ("text", "teaser"),
     [

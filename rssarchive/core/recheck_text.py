@@ -7,9 +7,9 @@
 - A page's text carries its headline: ``# headline``, an empty line, then the body, one
   paragraph a line (a body has no empty line, so a text without that shape is a body
   alone: references and versions kept before headlines were).
-- Two fetches of one page (:func:`steady`): the lines that differ between them are
-  volatile (a counter, a relative time, a rotating box, an A/B lede) and are left out
-  of the comparison, from the page and from the reference where they stand.
+- Two fetches of one page: what differs between them is volatile (a counter, a
+  relative time, a rotating box, an A/B lede), compared token by token in
+  recheck_tokens.py.
 - A paywall teaser (:func:`is_teaser`): the article's first paragraphs and a short
   subscribe or log-in prompt; it no longer holds the article but is no edit of it.
 - Han script variants (:func:`fold_han`): the same text in traditional and simplified
@@ -18,12 +18,10 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
 HEADLINE = "# "
 # A teaser's added lines (the prompt) are short: a page that added more than this is
@@ -314,59 +312,6 @@ def _keys(text: str, normalize: Callable[[str], str]) -> list[tuple[str, str]]:
         if key:
             out.append((line, key))
     return out
-
-
-@dataclass(frozen=True)
-class Steady:
-    """What two fetches of a page agree on."""
-
-    # The first fetch's lines the second has too, as they read (kept in a version).
-    text: str
-    # The same lines normalised, and between them the number of volatile lines (the
-    # larger of the two fetches' counts) where the fetches differed.
-    pattern: tuple[str | int, ...]
-
-
-def steady(first: str, second: str, normalize: Callable[[str], str]) -> Steady:
-    """The lines of ``first`` that ``second`` (a fetch of the same page moments later)
-    has too, in order; those that differ are volatile."""
-    a, b = _keys(first, normalize), _keys(second, normalize)
-    matcher = difflib.SequenceMatcher(None, [k for _, k in a], [k for _, k in b], autojunk=False)
-    lines: list[str] = []
-    pattern: list[str | int] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            lines.extend(raw for raw, _ in a[i1:i2])
-            pattern.extend(key for _, key in a[i1:i2])
-        else:
-            size = max(i2 - i1, j2 - j1)
-            if pattern and isinstance(pattern[-1], int):
-                pattern[-1] += size
-            else:
-                pattern.append(size)
-    return Steady("\n".join(lines), tuple(pattern))
-
-
-def steady_reference(
-    reference: str, pattern: Sequence[str | int], normalize: Callable[[str], str]
-) -> str:
-    """The reference without its lines that stand where the page's volatile lines are
-    (a counter's earlier value, the other lede of an A/B test): a run of reference
-    lines matched against volatile lines only, and no longer than they, is left out;
-    any other difference stays, so an edit beside a counter is still one."""
-    ref = [key for _, key in _keys(reference, normalize)]
-    gaps = {f"\0{n}": size for n, size in enumerate(pattern) if isinstance(size, int)}
-    tokens = [f"\0{n}" if isinstance(item, int) else item for n, item in enumerate(pattern)]
-    matcher = difflib.SequenceMatcher(None, ref, tokens, autojunk=False)
-    kept: list[str] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op in ("replace", "delete"):
-            side = tokens[j1:j2]
-            if side and all(t in gaps for t in side) and i2 - i1 <= sum(gaps[t] for t in side):
-                continue  # where the page's volatile lines are
-        if op != "insert":
-            kept.extend(ref[i1:i2])
-    return "\n".join(kept)
 
 
 def is_teaser(reference: str, page: str, normalize: Callable[[str], str]) -> bool:
