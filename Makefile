@@ -101,7 +101,7 @@ test: lint typecheck
 # EXAMPLES=N runs another number.
 test-long: install
 	RSSARCHIVE_PROPERTY_PROFILE=long $(if $(EXAMPLES),RSSARCHIVE_PROPERTY_EXAMPLES=$(EXAMPLES)) \
-		$(BIN)/python -m pytest -q tests/test_invariant.py --hypothesis-show-statistics
+		$(BIN)/python -m pytest -q tests/e2e/test_invariant.py --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

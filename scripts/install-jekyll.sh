@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install Jekyll from Debian/Ubuntu packages, for building the site in output/ and for
-# tests/test_jekyll_site.py: `jekyll` (4.3 on Debian 12) and `ruby-jekyll-paginate`, the
+# tests/site/test_jekyll_site.py: `jekyll` (4.3 on Debian 12) and `ruby-jekyll-paginate`, the
 # only plugin the site uses (GitHub Pages runs it too). Nothing is done when `jekyll` is
 # already on PATH and Ruby can load jekyll-paginate; a `jekyll` without the plugin fails
 # every build with a missing-dependency error, so the packages are installed then too.

@@ -7,7 +7,7 @@
 # a post built before its edit was recorded would keep its page without the notice.
 # This renders again, in an incremental build, exactly the posts whose entry changed
 # since the last build (added, changed or removed), remembered in the Jekyll cache
-# directory; the pages are those of a full build (tests/test_changes_incremental.py).
+# directory; the pages are those of a full build (tests/site/test_changes_incremental.py).
 #
 # A full build renders everything anyway, and GitHub Pages (which never loads _plugins/)
 # builds only full builds: this changes no page, only which pages an incremental build

@@ -11,7 +11,7 @@
 #
 # Only which pages an incremental build renders changes, never a page: a full build
 # (and GitHub Pages, which never loads _plugins/ and builds in full) renders them all
-# (tests/test_changes_incremental.py compares with a full build after a fresh checkout).
+# (tests/site/test_changes_incremental.py compares with a full build after a fresh checkout).
 require "digest"
 
 module RssarchiveContentTimes

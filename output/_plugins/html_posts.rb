@@ -18,9 +18,9 @@
 #   character references (`&#x`, not `&#X`), no `<` or `>` in text. Otherwise kramdown
 #   converts the whole document. Like kramdown, it leaves out an `id` whose value is
 #   blank (the sanitiser writes `<p id>` as `<p id="">`).
-# tests/test_html_posts.py compares this converter with kramdown on the seeds, generated
+# tests/site/test_html_posts.py compares this converter with kramdown on the seeds, generated
 # and hostile posts and tests/jekyll/markdown_cases/ (one of which has every element
-# below), and tests/test_jekyll_site.py the built sites with and without it.
+# below), and tests/site/test_jekyll_site.py the built sites with and without it.
 require "strscan"
 
 module RssarchiveHtmlPosts

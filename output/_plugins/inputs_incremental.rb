@@ -14,7 +14,7 @@
 #
 # Only which pages an incremental build renders changes, never a page: a full build
 # (and GitHub Pages, which never loads _plugins/ and builds in full) renders them all
-# (tests/test_site_inputs.py compares with a full build after such edits).
+# (tests/site/test_site_inputs.py compares with a full build after such edits).
 require "digest"
 require "json"
 

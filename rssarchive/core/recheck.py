@@ -4,7 +4,7 @@ Each archived article's page is fetched again at growing ages after archiving (w
 recheck_schedule.py; what is compared: recheck_text.py). What a check saw (an
 :class:`Observation`) and what the article's record said before (a :class:`Record`)
 give a :class:`Verdict`: the new record and the event to report. Time is always an
-argument, so every rule is tested as a table of cases (tests/test_recheck.py).
+argument, so every rule is tested as a table of cases (tests/core/test_recheck.py).
 
 The backlog is bounded by construction: an article is due at most once per age (an
 article that missed several ages is checked once, for all of them), plus the checks of

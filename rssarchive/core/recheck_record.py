@@ -1,5 +1,5 @@
 """What a re-check's verdict makes the re-checker do, pure (run/recheckrecord.py and
-run/rechecker.py carry it out; tested as tables in tests/test_recheck_rules.py): which
+run/rechecker.py carry it out; tested as tables in tests/core/test_recheck_rules.py): which
 post text a check needs before it is judged, which text is kept as an article's first
 version, how a stored status reads, whether a check counts as evidence that its host
 serves its articles, and which validators are kept for the next conditional GET."""

@@ -1,6 +1,6 @@
 """When archived articles are re-checked: the ages, the per-run budget, and which
 records are due; pure, no I/O, the time an argument (README, "Re-checks"; tested as
-tables in tests/test_recheck.py). The verdicts of a check are recheck.py's.
+tables in tests/core/test_recheck.py). The verdicts of a check are recheck.py's.
 
 An article is due at most once per age after archiving (one that missed several ages is
 checked once, for all of them); past its last age it is never due again, unless a

@@ -1,6 +1,6 @@
 # frozen_string_literal: true
 
-# For tests/test_html_posts.py: reads a JSON list of post contents (the text after the
+# For tests/site/test_html_posts.py: reads a JSON list of post contents (the text after the
 # front matter) on stdin and prints, for each, whether output/_plugins/html_posts.rb's
 # fast path took it and whether its HTML is kramdown's, byte for byte, as Jekyll
 # configures kramdown from output/_config.yml.

@@ -8,7 +8,7 @@ is taken from
 that commit as it was (``git show``) and filled with the same realistic rows, as that
 version of the code wrote them: a feed with validators, two articles done, one pending
 with its entry, one failed, and (where the table exists) a pending image retry. URLs are
-written with placeholders that tests/test_state_schemas.py replaces with its server's:
+written with placeholders that tests/store/test_state_schemas.py replaces with its server's:
 ``@BASE@`` for the URLs as given, ``@KEYBASE@`` for their normalized keys.
 
 A new schema version adds its commit to COMMITS and a dump made the same way.

@@ -1,4 +1,4 @@
-"""A news site the invariant test (tests/test_invariant.py) changes between runs.
+"""A news site the invariant test (tests/e2e/test_invariant.py) changes between runs.
 
 One real HTTP server on 127.0.0.1 (the standard library's, in a thread) serves
 

@@ -2,7 +2,7 @@
 
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
-can be read, and tested as a table of cases (tests/test_decide.py), on its own.
+can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
 Its parts, one module each: policies (the retry policies), feeds, entries, articles,
 images; every name is imported here, so that callers ask ``decide.<name>``. Modelled
 on the ``Decider`` of lemon24/reader. A few take a costly input as a function (a read of
