@@ -1,5 +1,5 @@
 """Whether a page differs from its reference by an edit, on two fetches of the page:
-pure, no I/O (README, "Re-checks"; tested as tables in tests/test_recheck_tokens.py and
+pure, no I/O (README, "Re-checks"; tested as tables in tests/core/test_recheck_tokens.py and
 tests/recheck_verdicts/).
 
 The texts are compared as lines (normalised paragraphs, recheck_text.normalize_line)

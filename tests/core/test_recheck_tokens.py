@@ -23,7 +23,7 @@ from rssarchive.core.recheck import Observation, Record
 
 CASES = [
     json.loads(line)
-    for line in (Path(__file__).parent / "recheck_confirm" / "cases.jsonl")
+    for line in (Path(__file__).parent.parent / "recheck_confirm" / "cases.jsonl")
     .read_text(encoding="utf-8")
     .splitlines()
     if line.strip()
