@@ -26,9 +26,7 @@ SEED_URLS = {
 SEED_DATES = {"000": "2024-07-24T01:45:53.725Z", "001": "2024-07-28T16:39:03.674Z"}
 
 # A post in our layout, its head written out once so that the cases below can vary it.
-HEAD = (
-    "---\nlayout: post\n{front}\n---\n{marker}\n[t](https://n.example/a)\n------\n"
-)
+HEAD = "---\nlayout: post\n{front}\n---\n{marker}\n[t](https://n.example/a)\n------\n"
 
 
 def post(front: str, body: str = "<p>x</p>", marker: str = "<!--NaN-->") -> str:
@@ -40,8 +38,10 @@ def post(front: str, body: str = "<p>x</p>", marker: str = "<!--NaN-->") -> str:
 CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "ours, plain",
-        post("title: \"T\"\ndate: 2024-07-24T01:45:53.725Z\nfrom: https://n.example/a",
-             marker="<!--1721785553725-->"),
+        post(
+            'title: "T"\ndate: 2024-07-24T01:45:53.725Z\nfrom: https://n.example/a',
+            marker="<!--1721785553725-->",
+        ),
         {
             "title": "T",
             "date": "2024-07-24T01:45:53.725Z",
@@ -78,8 +78,10 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "Jekyll's own date, with a zone",
         post("date: '2024-07-24 09:45:53 +0800'"),
-        {"date": "'2024-07-24 09:45:53 +0800'",
-         "date_time": datetime(2024, 7, 24, 1, 45, 53, tzinfo=UTC)},
+        {
+            "date": "'2024-07-24 09:45:53 +0800'",
+            "date_time": datetime(2024, 7, 24, 1, 45, 53, tzinfo=UTC),
+        },
     ),
     (
         "a date without a zone is UTC; the first date: line counts",
@@ -89,8 +91,10 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("a date that is no time", post("date: soon"), {"date": "soon", "date_time": None}),
     (
         "CRLF line ends: the fields read, no body (its fences are LF ones)",
-        post('title: "T"\nfrom: https://n.example/a\ndate: 2024-07-24T01:45:53.000Z',
-             marker="<!--0-->").replace("\n", "\r\n"),
+        post(
+            'title: "T"\nfrom: https://n.example/a\ndate: 2024-07-24T01:45:53.000Z',
+            marker="<!--0-->",
+        ).replace("\n", "\r\n"),
         {
             "title": "T",
             "from_url": "https://n.example/a",
@@ -112,7 +116,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     (
         "a front matter never closed (a head cut short) still says what it has",
-        "---\ntitle: \"T\"\nfrom: https://n.example/a\nauthor: someo",
+        '---\ntitle: "T"\nfrom: https://n.example/a\nauthor: someo',
         {"title": "T", "from_url": "https://n.example/a", "body": None},
     ),
     ("empty", "", {"title": None, "from_url": None, "body": None, "tail": ""}),
@@ -191,8 +195,7 @@ def test_compose_writes_what_parse_reads_back() -> None:
     assert postformat.assemble(parsed) == written.text
     # Each field goes on its own line, in the documented order.
     keys = [line.split(":", 1)[0] for line in parsed.front]
-    assert keys == ["layout", "title", "date", "author", "from", "tags", "comments",
-                    "categories"]
+    assert keys == ["layout", "title", "date", "author", "from", "tags", "comments", "categories"]
 
 
 def test_an_article_without_our_body_is_what_follows_its_heading() -> None:

@@ -143,7 +143,8 @@ class PostFile:
 def parse(text: str) -> PostFile:
     """The parts of a post file's text (any text: a head of a file cut short too)."""
     head, opened, rest = text.partition(BODY_OPEN)
-    body, closed, tail = rest.rpartition(BODY_CLOSE)
+    inside, closed, tail = rest.rpartition(BODY_CLOSE)
+    body: str | None = inside
     if not (opened and closed):
         head, body, tail = text, None, ""
     epoch = _EPOCH_LINE.search(head)
