@@ -23,7 +23,10 @@ and how a file is cut back into them, is said here only::
 ``assemble(parse(text)) == text`` for every text: a post that is not in this layout
 (written by hand, a file cut short) keeps its whole text as ``head`` and has no body.
 
-How each field is read (kept as each reader read it before they met here):
+How each field is read: as its reader read it before they met here, but where is one
+rule now: the title is read in the front matter only and the marker before the body
+only (both were searched in the whole text), and a CR before a line's end is ignored
+for every field (the date and the marker of a CRLF post were not read):
 
 - ``title``: the first front-matter line ``title: …``, read as YAML (a quoted title with
   ``\\"`` and ``\\\\`` comes back exactly); None when absent, empty or unreadable;
