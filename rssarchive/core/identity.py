@@ -61,16 +61,14 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from html import unescape
 from urllib.parse import urlsplit
 
-from rssarchive.core import yamlsafe
+from rssarchive.core import postformat
 from rssarchive.core.dates import EARLIEST, to_utc
 from rssarchive.core.sanitize import CONTROL_CHARS
 
-_EPOCH_COMMENT = re.compile(r"^<!--(-?\d+|NaN)-->$", re.M)
-_TITLE_LINE = re.compile(r"^title: .*$", re.M)
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
 
 
@@ -226,26 +224,11 @@ def post_says_its_date(text: str) -> bool:
     """Whether a post says its publication time, or that it had none (the ``<!--ms-->``
     or ``<!--NaN-->`` line of our format): a post without that line (written by hand,
     or by an older version) leaves its date unknown, which is not "undated"."""
-    return _EPOCH_COMMENT.search(text) is not None
+    return postformat.parse(text).epoch is not None
 
 
 def post_title_and_date(text: str) -> tuple[str | None, datetime | None]:
     """The title (front matter) and publication time (the ``<!--ms-->`` line) of a post
-    in our format; None for what it does not say."""
-    title: str | None = None
-    line = _TITLE_LINE.search(text)
-    if line is not None:
-        try:
-            data = yamlsafe.safe_load(line.group(0))
-        except yamlsafe.YAMLError:
-            data = None
-        if isinstance(data, dict) and data.get("title") is not None:
-            title = str(data["title"])
-    published: datetime | None = None
-    comment = _EPOCH_COMMENT.search(text)
-    if comment is not None and comment.group(1) != "NaN":
-        try:
-            published = datetime.fromtimestamp(int(comment.group(1)) / 1000, UTC)
-        except (OverflowError, OSError, ValueError):
-            published = None
-    return title, published
+    in our format; None for what it does not say (core/postformat.py reads them)."""
+    post = postformat.parse(text)
+    return post.title, post.published

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rssarchive.core import yamlsafe
+from rssarchive.core import postformat
 from rssarchive.core.errors import WriteError
 from rssarchive.publish.permalinks import has_clean_url, post_url
 
@@ -217,22 +217,7 @@ def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:
 
 def read_from_line(text: str) -> str | None:
     """The value of ``from:`` in a post's front matter, unquoted if it was quoted."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    for line in lines[1:]:
-        if line.strip() == "---":
-            return None
-        if line.startswith("from:"):
-            value = line[len("from:") :].strip()
-            if value[:1] in ('"', "'"):
-                try:
-                    loaded = yamlsafe.safe_load(value)
-                except yamlsafe.YAMLError:
-                    return None
-                return loaded if isinstance(loaded, str) else None
-            return value or None
-    return None
+    return postformat.parse(text).from_url
 
 
 def _fsync_dir(path: Path) -> None:

@@ -1,6 +1,7 @@
 """Article values -> post text and file name, exactly in the archive's format.
 
-The format is ``docs/post-format.md``; the two seeds are its reference. This
+The format is ``docs/post-format.md``; the two seeds are its reference; its layout
+(which line goes where) is ``core/postformat.py``, which this module fills. This
 module is pure: the clock is a parameter and nothing is read or written.
 
 Body, in this order (each step says why it is where it is):
@@ -30,7 +31,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from rssarchive.core import yamlsafe
+from rssarchive.core import postformat, yamlsafe
 from rssarchive.core.dates import to_utc
 from rssarchive.core.errors import WriteError
 from rssarchive.core.models import Post
@@ -273,28 +274,20 @@ def render_post(
     _check_url(url)
     date_text = format_date(post_date(published, archived_at))
     epoch = "NaN" if published is None else str(epoch_ms(published))
-    lines = [
-        "---",
-        "layout: post",
-        f"title: {quote_yaml(clean_title(title))}",
-        f"date: {date_text}",
-        f"author: {yaml_value(author)}",
-        f"from: {yaml_value(url)}",
-        f"tags: {_yaml_list(tags)}",
-        "comments: True",
-        f"categories: {_yaml_list(categories)}",
-        "---",
-        f"<!--{epoch}-->",
-        f"[{_heading_title(title)}]({_heading_url(url)})",
-        "------",
-        "",
-        "<div>",
-        render_body(body_html),
-        "</div>",
-        "",
-    ]
+    text = postformat.compose(
+        title=quote_yaml(clean_title(title)),
+        date=date_text,
+        author=yaml_value(author),
+        from_url=yaml_value(url),
+        tags=_yaml_list(tags),
+        categories=_yaml_list(categories),
+        epoch=epoch,
+        heading=_heading_title(title),
+        link=_heading_url(url),
+        body=render_body(body_html),
+    )
     filename = post_filename(date_text, title, url, taken)
-    return Post(filename=filename, text="\n".join(lines), url=url, title=title)
+    return Post(filename=filename, text=text, url=url, title=title)
 
 
 def _name_part(title: str) -> str:

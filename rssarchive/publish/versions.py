@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rssarchive.core.dates import parse_iso
+from rssarchive.core import postformat
 from rssarchive.extract.text import html_to_text
 from rssarchive.publish.archive import HEAD_BYTES, POSTS, remove_temp_files, write_atomic
 
@@ -37,9 +37,6 @@ CHANGES = "_data/changes.json"
 # A version's file name: its UTC time. Anything else in a versions folder (a note
 # someone left, macOS's ._ files, a sync tool's conflicted copy) is not a version.
 _VERSION_NAME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{6}Z\.txt\Z")
-
-
-_DATE_LINE = re.compile(r"^date:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 def version_name(moment: datetime) -> str:
@@ -72,9 +69,7 @@ class Versions:
             text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        # The body follows the heading's "------" line (docs/post-format.md).
-        _, found, body = text.partition("\n------\n")
-        return html_to_text(body if found else text)
+        return html_to_text(postformat.parse(text).article)
 
     def post_date(self, filename: str) -> datetime | None:
         """The post's own date: its front matter's ``date:`` (the publication time, else
@@ -85,15 +80,9 @@ class Versions:
                 head = handle.read(HEAD_BYTES)
         except (OSError, UnicodeDecodeError):
             head = ""
-        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
-        found = _DATE_LINE.search(front)
-        if found is not None:
-            # Ours: 2024-07-24T01:45:53.725Z; Jekyll's own: 2024-07-24 01:45:53 +0800.
-            value = re.sub(r" ([+-]\d\d:?\d\d)$", r"\1", found[1].strip("'\""))
-            # In UTC, as every time the state stores: it compares them as text.
-            moment = parse_iso(value)
-            if moment is not None:
-                return moment
+        moment = postformat.parse(head).date_time
+        if moment is not None:
+            return moment
         with contextlib.suppress(ValueError):
             return datetime.strptime(filename[:10], "%Y-%m-%d").replace(tzinfo=UTC)
         return None
@@ -138,14 +127,12 @@ class Versions:
 
     def post_title(self, filename: str) -> str:
         """The post's title (its front matter), else its file name's words."""
-        from rssarchive.core.identity import post_title_and_date
-
         try:
             with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
                 head = handle.read(HEAD_BYTES)
         except (OSError, UnicodeDecodeError):
             head = ""
-        title, _ = post_title_and_date(head)
+        title = postformat.parse(head).title
         return title.strip() if title and title.strip() else stem(filename)[11:] or filename
 
     def remove_temp_files(self) -> builtins.list[Path]:

@@ -173,10 +173,12 @@ class _Poll:
 
 
 def _post_parts(text: str | None) -> tuple[str, str, str] | None:
-    """A post's text as (front matter and title, body, end); None when it has no body."""
-    head, sep, rest = (text or "").partition("\n<div>\n")
-    body, sep2, tail = rest.rpartition("\n</div>\n")
-    return (head, body, tail) if text is not None and sep and sep2 else None
+    """A post's text as (front matter and title, body, end); None when it has no body
+    (core/postformat.py cuts it; postformat.join puts it back together)."""
+    from rssarchive.core import postformat
+
+    post = postformat.parse(text) if text is not None else None
+    return None if post is None or post.body is None else (post.head, post.body, post.tail)
 
 
 def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:

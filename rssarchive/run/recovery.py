@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
-from rssarchive.core import decide
+from rssarchive.core import decide, postformat
 from rssarchive.core.urls import normalize_url
 from rssarchive.run.feedrun import _FeedRun
 from rssarchive.run.jobs import _Job, _post_parts
@@ -150,7 +150,7 @@ class _Recovery(_FeedRun):
             head, body, tail = parts
             result = self._image_store().localize(body, page_url, self._fetch_image)
             if result.html != body:
-                self.archive.write(name, f"{head}\n<div>\n{result.html}\n</div>\n{tail}")
+                self.archive.write(name, postformat.join(head, result.html, tail))
             # The cause said is a local one when there is one: it is what holds them back.
             local = [reason for url, reason in result.failed if url in result.local]
             causes = local or [reason for _, reason in result.failed]

@@ -69,10 +69,15 @@ def test_broken_image_keeps_remote_url_and_is_retried(site: Site, httpserver: HT
     assert site.cli("run", "--now", now) == 0  # the post is archived all the same
     (name,) = site.post_names()
     post = site.posts / name
-    assert f'<img src="{base}/' in post.read_text(encoding="utf-8")
+    first = post.read_text(encoding="utf-8")
+    assert f'<img src="{base}/' in first
     broken["on"] = False
     assert site.cli("run", "--now", now) == 0
     text = post.read_text(encoding="utf-8")
     assert f'<img src="{base}/' not in text
+    # Only the body is rewritten (postformat.join): what precedes it is kept byte for
+    # byte, and the post still ends with the body's closing line.
+    assert text.partition("\n<div>\n")[0] == first.partition("\n<div>\n")[0]
+    assert text.endswith("\n</div>\n") and text.count("\n</div>\n") == 1
     assert text.count('<img src="/assets/images/') == 2
     assert site.post_names() == [name]
