@@ -52,7 +52,6 @@ def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
         # As a run records it: the decider weighs what the state recorded, the state writes.
         attempts, recorded = state.recorded(aid, now)
         failed = decide.article_failed(
-            str(ENTRY.link),
             "feed",
             attempts,
             FetchError(str(ENTRY.link), "HTTP 500", status=500),

@@ -10,6 +10,7 @@ from rssarchive.core import decide
 from rssarchive.core.urls import normalize_url
 from rssarchive.run.feedrun import _FeedRun
 from rssarchive.run.jobs import _Job, _post_parts
+from rssarchive.run.output import images_retried_line
 from rssarchive.run.report import FeedResult, RunReport
 from rssarchive.store import renames
 
@@ -154,16 +155,13 @@ class _Recovery(_FeedRun):
             # The cause said is a local one when there is one: it is what holds them back.
             local = [reason for url, reason in result.failed if url in result.local]
             causes = local or [reason for _, reason in result.failed]
-            retried = decide.images_retried(
-                name,
-                attempts,
-                len(result.failed),
-                cause=causes[0] if causes else "",
-                local=bool(local),
-            )
+            retried = decide.images_retried(attempts, len(result.failed), local=bool(local))
             if retried.again:
                 self.state.image_retry(name, page_url, attempted=retried.counted)
             else:
                 self.state.image_done(name)
-            if retried.warning is not None:
-                report.warnings.append(retried.warning)
+            said = images_retried_line(
+                name, retried, len(result.failed), causes[0] if causes else ""
+            )
+            if said is not None:
+                report.warnings.append(said)

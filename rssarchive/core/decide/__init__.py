@@ -22,10 +22,16 @@ from rssarchive.core.decide.articles import (
     DatedBy as DatedBy,
 )
 from rssarchive.core.decide.articles import (
+    DateNote as DateNote,
+)
+from rssarchive.core.decide.articles import (
     Failure as Failure,
 )
 from rssarchive.core.decide.articles import (
     PostDate as PostDate,
+)
+from rssarchive.core.decide.articles import (
+    Told as Told,
 )
 from rssarchive.core.decide.articles import (
     article_failed as article_failed,
@@ -110,6 +116,9 @@ from rssarchive.core.decide.feeds import (
 )
 from rssarchive.core.decide.feeds import (
     Moves as Moves,
+)
+from rssarchive.core.decide.feeds import (
+    NotDue as NotDue,
 )
 from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
