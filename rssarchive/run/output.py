@@ -196,8 +196,13 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             health=health.kind,
             # Items whose attempts failed, waiting for the next: the runs exit 1.
             failing_articles=[
-                {"url": url, "reason": reason, "attempts": attempts, "not_before": later}
-                for url, reason, attempts, later in failing.get(feed.name, [])
+                {
+                    "url": item.url,
+                    "reason": item.reason,
+                    "attempts": item.attempts,
+                    "not_before": _stored(item.not_before),
+                }
+                for item in failing.get(feed.name, [])
             ],
         )
         feeds.append(record)
@@ -247,20 +252,26 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
     """What backfills took on and could not archive yet: waiting for a later run's
     retry, or given up."""
     from rssarchive.store.articles import MAX_ATTEMPTS
-    from rssarchive.store.codec import entry_from_json
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
     later = state.not_before()
-    for url, status, reason, attempts, entry in state.retried():
-        if entry is None or entry_from_json(entry).origin == "feed":
+    for item in state.retried():
+        if item.origin is None or item.origin == "feed":
             continue
-        record = {"url": url, "reason": reason, "attempts": attempts}
-        if status == "pending":
-            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": later.get(url)})
+        record = {"url": item.url, "reason": item.reason, "attempts": item.attempts}
+        if item.status == "pending":
+            when = _stored(later.get(item.url))
+            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": when})
         else:
             gave_up.append(record)
     return waiting, gave_up
+
+
+def _stored(moment: datetime | None) -> str | None:
+    """A time of the state as status says it: ISO 8601 to the millisecond, as the state
+    database writes it (store/codec._iso)."""
+    return None if moment is None else moment.isoformat(timespec="milliseconds")
 
 
 # The words of each verdict of decide.feed_health (JSON: the feed's `health`), filled in
