@@ -187,6 +187,9 @@ from rssarchive.core.decide.policies import (
     MOVE_AFTER as MOVE_AFTER,
 )
 from rssarchive.core.decide.policies import (
+    RETRY_STATUSES as RETRY_STATUSES,
+)
+from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,
 )
 from rssarchive.core.decide.policies import (
@@ -197,4 +200,7 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     retry_due as retry_due,
+)
+from rssarchive.core.decide.policies import (
+    retry_now as retry_now,
 )

@@ -114,6 +114,29 @@ FETCH_RETRIES = RetryPolicy(
     jitter=timedelta(seconds=1),
 )
 
+# Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def retry_now(status: int | None, retry_after: float | None, budget_spent: bool) -> bool:
+    """Whether one request that failed is tried again at once, within FETCH_RETRIES (net/
+    http.py's retry predicate asks this): ``status``, the HTTP status answered (None: no
+    answer, a failure on the wire that may pass, as transport.network_reason judged it
+    by its type: a timeout, a reset, a body cut short); ``retry_after``, the seconds the
+    server asked to wait (None: it named none); ``budget_spent``, the attempt used its
+    whole time (a server that stalls once usually stalls again).
+
+    A server error (5xx of RETRY_STATUSES) is tried again unless the server named a time
+    to come back: then it gets exactly that, from the caller's schedule (FetchError.
+    retry_after), not a hammering. Across runs the same failures are transient
+    (articles.permanent): nothing retried now is given up for good."""
+    if budget_spent:
+        return False
+    if status is None:
+        return True
+    return status in RETRY_STATUSES and retry_after is None
+
+
 # A permanent redirect must be seen on this many polls in a row before the feed's address
 # changes: one misconfigured response should not move a feed.
 MOVE_AFTER = 2
