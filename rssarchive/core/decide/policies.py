@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rssarchive.core import retries
-
 # -- retry policies -------------------------------------------------------------------
 
 
@@ -58,7 +56,7 @@ class ArticleRetries:
     """An article's attempts, spaced in time: after the n-th failed one the next waits
     ``waits[n-1]`` (the last repeats), or until the server's Retry-After when that is
     later; it is given up after ``attempts`` in all once ``span`` has passed since it
-    was recorded, so that no schedule of runs spends them faster (retries.py)."""
+    was recorded, so that no schedule of runs spends them faster (ARTICLE_RETRIES)."""
 
     attempts: int
     waits: tuple[timedelta, ...]
@@ -95,10 +93,24 @@ def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
 
 
 # An item of a polled feed whose article failed is retried by later runs, as its page may
-# not be online yet (15 min, 1 h, 6 h, then every day after a failure; 5 attempts and a
-# day); then it stays listed as failed (never silently dropped) and a backfill of its
-# URL tries it again. The values are retries.py's.
-ARTICLE_RETRIES = ArticleRetries(retries.ATTEMPTS, retries.BACKOFF, retries.GIVE_UP_SPAN)
+# not be online yet; then it stays listed as failed (never silently dropped) and a
+# backfill of its URL tries it again (issue 16). Attempts are spaced in time: a run a
+# minute after a failure does not spend another attempt on a page that is down for five
+# minutes. The next attempt waits a growing delay after the last failure (15 min, 1 h,
+# 6 h, then every day; or the server's Retry-After, when that is later), so that the 5
+# attempts span more than a day whatever the cron interval; and giving up also requires
+# a day to have passed since the article was first recorded, so that no schedule of runs
+# can spend them faster.
+ARTICLE_RETRIES = ArticleRetries(
+    attempts=5,
+    waits=(
+        timedelta(minutes=15),
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(hours=24),
+    ),
+    span=timedelta(days=1),
+)
 # A post whose images failed is retried on this many later runs, then left linking the
 # original images (they are kept in data-original-src either way).
 IMAGE_RETRIES = RetryPolicy(attempts=5)
