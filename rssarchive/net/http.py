@@ -12,7 +12,8 @@ What it guarantees to callers, whatever the server does:
 * one attempt never takes longer than ``network.timeout`` seconds, slow-drip included,
   counted while it holds its host's slot (the wait for the host's turn is not counted);
 * transient failures are retried a few times with backoff; 429 and 503 with Retry-After
-  are not (the caller schedules the next attempt from ``FetchError.retry_after``);
+  are not (the caller schedules the next attempt from ``FetchError.retry_after``): which
+  are tried again is decide.retry_now's, beside the policy (decide.FETCH_RETRIES);
 * every failure is a :class:`FetchError`; no httpcore/socket exception escapes, and
   which kind of failure it was is decided by its type (``transport.network_reason``).
 
@@ -38,7 +39,7 @@ import tenacity
 
 from rssarchive.core.caps import DEFAULT_MAX_BYTES
 from rssarchive.core.dates import parse_http_date, to_utc
-from rssarchive.core.decide import FETCH_RETRIES
+from rssarchive.core.decide import FETCH_RETRIES, retry_now
 from rssarchive.core.errors import (
     BlockedAddressError,
     FetchError,
@@ -93,8 +94,6 @@ BACKOFF_JITTER = FETCH_RETRIES.jitter.total_seconds()
 # A Retry-After longer than this is treated as this: a misconfigured server must not
 # silence a feed for days; six hours still keeps it polled a few times a day.
 MAX_RETRY_AFTER = 6 * 3600.0
-# Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
-RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Kept-alive connections spare a new TCP/TLS handshake per request; one idle this long
 # is closed (servers commonly drop them after 5 to 15 s).
@@ -133,11 +132,22 @@ class _BodyCutShort(Exception):
 
 
 class _Transient(Exception):
-    """Carries a FetchError that deserves another attempt (only tenacity sees it)."""
+    """Carries a FetchError that may deserve another attempt (an HTTP error status, or a
+    failure on the wire that may pass), with what decide.retry_now weighs: the error's
+    status and Retry-After, and whether the attempt spent its whole time. Only tenacity
+    sees it; get() raises its FetchError."""
 
-    def __init__(self, error: FetchError) -> None:
+    def __init__(self, error: FetchError, *, budget_spent: bool = False) -> None:
         super().__init__(str(error))
         self.error = error
+        self.budget_spent = budget_spent
+
+
+def _worth_another_try(exc: BaseException) -> bool:
+    """tenacity's retry predicate: decide.retry_now, for the failures that may pass."""
+    if not isinstance(exc, _Transient):
+        return False
+    return retry_now(exc.error.status, exc.error.retry_after, exc.budget_spent)
 
 
 # ------------------------------------------------------------------------------ client
@@ -256,7 +266,7 @@ class HttpClient:
             wait=tenacity.wait_exponential_jitter(
                 initial=BACKOFF_INITIAL, max=BACKOFF_MAX, jitter=BACKOFF_JITTER
             ),
-            retry=tenacity.retry_if_exception_type(_Transient),
+            retry=tenacity.retry_if_exception(_worth_another_try),
             sleep=self._sleep,
             before_sleep=_log_retry,
             reraise=True,
@@ -290,25 +300,26 @@ class HttpClient:
                 # Whatever a shut-down socket made the request fail with: not the
                 # server's fault, and no reason to try again.
                 raise FetchError(url, "interrupted") from None
-            error, transient = self._wrap(url, exc, budget)
-            error.__cause__ = exc  # kept when the error travels inside _Transient
-            if transient:
-                raise _Transient(error) from exc
-            raise error from exc
+            failure = self._wrap(url, exc, budget)
+            # Kept when the error travels inside _Transient.
+            (failure.error if isinstance(failure, _Transient) else failure).__cause__ = exc
+            raise failure from exc
 
-    def _wrap(self, url: str, exc: Exception, budget: _Budget) -> tuple[FetchError, bool]:
+    def _wrap(self, url: str, exc: Exception, budget: _Budget) -> FetchError | _Transient:
+        """The FetchError of a failure on the wire; inside a _Transient when it may pass
+        (by its type, transport.network_reason), for decide.retry_now to weigh."""
         if isinstance(exc, TimeoutError | httpcore.TimeoutException):
             if budget.spent():
-                # The whole budget is spent; a server that stalls once usually stalls again.
-                return FetchError(url, f"timed out after {self._timeout:g} s"), False
-            return FetchError(url, f"connection timed out ({exc})"), True
+                error = FetchError(url, f"timed out after {self._timeout:g} s")
+                return _Transient(error, budget_spent=True)
+            return _Transient(FetchError(url, f"connection timed out ({exc})"))
         if isinstance(exc, _BodyCutShort):
-            return FetchError(url, f"connection closed by the server ({exc})"), True
+            return _Transient(FetchError(url, f"connection closed by the server ({exc})"))
         found = network_reason(exc, peer_closed=budget.peer_closed())
         if found is not None:
             reason, transient = found
-            return FetchError(url, reason), transient
-        return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})"), False
+            return _Transient(FetchError(url, reason)) if transient else FetchError(url, reason)
+        return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})")
 
     def _follow(
         self,
@@ -397,7 +408,7 @@ class HttpClient:
         response: httpcore.Response,
         fields: dict[str, str],
         at: Callable[[str], str],
-    ) -> FetchError | _Transient:
+    ) -> _Transient:
         status = response.status
         try:
             phrase = HTTPStatus(status).phrase
@@ -411,11 +422,9 @@ class HttpClient:
         reason = f"HTTP {status} {phrase}".rstrip()
         if retry_after is not None:
             reason += f" (retry after {retry_after:.0f} s)"
-        error = FetchError(url, at(reason), status=status, retry_after=retry_after)
-        # A server that names a time to come back gets exactly that, not a hammering.
-        if status in RETRY_STATUSES and retry_after is None:
-            return _Transient(error)
-        return error
+        # Tried again now or not: decide.retry_now, asked by the retry predicate (a
+        # server that names a time to come back gets exactly that, not a hammering).
+        return _Transient(FetchError(url, at(reason), status=status, retry_after=retry_after))
 
     def _body(
         self,

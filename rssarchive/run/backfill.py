@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.run.backlog import Backlog
 from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
 from rssarchive.run.recovery import _Recovery
 from rssarchive.run.report import FeedResult, RunReport
-from rssarchive.sources.backlog import Backlog
 
 if TYPE_CHECKING:
     from rssarchive.sources.feeds import ParsedFeed

@@ -14,6 +14,7 @@ from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
+from rssarchive.run.output import not_due_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.working import _Working
 from rssarchive.store import selection
@@ -27,8 +28,7 @@ class _FeedRun(_Working):
     teaches about the feed's health and address."""
 
     def _not_due(self, feed: FeedConfig, fstate: FeedState, result: FeedResult) -> bool:
-        result.error = decide.not_due(
-            feed.url,
+        why = decide.not_due(
             gone=fstate.gone,
             next_allowed=fstate.next_allowed,
             failures=fstate.failures,
@@ -36,7 +36,10 @@ class _FeedRun(_Working):
             now=self.clock(),
             last_failure=fstate.last_error_at,
         )
-        return result.error is not None
+        if why is None:
+            return False
+        result.error = not_due_line(feed.url, why)
+        return True
 
     def _fetch_feed(self, feed: FeedConfig, fstate: FeedState) -> _Poll:
         """Network and parsing only (runs in a thread): no state, no files."""

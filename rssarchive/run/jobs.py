@@ -3,7 +3,6 @@ helpers the run's stages share; the limits that size the work in flight."""
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,8 +21,8 @@ from rssarchive.core.models import (
 )
 from rssarchive.core.urls import host_key, is_safe_link, normalize_url
 from rssarchive.net.addresses import Allow
+from rssarchive.run.backlog import Backlog
 from rssarchive.run.report import FeedResult
-from rssarchive.sources.backlog import Backlog
 from rssarchive.store.state import FeedState
 
 if TYPE_CHECKING:
@@ -183,17 +182,12 @@ def _post_parts(text: str | None) -> tuple[str, str, str] | None:
 
 def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
     """Interleave items by host, so that waiting threads spread over all hosts instead of
-    queueing on the politeness limit of the first one."""
-    queues: dict[str, deque[T]] = {}
-    for item in items:
-        queues.setdefault(host_of(item), deque()).append(item)
-    ordered: list[T] = []
-    while queues:
-        for host in list(queues):
-            ordered.append(queues[host].popleft())
-            if not queues[host]:
-                del queues[host]
-    return ordered
+    queueing on the politeness limit of the first one: the backfill's Backlog is the
+    one interleave, of the items' places here."""
+    places: Backlog[None] = Backlog()
+    for place, item in enumerate(items):
+        places.add(host_of(item), "", None, place)
+    return [items[place] for _, place in places.take(len(items))]
 
 
 _host = host_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rssarchive.core import decide
@@ -55,6 +55,82 @@ def print_recheck(report: RecheckReport, out: TextIO, err: TextIO, *, quiet: boo
     for event, url, post in report.changes:
         print(f"{event}: {url} ({post})", file=out)
     print(report.summary(), file=out)
+
+
+# -- the words of the decider's answers (decide returns values; these say them) --------
+
+
+def not_due_line(url: str, why: decide.NotDue) -> str:
+    """The error line of a feed that is not polled now (decide.not_due)."""
+    if why.kind == "gone":
+        return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
+    assert why.until is not None
+    return (
+        f"{url}: not polled until {why.until.isoformat()} after "
+        f"{why.failures} failures; last error: {why.last_error}"
+    )
+
+
+def article_failed_lines(
+    link: str, failed: decide.ArticleFailed
+) -> tuple[str | None, str | None, str | None]:
+    """What the report says of an article whose attempt failed (decide.article_failed):
+    its failed: line's reason, its warning and its log note, each None when not said."""
+    why, told = failed.reason, failed.told
+    gave_up = f"{link}: gave up after {failed.attempts} attempts: {why}; not tried again"
+    if told == "failed":
+        return why, None, None
+    if told == "failed, gave up":
+        return why, gave_up, None
+    if told == "failed, given up now":
+        return f"{why}; gave up after {failed.attempts} attempts, not tried again", None, None
+    if told == "failed, later runs":
+        when = failed.retry_after
+        after = "" if when is None else f" after {when.isoformat(timespec='minutes')}"
+        return f"{why}; later runs will try again{after}", None, None
+    if told == "gave up":
+        return None, gave_up, None
+    attempts = decide.ARTICLE_RETRIES.attempts
+    return None, None, f"{link}: attempt {failed.attempts} of {attempts} failed: {why}"
+
+
+def date_note_line(note: decide.DateNote) -> str:
+    """What is said of an item's date when it is taken on (decide.date_warning), after
+    its link."""
+    if note.dated is None:
+        assert note.problem is not None
+        return note.problem
+    fallback = {
+        "archiving time": "at archiving time",
+        "page, else archiving time": "by its page, else at archiving time",
+        "archiving time, item kept": (
+            "at archiving time (its <!--…--> comment keeps the item's date)"
+        ),
+    }[note.dated]
+    if note.not_believed is None:
+        return f"{note.problem}; dated {fallback}"
+    # Both aware: a feed's dates leave dates.py in UTC.
+    shown = f"{note.not_believed.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+
+
+def images_retried_line(
+    name: str, retried: decide.ImagesRetried, still_remote: int, cause: str = ""
+) -> str | None:
+    """The warning after a retry of a post's images (decide.images_retried), the first
+    image still remote failing for ``cause``; None: nothing said."""
+    why = f" ({cause})" if cause else ""
+    if retried.said == "kept back":
+        return (
+            f"{name}: {still_remote} images still remote{why}; retried on the next run "
+            "(a local write error does not count as an attempt)"
+        )
+    if retried.said == "given up":
+        return (
+            f"{name}: {still_remote} images still remote after "
+            f"{decide.IMAGE_RETRIES.attempts} attempts{why}; no more retries"
+        )
+    return None
 
 
 def report_json(report: RunReport, exit_code: int) -> dict[str, Any]:
@@ -120,8 +196,13 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             health=health.kind,
             # Items whose attempts failed, waiting for the next: the runs exit 1.
             failing_articles=[
-                {"url": url, "reason": reason, "attempts": attempts, "not_before": later}
-                for url, reason, attempts, later in failing.get(feed.name, [])
+                {
+                    "url": item.url,
+                    "reason": item.reason,
+                    "attempts": item.attempts,
+                    "not_before": _stored(item.not_before),
+                }
+                for item in failing.get(feed.name, [])
             ],
         )
         feeds.append(record)
@@ -164,8 +245,6 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
 
 def _recheck_counts(state: State) -> dict[str, int]:
     """Articles re-checked, edited, deleted, restored, and due now."""
-    from datetime import UTC
-
     return state.recheck_counts(datetime.now(UTC))
 
 
@@ -173,20 +252,26 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
     """What backfills took on and could not archive yet: waiting for a later run's
     retry, or given up."""
     from rssarchive.store.articles import MAX_ATTEMPTS
-    from rssarchive.store.codec import entry_from_json
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
     later = state.not_before()
-    for url, status, reason, attempts, entry in state.retried():
-        if entry is None or entry_from_json(entry).origin == "feed":
+    for item in state.retried():
+        if item.origin is None or item.origin == "feed":
             continue
-        record = {"url": url, "reason": reason, "attempts": attempts}
-        if status == "pending":
-            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": later.get(url)})
+        record = {"url": item.url, "reason": item.reason, "attempts": item.attempts}
+        if item.status == "pending":
+            when = _stored(later.get(item.url))
+            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": when})
         else:
             gave_up.append(record)
     return waiting, gave_up
+
+
+def _stored(moment: datetime | None) -> str | None:
+    """A time of the state as status says it: ISO 8601 to the millisecond, as the state
+    database writes it (store/codec._iso)."""
+    return None if moment is None else moment.isoformat(timespec="milliseconds")
 
 
 # The words of each verdict of decide.feed_health (JSON: the feed's `health`), filled in

@@ -39,6 +39,7 @@ from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
 from rssarchive.run.recheckreport import RecheckReport
+from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
 from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
@@ -352,24 +353,11 @@ class Rechecker(RecheckRecorder):
 
 def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
     """How the state database came back on opening it for ``recheck`` alone (``run``
-    says it in its own words, with the posts it adopted: pipeline._warn_recovered):
-    the posts written since its copy are adopted by the next ``run``."""
-    if state.restored_from is not None:
-        what = (
-            f"corrupt (moved to {state.rebuilt_from})"
-            if state.rebuilt_from is not None
-            else "missing"
-        )
-        return [
-            f"state database was {what}; restored from its copy {state.restored_from};"
-            f" posts written since in {posts_dir} are adopted by the next run"
-        ]
-    if state.rebuilt_from is not None:
-        return [
-            f"state database was corrupt (moved to {state.rebuilt_from}) and has no good"
-            f" copy; the next run rebuilds it from the posts in {posts_dir}"
-        ]
-    return []
+    says it with the posts it adopted: recovery._warn_recovered; both from one
+    recovered.recovery_summary): the posts written since its copy are adopted by the
+    next ``run``."""
+    said = recheck_recovered_line(recovery_summary(state), posts_dir)
+    return [] if said is None else [said]
 
 
 def _host(url: str) -> str:

@@ -14,6 +14,7 @@ from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.core.urls import is_safe_link, normalize_url
 from rssarchive.run.jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.output import date_note_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
 from rssarchive.store.state import GuidOwner, GuidSeen
@@ -172,7 +173,7 @@ class _Recording(_Base):
             now=self.clock(),
         )
         if said is not None:
-            result.warnings.append(f"{link}: {said}")
+            result.warnings.append(f"{link}: {date_note_line(said)}")
         if self.dry_run:
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)

@@ -10,6 +10,8 @@ from rssarchive.core import decide, postformat
 from rssarchive.core.urls import normalize_url
 from rssarchive.run.feedrun import _FeedRun
 from rssarchive.run.jobs import _Job, _post_parts
+from rssarchive.run.output import images_retried_line
+from rssarchive.run.recovered import recovery_summary, run_recovered_line
 from rssarchive.run.report import FeedResult, RunReport
 from rssarchive.store import renames
 
@@ -95,36 +97,11 @@ class _Recovery(_FeedRun):
 
     def _warn_recovered(self, report: RunReport, adopted: int, by_url_only: int) -> None:
         """Say how a lost or corrupt state database came back, and what it cost."""
-        state, posts_dir = self.state, self.archive.posts_dir
-        # Posts now known by their from: URL only: a guid no longer recognises them,
-        # until their feed lists them at their links again (this run's poll, most of
-        # them), which gives them their guids back (Recording._see).
-        lost = (
-            f"; {by_url_only} articles lost their guid identity until their feed lists "
-            "them again (one whose link changed meanwhile will be archived again)"
-            if by_url_only
-            else ""
+        said = run_recovered_line(
+            recovery_summary(self.state), self.archive.posts_dir, adopted, by_url_only
         )
-        if state.restored_from is not None:
-            what = (
-                f"corrupt (moved to {state.rebuilt_from})"
-                if state.rebuilt_from is not None
-                else "missing"
-            )
-            report.warnings.append(
-                f"state database was {what}; restored from its copy {state.restored_from}"
-                f" and {adopted} posts written since in {posts_dir}{lost}"
-            )
-        elif state.rebuilt_from is not None:
-            report.warnings.append(
-                f"state database was corrupt (moved to {state.rebuilt_from}) and has no "
-                f"good copy; rebuilt from {adopted} posts in {posts_dir}{lost}"
-            )
-        elif adopted and state.created:
-            report.warnings.append(
-                f"new state database: adopted {adopted} existing posts from "
-                f"{posts_dir}; they will not be archived again{lost}"
-            )
+        if said is not None:
+            report.warnings.append(said)
 
     def _adopt_images(self, name: str, url: str) -> None:
         """An adopted post that still links remote images its feed would archive gets
@@ -154,16 +131,13 @@ class _Recovery(_FeedRun):
             # The cause said is a local one when there is one: it is what holds them back.
             local = [reason for url, reason in result.failed if url in result.local]
             causes = local or [reason for _, reason in result.failed]
-            retried = decide.images_retried(
-                name,
-                attempts,
-                len(result.failed),
-                cause=causes[0] if causes else "",
-                local=bool(local),
-            )
+            retried = decide.images_retried(attempts, len(result.failed), local=bool(local))
             if retried.again:
                 self.state.image_retry(name, page_url, attempted=retried.counted)
             else:
                 self.state.image_done(name)
-            if retried.warning is not None:
-                report.warnings.append(retried.warning)
+            said = images_retried_line(
+                name, retried, len(result.failed), causes[0] if causes else ""
+            )
+            if said is not None:
+                report.warnings.append(said)

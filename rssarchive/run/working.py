@@ -31,6 +31,7 @@ from rssarchive.run.jobs import (
     _Staged,
     _substantial,
 )
+from rssarchive.run.output import article_failed_lines
 from rssarchive.run.recording import _Recording
 from rssarchive.run.report import FeedResult
 
@@ -269,7 +270,6 @@ class _Working(_Recording):
         now, reason = self.clock(), reason_of(exc)
         recorded_attempts, recorded = self.state.recorded(job.article_id, now)
         failed = decide.article_failed(
-            link,
             job.entry.origin,
             job.attempts,
             exc,
@@ -284,12 +284,13 @@ class _Working(_Recording):
             self.state.fail(
                 job.article_id, reason, now, status=failed.status, not_before=failed.not_before
             )
-        if failed.failed is not None:
-            job.result.failed.append((link, failed.failed))
-        if failed.warning is not None:
-            job.result.warnings.append(failed.warning)
-        if failed.note is not None:
-            log.info("%s", failed.note)
+        line, warning, note = article_failed_lines(link, failed)
+        if line is not None:
+            job.result.failed.append((link, line))
+        if warning is not None:
+            job.result.warnings.append(warning)
+        if note is not None:
+            log.info("%s", note)
 
     def _needs_page(self, job: _Job) -> bool:
         return decide.needs_page(job.mode, job.entry.content, _substantial)

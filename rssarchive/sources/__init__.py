@@ -1,1 +1,1 @@
-"""Where articles are found: feeds, sitemaps and RFC 5005 archives, backlogs, page kinds."""
+"""Where articles are found: feeds, sitemaps and RFC 5005 archives, page kinds."""

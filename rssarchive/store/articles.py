@@ -13,11 +13,14 @@ from rssarchive.core.models import Entry
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     IDS_PER_QUERY,
+    FailingArticle,
     PendingArticle,
+    RetriedArticle,
     _iso,
     _time_or,
     entry_from_json,
     entry_to_json,
+    moment,
 )
 
 # After this many failed attempts (spread over a day at least) an article stops being
@@ -209,44 +212,49 @@ class Articles(StateBase):
                 (reason, _iso(now), article_id),
             )
 
-    def retried(self) -> list[tuple[str, str, str, int, str | None]]:
-        """Articles that failed at least once and are waiting or gave up: (url, status,
-        last error, attempts, the entry's JSON when kept)."""
+    def retried(self) -> list[RetriedArticle]:
+        """Articles that failed at least once and are waiting or gave up."""
         rows = self._conn.execute(
             "SELECT url, status, coalesce(last_error, ''), attempts, entry FROM articles"
             " WHERE status = 'failed' OR (status = 'pending' AND attempts > 0) ORDER BY id"
         ).fetchall()
         return [
-            (str(r[0]), str(r[1]), str(r[2]), int(r[3]), None if r[4] is None else str(r[4]))
+            RetriedArticle(
+                str(r[0]),
+                str(r[1]),
+                str(r[2]),
+                int(r[3]),
+                None if r[4] is None else entry_from_json(str(r[4])).origin,
+            )
             for r in rows
         ]
 
     @_reads
-    def failing_by_feed(self) -> dict[str, list[tuple[str, str, int, str | None]]]:
-        """{feed name: [(url, last error, attempts, not before)]} of the feed items
-        whose attempts failed and that are waiting for the next one (not a backfill's:
-        status lists those apart)."""
+    def failing_by_feed(self) -> dict[str, list[FailingArticle]]:
+        """{feed name: its items whose attempts failed and that are waiting for the next
+        one} (not a backfill's: status lists those apart)."""
         rows = self._conn.execute(
             "SELECT feed, url, coalesce(last_error, ''), attempts, not_before, entry"
             " FROM articles WHERE status = 'pending' AND attempts > 0 ORDER BY id"
         ).fetchall()
-        found: dict[str, list[tuple[str, str, int, str | None]]] = {}
+        found: dict[str, list[FailingArticle]] = {}
         for feed, url, error, attempts, later, entry in rows:
             if entry is not None and entry_from_json(str(entry)).origin == "feed":
                 found.setdefault(str(feed), []).append(
-                    (str(url), str(error), int(attempts), None if later is None else str(later))
+                    FailingArticle(str(url), str(error), int(attempts), moment(later))
                 )
         return found
 
     @_reads
-    def not_before(self) -> dict[str, str]:
+    def not_before(self) -> dict[str, datetime]:
         """{url: the time before which no run retries it} of the pending articles whose
         server asked to wait (Retry-After)."""
         rows = self._conn.execute(
             "SELECT url, not_before FROM articles WHERE status = 'pending'"
             " AND not_before IS NOT NULL"
         ).fetchall()
-        return {str(r[0]): str(r[1]) for r in rows}
+        found = {str(r[0]): moment(str(r[1])) for r in rows}
+        return {url: when for url, when in found.items() if when is not None}
 
     def forget(self, article_id: int) -> None:
         """Drop a pending row whose work turned out to be unnecessary."""

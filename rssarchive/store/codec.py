@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from rssarchive.core.models import Entry
+from rssarchive.core.models import Entry, Origin
 
 # Ids bound to one query: below the 999 parameters older SQLite builds allow.
 IDS_PER_QUERY = 500
@@ -46,6 +46,41 @@ class PendingArticle:
     feed: str
     entry: Entry
     attempts: int
+
+
+@dataclass(frozen=True)
+class RetriedArticle:
+    """An article that failed at least once and is waiting for its next attempt
+    (``pending``) or was given up (``failed``); ``origin``: where its entry came from
+    (None: no entry kept)."""
+
+    url: str
+    status: str
+    reason: str  # its last error
+    attempts: int  # failed ones
+    origin: Origin | None
+
+
+@dataclass(frozen=True)
+class FailingArticle:
+    """A feed's item whose attempts failed, waiting for its next one: not before
+    ``not_before`` (None: a state from before the back-off)."""
+
+    url: str
+    reason: str  # its last error
+    attempts: int  # failed ones
+    not_before: datetime | None
+
+
+def moment(text: str | None) -> datetime | None:
+    """A time as a column keeps it (ISO 8601); None: none, or unreadable (a state edited
+    by hand says nothing of it rather than stopping status)."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

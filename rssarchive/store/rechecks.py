@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rssarchive.core.recheck_status import UNDECIDED_SQL, UNREACHABLE_SQL, WITNESS_SQL
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     _RECHECK_COLUMNS,
@@ -154,8 +155,7 @@ class Rechecks(StateBase):
             "SELECT r.article_id, a.url, a.feed, coalesce(a.filename, ''),"
             f" {', '.join('r.' + c for c in _RECHECK_COLUMNS)}"
             " FROM rechecks r JOIN articles a ON a.id = r.article_id"
-            " WHERE r.status IN ('unchanged', 'edited', 'restored')"
-            " AND (r.reference IS NOT NULL OR r.from_page)"
+            f" WHERE {WITNESS_SQL}"  # recheck_status.is_witness
             " AND (a.url LIKE ? OR a.url LIKE ?)"
             " ORDER BY r.archived DESC LIMIT ?",
             (f"%://{host}/%", f"%://{host}:%", limit),
@@ -182,14 +182,13 @@ class Rechecks(StateBase):
             " count(*) FILTER (WHERE restored_at IS NOT NULL),"
             " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
             " count(*) FILTER (WHERE next_due IS NOT NULL),"
-            " count(*) FILTER (WHERE status = 'suspected' AND next_due IS NULL),"
-            " count(*) FILTER (WHERE status != 'suspected' AND next_due IS NULL"
-            " AND last_result LIKE 'outage%')"
+            f" count(*) FILTER (WHERE {UNDECIDED_SQL}),"  # recheck_status.is_undecided
+            f" count(*) FILTER (WHERE {UNREACHABLE_SQL})"  # recheck_status.is_unreachable
             " FROM rechecks",
             (_iso(now),),
         ).fetchone()
         # undecided: suspected, but every check meant to confirm it met an outage, and
-        # none is left (recheck.UNDECIDED_AFTER).
+        # none is left (recheck_status.is_undecided, recheck.UNDECIDED_AFTER).
         keys = (
             "checked",
             "edited",

@@ -16,9 +16,12 @@ from rssarchive.core.decide import (
     FETCH_RETRIES,
     IMAGE_RETRIES,
     ArticleFailed,
+    DateNote,
     FeedFailed,
     ImagesRetried,
     Moves,
+    NotDue,
+    Told,
 )
 from rssarchive.core.errors import (
     BlockedAddressError,
@@ -152,26 +155,15 @@ def test_article_next_attempt(
     ("gone", "next_allowed", "expected"),
     [
         row(False, None, None, id="healthy: polled"),
-        row(
-            True,
-            None,
-            f"{URL}: feed is gone (HTTP 410); remove it from the config or give it a new url",
-            id="gone",
-        ),
-        row(
-            False,
-            NOW + HOUR,
-            f"{URL}: not polled until 2025-01-01T01:00:00+00:00 after 3 failures; "
-            "last error: HTTP 500",
-            id="backing off",
-        ),
+        row(True, None, NotDue("gone"), id="gone"),
+        row(False, NOW + HOUR, NotDue("backoff", NOW + HOUR, 3, "HTTP 500"), id="backing off"),
         row(False, NOW, None, id="back-off over (exactly now)"),
         row(False, NOW - HOUR, None, id="back-off over"),
     ],
 )
-def test_not_due(gone: bool, next_allowed: datetime | None, expected: str | None) -> None:
+def test_not_due(gone: bool, next_allowed: datetime | None, expected: NotDue | None) -> None:
     got = decide.not_due(
-        URL, gone=gone, next_allowed=next_allowed, failures=3, last_error="HTTP 500", now=NOW
+        gone=gone, next_allowed=next_allowed, failures=3, last_error="HTTP 500", now=NOW
     )
     assert got == expected
 
@@ -188,7 +180,6 @@ def test_a_feeds_back_off_set_by_a_clock_ahead_is_not_waited_for(
     last_failure: datetime | None, polled: bool
 ) -> None:
     got = decide.not_due(
-        URL,
         gone=False,
         next_allowed=NOW + 2 * HOUR,
         failures=3,
@@ -433,73 +424,79 @@ def test_permanent(exc: RssArchiveError, expected: bool) -> None:
     assert decide.permanent(exc) is expected
 
 
-GAVE_UP = f"{LINK}: gave up after {{}} attempts: HTTP {{}}; not tried again"
-
-
 MIN15 = timedelta(minutes=15)
 
 
 def pending(
-    when: datetime, failed: str | None, warning: str | None = None, note: str | None = None
+    when: datetime, told: Told, reason: str, attempts: int, retry_after: datetime | None = None
 ) -> ArticleFailed:
-    return ArticleFailed(False, "pending", when, failed, warning, note)
+    return ArticleFailed(False, "pending", when, told, reason, attempts, retry_after)
 
 
+def given_up(told: Told, reason: str, attempts: int) -> ArticleFailed:
+    """Failed for good at once (a permanent failure of what a backfill took on)."""
+    return ArticleFailed(True, "failed", None, told, reason, attempts)
+
+
+def last(told: Told, attempts: int) -> ArticleFailed:
+    """Failed on its last attempt (HTTP 500), its next one a day later were it retried."""
+    return ArticleFailed(False, "failed", NOW + DAY, told, "HTTP 500", attempts)
+
+
+# What is said of each (the words: tests/test_decisions_said.py).
 @pytest.mark.parametrize(
     ("origin", "attempts", "exc", "recorded_attempts", "age", "expected"),
     [
         row("feed", 0, fetch_error(500), 0, HOUR,
-            pending(NOW + MIN15, "HTTP 500"),
+            pending(NOW + MIN15, "failed", "HTTP 500", 1),
             id="feed item: failed line, retried in 15 minutes"),
         row("feed", 0, fetch_error(404), 0, HOUR,
-            pending(NOW + MIN15, "HTTP 404"),
+            pending(NOW + MIN15, "failed", "HTTP 404", 1),
             id="feed item, 404: retried all the same (not online yet)"),
         row("feed", 4, fetch_error(500), 4, 2 * DAY,
-            ArticleFailed(False, "failed", NOW + DAY, "HTTP 500", GAVE_UP.format(5, 500), None),
+            last("failed, gave up", 5),
             id="feed item, last attempt: failed and said given up"),
         row("feed", 4, fetch_error(500), 4, HOUR,
-            pending(NOW + DAY, "HTTP 500"),
+            pending(NOW + DAY, "failed", "HTTP 500", 5),
             id="feed item, 5th attempt within the day: not the last, nothing said"),
         row("feed", 0, fetch_error(503, retry_after=3600), 0, HOUR,
-            pending(NOW + HOUR, "HTTP 503"),
+            pending(NOW + HOUR, "failed", "HTTP 503", 1, NOW + HOUR),
             id="feed item, Retry-After later than the back-off: it"),
         row("feed", 2, fetch_error(503, retry_after=3600), 2, HOUR,
-            pending(NOW + 6 * HOUR, "HTTP 503"),
+            pending(NOW + 6 * HOUR, "failed", "HTTP 503", 3, NOW + HOUR),
             id="feed item, Retry-After sooner than the back-off: the back-off"),
         row("url", 0, fetch_error(500), 0, HOUR,
-            pending(NOW + MIN15, "HTTP 500; later runs will try again"),
+            pending(NOW + MIN15, "failed, later runs", "HTTP 500", 1),
             id="backfill, transient: later runs"),
         row("url", 0, fetch_error(500), 2, HOUR,
-            pending(NOW + 6 * HOUR, "HTTP 500; later runs will try again"),
+            pending(NOW + 6 * HOUR, "failed, later runs", "HTTP 500", 1),
             id="backfill handed a URL waiting for a retry: the recorded count spaces it"),
         row("url", 0, fetch_error(500), 4, 2 * DAY,
-            ArticleFailed(False, "failed", NOW + DAY,
-                          "HTTP 500; gave up after 5 attempts, not tried again", None, None),
+            last("failed, given up now", 5),
             id="backfill handed a URL waiting for a retry, its last attempt: gave up said"),
         row("url", 0, fetch_error(404), 4, 2 * DAY,
-            ArticleFailed(True, "failed", None, "HTTP 404", None, None),
+            given_up("failed", "HTTP 404", 1),
             id="backfill, permanent on the last attempt: given up, said as permanent"),
         row("url", 0, fetch_error(503, retry_after=3600), 0, HOUR,
-            pending(NOW + HOUR,
-                    "HTTP 503; later runs will try again after 2025-01-01T01:00+00:00"),
+            pending(NOW + HOUR, "failed, later runs", "HTTP 503", 1, NOW + HOUR),
             id="backfill, Retry-After: said when"),
         row("url", 0, fetch_error(404), 0, HOUR,
-            ArticleFailed(True, "failed", None, "HTTP 404", None, None),
+            given_up("failed", "HTTP 404", 1),
             id="backfill, permanent: given up at once"),
         row("archive", 2, fetch_error(500), 2, HOUR,
-            pending(NOW + 6 * HOUR, None, None, f"{LINK}: attempt 3 of 5 failed: HTTP 500"),
+            pending(NOW + 6 * HOUR, "logged", "HTTP 500", 3),
             id="backfill retried by a run: logged only"),
         row("archive", 4, fetch_error(500), 4, 2 * DAY,
-            ArticleFailed(False, "failed", NOW + DAY, None, GAVE_UP.format(5, 500), None),
+            last("gave up", 5),
             id="backfill, last attempt: warned once"),
         row("archive", 4, fetch_error(500), 4, DAY,
-            ArticleFailed(False, "failed", NOW + DAY, None, GAVE_UP.format(5, 500), None),
+            last("gave up", 5),
             id="backfill, last attempt a day after it was recorded exactly: given up"),
         row("archive", 4, fetch_error(500), 4, HOUR,
-            pending(NOW + DAY, None, None, f"{LINK}: attempt 5 of 5 failed: HTTP 500"),
+            pending(NOW + DAY, "logged", "HTTP 500", 5),
             id="backfill, 5th attempt within the day: logged only"),
         row("url", 1, fetch_error(410), 1, HOUR,
-            ArticleFailed(True, "failed", None, None, GAVE_UP.format(2, 410), None),
+            given_up("gave up", "HTTP 410", 2),
             id="backfill retry, permanent: given up, warned"),
     ],
 )  # fmt: skip
@@ -512,7 +509,7 @@ def test_article_failed(
     expected: ArticleFailed,
 ) -> None:
     got = decide.article_failed(
-        LINK, origin, attempts, exc, NOW, recorded_attempts=recorded_attempts, recorded=NOW - age
+        origin, attempts, exc, NOW, recorded_attempts=recorded_attempts, recorded=NOW - age
     )
     assert got == expected
 
@@ -562,71 +559,42 @@ def test_reason(exc: RssArchiveError, expected: str) -> None:
 # -- images -------------------------------------------------------------------------------
 
 
-ENOSPC = "could not store the image (No space left on device)"
-LOCAL_AGAIN = (
-    "p.md: 2 images still remote (could not store the image (No space left on device)); "
-    "retried on the next run (a local write error does not count as an attempt)"
-)
-
-
 @pytest.mark.parametrize(
-    ("attempts", "still_remote", "cause", "local", "expected"),
+    ("attempts", "still_remote", "local", "expected"),
     [
-        row(0, 0, "", False, ImagesRetried(False, None), id="all archived: done"),
-        row(3, 0, "", False, ImagesRetried(False, None), id="archived late: done"),
-        row(4, 0, "", True, ImagesRetried(False, None), id="stored once room came: done"),
-        row(0, 2, "HTTP 503", False, ImagesRetried(True, None), id="some still remote: again"),
-        row(3, 1, "HTTP 503", False, ImagesRetried(True, None), id="fourth retry failed: again"),
-        row(
-            4,
-            2,
-            "",
-            False,
-            ImagesRetried(False, "p.md: 2 images still remote after 5 attempts; no more retries"),
-            id="fifth: given up, said",
-        ),
-        row(
-            4,
-            2,
-            "HTTP 404",
-            False,
-            ImagesRetried(
-                False,
-                "p.md: 2 images still remote after 5 attempts (HTTP 404); no more retries",
-            ),
-            id="fifth: given up, the cause named",
-        ),
+        row(0, 0, False, ImagesRetried(False, None), id="all archived: done"),
+        row(3, 0, False, ImagesRetried(False, None), id="archived late: done"),
+        row(4, 0, True, ImagesRetried(False, None), id="stored once room came: done"),
+        row(0, 2, False, ImagesRetried(True, None), id="some still remote: again"),
+        row(3, 1, False, ImagesRetried(True, None), id="fourth retry failed: again"),
+        row(4, 2, False, ImagesRetried(False, "given up"), id="fifth: given up, said"),
         row(
             0,
             2,
-            ENOSPC,
             True,
-            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            ImagesRetried(True, "kept back", counted=False),
             id="disk full: again, not counted, said",
         ),
         row(
             4,
             2,
-            ENOSPC,
             True,
-            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            ImagesRetried(True, "kept back", counted=False),
             id="disk full on the fifth: never given up for it",
         ),
         row(
             40,
             2,
-            ENOSPC,
             True,
-            ImagesRetried(True, LOCAL_AGAIN, counted=False),
+            ImagesRetried(True, "kept back", counted=False),
             id="disk full for many runs: still again",
         ),
     ],
 )
 def test_images_retried(
-    attempts: int, still_remote: int, cause: str, local: bool, expected: ImagesRetried
+    attempts: int, still_remote: int, local: bool, expected: ImagesRetried
 ) -> None:
-    got = decide.images_retried("p.md", attempts, still_remote, cause=cause, local=local)
-    assert got == expected
+    assert decide.images_retried(attempts, still_remote, local=local) == expected
 
 
 # -- backfill -----------------------------------------------------------------------------
@@ -825,54 +793,37 @@ def test_retry_due(
 # -- what is said of an item's date when it is taken on (review16d M2) --------------------
 
 
+FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+UNREAD = "its date 'yesterday' cannot be read"
+
+
 @pytest.mark.parametrize(
     ("published", "problem", "origin", "content", "said"),
     [
         (NOW - HOUR, None, "feed", "auto", None),
         (None, None, "feed", "auto", None),  # no date given: nothing to say
-        (
-            None,
-            "its date 'yesterday' cannot be read",
-            "feed",
-            "feed",
-            "its date 'yesterday' cannot be read; dated at archiving time",
-        ),
-        (
-            None,
-            "its date 'yesterday' cannot be read",
-            "feed",
-            "auto",
-            "its date 'yesterday' cannot be read; dated by its page, else at archiving time",
-        ),
+        (None, UNREAD, "feed", "feed", DateNote(UNREAD, None, "archiving time")),
+        (None, UNREAD, "feed", "auto", DateNote(UNREAD, None, "page, else archiving time")),
         (
             NOW + HOUR,
             None,
             "feed",
             "feed",
-            "its date 2025-01-01T01:00:00Z is after the run's clock, not believed; dated at"
-            " archiving time (its <!--…--> comment keeps the item's date)",
+            DateNote(None, NOW + HOUR, "archiving time, item kept"),
         ),
-        (
-            datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
-            None,
-            "url",
-            "auto",
-            "its date 9999-12-31T23:59:59Z is after the run's clock, not believed; dated"
-            " by its page, else at archiving time",
-        ),
+        (FUTURE, None, "url", "auto", DateNote(None, FUTURE, "page, else archiving time")),
         (NOW, None, "feed", "feed", None),  # the run's own time is not the future
         # A note said of a date read (an ambiguous zone's name) is said as it is.
-        (
-            NOW - HOUR,
-            "its date 'x CST': read as US",
-            "feed",
-            "feed",
-            "its date 'x CST': read as US",
-        ),
+        (NOW - HOUR, "its date 'x CST': read as US", "feed", "feed",
+         DateNote("its date 'x CST': read as US")),
     ],
-)
+)  # fmt: skip
 def test_date_warning(
-    published: datetime | None, problem: str | None, origin: Any, content: Any, said: str | None
+    published: datetime | None,
+    problem: str | None,
+    origin: Any,
+    content: Any,
+    said: DateNote | None,
 ) -> None:
     got = decide.date_warning(published, problem, origin=origin, content=content, now=NOW)
     assert got == said

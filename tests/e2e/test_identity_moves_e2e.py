@@ -63,7 +63,7 @@ def test_a_feed_article_given_up_says_so_once_and_status_names_its_url_once(
     link = httpserver.url_for("/p/a")
     feed.items = [{"title": "A", "guid": "X", "link": link}]
     gave_up = f"{link}: gave up after 5 attempts: HTTP 404 Not Found; not tried again"
-    # Attempts spaced as the back-off asks (retries.py): the 5th a day after the first.
+    # Attempts spaced as the back-off asks (decide.ARTICLE_RETRIES): the 5th a day after the first.
     times = ["2024-07-24T01:45Z", "2024-07-24T02:00Z", "2024-07-24T03:00Z"]
     times += ["2024-07-24T09:00Z", "2024-07-25T09:00Z"]
     for attempt, now in enumerate(times, start=1):

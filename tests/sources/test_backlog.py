@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 
 from rssarchive.cli_input import _handed_over
 from rssarchive.run import pipeline
-from rssarchive.sources.backlog import Backlog
+from rssarchive.run.backlog import Backlog
 
 
 def test_ids_are_handed_out_one_host_after_another_whatever_the_order_added() -> None:

@@ -12,7 +12,7 @@ from rssarchive.core import decide
 from rssarchive.core.errors import FetchError, StateError
 from rssarchive.core.models import Entry
 from rssarchive.store.articles import MAX_ATTEMPTS
-from rssarchive.store.codec import IDS_PER_QUERY
+from rssarchive.store.codec import IDS_PER_QUERY, RetriedArticle
 from rssarchive.store.schema import SCHEMA_VERSION
 from rssarchive.store.state import FeedState, State
 
@@ -52,7 +52,6 @@ def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
         # As a run records it: the decider weighs what the state recorded, the state writes.
         attempts, recorded = state.recorded(aid, now)
         failed = decide.article_failed(
-            str(ENTRY.link),
             "feed",
             attempts,
             FetchError(str(ENTRY.link), "HTTP 500", status=500),
@@ -184,10 +183,9 @@ def test_give_up_fails_at_once_and_retried_lists_waiting_and_given_up(tmp_path: 
     state.give_up(gone, "HTTP 404 Not Found", NOW)
     state.fail(busy, "HTTP 503", NOW, status="pending", not_before=NOW + timedelta(minutes=15))
     assert [p.url for p in state.pending()] == ["https://x/b", "https://x/c"]
-    rows = [(url, status, reason, attempts) for url, status, reason, attempts, _ in state.retried()]
-    assert rows == [
-        (ENTRY.link, "failed", "HTTP 404 Not Found", 1),
-        ("https://x/b", "pending", "HTTP 503", 1),
+    assert state.retried() == [
+        RetriedArticle(str(ENTRY.link), "failed", "HTTP 404 Not Found", 1, "feed"),
+        RetriedArticle("https://x/b", "pending", "HTTP 503", 1, "url"),
     ]
 
 

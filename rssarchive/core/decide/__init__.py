@@ -22,10 +22,16 @@ from rssarchive.core.decide.articles import (
     DatedBy as DatedBy,
 )
 from rssarchive.core.decide.articles import (
+    DateNote as DateNote,
+)
+from rssarchive.core.decide.articles import (
     Failure as Failure,
 )
 from rssarchive.core.decide.articles import (
     PostDate as PostDate,
+)
+from rssarchive.core.decide.articles import (
+    Told as Told,
 )
 from rssarchive.core.decide.articles import (
     article_failed as article_failed,
@@ -112,6 +118,9 @@ from rssarchive.core.decide.feeds import (
     Moves as Moves,
 )
 from rssarchive.core.decide.feeds import (
+    NotDue as NotDue,
+)
+from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
 )
 from rssarchive.core.decide.feeds import (
@@ -178,6 +187,9 @@ from rssarchive.core.decide.policies import (
     MOVE_AFTER as MOVE_AFTER,
 )
 from rssarchive.core.decide.policies import (
+    RETRY_STATUSES as RETRY_STATUSES,
+)
+from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,
 )
 from rssarchive.core.decide.policies import (
@@ -188,4 +200,7 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     retry_due as retry_due,
+)
+from rssarchive.core.decide.policies import (
+    retry_now as retry_now,
 )

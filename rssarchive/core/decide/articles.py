@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
 from rssarchive.core.dates import EARLIEST, believable
@@ -80,6 +80,23 @@ def post_date(
     return PostDate(None, "archiving time")
 
 
+Fallback = Literal["archiving time", "page, else archiving time", "archiving time, item kept"]
+
+
+@dataclass(frozen=True)
+class DateNote:
+    """What a run says of an item's date when it takes the item on (run/output.
+    date_note_line says it): ``problem``, the note given with the item (why it has no
+    date though it gives one, or a note on the date read); ``not_believed``, its date
+    when after the run's clock; ``dated``, what dates the post instead (None: its own
+    date): the archiving time, the archiving time with the item's date kept in the
+    post's ``<!--…-->`` comment, or its page, else the archiving time."""
+
+    problem: str | None
+    not_believed: datetime | None = None
+    dated: Fallback | None = None
+
+
 def date_warning(
     published: datetime | None,
     problem: str | None,
@@ -87,7 +104,7 @@ def date_warning(
     origin: Origin,
     content: ContentMode,
     now: datetime,
-) -> str | None:
+) -> DateNote | None:
     """What a run says of an item's date when it takes the item on (once: the item is
     not taken on again), after its link; None: nothing. ``problem``: why the item has no
     date though it gives one, or the note said of the date read (feeds._published).
@@ -98,15 +115,14 @@ def date_warning(
     ``<!--…-->`` comment (a polled feed's item), or its page, else the archiving time
     (with a page: ``content`` other than ``feed``)."""
     dated = post_date(published, origin, page=None, page_dated_by=None, listed=None, now=now)
-    fallback = "at archiving time" if content == "feed" else "by its page, else at archiving time"
+    fallback: Fallback = "archiving time" if content == "feed" else "page, else archiving time"
     if published is None:
-        return None if problem is None else f"{problem}; dated {fallback}"
+        return None if problem is None else DateNote(problem, None, fallback)
     if dated.by == "item" or published <= now:  # believed (feeds refuse dates before 1990)
-        return problem
-    if dated.published is not None:  # both aware (a feed's dates leave dates.py in UTC)
-        fallback = "at archiving time (its <!--…--> comment keeps the item's date)"
-    shown = f"{published.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+        return None if problem is None else DateNote(problem)
+    if dated.published is not None:
+        fallback = "archiving time, item kept"
+    return DateNote(None, published, fallback)
 
 
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
@@ -216,6 +232,17 @@ def permanent(exc: RssArchiveError) -> bool:
     return isinstance(exc, ExtractError | ParseError)
 
 
+# What a run says of an article whose attempt failed (run/output.article_failed_lines
+# says it): a failed: line with its reason; the same and a warning that it is given up
+# (a feed's item on its last attempt); a failed: line saying it is given up now (an
+# article a backfill was handed again, on its last attempt) or that later runs try it
+# again (after the server's time, when it named one); a warning alone that it is given
+# up; the attempt logged only (an old backfill's article retried by a run).
+Told = Literal[
+    "failed", "failed, gave up", "failed, given up now", "failed, later runs", "gave up", "logged"
+]
+
+
 @dataclass(frozen=True)
 class ArticleFailed:
     """What to do with an article whose attempt failed."""
@@ -223,9 +250,10 @@ class ArticleFailed:
     give_up: bool  # failed for good now, by its failure (state.give_up)
     status: Literal["pending", "failed"]  # else, what the state records (state.fail)
     not_before: datetime | None  # then: no run retries it earlier (None: given up now)
-    failed: str | None  # the report's failed: line (its reason), if any
-    warning: str | None  # the report's warning, if any
-    note: str | None  # said in the log only
+    told: Told  # what the report says of it
+    reason: str  # why it failed (reason_of)
+    attempts: int  # its failed attempts said, this one included
+    retry_after: datetime | None = None  # the server's time to come back, when it named one
 
 
 def last_attempt(recorded_attempts: int, recorded: datetime, now: datetime) -> bool:
@@ -236,7 +264,6 @@ def last_attempt(recorded_attempts: int, recorded: datetime, now: datetime) -> b
 
 
 def article_failed(
-    link: str,
     origin: Origin,
     attempts: int,
     exc: RssArchiveError,
@@ -263,31 +290,26 @@ def article_failed(
     later = now + timedelta(seconds=retry_after) if retry_after else None
     last = last_attempt(recorded_attempts, recorded, now)
     final = origin != "feed" and permanent(exc)
+    attempts += 1
 
-    def answer(failed: str | None, warning: str | None, note: str | None) -> ArticleFailed:
+    def answer(told: Told, said: int = attempts) -> ArticleFailed:
         if final:
-            return ArticleFailed(True, "failed", None, failed, warning, note)
+            return ArticleFailed(True, "failed", None, told, why, said)
         not_before = ARTICLE_RETRIES.next_attempt(recorded_attempts + 1, now, later)
         status: Literal["pending", "failed"] = "failed" if last else "pending"
-        return ArticleFailed(False, status, not_before, failed, warning, note)
+        return ArticleFailed(False, status, not_before, told, why, said, later)
 
-    attempts += 1
-    gave_up = f"{link}: gave up after {attempts} attempts: {why}; not tried again"
     if origin == "feed":
-        return answer(why, gave_up if last else None, None)
+        return answer("failed, gave up" if last else "failed")
     if attempts == 1:  # this command met it first, or was handed it again
-        if last and not final:  # the attempt that gives it up (a backfill's "asked now")
-            why += f"; gave up after {recorded_attempts + 1} attempts, not tried again"
-        if not (final or last):
-            why += "; later runs will try again"
-            if later is not None:
-                why += f" after {later.isoformat(timespec='minutes')}"
-        return answer(why, None, None)
+        if final:
+            return answer("failed")
+        if last:  # the attempt that gives it up (a backfill's "asked now")
+            return answer("failed, given up now", recorded_attempts + 1)
+        return answer("failed, later runs")
     if final or last:
-        return answer(None, gave_up, None)
-    return answer(
-        None, None, f"{link}: attempt {attempts} of {ARTICLE_RETRIES.attempts} failed: {why}"
-    )
+        return answer("gave up")
+    return answer("logged")
 
 
 def feed_text_instead(

@@ -16,8 +16,19 @@ from rssarchive.core.models import Entry
 # -- feeds ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NotDue:
+    """Why a feed is not polled now: ``gone`` (HTTP 410: not until the config changes),
+    or ``backoff``, not ``until`` then after ``failures`` in a row, the last for
+    ``last_error`` (run/output.not_due_line says it)."""
+
+    kind: Literal["gone", "backoff"]
+    until: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None
+
+
 def not_due(
-    url: str,
     *,
     gone: bool,
     next_allowed: datetime | None,
@@ -25,17 +36,14 @@ def not_due(
     last_error: str | None,
     now: datetime,
     last_failure: datetime | None = None,
-) -> str | None:
-    """Why a feed is not polled now (its report's error line); None: poll it. A back-off
-    whose failure is later than ``now`` was set by a clock ahead of this one (the clock
-    went back): the feed is polled, as an article's retry is (retry_due)."""
+) -> NotDue | None:
+    """Why a feed is not polled now; None: poll it. A back-off whose failure is later
+    than ``now`` was set by a clock ahead of this one (the clock went back): the feed is
+    polled, as an article's retry is (retry_due)."""
     if gone:
-        return f"{url}: feed is gone (HTTP 410); remove it from the config or give it a new url"
+        return NotDue("gone")
     if next_allowed is not None and not retry_due(next_allowed, last_failure, now):
-        return (
-            f"{url}: not polled until {next_allowed.isoformat()} after "
-            f"{failures} failures; last error: {last_error}"
-        )
+        return NotDue("backoff", next_allowed, failures, last_error)
     return None
 
 

@@ -15,40 +15,30 @@ from rssarchive.core.decide.policies import IMAGE_RETRIES, RetryPolicy
 
 @dataclass(frozen=True)
 class ImagesRetried:
-    """After a retry of a post's images: whether they are retried again, the warning
-    (given up with some still remote, or kept back by our own disk), and whether this
-    retry counts as one of the IMAGE_RETRIES attempts."""
+    """After a retry of a post's images: whether they are retried again, what is said
+    (``kept back``: some still remote, kept back by our own disk; ``given up``: some
+    still remote after IMAGE_RETRIES attempts; None: nothing; run/output.
+    images_retried_line says it), and whether this retry counts as one of the
+    IMAGE_RETRIES attempts."""
 
     again: bool
-    warning: str | None
+    said: Literal["kept back", "given up"] | None
     counted: bool = True
 
 
-def images_retried(
-    name: str, attempts: int, still_remote: int, *, cause: str = "", local: bool = False
-) -> ImagesRetried:
+def images_retried(attempts: int, still_remote: int, *, local: bool = False) -> ImagesRetried:
     """A post's images were retried after ``attempts`` earlier (counted) retries, and
-    ``still_remote`` of them could still not be archived, the first for ``cause``.
-    ``local``: some failed on our own disk (full, read-only, quota, I/O error): that is
-    no evidence against the images, so the attempt is not counted and they are never
-    given up for it; the next run with room stores them (said on every run meanwhile)."""
+    ``still_remote`` of them could still not be archived. ``local``: some failed on our
+    own disk (full, read-only, quota, I/O error): that is no evidence against the
+    images, so the attempt is not counted and they are never given up for it; the next
+    run with room stores them (said on every run meanwhile)."""
     if not still_remote:
         return ImagesRetried(False, None)
-    why = f" ({cause})" if cause else ""
     if local:
-        return ImagesRetried(
-            True,
-            f"{name}: {still_remote} images still remote{why}; retried on the next run "
-            "(a local write error does not count as an attempt)",
-            counted=False,
-        )
+        return ImagesRetried(True, "kept back", counted=False)
     if not IMAGE_RETRIES.gives_up(attempts + 1):
         return ImagesRetried(True, None)
-    return ImagesRetried(
-        False,
-        f"{name}: {still_remote} images still remote after "
-        f"{IMAGE_RETRIES.attempts} attempts{why}; no more retries",
-    )
+    return ImagesRetried(False, "given up")
 
 
 # -- images: one download (review 18 H14) --------------------------------------------------

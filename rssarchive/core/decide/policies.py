@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rssarchive.core import retries
-
 # -- retry policies -------------------------------------------------------------------
 
 
@@ -58,7 +56,7 @@ class ArticleRetries:
     """An article's attempts, spaced in time: after the n-th failed one the next waits
     ``waits[n-1]`` (the last repeats), or until the server's Retry-After when that is
     later; it is given up after ``attempts`` in all once ``span`` has passed since it
-    was recorded, so that no schedule of runs spends them faster (retries.py)."""
+    was recorded, so that no schedule of runs spends them faster (ARTICLE_RETRIES)."""
 
     attempts: int
     waits: tuple[timedelta, ...]
@@ -95,10 +93,24 @@ def _doubled(initial: timedelta, times: int, longest: timedelta) -> timedelta:
 
 
 # An item of a polled feed whose article failed is retried by later runs, as its page may
-# not be online yet (15 min, 1 h, 6 h, then every day after a failure; 5 attempts and a
-# day); then it stays listed as failed (never silently dropped) and a backfill of its
-# URL tries it again. The values are retries.py's.
-ARTICLE_RETRIES = ArticleRetries(retries.ATTEMPTS, retries.BACKOFF, retries.GIVE_UP_SPAN)
+# not be online yet; then it stays listed as failed (never silently dropped) and a
+# backfill of its URL tries it again (issue 16). Attempts are spaced in time: a run a
+# minute after a failure does not spend another attempt on a page that is down for five
+# minutes. The next attempt waits a growing delay after the last failure (15 min, 1 h,
+# 6 h, then every day; or the server's Retry-After, when that is later), so that the 5
+# attempts span more than a day whatever the cron interval; and giving up also requires
+# a day to have passed since the article was first recorded, so that no schedule of runs
+# can spend them faster.
+ARTICLE_RETRIES = ArticleRetries(
+    attempts=5,
+    waits=(
+        timedelta(minutes=15),
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(hours=24),
+    ),
+    span=timedelta(days=1),
+)
 # A post whose images failed is retried on this many later runs, then left linking the
 # original images (they are kept in data-original-src either way).
 IMAGE_RETRIES = RetryPolicy(attempts=5)
@@ -113,6 +125,29 @@ FETCH_RETRIES = RetryPolicy(
     longest=timedelta(seconds=10),
     jitter=timedelta(seconds=1),
 )
+
+# Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def retry_now(status: int | None, retry_after: float | None, budget_spent: bool) -> bool:
+    """Whether one request that failed is tried again at once, within FETCH_RETRIES (net/
+    http.py's retry predicate asks this): ``status``, the HTTP status answered (None: no
+    answer, a failure on the wire that may pass, as transport.network_reason judged it
+    by its type: a timeout, a reset, a body cut short); ``retry_after``, the seconds the
+    server asked to wait (None: it named none); ``budget_spent``, the attempt used its
+    whole time (a server that stalls once usually stalls again).
+
+    A server error (5xx of RETRY_STATUSES) is tried again unless the server named a time
+    to come back: then it gets exactly that, from the caller's schedule (FetchError.
+    retry_after), not a hammering. Across runs the same failures are transient
+    (articles.permanent): nothing retried now is given up for good."""
+    if budget_spent:
+        return False
+    if status is None:
+        return True
+    return status in RETRY_STATUSES and retry_after is None
+
 
 # A permanent redirect must be seen on this many polls in a row before the feed's address
 # changes: one misconfigured response should not move a feed.

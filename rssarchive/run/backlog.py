@@ -1,4 +1,7 @@
-"""The pages a backfill has recorded as pending and not yet handed out (pure, no I/O).
+"""The run's per-host work queue (pure, no I/O): the pages a backfill has recorded as
+pending and not yet handed out, and the one interleave by host of the run's other work
+(jobs._round_robin hands its items through it). Part of the run, not a source: it finds
+nothing, it orders what was found (review 18 M5).
 
 A backfill records every URL in the state database before any work starts: that is
 what lets the next run finish a killed one. What the run itself keeps of each URL is

@@ -1,0 +1,95 @@
+"""Who is a re-check witness and what "undecided" is (core/recheck_status.py), and the
+state's SQL that applies them (store/rechecks.py), agreeing on a table of records
+(review 18 M16)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rssarchive.core.models import Entry
+from rssarchive.core.recheck_status import is_undecided, is_unreachable, is_witness
+from rssarchive.store.codec import RecheckRow
+from rssarchive.store.state import State
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+DUE = NOW + timedelta(days=1)
+STATUSES = ("unchanged", "edited", "suspected", "deleted", "restored")
+
+
+def record(status: str, reference: str | None, from_page: bool, due: datetime | None) -> RecheckRow:
+    return RecheckRow(0, "", "", "", NOW, due, 1, status, reference, from_page)
+
+
+@pytest.mark.parametrize(
+    ("status", "reference", "from_page", "due", "witness", "undecided"),
+    [
+        ("unchanged", "text", False, DUE, True, False),
+        ("unchanged", None, True, DUE, True, False),  # its post is the page's text
+        ("unchanged", None, False, DUE, False, False),  # from the feed, never seen: no text
+        ("edited", "text", False, None, True, False),
+        ("restored", "text", False, DUE, True, False),
+        ("suspected", "text", True, DUE, False, False),  # a check will decide it
+        ("suspected", "text", True, None, False, True),  # no check left: undecided
+        ("deleted", "text", True, None, False, False),
+    ],
+)
+def test_the_predicates(
+    status: str,
+    reference: str | None,
+    from_page: bool,
+    due: datetime | None,
+    witness: bool,
+    undecided: bool,
+) -> None:
+    row = record(status, reference, from_page, due)
+    assert is_witness(row) is witness
+    assert is_undecided(row) is undecided
+
+
+TABLE = list(itertools.product(STATUSES, ("text", None), (False, True), (DUE, None)))
+
+
+def test_the_states_sql_agrees_with_them(tmp_path: Path) -> None:
+    state = State.open(tmp_path / "s.sqlite3")
+    rows: list[RecheckRow] = []
+    for n, (status, reference, from_page, due) in enumerate(TABLE):
+        url = f"https://a.example/{n}"
+        aid = state.begin(url_key=url, guid_key=None, feed="f", entry=Entry("", url), now=NOW)
+        state.enroll([(aid, NOW + timedelta(seconds=n), None)])
+        row = replace(record(status, reference, from_page, due), article_id=aid)
+        state.save_recheck(row)
+        rows.append(row)
+    assert state.recheck_rows([r.article_id for r in rows]) == [
+        replace(r, url=f"https://a.example/{n}", feed="f") for n, r in enumerate(rows)
+    ]
+    witnesses = {r.article_id for r in state.recheck_witnesses("a.example", len(TABLE))}
+    assert witnesses == {r.article_id for r in rows if is_witness(r)}
+    assert 0 < len(witnesses) < len(TABLE)
+    assert state.recheck_counts(NOW)["undecided"] == sum(is_undecided(r) for r in rows)
+    # One by one: each record undecided by the SQL exactly when by the function.
+    for other in rows:
+        state.save_recheck(replace(other, status="unchanged", next_due=DUE))
+    for row in rows:
+        state.save_recheck(row)
+        assert state.recheck_counts(NOW)["undecided"] == int(is_undecided(row)), row
+        state.save_recheck(replace(row, status="unchanged", next_due=DUE))
+
+
+@pytest.mark.parametrize("last_result", [None, "unchanged", "outage: HTTP 503", "outage"])
+def test_unreachable_sql_agrees_with_the_function(tmp_path: Path, last_result: str | None) -> None:
+    # Done with its ages (or not), suspected (or not), its last check an outage (or not):
+    # counted unreachable by the SQL exactly when by the function.
+    state = State.open(tmp_path / "s.sqlite3")
+    for n, (status, due) in enumerate(itertools.product(STATUSES, (DUE, None))):
+        url = f"https://a.example/{n}"
+        aid = state.begin(url_key=url, guid_key=None, feed="f", entry=Entry("", url), now=NOW)
+        state.enroll([(aid, NOW + timedelta(seconds=n), None)])
+        row = replace(record(status, "text", True, due), article_id=aid, last_result=last_result)
+        state.save_recheck(row)
+        assert state.recheck_counts(NOW)["unreachable"] == int(is_unreachable(row)), row
+        state.save_recheck(replace(row, next_due=DUE))

@@ -1,0 +1,85 @@
+"""What the state says of failing and waiting articles: values with datetimes
+(store/codec.py), which status formats where it prints them (review 18 M8)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rssarchive.core.models import Entry
+from rssarchive.run.output import _backfill_failures
+from rssarchive.store.codec import FailingArticle, RetriedArticle, moment
+from rssarchive.store.state import State
+
+NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
+LATER = NOW + timedelta(minutes=15)
+
+
+def fill(tmp_path: Path) -> State:
+    """A feed's item failing (waiting), a backfill's page waiting after a Retry-After,
+    a backfill's page given up, one never tried."""
+    state = State.open(tmp_path / "s.sqlite3")
+    ids = [
+        state.begin(url_key=k, guid_key=None, feed="f", entry=Entry("", f"https://x/{k}", origin=o),
+                    now=NOW)
+        for k, o in (("item", "feed"), ("page", "url"), ("gone", "url"), ("new", "feed"))
+    ]  # fmt: skip
+    state.fail(ids[0], "HTTP 500", NOW, status="pending", not_before=LATER)
+    state.fail(ids[1], "HTTP 503", NOW, status="pending", not_before=NOW + timedelta(hours=1))
+    state.give_up(ids[2], "HTTP 404", NOW)
+    return state
+
+
+def test_failing_retried_and_not_before_are_values_with_datetimes(tmp_path: Path) -> None:
+    state = fill(tmp_path)
+    assert state.failing_by_feed() == {
+        "f": [FailingArticle("https://x/item", "HTTP 500", 1, LATER)]
+    }
+    assert state.retried() == [
+        RetriedArticle("https://x/item", "pending", "HTTP 500", 1, "feed"),
+        RetriedArticle("https://x/page", "pending", "HTTP 503", 1, "url"),
+        RetriedArticle("https://x/gone", "failed", "HTTP 404", 1, "url"),
+    ]
+    assert state.not_before() == {
+        "https://x/item": LATER,
+        "https://x/page": NOW + timedelta(hours=1),
+    }
+
+
+def test_status_prints_the_times_as_the_state_keeps_them(tmp_path: Path) -> None:
+    waiting, gave_up = _backfill_failures(fill(tmp_path))
+    assert waiting == [
+        {
+            "url": "https://x/page",
+            "reason": "HTTP 503",
+            "attempts": 1,
+            "max_attempts": 5,
+            "not_before": "2024-07-24T02:45:53.725+00:00",
+        }
+    ]
+    assert gave_up == [{"url": "https://x/gone", "reason": "HTTP 404", "attempts": 1}]
+
+
+def test_a_time_edited_unreadable_by_hand_is_no_time(tmp_path: Path) -> None:
+    state = fill(tmp_path)
+    state.close()
+    with sqlite3.connect(tmp_path / "s.sqlite3") as db:
+        db.execute("UPDATE articles SET not_before = 'soon' WHERE url = 'https://x/item'")
+    state = State.open(tmp_path / "s.sqlite3")
+    assert state.failing_by_feed()["f"][0].not_before is None
+    assert "https://x/item" not in state.not_before()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, None),
+        ("2024-07-24T02:45:53.725+00:00", datetime(2024, 7, 24, 2, 45, 53, 725000, tzinfo=UTC)),
+        ("soon", None),
+    ],
+)
+def test_moment(text: str | None, expected: datetime | None) -> None:
+    assert moment(text) == expected
