@@ -1,6 +1,6 @@
 """When a guid may be trusted: the rule that tells a moved article from a reused guid.
 
-Pure functions; the pipeline (``Pipeline._by_guid``) applies them.
+Pure functions; the decider (``decide.by_guid``, core/decide/identity.py) applies them.
 
 An item is first identified by its link (urls.normalize_url). Its guid exists for one
 case: the article's link moved (http to https, a new domain or path, new tracking
@@ -70,6 +70,9 @@ from rssarchive.core.dates import EARLIEST, to_utc
 from rssarchive.core.sanitize import CONTROL_CHARS
 
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
+# What same_by says of the strongest evidence: a move on it is said once for all
+# (decide.move_said).
+SAME_BY = "same guid, title and date"
 
 
 def title_key(title: str | None) -> str:
@@ -97,6 +100,12 @@ def _utc(when: datetime | None) -> datetime | None:
     return when if when >= EARLIEST else None
 
 
+def _apart(mine: datetime | None, theirs: datetime | None) -> bool:
+    """Whether two dates (as _utc gives them) are both there and a second or more apart:
+    the one date comparison of differs, same_by and permalink_differs."""
+    return mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1
+
+
 def differs(
     title: str | None,
     published: datetime | None,
@@ -111,7 +120,7 @@ def differs(
     is the same article."""
     mine, theirs = _utc(published), _utc(archived_published)
     key = title_key(title)
-    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+    if _apart(mine, theirs):
         # Its date changed: an update when the title and the text are the same (the
         # risk: an article republished word for word under its old guid is taken for
         # the old one; it is said). A constant guid and title brings another text.
@@ -148,9 +157,9 @@ def same_by(
     mine, theirs = _utc(published), _utc(archived_published)
     if mine is None and theirs is None:
         return "same guid and title, neither dated"
-    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+    if _apart(mine, theirs):
         return "same guid, title and text; its date changed"
-    return "same guid, title and date"
+    return SAME_BY
 
 
 def still_same(
@@ -187,7 +196,7 @@ def permalink_differs(
     live page, a guid that named another article's address)."""
     del title, archived_title, text, archived_text  # an edited title keeps a permalink
     mine, theirs = _utc(published), _utc(archived_published)
-    if mine is not None and theirs is not None and abs((mine - theirs).total_seconds()) >= 1:
+    if _apart(mine, theirs):
         return "another date"
     return None
 

@@ -19,7 +19,7 @@ from rssarchive.core.models import (
     Response,
     Selectors,
 )
-from rssarchive.core.urls import host_key, is_safe_link, normalize_url
+from rssarchive.core.urls import host_key
 from rssarchive.net.addresses import Allow
 from rssarchive.run.backlog import Backlog
 from rssarchive.run.report import FeedResult
@@ -203,20 +203,15 @@ def _substantial(content: str) -> bool:
 
 
 def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:
-    """The guid keys shared by items of one feed document with different links (links
-    that differ only in tracking parameters are one link), each said in a warning."""
-    links: dict[str, set[str]] = {}
-    for entry in entries:
-        guid = _guid_key(entry.guid)
-        if guid is not None and entry.link and is_safe_link(entry.link):
-            links.setdefault(guid, set()).add(normalize_url(entry.link))
-    shared = {guid for guid, urls in links.items() if len(urls) > 1}
+    """The guid keys shared by items of one feed document with different links
+    (decide.shared_guids), each said in a warning."""
+    shared = decide.shared_guids([(entry.guid, entry.link) for entry in entries])
     for guid in sorted(shared):
         result.warnings.append(
-            f"{len(links[guid])} items with different links share the guid {guid!r}; "
+            f"{shared[guid]} items with different links share the guid {guid!r}; "
             "each is identified by its link"
         )
-    return shared
+    return set(shared)
 
 
 def _item_name(entry: Entry) -> str:
@@ -230,22 +225,13 @@ def _item_name(entry: Entry) -> str:
 
 
 def _warn_collapsed(entries: Sequence[Entry], result: FeedResult) -> None:
-    """Say when items of one feed document that are different (another guid or title)
-    have one link (links that differ only in a #fragment or tracking parameters are one
-    link): one page, so one article is archived for them, and the others are not."""
-    from rssarchive.core.identity import title_key
-
-    items: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
-    for entry in entries:
-        if entry.link and is_safe_link(entry.link):
-            link, seen = items.setdefault(normalize_url(entry.link), (entry.link, set()))
-            seen.add((_guid_key(entry.guid), title_key(entry.title)))
-    for link, seen in items.values():
-        if len(seen) > 1:
-            result.warnings.append(
-                f"{len(seen)} different items (by guid or title) have one link, {link}; "
-                "archived as one article"
-            )
+    """Say when different items of one feed document have one link (decide.collapsed):
+    one page, so one article is archived for them, and the others are not."""
+    for link, count in decide.collapsed([(e.guid, e.link, e.title) for e in entries]):
+        result.warnings.append(
+            f"{count} different items (by guid or title) have one link, {link}; "
+            "archived as one article"
+        )
 
 
 def _without_shared_guids(
@@ -258,12 +244,4 @@ def _without_shared_guids(
         shared = _shared_guids(entries, result)
     if not shared:
         return list(entries)
-    return [replace(e, guid=None) if _guid_key(e.guid) in shared else e for e in entries]
-
-
-def _guid_key(guid: str | None) -> str | None:
-    if not guid or not guid.strip():
-        return None
-    guid = guid.strip()
-    # A guid that is a URL is compared as one, so http→https changes do not re-archive.
-    return normalize_url(guid) if is_safe_link(guid) else guid
+    return [replace(e, guid=None) if decide.guid_key(e.guid) in shared else e for e in entries]

@@ -7,13 +7,11 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
-from rssarchive.core.urls import is_safe_link, normalize_url
-from rssarchive.run.jobs import _guid_key, _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
 from rssarchive.run.output import date_note_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
@@ -23,22 +21,6 @@ if TYPE_CHECKING:
     from rssarchive.sources.feeds import ParsedFeed
 
 log = logging.getLogger(__name__)
-
-
-class _Rule(Protocol):
-    """identity.differs, permalink_differs, same_by: an item (title, date, text) against
-    an archived article's."""
-
-    def __call__(
-        self,
-        title: str | None,
-        published: datetime | None,
-        archived_title: str | None,
-        archived_published: datetime | None,
-        *,
-        text: str | None = ...,
-        archived_text: str | None = ...,
-    ) -> str | None: ...
 
 
 class _Recording(_Base):
@@ -56,22 +38,14 @@ class _Recording(_Base):
             for guid in sorted(shared):
                 self.state.reuse_guid(guid)
         shared |= self._site_root_guids(entries, result)
-        listed = frozenset(
-            normalize_url(e.link) for e in entries if e.link and is_safe_link(e.link)
-        )
+        listed = frozenset(key for e in entries if (key := decide.link_key(e.link)) is not None)
         return _without_shared_guids(entries, result, shared), listed
 
     def _site_root_guids(self, entries: Sequence[Entry], result: FeedResult) -> set[str]:
         """The guids of one feed document that are a site's own address (its home
         page, identity.is_site_root): they name the site, not an article, so they
         identify nothing from the start; recorded as reused, said once."""
-        from rssarchive.core.identity import is_site_root
-
-        roots = {
-            key: (entry.guid or "").strip()
-            for entry in entries
-            if (key := _guid_key(entry.guid)) is not None and is_site_root(key)
-        }
+        roots = decide.site_root_guids([entry.guid for entry in entries])
         for guid in sorted(roots):
             if self.state.guid_reused(guid):
                 continue
@@ -113,15 +87,14 @@ class _Recording(_Base):
         An entry whose article is pending is neither new nor skipped here: this run
         resumes it (the pending rows are its jobs already, see _prepare), or it waits
         for a server's Retry-After; either way it is not "archived already"."""
-        link = entry.link
-        if link is None or not is_safe_link(link):
+        link, url_key = entry.link, decide.link_key(entry.link)
+        if link is None or url_key is None:
             # Said on every run that lists it: it is never archived, and a feed that
             # lists it keeps listing it (an enclosure alone is no article's page).
             result.warnings.append(f"{_item_name(entry)} has no usable link; skipped")
             result.skipped += 1
             return None
-        url_key = normalize_url(link)
-        guid_key = item_guid = _guid_key(entry.guid)
+        guid_key = item_guid = decide.guid_key(entry.guid)
         listed_twice = url_key in self._recorded  # taken on (or listed) once already
         known = None if listed_twice else self.state.lookup(url_key)
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
@@ -304,88 +277,73 @@ class _Recording(_Base):
         listed: frozenset[str],
         result: FeedResult,
     ) -> tuple[GuidOwner | None, str | None]:
-        """The article an entry unknown by its link is, by its guid: (that article,
-        the guid), or (None, the guid to record with the new article: None when the
-        guid is reused). The rule and why it is so: identity.py.
+        """The article an entry unknown by its link is, by its guid, as decide.by_guid
+        says: (that article, the guid), or (None, the guid to record with the new
+        article: None when the guid is reused). This reads the state and the posts the
+        rule asks for, and carries its answer out.
 
         A guid found reused is said in a warning and recorded (reused_guids): from then
         on it identifies nothing, and is no longer warned about."""
-        if self.state.guid_reused(guid_key):
-            return self._by_retired_guid(feed, entry, url_key, guid_key, listed, result), None
-        # Identity by guid is per feed: two feeds' ids are not one namespace (two
-        # editions' "brief-1" are two articles).
-        owners = [o for o in self.state.guid_owners(guid_key) if o.feed == feed.name]
-        if not owners:
-            return None, guid_key
-        reason = ""
-        still_listed = next((o for o in owners if o.keys & listed), None)
-        if still_listed is not None:
-            reason = f"{still_listed.url}, still listed at its own link"
-        elif url_key == guid_key:
-            # The guid is a URL, and it is this item's own address: the archived
-            # article named it as its permanent address (rule (b) of identity.py),
-            # unless its date (or, without dates to confirm, its title) says otherwise.
-            from rssarchive.core.identity import permalink_differs
+        from rssarchive.core.identity import text_key
 
-            why = self._differs(entry, owners[0], permalink_differs)
-            if why is None:
-                self._moved(entry, owners[0], "its guid is its link", result)
-                if not self.dry_run:
-                    self.state.alias(url_key, owners[0].id)
-                return owners[0], guid_key
-            reason = f"{owners[0].url}, {why}"
-        else:
-            for owner in owners:
-                why = self._differs(entry, owner)
-                if why is None:
-                    from rssarchive.core.identity import same_by
+        found: dict[int, GuidOwner] = {}
 
-                    how = self._differs(entry, owner, same_by) or "same guid, title and date"
-                    self._moved(entry, owner, how, result)
-                    if not self.dry_run:  # its new link is known from now on
-                        self.state.alias(url_key, owner.id)
-                    return owner, guid_key
-                reason = reason or f"{owner.url}, {why}"
-        result.warnings.append(
-            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
-            f"article ({reason}); "
-            "archived as a new article, and the guid identifies no article from now on"
+        def owners() -> list[decide.Owner]:
+            rows = self.state.guid_owners(guid_key)
+            for row in rows:
+                found.setdefault(row.id, row)
+            return [_owner(row) for row in rows]
+
+        def last_seen() -> decide.LastSeen | None:
+            seen = self.state.guid_seen(guid_key, feed.name)
+            if seen is None:
+                return None
+            shown = decide.Shown(seen.title, seen.published, seen.text_key)
+            return decide.LastSeen(seen.article_id, shown)
+
+        answer = decide.by_guid(
+            decide.Shown(entry.title, entry.published, text_key(entry.content)),
+            url_key=url_key,
+            guid=guid_key,
+            feed=feed.name,
+            listed=listed,
+            reused=self.state.guid_reused(guid_key),
+            owners=owners,
+            last_seen=last_seen,
+            post=lambda owner: self._post_shown(found[owner.id]),
         )
-        if not self.dry_run:
-            self.state.reuse_guid(guid_key)
-        return None, None
+        owner = None if answer.owner is None else found[answer.owner]
+        if answer.kind == "moved":
+            assert owner is not None
+            self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
+            if not self.dry_run:  # its new link is known from now on
+                self.state.alias(url_key, owner.id)
+            return owner, answer.guid
+        if answer.kind == "reused":
+            assert owner is not None
+            result.warnings.append(
+                f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
+                f"article ({owner.url}, {answer.why}); "
+                "archived as a new article, and the guid identifies no article from now on"
+            )
+            if not self.dry_run:
+                self.state.reuse_guid(guid_key)
+        return None, answer.guid
 
-    def _by_retired_guid(
-        self,
-        feed: FeedConfig,
-        entry: Entry,
-        url_key: str,
-        guid_key: str,
-        listed: frozenset[str],
-        result: FeedResult,
-    ) -> GuidOwner | None:
-        """The article an entry unknown by its link is, by a guid recorded as reused:
-        the one the feed's item with that guid last named, when the entry has its title
-        and text (identity.still_same) and that article is not listed at its own link
-        in this document; else None (a new article, as before, without a warning: the
-        guid's reuse was said). Without this, every later move of an article whose guid
-        was once retired was a duplicate nobody heard of (review16d H8)."""
-        from rssarchive.core.identity import still_same, text_key
+    def _post_shown(self, owner: GuidOwner) -> decide.Shown | None:
+        """The title and date an archived article's post says (None: it cannot be
+        read), and whether it says its date (the ``<!--ms-->`` line)."""
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date
 
-        seen = self.state.guid_seen(guid_key, feed.name)
-        if seen is None:
+        text = None if owner.filename is None else self.archive.read(owner.filename)
+        if text is None:
             return None
-        owner = next((o for o in self.state.guid_owners(guid_key) if o.id == seen.article_id), None)
-        if owner is None or owner.keys & listed:
-            return None
-        if still_same(entry.title, text_key(entry.content), seen.title, seen.text_key):
-            return None
-        self._moved(entry, owner, "same guid, title and text", result)
-        if not self.dry_run:
-            self.state.alias(url_key, owner.id)
-        return owner
+        title, published = post_title_and_date(text)
+        return decide.Shown(title, published, dated=post_says_its_date(text))
 
-    def _moved(self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult) -> None:
+    def _moved(
+        self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult, *, strongest: bool
+    ) -> None:
         """Say a move taken by guid, once: when first seen (its new link is an alias
         from then on, found by its link). A guess that is wrong is then a loss said
         out loud, with both links to check.
@@ -394,56 +352,22 @@ class _Recording(_Base):
         for all: links that change on every fetch (a session id in them) would
         otherwise repeat it on every run, for every item, and drown the warnings that
         matter (review16d H8); the later ones are in the log. A move taken on weaker
-        evidence (another date, no dates) is a judgement each time: said each time."""
+        evidence (another date, no dates) is a judgement each time: said each time
+        (decide.move_said)."""
+        mark = f"moved {owner.id}"
+        told = decide.move_said(
+            owner.status == "done", strongest, lambda: self.state.meta_value(mark) is not None
+        )
         if owner.status == "done":
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
-            once, mark = how == "same guid, title and date", f"moved {owner.id}"
-            if once and self.state.meta_value(mark) is not None:
-                log.info("%s %s", entry.link, said)
-                return
-            if once and not self.dry_run:
-                self.state.set_meta({mark: "1"})
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
+        if told == "logged":
+            log.info("%s %s", entry.link, said)
+            return
+        if told == "said once" and not self.dry_run:
+            self.state.set_meta({mark: "1"})
         result.warnings.append(f"{entry.link} {said}")
-
-    def _differs(
-        self,
-        entry: Entry,
-        owner: GuidOwner,
-        rule: _Rule | None = None,
-    ) -> str | None:
-        """Why the entry is not the article ``owner`` (identity.differs, or ``rule``),
-        by the title, date and text the feed's item with that guid last showed, else
-        those it was archived with: its entry's while not done, else its post's (no
-        text then: a post is not the feed's text)."""
-        from rssarchive.core.identity import (
-            differs,
-            post_says_its_date,
-            post_title_and_date,
-            text_key,
-        )
-
-        title: str | None
-        mine = entry.published
-        my_text, theirs = text_key(entry.content), None
-        if owner.seen is not None:  # what the feed's item with this guid last showed
-            title, published, theirs = owner.seen.title, owner.seen.published, owner.seen.text_key
-        elif owner.entry is not None:
-            title, published = owner.entry.title, owner.entry.published
-            theirs = text_key(owner.entry.content)
-        elif owner.filename is not None:
-            text = self.archive.read(owner.filename)
-            if text is None:
-                return "its post cannot be read"
-            title, published = post_title_and_date(text)
-            if not post_says_its_date(text):
-                mine = None  # its date unknown, not absent: the title decides, as before
-        else:
-            return "nothing archived to compare with"
-        return (rule or differs)(
-            entry.title, mine, title, published, text=my_text, archived_text=theirs
-        )
 
     def _feed_items(self, job: _Job, parsed: ParsedFeed) -> list[_Job]:
         """Record the items of a feed given to backfill as pending, like the items of an
@@ -463,3 +387,22 @@ class _Recording(_Base):
             if article_id is not None:
                 jobs.append(_Job(job.feed, entry, job.feed.content, job.result, article_id))
         return jobs
+
+
+def _owner(owner: GuidOwner) -> decide.Owner:
+    """An article recorded with a guid, as decide.by_guid compares it."""
+    from rssarchive.core.identity import text_key
+
+    seen, entry = owner.seen, owner.entry
+    return decide.Owner(
+        id=owner.id,
+        feed=owner.feed,
+        keys=owner.keys,
+        seen=None if seen is None else decide.Shown(seen.title, seen.published, seen.text_key),
+        entry=(
+            None
+            if entry is None
+            else decide.Shown(entry.title, entry.published, text_key(entry.content))
+        ),
+        has_post=owner.filename is not None,
+    )

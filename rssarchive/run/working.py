@@ -14,7 +14,6 @@ from rssarchive.core import decide
 from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
-from rssarchive.core.urls import normalize_url
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -183,9 +182,7 @@ class _Working(_Recording):
                 self._failed(job, link, staged)
                 return
             staged = fallback
-        keys = [normalize_url(link)]
-        if job.page_url and normalize_url(job.page_url) != keys[0]:
-            keys.append(normalize_url(job.page_url))  # where its redirects ended
+        keys = decide.page_keys(link, job.page_url)  # its link's, where its redirects ended
         if self._same_as_archived(job, keys, staged):
             return
         post = staged.post
@@ -240,17 +237,14 @@ class _Working(_Recording):
     def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
         """Whether the page is an article archived already (by this run or an earlier
         one) under another URL: one that redirects to the same page, or the page a
-        redirect ended at. Then nothing is written; the URL becomes an alias of it."""
-        other = next(
-            (
-                self._placed[k]
-                for k in keys
-                if self._placed.get(k, job.article_id) != job.article_id
-            ),
-            None,
+        redirect ended at (decide.archived_elsewhere). Then nothing is written; the URL
+        becomes an alias of it."""
+        other = decide.archived_elsewhere(
+            job.article_id,
+            keys,
+            self._placed,
+            lambda: self.state.archived_as(keys, job.article_id),
         )
-        if other is None:
-            other = self.state.archived_as(keys, job.article_id)
         if other is None:
             return False
         self.archive.discard(staged.temp)

@@ -723,7 +723,7 @@ def test_says_taken(
     assert was_said.calls == reads  # type: ignore[attr-defined]
 
 
-PARTS = ("policies", "feeds", "entries", "articles", "images")
+PARTS = ("policies", "feeds", "entries", "identity", "articles", "images")
 
 
 def test_the_decider_is_pure() -> None:
@@ -732,7 +732,8 @@ def test_the_decider_is_pure() -> None:
     import ast
     from pathlib import Path
 
-    # Every module of the decider (a package: policies, feeds, entries, articles, images).
+    # Every module of the decider (a package: policies, feeds, entries, identity, articles,
+    # images).
     sources = [p.read_text("utf-8") for p in Path(decide.__file__).parent.glob("*.py")]
     assert len(sources) > 1
     source = "\n".join(sources)
@@ -755,6 +756,7 @@ def test_the_decider_is_pure() -> None:
         "urllib.parse",
         "rssarchive.core.dates",  # pure: EARLIEST and believable, no clock
         "rssarchive.core.errors",
+        "rssarchive.core.identity",  # pure: the comparisons of titles, dates, texts
         "rssarchive.core.models",
         "rssarchive.core.retries",  # the article retries' values: timedeltas only
         "rssarchive.core.urls",  # pure string functions (host_key)

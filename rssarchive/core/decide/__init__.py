@@ -3,9 +3,10 @@
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
-Its parts, one module each: policies (the retry policies), feeds, entries, articles,
-images; every name is imported here, so that callers ask ``decide.<name>``. Modelled
-on the ``Decider`` of lemon24/reader. A few take a costly input as a function (a read of
+Its parts, one module each: policies (the retry policies), feeds, entries, identity
+(guids, and which article an item or a page is), articles, images; every name is
+imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
+lemon24/reader. A few take a costly input as a function (a read of
 the state, is_substantial), called only when the decision needs it: a run on its
 hot path reads no more than it did before.
 
@@ -146,6 +147,54 @@ from rssarchive.core.decide.feeds import (
 )
 from rssarchive.core.decide.feeds import (
     run_failed as run_failed,
+)
+from rssarchive.core.decide.identity import (
+    ByGuid as ByGuid,
+)
+from rssarchive.core.decide.identity import (
+    LastSeen as LastSeen,
+)
+from rssarchive.core.decide.identity import (
+    MoveSaid as MoveSaid,
+)
+from rssarchive.core.decide.identity import (
+    Owner as Owner,
+)
+from rssarchive.core.decide.identity import (
+    Shown as Shown,
+)
+from rssarchive.core.decide.identity import (
+    archived_elsewhere as archived_elsewhere,
+)
+from rssarchive.core.decide.identity import (
+    by_guid as by_guid,
+)
+from rssarchive.core.decide.identity import (
+    collapsed as collapsed,
+)
+from rssarchive.core.decide.identity import (
+    compared_with as compared_with,
+)
+from rssarchive.core.decide.identity import (
+    guid_key as guid_key,
+)
+from rssarchive.core.decide.identity import (
+    link_key as link_key,
+)
+from rssarchive.core.decide.identity import (
+    move_said as move_said,
+)
+from rssarchive.core.decide.identity import (
+    owner_differs as owner_differs,
+)
+from rssarchive.core.decide.identity import (
+    page_keys as page_keys,
+)
+from rssarchive.core.decide.identity import (
+    shared_guids as shared_guids,
+)
+from rssarchive.core.decide.identity import (
+    site_root_guids as site_root_guids,
 )
 from rssarchive.core.decide.images import (
     HOTLINK_STATUSES as HOTLINK_STATUSES,

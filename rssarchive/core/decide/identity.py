@@ -1,0 +1,275 @@
+"""An item's identity by its guid and within its feed document: what a guid is as
+compared, which guids identify nothing (shared by items with different links, a site's
+own address, recorded as reused), which article an item unknown by its link is by its
+guid, and which article a page that a redirect took elsewhere is.
+
+Part of the decider (rssarchive.core.decide): pure, no state, no disk. The comparisons
+(titles, dates, texts) and why the rule is so are core/identity.py's; the
+orchestration (run/recording.py, run/working.py) reads the state and the posts, asks
+these functions, and carries their answers out (warnings, aliases, reused guids)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from rssarchive.core.identity import (
+    SAME_BY,
+    differs,
+    is_site_root,
+    permalink_differs,
+    same_by,
+    still_same,
+    title_key,
+)
+from rssarchive.core.urls import is_safe_link, normalize_url
+
+# -- a feed document's guids --------------------------------------------------------------
+
+
+def guid_key(guid: str | None) -> str | None:
+    """A guid as compared (None: the item has none): a URL as urls.normalize_url
+    compares it, so an http→https change re-archives nothing; else its text, trimmed."""
+    if not guid or not guid.strip():
+        return None
+    guid = guid.strip()
+    return normalize_url(guid) if is_safe_link(guid) else guid
+
+
+def link_key(link: str | None) -> str | None:
+    """An item's link as compared (None: none, or not one we fetch)."""
+    return normalize_url(link) if link and is_safe_link(link) else None
+
+
+def shared_guids(items: Sequence[tuple[str | None, str | None]]) -> dict[str, int]:
+    """The guid keys of one feed document's items (guid, link) that items with
+    different links share (links that differ only in tracking parameters are one), each
+    with the number of links: such a guid identifies none of them (each is identified
+    by its link), and is recorded as reused."""
+    links: dict[str, set[str]] = {}
+    for guid, link in items:
+        key, url = guid_key(guid), link_key(link)
+        if key is not None and url is not None:
+            links.setdefault(key, set()).add(url)
+    return {key: len(urls) for key, urls in links.items() if len(urls) > 1}
+
+
+def site_root_guids(guids: Sequence[str | None]) -> dict[str, str]:
+    """The guids of one feed document that are a site's own address (identity.is_site_root),
+    by their key, each as written (trimmed): they name the site, not an article, so they
+    identify nothing from the start."""
+    return {
+        key: (guid or "").strip()
+        for guid in guids
+        if (key := guid_key(guid)) is not None and is_site_root(key)
+    }
+
+
+def collapsed(items: Sequence[tuple[str | None, str | None, str]]) -> list[tuple[str, int]]:
+    """The links (as first written, with how many items) that different items (guid,
+    link, title: another guid or title) of one feed document share (a #fragment or
+    tracking parameters make no other link): one page, so one article is archived for
+    them and the others are not; said."""
+    found: dict[str, tuple[str, set[tuple[str | None, str]]]] = {}
+    for guid, link, title in items:
+        url = link_key(link)
+        if url is not None and link is not None:
+            _, seen = found.setdefault(url, (link, set()))
+            seen.add((guid_key(guid), title_key(title)))
+    return [(link, len(seen)) for link, seen in found.values() if len(seen) > 1]
+
+
+# -- which article an item unknown by its link is, by its guid -----------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A title, date and text (identity.text_key; None: none) as compared. ``dated``:
+    whether the date is known: a post without our ``<!--ms-->`` line (written by hand,
+    or by an older version) leaves it unknown, which is not "undated"."""
+
+    title: str | None
+    published: datetime | None
+    text: str | None = None
+    dated: bool = True
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An article recorded with the guid (State.guid_owners), as the rule needs it."""
+
+    id: int
+    feed: str  # the feed it was recorded for
+    keys: frozenset[str]  # its URL keys: its own and its aliases
+    seen: Shown | None  # what the feed's item with this guid last showed (None: nothing)
+    entry: Shown | None  # the entry it came from, while not archived
+    has_post: bool  # archived: its post is what it is compared with
+
+
+@dataclass(frozen=True)
+class LastSeen:
+    """What a feed's item with a guid last showed, and the article it named
+    (State.guid_seen)."""
+
+    article_id: int
+    shown: Shown
+
+
+@dataclass(frozen=True)
+class ByGuid:
+    """What an item unknown by its link is, by its guid.
+
+    ``kind``: "new": a new article, recorded with ``guid`` (None: with no guid, the guid
+    identifies nothing); "moved": it is ``owner``, at a new link (aliased to it, said with
+    ``why``: what it shares with it; ``strongest``: by the same guid, title and date, see
+    move_said); "reused": a new article, though ``owner`` has its guid (``why``: how it
+    differs): said, and the guid is recorded as reused."""
+
+    kind: Literal["new", "moved", "reused"]
+    guid: str | None
+    owner: int | None = None
+    why: str = ""
+    strongest: bool = False
+
+
+def by_guid(
+    item: Shown,
+    *,
+    url_key: str,
+    guid: str,
+    feed: str,
+    listed: frozenset[str],
+    reused: bool,
+    owners: Callable[[], Sequence[Owner]],
+    last_seen: Callable[[], LastSeen | None],
+    post: Callable[[Owner], Shown | None],
+) -> ByGuid:
+    """Which article an item (``item``: its title, date, text) unknown by its link
+    (``url_key``) is by its guid (``guid``, as guid_key), the rules of identity.py:
+    ``feed``: the feed listing it; ``listed``: the URL keys its document lists;
+    ``reused``: the guid is recorded as reused. Reads of the state and the disk are
+    functions, asked only when the rule needs them: ``owners``: the articles recorded
+    with the guid; ``last_seen``: what this feed's item with it last showed; ``post``:
+    an archived owner's post (None: it cannot be read)."""
+    if reused:
+        return _by_retired_guid(item, listed, owners, last_seen)
+    # Identity by guid is per feed: two feeds' ids are not one namespace (two editions'
+    # "brief-1" are two articles).
+    mine = [o for o in owners() if o.feed == feed]
+    if not mine:
+        return ByGuid("new", guid)
+    still_listed = next((o for o in mine if o.keys & listed), None)
+    if still_listed is not None:  # it did not move: this is another article
+        return ByGuid("reused", None, still_listed.id, "still listed at its own link")
+    if url_key == guid:
+        # The guid is a URL, and it is this item's own address: the archived article
+        # named it as its permanent address (rule (b)), unless its date says otherwise.
+        why = owner_differs(item, compared_with(mine[0], post), permalink_differs)
+        if why is None:
+            return ByGuid("moved", guid, mine[0].id, "its guid is its link")
+        return ByGuid("reused", None, mine[0].id, why)
+    first: ByGuid | None = None
+    for owner in mine:  # the first that does not differ is the one
+        theirs = compared_with(owner, post)
+        why = owner_differs(item, theirs, differs)
+        if why is None:
+            how = owner_differs(item, theirs, same_by) or SAME_BY
+            return ByGuid("moved", guid, owner.id, how, strongest=how == SAME_BY)
+        first = first or ByGuid("reused", None, owner.id, why)
+    assert first is not None
+    return first
+
+
+def _by_retired_guid(
+    item: Shown,
+    listed: frozenset[str],
+    owners: Callable[[], Sequence[Owner]],
+    last_seen: Callable[[], LastSeen | None],
+) -> ByGuid:
+    """A guid recorded as reused identifies nothing, but follows the article this feed's
+    item with it last named when the item has its title and text (identity.still_same)
+    and that article is not listed at its own link in this document; else a new article,
+    without a warning (the guid's reuse was said). Without this, every later move of an
+    article whose guid was once retired was a duplicate nobody heard of (review16d H8)."""
+    seen = last_seen()
+    if seen is None:
+        return ByGuid("new", None)
+    owner = next((o for o in owners() if o.id == seen.article_id), None)
+    if owner is None or owner.keys & listed:
+        return ByGuid("new", None)
+    if still_same(item.title, item.text, seen.shown.title, seen.shown.text) is not None:
+        return ByGuid("new", None)
+    return ByGuid("moved", None, owner.id, "same guid, title and text")
+
+
+def compared_with(owner: Owner, post: Callable[[Owner], Shown | None]) -> Shown | str:
+    """What ``owner`` is compared by: what the feed's item with its guid last showed,
+    else its entry's while not archived, else its post's (``post``, read only then; no
+    text then: a post is not the feed's text). A reason when there is nothing to compare
+    with."""
+    theirs = owner.seen or owner.entry
+    if theirs is None and owner.has_post:
+        theirs = post(owner)
+        if theirs is None:
+            return "its post cannot be read"
+    return "nothing archived to compare with" if theirs is None else theirs
+
+
+def owner_differs(item: Shown, theirs: Shown | str, rule: Callable[..., str | None]) -> str | None:
+    """``rule`` (identity.differs, permalink_differs, same_by) on the item and what an
+    owner is compared by (compared_with; a reason: nothing to compare, said as it is). A
+    post that does not say its date leaves the item's date out too: the title decides,
+    as for an undated article (its date unknown is not another date)."""
+    if isinstance(theirs, str):
+        return theirs
+    mine = item.published if theirs.dated else None
+    return rule(
+        item.title, mine, theirs.title, theirs.published, text=item.text, archived_text=theirs.text
+    )
+
+
+MoveSaid = Literal["said", "said once", "logged"]
+
+
+def move_said(archived: bool, strongest: bool, said_before: Callable[[], bool]) -> MoveSaid:
+    """How a move (by_guid's "moved") is told. To an article ``archived`` already, on the
+    strongest evidence (``strongest``: the same guid, title and date), it is said once
+    for all ("said once", then marked; "logged" once ``said_before``, a read of the state
+    asked only for such a move): links that change on every fetch (a session id in them)
+    would otherwise repeat it on every run, for every item, and drown the warnings that
+    matter (review16d H8). A move taken on weaker evidence (another date, no dates, a
+    permalink) is a judgement each time, and a move of an article not archived yet
+    changes the link it is fetched at: "said" each time."""
+    if not archived or not strongest:
+        return "said"
+    return "logged" if said_before() else "said once"
+
+
+# -- a page that a redirect took elsewhere --------------------------------------------------
+
+
+def page_keys(link: str, page_url: str) -> list[str]:
+    """The URL keys an article is archived under: its link's, then where its page's
+    redirects ended (when that is another)."""
+    keys = [normalize_url(link)]
+    if page_url and normalize_url(page_url) != keys[0]:
+        keys.append(normalize_url(page_url))
+    return keys
+
+
+def archived_elsewhere(
+    article_id: int,
+    keys: Sequence[str],
+    placed: Mapping[str, int],
+    archived_as: Callable[[], int | None],
+) -> int | None:
+    """The article archived already under one of ``keys`` (page_keys), another than
+    ``article_id``: one this run placed (``placed``: URL key to article), else one the
+    state knows (``archived_as``, a read asked only when this run placed none); None:
+    none, the page is written. A page that ends where an archived article is (a redirect
+    to the same page, a consent wall, the home page) is that article: not written again,
+    its link an alias of it."""
+    other = next((placed[k] for k in keys if placed.get(k, article_id) != article_id), None)
+    return other if other is not None else archived_as()

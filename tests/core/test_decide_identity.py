@@ -1,0 +1,373 @@
+"""An item's identity as the decider says it (rssarchive/core/decide/identity.py), each
+decision as a table: one row per case, its inputs and the decision expected of them.
+The comparisons it applies (titles, dates, texts) have their own tables in
+test_identity.py; the runs that carry these answers out, test_identity_e2e.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.decide import ByGuid, LastSeen, Owner, Shown
+from rssarchive.core.identity import text_key
+
+DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
+LATER = DAY + timedelta(days=1)
+TEXT = text_key("<p>The whole text.</p>")
+OTHER_TEXT = text_key("<p>Another text.</p>")
+FEED = "news"
+LINK = "https://example.com/new"  # the item's link (as normalize_url gives it)
+OLD = "https://example.com/old"  # the archived article's
+GUID = "guid-1"
+SAME = "same guid, title and date"  # what a move on the strongest evidence says
+
+
+def row(*values: Any, id: str) -> Any:
+    return pytest.param(*values, id=id)
+
+
+def counted(function: Callable[..., Any]) -> Any:
+    """A read of the state or the disk that a decision may ask; it counts its calls."""
+
+    def read(*args: Any) -> Any:
+        read.calls += 1  # type: ignore[attr-defined]
+        return function(*args)
+
+    read.calls = 0  # type: ignore[attr-defined]
+    return read
+
+
+# -- a feed document's guids --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("guid", "key"),
+    [
+        row(None, None, id="no guid"),
+        row("", None, id="empty"),
+        row(" \t\n", None, id="blank"),
+        row("  tag:example.com,2024:1 ", "tag:example.com,2024:1", id="text: trimmed"),
+        row("ID-7", "ID-7", id="text: case kept"),
+        row("http://Example.com/a?utm_source=x", "https://example.com/a", id="URL: normalised"),
+        row(" https://example.com/a/ ", "https://example.com/a", id="URL: trimmed, normalised"),
+        row("javascript:alert(1)", "javascript:alert(1)", id="not a link we fetch: its text"),
+    ],
+)
+def test_guid_key(guid: str | None, key: str | None) -> None:
+    assert decide.guid_key(guid) == key
+
+
+@pytest.mark.parametrize(
+    ("link", "key"),
+    [
+        row(None, None, id="no link"),
+        row("", None, id="empty"),
+        row("javascript:alert(1)", None, id="not one we fetch"),
+        row("http://Example.com/a#top", "https://example.com/a", id="normalised"),
+    ],
+)
+def test_link_key(link: str | None, key: str | None) -> None:
+    assert decide.link_key(link) == key
+
+
+@pytest.mark.parametrize(
+    ("items", "shared"),
+    [
+        row([], {}, id="no items"),
+        row([("g", "https://a.example/1"), ("h", "https://a.example/2")], {}, id="own guids"),
+        row(
+            [("g", "https://a.example/1"), ("g", "https://a.example/2")],
+            {"g": 2},
+            id="one guid, two links",
+        ),
+        row(
+            [("g", "https://a.example/1"), ("g", "https://a.example/2"), (" g ", "https://a.example/3")],
+            {"g": 3},
+            id="three links, the guid as compared",
+        ),
+        row(
+            [("g", "https://a.example/1?utm_source=x"), ("g", "http://a.example/1")],
+            {},
+            id="links that are one link",
+        ),
+        row([("g", "https://a.example/1"), ("g", None)], {}, id="an item without a link"),
+        row(
+            [("g", "https://a.example/1"), ("g", "javascript:x()")],
+            {},
+            id="an item without a usable link",
+        ),
+        row(
+            [("http://a.example/g", "https://a.example/1"), ("https://a.example/g", "https://a.example/2")],
+            {"https://a.example/g": 2},
+            id="URL guids compared as URLs",
+        ),
+        row([(None, "https://a.example/1"), (None, "https://a.example/2")], {}, id="no guids"),
+    ],
+)  # fmt: skip
+def test_shared_guids(items: list[tuple[str | None, str | None]], shared: dict[str, int]) -> None:
+    assert decide.shared_guids(items) == shared
+
+
+@pytest.mark.parametrize(
+    ("guids", "roots"),
+    [
+        row(["https://example.com/"], {"https://example.com/": "https://example.com/"},
+            id="home page"),
+        row([" http://Example.com "], {"https://example.com/": "http://Example.com"},
+            id="as compared, said as written"),
+        row(["https://example.com/a"], {}, id="an article's address"),
+        row(["https://example.com/?p=1"], {}, id="a query names an article"),
+        row(["example.com"], {}, id="text, not a URL"),
+        row([None, "", "g"], {}, id="none"),
+    ],
+)  # fmt: skip
+def test_site_root_guids(guids: list[str | None], roots: dict[str, str]) -> None:
+    assert decide.site_root_guids(guids) == roots
+
+
+A1 = "https://a.example/1"
+
+
+@pytest.mark.parametrize(
+    ("items", "collapsed"),
+    [
+        row([("g", A1, "T"), ("h", "https://a.example/2", "U")], [], id="two links"),
+        row([("g", A1, "T"), ("g", A1, "T")], [], id="one item listed twice"),
+        row([("g", A1, "T"), ("g", A1, " t ")], [], id="titles as compared"),
+        row([("g", A1, "T"), ("h", A1 + "#x", "T")], [(A1, 2)], id="another guid, a fragment"),
+        row([(None, A1, "T"), (None, A1 + "?utm_source=x", "U")], [(A1, 2)],
+            id="another title, tracking parameters"),
+        row([("g", A1 + "#a", "T"), ("h", A1, "T"), ("i", A1, "T")], [(A1 + "#a", 3)],
+            id="the link first written, three items"),
+        row([("g", "javascript:x()", "T"), ("h", "javascript:x()", "U")], [],
+            id="no usable link"),
+    ],
+)  # fmt: skip
+def test_collapsed(
+    items: list[tuple[str | None, str | None, str]], collapsed: list[tuple[str, int]]
+) -> None:
+    assert decide.collapsed(items) == collapsed
+
+
+# -- which article an item unknown by its link is, by its guid -----------------------------
+
+
+def owner(
+    id: int = 1,
+    *,
+    feed: str = FEED,
+    keys: frozenset[str] = frozenset({OLD}),
+    seen: Shown | None = None,
+    entry: Shown | None = None,
+    has_post: bool = False,
+) -> Owner:
+    return Owner(id=id, feed=feed, keys=keys, seen=seen, entry=entry, has_post=has_post)
+
+
+STORY = Shown("Story", DAY, TEXT)
+ITEM = STORY  # an item with the archived article's title, date and text
+
+
+def moved(id: int, why: str, guid: str | None = GUID) -> ByGuid:
+    return ByGuid("moved", guid, id, why)
+
+
+def same(id: int) -> ByGuid:
+    """Moved on the strongest evidence: said once for all (move_said)."""
+    return ByGuid("moved", GUID, id, SAME, strongest=True)
+
+
+def reused(id: int, why: str) -> ByGuid:
+    return ByGuid("reused", None, id, why)
+
+
+# Cases: the item, its link's key, the owners of its guid, the links its document
+# lists, whether the guid is recorded as reused, what its feed's item last showed, the
+# posts (by owner id; None: cannot be read), and the answer.
+BY_GUID = [
+    row(ITEM, LINK, [], set(), False, None, {}, ByGuid("new", GUID), id="no owner: new"),
+    row(ITEM, LINK, [owner(entry=STORY, feed="other")], set(), False, None, {},
+        ByGuid("new", GUID), id="identity by guid is per feed"),
+    row(ITEM, LINK, [owner(entry=STORY)], set(), False, None, {}, same(1),
+        id="same guid, title and date: moved"),
+    row(ITEM, LINK, [owner(entry=STORY)], {OLD}, False, None, {},
+        reused(1, "still listed at its own link"), id="still listed at its own link"),
+    row(ITEM, LINK, [owner(1, entry=Shown("X", LATER)), owner(2, keys=frozenset({"k"}))],
+        {"k"}, False, None, {}, reused(2, "still listed at its own link"),
+        id="any owner still listed"),
+    row(Shown("Edited", DAY), GUID, [owner(entry=STORY)], set(), False, None, {},
+        moved(1, "its guid is its link"), id="permalink: an edited title keeps it"),
+    row(Shown("Story", LATER), GUID, [owner(entry=STORY)], set(), False, None, {},
+        reused(1, "another date"), id="permalink: another date is another article"),
+    row(Shown("Story", LATER), GUID, [owner(1, entry=STORY), owner(2, entry=Shown("S", LATER))],
+        set(), False, None, {}, reused(1, "another date"),
+        id="permalink: only its first owner"),
+    row(ITEM, LINK, [owner(1, entry=Shown("Other", DAY)), owner(2, entry=STORY)], set(), False,
+        None, {}, same(2), id="the first owner that does not differ"),
+    row(ITEM, LINK, [owner(1, entry=Shown("Other", DAY)), owner(2, entry=Shown("Story", None))],
+        set(), False, None, {}, reused(1, "another title"),
+        id="all differ: the first one's reason"),
+    row(Shown("Story", LATER, TEXT), LINK, [owner(entry=STORY)], set(), False, None, {},
+        moved(1, "same guid, title and text; its date changed"), id="an update: its date bumped"),
+    row(Shown("Story", None), LINK, [owner(entry=Shown("Story", None))], set(), False, None, {},
+        moved(1, "same guid and title, neither dated"), id="neither dated"),
+    row(Shown("", DAY), LINK, [owner(entry=Shown("", DAY))], set(), False, None, {},
+        moved(1, "same guid and date"), id="untitled: the date"),
+    # What it is compared with: what the feed's item last showed, its entry, its post.
+    row(ITEM, LINK, [owner(seen=STORY, entry=Shown("Other", DAY))], set(), False, None, {},
+        same(1), id="what its item last showed, before its entry"),
+    row(ITEM, LINK, [owner(seen=Shown("Other", DAY), entry=STORY)], set(), False, None, {},
+        reused(1, "another title"), id="its item's last title wins over its entry's"),
+    row(ITEM, LINK, [owner(has_post=True)], set(), False, None, {1: Shown("Story", DAY)},
+        same(1), id="archived: its post"),
+    row(ITEM, LINK, [owner(entry=STORY, has_post=True)], set(), False, None,
+        {1: Shown("Other", DAY)}, same(1), id="its entry before its post"),
+    row(ITEM, LINK, [owner(has_post=True)], set(), False, None, {1: None},
+        reused(1, "its post cannot be read"), id="a post that cannot be read"),
+    row(ITEM, LINK, [owner()], set(), False, None, {},
+        reused(1, "nothing archived to compare with"), id="nothing to compare with"),
+    row(ITEM, LINK, [owner(has_post=True)], set(), False, None,
+        {1: Shown("Story", None, dated=False)}, moved(1, "same guid and title, neither dated"),
+        id="a post without its <!--ms--> line: the title decides"),
+    row(ITEM, LINK, [owner(has_post=True)], set(), False, None, {1: Shown("Story", None)},
+        reused(1, "a date on one side only"), id="a post that says it had no date"),
+    row(Shown("", DAY), LINK, [owner(has_post=True)], set(), False, None,
+        {1: Shown("", None, dated=False)}, reused(1, "no title or date to tell it by"),
+        id="a post without its date, untitled: nothing to tell it by"),
+    # A guid recorded as reused identifies nothing, but follows its article on strong
+    # evidence: the title and text its feed's item last showed.
+    row(ITEM, LINK, [owner(entry=STORY)], set(), True, None, {}, ByGuid("new", None),
+        id="reused: nothing seen, nothing identified"),
+    row(ITEM, LINK, [owner(entry=STORY)], set(), True, LastSeen(1, STORY), {},
+        moved(1, "same guid, title and text", None), id="reused: same title and text"),
+    row(Shown("Story", LATER, TEXT), LINK, [owner(feed="other")], set(), True,
+        LastSeen(1, STORY), {}, moved(1, "same guid, title and text", None),
+        id="reused: whatever the date and the owner's feed"),
+    row(Shown("Story", DAY, OTHER_TEXT), LINK, [owner(entry=STORY)], set(), True,
+        LastSeen(1, STORY), {}, ByGuid("new", None), id="reused: another text"),
+    row(Shown("Story", DAY, None), LINK, [owner()], set(), True, LastSeen(1, Shown("Story", DAY)),
+        {}, ByGuid("new", None), id="reused: no text to tell it by"),
+    row(Shown("Other", DAY, TEXT), LINK, [owner()], set(), True, LastSeen(1, STORY), {},
+        ByGuid("new", None), id="reused: another title"),
+    row(ITEM, LINK, [owner()], {OLD}, True, LastSeen(1, STORY), {}, ByGuid("new", None),
+        id="reused: its article still listed"),
+    row(ITEM, LINK, [owner(2)], set(), True, LastSeen(1, STORY), {}, ByGuid("new", None),
+        id="reused: its article is gone"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("item", "url_key", "owners", "listed", "reused", "seen", "posts", "expected"), BY_GUID
+)
+def test_by_guid(
+    item: Shown,
+    url_key: str,
+    owners: list[Owner],
+    listed: set[str],
+    reused: bool,
+    seen: LastSeen | None,
+    posts: dict[int, Shown | None],
+    expected: ByGuid,
+) -> None:
+    got = decide.by_guid(
+        item,
+        url_key=url_key,
+        guid=GUID,
+        feed=FEED,
+        listed=frozenset(listed),
+        reused=reused,
+        owners=lambda: owners,
+        last_seen=lambda: seen,
+        post=lambda owner: posts[owner.id],
+    )
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("reused", "owners", "reads"),
+    [
+        # (owners, last_seen, post) read
+        row(False, [owner(seen=STORY, has_post=True)], (1, 0, 0), id="not reused: its owners"),
+        row(False, [owner(has_post=True)], (1, 0, 1), id="a post: read once"),
+        row(True, [owner(entry=STORY)], (0, 1, 0), id="reused: what its item showed first"),
+    ],
+)
+def test_by_guid_reads_only_what_it_needs(
+    reused: bool, owners: list[Owner], reads: tuple[int, int, int]
+) -> None:
+    # Each is a read of the state or the disk: a run on its hot path reads no more than
+    # the rule needs.
+    owners_read = counted(lambda: owners)
+    seen_read = counted(lambda: None)
+    post_read = counted(lambda _owner: STORY)
+    decide.by_guid(
+        ITEM,
+        url_key=LINK,
+        guid=GUID,
+        feed=FEED,
+        listed=frozenset(),
+        reused=reused,
+        owners=owners_read,
+        last_seen=seen_read,
+        post=post_read,
+    )
+    assert (owners_read.calls, seen_read.calls, post_read.calls) == reads
+
+
+@pytest.mark.parametrize(
+    ("archived", "strongest", "said", "expected", "reads"),
+    [
+        row(True, True, False, "said once", 1, id="same guid, title and date: said once"),
+        row(True, True, True, "logged", 1, id="said before: logged"),
+        row(True, False, True, "said", 0, id="weaker evidence: said each time"),
+        row(False, True, True, "said", 0, id="not archived yet: said each time"),
+    ],
+)
+def test_move_said(archived: bool, strongest: bool, said: bool, expected: str, reads: int) -> None:
+    said_before = counted(lambda: said)
+    assert decide.move_said(archived, strongest, said_before) == expected
+    assert said_before.calls == reads
+
+
+# -- a page that a redirect took elsewhere --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "page_url", "keys"),
+    [
+        row(A1, "", [A1], id="no page fetched"),
+        row(A1, A1, [A1], id="no redirect"),
+        row(A1, "http://a.example/1?utm_source=x", [A1], id="a redirect to the same key"),
+        row(A1, "https://a.example/2", [A1, "https://a.example/2"], id="redirected elsewhere"),
+        row("http://A.example/1", "https://b.example/x#top", [A1, "https://b.example/x"],
+            id="both normalised"),
+    ],
+)  # fmt: skip
+def test_page_keys(link: str, page_url: str, keys: list[str]) -> None:
+    assert decide.page_keys(link, page_url) == keys
+
+
+@pytest.mark.parametrize(
+    ("keys", "placed", "archived", "expected", "reads"),
+    [
+        row(["k"], {}, None, None, 1, id="nothing archived there: written"),
+        row(["k"], {}, 7, 7, 1, id="archived by an earlier run"),
+        row(["k", "p"], {"p": 5}, 7, 5, 0, id="placed by this run: the state not read"),
+        row(["k"], {"k": 1}, None, None, 1, id="placed by itself: no other"),
+        row(["k", "p"], {"k": 1, "p": 5}, None, 5, 0, id="its own key, another's page"),
+    ],
+)
+def test_archived_elsewhere(
+    keys: Sequence[str],
+    placed: dict[str, int],
+    archived: int | None,
+    expected: int | None,
+    reads: int,
+) -> None:
+    archived_as = counted(lambda: archived)
+    assert decide.archived_elsewhere(1, keys, placed, archived_as) == expected
+    assert archived_as.calls == reads
