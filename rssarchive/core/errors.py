@@ -50,6 +50,17 @@ class LockedError(RssArchiveError):
     """Another run holds the lock (exit code 75)."""
 
 
+class LockFileError(RssArchiveError):
+    """A lock file cannot be created or opened (a read-only site, a directory in its
+    place): the run cannot start (exit code 1), unlike LockedError, where another run
+    holds it. ``path``: the lock file, once; ``str(err)`` is ``"PATH: reason"``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class FetchError(RssArchiveError):
     """A URL could not be fetched: network failure, refused address, bad status, caps."""
 
@@ -141,7 +152,22 @@ def unexpected(exc: Exception, url: str | None) -> UnexpectedError:
 
 
 class WriteError(RssArchiveError):
-    """A post could not be written to the archive (disk full, read-only, ...)."""
+    """A post could not be written to the archive (disk full, read-only, ...).
+
+    What it is about, once: ``url``, the article whose post it is (no free file name
+    for it), or ``path``, the file or folder that could not be written; ``str(err)`` is
+    ``"URL: reason"`` or ``"PATH: reason"``, else ``reason``. Not a per-item error: it
+    stops the run, so its one line is ``str(err)`` (reason_of keeps it whole)."""
+
+    def __init__(self, reason: str, *, url: str | None = None, path: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+        self.path = path
+
+    def __str__(self) -> str:
+        about = self.url or self.path
+        return f"{about}: {self.reason}" if about else self.reason
 
 
 class StateError(RssArchiveError):

@@ -48,7 +48,9 @@ class Archive:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise WriteError(f"{self.posts_dir}: cannot list posts ({exc.strerror})") from exc
+            raise WriteError(
+                f"cannot list posts ({exc.strerror})", path=str(self.posts_dir)
+            ) from exc
         found = [n for n in names if n.endswith(POST_SUFFIXES) and not n.startswith(".")]
         for name in names:
             if not name.startswith(".") and (self.posts_dir / name).is_dir():
@@ -130,7 +132,7 @@ class Archive:
             return write_temp(self.posts_dir, text.encode("utf-8"))
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise WriteError(f"{self.posts_dir}: cannot write post ({reason})") from exc
+            raise WriteError(f"cannot write post ({reason})", path=str(self.posts_dir)) from exc
 
     def place(self, temp: Path, name: str, *, sync_dir: bool = True) -> Path:
         """Rename a staged post to ``_posts/name``. With ``sync_dir=False`` the rename is
@@ -147,7 +149,7 @@ class Archive:
         except OSError as exc:
             self.discard(temp)
             reason = exc.strerror or str(exc)
-            raise WriteError(f"{target}: cannot write post ({reason})") from exc
+            raise WriteError(f"cannot write post ({reason})", path=str(target)) from exc
         if self._urls is not None:
             with contextlib.suppress(ValueError):
                 self._urls.setdefault(post_url(name), name)

@@ -338,4 +338,4 @@ def post_filename(
         name = _fit(f"{day}-", part, f"-{digest[:length]}.md")
         if not taken(name):
             return name
-    raise WriteError(f"no free file name for {url} in _posts")
+    raise WriteError("no free file name in _posts", url=url)

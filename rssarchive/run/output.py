@@ -165,6 +165,11 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     """Per configured feed: its health as the state database knows it."""
     from rssarchive.store import selection
 
+    # Runs that stopped where the state could not record it (store/runfailure.py): read
+    # before the feeds, whose health it is part of (decide.feed_health).
+    from rssarchive.store.runfailure import read_failure
+
+    stopped = read_failure(config.site_dir)
     counts = state.counts_by_feed()
     failing = state.failing_by_feed()
     names = {feed.name for feed in config.feeds}
@@ -185,6 +190,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             gone=fstate.gone,
             failing_articles=len(failing.get(feed.name, [])),
             warning=bool(record["warning"]),
+            runs_stopped=stopped is not None,
         )
         record.update(
             name=feed.name,
@@ -217,15 +223,6 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     missing = missing_posts(state, archive, listing)
     # Posts a stopped run wrote and did not record: the next run adopts them.
     unrecorded = unrecorded_posts(state, archive, listing)
-    # Runs that stopped where the state could not record it (store/runfailure.py): every
-    # feed is failing, whatever the state last held.
-    from rssarchive.store.runfailure import read_failure
-
-    stopped = read_failure(config.site_dir)
-    if stopped is not None:
-        for record in feeds:
-            if not record["gone"]:
-                record["ok"] = False
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
@@ -280,6 +277,7 @@ _HEALTH = {
     "ok": "ok",
     "warning": "ok, with a WARNING",
     "failing": "FAILING ({failures} in a row)",
+    "runs stopped": "FAILING (the runs stop before it: see above)",
     "articles failing": "FAILING ({failing} articles failing)",
     "gone": "GONE (HTTP 410)",
 }
@@ -317,8 +315,6 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         )
     for feed in data["feeds"]:
         words = _HEALTH[feed["health"]]
-        if stopped and not feed["failures"]:
-            words = "FAILING (the runs stop before it: see above)"
         failing = len(feed["failing_articles"])
         print(
             f"{feed['name']}: {words.format(failures=feed['failures'], failing=failing)}", file=out

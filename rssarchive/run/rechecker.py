@@ -28,7 +28,13 @@ from rssarchive.core import recheck as rules
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
-from rssarchive.core.errors import ExtractError, FetchError, NotAdmittedError, RssArchiveError
+from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
+    NotAdmittedError,
+    RssArchiveError,
+    reason_of,
+)
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.core.recheck_text import join_headline, split_headline
 from rssarchive.core.urls import normalize_url
@@ -324,11 +330,12 @@ class Rechecker(RecheckRecorder):
         except FetchError as exc:
             return rules.Observation(
                 rules.gone_status(exc.status),
-                why=str(exc),
+                # Without the URL: the log line and the stored result name it once.
+                why=reason_of(exc),
                 back_off=exc.status == 429 and exc.retry_after is not None,
             )
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
-            return rules.Observation("outage", why=str(exc))
+            return rules.Observation("outage", why=reason_of(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
         return response

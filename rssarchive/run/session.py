@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
+from rssarchive.core.errors import LockedError, LockFileError, NewerStateError, RssArchiveError
 from rssarchive.run import output
 
 if TYPE_CHECKING:
@@ -190,7 +190,8 @@ def _lock(lock_path: Path) -> Iterator[None]:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise RssArchiveError(f"{lock_path}: cannot create lock file ({exc.strerror})") from exc
+        reason = f"cannot create lock file ({exc.strerror})"
+        raise LockFileError(str(lock_path), reason) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

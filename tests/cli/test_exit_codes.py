@@ -13,6 +13,7 @@ from rssarchive.core.errors import (
     ConfigError,
     FetchError,
     LockedError,
+    LockFileError,
     NewerStateError,
     OutputError,
     RssArchiveError,
@@ -33,6 +34,8 @@ from rssarchive.run.signals import Interrupted
         (OutputError("stdout full"), 1),
         (StateError("cannot write the state"), 1),  # NewerStateError's parent: not 2
         (WriteError("disk full"), 1),
+        (WriteError("no free file name in _posts", url="https://example.org/a"), 1),
+        (LockFileError("/site/.rssarchive/run.lock", "cannot create lock file"), 1),
         (FetchError("https://example.org/feed", "refused"), 1),
         (RssArchiveError("anything else"), 1),
         (BrokenPipeError(), 141),

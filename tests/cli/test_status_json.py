@@ -130,3 +130,53 @@ def test_status_and_its_json_give_one_verdict_per_feed(
     assert (feeds["good"]["ok"], feeds["good"]["health"]) == (True, "ok")
     assert (feeds["bad"]["ok"], feeds["bad"]["health"]) == (False, "articles failing")
     assert feeds["bad"]["failures"] == 0 and len(feeds["bad"]["failing_articles"]) == 1
+
+
+def test_status_and_its_json_agree_when_the_runs_stopped(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run that stops where the state cannot record it (its lock file cannot be made)
+    leaves a record that status reads: both `status` and `status --json` say the one
+    verdict of decide.feed_health for each feed (before: `"ok": false, "health": "ok"`
+    beside a text FAILING, and two conditions for a gone feed)."""
+    items = [{"title": "plain", "link": httpserver.url_for("/plain.html")}]
+    httpserver.expect_request("/plain.xml").respond_with_data(rss(items))
+    httpserver.expect_request("/plain.html").respond_with_data(article("plain"))
+    httpserver.expect_request("/bad.xml").respond_with_data("down", status=500)
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=410)
+    site.write_config(
+        [
+            {"name": "plain", "url": httpserver.url_for("/plain.xml")},
+            {"name": "bad", "url": httpserver.url_for("/bad.xml")},
+            {"name": "gone", "url": httpserver.url_for("/gone.xml")},
+        ]
+    )
+    assert site.cli("run", "--now", "2025-03-01T10:00:00Z") == 1
+    # The state's lock file cannot be made (a directory in its place): the run stops
+    # after the site's lock, before the state is opened, and records why beside the site.
+    lock = site.root / "state" / "state.sqlite3.lock"
+    lock.unlink()
+    lock.mkdir()
+    capsys.readouterr()
+    assert site.cli("run", "--now", "2025-03-01T11:00:00Z") == 1
+    assert capsys.readouterr().err == (
+        f"rssarchive: {lock}: cannot create lock file (Is a directory)\n"
+    )
+
+    assert site.cli("status", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["run_failure"]["runs"] == 1
+    verdicts = {f["name"]: (f["ok"], f["health"]) for f in data["feeds"]}
+    assert verdicts == {
+        "plain": (False, "runs stopped"),
+        "bad": (False, "failing"),
+        "gone": (False, "gone"),
+    }
+    assert site.cli("status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    said = [line for line in lines if line.split(":")[0] in verdicts]
+    assert said == [
+        "plain: FAILING (the runs stop before it: see above)",
+        "bad: FAILING (1 in a row)",
+        "gone: GONE (HTTP 410)",
+    ]

@@ -242,7 +242,28 @@ def test_feed_health(
     failures: int, gone: bool, failing_articles: int, warning: bool, kind: str, count: int, ok: bool
 ) -> None:
     health = decide.feed_health(
-        failures, gone=gone, failing_articles=failing_articles, warning=warning
+        failures, gone=gone, failing_articles=failing_articles, warning=warning, runs_stopped=False
+    )
+    assert (health.kind, health.count, health.ok) == (kind, count, ok)
+
+
+# The last runs stopped where the state could not record it (store/runfailure.py).
+@pytest.mark.parametrize(
+    ("failures", "gone", "failing_articles", "warning", "kind", "count", "ok"),
+    [
+        row(0, False, 0, False, "runs stopped", 0, False, id="a clean feed: not ok"),
+        row(0, False, 0, True, "runs stopped", 0, False, id="over a warning"),
+        row(0, False, 3, False, "runs stopped", 0, False, id="over articles failing"),
+        row(2, False, 0, False, "failing", 2, False, id="its own failures say more"),
+        row(1, True, 0, False, "gone", 0, False, id="gone: not polled, not its concern"),
+        row(0, True, 0, False, "gone", 0, False, id="gone with no failures: still gone"),
+    ],
+)
+def test_feed_health_when_runs_stopped(
+    failures: int, gone: bool, failing_articles: int, warning: bool, kind: str, count: int, ok: bool
+) -> None:
+    health = decide.feed_health(
+        failures, gone=gone, failing_articles=failing_articles, warning=warning, runs_stopped=True
     )
     assert (health.kind, health.count, health.ok) == (kind, count, ok)
 

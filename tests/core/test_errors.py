@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from rssarchive.core import errors
-from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
+from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
+    LockFileError,
+    RssArchiveError,
+    WriteError,
+    reason_of,
+)
 
 # Every exception class errors.py defines, found rather than listed: a new one is tested
 # the day it is written.
@@ -101,3 +108,28 @@ def test_extract_article_names_the_page_in_its_error() -> None:
         extract_article(b"  ", "https://x.example/empty")
     assert caught.value.url == "https://x.example/empty"
     assert str(caught.value) == "https://x.example/empty: empty page"
+
+
+def test_a_write_error_names_what_it_is_about_once_and_pickles_with_it() -> None:
+    # Review 18b, M9: the URL was only inside the message ("no free file name for URL").
+    by_url = WriteError("no free file name in _posts", url="https://x.example/a")
+    by_path = WriteError("cannot write post (No space left on device)", path="/site/_posts")
+    assert str(by_url) == "https://x.example/a: no free file name in _posts"
+    assert str(by_path) == "/site/_posts: cannot write post (No space left on device)"
+    assert str(WriteError("disk full")) == "disk full"
+    # It stops the run: its one line, and each feed's last error, keep what it is about.
+    assert reason_of(by_url) == str(by_url)
+    for error in (by_url, by_path):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is WriteError and str(copy) == str(error)
+        assert (copy.url, copy.path, copy.reason) == (error.url, error.path, error.reason)
+
+
+def test_a_lock_file_error_is_its_own_class_naming_its_path_once() -> None:
+    # Review 18b, M9: the lock file's failure was the root class itself.
+    error = LockFileError("/site/.rssarchive/run.lock", "cannot create lock file (Is a directory)")
+    assert type(error) is not RssArchiveError
+    assert str(error) == "/site/.rssarchive/run.lock: cannot create lock file (Is a directory)"
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is LockFileError and str(copy) == str(error)
+    assert (copy.path, copy.reason) == (error.path, error.reason)

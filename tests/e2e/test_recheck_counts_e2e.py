@@ -127,3 +127,23 @@ def test_a_clock_gone_back_revives_no_finished_schedule(tmp_path: Path, news: Si
     assert again["recheck"]["checked"] == 0
     assert {due for _, due in _schedule(site).values()} == {None}
     assert sum(len(hits) for hits in news.hits.values()) == fetched
+
+
+def test_an_outage_names_its_url_once_in_the_log_and_the_state(tmp_path: Path, news: Site) -> None:
+    # Review 18b, M8: the outage's reason was str(FetchError), "URL: reason", beside the
+    # URL again ("URL: re-check: URL: HTTP 503", last_result "outage: URL: HTTP 503").
+    site, config = _site(tmp_path, news)
+    news.mode["outage"] = "503"
+    done = cli(config, "-v", "recheck", "--now", T1)
+    assert done.returncode == 0, done.stderr
+    url = news.url("outage")
+    (line,) = [line for line in done.stderr.splitlines() if "re-check:" in line]
+    assert line.startswith(f"{url}: re-check: HTTP 503") and line.count(url) == 1, line
+    state = site / ".rssarchive" / "state.sqlite3"
+    with sqlite3.connect(f"file:{state}?mode=ro", uri=True) as db:
+        (stored,) = db.execute(
+            "SELECT r.last_result FROM rechecks r JOIN articles a ON a.id = r.article_id"
+            " WHERE a.url = ?",
+            (url,),
+        ).fetchone()
+    assert stored.startswith("outage: HTTP 503") and url not in stored, stored

@@ -90,7 +90,7 @@ def run_failed(failures: int, *, gone: bool) -> int | None:
     return None if gone else failures + 1
 
 
-HealthKind = Literal["ok", "warning", "failing", "articles failing", "gone"]
+HealthKind = Literal["ok", "warning", "failing", "runs stopped", "articles failing", "gone"]
 
 
 @dataclass(frozen=True)
@@ -107,15 +107,21 @@ class Health:
         return self.kind in ("ok", "warning")
 
 
-def feed_health(failures: int, *, gone: bool, failing_articles: int, warning: bool) -> Health:
-    """A feed's health from its state: gone (HTTP 410); failing, its last poll or run
-    failed (``failures`` in a row); its articles failing, ``failing_articles`` waiting
-    for their next attempt (each run exits 1); ok with a warning kept from its last
-    document; else ok."""
+def feed_health(
+    failures: int, *, gone: bool, failing_articles: int, warning: bool, runs_stopped: bool
+) -> Health:
+    """A feed's health from its state: gone (HTTP 410: not polled, so no stopped run
+    is its concern); failing, its last poll or run failed (``failures`` in a row);
+    ``runs_stopped``, the last runs stopped before they reached it, where the state
+    could not record it (store/runfailure.py): not ok, though its own record is clean;
+    its articles failing, ``failing_articles`` waiting for their next attempt (each run
+    exits 1); ok with a warning kept from its last document; else ok."""
     if gone:
         return Health("gone")
     if failures:
         return Health("failing", failures)
+    if runs_stopped:
+        return Health("runs stopped")
     if failing_articles:
         return Health("articles failing", failing_articles)
     return Health("warning" if warning else "ok")
