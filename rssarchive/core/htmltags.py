@@ -127,7 +127,7 @@ def tags(text: str, raw_text: Collection[str] = RAW_TEXT) -> Iterator[Tag]:
         # One C-level scan until a raw-text element, whose content is skipped: a scan
         # started again there (rare) keeps the per-tag cost that of the old bare regex.
         for match in _MARKUP.finditer(text, pos):
-            slash, name, self_closing, never_ends = match.group(1, 2, 4, 5)
+            slash, name, _, self_closing, never_ends = match.groups()  # one call, not four
             if name is None:
                 if never_ends is not None:
                     return
