@@ -57,14 +57,14 @@ _ATTRIBUTE: Final = re.compile(_attribute("("))
 _MARKUP: Final = re.compile(
     # a comment: "<!-->" and "<!--->" end at once, any other at "-->" or "--!>"
     r"<!--(?:-?>|.*?--!?>)"
-    # a start or end tag: (1) "/" of an end tag, (2) name, (3) attributes, (4) "/" of
+    # a start or end tag: (1) "/" of an end tag, (2) name, its attributes, (3) "/" of
     # "/>"; a "/" right before ">" is that mark, not a separator (but in an unquoted
     # value, href=/a/>, it is part of the value)
     r"|<(/?)([A-Za-z][^\t\n\f\r />]*+)"
-    rf"((?:{_SPACE}|/(?!>)|{_attribute('(?:')})*+)(/?)>"
+    rf"(?:{_SPACE}|/(?!>)|{_attribute('(?:')})*+(/?)>"
     # a bogus comment (<!doctype>, <?…>, </ …>), up to the next ">"
     r"|<(?:!(?!--)|\?|/(?![A-Za-z]))[^>]*+>"
-    # (5) the start of any of these that never ends: the rest of the text is inside it
+    # (4) the start of any of these that never ends: the rest of the text is inside it
     r"|(<)[!?/A-Za-z]",
     re.DOTALL,
 )
@@ -127,7 +127,7 @@ def tags(text: str, raw_text: Collection[str] = RAW_TEXT) -> Iterator[Tag]:
         # One C-level scan until a raw-text element, whose content is skipped: a scan
         # started again there (rare) keeps the per-tag cost that of the old bare regex.
         for match in _MARKUP.finditer(text, pos):
-            slash, name, _, self_closing, never_ends = match.groups()  # one call, not four
+            slash, name, self_closing, never_ends = match.groups()  # one call, not four
             if name is None:
                 if never_ends is not None:
                     return
@@ -135,7 +135,8 @@ def tags(text: str, raw_text: Collection[str] = RAW_TEXT) -> Iterator[Tag]:
             lower = name.lower()
             start, end = match.span()
             closing = slash == "/"
-            yield new_tag((lower, start, end, match.end(2), closing, self_closing == "/"))
+            name_end = start + 1 + len(slash) + len(name)  # not lower's: it may be longer
+            yield new_tag((lower, start, end, name_end, closing, self_closing == "/"))
             if not closing and lower in raw_text:
                 close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
                 found = close_tag.search(text, end)
@@ -151,8 +152,8 @@ def _attrs(text: str, start: int, end: int) -> tuple[Attr, ...]:
     found: list[Attr] = []
     for attr in _ATTRIBUTE.finditer(text, start, end):
         name = attr.group(1).lower()
-        group = next((g for g in (2, 3, 4) if attr.group(g) is not None), None)
-        if group is None:
+        group = attr.lastindex or 1  # the value's group; 1 (the name's) when there is none
+        if group == 1:
             found.append(Attr(name, attr.start(), attr.end(), None, None, False))
         else:
             value = (attr.start(group), attr.end(group), group != 4)
