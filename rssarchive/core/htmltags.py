@@ -35,9 +35,9 @@ __all__ = [
 HTML_SPACE: Final = "\t\n\f\r "
 
 # The HTML tokenizer's states for a tag, as one regular expression. Every repeat is
-# possessive and the alternatives start with different characters, so a match never
-# backtracks: scanning stays linear, and a tag that never ends fails at the end of the
-# text, once.
+# possessive and no two parts of a tag can start at the same character, so a match never
+# backtracks into a repeat: scanning stays linear, and a tag that never ends fails at
+# the end of the text, once (the walk then stops).
 _SPACE: Final = "[\t\n\f\r ]"
 
 
