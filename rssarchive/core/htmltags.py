@@ -1,33 +1,76 @@
-"""The one HTML start-tag tokenizer: linear, pure, positions kept.
+"""The one HTML tag tokenizer: linear, pure, positions kept.
 
-It finds start tags the way a browser's tokenizer does where it matters for rewriting
-attribute values in place: comments, bogus comments (``<!doctype>``, ``<?…>``) and the
-text of raw-text elements (``<script>``, ``<noscript>``, …) are skipped, quoted values
-may hold ``>``, a tag that never ends is dropped. Every attribute keeps its offsets in
-the text, so a caller edits values and copies every other byte as it was
-(``publish/images`` localizes images this way, ``urls.resolve_html_urls`` makes links
-absolute).
+It finds tags the way a browser's tokenizer does: comments, bogus comments
+(``<!doctype>``, ``<?…>``) and the text of raw-text elements (``<script>``,
+``<noscript>``, …) are skipped, quoted values may hold ``>`` and ``/>``, a tag that never
+ends is dropped with everything after it. ``tags`` gives every start and end tag with its
+bounds (sanitize counts and flattens nesting on it); ``start_tags`` gives start tags with
+every attribute's offsets in the text, so a caller edits values and copies every other
+byte as it was (``publish/images`` localizes images this way, ``urls.resolve_html_urls``
+makes links absolute).
 """
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
-__all__ = ["HTML_SPACE", "Attr", "StartTag", "attr_values", "find_attr", "start_tags"]
+__all__ = [
+    "HTML_SPACE",
+    "RAW_TEXT",
+    "Attr",
+    "StartTag",
+    "Tag",
+    "attr_values",
+    "find_attr",
+    "start_tags",
+    "tags",
+]
 
 # ASCII whitespace as the HTML standard counts it (no vertical tab).
 HTML_SPACE: Final = "\t\n\f\r "
 
-# The HTML tokenizer's rules for names and unquoted values (linear: no nested repeats).
-_NAME: Final = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
-_UNQUOTED: Final = re.compile(r"[^\t\n\f\r >]*")
-_MARKUP: Final = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\t\n\f\r />]*)|[!?/])")
+# The HTML tokenizer's states for a tag, as one regular expression. Every repeat is
+# possessive and no two parts of a tag can start at the same character, so a match never
+# backtracks into a repeat: scanning stays linear, and a tag that never ends fails at
+# the end of the text, once (the walk then stops).
+_SPACE: Final = "[\t\n\f\r ]"
+
+
+def _attribute(part: str) -> str:
+    """One attribute: a name, then "=" and a value, or no "=" at all (a quote after "="
+    starts a quoted value even when it is never closed: the tag then never ends, as in
+    browsers). ``part`` opens the name and the value: "(" to capture them, "(?:" not."""
+    value = f""""{part}[^"]*+)"|'{part}[^']*+)'|(?!["']){part}[^\t\n\f\r >]*+)"""
+    return (
+        f"{part}[^\t\n\f\r />][^\t\n\f\r />=]*+)"
+        f"(?:{_SPACE}*+={_SPACE}*+(?:{value})|(?!{_SPACE}*+=))"
+    )
+
+
+# One attribute: (1) its name, its value (2) in double, (3) in single or (4) no quotes.
+_ATTRIBUTE: Final = re.compile(_attribute("("))
+_MARKUP: Final = re.compile(
+    # a comment: "<!-->" and "<!--->" end at once, any other at "-->" or "--!>"
+    r"<!--(?:-?>|.*?--!?>)"
+    # a start or end tag: (1) "/" of an end tag, (2) name, its attributes, (3) "/" of
+    # "/>"; a "/" right before ">" is that mark, not a separator (but in an unquoted
+    # value, href=/a/>, it is part of the value)
+    r"|<(/?)([A-Za-z][^\t\n\f\r />]*+)"
+    rf"(?:{_SPACE}|/(?!>)|{_attribute('(?:')})*+(/?)>"
+    # a bogus comment (<!doctype>, <?…>, </ …>), up to the next ">"
+    r"|<(?:!(?!--)|\?|/(?![A-Za-z]))[^>]*+>"
+    # (4) the start of any of these that never ends: the rest of the text is inside it
+    r"|(<)[!?/A-Za-z]",
+    re.DOTALL,
+)
 # Their content is not markup: an "<img" in there is text (or inert) and is left alone.
-_RAW_TEXT: Final = frozenset(
+# As a browser with scripting on reads them (<noscript> is text).
+RAW_TEXT: Final = frozenset(
     {
         "script",
         "style",
@@ -41,6 +84,21 @@ _RAW_TEXT: Final = frozenset(
         "template",
     }
 )
+
+
+class Tag(NamedTuple):
+    """A start or end tag (a tuple: one is made for every tag of a long text)."""
+
+    name: str  # lower-case
+    start: int  # of its "<"
+    end: int  # after its ">"
+    name_end: int  # after its name, where its attributes start
+    closing: bool  # an end tag, "</name>"
+    self_closing: bool  # "/>" ends it ("<br/>"; not "<a title='/>'>" nor "<a href=/x/>")
+
+
+# Tag((…)) without NamedTuple's __new__, a Python function: a third of tags' time.
+_new_tag: Final = functools.partial(tuple.__new__, Tag)
 
 
 @dataclass(frozen=True)
@@ -60,87 +118,56 @@ class StartTag:
     attrs: tuple[Attr, ...]
 
 
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in HTML_SPACE:
-        pos += 1
-    return pos
-
-
-def _parse_attrs(text: str, pos: int) -> tuple[tuple[Attr, ...], int] | None:
-    """The attributes of a tag whose name ends at ``pos``, and the index after its ``>``.
-
-    None when the tag never ends (a browser drops such a tag; so do we, untouched).
-    """
-    attrs: list[Attr] = []
+def tags(text: str, raw_text: Collection[str] = RAW_TEXT) -> Iterator[Tag]:
+    """Every start and end tag outside comments and the content of the ``raw_text``
+    elements (lower-case names), in order."""
+    pos = 0
+    new_tag = _new_tag  # a local: this loop runs once for every tag of the text
     while True:
-        while pos < len(text) and (text[pos] in HTML_SPACE or text[pos] == "/"):
-            pos += 1
-        if pos >= len(text):
-            return None
-        if text[pos] == ">":
-            return tuple(attrs), pos + 1
-        match = _NAME.match(text, pos)
-        assert match is not None  # text[pos] is neither space, "/" nor ">"
-        start, name_end = pos, match.end()
-        after = _skip_ws(text, name_end)
-        if after < len(text) and text[after] == "=":
-            vpos = _skip_ws(text, after + 1)
-            if vpos >= len(text):
-                return None
-            if text[vpos] in "\"'":
-                close = text.find(text[vpos], vpos + 1)
-                if close < 0:
-                    return None
-                value = (vpos + 1, close, True)
-                pos = close + 1
-            else:
-                end = _UNQUOTED.match(text, vpos)
-                assert end is not None
-                value = (vpos, end.end(), False)
-                pos = end.end()
-            attrs.append(Attr(match.group().lower(), start, pos, *value))
+        # One C-level scan until a raw-text element, whose content is skipped: a scan
+        # started again there (rare) keeps the per-tag cost that of the old bare regex.
+        for match in _MARKUP.finditer(text, pos):
+            slash, name, self_closing, never_ends = match.groups()  # one call, not four
+            if name is None:
+                if never_ends is not None:
+                    return
+                continue  # a comment
+            lower = name.lower()
+            start, end = match.span()
+            closing = slash == "/"
+            name_end = start + 1 + len(slash) + len(name)  # not lower's: it may be longer
+            yield new_tag((lower, start, end, name_end, closing, self_closing == "/"))
+            if not closing and lower in raw_text:
+                close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
+                found = close_tag.search(text, end)
+                if found is None:
+                    return
+                pos = found.start()
+                break
         else:
-            attrs.append(Attr(match.group().lower(), start, name_end, None, None, False))
-            pos = name_end
+            return
+
+
+def _attrs(text: str, start: int, end: int) -> tuple[Attr, ...]:
+    found: list[Attr] = []
+    for attr in _ATTRIBUTE.finditer(text, start, end):
+        name = attr.group(1).lower()
+        group = attr.lastindex or 1  # the value's group; 1 (the name's) when there is none
+        if group == 1:
+            found.append(Attr(name, attr.start(), attr.end(), None, None, False))
+        else:
+            value = (attr.start(group), attr.end(group), group != 4)
+            found.append(Attr(name, attr.start(), attr.end(), *value))
+    return tuple(found)
 
 
 def start_tags(text: str, names: Collection[str] | None = None) -> Iterator[StartTag]:
     """Every start tag named in ``names`` (lower case; None: every one) outside comments
     and raw-text elements, in order."""
-    pos = 0
-    while (match := _MARKUP.search(text, pos)) is not None:
-        if match.group(1):  # a comment: "<!-->" and "<!--->" end at once
-            rest = match.end()
-            if text.startswith(">", rest) or text.startswith("->", rest):
-                pos = text.index(">", rest) + 1
-                continue
-            ends = [i for i in (text.find("-->", rest), text.find("--!>", rest)) if i >= 0]
-            if not ends:
-                return
-            pos = text.index(">", min(ends)) + 1
-            continue
-        name = match.group(3)
-        if name is None:  # <!doctype>, <?…>, </ …>: bogus comments up to the next ">"
-            close = text.find(">", match.end())
-            if close < 0:
-                return
-            pos = close + 1
-            continue
-        parsed = _parse_attrs(text, match.end())
-        if parsed is None:
-            return
-        attrs, pos = parsed
-        lower = name.lower()
-        if match.group(2):  # an end tag
-            continue
-        if names is None or lower in names:
-            yield StartTag(lower, match.end(), attrs)
-        if lower in _RAW_TEXT:
-            close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
-            found = close_tag.search(text, pos)
-            if found is None:
-                return
-            pos = found.start()
+    for tag in tags(text):
+        if not tag.closing and (names is None or tag.name in names):
+            attrs_end = tag.end - (2 if tag.self_closing else 1)  # before its "/>" or ">"
+            yield StartTag(tag.name, tag.name_end, _attrs(text, tag.name_end, attrs_end))
 
 
 def attr_values(text: str, tag: StartTag) -> dict[str, str]:

@@ -24,6 +24,7 @@ import nh3
 from rssarchive.core.controls import CONTROL_CHARS as CONTROL_CHARS
 from rssarchive.core.controls import NOT_TEXT as NOT_TEXT
 from rssarchive.core.controls import url_trim
+from rssarchive.core.htmltags import RAW_TEXT, tags
 from rssarchive.core.urls import HTTP_SCHEMES, SCHEME, parse_srcset
 
 # Tags kept (their attributes are filtered below). nh3's defaults plus the generic
@@ -127,7 +128,10 @@ MAX_NESTING_DEPTH: Final = 256
 # How deep flatten_deep keeps elements: under libxml2's 256, with room for the html,
 # body and wrapping div a parser adds around a fragment.
 FLAT_DEPTH: Final = 200
-_TAG: Final = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# The elements whose content libxml2 (2.14) reads as text: the nesting counted is what it
+# builds. It parses the content of <noscript> and <template> as markup, where a browser
+# (and htmltags' default) skips <noscript>: 300 <div>s in there stopped its parse.
+_LIBXML2_RAW_TEXT: Final = RAW_TEXT - {"noscript", "template"}
 VOID_TAGS: Final = frozenset(
     {
         "area",
@@ -213,13 +217,13 @@ _CLEANER: Final = _build_cleaner()
 def _nesting_depth(html: str) -> int:
     """An upper bound of the element nesting depth (implied end tags are not seen)."""
     depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if closing:
+    for tag in tags(html, _LIBXML2_RAW_TEXT):
+        if tag.closing:
             depth = max(0, depth - 1)
-        elif not self_closing and name.lower() not in VOID_TAGS:
+        elif not tag.self_closing and tag.name not in VOID_TAGS:
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > deepest:  # not max(): this runs for every tag of a long text
+                deepest = depth
     return deepest
 
 
@@ -294,29 +298,34 @@ def flatten_deep(html: str, limit: int = FLAT_DEPTH) -> str:
     text and void elements kept; unchanged when nothing is that deep. libxml2 drops
     whatever lies deeper than 256 elements (an item nested 260 deep had "no content"),
     and html5ever is quadratic in depth; text pasted from a word processor can nest that
-    deep. One pass over the tags, linear in their number."""
+    deep. One pass over the tags (htmltags.tags: a quoted ">" or "/>" ends no tag,
+    comments and raw text hold none), linear in the text's length."""
     if html.count("<") <= limit or _nesting_depth(html) <= limit:
         return html  # each level takes a "<": most texts cannot be deep at all
+    return _drop_deep_tags(html, limit)
+
+
+def _drop_deep_tags(html: str, limit: int) -> str:
+    """flatten_deep's pass, for a text known to nest deeper than ``limit``."""
     out: list[str] = []
     open_tags: list[tuple[str, bool]] = []  # (name, its tags kept)
     position = 0
     dropped = False
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        name = name.lower()
-        out.append(html[position : match.start()])
-        position = match.end()
+    for tag in tags(html, _LIBXML2_RAW_TEXT):
+        name = tag.name
+        out.append(html[position : tag.start])
+        position = tag.end
         keep = True
-        if closing:
+        if tag.closing:
             reach = open_tags[-_END_TAG_REACH:]
-            names = [tag for tag, _ in reach]
+            names = [open_name for open_name, _ in reach]
             if name in names:
                 index = len(open_tags) - len(reach) + len(names) - 1 - names[::-1].index(name)
                 keep = open_tags[index][1]
                 del open_tags[index:]
             else:
                 keep = len(open_tags) < limit
-        elif not self_closing and name not in VOID_TAGS:
+        elif not tag.self_closing and name not in VOID_TAGS:
             if name in _CLOSES_P and open_tags and open_tags[-1][0] == "p":
                 open_tags.pop()
             group = _IMPLIED_END.get(name)
@@ -325,7 +334,7 @@ def flatten_deep(html: str, limit: int = FLAT_DEPTH) -> str:
             keep = len(open_tags) < limit
             open_tags.append((name, keep))
         if keep:
-            out.append(match.group())
+            out.append(html[tag.start : tag.end])
         else:
             dropped = True
     if not dropped:
@@ -338,7 +347,7 @@ def sanitize_html(html: str) -> str:
     """Apply the archive's HTML policy to a fragment; the seeds' bodies are unchanged."""
     # Each level of nesting takes a "<": most bodies have too few to be deep at all.
     if html.count("<") > MAX_NESTING_DEPTH and _nesting_depth(html) > MAX_NESTING_DEPTH:
-        html = flatten_deep(html)
+        html = _drop_deep_tags(html, FLAT_DEPTH)  # flatten_deep, its depth known
         if _nesting_depth(html) > MAX_NESTING_DEPTH:  # left by tags flatten_deep misread
             html = _flatten_deep(html)
     return _CLEANER.clean(html)

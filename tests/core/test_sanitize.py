@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from rssarchive.core.sanitize import (
@@ -207,6 +208,45 @@ def test_flatten_deep_keeps_the_text_and_at_most_its_limit(depth: int) -> None:
     flat = flatten_deep(html)
     assert "deep text" in flat  # the tags past the limit go, their text stays
     assert flat.count("<div>") == flat.count("</div>") <= 200
+
+
+def _libxml2_text(html: str) -> str:
+    return str(lxml.html.fragment_fromstring(html, create_parent="div").text_content())
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<div title="/>">',  # read as "<div title=\"/>" closed at once: nothing flattened
+        "<div title='a > b'>",  # read as "<div title='a >": " b'>" left as text
+        "<div><!-- </div> -->",  # read as an end tag: the depth counted 0
+    ],
+)
+def test_flatten_deep_reads_quoted_values_and_comments_as_html_does(opening: str) -> None:
+    # 300 levels: libxml2 drops all below 256, the article with them, unless flattened.
+    html = opening * 300 + "<p>deep text</p>" + "</div>" * 300
+    assert _libxml2_text(flatten_deep(html)) == "deep text"
+    assert "deep text" in sanitize_html(html)
+
+
+@pytest.mark.parametrize(
+    "inert",
+    [
+        "<!-- " + "<div>" * 300 + " -->",
+        "<script>" + "<div>" * 300 + "</script>",
+        "<textarea>" + "<div>" * 300 + "</textarea>",
+    ],
+)
+def test_flatten_deep_leaves_tags_in_comments_and_raw_text_alone(inert: str) -> None:
+    html = "<div>" + inert + "<p>text</p>" * 300 + "</div>"
+    assert flatten_deep(html) is html
+
+
+def test_flatten_deep_counts_noscript_as_libxml2_reads_it() -> None:
+    # libxml2 parses a <noscript>'s content as markup: 300 <div>s in there stopped its
+    # parse, and the text after them was lost.
+    html = "<noscript>" + "<div>" * 300 + "</noscript><p>after</p>"
+    assert "after" in _libxml2_text(flatten_deep(html))
 
 
 def test_flatten_deep_leaves_shallow_html_and_unclosed_paragraphs_alone() -> None:
