@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
 from rssarchive.extract.text import html_to_text
-from rssarchive.publish.archive import HEAD_BYTES, POSTS, remove_temp_files, write_atomic
+from rssarchive.publish.archive import HEAD_BYTES, POSTS
+from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
@@ -202,7 +203,7 @@ def _slug(text: str) -> str:
 
 
 def _write(target: Path, text: str) -> None:
-    # Through the one atomic writer (archive.write_atomic): the posts' temporary names,
+    # Through the one atomic writer (store/atomicfile.write_atomic): the posts' temporary names,
     # which a killed run's cleanup removes (remove_temp_files), and the posts' fsyncs.
     # Created as open() creates files, with the umask's mode like the posts (0644 under
     # umask 022): the web server publishing the site reads them.
