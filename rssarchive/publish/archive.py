@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from rssarchive.core import postformat
 from rssarchive.core.errors import WriteError
 from rssarchive.publish.permalinks import has_clean_url, post_url
+from rssarchive.store.atomicfile import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    fsync_dir,
+    write_temp,
+)
 
 POSTS = "_posts"
-# Every temporary file rssarchive writes (posts, images): a dot-file, which Jekyll never
-# publishes, and which the next run knows for a killed run's leftover.
-TEMP_PREFIX = ".rssarchive-"
-TEMP_SUFFIX = ".tmp"
 POST_SUFFIXES = (".md", ".markdown", ".html")
 # The `from:` line is in the front matter, which in our format is a few hundred bytes;
 # reading a bounded head keeps scans of tens of thousands of posts cheap.
@@ -37,7 +38,7 @@ class Archive:
 
     def sync(self) -> None:
         """Make the renames of earlier ``write(..., sync_dir=False)`` calls durable."""
-        _fsync_dir(self.posts_dir)
+        fsync_dir(self.posts_dir)
 
     def post_names(self) -> list[str]:
         """Names of the posts in ``_posts`` (not temporary files), sorted; a post in a
@@ -145,7 +146,7 @@ class Archive:
         try:
             os.replace(temp, target)
             if sync_dir:
-                _fsync_dir(self.posts_dir)
+                fsync_dir(self.posts_dir)
         except OSError as exc:
             self.discard(temp)
             reason = exc.strerror or str(exc)
@@ -158,52 +159,6 @@ class Archive:
     def discard(self, temp: Path) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
-
-
-def write_temp(folder: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file in ``folder`` (TEMP_PREFIX … TEMP_SUFFIX), flushed
-    to disk; OSError when it cannot be, the file then removed again."""
-    temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
-    try:
-        with open(temp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    return temp
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` by ``data`` atomically: write_temp (flushed to disk) renamed
-    over it, the rename then made durable, so a reader (or Jekyll) sees the old file or
-    the new one, never part of one, and a killed run leaves only a temporary file the
-    next run's cleanup knows by its name. The folder must exist; OSError when the file
-    cannot be written, the temporary file then removed again."""
-    temp = write_temp(target.parent, data)
-    try:
-        os.replace(temp, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_dir(target.parent)
-
-
-def remove_temp_files(folders: Iterable[Path]) -> list[Path]:
-    """Remove the temporary files (write_temp's names) a killed run left in ``folders``
-    (only under the site lock: then none is a running run's); a folder that cannot be
-    listed or a file that cannot be removed is left."""
-    removed: list[Path] = []
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-                with contextlib.suppress(OSError):
-                    temp.unlink()
-                    removed.append(temp)
-    return removed
 
 
 def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:
@@ -220,17 +175,3 @@ def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:
 def read_from_line(text: str) -> str | None:
     """The value of ``from:`` in a post's front matter, unquoted if it was quoted."""
     return postformat.parse(text).from_url
-
-
-def _fsync_dir(path: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a directory.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -52,11 +52,8 @@ from rssarchive.core.htmltags import (
 from rssarchive.core.models import Response
 from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset
 from rssarchive.net.bodies import size
-from rssarchive.publish.archive import (
-    remove_temp_files,
-    write_atomic,
-)
 from rssarchive.sources.pagekind import magic_type
+from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
 __all__ = [
     "BUDGET_EXHAUSTED",

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
 from rssarchive.extract.text import html_to_text
-from rssarchive.publish.archive import HEAD_BYTES, POSTS, remove_temp_files, write_atomic
+from rssarchive.publish.archive import HEAD_BYTES, POSTS
+from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
@@ -71,16 +72,19 @@ class Versions:
             return None
         return html_to_text(postformat.parse(text).article)
 
+    def _head(self, filename: str) -> str:
+        """The start of a post, where its front matter is; "" when it cannot be read."""
+        try:
+            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
+                return handle.read(HEAD_BYTES)
+        except (OSError, UnicodeDecodeError):
+            return ""
+
     def post_date(self, filename: str) -> datetime | None:
         """The post's own date: its front matter's ``date:`` (the publication time, else
         the time it was archived: never later than its archiving), else the date its file
         name starts with; None when it says neither."""
-        try:
-            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
-                head = handle.read(HEAD_BYTES)
-        except (OSError, UnicodeDecodeError):
-            head = ""
-        moment = postformat.parse(head).date_time
+        moment = postformat.parse(self._head(filename)).date_time
         if moment is not None:
             return moment
         with contextlib.suppress(ValueError):
@@ -127,12 +131,7 @@ class Versions:
 
     def post_title(self, filename: str) -> str:
         """The post's title (its front matter), else its file name's words."""
-        try:
-            with (self.site_dir / POSTS / filename).open(encoding="utf-8") as handle:
-                head = handle.read(HEAD_BYTES)
-        except (OSError, UnicodeDecodeError):
-            head = ""
-        title = postformat.parse(head).title
+        title = postformat.parse(self._head(filename)).title
         return title.strip() if title and title.strip() else stem(filename)[11:] or filename
 
     def remove_temp_files(self) -> builtins.list[Path]:
@@ -204,7 +203,7 @@ def _slug(text: str) -> str:
 
 
 def _write(target: Path, text: str) -> None:
-    # Through the one atomic writer (archive.write_atomic): the posts' temporary names,
+    # Through the one atomic writer (store/atomicfile.write_atomic): the posts' temporary names,
     # which a killed run's cleanup removes (remove_temp_files), and the posts' fsyncs.
     # Created as open() creates files, with the umask's mode like the posts (0644 under
     # umask 022): the web server publishing the site reads them.

@@ -23,6 +23,7 @@ from html import escape
 
 from rssarchive.core.errors import ParseError
 from rssarchive.core.urls import SCHEME
+from rssarchive.sources.xmlprolog import doctype_name, skip_misc, without_declaration
 
 # The default of a feed's max_items: 2000 covers any real feed, and feedparser needs
 # about 0.2 s for that many.
@@ -106,9 +107,7 @@ def _show_c1_controls(text: str) -> str:
 # Defusing and bounding the XML text
 
 
-_LEADING_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]{0,500}?\?>")
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
-_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
 # One token of a DOCTYPE: quoted strings and comments may hold "]" and ">"; an
 # unterminated one runs to the end of the text (so scanning stays linear).
 _DOCTYPE_TOKEN = re.compile(r""""[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|<!--.*?(?:-->|\Z)|[\[\]>]""", re.S)
@@ -156,25 +155,13 @@ def _strip_prolog(text: str, warnings: list[str]) -> tuple[str, str | None, str 
     kept: list[str] = []
     pos = done = 0
     doctype = None
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if text.startswith(("<?", "<!--"), pos):
-            closer = "?>" if text.startswith("<?", pos) else "-->"
-            end = text.find(closer, pos + 2)
-            if end < 0:
-                break
-            pos = end + len(closer)
-        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
-            end = _doctype_end(text, pos)
-            name = _DOCTYPE_NAME.match(text, pos)
-            doctype = doctype or (name.group(1) if name else "")
-            if "[" in text[pos:end]:
-                warnings.append("DOCTYPE with internal subset removed; entities not expanded")
-            kept.append(text[done:pos] + "\n" * text.count("\n", pos, end))
-            pos = done = end
-        else:
-            break
+    while (name := doctype_name(text, pos := skip_misc(text, pos))) is not None:
+        end = _doctype_end(text, pos)
+        doctype = doctype or name
+        if "[" in text[pos:end]:
+            warnings.append("DOCTYPE with internal subset removed; entities not expanded")
+        kept.append(text[done:pos] + "\n" * text.count("\n", pos, end))
+        pos = done = end
     root = _ROOT.match(text, pos)
     return "".join(kept) + text[done:], (root.group(1) if root else None), doctype
 
@@ -296,10 +283,7 @@ def _prepare(text: str, max_items: int) -> _Prepared:
     """The text feedparser gets: defused, its items cut after READ_ITEMS (or, when that
     many are too complex to parse, after ``max_items``, the most that is kept anyway)."""
     warnings: list[str] = []
-    declaration = _LEADING_DECLARATION.match(text)
-    if declaration:  # keep its line breaks, so parse errors name the right line
-        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
-    text, root, doctype = _strip_prolog(text.lstrip("\ufeff"), warnings)
+    text, root, doctype = _strip_prolog(without_declaration(text), warnings)
     if (doctype or "").lower() == "html" or (root or "").lower() in _HTML_ROOTS:
         raise ParseError("not a feed (looks like HTML)")
     if root is None:

@@ -37,6 +37,7 @@ from rssarchive.core.errors import ParseError
 from rssarchive.core.inflate import GZIP_MAGIC, decoded
 from rssarchive.core.urls import SCHEME, is_safe_link
 from rssarchive.sources.feeds import parse_feed
+from rssarchive.sources.xmlprolog import doctype_name, skip_misc, without_declaration
 
 __all__ = [
     "MAX_SITEMAP_BYTES",
@@ -141,30 +142,15 @@ def _gunzip(data: bytes, warnings: list[str]) -> bytes:
     return bytes(out)
 
 
-_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,500}?\?>")
-_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
 _HTML_START = re.compile(r"<(?:html|head|body)[\s/>]", re.I)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
 _LINE_COLUMN = re.compile(r",? line \d+, column \d+\s*\Z")
 
 
 def _prolog(text: str) -> tuple[int, str | None]:
-    """Skip the XML prolog (whitespace, comments, processing instructions) up to the
-    DOCTYPE or the root element: its position, and the DOCTYPE's name if there is one.
-    A plain loop: a regex with nested repetition could backtrack exponentially here."""
-    pos = 0
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if text.startswith(("<?", "<!--"), pos):
-            closer = "?>" if text[pos + 1] == "?" else "-->"
-            end = text.find(closer, pos + 2)
-            if end < 0:
-                return pos, None
-            pos = end + len(closer)
-            continue
-        doctype = _DOCTYPE_NAME.match(text, pos)
-        return pos, (doctype.group(1) if doctype else None)
+    """Where the DOCTYPE or the root element starts, and the DOCTYPE's name if any."""
+    pos = skip_misc(text, 0)
+    return pos, doctype_name(text, pos)
 
 
 def _shown(loc: str) -> str:
@@ -405,10 +391,7 @@ def parse_sitemap(data: bytes, url: str) -> Sitemap:
     # The feed module's rules: BOMs, UTF-16/32, declared and undeclared legacy charsets.
     # lxml then reads exactly the text checked below, as UTF-8 without a declaration,
     # so no encoding trick (UTF-7, EBCDIC) can hide a declaration from the check.
-    text = decode_feed(data).lstrip("\ufeff")
-    declaration = _DECLARATION.match(text)
-    if declaration:  # keep its line breaks, so parse errors name the right line
-        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
+    text = without_declaration(decode_feed(data))
     pos, doctype = _prolog(text)
     if (doctype or "").lower() == "html" or _HTML_START.match(text, pos):
         raise ParseError("not a sitemap (looks like an HTML page)")

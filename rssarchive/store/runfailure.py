@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
+
+from rssarchive.store.atomicfile import write_atomic
 
 FAILURE_FILE: Final = ".rssarchive/run-failure.json"
 
@@ -53,17 +53,7 @@ def record_failure(site_dir: Path, error: str, now: datetime) -> None:
     path = failure_path(site_dir)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".rssarchive-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(path, (text + "\n").encode("utf-8"))
 
 
 def clear_failure(site_dir: Path) -> None:

@@ -12,8 +12,9 @@ from pytest_httpserver import HTTPServer
 from test_e2e import rss
 
 from rssarchive.core.errors import WriteError
-from rssarchive.publish.archive import TEMP_PREFIX, TEMP_SUFFIX, Archive, read_from_line
+from rssarchive.publish.archive import Archive, read_from_line
 from rssarchive.publish.versions import Versions, put
+from rssarchive.store.atomicfile import TEMP_PREFIX, TEMP_SUFFIX
 
 POST = '---\nlayout: post\ntitle: "t"\nfrom: https://example.org/a\n---\nbody\n'
 

@@ -1,0 +1,81 @@
+"""Files replaced atomically, whole or not at all, and the temporary files a killed run
+left (posts, images, versions, the record of a stopped run).
+
+A file is written to a temporary file beside it, flushed to disk, then renamed over
+its final name, so a reader (or Jekyll) sees the old file or the new one, never part
+of one. The temporary file's name is a dot-file (Jekyll never publishes those) that
+the next run's cleanup knows by its prefix and suffix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+# Every temporary file rssarchive writes (posts, images): a dot-file, which Jekyll never
+# publishes, and which the next run knows for a killed run's leftover.
+TEMP_PREFIX = ".rssarchive-"
+TEMP_SUFFIX = ".tmp"
+
+
+def write_temp(folder: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file in ``folder`` (TEMP_PREFIX … TEMP_SUFFIX), flushed
+    to disk; OSError when it cannot be, the file then removed again."""
+    temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    try:
+        with open(temp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` by ``data`` atomically: write_temp (flushed to disk) renamed
+    over it, the rename then made durable, so a reader (or Jekyll) sees the old file or
+    the new one, never part of one, and a killed run leaves only a temporary file the
+    next run's cleanup knows by its name. The folder must exist; OSError when the file
+    cannot be written, the temporary file then removed again."""
+    temp = write_temp(target.parent, data)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_dir(target.parent)
+
+
+def remove_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files (write_temp's names) a killed run left in ``folders``
+    (only under the site lock: then none is a running run's); a folder that cannot be
+    listed or a file that cannot be removed is left."""
+    removed: list[Path] = []
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                    removed.append(temp)
+    return removed
+
+
+def fsync_dir(path: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
