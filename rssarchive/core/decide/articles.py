@@ -142,13 +142,20 @@ def from_feed_text(
     return mode == "feed" or (mode == "auto" and bool((content or "").strip()))
 
 
-def needs_page(mode: ContentMode, content: str | None, substantial: Callable[[str], bool]) -> bool:
+def asks_substantial(mode: ContentMode, content: str | None) -> bool:
+    """Whether needs_page depends on whether the feed's text looks like the whole
+    article (extract.is_substantial, a parse of it): only with ``content: auto`` and
+    text in the feed. The caller judges the text only then."""
+    return mode == "auto" and bool((content or "").strip())
+
+
+def needs_page(mode: ContentMode, content: str | None, *, substantial: bool) -> bool:
     """Whether the article is its page: not with ``content: feed``; with ``auto``, unless
-    the feed's text looks like the whole article (``substantial``, extract.is_substantial)."""
+    the feed's text looks like the whole article (``substantial``: extract.is_substantial
+    of it, judged when asks_substantial says so, else False)."""
     if mode == "feed":
         return False
-    text = content or ""
-    return not (mode == "auto" and text.strip() and substantial(text))
+    return not (asks_substantial(mode, content) and substantial)
 
 
 Failure = Literal["gone", "not extracted", "other"]
