@@ -144,8 +144,8 @@ class _Recording(_Base):
                 result.skipped += owned == "skipped"
                 return None
         self._recorded.add(url_key)
-        if self.dry_run and url_key in self._adoptable:
-            result.skipped += 1  # its post is in _posts: a real run adopts it first
+        if decide.adopted_instead(url_key in self._adoptable, dry_run=self.dry_run):
+            result.skipped += 1
             return None
         said = decide.date_warning(  # said once: when the item is taken on
             entry.published,

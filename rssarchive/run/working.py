@@ -51,8 +51,8 @@ class _Working(_Recording):
         if not total:
             return
         extractor = self._extractor(total)
-        if backlog or not all(self._from_feed_text(job) for job in jobs):
-            extractor.warm()  # pages will be extracted: have the workers ready for them
+        if decide.warm_workers(bool(backlog), all(self._from_feed_text(job) for job in jobs)):
+            extractor.warm()
         queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         jobs.clear()
         units = self._units(queued, backlog)

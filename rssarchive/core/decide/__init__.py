@@ -83,6 +83,12 @@ from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
+    warm_workers as warm_workers,
+)
+from rssarchive.core.decide.articles import (
+    warm_workers_now as warm_workers_now,
+)
+from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.entries import (
@@ -92,7 +98,16 @@ from rssarchive.core.decide.entries import (
     Known as Known,
 )
 from rssarchive.core.decide.entries import (
+    adopted_instead as adopted_instead,
+)
+from rssarchive.core.decide.entries import (
+    asks_feed_shown as asks_feed_shown,
+)
+from rssarchive.core.decide.entries import (
     asks_post_gone as asks_post_gone,
+)
+from rssarchive.core.decide.entries import (
+    asks_post_there as asks_post_there,
 )
 from rssarchive.core.decide.entries import (
     asks_stored_origin as asks_stored_origin,
@@ -116,7 +131,13 @@ from rssarchive.core.decide.entries import (
     retakes as retakes,
 )
 from rssarchive.core.decide.entries import (
+    says_archived as says_archived,
+)
+from rssarchive.core.decide.entries import (
     says_taken as says_taken,
+)
+from rssarchive.core.decide.entries import (
+    url_entry as url_entry,
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
@@ -137,10 +158,19 @@ from rssarchive.core.decide.feeds import (
     NotDue as NotDue,
 )
 from rssarchive.core.decide.feeds import (
+    Polled as Polled,
+)
+from rssarchive.core.decide.feeds import (
+    asks_selection_changed as asks_selection_changed,
+)
+from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
 )
 from rssarchive.core.decide.feeds import (
     feed_health as feed_health,
+)
+from rssarchive.core.decide.feeds import (
+    feed_polled as feed_polled,
 )
 from rssarchive.core.decide.feeds import (
     feed_succeeded as feed_succeeded,
@@ -161,7 +191,19 @@ from rssarchive.core.decide.feeds import (
     poll_url as poll_url,
 )
 from rssarchive.core.decide.feeds import (
+    poll_validators as poll_validators,
+)
+from rssarchive.core.decide.feeds import (
+    records_run_failure as records_run_failure,
+)
+from rssarchive.core.decide.feeds import (
     run_failed as run_failed,
+)
+from rssarchive.core.decide.feeds import (
+    says_kept_warning as says_kept_warning,
+)
+from rssarchive.core.decide.feeds import (
+    selection_changed as selection_changed,
 )
 from rssarchive.core.decide.identity import (
     ByGuid as ByGuid,
@@ -245,7 +287,19 @@ from rssarchive.core.decide.images import (
     ImagesRetried as ImagesRetried,
 )
 from rssarchive.core.decide.images import (
+    adopted_images_retried as adopted_images_retried,
+)
+from rssarchive.core.decide.images import (
+    asks_adopted_images as asks_adopted_images,
+)
+from rssarchive.core.decide.images import (
     image_budget_spent as image_budget_spent,
+)
+from rssarchive.core.decide.images import (
+    image_retry_causes as image_retry_causes,
+)
+from rssarchive.core.decide.images import (
+    image_retry_left as image_retry_left,
 )
 from rssarchive.core.decide.images import (
     images_retried as images_retried,

@@ -6,9 +6,10 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Literal, TypeVar
 
-from rssarchive.core.models import Origin
+from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
@@ -60,6 +61,12 @@ def known_link(
     if again and (status == "failed" or post_gone):
         return "again"
     return "skipped"
+
+
+def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
+    """Whether a dry run counts an article as archived already, not as one it would
+    write: its post is in _posts (``adoptable``), which a real run adopts first."""
+    return dry_run and adoptable
 
 
 GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
@@ -125,3 +132,37 @@ def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
     """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
     its host (``feeds_by_host``, see by_host), else the first of all."""
     return feeds_by_host.get(host_key(url), first)
+
+
+def asks_feed_shown(status: str | None) -> bool:
+    """Whether the entry of a URL handed to backfill needs what its feed last showed
+    (State.seen_of, a read of the state): only for an article archived before."""
+    return status == "done"
+
+
+def url_entry(
+    url: str, listed: datetime | None, shown: tuple[str | None, datetime | None] | None
+) -> Entry:
+    """The entry of a URL handed to backfill (``listed``: the date a sitemap lists it
+    with): its page only, but for an article archived before (its post deleted by hand,
+    so archived again), which keeps the title and date its feed last gave it
+    (``shown``, read when asks_feed_shown says so; None: none), not the backfill's time
+    (review16d H5)."""
+    if shown is None:
+        return Entry(title="", link=url, origin="url", listed=listed)
+    title, published = shown
+    return Entry(title=title or "", link=url, origin="url", listed=listed, published=published)
+
+
+def says_archived(named: bool, recorded: bool, post_there: bool) -> bool:
+    """Whether backfill says a URL is archived already, and as which post: one the user
+    ``named`` (not a sitemap's: most of a sitemap is archived already) that is not
+    ``recorded`` for work, whose post is there (``post_there``, a read of the disk
+    asked only when the rest holds, see asks_post_there). A post renamed by hand is that
+    article's still (review16d H5). Not a warning: nothing is wrong."""
+    return asks_post_there(named, recorded) and post_there
+
+
+def asks_post_there(named: bool, recorded: bool) -> bool:
+    """Whether says_archived needs ``post_there``: for a named URL not recorded."""
+    return named and not recorded
