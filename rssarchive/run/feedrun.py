@@ -67,12 +67,13 @@ class _FeedRun(_Working):
             return
         if poll.parsed is None:
             result.not_modified = True
-            warning = poll.state.warning
+            # No document: a 304, which means the one the kept warning is about.
+            not_modified, warning = True, poll.state.warning
             # The settings are read only when a kept warning may be said.
-            changed = decide.asks_selection_changed(True, warning) and selection.changed(
+            changed = decide.asks_selection_changed(not_modified, warning) and selection.changed(
                 self.state, poll.feed
             )
-            if decide.says_kept_warning(True, warning, selection_changed=changed):
+            if decide.says_kept_warning(not_modified, warning, selection_changed=changed):
                 result.warnings.append(f"{warning} (unchanged: 304 Not Modified)")
             return
         result.warnings.extend(poll.parsed.warnings)
