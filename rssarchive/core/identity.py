@@ -60,7 +60,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from datetime import datetime
 from html import unescape
 from urllib.parse import urlsplit
@@ -199,22 +198,6 @@ def permalink_differs(
     if _apart(mine, theirs):
         return "another date"
     return None
-
-
-def attaches(article_id: int, seen_article: int | None, other_owners: Callable[[], bool]) -> bool:
-    """Whether a feed's guid is attached to the article ``article_id`` that its item
-    names by its link only (another source archived it: a feed of the config, a
-    backfill; review16d H4), so that the guid follows the article's later moves.
-    ``seen_article``: the article the feed's item with that guid last named (None:
-    none); ``other_owners``: whether another article was recorded with that guid for
-    that feed (a read of the state, asked only when it matters). A guid that names
-    another article keeps naming it: two items, two articles, and the item at this link
-    is taken for this one by its link (said, decide.says_taken). The risk: a guid named
-    another article that is gone from the feed since; it is not moved over, and a later
-    move of this article is archived again, said as a reused guid."""
-    if seen_article is not None:
-        return seen_article == article_id
-    return not other_owners()
 
 
 def is_site_root(guid_key: str) -> bool:

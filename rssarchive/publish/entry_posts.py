@@ -92,13 +92,9 @@ def _feed_article(entry: Entry, mode: ContentMode, allow: Allow) -> Article | No
     both the question and the article."""
     from rssarchive.extract.feedtext import article_from_feed, whole_article_from_feed
 
-    whole: Article | None = None
-
-    def substantial(_: str) -> bool:
-        nonlocal whole
-        whole = whole_article_from_feed(entry, allow)
-        return whole is not None
-
-    if decide.needs_page(mode, entry.content, substantial):
+    # Parsed only when the answer depends on it (content: auto, with text).
+    asks = decide.asks_substantial(mode, entry.content)
+    whole = whole_article_from_feed(entry, allow) if asks else None
+    if decide.needs_page(mode, entry.content, substantial=whole is not None):
         return None
     return whole if whole is not None else article_from_feed(entry, allow)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rssarchive.core import decide
 from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.core.urls import is_safe_link, normalize_url
@@ -59,13 +60,10 @@ class _Backfill(_Recovery):
                 continue
             entry = self._url_entry(url, listed)
             article_id = self._record(feed, entry, result, again=True)
-            if article_id is None and named:
-                self._say_archived(url, result)
+            self._say_archived(url, result, named=named, recorded=article_id is not None)
             if article_id is not None:
                 backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
-                if len(backlog) == POOL_MIN_ARTICLES:
-                    # Start the workers now: their start-up overlaps recording the rest
-                    # of a long list instead of following it.
+                if decide.warm_workers_now(len(backlog), pool_min=POOL_MIN_ARTICLES):
                     self._workers().warm()
         from_sitemaps.clear()
         # The quiet retries of URLs handed again: their new jobs replace them.
@@ -74,27 +72,25 @@ class _Backfill(_Recovery):
         return report
 
     def _url_entry(self, url: str, listed: datetime | None) -> Entry:
-        """The entry of a URL handed to backfill: its page only, but for an article
-        archived before (its post deleted by hand, so archived again): it keeps the
-        title and date its feed last gave it (State.seen_of), not the backfill's time
-        (review16d H5)."""
+        """The entry of a URL handed to backfill (decide.url_entry): for an article
+        archived before, what its feed last showed is read (State.seen_of)."""
         known = self.state.lookup(normalize_url(url))
-        seen = None if known is None or known[1] != "done" else self.state.seen_of(known[0])
-        if seen is None:
-            return Entry(title="", link=url, origin="url", listed=listed)
-        title = seen.title or ""
-        return Entry(title=title, link=url, origin="url", listed=listed, published=seen.published)
+        seen = None
+        if known is not None and decide.asks_feed_shown(known[1]):
+            seen = self.state.seen_of(known[0])
+        return decide.url_entry(url, listed, None if seen is None else (seen.title, seen.published))
 
-    def _say_archived(self, url: str, result: FeedResult) -> None:
+    def _say_archived(self, url: str, result: FeedResult, *, named: bool, recorded: bool) -> None:
         """Say that a URL handed to backfill is archived already, and as which post (an
-        ``archived already:`` line on standard output, JSON ``archived_already``): the
-        user asked for it, and nothing is written (review16d H5: a post renamed by hand
-        is that article's still). Not a warning: nothing is wrong, and a backfill
-        handed its URLs again stays quiet on standard error. Not said of a sitemap's
-        URLs: most of a sitemap is archived already."""
+        ``archived already:`` line on standard output, JSON ``archived_already``), as
+        decide.says_archived says: the user asked for it, and nothing is written. Its
+        post is looked for only when that matters."""
+        if not decide.asks_post_there(named, recorded):
+            return
         known = self.state.lookup(normalize_url(url))
         name = None if known is None else self.state.filename_of(known[0])
-        if name is not None and (self.archive.posts_dir / name).exists():
+        there = name is not None and (self.archive.posts_dir / name).exists()
+        if name is not None and decide.says_archived(named, recorded, there):
             result.archived.append((url, name))
 
     def _sitemap_urls(

@@ -67,10 +67,14 @@ class _FeedRun(_Working):
             return
         if poll.parsed is None:
             result.not_modified = True
-            # The document the 304 means is the one the kept warning is about (the
-            # max_items cut, malformed XML): said again on every run, as it still holds.
-            if poll.state.warning and not selection.changed(self.state, poll.feed):
-                result.warnings.append(f"{poll.state.warning} (unchanged: 304 Not Modified)")
+            # No document: a 304, which means the one the kept warning is about.
+            not_modified, warning = True, poll.state.warning
+            # The settings are read only when a kept warning may be said.
+            changed = decide.asks_selection_changed(not_modified, warning) and selection.changed(
+                self.state, poll.feed
+            )
+            if decide.says_kept_warning(not_modified, warning, selection_changed=changed):
+                result.warnings.append(f"{warning} (unchanged: 304 Not Modified)")
             return
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
@@ -91,19 +95,25 @@ class _FeedRun(_Working):
             return
         assert poll.response is not None
         succeeded = decide.feed_succeeded(now)
+        kept = poll.state
+        polled = decide.feed_polled(
+            decide.Polled(kept.etag, kept.last_modified, kept.warning, False),
+            not_modified=poll.response.not_modified,
+            etag=poll.response.etag,
+            last_modified=poll.response.last_modified,
+            warnings=None if poll.parsed is None else poll.parsed.warnings,
+        )
         fstate = replace(
             _follow_moves(poll.state, poll.response),
             failures=succeeded.failures,
             next_allowed=succeeded.next_allowed,
             last_success=succeeded.last_success,
             posts=poll.state.posts + len(result.new),
+            etag=polled.etag,
+            last_modified=polled.last_modified,
+            warning=polled.warning,
         )
-        if not poll.response.not_modified:
-            fstate = replace(
-                fstate, etag=poll.response.etag, last_modified=poll.response.last_modified
-            )
-        if poll.parsed is not None:  # a 304 keeps the warning of the document it means
-            fstate = replace(fstate, warning="; ".join(poll.parsed.warnings) or None)
+        if polled.remember_selection:
             selection.remember(self.state, poll.feed)
         self.state.save_feed(fstate)
 

@@ -99,13 +99,22 @@ class _Recording(_Base):
         known = None if listed_twice else self.state.lookup(url_key)
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
             return known[0]
+        status, adoptable = None if known is None else known[1], url_key in self._adoptable
+        # Read only when the answer depends on it: a run's known items read no post.
+        post_gone = (
+            known is not None
+            and decide.asks_post_gone(
+                status, listed_twice=listed_twice, again=again, adoptable=adoptable
+            )
+            and self._post_gone(known[0])
+        )
         is_known = decide.known_link(
-            None if known is None else known[1],
+            status,
             listed_twice=listed_twice,
             again=again,
-            adoptable=url_key in self._adoptable,
+            adoptable=adoptable,
             has_guid=guid_key is not None,
-            post_gone=lambda: known is not None and self._post_gone(known[0]),
+            post_gone=post_gone,
         )
         if is_known == "asked now":
             assert known is not None
@@ -135,8 +144,8 @@ class _Recording(_Base):
                 result.skipped += owned == "skipped"
                 return None
         self._recorded.add(url_key)
-        if self.dry_run and url_key in self._adoptable:
-            result.skipped += 1  # its post is in _posts: a real run adopts it first
+        if decide.adopted_instead(url_key in self._adoptable, dry_run=self.dry_run):
+            result.skipped += 1
             return None
         said = decide.date_warning(  # said once: when the item is taken on
             entry.published,
@@ -182,19 +191,17 @@ class _Recording(_Base):
             known = self.state.lookup(url_key)
             if known is None:
                 return
-        from rssarchive.core.identity import attaches, text_key
+        from rssarchive.core.identity import text_key
 
         article_id = known[0]
         if by_link:
             seen = self.state.guid_seen(guid_key, feed.name)
-            if not attaches(
-                article_id,
-                None if seen is None else seen.article_id,
-                lambda: any(
-                    o.feed == feed.name and o.id != article_id
-                    for o in self.state.guid_owners(guid_key)
-                ),
-            ):
+            seen_article = None if seen is None else seen.article_id
+            # Its owners are read only when the item named no article yet.
+            others = decide.asks_other_owners(seen_article) and any(
+                o.feed == feed.name and o.id != article_id for o in self.state.guid_owners(guid_key)
+            )
+            if not decide.attaches(article_id, seen_article, others):
                 return
 
         self.state.see_guid(
@@ -229,10 +236,15 @@ class _Recording(_Base):
         if guid_key is None:
             return
         archived = self.state.url_and_guid(article_id)
+        if archived is None:
+            return
         said = f"taken {article_id} {guid_key}"
-        if archived is None or not decide.says_taken(
-            guid_key, archived[1], lambda: self.state.meta_value(said) is not None
-        ):
+        # The mark is read only when the guids differ: not on every known item.
+        was_said = (
+            decide.asks_taken_said(guid_key, archived[1])
+            and self.state.meta_value(said) is not None
+        )
+        if not decide.says_taken(guid_key, archived[1], said=was_said):
             return
         result.warnings.append(
             f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
@@ -256,11 +268,11 @@ class _Recording(_Base):
         placeholder a URL gets), one given up is tried again. The feed listing it is new
         evidence. The job _prepare made from the old entry is dropped."""
         article_id, status = known
-
-        def stored_origin() -> Origin | None:
+        stored_origin: Origin | None = None
+        # Its stored entry is read only when it matters (not for an archived article).
+        if decide.asks_stored_origin(entry.origin, status, dry_run=self.dry_run):
             stored = self.state.entry_of(article_id)
-            return None if stored is None else stored.origin
-
+            stored_origin = None if stored is None else stored.origin
         if not decide.retakes(entry.origin, status, stored_origin, dry_run=self.dry_run):
             return False
         self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
@@ -286,32 +298,36 @@ class _Recording(_Base):
         on it identifies nothing, and is no longer warned about."""
         from rssarchive.core.identity import text_key
 
-        found: dict[int, GuidOwner] = {}
-
-        def owners() -> list[decide.Owner]:
-            rows = self.state.guid_owners(guid_key)
-            for row in rows:
-                found.setdefault(row.id, row)
-            return [_owner(row) for row in rows]
-
-        def last_seen() -> decide.LastSeen | None:
+        # Each read only when the rule asks for it (decide.asks_*): as few as before.
+        reused = self.state.guid_reused(guid_key)
+        last_seen: decide.LastSeen | None = None
+        if decide.asks_last_seen(reused):
             seen = self.state.guid_seen(guid_key, feed.name)
-            if seen is None:
-                return None
-            shown = decide.Shown(seen.title, seen.published, seen.text_key)
-            return decide.LastSeen(seen.article_id, shown)
-
-        answer = decide.by_guid(
-            decide.Shown(entry.title, entry.published, text_key(entry.content)),
-            url_key=url_key,
-            guid=guid_key,
-            feed=feed.name,
-            listed=listed,
-            reused=self.state.guid_reused(guid_key),
-            owners=owners,
-            last_seen=last_seen,
-            post=lambda owner: self._post_shown(found[owner.id]),
-        )
+            if seen is not None:
+                shown = decide.Shown(seen.title, seen.published, seen.text_key)
+                last_seen = decide.LastSeen(seen.article_id, shown)
+        rows = self.state.guid_owners(guid_key) if decide.asks_owners(reused, last_seen) else []
+        found: dict[int, GuidOwner] = {}
+        for row in rows:  # an article recorded for two feeds is two rows, one id
+            found.setdefault(row.id, row)
+        owners = [_owner(row) for row in rows]
+        item = decide.Shown(entry.title, entry.published, text_key(entry.content))
+        posts: dict[int, decide.Shown | None] = {}
+        while True:  # each post the rule asks for (NeedsPost) is read, then asked again
+            answer = decide.by_guid(
+                item,
+                url_key=url_key,
+                guid=guid_key,
+                feed=feed.name,
+                listed=listed,
+                reused=reused,
+                owners=owners,
+                last_seen=last_seen,
+                posts=posts,
+            )
+            if not isinstance(answer, decide.NeedsPost):
+                break
+            posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
         if answer.kind == "moved":
             assert owner is not None
@@ -355,9 +371,11 @@ class _Recording(_Base):
         evidence (another date, no dates) is a judgement each time: said each time
         (decide.move_said)."""
         mark = f"moved {owner.id}"
-        told = decide.move_said(
-            owner.status == "done", strongest, lambda: self.state.meta_value(mark) is not None
+        archived = owner.status == "done"
+        said_before = (  # the mark is read only for a move said once for all
+            decide.asks_said_before(archived, strongest) and self.state.meta_value(mark) is not None
         )
+        told = decide.move_said(archived, strongest, said_before)
         if owner.status == "done":
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
         else:

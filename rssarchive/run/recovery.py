@@ -83,7 +83,9 @@ class _Recovery(_FeedRun):
                 "would not be archived again"
             )
         for pending in self.state.pending(self.clock()):
-            if normalize_url(pending.url) in self._adoptable:
+            if decide.adopted_instead(
+                normalize_url(pending.url) in self._adoptable, dry_run=self.dry_run
+            ):
                 continue
             feed = self._feed_named_or_first(pending.feed)
             result = recovery.get(feed.name)
@@ -107,12 +109,14 @@ class _Recovery(_FeedRun):
         """An adopted post that still links remote images its feed would archive gets
         its image retries back (they were lost with the state, or with a failed
         commit)."""
-        if self._feed_for(url).images != "local":
-            return
+        images = self._feed_for(url).images
+        if not decide.asks_adopted_images(images):
+            return  # its post is not read: its feed does not archive images
         from rssarchive.publish.images import remote_images
 
         parts = _post_parts(self.archive.read(name))
-        if parts is not None and remote_images(parts[1], url):
+        remote = 0 if parts is None else len(remote_images(parts[1], url))
+        if decide.adopted_images_retried(images, remote):
             self.state.image_retry(name, url, attempted=False)
 
     def _retry_images(self, report: RunReport) -> None:
@@ -121,17 +125,17 @@ class _Recovery(_FeedRun):
 
         for name, page_url, attempts in self.state.image_retries():
             parts = _post_parts(self.archive.read(name))
-            if parts is None or not remote_images(parts[1], page_url):
+            remote = [] if parts is None else remote_images(parts[1], page_url)
+            if not decide.image_retry_left(parts is not None, len(remote)):
                 self.state.image_done(name)
                 continue
+            assert parts is not None
             head, body, tail = parts
             result = self._image_store().localize(body, page_url, self._fetch_image)
             if result.html != body:
                 self.archive.write(name, postformat.join(head, result.html, tail))
-            # The cause said is a local one when there is one: it is what holds them back.
-            local = [reason for url, reason in result.failed if url in result.local]
-            causes = local or [reason for _, reason in result.failed]
-            retried = decide.images_retried(attempts, len(result.failed), local=bool(local))
+            causes, local = decide.image_retry_causes(result.failed, result.local)
+            retried = decide.images_retried(attempts, len(result.failed), local=local)
             if retried.again:
                 self.state.image_retry(name, page_url, attempted=retried.counted)
             else:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rssarchive.core.errors import LockedError, LockFileError, NewerStateError, RssArchiveError
+from rssarchive.core import decide
+from rssarchive.core.errors import LockedError, LockFileError, RssArchiveError
 from rssarchive.run import output
 
 if TYPE_CHECKING:
@@ -124,10 +125,9 @@ def _failure_recorded(config: Config, clock: Callable[[], datetime]) -> Iterator
 
     try:
         yield
-    except (LockedError, NewerStateError):
-        raise
     except RssArchiveError as exc:
-        record_failure(config.site_dir, str(exc), clock())
+        if decide.records_run_failure(exc):
+            record_failure(config.site_dir, str(exc), clock())
         raise
     clear_failure(config.site_dir)
 

@@ -51,8 +51,8 @@ class _Working(_Recording):
         if not total:
             return
         extractor = self._extractor(total)
-        if backlog or not all(self._from_feed_text(job) for job in jobs):
-            extractor.warm()  # pages will be extracted: have the workers ready for them
+        if decide.warm_workers(bool(backlog), all(self._from_feed_text(job) for job in jobs)):
+            extractor.warm()
         queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
         jobs.clear()
         units = self._units(queued, backlog)
@@ -239,12 +239,13 @@ class _Working(_Recording):
         one) under another URL: one that redirects to the same page, or the page a
         redirect ended at (decide.archived_elsewhere). Then nothing is written; the URL
         becomes an alias of it."""
-        other = decide.archived_elsewhere(
-            job.article_id,
-            keys,
-            self._placed,
-            lambda: self.state.archived_as(keys, job.article_id),
+        # The state is asked only when this run placed no other article there.
+        archived_as = (
+            self.state.archived_as(keys, job.article_id)
+            if decide.asks_archived_as(job.article_id, keys, self._placed)
+            else None
         )
+        other = decide.archived_elsewhere(job.article_id, keys, self._placed, archived_as)
         if other is None:
             return False
         self.archive.discard(staged.temp)
@@ -287,7 +288,10 @@ class _Working(_Recording):
             log.info("%s", note)
 
     def _needs_page(self, job: _Job) -> bool:
-        return decide.needs_page(job.mode, job.entry.content, _substantial)
+        content = job.entry.content
+        # The text is parsed only when the answer depends on it (content: auto).
+        substantial = decide.asks_substantial(job.mode, content) and _substantial(content or "")
+        return decide.needs_page(job.mode, content, substantial=substantial)
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""

@@ -4,13 +4,15 @@ state last applied them (issue 16).
 A feed polled with a cap keeps the validators of the document it capped: raised later,
 the cap would bring nothing back, for the server answers 304 to that document. So the
 settings its last full document was read with are kept (the meta table, no schema
-change), and when they differ the next fetch is unconditional and the feed's stored
-warning (about the old settings) is no longer shown."""
+change); what a change of them means (an unconditional fetch, the feed's stored warning
+about the old settings no longer shown) is the decider's (decide.selection_changed,
+poll_validators, says_kept_warning). This reads and writes them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from rssarchive.core import decide
 from rssarchive.core.models import FeedConfig
 from rssarchive.store.state import FeedState, State
 
@@ -25,16 +27,19 @@ def settings(feed: FeedConfig) -> str:
 
 def changed(state: State, feed: FeedConfig) -> bool:
     """Whether the feed's last full document was read with other selection settings
-    (False when the state has none recorded: a state from before they were)."""
-    applied = state.meta_value(_key(feed))
-    return applied is not None and applied != settings(feed)
+    (decide.selection_changed; False when the state has none recorded)."""
+    return decide.selection_changed(state.meta_value(_key(feed)), settings(feed))
 
 
 def unconditional_if_changed(state: State, feed: FeedConfig, fstate: FeedState) -> FeedState:
-    """The feed's state without its validators when its selection settings changed."""
-    if changed(state, feed):
-        return replace(fstate, etag=None, last_modified=None)
-    return fstate
+    """The feed's state with the validators its fetch sends (decide.poll_validators):
+    none when its selection settings changed."""
+    etag, last_modified = decide.poll_validators(
+        fstate.etag, fstate.last_modified, selection_changed=changed(state, feed)
+    )
+    if (etag, last_modified) == (fstate.etag, fstate.last_modified):
+        return fstate
+    return replace(fstate, etag=etag, last_modified=last_modified)
 
 
 def remember(state: State, feed: FeedConfig) -> None:

@@ -50,17 +50,6 @@ def row(*values: Any, id: str) -> Any:
     return pytest.param(*values, id=id)
 
 
-def asked(value: Any) -> Callable[[], Any]:
-    """A read of the state that a decision may ask; it says whether it was."""
-
-    def answer() -> Any:
-        answer.calls += 1  # type: ignore[attr-defined]
-        return value
-
-    answer.calls = 0  # type: ignore[attr-defined]
-    return answer
-
-
 # -- policies ---------------------------------------------------------------------------
 
 
@@ -356,7 +345,11 @@ def never(content: str) -> bool:
 def test_needs_page(
     mode: Any, content: str | None, judge: Callable[[str], bool], expected: bool
 ) -> None:
-    assert decide.needs_page(mode, content, judge) is expected
+    # ``never``: the text is not to be judged (asks_substantial says so).
+    asks = decide.asks_substantial(mode, content)
+    assert asks is (judge is not never)
+    substantial = asks and judge(content or "")
+    assert decide.needs_page(mode, content, substantial=substantial) is expected
 
 
 @pytest.mark.parametrize(
@@ -676,17 +669,20 @@ def test_known_link(
     expected: str,
     reads: int,
 ) -> None:
-    post_gone = asked(gone)
+    # ``reads``: whether the caller is asked to read the disk (asks_post_gone) first.
+    asks = decide.asks_post_gone(
+        status, listed_twice=listed_twice, again=again, adoptable=adoptable
+    )
+    assert asks is bool(reads)
     got = decide.known_link(
         status,
         listed_twice=listed_twice,
         again=again,
         adoptable=adoptable,
         has_guid=has_guid,
-        post_gone=post_gone,
+        post_gone=gone and asks,
     )
     assert got == expected
-    assert post_gone.calls == reads  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -721,9 +717,10 @@ def test_guid_owner(owner_status: str | None, dry_run: bool, expected: str) -> N
 def test_retakes(
     origin: Any, status: str, stored: Any, dry_run: bool, expected: bool, reads: int
 ) -> None:
-    stored_origin = asked(stored)
-    assert decide.retakes(origin, status, stored_origin, dry_run=dry_run) is expected
-    assert stored_origin.calls == reads  # type: ignore[attr-defined]
+    asks = decide.asks_stored_origin(origin, status, dry_run=dry_run)
+    assert asks is bool(reads)
+    got = decide.retakes(origin, status, stored if asks else None, dry_run=dry_run)
+    assert got is expected
 
 
 @pytest.mark.parametrize(
@@ -739,9 +736,9 @@ def test_retakes(
 def test_says_taken(
     guid_key: str | None, archived: str | None, said: bool, expected: bool, reads: int
 ) -> None:
-    was_said = asked(said)
-    assert decide.says_taken(guid_key, archived, was_said) is expected
-    assert was_said.calls == reads  # type: ignore[attr-defined]
+    asks = decide.asks_taken_said(guid_key, archived)
+    assert asks is bool(reads)
+    assert decide.says_taken(guid_key, archived, said=said and asks) is expected
 
 
 PARTS = ("policies", "feeds", "entries", "identity", "articles", "images")

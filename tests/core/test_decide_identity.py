@@ -5,14 +5,14 @@ test_identity.py; the runs that carry these answers out, test_identity_e2e.py.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from rssarchive.core import decide
-from rssarchive.core.decide import ByGuid, LastSeen, Owner, Shown
+from rssarchive.core.decide import ByGuid, LastSeen, NeedsPost, Owner, Shown
 from rssarchive.core.identity import text_key
 
 DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
@@ -28,17 +28,6 @@ SAME = "same guid, title and date"  # what a move on the strongest evidence says
 
 def row(*values: Any, id: str) -> Any:
     return pytest.param(*values, id=id)
-
-
-def counted(function: Callable[..., Any]) -> Any:
-    """A read of the state or the disk that a decision may ask; it counts its calls."""
-
-    def read(*args: Any) -> Any:
-        read.calls += 1  # type: ignore[attr-defined]
-        return function(*args)
-
-    read.calls = 0  # type: ignore[attr-defined]
-    return read
 
 
 # -- a feed document's guids --------------------------------------------------------------
@@ -260,6 +249,39 @@ BY_GUID = [
 ]  # fmt: skip
 
 
+def decided(
+    item: Shown,
+    url_key: str,
+    owners: list[Owner],
+    listed: set[str],
+    reused: bool,
+    seen: LastSeen | None,
+    posts: dict[int, Shown | None],
+) -> tuple[ByGuid, tuple[int, int, int]]:
+    """by_guid's answer as a run gets it: reading what the asks_* say first, then each
+    post it asks for (NeedsPost); with the reads (owners, last_seen, posts) counted."""
+    last_seen = seen if decide.asks_last_seen(reused) else None
+    asks_owners = decide.asks_owners(reused, last_seen)
+    read: dict[int, Shown | None] = {}
+    while True:
+        got = decide.by_guid(
+            item,
+            url_key=url_key,
+            guid=GUID,
+            feed=FEED,
+            listed=frozenset(listed),
+            reused=reused,
+            owners=owners if asks_owners else [],
+            last_seen=last_seen,
+            posts=read,
+        )
+        if not isinstance(got, NeedsPost):
+            reads = (int(asks_owners), int(decide.asks_last_seen(reused)), len(read))
+            return got, reads
+        assert got.owner not in read  # each post read once
+        read[got.owner] = posts[got.owner]
+
+
 @pytest.mark.parametrize(
     ("item", "url_key", "owners", "listed", "reused", "seen", "posts", "expected"), BY_GUID
 )
@@ -273,49 +295,28 @@ def test_by_guid(
     posts: dict[int, Shown | None],
     expected: ByGuid,
 ) -> None:
-    got = decide.by_guid(
-        item,
-        url_key=url_key,
-        guid=GUID,
-        feed=FEED,
-        listed=frozenset(listed),
-        reused=reused,
-        owners=lambda: owners,
-        last_seen=lambda: seen,
-        post=lambda owner: posts[owner.id],
-    )
-    assert got == expected
+    assert decided(item, url_key, owners, listed, reused, seen, posts)[0] == expected
 
 
 @pytest.mark.parametrize(
-    ("reused", "owners", "reads"),
+    ("reused", "owners", "seen", "reads"),
     [
         # (owners, last_seen, post) read
-        row(False, [owner(seen=STORY, has_post=True)], (1, 0, 0), id="not reused: its owners"),
-        row(False, [owner(has_post=True)], (1, 0, 1), id="a post: read once"),
-        row(True, [owner(entry=STORY)], (0, 1, 0), id="reused: what its item showed first"),
+        row(False, [owner(seen=STORY, has_post=True)], None, (1, 0, 0),
+            id="not reused: its owners"),
+        row(False, [owner(has_post=True)], None, (1, 0, 1), id="a post: read once"),
+        row(True, [owner(entry=STORY)], None, (0, 1, 0),
+            id="reused: what its item showed first, nothing then"),
+        row(True, [owner(entry=STORY)], LastSeen(1, STORY), (1, 1, 0),
+            id="reused, its item seen: its owners then"),
     ],
-)
+)  # fmt: skip
 def test_by_guid_reads_only_what_it_needs(
-    reused: bool, owners: list[Owner], reads: tuple[int, int, int]
+    reused: bool, owners: list[Owner], seen: LastSeen | None, reads: tuple[int, int, int]
 ) -> None:
     # Each is a read of the state or the disk: a run on its hot path reads no more than
     # the rule needs.
-    owners_read = counted(lambda: owners)
-    seen_read = counted(lambda: None)
-    post_read = counted(lambda _owner: STORY)
-    decide.by_guid(
-        ITEM,
-        url_key=LINK,
-        guid=GUID,
-        feed=FEED,
-        listed=frozenset(),
-        reused=reused,
-        owners=owners_read,
-        last_seen=seen_read,
-        post=post_read,
-    )
-    assert (owners_read.calls, seen_read.calls, post_read.calls) == reads
+    assert decided(ITEM, LINK, owners, set(), reused, seen, {1: STORY})[1] == reads
 
 
 @pytest.mark.parametrize(
@@ -328,9 +329,29 @@ def test_by_guid_reads_only_what_it_needs(
     ],
 )
 def test_move_said(archived: bool, strongest: bool, said: bool, expected: str, reads: int) -> None:
-    said_before = counted(lambda: said)
-    assert decide.move_said(archived, strongest, said_before) == expected
-    assert said_before.calls == reads
+    asks = decide.asks_said_before(archived, strongest)
+    assert asks is bool(reads)
+    assert decide.move_said(archived, strongest, said and asks) == expected
+
+
+# -- a guid seen on an item known by its link ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seen", "others", "attached", "reads"),
+    [
+        # An article another source archived, named by a feed's item at its link
+        # (review16d H4): the item's guid is attached to it unless it names another.
+        row(None, False, True, 1, id="the guid names nothing yet: attached"),
+        row(7, False, True, 0, id="it names this article already (refreshed)"),
+        row(8, False, False, 0, id="it names another article of the feed: that one keeps it"),
+        row(None, True, False, 1, id="recorded with another article of the feed (older state)"),
+    ],
+)
+def test_attaches(seen: int | None, others: bool, attached: bool, reads: int) -> None:
+    asks = decide.asks_other_owners(seen)
+    assert asks is bool(reads)  # the state is read only when it matters
+    assert decide.attaches(7, seen, others and asks) is attached
 
 
 # -- a page that a redirect took elsewhere --------------------------------------------------
@@ -368,6 +389,6 @@ def test_archived_elsewhere(
     expected: int | None,
     reads: int,
 ) -> None:
-    archived_as = counted(lambda: archived)
-    assert decide.archived_elsewhere(1, keys, placed, archived_as) == expected
-    assert archived_as.calls == reads
+    asks = decide.asks_archived_as(1, keys, placed)
+    assert asks is bool(reads)
+    assert decide.archived_elsewhere(1, keys, placed, archived if asks else None) == expected

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from rssarchive.core.identity import (
-    attaches,
     differs,
     post_title_and_date,
     same_by,
@@ -117,28 +116,6 @@ def test_text_key() -> None:
     assert a == b == text_key("body of & it") is not None
     assert text_key("<p>body of it</p>") != a
     assert text_key(None) is text_key("") is text_key("<p> </p>") is None
-
-
-@pytest.mark.parametrize(
-    ("seen", "others", "attached"),
-    [
-        # An article another source archived, named by a feed's item at its link
-        # (review16d H4): the item's guid is attached to it unless it names another.
-        (None, False, True),  # the guid names nothing yet: attached
-        (7, False, True),  # it names this article already (refreshed)
-        (8, False, False),  # it names another article of the feed: that one keeps it
-        (None, True, False),  # recorded with another article of the feed (older state)
-    ],
-)
-def test_attaches(seen: int | None, others: bool, attached: bool) -> None:
-    asked: list[bool] = []
-
-    def other_owners() -> bool:
-        asked.append(True)
-        return others
-
-    assert attaches(7, seen, other_owners) is attached
-    assert bool(asked) == (seen is None)  # the state is read only when it matters
 
 
 def test_title_key() -> None:

@@ -6,9 +6,12 @@ can be read, and tested as a table of cases (tests/core/test_decide.py), on its 
 Its parts, one module each: policies (the retry policies), feeds, entries, identity
 (guids, and which article an item or a page is), articles, images; every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
-lemon24/reader. A few take a costly input as a function (a read of
-the state, is_substantial), called only when the decision needs it: a run on its
-hot path reads no more than it did before.
+lemon24/reader. None reads anything, not even through a function it is
+handed: a decision that needs a costly fact (a read of the state or of a post, a parse
+of the feed's text) only in some cases comes with a question, ``asks_<fact>``, that
+says whether it does; the caller reads the fact then, and passes it as a plain value
+(by_guid, which may need several posts, answers NeedsPost until it has them). So a run
+on its hot path reads no more than it did before.
 
 The retry policies are here too, one per kind of retry, each defined once: whoever
 retries something asks its policy, and status says the same limits.
@@ -36,6 +39,9 @@ from rssarchive.core.decide.articles import (
 )
 from rssarchive.core.decide.articles import (
     article_failed as article_failed,
+)
+from rssarchive.core.decide.articles import (
+    asks_substantial as asks_substantial,
 )
 from rssarchive.core.decide.articles import (
     content_mode as content_mode,
@@ -77,6 +83,12 @@ from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
+    warm_workers as warm_workers,
+)
+from rssarchive.core.decide.articles import (
+    warm_workers_now as warm_workers_now,
+)
+from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.entries import (
@@ -84,6 +96,24 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     Known as Known,
+)
+from rssarchive.core.decide.entries import (
+    adopted_instead as adopted_instead,
+)
+from rssarchive.core.decide.entries import (
+    asks_feed_shown as asks_feed_shown,
+)
+from rssarchive.core.decide.entries import (
+    asks_post_gone as asks_post_gone,
+)
+from rssarchive.core.decide.entries import (
+    asks_post_there as asks_post_there,
+)
+from rssarchive.core.decide.entries import (
+    asks_stored_origin as asks_stored_origin,
+)
+from rssarchive.core.decide.entries import (
+    asks_taken_said as asks_taken_said,
 )
 from rssarchive.core.decide.entries import (
     by_host as by_host,
@@ -101,7 +131,13 @@ from rssarchive.core.decide.entries import (
     retakes as retakes,
 )
 from rssarchive.core.decide.entries import (
+    says_archived as says_archived,
+)
+from rssarchive.core.decide.entries import (
     says_taken as says_taken,
+)
+from rssarchive.core.decide.entries import (
+    url_entry as url_entry,
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
@@ -122,10 +158,19 @@ from rssarchive.core.decide.feeds import (
     NotDue as NotDue,
 )
 from rssarchive.core.decide.feeds import (
+    Polled as Polled,
+)
+from rssarchive.core.decide.feeds import (
+    asks_selection_changed as asks_selection_changed,
+)
+from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
 )
 from rssarchive.core.decide.feeds import (
     feed_health as feed_health,
+)
+from rssarchive.core.decide.feeds import (
+    feed_polled as feed_polled,
 )
 from rssarchive.core.decide.feeds import (
     feed_succeeded as feed_succeeded,
@@ -146,7 +191,19 @@ from rssarchive.core.decide.feeds import (
     poll_url as poll_url,
 )
 from rssarchive.core.decide.feeds import (
+    poll_validators as poll_validators,
+)
+from rssarchive.core.decide.feeds import (
+    records_run_failure as records_run_failure,
+)
+from rssarchive.core.decide.feeds import (
     run_failed as run_failed,
+)
+from rssarchive.core.decide.feeds import (
+    says_kept_warning as says_kept_warning,
+)
+from rssarchive.core.decide.feeds import (
+    selection_changed as selection_changed,
 )
 from rssarchive.core.decide.identity import (
     ByGuid as ByGuid,
@@ -158,6 +215,9 @@ from rssarchive.core.decide.identity import (
     MoveSaid as MoveSaid,
 )
 from rssarchive.core.decide.identity import (
+    NeedsPost as NeedsPost,
+)
+from rssarchive.core.decide.identity import (
     Owner as Owner,
 )
 from rssarchive.core.decide.identity import (
@@ -165,6 +225,24 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     archived_elsewhere as archived_elsewhere,
+)
+from rssarchive.core.decide.identity import (
+    asks_archived_as as asks_archived_as,
+)
+from rssarchive.core.decide.identity import (
+    asks_last_seen as asks_last_seen,
+)
+from rssarchive.core.decide.identity import (
+    asks_other_owners as asks_other_owners,
+)
+from rssarchive.core.decide.identity import (
+    asks_owners as asks_owners,
+)
+from rssarchive.core.decide.identity import (
+    asks_said_before as asks_said_before,
+)
+from rssarchive.core.decide.identity import (
+    attaches as attaches,
 )
 from rssarchive.core.decide.identity import (
     by_guid as by_guid,
@@ -209,7 +287,19 @@ from rssarchive.core.decide.images import (
     ImagesRetried as ImagesRetried,
 )
 from rssarchive.core.decide.images import (
+    adopted_images_retried as adopted_images_retried,
+)
+from rssarchive.core.decide.images import (
+    asks_adopted_images as asks_adopted_images,
+)
+from rssarchive.core.decide.images import (
     image_budget_spent as image_budget_spent,
+)
+from rssarchive.core.decide.images import (
+    image_retry_causes as image_retry_causes,
+)
+from rssarchive.core.decide.images import (
+    image_retry_left as image_retry_left,
 )
 from rssarchive.core.decide.images import (
     images_retried as images_retried,

@@ -142,13 +142,20 @@ def from_feed_text(
     return mode == "feed" or (mode == "auto" and bool((content or "").strip()))
 
 
-def needs_page(mode: ContentMode, content: str | None, substantial: Callable[[str], bool]) -> bool:
+def asks_substantial(mode: ContentMode, content: str | None) -> bool:
+    """Whether needs_page depends on whether the feed's text looks like the whole
+    article (extract.is_substantial, a parse of it): only with ``content: auto`` and
+    text in the feed. The caller judges the text only then."""
+    return mode == "auto" and bool((content or "").strip())
+
+
+def needs_page(mode: ContentMode, content: str | None, *, substantial: bool) -> bool:
     """Whether the article is its page: not with ``content: feed``; with ``auto``, unless
-    the feed's text looks like the whole article (``substantial``, extract.is_substantial)."""
+    the feed's text looks like the whole article (``substantial``: extract.is_substantial
+    of it, judged when asks_substantial says so, else False)."""
     if mode == "feed":
         return False
-    text = content or ""
-    return not (mode == "auto" and text.strip() and substantial(text))
+    return not (asks_substantial(mode, content) and substantial)
 
 
 Failure = Literal["gone", "not extracted", "other"]
@@ -177,6 +184,20 @@ def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:
     """Whether articles are extracted in worker processes: below ``pool_min`` articles
     starting them costs more than it saves, unless they are running already."""
     return started or articles >= pool_min
+
+
+def warm_workers(pending_backlog: bool, all_from_feed_text: bool) -> bool:
+    """Whether a run's worker processes are started before its work begins: pages will
+    be extracted (a backfill's ``pending_backlog``, or jobs not all made from the feed's
+    text), and the workers' start-up overlaps the first fetches."""
+    return pending_backlog or not all_from_feed_text
+
+
+def warm_workers_now(recorded: int, *, pool_min: int) -> bool:
+    """Whether a backfill starts its workers while it still records URLs: at the
+    ``recorded``-th article that makes the pool worth it (use_worker_pool), once, so that
+    their start-up overlaps recording the rest of a long list instead of following it."""
+    return recorded == pool_min
 
 
 def parse_in_worker(size: int, *, at_least: int) -> bool:

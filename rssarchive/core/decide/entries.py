@@ -6,9 +6,10 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Literal, TypeVar
 
-from rssarchive.core.models import Origin
+from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
@@ -19,6 +20,15 @@ T = TypeVar("T")
 Known = Literal["new", "by guid", "again", "asked now", "resumed", "skipped"]
 
 
+def asks_post_gone(status: str | None, *, listed_twice: bool, again: bool, adoptable: bool) -> bool:
+    """Whether known_link's answer depends on ``post_gone`` (a read of the disk): only
+    for an article handed to backfill again that is neither pending nor failed. The
+    caller reads it only then: a run's known items read nothing more."""
+    if listed_twice or status is None or not again:
+        return False
+    return not (status == "pending" and not adoptable) and status != "failed"
+
+
 def known_link(
     status: str | None,
     *,
@@ -26,14 +36,14 @@ def known_link(
     again: bool,
     adoptable: bool,
     has_guid: bool,
-    post_gone: Callable[[], bool],
+    post_gone: bool,
 ) -> Known:
     """What an entry is, by its link: ``status`` is its article's (None: the link is
     unknown), ``listed_twice``: this run took the link on already, ``again``: an article
     that failed for good is tried once more (a URL handed to backfill again),
     ``adoptable``: its post is in _posts, which the state does not know yet (a dry run's
     view of a killed run's work), ``post_gone``: its post was deleted from _posts by hand
-    (a read of the disk, asked only when it matters).
+    (read by the caller when asks_post_gone says it matters, else False).
 
     "new": recorded as a new article; "by guid": unknown by its link, its guid says
     (identity.py); "again": its article, failed for good or archived with its post
@@ -48,9 +58,15 @@ def known_link(
         return "by guid" if has_guid else "new"
     if status == "pending" and not adoptable:
         return "asked now" if again else "resumed"
-    if again and (status == "failed" or post_gone()):
+    if again and (status == "failed" or post_gone):
         return "again"
     return "skipped"
+
+
+def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
+    """Whether a dry run counts an article as archived already, not as one it would
+    write: its post is in _posts (``adoptable``), which a real run adopts first."""
+    return dry_run and adoptable
 
 
 GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
@@ -68,31 +84,37 @@ def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
     return "resumed" if owner_status == "pending" else "skipped"
 
 
-def retakes(
-    origin: Origin, status: str, stored_origin: Callable[[], Origin | None], *, dry_run: bool
-) -> bool:
+def asks_stored_origin(origin: Origin, status: str, *, dry_run: bool) -> bool:
+    """Whether retakes needs ``stored_origin`` (a read of the state): for a feed's item
+    whose article is not archived, in a run that changes things."""
+    return origin == "feed" and status != "done" and not dry_run
+
+
+def retakes(origin: Origin, status: str, stored_origin: Origin | None, *, dry_run: bool) -> bool:
     """Whether a feed's item takes on again an article known by its link (``status``)
     that a backfill (or a sitemap, an archive page) took on and did not archive:
-    ``stored_origin`` says whose entry the article has (None: none stored; asked only
-    when it matters, it is a read of the state). The feed listing it is new evidence:
-    one waiting for a retry is written from the item's entry, one given up is tried
-    again. A dry run changes nothing."""
-    if origin != "feed" or status == "done" or dry_run:
+    ``stored_origin`` says whose entry the article has (None: none stored, or not read:
+    asks_stored_origin says when it matters). The feed listing it is new evidence: one
+    waiting for a retry is written from the item's entry, one given up is tried again.
+    A dry run changes nothing."""
+    if not asks_stored_origin(origin, status, dry_run=dry_run):
         return False
-    stored = stored_origin()
-    return stored is not None and stored != "feed"
+    return stored_origin is not None and stored_origin != "feed"
 
 
-def says_taken(
-    guid_key: str | None, archived_guid_key: str | None, said: Callable[[], bool]
-) -> bool:
+def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool:
+    """Whether says_taken needs ``said`` (a read of the state): only when the item's
+    guid is another than the archived article's (read on every run's known items
+    otherwise)."""
+    return guid_key is not None and archived_guid_key is not None and archived_guid_key != guid_key
+
+
+def says_taken(guid_key: str | None, archived_guid_key: str | None, *, said: bool) -> bool:
     """Whether an item skipped for the archived article at its link is said to be taken
     for it (two items, one post): when its guid is another than the archived one's, and
-    that was not said before (``said``: whether the state marks it said; asked only when
-    it matters, on every run's known items)."""
-    if guid_key is None or archived_guid_key is None or archived_guid_key == guid_key:
-        return False
-    return not said()
+    that was not said before (``said``: whether the state marks it said; read by the
+    caller when asks_taken_said says it matters)."""
+    return asks_taken_said(guid_key, archived_guid_key) and not said
 
 
 # -- backfill ---------------------------------------------------------------------------
@@ -110,3 +132,37 @@ def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
     """The feed a backfilled URL (or an adopted post) is counted for: the first feed on
     its host (``feeds_by_host``, see by_host), else the first of all."""
     return feeds_by_host.get(host_key(url), first)
+
+
+def asks_feed_shown(status: str | None) -> bool:
+    """Whether the entry of a URL handed to backfill needs what its feed last showed
+    (State.seen_of, a read of the state): only for an article archived before."""
+    return status == "done"
+
+
+def url_entry(
+    url: str, listed: datetime | None, shown: tuple[str | None, datetime | None] | None
+) -> Entry:
+    """The entry of a URL handed to backfill (``listed``: the date a sitemap lists it
+    with): its page only, but for an article archived before (its post deleted by hand,
+    so archived again), which keeps the title and date its feed last gave it
+    (``shown``, read when asks_feed_shown says so; None: none), not the backfill's time
+    (review16d H5)."""
+    if shown is None:
+        return Entry(title="", link=url, origin="url", listed=listed)
+    title, published = shown
+    return Entry(title=title or "", link=url, origin="url", listed=listed, published=published)
+
+
+def says_archived(named: bool, recorded: bool, post_there: bool) -> bool:
+    """Whether backfill says a URL is archived already, and as which post: one the user
+    ``named`` (not a sitemap's: most of a sitemap is archived already) that is not
+    ``recorded`` for work, whose post is there (``post_there``, a read of the disk
+    asked only when the rest holds, see asks_post_there). A post renamed by hand is that
+    article's still (review16d H5). Not a warning: nothing is wrong."""
+    return asks_post_there(named, recorded) and post_there
+
+
+def asks_post_there(named: bool, recorded: bool) -> bool:
+    """Whether says_archived needs ``post_there``: for a named URL not recorded."""
+    return named and not recorded

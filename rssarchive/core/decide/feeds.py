@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from rssarchive.core.decide.policies import FEED_BACKOFF, MOVE_AFTER, retry_due
+from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
 from rssarchive.core.models import Entry
 
 # -- feeds ----------------------------------------------------------------------------
@@ -88,6 +89,78 @@ def run_failed(failures: int, *, gone: bool) -> int | None:
     ``failures`` times before, so that status says FAILING; None: the feed is left as
     it is (a gone one). No back-off: the fault is ours, not the site's."""
     return None if gone else failures + 1
+
+
+# -- a feed's selection settings and what a poll records (issue 16) -----------------------
+
+
+def selection_changed(applied: str | None, current: str) -> bool:
+    """Whether a feed's last full document was read with other selection settings
+    (``applied``, as the state recorded them; None: none recorded, a state from before
+    they were) than the config's now (``current``)."""
+    return applied is not None and applied != current
+
+
+def poll_validators(
+    etag: str | None, last_modified: str | None, *, selection_changed: bool
+) -> tuple[str | None, str | None]:
+    """The validators a feed's fetch sends (its ETag and Last-Modified, as the state
+    kept them): none, an unconditional fetch, once its selection settings changed. A
+    feed polled with a cap keeps the validators of the document it capped: raised later,
+    the cap would bring nothing back, for the server answers 304 to that document."""
+    return (None, None) if selection_changed else (etag, last_modified)
+
+
+def asks_selection_changed(not_modified: bool, warning: str | None) -> bool:
+    """Whether says_kept_warning needs ``selection_changed`` (a read of the state): for
+    a 304 of a feed whose kept document had a warning."""
+    return not_modified and bool(warning)
+
+
+def says_kept_warning(not_modified: bool, warning: str | None, *, selection_changed: bool) -> bool:
+    """Whether a poll says again the warning kept with the feed's last document (the
+    max_items cut, malformed XML): on a 304, which means that document, so the warning
+    still holds; not once the selection settings changed (it is about the old ones)."""
+    return asks_selection_changed(not_modified, warning) and not selection_changed
+
+
+@dataclass(frozen=True)
+class Polled:
+    """What a successful poll records of the feed's document: its validators, the
+    warning kept with it, and whether the selection settings it was read with are
+    remembered (selection_changed compares them next time)."""
+
+    etag: str | None
+    last_modified: str | None
+    warning: str | None
+    remember_selection: bool
+
+
+def feed_polled(
+    kept: Polled,
+    *,
+    not_modified: bool,
+    etag: str | None,
+    last_modified: str | None,
+    warnings: Sequence[str] | None,
+) -> Polled:
+    """What a poll records, from what the state ``kept``, the response (``not_modified``:
+    a 304; its validators ``etag`` and ``last_modified``) and its document's
+    ``warnings`` (None: no document). A 304 keeps the validators, and the warning of the
+    document it means; a document brings its own (no warning: None), read with the
+    settings of now."""
+    validators = (kept.etag, kept.last_modified) if not_modified else (etag, last_modified)
+    if warnings is None:
+        return Polled(*validators, kept.warning, False)
+    return Polled(*validators, "; ".join(warnings) or None, True)
+
+
+def records_run_failure(exc: RssArchiveError) -> bool:
+    """Whether a run under the site's lock that stops on ``exc`` leaves a record of it
+    that status reads (store/runfailure.py): not another run's lock (LockedError), nor
+    a state written by a newer version (NewerStateError): no failure of the archive.
+    (Ctrl-C and SIGTERM are not errors of ours: nothing is recorded for them either.)"""
+    return not isinstance(exc, LockedError | NewerStateError)
 
 
 HealthKind = Literal["ok", "warning", "failing", "runs stopped", "articles failing", "gone"]

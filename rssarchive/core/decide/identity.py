@@ -134,6 +134,28 @@ class ByGuid:
     strongest: bool = False
 
 
+@dataclass(frozen=True)
+class NeedsPost:
+    """by_guid's question before its answer: the rule compares the item with the post of
+    the archived article ``owner`` (its only record of what it showed). The caller reads
+    it (None: it cannot be read), adds it to ``posts`` and asks again: a post is read
+    only when the rule needs it, one at a time, as before."""
+
+    owner: int
+
+
+def asks_last_seen(reused: bool) -> bool:
+    """Whether by_guid needs ``last_seen`` (a read of the state): only for a guid
+    recorded as reused, which follows the article its item last named."""
+    return reused
+
+
+def asks_owners(reused: bool, last_seen: LastSeen | None) -> bool:
+    """Whether by_guid needs ``owners`` (a read of the state): always, but for a reused
+    guid that this feed's item never showed (it identifies nothing then)."""
+    return not reused or last_seen is not None
+
+
 def by_guid(
     item: Shown,
     *,
@@ -142,22 +164,23 @@ def by_guid(
     feed: str,
     listed: frozenset[str],
     reused: bool,
-    owners: Callable[[], Sequence[Owner]],
-    last_seen: Callable[[], LastSeen | None],
-    post: Callable[[Owner], Shown | None],
-) -> ByGuid:
+    owners: Sequence[Owner],
+    last_seen: LastSeen | None,
+    posts: Mapping[int, Shown | None],
+) -> ByGuid | NeedsPost:
     """Which article an item (``item``: its title, date, text) unknown by its link
     (``url_key``) is by its guid (``guid``, as guid_key), the rules of identity.py:
     ``feed``: the feed listing it; ``listed``: the URL keys its document lists;
-    ``reused``: the guid is recorded as reused. Reads of the state and the disk are
-    functions, asked only when the rule needs them: ``owners``: the articles recorded
-    with the guid; ``last_seen``: what this feed's item with it last showed; ``post``:
-    an archived owner's post (None: it cannot be read)."""
+    ``reused``: the guid is recorded as reused. What the caller read first, each when
+    asks_last_seen and asks_owners say so (else empty, None): ``owners``: the articles
+    recorded with the guid; ``last_seen``: what this feed's item with it last showed;
+    ``posts``: the archived owners' posts read so far (None: it cannot be read); a
+    NeedsPost when the rule needs another."""
     if reused:
         return _by_retired_guid(item, listed, owners, last_seen)
     # Identity by guid is per feed: two feeds' ids are not one namespace (two editions'
     # "brief-1" are two articles).
-    mine = [o for o in owners() if o.feed == feed]
+    mine = [o for o in owners if o.feed == feed]
     if not mine:
         return ByGuid("new", guid)
     still_listed = next((o for o in mine if o.keys & listed), None)
@@ -166,13 +189,18 @@ def by_guid(
     if url_key == guid:
         # The guid is a URL, and it is this item's own address: the archived article
         # named it as its permanent address (rule (b)), unless its date says otherwise.
-        why = owner_differs(item, compared_with(mine[0], post), permalink_differs)
+        theirs = compared_with(mine[0], posts)
+        if isinstance(theirs, NeedsPost):
+            return theirs
+        why = owner_differs(item, theirs, permalink_differs)
         if why is None:
             return ByGuid("moved", guid, mine[0].id, "its guid is its link")
         return ByGuid("reused", None, mine[0].id, why)
     first: ByGuid | None = None
     for owner in mine:  # the first that does not differ is the one
-        theirs = compared_with(owner, post)
+        theirs = compared_with(owner, posts)
+        if isinstance(theirs, NeedsPost):
+            return theirs
         why = owner_differs(item, theirs, differs)
         if why is None:
             how = owner_differs(item, theirs, same_by) or SAME_BY
@@ -183,35 +211,33 @@ def by_guid(
 
 
 def _by_retired_guid(
-    item: Shown,
-    listed: frozenset[str],
-    owners: Callable[[], Sequence[Owner]],
-    last_seen: Callable[[], LastSeen | None],
+    item: Shown, listed: frozenset[str], owners: Sequence[Owner], last_seen: LastSeen | None
 ) -> ByGuid:
     """A guid recorded as reused identifies nothing, but follows the article this feed's
     item with it last named when the item has its title and text (identity.still_same)
     and that article is not listed at its own link in this document; else a new article,
     without a warning (the guid's reuse was said). Without this, every later move of an
     article whose guid was once retired was a duplicate nobody heard of (review16d H8)."""
-    seen = last_seen()
-    if seen is None:
+    if last_seen is None:
         return ByGuid("new", None)
-    owner = next((o for o in owners() if o.id == seen.article_id), None)
+    owner = next((o for o in owners if o.id == last_seen.article_id), None)
     if owner is None or owner.keys & listed:
         return ByGuid("new", None)
-    if still_same(item.title, item.text, seen.shown.title, seen.shown.text) is not None:
+    if still_same(item.title, item.text, last_seen.shown.title, last_seen.shown.text) is not None:
         return ByGuid("new", None)
     return ByGuid("moved", None, owner.id, "same guid, title and text")
 
 
-def compared_with(owner: Owner, post: Callable[[Owner], Shown | None]) -> Shown | str:
+def compared_with(owner: Owner, posts: Mapping[int, Shown | None]) -> Shown | str | NeedsPost:
     """What ``owner`` is compared by: what the feed's item with its guid last showed,
-    else its entry's while not archived, else its post's (``post``, read only then; no
-    text then: a post is not the feed's text). A reason when there is nothing to compare
-    with."""
+    else its entry's while not archived, else its post's (``posts``: those read; a
+    NeedsPost when its own is not yet; no text then: a post is not the feed's text). A
+    reason when there is nothing to compare with."""
     theirs = owner.seen or owner.entry
     if theirs is None and owner.has_post:
-        theirs = post(owner)
+        if owner.id not in posts:
+            return NeedsPost(owner.id)
+        theirs = posts[owner.id]
         if theirs is None:
             return "its post cannot be read"
     return "nothing archived to compare with" if theirs is None else theirs
@@ -233,18 +259,50 @@ def owner_differs(item: Shown, theirs: Shown | str, rule: Callable[..., str | No
 MoveSaid = Literal["said", "said once", "logged"]
 
 
-def move_said(archived: bool, strongest: bool, said_before: Callable[[], bool]) -> MoveSaid:
+def asks_said_before(archived: bool, strongest: bool) -> bool:
+    """Whether move_said needs ``said_before`` (a read of the state): only for a move of
+    an archived article on the strongest evidence."""
+    return archived and strongest
+
+
+def move_said(archived: bool, strongest: bool, said_before: bool) -> MoveSaid:
     """How a move (by_guid's "moved") is told. To an article ``archived`` already, on the
     strongest evidence (``strongest``: the same guid, title and date), it is said once
-    for all ("said once", then marked; "logged" once ``said_before``, a read of the state
-    asked only for such a move): links that change on every fetch (a session id in them)
-    would otherwise repeat it on every run, for every item, and drown the warnings that
-    matter (review16d H8). A move taken on weaker evidence (another date, no dates, a
-    permalink) is a judgement each time, and a move of an article not archived yet
+    for all ("said once", then marked; "logged" once ``said_before``, read by the caller
+    when asks_said_before says so): links that change on every fetch (a session id in
+    them) would otherwise repeat it on every run, for every item, and drown the warnings
+    that matter (review16d H8). A move taken on weaker evidence (another date, no dates,
+    a permalink) is a judgement each time, and a move of an article not archived yet
     changes the link it is fetched at: "said" each time."""
-    if not archived or not strongest:
+    if not asks_said_before(archived, strongest):
         return "said"
-    return "logged" if said_before() else "said once"
+    return "logged" if said_before else "said once"
+
+
+# -- a guid seen on an item known by its link ----------------------------------------------
+
+
+def asks_other_owners(seen_article: int | None) -> bool:
+    """Whether attaches needs ``other_owners`` (a read of the state): only when the
+    feed's item with the guid named no article yet. Asked on every run's known items,
+    so read only then."""
+    return seen_article is None
+
+
+def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> bool:
+    """Whether a feed's guid is attached to the article ``article_id`` that its item
+    names by its link only (another source archived it: a feed of the config, a
+    backfill; review16d H4), so that the guid follows the article's later moves.
+    ``seen_article``: the article the feed's item with that guid last named (None:
+    none); ``other_owners``: whether another article was recorded with that guid for
+    that feed (read by the caller when asks_other_owners says so). A guid that names
+    another article keeps naming it: two items, two articles, and the item at this link
+    is taken for this one by its link (said, says_taken). The risk: a guid named
+    another article that is gone from the feed since; it is not moved over, and a later
+    move of this article is archived again, said as a reused guid."""
+    if not asks_other_owners(seen_article):
+        return seen_article == article_id
+    return not other_owners
 
 
 # -- a page that a redirect took elsewhere --------------------------------------------------
@@ -259,17 +317,29 @@ def page_keys(link: str, page_url: str) -> list[str]:
     return keys
 
 
+def _placed_elsewhere(
+    article_id: int, keys: Sequence[str], placed: Mapping[str, int]
+) -> int | None:
+    return next((placed[k] for k in keys if placed.get(k, article_id) != article_id), None)
+
+
+def asks_archived_as(article_id: int, keys: Sequence[str], placed: Mapping[str, int]) -> bool:
+    """Whether archived_elsewhere needs ``archived_as`` (a read of the state): only when
+    this run placed no other article under ``keys``."""
+    return _placed_elsewhere(article_id, keys, placed) is None
+
+
 def archived_elsewhere(
     article_id: int,
     keys: Sequence[str],
     placed: Mapping[str, int],
-    archived_as: Callable[[], int | None],
+    archived_as: int | None,
 ) -> int | None:
     """The article archived already under one of ``keys`` (page_keys), another than
-    ``article_id``: one this run placed (``placed``: URL key to article), else one the
-    state knows (``archived_as``, a read asked only when this run placed none); None:
-    none, the page is written. A page that ends where an archived article is (a redirect
-    to the same page, a consent wall, the home page) is that article: not written again,
-    its link an alias of it."""
-    other = next((placed[k] for k in keys if placed.get(k, article_id) != article_id), None)
-    return other if other is not None else archived_as()
+    ``article_id``: one this run placed (``placed``: URL key to article), else the one
+    the state knows (``archived_as``, read by the caller when asks_archived_as says so,
+    else None); None: none, the page is written. A page that ends where an archived
+    article is (a redirect to the same page, a consent wall, the home page) is that
+    article: not written again, its link an alias of it."""
+    other = _placed_elsewhere(article_id, keys, placed)
+    return other if other is not None else archived_as

@@ -1,14 +1,16 @@
-"""Images: retries of a post's images, and one download's fallbacks (without Referer) and
-budget.
+"""Images: retries of a post's images (an adopted post's too, and the causes said), and
+one download's fallbacks (without Referer) and budget.
 
 Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rssarchive.core.decide.policies import IMAGE_RETRIES, RetryPolicy
+from rssarchive.core.models import ImagesMode
 
 # -- images -----------------------------------------------------------------------------
 
@@ -39,6 +41,35 @@ def images_retried(attempts: int, still_remote: int, *, local: bool = False) -> 
     if not IMAGE_RETRIES.gives_up(attempts + 1):
         return ImagesRetried(True, None)
     return ImagesRetried(False, "given up")
+
+
+def asks_adopted_images(images: ImagesMode) -> bool:
+    """Whether an adopted post (in _posts, unknown to the state) is read for the remote
+    images it still links: only when its feed archives images (``images: local``)."""
+    return images == "local"
+
+
+def adopted_images_retried(images: ImagesMode, remote: int) -> bool:
+    """Whether an adopted post gets its image retries back: its feed archives images and
+    it still links ``remote`` ones (the retries were lost with the state, or with a
+    failed commit)."""
+    return asks_adopted_images(images) and remote > 0
+
+
+def image_retry_left(readable: bool, remote: int) -> bool:
+    """Whether a post's image retry is tried: it can be read and still links ``remote``
+    images; else its retry is done (the post was edited, or deleted by hand)."""
+    return readable and remote > 0
+
+
+def image_retry_causes(
+    failed: Sequence[tuple[str, str]], local: Collection[str]
+) -> tuple[list[str], bool]:
+    """The reasons said for the images a retry could not archive (``failed``: URL and
+    reason each), and whether some failed on our own disk (``local``: their URLs). The
+    local causes are said when there are some: they are what holds the images back."""
+    mine = [reason for url, reason in failed if url in local]
+    return (mine or [reason for _, reason in failed]), bool(mine)
 
 
 # -- images: one download (review 18 H14) --------------------------------------------------
