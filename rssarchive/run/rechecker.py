@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from rssarchive.core import decide
 from rssarchive.core import recheck as rules
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
@@ -261,15 +262,17 @@ class Rechecker(RecheckRecorder):
         (rules.decide). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
-        # A second fetch that says nothing (a rate-limit wall on every second request
-        # of a burst, a failed request) is tried once more before the check is left
-        # inconclusive (review 19d, 5).
+        # How often a second fetch that says nothing is made again is the decider's
+        # policy; what it leaves unconfirmed waits for the next check (recheck_confirm).
         result: rules.Observation | None = None
-        for _ in range(2):
+        made = 0
+        while True:
             whole = replace(row, etag=None, last_modified=None)
             fetched = self._gated(whole, gate, confirming=True)
+            made += 1
             if fetched is None:
                 return result  # not admitted: the run is stopping, or its host failed
+            answer: decide.ConfirmAnswer
             if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
                 return fetched  # the page gone (a 404): the check's answer
             if isinstance(fetched, rules.Observation):
@@ -277,19 +280,23 @@ class Rechecker(RecheckRecorder):
                 # the check is inconclusive (rules.decide checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
-                if fetched.back_off:
-                    return result
-                continue
-            again = self._read(row, fetched)
-            result = replace(
-                seen,
-                second=again.text or "",
-                etag=again.etag,
-                last_modified=again.last_modified,
-            )
-            if not rules.says_nothing(seen.text or "", again.text or ""):
+                answer = "paused" if fetched.back_off else "failed"
+            else:
+                again = self._read(row, fetched)
+                if rules.says_nothing(seen.text or "", again.text or ""):
+                    # A wall: its validators are not the page's; the first fetch's stay.
+                    result = replace(seen, second=again.text or "")
+                    answer = "wall"
+                else:
+                    result = replace(
+                        seen,
+                        second=again.text or "",
+                        etag=again.etag,
+                        last_modified=again.last_modified,
+                    )
+                    answer = "page"
+            if not decide.RECHECK_CONFIRM_RETRIES.again(made, answer):
                 return result
-        return result
 
     def _gated(
         self, row: RecheckRow, gate: RecheckGate, *, confirming: bool = False

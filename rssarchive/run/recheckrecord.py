@@ -204,7 +204,8 @@ class RecheckRecorder:
         row = filled
         # The versions kept, when the page differed: one equal to an earlier version
         # (an A/B variant flipping back) is no new version.
-        earlier = [text for _, text in versions.list(row.filename)] if seen.second else []
+        # (A second fetch that failed, "", may be stood in for by an earlier check's page.)
+        earlier = [t for _, t in versions.list(row.filename)] if seen.second is not None else []
         verdict = rules.decide(
             record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
         )
@@ -263,6 +264,7 @@ class RecheckRecorder:
                 volatile=json.dumps(list(new.volatile), ensure_ascii=False)
                 if new.volatile
                 else None,
+                candidate=new.candidate,
             )
         )
 
@@ -295,6 +297,7 @@ def record_of(row: RecheckRow) -> rules.Record:
         deleted_at=row.deleted_at,
         restored_at=row.restored_at,
         volatile=_variants(row.volatile),
+        candidate=row.candidate,
     )
 
 

@@ -21,7 +21,8 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    attached to an article another source archived, and the reference a later move of
 #    it is compared with; identity.py).
 # 7: rechecks.volatile (what earlier checks' two fetches disagreed on: recheck.py).
-SCHEMA_VERSION = 7
+# 8: rechecks.candidate (a changed text whose confirming fetch met a wall: recheck.py).
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,7 +93,8 @@ CREATE TABLE IF NOT EXISTS rechecks (
     suspected_at TEXT,
     deleted_at TEXT,
     restored_at TEXT,
-    volatile TEXT
+    volatile TEXT,
+    candidate TEXT
 );
 CREATE INDEX IF NOT EXISTS rechecks_due ON rechecks (next_due);
 CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
@@ -207,6 +209,11 @@ def _to_7(conn: sqlite3.Connection) -> None:
     _add_columns(conn, "rechecks", {"volatile": "TEXT"})
 
 
+def _to_8(conn: sqlite3.Connection) -> None:
+    # Empty for every article: no unconfirmed edit is pending.
+    _add_columns(conn, "rechecks", {"candidate": "TEXT"})
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -215,4 +222,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _to_5,
     5: _to_6,
     6: _to_7,
+    7: _to_8,
 }
