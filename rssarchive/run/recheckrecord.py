@@ -239,7 +239,7 @@ class RecheckRecorder:
             report.checked += 1
             report.not_kept(versions.root, exc)
             return
-        report.count(event, new.status, row.url, row.filename)
+        report.count(event, new.status, row.url, row.filename, edited=verdict.version is not None)
         if event == "outage":
             log.info("%s: re-check: %s", row.url, seen.why)
         self.state.save_recheck(
