@@ -61,6 +61,19 @@ def next_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> da
     return None
 
 
+def enrolled_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> datetime | None:
+    """When an article given its schedule only now (archived before re-checks existed,
+    or adopted from _posts) is first due: at the latest age it has reached already, so
+    that it is checked now, once for the ages it missed, as any article that missed its
+    ages (its next age would skip one, review 19s M3); else at its first age; None past
+    its last age (an old archive is not re-fetched whole)."""
+    ahead = next_due(archived, ages, now)
+    if ahead is None:
+        return None
+    reached = [archived + age for age in ages if archived + age <= now]
+    return max(reached, default=ahead)
+
+
 def resumed_due(
     archived: datetime, ages: Sequence[timedelta], now: datetime, last_checked: datetime | None
 ) -> datetime | None:

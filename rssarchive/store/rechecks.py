@@ -70,10 +70,15 @@ class Rechecks(StateBase):
         return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now), str(r[3])) for r in rows]
 
     def enroll(self, rows: Sequence[tuple[int, datetime, datetime | None]]) -> None:
-        """Schedules for :meth:`unscheduled` articles: (id, archived, next due)."""
+        """Schedules for :meth:`unscheduled` articles: (id, archived, next due). Their
+        post is taken as the page's text (``from_page``): no reference was kept for them,
+        and their post is the article as archived, which their first check compares
+        with (review 19s, H2: it took the first page seen, and lost an edit made
+        before it)."""
         with self._write():
             self._conn.executemany(
-                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page)"
+                " VALUES (?, ?, ?, 1)",
                 [(i, _iso(a), None if d is None else _iso(d)) for i, a, d in rows],
             )
 

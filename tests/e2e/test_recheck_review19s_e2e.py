@@ -46,7 +46,8 @@ def _page(paragraphs: list[str]) -> str:
 
 
 class Site:
-    """One article, served as ``mode`` says: "archived", "edited" or "404"."""
+    """One article, served as ``mode`` says: "archived", "edited" or "404" (``log``: its
+    requests' modes); any other page under /news/ as archived."""
 
     def __init__(self, server: HTTPServer, path: str = "/n/a.html") -> None:
         self.server = server
@@ -63,7 +64,10 @@ class Site:
             items = [{"title": TITLE, "link": self.url(self.path), "guid": self.path}]
             return Response(rss(items), content_type="application/rss+xml")
         if request.path != self.path:
-            return Response("not found", status=404)
+            # The site's other articles (an older state's), as archived.
+            if not request.path.startswith("/news/"):
+                return Response("not found", status=404)
+            return Response(_page(PARAGRAPHS), content_type="text/html; charset=utf-8")
         self.log.append(self.mode)
         if self.mode == "404":
             return Response("gone", status=404)
@@ -114,3 +118,71 @@ def test_an_article_back_with_its_text_changed_is_restored_and_edited(
     changes = json.loads((tmp_path / "site" / "_data" / "changes.json").read_text())
     [entry] = changes.values()
     assert {"edited", "restored"} <= set(entry)
+
+
+# -- articles archived before re-checks existed (a schema 3 database and its posts) ------
+
+SCHEMA_3 = Path(__file__).resolve().parents[1] / "state_schemas" / "v3.sql"
+
+
+def _upgraded(tmp_path: Path, server: HTTPServer, story2: str) -> tuple[Path, Path, Site]:
+    """A schema 3 state (before re-checks) with its two archived posts: story 1's post
+    cannot be read (not UTF-8); story 2's holds the article as archived, and its page
+    now serves ``story2`` ("archived" or "edited")."""
+    from test_state_schemas import _load, _post
+
+    site = Site(server, "/news/2.html")
+    site.mode = story2
+    base = server.url_for("/").rstrip("/")
+    config, state = _config(tmp_path, site)
+    _load(SCHEMA_3, state, base)
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2024-07-01-story-1.md").write_bytes(b"---\ntitle: \xff\xfe\n---\n")
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    (posts / "2024-07-02-story-2.md").write_text(
+        _post("2024-07-02-story-2.md", "Story 2", f"{base}/news/2.html", body)
+    )
+    return config, state, site
+
+
+def _checks(state: Path) -> dict[int, tuple[str, int, str | None]]:
+    found = rows(state, "SELECT article_id, status, checks, next_due FROM rechecks")
+    return {ident: (status, checks, due) for ident, status, checks, due in found}
+
+
+def test_an_edit_before_the_first_check_of_an_upgraded_article_is_recorded(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Story 2, archived (2024-07-02 09:00) by a version without re-checks, edited
+    since: its first check (at 6 h) compares the page with its post, an edit, whose
+    first version is the post's text. Story 1's post cannot be read: its page is taken
+    as the article, and the report says so."""
+    config, state, _ = _upgraded(tmp_path, httpserver, "edited")
+    report = _run(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
+    assert _checks(state)[2][:2] == ("edited", 1), report
+    assert report["edited"] == 1
+    kept = sorted((tmp_path / "site" / "_versions" / "2024-07-02-story-2").glob("*.txt"))
+    assert [p.name for p in kept] == ["2024-07-02T090000Z.txt", "2024-07-02T150000Z.txt"]
+    assert "forty votes" in kept[0].read_text() and "fifty votes" in kept[1].read_text()
+    said = [w for w in report["warnings"] if "2024-07-01-story-1.md cannot be read" in w]
+    assert len(said) == 1, report["warnings"]
+
+
+def test_an_unchanged_upgraded_article_is_no_edit(tmp_path: Path, httpserver: HTTPServer) -> None:
+    config, state, _ = _upgraded(tmp_path, httpserver, "archived")
+    report = _run(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
+    assert _checks(state)[2][:2] == ("unchanged", 1)
+    assert (report["edited"], report["unchanged"]) == (0, 2)
+    assert not (tmp_path / "site" / "_versions" / "2024-07-02-story-2").exists()
+
+
+def test_an_upgraded_article_is_checked_at_the_age_it_reached(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Upgraded at 10:30, 1 h 30 after story 2 was archived: checked now, for its 1 h
+    age, and next at 6 h (its first check was at 6 h: the 1 h age skipped)."""
+    config, state, site = _upgraded(tmp_path, httpserver, "archived")
+    report = _run(config, "recheck", "--now", "2024-07-02T10:30:00Z")["recheck"]
+    assert site.log == ["archived"], report
+    assert _checks(state)[2] == ("unchanged", 1, "2024-07-02T15:00:00.000+00:00")
