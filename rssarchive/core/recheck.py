@@ -140,9 +140,9 @@ class Observation:
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
     second: str | None = None
-    # For "outage": the host asked for a pause (429 with Retry-After): its other checks
-    # wait for the next run.
-    back_off: bool = False
+    # For "outage": the host asked for a pause (429 with Retry-After: its seconds): its
+    # checks wait for it, in this run and the next ones (run/recheckgate.py).
+    back_off: float | None = None
 
 
 def wants_confirming(known: str | None, seen: Observation) -> bool:

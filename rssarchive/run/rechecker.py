@@ -16,10 +16,12 @@ warning in the report.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -92,8 +94,18 @@ class Rechecker(RecheckRecorder):
         self._resume(now)
         budget = schedule.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = schedule.pick_due(self.state.due_rechecks(now), now, budget)
-        gate = RecheckGate(self.config, budget, self.timer)
+        # Hosts that asked an earlier run for a pause (429 Retry-After) still in it: none
+        # of their checks goes out; they stay due (review 19s, M1).
+        kept = self.state.recheck_pauses()
+        paused = {host for host, until in kept.items() if schedule.host_paused(until, now)}
+        gate = RecheckGate(self.config, budget, self.timer, paused=paused)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
+        waiting = sorted(paused & {_host(row.url) for row in rows})
+        report.warnings.extend(
+            f"re-checks: {host}: paused until {_utc(kept[host])} (it answered 429 with"
+            " Retry-After); its due articles wait"
+            for host in waiting
+        )
         rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
@@ -109,14 +121,17 @@ class Rechecker(RecheckRecorder):
                 except BaseException:
                     gate.stop()  # before the pool waits: its threads give up their turns
                     raise
-            self._settle_held(held, report, versions)
+            self._settle_held(held, report, versions, gate)
         except Exception:
+            with contextlib.suppress(RssArchiveError):  # the run's own error is the one said
+                self._keep_pauses(gate, kept, now)
             # What was recorded is shown all the same. A signal (KeyboardInterrupt)
             # stops at once: the next run publishes what this one recorded; the checks
             # held back were not recorded, and are due again.
             report.said()
             self._publish(versions, report)
             raise
+        asked = self._keep_pauses(gate, kept, now)
         report.said()
         report.warnings.extend(
             f"re-checks: {host}: {n} checks failed (timeouts, errors); its other due "
@@ -125,12 +140,24 @@ class Rechecker(RecheckRecorder):
         )
         report.warnings.extend(
             f"re-checks: {host}: answered 429 with Retry-After; its other due articles"
-            " wait for the next run"
-            for host in gate.backed_off()
+            f" wait until {_utc(until)}"
+            for host, until in sorted(asked.items())
         )
         self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
+
+    def _keep_pauses(
+        self, gate: RecheckGate, kept: dict[str, datetime], now: datetime
+    ) -> dict[str, datetime]:
+        """The pauses hosts asked for in this run, kept for the next runs (from the
+        check's clock: a ``--now`` run pauses by its own time), and returned; those
+        over are dropped."""
+        asked = {host: schedule.paused_until(now, s) for host, s in gate.pauses().items()}
+        over = {host: None for host, until in kept.items() if not schedule.host_paused(until, now)}
+        if asked or over:
+            self.state.pause_rechecks({**over, **asked})
+        return asked
 
     def _check(
         self,
@@ -166,14 +193,19 @@ class Rechecker(RecheckRecorder):
                     else:
                         self._settle(row, seen, report, versions)
 
-    def _settle_held(self, held: _Held, report: RecheckReport, versions: Versions) -> None:
+    def _settle_held(
+        self, held: _Held, report: RecheckReport, versions: Versions, gate: RecheckGate
+    ) -> None:
         """The suspicions a page without the article would confirm, once the run is
         over: confirmed when the host was seen serving its other articles (in this run,
         or by fetching one of them now); else kept suspected and checked again within
         the hour (rules.decide), said in the report."""
         with self.state.batch():
             for host, waiting in held.waiting.items():
-                serving = host in held.serving or self._witness(host, held.checked, versions)
+                # A host that asked for a pause is not asked for its other articles.
+                serving = host in held.serving or (
+                    not gate.paused(host) and self._witness(host, held.checked, versions)
+                )
                 if not serving:
                     report.warnings.append(
                         f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
@@ -280,7 +312,7 @@ class Rechecker(RecheckRecorder):
                 # the check is inconclusive (rules.decide checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
-                answer = "paused" if fetched.back_off else "failed"
+                answer = "paused" if fetched.back_off is not None else "failed"
             else:
                 again = self._read(row, fetched)
                 if rules.says_nothing(seen.text or "", again.text or ""):
@@ -311,8 +343,9 @@ class Rechecker(RecheckRecorder):
             if fetched is not None:
                 failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
                 gate.answered(host, not failed)
-                if isinstance(fetched, rules.Observation) and fetched.back_off:
-                    gate.back_off(host)  # the host asked for a pause (429 Retry-After)
+                if isinstance(fetched, rules.Observation) and fetched.back_off is not None:
+                    # The host asked for a pause (429 Retry-After): kept for the next runs.
+                    gate.back_off(host, fetched.back_off)
         return fetched
 
     def _fetch(
@@ -339,7 +372,7 @@ class Rechecker(RecheckRecorder):
                 rules.gone_status(exc.status),
                 # Without the URL: the log line and the stored result name it once.
                 why=reason_of(exc),
-                back_off=exc.status == 429 and exc.retry_after is not None,
+                back_off=exc.retry_after if exc.status == 429 else None,
             )
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=reason_of(exc))
@@ -372,6 +405,10 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
     next ``run``."""
     said = recheck_recovered_line(recovery_summary(state), posts_dir)
     return [] if said is None else [said]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _host(url: str) -> str:

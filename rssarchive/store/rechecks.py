@@ -177,6 +177,30 @@ class Rechecks(StateBase):
             )
 
     @_reads
+    def recheck_pauses(self) -> dict[str, datetime]:
+        """The hosts whose re-checks wait, by the time their 429's Retry-After named
+        (recheck_schedule.host_paused says whether one still holds)."""
+        found = {}
+        for host, until in self._conn.execute("SELECT host, paused_until FROM recheck_hosts"):
+            try:
+                found[str(host)] = datetime.fromisoformat(str(until))
+            except ValueError:
+                continue  # edited by hand: no pause
+        return found
+
+    def pause_rechecks(self, pauses: dict[str, datetime | None]) -> None:
+        """Keep hosts' pauses for the next runs (host: until when; None: none any more)."""
+        with self._write():
+            for host, until in pauses.items():
+                if until is None:
+                    self._conn.execute("DELETE FROM recheck_hosts WHERE host = ?", (host,))
+                else:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO recheck_hosts (host, paused_until) VALUES (?, ?)",
+                        (host, _iso(until)),
+                    )
+
+    @_reads
     def recheck_counts(self, now: datetime) -> dict[str, int]:
         """Articles checked at least once, by status, and still due at ``now``."""
         row = self._conn.execute(

@@ -21,7 +21,8 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    attached to an article another source archived, and the reference a later move of
 #    it is compared with; identity.py).
 # 7: rechecks.volatile (what earlier checks' two fetches disagreed on: recheck.py).
-# 8: rechecks.candidate (a changed text whose confirming fetch met a wall: recheck.py).
+# 8: rechecks.candidate (a changed text whose confirming fetch met a wall: recheck.py),
+#    recheck_hosts (a host's pause asked by a 429 Retry-After, kept across runs).
 SCHEMA_VERSION = 8
 
 SCHEMA = """
@@ -97,6 +98,7 @@ CREATE TABLE IF NOT EXISTS rechecks (
     candidate TEXT
 );
 CREATE INDEX IF NOT EXISTS rechecks_due ON rechecks (next_due);
+CREATE TABLE IF NOT EXISTS recheck_hosts (host TEXT PRIMARY KEY, paused_until TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
 CREATE INDEX IF NOT EXISTS articles_status ON articles (status);
 """
@@ -170,7 +172,7 @@ def _to_4(conn: sqlite3.Connection) -> None:
     # their last age are never fetched again.
     # One statement at a time (not executescript): inside the step's transaction.
     start = SCHEMA.index("CREATE TABLE IF NOT EXISTS rechecks")
-    end = SCHEMA.index("CREATE INDEX IF NOT EXISTS articles_guid")
+    end = SCHEMA.index("CREATE TABLE IF NOT EXISTS recheck_hosts")
     for statement in SCHEMA[start:end].split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -210,8 +212,11 @@ def _to_7(conn: sqlite3.Connection) -> None:
 
 
 def _to_8(conn: sqlite3.Connection) -> None:
-    # Empty for every article: no unconfirmed edit is pending.
+    # Empty: no unconfirmed edit is pending, and no host paused.
     _add_columns(conn, "rechecks", {"candidate": "TEXT"})
+    start = SCHEMA.index("CREATE TABLE IF NOT EXISTS recheck_hosts")
+    end = SCHEMA.index("CREATE INDEX IF NOT EXISTS articles_guid")
+    conn.execute(SCHEMA[start:end].strip().rstrip(";"))
 
 
 # version -> the step that upgrades a database of that version to the next one.

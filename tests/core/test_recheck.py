@@ -107,6 +107,24 @@ def test_enrolled_due(now: datetime, due: datetime | None) -> None:
     assert s.enrolled_due(T0, AGES, now) == due
 
 
+# A host's 429 Retry-After pause, kept across runs (review 19s, M1): (seconds asked,
+# checked at, paused then?). Capped as the client caps Retry-After; one further ahead
+# than that was set by a clock ahead of this one and is not waited for.
+PAUSES = [
+    (3600.0, T0 + 30 * timedelta(minutes=1), True),  # the next cron run: still paused
+    (3600.0, T0 + H, False),  # its hour over
+    (0.0, T0, False),
+    (86400.0, T0 + 5 * H, True),  # a day asked: six hours kept
+    (86400.0, T0 + 6 * H, False),
+    (3600.0, T0 - D, False),  # the clock went back a day: not a day and an hour's pause
+]
+
+
+@pytest.mark.parametrize(("seconds", "now", "paused"), PAUSES)
+def test_host_pause(seconds: float, now: datetime, paused: bool) -> None:
+    assert s.host_paused(s.paused_until(T0, seconds), now) is paused
+
+
 # (stored next check, last check, holds): every check and resumption schedules after
 # itself, so a next check not later than the last one was revived by a clock gone back.
 HOLDS = [

@@ -181,6 +181,32 @@ def test_a_429_with_retry_after_on_a_second_fetch_pauses_the_host(
     assert report["edited"] == 0
 
 
+def test_a_429_with_retry_after_pauses_the_host_across_runs(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Review 19s, M1: the pause a 429's Retry-After (3600 s) asked for is kept in the
+    state: the next run half an hour later (a cron run) sends the host no re-check at
+    all, and says why; the one after the hour checks it again."""
+    links = [f"/n/{k}.html" for k in range(3)]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _run(config, "run", "--now", T0)
+    site.mode, site.log, site.seen = "429", [], {}
+    _run(config, "recheck", "--now", T1)
+    assert [status for _, status in site.log][-1] == 429
+    [(until,)] = rows(state, "SELECT paused_until FROM recheck_hosts")
+    assert datetime.fromisoformat(until) == datetime.fromisoformat(T2)
+    site.log = []
+    later = _run(config, "run", "--now", "2024-07-24T01:30:00Z")
+    assert site.log == []  # not one of its article pages asked for
+    said = [w for w in later["recheck"]["warnings"] if "paused until" in w]
+    assert len(said) == 1 and "2024-07-24 02:00 UTC" in said[0], later["recheck"]
+    assert later["recheck"]["checked"] == 0
+    site.mode, site.log = "edited", []
+    after = _run(config, "recheck", "--now", T2)["recheck"]
+    assert after["checked"] == 3 and site.log, after
+    assert rows(state, "SELECT * FROM recheck_hosts") == []
+
+
 def test_an_article_whose_last_check_said_nothing_is_not_a_clean_unchanged(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:

@@ -35,7 +35,9 @@ COMMITS: dict[str, str | None] = {
     "v5": "7dcbd5d",  # reused_guids; keys without a final slash, query parameters sorted
     "v6": "c8733a4",  # feed_guids: what each feed's guid last showed, and its article
     "v7": "834ca5e",  # rechecks.volatile: what earlier checks' two fetches disagreed on
-    "v8": None,  # rechecks.candidate: a changed text whose confirming fetch met a wall
+    # rechecks.candidate (a changed text whose confirming fetch met a wall), recheck_hosts
+    # (a host's pause asked by a 429 Retry-After, kept across runs)
+    "v8": None,
 }
 # Where SCHEMA was, by commit: state.py at the top, then the stage layout's store/.
 PLACES = ("rssarchive/state.py", "rssarchive/store/state.py", "rssarchive/store/schema.py")

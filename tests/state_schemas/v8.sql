@@ -59,6 +59,7 @@ CREATE TABLE image_retries (
 INSERT INTO "image_retries" VALUES('2024-07-02-story-2.md','@BASE@/news/2.html',1);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO "meta" VALUES('schema','8');
+CREATE TABLE recheck_hosts (host TEXT PRIMARY KEY, paused_until TEXT NOT NULL);
 CREATE TABLE rechecks (
     article_id INTEGER PRIMARY KEY,
     archived TEXT NOT NULL,

@@ -131,9 +131,10 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
             (1, "unchanged", None, "2024-07-31T09:00:00.000+00:00"),
             (2, "unchanged", None, "2024-08-01T09:00:00.000+00:00"),
         ]
-    # Schema 8's: an unconfirmed edit's text per article.
+    # Schema 8's: an unconfirmed edit's text per article, a host's pause across runs.
     columns = {r[1] for r in rows(state, "PRAGMA table_info(rechecks)")}
     assert {"volatile", "candidate"} <= columns
+    assert rows(state, "SELECT * FROM recheck_hosts") == []
     expected = ["1.html?edition=1", "2.html", "3.html", "4.html"]
     assert sorted(sources(posts)) == [f"{base}/news/{tail}" for tail in expected], (
         "an article was archived twice, or a pending or new one not at all"
