@@ -151,9 +151,11 @@ class Rechecker(RecheckRecorder):
         self, gate: RecheckGate, kept: dict[str, datetime], now: datetime
     ) -> dict[str, datetime]:
         """The pauses hosts asked for in this run, kept for the next runs (from the
-        check's clock: a ``--now`` run pauses by its own time), and returned; those
-        over are dropped."""
-        asked = {host: schedule.paused_until(now, s) for host, s in gate.pauses().items()}
+        checks' clock now, at the run's end: a pause is never cut short by the time the
+        run took; a ``--now`` run pauses by its own time), and returned; those over at
+        the run's start (``now``) are dropped."""
+        end = self.clock()
+        asked = {host: schedule.paused_until(end, s) for host, s in gate.pauses().items()}
         over = {host: None for host, until in kept.items() if not schedule.host_paused(until, now)}
         if asked or over:
             self.state.pause_rechecks({**over, **asked})
