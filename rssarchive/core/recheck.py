@@ -1,7 +1,8 @@
 """Re-checks of archived articles: every decision, no I/O (README, "Re-checks").
 
 Each archived article's page is fetched again at growing ages after archiving (when:
-recheck_schedule.py; what is compared: recheck_text.py). What a check saw (an
+recheck_schedule.py; what is compared: recheck_text.py; a confirming fetch that said
+nothing: recheck_confirm.py). What a check saw (an
 :class:`Observation`) and what the article's record said before (a :class:`Record`)
 give a :class:`Verdict`: the new record and the event to report. Time is always an
 argument, so every rule is tested as a table of cases (tests/core/test_recheck.py).
