@@ -1,7 +1,8 @@
 """Re-checks of archived articles: every decision, no I/O (README, "Re-checks").
 
 Each archived article's page is fetched again at growing ages after archiving (when:
-recheck_schedule.py; what is compared: recheck_text.py). What a check saw (an
+recheck_schedule.py; what is compared: recheck_text.py; a confirming fetch that said
+nothing: recheck_confirm.py). What a check saw (an
 :class:`Observation`) and what the article's record said before (a :class:`Record`)
 give a :class:`Verdict`: the new record and the event to report. Time is always an
 argument, so every rule is tested as a table of cases (tests/core/test_recheck.py).
@@ -20,20 +21,18 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
+from rssarchive.core import recheck_confirm as confirm
 from rssarchive.core import recheck_text as texts
 from rssarchive.core import recheck_tokens as tokens
 from rssarchive.core.dates import parse_http_date, to_utc
+from rssarchive.core.recheck_confirm import SOFT_404_BELOW as SOFT_404_BELOW
+from rssarchive.core.recheck_confirm import says_nothing as says_nothing
 from rssarchive.core.recheck_schedule import next_due
 from rssarchive.core.recheck_text import normalize, overlap
 
 # A deletion is confirmed by a second check at least this long after the first one saw
 # it: a site down for maintenance, or a page briefly unpublished, is not a deletion.
 CONFIRM_AFTER = timedelta(hours=1)
-# A page whose text shares less than this share of the reference text's character
-# trigrams no longer holds the article (a soft 404: a "not found" page with status
-# 200, a section page): measured on edited news pages, a correction or an added
-# paragraph keeps well above 0.6; an error page shares almost nothing.
-SOFT_404_BELOW = 0.3
 # Extracted text shorter than this is no article (an empty template, a login wall).
 MIN_TEXT_CHARS = 20
 # A page answering 200 without the article (a soft 404, a bot wall or consent wall, an
@@ -142,9 +141,9 @@ class Observation:
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
     second: str | None = None
-    # For "outage": the host asked for a pause (429 with Retry-After): its other checks
-    # wait for the next run.
-    back_off: bool = False
+    # For "outage": the host asked for a pause (429 with Retry-After: its seconds): its
+    # checks wait for it, in this run and the next ones (run/recheckgate.py).
+    back_off: float | None = None
 
 
 def wants_confirming(known: str | None, seen: Observation) -> bool:
@@ -164,14 +163,6 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
         and known_headline is not None
         and norm(headline) != norm(known_headline)
     )
-
-
-def says_nothing(first: str, second: str) -> bool:
-    """Whether a second fetch shares too little with the first (less than SOFT_404_BELOW
-    of its character trigrams) to confirm or refute anything: a wall, an error page."""
-    norm, _ = texts.normalizers(texts.folds(first, second))
-    ours, theirs = texts.split_headline(first)[1], texts.split_headline(second)[1]
-    return overlap(norm(ours), norm(theirs)) < SOFT_404_BELOW
 
 
 # -- the record and its verdicts --------------------------------------------------------
@@ -197,6 +188,8 @@ class Record:
     # headline as "# " and its normalised text), the latest last: a later check whose
     # fetches agree on one of them differs from the reference by no edit (review 19d, 10).
     volatile: tuple[str, ...] = ()
+    # A changed text an earlier check saw but could not confirm (recheck_confirm).
+    candidate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +230,15 @@ def decide(
     without the article (a soft 404, a bot wall) never confirms a deletion.
     ``earlier``: the texts of the versions kept, a page equal to one of which is no new
     version (an A/B variant flipping back)."""
+    confirming = None  # the changed text a second fetch was made to confirm
+    if seen.seen == "page" and seen.text and seen.second is not None:
+        seen = replace(seen, second=confirm.stand_in(record.candidate, seen.text, seen.second))
+        confirming = seen.text
     verdict = _decide(record, seen, now, ages, post_text, serving, earlier)
+    inconclusive = confirming if verdict.event == "outage" else None
+    candidate = confirm.carried(record.candidate, inconclusive, verdict.event != "outage")
+    if candidate != verdict.record.candidate:
+        verdict = replace(verdict, record=replace(verdict.record, candidate=candidate))
     learned = record.volatile
     if verdict.event != "outage" and seen.seen == "page" and seen.text and seen.second:
         learned = tokens.learned(record.volatile, record.reference, seen.text, seen.second)

@@ -28,6 +28,9 @@ BUDGET_SECONDS = 120.0
 # (timeouts, refused connections, 5xx) gets no more in that run: a hung host would
 # otherwise take a timeout per due article. Its articles stay due, for the next run.
 HOST_RECHECK_RETRIES = RetryPolicy(attempts=3)
+# The longest pause a host's 429 Retry-After is kept for (as the client caps it): a pause
+# further ahead than this was set by a clock running ahead of this one.
+LONGEST_PAUSE = timedelta(hours=6)
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -61,6 +64,19 @@ def next_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> da
     return None
 
 
+def enrolled_due(archived: datetime, ages: Sequence[timedelta], now: datetime) -> datetime | None:
+    """When an article given its schedule only now (archived before re-checks existed,
+    or adopted from _posts) is first due: at the latest age it has reached already, so
+    that it is checked now, once for the ages it missed, as any article that missed its
+    ages (its next age would skip one, review 19s M3); else at its first age; None past
+    its last age (an old archive is not re-fetched whole)."""
+    ahead = next_due(archived, ages, now)
+    if ahead is None:
+        return None
+    reached = [archived + age for age in ages if archived + age <= now]
+    return max(reached, default=ahead)
+
+
 def resumed_due(
     archived: datetime, ages: Sequence[timedelta], now: datetime, last_checked: datetime | None
 ) -> datetime | None:
@@ -90,6 +106,19 @@ def pick_due(due: Sequence[tuple[int, datetime]], now: datetime, budget: Budget)
     budget's count (the seconds are watched while checking: :func:`may_start`)."""
     ready = sorted((when, ident) for ident, when in due if when <= now)
     return [ident for _, ident in ready[: budget.articles]]
+
+
+def paused_until(now: datetime, retry_after: float) -> datetime:
+    """Until when a host that answered 429 with a Retry-After of ``retry_after``
+    seconds at ``now`` gets no re-check, in this run and the next ones (review 19s, M1)."""
+    return now + min(timedelta(seconds=max(retry_after, 0.0)), LONGEST_PAUSE)
+
+
+def host_paused(until: datetime, now: datetime) -> bool:
+    """Whether a host's kept pause holds at ``now``: not yet over, and not further ahead
+    than LONGEST_PAUSE (set by a clock ahead of this one, a ``--now`` in the future:
+    waiting for it would silence the host for as long, unsaid)."""
+    return now < until <= now + LONGEST_PAUSE
 
 
 def may_start(done: int, elapsed: float, budget: Budget) -> bool:

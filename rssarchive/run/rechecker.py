@@ -16,14 +16,17 @@ warning in the report.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from rssarchive.core import decide
 from rssarchive.core import recheck as rules
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
@@ -91,8 +94,18 @@ class Rechecker(RecheckRecorder):
         self._resume(now)
         budget = schedule.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = schedule.pick_due(self.state.due_rechecks(now), now, budget)
-        gate = RecheckGate(self.config, budget, self.timer)
+        # Hosts that asked an earlier run for a pause (429 Retry-After) still in it: none
+        # of their checks goes out; they stay due (review 19s, M1).
+        kept = self.state.recheck_pauses()
+        paused = {host for host, until in kept.items() if schedule.host_paused(until, now)}
+        gate = RecheckGate(self.config, budget, self.timer, paused=paused)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
+        waiting = sorted(paused & {_host(row.url) for row in rows})
+        report.warnings.extend(
+            f"re-checks: {host}: paused until {_utc(kept[host])} (it answered 429 with"
+            " Retry-After); its due articles wait"
+            for host in waiting
+        )
         rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
@@ -108,14 +121,17 @@ class Rechecker(RecheckRecorder):
                 except BaseException:
                     gate.stop()  # before the pool waits: its threads give up their turns
                     raise
-            self._settle_held(held, report, versions)
+            self._settle_held(held, report, versions, gate)
         except Exception:
+            with contextlib.suppress(RssArchiveError):  # the run's own error is the one said
+                self._keep_pauses(gate, kept, now)
             # What was recorded is shown all the same. A signal (KeyboardInterrupt)
             # stops at once: the next run publishes what this one recorded; the checks
             # held back were not recorded, and are due again.
             report.said()
             self._publish(versions, report)
             raise
+        asked = self._keep_pauses(gate, kept, now)
         report.said()
         report.warnings.extend(
             f"re-checks: {host}: {n} checks failed (timeouts, errors); its other due "
@@ -124,12 +140,26 @@ class Rechecker(RecheckRecorder):
         )
         report.warnings.extend(
             f"re-checks: {host}: answered 429 with Retry-After; its other due articles"
-            " wait for the next run"
-            for host in gate.backed_off()
+            f" wait until {_utc(until)}"
+            for host, until in sorted(asked.items())
         )
         self._publish(versions, report)
         report.still_due = self.state.recheck_counts(now)["due"]
         return report
+
+    def _keep_pauses(
+        self, gate: RecheckGate, kept: dict[str, datetime], now: datetime
+    ) -> dict[str, datetime]:
+        """The pauses hosts asked for in this run, kept for the next runs (from the
+        checks' clock now, at the run's end: a pause is never cut short by the time the
+        run took; a ``--now`` run pauses by its own time), and returned; those over at
+        the run's start (``now``) are dropped."""
+        end = self.clock()
+        asked = {host: schedule.paused_until(end, s) for host, s in gate.pauses().items()}
+        over = {host: None for host, until in kept.items() if not schedule.host_paused(until, now)}
+        if asked or over:
+            self.state.pause_rechecks({**over, **asked})
+        return asked
 
     def _check(
         self,
@@ -165,14 +195,19 @@ class Rechecker(RecheckRecorder):
                     else:
                         self._settle(row, seen, report, versions)
 
-    def _settle_held(self, held: _Held, report: RecheckReport, versions: Versions) -> None:
+    def _settle_held(
+        self, held: _Held, report: RecheckReport, versions: Versions, gate: RecheckGate
+    ) -> None:
         """The suspicions a page without the article would confirm, once the run is
         over: confirmed when the host was seen serving its other articles (in this run,
         or by fetching one of them now); else kept suspected and checked again within
         the hour (rules.decide), said in the report."""
         with self.state.batch():
             for host, waiting in held.waiting.items():
-                serving = host in held.serving or self._witness(host, held.checked, versions)
+                # A host that asked for a pause is not asked for its other articles.
+                serving = host in held.serving or (
+                    not gate.paused(host) and self._witness(host, held.checked, versions)
+                )
                 if not serving:
                     report.warnings.append(
                         f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
@@ -261,15 +296,17 @@ class Rechecker(RecheckRecorder):
         (rules.decide). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
-        # A second fetch that says nothing (a rate-limit wall on every second request
-        # of a burst, a failed request) is tried once more before the check is left
-        # inconclusive (review 19d, 5).
+        # How often a second fetch that says nothing is made again is the decider's
+        # policy; what it leaves unconfirmed waits for the next check (recheck_confirm).
         result: rules.Observation | None = None
-        for _ in range(2):
+        made = 0
+        while True:
             whole = replace(row, etag=None, last_modified=None)
             fetched = self._gated(whole, gate, confirming=True)
+            made += 1
             if fetched is None:
                 return result  # not admitted: the run is stopping, or its host failed
+            answer: decide.ConfirmAnswer
             if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
                 return fetched  # the page gone (a 404): the check's answer
             if isinstance(fetched, rules.Observation):
@@ -277,19 +314,23 @@ class Rechecker(RecheckRecorder):
                 # the check is inconclusive (rules.decide checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
-                if fetched.back_off:
-                    return result
-                continue
-            again = self._read(row, fetched)
-            result = replace(
-                seen,
-                second=again.text or "",
-                etag=again.etag,
-                last_modified=again.last_modified,
-            )
-            if not rules.says_nothing(seen.text or "", again.text or ""):
+                answer = "paused" if fetched.back_off is not None else "failed"
+            else:
+                again = self._read(row, fetched)
+                if rules.says_nothing(seen.text or "", again.text or ""):
+                    # A wall: its validators are not the page's; the first fetch's stay.
+                    result = replace(seen, second=again.text or "")
+                    answer = "wall"
+                else:
+                    result = replace(
+                        seen,
+                        second=again.text or "",
+                        etag=again.etag,
+                        last_modified=again.last_modified,
+                    )
+                    answer = "page"
+            if not decide.RECHECK_CONFIRM_RETRIES.again(made, answer):
                 return result
-        return result
 
     def _gated(
         self, row: RecheckRow, gate: RecheckGate, *, confirming: bool = False
@@ -304,8 +345,9 @@ class Rechecker(RecheckRecorder):
             if fetched is not None:
                 failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
                 gate.answered(host, not failed)
-                if isinstance(fetched, rules.Observation) and fetched.back_off:
-                    gate.back_off(host)  # the host asked for a pause (429 Retry-After)
+                if isinstance(fetched, rules.Observation) and fetched.back_off is not None:
+                    # The host asked for a pause (429 Retry-After): kept for the next runs.
+                    gate.back_off(host, fetched.back_off)
         return fetched
 
     def _fetch(
@@ -332,7 +374,7 @@ class Rechecker(RecheckRecorder):
                 rules.gone_status(exc.status),
                 # Without the URL: the log line and the stored result name it once.
                 why=reason_of(exc),
-                back_off=exc.status == 429 and exc.retry_after is not None,
+                back_off=exc.retry_after if exc.status == 429 else None,
             )
         except RssArchiveError as exc:  # nothing learnt of the article: as an outage
             return rules.Observation("outage", why=reason_of(exc))
@@ -365,6 +407,10 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
     next ``run``."""
     said = recheck_recovered_line(recovery_summary(state), posts_dir)
     return [] if said is None else [said]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _host(url: str) -> str:

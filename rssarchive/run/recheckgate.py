@@ -4,7 +4,7 @@ a host given up after its failed checks (rechecker.py runs the checks through it
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from rssarchive.core import recheck_schedule as schedule
@@ -26,7 +26,13 @@ class RecheckGate:
     ends when the answer came, so extracting a page holds up no request either.
     """
 
-    def __init__(self, config: Config, budget: schedule.Budget, timer: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        budget: schedule.Budget,
+        timer: Callable[[], float],
+        paused: Iterable[str] = (),
+    ) -> None:
         self._concurrency = max(1, config.network.per_host_concurrency)
         self._budget = budget
         self._timer = timer
@@ -41,8 +47,11 @@ class RecheckGate:
         self._confirming: dict[str, int] = {}
         self._waiting: dict[str, int] = {}
         # Hosts that answered 429 with Retry-After: none of their checks goes out any
-        # more in this run (review 19d, 9).
+        # more in this run (review 19d, 9); with the seconds each asked for, kept for
+        # the next runs (review 19s, M1). ``paused``: those still in an earlier run's.
         self._paused: set[str] = set()
+        self._asked: dict[str, float] = {}
+        self._held = frozenset(paused)
         self._count = 0
         self._stop = threading.Event()  # closes every check's admission
 
@@ -105,6 +114,7 @@ class RecheckGate:
         return (
             self._stop.is_set()
             or host in self._paused
+            or host in self._held
             or schedule.HOST_RECHECK_RETRIES.gives_up(self._failures.get(host, 0))
         )
 
@@ -125,17 +135,29 @@ class RecheckGate:
         with self._lock:
             return self._waiting.get(host, 0)
 
-    def back_off(self, host: str) -> None:
-        """The host asked for a pause (429 with Retry-After): its checks stop for this
-        run, those waiting for a place give up at once."""
+    def back_off(self, host: str, seconds: float = 0.0) -> None:
+        """The host asked for a pause (429 with Retry-After, of ``seconds``): its checks
+        stop for this run, those waiting for a place give up at once; the longest pause
+        asked is the one kept for the next runs (:meth:`pauses`)."""
         with self._lock:
             self._paused.add(host)
+            self._asked[host] = max(seconds, self._asked.get(host, 0.0))
             place = self._places.get(host)
             if place is not None:
                 place.notify_all()
 
     def backed_off(self) -> list[str]:
         return sorted(self._paused)
+
+    def paused(self, host: str) -> bool:
+        """Whether ``host`` asked for a pause, in this run or an earlier one."""
+        with self._lock:
+            return host in self._paused or host in self._held
+
+    def pauses(self) -> dict[str, float]:
+        """The seconds each host asked to be left alone for in this run."""
+        with self._lock:
+            return dict(self._asked)
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted(

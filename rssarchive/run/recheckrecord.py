@@ -93,9 +93,12 @@ class RecheckRecorder:
     def _enroll(self, now: datetime, versions: Versions) -> None:
         """Schedules for archived articles that have none (archived before re-checks
         existed, or adopted): from their archive time, so those past their last age
-        are never checked (decided, README "Re-checks"). An adopted post (a new or
+        are never checked (decided, README "Re-checks"), and those within them are due
+        at the age they reached (schedule.enrolled_due). An adopted post (a new or
         rebuilt state found it in _posts) was archived when its own date says, at the
-        latest: a post from months ago is not re-checked as if archived today."""
+        latest: a post from months ago is not re-checked as if archived today. Their
+        posts are their reference text (State.enroll), so that an edit made before
+        their first check is seen."""
         rows = []
         for ident, feed_name, archived, filename in self.state.unscheduled(now):
             # Adopted rows are counted for a feed now (state.adopt), so every row
@@ -107,7 +110,7 @@ class RecheckRecorder:
                 if dated is not None:
                     archived = min(archived, dated)
             ages = self._ages_of(feed_name)
-            rows.append((ident, archived, schedule.next_due(archived, ages, now)))
+            rows.append((ident, archived, schedule.enrolled_due(archived, ages, now)))
         if rows:
             self.state.enroll(rows)
 
@@ -200,11 +203,17 @@ class RecheckRecorder:
         now = self.clock()
         ages = self._ages_of(row.feed)
         filled, post = self._references(row, seen, versions)
+        # A post that holds the article but cannot be read: the page is compared with
+        # nothing, and taken as the article as archived (an edit made before this check
+        # is not seen). Said, not silent (review 19s, H2).
+        wanted = outcome.reference_for(row.reference, row.from_page, seen.seen)
+        unread = wanted == "reference" and filled is row
         original = filled.reference if filled.reference != row.reference else None
         row = filled
         # The versions kept, when the page differed: one equal to an earlier version
         # (an A/B variant flipping back) is no new version.
-        earlier = [text for _, text in versions.list(row.filename)] if seen.second else []
+        # (A second fetch that failed, "", may be stood in for by an earlier check's page.)
+        earlier = [t for _, t in versions.list(row.filename)] if seen.second is not None else []
         verdict = rules.decide(
             record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
         )
@@ -238,7 +247,12 @@ class RecheckRecorder:
             report.checked += 1
             report.not_kept(versions.root, exc)
             return
-        report.count(event, new.status, row.url, row.filename)
+        report.count(event, new.status, row.url, row.filename, edited=verdict.version is not None)
+        if unread and event == "baseline":
+            report.warnings.append(
+                f"{row.url}: re-check: its post {row.filename} cannot be read: the page seen"
+                " now is kept as the article as archived (an edit made before is not seen)"
+            )
         if event == "outage":
             log.info("%s: re-check: %s", row.url, seen.why)
         self.state.save_recheck(
@@ -263,6 +277,7 @@ class RecheckRecorder:
                 volatile=json.dumps(list(new.volatile), ensure_ascii=False)
                 if new.volatile
                 else None,
+                candidate=new.candidate,
             )
         )
 
@@ -295,6 +310,7 @@ def record_of(row: RecheckRow) -> rules.Record:
         deleted_at=row.deleted_at,
         restored_at=row.restored_at,
         volatile=_variants(row.volatile),
+        candidate=row.candidate,
     )
 
 

@@ -31,10 +31,16 @@ class RecheckReport:
     # Versions not kept, by cause: said once per cause when the run is over.
     _unkept: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def count(self, event: rules.Event, status: rules.Status, url: str, post: str) -> None:
+    def count(
+        self, event: rules.Event, status: rules.Status, url: str, post: str, edited: bool = False
+    ) -> None:
         """One recorded check: its event counted, and an edit, a deletion or a
-        restoration listed in ``changes``."""
+        restoration listed in ``changes``. ``edited``: a restoration whose text changed
+        meanwhile (a new version kept), counted and listed as an edit as well."""
         self.checked += 1
+        if edited and event == "restored":
+            self.edited += 1
+            self.changes.append(("edited", url, post))
         if event == "outage":
             self.outages += 1
         elif event in ("edited", "restored", "deleted", "suspected"):

@@ -108,6 +108,9 @@ class RecheckRow:
     restored_at: datetime | None = None
     # What earlier checks' two fetches disagreed on, as a JSON list (recheck.Record).
     volatile: str | None = None
+    # A changed text a check could not confirm (its second fetch met a wall, a 429, a
+    # timeout): a later check's first fetch showing it again confirms it (recheck.Record).
+    candidate: str | None = None
 
 
 _RECHECK_COLUMNS = tuple(f.name for f in fields(RecheckRow))[4:]

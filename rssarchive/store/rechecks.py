@@ -70,10 +70,15 @@ class Rechecks(StateBase):
         return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now), str(r[3])) for r in rows]
 
     def enroll(self, rows: Sequence[tuple[int, datetime, datetime | None]]) -> None:
-        """Schedules for :meth:`unscheduled` articles: (id, archived, next due)."""
+        """Schedules for :meth:`unscheduled` articles: (id, archived, next due). Their
+        post is taken as the page's text (``from_page``): no reference was kept for them,
+        and their post is the article as archived, which their first check compares
+        with (review 19s, H2: it took the first page seen, and lost an edit made
+        before it)."""
         with self._write():
             self._conn.executemany(
-                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page)"
+                " VALUES (?, ?, ?, 1)",
                 [(i, _iso(a), None if d is None else _iso(d)) for i, a, d in rows],
             )
 
@@ -170,6 +175,30 @@ class Rechecks(StateBase):
                 " WHERE article_id = ?",
                 [*values, row.article_id],
             )
+
+    @_reads
+    def recheck_pauses(self) -> dict[str, datetime]:
+        """The hosts whose re-checks wait, by the time their 429's Retry-After named
+        (recheck_schedule.host_paused says whether one still holds)."""
+        found = {}
+        for host, until in self._conn.execute("SELECT host, paused_until FROM recheck_hosts"):
+            try:
+                found[str(host)] = datetime.fromisoformat(str(until))
+            except ValueError:
+                continue  # edited by hand: no pause
+        return found
+
+    def pause_rechecks(self, pauses: dict[str, datetime | None]) -> None:
+        """Keep hosts' pauses for the next runs (host: until when; None: none any more)."""
+        with self._write():
+            for host, until in pauses.items():
+                if until is None:
+                    self._conn.execute("DELETE FROM recheck_hosts WHERE host = ?", (host,))
+                else:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO recheck_hosts (host, paused_until) VALUES (?, ?)",
+                        (host, _iso(until)),
+                    )
 
     @_reads
     def recheck_counts(self, now: datetime) -> dict[str, int]:

@@ -21,7 +21,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    attached to an article another source archived, and the reference a later move of
 #    it is compared with; identity.py).
 # 7: rechecks.volatile (what earlier checks' two fetches disagreed on: recheck.py).
-SCHEMA_VERSION = 7
+# 8: rechecks.candidate (a changed text whose confirming fetch met a wall: recheck.py),
+#    recheck_hosts (a host's pause asked by a 429 Retry-After, kept across runs).
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,9 +94,11 @@ CREATE TABLE IF NOT EXISTS rechecks (
     suspected_at TEXT,
     deleted_at TEXT,
     restored_at TEXT,
-    volatile TEXT
+    volatile TEXT,
+    candidate TEXT
 );
 CREATE INDEX IF NOT EXISTS rechecks_due ON rechecks (next_due);
+CREATE TABLE IF NOT EXISTS recheck_hosts (host TEXT PRIMARY KEY, paused_until TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_guid ON articles (guid_key);
 CREATE INDEX IF NOT EXISTS articles_status ON articles (status);
 """
@@ -168,7 +172,7 @@ def _to_4(conn: sqlite3.Connection) -> None:
     # their last age are never fetched again.
     # One statement at a time (not executescript): inside the step's transaction.
     start = SCHEMA.index("CREATE TABLE IF NOT EXISTS rechecks")
-    end = SCHEMA.index("CREATE INDEX IF NOT EXISTS articles_guid")
+    end = SCHEMA.index("CREATE TABLE IF NOT EXISTS recheck_hosts")
     for statement in SCHEMA[start:end].split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -207,6 +211,14 @@ def _to_7(conn: sqlite3.Connection) -> None:
     _add_columns(conn, "rechecks", {"volatile": "TEXT"})
 
 
+def _to_8(conn: sqlite3.Connection) -> None:
+    # Empty: no unconfirmed edit is pending, and no host paused.
+    _add_columns(conn, "rechecks", {"candidate": "TEXT"})
+    start = SCHEMA.index("CREATE TABLE IF NOT EXISTS recheck_hosts")
+    end = SCHEMA.index("CREATE INDEX IF NOT EXISTS articles_guid")
+    conn.execute(SCHEMA[start:end].strip().rstrip(";"))
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -215,4 +227,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _to_5,
     5: _to_6,
     6: _to_7,
+    7: _to_8,
 }

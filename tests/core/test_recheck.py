@@ -89,6 +89,42 @@ def test_resumed_due(now: datetime, last: datetime | None, due: datetime | None)
     assert s.resumed_due(T0, AGES, now, last) == due
 
 
+# (enrolled at, first due): an article given its schedule only now (archived before
+# re-checks existed, or adopted) is due at the latest age it reached, checked at once for
+# the ages it missed, not at the next one (review 19s, M3); past its last age never.
+ENROLLED = [
+    (T0 + 30 * timedelta(minutes=1), T0 + H),  # no age reached: its first
+    (T0 + 90 * timedelta(minutes=1), T0 + H),  # 1 h reached: due now, not at 6 h
+    (T0 + 2 * D, T0 + D),  # 6 h and 1 d missed: one check now
+    (T0 + 29 * D, T0 + 7 * D),
+    (T0 + 30 * D, None),  # its last age reached: an old archive is not re-fetched
+    (T0 + 400 * D, None),
+]
+
+
+@pytest.mark.parametrize(("now", "due"), ENROLLED)
+def test_enrolled_due(now: datetime, due: datetime | None) -> None:
+    assert s.enrolled_due(T0, AGES, now) == due
+
+
+# A host's 429 Retry-After pause, kept across runs (review 19s, M1): (seconds asked,
+# checked at, paused then?). Capped as the client caps Retry-After; one further ahead
+# than that was set by a clock ahead of this one and is not waited for.
+PAUSES = [
+    (3600.0, T0 + 30 * timedelta(minutes=1), True),  # the next cron run: still paused
+    (3600.0, T0 + H, False),  # its hour over
+    (0.0, T0, False),
+    (86400.0, T0 + 5 * H, True),  # a day asked: six hours kept
+    (86400.0, T0 + 6 * H, False),
+    (3600.0, T0 - D, False),  # the clock went back a day: not a day and an hour's pause
+]
+
+
+@pytest.mark.parametrize(("seconds", "now", "paused"), PAUSES)
+def test_host_pause(seconds: float, now: datetime, paused: bool) -> None:
+    assert s.host_paused(s.paused_until(T0, seconds), now) is paused
+
+
 # (stored next check, last check, holds): every check and resumption schedules after
 # itself, so a next check not later than the last one was revived by a clock gone back.
 HOLDS = [

@@ -251,7 +251,8 @@ def test_a_dry_run_does_not_list_a_pending_article_whose_post_is_in_posts(
     )
     code = site.cli("run", "--now", NOW)
     out = capsys.readouterr().out
-    assert code == 0 and out.endswith("new posts: 0, skipped: 1, failed: 0\n"), out
+    # (The adopted post has reached an age: the run re-checks it too, a line of its own.)
+    assert code == 0 and "new posts: 0, skipped: 1, failed: 0\n" in out, out
 
 
 # -- F12: a 1970 date, a title of control characters, U+2028 ---------------------------------

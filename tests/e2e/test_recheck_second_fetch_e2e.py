@@ -142,6 +142,29 @@ def test_a_wall_on_the_second_fetches_is_checked_again_within_the_hour(
     assert status == "edited"
 
 
+def test_a_host_that_walls_every_repeated_request_does_not_hide_an_edit(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Review 19s, H3: the host answers an article's first request of each check and
+    walls every other one within the check (a rate limit of one request a page): no
+    check's confirming fetch ever gets through. The first check's edited page is kept
+    unconfirmed; the next check's first fetch shows it again, and that confirms it."""
+    site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
+    _run(config, "run", "--now", T0)
+    site.mode, site.seen, site.log = "walled", {}, []
+    first = _run(config, "recheck", "--now", T1)["recheck"]
+    assert (first["edited"], first["unreachable"]) == (0, 1)
+    assert [status for _, status in site.log] == [200, 200, 200]  # page, wall, wall
+    site.seen, site.log = {}, []  # an hour later: the rate limit lets a first one by
+    again = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (again["checked"], again["edited"], again["unreachable"]) == (1, 1, 0), site.log
+    [(status, candidate)] = rows(state, "SELECT status, candidate FROM rechecks")
+    assert (status, candidate) == ("edited", None)
+    kept = sorted((tmp_path / "site" / "_versions").glob("*/*.txt"))
+    assert len(kept) == 2
+    assert "fifty votes" in kept[1].read_text() and "Checking" not in kept[1].read_text()
+
+
 def test_a_429_with_retry_after_on_a_second_fetch_pauses_the_host(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
@@ -156,6 +179,32 @@ def test_a_429_with_retry_after_on_a_second_fetch_pauses_the_host(
     assert statuses.count(429) == 1 and statuses[-1] == 429, site.log
     assert any("Retry-After" in w for w in report["warnings"]), report
     assert report["edited"] == 0
+
+
+def test_a_429_with_retry_after_pauses_the_host_across_runs(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Review 19s, M1: the pause a 429's Retry-After (3600 s) asked for is kept in the
+    state: the next run half an hour later (a cron run) sends the host no re-check at
+    all, and says why; the one after the hour checks it again."""
+    links = [f"/n/{k}.html" for k in range(3)]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    _run(config, "run", "--now", T0)
+    site.mode, site.log, site.seen = "429", [], {}
+    _run(config, "recheck", "--now", T1)
+    assert [status for _, status in site.log][-1] == 429
+    [(until,)] = rows(state, "SELECT paused_until FROM recheck_hosts")
+    assert datetime.fromisoformat(until) == datetime.fromisoformat(T2)
+    site.log = []
+    later = _run(config, "run", "--now", "2024-07-24T01:30:00Z")
+    assert site.log == []  # not one of its article pages asked for
+    said = [w for w in later["recheck"]["warnings"] if "paused until" in w]
+    assert len(said) == 1 and "2024-07-24 02:00 UTC" in said[0], later["recheck"]
+    assert later["recheck"]["checked"] == 0
+    site.mode, site.log = "edited", []
+    after = _run(config, "recheck", "--now", T2)["recheck"]
+    assert after["checked"] == 3 and site.log, after
+    assert rows(state, "SELECT * FROM recheck_hosts") == []
 
 
 def test_an_article_whose_last_check_said_nothing_is_not_a_clean_unchanged(

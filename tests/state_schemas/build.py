@@ -34,8 +34,13 @@ COMMITS: dict[str, str | None] = {
     "v4": "6a7534d",  # rechecks: the re-check schedule and verdicts of archived articles
     "v5": "7dcbd5d",  # reused_guids; keys without a final slash, query parameters sorted
     "v6": "c8733a4",  # feed_guids: what each feed's guid last showed, and its article
-    "v7": None,  # rechecks.volatile: what earlier checks' two fetches disagreed on
+    "v7": "834ca5e",  # rechecks.volatile: what earlier checks' two fetches disagreed on
+    # rechecks.candidate (a changed text whose confirming fetch met a wall), recheck_hosts
+    # (a host's pause asked by a 429 Retry-After, kept across runs)
+    "v8": None,
 }
+# Where SCHEMA was, by commit: state.py at the top, then the stage layout's store/.
+PLACES = ("rssarchive/state.py", "rssarchive/store/state.py", "rssarchive/store/schema.py")
 NOW = "2024-07-20T08:00:00.000+00:00"
 
 
@@ -45,14 +50,17 @@ def schema_at(commit: str | None) -> tuple[str, str]:
             encoding="utf-8"
         )
     else:
-        source = subprocess.run(
-            # Every commit listed predates the layout: state.py was at the top then.
-            ["git", "show", f"{commit}:rssarchive/state.py"],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=HERE,
-        ).stdout
+        source = ""
+        for place in PLACES:
+            shown = subprocess.run(
+                ["git", "show", f"{commit}:{place}"],
+                capture_output=True,
+                text=True,
+                cwd=HERE,
+            )
+            if shown.returncode == 0 and 'SCHEMA = """' in shown.stdout:
+                source = shown.stdout
+                break
     schema = re.search(r'SCHEMA = """(.*?)"""', source, re.S)
     version = re.search(r"SCHEMA_VERSION = (\d+)", source)
     assert schema and version

@@ -1,4 +1,4 @@
--- schema 7 as the code writes it; made by build.py
+-- schema of 834ca5e; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

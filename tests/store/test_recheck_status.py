@@ -93,3 +93,19 @@ def test_unreachable_sql_agrees_with_the_function(tmp_path: Path, last_result: s
         state.save_recheck(row)
         assert state.recheck_counts(NOW)["unreachable"] == int(is_unreachable(row)), row
         state.save_recheck(replace(row, next_due=DUE))
+
+
+def test_an_enrolled_article_is_compared_with_its_post(tmp_path: Path) -> None:
+    # Archived before re-checks existed (or adopted): no reference was kept, so its post
+    # is the text its first check compares with, as for one archived from its page
+    # (recheck_record.reference_for), not the first page seen (review 19s, H2).
+    from rssarchive.core.recheck_record import reference_for
+
+    state = State.open(tmp_path / "s.sqlite3")
+    url = "https://a.example/old"
+    aid = state.begin(url_key=url, guid_key=None, feed="f", entry=Entry("", url), now=NOW)
+    state.enroll([(aid, NOW, DUE)])
+    [row] = state.recheck_rows([aid])
+    assert (row.reference, row.from_page) == (None, True)
+    assert reference_for(row.reference, row.from_page, "page") == "reference"
+    assert is_witness(row)

@@ -48,9 +48,9 @@ def _item(base: str, n: int, link: str | None = None) -> dict[str, str]:
 
 def test_every_schema_ever_written_is_in_the_test_data() -> None:
     # build.py lists one dump per schema; a new SCHEMA_VERSION needs its own.
-    stems = {"v1-aa5d5f0", "v1-a4e09c1", "v1-760ef06", "v2", "v3", "v4", "v5", "v6", "v7"}
+    stems = {"v1-aa5d5f0", "v1-a4e09c1", "v1-760ef06", "v2", "v3", "v4", "v5", "v6", "v7", "v8"}
     assert {p.stem for p in SCHEMAS} >= stems
-    assert SCHEMA_VERSION == 7, "a new schema version: add its dump (build.py) and a step"
+    assert SCHEMA_VERSION == 8, "a new schema version: add its dump (build.py) and a step"
 
 
 @pytest.mark.parametrize("dump", SCHEMAS, ids=[p.stem for p in SCHEMAS])
@@ -124,13 +124,17 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     # earlier of their archive time (2024-07-20) and their post's date (2024-07-01 and
     # -02, 09:00): the next age after 2024-07-24 is then 30 days.
     checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
-    if dump.stem in ("v4", "v5", "v6", "v7"):
+    if dump.stem in ("v4", "v5", "v6", "v7", "v8"):
         assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
     else:
         assert checks[:2] == [
             (1, "unchanged", None, "2024-07-31T09:00:00.000+00:00"),
             (2, "unchanged", None, "2024-08-01T09:00:00.000+00:00"),
         ]
+    # Schema 8's: an unconfirmed edit's text per article, a host's pause across runs.
+    columns = {r[1] for r in rows(state, "PRAGMA table_info(rechecks)")}
+    assert {"volatile", "candidate"} <= columns
+    assert rows(state, "SELECT * FROM recheck_hosts") == []
     expected = ["1.html?edition=1", "2.html", "3.html", "4.html"]
     assert sorted(sources(posts)) == [f"{base}/news/{tail}" for tail in expected], (
         "an article was archived twice, or a pending or new one not at all"

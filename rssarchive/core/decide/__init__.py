@@ -326,6 +326,9 @@ from rssarchive.core.decide.policies import (
     MOVE_AFTER as MOVE_AFTER,
 )
 from rssarchive.core.decide.policies import (
+    RECHECK_CONFIRM_RETRIES as RECHECK_CONFIRM_RETRIES,
+)
+from rssarchive.core.decide.policies import (
     RETRY_STATUSES as RETRY_STATUSES,
 )
 from rssarchive.core.decide.policies import (
@@ -333,6 +336,12 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     Backoff as Backoff,
+)
+from rssarchive.core.decide.policies import (
+    ConfirmAnswer as ConfirmAnswer,
+)
+from rssarchive.core.decide.policies import (
+    ConfirmRetries as ConfirmRetries,
 )
 from rssarchive.core.decide.policies import (
     RetryPolicy as RetryPolicy,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 # -- retry policies -------------------------------------------------------------------
 
@@ -74,6 +75,30 @@ class ArticleRetries:
         return max(now + wait, retry_after) if retry_after is not None else now + wait
 
 
+# What one confirming fetch of a re-check answered (ConfirmRetries.again): a page that
+# can be compared with the first; a page sharing almost nothing with the first (a wall,
+# an error page); a failed request (a timeout, a 5xx, a 429 without Retry-After); a 429
+# with Retry-After (the host asked for a pause); the page gone (a 404, 410, 451).
+ConfirmAnswer = Literal["page", "wall", "failed", "paused", "gone"]
+
+
+@dataclass(frozen=True)
+class ConfirmRetries:
+    """A re-check's confirming fetch (run/rechecker.py), made again at once when it
+    said nothing, up to ``attempts`` in all: a host that walls every second request of
+    a burst lets the third through."""
+
+    attempts: int
+
+    def again(self, made: int, answer: ConfirmAnswer) -> bool:
+        """Whether another confirming fetch is made after ``made`` of them, the last
+        answering ``answer``. A page or a gone page is the answer; a host that asked for
+        a pause gets none (its Retry-After is kept, run/recheckgate.py)."""
+        if answer not in ("wall", "failed"):
+            return False
+        return made < self.attempts
+
+
 def retry_due(not_before: datetime | None, last_failure: datetime | None, now: datetime) -> bool:
     """Whether a pending article is tried by a run at ``now``: its back-off (or the
     server's Retry-After) has passed, or the clock went back: ``now`` is before its last
@@ -125,6 +150,11 @@ FETCH_RETRIES = RetryPolicy(
     longest=timedelta(seconds=10),
     jitter=timedelta(seconds=1),
 )
+
+# A re-check's second fetch that said nothing is made once more (review 19d, 5); then the
+# check is inconclusive, and the changed text it saw waits for the next check's first
+# fetch to confirm it (recheck_candidate.py).
+RECHECK_CONFIRM_RETRIES = ConfirmRetries(attempts=2)
 
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})

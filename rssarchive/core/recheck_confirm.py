@@ -1,0 +1,51 @@
+"""Whether a re-check's confirming fetch said anything, and the changed text a check
+could not confirm, carried to the next check (recheck.py decides with both; pure,
+tested as tables in tests/core/test_recheck_confirm.py).
+
+A page that differs from the article's text is fetched again at once, so that what
+changes on every request is told from an edit (recheck_tokens). A site that walls or
+rate-limits every request after the first within seconds answers that second fetch
+with a wall, a 429 or nothing, at every check: the edit would never be recorded. So
+the first fetch's text of such an inconclusive check is kept (the record's
+``candidate``), and a later check whose confirming fetch says nothing again is judged
+with it in place of that fetch: two checks' first fetches, an hour or more apart, that
+agree on a change are no per-request noise (review 19s, H3).
+"""
+
+from __future__ import annotations
+
+from rssarchive.core import recheck_text as texts
+from rssarchive.core.recheck_text import overlap
+
+# A page whose text shares less than this share of the reference text's character
+# trigrams no longer holds the article (a soft 404: a "not found" page with status
+# 200, a section page): measured on edited news pages, a correction or an added
+# paragraph keeps well above 0.6; an error page shares almost nothing.
+SOFT_404_BELOW = 0.3
+
+
+def says_nothing(first: str, second: str) -> bool:
+    """Whether a second fetch shares too little with the first (less than SOFT_404_BELOW
+    of its character trigrams) to confirm or refute anything: a wall, an error page."""
+    norm, _ = texts.normalizers(texts.folds(first, second))
+    ours, theirs = texts.split_headline(first)[1], texts.split_headline(second)[1]
+    return overlap(norm(ours), norm(theirs)) < SOFT_404_BELOW
+
+
+def stand_in(candidate: str | None, first: str, second: str) -> str:
+    """The text a check's first fetch (``first``) is confirmed with: its second fetch's
+    (``second``; "" when that request failed), unless that says nothing and an earlier
+    check's unconfirmed first fetch (``candidate``) shares the page: then that one."""
+    if candidate is None or not says_nothing(first, second):
+        return second
+    return second if says_nothing(first, candidate) else candidate
+
+
+def carried(candidate: str | None, unconfirmed: str | None, concluded: bool) -> str | None:
+    """The candidate a check leaves for the next: the first fetch's text of a check left
+    inconclusive by its confirming fetch (``unconfirmed``); none once a check concluded
+    anything (the page judged, gone or unchanged: a later change is a new one); else
+    (an outage, which says nothing) the one there was."""
+    if concluded:
+        return None
+    return unconfirmed if unconfirmed is not None else candidate
