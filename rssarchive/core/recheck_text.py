@@ -150,7 +150,11 @@ _DATE_TOKEN = (
     rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
 )
-_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
+# Where a date token may end: not inside a number nor a word. Not ``\b``: a Han
+# character is a word character to ``re``, so "更新于2026-12-01" or "2026年12月1日发布" has
+# no ``\b`` beside its digits (review 19e, H5).
+_DATE_END = r"(?:(?<=\d)(?!\d)|(?<=[A-Za-z])(?![A-Za-z\d])|(?<=[.日]))"
+_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*{_DATE_END}\.?"
 _STAMP_WORDS = (
     r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
     r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
@@ -180,11 +184,16 @@ _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
 _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
 
 
-# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
-# time in a byline changes it on every request, and a second fetch in the same second
-# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
-# race time, a meeting's date) is compared as written.
-_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
+# A machine timestamp to the second ("2026-12-07 02:47:22", "2026年12月7日 10:02:11"): a
+# page printing its serving time in a byline changes it on every request, and a second
+# fetch in the same second would not tell. Compared as any such timestamp; a date or a
+# time alone (a fact: a race time, a meeting's date) is compared as written. Bounded by
+# digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before its year
+# (a Han character is a word character to ``re``), review 19e, H5.
+_TIMESTAMP = re.compile(
+    r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]|\d{4}年\d{1,2}月\d{1,2}日\s*)"
+    r"\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?!\d)"
+)
 
 
 def _is_counter_line(line: str) -> bool:
