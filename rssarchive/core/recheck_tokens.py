@@ -266,10 +266,48 @@ def learned(
     headline, body = texts.split_headline(text)
     again, other = texts.split_headline(second)
     found = variants(keys(body, norm_line), keys(other, norm_line))
-    if headline is not None and again is not None and norm(headline) != norm(again):
-        found += [texts.HEADLINE + norm(headline), texts.HEADLINE + norm(again)]
+    if headline is not None and again is not None:
+        # By the body's rules: a counter on the headline's line is not remembered.
+        found += variants([texts.HEADLINE + norm(headline)], [texts.HEADLINE + norm(again)])
     kept = [v for v in volatile if v not in found] + found
     return tuple(kept[-VARIANTS_KEPT:])
+
+
+def _folded(line: str) -> str:
+    return _DIGITS.sub("0", line)
+
+
+def headline(
+    heads: Sequence[str | None],
+    first: str,
+    again: str | None,
+    volatile: Sequence[str],
+    norm_line: Callable[[str], str],
+) -> str | None:
+    """The page's headline as its check compares it (``first``, its second fetch's:
+    ``again``) with the reference's (``heads[0]``; the kept versions' after it): the
+    headline to compare, or None when it is not compared (the reference's is kept).
+
+    The two fetches' headlines differing in words are an A/B test when the archive has
+    one of them (numbers aside), else a changed headline (both variants new: review 19d,
+    4). Otherwise the headline is one more line of the body (review 19e, H1): only what
+    both fetches show differs by an edit, so a counter on its line ("Title — 1,037
+    views", "标题 阅读 1037") is none while a word changed beside it is one, and a variant
+    an earlier check saw (``volatile``, as "# " and the normalised headline) is none."""
+    if again is None:
+        return None  # the second fetch shows none: nothing confirms the first's
+    a, b = norm_line(first), norm_line(again)
+    if _folded(a) != _folded(b):
+        shown = {_folded(a), _folded(b)}
+        if any(h is not None and _folded(norm_line(h)) in shown for h in heads):
+            return None
+        return first
+    old = heads[0] if heads else None
+    if old is None:
+        return first  # no headline to compare with: the page's is taken
+    line = [texts.HEADLINE + norm_line(old)]
+    found = confirm(line, [texts.HEADLINE + a], [texts.HEADLINE + b], frozenset(volatile))
+    return first if found.edited else None
 
 
 def _known_swapped(r: Sequence[str], a: Sequence[str], known: frozenset[str]) -> list[str]:

@@ -277,3 +277,58 @@ def test_a_second_fetch_goes_before_the_hosts_first_fetches_waiting() -> None:
     for thread in threads:
         thread.join(30)
     assert order == ["second fetch", "first fetch"]
+
+
+# -- review 19e, H1: a headline compared token by token, as the body is ----------------------
+
+
+@pytest.mark.parametrize(
+    ("archived", "first", "second", "event"),
+    [
+        # A counter on the headline's line, counting per request: no edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Council approves budget — 1,037 views",
+            "Council approves budget — 1,074 views",
+            "unchanged",
+        ),
+        (
+            "市长签署预算案 阅读 1000",
+            "市长签署预算案 阅读 1037",
+            "市长签署预算案 阅读 1074",
+            "unchanged",
+        ),
+        # A word of it changed beside the counter: an edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Council rejects budget — 1,037 views",
+            "Council rejects budget — 1,074 views",
+            "edited",
+        ),
+        (
+            "市长签署预算案 阅读 1000",
+            "市长拒绝签署预算案 阅读 1037",
+            "市长拒绝签署预算案 阅读 1074",
+            "edited",
+        ),
+        # An A/B headline with a counter, the archive holding one variant: no edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Budget passes — 1,037 views",
+            "Council approves budget — 1,074 views",
+            "unchanged",
+        ),
+    ],
+)
+def test_a_headline_is_compared_token_by_token(
+    archived: str, first: str, second: str, event: str
+) -> None:
+    reference = f"# {archived}\n\n{BODY}"
+    seen = Observation("page", text=f"# {first}\n\n{BODY}", second=f"# {second}\n\n{BODY}")
+    verdict = r.decide(_record(reference), seen, T0 + H, AGES)
+    assert verdict.event == event
+    if [c for c in first if not c.isdigit()] == [c for c in second if not c.isdigit()]:
+        # A counter is not remembered as a variant: its values never come back.
+        assert not any(v.startswith(t.HEADLINE) for v in verdict.record.volatile)
+    if event == "edited":
+        assert verdict.version is not None and verdict.version.startswith(f"# {first}\n")
