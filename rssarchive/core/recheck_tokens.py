@@ -310,17 +310,31 @@ def headline(
     return first if found.edited else None
 
 
-def _known_swapped(r: Sequence[str], a: Sequence[str], known: frozenset[str]) -> list[str]:
-    """R with each region that differs from A by known variants on both sides (R's
-    lines and A's) replaced by A's lines."""
+def _known_swapped(
+    r: Sequence[str], a: Sequence[str], b: Sequence[str], known: frozenset[str]
+) -> list[str]:
+    """R as compared with A, given the variants earlier checks saw (``known``): a region
+    where R's lines and A's are both known variants is replaced by A's lines (a random
+    two-variant ad both fetches agree on, review 19d, 10); a known variant of R (a
+    region, else a line) that neither fetch A nor B shows is left out (review 19e, H4: a
+    box rotating among more variants than two fetches show, the archived one in
+    neither), so that what A shows in its place is judged as lines R lacks: no edit
+    where A and B disagree on it (the box still rotating), an edit where both show the
+    same new text. A line of R that is no known variant is never left out: removed in
+    both fetches, it is an edit."""
+    shown = set(a) | set(b)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, list(r), list(a), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         ours, theirs = "\n".join(r[i1:i2]), "\n".join(a[j1:j2])
-        if op != "equal" and ours in known and theirs in known:
-            out.extend(a[j1:j2])
-        else:
+        if op == "equal":
             out.extend(r[i1:i2])
+        elif ours in known and theirs in known:
+            out.extend(a[j1:j2])
+        elif ours in known and not shown.intersection(r[i1:i2]):
+            continue
+        else:
+            out.extend(line for line in r[i1:i2] if line in shown or line not in known)
     return out
 
 
@@ -344,9 +358,10 @@ def confirm(
     the second fetch ``b`` (all as normalised lines; ``r`` None: no reference).
     ``known``: the variants earlier checks of the article saw volatile (:func:`variants`):
     where R and A differ only by lines both of which are such variants, A's are taken
-    for R's (a random two-variant ad both fetches happen to agree on)."""
+    for R's (a random two-variant ad both fetches happen to agree on), and R's that
+    neither fetch shows are left out (:func:`_known_swapped`)."""
     if r is not None and known:
-        r = _known_swapped(r, a, known)
+        r = _known_swapped(r, a, b, known)
     block = shuffled(a, b)
     if block:
         r = None if r is None else _sorted_runs(r, block)

@@ -2,8 +2,9 @@
 verdict rules around it (core/recheck.py): review 19d, findings 1-6 and 9.
 
 The cases of :func:`recheck_tokens.confirm` are data: tests/recheck_confirm/cases.jsonl,
-one a line (the reference's, the first fetch's and the second fetch's paragraphs, and
-whether the first fetch is an edit of the reference that the second confirms)."""
+one a line (the reference's, the first fetch's and the second fetch's paragraphs, the
+variants earlier checks saw volatile when any (``known``), and whether the first fetch
+is an edit of the reference that the second confirms)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ def _lines(paragraphs: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
 def test_confirm(case: dict[str, Any]) -> None:
-    got = k.confirm(_lines(case["reference"]), _lines(case["first"]), _lines(case["second"]))
+    known = frozenset(
+        "\n".join(_lines(v.split("\n"))) for v in case.get("known", [])
+    )  # a variant's lines as learned() keeps them (normalised, one block a string)
+    got = k.confirm(_lines(case["reference"]), _lines(case["first"]), _lines(case["second"]), known)
     assert got.edited is case["edited"]
 
 
