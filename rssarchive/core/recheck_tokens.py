@@ -231,26 +231,46 @@ def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
 # short, a paragraph that differed between two fetches because of a counter never
 # comes back the same.
 VARIANT_MAX_CHARS = 300
+# Two texts sharing at least this share of their tokens (difflib's ratio) are versions
+# of one text: a sentence with a word or a figure changed keeps most of its tokens (over
+# 0.9 on news sentences, 0.77 on a short headline), while a box's or an ad's rotating
+# entries share their label at most ("Most read:", "Advertisement:": under 0.5).
+ONE_TEXT_FROM = 0.6
 # Variants remembered per article, the latest kept.
 VARIANTS_KEPT = 32
 _NO_WORDS = re.compile(r"[\d\W]*")
 _DIGITS = re.compile(r"\d+")
 
 
+def _one_text(x: str, y: str) -> bool:
+    """Whether two regions (normalised lines) are versions of one text (ONE_TEXT_FROM)."""
+    tx, ty = _TOKEN.findall(x), _TOKEN.findall(y)  # line breaks are no shared text
+    return difflib.SequenceMatcher(None, tx, ty, autojunk=False).ratio() >= ONE_TEXT_FROM
+
+
 def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
     """What two fetches of a page disagree on, remembered for the article's later
-    checks: the lines of each region where they differ, per fetch ("" where a fetch
-    has none: an ad only one fetch shows), and not a counter alone (a number never
-    comes back) nor a long region."""
+    checks: the lines of each region where they differ, per fetch, when that is what a
+    rotating box or ad looks like (review 19e, M2). A remembered variant makes a later
+    difference no edit, so only what is plausibly volatile is kept: a short region
+    with words (not a counter alone: a number never comes back; not a long region: a
+    paragraph) where BOTH fetches show something, and texts that are not versions of one
+    text. A region only one fetch shows is as likely a paragraph loaded late or added
+    between the two fetches as an ad, and a sentence one fetch shows edited was edited
+    between them: remembered, either would hide that paragraph's later removal or
+    that sentence's edit for good, which costs more than an ad seen once making a
+    false version."""
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, list(a), list(b), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+        if op != "replace":
+            continue  # equal, or lines one fetch lacks
         pair = ["\n".join(a[i1:i2]), "\n".join(b[j1:j2])]
         if _DIGITS.sub("0", pair[0]) == _DIGITS.sub("0", pair[1]):
             continue  # a counter in a line: its values never come back
-        if all(len(v) <= VARIANT_MAX_CHARS and (not v or not _NO_WORDS.fullmatch(v)) for v in pair):
+        if _one_text(*pair):
+            continue
+        if all(len(v) <= VARIANT_MAX_CHARS and not _NO_WORDS.fullmatch(v) for v in pair):
             out.extend(v for v in pair if v not in out)
     return out
 
@@ -314,27 +334,36 @@ def _known_swapped(
     r: Sequence[str], a: Sequence[str], b: Sequence[str], known: frozenset[str]
 ) -> list[str]:
     """R as compared with A, given the variants earlier checks saw (``known``): a region
-    where R's lines and A's are both known variants is replaced by A's lines (a random
-    two-variant ad both fetches agree on, review 19d, 10); a known variant of R (a
-    region, else a line) that neither fetch A nor B shows is left out (review 19e, H4: a
-    box rotating among more variants than two fetches show, the archived one in
-    neither), so that what A shows in its place is judged as lines R lacks: no edit
-    where A and B disagree on it (the box still rotating), an edit where both show the
-    same new text. A line of R that is no known variant is never left out: removed in
-    both fetches, it is an edit."""
+    of R that is a known variant, where A shows in its place either a known variant too
+    (a random two-variant ad both fetches agree on, review 19d, 10) or lines that B
+    lacks while neither fetch shows R's (a box rotating among more variants than two
+    fetches show, the archived one in neither: review 19e, H4), is replaced by A's lines.
+
+    A remembered variant never hides a change of the reference's text in its place
+    (review 19e, M2): R's region and A's must not be versions of one text (a sentence
+    edited, even if a state written before that rule remembered both versions), and a
+    known variant removed with nothing in its place, or replaced by a text both
+    fetches show that is not known, is compared as any line (an edit)."""
+    known = known - {""}  # kept for a line one fetch lacked before review 19e, M2
     shown = set(a) | set(b)
+
+    def is_known(lines: Sequence[str]) -> bool:
+        return "\n".join(lines) in known or all(line in known for line in lines)
+
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, list(r), list(a), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        ours, theirs = "\n".join(r[i1:i2]), "\n".join(a[j1:j2])
-        if op == "equal":
-            out.extend(r[i1:i2])
-        elif ours in known and theirs in known:
-            out.extend(a[j1:j2])
-        elif ours in known and not shown.intersection(r[i1:i2]):
-            continue
-        else:
-            out.extend(line for line in r[i1:i2] if line in shown or line not in known)
+        ours, theirs = r[i1:i2], a[j1:j2]
+        swapped = (
+            op == "replace"
+            and is_known(ours)
+            and not _one_text("\n".join(ours), "\n".join(theirs))
+            and (
+                is_known(theirs)
+                or (not shown.intersection(ours) and not set(theirs).intersection(b))
+            )
+        )
+        out.extend(theirs if swapped else ours)
     return out
 
 

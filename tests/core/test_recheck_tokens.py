@@ -228,7 +228,22 @@ def test_an_edit_beside_a_known_variant_is_still_one() -> None:
     ("a", "b", "found"),
     [
         (["x", "Ad one", "y"], ["x", "Ad two", "y"], ["Ad one", "Ad two"]),
-        (["x", "Ad one", "y"], ["x", "y"], ["Ad one", ""]),
+        # Review 19e, M2: a line one fetch lacks (a paragraph loaded late, or added
+        # between the fetches), or two versions of one sentence (edited between them),
+        # is no box rotating: not remembered.
+        (["x", "Ad one", "y"], ["x", "y"], []),
+        (["x", "y"], ["x", "Ad one", "y"], []),
+        (
+            ["x", "the mayor will sign it this week.", "y"],
+            ["x", "the mayor will sign it next week.", "y"],
+            [],
+        ),
+        (["x", "议会周二通过了预算。", "y"], ["x", "议会周三通过了预算。", "y"], []),
+        (
+            ["x", "Most read: storm closes schools", "y"],
+            ["x", "Most read: team wins cup", "y"],
+            ["Most read: storm closes schools", "Most read: team wins cup"],
+        ),
         (["x", "1037", "y"], ["x", "1074", "y"], []),  # a counter never comes back
         (["x", "Ad 1037 here", "y"], ["x", "Ad 1074 here", "y"], []),
         (["x", "y" * 400], ["x", "z" * 400], []),  # too long to be a box or an ad
@@ -336,3 +351,53 @@ def test_a_headline_is_compared_token_by_token(
         assert not any(v.startswith(t.HEADLINE) for v in verdict.record.volatile)
     if event == "edited":
         assert verdict.version is not None and verdict.version.startswith(f"# {first}\n")
+
+
+# -- review 19e, M2: only what is plausibly volatile is remembered, and never masks an edit --
+
+S = "The mayor said she would sign the budget this week, and order the buses."
+S2 = "The mayor said she would sign the budget next week, and order the buses."
+P0 = "The city council approved the budget on Tuesday by forty votes to ten."
+LATE = "Opposition members said the plan left the northern districts behind."
+
+
+def _checks(reference: str, fetches: list[tuple[str, str]]) -> list[str]:
+    """The events of checks made one after the other, each of two fetches."""
+    record, events = _record(reference), []
+    for n, (first, second) in enumerate(fetches, start=1):
+        verdict = r.decide(record, Observation("page", text=first, second=second), T0 + n * H, AGES)
+        record, events = verdict.record, [*events, verdict.event]
+    return events
+
+
+def test_a_sentence_edited_between_the_two_fetches_is_an_edit_once_both_agree() -> None:
+    # The first check's fetches straddle the edit: no edit yet (B shows the old text);
+    # the next check's both show the new one: an edit, not a remembered "variant".
+    old, new = f"{P0}\n{S}", f"{P0}\n{S2}"
+    assert _checks(old, [(new, old), (new, new)]) == ["unchanged", "edited"]
+
+
+def test_a_paragraph_one_fetch_lacked_then_removed_is_an_edit() -> None:
+    # A paragraph loaded late (the first fetch lacks it), later removed for good.
+    full, cut = f"{P0}\n{S}\n{LATE}", f"{P0}\n{S}"
+    assert _checks(full, [(cut, full), (cut, cut)]) == ["unchanged", "edited"]
+
+
+def test_an_edit_pair_remembered_by_an_older_version_masks_no_edit() -> None:
+    # A state written before this rule holds a sentence's two versions as variants.
+    reference = f"{P0}\n{S}"
+    record = _record(reference, volatile=(t.normalize_line(S), t.normalize_line(S2), ""))
+    page = f"{P0}\n{S2}"
+    seen = Observation("page", text=page, second=page)
+    assert r.decide(record, seen, T0 + H, AGES).event == "edited"
+    gone = Observation("page", text=P0 + "\n" + P0[::-1], second=P0 + "\n" + P0[::-1])
+    assert r.decide(record, gone, T0 + H, AGES).event == "edited"
+
+
+def test_a_box_rotating_is_still_remembered_and_masks_its_variants() -> None:
+    ad1, ad2 = "Advertisement: Try our new coffee today", "Advertisement: Book your holiday now"
+    with_ad = [f"{P0}\n{S}\n{ad}" for ad in (ad1, ad2)]
+    assert _checks(with_ad[0], [(with_ad[1], with_ad[0]), (with_ad[1], with_ad[1])]) == [
+        "unchanged",
+        "unchanged",
+    ]
