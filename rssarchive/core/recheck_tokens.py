@@ -268,9 +268,10 @@ def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
         pair = ["\n".join(a[i1:i2]), "\n".join(b[j1:j2])]
         if _DIGITS.sub("0", pair[0]) == _DIGITS.sub("0", pair[1]):
             continue  # a counter in a line: its values never come back
-        if _one_text(*pair):
+        # Lengths first: a long region is never compared token by token here.
+        if any(len(v) > VARIANT_MAX_CHARS or _NO_WORDS.fullmatch(v) for v in pair):
             continue
-        if all(len(v) <= VARIANT_MAX_CHARS and not _NO_WORDS.fullmatch(v) for v in pair):
+        if not _one_text(*pair):
             out.extend(v for v in pair if v not in out)
     return out
 
