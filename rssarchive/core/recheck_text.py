@@ -201,6 +201,29 @@ def _is_counter_line(line: str) -> bool:
     return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
 
 
+# A separator written with spaces around it: "Title — 1,234 views", "By Jane Doe | 12
+# comments". A segment of a line between such separators holding only counters is left
+# out as a line of them is (review 19e, H1): a headline's or a byline's counter is no
+# edit even when both fetches of a check show the same value (a page cached for a
+# minute). A counter's words inside a sentence ("The video has 1,234 views") have no
+# such separator and stay compared.
+_SEGMENT_SEPARATOR = re.compile(r"(\s+[|｜·•—–-]\s+)")
+
+
+def _without_counters(line: str) -> str:
+    """``line`` without its counter segments ("" when it holds nothing else)."""
+    if _is_counter_line(line):
+        return ""
+    parts = _SEGMENT_SEPARATOR.split(line)
+    if len(parts) == 1:
+        return line
+    kept = [parts[0]] if not _is_counter_line(parts[0]) else []
+    for separator, segment in zip(parts[1::2], parts[2::2], strict=True):
+        if not _is_counter_line(segment):
+            kept.append(separator + segment if kept else segment)
+    return "".join(kept)
+
+
 def _untracked(match: re.Match[str]) -> str:
     """A URL written as text without its tracking parameters (urls.py's list)."""
     from rssarchive.core.urls import TRACKING_PARAMS, TRACKING_PREFIXES
@@ -226,13 +249,13 @@ def _normalize(text: str, fold: bool = True) -> str:
     dropped, traditional Han characters folded to simplified (``fold``: when the texts
     compared are in different scripts, :func:`folds`), timestamps to the
     second all alike, lines holding only
-    view/comment counters or relative times dropped,
+    view/comment counters or relative times dropped (and such segments of a line),
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
     text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
-    text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
+    text = "\n".join(kept for line in text.splitlines() if (kept := _without_counters(line)))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
     text = _DASHES.sub("-", text)
