@@ -27,9 +27,12 @@ HEADLINE = "# "
 # A teaser's added lines (the prompt) are short: a page that added more than this is
 # not only a teaser.
 TEASER_PROMPT_CHARS = 400
-# The words of a subscribe or log-in prompt, in the archive's usual languages.
+# The words of a subscribe or log-in prompt, in the archive's usual languages. A word
+# ends where no Latin letter follows, not at ``\b``: "Log in后查看" has no ``\b`` after
+# "in" (a Han character is a word character to ``re``), review 19e.
 _WALL = re.compile(
-    r"(?i)subscri|log\s*-?\s*in\b|sign\s*(?:in|up)\b|register|members?\b|membership|paywall"
+    r"(?i)subscri|log\s*-?\s*in(?![a-z])|sign\s*(?:in|up)(?![a-z])|register"
+    r"|members?(?![a-z])|membership|paywall"
     r"|premium|unlock|continue\s+reading|keep\s+reading|free\s+trial"
     r"|订阅|訂閱|登录|登錄|登入|注册|註冊|会员|會員|付费|付費|阅读全文|閱讀全文|继续阅读|繼續閱讀"
     r"|abonn|anmelden|registrier|weiterlesen|connectez|購読|ログイン|会員登録|続きを読む"

@@ -80,6 +80,9 @@ def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
         (P[0] + "\n" + P[1][:30] + "…\n订阅后即可阅读全文。", True),  # the last one cut short
         ("\n".join(P[:3]) + "\nRegister for free to keep reading", True),
         (P[0] + "\nSubscribe", True),
+        # An English prompt word right before Han characters (no \b there: review 19e).
+        (P[0] + "\nLog in后查看全部内容", True),
+        (P[0] + "\nSign up即可查看全部内容", True),
         (P[0], False),  # no prompt: the article cut short, an edit
         (BODY + "\nSubscribe to our newsletter", False),  # all of it: no teaser
         (P[0] + "\nThe council later reversed its decision after a public outcry.", False),
