@@ -305,22 +305,11 @@ def _decide(
             frozenset(record.volatile),
         )
         body = "\n".join(raw for (raw, _), keep in zip(lines, confirmed.kept, strict=True) if keep)
-        if headline is not None and (again is None or norm(again) != norm(headline)):
-            # The two fetches' headlines differ: an A/B test when the archive has one of
-            # them (the reference's or a kept version's headline); when it has neither,
-            # the headline was changed (both variants are new): an edit (review 19d, 4).
-            variants = {norm(headline)} | ({norm(again)} if again is not None else set())
+        if headline is not None:
+            # Compared token by token as the body is (a counter on its line is no edit,
+            # review 19e H1); None: not compared, the reference's is kept.
             heads = [old_headline, *(texts.split_headline(t)[0] for t in earlier)]
-            if again is None or any(h is not None and norm(h) in variants for h in heads):
-                headline = None  # not compared, the reference's is kept
-        elif (
-            headline is not None
-            and old_headline is not None
-            and {texts.HEADLINE + norm(h) for h in (headline, old_headline)} <= set(record.volatile)
-        ):
-            # Both fetches agree on a headline that an earlier check saw as one variant
-            # of an A/B test whose other variant is the reference's: no edit.
-            headline = None
+            headline = tokens.headline(heads, headline, again, record.volatile, norm_line)
     text = norm(body)
     if len(text) < MIN_TEXT_CHARS:
         return _missing(record, base, now, scheduled, hard=serving)

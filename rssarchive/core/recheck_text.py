@@ -27,9 +27,12 @@ HEADLINE = "# "
 # A teaser's added lines (the prompt) are short: a page that added more than this is
 # not only a teaser.
 TEASER_PROMPT_CHARS = 400
-# The words of a subscribe or log-in prompt, in the archive's usual languages.
+# The words of a subscribe or log-in prompt, in the archive's usual languages. A word
+# ends where no Latin letter follows, not at ``\b``: "Log in后查看" has no ``\b`` after
+# "in" (a Han character is a word character to ``re``), review 19e.
 _WALL = re.compile(
-    r"(?i)subscri|log\s*-?\s*in\b|sign\s*(?:in|up)\b|register|members?\b|membership|paywall"
+    r"(?i)subscri|log\s*-?\s*in(?![a-z])|sign\s*(?:in|up)(?![a-z])|register"
+    r"|members?(?![a-z])|membership|paywall"
     r"|premium|unlock|continue\s+reading|keep\s+reading|free\s+trial"
     r"|订阅|訂閱|登录|登錄|登入|注册|註冊|会员|會員|付费|付費|阅读全文|閱讀全文|继续阅读|繼續閱讀"
     r"|abonn|anmelden|registrier|weiterlesen|connectez|購読|ログイン|会員登録|続きを読む"
@@ -150,7 +153,11 @@ _DATE_TOKEN = (
     rf"(?:{_MONTH}|{_WEEKDAY}|{_CLOCK}|\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}日?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}|{_ZONE}|at|on)"
 )
-_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*\b\.?"
+# Where a date token may end: not inside a number nor a word. Not ``\b``: a Han
+# character is a word character to ``re``, so "更新于2026-12-01" or "2026年12月1日发布" has
+# no ``\b`` beside its digits (review 19e, H5).
+_DATE_END = r"(?:(?<=\d)(?!\d)|(?<=[A-Za-z])(?![A-Za-z\d])|(?<=[.日]))"
+_DATE_TIME = rf"{_DATE_TOKEN}(?:[\s,]*{_DATE_TOKEN})*{_DATE_END}\.?"
 _STAMP_WORDS = (
     r"(?:(?:last\s+)?(?:updated|modified)|published|posted|edited"
     r"|最后更新|更新时间|更新于|更新日期|发布时间|发布于|发布日期|编辑于)"
@@ -180,16 +187,44 @@ _LEFTOVER = re.compile(r"[\s|/·•,.;:：，。、()（）\[\]【】-]*")
 _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
 
 
-# A machine timestamp to the second ("2026-12-07 02:47:22"): a page printing its serving
-# time in a byline changes it on every request, and a second fetch in the same second
-# would not tell. Compared as any such timestamp; a date or a time alone (a fact: a
-# race time, a meeting's date) is compared as written.
-_TIMESTAMP = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b")
+# A machine timestamp to the second ("2026-12-07 02:47:22", "2026年12月7日 10:02:11"): a
+# page printing its serving time in a byline changes it on every request, and a second
+# fetch in the same second would not tell. Compared as any such timestamp; a date or a
+# time alone (a fact: a race time, a meeting's date) is compared as written. Bounded by
+# digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before its year
+# (a Han character is a word character to ``re``), review 19e, H5.
+_TIMESTAMP = re.compile(
+    r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]|\d{4}年\d{1,2}月\d{1,2}日\s*)"
+    r"\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?!\d)"
+)
 
 
 def _is_counter_line(line: str) -> bool:
     stripped = _COUNTER.sub("", line)
     return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
+
+
+# A separator written with spaces around it: "Title — 1,234 views", "By Jane Doe | 12
+# comments". A segment of a line between such separators holding only counters is left
+# out as a line of them is (review 19e, H1): a headline's or a byline's counter is no
+# edit even when both fetches of a check show the same value (a page cached for a
+# minute). A counter's words inside a sentence ("The video has 1,234 views") have no
+# such separator and stay compared.
+_SEGMENT_SEPARATOR = re.compile(r"(\s+[|｜·•—–-]\s+)")
+
+
+def _without_counters(line: str) -> str:
+    """``line`` without its counter segments ("" when it holds nothing else)."""
+    if _is_counter_line(line):
+        return ""
+    parts = _SEGMENT_SEPARATOR.split(line)
+    if len(parts) == 1:
+        return line
+    kept = [parts[0]] if not _is_counter_line(parts[0]) else []
+    for separator, segment in zip(parts[1::2], parts[2::2], strict=True):
+        if not _is_counter_line(segment):
+            kept.append(separator + segment if kept else segment)
+    return "".join(kept)
 
 
 def _untracked(match: re.Match[str]) -> str:
@@ -217,13 +252,13 @@ def _normalize(text: str, fold: bool = True) -> str:
     dropped, traditional Han characters folded to simplified (``fold``: when the texts
     compared are in different scripts, :func:`folds`), timestamps to the
     second all alike, lines holding only
-    view/comment counters or relative times dropped,
+    view/comment counters or relative times dropped (and such segments of a line),
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
     text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
-    text = "\n".join(line for line in text.splitlines() if not _is_counter_line(line))
+    text = "\n".join(kept for line in text.splitlines() if (kept := _without_counters(line)))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.
     text = _DASHES.sub("-", text)

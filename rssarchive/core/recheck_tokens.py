@@ -231,26 +231,47 @@ def edited(r: Sequence[str], a: Sequence[str], m: Mask) -> bool:
 # short, a paragraph that differed between two fetches because of a counter never
 # comes back the same.
 VARIANT_MAX_CHARS = 300
+# Two texts sharing at least this share of their tokens (difflib's ratio) are versions
+# of one text: a sentence with a word or a figure changed keeps most of its tokens (over
+# 0.9 on news sentences, 0.77 on a short headline), while a box's or an ad's rotating
+# entries share their label at most ("Most read:", "Advertisement:": under 0.5).
+ONE_TEXT_FROM = 0.6
 # Variants remembered per article, the latest kept.
 VARIANTS_KEPT = 32
 _NO_WORDS = re.compile(r"[\d\W]*")
 _DIGITS = re.compile(r"\d+")
 
 
+def _one_text(x: str, y: str) -> bool:
+    """Whether two regions (normalised lines) are versions of one text (ONE_TEXT_FROM)."""
+    tx, ty = _TOKEN.findall(x), _TOKEN.findall(y)  # line breaks are no shared text
+    return difflib.SequenceMatcher(None, tx, ty, autojunk=False).ratio() >= ONE_TEXT_FROM
+
+
 def variants(a: Sequence[str], b: Sequence[str]) -> list[str]:
     """What two fetches of a page disagree on, remembered for the article's later
-    checks: the lines of each region where they differ, per fetch ("" where a fetch
-    has none: an ad only one fetch shows), and not a counter alone (a number never
-    comes back) nor a long region."""
+    checks: the lines of each region where they differ, per fetch, when that is what a
+    rotating box or ad looks like (review 19e, M2). A remembered variant makes a later
+    difference no edit, so only what is plausibly volatile is kept: a short region
+    with words (not a counter alone: a number never comes back; not a long region: a
+    paragraph) where BOTH fetches show something, and texts that are not versions of one
+    text. A region only one fetch shows is as likely a paragraph loaded late or added
+    between the two fetches as an ad, and a sentence one fetch shows edited was edited
+    between them: remembered, either would hide that paragraph's later removal or
+    that sentence's edit for good, which costs more than an ad seen once making a
+    false version."""
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, list(a), list(b), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+        if op != "replace":
+            continue  # equal, or lines one fetch lacks
         pair = ["\n".join(a[i1:i2]), "\n".join(b[j1:j2])]
         if _DIGITS.sub("0", pair[0]) == _DIGITS.sub("0", pair[1]):
             continue  # a counter in a line: its values never come back
-        if all(len(v) <= VARIANT_MAX_CHARS and (not v or not _NO_WORDS.fullmatch(v)) for v in pair):
+        # Lengths first: a long region is never compared token by token here.
+        if any(len(v) > VARIANT_MAX_CHARS or _NO_WORDS.fullmatch(v) for v in pair):
+            continue
+        if not _one_text(*pair):
             out.extend(v for v in pair if v not in out)
     return out
 
@@ -266,23 +287,84 @@ def learned(
     headline, body = texts.split_headline(text)
     again, other = texts.split_headline(second)
     found = variants(keys(body, norm_line), keys(other, norm_line))
-    if headline is not None and again is not None and norm(headline) != norm(again):
-        found += [texts.HEADLINE + norm(headline), texts.HEADLINE + norm(again)]
+    if headline is not None and again is not None:
+        # By the body's rules: a counter on the headline's line is not remembered.
+        found += variants([texts.HEADLINE + norm(headline)], [texts.HEADLINE + norm(again)])
     kept = [v for v in volatile if v not in found] + found
     return tuple(kept[-VARIANTS_KEPT:])
 
 
-def _known_swapped(r: Sequence[str], a: Sequence[str], known: frozenset[str]) -> list[str]:
-    """R with each region that differs from A by known variants on both sides (R's
-    lines and A's) replaced by A's lines."""
+def _folded(line: str) -> str:
+    return _DIGITS.sub("0", line)
+
+
+def headline(
+    heads: Sequence[str | None],
+    first: str,
+    again: str | None,
+    volatile: Sequence[str],
+    norm_line: Callable[[str], str],
+) -> str | None:
+    """The page's headline as its check compares it (``first``, its second fetch's:
+    ``again``) with the reference's (``heads[0]``; the kept versions' after it): the
+    headline to compare, or None when it is not compared (the reference's is kept).
+
+    The two fetches' headlines differing in words are an A/B test when the archive has
+    one of them (numbers aside), else a changed headline (both variants new: review 19d,
+    4). Otherwise the headline is one more line of the body (review 19e, H1): only what
+    both fetches show differs by an edit, so a counter on its line ("Title — 1,037
+    views", "标题 阅读 1037") is none while a word changed beside it is one, and a variant
+    an earlier check saw (``volatile``, as "# " and the normalised headline) is none."""
+    if again is None:
+        return None  # the second fetch shows none: nothing confirms the first's
+    a, b = norm_line(first), norm_line(again)
+    if _folded(a) != _folded(b):
+        shown = {_folded(a), _folded(b)}
+        if any(h is not None and _folded(norm_line(h)) in shown for h in heads):
+            return None
+        return first
+    old = heads[0] if heads else None
+    if old is None:
+        return first  # no headline to compare with: the page's is taken
+    line = [texts.HEADLINE + norm_line(old)]
+    found = confirm(line, [texts.HEADLINE + a], [texts.HEADLINE + b], frozenset(volatile))
+    return first if found.edited else None
+
+
+def _known_swapped(
+    r: Sequence[str], a: Sequence[str], b: Sequence[str], known: frozenset[str]
+) -> list[str]:
+    """R as compared with A, given the variants earlier checks saw (``known``): a region
+    of R that is a known variant, where A shows in its place either a known variant too
+    (a random two-variant ad both fetches agree on, review 19d, 10) or lines that B
+    lacks while neither fetch shows R's (a box rotating among more variants than two
+    fetches show, the archived one in neither: review 19e, H4), is replaced by A's lines.
+
+    A remembered variant never hides a change of the reference's text in its place
+    (review 19e, M2): R's region and A's must not be versions of one text (a sentence
+    edited, even if a state written before that rule remembered both versions), and a
+    known variant removed with nothing in its place, or replaced by a text both
+    fetches show that is not known, is compared as any line (an edit)."""
+    known = known - {""}  # kept for a line one fetch lacked before review 19e, M2
+    shown = set(a) | set(b)
+
+    def is_known(lines: Sequence[str]) -> bool:
+        return "\n".join(lines) in known or all(line in known for line in lines)
+
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, list(r), list(a), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        ours, theirs = "\n".join(r[i1:i2]), "\n".join(a[j1:j2])
-        if op != "equal" and ours in known and theirs in known:
-            out.extend(a[j1:j2])
-        else:
-            out.extend(r[i1:i2])
+        ours, theirs = r[i1:i2], a[j1:j2]
+        swapped = (
+            op == "replace"
+            and is_known(ours)
+            and not _one_text("\n".join(ours), "\n".join(theirs))
+            and (
+                is_known(theirs)
+                or (not shown.intersection(ours) and not set(theirs).intersection(b))
+            )
+        )
+        out.extend(theirs if swapped else ours)
     return out
 
 
@@ -306,9 +388,10 @@ def confirm(
     the second fetch ``b`` (all as normalised lines; ``r`` None: no reference).
     ``known``: the variants earlier checks of the article saw volatile (:func:`variants`):
     where R and A differ only by lines both of which are such variants, A's are taken
-    for R's (a random two-variant ad both fetches happen to agree on)."""
+    for R's (a random two-variant ad both fetches happen to agree on), and R's that
+    neither fetch shows are left out (:func:`_known_swapped`)."""
     if r is not None and known:
-        r = _known_swapped(r, a, known)
+        r = _known_swapped(r, a, b, known)
     block = shuffled(a, b)
     if block:
         r = None if r is None else _sorted_runs(r, block)

@@ -87,13 +87,25 @@ def site_labels(site: Path) -> dict[str, str]:
 def diff_html(old: str, new: str) -> str:
     """``new`` as HTML, with what differs from ``old`` marked <ins>/<del>: paragraphs
     (lines) are matched first, then the tokens of the paragraphs that changed, so that
-    a long article costs little more than its changed paragraphs."""
+    a long article costs little more than its changed paragraphs. Paragraphs are matched
+    as the re-checks compare them (recheck_text's normalisation, folding scripts only
+    when the two texts are in different ones): one that differs only by what is no edit
+    (a serving time to the second, spacing, punctuation width) is shown unchanged, as the
+    new text has it, and a line of counters alone added or removed is shown unmarked, so
+    the diff marks the edit, not the noise beside it (review 19e, L1)."""
+    from rssarchive.core import recheck_text as texts
+
     a, b = old.split("\n"), new.split("\n")
+    norm_line = texts.normalizers(texts.folds(old, new))[1]
+    ka, kb = [norm_line(line) for line in a], [norm_line(line) for line in b]
     out: list[str] = []
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
     for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
             out.extend(_unchanged(b[j1:j2], first=n == 0, last=n == len(ops) - 1))
+        elif not any(ka[i1:i2]) and not any(kb[j1:j2]):
+            # Only counters, stamps or empty lines on both sides: the new ones, unmarked.
+            out.extend(html.escape(line) for line in b[j1:j2])
         elif op == "replace":
             out.extend(_replaced(a[i1:i2], b[j1:j2]))
         elif op == "delete":
@@ -294,7 +306,7 @@ def _versions_page(
 # The front matter key of a versions page that says what it was made from (_inputs);
 # PAGE_FORMAT changes when the pages' making does, so that they are all made again.
 _STAMP_KEY = "rssarchive_inputs"
-PAGE_FORMAT = 2  # 2: unchanged paragraphs folded in the diffs
+PAGE_FORMAT = 3  # 2: unchanged paragraphs folded in the diffs; 3: no noise marked
 
 
 def _inputs(

@@ -525,6 +525,12 @@ COUNTERS_SAME = [
     ),
     ("see https://a.example/x?id=3&utm_source=tw&fbclid=1", "see https://a.example/x?id=3"),
     ("https://a.example/x?utm_medium=rss", "https://a.example/x"),
+    # Review 19e, H1: counters beside a headline's or byline's text, set off by a
+    # separator, even when both fetches of a check show the same value.
+    ("# Council approves budget — 1,000 views", "# Council approves budget — 2,345 views"),
+    ("By Jane Doe | 12 comments | 3 min read", "By Jane Doe | 40 comments | 4 min read"),
+    ("市长签署预算案 | 阅读 1000", "市长签署预算案 | 阅读 2345"),
+    ("市长签署预算案 · 阅读次数：1000", "市长签署预算案 · 阅读次数：2345"),
 ]
 
 
@@ -547,6 +553,10 @@ COUNTERS_DIFFERENT = [
         "The law was updated 2026-12-01 by parliament",
         "The law was updated 2026-12-06 by parliament",
     ),
+    # A counter's words in a sentence, not set off by a separator: a fact.
+    ("The video has 1,000 views", "The video has 2,345 views"),
+    ("Budget - the vote drew 12 comments", "Budget - the vote drew 40 comments"),
+    ("# Council approves budget — 1,000 views", "# Council rejects budget — 2,345 views"),
 ]
 
 

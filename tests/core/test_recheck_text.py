@@ -55,6 +55,18 @@ def test_split_headline(text: str, headline: str | None, body: str) -> None:
         ("By Jane Doe | 2026-12-07 02:47:22", "By Jane Doe | 2026-12-07 03:11:12", True),
         ("She won in 2:03:45", "She won in 2:03:46", False),
         ("The vote is on 2026-12-07", "The vote is on 2026-12-08", False),
+        # Beside Han characters too (no \b between 于 and 2), and written in Chinese
+        # (review 19e, H5); a date alone is still a fact.
+        ("记者 张三 更新于2026-12-07 02:47:22", "记者 张三 更新于2026-12-07 03:11:12", True),
+        ("时间2026-12-07 02:47:22更新", "时间2026-12-07 03:11:12更新", True),
+        (
+            "发布时间:2026年12月7日 10:02:11 来源:新华社",
+            "发布时间:2026年12月7日 10:05:42 来源:新华社",
+            True,
+        ),
+        ("发布时间:2026年12月7日10:02:11", "发布时间:2026年12月7日10:05:42", True),
+        ("会议于2026年12月7日举行", "会议于2026年12月8日举行", False),
+        ("比赛成绩12:03:45", "比赛成绩12:03:46", False),
     ],
 )
 def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
@@ -68,6 +80,9 @@ def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
         (P[0] + "\n" + P[1][:30] + "…\n订阅后即可阅读全文。", True),  # the last one cut short
         ("\n".join(P[:3]) + "\nRegister for free to keep reading", True),
         (P[0] + "\nSubscribe", True),
+        # An English prompt word right before Han characters (no \b there: review 19e).
+        (P[0] + "\nLog in后查看全部内容", True),
+        (P[0] + "\nSign up即可查看全部内容", True),
         (P[0], False),  # no prompt: the article cut short, an edit
         (BODY + "\nSubscribe to our newsletter", False),  # all of it: no teaser
         (P[0] + "\nThe council later reversed its decision after a public outcry.", False),

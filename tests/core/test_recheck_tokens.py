@@ -2,8 +2,9 @@
 verdict rules around it (core/recheck.py): review 19d, findings 1-6 and 9.
 
 The cases of :func:`recheck_tokens.confirm` are data: tests/recheck_confirm/cases.jsonl,
-one a line (the reference's, the first fetch's and the second fetch's paragraphs, and
-whether the first fetch is an edit of the reference that the second confirms)."""
+one a line (the reference's, the first fetch's and the second fetch's paragraphs, the
+variants earlier checks saw volatile when any (``known``), and whether the first fetch
+is an edit of the reference that the second confirms)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ def _lines(paragraphs: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
 def test_confirm(case: dict[str, Any]) -> None:
-    got = k.confirm(_lines(case["reference"]), _lines(case["first"]), _lines(case["second"]))
+    known = frozenset(
+        "\n".join(_lines(v.split("\n"))) for v in case.get("known", [])
+    )  # a variant's lines as learned() keeps them (normalised, one block a string)
+    got = k.confirm(_lines(case["reference"]), _lines(case["first"]), _lines(case["second"]), known)
     assert got.edited is case["edited"]
 
 
@@ -224,7 +228,22 @@ def test_an_edit_beside_a_known_variant_is_still_one() -> None:
     ("a", "b", "found"),
     [
         (["x", "Ad one", "y"], ["x", "Ad two", "y"], ["Ad one", "Ad two"]),
-        (["x", "Ad one", "y"], ["x", "y"], ["Ad one", ""]),
+        # Review 19e, M2: a line one fetch lacks (a paragraph loaded late, or added
+        # between the fetches), or two versions of one sentence (edited between them),
+        # is no box rotating: not remembered.
+        (["x", "Ad one", "y"], ["x", "y"], []),
+        (["x", "y"], ["x", "Ad one", "y"], []),
+        (
+            ["x", "the mayor will sign it this week.", "y"],
+            ["x", "the mayor will sign it next week.", "y"],
+            [],
+        ),
+        (["x", "议会周二通过了预算。", "y"], ["x", "议会周三通过了预算。", "y"], []),
+        (
+            ["x", "Most read: storm closes schools", "y"],
+            ["x", "Most read: team wins cup", "y"],
+            ["Most read: storm closes schools", "Most read: team wins cup"],
+        ),
         (["x", "1037", "y"], ["x", "1074", "y"], []),  # a counter never comes back
         (["x", "Ad 1037 here", "y"], ["x", "Ad 1074 here", "y"], []),
         (["x", "y" * 400], ["x", "z" * 400], []),  # too long to be a box or an ad
@@ -277,3 +296,108 @@ def test_a_second_fetch_goes_before_the_hosts_first_fetches_waiting() -> None:
     for thread in threads:
         thread.join(30)
     assert order == ["second fetch", "first fetch"]
+
+
+# -- review 19e, H1: a headline compared token by token, as the body is ----------------------
+
+
+@pytest.mark.parametrize(
+    ("archived", "first", "second", "event"),
+    [
+        # A counter on the headline's line, counting per request: no edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Council approves budget — 1,037 views",
+            "Council approves budget — 1,074 views",
+            "unchanged",
+        ),
+        (
+            "市长签署预算案 阅读 1000",
+            "市长签署预算案 阅读 1037",
+            "市长签署预算案 阅读 1074",
+            "unchanged",
+        ),
+        # A word of it changed beside the counter: an edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Council rejects budget — 1,037 views",
+            "Council rejects budget — 1,074 views",
+            "edited",
+        ),
+        (
+            "市长签署预算案 阅读 1000",
+            "市长拒绝签署预算案 阅读 1037",
+            "市长拒绝签署预算案 阅读 1074",
+            "edited",
+        ),
+        # An A/B headline with a counter, the archive holding one variant: no edit.
+        (
+            "Council approves budget — 1,000 views",
+            "Budget passes — 1,037 views",
+            "Council approves budget — 1,074 views",
+            "unchanged",
+        ),
+    ],
+)
+def test_a_headline_is_compared_token_by_token(
+    archived: str, first: str, second: str, event: str
+) -> None:
+    reference = f"# {archived}\n\n{BODY}"
+    seen = Observation("page", text=f"# {first}\n\n{BODY}", second=f"# {second}\n\n{BODY}")
+    verdict = r.decide(_record(reference), seen, T0 + H, AGES)
+    assert verdict.event == event
+    if [c for c in first if not c.isdigit()] == [c for c in second if not c.isdigit()]:
+        # A counter is not remembered as a variant: its values never come back.
+        assert not any(v.startswith(t.HEADLINE) for v in verdict.record.volatile)
+    if event == "edited":
+        assert verdict.version is not None and verdict.version.startswith(f"# {first}\n")
+
+
+# -- review 19e, M2: only what is plausibly volatile is remembered, and never masks an edit --
+
+S = "The mayor said she would sign the budget this week, and order the buses."
+S2 = "The mayor said she would sign the budget next week, and order the buses."
+P0 = "The city council approved the budget on Tuesday by forty votes to ten."
+LATE = "Opposition members said the plan left the northern districts behind."
+
+
+def _checks(reference: str, fetches: list[tuple[str, str]]) -> list[str]:
+    """The events of checks made one after the other, each of two fetches."""
+    record, events = _record(reference), []
+    for n, (first, second) in enumerate(fetches, start=1):
+        verdict = r.decide(record, Observation("page", text=first, second=second), T0 + n * H, AGES)
+        record, events = verdict.record, [*events, verdict.event]
+    return events
+
+
+def test_a_sentence_edited_between_the_two_fetches_is_an_edit_once_both_agree() -> None:
+    # The first check's fetches straddle the edit: no edit yet (B shows the old text);
+    # the next check's both show the new one: an edit, not a remembered "variant".
+    old, new = f"{P0}\n{S}", f"{P0}\n{S2}"
+    assert _checks(old, [(new, old), (new, new)]) == ["unchanged", "edited"]
+
+
+def test_a_paragraph_one_fetch_lacked_then_removed_is_an_edit() -> None:
+    # A paragraph loaded late (the first fetch lacks it), later removed for good.
+    full, cut = f"{P0}\n{S}\n{LATE}", f"{P0}\n{S}"
+    assert _checks(full, [(cut, full), (cut, cut)]) == ["unchanged", "edited"]
+
+
+def test_an_edit_pair_remembered_by_an_older_version_masks_no_edit() -> None:
+    # A state written before this rule holds a sentence's two versions as variants.
+    reference = f"{P0}\n{S}"
+    record = _record(reference, volatile=(t.normalize_line(S), t.normalize_line(S2), ""))
+    page = f"{P0}\n{S2}"
+    seen = Observation("page", text=page, second=page)
+    assert r.decide(record, seen, T0 + H, AGES).event == "edited"
+    gone = Observation("page", text=P0 + "\n" + P0[::-1], second=P0 + "\n" + P0[::-1])
+    assert r.decide(record, gone, T0 + H, AGES).event == "edited"
+
+
+def test_a_box_rotating_is_still_remembered_and_masks_its_variants() -> None:
+    ad1, ad2 = "Advertisement: Try our new coffee today", "Advertisement: Book your holiday now"
+    with_ad = [f"{P0}\n{S}\n{ad}" for ad in (ad1, ad2)]
+    assert _checks(with_ad[0], [(with_ad[1], with_ad[0]), (with_ad[1], with_ad[1])]) == [
+        "unchanged",
+        "unchanged",
+    ]

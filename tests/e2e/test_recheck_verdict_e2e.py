@@ -7,8 +7,9 @@ serves at archiving and at each re-check (the last one stands for the rest), wit
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
 A/B test, served alternately request by request (``((A||B||C))``: three in turn);
 ``expect`` is the article's status after the last re-check and how many versions were
-kept of it. All cases share one site and one run (a host serving its other articles, as
-real ones do: a page without the article there could be confirmed deleted).
+kept of it (and lines its versions page shows unmarked by the diff). All cases share
+one site and one run (a host serving its other articles, as real ones do: a page
+without the article there could be confirmed deleted).
 
 The posts archived from the feed's text (``content: feed``) are F1's own test below.
 """
@@ -118,9 +119,16 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             folder = tmp / "site" / "_versions" / filename.rsplit(".", 1)[0]
             kept = sorted(folder.glob("*.txt")) if folder.is_dir() else []
             name = url.rsplit("/", 1)[1].removesuffix(".html")
+            # The site's versions page of the article (it links the article's URL).
+            pages = [
+                p.read_text(encoding="utf-8")
+                for p in sorted((tmp / "site" / "versions").glob("*.html"))
+                if html.escape(url) in p.read_text(encoding="utf-8")
+            ]
             found[name] = {
                 "status": status,
                 "versions": [p.read_text(encoding="utf-8") for p in kept],
+                "page": pages[0] if pages else "",
             }
         yield {"cases": found, "reports": reports}
     finally:
@@ -140,6 +148,9 @@ def test_what_counts_as_an_edit(path: Path, outcome: dict[str, Any]) -> None:
         assert text not in last
     for text in expect.get("first_version_has", []):
         assert text in got["versions"][0]
+    # Lines the versions page shows as they are, unmarked by the diff.
+    for text in expect.get("page_shows_unmarked", []):
+        assert html.escape(text, quote=False) in got["page"]
 
 
 def test_no_case_is_ever_deleted_and_only_the_edits_are_said(outcome: dict[str, Any]) -> None:

@@ -33,6 +33,19 @@ def test_diff_is_by_character_in_chinese_and_by_word_otherwise() -> None:
     assert diff_html("x\ny", "x\ny") == "x<br>\ny"
 
 
+def test_a_diff_marks_no_serving_time_nor_typesetting_beside_an_edit() -> None:
+    # Review 19e, L1: what the comparison masks (a serving time to the second, spacing
+    # and punctuation width) is shown unchanged; the edit beside it is marked.
+    old = "By Jane Doe | 2026-12-07 02:47:22\n美国 ， 日本\nThree people were killed."
+    new = "By Jane Doe | 2026-12-07 09:05:41\n美国，日本\nFour people were killed."
+    assert diff_html(old, new) == (
+        "By Jane Doe | 2026-12-07 09:05:41<br>\n美国，日本<br>\n"
+        "<del>Three</del><ins>Four</ins> people were killed."
+    )
+    # One script only: a character corrected is marked (no folding to simplified).
+    assert diff_html("鐘姓男子", "鍾姓男子") == "<del>鐘</del><ins>鍾</ins>姓男子"
+
+
 def _words(seed: int, count: int) -> str:
     """``count`` distinct words (no two texts of different seeds share one)."""
     return " ".join(f"w{seed}x{n}" for n in range(count))
