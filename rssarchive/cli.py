@@ -27,8 +27,6 @@ from rssarchive.core.errors import (
     RssArchiveError,
     UsageError,
 )
-from rssarchive.run import output
-from rssarchive.run.session import _session
 from rssarchive.run.signals import Interrupted, _stopped_by_signals
 
 if TYPE_CHECKING:
@@ -286,6 +284,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:  # before the handlers were in place, or in status
         interrupted = Interrupted(signal.SIGINT)
         return _fail(args, interrupted, exit_code(interrupted), written=stopped)
+    from rssarchive.run import output
+
     code = EXIT_OK if report.ok else EXIT_FAILED
     with _stdout():
         if args.json:
@@ -307,6 +307,8 @@ def _fail(
     """One line on stderr (unless -v already logged it); a JSON document with --json.
     ``written``: the posts a stopped run wrote before it stopped, named as its `new:`
     lines (JSON ``new`` and ``new_posts``): no later run reports them as new."""
+    from rssarchive.run import output
+
     if not printed:
         print(f"rssarchive: {exc}", file=sys.stderr)
     json_output = getattr(args, "json", False)
@@ -325,6 +327,7 @@ def _fail(
 
 def _status(args: argparse.Namespace) -> int:
     from rssarchive.config import load_config
+    from rssarchive.run import output
     from rssarchive.store.siteid import check_site
     from rssarchive.store.state import State
 
@@ -348,7 +351,9 @@ def _recheck(args: argparse.Namespace) -> int:
     changed or deleted is the report, not a failure); 1 when a finding could not be
     recorded."""
     from rssarchive.config import load_config
+    from rssarchive.run import output
     from rssarchive.run.rechecker import Rechecker, recovered_warnings
+    from rssarchive.run.session import _session
 
     config = load_config(args.config)
     with _session(config, args.now, dry_run=False, show_progress=False) as pipeline:
@@ -371,6 +376,7 @@ def _recheck(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace, written: list[str]) -> RunReport:
     """Run a run or backfill; ``written`` gets the posts it wrote, even when it stops."""
     from rssarchive.config import load_config
+    from rssarchive.run.session import _session
 
     config = load_config(args.config)
     show = not (args.quiet or args.json)
