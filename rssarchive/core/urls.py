@@ -23,10 +23,12 @@ HTTP_SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Query parameters that only say how the reader arrived (campaign, click and share
-# trackers). They never select content, so two URLs differing only in them are the same
-# article. Kept deliberately short: a generic name such as "ref" or "from" can be a real
-# parameter on some site, and merging two different articles is worse than keeping a
-# duplicate.
+# trackers, and the session ids of servers that put them in links). They never select
+# content, so two URLs differing only in them are the same article. Only names that no
+# site uses for anything else: a generic name such as "ref", "from", "share" or "sid"
+# can be a real parameter on some site, and merging two different articles is worse
+# than keeping a duplicate. A name added here changes keys: the state's keys are
+# rewritten by a schema step (store/schema.py, _to_9).
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -44,9 +46,25 @@ TRACKING_PARAMS = frozenset(
         "_gl",
         "spm",
         "__twitter_impression",
+        # Schema 9's additions: HubSpot, TikTok, LinkedIn, Twitter, MSN, Yahoo, Adobe
+        # and Marketo campaign ids, and Java's and PHP's session ids.
+        "_hsenc",
+        "_hsmi",
+        "ttclid",
+        "li_fat_id",
+        "ref_src",
+        "ocid",
+        "ncid",
+        "cmpid",
+        "s_cid",
+        "mkt_tok",
+        "jsessionid",
+        "phpsessid",
     }
 )
 TRACKING_PREFIXES = ("utm_",)
+# Java servers' session id as a path parameter ("/a.html;jsessionid=1A2B"): a tracker too.
+_PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.I)
 
 # RFC 3986: characters that may stand unencoded in a path or query. Everything else
 # (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
@@ -158,7 +176,7 @@ def normalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"
-    path = _canonical_path(_normalize_percent(parts.path))
+    path = _canonical_path(_normalize_percent(_PATH_SESSION.sub("", parts.path)))
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     if not path and netloc:

@@ -95,8 +95,9 @@ class Rechecker(RecheckRecorder):
         budget = schedule.Budget(self.config.recheck_articles, self.config.recheck_seconds)
         ids = schedule.pick_due(self.state.due_rechecks(now), now, budget)
         # Hosts that asked an earlier run for a pause (429 Retry-After) still in it: none
-        # of their checks goes out; they stay due (review 19s, M1).
-        kept = self.state.recheck_pauses()
+        # of their checks goes out; they stay due (review 19s, M1). Read only when a
+        # check is due: a run with none reads no more than before (issue 18).
+        kept = self.state.recheck_pauses() if ids else {}
         paused = {host for host, until in kept.items() if schedule.host_paused(until, now)}
         gate = RecheckGate(self.config, budget, self.timer, paused=paused)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
@@ -202,6 +203,8 @@ class Rechecker(RecheckRecorder):
         over: confirmed when the host was seen serving its other articles (in this run,
         or by fetching one of them now); else kept suspected and checked again within
         the hour (rules.decide), said in the report."""
+        if not held.waiting:
+            return  # no write transaction for nothing (issue 18's read count)
         with self.state.batch():
             for host, waiting in held.waiting.items():
                 # A host that asked for a pause is not asked for its other articles.

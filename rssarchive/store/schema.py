@@ -23,7 +23,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 # 7: rechecks.volatile (what earlier checks' two fetches disagreed on: recheck.py).
 # 8: rechecks.candidate (a changed text whose confirming fetch met a wall: recheck.py),
 #    recheck_hosts (a host's pause asked by a 429 Retry-After, kept across runs).
-SCHEMA_VERSION = 8
+# 9: URL keys without the tracking parameters and session ids urls.TRACKING_PARAMS
+#    came to know (_hsenc, ocid, jsessionid …): no table changes, the keys do.
+SCHEMA_VERSION = 9
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -188,9 +190,13 @@ def _to_5(conn: sqlite3.Connection) -> None:
         conn,
         "url_key LIKE '%/' OR url_key LIKE '%?%&%' OR guid_key LIKE '%/' OR guid_key LIKE '%?%&%'",
     )
-    for (url_key,) in conn.execute(
-        "SELECT url_key FROM aliases WHERE url_key LIKE '%/' OR url_key LIKE '%?%&%'"
-    ).fetchall():
+    _rekey_aliases(conn, "url_key LIKE '%/' OR url_key LIKE '%?%&%'")
+
+
+def _rekey_aliases(conn: sqlite3.Connection, where: str) -> None:
+    """As _rekey_articles, for the aliases' keys (an alias whose new key another alias
+    has already is left: that one answers for it)."""
+    for (url_key,) in conn.execute(f"SELECT url_key FROM aliases WHERE {where}").fetchall():
         new_key = normalize_url(url_key)
         if new_key != url_key:
             conn.execute(
@@ -220,6 +226,17 @@ def _to_8(conn: sqlite3.Connection) -> None:
 
 
 # version -> the step that upgrades a database of that version to the next one.
+def _to_9(conn: sqlite3.Connection) -> None:
+    # Keys that hold a query: those whose query named a parameter urls.TRACKING_PARAMS now
+    # drops are found by their new keys, or the next run archives their articles again.
+    _rekey_articles(
+        conn,
+        "url_key LIKE '%?%' OR guid_key LIKE '%?%'"
+        " OR url_key LIKE '%;jsessionid=%' OR guid_key LIKE '%;jsessionid=%'",
+    )
+    _rekey_aliases(conn, "url_key LIKE '%?%' OR url_key LIKE '%;jsessionid=%'")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
     2: _to_3,
@@ -228,4 +245,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _to_6,
     6: _to_7,
     7: _to_8,
+    8: _to_9,
 }

@@ -51,6 +51,18 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         ),
         ("https://example.org/a?id=3&UTM_Source=x&fbclid=y&p=2", "https://example.org/a?id=3&p=2"),
         ("https://example.org/a?gclid=1&spm=a.b.c&z=1&a=2", "https://example.org/a?a=2&z=1"),
+        (
+            "https://example.org/a?_hsenc=p2&_hsmi=9&ttclid=t&li_fat_id=l&ref_src=twsrc&id=1",
+            "https://example.org/a?id=1",
+        ),
+        (
+            "https://example.org/a?ocid=rss&ncid=x&cmpid=y&s_cid=z&mkt_tok=m",
+            "https://example.org/a",
+        ),
+        ("https://example.org/a?PHPSESSID=1&jsessionid=2&sid=3", "https://example.org/a?sid=3"),
+        ("https://example.org/a.html;jsessionid=1A2B?id=4", "https://example.org/a.html?id=4"),
+        ("https://example.org/a;JSESSIONID=x/b", "https://example.org/a/b"),
+        ("https://example.org/a;v=2", "https://example.org/a;v=2"),
         ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
         ("https://example.org/a?t=2&a=1&t=1", "https://example.org/a?a=1&t=2&t=1"),
         ("https://example.org/a?from=rss&ref=x", "https://example.org/a?from=rss&ref=x"),

@@ -37,7 +37,8 @@ COMMITS: dict[str, str | None] = {
     "v7": "834ca5e",  # rechecks.volatile: what earlier checks' two fetches disagreed on
     # rechecks.candidate (a changed text whose confirming fetch met a wall), recheck_hosts
     # (a host's pause asked by a 429 Retry-After, kept across runs)
-    "v8": None,
+    "v8": "0e2023a",
+    "v9": None,  # no table changed: keys without the tracking parameters added then
 }
 # Where SCHEMA was, by commit: state.py at the top, then the stage layout's store/.
 PLACES = ("rssarchive/state.py", "rssarchive/store/state.py", "rssarchive/store/schema.py")

@@ -1,4 +1,4 @@
--- schema 8 as the code writes it; made by build.py
+-- schema of 0e2023a; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

@@ -48,9 +48,21 @@ def _item(base: str, n: int, link: str | None = None) -> dict[str, str]:
 
 def test_every_schema_ever_written_is_in_the_test_data() -> None:
     # build.py lists one dump per schema; a new SCHEMA_VERSION needs its own.
-    stems = {"v1-aa5d5f0", "v1-a4e09c1", "v1-760ef06", "v2", "v3", "v4", "v5", "v6", "v7", "v8"}
+    stems = {
+        "v1-aa5d5f0",
+        "v1-a4e09c1",
+        "v1-760ef06",
+        "v2",
+        "v3",
+        "v4",
+        "v5",
+        "v6",
+        "v7",
+        "v8",
+        "v9",
+    }
     assert {p.stem for p in SCHEMAS} >= stems
-    assert SCHEMA_VERSION == 8, "a new schema version: add its dump (build.py) and a step"
+    assert SCHEMA_VERSION == 9, "a new schema version: add its dump (build.py) and a step"
 
 
 @pytest.mark.parametrize("dump", SCHEMAS, ids=[p.stem for p in SCHEMAS])
@@ -124,7 +136,7 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     # earlier of their archive time (2024-07-20) and their post's date (2024-07-01 and
     # -02, 09:00): the next age after 2024-07-24 is then 30 days.
     checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
-    if dump.stem in ("v4", "v5", "v6", "v7", "v8"):
+    if dump.stem in ("v4", "v5", "v6", "v7", "v8", "v9"):
         assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
     else:
         assert checks[:2] == [
@@ -263,3 +275,51 @@ def test_schema_3_keys_are_rekeyed_to_the_newest_schemas(tmp_path: Path) -> None
     assert rows(state, "SELECT url_key FROM articles WHERE id = 9") == [
         (keybase + "/news/8.html/",)
     ]
+
+
+def test_schema_8_keys_lose_the_tracking_parameters_known_since(tmp_path: Path) -> None:
+    # Keys written while _hsenc, ocid, jsessionid … were still taken for real
+    # parameters: the articles must be found by their new keys (the same link with
+    # another value of them), or the next run archives them again (look16 F6).
+    from rssarchive.store.state import State
+
+    base = "http://news.example"
+    state = tmp_path / "state.sqlite3"
+    _load(Path(__file__).parent.parent / "state_schemas" / "v8.sql", state, base)
+    keybase = normalize_url(f"{base}/x")[: -len("/x")]
+    with sqlite3.connect(state) as conn:
+        for n, query in ((6, "?_hsenc=p2A&id=6"), (7, "?ocid=rss"), (8, ";jsessionid=AB12")):
+            conn.execute(
+                "INSERT INTO articles (id, url_key, url, guid_key, feed, status, filename,"
+                " created, updated) VALUES (?, ?, ?, ?, 'News', 'done', ?, '', '')",
+                (
+                    n,
+                    f"{keybase}/news/{n}.html{query}",
+                    f"{base}/news/{n}.html{query}",
+                    f"{keybase}/guid/{n}{query}",
+                    f"{n}.md",
+                ),
+            )
+        conn.execute("INSERT INTO aliases VALUES (?, 7)", (keybase + "/moved/7?cmpid=x",))
+        # Kept as it was: a parameter that is no tracker.
+        conn.execute(
+            "INSERT INTO articles (id, url_key, url, feed, status, created, updated)"
+            " VALUES (9, ?, ?, 'News', 'done', '', '')",
+            (keybase + "/news/9.html?ref=home", base + "/news/9.html?ref=home"),
+        )
+    conn.close()
+    opened = State.open(state)
+    try:
+        for n, url in (
+            (6, f"{base}/news/6.html?id=6&_hsenc=other"),
+            (7, f"{base}/news/7.html?ocid=newsletter"),
+            (8, f"{base}/news/8.html;jsessionid=CD34"),
+            (8, f"{base}/news/8.html"),
+            (7, f"{base}/moved/7"),
+            (9, f"{base}/news/9.html?ref=home"),
+        ):
+            assert opened.lookup(normalize_url(url)) == (n, "done"), url
+        assert [o.id for o in opened.guid_owners(normalize_url(f"{base}/guid/7"))] == [7]
+    finally:
+        opened.close()
+    assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
