@@ -329,16 +329,23 @@ class ExtractionPool:
         """``function(*args, **kwargs)`` in a worker, bounded in time; ``label`` (a URL)
         names the work in errors. ``function`` must be importable by name."""
         with self._free:
-            # Once more when the worker died under a call: it may have been killed for
-            # another call's time limit.
-            for _ in range(2):
-                worker = self._least_loaded()
-                try:
-                    call = worker.send(function, args, kwargs)
-                    return cast(R, self._wait(label, worker, call))
-                except _WorkerDied:
-                    self._replace(worker)
-            raise ExtractError("the worker process died on it", url=label)
+            try:
+                # Once more when the worker died under a call: it may have been killed
+                # for another call's time limit.
+                for _ in range(2):
+                    worker = self._least_loaded()
+                    try:
+                        call = worker.send(function, args, kwargs)
+                        return cast(R, self._wait(label, worker, call))
+                    except _WorkerDied:
+                        self._replace(worker)
+                raise ExtractError("the worker process died on it", url=label)
+            except ExtractError as exc:
+                # The pool's own errors (a result that could not travel, a run
+                # stopping) are raised where the work's URL is not known: named here.
+                if exc.url is None:
+                    exc.url = label
+                raise
 
     def _wait(self, label: str, worker: _Worker, call: _Call) -> Any:
         wait = self.timeout

@@ -248,7 +248,6 @@ def _recheck_counts(state: State) -> dict[str, int]:
 def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What backfills took on and could not archive yet: waiting for a later run's
     retry, or given up."""
-    from rssarchive.store.articles import MAX_ATTEMPTS
 
     waiting: list[dict[str, Any]] = []
     gave_up: list[dict[str, Any]] = []
@@ -259,7 +258,9 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
         record = {"url": item.url, "reason": item.reason, "attempts": item.attempts}
         if item.status == "pending":
             when = _stored(later.get(item.url))
-            waiting.append({**record, "max_attempts": MAX_ATTEMPTS, "not_before": when})
+            waiting.append(
+                {**record, "max_attempts": decide.ARTICLE_RETRIES.attempts, "not_before": when}
+            )
         else:
             gave_up.append(record)
     return waiting, gave_up
@@ -284,7 +285,6 @@ _HEALTH = {
 
 
 def print_status(data: dict[str, Any], out: TextIO) -> None:
-    from rssarchive.store.articles import MAX_ATTEMPTS
 
     print(f"{data['posts']} posts archived in {data['site_dir']}", file=out)
     if data.get("unrecorded_posts"):
@@ -324,7 +324,7 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             later = f"; next not before {item['not_before']}" if item["not_before"] else ""
             print(
                 f"  failing:      {item['url']}: {item['reason']} (attempt {item['attempts']}"
-                f" of {MAX_ATTEMPTS} failed{later})",
+                f" of {decide.ARTICLE_RETRIES.attempts} failed{later})",
                 file=out,
             )
         if feed.get("warning"):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from rssarchive.core.decide import ARTICLE_RETRIES, retry_due
+from rssarchive.core.decide import retry_due
 from rssarchive.core.models import Entry
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
@@ -22,12 +22,6 @@ from rssarchive.store.codec import (
     entry_to_json,
     moment,
 )
-
-# After this many failed attempts (spread over a day at least) an article stops being
-# retried; it stays listed as failed (never silently dropped) and a backfill of its URL
-# tries it again. The policy is decide.ARTICLE_RETRIES; the name stays for status and the
-# tests.
-MAX_ATTEMPTS = ARTICLE_RETRIES.attempts
 
 
 class Articles(StateBase):

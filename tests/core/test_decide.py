@@ -776,7 +776,6 @@ def test_the_decider_is_pure() -> None:
         "rssarchive.core.errors",
         "rssarchive.core.identity",  # pure: the comparisons of titles, dates, texts
         "rssarchive.core.models",
-        "rssarchive.core.retries",  # the article retries' values: timedeltas only
         "rssarchive.core.urls",  # pure string functions (host_key)
         *(f"rssarchive.core.decide.{part}" for part in PARTS),  # its own parts
     }

@@ -112,8 +112,11 @@ def test_what_cannot_cross_back_from_a_worker_is_an_extract_error(job: Any) -> N
     # An ExtractError is what callers handle; anything else would end the run.
     pool = ExtractionPool(workers=1)
     try:
-        with pytest.raises(ExtractError, match="worker's result could not be"):
-            pool.run("job", job)
+        with pytest.raises(ExtractError, match="worker's result could not be") as raised:
+            pool.run("https://news.example/1.html", job)
+        # Named once, by the work's URL (review 18, errors carry their URL).
+        assert raised.value.url == "https://news.example/1.html"
+        assert str(raised.value).count("https://news.example/1.html") == 1
         assert pool.run("echo", slow_extract.echo, b"still works") == b"still works"
     finally:
         pool.close()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rssarchive.core import decide
+from rssarchive.core.decide import ARTICLE_RETRIES
 from rssarchive.core.errors import FetchError, StateError
 from rssarchive.core.models import Entry
-from rssarchive.store.articles import MAX_ATTEMPTS
 from rssarchive.store.codec import IDS_PER_QUERY, RetriedArticle
 from rssarchive.store.schema import SCHEMA_VERSION
 from rssarchive.store.state import FeedState, State
@@ -61,7 +61,7 @@ def test_failures_stop_after_max_attempts(tmp_path: Path) -> None:
         )
         state.fail(aid, "HTTP 500", now, status=failed.status, not_before=failed.not_before)
 
-    for _ in range(MAX_ATTEMPTS - 1):
+    for _ in range(ARTICLE_RETRIES.attempts - 1):
         fail(NOW)
     assert len(state.pending()) == 1
     fail(NOW)  # the 5th, but within a day of the first: kept
