@@ -146,7 +146,11 @@ class State(Articles, Guids, Rechecks, Feeds):
                     target.close()
             finally:
                 source.close()
+            # Durable as the copy itself is (keep_copy): a power cut after the restore
+            # must not leave a database the runs since were never written to.
+            _fsync(temp)
             os.replace(temp, path)
+            _fsync(path.parent)
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
