@@ -32,7 +32,7 @@ from pytest_httpserver import HTTPServer
 from test_e2e import article, paths
 from werkzeug import Request, Response
 
-import rssarchive.publish.archive
+import rssarchive.store.atomicfile
 import rssarchive.store.state
 from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.run.session import SITE_LOCK
@@ -1011,7 +1011,7 @@ def test_hazard_disk_full_read_only_posts_clear_error_state_not_advanced_next_ru
             if not Path("/dev/full").exists():
                 pytest.skip("no /dev/full")
             opener = _full_disk_open(open, site.posts)
-            monkeypatch.setattr(rssarchive.publish.archive, "open", opener, raising=False)
+            monkeypatch.setattr(rssarchive.store.atomicfile, "open", opener, raising=False)
             stack.callback(monkeypatch.undo)
         elif fault == "posts-read-only":
             stack.enter_context(immutable(site.posts))
