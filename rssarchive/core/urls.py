@@ -60,9 +60,40 @@ TRACKING_PARAMS = frozenset(
         "mkt_tok",
         "jsessionid",
         "phpsessid",
+        # Web analytics that tag each feed's links with its own value (look16 F12):
+        # AT Internet (xtor, the BBC's at_*), Matomo (pk_*, mtm_*), Webtrends, Yahoo's
+        # consent redirect, the New York Times' share ids.
+        "xtor",
+        "at_medium",
+        "at_campaign",
+        "at_source",
+        "at_link",
+        "at_link_id",
+        "at_link_type",
+        "at_link_origin",
+        "at_ptr_name",
+        "at_format",
+        "at_bbc_team",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "pk_campaign",
+        "pk_kwd",
+        "pk_source",
+        "pk_medium",
+        "pk_content",
+        "pk_cid",
+        "wt.mc_id",
+        "wt_mc_id",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "smid",
+        "smtyp",
     }
 )
-TRACKING_PREFIXES = ("utm_",)
+TRACKING_PREFIXES = ("utm_", "mtm_")
 # Java servers' session id as a path parameter ("/a.html;jsessionid=1A2B"): a tracker too.
 _PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.I)
 

@@ -150,12 +150,19 @@ def _image(item: Any, base: str) -> str | None:
 
 
 def _link(item: Any, base: str) -> str | None:
-    link = str(_field(item, "link") or "")
+    given = _field(item, "link")
+    link = str(given or "")
     guid = str(_field(item, "id") or "")
     if _field(item, "guidislink") and link == guid:
         # feedparser made a permalink guid the link; a guid is only a usable link when
         # it is itself an absolute URL ("abc-123" must not become base + "abc-123").
         return guid.strip() if is_safe_link(guid.strip()) else None
+    if given is not None and not link.strip() and is_safe_link(guid.strip()):
+        # An empty <link></link> beside a guid that is an absolute URL (look16 F9):
+        # feedparser no longer takes the guid for the link then, and the item would be
+        # skipped on every run. (No <link> at all and isPermaLink="false" stays linkless:
+        # the feed said its guid is no address.)
+        return guid.strip()
     return absolute(link, base)
 
 

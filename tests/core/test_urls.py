@@ -63,6 +63,12 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         ("https://example.org/a.html;jsessionid=1A2B?id=4", "https://example.org/a.html?id=4"),
         ("https://example.org/a;JSESSIONID=x/b", "https://example.org/a/b"),
         ("https://example.org/a;v=2", "https://example.org/a;v=2"),
+        (
+            "https://example.org/a?xtor=RSS-1&at_medium=RSS&at_campaign=KARANGA&pk_campaign=f"
+            "&mtm_source=x&WT.mc_id=y&smid=tw-share&id=2",
+            "https://example.org/a?id=2",
+        ),
+        ("https://example.org/a?pk=5&at=6", "https://example.org/a?at=6&pk=5"),
         ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
         ("https://example.org/a?t=2&a=1&t=1", "https://example.org/a?a=1&t=2&t=1"),
         ("https://example.org/a?from=rss&ref=x", "https://example.org/a?from=rss&ref=x"),
