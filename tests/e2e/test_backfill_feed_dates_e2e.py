@@ -88,3 +88,34 @@ def test_a_given_up_article_handed_to_backfill_keeps_its_feed_items_date(
     assert _date(posts["Gone page"][1]) == "2026-11-03T12:00:00.000Z"
     code, out, _ = run(site, capsys, "status")
     assert code == 0 and "\nf: ok\n" in out, out
+
+
+def test_a_given_up_item_without_guid_handed_to_backfill_keeps_its_items_date(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No guid: no feed item's record names it; the entry its given-up row keeps dates it.
+    gone = {"now": True}
+
+    def page(request: Request) -> Response:
+        if gone["now"]:
+            return Response("no", status=404)
+        body = "".join(f"<p>Paragraph {i} of the page, with enough words.</p>" for i in range(6))
+        html = f"<html><head><title>Page</title></head><body><div id='storytext'>{body}"
+        return Response(html + "</div></body></html>", content_type="text/html")
+
+    httpserver.expect_request("/a/ng").respond_with_handler(page)
+    link = httpserver.url_for("/a/ng")
+    httpserver.expect_request("/f.xml").respond_with_data(
+        rss_doc(item("No guid", link, pubdate="Tue, 03 Nov 2026 09:00:00 GMT", body=None)),
+        content_type="application/rss+xml",
+    )
+    site.write_config([{"name": "f", "url": httpserver.url_for("/f.xml"), "content": "page"}])
+    for now in RUNS:  # a feed's page gone is retried as a 503 is, then given up
+        code, _, err = run(site, capsys, "run", "--now", now)
+        assert code == 1 and "404" in err, err
+    assert f"{link}: gave up after 5 attempts" in err, err
+    gone["now"] = False
+    code, _, err = run(site, capsys, "backfill", link, "--now", "2026-12-10T13:00:00Z")
+    assert code == 0, err
+    ((name, text),) = by_title(site).values()
+    assert name == "2026-11-03-No guid.md" and _date(text) == "2026-11-03T09:00:00.000Z", err
