@@ -73,12 +73,18 @@ class _Backfill(_Recovery):
 
     def _url_entry(self, url: str, listed: datetime | None) -> Entry:
         """The entry of a URL handed to backfill (decide.url_entry): for an article
-        archived before, what its feed last showed is read (State.seen_of)."""
+        archived before or given up, what its feed last showed is read (State.seen_of;
+        for a given-up one without a guid, its recorded entry)."""
         known = self.state.lookup(normalize_url(url))
-        seen = None
+        shown: tuple[str | None, datetime | None] | None = None
         if known is not None and decide.asks_feed_shown(known[1]):
             seen = self.state.seen_of(known[0])
-        return decide.url_entry(url, listed, None if seen is None else (seen.title, seen.published))
+            shown = None if seen is None else (seen.title, seen.published)
+            # An item without a guid: the entry a given-up article's row keeps.
+            if decide.asks_stored_shown(known[1], seen=seen is not None):
+                stored = self.state.entry_of(known[0])
+                shown = None if stored is None else (stored.title, stored.published)
+        return decide.url_entry(url, listed, shown)
 
     def _say_archived(self, url: str, result: FeedResult, *, named: bool, recorded: bool) -> None:
         """Say that a URL handed to backfill is archived already, and as which post (an

@@ -191,6 +191,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             failing_articles=len(failing.get(feed.name, [])),
             warning=bool(record["warning"]),
             runs_stopped=stopped is not None,
+            given_up=mine.get("failed", 0),
         )
         record.update(
             name=feed.name,
@@ -280,6 +281,7 @@ _HEALTH = {
     "failing": "FAILING ({failures} in a row)",
     "runs stopped": "FAILING (the runs stop before it: see above)",
     "articles failing": "FAILING ({failing} articles failing)",
+    "articles given up": "ok, but {given_up} articles GIVEN UP (named below)",
     "gone": "GONE (HTTP 410)",
 }
 
@@ -317,7 +319,11 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         words = _HEALTH[feed["health"]]
         failing = len(feed["failing_articles"])
         print(
-            f"{feed['name']}: {words.format(failures=feed['failures'], failing=failing)}", file=out
+            f"{feed['name']}: "
+            + words.format(
+                failures=feed["failures"], failing=failing, given_up=feed["failed_articles"]
+            ),
+            file=out,
         )
         for item in feed["failing_articles"]:
             # A state from before the back-off may have no time for the next attempt.

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ class Pipeline(_Backfill):
             for (_, _, result), poll in zip(due, polls, strict=True):
                 new.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
+            self._relisted(jobs, [poll for poll, _ in finished])
         if new:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -136,6 +138,33 @@ class Pipeline(_Backfill):
             for poll, result in finished:
                 self._record_poll(poll, result)
         return report
+
+    def _relisted(self, jobs: list[_Job], polls: list[_Poll]) -> None:
+        """The pending articles of earlier runs (``jobs``) whose feed lists their item
+        again: their entries take the date the item gives now (decide.relisted_date),
+        recorded before the post is written (look16 F4). Nothing is read: the items are
+        this run's documents, in memory."""
+        if not jobs:
+            return
+        listed: dict[tuple[str, str], datetime | None] = {}
+        for poll in polls:
+            for entry in poll.parsed.entries if poll.parsed is not None else ():
+                key = decide.link_key(entry.link)
+                if key is not None:
+                    listed.setdefault((poll.feed.name, key), entry.published)
+        now = self.clock()
+        for job in jobs:
+            key = decide.link_key(job.entry.link)
+            if job.entry.origin != "feed" or key is None or (job.feed.name, key) not in listed:
+                continue
+            if job.article_id in self._relinked:  # its entry is the item's already
+                continue
+            published = decide.relisted_date(
+                job.entry.published, listed[job.feed.name, key], now=now
+            )
+            if published != job.entry.published:
+                job.entry = replace(job.entry, published=published)
+                self.state.redate(job.article_id, job.entry)
 
     def _rechecked(self, report: RunReport) -> RunReport:
         """The run's re-checks of archived articles, after its own work, within their

@@ -112,6 +112,15 @@ class Articles(StateBase):
         ).fetchone()
         return None if row is None else entry_from_json(str(row[0]))
 
+    def redate(self, article_id: int, entry: Entry) -> None:
+        """Record a pending article's entry with the date its feed's item gives now
+        (decide.relisted_date): the post written later, by this run or another, has it."""
+        with self._write():
+            self._conn.execute(
+                "UPDATE articles SET entry = ? WHERE id = ? AND status = 'pending'",
+                (entry_to_json(entry), article_id),
+            )
+
     def retake(
         self, article_id: int, entry: Entry, *, feed: str, guid_key: str | None, now: datetime
     ) -> None:

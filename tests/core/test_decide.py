@@ -236,6 +236,37 @@ def test_feed_health(
     assert (health.kind, health.count, health.ok) == (kind, count, ok)
 
 
+# Articles of the feed that failed for good: given up, or their pages gone (look16 F3).
+@pytest.mark.parametrize(
+    ("failures", "failing_articles", "warning", "given_up", "kind", "count", "ok"),
+    [
+        row(0, 0, False, 1, "articles given up", 1, True, id="given up: not plain ok"),
+        row(0, 0, True, 2, "articles given up", 2, True, id="given up over a warning"),
+        row(0, 3, False, 2, "articles failing", 3, False, id="articles failing say more"),
+        row(2, 0, False, 2, "failing", 2, False, id="failing polls say more"),
+        row(0, 0, False, 0, "ok", 0, True, id="none given up: ok"),
+    ],
+)
+def test_feed_health_with_articles_given_up(
+    failures: int,
+    failing_articles: int,
+    warning: bool,
+    given_up: int,
+    kind: str,
+    count: int,
+    ok: bool,
+) -> None:
+    health = decide.feed_health(
+        failures,
+        gone=False,
+        failing_articles=failing_articles,
+        warning=warning,
+        runs_stopped=False,
+        given_up=given_up,
+    )
+    assert (health.kind, health.count, health.ok) == (kind, count, ok)
+
+
 # The last runs stopped where the state could not record it (store/runfailure.py).
 @pytest.mark.parametrize(
     ("failures", "gone", "failing_articles", "warning", "kind", "count", "ok"),
@@ -948,6 +979,25 @@ def test_post_date(
         published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
     )
     assert (got.published, got.by) == expected
+
+
+@pytest.mark.parametrize(
+    ("recorded", "listed", "expected"),
+    [
+        row(None, OLD, OLD, id="recorded none (missing, unreadable): the item's now"),
+        row(LATER, OLD, OLD, id="recorded after the clock (a typo): the item's now"),
+        row(ZERO, OLD, OLD, id="recorded before 1990: the item's now"),
+        row(OLD, NOW, NOW, id="both believed: what the feed lists when it is written"),
+        row(OLD, None, OLD, id="the item gives none now: the recorded one"),
+        row(OLD, LATER, OLD, id="the item's now after the clock: the recorded one"),
+        row(LATER, ZERO, LATER, id="neither believed: the recorded one, as it was"),
+        row(None, None, None, id="none either way"),
+    ],
+)  # fmt: skip
+def test_relisted_date(
+    recorded: datetime | None, listed: datetime | None, expected: datetime | None
+) -> None:
+    assert decide.relisted_date(recorded, listed, now=NOW) == expected
 
 
 @pytest.mark.parametrize(

@@ -175,12 +175,30 @@ def test_adopted_instead(adoptable: bool, dry_run: bool, adopted: bool) -> None:
             id="archived before, its feed showed no title"),
         row("done", None, Entry(title="", link=URL, origin="url", listed=DAY),
             id="archived before, nothing seen"),
+        row("failed", ("Story", DAY), Entry(title="Story", link=URL, origin="url", listed=DAY,
+            published=DAY), id="given up (look16 F3): what its feed showed"),
+        row("failed", None, Entry(title="", link=URL, origin="url", listed=DAY),
+            id="given up, nothing seen nor recorded: its page only"),
     ],
 )  # fmt: skip
 def test_url_entry(status: str | None, shown: Any, expected: Entry) -> None:
     asks = decide.asks_feed_shown(status)
-    assert asks is (status == "done")
+    assert asks is (status in ("done", "failed"))
     assert decide.url_entry(URL, DAY, shown if asks else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "seen", "asks"),
+    [
+        row("failed", False, True, id="given up, no item with a guid: its recorded entry"),
+        row("failed", True, False, id="given up, its feed's item seen: that, nothing more"),
+        row("done", False, False, id="archived: its row keeps no entry"),
+        row("pending", False, False, id="pending: its recorded entry is its job's already"),
+        row(None, False, False, id="unknown"),
+    ],
+)  # fmt: skip
+def test_asks_stored_shown(status: str | None, seen: bool, asks: bool) -> None:
+    assert decide.asks_stored_shown(status, seen=seen) is asks
 
 
 @pytest.mark.parametrize(

@@ -139,3 +139,60 @@ def test_a_retry_is_not_held_by_a_clock_that_went_back(
     code, _, err = run(site, capsys, "run", "--now", "2026-12-09T00:00:00Z")
     assert code == 0, err
     assert list(by_title(site)) == ["CB"]
+
+
+def _flaky_pages(httpserver: HTTPServer, down: dict[str, bool], *paths: str) -> None:
+    """Article pages without date markup that answer 503 while ``down['now']``."""
+
+    def page(request: Request) -> Response:
+        if down["now"]:
+            return Response("down", status=503)
+        body = "".join(f"<p>Paragraph {i} of the page, with enough words.</p>" for i in range(6))
+        html = f"<html><head><title>Page</title></head><body><div id='storytext'>{body}</div>"
+        return Response(html + "</body></html>", content_type="text/html")
+
+    for path in paths:
+        httpserver.expect_request(path).respond_with_handler(page)
+
+
+def test_a_pending_article_takes_the_date_its_feed_gives_when_it_is_written(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # look16 F4: run 1 stores the items' missing, unreadable and future dates with
+    # their pending articles; run 2's feed gives valid ones, and the posts take them.
+    down = {"now": True}
+    _flaky_pages(httpserver, down, "/p/t", "/p/n", "/p/b")
+    link = httpserver.url_for
+    first = {"t": "Mon, 02 Nov 2106 10:00:00 GMT", "n": None, "b": "yesterday"}
+    second = {
+        "t": "Mon, 02 Nov 2026 10:00:00 GMT",
+        "n": "Tue, 03 Nov 2026 10:00:00 GMT",
+        "b": "Wed, 04 Nov 2026 10:00:00 GMT",
+    }
+    feed = {"doc": b""}
+
+    def feed_doc(dates: dict[str, str | None]) -> bytes:
+        return rss_doc(
+            "".join(
+                item(f"Item {k}", link(f"/p/{k}"), guid=f"g{k}", pubdate=d, body=None)
+                for k, d in dates.items()
+            )
+        )
+
+    httpserver.expect_request("/p.xml").respond_with_handler(
+        lambda request: Response(feed["doc"], content_type="application/rss+xml")
+    )
+    site.write_config([{"name": "p", "url": link("/p.xml"), "content": "page"}])
+    feed["doc"] = feed_doc(first)
+    code, _, err = run(site, capsys, "run", "--now", "2026-12-07T12:00:00Z")
+    assert code == 1 and err.count("503") == 3, err
+    feed["doc"], down["now"] = feed_doc(second), False
+    code, _, err = run(site, capsys, "run", "--now", "2026-12-07T13:00:00Z")
+    assert code == 0, err
+    posts = by_title(site)
+    assert {title: name for title, (name, _) in posts.items()} == {
+        "Item t": "2026-11-02-Item t.md",
+        "Item n": "2026-11-03-Item n.md",
+        "Item b": "2026-11-04-Item b.md",
+    }
+    assert _date_and_epoch(posts["Item t"][1]) == ("2026-11-02T10:00:00.000Z", "1793613600000")

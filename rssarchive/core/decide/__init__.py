@@ -80,6 +80,9 @@ from rssarchive.core.decide.articles import (
     post_date as post_date,
 )
 from rssarchive.core.decide.articles import (
+    relisted_date as relisted_date,
+)
+from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
@@ -111,6 +114,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     asks_stored_origin as asks_stored_origin,
+)
+from rssarchive.core.decide.entries import (
+    asks_stored_shown as asks_stored_shown,
 )
 from rssarchive.core.decide.entries import (
     asks_taken_said as asks_taken_said,

@@ -125,6 +125,19 @@ def date_warning(
     return DateNote(None, published, fallback)
 
 
+def relisted_date(
+    recorded: datetime | None, listed: datetime | None, *, now: datetime
+) -> datetime | None:
+    """The date of a pending article of a feed whose item the feed lists again before
+    its post is written (look16 F4): the item's date now (``listed``) when it is
+    believed (not after ``now``, not before 1990), else the one ``recorded`` with the
+    article (missing, unreadable or not believed when it was taken on, or a good one the
+    item no longer gives). The post is dated by what its feed lists when it is written."""
+    if listed is not None and believable(listed, now):
+        return listed
+    return recorded
+
+
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
     """Where an entry's article comes from: a URL handed to backfill has only its page,
     whatever its feed's content mode."""

@@ -136,8 +136,17 @@ def feed_for(url: str, feeds_by_host: Mapping[str, T], first: T) -> T:
 
 def asks_feed_shown(status: str | None) -> bool:
     """Whether the entry of a URL handed to backfill needs what its feed last showed
-    (State.seen_of, a read of the state): only for an article archived before."""
-    return status == "done"
+    (State.seen_of, a read of the state): for an article archived before, or one that
+    failed for good (given up, or its page gone), whose entry is made anew (look16 F3).
+    A pending one keeps its recorded entry (known_link: "asked now"): nothing read."""
+    return status in ("done", "failed")
+
+
+def asks_stored_shown(status: str | None, *, seen: bool) -> bool:
+    """Whether, when no feed item with a guid named it (``seen`` False), the entry of a
+    URL handed to backfill takes the title and date of the entry recorded for its
+    article (State.entry_of): only for one that failed for good, whose row keeps it."""
+    return status == "failed" and not seen
 
 
 def url_entry(
@@ -145,9 +154,9 @@ def url_entry(
 ) -> Entry:
     """The entry of a URL handed to backfill (``listed``: the date a sitemap lists it
     with): its page only, but for an article archived before (its post deleted by hand,
-    so archived again), which keeps the title and date its feed last gave it
+    so archived again) or given up, which keeps the title and date its feed last gave it
     (``shown``, read when asks_feed_shown says so; None: none), not the backfill's time
-    (review16d H5)."""
+    (review16d H5); so does one that failed for good (look16 F3)."""
     if shown is None:
         return Entry(title="", link=url, origin="url", listed=listed)
     title, published = shown

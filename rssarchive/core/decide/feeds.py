@@ -163,32 +163,45 @@ def records_run_failure(exc: RssArchiveError) -> bool:
     return not isinstance(exc, LockedError | NewerStateError)
 
 
-HealthKind = Literal["ok", "warning", "failing", "runs stopped", "articles failing", "gone"]
+HealthKind = Literal[
+    "ok", "warning", "articles given up", "failing", "runs stopped", "articles failing", "gone"
+]
 
 
 @dataclass(frozen=True)
 class Health:
     """A feed's health as status says it, in text and JSON alike: ``count`` is the
-    failures in a row ("failing") or the articles failing ("articles failing")."""
+    failures in a row ("failing"), the articles failing ("articles failing") or those
+    given up ("articles given up")."""
 
     kind: HealthKind
     count: int = 0
 
     @property
     def ok(self) -> bool:
-        """Whether nothing fails (a warning aside)."""
-        return self.kind in ("ok", "warning")
+        """Whether nothing fails (a warning, or articles given up, aside: the feed and
+        its runs work, and each given-up article is named, not retried)."""
+        return self.kind in ("ok", "warning", "articles given up")
 
 
 def feed_health(
-    failures: int, *, gone: bool, failing_articles: int, warning: bool, runs_stopped: bool
+    failures: int,
+    *,
+    gone: bool,
+    failing_articles: int,
+    warning: bool,
+    runs_stopped: bool,
+    given_up: int = 0,
 ) -> Health:
     """A feed's health from its state: gone (HTTP 410: not polled, so no stopped run
     is its concern); failing, its last poll or run failed (``failures`` in a row);
     ``runs_stopped``, the last runs stopped before they reached it, where the state
     could not record it (store/runfailure.py): not ok, though its own record is clean;
     its articles failing, ``failing_articles`` waiting for their next attempt (each run
-    exits 1); ok with a warning kept from its last document; else ok."""
+    exits 1); ``given_up``, its articles that failed for good (their attempts given up,
+    or their pages gone): ok, but never plain ok while one is not archived (look16 F3;
+    the runs that list it again skip it, and exit 0); ok with a warning kept from its
+    last document; else ok."""
     if gone:
         return Health("gone")
     if failures:
@@ -197,6 +210,8 @@ def feed_health(
         return Health("runs stopped")
     if failing_articles:
         return Health("articles failing", failing_articles)
+    if given_up:
+        return Health("articles given up", given_up)
     return Health("warning" if warning else "ok")
 
 
