@@ -189,14 +189,45 @@ _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
 
 # A machine timestamp to the second ("2026-12-07 02:47:22", "2026年12月7日 10:02:11"): a
 # page printing its serving time in a byline changes it on every request, and a second
-# fetch in the same second would not tell. Compared as any such timestamp; a date or a
-# time alone (a fact: a race time, a meeting's date) is compared as written. Bounded by
-# digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before its year
-# (a Han character is a word character to ``re``), review 19e, H5.
+# fetch in the same second (or a page cached for a minute) would not tell. Such a
+# timestamp is compared as any other only where a byline puts it (_serving_times); a
+# date or a time alone (a fact: a race time, a meeting's date) is compared as written.
+# Bounded by digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before
+# its year (a Han character is a word character to ``re``), review 19e, H5.
 _TIMESTAMP = re.compile(
     r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]|\d{4}年\d{1,2}月\d{1,2}日\s*)"
     r"\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?!\d)"
 )
+_SERVED = "0000-00-00 00:00:00"
+# Where a byline puts its serving time (look19 F1): right after a stamp's word
+# ("更新于", "Updated:", "发布时间："), or alone in its line or in a segment set off by a
+# separator ("By Jane Doe | 2026-12-07 02:47:22"), perhaps labelled "时间" or "Time:" and
+# followed by a zone or "更新". Inside a sentence ("The hearing is set for 2026-12-09
+# 10:00:00 at the court", "法院定于2026年12月9日 10:00:00开庭") it is the article's text and
+# compared as written. Chosen over telling a serving time by its nearness to the fetch
+# time: that needs the time of every text compared (the reference's, each kept
+# version's for the versions page's diff), and would still take a date-time of the
+# story written near that time (an explosion hours ago) for a serving time.
+_AFTER_STAMP_WORD = re.compile(rf"(?i:{_STAMP_WORDS})\s*[:：]?\s*$")
+_AT_SEGMENT_START = re.compile(r"(?i)(?:^|[|｜·•—–-]\s)\s*(?:时间|日期|time|date)?\s*[:：]?\s*$")
+_AT_SEGMENT_END = re.compile(
+    rf"(?im)\s*(?:{_ZONE}(?![a-z]))?\s*(?:$|[|｜·•—–-](?:\s|$)|更新|发布|updated|published)"
+)
+
+
+def _serving_time(match: re.Match[str]) -> str:
+    line, start, end = match.string, match.start(), match.end()
+    before = line[line.rfind("\n", 0, start) + 1 : start]
+    if _AFTER_STAMP_WORD.search(before):
+        return _SERVED
+    if _AT_SEGMENT_START.search(before) and _AT_SEGMENT_END.match(line, end):
+        return _SERVED
+    return match[0]
+
+
+def _serving_times(text: str) -> str:
+    """``text`` with the timestamps to the second a byline holds all alike."""
+    return _TIMESTAMP.sub(_serving_time, text)
 
 
 def _is_counter_line(line: str) -> bool:
@@ -257,7 +288,7 @@ def _normalize(text: str, fold: bool = True) -> str:
     dropped beside CJK characters and punctuation."""
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
-    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
+    text = _serving_times(text)
     text = "\n".join(kept for line in text.splitlines() if (kept := _without_counters(line)))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.

@@ -67,6 +67,36 @@ def test_split_headline(text: str, headline: str | None, body: str) -> None:
         ("发布时间:2026年12月7日10:02:11", "发布时间:2026年12月7日10:05:42", True),
         ("会议于2026年12月7日举行", "会议于2026年12月8日举行", False),
         ("比赛成绩12:03:45", "比赛成绩12:03:46", False),
+        # A date-time to the second inside a sentence is the article's (look19 F1); a
+        # byline's alone on its line or after a separator is a serving time.
+        (
+            "The hearing is set for 2026-12-09 10:00:00 at the court.",
+            "The hearing is set for 2026-12-19 10:00:00 at the court.",
+            False,
+        ),
+        (
+            "法院定于2026年12月9日 10:00:00开庭审理此案。",
+            "法院定于2026年12月19日 10:00:00开庭审理此案。",
+            False,
+        ),
+        (
+            "The blast happened at 2026-12-07 02:47:22 local time, police said.",
+            "The blast happened at 2026-11-30 21:05:09 local time, police said.",
+            False,
+        ),
+        (
+            "截至2026年12月7日 10:00:00，死亡人数12人",
+            "截至2026年12月7日 11:00:00，死亡人数12人",
+            False,
+        ),
+        ("2026年12月7日 10:00:00，死亡人数12人", "2026年12月7日 11:00:00，死亡人数12人", False),
+        ("Lede.\n2026-12-07 02:47:22 GMT\nEnd.", "Lede.\n2026-12-07 03:47:22 GMT\nEnd.", True),
+        ("2026-12-07 02:47:22 | By Jane Doe", "2026-12-07 03:01:09 | By Jane Doe", True),
+        (
+            "Updated: 2026-12-07 02:47:22 · 5 min read",
+            "Updated: 2026-12-07 03:01:09 · 5 min read",
+            True,
+        ),
     ],
 )
 def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
