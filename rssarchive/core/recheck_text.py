@@ -58,6 +58,73 @@ def join_headline(headline: str | None, body: str) -> str:
     return f"{HEADLINE}{' '.join(headline.split())}\n\n{body}"
 
 
+# What sets a site's name off a headline ("Mayor resigns | Daily News", "Daily News -
+# Mayor resigns", "市长辞职｜每日新闻", "市长辞职_每日新闻网"), as written before
+# normalisation turns dashes and dots into plain ones.
+_SITE_SEPARATOR = re.compile(
+    r"\s+(?:[|\-–—·_]|::)\s+|\s*｜\s*|(?<=[\u3400-\u9fff])_(?=[\u3400-\u9fff])"
+)
+
+
+def _site_name_cuts(headline: str) -> list[str]:
+    """``headline`` without its first or its last segment (a site's name), or [] when
+    it has no separator."""
+    parts = [m.span() for m in _SITE_SEPARATOR.finditer(headline)]
+    if not parts:
+        return []
+    return [headline[: parts[-1][0]], headline[parts[0][1] :]]
+
+
+def same_but_site_name(a: str, b: str, norm: Callable[[str], str]) -> bool:
+    """Whether two headlines differ only by a site's name that one of them has before
+    or after a separator and the other lacks ("OG added" and "OG added | The Daily
+    News", look19 F2): a site adding or changing its share title (og:title) has not
+    edited the headline. Only the name one side lacks: "Mayor resigns | Daily News"
+    and "Mayor quits | Daily News" share their last segment, but it is the site's
+    (which end is the site's cannot be told from the two alone), so they differ."""
+    if norm(a) == norm(b):
+        return True
+    return any(norm(cut) == norm(b) for cut in _site_name_cuts(a) if norm(cut)) or any(
+        norm(cut) == norm(a) for cut in _site_name_cuts(b) if norm(cut)
+    )
+
+
+def page_headline(title: str | None, heading: str | None) -> str | None:
+    """The headline a re-check compares: the page's title as extracted (og:title
+    first), or its ``<h1>`` (``heading``) when the title is that plus a site's name
+    (look19 F2): a site changing its share titles' suffix ("| Daily News" to "- The
+    Daily News Online") keeps its ``<h1>``."""
+    if title is None or heading is None or not heading.strip():
+        return title
+    if title.strip() != heading.strip() and same_but_site_name(title, heading, _normalize):
+        return heading
+    return title
+
+
+def known_headline(known: str | None, text: str) -> str:
+    """A page's ``text`` with its headline written as the ``known`` text's when the two
+    differ only by a site's name (:func:`same_but_site_name`), and the ``<h1>`` as its
+    body's first line or not as the known text has it: the extraction keeps the
+    ``<h1>`` in the body when the title it took (og:title) is not the same, so a site
+    adding or changing a name in its og:title moves it (look19 F2). No edit either,
+    and no new spelling of the text to keep."""
+    old, old_body = split_headline(known or "")
+    headline, body = split_headline(text)
+    if old is None or headline is None:
+        return text
+    if headline != old and same_but_site_name(old, headline, normalize):
+        headline = old
+    first_known, first = old_body.partition("\n")[0], body.partition("\n")[0]
+    known_has = any(same_but_site_name(first_known, h, normalize) for h in (old, headline))
+    has = any(same_but_site_name(first, h, normalize) for h in (old, headline))
+    if has and not known_has and "\n" in body:
+        body = body.partition("\n")[2]
+    elif known_has and not has and old_body.strip():
+        body = first_known + "\n" + body
+    changed = (headline, body) != split_headline(text)
+    return join_headline(headline, body) if changed else text
+
+
 @functools.cache
 def _t2s() -> dict[int, str]:
     """OpenCC's table of traditional characters to simplified (``t2s``'s characters,
