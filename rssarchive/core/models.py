@@ -126,6 +126,9 @@ class Article:
     # What said so: "json-ld", "meta", "time" (the page's markup) or "htmldate" (a guess
     # of the day, from the URL or the page's layout).
     dated_by: str | None = None
+    # The page's first <h1>: re-checks compare it for a title that is it plus a
+    # site's name (recheck_text.page_headline).
+    heading: str | None = None
 
 
 @dataclass(frozen=True)

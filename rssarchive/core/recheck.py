@@ -153,7 +153,7 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
     when both have one. An equal page or a 304 costs no second request."""
     if seen.seen != "page" or not seen.text or known is None:
         return False
-    headline, body = texts.split_headline(seen.text)
+    headline, body = texts.split_headline(texts.known_headline(known, seen.text))
     known_headline, known_body = texts.split_headline(known)
     norm, _ = texts.normalizers(texts.folds(known, seen.text))
     if norm(body) != norm(known_body):
@@ -231,6 +231,9 @@ def decide(
     ``earlier``: the texts of the versions kept, a page equal to one of which is no new
     version (an A/B variant flipping back)."""
     confirming = None  # the changed text a second fetch was made to confirm
+    if seen.seen == "page" and seen.text:  # a site's name in a headline is no edit
+        second = seen.second and texts.known_headline(record.reference, seen.second)
+        seen = replace(seen, text=texts.known_headline(record.reference, seen.text), second=second)
     if seen.seen == "page" and seen.text and seen.second is not None:
         seen = replace(seen, second=confirm.stand_in(record.candidate, seen.text, seen.second))
         confirming = seen.text

@@ -58,6 +58,73 @@ def join_headline(headline: str | None, body: str) -> str:
     return f"{HEADLINE}{' '.join(headline.split())}\n\n{body}"
 
 
+# What sets a site's name off a headline ("Mayor resigns | Daily News", "Daily News -
+# Mayor resigns", "市长辞职｜每日新闻", "市长辞职_每日新闻网"), as written before
+# normalisation turns dashes and dots into plain ones.
+_SITE_SEPARATOR = re.compile(
+    r"\s+(?:[|\-–—·_]|::)\s+|\s*｜\s*|(?<=[\u3400-\u9fff])_(?=[\u3400-\u9fff])"
+)
+
+
+def _site_name_cuts(headline: str) -> list[str]:
+    """``headline`` without its first or its last segment (a site's name), or [] when
+    it has no separator."""
+    parts = [m.span() for m in _SITE_SEPARATOR.finditer(headline)]
+    if not parts:
+        return []
+    return [headline[: parts[-1][0]], headline[parts[0][1] :]]
+
+
+def same_but_site_name(a: str, b: str, norm: Callable[[str], str]) -> bool:
+    """Whether two headlines differ only by a site's name that one of them has before
+    or after a separator and the other lacks ("OG added" and "OG added | The Daily
+    News", look19 F2): a site adding or changing its share title (og:title) has not
+    edited the headline. Only the name one side lacks: "Mayor resigns | Daily News"
+    and "Mayor quits | Daily News" share their last segment, but it is the site's
+    (which end is the site's cannot be told from the two alone), so they differ."""
+    if norm(a) == norm(b):
+        return True
+    return any(norm(cut) == norm(b) for cut in _site_name_cuts(a) if norm(cut)) or any(
+        norm(cut) == norm(a) for cut in _site_name_cuts(b) if norm(cut)
+    )
+
+
+def page_headline(title: str | None, heading: str | None) -> str | None:
+    """The headline a re-check compares: the page's title as extracted (og:title
+    first), or its ``<h1>`` (``heading``) when the title is that plus a site's name
+    (look19 F2): a site changing its share titles' suffix ("| Daily News" to "- The
+    Daily News Online") keeps its ``<h1>``."""
+    if title is None or heading is None or not heading.strip():
+        return title
+    if title.strip() != heading.strip() and same_but_site_name(title, heading, _normalize):
+        return heading
+    return title
+
+
+def known_headline(known: str | None, text: str) -> str:
+    """A page's ``text`` with its headline written as the ``known`` text's when the two
+    differ only by a site's name (:func:`same_but_site_name`), and the ``<h1>`` as its
+    body's first line or not as the known text has it: the extraction keeps the
+    ``<h1>`` in the body when the title it took (og:title) is not the same, so a site
+    adding or changing a name in its og:title moves it (look19 F2). No edit either,
+    and no new spelling of the text to keep."""
+    old, old_body = split_headline(known or "")
+    headline, body = split_headline(text)
+    if old is None or headline is None:
+        return text
+    if headline != old and same_but_site_name(old, headline, normalize):
+        headline = old
+    first_known, first = old_body.partition("\n")[0], body.partition("\n")[0]
+    known_has = any(same_but_site_name(first_known, h, normalize) for h in (old, headline))
+    has = any(same_but_site_name(first, h, normalize) for h in (old, headline))
+    if has and not known_has and "\n" in body:
+        body = body.partition("\n")[2]
+    elif known_has and not has and old_body.strip():
+        body = first_known + "\n" + body
+    changed = (headline, body) != split_headline(text)
+    return join_headline(headline, body) if changed else text
+
+
 @functools.cache
 def _t2s() -> dict[int, str]:
     """OpenCC's table of traditional characters to simplified (``t2s``'s characters,
@@ -189,14 +256,45 @@ _VISIBLE_URL = re.compile(r"https?://[^\s<>\"'，。）)]+")
 
 # A machine timestamp to the second ("2026-12-07 02:47:22", "2026年12月7日 10:02:11"): a
 # page printing its serving time in a byline changes it on every request, and a second
-# fetch in the same second would not tell. Compared as any such timestamp; a date or a
-# time alone (a fact: a race time, a meeting's date) is compared as written. Bounded by
-# digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before its year
-# (a Han character is a word character to ``re``), review 19e, H5.
+# fetch in the same second (or a page cached for a minute) would not tell. Such a
+# timestamp is compared as any other only where a byline puts it (_serving_times); a
+# date or a time alone (a fact: a race time, a meeting's date) is compared as written.
+# Bounded by digits, not ``\b``: "更新于2026-12-07 02:47:22" has no word boundary before
+# its year (a Han character is a word character to ``re``), review 19e, H5.
 _TIMESTAMP = re.compile(
     r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]|\d{4}年\d{1,2}月\d{1,2}日\s*)"
     r"\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?!\d)"
 )
+_SERVED = "0000-00-00 00:00:00"
+# Where a byline puts its serving time (look19 F1): right after a stamp's word
+# ("更新于", "Updated:", "发布时间："), or alone in its line or in a segment set off by a
+# separator ("By Jane Doe | 2026-12-07 02:47:22"), perhaps labelled "时间" or "Time:" and
+# followed by a zone or "更新". Inside a sentence ("The hearing is set for 2026-12-09
+# 10:00:00 at the court", "法院定于2026年12月9日 10:00:00开庭") it is the article's text and
+# compared as written. Chosen over telling a serving time by its nearness to the fetch
+# time: that needs the time of every text compared (the reference's, each kept
+# version's for the versions page's diff), and would still take a date-time of the
+# story written near that time (an explosion hours ago) for a serving time.
+_AFTER_STAMP_WORD = re.compile(rf"(?i:{_STAMP_WORDS})\s*[:：]?\s*$")
+_AT_SEGMENT_START = re.compile(r"(?i)(?:^|[|｜·•—–-]\s)\s*(?:时间|日期|time|date)?\s*[:：]?\s*$")
+_AT_SEGMENT_END = re.compile(
+    rf"(?im)\s*(?:{_ZONE}(?![a-z]))?\s*(?:$|[|｜·•—–-](?:\s|$)|更新|发布|updated|published)"
+)
+
+
+def _serving_time(match: re.Match[str]) -> str:
+    line, start, end = match.string, match.start(), match.end()
+    before = line[line.rfind("\n", 0, start) + 1 : start]
+    if _AFTER_STAMP_WORD.search(before):
+        return _SERVED
+    if _AT_SEGMENT_START.search(before) and _AT_SEGMENT_END.match(line, end):
+        return _SERVED
+    return match[0]
+
+
+def _serving_times(text: str) -> str:
+    """``text`` with the timestamps to the second a byline holds all alike."""
+    return _TIMESTAMP.sub(_serving_time, text)
 
 
 def _is_counter_line(line: str) -> bool:
@@ -257,7 +355,7 @@ def _normalize(text: str, fold: bool = True) -> str:
     dropped beside CJK characters and punctuation."""
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
-    text = _TIMESTAMP.sub("0000-00-00 00:00:00", text)
+    text = _serving_times(text)
     text = "\n".join(kept for line in text.splitlines() if (kept := _without_counters(line)))
     text = _VISIBLE_URL.sub(_untracked, text).translate(_PUNCTUATION)
     # "--" typed for a dash, later typeset as "—" (and "——" in Chinese): one dash.

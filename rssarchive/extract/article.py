@@ -148,6 +148,7 @@ def _extract_article(
     dated = _page_date(doc, url)
     meta = _meta(doc)
     title = _page_title(doc, meta)
+    heading = next((text for el in doc.iter("h1") if (text := _text(el))), None)
     lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url, allow) or image_url(
         meta.get("twitter:image") or meta.get("twitter:image:src"), url, allow
     )
@@ -155,16 +156,19 @@ def _extract_article(
         body, chosen = _by_selectors(doc, selectors, url, allow)
         if _has_content(body):
             image = chosen or lead
-            return Article(with_lead_image(body, image, url), "selectors", image, title, *dated)
+            return Article(
+                with_lead_image(body, image, url), "selectors", image, title, *dated, heading
+            )
     body, rule_image = _by_site_rule(doc, url, allow)
     if _has_content(body):
-        return Article(body, "rule", rule_image, title, *dated)
+        return Article(body, "rule", rule_image, title, *dated, heading)
     # The checks run on trafilatura's tree itself, not on its HTML parsed once more.
     tree, body_lead = _by_trafilatura(doc, url, title, allow, find_lead=lead is None)
     if tree is not None and _fragment_has_content(tree) and _is_article_text(tree):
         body = inner_html(tree).strip()
         lead = lead or body_lead
-        return Article(with_lead_image(body, lead, url, tree), "trafilatura", lead, title, *dated)
+        body = with_lead_image(body, lead, url, tree)
+        return Article(body, "trafilatura", lead, title, *dated, heading)
     raise ExtractError("no article text found on the page")
 
 

@@ -39,7 +39,7 @@ from rssarchive.core.errors import (
     reason_of,
 )
 from rssarchive.core.models import FeedConfig, Response
-from rssarchive.core.recheck_text import join_headline, split_headline
+from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
 from rssarchive.core.urls import normalize_url
 from rssarchive.extract.text import html_to_text
 from rssarchive.net.addresses import Allow
@@ -423,7 +423,8 @@ def _host(url: str) -> str:
 def _page_text(
     response: Response, feed: FeedConfig, allow_private: Allow
 ) -> tuple[str | None, str | None]:
-    """The page's headline (as extracted: og:title, h1 or title) and article text as
+    """The page's headline (as extracted: og:title, h1 or title; the h1 for an og:title
+    that is it plus a site's name) and article text as
     at archiving time, one paragraph a line; text None when the page holds no article
     (not HTML, nothing extracted)."""
     from rssarchive.extract.article import extract_article
@@ -443,4 +444,5 @@ def _page_text(
         )
     except ExtractError:
         return None, None
-    return article.title, html_to_text(render_body(article.body_html))
+    headline = page_headline(article.title, article.heading)
+    return headline, html_to_text(render_body(article.body_html))

@@ -67,10 +67,82 @@ def test_split_headline(text: str, headline: str | None, body: str) -> None:
         ("发布时间:2026年12月7日10:02:11", "发布时间:2026年12月7日10:05:42", True),
         ("会议于2026年12月7日举行", "会议于2026年12月8日举行", False),
         ("比赛成绩12:03:45", "比赛成绩12:03:46", False),
+        # A date-time to the second inside a sentence is the article's (look19 F1); a
+        # byline's alone on its line or after a separator is a serving time.
+        (
+            "The hearing is set for 2026-12-09 10:00:00 at the court.",
+            "The hearing is set for 2026-12-19 10:00:00 at the court.",
+            False,
+        ),
+        (
+            "法院定于2026年12月9日 10:00:00开庭审理此案。",
+            "法院定于2026年12月19日 10:00:00开庭审理此案。",
+            False,
+        ),
+        (
+            "The blast happened at 2026-12-07 02:47:22 local time, police said.",
+            "The blast happened at 2026-11-30 21:05:09 local time, police said.",
+            False,
+        ),
+        (
+            "截至2026年12月7日 10:00:00，死亡人数12人",
+            "截至2026年12月7日 11:00:00，死亡人数12人",
+            False,
+        ),
+        ("2026年12月7日 10:00:00，死亡人数12人", "2026年12月7日 11:00:00，死亡人数12人", False),
+        ("Lede.\n2026-12-07 02:47:22 GMT\nEnd.", "Lede.\n2026-12-07 03:47:22 GMT\nEnd.", True),
+        ("2026-12-07 02:47:22 | By Jane Doe", "2026-12-07 03:01:09 | By Jane Doe", True),
+        (
+            "Updated: 2026-12-07 02:47:22 · 5 min read",
+            "Updated: 2026-12-07 03:01:09 · 5 min read",
+            True,
+        ),
     ],
 )
 def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
     assert (t.normalize(a) == t.normalize(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # A site's name one side has and the other lacks (look19 F2).
+        ("OG added", "OG added | The Daily News", True),
+        ("Council approves budget | Daily News", "Council approves budget", True),
+        ("Daily News :: Council approves budget", "Council approves budget", True),
+        ("市长签署预算案", "市长签署预算案｜每日新闻", True),
+        ("市长签署预算案", "市长签署预算案_每日新闻网", True),
+        # The headline's own words changed: an edit, whatever the site's name does.
+        ("Council approves budget | Daily News", "Council rejects budget | Daily News", False),
+        ("Daily News | Council approves budget", "Daily News | Council rejects budget", False),
+        ("Council approves budget", "Council rejects budget | Daily News", False),
+        ("Council approves budget", "Council approves budget - and new buses", True),  # limit
+    ],
+)
+def test_headlines_the_same_but_a_sites_name(a: str, b: str, same: bool) -> None:
+    assert t.same_but_site_name(a, b, t.normalize) is same
+    assert t.same_but_site_name(b, a, t.normalize) is same
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "compared"),
+    [
+        # og:title is the <h1> plus a site's name: the <h1> (look19 F2).
+        ("OG suffix - The Daily News Online", "OG suffix", "OG suffix"),
+        ("Daily News | OG prefix", "OG prefix", "OG prefix"),
+        ("OG suffix", "OG suffix", "OG suffix"),
+        # A share title in other words than the <h1>: the share title, as archived.
+        (
+            "Budget passes after long night",
+            "Council approves budget",
+            "Budget passes after long night",
+        ),
+        ("Council approves budget", None, "Council approves budget"),
+        (None, "Council approves budget", None),
+    ],
+)
+def test_page_headline(title: str | None, heading: str | None, compared: str | None) -> None:
+    assert t.page_headline(title, heading) == compared
 
 
 @pytest.mark.parametrize(
@@ -129,6 +201,24 @@ LATER = T0 + H
         (_seen(page(BODY, "議會通過預算")), "edited", "# 議會通過預算"),
         # A teaser: suspected, never an edit.
         (_seen(page(P[0] + "\nSubscribe to continue reading.")), "suspected", None),
+        # The headline with a site's name added, by both fetches: no edit (look19 F2);
+        # a word of it changed beside that name is one.
+        (
+            _seen(
+                page(BODY, "Council approves budget | The Daily News"),
+                page(BODY, "Council approves budget | The Daily News"),
+            ),
+            "unchanged",
+            None,
+        ),
+        (
+            _seen(
+                page(BODY, "Council rejects budget | The Daily News"),
+                page(BODY, "Council rejects budget | The Daily News"),
+            ),
+            "edited",
+            "# Council rejects budget | The Daily News\n",
+        ),
     ],
 )
 def test_decide_with_a_confirming_fetch(

@@ -5,7 +5,8 @@ archived by the real CLI, its pages changed under it, re-checked with --now at +
 One case per file in tests/recheck_verdicts/: ``pages`` are what the article's page
 serves at archiving and at each re-check (the last one stands for the rest), with
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
-A/B test, served alternately request by request (``((A||B||C))``: three in turn);
+A/B test, served alternately request by request (``((A||B||C))``: three in turn),
+and ``og_title`` a page's og:title (none without it);
 ``expect`` is the article's status after the last re-check and how many versions were
 kept of it (and lines its versions page shows unmarked by the diff). All cases share
 one site and one run (a host serving its other articles, as real ones do: a page
@@ -46,8 +47,10 @@ def _fill(text: str, n: int) -> str:
 def _html(page: dict[str, Any], n: int) -> str:
     title = html.escape(_fill(page["title"], n))
     body = "".join(f"<p>{html.escape(_fill(p, n))}</p>" for p in page["body"])
+    og = page.get("og_title")
+    og = "" if og is None else f"<meta property='og:title' content='{html.escape(_fill(og, n))}'>"
     return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>{og}</head>"
         f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
         "<footer>Copyright</footer></body></html>"
     )
