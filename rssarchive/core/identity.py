@@ -17,7 +17,7 @@ article only when
     article was recorded for the same feed (two feeds' ids are not one namespace);
 (b) that article is not itself still listed at its own link in the same document (it
     did not move, so this is another article) — the item there is still it unless its
-    guid is another (or none) and its title or date plainly differs (a new article at
+    guid is another (or none) and its title and date both differ (a new article at
     a moved one's old address, look 16 F5); if it is not, and the guid is a URL
     that is the item's own link, the guid is the address the article gave as its
     permanent one: it is that article whatever its title says, unless (d) its date

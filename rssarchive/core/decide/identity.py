@@ -162,12 +162,21 @@ def _still_there(guid: str, item: Shown, there: Sequence[tuple[str | None, Shown
     """Whether an item a document lists at an article's own link (``there``: each one's
     guid key and what it shows; None: not known) is still that article, the one with
     ``guid``, which ``item`` shows at another link: unless its guid is another (or it
-    has none) and its title or date plainly says it is another article (look 16 F5: a
-    new article at a moved one's old address). Same title, no dates to tell: still it."""
+    has none) and both its title and its date are others (look 16 F5: a new article at
+    a moved one's old address). A title alone is not enough: a feed whose guids and
+    titles follow the items' positions would make every article another's."""
     if there is None:
         return True
-    return any(
-        key == guid or redirect_contradicts(None, item, None, shown) is None for key, shown in there
+    return any(key == guid or not _plainly_another(item, shown) for key, shown in there)
+
+
+def _plainly_another(item: Shown, other: Shown) -> bool:
+    """Whether two items differ by title and by date, both there on each side."""
+    titles = title_key(item.title), title_key(other.title)
+    return (
+        all(titles)
+        and titles[0] != titles[1]
+        and differs(None, item.published, None, other.published) == "another date"
     )
 
 
