@@ -16,7 +16,9 @@ article only when
 (a) the guid is not known to be reused (then it identifies nothing any more), and the
     article was recorded for the same feed (two feeds' ids are not one namespace);
 (b) that article is not itself still listed at its own link in the same document (it
-    did not move, so this is another article); if it is not, and the guid is a URL
+    did not move, so this is another article) — the item there is still it unless its
+    guid is another (or none) and its title and date both differ (a new article at
+    a moved one's old address, look 16 F5); if it is not, and the guid is a URL
     that is the item's own link, the guid is the address the article gave as its
     permanent one: it is that article whatever its title says, unless (d) its date
     contradicts (then the address is another article's: a live home page, a guid that

@@ -121,6 +121,8 @@ class _Job:
     # Images that stayed remote (URL, reason), and the page they were resolved against.
     image_failures: tuple[tuple[str, str], ...] = ()
     page_url: str = ""
+    # The (status, location) of each redirect hop its page came by.
+    redirects: tuple[tuple[int, str], ...] = ()
     # Whether the article comes from its page; None until the feed's text is looked at.
     needs_page: bool | None = None
     # Failed attempts before this one (a retry of an earlier run's failure when > 0).

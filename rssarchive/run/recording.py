@@ -38,8 +38,14 @@ class _Recording(_Base):
             for guid in sorted(shared):
                 self.state.reuse_guid(guid)
         shared |= self._site_root_guids(entries, result)
-        listed = frozenset(key for e in entries if (key := decide.link_key(e.link)) is not None)
-        return _without_shared_guids(entries, result, shared), listed
+        kept = _without_shared_guids(entries, result, shared)
+        at: dict[str, list[tuple[str | None, decide.Shown]]] = {}
+        for e in kept:
+            if (key := decide.link_key(e.link)) is not None:
+                at.setdefault(key, []).append(
+                    (decide.guid_key(e.guid), decide.Shown(e.title, e.published))
+                )
+        return kept, decide.Listing(at)
 
     def _site_root_guids(self, entries: Sequence[Entry], result: FeedResult) -> set[str]:
         """The guids of one feed document that are a site's own address (its home
@@ -324,6 +330,7 @@ class _Recording(_Base):
                 owners=owners,
                 last_seen=last_seen,
                 posts=posts,
+                at_links=listed.items if isinstance(listed, decide.Listing) else None,
             )
             if not isinstance(answer, decide.NeedsPost):
                 break

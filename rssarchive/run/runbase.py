@@ -26,6 +26,7 @@ from rssarchive.run.jobs import (
     _Job,
     _Outcome,
     _Pending,
+    _Staged,
 )
 from rssarchive.store.state import State
 
@@ -60,6 +61,9 @@ class _Base:
     # URL keys (own and where redirects ended) of the posts placed by this run, whose
     # state is settled in batches: the article id of each.
     _placed: dict[str, int] = field(default_factory=dict, init=False)
+    # Pages a temporary redirect took elsewhere, placed when the run's pages are in
+    # (run/landing.py).
+    _held: list[tuple[_Job, _Staged]] = field(default_factory=list, init=False)
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)

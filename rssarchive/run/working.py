@@ -30,14 +30,14 @@ from rssarchive.run.jobs import (
     _Staged,
     _substantial,
 )
+from rssarchive.run.landing import _Landing
 from rssarchive.run.output import article_failed_lines
-from rssarchive.run.recording import _Recording
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
 
 
-class _Working(_Recording):
+class _Working(_Landing):
     """Getting, rendering, staging and placing each article of a run (threads fetch,
     worker processes extract, this thread places and records)."""
 
@@ -102,6 +102,7 @@ class _Working(_Recording):
                     if len(written) >= WRITE_BATCH:
                         self._settle(written)
                     refill()
+                self._land_held(written)
             except BaseException as exc:
                 # A write failed (disk full …): stop; pending rows redo the rest, and
                 # the next run removes the staged files nobody placed.
@@ -172,7 +173,6 @@ class _Working(_Recording):
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
     ) -> None:
         """Name and place one staged post (its state is settled later, in a batch)."""
-        from rssarchive.publish.render import post_filename
 
         link = job.entry.link
         assert link is not None
@@ -183,8 +183,18 @@ class _Working(_Recording):
                 return
             staged = fallback
         keys = decide.page_keys(link, job.page_url)  # its link's, where its redirects ended
-        if self._same_as_archived(job, keys, staged):
+        if self._landed_elsewhere(job, keys, staged):
             return
+        self._place(job, staged, keys, written)
+
+    def _place(
+        self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
+    ) -> None:
+        """Name and place one staged post of ``job`` (its link ``keys[0]``, where its page
+        ended ``keys[-1]``)."""
+        from rssarchive.publish.render import post_filename
+
+        link = job.entry.link
         post = staged.post
         name = post.filename
         if self.archive.taken_by_other(name, post.url):
@@ -233,32 +243,6 @@ class _Working(_Recording):
         job.feed_text_because = reason_of(exc)
         post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
         return _Staged(post, self.archive.stage(post.text))
-
-    def _same_as_archived(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
-        """Whether the page is an article archived already (by this run or an earlier
-        one) under another URL: one that redirects to the same page, or the page a
-        redirect ended at (decide.archived_elsewhere). Then nothing is written; the URL
-        becomes an alias of it."""
-        # The state is asked only when this run placed no other article there.
-        archived_as = (
-            self.state.archived_as(keys, job.article_id)
-            if decide.asks_archived_as(job.article_id, keys, self._placed)
-            else None
-        )
-        other = decide.archived_elsewhere(job.article_id, keys, self._placed, archived_as)
-        if other is None:
-            return False
-        self.archive.discard(staged.temp)
-        self.state.forget(job.article_id)
-        self.state.alias(keys[0], other)
-        job.result.skipped += 1
-        # Said, not logged: distinct items whose pages end at one URL (a consent wall,
-        # a redirect to the home page) are otherwise lost without a word.
-        job.result.warnings.append(
-            f"{job.entry.link}: its page is {job.page_url}, an article archived already"
-            " under another link; not archived again"
-        )
-        return True
 
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
         """Record and report a failed article, as decide.article_failed says."""
@@ -317,7 +301,7 @@ class _Working(_Recording):
         assert entry.link is not None
         try:
             response = self.client.get(entry.link, max_bytes=MAX_PAGE_BYTES)
-            job.page_url = response.url
+            job.page_url, job.redirects = response.url, response.redirects
             job.validators = (response.etag, response.last_modified)
             self._check_html(job, response)
             article = extractor.extract(

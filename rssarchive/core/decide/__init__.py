@@ -215,7 +215,13 @@ from rssarchive.core.decide.identity import (
     ByGuid as ByGuid,
 )
 from rssarchive.core.decide.identity import (
+    Landing as Landing,
+)
+from rssarchive.core.decide.identity import (
     LastSeen as LastSeen,
+)
+from rssarchive.core.decide.identity import (
+    Listing as Listing,
 )
 from rssarchive.core.decide.identity import (
     MoveSaid as MoveSaid,
@@ -225,6 +231,9 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     Owner as Owner,
+)
+from rssarchive.core.decide.identity import (
+    Redirected as Redirected,
 )
 from rssarchive.core.decide.identity import (
     Shown as Shown,
@@ -240,6 +249,9 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     asks_other_owners as asks_other_owners,
+)
+from rssarchive.core.decide.identity import (
+    asks_other_shown as asks_other_shown,
 )
 from rssarchive.core.decide.identity import (
     asks_owners as asks_owners,
@@ -260,7 +272,13 @@ from rssarchive.core.decide.identity import (
     compared_with as compared_with,
 )
 from rssarchive.core.decide.identity import (
+    crowded as crowded,
+)
+from rssarchive.core.decide.identity import (
     guid_key as guid_key,
+)
+from rssarchive.core.decide.identity import (
+    landed as landed,
 )
 from rssarchive.core.decide.identity import (
     link_key as link_key,
@@ -273,6 +291,12 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     page_keys as page_keys,
+)
+from rssarchive.core.decide.identity import (
+    redirect_contradicts as redirect_contradicts,
+)
+from rssarchive.core.decide.identity import (
+    redirected as redirected,
 )
 from rssarchive.core.decide.identity import (
     shared_guids as shared_guids,

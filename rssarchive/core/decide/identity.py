@@ -144,6 +144,42 @@ class NeedsPost:
     owner: int
 
 
+class Listing(frozenset[str]):
+    """The URL keys of a feed document's links (what by_guid's ``listed`` is), with what
+    the item at each shows (``items``: its guid key, after shared_guids and
+    site_root_guids, and its title and date): whether an article is still listed at its
+    own link depends on whether the item there is still that article."""
+
+    items: Mapping[str, Sequence[tuple[str | None, Shown]]]
+
+    def __new__(cls, items: Mapping[str, Sequence[tuple[str | None, Shown]]]) -> Listing:
+        listing = super().__new__(cls, items.keys())
+        listing.items = dict(items)
+        return listing
+
+
+def _still_there(guid: str, item: Shown, there: Sequence[tuple[str | None, Shown]] | None) -> bool:
+    """Whether an item a document lists at an article's own link (``there``: each one's
+    guid key and what it shows; None: not known) is still that article, the one with
+    ``guid``, which ``item`` shows at another link: unless its guid is another (or it
+    has none) and both its title and its date are others (look 16 F5: a new article at
+    a moved one's old address). A title alone is not enough: a feed whose guids and
+    titles follow the items' positions would make every article another's."""
+    if there is None:
+        return True
+    return any(key == guid or not _plainly_another(item, shown) for key, shown in there)
+
+
+def _plainly_another(item: Shown, other: Shown) -> bool:
+    """Whether two items differ by title and by date, both there on each side."""
+    titles = title_key(item.title), title_key(other.title)
+    return (
+        all(titles)
+        and titles[0] != titles[1]
+        and differs(None, item.published, None, other.published) == "another date"
+    )
+
+
 def asks_last_seen(reused: bool) -> bool:
     """Whether by_guid needs ``last_seen`` (a read of the state): only for a guid
     recorded as reused, which follows the article its item last named."""
@@ -167,6 +203,7 @@ def by_guid(
     owners: Sequence[Owner],
     last_seen: LastSeen | None,
     posts: Mapping[int, Shown | None],
+    at_links: Mapping[str, Sequence[tuple[str | None, Shown]]] | None = None,
 ) -> ByGuid | NeedsPost:
     """Which article an item (``item``: its title, date, text) unknown by its link
     (``url_key``) is by its guid (``guid``, as guid_key), the rules of identity.py:
@@ -175,7 +212,8 @@ def by_guid(
     asks_last_seen and asks_owners say so (else empty, None): ``owners``: the articles
     recorded with the guid; ``last_seen``: what this feed's item with it last showed;
     ``posts``: the archived owners' posts read so far (None: it cannot be read); a
-    NeedsPost when the rule needs another."""
+    NeedsPost when the rule needs another. ``at_links``: what the items at ``listed``'s
+    links show (Listing.items; None: not known, each taken for its article)."""
     if reused:
         return _by_retired_guid(item, listed, owners, last_seen)
     # Identity by guid is per feed: two feeds' ids are not one namespace (two editions'
@@ -183,7 +221,15 @@ def by_guid(
     mine = [o for o in owners if o.feed == feed]
     if not mine:
         return ByGuid("new", guid)
-    still_listed = next((o for o in mine if o.keys & listed), None)
+    known = at_links or {}
+    still_listed = next(
+        (
+            o
+            for o in mine
+            if any(_still_there(guid, item, known.get(key)) for key in o.keys & listed)
+        ),
+        None,
+    )
     if still_listed is not None:  # it did not move: this is another article
         return ByGuid("reused", None, still_listed.id, "still listed at its own link")
     if url_key == guid:
@@ -343,3 +389,109 @@ def archived_elsewhere(
     article: not written again, its link an alias of it."""
     other = _placed_elsewhere(article_id, keys, placed)
     return other if other is not None else archived_as
+
+
+# -- whether a redirect says which article a page is (look 16 F1, F2) ----------------------
+
+Redirected = Literal["none", "permanent", "temporary"]
+
+
+def redirected(link_key: str, page_key: str, statuses: Sequence[int]) -> Redirected:
+    """How an item's page came to another URL than its link (``statuses``: its redirect
+    hops'): "none" (the same URL key), "permanent" (every hop a 301 or 308), else
+    "temporary" (a 302, 303 or 307 among them: a login, a consent wall, a maintenance
+    page, a tracking hop; no evidence of where the article lives)."""
+    if page_key == link_key:
+        return "none"
+    if statuses and all(status in (301, 308) for status in statuses):
+        return "permanent"
+    return "temporary"
+
+
+def crowded(landings: Sequence[tuple[str, str | None, str]]) -> set[str]:
+    """The URL keys that different items (by title, as title_key; untitled, by guid key)
+    of one run reached by a temporary redirect (``landings``: final key, guid key,
+    title): a page several articles are sent to (a maintenance page, a login, a consent
+    wall) is none of theirs. Items with one title are one article listed twice (two
+    tracking links to one story): its page is theirs."""
+    items: dict[str, set[str | None]] = {}
+    for key, guid, title in landings:
+        items.setdefault(key, set()).add(title_key(title) or guid)
+    return {key for key, seen in items.items() if len(seen) > 1}
+
+
+def redirect_contradicts(
+    guid: str | None, item: Shown, other_guid: str | None, other: Shown | None
+) -> str | None:
+    """What says an item whose page a permanent redirect took to an archived article is
+    not that article (None: nothing): another guid, title or date, each only when both
+    sides have one (a permanent redirect is the evidence; nothing may contradict it)."""
+    if guid is not None and other_guid is not None and guid != other_guid:
+        return "another guid"
+    if other is None:
+        return None
+    mine, theirs = title_key(item.title), title_key(other.title)
+    if mine and theirs and mine != theirs:
+        return "another title"
+    if other.dated and differs(None, item.published, None, other.published) == "another date":
+        return "another date"
+    return None
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where an item's page ended, as landed says: "write" (its post), "same" (the
+    archived ``other``: not written, its link an alias of it), "retry" (not its page: a
+    failed attempt, said, tried again later; ``why``)."""
+
+    kind: Literal["write", "same", "retry"]
+    other: int | None = None
+    why: str = ""
+
+
+def asks_other_shown(other: int | None, how: Redirected) -> bool:
+    """Whether landed needs ``contradiction`` (reads of the state and a post): only when
+    the page is another archived article's and a permanent redirect led there."""
+    return other is not None and how == "permanent"
+
+
+def landed(
+    *,
+    how: Redirected,
+    page_url: str,
+    home: bool,
+    crowded: bool,
+    other: int | None,
+    contradiction: str | None,
+) -> Landing:
+    """What an item's page is (``page_url``: where it ended, ``how``: redirected): a
+    redirect to a site's home page (``home``), or a temporary one that different items
+    of the run shared (``crowded``), reached no article's page; ``other``: the article
+    archived already under the page's URL (archived_elsewhere), the item's only after
+    no temporary redirect and with nothing that contradicts it (``contradiction``,
+    redirect_contradicts, asked when asks_other_shown says so). Each "retry" is a
+    failed attempt: the page may be the article's own once the site is back."""
+    if how != "none" and home:
+        return Landing("retry", why=f"its page redirects to the site's home page ({page_url})")
+    if how == "temporary" and crowded:
+        return Landing(
+            "retry",
+            why=f"other items were sent to the same page ({page_url}) by a temporary redirect:"
+            " a maintenance, login or consent page, not this article's",
+        )
+    if other is None:
+        return Landing("write")
+    if how == "temporary":
+        return Landing(
+            "retry",
+            other,
+            f"a temporary redirect took its page to {page_url}, another article archived"
+            " already; no evidence it is that article",
+        )
+    if contradiction is not None:
+        return Landing(
+            "retry",
+            other,
+            f"its page is {page_url}, an article archived already, but {contradiction}",
+        )
+    return Landing("same", other)

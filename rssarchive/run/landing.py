@@ -1,0 +1,127 @@
+"""Where an item's page ended, when a redirect took it elsewhere: its post, an article
+archived already, or no article's page (a maintenance, login or consent page, a site's
+home page): a failed attempt, tried again later (decide.landed). Pages that a temporary
+redirect took elsewhere are held until every page of the run is in, so that different
+items sent to one page are all seen (decide.crowded)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rssarchive.core import decide
+from rssarchive.core.errors import FetchError, RssArchiveError
+from rssarchive.run.jobs import _Job, _Staged
+from rssarchive.run.recording import _Recording
+
+
+class _Landing(_Recording):
+    """Where an item's page ended, when a redirect took it elsewhere (decide.landed)."""
+
+    def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
+        raise NotImplementedError  # _Working's
+
+    def _place(
+        self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
+    ) -> None:
+        raise NotImplementedError  # _Working's
+
+    def _landed_elsewhere(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
+        """Whether a page is not written now: held (a temporary redirect took it to
+        another URL: decided with the run's others, _land_held), an article archived
+        already, or no article's page (a failed attempt). False: it is written."""
+        how = self._how(job, keys)
+        if how == "temporary":
+            # Its text is on disk (staged.temp): not kept in memory while it waits.
+            self._held.append((job, replace(staged, post=replace(staged.post, text=""))))
+            return True
+        return self._landing(job, keys, staged, how, crowded=False)
+
+    def _land_held(self, written: list[tuple[_Job, str]]) -> None:
+        """Place or fail the pages held by _landed_elsewhere, now that the run's pages
+        are all in: different items sent to one page are none of them (decide.crowded)."""
+        held, self._held[:] = list(self._held), []
+        pages = [
+            (job, staged, decide.page_keys(job.entry.link or "", job.page_url))
+            for job, staged in held
+        ]
+        crowd = decide.crowded(
+            [(keys[-1], decide.guid_key(job.entry.guid), job.entry.title) for job, _, keys in pages]
+        )
+        for job, staged, keys in pages:
+            if not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
+                self._place(job, staged, keys, written)
+
+    @staticmethod
+    def _how(job: _Job, keys: list[str]) -> decide.Redirected:
+        """How the page came to where it ended; a post from the feed's text (its page
+        failed) is not the page's."""
+        if job.feed_text_because is not None or len(keys) < 2:
+            return "none"
+        return decide.redirected(keys[0], keys[-1], [status for status, _ in job.redirects])
+
+    def _landing(
+        self, job: _Job, keys: list[str], staged: _Staged, how: decide.Redirected, *, crowded: bool
+    ) -> bool:
+        """Carry out decide.landed: False when the page is written; else it is an
+        article archived already (not written, its link an alias of it, said), or no
+        article's page (a failed attempt, said)."""
+        # The state is asked only when this run placed no other article there.
+        archived_as = (
+            self.state.archived_as(keys, job.article_id)
+            if decide.asks_archived_as(job.article_id, keys, self._placed)
+            else None
+        )
+        other = decide.archived_elsewhere(job.article_id, keys, self._placed, archived_as)
+        contradiction = (
+            self._contradiction(job, other) if decide.asks_other_shown(other, how) else None
+        )
+        from rssarchive.core.identity import is_site_root
+
+        landing = decide.landed(
+            how=how,
+            page_url=job.page_url,
+            home=is_site_root(keys[-1]),
+            crowded=crowded,
+            other=other,
+            contradiction=contradiction,
+        )
+        if landing.kind == "write":
+            return False
+        link = job.entry.link or ""
+        self.archive.discard(staged.temp)
+        if landing.kind == "retry":
+            self._failed(job, link, FetchError(link, landing.why))
+            return True
+        assert landing.other is not None
+        self.state.forget(job.article_id)
+        self.state.alias(keys[0], landing.other)
+        job.result.skipped += 1
+        # Said, not logged: an item taken for another article is a loss if wrong.
+        job.result.warnings.append(
+            f"{link}: its page is {job.page_url}, an article archived already"
+            " under another link; not archived again"
+        )
+        return True
+
+    def _contradiction(self, job: _Job, other: int | None) -> str | None:
+        """What says the item is not ``other``, the archived article a permanent
+        redirect took its page to (decide.redirect_contradicts): its guid, and its
+        entry's title and date while not settled, else its post's."""
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date
+
+        assert other is not None
+        row = self.state.url_and_guid(other)
+        shown: decide.Shown | None = None
+        entry = self.state.entry_of(other)
+        if entry is not None:
+            shown = decide.Shown(entry.title, entry.published)
+        else:
+            name = self.state.filename_of(other)
+            text = None if name is None else self.archive.read(name)
+            if text is not None:
+                title, published = post_title_and_date(text)
+                shown = decide.Shown(title, published, dated=post_says_its_date(text))
+        item = decide.Shown(job.entry.title, job.entry.published)
+        return decide.redirect_contradicts(
+            decide.guid_key(job.entry.guid), item, None if row is None else row[1], shown
+        )
