@@ -49,10 +49,12 @@ _PIXELS: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.IGNORECASE)
 def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """An image URL fit for a post: absolute http(s), else None.
 
-    Refuses javascript:/data:/file: and, unless the page itself is there, a host that
-    the network policy refuses (addresses.host_refusal, under ``allow``, the config's
+    Refuses javascript:/data:/file: and a host that the network policy refuses
+    (addresses.host_refusal, under ``allow``, the config's
     ``network.allow_private_addresses``): an og:image on http://169.254.169.254/ is a
-    probe.
+    probe. Whatever ``base`` is: a feed item's link, the base of its own text, was never
+    fetched nor checked, so a host is not trusted for being the base's (look 18 F10); a
+    page that was fetched passed the same policy already.
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
@@ -64,7 +66,7 @@ def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    if host_refusal(host, allow) is not None and host != urlsplit(base).hostname:
+    if host_refusal(host, allow) is not None:
         return None
     return absolute
 

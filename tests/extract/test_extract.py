@@ -292,9 +292,16 @@ def test_image_url_follows_allow_private_addresses(allow: Allow, raw: str, kept:
     assert (image_url(raw, PAGE_URL, allow) == raw) is kept
 
 
-def test_image_on_the_pages_own_local_host_is_kept() -> None:
-    # Tests and local mirrors serve both from 127.0.0.1; only a jump elsewhere is a probe.
-    assert image_url("/a.jpg", "http://127.0.0.1:8080/p.html") == "http://127.0.0.1:8080/a.jpg"
+def test_image_on_the_bases_own_refused_host_is_refused_too() -> None:
+    # A feed item's link, the base of its own text, was never fetched nor checked: an
+    # item linking http://169.254.169.254/ must not make its image there publishable
+    # (look 18 F10). A page fetched from 127.0.0.1 was allowed by the config, and so is
+    # its image, under the same setting.
+    assert image_url("/a.jpg", "http://169.254.169.254/p.html") is None
+    assert image_url("/a.jpg", "http://127.0.0.1:8080/p.html") is None
+    assert (
+        image_url("/a.jpg", "http://127.0.0.1:8080/p.html", True) == "http://127.0.0.1:8080/a.jpg"
+    )
 
 
 def test_lead_image_is_not_repeated() -> None:
