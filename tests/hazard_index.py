@@ -122,7 +122,7 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/e2e/test_hazards_e2e.py::"
         "test_hazard_og_image_javascript_file_metadata_address_relative_refused_or_resolved",
         "tests/extract/test_extract.py::test_image_url",
-        "tests/extract/test_extract.py::test_image_on_the_pages_own_local_host_is_kept",
+        "tests/extract/test_extract.py::test_image_on_the_bases_own_refused_host_is_refused_too",
         "tests/pages/og-image-unsafe.html",
         "tests/pages/og-image-internal.html",
     ),
