@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from rssarchive.core.encodings import sniff_bom
 from rssarchive.core.inflate import GZIP_MAGIC
 
 # How much of the response is looked at: the prolog of a page, comments, scripts and
@@ -61,7 +62,6 @@ _RIFF: Final = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-m
 _FTYP: Final = {b"heic": "image/heic", b"qt  ": "video/quicktime"}
 _AVIF_BRANDS: Final = frozenset({b"avif", b"avis"})
 
-_BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # WHATWG MIME Sniffing's "binary data bytes".
 _BINARY_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 # More binary data bytes than this share of the sniffed bytes: binary (see rule 3).
@@ -71,7 +71,6 @@ _XML_DECLARATION: Final = re.compile(rb"\s*<\?xml[\s?]")
 # Roots that are XML even without a declaration (a sitemap sent bare as text/html).
 _XML_ROOTS: Final = frozenset({b"urlset", b"sitemapindex", b"svg", b"svg:svg"})
 _XML_KINDS: Final = {b"svg": "image/svg+xml", b"svg:svg": "image/svg+xml"}
-_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 # What may come before the first element: whitespace, an XML declaration, processing
 # instructions, comments and a doctype.
 _PROLOG: Final = re.compile(
@@ -129,12 +128,15 @@ def magic_type(head: bytes) -> str | None:
 
 
 def _text_head(head: bytes) -> bytes:
-    """The start of the response as ASCII-compatible bytes (a UTF-16/32 one re-encoded)."""
-    if head.startswith(_UTF32_BOMS):
-        return head.decode("utf-32", "ignore").encode("utf-8", "ignore")
-    if head.startswith(_BOMS[1:]):
-        return head.decode("utf-16", "ignore").encode("utf-8", "ignore")
-    return head.removeprefix(_BOMS[0])
+    """The start of the response as ASCII-compatible bytes, without its byte-order mark (a
+    UTF-16/32 one re-encoded; UTF-32 too: a feed may be written in it)."""
+    found = sniff_bom(head, utf32=True)
+    if found is None:
+        return head
+    codec, length = found
+    if codec == "utf-8":
+        return head[length:]
+    return head[length:].decode(codec, "ignore").encode("utf-8", "ignore")
 
 
 def _is_binary(text: bytes) -> bool:
