@@ -63,11 +63,11 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime
-from html import unescape
 from urllib.parse import urlsplit
 
 from rssarchive.core import postformat
 from rssarchive.core.dates import EARLIEST, to_utc
+from rssarchive.core.htmltext import markup_text
 from rssarchive.core.sanitize import CONTROL_CHARS
 
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
@@ -83,14 +83,11 @@ def title_key(title: str | None) -> str:
     return _NOT_WORDS.sub(" ", text).strip()
 
 
-_TAGS = re.compile(r"<[^>]*>")
-
-
 def text_key(html: str | None) -> str | None:
     """A feed item's text as compared (None: it has none): its markup dropped (links
     with session ids in them are no other text), entities read, then as title_key; kept
     as a digest, the state stores one per guid."""
-    text = title_key(unescape(_TAGS.sub(" ", html or "")))
+    text = title_key(markup_text(html or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else None
 
 
