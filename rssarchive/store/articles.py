@@ -21,6 +21,7 @@ from rssarchive.store.codec import (
     entry_from_json,
     entry_to_json,
     moment,
+    stored_time,
 )
 
 
@@ -204,7 +205,7 @@ class Articles(StateBase):
         ).fetchone()
         if row is None:
             return 0, now
-        return int(row[0]), datetime.fromisoformat(row[1])
+        return int(row[0]), stored_time(row[1])
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now."""
