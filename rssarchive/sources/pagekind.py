@@ -70,7 +70,8 @@ _XML_DECLARATION: Final = re.compile(rb"\s*<\?xml[\s?]")
 # What some XML roots are better called than "XML (root)".
 # Roots that are XML even without a declaration (a sitemap sent bare as text/html).
 _XML_ROOTS: Final = frozenset({b"urlset", b"sitemapindex", b"svg", b"svg:svg"})
-_XML_KINDS: Final = {b"svg": "image/svg+xml", b"svg:svg": "image/svg+xml"}
+SVG_TYPE: Final = "image/svg+xml"
+_XML_KINDS: Final = {b"svg": SVG_TYPE, b"svg:svg": SVG_TYPE}
 # What may come before the first element: whitespace, an XML declaration, processing
 # instructions, comments and a doctype.
 _PROLOG: Final = re.compile(
@@ -150,6 +151,14 @@ def _root(text: bytes) -> tuple[bytes | None, bool]:
     doctype = _HTML_DOCTYPE.search(text, 0, end) is not None
     tag = _FIRST_TAG.match(text, end)
     return (tag.group(1).lower() if tag else None), doctype
+
+
+def is_svg(content: bytes) -> bool:
+    """Whether ``content`` is an SVG drawing: its root element (after a BOM, the XML
+    declaration, comments and a doctype) is ``<svg>``. The one SVG sniffing: pages are
+    refused for it here, and the image localizer refuses it (it can carry script)."""
+    root, _ = _root(_text_head(content[:SNIFF_BYTES]))
+    return _XML_KINDS.get(root or b"") == SVG_TYPE
 
 
 def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:
