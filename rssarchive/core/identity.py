@@ -143,13 +143,12 @@ def same_by(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
-    *,
-    text: str | None = None,
-    archived_text: str | None = None,
+    **texts: str | None,
 ) -> str:
     """What an item taken for an archived article (differs found nothing) shares with
-    it, as its warning says."""
-    del archived_title, text, archived_text
+    it, as its warning says; called as differs is (``texts``: ``text`` and
+    ``archived_text``, which it does not weigh)."""
+    del archived_title, texts
     if not title_key(title):
         return "same guid and date"
     mine, theirs = _utc(published), _utc(archived_published)
@@ -183,16 +182,14 @@ def permalink_differs(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
-    *,
-    text: str | None = None,
-    archived_text: str | None = None,
+    **texts: str | None,
 ) -> str | None:
     """Why an item whose guid is its own link (a permalink, rule (b)) is not the
-    archived article with that guid; None when it is. The permalink is believed over
-    an edited title (a slug and a title edited together keep it), not over a date that
-    contradicts: an item at that address with another date is another article (a
-    live page, a guid that named another article's address)."""
-    del title, archived_title, text, archived_text  # an edited title keeps a permalink
+    archived article with that guid; None when it is (called as differs is). The
+    permalink is believed over an edited title (a slug and a title edited together keep
+    it), not over a date that contradicts: an item at that address with another date is
+    another article (a live page, a guid that named another article's address)."""
+    del title, archived_title, texts  # an edited title keeps a permalink
     mine, theirs = _utc(published), _utc(archived_published)
     if _apart(mine, theirs):
         return "another date"
