@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from rssarchive.core.encodings import without_bom
 from rssarchive.core.errors import UsageError
 
 
@@ -40,7 +41,7 @@ def _read_urls(path: Path) -> list[str]:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--from-file {path}: cannot read ({exc})") from exc
-    text = text.removeprefix("\ufeff")  # a UTF-8 BOM, as Windows editors write
+    text = without_bom(text)  # a UTF-8 BOM, as Windows editors write
     urls: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = _without_comment(line).strip()

@@ -33,6 +33,8 @@ __all__ = [
     "first_decoding",
     "header_charset",
     "label_codec",
+    "sniff_bom",
+    "without_bom",
 ]
 
 # Labels whose real-world content is a superset: GB2312/GBK text contains characters only
@@ -72,15 +74,32 @@ def codec_name(label: str) -> str | None:
     return SUPERSETS.get(info.name, info.name)
 
 
-def decode_bom(data: bytes, *, utf32: bool) -> str | None:
-    """The text after a byte-order mark, decoded as it says (errors replaced); else None.
+def sniff_bom(data: bytes, *, utf32: bool) -> tuple[str, int] | None:
+    """The codec a byte-order mark at the start of ``data`` says and the mark's length in
+    bytes; None without one. The package's one reading of byte-order marks.
 
     ``utf32=False`` for HTML: browsers know no UTF-32, so ``FF FE 00 00`` is UTF-16 LE.
     """
     for bom, codec in (*_UTF32_BOMS, *_BOMS) if utf32 else _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace")
+            return codec, len(bom)
     return None
+
+
+def decode_bom(data: bytes, *, utf32: bool) -> str | None:
+    """The text after a byte-order mark, decoded as it says (errors replaced); else None
+    (``utf32`` as for :func:`sniff_bom`)."""
+    found = sniff_bom(data, utf32=utf32)
+    if found is None:
+        return None
+    codec, length = found
+    return data[length:].decode(codec, "replace")
+
+
+def without_bom(text: str) -> str:
+    """Decoded ``text`` without the byte-order marks (U+FEFF) it starts with: one a
+    decoder left, or a second that a tool writing the file once more added."""
+    return text.lstrip("\ufeff")
 
 
 def decode_strict(data: bytes, codec: str) -> str | None:

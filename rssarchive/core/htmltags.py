@@ -27,7 +27,9 @@ __all__ = [
     "Tag",
     "attr_values",
     "find_attr",
+    "raw_text_end",
     "start_tags",
+    "tag_matches",
     "tags",
 ]
 
@@ -138,14 +140,24 @@ def tags(text: str, raw_text: Collection[str] = RAW_TEXT) -> Iterator[Tag]:
             name_end = start + 1 + len(slash) + len(name)  # not lower's: it may be longer
             yield new_tag((lower, start, end, name_end, closing, self_closing == "/"))
             if not closing and lower in raw_text:
-                close_tag = re.compile(rf"</{lower}(?=[\t\n\f\r />])", re.IGNORECASE)
-                found = close_tag.search(text, end)
-                if found is None:
-                    return
-                pos = found.start()
+                pos = raw_text_end(text, lower, end)
                 break
         else:
             return
+
+
+def tag_matches(text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+    """The tokenizer's matches from ``pos`` on: group 1 "/" of an end tag, 2 a tag's name,
+    3 "/" of "/>", 4 the "<" of markup that never ends; no name: a comment or doctype.
+    Raw-text content is not skipped here (see :func:`raw_text_end`)."""
+    return _MARKUP.finditer(text, pos)
+
+
+def raw_text_end(text: str, name: str, start: int) -> int:
+    """Where the content of the raw-text element ``name`` (lower case) that starts at
+    ``start`` ends: at its end tag's "<", or the end of the text when it has none."""
+    found = re.compile(rf"</{name}(?=[\t\n\f\r />])", re.IGNORECASE).search(text, start)
+    return len(text) if found is None else found.start()
 
 
 def _attrs(text: str, start: int, end: int) -> tuple[Attr, ...]:

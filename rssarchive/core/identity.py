@@ -63,11 +63,11 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime
-from html import unescape
 from urllib.parse import urlsplit
 
 from rssarchive.core import postformat
 from rssarchive.core.dates import EARLIEST, to_utc
+from rssarchive.core.htmltext import markup_text
 from rssarchive.core.sanitize import CONTROL_CHARS
 
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
@@ -83,14 +83,11 @@ def title_key(title: str | None) -> str:
     return _NOT_WORDS.sub(" ", text).strip()
 
 
-_TAGS = re.compile(r"<[^>]*>")
-
-
 def text_key(html: str | None) -> str | None:
     """A feed item's text as compared (None: it has none): its markup dropped (links
     with session ids in them are no other text), entities read, then as title_key; kept
     as a digest, the state stores one per guid."""
-    text = title_key(unescape(_TAGS.sub(" ", html or "")))
+    text = title_key(markup_text(html or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else None
 
 
@@ -146,13 +143,12 @@ def same_by(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
-    *,
-    text: str | None = None,
-    archived_text: str | None = None,
+    **texts: str | None,
 ) -> str:
     """What an item taken for an archived article (differs found nothing) shares with
-    it, as its warning says."""
-    del archived_title, text, archived_text
+    it, as its warning says; called as differs is (``texts``: ``text`` and
+    ``archived_text``, which it does not weigh)."""
+    del archived_title, texts
     if not title_key(title):
         return "same guid and date"
     mine, theirs = _utc(published), _utc(archived_published)
@@ -186,16 +182,14 @@ def permalink_differs(
     published: datetime | None,
     archived_title: str | None,
     archived_published: datetime | None,
-    *,
-    text: str | None = None,
-    archived_text: str | None = None,
+    **texts: str | None,
 ) -> str | None:
     """Why an item whose guid is its own link (a permalink, rule (b)) is not the
-    archived article with that guid; None when it is. The permalink is believed over
-    an edited title (a slug and a title edited together keep it), not over a date that
-    contradicts: an item at that address with another date is another article (a
-    live page, a guid that named another article's address)."""
-    del title, archived_title, text, archived_text  # an edited title keeps a permalink
+    archived article with that guid; None when it is (called as differs is). The
+    permalink is believed over an edited title (a slug and a title edited together keep
+    it), not over a date that contradicts: an item at that address with another date is
+    another article (a live page, a guid that named another article's address)."""
+    del title, archived_title, texts  # an edited title keeps a permalink
     mine, theirs = _utc(published), _utc(archived_published)
     if _apart(mine, theirs):
         return "another date"

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from rssarchive.core.scripts import HAN, WIDE, has_han
+
 HEADLINE = "# "
 # A teaser's added lines (the prompt) are short: a page that added more than this is
 # not only a teaser.
@@ -38,7 +40,6 @@ _WALL = re.compile(
     r"|abonn|anmelden|registrier|weiterlesen|connectez|購読|ログイン|会員登録|続きを読む"
     r"|구독|로그인|회원"
 )
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def split_headline(text: str) -> tuple[str | None, str]:
@@ -61,9 +62,7 @@ def join_headline(headline: str | None, body: str) -> str:
 # What sets a site's name off a headline ("Mayor resigns | Daily News", "Daily News -
 # Mayor resigns", "市长辞职｜每日新闻", "市长辞职_每日新闻网"), as written before
 # normalisation turns dashes and dots into plain ones.
-_SITE_SEPARATOR = re.compile(
-    r"\s+(?:[|\-–—·_]|::)\s+|\s*｜\s*|(?<=[\u3400-\u9fff])_(?=[\u3400-\u9fff])"
-)
+_SITE_SEPARATOR = re.compile(rf"\s+(?:[|\-–—·_]|::)\s+|\s*｜\s*|(?<=[{HAN}])_(?=[{HAN}])")
 
 
 def _site_name_cuts(headline: str) -> list[str]:
@@ -147,7 +146,7 @@ def fold_han(text: str) -> str:
     """Traditional characters folded to simplified (OpenCC's character table), so that
     a site serving the same article in either script has not edited it; a text
     without Han characters as it is."""
-    if _HAN.search(text) is None:
+    if not has_han(text):
         return text
     return text.translate(_t2s())
 
@@ -193,7 +192,7 @@ _SPACE = re.compile(r"\s+")
 _DASHES = re.compile(r"-{2,}")
 # A space beside a character of a script written without spaces (or beside punctuation)
 # carries no meaning: "美国 ， 日本" and "美国，日本" are the same text.
-_WIDE = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff.,;:!?\"'()<>\[\]-]"
+_WIDE = rf"[{WIDE}.,;:!?\"'()<>\[\]-]"
 _SPACE_BY_WIDE = re.compile(rf"(?<={_WIDE}) | (?={_WIDE})")
 
 
@@ -403,7 +402,7 @@ def _script_tables() -> tuple[dict[int, None], dict[int, None]]:
 def script(text: str) -> str | None:
     """ "traditional" or "simplified": which of the two scripts' own characters a text
     has more of; None for a text without either (no Han, or only shared characters)."""
-    if _HAN.search(text) is None:
+    if not has_han(text):
         return None
     traditional, simplified = _script_tables()
     trad = len(text) - len(text.translate(traditional))

@@ -33,14 +33,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from rssarchive.core import recheck_text as texts
+from rssarchive.core.scripts import WIDE
 
 # A token: one character of a script written without spaces, a word, or a run of
 # punctuation (the normalised text has no spaces beside the first and the last).
-_TOKEN = re.compile(
-    r"[\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]"
-    r"|[^\W\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]+"
-    r"|[^\w\s]+"
-)
+_TOKEN = re.compile(rf"[{WIDE}]|[^\W{WIDE}]+|[^\w\s]+")
 # Ends every line's tokens: a paragraph break is a token too (a line removed is its
 # words and its break).
 _BREAK = "\n"

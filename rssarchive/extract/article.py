@@ -23,15 +23,14 @@ from lxml.html import HtmlElement
 from rssarchive.core.caps import MAX_PAGE_BYTES  # refused before parsing, too
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import ExtractError
+from rssarchive.core.htmltext import collapse_space, element_text
 from rssarchive.core.models import Article, Selectors
 from rssarchive.extract.htmltree import (
-    _collapse,
     _drop_layout_whitespace,
     _fix_links,
     _fragment_has_content,
     _has_content,
     _parse,
-    _text,
     inner_html,
     outer_html,
 )
@@ -67,10 +66,10 @@ def _meta(doc: HtmlElement) -> dict[str, str]:
 
 def _page_title(doc: HtmlElement, meta: dict[str, str]) -> str | None:
     if meta.get("og:title"):
-        return _collapse(meta["og:title"])
+        return collapse_space(meta["og:title"])
     for tag in ("h1", "title"):
         for el in doc.iter(tag):
-            if text := _text(el):
+            if text := element_text(el):
                 return text
     return None
 
@@ -148,7 +147,7 @@ def _extract_article(
     dated = _page_date(doc, url)
     meta = _meta(doc)
     title = _page_title(doc, meta)
-    heading = next((text for el in doc.iter("h1") if (text := _text(el))), None)
+    heading = next((text for el in doc.iter("h1") if (text := element_text(el))), None)
     lead = image_url(meta.get("og:image") or meta.get("og:image:url"), url, allow) or image_url(
         meta.get("twitter:image") or meta.get("twitter:image:src"), url, allow
     )

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
+from rssarchive.core.htmltext import element_text
 from rssarchive.core.models import Article, Entry
 from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES
 from rssarchive.extract.htmltree import (
     _fix_links,
     _fragment,
     _fragment_has_content,
-    _text,
     inner_html,
 )
 from rssarchive.extract.leadimage import image_url, with_lead_image
@@ -89,8 +89,8 @@ def is_substantial(html: str) -> bool:
 
 
 def _fragment_is_substantial(fragment: HtmlElement) -> bool:
-    text = _text(fragment)
+    text = element_text(fragment)
     if not text or _TRUNCATION_MARKERS.search(text):
         return False
-    paragraphs = sum(1 for p in fragment.iter("p") if _text(p))
+    paragraphs = sum(1 for p in fragment.iter("p") if element_text(p))
     return len(text) >= SUBSTANTIAL_TEXT_CHARS or paragraphs >= SUBSTANTIAL_PARAGRAPHS

@@ -8,7 +8,6 @@ and strings out; ``ExtractError`` when a page is not HTML.
 from __future__ import annotations
 
 import html as html_lib
-import re
 from typing import Any, Final
 
 import lxml.etree
@@ -16,13 +15,13 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
+from rssarchive.core.htmltext import element_text
 from rssarchive.core.sanitize import VOID_TAGS, clean_text, flatten_deep
 from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES, SRCSET_ATTRIBUTE, resolve_attribute
 
 # Never part of a body: dropped whole while serialising (a <noscript> usually repeats a
 # lazy-loaded image, which _fix_links already makes visible).
 _SKIPPED_TAGS: Final = frozenset({"script", "style", "noscript", "template"})
-_ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 
 
 # --- decoding and parsing ---------------------------------------------------------------
@@ -150,15 +149,6 @@ def _fix_links(root: HtmlElement, base: str) -> None:
 # --- text -------------------------------------------------------------------------------
 
 
-def _collapse(text: str) -> str:
-    # ASCII whitespace only: an ideographic space (U+3000) in a Chinese title is content.
-    return _ASCII_SPACE.sub(" ", text).strip(" ")
-
-
-def _text(el: HtmlElement) -> str:
-    return _collapse(el.text_content())
-
-
 def _has_content(html: str) -> bool:
     if not html.strip():
         return False
@@ -166,7 +156,7 @@ def _has_content(html: str) -> bool:
 
 
 def _fragment_has_content(fragment: HtmlElement) -> bool:
-    return bool(_text(fragment)) or next(fragment.iter("img"), None) is not None
+    return bool(element_text(fragment)) or next(fragment.iter("img"), None) is not None
 
 
 def _drop_layout_whitespace(root: HtmlElement) -> None:

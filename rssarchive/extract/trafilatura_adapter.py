@@ -17,7 +17,8 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
-from rssarchive.extract.htmltree import _drop_layout_whitespace, _fix_links, _text, _utf8_parser
+from rssarchive.core.htmltext import element_text
+from rssarchive.extract.htmltree import _drop_layout_whitespace, _fix_links, _utf8_parser
 from rssarchive.extract.leadimage import _decorative_images, _lead_from_body
 from rssarchive.net.addresses import Allow
 
@@ -159,7 +160,7 @@ def _by_trafilatura(
     body = lxml.html.document_fromstring(result.encode("utf-8"), parser=_utf8_parser()).body
     _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
     first = next(iter(body), None)
-    if first is not None and first.tag in ("h1", "h2") and title and _text(first) == title:
+    if first is not None and first.tag in ("h1", "h2") and title and element_text(first) == title:
         body.remove(first)  # the post's heading already says it
     _fix_links(body, url)
     _restore_figures(body, captions)

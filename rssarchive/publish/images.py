@@ -52,7 +52,7 @@ from rssarchive.core.htmltags import (
 from rssarchive.core.models import Response
 from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset
 from rssarchive.net.bodies import size
-from rssarchive.sources.pagekind import magic_type
+from rssarchive.sources.pagekind import is_svg, magic_type
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
 __all__ = [
@@ -216,8 +216,7 @@ def sniff_image(data: bytes) -> str | None:
 
 def _refusal(response: Response) -> str:
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    head = response.content[:1024].lower()
-    if kind.startswith("image/svg") or b"<svg" in head:
+    if kind.startswith("image/svg") or is_svg(response.content):
         return "SVG refused (it can carry script)"
     if kind.startswith("image/"):  # a label without the bytes, or a format we do not keep
         return f"unrecognised image data ({kind})"

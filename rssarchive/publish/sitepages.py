@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rssarchive.core.sanitize import guard_liquid, sanitize_html
+from rssarchive.core.scripts import WIDE
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
     from rssarchive.publish.versions import Versions
     from rssarchive.store.state import RecheckRow
 
-# One token: a CJK character, a word, a run of spaces, or any other character.
-_TOKEN = re.compile(
-    r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|\w+|\s+|.", re.S
-)
+# One token: a CJK character, a word (not running on into CJK: "iPhone手机" is three),
+# a run of spaces, or any other character.
+_TOKEN = re.compile(rf"[{WIDE}]|[^\W{WIDE}]+|\s+|.", re.S)
 FEED_ENTRIES = 100
 # In a diff, unchanged paragraphs shown beside each change; a longer run of unchanged
 # ones (at least FOLD_AT_LEAST beyond those) is folded (review 19c, F8).

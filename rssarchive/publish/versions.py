@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
-from rssarchive.extract.text import html_to_text
+from rssarchive.core.htmltext import html_to_text
 from rssarchive.publish.archive import HEAD_BYTES, POSTS
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from rssarchive.core import decide
 from rssarchive.core.errors import RssArchiveError
@@ -26,7 +26,7 @@ from rssarchive.run.report import FeedResult
 from rssarchive.store.state import FeedState
 
 if TYPE_CHECKING:
-    from rssarchive.net.politeness import Admission
+    from rssarchive.net.http import HttpClient
     from rssarchive.sources.feeds import ParsedFeed
 
 T = TypeVar("T")
@@ -58,18 +58,8 @@ WRITE_BATCH = 50
 FEED_POSTS_PER_CALL = 16
 
 
-class Fetcher(Protocol):
-    def get(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        referer: str | None = None,
-        max_bytes: int = ...,
-        # Asked when the request's turn at its host came; False: not sent (http.py).
-        admit: Admission | None = None,
-    ) -> Response: ...
+# What fetches for a run: the HTTP client, its one signature (net/http.py).
+Fetcher: TypeAlias = "HttpClient"
 
 
 class Extractor(Protocol):

@@ -38,10 +38,10 @@ from rssarchive.core.errors import (
     RssArchiveError,
     reason_of,
 )
+from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
 from rssarchive.core.urls import normalize_url
-from rssarchive.extract.text import html_to_text
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin

@@ -20,7 +20,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
@@ -30,6 +29,7 @@ from rssarchive.core.dates import read_feed_date
 from rssarchive.core.decide import keep_newest
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
+from rssarchive.core.htmltext import markup_text
 from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import absolute, is_safe_link, resolve_html_urls
@@ -61,24 +61,12 @@ def _field(obj: Any, key: str) -> Any:
     return _show_c1_controls(value) if isinstance(value, str) else value
 
 
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def _plain(detail: Any, value: Any) -> str:
     """The text of a title: feedparser has decoded XML entities; when it judged the title
     to be HTML, drop the tags and decode the HTML entities too."""
     text = str(value or "")
     if detail and _field(detail, "type") in ("text/html", "application/xhtml+xml"):
-        collector = _TextCollector()
-        collector.feed(text)
-        collector.close()
-        text = "".join(collector.parts)
+        text = markup_text(text, tag_as="")
     return text.strip()
 
 

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from rssarchive.core.encodings import sniff_bom
 from rssarchive.core.inflate import GZIP_MAGIC
 
 # How much of the response is looked at: the prolog of a page, comments, scripts and
@@ -61,7 +62,6 @@ _RIFF: Final = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-m
 _FTYP: Final = {b"heic": "image/heic", b"qt  ": "video/quicktime"}
 _AVIF_BRANDS: Final = frozenset({b"avif", b"avis"})
 
-_BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # WHATWG MIME Sniffing's "binary data bytes".
 _BINARY_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 # More binary data bytes than this share of the sniffed bytes: binary (see rule 3).
@@ -70,8 +70,8 @@ _XML_DECLARATION: Final = re.compile(rb"\s*<\?xml[\s?]")
 # What some XML roots are better called than "XML (root)".
 # Roots that are XML even without a declaration (a sitemap sent bare as text/html).
 _XML_ROOTS: Final = frozenset({b"urlset", b"sitemapindex", b"svg", b"svg:svg"})
-_XML_KINDS: Final = {b"svg": "image/svg+xml", b"svg:svg": "image/svg+xml"}
-_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+SVG_TYPE: Final = "image/svg+xml"
+_XML_KINDS: Final = {b"svg": SVG_TYPE, b"svg:svg": SVG_TYPE}
 # What may come before the first element: whitespace, an XML declaration, processing
 # instructions, comments and a doctype.
 _PROLOG: Final = re.compile(
@@ -129,12 +129,15 @@ def magic_type(head: bytes) -> str | None:
 
 
 def _text_head(head: bytes) -> bytes:
-    """The start of the response as ASCII-compatible bytes (a UTF-16/32 one re-encoded)."""
-    if head.startswith(_UTF32_BOMS):
-        return head.decode("utf-32", "ignore").encode("utf-8", "ignore")
-    if head.startswith(_BOMS[1:]):
-        return head.decode("utf-16", "ignore").encode("utf-8", "ignore")
-    return head.removeprefix(_BOMS[0])
+    """The start of the response as ASCII-compatible bytes, without its byte-order mark (a
+    UTF-16/32 one re-encoded; UTF-32 too: a feed may be written in it)."""
+    found = sniff_bom(head, utf32=True)
+    if found is None:
+        return head
+    codec, length = found
+    if codec == "utf-8":
+        return head[length:]
+    return head[length:].decode(codec, "ignore").encode("utf-8", "ignore")
 
 
 def _is_binary(text: bytes) -> bool:
@@ -148,6 +151,14 @@ def _root(text: bytes) -> tuple[bytes | None, bool]:
     doctype = _HTML_DOCTYPE.search(text, 0, end) is not None
     tag = _FIRST_TAG.match(text, end)
     return (tag.group(1).lower() if tag else None), doctype
+
+
+def is_svg(content: bytes) -> bool:
+    """Whether ``content`` is an SVG drawing: its root element (after a BOM, the XML
+    declaration, comments and a doctype) is ``<svg>``. The one SVG sniffing: pages are
+    refused for it here, and the image localizer refuses it (it can carry script)."""
+    root, _ = _root(_text_head(content[:SNIFF_BYTES]))
+    return _XML_KINDS.get(root or b"") == SVG_TYPE
 
 
 def not_html(content: bytes, content_type: str | None = None) -> NotHtml | None:

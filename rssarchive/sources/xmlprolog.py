@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rssarchive.core.encodings import without_bom
+
 # "<?xml" and a space (or "?>"): a <?xml-stylesheet …?> instruction is no declaration.
 _DECLARATION = re.compile(r"\A\s*<\?xml(?=[\s?])[^>]{0,500}?\?>")
 _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
@@ -20,7 +22,7 @@ _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.I)
 def without_declaration(text: str) -> str:
     """``text`` without its BOM and its ``<?xml …?>`` declaration, whose line breaks are
     kept, so that a parse error still names the document's own line."""
-    text = text.lstrip("\ufeff")
+    text = without_bom(text)
     declaration = _DECLARATION.match(text)
     if declaration is None:
         return text

@@ -21,6 +21,7 @@ from rssarchive.store.codec import (
     entry_from_json,
     entry_to_json,
     moment,
+    stored_time,
 )
 
 
@@ -204,16 +205,12 @@ class Articles(StateBase):
         ).fetchone()
         if row is None:
             return 0, now
-        return int(row[0]), datetime.fromisoformat(row[1])
+        return int(row[0]), stored_time(row[1])
 
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
-        """Record a failed attempt that no retry can mend: the article is failed now."""
-        with self._write():
-            self._conn.execute(
-                "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
-                " status = 'failed' WHERE id = ?",
-                (reason, _iso(now), article_id),
-            )
+        """Record a failed attempt that no retry can mend: the article is failed now (no
+        time of a next attempt kept: a feed listing it again starts it afresh)."""
+        self.fail(article_id, reason, now, status="failed", not_before=None)
 
     def retried(self) -> list[RetriedArticle]:
         """Articles that failed at least once and are waiting or gave up."""
@@ -338,12 +335,15 @@ class Articles(StateBase):
         ).fetchall()
         return {str(r[0]) for r in rows}
 
+    def _pairs(self, query: str) -> list[tuple[str, str]]:
+        """The rows of a query of two text columns."""
+        return [(str(a), str(b)) for a, b in self._conn.execute(query).fetchall()]
+
     @_reads
     def failed(self) -> list[tuple[str, str]]:
-        rows = self._conn.execute(
+        return self._pairs(
             "SELECT url, coalesce(last_error, '') FROM articles WHERE status = 'failed'"
-        ).fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        )
 
     @_reads
     def counts_by_feed(self) -> dict[str, dict[str, int]]:
@@ -359,10 +359,9 @@ class Articles(StateBase):
     @_reads
     def done_posts(self) -> list[tuple[str, str]]:
         """(file name, URL) of every archived article."""
-        rows = self._conn.execute(
+        return self._pairs(
             "SELECT filename, url FROM articles WHERE status = 'done' AND filename IS NOT NULL"
-        ).fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        )
 
     @_reads
     def filename_of(self, article_id: int) -> str | None:

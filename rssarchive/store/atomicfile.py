@@ -67,15 +67,18 @@ def remove_temp_files(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def fsync_dir(path: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a directory.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
+def fsync_file(path: Path) -> None:
+    """Flush a written file (the state's copy) to disk; OSError when it cannot be: a
+    file whose data may not be on disk must not replace a good one."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in the folder ``path`` durable, where the platform can: not every
+    one can open a directory or flush it, and the rename is done either way."""
+    with contextlib.suppress(OSError):
+        fsync_file(path)

@@ -72,13 +72,23 @@ class FailingArticle:
     not_before: datetime | None
 
 
-def moment(text: str | None) -> datetime | None:
-    """A time as a column keeps it (ISO 8601); None: none, or unreadable (a state edited
-    by hand says nothing of it rather than stopping status)."""
-    if text is None:
-        return None
+def stored_time(value: object) -> datetime:
+    """A time as a column (or an entry's JSON) keeps it: ISO 8601, as _iso and
+    ``isoformat()`` wrote it. The one reading of a stored time; ValueError when it
+    cannot be read."""
+    return datetime.fromisoformat(str(value))
+
+
+def stored_time_or_none(value: object) -> datetime | None:
+    """stored_time of a column that may be empty (NULL: None)."""
+    return None if value is None else stored_time(value)
+
+
+def moment(value: object) -> datetime | None:
+    """A time as a column keeps it; None: none, or unreadable (a state edited by hand
+    says nothing of it rather than stopping status)."""
     try:
-        return datetime.fromisoformat(text)
+        return stored_time_or_none(value)
     except ValueError:
         return None
 
@@ -119,11 +129,10 @@ _RECHECK_TIMES |= {"deleted_at", "restored_at"}
 
 
 def _time_or(text: str, default: datetime) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+    when = moment(text)
+    if when is None:
         return default
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=default.tzinfo)
+    return when if when.tzinfo is not None else when.replace(tzinfo=default.tzinfo)
 
 
 def _column(value: object) -> object:
@@ -140,8 +149,8 @@ def _recheck_row(row: Sequence[Any]) -> RecheckRow:
         "filename": str(row[3]),
     }
     for name, value in zip(_RECHECK_COLUMNS, row[4:], strict=True):
-        if name in _RECHECK_TIMES and value is not None:
-            value = datetime.fromisoformat(str(value))
+        if name in _RECHECK_TIMES:
+            value = stored_time_or_none(value)
         values[name] = value
     values["from_page"] = bool(values["from_page"])
     return RecheckRow(**values)
@@ -203,16 +212,15 @@ def entry_to_json(entry: Entry) -> str:
 
 def entry_from_json(text: str) -> Entry:
     data = json.loads(text)
-    published = data.get("published")
-    listed = data.get("listed")
+    published, listed = data.get("published"), data.get("listed")
     return Entry(
         title=data["title"],
         link=data.get("link"),
         guid=data.get("guid"),
-        published=None if published is None else datetime.fromisoformat(published),
+        published=stored_time_or_none(published),
         author=data.get("author"),
         content=data.get("content"),
         image=data.get("image"),
         origin=data.get("origin", "feed"),
-        listed=None if listed is None else datetime.fromisoformat(listed),
+        listed=stored_time_or_none(listed),
     )

@@ -9,6 +9,7 @@ from rssarchive.store.codec import (
     FEED_COLUMNS,
     FEED_TIMES,
     FeedState,
+    stored_time_or_none,
 )
 
 
@@ -27,8 +28,7 @@ class Feeds(StateBase):
         values = dict(zip(FEED_COLUMNS, row, strict=True))
         values["gone"] = bool(values["gone"])
         for column in FEED_TIMES:
-            if values[column] is not None:
-                values[column] = datetime.fromisoformat(values[column])
+            values[column] = stored_time_or_none(values[column])
         return FeedState(**values)
 
     def save_feed(self, feed: FeedState) -> None:

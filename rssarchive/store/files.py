@@ -6,7 +6,6 @@ StateErrors)."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -230,11 +229,3 @@ def _read_into_memory(path: Path) -> sqlite3.Connection:
         finally:
             source.close()
     return memory
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -3,13 +3,12 @@ showed (feed_guids), and the guids seen on different articles (reused_guids)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     GuidOwner,
     GuidSeen,
     entry_from_json,
+    stored_time_or_none,
 )
 
 
@@ -58,8 +57,7 @@ class Guids(StateBase):
         ).fetchone()
         if row is None:
             return None
-        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
-        return GuidSeen(int(row[0]), row[1], published, row[3])
+        return GuidSeen(int(row[0]), row[1], stored_time_or_none(row[2]), row[3])
 
     @_reads
     def seen_of(self, article_id: int) -> GuidSeen | None:
@@ -72,8 +70,7 @@ class Guids(StateBase):
         ).fetchone()
         if row is None:
             return None
-        published = None if row[2] is None else datetime.fromisoformat(str(row[2]))
-        return GuidSeen(int(row[0]), row[1], published, row[3])
+        return GuidSeen(int(row[0]), row[1], stored_time_or_none(row[2]), row[3])
 
     def see_guid(self, guid_key: str, feed: str, seen: GuidSeen) -> None:
         """Record what ``feed``'s item with this guid shows now, and the article it is.

@@ -15,6 +15,8 @@ from rssarchive.store.codec import (
     _iso,
     _recheck_row,
     _time_or,
+    moment,
+    stored_time,
 )
 
 
@@ -94,7 +96,7 @@ class Rechecks(StateBase):
             " ORDER BY r.article_id",
             (_iso(since),),
         ).fetchall()
-        return [(int(r[0]), str(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
+        return [(int(r[0]), str(r[1]), stored_time(r[2])) for r in rows]
 
     def reschedule(self, rows: Sequence[tuple[int, datetime | None]]) -> None:
         """Set the next check of re-check records: (id, next due; None: none)."""
@@ -123,7 +125,7 @@ class Rechecks(StateBase):
             " AND next_due <= ?",
             (_iso(now),),
         ).fetchall()
-        return [(int(r[0]), datetime.fromisoformat(str(r[1]))) for r in rows]
+        return [(int(r[0]), stored_time(r[1])) for r in rows]
 
     @_reads
     def recheck_rows(
@@ -182,10 +184,9 @@ class Rechecks(StateBase):
         (recheck_schedule.host_paused says whether one still holds)."""
         found = {}
         for host, until in self._conn.execute("SELECT host, paused_until FROM recheck_hosts"):
-            try:
-                found[str(host)] = datetime.fromisoformat(str(until))
-            except ValueError:
-                continue  # edited by hand: no pause
+            when = moment(until)
+            if when is not None:  # None: edited by hand, no pause
+                found[str(host)] = when
         return found
 
     def pause_rechecks(self, pauses: dict[str, datetime | None]) -> None:

@@ -27,6 +27,7 @@ from urllib.request import pathname2url
 
 from rssarchive.core.errors import NewerStateError, StateError
 from rssarchive.store.articles import Articles
+from rssarchive.store.atomicfile import fsync_dir, fsync_file
 from rssarchive.store.base import _reads
 from rssarchive.store.codec import FeedState, GuidOwner, GuidSeen, RecheckRow
 from rssarchive.store.feeds import Feeds
@@ -34,7 +35,6 @@ from rssarchive.store.files import (
     _check,
     _connect,
     _Corrupt,
-    _fsync,
     _has_data,
     _is_corrupt,
     _is_good_copy,
@@ -148,9 +148,9 @@ class State(Articles, Guids, Rechecks, Feeds):
                 source.close()
             # Durable as the copy itself is (keep_copy): a power cut after the restore
             # must not leave a database the runs since were never written to.
-            _fsync(temp)
+            fsync_file(temp)
             os.replace(temp, path)
-            _fsync(path.parent)
+            fsync_dir(path.parent)
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
@@ -281,9 +281,9 @@ class State(Articles, Guids, Rechecks, Feeds):
                 _check(copy)
             finally:
                 copy.close()
-            _fsync(temp)
+            fsync_file(temp)
             os.replace(temp, target)
-            _fsync(target.parent)
+            fsync_dir(target.parent)
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()

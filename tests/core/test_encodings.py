@@ -4,9 +4,11 @@ codec no document is written in: both decoders skip them instead of crashing."""
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
+from rssarchive.cli_input import _read_urls
 from rssarchive.core.encodings import (
     codec_name,
     decode_bom,
@@ -14,6 +16,8 @@ from rssarchive.core.encodings import (
     decode_feed_said,
     decode_page,
     first_decoding,
+    sniff_bom,
+    without_bom,
 )
 from rssarchive.core.errors import ExtractError
 from rssarchive.extract.article import extract_article
@@ -90,6 +94,36 @@ def test_hostile_charset_label_is_not_an_unexpected_error() -> None:
 )
 def test_decode_bom(data: bytes, utf32: bool, text: str | None) -> None:
     assert decode_bom(data, utf32=utf32) == text
+
+
+@pytest.mark.parametrize(
+    ("data", "utf32", "found"),
+    [
+        (codecs.BOM_UTF8 + b"<", True, ("utf-8", 3)),
+        (codecs.BOM_UTF16_LE + b"<\x00", True, ("utf-16-le", 2)),
+        (codecs.BOM_UTF16_BE + b"\x00<", False, ("utf-16-be", 2)),
+        (codecs.BOM_UTF32_LE + b"<\x00\x00\x00", True, ("utf-32-le", 4)),
+        (codecs.BOM_UTF32_LE + b"<\x00\x00\x00", False, ("utf-16-le", 2)),
+        (codecs.BOM_UTF32_BE + b"\x00\x00\x00<", True, ("utf-32-be", 4)),
+        (codecs.BOM_UTF32_BE + b"\x00\x00\x00<", False, None),
+        (b"<\x00?\x00", True, None),  # UTF-16 without a mark: the decoders' own rule
+        (b"", True, None),
+    ],
+)
+def test_sniff_bom(data: bytes, utf32: bool, found: tuple[str, int] | None) -> None:
+    assert sniff_bom(data, utf32=utf32) == found
+
+
+def test_without_bom_drops_every_mark_the_text_starts_with() -> None:
+    assert without_bom("\ufeff\ufeffhttps://a.example/") == "https://a.example/"
+    assert without_bom("a\ufeffb") == "a\ufeffb"
+
+
+def test_a_url_list_whose_bom_was_written_twice_is_read(tmp_path: Path) -> None:
+    # The URL list took one BOM off and refused its first URL (issue 18: one home).
+    listed = tmp_path / "urls.txt"
+    listed.write_bytes(codecs.BOM_UTF8 * 2 + b"https://a.example/x\n")
+    assert _read_urls(listed) == ["https://a.example/x"]
 
 
 def test_first_decoding_skips_what_does_not_decode() -> None:

@@ -112,6 +112,8 @@ def test_variants_that_are_the_same_text(a: str, b: str, same: bool) -> None:
         ("Daily News :: Council approves budget", "Council approves budget", True),
         ("市长签署预算案", "市长签署预算案｜每日新闻", True),
         ("市长签署预算案", "市长签署预算案_每日新闻网", True),
+        # Han beyond the BMP (extension B) beside the "_" too (issue 18: one range).
+        ("市长试乘𨋢", "市长试乘𨋢_每日新闻网", True),
         # The headline's own words changed: an edit, whatever the site's name does.
         ("Council approves budget | Daily News", "Council rejects budget | Daily News", False),
         ("Daily News | Council approves budget", "Daily News | Council rejects budget", False),

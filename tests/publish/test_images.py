@@ -261,6 +261,21 @@ def test_svg_refused_under_any_label(env: Env) -> None:
     assert env.files() == []
 
 
+def test_svg_is_told_by_its_root_as_pages_are(env: Env) -> None:
+    # One SVG sniffing (sources/pagekind.is_svg, issue 18): an HTML page with an inline
+    # <svg> icon is a page, not an SVG; an SVG behind a comment or in UTF-16 is one.
+    page = b"<!doctype html><html><head><svg><path/></svg></head><body>x</body></html>"
+    env.serve("/page.png", page, "text/html")
+    env.serve("/c.png", b"<?xml version='1.0'?><!-- drawn --><svg:svg/>", "image/png")
+    env.serve("/u.png", ("\ufeff" + SVG.decode()).encode("utf-16-le"), "application/octet-stream")
+    result = env.localize('<img src="/page.png"><img src="/c.png"><img src="/u.png">')
+    assert [reason for _, reason in result.failed] == [
+        "not an image (text/html)",
+        "SVG refused (it can carry script)",
+        "SVG refused (it can carry script)",
+    ]
+
+
 def test_javascript_and_data_sources_ignored(env: Env) -> None:
     body = (
         '<img src="javascript:alert(1)"><img src="data:image/png;base64,iVBORw0KGgo=">'

@@ -13,8 +13,8 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
-from rssarchive.extract.text import html_to_text
 from rssarchive.net.http import HttpClient
 from rssarchive.publish.sitepages import TOKEN_DIFF_BUDGET, diff_html
 from rssarchive.publish.versions import Versions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rssarchive.sources.pagekind import NotHtml, not_html
+from rssarchive.sources.pagekind import NotHtml, is_svg, not_html
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40)
 PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"
@@ -88,3 +88,19 @@ ATOM = b'<?xml version="1.0"?><!-- hi --><feed xmlns="http://www.w3.org/2005/Ato
 )
 def test_not_html(content: bytes, content_type: str | None, expected: NotHtml | None) -> None:
     assert not_html(content, content_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "svg"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', True),
+        (b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- c --><!DOCTYPE svg><svg:svg/>", True),
+        ("\ufeff<svg/>".encode("utf-16-be"), True),
+        (b"<html><body><svg/></body></html>", False),
+        (b"<p>an <svg> inline</p>", False),
+        (PNG, False),
+        (b"", False),
+    ],
+)
+def test_is_svg(content: bytes, svg: bool) -> None:
+    assert is_svg(content) is svg

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,6 +214,34 @@ def test_copy_is_kept_renewed_for_articles_and_not_for_feed_saves_alone(tmp_path
     assert [p.id for p in restored.pending()] == [1]
     restored.close()
     assert not (tmp_path / "s.sqlite3.backup-wal").exists()
+
+
+def test_a_folder_that_cannot_be_flushed_does_not_fail_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One fsync for the whole package (store/atomicfile, issue 18): a folder the platform
+    # cannot flush (EINVAL on some file systems) leaves the renamed copy a copy, as it
+    # leaves a post a post; the copy's own data must reach the disk.
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(fd)
+
+    state = State.open(tmp_path / "s.sqlite3")
+    state.begin(url_key="k", guid_key="g", feed="f", entry=ENTRY, now=NOW)
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert state.keep_copy() == tmp_path / "s.sqlite3.backup"
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    state.image_retry("x.md", "https://example.org/a.html", attempted=False)
+    with pytest.raises(StateError, match="cannot keep a copy"):
+        state.keep_copy()
+    state.close()
 
 
 def test_memory_state_keeps_no_copy() -> None:

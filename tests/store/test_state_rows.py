@@ -11,7 +11,13 @@ import pytest
 
 from rssarchive.core.models import Entry
 from rssarchive.run.output import _backfill_failures
-from rssarchive.store.codec import FailingArticle, RetriedArticle, moment
+from rssarchive.store.codec import (
+    FailingArticle,
+    RetriedArticle,
+    moment,
+    stored_time,
+    stored_time_or_none,
+)
 from rssarchive.store.state import State
 
 NOW = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
@@ -83,3 +89,20 @@ def test_a_time_edited_unreadable_by_hand_is_no_time(tmp_path: Path) -> None:
 )
 def test_moment(text: str | None, expected: datetime | None) -> None:
     assert moment(text) == expected
+
+
+def test_stored_times_are_read_in_one_place(tmp_path: Path) -> None:
+    # store/codec is the one reading of a stored time (issue 18): strict where the
+    # state must hold one, lenient (moment) where a hand-edited state is only shown.
+    assert stored_time("2024-07-24T01:45:53.725+00:00") == NOW
+    assert stored_time_or_none(None) is None
+    with pytest.raises(ValueError):
+        stored_time("soon")
+    state = fill(tmp_path)
+    state.close()
+    with sqlite3.connect(tmp_path / "s.sqlite3") as db:
+        db.execute("INSERT INTO recheck_hosts (host, paused_until) VALUES ('a', 'soon')")
+        db.execute("INSERT INTO recheck_hosts (host, paused_until) VALUES ('b', ?)",
+                   (LATER.isoformat(),))  # fmt: skip
+    state = State.open(tmp_path / "s.sqlite3")
+    assert state.recheck_pauses() == {"b": LATER}
