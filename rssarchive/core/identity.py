@@ -66,9 +66,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from rssarchive.core import postformat
+from rssarchive.core.controls import CONTROL_CHARS
 from rssarchive.core.dates import EARLIEST, to_utc
 from rssarchive.core.htmltext import markup_text
-from rssarchive.core.sanitize import CONTROL_CHARS
 
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
 # What same_by says of the strongest evidence: a move on it is said once for all

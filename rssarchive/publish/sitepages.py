@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from rssarchive.core.sanitize import guard_liquid, sanitize_html
 from rssarchive.core.scripts import WIDE
 
 if TYPE_CHECKING:
@@ -185,6 +184,9 @@ def _front(title: str, extra: str = "") -> str:
 
 
 def _page(body: str) -> str:
+    # Imported here: lxml and nh3 are a no-op run's largest imports, and it makes no page.
+    from rssarchive.core.sanitize import guard_liquid, sanitize_html
+
     return guard_liquid(sanitize_html(body))
 
 
@@ -269,8 +271,14 @@ def write_pages(
     # A heading, and the feed of the same changes for readers to follow (review 19c, F7).
     feed = f'<p class="feed"><a href="../changes.xml">{html.escape(words["changes_feed"])}</a></p>'
     body = f"<h1>{html.escape(words['deleted_articles'])}</h1>\n{feed}\n{body}"
-    page = _front(words["deleted_articles"]) + _page(body) + "\n"
-    put(site / "deleted" / "index.html", page, failed)
+    # Stamped like the versions pages: every run gets here, and a page whose body is
+    # unchanged is not sanitized again (a no-op run then needs no sanitizer at all,
+    # issue 18's no-op target).
+    path = site / "deleted" / "index.html"
+    stamp = _digest(["deleted", body])
+    if not _stamped(path, stamp):
+        front = _front(words["deleted_articles"], f"{_STAMP_KEY}: {stamp}\n")
+        put(path, front + _page(body) + "\n", failed)
     put(site / "changes.xml", _atom(versions, shown, changes, titles, words), failed)
 
 
@@ -315,9 +323,6 @@ def _inputs(
     """A digest of everything a versions page is made from: the record, the title and
     words, and each version file's name, size and time (or the post's, when the page
     shows the post's text)."""
-    import hashlib
-    import json
-
     from rssarchive.publish.archive import POSTS
     from rssarchive.publish.versions import _version_time, stem
 
@@ -337,10 +342,18 @@ def _inputs(
             files.append(("", info.st_size, info.st_mtime_ns))
         except OSError:
             pass
-    data = [PAGE_FORMAT, row.url, row.status, row.archived.isoformat(), entry, title, words]
+    data: list[Any] = [row.url, row.status, row.archived.isoformat(), entry, title, words]
     data += [row.filename, _posted(versions, row)]
     data.append(files)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return _digest(data)
+
+
+def _digest(data: list[Any]) -> str:
+    """A page's stamp: the digest of what it is made from and of the page format."""
+    import hashlib
+    import json
+
+    text = json.dumps([PAGE_FORMAT, *data], ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
