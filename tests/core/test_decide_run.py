@@ -147,6 +147,64 @@ def test_warm_workers_now(recorded: int, warm: bool) -> None:
     assert decide.warm_workers_now(recorded, pool_min=3) is warm
 
 
+# -- recording a feed's entries (run/recording.py) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "records", "taken"),
+    [
+        row(False, True, "begun", id="a run records what it finds, begins new articles"),
+        row(True, False, "would write", id="a dry run records nothing, names its files"),
+    ],
+)
+def test_records(dry_run: bool, records: bool, taken: str) -> None:
+    assert decide.records(dry_run=dry_run) is records
+    assert decide.taken_on(dry_run=dry_run) == taken
+
+
+@pytest.mark.parametrize(
+    ("link", "unusable"),
+    [
+        row(None, True, id="no link (an enclosure alone is none)"),
+        row("", True, id="an empty link"),
+        row("   ", True, id="blanks"),
+        row("mailto:desk@example.com", True, id="not http(s): mailto"),
+        row("ftp://example.com/a", True, id="not http(s): ftp"),
+        row("javascript:alert(1)", True, id="javascript:"),
+        row("/2024/07/story.html", True, id="relative: no page we fetch"),
+        row("https://example.com/a", False, id="an article's page"),
+        row("HTTP://Example.com/a#top", False, id="http, any case, a fragment"),
+    ],
+)
+def test_unusable_link(link: str | None, unusable: bool) -> None:
+    assert decide.unusable_link(link) is unusable
+
+
+@pytest.mark.parametrize(
+    ("reused", "dry_run", "says", "records"),
+    [
+        row(False, False, True, True, id="first seen: said, recorded as reused"),
+        row(True, False, False, False, id="recorded before: said once, not again"),
+        row(False, True, True, False, id="dry run: said, nothing recorded"),
+        row(True, True, False, False, id="dry run, recorded before: nothing"),
+    ],
+)
+def test_site_root_guid(reused: bool, dry_run: bool, says: bool, records: bool) -> None:
+    assert decide.site_root_guid(reused, dry_run=dry_run) == decide.SiteRootGuid(says, records)
+
+
+@pytest.mark.parametrize(
+    ("guid_key", "dry_run", "sees"),
+    [
+        row("https://example.com/?p=1", False, True, id="a guid, a real run: recorded"),
+        row(None, False, False, id="no guid: nothing to compare later"),
+        row("https://example.com/?p=1", True, False, id="dry run: nothing recorded"),
+    ],
+)
+def test_sees_guid(guid_key: str | None, dry_run: bool, sees: bool) -> None:
+    assert decide.sees_guid(guid_key, dry_run=dry_run) is sees
+
+
 # -- adoption, a URL handed to backfill (run/recording.py, recovery.py, backfill.py) -------
 
 

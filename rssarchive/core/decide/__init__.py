@@ -101,6 +101,12 @@ from rssarchive.core.decide.entries import (
     Known as Known,
 )
 from rssarchive.core.decide.entries import (
+    SiteRootGuid as SiteRootGuid,
+)
+from rssarchive.core.decide.entries import (
+    TakenOn as TakenOn,
+)
+from rssarchive.core.decide.entries import (
     adopted_instead as adopted_instead,
 )
 from rssarchive.core.decide.entries import (
@@ -134,6 +140,9 @@ from rssarchive.core.decide.entries import (
     known_link as known_link,
 )
 from rssarchive.core.decide.entries import (
+    records as records,
+)
+from rssarchive.core.decide.entries import (
     retakes as retakes,
 )
 from rssarchive.core.decide.entries import (
@@ -141,6 +150,18 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     says_taken as says_taken,
+)
+from rssarchive.core.decide.entries import (
+    sees_guid as sees_guid,
+)
+from rssarchive.core.decide.entries import (
+    site_root_guid as site_root_guid,
+)
+from rssarchive.core.decide.entries import (
+    taken_on as taken_on,
+)
+from rssarchive.core.decide.entries import (
+    unusable_link as unusable_link,
 )
 from rssarchive.core.decide.entries import (
     url_entry as url_entry,
