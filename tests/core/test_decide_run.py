@@ -315,3 +315,54 @@ def test_image_retry_causes(
     failed: list[tuple[str, str]], local: set[str], causes: list[str], is_local: bool
 ) -> None:
     assert decide.image_retry_causes(failed, local) == (causes, is_local)
+
+
+# -- what status says (run/output.py) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "recorded", "names", "counted"),
+    [
+        row("News", "News", {"News"}, "News", id="not renamed"),
+        row("Nouvelles", "News", {"Nouvelles"}, "News",
+            id="renamed, no run since: its articles still carry the old name"),
+        row("Nouvelles", "News", {"Nouvelles", "News"}, "Nouvelles",
+            id="the old name is another configured feed's: not counted twice"),
+    ],
+)  # fmt: skip
+def test_counted_under(configured: str, recorded: str, names: set[str], counted: str) -> None:
+    assert decide.counted_under(configured, recorded, names) == counted
+
+
+@pytest.mark.parametrize(
+    ("warning", "changed", "asks", "shown"),
+    [
+        row("cut to 5 items", False, True, "cut to 5 items", id="kept warning: shown"),
+        row("cut to 5 items", True, True, None, id="max_items changed since: not shown"),
+        row(None, True, False, None, id="no warning: the settings not read"),
+        row("", True, False, "", id="an empty warning: not read, as kept"),
+    ],
+)
+def test_shown_warning(warning: str | None, changed: bool, asks: bool, shown: str | None) -> None:
+    assert decide.asks_shown_warning(warning) is asks
+    assert decide.shown_warning(warning, selection_changed=changed and asks) == shown
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts", "origin", "listed"),
+    [
+        row("pending", 0, "feed", None, id="a feed's item not tried yet"),
+        row("pending", 2, "feed", "failing", id="a feed's item failing: its feed FAILING"),
+        row("failed", 5, "feed", None, id="a feed's item given up: a failed article"),
+        row("done", 1, "feed", None, id="archived after a failure"),
+        row("pending", 0, "url", None, id="a backfill's URL not tried yet"),
+        row("pending", 1, "url", "backfill waiting", id="a backfill's URL waiting"),
+        row("pending", 3, "sitemap", "backfill waiting", id="a sitemap's URL waiting"),
+        row("failed", 1, "url", "backfill gave up", id="a backfill's URL failed for good"),
+        row("failed", 5, "archive", "backfill gave up", id="an archive page's item given up"),
+        row("pending", 2, None, None, id="no origin recorded (an old state): not listed so"),
+        row("failed", 2, None, None, id="given up, no origin: a failed article"),
+    ],
+)
+def test_listed_as(status: str, attempts: int, origin: str | None, listed: str | None) -> None:
+    assert decide.ARTICLE_STANDING.listed_as(status, attempts, origin) == listed

@@ -191,6 +191,12 @@ from rssarchive.core.decide.feeds import (
     asks_selection_changed as asks_selection_changed,
 )
 from rssarchive.core.decide.feeds import (
+    asks_shown_warning as asks_shown_warning,
+)
+from rssarchive.core.decide.feeds import (
+    counted_under as counted_under,
+)
+from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
 )
 from rssarchive.core.decide.feeds import (
@@ -231,6 +237,9 @@ from rssarchive.core.decide.feeds import (
 )
 from rssarchive.core.decide.feeds import (
     selection_changed as selection_changed,
+)
+from rssarchive.core.decide.feeds import (
+    shown_warning as shown_warning,
 )
 from rssarchive.core.decide.identity import (
     ByGuid as ByGuid,
@@ -365,6 +374,9 @@ from rssarchive.core.decide.policies import (
     ARTICLE_RETRIES as ARTICLE_RETRIES,
 )
 from rssarchive.core.decide.policies import (
+    ARTICLE_STANDING as ARTICLE_STANDING,
+)
+from rssarchive.core.decide.policies import (
     FEED_BACKOFF as FEED_BACKOFF,
 )
 from rssarchive.core.decide.policies import (
@@ -386,6 +398,9 @@ from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,
 )
 from rssarchive.core.decide.policies import (
+    ArticleStanding as ArticleStanding,
+)
+from rssarchive.core.decide.policies import (
     Backoff as Backoff,
 )
 from rssarchive.core.decide.policies import (
@@ -393,6 +408,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     ConfirmRetries as ConfirmRetries,
+)
+from rssarchive.core.decide.policies import (
+    Listed as Listed,
 )
 from rssarchive.core.decide.policies import (
     RetryPolicy as RetryPolicy,
