@@ -366,3 +366,54 @@ def test_shown_warning(warning: str | None, changed: bool, asks: bool, shown: st
 )
 def test_listed_as(status: str, attempts: int, origin: str | None, listed: str | None) -> None:
     assert decide.ARTICLE_STANDING.listed_as(status, attempts, origin) == listed
+
+
+# -- placing a post (run/working.py) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("images", "local"),
+    [
+        row("local", True, id="images: local: downloaded into the site"),
+        row("remote", False, id="images: remote: the originals linked"),
+    ],
+)
+def test_images_local(images: Any, local: bool) -> None:
+    assert decide.images_local(images) is local
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        row("gone", True, id="its page gone (404, 410): said when written"),
+        row("not extracted", False, id="no article on the page (or over its cap): not"),
+        row("other", False, id="a transient failure: no fallback to say"),
+    ],
+)
+def test_says_fallback(failure: Any, said: bool) -> None:
+    assert decide.says_fallback(failure) is said
+
+
+@pytest.mark.parametrize(
+    ("link", "page_url", "alias"),
+    [
+        row(URL, URL, None, id="no redirect: no alias"),
+        row(URL, "", None, id="no page fetched (the feed's text)"),
+        row(URL, "https://Example.com/a?utm_source=x", None, id="the same page, another spelling"),
+        row(URL, "https://example.com/b", "https://example.com/b",
+            id="redirected: where it ended is this article"),
+    ],
+)  # fmt: skip
+def test_alias_key(link: str, page_url: str, alias: str | None) -> None:
+    assert decide.alias_key(decide.page_keys(link, page_url)) == alias
+
+
+@pytest.mark.parametrize(
+    ("taken", "renamed"),
+    [
+        row(False, False, id="its name free (or this article's own post): kept"),
+        row(True, True, id="another article's post has the name: another name"),
+    ],
+)
+def test_renames_post(taken: bool, renamed: bool) -> None:
+    assert decide.renames_post(taken) is renamed

@@ -83,6 +83,9 @@ from rssarchive.core.decide.articles import (
     relisted_date as relisted_date,
 )
 from rssarchive.core.decide.articles import (
+    says_fallback as says_fallback,
+)
+from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
@@ -108,6 +111,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     adopted_instead as adopted_instead,
+)
+from rssarchive.core.decide.entries import (
+    alias_key as alias_key,
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
@@ -141,6 +147,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     records as records,
+)
+from rssarchive.core.decide.entries import (
+    renames_post as renames_post,
 )
 from rssarchive.core.decide.entries import (
     retakes as retakes,
@@ -360,6 +369,9 @@ from rssarchive.core.decide.images import (
 )
 from rssarchive.core.decide.images import (
     image_retry_left as image_retry_left,
+)
+from rssarchive.core.decide.images import (
+    images_local as images_local,
 )
 from rssarchive.core.decide.images import (
     images_retried as images_retried,

@@ -68,6 +68,22 @@ def sees_guid(guid_key: str | None, *, dry_run: bool) -> bool:
     return guid_key is not None and records(dry_run=dry_run)
 
 
+def alias_key(keys: Sequence[str]) -> str | None:
+    """The URL key recorded as an alias of an article placed under ``keys``
+    (decide.page_keys): where its page's redirects ended, when that is another than its
+    link, so that a later link to that URL is this article; None: none."""
+    return keys[1] if len(keys) > 1 else None
+
+
+def renames_post(taken_by_other: bool) -> bool:
+    """Whether a post is placed under another name than the one it was rendered with:
+    when that file is another article's post (``taken_by_other``, a read of _posts made
+    when the post is placed). Never over a different article's file; names are decided
+    one post at a time, when each is placed, so two articles staged at once never get
+    the same one."""
+    return taken_by_other
+
+
 # -- entries: new or known ---------------------------------------------------------------
 
 Known = Literal["new", "by guid", "again", "asked now", "resumed", "skipped"]
