@@ -6,7 +6,7 @@ Each a table: one row per case, its inputs beside the decision expected of them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -417,3 +417,44 @@ def test_alias_key(link: str, page_url: str, alias: str | None) -> None:
 )
 def test_renames_post(taken: bool, renamed: bool) -> None:
     assert decide.renames_post(taken) is renamed
+
+
+# -- what counts as failing, when a pending article is due (store/articles.py) ------------
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts", "failing", "retried"),
+    [
+        row("pending", 0, False, False, id="pending, never tried: not failing"),
+        row("pending", 1, True, True, id="pending after a failed attempt: failing"),
+        row("pending", 4, True, True, id="pending after four: failing"),
+        row("failed", 5, False, True, id="given up: retried, not failing"),
+        row("failed", 1, False, True, id="gone at once (a backfill's 404): given up"),
+        row("done", 2, False, False, id="archived after failures: neither"),
+    ],
+)
+def test_article_standing(status: str, attempts: int, failing: bool, retried: bool) -> None:
+    assert decide.ARTICLE_STANDING.failing(status, attempts) is failing
+    assert decide.ARTICLE_STANDING.retried(status, attempts) is retried
+
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("status", "not_before", "last_failure", "due"),
+    [
+        row("pending", None, None, True, id="never failed: due"),
+        row("pending", DAY - HOUR, DAY - 2 * HOUR, True, id="its back-off passed"),
+        row("pending", DAY, DAY - HOUR, True, id="its back-off ends now"),
+        row("pending", DAY + HOUR, DAY - HOUR, False, id="waiting for its back-off"),
+        row("pending", DAY + 25 * HOUR, DAY + HOUR, True,
+            id="the clock went back (before its last failure): due now"),
+        row("failed", None, None, False, id="given up: never due"),
+        row("done", None, None, False, id="archived: never due"),
+    ],
+)  # fmt: skip
+def test_article_due(
+    status: str, not_before: datetime | None, last_failure: datetime | None, due: bool
+) -> None:
+    assert decide.ARTICLE_STANDING.due(status, not_before, last_failure, DAY) is due
