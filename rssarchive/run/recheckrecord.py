@@ -229,13 +229,10 @@ class RecheckRecorder:
                 if not versions.has_versions(row.filename):
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
-                    filename = row.filename
+                    asks = outcome.asks_first_post(verdict.before, original, row.from_page)
+                    text = versions.post_text(row.filename) if asks else None
                     first = outcome.first_version(
-                        verdict.before,
-                        original,
-                        row.from_page,
-                        row.reference,
-                        lambda: versions.post_text(filename),
+                        verdict.before, original, row.from_page, row.reference, text
                     )
                     if first is not None:
                         versions.keep(row.filename, row.archived, first)
