@@ -1,5 +1,5 @@
 """Re-checks of archived articles, the bookkeeping around the fetching (rechecker.py):
-schedules enrolled, resumed, mended and cleared; a check's verdict (rules.decide)
+schedules enrolled, resumed, mended and cleared; a check's verdict (rules.judge)
 carried out: versions kept, the state saved, and the site's pages of changes published.
 Rechecker builds on this class, as the run's stages build on one another."""
 
@@ -214,7 +214,7 @@ class RecheckRecorder:
         # (an A/B variant flipping back) is no new version.
         # (A second fetch that failed, "", may be stood in for by an earlier check's page.)
         earlier = [t for _, t in versions.list(row.filename)] if seen.second is not None else []
-        verdict = rules.decide(
+        verdict = rules.judge(
             record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
         )
         new = verdict.record
