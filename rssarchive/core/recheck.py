@@ -113,7 +113,7 @@ def redirect_removes(
     its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
     ``/slug/`` from the start, or a short link, is not removed by going there still.
     Even then the page it ends on is read: one that still holds the article is no
-    removal (:func:`decide`)."""
+    removal (:func:`judge`)."""
     if final_key in known_keys:
         return False
     return removed_by_redirect(article_url, final_url)
@@ -214,7 +214,7 @@ class Verdict:
     before: str | None = None
 
 
-def decide(
+def judge(
     record: Record,
     seen: Observation,
     now: datetime,
@@ -237,7 +237,7 @@ def decide(
     if seen.seen == "page" and seen.text and seen.second is not None:
         seen = replace(seen, second=confirm.stand_in(record.candidate, seen.text, seen.second))
         confirming = seen.text
-    verdict = _decide(record, seen, now, ages, post_text, serving, earlier)
+    verdict = _judge(record, seen, now, ages, post_text, serving, earlier)
     inconclusive = confirming if verdict.event == "outage" else None
     candidate = confirm.carried(record.candidate, inconclusive, verdict.event != "outage")
     if candidate != verdict.record.candidate:
@@ -257,7 +257,7 @@ def decide(
     return verdict
 
 
-def _decide(
+def _judge(
     record: Record,
     seen: Observation,
     now: datetime,

@@ -6,7 +6,6 @@ serves its articles, and which validators are kept for the next conditional GET.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from rssarchive.core import recheck_text as texts
@@ -51,23 +50,31 @@ def reference_for(reference: str | None, from_page: bool, seen: Seen) -> PostUse
     return "none"
 
 
+def asks_first_post(before: str | None, original: str | None, from_page: bool) -> bool:
+    """Whether first_version needs ``post_text`` (a read of the post): only when neither
+    the reference compared nor the one the post gave this check is known, and the post
+    came from the page. The caller reads it only then."""
+    return before is None and original is None and from_page
+
+
 def first_version(
     before: str | None,
     original: str | None,
     from_page: bool,
     reference: str | None,
-    post_text: Callable[[], str | None],
+    post_text: str | None,
 ) -> str | None:
     """The text kept as an article's first version when an edit is found and none is
     kept yet (the article as archived): the reference as it was compared (``before``,
     Verdict.before), else the reference the post gave this check (``original``), else
-    the post's text when it came from the page (read only then: ``post_text``), else
-    the record's reference (the first page seen). None: nothing to keep."""
+    the post's text when it came from the page (``post_text``: read by the caller when
+    asks_first_post says so, else None), else the record's reference (the first page
+    seen). None: nothing to keep."""
     if before is not None:
         return before
     if original is not None:
         return original
-    return post_text() if from_page else reference
+    return post_text if from_page else reference
 
 
 def found(seen: Observation, verdict: Verdict) -> bool:

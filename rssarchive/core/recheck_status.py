@@ -3,8 +3,8 @@ record (review 18 M16): who is a witness that a host still serves its articles, 
 suspicion is undecided, and which article ended its ages unreached. store/rechecks.py
 builds its WHERE clauses from these constants (WITNESS_SQL, UNDECIDED_SQL,
 UNREACHABLE_SQL), so that a run's query and status's count mean
-what these functions say; tests/test_recheck_status.py checks that they agree on a
-table of records."""
+what these functions say: tests/core/test_recheck_status.py is their table,
+tests/store/test_recheck_status_sql.py checks that the SQL agrees on every record."""
 
 from __future__ import annotations
 

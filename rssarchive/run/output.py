@@ -176,15 +176,14 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     feeds = []
     for feed in config.feeds:
         fstate = state.feed(feed.url, feed.name)
-        mine = counts.get(feed.name, {})
-        if fstate.name != feed.name and fstate.name not in names:  # renamed, no run since
-            mine = counts.get(fstate.name, {})
+        mine = counts.get(decide.counted_under(feed.name, fstate.name, names), {})
         # Times as the state database keeps them (ISO 8601 text), for JSON and print.
         record = {
             k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(fstate).items()
         }
-        if selection.changed(state, feed):  # said about other max_items: not this config's
-            record["warning"] = None
+        # The settings are read only for a feed with a warning kept.
+        changed = decide.asks_shown_warning(fstate.warning) and selection.changed(state, feed)
+        record["warning"] = decide.shown_warning(fstate.warning, selection_changed=changed)
         health = decide.feed_health(
             fstate.failures,
             gone=fstate.gone,
@@ -254,10 +253,11 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
     gave_up: list[dict[str, Any]] = []
     later = state.not_before()
     for item in state.retried():
-        if item.origin is None or item.origin == "feed":
+        listed = decide.ARTICLE_STANDING.listed_as(item.status, item.attempts, item.origin)
+        if listed not in ("backfill waiting", "backfill gave up"):
             continue
         record = {"url": item.url, "reason": item.reason, "attempts": item.attempts}
-        if item.status == "pending":
+        if listed == "backfill waiting":
             when = _stored(later.get(item.url))
             waiting.append(
                 {**record, "max_attempts": decide.ARTICLE_RETRIES.attempts, "not_before": when}

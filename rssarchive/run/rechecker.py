@@ -202,7 +202,7 @@ class Rechecker(RecheckRecorder):
         """The suspicions a page without the article would confirm, once the run is
         over: confirmed when the host was seen serving its other articles (in this run,
         or by fetching one of them now); else kept suspected and checked again within
-        the hour (rules.decide), said in the report."""
+        the hour (rules.judge), said in the report."""
         if not held.waiting:
             return  # no write transaction for nothing (issue 18's read count)
         with self.state.batch():
@@ -262,7 +262,7 @@ class Rechecker(RecheckRecorder):
         """The check's verdict without evidence that the host serves other articles:
         whether it found the article, or wants that evidence to confirm a deletion."""
         row, post = self._references(row, seen, versions)
-        return rules.decide(record_of(row), seen, self.clock(), self._ages_of(row.feed), post)
+        return rules.judge(record_of(row), seen, self.clock(), self._ages_of(row.feed), post)
 
     def _observe(
         self, row: RecheckRow, gate: RecheckGate | None = None
@@ -296,7 +296,7 @@ class Rechecker(RecheckRecorder):
         """A page that differs from the article's text, fetched a second time at once
         (whole, through the same client and politeness) so that what changes on every
         request (a counter, a rotating box, an A/B variant) is told from an edit
-        (rules.decide). The second answer's failure is the check's answer (a 404 is the
+        (rules.judge). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
         # How often a second fetch that says nothing is made again is the decider's
@@ -314,7 +314,7 @@ class Rechecker(RecheckRecorder):
                 return fetched  # the page gone (a 404): the check's answer
             if isinstance(fetched, rules.Observation):
                 # The second request failed: the first page may still hold an edit, so
-                # the check is inconclusive (rules.decide checks it again within the
+                # the check is inconclusive (rules.judge checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
                 answer = "paused" if fetched.back_off is not None else "failed"

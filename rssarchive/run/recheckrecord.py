@@ -1,5 +1,5 @@
 """Re-checks of archived articles, the bookkeeping around the fetching (rechecker.py):
-schedules enrolled, resumed, mended and cleared; a check's verdict (rules.decide)
+schedules enrolled, resumed, mended and cleared; a check's verdict (rules.judge)
 carried out: versions kept, the state saved, and the site's pages of changes published.
 Rechecker builds on this class, as the run's stages build on one another."""
 
@@ -214,7 +214,7 @@ class RecheckRecorder:
         # (an A/B variant flipping back) is no new version.
         # (A second fetch that failed, "", may be stood in for by an earlier check's page.)
         earlier = [t for _, t in versions.list(row.filename)] if seen.second is not None else []
-        verdict = rules.decide(
+        verdict = rules.judge(
             record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
         )
         new = verdict.record
@@ -229,13 +229,10 @@ class RecheckRecorder:
                 if not versions.has_versions(row.filename):
                     # The article as archived: the post's text when it came from the
                     # page, else the first page seen (its reference).
-                    filename = row.filename
+                    asks = outcome.asks_first_post(verdict.before, original, row.from_page)
+                    text = versions.post_text(row.filename) if asks else None
                     first = outcome.first_version(
-                        verdict.before,
-                        original,
-                        row.from_page,
-                        row.reference,
-                        lambda: versions.post_text(filename),
+                        verdict.before, original, row.from_page, row.reference, text
                     )
                     if first is not None:
                         versions.keep(row.filename, row.archived, first)

@@ -34,7 +34,7 @@ class _Recording(_Base):
         _without_shared_guids; such a guid is recorded as reused: it identifies nothing
         from now on), and the URL keys of all the links it lists."""
         shared = _shared_guids(entries, result)
-        if shared and not self.dry_run:
+        if shared and decide.records(dry_run=self.dry_run):
             for guid in sorted(shared):
                 self.state.reuse_guid(guid)
         shared |= self._site_root_guids(entries, result)
@@ -53,13 +53,13 @@ class _Recording(_Base):
         identify nothing from the start; recorded as reused, said once."""
         roots = decide.site_root_guids([entry.guid for entry in entries])
         for guid in sorted(roots):
-            if self.state.guid_reused(guid):
-                continue
-            result.warnings.append(
-                f"the guid {roots[guid]!r} is a site's address, not an article's; "
-                "items are identified by their links"
-            )
-            if not self.dry_run:
+            told = decide.site_root_guid(self.state.guid_reused(guid), dry_run=self.dry_run)
+            if told.says:
+                result.warnings.append(
+                    f"the guid {roots[guid]!r} is a site's address, not an article's; "
+                    "items are identified by their links"
+                )
+            if told.records:
                 self.state.reuse_guid(guid)
         return set(roots)
 
@@ -93,13 +93,12 @@ class _Recording(_Base):
         An entry whose article is pending is neither new nor skipped here: this run
         resumes it (the pending rows are its jobs already, see _prepare), or it waits
         for a server's Retry-After; either way it is not "archived already"."""
-        link, url_key = entry.link, decide.link_key(entry.link)
-        if link is None or url_key is None:
-            # Said on every run that lists it: it is never archived, and a feed that
-            # lists it keeps listing it (an enclosure alone is no article's page).
+        if decide.unusable_link(entry.link):
             result.warnings.append(f"{_item_name(entry)} has no usable link; skipped")
             result.skipped += 1
             return None
+        link, url_key = entry.link, decide.link_key(entry.link)
+        assert link is not None and url_key is not None
         guid_key = item_guid = decide.guid_key(entry.guid)
         listed_twice = url_key in self._recorded  # taken on (or listed) once already
         known = None if listed_twice else self.state.lookup(url_key)
@@ -162,7 +161,7 @@ class _Recording(_Base):
         )
         if said is not None:
             result.warnings.append(f"{link}: {date_note_line(said)}")
-        if self.dry_run:
+        if decide.taken_on(dry_run=self.dry_run) == "would write":
             taken = functools.partial(self.archive.taken_by_other, url=link)
             result.new.append(self._render(feed, entry, None, taken=taken).filename)
             return None
@@ -191,8 +190,9 @@ class _Recording(_Base):
         source may have archived it: a feed of the config, a backfill, review16d H4);
         then a guid that names another article of this feed keeps naming that one (the
         conflict was said, _say_taken), and the guid is not attached."""
-        if guid_key is None or self.dry_run:
+        if not decide.sees_guid(guid_key, dry_run=self.dry_run):
             return
+        assert guid_key is not None
         if known is None:
             known = self.state.lookup(url_key)
             if known is None:
@@ -226,7 +226,7 @@ class _Recording(_Base):
         it is tried now, whatever its back-off, and its outcome is this command's own
         (a failure counted and named, exit 1). The job _prepare may have made for it
         (a quiet retry) is dropped."""
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             return None
         self._relinked.add(article_id)
         self._recorded.add(url_key)
@@ -257,7 +257,7 @@ class _Recording(_Base):
             f"archived {archived[0]}, but its link is; taken for that article, not "
             "archived again"
         )
-        if not self.dry_run:
+        if decide.records(dry_run=self.dry_run):
             self.state.set_meta({said: "1"})
 
     def _retaken(
@@ -339,7 +339,7 @@ class _Recording(_Base):
         if answer.kind == "moved":
             assert owner is not None
             self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
-            if not self.dry_run:  # its new link is known from now on
+            if decide.records(dry_run=self.dry_run):  # its new link is known from now on
                 self.state.alias(url_key, owner.id)
             return owner, answer.guid
         if answer.kind == "reused":
@@ -349,7 +349,7 @@ class _Recording(_Base):
                 f"article ({owner.url}, {answer.why}); "
                 "archived as a new article, and the guid identifies no article from now on"
             )
-            if not self.dry_run:
+            if decide.records(dry_run=self.dry_run):
                 self.state.reuse_guid(guid_key)
         return None, answer.guid
 
@@ -390,7 +390,7 @@ class _Recording(_Base):
         if told == "logged":
             log.info("%s %s", entry.link, said)
             return
-        if told == "said once" and not self.dry_run:
+        if told == "said once" and decide.records(dry_run=self.dry_run):
             self.state.set_meta({mark: "1"})
         result.warnings.append(f"{entry.link} {said}")
 

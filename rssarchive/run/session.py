@@ -165,7 +165,7 @@ def _remove_temp_files(config: Config, archive: Archive, posts: PostsInUse) -> N
     from rssarchive.publish.versions import Versions
 
     Versions(config.site_dir).remove_temp_files()  # the versions and pages of changes
-    if any(feed.images == "local" for feed in config.feeds):
+    if any(decide.images_local(feed.images) for feed in config.feeds):
         from rssarchive.publish.images import ImageStore
 
         ImageStore(config.site_dir).remove_temp_files()

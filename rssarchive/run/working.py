@@ -197,9 +197,7 @@ class _Working(_Landing):
         link = job.entry.link
         post = staged.post
         name = post.filename
-        if self.archive.taken_by_other(name, post.url):
-            # Names are only decided here, one post at a time, so two articles staged
-            # at once can never be given the same file.
+        if decide.renames_post(self.archive.taken_by_other(name, post.url)):
             name = post_filename(
                 name[:10],
                 post.title,
@@ -218,8 +216,8 @@ class _Working(_Landing):
         written.append((job, name))
         for key in keys:
             self._placed[key] = job.article_id
-        if len(keys) > 1:  # a later link to the final URL is this article
-            self.state.alias(keys[1], job.article_id)
+        if (alias := decide.alias_key(keys)) is not None:
+            self.state.alias(alias, job.article_id)
         if job.feed_text_because is not None:
             job.result.warnings.append(
                 f"{link}: its page failed ({job.feed_text_because}); archived from the "
@@ -280,7 +278,7 @@ class _Working(_Landing):
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
         """The article for a job, with its images archived if the feed asks (a thread)."""
         article = self._get_article(job, extractor, needs_page=needs_page)
-        if job.feed.images != "local":
+        if not decide.images_local(job.feed.images):
             return article
         from rssarchive.publish.render import render_body
 
@@ -316,7 +314,7 @@ class _Working(_Landing):
             # The page is gone for good, or no article: the feed's text may do instead.
             failure = decide.page_failure(exc)
             if decide.falls_back_to_feed_text(job.mode, entry.content, failure):
-                if failure == "gone":  # said when its post is written
+                if decide.says_fallback(failure):  # said when its post is written
                     job.feed_text_because = reason_of(exc)
                 return article_from_feed(entry, self._allow_private)
             raise

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from rssarchive.core.decide import retry_due
+from rssarchive.core.decide import ARTICLE_STANDING as STANDING
 from rssarchive.core.models import Entry
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
@@ -213,10 +213,12 @@ class Articles(StateBase):
         self.fail(article_id, reason, now, status="failed", not_before=None)
 
     def retried(self) -> list[RetriedArticle]:
-        """Articles that failed at least once and are waiting or gave up."""
+        """Articles that failed at least once and are waiting or gave up (decide.
+        ArticleStanding.retried: the query's parameters are its)."""
         rows = self._conn.execute(
             "SELECT url, status, coalesce(last_error, ''), attempts, entry FROM articles"
-            " WHERE status = 'failed' OR (status = 'pending' AND attempts > 0) ORDER BY id"
+            " WHERE status = ? OR (status = ? AND attempts >= ?) ORDER BY id",
+            (STANDING.failed, STANDING.pending, STANDING.failing_after),
         ).fetchall()
         return [
             RetriedArticle(
@@ -232,14 +234,17 @@ class Articles(StateBase):
     @_reads
     def failing_by_feed(self) -> dict[str, list[FailingArticle]]:
         """{feed name: its items whose attempts failed and that are waiting for the next
-        one} (not a backfill's: status lists those apart)."""
+        one} (decide.ArticleStanding.listed_as "failing"; not a backfill's: status lists
+        those apart)."""
         rows = self._conn.execute(
             "SELECT feed, url, coalesce(last_error, ''), attempts, not_before, entry"
-            " FROM articles WHERE status = 'pending' AND attempts > 0 ORDER BY id"
+            " FROM articles WHERE status = ? AND attempts >= ? ORDER BY id",
+            (STANDING.pending, STANDING.failing_after),
         ).fetchall()
         found: dict[str, list[FailingArticle]] = {}
         for feed, url, error, attempts, later, entry in rows:
-            if entry is not None and entry_from_json(str(entry)).origin == "feed":
+            origin = None if entry is None else entry_from_json(str(entry)).origin
+            if STANDING.listed_as(STANDING.pending, int(attempts), origin) == "failing":
                 found.setdefault(str(feed), []).append(
                     FailingArticle(str(url), str(error), int(attempts), moment(later))
                 )
@@ -250,8 +255,8 @@ class Articles(StateBase):
         """{url: the time before which no run retries it} of the pending articles whose
         server asked to wait (Retry-After)."""
         rows = self._conn.execute(
-            "SELECT url, not_before FROM articles WHERE status = 'pending'"
-            " AND not_before IS NOT NULL"
+            "SELECT url, not_before FROM articles WHERE status = ? AND not_before IS NOT NULL",
+            (STANDING.pending,),
         ).fetchall()
         found = {str(r[0]): moment(str(r[1])) for r in rows}
         return {url: when for url, when in found.items() if when is not None}
@@ -269,16 +274,22 @@ class Articles(StateBase):
     def pending(self, now: datetime | None = None) -> list[PendingArticle]:
         """The pending articles; with ``now``, those whose back-off or Retry-After has
         not passed (not_before) are left for a later run, unless the clock went back
-        (decide.retry_due)."""
+        (decide.ArticleStanding.due; its last failure is when its row was last updated)."""
         rows = self._conn.execute(
             "SELECT id, url, feed, entry, attempts, not_before, updated FROM articles"
-            " WHERE status = 'pending' ORDER BY id"
+            " WHERE status = ? ORDER BY id",
+            (STANDING.pending,),
         ).fetchall()
         return [
             PendingArticle(int(r[0]), str(r[1]), str(r[2]), entry_from_json(str(r[3])), int(r[4]))
             for r in rows
             if now is None
-            or retry_due(_time_or(r[5], now) if r[5] else None, _time_or(r[6] or "", now), now)
+            or STANDING.due(
+                STANDING.pending,
+                _time_or(r[5], now) if r[5] else None,
+                _time_or(r[6] or "", now),
+                now,
+            )
         ]
 
     @_reads
@@ -335,14 +346,15 @@ class Articles(StateBase):
         ).fetchall()
         return {str(r[0]) for r in rows}
 
-    def _pairs(self, query: str) -> list[tuple[str, str]]:
+    def _pairs(self, query: str, params: tuple[object, ...] = ()) -> list[tuple[str, str]]:
         """The rows of a query of two text columns."""
-        return [(str(a), str(b)) for a, b in self._conn.execute(query).fetchall()]
+        return [(str(a), str(b)) for a, b in self._conn.execute(query, params).fetchall()]
 
     @_reads
     def failed(self) -> list[tuple[str, str]]:
         return self._pairs(
-            "SELECT url, coalesce(last_error, '') FROM articles WHERE status = 'failed'"
+            "SELECT url, coalesce(last_error, '') FROM articles WHERE status = ?",
+            (STANDING.failed,),
         )
 
     @_reads

@@ -6,7 +6,7 @@ Each a table: one row per case, its inputs beside the decision expected of them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -147,6 +147,64 @@ def test_warm_workers_now(recorded: int, warm: bool) -> None:
     assert decide.warm_workers_now(recorded, pool_min=3) is warm
 
 
+# -- recording a feed's entries (run/recording.py) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "records", "taken"),
+    [
+        row(False, True, "begun", id="a run records what it finds, begins new articles"),
+        row(True, False, "would write", id="a dry run records nothing, names its files"),
+    ],
+)
+def test_records(dry_run: bool, records: bool, taken: str) -> None:
+    assert decide.records(dry_run=dry_run) is records
+    assert decide.taken_on(dry_run=dry_run) == taken
+
+
+@pytest.mark.parametrize(
+    ("link", "unusable"),
+    [
+        row(None, True, id="no link (an enclosure alone is none)"),
+        row("", True, id="an empty link"),
+        row("   ", True, id="blanks"),
+        row("mailto:desk@example.com", True, id="not http(s): mailto"),
+        row("ftp://example.com/a", True, id="not http(s): ftp"),
+        row("javascript:alert(1)", True, id="javascript:"),
+        row("/2024/07/story.html", True, id="relative: no page we fetch"),
+        row("https://example.com/a", False, id="an article's page"),
+        row("HTTP://Example.com/a#top", False, id="http, any case, a fragment"),
+    ],
+)
+def test_unusable_link(link: str | None, unusable: bool) -> None:
+    assert decide.unusable_link(link) is unusable
+
+
+@pytest.mark.parametrize(
+    ("reused", "dry_run", "says", "records"),
+    [
+        row(False, False, True, True, id="first seen: said, recorded as reused"),
+        row(True, False, False, False, id="recorded before: said once, not again"),
+        row(False, True, True, False, id="dry run: said, nothing recorded"),
+        row(True, True, False, False, id="dry run, recorded before: nothing"),
+    ],
+)
+def test_site_root_guid(reused: bool, dry_run: bool, says: bool, records: bool) -> None:
+    assert decide.site_root_guid(reused, dry_run=dry_run) == decide.SiteRootGuid(says, records)
+
+
+@pytest.mark.parametrize(
+    ("guid_key", "dry_run", "sees"),
+    [
+        row("https://example.com/?p=1", False, True, id="a guid, a real run: recorded"),
+        row(None, False, False, id="no guid: nothing to compare later"),
+        row("https://example.com/?p=1", True, False, id="dry run: nothing recorded"),
+    ],
+)
+def test_sees_guid(guid_key: str | None, dry_run: bool, sees: bool) -> None:
+    assert decide.sees_guid(guid_key, dry_run=dry_run) is sees
+
+
 # -- adoption, a URL handed to backfill (run/recording.py, recovery.py, backfill.py) -------
 
 
@@ -257,3 +315,146 @@ def test_image_retry_causes(
     failed: list[tuple[str, str]], local: set[str], causes: list[str], is_local: bool
 ) -> None:
     assert decide.image_retry_causes(failed, local) == (causes, is_local)
+
+
+# -- what status says (run/output.py) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "recorded", "names", "counted"),
+    [
+        row("News", "News", {"News"}, "News", id="not renamed"),
+        row("Nouvelles", "News", {"Nouvelles"}, "News",
+            id="renamed, no run since: its articles still carry the old name"),
+        row("Nouvelles", "News", {"Nouvelles", "News"}, "Nouvelles",
+            id="the old name is another configured feed's: not counted twice"),
+    ],
+)  # fmt: skip
+def test_counted_under(configured: str, recorded: str, names: set[str], counted: str) -> None:
+    assert decide.counted_under(configured, recorded, names) == counted
+
+
+@pytest.mark.parametrize(
+    ("warning", "changed", "asks", "shown"),
+    [
+        row("cut to 5 items", False, True, "cut to 5 items", id="kept warning: shown"),
+        row("cut to 5 items", True, True, None, id="max_items changed since: not shown"),
+        row(None, True, False, None, id="no warning: the settings not read"),
+        row("", True, False, "", id="an empty warning: not read, as kept"),
+    ],
+)
+def test_shown_warning(warning: str | None, changed: bool, asks: bool, shown: str | None) -> None:
+    assert decide.asks_shown_warning(warning) is asks
+    assert decide.shown_warning(warning, selection_changed=changed and asks) == shown
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts", "origin", "listed"),
+    [
+        row("pending", 0, "feed", None, id="a feed's item not tried yet"),
+        row("pending", 2, "feed", "failing", id="a feed's item failing: its feed FAILING"),
+        row("failed", 5, "feed", None, id="a feed's item given up: a failed article"),
+        row("done", 1, "feed", None, id="archived after a failure"),
+        row("pending", 0, "url", None, id="a backfill's URL not tried yet"),
+        row("pending", 1, "url", "backfill waiting", id="a backfill's URL waiting"),
+        row("pending", 3, "sitemap", "backfill waiting", id="a sitemap's URL waiting"),
+        row("failed", 1, "url", "backfill gave up", id="a backfill's URL failed for good"),
+        row("failed", 5, "archive", "backfill gave up", id="an archive page's item given up"),
+        row("pending", 2, None, None, id="no origin recorded (an old state): not listed so"),
+        row("failed", 2, None, None, id="given up, no origin: a failed article"),
+    ],
+)
+def test_listed_as(status: str, attempts: int, origin: str | None, listed: str | None) -> None:
+    assert decide.ARTICLE_STANDING.listed_as(status, attempts, origin) == listed
+
+
+# -- placing a post (run/working.py) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("images", "local"),
+    [
+        row("local", True, id="images: local: downloaded into the site"),
+        row("remote", False, id="images: remote: the originals linked"),
+    ],
+)
+def test_images_local(images: Any, local: bool) -> None:
+    assert decide.images_local(images) is local
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        row("gone", True, id="its page gone (404, 410): said when written"),
+        row("not extracted", False, id="no article on the page (or over its cap): not"),
+        row("other", False, id="a transient failure: no fallback to say"),
+    ],
+)
+def test_says_fallback(failure: Any, said: bool) -> None:
+    assert decide.says_fallback(failure) is said
+
+
+@pytest.mark.parametrize(
+    ("link", "page_url", "alias"),
+    [
+        row(URL, URL, None, id="no redirect: no alias"),
+        row(URL, "", None, id="no page fetched (the feed's text)"),
+        row(URL, "https://Example.com/a?utm_source=x", None, id="the same page, another spelling"),
+        row(URL, "https://example.com/b", "https://example.com/b",
+            id="redirected: where it ended is this article"),
+    ],
+)  # fmt: skip
+def test_alias_key(link: str, page_url: str, alias: str | None) -> None:
+    assert decide.alias_key(decide.page_keys(link, page_url)) == alias
+
+
+@pytest.mark.parametrize(
+    ("taken", "renamed"),
+    [
+        row(False, False, id="its name free (or this article's own post): kept"),
+        row(True, True, id="another article's post has the name: another name"),
+    ],
+)
+def test_renames_post(taken: bool, renamed: bool) -> None:
+    assert decide.renames_post(taken) is renamed
+
+
+# -- what counts as failing, when a pending article is due (store/articles.py) ------------
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts", "failing", "retried"),
+    [
+        row("pending", 0, False, False, id="pending, never tried: not failing"),
+        row("pending", 1, True, True, id="pending after a failed attempt: failing"),
+        row("pending", 4, True, True, id="pending after four: failing"),
+        row("failed", 5, False, True, id="given up: retried, not failing"),
+        row("failed", 1, False, True, id="gone at once (a backfill's 404): given up"),
+        row("done", 2, False, False, id="archived after failures: neither"),
+    ],
+)
+def test_article_standing(status: str, attempts: int, failing: bool, retried: bool) -> None:
+    assert decide.ARTICLE_STANDING.failing(status, attempts) is failing
+    assert decide.ARTICLE_STANDING.retried(status, attempts) is retried
+
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("status", "not_before", "last_failure", "due"),
+    [
+        row("pending", None, None, True, id="never failed: due"),
+        row("pending", DAY - HOUR, DAY - 2 * HOUR, True, id="its back-off passed"),
+        row("pending", DAY, DAY - HOUR, True, id="its back-off ends now"),
+        row("pending", DAY + HOUR, DAY - HOUR, False, id="waiting for its back-off"),
+        row("pending", DAY + 25 * HOUR, DAY + HOUR, True,
+            id="the clock went back (before its last failure): due now"),
+        row("failed", None, None, False, id="given up: never due"),
+        row("done", None, None, False, id="archived: never due"),
+    ],
+)  # fmt: skip
+def test_article_due(
+    status: str, not_before: datetime | None, last_failure: datetime | None, due: bool
+) -> None:
+    assert decide.ARTICLE_STANDING.due(status, not_before, last_failure, DAY) is due

@@ -302,7 +302,7 @@ DECISIONS = [
 
 
 @pytest.mark.parametrize(("record", "seen", "now", "event", "status", "due"), DECISIONS)
-def test_decide(
+def test_judge(
     record: Record,
     seen: Observation,
     now: datetime,
@@ -311,29 +311,29 @@ def test_decide(
     due: datetime | None,
 ) -> None:
     ages = SHORT_AGES if record is SUSPECTED_LAST else AGES
-    verdict = r.decide(record, seen, now, ages)
+    verdict = r.judge(record, seen, now, ages)
     assert (verdict.event, verdict.record.status, verdict.record.next_due) == (event, status, due)
     assert verdict.record.checks == record.checks + 1
 
 
 def test_edit_keeps_the_new_version_and_dates_it() -> None:
-    verdict = r.decide(FRESH, EDIT, T0 + H, AGES)
+    verdict = r.judge(FRESH, EDIT, T0 + H, AGES)
     assert verdict.version == EDITED
     assert verdict.record.reference == EDITED
     assert verdict.record.edited_at == T0 + H
 
 
 def test_deletion_is_dated_from_when_it_was_first_seen_gone() -> None:
-    verdict = r.decide(SUSPECTED, GONE, T0 + 6 * H, AGES)
+    verdict = r.judge(SUSPECTED, GONE, T0 + 6 * H, AGES)
     assert verdict.record.deleted_at == T0 + H
-    assert r.decide(verdict.record, PAGE, T0 + D, AGES).record.restored_at == T0 + D
+    assert r.judge(verdict.record, PAGE, T0 + D, AGES).record.restored_at == T0 + D
 
 
 def test_no_reference_the_first_page_seen_becomes_it() -> None:
     unknown = replace(FRESH, reference=None)
-    verdict = r.decide(unknown, PAGE, T0 + H, AGES)
+    verdict = r.judge(unknown, PAGE, T0 + H, AGES)
     assert (verdict.event, verdict.record.reference, verdict.version) == ("baseline", TEXT, TEXT)
-    assert r.decide(verdict.record, EDIT, T0 + 6 * H, AGES).event == "edited"
+    assert r.judge(verdict.record, EDIT, T0 + 6 * H, AGES).event == "edited"
 
 
 def test_backlog_is_bounded() -> None:
@@ -343,7 +343,7 @@ def test_backlog_is_bounded() -> None:
         record, now, checks = FRESH, T0 + H, 0
         while record.next_due is not None:
             now = record.next_due
-            record = r.decide(record, seen, now, AGES).record
+            record = r.judge(record, seen, now, AGES).record
             checks += 1
             # an unconfirmed suspicion: hourly for a day at most
             assert checks <= 2 * len(AGES) + r.UNDECIDED_AFTER // r.CONFIRM_AFTER
@@ -362,7 +362,7 @@ def test_undecided_suspicion_is_bounded() -> None:
     record, checks = SUSPECTED_LAST, 0
     while record.next_due is not None:
         now = record.next_due
-        record = r.decide(record, DOWN, now, SHORT_AGES).record
+        record = r.judge(record, DOWN, now, SHORT_AGES).record
         checks += 1
         assert checks <= 24
     assert record.status == "suspected"
@@ -387,7 +387,7 @@ VALIDATORS = [
 
 @pytest.mark.parametrize(("seen", "record", "kept"), VALIDATORS)
 def test_validators(seen: Observation, record: Record, kept: str) -> None:
-    assert r.decide(record, seen, T0 + 2 * H, AGES).validators == kept
+    assert r.judge(record, seen, T0 + 2 * H, AGES).validators == kept
 
 
 SOFT_ETAG = Observation("page", text=SOFT.text, etag='"nf"')
@@ -395,9 +395,9 @@ SOFT_ETAG = Observation("page", text=SOFT.text, etag='"nf"')
 
 def test_soft_404_with_etag_then_304_is_not_cleared() -> None:
     # The reviewer's case: soft 404 with an ETag at 11:00, then 304 at 12:00.
-    first = r.decide(FRESH, SOFT_ETAG, T0 + H, AGES)
+    first = r.judge(FRESH, SOFT_ETAG, T0 + H, AGES)
     assert (first.event, first.validators) == ("suspected", "drop")
-    second = r.decide(first.record, NOT_MODIFIED, T0 + 2 * H, AGES)
+    second = r.judge(first.record, NOT_MODIFIED, T0 + 2 * H, AGES)
     assert second.record.status == "suspected"
 
 
@@ -439,7 +439,7 @@ def test_removal_redirect_target_holds_article(
     record: Record, text: str, post: str | None, event: str
 ) -> None:
     seen = Observation("page", text=text, removal=True)
-    assert r.decide(record, seen, T0 + H, AGES, post_text=post).event == event
+    assert r.judge(record, seen, T0 + H, AGES, post_text=post).event == event
 
 
 # (record, what was seen, when, event, status after) with evidence that the host serves
@@ -458,10 +458,10 @@ SERVING = [
 def test_a_page_without_the_article_confirms_only_with_evidence(
     record: Record, seen: Observation, now: datetime, event: str, status: str
 ) -> None:
-    verdict = r.decide(record, seen, now, AGES, serving=True)
+    verdict = r.judge(record, seen, now, AGES, serving=True)
     assert (verdict.event, verdict.record.status) == (event, status)
     assert not verdict.wants_evidence
-    without = r.decide(record, seen, now, AGES)
+    without = r.judge(record, seen, now, AGES)
     assert without.wants_evidence is (event == "deleted")
 
 

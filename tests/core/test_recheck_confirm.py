@@ -112,7 +112,7 @@ DECISIONS = [
 def test_an_unconfirmed_edit_is_confirmed_by_the_next_checks_first_fetch(
     candidate: str | None, seen: Observation, event: str, left: str | None, version: str | None
 ) -> None:
-    verdict = r.decide(_record(candidate), seen, T0 + 2 * H, s.AGES)
+    verdict = r.judge(_record(candidate), seen, T0 + 2 * H, s.AGES)
     assert (verdict.event, verdict.record.candidate) == (event, left)
     assert verdict.version == version
 

@@ -1,5 +1,5 @@
 """What a re-check compares, as tables (rssarchive/recheck_text.py and the verdicts of
-recheck.decide that use it): headlines, Han variants, volatile lines between two
+recheck.judge that use it): headlines, Han variants, volatile lines between two
 fetches, paywall teasers, posts from the feed's text (review 19c F1-F4, F9)."""
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ LATER = T0 + H
 def test_decide_with_a_confirming_fetch(
     seen: Observation, event: str, version_starts: str | None
 ) -> None:
-    verdict = r.decide(FRESH, seen, LATER, s.AGES)
+    verdict = r.judge(FRESH, seen, LATER, s.AGES)
     assert verdict.event == event
     if version_starts is not None:
         assert verdict.version is not None and verdict.version.startswith(version_starts)
@@ -237,13 +237,13 @@ def test_decide_with_a_confirming_fetch(
 
 def test_a_headline_in_han_variants_is_the_same() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("议会通过预算", BODY))
-    assert r.decide(record, _seen(page(BODY, "議會通過預算")), LATER, s.AGES).event == "unchanged"
+    assert r.judge(record, _seen(page(BODY, "議會通過預算")), LATER, s.AGES).event == "unchanged"
 
 
 def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
-    first = r.decide(FRESH, _seen(page(P[0] + "\nSubscribe to continue reading.")), LATER, s.AGES)
+    first = r.judge(FRESH, _seen(page(P[0] + "\nSubscribe to continue reading.")), LATER, s.AGES)
     assert (first.event, first.record.status) == ("suspected", "suspected")
-    again = r.decide(
+    again = r.judge(
         first.record,
         _seen(page(P[0] + "\nLog in to read on.")),
         LATER + 2 * H,
@@ -251,7 +251,7 @@ def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
         serving=True,
     )
     assert (again.event, again.record.status, again.wants_evidence) == ("still", "suspected", False)
-    back = r.decide(again.record, _seen(page(BODY)), LATER + 6 * H, s.AGES)
+    back = r.judge(again.record, _seen(page(BODY)), LATER + 6 * H, s.AGES)
     assert (back.event, back.record.status, back.version) == ("unchanged", "unchanged", None)
 
 
@@ -268,20 +268,20 @@ def test_a_teaser_is_never_confirmed_whatever_the_host_serves() -> None:
 )
 def test_a_feed_text_post_is_its_own_reference(text: str, event: str) -> None:
     record = Record(archived=T0, next_due=T0 + H)
-    verdict = r.decide(record, _seen(page(text)), LATER, s.AGES, post_text=BODY, serving=True)
+    verdict = r.judge(record, _seen(page(text)), LATER, s.AGES, post_text=BODY, serving=True)
     assert verdict.event == event
     assert (verdict.version is not None) is (event == "baseline")
 
 
 def test_a_headline_alone_kept_at_archiving_with_no_post_is_no_reference() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=t.join_headline("Council", ""))
-    verdict = r.decide(record, _seen(page(BODY)), LATER, s.AGES)
+    verdict = r.judge(record, _seen(page(BODY)), LATER, s.AGES)
     assert verdict.event == "baseline"
 
 
 def test_a_reference_without_headline_takes_the_pages() -> None:
     record = Record(archived=T0, next_due=T0 + H, reference=BODY)
-    verdict = r.decide(record, _seen(page(BODY, "Anything")), LATER, s.AGES)
+    verdict = r.judge(record, _seen(page(BODY, "Anything")), LATER, s.AGES)
     assert verdict.event == "unchanged"
     assert verdict.record.reference == t.join_headline("Anything", BODY)
 
@@ -290,9 +290,9 @@ def test_a_text_kept_earlier_is_no_new_version() -> None:
     b = page("Lede B.\n" + BODY)
     record = Record(archived=T0, next_due=T0 + H, reference=b, edited_at=T0, status="edited")
     a = page("Lede A.\n" + BODY)
-    verdict = r.decide(record, _seen(a, a), LATER, s.AGES, earlier=[page("Lede A.\n" + BODY), b])
+    verdict = r.judge(record, _seen(a, a), LATER, s.AGES, earlier=[page("Lede A.\n" + BODY), b])
     assert (verdict.event, verdict.version, verdict.record.reference) == ("unchanged", None, a)
-    fresh = r.decide(record, _seen(a, a), LATER, s.AGES, earlier=[b])
+    fresh = r.judge(record, _seen(a, a), LATER, s.AGES, earlier=[b])
     assert fresh.event == "edited"
 
 

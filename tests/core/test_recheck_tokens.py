@@ -102,7 +102,7 @@ def test_a_surname_corrected_on_a_traditional_site_is_an_edit() -> None:
     page = TRAD.replace("鐘", "鍾")
     seen = Observation("page", text=page)
     assert r.wants_confirming(TRAD, seen)
-    verdict = r.decide(_record(TRAD), replace(seen, second=page), T0 + H, AGES)
+    verdict = r.judge(_record(TRAD), replace(seen, second=page), T0 + H, AGES)
     assert verdict.event == "edited"
 
 
@@ -138,7 +138,7 @@ def test_a_headline_the_two_fetches_disagree_on(
 ) -> None:
     reference = f"# {archived}\n\n{BODY}"
     seen = Observation("page", text=f"# {first}\n\n{BODY}", second=f"# {second}\n\n{BODY}")
-    verdict = r.decide(_record(reference), seen, T0 + H, AGES, earlier=earlier)
+    verdict = r.judge(_record(reference), seen, T0 + H, AGES, earlier=earlier)
     assert verdict.event == event
     if event == "edited":
         assert verdict.version is not None and verdict.version.startswith(f"# {first}\n")
@@ -163,7 +163,7 @@ def test_an_inconclusive_second_fetch_is_checked_again_within_the_hour(
     now: datetime, due: datetime | None
 ) -> None:
     seen = Observation("page", text=BODY.replace("forty", "fifty"), second=WALL, etag='"new"')
-    verdict = r.decide(_record(BODY), seen, now, AGES)
+    verdict = r.judge(_record(BODY), seen, now, AGES)
     assert verdict.event == "outage"
     assert verdict.validators == "keep"  # nothing of this check is taken for the page's
     assert verdict.record.next_due == due
@@ -171,7 +171,7 @@ def test_an_inconclusive_second_fetch_is_checked_again_within_the_hour(
 
 
 def test_an_outage_without_a_second_fetch_waits_for_the_next_age() -> None:
-    verdict = r.decide(_record(BODY), Observation("outage"), T0 + H, AGES)
+    verdict = r.judge(_record(BODY), Observation("outage"), T0 + H, AGES)
     assert verdict.record.next_due == T0 + 6 * H
 
 
@@ -206,22 +206,22 @@ def test_a_variant_seen_volatile_earlier_is_no_edit_when_both_fetches_agree_on_i
         text=f"# Budget passes\n\n{BODY}\n{AD2}",
         second=f"# Council approves budget\n\n{BODY}\n{AD1}",
     )
-    first = r.decide(record, flip, T0 + H, AGES)
+    first = r.judge(record, flip, T0 + H, AGES)
     assert first.event == "unchanged"
     assert {t.normalize_line(AD1), t.normalize_line(AD2)} <= set(first.record.volatile)
     both = Observation(
         "page", text=f"# Budget passes\n\n{BODY}\n{AD2}", second=f"# Budget passes\n\n{BODY}\n{AD2}"
     )
-    assert r.decide(first.record, both, T0 + 6 * H, AGES).event == "unchanged"
+    assert r.judge(first.record, both, T0 + 6 * H, AGES).event == "unchanged"
     # Without what the first check saw, the same page is an edit.
-    assert r.decide(record, both, T0 + 6 * H, AGES).event == "edited"
+    assert r.judge(record, both, T0 + 6 * H, AGES).event == "edited"
 
 
 def test_an_edit_beside_a_known_variant_is_still_one() -> None:
     record = _record(f"{BODY}\n{AD1}", volatile=(t.normalize_line(AD1), t.normalize_line(AD2)))
     page = f"{BODY.replace('forty', 'fifty')}\n{AD2}"
     seen = Observation("page", text=page, second=page)
-    assert r.decide(record, seen, T0 + 6 * H, AGES).event == "edited"
+    assert r.judge(record, seen, T0 + 6 * H, AGES).event == "edited"
 
 
 @pytest.mark.parametrize(
@@ -344,7 +344,7 @@ def test_a_headline_is_compared_token_by_token(
 ) -> None:
     reference = f"# {archived}\n\n{BODY}"
     seen = Observation("page", text=f"# {first}\n\n{BODY}", second=f"# {second}\n\n{BODY}")
-    verdict = r.decide(_record(reference), seen, T0 + H, AGES)
+    verdict = r.judge(_record(reference), seen, T0 + H, AGES)
     assert verdict.event == event
     if [c for c in first if not c.isdigit()] == [c for c in second if not c.isdigit()]:
         # A counter is not remembered as a variant: its values never come back.
@@ -365,7 +365,7 @@ def _checks(reference: str, fetches: list[tuple[str, str]]) -> list[str]:
     """The events of checks made one after the other, each of two fetches."""
     record, events = _record(reference), []
     for n, (first, second) in enumerate(fetches, start=1):
-        verdict = r.decide(record, Observation("page", text=first, second=second), T0 + n * H, AGES)
+        verdict = r.judge(record, Observation("page", text=first, second=second), T0 + n * H, AGES)
         record, events = verdict.record, [*events, verdict.event]
     return events
 
@@ -389,9 +389,9 @@ def test_an_edit_pair_remembered_by_an_older_version_masks_no_edit() -> None:
     record = _record(reference, volatile=(t.normalize_line(S), t.normalize_line(S2), ""))
     page = f"{P0}\n{S2}"
     seen = Observation("page", text=page, second=page)
-    assert r.decide(record, seen, T0 + H, AGES).event == "edited"
+    assert r.judge(record, seen, T0 + H, AGES).event == "edited"
     gone = Observation("page", text=P0 + "\n" + P0[::-1], second=P0 + "\n" + P0[::-1])
-    assert r.decide(record, gone, T0 + H, AGES).event == "edited"
+    assert r.judge(record, gone, T0 + H, AGES).event == "edited"
 
 
 def test_a_box_rotating_is_still_remembered_and_masks_its_variants() -> None:

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from rssarchive.core.decide import ARTICLE_STANDING as STANDING
 from rssarchive.core.models import Entry
 from rssarchive.run.output import _backfill_failures
 from rssarchive.store.codec import (
     FailingArticle,
     RetriedArticle,
+    entry_to_json,
     moment,
     stored_time,
     stored_time_or_none,
@@ -106,3 +109,45 @@ def test_stored_times_are_read_in_one_place(tmp_path: Path) -> None:
                    (LATER.isoformat(),))  # fmt: skip
     state = State.open(tmp_path / "s.sqlite3")
     assert state.recheck_pauses() == {"b": LATER}
+
+
+# Rows of every standing (status, failed attempts, origin, not_before, updated): the
+# state's queries must list exactly those decide.ARTICLE_STANDING says, whose parameters
+# they take (issue 18: the rule in the decider, the SQL carrying it out).
+ROWS = [
+    ("pending", 0, "feed", None, NOW),
+    ("pending", 1, "feed", LATER, NOW),  # failing, waiting for its back-off
+    ("pending", 2, "feed", NOW - timedelta(hours=1), NOW),  # failing, due
+    ("pending", 3, "url", None, NOW),  # a backfill's, waiting
+    ("pending", 1, "feed", NOW + timedelta(days=2), NOW + timedelta(days=1)),  # clock back
+    ("failed", 5, "feed", None, NOW),
+    ("failed", 1, "url", None, NOW),
+    ("done", 2, "feed", None, NOW),
+    ("failed", 2, None, None, NOW),  # no entry recorded (a state from before origins)
+]
+
+
+def test_the_queries_list_what_the_standing_policy_says(tmp_path: Path) -> None:
+    State.open(tmp_path / "s.sqlite3").close()
+    urls = [f"https://x/{n}" for n in range(len(ROWS))]
+    with sqlite3.connect(tmp_path / "s.sqlite3") as db:
+        for n, (status, attempts, origin, later, updated) in enumerate(ROWS):
+            entry = None if origin is None else entry_to_json(Entry("", urls[n], origin=origin))
+            db.execute(
+                "INSERT INTO articles (url_key, url, feed, status, entry, attempts, created,"
+                " updated, not_before) VALUES (?, ?, 'f', ?, ?, ?, ?, ?, ?)",
+                (f"k{n}", urls[n], status, entry, attempts, NOW.isoformat(),
+                 updated.isoformat(), later and later.isoformat()),
+            )  # fmt: skip
+    state = State.open(tmp_path / "s.sqlite3")
+
+    def said(rule: Callable[..., bool]) -> list[str]:
+        return [url for url, row in zip(urls, ROWS, strict=True) if rule(*row)]
+
+    assert [item.url for item in state.retried()] == said(lambda s, a, *_: STANDING.retried(s, a))
+    failing = said(lambda s, a, o, *_: STANDING.listed_as(s, a, o) == "failing")
+    assert [item.url for item in state.failing_by_feed()["f"]] == failing
+    assert [item.url for item in state.pending(NOW)] == said(
+        lambda s, _a, _o, later, updated: STANDING.due(s, later, updated, NOW)
+    )
+    assert [url for url, _ in state.failed()] == said(lambda s, *_: s == STANDING.failed)

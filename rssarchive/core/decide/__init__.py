@@ -83,6 +83,9 @@ from rssarchive.core.decide.articles import (
     relisted_date as relisted_date,
 )
 from rssarchive.core.decide.articles import (
+    says_fallback as says_fallback,
+)
+from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
@@ -101,7 +104,16 @@ from rssarchive.core.decide.entries import (
     Known as Known,
 )
 from rssarchive.core.decide.entries import (
+    SiteRootGuid as SiteRootGuid,
+)
+from rssarchive.core.decide.entries import (
+    TakenOn as TakenOn,
+)
+from rssarchive.core.decide.entries import (
     adopted_instead as adopted_instead,
+)
+from rssarchive.core.decide.entries import (
+    alias_key as alias_key,
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
@@ -134,6 +146,12 @@ from rssarchive.core.decide.entries import (
     known_link as known_link,
 )
 from rssarchive.core.decide.entries import (
+    records as records,
+)
+from rssarchive.core.decide.entries import (
+    renames_post as renames_post,
+)
+from rssarchive.core.decide.entries import (
     retakes as retakes,
 )
 from rssarchive.core.decide.entries import (
@@ -141,6 +159,18 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     says_taken as says_taken,
+)
+from rssarchive.core.decide.entries import (
+    sees_guid as sees_guid,
+)
+from rssarchive.core.decide.entries import (
+    site_root_guid as site_root_guid,
+)
+from rssarchive.core.decide.entries import (
+    taken_on as taken_on,
+)
+from rssarchive.core.decide.entries import (
+    unusable_link as unusable_link,
 )
 from rssarchive.core.decide.entries import (
     url_entry as url_entry,
@@ -168,6 +198,12 @@ from rssarchive.core.decide.feeds import (
 )
 from rssarchive.core.decide.feeds import (
     asks_selection_changed as asks_selection_changed,
+)
+from rssarchive.core.decide.feeds import (
+    asks_shown_warning as asks_shown_warning,
+)
+from rssarchive.core.decide.feeds import (
+    counted_under as counted_under,
 )
 from rssarchive.core.decide.feeds import (
     feed_failed as feed_failed,
@@ -210,6 +246,9 @@ from rssarchive.core.decide.feeds import (
 )
 from rssarchive.core.decide.feeds import (
     selection_changed as selection_changed,
+)
+from rssarchive.core.decide.feeds import (
+    shown_warning as shown_warning,
 )
 from rssarchive.core.decide.identity import (
     ByGuid as ByGuid,
@@ -332,6 +371,9 @@ from rssarchive.core.decide.images import (
     image_retry_left as image_retry_left,
 )
 from rssarchive.core.decide.images import (
+    images_local as images_local,
+)
+from rssarchive.core.decide.images import (
     images_retried as images_retried,
 )
 from rssarchive.core.decide.images import (
@@ -342,6 +384,9 @@ from rssarchive.core.decide.images import (
 )
 from rssarchive.core.decide.policies import (
     ARTICLE_RETRIES as ARTICLE_RETRIES,
+)
+from rssarchive.core.decide.policies import (
+    ARTICLE_STANDING as ARTICLE_STANDING,
 )
 from rssarchive.core.decide.policies import (
     FEED_BACKOFF as FEED_BACKOFF,
@@ -365,6 +410,9 @@ from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,
 )
 from rssarchive.core.decide.policies import (
+    ArticleStanding as ArticleStanding,
+)
+from rssarchive.core.decide.policies import (
     Backoff as Backoff,
 )
 from rssarchive.core.decide.policies import (
@@ -372,6 +420,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     ConfirmRetries as ConfirmRetries,
+)
+from rssarchive.core.decide.policies import (
+    Listed as Listed,
 )
 from rssarchive.core.decide.policies import (
     RetryPolicy as RetryPolicy,

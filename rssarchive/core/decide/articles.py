@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
 from rssarchive.core.dates import EARLIEST, believable
+from rssarchive.core.decide.images import images_local
 from rssarchive.core.decide.policies import ARTICLE_RETRIES
 from rssarchive.core.errors import (
     BlockedAddressError,
@@ -150,7 +151,7 @@ def from_feed_text(
     """Whether a post is tried from the feed's text first, many to a worker call
     (``needs_page``: what is known of that already, None: nothing). A feed whose images
     are archived has its posts made one at a time, where images are fetched."""
-    if needs_page is not None or images == "local":
+    if needs_page is not None or images_local(images):
         return False
     return mode == "feed" or (mode == "auto" and bool((content or "").strip()))
 
@@ -191,6 +192,14 @@ def falls_back_to_feed_text(mode: ContentMode, content: str | None, failure: Fai
     ``content: auto``, when the feed has text and the page is gone for good or holds no
     article; a transient failure is retried instead."""
     return mode == "auto" and bool((content or "").strip()) and failure != "other"
+
+
+def says_fallback(failure: Failure) -> bool:
+    """Whether a post made from the feed's text instead of its page (falls_back_to_feed_text)
+    says so in a warning when it is written: when the page is gone (its page failed, the
+    reason named); a page that holds no article (or is over its cap) is what
+    ``content: auto`` expects of a feed whose text is the article, and is not said."""
+    return failure == "gone"
 
 
 def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:

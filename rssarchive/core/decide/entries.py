@@ -6,13 +6,82 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
+from rssarchive.core.decide.identity import link_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
+
+
+# -- what a run records, what a dry run says instead --------------------------------------
+
+
+def records(*, dry_run: bool) -> bool:
+    """Whether a run records what it finds in the state: a guid found reused (shared by
+    items, a site's address, another article's), what an item's guid shows now, the
+    mark that a warning was said, a move's new link, a URL handed to backfill and tried
+    now. A dry run fetches, decides and says what a real run would, and records nothing
+    (README, "run": no post, no state)."""
+    return not dry_run
+
+
+TakenOn = Literal["begun", "would write"]
+
+
+def taken_on(*, dry_run: bool) -> TakenOn:
+    """What becomes of an entry found new: "begun", recorded as a pending article (its
+    job follows); "would write", a dry run's, named by the post's file it would write,
+    and nothing recorded."""
+    return "would write" if dry_run else "begun"
+
+
+def unusable_link(link: str | None) -> bool:
+    """Whether a feed's item has no link that is an article's page (none, or not
+    http(s); an item with only an enclosure is such an item): skipped, and said on every
+    run that lists it, for it is never archived and its feed keeps listing it."""
+    return link_key(link) is None
+
+
+@dataclass(frozen=True)
+class SiteRootGuid:
+    """What is done with a guid that is a site's own address (decide.site_root_guids)."""
+
+    says: bool  # the warning that it identifies no article is said
+    records: bool  # it is recorded as reused (from then on it is not said again)
+
+
+def site_root_guid(reused: bool, *, dry_run: bool) -> SiteRootGuid:
+    """A guid that is a site's address identifies nothing: said once, when the state
+    does not record it as reused yet (``reused``), and recorded then; a dry run records
+    nothing, so it says it each time."""
+    return SiteRootGuid(says=not reused, records=not reused and records(dry_run=dry_run))
+
+
+def sees_guid(guid_key: str | None, *, dry_run: bool) -> bool:
+    """Whether what an item shows now is recorded for its guid (the reference a later
+    move of it is compared with, identity.py): an item with a guid, in a run that
+    records."""
+    return guid_key is not None and records(dry_run=dry_run)
+
+
+def alias_key(keys: Sequence[str]) -> str | None:
+    """The URL key recorded as an alias of an article placed under ``keys``
+    (decide.page_keys): where its page's redirects ended, when that is another than its
+    link, so that a later link to that URL is this article; None: none."""
+    return keys[1] if len(keys) > 1 else None
+
+
+def renames_post(taken_by_other: bool) -> bool:
+    """Whether a post is placed under another name than the one it was rendered with:
+    when that file is another article's post (``taken_by_other``, a read of _posts made
+    when the post is placed). Never over a different article's file; names are decided
+    one post at a time, when each is placed, so two articles staged at once never get
+    the same one."""
+    return taken_by_other
 
 
 # -- entries: new or known ---------------------------------------------------------------

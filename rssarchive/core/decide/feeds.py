@@ -5,7 +5,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -122,6 +122,29 @@ def says_kept_warning(not_modified: bool, warning: str | None, *, selection_chan
     max_items cut, malformed XML): on a 304, which means that document, so the warning
     still holds; not once the selection settings changed (it is about the old ones)."""
     return asks_selection_changed(not_modified, warning) and not selection_changed
+
+
+def asks_shown_warning(warning: str | None) -> bool:
+    """Whether shown_warning needs ``selection_changed`` (a read of the state): for a
+    feed whose kept document had a warning."""
+    return asks_selection_changed(True, warning)
+
+
+def shown_warning(warning: str | None, *, selection_changed: bool) -> str | None:
+    """The warning status shows for a feed: the one kept with its last document, as a
+    304 of it says it again (says_kept_warning), but not once the selection settings
+    changed (it is about the config's old max_items, not this one's)."""
+    return None if asks_shown_warning(warning) and selection_changed else warning
+
+
+def counted_under(configured: str, recorded: str, configured_names: Collection[str]) -> str:
+    """The feed name whose articles status counts for a configured feed: the name the
+    state recorded for its URL (``recorded``) when the config renamed it and no run
+    since recorded the new one (the articles still carry the old name), unless that old
+    name is another configured feed's; else its configured name."""
+    if recorded != configured and recorded not in configured_names:
+        return recorded
+    return configured
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,13 @@ from rssarchive.core.models import ImagesMode
 # -- images -----------------------------------------------------------------------------
 
 
+def images_local(images: ImagesMode) -> bool:
+    """Whether a feed's posts get their images archived (``images: local``: lead and
+    inline images downloaded into the site, the post pointing at the copies) rather than
+    linking the originals (``remote``, the existing archive's output)."""
+    return images == "local"
+
+
 @dataclass(frozen=True)
 class ImagesRetried:
     """After a retry of a post's images: whether they are retried again, what is said
@@ -46,7 +53,7 @@ def images_retried(attempts: int, still_remote: int, *, local: bool = False) -> 
 def asks_adopted_images(images: ImagesMode) -> bool:
     """Whether an adopted post (in _posts, unknown to the state) is read for the remote
     images it still links: only when its feed archives images (``images: local``)."""
-    return images == "local"
+    return images_local(images)
 
 
 def adopted_images_retried(images: ImagesMode, remote: int) -> bool:

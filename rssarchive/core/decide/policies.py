@@ -75,6 +75,57 @@ class ArticleRetries:
         return max(now + wait, retry_after) if retry_after is not None else now + wait
 
 
+# How status lists an article that failed (ArticleStanding.listed_as): a feed's item
+# failing, waiting for its next attempt (its feed FAILING, the runs exit 1); an article a
+# backfill took on (a URL, a sitemap's, an archive page's), waiting for a later run's
+# retry, or given up.
+Listed = Literal["failing", "backfill waiting", "backfill gave up"]
+
+
+@dataclass(frozen=True)
+class ArticleStanding:
+    """What an article's status and failed attempts (its row in the state) mean: one
+    ``pending`` with at least ``failing_after`` failed attempts is failing, waiting for
+    its next; one ``failed`` is given up (or its page is gone); a pending one is due when
+    its back-off has passed (retry_due). Defined once: store/articles.py's queries take
+    their parameters from here (ARTICLE_STANDING), and the rows they return are judged
+    by these, so that what a run retries and what status says are the same rule."""
+
+    pending: str = "pending"
+    failed: str = "failed"
+    failing_after: int = 1
+
+    def failing(self, status: str, attempts: int) -> bool:
+        """Whether an article waits for another attempt after failed ones."""
+        return status == self.pending and attempts >= self.failing_after
+
+    def retried(self, status: str, attempts: int) -> bool:
+        """Whether an article failed at least once and is failing or given up."""
+        return status == self.failed or self.failing(status, attempts)
+
+    def due(
+        self, status: str, not_before: datetime | None, last_failure: datetime | None, now: datetime
+    ) -> bool:
+        """Whether a run at ``now`` tries an article: a pending one whose back-off (or
+        Retry-After) has passed, or whose clock went back (retry_due)."""
+        return status == self.pending and retry_due(not_before, last_failure, now)
+
+    def listed_as(self, status: str, attempts: int, origin: str | None) -> Listed | None:
+        """How status lists an article, by whose it is (``origin``: its recorded entry's;
+        None: none recorded, a state from before origins): a feed's item failing is
+        "failing" under its feed; a backfill's is "backfill waiting" or, given up,
+        "backfill gave up"; None: not listed so (not failing; a feed's item given up is
+        a "failed article" of its feed's count, as is one of a state without origins)."""
+        if origin is None or not self.retried(status, attempts):
+            return None
+        if origin == "feed":
+            return "failing" if self.failing(status, attempts) else None
+        return "backfill waiting" if status == self.pending else "backfill gave up"
+
+
+ARTICLE_STANDING = ArticleStanding()
+
+
 # What one confirming fetch of a re-check answered (ConfirmRetries.again): a page that
 # can be compared with the first; a page sharing almost nothing with the first (a wall,
 # an error page); a failed request (a timeout, a 5xx, a 429 without Retry-After); a 429

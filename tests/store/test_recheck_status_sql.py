@@ -1,54 +1,25 @@
-"""Who is a re-check witness and what "undecided" is (core/recheck_status.py), and the
-state's SQL that applies them (store/rechecks.py), agreeing on a table of records
-(review 18 M16)."""
+"""The state's SQL for re-checks (store/rechecks.py) agrees with core/recheck_status.py's
+predicates (tests/core/test_recheck_status.py: their table) on every record (review 18
+M16)."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_recheck_status import DUE, NOW, STATUSES
 
 from rssarchive.core.models import Entry
 from rssarchive.core.recheck_status import is_undecided, is_unreachable, is_witness
 from rssarchive.store.codec import RecheckRow
 from rssarchive.store.state import State
 
-NOW = datetime(2025, 1, 1, tzinfo=UTC)
-DUE = NOW + timedelta(days=1)
-STATUSES = ("unchanged", "edited", "suspected", "deleted", "restored")
-
 
 def record(status: str, reference: str | None, from_page: bool, due: datetime | None) -> RecheckRow:
     return RecheckRow(0, "", "", "", NOW, due, 1, status, reference, from_page)
-
-
-@pytest.mark.parametrize(
-    ("status", "reference", "from_page", "due", "witness", "undecided"),
-    [
-        ("unchanged", "text", False, DUE, True, False),
-        ("unchanged", None, True, DUE, True, False),  # its post is the page's text
-        ("unchanged", None, False, DUE, False, False),  # from the feed, never seen: no text
-        ("edited", "text", False, None, True, False),
-        ("restored", "text", False, DUE, True, False),
-        ("suspected", "text", True, DUE, False, False),  # a check will decide it
-        ("suspected", "text", True, None, False, True),  # no check left: undecided
-        ("deleted", "text", True, None, False, False),
-    ],
-)
-def test_the_predicates(
-    status: str,
-    reference: str | None,
-    from_page: bool,
-    due: datetime | None,
-    witness: bool,
-    undecided: bool,
-) -> None:
-    row = record(status, reference, from_page, due)
-    assert is_witness(row) is witness
-    assert is_undecided(row) is undecided
 
 
 TABLE = list(itertools.product(STATUSES, ("text", None), (False, True), (DUE, None)))
