@@ -1,0 +1,88 @@
+"""Issue 16's promise end to end (the adversary's remaining breaks, fix16d): every
+article a feed lists ends up in `_posts` exactly once, correctly dated, with the right
+content, and whatever goes wrong is said out loud. The real CLI against real servers on
+127.0.0.1, hostile ones included."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+
+import pytest
+from conftest import Site
+from support.hostile_server import Conn, HostileServer, Request
+from test_e2e import article, rss
+
+NOW = "2026-01-02T03:04:05Z"
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileServer]:
+    with HostileServer() as running:
+        yield running
+
+
+def _serve(server: HostileServer, path: str, body: bytes, content_type: str) -> None:
+    server.route(path, lambda req, conn: conn.respond(200, body, {"Content-Type": content_type}))
+
+
+def test_a_page_cut_short_by_the_server_is_a_failed_fetch_never_a_post(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F15: a body shorter than its Content-Length, a chunked body whose last chunk
+    # never comes, and a gzip body whose stream stops before its end (closed by the
+    # server, no length, no chunking: the stream itself says it is not whole) are not
+    # the page: each is a failed attempt (retried), never a post.
+    page = article("Whole story", paragraphs=40)
+    packed = gzip.compress(page)
+
+    def short(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Type": "text/html", "Content-Length": str(len(page))})
+        conn.send(page[: len(page) // 2])
+
+    def unfinished(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Type": "text/html", "Transfer-Encoding": "chunked"})
+        conn.chunk(page[: len(page) // 2])
+
+    def gzip_closed(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        conn.send(packed[: len(packed) // 2])
+
+    hostile.route("/short.html", short)
+    hostile.route("/chunked.html", unfinished)
+    hostile.route("/gzip.html", gzip_closed)
+    date = "Fri, 02 Jan 2026 01:00:00 GMT"
+    items = [
+        {"title": name, "link": hostile.url(f"/{name}.html"), "pubDate": date}
+        for name in ("short", "chunked", "gzip")
+    ]
+    _serve(hostile, "/feed.xml", rss(items), "application/rss+xml")
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml"), "content": "page"}])
+    assert site.cli("run", "--now", NOW) == 1
+    err = capsys.readouterr().err
+    assert site.post_names() == []
+    assert "short of its Content-Length" in err, err
+    assert "before the end of its body" in err, err
+    assert "body cut short (its gzip stream stops before its end)" in err, err
+    assert err.count("failed: ") == 3, err
+    for name in ("short", "chunked", "gzip"):
+        assert hostile.hits(f"/{name}.html") == 3  # tried again at once, as a reset is
+
+
+def test_a_plain_page_closed_early_without_a_length_is_what_it_sent(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The limit, said in README: a close-delimited body (no length, no chunking, no
+    # compression) ends where the connection ends; nothing tells a cut from the end.
+    page = article("Whole story", paragraphs=40)
+
+    def closed(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Type": "text/html"})
+        conn.send(page[: len(page) // 2])
+
+    hostile.route("/closed.html", closed)
+    items = [{"title": "Closed", "link": hostile.url("/closed.html")}]
+    _serve(hostile, "/feed.xml", rss(items), "application/rss+xml")
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml"), "content": "page"}])
+    assert site.cli("run", "--now", NOW) == 0, capsys.readouterr().err
+    assert len(site.post_names()) == 1
