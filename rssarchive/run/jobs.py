@@ -134,6 +134,8 @@ class _Job:
     # Why its post was made from the feed's text though its page was wanted (said
     # in a warning when it is written).
     feed_text_because: str | None = None
+    # How its page's bytes were read when not as declared (said when it is written).
+    charset_said: str | None = None
 
 
 class _FeedGiven(Exception):

@@ -86,3 +86,40 @@ def test_a_plain_page_closed_early_without_a_length_is_what_it_sent(
     site.write_config([{"name": "News", "url": hostile.url("/feed.xml"), "content": "page"}])
     assert site.cli("run", "--now", NOW) == 0, capsys.readouterr().err
     assert len(site.post_names()) == 1
+
+
+def test_a_page_and_a_feed_declared_utf8_but_written_in_windows_1252_keep_their_accents(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F11: the declared UTF-8 does not decode; the bytes read as Latin text are read as
+    # windows-1252 (not U+FFFD, not detection's Baltic guess), and it is said once each.
+    words = "Le garçon était déjà là, à l’école — naïve “façade” crème brûlée"
+    body = "".join(f"<p>{words}, paragraphe {i} d’un article assez long.</p>" for i in range(8))
+    page = (
+        "<html><head><meta charset='utf-8'><title>Café</title></head><body>"
+        f"<div id='storytext'>{body}</div></body></html>"
+    ).encode("cp1252")
+    hostile.route(
+        "/cafe.html",
+        lambda req, conn: conn.respond(200, page, {"Content-Type": "text/html; charset=UTF-8"}),
+    )
+    items = [
+        {
+            "title": "Café à la crème",
+            "link": hostile.url("/cafe.html"),
+            "pubDate": "Fri, 02 Jan 2026 01:00:00 GMT",
+        }
+    ]
+    feed = rss(items).decode().encode("cp1252")
+    _serve(hostile, "/feed.xml", feed, "application/rss+xml; charset=utf-8")
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml"), "content": "page"}])
+    assert site.cli("run", "--now", NOW) == 0
+    err = capsys.readouterr().err
+    [name] = site.post_names()
+    text = (site.posts / name).read_text(encoding="utf-8")
+    assert "\ufffd" not in text
+    assert 'title: "Café à la crème"' in text
+    assert words in text
+    said = "declared UTF-8 but is not: read as windows-1252 (Latin-1)"
+    assert err.count(f"{hostile.url('/cafe.html')}: its page {said}") == 1, err
+    assert err.count(f"feed News: {said}") == 1, err
