@@ -123,3 +123,38 @@ def test_a_page_and_a_feed_declared_utf8_but_written_in_windows_1252_keep_their_
     said = "declared UTF-8 but is not: read as windows-1252 (Latin-1)"
     assert err.count(f"{hostile.url('/cafe.html')}: its page {said}") == 1, err
     assert err.count(f"feed News: {said}") == 1, err
+
+
+def test_a_cache_answering_304_to_a_stale_etag_forever_hides_new_items_a_day_at_most(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F14: a broken cache answers 304 to the ETag it gave once, whatever the feed holds
+    # now. A day after its last document the poll goes without validators and gets it.
+    date = "Fri, 02 Jan 2026 01:00:00 GMT"
+    items = [{"title": "First", "link": hostile.url("/first.html"), "pubDate": date}]
+    sent: list[str | None] = []
+
+    def feed(req: Request, conn: Conn) -> None:
+        sent.append(req.headers.get("if-none-match"))
+        if "if-none-match" in req.headers:
+            conn.respond(304, b"", {"ETag": '"v1"'})
+            return
+        conn.respond(200, rss(items), {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+    hostile.route("/feed.xml", feed)
+    for name in ("first", "second"):
+        _serve(hostile, f"/{name}.html", article(name.title()), "text/html")
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml")}])
+    assert site.cli("run", "--now", "2026-01-02T03:00:00Z") == 0
+    items.insert(0, {"title": "Second", "link": hostile.url("/second.html"), "pubDate": date})
+    # Within the day: conditional, and the broken cache hides the second item.
+    assert site.cli("run", "--now", "2026-01-02T20:00:00Z") == 0
+    assert len(site.post_names()) == 1
+    assert sent == [None, '"v1"']
+    # A day after the last document: unconditional, the second item archived.
+    assert site.cli("run", "--now", "2026-01-03T03:00:00Z") == 0, capsys.readouterr().err
+    assert sent == [None, '"v1"', None]
+    assert site.post_names() == ["2026-01-02-First.md", "2026-01-02-Second.md"]
+    # The day starts again from that document: the next poll is conditional again.
+    assert site.cli("run", "--now", "2026-01-03T04:00:00Z") == 0
+    assert sent[-1] == '"v1"'

@@ -347,6 +347,9 @@ from rssarchive.core.decide.policies import (
     FEED_BACKOFF as FEED_BACKOFF,
 )
 from rssarchive.core.decide.policies import (
+    FEED_REVALIDATION as FEED_REVALIDATION,
+)
+from rssarchive.core.decide.policies import (
     FETCH_RETRIES as FETCH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
@@ -375,6 +378,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     RetryPolicy as RetryPolicy,
+)
+from rssarchive.core.decide.policies import (
+    Revalidation as Revalidation,
 )
 from rssarchive.core.decide.policies import (
     retry_due as retry_due,
