@@ -136,6 +136,9 @@ class _Job:
     feed_text_because: str | None = None
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
+    # The URL keys its feed document lists (a decide.Listing: what each item there
+    # shows, for decide.landed_on_listed), shared by the document's jobs.
+    listed: frozenset[str] = frozenset()
 
 
 class _FeedGiven(Exception):

@@ -158,3 +158,54 @@ def test_a_cache_answering_304_to_a_stale_etag_forever_hides_new_items_a_day_at_
     # The day starts again from that document: the next poll is conditional again.
     assert site.cli("run", "--now", "2026-01-03T04:00:00Z") == 0
     assert sent[-1] == '"v1"'
+
+
+def test_an_item_a_temporary_redirect_sends_to_another_items_page_is_not_archived_as_it(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F10: a "live" story's link answers 302 to another story the feed lists too (here
+    # one waiting for its retry, so not written in this run). The first item is not
+    # archived as the other's page: a failed attempt, said, and retried.
+    state = {"b_up": False, "a_live": True}
+
+    def page_b(req: Request, conn: Conn) -> None:
+        if state["b_up"]:
+            conn.respond(200, article("Bravo story"), {"Content-Type": "text/html"})
+        else:
+            conn.respond(503, b"not yet")
+
+    def page_a(req: Request, conn: Conn) -> None:
+        if state["a_live"]:
+            conn.respond(302, b"", {"Location": hostile.url("/b.html")})
+        else:
+            conn.respond(200, article("Alpha story"), {"Content-Type": "text/html"})
+
+    hostile.route("/a.html", page_a)
+    hostile.route("/b.html", page_b)
+    a = {"title": "Alpha", "link": hostile.url("/a.html"), "guid": "ga"}
+    b = {"title": "Bravo", "link": hostile.url("/b.html"), "guid": "gb"}
+    items = [b]
+    hostile.route(
+        "/feed.xml",
+        lambda req, conn: conn.respond(200, rss(items), {"Content-Type": "application/rss+xml"}),
+    )
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml")}])
+    assert site.cli("run", "--now", "2026-01-02T03:00:00Z") == 1  # Bravo not online yet
+    capsys.readouterr()
+    items.insert(0, a)
+    state["b_up"] = True
+    assert site.cli("run", "--now", "2026-01-02T03:05:00Z") == 1  # Bravo waits its turn
+    err = capsys.readouterr().err
+    assert site.post_names() == []
+    assert (
+        f"failed: {hostile.url('/a.html')}: a temporary redirect took its page to "
+        f"{hostile.url('/b.html')}, which its feed lists as another item; not archived as "
+        "that page"
+    ) in err, err
+    # Later: the live story has its own page; both are archived, each from its own.
+    state["a_live"] = False
+    assert site.cli("run", "--now", "2026-01-02T04:00:00Z") == 0, capsys.readouterr().err
+    posts = {name: (site.posts / name).read_text() for name in site.post_names()}
+    assert sorted(posts) == ["2026-01-02-Alpha.md", "2026-01-02-Bravo.md"]
+    assert "Alpha story" in posts["2026-01-02-Alpha.md"]
+    assert "Bravo story" in posts["2026-01-02-Bravo.md"]

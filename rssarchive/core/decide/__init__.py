@@ -134,6 +134,9 @@ from rssarchive.core.decide.entries import (
     known_link as known_link,
 )
 from rssarchive.core.decide.entries import (
+    landed_on_listed as landed_on_listed,
+)
+from rssarchive.core.decide.entries import (
     retakes as retakes,
 )
 from rssarchive.core.decide.entries import (
