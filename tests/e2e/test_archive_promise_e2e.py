@@ -13,6 +13,8 @@ from conftest import Site
 from support.hostile_server import Conn, HostileServer, Request
 from test_e2e import article, rss
 
+from rssarchive.publish.archive import fold_name, read_from_line
+
 NOW = "2026-01-02T03:04:05Z"
 
 
@@ -209,3 +211,30 @@ def test_an_item_a_temporary_redirect_sends_to_another_items_page_is_not_archive
     assert sorted(posts) == ["2026-01-02-Alpha.md", "2026-01-02-Bravo.md"]
     assert "Alpha story" in posts["2026-01-02-Alpha.md"]
     assert "Bravo story" in posts["2026-01-02-Bravo.md"]
+
+
+def test_post_names_differing_only_in_case_or_normalisation_are_made_unique(
+    site: Site, hostile: HostileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F8: on macOS and in Windows checkouts of the archive, "Café" (é one code point),
+    # "Cafe\u0301" (e and a combining accent) and "CAFÉ" would be one file: one post
+    # hides the others. Each later one takes the collision suffix.
+    date = "Fri, 02 Jan 2026 01:00:00 GMT"
+    titles = ["Café", "Cafe\u0301", "CAFÉ"]
+    items = []
+    for n, title in enumerate(titles):
+        hostile.route(
+            f"/{n}.html",
+            lambda req, conn, n=n: conn.respond(
+                200, article(f"Story {n}"), {"Content-Type": "text/html"}
+            ),
+        )
+        items.append({"title": title, "link": hostile.url(f"/{n}.html"), "pubDate": date})
+    _serve(hostile, "/feed.xml", rss(items), "application/rss+xml")
+    site.write_config([{"name": "News", "url": hostile.url("/feed.xml")}])
+    assert site.cli("run", "--now", NOW) == 0, capsys.readouterr().err
+    names = site.post_names()
+    assert len(names) == 3
+    assert len({fold_name(name) for name in names}) == 3, names
+    sources = {read_from_line((site.posts / name).read_text()) for name in names}
+    assert sources == {hostile.url(f"/{n}.html") for n in range(3)}
