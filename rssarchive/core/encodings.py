@@ -29,6 +29,7 @@ __all__ = [
     "decode_feed",
     "decode_feed_said",
     "decode_page",
+    "decode_page_said",
     "decode_strict",
     "first_decoding",
     "header_charset",
@@ -207,10 +208,34 @@ def _stray_bytes(data: bytes) -> int | None:
     return stray
 
 
+# Bytes declared UTF-8 that are not are most often windows-1252 (Latin-1) text: a CMS
+# writing cp1252 under a UTF-8 template. Such text has its non-ASCII characters one or
+# two at a time between ASCII letters (accents); legacy Cyrillic, Greek or CJK bytes come
+# in runs, and are left to the other readings.
+_NON_ASCII_RUN: Final = re.compile("[^\x00-\x7f]+")
+_MAX_LATIN_RUN: Final = 1.5  # mean length of the runs of non-ASCII characters
+LATIN_FALLBACK_SAID: Final = "declared UTF-8 but is not: read as windows-1252 (Latin-1)"
+
+
+def _latin_reading(data: bytes) -> str | None:
+    """``data`` as windows-1252 when it reads as Latin text (see _MAX_LATIN_RUN) and is
+    not UTF-8 but for a few stray bytes; else None. For bytes declared UTF-8 only."""
+    if _stray_bytes(data) is not None:
+        return None
+    text = decode_strict(data, "cp1252")
+    if text is None:
+        return None
+    runs = _NON_ASCII_RUN.findall(text)
+    return text if runs and sum(map(len, runs)) <= _MAX_LATIN_RUN * len(runs) else None
+
+
 def decode_feed_said(data: bytes, content_type: str | None = None) -> tuple[str, str | None]:
     """:func:`decode_feed`, and a warning when it read the bytes as UTF-8 but for a few
-    (see MOSTLY_UTF8_SHARE), which lose their characters."""
-    text = decode_feed(data, content_type)
+    (see MOSTLY_UTF8_SHARE), which lose their characters, or as windows-1252 though they
+    were declared UTF-8 (LATIN_FALLBACK_SAID)."""
+    text, said = _decode_feed(data, content_type)
+    if said is not None:
+        return text, said
     if "\ufffd" not in text or decode_strict(data, "utf-8") is not None:
         return text, None
     stray = _stray_bytes(data)
@@ -224,25 +249,32 @@ def decode_feed_said(data: bytes, content_type: str | None = None) -> tuple[str,
 
 
 def decode_feed(data: bytes, content_type: str | None = None) -> str:
-    """Decode feed bytes to text, trusting the bytes over their labels.
+    """Decode feed bytes to text, trusting the bytes over their labels (see _decode_feed)."""
+    return _decode_feed(data, content_type)[0]
+
+
+def _decode_feed(data: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """Decode feed bytes to text, trusting the bytes over their labels; with
+    LATIN_FALLBACK_SAID when declared UTF-8 bytes were read as windows-1252.
 
     Order: byte-order mark; UTF-16/32 by their NUL pattern; valid UTF-8 (mislabelled
     UTF-8 is common, while legacy-encoded Chinese text is practically never valid UTF-8);
     the XML declaration, then the HTTP charset (the declaration is written by the software
     that wrote the bytes, the header is often a server default); UTF-8 with replacement
-    characters when it is UTF-8 but for a few stray bytes (MOSTLY_UTF8_SHARE); GB18030 or
+    characters when it is UTF-8 but for a few stray bytes (MOSTLY_UTF8_SHARE); declared
+    UTF-8 that reads as Latin text, as windows-1252 (_latin_reading); GB18030 or
     Big5-HKSCS, whichever reads as Chinese; a declared single-byte charset; at last, with
     replacement characters, whichever candidate needs the fewest.
     """
     text = decode_bom(data, utf32=True)
     if text is not None:
-        return text
+        return text, None
     for marker, codec in _NUL_MARKERS:
         if data.startswith(marker):
-            return data.decode(codec, "replace")
+            return data.decode(codec, "replace"), None
     text = decode_strict(data, "utf-8")
     if text is not None:
-        return text
+        return text, None
 
     xml_match = _XML_ENCODING.match(data)
     declared = [
@@ -256,12 +288,14 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
     ]
     text = first_decoding(data, [c for c in declared if c not in _PERMISSIVE])
     if text is not None:
-        return text
+        return text, None
     if _stray_bytes(data) is not None:
         # Before the Chinese readings: UTF-8 bytes often decode as GB18030 without an
         # error, all of them wrong (a short UTF-8 feed with one GBK word was read whole
         # as GB18030), while this loses only the stray bytes.
-        return data.decode("utf-8", "replace")
+        return data.decode("utf-8", "replace"), None
+    if "utf-8" in declared and (text := _latin_reading(data)) is not None:
+        return text, LATIN_FALLBACK_SAID
 
     chinese = [
         (t, _hanzi_share(t)) for c in _CJK_FALLBACKS if (t := decode_strict(data, c)) is not None
@@ -270,12 +304,12 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
     if chinese:
         best, share = max(chinese, key=lambda pair: pair[1])  # ties: GB18030, listed first
         if share >= _MIN_HANZI_SHARE or not permissive:
-            return best
+            return best, None
     if permissive:
-        return data.decode(permissive[0], "replace")
+        return data.decode(permissive[0], "replace"), None
 
     readings = [data.decode(c, "replace") for c in (*declared, "utf-8", *_CJK_FALLBACKS)]
-    return min(readings, key=lambda t: t.count("\ufffd"))
+    return min(readings, key=lambda t: t.count("\ufffd")), None
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -310,19 +344,27 @@ def decode_page(page: bytes, content_type: str | None = None) -> str:
 
     A declaration that does not decode the bytes (UTF-8 declared over GBK) is skipped.
     """
+    return decode_page_said(page, content_type)[0]
+
+
+def decode_page_said(page: bytes, content_type: str | None = None) -> tuple[str, str | None]:
+    """:func:`decode_page`, and LATIN_FALLBACK_SAID when a page declared UTF-8 (header or
+    meta) was read as windows-1252: its bytes read as Latin text (_latin_reading), which
+    detection takes for any of a dozen single-byte charsets."""
     text = decode_bom(page, utf32=False)
     if text is not None:
-        return text
+        return text, None
     meta = _META_CHARSET.search(page[:_META_SNIFF_BYTES])
-    candidates = [
+    declared = [
         *_codecs_for(header_charset(content_type)),
         *_codecs_for(meta.group(1) if meta else None, from_meta=True),
-        "utf-8",
     ]
-    text = first_decoding(page, dict.fromkeys(candidates))
+    text = first_decoding(page, dict.fromkeys([*declared, "utf-8"]))
+    if text is None and "utf-8" in declared and (text := _latin_reading(page)) is not None:
+        return text, LATIN_FALLBACK_SAID
     if text is None:
         from charset_normalizer import from_bytes  # rarely needed; imported then
 
         best = from_bytes(page[:_DETECT_BYTES]).best()
         text = first_decoding(page, _codecs_for(best.encoding if best else None))
-    return page.decode("utf-8", "replace") if text is None else text
+    return (page.decode("utf-8", "replace") if text is None else text), None

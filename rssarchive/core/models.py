@@ -129,6 +129,9 @@ class Article:
     # The page's first <h1>: re-checks compare it for a title that is it plus a
     # site's name (recheck_text.page_headline).
     heading: str | None = None
+    # How its page's bytes were read when not as they declared (encodings'
+    # LATIN_FALLBACK_SAID), said in a warning when its post is written.
+    charset_said: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ a feed item's own content as the article is ``feedtext``'s.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from lxml.html import HtmlElement
 
 from rssarchive.core.caps import MAX_PAGE_BYTES  # refused before parsing, too
-from rssarchive.core.encodings import decode_page
+from rssarchive.core.encodings import decode_page_said
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import collapse_space, element_text
 from rssarchive.core.models import Article, Selectors
@@ -141,7 +142,12 @@ def _extract_article(
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
     if not page.strip():
         raise ExtractError("empty page")
-    doc = _parse(decode_page(page, content_type))
+    text, charset_said = decode_page_said(page, content_type)
+    article = _from_tree(_parse(text), url, selectors, allow)
+    return article if charset_said is None else replace(article, charset_said=charset_said)
+
+
+def _from_tree(doc: HtmlElement, url: str, selectors: Selectors | None, allow: Allow) -> Article:
     # Read before any step below changes the tree. The run's clock (--now) is checked
     # again by the pipeline; this bound only keeps an impossible date out.
     dated = _page_date(doc, url)

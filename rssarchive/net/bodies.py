@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rssarchive.core.errors import FetchError, TooLargeError
 from rssarchive.core.inflate import decoded
@@ -29,10 +29,13 @@ def read(
     *,
     deadline: float | None,
     timeout: float,
+    on_truncated: Callable[[], None],
 ) -> bytes:
     """The decoded body of a response with headers ``fields`` whose raw body ``raw``
     yields, or FetchError (too large, an unsupported or corrupt encoding, past the
-    monotonic ``deadline`` of an attempt given ``timeout`` seconds)."""
+    monotonic ``deadline`` of an attempt given ``timeout`` seconds). A gzip/deflate
+    stream that stops before its end calls ``on_truncated``, which raises: the body was
+    cut short even when nothing else says so (no Content-Length, no chunking)."""
     too_large = TooLargeError(url, f"response larger than {size(max_bytes)}")
     codings = [
         c.strip().lower()
@@ -47,7 +50,7 @@ def read(
         raise too_large
     body = bytearray()
     try:
-        for piece in decoded(raw, encoding):
+        for piece in decoded(raw, encoding, on_truncated=on_truncated):
             body += piece
             if len(body) > max_bytes:
                 raise too_large

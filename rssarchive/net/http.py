@@ -131,6 +131,11 @@ class _BodyCutShort(Exception):
     """The server closed the connection before the end of the body it announced."""
 
 
+class _StreamCutShort(Exception):
+    """A compressed body whose stream stops before its end: cut short, whatever its
+    framing said (a close-delimited body has nothing else to tell)."""
+
+
 class _Transient(Exception):
     """Carries a FetchError that may deserve another attempt (an HTTP error status, or a
     failure on the wire that may pass), with what decide.retry_now weighs: the error's
@@ -315,6 +320,8 @@ class HttpClient:
             return _Transient(FetchError(url, f"connection timed out ({exc})"))
         if isinstance(exc, _BodyCutShort):
             return _Transient(FetchError(url, f"connection closed by the server ({exc})"))
+        if isinstance(exc, _StreamCutShort):
+            return _Transient(FetchError(url, f"body cut short ({exc})"))
         found = network_reason(exc, peer_closed=budget.peer_closed())
         if found is not None:
             reason, transient = found
@@ -435,6 +442,10 @@ class HttpClient:
         budget: _Budget,
     ) -> bytes:
         received = 0
+        encoding = fields.get("content-encoding", "").strip().lower()
+
+        def truncated() -> None:
+            raise _StreamCutShort(f"its {encoding} stream stops before its end")
 
         def raw() -> Iterator[bytes]:
             nonlocal received
@@ -444,7 +455,13 @@ class HttpClient:
 
         try:
             return bodies.read(
-                url, raw(), fields, max_bytes, deadline=budget.deadline, timeout=self._timeout
+                url,
+                raw(),
+                fields,
+                max_bytes,
+                deadline=budget.deadline,
+                timeout=self._timeout,
+                on_truncated=truncated,
             )
         except httpcore.RemoteProtocolError as exc:
             if not budget.peer_closed():

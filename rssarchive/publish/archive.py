@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class Archive:
         self.site_dir = site_dir
         self.posts_dir = site_dir / POSTS
         self._urls: dict[str, str] | None = None
+        self._folds: dict[str, str] | None = None
 
     def sync(self) -> None:
         """Make the renames of earlier ``write(..., sync_dir=False)`` calls durable."""
@@ -91,8 +93,21 @@ class Archive:
             return self.source_url(name) != url
         if not has_clean_url(name):
             return True
+        # One file on a case-insensitive or normalising file system (macOS, Windows
+        # checkouts of the archive): "Café" and "CAFÉ", or é as one code point or two.
+        folded = self._by_fold().get(fold_name(name))
+        if folded is not None and folded != name and self.source_url(folded) != url:
+            return True
         other = self._by_url().get(post_url(os.path.basename(name)))
         return other is not None and other != name and self.source_url(other) != url
+
+    def _by_fold(self) -> dict[str, str]:
+        """fold_name(post file name) -> the name, built once and kept up to date by place()."""
+        if self._folds is None:
+            self._folds = {}
+            for name in self.post_names():
+                self._folds.setdefault(fold_name(name), name)
+        return self._folds
 
     def _by_url(self) -> dict[str, str]:
         """Published URL -> post file name, built once and kept up to date by write()."""
@@ -154,6 +169,8 @@ class Archive:
         if self._urls is not None:
             with contextlib.suppress(ValueError):
                 self._urls.setdefault(post_url(name), name)
+        if self._folds is not None:
+            self._folds.setdefault(fold_name(name), name)
         return target
 
     def discard(self, temp: Path) -> None:
@@ -170,6 +187,12 @@ def _posts_below(posts_dir: Path, folder: str) -> Iterator[str]:
         for name in files:
             if name.endswith(POST_SUFFIXES) and not name.startswith("."):
                 yield f"{below}/{name}"
+
+
+def fold_name(name: str) -> str:
+    """What a post file name is on a case-insensitive, normalising file system: names
+    equal here are one file on macOS and Windows (case folded, Unicode NFC)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def read_from_line(text: str) -> str | None:

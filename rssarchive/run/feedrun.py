@@ -44,11 +44,18 @@ class _FeedRun(_Working):
     def _fetch_feed(self, feed: FeedConfig, fstate: FeedState) -> _Poll:
         """Network and parsing only (runs in a thread): no state, no files."""
         poll = _Poll(feed, fstate)
+        conditional = not decide.FEED_REVALIDATION.unconditional(
+            fstate.unchanged, fstate.last_document, self.clock()
+        )
+        if not conditional and (fstate.etag or fstate.last_modified):
+            log.info(
+                "%s: polled without its validators (%d 304s in a row)", feed.name, fstate.unchanged
+            )
         try:
             poll.response = self.client.get(
                 decide.poll_url(feed.url, fstate.moved_to),
-                etag=fstate.etag,
-                last_modified=fstate.last_modified,
+                etag=fstate.etag if conditional else None,
+                last_modified=fstate.last_modified if conditional else None,
                 max_bytes=MAX_FEED_BYTES,
             )
             if not poll.response.not_modified:
@@ -103,8 +110,16 @@ class _FeedRun(_Working):
             last_modified=poll.response.last_modified,
             warnings=None if poll.parsed is None else poll.parsed.warnings,
         )
+        unchanged, last_document = decide.FEED_REVALIDATION.polled(
+            kept.unchanged,
+            kept.last_document,
+            not_modified=poll.response.not_modified,
+            now=now,
+        )
         fstate = replace(
             _follow_moves(poll.state, poll.response),
+            unchanged=unchanged,
+            last_document=last_document,
             failures=succeeded.failures,
             next_allowed=succeeded.next_allowed,
             last_success=succeeded.last_success,

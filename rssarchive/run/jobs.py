@@ -124,6 +124,11 @@ class _Job:
     # Why its post was made from the feed's text though its page was wanted (said
     # in a warning when it is written).
     feed_text_because: str | None = None
+    # How its page's bytes were read when not as declared (said when it is written).
+    charset_said: str | None = None
+    # The URL keys its feed document lists (a decide.Listing: what each item there
+    # shows, for decide.landed_on_listed), shared by the document's jobs.
+    listed: frozenset[str] = frozenset()
 
 
 class _FeedGiven(Exception):

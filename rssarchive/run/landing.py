@@ -48,7 +48,19 @@ class _Landing(_Recording):
             [(keys[-1], decide.guid_key(job.entry.guid), job.entry.title) for job, _, keys in pages]
         )
         for job, staged, keys in pages:
-            if not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
+            listed = job.listed.items if isinstance(job.listed, decide.Listing) else {}
+            if decide.landed_on_listed(
+                keys[0], keys[-1], job.entry.title, decide.guid_key(job.entry.guid), listed
+            ):
+                # Said, and tried again: the page may be the item's own later.
+                link = job.entry.link or ""
+                self.archive.discard(staged.temp)
+                why = (
+                    f"a temporary redirect took its page to {job.page_url}, which its feed"
+                    " lists as another item; not archived as that page"
+                )
+                self._failed(job, link, FetchError(link, why))
+            elif not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
                 self._place(job, staged, keys, written)
 
     @staticmethod

@@ -74,7 +74,11 @@ class _Recording(_Base):
     ) -> _Job | None:
         """Record a new entry as pending and return its job; None when it is known."""
         article_id = self._record(feed, entry, result, listed=listed)
-        return None if article_id is None else _Job(feed, entry, mode, result, article_id)
+        return (
+            None
+            if article_id is None
+            else _Job(feed, entry, mode, result, article_id, listed=listed)
+        )
 
     def _record(
         self,

@@ -223,6 +223,8 @@ class _Working(_Landing):
                 f"{link}: its page failed ({job.feed_text_because}); archived from the "
                 "feed's text instead"
             )
+        if job.charset_said is not None:
+            job.result.warnings.append(f"{link}: its page {job.charset_said}")
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
@@ -309,6 +311,7 @@ class _Working(_Landing):
                 response.headers.get("content-type"),
             )
             job.headline = article.title
+            job.charset_said = article.charset_said
             return article
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.

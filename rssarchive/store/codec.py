@@ -37,6 +37,10 @@ class FeedState:
     # What the last parse of the feed warned about (items beyond max_items …); None
     # when its last document had nothing to say. Kept through a 304.
     warning: str | None = None
+    # 304s answered in a row since its last document, and when that came (a 200): what
+    # decide.FEED_REVALIDATION weighs for an unconditional poll.
+    unchanged: int = 0
+    last_document: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ class GuidSeen:
 # The feeds table has one column per FeedState field, in the same order.
 FEED_COLUMNS = tuple(f.name for f in fields(FeedState))
 # Its times: ISO 8601 text in the database, datetimes in a FeedState (feed, save_feed).
-FEED_TIMES = ("last_success", "last_error_at", "next_allowed")
+FEED_TIMES = ("last_success", "last_error_at", "next_allowed", "last_document")
 
 
 def _iso(moment: datetime) -> str:

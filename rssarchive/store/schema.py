@@ -25,7 +25,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    recheck_hosts (a host's pause asked by a 429 Retry-After, kept across runs).
 # 9: URL keys without the tracking parameters and session ids urls.TRACKING_PARAMS
 #    came to know (_hsenc, ocid, jsessionid …): no table changes, the keys do.
-SCHEMA_VERSION = 9
+# 10: feeds.unchanged and feeds.last_document (304s in a row and the last 200: when a
+#    poll goes without validators, decide.FEED_REVALIDATION).
+SCHEMA_VERSION = 10
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,7 +46,9 @@ CREATE TABLE IF NOT EXISTS feeds (
     moved_to TEXT,
     redirect_to TEXT,
     redirect_count INTEGER NOT NULL DEFAULT 0,
-    warning TEXT
+    warning TEXT,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    last_document TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -225,7 +229,6 @@ def _to_8(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA[start:end].strip().rstrip(";"))
 
 
-# version -> the step that upgrades a database of that version to the next one.
 def _to_9(conn: sqlite3.Connection) -> None:
     # Keys that hold a query: those whose query named a parameter urls.TRACKING_PARAMS now
     # drops are found by their new keys, or the next run archives their articles again.
@@ -237,6 +240,15 @@ def _to_9(conn: sqlite3.Connection) -> None:
     _rekey_aliases(conn, "url_key LIKE '%?%' OR url_key LIKE '%;jsessionid=%'")
 
 
+def _to_10(conn: sqlite3.Connection) -> None:
+    # Not known: the validators go back as kept, and the policy's day counts from the
+    # first 304 after the upgrade (Revalidation.polled).
+    _add_columns(
+        conn, "feeds", {"unchanged": "INTEGER NOT NULL DEFAULT 0", "last_document": "TEXT"}
+    )
+
+
+# version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
     2: _to_3,
@@ -246,4 +258,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _to_7,
     7: _to_8,
     8: _to_9,
+    9: _to_10,
 }

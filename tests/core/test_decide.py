@@ -95,6 +95,48 @@ def test_fetch_retry_waits(failures: int, wait: timedelta | None) -> None:
     assert FETCH_RETRIES.wait(failures) == wait
 
 
+@pytest.mark.parametrize(
+    ("unchanged", "last_document", "now", "unconditional"),
+    [
+        row(0, None, NOW, False, id="never a document: nothing to validate anyway"),
+        row(5, NOW - HOUR, NOW, False, id="a few 304s within the day: conditional"),
+        row(99, NOW - HOUR, NOW, False, id="99 304s in a row: still conditional"),
+        row(100, NOW - HOUR, NOW, True, id="100 304s in a row: unconditional"),
+        row(100, None, NOW, True, id="100 304s, document not known: unconditional"),
+        row(1, NOW - 24 * HOUR, NOW, True, id="a day since the last 200: unconditional"),
+        row(1, NOW - 23 * HOUR, NOW, False, id="23 hours since the last 200: conditional"),
+        row(0, NOW - 30 * 24 * HOUR, NOW, True, id="a month-old document, no 304: unconditional"),
+        row(3, NOW + 48 * HOUR, NOW, False, id="clock set back: waits for the count"),
+    ],
+)
+def test_feed_revalidation_sends_a_poll_without_validators(
+    unchanged: int, last_document: datetime | None, now: datetime, unconditional: bool
+) -> None:
+    policy = decide.FEED_REVALIDATION
+    assert policy.unconditional(unchanged, last_document, now) is unconditional
+
+
+@pytest.mark.parametrize(
+    ("unchanged", "last_document", "not_modified", "recorded"),
+    [
+        row(4, NOW - HOUR, True, (5, NOW - HOUR), id="a 304: one more in a row"),
+        row(4, NOW - HOUR, False, (0, NOW), id="a document: the count starts anew"),
+        row(0, None, True, (1, NOW), id="a 304, document not known: the day starts now"),
+        row(0, None, False, (0, NOW), id="a first document"),
+    ],
+)
+def test_feed_revalidation_records_each_poll(
+    unchanged: int,
+    last_document: datetime | None,
+    not_modified: bool,
+    recorded: tuple[int, datetime | None],
+) -> None:
+    polled = decide.FEED_REVALIDATION.polled(
+        unchanged, last_document, not_modified=not_modified, now=NOW
+    )
+    assert polled == recorded
+
+
 def test_image_retries_wait_for_the_next_run() -> None:
     assert IMAGE_RETRIES.wait(3) is None
 

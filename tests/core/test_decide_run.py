@@ -458,3 +458,44 @@ def test_article_due(
     status: str, not_before: datetime | None, last_failure: datetime | None, due: bool
 ) -> None:
     assert decide.ARTICLE_STANDING.due(status, not_before, last_failure, DAY) is due
+
+
+_BRAVO = [("gb", decide.Shown("Bravo", None))]
+
+
+@pytest.mark.parametrize(
+    ("own", "landed", "title", "guid", "listed", "expected"),
+    [
+        row("a", "b", "Alpha", "ga", {"b": _BRAVO}, True, id="another item listed there"),
+        row("a", "b", "Alpha", "ga", {}, False, id="nothing listed there: its page"),
+        row("a", "b", "Bravo", "ga", {"b": _BRAVO}, False, id="same title: one story twice"),
+        row("a", "a", "Alpha", "ga", {"a": _BRAVO}, False, id="no redirect elsewhere"),
+        row(
+            "a",
+            "b",
+            None,
+            "ga",
+            {"b": [("gb", decide.Shown(None, None))]},
+            True,
+            id="untitled: another guid",
+        ),
+        row(
+            "a",
+            "b",
+            None,
+            "gb",
+            {"b": [("gb", decide.Shown(None, None))]},
+            False,
+            id="untitled: the same guid",
+        ),
+    ],
+)
+def test_landed_on_listed(
+    own: str,
+    landed: str,
+    title: str | None,
+    guid: str | None,
+    listed: dict[str, list[tuple[str | None, decide.Shown]]],
+    expected: bool,
+) -> None:
+    assert decide.landed_on_listed(own, landed, title, guid, listed) is expected

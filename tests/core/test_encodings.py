@@ -15,6 +15,7 @@ from rssarchive.core.encodings import (
     decode_feed,
     decode_feed_said,
     decode_page,
+    decode_page_said,
     first_decoding,
     sniff_bom,
     without_bom,
@@ -194,3 +195,47 @@ def test_legacy_chinese_feed_is_not_taken_for_mostly_utf8(codec: str) -> None:
 
 def test_valid_utf8_is_not_warned() -> None:
     assert decode_feed_said(ZH_FEED.encode("utf-8")) == (ZH_FEED, None)
+
+
+LATIN = "Le garçon était déjà là — naïve “façade”, Größe, ações não"
+SAID = "declared UTF-8 but is not: read as windows-1252 (Latin-1)"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "content_type", "meta", "said"),
+    [
+        # Declared UTF-8 (header or meta), written in windows-1252: read as such, said.
+        (LATIN, "cp1252", "text/html; charset=utf-8", "", SAID),
+        (LATIN, "cp1252", "text/html", "<meta charset='UTF-8'>", SAID),
+        ("Größe, ações não, déjà vu", "latin-1", None, "<meta charset=utf8>", SAID),
+        # Not declared UTF-8: the declaration or detection as before, nothing said.
+        (LATIN, "cp1252", "text/html; charset=windows-1252", "", None),
+        # Runs of non-ASCII bytes are no Latin text: left to detection.
+        (
+            "Привет мир, это тестовая страница на русском языке",
+            "cp1251",
+            None,
+            "<meta charset=utf-8>",
+            None,
+        ),
+        ("这是一个测试页面，中文内容。北京新闻报道", "gbk", None, "<meta charset=utf-8>", None),
+    ],
+)
+def test_a_page_declared_utf8_but_latin_is_read_as_windows_1252(
+    text: str, codec: str, content_type: str | None, meta: str, said: str | None
+) -> None:
+    page = f"<html><head>{meta}</head><body><p>{text}</p>" * 3 + "</body></html>"
+    decoded, told = decode_page_said(page.encode(codec), content_type)
+    assert decoded == page
+    assert told == said
+
+
+def test_a_feed_declared_utf8_but_latin_is_read_as_windows_1252_said() -> None:
+    feed = f'<?xml version="1.0" encoding="UTF-8"?><rss><channel><title>{LATIN}</title>'
+    assert decode_feed_said(feed.encode("cp1252")) == (feed, SAID)
+    # A Chinese feed in GBK under the same label is still read as Chinese.
+    chinese = '<?xml version="1.0" encoding="UTF-8"?><rss><title>北京新闻报道中文内容</title>'
+    assert decode_feed_said(chinese.encode("gbk")) == (chinese, None)
+    # Mostly UTF-8 with one stray windows-1252 byte stays UTF-8 with U+FFFD.
+    stray = f"{LATIN} “".encode() + b"\x92"
+    assert decode_feed_said(stray)[0].endswith("\ufffd")

@@ -288,6 +288,24 @@ def test_gzip_body_cut_before_any_data_is_corrupt_not_empty(
     assert info.value.reason == "corrupt gzip body (truncated before any data)"
 
 
+def test_gzip_body_whose_stream_stops_early_is_cut_short_and_retried(
+    server: HostileServer, sleeps: Sleeps
+) -> None:
+    # No length, no chunking: the server's close ends the body, and only the gzip
+    # stream, stopping before its end, tells that the page is not whole.
+    packed = gzip.compress(b"<p>whole page</p>" * 2000)
+
+    def cut(req: Request, conn: Conn) -> None:
+        conn.head(200, {"Content-Encoding": "gzip"})
+        conn.send(packed[: len(packed) // 2])
+
+    server.route("/cut", cut)
+    with client(sleeps) as c, pytest.raises(FetchError) as info:
+        c.get(server.url("/cut"))
+    assert info.value.reason == "body cut short (its gzip stream stops before its end)"
+    assert len(server.requests) == MAX_ATTEMPTS
+
+
 # ------------------------------------------------------------------------- redirects
 
 

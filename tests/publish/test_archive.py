@@ -36,6 +36,26 @@ def test_taken_by_other(tmp_path: Path) -> None:
     assert not archive.taken_by_other("2024-01-01-free.md", "https://example.org/b")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2024-01-01-CAFÉ.md",  # case
+        "2024-01-01-Cafe\u0301.md",  # NFD: e and a combining accent
+        "2024-01-01-CAFE\u0301.md",  # both
+    ],
+)
+def test_names_one_file_on_macos_and_windows_are_taken(tmp_path: Path, name: str) -> None:
+    # A post written earlier (on disk) and one placed in this run are both seen.
+    archive = Archive(tmp_path)
+    archive.write("2024-01-01-Café.md", POST)
+    fresh = Archive(tmp_path)
+    assert fresh.taken_by_other(name, "https://example.org/b")
+    assert not fresh.taken_by_other(name, "https://example.org/a")  # its own post
+    fresh.write("2024-01-02-Straße.md", POST.replace("/a", "/c"))  # ß folds to ss
+    assert fresh.taken_by_other("2024-01-02-STRASSE.md", "https://example.org/b")
+    assert not fresh.taken_by_other("2024-01-01-Cafes.md", "https://example.org/b")
+
+
 def test_stray_temp_files_removed(tmp_path: Path) -> None:
     posts = tmp_path / "_posts"
     posts.mkdir()

@@ -1,4 +1,4 @@
--- schema 9 as the code writes it; made by build.py
+-- schema of 5d9cc8d; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

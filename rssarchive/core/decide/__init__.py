@@ -146,6 +146,9 @@ from rssarchive.core.decide.entries import (
     known_link as known_link,
 )
 from rssarchive.core.decide.entries import (
+    landed_on_listed as landed_on_listed,
+)
+from rssarchive.core.decide.entries import (
     records as records,
 )
 from rssarchive.core.decide.entries import (
@@ -392,6 +395,9 @@ from rssarchive.core.decide.policies import (
     FEED_BACKOFF as FEED_BACKOFF,
 )
 from rssarchive.core.decide.policies import (
+    FEED_REVALIDATION as FEED_REVALIDATION,
+)
+from rssarchive.core.decide.policies import (
     FETCH_RETRIES as FETCH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
@@ -426,6 +432,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     RetryPolicy as RetryPolicy,
+)
+from rssarchive.core.decide.policies import (
+    Revalidation as Revalidation,
 )
 from rssarchive.core.decide.policies import (
     retry_due as retry_due,

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
-from rssarchive.core.decide.identity import link_key
+from rssarchive.core.decide.identity import Shown, link_key
+from rssarchive.core.identity import title_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
@@ -244,3 +245,24 @@ def says_archived(named: bool, recorded: bool, post_there: bool) -> bool:
 def asks_post_there(named: bool, recorded: bool) -> bool:
     """Whether says_archived needs ``post_there``: for a named URL not recorded."""
     return named and not recorded
+
+
+def landed_on_listed(
+    own: str,
+    landed: str,
+    title: str | None,
+    guid: str | None,
+    listed: Mapping[str, Sequence[tuple[str | None, Shown]]],
+) -> bool:
+    """Whether a temporary redirect took an item's page (its link's key ``own``) to
+    ``landed``, where its feed document (``listed``: a Listing's items, link key -> the
+    guid key and what each item there shows) lists another item: the item is not that
+    page (a "live" story's link sent to another story for now). Another item: another
+    title, or for untitled ones another guid; one title at both links is one story
+    listed twice (a tracking link beside the story's own)."""
+    if landed == own:
+        return False
+    mine = title_key(title) or guid
+    return any(
+        (title_key(shown.title) or theirs) != mine for theirs, shown in listed.get(landed, ())
+    )

@@ -202,6 +202,44 @@ FETCH_RETRIES = RetryPolicy(
     jitter=timedelta(seconds=1),
 )
 
+
+@dataclass(frozen=True)
+class Revalidation:
+    """When a feed's poll is sent without its validators (no If-None-Match, no
+    If-Modified-Since): a broken cache that answers 304 to a stale ETag forever would
+    otherwise hide every new item. Unconditional after ``unchanged`` 304s in a row, or
+    once ``every`` has passed since its last document (a 200)."""
+
+    unchanged: int
+    every: timedelta
+
+    def unconditional(self, unchanged: int, last_document: datetime | None, now: datetime) -> bool:
+        """Whether the poll at ``now`` of a feed answered ``unchanged`` 304s in a row
+        since its last document, received at ``last_document``, is sent without
+        validators (None: no document yet, and no validators either). A clock set back
+        (``now`` before ``last_document``) waits for the count."""
+        if unchanged >= self.unchanged:
+            return True
+        return last_document is not None and now - last_document >= self.every
+
+    @staticmethod
+    def polled(
+        unchanged: int, last_document: datetime | None, *, not_modified: bool, now: datetime
+    ) -> tuple[int, datetime | None]:
+        """What a successful poll at ``now`` records: the 304s in a row and the time of
+        the last document (a 304 counts one more; a document starts the count anew). A
+        304 to a feed whose last document is not known (a state from before schema 10)
+        starts the day from now: its validators go back as kept until then."""
+        if not not_modified:
+            return 0, now
+        return unchanged + 1, now if last_document is None else last_document
+
+
+# A feed answered 304 a hundred times in a row, or for a day since its last document, is
+# polled once without its validators: at most one full download a day (or per hundred
+# polls: every 100 minutes with a run each minute) for a cache that may be stale forever.
+FEED_REVALIDATION = Revalidation(unchanged=100, every=timedelta(hours=24))
+
 # A re-check's second fetch that said nothing is made once more (review 19d, 5); then the
 # check is inconclusive, and the changed text it saw waits for the next check's first
 # fetch to confirm it (recheck_candidate.py).
