@@ -122,6 +122,13 @@ class _Recording(_Base):
             has_guid=guid_key is not None,
             post_gone=post_gone,
         )
+        if (
+            is_known == "skipped"
+            and known is not None
+            and known[1] == "done"
+            and self._handed_over(feed, entry, known[0], url_key, guid_key, result)
+        ):  # the archived article moved away: this link is a new article's now
+            is_known = "by guid"
         if is_known == "asked now":
             assert known is not None
             return self._asked_now(known[0], url_key)
@@ -232,6 +239,48 @@ class _Recording(_Base):
         self._recorded.add(url_key)
         return article_id
 
+    def _handed_over(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        article_id: int,
+        url_key: str,
+        guid_key: str | None,
+        result: FeedResult,
+    ) -> bool:
+        """Whether the link of the archived article ``article_id`` goes to the new
+        article this item is (decide.hands_over: the article moved away by its guid, and
+        the item's guid is another; look 16 F5). Then the article is known by the link
+        it moved to from now on, its post rewritten to name it first (its ``from:`` is
+        what a state rebuilt from the posts knows it by), and the link is free: said."""
+        archived = self.state.url_and_guid(article_id)
+        if archived is None or not decide.asks_moved_to(guid_key, archived[1]):
+            return False
+        moved = self.state.moved_to(article_id)
+        seen = (
+            None if moved is None or guid_key is None else self.state.guid_seen(guid_key, feed.name)
+        )
+        names_it = seen is not None and seen.article_id == article_id
+        if not decide.hands_over(url_key, guid_key, feed.name, moved, guid_names_it=names_it):
+            return False
+        assert moved is not None
+        result.warnings.append(
+            f"{entry.link}: the archived {archived[0]} moved to {moved.link}; this link is "
+            "another article's now"
+        )
+        if self.dry_run:
+            return True
+        if self.state.url_key_of(article_id) == url_key:  # its post names this link
+            from rssarchive.publish.render import relinked_post
+
+            name = self.state.filename_of(article_id)
+            text = None if name is None else self.archive.read(name)
+            relinked = None if text is None else relinked_post(text, moved.link)
+            if name is not None and relinked is not None:
+                self.archive.write(name, relinked)
+        self.state.hand_over(article_id, url_key, moved.key, moved.link)
+        return True
+
     def _say_taken(
         self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
     ) -> None:
@@ -341,6 +390,10 @@ class _Recording(_Base):
             self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
             if not self.dry_run:  # its new link is known from now on
                 self.state.alias(url_key, owner.id)
+                if owner.status == "done":  # the links it left may go to new articles
+                    assert entry.link is not None
+                    moved = decide.MovedTo(feed.name, guid_key, url_key, entry.link)
+                    self.state.mark_moved(owner.id, moved)
             return owner, answer.guid
         if answer.kind == "reused":
             assert owner is not None

@@ -3,8 +3,10 @@ showed (feed_guids), and the guids seen on different articles (reused_guids)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+from rssarchive.core.decide import MovedTo
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     GuidOwner,
@@ -103,3 +105,25 @@ class Guids(StateBase):
             self._conn.execute(
                 "INSERT OR IGNORE INTO reused_guids (guid_key) VALUES (?)", (guid_key,)
             )
+
+    def mark_moved(self, article_id: int, moved: MovedTo) -> None:
+        """Record where an archived article went when its feed's item with its guid was
+        taken for it at another link: the links it left may be handed to new articles
+        (decide.hands_over). Kept in the meta table, one value an article."""
+        value = json.dumps([moved.feed, moved.guid, moved.key, moved.link])
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (f"moved to {article_id}", value),
+            )
+
+    @_reads
+    def moved_to(self, article_id: int) -> MovedTo | None:
+        """Where an archived article last moved by its guid (mark_moved), or None."""
+        row = self._conn.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"moved to {article_id}",)
+        ).fetchone()
+        if row is None:
+            return None
+        feed, guid, key, link = json.loads(str(row[0]))
+        return MovedTo(str(feed), str(guid), str(key), str(link))

