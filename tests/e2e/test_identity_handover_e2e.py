@@ -47,3 +47,27 @@ def test_a_new_article_at_a_moved_articles_old_link_gets_its_own_post(
     code, report, err = run_json(site, capsys)
     assert (code, report["new_posts"]) == (0, 0), err
     assert sources(site) == [l1, l2]
+
+
+# -- F13: one article, two feeds, one run: the dated listing dates it -----------------------
+
+
+@pytest.mark.parametrize("dated_first", [False, True], ids=["undated first", "dated first"])
+def test_an_article_two_feeds_list_in_one_run_takes_the_date_one_gives(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], dated_first: bool
+) -> None:
+    undated, dated = Feed(httpserver, "/undated.xml"), Feed(httpserver, "/dated.xml")
+    link = httpserver.url_for("/story/1.html")
+    undated.items = [undated.item(1, link=link)]
+    dated.items = [dated.item(1, link=link, pubDate=_day(3))]
+    feeds = [
+        {"name": "Undated", "url": undated.url, "content": "feed"},
+        {"name": "Dated", "url": dated.url, "content": "feed"},
+    ]
+    site.write_config(feeds[::-1] if dated_first else feeds)
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 1), err
+    (name,) = site.post_names()
+    assert name.startswith("2024-07-03-"), name
+    text = (site.posts / name).read_text(encoding="utf-8")
+    assert "\ndate: 2024-07-03T08:00:00.000Z\n" in text, text

@@ -50,6 +50,9 @@ from rssarchive.core.decide.articles import (
     date_warning as date_warning,
 )
 from rssarchive.core.decide.articles import (
+    dated_by_another as dated_by_another,
+)
+from rssarchive.core.decide.articles import (
     falls_back_to_feed_text as falls_back_to_feed_text,
 )
 from rssarchive.core.decide.articles import (
