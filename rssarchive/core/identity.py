@@ -141,6 +141,33 @@ def differs(
     return None
 
 
+def is_title_guid(guid: str, title: str | None) -> bool:
+    """Whether a guid (as compared) is the item's title (title_key): some CMSs give the
+    title as the guid. Then "the same guid and title" is one piece of evidence, not two
+    (look 16 F17)."""
+    key = title_key(title)
+    return bool(key) and title_key(guid) == key
+
+
+def title_guid_differs(
+    title: str | None,
+    published: datetime | None,
+    archived_title: str | None,
+    archived_published: datetime | None,
+    *,
+    text: str | None = None,
+    archived_text: str | None = None,
+) -> str | None:
+    """differs, for an item whose guid is its title (is_title_guid): another date is
+    another article, whatever the text: a daily column ("Morning briefing") keeps its
+    title, so its guid, and often its teaser, and is another article each day."""
+    if _apart(_utc(published), _utc(archived_published)):
+        return "another date"
+    return differs(
+        title, published, archived_title, archived_published, text=text, archived_text=archived_text
+    )
+
+
 def same_by(
     title: str | None,
     published: datetime | None,

@@ -246,6 +246,18 @@ BY_GUID = [
         id="reused: its article still listed"),
     row(ITEM, LINK, [owner(2)], set(), True, LastSeen(1, STORY), {}, ByGuid("new", None),
         id="reused: its article is gone"),
+    # A guid that is the item's title (look 16 F17): another date is another article,
+    # even with the same text (a daily column's teaser), reused or not.
+    row(Shown(GUID, LATER, TEXT), LINK, [owner(entry=Shown(GUID, DAY, TEXT))], set(), False,
+        None, {}, reused(1, "another date"), id="guid is the title: another date, another"),
+    row(Shown(GUID, DAY, TEXT), LINK, [owner(entry=Shown(GUID, DAY, TEXT))], set(), False,
+        None, {}, same(1), id="guid is the title: the same date, moved"),
+    row(Shown(GUID, LATER, TEXT), LINK, [owner()], set(), True,
+        LastSeen(1, Shown(GUID, DAY, TEXT)), {}, ByGuid("new", None),
+        id="reused, guid is the title: another date, another"),
+    row(Shown(GUID, DAY, TEXT), LINK, [owner()], set(), True,
+        LastSeen(1, Shown(GUID, DAY, TEXT)), {}, moved(1, "same guid, title and text", None),
+        id="reused, guid is the title: the same date, followed"),
 ]  # fmt: skip
 
 

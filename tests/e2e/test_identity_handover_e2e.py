@@ -71,3 +71,31 @@ def test_an_article_two_feeds_list_in_one_run_takes_the_date_one_gives(
     assert name.startswith("2024-07-03-"), name
     text = (site.posts / name).read_text(encoding="utf-8")
     assert "\ndate: 2024-07-03T08:00:00.000Z\n" in text, text
+
+
+# -- F17: a guid that is the title, dates of a day only ------------------------------------
+
+
+def test_a_daily_column_whose_guid_is_its_title_is_one_article_a_day(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The CMS gives the title as the guid, a day as the date, and the same teaser daily.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Column", "url": feed.url, "content": "feed"}])
+    links = []
+    for day in (1, 2, 3, 4):
+        link = httpserver.url_for(f"/briefing/2024-07-0{day}")
+        links.append(link)
+        item = {
+            "title": "Morning briefing",
+            "guid": "Morning briefing",
+            "link": link,
+            "pubDate": f"{day:02d} Jul 2024",
+            "content": "<p>Your five-minute start to the day.</p>",
+        }
+        feed.items = [item]  # the feed shows the latest only
+        code, report, err = run_json(site, capsys)
+        assert (code, report["new_posts"]) == (0, 1), (day, err)
+    assert sources(site) == sorted(links)
+    names = sorted(site.post_names())
+    assert [name[:10] for name in names] == [f"2024-07-0{day}" for day in (1, 2, 3, 4)]

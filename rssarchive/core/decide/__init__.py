@@ -116,6 +116,9 @@ from rssarchive.core.decide.entries import (
     asks_moved_to as asks_moved_to,
 )
 from rssarchive.core.decide.entries import (
+    asks_other_owners as asks_other_owners,
+)
+from rssarchive.core.decide.entries import (
     asks_post_gone as asks_post_gone,
 )
 from rssarchive.core.decide.entries import (
@@ -129,6 +132,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     asks_taken_said as asks_taken_said,
+)
+from rssarchive.core.decide.entries import (
+    attaches as attaches,
 )
 from rssarchive.core.decide.entries import (
     by_host as by_host,
@@ -260,9 +266,6 @@ from rssarchive.core.decide.identity import (
     asks_last_seen as asks_last_seen,
 )
 from rssarchive.core.decide.identity import (
-    asks_other_owners as asks_other_owners,
-)
-from rssarchive.core.decide.identity import (
     asks_other_shown as asks_other_shown,
 )
 from rssarchive.core.decide.identity import (
@@ -270,9 +273,6 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     asks_said_before as asks_said_before,
-)
-from rssarchive.core.decide.identity import (
-    attaches as attaches,
 )
 from rssarchive.core.decide.identity import (
     by_guid as by_guid,

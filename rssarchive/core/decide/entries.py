@@ -102,6 +102,32 @@ def hands_over(
     return moved_to.feed == feed and moved_to.guid != item_guid and moved_to.key != link_key
 
 
+# -- a guid seen on an item known by its link ----------------------------------------------
+
+
+def asks_other_owners(seen_article: int | None) -> bool:
+    """Whether attaches needs ``other_owners`` (a read of the state): only when the
+    feed's item with the guid named no article yet. Asked on every run's known items,
+    so read only then."""
+    return seen_article is None
+
+
+def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> bool:
+    """Whether a feed's guid is attached to the article ``article_id`` that its item
+    names by its link only (another source archived it: a feed of the config, a
+    backfill; review16d H4), so that the guid follows the article's later moves.
+    ``seen_article``: the article the feed's item with that guid last named (None:
+    none); ``other_owners``: whether another article was recorded with that guid for
+    that feed (read by the caller when asks_other_owners says so). A guid that names
+    another article keeps naming it: two items, two articles, and the item at this link
+    is taken for this one by its link (said, says_taken). The risk: a guid named
+    another article that is gone from the feed since; it is not moved over, and a later
+    move of this article is archived again, said as a reused guid."""
+    if not asks_other_owners(seen_article):
+        return seen_article == article_id
+    return not other_owners
+
+
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
     """Whether a dry run counts an article as archived already, not as one it would
     write: its post is in _posts (``adoptable``), which a real run adopts first."""
