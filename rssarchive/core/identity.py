@@ -115,17 +115,21 @@ def differs(
     *,
     text: str | None = None,
     archived_text: str | None = None,
+    titled: bool = False,
 ) -> str | None:
     """Why an item (title, date, ``text``: its text_key) is not the archived article
     (title, date, text_key) that has its guid, by rules (c) and (d) above; None when it
-    is the same article."""
+    is the same article. ``titled``: its guid is its title (is_title_guid): then another
+    date is another article, whatever the text: a daily column ("Morning briefing")
+    keeps its title, so its guid, and often its teaser, and is another article each
+    day (look 16 F17)."""
     mine, theirs = _utc(published), _utc(archived_published)
     key = title_key(title)
     if _apart(mine, theirs):
         # Its date changed: an update when the title and the text are the same (the
         # risk: an article republished word for word under its old guid is taken for
         # the old one; it is said). A constant guid and title brings another text.
-        if still_same(title, text, archived_title, archived_text) is None:
+        if not titled and still_same(title, text, archived_title, archived_text) is None:
             return None
         return "another date"
     if key and key != title_key(archived_title):
@@ -147,25 +151,6 @@ def is_title_guid(guid: str, title: str | None) -> bool:
     (look 16 F17)."""
     key = title_key(title)
     return bool(key) and title_key(guid) == key
-
-
-def title_guid_differs(
-    title: str | None,
-    published: datetime | None,
-    archived_title: str | None,
-    archived_published: datetime | None,
-    *,
-    text: str | None = None,
-    archived_text: str | None = None,
-) -> str | None:
-    """differs, for an item whose guid is its title (is_title_guid): another date is
-    another article, whatever the text: a daily column ("Morning briefing") keeps its
-    title, so its guid, and often its teaser, and is another article each day."""
-    if _apart(_utc(published), _utc(archived_published)):
-        return "another date"
-    return differs(
-        title, published, archived_title, archived_published, text=text, archived_text=archived_text
-    )
 
 
 def same_by(

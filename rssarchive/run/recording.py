@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.moves import _Moves
 from rssarchive.run.output import date_note_line
 from rssarchive.run.report import FeedResult
-from rssarchive.run.runbase import _Base
 from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Recording(_Base):
+class _Recording(_Moves):
     """Recording a feed document's entries as pending articles: which are new, which are
     known (by link, or by guid: identity.py), and what their guids are worth."""
 
@@ -239,48 +239,6 @@ class _Recording(_Base):
         self._recorded.add(url_key)
         return article_id
 
-    def _handed_over(
-        self,
-        feed: FeedConfig,
-        entry: Entry,
-        article_id: int,
-        url_key: str,
-        guid_key: str | None,
-        result: FeedResult,
-    ) -> bool:
-        """Whether the link of the archived article ``article_id`` goes to the new
-        article this item is (decide.hands_over: the article moved away by its guid, and
-        the item's guid is another; look 16 F5). Then the article is known by the link
-        it moved to from now on, its post rewritten to name it first (its ``from:`` is
-        what a state rebuilt from the posts knows it by), and the link is free: said."""
-        archived = self.state.url_and_guid(article_id)
-        if archived is None or not decide.asks_moved_to(guid_key, archived[1]):
-            return False
-        moved = self.state.moved_to(article_id)
-        seen = (
-            None if moved is None or guid_key is None else self.state.guid_seen(guid_key, feed.name)
-        )
-        names_it = seen is not None and seen.article_id == article_id
-        if not decide.hands_over(url_key, guid_key, feed.name, moved, guid_names_it=names_it):
-            return False
-        assert moved is not None
-        result.warnings.append(
-            f"{entry.link}: the archived {archived[0]} moved to {moved.link}; this link is "
-            "another article's now"
-        )
-        if self.dry_run:
-            return True
-        if self.state.url_key_of(article_id) == url_key:  # its post names this link
-            from rssarchive.publish.render import relinked_post
-
-            name = self.state.filename_of(article_id)
-            text = None if name is None else self.archive.read(name)
-            relinked = None if text is None else relinked_post(text, moved.link)
-            if name is not None and relinked is not None:
-                self.archive.write(name, relinked)
-        self.state.hand_over(article_id, url_key, moved.key, moved.link)
-        return True
-
     def _say_taken(
         self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
     ) -> None:
@@ -385,6 +343,10 @@ class _Recording(_Base):
                 break
             posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
+        if decide.asks_migration(answer.kind, answer.guid):
+            migrated = self._migrated(feed, entry, url_key, item, listed, result)
+            if migrated is not None:
+                return migrated, guid_key
         if answer.kind == "moved":
             assert owner is not None
             self._moved(entry, owner, answer.why, result, strongest=answer.strongest)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from rssarchive.core.decide import MovedTo
+from rssarchive.core.decide import Candidate, MovedTo, Shown
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     GuidOwner,
@@ -127,3 +127,31 @@ class Guids(StateBase):
             return None
         feed, guid, key, link = json.loads(str(row[0]))
         return MovedTo(str(feed), str(guid), str(key), str(link))
+
+    @_reads
+    def migration_candidates(
+        self, feed: str, title: str | None, limit: int
+    ) -> list[tuple[str, Candidate]]:
+        """The archived articles of ``feed`` whose item (by its guid) last showed this
+        title, the newest first, at most ``limit``: each with that guid, as
+        decide.migration_checks compares them (look 16 F18)."""
+        rows = self._conn.execute(
+            "SELECT g.guid_key, a.id, a.url, a.url_key, g.title, g.published, g.text_key"
+            " FROM feed_guids g JOIN articles a ON a.id = g.article_id WHERE g.feed = ?"
+            " AND a.status = 'done' AND g.title = ?"
+            " ORDER BY a.id DESC LIMIT ?",
+            (feed, title, limit),
+        ).fetchall()
+        found: list[tuple[str, Candidate]] = []
+        for guid, article_id, url, url_key, shown_title, shown_at, text in rows:
+            aliases = self._conn.execute(
+                "SELECT url_key FROM aliases WHERE article_id = ?", (int(article_id),)
+            ).fetchall()
+            shown = Shown(
+                shown_title,
+                None if shown_at is None else datetime.fromisoformat(str(shown_at)),
+                text,
+            )
+            keys = frozenset({str(url_key), *(str(a[0]) for a in aliases)})
+            found.append((str(guid), Candidate(int(article_id), str(url), keys, shown)))
+        return found

@@ -445,3 +445,66 @@ def test_hands_over(
     handed: bool,
 ) -> None:
     assert decide.hands_over(link, item_guid, feed, moved, guid_names_it=names_it) is handed
+
+
+# -- a site migration: every guid and link new (look 16 F18) ---------------------------------
+
+
+def candidate(id: int, shown: Shown, keys: frozenset[str] = frozenset({OLD})) -> decide.Candidate:
+    return decide.Candidate(id, OLD, keys, shown)
+
+
+@pytest.mark.parametrize(
+    ("item", "candidates", "listed", "exact", "checked"),
+    [
+        row(STORY, [candidate(1, STORY)], set(), 1, [], id="the same title, date and text"),
+        row(Shown("Story", DAY, OTHER_TEXT), [candidate(1, STORY)], set(), None, [1],
+            id="another text: its old link is checked"),
+        row(Shown("Story", LATER, TEXT), [candidate(1, STORY)], set(), None, [1],
+            id="another date: checked, not taken"),
+        row(Shown("Story", DAY, None), [candidate(1, STORY)], set(), None, [1],
+            id="no text: checked, not taken"),
+        row(Shown("Other", DAY, TEXT), [candidate(1, STORY)], set(), None, [],
+            id="another title: nothing fetched"),
+        row(STORY, [candidate(1, STORY)], {OLD}, None, [], id="still listed: not migrated"),
+        row(STORY, [candidate(2, Shown("Story", LATER, TEXT)), candidate(1, STORY)], set(), 1,
+            [], id="the exact one among others"),
+    ],
+)  # fmt: skip
+def test_migration_checks(
+    item: Shown,
+    candidates: list[decide.Candidate],
+    listed: set[str],
+    exact: int | None,
+    checked: list[int],
+) -> None:
+    found, checks = decide.migration_checks(item, candidates, frozenset(listed))
+    assert (None if found is None else found.id, [c.id for c in checks]) == (exact, checked)
+
+
+@pytest.mark.parametrize(
+    ("final", "statuses", "taken"),
+    [
+        row(LINK, [301], True, id="a 301 to the item's link"),
+        row(LINK, [308, 301], True, id="permanent hops"),
+        row(LINK, [302], False, id="a temporary redirect is no evidence"),
+        row(LINK, [301, 307], False, id="one temporary hop"),
+        row("https://example.com/else", [301], False, id="elsewhere"),
+        row(OLD, [], False, id="no redirect: the old page is still there"),
+    ],
+)  # fmt: skip
+def test_migrated_by_redirect(final: str, statuses: list[int], taken: bool) -> None:
+    assert decide.migrated_by_redirect(LINK, OLD, final, statuses) is taken
+
+
+@pytest.mark.parametrize(
+    ("kind", "guid", "asks"),
+    [
+        row("new", GUID, True, id="a guid no article of its feed has"),
+        row("new", None, False, id="a reused guid: no guid to go by"),
+        row("moved", GUID, False, id="its guid tells"),
+        row("reused", None, False, id="another article has it"),
+    ],
+)  # fmt: skip
+def test_asks_migration(kind: str, guid: str | None, asks: bool) -> None:
+    assert decide.asks_migration(kind, guid) is asks

@@ -99,3 +99,48 @@ def test_a_daily_column_whose_guid_is_its_title_is_one_article_a_day(
     assert sources(site) == sorted(links)
     names = sorted(site.post_names())
     assert [name[:10] for name in names] == [f"2024-07-0{day}" for day in (1, 2, 3, 4)]
+
+
+# -- F18: a site migration: every guid and link new, old links redirected --------------------
+
+
+def test_a_site_migration_that_changes_every_guid_and_link_is_followed(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Migrated", "url": feed.url, "content": "feed"}])
+    old = {n: httpserver.url_for(f"/old/{n}") for n in (1, 2)}
+    new = {n: httpserver.url_for(f"/a/{n}23") for n in (1, 2, 3)}
+    a = feed.item(1, title="A", guid="old-1", link=old[1], pubDate=_day(1))
+    b = feed.item(2, title="B", guid="old-2", link=old[2], pubDate=_day(2))
+    feed.items = [b, a]
+    assert run_json(site, capsys)[1]["new_posts"] == 2
+
+    # The new CMS: a URL guid and a new link for each; the old links answer 301.
+    for n in (1, 2):
+        httpserver.expect_request(f"/old/{n}").respond_with_data(
+            "", status=301, headers={"Location": new[n]}
+        )
+        httpserver.expect_request(f"/a/{n}23").respond_with_data(
+            "<html><body><p>moved</p></body></html>", content_type="text/html"
+        )
+    # A: its teaser rewritten by the new CMS (its old link redirects to it); B: the
+    # same title, date and text; C: a new article titled as A, on another day.
+    a2 = {**a, "guid": new[1], "link": new[1], "content": "<p>A, as the new CMS says it.</p>"}
+    b2 = {**b, "guid": new[2], "link": new[2]}
+    c = feed.item(3, title="A", guid=new[3], link=new[3], pubDate=_day(4))
+    feed.items = [c, b2, a2]
+    code, report, err = run_json(site, capsys)
+    assert (code, report["new_posts"]) == (0, 1), err
+    warnings = report["results"][0]["warnings"]
+    assert (
+        f"{new[1]} is taken for the archived {old[1]} (a site migration: its old link "
+        "redirects here permanently); not archived again"
+    ) in warnings, warnings
+    assert (
+        f"{new[2]} is taken for the archived {old[2]} (a site migration: the same title, "
+        "date and text under a new guid and link); not archived again"
+    ) in warnings, warnings
+    assert sources(site) == sorted([old[1], old[2], new[3]])
+    code, report, err = run_json(site, capsys)  # followed from now on, said no more
+    assert (code, report["new_posts"], report["results"][0]["warnings"]) == (0, 0, []), err

@@ -98,6 +98,12 @@ from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.entries import (
+    MIGRATION_CANDIDATES as MIGRATION_CANDIDATES,
+)
+from rssarchive.core.decide.entries import (
+    Candidate as Candidate,
+)
+from rssarchive.core.decide.entries import (
     GuidOwned as GuidOwned,
 )
 from rssarchive.core.decide.entries import (
@@ -111,6 +117,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
+)
+from rssarchive.core.decide.entries import (
+    asks_migration as asks_migration,
 )
 from rssarchive.core.decide.entries import (
     asks_moved_to as asks_moved_to,
@@ -150,6 +159,12 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     known_link as known_link,
+)
+from rssarchive.core.decide.entries import (
+    migrated_by_redirect as migrated_by_redirect,
+)
+from rssarchive.core.decide.entries import (
+    migration_checks as migration_checks,
 )
 from rssarchive.core.decide.entries import (
     retakes as retakes,

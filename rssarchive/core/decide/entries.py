@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
+from rssarchive.core.decide.identity import Shown, redirected
+from rssarchive.core.identity import differs, title_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
@@ -126,6 +128,67 @@ def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> b
     if not asks_other_owners(seen_article):
         return seen_article == article_id
     return not other_owners
+
+
+# -- a site migration: every guid and link new (look 16 F18) -------------------------------
+
+# The archived articles of a feed an item may be after a migration, read at most.
+MIGRATION_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An archived article of the item's feed (State.migration_candidates): its id, its
+    URL (as archived), its URL keys (its own and its aliases), and what the feed's item
+    with its guid last showed."""
+
+    id: int
+    url: str
+    keys: frozenset[str]
+    shown: Shown
+
+
+def asks_migration(kind: str, guid: str | None) -> bool:
+    """Whether migrated needs its candidates (a read of the state): only for an item
+    whose guid names no article of its feed and whose link names none (by_guid's "new",
+    with a guid): a site that changed every guid and link at once."""
+    return kind == "new" and guid is not None
+
+
+def _exactly(item: Shown, other: Shown) -> bool:
+    """The same title, date and text, each there on both sides."""
+    return (
+        bool(title_key(item.title))
+        and title_key(item.title) == title_key(other.title)
+        and item.published is not None
+        and other.published is not None
+        and differs(None, item.published, None, other.published) is None
+        and item.text is not None
+        and item.text == other.text
+    )
+
+
+def migration_checks(
+    item: Shown, candidates: Sequence[Candidate], listed: frozenset[str]
+) -> tuple[Candidate | None, list[Candidate]]:
+    """Which archived article an item with a new guid at a new link is after a site
+    migration: (the candidate whose title, date and text are the item's exactly, else
+    None; the candidates whose old link is fetched to see whether it now redirects,
+    permanently, to the item's link). A candidate still listed at one of its links is
+    not migrated, nor one with another title (a migration keeps titles; a new article
+    fetches no old link then). A shared title alone is no evidence."""
+    mine = title_key(item.title)
+    gone = [c for c in candidates if not c.keys & listed and title_key(c.shown.title) == mine]
+    exact = next((c for c in gone if _exactly(item, c.shown)), None)
+    return exact, ([] if exact is not None else gone)
+
+
+def migrated_by_redirect(
+    url_key: str, old_key: str, final_key: str, statuses: Sequence[int]
+) -> bool:
+    """Whether an archived article's old link (``old_key``) now ends, by permanent
+    redirects only (``statuses``), at the item's link (``url_key``): it moved there."""
+    return final_key == url_key and redirected(old_key, final_key, statuses) == "permanent"
 
 
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 from rssarchive.core.identity import (
@@ -23,7 +24,6 @@ from rssarchive.core.identity import (
     permalink_differs,
     same_by,
     still_same,
-    title_guid_differs,
     title_key,
 )
 from rssarchive.core.urls import is_safe_link, normalize_url
@@ -251,7 +251,7 @@ def by_guid(
         theirs = compared_with(owner, posts)
         if isinstance(theirs, NeedsPost):
             return theirs
-        why = owner_differs(item, theirs, title_guid_differs if titled else differs)
+        why = owner_differs(item, theirs, partial(differs, titled=True) if titled else differs)
         if why is None:
             how = owner_differs(item, theirs, same_by) or SAME_BY
             return ByGuid("moved", guid, owner.id, how, strongest=how == SAME_BY)
