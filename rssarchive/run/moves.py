@@ -5,7 +5,7 @@ article a new guid and a new link (look 16 F18)."""
 from __future__ import annotations
 
 from rssarchive.core import decide
-from rssarchive.core.errors import RssArchiveError
+from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
@@ -100,7 +100,7 @@ class _Moves(_Base):
         at ``url_key`` (a failure to fetch it is no evidence)."""
         try:
             response = self.client.get(old_url)
-        except RssArchiveError:
+        except FetchError:
             return False
         statuses = [status for status, _ in response.redirects]
         final = decide.link_key(response.url) or ""
