@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Literal
 
 from rssarchive.core.identity import (
@@ -183,6 +182,11 @@ def _redated(item: Shown, other: Shown) -> bool:
     return differs(None, item.published, None, other.published) == "another date"
 
 
+def _differs_titled(*args: object, **kwargs: object) -> str | None:
+    """identity.differs for an item whose guid is its title (identity.is_title_guid)."""
+    return differs(*args, titled=True, **kwargs)  # type: ignore[arg-type]
+
+
 def asks_last_seen(reused: bool) -> bool:
     """Whether by_guid needs ``last_seen`` (a read of the state): only for a guid
     recorded as reused, which follows the article its item last named."""
@@ -251,7 +255,7 @@ def by_guid(
         theirs = compared_with(owner, posts)
         if isinstance(theirs, NeedsPost):
             return theirs
-        why = owner_differs(item, theirs, partial(differs, titled=True) if titled else differs)
+        why = owner_differs(item, theirs, _differs_titled if titled else differs)
         if why is None:
             how = owner_differs(item, theirs, same_by) or SAME_BY
             return ByGuid("moved", guid, owner.id, how, strongest=how == SAME_BY)
