@@ -21,21 +21,20 @@ class _Moves(_Base):
         entry: Entry,
         article_id: int,
         url_key: str,
-        guid_key: str | None,
+        guid_key: str,
+        archived: tuple[str, str | None, decide.MovedTo | None],
         result: FeedResult,
     ) -> bool:
         """Whether the link of the archived article ``article_id`` goes to the new
         article this item is (decide.hands_over: the article moved away by its guid, and
         the item's guid is another; look 16 F5). Then the article is known by the link
         it moved to from now on, its post rewritten to name it first (its ``from:`` is
-        what a state rebuilt from the posts knows it by), and the link is free: said."""
-        archived = self.state.url_and_guid(article_id)
-        if archived is None or not decide.asks_moved_to(guid_key, archived[1]):
+        what a state rebuilt from the posts knows it by), and the link is free: said.
+        ``archived``: the article's URL, guid and move (State.archived_identity)."""
+        moved = archived[2]
+        if moved is None or not decide.asks_moved_to(guid_key, archived[1]):
             return False
-        moved = self.state.moved_to(article_id)
-        seen = (
-            None if moved is None or guid_key is None else self.state.guid_seen(guid_key, feed.name)
-        )
+        seen = self.state.guid_seen(guid_key, feed.name)
         names_it = seen is not None and seen.article_id == article_id
         if not decide.hands_over(url_key, guid_key, feed.name, moved, guid_names_it=names_it):
             return False

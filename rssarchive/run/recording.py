@@ -122,11 +122,16 @@ class _Recording(_Moves):
             has_guid=guid_key is not None,
             post_gone=post_gone,
         )
+        archived = (  # read once, for the hand-over and the guid said taken
+            self.state.archived_identity(known[0])
+            if is_known == "skipped" and known is not None and known[1] == "done" and guid_key
+            else None
+        )
         if (
-            is_known == "skipped"
+            archived is not None
+            and guid_key is not None
             and known is not None
-            and known[1] == "done"
-            and self._handed_over(feed, entry, known[0], url_key, guid_key, result)
+            and self._handed_over(feed, entry, known[0], url_key, guid_key, archived, result)
         ):  # the archived article moved away: this link is a new article's now
             is_known = "by guid"
         if is_known == "asked now":
@@ -135,7 +140,7 @@ class _Recording(_Moves):
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
             if is_known == "skipped" and known is not None and known[1] == "done":
-                self._say_taken(entry, known[0], guid_key, result)
+                self._say_taken(entry, known[0], guid_key, archived, result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
         if is_known == "by guid":
@@ -240,16 +245,19 @@ class _Recording(_Moves):
         return article_id
 
     def _say_taken(
-        self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
+        self,
+        entry: Entry,
+        article_id: int,
+        guid_key: str | None,
+        archived: tuple[str, str | None, object] | None,
+        result: FeedResult,
     ) -> None:
         """Say, once per item, that an item is skipped for an archived article at its
         link (the same page, a #fragment, a shared link) though its guid is another's:
         two items, one post. Within one document _warn_collapsed says so; across runs
-        this does. Once: the item's guid is recorded as said (the meta table)."""
-        if guid_key is None:
-            return
-        archived = self.state.url_and_guid(article_id)
-        if archived is None:
+        this does. Once: the item's guid is recorded as said (the meta table).
+        ``archived``: the article's URL and guid (State.archived_identity)."""
+        if guid_key is None or archived is None:
             return
         said = f"taken {article_id} {guid_key}"
         # The mark is read only when the guids differ: not on every known item.

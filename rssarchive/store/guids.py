@@ -118,15 +118,22 @@ class Guids(StateBase):
             )
 
     @_reads
-    def moved_to(self, article_id: int) -> MovedTo | None:
-        """Where an archived article last moved by its guid (mark_moved), or None."""
+    def archived_identity(self, article_id: int) -> tuple[str, str | None, MovedTo | None] | None:
+        """An article's URL, its guid key, and where it last moved by its guid
+        (mark_moved; None: it did not), in one read: asked of every known item with a
+        guid; None for an unknown id."""
         row = self._conn.execute(
-            "SELECT value FROM meta WHERE key = ?", (f"moved to {article_id}",)
+            "SELECT url, guid_key, (SELECT value FROM meta WHERE key = 'moved to ' || id)"
+            " FROM articles WHERE id = ?",
+            (article_id,),
         ).fetchone()
         if row is None:
             return None
-        feed, guid, key, link = json.loads(str(row[0]))
-        return MovedTo(str(feed), str(guid), str(key), str(link))
+        moved = None
+        if row[2] is not None:
+            feed, guid, key, link = json.loads(str(row[2]))
+            moved = MovedTo(str(feed), str(guid), str(key), str(link))
+        return str(row[0]), None if row[1] is None else str(row[1]), moved
 
     @_reads
     def migration_candidates(
