@@ -112,17 +112,21 @@ def differs(
     *,
     text: str | None = None,
     archived_text: str | None = None,
+    titled: bool = False,
 ) -> str | None:
     """Why an item (title, date, ``text``: its text_key) is not the archived article
     (title, date, text_key) that has its guid, by rules (c) and (d) above; None when it
-    is the same article."""
+    is the same article. ``titled``: its guid is its title (is_title_guid): then another
+    date is another article, whatever the text: a daily column ("Morning briefing")
+    keeps its title, so its guid, and often its teaser, and is another article each
+    day (look 16 F17)."""
     mine, theirs = _utc(published), _utc(archived_published)
     key = title_key(title)
     if _apart(mine, theirs):
         # Its date changed: an update when the title and the text are the same (the
         # risk: an article republished word for word under its old guid is taken for
         # the old one; it is said). A constant guid and title brings another text.
-        if still_same(title, text, archived_title, archived_text) is None:
+        if not titled and still_same(title, text, archived_title, archived_text) is None:
             return None
         return "another date"
     if key and key != title_key(archived_title):
@@ -136,6 +140,14 @@ def differs(
     if mine is None or theirs is None:
         return "no title or date to tell it by"
     return None
+
+
+def is_title_guid(guid: str, title: str | None) -> bool:
+    """Whether a guid (as compared) is the item's title (title_key): some CMSs give the
+    title as the guid. Then "the same guid and title" is one piece of evidence, not two
+    (look 16 F17)."""
+    key = title_key(title)
+    return bool(key) and title_key(guid) == key
 
 
 def same_by(

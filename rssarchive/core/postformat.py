@@ -176,6 +176,27 @@ def assemble(post: PostFile) -> str:
     return post.head if post.body is None else join(post.head, post.body, post.tail)
 
 
+def relinked(text: str, from_value: str, link: str) -> str | None:
+    """A post's text with another article URL: its ``from:`` line's value and its
+    heading's link (each already encoded, as compose takes them), all else byte for
+    byte; None when the post has not both (not in our layout)."""
+    post = parse(text)
+    lines = post.head.split("\n")
+    front_from = next(
+        (i for i, line in enumerate(lines[1 : len(post.front) + 1], 1) if line.startswith("from:")),
+        None,
+    )
+    rule = next((i for i, line in enumerate(lines) if line == HEADING_RULE), None)
+    if front_from is None or rule is None or rule < 1:
+        return None
+    heading, found, _ = lines[rule - 1].rpartition("](")
+    if not found or not lines[rule - 1].endswith(")"):
+        return None
+    lines[front_from] = f"from: {from_value}"
+    lines[rule - 1] = f"{heading}]({link})"
+    return assemble(replace(post, head="\n".join(lines)))
+
+
 def compose(
     *,
     title: str,

@@ -290,6 +290,14 @@ def render_post(
     return Post(filename=filename, text=text, url=url, title=title)
 
 
+def relinked_post(text: str, url: str) -> str | None:
+    """An archived post's text for its article at another URL (it moved, and its old
+    link is another article's now): its ``from:`` and heading link, the rest kept; None
+    when the post is not in our layout. Raises ValueError when ``url`` is not http(s)."""
+    _check_url(url)
+    return postformat.relinked(text, yaml_value(url), _heading_url(url))
+
+
 def _name_part(title: str) -> str:
     # Invisible format characters (a right-to-left override that shows the name's end
     # reversed, a zero-width space) go from the name, not from the title; line and

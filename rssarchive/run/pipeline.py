@@ -120,6 +120,7 @@ class Pipeline(_Backfill):
                 new.extend(self._new_jobs(poll, result))
                 finished.append((poll, result))
             self._relisted(jobs, [poll for poll, _ in finished])
+            self._dated_elsewhere(new, [poll for poll, _ in finished])
         if new:
             # The new pending rows are copied too, before their work starts: a run
             # killed now whose database is then corrupted still knows those articles
@@ -163,6 +164,28 @@ class Pipeline(_Backfill):
                 job.entry.published, listed[job.feed.name, key], now=now
             )
             if published != job.entry.published:
+                job.entry = replace(job.entry, published=published)
+                self.state.redate(job.article_id, job.entry)
+
+    def _dated_elsewhere(self, new: list[_Job], polls: list[_Poll]) -> None:
+        """The articles this run took on from an undated item that another feed's item
+        lists at the same link with a date: that date is theirs
+        (decide.dated_by_another), recorded before the post is written (look16 F13).
+        Nothing is read: the items are this run's documents, in memory."""
+        undated = [job for job in new if job.entry.origin == "feed" and job.entry.published is None]
+        if not undated:
+            return
+        listed: dict[str, list[datetime | None]] = {}
+        for poll in polls:
+            for entry in poll.parsed.entries if poll.parsed is not None else ():
+                key = decide.link_key(entry.link)
+                if key is not None:
+                    listed.setdefault(key, []).append(entry.published)
+        now = self.clock()
+        for job in undated:
+            key = decide.link_key(job.entry.link)
+            published = decide.dated_by_another(None, listed.get(key or "", []), now=now)
+            if published is not None:
                 job.entry = replace(job.entry, published=published)
                 self.state.redate(job.article_id, job.entry)
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.moves import _Moves
 from rssarchive.run.output import date_note_line
 from rssarchive.run.report import FeedResult
-from rssarchive.run.runbase import _Base
 from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Recording(_Base):
+class _Recording(_Moves):
     """Recording a feed document's entries as pending articles: which are new, which are
     known (by link, or by guid: identity.py), and what their guids are worth."""
 
@@ -125,13 +125,25 @@ class _Recording(_Base):
             has_guid=guid_key is not None,
             post_gone=post_gone,
         )
+        archived = (  # read once, for the hand-over and the guid said taken
+            self.state.archived_identity(known[0])
+            if is_known == "skipped" and known is not None and known[1] == "done" and guid_key
+            else None
+        )
+        if (
+            archived is not None
+            and guid_key is not None
+            and known is not None
+            and self._handed_over(feed, entry, known[0], url_key, guid_key, archived, result)
+        ):  # the archived article moved away: this link is a new article's now
+            is_known = "by guid"
         if is_known == "asked now":
             assert known is not None
             return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
             if is_known == "skipped" and known is not None and known[1] == "done":
-                self._say_taken(entry, known[0], guid_key, result)
+                self._say_taken(entry, known[0], guid_key, archived, result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
         if is_known == "by guid":
@@ -237,16 +249,19 @@ class _Recording(_Base):
         return article_id
 
     def _say_taken(
-        self, entry: Entry, article_id: int, guid_key: str | None, result: FeedResult
+        self,
+        entry: Entry,
+        article_id: int,
+        guid_key: str | None,
+        archived: tuple[str, str | None, object] | None,
+        result: FeedResult,
     ) -> None:
         """Say, once per item, that an item is skipped for an archived article at its
         link (the same page, a #fragment, a shared link) though its guid is another's:
         two items, one post. Within one document _warn_collapsed says so; across runs
-        this does. Once: the item's guid is recorded as said (the meta table)."""
-        if guid_key is None:
-            return
-        archived = self.state.url_and_guid(article_id)
-        if archived is None:
+        this does. Once: the item's guid is recorded as said (the meta table).
+        ``archived``: the article's URL and guid (State.archived_identity)."""
+        if guid_key is None or archived is None:
             return
         said = f"taken {article_id} {guid_key}"
         # The mark is read only when the guids differ: not on every known item.
@@ -340,11 +355,19 @@ class _Recording(_Base):
                 break
             posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
+        if decide.asks_migration(answer.kind, answer.guid):
+            migrated = self._migrated(feed, entry, url_key, item, listed, result)
+            if migrated is not None:
+                return migrated, guid_key
         if answer.kind == "moved":
             assert owner is not None
             self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
             if decide.records(dry_run=self.dry_run):  # its new link is known from now on
                 self.state.alias(url_key, owner.id)
+                if owner.status == "done":  # the links it left may go to new articles
+                    assert entry.link is not None
+                    moved = decide.MovedTo(feed.name, guid_key, url_key, entry.link)
+                    self.state.mark_moved(owner.id, moved)
             return owner, answer.guid
         if answer.kind == "reused":
             assert owner is not None

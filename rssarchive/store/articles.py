@@ -75,6 +75,29 @@ class Articles(StateBase):
                 (url_key, article_id),
             )
 
+    def hand_over(self, article_id: int, url_key: str, new_key: str, new_url: str) -> None:
+        """Take ``url_key`` from an archived article that moved away from it to
+        ``new_url`` (``new_key``), so that a new article can be recorded there
+        (decide.hands_over): the article is known by its new link from now on (its own
+        when ``url_key`` was, its post rewritten by the caller first), and no longer by
+        ``url_key``."""
+        with self._write():
+            self._conn.execute("DELETE FROM aliases WHERE url_key = ?", (url_key,))
+            cur = self._conn.execute(
+                "UPDATE articles SET url_key = ?, url = ? WHERE id = ? AND url_key = ?",
+                (new_key, new_url, article_id, url_key),
+            )
+            if cur.rowcount:
+                self._conn.execute("DELETE FROM aliases WHERE url_key = ?", (new_key,))
+
+    @_reads
+    def url_key_of(self, article_id: int) -> str | None:
+        """The URL key an article is recorded under (its post's from: URL's), or None."""
+        row = self._conn.execute(
+            "SELECT url_key FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def relink(self, article_id: int, url_key: str, entry: Entry, now: datetime) -> None:
         """Move an article not yet archived to the link its feed lists it at now: its
         entry becomes the new one, its attempts start anew, and its old link is kept

@@ -3,6 +3,9 @@ showed (feed_guids), and the guids seen on different articles (reused_guids)."""
 
 from __future__ import annotations
 
+import json
+
+from rssarchive.core.decide import Candidate, MovedTo, Shown
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     GuidOwner,
@@ -100,3 +103,60 @@ class Guids(StateBase):
             self._conn.execute(
                 "INSERT OR IGNORE INTO reused_guids (guid_key) VALUES (?)", (guid_key,)
             )
+
+    def mark_moved(self, article_id: int, moved: MovedTo) -> None:
+        """Record where an archived article went when its feed's item with its guid was
+        taken for it at another link: the links it left may be handed to new articles
+        (decide.hands_over). Kept in the meta table, one value an article."""
+        value = json.dumps([moved.feed, moved.guid, moved.key, moved.link])
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (f"moved to {article_id}", value),
+            )
+
+    @_reads
+    def archived_identity(self, article_id: int) -> tuple[str, str | None, MovedTo | None] | None:
+        """An article's URL, its guid key, and where it last moved by its guid
+        (mark_moved; None: it did not), in one read: asked of every known item with a
+        guid; None for an unknown id."""
+        row = self._conn.execute(
+            "SELECT url, guid_key, (SELECT value FROM meta WHERE key = 'moved to ' || id)"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        moved = None
+        if row[2] is not None:
+            feed, guid, key, link = json.loads(str(row[2]))
+            moved = MovedTo(str(feed), str(guid), str(key), str(link))
+        return str(row[0]), None if row[1] is None else str(row[1]), moved
+
+    @_reads
+    def migration_candidates(
+        self, feed: str, title: str | None, limit: int
+    ) -> list[tuple[str, Candidate]]:
+        """The archived articles of ``feed`` whose item (by its guid) last showed this
+        title, the newest first, at most ``limit``: each with that guid, as
+        decide.migration_checks compares them (look 16 F18)."""
+        rows = self._conn.execute(
+            "SELECT g.guid_key, a.id, a.url, a.url_key, g.title, g.published, g.text_key"
+            " FROM feed_guids g JOIN articles a ON a.id = g.article_id WHERE g.feed = ?"
+            " AND a.status = 'done' AND g.title = ?"
+            " ORDER BY a.id DESC LIMIT ?",
+            (feed, title, limit),
+        ).fetchall()
+        found: list[tuple[str, Candidate]] = []
+        for guid, article_id, url, url_key, shown_title, shown_at, text in rows:
+            aliases = self._conn.execute(
+                "SELECT url_key FROM aliases WHERE article_id = ?", (int(article_id),)
+            ).fetchall()
+            shown = Shown(
+                shown_title,
+                stored_time_or_none(shown_at),
+                text,
+            )
+            keys = frozenset({str(url_key), *(str(a[0]) for a in aliases)})
+            found.append((str(guid), Candidate(int(article_id), str(url), keys, shown)))
+        return found

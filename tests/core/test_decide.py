@@ -1043,6 +1043,22 @@ def test_relisted_date(
 
 
 @pytest.mark.parametrize(
+    ("recorded", "others", "expected"),
+    [
+        row(None, [None, OLD], OLD, id="undated, another feed dates it: its date"),
+        row(None, [LATER, ZERO, OLD], OLD, id="the first believed one"),
+        row(None, [None, LATER], None, id="none believed: undated still"),
+        row(None, [], None, id="no other listing"),
+        row(NOW, [OLD], NOW, id="its own date is kept"),
+    ],
+)  # fmt: skip
+def test_dated_by_another(
+    recorded: datetime | None, others: list[datetime | None], expected: datetime | None
+) -> None:
+    assert decide.dated_by_another(recorded, others, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
     ("size", "expected"),
     [
         row(0, False, id="empty: at once"),

@@ -246,6 +246,18 @@ BY_GUID = [
         id="reused: its article still listed"),
     row(ITEM, LINK, [owner(2)], set(), True, LastSeen(1, STORY), {}, ByGuid("new", None),
         id="reused: its article is gone"),
+    # A guid that is the item's title (look 16 F17): another date is another article,
+    # even with the same text (a daily column's teaser), reused or not.
+    row(Shown(GUID, LATER, TEXT), LINK, [owner(entry=Shown(GUID, DAY, TEXT))], set(), False,
+        None, {}, reused(1, "another date"), id="guid is the title: another date, another"),
+    row(Shown(GUID, DAY, TEXT), LINK, [owner(entry=Shown(GUID, DAY, TEXT))], set(), False,
+        None, {}, same(1), id="guid is the title: the same date, moved"),
+    row(Shown(GUID, LATER, TEXT), LINK, [owner()], set(), True,
+        LastSeen(1, Shown(GUID, DAY, TEXT)), {}, ByGuid("new", None),
+        id="reused, guid is the title: another date, another"),
+    row(Shown(GUID, DAY, TEXT), LINK, [owner()], set(), True,
+        LastSeen(1, Shown(GUID, DAY, TEXT)), {}, moved(1, "same guid, title and text", None),
+        id="reused, guid is the title: the same date, followed"),
 ]  # fmt: skip
 
 
@@ -392,3 +404,107 @@ def test_archived_elsewhere(
     asks = decide.asks_archived_as(1, keys, placed)
     assert asks is bool(reads)
     assert decide.archived_elsewhere(1, keys, placed, archived if asks else None) == expected
+
+
+# -- a link an archived article moved away from (hands_over, look 16 F5) --------------------
+
+MOVED = decide.MovedTo(FEED, GUID, LINK, LINK)
+
+
+@pytest.mark.parametrize(
+    ("item_guid", "archived_guid", "asks"),
+    [
+        row("guid-2", GUID, True, id="another guid: where it moved is read"),
+        row("guid-2", None, True, id="the article has no guid of its own"),
+        row(GUID, GUID, False, id="its own guid: it"),
+        row(None, GUID, False, id="no guid: by its link, it"),
+    ],
+)
+def test_asks_moved_to(item_guid: str | None, archived_guid: str | None, asks: bool) -> None:
+    assert decide.asks_moved_to(item_guid, archived_guid) is asks
+
+
+@pytest.mark.parametrize(
+    ("link", "item_guid", "feed", "moved", "names_it", "handed"),
+    [
+        row(OLD, "guid-2", FEED, MOVED, False, True, id="moved away, a new guid at its old link"),
+        row(OLD, "guid-2", FEED, None, False, False, id="never moved: the link is still its"),
+        row(LINK, "guid-2", FEED, MOVED, False, False, id="at the link it moved to: its"),
+        row(OLD, GUID, FEED, MOVED, False, False, id="its own guid: moved back"),
+        row(OLD, None, FEED, MOVED, False, False, id="no guid: nothing says it is another"),
+        row(OLD, "guid-2", "other", MOVED, False, False, id="another feed's own guid for it"),
+        row(OLD, "guid-2", FEED, MOVED, True, False, id="the guid names it already"),
+    ],
+)
+def test_hands_over(
+    link: str,
+    item_guid: str | None,
+    feed: str,
+    moved: decide.MovedTo | None,
+    names_it: bool,
+    handed: bool,
+) -> None:
+    assert decide.hands_over(link, item_guid, feed, moved, guid_names_it=names_it) is handed
+
+
+# -- a site migration: every guid and link new (look 16 F18) ---------------------------------
+
+
+def candidate(id: int, shown: Shown, keys: frozenset[str] = frozenset({OLD})) -> decide.Candidate:
+    return decide.Candidate(id, OLD, keys, shown)
+
+
+@pytest.mark.parametrize(
+    ("item", "candidates", "listed", "exact", "checked"),
+    [
+        row(STORY, [candidate(1, STORY)], set(), 1, [], id="the same title, date and text"),
+        row(Shown("Story", DAY, OTHER_TEXT), [candidate(1, STORY)], set(), None, [1],
+            id="another text: its old link is checked"),
+        row(Shown("Story", LATER, TEXT), [candidate(1, STORY)], set(), None, [1],
+            id="another date: checked, not taken"),
+        row(Shown("Story", DAY, None), [candidate(1, STORY)], set(), None, [1],
+            id="no text: checked, not taken"),
+        row(Shown("Other", DAY, TEXT), [candidate(1, STORY)], set(), None, [],
+            id="another title: nothing fetched"),
+        row(STORY, [candidate(1, STORY)], {OLD}, None, [], id="still listed: not migrated"),
+        row(STORY, [candidate(2, Shown("Story", LATER, TEXT)), candidate(1, STORY)], set(), 1,
+            [], id="the exact one among others"),
+    ],
+)  # fmt: skip
+def test_migration_checks(
+    item: Shown,
+    candidates: list[decide.Candidate],
+    listed: set[str],
+    exact: int | None,
+    checked: list[int],
+) -> None:
+    found, checks = decide.migration_checks(item, candidates, frozenset(listed))
+    assert (None if found is None else found.id, [c.id for c in checks]) == (exact, checked)
+
+
+@pytest.mark.parametrize(
+    ("final", "statuses", "taken"),
+    [
+        row(LINK, [301], True, id="a 301 to the item's link"),
+        row(LINK, [308, 301], True, id="permanent hops"),
+        row(LINK, [302], False, id="a temporary redirect is no evidence"),
+        row(LINK, [301, 307], False, id="one temporary hop"),
+        row("https://example.com/else", [301], False, id="elsewhere"),
+        row(OLD, [], False, id="no redirect: the old page is still there"),
+    ],
+)  # fmt: skip
+def test_migrated_by_redirect(final: str, statuses: list[int], taken: bool) -> None:
+    assert decide.migrated_by_redirect(LINK, OLD, final, statuses) is taken
+
+
+@pytest.mark.parametrize(
+    ("kind", "guid", "asks"),
+    [
+        row("new", GUID, True, id="a guid no article of its feed has"),
+        row("new", None, False, id="a reused guid: no guid to go by"),
+        row("moved", GUID, False, id="its guid tells"),
+        row("reused", None, False, id="another article has it"),
+    ],
+)  # fmt: skip
+def test_asks_migration(kind: str, guid: str | None, asks: bool) -> None:
+    assert decide.asks_migration(kind, guid) is asks

@@ -223,3 +223,24 @@ def test_parts_are_frozen() -> None:
     with pytest.raises(AttributeError):
         parsed.body = "x"  # type: ignore[misc]
     assert replace(parsed, body="y").body == "y"
+
+
+def test_a_post_relinked_names_its_new_url_and_keeps_all_else() -> None:
+    moment = datetime(2024, 7, 24, 1, 45, 53, 725000, tzinfo=UTC)
+    fields: dict[str, Any] = {
+        "title": "Moved [once] (really)",
+        "published": moment,
+        "archived_at": moment,
+        "author": "desk",
+        "tags": ["News"],
+        "categories": ["News"],
+        "body_html": "<p>one</p>",
+    }
+    old = render_post(url="https://n.example/a", **fields)
+    new = render_post(url="https://n.example/b?x=1&y=(2)", **fields)
+    from rssarchive.publish.render import relinked_post
+
+    assert relinked_post(old.text, new.url) == new.text
+    assert relinked_post("no post here", new.url) is None
+    with pytest.raises(ValueError):
+        relinked_post(old.text, "javascript:alert(1)")

@@ -171,6 +171,11 @@ def test_an_article_moved_while_a_new_one_takes_its_address_is_not_archived_twic
     warnings = report["results"][0]["warnings"]
     assert not any("archived as a new article" in w for w in warnings), warnings
     assert any(w.startswith(f"{a_new} is taken for the archived {a}") for w in warnings), warnings
+    # A moved away by its guid: its old address is C's now (look 16 F5), said.
+    assert f"{a}: the archived {a} moved to {a_new}; this link is another article's now" in (
+        warnings
+    )
+    assert report["new_posts"] == 1, err
     _, report, err = _run(site, capsys, "2026-12-07T14:00Z")
     assert report["new_posts"] == 0, err
-    assert len(site.post_names()) == 1  # A, once
+    assert sources(site) == [a, a_new]  # C, and A once, at its new link

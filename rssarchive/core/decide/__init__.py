@@ -50,6 +50,9 @@ from rssarchive.core.decide.articles import (
     date_warning as date_warning,
 )
 from rssarchive.core.decide.articles import (
+    dated_by_another as dated_by_another,
+)
+from rssarchive.core.decide.articles import (
     falls_back_to_feed_text as falls_back_to_feed_text,
 )
 from rssarchive.core.decide.articles import (
@@ -98,10 +101,19 @@ from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.entries import (
+    MIGRATION_CANDIDATES as MIGRATION_CANDIDATES,
+)
+from rssarchive.core.decide.entries import (
+    Candidate as Candidate,
+)
+from rssarchive.core.decide.entries import (
     GuidOwned as GuidOwned,
 )
 from rssarchive.core.decide.entries import (
     Known as Known,
+)
+from rssarchive.core.decide.entries import (
+    MovedTo as MovedTo,
 )
 from rssarchive.core.decide.entries import (
     SiteRootGuid as SiteRootGuid,
@@ -119,6 +131,15 @@ from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
 )
 from rssarchive.core.decide.entries import (
+    asks_migration as asks_migration,
+)
+from rssarchive.core.decide.entries import (
+    asks_moved_to as asks_moved_to,
+)
+from rssarchive.core.decide.entries import (
+    asks_other_owners as asks_other_owners,
+)
+from rssarchive.core.decide.entries import (
     asks_post_gone as asks_post_gone,
 )
 from rssarchive.core.decide.entries import (
@@ -134,6 +155,9 @@ from rssarchive.core.decide.entries import (
     asks_taken_said as asks_taken_said,
 )
 from rssarchive.core.decide.entries import (
+    attaches as attaches,
+)
+from rssarchive.core.decide.entries import (
     by_host as by_host,
 )
 from rssarchive.core.decide.entries import (
@@ -143,10 +167,19 @@ from rssarchive.core.decide.entries import (
     guid_owner as guid_owner,
 )
 from rssarchive.core.decide.entries import (
+    hands_over as hands_over,
+)
+from rssarchive.core.decide.entries import (
     known_link as known_link,
 )
 from rssarchive.core.decide.entries import (
     landed_on_listed as landed_on_listed,
+)
+from rssarchive.core.decide.entries import (
+    migrated_by_redirect as migrated_by_redirect,
+)
+from rssarchive.core.decide.entries import (
+    migration_checks as migration_checks,
 )
 from rssarchive.core.decide.entries import (
     records as records,
@@ -290,9 +323,6 @@ from rssarchive.core.decide.identity import (
     asks_last_seen as asks_last_seen,
 )
 from rssarchive.core.decide.identity import (
-    asks_other_owners as asks_other_owners,
-)
-from rssarchive.core.decide.identity import (
     asks_other_shown as asks_other_shown,
 )
 from rssarchive.core.decide.identity import (
@@ -300,9 +330,6 @@ from rssarchive.core.decide.identity import (
 )
 from rssarchive.core.decide.identity import (
     asks_said_before as asks_said_before,
-)
-from rssarchive.core.decide.identity import (
-    attaches as attaches,
 )
 from rssarchive.core.decide.identity import (
     by_guid as by_guid,

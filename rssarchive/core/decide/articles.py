@@ -139,6 +139,19 @@ def relisted_date(
     return recorded
 
 
+def dated_by_another(
+    recorded: datetime | None, others: Sequence[datetime | None], *, now: datetime
+) -> datetime | None:
+    """The date of an article this run took on from an item that gives none
+    (``recorded``: None) when other items of the run list it at the same link, another
+    feed's (``others``: their dates, in the run's order; look16 F13): the first believed
+    one (not after ``now``, not before 1990). The dated listing dates the post whichever
+    feed came first; an item's own date is kept."""
+    if recorded is not None:
+        return recorded
+    return next((when for when in others if when is not None and believable(when, now)), None)
+
+
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
     """Where an entry's article comes from: a URL handed to backfill has only its page,
     whatever its feed's content mode."""

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
-from rssarchive.core.decide.identity import Shown, link_key
-from rssarchive.core.identity import title_key
+from rssarchive.core.decide.identity import Shown, link_key, redirected
+from rssarchive.core.identity import differs, title_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
@@ -131,6 +131,131 @@ def known_link(
     if again and (status == "failed" or post_gone):
         return "again"
     return "skipped"
+
+
+@dataclass(frozen=True)
+class MovedTo:
+    """Where an archived article went when its feed's item with its guid was last taken
+    for it at another link (State.moved_to): that feed, that guid, and the link (its
+    URL key, and as listed)."""
+
+    feed: str
+    guid: str
+    key: str
+    link: str
+
+
+def asks_moved_to(item_guid: str | None, archived_guid: str | None) -> bool:
+    """Whether hands_over needs ``moved_to`` (a read of the state): only for an item
+    with a guid at an archived article's link whose own guid is another (or none)."""
+    return item_guid is not None and item_guid != archived_guid
+
+
+def hands_over(
+    link_key: str,
+    item_guid: str | None,
+    feed: str,
+    moved_to: MovedTo | None,
+    *,
+    guid_names_it: bool,
+) -> bool:
+    """Whether the link ``link_key`` of an archived article is no longer that article's
+    but a new one's, listed there by ``feed`` with ``item_guid`` (look 16 F5): the
+    article moved away by its guid (``moved_to``, read when asks_moved_to says so) in
+    that feed, to another link, and the item's guid is another that does not name it
+    (``guid_names_it``: the feed's item with that guid last named it). Then the link is
+    handed over: the new article gets its own post. A link still the article's (never
+    moved, moved back, listed by another feed with that feed's own guid) is not."""
+    if moved_to is None or item_guid is None or guid_names_it:
+        return False
+    return moved_to.feed == feed and moved_to.guid != item_guid and moved_to.key != link_key
+
+
+# -- a guid seen on an item known by its link ----------------------------------------------
+
+
+def asks_other_owners(seen_article: int | None) -> bool:
+    """Whether attaches needs ``other_owners`` (a read of the state): only when the
+    feed's item with the guid named no article yet. Asked on every run's known items,
+    so read only then."""
+    return seen_article is None
+
+
+def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> bool:
+    """Whether a feed's guid is attached to the article ``article_id`` that its item
+    names by its link only (another source archived it: a feed of the config, a
+    backfill; review16d H4), so that the guid follows the article's later moves.
+    ``seen_article``: the article the feed's item with that guid last named (None:
+    none); ``other_owners``: whether another article was recorded with that guid for
+    that feed (read by the caller when asks_other_owners says so). A guid that names
+    another article keeps naming it: two items, two articles, and the item at this link
+    is taken for this one by its link (said, says_taken). The risk: a guid named
+    another article that is gone from the feed since; it is not moved over, and a later
+    move of this article is archived again, said as a reused guid."""
+    if not asks_other_owners(seen_article):
+        return seen_article == article_id
+    return not other_owners
+
+
+# -- a site migration: every guid and link new (look 16 F18) -------------------------------
+
+# The archived articles of a feed an item may be after a migration, read at most.
+MIGRATION_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An archived article of the item's feed (State.migration_candidates): its id, its
+    URL (as archived), its URL keys (its own and its aliases), and what the feed's item
+    with its guid last showed."""
+
+    id: int
+    url: str
+    keys: frozenset[str]
+    shown: Shown
+
+
+def asks_migration(kind: str, guid: str | None) -> bool:
+    """Whether migrated needs its candidates (a read of the state): only for an item
+    whose guid names no article of its feed and whose link names none (by_guid's "new",
+    with a guid): a site that changed every guid and link at once."""
+    return kind == "new" and guid is not None
+
+
+def _exactly(item: Shown, other: Shown) -> bool:
+    """The same title, date and text, each there on both sides."""
+    return (
+        bool(title_key(item.title))
+        and title_key(item.title) == title_key(other.title)
+        and item.published is not None
+        and other.published is not None
+        and differs(None, item.published, None, other.published) is None
+        and item.text is not None
+        and item.text == other.text
+    )
+
+
+def migration_checks(
+    item: Shown, candidates: Sequence[Candidate], listed: frozenset[str]
+) -> tuple[Candidate | None, list[Candidate]]:
+    """Which archived article an item with a new guid at a new link is after a site
+    migration: (the candidate whose title, date and text are the item's exactly, else
+    None; the candidates whose old link is fetched to see whether it now redirects,
+    permanently, to the item's link). A candidate still listed at one of its links is
+    not migrated, nor one with another title (a migration keeps titles; a new article
+    fetches no old link then). A shared title alone is no evidence."""
+    mine = title_key(item.title)
+    gone = [c for c in candidates if not c.keys & listed and title_key(c.shown.title) == mine]
+    exact = next((c for c in gone if _exactly(item, c.shown)), None)
+    return exact, ([] if exact is not None else gone)
+
+
+def migrated_by_redirect(
+    url_key: str, old_key: str, final_key: str, statuses: Sequence[int]
+) -> bool:
+    """Whether an archived article's old link (``old_key``) now ends, by permanent
+    redirects only (``statuses``), at the item's link (``url_key``): it moved there."""
+    return final_key == url_key and redirected(old_key, final_key, statuses) == "permanent"
 
 
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:

@@ -19,6 +19,7 @@ from rssarchive.core.identity import (
     SAME_BY,
     differs,
     is_site_root,
+    is_title_guid,
     permalink_differs,
     same_by,
     still_same,
@@ -173,11 +174,17 @@ def _still_there(guid: str, item: Shown, there: Sequence[tuple[str | None, Shown
 def _plainly_another(item: Shown, other: Shown) -> bool:
     """Whether two items differ by title and by date, both there on each side."""
     titles = title_key(item.title), title_key(other.title)
-    return (
-        all(titles)
-        and titles[0] != titles[1]
-        and differs(None, item.published, None, other.published) == "another date"
-    )
+    return all(titles) and titles[0] != titles[1] and _redated(item, other)
+
+
+def _redated(item: Shown, other: Shown) -> bool:
+    """Whether two items' dates, both there, differ."""
+    return differs(None, item.published, None, other.published) == "another date"
+
+
+def _differs_titled(*args: object, **kwargs: object) -> str | None:
+    """identity.differs for an item whose guid is its title (identity.is_title_guid)."""
+    return differs(*args, titled=True, **kwargs)  # type: ignore[arg-type]
 
 
 def asks_last_seen(reused: bool) -> bool:
@@ -214,8 +221,9 @@ def by_guid(
     ``posts``: the archived owners' posts read so far (None: it cannot be read); a
     NeedsPost when the rule needs another. ``at_links``: what the items at ``listed``'s
     links show (Listing.items; None: not known, each taken for its article)."""
+    titled = is_title_guid(guid, item.title)  # weak: a changed date is another article
     if reused:
-        return _by_retired_guid(item, listed, owners, last_seen)
+        return _by_retired_guid(item, listed, owners, last_seen, titled=titled)
     # Identity by guid is per feed: two feeds' ids are not one namespace (two editions'
     # "brief-1" are two articles).
     mine = [o for o in owners if o.feed == feed]
@@ -247,7 +255,7 @@ def by_guid(
         theirs = compared_with(owner, posts)
         if isinstance(theirs, NeedsPost):
             return theirs
-        why = owner_differs(item, theirs, differs)
+        why = owner_differs(item, theirs, _differs_titled if titled else differs)
         if why is None:
             how = owner_differs(item, theirs, same_by) or SAME_BY
             return ByGuid("moved", guid, owner.id, how, strongest=how == SAME_BY)
@@ -257,14 +265,20 @@ def by_guid(
 
 
 def _by_retired_guid(
-    item: Shown, listed: frozenset[str], owners: Sequence[Owner], last_seen: LastSeen | None
+    item: Shown,
+    listed: frozenset[str],
+    owners: Sequence[Owner],
+    last_seen: LastSeen | None,
+    *,
+    titled: bool,
 ) -> ByGuid:
     """A guid recorded as reused identifies nothing, but follows the article this feed's
     item with it last named when the item has its title and text (identity.still_same)
     and that article is not listed at its own link in this document; else a new article,
     without a warning (the guid's reuse was said). Without this, every later move of an
-    article whose guid was once retired was a duplicate nobody heard of (review16d H8)."""
-    if last_seen is None:
+    article whose guid was once retired was a duplicate nobody heard of (review16d H8).
+    A guid that is its title (``titled``) follows it only when the dates agree too."""
+    if last_seen is None or (titled and _redated(item, last_seen.shown)):
         return ByGuid("new", None)
     owner = next((o for o in owners if o.id == last_seen.article_id), None)
     if owner is None or owner.keys & listed:
@@ -323,32 +337,6 @@ def move_said(archived: bool, strongest: bool, said_before: bool) -> MoveSaid:
     if not asks_said_before(archived, strongest):
         return "said"
     return "logged" if said_before else "said once"
-
-
-# -- a guid seen on an item known by its link ----------------------------------------------
-
-
-def asks_other_owners(seen_article: int | None) -> bool:
-    """Whether attaches needs ``other_owners`` (a read of the state): only when the
-    feed's item with the guid named no article yet. Asked on every run's known items,
-    so read only then."""
-    return seen_article is None
-
-
-def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> bool:
-    """Whether a feed's guid is attached to the article ``article_id`` that its item
-    names by its link only (another source archived it: a feed of the config, a
-    backfill; review16d H4), so that the guid follows the article's later moves.
-    ``seen_article``: the article the feed's item with that guid last named (None:
-    none); ``other_owners``: whether another article was recorded with that guid for
-    that feed (read by the caller when asks_other_owners says so). A guid that names
-    another article keeps naming it: two items, two articles, and the item at this link
-    is taken for this one by its link (said, says_taken). The risk: a guid named
-    another article that is gone from the feed since; it is not moved over, and a later
-    move of this article is archived again, said as a reused guid."""
-    if not asks_other_owners(seen_article):
-        return seen_article == article_id
-    return not other_owners
 
 
 # -- a page that a redirect took elsewhere --------------------------------------------------

@@ -1,0 +1,106 @@
+"""A run's moves that no guid tells: a link an archived article moved away from, handed
+to the new article listed there (look 16 F5), and a site migration that gave every
+article a new guid and a new link (look 16 F18)."""
+
+from __future__ import annotations
+
+from rssarchive.core import decide
+from rssarchive.core.errors import FetchError
+from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.run.report import FeedResult
+from rssarchive.run.runbase import _Base
+from rssarchive.store.state import GuidOwner
+
+
+class _Moves(_Base):
+    """Moves of archived articles that their guid does not tell (see the module)."""
+
+    def _handed_over(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        article_id: int,
+        url_key: str,
+        guid_key: str,
+        archived: tuple[str, str | None, decide.MovedTo | None],
+        result: FeedResult,
+    ) -> bool:
+        """Whether the link of the archived article ``article_id`` goes to the new
+        article this item is (decide.hands_over: the article moved away by its guid, and
+        the item's guid is another; look 16 F5). Then the article is known by the link
+        it moved to from now on, its post rewritten to name it first (its ``from:`` is
+        what a state rebuilt from the posts knows it by), and the link is free: said.
+        ``archived``: the article's URL, guid and move (State.archived_identity)."""
+        moved = archived[2]
+        if moved is None or not decide.asks_moved_to(guid_key, archived[1]):
+            return False
+        seen = self.state.guid_seen(guid_key, feed.name)
+        names_it = seen is not None and seen.article_id == article_id
+        if not decide.hands_over(url_key, guid_key, feed.name, moved, guid_names_it=names_it):
+            return False
+        assert moved is not None
+        result.warnings.append(
+            f"{entry.link}: the archived {archived[0]} moved to {moved.link}; this link is "
+            "another article's now"
+        )
+        if self.dry_run:
+            return True
+        if self.state.url_key_of(article_id) == url_key:  # its post names this link
+            from rssarchive.publish.render import relinked_post
+
+            name = self.state.filename_of(article_id)
+            text = None if name is None else self.archive.read(name)
+            relinked = None if text is None else relinked_post(text, moved.link)
+            if name is not None and relinked is not None:
+                self.archive.write(name, relinked)
+        self.state.hand_over(article_id, url_key, moved.key, moved.link)
+        return True
+
+    def _migrated(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        item: decide.Shown,
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> GuidOwner | None:
+        """The archived article of this feed that an item with a new guid at a new link
+        is after a site migration (decide.migration_checks): its title, date and text
+        exactly, else the one whose old link now redirects permanently to the item's
+        (fetched, a candidate at a time). Followed as a move, said; None: a new article."""
+        rows = self.state.migration_candidates(feed.name, entry.title, decide.MIGRATION_CANDIDATES)
+        exact, checks = decide.migration_checks(item, [c for _, c in rows], listed)
+        found, why = exact, "the same title, date and text under a new guid and link"
+        for candidate in checks:
+            if self._redirects_to(url_key, candidate.url):
+                found, why = candidate, "its old link redirects here permanently"
+                break
+        if found is None:
+            return None
+        guid = next(g for g, c in rows if c.id == found.id)
+        owner = next(o for o in self.state.guid_owners(guid) if o.id == found.id)
+        result.warnings.append(
+            f"{entry.link} is taken for the archived {owner.url} (a site migration: {why});"
+            " not archived again"
+        )
+        item_guid = decide.guid_key(entry.guid)
+        if not self.dry_run and entry.link is not None and item_guid is not None:
+            self.state.alias(url_key, owner.id)  # its new link is known from now on
+            self.state.mark_moved(
+                owner.id, decide.MovedTo(feed.name, item_guid, url_key, entry.link)
+            )
+            # Its new guid is not its recorded one: explained here, not said again.
+            self.state.set_meta({f"taken {owner.id} {item_guid}": "1"})
+        return owner
+
+    def _redirects_to(self, url_key: str, old_url: str) -> bool:
+        """Whether an archived article's old link now ends, by permanent redirects only,
+        at ``url_key`` (a failure to fetch it is no evidence)."""
+        try:
+            response = self.client.get(old_url)
+        except FetchError:
+            return False
+        statuses = [status for status, _ in response.redirects]
+        final = decide.link_key(response.url) or ""
+        return decide.migrated_by_redirect(url_key, decide.link_key(old_url) or "", final, statuses)
