@@ -28,9 +28,11 @@ from urllib.parse import urlsplit
 
 from rssarchive.core import decide
 from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_confirm as confirm
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
+from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import (
     ExtractError,
     FetchError,
@@ -383,6 +385,11 @@ class Rechecker(RecheckRecorder):
             return rules.Observation("outage", why=reason_of(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
+        wall = _bot_wall(response, row.reference)
+        if wall is not None:
+            # A rate limiter's or a DDoS shield's page: says nothing of the article, as a
+            # 5xx (counted among the host's failures), never a soft 404 (issue 19, F8).
+            return rules.Observation("outage", why=f"a bot wall ({wall})")
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
@@ -418,6 +425,14 @@ def _utc(moment: datetime) -> str:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _bot_wall(response: Response, reference: str | None) -> str | None:
+    """What shows a 200 to be a bot wall (recheck_confirm.bot_wall), else None."""
+    if len(response.content) > confirm.WALL_PAGE_BYTES:
+        return None  # not decoded: a wall is small
+    page = decode_page(response.content, response.headers.get("content-type"))
+    return confirm.bot_wall(page, reference)
 
 
 def _page_text(

@@ -131,3 +131,73 @@ def test_an_unconfirmed_edit_is_confirmed_by_the_next_checks_first_fetch(
 )
 def test_confirming_fetch_retries(made: int, answer: decide.ConfirmAnswer, again: bool) -> None:
     assert decide.RECHECK_CONFIRM_RETRIES.again(made, answer) is again
+
+
+CLOUDFLARE = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title>"
+    "<script>window._cf_chl_opt={cType:'managed'};</script></head><body>"
+    "<div id='challenge-form'>Checking if the site connection is secure</div>"
+    "<noscript>Enable JavaScript and cookies to continue</noscript></body></html>"
+)
+SCRIPT_ONLY = (
+    "<html><head><title>example.com</title></head><body><div class='cf-turnstile'></div>"
+    "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1'></script></body></html>"
+)
+DDOS_ARTICLE = (
+    "<html><head><title>Banks buy DDoS protection</title></head><body><article><p>"
+    + "Banks in the region spent more on DDoS protection this year than ever before. " * 20
+    + "</p></article></body></html>"
+)
+NOT_FOUND = "<html><head><title>Page not found</title></head><body><p>Sorry.</p></body></html>"
+HELD = "<html><head><title>Attention Required</title></head><body><p>{}</p></body></html>"
+SHORT_ARTICLE = "\n".join(["# Note", "", "Checking your browser history is easy: press Ctrl+H."])
+
+
+# (page, the article's known text, what shows it a wall: None for no wall) -- a rate
+# limiter's or a DDoS shield's 200 is no soft 404 (issue 19, F8).
+@pytest.mark.parametrize(
+    ("page", "known", "wall"),
+    [
+        pytest.param(CLOUDFLARE, ARTICLE, '"Just a moment"', id="Cloudflare's challenge"),
+        pytest.param(
+            "<title>Attention Required! | Cloudflare</title><p>You have been blocked</p>",
+            ARTICLE,
+            '"Attention Required"',
+            id="Cloudflare's block page",
+        ),
+        pytest.param(
+            "<title>请稍候…</title><p>正在进行安全验证</p>", None, '"请稍候"', id="Chinese"
+        ),
+        pytest.param("<p>安全驗證中，請稍等</p>", None, '"安全驗證"', id="traditional Chinese"),
+        pytest.param(
+            "<title>DDoS-Guard</title><p>DDoS protection by DDoS-Guard</p>",
+            ARTICLE,
+            '"DDoS protection"',
+            id="DDoS-Guard",
+        ),
+        pytest.param(
+            "<p>Please enable JavaScript and cookies to continue</p>",
+            None,
+            '"enable JavaScript and cookies"',
+            id="cookies and script",
+        ),
+        pytest.param(
+            "<p>しばらくお待ちください</p>", None, '"しばらくお待ちください"', id="Japanese"
+        ),
+        pytest.param(SCRIPT_ONLY, ARTICLE, "a challenge form or script", id="a challenge script"),
+        pytest.param(DDOS_ARTICLE, None, None, id="an article about DDoS protection"),
+        pytest.param(NOT_FOUND, ARTICLE, None, id="a soft 404 is no wall"),
+        pytest.param(
+            HELD.format(ARTICLE.split("\n")[2]), ARTICLE, None, id="a page holding the article"
+        ),
+        pytest.param(
+            "<p>Checking your browser history is easy: press Ctrl+H.</p>",
+            SHORT_ARTICLE,
+            None,
+            id="a short article with the words",
+        ),
+        pytest.param(CLOUDFLARE + " " * c.WALL_PAGE_BYTES, None, None, id="a large page"),
+    ],
+)
+def test_bot_wall(page: str, known: str | None, wall: str | None) -> None:
+    assert c.bot_wall(page, known) == wall
