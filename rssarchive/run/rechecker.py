@@ -79,7 +79,9 @@ class _Held:
 
     serving: set[str] = field(default_factory=set)
     checked: set[int] = field(default_factory=set)
-    waiting: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
+    waiting: dict[str, list[tuple[RecheckRow, rules.Observation, confirm.Evidence]]] = field(
+        default_factory=dict
+    )
 
 
 class Rechecker(RecheckRecorder):
@@ -194,34 +196,49 @@ class Rechecker(RecheckRecorder):
                     if outcome.found(seen, verdict):
                         held.serving.add(host)
                     if verdict.wants_evidence:
-                        held.waiting.setdefault(host, []).append((row, seen))
+                        held.waiting.setdefault(host, []).append((row, seen, verdict.needs))
                     else:
                         self._settle(row, seen, report, versions)
 
     def _settle_held(
         self, held: _Held, report: RecheckReport, versions: Versions, gate: RecheckGate
     ) -> None:
-        """The suspicions a page without the article would confirm, once the run is
-        over: confirmed when the host was seen serving its other articles (in this run,
-        or by fetching one of them now); else kept suspected and checked again within
-        the hour (rules.decide), said in the report."""
+        """The suspicions that evidence about their host would confirm, once the run is
+        over (rules.decide, recheck_confirm.confirms): a page without the article, when
+        the host was seen serving its other articles (in this run, or by fetching one of
+        them now); a 404, 410 or 451, when the host answers normally (that, or its front
+        page fetched now answering 200). Else kept suspected and checked again within
+        the hour, said once per host in the report."""
         if not held.waiting:
             return  # no write transaction for nothing (issue 18's read count)
         with self.state.batch():
             for host, waiting in held.waiting.items():
-                # A host that asked for a pause is not asked for its other articles.
+                # A host that asked for a pause is not asked for anything more.
+                asked = not gate.paused(host)
                 serving = host in held.serving or (
-                    not gate.paused(host) and self._witness(host, held.checked, versions)
+                    asked and self._witness(host, held.checked, versions)
                 )
-                if not serving:
-                    report.warnings.append(
-                        f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
-                        " page answers without the article, but no other article of the"
-                        " site could be seen served (a bot wall or an error page?);"
-                        " checked again later"
-                    )
-                for row, seen in waiting:
-                    self._settle(row, seen, report, versions, serving=serving)
+                statuses = [row for row, _, needs in waiting if needs == "host"]
+                answering = serving or (
+                    bool(statuses) and asked and self._front_answers(statuses[0])
+                )
+                left = [
+                    needs
+                    for _, _, needs in waiting
+                    if not confirm.confirms(needs, serving, answering)
+                ]
+                if left:
+                    report.warnings.append(_unconfirmed(host, left))
+                for row, seen, _ in waiting:
+                    self._settle(row, seen, report, versions, serving=serving, answering=answering)
+
+    def _front_answers(self, row: RecheckRow) -> bool:
+        """Whether the front page of ``row``'s host answers normally now: a 200 (after
+        redirects) that is no bot wall; through the one client and its politeness."""
+        parts = urlsplit(row.url)
+        front = f"{parts.scheme}://{parts.netloc}/"
+        seen = self._fetch(replace(row, url=front, etag=None, last_modified=None, reference=None))
+        return isinstance(seen, Response)
 
     def _witness(self, host: str, checked: set[int], versions: Versions) -> bool:
         """Whether one of the host's other archived articles, believed present and not
@@ -421,6 +438,21 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _unconfirmed(host: str, needs: list[confirm.Evidence]) -> str:
+    """The report's one line for a host's suspected deletions left unconfirmed."""
+    if "articles" in needs:
+        why = (
+            "the page answers without the article, but no other article of the site could"
+            " be seen served (a bot wall or an error page?)"
+        )
+    else:
+        why = (
+            "the page answers 404 (or 410, 451), but neither the site's front page nor"
+            " another of its articles answered normally (a broken site, a parked domain?)"
+        )
+    return f"{host}: {len(needs)} suspected deletion(s) not confirmed: {why}; checked again later"
 
 
 def _host(url: str) -> str:

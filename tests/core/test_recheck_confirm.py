@@ -201,3 +201,21 @@ SHORT_ARTICLE = "\n".join(["# Note", "", "Checking your browser history is easy:
 )
 def test_bot_wall(page: str, known: str | None, wall: str | None) -> None:
     assert c.bot_wall(page, known) == wall
+
+
+# (what a confirmation needs, serving, answering, confirmed) -- issue 19 F10: a 404 needs
+# the host answering normally; a page without the article, its other articles served.
+@pytest.mark.parametrize(
+    ("needs", "serving", "answering", "confirmed"),
+    [
+        ("none", False, False, True),
+        ("host", False, False, False),
+        ("host", False, True, True),
+        ("host", True, False, True),
+        ("articles", False, True, False),
+        ("articles", True, False, True),
+        ("never", True, True, False),
+    ],
+)
+def test_confirms(needs: c.Evidence, serving: bool, answering: bool, confirmed: bool) -> None:
+    assert c.confirms(needs, serving, answering) is confirmed

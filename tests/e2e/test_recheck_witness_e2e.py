@@ -5,6 +5,10 @@ end to end: a local site archived by the real CLI, then changed under it, driven
 - F8: a rate limiter or a DDoS shield answering 200 with a "checking your browser" page
   ("请稍候…", "Just a moment...") is a wall that says nothing, like a 5xx: never a soft
   404, so never a deletion, even while the host serves its other articles.
+- F10: a host answering 404 to every URL (a broken deploy, a parked domain), its front
+  page too, has none of its articles confirmed deleted: a 404 confirms only while the
+  host answers normally (its front page, or another of its articles), and the run says
+  so once for the host.
 """
 
 from __future__ import annotations
@@ -59,12 +63,16 @@ class Site:
         self.server = server
         self.names = names
         self.walled: set[str] = set()
+        # "articles": the articles answer 404; "all": every URL does, the front page too.
+        self.broken = ""
         server.expect_request(re.compile(".*")).respond_with_handler(self.answer)
 
     def url(self, path: str) -> str:
         return self.server.url_for("/").rstrip("/") + path
 
     def answer(self, request: Request) -> Response:
+        if self.broken == "all" or (self.broken == "articles" and request.path.startswith("/n/")):
+            return Response("not found", status=404)
         if request.path == "/feed.xml":
             items = [
                 {"title": f"报道{name}", "link": self.url(f"/n/{name}.html"), "guid": name}
@@ -125,3 +133,42 @@ def test_a_rate_limiters_challenge_is_an_outage_never_a_deletion(
     )
     walled = sorted(result for url, result in said if url.endswith(("a2.html", "a3.html")))
     assert walled == ['outage: a bot wall ("请稍候")'] * 2
+
+
+def test_a_host_answering_404_to_everything_has_no_deletion_confirmed(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """F10: every article 404, and the front page too, at both checks: suspected, never
+    confirmed, said once for the host; the host fixed, nothing is left."""
+    site = Site(httpserver, ["a0", "a1", "a2"])
+    config, state = _setup(tmp_path, site)
+    _run(config, "run", "--now", T0)
+    site.broken = "all"
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (report["deleted"], report["suspected"], report["still_suspected"]) == (0, 3, 3)
+    host = site.url("").split("//")[1].split(":")[0]
+    said = [w for w in report["warnings"] if host in w and "not confirmed" in w]
+    assert len(said) == 1 and "3 suspected deletion(s)" in said[0], report["warnings"]
+    assert set(_status(state).values()) == {"suspected"}
+    site.broken = ""
+    report = _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
+    assert report["deleted"] == 0
+    assert set(_status(state).values()) == {"unchanged"}
+
+
+def test_a_404_is_confirmed_while_the_front_page_answers(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """F10's other side: every article deleted (404) while the front page answers: the
+    deletions are confirmed an hour later, with one request for the front page."""
+    site = Site(httpserver, ["a0", "a1"])
+    config, state = _setup(tmp_path, site)
+    _run(config, "run", "--now", T0)
+    site.broken = "articles"
+    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
+    before = len([e for e in httpserver.log if e[0].path == "/"])
+    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert (report["deleted"], report["warnings"]) == (2, [])
+    assert len([e for e in httpserver.log if e[0].path == "/"]) == before + 1
+    assert set(_status(state).values()) == {"deleted"}
