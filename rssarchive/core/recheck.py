@@ -47,6 +47,9 @@ MIN_TEXT_CHARS = 20
 # past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
 
+# The stored result of a check that found the article cut short (a teaser).
+TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
+
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
 Event = Literal[
     "unchanged", "edited", "suspected", "deleted", "restored", "outage", "baseline", "still"
@@ -215,6 +218,8 @@ class Verdict:
     # For an edit: the reference's text as it was compared (its headline, or the page's
     # when it had none), to keep as the first version when none is kept yet.
     before: str | None = None
+    # What the check found, for its stored result when the event does not say it.
+    note: str = ""
 
 
 def decide(
@@ -277,7 +282,8 @@ def _decide(
     # What was seen of the article's host in this run: (serving, answering).
 
     def missing(needs: confirm.Evidence) -> Verdict:
-        return _missing(record, base, now, scheduled, needs=needs, host=host)
+        verdict = _missing(record, base, now, scheduled, needs=needs, host=host)
+        return replace(verdict, note=TRUNCATED) if needs == "never" else verdict
 
     if seen.seen == "not_modified" and record.status in ("suspected", "deleted"):
         # Validators are kept only from a page judged present and dropped when it is
@@ -339,7 +345,9 @@ def _decide(
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, norm_line):
+            if texts.is_teaser(post_text, body, norm_line) or texts.is_truncated(
+                post_text, body, norm
+            ):
                 return missing("never")
             if overlap(norm(post_text), text) < SOFT_404_BELOW:
                 return missing("articles")
@@ -361,9 +369,10 @@ def _decide(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, norm_line):
-        # The article's first paragraphs and a prompt to subscribe: the page no longer
-        # holds the article, but the site did not say it is gone.
+    if texts.is_teaser(old_body, body, norm_line) or texts.is_truncated(old_body, body, norm):
+        # The article's first paragraphs and a prompt to subscribe, or its beginning
+        # alone (issue 19, F9): the page no longer holds the article, but the site did
+        # not say it is gone; no version (a teaser is no edit).
         return missing("never")
     if overlap(reference, text) < SOFT_404_BELOW:
         return missing("articles")

@@ -469,6 +469,52 @@ def is_teaser(reference: str, page: str, normalize: Callable[[str], str]) -> boo
     return held > 0 and prompt and extra <= TEASER_PROMPT_CHARS and held < whole
 
 
+# A truncation (:func:`is_truncated`) shows at most this share of the article's text,
+# and at least TRUNCATED_MIN_CHARS of it (less is a page without the article).
+TRUNCATED_AT_MOST = 0.5
+TRUNCATED_MIN_CHARS = 20
+# What a short page's extraction may put before the article's beginning when it joins
+# the page into one paragraph (a menu's "Home", the headline), at most.
+TRUNCATED_LEAD_CHARS = 200
+# A prompt after the beginning shares less than this of its character trigrams with the
+# rest of the article.
+TEASER_PROMPT_SHARE = 0.3
+# What may follow the article's beginning in a truncation without a prompt: an ellipsis,
+# a bracket, a dash.
+_CUT_MARK = re.compile(r"[\s.…\-–—>»\[\]()]*")
+
+
+def is_truncated(reference: str, page: str, normalize: Callable[[str], str]) -> bool:
+    """Whether ``page`` is the article cut short (issue 19, F9): once normalised, it
+    holds the reference's first TRUNCATED_MIN_CHARS characters or more (after at most
+    TRUNCATED_LEAD_CHARS of a menu or a headline the extraction joined to it), at
+    most TRUNCATED_AT_MOST of it, and what follows where it stops matching is nothing
+    but an ellipsis, or a short prompt to subscribe or log in (TEASER_PROMPT_CHARS,
+    _WALL's words: "订阅后阅读全文", "Subscribe to continue"), in the same paragraph or
+    not. A Chinese page joined into one paragraph puts its prompt right after the text
+    (:func:`is_teaser` wants it on its own line), and a prompt outside the article
+    element leaves the text alone, cut."""
+    ref, text = normalize(reference), normalize(page)
+    start = text.find(ref[:TRUNCATED_MIN_CHARS])
+    if len(ref) < TRUNCATED_MIN_CHARS or start < 0 or start > TRUNCATED_LEAD_CHARS:
+        return False
+    same = 0
+    for ours, theirs in zip(ref, text[start:], strict=False):
+        if ours != theirs:
+            break
+        same += 1
+    if same > TRUNCATED_AT_MOST * len(ref):
+        return False
+    rest = text[start + same :]
+    if _CUT_MARK.fullmatch(rest):
+        return True
+    if start + len(rest) > TEASER_PROMPT_CHARS or _WALL.search(rest) is None:
+        return False
+    # A prompt, not the article's text going on ("Opposition members said …" has a
+    # prompt's word): it shares little of what the article has after the beginning.
+    return overlap(rest, ref[same:]) < TEASER_PROMPT_SHARE
+
+
 def _find(ref: list[str], key: str, start: int) -> int | None:
     """Where ``key`` is among the reference's lines from ``start``: the same line, or
     the start of one (a teaser's last paragraph cut short, often with "...")."""

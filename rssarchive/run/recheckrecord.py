@@ -277,7 +277,7 @@ class RecheckRecorder:
                 # ended on one (store/rechecks.py, "unreachable").
                 last_result=(f"outage: {seen.why}" if seen.why else event)
                 if event == "outage"
-                else seen.why or event,
+                else verdict.note or seen.why or event,
                 edited_at=new.edited_at,
                 suspected_at=new.suspected_at,
                 deleted_at=new.deleted_at,
