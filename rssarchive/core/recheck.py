@@ -19,14 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
-from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_confirm as confirm
+from rssarchive.core import recheck_page as pages
 from rssarchive.core import recheck_text as texts
 from rssarchive.core import recheck_tokens as tokens
 from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.recheck_confirm import SOFT_404_BELOW as SOFT_404_BELOW
 from rssarchive.core.recheck_confirm import says_nothing as says_nothing
+from rssarchive.core.recheck_page import redirect_removes as redirect_removes
+from rssarchive.core.recheck_page import removed_by_redirect as removed_by_redirect
 from rssarchive.core.recheck_schedule import next_due
 from rssarchive.core.recheck_text import normalize, overlap
 
@@ -90,44 +92,6 @@ def response_time(date: str | None, now: datetime) -> datetime:
     return now if moment is None else moment
 
 
-def removed_by_redirect(article_url: str, final_url: str) -> bool:
-    """Whether a page that redirected ended on the site's front page or a section page
-    (a parent of the article's path, or a path of at most one segment on the same
-    site), which is how many sites take an article down."""
-    if final_url == article_url:
-        return False
-    old, new = urlsplit(article_url), urlsplit(final_url)
-    if _site(old.hostname or "") != _site(new.hostname or ""):
-        return False
-    old_path = old.path.rstrip("/")
-    new_path = new.path.rstrip("/")
-    if new_path == old_path:
-        return False  # http -> https, a slash added: the same page
-    if new_path == "" or new_path in ("/index.html", "/index.htm", "/index.php"):
-        return True
-    segments = [s for s in new_path.split("/") if s]
-    return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
-
-
-def redirect_removes(
-    article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
-) -> bool:
-    """Whether a redirect looks like a removal: it ends on the front or a section page
-    (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
-    none of the article's known addresses (``known_keys``: its own URL's key and where
-    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
-    ``/slug/`` from the start, or a short link, is not removed by going there still.
-    Even then the page it ends on is read: one that still holds the article is no
-    removal (:func:`decide`)."""
-    if final_key in known_keys:
-        return False
-    return removed_by_redirect(article_url, final_url)
-
-
-def _site(host: str) -> str:
-    return host.lower().removeprefix("www.")
-
-
 @dataclass(frozen=True)
 class Observation:
     seen: Seen
@@ -160,8 +124,8 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
         return False
     headline, body = texts.split_headline(texts.known_headline(known, seen.text))
     known_headline, known_body = texts.split_headline(known)
-    norm, _ = texts.normalizers(texts.folds(known, seen.text))
-    if norm(body) != norm(known_body):
+    norm, norm_line = texts.normalizers(texts.folds(known, seen.text))
+    if norm(body) != norm(pages.unlinked(known_body, body, norm_line)):
         return True
     return (
         headline is not None
@@ -307,6 +271,9 @@ def _decide(
     old_headline, old_body = texts.split_headline(known) if known is not None else (None, "")
     # Traditional folded to simplified only when the texts are in different scripts.
     norm, norm_line = texts.normalizers(texts.folds(known, seen.text, seen.second))
+    # The reference as compared: its lines of links (a rotating "related" list) not
+    # compared where the page has its own (recheck_text.unlinked, issue 19 F5/F7).
+    linked = pages.unlinked(old_body, body, norm_line)
     confirmed: tokens.Confirmed | None = None
     if seen.second is not None:
         # A second fetch confirms a difference: only what both fetches show counts.
@@ -319,7 +286,7 @@ def _decide(
         lines = [(raw, norm_line(raw)) for raw in body.splitlines()]
         lines = [(raw, key) for raw, key in lines if key]
         confirmed = tokens.confirm(
-            None if known is None else tokens.keys(old_body, norm_line),
+            None if known is None else tokens.keys(linked, norm_line),
             [key for _, key in lines],
             tokens.keys(second, norm_line),
             frozenset(record.volatile),
@@ -341,11 +308,13 @@ def _decide(
         if holds is None or overlap(norm(holds), text) < SOFT_404_BELOW:
             return missing("none")
     if known is None:
+        if post_text is not None:
+            post_text = pages.unlinked(post_text, body, norm_line)
         if post_text is not None and len(norm(post_text)) >= MIN_TEXT_CHARS:
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, norm_line) or texts.is_truncated(
+            if texts.is_teaser(post_text, body, norm_line) or pages.is_truncated(
                 post_text, body, norm
             ):
                 return missing("never")
@@ -354,7 +323,7 @@ def _decide(
         present = _present(record, base, now, None).record
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
-    reference = norm(old_body)
+    reference = norm(linked)
     # A reference kept without a headline takes the page's: no headline change can be
     # seen against it.
     compared = old_headline if old_headline is not None else headline
@@ -369,7 +338,7 @@ def _decide(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, norm_line) or texts.is_truncated(old_body, body, norm):
+    if texts.is_teaser(linked, body, norm_line) or pages.is_truncated(linked, body, norm):
         # The article's first paragraphs and a prompt to subscribe, or its beginning
         # alone (issue 19, F9): the page no longer holds the article, but the site did
         # not say it is gone; no version (a teaser is no edit).

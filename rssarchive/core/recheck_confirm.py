@@ -11,15 +11,13 @@ the first fetch's text of such an inconclusive check is kept (the record's
 with it in place of that fetch: two checks' first fetches, an hour or more apart, that
 agree on a change are no per-request noise (review 19s, H3).
 
-A bot wall (:func:`bot_wall`: a rate limiter's or a DDoS shield's "checking your
-browser" page, answered with a 200) says nothing of the article either: the check is an
-outage, never a soft 404 (issue 19, F8).
+A bot wall (recheck_page.bot_wall) says nothing of the article either: the check is an
+outage, never a soft 404 (issue 19, F8). A deletion is confirmed with the evidence about
+its host it needs (:func:`confirms`, issue 19 F10).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Literal
 
 from rssarchive.core import recheck_text as texts
@@ -82,58 +80,3 @@ def carried(candidate: str | None, unconfirmed: str | None, concluded: bool) -> 
     if concluded:
         return None
     return unconfirmed if unconfirmed is not None else candidate
-
-
-# A bot wall: a page answered with 200 by a rate limiter or a DDoS shield instead of the
-# article ("Just a moment...", "Checking your browser", "请稍候…", "安全验证"). It is
-# small (WALL_PAGE_BYTES: Cloudflare's challenge is ~30 KB, most of it script), shows
-# little text (WALL_TEXT_CHARS, its title included), none of it the article's, and
-# either says what it is in one of the archive's languages (_WALL_WORDS, in its title or
-# its text) or carries a challenge's form or script (_WALL_MARKS). An article about DDoS
-# protection is no wall: it is longer, and it holds the article's text.
-WALL_PAGE_BYTES = 256 * 1024
-WALL_TEXT_CHARS = 1000
-_WALL_WORDS = re.compile(
-    r"(?i)checking\s+(?:your|if\s+the\s+site\s+connection)|just\s+a\s+moment"
-    r"|attention\s+required|ddos\s+protection|enable\s+javascript\s+and\s+cookies"
-    r"|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot"
-    r"|unusual\s+traffic|security\s+check|one\s+more\s+step|access\s+denied"
-    r"|请稍候|請稍候|请稍等|請稍等|安全验证|安全驗證|人机验证|人機驗證|访问验证|訪問驗證"
-    r"|安全检查|安全檢查|正在检查|正在檢查|验证您是|驗證您是"
-    r"|しばらくお待ちください|アクセスを確認|잠시만\s*기다려|보안\s*확인"
-    r"|einen\s+moment|sicherheitsüberprüfung|vérification\s+de\s+sécurité|un\s+instant"
-)
-_WALL_MARKS = re.compile(
-    r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_"
-    r"|g-recaptcha|h-captcha|hcaptcha\.com|recaptcha/api|captcha-delivery|px-captcha"
-)
-_HIDDEN = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
-_TAG = re.compile(r"(?s)<[^>]*>")
-
-
-def visible_text(page: str) -> str:
-    """What a page shows as text (its title included): its tags, scripts, styles and
-    comments removed, entities read, whitespace collapsed."""
-    text = _TAG.sub(" ", _HIDDEN.sub(" ", page))
-    return " ".join(html.unescape(text).split())
-
-
-def bot_wall(page: str, known: str | None = None) -> str | None:
-    """What shows ``page`` (a 200's HTML, decoded) to be a bot wall, quoted for the
-    report (``"Just a moment"``, ``a challenge script``), else None. ``known``: the
-    article's text, none of which a wall holds (less than SOFT_404_BELOW of its
-    trigrams)."""
-    if len(page) > WALL_PAGE_BYTES:
-        return None
-    shown = visible_text(page)
-    if len(shown) > WALL_TEXT_CHARS:
-        return None
-    body = texts.split_headline(known or "")[1]
-    if body.strip():
-        norm, _ = texts.normalizers(texts.folds(body, shown))
-        if overlap(norm(body), norm(shown)) >= SOFT_404_BELOW:
-            return None
-    words = _WALL_WORDS.search(shown)
-    if words is not None:
-        return f'"{words[0]}"'
-    return "a challenge form or script" if _WALL_MARKS.search(page) else None

@@ -24,13 +24,17 @@ import unicodedata
 from collections.abc import Callable
 
 HEADLINE = "# "
+# Set before the part of a line that is only links' anchor texts (mark_links): a list of
+# "related" or "read more" headlines inside the article, which rotates between fetches;
+# what follows it on its line is not compared (issue 19, F5/F7). Invisible.
+LINKS = "\u2063"
 # A teaser's added lines (the prompt) are short: a page that added more than this is
 # not only a teaser.
 TEASER_PROMPT_CHARS = 400
 # The words of a subscribe or log-in prompt, in the archive's usual languages. A word
 # ends where no Latin letter follows, not at ``\b``: "Log in后查看" has no ``\b`` after
 # "in" (a Han character is a word character to ``re``), review 19e.
-_WALL = re.compile(
+PROMPT = re.compile(
     r"(?i)subscri|log\s*-?\s*in(?![a-z])|sign\s*(?:in|up)(?![a-z])|register"
     r"|members?(?![a-z])|membership|paywall"
     r"|premium|unlock|continue\s+reading|keep\s+reading|free\s+trial"
@@ -353,6 +357,8 @@ def _normalize(text: str, fold: bool = True) -> str:
     view/comment counters or relative times dropped (and such segments of a line),
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
+    if LINKS in text:  # links' anchor texts are not compared (mark_links)
+        text = "\n".join(line.partition(LINKS)[0] for line in text.split("\n"))
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
     text = _serving_times(text)
@@ -464,55 +470,9 @@ def is_teaser(reference: str, page: str, normalize: Callable[[str], str]) -> boo
         if key in ref:
             return False  # the article's paragraphs out of their order: an edit
         extra += len(key)
-        prompt = prompt or _WALL.search(key) is not None
+        prompt = prompt or PROMPT.search(key) is not None
     whole = sum(len(key) for key in ref)
     return held > 0 and prompt and extra <= TEASER_PROMPT_CHARS and held < whole
-
-
-# A truncation (:func:`is_truncated`) shows at most this share of the article's text,
-# and at least TRUNCATED_MIN_CHARS of it (less is a page without the article).
-TRUNCATED_AT_MOST = 0.5
-TRUNCATED_MIN_CHARS = 20
-# What a short page's extraction may put before the article's beginning when it joins
-# the page into one paragraph (a menu's "Home", the headline), at most.
-TRUNCATED_LEAD_CHARS = 200
-# A prompt after the beginning shares less than this of its character trigrams with the
-# rest of the article.
-TEASER_PROMPT_SHARE = 0.3
-# What may follow the article's beginning in a truncation without a prompt: an ellipsis,
-# a bracket, a dash.
-_CUT_MARK = re.compile(r"[\s.…\-–—>»\[\]()]*")
-
-
-def is_truncated(reference: str, page: str, normalize: Callable[[str], str]) -> bool:
-    """Whether ``page`` is the article cut short (issue 19, F9): once normalised, it
-    holds the reference's first TRUNCATED_MIN_CHARS characters or more (after at most
-    TRUNCATED_LEAD_CHARS of a menu or a headline the extraction joined to it), at
-    most TRUNCATED_AT_MOST of it, and what follows where it stops matching is nothing
-    but an ellipsis, or a short prompt to subscribe or log in (TEASER_PROMPT_CHARS,
-    _WALL's words: "订阅后阅读全文", "Subscribe to continue"), in the same paragraph or
-    not. A Chinese page joined into one paragraph puts its prompt right after the text
-    (:func:`is_teaser` wants it on its own line), and a prompt outside the article
-    element leaves the text alone, cut."""
-    ref, text = normalize(reference), normalize(page)
-    start = text.find(ref[:TRUNCATED_MIN_CHARS])
-    if len(ref) < TRUNCATED_MIN_CHARS or start < 0 or start > TRUNCATED_LEAD_CHARS:
-        return False
-    same = 0
-    for ours, theirs in zip(ref, text[start:], strict=False):
-        if ours != theirs:
-            break
-        same += 1
-    if same > TRUNCATED_AT_MOST * len(ref):
-        return False
-    rest = text[start + same :]
-    if _CUT_MARK.fullmatch(rest):
-        return True
-    if start + len(rest) > TEASER_PROMPT_CHARS or _WALL.search(rest) is None:
-        return False
-    # A prompt, not the article's text going on ("Opposition members said …" has a
-    # prompt's word): it shares little of what the article has after the beginning.
-    return overlap(rest, ref[same:]) < TEASER_PROMPT_SHARE
 
 
 def _find(ref: list[str], key: str, start: int) -> int | None:

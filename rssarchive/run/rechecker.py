@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from rssarchive.core import decide
 from rssarchive.core import recheck as rules
 from rssarchive.core import recheck_confirm as confirm
+from rssarchive.core import recheck_page as pages
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
@@ -41,6 +42,7 @@ from rssarchive.core.errors import (
     reason_of,
 )
 from rssarchive.core.models import FeedConfig, Response
+from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
 from rssarchive.core.urls import normalize_url
 from rssarchive.extract.text import html_to_text
@@ -49,7 +51,7 @@ from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
-from rssarchive.run.recheckreport import RecheckReport
+from rssarchive.run.recheckreport import RecheckReport, unconfirmed
 from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
 from rssarchive.store.state import RecheckRow, State
 
@@ -228,7 +230,7 @@ class Rechecker(RecheckRecorder):
                     if not confirm.confirms(needs, serving, answering)
                 ]
                 if left:
-                    report.warnings.append(_unconfirmed(host, left))
+                    report.warnings.append(unconfirmed(host, left))
                 for row, seen, _ in waiting:
                     self._settle(row, seen, report, versions, serving=serving, answering=answering)
 
@@ -440,31 +442,16 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _unconfirmed(host: str, needs: list[confirm.Evidence]) -> str:
-    """The report's one line for a host's suspected deletions left unconfirmed."""
-    if "articles" in needs:
-        why = (
-            "the page answers without the article, but no other article of the site could"
-            " be seen served (a bot wall or an error page?)"
-        )
-    else:
-        why = (
-            "the page answers 404 (or 410, 451), but neither the site's front page nor"
-            " another of its articles answered normally (a broken site, a parked domain?)"
-        )
-    return f"{host}: {len(needs)} suspected deletion(s) not confirmed: {why}; checked again later"
-
-
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
 def _bot_wall(response: Response, reference: str | None) -> str | None:
     """What shows a 200 to be a bot wall (recheck_confirm.bot_wall), else None."""
-    if len(response.content) > confirm.WALL_PAGE_BYTES:
+    if len(response.content) > pages.WALL_PAGE_BYTES:
         return None  # not decoded: a wall is small
     page = decode_page(response.content, response.headers.get("content-type"))
-    return confirm.bot_wall(page, reference)
+    return pages.bot_wall(page, reference)
 
 
 def _page_text(
@@ -492,4 +479,7 @@ def _page_text(
     except ExtractError:
         return None, None
     headline = page_headline(article.title, article.heading)
-    return headline, html_to_text(render_body(article.body_html))
+    # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
+    # the page's own links, as a short page's extraction keeps their text, not them.
+    anchors = anchor_texts(decode_page(response.content, content_type))
+    return headline, mark_links(html_to_text(render_body(article.body_html)), anchors)

@@ -166,49 +166,6 @@ def test_is_teaser(text: str, teaser: bool) -> None:
     assert t.is_teaser(BODY, text, t.normalize) is teaser
 
 
-ZH = [
-    "市议会周二晚间以四十票对十票的结果通过了明年的城市预算案，此前议员们进行了长达十多个小时的激烈辩论。",
-    "市长在投票结束后对记者表示，她将在本周内正式签署这份预算案，并承诺在年底之前完成公交车的采购。",
-    "反对派议员则批评说，这份预算案再次忽视了北部各区的需要，政府承诺的诊所和图书馆至今仍未建成。",
-]
-ZH_BODY = "".join(ZH)  # a short Chinese page's extraction: one paragraph
-
-
-# (reference, page, truncated) -- the article's beginning alone, or with a prompt in the
-# same paragraph, is a truncation, no edit (issue 19, F9); is_teaser has the prompt on
-# its own line.
-@pytest.mark.parametrize(
-    ("reference", "text", "truncated"),
-    [
-        pytest.param(BODY, P[0], True, id="the first paragraph alone"),
-        pytest.param(BODY, P[0] + "\n" + P[1][:20] + "...", True, id="cut, an ellipsis"),
-        pytest.param(BODY, P[0] + " Subscribe to continue reading.", True, id="prompt inline"),
-        pytest.param(ZH_BODY, ZH[0] + "订阅后即可阅读全文。", True, id="zh prompt inline"),
-        pytest.param(ZH_BODY, ZH[0][:30] + "……本文为付费内容，开通会员解锁全文", True, id="zh cut"),
-        pytest.param(ZH_BODY, ZH[0] + "登录后阅读", True, id="zh log in to read"),
-        pytest.param(
-            ZH_BODY, "首页市长签署预算案" + ZH[0] + "订阅", True, id="zh after a menu and headline"
-        ),
-        pytest.param(BODY, "\n".join(P[:3]), False, id="three of four: much shorter only"),
-        pytest.param(ZH_BODY, ZH[0] + ZH[1], False, id="two of three"),
-        pytest.param(BODY, P[0] + "\nThe council later reversed its decision.", False, id="added"),
-        pytest.param(BODY, P[0] + "\n" + P[2], False, id="article text with a prompt's word"),
-        pytest.param(BODY, P[0][:15], False, id="too little of it: a soft 404"),
-        pytest.param(ZH_BODY, ZH[1] + "订阅", False, id="not its beginning"),
-        pytest.param(BODY, BODY, False, id="all of it"),
-    ],
-)
-def test_is_truncated(reference: str, text: str, truncated: bool) -> None:
-    assert t.is_truncated(reference, text, t.normalize) is truncated
-
-
-def test_a_truncation_is_no_version_and_says_so() -> None:
-    record = Record(archived=T0, next_due=T0 + H, reference=page(ZH_BODY))
-    cut = page(ZH[0] + "订阅后即可阅读全文。")
-    verdict = r.decide(record, _seen(cut, cut), LATER, s.AGES, serving=True)
-    assert (verdict.event, verdict.version, verdict.note) == ("suspected", None, r.TRUNCATED)
-
-
 def _seen(text: str, second: str | None = None) -> Observation:
     return Observation("page", text=text, second=second)
 

@@ -6,7 +6,8 @@ One case per file in tests/recheck_verdicts/: ``pages`` are what the article's p
 serves at archiving and at each re-check (the last one stands for the rest), with
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
 A/B test, served alternately request by request (``((A||B||C))``: three in turn),
-and ``og_title`` a page's og:title (none without it);
+and ``og_title`` a page's og:title (none without it); a paragraph that starts with
+``<`` is HTML, as it is (a list of links);
 ``expect`` is the article's status after the last re-check and how many versions were
 kept of it (and lines its versions page shows unmarked by the diff, and how the last
 check's stored result starts). All cases share
@@ -47,7 +48,10 @@ def _fill(text: str, n: int) -> str:
 
 def _html(page: dict[str, Any], n: int) -> str:
     title = html.escape(_fill(page["title"], n))
-    body = "".join(f"<p>{html.escape(_fill(p, n))}</p>" for p in page["body"])
+    body = "".join(
+        _fill(p, n) if p.startswith("<") else f"<p>{html.escape(_fill(p, n))}</p>"
+        for p in page["body"]
+    )
     og = page.get("og_title")
     og = "" if og is None else f"<meta property='og:title' content='{html.escape(_fill(og, n))}'>"
     return (
