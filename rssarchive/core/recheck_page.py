@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from rssarchive.core import recheck_text as texts
 from rssarchive.core.recheck_confirm import SOFT_404_BELOW
 from rssarchive.core.recheck_text import LINKS, PROMPT, TEASER_PROMPT_CHARS, overlap
+from rssarchive.core.urls import host_key
 
 # A bot wall: a page answered with 200 by a rate limiter or a DDoS shield instead of the
 # article ("Just a moment...", "Checking your browser", "请稍候…", "安全验证"). It is
@@ -237,7 +238,7 @@ def removed_by_redirect(article_url: str, final_url: str) -> bool:
     if final_url == article_url:
         return False
     old, new = urlsplit(article_url), urlsplit(final_url)
-    if _site(old.hostname or "") != _site(new.hostname or ""):
+    if host_key(article_url) != host_key(final_url):  # the one host key (urls.py)
         return False
     old_path = old.path.rstrip("/")
     new_path = new.path.rstrip("/")
@@ -262,7 +263,3 @@ def redirect_removes(
     if final_key in known_keys:
         return False
     return removed_by_redirect(article_url, final_url)
-
-
-def _site(host: str) -> str:
-    return host.lower().removeprefix("www.")

@@ -44,7 +44,7 @@ from rssarchive.core.errors import (
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
-from rssarchive.core.urls import normalize_url
+from rssarchive.core.urls import host_key, normalize_url
 from rssarchive.extract.text import html_to_text
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
@@ -107,7 +107,7 @@ class Rechecker(RecheckRecorder):
         paused = {host for host, until in kept.items() if schedule.host_paused(until, now)}
         gate = RecheckGate(self.config, budget, self.timer, paused=paused)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
-        waiting = sorted(paused & {_host(row.url) for row in rows})
+        waiting = sorted(paused & {host_key(row.url) for row in rows})
         report.warnings.extend(
             f"re-checks: {host}: paused until {_utc(kept[host])} (it answered 429 with"
             " Retry-After); its due articles wait"
@@ -116,7 +116,7 @@ class Rechecker(RecheckRecorder):
         rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
-        queue = deque(_round_robin(rows, lambda row: _host(row.url)))
+        queue = deque(_round_robin(rows, lambda row: host_key(row.url)))
         # Per host: whether a check found its article (the host serves articles), and
         # the checks whose suspicion only that evidence can confirm (a 200 page without
         # the article: a soft 404, or a bot wall), held back until the run is over.
@@ -192,7 +192,7 @@ class Rechecker(RecheckRecorder):
                     if seen is None:  # not started, still due
                         continue
                     seen = self._classify(row, seen)
-                    host = _host(row.url)
+                    host = host_key(row.url)
                     held.checked.add(row.article_id)
                     verdict = self._preview(row, seen, versions)
                     if outcome.found(seen, verdict):
@@ -249,7 +249,7 @@ class Rechecker(RecheckRecorder):
         candidates = [
             row
             for row in self.state.recheck_witnesses(host, WITNESSES * 4)
-            if row.article_id not in checked and _host(row.url) == host
+            if row.article_id not in checked and host_key(row.url) == host
         ]
         for row in candidates[:WITNESSES]:
             checked.add(row.article_id)
@@ -361,7 +361,7 @@ class Rechecker(RecheckRecorder):
     ) -> rules.Observation | Response | None:
         """One request of a check, when the gate admits it (None: not admitted); its
         answer counts for its host's failures in this run (an outage is one)."""
-        host = _host(row.url)
+        host = host_key(row.url)
         with gate.check(host, confirming=confirming) as admit:
             if admit is None:
                 return None
@@ -440,10 +440,6 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
 
 
 def _bot_wall(response: Response, reference: str | None) -> str | None:
