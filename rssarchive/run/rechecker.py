@@ -330,29 +330,22 @@ class Rechecker(RecheckRecorder):
             made += 1
             if fetched is None:
                 return result  # not admitted: the run is stopping, or its host failed
-            answer: decide.ConfirmAnswer
-            if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
-                return fetched  # the page gone (a 404): the check's answer
             if isinstance(fetched, rules.Observation):
+                answer = decide.confirm_answer(fetched.seen, fetched.back_off, False)
+                if answer == "gone":
+                    return fetched  # the page gone (a 404): the check's answer
                 # The second request failed: the first page may still hold an edit, so
                 # the check is inconclusive (rules.decide checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
-                answer = "paused" if fetched.back_off is not None else "failed"
             else:
                 again = self._read(row, fetched)
-                if rules.says_nothing(seen.text or "", again.text or ""):
-                    # A wall: its validators are not the page's; the first fetch's stay.
-                    result = replace(seen, second=again.text or "")
-                    answer = "wall"
-                else:
-                    result = replace(
-                        seen,
-                        second=again.text or "",
-                        etag=again.etag,
-                        last_modified=again.last_modified,
-                    )
-                    answer = "page"
+                walled = rules.says_nothing(seen.text or "", again.text or "")
+                answer = decide.confirm_answer(again.seen, None, walled)
+                # A wall's validators are not the page's; the first fetch's stay.
+                result = replace(seen, second=again.text or "")
+                if answer == "page":
+                    result = replace(result, etag=again.etag, last_modified=again.last_modified)
             if not decide.RECHECK_CONFIRM_RETRIES.again(made, answer):
                 return result
 
@@ -367,11 +360,14 @@ class Rechecker(RecheckRecorder):
                 return None
             fetched = self._fetch(row, admit)
             if fetched is not None:
-                failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                seen = fetched if isinstance(fetched, rules.Observation) else None
+                failed, pause = decide.recheck_request(
+                    "page" if seen is None else seen.seen, None if seen is None else seen.back_off
+                )
                 gate.answered(host, not failed)
-                if isinstance(fetched, rules.Observation) and fetched.back_off is not None:
+                if pause is not None:
                     # The host asked for a pause (429 Retry-After): kept for the next runs.
-                    gate.back_off(host, fetched.back_off)
+                    gate.back_off(host, pause)
         return fetched
 
     def _fetch(
