@@ -19,14 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
-from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_confirm as confirm
+from rssarchive.core import recheck_page as pages
 from rssarchive.core import recheck_text as texts
 from rssarchive.core import recheck_tokens as tokens
 from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.recheck_confirm import SOFT_404_BELOW as SOFT_404_BELOW
 from rssarchive.core.recheck_confirm import says_nothing as says_nothing
+from rssarchive.core.recheck_page import redirect_removes as redirect_removes
+from rssarchive.core.recheck_page import removed_by_redirect as removed_by_redirect
 from rssarchive.core.recheck_schedule import next_due
 from rssarchive.core.recheck_text import normalize, overlap
 
@@ -35,15 +37,20 @@ from rssarchive.core.recheck_text import normalize, overlap
 CONFIRM_AFTER = timedelta(hours=1)
 # Extracted text shorter than this is no article (an empty template, a login wall).
 MIN_TEXT_CHARS = 20
-# A page answering 200 without the article (a soft 404, a bot wall or consent wall, an
-# empty page, an error page) is only a suspicion: it is confirmed as a deletion only when
-# the host is seen serving its other articles at the confirming check (``serving``);
-# a 404, 410 or 451, or a new redirect to the front, is the site's own word and needs
-# none. A suspected deletion whose confirming checks meet only outages, or such pages
+# A page answering 200 without the article (a soft 404, a consent wall, an empty page,
+# an error page) is only a suspicion: it is confirmed as a deletion only when the host is
+# seen serving its other articles at the confirming check (``serving``); a 404, 410 or
+# 451 only when the host answers normally then (``answering``: its front page, or an
+# article; a host answering 404 to everything is broken, issue 19 F10); a new redirect
+# to the front is the site's own word and needs neither (recheck_confirm.confirms).
+# A suspected deletion whose confirming checks meet only outages, or such pages
 # with no evidence, is checked again an hour later whatever the ages (even past the
 # last one), until this long after it was first suspected; then at its next age, and
 # past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
+
+# The stored result of a check that found the article cut short (a teaser).
+TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
 Event = Literal[
@@ -85,44 +92,6 @@ def response_time(date: str | None, now: datetime) -> datetime:
     return now if moment is None else moment
 
 
-def removed_by_redirect(article_url: str, final_url: str) -> bool:
-    """Whether a page that redirected ended on the site's front page or a section page
-    (a parent of the article's path, or a path of at most one segment on the same
-    site), which is how many sites take an article down."""
-    if final_url == article_url:
-        return False
-    old, new = urlsplit(article_url), urlsplit(final_url)
-    if _site(old.hostname or "") != _site(new.hostname or ""):
-        return False
-    old_path = old.path.rstrip("/")
-    new_path = new.path.rstrip("/")
-    if new_path == old_path:
-        return False  # http -> https, a slash added: the same page
-    if new_path == "" or new_path in ("/index.html", "/index.htm", "/index.php"):
-        return True
-    segments = [s for s in new_path.split("/") if s]
-    return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
-
-
-def redirect_removes(
-    article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
-) -> bool:
-    """Whether a redirect looks like a removal: it ends on the front or a section page
-    (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
-    none of the article's known addresses (``known_keys``: its own URL's key and where
-    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
-    ``/slug/`` from the start, or a short link, is not removed by going there still.
-    Even then the page it ends on is read: one that still holds the article is no
-    removal (:func:`judge`)."""
-    if final_key in known_keys:
-        return False
-    return removed_by_redirect(article_url, final_url)
-
-
-def _site(host: str) -> str:
-    return host.lower().removeprefix("www.")
-
-
 @dataclass(frozen=True)
 class Observation:
     seen: Seen
@@ -155,8 +124,8 @@ def wants_confirming(known: str | None, seen: Observation) -> bool:
         return False
     headline, body = texts.split_headline(texts.known_headline(known, seen.text))
     known_headline, known_body = texts.split_headline(known)
-    norm, _ = texts.normalizers(texts.folds(known, seen.text))
-    if norm(body) != norm(known_body):
+    norm, norm_line = texts.normalizers(texts.folds(known, seen.text))
+    if norm(body) != norm(pages.unlinked(known_body, body, norm_line)):
         return True
     return (
         headline is not None
@@ -206,12 +175,15 @@ class Verdict:
     validators: Validators = "keep"
     # The check found the article gone (a 404, a removal, a soft 404).
     gone: bool = False
-    # A suspicion left unconfirmed for want of evidence that the host serves its other
-    # articles (``serving``): with that evidence it would have been a deletion.
+    # A suspicion left unconfirmed for want of evidence about its host (``needs``: that
+    # it answers, or that it serves its other articles): with it, a deletion.
     wants_evidence: bool = False
+    needs: confirm.Evidence = "none"
     # For an edit: the reference's text as it was compared (its headline, or the page's
     # when it had none), to keep as the first version when none is kept yet.
     before: str | None = None
+    # What the check found, for its stored result when the event does not say it.
+    note: str = ""
 
 
 def judge(
@@ -222,12 +194,15 @@ def judge(
     post_text: str | None = None,
     serving: bool = False,
     earlier: Sequence[str] = (),
+    answering: bool = False,
 ) -> Verdict:
     """The outcome of one check at ``now``. ``post_text``: the archived post's text,
     to tell whether the page a removal-like redirect ended on still holds the article
     when there is no reference yet. ``serving``: the host was seen, at this check,
     answering with their article for other archived articles; without it a 200 page
-    without the article (a soft 404, a bot wall) never confirms a deletion.
+    without the article (a soft 404, a wall) never confirms a deletion.
+    ``answering``: the host's front page answered normally in the same run; without it
+    (or ``serving``) a 404, 410 or 451 never confirms one (recheck_confirm.confirms).
     ``earlier``: the texts of the versions kept, a page equal to one of which is no new
     version (an A/B variant flipping back)."""
     confirming = None  # the changed text a second fetch was made to confirm
@@ -237,7 +212,7 @@ def judge(
     if seen.seen == "page" and seen.text and seen.second is not None:
         seen = replace(seen, second=confirm.stand_in(record.candidate, seen.text, seen.second))
         confirming = seen.text
-    verdict = _judge(record, seen, now, ages, post_text, serving, earlier)
+    verdict = _judge(record, seen, now, ages, post_text, (serving, answering), earlier)
     inconclusive = confirming if verdict.event == "outage" else None
     candidate = confirm.carried(record.candidate, inconclusive, verdict.event != "outage")
     if candidate != verdict.record.candidate:
@@ -263,11 +238,17 @@ def _judge(
     now: datetime,
     ages: Sequence[timedelta],
     post_text: str | None,
-    serving: bool,
+    host: tuple[bool, bool],
     earlier: Sequence[str] = (),
 ) -> Verdict:
     scheduled = next_due(record.archived, ages, now)
     base = replace(record, checks=record.checks + 1, next_due=scheduled)
+    # What was seen of the article's host in this run: (serving, answering).
+
+    def missing(needs: confirm.Evidence) -> Verdict:
+        verdict = _missing(record, base, now, scheduled, needs=needs, host=host)
+        return replace(verdict, note=TRUNCATED) if needs == "never" else verdict
+
     if seen.seen == "not_modified" and record.status in ("suspected", "deleted"):
         # Validators are kept only from a page judged present and dropped when it is
         # judged gone, so this 304 answers validators stored before that rule (or a
@@ -277,7 +258,7 @@ def _judge(
     if seen.seen == "outage":
         return _outage(record, base, now, scheduled)
     if seen.seen == "gone":
-        return _missing(record, base, now, scheduled, hard=True)
+        return missing("host")
     if seen.seen == "not_modified":
         # The page is the one last fetched with a 200 and judged present: as it was.
         return _present(record, base, now, edited=None)
@@ -290,6 +271,9 @@ def _judge(
     old_headline, old_body = texts.split_headline(known) if known is not None else (None, "")
     # Traditional folded to simplified only when the texts are in different scripts.
     norm, norm_line = texts.normalizers(texts.folds(known, seen.text, seen.second))
+    # The reference as compared: its lines of links (a rotating "related" list) not
+    # compared where the page has its own (recheck_text.unlinked, issue 19 F5/F7).
+    linked = pages.unlinked(old_body, body, norm_line)
     confirmed: tokens.Confirmed | None = None
     if seen.second is not None:
         # A second fetch confirms a difference: only what both fetches show counts.
@@ -302,7 +286,7 @@ def _judge(
         lines = [(raw, norm_line(raw)) for raw in body.splitlines()]
         lines = [(raw, key) for raw, key in lines if key]
         confirmed = tokens.confirm(
-            None if known is None else tokens.keys(old_body, norm_line),
+            None if known is None else tokens.keys(linked, norm_line),
             [key for _, key in lines],
             tokens.keys(second, norm_line),
             frozenset(record.volatile),
@@ -315,27 +299,31 @@ def _judge(
             headline = tokens.headline(heads, headline, again, record.volatile, norm_line)
     text = norm(body)
     if len(text) < MIN_TEXT_CHARS:
-        return _missing(record, base, now, scheduled, hard=serving)
+        return missing("articles")
     if seen.removal:
         # A new redirect to the front or a section page: removed, unless the page it
         # ended on still holds the article (a slug renamed, an article moved).
         holds = known if known is not None else post_text
         holds = None if holds is None else texts.split_headline(holds)[1]
         if holds is None or overlap(norm(holds), text) < SOFT_404_BELOW:
-            return _missing(record, base, now, scheduled, hard=True)
+            return missing("none")
     if known is None:
+        if post_text is not None:
+            post_text = pages.unlinked(post_text, body, norm_line)
         if post_text is not None and len(norm(post_text)) >= MIN_TEXT_CHARS:
             # Archived from the feed's text (or adopted): the post's text is the
             # article; a first page that does not hold it (a consent wall, a teaser)
             # is not taken for the article, but checked like any other.
-            if texts.is_teaser(post_text, body, norm_line):
-                return _missing(record, base, now, scheduled, hard=False, walled=True)
+            if texts.is_teaser(post_text, body, norm_line) or pages.is_truncated(
+                post_text, body, norm
+            ):
+                return missing("never")
             if overlap(norm(post_text), text) < SOFT_404_BELOW:
-                return _missing(record, base, now, scheduled, hard=serving)
+                return missing("articles")
         present = _present(record, base, now, None).record
         first = texts.join_headline(headline, body)
         return Verdict(replace(present, reference=first), "baseline", version=first)
-    reference = norm(old_body)
+    reference = norm(linked)
     # A reference kept without a headline takes the page's: no headline change can be
     # seen against it.
     compared = old_headline if old_headline is not None else headline
@@ -350,12 +338,13 @@ def _judge(
                 kept, record=replace(kept.record, reference=texts.join_headline(headline, old_body))
             )
         return kept
-    if texts.is_teaser(old_body, body, norm_line):
-        # The article's first paragraphs and a prompt to subscribe: the page no longer
-        # holds the article, but the site did not say it is gone.
-        return _missing(record, base, now, scheduled, hard=False, walled=True)
+    if texts.is_teaser(linked, body, norm_line) or pages.is_truncated(linked, body, norm):
+        # The article's first paragraphs and a prompt to subscribe, or its beginning
+        # alone (issue 19, F9): the page no longer holds the article, but the site did
+        # not say it is gone; no version (a teaser is no edit).
+        return missing("never")
     if overlap(reference, text) < SOFT_404_BELOW:
-        return _missing(record, base, now, scheduled, hard=serving)
+        return missing("articles")
     version = texts.join_headline(headline if headline is not None else compared, body)
     if any(_same(version, kept) for kept in earlier):
         # A text kept already (an A/B variant, or an edit undone): no new version; it
@@ -423,15 +412,16 @@ def _missing(
     now: datetime,
     scheduled: datetime | None,
     *,
-    hard: bool,
-    walled: bool = False,
+    needs: confirm.Evidence,
+    host: tuple[bool, bool],
 ) -> Verdict:
-    """The article not found: ``hard``, on the site's own word (404, 410, 451, a new
-    redirect to the front) or a page without it while the host serves its other
-    articles; else a page without it that may be the host's (a bot wall, an error
-    page), which suspects but never confirms. ``walled``: a teaser of the article
-    (its first paragraphs and a prompt to subscribe), which suspects and is never
-    confirmed, whatever the host serves: the article is there, behind the wall."""
+    """The article not found. A suspicion is confirmed an hour or more later by a check
+    that still misses it, with the evidence about its host that it ``needs``
+    (recheck_confirm.confirms, given ``host``: (serving, answering)): none for a new
+    redirect to the front; the host answering for a 404, 410 or 451 (a host answering
+    404 to everything is broken, not deleting); its other articles served for a page
+    without the article (a soft 404, a wall, an error page); never for a teaser (its
+    first paragraphs and a prompt to subscribe: the article is there, behind it)."""
     if record.status == "deleted":
         return Verdict(base, "still", gone=True)
     if record.status == "suspected" and record.suspected_at is not None:
@@ -439,12 +429,13 @@ def _missing(
             return Verdict(
                 replace(base, next_due=record.suspected_at + CONFIRM_AFTER), "still", gone=True
             )
-        if not hard:
+        if not confirm.confirms(needs, *host):
             return Verdict(
                 _retry(record, base, now, scheduled),
                 "still",
                 gone=True,
-                wants_evidence=not walled,
+                wants_evidence=needs != "never",
+                needs=needs,
             )
         # Dated from when it was first seen missing: that is when it went.
         return Verdict(

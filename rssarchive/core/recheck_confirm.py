@@ -10,9 +10,15 @@ the first fetch's text of such an inconclusive check is kept (the record's
 ``candidate``), and a later check whose confirming fetch says nothing again is judged
 with it in place of that fetch: two checks' first fetches, an hour or more apart, that
 agree on a change are no per-request noise (review 19s, H3).
+
+A bot wall (recheck_page.bot_wall) says nothing of the article either: the check is an
+outage, never a soft 404 (issue 19, F8). A deletion is confirmed with the evidence about
+its host it needs (:func:`confirms`, issue 19 F10).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from rssarchive.core import recheck_text as texts
 from rssarchive.core.recheck_text import overlap
@@ -22,6 +28,31 @@ from rssarchive.core.recheck_text import overlap
 # 200, a section page): measured on edited news pages, a correction or an added
 # paragraph keeps well above 0.6; an error page shares almost nothing.
 SOFT_404_BELOW = 0.3
+
+# What a suspected deletion needs to be confirmed by a check that still finds the article
+# missing (besides being an hour or more after the suspicion): "none", the site's own
+# word about the page (a new redirect to the front or a section page); "host", a gone
+# status (404, 410, 451), which a host answering 404 to every URL (a broken deploy, a
+# parked domain) also gives: the host seen answering normally in the same run (its front
+# page, or one of its other articles: issue 19, F10); "articles", a 200 page without the
+# article (a soft 404, a wall, an error page), which may be the host's: one of its other
+# articles served (review 19b, H1); "never", a teaser of the article: it is there.
+Evidence = Literal["none", "host", "articles", "never"]
+
+
+def confirms(needs: Evidence, serving: bool, answering: bool) -> bool:
+    """Whether a check still missing the article confirms its deletion, given what it
+    ``needs`` (:data:`Evidence`) and what the run saw of its host: ``serving``, another
+    check (or a witness) found its article; ``answering``, the host's front page
+    answered normally (a 200 that is no bot wall). An article served is the host
+    answering too."""
+    if needs == "none":
+        return True
+    if needs == "host":
+        return serving or answering
+    if needs == "articles":
+        return serving
+    return False
 
 
 def says_nothing(first: str, second: str) -> bool:

@@ -26,13 +26,17 @@ from collections.abc import Callable
 from rssarchive.core.scripts import HAN, WIDE, has_han
 
 HEADLINE = "# "
+# Set before the part of a line that is only links' anchor texts (mark_links): a list of
+# "related" or "read more" headlines inside the article, which rotates between fetches;
+# what follows it on its line is not compared (issue 19, F5/F7). Invisible.
+LINKS = "\u2063"
 # A teaser's added lines (the prompt) are short: a page that added more than this is
 # not only a teaser.
 TEASER_PROMPT_CHARS = 400
 # The words of a subscribe or log-in prompt, in the archive's usual languages. A word
 # ends where no Latin letter follows, not at ``\b``: "Log in后查看" has no ``\b`` after
 # "in" (a Han character is a word character to ``re``), review 19e.
-_WALL = re.compile(
+PROMPT = re.compile(
     r"(?i)subscri|log\s*-?\s*in(?![a-z])|sign\s*(?:in|up)(?![a-z])|register"
     r"|members?(?![a-z])|membership|paywall"
     r"|premium|unlock|continue\s+reading|keep\s+reading|free\s+trial"
@@ -352,6 +356,8 @@ def _normalize(text: str, fold: bool = True) -> str:
     view/comment counters or relative times dropped (and such segments of a line),
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
+    if LINKS in text:  # links' anchor texts are not compared (mark_links)
+        text = "\n".join(line.partition(LINKS)[0] for line in text.split("\n"))
     text = unicodedata.normalize("NFKC", text)
     text = fold_han(text) if fold else text
     text = _serving_times(text)
@@ -463,7 +469,7 @@ def is_teaser(reference: str, page: str, normalize: Callable[[str], str]) -> boo
         if key in ref:
             return False  # the article's paragraphs out of their order: an edit
         extra += len(key)
-        prompt = prompt or _WALL.search(key) is not None
+        prompt = prompt or PROMPT.search(key) is not None
     whole = sum(len(key) for key in ref)
     return held > 0 and prompt and extra <= TEASER_PROMPT_CHARS and held < whole
 

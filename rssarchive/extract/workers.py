@@ -38,6 +38,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
+from rssarchive.core import decide
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Selectors
 from rssarchive.net.addresses import Allow
@@ -332,7 +333,7 @@ class ExtractionPool:
             try:
                 # Once more when the worker died under a call: it may have been killed
                 # for another call's time limit.
-                for _ in range(2):
+                for _ in range(decide.WORKER_DIED_RETRIES.attempts):
                     worker = self._least_loaded()
                     try:
                         call = worker.send(function, args, kwargs)

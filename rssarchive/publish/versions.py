@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
 from rssarchive.core.htmltext import html_to_text
+from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.publish.archive import HEAD_BYTES, POSTS
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
@@ -70,7 +71,9 @@ class Versions:
             text = (self.site_dir / POSTS / filename).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        return html_to_text(postformat.parse(text).article)
+        article = postformat.parse(text).article
+        # Its links' anchor texts marked, not compared (recheck_text.mark_links).
+        return mark_links(html_to_text(article), anchor_texts(article))
 
     def _head(self, filename: str) -> str:
         """The start of a post, where its front matter is; "" when it cannot be read."""

@@ -28,9 +28,12 @@ from urllib.parse import urlsplit
 
 from rssarchive.core import decide
 from rssarchive.core import recheck as rules
+from rssarchive.core import recheck_confirm as confirm
+from rssarchive.core import recheck_page as pages
 from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
+from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import (
     ExtractError,
     FetchError,
@@ -40,14 +43,15 @@ from rssarchive.core.errors import (
 )
 from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.models import FeedConfig, Response
+from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
-from rssarchive.core.urls import normalize_url
+from rssarchive.core.urls import host_key, normalize_url
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
-from rssarchive.run.recheckreport import RecheckReport
+from rssarchive.run.recheckreport import RecheckReport, unconfirmed
 from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
 from rssarchive.store.state import RecheckRow, State
 
@@ -77,7 +81,9 @@ class _Held:
 
     serving: set[str] = field(default_factory=set)
     checked: set[int] = field(default_factory=set)
-    waiting: dict[str, list[tuple[RecheckRow, rules.Observation]]] = field(default_factory=dict)
+    waiting: dict[str, list[tuple[RecheckRow, rules.Observation, confirm.Evidence]]] = field(
+        default_factory=dict
+    )
 
 
 class Rechecker(RecheckRecorder):
@@ -101,7 +107,7 @@ class Rechecker(RecheckRecorder):
         paused = {host for host, until in kept.items() if schedule.host_paused(until, now)}
         gate = RecheckGate(self.config, budget, self.timer, paused=paused)
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
-        waiting = sorted(paused & {_host(row.url) for row in rows})
+        waiting = sorted(paused & {host_key(row.url) for row in rows})
         report.warnings.extend(
             f"re-checks: {host}: paused until {_utc(kept[host])} (it answered 429 with"
             " Retry-After); its due articles wait"
@@ -110,7 +116,7 @@ class Rechecker(RecheckRecorder):
         rows = self._located(rows, versions, report)
         # The budget took the most overdue; among them, hosts take turns, so that the
         # threads do not all wait on the politeness of one host.
-        queue = deque(_round_robin(rows, lambda row: _host(row.url)))
+        queue = deque(_round_robin(rows, lambda row: host_key(row.url)))
         # Per host: whether a check found its article (the host serves articles), and
         # the checks whose suspicion only that evidence can confirm (a 200 page without
         # the article: a soft 404, or a bot wall), held back until the run is over.
@@ -186,40 +192,55 @@ class Rechecker(RecheckRecorder):
                     if seen is None:  # not started, still due
                         continue
                     seen = self._classify(row, seen)
-                    host = _host(row.url)
+                    host = host_key(row.url)
                     held.checked.add(row.article_id)
                     verdict = self._preview(row, seen, versions)
                     if outcome.found(seen, verdict):
                         held.serving.add(host)
                     if verdict.wants_evidence:
-                        held.waiting.setdefault(host, []).append((row, seen))
+                        held.waiting.setdefault(host, []).append((row, seen, verdict.needs))
                     else:
                         self._settle(row, seen, report, versions)
 
     def _settle_held(
         self, held: _Held, report: RecheckReport, versions: Versions, gate: RecheckGate
     ) -> None:
-        """The suspicions a page without the article would confirm, once the run is
-        over: confirmed when the host was seen serving its other articles (in this run,
-        or by fetching one of them now); else kept suspected and checked again within
-        the hour (rules.judge), said in the report."""
+        """The suspicions that evidence about their host would confirm, once the run is
+        over (rules.judge, recheck_confirm.confirms): a page without the article, when
+        the host was seen serving its other articles (in this run, or by fetching one of
+        them now); a 404, 410 or 451, when the host answers normally (that, or its front
+        page fetched now answering 200). Else kept suspected and checked again within
+        the hour, said once per host in the report."""
         if not held.waiting:
             return  # no write transaction for nothing (issue 18's read count)
         with self.state.batch():
             for host, waiting in held.waiting.items():
-                # A host that asked for a pause is not asked for its other articles.
+                # A host that asked for a pause is not asked for anything more.
+                asked = not gate.paused(host)
                 serving = host in held.serving or (
-                    not gate.paused(host) and self._witness(host, held.checked, versions)
+                    asked and self._witness(host, held.checked, versions)
                 )
-                if not serving:
-                    report.warnings.append(
-                        f"{host}: {len(waiting)} suspected deletion(s) not confirmed: the"
-                        " page answers without the article, but no other article of the"
-                        " site could be seen served (a bot wall or an error page?);"
-                        " checked again later"
-                    )
-                for row, seen in waiting:
-                    self._settle(row, seen, report, versions, serving=serving)
+                statuses = [row for row, _, needs in waiting if needs == "host"]
+                answering = serving or (
+                    bool(statuses) and asked and self._front_answers(statuses[0])
+                )
+                left = [
+                    needs
+                    for _, _, needs in waiting
+                    if not confirm.confirms(needs, serving, answering)
+                ]
+                if left:
+                    report.warnings.append(unconfirmed(host, left))
+                for row, seen, _ in waiting:
+                    self._settle(row, seen, report, versions, serving=serving, answering=answering)
+
+    def _front_answers(self, row: RecheckRow) -> bool:
+        """Whether the front page of ``row``'s host answers normally now: a 200 (after
+        redirects) that is no bot wall; through the one client and its politeness."""
+        parts = urlsplit(row.url)
+        front = f"{parts.scheme}://{parts.netloc}/"
+        seen = self._fetch(replace(row, url=front, etag=None, last_modified=None, reference=None))
+        return isinstance(seen, Response)
 
     def _witness(self, host: str, checked: set[int], versions: Versions) -> bool:
         """Whether one of the host's other archived articles, believed present and not
@@ -228,7 +249,7 @@ class Rechecker(RecheckRecorder):
         candidates = [
             row
             for row in self.state.recheck_witnesses(host, WITNESSES * 4)
-            if row.article_id not in checked and _host(row.url) == host
+            if row.article_id not in checked and host_key(row.url) == host
         ]
         for row in candidates[:WITNESSES]:
             checked.add(row.article_id)
@@ -309,29 +330,22 @@ class Rechecker(RecheckRecorder):
             made += 1
             if fetched is None:
                 return result  # not admitted: the run is stopping, or its host failed
-            answer: decide.ConfirmAnswer
-            if isinstance(fetched, rules.Observation) and fetched.seen != "outage":
-                return fetched  # the page gone (a 404): the check's answer
             if isinstance(fetched, rules.Observation):
+                answer = decide.confirm_answer(fetched.seen, fetched.back_off, False)
+                if answer == "gone":
+                    return fetched  # the page gone (a 404): the check's answer
                 # The second request failed: the first page may still hold an edit, so
                 # the check is inconclusive (rules.judge checks it again within the
                 # hour), not an outage that waits for the next age.
                 result = replace(seen, second="", why=f"second fetch: {fetched.why}")
-                answer = "paused" if fetched.back_off is not None else "failed"
             else:
                 again = self._read(row, fetched)
-                if rules.says_nothing(seen.text or "", again.text or ""):
-                    # A wall: its validators are not the page's; the first fetch's stay.
-                    result = replace(seen, second=again.text or "")
-                    answer = "wall"
-                else:
-                    result = replace(
-                        seen,
-                        second=again.text or "",
-                        etag=again.etag,
-                        last_modified=again.last_modified,
-                    )
-                    answer = "page"
+                walled = rules.says_nothing(seen.text or "", again.text or "")
+                answer = decide.confirm_answer(again.seen, None, walled)
+                # A wall's validators are not the page's; the first fetch's stay.
+                result = replace(seen, second=again.text or "")
+                if answer == "page":
+                    result = replace(result, etag=again.etag, last_modified=again.last_modified)
             if not decide.RECHECK_CONFIRM_RETRIES.again(made, answer):
                 return result
 
@@ -340,17 +354,20 @@ class Rechecker(RecheckRecorder):
     ) -> rules.Observation | Response | None:
         """One request of a check, when the gate admits it (None: not admitted); its
         answer counts for its host's failures in this run (an outage is one)."""
-        host = _host(row.url)
+        host = host_key(row.url)
         with gate.check(host, confirming=confirming) as admit:
             if admit is None:
                 return None
             fetched = self._fetch(row, admit)
             if fetched is not None:
-                failed = isinstance(fetched, rules.Observation) and fetched.seen == "outage"
+                seen = fetched if isinstance(fetched, rules.Observation) else None
+                failed, pause = decide.recheck_request(
+                    "page" if seen is None else seen.seen, None if seen is None else seen.back_off
+                )
                 gate.answered(host, not failed)
-                if isinstance(fetched, rules.Observation) and fetched.back_off is not None:
+                if pause is not None:
                     # The host asked for a pause (429 Retry-After): kept for the next runs.
-                    gate.back_off(host, fetched.back_off)
+                    gate.back_off(host, pause)
         return fetched
 
     def _fetch(
@@ -383,6 +400,11 @@ class Rechecker(RecheckRecorder):
             return rules.Observation("outage", why=reason_of(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
+        wall = _bot_wall(response, row.reference)
+        if wall is not None:
+            # A rate limiter's or a DDoS shield's page: says nothing of the article, as a
+            # 5xx (counted among the host's failures), never a soft 404 (issue 19, F8).
+            return rules.Observation("outage", why=f"a bot wall ({wall})")
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
@@ -416,8 +438,12 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+def _bot_wall(response: Response, reference: str | None) -> str | None:
+    """What shows a 200 to be a bot wall (recheck_confirm.bot_wall), else None."""
+    if len(response.content) > pages.WALL_PAGE_BYTES:
+        return None  # not decoded: a wall is small
+    page = decode_page(response.content, response.headers.get("content-type"))
+    return pages.bot_wall(page, reference)
 
 
 def _page_text(
@@ -445,4 +471,7 @@ def _page_text(
     except ExtractError:
         return None, None
     headline = page_headline(article.title, article.heading)
-    return headline, html_to_text(render_body(article.body_html))
+    # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
+    # the page's own links, as a short page's extraction keeps their text, not them.
+    anchors = anchor_texts(decode_page(response.content, content_type))
+    return headline, mark_links(html_to_text(render_body(article.body_html)), anchors)

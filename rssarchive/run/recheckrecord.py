@@ -199,6 +199,7 @@ class RecheckRecorder:
         report: RecheckReport,
         versions: Versions,
         serving: bool = False,
+        answering: bool = False,
     ) -> None:
         now = self.clock()
         ages = self._ages_of(row.feed)
@@ -215,7 +216,14 @@ class RecheckRecorder:
         # (A second fetch that failed, "", may be stood in for by an earlier check's page.)
         earlier = [t for _, t in versions.list(row.filename)] if seen.second is not None else []
         verdict = rules.judge(
-            record_of(row), seen, now, ages, post_text=post, serving=serving, earlier=earlier
+            record_of(row),
+            seen,
+            now,
+            ages,
+            post_text=post,
+            serving=serving,
+            earlier=earlier,
+            answering=answering,
         )
         new = verdict.record
         event = verdict.event
@@ -266,7 +274,7 @@ class RecheckRecorder:
                 # ended on one (store/rechecks.py, "unreachable").
                 last_result=(f"outage: {seen.why}" if seen.why else event)
                 if event == "outage"
-                else seen.why or event,
+                else verdict.note or seen.why or event,
                 edited_at=new.edited_at,
                 suspected_at=new.suspected_at,
                 deleted_at=new.deleted_at,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rssarchive.core import recheck as rules
+from rssarchive.core.recheck_confirm import Evidence
 
 
 @dataclass
@@ -108,3 +109,18 @@ def _write_cause(root: Path, exc: OSError) -> str:
             if part.exists() and not part.is_dir():
                 return f"{root} ({part} is not a directory)"
     return f"{root} ({exc.strerror or exc})"
+
+
+def unconfirmed(host: str, needs: list[Evidence]) -> str:
+    """The report's one line for a host's suspected deletions left unconfirmed."""
+    if "articles" in needs:
+        why = (
+            "the page answers without the article, but no other article of the site could"
+            " be seen served (a bot wall or an error page?)"
+        )
+    else:
+        why = (
+            "the page answers 404 (or 410, 451), but neither the site's front page nor"
+            " another of its articles answered normally (a broken site, a parked domain?)"
+        )
+    return f"{host}: {len(needs)} suspected deletion(s) not confirmed: {why}; checked again later"

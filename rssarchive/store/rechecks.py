@@ -156,16 +156,17 @@ class Rechecks(StateBase):
     @_reads
     def recheck_witnesses(self, host: str, limit: int) -> list[RecheckRow]:
         """Up to ``limit`` re-check records of articles whose URL looks to be on
-        ``host`` (the caller compares hosts exactly) and that are believed present,
-        newest first: witnesses that the host still serves its articles."""
+        ``host`` (a host key, urls.host_key: with or without ``www.``; the caller
+        compares keys exactly) and that are believed present, newest first: witnesses
+        that the host still serves its articles."""
         rows = self._conn.execute(
             "SELECT r.article_id, a.url, a.feed, coalesce(a.filename, ''),"
             f" {', '.join('r.' + c for c in _RECHECK_COLUMNS)}"
             " FROM rechecks r JOIN articles a ON a.id = r.article_id"
             f" WHERE {WITNESS_SQL}"  # recheck_status.is_witness
-            " AND (a.url LIKE ? OR a.url LIKE ?)"
+            " AND (a.url LIKE ? OR a.url LIKE ? OR a.url LIKE ? OR a.url LIKE ?)"
             " ORDER BY r.archived DESC LIMIT ?",
-            (f"%://{host}/%", f"%://{host}:%", limit),
+            (f"%://{host}/%", f"%://{host}:%", f"%://www.{host}/%", f"%://www.{host}:%", limit),
         ).fetchall()
         return [_recheck_row(r) for r in rows]
 

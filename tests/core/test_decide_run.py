@@ -499,3 +499,39 @@ def test_landed_on_listed(
     expected: bool,
 ) -> None:
     assert decide.landed_on_listed(own, landed, title, guid, listed) is expected
+
+
+# (what a confirming fetch of a re-check saw, its 429's Retry-After, says nothing,
+# the answer) -- written inline in run/rechecker.py until issue 18.
+@pytest.mark.parametrize(
+    ("seen", "back_off", "says_nothing", "answer"),
+    [
+        row("page", None, False, "page", id="a page to compare"),
+        row("page", None, True, "wall", id="a page sharing nothing: a wall"),
+        row("outage", None, False, "failed", id="a 5xx, a timeout, a bot wall"),
+        row("outage", 120.0, False, "paused", id="a 429 with Retry-After"),
+        row("gone", None, False, "gone", id="a 404: the check's answer"),
+    ],
+)
+def test_confirm_answer(seen: str, back_off: float | None, says_nothing: bool, answer: str) -> None:
+    assert decide.confirm_answer(seen, back_off, says_nothing) == answer
+
+
+# (what a re-check request saw, its Retry-After, (a failure of its host, its pause)).
+@pytest.mark.parametrize(
+    ("seen", "back_off", "outcome"),
+    [
+        row("page", None, (False, None), id="a page"),
+        row("not_modified", None, (False, None), id="a 304"),
+        row("gone", None, (False, None), id="a 404 is an answer"),
+        row("outage", None, (True, None), id="an outage"),
+        row("outage", 60.0, (True, 60.0), id="a 429 with Retry-After pauses its host"),
+    ],
+)
+def test_recheck_request(seen: str, back_off: float | None, outcome: tuple[bool, float]) -> None:
+    assert decide.recheck_request(seen, back_off) == outcome
+
+
+def test_a_worker_died_under_is_tried_twice_in_all() -> None:
+    assert decide.WORKER_DIED_RETRIES.attempts == 2
+    assert decide.WORKER_DIED_RETRIES.gives_up(2) and not decide.WORKER_DIED_RETRIES.gives_up(1)

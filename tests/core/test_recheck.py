@@ -311,9 +311,37 @@ def test_judge(
     due: datetime | None,
 ) -> None:
     ages = SHORT_AGES if record is SUSPECTED_LAST else AGES
-    verdict = r.judge(record, seen, now, ages)
+    # The host answers normally (its front page): a 404 confirms (GONE_WITHOUT_HOST below).
+    verdict = r.judge(record, seen, now, ages, answering=True)
     assert (verdict.event, verdict.record.status, verdict.record.next_due) == (event, status, due)
     assert verdict.record.checks == record.checks + 1
+
+
+# (seen, serving, answering, event, evidence wanted) -- a suspicion met again an hour
+# later: a 404 confirms only while the host answers normally (its front page or another
+# article: a host answering 404 to every URL is broken, issue 19 F10); a page without the
+# article only while the host serves its other articles; a new redirect to the front needs
+# neither.
+REMOVED = Observation("page", text=SOFT.text, removal=True)
+GONE_WITHOUT_HOST = [
+    (GONE, False, False, "still", "host"),
+    (GONE, False, True, "deleted", "none"),
+    (GONE, True, False, "deleted", "none"),
+    (SOFT, False, True, "still", "articles"),
+    (SOFT, True, False, "deleted", "none"),
+    (REMOVED, False, False, "deleted", "none"),
+]
+
+
+@pytest.mark.parametrize(("seen", "serving", "answering", "event", "wants"), GONE_WITHOUT_HOST)
+def test_a_gone_status_confirms_only_while_the_host_answers(
+    seen: Observation, serving: bool, answering: bool, event: str, wants: str
+) -> None:
+    verdict = r.judge(SUSPECTED, seen, T0 + 2 * H, AGES, serving=serving, answering=answering)
+    assert verdict.event == event
+    assert (verdict.needs if verdict.wants_evidence else "none") == wants
+    if event == "still":  # checked again within the hour
+        assert (verdict.record.status, verdict.record.next_due) == ("suspected", T0 + 3 * H)
 
 
 def test_edit_keeps_the_new_version_and_dates_it() -> None:
@@ -324,7 +352,7 @@ def test_edit_keeps_the_new_version_and_dates_it() -> None:
 
 
 def test_deletion_is_dated_from_when_it_was_first_seen_gone() -> None:
-    verdict = r.judge(SUSPECTED, GONE, T0 + 6 * H, AGES)
+    verdict = r.judge(SUSPECTED, GONE, T0 + 6 * H, AGES, answering=True)
     assert verdict.record.deleted_at == T0 + H
     assert r.judge(verdict.record, PAGE, T0 + D, AGES).record.restored_at == T0 + D
 

@@ -131,3 +131,21 @@ def test_an_unconfirmed_edit_is_confirmed_by_the_next_checks_first_fetch(
 )
 def test_confirming_fetch_retries(made: int, answer: decide.ConfirmAnswer, again: bool) -> None:
     assert decide.RECHECK_CONFIRM_RETRIES.again(made, answer) is again
+
+
+# (what a confirmation needs, serving, answering, confirmed) -- issue 19 F10: a 404 needs
+# the host answering normally; a page without the article, its other articles served.
+@pytest.mark.parametrize(
+    ("needs", "serving", "answering", "confirmed"),
+    [
+        ("none", False, False, True),
+        ("host", False, False, False),
+        ("host", False, True, True),
+        ("host", True, False, True),
+        ("articles", False, True, False),
+        ("articles", True, False, True),
+        ("never", True, True, False),
+    ],
+)
+def test_confirms(needs: c.Evidence, serving: bool, answering: bool, confirmed: bool) -> None:
+    assert c.confirms(needs, serving, answering) is confirmed

@@ -157,7 +157,7 @@ def test_page_headline(title: str | None, heading: str | None, compared: str | N
         # An English prompt word right before Han characters (no \b there: review 19e).
         (P[0] + "\nLog in后查看全部内容", True),
         (P[0] + "\nSign up即可查看全部内容", True),
-        (P[0], False),  # no prompt: the article cut short, an edit
+        (P[0], False),  # no prompt: the article cut short (is_truncated's)
         (BODY + "\nSubscribe to our newsletter", False),  # all of it: no teaser
         (P[0] + "\nThe council later reversed its decision after a public outcry.", False),
         ("Subscribe to continue reading.", False),  # nothing of the article: a soft 404

@@ -6,7 +6,7 @@ a local site archived by the real CLI, then changed under it, driven with --now.
 - links that redirected already when archived (a WordPress ``?p=7``, a short link), a
   slug renamed to a one-segment path with the same text: never deleted; a new redirect
   to the front page: deleted;
-- every page of a host behind a bot wall, or an error page: suspected, never deleted
+- every page of a host behind a wall (a consent wall), or an error page: suspected, never deleted
   without evidence that the host serves its other articles (review 19b, H1, H2);
 - ``recheck: false`` set after archiving: no fetch at all; turned on again: resumed.
 """
@@ -54,9 +54,11 @@ NOT_FOUND = _page(
     "页面不存在", ["对不起，您访问的页面不存在或已被删除，请返回首页浏览其他新闻内容。"]
 )
 TEASER = _page("订阅", ["本文为付费内容。订阅后即可阅读全文，首月仅需一元，随时可以取消。"])
-CAPTCHA = (
-    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-    "<p>Checking your browser before accessing the site.</p></body></html>"
+# A wall the re-checks cannot tell from a soft 404 (a consent wall: a bot wall that says
+# what it is, "Just a moment...", is an outage, test_recheck_witness_e2e.py).
+WALL = (
+    "<!DOCTYPE html><html><head><title>Privacy</title></head><body><p>We and our partners"
+    " use cookies to store and access information on your device.</p></body></html>"
 )
 
 
@@ -244,7 +246,7 @@ def test_a_bot_wall_on_every_page_of_a_host_is_never_a_deletion(
         site.routes[link] = article(link[3:-5])
     _run(config, "run", "--now", T0)
     for link in links[:4]:
-        site.routes[link] = gone_page(CAPTCHA)
+        site.routes[link] = gone_page(WALL)
     # The wall answers one URL 403: an outage, and no witness that the host serves.
     site.routes[links[4]] = lambda request: Response("forbidden", status=403)
     report = _run(config, "recheck", "--now", T1)["recheck"]
@@ -274,7 +276,7 @@ def test_a_bot_wall_or_an_error_page_on_two_articles_is_not_a_deletion(
     for link in links:
         site.routes[link] = article(link[3:-5])
     _run(config, "run", "--now", T0)
-    site.routes[links[0]] = gone_page(CAPTCHA)
+    site.routes[links[0]] = gone_page(WALL)
     site.routes[links[1]] = gone_page(EMPTY_ERROR)
     assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
     confirm = _run(config, "recheck", "--now", T2)["recheck"]

@@ -63,6 +63,9 @@ class Site:
         if request.path == "/feed.xml":
             items = [{"title": TITLE, "link": self.url(self.path), "guid": self.path}]
             return Response(rss(items), content_type="application/rss+xml")
+        if request.path == "/":
+            # The front page answers: a 404 of the article is confirmed (issue 19, F10).
+            return Response("<html><body><p>Front page</p></body></html>", content_type="text/html")
         if request.path != self.path:
             # The site's other articles (an older state's), as archived.
             if not request.path.startswith("/news/"):

@@ -6,9 +6,11 @@ One case per file in tests/recheck_verdicts/: ``pages`` are what the article's p
 serves at archiving and at each re-check (the last one stands for the rest), with
 ``{N}`` a number that changes on every request and ``((A||B))`` the two variants of an
 A/B test, served alternately request by request (``((A||B||C))``: three in turn),
-and ``og_title`` a page's og:title (none without it);
+and ``og_title`` a page's og:title (none without it); a paragraph that starts with
+``<`` is HTML, as it is (a list of links);
 ``expect`` is the article's status after the last re-check and how many versions were
-kept of it (and lines its versions page shows unmarked by the diff). All cases share
+kept of it (and lines its versions page shows unmarked by the diff, and how the last
+check's stored result starts). All cases share
 one site and one run (a host serving its other articles, as real ones do: a page
 without the article there could be confirmed deleted).
 
@@ -46,7 +48,10 @@ def _fill(text: str, n: int) -> str:
 
 def _html(page: dict[str, Any], n: int) -> str:
     title = html.escape(_fill(page["title"], n))
-    body = "".join(f"<p>{html.escape(_fill(p, n))}</p>" for p in page["body"])
+    body = "".join(
+        _fill(p, n) if p.startswith("<") else f"<p>{html.escape(_fill(p, n))}</p>"
+        for p in page["body"]
+    )
     og = page.get("og_title")
     og = "" if og is None else f"<meta property='og:title' content='{html.escape(_fill(og, n))}'>"
     return (
@@ -114,9 +119,9 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             assert done.returncode == 0, done.stderr
             reports.append(json_of(done))
         found: dict[str, Any] = {}
-        for url, status, filename in rows(
+        for url, status, filename, result in rows(
             state,
-            "SELECT a.url, r.status, a.filename FROM rechecks r"
+            "SELECT a.url, r.status, a.filename, r.last_result FROM rechecks r"
             " JOIN articles a ON a.id = r.article_id",
         ):
             folder = tmp / "site" / "_versions" / filename.rsplit(".", 1)[0]
@@ -132,6 +137,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
                 "status": status,
                 "versions": [p.read_text(encoding="utf-8") for p in kept],
                 "page": pages[0] if pages else "",
+                "result": result or "",
             }
         yield {"cases": found, "reports": reports}
     finally:
@@ -151,6 +157,8 @@ def test_what_counts_as_an_edit(path: Path, outcome: dict[str, Any]) -> None:
         assert text not in last
     for text in expect.get("first_version_has", []):
         assert text in got["versions"][0]
+    # What the last check's stored result says ("truncated: …").
+    assert got["result"].startswith(expect.get("result_starts", ""))
     # Lines the versions page shows as they are, unmarked by the diff.
     for text in expect.get("page_shows_unmarked", []):
         assert html.escape(text, quote=False) in got["page"]

@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import NotAdmittedError
 from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
+from rssarchive.core.urls import host_key
 from rssarchive.net.http import HttpClient
 from rssarchive.net.politeness import Admission, HostLimiter
 from rssarchive.run import rechecker, recheckgate
@@ -169,7 +170,7 @@ def test_a_stopped_gate_leaves_no_check_waiting_for_its_turn(
     log = Log()
     for n in range(3):
         _serve(httpserver, f"/a/{n}", n, log, lambda: None)
-    host = rechecker._host(httpserver.url_for("/"))
+    host = host_key(httpserver.url_for("/"))
     gate = recheckgate.RecheckGate(config, schedule.Budget(10, 3600.0), time.monotonic)
     waiting = threading.Event()
 

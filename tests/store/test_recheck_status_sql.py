@@ -80,3 +80,22 @@ def test_an_enrolled_article_is_compared_with_its_post(tmp_path: Path) -> None:
     assert (row.reference, row.from_page) == (None, True)
     assert reference_for(row.reference, row.from_page, "page") == "reference"
     assert is_witness(row)
+
+
+def test_witnesses_are_found_by_host_key_with_or_without_www(tmp_path: Path) -> None:
+    """The re-checks key a host as urls.host_key does (no ``www.``, issue 18): the
+    witnesses of "a.example" include its www. articles, and no other host's."""
+    state = State.open(tmp_path / "s.sqlite3")
+    urls = [
+        "https://a.example/1",
+        "https://www.a.example/2",
+        "https://www.a.example:8443/3",
+        "https://b.a.example/4",
+        "https://wwwa.example/5",
+    ]
+    for n, url in enumerate(urls):
+        aid = state.begin(url_key=url, guid_key=None, feed="f", entry=Entry("", url), now=NOW)
+        state.enroll([(aid, NOW + timedelta(seconds=n), None)])
+        state.save_recheck(replace(record("unchanged", "text", True, DUE), article_id=aid))
+    found = sorted(r.url for r in state.recheck_witnesses("a.example", 10))
+    assert found == sorted(urls[:3])

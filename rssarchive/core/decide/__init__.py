@@ -428,6 +428,9 @@ from rssarchive.core.decide.policies import (
     FETCH_RETRIES as FETCH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
+    HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES,
+)
+from rssarchive.core.decide.policies import (
     IMAGE_RETRIES as IMAGE_RETRIES,
 )
 from rssarchive.core.decide.policies import (
@@ -438,6 +441,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     RETRY_STATUSES as RETRY_STATUSES,
+)
+from rssarchive.core.decide.policies import (
+    WORKER_DIED_RETRIES as WORKER_DIED_RETRIES,
 )
 from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,
@@ -462,6 +468,12 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     Revalidation as Revalidation,
+)
+from rssarchive.core.decide.policies import (
+    confirm_answer as confirm_answer,
+)
+from rssarchive.core.decide.policies import (
+    recheck_request as recheck_request,
 )
 from rssarchive.core.decide.policies import (
     retry_due as retry_due,

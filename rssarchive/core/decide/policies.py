@@ -150,6 +150,28 @@ class ConfirmRetries:
         return made < self.attempts
 
 
+def confirm_answer(seen: str, back_off: float | None, says_nothing: bool) -> ConfirmAnswer:
+    """What one confirming fetch of a re-check answered (ConfirmAnswer), from what it saw
+    (recheck.Seen: "page", "gone", "outage", "not_modified"), the pause its 429 asked for
+    (``back_off``: its Retry-After's seconds, else None) and, for a page, whether it
+    ``says_nothing`` (shares almost nothing with the first fetch: a wall, an error page).
+    Neither a page nor an outage is the site's answer about the page: "gone"."""
+    if seen == "outage":
+        return "paused" if back_off is not None else "failed"
+    if seen == "page":
+        return "wall" if says_nothing else "page"
+    return "gone"
+
+
+def recheck_request(seen: str, back_off: float | None) -> tuple[bool, float | None]:
+    """What one re-check request's answer does to its host in the run (run/recheckgate.py):
+    (whether it counts among the host's failures, HOST_RECHECK_RETRIES: an outage, which
+    a bot wall is too; the pause it asks for: a 429's Retry-After seconds, kept for the
+    next runs, else None)."""
+    failed = seen == "outage"
+    return failed, back_off if failed else None
+
+
 def retry_due(not_before: datetime | None, last_failure: datetime | None, now: datetime) -> bool:
     """Whether a pending article is tried by a run at ``now``: its back-off (or the
     server's Retry-After) has passed, or the clock went back: ``now`` is before its last
@@ -239,6 +261,15 @@ class Revalidation:
 # polled once without its validators: at most one full download a day (or per hundred
 # polls: every 100 minutes with a run each minute) for a cache that may be stale forever.
 FEED_REVALIDATION = Revalidation(unchanged=100, every=timedelta(hours=24))
+
+
+# Re-checks of one host in one run: a host whose checks fail this many times
+# (timeouts, refused connections, 5xx, bot walls) gets no more in that run: a hung host
+# would otherwise take a timeout per due article. Its articles stay due, for the next run.
+HOST_RECHECK_RETRIES = RetryPolicy(attempts=3)
+# A call an extraction worker process died under (it may have been killed for another
+# call's time limit) is sent to a fresh worker once more: this many tries in all.
+WORKER_DIED_RETRIES = RetryPolicy(attempts=2)
 
 # A re-check's second fetch that said nothing is made once more (review 19d, 5); then the
 # check is inconclusive, and the changed text it saw waits for the next check's first

@@ -1,0 +1,265 @@
+"""What a re-checked page shows besides the article's text, pure (recheck.py decides with
+it, run/rechecker.py reads pages with it; tested as tables in
+tests/core/test_recheck_page.py):
+
+- a bot wall (:func:`bot_wall`): a rate limiter's or a DDoS shield's page answered with
+  200, which says nothing of the article (issue 19, F8);
+- a truncation (:func:`is_truncated`): the article's beginning alone, or with a prompt
+  to subscribe in the same paragraph (issue 19, F9);
+- links' anchor texts (:func:`mark_links`, :func:`unlinked`): a rotating list of
+  "related" headlines inside the article is not compared (issue 19, F5/F7);
+- a removal by redirect (:func:`redirect_removes`): to the front or a section page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from rssarchive.core import recheck_text as texts
+from rssarchive.core.recheck_confirm import SOFT_404_BELOW
+from rssarchive.core.recheck_text import LINKS, PROMPT, TEASER_PROMPT_CHARS, overlap
+from rssarchive.core.urls import host_key
+
+# A bot wall: a page answered with 200 by a rate limiter or a DDoS shield instead of the
+# article ("Just a moment...", "Checking your browser", "请稍候…", "安全验证"). It is
+# small (WALL_PAGE_BYTES: Cloudflare's challenge is ~30 KB, most of it script), shows
+# little text (WALL_TEXT_CHARS, its title included), none of it the article's, and
+# either says what it is in one of the archive's languages (_WALL_WORDS, in its title or
+# its text) or carries a challenge's form or script (_WALL_MARKS). An article about DDoS
+# protection is no wall: it is longer, and it holds the article's text.
+WALL_PAGE_BYTES = 256 * 1024
+WALL_TEXT_CHARS = 1000
+_WALL_WORDS = re.compile(
+    r"(?i)checking\s+(?:your|if\s+the\s+site\s+connection)|just\s+a\s+moment"
+    r"|attention\s+required|ddos\s+protection|enable\s+javascript\s+and\s+cookies"
+    r"|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot"
+    r"|unusual\s+traffic|security\s+check|one\s+more\s+step|access\s+denied"
+    r"|请稍候|請稍候|请稍等|請稍等|安全验证|安全驗證|人机验证|人機驗證|访问验证|訪問驗證"
+    r"|安全检查|安全檢查|正在检查|正在檢查|验证您是|驗證您是"
+    r"|しばらくお待ちください|アクセスを確認|잠시만\s*기다려|보안\s*확인"
+    r"|einen\s+moment|sicherheitsüberprüfung|vérification\s+de\s+sécurité|un\s+instant"
+)
+_WALL_MARKS = re.compile(
+    r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_"
+    r"|g-recaptcha|h-captcha|hcaptcha\.com|recaptcha/api|captcha-delivery|px-captcha"
+)
+_HIDDEN = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
+_TAG = re.compile(r"(?s)<[^>]*>")
+
+
+def visible_text(page: str) -> str:
+    """What a page shows as text (its title included): its tags, scripts, styles and
+    comments removed, entities read, whitespace collapsed."""
+    text = _TAG.sub(" ", _HIDDEN.sub(" ", page))
+    return " ".join(html.unescape(text).split())
+
+
+def bot_wall(page: str, known: str | None = None) -> str | None:
+    """What shows ``page`` (a 200's HTML, decoded) to be a bot wall, quoted for the
+    report (``"Just a moment"``, ``a challenge script``), else None. ``known``: the
+    article's text, none of which a wall holds (less than SOFT_404_BELOW of its
+    trigrams)."""
+    if len(page) > WALL_PAGE_BYTES:
+        return None
+    shown = visible_text(page)
+    if len(shown) > WALL_TEXT_CHARS:
+        return None
+    body = texts.split_headline(known or "")[1]
+    if body.strip():
+        norm, _ = texts.normalizers(texts.folds(body, shown))
+        if overlap(norm(body), norm(shown)) >= SOFT_404_BELOW:
+            return None
+    words = _WALL_WORDS.search(shown)
+    if words is not None:
+        return f'"{words[0]}"'
+    return "a challenge form or script" if _WALL_MARKS.search(page) else None
+
+
+# A truncation (:func:`is_truncated`) shows at most this share of the article's text,
+# and at least TRUNCATED_MIN_CHARS of it (less is a page without the article).
+TRUNCATED_AT_MOST = 0.5
+TRUNCATED_MIN_CHARS = 20
+# What a short page's extraction may put before the article's beginning when it joins
+# the page into one paragraph (a menu's "Home", the headline), at most.
+TRUNCATED_LEAD_CHARS = 200
+# A prompt after the beginning shares less than this of its character trigrams with the
+# rest of the article.
+TEASER_PROMPT_SHARE = 0.3
+# What may follow the article's beginning in a truncation without a prompt: an ellipsis,
+# a bracket, a dash.
+_CUT_MARK = re.compile(r"[\s.…\-–—>»\[\]()]*")
+
+
+def is_truncated(reference: str, page: str, normalize: Callable[[str], str]) -> bool:
+    """Whether ``page`` is the article cut short (issue 19, F9): once normalised, it
+    holds the reference's first TRUNCATED_MIN_CHARS characters or more (after at most
+    TRUNCATED_LEAD_CHARS of a menu or a headline the extraction joined to it), at
+    most TRUNCATED_AT_MOST of it, and what follows where it stops matching is nothing
+    but an ellipsis, or a short prompt to subscribe or log in (TEASER_PROMPT_CHARS,
+    PROMPT's words: "订阅后阅读全文", "Subscribe to continue"), in the same paragraph or
+    not. A Chinese page joined into one paragraph puts its prompt right after the text
+    (:func:`is_teaser` wants it on its own line), and a prompt outside the article
+    element leaves the text alone, cut."""
+    ref, text = normalize(reference), normalize(page)
+    start = text.find(ref[:TRUNCATED_MIN_CHARS])
+    if len(ref) < TRUNCATED_MIN_CHARS or start < 0 or start > TRUNCATED_LEAD_CHARS:
+        return False
+    same = 0
+    for ours, theirs in zip(ref, text[start:], strict=False):
+        if ours != theirs:
+            break
+        same += 1
+    if same > TRUNCATED_AT_MOST * len(ref):
+        return False
+    rest = text[start + same :]
+    if _CUT_MARK.fullmatch(rest):
+        return True
+    if start + len(rest) > TEASER_PROMPT_CHARS or PROMPT.search(rest) is None:
+        return False
+    # A prompt, not the article's text going on ("Opposition members said …" has a
+    # prompt's word): it shares little of what the article has after the beginning.
+    return overlap(rest, ref[same:]) < TEASER_PROMPT_SHARE
+
+
+# unlinked: a reference line that starts as a page line before its links does when that
+# start is this long at least; a reference line where the page has lines of links alone
+# is at most this long (a headline, not a paragraph).
+LINK_HEAD_CHARS = 10
+LINK_LINE_CHARS = 120
+_ANCHOR = re.compile(r"(?is)<a\b[^>]*>(.*?)</a\s*>")
+# What may stand between two links of a list on one line.
+_LINK_SEPARATORS = " |·•,;、，/"
+
+
+def anchor_texts(page: str) -> frozenset[str]:
+    """The texts of a page's links (``<a>``), whitespace collapsed as html_to_text does."""
+    found = (" ".join(html.unescape(_TAG.sub(" ", m[1])).split()) for m in _ANCHOR.finditer(page))
+    return frozenset(text for text in found if len(text) >= 2)
+
+
+def mark_links(text: str, anchors: frozenset[str]) -> str:
+    """``text`` (one paragraph a line) with LINKS set before the part of each line that is
+    only links' anchor texts (``anchors``): a whole line that is one or more of them (a
+    list item, a link alone), or two or more of them ending a line ("Read more: A B", a
+    short page's extraction joining its "相关新闻" list to its text). One link at the end
+    of a sentence is the sentence's: not marked. What LINKS starts is not compared."""
+    text = text.replace(LINKS, "")
+    if not anchors:
+        return text
+    by_end: dict[str, list[str]] = {}
+    for anchor in sorted(anchors, key=len, reverse=True):
+        by_end.setdefault(anchor[-1], []).append(anchor)
+    return "\n".join(_mark_line(line, by_end) for line in text.split("\n"))
+
+
+def _mark_line(line: str, by_end: dict[str, list[str]]) -> str:
+    rest, peeled = line.rstrip(), 0
+    while rest:
+        anchor = next((a for a in by_end.get(rest[-1], ()) if rest.endswith(a)), None)
+        if anchor is None:
+            break
+        rest, peeled = rest[: -len(anchor)].rstrip(_LINK_SEPARATORS), peeled + 1
+    if peeled == 0 or (peeled == 1 and rest):
+        return line
+    return rest + LINKS + line[len(rest) :].lstrip()
+
+
+def unlinked(reference: str, page: str, normalize: Callable[[str], str]) -> str:
+    """``reference`` (a body) marked where ``page``'s links are (mark_links), for comparing
+    the two: a reference kept before links were marked, or a post's text whose list was
+    joined to its text, holds its list's headlines of then, which the page's rotating
+    list no longer shows. A reference line that starts as a page line does before its
+    links (LINK_HEAD_CHARS at least) is compared up to there; reference lines the page
+    lacks (of at most LINK_LINE_CHARS) where the page has lines of links alone, between
+    the same lines, are not compared."""
+    if LINKS not in page:
+        return reference
+    lines = page.split("\n")
+    keys = [normalize(line) for line in lines]
+    present = {key for key in keys if key}
+    heads = [
+        (key, line.partition(LINKS)[0])
+        for key, line in zip(keys, lines, strict=True)
+        if LINKS in line and len(key) >= LINK_HEAD_CHARS
+    ]
+    out = reference.split("\n")
+    ref_keys = [normalize(line) for line in out]
+    for index, key in enumerate(ref_keys):
+        if key and key not in present and LINKS not in out[index]:
+            head = next((h for k, h in heads if key.startswith(k)), None)
+            if head is not None:
+                out[index] = head + LINKS + out[index]
+    for before, after in _link_runs(keys, lines):
+        if before is None:
+            first = -1
+        elif before in ref_keys:
+            first = ref_keys.index(before)
+        else:
+            continue
+        if after is None:
+            end = len(out)
+        elif after in ref_keys[first + 1 :]:
+            end = ref_keys.index(after, first + 1)
+        else:
+            continue
+        for index in range(first + 1, end):
+            key = ref_keys[index]
+            if key and key not in present and len(key) <= LINK_LINE_CHARS:
+                out[index] = LINKS + out[index]
+    return "\n".join(out)
+
+
+def _link_runs(keys: list[str], lines: list[str]) -> list[tuple[str | None, str | None]]:
+    """(the compared line before, the one after; None: none) of each run of the page's
+    lines of links alone."""
+    runs: list[tuple[str | None, str | None]] = []
+    before: str | None = None
+    in_run = False
+    for key, line in zip(keys, lines, strict=True):
+        if key:
+            if in_run:
+                runs.append((before, key))
+                in_run = False
+            before = key
+        elif line.lstrip().startswith(LINKS):
+            in_run = True
+    if in_run:
+        runs.append((before, None))
+    return runs
+
+
+def removed_by_redirect(article_url: str, final_url: str) -> bool:
+    """Whether a page that redirected ended on the site's front page or a section page
+    (a parent of the article's path, or a path of at most one segment on the same
+    site), which is how many sites take an article down."""
+    if final_url == article_url:
+        return False
+    old, new = urlsplit(article_url), urlsplit(final_url)
+    if host_key(article_url) != host_key(final_url):  # the one host key (urls.py)
+        return False
+    old_path = old.path.rstrip("/")
+    new_path = new.path.rstrip("/")
+    if new_path == old_path:
+        return False  # http -> https, a slash added: the same page
+    if new_path == "" or new_path in ("/index.html", "/index.htm", "/index.php"):
+        return True
+    segments = [s for s in new_path.split("/") if s]
+    return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
+
+
+def redirect_removes(
+    article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
+) -> bool:
+    """Whether a redirect looks like a removal: it ends on the front or a section page
+    (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
+    none of the article's known addresses (``known_keys``: its own URL's key and where
+    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
+    ``/slug/`` from the start, or a short link, is not removed by going there still.
+    Even then the page it ends on is read: one that still holds the article is no
+    removal (:func:`decide`)."""
+    if final_key in known_keys:
+        return False
+    return removed_by_redirect(article_url, final_url)
