@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rssarchive.core.decide import RetryPolicy
+# Re-checks of one host in one run: the policy is decide.HOST_RECHECK_RETRIES, named here
+# too for the re-checker.
+from rssarchive.core.decide import HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES
 from rssarchive.core.models import FeedConfig
 
 # About newsdiffs' decaying schedule, coarser: a feed archive is polled every few minutes
@@ -24,10 +26,6 @@ AGES: tuple[timedelta, ...] = tuple(timedelta(hours=h) for h in (1, 6, 24, 3 * 2
 # hour cover a site publishing ~30 articles a day at six ages.
 BUDGET_ARTICLES = 200
 BUDGET_SECONDS = 120.0
-# Re-checks of one host in one run: a host whose checks fail this many times
-# (timeouts, refused connections, 5xx) gets no more in that run: a hung host would
-# otherwise take a timeout per due article. Its articles stay due, for the next run.
-HOST_RECHECK_RETRIES = RetryPolicy(attempts=3)
 # The longest pause a host's 429 Retry-After is kept for (as the client caps it): a pause
 # further ahead than this was set by a clock running ahead of this one.
 LONGEST_PAUSE = timedelta(hours=6)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from rssarchive.core import decide
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.models import Config
 from rssarchive.net.politeness import Admission
@@ -18,7 +19,7 @@ class RecheckGate:
     out, judged when its host's turn came (the ``admit`` hook given to the client), not
     when the check was handed to a thread: the budget's count and seconds at that
     moment; and not at all for a host that failed its checks in this run
-    (recheck_schedule.HOST_RECHECK_RETRIES), or once the run is stopping.
+    (decide.HOST_RECHECK_RETRIES), or once the run is stopping.
 
     So that a host's failures are known before more of its checks are sent, at most
     per_host_concurrency checks of one host fetch at once (a retry's backoff included):
@@ -115,7 +116,7 @@ class RecheckGate:
             self._stop.is_set()
             or host in self._paused
             or host in self._held
-            or schedule.HOST_RECHECK_RETRIES.gives_up(self._failures.get(host, 0))
+            or decide.HOST_RECHECK_RETRIES.gives_up(self._failures.get(host, 0))
         )
 
     def _admit(self, host: str) -> bool:
@@ -161,5 +162,5 @@ class RecheckGate:
 
     def given_up(self) -> list[tuple[str, int]]:
         return sorted(
-            (h, n) for h, n in self._failures.items() if schedule.HOST_RECHECK_RETRIES.gives_up(n)
+            (h, n) for h, n in self._failures.items() if decide.HOST_RECHECK_RETRIES.gives_up(n)
         )

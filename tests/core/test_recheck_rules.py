@@ -194,10 +194,12 @@ def test_validator(
 def test_a_host_is_given_up_after_three_failed_rechecks_in_a_run(
     failures: int, given_up: bool
 ) -> None:
-    assert s.HOST_RECHECK_RETRIES.gives_up(failures) is given_up
+    from rssarchive.core.decide import HOST_RECHECK_RETRIES
+
+    assert HOST_RECHECK_RETRIES.gives_up(failures) is given_up
 
 
 def test_the_host_policy_is_the_projects_retry_policy_type() -> None:
-    from rssarchive.core.decide import RetryPolicy
+    from rssarchive.core.decide import HOST_RECHECK_RETRIES, RetryPolicy
 
-    assert isinstance(s.HOST_RECHECK_RETRIES, RetryPolicy)
+    assert isinstance(HOST_RECHECK_RETRIES, RetryPolicy)

@@ -350,9 +350,6 @@ from rssarchive.core.decide.images import (
     HOTLINK_STATUSES as HOTLINK_STATUSES,
 )
 from rssarchive.core.decide.images import (
-    IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
-)
-from rssarchive.core.decide.images import (
     ImageFailureKind as ImageFailureKind,
 )
 from rssarchive.core.decide.images import (
@@ -401,6 +398,12 @@ from rssarchive.core.decide.policies import (
     FETCH_RETRIES as FETCH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
+    HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES,
+)
+from rssarchive.core.decide.policies import (
+    IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
+)
+from rssarchive.core.decide.policies import (
     IMAGE_RETRIES as IMAGE_RETRIES,
 )
 from rssarchive.core.decide.policies import (
@@ -411,6 +414,9 @@ from rssarchive.core.decide.policies import (
 )
 from rssarchive.core.decide.policies import (
     RETRY_STATUSES as RETRY_STATUSES,
+)
+from rssarchive.core.decide.policies import (
+    WORKER_DEATH_RETRIES as WORKER_DEATH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rssarchive.core.decide.policies import IMAGE_RETRIES, RetryPolicy
+from rssarchive.core.decide.policies import IMAGE_HOTLINK_RETRY, IMAGE_RETRIES
 from rssarchive.core.models import ImagesMode
 
 # -- images -----------------------------------------------------------------------------
@@ -89,8 +89,6 @@ ImageFailureKind = Literal["budget", "fetch", "refused", "too large", "disk"]
 
 # Hotlink protection answers these; some hosts refuse foreign referers, others any.
 HOTLINK_STATUSES = frozenset({401, 403})
-# One image download: with the article as Referer, then once more without one.
-IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
 
 
 def retry_without_referer(status: int | None, had_referer: bool, attempts: int = 1) -> bool:
