@@ -86,6 +86,9 @@ from rssarchive.core.decide.articles import (
     says_fallback as says_fallback,
 )
 from rssarchive.core.decide.articles import (
+    takes_relisted_date as takes_relisted_date,
+)
+from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
@@ -114,6 +117,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     alias_key as alias_key,
+)
+from rssarchive.core.decide.entries import (
+    asks_archived_guid as asks_archived_guid,
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
@@ -149,10 +155,10 @@ from rssarchive.core.decide.entries import (
     landed_on_listed as landed_on_listed,
 )
 from rssarchive.core.decide.entries import (
-    records as records,
+    other_owner as other_owner,
 )
 from rssarchive.core.decide.entries import (
-    renames_post as renames_post,
+    records as records,
 )
 from rssarchive.core.decide.entries import (
     retakes as retakes,
@@ -356,10 +362,10 @@ from rssarchive.core.decide.images import (
     ImagesRetried as ImagesRetried,
 )
 from rssarchive.core.decide.images import (
-    adopted_images_retried as adopted_images_retried,
+    asks_adopted_images as asks_adopted_images,
 )
 from rssarchive.core.decide.images import (
-    asks_adopted_images as asks_adopted_images,
+    gets_image_retries as gets_image_retries,
 )
 from rssarchive.core.decide.images import (
     image_budget_spent as image_budget_spent,
