@@ -38,7 +38,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
-from rssarchive.core import decide
+from rssarchive.core.decide.policies import WORKER_DEATH_RETRIES
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.models import Article, Selectors
 from rssarchive.net.addresses import Allow
@@ -331,16 +331,19 @@ class ExtractionPool:
         names the work in errors. ``function`` must be importable by name."""
         with self._free:
             try:
-                # Once more when the worker died under a call: it may have been killed
-                # for another call's time limit.
-                for _ in range(decide.WORKER_DIED_RETRIES.attempts):
+                # Again when the worker died under a call, within WORKER_DEATH_RETRIES:
+                # it may have been killed for another call's time limit.
+                attempts = 0
+                while True:
                     worker = self._least_loaded()
+                    attempts += 1
                     try:
                         call = worker.send(function, args, kwargs)
                         return cast(R, self._wait(label, worker, call))
                     except _WorkerDied:
                         self._replace(worker)
-                raise ExtractError("the worker process died on it", url=label)
+                    if WORKER_DEATH_RETRIES.gives_up(attempts):
+                        raise ExtractError("the worker process died on it", url=label)
             except ExtractError as exc:
                 # The pool's own errors (a result that could not travel, a run
                 # stopping) are raised where the work's URL is not known: named here.

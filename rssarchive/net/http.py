@@ -67,7 +67,6 @@ from rssarchive.net.transport import (
 __all__ = [
     "CONNECT_TIMEOUT",
     "DEFAULT_MAX_BYTES",
-    "MAX_ATTEMPTS",
     "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
     "HostLimiter",
@@ -82,15 +81,6 @@ log = logging.getLogger(__name__)
 
 # Browsers stop at 20; real feeds rarely need more than 2 or 3 hops (http→https, a move).
 MAX_REDIRECTS = 10
-# One try plus two retries: enough to ride out a restart or a dropped connection, few
-# enough that a dead host costs seconds, not minutes. The next run retries anyway.
-# Exponential backoff between attempts: 1 s, 2 s, ... capped, plus up to 1 s of jitter so
-# that feeds hosted together do not retry in lockstep. The policy is decide.FETCH_RETRIES;
-# tenacity takes it in seconds.
-MAX_ATTEMPTS = FETCH_RETRIES.attempts
-BACKOFF_INITIAL = FETCH_RETRIES.initial.total_seconds()
-BACKOFF_MAX = FETCH_RETRIES.longest.total_seconds()
-BACKOFF_JITTER = FETCH_RETRIES.jitter.total_seconds()
 # A Retry-After longer than this is treated as this: a misconfigured server must not
 # silence a feed for days; six hours still keeps it polled a few times a day.
 MAX_RETRY_AFTER = 6 * 3600.0
@@ -267,9 +257,15 @@ class HttpClient:
         if referer is not None:
             headers["Referer"] = referer
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
+            # decide.FETCH_RETRIES: one try plus two retries (a restart, a dropped
+            # connection; a dead host costs seconds), waits doubling from 1 s, capped,
+            # plus up to 1 s of jitter so that feeds hosted together do not retry in
+            # lockstep. tenacity takes them in seconds.
+            stop=tenacity.stop_after_attempt(FETCH_RETRIES.attempts),
             wait=tenacity.wait_exponential_jitter(
-                initial=BACKOFF_INITIAL, max=BACKOFF_MAX, jitter=BACKOFF_JITTER
+                initial=FETCH_RETRIES.initial.total_seconds(),
+                max=FETCH_RETRIES.longest.total_seconds(),
+                jitter=FETCH_RETRIES.jitter.total_seconds(),
             ),
             retry=tenacity.retry_if_exception(_worth_another_try),
             sleep=self._sleep,

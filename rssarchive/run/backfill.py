@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core.errors import ParseError, RssArchiveError, reason_of
 from rssarchive.core.models import Entry, FeedConfig
-from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.core.urls import host_key, normalize_url
 from rssarchive.run.backlog import Backlog
-from rssarchive.run.jobs import POOL_MIN_ARTICLES, _host, _Pending
+from rssarchive.run.jobs import POOL_MIN_ARTICLES, _Pending
 from rssarchive.run.recovery import _Recovery
 from rssarchive.run.report import FeedResult, RunReport
 
@@ -55,14 +55,14 @@ class _Backfill(_Recovery):
             if result is None:
                 result = results[feed.name] = FeedResult(feed.name, "backfill")
                 report.results.append(result)
-            if not is_safe_link(url):
+            if decide.unusable_link(url):
                 result.failed.append((url, "not an absolute http(s) URL"))
                 continue
             entry = self._url_entry(url, listed)
             article_id = self._record(feed, entry, result, again=True)
             self._say_archived(url, result, named=named, recorded=article_id is not None)
             if article_id is not None:
-                backlog.add(_host(url), f"page {feed.name}", (feed, result, "page"), article_id)
+                backlog.add(host_key(url), f"page {feed.name}", (feed, result, "page"), article_id)
                 if decide.warm_workers_now(len(backlog), pool_min=POOL_MIN_ARTICLES):
                     self._workers().warm()
         from_sitemaps.clear()
@@ -161,7 +161,7 @@ class _Backfill(_Recovery):
                         feed, replace(entry, origin="archive"), result, listed=listed
                     )
                     if article_id is not None:
-                        host, key = _host(entry.link or ""), (feed, result, feed.content)
+                        host, key = host_key(entry.link or ""), (feed, result, feed.content)
                         backlog.add(host, f"archive {feed.name}", key, article_id)
         except RssArchiveError as exc:  # the feed itself failed; other feeds go on
             result.error = str(exc)

@@ -94,7 +94,7 @@ class _FeedRun(_Working):
 
     def _record_poll(self, poll: _Poll, result: FeedResult) -> None:
         """Save what polling taught us about the feed, once its articles are done."""
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             return
         now = self.clock()
         if poll.error is not None:

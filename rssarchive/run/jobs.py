@@ -19,7 +19,6 @@ from rssarchive.core.models import (
     Response,
     Selectors,
 )
-from rssarchive.core.urls import host_key
 from rssarchive.net.addresses import Allow
 from rssarchive.run.backlog import Backlog
 from rssarchive.run.report import FeedResult
@@ -185,12 +184,6 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
     for place, item in enumerate(items):
         places.add(host_of(item), "", None, place)
     return [items[place] for _, place in places.take(len(items))]
-
-
-_host = host_key
-
-
-_permanent = decide.permanent
 
 
 def _substantial(content: str) -> bool:

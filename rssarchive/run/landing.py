@@ -65,11 +65,10 @@ class _Landing(_Recording):
 
     @staticmethod
     def _how(job: _Job, keys: list[str]) -> decide.Redirected:
-        """How the page came to where it ended; a post from the feed's text (its page
-        failed) is not the page's."""
-        if job.feed_text_because is not None or len(keys) < 2:
-            return "none"
-        return decide.redirected(keys[0], keys[-1], [status for status, _ in job.redirects])
+        """How the page came to where it ended (decide.redirected)."""
+        statuses = [status for status, _ in job.redirects]
+        feed_text = job.feed_text_because is not None
+        return decide.redirected(keys[0], keys[-1], statuses, feed_text=feed_text)
 
     def _landing(
         self, job: _Job, keys: list[str], staged: _Staged, how: decide.Redirected, *, crowded: bool

@@ -34,6 +34,7 @@ from rssarchive.core.errors import (
     unexpected,
 )
 from rssarchive.core.models import FeedConfig, Post, Response
+from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import feed_posts as feed_posts
 from rssarchive.publish.entry_posts import render_entry as render_entry
 from rssarchive.run.backfill import _Backfill
@@ -43,7 +44,7 @@ from rssarchive.run.jobs import MAX_JOBS_IN_FLIGHT as MAX_JOBS_IN_FLIGHT
 from rssarchive.run.jobs import Extractor as Extractor
 from rssarchive.run.jobs import Fetcher as Fetcher
 from rssarchive.run.jobs import InlineExtractor as InlineExtractor
-from rssarchive.run.jobs import _FeedGiven, _host, _Job, _Outcome, _Pending, _Poll, _Staged
+from rssarchive.run.jobs import _FeedGiven, _Job, _Outcome, _Pending, _Poll, _Staged
 from rssarchive.run.jobs import _round_robin as _round_robin
 from rssarchive.run.report import FeedResult as FeedResult
 from rssarchive.run.report import RunReport as RunReport
@@ -80,7 +81,7 @@ class Pipeline(_Backfill):
     def written(self) -> list[str]:
         """The posts this command has written so far: a command stopped part-way (Ctrl-C,
         a full disk) still names them, as no later run reports them as new."""
-        if self._report is None or self.dry_run:
+        if self._report is None or not decide.records(dry_run=self.dry_run):
             return []
         return [name for result in self._report.results for name in result.new]
 
@@ -111,7 +112,9 @@ class Pipeline(_Backfill):
             fstate = selection.unconditional_if_changed(self.state, feed, fstate)
             due.append((feed, fstate, result))
         report.polled = len(due)
-        due = _round_robin(due, lambda item: _host(decide.poll_url(item[0].url, item[1].moved_to)))
+        due = _round_robin(
+            due, lambda item: host_key(decide.poll_url(item[0].url, item[1].moved_to))
+        )
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
         finished: list[tuple[_Poll, FeedResult]] = []
         new: list[_Job] = []
@@ -147,7 +150,7 @@ class Pipeline(_Backfill):
         this run's documents, in memory."""
         if not jobs:
             return
-        listed: dict[tuple[str, str], datetime | None] = {}
+        listed: dict[tuple[str, str | None], datetime | None] = {}
         for poll in polls:
             for entry in poll.parsed.entries if poll.parsed is not None else ():
                 key = decide.link_key(entry.link)
@@ -155,14 +158,13 @@ class Pipeline(_Backfill):
                     listed.setdefault((poll.feed.name, key), entry.published)
         now = self.clock()
         for job in jobs:
-            key = decide.link_key(job.entry.link)
-            if job.entry.origin != "feed" or key is None or (job.feed.name, key) not in listed:
-                continue
-            if job.article_id in self._relinked:  # its entry is the item's already
-                continue
-            published = decide.relisted_date(
-                job.entry.published, listed[job.feed.name, key], now=now
+            item = (job.feed.name, decide.link_key(job.entry.link))
+            relisted = decide.takes_relisted_date(
+                job.entry.origin, listed=item in listed, relinked=job.article_id in self._relinked
             )
+            if not relisted:
+                continue
+            published = decide.relisted_date(job.entry.published, listed[item], now=now)
             if published != job.entry.published:
                 job.entry = replace(job.entry, published=published)
                 self.state.redate(job.article_id, job.entry)
@@ -192,7 +194,7 @@ class Pipeline(_Backfill):
     def _rechecked(self, report: RunReport) -> RunReport:
         """The run's re-checks of archived articles, after its own work, within their
         budget (rechecker.py); their failures are warnings, never the run's exit code."""
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             return report
         from rssarchive.run.rechecker import Rechecker
 
@@ -205,7 +207,7 @@ class Pipeline(_Backfill):
     def _kept(self, report: RunReport) -> RunReport:
         """A completed run's state, copied beside the database (state.keep_copy); a copy
         that cannot be written is a warning: the run itself is done."""
-        if not self.dry_run:
+        if decide.records(dry_run=self.dry_run):
             try:
                 self.state.keep_copy()
             except StateError as exc:
@@ -223,7 +225,7 @@ class Pipeline(_Backfill):
         """A run stopped by an error (a full disk, an unwritable _posts): every feed's
         run failed, so that status says so. No backoff: the fault is ours, not the
         sites'. Best effort: the state may be what cannot be written."""
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             return
         record_run_failure(self.state, self.config.feeds, reason_of(exc), self.clock())
 

@@ -142,7 +142,7 @@ class _Recording(_Moves):
             return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
-            if is_known == "skipped" and known is not None and known[1] == "done":
+            if known is not None and decide.asks_archived_guid(is_known, known[1]):
                 self._say_taken(entry, known[0], guid_key, archived, result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
@@ -220,8 +220,8 @@ class _Recording(_Moves):
             seen = self.state.guid_seen(guid_key, feed.name)
             seen_article = None if seen is None else seen.article_id
             # Its owners are read only when the item named no article yet.
-            others = decide.asks_other_owners(seen_article) and any(
-                o.feed == feed.name and o.id != article_id for o in self.state.guid_owners(guid_key)
+            others = decide.asks_other_owners(seen_article) and decide.other_owner(
+                article_id, feed.name, ((o.feed, o.id) for o in self.state.guid_owners(guid_key))
             )
             if not decide.attaches(article_id, seen_article, others):
                 return

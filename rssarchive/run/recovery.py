@@ -24,11 +24,11 @@ class _Recovery(_FeedRun):
         """Adopt posts already in ``_posts``; return the work a killed run left."""
         report.dry_run = self.dry_run
         self._report = report
-        if not self.dry_run:  # a feed renamed in the config keeps what it archived
-            report.warnings.extend(renames.follow(self.state, self.config.feeds))
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             self._list_pending(report)
             return []
+        # A feed renamed in the config keeps what it archived.
+        report.warnings.extend(renames.follow(self.state, self.config.feeds))
         # A killed run's staged files were removed by the command, under the site lock,
         # before the state was opened (session._session): not again here.
         from rssarchive.publish.missingposts import renamed_post, warn_missing
@@ -116,7 +116,7 @@ class _Recovery(_FeedRun):
 
         parts = _post_parts(self.archive.read(name))
         remote = 0 if parts is None else len(remote_images(parts[1], url))
-        if decide.adopted_images_retried(images, remote):
+        if decide.gets_image_retries(images, remote):
             self.state.image_retry(name, url, attempted=False)
 
     def _retry_images(self, report: RunReport) -> None:

@@ -126,7 +126,8 @@ class _Base:
 
     def _batch(self) -> contextlib.AbstractContextManager[None]:
         # A dry run may hold the state read-only: it writes nothing, so it needs no batch.
-        return contextlib.nullcontext() if self.dry_run else self.state.batch()
+        records = decide.records(dry_run=self.dry_run)
+        return self.state.batch() if records else contextlib.nullcontext()
 
     def _parallel(self, work: Callable[[T], R], items: list[T]) -> list[R]:
         if len(items) <= 1:

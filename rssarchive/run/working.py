@@ -14,6 +14,7 @@ from rssarchive.core import decide
 from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
+from rssarchive.core.urls import host_key
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -21,11 +22,9 @@ from rssarchive.run.jobs import (
     WRITE_BATCH,
     Extractor,
     _FeedGiven,
-    _host,
     _Job,
     _Outcome,
     _Pending,
-    _permanent,
     _round_robin,
     _Staged,
     _substantial,
@@ -53,7 +52,7 @@ class _Working(_Landing):
         extractor = self._extractor(total)
         if decide.warm_workers(bool(backlog), all(self._from_feed_text(job) for job in jobs)):
             extractor.warm()
-        queued = deque(_round_robin(jobs, lambda job: _host(job.entry.link or "")))
+        queued = deque(_round_robin(jobs, lambda job: host_key(job.entry.link or "")))
         jobs.clear()
         units = self._units(queued, backlog)
         # Jobs whose feed text proved to be a summary: their pages come next.
@@ -151,7 +150,7 @@ class _Working(_Landing):
             for job, name in written:
                 self.state.finish(job.article_id, name, self.clock())
                 self._schedule_recheck(job)
-                if job.image_failures:
+                if decide.gets_image_retries(job.feed.images, len(job.image_failures)):
                     self.state.image_retry(name, job.page_url, attempted=False)
         written.clear()
 
@@ -197,7 +196,7 @@ class _Working(_Landing):
         link = job.entry.link
         post = staged.post
         name = post.filename
-        if decide.renames_post(self.archive.taken_by_other(name, post.url)):
+        if self.archive.taken_by_other(name, post.url):
             name = post_filename(
                 name[:10],
                 post.title,
@@ -238,7 +237,8 @@ class _Working(_Landing):
 
         now = self.clock()
         last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
-        if not decide.feed_text_instead(job.mode, job.entry.content, _permanent(exc), last=last):
+        permanent = decide.permanent(exc)
+        if not decide.feed_text_instead(job.mode, job.entry.content, permanent, last=last):
             return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)
         post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))

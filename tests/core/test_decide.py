@@ -60,6 +60,12 @@ def row(*values: Any, id: str) -> Any:
         row(IMAGE_RETRIES, 5, True, id="images: 5 of 5"),
         row(FETCH_RETRIES, 2, False, id="fetch: 2 of 3"),
         row(FETCH_RETRIES, 3, True, id="fetch: 3 of 3"),
+        row(decide.IMAGE_HOTLINK_RETRY, 1, False, id="image hotlink: 1 of 2"),
+        row(decide.IMAGE_HOTLINK_RETRY, 2, True, id="image hotlink: 2 of 2"),
+        row(decide.HOST_RECHECK_RETRIES, 2, False, id="host re-checks: 2 of 3"),
+        row(decide.HOST_RECHECK_RETRIES, 3, True, id="host re-checks: 3 of 3"),
+        row(decide.WORKER_DEATH_RETRIES, 1, False, id="worker died: once more"),
+        row(decide.WORKER_DEATH_RETRIES, 2, True, id="worker died twice: given up"),
     ],
 )
 def test_retry_limits(policy: decide.RetryPolicy, attempts: int, gives_up: bool) -> None:

@@ -1,7 +1,9 @@
 """The decisions that were written inline in the orchestration (rssarchive/run/,
-store/selection.py) until issue 18's review, now the decider's: a feed's selection
+store/selection.py) until issue 18's reviews, now the decider's: a feed's selection
 settings and what a poll records, a run's failure recorded, when the workers start,
-adoption in a dry run, a URL handed to backfill, and an adopted post's image retries.
+adoption in a dry run, a URL handed to backfill, a post's image retries (written or
+adopted), which pending articles take a re-listed date, a post from the feed's text
+and redirects, an item taken for the archived article at its link.
 Each a table: one row per case, its inputs beside the decision expected of them."""
 
 from __future__ import annotations
@@ -174,6 +176,12 @@ def test_records(dry_run: bool, records: bool, taken: str) -> None:
         row("/2024/07/story.html", True, id="relative: no page we fetch"),
         row("https://example.com/a", False, id="an article's page"),
         row("HTTP://Example.com/a#top", False, id="http, any case, a fragment"),
+        # A URL handed to backfill is judged by the same rule (run/backfill.py).
+        row("not a url", True, id="backfill: not a URL"),
+        row("//example.com/a", True, id="backfill: scheme-relative"),
+        row("https://", True, id="backfill: no host"),
+        row("https://example.com/a\x01b", True, id="backfill: a control character"),
+        row("http://127.0.0.1:8000/a.html", False, id="backfill: an address and a port"),
     ],
 )
 def test_unusable_link(link: str | None, unusable: bool) -> None:
@@ -273,20 +281,34 @@ def test_says_archived(named: bool, recorded: bool, there: bool, asks: bool, say
     assert decide.says_archived(named, recorded, there and asks) is says
 
 
-# -- image retries (run/recovery.py) -------------------------------------------------------
+# -- image retries (run/recovery.py, run/working.py) --------------------------------------
 
 
 @pytest.mark.parametrize(
     ("images", "remote", "asks", "retried"),
     [
-        row("local", 2, True, True, id="images archived, remote ones left: retried"),
-        row("local", 0, True, False, id="images archived, none left"),
-        row("remote", 2, False, False, id="images kept remote: its post not read"),
+        row("local", 2, True, True, id="adopted: images archived, remote ones left: retried"),
+        row("local", 0, True, False, id="adopted: images archived, none left"),
+        row("remote", 2, False, False, id="adopted: images kept remote: its post not read"),
     ],
 )
 def test_adopted_images_retried(images: Any, remote: int, asks: bool, retried: bool) -> None:
     assert decide.asks_adopted_images(images) is asks
-    assert decide.adopted_images_retried(images, remote if asks else 0) is retried
+    assert decide.gets_image_retries(images, remote if asks else 0) is retried
+
+
+@pytest.mark.parametrize(
+    ("images", "failed", "retried"),
+    [
+        row("local", 1, True, id="written: an image failed: retried by later runs"),
+        row("local", 0, False, id="written: every image archived"),
+        row("remote", 0, False, id="written: images kept remote, none fetched"),
+        row("remote", 1, False, id="written: images kept remote: never retried"),
+    ],
+)
+def test_written_posts_images_retried(images: Any, failed: int, retried: bool) -> None:
+    # One rule for a post just written (run/working.py) and an adopted one.
+    assert decide.gets_image_retries(images, failed) is retried
 
 
 @pytest.mark.parametrize(
@@ -408,17 +430,6 @@ def test_alias_key(link: str, page_url: str, alias: str | None) -> None:
     assert decide.alias_key(decide.page_keys(link, page_url)) == alias
 
 
-@pytest.mark.parametrize(
-    ("taken", "renamed"),
-    [
-        row(False, False, id="its name free (or this article's own post): kept"),
-        row(True, True, id="another article's post has the name: another name"),
-    ],
-)
-def test_renames_post(taken: bool, renamed: bool) -> None:
-    assert decide.renames_post(taken) is renamed
-
-
 # -- what counts as failing, when a pending article is due (store/articles.py) ------------
 
 
@@ -533,5 +544,74 @@ def test_recheck_request(seen: str, back_off: float | None, outcome: tuple[bool,
 
 
 def test_a_worker_died_under_is_tried_twice_in_all() -> None:
-    assert decide.WORKER_DIED_RETRIES.attempts == 2
-    assert decide.WORKER_DIED_RETRIES.gives_up(2) and not decide.WORKER_DIED_RETRIES.gives_up(1)
+    assert decide.WORKER_DEATH_RETRIES.attempts == 2
+    assert decide.WORKER_DEATH_RETRIES.gives_up(2) and not decide.WORKER_DEATH_RETRIES.gives_up(1)
+
+
+# -- a pending article its feed lists again (run/pipeline.py) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("origin", "listed", "relinked", "takes"),
+    [
+        row("feed", True, False, True, id="a feed's item listed again: its date now"),
+        row("feed", False, False, False, id="not listed in this run's documents"),
+        row("feed", True, True, False, id="relinked by this run: its entry is the item's"),
+        row("url", True, False, False, id="a URL handed to backfill: no item"),
+        row("archive", True, False, False, id="an archive page's item (backfill)"),
+    ],
+)
+def test_takes_relisted_date(origin: Any, listed: bool, relinked: bool, takes: bool) -> None:
+    assert decide.takes_relisted_date(origin, listed=listed, relinked=relinked) is takes
+
+
+# -- where a page ended (run/landing.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "page", "statuses", "feed_text", "how"),
+    [
+        row(URL, URL, [], False, "none", id="the page at its link"),
+        row(URL, URL + "2", [301], False, "permanent", id="moved for good"),
+        row(URL, URL + "2", [302], False, "temporary", id="sent elsewhere for now"),
+        row(URL, URL + "2", [301], True, "none", id="from the feed's text: not the page's"),
+        row(URL, URL + "2", [302], True, "none", id="from the feed's text, temporary hop"),
+        row(URL, URL, [], True, "none", id="from the feed's text, no redirect"),
+    ],
+)
+def test_redirected_feed_text(
+    link: str, page: str, statuses: list[int], feed_text: bool, how: str
+) -> None:
+    assert decide.redirected(link, page, statuses, feed_text=feed_text) == how
+
+
+# -- an item taken for the archived article at its link (run/recording.py) -----------------
+
+
+@pytest.mark.parametrize(
+    ("known", "status", "asks"),
+    [
+        row("skipped", "done", True, id="skipped for an archived article: asked"),
+        row("skipped", "pending", False, id="its article pending: not taken yet"),
+        row("skipped", "failed", False, id="its article failed: not taken"),
+        row("resumed", "done", False, id="resumed, not skipped"),
+        row("skipped", None, False, id="no article at its link"),
+    ],
+)
+def test_asks_archived_guid(known: Any, status: str | None, asks: bool) -> None:
+    assert decide.asks_archived_guid(known, status) is asks
+
+
+@pytest.mark.parametrize(
+    ("owners", "other"),
+    [
+        row([], False, id="no owner recorded"),
+        row([("F", 7)], False, id="this article only"),
+        row([("F", 7), ("F", 8)], True, id="another article of the feed"),
+        row([("G", 8)], False, id="another feed's article: not this feed's"),
+        row([("G", 7), ("F", 7)], False, id="this article, for two feeds"),
+    ],
+)
+def test_other_owner(owners: list[tuple[str, int]], other: bool) -> None:
+    assert decide.other_owner(7, "F", owners) is other
+    assert decide.attaches(7, None, decide.other_owner(7, "F", owners)) is not other

@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 from support import slow_extract
 
+from rssarchive.core import decide
+from rssarchive.core.decide import RetryPolicy
 from rssarchive.core.errors import ExtractError
 from rssarchive.extract import workers
 from rssarchive.extract.workers import ExtractionPool
@@ -74,6 +77,24 @@ def test_worker_that_dies_fails_only_its_page() -> None:
         assert pool.extract(b"fine", "http://h/2", None, None).body_html == "<p>fine</p>"
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("attempts", [1, 2, 3])
+def test_a_call_whose_worker_dies_is_made_as_often_as_its_policy_says(
+    attempts: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # decide.WORKER_DEATH_RETRIES (2: once more, in a new worker) is the one count.
+    assert workers.WORKER_DEATH_RETRIES is decide.WORKER_DEATH_RETRIES
+    monkeypatch.setattr(workers, "WORKER_DEATH_RETRIES", RetryPolicy(attempts=attempts))
+    calls = tmp_path / "calls"
+    pool = ExtractionPool(workers=1, timeout=20)
+    try:
+        with pytest.raises(ExtractError, match="worker process died"):
+            pool.run("http://h/die", slow_extract.dies_counting, str(calls))
+        assert pool.run("echo", slow_extract.echo, b"after") == b"after"
+    finally:
+        pool.close()
+    assert calls.read_text(encoding="utf-8").count("call") == attempts
 
 
 def test_large_calls_and_results_from_many_threads_all_come_back(

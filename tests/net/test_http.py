@@ -30,13 +30,13 @@ import pytest
 from support.fake_wire import FakeWire, WireRequest, reply
 from support.hostile_server import Conn, HostileServer, Request
 
+from rssarchive.core.decide import FETCH_RETRIES
 from rssarchive.core.errors import BlockedAddressError, ConfigError, FetchError
 from rssarchive.core.models import NetworkConfig
 from rssarchive.net import http
 from rssarchive.net.addresses import check_url
 from rssarchive.net.http import (
     DEFAULT_MAX_BYTES,
-    MAX_ATTEMPTS,
     MAX_REDIRECTS,
     MAX_RETRY_AFTER,
     HostLimiter,
@@ -303,7 +303,7 @@ def test_gzip_body_whose_stream_stops_early_is_cut_short_and_retried(
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(server.url("/cut"))
     assert info.value.reason == "body cut short (its gzip stream stops before its end)"
-    assert len(server.requests) == MAX_ATTEMPTS
+    assert len(server.requests) == FETCH_RETRIES.attempts
 
 
 # ------------------------------------------------------------------------- redirects
@@ -839,7 +839,8 @@ def test_hazard_500_then_200_is_retried_and_succeeds(server: HostileServer, slee
     assert resp.content == b"fine"
     assert len(server.requests) == 2
     assert len(sleeps) == 1
-    assert http.BACKOFF_INITIAL <= sleeps[0] <= http.BACKOFF_INITIAL + http.BACKOFF_JITTER
+    initial, jitter = FETCH_RETRIES.initial.total_seconds(), FETCH_RETRIES.jitter.total_seconds()
+    assert initial <= sleeps[0] <= initial + jitter
 
 
 @pytest.mark.parametrize("code", [500, 502, 503, 504])
@@ -852,10 +853,10 @@ def test_hazard_5xx_every_time_fails_after_max_attempts(
     assert info.value.status == code
     assert info.value.reason.startswith(f"HTTP {code} ")
     assert info.value.retry_after is None
-    assert len(server.requests) == MAX_ATTEMPTS
-    assert len(sleeps) == MAX_ATTEMPTS - 1
-    assert all(0 < s <= http.BACKOFF_MAX for s in sleeps)
-    assert sleeps[1] >= http.BACKOFF_INITIAL * 2  # exponential
+    assert len(server.requests) == FETCH_RETRIES.attempts
+    assert len(sleeps) == FETCH_RETRIES.attempts - 1
+    assert all(0 < s <= FETCH_RETRIES.longest.total_seconds() for s in sleeps)
+    assert sleeps[1] >= FETCH_RETRIES.initial.total_seconds() * 2  # exponential
 
 
 def test_hazard_connection_reset_is_retried(server: HostileServer, sleeps: Sleeps) -> None:
@@ -874,7 +875,7 @@ def test_hazard_connection_reset_every_time_is_a_fetch_error(
         c.get(server.url("/reset"))
     assert info.value.reason in ("connection reset", "connection closed")
     assert isinstance(info.value.__cause__, ConnectionError)  # the cause is kept
-    assert len(server.requests) == MAX_ATTEMPTS
+    assert len(server.requests) == FETCH_RETRIES.attempts
 
 
 def test_connection_refused_is_retried_then_reported(sleeps: Sleeps) -> None:
@@ -886,7 +887,7 @@ def test_connection_refused_is_retried_then_reported(sleeps: Sleeps) -> None:
         c.get(f"http://127.0.0.1:{port}/feed")
     assert info.value.reason == "connection refused"
     assert isinstance(info.value.__cause__, ConnectionRefusedError)  # the cause is kept
-    assert len(sleeps) == MAX_ATTEMPTS - 1
+    assert len(sleeps) == FETCH_RETRIES.attempts - 1
 
 
 def test_server_closing_without_answer_is_retried(server: HostileServer, sleeps: Sleeps) -> None:
@@ -909,7 +910,7 @@ def test_hazard_body_shorter_than_its_content_length_is_retried_then_reported(
         c.get(server.url("/cut"))
     assert info.value.reason.startswith("connection closed by the server")
     assert info.value.reason.endswith("(990 bytes short of its Content-Length)")
-    assert len(server.requests) == MAX_ATTEMPTS
+    assert len(server.requests) == FETCH_RETRIES.attempts
 
 
 def test_malformed_status_line_is_an_error_without_retry(
@@ -935,7 +936,7 @@ def test_chunked_body_cut_by_the_server_is_retried_then_reported(
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(server.url("/cut"))
     assert info.value.reason == "connection closed by the server (before the end of its body)"
-    assert len(server.requests) == MAX_ATTEMPTS
+    assert len(server.requests) == FETCH_RETRIES.attempts
 
 
 def test_broken_chunk_framing_is_an_invalid_response_without_retry(
@@ -1089,7 +1090,7 @@ def test_503_with_garbage_retry_after_is_retried_like_plain_503(
     with client(sleeps) as c, pytest.raises(FetchError) as info:
         c.get(server.url("/maint"))
     assert info.value.retry_after is None
-    assert len(server.requests) == MAX_ATTEMPTS
+    assert len(server.requests) == FETCH_RETRIES.attempts
 
 
 @pytest.mark.parametrize(
@@ -1192,7 +1193,7 @@ def test_wire_failures_are_named_and_retried_by_type(
     assert type(info.value) is FetchError
     assert info.value.reason == reason
     assert info.value.__cause__ is exc
-    assert len(wire.requests) == (MAX_ATTEMPTS if retried else 1)
+    assert len(wire.requests) == (FETCH_RETRIES.attempts if retried else 1)
 
 
 def test_oserror_behind_httpcore_error_names_the_cause(sleeps: Sleeps) -> None:

@@ -89,6 +89,9 @@ from rssarchive.core.decide.articles import (
     says_fallback as says_fallback,
 )
 from rssarchive.core.decide.articles import (
+    takes_relisted_date as takes_relisted_date,
+)
+from rssarchive.core.decide.articles import (
     use_worker_pool as use_worker_pool,
 )
 from rssarchive.core.decide.articles import (
@@ -126,6 +129,9 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.entries import (
     alias_key as alias_key,
+)
+from rssarchive.core.decide.entries import (
+    asks_archived_guid as asks_archived_guid,
 )
 from rssarchive.core.decide.entries import (
     asks_feed_shown as asks_feed_shown,
@@ -182,10 +188,10 @@ from rssarchive.core.decide.entries import (
     migration_checks as migration_checks,
 )
 from rssarchive.core.decide.entries import (
-    records as records,
+    other_owner as other_owner,
 )
 from rssarchive.core.decide.entries import (
-    renames_post as renames_post,
+    records as records,
 )
 from rssarchive.core.decide.entries import (
     retakes as retakes,
@@ -377,19 +383,16 @@ from rssarchive.core.decide.images import (
     HOTLINK_STATUSES as HOTLINK_STATUSES,
 )
 from rssarchive.core.decide.images import (
-    IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
-)
-from rssarchive.core.decide.images import (
     ImageFailureKind as ImageFailureKind,
 )
 from rssarchive.core.decide.images import (
     ImagesRetried as ImagesRetried,
 )
 from rssarchive.core.decide.images import (
-    adopted_images_retried as adopted_images_retried,
+    asks_adopted_images as asks_adopted_images,
 )
 from rssarchive.core.decide.images import (
-    asks_adopted_images as asks_adopted_images,
+    gets_image_retries as gets_image_retries,
 )
 from rssarchive.core.decide.images import (
     image_budget_spent as image_budget_spent,
@@ -431,6 +434,9 @@ from rssarchive.core.decide.policies import (
     HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES,
 )
 from rssarchive.core.decide.policies import (
+    IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
+)
+from rssarchive.core.decide.policies import (
     IMAGE_RETRIES as IMAGE_RETRIES,
 )
 from rssarchive.core.decide.policies import (
@@ -443,7 +449,7 @@ from rssarchive.core.decide.policies import (
     RETRY_STATUSES as RETRY_STATUSES,
 )
 from rssarchive.core.decide.policies import (
-    WORKER_DIED_RETRIES as WORKER_DIED_RETRIES,
+    WORKER_DEATH_RETRIES as WORKER_DEATH_RETRIES,
 )
 from rssarchive.core.decide.policies import (
     ArticleRetries as ArticleRetries,

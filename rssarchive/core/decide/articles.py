@@ -152,6 +152,14 @@ def dated_by_another(
     return next((when for when in others if when is not None and believable(when, now)), None)
 
 
+def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool:
+    """Whether a pending article of an earlier run takes the date its feed's item gives
+    now (relisted_date): a feed's item (``origin``; a URL handed to backfill has no
+    item) that its feed lists again in this run's documents (``listed``), unless this
+    run relinked it (``relinked``: its entry is that item's already)."""
+    return origin == "feed" and listed and not relinked
+
+
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:
     """Where an entry's article comes from: a URL handed to backfill has only its page,
     whatever its feed's content mode."""

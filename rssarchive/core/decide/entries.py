@@ -5,7 +5,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -22,11 +22,13 @@ T = TypeVar("T")
 
 
 def records(*, dry_run: bool) -> bool:
-    """Whether a run records what it finds in the state: a guid found reused (shared by
-    items, a site's address, another article's), what an item's guid shows now, the
-    mark that a warning was said, a move's new link, a URL handed to backfill and tried
-    now. A dry run fetches, decides and says what a real run would, and records nothing
-    (README, "run": no post, no state)."""
+    """Whether a run writes what it finds: the one rule every step that writes asks
+    (the orchestration tests no ``dry_run`` of its own). The state: a guid found reused
+    (shared by items, a site's address, another article's), what an item's guid shows
+    now, the mark that a warning was said, a move's new link, a URL handed to backfill
+    and tried now, a feed's poll, renamed feeds, a killed run's work taken up, a failed
+    run, the kept copy, the re-checks; and the posts. A dry run fetches, decides and
+    says what a real run would, and writes nothing (README, "run": no post, no state)."""
     return not dry_run
 
 
@@ -41,9 +43,10 @@ def taken_on(*, dry_run: bool) -> TakenOn:
 
 
 def unusable_link(link: str | None) -> bool:
-    """Whether a feed's item has no link that is an article's page (none, or not
-    http(s); an item with only an enclosure is such an item): skipped, and said on every
-    run that lists it, for it is never archived and its feed keeps listing it."""
+    """Whether a link is no article's page we fetch (none, or not an absolute http(s)
+    URL: link_key has none). A feed's item with such a link (an item with only an
+    enclosure is one) is skipped, and said on every run that lists it, for it is never
+    archived and its feed keeps listing it; a URL handed to backfill so is failed."""
     return link_key(link) is None
 
 
@@ -74,15 +77,6 @@ def alias_key(keys: Sequence[str]) -> str | None:
     (decide.page_keys): where its page's redirects ended, when that is another than its
     link, so that a later link to that URL is this article; None: none."""
     return keys[1] if len(keys) > 1 else None
-
-
-def renames_post(taken_by_other: bool) -> bool:
-    """Whether a post is placed under another name than the one it was rendered with:
-    when that file is another article's post (``taken_by_other``, a read of _posts made
-    when the post is placed). Never over a different article's file; names are decided
-    one post at a time, when each is placed, so two articles staged at once never get
-    the same one."""
-    return taken_by_other
 
 
 # -- entries: new or known ---------------------------------------------------------------
@@ -255,7 +249,10 @@ def migrated_by_redirect(
 ) -> bool:
     """Whether an archived article's old link (``old_key``) now ends, by permanent
     redirects only (``statuses``), at the item's link (``url_key``): it moved there."""
-    return final_key == url_key and redirected(old_key, final_key, statuses) == "permanent"
+    return (
+        final_key == url_key
+        and redirected(old_key, final_key, statuses, feed_text=False) == "permanent"
+    )
 
 
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
@@ -302,6 +299,21 @@ def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool
     guid is another than the archived article's (read on every run's known items
     otherwise)."""
     return guid_key is not None and archived_guid_key is not None and archived_guid_key != guid_key
+
+
+def asks_archived_guid(known: Known, status: str | None) -> bool:
+    """Whether the guid of the article archived at an item's link is read (the state),
+    to tell whether the item is said taken for it (asks_taken_said, says_taken): only
+    for an item skipped (``known``) for an article archived already (``status``
+    "done"); one pending or failed is not taken yet."""
+    return known == "skipped" and status == "done"
+
+
+def other_owner(article_id: int, feed: str, owners: Iterable[tuple[str, int]]) -> bool:
+    """Whether a guid was recorded for ``feed`` with another article than
+    ``article_id`` (``owners``: the feed and article of each recorded owner, read when
+    asks_other_owners says so): attaches' ``other_owners``."""
+    return any(name == feed and owner != article_id for name, owner in owners)
 
 
 def says_taken(guid_key: str | None, archived_guid_key: str | None, *, said: bool) -> bool:

@@ -384,12 +384,14 @@ def archived_elsewhere(
 Redirected = Literal["none", "permanent", "temporary"]
 
 
-def redirected(link_key: str, page_key: str, statuses: Sequence[int]) -> Redirected:
-    """How an item's page came to another URL than its link (``statuses``: its redirect
-    hops'): "none" (the same URL key), "permanent" (every hop a 301 or 308), else
-    "temporary" (a 302, 303 or 307 among them: a login, a consent wall, a maintenance
-    page, a tracking hop; no evidence of where the article lives)."""
-    if page_key == link_key:
+def redirected(
+    link_key: str, page_key: str, statuses: Sequence[int], *, feed_text: bool
+) -> Redirected:
+    """How an item's page came to another URL than its link (``statuses``: its hops'):
+    "none" (the same URL key; or ``feed_text``, a post from the feed's text, not the
+    page's), "permanent" (every hop a 301 or 308), else "temporary" (a 302, 303 or 307
+    among them: a login, a consent wall, a maintenance page; no evidence)."""
+    if feed_text or page_key == link_key:
         return "none"
     if statuses and all(status in (301, 308) for status in statuses):
         return "permanent"

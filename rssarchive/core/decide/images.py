@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rssarchive.core.decide.policies import IMAGE_RETRIES, RetryPolicy
+from rssarchive.core.decide.policies import IMAGE_HOTLINK_RETRY, IMAGE_RETRIES
 from rssarchive.core.models import ImagesMode
 
 # -- images -----------------------------------------------------------------------------
@@ -56,11 +56,12 @@ def asks_adopted_images(images: ImagesMode) -> bool:
     return images_local(images)
 
 
-def adopted_images_retried(images: ImagesMode, remote: int) -> bool:
-    """Whether an adopted post gets its image retries back: its feed archives images and
-    it still links ``remote`` ones (the retries were lost with the state, or with a
-    failed commit)."""
-    return asks_adopted_images(images) and remote > 0
+def gets_image_retries(images: ImagesMode, remote: int) -> bool:
+    """Whether a post gets image retries on later runs: its feed archives images and
+    ``remote`` of them could not be (a post just written: its images that failed; an
+    adopted post: the remote ones its text still links, its retries lost with the
+    state or with a failed commit). One rule for both."""
+    return images_local(images) and remote > 0
 
 
 def image_retry_left(readable: bool, remote: int) -> bool:
@@ -89,8 +90,6 @@ ImageFailureKind = Literal["budget", "fetch", "refused", "too large", "disk"]
 
 # Hotlink protection answers these; some hosts refuse foreign referers, others any.
 HOTLINK_STATUSES = frozenset({401, 403})
-# One image download: with the article as Referer, then once more without one.
-IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
 
 
 def retry_without_referer(status: int | None, had_referer: bool, attempts: int = 1) -> bool:

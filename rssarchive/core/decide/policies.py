@@ -265,16 +265,22 @@ FEED_REVALIDATION = Revalidation(unchanged=100, every=timedelta(hours=24))
 
 # Re-checks of one host in one run: a host whose checks fail this many times
 # (timeouts, refused connections, 5xx, bot walls) gets no more in that run: a hung host
-# would otherwise take a timeout per due article. Its articles stay due, for the next run.
+# would otherwise take a timeout per due article. Its articles stay due, for the next run
+# (run/recheckgate.py).
 HOST_RECHECK_RETRIES = RetryPolicy(attempts=3)
-# A call an extraction worker process died under (it may have been killed for another
-# call's time limit) is sent to a fresh worker once more: this many tries in all.
-WORKER_DIED_RETRIES = RetryPolicy(attempts=2)
 
 # A re-check's second fetch that said nothing is made once more (review 19d, 5); then the
 # check is inconclusive, and the changed text it saw waits for the next check's first
 # fetch to confirm it (recheck_candidate.py).
 RECHECK_CONFIRM_RETRIES = ConfirmRetries(attempts=2)
+
+# One image download: with the article as Referer, then once more without one (a
+# hotlink refusal, images.retry_without_referer).
+IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
+
+# A call to a worker process (extract/workers.py) whose worker died under it is made
+# once more, in a new worker: it may have been killed for another call's time limit.
+WORKER_DEATH_RETRIES = RetryPolicy(attempts=2)
 
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
