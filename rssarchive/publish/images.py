@@ -108,7 +108,7 @@ class ImageResult:
     stored: tuple[str, ...]  # site-relative paths the body now uses ("assets/images/ab/….jpg")
     failed: tuple[tuple[str, str], ...]  # (image URL, reason): kept remote, retry later
     # The image URLs of ``failed`` that failed on our own disk (full, read-only, ...):
-    # no evidence against the image, so their retries are not counted (decide.py).
+    # no evidence against the image, so their retries are not counted (core/decide/).
     local: tuple[str, ...] = ()
 
 
