@@ -1378,6 +1378,8 @@ def render_results(bench: Bench, elapsed: float) -> str:
             "floor above. The main thread's wall clock also counts its waits for the GIL",
             "while other threads parse. Profiling slows Python code down several-fold:",
             "compare shares within a profile, not its seconds with the measured runs.",
+            "A `file:line` is the code of the rssarchive commit in the table at the top,",
+            "which the code since may have moved.",
             "",
         ]
         for p in bench.profiles:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["C0_AND_DEL", "CONTROL_CHARS", "NOT_TEXT", "URL_STRIP", "url_trim"]
+__all__ = [
+    "C0_AND_DEL",
+    "CONTROL_CHARS",
+    "NOT_TEXT",
+    "SURROGATE",
+    "URL_STRIP",
+    "url_trim",
+    "without_lone_surrogates",
+]
 
 # C0 controls and DEL: not in an HTTP header's value (a line break would end it), and
 # not in a URL we write into a post or fetch (a newline could end a front-matter line).
@@ -30,6 +38,20 @@ NOT_TEXT: Final = re.compile(
     )
     + "]"
 )
+
+# A UTF-16 surrogate: half of a character beyond the BMP, never text on its own.
+SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` as valid Unicode (files must be valid UTF-8): a pair of surrogates (text
+    decoded with surrogatepass) becomes the one character it spells, a lone surrogate
+    U+FFFD, as every HTML parser has it. The one scrub: the sanitizer's clean_text and
+    the renderer's post text use it."""
+    if not SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
 
 # What the URL standard strips from both ends of a URL before parsing it: the C0
 # controls and the space.

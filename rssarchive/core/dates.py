@@ -33,6 +33,7 @@ __all__ = [
     "EARLIEST",
     "ZONE_HOURS",
     "believable",
+    "format_utc",
     "parse_date",
     "parse_feed_date",
     "parse_http_date",
@@ -41,6 +42,7 @@ __all__ = [
     "read_date",
     "read_feed_date",
     "to_utc",
+    "utc_stamp",
 ]
 
 # Dates before this are not believed: a zero epoch, a default value, a broken clock.
@@ -53,6 +55,18 @@ def to_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def format_utc(moment: datetime) -> str:
+    """``moment`` as people read it in a report or a page: ``2026-12-01 02:20 UTC`` (to
+    the minute; a naive one is taken as UTC, as to_utc has it). The one display format."""
+    return f"{to_utc(moment):%Y-%m-%d %H:%M} UTC"
+
+
+def utc_stamp(moment: datetime) -> str:
+    """``moment`` as a machine reads it, to the second: ``2026-12-01T02:20:00Z`` (a naive
+    one is taken as UTC)."""
+    return f"{to_utc(moment):%Y-%m-%dT%H:%M:%S}Z"
 
 
 def believable(when: datetime, max_date: datetime) -> bool:

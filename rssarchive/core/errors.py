@@ -37,6 +37,21 @@ class RssArchiveError(Exception):
         # keywords); this rebuilds the instance without calling __init__ at all.
         return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
 
+    def __eq__(self, other: object) -> bool:
+        # Equal by value, so that an error that crossed a process boundary pickled is
+        # ``==`` to the one raised (Exception's own equality is identity): the same type,
+        # args and attributes (url, reason, status ...); not the traceback or the cause.
+        if not isinstance(other, RssArchiveError):
+            return NotImplemented
+        return type(self) is type(other) and (self.args, vars(self)) == (
+            other.args,
+            vars(other),
+        )
+
+    def __hash__(self) -> int:
+        # Consistent with __eq__: equal errors have equal type and args.
+        return hash((type(self), repr(self.args)))
+
 
 class ConfigError(RssArchiveError):
     """The configuration file is missing, unreadable or invalid (exit code 2)."""

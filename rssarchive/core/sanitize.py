@@ -23,7 +23,7 @@ import nh3
 # core/controls.py.
 from rssarchive.core.controls import CONTROL_CHARS as CONTROL_CHARS
 from rssarchive.core.controls import NOT_TEXT as NOT_TEXT
-from rssarchive.core.controls import url_trim
+from rssarchive.core.controls import SURROGATE, url_trim, without_lone_surrogates
 from rssarchive.core.htmltags import RAW_TEXT, tags
 from rssarchive.core.urls import HTTP_SCHEMES, SCHEME, parse_srcset
 
@@ -90,13 +90,10 @@ _UNSAFE_STYLE: Final = re.compile(
 _NOT_TEXT_REFERENCE: Final = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
 
 
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
-
 def _not_text_replacement(char: str) -> str:
     # Vertical tab and form feed separated two words; a lone surrogate was a character
     # (U+FFFD, as render and every HTML parser have it); the others mean nothing.
-    if _SURROGATE.match(char):
+    if SURROGATE.match(char):
         return "\ufffd"
     return " " if char in "\x0b\x0c" else ""
 
@@ -115,9 +112,7 @@ def clean_text(text: str) -> str:
     Tab, LF and CR stay; so does everything else."""
     if "&#" in text:
         text = _NOT_TEXT_REFERENCE.sub(_reference_replacement, text)
-    if _SURROGATE.search(text):
-        # A pair of surrogates (text decoded with surrogatepass) is one character.
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = without_lone_surrogates(text)
     return NOT_TEXT.sub(lambda m: _not_text_replacement(m.group()), text)
 
 

@@ -263,15 +263,40 @@ def is_safe_link(url: str) -> bool:
     return http_url_problem(url) is None
 
 
+def split(url: str) -> SplitResult | None:
+    """``url``'s parts (urlsplit), None when it cannot be read: an unbalanced "[" in
+    its host ("http://[oops/a.jpg": "Invalid IPv6 URL"). The one guarded split: code
+    outside this module reads a URL's parts through it (or host, host_key, absolute),
+    so that a malformed URL in a document is no URL, never an unexpected error."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname  # raises ValueError for some hosts urlsplit lets through
+    except ValueError:
+        return None
+    return parts
+
+
+def host(url: str) -> str:
+    """A URL's host name as written but in lower case (``www.`` kept); "" when it has
+    none or cannot be read (split)."""
+    parts = split(url)
+    return (parts.hostname or "") if parts is not None else ""
+
+
 def host_key(url: str) -> str:
     """A URL's host as feeds are matched and work is spread by (decide.by_host, the
     run's per-host queues): lower case, no ``www.``; "" when it has none or cannot be
     read."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # an unbalanced "[" in the host
+    return host(url).removeprefix("www.")
+
+
+def without_fragment(url: str) -> str:
+    """``url`` without its ``#fragment`` (as urllib's urldefrag gives it: unchanged
+    without one); "" when it cannot be read (split)."""
+    parts = split(url)
+    if parts is None:
         return ""
-    return host.lower().removeprefix("www.")
+    return urlunsplit(parts._replace(fragment="")) if "#" in url else url
 
 
 def absolute(url: str, base: str | None = None) -> str | None:

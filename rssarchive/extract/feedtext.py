@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import element_text
 from rssarchive.core.models import Article, Entry
-from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES
+from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES, is_safe_link
 from rssarchive.extract.htmltree import (
     _fix_links,
     _fragment,
@@ -73,7 +72,7 @@ def _feed_body(entry: Entry) -> tuple[str, HtmlElement] | None:
 
 def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) -> Article:
     base = entry.link or ""
-    if _LINKS_TO_FIX.search(body) and urlsplit(base).scheme in ("http", "https"):
+    if _LINKS_TO_FIX.search(body) and is_safe_link(base):
         _fix_links(fragment, base)
         body = inner_html(fragment)
     image = image_url(entry.image, base, allow)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 from typing import Final
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.html import HtmlElement
 
+from rssarchive.core import urls
 from rssarchive.core.sanitize import is_safe_url
 from rssarchive.core.urls import LAZY_SRC, parse_srcset
-from rssarchive.core.urls import absolute as absolute_http
 from rssarchive.net.addresses import Allow, host_refusal
 
 _IMAGE_SUFFIX: Final = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
@@ -58,21 +57,20 @@ def image_url(raw: str | None, base: str, allow: Allow = False) -> str | None:
     """
     if not raw or not raw.strip() or not is_safe_url(raw):
         return None
-    absolute = absolute_http(raw, base) or ""  # "": refused below, as no http(s) URL
-    try:
-        parts = urlsplit(absolute)
-        host = parts.hostname
-    except ValueError:  # an unbalanced "[" in the host
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    if host_refusal(host, allow) is not None:
+    absolute = urls.absolute(raw, base)  # an http(s) URL with a host, or None
+    if absolute is None or host_refusal(urls.host(absolute), allow) is not None:
         return None
     return absolute
 
 
-def _image_key(url: str) -> str:
-    parts = urlsplit(url)
+def _image_key(url: str, base: str | None = None) -> str | None:
+    """What tells one picture from another: ``url`` (resolved against ``base``: each
+    ``<img>``'s candidate as written) by host and path; None when it is no http(s) URL
+    (urls.absolute: a malformed one too), which matches no image."""
+    absolute = urls.absolute(url, base)
+    parts = urls.split(absolute) if absolute is not None else None
+    if parts is None:
+        return None
     # The same picture is often linked at another size: ignore the query for image files.
     if _IMAGE_SUFFIX.search(parts.path):
         return f"{parts.netloc.lower()}{parts.path}"
@@ -89,9 +87,10 @@ def with_lead_image(
     if body_html.strip():
         if fragment is None:
             fragment = lxml.html.fragment_fromstring(body_html, create_parent="div")
+        shown = _image_key(image)
         for img in fragment.iter("img", "source"):
             candidates = _image_sources(img)
-            if any(_image_key(urljoin(base, c.strip())) == _image_key(image) for c in candidates):
+            if shown is not None and any(_image_key(c, base) == shown for c in candidates):
                 return body_html
     tag = f'<img src="{html_lib.escape(image, quote=True)}" referrerpolicy="no-referrer">'
     return tag + body_html
@@ -117,7 +116,10 @@ def _is_decorative(img: HtmlElement) -> bool:
 
 
 def _is_decorative_file(url: str) -> bool:
-    name = urlsplit(url.strip()).path.rsplit("/", 1)[-1].lower()
+    parts = urls.split(url.strip())
+    if parts is None:  # no URL: nothing to judge it by (image_url refuses it anyway)
+        return False
+    name = parts.path.rsplit("/", 1)[-1].lower()
     if name.endswith(_DECORATIVE_SUFFIXES):
         return True
     stem = name.rsplit(".", 1)[0]
@@ -138,7 +140,7 @@ def _decorative_images(doc: HtmlElement, base: str) -> set[str]:
     keys: set[str] = set()
     for img in doc.iter("img"):
         if _is_decorative(img):
-            keys.update(_image_key(urljoin(base, u.strip())) for u in _image_sources(img))
+            keys.update(filter(None, (_image_key(u, base) for u in _image_sources(img))))
     return keys
 
 

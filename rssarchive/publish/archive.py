@@ -20,6 +20,7 @@ from rssarchive.publish.permalinks import has_clean_url, post_url
 from rssarchive.store.atomicfile import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
+    commit,
     fsync_dir,
     write_temp,
 )
@@ -159,9 +160,7 @@ class Archive:
             raise WriteError(f"refusing unsafe post file name {name!r}")
         target = self.posts_dir / name
         try:
-            os.replace(temp, target)
-            if sync_dir:
-                fsync_dir(self.posts_dir)
+            commit(temp, target, sync_dir=sync_dir)
         except OSError as exc:
             self.discard(temp)
             reason = exc.strerror or str(exc)

@@ -32,7 +32,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
-from urllib.parse import urldefrag
 
 from rssarchive.core.caps import MAX_IMAGE_BYTES, MAX_RUN_BYTES  # images: one, one run's
 from rssarchive.core.decide import (
@@ -50,7 +49,7 @@ from rssarchive.core.htmltags import (
     start_tags,
 )
 from rssarchive.core.models import Response
-from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset
+from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset, without_fragment
 from rssarchive.net.bodies import size
 from rssarchive.sources.pagekind import is_svg, magic_type
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
@@ -109,7 +108,7 @@ class ImageResult:
     stored: tuple[str, ...]  # site-relative paths the body now uses ("assets/images/ab/….jpg")
     failed: tuple[tuple[str, str], ...]  # (image URL, reason): kept remote, retry later
     # The image URLs of ``failed`` that failed on our own disk (full, read-only, ...):
-    # no evidence against the image, so their retries are not counted (decide.py).
+    # no evidence against the image, so their retries are not counted (core/decide/).
     local: tuple[str, ...] = ()
 
 
@@ -130,7 +129,7 @@ def _absolute(value: str, base: str | None) -> str | None:
     """``value`` resolved against ``base`` when that gives an http(s) URL (urls.absolute,
     the one rule), without its fragment."""
     url = absolute(value, base)
-    return None if url is None else urldefrag(url).url
+    return None if url is None else without_fragment(url)
 
 
 def _largest(srcset: str) -> str | None:
@@ -356,7 +355,7 @@ class ImageStore:
     def _download(url: str, page_url: str, fetch: Fetch) -> Response:
         # The article as Referer first, as a reader's browser sent it; hosts that refuse
         # foreign or any referer get one more try with none (decide.retry_without_referer).
-        referer = urldefrag(page_url).url or None
+        referer = without_fragment(page_url) or None
         reasons: list[str] = []
         while True:
             try:

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from rssarchive.core import postformat, yamlsafe
+from rssarchive.core.controls import without_lone_surrogates
 from rssarchive.core.dates import to_utc
 from rssarchive.core.errors import WriteError
 from rssarchive.core.models import Post
@@ -91,13 +92,8 @@ MAX_NAME_BYTES: Final = 255
 _HASH_LENGTHS: Final = (8, 16, 40)
 
 
-def _scrub(text: str) -> str:
-    """Valid Unicode only: lone surrogates become U+FFFD (files must be valid UTF-8)."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
 def _clean(text: str) -> str:
-    return strip_control_chars(_scrub(text))
+    return strip_control_chars(without_lone_surrogates(text))
 
 
 # A run of control characters (a line break, a tab), with the spaces around it, in a
@@ -113,7 +109,7 @@ _SEPARATORS: Final = re.compile(" *[\u2028\u2029]+ *")
 def clean_title(text: str) -> str:
     """A title on one line: each run of control characters between words becomes one
     space; at either end, where it separates nothing, it is removed."""
-    text = _scrub(text)
+    text = without_lone_surrogates(text)
     return _TITLE_BREAK.sub(lambda m: " " if m.start() > 0 and m.end() < len(text) else "", text)
 
 
@@ -238,7 +234,7 @@ def _heading_url(url: str) -> str:
 
 def render_body(body_html: str) -> str:
     """The post body: one line of sanitised, Liquid-guarded HTML (order in module doc)."""
-    body = sanitize_html(strip_control_chars(_scrub(body_html)))
+    body = sanitize_html(strip_control_chars(without_lone_surrogates(body_html)))
     stripped = strip_control_chars(body)
     if stripped != body:
         # nh3 wrote a character reference (&#10; …) out as a control character: clean
@@ -337,7 +333,7 @@ def post_filename(
     day = date_text[:10]
     if not _DATE_PREFIX.fullmatch(day):
         raise ValueError(f"not a date: {date_text!r}")
-    digest = hashlib.sha1(_scrub(url).encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(without_lone_surrogates(url).encode("utf-8")).hexdigest()
     part = _name_part(title) or digest[: _HASH_LENGTHS[0]]
     name = _fit(f"{day}-", part, ".md")
     if taken is None or not taken(name):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from rssarchive.core.dates import format_utc, utc_stamp
 from rssarchive.core.scripts import WIDE
 
 if TYPE_CHECKING:
@@ -297,7 +298,7 @@ def _versions_page(
     if not kept:
         kept = [(row.archived, versions.post_text(row.filename) or "")]
     for when, text in kept:
-        parts.append(f"<h2>{when.strftime('%Y-%m-%d %H:%M')} UTC</h2>")
+        parts.append(f"<h2>{format_utc(when)}</h2>")
         if previous is None:
             body = html.escape(text).replace("\n", "<br>\n")
         else:
@@ -405,7 +406,7 @@ def _atom(
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{html.escape(words['changes_feed'])}</title>",
         f"<id>{_uuid('feed', site)}</id>",
-        f"<updated>{_stamp(updated)}</updated>",
+        f"<updated>{utc_stamp(updated)}</updated>",
         f"<author><name>{html.escape(name)}</name></author>",
         f'<link rel="self" type="application/atom+xml" href="{html.escape(base)}changes.xml"/>',
     ]
@@ -417,9 +418,9 @@ def _atom(
             "<entry>",
             # A stable id per event and per site (two archives of one feed share post
             # names), valid whatever the post's name holds.
-            f"<id>{_uuid(event, site, row.filename, _stamp(when))}</id>",
+            f"<id>{_uuid(event, site, row.filename, utc_stamp(when))}</id>",
             f"<title>{html.escape(words[event])}: {html.escape(titles[row.filename])}</title>",
-            f"<updated>{_stamp(when)}</updated>",
+            f"<updated>{utc_stamp(when)}</updated>",
             f'<link rel="alternate" type="text/html" href="{html.escape(versions_page)}"/>',
         ]
         if archived is not None:
@@ -472,7 +473,3 @@ def _site_config(site: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, yamlsafe.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

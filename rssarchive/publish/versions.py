@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
+from rssarchive.core.dates import format_utc
 from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.publish.archive import HEAD_BYTES, POSTS
@@ -164,9 +165,7 @@ class Versions:
             for key in ("edited_at", "deleted_at", "restored_at"):
                 value = getattr(row, key)
                 if value is not None:
-                    entry[key.removesuffix("_at")] = value.astimezone(UTC).strftime(
-                        "%Y-%m-%d %H:%M UTC"
-                    )
+                    entry[key.removesuffix("_at")] = format_utc(value)
             entry["versions"] = f"/versions/{_slug(stem(row.filename))}.html"
             # Keyed as the post layout looks it up: the post's page.path.
             changes[f"{POSTS}/{row.filename}"] = entry

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rssarchive.core import decide
+from rssarchive.core.dates import utc_stamp
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
@@ -110,7 +111,7 @@ def date_note_line(note: decide.DateNote) -> str:
     if note.not_believed is None:
         return f"{note.problem}; dated {fallback}"
     # Both aware: a feed's dates leave dates.py in UTC.
-    shown = f"{note.not_believed.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    shown = utc_stamp(note.not_believed)
     return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Final
 
 from rssarchive.core.decide import ARTICLE_STANDING as STANDING
 from rssarchive.core.models import Entry
@@ -23,6 +23,13 @@ from rssarchive.store.codec import (
     moment,
     stored_time,
 )
+
+# An article's statuses (the schema's CHECK): pending and failed are the decider's
+# (decide.ARTICLE_STANDING, whose rules the queries below take their parameters from);
+# done, archived. Written into the queries by name, never as literals.
+PENDING: Final = STANDING.pending
+FAILED: Final = STANDING.failed
+DONE: Final = "done"
 
 
 class Articles(StateBase):
@@ -59,7 +66,7 @@ class Articles(StateBase):
         where its redirects ended), or None."""
         marks = ",".join("?" * len(url_keys))
         row = self._conn.execute(
-            f"SELECT id FROM articles WHERE url_key IN ({marks}) AND status = 'done'"
+            f"SELECT id FROM articles WHERE url_key IN ({marks}) AND status = '{DONE}'"
             f" AND id != ? UNION ALL SELECT article_id FROM aliases WHERE url_key IN ({marks})"
             " AND article_id != ?",
             [*url_keys, article_id, *url_keys, article_id],
@@ -110,8 +117,9 @@ class Articles(StateBase):
             ).fetchone()
             self._conn.execute("DELETE FROM aliases WHERE url_key = ?", (url_key,))
             self._conn.execute(
-                "UPDATE articles SET url_key = ?, url = ?, entry = ?, status = 'pending',"
-                " attempts = 0, not_before = NULL, updated = ? WHERE id = ? AND status != 'done'",
+                f"UPDATE articles SET url_key = ?, url = ?, entry = ?, status = '{PENDING}',"
+                " attempts = 0, not_before = NULL, updated = ?"
+                f" WHERE id = ? AND status != '{DONE}'",
                 (url_key, entry.link, entry_to_json(entry), _iso(now), article_id),
             )
             if old is not None and str(old[0]) != url_key:
@@ -141,7 +149,7 @@ class Articles(StateBase):
         (decide.relisted_date): the post written later, by this run or another, has it."""
         with self._write():
             self._conn.execute(
-                "UPDATE articles SET entry = ? WHERE id = ? AND status = 'pending'",
+                f"UPDATE articles SET entry = ? WHERE id = ? AND status = '{PENDING}'",
                 (entry_to_json(entry), article_id),
             )
 
@@ -154,8 +162,8 @@ class Articles(StateBase):
         with self._write():
             self._conn.execute(
                 "UPDATE articles SET entry = ?, feed = ?, guid_key = coalesce(?, guid_key),"
-                " status = 'pending', attempts = 0, not_before = NULL, updated = ?"
-                " WHERE id = ? AND status != 'done'",
+                f" status = '{PENDING}', attempts = 0, not_before = NULL, updated = ?"
+                f" WHERE id = ? AND status != '{DONE}'",
                 (entry_to_json(entry), feed, guid_key, _iso(now), article_id),
             )
 
@@ -183,8 +191,9 @@ class Articles(StateBase):
         with self._write():
             cur = self._conn.execute(
                 "INSERT INTO articles (url_key, url, guid_key, feed, status, entry, created,"
-                " updated) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
-                " ON CONFLICT (url_key) DO UPDATE SET status = 'pending', entry = excluded.entry,"
+                f" updated) VALUES (?, ?, ?, ?, '{PENDING}', ?, ?, ?)"
+                f" ON CONFLICT (url_key) DO UPDATE SET status = '{PENDING}',"
+                " entry = excluded.entry,"
                 " feed = excluded.feed, updated = excluded.updated, attempts = 0,"
                 " not_before = NULL"
                 " RETURNING id",
@@ -196,7 +205,7 @@ class Articles(StateBase):
         """Mark an article done with the file it was written to (step 3)."""
         with self._write():
             self._conn.execute(
-                "UPDATE articles SET status = 'done', filename = ?, entry = NULL,"
+                f"UPDATE articles SET status = '{DONE}', filename = ?, entry = NULL,"
                 " last_error = NULL, updated = ? WHERE id = ?",
                 (filename, _iso(now), article_id),
             )
@@ -207,11 +216,11 @@ class Articles(StateBase):
         reason: str,
         now: datetime,
         *,
-        status: Literal["pending", "failed"],
+        status: str,
         not_before: datetime | None,
     ) -> None:
         """Record a failed attempt as decide.article_failed says: the article's status
-        now and the time before which no run tries it again."""
+        now (PENDING or FAILED) and the time before which no run tries it again."""
         with self._write():
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
@@ -233,7 +242,7 @@ class Articles(StateBase):
     def give_up(self, article_id: int, reason: str, now: datetime) -> None:
         """Record a failed attempt that no retry can mend: the article is failed now (no
         time of a next attempt kept: a feed listing it again starts it afresh)."""
-        self.fail(article_id, reason, now, status="failed", not_before=None)
+        self.fail(article_id, reason, now, status=FAILED, not_before=None)
 
     def retried(self) -> list[RetriedArticle]:
         """Articles that failed at least once and are waiting or gave up (decide.
@@ -288,7 +297,7 @@ class Articles(StateBase):
         """Drop a pending row whose work turned out to be unnecessary."""
         with self._write():
             cur = self._conn.execute(
-                "DELETE FROM articles WHERE id = ? AND status != 'done'", (article_id,)
+                f"DELETE FROM articles WHERE id = ? AND status != '{DONE}'", (article_id,)
             )
             if cur.rowcount:  # its id may be given to the next article recorded
                 self._conn.execute("DELETE FROM feed_guids WHERE article_id = ?", (article_id,))
@@ -324,7 +333,7 @@ class Articles(StateBase):
             marks = ",".join("?" * len(part))
             rows = self._conn.execute(
                 f"SELECT id, entry FROM articles WHERE id IN ({marks})"
-                " AND status = 'pending' AND entry IS NOT NULL",
+                f" AND status = '{PENDING}' AND entry IS NOT NULL",
                 part,
             ).fetchall()
             found.update((int(r[0]), entry_from_json(str(r[1]))) for r in rows)
@@ -338,9 +347,9 @@ class Articles(StateBase):
         with self._write():
             cur = self._conn.execute(
                 "INSERT INTO articles (url_key, url, feed, status, filename, created, updated)"
-                " VALUES (?, ?, ?, 'done', ?, ?, ?)"
-                " ON CONFLICT (url_key) DO UPDATE SET status = 'done',"
-                " filename = excluded.filename, entry = NULL WHERE status != 'done'",
+                f" VALUES (?, ?, ?, '{DONE}', ?, ?, ?)"
+                f" ON CONFLICT (url_key) DO UPDATE SET status = '{DONE}',"
+                f" filename = excluded.filename, entry = NULL WHERE status != '{DONE}'",
                 (url_key, url, feed, filename, _iso(now), _iso(now)),
             )
             return cur.rowcount > 0
@@ -353,7 +362,7 @@ class Articles(StateBase):
                 "SELECT filename FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
             self._conn.execute(
-                "UPDATE articles SET filename = ? WHERE id = ? AND status = 'done'",
+                f"UPDATE articles SET filename = ? WHERE id = ? AND status = '{DONE}'",
                 (filename, article_id),
             )
             if row is not None and row[0] is not None:
@@ -395,21 +404,23 @@ class Articles(StateBase):
     def done_posts(self) -> list[tuple[str, str]]:
         """(file name, URL) of every archived article."""
         return self._pairs(
-            "SELECT filename, url FROM articles WHERE status = 'done' AND filename IS NOT NULL"
+            f"SELECT filename, url FROM articles WHERE status = '{DONE}' AND filename IS NOT NULL"
         )
 
     @_reads
     def filename_of(self, article_id: int) -> str | None:
         """The post file of an archived article, or None."""
         row = self._conn.execute(
-            "SELECT filename FROM articles WHERE id = ? AND status = 'done'", (article_id,)
+            f"SELECT filename FROM articles WHERE id = ? AND status = '{DONE}'", (article_id,)
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
     @_reads
     def count_done(self) -> int:
         return int(
-            self._conn.execute("SELECT count(*) FROM articles WHERE status = 'done'").fetchone()[0]
+            self._conn.execute(f"SELECT count(*) FROM articles WHERE status = '{DONE}'").fetchone()[
+                0
+            ]
         )
 
     # -- images that could not be archived yet ----------------------------------------

@@ -43,14 +43,26 @@ def write_atomic(target: Path, data: bytes) -> None:
     the new one, never part of one, and a killed run leaves only a temporary file the
     next run's cleanup knows by its name. The folder must exist; OSError when the file
     cannot be written, the temporary file then removed again."""
-    temp = write_temp(target.parent, data)
+    commit(write_temp(target.parent, data), target)
+
+
+def commit(temp: Path, target: Path, *, flush: bool = False, sync_dir: bool = True) -> None:
+    """Put ``temp``, a whole file made beside ``target`` (by write_temp, or by SQLite's
+    backup: the state's copy), in place of ``target``: flushed to disk first when
+    ``flush`` (write_temp flushed its own), renamed over it, then the rename made
+    durable (fsync_dir; ``sync_dir=False``: by the caller, once for a batch). The one
+    replace-and-flush of the package. OSError when it cannot be done, ``temp`` then
+    removed and ``target`` as it was."""
     try:
+        if flush:
+            fsync_file(temp)
         os.replace(temp, target)
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    fsync_dir(target.parent)
+    if sync_dir:
+        fsync_dir(target.parent)
 
 
 def remove_temp_files(folders: Iterable[Path]) -> list[Path]:

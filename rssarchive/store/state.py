@@ -20,14 +20,13 @@ in place, a newer one is refused.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 from urllib.request import pathname2url
 
 from rssarchive.core.errors import NewerStateError, StateError
 from rssarchive.store.articles import Articles
-from rssarchive.store.atomicfile import fsync_dir, fsync_file
+from rssarchive.store.atomicfile import commit
 from rssarchive.store.base import _reads
 from rssarchive.store.codec import FeedState, GuidOwner, GuidSeen, RecheckRow
 from rssarchive.store.feeds import Feeds
@@ -148,9 +147,7 @@ class State(Articles, Guids, Rechecks, Feeds):
                 source.close()
             # Durable as the copy itself is (keep_copy): a power cut after the restore
             # must not leave a database the runs since were never written to.
-            fsync_file(temp)
-            os.replace(temp, path)
-            fsync_dir(path.parent)
+            commit(temp, path, flush=True)
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
@@ -281,9 +278,7 @@ class State(Articles, Guids, Rechecks, Feeds):
                 _check(copy)
             finally:
                 copy.close()
-            fsync_file(temp)
-            os.replace(temp, target)
-            fsync_dir(target.parent)
+            commit(temp, target, flush=True)
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()

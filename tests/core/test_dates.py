@@ -12,6 +12,7 @@ import pytest
 from rssarchive.core.dates import (
     EARLIEST,
     believable,
+    format_utc,
     parse_date,
     parse_feed_date,
     parse_http_date,
@@ -20,10 +21,36 @@ from rssarchive.core.dates import (
     read_date,
     read_feed_date,
     to_utc,
+    utc_stamp,
 )
 from rssarchive.extract.article import extract_article
 
 EIGHT = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown", "stamp"),
+    [
+        (
+            datetime(2026, 12, 1, 2, 20, 59, tzinfo=UTC),
+            "2026-12-01 02:20 UTC",
+            "2026-12-01T02:20:59Z",
+        ),
+        (
+            datetime(2026, 12, 1, 10, 20, 5, tzinfo=EIGHT),
+            "2026-12-01 02:20 UTC",
+            "2026-12-01T02:20:05Z",
+        ),
+        (
+            datetime(2026, 12, 1, 2, 20),
+            "2026-12-01 02:20 UTC",
+            "2026-12-01T02:20:00Z",
+        ),  # naive: UTC
+    ],
+)
+def test_the_one_utc_display_and_stamp(moment: datetime, shown: str, stamp: str) -> None:
+    assert format_utc(moment) == shown
+    assert utc_stamp(moment) == stamp
 
 
 def test_to_utc() -> None:

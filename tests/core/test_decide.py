@@ -1,4 +1,4 @@
-"""The run's decisions (rssarchive/core/decide.py), each as a table: one row per case, its
+"""The run's decisions (rssarchive/core/decide/), each as a table: one row per case, its
 inputs and the decision expected of them."""
 
 from __future__ import annotations
@@ -824,7 +824,7 @@ PARTS = ("policies", "feeds", "entries", "identity", "articles", "images")
 
 
 def test_the_decider_is_pure() -> None:
-    # No network, disk, clock or state: decide.py imports only values and the standard
+    # No network, disk, clock or state: core/decide/ imports only values and the standard
     # library's pure parts, and never reads the time (it is an argument).
     import ast
     from pathlib import Path

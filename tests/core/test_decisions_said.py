@@ -1,5 +1,5 @@
 """The words a run says of the decider's answers (run/output.py), each pinned from the
-decision's inputs: decide returns values (tests/test_decide.py asserts them), output
+decision's inputs: decide returns values (tests/core/test_decide.py asserts them), output
 says them, and the words users see stay these."""
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from rssarchive.core.controls import without_lone_surrogates
 from rssarchive.core.sanitize import (
     clean_text,
     flatten_deep,
@@ -254,3 +255,18 @@ def test_flatten_deep_leaves_shallow_html_and_unclosed_paragraphs_alone() -> Non
     assert flatten_deep(unclosed) is unclosed
     shallow = "<div>" * 150 + "x" + "</div>" * 150
     assert flatten_deep(shallow) is shallow
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("plain 中文", "plain 中文"),
+        ("a\ud800b", "a\ufffdb"),  # a lone surrogate
+        ("\udfff", "\ufffd"),
+        ("\ud83d\ude00", "\U0001f600"),  # a pair (surrogatepass) is its character
+        ("\ufeffbom", "\ufeffbom"),
+    ],
+)
+def test_without_lone_surrogates_is_the_one_scrub(text: str, clean: str) -> None:
+    assert without_lone_surrogates(text) == clean
+    assert render_body(f"<p>{text}</p>") == render_body(f"<p>{clean}</p>")

