@@ -1161,7 +1161,7 @@ class Profiled:
 BREAKDOWN: tuple[tuple[str, str, str], ...] = (
     ("waiting for threads/workers (lock acquire)", "main", r"<method 'acquire' of '_thread"),
     ("one article's write step (Pipeline._write)", "main", r"^working\.py:_write$"),
-    ("posts written (Archive.write)", "main", r"^archive\.py:write$"),
+    ("posts written (Posts.write)", "main", r"^archive\.py:write$"),
     ("fsync (posts and directory)", "main", r"<built-in method posix\.fsync>"),
     ("SQLite statements (state)", "main", r"<method 'execute' of 'sqlite3"),
     ("render_post (front matter + nh3)", "main", r"^render\.py:render_post$"),

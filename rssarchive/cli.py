@@ -284,15 +284,15 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:  # before the handlers were in place, or in status
         interrupted = Interrupted(signal.SIGINT)
         return _fail(args, interrupted, exit_code(interrupted), written=stopped)
-    from rssarchive.run import output
+    from rssarchive.run import printing
 
     code = EXIT_OK if report.ok else EXIT_FAILED
     with _stdout():
         if args.json:
-            output.print_report(report, io.StringIO(), sys.stderr, quiet=True)
-            output.print_json(output.report_json(report, code), sys.stdout)
+            printing.print_report(report, io.StringIO(), sys.stderr, quiet=True)
+            printing.print_json(printing.report_json(report, code), sys.stdout)
         else:
-            output.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
+            printing.print_report(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return code
 
 
@@ -307,7 +307,7 @@ def _fail(
     """One line on stderr (unless -v already logged it); a JSON document with --json.
     ``written``: the posts a stopped run wrote before it stopped, named as its `new:`
     lines (JSON ``new`` and ``new_posts``): no later run reports them as new."""
-    from rssarchive.run import output
+    from rssarchive.run import printing
 
     if not printed:
         print(f"rssarchive: {exc}", file=sys.stderr)
@@ -321,13 +321,13 @@ def _fail(
         if written is not None:
             data.update(new_posts=len(written), new=written)
         with _stdout():
-            output.print_json(data, sys.stdout)
+            printing.print_json(data, sys.stdout)
     return code
 
 
 def _status(args: argparse.Namespace) -> int:
     from rssarchive.config import load_config
-    from rssarchive.run import output
+    from rssarchive.run import printing
     from rssarchive.store.siteid import check_site
     from rssarchive.store.state import State
 
@@ -335,14 +335,14 @@ def _status(args: argparse.Namespace) -> int:
     state = State.open(config.state_path, readonly=True)
     try:
         check_site(state, config.site_dir, claim=False)
-        data = output.status_data(config, state)
+        data = printing.status_data(config, state)
     finally:
         state.close()
     with _stdout():
         if args.json:
-            output.print_json(data, sys.stdout)
+            printing.print_json(data, sys.stdout)
         else:
-            output.print_status(data, sys.stdout)
+            printing.print_status(data, sys.stdout)
     return EXIT_OK
 
 
@@ -351,7 +351,7 @@ def _recheck(args: argparse.Namespace) -> int:
     changed or deleted is the report, not a failure); 1 when a finding could not be
     recorded."""
     from rssarchive.config import load_config
-    from rssarchive.run import output
+    from rssarchive.run import printing
     from rssarchive.run.rechecker import Rechecker, recovered_warnings
     from rssarchive.run.session import _session
 
@@ -367,9 +367,9 @@ def _recheck(args: argparse.Namespace) -> int:
     code = EXIT_FAILED if report.failed else EXIT_OK
     with _stdout():
         if args.json:
-            output.print_json({"exit_code": code, "recheck": report.as_json()}, sys.stdout)
+            printing.print_json({"exit_code": code, "recheck": report.as_json()}, sys.stdout)
         else:
-            output.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
+            printing.print_recheck(report, sys.stdout, sys.stderr, quiet=args.quiet)
     return code
 
 

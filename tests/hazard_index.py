@@ -159,7 +159,7 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/publish/test_render.py::test_front_matter_values_read_back_exactly",
         "tests/publish/test_render.py::test_names_are_plain_and_short",
         "tests/publish/test_render.py::test_name_of_300_bytes_of_cjk_title",
-        "tests/publish/test_archive.py::test_unsafe_names_refused",
+        "tests/publish/test_posts.py::test_unsafe_names_refused",
         "tests/site/test_jekyll_site.py::test_url_model_matches_jekyll_for_odd_titles",
     ),
     "A 9 MB page of `<p>`, 100,000 nested `<div>`s": (
@@ -257,7 +257,7 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
     "`kill -9` at any point": (
         "tests/e2e/test_crash.py::test_hazard_kill_9_at_random_points_loses_and_duplicates_nothing",
         "tests/e2e/test_e2e.py::test_pending_article_from_a_killed_run_is_finished",
-        "tests/publish/test_archive.py::test_stray_temp_files_removed",
+        "tests/publish/test_posts.py::test_stray_temp_files_removed",
     ),
     "Two runs at once (cron overlap)": (
         "tests/e2e/test_crash.py::test_hazard_two_runs_at_once_second_exits_75",
@@ -266,9 +266,9 @@ HAZARDS: Final[dict[str, tuple[str, ...]]] = {
     "Disk full, read-only `_posts/`": (
         "tests/e2e/test_hazards_e2e.py::"
         "test_hazard_disk_full_read_only_posts_clear_error_state_not_advanced_next_run_recovers",
-        "tests/publish/test_archive.py::test_full_disk_is_a_clear_error_and_leaves_no_temp",
-        "tests/publish/test_archive.py::test_read_only_posts_dir_is_a_clear_error",
-        "tests/publish/test_archive.py::test_posts_path_not_a_directory_is_a_clear_error",
+        "tests/publish/test_posts.py::test_full_disk_is_a_clear_error_and_leaves_no_temp",
+        "tests/publish/test_posts.py::test_read_only_posts_dir_is_a_clear_error",
+        "tests/publish/test_posts.py::test_posts_path_not_a_directory_is_a_clear_error",
         "tests/e2e/test_state_faults.py::test_disk_full_anywhere_says_why_and_loses_nothing",
         "tests/e2e/test_state_faults.py::"
         "test_status_says_failing_for_a_feed_whose_runs_fail_on_write_errors",

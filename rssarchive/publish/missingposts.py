@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rssarchive.core.urls import normalize_url
 
 if TYPE_CHECKING:
-    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.posts import Posts
     from rssarchive.store.state import State
 
 
@@ -25,7 +25,7 @@ MOST_NAMED = 10
 
 
 def missing_posts(
-    state: State, archive: Archive, names: list[str] | None = None
+    state: State, archive: Posts, names: list[str] | None = None
 ) -> list[tuple[str, str]]:
     """(file name, URL) of each archived article whose post is not in ``_posts``, under
     its recorded name or another (a post renamed by hand is its article's still);
@@ -38,7 +38,7 @@ def missing_posts(
     return [(name, url) for name, url in missing if normalize_url(url) not in elsewhere]
 
 
-def renamed_post(state: State, archive: Archive, name: str, url_key: str) -> bool:
+def renamed_post(state: State, archive: Posts, name: str, url_key: str) -> bool:
     """Whether the post ``name``, which the state does not know, is an archived
     article's post renamed by hand: its ``from:`` URL (``url_key``) is an article
     archived already whose recorded post is gone. Then the state follows it to its new
@@ -54,7 +54,7 @@ def renamed_post(state: State, archive: Archive, name: str, url_key: str) -> boo
     return True
 
 
-def warn_missing(state: State, archive: Archive, *, dry_run: bool) -> list[str]:
+def warn_missing(state: State, archive: Posts, *, dry_run: bool) -> list[str]:
     """A warning for each missing post not said before (recorded as said, in the meta
     table, unless ``dry_run``): one run says it, the next ones do not repeat it."""
     warnings: list[str] = []

@@ -3,7 +3,7 @@
 The site's lock makes one run at a time stage posts in a site. But two sites may share
 one ``_posts`` (a symlink: an English and a Chinese config publishing into one Jekyll
 tree); their site locks differ, so both run, and one run's sweep of a killed run's
-temporary files (``Archive.remove_stray_temp_files``) would delete the other's staged
+temporary files (``Posts.remove_stray_temp_files``) would delete the other's staged
 posts. So every writing run holds a shared ``flock`` on the ``_posts`` directory itself
 (its inode: whatever path leads to it) while it may stage there, and sweeps only when
 it can take that lock exclusively, that is when no other live run holds it. A killed

@@ -207,7 +207,7 @@ def archived_link(filename: str, up: str) -> str | None:
 
 def _posted(versions: Versions, row: RecheckRow) -> bool:
     """Whether the article's post is in ``_posts`` (one deleted by hand is not linked)."""
-    from rssarchive.publish.archive import POSTS
+    from rssarchive.publish.posts import POSTS
 
     return (versions.site_dir / POSTS / row.filename).is_file()
 
@@ -324,7 +324,7 @@ def _inputs(
     """A digest of everything a versions page is made from: the record, the title and
     words, and each version file's name, size and time (or the post's, when the page
     shows the post's text)."""
-    from rssarchive.publish.archive import POSTS
+    from rssarchive.publish.posts import POSTS
     from rssarchive.publish.versions import _version_time, stem
 
     files: list[tuple[str, int, int]] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.posts import Posts
     from rssarchive.store.state import State
 
 # Unknown files read to tell the adoptable ones (a killed run writes at most a few
@@ -29,7 +29,7 @@ class Unrecorded:
     read: bool  # whether each was read (False: too many, the files are counted)
 
 
-def unrecorded_posts(state: State, archive: Archive, names: list[str] | None = None) -> Unrecorded:
+def unrecorded_posts(state: State, archive: Posts, names: list[str] | None = None) -> Unrecorded:
     """The posts in ``_posts`` (``names``: its listing, when made already) the state does
     not know."""
     known = state.known_filenames()

@@ -26,7 +26,7 @@ from rssarchive.core import postformat
 from rssarchive.core.dates import format_utc
 from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.recheck_page import anchor_texts, mark_links
-from rssarchive.publish.archive import HEAD_BYTES, POSTS
+from rssarchive.publish.posts import HEAD_BYTES, POSTS
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
-from rssarchive.run.output import not_due_line
+from rssarchive.run.printing import not_due_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.working import _Working
 from rssarchive.store import selection

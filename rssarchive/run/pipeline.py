@@ -3,9 +3,10 @@
 Its decisions (due, back-off, moves, new or known, feed text or page, fallbacks, retries)
 are the decider's, core/decide/ (pure, tested as tables). Pipeline is built in layers,
 one module each, each building on the one before: runbase (settings, clients, workers),
-moves (an article's link handed over when it moved), recording (new or known entries), landing (where an item's page ended, when a redirect
-took it elsewhere), working (get, stage, place each article), feedrun (one feed's poll),
-recovery (what a run finds first), backfill (its sources).
+moves (an article's link handed over when it moved), recording (new or known entries),
+landing (where an item's page ended, when a redirect took it elsewhere), working (get,
+stage, place each article), feedrun (one feed's poll), recovery (what a run finds
+first), backfill (its sources).
 
 Every feed yields a :class:`FeedResult`; a failure of one feed or one article is recorded
 and the batch goes on. The order of work for one article is in ``state.py``.

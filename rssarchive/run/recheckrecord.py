@@ -20,7 +20,7 @@ from rssarchive.core.errors import RssArchiveError
 from rssarchive.core.models import Config, FeedConfig
 from rssarchive.core.recheck_text import join_headline, split_headline
 from rssarchive.core.urls import normalize_url
-from rssarchive.publish.archive import POSTS, Archive
+from rssarchive.publish.posts import POSTS, Posts
 from rssarchive.run.pipeline import Fetcher
 from rssarchive.run.recheckreport import RecheckReport
 from rssarchive.store.state import RecheckRow, State
@@ -67,7 +67,7 @@ class RecheckRecorder:
             return rows
         if self._posts_by_url is None:
             self._posts_by_url = {}
-            for post, url in Archive(versions.site_dir).scan(set()):
+            for post, url in Posts(versions.site_dir).scan(set()):
                 self._posts_by_url.setdefault(_key(url), post)
         found: dict[str, str] = {}
         for row in missing:

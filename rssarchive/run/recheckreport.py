@@ -1,5 +1,5 @@
 """What a ``recheck`` (or a run's re-checks) found, as counted, listed and said: the
-report the command line prints (run/output.py) and ``--json`` gives."""
+report the command line prints (run/printing.py) and ``--json`` gives."""
 
 from __future__ import annotations
 

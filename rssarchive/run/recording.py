@@ -13,7 +13,7 @@ from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
 from rssarchive.run.moves import _Moves
-from rssarchive.run.output import date_note_line
+from rssarchive.run.printing import date_note_line
 from rssarchive.run.report import FeedResult
 from rssarchive.store.state import GuidOwner, GuidSeen
 

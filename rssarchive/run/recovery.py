@@ -10,7 +10,7 @@ from rssarchive.core import decide, postformat
 from rssarchive.core.urls import normalize_url
 from rssarchive.run.feedrun import _FeedRun
 from rssarchive.run.jobs import _Job, _post_parts
-from rssarchive.run.output import images_retried_line
+from rssarchive.run.printing import images_retried_line
 from rssarchive.run.recovered import recovery_summary, run_recovered_line
 from rssarchive.run.report import FeedResult, RunReport
 from rssarchive.store import renames

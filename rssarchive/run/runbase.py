@@ -15,8 +15,8 @@ from rssarchive.core import decide
 from rssarchive.core.errors import ExtractError, UsageError
 from rssarchive.core.models import Article, Config, Entry, FeedConfig, Post, Response
 from rssarchive.net.addresses import Allow
-from rssarchive.publish.archive import Archive
 from rssarchive.publish.entry_posts import render_entry
+from rssarchive.publish.posts import Posts
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     POOL_MIN_ARTICLES,
@@ -48,7 +48,7 @@ class _Base:
     config: Config
     client: Fetcher
     state: State
-    archive: Archive
+    archive: Posts
     clock: Callable[[], datetime]
     dry_run: bool = False
     # Called with (done, total) after each article; the CLI draws a progress bar with it.

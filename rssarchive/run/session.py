@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from rssarchive.core import decide
 from rssarchive.core.errors import LockedError, LockFileError, RssArchiveError
-from rssarchive.run import output
+from rssarchive.run import printing
 
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
-    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.posts import Posts
     from rssarchive.publish.postsinuse import PostsInUse
     from rssarchive.run.pipeline import Pipeline
 
@@ -57,7 +57,7 @@ def _session(
     config: Config, now: datetime | None, *, dry_run: bool, show_progress: bool
 ) -> Iterator[Pipeline]:
     from rssarchive.net.http import HttpClient
-    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.posts import Posts
     from rssarchive.publish.postsinuse import PostsInUse
     from rssarchive.run.pipeline import Pipeline
     from rssarchive.store.siteid import check_site
@@ -82,7 +82,7 @@ def _session(
             # lock too (store/runfailure.py): the state may be what cannot be written.
             stack.enter_context(_failure_recorded(config, clock))
             stack.enter_context(_lock(state_lock_path(config)))
-        archive = Archive(config.site_dir)
+        archive = Posts(config.site_dir)
         posts = PostsInUse(archive.posts_dir)
         if not dry_run:
             # Held while the run may stage posts: another site sharing this _posts
@@ -97,7 +97,7 @@ def _session(
         if not dry_run:
             posts.hold()
         client = stack.enter_context(HttpClient(config.network))
-        progress = output.ProgressBar()
+        progress = printing.ProgressBar()
         stack.callback(progress.finish)
         try:
             yield Pipeline(
@@ -153,7 +153,7 @@ def state_lock_path(config: Config) -> Path:
     return config.state_path.with_name(config.state_path.name + ".lock")
 
 
-def _remove_temp_files(config: Config, archive: Archive, posts: PostsInUse) -> None:
+def _remove_temp_files(config: Config, archive: Posts, posts: PostsInUse) -> None:
     """The files a run staged and will never place: a killed run's (removed when the
     next run takes the site lock), or this run's after it stopped on an error (a full
     disk …), Ctrl-C or SIGTERM. Left there, they would hold space on a disk that may be

@@ -30,7 +30,7 @@ from rssarchive.run.jobs import (
     _substantial,
 )
 from rssarchive.run.landing import _Landing
-from rssarchive.run.output import article_failed_lines
+from rssarchive.run.printing import article_failed_lines
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)

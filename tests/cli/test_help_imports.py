@@ -17,7 +17,7 @@ HEAVY = (
     "feedparser",
     "trafilatura",
     "rssarchive.core.decide",
-    "rssarchive.run.output",
+    "rssarchive.run.printing",
     "rssarchive.run.session",
 )
 

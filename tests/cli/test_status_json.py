@@ -10,7 +10,7 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_e2e import article, rss
 
-from rssarchive.run.output import ProgressBar
+from rssarchive.run.printing import ProgressBar
 
 
 def test_status_shows_a_failing_feeds_last_error(

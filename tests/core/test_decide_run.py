@@ -339,7 +339,7 @@ def test_image_retry_causes(
     assert decide.image_retry_causes(failed, local) == (causes, is_local)
 
 
-# -- what status says (run/output.py) ------------------------------------------------------
+# -- what status says (run/printing.py) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The words a run says of the decider's answers (run/output.py), each pinned from the
+"""The words a run says of the decider's answers (run/printing.py), each pinned from the
 decision's inputs: decide returns values (tests/core/test_decide.py asserts them), output
 says them, and the words users see stay these."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
-from rssarchive.run.output import (
+from rssarchive.run.printing import (
     article_failed_lines,
     date_note_line,
     images_retried_line,

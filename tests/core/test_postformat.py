@@ -13,7 +13,7 @@ import pytest
 
 from rssarchive.core import postformat
 from rssarchive.core.identity import post_says_its_date, post_title_and_date
-from rssarchive.publish.archive import read_from_line
+from rssarchive.publish.posts import read_from_line
 from rssarchive.publish.render import clean_title, format_date, render_body, render_post
 
 SEEDS = sorted((Path(__file__).parent.parent / "golden" / "seeds").glob("*.txt"))

@@ -13,7 +13,7 @@ from conftest import Site
 from support.hostile_server import Conn, HostileServer, Request
 from test_e2e import article, rss
 
-from rssarchive.publish.archive import fold_name, read_from_line
+from rssarchive.publish.posts import fold_name, read_from_line
 
 NOW = "2026-01-02T03:04:05Z"
 

@@ -16,7 +16,7 @@ from test_integrity_e2e import Feed, run_json
 from werkzeug import Response
 
 import rssarchive.store.state as state_module
-from rssarchive.publish.archive import Archive
+from rssarchive.publish.posts import Posts
 
 # Measured before the decisions took plain values (the run of the last step below).
 NO_OP_STATEMENTS = 61
@@ -29,19 +29,19 @@ class Reads:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.statements: list[str] = []
         self.posts = 0
-        real_connect, real_read = state_module._connect, Archive.read
+        real_connect, real_read = state_module._connect, Posts.read
 
         def connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
             conn = real_connect(target, uri=uri)
             conn.set_trace_callback(self.statements.append)
             return conn
 
-        def read(archive: Archive, name: str) -> str | None:
+        def read(archive: Posts, name: str) -> str | None:
             self.posts += 1
             return real_read(archive, name)
 
         monkeypatch.setattr(state_module, "_connect", connect)
-        monkeypatch.setattr(Archive, "read", read)
+        monkeypatch.setattr(Posts, "read", read)
 
     def reset(self) -> None:
         self.statements.clear()

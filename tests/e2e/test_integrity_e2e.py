@@ -23,7 +23,7 @@ from werkzeug import Request, Response
 
 from rssarchive import config as config_module
 from rssarchive.core.models import FeedConfig
-from rssarchive.publish.archive import read_from_line
+from rssarchive.publish.posts import read_from_line
 from rssarchive.run.session import site_lock_path
 from rssarchive.sources import feedrepair
 

@@ -290,7 +290,7 @@ def test_status_after_a_killed_run_counts_the_posts_the_next_run_adopts(
 
 
 def test_too_many_unknown_files_are_counted_without_being_read(tmp_path: Path) -> None:
-    from rssarchive.publish.archive import Archive
+    from rssarchive.publish.posts import Posts
     from rssarchive.publish.unrecorded import MOST_READ, unrecorded_line, unrecorded_posts
     from rssarchive.store.state import State
 
@@ -300,9 +300,9 @@ def test_too_many_unknown_files_are_counted_without_being_read(tmp_path: Path) -
         (posts / f"2024-01-01-mine-{n}.md").write_text("---\ntitle: mine\n---\n")
     state = State.open(tmp_path / "state.sqlite3")
     try:
-        many = unrecorded_posts(state, Archive(tmp_path))
+        many = unrecorded_posts(state, Posts(tmp_path))
         (posts / "2024-01-01-mine-0.md").unlink()
-        few = unrecorded_posts(state, Archive(tmp_path))
+        few = unrecorded_posts(state, Posts(tmp_path))
     finally:
         state.close()
     assert (many.posts, many.read) == (MOST_READ + 1, False)

@@ -107,7 +107,7 @@ def server() -> Iterator[FeedServer]:
 
 
 @dataclass
-class Archive:
+class Posts:
     config: Path
     site: Path
     state: Path
@@ -123,17 +123,17 @@ class Archive:
         return cli(self.config, *args)
 
 
-def make_archive(root: Path, server: FeedServer, site: Path, state: Path) -> Archive:
+def make_archive(root: Path, server: FeedServer, site: Path, state: Path) -> Posts:
     config = write_config(
         root / "config.yaml",
         [{"name": "News", "url": f"{server.base}/feed.xml", "content": "feed", "images": "local"}],
         site_dir=site,
         state_path=state,
     )
-    return Archive(config, site, state)
+    return Posts(config, site, state)
 
 
-def check_complete(archive: Archive, server: FeedServer) -> None:
+def check_complete(archive: Posts, server: FeedServer) -> None:
     """Every item exactly once, its image local, nothing pending, no temporary file."""
     expected = sorted(f"{server.base}/news/{n}.html?edition=1" for n in server.items)
     assert sorted(sources(archive.posts)) == expected, "an article is missing or twice"
@@ -206,7 +206,7 @@ def test_disk_full_anywhere_says_why_and_loses_nothing(
         assert expected <= seen, f"the sweep never met a fault at {expected - seen}"
 
 
-def _check_fault(archive: Archive, done: subprocess.CompletedProcess[str], where: str) -> set[str]:
+def _check_fault(archive: Posts, done: subprocess.CompletedProcess[str], where: str) -> set[str]:
     """What a run on a full disk must do: one line with the real cause (or warnings
     only), valid JSON, no traceback; returns the kinds of faults it met."""
     assert "Traceback" not in done.stderr and "cannot rollback" not in done.stderr, where

@@ -170,7 +170,7 @@ def active_content(html: str) -> list[str]:
 
 
 @dataclass
-class Archive:
+class Posts:
     code: int
     stdout: str
     stderr: str
@@ -199,7 +199,7 @@ def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def archive_and_build(root: Path, server: HTTPServer, feeds: list[dict[str, object]]) -> Archive:
+def archive_and_build(root: Path, server: HTTPServer, feeds: list[dict[str, object]]) -> Posts:
     """Run the CLI into a copy of output/, then build that site with Jekyll."""
     site_dir = root / "site"
     shutil.copytree(TEMPLATE, site_dir, ignore=lambda d, names: set(names) & set(NOT_TEMPLATE))
@@ -214,7 +214,7 @@ def archive_and_build(root: Path, server: HTTPServer, feeds: list[dict[str, obje
         if name.startswith("_posts/")
     }
     build = build_site(dict(posts), root / "build", env=BUILD_ENV, template=site_dir)
-    archive = Archive(
+    archive = Posts(
         done.returncode, done.stdout, done.stderr, site_dir, before, after, posts, build
     )
     for path in build.site_dir.rglob("*.html"):
@@ -236,7 +236,7 @@ def server() -> Iterator[HTTPServer]:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory, server: HTTPServer) -> Archive:
+def archive(tmp_path_factory: pytest.TempPathFactory, server: HTTPServer) -> Posts:
     require_jekyll()
     base = server.url_for("/")[:-1]
     hostile = [
@@ -281,7 +281,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory, server: HTTPServer) -> Arc
 
 
 def test_hazard_liquid_in_title_or_body_archived_and_nothing_written_outside_posts(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     assert archive.code == 0, archive.stderr
     assert "Traceback" not in archive.stderr
@@ -304,7 +304,7 @@ def test_hazard_liquid_in_title_or_body_archived_and_nothing_written_outside_pos
 
 
 def test_hazard_title_newline_permalink_index_html_no_new_front_matter_key(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     (text,) = [t for t in archive.posts.values() if "Breaking" in t]
     matter = yaml.safe_load(text.split("---\n")[1])
@@ -333,7 +333,7 @@ def test_hazard_title_newline_permalink_index_html_no_new_front_matter_key(
 
 
 def test_hazard_liquid_in_title_or_body_jekyll_builds_without_liquid_error(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     output = archive.build.output_text
     assert archive.build.returncode == 0, output
@@ -346,7 +346,7 @@ def test_hazard_liquid_in_title_or_body_jekyll_builds_without_liquid_error(
 
 @pytest.mark.parametrize("text", LIQUID)
 def test_hazard_liquid_in_title_or_body_text_shows_literally_no_liquid_runs(
-    archive: Archive, text: str
+    archive: Posts, text: str
 ) -> None:
     _, html = archive.page_titled(text)
     page = Page(html)
@@ -358,7 +358,7 @@ def test_hazard_liquid_in_title_or_body_text_shows_literally_no_liquid_runs(
 
 
 def test_hazard_liquid_in_title_or_body_index_and_categories_show_titles_literally(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     for page in ("index.html", "categories/index.html"):
         html = (archive.build.site_dir / page).read_text(encoding="utf-8")
@@ -370,7 +370,7 @@ def test_hazard_liquid_in_title_or_body_index_and_categories_show_titles_literal
 
 
 def test_hazard_script_handlers_javascript_urls_none_survive_into_built_pages(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     for path, html in archive.pages.items():
         assert active_content(html) == [], path
@@ -384,7 +384,7 @@ def test_hazard_script_handlers_javascript_urls_none_survive_into_built_pages(
 
 
 def test_hazard_hostile_page_markup_and_liquid_in_page_title_built_clean(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     _, html = archive.page_titled(PAGE_TITLE)
     text = Page(html).all_text
@@ -397,7 +397,7 @@ def test_hazard_hostile_page_markup_and_liquid_in_page_title_built_clean(
         assert gone not in html, gone
 
 
-def test_hazard_hostile_author_and_url_braces_shown_literally(archive: Archive) -> None:
+def test_hazard_hostile_author_and_url_braces_shown_literally(archive: Posts) -> None:
     _, html = archive.page_titled(INJECTED_TITLE)
     assert HOSTILE_AUTHOR in Page(html).all_text
     assert active_content(html) == []
@@ -408,7 +408,7 @@ def test_hazard_hostile_author_and_url_braces_shown_literally(archive: Archive) 
 
 
 def test_hazard_dates_offsets_near_midnight_jekyll_url_date_equals_file_name_date(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     for n, day in enumerate(DATED.values()):
         (name,) = [k for k, t in archive.posts.items() if f'title: "dated {n}"' in t]
@@ -426,7 +426,7 @@ def test_hazard_dates_offsets_near_midnight_jekyll_url_date_equals_file_name_dat
 
 
 def test_hazard_title_dotdot_etc_x_abs_published_inside_the_site_file_inside_posts(
-    archive: Archive,
+    archive: Posts,
 ) -> None:
     site = archive.build.site_dir.resolve()
     for title in PATH_TITLES:

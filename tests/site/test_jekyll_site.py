@@ -251,7 +251,7 @@ def images(html: str) -> list[dict[str, str | None]]:
     return parser.images
 
 
-class Archive:
+class Posts:
     def __init__(
         self, result: BuildResult, seeds: list[Seed], generated: dict[str, tuple[str, str, str]]
     ) -> None:
@@ -266,7 +266,7 @@ class Archive:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Posts:
     require_jekyll()
     seeds = seed_posts()
     generated = generated_posts(GENERATED_POSTS, seeds)
@@ -278,7 +278,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     # to the next day's URL.
     result = build_site(posts, tmp_path_factory.mktemp("jekyll"), env={"TZ": UTC_PLUS_14})
     print(f"jekyll build of {len(posts)} posts: {result.seconds:.1f} s")
-    return Archive(result, seeds, generated)
+    return Posts(result, seeds, generated)
 
 
 def test_seed_file_names_are_the_archives() -> None:
@@ -289,14 +289,14 @@ def test_seed_file_names_are_the_archives() -> None:
     ]
 
 
-def test_build_succeeds_without_warnings(archive: Archive) -> None:
+def test_build_succeeds_without_warnings(archive: Posts) -> None:
     result = archive.result
     assert result.returncode == 0, result.output_text
     assert build_problems(result) == [], result.output_text
     assert "done in" in result.output_text
 
 
-def test_every_post_is_at_the_url_its_file_name_implies(archive: Archive) -> None:
+def test_every_post_is_at_the_url_its_file_name_implies(archive: Posts) -> None:
     site = archive.result.site_dir
     missing = [name for name in archive.posts if not built_post(site, name).is_file()]
     assert missing == []
@@ -305,7 +305,7 @@ def test_every_post_is_at_the_url_its_file_name_implies(archive: Archive) -> Non
     assert built == {built_post(site, name) for name in archive.posts}
 
 
-def test_hostile_posts_build_inert(archive: Archive) -> None:
+def test_hostile_posts_build_inert(archive: Posts) -> None:
     site = archive.result.site_dir
     for name in hostile_posts():
         page = built_post(site, name).read_text(encoding="utf-8")
@@ -316,7 +316,7 @@ def test_hostile_posts_build_inert(archive: Archive) -> None:
         assert "&#123;&#123; site.title &#125;&#125;" in page
 
 
-def test_heading_is_one_link_whose_text_is_the_title(archive: Archive) -> None:
+def test_heading_is_one_link_whose_text_is_the_title(archive: Posts) -> None:
     site = archive.result.site_dir
     for i, title in enumerate(HOSTILE_TITLES):
         if title not in LINK_TITLES:
@@ -335,7 +335,7 @@ def test_seed_urls() -> None:
     ]
 
 
-def test_post_dates_near_midnight_keep_their_day(archive: Archive) -> None:
+def test_post_dates_near_midnight_keep_their_day(archive: Posts) -> None:
     for name, (_, date) in archive.posts.items():
         if date in EDGE_DATES:
             path = post_url(name)
@@ -343,7 +343,7 @@ def test_post_dates_near_midnight_keep_their_day(archive: Archive) -> None:
             assert built_post(archive.result.site_dir, name).is_file()
 
 
-def test_index_lists_newest_first_and_pages_cover_every_post(archive: Archive) -> None:
+def test_index_lists_newest_first_and_pages_cover_every_post(archive: Posts) -> None:
     site = archive.result.site_dir
     expected = archive.newest_first()
     first_page = post_links(site / "index.html")
@@ -359,13 +359,13 @@ def test_index_lists_newest_first_and_pages_cover_every_post(archive: Archive) -
     assert listed == [(post_url(name), archive.posts[name][0]) for name in expected]
 
 
-def test_categories_page_lists_every_post_once(archive: Archive) -> None:
+def test_categories_page_lists_every_post_once(archive: Posts) -> None:
     links = post_links(archive.result.site_dir / "categories" / "index.html")
     assert sorted(href for href, _ in links) == sorted(post_url(name) for name in archive.posts)
 
 
 @pytest.mark.parametrize("index", [0, 1])
-def test_seed_body_is_in_its_page(archive: Archive, index: int) -> None:
+def test_seed_body_is_in_its_page(archive: Posts, index: int) -> None:
     seed = archive.seeds[index]
     page = built_post(archive.result.site_dir, seed.file_name).read_text(encoding="utf-8")
     body = seed.text.split("\n<div>\n", 1)[1].rsplit("\n</div>\n", 1)[0]
@@ -475,7 +475,7 @@ def test_url_model_matches_jekyll_for_odd_titles(tmp_path: Path) -> None:
     assert post_url("2023-05-02-a.？.md") == "/2023/05/02/a/html"
 
 
-def test_site_plugins_change_no_byte_of_the_built_site(archive: Archive, tmp_path: Path) -> None:
+def test_site_plugins_change_no_byte_of_the_built_site(archive: Posts, tmp_path: Path) -> None:
     """output/_plugins/ only makes the build faster: without it (as GitHub Pages builds,
     never loading _plugins/) every built file is the same, byte for byte."""
     assert archive.result.returncode == 0, archive.result.output_text
@@ -558,7 +558,7 @@ def test_lang_picks_the_labels_and_config_overrides_them(tmp_path: Path) -> None
     assert "search index has not been built" in search
 
 
-def test_the_default_site_is_chinese(archive: Archive) -> None:
+def test_the_default_site_is_chinese(archive: Posts) -> None:
     home = (archive.result.site_dir / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in home
     assert ">最新</a>" in home and ">分类</a>" in home and ">搜索</a>" in home

@@ -12,7 +12,7 @@ import pytest
 
 from rssarchive.core.decide import ARTICLE_STANDING as STANDING
 from rssarchive.core.models import Entry
-from rssarchive.run.output import _backfill_failures
+from rssarchive.run.printing import _backfill_failures
 from rssarchive.store.codec import (
     FailingArticle,
     RetriedArticle,

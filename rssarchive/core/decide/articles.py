@@ -86,7 +86,7 @@ Fallback = Literal["archiving time", "page, else archiving time", "archiving tim
 
 @dataclass(frozen=True)
 class DateNote:
-    """What a run says of an item's date when it takes the item on (run/output.
+    """What a run says of an item's date when it takes the item on (run/printing.
     date_note_line says it): ``problem``, the note given with the item (why it has no
     date though it gives one, or a note on the date read); ``not_believed``, its date
     when after the run's clock; ``dated``, what dates the post instead (None: its own
@@ -296,7 +296,7 @@ def permanent(exc: RssArchiveError) -> bool:
     return isinstance(exc, ExtractError | ParseError)
 
 
-# What a run says of an article whose attempt failed (run/output.article_failed_lines
+# What a run says of an article whose attempt failed (run/printing.article_failed_lines
 # says it): a failed: line with its reason; the same and a warning that it is given up
 # (a feed's item on its last attempt); a failed: line saying it is given up now (an
 # article a backfill was handed again, on its last attempt) or that later runs try it

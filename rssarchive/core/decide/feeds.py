@@ -21,7 +21,7 @@ from rssarchive.core.models import Entry
 class NotDue:
     """Why a feed is not polled now: ``gone`` (HTTP 410: not until the config changes),
     or ``backoff``, not ``until`` then after ``failures`` in a row, the last for
-    ``last_error`` (run/output.not_due_line says it)."""
+    ``last_error`` (run/printing.not_due_line says it)."""
 
     kind: Literal["gone", "backoff"]
     until: datetime | None = None

@@ -26,7 +26,7 @@ def images_local(images: ImagesMode) -> bool:
 class ImagesRetried:
     """After a retry of a post's images: whether they are retried again, what is said
     (``kept back``: some still remote, kept back by our own disk; ``given up``: some
-    still remote after IMAGE_RETRIES attempts; None: nothing; run/output.
+    still remote after IMAGE_RETRIES attempts; None: nothing; run/printing.
     images_retried_line says it), and whether this retry counts as one of the
     IMAGE_RETRIES attempts."""
 

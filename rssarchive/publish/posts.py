@@ -32,7 +32,7 @@ POST_SUFFIXES = (".md", ".markdown", ".html")
 HEAD_BYTES = 8192
 
 
-class Archive:
+class Posts:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
         self.posts_dir = site_dir / POSTS

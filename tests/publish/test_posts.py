@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from test_e2e import rss
 
 from rssarchive.core.errors import WriteError
-from rssarchive.publish.archive import Archive, read_from_line
+from rssarchive.publish.posts import Posts, read_from_line
 from rssarchive.publish.versions import Versions, put
 from rssarchive.store.atomicfile import TEMP_PREFIX, TEMP_SUFFIX
 
@@ -20,7 +20,7 @@ POST = '---\nlayout: post\ntitle: "t"\nfrom: https://example.org/a\n---\nbody\n'
 
 
 def test_write_then_scan(tmp_path: Path) -> None:
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     archive.write("2024-01-01-t.md", POST)
     assert (tmp_path / "_posts" / "2024-01-01-t.md").read_text(encoding="utf-8") == POST
     assert list(archive.scan(set())) == [("2024-01-01-t.md", "https://example.org/a")]
@@ -29,7 +29,7 @@ def test_write_then_scan(tmp_path: Path) -> None:
 
 
 def test_taken_by_other(tmp_path: Path) -> None:
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     archive.write("2024-01-01-p.md", POST)
     assert not archive.taken_by_other("2024-01-01-p.md", "https://example.org/a")
     assert archive.taken_by_other("2024-01-01-p.md", "https://example.org/b")
@@ -46,9 +46,9 @@ def test_taken_by_other(tmp_path: Path) -> None:
 )
 def test_names_one_file_on_macos_and_windows_are_taken(tmp_path: Path, name: str) -> None:
     # A post written earlier (on disk) and one placed in this run are both seen.
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     archive.write("2024-01-01-Café.md", POST)
-    fresh = Archive(tmp_path)
+    fresh = Posts(tmp_path)
     assert fresh.taken_by_other(name, "https://example.org/b")
     assert not fresh.taken_by_other(name, "https://example.org/a")  # its own post
     fresh.write("2024-01-02-Straße.md", POST.replace("/a", "/c"))  # ß folds to ss
@@ -61,7 +61,7 @@ def test_stray_temp_files_removed(tmp_path: Path) -> None:
     posts.mkdir()
     (posts / ".rssarchive-0123.tmp").write_text("half a po")
     (posts / ".keep").write_text("")
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     assert archive.remove_stray_temp_files() == [".rssarchive-0123.tmp"]
     assert sorted(os.listdir(posts)) == [".keep"]
 
@@ -69,7 +69,7 @@ def test_stray_temp_files_removed(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["../x.md", "a/b.md", ".hidden.md", "", "a\\b.md"])
 def test_unsafe_names_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(WriteError):
-        Archive(tmp_path).write(name, POST)
+        Posts(tmp_path).write(name, POST)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
@@ -79,7 +79,7 @@ def test_read_only_posts_dir_is_a_clear_error(tmp_path: Path) -> None:
     posts.chmod(0o555)
     try:
         with pytest.raises(WriteError, match="cannot write post"):
-            Archive(tmp_path).write("p.md", POST)
+            Posts(tmp_path).write("p.md", POST)
     finally:
         posts.chmod(0o755)
 
@@ -91,7 +91,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_temp(
         pytest.skip("no /dev/full")
     posts = tmp_path / "_posts"
     posts.mkdir()
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     real_open = open
 
     def full_open(path: object, mode: str = "r", *args: object, **kw: object) -> object:
@@ -124,11 +124,11 @@ def test_posts_path_not_a_directory_is_a_clear_error(tmp_path: Path) -> None:
     # Works as root too, unlike permission bits.
     (tmp_path / "_posts").write_text("not a directory")
     with pytest.raises(WriteError, match="cannot write post"):
-        Archive(tmp_path).write("p.md", POST)
+        Posts(tmp_path).write("p.md", POST)
 
 
 def test_names_that_jekyll_publishes_at_the_same_url_are_a_collision(tmp_path: Path) -> None:
-    archive = Archive(tmp_path)
+    archive = Posts(tmp_path)
     archive.write("2024-01-01-Dr. Who?.md", POST)  # from https://example.org/a
     # "Dr. Who？" is another file but the same URL, /2024/01/01/Dr.-Who.html.
     assert archive.taken_by_other("2024-01-01-Dr. Who？.md", "https://example.org/b")
@@ -139,7 +139,7 @@ def test_names_that_jekyll_publishes_at_the_same_url_are_a_collision(tmp_path: P
 
 @pytest.mark.parametrize("name", ["2024-01-01-？？？.md", "2024-01-01-....md"])
 def test_names_without_a_clean_jekyll_url_are_taken(tmp_path: Path, name: str) -> None:
-    assert Archive(tmp_path).taken_by_other(name, "https://example.org/a")
+    assert Posts(tmp_path).taken_by_other(name, "https://example.org/a")
 
 
 # -- the one atomic writer (review of issue 18, H13) --------------------------------------
@@ -156,7 +156,7 @@ def test_versions_and_pages_are_written_through_the_one_atomic_writer(
         synced.append(fd)
         real_fsync(fd)
 
-    monkeypatch.setattr("rssarchive.publish.archive.os.fsync", fsync)
+    monkeypatch.setattr("rssarchive.publish.posts.os.fsync", fsync)
     versions = Versions(tmp_path)
     kept = versions.keep("2024-01-01-t.md", datetime(2024, 1, 1, tzinfo=UTC), "text")
     assert kept.read_text(encoding="utf-8") == "text\n"

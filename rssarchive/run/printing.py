@@ -214,11 +214,11 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         feeds.append(record)
     waiting, gave_up = _backfill_failures(state)
-    from rssarchive.publish.archive import Archive
     from rssarchive.publish.missingposts import missing_posts
+    from rssarchive.publish.posts import Posts
     from rssarchive.publish.unrecorded import unrecorded_posts
 
-    archive = Archive(config.site_dir)
+    archive = Posts(config.site_dir)
     listing = archive.post_names()
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
     missing = missing_posts(state, archive, listing)
