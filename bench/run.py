@@ -406,6 +406,16 @@ class Bench:
 # --------------------------------------------------------------------------- helpers
 
 
+def shown_path(path: str) -> str:
+    """A path as the results show it: relative to the repository when inside it, else its
+    name only (the results are committed: no path of the machine that ran them)."""
+    resolved = Path(path).absolute()
+    try:
+        return str(resolved.relative_to(ROOT))
+    except ValueError:
+        return resolved.name
+
+
 def posts_snapshot(site_dir: Path) -> dict[str, tuple[int, int]]:
     posts = site_dir / "_posts"
     if not posts.is_dir():
@@ -1328,7 +1338,7 @@ def render_results(bench: Bench, elapsed: float) -> str:
             [
                 ["CPU", cpu_model()],
                 ["cores (nproc)", len(os.sched_getaffinity(0))],
-                ["Python", f"{platform.python_version()} ({bench.python})"],
+                ["Python", f"{platform.python_version()} ({shown_path(bench.python)})"],
                 ["rssarchive", git_describe()],
                 ["peers", peer_versions() if s.peers else "not run"],
                 ["disk: write + fsync of 4 KB, median (at start / end)", f"{fsync} ms"],

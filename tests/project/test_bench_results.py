@@ -32,3 +32,13 @@ def test_no_kept_section_adds_nothing(tmp_path: Path) -> None:
     results.write_text("# results\n\n## No-op cron\n\nold numbers\n", encoding="utf-8")
     assert run._kept_marked(results) == ""
     assert run._kept_marked(tmp_path / "missing.md") == ""
+
+
+def test_results_show_no_path_of_the_machine_that_ran_them() -> None:
+    # RESULTS.md is committed: the interpreter is shown relative to the repository (or
+    # by its name), never as the absolute path it had on the machine of the run.
+    assert run.shown_path(str(run.ROOT / ".venv" / "bin" / "python")) == ".venv/bin/python"
+    assert run.shown_path("/opt/elsewhere/bin/python3") == "python3"
+    text = (BENCH / "RESULTS.md").read_text(encoding="utf-8")
+    for root in ("/work/", "/root/", "/home/", "/tmp/", "/usr/"):
+        assert root not in text, root
