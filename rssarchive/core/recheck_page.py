@@ -8,7 +8,9 @@ tests/core/test_recheck_page.py):
   to subscribe in the same paragraph (issue 19, F9);
 - links' anchor texts (:func:`mark_links`, :func:`unlinked`): a rotating list of
   "related" headlines inside the article is not compared (issue 19, F5/F7);
-- a removal by redirect (:func:`redirect_removes`): to the front or a section page.
+- a removal by redirect (:func:`redirect_removes`): to the front or a section page;
+- an extraction that failed (:func:`extraction_read`): a page read and found without
+  an article, or one the extraction could not run on (no evidence).
 """
 
 from __future__ import annotations
@@ -263,3 +265,18 @@ def redirect_removes(
     if final_key in known_keys:
         return False
     return removed_by_redirect(article_url, final_url)
+
+
+# The extraction errors that say the page was read and holds no article (a soft 404):
+# empty, not HTML, no article text in it. Any other (too complex, too large, the
+# extractor failing, a time limit, a worker's death, the run stopping, an error of
+# ours) says only that the extraction could not run: no evidence about the article.
+_NO_ARTICLE_REASONS = ("no article text found", "empty page", "not an HTML page")
+
+
+def extraction_read(reason: str) -> bool:
+    """Whether an extraction that failed with ``reason`` read the page and found no
+    article in it (a page without the article: a soft 404 when it stays so), rather than
+    not running at all (``page too complex (94135 elements, …)``: as an outage, the
+    check says nothing; issue 19, look19 finding 1)."""
+    return reason.startswith(_NO_ARTICLE_REASONS)

@@ -408,9 +408,14 @@ class Rechecker(RecheckRecorder):
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
-        headline, text = _page_text(
-            response, self._feed(row.feed), self.config.network.allow_private_addresses
-        )
+        try:
+            headline, text = _page_text(
+                response, self._feed(row.feed), self.config.network.allow_private_addresses
+            )
+        except ExtractError as exc:
+            # The extraction could not run (too complex, a failure of the extractor):
+            # nothing learnt of the article, as an outage (look19, finding 1).
+            return rules.Observation("outage", why=f"the page could not be read: {exc.reason}")
         return rules.Observation(
             "page",
             text=None if text is None else join_headline(headline, text),
@@ -452,7 +457,8 @@ def _page_text(
     """The page's headline (as extracted: og:title, h1 or title; the h1 for an og:title
     that is it plus a site's name) and article text as
     at archiving time, one paragraph a line; text None when the page holds no article
-    (not HTML, nothing extracted)."""
+    (not HTML, nothing extracted); ExtractError when the extraction could not run on
+    it (recheck_page.extraction_read)."""
     from rssarchive.extract.article import extract_article
     from rssarchive.publish.render import render_body
     from rssarchive.sources.pagekind import not_html
@@ -468,8 +474,10 @@ def _page_text(
             content_type=content_type,
             allow_private_addresses=allow_private,
         )
-    except ExtractError:
-        return None, None
+    except ExtractError as exc:
+        if pages.extraction_read(exc.reason):
+            return None, None  # read, and no article in it
+        raise
     headline = page_headline(article.title, article.heading)
     # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
     # the page's own links, as a short page's extraction keeps their text, not them.

@@ -257,3 +257,24 @@ def test_a_rotating_list_of_links_is_no_edit_a_sentence_edited_is_one() -> None:
     edited = rotated.replace("四十票", "五十票")
     verdict = r.judge(record, _seen(edited, again.replace("四十票", "五十票")), LATER, s.AGES)
     assert verdict.event == "edited"
+
+
+@pytest.mark.parametrize(
+    ("reason", "read"),
+    [
+        ("no article text found on the page", True),
+        ("empty page", True),
+        ("not an HTML page: Document is empty", True),
+        ("page too complex (94135 elements, limit 50000)", False),
+        ("page too large (6000000 bytes, limit 5242880)", False),
+        ("extraction failed: maximum recursion depth exceeded", False),
+        ("took longer than 60 s in a worker process; skipped", False),
+        ("the worker process died on it", False),
+        ("the run is stopping; no extraction started", False),
+        ("unexpected error (KeyError: 'x')", False),
+    ],
+)
+def test_extraction_read(reason: str, read: bool) -> None:
+    """look19, finding 1: only a page read and found without an article is a soft 404;
+    an extraction that could not run says nothing of the article."""
+    assert pg.extraction_read(reason) is read
