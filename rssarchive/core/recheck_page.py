@@ -134,6 +134,21 @@ LINK_LINE_CHARS = 120
 _ANCHOR = re.compile(r"(?is)<a\b[^>]*>(.*?)</a\s*>")
 # What may stand between two links of a list on one line.
 _LINK_SEPARATORS = " |·•,;、，/"
+# A short label that introduces a list of links, before them on their line ("Read more:
+# A B") or alone on the line before a block of them ("相关新闻：" then a <ul> of links):
+# marked with them (look19, findings 2 and 3).
+_LABEL_WORDS = (
+    r"(?:read\s+more|read\s+also|also\s+read|related(?:\s+(?:articles?|stories|news"
+    r"|coverage|reading|content))?|see\s+also|more\s+(?:news|stories|on\s+this(?:\s+story)?)"
+    r"|recommended(?:\s+reading)?|further\s+reading"
+    r"|相关新闻|相關新聞|相关报道|相關報導|相關報道|相关阅读|相關閱讀|延伸阅读|延伸閱讀"
+    r"|推荐阅读|推薦閱讀|更多新闻|更多新聞|更多报道|更多報導|相关文章|相關文章|猜你喜欢|猜你喜歡)"
+)
+_LABEL_MARKS = r"\s*[:：>»›\-–—]*\s*"
+LINK_LABEL = re.compile(rf"(?i)\s*{_LABEL_WORDS}{_LABEL_MARKS}")
+# Such a label ending a line's text before its links, after a sentence (a short page's
+# extraction joins its list and the label before it to the article's text).
+_LABEL_AT_END = re.compile(rf"(?i)(?:^|(?<=[\s。.!?！？;；]))\s*{_LABEL_WORDS}{_LABEL_MARKS}$")
 
 
 def anchor_texts(page: str) -> frozenset[str]:
@@ -142,19 +157,56 @@ def anchor_texts(page: str) -> frozenset[str]:
     return frozenset(text for text in found if len(text) >= 2)
 
 
-def mark_links(text: str, anchors: frozenset[str]) -> str:
+# A label alone in its element, and the element right after it: a label line
+# introducing a block of links when that block holds links' text alone.
+_LABEL_BLOCK = re.compile(
+    rf"(?is)>\s*({_LABEL_WORDS}{_LABEL_MARKS})\s*</(?:p|h[1-6]|div|strong|b|span|dt|header)\s*>"
+    r"(?:\s*</?(?:strong|b|span|header)\b[^>]*>)*\s*<(ul|ol|div|p|section|nav|dl)\b[^>]*>(.*?)</\2\s*>"
+)
+
+
+def link_labels(page: str) -> frozenset[str]:
+    """The labels in ``page`` (its HTML, decoded) alone in their element right before a
+    block that holds links and nothing else ("<p>相关新闻：</p><ul><li><a>…"), whitespace
+    collapsed: the extraction may drop the block and keep the label (look19, finding 3)."""
+    found = set()
+    for match in _LABEL_BLOCK.finditer(page):
+        block = match[3]
+        if _ANCHOR.search(block) and not visible_text(_ANCHOR.sub(" ", block)).strip(
+            _LINK_SEPARATORS + "-–—"
+        ):
+            found.add(" ".join(match[1].split()))
+    return frozenset(found)
+
+
+def mark_links(text: str, anchors: frozenset[str], labels: frozenset[str] = frozenset()) -> str:
     """``text`` (one paragraph a line) with LINKS set before the part of each line that is
     only links' anchor texts (``anchors``): a whole line that is one or more of them (a
     list item, a link alone), or two or more of them ending a line ("Read more: A B", a
-    short page's extraction joining its "相关新闻" list to its text). One link at the end
-    of a sentence is the sentence's: not marked. What LINKS starts is not compared."""
+    short page's extraction joining its "相关新闻" list to its text). A short label
+    (LINK_LABEL: "Read more:", "相关新闻：") before a line's links, or alone on the line
+    before a line of links alone or before a block of links in the page (``labels``:
+    link_labels), is marked with them. One link at the end of a sentence
+    is the sentence's: not marked. What LINKS starts is not compared."""
     text = text.replace(LINKS, "")
     if not anchors:
         return text
     by_end: dict[str, list[str]] = {}
     for anchor in sorted(anchors, key=len, reverse=True):
         by_end.setdefault(anchor[-1], []).append(anchor)
-    return "\n".join(_mark_line(line, by_end) for line in text.split("\n"))
+    lines = [_mark_line(line, by_end) for line in text.split("\n")]
+    # A label alone on its line that introduces a block of links ("相关新闻：" before a
+    # list of them) is the block's, whether the extraction kept the block (the next line
+    # is links alone) or dropped it (the page has the label before links: ``labels``).
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if (
+            line.strip()
+            and LINK_LABEL.fullmatch(line)
+            and (after.startswith(LINKS) or " ".join(line.split()) in labels)
+        ):
+            lines[index] = LINKS + line
+    return "\n".join(lines)
 
 
 def _mark_line(line: str, by_end: dict[str, list[str]]) -> str:
@@ -164,7 +216,10 @@ def _mark_line(line: str, by_end: dict[str, list[str]]) -> str:
         if anchor is None:
             break
         rest, peeled = rest[: -len(anchor)].rstrip(_LINK_SEPARATORS), peeled + 1
-    if peeled == 0 or (peeled == 1 and rest):
+    label = _LABEL_AT_END.search(rest) if peeled else None
+    if label is not None:  # "Read more: A B", "Related: A": a label and its links
+        rest = rest[: label.start()].rstrip()
+    elif peeled == 0 or (peeled == 1 and rest):
         return line
     return rest + LINKS + line[len(rest) :].lstrip()
 

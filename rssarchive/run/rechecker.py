@@ -481,5 +481,6 @@ def _page_text(
     headline = page_headline(article.title, article.heading)
     # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
     # the page's own links, as a short page's extraction keeps their text, not them.
-    anchors = anchor_texts(decode_page(response.content, content_type))
-    return headline, mark_links(html_to_text(render_body(article.body_html)), anchors)
+    page = decode_page(response.content, content_type)
+    text = html_to_text(render_body(article.body_html))
+    return headline, mark_links(text, anchor_texts(page), pages.link_labels(page))
