@@ -49,6 +49,12 @@ MIN_TEXT_CHARS = 20
 # past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
 
+# A page a redirect to another archived article ended on holds this article only when
+# it shares at least this share of its character trigrams: a follow-up story on the same
+# topic, or a site's shared sentence templates, share more than SOFT_404_BELOW (look19,
+# finding 6); the same article archived under two URLs shares nearly all.
+MERGED_HOLDS = 0.7
+
 # The stored result of a check that found the article cut short (a teaser).
 TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
 
@@ -106,6 +112,9 @@ class Observation:
     # For "page": it was reached by a new redirect to the front or a section page
     # (:func:`redirect_removes`); a removal unless the page still holds the article.
     removal: bool = False
+    # For a removal: the redirect ended on another article the archive holds, whose page
+    # holds this one only when it shares MERGED_HOLDS of its trigrams (look19, finding 6).
+    into_article: bool = False
     # For "page" whose text differed from the reference: the text of a second fetch of
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
@@ -305,7 +314,8 @@ def _judge(
         # ended on still holds the article (a slug renamed, an article moved).
         holds = known if known is not None else post_text
         holds = None if holds is None else texts.split_headline(holds)[1]
-        if holds is None or overlap(norm(holds), text) < SOFT_404_BELOW:
+        least = MERGED_HOLDS if seen.into_article else SOFT_404_BELOW
+        if holds is None or overlap(norm(holds), text) < least:
             return missing("none")
     if known is None:
         if post_text is not None:

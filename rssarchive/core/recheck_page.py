@@ -307,19 +307,34 @@ def removed_by_redirect(article_url: str, final_url: str) -> bool:
     return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
 
 
-def redirect_removes(
+def asks_archived_at(
     article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
+) -> bool:
+    """Whether :func:`redirect_removes` needs to know if another archived article is at
+    ``final_key`` (a read of the state): the redirect is new and ends on no front or
+    section page (look19, finding 6)."""
+    return final_key not in known_keys and not removed_by_redirect(article_url, final_url)
+
+
+def redirect_removes(
+    article_url: str,
+    final_url: str,
+    final_key: str,
+    known_keys: frozenset[str],
+    other_article: bool = False,
 ) -> bool:
     """Whether a redirect looks like a removal: it ends on the front or a section page
     (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
     none of the article's known addresses (``known_keys``: its own URL's key and where
-    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
+    its redirects ended when it was archived). A new redirect to another article the
+    archive holds (``other_article``, asked when :func:`asks_archived_at` says so) is
+    one too (look19, finding 6). A WordPress ``?p=7`` link that went to
     ``/slug/`` from the start, or a short link, is not removed by going there still.
     Even then the page it ends on is read: one that still holds the article is no
     removal (:func:`decide`)."""
     if final_key in known_keys:
         return False
-    return removed_by_redirect(article_url, final_url)
+    return other_article or removed_by_redirect(article_url, final_url)
 
 
 # The extraction errors that say the page was read and holds no article (a soft 404):

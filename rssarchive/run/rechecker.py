@@ -53,6 +53,7 @@ from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
 from rssarchive.run.recheckreport import RecheckReport, unconfirmed
 from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
+from rssarchive.store.articles import DONE
 from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
@@ -265,7 +266,8 @@ class Rechecker(RecheckRecorder):
 
     def _classify(self, row: RecheckRow, seen: rules.Observation) -> rules.Observation:
         """A page reached by a redirect: a removal-like one (rules.redirect_removes)
-        only when the article's known addresses do not include where it ended."""
+        only when the article's known addresses do not include where it ended: to the
+        front or a section page, or to another article the archive holds."""
         if seen.seen != "page" or seen.final_url is None:
             return seen
         final = seen.final_url
@@ -273,8 +275,17 @@ class Rechecker(RecheckRecorder):
             key = normalize_url(final)
         except ValueError:
             key = final
-        if rules.redirect_removes(row.url, final, key, self.state.article_keys(row.article_id)):
-            return replace(seen, removal=True, why=f"redirected to {final}")
+        known = self.state.article_keys(row.article_id)
+        other = False
+        if pages.asks_archived_at(row.url, final, key, known):
+            # Another article the archive holds there: this one merged into it, or
+            # replaced by it (look19, finding 6).
+            found = self.state.lookup(key)
+            other = found is not None and found[0] != row.article_id and found[1] == DONE
+        if rules.redirect_removes(row.url, final, key, known, other):
+            into = " (another archived article)" if other else ""
+            why = f"redirected to {final}{into}"
+            return replace(seen, removal=True, into_article=other, why=why)
         return seen
 
     def _preview(

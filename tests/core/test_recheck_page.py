@@ -187,14 +187,22 @@ ANCHORS = frozenset(
             id="read more: the label too (look19, finding 2)",
         ),
         pytest.param(
-            "Related: Storm closes schools", M + "Related: Storm closes schools", id="a label, one link"
+            "Related: Storm closes schools",
+            M + "Related: Storm closes schools",
+            id="a label, one link",
         ),
         pytest.param(
             "Police said: Storm closes schools", "Police said: Storm closes schools", id="no label"
         ),
         pytest.param(
             "First paragraph.\n相关新闻：\n新型列车投入运营\n暴雨道路封闭",
-            "First paragraph.\n" + M + "相关新闻：\n" + M + "新型列车投入运营\n" + M + "暴雨道路封闭",
+            "First paragraph.\n"
+            + M
+            + "相关新闻：\n"
+            + M
+            + "新型列车投入运营\n"
+            + M
+            + "暴雨道路封闭",
             id="a label line before a block of links (look19, finding 3)",
         ),
         pytest.param(
@@ -301,8 +309,16 @@ def test_extraction_read(reason: str, read: bool) -> None:
 @pytest.mark.parametrize(
     ("page", "labels"),
     [
-        ("<p>相关新闻：</p><ul><li><a href='/a'>台风登陆</a></li><li><a href='/b'>股市</a></li></ul>", {"相关新闻："}),
-        ("<h3>Related stories</h3>\n<div class='x'><a href='/a'>One</a> | <a href='/b'>Two</a></div>", {"Related stories"}),
+        (
+            "<p>相关新闻：</p><ul><li><a href='/a'>台风登陆</a></li>"
+            "<li><a href='/b'>股市</a></li></ul>",
+            {"相关新闻："},
+        ),
+        (
+            "<h3>Related stories</h3>\n<div class='x'><a href='/a'>One</a> |"
+            " <a href='/b'>Two</a></div>",
+            {"Related stories"},
+        ),
         ("<p>相关新闻：</p><ul><li><a href='/a'>台风登陆</a>今日多地停课</li></ul>", set()),
         ("<p>相关新闻：</p><p>市长表示将签署预算案。</p>", set()),
         ("<p>The mayor said: related</p><ul><li><a href='/a'>One</a></li></ul>", set()),

@@ -409,7 +409,9 @@ def test_the_extractors_reasons_are_those_re_checks_tell_apart() -> None:
     from rssarchive.core.recheck_page import extraction_read
 
     plain = b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
-    big = b"<html><body><article><p>x</p>" + b"<p><b>c</b></p>" * 30_000 + b"</article></body></html>"
+    big = (
+        b"<html><body><article><p>x</p>" + b"<p><b>c</b></p>" * 30_000 + b"</article></body></html>"
+    )
     reasons = []
     for page in (plain, big, b"   "):
         with pytest.raises(ExtractError) as caught:
