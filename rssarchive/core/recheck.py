@@ -30,6 +30,7 @@ from rssarchive.core.recheck_confirm import says_nothing as says_nothing
 from rssarchive.core.recheck_page import redirect_removes as redirect_removes
 from rssarchive.core.recheck_page import removed_by_redirect as removed_by_redirect
 from rssarchive.core.recheck_schedule import next_due
+from rssarchive.core.recheck_status import WALLED_RESULT
 from rssarchive.core.recheck_text import normalize, overlap
 
 # A deletion is confirmed by a second check at least this long after the first one saw
@@ -57,6 +58,9 @@ MERGED_HOLDS = 0.7
 
 # The stored result of a check that found the article cut short (a teaser).
 TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
+# The stored result of a check that found, instead of the article, a page asking to log
+# in or subscribe (a login wall: the article may be behind it; look19, finding 5).
+WALLED = f"{WALLED_RESULT} the page asks to log in or subscribe, without the article"
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
 Event = Literal[
@@ -119,6 +123,9 @@ class Observation:
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
     second: str | None = None
+    # For "page": what shows it to be a login or subscription wall (recheck_page.login_wall),
+    # else None: without the article, a suspicion never confirmed by itself.
+    wall: str | None = None
     # For "outage": the host asked for a pause (429 with Retry-After: its seconds): its
     # checks wait for it, in this run and the next ones (run/recheckgate.py).
     back_off: float | None = None
@@ -255,8 +262,12 @@ def _judge(
     # What was seen of the article's host in this run: (serving, answering).
 
     def missing(needs: confirm.Evidence) -> Verdict:
+        note = TRUNCATED if needs == "never" else ""
+        if needs == "articles" and seen.wall is not None:
+            # A login or subscription wall: the article may be behind it (look19, 5).
+            needs, note = "never", f"{WALLED} ({seen.wall})"
         verdict = _missing(record, base, now, scheduled, needs=needs, host=host)
-        return replace(verdict, note=TRUNCATED) if needs == "never" else verdict
+        return replace(verdict, note=note) if note else verdict
 
     if seen.seen == "not_modified" and record.status in ("suspected", "deleted"):
         # Validators are kept only from a page judged present and dropped when it is

@@ -9,6 +9,8 @@ tests/core/test_recheck_page.py):
 - links' anchor texts (:func:`mark_links`, :func:`unlinked`): a rotating list of
   "related" headlines inside the article is not compared (issue 19, F5/F7);
 - a removal by redirect (:func:`redirect_removes`): to the front or a section page;
+- a login wall (:func:`login_wall`): a page that asks to log in or subscribe, with a
+  password input or a login form, a suspicion never confirmed by itself (look19, 5);
 - an extraction that failed (:func:`extraction_read`): a page read and found without
   an article, or one the extraction could not run on (no evidence).
 """
@@ -78,6 +80,29 @@ def bot_wall(page: str, known: str | None = None) -> str | None:
     if words is not None:
         return f'"{words[0]}"'
     return "a challenge form or script" if _WALL_MARKS.search(page) else None
+
+
+# A login wall's form: a password input, or a form whose action, id, class or name says
+# it logs in (look19, finding 5).
+_LOGIN_FORM = re.compile(
+    r"(?is)<input\b[^>]*\btype\s*=\s*[\"']?password"
+    r"|<form\b[^>]*(?:log-?in|sign-?in|signon|passport|auth|登录|登錄)"
+)
+
+
+def login_wall(page: str, text: str | None = None) -> str | None:
+    """What shows ``page`` (a 200's HTML, decoded) to ask for a log-in or a subscription,
+    quoted for the report, else None: it carries a password input or a login form, and
+    its text says so (PROMPT's words: "请登录", "本内容仅限会员阅读", "Subscribe to
+    continue"): ``text``, what the extraction found in it, else (nothing found) all it
+    shows, so that a "not found" page with a log-in box in its header is no wall. Only
+    a page without the article is asked: the article may be behind it, so such a page is
+    a suspicion never confirmed as a deletion by itself."""
+    form = _LOGIN_FORM.search(page)
+    if form is None:
+        return None
+    words = PROMPT.search(text or visible_text(page))
+    return None if words is None else f'"{words[0]}" and a login form'
 
 
 # A truncation (:func:`is_truncated`) shows at most this share of the article's text,

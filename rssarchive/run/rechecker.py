@@ -420,7 +420,7 @@ class Rechecker(RecheckRecorder):
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
         try:
-            headline, text = _page_text(
+            headline, text, wall = _page_text(
                 response, self._feed(row.feed), self.config.network.allow_private_addresses
             )
         except ExtractError as exc:
@@ -431,6 +431,7 @@ class Rechecker(RecheckRecorder):
             "page",
             text=None if text is None else join_headline(headline, text),
             why="" if text else "no article in the page",
+            wall=wall,
             etag=response.etag,
             last_modified=rules.plausible_last_modified(
                 response.last_modified,
@@ -464,19 +465,20 @@ def _bot_wall(response: Response, reference: str | None) -> str | None:
 
 def _page_text(
     response: Response, feed: FeedConfig, allow_private: Allow
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, str | None]:
     """The page's headline (as extracted: og:title, h1 or title; the h1 for an og:title
     that is it plus a site's name) and article text as
     at archiving time, one paragraph a line; text None when the page holds no article
     (not HTML, nothing extracted); ExtractError when the extraction could not run on
-    it (recheck_page.extraction_read)."""
+    it (recheck_page.extraction_read); and what shows the page to be a login wall
+    (recheck_page.login_wall), else None."""
     from rssarchive.extract.article import extract_article
     from rssarchive.publish.render import render_body
     from rssarchive.sources.pagekind import not_html
 
     content_type = response.headers.get("content-type")
     if not_html(response.content, content_type) is not None:
-        return None, None
+        return None, None, None
     try:
         article = extract_article(
             response.content,
@@ -487,11 +489,13 @@ def _page_text(
         )
     except ExtractError as exc:
         if pages.extraction_read(exc.reason):
-            return None, None  # read, and no article in it
+            # Read, and no article in it: perhaps behind a login wall.
+            return None, None, pages.login_wall(decode_page(response.content, content_type))
         raise
     headline = page_headline(article.title, article.heading)
     # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
     # the page's own links, as a short page's extraction keeps their text, not them.
     page = decode_page(response.content, content_type)
     text = html_to_text(render_body(article.body_html))
-    return headline, mark_links(text, anchor_texts(page), pages.link_labels(page))
+    marked = mark_links(text, anchor_texts(page), pages.link_labels(page))
+    return headline, marked, pages.login_wall(page, text)

@@ -647,3 +647,18 @@ COUNTERS_DIFFERENT = [
 @pytest.mark.parametrize(("a", "b"), COUNTERS_DIFFERENT)
 def test_real_numbers_are_edits(a: str, b: str) -> None:
     assert t.normalize(a) != t.normalize(b)
+
+
+def test_a_login_wall_without_the_article_is_never_confirmed_deleted() -> None:
+    """look19, finding 5: a page asking to log in, without the article, is a suspicion
+    said as walled; with the host serving its other articles, a day later, still not a
+    deletion; the article back, unchanged."""
+    wall = replace(EMPTY, wall='"登录" and a login form')
+    first = r.judge(FRESH, wall, T0 + H, AGES)
+    assert (first.event, first.record.status) == ("suspected", "suspected")
+    assert first.note.startswith(r.WALLED)
+    later = r.judge(first.record, wall, T0 + 3 * H, AGES, serving=True, answering=True)
+    assert (later.event, later.record.status) == ("still", "suspected")
+    assert r.judge(first.record, EMPTY, T0 + 3 * H, AGES, serving=True).event == "deleted"
+    back = r.judge(later.record, PAGE, T0 + 4 * H, AGES)
+    assert back.record.status == "unchanged"

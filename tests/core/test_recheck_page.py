@@ -334,3 +334,39 @@ def test_a_label_line_the_page_puts_before_links_is_marked() -> None:
         "First paragraph.\n" + M + "相关新闻：\nLast paragraph."
     )
     assert pg.mark_links(text, ANCHORS) == text
+
+
+LOGIN = (
+    "<html><head><title>请登录</title></head><body><nav><a href='/'>首页</a></nav>"
+    "<main><p>本内容仅限会员阅读，请登录后查看。</p><form action='/user/login' method='post'>"
+    "<input name='u'><input type='password' name='p'><button>登录</button></form></main>"
+    "</body></html>"
+)
+
+
+# (page, extracted text, wall?) -- look19, finding 5.
+@pytest.mark.parametrize(
+    ("page", "text", "wall"),
+    [
+        (LOGIN, None, True),
+        (LOGIN.replace("type='password' ", ""), None, True),  # the form's action says it
+        (
+            LOGIN.replace("<form action='/user/login'", "<form action='/search'").replace(
+                "type='password' ", ""
+            ),
+            None,
+            False,
+        ),
+        (
+            LOGIN.replace("本内容仅限会员阅读，请登录后查看。", "")
+            .replace("<title>请登录</title>", "")
+            .replace("<button>登录</button>", "<button>OK</button>"),
+            None,
+            False,
+        ),
+        # A "not found" page with a log-in box in its header: its text is no prompt.
+        (LOGIN, "对不起，您要找的页面不存在。请返回首页。", False),
+    ],
+)
+def test_login_wall(page: str, text: str | None, wall: bool) -> None:
+    assert (pg.login_wall(page, text) is not None) is wall

@@ -6,7 +6,9 @@ archived by the real CLI, then changed under it, driven with --now.
   suspected nor deleted;
 - finding 6: an article whose page redirects to another archived article (a follow-up
   on the same topic, written from the same templates) is deleted, not edited with the
-  other article's text.
+  other article's text;
+- finding 5: an article moved behind a login (a members-only notice and a login form)
+  is suspected, said as walled, never deleted by such a page.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
+from statekit import cli, json_of
 from test_recheck_decisions_e2e import (
     T0,
     T1,
     T2,
+    T6,
     _page,
     _paragraphs,
     _run,
@@ -96,3 +100,41 @@ def test_a_redirect_to_another_archived_article_is_a_deletion_not_an_edit(
     assert not (tmp_path / "site" / "_versions").exists() or not any(
         (tmp_path / "site" / "_versions").glob("*/*.txt")
     )
+
+
+LOGIN_PAGE = (
+    "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>请登录</title></head>"
+    "<body><nav><a href='/'>首页</a> <a href='/news/'>新闻</a></nav><main><h1>会员登录</h1>"
+    "<p>本内容仅限会员阅读，请登录后查看。</p><form action='/user/login' method='post'>"
+    "<input name='user'><input type='password' name='pass'><button>登录</button></form>"
+    "</main><footer>版权所有</footer></body></html>"
+)
+
+
+def test_an_article_behind_a_login_is_walled_never_deleted(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """look19, finding 5: /n/a.html answers 200 with a members-only login form and no
+    teaser, while the host serves its other article: suspected, said as walled by the
+    report and by status, never confirmed deleted; the login lifted, unchanged again."""
+    links = ["/n/a.html", "/n/b.html"]
+    site, config, state = _setup(tmp_path, httpserver, links)
+    for link in links:
+        site.routes[link] = article(link[3:-5])
+    _run(config, "run", "--now", T0)
+    site.routes[links[0]] = lambda request: Response(
+        LOGIN_PAGE, content_type="text/html; charset=utf-8"
+    )
+    first = _run(config, "recheck", "--now", T1)["recheck"]
+    assert (first["suspected"], first["walled"], first["deleted"]) == (1, 1, 0)
+    for now in (T2, "2024-07-24T03:00:00Z", T6):
+        again = _run(config, "recheck", "--now", now)["recheck"]
+        assert (again["walled"], again["deleted"]) == (1, 0)
+    assert _status(state, site) == {links[0]: "suspected", links[1]: "unchanged"}
+    assert _run(config, "status")["rechecks"]["walled"] == 1
+    said = cli(config, "status")
+    assert "1 suspected (1 walled)" in said.stdout
+    site.routes[links[0]] = article("a")
+    done = cli(config, "recheck", "--now", "2024-07-24T07:00:00Z", "--json")
+    assert json_of(done)["recheck"]["walled"] == 0
+    assert _status(state, site)[links[0]] == "unchanged"
