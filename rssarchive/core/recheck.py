@@ -53,8 +53,9 @@ UNDECIDED_AFTER = timedelta(hours=24)
 # A page a redirect to another archived article ended on holds this article only when
 # it shares at least this share of its character trigrams: a follow-up story on the same
 # topic, or a site's shared sentence templates, share more than SOFT_404_BELOW (look19,
-# finding 6); the same article archived under two URLs shares nearly all.
-MERGED_HOLDS = 0.7
+# finding 6: two articles of one site's templates shared 75 %); the same article
+# archived under two URLs shares nearly all.
+MERGED_HOLDS = 0.9
 
 # The stored result of a check that found the article cut short (a teaser).
 TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
