@@ -30,6 +30,7 @@ from rssarchive.core.recheck_confirm import says_nothing as says_nothing
 from rssarchive.core.recheck_page import redirect_removes as redirect_removes
 from rssarchive.core.recheck_page import removed_by_redirect as removed_by_redirect
 from rssarchive.core.recheck_schedule import next_due
+from rssarchive.core.recheck_status import WALLED_RESULT
 from rssarchive.core.recheck_text import normalize, overlap
 
 # A deletion is confirmed by a second check at least this long after the first one saw
@@ -49,8 +50,18 @@ MIN_TEXT_CHARS = 20
 # past the last one it stays suspected, shown as undecided by `status`.
 UNDECIDED_AFTER = timedelta(hours=24)
 
+# A page a redirect to another archived article ended on holds this article only when
+# it shares at least this share of its character trigrams: a follow-up story on the same
+# topic, or a site's shared sentence templates, share more than SOFT_404_BELOW (look19,
+# finding 6: two articles of one site's templates shared 75 %); the same article
+# archived under two URLs shares nearly all.
+MERGED_HOLDS = 0.9
+
 # The stored result of a check that found the article cut short (a teaser).
 TRUNCATED = "truncated: the page shows only the article's beginning (a paywall teaser?)"
+# The stored result of a check that found, instead of the article, a page asking to log
+# in or subscribe (a login wall: the article may be behind it; look19, finding 5).
+WALLED = f"{WALLED_RESULT} the page asks to log in or subscribe, without the article"
 
 Status = Literal["unchanged", "edited", "suspected", "deleted", "restored"]
 Event = Literal[
@@ -106,10 +117,16 @@ class Observation:
     # For "page": it was reached by a new redirect to the front or a section page
     # (:func:`redirect_removes`); a removal unless the page still holds the article.
     removal: bool = False
+    # For a removal: the redirect ended on another article the archive holds, whose page
+    # holds this one only when it shares MERGED_HOLDS of its trigrams (look19, finding 6).
+    into_article: bool = False
     # For "page" whose text differed from the reference: the text of a second fetch of
     # the page made at once to confirm it (recheck_text: the lines that differ between
     # the two are volatile); None when there was none.
     second: str | None = None
+    # For "page": what shows it to be a login or subscription wall (recheck_page.login_wall),
+    # else None: without the article, a suspicion never confirmed by itself.
+    wall: str | None = None
     # For "outage": the host asked for a pause (429 with Retry-After: its seconds): its
     # checks wait for it, in this run and the next ones (run/recheckgate.py).
     back_off: float | None = None
@@ -246,8 +263,12 @@ def _judge(
     # What was seen of the article's host in this run: (serving, answering).
 
     def missing(needs: confirm.Evidence) -> Verdict:
+        note = TRUNCATED if needs == "never" else ""
+        if needs == "articles" and seen.wall is not None:
+            # A login or subscription wall: the article may be behind it (look19, 5).
+            needs, note = "never", f"{WALLED} ({seen.wall})"
         verdict = _missing(record, base, now, scheduled, needs=needs, host=host)
-        return replace(verdict, note=TRUNCATED) if needs == "never" else verdict
+        return replace(verdict, note=note) if note else verdict
 
     if seen.seen == "not_modified" and record.status in ("suspected", "deleted"):
         # Validators are kept only from a page judged present and dropped when it is
@@ -305,7 +326,8 @@ def _judge(
         # ended on still holds the article (a slug renamed, an article moved).
         holds = known if known is not None else post_text
         holds = None if holds is None else texts.split_headline(holds)[1]
-        if holds is None or overlap(norm(holds), text) < SOFT_404_BELOW:
+        least = MERGED_HOLDS if seen.into_article else SOFT_404_BELOW
+        if holds is None or overlap(norm(holds), text) < least:
             return missing("none")
     if known is None:
         if post_text is not None:

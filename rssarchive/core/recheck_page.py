@@ -8,7 +8,11 @@ tests/core/test_recheck_page.py):
   to subscribe in the same paragraph (issue 19, F9);
 - links' anchor texts (:func:`mark_links`, :func:`unlinked`): a rotating list of
   "related" headlines inside the article is not compared (issue 19, F5/F7);
-- a removal by redirect (:func:`redirect_removes`): to the front or a section page.
+- a removal by redirect (:func:`redirect_removes`): to the front or a section page;
+- a login wall (:func:`login_wall`): a page that asks to log in or subscribe, with a
+  password input or a login form, a suspicion never confirmed by itself (look19, 5);
+- an extraction that failed (:func:`extraction_read`): a page read and found without
+  an article, or one the extraction could not run on (no evidence).
 """
 
 from __future__ import annotations
@@ -78,6 +82,29 @@ def bot_wall(page: str, known: str | None = None) -> str | None:
     return "a challenge form or script" if _WALL_MARKS.search(page) else None
 
 
+# A login wall's form: a password input, or a form whose action, id, class or name says
+# it logs in (look19, finding 5).
+_LOGIN_FORM = re.compile(
+    r"(?is)<input\b[^>]*\btype\s*=\s*[\"']?password"
+    r"|<form\b[^>]*(?:log-?in|sign-?in|signon|passport|auth|登录|登錄)"
+)
+
+
+def login_wall(page: str, text: str | None = None) -> str | None:
+    """What shows ``page`` (a 200's HTML, decoded) to ask for a log-in or a subscription,
+    quoted for the report, else None: it carries a password input or a login form, and
+    its text says so (PROMPT's words: "请登录", "本内容仅限会员阅读", "Subscribe to
+    continue"): ``text``, what the extraction found in it, else (nothing found) all it
+    shows, so that a "not found" page with a log-in box in its header is no wall. Only
+    a page without the article is asked: the article may be behind it, so such a page is
+    a suspicion never confirmed as a deletion by itself."""
+    form = _LOGIN_FORM.search(page)
+    if form is None:
+        return None
+    words = PROMPT.search(text or visible_text(page))
+    return None if words is None else f'"{words[0]}" and a login form'
+
+
 # A truncation (:func:`is_truncated`) shows at most this share of the article's text,
 # and at least TRUNCATED_MIN_CHARS of it (less is a page without the article).
 TRUNCATED_AT_MOST = 0.5
@@ -132,6 +159,21 @@ LINK_LINE_CHARS = 120
 _ANCHOR = re.compile(r"(?is)<a\b[^>]*>(.*?)</a\s*>")
 # What may stand between two links of a list on one line.
 _LINK_SEPARATORS = " |·•,;、，/"
+# A short label that introduces a list of links, before them on their line ("Read more:
+# A B") or alone on the line before a block of them ("相关新闻：" then a <ul> of links):
+# marked with them (look19, findings 2 and 3).
+_LABEL_WORDS = (
+    r"(?:read\s+more|read\s+also|also\s+read|related(?:\s+(?:articles?|stories|news"
+    r"|coverage|reading|content))?|see\s+also|more\s+(?:news|stories|on\s+this(?:\s+story)?)"
+    r"|recommended(?:\s+reading)?|further\s+reading"
+    r"|相关新闻|相關新聞|相关报道|相關報導|相關報道|相关阅读|相關閱讀|延伸阅读|延伸閱讀"
+    r"|推荐阅读|推薦閱讀|更多新闻|更多新聞|更多报道|更多報導|相关文章|相關文章|猜你喜欢|猜你喜歡)"
+)
+_LABEL_MARKS = r"\s*[:：>»›\-–—]*\s*"
+LINK_LABEL = re.compile(rf"(?i)\s*{_LABEL_WORDS}{_LABEL_MARKS}")
+# Such a label ending a line's text before its links, after a sentence (a short page's
+# extraction joins its list and the label before it to the article's text).
+_LABEL_AT_END = re.compile(rf"(?i)(?:^|(?<=[\s。.!?！？;；]))\s*{_LABEL_WORDS}{_LABEL_MARKS}$")
 
 
 def anchor_texts(page: str) -> frozenset[str]:
@@ -140,19 +182,56 @@ def anchor_texts(page: str) -> frozenset[str]:
     return frozenset(text for text in found if len(text) >= 2)
 
 
-def mark_links(text: str, anchors: frozenset[str]) -> str:
+# A label alone in its element, and the element right after it: a label line
+# introducing a block of links when that block holds links' text alone.
+_LABEL_BLOCK = re.compile(
+    rf"(?is)>\s*({_LABEL_WORDS}{_LABEL_MARKS})\s*</(?:p|h[1-6]|div|strong|b|span|dt|header)\s*>"
+    r"(?:\s*</?(?:strong|b|span|header)\b[^>]*>)*\s*<(ul|ol|div|p|section|nav|dl)\b[^>]*>(.*?)</\2\s*>"
+)
+
+
+def link_labels(page: str) -> frozenset[str]:
+    """The labels in ``page`` (its HTML, decoded) alone in their element right before a
+    block that holds links and nothing else ("<p>相关新闻：</p><ul><li><a>…"), whitespace
+    collapsed: the extraction may drop the block and keep the label (look19, finding 3)."""
+    found = set()
+    for match in _LABEL_BLOCK.finditer(page):
+        block = match[3]
+        if _ANCHOR.search(block) and not visible_text(_ANCHOR.sub(" ", block)).strip(
+            _LINK_SEPARATORS + "-–—"
+        ):
+            found.add(" ".join(match[1].split()))
+    return frozenset(found)
+
+
+def mark_links(text: str, anchors: frozenset[str], labels: frozenset[str] = frozenset()) -> str:
     """``text`` (one paragraph a line) with LINKS set before the part of each line that is
     only links' anchor texts (``anchors``): a whole line that is one or more of them (a
     list item, a link alone), or two or more of them ending a line ("Read more: A B", a
-    short page's extraction joining its "相关新闻" list to its text). One link at the end
-    of a sentence is the sentence's: not marked. What LINKS starts is not compared."""
+    short page's extraction joining its "相关新闻" list to its text). A short label
+    (LINK_LABEL: "Read more:", "相关新闻：") before a line's links, or alone on the line
+    before a line of links alone or before a block of links in the page (``labels``:
+    link_labels), is marked with them. One link at the end of a sentence
+    is the sentence's: not marked. What LINKS starts is not compared."""
     text = text.replace(LINKS, "")
     if not anchors:
         return text
     by_end: dict[str, list[str]] = {}
     for anchor in sorted(anchors, key=len, reverse=True):
         by_end.setdefault(anchor[-1], []).append(anchor)
-    return "\n".join(_mark_line(line, by_end) for line in text.split("\n"))
+    lines = [_mark_line(line, by_end) for line in text.split("\n")]
+    # A label alone on its line that introduces a block of links ("相关新闻：" before a
+    # list of them) is the block's, whether the extraction kept the block (the next line
+    # is links alone) or dropped it (the page has the label before links: ``labels``).
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if (
+            line.strip()
+            and LINK_LABEL.fullmatch(line)
+            and (after.startswith(LINKS) or " ".join(line.split()) in labels)
+        ):
+            lines[index] = LINKS + line
+    return "\n".join(lines)
 
 
 def _mark_line(line: str, by_end: dict[str, list[str]]) -> str:
@@ -162,7 +241,10 @@ def _mark_line(line: str, by_end: dict[str, list[str]]) -> str:
         if anchor is None:
             break
         rest, peeled = rest[: -len(anchor)].rstrip(_LINK_SEPARATORS), peeled + 1
-    if peeled == 0 or (peeled == 1 and rest):
+    label = _LABEL_AT_END.search(rest) if peeled else None
+    if label is not None:  # "Read more: A B", "Related: A": a label and its links
+        rest = rest[: label.start()].rstrip()
+    elif peeled == 0 or (peeled == 1 and rest):
         return line
     return rest + LINKS + line[len(rest) :].lstrip()
 
@@ -250,16 +332,46 @@ def removed_by_redirect(article_url: str, final_url: str) -> bool:
     return old_path.startswith(new_path + "/") or (len(segments) <= 1 and not new.query)
 
 
-def redirect_removes(
+def asks_archived_at(
     article_url: str, final_url: str, final_key: str, known_keys: frozenset[str]
+) -> bool:
+    """Whether :func:`redirect_removes` needs to know if another archived article is at
+    ``final_key`` (a read of the state): the redirect is new and ends on no front or
+    section page (look19, finding 6)."""
+    return final_key not in known_keys and not removed_by_redirect(article_url, final_url)
+
+
+def redirect_removes(
+    article_url: str,
+    final_url: str,
+    final_key: str,
+    known_keys: frozenset[str],
+    other_article: bool = False,
 ) -> bool:
     """Whether a redirect looks like a removal: it ends on the front or a section page
     (:func:`removed_by_redirect`) AND it is new: ``final_key`` (the final URL's key) is
     none of the article's known addresses (``known_keys``: its own URL's key and where
-    its redirects ended when it was archived). A WordPress ``?p=7`` link that went to
+    its redirects ended when it was archived). A new redirect to another article the
+    archive holds (``other_article``, asked when :func:`asks_archived_at` says so) is
+    one too (look19, finding 6). A WordPress ``?p=7`` link that went to
     ``/slug/`` from the start, or a short link, is not removed by going there still.
     Even then the page it ends on is read: one that still holds the article is no
     removal (:func:`decide`)."""
     if final_key in known_keys:
         return False
-    return removed_by_redirect(article_url, final_url)
+    return other_article or removed_by_redirect(article_url, final_url)
+
+
+# The extraction errors that say the page was read and holds no article (a soft 404):
+# empty, not HTML, no article text in it. Any other (too complex, too large, the
+# extractor failing, a time limit, a worker's death, the run stopping, an error of
+# ours) says only that the extraction could not run: no evidence about the article.
+_NO_ARTICLE_REASONS = ("no article text found", "empty page", "not an HTML page")
+
+
+def extraction_read(reason: str) -> bool:
+    """Whether an extraction that failed with ``reason`` read the page and found no
+    article in it (a page without the article: a soft 404 when it stays so), rather than
+    not running at all (``page too complex (94135 elements, …)``: as an outage, the
+    check says nothing; issue 19, look19 finding 1)."""
+    return reason.startswith(_NO_ARTICLE_REASONS)

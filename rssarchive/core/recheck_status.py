@@ -30,6 +30,8 @@ class Facts(Protocol):
 # Believed present: never suspected or deleted since it was last seen whole.
 PRESENT = ("unchanged", "edited", "restored")
 SUSPECTED = "suspected"
+# How a walled check's stored result starts (recheck.WALLED starts so).
+WALLED_RESULT = "walled:"
 
 
 def is_witness(record: Facts) -> bool:
@@ -44,6 +46,13 @@ def is_undecided(record: Facts) -> bool:
     meant to confirm the suspicion met an outage, and none is scheduled any more
     (recheck.UNDECIDED_AFTER)."""
     return record.status == SUSPECTED and record.next_due is None
+
+
+def is_walled(record: Facts) -> bool:
+    """Whether an article is suspected because its last check met a login or
+    subscription wall without the article (recheck.WALLED): never confirmed deleted by
+    such a page (look19, finding 5)."""
+    return record.status == SUSPECTED and (record.last_result or "").startswith(WALLED_RESULT)
 
 
 def is_unreachable(record: Facts) -> bool:
@@ -64,4 +73,5 @@ def _quoted(values: tuple[str, ...]) -> str:
 # joined): what the state's queries use.
 WITNESS_SQL = f"r.status IN ({_quoted(PRESENT)}) AND (r.reference IS NOT NULL OR r.from_page)"
 UNDECIDED_SQL = f"status = '{SUSPECTED}' AND next_due IS NULL"
+WALLED_SQL = f"status = '{SUSPECTED}' AND last_result LIKE '{WALLED_RESULT}%'"
 UNREACHABLE_SQL = f"status != '{SUSPECTED}' AND next_due IS NULL AND last_result LIKE 'outage%'"

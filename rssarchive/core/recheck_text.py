@@ -285,6 +285,30 @@ def _serving_times(text: str) -> str:
     return _TIMESTAMP.sub(_serving_time, text)
 
 
+# Lines news sites add inside an article about the article, not of it (look19, finding
+# 4): its editor ("（责任编辑：王五）", "Editor: Jane Doe"), its source ("本文来源：新闻网客户端",
+# "Source: Reuters"), its original title ("原标题：…", as portals reprint) and a share
+# bar ("分享到：微信 微博 QQ空间", "Share this: Facebook Twitter"). A line is left out only
+# when it is wholly one of them, with a short value (a name, not a sentence: no
+# sentence's end inside it); read after NFKC (full-width brackets and colons plain).
+_FURNITURE = re.compile(
+    r"(?i)[(\[【]?\s*(?:"
+    r"(?:责任编辑|責任編輯|编辑|編輯|责编|責編|实习编辑|實習編輯|审核|審核|校对|校對|编审|編審"
+    r"|editor|edited\s+by|editing\s+by)\s*:\s*[^\n。.!?！？]{1,30}"
+    r"|(?:本文来源|本文來源|文章来源|文章來源|来源|來源|source)\s*:\s*[^\n。!?！？]{1,40}"
+    r"|(?:原标题|原標題|original\s+title)\s*:\s*[^\n]{1,120}"
+    r"|(?:分享到|分享至|share\s+(?:this(?:\s+(?:article|story))?|on))\s*:?"
+    r"(?:\s*(?:微信|朋友圈|微博|新浪微博|QQ空间|QQ|豆瓣|人人网|腾讯微博|复制链接|facebook|twitter|x"
+    r"|linkedin|whatsapp|telegram|reddit|e-?mail|print|copy\s+link|line)\s*[,|/·•、]?)*"
+    r")\s*[)\]】]?\s*"
+)
+
+
+def _is_furniture_line(line: str) -> bool:
+    """Whether ``line`` (NFKC) is only an editor, source, original-title or share line."""
+    return _FURNITURE.fullmatch(line) is not None
+
+
 def _is_counter_line(line: str) -> bool:
     stripped = _COUNTER.sub("", line)
     return stripped != line and _LEFTOVER.fullmatch(stripped) is not None
@@ -301,7 +325,7 @@ _SEGMENT_SEPARATOR = re.compile(r"(\s+[|｜·•—–-]\s+)")
 
 def _without_counters(line: str) -> str:
     """``line`` without its counter segments ("" when it holds nothing else)."""
-    if _is_counter_line(line):
+    if _is_counter_line(line) or _is_furniture_line(line):
         return ""
     parts = _SEGMENT_SEPARATOR.split(line)
     if len(parts) == 1:
@@ -338,7 +362,8 @@ def _normalize(text: str, fold: bool = True) -> str:
     dropped, traditional Han characters folded to simplified (``fold``: when the texts
     compared are in different scripts, :func:`folds`), timestamps to the
     second all alike, lines holding only
-    view/comment counters or relative times dropped (and such segments of a line),
+    view/comment counters or relative times dropped (and such segments of a line), and
+    an editor's, a source's, an original title's or a share bar's line (_FURNITURE),
     tracking parameters dropped from URLs written as text, whitespace collapsed and
     dropped beside CJK characters and punctuation."""
     if LINKS in text:  # links' anchor texts are not compared (mark_links)

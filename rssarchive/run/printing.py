@@ -354,6 +354,7 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         f"{counts['deleted']} deleted, {counts['restored']} restored, "
         f"{counts['suspected']} suspected"
         + (f" ({counts['undecided']} undecided)" if counts.get("undecided") else "")
+        + (f" ({counts['walled']} walled)" if counts.get("walled") else "")
         + f", {counts['due']} due now"
         + (
             f", {counts['unreachable']} unreachable at their last age"

@@ -53,6 +53,7 @@ from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
 from rssarchive.run.recheckreport import RecheckReport, unconfirmed
 from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
+from rssarchive.store.articles import DONE
 from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
@@ -265,7 +266,8 @@ class Rechecker(RecheckRecorder):
 
     def _classify(self, row: RecheckRow, seen: rules.Observation) -> rules.Observation:
         """A page reached by a redirect: a removal-like one (rules.redirect_removes)
-        only when the article's known addresses do not include where it ended."""
+        only when the article's known addresses do not include where it ended: to the
+        front or a section page, or to another article the archive holds."""
         if seen.seen != "page" or seen.final_url is None:
             return seen
         final = seen.final_url
@@ -273,8 +275,17 @@ class Rechecker(RecheckRecorder):
             key = normalize_url(final)
         except ValueError:
             key = final
-        if rules.redirect_removes(row.url, final, key, self.state.article_keys(row.article_id)):
-            return replace(seen, removal=True, why=f"redirected to {final}")
+        known = self.state.article_keys(row.article_id)
+        other = False
+        if pages.asks_archived_at(row.url, final, key, known):
+            # Another article the archive holds there: this one merged into it, or
+            # replaced by it (look19, finding 6).
+            found = self.state.lookup(key)
+            other = found is not None and found[0] != row.article_id and found[1] == DONE
+        if rules.redirect_removes(row.url, final, key, known, other):
+            into = " (another archived article)" if other else ""
+            why = f"redirected to {final}{into}"
+            return replace(seen, removal=True, into_article=other, why=why)
         return seen
 
     def _preview(
@@ -408,13 +419,19 @@ class Rechecker(RecheckRecorder):
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
-        headline, text = _page_text(
-            response, self._feed(row.feed), self.config.network.allow_private_addresses
-        )
+        try:
+            headline, text, wall = _page_text(
+                response, self._feed(row.feed), self.config.network.allow_private_addresses
+            )
+        except ExtractError as exc:
+            # The extraction could not run (too complex, a failure of the extractor):
+            # nothing learnt of the article, as an outage (look19, finding 1).
+            return rules.Observation("outage", why=f"the page could not be read: {exc.reason}")
         return rules.Observation(
             "page",
             text=None if text is None else join_headline(headline, text),
             why="" if text else "no article in the page",
+            wall=wall,
             etag=response.etag,
             last_modified=rules.plausible_last_modified(
                 response.last_modified,
@@ -448,18 +465,20 @@ def _bot_wall(response: Response, reference: str | None) -> str | None:
 
 def _page_text(
     response: Response, feed: FeedConfig, allow_private: Allow
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, str | None]:
     """The page's headline (as extracted: og:title, h1 or title; the h1 for an og:title
     that is it plus a site's name) and article text as
     at archiving time, one paragraph a line; text None when the page holds no article
-    (not HTML, nothing extracted)."""
+    (not HTML, nothing extracted); ExtractError when the extraction could not run on
+    it (recheck_page.extraction_read); and what shows the page to be a login wall
+    (recheck_page.login_wall), else None."""
     from rssarchive.extract.article import extract_article
     from rssarchive.publish.render import render_body
     from rssarchive.sources.pagekind import not_html
 
     content_type = response.headers.get("content-type")
     if not_html(response.content, content_type) is not None:
-        return None, None
+        return None, None, None
     try:
         article = extract_article(
             response.content,
@@ -468,10 +487,15 @@ def _page_text(
             content_type=content_type,
             allow_private_addresses=allow_private,
         )
-    except ExtractError:
-        return None, None
+    except ExtractError as exc:
+        if pages.extraction_read(exc.reason):
+            # Read, and no article in it: perhaps behind a login wall.
+            return None, None, pages.login_wall(decode_page(response.content, content_type))
+        raise
     headline = page_headline(article.title, article.heading)
     # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
     # the page's own links, as a short page's extraction keeps their text, not them.
-    anchors = anchor_texts(decode_page(response.content, content_type))
-    return headline, mark_links(html_to_text(render_body(article.body_html)), anchors)
+    page = decode_page(response.content, content_type)
+    text = html_to_text(render_body(article.body_html))
+    marked = mark_links(text, anchor_texts(page), pages.link_labels(page))
+    return headline, marked, pages.login_wall(page, text)

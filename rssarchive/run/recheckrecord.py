@@ -253,6 +253,8 @@ class RecheckRecorder:
             report.not_kept(versions.root, exc)
             return
         report.count(event, new.status, row.url, row.filename, edited=verdict.version is not None)
+        if verdict.note.startswith(rules.WALLED):
+            report.walled += 1
         if unread and event == "baseline":
             report.warnings.append(
                 f"{row.url}: re-check: its post {row.filename} cannot be read: the page seen"

@@ -19,6 +19,9 @@ class RecheckReport:
     # ``still_suspected``, those suspected before that this check did not decide.
     suspected: int = 0
     still_suspected: int = 0
+    # Of ``suspected``: those a login or subscription wall showed without the article
+    # (recheck.WALLED), never confirmed deleted by such a page.
+    walled: int = 0
     deleted: int = 0
     restored: int = 0
     outages: int = 0
@@ -74,9 +77,10 @@ class RecheckReport:
 
     def summary(self) -> str:
         failed = f", failed: {self.failed}" if self.failed else ""
+        walled = f" ({self.walled} walled)" if self.walled else ""
         return (
             f"re-checked: {self.checked}, edited: {self.edited}, deleted: {self.deleted}, "
-            f"restored: {self.restored}, suspected: {self.suspected}, "
+            f"restored: {self.restored}, suspected: {self.suspected}{walled}, "
             f"unreachable: {self.outages}{failed}, still due: {self.still_due}"
         )
 
@@ -87,6 +91,7 @@ class RecheckReport:
             "edited": self.edited,
             "suspected": self.suspected,
             "still_suspected": self.still_suspected,
+            "walled": self.walled,
             "deleted": self.deleted,
             "restored": self.restored,
             "unreachable": self.outages,

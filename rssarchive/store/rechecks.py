@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from rssarchive.core.recheck_status import UNDECIDED_SQL, UNREACHABLE_SQL, WITNESS_SQL
+from rssarchive.core.recheck_status import (
+    UNDECIDED_SQL,
+    UNREACHABLE_SQL,
+    WALLED_SQL,
+    WITNESS_SQL,
+)
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     _RECHECK_COLUMNS,
@@ -214,7 +219,8 @@ class Rechecks(StateBase):
             " count(*) FILTER (WHERE next_due IS NOT NULL AND next_due <= ?),"
             " count(*) FILTER (WHERE next_due IS NOT NULL),"
             f" count(*) FILTER (WHERE {UNDECIDED_SQL}),"  # recheck_status.is_undecided
-            f" count(*) FILTER (WHERE {UNREACHABLE_SQL})"  # recheck_status.is_unreachable
+            f" count(*) FILTER (WHERE {UNREACHABLE_SQL}),"  # recheck_status.is_unreachable
+            f" count(*) FILTER (WHERE {WALLED_SQL})"  # recheck_status.is_walled
             " FROM rechecks",
             (_iso(now),),
         ).fetchone()
@@ -232,5 +238,7 @@ class Rechecks(StateBase):
             # unreachable: done with its ages, but its last check said nothing (an
             # outage, a second fetch that failed or met a wall): an edit may be unseen.
             "unreachable",
+            # walled: suspected, its last check met a login wall without the article.
+            "walled",
         )
         return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from rssarchive.core import recheck as r
+from rssarchive.core import recheck_page as pg
 from rssarchive.core import recheck_schedule as s
 from rssarchive.core import recheck_text as t
 from rssarchive.core.recheck import Observation, Record
@@ -446,6 +447,43 @@ def test_redirect_removes(url: str, final: str, keys: set[str], removed: bool) -
     assert r.redirect_removes(url, final, final, frozenset(keys)) is removed
 
 
+# (article URL, final URL, the article's known keys, another archived article there?,
+# asked?, removal?) -- look19, finding 6: a new redirect to another archived article is a
+# removal-like one; the state is asked only when the redirect is new and ends on no front
+# or section page.
+OTHER = "https://n.example/n/b.html"
+REDIRECTS_TO_ARTICLES = [
+    ("https://n.example/n/a.html", OTHER, {"https://n.example/n/a.html"}, True, True, True),
+    ("https://n.example/n/a.html", OTHER, {"https://n.example/n/a.html"}, False, True, False),
+    (
+        "https://n.example/n/a.html",
+        OTHER,
+        {"https://n.example/n/a.html", OTHER},
+        True,
+        False,
+        False,
+    ),
+    (
+        "https://n.example/n/a.html",
+        "https://n.example/",
+        {"https://n.example/n/a.html"},
+        False,
+        False,
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "final", "keys", "other", "asked", "removed"), REDIRECTS_TO_ARTICLES
+)
+def test_a_redirect_to_another_archived_article(
+    url: str, final: str, keys: set[str], other: bool, asked: bool, removed: bool
+) -> None:
+    assert pg.asks_archived_at(url, final, final, frozenset(keys)) is asked
+    assert r.redirect_removes(url, final, final, frozenset(keys), other) is removed
+
+
 LONG = TEXT + "\n" + "第二段：会谈持续了三个小时，双方发表了联合声明。"
 FRONT_PAGE = "首页 新闻 国际 财经 体育 科技 娱乐 更多精彩内容请关注我们的网站与客户端。"
 
@@ -468,6 +506,24 @@ def test_removal_redirect_target_holds_article(
 ) -> None:
     seen = Observation("page", text=text, removal=True)
     assert r.judge(record, seen, T0 + H, AGES, post_text=post).event == event
+
+
+def test_a_redirect_to_another_article_holds_this_one_only_when_nearly_all_of_it() -> None:
+    """look19, finding 6: another article sharing a third of this one's trigrams (a
+    follow-up, a site's templates) is a removal; the same text under another URL is not."""
+    record = replace(FRESH, reference=LONG)
+    follow_up = (
+        "美国和日本周日举行2+2安全会谈，讨论核威慑问题。中国外交部周一作出回应，批评双方加强"
+        "军事合作。\n第二段：发言人表示，有关国家应当停止制造地区紧张。"
+    )
+    for text, into, event in [
+        (follow_up, False, "edited"),
+        (follow_up, True, "suspected"),
+        (LONG, True, "unchanged"),
+    ]:
+        assert r.overlap(t.normalize(LONG), t.normalize(follow_up)) < r.MERGED_HOLDS
+        seen = Observation("page", text=text, removal=True, into_article=into)
+        assert r.judge(record, seen, T0 + H, AGES).event == event
 
 
 # (record, what was seen, when, event, status after) with evidence that the host serves
@@ -591,3 +647,18 @@ COUNTERS_DIFFERENT = [
 @pytest.mark.parametrize(("a", "b"), COUNTERS_DIFFERENT)
 def test_real_numbers_are_edits(a: str, b: str) -> None:
     assert t.normalize(a) != t.normalize(b)
+
+
+def test_a_login_wall_without_the_article_is_never_confirmed_deleted() -> None:
+    """look19, finding 5: a page asking to log in, without the article, is a suspicion
+    said as walled; with the host serving its other articles, a day later, still not a
+    deletion; the article back, unchanged."""
+    wall = replace(EMPTY, wall='"登录" and a login form')
+    first = r.judge(FRESH, wall, T0 + H, AGES)
+    assert (first.event, first.record.status) == ("suspected", "suspected")
+    assert first.note.startswith(r.WALLED)
+    later = r.judge(first.record, wall, T0 + 3 * H, AGES, serving=True, answering=True)
+    assert (later.event, later.record.status) == ("still", "suspected")
+    assert r.judge(first.record, EMPTY, T0 + 3 * H, AGES, serving=True).event == "deleted"
+    back = r.judge(later.record, PAGE, T0 + 4 * H, AGES)
+    assert back.record.status == "unchanged"

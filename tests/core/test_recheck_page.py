@@ -183,13 +183,37 @@ ANCHORS = frozenset(
         pytest.param("Storm closes schools", M + "Storm closes schools", id="a link alone"),
         pytest.param(
             "Read more: Storm closes schools Cup final won",
-            "Read more:" + M + "Storm closes schools Cup final won",
-            id="read more",
+            M + "Read more: Storm closes schools Cup final won",
+            id="read more: the label too (look19, finding 2)",
+        ),
+        pytest.param(
+            "Related: Storm closes schools",
+            M + "Related: Storm closes schools",
+            id="a label, one link",
+        ),
+        pytest.param(
+            "Police said: Storm closes schools", "Police said: Storm closes schools", id="no label"
+        ),
+        pytest.param(
+            "First paragraph.\n相关新闻：\n新型列车投入运营\n暴雨道路封闭",
+            "First paragraph.\n"
+            + M
+            + "相关新闻：\n"
+            + M
+            + "新型列车投入运营\n"
+            + M
+            + "暴雨道路封闭",
+            id="a label line before a block of links (look19, finding 3)",
+        ),
+        pytest.param(
+            "相关新闻：\nThe mayor read the report.",
+            "相关新闻：\nThe mayor read the report.",
+            id="a label line before text",
         ),
         pytest.param(
             "市长签署预算案。相关新闻 新型列车投入运营 暴雨道路封闭",
-            "市长签署预算案。相关新闻" + M + "新型列车投入运营 暴雨道路封闭",
-            id="a short page joined",
+            "市长签署预算案。" + M + "相关新闻 新型列车投入运营 暴雨道路封闭",
+            id="a short page joined: its label too",
         ),
         pytest.param(
             "The mayor read the report",
@@ -257,3 +281,92 @@ def test_a_rotating_list_of_links_is_no_edit_a_sentence_edited_is_one() -> None:
     edited = rotated.replace("四十票", "五十票")
     verdict = r.judge(record, _seen(edited, again.replace("四十票", "五十票")), LATER, s.AGES)
     assert verdict.event == "edited"
+
+
+@pytest.mark.parametrize(
+    ("reason", "read"),
+    [
+        ("no article text found on the page", True),
+        ("empty page", True),
+        ("not an HTML page: Document is empty", True),
+        ("page too complex (94135 elements, limit 50000)", False),
+        ("page too large (6000000 bytes, limit 5242880)", False),
+        ("extraction failed: maximum recursion depth exceeded", False),
+        ("took longer than 60 s in a worker process; skipped", False),
+        ("the worker process died on it", False),
+        ("the run is stopping; no extraction started", False),
+        ("unexpected error (KeyError: 'x')", False),
+    ],
+)
+def test_extraction_read(reason: str, read: bool) -> None:
+    """look19, finding 1: only a page read and found without an article is a soft 404;
+    an extraction that could not run says nothing of the article."""
+    assert pg.extraction_read(reason) is read
+
+
+# (page, labels) -- look19, finding 3: a label line whose block of links the extraction
+# dropped is known from the page.
+@pytest.mark.parametrize(
+    ("page", "labels"),
+    [
+        (
+            "<p>相关新闻：</p><ul><li><a href='/a'>台风登陆</a></li>"
+            "<li><a href='/b'>股市</a></li></ul>",
+            {"相关新闻："},
+        ),
+        (
+            "<h3>Related stories</h3>\n<div class='x'><a href='/a'>One</a> |"
+            " <a href='/b'>Two</a></div>",
+            {"Related stories"},
+        ),
+        ("<p>相关新闻：</p><ul><li><a href='/a'>台风登陆</a>今日多地停课</li></ul>", set()),
+        ("<p>相关新闻：</p><p>市长表示将签署预算案。</p>", set()),
+        ("<p>The mayor said: related</p><ul><li><a href='/a'>One</a></li></ul>", set()),
+    ],
+)
+def test_link_labels(page: str, labels: set[str]) -> None:
+    assert pg.link_labels(page) == labels
+
+
+def test_a_label_line_the_page_puts_before_links_is_marked() -> None:
+    text = "First paragraph.\n相关新闻：\nLast paragraph."
+    assert pg.mark_links(text, ANCHORS, frozenset({"相关新闻："})) == (
+        "First paragraph.\n" + M + "相关新闻：\nLast paragraph."
+    )
+    assert pg.mark_links(text, ANCHORS) == text
+
+
+LOGIN = (
+    "<html><head><title>请登录</title></head><body><nav><a href='/'>首页</a></nav>"
+    "<main><p>本内容仅限会员阅读，请登录后查看。</p><form action='/user/login' method='post'>"
+    "<input name='u'><input type='password' name='p'><button>登录</button></form></main>"
+    "</body></html>"
+)
+
+
+# (page, extracted text, wall?) -- look19, finding 5.
+@pytest.mark.parametrize(
+    ("page", "text", "wall"),
+    [
+        (LOGIN, None, True),
+        (LOGIN.replace("type='password' ", ""), None, True),  # the form's action says it
+        (
+            LOGIN.replace("<form action='/user/login'", "<form action='/search'").replace(
+                "type='password' ", ""
+            ),
+            None,
+            False,
+        ),
+        (
+            LOGIN.replace("本内容仅限会员阅读，请登录后查看。", "")
+            .replace("<title>请登录</title>", "")
+            .replace("<button>登录</button>", "<button>OK</button>"),
+            None,
+            False,
+        ),
+        # A "not found" page with a log-in box in its header: its text is no prompt.
+        (LOGIN, "对不起，您要找的页面不存在。请返回首页。", False),
+    ],
+)
+def test_login_wall(page: str, text: str | None, wall: bool) -> None:
+    assert (pg.login_wall(page, text) is not None) is wall

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rssarchive.core.recheck_status import is_undecided, is_witness
+from rssarchive.core.recheck_status import is_undecided, is_walled, is_witness
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 DUE = NOW + timedelta(days=1)
@@ -51,3 +51,18 @@ def test_the_predicates(
     row = Record(status, reference, from_page, due)
     assert is_witness(row) is witness
     assert is_undecided(row) is undecided
+
+
+@pytest.mark.parametrize(
+    ("status", "last_result", "walled"),
+    [
+        ("suspected", "walled: the page asks to log in or subscribe (…)", True),
+        ("suspected", "truncated: the page shows only the article's beginning", False),
+        ("suspected", "no article in the page", False),
+        ("unchanged", "walled: the page asks to log in or subscribe (…)", False),
+        ("deleted", None, False),
+    ],
+)
+def test_walled(status: str, last_result: str | None, walled: bool) -> None:
+    """look19, finding 5: a suspicion left by a login wall is counted as walled."""
+    assert is_walled(Record(status, "text", True, DUE, last_result)) is walled

@@ -401,3 +401,20 @@ def test_deeply_nested_page_is_bounded() -> None:
     except ExtractError:
         return  # refusing is fine; hanging or crashing is not
     assert len(render_body(article.body_html)) < len(page)
+
+
+def test_the_extractors_reasons_are_those_re_checks_tell_apart() -> None:
+    """recheck_page.extraction_read (look19, finding 1) on the extractor's own reasons: a
+    page without an article is read, one too complex to extract is not."""
+    from rssarchive.core.recheck_page import extraction_read
+
+    plain = b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
+    big = (
+        b"<html><body><article><p>x</p>" + b"<p><b>c</b></p>" * 30_000 + b"</article></body></html>"
+    )
+    reasons = []
+    for page in (plain, big, b"   "):
+        with pytest.raises(ExtractError) as caught:
+            extract_article(page, "https://example.com/a")
+        reasons.append(extraction_read(caught.value.reason))
+    assert reasons == [True, False, True]

@@ -13,7 +13,7 @@ import pytest
 from test_recheck_status import DUE, NOW, STATUSES
 
 from rssarchive.core.models import Entry
-from rssarchive.core.recheck_status import is_undecided, is_unreachable, is_witness
+from rssarchive.core.recheck_status import is_undecided, is_unreachable, is_walled, is_witness
 from rssarchive.store.codec import RecheckRow
 from rssarchive.store.state import State
 
@@ -51,7 +51,9 @@ def test_the_states_sql_agrees_with_them(tmp_path: Path) -> None:
         state.save_recheck(replace(row, status="unchanged", next_due=DUE))
 
 
-@pytest.mark.parametrize("last_result", [None, "unchanged", "outage: HTTP 503", "outage"])
+@pytest.mark.parametrize(
+    "last_result", [None, "unchanged", "outage: HTTP 503", "outage", "walled: the page asks"]
+)
 def test_unreachable_sql_agrees_with_the_function(tmp_path: Path, last_result: str | None) -> None:
     # Done with its ages (or not), suspected (or not), its last check an outage (or not):
     # counted unreachable by the SQL exactly when by the function.
@@ -63,7 +65,8 @@ def test_unreachable_sql_agrees_with_the_function(tmp_path: Path, last_result: s
         row = replace(record(status, "text", True, due), article_id=aid, last_result=last_result)
         state.save_recheck(row)
         assert state.recheck_counts(NOW)["unreachable"] == int(is_unreachable(row)), row
-        state.save_recheck(replace(row, next_due=DUE))
+        assert state.recheck_counts(NOW)["walled"] == int(is_walled(row)), row
+        state.save_recheck(replace(row, next_due=DUE, last_result=None))
 
 
 def test_an_enrolled_article_is_compared_with_its_post(tmp_path: Path) -> None:
