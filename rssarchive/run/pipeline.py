@@ -176,7 +176,9 @@ class Pipeline(_Backfill):
         lists at the same link with a date: that date is theirs
         (decide.dated_by_another), recorded before the post is written (look16 F13).
         Nothing is read: the items are this run's documents, in memory."""
-        undated = [job for job in new if job.entry.origin == "feed" and job.entry.published is None]
+        undated = [
+            job for job in new if decide.takes_another_date(job.entry.origin, job.entry.published)
+        ]
         if not undated:
             return
         listed: dict[str, list[datetime | None]] = {}
@@ -188,7 +190,9 @@ class Pipeline(_Backfill):
         now = self.clock()
         for job in undated:
             key = decide.link_key(job.entry.link)
-            published = decide.dated_by_another(None, listed.get(key or "", []), now=now)
+            published = decide.dated_by_another(
+                job.entry.published, listed.get(key or "", []), now=now
+            )
             if published is not None:
                 job.entry = replace(job.entry, published=published)
                 self.state.redate(job.article_id, job.entry)
@@ -325,7 +329,7 @@ class Pipeline(_Backfill):
                 _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
                 for post in posts
             ]
-        if len(unit) == 1:
+        if not decide.batch_retried(len(unit)):
             return [failure]
         # Each item again on its own, so that only the one at fault fails.
         return [self._stage_unit([job], extractor)[0] for job in unit]

@@ -152,6 +152,13 @@ def dated_by_another(
     return next((when for when in others if when is not None and believable(when, now)), None)
 
 
+def takes_another_date(origin: Origin, published: datetime | None) -> bool:
+    """Whether an article this run took on may take the date another feed's item gives
+    its link (dated_by_another): a feed's item (``origin``) that gives none itself
+    (``published``); a URL handed to backfill has no item, a dated item keeps its own."""
+    return origin == "feed" and published is None
+
+
 def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool:
     """Whether a pending article of an earlier run takes the date its feed's item gives
     now (relisted_date): a feed's item (``origin``; a URL handed to backfill has no

@@ -301,12 +301,49 @@ def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool
     return guid_key is not None and archived_guid_key is not None and archived_guid_key != guid_key
 
 
-def asks_archived_guid(known: Known, status: str | None) -> bool:
+def asks_archived_guid(known: Known, status: str | None, *, has_guid: bool) -> bool:
     """Whether the guid of the article archived at an item's link is read (the state),
-    to tell whether the item is said taken for it (asks_taken_said, says_taken): only
-    for an item skipped (``known``) for an article archived already (``status``
+    to tell whether the item is said taken for it (asks_taken_said, says_taken) or the
+    archived article moved away (hands_over): only for an item with a guid
+    (``has_guid``) skipped (``known``) for an article archived already (``status``
     "done"); one pending or failed is not taken yet."""
-    return known == "skipped" and status == "done"
+    return has_guid and known == "skipped" and status == "done"
+
+
+def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
+    """What an item is once the archived article at its link was found moved away
+    (``handed_over``: hands_over said so and the run carried it out): its link is a new
+    article's now, which its guid tells ("by guid"); otherwise what known_link said."""
+    return "by guid" if handed_over else known
+
+
+def marks_moved(owner_status: str) -> bool:
+    """Whether a move taken by guid marks the links its article left as free for new
+    articles (State.mark_moved): only an archived one's (``owner_status`` "done"); one
+    not archived yet is fetched at its new link and leaves no post behind."""
+    return owner_status == "done"
+
+
+def rewrites_post(post_key: str | None, url_key: str) -> bool:
+    """Whether an archived article handed over to a new one at ``url_key`` has its post
+    rewritten to name its new link: only when the post names this link (``post_key``:
+    the URL key its post was written for, State.url_key_of)."""
+    return post_key == url_key
+
+
+def asks_recorded_post(status: str | None) -> bool:
+    """Whether a post the state does not know, whose ``from:`` URL is an article's with
+    ``status`` (None: no article), has that article's recorded post looked for (a read
+    of _posts): only for an article archived already."""
+    return status == "done"
+
+
+def follows_rename(status: str | None, *, recorded_post_there: bool) -> bool:
+    """Whether a post the state does not know is its article's post renamed by hand
+    (publish/missingposts.renamed_post): its article is archived (``status`` "done")
+    and its recorded post is gone (``recorded_post_there``: read when
+    asks_recorded_post says so). A second post beside one still there is a copy."""
+    return status == "done" and not recorded_post_there
 
 
 def other_owner(article_id: int, feed: str, owners: Iterable[tuple[str, int]]) -> bool:

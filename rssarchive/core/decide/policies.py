@@ -282,6 +282,16 @@ IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
 # once more, in a new worker: it may have been killed for another call's time limit.
 WORKER_DEATH_RETRIES = RetryPolicy(attempts=2)
 
+
+# A batch of feed items written as posts in one worker call (run/pipeline.py) that
+# failed as a whole (a time limit, a worker died, a surprise) is made again item by
+# item, so that only the one at fault fails: batch_retried.
+def batch_retried(size: int) -> bool:
+    """Whether a failed batch of ``size`` items is made again one item at a time: a
+    batch of more than one; a single item's failure is its own."""
+    return size > 1
+
+
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
