@@ -195,7 +195,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         record.update(
             name=feed.name,
-            posts=mine.get("done", 0),
+            posts=mine.get(decide.ARTICLE_STANDING.done, 0),
             pending=mine.get("pending", 0),
             failed_articles=mine.get("failed", 0),
             # One verdict for JSON and text (decide.feed_health): print_status says it.

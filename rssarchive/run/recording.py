@@ -407,12 +407,12 @@ class _Recording(_Moves):
         evidence (another date, no dates) is a judgement each time: said each time
         (decide.move_said)."""
         mark = f"moved {owner.id}"
-        archived = owner.status == "done"
+        archived = owner.status == decide.ARTICLE_STANDING.done
         said_before = (  # the mark is read only for a move said once for all
             decide.asks_said_before(archived, strongest) and self.state.meta_value(mark) is not None
         )
         told = decide.move_said(archived, strongest, said_before)
-        if owner.status == "done":
+        if owner.status == decide.ARTICLE_STANDING.done:
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"

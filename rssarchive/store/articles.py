@@ -24,12 +24,12 @@ from rssarchive.store.codec import (
     stored_time,
 )
 
-# An article's statuses (the schema's CHECK): pending and failed are the decider's
-# (decide.ARTICLE_STANDING, whose rules the queries below take their parameters from);
-# done, archived. Written into the queries by name, never as literals.
+# An article's statuses (the schema's CHECK), the decider's (decide.ARTICLE_STANDING,
+# whose rules the queries below take their parameters from): pending, failed, and done
+# (archived). Written into the queries by name, never as literals.
 PENDING: Final = STANDING.pending
 FAILED: Final = STANDING.failed
-DONE: Final = "done"
+DONE: Final = STANDING.done
 
 
 class Articles(StateBase):

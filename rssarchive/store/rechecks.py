@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rssarchive.core.decide import ARTICLE_STANDING
 from rssarchive.core.recheck_status import UNDECIDED_SQL, UNREACHABLE_SQL, WITNESS_SQL
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
@@ -66,7 +67,7 @@ class Rechecks(StateBase):
         of the adoption, not of its archiving (the re-checker reads its post's date)."""
         rows = self._conn.execute(
             "SELECT id, feed, updated, coalesce(filename, '') FROM articles a"
-            " WHERE status = 'done' AND NOT EXISTS"
+            f" WHERE status = '{ARTICLE_STANDING.done}' AND NOT EXISTS"
             " (SELECT 1 FROM rechecks r WHERE r.article_id = a.id) ORDER BY id"
         ).fetchall()
         return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now), str(r[3])) for r in rows]
@@ -92,7 +93,8 @@ class Rechecks(StateBase):
         rows = self._conn.execute(
             "SELECT r.article_id, a.feed, r.archived FROM rechecks r"
             " JOIN articles a ON a.id = r.article_id"
-            " WHERE r.next_due IS NULL AND a.status = 'done' AND r.archived > ?"
+            f" WHERE r.next_due IS NULL AND a.status = '{ARTICLE_STANDING.done}'"
+            " AND r.archived > ?"
             " ORDER BY r.article_id",
             (_iso(since),),
         ).fetchall()

@@ -85,14 +85,16 @@ Listed = Literal["failing", "backfill waiting", "backfill gave up"]
 @dataclass(frozen=True)
 class ArticleStanding:
     """What an article's status and failed attempts (its row in the state) mean: one
-    ``pending`` with at least ``failing_after`` failed attempts is failing, waiting for
-    its next; one ``failed`` is given up (or its page is gone); a pending one is due when
-    its back-off has passed (retry_due). Defined once: store/articles.py's queries take
+    ``done`` is archived (its post written); one ``pending`` with at least
+    ``failing_after`` failed attempts is failing, waiting for its next; one ``failed`` is
+    given up (or its page is gone); a pending one is due when its back-off has passed
+    (retry_due). Defined once: store/articles.py's queries take
     their parameters from here (ARTICLE_STANDING), and the rows they return are judged
     by these, so that what a run retries and what status says are the same rule."""
 
     pending: str = "pending"
     failed: str = "failed"
+    done: str = "done"
     failing_after: int = 1
 
     def failing(self, status: str, attempts: int) -> bool:
