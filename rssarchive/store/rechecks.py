@@ -13,10 +13,10 @@ from rssarchive.store.codec import (
     IDS_PER_QUERY,
     RecheckRow,
     _column,
-    _iso,
     _recheck_row,
     _time_or,
     moment,
+    stored_text,
     stored_time,
 )
 
@@ -51,8 +51,8 @@ class Rechecks(StateBase):
                 " etag, last_modified, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
-                    _iso(archived),
-                    None if due is None else _iso(due),
+                    stored_text(archived),
+                    None if due is None else stored_text(due),
                     int(from_page),
                     *(validators if from_page else (None, None)),
                     reference,
@@ -82,7 +82,7 @@ class Rechecks(StateBase):
             self._conn.executemany(
                 "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page)"
                 " VALUES (?, ?, ?, 1)",
-                [(i, _iso(a), None if d is None else _iso(d)) for i, a, d in rows],
+                [(i, stored_text(a), None if d is None else stored_text(d)) for i, a, d in rows],
             )
 
     @_reads
@@ -96,7 +96,7 @@ class Rechecks(StateBase):
             f" WHERE r.next_due IS NULL AND a.status = '{ARTICLE_STANDING.done}'"
             " AND r.archived > ?"
             " ORDER BY r.article_id",
-            (_iso(since),),
+            (stored_text(since),),
         ).fetchall()
         return [(int(r[0]), str(r[1]), stored_time(r[2])) for r in rows]
 
@@ -105,7 +105,7 @@ class Rechecks(StateBase):
         with self._write():
             self._conn.executemany(
                 "UPDATE rechecks SET next_due = ? WHERE article_id = ?",
-                [(None if d is None else _iso(d), i) for i, d in rows],
+                [(None if d is None else stored_text(d), i) for i, d in rows],
             )
 
     @_reads
@@ -125,7 +125,7 @@ class Rechecks(StateBase):
         rows = self._conn.execute(
             "SELECT article_id, next_due FROM rechecks WHERE next_due IS NOT NULL"
             " AND next_due <= ?",
-            (_iso(now),),
+            (stored_text(now),),
         ).fetchall()
         return [(int(r[0]), stored_time(r[1])) for r in rows]
 
@@ -201,7 +201,7 @@ class Rechecks(StateBase):
                 else:
                     self._conn.execute(
                         "INSERT OR REPLACE INTO recheck_hosts (host, paused_until) VALUES (?, ?)",
-                        (host, _iso(until)),
+                        (host, stored_text(until)),
                     )
 
     @_reads
@@ -218,7 +218,7 @@ class Rechecks(StateBase):
             f" count(*) FILTER (WHERE {UNDECIDED_SQL}),"  # recheck_status.is_undecided
             f" count(*) FILTER (WHERE {UNREACHABLE_SQL})"  # recheck_status.is_unreachable
             " FROM rechecks",
-            (_iso(now),),
+            (stored_text(now),),
         ).fetchone()
         # undecided: suspected, but every check meant to confirm it met an outage, and
         # none is left (recheck_status.is_undecided, recheck.UNDECIDED_AFTER).
