@@ -16,11 +16,16 @@ import pytest
 from rssarchive.core import decide
 from rssarchive.core.decide import Polled
 from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
     LockedError,
     LockFileError,
     NewerStateError,
+    ParseError,
     RssArchiveError,
     StateError,
+    TooLargeError,
+    UnexpectedError,
     WriteError,
 )
 from rssarchive.core.models import Entry
@@ -696,3 +701,26 @@ def test_batch_retried(size: int, retried: bool) -> None:
 def test_other_owner(owners: list[tuple[str, int]], other: bool) -> None:
     assert decide.other_owner(7, "F", owners) is other
     assert decide.attaches(7, None, decide.other_owner(7, "F", owners)) is not other
+
+
+# -- whose fault a failure is: the item's or the run's (run/pipeline.py, entry_posts) -------
+
+
+@pytest.mark.parametrize(
+    ("exc", "whose"),
+    [
+        row(FetchError(URL, "timed out"), "item", id="a fetch failed: the item's"),
+        row(TooLargeError(URL, "too large"), "item", id="a page too large: the item's"),
+        row(ParseError("unreadable", url=URL), "item", id="a parse failed: the item's"),
+        row(ExtractError("no article", url=URL), "item", id="no article found: the item's"),
+        row(UnexpectedError("worker", url=URL), "item", id="an unexpected one: the item's"),
+        row(WriteError("disk full"), "run", id="a post not written: the run's"),
+        row(StateError("disk I/O error"), "run", id="the state: the run's"),
+        row(LockedError("held"), "run", id="a lock: the run's"),
+        row(OSError(28, "No space left on device"), "run", id="an OSError: the run's"),
+        row(KeyError("x"), "surprise", id="a bug: a surprise, the item's"),
+        row(ValueError("x"), "surprise", id="a ValueError: a surprise"),
+    ],
+)
+def test_failure_of(exc: Exception, whose: str) -> None:
+    assert decide.failure_of(exc) == whose

@@ -152,6 +152,25 @@ def dated_by_another(
     return next((when for when in others if when is not None and believable(when, now)), None)
 
 
+# Whose fault a failure met while an article was made is (failure_of).
+Whose = Literal["item", "run", "surprise"]
+
+
+def failure_of(exc: BaseException) -> Whose:
+    """Whose fault ``exc``, raised while an article was made (its page fetched and
+    extracted, or its post made from the feed's text, in the run or in a worker), is:
+    "item": that article's failure (a fetch, a parse, an extraction), recorded and
+    retried by its policy; "run": the run's own (a full disk, the state, a lock: any
+    other error of ours, and any OSError), which stops the run; "surprise": a bug met
+    on this article only, which fails it (errors.unexpected), not the run nor the other
+    articles. The one rule: run/pipeline.py and publish/entry_posts.py ask it."""
+    if isinstance(exc, FetchError | ParseError | ExtractError):
+        return "item"
+    if isinstance(exc, RssArchiveError | OSError):
+        return "run"
+    return "surprise"
+
+
 def takes_another_date(origin: Origin, published: datetime | None) -> bool:
     """Whether an article this run took on may take the date another feed's item gives
     its link (dated_by_another): a feed's item (``origin``) that gives none itself
