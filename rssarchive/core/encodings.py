@@ -79,7 +79,7 @@ def codec_name(label: str) -> str | None:
     """
     try:
         info = codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
     if info.name not in _WEB_CODECS:
         return None

@@ -69,6 +69,13 @@ def test_a_page_reads_no_codec_a_browser_does_not_have(label: str) -> None:
     assert "<b>" not in decode_page(page, f"text/html; charset={label}")
 
 
+@pytest.mark.parametrize("label", ["\x00", "utf-8\x00", b"\x00"])
+def test_a_label_python_refuses_to_look_up_is_unknown(label: str | bytes) -> None:
+    from rssarchive.core.encodings import label_codec
+
+    assert label_codec(label) is None  # codecs.lookup raises ValueError for a NUL (look18b F9)
+
+
 @pytest.mark.parametrize(
     "label",
     [
