@@ -133,10 +133,11 @@ class Pipeline(_Backfill):
             self._kept(report)
         self._work(
             decide.work_order(
-                jobs,
+                [
+                    (job, job.entry.origin == "feed", job.article_id in self._relinked)
+                    for job in jobs
+                ],
                 new,
-                from_feed=lambda job: job.entry.origin == "feed",
-                relinked=lambda job: job.article_id in self._relinked,
             )
         )
         with self._batch():

@@ -721,7 +721,7 @@ FEEDS = ["https://www.a.example/feed", "https://b.example/rss", "https://a.examp
     ],
 )
 def test_feed_for(url: str, expected: str) -> None:
-    by_host = decide.by_host(FEEDS, lambda feed: feed)
+    by_host = decide.by_host((feed, feed) for feed in FEEDS)
     assert decide.feed_for(url, by_host, FEEDS[0]) == expected
 
 
@@ -1113,12 +1113,7 @@ def test_work_order(
     relinked: set[int],
     expected: list[int],
 ) -> None:
-    got = decide.work_order(
-        pending,
-        new,
-        from_feed=lambda job: job[1] == "feed",
-        relinked=lambda job: job[0] in relinked,
-    )
+    got = decide.work_order([(job, job[1] == "feed", job[0] in relinked) for job in pending], new)
     assert [job[0] for job in got] == expected
 
 

@@ -6,7 +6,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
@@ -276,23 +276,18 @@ def parse_in_worker(size: int, *, at_least: int) -> bool:
     return size >= at_least
 
 
-def work_order(
-    pending: Sequence[T],
-    new: Sequence[T],
-    *,
-    from_feed: Callable[[T], bool],
-    relinked: Callable[[T], bool],
-) -> list[T]:
+def work_order(pending: Sequence[tuple[T, bool, bool]], new: Sequence[T]) -> list[T]:
     """The order a run works its jobs in: the articles ``pending`` from earlier runs
-    that its feeds listed, then its feeds' ``new`` items, then old backfills' retries
-    (not ``from_feed``): this run is about its feeds, and a host's turns go to them
-    first. A pending job whose article was ``relinked`` this run (its guid is listed
-    at another link now) is dropped: the new link's job replaces it."""
-    kept = [job for job in pending if not relinked(job)]
+    (each job with whether it is a feed's item and whether it was relinked) that its
+    feeds listed, then its feeds' ``new`` items, then old backfills' retries (not a
+    feed's): this run is about its feeds, and a host's turns go to them first. A
+    pending job whose article was relinked this run (its guid is listed at another
+    link now) is dropped: the new link's job replaces it."""
+    kept = [(job, from_feed) for job, from_feed, relinked in pending if not relinked]
     return (
-        [job for job in kept if from_feed(job)]
+        [job for job, from_feed in kept if from_feed]
         + list(new)
-        + [job for job in kept if not from_feed(job)]
+        + [job for job, from_feed in kept if not from_feed]
     )
 
 

@@ -5,7 +5,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -368,11 +368,11 @@ def says_taken(guid_key: str | None, archived_guid_key: str | None, *, said: boo
 # -- backfill ---------------------------------------------------------------------------
 
 
-def by_host(feeds: Sequence[T], url_of: Callable[[T], str]) -> dict[str, T]:
-    """The feeds by host, the first of each host (for feed_for)."""
+def by_host(feeds: Iterable[tuple[str, T]]) -> dict[str, T]:
+    """The feeds (each with its URL) by host, the first of each host (for feed_for)."""
     found: dict[str, T] = {}
-    for feed in feeds:
-        found.setdefault(host_key(url_of(feed)), feed)
+    for url, feed in feeds:
+        found.setdefault(host_key(url), feed)
     return found
 
 
