@@ -43,10 +43,21 @@ __all__ = [
 # read GBK as GB18030 too. Keys are codecs.lookup() names.
 SUPERSETS: Final = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 
-# Codecs Python knows that no document is written in: host-name encodings and the codec
-# that refuses everything. Decoding with them raises UnicodeError, not UnicodeDecodeError,
-# so a label naming one would crash a decoder instead of being skipped.
-_NOT_CHARSETS: Final = frozenset({"idna", "punycode", "undefined"})
+# The codecs a document's label may name (codecs.lookup names): the WHATWG Encoding
+# Standard's encodings, as browsers read them, and UTF-32 for feeds (XML has it; the
+# page decoder refuses it itself). Any other codec Python has is no charset of the web:
+# utf-7 and unicode-escape would turn escaped text into markup, base64, zlib, rot-13 and
+# idna turn no document's bytes into text.
+_WEB_CODECS: Final = frozenset(
+    {
+        *("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"),
+        *("ascii", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874"),
+        *(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+        *(f"cp{n}" for n in range(1250, 1259)),
+        *("tis-620", "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "euc_jp"),
+        *("iso2022_jp", "shift_jis", "cp932", "euc_kr", "cp949"),
+    }
+)
 
 _UTF32_BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
@@ -62,15 +73,15 @@ _BOMS: Final = (
 def codec_name(label: str) -> str | None:
     """The codec a charset label means (``codecs.lookup`` name, widened by SUPERSETS).
 
-    None for a label Python does not know, and for codecs that do not turn a document's
-    bytes into text (base64, zlib, rot-13, idna, ...), so that a hostile label is skipped.
+    None for a label Python does not know, and for a codec that is no WHATWG encoding
+    (_WEB_CODECS: utf-7, unicode-escape, base64, zlib, rot-13, idna, ...), so that a
+    hostile label is skipped.
     """
     try:
         info = codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
-    # bytes.decode() refuses bytes-to-bytes codecs with LookupError; refuse them here.
-    if not info._is_text_encoding or info.name in _NOT_CHARSETS:
+    if info.name not in _WEB_CODECS:
         return None
     return SUPERSETS.get(info.name, info.name)
 
@@ -129,6 +140,8 @@ _LABEL_ALIASES: Final = {
     "csgb2312": "gb2312",
     "x-x-big5": "big5",
     "csbig5": "big5",
+    "windows-874": "cp874",
+    "x-mac-cyrillic": "mac-cyrillic",
 }
 _HEADER_CHARSET: Final = re.compile(r"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.IGNORECASE)
 

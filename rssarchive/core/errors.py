@@ -88,7 +88,7 @@ class FetchError(RssArchiveError):
         retry_after: float | None = None,
         permanent: bool = False,
     ) -> None:
-        super().__init__(f"{url}: {reason}")
+        super().__init__(reason)
         self.url = url
         self.reason = reason
         self.status = status
@@ -97,6 +97,10 @@ class FetchError(RssArchiveError):
         # Trying again later cannot help (too large, a redirect that leads nowhere),
         # though no 4xx status says so.
         self.permanent = permanent
+
+    def __str__(self) -> str:
+        # Made when asked, as _DocumentError's: a URL set later is the one said.
+        return f"{self.url}: {self.reason}"
 
 
 class BlockedAddressError(FetchError):

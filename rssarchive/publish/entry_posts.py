@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rssarchive.core import decide
-from rssarchive.core.errors import ExtractError, RssArchiveError, unexpected
+from rssarchive.core.errors import RssArchiveError, unexpected
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Post
 from rssarchive.net.addresses import Allow
 
@@ -64,23 +64,22 @@ def feed_posts(
     items: list[tuple[FeedConfig, Entry, ContentMode]],
     archived_at: datetime,
     allow_private_addresses: Allow = False,
-) -> list[Post | ExtractError | None]:
+) -> list[Post | RssArchiveError | None]:
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
     (``content: auto``) and the page is needed."""
-    posts: list[Post | ExtractError | None] = []
+    posts: list[Post | RssArchiveError | None] = []
     for feed, entry, mode in items:
         try:
             article = _feed_article(entry, mode, allow_private_addresses)
             post = None if article is None else render_entry(feed, entry, article, archived_at)
-        except ExtractError as exc:
-            posts.append(exc)
-            continue
-        except RssArchiveError:
-            raise
-        except Exception as exc:  # one item's surprise fails that item, not the others
-            log.debug("%s: unexpected error", entry.link, exc_info=True)
-            posts.append(unexpected(exc, entry.link))
+        except Exception as exc:  # one item's failure fails that item, not the others
+            whose = decide.failure_of(exc)
+            if whose == "run":
+                raise  # the run's own fault (a full disk, the state)
+            if whose == "surprise":
+                log.debug("%s: unexpected error", entry.link, exc_info=True)
+            posts.append(exc if isinstance(exc, RssArchiveError) else unexpected(exc, entry.link))
             continue
         posts.append(post)
     return posts

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rssarchive.core import decide
 from rssarchive.core.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -45,10 +46,11 @@ def renamed_post(state: State, archive: Posts, name: str, url_key: str) -> bool:
     name (the run says nothing: nothing was lost). A second post of an article whose
     recorded post is still there is not taken for it (a copy is not a rename)."""
     known = state.lookup(url_key)
-    if known is None or known[1] != "done":
+    if known is None or not decide.asks_recorded_post(known[1]):
         return False
     old = state.filename_of(known[0])
-    if old is not None and (archive.posts_dir / old).exists():
+    there = old is not None and (archive.posts_dir / old).exists()
+    if not decide.follows_rename(known[1], recorded_post_there=there):
         return False
     state.rename_post(known[0], name)
     return True

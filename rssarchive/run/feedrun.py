@@ -171,14 +171,16 @@ def record_run_failure(
 
 def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
     """The feed's state after a poll's redirects (decide.follow_moves): moved, or not."""
-    moves = decide.follow_moves(response.redirects, fstate.redirect_to, fstate.redirect_count)
-    if moves.moved_to is not None:
+    moves = decide.follow_moves(
+        response.redirects, fstate.redirect_to, fstate.redirect_count, fstate.moved_to
+    )
+    if moves.moved_now:
         log.warning(
             "feed %s moved permanently to %s; polling the new address", fstate.url, moves.moved_to
         )
     return replace(
         fstate,
-        moved_to=moves.moved_to or fstate.moved_to,
+        moved_to=moves.moved_to,
         redirect_to=moves.redirect_to,
         redirect_count=moves.redirect_count,
     )

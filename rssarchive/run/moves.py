@@ -43,9 +43,9 @@ class _Moves(_Base):
             f"{entry.link}: the archived {archived[0]} moved to {moved.link}; this link is "
             "another article's now"
         )
-        if self.dry_run:
+        if not decide.records(dry_run=self.dry_run):
             return True
-        if self.state.url_key_of(article_id) == url_key:  # its post names this link
+        if decide.rewrites_post(self.state.url_key_of(article_id), url_key):
             from rssarchive.publish.render import relinked_post
 
             name = self.state.filename_of(article_id)
@@ -85,7 +85,8 @@ class _Moves(_Base):
             " not archived again"
         )
         item_guid = decide.guid_key(entry.guid)
-        if not self.dry_run and entry.link is not None and item_guid is not None:
+        writes = decide.records(dry_run=self.dry_run)
+        if writes and entry.link is not None and item_guid is not None:
             self.state.alias(url_key, owner.id)  # its new link is known from now on
             self.state.mark_moved(
                 owner.id, decide.MovedTo(feed.name, item_guid, url_key, entry.link)

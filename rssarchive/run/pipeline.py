@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core.errors import (
     ExtractError,
-    FetchError,
     ParseError,
     RssArchiveError,
     StateError,
@@ -134,10 +133,11 @@ class Pipeline(_Backfill):
             self._kept(report)
         self._work(
             decide.work_order(
-                jobs,
+                [
+                    (job, job.entry.origin == "feed", job.article_id in self._relinked)
+                    for job in jobs
+                ],
                 new,
-                from_feed=lambda job: job.entry.origin == "feed",
-                relinked=lambda job: job.article_id in self._relinked,
             )
         )
         with self._batch():
@@ -176,7 +176,9 @@ class Pipeline(_Backfill):
         lists at the same link with a date: that date is theirs
         (decide.dated_by_another), recorded before the post is written (look16 F13).
         Nothing is read: the items are this run's documents, in memory."""
-        undated = [job for job in new if job.entry.origin == "feed" and job.entry.published is None]
+        undated = [
+            job for job in new if decide.takes_another_date(job.entry.origin, job.entry.published)
+        ]
         if not undated:
             return
         listed: dict[str, list[datetime | None]] = {}
@@ -188,7 +190,9 @@ class Pipeline(_Backfill):
         now = self.clock()
         for job in undated:
             key = decide.link_key(job.entry.link)
-            published = decide.dated_by_another(None, listed.get(key or "", []), now=now)
+            published = decide.dated_by_another(
+                job.entry.published, listed.get(key or "", []), now=now
+            )
             if published is not None:
                 job.entry = replace(job.entry, published=published)
                 self.state.redate(job.article_id, job.entry)
@@ -296,36 +300,41 @@ class Pipeline(_Backfill):
         if chunk:
             yield chunk
 
+    @staticmethod
+    def _item_failure(exc: Exception, link: str | None) -> RssArchiveError:
+        """``exc`` as the failure of the article at ``link`` (decide.failure_of); the
+        run's own faults (a full disk, the state) are raised on."""
+        whose = decide.failure_of(exc)
+        if whose == "run":
+            raise exc
+        if whose == "surprise":
+            log.debug("%s: unexpected error", link, exc_info=exc)
+            return unexpected(exc, link)
+        assert isinstance(exc, RssArchiveError)
+        return exc
+
     def _stage_unit(self, unit: list[_Job], extractor: Extractor) -> list[_Outcome]:
         """Each job's staged post, its error, or None when it needs its page (a thread)."""
         if not self._from_feed_text(unit[0]):
             try:
                 return [self._stage(unit[0], extractor)]
-            except (FetchError, ExtractError, ParseError, _FeedGiven) as exc:
-                return [exc]
-            except (RssArchiveError, OSError):
-                raise  # the run's own faults (a full disk, the state): not this article's
-            except Exception as exc:  # a surprise fails this article, not the run
-                log.debug("%s: unexpected error", unit[0].entry.link, exc_info=True)
-                return [unexpected(exc, unit[0].entry.link)]
+            except _FeedGiven as given:
+                return [given]
+            except Exception as exc:
+                return [self._item_failure(exc, unit[0].entry.link)]
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
             posts = extractor.run(label, feed_posts, items, now, self._allow_private)
-        except ExtractError as exc:  # a worker's time limit, or a worker died
-            failure: ExtractError = exc
-        except (RssArchiveError, OSError):
-            raise  # the run's own faults (a full disk, the state): not these articles'
-        except Exception as exc:  # a surprise fails these articles, not the run
-            log.debug("%s: unexpected error", label, exc_info=True)
-            failure = unexpected(exc, label)
+        except Exception as exc:  # a worker's time limit, a worker died, a surprise
+            failure = self._item_failure(exc, label)
         else:
             # Written here, not in the worker: a worker waiting on the disk computes nothing.
             return [
                 _Staged(post, self.archive.stage(post.text)) if isinstance(post, Post) else post
                 for post in posts
             ]
-        if len(unit) == 1:
+        if not decide.batch_retried(len(unit)):
             return [failure]
         # Each item again on its own, so that only the one at fault fails.
         return [self._stage_unit([job], extractor)[0] for job in unit]

@@ -195,7 +195,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         record.update(
             name=feed.name,
-            posts=mine.get("done", 0),
+            posts=mine.get(decide.ARTICLE_STANDING.done, 0),
             pending=mine.get("pending", 0),
             failed_articles=mine.get("failed", 0),
             # One verdict for JSON and text (decide.feed_health): print_status says it.
@@ -269,9 +269,10 @@ def _backfill_failures(state: State) -> tuple[list[dict[str, Any]], list[dict[st
 
 
 def _stored(moment: datetime | None) -> str | None:
-    """A time of the state as status says it: ISO 8601 to the millisecond, as the state
-    database writes it (store/codec._iso)."""
-    return None if moment is None else moment.isoformat(timespec="milliseconds")
+    """A time of the state as status says it: as the state database writes it."""
+    from rssarchive.store.codec import stored_text
+
+    return None if moment is None else stored_text(moment)
 
 
 # The words of each verdict of decide.feed_health (JSON: the feed's `health`), filled in

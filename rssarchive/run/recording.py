@@ -127,22 +127,24 @@ class _Recording(_Moves):
         )
         archived = (  # read once, for the hand-over and the guid said taken
             self.state.archived_identity(known[0])
-            if is_known == "skipped" and known is not None and known[1] == "done" and guid_key
+            if known is not None
+            and decide.asks_archived_guid(is_known, known[1], has_guid=guid_key is not None)
             else None
         )
-        if (
-            archived is not None
-            and guid_key is not None
-            and known is not None
-            and self._handed_over(feed, entry, known[0], url_key, guid_key, archived, result)
-        ):  # the archived article moved away: this link is a new article's now
-            is_known = "by guid"
+        if archived is not None and guid_key is not None and known is not None:
+            # The archived article moved away: this link is a new article's now.
+            handed_over = self._handed_over(
+                feed, entry, known[0], url_key, guid_key, archived, result
+            )
+            is_known = decide.known_after_hand_over(is_known, handed_over=handed_over)
         if is_known == "asked now":
             assert known is not None
             return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
-            if known is not None and decide.asks_archived_guid(is_known, known[1]):
+            if known is not None and decide.asks_archived_guid(
+                is_known, known[1], has_guid=guid_key is not None
+            ):
                 self._say_taken(entry, known[0], guid_key, archived, result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
@@ -364,7 +366,7 @@ class _Recording(_Moves):
             self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
             if decide.records(dry_run=self.dry_run):  # its new link is known from now on
                 self.state.alias(url_key, owner.id)
-                if owner.status == "done":  # the links it left may go to new articles
+                if decide.marks_moved(owner.status):  # the links it left may go to new ones
                     assert entry.link is not None
                     moved = decide.MovedTo(feed.name, guid_key, url_key, entry.link)
                     self.state.mark_moved(owner.id, moved)
@@ -405,12 +407,12 @@ class _Recording(_Moves):
         evidence (another date, no dates) is a judgement each time: said each time
         (decide.move_said)."""
         mark = f"moved {owner.id}"
-        archived = owner.status == "done"
+        archived = owner.status == decide.ARTICLE_STANDING.done
         said_before = (  # the mark is read only for a move said once for all
             decide.asks_said_before(archived, strongest) and self.state.meta_value(mark) is not None
         )
         told = decide.move_said(archived, strongest, said_before)
-        if owner.status == "done":
+        if owner.status == decide.ARTICLE_STANDING.done:
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"

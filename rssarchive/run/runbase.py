@@ -155,7 +155,7 @@ class _Base:
     def _feed_for(self, url: str) -> FeedConfig:
         """The feed on the same host as ``url``, else the first one."""
         if self._feeds_by_host is None:
-            self._feeds_by_host = decide.by_host(self.config.feeds, lambda feed: feed.url)
+            self._feeds_by_host = decide.by_host((feed.url, feed) for feed in self.config.feeds)
         return decide.feed_for(url, self._feeds_by_host, self.config.feeds[0])
 
     # Defined by Pipeline (pipeline.py), where the constants they read live: tests

@@ -73,10 +73,9 @@ def _session(
             # site_dir), and one per state database, whatever its site.
             try:
                 stack.enter_context(_lock(site_lock_path(config.site_dir)))
-            except LockedError:
-                raise
             except RssArchiveError as exc:  # the site is read-only, or its disk is gone
-                _record_site_failure(config, exc, clock())
+                if decide.records_run_failure(exc):  # not another run's lock
+                    _record_site_failure(config, exc, clock())
                 raise
             # From here on a run that stops on an error records it beside the site's
             # lock too (store/runfailure.py): the state may be what cannot be written.

@@ -16,20 +16,20 @@ from rssarchive.store.codec import (
     FailingArticle,
     PendingArticle,
     RetriedArticle,
-    _iso,
     _time_or,
     entry_from_json,
     entry_to_json,
     moment,
+    stored_text,
     stored_time,
 )
 
-# An article's statuses (the schema's CHECK): pending and failed are the decider's
-# (decide.ARTICLE_STANDING, whose rules the queries below take their parameters from);
-# done, archived. Written into the queries by name, never as literals.
+# An article's statuses (the schema's CHECK), the decider's (decide.ARTICLE_STANDING,
+# whose rules the queries below take their parameters from): pending, failed, and done
+# (archived). Written into the queries by name, never as literals.
 PENDING: Final = STANDING.pending
 FAILED: Final = STANDING.failed
-DONE: Final = "done"
+DONE: Final = STANDING.done
 
 
 class Articles(StateBase):
@@ -120,7 +120,7 @@ class Articles(StateBase):
                 f"UPDATE articles SET url_key = ?, url = ?, entry = ?, status = '{PENDING}',"
                 " attempts = 0, not_before = NULL, updated = ?"
                 f" WHERE id = ? AND status != '{DONE}'",
-                (url_key, entry.link, entry_to_json(entry), _iso(now), article_id),
+                (url_key, entry.link, entry_to_json(entry), stored_text(now), article_id),
             )
             if old is not None and str(old[0]) != url_key:
                 self._conn.execute(
@@ -164,7 +164,7 @@ class Articles(StateBase):
                 "UPDATE articles SET entry = ?, feed = ?, guid_key = coalesce(?, guid_key),"
                 f" status = '{PENDING}', attempts = 0, not_before = NULL, updated = ?"
                 f" WHERE id = ? AND status != '{DONE}'",
-                (entry_to_json(entry), feed, guid_key, _iso(now), article_id),
+                (entry_to_json(entry), feed, guid_key, stored_text(now), article_id),
             )
 
     @_reads
@@ -197,7 +197,15 @@ class Articles(StateBase):
                 " feed = excluded.feed, updated = excluded.updated, attempts = 0,"
                 " not_before = NULL"
                 " RETURNING id",
-                (url_key, entry.link, guid_key, feed, entry_to_json(entry), _iso(now), _iso(now)),
+                (
+                    url_key,
+                    entry.link,
+                    guid_key,
+                    feed,
+                    entry_to_json(entry),
+                    stored_text(now),
+                    stored_text(now),
+                ),
             )
             return int(cur.fetchone()[0])
 
@@ -207,7 +215,7 @@ class Articles(StateBase):
             self._conn.execute(
                 f"UPDATE articles SET status = '{DONE}', filename = ?, entry = NULL,"
                 " last_error = NULL, updated = ? WHERE id = ?",
-                (filename, _iso(now), article_id),
+                (filename, stored_text(now), article_id),
             )
 
     def fail(
@@ -225,7 +233,13 @@ class Articles(StateBase):
             self._conn.execute(
                 "UPDATE articles SET attempts = attempts + 1, last_error = ?, updated = ?,"
                 " status = ?, not_before = ? WHERE id = ?",
-                (reason, _iso(now), status, not_before and _iso(not_before), article_id),
+                (
+                    reason,
+                    stored_text(now),
+                    status,
+                    not_before and stored_text(not_before),
+                    article_id,
+                ),
             )
 
     @_reads
@@ -350,7 +364,7 @@ class Articles(StateBase):
                 f" VALUES (?, ?, ?, '{DONE}', ?, ?, ?)"
                 f" ON CONFLICT (url_key) DO UPDATE SET status = '{DONE}',"
                 f" filename = excluded.filename, entry = NULL WHERE status != '{DONE}'",
-                (url_key, url, feed, filename, _iso(now), _iso(now)),
+                (url_key, url, feed, filename, stored_text(now), stored_text(now)),
             )
             return cur.rowcount > 0
 

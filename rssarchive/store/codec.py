@@ -77,7 +77,7 @@ class FailingArticle:
 
 
 def stored_time(value: object) -> datetime:
-    """A time as a column (or an entry's JSON) keeps it: ISO 8601, as _iso and
+    """A time as a column (or an entry's JSON) keeps it: ISO 8601, as stored_text and
     ``isoformat()`` wrote it. The one reading of a stored time; ValueError when it
     cannot be read."""
     return datetime.fromisoformat(str(value))
@@ -141,7 +141,7 @@ def _time_or(text: str, default: datetime) -> datetime:
 
 def _column(value: object) -> object:
     if isinstance(value, datetime):
-        return _iso(value)
+        return stored_text(value)
     return int(value) if isinstance(value, bool) else value
 
 
@@ -192,7 +192,9 @@ FEED_COLUMNS = tuple(f.name for f in fields(FeedState))
 FEED_TIMES = ("last_success", "last_error_at", "next_allowed", "last_document")
 
 
-def _iso(moment: datetime) -> str:
+def stored_text(moment: datetime) -> str:
+    """A time as the state database writes it, and status says it: ISO 8601 to the
+    millisecond. The one writing of a stored time (stored_time reads it)."""
     return moment.isoformat(timespec="milliseconds")
 
 

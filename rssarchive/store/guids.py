@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from rssarchive.core.decide import Candidate, MovedTo, Shown
+from rssarchive.core.decide import ARTICLE_STANDING, Candidate, MovedTo, Shown
 from rssarchive.store.base import StateBase, _reads
 from rssarchive.store.codec import (
     GuidOwner,
@@ -143,7 +143,7 @@ class Guids(StateBase):
         rows = self._conn.execute(
             "SELECT g.guid_key, a.id, a.url, a.url_key, g.title, g.published, g.text_key"
             " FROM feed_guids g JOIN articles a ON a.id = g.article_id WHERE g.feed = ?"
-            " AND a.status = 'done' AND g.title = ?"
+            f" AND a.status = '{ARTICLE_STANDING.done}' AND g.title = ?"
             " ORDER BY a.id DESC LIMIT ?",
             (feed, title, limit),
         ).fetchall()

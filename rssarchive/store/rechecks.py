@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rssarchive.core.decide import ARTICLE_STANDING
 from rssarchive.core.recheck_status import (
     UNDECIDED_SQL,
     UNREACHABLE_SQL,
@@ -17,10 +18,10 @@ from rssarchive.store.codec import (
     IDS_PER_QUERY,
     RecheckRow,
     _column,
-    _iso,
     _recheck_row,
     _time_or,
     moment,
+    stored_text,
     stored_time,
 )
 
@@ -55,8 +56,8 @@ class Rechecks(StateBase):
                 " etag, last_modified, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
-                    _iso(archived),
-                    None if due is None else _iso(due),
+                    stored_text(archived),
+                    None if due is None else stored_text(due),
                     int(from_page),
                     *(validators if from_page else (None, None)),
                     reference,
@@ -71,7 +72,7 @@ class Rechecks(StateBase):
         of the adoption, not of its archiving (the re-checker reads its post's date)."""
         rows = self._conn.execute(
             "SELECT id, feed, updated, coalesce(filename, '') FROM articles a"
-            " WHERE status = 'done' AND NOT EXISTS"
+            f" WHERE status = '{ARTICLE_STANDING.done}' AND NOT EXISTS"
             " (SELECT 1 FROM rechecks r WHERE r.article_id = a.id) ORDER BY id"
         ).fetchall()
         return [(int(r[0]), str(r[1]), _time_or(str(r[2]), now), str(r[3])) for r in rows]
@@ -86,7 +87,7 @@ class Rechecks(StateBase):
             self._conn.executemany(
                 "INSERT OR IGNORE INTO rechecks (article_id, archived, next_due, from_page)"
                 " VALUES (?, ?, ?, 1)",
-                [(i, _iso(a), None if d is None else _iso(d)) for i, a, d in rows],
+                [(i, stored_text(a), None if d is None else stored_text(d)) for i, a, d in rows],
             )
 
     @_reads
@@ -97,9 +98,10 @@ class Rechecks(StateBase):
         rows = self._conn.execute(
             "SELECT r.article_id, a.feed, r.archived FROM rechecks r"
             " JOIN articles a ON a.id = r.article_id"
-            " WHERE r.next_due IS NULL AND a.status = 'done' AND r.archived > ?"
+            f" WHERE r.next_due IS NULL AND a.status = '{ARTICLE_STANDING.done}'"
+            " AND r.archived > ?"
             " ORDER BY r.article_id",
-            (_iso(since),),
+            (stored_text(since),),
         ).fetchall()
         return [(int(r[0]), str(r[1]), stored_time(r[2])) for r in rows]
 
@@ -108,7 +110,7 @@ class Rechecks(StateBase):
         with self._write():
             self._conn.executemany(
                 "UPDATE rechecks SET next_due = ? WHERE article_id = ?",
-                [(None if d is None else _iso(d), i) for i, d in rows],
+                [(None if d is None else stored_text(d), i) for i, d in rows],
             )
 
     @_reads
@@ -128,7 +130,7 @@ class Rechecks(StateBase):
         rows = self._conn.execute(
             "SELECT article_id, next_due FROM rechecks WHERE next_due IS NOT NULL"
             " AND next_due <= ?",
-            (_iso(now),),
+            (stored_text(now),),
         ).fetchall()
         return [(int(r[0]), stored_time(r[1])) for r in rows]
 
@@ -204,7 +206,7 @@ class Rechecks(StateBase):
                 else:
                     self._conn.execute(
                         "INSERT OR REPLACE INTO recheck_hosts (host, paused_until) VALUES (?, ?)",
-                        (host, _iso(until)),
+                        (host, stored_text(until)),
                     )
 
     @_reads
@@ -222,7 +224,7 @@ class Rechecks(StateBase):
             f" count(*) FILTER (WHERE {UNREACHABLE_SQL}),"  # recheck_status.is_unreachable
             f" count(*) FILTER (WHERE {WALLED_SQL})"  # recheck_status.is_walled
             " FROM rechecks",
-            (_iso(now),),
+            (stored_text(now),),
         ).fetchone()
         # undecided: suspected, but every check meant to confirm it met an outage, and
         # none is left (recheck_status.is_undecided, recheck.UNDECIDED_AFTER).

@@ -16,11 +16,16 @@ import pytest
 from rssarchive.core import decide
 from rssarchive.core.decide import Polled
 from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
     LockedError,
     LockFileError,
     NewerStateError,
+    ParseError,
     RssArchiveError,
     StateError,
+    TooLargeError,
+    UnexpectedError,
     WriteError,
 )
 from rssarchive.core.models import Entry
@@ -589,17 +594,98 @@ def test_redirected_feed_text(
 
 
 @pytest.mark.parametrize(
-    ("known", "status", "asks"),
+    ("known", "status", "has_guid", "asks"),
     [
-        row("skipped", "done", True, id="skipped for an archived article: asked"),
-        row("skipped", "pending", False, id="its article pending: not taken yet"),
-        row("skipped", "failed", False, id="its article failed: not taken"),
-        row("resumed", "done", False, id="resumed, not skipped"),
-        row("skipped", None, False, id="no article at its link"),
+        row("skipped", "done", True, True, id="skipped for an archived article: asked"),
+        row("skipped", "done", False, False, id="an item with no guid: nothing to compare"),
+        row("skipped", "pending", True, False, id="its article pending: not taken yet"),
+        row("skipped", "failed", True, False, id="its article failed: not taken"),
+        row("resumed", "done", True, False, id="resumed, not skipped"),
+        row("skipped", None, True, False, id="no article at its link"),
     ],
 )
-def test_asks_archived_guid(known: Any, status: str | None, asks: bool) -> None:
-    assert decide.asks_archived_guid(known, status) is asks
+def test_asks_archived_guid(known: Any, status: str | None, has_guid: bool, asks: bool) -> None:
+    assert decide.asks_archived_guid(known, status, has_guid=has_guid) is asks
+
+
+@pytest.mark.parametrize(
+    ("known", "handed_over", "after"),
+    [
+        row("skipped", False, "skipped", id="the archived article is still here: skipped"),
+        row("skipped", True, "by guid", id="it moved away: the link is a new article's"),
+    ],
+)
+def test_known_after_hand_over(known: Any, handed_over: bool, after: str) -> None:
+    assert decide.known_after_hand_over(known, handed_over=handed_over) == after
+
+
+@pytest.mark.parametrize(
+    ("status", "marked"),
+    [
+        row("done", True, id="an archived article's links left: free for new articles"),
+        row("pending", False, id="not archived yet: fetched at its new link"),
+        row("failed", False, id="failed: no post left behind"),
+    ],
+)
+def test_marks_moved(status: str, marked: bool) -> None:
+    assert decide.marks_moved(status) is marked
+
+
+@pytest.mark.parametrize(
+    ("post_key", "url_key", "rewritten"),
+    [
+        row("example.com/a", "example.com/a", True, id="its post names this link"),
+        row("example.com/b", "example.com/a", False, id="its post names another link"),
+        row(None, "example.com/a", False, id="no post recorded"),
+    ],
+)
+def test_rewrites_post(post_key: str | None, url_key: str, rewritten: bool) -> None:
+    assert decide.rewrites_post(post_key, url_key) is rewritten
+
+
+# -- a post renamed by hand (publish/missingposts.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "there", "asks", "follows"),
+    [
+        row("done", False, True, True, id="archived, its recorded post gone: a rename"),
+        row("done", True, True, False, id="archived, its recorded post there: a copy"),
+        row("pending", False, False, False, id="not archived yet: not its post"),
+        row("failed", False, False, False, id="failed: not its post"),
+        row(None, False, False, False, id="no article at its URL"),
+    ],
+)
+def test_renamed_post(status: str | None, there: bool, asks: bool, follows: bool) -> None:
+    assert decide.asks_recorded_post(status) is asks
+    assert decide.follows_rename(status, recorded_post_there=there) is follows
+
+
+# -- which new articles take another feed's date; a failed batch (run/pipeline.py) ---------
+
+
+@pytest.mark.parametrize(
+    ("origin", "published", "takes"),
+    [
+        row("feed", None, True, id="an undated feed item: takes another's date"),
+        row("feed", DAY, False, id="a dated feed item keeps its own"),
+        row("url", None, False, id="a URL handed to backfill has no item"),
+    ],
+)
+def test_takes_another_date(origin: Any, published: datetime | None, takes: bool) -> None:
+    assert decide.takes_another_date(origin, published) is takes
+
+
+@pytest.mark.parametrize(
+    ("size", "retried"),
+    [
+        row(1, False, id="one item: its failure is its own"),
+        row(2, True, id="two items: each again on its own"),
+        row(20, True, id="a full batch: each again on its own"),
+    ],
+)
+def test_batch_retried(size: int, retried: bool) -> None:
+    assert decide.batch_retried(size) is retried
 
 
 @pytest.mark.parametrize(
@@ -615,3 +701,26 @@ def test_asks_archived_guid(known: Any, status: str | None, asks: bool) -> None:
 def test_other_owner(owners: list[tuple[str, int]], other: bool) -> None:
     assert decide.other_owner(7, "F", owners) is other
     assert decide.attaches(7, None, decide.other_owner(7, "F", owners)) is not other
+
+
+# -- whose fault a failure is: the item's or the run's (run/pipeline.py, entry_posts) -------
+
+
+@pytest.mark.parametrize(
+    ("exc", "whose"),
+    [
+        row(FetchError(URL, "timed out"), "item", id="a fetch failed: the item's"),
+        row(TooLargeError(URL, "too large"), "item", id="a page too large: the item's"),
+        row(ParseError("unreadable", url=URL), "item", id="a parse failed: the item's"),
+        row(ExtractError("no article", url=URL), "item", id="no article found: the item's"),
+        row(UnexpectedError("worker", url=URL), "item", id="an unexpected one: the item's"),
+        row(WriteError("disk full"), "run", id="a post not written: the run's"),
+        row(StateError("disk I/O error"), "run", id="the state: the run's"),
+        row(LockedError("held"), "run", id="a lock: the run's"),
+        row(OSError(28, "No space left on device"), "run", id="an OSError: the run's"),
+        row(KeyError("x"), "surprise", id="a bug: a surprise, the item's"),
+        row(ValueError("x"), "surprise", id="a ValueError: a surprise"),
+    ],
+)
+def test_failure_of(exc: Exception, whose: str) -> None:
+    assert decide.failure_of(exc) == whose

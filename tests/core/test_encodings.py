@@ -50,7 +50,46 @@ NOT_CHARSETS = [
     *("base64", "hex", "zlib", "bz2", "uu", "quopri", "rot13"),  # bytes to bytes
     *("idna", "punycode"),  # for host names
     "undefined",  # refuses everything
+    # Text codecs no browser has (look18b F7): only WHATWG encoding labels are read.
+    *("utf-7", "unicode_escape", "raw_unicode_escape", "unicode-escape", "cp437", "cp500"),
+    *("utf-8-sig", "hz", "johab", "iso2022_kr", "mbcs", "palmos"),
 ]
+
+
+def test_a_page_declaring_unicode_escape_does_not_turn_escaped_text_into_markup() -> None:
+    page = b'<meta charset="unicode_escape"><p>\\u003cb\\u003ebold\\u003c/b\\u003e</p>'
+    text, _said = decode_page_said(page)
+    assert "<b>" not in text
+    assert "\\u003cb\\u003e" in text
+
+
+@pytest.mark.parametrize("label", ["utf-7", "unicode_escape", "utf-32"])
+def test_a_page_reads_no_codec_a_browser_does_not_have(label: str) -> None:
+    page = b'<meta charset="' + label.encode() + b'"><p>+ADw-b+AD4-bold</p>'
+    assert "<b>" not in decode_page(page, f"text/html; charset={label}")
+
+
+@pytest.mark.parametrize("label", ["\x00", "utf-8\x00", b"\x00"])
+def test_a_label_python_refuses_to_look_up_is_unknown(label: str | bytes) -> None:
+    from rssarchive.core.encodings import label_codec
+
+    assert label_codec(label) is None  # codecs.lookup raises ValueError for a NUL (look18b F9)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        *("utf-8", "ibm866", "koi8-r", "koi8-u", "macintosh", "windows-874", "x-mac-cyrillic"),
+        *(f"iso-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+        *(f"windows-{n}" for n in range(1250, 1259)),
+        *("gbk", "gb18030", "big5", "euc-jp", "iso-2022-jp", "shift_jis", "euc-kr"),
+        *("utf-16be", "utf-16le", "utf-16", "us-ascii", "latin1", "tis-620"),
+    ],
+)
+def test_whatwg_labels_are_read(label: str) -> None:
+    from rssarchive.core.encodings import label_codec
+
+    assert label_codec(label) is not None
 
 
 @pytest.mark.parametrize("label", NOT_CHARSETS)

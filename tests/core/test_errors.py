@@ -19,6 +19,7 @@ from rssarchive.core.errors import (
     ExtractError,
     FetchError,
     LockFileError,
+    ParseError,
     RssArchiveError,
     WriteError,
     reason_of,
@@ -182,3 +183,14 @@ def test_errors_equal_by_type_args_and_attributes_alone() -> None:
     assert error != BlockedAddressError("https://x.example/a", "HTTP 503", status=503)
     assert ExtractError("none", url="https://x.example/a") != ExtractError("none")
     assert len({error, FetchError("https://x.example/a", "HTTP 503", status=503)}) == 1
+
+
+@pytest.mark.parametrize("cls", [FetchError, ParseError, ExtractError])
+def test_a_url_set_later_is_the_one_said(cls: type[RssArchiveError]) -> None:
+    # look18b F11: FetchError wrote its URL into args when made, so a URL set later
+    # (as a caller that knows it better does) was not the one str() said.
+    exc = cls("https://a.example/x", "timed out") if cls is FetchError else cls("no article")
+    exc.url = "https://b.example/y"
+    assert str(exc).startswith("https://b.example/y: ")
+    assert pickle.loads(pickle.dumps(exc)) == exc
+    assert str(pickle.loads(pickle.dumps(exc))) == str(exc)

@@ -6,7 +6,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
@@ -152,6 +152,32 @@ def dated_by_another(
     return next((when for when in others if when is not None and believable(when, now)), None)
 
 
+# Whose fault a failure met while an article was made is (failure_of).
+Whose = Literal["item", "run", "surprise"]
+
+
+def failure_of(exc: BaseException) -> Whose:
+    """Whose fault ``exc``, raised while an article was made (its page fetched and
+    extracted, or its post made from the feed's text, in the run or in a worker), is:
+    "item": that article's failure (a fetch, a parse, an extraction), recorded and
+    retried by its policy; "run": the run's own (a full disk, the state, a lock: any
+    other error of ours, and any OSError), which stops the run; "surprise": a bug met
+    on this article only, which fails it (errors.unexpected), not the run nor the other
+    articles. The one rule: run/pipeline.py and publish/entry_posts.py ask it."""
+    if isinstance(exc, FetchError | ParseError | ExtractError):
+        return "item"
+    if isinstance(exc, RssArchiveError | OSError):
+        return "run"
+    return "surprise"
+
+
+def takes_another_date(origin: Origin, published: datetime | None) -> bool:
+    """Whether an article this run took on may take the date another feed's item gives
+    its link (dated_by_another): a feed's item (``origin``) that gives none itself
+    (``published``); a URL handed to backfill has no item, a dated item keeps its own."""
+    return origin == "feed" and published is None
+
+
 def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool:
     """Whether a pending article of an earlier run takes the date its feed's item gives
     now (relisted_date): a feed's item (``origin``; a URL handed to backfill has no
@@ -250,23 +276,18 @@ def parse_in_worker(size: int, *, at_least: int) -> bool:
     return size >= at_least
 
 
-def work_order(
-    pending: Sequence[T],
-    new: Sequence[T],
-    *,
-    from_feed: Callable[[T], bool],
-    relinked: Callable[[T], bool],
-) -> list[T]:
+def work_order(pending: Sequence[tuple[T, bool, bool]], new: Sequence[T]) -> list[T]:
     """The order a run works its jobs in: the articles ``pending`` from earlier runs
-    that its feeds listed, then its feeds' ``new`` items, then old backfills' retries
-    (not ``from_feed``): this run is about its feeds, and a host's turns go to them
-    first. A pending job whose article was ``relinked`` this run (its guid is listed
-    at another link now) is dropped: the new link's job replaces it."""
-    kept = [job for job in pending if not relinked(job)]
+    (each job with whether it is a feed's item and whether it was relinked) that its
+    feeds listed, then its feeds' ``new`` items, then old backfills' retries (not a
+    feed's): this run is about its feeds, and a host's turns go to them first. A
+    pending job whose article was relinked this run (its guid is listed at another
+    link now) is dropped: the new link's job replaces it."""
+    kept = [(job, from_feed) for job, from_feed, relinked in pending if not relinked]
     return (
-        [job for job in kept if from_feed(job)]
+        [job for job, from_feed in kept if from_feed]
         + list(new)
-        + [job for job in kept if not from_feed(job)]
+        + [job for job, from_feed in kept if not from_feed]
     )
 
 

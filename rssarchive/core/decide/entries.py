@@ -5,12 +5,13 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
 from rssarchive.core.decide.identity import Shown, link_key, redirected
+from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
@@ -19,6 +20,9 @@ T = TypeVar("T")
 
 
 # -- what a run records, what a dry run says instead --------------------------------------
+
+
+_DONE = ARTICLE_STANDING.done  # an article archived, its post written
 
 
 def records(*, dry_run: bool) -> bool:
@@ -271,7 +275,7 @@ def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
     nothing, so it stays "resumed"); one archived is "skipped"."""
     if owner_status is None:
         return "new"
-    if owner_status != "done" and not dry_run:
+    if owner_status != _DONE and not dry_run:
         return "relinked"
     return "resumed" if owner_status == "pending" else "skipped"
 
@@ -279,7 +283,7 @@ def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
 def asks_stored_origin(origin: Origin, status: str, *, dry_run: bool) -> bool:
     """Whether retakes needs ``stored_origin`` (a read of the state): for a feed's item
     whose article is not archived, in a run that changes things."""
-    return origin == "feed" and status != "done" and not dry_run
+    return origin == "feed" and status != _DONE and not dry_run
 
 
 def retakes(origin: Origin, status: str, stored_origin: Origin | None, *, dry_run: bool) -> bool:
@@ -301,12 +305,49 @@ def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool
     return guid_key is not None and archived_guid_key is not None and archived_guid_key != guid_key
 
 
-def asks_archived_guid(known: Known, status: str | None) -> bool:
+def asks_archived_guid(known: Known, status: str | None, *, has_guid: bool) -> bool:
     """Whether the guid of the article archived at an item's link is read (the state),
-    to tell whether the item is said taken for it (asks_taken_said, says_taken): only
-    for an item skipped (``known``) for an article archived already (``status``
-    "done"); one pending or failed is not taken yet."""
-    return known == "skipped" and status == "done"
+    to tell whether the item is said taken for it (asks_taken_said, says_taken) or the
+    archived article moved away (hands_over): only for an item with a guid
+    (``has_guid``) skipped (``known``) for an article archived already (``status``
+    done); one pending or failed is not taken yet."""
+    return has_guid and known == "skipped" and status == _DONE
+
+
+def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
+    """What an item is once the archived article at its link was found moved away
+    (``handed_over``: hands_over said so and the run carried it out): its link is a new
+    article's now, which its guid tells ("by guid"); otherwise what known_link said."""
+    return "by guid" if handed_over else known
+
+
+def marks_moved(owner_status: str) -> bool:
+    """Whether a move taken by guid marks the links its article left as free for new
+    articles (State.mark_moved): only an archived one's (``owner_status`` done); one
+    not archived yet is fetched at its new link and leaves no post behind."""
+    return owner_status == _DONE
+
+
+def rewrites_post(post_key: str | None, url_key: str) -> bool:
+    """Whether an archived article handed over to a new one at ``url_key`` has its post
+    rewritten to name its new link: only when the post names this link (``post_key``:
+    the URL key its post was written for, State.url_key_of)."""
+    return post_key == url_key
+
+
+def asks_recorded_post(status: str | None) -> bool:
+    """Whether a post the state does not know, whose ``from:`` URL is an article's with
+    ``status`` (None: no article), has that article's recorded post looked for (a read
+    of _posts): only for an article archived already."""
+    return status == _DONE
+
+
+def follows_rename(status: str | None, *, recorded_post_there: bool) -> bool:
+    """Whether a post the state does not know is its article's post renamed by hand
+    (publish/missingposts.renamed_post): its article is archived (``status`` done)
+    and its recorded post is gone (``recorded_post_there``: read when
+    asks_recorded_post says so). A second post beside one still there is a copy."""
+    return status == _DONE and not recorded_post_there
 
 
 def other_owner(article_id: int, feed: str, owners: Iterable[tuple[str, int]]) -> bool:
@@ -327,11 +368,11 @@ def says_taken(guid_key: str | None, archived_guid_key: str | None, *, said: boo
 # -- backfill ---------------------------------------------------------------------------
 
 
-def by_host(feeds: Sequence[T], url_of: Callable[[T], str]) -> dict[str, T]:
-    """The feeds by host, the first of each host (for feed_for)."""
+def by_host(feeds: Iterable[tuple[str, T]]) -> dict[str, T]:
+    """The feeds (each with its URL) by host, the first of each host (for feed_for)."""
     found: dict[str, T] = {}
-    for feed in feeds:
-        found.setdefault(host_key(url_of(feed)), feed)
+    for url, feed in feeds:
+        found.setdefault(host_key(url), feed)
     return found
 
 
@@ -346,7 +387,7 @@ def asks_feed_shown(status: str | None) -> bool:
     (State.seen_of, a read of the state): for an article archived before, or one that
     failed for good (given up, or its page gone), whose entry is made anew (look16 F3).
     A pending one keeps its recorded entry (known_link: "asked now"): nothing read."""
-    return status in ("done", "failed")
+    return status in (_DONE, ARTICLE_STANDING.failed)
 
 
 def asks_stored_shown(status: str | None, *, seen: bool) -> bool:

@@ -240,28 +240,33 @@ def feed_health(
 
 @dataclass(frozen=True)
 class Moves:
-    """A feed's permanent redirects, counted: where it moved (None: nowhere new) and the
-    redirect seen but not trusted yet."""
+    """A feed's permanent redirects, counted: where it moved (None: nowhere; the move
+    recorded before, unless this poll moved it), the redirect seen but not trusted yet,
+    and whether this poll moved it (``moved_now``: said once)."""
 
     moved_to: str | None
     redirect_to: str | None
     redirect_count: int
+    moved_now: bool = False
 
 
 def follow_moves(
-    redirects: Sequence[tuple[int, str]], redirect_to: str | None, redirect_count: int
+    redirects: Sequence[tuple[int, str]],
+    redirect_to: str | None,
+    redirect_count: int,
+    moved_to: str | None = None,
 ) -> Moves:
     """Count the permanent redirects of a poll (``redirects``: its (status, location)
     hops) after ``redirect_count`` polls that went to ``redirect_to``; after MOVE_AFTER
     polls in a row to one place, the feed moves there. Any other answer resets the
-    count."""
+    count. ``moved_to``: where it moved before, kept unless it moves again."""
     if not redirects or not all(status in (301, 308) for status, _ in redirects):
-        return Moves(None, None, 0)
+        return Moves(moved_to, None, 0)
     target = redirects[-1][1]
     count = redirect_count + 1 if redirect_to == target else 1
     if count >= MOVE_AFTER:
-        return Moves(target, None, 0)
-    return Moves(None, target, count)
+        return Moves(target, None, 0, moved_now=True)
+    return Moves(moved_to, target, count)
 
 
 def poll_url(url: str, moved_to: str | None) -> str:

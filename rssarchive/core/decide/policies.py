@@ -85,14 +85,16 @@ Listed = Literal["failing", "backfill waiting", "backfill gave up"]
 @dataclass(frozen=True)
 class ArticleStanding:
     """What an article's status and failed attempts (its row in the state) mean: one
-    ``pending`` with at least ``failing_after`` failed attempts is failing, waiting for
-    its next; one ``failed`` is given up (or its page is gone); a pending one is due when
-    its back-off has passed (retry_due). Defined once: store/articles.py's queries take
+    ``done`` is archived (its post written); one ``pending`` with at least
+    ``failing_after`` failed attempts is failing, waiting for its next; one ``failed`` is
+    given up (or its page is gone); a pending one is due when its back-off has passed
+    (retry_due). Defined once: store/articles.py's queries take
     their parameters from here (ARTICLE_STANDING), and the rows they return are judged
     by these, so that what a run retries and what status says are the same rule."""
 
     pending: str = "pending"
     failed: str = "failed"
+    done: str = "done"
     failing_after: int = 1
 
     def failing(self, status: str, attempts: int) -> bool:
@@ -281,6 +283,16 @@ IMAGE_HOTLINK_RETRY = RetryPolicy(attempts=2)
 # A call to a worker process (extract/workers.py) whose worker died under it is made
 # once more, in a new worker: it may have been killed for another call's time limit.
 WORKER_DEATH_RETRIES = RetryPolicy(attempts=2)
+
+
+# A batch of feed items written as posts in one worker call (run/pipeline.py) that
+# failed as a whole (a time limit, a worker died, a surprise) is made again item by
+# item, so that only the one at fault fails: batch_retried.
+def batch_retried(size: int) -> bool:
+    """Whether a failed batch of ``size`` items is made again one item at a time: a
+    batch of more than one; a single item's failure is its own."""
+    return size > 1
+
 
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
