@@ -20,12 +20,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from rssarchive.core import recheck_text as texts
 from rssarchive.core.recheck_confirm import SOFT_404_BELOW
 from rssarchive.core.recheck_text import LINKS, PROMPT, TEASER_PROMPT_CHARS, overlap
-from rssarchive.core.urls import host_key
+from rssarchive.core.urls import host_key, split
 
 # A bot wall: a page answered with 200 by a rate limiter or a DDoS shield instead of the
 # article ("Just a moment...", "Checking your browser", "请稍候…", "安全验证"). It is
@@ -319,7 +318,9 @@ def removed_by_redirect(article_url: str, final_url: str) -> bool:
     site), which is how many sites take an article down."""
     if final_url == article_url:
         return False
-    old, new = urlsplit(article_url), urlsplit(final_url)
+    old, new = split(article_url), split(final_url)
+    if old is None or new is None:  # an unreadable URL is no page of the site
+        return False
     if host_key(article_url) != host_key(final_url):  # the one host key (urls.py)
         return False
     old_path = old.path.rstrip("/")

@@ -3,17 +3,20 @@ to a script written without spaces between words (Han, kana, hangul, their punct
 and full-width forms). Pure; tested in tests/core/test_scripts.py.
 
 The ranges are regular-expression class bodies (``HAN``, ``WIDE``), to put inside
-``[...]`` with other characters; ``HAN_CHAR`` and ``WIDE_CHAR`` match one character.
+``[...]`` with other characters; ``han_char()`` and ``wide_char()`` match one character
+(compiled at first use: a class reaching past the BMP takes milliseconds to compile,
+and a run that meets no text needs neither).
 Both reach past the Basic Multilingual Plane: a Han character of the extensions B to H
 (``𠵱``, ``𨋢``, common in Cantonese writing) is one too.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
-__all__ = ["HAN", "HAN_CHAR", "WIDE", "WIDE_CHAR", "has_han"]
+__all__ = ["HAN", "WIDE", "han_char", "has_han", "wide_char"]
 
 # Han: CJK Unified Ideographs and extension A, the compatibility ideographs, and the
 # supplementary ideographic planes (extensions B to H and their compatibility supplement).
@@ -23,10 +26,19 @@ HAN: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # ideographs, half-width and full-width forms, and the supplementary ideographic planes.
 WIDE: Final = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 
-HAN_CHAR: Final = re.compile(f"[{HAN}]")
-WIDE_CHAR: Final = re.compile(f"[{WIDE}]")
+
+@functools.cache
+def han_char() -> re.Pattern[str]:
+    """One Han character."""
+    return re.compile(f"[{HAN}]")
+
+
+@functools.cache
+def wide_char() -> re.Pattern[str]:
+    """One character of a script written without spaces."""
+    return re.compile(f"[{WIDE}]")
 
 
 def has_han(text: str) -> bool:
     """Whether ``text`` holds a Han character."""
-    return HAN_CHAR.search(text) is not None
+    return han_char().search(text) is not None

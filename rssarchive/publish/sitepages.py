@@ -12,6 +12,7 @@ Every page's HTML goes through the archive's sanitiser and Liquid guard, like a 
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import itertools
 import re
@@ -29,9 +30,15 @@ if TYPE_CHECKING:
     from rssarchive.publish.versions import Versions
     from rssarchive.store.state import RecheckRow
 
-# One token: a CJK character, a word (not running on into CJK: "iPhone手机" is three),
-# a run of spaces, or any other character.
-_TOKEN = re.compile(rf"[{WIDE}]|[^\W{WIDE}]+|\s+|.", re.S)
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """A diff's unit: a CJK character, a word (not running on into CJK: "iPhone手机" is
+    three), a run of spaces, or any other character. Compiled at first use: a run with
+    no diff to show, a no-op's, needs none."""
+    return re.compile(rf"[{WIDE}]|[^\W{WIDE}]+|\s+|.", re.S)
+
+
 FEED_ENTRIES = 100
 # In a diff, unchanged paragraphs shown beside each change; a longer run of unchanged
 # ones (at least FOLD_AT_LEAST beyond those) is folded (review 19c, F8).
@@ -163,7 +170,7 @@ def _swapped(old: list[str], new: list[str]) -> list[str]:
 def _tokens_diff(old: str, new: str) -> str | None:
     """``new`` with its tokens (words; characters in Chinese) that differ from ``old``
     marked; None when that costs more than TOKEN_DIFF_BUDGET."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = _token().findall(old), _token().findall(new)
     if len(a) * len(b) > TOKEN_DIFF_BUDGET:
         return None
     out: list[str] = []

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rssarchive.core import postformat
-from rssarchive.core.dates import format_utc
+from rssarchive.core.dates import format_utc, to_utc
 from rssarchive.core.htmltext import html_to_text
-from rssarchive.core.recheck_page import anchor_texts, mark_links
 from rssarchive.publish.posts import HEAD_BYTES, POSTS
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
 
@@ -43,7 +42,8 @@ _VERSION_NAME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{6}Z\.txt\Z")
 
 
 def version_name(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ".txt"
+    # A naive time is UTC, as everywhere (dates.to_utc), not the machine's local time.
+    return to_utc(moment).strftime("%Y-%m-%dT%H%M%SZ") + ".txt"
 
 
 def _version_time(path: Path) -> datetime | None:
@@ -73,6 +73,10 @@ class Versions:
         except (OSError, UnicodeDecodeError):
             return None
         article = postformat.parse(text).article
+        # Imported here: every run cleans the versions folder, and a run with nothing
+        # due reads no post and needs none of the comparison's modules.
+        from rssarchive.core.recheck_page import anchor_texts, mark_links
+
         # Its links' anchor texts marked, not compared (recheck_text.mark_links).
         return mark_links(html_to_text(article), anchor_texts(article))
 

@@ -21,18 +21,14 @@ import logging
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from rssarchive.core import decide
-from rssarchive.core import recheck as rules
-from rssarchive.core import recheck_confirm as confirm
-from rssarchive.core import recheck_page as pages
-from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
+from rssarchive.core.dates import format_utc
 from rssarchive.core.encodings import decode_page
 from rssarchive.core.errors import (
     ExtractError,
@@ -43,9 +39,7 @@ from rssarchive.core.errors import (
 )
 from rssarchive.core.htmltext import html_to_text
 from rssarchive.core.models import FeedConfig, Response
-from rssarchive.core.recheck_page import anchor_texts, mark_links
-from rssarchive.core.recheck_text import join_headline, page_headline, split_headline
-from rssarchive.core.urls import host_key, normalize_url
+from rssarchive.core.urls import host_key, normalize_url, split
 from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
 from rssarchive.run.pipeline import _round_robin
@@ -57,6 +51,10 @@ from rssarchive.store.articles import DONE
 from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
+    # The comparison's modules, imported where a check runs: a run with nothing due
+    # needs none of them (tests/e2e/test_noop_imports_e2e.py).
+    from rssarchive.core import recheck as rules
+    from rssarchive.core import recheck_confirm as confirm
     from rssarchive.publish.versions import Versions
 
 log = logging.getLogger("rssarchive")
@@ -110,7 +108,7 @@ class Rechecker(RecheckRecorder):
         rows = self._mended(self._enabled(self.state.recheck_rows(ids)), now)
         waiting = sorted(paused & {host_key(row.url) for row in rows})
         report.warnings.extend(
-            f"re-checks: {host}: paused until {_utc(kept[host])} (it answered 429 with"
+            f"re-checks: {host}: paused until {format_utc(kept[host])} (it answered 429 with"
             " Retry-After); its due articles wait"
             for host in waiting
         )
@@ -148,7 +146,7 @@ class Rechecker(RecheckRecorder):
         )
         report.warnings.extend(
             f"re-checks: {host}: answered 429 with Retry-After; its other due articles"
-            f" wait until {_utc(until)}"
+            f" wait until {format_utc(until)}"
             for host, until in sorted(asked.items())
         )
         self._publish(versions, report)
@@ -178,6 +176,10 @@ class Rechecker(RecheckRecorder):
         versions: Versions,
         held: _Held,
     ) -> None:
+        if not queue:
+            return
+        from rssarchive.core import recheck_record as outcome
+
         flying: dict[Future[rules.Observation | None], RecheckRow] = {}
         while queue or flying:
             while queue and len(flying) < THREADS and not gate.spent():
@@ -214,6 +216,8 @@ class Rechecker(RecheckRecorder):
         the hour, said once per host in the report."""
         if not held.waiting:
             return  # no write transaction for nothing (issue 18's read count)
+        from rssarchive.core import recheck_confirm as confirm
+
         with self.state.batch():
             for host, waiting in held.waiting.items():
                 # A host that asked for a pause is not asked for anything more.
@@ -238,7 +242,9 @@ class Rechecker(RecheckRecorder):
     def _front_answers(self, row: RecheckRow) -> bool:
         """Whether the front page of ``row``'s host answers normally now: a 200 (after
         redirects) that is no bot wall; through the one client and its politeness."""
-        parts = urlsplit(row.url)
+        parts = split(row.url)
+        if parts is None:  # an unreadable URL has no front page to ask
+            return False
         front = f"{parts.scheme}://{parts.netloc}/"
         seen = self._fetch(replace(row, url=front, etag=None, last_modified=None, reference=None))
         return isinstance(seen, Response)
@@ -247,6 +253,8 @@ class Rechecker(RecheckRecorder):
         """Whether one of the host's other archived articles, believed present and not
         checked in this run, answers with its article now (at most WITNESSES fetched;
         not recorded: evidence only)."""
+        from rssarchive.core import recheck_record as outcome
+
         candidates = [
             row
             for row in self.state.recheck_witnesses(host, WITNESSES * 4)
@@ -268,6 +276,9 @@ class Rechecker(RecheckRecorder):
         """A page reached by a redirect: a removal-like one (rules.redirect_removes)
         only when the article's known addresses do not include where it ended: to the
         front or a section page, or to another article the archive holds."""
+        from rssarchive.core import recheck as rules
+        from rssarchive.core import recheck_page as pages
+
         if seen.seen != "page" or seen.final_url is None:
             return seen
         final = seen.final_url
@@ -293,6 +304,8 @@ class Rechecker(RecheckRecorder):
     ) -> rules.Verdict:
         """The check's verdict without evidence that the host serves other articles:
         whether it found the article, or wants that evidence to confirm a deletion."""
+        from rssarchive.core import recheck as rules
+
         row, post = self._references(row, seen, versions)
         return rules.judge(record_of(row), seen, self.clock(), self._ages_of(row.feed), post)
 
@@ -303,6 +316,8 @@ class Rechecker(RecheckRecorder):
         faults, which are what is observed. None: the check was not started (the
         budget ran out before its request's turn came, its host stopped answering in
         this run, or the run is stopping); the article stays due."""
+        from rssarchive.core import recheck as rules
+
         fetched = self._fetch(row) if gate is None else self._gated(row, gate)
         if fetched is None or isinstance(fetched, rules.Observation):
             return fetched
@@ -314,6 +329,8 @@ class Rechecker(RecheckRecorder):
 
     def _known_text(self, row: RecheckRow) -> str | None:
         """The article's text a page is compared with: its reference, else its post's."""
+        from rssarchive.core.recheck_text import join_headline, split_headline
+
         headline, body = split_headline(row.reference or "")
         if body:
             return row.reference
@@ -331,6 +348,8 @@ class Rechecker(RecheckRecorder):
         (rules.judge). The second answer's failure is the check's answer (a 404 is the
         page gone; an outage says nothing); None: not admitted (the run is stopping, or
         its host failed): the article stays due."""
+        from rssarchive.core import recheck as rules
+
         # How often a second fetch that says nothing is made again is the decider's
         # policy; what it leaves unconfirmed waits for the next check (recheck_confirm).
         result: rules.Observation | None = None
@@ -365,6 +384,8 @@ class Rechecker(RecheckRecorder):
     ) -> rules.Observation | Response | None:
         """One request of a check, when the gate admits it (None: not admitted); its
         answer counts for its host's failures in this run (an outage is one)."""
+        from rssarchive.core import recheck as rules
+
         host = host_key(row.url)
         with gate.check(host, confirming=confirming) as admit:
             if admit is None:
@@ -386,6 +407,8 @@ class Rechecker(RecheckRecorder):
     ) -> rules.Observation | Response | None:
         """The page's answer: a Response to read (a 200), else what was observed (a
         304, a 404, an outage); None when ``admit`` refused the request."""
+        from rssarchive.core import recheck as rules
+
         try:
             # A Last-Modified later than when it was stored (one kept before that was
             # checked) is a server clock's error: sent back, it would hide every edit.
@@ -419,6 +442,9 @@ class Rechecker(RecheckRecorder):
         return response
 
     def _read(self, row: RecheckRow, response: Response) -> rules.Observation:
+        from rssarchive.core import recheck as rules
+        from rssarchive.core.recheck_text import join_headline
+
         try:
             headline, text, wall = _page_text(
                 response, self._feed(row.feed), self.config.network.allow_private_addresses
@@ -451,12 +477,10 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
     return [] if said is None else [said]
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _bot_wall(response: Response, reference: str | None) -> str | None:
     """What shows a 200 to be a bot wall (recheck_confirm.bot_wall), else None."""
+    from rssarchive.core import recheck_page as pages
+
     if len(response.content) > pages.WALL_PAGE_BYTES:
         return None  # not decoded: a wall is small
     page = decode_page(response.content, response.headers.get("content-type"))
@@ -472,6 +496,9 @@ def _page_text(
     (not HTML, nothing extracted); ExtractError when the extraction could not run on
     it (recheck_page.extraction_read); and what shows the page to be a login wall
     (recheck_page.login_wall), else None."""
+    from rssarchive.core import recheck_page as pages
+    from rssarchive.core.recheck_page import anchor_texts, mark_links
+    from rssarchive.core.recheck_text import page_headline
     from rssarchive.extract.article import extract_article
     from rssarchive.publish.render import render_body
     from rssarchive.sources.pagekind import not_html

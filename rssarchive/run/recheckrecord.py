@@ -13,12 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from rssarchive.core import recheck as rules
-from rssarchive.core import recheck_record as outcome
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.errors import RssArchiveError
 from rssarchive.core.models import Config, FeedConfig
-from rssarchive.core.recheck_text import join_headline, split_headline
 from rssarchive.core.urls import normalize_url
 from rssarchive.publish.posts import POSTS, Posts
 from rssarchive.run.pipeline import Fetcher
@@ -26,6 +23,8 @@ from rssarchive.run.recheckreport import RecheckReport
 from rssarchive.store.state import RecheckRow, State
 
 if TYPE_CHECKING:
+    # The comparison's modules, imported where a check runs (see rechecker.py).
+    from rssarchive.core import recheck as rules
     from rssarchive.publish.versions import Versions
 
 log = logging.getLogger("rssarchive")
@@ -171,6 +170,9 @@ class RecheckRecorder:
         """The row with its reference text filled from the post when it has none yet
         and the post holds the page's text; and the post's text when a removal-like
         redirect's page is to be compared with it. A 304 needs no text at all."""
+        from rssarchive.core import recheck_record as outcome
+        from rssarchive.core.recheck_text import join_headline, split_headline
+
         use = outcome.reference_for(row.reference, row.from_page, seen.seen)
         if use == "reference":
             # The post holds the page's text; the headline the page had when archived
@@ -201,6 +203,9 @@ class RecheckRecorder:
         serving: bool = False,
         answering: bool = False,
     ) -> None:
+        from rssarchive.core import recheck as rules
+        from rssarchive.core import recheck_record as outcome
+
         now = self.clock()
         ages = self._ages_of(row.feed)
         filled, post = self._references(row, seen, versions)
@@ -299,6 +304,8 @@ def _key(url: str) -> str:
 def _validator(
     verdict: rules.Verdict, seen: rules.Observation, row: RecheckRow, name: str
 ) -> str | None:
+    from rssarchive.core import recheck_record as outcome
+
     value: str | None = getattr(seen, name)
     stored: str | None = getattr(row, name)
     return outcome.validator(verdict.validators, value, stored)
@@ -306,6 +313,9 @@ def _validator(
 
 def record_of(row: RecheckRow) -> rules.Record:
     """The state's row as the verdicts' record (its status as rules.record_status reads it)."""
+    from rssarchive.core import recheck as rules
+    from rssarchive.core import recheck_record as outcome
+
     return rules.Record(
         archived=row.archived,
         next_due=row.next_due,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rssarchive.core import recheck as rules
-from rssarchive.core.recheck_confirm import Evidence
+if TYPE_CHECKING:  # the comparison's modules: a run with nothing due imports none of them
+    from rssarchive.core import recheck as rules
+    from rssarchive.core.recheck_confirm import Evidence
 
 
 @dataclass

@@ -210,6 +210,9 @@ REDIRECTS = [
     ("https://n.example/a-1.html", "https://n.example/a-1.html", False),
     # a short path with a query is an article's other address, not a section
     ("https://n.example/story/1", "https://n.example/read?id=1", False),
+    # an unreadable address (look18b, 5) is no page of the site, never an error
+    ("http://[oops/a", "http://n.example/", False),
+    ("https://n.example/news/a-1.html", "http://[oops/", False),
 ]
 
 

@@ -17,7 +17,8 @@ from werkzeug import Request, Response
 
 # What a run that finds every feed unchanged has no use for: the sanitizer and its HTML
 # libraries (posts are written only from new items), the feed parser (a 304 has no
-# body), the extractor, and the re-checks' page comparison (nothing is due).
+# body), the extractor, and the re-checks' page comparison (nothing is due: its modules
+# compile large patterns, about 40 ms of a 0.8 s run).
 NOT_FOR_A_NO_OP = (
     "lxml",
     "nh3",
@@ -25,6 +26,10 @@ NOT_FOR_A_NO_OP = (
     "trafilatura",
     "rssarchive.core.sanitize",
     "rssarchive.extract.article",
+    "rssarchive.core.recheck",
+    "rssarchive.core.recheck_text",
+    "rssarchive.core.recheck_tokens",
+    "rssarchive.core.recheck_page",
 )
 
 RUN = (
