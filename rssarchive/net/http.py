@@ -39,7 +39,7 @@ import tenacity
 
 from rssarchive.core.caps import DEFAULT_MAX_BYTES
 from rssarchive.core.dates import parse_http_date, to_utc
-from rssarchive.core.decide import FETCH_RETRIES, retry_now
+from rssarchive.core.decide import FETCH_RETRIES, retry_now, wire_failure_passes
 from rssarchive.core.errors import (
     BlockedAddressError,
     FetchError,
@@ -308,7 +308,8 @@ class HttpClient:
 
     def _wrap(self, url: str, exc: Exception, budget: _Budget) -> FetchError | _Transient:
         """The FetchError of a failure on the wire; inside a _Transient when it may pass
-        (by its type, transport.network_reason), for decide.retry_now to weigh."""
+        (its kind told by its type, transport.network_reason; whether it may pass,
+        decide.wire_failure_passes), for decide.retry_now to weigh."""
         if isinstance(exc, TimeoutError | httpcore.TimeoutException):
             if budget.spent():
                 error = FetchError(url, f"timed out after {self._timeout:g} s")
@@ -320,8 +321,9 @@ class HttpClient:
             return _Transient(FetchError(url, f"body cut short ({exc})"))
         found = network_reason(exc, peer_closed=budget.peer_closed())
         if found is not None:
-            reason, transient = found
-            return _Transient(FetchError(url, reason)) if transient else FetchError(url, reason)
+            reason, kind = found
+            error = FetchError(url, reason)
+            return _Transient(error) if wire_failure_passes(kind) else error
         return FetchError(url, f"unexpected error ({type(exc).__name__}: {exc})")
 
     def _follow(

@@ -27,11 +27,14 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 
 from rssarchive.net.addresses import AddressPolicy
+
+if TYPE_CHECKING:
+    from rssarchive.core.decide import WireFailure
 
 # A TCP handshake slower than this means a black-holed address; a shorter connect timeout
 # than the total deadline leaves time for a retry. Bounds the TLS handshake too.
@@ -382,33 +385,32 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def network_reason(exc: BaseException, *, peer_closed: bool) -> tuple[str, bool] | None:
-    """A short reason for a failure on the wire, and whether another attempt may help;
-    None when ``exc`` is no network failure. Decided by the exception's type only.
+def network_reason(exc: BaseException, *, peer_closed: bool) -> tuple[str, WireFailure] | None:
+    """A short reason for a failure on the wire, and its kind (whether another attempt
+    may help is the decider's: decide.wire_failure_passes); None when ``exc`` is no
+    network failure. Told by the exception's type only.
 
     ``peer_closed``: the server closed the connection during the request, which turns
-    a protocol error into a message cut short (worth another attempt). Timeouts are the
-    client's to judge (they depend on the attempt's budget).
+    a protocol error into a message cut short. Timeouts are the client's to judge (they
+    depend on the attempt's budget).
     """
     for link in _chain(exc):
         if isinstance(link, ssl.SSLCertVerificationError):
-            # A wrong certificate stays wrong a second later.
-            return f"TLS certificate verification failed ({link.verify_message})", False
+            return f"TLS certificate verification failed ({link.verify_message})", "certificate"
         if isinstance(link, socket.gaierror):
-            return "could not resolve the host name", True
+            return "could not resolve the host name", "dns"
         if isinstance(link, ConnectionRefusedError):
-            return "connection refused", True
+            return "connection refused", "refused"
         if isinstance(link, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
-            return "connection reset", True
-        if isinstance(link, OSError):  # unreachable, a TLS alert, ...: may pass
-            return f"network error: {link.strerror or link}", True
+            return "connection reset", "reset"
+        if isinstance(link, OSError):  # unreachable, a TLS alert, ...
+            return f"network error: {link.strerror or link}", "network"
     if isinstance(exc, httpcore.RemoteProtocolError):
         if peer_closed:
-            return "connection closed by the server before it answered", True
-        # A malformed status line or headers: the server's bug, which stays.
-        return f"invalid HTTP response ({exc})", False
+            return "connection closed by the server before it answered", "closed"
+        return f"invalid HTTP response ({exc})", "malformed"
     if isinstance(exc, httpcore.NetworkError):  # without an OS error behind it
-        return f"network error: {exc or type(exc).__name__}", True
+        return f"network error: {exc or type(exc).__name__}", "network"
     if isinstance(exc, httpcore.ProtocolError | httpcore.UnsupportedProtocol):
-        return f"invalid request ({type(exc).__name__}: {exc})", False
+        return f"invalid request ({type(exc).__name__}: {exc})", "request"
     return None

@@ -724,3 +724,28 @@ def test_other_owner(owners: list[tuple[str, int]], other: bool) -> None:
 )
 def test_failure_of(exc: Exception, whose: str) -> None:
     assert decide.failure_of(exc) == whose
+
+
+# -- whether a failure on the wire may pass (net/transport.network_reason tells its kind) --
+
+WIRE_FAILURES = [
+    ("dns", True),
+    ("refused", True),
+    ("reset", True),
+    ("network", True),
+    ("closed", True),  # closed by the server before it answered
+    ("certificate", False),  # a wrong certificate stays wrong a second later
+    ("malformed", False),  # a malformed status line or headers: the server's bug
+    ("request", False),  # a request the client cannot make (an unsupported scheme)
+]
+
+
+@pytest.mark.parametrize(("kind", "passes"), WIRE_FAILURES)
+def test_wire_failure_passes(kind: decide.WireFailure, passes: bool) -> None:
+    assert decide.wire_failure_passes(kind) is passes
+
+
+def test_every_wire_failure_kind_has_a_row() -> None:
+    from typing import get_args
+
+    assert {kind for kind, _ in WIRE_FAILURES} == set(get_args(decide.WireFailure))

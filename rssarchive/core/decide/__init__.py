@@ -190,9 +190,11 @@ from rssarchive.core.decide.policies import (
     Listed as Listed,
     RetryPolicy as RetryPolicy,
     Revalidation as Revalidation,
+    WireFailure as WireFailure,
     batch_retried as batch_retried,
     confirm_answer as confirm_answer,
     recheck_request as recheck_request,
     retry_due as retry_due,
     retry_now as retry_now,
+    wire_failure_passes as wire_failure_passes,
 )

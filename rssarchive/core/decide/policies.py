@@ -294,6 +294,23 @@ def batch_retried(size: int) -> bool:
     return size > 1
 
 
+# A failure on the wire, by kind (net/transport.network_reason tells it by the
+# exception's type).
+WireFailure = Literal[
+    "certificate", "dns", "refused", "reset", "network", "closed", "malformed", "request"
+]
+
+
+def wire_failure_passes(kind: WireFailure) -> bool:
+    """Whether another attempt may help after a failure on the wire of this ``kind``:
+    a name that did not resolve, a refused or reset connection, a network error, a
+    server that closed the connection before it answered may all pass in a moment; a
+    certificate that failed verification stays wrong a second later, a malformed status
+    line or headers is the server's bug, which stays, and a request the client could not
+    make (an unsupported scheme) is the same the next time."""
+    return kind not in ("certificate", "malformed", "request")
+
+
 # Statuses that usually mean "try again in a moment" (a restart, an overloaded proxy).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
