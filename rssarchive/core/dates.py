@@ -445,3 +445,23 @@ def _from_parts(match: re.Match[str]) -> datetime | None:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:  # 2019年2月30日
         return None
+
+
+# -- re-checks' validators (a response's Date, a Last-Modified to keep) ----------------
+
+
+def plausible_last_modified(value: str | None, now: datetime) -> str | None:
+    """A Last-Modified worth keeping as a validator: not later than ``now`` (the
+    response's Date, or the time it was stored). A server whose clock ran ahead
+    (``2030``) would otherwise answer 304 to every later If-Modified-Since and hide
+    every edit. One that cannot be read as a date is kept (sent back as it came)."""
+    moment = parse_http_date(value)
+    if moment is None:
+        return value
+    return None if moment > to_utc(now) else value
+
+
+def response_time(date: str | None, now: datetime) -> datetime:
+    """The response's Date header as a time, else ``now`` (also when it cannot be read)."""
+    moment = parse_http_date(date)
+    return now if moment is None else moment

@@ -24,7 +24,6 @@ from rssarchive.core import recheck_confirm as confirm
 from rssarchive.core import recheck_page as pages
 from rssarchive.core import recheck_text as texts
 from rssarchive.core import recheck_tokens as tokens
-from rssarchive.core.dates import parse_http_date, to_utc
 from rssarchive.core.recheck_confirm import SOFT_404_BELOW as SOFT_404_BELOW
 from rssarchive.core.recheck_confirm import says_nothing as says_nothing
 from rssarchive.core.recheck_page import redirect_removes as redirect_removes
@@ -84,23 +83,6 @@ def gone_status(status: int | None) -> Seen:
     """A failed fetch's meaning: 404, 410 and 451 say the page is gone; anything else (5xx,
     429, 403, a timeout, a refused connection: status None) says nothing of it."""
     return "gone" if status in GONE_STATUSES else "outage"
-
-
-def plausible_last_modified(value: str | None, now: datetime) -> str | None:
-    """A Last-Modified worth keeping as a validator: not later than ``now`` (the
-    response's Date, or the time it was stored). A server whose clock ran ahead
-    (``2030``) would otherwise answer 304 to every later If-Modified-Since and hide
-    every edit. One that cannot be read as a date is kept (sent back as it came)."""
-    moment = parse_http_date(value)
-    if moment is None:
-        return value
-    return None if moment > to_utc(now) else value
-
-
-def response_time(date: str | None, now: datetime) -> datetime:
-    """The response's Date header as a time, else ``now`` (also when it cannot be read)."""
-    moment = parse_http_date(date)
-    return now if moment is None else moment
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core import recheck_schedule as schedule
 from rssarchive.core.caps import MAX_PAGE_BYTES
-from rssarchive.core.dates import format_utc
-from rssarchive.core.encodings import decode_page
+from rssarchive.core.dates import format_utc, plausible_last_modified, response_time
 from rssarchive.core.errors import (
     ExtractError,
     FetchError,
@@ -37,11 +36,10 @@ from rssarchive.core.errors import (
     RssArchiveError,
     reason_of,
 )
-from rssarchive.core.htmltext import html_to_text
-from rssarchive.core.models import FeedConfig, Response
+from rssarchive.core.models import Response
 from rssarchive.core.urls import host_key, normalize_url, split
-from rssarchive.net.addresses import Allow
 from rssarchive.net.politeness import Admission
+from rssarchive.run import recheckpage
 from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
@@ -413,7 +411,7 @@ class Rechecker(RecheckRecorder):
             # A Last-Modified later than when it was stored (one kept before that was
             # checked) is a server clock's error: sent back, it would hide every edit.
             stored = row.last_checked or row.archived
-            since = rules.plausible_last_modified(row.last_modified, stored)
+            since = plausible_last_modified(row.last_modified, stored)
             response = self.client.get(
                 row.url,
                 etag=row.etag,
@@ -434,7 +432,7 @@ class Rechecker(RecheckRecorder):
             return rules.Observation("outage", why=reason_of(exc))
         if response.not_modified:
             return rules.Observation("not_modified", why="HTTP 304")
-        wall = _bot_wall(response, row.reference)
+        wall = recheckpage.bot_wall(response, row.reference)
         if wall is not None:
             # A rate limiter's or a DDoS shield's page: says nothing of the article, as a
             # 5xx (counted among the host's failures), never a soft 404 (issue 19, F8).
@@ -446,7 +444,7 @@ class Rechecker(RecheckRecorder):
         from rssarchive.core.recheck_text import join_headline
 
         try:
-            headline, text, wall = _page_text(
+            headline, text, wall = recheckpage.page_text(
                 response, self._feed(row.feed), self.config.network.allow_private_addresses
             )
         except ExtractError as exc:
@@ -459,9 +457,9 @@ class Rechecker(RecheckRecorder):
             why="" if text else "no article in the page",
             wall=wall,
             etag=response.etag,
-            last_modified=rules.plausible_last_modified(
+            last_modified=plausible_last_modified(
                 response.last_modified,
-                rules.response_time(response.headers.get("date"), self.clock()),
+                response_time(response.headers.get("date"), self.clock()),
             ),
             # Whether a redirect is a removal is decided with the state (_classify).
             final_url=response.url if response.redirects else None,
@@ -475,54 +473,3 @@ def recovered_warnings(state: State, posts_dir: Path) -> list[str]:
     next ``run``."""
     said = recheck_recovered_line(recovery_summary(state), posts_dir)
     return [] if said is None else [said]
-
-
-def _bot_wall(response: Response, reference: str | None) -> str | None:
-    """What shows a 200 to be a bot wall (recheck_confirm.bot_wall), else None."""
-    from rssarchive.core import recheck_page as pages
-
-    if len(response.content) > pages.WALL_PAGE_BYTES:
-        return None  # not decoded: a wall is small
-    page = decode_page(response.content, response.headers.get("content-type"))
-    return pages.bot_wall(page, reference)
-
-
-def _page_text(
-    response: Response, feed: FeedConfig, allow_private: Allow
-) -> tuple[str | None, str | None, str | None]:
-    """The page's headline (as extracted: og:title, h1 or title; the h1 for an og:title
-    that is it plus a site's name) and article text as
-    at archiving time, one paragraph a line; text None when the page holds no article
-    (not HTML, nothing extracted); ExtractError when the extraction could not run on
-    it (recheck_page.extraction_read); and what shows the page to be a login wall
-    (recheck_page.login_wall), else None."""
-    from rssarchive.core import recheck_page as pages
-    from rssarchive.core.recheck_page import anchor_texts, mark_links
-    from rssarchive.core.recheck_text import page_headline
-    from rssarchive.extract.article import extract_article
-    from rssarchive.publish.render import render_body
-    from rssarchive.sources.pagekind import not_html
-
-    content_type = response.headers.get("content-type")
-    if not_html(response.content, content_type) is not None:
-        return None, None, None
-    try:
-        article = extract_article(
-            response.content,
-            response.url,
-            selectors=feed.selectors,
-            content_type=content_type,
-            allow_private_addresses=allow_private,
-        )
-    except ExtractError as exc:
-        if pages.extraction_read(exc.reason):
-            # Read, and no article in it: perhaps behind a login wall.
-            return None, None, pages.login_wall(decode_page(response.content, content_type))
-        raise
-    headline = page_headline(article.title, article.heading)
-    # Links' anchor texts inside the article are marked, not compared (issue 19, F5/F7):
-    # the page's own links, as a short page's extraction keeps their text, not them.
-    page = decode_page(response.content, content_type)
-    text = html_to_text(render_body(article.body_html))
-    marked = mark_links(text, anchor_texts(page), pages.link_labels(page))
-    return headline, marked, pages.login_wall(page, text)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from rssarchive.core import dates
 from rssarchive.core import recheck as r
 from rssarchive.core import recheck_page as pg
 from rssarchive.core import recheck_schedule as s
@@ -571,14 +572,14 @@ LAST_MODIFIED = [
 def test_a_last_modified_in_the_future_is_no_validator(
     value: str | None, now: datetime, kept: str | None
 ) -> None:
-    assert r.plausible_last_modified(value, now) == kept
+    assert dates.plausible_last_modified(value, now) == kept
 
 
 def test_response_time_is_the_date_header_else_now() -> None:
-    assert r.response_time("Wed, 24 Jul 2024 03:00:00 GMT", T0) == T0 + 2 * H
-    assert r.response_time(None, T0) == T0
-    assert r.response_time("garbage", T0) == T0
-    assert r.response_time(HUGE_YEAR, T0) == T0
+    assert dates.response_time("Wed, 24 Jul 2024 03:00:00 GMT", T0) == T0 + 2 * H
+    assert dates.response_time(None, T0) == T0
+    assert dates.response_time("garbage", T0) == T0
+    assert dates.response_time(HUGE_YEAR, T0) == T0
 
 
 # Review 19b H3: one page line a case, whether it is left out of the comparison (an

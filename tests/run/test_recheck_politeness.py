@@ -23,7 +23,7 @@ from rssarchive.core.models import Config, Entry, FeedConfig, NetworkConfig
 from rssarchive.core.urls import host_key
 from rssarchive.net.http import HttpClient
 from rssarchive.net.politeness import Admission, HostLimiter
-from rssarchive.run import rechecker, recheckgate
+from rssarchive.run import rechecker, recheckgate, recheckpage
 from rssarchive.run.rechecker import Rechecker
 from rssarchive.store.state import State
 
@@ -105,7 +105,7 @@ def test_one_politeness_and_extraction_holds_up_no_request_to_its_host(
     # The first page's extraction (the real one) ends only once the host's next request
     # has arrived: a gate that held the host through extraction would send that request
     # only after this wait gave up, and the log would show the extraction end first.
-    real = rechecker._page_text
+    real = recheckpage.page_text
     extracted: list[str] = []
 
     def slow_first(
@@ -118,7 +118,7 @@ def test_one_politeness_and_extraction_holds_up_no_request_to_its_host(
         log.add(f"extracted {response.url}")
         return text
 
-    monkeypatch.setattr(rechecker, "_page_text", slow_first)
+    monkeypatch.setattr(recheckpage, "page_text", slow_first)
     with HttpClient(config.network) as client:
         report = Rechecker(config, client, state, lambda: T0 + timedelta(hours=2)).run()
     assert report.checked == 4 and report.outages == 0
