@@ -29,10 +29,10 @@ from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822
 
 __all__ = [
     "AMBIGUOUS_ZONES",
-    "CJK_DATE",
     "EARLIEST",
     "ZONE_HOURS",
     "believable",
+    "find_written_date",
     "format_utc",
     "parse_date",
     "parse_feed_date",
@@ -242,7 +242,7 @@ _TIME_AND_ZONE: Final = (
     r"(?P<hour>\d{1,2})\s*(?:[:]\s*(?P<minute>\d{2})|[时時시]\s*(?:(?P<minute2>\d{1,2})\s*[分분])?)"
     r"(?:\s*:\s*(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?|\s*(?P<second2>\d{1,2})\s*[秒초])?"
     r"\s*(?P<half2>[AaPp]\.?[Mm]\.?)?)?"
-    r"\s*(?:(?P<zone>[Zz]|(?:GMT|UTC|UT)?\s*[+-]\d{1,2}(?::?\d{2})?)"
+    r"\s*(?:\(?(?P<zone>[Zz]|(?:GMT|UTC|UT)?\s*[+-]\d{1,2}(?::?\d{2})?)\)?"
     r"(?:\s*\(?(?:[A-Za-z]{2,5}|北京时间|北京時間)\)?)?"
     r"|\(?(?P<name>[A-Za-z]{2,5})\)?|\(?(?P<beijing>北京时间|北京時間)\)?)?"
 )
@@ -250,7 +250,7 @@ _TIME_AND_ZONE: Final = (
 # maybe with a weekday after it ("(周二)", "星期二", "(화)"); then the time and zone. Never
 # day first (05/03/2019 is the 5th of March to some and the 3rd of May to others).
 _YEAR_FIRST: Final = re.compile(
-    r"(?P<year>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
+    r"(?:(?P<beijing0>北京时间|北京時間)\s*[:]?\s*)?(?P<year>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
     r"|[年년]\s*(?P<cmonth>\d{1,2})\s*[月월]\s*(?P<cday>\d{1,2})\s*[日号일]?)"
     r"(?:\s*\([^()\d]{1,3}\)|\s*(?:星期|周|週)[一二三四五六日天])?" + _TIME_AND_ZONE
 )
@@ -404,7 +404,7 @@ def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
             return None, f"cannot be read (unknown or ambiguous zone {part('name')!r})"
         offset = named
         note = AMBIGUOUS_ZONES.get(part("name").upper())
-    elif part("beijing"):
+    elif part("beijing") or part("beijing0"):  # 北京时间, after the time or before the date
         offset = timedelta(hours=8)
     try:
         return moment - offset, note
@@ -426,12 +426,31 @@ def parse_date(text: str | int | float) -> datetime | None:
     return read_date(text)[0]
 
 
-# 2019年5月3日 (日 or 号), then an optional time: 10:20, 10时20分, 10:20:30; where a page's
-# text is searched for a Chinese date (pagedates.py), read then by read_date.
-CJK_DATE: Final = re.compile(
-    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*分?"
-    r"(?:\s*:?\s*(?P<second>\d{1,2})\s*秒?)?)?"
+def find_written_date(text: str) -> str | None:
+    """The first date written year first or English month first in ``text`` (a page's
+    byline: ``发布时间：2019年5月3日 01:20 (UTC+8)``, ``Published 2019-05-03 01:20 +0800``,
+    ``北京时间2019年5月3日 01:20``), with its time and zone: the part that read_date reads
+    as it reads a feed's date, so a page's text and a feed's item give one moment. A
+    word after the time that is no zone ("01:20 by …") is not taken for one. None: no
+    such date, or one that cannot be read (2019年2月30日)."""
+    text = unicodedata.normalize("NFKC", text)
+    found = [
+        m for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT) if (m := shape.search(text))
+    ]
+    for match in sorted(found, key=lambda m: m.start()):
+        written = match.group()
+        if match.group("name") is not None:
+            when, _ = read_date(written)
+            if when is None:  # a word, not a zone: the date and time before it
+                written = text[match.start() : match.start("name")].rstrip(" (")
+        if read_date(written)[0] is not None:
+            return written
+    return None
+
+
+_YEAR_FIRST_IN_TEXT: Final = re.compile(r"(?<![\d.])" + _YEAR_FIRST.pattern)
+_MONTH_FIRST_IN_TEXT: Final = re.compile(
+    r"(?<![A-Za-z])" + _MONTH_FIRST.pattern.removeprefix(r"(?:[A-Za-z]{3,9}\.?,?\s+)??")
 )
 
 

@@ -6,9 +6,10 @@ Big5-HKSCS, mislabelled and unlabelled Chinese feeds), re-encoded as UTF-8, and 
 by feedrepair (no DOCTYPE, so no entity; author texts cut; guids that are not URLs
 marked; the document cut after READ_ITEMS items).
 
-Of the items read, at most ``max_items`` (a feed's setting) are kept: the newest by their
-dates (decide.keep_newest), so that a feed listing its items oldest first still has its
-new ones archived. Either cut is reported as a warning, never silent.
+Of the items read, at most ``max_items`` (a feed's setting) articles are kept: the
+newest by their dates (decide.keep_newest; an article listed several times takes one
+place), so that a feed listing its items oldest first still has its new ones archived.
+Either cut is reported as a warning, never silent.
 
 feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
 it as a URL to fetch or a file name to open.
@@ -26,7 +27,7 @@ import feedparser
 
 from rssarchive.core.caps import MAX_FEED_BYTES  # the download's cap, checked again here
 from rssarchive.core.dates import read_feed_date
-from rssarchive.core.decide import keep_newest
+from rssarchive.core.decide import distinct_articles, keep_newest
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
 from rssarchive.core.htmltext import markup_text
@@ -261,7 +262,8 @@ def parse_feed(
 
     entries = [_entry(item, url) for item in items]
     truncated = prepared.truncated
-    if len(entries) > max_items:
+    articles = distinct_articles(entries)
+    if articles > max_items:
         cut = _cut_warning(prepared.read_items, prepared.listed_items)
         if prepared.truncated and cut in warnings:
             # Some items were not read at all: "the newest" are those of the read ones.
@@ -269,9 +271,12 @@ def parse_feed(
                 prepared.read_items, prepared.listed_items, max_items
             )
         else:
+            read = f"{len(entries)} items read"
+            if articles < len(entries):
+                read += f" ({articles} articles: some are listed more than once)"
             warnings.append(
-                f"{len(entries)} items read, more than the feed's max_items ({max_items}): "
-                f"kept the {max_items} newest, {len(entries) - max_items} not archived"
+                f"{read}, more than the feed's max_items ({max_items}): "
+                f"kept the {max_items} newest, {articles - max_items} not archived"
             )
         entries = keep_newest(entries, max_items, now)
         truncated = True

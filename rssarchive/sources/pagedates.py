@@ -7,12 +7,16 @@ Asked in this order, the first believable answer wins:
 2. ``<meta>`` publication dates (``article:published_time``, ``pubdate``,
    ``DC.date.issued``, ``parsely-pub-date``, ``sailthru.date``, ``date`` …), in the
    order of ``META_KEYS``; modification dates are never read;
-3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"``, else the
+3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"`` (another
+   element so marked by its text when it has no ``content=``), else the
    first in the ``<article>``, else in a ``<header>``, else the page's only one (never
    one in an ``<aside>``, ``<nav>`` or ``<footer>``: those date other articles);
-4. a Chinese date (``2019年5月3日 10:20``, ``发布时间：2019年5月3日``) in the first 200
-   characters of text after the article's ``<h1>`` (without one, of the page): where
-   the byline is, not further down, where a related story's date would be;
+4. a date written year first or English month first with its time and zone
+   (``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``, ``Published 2019-05-03
+   01:20 +0800``: dates.find_written_date) in the first 200 characters of text after
+   the article's ``<h1>`` (without one, of the page), outside related, sidebar and
+   footer blocks: where the byline is, not further down, where a related story's date
+   would be;
 5. htmldate, a general date finder (with ``original_date``: the publication, not the
    last change), on the URL path (``/2019/05/03/``) and on the markup, without the
    parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
@@ -50,11 +54,10 @@ from typing import Any, Final
 
 from lxml.html import HtmlElement
 
-from rssarchive.core.dates import CJK_DATE, to_utc
-
 # Reading and judging a date is dates.py's; these names stay importable from here.
 from rssarchive.core.dates import EARLIEST as EARLIEST
 from rssarchive.core.dates import believable as believable
+from rssarchive.core.dates import find_written_date, to_utc
 from rssarchive.core.dates import parse_date as parse_date
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
@@ -208,6 +211,13 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
     )
     for el in marked:
         yield el.get("datetime") or el.get("content") or ""
+    # Microdata written as text: <span itemprop="datePublished">2019-05-03T01:20:00+08:00
+    # </span>, read whole (its time and zone), as the content= form is (look16 F3).
+    for el in doc.xpath(
+        "//*[translate(@itemprop, 'DATEPUBLISHED', 'datepublished') = 'datepublished']"
+        "[not(@datetime) and not(@content)][not(self::meta)]"
+    ):
+        yield " ".join(el.text_content().split())[:100]
     for scope in ("//article", "//header"):
         for el in doc.xpath(f"{scope}//time[@datetime][not({_OUTSIDE_ARTICLE})]"):
             yield el.get("datetime") or ""
@@ -220,7 +230,9 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
 
 
 def _text_dates(doc: HtmlElement) -> Iterator[str]:
-    """A Chinese date (``2019年5月3日 10:20``, ``发布时间：2019年5月3日``) in the first
+    """A date written year first or English month first, with its time and zone
+    (dates.find_written_date: ``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``,
+    ``Published 2019-05-03 01:20 +0800``), in the first
     HEADER_TEXT_CHARS characters of text after the article's heading (the first
     ``<h1>``; without one, of the page's text), where the byline is: never one further
     down, which dates a related story or a reply."""
@@ -230,14 +242,27 @@ def _text_dates(doc: HtmlElement) -> Iterator[str]:
     seen = 0
     window: list[str] = []
     for text in start.xpath(f"{axis}[not({_NOT_TEXT})]"):
+        if _in_other_block(text.getparent()):
+            continue  # a related story's or the footer's date, not the byline's
         window.append(str(text))
         seen += len(text.strip())
         if seen >= HEADER_TEXT_CHARS:
             break
     text = " ".join(unicodedata.normalize("NFKC", " ".join(window)).split())
-    found = CJK_DATE.search(text)
-    if found is not None and found.start() < HEADER_TEXT_CHARS:
-        yield found.group()
+    found = find_written_date(text)
+    if found is not None and text.find(found) < HEADER_TEXT_CHARS:
+        yield found
+
+
+def _in_other_block(element: HtmlElement | None) -> bool:
+    """Whether ``element`` sits in a block that dates other articles or the site
+    (related, sidebar, footer …: _NOT_THE_ARTICLE on its or an ancestor's class or id)."""
+    while element is not None:
+        named = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if named.strip() and _NOT_THE_ARTICLE.search(named):
+            return True
+        element = element.getparent()
+    return False
 
 
 # --- htmldate ---------------------------------------------------------------------------

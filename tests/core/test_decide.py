@@ -959,7 +959,13 @@ def feed_items(names: str) -> list[Entry]:
         return DAY0 + timedelta(days=int(name[1:].split(".")[0]))
 
     return [
-        Entry(title=n, link=f"https://x.example/{n}", published=published(n)) for n in names.split()
+        # D3' is the article D3 listed again (its link, its date).
+        Entry(
+            title=n,
+            link=f"https://x.example/{n.rstrip(chr(39))}",
+            published=published(n.rstrip(chr(39))),
+        )
+        for n in names.split()
     ]
 
 
@@ -995,11 +1001,21 @@ def test_newest_first(feed: str, now: datetime | None, newest: str) -> None:
         # A bogus future date takes no real new item's place.
         ("D0 F1 D1 D2", 3, datetime(2026, 12, 3, tzinfo=UTC), "D0 D1 D2"),
         ("D0 F1 D1 D2", 3, None, "F1 D1 D2"),
+        # look16 F2: an article listed several times takes one place under the cap, so
+        # the others that fit are kept; each listing of it stays (the run takes it once).
+        ("D3 D3' D3' D1 D2", 3, NOW_FEEDS, "D3 D3' D3' D1 D2"),
+        ("D1 D3 D2 D3'", 2, NOW_FEEDS, "D3 D2 D3'"),
+        ("D1 D1' D2 D3", 2, NOW_FEEDS, "D2 D3"),
     ],
 )
 def test_keep_newest(feed: str, max_items: int, now: datetime | None, kept: str) -> None:
     got = decide.keep_newest(feed_items(feed), max_items, now)
     assert [e.title for e in got] == kept.split()
+
+
+def test_distinct_articles() -> None:
+    assert decide.distinct_articles(feed_items("D3 D3' D3' D1 D2")) == 3
+    assert decide.distinct_articles(feed_items("D1 D2")) == 2
 
 
 OLD = datetime(2005, 6, 1, tzinfo=UTC)

@@ -82,6 +82,47 @@ def test_a_backfilled_pages_slash_date_with_an_offset_keeps_its_time_and_zone(
     assert _date_and_epoch(text) == ("2026-11-30T18:20:00.000Z", "1796062800000")
 
 
+# look16 F1, F3: a page whose only date is written as text (a byline under the <h1>, or
+# microdata without content=), with a time and a zone: read whole, as a feed's pubDate.
+_TEXT_DATES = {
+    "microdata": '<span itemprop="datePublished">2019-05-03T01:20:00+08:00</span>',
+    "byline": '<p class="byline">Published 2019-05-03 01:20 +0800</p>',
+    "cn-after": "<p>2019年5月3日 01:20 北京时间</p>",
+    "cn-offset": "<p>2019年5月3日 01:20 +0800</p>",
+    "cn-utc": "<p>发布时间：2019年5月3日 01:20 (UTC+8)</p>",
+    "cn-first": "<p>北京时间2019年5月3日 01:20</p>",
+}
+
+
+def test_a_backfilled_pages_text_date_keeps_its_time_and_zone(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "".join(
+        f"<p>Paragraph {i} of a page with enough words to be a body.</p>" for i in range(6)
+    )
+    urls = [
+        serve(
+            httpserver,
+            f"/t/{name}.html",
+            (
+                f"<html><head><meta charset='utf-8'><title>{name}</title></head><body>"
+                f"<article><h1>{name}</h1>{date}<div id='storytext'>{body}</div></article>"
+                "</body></html>"
+            ).encode(),
+            "text/html; charset=utf-8",
+        )
+        for name, date in _TEXT_DATES.items()
+    ]
+    site.write_config([{"name": "d", "url": httpserver.url_for("/feed.xml")}])
+    code, _, err = run(site, capsys, "backfill", "--now", NOW, *urls)
+    assert code == 0, err
+    posts = by_title(site)
+    assert sorted(posts) == sorted(_TEXT_DATES)
+    for name, (file_name, text) in posts.items():
+        assert file_name.startswith("2019-05-02-"), (name, file_name)
+        assert _date_and_epoch(text) == ("2019-05-02T17:20:00.000Z", "1556817600000"), name
+
+
 def test_an_item_dated_in_the_future_is_said_once_and_takes_no_slot_under_max_items(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

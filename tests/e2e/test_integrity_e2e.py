@@ -126,6 +126,38 @@ def test_oldest_first_feed_past_max_items_archives_the_newest_and_says_so(
     assert len(site.post_names()) == 4
 
 
+def test_an_article_listed_several_times_takes_one_place_under_max_items(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """look16 F2: the newest article listed three times (a broken CMS, once with a
+    tracking parameter) plus two older ones are three articles: all fit under
+    max_items 3 and are archived, each once; the warning counts articles."""
+    feed = Feed(httpserver)
+    newest = feed.item(9, day=10)
+    again = dict(newest, link=newest["link"] + "?utm_source=rss")
+    feed.items = [newest, newest, again, feed.item(1, day=2), feed.item(0, day=1)]
+    site.write_config([{"name": "Twice", "url": feed.url, "content": "feed", "max_items": 3}])
+
+    code, report, err = run_json(site, capsys)
+    assert code == 0, err
+    archived = sorted(url.split("?")[0] for url in sources(site))
+    assert archived == sorted(httpserver.url_for(f"/story/{n}.html") for n in (0, 1, 9))
+    assert report["results"][0]["warnings"] == []
+    assert "warning" not in err, err
+
+    # A fourth article: now one too many, and the warning says how many articles it read.
+    feed.items.append(feed.item(5, day=6))
+    code, report, err = run_json(site, capsys)
+    assert code == 0, err
+    cut = (
+        "6 items read (4 articles: some are listed more than once), more than the feed's "
+        "max_items (3): kept the 3 newest, 1 not archived"
+    )
+    assert report["results"][0]["warnings"] == [cut]
+    assert report["results"][0]["new"] == ["2024-07-06-Story 5.md"]
+    assert len(site.post_names()) == 4
+
+
 # -- 2. identity that is really an identity --------------------------------------------------
 
 

@@ -108,6 +108,7 @@ from rssarchive.core.decide.feeds import (
     asks_selection_changed as asks_selection_changed,
     asks_shown_warning as asks_shown_warning,
     counted_under as counted_under,
+    distinct_articles as distinct_articles,
     feed_failed as feed_failed,
     feed_health as feed_health,
     feed_polled as feed_polled,

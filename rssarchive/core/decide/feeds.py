@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from rssarchive.core.decide.identity import link_key
 from rssarchive.core.decide.policies import FEED_BACKOFF, MOVE_AFTER, retry_due
 from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
 from rssarchive.core.models import Entry
@@ -296,7 +297,27 @@ def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[
     return [next(dated) if e.published is not None else e for e in entries]
 
 
+def _article(entry: Entry) -> object:
+    """What makes an item of one document another article under max_items: its link as
+    the run compares it (link_key: tracking parameters, a fragment … aside); an item
+    without a usable link is one of its own."""
+    return link_key(entry.link) or id(entry)
+
+
+def distinct_articles(entries: Sequence[Entry]) -> int:
+    """How many articles ``entries`` list: an article listed several times (a broken
+    CMS) counts once, under max_items and in its warning."""
+    return len({_article(e) for e in entries})
+
+
 def keep_newest(entries: Sequence[Entry], max_items: int, now: datetime | None) -> list[Entry]:
-    """The ``max_items`` newest entries (see newest_first), in the feed's order."""
-    kept = {id(e) for e in newest_first(entries, now)[:max_items]}
-    return [e for e in entries if id(e) in kept]
+    """The items of the ``max_items`` newest articles (see newest_first), in the feed's
+    order: an article listed several times takes one place, so the duplicates of one
+    article never crowd out another that fits under the cap (look16 F2); its every
+    listing is kept (the run takes it on once, as for any document)."""
+    kept: set[object] = set()
+    for entry in newest_first(entries, now):
+        if len(kept) == max_items:
+            break
+        kept.add(_article(entry))
+    return [e for e in entries if _article(e) in kept]
