@@ -431,13 +431,19 @@ def find_written_date(text: str) -> str | None:
     byline: ``发布时间：2019年5月3日 01:20 (UTC+8)``, ``Published 2019-05-03 01:20 +0800``,
     ``北京时间2019年5月3日 01:20``), with its time and zone: the part that read_date reads
     as it reads a feed's date, so a page's text and a feed's item give one moment. A
-    word after the time that is no zone ("01:20 by …") is not taken for one. None: no
+    word after the time that is no zone ("01:20 by …") is not taken for one; a day alone
+    is read only when written in CJK (``2019年5月3日``), not as ``2019-05-03``. None: no
     such date, or one that cannot be read (2019年2月30日)."""
     text = unicodedata.normalize("NFKC", text)
     found = [
         m for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT) if (m := shape.search(text))
     ]
     for match in sorted(found, key=lambda m: m.start()):
+        if match.group("hour") is None and match.groupdict().get("cmonth") is None:
+            # A day alone written with digits or an English month ("2024-07-23" under
+            # the headline) is not read from a byline: the archive's own posts never
+            # took one (their seeds are byte-exact), and a CJK day always was.
+            continue
         written = match.group()
         if match.group("name") is not None:
             when, _ = read_date(written)

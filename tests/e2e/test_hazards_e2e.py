@@ -36,7 +36,7 @@ import rssarchive.store.atomicfile
 import rssarchive.store.state
 from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.run.session import SITE_LOCK
-from rssarchive.sources.feedrepair import MAX_AUTHOR_CHARS, MAX_ITEMS
+from rssarchive.sources.feedrepair import MAX_AUTHOR_CHARS, READ_ITEMS
 from rssarchive.store.siteid import ID_FILE as SITE_ID
 
 TESTS = Path(__file__).parent.parent
@@ -245,8 +245,9 @@ def test_hazard_long_author_30kb_bounded_time_other_feeds_still_run(
 def test_hazard_100000_items_or_50_mb_feed_caps_apply_run_within_budget(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # 100,000 items (8 MB) that all name one article: the first MAX_ITEMS are read (one
-    # post, the rest skipped as duplicates), the others are never looked at.
+    # 100,000 items (8 MB) that all name one article: READ_ITEMS are read (the first and
+    # the last halves), one article that takes one place under the cap (one post, the
+    # rest skipped as its duplicates); the others are never looked at.
     items = "".join(
         f"<item><title>item {i}</title><link>http://127.0.0.1/o</link><description>b</description>"
         "</item>"
@@ -276,7 +277,7 @@ def test_hazard_100000_items_or_50_mb_feed_caps_apply_run_within_budget(
     assert code == 1
     report = {r["feed"]: r for r in json.loads(out)["results"]}
     assert len(report["many"]["new"]) == 1
-    assert report["many"]["skipped"] == MAX_ITEMS - 1  # the item cap, not 99,999
+    assert report["many"]["skipped"] == READ_ITEMS - 1  # the items read, not 99,999
     assert report["many"]["error"] is None
     error = report["huge"]["error"]
     assert error and f"larger than {MAX_FEED_BYTES // 2**20} MB" in error, error
@@ -284,7 +285,8 @@ def test_hazard_100000_items_or_50_mb_feed_caps_apply_run_within_budget(
     assert len(report["good"]["new"]) == 1
     assert "Traceback" not in err
     titles = by_title(site)
-    assert set(titles) == {f"item {MAX_ITEMS - 1}", "good"}
+    # The article's listings are one (the last read, as for any article listed twice).
+    assert set(titles) == {"item 99999", "good"}
 
 
 BROKEN_FEEDS = {
