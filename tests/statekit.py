@@ -91,6 +91,13 @@ def json_of(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     return data
 
 
+def run_json(config: Path, *args: str) -> dict[str, Any]:
+    """A command's ``--json`` report, the command having succeeded (exit 0)."""
+    done = cli(config, *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json_of(done)
+
+
 def _refused(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: these tests must run there)")

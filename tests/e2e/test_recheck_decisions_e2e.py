@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, write_config
+from statekit import cli, json_of, rows, rss, run_json, write_config
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -165,12 +164,6 @@ def _status(state: Path, site: Site) -> dict[str, str]:
     }
 
 
-def _run(config: Path, *args: str) -> dict[str, Any]:
-    done = cli(config, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json_of(done)
-
-
 def test_a_gone_page_with_validators_is_confirmed_not_cleared_by_304(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
@@ -178,7 +171,7 @@ def test_a_gone_page_with_validators_is_confirmed_not_cleared_by_304(
     site, config, state = _setup(tmp_path, httpserver, links)
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     assert _status(state, site) == dict.fromkeys(links, "unchanged")
 
     site.routes["/n/softetag.html"] = gone_page(NOT_FOUND, etag='"nf"')
@@ -186,9 +179,9 @@ def test_a_gone_page_with_validators_is_confirmed_not_cleared_by_304(
         TEASER, last_modified="Mon, 22 Jul 2024 00:00:00 GMT"
     )
     site.routes["/n/kept.html"] = article("kept", etag='"k1"')
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["checked"], first["suspected"]) == (4, 2)
-    second = _run(config, "recheck", "--now", T2)["recheck"]
+    second = run_json(config, "recheck", "--now", T2)["recheck"]
     # The second check sent no validators of the gone pages, so got no 304, and the
     # suspicion was confirmed.
     assert site.conditional("/n/softetag.html")[-1] == (None, None)
@@ -201,7 +194,7 @@ def test_a_gone_page_with_validators_is_confirmed_not_cleared_by_304(
         "/n/plain.html": "unchanged",
     }
     # A page present keeps its validators: its next check is a 304.
-    _run(config, "recheck", "--now", T6)
+    run_json(config, "recheck", "--now", T6)
     assert site.conditional("/n/kept.html")[-1] == ('"k1"', None)
     assert _status(state, site)["/n/softetag.html"] == "deleted"
 
@@ -219,7 +212,7 @@ def test_redirects_that_hold_the_article_are_not_deletions(
     site.routes["/shortlink-story"] = article("shortlink", ad=ad)
     site.routes["/n/2024/07/slug-old.html"] = article("slug")
     site.routes["/n/2024/07/front.html"] = article("front")
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     assert len(list((tmp_path / "site" / "_posts").glob("*.md"))) == 4
 
     # Later: the slug renamed to a one-segment path with the same text, and one article
@@ -228,7 +221,7 @@ def test_redirects_that_hold_the_article_are_not_deletions(
     site.routes["/slug-new"] = article("slug")
     site.routes["/n/2024/07/front.html"] = redirect("/")
     for now in (T1, T2, T6):
-        _run(config, "recheck", "--now", now)
+        run_json(config, "recheck", "--now", now)
     assert _status(state, site) == {
         "/?p=7": "unchanged",
         "/go/8": "unchanged",
@@ -244,14 +237,14 @@ def test_a_bot_wall_on_every_page_of_a_host_is_never_a_deletion(
     site, config, state = _setup(tmp_path, httpserver, links)
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     for link in links[:4]:
         site.routes[link] = gone_page(WALL)
     # The wall answers one URL 403: an outage, and no witness that the host serves.
     site.routes[links[4]] = lambda request: Response("forbidden", status=403)
-    report = _run(config, "recheck", "--now", T1)["recheck"]
+    report = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (report["checked"], report["suspected"], report["unreachable"]) == (5, 4, 1)
-    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    confirm = run_json(config, "recheck", "--now", T2)["recheck"]
     # Left suspected: counted so, never "unchanged" (review 19c, F10).
     assert (confirm["deleted"], confirm["suspected"], confirm["still_suspected"]) == (0, 4, 4)
     host = site.url("").split("//")[1].split(":")[0]
@@ -260,7 +253,7 @@ def test_a_bot_wall_on_every_page_of_a_host_is_never_a_deletion(
     # The wall lifted, the pages are as archived.
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "recheck", "--now", T6)
+    run_json(config, "recheck", "--now", T6)
     assert set(_status(state, site).values()) == {"unchanged"}
 
 
@@ -275,11 +268,11 @@ def test_a_bot_wall_or_an_error_page_on_two_articles_is_not_a_deletion(
     site, config, state = _setup(tmp_path, httpserver, links)
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes[links[0]] = gone_page(WALL)
     site.routes[links[1]] = gone_page(EMPTY_ERROR)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
-    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
+    confirm = run_json(config, "recheck", "--now", T2)["recheck"]
     assert confirm["deleted"] == 0
     assert _status(state, site) == {links[0]: "suspected", links[1]: "suspected"}
     # Checked again an hour later, not at the next age.
@@ -288,7 +281,7 @@ def test_a_bot_wall_or_an_error_page_on_two_articles_is_not_a_deletion(
     ]
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")
+    run_json(config, "recheck", "--now", "2024-07-24T03:00:00Z")
     assert set(_status(state, site).values()) == {"unchanged"}
 
 
@@ -300,14 +293,14 @@ def test_a_soft_deletion_is_confirmed_when_the_host_serves_its_other_articles(
     for link in links:
         # b and c answer 304 to their ETag: a witness is fetched whole.
         site.routes[link] = article(link[3:-5], etag=f'"{link[3:-5]}"')
-    _run(config, "run", "--now", "2024-07-23T20:30:00Z")  # b, c: next due at 02:30
+    run_json(config, "run", "--now", "2024-07-23T20:30:00Z")  # b, c: next due at 02:30
     site.links = links
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes[links[0]] = gone_page(NOT_FOUND)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
     before = len(site.conditional(links[1])) + len(site.conditional(links[2]))
     # Only a.html is due: one of the others is fetched as a witness, and answers.
-    confirm = _run(config, "recheck", "--now", T2)["recheck"]
+    confirm = run_json(config, "recheck", "--now", T2)["recheck"]
     assert (confirm["checked"], confirm["deleted"]) == (1, 1)
     assert len(site.conditional(links[1])) + len(site.conditional(links[2])) == before + 1
     assert _status(state, site) == {links[0]: "deleted", **dict.fromkeys(links[1:], "unchanged")}
@@ -323,13 +316,13 @@ def test_a_soft_deletion_of_every_article_of_a_host_stays_suspected_and_is_said(
     _set_recheck(config, ["1h", "6h"])
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     for link in links:
         site.routes[link] = gone_page(NOT_FOUND)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
-    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 0
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    assert run_json(config, "recheck", "--now", T2)["recheck"]["deleted"] == 0
     # A day after the suspicion and past the last age: left suspected, undecided.
-    _run(config, "recheck", "--now", "2024-07-25T01:30:00Z")
+    run_json(config, "recheck", "--now", "2024-07-25T01:30:00Z")
     assert set(_status(state, site).values()) == {"suspected"}
     status = cli(config, "status")
     assert "3 suspected (3 undecided)" in status.stdout, status.stdout
@@ -357,13 +350,13 @@ def test_a_last_modified_in_the_future_does_not_hide_an_edit(
         )
 
     site.routes["/n/a.html"] = answer
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     page["lm"] = "Wed, 24 Jul 2024 00:30:00 GMT"  # its clock mended, the article edited
     page["extra"] = "更正：本文此前误称会谈在大阪举行，实际地点为东京，特此更正并向读者致歉。"
-    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
     # A page whose Last-Modified is ahead of its own Date header is not kept either.
     page["lm"] = "Tue, 01 Jan 2030 00:00:00 GMT"
-    _run(config, "recheck", "--now", T6)
+    run_json(config, "recheck", "--now", T6)
     assert rows(state, "SELECT last_modified FROM rechecks") == [(None,)]
 
 
@@ -373,10 +366,10 @@ def test_unavailable_for_legal_reasons_is_a_takedown(
     # Review 19b, H6: a 451 is the site's own word, as a 410: suspected, then deleted.
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
     site.routes["/n/a.html"] = article("a")
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes["/n/a.html"] = lambda request: Response("removed", status=451)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
-    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert run_json(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
     assert _status(state, site) == {"/n/a.html": "deleted"}
 
 
@@ -390,14 +383,14 @@ def test_the_pages_of_changes_get_the_mode_of_posts(tmp_path: Path, httpserver: 
     site.routes["/n/b.html"] = article("b")
     old = os.umask(0o022)
     try:
-        _run(config, "run", "--now", T0)
+        run_json(config, "run", "--now", T0)
         site.routes["/n/a.html"] = lambda request: Response(
             _page("a", [*_paragraphs("a"), "更正：会谈地点为东京而非大阪，特此更正并致歉。"]),
             content_type="text/html; charset=utf-8",
         )
         site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
-        _run(config, "recheck", "--now", T1)
-        _run(config, "recheck", "--now", T2)
+        run_json(config, "recheck", "--now", T1)
+        run_json(config, "recheck", "--now", T2)
     finally:
         os.umask(old)
     root = tmp_path / "site"
@@ -422,12 +415,12 @@ def test_recheck_says_a_corrupt_state_database_was_restored(
     # Review 19b, M3: `run` said it, `recheck` restored it silently.
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
     site.routes["/n/a.html"] = article("a")
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     for suffix in ("-wal", "-shm"):
         state.with_name(state.name + suffix).unlink(missing_ok=True)
     state.write_bytes(b"this is not a database" * 200)
     aside = state.with_name(state.name + ".corrupt")
-    warnings = _run(config, "recheck", "--now", T1)["recheck"]["warnings"]
+    warnings = run_json(config, "recheck", "--now", T1)["recheck"]["warnings"]
     assert warnings[:1] == [
         f"state database was corrupt (moved to {aside}); restored from its copy "
         f"{state}.backup; posts written since in {tmp_path / 'site' / '_posts'} are "
@@ -448,7 +441,7 @@ def test_a_post_moved_or_deleted_by_hand_keeps_its_notices_and_links_no_dead_pos
     site, config, _ = _setup(tmp_path, httpserver, ["/n/a.html", "/n/b.html"])
     site.routes["/n/a.html"] = article("a")
     site.routes["/n/b.html"] = article("b")
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     root = tmp_path / "site"
     posts = root / "_posts"
     by_url = {
@@ -468,8 +461,8 @@ def test_a_post_moved_or_deleted_by_hand_keeps_its_notices_and_links_no_dead_pos
         _page("a", [*_paragraphs("a"), fix]), content_type="text/html; charset=utf-8"
     )
     site.routes["/n/b.html"] = lambda request: Response("removed", status=410)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
-    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["edited"] == 1
+    report = run_json(config, "recheck", "--now", T2)["recheck"]
     assert report["deleted"] == 1
     gone = [w for w in report["warnings"] if post_b.name in w]
     assert gone and "gone from" in gone[0], report["warnings"]
@@ -508,32 +501,32 @@ def test_recheck_false_stops_fetches_and_turning_it_on_resumes(
     site, config, state = _setup(tmp_path, httpserver, links[:1])
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     fetched = len(site.conditional("/n/a.html"))
     _set_recheck(config, False)
     # Scheduled at 1h while on: off now, so not fetched then, nor later.
-    off = _run(config, "recheck", "--now", T1)["recheck"]
+    off = run_json(config, "recheck", "--now", T1)["recheck"]
     assert off["checked"] == 0
     assert len(site.conditional("/n/a.html")) == fetched
     # An article archived while off.
     site.links = links
-    _run(config, "run", "--now", T2)
+    run_json(config, "run", "--now", T2)
     assert len(site.conditional("/n/b.html")) == 1
     assert rows(state, "SELECT count(*) FROM rechecks WHERE next_due IS NOT NULL") == [(0,)]
     # On again: both resume at their next age from their archive time.
     _set_recheck(config, ["1h", "6h"])
-    early = _run(config, "recheck", "--now", "2024-07-24T02:30:00Z")["recheck"]
+    early = run_json(config, "recheck", "--now", "2024-07-24T02:30:00Z")["recheck"]
     assert early["checked"] == 0
-    b_first = _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
+    b_first = run_json(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
     assert b_first["checked"] == 1  # b.html: archived at 2h, its 1h age
     assert len(site.conditional("/n/b.html")) == 2
-    a_next = _run(config, "recheck", "--now", T6)["recheck"]
+    a_next = run_json(config, "recheck", "--now", T6)["recheck"]
     assert a_next["checked"] == 1  # a.html: its 1h age was missed while off; 6h now
     assert len(site.conditional("/n/a.html")) == fetched + 1
-    b_last = _run(config, "recheck", "--now", "2024-07-24T08:00:00Z")["recheck"]
+    b_last = run_json(config, "recheck", "--now", "2024-07-24T08:00:00Z")["recheck"]
     assert b_last["checked"] == 1
     # Past every age: never again.
-    done = _run(config, "recheck", "--now", "2024-07-30T00:00:00Z")["recheck"]
+    done = run_json(config, "recheck", "--now", "2024-07-30T00:00:00Z")["recheck"]
     assert done["checked"] == 0
 
 
@@ -544,18 +537,18 @@ def test_a_suspicion_met_by_outages_past_the_last_age_is_retried_then_undecided(
     site, config, state = _setup(tmp_path, httpserver, links)
     _set_recheck(config, ["1h", "6h"])
     site.routes["/n/a.html"] = article("a")
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes["/n/a.html"] = lambda request: Response("not found", status=404)
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
     site.routes["/n/a.html"] = lambda request: Response("down", status=503)
-    assert _run(config, "recheck", "--now", T2)["recheck"]["unreachable"] == 1
+    assert run_json(config, "recheck", "--now", T2)["recheck"]["unreachable"] == 1
     # Checked again within the hour, not at the next age (review 19b, M1).
     assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T03:00:00.000+00:00",)]
-    assert _run(config, "recheck", "--now", T6)["recheck"]["unreachable"] == 1
+    assert run_json(config, "recheck", "--now", T6)["recheck"]["unreachable"] == 1
     # Past the last age (6h), still one more check an hour later ...
     assert rows(state, "SELECT next_due FROM rechecks") == [("2024-07-24T07:00:00.000+00:00",)]
     # ... until a day after the suspicion: then it stays suspected, undecided.
-    assert _run(config, "recheck", "--now", "2024-07-25T00:30:00Z")["recheck"]["checked"] == 1
+    assert run_json(config, "recheck", "--now", "2024-07-25T00:30:00Z")["recheck"]["checked"] == 1
     assert rows(state, "SELECT status, next_due FROM rechecks") == [("suspected", None)]
     status = cli(config, "status")
     assert "1 suspected (1 undecided)" in status.stdout, status.stdout

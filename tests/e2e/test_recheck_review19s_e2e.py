@@ -15,10 +15,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, write_config
+from statekit import cli, json_of, rows, rss, run_json, write_config
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -89,23 +88,17 @@ def _config(tmp_path: Path, site: Site) -> tuple[Path, Path]:
     return config, state
 
 
-def _run(config: Path, *args: str) -> dict[str, Any]:
-    done = cli(config, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json_of(done)
-
-
 def test_an_article_back_with_its_text_changed_is_restored_and_edited(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     site = Site(httpserver)
     config, state = _config(tmp_path, site)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode = "404"
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
-    assert _run(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 1
+    assert run_json(config, "recheck", "--now", T2)["recheck"]["deleted"] == 1
     site.mode = "edited"
-    back = _run(config, "recheck", "--now", T3)["recheck"]
+    back = run_json(config, "recheck", "--now", T3)["recheck"]
     assert (back["restored"], back["edited"]) == (1, 1), back
     assert sorted(c["event"] for c in back["changes"]) == ["edited", "restored"]
     [(status, edited_at)] = rows(state, "SELECT status, edited_at FROM rechecks")
@@ -162,7 +155,7 @@ def test_an_edit_before_the_first_check_of_an_upgraded_article_is_recorded(
     first version is the post's text. Story 1's post cannot be read: its page is taken
     as the article, and the report says so."""
     config, state, _ = _upgraded(tmp_path, httpserver, "edited")
-    report = _run(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
+    report = run_json(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
     assert _checks(state)[2][:2] == ("edited", 1), report
     assert report["edited"] == 1
     kept = sorted((tmp_path / "site" / "_versions" / "2024-07-02-story-2").glob("*.txt"))
@@ -174,7 +167,7 @@ def test_an_edit_before_the_first_check_of_an_upgraded_article_is_recorded(
 
 def test_an_unchanged_upgraded_article_is_no_edit(tmp_path: Path, httpserver: HTTPServer) -> None:
     config, state, _ = _upgraded(tmp_path, httpserver, "archived")
-    report = _run(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
+    report = run_json(config, "recheck", "--now", "2024-07-02T15:00:00Z")["recheck"]
     assert _checks(state)[2][:2] == ("unchanged", 1)
     assert (report["edited"], report["unchanged"]) == (0, 2)
     assert not (tmp_path / "site" / "_versions" / "2024-07-02-story-2").exists()
@@ -186,6 +179,6 @@ def test_an_upgraded_article_is_checked_at_the_age_it_reached(
     """Upgraded at 10:30, 1 h 30 after story 2 was archived: checked now, for its 1 h
     age, and next at 6 h (its first check was at 6 h: the 1 h age skipped)."""
     config, state, site = _upgraded(tmp_path, httpserver, "archived")
-    report = _run(config, "recheck", "--now", "2024-07-02T10:30:00Z")["recheck"]
+    report = run_json(config, "recheck", "--now", "2024-07-02T10:30:00Z")["recheck"]
     assert site.log == ["archived"], report
     assert _checks(state)[2] == ("unchanged", 1, "2024-07-02T15:00:00.000+00:00")

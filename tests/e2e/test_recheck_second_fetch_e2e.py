@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, write_config
+from statekit import cli, json_of, rows, rss, run_json, write_config
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -102,21 +101,15 @@ def _setup(tmp_path: Path, server: HTTPServer, links: list[str]) -> tuple[Site, 
     return site, config, state
 
 
-def _run(config: Path, *args: str) -> dict[str, Any]:
-    done = cli(config, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json_of(done)
-
-
 def test_a_wall_on_every_second_request_does_not_hide_an_edit(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     """The host walls every second request of a burst: the check's second fetch is the
     wall, so it fetches once more, and the third agrees with the first."""
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode, site.count, site.log = "wall", 0, []
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["checked"], first["edited"], first["unreachable"]) == (1, 1, 0)
     assert [status for _, status in site.log] == [200, 200, 200]  # page, wall, page
     [(status,)] = rows(state, "SELECT status FROM rechecks")
@@ -127,16 +120,16 @@ def test_a_wall_on_the_second_fetches_is_checked_again_within_the_hour(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode, site.seen = "walled", {}
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["checked"], first["edited"], first["unreachable"]) == (1, 0, 1)
     [(due, status)] = rows(state, "SELECT next_due, status FROM rechecks")
     assert (datetime.fromisoformat(due), status) == (datetime.fromisoformat(T2), "unchanged")
     # An hour later (before the 6 h age) it is due again, and this time both fetches
     # show the edit.
     site.mode = "edited"
-    again = _run(config, "recheck", "--now", T2)["recheck"]
+    again = run_json(config, "recheck", "--now", T2)["recheck"]
     assert (again["checked"], again["edited"]) == (1, 1)
     [(status,)] = rows(state, "SELECT status FROM rechecks")
     assert status == "edited"
@@ -150,13 +143,13 @@ def test_a_host_that_walls_every_repeated_request_does_not_hide_an_edit(
     check's confirming fetch ever gets through. The first check's edited page is kept
     unconfirmed; the next check's first fetch shows it again, and that confirms it."""
     site, config, state = _setup(tmp_path, httpserver, ["/n/a.html"])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode, site.seen, site.log = "walled", {}, []
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["edited"], first["unreachable"]) == (0, 1)
     assert [status for _, status in site.log] == [200, 200, 200]  # page, wall, wall
     site.seen, site.log = {}, []  # an hour later: the rate limit lets a first one by
-    again = _run(config, "recheck", "--now", T2)["recheck"]
+    again = run_json(config, "recheck", "--now", T2)["recheck"]
     assert (again["checked"], again["edited"], again["unreachable"]) == (1, 1, 0), site.log
     [(status, candidate)] = rows(state, "SELECT status, candidate FROM rechecks")
     assert (status, candidate) == ("edited", None)
@@ -170,9 +163,9 @@ def test_a_429_with_retry_after_on_a_second_fetch_pauses_the_host(
 ) -> None:
     links = [f"/n/{k}.html" for k in range(4)]
     site, config, _ = _setup(tmp_path, httpserver, links)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode, site.log, site.seen = "429", [], {}
-    report = _run(config, "recheck", "--now", T1)["recheck"]
+    report = run_json(config, "recheck", "--now", T1)["recheck"]
     # A check's second fetch met the 429: nothing more was asked of the host (without
     # the pause: every article's two requests, four 429s).
     statuses = [status for _, status in site.log]
@@ -189,20 +182,20 @@ def test_a_429_with_retry_after_pauses_the_host_across_runs(
     all, and says why; the one after the hour checks it again."""
     links = [f"/n/{k}.html" for k in range(3)]
     site, config, state = _setup(tmp_path, httpserver, links)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.mode, site.log, site.seen = "429", [], {}
-    _run(config, "recheck", "--now", T1)
+    run_json(config, "recheck", "--now", T1)
     assert [status for _, status in site.log][-1] == 429
     [(until,)] = rows(state, "SELECT paused_until FROM recheck_hosts")
     assert datetime.fromisoformat(until) == datetime.fromisoformat(T2)
     site.log = []
-    later = _run(config, "run", "--now", "2024-07-24T01:30:00Z")
+    later = run_json(config, "run", "--now", "2024-07-24T01:30:00Z")
     assert site.log == []  # not one of its article pages asked for
     said = [w for w in later["recheck"]["warnings"] if "paused until" in w]
     assert len(said) == 1 and "2024-07-24 02:00 UTC" in said[0], later["recheck"]
     assert later["recheck"]["checked"] == 0
     site.mode, site.log = "edited", []
-    after = _run(config, "recheck", "--now", T2)["recheck"]
+    after = run_json(config, "recheck", "--now", T2)["recheck"]
     assert after["checked"] == 3 and site.log, after
     assert rows(state, "SELECT * FROM recheck_hosts") == []
 
@@ -218,12 +211,12 @@ def test_an_article_whose_last_check_said_nothing_is_not_a_clean_unchanged(
         site_dir=tmp_path / "site",
         state_path=state,
     )
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     # Its one age meets an outage (a 403 is never retried by the client): done with its
     # ages, and status says that its last check said nothing.
     httpserver.clear()
     httpserver.expect_request(re.compile(".*")).respond_with_data("no", status=403)
-    _run(config, "recheck", "--now", T1)
+    run_json(config, "recheck", "--now", T1)
     [(due, status)] = rows(state, "SELECT next_due, status FROM rechecks")
     assert (due, status) == (None, "unchanged")
     shown = cli(config, "status")

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, write_config
+from statekit import rows, rss, run_json, write_config
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -98,12 +97,6 @@ def _setup(tmp_path: Path, site: Site) -> tuple[Path, Path]:
     return config, state
 
 
-def _run(config: Path, *args: str) -> dict[str, Any]:
-    done = cli(config, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json_of(done)
-
-
 def _status(state: Path) -> dict[str, str]:
     found = rows(
         state, "SELECT a.url, r.status FROM rechecks r JOIN articles a ON a.id = r.article_id"
@@ -119,12 +112,12 @@ def test_a_rate_limiters_challenge_is_an_outage_never_a_deletion(
     evidence the served ones give."""
     site = Site(httpserver, ["a0", "a1", "a2", "a3"])
     config, state = _setup(tmp_path, site)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.walled = {"/n/a2.html", "/n/a3.html"}
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["checked"], first["suspected"], first["unreachable"]) == (4, 0, 2)
     for now in (T2, T6):
-        report = _run(config, "recheck", "--now", now)["recheck"]
+        report = run_json(config, "recheck", "--now", now)["recheck"]
         assert (report["deleted"], report["suspected"]) == (0, 0), report
     assert set(_status(state).values()) == {"unchanged"}
     said = rows(
@@ -142,17 +135,17 @@ def test_a_host_answering_404_to_everything_has_no_deletion_confirmed(
     confirmed, said once for the host; the host fixed, nothing is left."""
     site = Site(httpserver, ["a0", "a1", "a2"])
     config, state = _setup(tmp_path, site)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.broken = "all"
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
-    report = _run(config, "recheck", "--now", T2)["recheck"]
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    report = run_json(config, "recheck", "--now", T2)["recheck"]
     assert (report["deleted"], report["suspected"], report["still_suspected"]) == (0, 3, 3)
     host = site.url("").split("//")[1].split(":")[0]
     said = [w for w in report["warnings"] if host in w and "not confirmed" in w]
     assert len(said) == 1 and "3 suspected deletion(s)" in said[0], report["warnings"]
     assert set(_status(state).values()) == {"suspected"}
     site.broken = ""
-    report = _run(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
+    report = run_json(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
     assert report["deleted"] == 0
     assert set(_status(state).values()) == {"unchanged"}
 
@@ -164,11 +157,11 @@ def test_a_404_is_confirmed_while_the_front_page_answers(
     deletions are confirmed an hour later, with one request for the front page."""
     site = Site(httpserver, ["a0", "a1"])
     config, state = _setup(tmp_path, site)
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.broken = "articles"
-    assert _run(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 2
     before = len([e for e in httpserver.log if e[0].path == "/"])
-    report = _run(config, "recheck", "--now", T2)["recheck"]
+    report = run_json(config, "recheck", "--now", T2)["recheck"]
     assert (report["deleted"], report["warnings"]) == (2, [])
     assert len([e for e in httpserver.log if e[0].path == "/"]) == before + 1
     assert set(_status(state).values()) == {"deleted"}
