@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of
+from statekit import cli, json_of, run_json
 from test_recheck_decisions_e2e import (
     T0,
     T1,
@@ -24,7 +24,6 @@ from test_recheck_decisions_e2e import (
     T6,
     _page,
     _paragraphs,
-    _run,
     _setup,
     _status,
     article,
@@ -42,7 +41,7 @@ def test_a_page_too_complex_to_extract_is_no_deletion(
     site, config, state = _setup(tmp_path, httpserver, links)
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     comments = "<section class='comments'>" + "<p><b>c</b></p>" * 30_000 + "</section>"
 
     def complex_page(request: Request) -> Response:
@@ -50,9 +49,9 @@ def test_a_page_too_complex_to_extract_is_no_deletion(
         return Response(page, content_type="text/html; charset=utf-8")
 
     site.routes[links[0]] = complex_page
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["suspected"], first["deleted"], first["unreachable"]) == (0, 0, 1)
-    again = _run(config, "recheck", "--now", T2)["recheck"]
+    again = run_json(config, "recheck", "--now", T2)["recheck"]
     assert again["deleted"] == 0
     assert _status(state, site) == dict.fromkeys(links, "unchanged")
 
@@ -91,11 +90,11 @@ def test_a_redirect_to_another_archived_article_is_a_deletion_not_an_edit(
         return Response(page, content_type="text/html; charset=utf-8")
 
     site.routes[links[1]] = follow_up
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes[links[0]] = redirect(site.url(links[1]))
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["edited"], first["suspected"]) == (0, 1)
-    _run(config, "recheck", "--now", T2)
+    run_json(config, "recheck", "--now", T2)
     assert _status(state, site) == {links[0]: "deleted", links[1]: "unchanged"}
     assert not (tmp_path / "site" / "_versions").exists() or not any(
         (tmp_path / "site" / "_versions").glob("*/*.txt")
@@ -121,17 +120,17 @@ def test_an_article_behind_a_login_is_walled_never_deleted(
     site, config, state = _setup(tmp_path, httpserver, links)
     for link in links:
         site.routes[link] = article(link[3:-5])
-    _run(config, "run", "--now", T0)
+    run_json(config, "run", "--now", T0)
     site.routes[links[0]] = lambda request: Response(
         LOGIN_PAGE, content_type="text/html; charset=utf-8"
     )
-    first = _run(config, "recheck", "--now", T1)["recheck"]
+    first = run_json(config, "recheck", "--now", T1)["recheck"]
     assert (first["suspected"], first["walled"], first["deleted"]) == (1, 1, 0)
     for now in (T2, "2024-07-24T03:00:00Z", T6):
-        again = _run(config, "recheck", "--now", now)["recheck"]
+        again = run_json(config, "recheck", "--now", now)["recheck"]
         assert (again["walled"], again["deleted"]) == (1, 0)
     assert _status(state, site) == {links[0]: "suspected", links[1]: "unchanged"}
-    assert _run(config, "status")["rechecks"]["walled"] == 1
+    assert run_json(config, "status")["rechecks"]["walled"] == 1
     said = cli(config, "status")
     assert "1 suspected (1 walled)" in said.stdout
     site.routes[links[0]] = article("a")
