@@ -54,6 +54,19 @@ def write_config(
     return path
 
 
+def page_feed(tmp_path: Path, feed_url: str, **feed: Any) -> tuple[Path, Path]:
+    """The config of one feed "News" whose articles are read from their pages, and its
+    state path: the site the re-check tests archive and then check."""
+    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
+    config = write_config(
+        tmp_path / "config.yaml",
+        [{"name": "News", "url": feed_url, "content": "page", **feed}],
+        site_dir=tmp_path / "site",
+        state_path=state,
+    )
+    return config, state
+
+
 def rss(items: list[dict[str, str]]) -> bytes:
     """test_e2e's RSS builder, with the channel title these tests' feeds have."""
     return e2e_rss(items, title="News")

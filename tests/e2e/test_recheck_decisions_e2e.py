@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, run_json, write_config
+from statekit import cli, json_of, page_feed, rows, rss, run_json
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -143,14 +143,7 @@ def redirect(to: str, status: int = 301) -> Handler:
 
 def _setup(tmp_path: Path, server: HTTPServer, links: list[str]) -> tuple[Site, Path, Path]:
     site = Site(server, links)
-    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
-    config = write_config(
-        tmp_path / "config.yaml",
-        [{"name": "News", "url": site.url("/feed.xml"), "content": "page"}],
-        site_dir=tmp_path / "site",
-        state_path=state,
-    )
-    return site, config, state
+    return site, *page_feed(tmp_path, site.url("/feed.xml"))
 
 
 def _status(state: Path, site: Site) -> dict[str, str]:

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from statekit import cli, json_of, rows, rss, run_json, write_config
+from statekit import cli, json_of, page_feed, rows, rss, run_json
 from werkzeug import Request, Response
 
 T0 = "2024-07-24T00:00:00Z"
@@ -91,14 +91,7 @@ class Site:
 
 def _setup(tmp_path: Path, server: HTTPServer, links: list[str]) -> tuple[Site, Path, Path]:
     site = Site(server, links)
-    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
-    config = write_config(
-        tmp_path / "config.yaml",
-        [{"name": "News", "url": site.url("/feed.xml"), "content": "page"}],
-        site_dir=tmp_path / "site",
-        state_path=state,
-    )
-    return site, config, state
+    return site, *page_feed(tmp_path, site.url("/feed.xml"))
 
 
 def test_a_wall_on_every_second_request_does_not_hide_an_edit(
@@ -204,13 +197,7 @@ def test_an_article_whose_last_check_said_nothing_is_not_a_clean_unchanged(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     site = Site(httpserver, ["/n/a.html"])
-    state = tmp_path / "site" / ".rssarchive" / "state.sqlite3"
-    config = write_config(
-        tmp_path / "config.yaml",
-        [{"name": "News", "url": site.url("/feed.xml"), "content": "page", "recheck": ["1h"]}],
-        site_dir=tmp_path / "site",
-        state_path=state,
-    )
+    config, state = page_feed(tmp_path, site.url("/feed.xml"), recheck=["1h"])
     run_json(config, "run", "--now", T0)
     # Its one age meets an outage (a 403 is never retried by the client): done with its
     # ages, and status says that its last check said nothing.
