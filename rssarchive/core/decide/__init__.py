@@ -64,6 +64,7 @@ from rssarchive.core.decide.entries import (
     alias_key as alias_key,
     asks_archived_guid as asks_archived_guid,
     asks_feed_shown as asks_feed_shown,
+    asks_given_up_feed as asks_given_up_feed,
     asks_migration as asks_migration,
     asks_moved_to as asks_moved_to,
     asks_other_owners as asks_other_owners,
@@ -94,6 +95,7 @@ from rssarchive.core.decide.entries import (
     sees_guid as sees_guid,
     site_root_guid as site_root_guid,
     taken_on as taken_on,
+    takes_over_given_up as takes_over_given_up,
     unusable_link as unusable_link,
     url_entry as url_entry,
 )

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
+from rssarchive.core.decide.articles import needs_page
 from rssarchive.core.decide.identity import Shown, link_key, redirected
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
-from rssarchive.core.models import Entry, Origin
+from rssarchive.core.models import ContentMode, Entry, Origin
 from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
@@ -296,6 +297,39 @@ def retakes(origin: Origin, status: str, stored_origin: Origin | None, *, dry_ru
     if not asks_stored_origin(origin, status, dry_run=dry_run):
         return False
     return stored_origin is not None and stored_origin != "feed"
+
+
+def asks_given_up_feed(origin: Origin, status: str, content: str | None, *, dry_run: bool) -> bool:
+    """Whether takes_over_given_up needs the feed an article was given up for (a read
+    of the state) and whether the item's text is the whole article (a parse of it):
+    only for a feed's item with text whose article was given up, in a run that
+    changes things."""
+    return (
+        origin == "feed"
+        and status == ARTICLE_STANDING.failed
+        and bool((content or "").strip())
+        and not dry_run
+    )
+
+
+def takes_over_given_up(
+    given_up_for: str | None,
+    feed: str,
+    mode: ContentMode,
+    content: str | None,
+    *,
+    substantial: bool,
+) -> bool:
+    """Whether a feed's item takes on an article given up for another feed of the
+    config (``given_up_for``; None: not known), its page failed for good there (look 16
+    F7): when the item carries the article's text, which this feed archives without
+    the page (needs_page: ``content: feed``, or ``auto`` and ``substantial``). The
+    article is written once, from the text that exists. Not for the feed it was given
+    up for, nor for an item that would need the failed page again: that would only try
+    it again and again, feed after feed."""
+    if given_up_for is None or given_up_for == feed or not (content or "").strip():
+        return False
+    return not needs_page(mode, content, substantial=substantial)
 
 
 def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool:
