@@ -95,6 +95,18 @@ class _Moves(_Base):
             self.state.set_meta({f"taken {owner.id} {item_guid}": "1"})
         return owner
 
+    def _redirect_moved(
+        self, url_key: str, guid_key: str, answer: decide.ByGuid, owner: GuidOwner | None
+    ) -> decide.ByGuid:
+        """by_guid's ``answer``, or a move when it lacked only evidence that a redirect
+        gives (decide.asks_redirect_evidence): the archived article's old link now ends
+        here by permanent redirects (look 16 F17)."""
+        if owner is None or not decide.asks_redirect_evidence(answer.kind, answer.why):
+            return answer
+        if not self._redirects_to(url_key, owner.url):
+            return answer
+        return decide.ByGuid("moved", guid_key, owner.id, "its old link redirects here permanently")
+
     def _redirects_to(self, url_key: str, old_url: str) -> bool:
         """Whether an archived article's old link now ends, by permanent redirects only,
         at ``url_key`` (a failure to fetch it is no evidence)."""

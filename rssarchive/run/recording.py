@@ -387,6 +387,7 @@ class _Recording(_Moves):
                 break
             posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
+        answer = self._redirect_moved(url_key, guid_key, answer, owner)
         if decide.asks_migration(answer.kind, answer.guid):
             migrated = self._migrated(feed, entry, url_key, item, listed, result)
             if migrated is not None:

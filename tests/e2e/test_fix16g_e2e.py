@@ -10,7 +10,9 @@ import json
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from test_e2e import article
 from test_integrity_e2e import Feed, sources
+from werkzeug import Response
 
 # The attempts that give an article up, spaced as the back-off asks (decide.ARTICLE_RETRIES).
 GIVE_UP_TIMES = [
@@ -79,3 +81,60 @@ def test_an_article_given_up_on_one_feed_is_taken_from_another_feeds_full_text(
     assert (code, report["new_posts"]) == (0, 0), err
     assert [w for r in report["results"] for w in r["warnings"]] == []
     assert len(site.post_names()) == 1
+
+
+# -- F17: guids that are titles, dates that are days ---------------------------------------
+
+
+@pytest.mark.parametrize("content", ["feed", "page"])
+def test_a_second_article_of_one_title_and_day_at_another_link_is_its_own_post(
+    content: str, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The feed's guid is the title; its dates are days only. Two articles share both:
+    # the first is listed, then only the second, at its own link, with its own text.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Titles", "url": feed.url, "content": content}])
+    first, second = httpserver.url_for("/news/1"), httpserver.url_for("/news/2")
+    for path, title in (("/news/1", "First story"), ("/news/2", "Second story")):
+        httpserver.expect_request(path).respond_with_data(article(title), content_type="text/html")
+    same = {"title": "Daily update", "guid": "Daily update", "pubDate": "Tue, 23 Jul 2024"}
+    feed.items = [{**same, "link": first, "content": full_text("First story")}]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    feed.items = [{**same, "link": second, "content": full_text("Second story")}]
+    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    assert sources(site) == [first, second]
+    texts = [(site.posts / name).read_text("utf-8") for name in site.post_names()]
+    assert sum("First story" in t for t in texts) == 1, texts
+    assert sum("Second story" in t for t in texts) == 1, texts
+    # Said: the guid identifies nothing from now on.
+    (warning,) = report["results"][0]["warnings"]
+    assert "only the same title and day, no evidence of a move" in warning, warning
+
+
+def test_a_title_guid_article_whose_old_link_redirects_permanently_is_a_move(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same title and day at another link, and the old link now answers 301 there:
+    # that is evidence of a move, and the article is not archived again.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Titles", "url": feed.url, "content": "feed"}])
+    first, second = httpserver.url_for("/news/1"), httpserver.url_for("/news/2")
+    httpserver.expect_request("/news/1").respond_with_response(
+        Response("", status=301, headers={"Location": second})
+    )
+    httpserver.expect_request("/news/2").respond_with_data(
+        article("Daily update"), content_type="text/html"
+    )
+    same = {"title": "Daily update", "guid": "Daily update", "pubDate": "Tue, 23 Jul 2024"}
+    feed.items = [{**same, "link": first, "content": full_text("Daily update")}]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    feed.items = [{**same, "link": second, "content": full_text("Daily update, edited")}]
+    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
+    assert code == 0 and report["new_posts"] == 0, err
+    (warning,) = report["results"][0]["warnings"]
+    assert warning.startswith(f"{second} is taken for the archived {first}"), warning
+    assert "its old link redirects here permanently" in warning, warning
+    assert sources(site) == [first]

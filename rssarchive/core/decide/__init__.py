@@ -71,6 +71,7 @@ from rssarchive.core.decide.entries import (
     asks_post_gone as asks_post_gone,
     asks_post_there as asks_post_there,
     asks_recorded_post as asks_recorded_post,
+    asks_redirect_evidence as asks_redirect_evidence,
     asks_stored_origin as asks_stored_origin,
     asks_stored_shown as asks_stored_shown,
     asks_taken_said as asks_taken_said,

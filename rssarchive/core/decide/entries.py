@@ -13,7 +13,7 @@ from typing import Literal, TypeVar
 from rssarchive.core.decide.articles import needs_page
 from rssarchive.core.decide.identity import Shown, link_key, redirected
 from rssarchive.core.decide.policies import ARTICLE_STANDING
-from rssarchive.core.identity import differs, title_key
+from rssarchive.core.identity import TITLE_AND_DAY, differs, title_key
 from rssarchive.core.models import ContentMode, Entry, Origin
 from rssarchive.core.urls import host_key
 
@@ -258,6 +258,13 @@ def migrated_by_redirect(
         final_key == url_key
         and redirected(old_key, final_key, statuses, feed_text=False) == "permanent"
     )
+
+
+def asks_redirect_evidence(kind: str, why: str) -> bool:
+    """Whether an item by_guid found a new article only for want of evidence (its guid
+    its title, its date a day at most: identity.TITLE_AND_DAY, look 16 F17) has the
+    archived article's old link fetched: a permanent redirect to the item's is a move."""
+    return kind == "reused" and why == TITLE_AND_DAY
 
 
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
