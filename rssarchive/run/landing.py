@@ -21,7 +21,13 @@ class _Landing(_Recording):
         raise NotImplementedError  # _Working's
 
     def _place(
-        self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
+        self,
+        job: _Job,
+        staged: _Staged,
+        keys: list[str],
+        written: list[tuple[_Job, str]],
+        *,
+        temporary: bool = False,
     ) -> None:
         raise NotImplementedError  # _Working's
 
@@ -61,7 +67,7 @@ class _Landing(_Recording):
                 )
                 self._failed(job, link, FetchError(link, why))
             elif not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
-                self._place(job, staged, keys, written)
+                self._place(job, staged, keys, written, temporary=True)
 
     @staticmethod
     def _how(job: _Job, keys: list[str]) -> decide.Redirected:

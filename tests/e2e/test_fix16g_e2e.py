@@ -138,3 +138,32 @@ def test_a_title_guid_article_whose_old_link_redirects_permanently_is_a_move(
     assert warning.startswith(f"{second} is taken for the archived {first}"), warning
     assert "its old link redirects here permanently" in warning, warning
     assert sources(site) == [first]
+
+
+# -- F10: a temporary redirect's target is no identity -------------------------------------
+
+
+def test_an_article_listed_later_at_a_page_another_reached_by_a_302_is_its_own_post(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # X's page redirects for now (302) to Y's, which the feed lists only in a later
+    # document: X is archived as that page, and Y, listed later, is no alias of X.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "Live", "url": feed.url, "content": "page"}])
+    x, y = httpserver.url_for("/p/x"), httpserver.url_for("/p/y")
+    httpserver.expect_request("/p/x").respond_with_response(
+        Response("", status=302, headers={"Location": y})
+    )
+    httpserver.expect_request("/p/y").respond_with_data(
+        article("Story Y"), content_type="text/html"
+    )
+    feed.items = [{"title": "X", "link": x, "guid": "gx", "pubDate": "01 Jul 2024 08:00:00 GMT"}]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    feed.items.append(
+        {"title": "Y", "link": y, "guid": "gy", "pubDate": "02 Jul 2024 08:00:00 GMT"}
+    )
+    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    assert "but its link is" not in err, err
+    assert sources(site) == [x, y]

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
-from rssarchive.core.decide.articles import needs_page
 from rssarchive.core.decide.identity import Shown, link_key, redirected
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import TITLE_AND_DAY, differs, title_key
-from rssarchive.core.models import ContentMode, Entry, Origin
+from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
 T = TypeVar("T")
@@ -306,39 +305,6 @@ def retakes(origin: Origin, status: str, stored_origin: Origin | None, *, dry_ru
     return stored_origin is not None and stored_origin != "feed"
 
 
-def asks_given_up_feed(origin: Origin, status: str, content: str | None, *, dry_run: bool) -> bool:
-    """Whether takes_over_given_up needs the feed an article was given up for (a read
-    of the state) and whether the item's text is the whole article (a parse of it):
-    only for a feed's item with text whose article was given up, in a run that
-    changes things."""
-    return (
-        origin == "feed"
-        and status == ARTICLE_STANDING.failed
-        and bool((content or "").strip())
-        and not dry_run
-    )
-
-
-def takes_over_given_up(
-    given_up_for: str | None,
-    feed: str,
-    mode: ContentMode,
-    content: str | None,
-    *,
-    substantial: bool,
-) -> bool:
-    """Whether a feed's item takes on an article given up for another feed of the
-    config (``given_up_for``; None: not known), its page failed for good there (look 16
-    F7): when the item carries the article's text, which this feed archives without
-    the page (needs_page: ``content: feed``, or ``auto`` and ``substantial``). The
-    article is written once, from the text that exists. Not for the feed it was given
-    up for, nor for an item that would need the failed page again: that would only try
-    it again and again, feed after feed."""
-    if given_up_for is None or given_up_for == feed or not (content or "").strip():
-        return False
-    return not needs_page(mode, content, substantial=substantial)
-
-
 def asks_taken_said(guid_key: str | None, archived_guid_key: str | None) -> bool:
     """Whether says_taken needs ``said`` (a read of the state): only when the item's
     guid is another than the archived article's (read on every run's known items
@@ -353,6 +319,26 @@ def asks_archived_guid(known: Known, status: str | None, *, has_guid: bool) -> b
     (``has_guid``) skipped (``known``) for an article archived already (``status``
     done); one pending or failed is not taken yet."""
     return has_guid and known == "skipped" and status == _DONE
+
+
+def temporary_landing(url_key: str) -> str:
+    """The state's mark (its meta key) that an article's alias ``url_key`` is where a
+    temporary redirect took its page (a 302, 303 or 307 among its hops): the article
+    it names is its value."""
+    return f"temporary landing {url_key}"
+
+
+def frees_landing(
+    guid_key: str | None, archived_guid_key: str | None, article_id: int, landed_for: str | None
+) -> bool:
+    """Whether the link of an item skipped for an archived article is handed to the
+    item, a new article (look 16 F10): the link is only where a temporary redirect took
+    that article's page (``landed_for``: the article the temporary_landing mark names,
+    read when asks_taken_said says the guids differ; None: no mark), and the item's
+    guid is another than the archived one's. A temporary redirect's target is no
+    identity; an item with the archived guid (a tracking link and the story's own) or
+    without a guid stays that article."""
+    return asks_taken_said(guid_key, archived_guid_key) and landed_for == str(article_id)
 
 
 def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
