@@ -187,16 +187,10 @@ class _Working(_Landing):
         self._place(job, staged, keys, written)
 
     def _place(
-        self,
-        job: _Job,
-        staged: _Staged,
-        keys: list[str],
-        written: list[tuple[_Job, str]],
-        *,
-        temporary: bool = False,
+        self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
     ) -> None:
         """Name and place one staged post of ``job`` (its link ``keys[0]``, where its page
-        ended ``keys[-1]``, by a ``temporary`` redirect or not: decide.frees_landing)."""
+        ended ``keys[-1]``)."""
         from rssarchive.publish.render import post_filename
 
         link = job.entry.link
@@ -223,8 +217,6 @@ class _Working(_Landing):
             self._placed[key] = job.article_id
         if (alias := decide.alias_key(keys)) is not None:
             self.state.alias(alias, job.article_id)
-            if temporary:  # where it is for now, no identity: a later item there may take it
-                self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
         if job.feed_text_because is not None:
             job.result.warnings.append(
                 f"{link}: its page failed ({job.feed_text_because}); archived from the "

@@ -38,6 +38,19 @@ def full_text(title: str) -> str:
     )
 
 
+def two_runs(
+    site: Site, capsys: pytest.CaptureFixture[str], feed: Feed, first: dict, second: list[dict]
+) -> tuple[dict, str]:
+    """A first run archiving ``first``, then a second listing ``second``: its report."""
+    feed.items = [first]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    feed.items = second
+    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
+    assert code == 0, err
+    return report, err
+
+
 # -- F7: an article given up on one feed, carried in full by another ----------------------
 
 
@@ -98,12 +111,10 @@ def test_a_second_article_of_one_title_and_day_at_another_link_is_its_own_post(
     for path, title in (("/news/1", "First story"), ("/news/2", "Second story")):
         httpserver.expect_request(path).respond_with_data(article(title), content_type="text/html")
     same = {"title": "Daily update", "guid": "Daily update", "pubDate": "Tue, 23 Jul 2024"}
-    feed.items = [{**same, "link": first, "content": full_text("First story")}]
-    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
-    assert code == 0 and report["new_posts"] == 1, err
-    feed.items = [{**same, "link": second, "content": full_text("Second story")}]
-    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
-    assert code == 0 and report["new_posts"] == 1, err
+    old_item = {**same, "link": first, "content": full_text("First story")}
+    new_item = {**same, "link": second, "content": full_text("Second story")}
+    report, err = two_runs(site, capsys, feed, old_item, [new_item])
+    assert report["new_posts"] == 1, err
     assert sources(site) == [first, second]
     texts = [(site.posts / name).read_text("utf-8") for name in site.post_names()]
     assert sum("First story" in t for t in texts) == 1, texts
@@ -128,12 +139,10 @@ def test_a_title_guid_article_whose_old_link_redirects_permanently_is_a_move(
         article("Daily update"), content_type="text/html"
     )
     same = {"title": "Daily update", "guid": "Daily update", "pubDate": "Tue, 23 Jul 2024"}
-    feed.items = [{**same, "link": first, "content": full_text("Daily update")}]
-    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
-    assert code == 0 and report["new_posts"] == 1, err
-    feed.items = [{**same, "link": second, "content": full_text("Daily update, edited")}]
-    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
-    assert code == 0 and report["new_posts"] == 0, err
+    old_item = {**same, "link": first, "content": full_text("Daily update")}
+    new_item = {**same, "link": second, "content": full_text("Daily update, edited")}
+    report, err = two_runs(site, capsys, feed, old_item, [new_item])
+    assert report["new_posts"] == 0, err
     (warning,) = report["results"][0]["warnings"]
     assert warning.startswith(f"{second} is taken for the archived {first}"), warning
     assert "its old link redirects here permanently" in warning, warning
@@ -157,13 +166,14 @@ def test_an_article_listed_later_at_a_page_another_reached_by_a_302_is_its_own_p
     httpserver.expect_request("/p/y").respond_with_data(
         article("Story Y"), content_type="text/html"
     )
-    feed.items = [{"title": "X", "link": x, "guid": "gx", "pubDate": "01 Jul 2024 08:00:00 GMT"}]
-    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
-    assert code == 0 and report["new_posts"] == 1, err
-    feed.items.append(
-        {"title": "Y", "link": y, "guid": "gy", "pubDate": "02 Jul 2024 08:00:00 GMT"}
-    )
-    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
-    assert code == 0 and report["new_posts"] == 1, err
+    item_x = {"title": "X", "link": x, "guid": "gx", "pubDate": "01 Jul 2024 08:00:00 GMT"}
+    item_y = {"title": "Y", "link": y, "guid": "gy", "pubDate": "02 Jul 2024 08:00:00 GMT"}
+    report, err = two_runs(site, capsys, feed, item_x, [item_x, item_y])
+    assert report["new_posts"] == 1, err
     assert "but its link is" not in err, err
+    (warning,) = report["results"][0]["warnings"]
+    assert warning == (
+        f"{y}: the archived {x} was only sent to this page by a temporary redirect; this"
+        " link is another article's"
+    )
     assert sources(site) == [x, y]
