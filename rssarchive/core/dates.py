@@ -69,6 +69,11 @@ def utc_stamp(moment: datetime) -> str:
     return f"{to_utc(moment):%Y-%m-%dT%H:%M:%S}Z"
 
 
+def day_only(when: datetime) -> bool:
+    """Whether a date may be a day only (``Tue, 23 Jul 2024``): read as its midnight."""
+    return (when.hour, when.minute, when.second, when.microsecond) == (0, 0, 0, 0)
+
+
 def believable(when: datetime, max_date: datetime) -> bool:
     """Not before 1990 and not after ``max_date`` (a naive one taken as UTC)."""
     return EARLIEST <= when <= to_utc(max_date)

@@ -66,13 +66,16 @@ from datetime import datetime
 
 from rssarchive.core import postformat, urls
 from rssarchive.core.controls import CONTROL_CHARS
-from rssarchive.core.dates import EARLIEST, to_utc
+from rssarchive.core.dates import EARLIEST, day_only, to_utc
 from rssarchive.core.htmltext import markup_text
 
 _NOT_WORDS = re.compile(rf"(?:{CONTROL_CHARS.pattern}|\s)+")
 # What same_by says of the strongest evidence: a move on it is said once for all
 # (decide.move_said).
 SAME_BY = "same guid, title and date"
+# Why an item whose guid is its title is not taken for the archived article of that
+# title on that day alone (differs): a move then needs a redirect (decide.moved_by_redirect).
+TITLE_AND_DAY = "only the same title and day, no evidence of a move"
 
 
 def title_key(title: str | None) -> str:
@@ -130,6 +133,15 @@ def differs(
         return "another date"
     if key and key != title_key(archived_title):
         return "another title"
+    if (
+        titled
+        and _no_moment(mine, theirs)
+        and still_same(title, text, archived_title, archived_text)
+    ):
+        # Its guid is its title and its date a day at most: "the same title that day"
+        # is all they share, and two articles of one title a day are no rarity (look
+        # 16 F17). The same text too is a move; else a redirect must tell (run/moves.py).
+        return TITLE_AND_DAY
     if key and (mine is None) == (theirs is None):
         return None
     if key:
@@ -139,6 +151,14 @@ def differs(
     if mine is None or theirs is None:
         return "no title or date to tell it by"
     return None
+
+
+def _no_moment(mine: datetime | None, theirs: datetime | None) -> bool:
+    """Whether two agreeing dates (as _utc gives them) say no moment: neither has one,
+    or both may be a day only (dates.day_only)."""
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    return day_only(mine) and day_only(theirs)
 
 
 def is_title_guid(guid: str, title: str | None) -> bool:

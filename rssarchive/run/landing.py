@@ -62,6 +62,9 @@ class _Landing(_Recording):
                 self._failed(job, link, FetchError(link, why))
             elif not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
                 self._place(job, staged, keys, written)
+                if (alias := decide.alias_key(keys)) is not None:
+                    # Where it is for now, no identity: a later item there may take it.
+                    self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
 
     @staticmethod
     def _how(job: _Job, keys: list[str]) -> decide.Redirected:

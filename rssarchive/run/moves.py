@@ -31,6 +31,8 @@ class _Moves(_Base):
         it moved to from now on, its post rewritten to name it first (its ``from:`` is
         what a state rebuilt from the posts knows it by), and the link is free: said.
         ``archived``: the article's URL, guid and move (State.archived_identity)."""
+        if self._landing_freed(entry, article_id, url_key, guid_key, archived[:2], result):
+            return True
         moved = archived[2]
         if moved is None or not decide.asks_moved_to(guid_key, archived[1]):
             return False
@@ -54,6 +56,33 @@ class _Moves(_Base):
             if name is not None and relinked is not None:
                 self.archive.write(name, relinked)
         self.state.hand_over(article_id, url_key, moved.key, moved.link)
+        return True
+
+    def _landing_freed(
+        self,
+        entry: Entry,
+        article_id: int,
+        url_key: str,
+        guid_key: str,
+        archived: tuple[str, str | None],
+        result: FeedResult,
+    ) -> bool:
+        """Whether the link ``url_key``, where a temporary redirect once took the page of
+        the archived article ``article_id``, goes to this item, a new article
+        (decide.frees_landing, look 16 F10): the alias is dropped, said."""
+        mark = decide.temporary_landing(url_key)
+        # The mark is read only when the guids differ: not on every known item.
+        landed_for = (
+            self.state.meta_value(mark) if decide.asks_taken_said(guid_key, archived[1]) else None
+        )
+        if not decide.frees_landing(guid_key, archived[1], article_id, landed_for):
+            return False
+        result.warnings.append(
+            f"{entry.link}: the archived {archived[0]} was only sent to this page by a temporary"
+            " redirect; this link is another article's"
+        )
+        if decide.records(dry_run=self.dry_run):
+            self.state.hand_over(article_id, url_key, "", "")  # only its alias goes
         return True
 
     def _migrated(
@@ -94,6 +123,18 @@ class _Moves(_Base):
             # Its new guid is not its recorded one: explained here, not said again.
             self.state.set_meta({f"taken {owner.id} {item_guid}": "1"})
         return owner
+
+    def _redirect_moved(
+        self, url_key: str, guid_key: str, answer: decide.ByGuid, owner: GuidOwner | None
+    ) -> decide.ByGuid:
+        """by_guid's ``answer``, or a move when it lacked only evidence that a redirect
+        gives (decide.asks_redirect_evidence): the archived article's old link now ends
+        here by permanent redirects (look 16 F17)."""
+        if owner is None or not decide.asks_redirect_evidence(answer.kind, answer.why):
+            return answer
+        if not self._redirects_to(url_key, owner.url):
+            return answer
+        return decide.ByGuid("moved", guid_key, owner.id, "its old link redirects here permanently")
 
     def _redirects_to(self, url_key: str, old_url: str) -> bool:
         """Whether an archived article's old link now ends, by permanent redirects only,

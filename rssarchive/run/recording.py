@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
-from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
+from rssarchive.run.jobs import (
+    _item_name,
+    _Job,
+    _shared_guids,
+    _substantial,
+    _without_shared_guids,
+)
 from rssarchive.run.moves import _Moves
 from rssarchive.run.printing import date_note_line
 from rssarchive.run.report import FeedResult
@@ -106,7 +112,7 @@ class _Recording(_Moves):
         guid_key = item_guid = decide.guid_key(entry.guid)
         listed_twice = url_key in self._recorded  # taken on (or listed) once already
         known = None if listed_twice else self.state.lookup(url_key)
-        if known is not None and self._retaken(feed, entry, known, url_key, guid_key):
+        if known is not None and self._retaken(feed, entry, known, url_key, guid_key, result):
             return known[0]
         status, adoptable = None if known is None else known[1], url_key in self._adoptable
         # Read only when the answer depends on it: a run's known items read no post.
@@ -288,6 +294,7 @@ class _Recording(_Moves):
         known: tuple[int, str],
         url_key: str,
         guid_key: str | None,
+        result: FeedResult,
     ) -> bool:
         """Whether a feed's item takes on again an article a backfill (or a sitemap,
         an archive page) took on and did not archive: one waiting for a retry is
@@ -300,11 +307,34 @@ class _Recording(_Moves):
         if decide.asks_stored_origin(entry.origin, status, dry_run=self.dry_run):
             stored = self.state.entry_of(article_id)
             stored_origin = None if stored is None else stored.origin
-        if not decide.retakes(entry.origin, status, stored_origin, dry_run=self.dry_run):
+        if not decide.retakes(
+            entry.origin, status, stored_origin, dry_run=self.dry_run
+        ) and not self._takes_over(feed, entry, article_id, status, result):
             return False
         self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
         self._relinked.add(article_id)
         self._recorded.add(url_key)
+        return True
+
+    def _takes_over(
+        self, feed: FeedConfig, entry: Entry, article_id: int, status: str, result: FeedResult
+    ) -> bool:
+        """Whether this feed's item takes on an article given up for another feed, from
+        the text it carries (decide.takes_over_given_up, look 16 F7); said when so."""
+        if not decide.asks_given_up_feed(entry.origin, status, entry.content, dry_run=self.dry_run):
+            return False
+        given_up_for = self.state.feed_of(article_id)
+        substantial = decide.asks_substantial(feed.content, entry.content) and _substantial(
+            entry.content or ""
+        )
+        if not decide.takes_over_given_up(
+            given_up_for, feed.name, feed.content, entry.content, substantial=substantial
+        ):
+            return False
+        result.warnings.append(
+            f"{entry.link}: its page was given up for feed {given_up_for}; archived from "
+            "this feed's text"
+        )
         return True
 
     def _by_guid(
@@ -357,6 +387,7 @@ class _Recording(_Moves):
                 break
             posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
+        answer = self._redirect_moved(url_key, guid_key, answer, owner)
         if decide.asks_migration(answer.kind, answer.guid):
             migrated = self._migrated(feed, entry, url_key, item, listed, result)
             if migrated is not None:

@@ -144,6 +144,12 @@ class Articles(StateBase):
         ).fetchone()
         return None if row is None else entry_from_json(str(row[0]))
 
+    @_reads
+    def feed_of(self, article_id: int) -> str | None:
+        """The feed an article is recorded for (the last that took it on)."""
+        row = self._conn.execute("SELECT feed FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def redate(self, article_id: int, entry: Entry) -> None:
         """Record a pending article's entry with the date its feed's item gives now
         (decide.relisted_date): the post written later, by this run or another, has it."""

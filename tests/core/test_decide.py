@@ -817,6 +817,42 @@ def test_retakes(
     assert got is expected
 
 
+FULL = "<p>the whole article</p>"
+
+
+@pytest.mark.parametrize(
+    ("origin", "status", "content", "given_up_for", "mode", "substantial", "expected", "reads"),
+    [
+        row("feed", "failed", FULL, "A", "auto", True, True, 1, id="another's, its text: taken"),
+        row("feed", "failed", FULL, "A", "feed", False, True, 1, id="content feed: taken"),
+        row("feed", "failed", FULL, "B", "auto", True, False, 1, id="given up for this feed"),
+        row("feed", "failed", FULL, "A", "auto", False, False, 1, id="a summary: page again, no"),
+        row("feed", "failed", FULL, "A", "page", True, False, 1, id="content page: no"),
+        row("feed", "failed", FULL, None, "auto", True, False, 1, id="feed unknown: no"),
+        row("feed", "failed", "", "A", "feed", False, False, 0, id="no text: nothing read"),
+        row("feed", "pending", FULL, "A", "auto", True, False, 0, id="not given up: not asked"),
+        row("url", "failed", FULL, "A", "auto", True, False, 0, id="a backfill's: not asked"),
+    ],
+)
+def test_takes_over_given_up(
+    origin: Any,
+    status: str,
+    content: str,
+    given_up_for: str | None,
+    mode: Any,
+    substantial: bool,
+    expected: bool,
+    reads: int,
+) -> None:
+    asks = decide.asks_given_up_feed(origin, status, content, dry_run=False)
+    assert asks is bool(reads)
+    assert not decide.asks_given_up_feed(origin, status, content, dry_run=True)
+    got = asks and decide.takes_over_given_up(
+        given_up_for, "B", mode, content, substantial=substantial
+    )
+    assert got is expected
+
+
 @pytest.mark.parametrize(
     ("guid_key", "archived", "said", "expected", "reads"),
     [

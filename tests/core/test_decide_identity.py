@@ -13,10 +13,11 @@ import pytest
 
 from rssarchive.core import decide
 from rssarchive.core.decide import ByGuid, LastSeen, NeedsPost, Owner, Shown
-from rssarchive.core.identity import text_key
+from rssarchive.core.identity import TITLE_AND_DAY, text_key
 
 DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
 LATER = DAY + timedelta(days=1)
+MIDNIGHT = datetime(2024, 7, 2, tzinfo=UTC)  # a date that is a day only
 TEXT = text_key("<p>The whole text.</p>")
 OTHER_TEXT = text_key("<p>Another text.</p>")
 FEED = "news"
@@ -252,6 +253,16 @@ BY_GUID = [
         None, {}, reused(1, "another date"), id="guid is the title: another date, another"),
     row(Shown(GUID, DAY, TEXT), LINK, [owner(entry=Shown(GUID, DAY, TEXT))], set(), False,
         None, {}, same(1), id="guid is the title: the same date, moved"),
+    # Its date a day only (or none): the same title that day is no evidence (look 16
+    # F17); the same text is (a redirect too: run/moves.py, decide.asks_redirect_evidence).
+    row(Shown(GUID, MIDNIGHT, OTHER_TEXT), LINK, [owner(entry=Shown(GUID, MIDNIGHT, TEXT))],
+        set(), False, None, {}, reused(1, TITLE_AND_DAY), id="guid is the title, a day: another"),
+    row(Shown(GUID, None, OTHER_TEXT), LINK, [owner(entry=Shown(GUID, None, TEXT))],
+        set(), False, None, {}, reused(1, TITLE_AND_DAY), id="guid is the title, undated: another"),
+    row(Shown(GUID, MIDNIGHT, None), LINK, [owner(entry=Shown(GUID, MIDNIGHT, None))],
+        set(), False, None, {}, reused(1, TITLE_AND_DAY), id="guid is the title, a day, no text"),
+    row(Shown(GUID, MIDNIGHT, TEXT), LINK, [owner(entry=Shown(GUID, MIDNIGHT, TEXT))], set(),
+        False, None, {}, same(1), id="guid is the title, a day, the same text: moved"),
     row(Shown(GUID, LATER, TEXT), LINK, [owner()], set(), True,
         LastSeen(1, Shown(GUID, DAY, TEXT)), {}, ByGuid("new", None),
         id="reused, guid is the title: another date, another"),
@@ -508,3 +519,16 @@ def test_migrated_by_redirect(final: str, statuses: list[int], taken: bool) -> N
 )  # fmt: skip
 def test_asks_migration(kind: str, guid: str | None, asks: bool) -> None:
     assert decide.asks_migration(kind, guid) is asks
+
+
+@pytest.mark.parametrize(
+    ("kind", "why", "expected"),
+    [
+        row("reused", TITLE_AND_DAY, True, id="only a title and a day: a redirect may tell"),
+        row("reused", "another date", False, id="another date: another article"),
+        row("moved", SAME, False, id="moved already"),
+        row("new", "", False, id="new"),
+    ],
+)
+def test_asks_redirect_evidence(kind: str, why: str, expected: bool) -> None:
+    assert decide.asks_redirect_evidence(kind, why) is expected

@@ -435,6 +435,28 @@ def test_alias_key(link: str, page_url: str, alias: str | None) -> None:
     assert decide.alias_key(decide.page_keys(link, page_url)) == alias
 
 
+@pytest.mark.parametrize(
+    ("guid", "archived_guid", "landed_for", "expected", "reads"),
+    [
+        row("gy", "gx", "7", True, 1, id="a temporary landing, another guid: freed"),
+        row("gy", "gx", None, False, 1, id="a permanent alias: the article's"),
+        row("gy", "gx", "8", False, 1, id="another article's landing: not this one's"),
+        row("gx", "gx", "7", False, 0, id="the archived guid: that article, nothing read"),
+        row(None, "gx", "7", False, 0, id="no guid: no evidence, nothing read"),
+        row("gy", None, "7", False, 0, id="the archived has no guid: nothing read"),
+    ],
+)
+def test_frees_landing(
+    guid: str | None, archived_guid: str | None, landed_for: str | None, expected: bool, reads: int
+) -> None:
+    asks = decide.asks_taken_said(guid, archived_guid)
+    assert asks is bool(reads)
+    assert decide.frees_landing(guid, archived_guid, 7, landed_for if asks else None) is expected
+    assert (
+        decide.temporary_landing("https://a.example/p") == "temporary landing https://a.example/p"
+    )
+
+
 # -- what counts as failing, when a pending article is due (store/articles.py) ------------
 
 

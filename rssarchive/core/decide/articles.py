@@ -13,7 +13,7 @@ from typing import Literal, TypeVar
 
 from rssarchive.core.dates import EARLIEST, believable
 from rssarchive.core.decide.images import images_local
-from rssarchive.core.decide.policies import ARTICLE_RETRIES
+from rssarchive.core.decide.policies import ARTICLE_RETRIES, ARTICLE_STANDING
 from rssarchive.core.errors import (
     BlockedAddressError,
     ExtractError,
@@ -217,6 +217,39 @@ def needs_page(mode: ContentMode, content: str | None, *, substantial: bool) -> 
     if mode == "feed":
         return False
     return not (asks_substantial(mode, content) and substantial)
+
+
+def asks_given_up_feed(origin: Origin, status: str, content: str | None, *, dry_run: bool) -> bool:
+    """Whether takes_over_given_up needs the feed an article was given up for (a read
+    of the state) and whether the item's text is the whole article (a parse of it):
+    only for a feed's item with text whose article was given up, in a run that
+    changes things."""
+    return (
+        origin == "feed"
+        and status == ARTICLE_STANDING.failed
+        and bool((content or "").strip())
+        and not dry_run
+    )
+
+
+def takes_over_given_up(
+    given_up_for: str | None,
+    feed: str,
+    mode: ContentMode,
+    content: str | None,
+    *,
+    substantial: bool,
+) -> bool:
+    """Whether a feed's item takes on an article given up for another feed of the
+    config (``given_up_for``; None: not known), its page failed for good there (look 16
+    F7): when the item carries the article's text, which this feed archives without
+    the page (needs_page: ``content: feed``, or ``auto`` and ``substantial``). The
+    article is written once, from the text that exists. Not for the feed it was given
+    up for, nor for an item that would need the failed page again: that would only try
+    it again and again, feed after feed."""
+    if given_up_for is None or given_up_for == feed or not (content or "").strip():
+        return False
+    return not needs_page(mode, content, substantial=substantial)
 
 
 Failure = Literal["gone", "not extracted", "other"]

@@ -12,7 +12,7 @@ from typing import Literal, TypeVar
 
 from rssarchive.core.decide.identity import Shown, link_key, redirected
 from rssarchive.core.decide.policies import ARTICLE_STANDING
-from rssarchive.core.identity import differs, title_key
+from rssarchive.core.identity import TITLE_AND_DAY, differs, title_key
 from rssarchive.core.models import Entry, Origin
 from rssarchive.core.urls import host_key
 
@@ -259,6 +259,13 @@ def migrated_by_redirect(
     )
 
 
+def asks_redirect_evidence(kind: str, why: str) -> bool:
+    """Whether an item by_guid found a new article only for want of evidence (its guid
+    its title, its date a day at most: identity.TITLE_AND_DAY, look 16 F17) has the
+    archived article's old link fetched: a permanent redirect to the item's is a move."""
+    return kind == "reused" and why == TITLE_AND_DAY
+
+
 def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
     """Whether a dry run counts an article as archived already, not as one it would
     write: its post is in _posts (``adoptable``), which a real run adopts first."""
@@ -312,6 +319,26 @@ def asks_archived_guid(known: Known, status: str | None, *, has_guid: bool) -> b
     (``has_guid``) skipped (``known``) for an article archived already (``status``
     done); one pending or failed is not taken yet."""
     return has_guid and known == "skipped" and status == _DONE
+
+
+def temporary_landing(url_key: str) -> str:
+    """The state's mark (its meta key) that an article's alias ``url_key`` is where a
+    temporary redirect took its page (a 302, 303 or 307 among its hops): the article
+    it names is its value."""
+    return f"temporary landing {url_key}"
+
+
+def frees_landing(
+    guid_key: str | None, archived_guid_key: str | None, article_id: int, landed_for: str | None
+) -> bool:
+    """Whether the link of an item skipped for an archived article is handed to the
+    item, a new article (look 16 F10): the link is only where a temporary redirect took
+    that article's page (``landed_for``: the article the temporary_landing mark names,
+    read when asks_taken_said says the guids differ; None: no mark), and the item's
+    guid is another than the archived one's. A temporary redirect's target is no
+    identity; an item with the archived guid (a tracking link and the story's own) or
+    without a guid stays that article."""
+    return asks_taken_said(guid_key, archived_guid_key) and landed_for == str(article_id)
 
 
 def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
