@@ -15,6 +15,7 @@ class _Opened(Protocol):
     created: bool
     rebuilt_from: Path | None
     restored_from: Path | None
+    foreign_copy: tuple[Path, Path] | None
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Recovered:
     kind: Literal["restored", "rebuilt", "created"]
     moved_to: Path | None = None
     copy: Path | None = None
+    # Rebuilt because the copy was another site's: (the copy, where its restore went).
+    foreign: tuple[Path, Path] | None = None
 
     @property
     def was(self) -> str:
@@ -35,11 +38,21 @@ class Recovered:
             return f"corrupt (moved to {self.moved_to})"
         return "missing"
 
+    @property
+    def no_copy(self) -> str:
+        """Why the copy did not bring it back."""
+        if self.foreign is not None:
+            copy, aside = self.foreign
+            return f"its copy {copy} belongs to another site (its restore set aside as {aside})"
+        return "has no good copy"
+
 
 def recovery_summary(state: _Opened) -> Recovered | None:
     """How ``state`` came back when it was opened; None: it was there and sound."""
     if state.restored_from is not None:
         return Recovered("restored", state.rebuilt_from, state.restored_from)
+    if state.foreign_copy is not None:
+        return Recovered("rebuilt", state.rebuilt_from, foreign=state.foreign_copy)
     if state.rebuilt_from is not None:
         return Recovered("rebuilt", state.rebuilt_from)
     if state.created:
@@ -70,8 +83,8 @@ def run_recovered_line(
         )
     if recovered.kind == "rebuilt":
         return (
-            f"state database was {recovered.was} and has no "
-            f"good copy; rebuilt from {adopted} posts in {posts_dir}{lost}"
+            f"state database was {recovered.was} and {recovered.no_copy}; "
+            f"rebuilt from {adopted} posts in {posts_dir}{lost}"
         )
     if adopted:
         return (
@@ -92,6 +105,6 @@ def recheck_recovered_line(recovered: Recovered | None, posts_dir: Path) -> str 
             f" posts written since in {posts_dir} are adopted by the next run"
         )
     return (
-        f"state database was {recovered.was} and has no good"
-        f" copy; the next run rebuilds it from the posts in {posts_dir}"
+        f"state database was {recovered.was} and {recovered.no_copy}; the next run"
+        f" rebuilds it from the posts in {posts_dir}"
     )

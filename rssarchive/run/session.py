@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rssarchive.core import decide
-from rssarchive.core.errors import LockedError, LockFileError, RssArchiveError
+from rssarchive.core.errors import ConfigError, LockedError, LockFileError, RssArchiveError
 from rssarchive.run import printing
 
 if TYPE_CHECKING:
@@ -91,8 +91,18 @@ def _session(
             # full disk, a corrupt copy) still frees what a killed run had staged.
             _remove_temp_files(config, archive, posts)
         state = State.open(config.state_path, readonly=dry_run)
+        try:
+            check_site(state, config.site_dir, claim=not dry_run)
+        except ConfigError:
+            if state.restored_from is None or dry_run:
+                state.close()
+                raise
+            # Restored from another site's copy (a .backup copied here by hand): that
+            # is no state of this site; rebuilt from its posts instead (look16c F9).
+            state = state.without_foreign_copy()
         stack.callback(state.close)
-        check_site(state, config.site_dir, claim=not dry_run)
+        if state.foreign_copy is not None:
+            check_site(state, config.site_dir, claim=True)  # a new database: this site's
         if not dry_run:
             posts.hold()
         client = stack.enter_context(HttpClient(config.network))

@@ -24,6 +24,9 @@ class StateBase:
         # The copy the database was restored from (it was corrupt or missing); the
         # posts written after that copy are adopted by the run.
         self.restored_from: Path | None = None
+        # A copy that turned out to be another site's, and where the database restored
+        # from it was set aside (State.without_foreign_copy): rebuilt from the posts.
+        self.foreign_copy: tuple[Path, Path] | None = None
         # Rows changed by feed saves: a run whose only changes they are (a cron run
         # whose feeds all answer 304) need not renew the copy (keep_copy).
         self._feed_changes = 0

@@ -169,17 +169,18 @@ def _check(conn: sqlite3.Connection) -> None:
         raise _Corrupt(f"integrity check failed: {row[0] if row else '?'}")
 
 
-def _move_aside(path: Path) -> Path:
-    """Rename a corrupt database and its -wal/-shm files to ``*.corrupt``: a new database
-    at ``path`` must not find the old write-ahead log beside it."""
-    aside = path.with_name(path.name + ".corrupt")
+def _move_aside(path: Path, what: str = "corrupt") -> Path:
+    """Rename a corrupt database and its -wal/-shm files to ``*.corrupt`` (``what``: a
+    restored copy of another site's goes to ``*.foreign``): a new database at ``path``
+    must not find the old write-ahead log beside it."""
+    aside = path.with_name(f"{path.name}.{what}")
     try:
         for suffix in ("", "-wal", "-shm"):
             source = path.with_name(path.name + suffix)
             if suffix == "" or source.exists():
                 source.replace(aside.with_name(aside.name + suffix))
     except OSError as exc:
-        raise StateError(f"{path}: cannot move the corrupt state database aside ({exc})") from exc
+        raise StateError(f"{path}: cannot move the {what} state database aside ({exc})") from exc
     return aside
 
 

@@ -167,6 +167,27 @@ class State(Articles, Guids, Rechecks, Feeds):
         state.restored_from = copy
         return state
 
+    def without_foreign_copy(self) -> State:
+        """This database, just restored from its copy, belongs to another site (the
+        ``.backup`` of another site's state, copied here by hand): it is closed and set
+        aside as ``*.foreign``, and a new database takes its place, which the run
+        rebuilds from the site's posts as if the copy were gone. The copy itself is
+        replaced by the next completed run's."""
+        assert self.path is not None and self.restored_from is not None
+        copy = self.restored_from
+        self.close()
+        aside = _move_aside(self.path, "foreign")
+        try:
+            state = type(self)._open_file(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"{self.path}: cannot open state database ({_why(exc, self.path)})"
+            ) from exc
+        state.created = True
+        state.rebuilt_from = self.rebuilt_from
+        state.foreign_copy = (copy, aside)
+        return state
+
     @classmethod
     def _snapshot(cls, path: Path) -> State:
         """A read-only database read into memory (upgraded there if it is older)."""

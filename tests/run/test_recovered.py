@@ -26,6 +26,10 @@ class Opened:
     created: bool = False
     rebuilt_from: Path | None = None
     restored_from: Path | None = None
+    foreign_copy: tuple[Path, Path] | None = None
+
+
+FOREIGN = (COPY, Path("s.sqlite3.foreign"))
 
 
 def row(*values: Any, id: str) -> Any:
@@ -42,6 +46,10 @@ def row(*values: Any, id: str) -> Any:
             Recovered("restored", ASIDE, COPY), id="corrupt, copy"),
         row(Opened(created=True, rebuilt_from=ASIDE), Recovered("rebuilt", ASIDE),
             id="corrupt, no copy"),
+        row(Opened(created=True, rebuilt_from=ASIDE, foreign_copy=FOREIGN),
+            Recovered("rebuilt", ASIDE, foreign=FOREIGN), id="corrupt, another site's copy"),
+        row(Opened(created=True, foreign_copy=FOREIGN), Recovered("rebuilt", foreign=FOREIGN),
+            id="missing, another site's copy"),
     ],
 )  # fmt: skip
 def test_recovery_summary(opened: Opened, expected: Recovered | None) -> None:
@@ -78,6 +86,13 @@ LOST = (
             " rebuilt from 4 posts in _posts",
             "state database was corrupt (moved to s.sqlite3.corrupt) and has no good copy;"
             " the next run rebuilds it from the posts in _posts", id="corrupt, no copy"),
+        row(Recovered("rebuilt", foreign=FOREIGN), 2, 0,
+            "state database was missing and its copy s.sqlite3.backup belongs to another"
+            " site (its restore set aside as s.sqlite3.foreign); rebuilt from 2 posts in"
+            " _posts",
+            "state database was missing and its copy s.sqlite3.backup belongs to another"
+            " site (its restore set aside as s.sqlite3.foreign); the next run rebuilds it"
+            " from the posts in _posts", id="missing, another site's copy"),
     ],
 )  # fmt: skip
 def test_what_run_and_recheck_say_of_it(
