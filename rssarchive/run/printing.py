@@ -168,9 +168,12 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
 
     # Runs that stopped where the state could not record it (store/runfailure.py): read
     # before the feeds, whose health it is part of (decide.feed_health).
-    from rssarchive.store.runfailure import read_failure
+    from rssarchive.store.runfailure import read_failure, unwritable
 
     stopped = read_failure(config.site_dir)
+    # No run can even take the site's lock, nor record that it stopped (the state in
+    # that same folder): said from the folder itself.
+    blocked = unwritable(config.site_dir)
     counts = state.counts_by_feed()
     failing = state.failing_by_feed()
     names = {feed.name for feed in config.feeds}
@@ -190,7 +193,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             gone=fstate.gone,
             failing_articles=len(failing.get(feed.name, [])),
             warning=bool(record["warning"]),
-            runs_stopped=stopped is not None,
+            runs_stopped=stopped is not None or blocked is not None,
             given_up=mine.get("failed", 0),
         )
         record.update(
@@ -230,6 +233,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         "posts": state.count_done() - len(missing),
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
         "run_failure": asdict(stopped) if stopped is not None else None,
+        "site_unwritable": blocked,
         "unrecorded_posts": asdict(unrecorded),
         # Posts whose images could not all be stored yet (the runs retry them).
         "image_retries": len(state.image_retries()),
@@ -315,6 +319,12 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
         print(
             f"FAILING: the last {runs} stopped: {stopped['error']} "
             f"(last at {stopped['at']}); the next run that completes clears this",
+            file=out,
+        )
+    if data.get("site_unwritable"):
+        print(
+            f"FAILING: no run can write {data['site_unwritable']}; runs stop before any "
+            "feed until it can be written",
             file=out,
         )
     for feed in data["feeds"]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,3 +61,21 @@ def clear_failure(site_dir: Path) -> None:
     """A run ended without such an error: the record goes (best effort)."""
     with contextlib.suppress(OSError):
         failure_path(site_dir).unlink(missing_ok=True)
+
+
+def unwritable(site_dir: Path) -> str | None:
+    """The site's ``.rssarchive`` (or the nearest folder of it that exists) when no run
+    can write there, with why; None when a run can. Every run takes its lock there and,
+    failing that, records its failure there: with the state in that folder too (the
+    default), nothing records that the runs stop, so ``status`` looks for itself."""
+    where = failure_path(site_dir).parent
+    probe = where
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if os.access(probe, os.W_OK | os.X_OK):
+        return None
+    try:
+        readonly = bool(os.statvfs(probe).f_flag & os.ST_RDONLY)
+    except OSError:
+        readonly = False
+    return f"{probe} ({'read-only file system' if readonly else 'permission denied'})"

@@ -343,3 +343,44 @@ def test_articles_taken_on_survive_a_kill_then_a_corruption(
     assert sorted(sources(archive.posts)) == [
         f"{server.base}/news/{n}.html?edition=1" for n in (0, 1, 2)
     ], "the article the killed run had taken on was lost with its database"
+
+
+# -- look16c F10: the site's .rssarchive, where the state lives too, read-only -----------
+
+
+def test_status_says_failing_when_no_run_can_write_the_sites_state_directory(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """The state in the site's own .rssarchive (the default), which turns read-only:
+    every run stops on its lock, and no record of it can be written anywhere, so
+    status looks at the directory itself."""
+    site = tmp_path / "site"
+    with tmpfs(site, "8m"):
+        state = site / ".rssarchive" / "state.sqlite3"
+        archive = make_archive(tmp_path, server, site, state)
+        server.items = [0]
+        assert archive.run().returncode == 0
+        assert "News: ok" in archive.cli("status").stdout
+        server.items = [0, 1]
+        remount(site, readonly=True)
+        try:
+            done = archive.run()
+            assert done.returncode == 1
+            assert "cannot create lock file (Read-only file system)" in done.stderr
+            status = archive.cli("status")
+            assert status.returncode == 0, status.stderr
+            assert (
+                f"FAILING: no run can write {site}/.rssarchive (read-only file system); "
+                "runs stop before any feed" in status.stdout
+            ), status.stdout
+            assert "News: FAILING (the runs stop before it: see above)" in status.stdout
+            data = json_of(archive.cli("status", "--json"))
+            assert data["site_unwritable"] == f"{site}/.rssarchive (read-only file system)"
+            (feed,) = data["feeds"]
+            assert feed["ok"] is False
+        finally:
+            remount(site, readonly=False)
+        assert archive.run().returncode == 0
+        status = archive.cli("status")
+        assert "News: ok" in status.stdout and "FAILING" not in status.stdout
+        assert json_of(archive.cli("status", "--json"))["site_unwritable"] is None
