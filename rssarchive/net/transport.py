@@ -385,6 +385,16 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
+# How much of a library's message about a malformed answer a reason quotes: h11 quotes
+# the bytes it could not parse, which can be kilobytes of the previous page's text left
+# on a kept-alive connection by a server that sent more than its Content-Length.
+QUOTED_AT_MOST = 120
+
+
+def _quoted_briefly(message: str) -> str:
+    return message if len(message) <= QUOTED_AT_MOST else message[:QUOTED_AT_MOST] + "…"
+
+
 def network_reason(exc: BaseException, *, peer_closed: bool) -> tuple[str, WireFailure] | None:
     """A short reason for a failure on the wire, and its kind (whether another attempt
     may help is the decider's: decide.wire_failure_passes); None when ``exc`` is no
@@ -408,7 +418,7 @@ def network_reason(exc: BaseException, *, peer_closed: bool) -> tuple[str, WireF
     if isinstance(exc, httpcore.RemoteProtocolError):
         if peer_closed:
             return "connection closed by the server before it answered", "closed"
-        return f"invalid HTTP response ({exc})", "malformed"
+        return f"invalid HTTP response ({_quoted_briefly(str(exc))})", "malformed"
     if isinstance(exc, httpcore.NetworkError):  # without an OS error behind it
         return f"network error: {exc or type(exc).__name__}", "network"
     if isinstance(exc, httpcore.ProtocolError | httpcore.UnsupportedProtocol):

@@ -195,6 +195,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             warning=bool(record["warning"]),
             runs_stopped=stopped is not None or blocked is not None,
             given_up=mine.get("failed", 0),
+            polled=fstate.last_success is not None or fstate.last_error_at is not None,
         )
         record.update(
             name=feed.name,
@@ -289,6 +290,7 @@ _HEALTH = {
     "articles failing": "FAILING ({failing} articles failing)",
     "articles given up": "ok, but {given_up} articles GIVEN UP (named below)",
     "gone": "GONE (HTTP 410)",
+    "not polled yet": "not polled yet",
 }
 
 

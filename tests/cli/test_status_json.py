@@ -180,3 +180,31 @@ def test_status_and_its_json_agree_when_the_runs_stopped(
         "bad: FAILING (1 in a row)",
         "gone: GONE (HTTP 410)",
     ]
+
+
+def test_a_feed_no_poll_has_reached_is_not_polled_yet(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new feed, or one whose runs were stopped before its turn (look16c F13): status
+    said `ok` beside `last success: never`; it says so instead (and exits 0: no failure)."""
+    httpserver.expect_request("/a.xml").respond_with_data(rss([]))
+    site.write_config(
+        [
+            {"name": "polled", "url": httpserver.url_for("/a.xml")},
+        ]
+    )
+    assert site.cli("run", "--now", "2025-03-01T10:00:00Z") == 0
+    site.write_config(
+        [
+            {"name": "polled", "url": httpserver.url_for("/a.xml")},
+            {"name": "new", "url": httpserver.url_for("/b.xml")},
+        ]
+    )
+    capsys.readouterr()
+    assert site.cli("status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "polled: ok" in lines and "new: not polled yet" in lines
+    assert site.cli("status", "--json") == 0
+    feeds = {f["name"]: f for f in json.loads(capsys.readouterr().out)["feeds"]}
+    assert (feeds["new"]["ok"], feeds["new"]["health"]) == (True, "not polled yet")
+    assert feeds["polled"]["health"] == "ok"

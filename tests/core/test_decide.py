@@ -315,6 +315,28 @@ def test_feed_health_with_articles_given_up(
     assert (health.kind, health.count, health.ok) == (kind, count, ok)
 
 
+# A feed no poll has reached yet (new, or the runs stopped before its turn: look16c F13).
+@pytest.mark.parametrize(
+    ("failures", "runs_stopped", "kind", "ok"),
+    [
+        row(0, False, "not polled yet", True, id="never polled: no failure, not plain ok"),
+        row(0, True, "runs stopped", False, id="the runs stop before it: failing"),
+    ],
+)
+def test_feed_health_of_a_feed_never_polled(
+    failures: int, runs_stopped: bool, kind: str, ok: bool
+) -> None:
+    health = decide.feed_health(
+        failures,
+        gone=False,
+        failing_articles=0,
+        warning=False,
+        runs_stopped=runs_stopped,
+        polled=False,
+    )
+    assert (health.kind, health.ok) == (kind, ok)
+
+
 # The last runs stopped where the state could not record it (store/runfailure.py).
 @pytest.mark.parametrize(
     ("failures", "gone", "failing_articles", "warning", "kind", "count", "ok"),

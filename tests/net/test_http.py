@@ -1172,6 +1172,14 @@ def test_parse_retry_after_accepts_naive_now() -> None:
         (httpcore.ReadError("boom"), "network error: boom", True),
         # Raised by h11 on a reply it cannot parse, the connection still open.
         (httpcore.RemoteProtocolError("bad"), "invalid HTTP response (bad)", False),
+        # A server that sent more than its Content-Length leaves the rest on the kept-alive
+        # connection: the next answer's "status line" is kilobytes of the last page's
+        # text (look16c F13), named in a line of a bounded length.
+        (
+            httpcore.RemoteProtocolError(f"illegal status line: bytearray(b'{'x' * 3000}')"),
+            f"invalid HTTP response (illegal status line: bytearray(b'{'x' * 87}…)",
+            False,
+        ),
         (
             httpcore.LocalProtocolError("bad header"),
             "invalid request (LocalProtocolError: bad header)",

@@ -205,7 +205,7 @@ class Health:
     def ok(self) -> bool:
         """Whether nothing fails (a warning, or articles given up, aside: the feed and
         its runs work, and each given-up article is named, not retried)."""
-        return self.kind in ("ok", "warning", "articles given up")
+        return self.kind in ("ok", "warning", "articles given up", "not polled yet")
 
 
 def feed_health(
@@ -216,6 +216,7 @@ def feed_health(
     warning: bool,
     runs_stopped: bool,
     given_up: int = 0,
+    polled: bool = True,
 ) -> Health:
     """A feed's health from its state: gone (HTTP 410: not polled, so no stopped run
     is its concern); failing, its last poll or run failed (``failures`` in a row);
@@ -225,13 +226,17 @@ def feed_health(
     exits 1); ``given_up``, its articles that failed for good (their attempts given up,
     or their pages gone): ok, but never plain ok while one is not archived (look16 F3;
     the runs that list it again skip it, and exit 0); ok with a warning kept from its
-    last document; else ok."""
+    last document; not ``polled`` (no poll has succeeded or failed yet: a new feed, or
+    the runs were stopped before its turn), not polled yet, which is no failure but no
+    plain ok either (look16c F13: it said ok with "last success: never"); else ok."""
     if gone:
         return Health("gone")
     if failures:
         return Health("failing", failures)
     if runs_stopped:
         return Health("runs stopped")
+    if not polled:
+        return Health("not polled yet")
     if failing_articles:
         return Health("articles failing", failing_articles)
     if given_up:
