@@ -188,7 +188,14 @@ def records_run_failure(exc: RssArchiveError) -> bool:
 
 
 HealthKind = Literal[
-    "ok", "warning", "articles given up", "failing", "runs stopped", "articles failing", "gone"
+    "ok",
+    "warning",
+    "articles given up",
+    "not polled yet",
+    "failing",
+    "runs stopped",
+    "articles failing",
+    "gone",
 ]
 
 
