@@ -30,7 +30,7 @@ from rssarchive.run.jobs import (
     _substantial,
 )
 from rssarchive.run.landing import _Landing
-from rssarchive.run.printing import article_failed_lines
+from rssarchive.run.printing import article_failed_lines, date_note_line
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ class _Working(_Landing):
         needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
+        job.page_date = (article.published, article.dated_by)
         post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
 
@@ -224,6 +225,17 @@ class _Working(_Landing):
             )
         if job.charset_said is not None:
             job.result.warnings.append(f"{link}: its page {job.charset_said}")
+        page, page_dated_by = job.page_date
+        dated = decide.archiving_date_note(
+            job.entry.published,
+            job.entry.origin,
+            page=page,
+            page_dated_by=page_dated_by,
+            listed=job.entry.listed,
+            now=self.clock(),
+        )
+        if dated is not None:
+            job.result.warnings.append(f"{link}: {date_note_line(dated)}")
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")

@@ -1060,6 +1060,47 @@ def test_post_date(
     assert (got.published, got.by) == expected
 
 
+# -- what is said of a backfilled post dated at archiving (review16h LOW 8) --------------
+
+NO_PAGE_DATE = "its page gives no believable publication date"
+
+
+@pytest.mark.parametrize(
+    ("published", "origin", "page", "page_by", "listed", "said"),
+    [
+        row(None, "url", None, None, None, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="backfilled page without a date (or with a modification date only)"),
+        row(None, "archive", None, None, None, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="archive item without a date, its page without one"),
+        row(None, "url", LATER, "meta", None, DateNote(None, LATER, "archiving time"),
+            id="backfilled page dated after the clock: its date said"),
+        row(LATER, "url", None, None, None, DateNote(None, LATER, "archiving time"),
+            id="a date its feed once gave, after the clock: said"),
+        row(None, "url", None, None, ZERO, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="a sitemap's date before 1990 is none"),
+        row(None, "url", OLD, "htmldate", None, None, id="dated by its page: nothing"),
+        row(None, "url", None, None, OLD, None, id="dated by its sitemap: nothing"),
+        row(OLD, "archive", None, None, None, None, id="dated by its item: nothing"),
+        row(None, "feed", None, None, None, None,
+            id="a polled feed's undated item: the hour it is archived in is close"),
+        row(LATER, "feed", None, None, None, None,
+            id="a polled feed's item dated ahead: said when taken on (date_warning)"),
+    ],
+)  # fmt: skip
+def test_archiving_date_note(
+    published: datetime | None,
+    origin: Any,
+    page: datetime | None,
+    page_by: str | None,
+    listed: datetime | None,
+    said: DateNote | None,
+) -> None:
+    got = decide.archiving_date_note(
+        published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
+    )
+    assert got == said
+
+
 @pytest.mark.parametrize(
     ("recorded", "listed", "expected"),
     [

@@ -5,6 +5,8 @@ CLI against real local HTTP servers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
@@ -43,3 +45,58 @@ def test_a_backfilled_page_dated_by_dublin_core_keeps_its_time_and_zone(
     assert site.cli("backfill", "--now", NOW, httpserver.url_for("/dc.html")) == 0
     assert site.post_names() == ["2019-05-02-Dublin.md"]
     assert front(site, "2019-05-02-Dublin.md")["date"] == "2019-05-02T17:20:00.000Z"
+
+
+# -- LOW 8: a backfilled page dated at archiving is said so -----------------------------
+
+NOW_DATE = "2026-01-02T03:04:05.000Z"
+NO_DATE = "its page gives no believable publication date"
+UNDATED_PAGES = {
+    "/undated.html": "",
+    "/modified.html": '<meta property="article:modified_time" content="2024-02-02T10:00:00Z">',
+    "/updated.html": '<meta property="og:updated_time" content="2024-02-02T10:00:00Z">',
+    "/json-modified.html": '<script type="application/ld+json">{"@type": "NewsArticle",'
+    ' "dateModified": "2024-02-02T10:00:00Z"}</script>',
+}
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_backfilled_page_without_a_publication_date_is_said_dated_at_archiving(
+    as_json: bool, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml")}])
+    for path, head in UNDATED_PAGES.items():
+        title = path.strip("/").removesuffix(".html")
+        httpserver.expect_request(path).respond_with_data(
+            dated_page(title, head), content_type="text/html"
+        )
+    httpserver.expect_request("/future.html").respond_with_data(
+        dated_page("future", '<meta name="date" content="2030-01-01T00:00:00Z">'),
+        content_type="text/html",
+    )
+    httpserver.expect_request("/dated.html").respond_with_data(
+        dated_page("dated", '<meta name="date" content="2019-05-03T01:20:00Z">'),
+        content_type="text/html",
+    )
+    urls = [httpserver.url_for(p) for p in [*UNDATED_PAGES, "/future.html", "/dated.html"]]
+    args = ("--json",) if as_json else ()
+    assert site.cli("backfill", "--now", NOW, *args, *urls) == 0
+    out, err = capsys.readouterr()
+    if as_json:
+        said = [w for r in json.loads(out)["results"] for w in r["warnings"]]
+    else:
+        said = [line.removeprefix("warning: feed News: ") for line in err.splitlines()]
+    for path in UNDATED_PAGES:
+        title = path.strip("/").removesuffix(".html")
+        # Dated at archiving, never by the modification date, and said so.
+        assert front(site, f"2026-01-02-{title}.md")["date"] == NOW_DATE
+        line = f"{httpserver.url_for(path)}: {NO_DATE}; dated at archiving time"
+        assert line in said, (out, err)
+    # A date after the run's clock is none either (pagedates does not believe one after
+    # the clock it has; decide.archiving_date_note's table has the date said when the
+    # page's date is after the clock of --now only).
+    line = f"{httpserver.url_for('/future.html')}: {NO_DATE}; dated at archiving time"
+    assert front(site, "2026-01-02-future.md")["date"] == NOW_DATE
+    assert line in said, (out, err)
+    assert not [w for w in said if "/dated.html" in w], said
+    assert front(site, "2019-05-03-dated.md")["date"] == "2019-05-03T01:20:00.000Z"

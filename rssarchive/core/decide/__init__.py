@@ -27,6 +27,7 @@ from rssarchive.core.decide.articles import (
     PostDate as PostDate,
     Told as Told,
     Whose as Whose,
+    archiving_date_note as archiving_date_note,
     article_failed as article_failed,
     asks_substantial as asks_substantial,
     content_mode as content_mode,
