@@ -126,10 +126,11 @@ class _Job:
     feed_text_because: str | None = None
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
-    # When its page says it was published and what said so (Article's published,
-    # dated_by; None, None: no page read, or none said): whether its post is dated at
-    # archiving is said when it is written (decide.archiving_date_note).
-    page_date: tuple[datetime | None, str | None] = (None, None)
+    # When its page says it was published (None: no page read, or none said), and how
+    # its post is dated (None: not staged from a page): a post dated at archiving is
+    # said when it is written (decide.archiving_date_note).
+    page_date: datetime | None = None
+    dated: decide.PostDate | None = None
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()

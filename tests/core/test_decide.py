@@ -1095,9 +1095,10 @@ def test_archiving_date_note(
     listed: datetime | None,
     said: DateNote | None,
 ) -> None:
-    got = decide.archiving_date_note(
+    dated = decide.post_date(
         published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
     )
+    got = decide.archiving_date_note(origin, dated, (published, page, listed), NOW)
     assert got == said
 
 

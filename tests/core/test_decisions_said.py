@@ -169,7 +169,8 @@ def test_date_warning_words(
 def test_archiving_date_note_words(
     published: datetime | None, page: datetime | None, said: str | None
 ) -> None:
-    note = decide.archiving_date_note(
+    dated = decide.post_date(
         published, "url", page=page, page_dated_by="meta", listed=None, now=NOW
     )
+    note = decide.archiving_date_note("url", dated, (published, page, None), NOW)
     assert (None if note is None else date_note_line(note)) == said

@@ -134,30 +134,19 @@ NO_PAGE_DATE = "its page gives no believable publication date"
 
 
 def archiving_date_note(
-    published: datetime | None,
-    origin: Origin,
-    *,
-    page: datetime | None,
-    page_dated_by: str | None,
-    listed: datetime | None,
-    now: datetime,
+    origin: Origin, dated: PostDate, given: Sequence[datetime | None], now: datetime
 ) -> DateNote | None:
     """What a run says when it writes the post of a backfilled article (``origin`` not
-    a polled feed's) that post_date dates at archiving time: its page gives no
-    publication date (NO_PAGE_DATE), or the first date it was given (the item's, the
-    page's, the sitemap's) is after the run's clock. Said as date_warning's notes are
+    a polled feed's) that post_date dates at archiving time (``dated``): its page gives
+    no publication date (NO_PAGE_DATE), or the first of the dates it was ``given`` (the
+    item's, the page's, the sitemap's) is after the run's clock. Said as date_warning's notes are
     (run/printing.date_note_line): a backfill archives the past, so its archiving time
     is far from the article's, unlike a polled feed's new item (None for those: the
     hour a cron run archives it in is close, and a date of theirs not believed is said
     when it is taken on)."""
-    if origin == "feed":
+    if origin == "feed" or dated.by != "archiving time":
         return None
-    dated = post_date(
-        published, origin, page=page, page_dated_by=page_dated_by, listed=listed, now=now
-    )
-    if dated.by != "archiving time":
-        return None
-    ahead = next((when for when in (published, page, listed) if when and when > now), None)
+    ahead = next((when for when in given if when is not None and when > now), None)
     if ahead is not None:
         return DateNote(None, ahead, "archiving time")
     return DateNote(NO_PAGE_DATE, None, "archiving time")
