@@ -24,6 +24,9 @@ class StateBase:
         # The copy the database was restored from (it was corrupt or missing); the
         # posts written after that copy are adopted by the run.
         self.restored_from: Path | None = None
+        # The database was there with no byte in it (truncated, a failed restore):
+        # restored or rebuilt as a lost one is, and said to have been empty.
+        self.emptied = False
         # Rows changed by feed saves: a run whose only changes they are (a cron run
         # whose feeds all answer 304) need not renew the copy (keep_copy).
         self._feed_changes = 0

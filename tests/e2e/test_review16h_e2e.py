@@ -11,6 +11,7 @@ import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_backfill_e2e import dated_page, front
+from test_integrity_e2e import Feed
 
 NOW = "2026-01-02T03:04:05Z"
 
@@ -100,3 +101,54 @@ def test_a_backfilled_page_without_a_publication_date_is_said_dated_at_archiving
     assert line in said, (out, err)
     assert not [w for w in said if "/dated.html" in w], said
     assert front(site, "2019-05-03-dated.md")["date"] == "2019-05-03T01:20:00.000Z"
+
+
+# -- LOW 6: a state database emptied (0 bytes) is said to have been empty ----------------
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_state_database_emptied_is_said_empty_and_restored_from_its_copy(
+    as_json: bool, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(n, day=n) for n in (1, 2, 3)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", NOW) == 0
+    capsys.readouterr()
+    state = site.root / "state" / "state.sqlite3"
+    state.write_bytes(b"")  # truncated: a failed restore, a disk tool's mistake
+    args = ("--json",) if as_json else ()
+    assert site.cli("run", "--now", NOW, *args) == 0
+    out, err = capsys.readouterr()
+    said = (
+        json.loads(out)["warnings"]
+        if as_json
+        else [line.removeprefix("warning: ") for line in err.splitlines()]
+    )
+    copy = state.with_name(state.name + ".backup")
+    assert said == [
+        f"state database was empty (0 bytes); restored from its copy {copy} and 0 posts"
+        f" written since in {site.posts}"
+    ], (out, err)
+    assert len(site.post_names()) == 3  # nothing archived twice
+
+
+def test_a_state_database_emptied_without_a_copy_is_said_empty_and_rebuilt(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [feed.item(n, day=n) for n in (1, 2, 3)]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", NOW) == 0
+    capsys.readouterr()
+    state = site.root / "state" / "state.sqlite3"
+    state.write_bytes(b"")
+    state.with_name(state.name + ".backup").unlink()
+    assert site.cli("run", "--now", NOW) == 0
+    _, err = capsys.readouterr()
+    assert (
+        f"warning: state database was empty (0 bytes) and has no good copy; rebuilt from 3"
+        f" posts in {site.posts}"
+    ) in err, err
+    assert "missing" not in err and "new state database" not in err, err
+    assert len(site.post_names()) == 3
