@@ -375,6 +375,24 @@ def test_follow_moves_keeps_an_earlier_move(
 
 
 @pytest.mark.parametrize(
+    ("redirects", "redirect_to", "count", "said"),
+    [
+        row([], None, 0, None, id="no redirect: nothing"),
+        row([(301, NEW)], None, 0, "followed", id="first 301: said followed (review16h LOW 7)"),
+        row([(301, NEW)], NEW, 1, "moved", id="second in a row: said moved"),
+        row([(301, NEW)], OTHER, 1, "followed", id="another target: followed, said anew"),
+        row([(302, NEW)], None, 0, None, id="a temporary redirect: nothing"),
+        row([], NEW, 1, None, id="the redirect gone: nothing"),
+    ],
+)
+def test_feed_move_said(
+    redirects: list[tuple[int, str]], redirect_to: str | None, count: int, said: str | None
+) -> None:
+    moves = decide.follow_moves(redirects, redirect_to, count)
+    assert decide.feed_move_said(moves) == said
+
+
+@pytest.mark.parametrize(
     ("moved_to", "expected"),
     [row(None, URL, id="not moved"), row(NEW, NEW, id="moved")],
 )

@@ -12,6 +12,7 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_backfill_e2e import dated_page, front
 from test_integrity_e2e import Feed
+from werkzeug import Response
 
 NOW = "2026-01-02T03:04:05Z"
 
@@ -152,3 +153,36 @@ def test_a_state_database_emptied_without_a_copy_is_said_empty_and_rebuilt(
     ) in err, err
     assert "missing" not in err and "new state database" not in err, err
     assert len(site.post_names()) == 3
+
+
+# -- LOW 7: a feed's permanent move is said on the run that first follows it ------------
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_feeds_permanent_move_is_said_on_the_run_that_first_follows_it(
+    as_json: bool, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = httpserver.url_for("/old.xml"), httpserver.url_for("/new.xml")
+    httpserver.expect_request("/old.xml").respond_with_response(
+        Response(status=301, headers={"Location": new})
+    )
+    feed = Feed(httpserver, "/new.xml")
+    feed.items = [feed.item(1, day=1)]
+    site.write_config([{"name": "f", "url": old, "content": "feed"}])
+    args = ("--json",) if as_json else ()
+
+    def said() -> list[str]:
+        assert site.cli("run", "--now", NOW, *args) == 0
+        out, err = capsys.readouterr()
+        if as_json:
+            return [w for r in json.loads(out)["results"] for w in r["warnings"]]
+        return [line.removeprefix("warning: feed f: ") for line in err.splitlines()]
+
+    followed = (
+        f"{old} redirects permanently to {new}; followed (the feed moves there when its"
+        " next poll is redirected too)"
+    )
+    assert said() == [followed]  # the run that first follows it
+    assert said() == [f"{old} moved permanently to {new}; polling the new address"]
+    assert said() == []  # polled at the new address: nothing more to say
+    assert len(site.post_names()) == 1

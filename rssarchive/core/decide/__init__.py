@@ -100,6 +100,7 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
+    FeedMoveSaid as FeedMoveSaid,
     FeedSucceeded as FeedSucceeded,
     Health as Health,
     HealthKind as HealthKind,
@@ -112,6 +113,7 @@ from rssarchive.core.decide.feeds import (
     distinct_articles as distinct_articles,
     feed_failed as feed_failed,
     feed_health as feed_health,
+    feed_move_said as feed_move_said,
     feed_polled as feed_polled,
     feed_succeeded as feed_succeeded,
     follow_moves as follow_moves,
