@@ -186,3 +186,34 @@ def test_a_feeds_permanent_move_is_said_on_the_run_that_first_follows_it(
     assert said() == [f"{old} moved permanently to {new}; polling the new address"]
     assert said() == []  # polled at the new address: nothing more to say
     assert len(site.post_names()) == 1
+
+
+# -- MED 4: a feed's date with its zone first, 北京时间 before the date -------------------
+
+ZONE_FIRST = {
+    "beijing first": "北京时间 2019年5月3日 01:20",
+    "beijing first, no space": "北京时间2019年5月3日 01:20",
+    "beijing first, traditional": "北京時間 2019年5月3日 01:20",
+    "offset in parentheses": "2019年5月3日 01:20 (UTC+8)",
+    "beijing after": "2019年5月3日 01:20 北京时间",
+}
+
+
+def test_a_feeds_dates_with_their_zone_first_date_their_posts_right(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    feed.items = [
+        feed.item(n, title=title, pubDate=written)
+        for n, (title, written) in enumerate(ZONE_FIRST.items())
+    ]
+    site.write_config([{"name": "t", "url": feed.url, "content": "feed"}])
+    assert site.cli("run", "--now", NOW) == 0
+    _, err = capsys.readouterr()
+    assert "warning" not in err, err  # every date read, none said unreadable
+    names = [f"2019-05-02-{title}.md" for title in ZONE_FIRST]
+    assert site.post_names() == sorted(names)
+    for name in names:
+        # 01:20 in Beijing (UTC+8) is 17:20 UTC the day before: the date line says so.
+        assert front(site, name)["date"] == "2019-05-02T17:20:00.000Z", name
+        assert front(site, name)["epoch"] == "<!--1556817600000-->", name
