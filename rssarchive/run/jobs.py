@@ -131,6 +131,8 @@ class _Job:
     # said when it is written (decide.archiving_date_note).
     page_date: datetime | None = None
     dated: decide.PostDate | None = None
+    # Whether its post was made from its page (not from the feed's text).
+    from_page: bool = False
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()

@@ -140,6 +140,7 @@ class _Working(_Landing):
         article = self._article(job, extractor, needs_page=needs_page)
         job.page_date = article.published
         job.dated = dated(job.entry, article, self.clock())
+        job.from_page = article.source != "feed"
         post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
 
@@ -230,9 +231,10 @@ class _Working(_Landing):
         entry, now = job.entry, self.clock()
         said = decide.archiving_date_note(
             entry.origin,
-            job.dated or dated(entry, None, now),  # None: from the feed's text, no page
+            job.dated or dated(entry, None, now),  # None: made from the feed's text
             (entry.published, job.page_date, entry.listed),
             now,
+            from_page=job.from_page,
         )
         if said is not None:
             job.result.warnings.append(f"{link}: {date_note_line(said)}")

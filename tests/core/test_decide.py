@@ -1116,8 +1116,11 @@ def test_archiving_date_note(
     dated = decide.post_date(
         published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
     )
-    got = decide.archiving_date_note(origin, dated, (published, page, listed), NOW)
+    given = (published, page, listed)
+    got = decide.archiving_date_note(origin, dated, given, NOW, from_page=True)
     assert got == said
+    # A post made from the feed's text: its item's date was judged when taken on.
+    assert decide.archiving_date_note(origin, dated, given, NOW, from_page=False) is None
 
 
 @pytest.mark.parametrize(

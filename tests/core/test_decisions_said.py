@@ -172,5 +172,5 @@ def test_archiving_date_note_words(
     dated = decide.post_date(
         published, "url", page=page, page_dated_by="meta", listed=None, now=NOW
     )
-    note = decide.archiving_date_note("url", dated, (published, page, None), NOW)
+    note = decide.archiving_date_note("url", dated, (published, page, None), NOW, from_page=True)
     assert (None if note is None else date_note_line(note)) == said

@@ -134,7 +134,12 @@ NO_PAGE_DATE = "its page gives no believable publication date"
 
 
 def archiving_date_note(
-    origin: Origin, dated: PostDate, given: Sequence[datetime | None], now: datetime
+    origin: Origin,
+    dated: PostDate,
+    given: Sequence[datetime | None],
+    now: datetime,
+    *,
+    from_page: bool,
 ) -> DateNote | None:
     """What a run says when it writes the post of a backfilled article (``origin`` not
     a polled feed's) that post_date dates at archiving time (``dated``): its page gives
@@ -143,8 +148,9 @@ def archiving_date_note(
     (run/printing.date_note_line): a backfill archives the past, so its archiving time
     is far from the article's, unlike a polled feed's new item (None for those: the
     hour a cron run archives it in is close, and a date of theirs not believed is said
-    when it is taken on)."""
-    if origin == "feed" or dated.by != "archiving time":
+    when it is taken on). Only for a post made ``from_page``: one made from the feed's
+    text is its item's, whose date date_warning judged when it was taken on."""
+    if origin == "feed" or not from_page or dated.by != "archiving time":
         return None
     ahead = next((when for when in given if when is not None and when > now), None)
     if ahead is not None:
