@@ -50,6 +50,11 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
     """When the article was published, as decide.post_date says: the item's own date,
     else the page's, else the date a sitemap listed it with. None: the archiving time
     will do."""
+    return dated(entry, article, now).published
+
+
+def dated(entry: Entry, article: Article | None, now: datetime) -> decide.PostDate:
+    """How the post of ``entry`` (its page's ``article``) is dated (decide.post_date)."""
     return decide.post_date(
         entry.published,
         entry.origin,
@@ -57,7 +62,7 @@ def _published(entry: Entry, article: Article | None, now: datetime) -> datetime
         page_dated_by=article.dated_by if article else None,
         listed=entry.listed,
         now=now,
-    ).published
+    )
 
 
 def feed_posts(

@@ -14,7 +14,7 @@ from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
 from rssarchive.core.models import FeedConfig, Response
 from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
-from rssarchive.run.printing import not_due_line
+from rssarchive.run.printing import move_line, not_due_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.working import _Working
 from rssarchive.store import selection
@@ -117,7 +117,7 @@ class _FeedRun(_Working):
             now=now,
         )
         fstate = replace(
-            _follow_moves(poll.state, poll.response),
+            _follow_moves(poll.state, poll.response, result),
             unchanged=unchanged,
             last_document=last_document,
             failures=succeeded.failures,
@@ -169,15 +169,19 @@ def record_run_failure(
             )
 
 
-def _follow_moves(fstate: FeedState, response: Response) -> FeedState:
-    """The feed's state after a poll's redirects (decide.follow_moves): moved, or not."""
+def _follow_moves(fstate: FeedState, response: Response, result: FeedResult) -> FeedState:
+    """The feed's state after a poll's redirects (decide.follow_moves): moved, or not;
+    a redirect first followed and a move are said in the feed's warnings
+    (decide.feed_move_said)."""
     moves = decide.follow_moves(
         response.redirects, fstate.redirect_to, fstate.redirect_count, fstate.moved_to
     )
-    if moves.moved_now:
-        log.warning(
-            "feed %s moved permanently to %s; polling the new address", fstate.url, moves.moved_to
-        )
+    said = decide.feed_move_said(moves)
+    if said is not None:
+        target = moves.moved_to if said == "moved" else moves.redirect_to
+        assert target is not None
+        polled = decide.poll_url(fstate.url, fstate.moved_to)  # the address redirected
+        result.warnings.append(move_line(said, polled, target))
     return replace(
         fstate,
         moved_to=moves.moved_to,

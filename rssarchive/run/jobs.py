@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
@@ -125,6 +126,13 @@ class _Job:
     feed_text_because: str | None = None
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
+    # When its page says it was published (None: no page read, or none said), and how
+    # its post is dated (None: not staged from a page): a post dated at archiving is
+    # said when it is written (decide.archiving_date_note).
+    page_date: datetime | None = None
+    dated: decide.PostDate | None = None
+    # Whether its post was made from its page (not from the feed's text).
+    from_page: bool = False
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()

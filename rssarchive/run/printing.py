@@ -115,6 +115,17 @@ def date_note_line(note: decide.DateNote) -> str:
     return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
 
 
+def move_line(said: decide.FeedMoveSaid, url: str, target: str) -> str:
+    """What is said of a feed's permanent redirect (decide.feed_move_said): ``url``, the
+    address polled, redirects to ``target``."""
+    if said == "moved":
+        return f"{url} moved permanently to {target}; polling the new address"
+    return (
+        f"{url} redirects permanently to {target}; followed (the feed moves there when its"
+        " next poll is redirected too)"
+    )
+
+
 def images_retried_line(
     name: str, retried: decide.ImagesRetried, still_remote: int, cause: str = ""
 ) -> str | None:

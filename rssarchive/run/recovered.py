@@ -13,6 +13,7 @@ class _Opened(Protocol):
     """What State knows of how it was opened (store/base.py)."""
 
     created: bool
+    emptied: bool
     rebuilt_from: Path | None
     restored_from: Path | None
     foreign_copy: tuple[Path, Path] | None
@@ -21,22 +22,23 @@ class _Opened(Protocol):
 @dataclass(frozen=True)
 class Recovered:
     """How the state database came back: ``restored`` from its copy (``copy``), the
-    database missing or, with ``moved_to``, corrupt and moved aside; ``rebuilt``, corrupt
-    (moved to ``moved_to``) with no good copy, so it is rebuilt from the posts;
-    ``created``, new (there was none)."""
+    database missing, ``empty`` (0 bytes) or, with ``moved_to``, corrupt and moved
+    aside; ``rebuilt``, corrupt (moved to ``moved_to``) or empty with no good copy, so
+    it is rebuilt from the posts; ``created``, new (there was none)."""
 
     kind: Literal["restored", "rebuilt", "created"]
     moved_to: Path | None = None
     copy: Path | None = None
+    empty: bool = False
     # Rebuilt because the copy was another site's: (the copy, where its restore went).
     foreign: tuple[Path, Path] | None = None
 
     @property
     def was(self) -> str:
-        """What the database was: corrupt (and where it went), else missing."""
+        """What the database was: corrupt (and where it went), empty, else missing."""
         if self.moved_to is not None:
             return f"corrupt (moved to {self.moved_to})"
-        return "missing"
+        return "empty (0 bytes)" if self.empty else "missing"
 
     @property
     def no_copy(self) -> str:
@@ -50,11 +52,14 @@ class Recovered:
 def recovery_summary(state: _Opened) -> Recovered | None:
     """How ``state`` came back when it was opened; None: it was there and sound."""
     if state.restored_from is not None:
-        return Recovered("restored", state.rebuilt_from, state.restored_from)
+        return Recovered("restored", state.rebuilt_from, state.restored_from, state.emptied)
     if state.foreign_copy is not None:
-        return Recovered("rebuilt", state.rebuilt_from, foreign=state.foreign_copy)
-    if state.rebuilt_from is not None:
-        return Recovered("rebuilt", state.rebuilt_from)
+        return Recovered(
+            "rebuilt", state.rebuilt_from, empty=state.emptied, foreign=state.foreign_copy
+        )
+    if state.rebuilt_from is not None or state.emptied:
+        # An empty file had its state lost as a corrupt one did: rebuilt, not new.
+        return Recovered("rebuilt", state.rebuilt_from, empty=state.emptied)
     if state.created:
         return Recovered("created")
     return None

@@ -15,6 +15,7 @@ from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
 from rssarchive.core.urls import host_key
+from rssarchive.publish.entry_posts import dated
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -30,7 +31,7 @@ from rssarchive.run.jobs import (
     _substantial,
 )
 from rssarchive.run.landing import _Landing
-from rssarchive.run.printing import article_failed_lines
+from rssarchive.run.printing import article_failed_lines, date_note_line
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,9 @@ class _Working(_Landing):
         needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
+        job.page_date = article.published
+        job.dated = dated(job.entry, article, self.clock())
+        job.from_page = article.source != "feed"
         post = self._render(job.feed, job.entry, article)
         return _Staged(post, self.archive.stage(post.text))
 
@@ -224,6 +228,16 @@ class _Working(_Landing):
             )
         if job.charset_said is not None:
             job.result.warnings.append(f"{link}: its page {job.charset_said}")
+        entry, now = job.entry, self.clock()
+        said = decide.archiving_date_note(
+            entry.origin,
+            job.dated or dated(entry, None, now),  # None: made from the feed's text
+            (entry.published, job.page_date, entry.listed),
+            now,
+            from_page=job.from_page,
+        )
+        if said is not None:
+            job.result.warnings.append(f"{link}: {date_note_line(said)}")
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")

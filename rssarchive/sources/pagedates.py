@@ -5,8 +5,8 @@ Asked in this order, the first believable answer wins:
 1. JSON-LD ``datePublished`` (in ``@graph``, arrays and nested objects too), an
    article-typed object's (``NewsArticle``, ``BlogPosting`` …) before any other's;
 2. ``<meta>`` publication dates (``article:published_time``, ``pubdate``,
-   ``DC.date.issued``, ``parsely-pub-date``, ``sailthru.date``, ``date`` …), in the
-   order of ``META_KEYS``; modification dates are never read;
+   ``DC.date.issued`` or ``dcterms:issued``, ``parsely-pub-date``, ``sailthru.date``,
+   ``date`` …), in the order of ``META_KEYS``; modification dates are never read;
 3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"`` (another
    element so marked by its text when it has no ``content=``), else the
    first in the ``<article>``, else in a ``<header>``, else the page's only one (never
@@ -61,7 +61,10 @@ from rssarchive.core.dates import find_written_date, to_utc
 from rssarchive.core.dates import parse_date as parse_date
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
-# most specific first.
+# most specific first. Dublin Core's are written here with a dot (``DC.date.issued``, in
+# a name=); written with a colon (``dcterms:created``, RDFa's property=) they are read
+# as the same (_DUBLIN_CORE): htmldate knows both, and read the colon's as its day's
+# midnight, the time and zone lost.
 META_KEYS: Final = (
     "article:published_time",
     "og:article:published_time",
@@ -77,8 +80,10 @@ META_KEYS: Final = (
     "publication_date",
     "dc.date.issued",
     "dcterms.issued",
+    "dc.date.publication",
     "dc.date.created",
     "dcterms.created",
+    "dc.created",
     "parsely-pub-date",
     "sailthru.date",
     "citation_publication_date",
@@ -88,6 +93,7 @@ META_KEYS: Final = (
     "dcterms.date",
     "date",
 )
+_DUBLIN_CORE: Final = re.compile(r"^(dc|dcterms):")
 # JSON-LD types whose datePublished is the article's (a WebPage's may be the page's).
 _ARTICLE_TYPE: Final = re.compile(r"(?i)(article|posting|report)$")
 # Bounds on what a hostile page can make the JSON-LD walk cost.
@@ -192,7 +198,7 @@ def _meta_dates(doc: HtmlElement) -> Iterator[str]:
         if not content:
             continue
         for attribute in ("property", "name", "itemprop", "http-equiv"):
-            key = (meta.get(attribute) or "").strip().lower()
+            key = _DUBLIN_CORE.sub(r"\1.", (meta.get(attribute) or "").strip().lower())
             if key:
                 found.setdefault(key, content)
     for key in META_KEYS:

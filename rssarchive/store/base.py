@@ -27,6 +27,9 @@ class StateBase:
         # A copy that turned out to be another site's, and where the database restored
         # from it was set aside (State.without_foreign_copy): rebuilt from the posts.
         self.foreign_copy: tuple[Path, Path] | None = None
+        # The database was there with no byte in it (truncated, a failed restore):
+        # restored or rebuilt as a lost one is, and said to have been empty.
+        self.emptied = False
         # Rows changed by feed saves: a run whose only changes they are (a cron run
         # whose feeds all answer 304) need not renew the copy (keep_copy).
         self._feed_changes = 0

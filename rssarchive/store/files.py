@@ -106,6 +106,14 @@ def _has_data(path: Path) -> bool:
         return False
 
 
+def _is_empty(path: Path) -> bool:
+    """Whether ``path`` is there with no byte in it (said so, not as missing)."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 class _Corrupt(sqlite3.DatabaseError):
     """quick_check found damage."""
 

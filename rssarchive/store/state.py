@@ -36,6 +36,7 @@ from rssarchive.store.files import (
     _Corrupt,
     _has_data,
     _is_corrupt,
+    _is_empty,
     _is_good_copy,
     _move_aside,
     _read_into_memory,
@@ -70,6 +71,7 @@ class State(Articles, Guids, Rechecks, Feeds):
         """
         # A zero-byte file (a truncated copy, a failed restore) holds no state either.
         existed = _has_data(path)
+        emptied = not existed and _is_empty(path)
         copy = backup_path(path)
         if readonly:
             if existed:
@@ -92,6 +94,7 @@ class State(Articles, Guids, Rechecks, Feeds):
                     raise StateError(f"{path}{suffix}: cannot remove ({exc})") from exc
             restored = cls._restore(path, copy)
             if restored is not None:
+                restored.emptied = emptied
                 return restored
         try:
             state = cls._open_file(path)
@@ -108,6 +111,7 @@ class State(Articles, Guids, Rechecks, Feeds):
             state.rebuilt_from = aside
             existed = state.restored_from is not None
         state.created = not existed
+        state.emptied = emptied
         return state
 
     @classmethod
@@ -185,6 +189,7 @@ class State(Articles, Guids, Rechecks, Feeds):
             ) from exc
         state.created = True
         state.rebuilt_from = self.rebuilt_from
+        state.emptied = self.emptied
         state.foreign_copy = (copy, aside)
         return state
 

@@ -397,6 +397,24 @@ def test_follow_moves_keeps_an_earlier_move(
 
 
 @pytest.mark.parametrize(
+    ("redirects", "redirect_to", "count", "said"),
+    [
+        row([], None, 0, None, id="no redirect: nothing"),
+        row([(301, NEW)], None, 0, "followed", id="first 301: said followed (review16h LOW 7)"),
+        row([(301, NEW)], NEW, 1, "moved", id="second in a row: said moved"),
+        row([(301, NEW)], OTHER, 1, "followed", id="another target: followed, said anew"),
+        row([(302, NEW)], None, 0, None, id="a temporary redirect: nothing"),
+        row([], NEW, 1, None, id="the redirect gone: nothing"),
+    ],
+)
+def test_feed_move_said(
+    redirects: list[tuple[int, str]], redirect_to: str | None, count: int, said: str | None
+) -> None:
+    moves = decide.follow_moves(redirects, redirect_to, count)
+    assert decide.feed_move_said(moves) == said
+
+
+@pytest.mark.parametrize(
     ("moved_to", "expected"),
     [row(None, URL, id="not moved"), row(NEW, NEW, id="moved")],
 )
@@ -1116,6 +1134,51 @@ def test_post_date(
         published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
     )
     assert (got.published, got.by) == expected
+
+
+# -- what is said of a backfilled post dated at archiving (review16h LOW 8) --------------
+
+NO_PAGE_DATE = "its page gives no believable publication date"
+
+
+@pytest.mark.parametrize(
+    ("published", "origin", "page", "page_by", "listed", "said"),
+    [
+        row(None, "url", None, None, None, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="backfilled page without a date (or with a modification date only)"),
+        row(None, "archive", None, None, None, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="archive item without a date, its page without one"),
+        row(None, "url", LATER, "meta", None, DateNote(None, LATER, "archiving time"),
+            id="backfilled page dated after the clock: its date said"),
+        row(LATER, "url", None, None, None, DateNote(None, LATER, "archiving time"),
+            id="a date its feed once gave, after the clock: said"),
+        row(None, "url", None, None, ZERO, DateNote(NO_PAGE_DATE, None, "archiving time"),
+            id="a sitemap's date before 1990 is none"),
+        row(None, "url", OLD, "htmldate", None, None, id="dated by its page: nothing"),
+        row(None, "url", None, None, OLD, None, id="dated by its sitemap: nothing"),
+        row(OLD, "archive", None, None, None, None, id="dated by its item: nothing"),
+        row(None, "feed", None, None, None, None,
+            id="a polled feed's undated item: the hour it is archived in is close"),
+        row(LATER, "feed", None, None, None, None,
+            id="a polled feed's item dated ahead: said when taken on (date_warning)"),
+    ],
+)  # fmt: skip
+def test_archiving_date_note(
+    published: datetime | None,
+    origin: Any,
+    page: datetime | None,
+    page_by: str | None,
+    listed: datetime | None,
+    said: DateNote | None,
+) -> None:
+    dated = decide.post_date(
+        published, origin, page=page, page_dated_by=page_by, listed=listed, now=NOW
+    )
+    given = (published, page, listed)
+    got = decide.archiving_date_note(origin, dated, given, NOW, from_page=True)
+    assert got == said
+    # A post made from the feed's text: its item's date was judged when taken on.
+    assert decide.archiving_date_note(origin, dated, given, NOW, from_page=False) is None
 
 
 @pytest.mark.parametrize(

@@ -154,3 +154,23 @@ def test_date_warning_words(
 ) -> None:
     note = decide.date_warning(published, problem, origin=origin, content=content, now=NOW)
     assert (None if note is None else date_note_line(note)) == said
+
+
+@pytest.mark.parametrize(
+    ("published", "page", "said"),
+    [
+        (None, None, "its page gives no believable publication date; dated at archiving time"),
+        (None, NOW + HOUR,
+         "its date 2025-01-01T01:00:00Z is after the run's clock, not believed; dated at"
+         " archiving time"),
+        (None, NOW - HOUR, None),
+    ],
+)  # fmt: skip
+def test_archiving_date_note_words(
+    published: datetime | None, page: datetime | None, said: str | None
+) -> None:
+    dated = decide.post_date(
+        published, "url", page=page, page_dated_by="meta", listed=None, now=NOW
+    )
+    note = decide.archiving_date_note("url", dated, (published, page, None), NOW, from_page=True)
+    assert (None if note is None else date_note_line(note)) == said

@@ -24,6 +24,7 @@ POSTS = Path("_posts")
 @dataclass
 class Opened:
     created: bool = False
+    emptied: bool = False
     rebuilt_from: Path | None = None
     restored_from: Path | None = None
     foreign_copy: tuple[Path, Path] | None = None
@@ -50,6 +51,10 @@ def row(*values: Any, id: str) -> Any:
             Recovered("rebuilt", ASIDE, foreign=FOREIGN), id="corrupt, another site's copy"),
         row(Opened(created=True, foreign_copy=FOREIGN), Recovered("rebuilt", foreign=FOREIGN),
             id="missing, another site's copy"),
+        row(Opened(emptied=True, restored_from=COPY),
+            Recovered("restored", None, COPY, empty=True), id="empty (0 bytes), copy"),
+        row(Opened(created=True, emptied=True), Recovered("rebuilt", empty=True),
+            id="empty (0 bytes), no copy: rebuilt, not new"),
     ],
 )  # fmt: skip
 def test_recovery_summary(opened: Opened, expected: Recovered | None) -> None:
@@ -93,6 +98,17 @@ LOST = (
             "state database was missing and its copy s.sqlite3.backup belongs to another"
             " site (its restore set aside as s.sqlite3.foreign); the next run rebuilds it"
             " from the posts in _posts", id="missing, another site's copy"),
+        row(Recovered("restored", None, COPY, empty=True), 0, 0,
+            "state database was empty (0 bytes); restored from its copy s.sqlite3.backup and"
+            " 0 posts written since in _posts",
+            "state database was empty (0 bytes); restored from its copy s.sqlite3.backup;"
+            " posts written since in _posts are adopted by the next run", id="empty, copy"),
+        row(Recovered("rebuilt", empty=True), 3, 3,
+            "state database was empty (0 bytes) and has no good copy; rebuilt from 3 posts in"
+            " _posts; 3 articles lost their guid identity until their feed lists them again"
+            " (one whose link changed meanwhile will be archived again)",
+            "state database was empty (0 bytes) and has no good copy; the next run rebuilds"
+            " it from the posts in _posts", id="empty, no copy"),
     ],
 )  # fmt: skip
 def test_what_run_and_recheck_say_of_it(

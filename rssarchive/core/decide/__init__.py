@@ -27,6 +27,7 @@ from rssarchive.core.decide.articles import (
     PostDate as PostDate,
     Told as Told,
     Whose as Whose,
+    archiving_date_note as archiving_date_note,
     article_failed as article_failed,
     asks_given_up_feed as asks_given_up_feed,
     asks_substantial as asks_substantial,
@@ -104,6 +105,7 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
+    FeedMoveSaid as FeedMoveSaid,
     FeedSucceeded as FeedSucceeded,
     Health as Health,
     HealthKind as HealthKind,
@@ -116,6 +118,7 @@ from rssarchive.core.decide.feeds import (
     distinct_articles as distinct_articles,
     feed_failed as feed_failed,
     feed_health as feed_health,
+    feed_move_said as feed_move_said,
     feed_polled as feed_polled,
     feed_succeeded as feed_succeeded,
     follow_moves as follow_moves,

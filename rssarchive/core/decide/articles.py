@@ -126,6 +126,38 @@ def date_warning(
     return DateNote(None, published, fallback)
 
 
+# What a backfilled post dated at archiving says when neither its item nor its page nor
+# its sitemap dates it: the page gives none, a modification date only
+# (article:modified_time is none), or one pagedates did not believe (after the clock it
+# has, before 1990).
+NO_PAGE_DATE = "its page gives no believable publication date"
+
+
+def archiving_date_note(
+    origin: Origin,
+    dated: PostDate,
+    given: Sequence[datetime | None],
+    now: datetime,
+    *,
+    from_page: bool,
+) -> DateNote | None:
+    """What a run says when it writes the post of a backfilled article (``origin`` not
+    a polled feed's) that post_date dates at archiving time (``dated``): its page gives
+    no publication date (NO_PAGE_DATE), or the first of the dates it was ``given`` (the
+    item's, the page's, the sitemap's) is after the run's clock. Said as date_warning's notes are
+    (run/printing.date_note_line): a backfill archives the past, so its archiving time
+    is far from the article's, unlike a polled feed's new item (None for those: the
+    hour a cron run archives it in is close, and a date of theirs not believed is said
+    when it is taken on). Only for a post made ``from_page``: one made from the feed's
+    text is its item's, whose date date_warning judged when it was taken on."""
+    if origin == "feed" or not from_page or dated.by != "archiving time":
+        return None
+    ahead = next((when for when in given if when is not None and when > now), None)
+    if ahead is not None:
+        return DateNote(None, ahead, "archiving time")
+    return DateNote(NO_PAGE_DATE, None, "archiving time")
+
+
 def relisted_date(
     recorded: datetime | None, listed: datetime | None, *, now: datetime
 ) -> datetime | None:

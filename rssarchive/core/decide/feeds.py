@@ -282,6 +282,23 @@ def follow_moves(
     return Moves(moved_to, target, count)
 
 
+FeedMoveSaid = Literal["followed", "moved"]
+
+
+def feed_move_said(moves: Moves) -> FeedMoveSaid | None:
+    """What a run says of a poll's permanent redirects (follow_moves' ``moves``), in the
+    feed's warnings: ``followed``, on the poll that first follows one to its target
+    (its items are read there this run; the feed moves when the next poll is
+    redirected too, MOVE_AFTER); ``moved``, on the poll that moves the feed; None
+    otherwise: a feed polled at its new address has nothing more to say, and a
+    redirect counted again is said when it moves the feed. Each said once."""
+    if moves.moved_now:
+        return "moved"
+    if moves.redirect_count == 1:
+        return "followed"
+    return None
+
+
 def poll_url(url: str, moved_to: str | None) -> str:
     """The address a feed is polled at: where it moved, else the config's."""
     return moved_to or url
