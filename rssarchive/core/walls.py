@@ -98,31 +98,44 @@ def login_wall(page: str, text: str | None = None) -> str | None:
 
 # What a short page's title or ``<h1>`` says it is, when it is no article's page: a
 # "not found" page answered with 200 (a soft 404), a site down for maintenance, a
-# consent wall. Only the title and the heading are read: an article's text may say any
-# of these words in passing ("the cookies stood out"), its headline rarely does, and a
-# headline that is the item's own makes the page the article's (decide.not_the_article).
+# consent wall. Only the title and the heading are read, each on its own: an article's
+# text may say any of these words in passing ("the cookies stood out"). Phrases about
+# the page itself, not the words alone: "Missing hiker not found", "Road maintenance
+# begins" and "Route 404 reopens" are headlines (a URL handed to backfill has no item
+# title that would show the page to be the article's, decide.not_the_article).
 _PAGE_SAYS = (
     (
         'a "not found" page',
         re.compile(
-            r"(?i)(?<![\d.])404(?!\d)|not\s+found|(?:couldn.t|could\s+not|can.t|cannot)\s+find"
-            r"|cannot\s+be\s+found|(?:doesn.t|does\s+not)\s+exist|no\s+longer\s+available"
-            r"|页面不存在|頁面不存在|找不到|未找到|nicht\s+gefunden|introuvable"
+            r"(?i)^\s*(?:error\s*)?404\b|\b404\s*(?:error|not\s+found|page)|(?:error|http)\s*404\b"
+            r"|\bpage\s+(?:was\s+)?not\s+found|^\s*not\s+found\s*$"
+            r"|\b(?:page|article|story|content)\s+(?:you\s+(?:requested|are\s+looking\s+for"
+            r"|were\s+looking\s+for)|(?:does\s+not|doesn.t)\s+exist|(?:is\s+)?no\s+longer"
+            r"\s+available|(?:cannot|could\s+not)\s+be\s+found)"
+            r"|(?:couldn.t|could\s+not|can.t|cannot)\s+find\s+(?:that|this|the|your)\s+"
+            r"(?:page|article|story)|seite\s+nicht\s+gefunden|page\s+introuvable"
+            r"|页面不存在|頁面不存在|网页不存在|網頁不存在|页面未找到|頁面未找到|文章不存在"
+            r"|内容不存在|內容不存在|找不到(?:该|該|此|您要的|您要访问的|您要訪問的)?(?:页面|頁面|网页|網頁)"
         ),
     ),
     (
         "a maintenance page",
         re.compile(
-            r"(?i)maintenance|temporarily\s+unavailable|service\s+unavailable"
-            r"|(?<![\d.])50[23](?!\d)|维护|維護|系统升级|系統升級|wartungs"
+            r"(?i)(?:down|offline|closed)\s+for\s+maintenance|under\s+maintenance"
+            r"|maintenance\s+(?:mode|in\s+progress|downtime)"
+            r"|(?:service|site|server|website)\s+(?:is\s+)?(?:temporarily\s+)?unavailable"
+            r"|^\s*temporarily\s+unavailable|(?:error|http)\s*50[23]\b|^\s*50[23]\b"
+            r"|维护中|維護中|系统维护|系統維護|系统升级中|系統升級中|wartungsarbeiten"
+            r"|en\s+maintenance"
         ),
     ),
     (
         "a consent wall",
         re.compile(
-            r"(?i)(?:value|respect)s?\s+your\s+privacy|before\s+you\s+continue"
-            r"|cookie\s+(?:consent|settings|preferences)|we\s+use\s+cookies"
-            r"|privacy\s+(?:settings|choices|preferences)|隐私设置|隱私設置|datenschutz"
+            r"(?i)\bwe\s+(?:value|respect|care\s+about)\s+your\s+privacy|^\s*before\s+you"
+            r"\s+continue|^\s*(?:cookie|privacy)\s+(?:consent|settings|preferences|choices)\s*$"
+            r"|^\s*your\s+privacy\s+(?:choices|settings)\s*$|\bwe\s+use\s+cookies"
+            r"|隐私设置|隱私設置|^\s*datenschutz(?:einstellungen)?\s*$"
         ),
     ),
 )
@@ -130,13 +143,13 @@ _PAGE_SAYS = (
 
 def page_says(title: str | None, heading: str | None) -> str | None:
     """What a page's ``title`` or ``heading`` (its ``<h1>``) says it is when that is no
-    article's page, quoted for the report (``a "not found" page ("not found")``), else
-    None."""
-    shown = " ".join(part for part in (title, heading) if part)
+    article's page, quoted for the report (``a "not found" page ("page not found")``),
+    else None."""
     for what, words in _PAGE_SAYS:
-        found = words.search(shown)
-        if found is not None:
-            return f'{what} ("{found[0]}")'
+        for part in (title, heading):
+            found = words.search(part or "")
+            if found is not None:
+                return f'{what} ("{found[0].strip()}")'
     return None
 
 
@@ -157,6 +170,10 @@ def teaser_prompt(text: str) -> str | None:
     return f'"{lines[-1]}"' if len(words) >= _PROMPT_WORDS else None
 
 
+# A login wall's title or heading starts by asking ("Log in to continue", "Subscribe to
+# read", "请登录"); a headline with PROMPT's words inside ("Council members vote") is an
+# article's, under the log-in box of the site's header.
+_ASKS = re.compile(r"(?i)\s*(?:please\s+|请|請)?(?:" + PROMPT.pattern.removeprefix("(?i)") + ")")
 # A body this long (its HTML) holds more text than a wall shows: not read further.
 _SHORT_BODY_HTML = 8 * WALL_TEXT_CHARS
 
@@ -168,17 +185,17 @@ def page_signs(
     ``title`` and ``heading`` shows of itself besides an article, when that text is
     short (at most WALL_TEXT_CHARS, what a wall shows): None for a longer article (the
     signs are not read at all) or when there is no sign. A login wall is asked of the
-    title and heading ("Log in to continue"): an article may say "log in" in passing,
-    under a log-in box in the site's header."""
+    title or heading that starts by asking (_ASKS: "Log in to continue"): an article
+    may say "log in" in passing, under a log-in box in the site's header."""
     if len(body_html) > _SHORT_BODY_HTML:
         return None
     text = html_to_text(body_html)
     if len(text) > WALL_TEXT_CHARS:
         return None
-    headline = " ".join(part for part in (title, heading) if part)
+    asking = next((part for part in (title, heading) if part and _ASKS.match(part)), None)
     signs = PageSigns(
         bot=bot_wall(page),
-        login=login_wall(page, headline) if headline else None,
+        login=login_wall(page, asking) if asking else None,
         says=page_says(title, heading),
         prompt=teaser_prompt(text),
     )

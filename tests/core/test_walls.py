@@ -35,7 +35,7 @@ ARTICLE = "".join(
             "<h1>Page not found</h1>",
             "<p>The page you requested may have been moved.</p>",
             "Page not found",
-            PageSigns(says='a "not found" page ("not found")'),
+            PageSigns(says='a "not found" page ("Page not found")'),
             id="a soft 404",
         ),
         pytest.param(
@@ -49,14 +49,14 @@ ARTICLE = "".join(
             "<h1>We value your privacy</h1>",
             "<p>We and our partners store cookies.</p>",
             "We value your privacy",
-            PageSigns(says='a consent wall ("value your privacy")'),
+            PageSigns(says='a consent wall ("We value your privacy")'),
             id="a consent wall",
         ),
         pytest.param(
             "<h1>Down for maintenance</h1>",
             "<p>Back soon.</p>",
             "Down for maintenance",
-            PageSigns(says='a maintenance page ("maintenance")'),
+            PageSigns(says='a maintenance page ("Down for maintenance")'),
             id="maintenance",
         ),
         pytest.param(
@@ -72,6 +72,20 @@ ARTICLE = "".join(
             "Bakery wins prize",
             None,
             id="a short article saying log in, cookies, sign up in passing",
+        ),
+        pytest.param(
+            "<h1>Council members vote</h1><form><input type='password'></form>",
+            "<p>Members of the council voted to subscribe to the plan.</p>",
+            "Council members vote",
+            None,
+            id="a headline with a prompt's word inside, under a log-in box",
+        ),
+        pytest.param(
+            "<h1>请登录</h1><form action='/login'><input type='password'></form>",
+            "<p>本内容仅限会员阅读。</p>",
+            "请登录",
+            PageSigns(login='"登录" and a login form'),
+            id="a Chinese login wall",
         ),
         pytest.param(
             "<title>Page not found</title><form id='challenge-form'></form>",
@@ -104,3 +118,31 @@ def test_page_signs(page: str, body: str, title: str, signs: PageSigns | None) -
 )
 def test_shows_title(item: str | None, title: str, shown: bool) -> None:
     assert walls.shows_title(item, title, None) is shown
+
+
+@pytest.mark.parametrize(
+    ("heading", "says"),
+    [
+        ("404", '"not found" page'),
+        ("Error 404 - Example News", '"not found" page'),
+        ("Sorry, we couldn't find that page", '"not found" page'),
+        ("The page you requested does not exist", '"not found" page'),
+        ("抱歉，找不到您要访问的页面", '"not found" page'),
+        ("503 Service Temporarily Unavailable", "maintenance"),
+        ("We're down for maintenance", "maintenance"),
+        ("Before you continue to Example", "consent"),
+        ("We value your privacy", "consent"),
+        ("Missing hiker not found after three days", None),
+        ("Road maintenance begins on Main Street", None),
+        ("Route 404 reopens after repairs", None),
+        ("Police can't find the suspect", None),
+        ("EU rules on cookie consent banners tightened", None),
+        ("Apple says it values your privacy", None),
+        ("Rates rise 0.503 points", None),
+    ],
+)
+def test_page_says_of_itself_not_of_a_headline_with_its_words(
+    heading: str, says: str | None
+) -> None:
+    said = walls.page_says(None, heading)
+    assert (said is None) if says is None else (said is not None and says in said), said

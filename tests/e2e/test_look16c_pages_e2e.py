@@ -123,19 +123,22 @@ def test_a_wall_answering_200_is_a_failed_attempt_retried_and_a_real_article_is_
         assert wall not in texts
 
 
-def test_a_backfilled_soft_404_is_a_failure_not_a_post_titled_not_found(
+def test_a_backfilled_soft_404_or_login_wall_is_a_failure_and_a_short_article_is_not(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _pages(httpserver, {"soft404": WALLS["soft404"], "login": WALLS["login"]})
+    _pages(httpserver, {"soft404": WALLS["soft404"], "login": WALLS["login"], "passing": PASSING})
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss([]), content_type="application/rss+xml"
     )
     site.write_config([{"name": "p", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
-    urls = [httpserver.url_for("/a/soft404"), httpserver.url_for("/a/login")]
+    urls = [httpserver.url_for(f"/a/{name}") for name in ("soft404", "login", "passing")]
     code = site.cli("backfill", "--now", "2026-12-02T00:00:00Z", "--json", *urls)
     report = json.loads(capsys.readouterr().out)
     assert code == 1 and report["failed"] == 2, report
-    assert site.post_names() == []
+    # A short article that says "log in" under a log-in box, with no item title to
+    # match: archived.
+    (post,) = _bodies(site).values()
+    assert "oatmeal cookies" in post
 
 
 def test_with_content_auto_a_wall_is_retried_then_the_feed_text_is_archived_when_given_up(
