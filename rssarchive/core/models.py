@@ -114,6 +114,18 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class PageSigns:
+    """What a short page shows of itself besides an article (core/walls.page_signs),
+    each quoted for the report, None when not shown; decide.not_the_article judges
+    them (look16c F1)."""
+
+    bot: str | None = None  # a bot wall's words or challenge (walls.bot_wall)
+    login: str | None = None  # a login form, its title asking to log in (walls.login_wall)
+    says: str | None = None  # its title: "not found", maintenance, consent (walls.page_says)
+    prompt: str | None = None  # its last paragraph asks to subscribe to read on (a teaser)
+
+
+@dataclass(frozen=True)
 class Article:
     """What the extractor produced for one item: body HTML (unsanitised) and its source."""
 
@@ -132,6 +144,9 @@ class Article:
     # How its page's bytes were read when not as they declared (encodings'
     # LATIN_FALLBACK_SAID), said in a warning when its post is written.
     charset_said: str | None = None
+    # What its page, when short, shows of itself besides an article (a wall, a soft
+    # 404, a teaser): decide.not_the_article judges it (look16c F1).
+    signs: PageSigns | None = None
 
 
 @dataclass(frozen=True)

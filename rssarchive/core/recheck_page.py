@@ -2,15 +2,17 @@
 it, run/rechecker.py reads pages with it; tested as tables in
 tests/core/test_recheck_page.py):
 
-- a bot wall (:func:`bot_wall`): a rate limiter's or a DDoS shield's page answered with
-  200, which says nothing of the article (issue 19, F8);
+- a bot wall (:func:`bot_wall`, core/walls.py's, which archiving asks too): a rate
+  limiter's or a DDoS shield's page answered with 200, which says nothing of the
+  article (issue 19, F8);
 - a truncation (:func:`is_truncated`): the article's beginning alone, or with a prompt
   to subscribe in the same paragraph (issue 19, F9);
 - links' anchor texts (:func:`mark_links`, :func:`unlinked`): a rotating list of
   "related" headlines inside the article is not compared (issue 19, F5/F7);
 - a removal by redirect (:func:`redirect_removes`): to the front or a section page;
-- a login wall (:func:`login_wall`): a page that asks to log in or subscribe, with a
-  password input or a login form, a suspicion never confirmed by itself (look19, 5);
+- a login wall (:func:`login_wall`, core/walls.py's too): a page that asks to log in
+  or subscribe, with a password input or a login form, a suspicion never confirmed by
+  itself (look19, 5);
 - an extraction that failed (:func:`extraction_read`): a page read and found without
   an article, or one the extraction could not run on (no evidence).
 """
@@ -21,88 +23,15 @@ import html
 import re
 from collections.abc import Callable
 
-from rssarchive.core import recheck_text as texts
-from rssarchive.core.recheck_confirm import SOFT_404_BELOW
 from rssarchive.core.recheck_text import LINKS, PROMPT, TEASER_PROMPT_CHARS, overlap
+
+# Bot walls and login walls are judged at archiving time too (look16c F1): one home,
+# core/walls.py, named here for the re-check's callers.
 from rssarchive.core.urls import host_key, split
-
-# A bot wall: a page answered with 200 by a rate limiter or a DDoS shield instead of the
-# article ("Just a moment...", "Checking your browser", "请稍候…", "安全验证"). It is
-# small (WALL_PAGE_BYTES: Cloudflare's challenge is ~30 KB, most of it script), shows
-# little text (WALL_TEXT_CHARS, its title included), none of it the article's, and
-# either says what it is in one of the archive's languages (_WALL_WORDS, in its title or
-# its text) or carries a challenge's form or script (_WALL_MARKS). An article about DDoS
-# protection is no wall: it is longer, and it holds the article's text.
-WALL_PAGE_BYTES = 256 * 1024
-WALL_TEXT_CHARS = 1000
-_WALL_WORDS = re.compile(
-    r"(?i)checking\s+(?:your|if\s+the\s+site\s+connection)|just\s+a\s+moment"
-    r"|attention\s+required|ddos\s+protection|enable\s+javascript\s+and\s+cookies"
-    r"|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot"
-    r"|unusual\s+traffic|security\s+check|one\s+more\s+step|access\s+denied"
-    r"|请稍候|請稍候|请稍等|請稍等|安全验证|安全驗證|人机验证|人機驗證|访问验证|訪問驗證"
-    r"|安全检查|安全檢查|正在检查|正在檢查|验证您是|驗證您是"
-    r"|しばらくお待ちください|アクセスを確認|잠시만\s*기다려|보안\s*확인"
-    r"|einen\s+moment|sicherheitsüberprüfung|vérification\s+de\s+sécurité|un\s+instant"
-)
-_WALL_MARKS = re.compile(
-    r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_"
-    r"|g-recaptcha|h-captcha|hcaptcha\.com|recaptcha/api|captcha-delivery|px-captcha"
-)
-_HIDDEN = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
-_TAG = re.compile(r"(?s)<[^>]*>")
-
-
-def visible_text(page: str) -> str:
-    """What a page shows as text (its title included): its tags, scripts, styles and
-    comments removed, entities read, whitespace collapsed."""
-    text = _TAG.sub(" ", _HIDDEN.sub(" ", page))
-    return " ".join(html.unescape(text).split())
-
-
-def bot_wall(page: str, known: str | None = None) -> str | None:
-    """What shows ``page`` (a 200's HTML, decoded) to be a bot wall, quoted for the
-    report (``"Just a moment"``, ``a challenge script``), else None. ``known``: the
-    article's text, none of which a wall holds (less than SOFT_404_BELOW of its
-    trigrams)."""
-    if len(page) > WALL_PAGE_BYTES:
-        return None
-    shown = visible_text(page)
-    if len(shown) > WALL_TEXT_CHARS:
-        return None
-    body = texts.split_headline(known or "")[1]
-    if body.strip():
-        norm, _ = texts.normalizers(texts.folds(body, shown))
-        if overlap(norm(body), norm(shown)) >= SOFT_404_BELOW:
-            return None
-    words = _WALL_WORDS.search(shown)
-    if words is not None:
-        return f'"{words[0]}"'
-    return "a challenge form or script" if _WALL_MARKS.search(page) else None
-
-
-# A login wall's form: a password input, or a form whose action, id, class or name says
-# it logs in (look19, finding 5).
-_LOGIN_FORM = re.compile(
-    r"(?is)<input\b[^>]*\btype\s*=\s*[\"']?password"
-    r"|<form\b[^>]*(?:log-?in|sign-?in|signon|passport|auth|登录|登錄)"
-)
-
-
-def login_wall(page: str, text: str | None = None) -> str | None:
-    """What shows ``page`` (a 200's HTML, decoded) to ask for a log-in or a subscription,
-    quoted for the report, else None: it carries a password input or a login form, and
-    its text says so (PROMPT's words: "请登录", "本内容仅限会员阅读", "Subscribe to
-    continue"): ``text``, what the extraction found in it, else (nothing found) all it
-    shows, so that a "not found" page with a log-in box in its header is no wall. Only
-    a page without the article is asked: the article may be behind it, so such a page is
-    a suspicion never confirmed as a deletion by itself."""
-    form = _LOGIN_FORM.search(page)
-    if form is None:
-        return None
-    words = PROMPT.search(text or visible_text(page))
-    return None if words is None else f'"{words[0]}" and a login form'
-
+from rssarchive.core.walls import _TAG, visible_text
+from rssarchive.core.walls import WALL_PAGE_BYTES as WALL_PAGE_BYTES
+from rssarchive.core.walls import bot_wall as bot_wall
+from rssarchive.core.walls import login_wall as login_wall
 
 # A truncation (:func:`is_truncated`) shows at most this share of the article's text,
 # and at least TRUNCATED_MIN_CHARS of it (less is a page without the article).

@@ -26,6 +26,7 @@ from rssarchive.core.encodings import decode_page_said
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import collapse_space, element_text
 from rssarchive.core.models import Article, Selectors
+from rssarchive.core.walls import page_signs
 from rssarchive.extract.htmltree import (
     _drop_layout_whitespace,
     _fix_links,
@@ -144,7 +145,12 @@ def _extract_article(
         raise ExtractError("empty page")
     text, charset_said = decode_page_said(page, content_type)
     article = _from_tree(_parse(text), url, selectors, allow)
-    return article if charset_said is None else replace(article, charset_said=charset_said)
+    # A short page may be a wall, a soft 404 or a teaser, not the article (look16c F1):
+    # its signs, judged by the run (decide.not_the_article).
+    signs = page_signs(text, article.body_html, article.title, article.heading)
+    if charset_said is None and signs is None:
+        return article
+    return replace(article, charset_said=charset_said, signs=signs)
 
 
 def _from_tree(doc: HtmlElement, url: str, selectors: Selectors | None, allow: Allow) -> Article:

@@ -12,7 +12,14 @@ from lxml.html import HtmlElement
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import element_text
 from rssarchive.core.models import Article, Entry
-from rssarchive.core.urls import LAZY_SRC, LINK_ATTRIBUTES, is_safe_link
+from rssarchive.core.urls import (
+    LAZY_SRC,
+    LINK_ATTRIBUTES,
+    absolute,
+    is_safe_link,
+    normalize_url,
+    without_fragment,
+)
 from rssarchive.extract.htmltree import (
     _fix_links,
     _fragment,
@@ -32,6 +39,20 @@ _TRUNCATION_MARKERS: Final = re.compile(
     r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|阅读全文|閱讀全文|查看全文)\W*$",
     re.IGNORECASE,
 )
+# How a teaser says "the rest is on the page" in its last paragraph, a short one
+# (TEASER_LINE_CHARS), wherever in it (look16c F2): WordPress's "Continue reading
+# “Title”", Yoast's "The post X appeared first on Y.", "Read the full article on Y",
+# "点击查看原文". A feed's whole article rarely ends so; one that does has its page
+# fetched, and its own text is the fallback when the page fails.
+_TEASER_ENDS: Final = re.compile(
+    r"(?i)continue\s+reading|keep\s+reading|read\s+(?:the\s+)?(?:full|whole|rest|more)\b"
+    r"|appeared\s+first\s+on|(?:view|see)\s+(?:the\s+)?(?:full|original)\s+(?:article|story|post)"
+    r"|查看原文|阅读原文|閱讀原文|阅读全文|閱讀全文|查看全文|继续阅读|繼續閱讀|全文请|全文請"
+    r"|weiterlesen|lire\s+la\s+suite|続きを読む"
+)
+TEASER_LINE_CHARS: Final = 300
+# WordPress's link to the rest of a post: its class, or the "#more-N" anchor it goes to.
+_MORE_LINK: Final = re.compile(r"(?:^|\s)more-link(?:\s|$)|#more-\d+$")
 # Feed content that _fix_links may change: a URL attribute (urls.LINK_ATTRIBUTES) whose
 # value has no scheme (the quote, when there is one, must be taken: "(?!["'])"), any
 # srcset, or a lazy image.
@@ -56,7 +77,7 @@ def whole_article_from_feed(entry: Entry, allow_private_addresses: Allow = False
     """:func:`article_from_feed` when the item carries the whole article; None when its
     content is only a summary (see :func:`is_substantial`) and the page is needed."""
     parsed = _feed_body(entry)
-    if parsed is None or not _fragment_is_substantial(parsed[1]):
+    if parsed is None or not _fragment_is_substantial(parsed[1], entry.link):
         return None
     return _feed_article(entry, *parsed, allow_private_addresses)
 
@@ -79,17 +100,60 @@ def _feed_article(entry: Entry, body: str, fragment: HtmlElement, allow: Allow) 
     return Article(with_lead_image(body, image, base, fragment), "feed", image)
 
 
-def is_substantial(html: str) -> bool:
-    """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants)."""
+def is_substantial(html: str, link: str | None = None) -> bool:
+    """Whether feed content looks like the whole article (see SUBSTANTIAL_* constants),
+    not a teaser (:func:`_is_teaser`; ``link``: the item's page)."""
     if not html.strip():
         return False
     html, fragment = _fragment(html)
-    return bool(html.strip()) and _fragment_is_substantial(fragment)
+    return bool(html.strip()) and _fragment_is_substantial(fragment, link)
 
 
-def _fragment_is_substantial(fragment: HtmlElement) -> bool:
+def _fragment_is_substantial(fragment: HtmlElement, link: str | None) -> bool:
     text = element_text(fragment)
-    if not text or _TRUNCATION_MARKERS.search(text):
+    if not text or _TRUNCATION_MARKERS.search(text) or _is_teaser(fragment, text, link):
         return False
     paragraphs = sum(1 for p in fragment.iter("p") if element_text(p))
     return len(text) >= SUBSTANTIAL_TEXT_CHARS or paragraphs >= SUBSTANTIAL_PARAGRAPHS
+
+
+def _is_teaser(fragment: HtmlElement, text: str, link: str | None) -> bool:
+    """Whether feed content is an article's beginning that sends to its page (look16c
+    F2): a WordPress more-link anywhere, or a short last paragraph (the end of the
+    text) that says the rest is on the page (_TEASER_ENDS) or is nothing but a link to
+    the item's own page. A link to another site ("Source: <a>Wire</a>") is no teaser."""
+    for anchor in fragment.iter("a"):
+        if _MORE_LINK.search(anchor.get("class") or "") or _MORE_LINK.search(
+            anchor.get("href") or ""
+        ):
+            return True
+    last = next((p for p in reversed(list(fragment.iter("p"))) if element_text(p)), None)
+    tail = element_text(last) if last is not None else ""
+    if not tail or not text.endswith(tail):
+        tail, last = text[-TEASER_LINE_CHARS:], None
+    elif len(tail) > TEASER_LINE_CHARS:
+        return False
+    if _TEASER_ENDS.search(tail):
+        return True
+    return last is not None and link is not None and _links_to(last, tail, link)
+
+
+def _links_to(paragraph: HtmlElement, text: str, link: str) -> bool:
+    """Whether ``paragraph`` (its ``text``) is nothing but links, one of them to
+    ``link`` (the item's page, fragments aside)."""
+    anchors = list(paragraph.iter("a"))
+    shown = "".join(element_text(a) for a in anchors)
+    if not anchors or _bare(shown) != _bare(text):
+        return False
+    own = normalize_url(without_fragment(link))
+    return any(
+        (target := absolute(a.get("href") or "", link)) is not None
+        and normalize_url(without_fragment(target)) == own
+        for a in anchors
+    )
+
+
+def _bare(text: str) -> str:
+    """``text`` without whitespace and punctuation: a link's text as its paragraph
+    shows it ("→ Council plan", "[Council plan]")."""
+    return "".join(ch for ch in text if ch.isalnum())

@@ -194,10 +194,10 @@ def _round_robin(items: list[T], host_of: Callable[[T], str]) -> list[T]:
     return [items[place] for _, place in places.take(len(items))]
 
 
-def _substantial(content: str) -> bool:
+def _substantial(content: str, link: str | None) -> bool:
     from rssarchive.extract.feedtext import is_substantial
 
-    return is_substantial(content)
+    return is_substantial(content, link)
 
 
 def _shared_guids(entries: Sequence[Entry], result: FeedResult) -> set[str]:

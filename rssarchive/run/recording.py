@@ -325,7 +325,7 @@ class _Recording(_Moves):
             return False
         given_up_for = self.state.feed_of(article_id)
         substantial = decide.asks_substantial(feed.content, entry.content) and _substantial(
-            entry.content or ""
+            entry.content or "", entry.link
         )
         if not decide.takes_over_given_up(
             given_up_for, feed.name, feed.content, entry.content, substantial=substantial

@@ -13,7 +13,7 @@ from dataclasses import replace
 from rssarchive.core import decide
 from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
-from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
+from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import dated
 from rssarchive.run.jobs import (
@@ -288,7 +288,9 @@ class _Working(_Landing):
     def _needs_page(self, job: _Job) -> bool:
         content = job.entry.content
         # The text is parsed only when the answer depends on it (content: auto).
-        substantial = decide.asks_substantial(job.mode, content) and _substantial(content or "")
+        substantial = decide.asks_substantial(job.mode, content) and _substantial(
+            content or "", job.entry.link
+        )
         return decide.needs_page(job.mode, content, substantial=substantial)
 
     def _article(self, job: _Job, extractor: Extractor, *, needs_page: bool) -> Article:
@@ -326,6 +328,9 @@ class _Working(_Landing):
             )
             job.headline = article.title
             job.charset_said = article.charset_said
+            why = decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
+            if why is not None:  # a wall, a soft 404, a teaser: tried again later
+                raise FetchError(response.url, why)
             return article
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.
@@ -347,3 +352,13 @@ class _Working(_Landing):
         if decide.feed_given(kind.feed, job.entry.origin):
             raise _FeedGiven(self._parse(response, job.feed.max_items, self.clock()))
         raise ExtractError(f"not an HTML page: {kind.what}", url=response.url)
+
+
+def _title_shown(entry: Entry, article: Article) -> bool:
+    """Whether the page's title or heading carries the item's (walls.shows_title), asked
+    only of a short page with signs of a wall (decide.asks_title_shown)."""
+    if not decide.asks_title_shown(article.signs):
+        return False
+    from rssarchive.core.walls import shows_title
+
+    return shows_title(entry.title, article.title, article.heading)

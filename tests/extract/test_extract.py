@@ -360,6 +360,62 @@ def test_is_substantial() -> None:
     assert not is_substantial("<p>a</p><p>b</p><p>" + "y" * 600 + " […]</p>")
 
 
+_LEAD = "".join(f"<p>Lead paragraph {i} of the story, told in a sentence.</p>" for i in range(3))
+_LINK = "https://x.example/news/a"
+
+
+@pytest.mark.parametrize(
+    ("content", "whole"),
+    [
+        pytest.param(_LEAD, True, id="three paragraphs"),
+        pytest.param(
+            _LEAD + f'<p><a class="more-link" href="{_LINK}#more-7">Continue reading'
+            " <span>“Story”</span></a></p>",
+            False,
+            id="a WordPress more-link",
+        ),
+        pytest.param(_LEAD + '<p><a href="/x#more-7">More</a></p>', False, id="a #more-N link"),
+        pytest.param(
+            _LEAD + f'<p>The post <a href="{_LINK}">Story</a> appeared first on'
+            ' <a href="https://x.example/">X News</a>.</p>',
+            False,
+            id="Yoast's appeared first on",
+        ),
+        pytest.param(
+            _LEAD + "<p>Read the full article on X News</p>", False, id="read the full article"
+        ),
+        pytest.param(_LEAD + "<p>点击查看原文</p>", False, id="点击查看原文"),
+        pytest.param(_LEAD + "<p>……阅读全文 &gt;&gt; 更多</p>", False, id="阅读全文 not last"),
+        pytest.param(
+            _LEAD + f'<p>→ <a href="{_LINK}">Story</a></p>', False, id="a link to its own page"
+        ),
+        pytest.param(
+            _LEAD + '<p><a href="/news/a#top">Story</a></p>', False, id="its own page, relative"
+        ),
+        pytest.param(
+            _LEAD + '<p>Source: <a href="https://wire.example/1">Wire</a></p>',
+            True,
+            id="a source elsewhere",
+        ),
+        pytest.param(
+            _LEAD + '<p><a href="https://x.example/news/b">Another story</a></p>',
+            True,
+            id="a link to another of its pages",
+        ),
+        pytest.param(
+            _LEAD + "<p>" + "She said she would keep reading the report. " * 10 + "</p>",
+            True,
+            id="a long last paragraph saying keep reading",
+        ),
+    ],
+)
+def test_a_teaser_is_no_whole_article(content: str, whole: bool) -> None:
+    """look16c F2: a teaser's text sends to its page, wherever in its last paragraph."""
+    assert is_substantial(content, _LINK) is whole
+    entry = Entry(title="t", link=_LINK, content=content)
+    assert (whole_article_from_feed(entry) is not None) is whole
+
+
 @pytest.mark.parametrize(
     ("content", "whole"),
     [

@@ -178,6 +178,10 @@ from rssarchive.core.decide.images import (
     retry_without_referer as retry_without_referer,
     tries_next_image as tries_next_image,
 )
+from rssarchive.core.decide.pages import (
+    asks_title_shown as asks_title_shown,
+    not_the_article as not_the_article,
+)
 from rssarchive.core.decide.policies import (
     ARTICLE_RETRIES as ARTICLE_RETRIES,
     ARTICLE_STANDING as ARTICLE_STANDING,

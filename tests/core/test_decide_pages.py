@@ -1,0 +1,49 @@
+"""decide.not_the_article's table (look16c F1): which short page is no article's page,
+a failed attempt tried again later."""
+
+from __future__ import annotations
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.models import PageSigns
+
+BOT = PageSigns(bot='"Just a moment"')
+LOGIN = PageSigns(login='"Log in" and a login form')
+SAYS = PageSigns(says='a "not found" page ("not found")')
+PROMPT = PageSigns(prompt='"Subscribe to continue reading"')
+
+
+@pytest.mark.parametrize(
+    ("signs", "title_shown", "why"),
+    [
+        pytest.param(None, False, None, id="a longer page: the article"),
+        pytest.param(None, True, None, id="a longer page with the item's title"),
+        pytest.param(BOT, False, 'a bot wall ("Just a moment")', id="a bot wall"),
+        pytest.param(LOGIN, False, "a login wall", id="a login wall"),
+        pytest.param(SAYS, False, 'a "not found" page', id="a soft 404"),
+        pytest.param(BOT, True, None, id="an article on DDoS shields, its title the item's"),
+        pytest.param(LOGIN, True, None, id="a short article under a log-in box"),
+        pytest.param(SAYS, True, None, id="an article titled with the words of a 404"),
+        pytest.param(PROMPT, False, "a paywall's teaser", id="a teaser"),
+        pytest.param(PROMPT, True, "a paywall's teaser", id="a teaser under its headline"),
+        pytest.param(
+            PageSigns(bot='"x"', says="a maintenance page"), False, "a bot wall", id="both: one"
+        ),
+    ],
+)
+def test_not_the_article(signs: PageSigns | None, title_shown: bool, why: str | None) -> None:
+    said = decide.not_the_article(signs, title_shown=title_shown)
+    if why is None:
+        assert said is None
+    else:
+        assert said is not None and "its page holds no article" in said and why in said
+
+
+@pytest.mark.parametrize(
+    ("signs", "asks"), [(None, False), (BOT, True), (SAYS, True), (PROMPT, False)]
+)
+def test_the_title_is_asked_only_of_a_wall_that_it_may_clear(
+    signs: PageSigns | None, asks: bool
+) -> None:
+    assert decide.asks_title_shown(signs) is asks
