@@ -102,6 +102,17 @@ from rssarchive.core.decide.entries import (
     unusable_link as unusable_link,
     url_entry as url_entry,
 )
+from rssarchive.core.decide.evidence import (
+    LandingSaid as LandingSaid,
+    asks_landing_evidence as asks_landing_evidence,
+    asks_new_page as asks_new_page,
+    asks_old_link as asks_old_link,
+    landing_said as landing_said,
+    landing_shares as landing_shares,
+    old_link_moved as old_link_moved,
+    permalinked as permalinked,
+    same_pages as same_pages,
+)
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
     FeedSucceeded as FeedSucceeded,
