@@ -1,6 +1,7 @@
 """Where an item's page ended, when a redirect took it elsewhere: its post, an article
 archived already, or no article's page (a maintenance, login or consent page, a site's
-home page): a failed attempt, tried again later (decide.landed). Pages that a temporary
+home page): a failed attempt, tried again later (decide.landed), unless the page shows
+the archived article it landed on to be the item (look16c F11). Pages that a temporary
 redirect took elsewhere are held until every page of the run is in, so that different
 items sent to one page are all seen (decide.crowded)."""
 

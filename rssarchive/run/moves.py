@@ -1,6 +1,7 @@
 """A run's moves that no guid tells: a link an archived article moved away from, handed
 to the new article listed there (look 16 F5), and a site migration that gave every
-article a new guid and a new link (look 16 F18)."""
+article a new guid and a new link (look 16 F18); and the moves a guid tells only with
+the old link's word: a daily column's constant guid, title and teaser (look16c F8)."""
 
 from __future__ import annotations
 

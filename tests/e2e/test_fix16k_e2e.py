@@ -101,6 +101,31 @@ def test_a_daily_items_old_link_redirecting_or_gone_is_still_a_move(
     assert sources(site) == [first["link"]]
 
 
+def test_an_update_whose_old_link_serves_the_same_page_is_still_a_move(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Links with a session id, the date bumped (a CMS showing the last update): the old
+    # link still answers 200, but with the page the new one serves: one article.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "P", "url": feed.url, "content": "feed"}])
+    httpserver.expect_request("/story/1").respond_with_data(
+        article("Story 1"), content_type="text/html"
+    )
+    first = feed.item(1, day=1, guid="s-1", link=httpserver.url_for("/story/1") + "?sid=a")
+    second = {**first, "link": httpserver.url_for("/story/1") + "?sid=b", "pubDate": "02 Jul 2024"}
+    feed.items = [first]
+    assert run_at(site, capsys, "2024-07-02T08:00Z")[1]["new_posts"] == 1
+    feed.items = [second]
+    code, report, err = run_at(site, capsys, "2024-07-02T09:00Z")
+    assert (code, report["new_posts"]) == (0, 0), err
+    (warning,) = warnings_of(report)
+    assert warning == (
+        f"{second['link']} is taken for the archived {first['link']} (same guid, title and "
+        "text; its date changed); not archived again"
+    ), warning
+    assert sources(site) == [first["link"]]
+
+
 # -- F11: a temporary redirect to an archived article that is that article -----------------
 
 
