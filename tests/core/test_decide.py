@@ -871,7 +871,7 @@ def test_says_taken(
     assert decide.says_taken(guid_key, archived, said=said and asks) is expected
 
 
-PARTS = ("policies", "feeds", "entries", "identity", "articles", "images")
+PARTS = ("policies", "feeds", "entries", "identity", "articles", "images", "evidence")
 
 
 def test_the_decider_is_pure() -> None:
@@ -881,7 +881,7 @@ def test_the_decider_is_pure() -> None:
     from pathlib import Path
 
     # Every module of the decider (a package: policies, feeds, entries, identity, articles,
-    # images).
+    # images, evidence).
     sources = [p.read_text("utf-8") for p in Path(decide.__file__).parent.glob("*.py")]
     assert len(sources) > 1
     source = "\n".join(sources)
