@@ -76,6 +76,15 @@ SAME_BY = "same guid, title and date"
 # Why an item whose guid is its title is not taken for the archived article of that
 # title on that day alone (differs): a move then needs a redirect (decide.moved_by_redirect).
 TITLE_AND_DAY = "only the same title and day, no evidence of a move"
+# What same_by and still_same moves say on evidence a daily column ("Morning briefing",
+# a constant guid, title and teaser) has too: such a move needs the old link's word
+# (decide.asks_old_link, look16c F8).
+DATE_CHANGED = "same guid, title and text; its date changed"
+NEITHER_DATED = "same guid and title, neither dated"
+SAME_TEXT = "same guid, title and text"
+# Why such an item is a new article after all: its old link, fetched, still answers 200
+# at its own URL with another page than the item's.
+OLD_LINK_ANSWERS = "its old link still answers with its own page"
 
 
 def title_key(title: str | None) -> str:
@@ -184,9 +193,9 @@ def same_by(
         return "same guid and date"
     mine, theirs = _utc(published), _utc(archived_published)
     if mine is None and theirs is None:
-        return "same guid and title, neither dated"
+        return NEITHER_DATED
     if _apart(mine, theirs):
-        return "same guid, title and text; its date changed"
+        return DATE_CHANGED
     return SAME_BY
 
 

@@ -243,3 +243,10 @@ def _without_shared_guids(
     if not shared:
         return list(entries)
     return [replace(e, guid=None) if decide.guid_key(e.guid) in shared else e for e in entries]
+
+
+def _permalinked(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries of one feed document, those that share a link but each give their own
+    permalink as their guid given it as their link (decide.permalinked, look16c F7)."""
+    links = decide.permalinked([(e.guid, e.link) for e in entries])
+    return [replace(e, link=links[i]) if i in links else e for i, e in enumerate(entries)]

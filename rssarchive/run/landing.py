@@ -1,11 +1,13 @@
 """Where an item's page ended, when a redirect took it elsewhere: its post, an article
 archived already, or no article's page (a maintenance, login or consent page, a site's
-home page): a failed attempt, tried again later (decide.landed). Pages that a temporary
+home page): a failed attempt, tried again later (decide.landed), unless the page shows
+the archived article it landed on to be the item (look16c F11). Pages that a temporary
 redirect took elsewhere are held until every page of the run is in, so that different
 items sent to one page are all seen (decide.crowded)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rssarchive.core import decide
@@ -60,7 +62,9 @@ class _Landing(_Recording):
                     " lists as another item; not archived as that page"
                 )
                 self._failed(job, link, FetchError(link, why))
-            elif not self._landing(job, keys, staged, "temporary", crowded=keys[-1] in crowd):
+            elif not self._landing(
+                job, keys, staged, "temporary", crowded=keys[-1] in crowd, written=written
+            ):
                 self._place(job, staged, keys, written)
                 if (alias := decide.alias_key(keys)) is not None:
                     # Where it is for now, no identity: a later item there may take it.
@@ -74,11 +78,19 @@ class _Landing(_Recording):
         return decide.redirected(keys[0], keys[-1], statuses, feed_text=feed_text)
 
     def _landing(
-        self, job: _Job, keys: list[str], staged: _Staged, how: decide.Redirected, *, crowded: bool
+        self,
+        job: _Job,
+        keys: list[str],
+        staged: _Staged,
+        how: decide.Redirected,
+        *,
+        crowded: bool,
+        written: Sequence[tuple[_Job, str]] = (),
     ) -> bool:
         """Carry out decide.landed: False when the page is written; else it is an
         article archived already (not written, its link an alias of it, said), or no
-        article's page (a failed attempt, said)."""
+        article's page (a failed attempt, said). ``written``: the run's posts placed and
+        not settled yet (a held page may have landed on one)."""
         # The state is asked only when this run placed no other article there.
         archived_as = (
             self.state.archived_as(keys, job.article_id)
@@ -89,6 +101,11 @@ class _Landing(_Recording):
         contradiction = (
             self._contradiction(job, other) if decide.asks_other_shown(other, how) else None
         )
+        same = (
+            self._landing_shares(job, staged, self._post_name(other, written))
+            if decide.asks_landing_evidence(other, how)
+            else None
+        )
         from rssarchive.core.identity import is_site_root
 
         landing = decide.landed(
@@ -98,6 +115,7 @@ class _Landing(_Recording):
             crowded=crowded,
             other=other,
             contradiction=contradiction,
+            same=same,
         )
         if landing.kind == "write":
             return False
@@ -110,12 +128,64 @@ class _Landing(_Recording):
         self.state.forget(job.article_id)
         self.state.alias(keys[0], landing.other)
         job.result.skipped += 1
+        if how == "temporary":
+            self._taken_on_evidence(
+                job, landing.other, self._post_name(landing.other, written), landing.why
+            )
+            return True
         # Said, not logged: an item taken for another article is a loss if wrong.
         job.result.warnings.append(
             f"{link}: its page is {job.page_url}, an article archived already"
             " under another link; not archived again"
         )
         return True
+
+    def _post_name(self, article_id: int | None, written: Sequence[tuple[_Job, str]]) -> str | None:
+        """The post of an article archived already: placed by this run, else the state's."""
+        if article_id is None:
+            return None
+        name = next((n for j, n in written if j.article_id == article_id), None)
+        return name if name is not None else self.state.filename_of(article_id)
+
+    def _taken_on_evidence(self, job: _Job, other: int, name: str | None, shares: str) -> None:
+        """Tell that an item a temporary redirect took to the archived article ``other``
+        (its post ``name``) is that article, by ``shares`` (decide.landing_said; look16c
+        F11)."""
+        link = job.entry.link or ""
+        if decide.landing_said(job.entry.origin) == "archived already" and name is not None:
+            job.result.archived.append((link, name))
+            return
+        job.result.warnings.append(
+            f"{link}: a temporary redirect took its page to {job.page_url}, an article"
+            f" archived already ({shares}); taken for it, not archived again"
+        )
+        if (guid := decide.guid_key(job.entry.guid)) is not None:
+            # Its guid is not the article's: explained here, not said again by later runs.
+            self.state.set_meta({f"taken {other} {guid}": "1"})
+
+    def _landing_shares(self, job: _Job, staged: _Staged, name: str | None) -> str | None:
+        """What shows the archived article (its post ``name``) a temporary redirect
+        took the item's page to to be the item (decide.landing_shares): its post's
+        title, date and text, against the item's and its page's (the staged post)."""
+        from rssarchive.core import postformat
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date, text_key
+
+        def shown(text: str | None) -> decide.Shown | None:
+            if text is None:
+                return None
+            title, published = post_title_and_date(text)
+            body = text_key(postformat.parse(text).body)
+            return decide.Shown(title, published, body, dated=post_says_its_date(text))
+
+        try:
+            page = shown(staged.temp.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            page = None
+        theirs = shown(None if name is None else self.archive.read(name))
+        if page is None:
+            return None
+        item = decide.Shown(job.entry.title, job.entry.published)
+        return decide.landing_shares(item, page, theirs)
 
     def _contradiction(self, job: _Job, other: int | None) -> str | None:
         """What says the item is not ``other``, the archived article a permanent

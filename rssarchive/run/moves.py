@@ -1,8 +1,11 @@
 """A run's moves that no guid tells: a link an archived article moved away from, handed
 to the new article listed there (look 16 F5), and a site migration that gave every
-article a new guid and a new link (look 16 F18)."""
+article a new guid and a new link (look 16 F18); and the moves a guid tells only with
+the old link's word: a daily column's constant guid, title and teaser (look16c F8)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
@@ -135,6 +138,42 @@ class _Moves(_Base):
         if not self._redirects_to(url_key, owner.url):
             return answer
         return decide.ByGuid("moved", guid_key, owner.id, "its old link redirects here permanently")
+
+    def _old_link_moved(
+        self, url_key: str, link: str, answer: decide.ByGuid, owner: GuidOwner | None
+    ) -> decide.ByGuid:
+        """by_guid's ``answer``, or a new article when a move on evidence a daily column
+        has too (decide.asks_old_link) is belied by the archived article's old link: it
+        still answers 200 at its own URL, with another page than the item's link
+        (decide.old_link_moved, look16c F8)."""
+        from rssarchive.core.identity import OLD_LINK_ANSWERS
+
+        archived = owner is not None and owner.status == decide.ARTICLE_STANDING.done
+        if owner is None or not decide.asks_old_link(answer.kind, answer.why, archived=archived):
+            return answer
+        old_key = decide.link_key(owner.url) or ""
+        final, old_page = self._page_of(owner.url)
+        same = None
+        if decide.asks_new_page(old_key, final):
+            same = decide.same_pages(old_page, self._page_of(link)[1])
+        why = decide.old_link_moved(url_key, old_key, final, same_page=same, why=answer.why)
+        if why is None:
+            return decide.ByGuid("reused", None, owner.id, OLD_LINK_ANSWERS)
+        return replace(answer, why=why)
+
+    def _page_of(self, url: str) -> tuple[str | None, str | None]:
+        """The URL key a 200 for ``url`` came from (after its redirects) and its page's
+        text (identity.text_key); (None, None): no 200."""
+        from rssarchive.core.encodings import decode_page
+        from rssarchive.core.htmltext import html_to_text
+        from rssarchive.core.identity import text_key
+
+        try:
+            response = self.client.get(url)
+        except FetchError:
+            return None, None
+        page = decode_page(response.content, response.headers.get("content-type"))
+        return decide.link_key(response.url), text_key(html_to_text(page))
 
     def _redirects_to(self, url_key: str, old_url: str) -> bool:
         """Whether an archived article's old link now ends, by permanent redirects only,

@@ -14,6 +14,7 @@ from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import (
     _item_name,
     _Job,
+    _permalinked,
     _shared_guids,
     _substantial,
     _without_shared_guids,
@@ -38,7 +39,9 @@ class _Recording(_Moves):
     ) -> tuple[list[Entry], frozenset[str]]:
         """The entries of one feed document without the guids its items share (see
         _without_shared_guids; such a guid is recorded as reused: it identifies nothing
-        from now on), and the URL keys of all the links it lists."""
+        from now on), and the URL keys of all the links it lists. Items that share a
+        link, each with its own permalink guid, are at their permalinks."""
+        entries = _permalinked(entries)
         shared = _shared_guids(entries, result)
         if shared and decide.records(dry_run=self.dry_run):
             for guid in sorted(shared):
@@ -388,6 +391,7 @@ class _Recording(_Moves):
             posts[answer.owner] = self._post_shown(found[answer.owner])
         owner = None if answer.owner is None else found[answer.owner]
         answer = self._redirect_moved(url_key, guid_key, answer, owner)
+        answer = self._old_link_moved(url_key, entry.link or "", answer, owner)
         if decide.asks_migration(answer.kind, answer.guid):
             migrated = self._migrated(feed, entry, url_key, item, listed, result)
             if migrated is not None:

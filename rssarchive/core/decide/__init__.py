@@ -4,7 +4,8 @@ The orchestration (pipeline.py and the modules it runs) asks these functions and
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
 Its parts, one module each: policies (the retry policies), feeds, entries, identity
-(guids, and which article an item or a page is), articles, images; every name is
+(guids, and which article an item or a page is), articles, images, evidence (what
+settles an identity the link alone cannot: a permalink, a fetch); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -102,6 +103,17 @@ from rssarchive.core.decide.entries import (
     temporary_landing as temporary_landing,
     unusable_link as unusable_link,
     url_entry as url_entry,
+)
+from rssarchive.core.decide.evidence import (
+    LandingSaid as LandingSaid,
+    asks_landing_evidence as asks_landing_evidence,
+    asks_new_page as asks_new_page,
+    asks_old_link as asks_old_link,
+    landing_said as landing_said,
+    landing_shares as landing_shares,
+    old_link_moved as old_link_moved,
+    permalinked as permalinked,
+    same_pages as same_pages,
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,

@@ -17,6 +17,7 @@ from typing import Literal
 
 from rssarchive.core.identity import (
     SAME_BY,
+    SAME_TEXT,
     differs,
     is_site_root,
     is_title_guid,
@@ -285,7 +286,7 @@ def _by_retired_guid(
         return ByGuid("new", None)
     if still_same(item.title, item.text, last_seen.shown.title, last_seen.shown.text) is not None:
         return ByGuid("new", None)
-    return ByGuid("moved", None, owner.id, "same guid, title and text")
+    return ByGuid("moved", None, owner.id, SAME_TEXT)
 
 
 def compared_with(owner: Owner, posts: Mapping[int, Shown | None]) -> Shown | str | NeedsPost:
@@ -453,14 +454,16 @@ def landed(
     crowded: bool,
     other: int | None,
     contradiction: str | None,
+    same: str | None = None,
 ) -> Landing:
     """What an item's page is (``page_url``: where it ended, ``how``: redirected): a
     redirect to a site's home page (``home``), or a temporary one that different items
     of the run shared (``crowded``), reached no article's page; ``other``: the article
     archived already under the page's URL (archived_elsewhere), the item's only after
     no temporary redirect and with nothing that contradicts it (``contradiction``,
-    redirect_contradicts, asked when asks_other_shown says so). Each "retry" is a
-    failed attempt: the page may be the article's own once the site is back."""
+    redirect_contradicts, asked when asks_other_shown says so), or after a temporary
+    one, with what shows it to be the item (``same``, evidence.landing_shares). Each
+    "retry" is a failed attempt: the page may be the article's own once the site is back."""
     if how != "none" and home:
         return Landing("retry", why=f"its page redirects to the site's home page ({page_url})")
     if how == "temporary" and crowded:
@@ -471,6 +474,8 @@ def landed(
         )
     if other is None:
         return Landing("write")
+    if how == "temporary" and same is not None:  # evidence.landing_shares (look16c F11)
+        return Landing("same", other, same)
     if how == "temporary":
         return Landing(
             "retry",

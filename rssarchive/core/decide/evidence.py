@@ -1,0 +1,133 @@
+"""What tells an identity the link alone cannot settle (look16c F7, F8, F11): items of
+one document that share a link but each give their own permalink, and what a fetch
+tells: a move by guid on evidence a daily column has too, a temporary redirect that
+takes a new link to an archived article's page.
+
+Part of the decider (rssarchive.core.decide): pure. The run (run/moves.py) fetches only
+when these functions ask, and only in these rare cases: a guid archived already at
+another link, a page a temporary redirect took to an archived article."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from rssarchive.core.decide.identity import Shown, guid_key, link_key
+from rssarchive.core.identity import DATE_CHANGED, NEITHER_DATED, SAME_TEXT, differs, title_key
+
+# What a move rests on when the archived article's old link now ends at the item's.
+REDIRECTS_HERE = "its old link redirects here"
+
+
+def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str]:
+    """The items of one feed document (guid, link) whose guid is to be their link (by
+    index, the guid trimmed): items that share one link (a section page, look16c F7)
+    when each of them has a guid that is an http(s) URL (a permalink: RSS's default),
+    and they are not all one. Each is its own article then, at its own address; the
+    shared link made them one (decide.collapsed) though their texts are several.
+    Otherwise one link is one page, one article, as before (a changelog's releases,
+    a live page's updates, whose guids are no addresses)."""
+    groups: dict[str, list[int]] = {}
+    for index, (_, link) in enumerate(items):
+        if (key := link_key(link)) is not None:
+            groups.setdefault(key, []).append(index)
+    found: dict[int, str] = {}
+    for indexes in groups.values():
+        guids = [(items[i][0] or "").strip() for i in indexes]
+        keys = {guid_key(g) if link_key(g) is not None else None for g in guids}
+        if len(indexes) > 1 and None not in keys and len(keys) > 1:
+            found.update(zip(indexes, guids, strict=True))
+    return found
+
+
+# The moves by guid that a daily "Morning briefing" makes too: a constant guid, title
+# and teaser, a new link and date (or none) each day. The same guid, title and date is
+# not one of them (nothing changed but the link), nor a guid that is the item's link.
+_WEAK_MOVES = frozenset({DATE_CHANGED, NEITHER_DATED, SAME_TEXT})
+
+
+def asks_old_link(kind: str, why: str, *, archived: bool) -> bool:
+    """Whether a move by guid (by_guid's ``kind`` "moved", ``why``: what it shares) of an
+    ``archived`` article needs its old link fetched first: only on evidence a daily
+    column with a constant guid, title and teaser has too (look16c F8). An article not
+    archived yet has no page of its own to answer."""
+    return kind == "moved" and archived and why in _WEAK_MOVES
+
+
+def asks_new_page(old_key: str, final_key: str | None) -> bool:
+    """Whether old_link_moved needs ``same_page`` (a fetch of the item's link): only when
+    the old link (``old_key``) still answered 200 at its own URL (``final_key``, its
+    answer's URL key; None: no answer)."""
+    return final_key is not None and final_key == old_key
+
+
+def old_link_moved(
+    url_key: str,
+    old_key: str,
+    final_key: str | None,
+    *,
+    same_page: bool | None,
+    why: str,
+) -> str | None:
+    """What a move asks_old_link asked about (``why``: what it shares) rests on, by what
+    the archived article's old link (``old_key``) answers now (``final_key``: the URL
+    key its 200 came from; None: no 200, a 404, a failure); None: it is no move. A move
+    stands when the old link no longer answers with its own page (an error, a redirect
+    elsewhere), and rests on its redirect when that ends at the item's link; when it
+    still answers 200 at its own URL, only when that page is the item's too
+    (``same_page``, asked when asks_new_page says so: links with a session id in them
+    serve one page). Else the item is another article: yesterday's briefing is still
+    served at yesterday's link, and today's is at today's."""
+    if final_key == url_key:
+        return REDIRECTS_HERE
+    if final_key is None or final_key != old_key or same_page:
+        return why
+    return None
+
+
+def same_pages(mine: str | None, theirs: str | None) -> bool:
+    """Whether two pages' texts (identity.text_key of each page's text; None: none read)
+    are one page's."""
+    return mine is not None and mine == theirs
+
+
+def asks_landing_evidence(other: int | None, how: str) -> bool:
+    """Whether landed needs ``same`` (reads of the posts): only when a temporary
+    redirect (``how``) took an item's page to the archived article ``other``."""
+    return other is not None and how == "temporary"
+
+
+def landing_shares(item: Shown, page: Shown, theirs: Shown | None) -> str | None:
+    """What shows the archived article (``theirs``: its post's title, date and text,
+    None: unread) that a temporary redirect took an item's page to to be the item (its
+    entry, ``item``; the page it got there, ``page``: its title and text): the same
+    title (every one the item and its page have), and the same date, else the same text
+    (a page is dated when it is archived; a backfilled URL has no date of its own);
+    None: no evidence, the page is tried again later (look16c F11: a mobile or short
+    URL, an aggregator's click link). A date the item has that is another is against
+    it, whatever the text."""
+    if theirs is None:
+        return None
+    key = title_key(theirs.title)
+    titles = [title_key(t) for t in (item.title, page.title) if title_key(t)]
+    if not key or not titles or any(t != key for t in titles):
+        return None
+    if theirs.dated and item.published is not None and theirs.published is not None:
+        if differs(None, item.published, None, theirs.published) == "another date":
+            return None
+        return "the same title and date"
+    if page.text is not None and page.text == theirs.text:
+        return "the same title and text"
+    return None
+
+
+LandingSaid = Literal["archived already", "warning"]
+
+
+def landing_said(origin: str) -> LandingSaid:
+    """How an item taken for the archived article a temporary redirect took its page to
+    (landing_shares) is told: a URL handed to backfill as any archived one is
+    (``archived already: URL (POST)``: the user asked for it, nothing is written); a
+    feed's item in a warning, once (its guid is marked as said: the later runs know its
+    link as that article's)."""
+    return "archived already" if origin == "url" else "warning"

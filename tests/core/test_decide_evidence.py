@@ -1,0 +1,210 @@
+"""Tables for core/decide/evidence.py: what a fetch tells of an identity the feed alone
+cannot settle (look16c F8, F11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.identity import (
+    DATE_CHANGED,
+    NEITHER_DATED,
+    SAME_BY,
+    SAME_TEXT,
+    TITLE_AND_DAY,
+)
+
+OLD, NEW, ELSE = "http://s/briefing/1", "http://s/briefing/2", "http://s/"
+
+
+@pytest.mark.parametrize(
+    ("kind", "why", "archived", "asks"),
+    [
+        pytest.param("moved", DATE_CHANGED, True, True, id="its date changed: a daily column?"),
+        pytest.param("moved", NEITHER_DATED, True, True, id="neither dated"),
+        pytest.param("moved", SAME_TEXT, True, True, id="a retired guid's same title and text"),
+        pytest.param("moved", SAME_BY, True, False, id="same guid, title and date: no fetch"),
+        pytest.param("moved", "its guid is its link", True, False, id="a permalink: no fetch"),
+        pytest.param("moved", DATE_CHANGED, False, False, id="not archived: no page of its own"),
+        pytest.param("reused", TITLE_AND_DAY, True, False, id="no move to check"),
+        pytest.param("new", "", True, False, id="new"),
+    ],
+)
+def test_asks_old_link(kind: str, why: str, archived: bool, asks: bool) -> None:
+    assert decide.asks_old_link(kind, why, archived=archived) is asks
+
+
+@pytest.mark.parametrize(
+    ("final", "same_page", "rests_on"),
+    [
+        pytest.param(None, None, DATE_CHANGED, id="no 200 (404, an error): no longer its page"),
+        pytest.param(NEW, None, "its old link redirects here", id="it redirects to the item's"),
+        pytest.param(ELSE, None, DATE_CHANGED, id="it redirects elsewhere: no longer its page"),
+        pytest.param(OLD, False, None, id="200 at its own URL, another page: another article"),
+        pytest.param(OLD, True, DATE_CHANGED, id="200 at its own URL, the item's page: one page"),
+        pytest.param(OLD, None, None, id="200 at its own URL, the item's page unread"),
+    ],
+)
+def test_old_link_moved(final: str | None, same_page: bool | None, rests_on: str | None) -> None:
+    assert decide.old_link_moved(NEW, OLD, final, same_page=same_page, why=DATE_CHANGED) == rests_on
+
+
+@pytest.mark.parametrize(
+    ("final", "asks"),
+    [(OLD, True), (NEW, False), (ELSE, False), (None, False)],
+    ids=["its own URL", "the item's", "elsewhere", "no 200"],
+)
+def test_asks_new_page(final: str | None, asks: bool) -> None:
+    assert decide.asks_new_page(OLD, final) is asks
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "same"),
+    [("a", "a", True), ("a", "b", False), (None, None, False), ("a", None, False)],
+    ids=["one text", "two texts", "neither read", "one read"],
+)
+def test_same_pages(mine: str | None, theirs: str | None, same: bool) -> None:
+    assert decide.same_pages(mine, theirs) is same
+
+
+# -- F11: a temporary redirect's landing on an archived article ------------------------------
+
+DAY = datetime(2024, 7, 1, 10, tzinfo=UTC)
+LATER = datetime(2024, 7, 2, 10, tzinfo=UTC)
+THEIRS = decide.Shown("Story one", DAY, "text-a")
+
+
+@pytest.mark.parametrize(
+    ("other", "how", "asks"),
+    [(7, "temporary", True), (7, "permanent", False), (None, "temporary", False)],
+    ids=["temporary, to an archived article", "permanent", "to no article"],
+)
+def test_asks_landing_evidence(other: int | None, how: str, asks: bool) -> None:
+    assert decide.asks_landing_evidence(other, how) is asks
+
+
+@pytest.mark.parametrize(
+    ("item", "page", "theirs", "shares"),
+    [
+        pytest.param(
+            decide.Shown("Story one", DAY),
+            decide.Shown("Story one", DAY, "other text"),
+            THEIRS,
+            "the same title and date",
+            id="an aggregator's item: same title and date",
+        ),
+        pytest.param(
+            decide.Shown("", None),
+            decide.Shown("Story one", LATER, "text-a"),
+            THEIRS,
+            "the same title and text",
+            id="a backfilled URL: the page's title and text",
+        ),
+        pytest.param(
+            decide.Shown("STORY  one", None),
+            decide.Shown("Story one", None, "text-a"),
+            THEIRS,
+            "the same title and text",
+            id="titles compared as titles are",
+        ),
+        pytest.param(
+            decide.Shown("Story two", DAY),
+            decide.Shown("Story two", DAY, "text-a"),
+            THEIRS,
+            None,
+            id="another title: a login or a live story's page, no evidence",
+        ),
+        pytest.param(
+            decide.Shown("Story two", DAY),
+            decide.Shown("Story one", DAY, "text-a"),
+            THEIRS,
+            None,
+            id="the item's title is another, though the page's is the same",
+        ),
+        pytest.param(
+            decide.Shown("Story one", LATER),
+            decide.Shown("Story one", LATER, "text-a"),
+            THEIRS,
+            None,
+            id="the item's date is another: against it, whatever the text",
+        ),
+        pytest.param(
+            decide.Shown("", None),
+            decide.Shown("Story one", LATER, "text-b"),
+            THEIRS,
+            None,
+            id="only the title: no evidence",
+        ),
+        pytest.param(
+            decide.Shown("Story one", DAY),
+            decide.Shown("Story one", DAY, "text-a"),
+            None,
+            None,
+            id="its post unread",
+        ),
+        pytest.param(
+            decide.Shown("Story one", DAY),
+            decide.Shown("Story one", DAY, "text-a"),
+            decide.Shown("Story one", None, "text-b", dated=False),
+            None,
+            id="a post without its date: the text must tell, and does not",
+        ),
+    ],
+)
+def test_landing_shares(
+    item: decide.Shown, page: decide.Shown, theirs: decide.Shown | None, shares: str | None
+) -> None:
+    assert decide.landing_shares(item, page, theirs) == shares
+
+
+@pytest.mark.parametrize(
+    ("origin", "said"),
+    [("url", "archived already"), ("feed", "warning"), ("archive", "warning")],
+)
+def test_landing_said(origin: str, said: str) -> None:
+    assert decide.landing_said(origin) == said
+
+
+@pytest.mark.parametrize(
+    ("same", "kind"), [("the same title and date", "same"), (None, "retry")], ids=str
+)
+def test_landed_after_a_temporary_redirect_takes_the_evidence(same: str | None, kind: str) -> None:
+    landing = decide.landed(
+        how="temporary",
+        page_url="http://s/news/1",
+        home=False,
+        crowded=False,
+        other=7,
+        contradiction=None,
+        same=same,
+    )
+    assert (landing.kind, landing.other) == (kind, 7)
+
+
+# -- F7: items that share a link, each with its own permalink ------------------------------
+
+S = "http://s/notices"
+P1, P2 = "http://s/notices/1", "https://s/notices/2"
+
+
+@pytest.mark.parametrize(
+    ("items", "links"),
+    [
+        pytest.param([(P1, S), (P2, S)], {0: P1, 1: P2}, id="a section page: each its permalink"),
+        pytest.param([(f" {P1} ", S), (P2, S)], {0: P1, 1: P2}, id="guids trimmed"),
+        pytest.param([(P1, S), (P1, S), (P2, S)], {0: P1, 1: P1, 2: P2}, id="one listed twice"),
+        pytest.param([(S, S), (P2, S)], {0: S, 1: P2}, id="one is the page's own item"),
+        pytest.param([(P1, S)], {}, id="one item: its link stays"),
+        pytest.param([(P1, S), (P1, S)], {}, id="one article listed twice: one permalink"),
+        pytest.param([("r-1", S), ("r-2", S)], {}, id="a changelog: guids no addresses"),
+        pytest.param([(P1, S), ("r-2", S)], {}, id="one guid no address: one article as before"),
+        pytest.param([(P1, S), (None, S)], {}, id="one without a guid"),
+        pytest.param([(f"{S}#u1", S), (f"{S}#u2", S)], {}, id="a live page's updates: one page"),
+        pytest.param([("javascript:x", S), (P2, S)], {}, id="a guid that is no link we fetch"),
+        pytest.param([(P1, S), (P2, "http://s/other")], {}, id="links not shared"),
+    ],
+)
+def test_permalinked(items: list[tuple[str | None, str | None]], links: dict[int, str]) -> None:
+    assert decide.permalinked(items) == links
