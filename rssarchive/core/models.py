@@ -132,6 +132,9 @@ class Article:
     # How its page's bytes were read when not as they declared (encodings'
     # LATIN_FALLBACK_SAID), said in a warning when its post is written.
     charset_said: str | None = None
+    # The URL its page names as its canonical one (``<link rel="canonical">``, absolute;
+    # None: none): evidence of which archived article the page is (decide.canonical_key).
+    canonical: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from rssarchive.core.encodings import decode_page_said
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import collapse_space, element_text
 from rssarchive.core.models import Article, Selectors
+from rssarchive.core.urls import absolute
 from rssarchive.extract.htmltree import (
     _drop_layout_whitespace,
     _fix_links,
@@ -143,8 +144,21 @@ def _extract_article(
     if not page.strip():
         raise ExtractError("empty page")
     text, charset_said = decode_page_said(page, content_type)
-    article = _from_tree(_parse(text), url, selectors, allow)
+    doc = _parse(text)
+    canonical = _canonical(doc, url)  # read before the steps below change the tree
+    article = replace(_from_tree(doc, url, selectors, allow), canonical=canonical)
     return article if charset_said is None else replace(article, charset_said=charset_said)
+
+
+def _canonical(doc: HtmlElement, url: str) -> str | None:
+    """The URL the page names as its canonical one: the first ``<link rel="canonical">``
+    with an href, resolved against ``url`` (None: none, or not an http(s) URL)."""
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = link.get("href")
+        if "canonical" in rels and href:
+            return absolute(href, url)
+    return None
 
 
 def _from_tree(doc: HtmlElement, url: str, selectors: Selectors | None, allow: Allow) -> Article:

@@ -125,6 +125,8 @@ class _Job:
     feed_text_because: str | None = None
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
+    # The URL its page names as canonical (Article.canonical; None: none, or no page).
+    canonical: str | None = None
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from rssarchive.core import decide
 from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import _item_name, _Job, _shared_guids, _without_shared_guids
-from rssarchive.run.moves import _Moves
 from rssarchive.run.printing import date_note_line
 from rssarchive.run.report import FeedResult
+from rssarchive.run.samepage import _SamePage
 from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Recording(_Moves):
+class _Recording(_SamePage):
     """Recording a feed document's entries as pending articles: which are new, which are
     known (by link, or by guid: identity.py), and what their guids are worth."""
 
@@ -166,6 +166,11 @@ class _Recording(_Moves):
             if owned != "new":
                 result.skipped += owned == "skipped"
                 return None
+        new = is_known == "new"
+        if decide.asks_same_path(new=new, has_guid=item_guid is not None) and self._same_path(
+            feed, entry, url_key, result
+        ):
+            return None
         self._recorded.add(url_key)
         if decide.adopted_instead(url_key in self._adoptable, dry_run=self.dry_run):
             result.skipped += 1

@@ -15,6 +15,7 @@ from rssarchive.core.caps import MAX_PAGE_BYTES
 from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
 from rssarchive.core.models import Article, ContentMode, FeedConfig, Response
 from rssarchive.core.urls import host_key
+from rssarchive.run.canonical import _Canonical
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -29,14 +30,13 @@ from rssarchive.run.jobs import (
     _Staged,
     _substantial,
 )
-from rssarchive.run.landing import _Landing
 from rssarchive.run.printing import article_failed_lines
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
 
 
-class _Working(_Landing):
+class _Working(_Canonical):
     """Getting, rendering, staging and placing each article of a run (threads fetch,
     worker processes extract, this thread places and records)."""
 
@@ -182,9 +182,12 @@ class _Working(_Landing):
                 return
             staged = fallback
         keys = decide.page_keys(link, job.page_url)  # its link's, where its redirects ended
+        if self._canonical_elsewhere(job, keys, staged):
+            return
         if self._landed_elsewhere(job, keys, staged):
             return
         self._place(job, staged, keys, written)
+        self._place_canonical(job, keys)
 
     def _place(
         self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
@@ -312,6 +315,7 @@ class _Working(_Landing):
             )
             job.headline = article.title
             job.charset_said = article.charset_said
+            job.canonical = article.canonical
             return article
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.

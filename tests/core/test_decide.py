@@ -835,7 +835,7 @@ def test_says_taken(
     assert decide.says_taken(guid_key, archived, said=said and asks) is expected
 
 
-PARTS = ("policies", "feeds", "entries", "identity", "articles", "images")
+PARTS = ("policies", "feeds", "entries", "identity", "articles", "images", "samepage")
 
 
 def test_the_decider_is_pure() -> None:
