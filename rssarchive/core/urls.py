@@ -28,7 +28,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # site uses for anything else: a generic name such as "ref", "from", "share" or "sid"
 # can be a real parameter on some site, and merging two different articles is worse
 # than keeping a duplicate. A name added here changes keys: the state's keys are
-# rewritten by a schema step (store/schema.py, _to_9).
+# rewritten by a schema step (store/schema.py, _to_9, _to_11).
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -91,6 +91,12 @@ TRACKING_PARAMS = frozenset(
         "guce_referrer_sig",
         "smid",
         "smtyp",
+        # Schema 11's additions (look16c F3b): the Guardian's campaign code on every
+        # shared and syndicated link (CMP=share_btn_link, CMP=Share_iOSApp_Other) and
+        # the New York Times' email/RSS campaign (emc=rss, with its partner=rss: a name
+        # too generic to drop; the page's rel=canonical tells that one).
+        "cmp",
+        "emc",
     }
 )
 TRACKING_PREFIXES = ("utm_", "mtm_")
