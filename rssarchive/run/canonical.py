@@ -23,7 +23,7 @@ class _Canonical(_Landing):
         its own, a login's or a maintenance page's)."""
         if job.canonical is None or self._how(job, keys) == "temporary":
             return None
-        return decide.canonical_key(job.page_url or keys[0], keys, job.canonical)
+        return decide.canonical_key(job.page_url or keys[0], job.canonical)
 
     def _canonical_elsewhere(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
         """Whether a page is not written because its canonical URL is an article archived
@@ -36,15 +36,21 @@ class _Canonical(_Landing):
         title = job.entry.title or job.headline or ""
         self._canonicals.append((key, decide.guid_key(job.entry.guid), title))
         crowded = key in decide.crowded(self._canonicals)
-        if crowded and (placed := self._placed.get(key)) is not None:
+        placed = self._canonical_placed.get(key)
+        if crowded and placed is not None:  # no evidence after all: no longer its alias
+            del self._canonical_placed[key]
             del self._placed[key]
             self.state.unalias(key, placed)
-        archived_as = (
-            self.state.archived_as([key], job.article_id)
-            if decide.asks_archived_as(job.article_id, [key], self._placed)
-            else None
-        )
-        other = decide.archived_elsewhere(job.article_id, [key], self._placed, archived_as)
+        own = key in keys
+        if own:  # it names its own URL: an article another URL's page named it for?
+            other = self._canonical_placed.get(key)
+        else:
+            archived_as = (
+                self.state.archived_as([key], job.article_id)
+                if decide.asks_archived_as(job.article_id, [key], self._placed)
+                else None
+            )
+            other = decide.archived_elsewhere(job.article_id, [key], self._placed, archived_as)
         # Compared as a permanent redirect's target is, by title and date (the page's own
         # title when the item has none: a URL handed to backfill), not by guid: the
         # feeds that list one article under its AMP and its canonical URLs give it
@@ -67,6 +73,10 @@ class _Canonical(_Landing):
         told = decide.canonical_told(job.entry.origin, post_named=name is not None)
         if told == "archived already" and name is not None:
             job.result.archived.append((link, name))
+        elif own:
+            row = self.state.url_and_guid(other)
+            said = decide.named_canonical_said(link, "" if row is None else row[0])
+            job.result.warnings.append(said)
         else:
             job.result.warnings.append(decide.canonical_said(link, job.canonical or key))
         return True
@@ -77,9 +87,9 @@ class _Canonical(_Landing):
         not archived yet at that URL (another feed's, whose page comes later in the run,
         or waits for a retry) is then this article when its page is in (_landing)."""
         key = self._canonical_key(job, keys)
-        if key is None or key in self._placed:
+        if key is None or key in keys or key in self._placed:
             return
         if self.state.archived_as([key], job.article_id) is not None:
             return
-        self._placed[key] = job.article_id
+        self._placed[key] = self._canonical_placed[key] = job.article_id
         self.state.alias(key, job.article_id)

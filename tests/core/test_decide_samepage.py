@@ -99,8 +99,7 @@ def test_same_path_said() -> None:
             PAGE,
             id="normalised",
         ),
-        row(PAGE, PAGE, None, id="itself: nothing to say"),
-        row(f"{PAGE}?utm_source=x", PAGE, None, id="its own key already"),
+        row(PAGE, PAGE, PAGE, id="itself: counted among those that name it"),
         row("https://copy.example/story", PAGE, None, id="another site"),
         row("https://news.example:8443/a", PAGE, None, id="another port"),
         row("https://sub.news.example/a", PAGE, None, id="another host of the domain"),
@@ -111,8 +110,7 @@ def test_same_path_said() -> None:
     ],
 )
 def test_canonical_key(page_url: str, canonical: str | None, key: str | None) -> None:
-    keys = decide.page_keys(page_url, page_url)
-    assert decide.canonical_key(page_url, keys, canonical) == key
+    assert decide.canonical_key(page_url, canonical) == key
 
 
 @pytest.mark.parametrize(
@@ -135,3 +133,22 @@ def test_canonical_said() -> None:
         "https://x/amp/a: its page names https://x/a as its canonical URL, an article"
         " archived already; not archived again"
     )
+
+
+def test_named_canonical_said() -> None:
+    assert decide.named_canonical_said("https://x/a", "https://x/amp/a") == (
+        "https://x/a: the page of the archived https://x/amp/a names this URL as its"
+        " canonical one; not archived again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "post_named", "told"),
+    [
+        row("url", True, "archived already", id="backfill, its post known"),
+        row("url", False, "warning", id="backfill, placed this run"),
+        row("feed", True, "warning", id="a feed's item"),
+    ],
+)
+def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
+    assert decide.canonical_told(origin, post_named=post_named) == told

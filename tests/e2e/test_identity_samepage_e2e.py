@@ -173,3 +173,27 @@ def test_a_canonical_on_another_host_is_no_identity(
     out, err = capsys.readouterr()
     assert "archived already" not in out, out + err
     assert len(site.post_names()) == 2
+
+
+def test_pages_naming_another_article_as_canonical_do_not_swallow_it(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A CMS that names its newest article's URL as every page's canonical: the pages
+    # of other titles are other articles, and the newest is archived too.
+    newest = httpserver.url_for("/news/newest")
+    items = []
+    for n in range(3):
+        path = "/news/newest" if n == 0 else f"/news/{n}"
+        httpserver.expect_request(path).respond_with_data(
+            _page(f"Story {n}", newest), content_type="text/html"
+        )
+        items.append({"title": f"Story {n}", "link": httpserver.url_for(path), "guid": f"g{n}"})
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items[::-1]), content_type="application/rss+xml"
+    )
+    site.write_config([{"name": "A", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    code, report, err = _run(site, capsys, "2026-12-02T00:00:00Z")
+    assert code == 0 and report["new_posts"] == 3, err
+    assert report["results"][0]["warnings"] == [], err
+    code, report, err = _run(site, capsys, "2026-12-02T01:00:00Z")
+    assert code == 0 and report["new_posts"] == 0, err

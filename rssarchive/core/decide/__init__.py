@@ -210,6 +210,7 @@ from rssarchive.core.decide.samepage import (
     canonical_key as canonical_key,
     canonical_said as canonical_said,
     canonical_told as canonical_told,
+    named_canonical_said as named_canonical_said,
     path_of as path_of,
     same_but_query as same_but_query,
     same_path_said as same_path_said,

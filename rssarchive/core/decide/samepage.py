@@ -85,20 +85,20 @@ def same_path_said(link: str, archived: str) -> str:
 # -- a page's rel=canonical ---------------------------------------------------------------
 
 
-def canonical_key(page_url: str, keys: Sequence[str], canonical: str | None) -> str | None:
+def canonical_key(page_url: str, canonical: str | None) -> str | None:
     """The URL key a page's ``<link rel="canonical">`` (``canonical``, absolute) names,
     when it is evidence of which article the page is; None when it is not. It is when
     it is an http(s) URL on the page's own site (``page_url``, where the page was read:
-    urls.same_site, ``www.``, ``m.``, ``amp.`` aside), is not the site's home page (a
-    site whose every page names its front page), and is another key than the page's own
-    (``keys``, decide.page_keys). A canonical several different items of one run share
-    (a section page named by each) is none of theirs either: decide.crowded says so."""
+    urls.same_site, ``www.``, ``m.``, ``amp.`` aside) and is not the site's home page (a
+    site whose every page names its front page). A page that names its own URL says
+    nothing more than its link, but counts among the items that name that key: a
+    canonical several different items of one run name (a section page named by each,
+    or one article's URL named by other articles' pages) is none of theirs
+    (decide.crowded)."""
     if canonical is None or not is_safe_link(canonical) or not same_site(page_url, canonical):
         return None
     key = normalize_url(canonical)
-    if is_site_root(key) or key in keys:
-        return None
-    return key
+    return None if is_site_root(key) else key
 
 
 Canonical = Literal["write", "same"]
@@ -123,6 +123,15 @@ def canonical_said(link: str, canonical: str) -> str:
     return (
         f"{link}: its page names {canonical} as its canonical URL, an article archived"
         " already; not archived again"
+    )
+
+
+def named_canonical_said(link: str, archived: str) -> str:
+    """The warning for a feed's item at the URL that the page of an article written
+    earlier in the run (at ``archived``) named as its canonical one."""
+    return (
+        f"{link}: the page of the archived {archived} names this URL as its canonical one;"
+        " not archived again"
     )
 
 
