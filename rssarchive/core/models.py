@@ -147,6 +147,9 @@ class Article:
     # What its page, when short, shows of itself besides an article (a wall, a soft
     # 404, a teaser): decide.not_the_article judges it (look16c F1).
     signs: PageSigns | None = None
+    # The URL its page names as its canonical one (``<link rel="canonical">``, absolute;
+    # None: none): evidence of which archived article the page is (decide.canonical_key).
+    canonical: str | None = None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # site uses for anything else: a generic name such as "ref", "from", "share" or "sid"
 # can be a real parameter on some site, and merging two different articles is worse
 # than keeping a duplicate. A name added here changes keys: the state's keys are
-# rewritten by a schema step (store/schema.py, _to_9).
+# rewritten by a schema step (store/schema.py, _to_9, _to_11).
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -91,6 +91,12 @@ TRACKING_PARAMS = frozenset(
         "guce_referrer_sig",
         "smid",
         "smtyp",
+        # Schema 11's additions (look16c F3b): the Guardian's campaign code on every
+        # shared and syndicated link (CMP=share_btn_link, CMP=Share_iOSApp_Other) and
+        # the New York Times' email/RSS campaign (emc=rss, with its partner=rss: a name
+        # too generic to drop; the page's rel=canonical tells that one).
+        "cmp",
+        "emc",
     }
 )
 TRACKING_PREFIXES = ("utm_", "mtm_")
@@ -288,6 +294,47 @@ def host_key(url: str) -> str:
     run's per-host queues): lower case, no ``www.``; "" when it has none or cannot be
     read."""
     return host(url).removeprefix("www.")
+
+
+def without_query(url_key: str) -> str:
+    """A URL key (normalize_url's) without its query: the page a cache-buster or a
+    feed's own parameter (``?_=1733000001``) points at, as guid-less items at one path
+    are compared (decide.same_but_query). A ``#!`` fragment stays: it names the page."""
+    parts = split(url_key)
+    return url_key if parts is None else urlunsplit(parts._replace(query=""))
+
+
+# Host name prefixes that name one site's mobile, AMP or "www" copy of its pages: a
+# page's rel=canonical on such a sibling host is the same site's (decide.canonical_key).
+SITE_COPY_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+
+def _site_host(url: str) -> str:
+    """``url``'s host without a SITE_COPY_PREFIXES prefix, with its port when it is not
+    its scheme's default; "" when it has none or cannot be read."""
+    parts = split(url)
+    if parts is None or not parts.hostname:
+        return ""
+    name = parts.hostname.rstrip(".")
+    for prefix in SITE_COPY_PREFIXES:
+        if name.startswith(prefix) and name.count(".") > 1:  # "m.example", not "m.com"
+            name = name.removeprefix(prefix)
+            break
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    return name if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{name}:{port}"
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site: the same host and port, ``www.``, ``m.``,
+    ``amp.`` and ``mobile.`` aside (``http``/``https`` aside too). Not "the same
+    registrable domain": without the public suffix list, ``a.example.co.uk`` and
+    ``b.example.co.uk`` cannot be told from two sites' hosts, and a page naming another
+    site's URL as its canonical (a syndicated copy) says nothing of this site's articles."""
+    mine = _site_host(url)
+    return bool(mine) and mine == _site_host(other)
 
 
 def without_fragment(url: str) -> str:

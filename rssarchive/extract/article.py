@@ -26,6 +26,7 @@ from rssarchive.core.encodings import decode_page_said
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import collapse_space, element_text
 from rssarchive.core.models import Article, Selectors
+from rssarchive.core.urls import absolute
 from rssarchive.core.walls import page_signs
 from rssarchive.extract.htmltree import (
     _drop_layout_whitespace,
@@ -144,13 +145,24 @@ def _extract_article(
     if not page.strip():
         raise ExtractError("empty page")
     text, charset_said = decode_page_said(page, content_type)
-    article = _from_tree(_parse(text), url, selectors, allow)
+    doc = _parse(text)
+    canonical = _canonical(doc, url)  # read before the steps below change the tree
+    article = _from_tree(doc, url, selectors, allow)
     # A short page may be a wall, a soft 404 or a teaser, not the article (look16c F1):
     # its signs, judged by the run (decide.not_the_article).
     signs = page_signs(text, article.body_html, article.title, article.heading)
-    if charset_said is None and signs is None:
-        return article
-    return replace(article, charset_said=charset_said, signs=signs)
+    return replace(article, charset_said=charset_said, signs=signs, canonical=canonical)
+
+
+def _canonical(doc: HtmlElement, url: str) -> str | None:
+    """The URL the page names as its canonical one: the first ``<link rel="canonical">``
+    with an href, resolved against ``url`` (None: none, or not an http(s) URL)."""
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = link.get("href")
+        if "canonical" in rels and href:
+            return absolute(href, url)
+    return None
 
 
 def _from_tree(doc: HtmlElement, url: str, selectors: Selectors | None, allow: Allow) -> Article:

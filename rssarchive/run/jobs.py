@@ -133,6 +133,8 @@ class _Job:
     dated: decide.PostDate | None = None
     # Whether its post was made from its page (not from the feed's text).
     from_page: bool = False
+    # The URL its page names as canonical (Article.canonical; None: none, or no page).
+    canonical: str | None = None
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()

@@ -1,7 +1,9 @@
 """A run's moves that no guid tells: a link an archived article moved away from, handed
 to the new article listed there (look 16 F5), and a site migration that gave every
 article a new guid and a new link (look 16 F18); and the moves a guid tells only with
-the old link's word: a daily column's constant guid, title and teaser (look16c F8)."""
+the old link's word: a daily column's constant guid, title and teaser (look16c F8); and
+an article handed over from the feed it was given up for to another that carries its
+text (look 16 F7)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import replace
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.run.jobs import _substantial
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
 from rssarchive.store.state import GuidOwner
@@ -185,3 +188,24 @@ class _Moves(_Base):
         statuses = [status for status, _ in response.redirects]
         final = decide.link_key(response.url) or ""
         return decide.migrated_by_redirect(url_key, decide.link_key(old_url) or "", final, statuses)
+
+    def _takes_over(
+        self, feed: FeedConfig, entry: Entry, article_id: int, status: str, result: FeedResult
+    ) -> bool:
+        """Whether this feed's item takes on an article given up for another feed, from
+        the text it carries (decide.takes_over_given_up, look 16 F7); said when so."""
+        if not decide.asks_given_up_feed(entry.origin, status, entry.content, dry_run=self.dry_run):
+            return False
+        given_up_for = self.state.feed_of(article_id)
+        substantial = decide.asks_substantial(feed.content, entry.content) and _substantial(
+            entry.content or "", entry.link
+        )
+        if not decide.takes_over_given_up(
+            given_up_for, feed.name, feed.content, entry.content, substantial=substantial
+        ):
+            return False
+        result.warnings.append(
+            f"{entry.link}: its page was given up for feed {given_up_for}; archived from "
+            "this feed's text"
+        )
+        return True

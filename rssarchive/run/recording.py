@@ -16,12 +16,11 @@ from rssarchive.run.jobs import (
     _Job,
     _permalinked,
     _shared_guids,
-    _substantial,
     _without_shared_guids,
 )
-from rssarchive.run.moves import _Moves
 from rssarchive.run.printing import date_note_line
 from rssarchive.run.report import FeedResult
+from rssarchive.run.samepage import _SamePage
 from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Recording(_Moves):
+class _Recording(_SamePage):
     """Recording a feed document's entries as pending articles: which are new, which are
     known (by link, or by guid: identity.py), and what their guids are worth."""
 
@@ -175,6 +174,11 @@ class _Recording(_Moves):
             if owned != "new":
                 result.skipped += owned == "skipped"
                 return None
+        new = is_known == "new"
+        if decide.asks_same_path(new=new, has_guid=item_guid is not None) and self._same_path(
+            feed, entry, url_key, result
+        ):
+            return None
         self._recorded.add(url_key)
         if decide.adopted_instead(url_key in self._adoptable, dry_run=self.dry_run):
             result.skipped += 1
@@ -317,27 +321,6 @@ class _Recording(_Moves):
         self.state.retake(article_id, entry, feed=feed.name, guid_key=guid_key, now=self.clock())
         self._relinked.add(article_id)
         self._recorded.add(url_key)
-        return True
-
-    def _takes_over(
-        self, feed: FeedConfig, entry: Entry, article_id: int, status: str, result: FeedResult
-    ) -> bool:
-        """Whether this feed's item takes on an article given up for another feed, from
-        the text it carries (decide.takes_over_given_up, look 16 F7); said when so."""
-        if not decide.asks_given_up_feed(entry.origin, status, entry.content, dry_run=self.dry_run):
-            return False
-        given_up_for = self.state.feed_of(article_id)
-        substantial = decide.asks_substantial(feed.content, entry.content) and _substantial(
-            entry.content or "", entry.link
-        )
-        if not decide.takes_over_given_up(
-            given_up_for, feed.name, feed.content, entry.content, substantial=substantial
-        ):
-            return False
-        result.warnings.append(
-            f"{entry.link}: its page was given up for feed {given_up_for}; archived from "
-            "this feed's text"
-        )
         return True
 
     def _by_guid(

@@ -64,6 +64,11 @@ class _Base:
     # Pages a temporary redirect took elsewhere, placed when the run's pages are in
     # (run/landing.py).
     _held: list[tuple[_Job, _Staged]] = field(default_factory=list, init=False)
+    # The canonical URL keys (decide.canonical_key) the run's pages named, each with the
+    # item's guid key and title: one several items name is none of theirs (decide.crowded).
+    _canonicals: list[tuple[str, str | None, str]] = field(default_factory=list, init=False)
+    # The canonical URL keys the run placed a written page's article under (an alias).
+    _canonical_placed: dict[str, int] = field(default_factory=dict, init=False)
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)

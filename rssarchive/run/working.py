@@ -16,6 +16,7 @@ from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, re
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import dated
+from rssarchive.run.canonical import _Canonical
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -30,14 +31,13 @@ from rssarchive.run.jobs import (
     _Staged,
     _substantial,
 )
-from rssarchive.run.landing import _Landing
 from rssarchive.run.printing import article_failed_lines, date_note_line
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
 
 
-class _Working(_Landing):
+class _Working(_Canonical):
     """Getting, rendering, staging and placing each article of a run (threads fetch,
     worker processes extract, this thread places and records)."""
 
@@ -186,9 +186,12 @@ class _Working(_Landing):
                 return
             staged = fallback
         keys = decide.page_keys(link, job.page_url)  # its link's, where its redirects ended
+        if self._canonical_elsewhere(job, keys, staged):
+            return
         if self._landed_elsewhere(job, keys, staged):
             return
         self._place(job, staged, keys, written)
+        self._place_canonical(job, keys)
 
     def _place(
         self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]
@@ -331,6 +334,7 @@ class _Working(_Landing):
             why = decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
             if why is not None:  # a wall, a soft 404, a teaser: tried again later
                 raise FetchError(response.url, why)
+            job.canonical = article.canonical
             return article
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.

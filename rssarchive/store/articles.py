@@ -73,6 +73,21 @@ class Articles(StateBase):
         ).fetchone()
         return None if row is None else int(row[0])
 
+    @_reads
+    def at_path(self, feed: str, path_key: str, limit: int) -> list[tuple[int, str]]:
+        """(id, status) of ``feed``'s articles recorded at ``path_key`` (a URL key
+        without its query, urls.without_query) with any query or none, the newest ``limit``:
+        those a guid-less item whose link differs only in its query may be
+        (decide.same_but_query; bounded: a site whose ``?id=`` selects its articles
+        has thousands at one path). A range of the unique index on url_key: the keys
+        that start with ``path_key?`` sort between it and ``path_key@``."""
+        rows = self._conn.execute(
+            "SELECT id, status FROM articles WHERE feed = ? AND"
+            " (url_key = ? OR (url_key >= ? AND url_key < ?)) ORDER BY id DESC LIMIT ?",
+            (feed, path_key, path_key + "?", path_key + "@", limit),
+        ).fetchall()
+        return [(int(row[0]), str(row[1])) for row in rows]
+
     def alias(self, url_key: str, article_id: int) -> None:
         """Record ``url_key`` as another address of an article (a redirect's end, or a
         URL found to lead to an article archived already)."""
@@ -80,6 +95,14 @@ class Articles(StateBase):
             self._conn.execute(
                 "INSERT OR REPLACE INTO aliases (url_key, article_id) VALUES (?, ?)",
                 (url_key, article_id),
+            )
+
+    def unalias(self, url_key: str, article_id: int) -> None:
+        """Drop ``url_key`` as an address of that article (one that turned out to be
+        no evidence: a canonical URL other pages of the run name too)."""
+        with self._write():
+            self._conn.execute(
+                "DELETE FROM aliases WHERE url_key = ? AND article_id = ?", (url_key, article_id)
             )
 
     def hand_over(self, article_id: int, url_key: str, new_key: str, new_url: str) -> None:

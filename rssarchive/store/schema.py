@@ -27,7 +27,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    came to know (_hsenc, ocid, jsessionid …): no table changes, the keys do.
 # 10: feeds.unchanged and feeds.last_document (304s in a row and the last 200: when a
 #    poll goes without validators, decide.FEED_REVALIDATION).
-SCHEMA_VERSION = 10
+# 11: URL keys without the tracking parameters urls.TRACKING_PARAMS came to know since
+#    (cmp, emc; the AT Internet, Matomo, Webtrends ones): no table changes, the keys do.
+SCHEMA_VERSION = 11
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -248,6 +250,11 @@ def _to_10(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_11(conn: sqlite3.Connection) -> None:
+    # The same rekeying as schema 9's, for the names added to urls.TRACKING_PARAMS since.
+    _to_9(conn)
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -259,4 +266,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _to_8,
     8: _to_9,
     9: _to_10,
+    10: _to_11,
 }

@@ -911,7 +911,17 @@ def test_says_taken(
     assert decide.says_taken(guid_key, archived, said=said and asks) is expected
 
 
-PARTS = ("policies", "feeds", "entries", "identity", "articles", "pages", "images", "evidence")
+PARTS = (
+    "policies",
+    "feeds",
+    "entries",
+    "identity",
+    "samepage",
+    "evidence",
+    "articles",
+    "pages",
+    "images",
+)
 
 
 def test_the_decider_is_pure() -> None:
@@ -920,8 +930,8 @@ def test_the_decider_is_pure() -> None:
     import ast
     from pathlib import Path
 
-    # Every module of the decider (a package: policies, feeds, entries, identity, articles,
-    # pages, images, evidence).
+    # Every module of the decider (a package: policies, feeds, entries, identity, samepage,
+    # evidence, articles, pages, images).
     sources = [p.read_text("utf-8") for p in Path(decide.__file__).parent.glob("*.py")]
     assert len(sources) > 1
     source = "\n".join(sources)

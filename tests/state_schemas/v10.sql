@@ -1,4 +1,4 @@
--- schema 10 as the code writes it; made by build.py
+-- schema of 51f8af6; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

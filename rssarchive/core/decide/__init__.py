@@ -4,8 +4,9 @@ The orchestration (pipeline.py and the modules it runs) asks these functions and
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
 Its parts, one module each: policies (the retry policies), feeds, entries, identity
-(guids, and which article an item or a page is), articles, images, evidence (what
-settles an identity the link alone cannot: a permalink, a fetch); every name is
+(guids, and which article an item or a page is), samepage (which article a link at
+another query, or a page by its rel=canonical, is), articles, pages, images, evidence
+(what settles an identity the link alone cannot: a permalink, a fetch); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -222,4 +223,19 @@ from rssarchive.core.decide.policies import (
     retry_due as retry_due,
     retry_now as retry_now,
     wire_failure_passes as wire_failure_passes,
+)
+from rssarchive.core.decide.samepage import (
+    SAME_PATH_COMPARED as SAME_PATH_COMPARED,
+    AtPath as AtPath,
+    Canonical as Canonical,
+    CanonicalTold as CanonicalTold,
+    asks_same_path as asks_same_path,
+    by_canonical as by_canonical,
+    canonical_key as canonical_key,
+    canonical_said as canonical_said,
+    canonical_told as canonical_told,
+    named_canonical_said as named_canonical_said,
+    path_of as path_of,
+    same_but_query as same_but_query,
+    same_path_said as same_path_said,
 )

@@ -1,0 +1,146 @@
+"""Which archived article a page or a guid-less item is by what its URL says apart from
+its link key: a link that differs only in its query from an article of the same feed
+(a per-fetch cache-buster, ``?_=1733000001``; look 16c F3b), and the URL a page names
+as its canonical one (``<link rel="canonical">``: an AMP copy, ``?ref=``,
+``/index.html``; look 16c F3).
+
+Part of the decider (rssarchive.core.decide): pure, no state, no disk. The orchestration
+(run/samepage.py, run/canonical.py) reads the state and the posts, asks these
+functions, and carries their answers out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rssarchive.core.decide.identity import Shown
+from rssarchive.core.identity import differs, is_site_root, title_key
+from rssarchive.core.urls import is_safe_link, normalize_url, same_site, without_query
+
+# -- a guid-less item whose link differs from an archived article's only in its query ----
+
+
+def asks_same_path(*, new: bool, has_guid: bool) -> bool:
+    """Whether an item is compared with the articles of its feed at its link's path
+    (a read of the state): only a new item (unknown by its link) without a guid — a
+    guid says which article an item is, by its own rules (decide.by_guid). An item
+    whose link has no query is compared too: with articles whose links had one (a
+    cache-buster dropped)."""
+    return new and not has_guid
+
+
+# How many of a feed's articles at one path an item is compared with, the newest: a
+# cache-buster's earlier links are a few; a site whose ``?id=`` selects its articles
+# has thousands there, and each compared one is a post read.
+SAME_PATH_COMPARED = 20
+
+
+@dataclass(frozen=True)
+class AtPath:
+    """An article of the item's feed whose link is the item's but for its query:
+    ``shown``, its title and date (its post's when archived, its entry's while not;
+    None: not readable)."""
+
+    id: int
+    shown: Shown | None
+
+
+def path_of(link_key: str) -> str:
+    """The key the articles at an item's link's path are found by: its link key
+    without its query."""
+    return without_query(link_key)
+
+
+def same_but_query(item: Shown, others: Sequence[AtPath]) -> int | None:
+    """The article (of ``others``, the feed's articles at the item's path, any query)
+    that a guid-less item is: the first with the same title (not empty: an untitled item
+    at one path could be any of them), and the same date to the second when both have
+    one. None: a new article (a query that selects the article, ``?id=2``, comes with
+    another title). A site's per-fetch parameter in its links (a cache-buster) would
+    otherwise make a new post of every item on every run, unbounded and silent."""
+    mine = title_key(item.title)
+    if not mine:
+        return None
+    for other in others:
+        theirs = other.shown
+        if theirs is None or title_key(theirs.title) != mine:
+            continue
+        apart = differs(None, item.published, None, theirs.published) == "another date"
+        if theirs.dated and apart:  # a date on one side only is no contradiction
+            continue
+        return other.id
+    return None
+
+
+def same_path_said(link: str, archived: str) -> str:
+    """The warning for an item taken for an article by same_but_query (said once for
+    each article, as a move by guid is: a cache-buster changes on every fetch)."""
+    return (
+        f"{link} is taken for the archived {archived} (same title and date, only its query"
+        " differs); not archived again"
+    )
+
+
+# -- a page's rel=canonical ---------------------------------------------------------------
+
+
+def canonical_key(page_url: str, canonical: str | None) -> str | None:
+    """The URL key a page's ``<link rel="canonical">`` (``canonical``, absolute) names,
+    when it is evidence of which article the page is; None when it is not. It is when
+    it is an http(s) URL on the page's own site (``page_url``, where the page was read:
+    urls.same_site, ``www.``, ``m.``, ``amp.`` aside) and is not the site's home page (a
+    site whose every page names its front page). A page that names its own URL says
+    nothing more than its link, but counts among the items that name that key: a
+    canonical several different items of one run name (a section page named by each,
+    or one article's URL named by other articles' pages) is none of theirs
+    (decide.crowded)."""
+    if canonical is None or not is_safe_link(canonical) or not same_site(page_url, canonical):
+        return None
+    key = normalize_url(canonical)
+    return None if is_site_root(key) else key
+
+
+Canonical = Literal["write", "same"]
+
+
+def by_canonical(other: int | None, *, crowded: bool, contradiction: str | None) -> Canonical:
+    """What a page whose canonical URL (canonical_key) is ``other``'s, an article
+    archived already (or placed earlier in the run), is: that article ("same": not
+    written, its link an alias of it, said) unless the canonical is one several items of
+    the run share (``crowded``), or something about the item contradicts it
+    (``contradiction``: decide.redirect_contradicts, as for a permanent redirect; asked
+    when ``other`` is not None); else
+    its own post ("write")."""
+    if other is None or crowded or contradiction is not None:
+        return "write"
+    return "same"
+
+
+def canonical_said(link: str, canonical: str) -> str:
+    """The warning for a feed's item taken for the archived article its page names as
+    canonical (said each time: a loss if wrong)."""
+    return (
+        f"{link}: its page names {canonical} as its canonical URL, an article archived"
+        " already; not archived again"
+    )
+
+
+def named_canonical_said(link: str, archived: str) -> str:
+    """The warning for a feed's item at the URL that the page of an article written
+    earlier in the run (at ``archived``) named as its canonical one."""
+    return (
+        f"{link}: the page of the archived {archived} names this URL as its canonical one;"
+        " not archived again"
+    )
+
+
+CanonicalTold = Literal["archived already", "warning"]
+
+
+def canonical_told(origin: str, *, post_named: bool) -> CanonicalTold:
+    """How a page taken for the archived article its canonical URL names is said: a
+    URL handed to backfill (``origin`` "url") whose article's post is known
+    (``post_named``) as backfill says any URL archived already (``archived already:
+    URL (POST)``); else in a warning naming both."""
+    return "archived already" if origin == "url" and post_named else "warning"

@@ -1,0 +1,68 @@
+"""A guid-less item whose link differs from an archived article's of its feed only in
+its query (a per-fetch cache-buster, ``?_=1733000001``; look 16c F3b): that article,
+not archived again (decide.same_but_query)."""
+
+from __future__ import annotations
+
+import logging
+
+from rssarchive.core import decide
+from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.run.moves import _Moves
+from rssarchive.run.report import FeedResult
+
+log = logging.getLogger(__name__)
+
+
+class _SamePage(_Moves):
+    """Guid-less items at an archived article's path (see the module)."""
+
+    def _same_path(self, feed: FeedConfig, entry: Entry, url_key: str, result: FeedResult) -> bool:
+        """Whether a new guid-less item is an article of its feed at its link's path
+        (another query or none): then it is not recorded, and its link is not made an
+        alias (a cache-buster's links would add one on every run; the item is found
+        again by this rule, a read of the unique index). Said once for each article,
+        as a move by guid is; later in the log."""
+        path = decide.path_of(url_key)
+        rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED)
+        others = [
+            decide.AtPath(article_id, self._shown_at_path(article_id, status))
+            for article_id, status in rows
+            if status != decide.ARTICLE_STANDING.failed  # given up: tried at this link
+        ]
+        item = decide.Shown(entry.title, entry.published)
+        found = decide.same_but_query(item, others) if others else None
+        if found is None:
+            return False
+        status = dict(rows)[found]
+        row = self.state.url_and_guid(found)
+        said = decide.same_path_said(entry.link or "", "" if row is None else row[0])
+        mark = f"same path {found}"
+        archived = status == decide.ARTICLE_STANDING.done
+        said_before = (
+            decide.asks_said_before(archived, True) and self.state.meta_value(mark) is not None
+        )
+        told = decide.move_said(archived, True, said_before)
+        if told == "logged":
+            log.info("%s", said)
+        else:
+            result.warnings.append(said)
+            if told == "said once" and decide.records(dry_run=self.dry_run):
+                self.state.set_meta({mark: "1"})
+        result.skipped += status == decide.ARTICLE_STANDING.done
+        return True
+
+    def _shown_at_path(self, article_id: int, status: str) -> decide.Shown | None:
+        """The title and date an article is compared by: its post's when archived (and
+        whether it says its date), its entry's while not."""
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date
+
+        if status != decide.ARTICLE_STANDING.done:
+            entry = self.state.entry_of(article_id)
+            return None if entry is None else decide.Shown(entry.title, entry.published)
+        name = self.state.filename_of(article_id)
+        text = None if name is None else self.archive.read(name)
+        if text is None:
+            return None
+        title, published = post_title_and_date(text)
+        return decide.Shown(title, published, dated=post_says_its_date(text))

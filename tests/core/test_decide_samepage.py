@@ -1,0 +1,154 @@
+"""Which archived article a guid-less item at another query, or a page by its
+rel=canonical, is (rssarchive/core/decide/samepage.py), each decision as a table; the
+runs that carry these answers out, tests/e2e/test_identity_samepage_e2e.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.decide import AtPath, Shown
+
+DAY = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+LATER = DAY + timedelta(hours=1)
+PAGE = "https://news.example/a/story-1"
+
+
+def row(*values: Any, id: str) -> Any:
+    return pytest.param(*values, id=id)
+
+
+@pytest.mark.parametrize(
+    ("new", "has_guid", "asks"),
+    [
+        row(True, False, True, id="new, no guid: compared"),
+        row(True, True, False, id="a guid: by_guid's rules"),
+        row(False, False, False, id="known by its link"),
+    ],
+)
+def test_asks_same_path(new: bool, has_guid: bool, asks: bool) -> None:
+    assert decide.asks_same_path(new=new, has_guid=has_guid) is asks
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        row("https://x.example/a/s1?_=17", "https://x.example/a/s1", id="a cache-buster"),
+        row("https://x.example/a/s1", "https://x.example/a/s1", id="no query"),
+        row("https://x.example/p?a=1&b=2", "https://x.example/p", id="every parameter"),
+        row("https://x.example/#!/s/1", "https://x.example/#!/s/1", id="hash-bang kept"),
+    ],
+)
+def test_path_of(key: str, path: str) -> None:
+    assert decide.path_of(key) == path
+
+
+@pytest.mark.parametrize(
+    ("item", "others", "found"),
+    [
+        row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", DAY))], 1, id="same title, date"),
+        row(Shown("story  0", DAY), [AtPath(1, Shown("Story 0", DAY))], 1, id="case, spaces"),
+        row(Shown("Story 0", None), [AtPath(1, Shown("Story 0", DAY))], 1, id="item undated"),
+        row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", None))], 1, id="article undated"),
+        row(
+            Shown("Story 0", DAY),
+            [AtPath(1, Shown("Story 0", LATER, dated=False))],
+            1,
+            id="post without its date line: not compared",
+        ),
+        row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", LATER))], None, id="other date"),
+        row(Shown("Notice 2", DAY), [AtPath(1, Shown("Notice 1", DAY))], None, id="other title"),
+        row(Shown(None, DAY), [AtPath(1, Shown(None, DAY))], None, id="untitled: no evidence"),
+        row(Shown("", DAY), [AtPath(1, Shown("", DAY))], None, id="empty title"),
+        row(Shown("Story 0", DAY), [AtPath(1, None)], None, id="unreadable post"),
+        row(Shown("Story 0", DAY), [], None, id="none at the path"),
+        row(
+            Shown("Story 0", DAY),
+            [AtPath(3, Shown("Story 1", DAY)), AtPath(2, Shown("Story 0", DAY))],
+            2,
+            id="the one with its title",
+        ),
+    ],
+)
+def test_same_but_query(item: Shown, others: list[AtPath], found: int | None) -> None:
+    assert decide.same_but_query(item, others) == found
+
+
+def test_same_path_said() -> None:
+    said = decide.same_path_said("https://x/a?_=2", "https://x/a?_=1")
+    assert said == (
+        "https://x/a?_=2 is taken for the archived https://x/a?_=1 (same title and date,"
+        " only its query differs); not archived again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page_url", "canonical", "key"),
+    [
+        row(f"{PAGE}?ref=rss", PAGE, PAGE, id="?ref= names its article"),
+        row("https://news.example/amp/a/story-1", PAGE, PAGE, id="AMP path"),
+        row("http://www.news.example/a/story-1/index.html", PAGE, PAGE, id="www, http"),
+        row("https://m.news.example/a/story-1", PAGE, PAGE, id="mobile host"),
+        row("https://amp.news.example/a/story-1", PAGE, PAGE, id="AMP host"),
+        row(
+            "https://news.example/a/story-1?ref=x",
+            f"{PAGE}?utm_source=y",
+            PAGE,
+            id="normalised",
+        ),
+        row(PAGE, PAGE, PAGE, id="itself: counted among those that name it"),
+        row("https://copy.example/story", PAGE, None, id="another site"),
+        row("https://news.example:8443/a", PAGE, None, id="another port"),
+        row("https://sub.news.example/a", PAGE, None, id="another host of the domain"),
+        row(PAGE + "?x=1", "https://news.example/", None, id="the home page"),
+        row(PAGE + "?x=1", None, None, id="none"),
+        row(PAGE + "?x=1", "javascript:alert(1)", None, id="not http"),
+        row(PAGE + "?x=1", "/a/story-1", None, id="relative: resolved by the reader"),
+    ],
+)
+def test_canonical_key(page_url: str, canonical: str | None, key: str | None) -> None:
+    assert decide.canonical_key(page_url, canonical) == key
+
+
+@pytest.mark.parametrize(
+    ("other", "crowded", "contradiction", "verdict"),
+    [
+        row(7, False, None, "same", id="an archived article"),
+        row(None, False, None, "write", id="nothing archived there"),
+        row(7, True, None, "write", id="shared by other items of the run"),
+        row(7, False, "another title", "write", id="contradicted"),
+    ],
+)
+def test_by_canonical(
+    other: int | None, crowded: bool, contradiction: str | None, verdict: str
+) -> None:
+    assert decide.by_canonical(other, crowded=crowded, contradiction=contradiction) == verdict
+
+
+def test_canonical_said() -> None:
+    assert decide.canonical_said("https://x/amp/a", "https://x/a") == (
+        "https://x/amp/a: its page names https://x/a as its canonical URL, an article"
+        " archived already; not archived again"
+    )
+
+
+def test_named_canonical_said() -> None:
+    assert decide.named_canonical_said("https://x/a", "https://x/amp/a") == (
+        "https://x/a: the page of the archived https://x/amp/a names this URL as its"
+        " canonical one; not archived again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "post_named", "told"),
+    [
+        row("url", True, "archived already", id="backfill, its post known"),
+        row("url", False, "warning", id="backfill, placed this run"),
+        row("feed", True, "warning", id="a feed's item"),
+    ],
+)
+def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
+    assert decide.canonical_told(origin, post_named=post_named) == told
