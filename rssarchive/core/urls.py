@@ -474,6 +474,28 @@ def parse_srcset(value: str) -> list[SrcsetCandidate]:
         candidates.append(SrcsetCandidate(value[start:end], descriptors, start, end))
 
 
+# A descriptor: a number and its unit (width, density; "h" is read and ranks nothing).
+_DESCRIPTOR = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
+
+
+def largest_candidate(srcset: str) -> str | None:
+    """The URL (as written) of the candidate with the largest width (``w``), else
+    density (``x``, 1 by default): the best picture a ``srcset`` offers."""
+    best: tuple[int, float] | None = None
+    chosen = None
+    for candidate in parse_srcset(srcset):
+        url, descriptors = candidate.url, candidate.descriptors
+        rank: tuple[int, float] = (0, 1.0)  # widths outrank densities: a "w" set is the real one
+        for number, unit in _DESCRIPTOR.findall(descriptors):
+            if unit.lower() == "w":
+                rank = (1, float(number))
+            elif unit.lower() == "x":
+                rank = (0, float(number))
+        if url and (best is None or rank > best):
+            best, chosen = rank, url
+    return chosen
+
+
 def rewrite_srcset(value: str, change: Callable[[str], str]) -> str:
     """``value`` with each candidate's URL replaced by ``change(url)``, and every other
     character (separators, descriptors, spacing) kept as written."""

@@ -2,7 +2,9 @@
 
 trafilatura is given our tree (see article.py), with its comments removed and its
 figure captions kept; its body comes back cleaned, with absolute links, the captions
-put back beside their images and, when asked, the lead image taken from it.
+put back beside their images and, when asked, the lead image taken from it. Article
+images trafilatura would drop for their URL (no image file name) go through it under
+stand-in URLs (imagestandins), their own put back in its output.
 trafilatura is imported only when a page is extracted: the parent process uses the
 extractor for feed HTML only, and trafilatura adds ~20 MB to a process that loads it.
 """
@@ -18,6 +20,7 @@ from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
 from rssarchive.core.htmltext import element_text
+from rssarchive.extract import imagestandins
 from rssarchive.extract.htmltree import _drop_layout_whitespace, _fix_links, _utf8_parser
 from rssarchive.extract.leadimage import _decorative_images, _lead_from_body
 from rssarchive.net.addresses import Allow
@@ -151,6 +154,7 @@ def _by_trafilatura(
         )
     decorative = _decorative_images(doc, url) if find_lead else set()
     captions = _prepare_for_trafilatura(doc)
+    stand_ins = imagestandins.give_stand_ins(doc, url)  # after _decorative_images read src
     try:
         result = _trafilatura_html(doc)
     except Exception as exc:  # trafilatura raises whatever its parsers raise
@@ -158,6 +162,7 @@ def _by_trafilatura(
     if not result:
         return None, None
     body = lxml.html.document_fromstring(result.encode("utf-8"), parser=_utf8_parser()).body
+    imagestandins.restore(body, stand_ins)  # before any step reads an image's URL
     _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and title and element_text(first) == title:

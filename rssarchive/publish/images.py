@@ -26,7 +26,6 @@ again, so a later run can retry them. Nothing here raises for one bad image.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from rssarchive.core.htmltags import (
     start_tags,
 )
 from rssarchive.core.models import Response
-from rssarchive.core.urls import LAZY_SRC, absolute, parse_srcset, without_fragment
+from rssarchive.core.urls import LAZY_SRC, absolute, largest_candidate, without_fragment
 from rssarchive.net.bodies import size
 from rssarchive.sources.pagekind import is_svg, magic_type
 from rssarchive.store.atomicfile import remove_temp_files, write_atomic
@@ -87,7 +86,6 @@ BUDGET_EXHAUSTED: Final = "run image budget exhausted"
 _LOCAL_FAILURE: Final = "could not store the image"
 
 _WS: Final = HTML_SPACE
-_DESCRIPTOR: Final = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([wxh])", re.IGNORECASE)
 # How nh3 (html5ever) escapes attribute values; writing ours the same way keeps the body
 # unchanged when render_post sanitizes it again. Braces as guard_liquid writes them, so
 # a URL we copy never brings a raw "{{" in, whatever runs after us.
@@ -132,27 +130,10 @@ def _absolute(value: str, base: str | None) -> str | None:
     return None if url is None else without_fragment(url)
 
 
-def _largest(srcset: str) -> str | None:
-    """The candidate with the largest width (``w``), else density (``x``, 1 by default)."""
-    best: tuple[int, float] | None = None
-    chosen = None
-    for candidate in parse_srcset(srcset):
-        url, descriptors = candidate.url, candidate.descriptors
-        rank: tuple[int, float] = (0, 1.0)  # widths outrank densities: a "w" set is the real one
-        for number, unit in _DESCRIPTOR.findall(descriptors):
-            if unit.lower() == "w":
-                rank = (1, float(number))
-            elif unit.lower() == "x":
-                rank = (0, float(number))
-        if url and (best is None or rank > best):
-            best, chosen = rank, url
-    return chosen
-
-
 def _candidates(values: dict[str, str], base: str | None, *, is_img: bool) -> list[str]:
     """The URLs to try for one element, best first: the largest srcset candidate, then a
     lazy-loading attribute (src is then a placeholder), then src."""
-    raw: list[str | None] = [_largest(values[n]) for n in _SRCSET if n in values]
+    raw: list[str | None] = [largest_candidate(values[n]) for n in _SRCSET if n in values]
     if is_img:
         raw += [values.get(n) for n in LAZY_SRC]
         raw.append(values.get("src"))

@@ -14,9 +14,13 @@ import pytest
 
 from rssarchive.core.models import Entry
 from rssarchive.core.sanitize import sanitize_html
-from rssarchive.core.urls import parse_srcset, resolve_html_urls, rewrite_srcset
+from rssarchive.core.urls import (
+    largest_candidate,
+    parse_srcset,
+    resolve_html_urls,
+    rewrite_srcset,
+)
 from rssarchive.extract.feedtext import article_from_feed
-from rssarchive.publish.images import _largest
 
 CASES = Path(__file__).parent.parent / "srcset" / "cases.jsonl"
 
@@ -73,4 +77,7 @@ def test_sanitizer_reads_candidates_as_browsers_do() -> None:
 
 
 def test_localizer_picks_the_widest_comma_url() -> None:
-    assert _largest(f"{COMMA_URL} 400w, /img/w_800,h_600/a.jpg 800w") == "/img/w_800,h_600/a.jpg"
+    assert (
+        largest_candidate(f"{COMMA_URL} 400w, /img/w_800,h_600/a.jpg 800w")
+        == "/img/w_800,h_600/a.jpg"
+    )
