@@ -17,89 +17,16 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 from rssarchive.core.controls import C0_AND_DEL, url_trim
 from rssarchive.core.htmltags import HTML_SPACE, start_tags
 
+# What no article's URL key keeps (a list that grows, each name a schema step, in a
+# module of its own): re-exported here, where every URL rule is.
+from rssarchive.core.tracking import TRACKING_PARAMS as TRACKING_PARAMS
+from rssarchive.core.tracking import TRACKING_PREFIXES as TRACKING_PREFIXES
+
 # The schemes of every URL we fetch or write into a post as a link (net/addresses
 # enforces the same set on every request).
 HTTP_SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Query parameters that only say how the reader arrived (campaign, click and share
-# trackers, and the session ids of servers that put them in links). They never select
-# content, so two URLs differing only in them are the same article. Only names that no
-# site uses for anything else: a generic name such as "ref", "from", "share" or "sid"
-# can be a real parameter on some site, and merging two different articles is worse
-# than keeping a duplicate. A name added here changes keys: the state's keys are
-# rewritten by a schema step (store/schema.py, _to_9, _to_11).
-TRACKING_PARAMS = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-        "_gl",
-        "spm",
-        "__twitter_impression",
-        # Schema 9's additions: HubSpot, TikTok, LinkedIn, Twitter, MSN, Yahoo, Adobe
-        # and Marketo campaign ids, and Java's and PHP's session ids.
-        "_hsenc",
-        "_hsmi",
-        "ttclid",
-        "li_fat_id",
-        "ref_src",
-        "ocid",
-        "ncid",
-        "cmpid",
-        "s_cid",
-        "mkt_tok",
-        "jsessionid",
-        "phpsessid",
-        # Web analytics that tag each feed's links with its own value (look16 F12):
-        # AT Internet (xtor, the BBC's at_*), Matomo (pk_*, mtm_*), Webtrends, Yahoo's
-        # consent redirect, the New York Times' share ids.
-        "xtor",
-        "at_medium",
-        "at_campaign",
-        "at_source",
-        "at_link",
-        "at_link_id",
-        "at_link_type",
-        "at_link_origin",
-        "at_ptr_name",
-        "at_format",
-        "at_bbc_team",
-        "at_custom1",
-        "at_custom2",
-        "at_custom3",
-        "at_custom4",
-        "pk_campaign",
-        "pk_kwd",
-        "pk_source",
-        "pk_medium",
-        "pk_content",
-        "pk_cid",
-        "wt.mc_id",
-        "wt_mc_id",
-        "guccounter",
-        "guce_referrer",
-        "guce_referrer_sig",
-        "smid",
-        "smtyp",
-        # Schema 11's additions (look16c F3b): the Guardian's campaign code on every
-        # shared and syndicated link (CMP=share_btn_link, CMP=Share_iOSApp_Other) and
-        # the New York Times' email/RSS campaign (emc=rss, with its partner=rss: a name
-        # too generic to drop; the page's rel=canonical tells that one).
-        "cmp",
-        "emc",
-    }
-)
-TRACKING_PREFIXES = ("utm_", "mtm_")
 # Java servers' session id as a path parameter ("/a.html;jsessionid=1A2B"): a tracker too.
 _PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.I)
 
