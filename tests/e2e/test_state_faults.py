@@ -441,9 +441,13 @@ def test_status_and_dry_run_work_on_a_read_only_state_directory(
             missing = [] if leftover == "none" else ["x.md"]
             assert status.stdout.startswith("2 posts archived in ")
             assert ("missing from _posts: x.md" in status.stdout) == bool(missing)
-            assert "News: ok" in status.stdout
+            # Read, and true: no run can write this site now (look16c F10), so it is not
+            # "ok", though nothing failed yet.
+            assert f"FAILING: no run can write {disk}/site" in status.stdout
+            assert "News: FAILING (the runs stop before it: see above)" in status.stdout
             data = json_of(archive.cli("status", "--json"))
             assert data["posts"] == 2
+            assert data["site_unwritable"] is not None
             assert [item["file"] for item in data["missing_posts"]] == missing
             dry = archive.run("--dry-run")
             assert dry.returncode == 0, dry.stderr
