@@ -3,7 +3,7 @@
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
-Its parts, one module each: policies (the retry policies), feeds, entries, identity
+Its parts, one module each: policies (the retry policies), feeds, feeditems, entries, identity
 (guids, and which article an item or a page is), articles, images; every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
@@ -102,6 +102,19 @@ from rssarchive.core.decide.entries import (
     unusable_link as unusable_link,
     url_entry as url_entry,
 )
+from rssarchive.core.decide.feeditems import (
+    CapOrder as CapOrder,
+    Kept as Kept,
+    NextPage as NextPage,
+    article_of as article_of,
+    asks_known as asks_known,
+    asks_page_known as asks_page_known,
+    cap_warning as cap_warning,
+    distinct_articles as distinct_articles,
+    keep_under_cap as keep_under_cap,
+    newest_first as newest_first,
+    next_page as next_page,
+)
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
     FeedSucceeded as FeedSucceeded,
@@ -113,14 +126,11 @@ from rssarchive.core.decide.feeds import (
     asks_selection_changed as asks_selection_changed,
     asks_shown_warning as asks_shown_warning,
     counted_under as counted_under,
-    distinct_articles as distinct_articles,
     feed_failed as feed_failed,
     feed_health as feed_health,
     feed_polled as feed_polled,
     feed_succeeded as feed_succeeded,
     follow_moves as follow_moves,
-    keep_newest as keep_newest,
-    newest_first as newest_first,
     not_due as not_due,
     poll_url as poll_url,
     poll_validators as poll_validators,
@@ -184,6 +194,7 @@ from rssarchive.core.decide.policies import (
     HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES,
     IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
     IMAGE_RETRIES as IMAGE_RETRIES,
+    MAX_LATER_FEED_PAGES as MAX_LATER_FEED_PAGES,
     MOVE_AFTER as MOVE_AFTER,
     RECHECK_CONFIRM_RETRIES as RECHECK_CONFIRM_RETRIES,
     RETRY_STATUSES as RETRY_STATUSES,
