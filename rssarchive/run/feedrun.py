@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rssarchive.core import decide
 from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
-from rssarchive.core.models import FeedConfig, Response
+from rssarchive.core.models import Entry, FeedConfig, Response
 from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
 from rssarchive.run.printing import move_line, not_due_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.working import _Working
 from rssarchive.store import selection
 from rssarchive.store.state import FeedState, State
+
+if TYPE_CHECKING:
+    from rssarchive.sources.feeds import ParsedFeed
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +63,9 @@ class _FeedRun(_Working):
                 max_bytes=MAX_FEED_BYTES,
             )
             if not poll.response.not_modified:
-                # The run's clock: an item dated after it takes no place under max_items.
-                poll.parsed = self._parse(poll.response, feed.max_items, self.clock())
+                # Every item read: max_items is applied where the state can say which
+                # links the archive knows (_capped), with its later pages (_later_pages).
+                poll.parsed = self._read(poll.response, feed.max_items)
         except FetchError as exc:
             poll.error = exc
         except ParseError as exc:  # the parser does not know the URL: said as fetches are
@@ -83,6 +88,7 @@ class _FeedRun(_Working):
             if decide.says_kept_warning(not_modified, warning, selection_changed=changed):
                 result.warnings.append(f"{warning} (unchanged: 304 Not Modified)")
             return
+        poll.parsed = self._capped(poll.parsed, poll.feed.max_items)
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
         _warn_collapsed(entries, result)
@@ -91,6 +97,76 @@ class _FeedRun(_Working):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
             if job is not None:
                 yield job
+
+    def _known_links(self, entries: Iterable[Entry]) -> set[str]:
+        """The link keys of ``entries`` the archive knows: archived, pending or failed,
+        taken on by this run already, or (a dry run's) posts a real run would adopt."""
+        keys = {key for e in entries if (key := decide.link_key(e.link)) is not None}
+        taken = self._recorded | self._adoptable
+        return {k for k in keys if k in taken or self.state.lookup(k) is not None}
+
+    def _capped(self, parsed: ParsedFeed, max_items: int) -> ParsedFeed:
+        """``parsed`` with at most ``max_items`` articles (sources.feeds.cap_items), by
+        the run's clock (an item dated after it takes no place) and, when the cut needs
+        it, the links the archive knows (undated items: the new ones first)."""
+        from rssarchive.sources.feeds import cap_items
+
+        asks = decide.asks_known(decide.distinct_articles(parsed.entries), max_items)
+        known = self._known_links(parsed.entries) if asks else set()
+        return cap_items(parsed, max_items, self.clock(), known)
+
+    def _later_pages(self, polls: Sequence[_Poll]) -> None:
+        """Read the later pages of the paged feeds among ``polls`` (RFC 5005 section 3,
+        rel="next") while each page read lists only items the archive does not know
+        (decide.next_page), a round of pages at a time in threads; their items join the
+        first page's document (max_items applies to them all), and what stopped the
+        reading while items may be lost is its warning. The later pages are fetched
+        without validators: only the first page's are kept."""
+        paging = [_Paging(poll, poll.parsed) for poll in polls if poll.parsed is not None]
+        while paging:
+            steps: list[tuple[_Paging, str]] = []
+            for feed in paging:
+                poll, entries = feed.poll, feed.page.entries
+                assert poll.response is not None
+                first_run = poll.state.last_success is None
+                keys = {key for e in entries if (key := decide.link_key(e.link)) is not None}
+                # The state is read only for a page that links a next one.
+                asks = decide.asks_page_known(
+                    feed.page.next_page, first_run=first_run, items=len(entries)
+                )
+                known = keys & feed.seen or (self._known_links(entries) if asks else set())
+                step = decide.next_page(
+                    feed.page.next_page,
+                    first_page=poll.response.url,
+                    first_run=first_run,
+                    items=len(entries),
+                    known=len(known),
+                    read=[poll.response.url, *feed.read],
+                )
+                if step.warning is not None:
+                    feed.add(warnings=[step.warning])
+                if step.url is not None:
+                    steps.append((feed, step.url))
+                feed.seen |= keys
+            fetched = self._parallel(lambda step: self._fetch_page(*step), steps)
+            paging = []
+            for (feed, url), got in zip(steps, fetched, strict=True):
+                feed.read.append(url)
+                if isinstance(got, str):  # the page failed: said, and the reading stops
+                    feed.add(warnings=[got])
+                    continue
+                feed.page = got
+                feed.add(got.entries, [f"{url}: {warning}" for warning in got.warnings])
+                paging.append(feed)
+
+    def _fetch_page(self, feed: _Paging, url: str) -> ParsedFeed | str:
+        """A later page of a paged feed (runs in a thread), read whole; or what failed,
+        as a warning: its items wait for the next run that reaches them."""
+        try:
+            response = self.client.get(url, max_bytes=MAX_FEED_BYTES)
+            return self._read(response, feed.poll.feed.max_items)
+        except (FetchError, ParseError) as exc:
+            return f"its next page {url} failed ({reason_of(exc)}); later pages not read"
 
     def _record_poll(self, poll: _Poll, result: FeedResult) -> None:
         """Save what polling taught us about the feed, once its articles are done."""
@@ -167,6 +243,27 @@ def record_run_failure(
             state.save_feed(
                 replace(fstate, failures=failures, last_error=reason, last_error_at=now)
             )
+
+
+@dataclass
+class _Paging:
+    """A paged feed's later pages being read (_later_pages): the page read last, the
+    later pages read (their URLs), and the link keys the pages before the last listed."""
+
+    poll: _Poll
+    page: ParsedFeed
+    read: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, entries: Sequence[Entry] = (), warnings: Sequence[str] = ()) -> None:
+        """A later page's items and warnings, joined to the feed's document."""
+        parsed = self.poll.parsed
+        assert parsed is not None
+        self.poll.parsed = replace(
+            parsed,
+            entries=(*parsed.entries, *entries),
+            warnings=(*parsed.warnings, *warnings),
+        )
 
 
 def _follow_moves(fstate: FeedState, response: Response, result: FeedResult) -> FeedState:

@@ -117,6 +117,7 @@ class Pipeline(_Backfill):
             due, lambda item: host_key(decide.poll_url(item[0].url, item[1].moved_to))
         )
         polls = self._parallel(lambda item: self._fetch_feed(item[0], item[1]), due)
+        self._later_pages(polls)
         finished: list[tuple[_Poll, FeedResult]] = []
         new: list[_Job] = []
         with self._batch():  # every new item recorded as pending in one commit
@@ -256,21 +257,24 @@ class Pipeline(_Backfill):
             self._close_workers()
 
     def _parse(self, response: Response, max_items: int, now: datetime | None = None) -> ParsedFeed:
-        from rssarchive.sources.feeds import parse_feed
+        """The feed ``response`` holds, max_items of it kept (cap_items, the archive's
+        links not asked: for a backfill's feed pages)."""
+        from rssarchive.sources.feeds import cap_items
+
+        return cap_items(self._read(response, max_items), max_items, now)
+
+    def _read(self, response: Response, max_items: int) -> ParsedFeed:
+        """The feed ``response`` holds, every item read (sources.feeds.read_feed): a
+        large one in a worker process, under its time limit."""
+        from rssarchive.sources.feeds import read_feed
 
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
         if not decide.parse_in_worker(len(body), at_least=PARSE_IN_WORKER_BYTES):
-            return parse_feed(body, url, content_type=content_type, max_items=max_items, now=now)
+            return read_feed(body, url, content_type=content_type, max_items=max_items)
         try:
             return self._workers().run(
-                url,
-                parse_feed,
-                body,
-                url,
-                content_type=content_type,
-                max_items=max_items,
-                now=now,
+                url, read_feed, body, url, content_type=content_type, max_items=max_items
             )
         except ExtractError as exc:  # the worker's time limit, or the worker died
             raise ParseError(reason_of(exc), url=exc.url) from exc

@@ -168,6 +168,9 @@ class _Base:
     def _parse(self, response: Response, max_items: int, now: datetime | None = None) -> ParsedFeed:
         raise NotImplementedError
 
+    def _read(self, response: Response, max_items: int) -> ParsedFeed:
+        raise NotImplementedError
+
     def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:
         raise NotImplementedError
 

@@ -304,17 +304,13 @@ def _prepare(text: str, max_items: int) -> _Prepared:
     return _Prepared(_XML_DECLARATION + capped, root, warnings, bool(listed), read, listed)
 
 
-def _cut_warning(read: int, listed: int, kept: int | None = None) -> str:
-    """The warning for a document of ``listed`` items cut to ``read``; with ``kept``,
-    when more than the feed's max_items were read: the newest of the items read were
-    kept, and every other item the feed lists is not archived."""
-    text = (
+def _cut_warning(read: int, listed: int) -> str:
+    """The warning for a document of ``listed`` items cut to ``read`` (feeds.cap_items
+    adds what max_items kept of those)."""
+    return (
         f"feed lists {listed} items, more than can be read; only its first "
         f"{(read + 1) // 2} and last {read // 2} were read"
     )
-    if kept is None:
-        return text
-    return f"{text}, and the {kept} newest of those kept (max_items), {listed - kept} not archived"
 
 
 def _count_items(text: str) -> int:

@@ -6,10 +6,13 @@ Big5-HKSCS, mislabelled and unlabelled Chinese feeds), re-encoded as UTF-8, and 
 by feedrepair (no DOCTYPE, so no entity; author texts cut; guids that are not URLs
 marked; the document cut after READ_ITEMS items).
 
-Of the items read, at most ``max_items`` (a feed's setting) articles are kept: the
-newest by their dates (decide.keep_newest; an article listed several times takes one
+Of the items read, at most ``max_items`` (a feed's setting) articles are kept
+(cap_items, as decide.keep_under_cap chooses them: the newest by their dates; undated,
+those the archive does not know first; an article listed several times takes one
 place), so that a feed listing its items oldest first still has its new ones archived.
-Either cut is reported as a warning, never silent.
+Either cut is reported as a warning when it loses an article, never silent. A run reads
+a document (read_feed) in a fetch thread or a worker, and cuts it (cap_items) where it
+can ask the state which links it knows.
 
 feedparser is handed a stream, never a string: given a ``str`` or ``bytes`` it may treat
 it as a URL to fetch or a file name to open.
@@ -18,7 +21,8 @@ it as a URL to fetch or a file name to open.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -27,7 +31,7 @@ import feedparser
 
 from rssarchive.core.caps import MAX_FEED_BYTES  # the download's cap, checked again here
 from rssarchive.core.dates import read_feed_date
-from rssarchive.core.decide import distinct_articles, keep_newest
+from rssarchive.core.decide import cap_warning, distinct_articles, keep_under_cap
 from rssarchive.core.encodings import decode_feed_said, decode_strict
 from rssarchive.core.errors import ParseError
 from rssarchive.core.htmltext import markup_text
@@ -181,6 +185,11 @@ class ParsedFeed:
     entries: tuple[Entry, ...]
     prev_archive: str | None = None  # RFC 5005 <link rel="prev-archive">, absolute
     truncated: bool = False  # item cap hit (a warning says which and how)
+    # A paged feed's next page (RFC 5005 section 3, <link rel="next">), absolute.
+    next_page: str | None = None
+    # A document too long to read whole: (items read, items it lists); its warning is
+    # the first of ``warnings`` that cap_items rewrites when max_items cuts it too.
+    cut: tuple[int, int] | None = None
     # Problems worth reporting that did not stop the parse (removed DTD, malformed XML
     # of which the complete items were kept, a last item cut off).
     warnings: tuple[str, ...] = ()
@@ -201,9 +210,62 @@ def parse_feed(
     content_type: str | None = None,
     max_items: int = MAX_ITEMS,
     now: datetime | None = None,
+    known: Collection[object] = frozenset(),
 ) -> ParsedFeed:
-    """Parse feed bytes fetched from ``url`` (the base for relative links); ``now``, the
-    run's clock, orders the items kept under ``max_items`` (see decide.newest_first).
+    """Parse feed bytes fetched from ``url`` (the base for relative links) and keep at
+    most ``max_items`` articles of it (cap_items: ``now``, the run's clock, and
+    ``known``, the links the archive knows, choose them).
+
+    Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
+    that is malformed but yields complete items is accepted, with a warning.
+    """
+    parsed = read_feed(data, url, content_type=content_type, max_items=max_items)
+    return cap_items(parsed, max_items, now, known)
+
+
+def cap_items(
+    feed: ParsedFeed,
+    max_items: int,
+    now: datetime | None,
+    known: Collection[object] = frozenset(),
+) -> ParsedFeed:
+    """``feed`` with at most ``max_items`` of its articles (decide.keep_under_cap, by
+    the run's clock ``now`` and the decide.article_of keys the archive knows), and the
+    warning that says what the cut lost (decide.cap_warning)."""
+    if max_items < 1:
+        raise ValueError("max_items must be at least 1")
+    entries = list(feed.entries)
+    articles = distinct_articles(entries)
+    if articles <= max_items:
+        return feed
+    kept = keep_under_cap(entries, max_items, now, known)
+    warnings = list(feed.warnings)
+    cut = None if feed.cut is None else _cut_warning(*feed.cut)
+    if feed.cut is not None and cut in warnings:
+        # Some items were not read at all: said with what max_items kept of the others.
+        assert cut is not None
+        said = cap_warning(kept, max_items, cut, unread=feed.cut[1] - feed.cut[0])
+        warnings[warnings.index(cut)] = said or cut
+    else:
+        read = f"{len(entries)} items read"
+        if articles < len(entries):
+            read += f" ({articles} articles: some are listed more than once)"
+        said = cap_warning(kept, max_items, read)
+        if said is not None:
+            warnings.append(said)
+    return replace(feed, entries=tuple(kept.entries), truncated=True, warnings=tuple(warnings))
+
+
+def read_feed(
+    data: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    max_items: int = MAX_ITEMS,
+) -> ParsedFeed:
+    """Parse feed bytes fetched from ``url`` (the base for relative links), every item
+    read (``max_items`` only bounds a document too complex to read whole); cap_items
+    keeps max_items of them.
 
     Raises ParseError with a one-line reason when nothing usable is in ``data``. A feed
     that is malformed but yields complete items is accepted, with a warning.
@@ -261,38 +323,24 @@ def parse_feed(
         raise ParseError(f"not a feed (root element <{prepared.root[:60]}>)")
 
     entries = [_entry(item, url) for item in items]
-    truncated = prepared.truncated
-    articles = distinct_articles(entries)
-    if articles > max_items:
-        cut = _cut_warning(prepared.read_items, prepared.listed_items)
-        if prepared.truncated and cut in warnings:
-            # Some items were not read at all: "the newest" are those of the read ones.
-            warnings[warnings.index(cut)] = _cut_warning(
-                prepared.read_items, prepared.listed_items, max_items
-            )
-        else:
-            read = f"{len(entries)} items read"
-            if articles < len(entries):
-                read += f" ({articles} articles: some are listed more than once)"
-            warnings.append(
-                f"{read}, more than the feed's max_items ({max_items}): "
-                f"kept the {max_items} newest, {articles - max_items} not archived"
-            )
-        entries = keep_newest(entries, max_items, now)
-        truncated = True
     feed = _field(result, "feed") or {}
-    prev_archive = next(
-        (
-            absolute(str(_field(link, "href") or ""), url)
-            for link in _field(feed, "links") or ()
-            if _field(link, "rel") == "prev-archive"
-        ),
-        None,
-    )
     return ParsedFeed(
         title=_plain(_field(feed, "title_detail"), _field(feed, "title")),
         entries=tuple(entries),
-        prev_archive=prev_archive,
-        truncated=truncated,
+        prev_archive=_linked(feed, "prev-archive", url),
+        truncated=prepared.truncated,
         warnings=tuple(warnings),
+        next_page=_linked(feed, "next", url),
+        cut=(prepared.read_items, prepared.listed_items) if prepared.truncated else None,
     )
+
+
+def _linked(feed: Any, rel: str, url: str) -> str | None:
+    """The feed's first link of relation ``rel`` (Atom's <link>, or atom:link in an RSS
+    channel), absolute against ``url``; None without one, or one that is no web address."""
+    for link in _field(feed, "links") or ():
+        if _field(link, "rel") == rel:
+            target = absolute(str(_field(link, "href") or ""), url)
+            if target:
+                return target
+    return None

@@ -914,6 +914,7 @@ def test_says_taken(
 PARTS = (
     "policies",
     "feeds",
+    "feeditems",
     "entries",
     "identity",
     "samepage",
@@ -930,8 +931,8 @@ def test_the_decider_is_pure() -> None:
     import ast
     from pathlib import Path
 
-    # Every module of the decider (a package: policies, feeds, entries, identity, samepage,
-    # evidence, articles, pages, images).
+    # Every module of the decider (a package: policies, feeds, feeditems, entries,
+    # identity, samepage, evidence, articles, pages, images).
     sources = [p.read_text("utf-8") for p in Path(decide.__file__).parent.glob("*.py")]
     assert len(sources) > 1
     source = "\n".join(sources)
@@ -1094,9 +1095,11 @@ def test_newest_first(feed: str, now: datetime | None, newest: str) -> None:
         ("D1 D1' D2 D3", 2, NOW_FEEDS, "D2 D3"),
     ],
 )
-def test_keep_newest(feed: str, max_items: int, now: datetime | None, kept: str) -> None:
-    got = decide.keep_newest(feed_items(feed), max_items, now)
-    assert [e.title for e in got] == kept.split()
+def test_keep_under_cap_knowing_nothing(
+    feed: str, max_items: int, now: datetime | None, kept: str
+) -> None:
+    got = decide.keep_under_cap(feed_items(feed), max_items, now)
+    assert [e.title for e in got.entries] == kept.split()
 
 
 def test_distinct_articles() -> None:

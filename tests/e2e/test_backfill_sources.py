@@ -223,7 +223,7 @@ def test_a_hung_archive_page_is_stopped_by_the_workers_time_limit(
         _dated_atom([(slow_feed_posts.MARK, "2026-11-01T10:00:00Z")])
     )
     site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "feed"}])
-    monkeypatch.setattr(feeds, "parse_feed", slow_feed_posts.parse_feed)
+    monkeypatch.setattr(feeds, "read_feed", slow_feed_posts.read_feed)
     monkeypatch.setattr(pipeline, "PARSE_IN_WORKER_BYTES", 1)  # every page in a worker
     # Long enough for a worker to start and parse the unmarked page on a loaded machine.
     monkeypatch.setattr(workers, "EXTRACT_TIMEOUT", 4)

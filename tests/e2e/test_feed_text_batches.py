@@ -130,7 +130,7 @@ def test_a_feed_that_hangs_its_parser_fails_alone_with_a_one_line_reason(
             {"name": "Good", "url": httpserver.url_for("/good.xml"), "content": "feed"},
         ]
     )
-    monkeypatch.setattr(feeds, "parse_feed", slow_feed_posts.parse_feed)
+    monkeypatch.setattr(feeds, "read_feed", slow_feed_posts.read_feed)
     monkeypatch.setattr(pipeline, "PARSE_IN_WORKER_BYTES", 1)  # every feed in a worker
 
     run_with_a_short_time_limit(site, monkeypatch, capsys, "hung.xml")

@@ -269,8 +269,8 @@ def test_items_too_complex_to_read_in_full_are_cut_at_max_items() -> None:
 
 def test_a_feed_listed_oldest_first_past_what_is_read_still_gives_its_newest() -> None:
     # Oldest first, more items than are read at all: the newest of the feed are at its
-    # end, which the cut keeps (with the start), and the warning counts every item the
-    # feed lists but did not archive.
+    # end, which the cut keeps (with the start), and the warning counts the items not
+    # read apart from those read but not archived (look16c F13 (1)).
     start = datetime(2000, 1, 1, tzinfo=UTC)
     items = "".join(
         f"<item><title>t{i}</title><link>https://example.org/{i}</link>"
@@ -283,8 +283,8 @@ def test_a_feed_listed_oldest_first_past_what_is_read_still_gives_its_newest() -
     half = READ_ITEMS // 2
     assert feed.warnings == (
         f"feed lists {READ_ITEMS + 200} items, more than can be read; only its first {half} "
-        f"and last {half} were read, and the 100 newest of those kept (max_items), "
-        f"{READ_ITEMS + 100} not archived",
+        f"and last {half} were read, and of those kept the 100 newest (max_items): "
+        f"200 not read, {READ_ITEMS - 100} not archived",
     )
 
 
@@ -297,4 +297,4 @@ def test_a_feed_listed_newest_first_past_what_is_read_gives_its_newest() -> None
     )
     feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=3)
     assert sorted(e.title for e in feed.entries) == ["t0", "t1", "t2"]
-    assert f"{READ_ITEMS + 197} not archived" in feed.warnings[0]
+    assert f"200 not read, {READ_ITEMS - 3} not archived" in feed.warnings[0]

@@ -21,7 +21,7 @@ def feed_posts(items: list[Any], archived_at: datetime, *args: Any) -> list[Any]
     return entry_posts.feed_posts(items, archived_at, *args)
 
 
-def parse_feed(data: bytes, url: str, **kwargs: Any) -> feeds.ParsedFeed:
+def read_feed(data: bytes, url: str, **kwargs: Any) -> feeds.ParsedFeed:
     if MARK.encode() in data:
         time.sleep(60)
-    return feeds.parse_feed(data, url, **kwargs)
+    return feeds.read_feed(data, url, **kwargs)

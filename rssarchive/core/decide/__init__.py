@@ -3,10 +3,11 @@
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
-Its parts, one module each: policies (the retry policies), feeds, entries, identity
-(guids, and which article an item or a page is), samepage (which article a link at
-another query, or a page by its rel=canonical, is), articles, pages, images, evidence
-(what settles an identity the link alone cannot: a permalink, a fetch); every name is
+Its parts, one module each: policies (the retry policies), feeds, feeditems (which
+items of a feed are read and kept), entries, identity (guids, and which article an
+item or a page is), samepage (which article a link at another query, or a page by
+its rel=canonical, is), articles, pages, images, evidence (what settles an identity
+the link alone cannot: a permalink, a fetch); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -116,6 +117,19 @@ from rssarchive.core.decide.evidence import (
     permalinked as permalinked,
     same_pages as same_pages,
 )
+from rssarchive.core.decide.feeditems import (
+    CapOrder as CapOrder,
+    Kept as Kept,
+    NextPage as NextPage,
+    article_of as article_of,
+    asks_known as asks_known,
+    asks_page_known as asks_page_known,
+    cap_warning as cap_warning,
+    distinct_articles as distinct_articles,
+    keep_under_cap as keep_under_cap,
+    newest_first as newest_first,
+    next_page as next_page,
+)
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
     FeedMoveSaid as FeedMoveSaid,
@@ -128,15 +142,12 @@ from rssarchive.core.decide.feeds import (
     asks_selection_changed as asks_selection_changed,
     asks_shown_warning as asks_shown_warning,
     counted_under as counted_under,
-    distinct_articles as distinct_articles,
     feed_failed as feed_failed,
     feed_health as feed_health,
     feed_move_said as feed_move_said,
     feed_polled as feed_polled,
     feed_succeeded as feed_succeeded,
     follow_moves as follow_moves,
-    keep_newest as keep_newest,
-    newest_first as newest_first,
     not_due as not_due,
     poll_url as poll_url,
     poll_validators as poll_validators,
@@ -204,6 +215,7 @@ from rssarchive.core.decide.policies import (
     HOST_RECHECK_RETRIES as HOST_RECHECK_RETRIES,
     IMAGE_HOTLINK_RETRY as IMAGE_HOTLINK_RETRY,
     IMAGE_RETRIES as IMAGE_RETRIES,
+    MAX_LATER_FEED_PAGES as MAX_LATER_FEED_PAGES,
     MOVE_AFTER as MOVE_AFTER,
     RECHECK_CONFIRM_RETRIES as RECHECK_CONFIRM_RETRIES,
     RETRY_STATUSES as RETRY_STATUSES,

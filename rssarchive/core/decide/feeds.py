@@ -1,5 +1,5 @@
-"""A feed's decisions: when it is due, its back-off and health, its moves, which items of
-a document are kept.
+"""A feed's decisions: when it is due, its back-off and health, its moves (which items of
+a document are read and kept: feeditems.py).
 
 Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 
@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from rssarchive.core.decide.identity import link_key
 from rssarchive.core.decide.policies import FEED_BACKOFF, MOVE_AFTER, retry_due
 from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
-from rssarchive.core.models import Entry
 
 # -- feeds ----------------------------------------------------------------------------
 
@@ -302,51 +300,3 @@ def feed_move_said(moves: Moves) -> FeedMoveSaid | None:
 def poll_url(url: str, moved_to: str | None) -> str:
     """The address a feed is polled at: where it moved, else the config's."""
     return moved_to or url
-
-
-# -- feeds: which items of a document are kept ------------------------------------------
-
-
-def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[Entry]:
-    """Dated entries newest first (ties in feed order); an undated entry keeps its place
-    in the feed's order. One dated after ``now`` (the run's clock) comes after every
-    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
-    would be the newest and take a real new item's place under max_items."""
-
-    def believed(e: Entry) -> bool:
-        return now is None or e.published is None or e.published <= now
-
-    dated = iter(
-        sorted(
-            (e for e in entries if e.published is not None),
-            key=lambda e: (believed(e), e.published or datetime.min),
-            reverse=True,
-        )
-    )
-    return [next(dated) if e.published is not None else e for e in entries]
-
-
-def _article(entry: Entry) -> object:
-    """What makes an item of one document another article under max_items: its link as
-    the run compares it (link_key: tracking parameters, a fragment … aside); an item
-    without a usable link is one of its own."""
-    return link_key(entry.link) or id(entry)
-
-
-def distinct_articles(entries: Sequence[Entry]) -> int:
-    """How many articles ``entries`` list: an article listed several times (a broken
-    CMS) counts once, under max_items and in its warning."""
-    return len({_article(e) for e in entries})
-
-
-def keep_newest(entries: Sequence[Entry], max_items: int, now: datetime | None) -> list[Entry]:
-    """The items of the ``max_items`` newest articles (see newest_first), in the feed's
-    order: an article listed several times takes one place, so the duplicates of one
-    article never crowd out another that fits under the cap (look16 F2); its every
-    listing is kept (the run takes it on once, as for any document)."""
-    kept: set[object] = set()
-    for entry in newest_first(entries, now):
-        if len(kept) == max_items:
-            break
-        kept.add(_article(entry))
-    return [e for e in entries if _article(e) in kept]

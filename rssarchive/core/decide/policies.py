@@ -337,3 +337,9 @@ def retry_now(status: int | None, retry_after: float | None, budget_spent: bool)
 # A permanent redirect must be seen on this many polls in a row before the feed's address
 # changes: one misconfigured response should not move a feed.
 MOVE_AFTER = 2
+
+
+# A paged feed's later pages (rel="next") read in one run, past its first: enough for
+# the items a busy feed pushes down between two runs, and no crawl of its archive
+# (backfill --archives is for that).
+MAX_LATER_FEED_PAGES = 10

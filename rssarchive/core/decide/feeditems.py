@@ -1,0 +1,210 @@
+"""Which items of a feed are read and kept: its later pages (a paged feed, RFC 5005
+section 3: ``<link rel="next">``) and ``max_items``, and what is said of either.
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from rssarchive.core.decide.identity import link_key
+from rssarchive.core.decide.policies import MAX_LATER_FEED_PAGES
+from rssarchive.core.models import Entry
+from rssarchive.core.urls import host_key
+
+# -- max_items: which items of a document are kept ----------------------------------------
+
+
+def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[Entry]:
+    """Dated entries newest first (ties in feed order); an undated entry keeps its place
+    in the feed's order. One dated after ``now`` (the run's clock) comes after every
+    other dated one, as the oldest: its date is not believed, and by it a bogus 2100
+    would be the newest and take a real new item's place under max_items."""
+
+    def believed(e: Entry) -> bool:
+        return now is None or e.published is None or e.published <= now
+
+    dated = iter(
+        sorted(
+            (e for e in entries if e.published is not None),
+            key=lambda e: (believed(e), e.published or datetime.min),
+            reverse=True,
+        )
+    )
+    return [next(dated) if e.published is not None else e for e in entries]
+
+
+def article_of(entry: Entry) -> object:
+    """What makes an item of one document another article under max_items: its link as
+    the run compares it (link_key: tracking parameters, a fragment … aside); an item
+    without a usable link is one of its own."""
+    return link_key(entry.link) or id(entry)
+
+
+def distinct_articles(entries: Sequence[Entry]) -> int:
+    """How many articles ``entries`` list: an article listed several times (a broken
+    CMS) counts once, under max_items and in its warning."""
+    return len({article_of(e) for e in entries})
+
+
+# How the kept items were chosen: by their dates (every item dated); undated, nothing of
+# the list known: the first listed; undated, the ones the archive does not know first,
+# from the list's start, or from its end when the known ones lead it (listed oldest first).
+CapOrder = Literal["newest", "first listed", "new first", "new last"]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The items kept under max_items (in the feed's order), how they were chosen, and
+    the articles left out that the archive does not know (``left_out``: neither
+    archived nor pending; those it holds lose nothing by the cut)."""
+
+    entries: list[Entry]
+    order: CapOrder
+    left_out: int
+    some_dated: bool = False  # not every item undated (said with an order not "newest")
+
+
+def asks_known(articles: int, max_items: int) -> bool:
+    """Whether keep_under_cap needs to know which links the archive knows (a read of the
+    state per link): only for a document of more than ``max_items`` articles."""
+    return articles > max_items
+
+
+def keep_under_cap(
+    entries: Sequence[Entry],
+    max_items: int,
+    now: datetime | None,
+    known: Collection[object] = frozenset(),
+) -> Kept:
+    """The items of ``max_items`` articles of one document (an article listed several
+    times takes one place, and its every listing is kept: look16 F2), in the feed's order.
+
+    Every item dated: the newest (newest_first, by the run's clock ``now``), so that a
+    feed listing its items oldest first still has its new ones archived. Else no date
+    says which are new, but the archive does (``known``: the article_of keys it holds or
+    has pending): those it does not know come first, so that every item is archived over
+    a few runs (look16c F4b); when the list starts with a known one and ends with an
+    unknown one, it grows at its end (oldest first) and is read from there. Dated items
+    among undated ones take the dated places by their dates, as newest_first orders them.
+    """
+    order: CapOrder = "newest"
+    if all(e.published is not None for e in entries):
+        ranked = newest_first(entries, now)
+    else:
+        new = [e for e in entries if article_of(e) not in known]
+        held = [e for e in entries if article_of(e) in known]
+        last = bool(held) and article_of(entries[0]) in known
+        last = last and article_of(entries[-1]) not in known
+        if last:
+            new, held = new[::-1], held[::-1]
+        ranked = newest_first(new, now) + newest_first(held, now)
+        order = "first listed" if not held else "new last" if last else "new first"
+    kept: set[object] = set()
+    for entry in ranked:
+        if len(kept) == max_items:
+            break
+        kept.add(article_of(entry))
+    left = {article_of(e) for e in entries} - kept
+    return Kept(
+        [e for e in entries if article_of(e) in kept],
+        order,
+        len([a for a in left if a not in known]),
+        any(e.published is not None for e in entries),
+    )
+
+
+def _kept_phrase(kept: Kept, count: int) -> str:
+    if kept.order == "newest":
+        return f"kept the {count} newest"
+    if kept.order == "first listed":
+        if kept.some_dated:
+            return f"kept {count} by their dates, the undated ones by their place in the list"
+        return f"kept the first {count} listed (undated items: not ordered by dates)"
+    note = (
+        "the dated ones by their dates"
+        if kept.some_dated
+        else "undated items: not ordered by dates"
+    )
+    if kept.order == "new first":
+        return f"kept {count} new ones, the first listed ({note})"
+    return (
+        f"kept {count} new ones, the last listed ({note}; the list starts with "
+        "archived ones: it grows at its end)"
+    )
+
+
+def cap_warning(kept: Kept, max_items: int, read: str, *, unread: int = 0) -> str | None:
+    """What is said of a document cut to ``max_items``: ``read``, how many items (and
+    articles) were read, or what a document too long to read whole says of that (then
+    ``unread``, the items it lists that were not read). None when no article is lost:
+    each one left out is archived or pending already, and nothing went unread. Without
+    dates the new ones left out come on a later run (they go first then), said so."""
+    if not kept.left_out and not unread:
+        return None
+    later = "" if kept.order == "newest" else " yet (a later run takes them while listed)"
+    lost = f"{kept.left_out} not archived{later}"
+    if unread:
+        lost = f"{unread} not read, {lost}"
+    phrase = _kept_phrase(kept, max_items)
+    if unread:
+        return f"{read}, and of those {phrase} (max_items): {lost}"
+    return f"{read}, more than the feed's max_items ({max_items}): {phrase}, {lost}"
+
+
+# -- later pages: a paged feed (RFC 5005, section 3) --------------------------------------
+
+
+@dataclass(frozen=True)
+class NextPage:
+    """Whether a feed's next page is read: ``url`` (None: not), and ``warning``, why it
+    is not when items may be lost by that."""
+
+    url: str | None
+    warning: str | None = None
+
+
+def asks_page_known(next_url: str | None, *, first_run: bool, items: int) -> bool:
+    """Whether next_page needs to know whether the archive knows an item of the page
+    (a read of the state per item): only for a page that links a next one, of a feed
+    polled before, that lists items."""
+    return next_url is not None and not first_run and items > 0
+
+
+def next_page(
+    next_url: str | None,
+    *,
+    first_page: str,
+    first_run: bool,
+    items: int,
+    known: int,
+    read: Collection[str],
+) -> NextPage:
+    """Whether to read the page a feed's page links as ``next_url`` (its rel="next"),
+    after the ``read`` pages (their link keys: the first one and the later pages read
+    this run) of the feed at ``first_page``, the page just read listing ``items`` items
+    of which the archive knows ``known`` (or an earlier page listed).
+
+    Only while every item of the page is new (none known: the items pushed down since
+    the last run may go on); not on a feed's ``first_run`` (its whole archive would be
+    read: a backfill's work); not a page read already (a loop); only on the first page's
+    host, and at most MAX_LATER_FEED_PAGES a run: those two said, as later pages of
+    new items go unread."""
+    if not asks_page_known(next_url, first_run=first_run, items=items) or known:
+        return NextPage(None)
+    assert next_url is not None
+    if link_key(next_url) in {link_key(url) for url in read}:
+        return NextPage(None)
+    if host_key(next_url) != host_key(first_page):
+        return NextPage(None, f"its next page {next_url} is on another host; later pages not read")
+    later = len(read) - 1
+    if later >= MAX_LATER_FEED_PAGES:
+        return NextPage(
+            None,
+            f'{later} later pages read (rel="next"), every item new; at most '
+            f"{MAX_LATER_FEED_PAGES} a run: later pages not read",
+        )
+    return NextPage(next_url)

@@ -1,0 +1,209 @@
+"""Tables for the decider's feed items (core/decide/feeditems.py): which items max_items
+keeps when the archive knows some of them (look16c F4b, F13 (1)), what is said of it,
+and which later pages of a paged feed are read (look16c F4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.models import Entry
+
+NOW = datetime(2026, 12, 31, tzinfo=UTC)
+DAY0 = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def items(names: str) -> list[Entry]:
+    """``U3``: an undated item at link 3; ``D3``: dated day 3, at link 3."""
+    return [
+        Entry(
+            title=n,
+            link=f"https://x.example/{n[1:]}",
+            published=None if n[0] == "U" else DAY0 + timedelta(days=int(n[1:])),
+        )
+        for n in names.split()
+    ]
+
+
+def keys(names: str) -> set[object]:
+    return {decide.article_of(e) for e in items(names)}
+
+
+@pytest.mark.parametrize(
+    ("feed", "known", "max_items", "kept", "order", "left_out"),
+    [
+        # F4b: undated, oldest first. Run 1 knows nothing: the first listed.
+        ("U0 U1 U2 U3 U4", "", 3, "U0 U1 U2", "first listed", 2),
+        # Run 2: the known ones lead the list, so it grows at its end: read from there.
+        ("U0 U1 U2 U3 U4 U5 U6", "U0 U1 U2", 3, "U4 U5 U6", "new last", 1),
+        # Run 3: the one left out goes first (known ones fill the cap: nothing lost).
+        ("U0 U1 U2 U3 U4 U5 U6", "U0 U1 U2 U4 U5 U6", 3, "U0 U1 U3", "new first", 0),
+        # Undated, newest first: the new ones are at the start, first listed first.
+        ("U9 U8 U7 U6 U5", "U7 U6 U5", 2, "U9 U8", "new first", 0),
+        ("U9 U8 U7 U6 U5 U4", "U7 U6", 3, "U9 U8 U5", "new first", 1),
+        # Both ends known: no end grows; the new ones first, as listed.
+        ("U0 U1 U2 U3", "U0 U3", 1, "U1", "new first", 1),
+        # Every item dated: the newest by their dates, known or not; only the new ones
+        # left out are counted (F13 (1)).
+        ("D0 D1 D2 D3 D4 D5 D6", "D2 D3 D4", 3, "D4 D5 D6", "newest", 2),
+        ("D0 D1 D2", "", 2, "D1 D2", "newest", 1),
+        # Dated among undated: the new ones first, the dated taking the dated places.
+        ("U0 D5 U1 D7", "U0", 2, "U1 D7", "new last", 1),
+    ],
+)
+def test_keep_under_cap(
+    feed: str, known: str, max_items: int, kept: str, order: str, left_out: int
+) -> None:
+    got = decide.keep_under_cap(items(feed), max_items, NOW, keys(known))
+    assert [e.title for e in got.entries] == kept.split()
+    assert (got.order, got.left_out) == (order, left_out)
+
+
+def test_asks_known_only_past_the_cap() -> None:
+    assert decide.asks_known(4, 3)
+    assert not decide.asks_known(3, 3)
+
+
+@pytest.mark.parametrize(
+    ("order", "left_out", "unread", "said"),
+    [
+        (
+            "newest",
+            2,
+            0,
+            "R, more than the feed's max_items (3): kept the 3 newest, 2 not archived",
+        ),
+        (
+            "first listed",
+            2,
+            0,
+            "R, more than the feed's max_items (3): kept the first 3 listed (undated items: "
+            "not ordered by dates), 2 not archived yet (a later run takes them while listed)",
+        ),
+        (
+            "new first",
+            1,
+            0,
+            "R, more than the feed's max_items (3): kept 3 new ones, the first listed "
+            "(undated items: not ordered by dates), 1 not archived yet (a later run takes "
+            "them while listed)",
+        ),
+        (
+            "new last",
+            1,
+            0,
+            "R, more than the feed's max_items (3): kept 3 new ones, the last listed "
+            "(undated items: not ordered by dates; the list starts with archived ones: it "
+            "grows at its end), 1 not archived yet (a later run takes them while listed)",
+        ),
+        # Nothing lost: every item left out is archived or pending already.
+        ("newest", 0, 0, None),
+        ("new last", 0, 0, None),
+        # A document too long to read whole: the items not read are counted apart.
+        (
+            "newest",
+            0,
+            10,
+            "R, and of those kept the 3 newest (max_items): 10 not read, 0 not archived",
+        ),
+        (
+            "newest",
+            4,
+            10,
+            "R, and of those kept the 3 newest (max_items): 10 not read, 4 not archived",
+        ),
+    ],
+)
+def test_cap_warning(order: decide.CapOrder, left_out: int, unread: int, said: str | None) -> None:
+    kept = decide.Kept([], order, left_out)
+    assert decide.cap_warning(kept, 3, "R", unread=unread) == said
+
+
+@pytest.mark.parametrize(
+    ("order", "said"),
+    [
+        ("first listed", "kept 3 by their dates, the undated ones by their place in the list"),
+        ("new first", "kept 3 new ones, the first listed (the dated ones by their dates)"),
+    ],
+)
+def test_cap_warning_some_dated(order: decide.CapOrder, said: str) -> None:
+    # Some items dated, some not: the dated ones were ordered by their dates.
+    kept = decide.Kept([], order, 1, some_dated=True)
+    assert decide.cap_warning(kept, 3, "R") == (
+        f"R, more than the feed's max_items (3): {said}, 1 not archived yet (a later run "
+        "takes them while listed)"
+    )
+
+
+FIRST = "https://x.example/feed"
+PAGE2 = "https://x.example/feed?page=2"
+
+
+@pytest.mark.parametrize(
+    ("next_url", "first_run", "items", "known", "read", "url", "warning"),
+    [
+        (PAGE2, False, 3, 0, [FIRST], PAGE2, None),  # every item new: the gap may go on
+        (None, False, 3, 0, [FIRST], None, None),  # no next page
+        (PAGE2, False, 3, 1, [FIRST], None, None),  # a known item: the gap ends here
+        (PAGE2, True, 3, 0, [FIRST], None, None),  # a first run reads no archive
+        (PAGE2, False, 0, 0, [FIRST], None, None),  # an empty page
+        # A page read already (a loop), spelled another way.
+        ("https://x.example/feed#top", False, 3, 0, [FIRST, PAGE2], None, None),
+        # Another host: not read, and said.
+        (
+            "https://y.example/feed?page=2",
+            False,
+            3,
+            0,
+            [FIRST],
+            None,
+            "its next page https://y.example/feed?page=2 is on another host; later pages not read",
+        ),
+    ],
+)
+def test_next_page(
+    next_url: str | None,
+    first_run: bool,
+    items: int,
+    known: int,
+    read: list[str],
+    url: str | None,
+    warning: str | None,
+) -> None:
+    step = decide.next_page(
+        next_url, first_page=FIRST, first_run=first_run, items=items, known=known, read=read
+    )
+    assert (step.url, step.warning) == (url, warning)
+
+
+def test_next_page_is_bounded_and_the_bound_said() -> None:
+    bound = decide.MAX_LATER_FEED_PAGES
+    later = [f"{FIRST}?page={n}" for n in range(2, bound + 2)]
+    nxt = f"{FIRST}?page={bound + 2}"
+    step = decide.next_page(
+        nxt, first_page=FIRST, first_run=False, items=1, known=0, read=[FIRST, *later[:-1]]
+    )
+    assert step == decide.NextPage(nxt)
+    step = decide.next_page(
+        nxt, first_page=FIRST, first_run=False, items=1, known=0, read=[FIRST, *later]
+    )
+    assert step.url is None
+    assert step.warning == (
+        f'{bound} later pages read (rel="next"), every item new; at most {bound} a run: '
+        "later pages not read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("next_url", "first_run", "items", "asks"),
+    [
+        (PAGE2, False, 3, True),
+        (None, False, 3, False),  # no next page: a feed's every poll reads nothing more
+        (PAGE2, True, 3, False),
+        (PAGE2, False, 0, False),
+    ],
+)
+def test_asks_page_known(next_url: str | None, first_run: bool, items: int, asks: bool) -> None:
+    assert decide.asks_page_known(next_url, first_run=first_run, items=items) is asks
