@@ -136,6 +136,11 @@ class _Job:
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()
+    # Its item's date is the time several items of its document share (decide.
+    # build_stamps: the feed's build time), and whether the item is plausibly new
+    # (decide.plausibly_new; False for an earlier run's article): look16c F6b, F5.
+    stamped: bool = False
+    plausibly_new: bool = False
 
 
 class _FeedGiven(Exception):

@@ -47,6 +47,7 @@ from rssarchive.run.jobs import Fetcher as Fetcher
 from rssarchive.run.jobs import InlineExtractor as InlineExtractor
 from rssarchive.run.jobs import _FeedGiven, _Job, _Outcome, _Pending, _Poll, _Staged
 from rssarchive.run.jobs import _round_robin as _round_robin
+from rssarchive.run.printing import dating_lines
 from rssarchive.run.report import FeedResult as FeedResult
 from rssarchive.run.report import RunReport as RunReport
 from rssarchive.store import selection
@@ -140,6 +141,8 @@ class Pipeline(_Backfill):
                 new,
             )
         )
+        for result in report.results:  # what its posts' dates were, said once per feed
+            result.warnings.extend(dating_lines(result))
         with self._batch():
             for poll, result in finished:
                 self._record_poll(poll, result)

@@ -139,9 +139,9 @@ class _Working(_Landing):
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
         job.page_date = article.published
-        job.dated = dated(job.entry, article, self.clock())
+        job.dated = dated(job.entry, article, self.clock(), stamped=job.stamped)
         job.from_page = article.source != "feed"
-        post = self._render(job.feed, job.entry, article)
+        post = self._render(job.feed, job.entry, article, stamped=job.stamped)
         return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
@@ -229,15 +229,23 @@ class _Working(_Landing):
         if job.charset_said is not None:
             job.result.warnings.append(f"{link}: its page {job.charset_said}")
         entry, now = job.entry, self.clock()
+        post_dated = job.dated or dated(entry, None, now)  # None: made from the feed's text
         said = decide.archiving_date_note(
             entry.origin,
-            job.dated or dated(entry, None, now),  # None: made from the feed's text
+            post_dated,
             (entry.published, job.page_date, entry.listed),
             now,
             from_page=job.from_page,
+            plausibly_new=job.plausibly_new,
+            said_taken_on=entry.date_problem is not None,
         )
-        if said is not None:
+        if said is not None and decide.said_per_feed(entry.origin, said):
+            job.result.undated += 1  # said once for the feed (printing.dating_lines)
+        elif said is not None:
             job.result.warnings.append(f"{link}: {date_note_line(said)}")
+        if job.stamped and post_dated.by == "page" and entry.published is not None:
+            by_page = job.result.by_page
+            by_page[entry.published] = by_page.get(entry.published, 0) + 1
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
