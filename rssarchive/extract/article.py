@@ -143,14 +143,18 @@ def _extract_article(
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
     if not page.strip():
         raise ExtractError("empty page")
+    from rssarchive.sources.pagedates import page_modified
+
     text, charset_said = decode_page_said(page, content_type)
-    article = _from_tree(_parse(text), url, selectors, allow)
+    doc = _parse(text)
+    modified = page_modified(doc)  # read before the extraction changes the tree
+    article = _from_tree(doc, url, selectors, allow)
     # A short page may be a wall, a soft 404 or a teaser, not the article (look16c F1):
     # its signs, judged by the run (decide.not_the_article).
     signs = page_signs(text, article.body_html, article.title, article.heading)
-    if charset_said is None and signs is None:
+    if charset_said is None and signs is None and modified is None:
         return article
-    return replace(article, charset_said=charset_said, signs=signs)
+    return replace(article, charset_said=charset_said, signs=signs, modified=modified)
 
 
 def _from_tree(doc: HtmlElement, url: str, selectors: Selectors | None, allow: Allow) -> Article:

@@ -138,7 +138,7 @@ class _Working(_Landing):
         needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
-        job.page_date = article.published
+        job.page_date, job.page_modified = article.published, article.modified
         job.dated = dated(job.entry, article, self.clock(), stamped=job.stamped)
         job.from_page = article.source != "feed"
         post = self._render(job.feed, job.entry, article, stamped=job.stamped)
@@ -236,7 +236,9 @@ class _Working(_Landing):
             (entry.published, job.page_date, entry.listed),
             now,
             from_page=job.from_page,
-            plausibly_new=job.plausibly_new,
+            plausibly_new=decide.plausibly_new(
+                job.last_poll, taken_on_now=job.taken_on_now, modified=job.page_modified
+            ),
             said_taken_on=entry.date_problem is not None,
         )
         if said is not None and decide.said_per_feed(entry.origin, said):

@@ -148,6 +148,29 @@ def page_date(
     return None if when is None else PageDate(when, "htmldate")
 
 
+# What dates the page's last change (never its publication: look16c F5). It bounds the
+# publication: an article changed before a feed's last poll was there then.
+MODIFIED_KEYS: Final = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+)
+
+
+def page_modified(doc: HtmlElement, *, max_date: datetime | None = None) -> datetime | None:
+    """When ``doc`` says it was last changed (JSON-LD ``dateModified``, then
+    MODIFIED_KEYS' ``<meta>``), believed as a publication date is; None: it does not."""
+    limit = max_date or datetime.now(UTC)
+    for text in (*_json_ld_dates(doc, "dateModified"), *_meta_dates(doc, MODIFIED_KEYS)):
+        when = parse_date(text)
+        if when is not None and believable(when, limit):
+            return when
+    return None
+
+
 # --- JSON-LD ----------------------------------------------------------------------------
 
 
@@ -201,7 +224,7 @@ def _walk(node: Any, key: str, found: tuple[list[str], list[str]], seen: list[in
 # --- meta -------------------------------------------------------------------------------
 
 
-def _meta_dates(doc: HtmlElement) -> Iterator[str]:
+def _meta_dates(doc: HtmlElement, keys: tuple[str, ...] = META_KEYS) -> Iterator[str]:
     found: dict[str, str] = {}
     for meta in doc.iter("meta"):
         content = (meta.get("content") or "").strip()
@@ -211,7 +234,7 @@ def _meta_dates(doc: HtmlElement) -> Iterator[str]:
             key = _DUBLIN_CORE.sub(r"\1.", (meta.get(attribute) or "").strip().lower())
             if key:
                 found.setdefault(key, content)
-    for key in META_KEYS:
+    for key in keys:
         if key in found:
             yield found[key]
 

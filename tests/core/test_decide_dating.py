@@ -43,17 +43,27 @@ def test_build_stamps(dates: list[datetime | None], expected: dict[datetime, int
     assert decide.build_stamps(dates) == expected
 
 
+LAST_POLL = NOW - timedelta(hours=1)
+
+
 @pytest.mark.parametrize(
-    ("first_poll", "taken_on_now", "expected"),
+    ("last_poll", "taken_on_now", "modified", "expected"),
     [
-        row(False, True, True, id="a later poll's new item: the archiving hour is close"),
-        row(True, True, False, id="the feed's first poll: a backlog"),
-        row(False, False, False, id="an earlier run's article, written later"),
-        row(True, False, False, id="both"),
+        row(LAST_POLL, True, None, True, id="a later poll's new item: the archiving hour is close"),
+        row(None, True, None, False, id="the feed's first poll: a backlog"),
+        row(LAST_POLL, False, None, False, id="an earlier run's article, written later"),
+        row(None, False, None, False, id="both"),
+        row(LAST_POLL, True, LAST_POLL - SECOND, False,
+            id="its page changed before the last poll: it was there then"),
+        row(LAST_POLL, True, LAST_POLL, True, id="changed since: may be new"),
+        row(None, True, NOW, False, id="the first poll, whatever the page says"),
     ],
 )  # fmt: skip
-def test_plausibly_new(first_poll: bool, taken_on_now: bool, expected: bool) -> None:
-    assert decide.plausibly_new(first_poll=first_poll, taken_on_now=taken_on_now) is expected
+def test_plausibly_new(
+    last_poll: datetime | None, taken_on_now: bool, modified: datetime | None, expected: bool
+) -> None:
+    got = decide.plausibly_new(last_poll, taken_on_now=taken_on_now, modified=modified)
+    assert got is expected
 
 
 @pytest.mark.parametrize(

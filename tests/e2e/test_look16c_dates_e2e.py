@@ -112,6 +112,40 @@ def test_undated_items_of_a_feeds_first_poll_are_said_dated_at_archiving_time(
     assert front(site, "2026-12-07-Undated 3.md")["date"] == "2026-12-07T13:00:00.000Z"
 
 
+def test_an_undated_item_whose_page_was_modified_before_the_last_poll_is_said(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A modification date dates nothing, but bounds the publication: a page changed
+    before the feed's last poll was there then, and its item is not new since."""
+    httpserver.expect_request("/a/first.html").respond_with_data(
+        dated_page("First", '<meta name="date" content="2026-11-20T08:00:00Z">'),
+        content_type="text/html",
+    )
+    items = [{"title": "First", "link": httpserver.url_for("/a/first.html")}]
+    site.write_config([{"name": "News", "url": serve_feed(httpserver, items), "content": "page"}])
+    assert site.cli("run", "--now", NOW) == 0
+    capsys.readouterr()
+    httpserver.clear()
+    updated = '<meta property="og:updated_time" content="2026-12-01T08:00:00Z">'
+    httpserver.expect_request("/a/old.html").respond_with_data(
+        dated_page("Old", updated), content_type="text/html"
+    )
+    later = '<meta property="og:updated_time" content="2026-12-07T12:30:00Z">'
+    httpserver.expect_request("/a/new.html").respond_with_data(
+        dated_page("New", later), content_type="text/html"
+    )
+    items[:0] = [
+        {"title": "Old", "link": httpserver.url_for("/a/old.html")},
+        {"title": "New", "link": httpserver.url_for("/a/new.html")},
+    ]
+    serve_feed(httpserver, items)
+    assert site.cli("run", "--now", "2026-12-07T13:00:00Z", "--json") == 0
+    out, err = capsys.readouterr()
+    line = "1 item has no date, in the feed or on its page; dated at archiving time"
+    assert [w for w in said(True, out, err) if "no date" in w] == [line], out
+    assert front(site, "2026-12-07-Old.md")["date"] == "2026-12-07T13:00:00.000Z"
+
+
 # -- F6b: every item stamped with the feed's build time ----------------------------------
 
 STAMP = "Mon, 07 Dec 2026 11:59:00 GMT"

@@ -14,7 +14,7 @@ import pytest
 
 from rssarchive.core.dates import believable, parse_date
 from rssarchive.publish.render import format_date
-from rssarchive.sources.pagedates import page_date
+from rssarchive.sources.pagedates import page_date, page_modified
 
 CASES = sorted((Path(__file__).parent.parent / "pagedates").glob("*.html"))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -177,3 +177,20 @@ def test_json_ld_date_created_dates_a_page_after_its_publication_dates(
     result = page_date(lxml.html.document_fromstring(PLAIN % head), url, max_date=NOW)
     assert result is not None
     assert f"{format_date(result.when)} {result.source}" == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<meta property="og:updated_time" content="2019-05-05T08:00:00Z">', "2019-05-05T08"),
+        (b'<meta property="article:modified_time" content="2019-05-05T10:00:00+02:00">',
+         "2019-05-05T08"),
+        (b'<script type="application/ld+json">{"@type": "NewsArticle",'
+         b' "dateModified": "2019-05-05T08:00:00Z"}</script>', "2019-05-05T08"),
+        (b'<meta property="article:published_time" content="2019-05-03T08:00:00Z">', None),
+        (b'<meta property="og:updated_time" content="2027-01-01T00:00:00Z">', None),
+    ],
+)  # fmt: skip
+def test_page_modified_reads_what_dates_the_last_change(head: bytes, expected: str | None) -> None:
+    got = page_modified(lxml.html.document_fromstring(PLAIN % head), max_date=NOW)
+    assert (None if got is None else got.isoformat()[:13]) == expected

@@ -34,13 +34,19 @@ def build_stamps(dates: Sequence[datetime | None]) -> dict[datetime, int]:
     return {when: n for when, n in counts.items() if n >= SHARED_TIME_ITEMS}
 
 
-def plausibly_new(*, first_poll: bool, taken_on_now: bool) -> bool:
+def plausibly_new(
+    last_poll: datetime | None, *, taken_on_now: bool, modified: datetime | None = None
+) -> bool:
     """Whether a polled feed's item is plausibly new, so that the archiving time of a
     post nothing dates is close to its publication (within a cron run's hour): taken on
     by this run (not an earlier run's pending article, written later than it was
-    listed) from a feed polled before (``first_poll``: its items are a backlog, weeks
-    old maybe). Said when it is not (archiving_date_note)."""
-    return taken_on_now and not first_poll
+    listed) from a feed polled before (``last_poll``, its last success; None: the first
+    poll, whose items are a backlog, weeks old maybe), its page not ``modified`` before
+    that poll (a modification date dates nothing, but an article changed then was there
+    then). Said when it is not (archiving_date_note)."""
+    if not taken_on_now or last_poll is None:
+        return False
+    return modified is None or modified >= last_poll
 
 
 def said_per_feed(origin: Origin, note: DateNote) -> bool:
