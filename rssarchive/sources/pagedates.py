@@ -44,6 +44,9 @@ included: UTC+8 would be right for most of the Mandarin archive's sources but no
 a day-only date (its midnight) to the day before in the post's file name; UTC keeps the
 day the page shows. A day without a time is its midnight, UTC. A date before 1990 or
 after ``max_date`` (the run's clock) is not believed, and the next source is asked.
+
+:func:`page_modified` reads what dates the page's last change instead: never its
+publication, but a bound on it (an article changed then was there then).
 """
 
 from __future__ import annotations
