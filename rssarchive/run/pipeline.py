@@ -156,11 +156,16 @@ class Pipeline(_Backfill):
         if not jobs:
             return
         listed: dict[tuple[str, str | None], datetime | None] = {}
+        stamped: set[tuple[str, str | None]] = set()  # dated by its feed's build time
         for poll in polls:
-            for entry in poll.parsed.entries if poll.parsed is not None else ():
+            entries = poll.parsed.entries if poll.parsed is not None else []
+            stamps = decide.build_stamps([entry.published for entry in entries])
+            for entry in entries:
                 key = decide.link_key(entry.link)
                 if key is not None:
                     listed.setdefault((poll.feed.name, key), entry.published)
+                    if entry.published in stamps:
+                        stamped.add((poll.feed.name, key))
         now = self.clock()
         for job in jobs:
             item = (job.feed.name, decide.link_key(job.entry.link))
@@ -169,6 +174,7 @@ class Pipeline(_Backfill):
             )
             if not relisted:
                 continue
+            job.stamped = item in stamped  # its page's date may date it (look16c F6b)
             published = decide.relisted_date(job.entry.published, listed[item], now=now)
             if published != job.entry.published:
                 job.entry = replace(job.entry, published=published)

@@ -12,6 +12,7 @@ from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_backfill_e2e import dated_page, front
 from test_e2e import rss
+from werkzeug import Request, Response
 
 NOW = "2026-12-07T12:00:00Z"
 NOW_DATE = "2026-12-07T12:00:00.000Z"
@@ -179,6 +180,52 @@ def test_a_feed_stamping_every_item_with_its_build_time_is_dated_by_the_pages(
     lines = said(as_json, out, err)
     assert line in lines, (out, err)
     assert [w for w in lines if "share one date" in w] == [line]
+
+
+def test_a_stamped_items_page_that_failed_dates_it_when_a_later_run_gets_it(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    """An article whose page failed is written by a later run, whose document stamps
+    its item with a new build time: its page's date still dates it."""
+    failing = [True]  # on the first run's every attempt
+
+    def flaky(request: Request) -> Response:
+        if failing[0]:
+            return Response("busy", status=503)
+        meta = '<meta property="article:published_time" content="2026-11-12T08:00:00Z">'
+        return Response(dated_page("Story 2", meta), content_type="text/html")
+
+    for n in (0, 1):
+        meta = f'<meta property="article:published_time" content="2026-11-1{n}T08:00:00Z">'
+        httpserver.expect_request(f"/a/s{n}.html").respond_with_data(
+            dated_page(f"Story {n}", meta), content_type="text/html"
+        )
+    httpserver.expect_request("/a/s2.html").respond_with_handler(flaky)
+
+    def document(stamp: str) -> bytes:
+        return rss(
+            [
+                {
+                    "title": f"Story {n}",
+                    "link": httpserver.url_for(f"/a/s{n}.html"),
+                    "guid": f"s{n}",
+                    "pubDate": stamp,
+                }
+                for n in range(3)
+            ]
+        )
+
+    stamps = ["Mon, 07 Dec 2026 11:59:00 GMT", "Tue, 08 Dec 2026 11:59:00 GMT"]
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(document(stamps[0]), content_type="application/rss+xml")
+    )
+    site.write_config([{"name": "News", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    site.cli("run", "--now", NOW)
+    assert len(site.post_names()) == 2  # Story 2's page failed
+    stamps.pop(0)
+    failing[0] = False
+    assert site.cli("run", "--now", "2026-12-08T12:00:00Z") == 0
+    assert front(site, "2026-11-12-Story 2.md")["date"] == "2026-11-12T08:00:00.000Z"
 
 
 def test_items_sharing_a_date_with_a_content_feed_keep_it(
