@@ -135,8 +135,9 @@ class Article:
     title: str | None = None  # the page's own title, used when the item has none
     # When the page says it was published (pagedates.py), UTC; None when it does not.
     published: datetime | None = None
-    # What said so: "json-ld", "meta", "time" (the page's markup) or "htmldate" (a guess
-    # of the day, from the URL or the page's layout).
+    # What said so: "json-ld", "meta", "time", "text" (the page's markup and byline),
+    # "url" (the day its URL's path names) or "htmldate" (a guess of the day, from the
+    # URL or the page's layout).
     dated_by: str | None = None
     # The page's first <h1>: re-checks compare it for a title that is it plus a
     # site's name (recheck_text.page_headline).
@@ -150,6 +151,9 @@ class Article:
     # The URL its page names as its canonical one (``<link rel="canonical">``, absolute;
     # None: none): evidence of which archived article the page is (decide.canonical_key).
     canonical: str | None = None
+    # When the page says it was last changed (pagedates.page_modified): no publication
+    # date, but a bound on it (decide.plausibly_new, look16c F5).
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -144,14 +144,19 @@ def _extract_article(
         raise ExtractError(f"page too large ({len(page)} bytes, limit {MAX_PAGE_BYTES})")
     if not page.strip():
         raise ExtractError("empty page")
+    from rssarchive.sources.pagedates import page_modified
+
     text, charset_said = decode_page_said(page, content_type)
     doc = _parse(text)
     canonical = _canonical(doc, url)  # read before the steps below change the tree
+    modified = page_modified(doc)  # read before the extraction changes the tree
     article = _from_tree(doc, url, selectors, allow)
     # A short page may be a wall, a soft 404 or a teaser, not the article (look16c F1):
     # its signs, judged by the run (decide.not_the_article).
     signs = page_signs(text, article.body_html, article.title, article.heading)
-    return replace(article, charset_said=charset_said, signs=signs, canonical=canonical)
+    return replace(
+        article, charset_said=charset_said, signs=signs, canonical=canonical, modified=modified
+    )
 
 
 def _canonical(doc: HtmlElement, url: str) -> str | None:

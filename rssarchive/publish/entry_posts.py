@@ -22,8 +22,10 @@ def render_entry(
     archived_at: datetime,
     *,
     taken: Callable[[str], bool] | None = None,
+    stamped: bool = False,
 ) -> Post:
-    """The post for an entry (pure): the item's title, else the page's, else its URL."""
+    """The post for an entry (pure): the item's title, else the page's, else its URL.
+    ``stamped``: its item's date is its feed's build time (decide.post_date)."""
     from rssarchive.publish.render import clean_title, render_post, trim
 
     url = entry.link
@@ -36,7 +38,7 @@ def render_entry(
     return render_post(
         title=title,
         url=url,
-        published=_published(entry, article, archived_at),
+        published=dated(entry, article, archived_at, stamped=stamped).published,
         archived_at=archived_at,
         author=(entry.author or "").strip() or feed.author,
         tags=feed.tags,
@@ -46,15 +48,12 @@ def render_entry(
     )
 
 
-def _published(entry: Entry, article: Article | None, now: datetime) -> datetime | None:
-    """When the article was published, as decide.post_date says: the item's own date,
-    else the page's, else the date a sitemap listed it with. None: the archiving time
-    will do."""
-    return dated(entry, article, now).published
-
-
-def dated(entry: Entry, article: Article | None, now: datetime) -> decide.PostDate:
-    """How the post of ``entry`` (its page's ``article``) is dated (decide.post_date)."""
+def dated(
+    entry: Entry, article: Article | None, now: datetime, *, stamped: bool = False
+) -> decide.PostDate:
+    """How the post of ``entry`` (its page's ``article``) is dated (decide.post_date):
+    the item's own date, else the page's, else the date a sitemap listed it with; its
+    ``published`` None: the archiving time dates it."""
     return decide.post_date(
         entry.published,
         entry.origin,
@@ -62,6 +61,7 @@ def dated(entry: Entry, article: Article | None, now: datetime) -> decide.PostDa
         page_dated_by=article.dated_by if article else None,
         listed=entry.listed,
         now=now,
+        stamped=stamped,
     )
 
 

@@ -14,6 +14,7 @@ from rssarchive.core.models import Entry, FeedConfig
 from rssarchive.core.urls import host_key, normalize_url
 from rssarchive.run.backlog import Backlog
 from rssarchive.run.jobs import POOL_MIN_ARTICLES, _Pending
+from rssarchive.run.printing import dating_lines
 from rssarchive.run.recovery import _Recovery
 from rssarchive.run.report import FeedResult, RunReport
 
@@ -69,6 +70,8 @@ class _Backfill(_Recovery):
         # The quiet retries of URLs handed again: their new jobs replace them.
         jobs = [job for job in jobs if job.article_id not in self._relinked]
         self._work(jobs, backlog)
+        for result in report.results:  # a pending feed item's date, said once per feed
+            result.warnings.extend(dating_lines(result))
         return report
 
     def _url_entry(self, url: str, listed: datetime | None) -> Entry:

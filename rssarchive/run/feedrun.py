@@ -92,10 +92,14 @@ class _FeedRun(_Working):
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
         _warn_collapsed(entries, result)
+        # A time several items share is the feed's build time, not theirs (look16c F6b).
+        result.stamps.update(decide.build_stamps([e.published for e in poll.parsed.entries]))
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
             if job is not None:
+                job.stamped = entry.published in result.stamps
+                job.taken_on_now, job.last_poll = True, poll.state.last_success
                 yield job
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:

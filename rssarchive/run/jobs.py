@@ -138,6 +138,15 @@ class _Job:
     # The URL keys its feed document lists (a decide.Listing: what each item there
     # shows, for decide.landed_on_listed), shared by the document's jobs.
     listed: frozenset[str] = frozenset()
+    # Its item's date is the time several items of its document share (decide.
+    # build_stamps: the feed's build time; look16c F6b). Whether this run took it on
+    # from a feed, and that feed's last successful poll before (None: none), and when
+    # its page says it was last changed: whether the item is plausibly new
+    # (decide.plausibly_new, look16c F5).
+    stamped: bool = False
+    taken_on_now: bool = False
+    last_poll: datetime | None = None
+    page_modified: datetime | None = None
 
 
 class _FeedGiven(Exception):

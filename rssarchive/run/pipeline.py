@@ -47,6 +47,7 @@ from rssarchive.run.jobs import Fetcher as Fetcher
 from rssarchive.run.jobs import InlineExtractor as InlineExtractor
 from rssarchive.run.jobs import _FeedGiven, _Job, _Outcome, _Pending, _Poll, _Staged
 from rssarchive.run.jobs import _round_robin as _round_robin
+from rssarchive.run.printing import dating_lines
 from rssarchive.run.report import FeedResult as FeedResult
 from rssarchive.run.report import RunReport as RunReport
 from rssarchive.store import selection
@@ -141,6 +142,8 @@ class Pipeline(_Backfill):
                 new,
             )
         )
+        for result in report.results:  # what its posts' dates were, said once per feed
+            result.warnings.extend(dating_lines(result))
         with self._batch():
             for poll, result in finished:
                 self._record_poll(poll, result)
@@ -154,11 +157,16 @@ class Pipeline(_Backfill):
         if not jobs:
             return
         listed: dict[tuple[str, str | None], datetime | None] = {}
+        stamped: set[tuple[str, str | None]] = set()  # dated by its feed's build time
         for poll in polls:
-            for entry in poll.parsed.entries if poll.parsed is not None else ():
+            entries = poll.parsed.entries if poll.parsed is not None else []
+            stamps = decide.build_stamps([entry.published for entry in entries])
+            for entry in entries:
                 key = decide.link_key(entry.link)
                 if key is not None:
                     listed.setdefault((poll.feed.name, key), entry.published)
+                    if entry.published in stamps:
+                        stamped.add((poll.feed.name, key))
         now = self.clock()
         for job in jobs:
             item = (job.feed.name, decide.link_key(job.entry.link))
@@ -167,6 +175,7 @@ class Pipeline(_Backfill):
             )
             if not relisted:
                 continue
+            job.stamped = item in stamped  # its page's date may date it (look16c F6b)
             published = decide.relisted_date(job.entry.published, listed[item], now=now)
             if published != job.entry.published:
                 job.entry = replace(job.entry, published=published)

@@ -18,7 +18,7 @@ from rssarchive.core.dates import utc_stamp
 if TYPE_CHECKING:
     from rssarchive.core.models import Config
     from rssarchive.run.recheckreport import RecheckReport
-    from rssarchive.run.report import RunReport
+    from rssarchive.run.report import FeedResult, RunReport
     from rssarchive.store.state import State
 
 
@@ -113,6 +113,25 @@ def date_note_line(note: decide.DateNote) -> str:
     # Both aware: a feed's dates leave dates.py in UTC.
     shown = utc_stamp(note.not_believed)
     return f"its date {shown} is after the run's clock, not believed; dated {fallback}"
+
+
+def dating_lines(result: FeedResult) -> list[str]:
+    """What is said once for a feed's run of its posts' dates, when they are written
+    (look16c F5, F6b): how many undated items were dated at archiving time
+    (decide.said_per_feed), and each time several items of its document shared (the
+    feed's build time) that pages' publication dates replaced (decide.stamps_said)."""
+    lines = []
+    if result.undated:
+        n = result.undated
+        items = "1 item has" if n == 1 else f"{n} items have"
+        whose = "its" if n == 1 else "their"
+        lines.append(f"{items} no date, in the feed or on {whose} page; dated at archiving time")
+    for when in decide.stamps_said(result.stamps, result.by_page):
+        lines.append(
+            f"{result.stamps[when]} items share one date, {utc_stamp(when)} (the feed's build"
+            f" time, not theirs); {result.by_page[when]} dated by their page's publication date"
+        )
+    return lines
 
 
 def move_line(said: decide.FeedMoveSaid, url: str, target: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +22,13 @@ class FeedResult:
     not_modified: bool = False
     # (url, post file name) of each URL handed to backfill that is archived already
     archived: list[tuple[str, str]] = field(default_factory=list)
+    # Said once for the feed when its posts are written (printing.dating_lines): posts
+    # of undated items dated at archiving time (decide.said_per_feed), and the times
+    # several items of its document shared (decide.build_stamps) with how many items
+    # each was given to, and how many of those their pages dated instead.
+    undated: int = 0
+    stamps: dict[datetime, int] = field(default_factory=dict)
+    by_page: dict[datetime, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -115,9 +115,11 @@ class _Base:
         article: Article | None,
         *,
         taken: Callable[[str], bool] | None = None,
+        stamped: bool = False,
     ) -> Post:
-        """The post for an entry; without an article (dry run), its name is what counts."""
-        return render_entry(feed, entry, article, self.clock(), taken=taken)
+        """The post for an entry; without an article (dry run), its name is what counts.
+        ``stamped``: its item's date is its feed's build time (decide.post_date)."""
+        return render_entry(feed, entry, article, self.clock(), taken=taken, stamped=stamped)
 
     def _image_store(self) -> ImageStore:
         from rssarchive.publish.images import ImageStore

@@ -138,10 +138,10 @@ class _Working(_Canonical):
         needs_page = self._needs_page(job) if job.needs_page is None else job.needs_page
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
-        job.page_date = article.published
-        job.dated = dated(job.entry, article, self.clock())
+        job.page_date, job.page_modified = article.published, article.modified
+        job.dated = dated(job.entry, article, self.clock(), stamped=job.stamped)
         job.from_page = article.source != "feed"
-        post = self._render(job.feed, job.entry, article)
+        post = self._render(job.feed, job.entry, article, stamped=job.stamped)
         return _Staged(post, self.archive.stage(post.text))
 
     def _settle(self, written: list[tuple[_Job, str]]) -> None:
@@ -232,15 +232,25 @@ class _Working(_Canonical):
         if job.charset_said is not None:
             job.result.warnings.append(f"{link}: its page {job.charset_said}")
         entry, now = job.entry, self.clock()
+        post_dated = job.dated or dated(entry, None, now)  # None: made from the feed's text
         said = decide.archiving_date_note(
             entry.origin,
-            job.dated or dated(entry, None, now),  # None: made from the feed's text
+            post_dated,
             (entry.published, job.page_date, entry.listed),
             now,
             from_page=job.from_page,
+            plausibly_new=decide.plausibly_new(
+                job.last_poll, taken_on_now=job.taken_on_now, modified=job.page_modified
+            ),
+            said_taken_on=entry.date_problem is not None,
         )
-        if said is not None:
+        if said is not None and decide.said_per_feed(entry.origin, said):
+            job.result.undated += 1  # said once for the feed (printing.dating_lines)
+        elif said is not None:
             job.result.warnings.append(f"{link}: {date_note_line(said)}")
+        if job.stamped and post_dated.by == "page" and entry.published is not None:
+            by_page = job.result.by_page
+            by_page[entry.published] = by_page.get(entry.published, 0) + 1
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")

@@ -17,7 +17,13 @@ Asked in this order, the first believable answer wins:
    the article's ``<h1>`` (without one, of the page), outside related, sidebar and
    footer blocks: where the byline is, not further down, where a related story's date
    would be;
-5. htmldate, a general date finder (with ``original_date``: the publication, not the
+5. JSON-LD ``dateCreated`` (look16c F5): the article's creation, when nothing above
+   says its publication (a modification date never does);
+6. the day the article's URL names in its path (``/2019/05/03/``, ``/20190503/``,
+   ``/2019-05-03/``, ``/2019-05/03/``, ``/2019/0503/``): its midnight, UTC, as every day
+   without a time is (look16c F5: a polled feed's undated item was dated at archiving
+   time, as htmldate's reading, which reads the URL too, is not asked for it);
+7. htmldate, a general date finder (with ``original_date``: the publication, not the
    last change), on the URL path (``/2019/05/03/``) and on the markup, without the
    parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
    named related, sidebar, footer …) and without its search of the free text
@@ -38,6 +44,9 @@ included: UTC+8 would be right for most of the Mandarin archive's sources but no
 a day-only date (its midnight) to the day before in the post's file name; UTC keeps the
 day the page shows. A day without a time is its midnight, UTC. A date before 1990 or
 after ``max_date`` (the run's clock) is not believed, and the next source is asked.
+
+:func:`page_modified` reads what dates the page's last change instead: never its
+publication, but a bound on it (an article changed then was there then).
 """
 
 from __future__ import annotations
@@ -131,6 +140,8 @@ def page_date(
         ("meta", _meta_dates(doc)),
         ("time", _time_dates(doc)),
         ("text", _text_dates(doc)),
+        ("json-ld", _json_ld_dates(doc, "dateCreated")),
+        ("url", url_dates(url)),
     ):
         for text in texts:
             when = parse_date(text)
@@ -140,10 +151,33 @@ def page_date(
     return None if when is None else PageDate(when, "htmldate")
 
 
+# What dates the page's last change (never its publication: look16c F5). It bounds the
+# publication: an article changed before a feed's last poll was there then.
+MODIFIED_KEYS: Final = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+)
+
+
+def page_modified(doc: HtmlElement, *, max_date: datetime | None = None) -> datetime | None:
+    """When ``doc`` says it was last changed (JSON-LD ``dateModified``, then
+    MODIFIED_KEYS' ``<meta>``), believed as a publication date is; None: it does not."""
+    limit = max_date or datetime.now(UTC)
+    for text in (*_json_ld_dates(doc, "dateModified"), *_meta_dates(doc, MODIFIED_KEYS)):
+        when = parse_date(text)
+        if when is not None and believable(when, limit):
+            return when
+    return None
+
+
 # --- JSON-LD ----------------------------------------------------------------------------
 
 
-def _json_ld_dates(doc: HtmlElement) -> Iterator[str]:
+def _json_ld_dates(doc: HtmlElement, key: str = "datePublished") -> Iterator[str]:
     articles: list[str] = []
     others: list[str] = []
     for script in doc.xpath("//script[@type='application/ld+json']"):
@@ -156,22 +190,24 @@ def _json_ld_dates(doc: HtmlElement) -> Iterator[str]:
             data = json.loads(text, strict=False)
         except ValueError:
             continue
-        _walk(data, articles, others, [0])
+        _walk(data, key, (articles, others), [0])
     yield from articles
     yield from others
 
 
-def _walk(node: Any, articles: list[str], others: list[str], seen: list[int]) -> None:
+def _walk(node: Any, key: str, found: tuple[list[str], list[str]], seen: list[int]) -> None:
+    """Each ``key`` of the JSON-LD ``node``, an article-typed object's into found[0],
+    another's into found[1]."""
     seen[0] += 1
     if seen[0] > MAX_JSON_NODES:
         return
     if isinstance(node, list):
         for item in node:
-            _walk(item, articles, others, seen)
+            _walk(item, key, found, seen)
         return
     if not isinstance(node, dict):
         return
-    value = node.get("datePublished")
+    value = node.get(key)
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, dict):  # {"@value": "2019-05-03", "@type": "Date"}
@@ -182,16 +218,16 @@ def _walk(node: Any, articles: list[str], others: list[str], seen: list[int]) ->
         kinds = node.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         article = any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds)
-        (articles if article else others).append(value)
-    for key, child in node.items():
-        if key != "datePublished" and isinstance(child, dict | list):
-            _walk(child, articles, others, seen)
+        found[0 if article else 1].append(value)
+    for name, child in node.items():
+        if name != key and isinstance(child, dict | list):
+            _walk(child, key, found, seen)
 
 
 # --- meta -------------------------------------------------------------------------------
 
 
-def _meta_dates(doc: HtmlElement) -> Iterator[str]:
+def _meta_dates(doc: HtmlElement, keys: tuple[str, ...] = META_KEYS) -> Iterator[str]:
     found: dict[str, str] = {}
     for meta in doc.iter("meta"):
         content = (meta.get("content") or "").strip()
@@ -201,7 +237,7 @@ def _meta_dates(doc: HtmlElement) -> Iterator[str]:
             key = _DUBLIN_CORE.sub(r"\1.", (meta.get(attribute) or "").strip().lower())
             if key:
                 found.setdefault(key, content)
-    for key in META_KEYS:
+    for key in keys:
         if key in found:
             yield found[key]
 
@@ -269,6 +305,35 @@ def _in_other_block(element: HtmlElement | None) -> bool:
             return True
         element = element.getparent()
     return False
+
+
+# --- the URL -----------------------------------------------------------------------------
+
+# A day in a URL's path, between slashes or at a segment's start: /2019/05/03/,
+# /20190503/ (8 digits alone, or before a - _ . in the segment: not an id's digits),
+# /2019-05-03/ (a slug may follow), and the shapes Chinese news sites use, /2019-05/03/
+# (Xinhua) and /2019/0503/ (People's Daily).
+_URL_DAY: Final = re.compile(
+    r"/(?P<year>(?:19|20)\d{2})(?:/(?P<m1>\d{1,2})/(?P<d1>\d{1,2})/"
+    r"|(?P<m2>\d{2})(?P<d2>\d{2})(?=[/_.-])|-(?P<m3>\d{2})-(?P<d3>\d{2})(?=[/_.-])"
+    r"|-(?P<m4>\d{2})/(?P<d4>\d{2})/|/(?P<m5>\d{2})(?P<d5>\d{2})/)"
+)
+
+
+def url_dates(url: str | None) -> Iterator[str]:
+    """The day the path of ``url`` names (_URL_DAY), as dates.parse_date reads it
+    (``2019-05-03``); nothing when it names none."""
+    from urllib.parse import urlsplit
+
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return
+    for match in _URL_DAY.finditer(path + "/"):
+        parts = match.groupdict()
+        month = next((parts[f"m{i}"] for i in range(1, 6) if parts[f"m{i}"]), "")
+        day = next((parts[f"d{i}"] for i in range(1, 6) if parts[f"d{i}"]), "")
+        yield f"{match.group('year')}-{int(month):02d}-{int(day):02d}"
 
 
 # --- htmldate ---------------------------------------------------------------------------

@@ -127,6 +127,7 @@ def test_run_dates_undated_items_by_their_pages_markup_and_keeps_item_dates(
         },
         {"title": "Page date", "link": httpserver.url_for("/page.html")},
         {"title": "Day only", "link": httpserver.url_for("/2019/05/03/day.html")},
+        {"title": "Today", "link": httpserver.url_for("/2026/01/02/today.html")},
     ]
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss(items), content_type="application/rss+xml"
@@ -134,16 +135,21 @@ def test_run_dates_undated_items_by_their_pages_markup_and_keeps_item_dates(
     meta = '<meta property="article:published_time" content="2020-02-02T02:02:02Z">'
     httpserver.expect_request("/own.html").respond_with_data(dated_page("x", meta))
     httpserver.expect_request("/page.html").respond_with_data(dated_page("x", meta))
-    # Only the URL dates it (htmldate's guess of the day): a new item of a cron run is
-    # better dated by the hour it is archived in than by its day's midnight.
+    # Only the URL dates them (its day: look16c F5): an earlier day dates the post, but
+    # a new item of a cron run is better dated by the hour it is archived in than by
+    # the midnight of the run's own day.
     httpserver.expect_request("/2019/05/03/day.html").respond_with_data(dated_page("x"))
+    httpserver.expect_request("/2026/01/02/today.html").respond_with_data(dated_page("x"))
     config(site, httpserver)
     assert site.cli("run", "--now", NOW) == 0
     assert site.post_names() == [
+        "2019-05-03-Day only.md",
         "2020-02-02-Page date.md",
         "2024-07-24-Own date.md",
-        "2026-01-02-Day only.md",
+        "2026-01-02-Today.md",
     ]
+    assert front(site, "2019-05-03-Day only.md")["date"] == "2019-05-03T00:00:00.000Z"
+    assert front(site, "2026-01-02-Today.md")["date"] == NOW_DATE
     assert front(site, "2020-02-02-Page date.md")["date"] == "2020-02-02T02:02:02.000Z"
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from rssarchive.core.dates import believable, parse_date
 from rssarchive.publish.render import format_date
-from rssarchive.sources.pagedates import page_date
+from rssarchive.sources.pagedates import page_date, page_modified
 
 CASES = sorted((Path(__file__).parent.parent / "pagedates").glob("*.html"))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -101,3 +101,96 @@ def test_believable_bounds() -> None:
     assert believable(datetime(1990, 1, 1, tzinfo=UTC), NOW)
     assert believable(NOW, NOW)
     assert not believable(datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC), NOW)
+
+
+# -- look16c F5: the URL's day, JSON-LD dateCreated ---------------------------------------
+
+PLAIN = b"<html><head><title>t</title>%s</head><body><p>An article.</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/2019/05/03/story.html", "2019-05-03T00:00:00.000Z url"),
+        ("https://example.com/2019/5/3/story", "2019-05-03T00:00:00.000Z url"),
+        ("https://example.com/news/20190503/story.html", "2019-05-03T00:00:00.000Z url"),
+        ("https://example.com/20190503_story.html", "2019-05-03T00:00:00.000Z url"),
+        ("https://example.com/2019-05-03/story.html", "2019-05-03T00:00:00.000Z url"),
+        ("https://example.com/2019-05-03-story-slug", "2019-05-03T00:00:00.000Z url"),
+        ("http://www.news.cn/world/2019-05/03/c_1124.htm", "2019-05-03T00:00:00.000Z url"),
+        ("http://world.people.com.cn/n1/2019/0503/c1002-31.html", "2019-05-03T00:00:00.000Z url"),
+        # An id's digits, a month alone, an impossible day, a query's date: no day.
+        ("https://example.com/story/2019050312345.html", "none"),
+        ("https://example.com/2019/05/story.html", "none"),
+        ("https://example.com/2019/13/45/story.html", "none"),
+        ("https://example.com/story?date=2019-05-03", "none"),
+        # After the clock: not believed.
+        ("https://example.com/2027/01/01/story.html", "none"),
+    ],
+)
+def test_the_urls_day_dates_a_page_without_one(url: str, expected: str) -> None:
+    # htmldate (which reads URLs too) is not what answers: it is asked last, and a
+    # polled feed's item does not take its guess (decide.post_date).
+    result = page_date(lxml.html.document_fromstring(PLAIN % b""), url, max_date=NOW)
+    if expected == "none":  # htmldate's guess may still come (a query's date)
+        assert result is None or result.source == "htmldate"
+    else:
+        assert result is not None
+        assert f"{format_date(result.when)} {result.source}" == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        (
+            b'<script type="application/ld+json">{"@type": "NewsArticle",'
+            b' "dateCreated": "2019-05-03T08:00:00Z"}</script>',
+            None,
+            "2019-05-03T08:00:00.000Z json-ld",
+        ),
+        # A publication date comes before a creation date, wherever it is.
+        (
+            b'<script type="application/ld+json">{"@type": "NewsArticle",'
+            b' "dateCreated": "2019-05-01T08:00:00Z"}</script>'
+            b'<meta property="article:published_time" content="2019-05-03T08:00:00Z">',
+            None,
+            "2019-05-03T08:00:00.000Z meta",
+        ),
+        # The page's creation date before the URL's day.
+        (
+            b'<script type="application/ld+json">{"@type": "NewsArticle",'
+            b' "dateCreated": "2019-05-03T08:00:00Z"}</script>',
+            "https://example.com/2019/05/04/story.html",
+            "2019-05-03T08:00:00.000Z json-ld",
+        ),
+        # A modification date is none: the URL's day.
+        (
+            b'<meta property="og:updated_time" content="2019-05-05T08:00:00Z">',
+            "https://example.com/2019/05/04/story.html",
+            "2019-05-04T00:00:00.000Z url",
+        ),
+    ],
+)
+def test_json_ld_date_created_dates_a_page_after_its_publication_dates(
+    head: bytes, url: str | None, expected: str
+) -> None:
+    result = page_date(lxml.html.document_fromstring(PLAIN % head), url, max_date=NOW)
+    assert result is not None
+    assert f"{format_date(result.when)} {result.source}" == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<meta property="og:updated_time" content="2019-05-05T08:00:00Z">', "2019-05-05T08"),
+        (b'<meta property="article:modified_time" content="2019-05-05T10:00:00+02:00">',
+         "2019-05-05T08"),
+        (b'<script type="application/ld+json">{"@type": "NewsArticle",'
+         b' "dateModified": "2019-05-05T08:00:00Z"}</script>', "2019-05-05T08"),
+        (b'<meta property="article:published_time" content="2019-05-03T08:00:00Z">', None),
+        (b'<meta property="og:updated_time" content="2027-01-01T00:00:00Z">', None),
+    ],
+)  # fmt: skip
+def test_page_modified_reads_what_dates_the_last_change(head: bytes, expected: str | None) -> None:
+    got = page_modified(lxml.html.document_fromstring(PLAIN % head), max_date=NOW)
+    assert (None if got is None else got.isoformat()[:13]) == expected

@@ -6,7 +6,8 @@ can be read, and tested as a table of cases (tests/core/test_decide.py), on its 
 Its parts, one module each: policies (the retry policies), feeds, feeditems (which
 items of a feed are read and kept), entries, identity (guids, and which article an
 item or a page is), samepage (which article a link at another query, or a page by
-its rel=canonical, is), articles, pages, images, evidence (what settles an identity
+its rel=canonical, is), articles, dating (a feed
+document's dates judged together), pages, images, evidence (what settles an identity
 the link alone cannot: a permalink, a fetch); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
@@ -36,7 +37,6 @@ from rssarchive.core.decide.articles import (
     asks_substantial as asks_substantial,
     content_mode as content_mode,
     date_warning as date_warning,
-    dated_by_another as dated_by_another,
     failure_of as failure_of,
     falls_back_to_feed_text as falls_back_to_feed_text,
     feed_given as feed_given,
@@ -48,15 +48,23 @@ from rssarchive.core.decide.articles import (
     parse_in_worker as parse_in_worker,
     permanent as permanent,
     post_date as post_date,
-    relisted_date as relisted_date,
     says_fallback as says_fallback,
-    takes_another_date as takes_another_date,
     takes_over_given_up as takes_over_given_up,
-    takes_relisted_date as takes_relisted_date,
     use_worker_pool as use_worker_pool,
     warm_workers as warm_workers,
     warm_workers_now as warm_workers_now,
     work_order as work_order,
+)
+from rssarchive.core.decide.dating import (
+    SHARED_TIME_ITEMS as SHARED_TIME_ITEMS,
+    build_stamps as build_stamps,
+    dated_by_another as dated_by_another,
+    plausibly_new as plausibly_new,
+    relisted_date as relisted_date,
+    said_per_feed as said_per_feed,
+    stamps_said as stamps_said,
+    takes_another_date as takes_another_date,
+    takes_relisted_date as takes_relisted_date,
 )
 from rssarchive.core.decide.entries import (
     MIGRATION_CANDIDATES as MIGRATION_CANDIDATES,

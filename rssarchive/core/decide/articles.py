@@ -53,6 +53,7 @@ def post_date(
     page_dated_by: str | None,
     listed: datetime | None,
     now: datetime,
+    stamped: bool = False,
 ) -> PostDate:
     """How the post of an item dated ``published`` is dated, archived at ``now``: the
     item's own date, else its page's (``page``, found by ``page_dated_by``), else the
@@ -66,19 +67,32 @@ def post_date(
     seeds and every feed's posts stay as they were). For a polled feed's item only the
     page's markup counts, not htmldate's guess of the day: the item is new, and the time
     it is archived, within the hour of a cron run, says more than the midnight of its
-    day (the seeds are dated so)."""
+    day (the seeds are dated so).
+
+    An item whose date is ``stamped`` (its feed document gives it to several items to
+    the second: dating.build_stamps, the feed's build time) is dated by its page's
+    publication date when that is earlier (look16c F6b), htmldate's guess aside."""
+    from_page = page is not None and page_dated_by != "htmldate" and believable(page, now)
+    if stamped and from_page and published is not None and page is not None and page < published:
+        return PostDate(page, "page")
     if published is not None:
         if origin == "feed" and published >= EARLIEST:
             return PostDate(published, "item" if believable(published, now) else "archiving time")
         if believable(published, now):
             return PostDate(published, "item")
-    if page_dated_by == "htmldate" and origin == "feed":
+    if origin == "feed" and (page_dated_by == "htmldate" or _runs_day(page, page_dated_by, now)):
         page = None
     if page is not None and believable(page, now):
         return PostDate(page, "page")
     if listed is not None and believable(listed, now):
         return PostDate(listed, "sitemap")
     return PostDate(None, "archiving time")
+
+
+def _runs_day(page: datetime | None, page_dated_by: str | None, now: datetime) -> bool:
+    """Whether ``page`` is the day (its midnight) the URL names and the run's own: the
+    archiving hour is closer to a polled feed's new item than that midnight."""
+    return page is not None and page_dated_by == "url" and page.date() == now.date()
 
 
 Fallback = Literal["archiving time", "page, else archiving time", "archiving time, item kept"]
@@ -131,6 +145,9 @@ def date_warning(
 # (article:modified_time is none), or one pagedates did not believe (after the clock it
 # has, before 1990).
 NO_PAGE_DATE = "its page gives no believable publication date"
+# What a polled feed's item that nothing dates says (counted for its feed: dating.
+# said_per_feed): neither its item nor its page (when read) gives a date.
+NO_DATE = "no date, in the feed or on its page"
 
 
 def archiving_date_note(
@@ -140,6 +157,8 @@ def archiving_date_note(
     now: datetime,
     *,
     from_page: bool,
+    plausibly_new: bool = True,
+    said_taken_on: bool = False,
 ) -> DateNote | None:
     """What a run says when it writes the post of a backfilled article (``origin`` not
     a polled feed's) that post_date dates at archiving time (``dated``): its page gives
@@ -149,39 +168,28 @@ def archiving_date_note(
     is far from the article's, unlike a polled feed's new item (None for those: the
     hour a cron run archives it in is close, and a date of theirs not believed is said
     when it is taken on). Only for a post made ``from_page``: one made from the feed's
-    text is its item's, whose date date_warning judged when it was taken on."""
-    if origin == "feed" or not from_page or dated.by != "archiving time":
+    text is its item's, whose date date_warning judged when it was taken on.
+
+    A polled feed's item (look16c F5) is said too when it is not ``plausibly_new``
+    (dating.plausibly_new: the feed's first poll, or an earlier run's item) and its item
+    gives no date (``given[0]``) nor one ``said_taken_on`` (date_warning said it): NO_DATE
+    (counted for the feed, dating.said_per_feed), or the page's date after the clock."""
+    if dated.by != "archiving time":
+        return None
+    if origin == "feed":
+        if plausibly_new or said_taken_on or (given and given[0] is not None):
+            return None
+        ahead = next((when for when in given if when is not None and when > now), None)
+        if ahead is not None:
+            return DateNote(None, ahead, "archiving time")
+        # A page's date set aside (the run's own day, htmldate's guess) is no lack of one.
+        return None if any(given) else DateNote(NO_DATE, None, "archiving time")
+    if not from_page:
         return None
     ahead = next((when for when in given if when is not None and when > now), None)
     if ahead is not None:
         return DateNote(None, ahead, "archiving time")
     return DateNote(NO_PAGE_DATE, None, "archiving time")
-
-
-def relisted_date(
-    recorded: datetime | None, listed: datetime | None, *, now: datetime
-) -> datetime | None:
-    """The date of a pending article of a feed whose item the feed lists again before
-    its post is written (look16 F4): the item's date now (``listed``) when it is
-    believed (not after ``now``, not before 1990), else the one ``recorded`` with the
-    article (missing, unreadable or not believed when it was taken on, or a good one the
-    item no longer gives). The post is dated by what its feed lists when it is written."""
-    if listed is not None and believable(listed, now):
-        return listed
-    return recorded
-
-
-def dated_by_another(
-    recorded: datetime | None, others: Sequence[datetime | None], *, now: datetime
-) -> datetime | None:
-    """The date of an article this run took on from an item that gives none
-    (``recorded``: None) when other items of the run list it at the same link, another
-    feed's (``others``: their dates, in the run's order; look16 F13): the first believed
-    one (not after ``now``, not before 1990). The dated listing dates the post whichever
-    feed came first; an item's own date is kept."""
-    if recorded is not None:
-        return recorded
-    return next((when for when in others if when is not None and believable(when, now)), None)
 
 
 # Whose fault a failure met while an article was made is (failure_of).
@@ -201,21 +209,6 @@ def failure_of(exc: BaseException) -> Whose:
     if isinstance(exc, RssArchiveError | OSError):
         return "run"
     return "surprise"
-
-
-def takes_another_date(origin: Origin, published: datetime | None) -> bool:
-    """Whether an article this run took on may take the date another feed's item gives
-    its link (dated_by_another): a feed's item (``origin``) that gives none itself
-    (``published``); a URL handed to backfill has no item, a dated item keeps its own."""
-    return origin == "feed" and published is None
-
-
-def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool:
-    """Whether a pending article of an earlier run takes the date its feed's item gives
-    now (relisted_date): a feed's item (``origin``; a URL handed to backfill has no
-    item) that its feed lists again in this run's documents (``listed``), unless this
-    run relinked it (``relinked``: its entry is that item's already)."""
-    return origin == "feed" and listed and not relinked
 
 
 def content_mode(origin: Origin, feed_mode: ContentMode) -> ContentMode:

@@ -1,0 +1,105 @@
+"""A polled feed's items' dates judged with what else the run knows: a time the items of
+a document share (the feed's build time stamped on each, look16c F6b), whether an
+undated item is plausibly new, so that the archiving time dating it is close (look16c
+F5), and the date another item of the run gives an undated or pending article (look16
+F4, F13).
+
+Part of the decider (rssarchive.core.decide): pure, the time an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Final
+
+from rssarchive.core.dates import believable, day_only
+from rssarchive.core.decide.articles import DateNote
+from rssarchive.core.models import Origin
+
+# Items of one document sharing one time to the second: more than chance (two stories
+# of one minute happen), what a CMS writing its build time into every pubDate does.
+SHARED_TIME_ITEMS: Final = 3
+
+
+def build_stamps(dates: Sequence[datetime | None]) -> dict[datetime, int]:
+    """The times (to the second, with a time of day: a day alone is its midnight, and
+    several stories of a day share it rightly) that SHARED_TIME_ITEMS or more of one
+    feed document's items (``dates``) share, each with how many share it: the feed's
+    build time rather than the items' own dates. Their pages' publication dates, when
+    earlier, date them (post_date's ``stamped``)."""
+    counts: dict[datetime, int] = {}
+    for when in dates:
+        if when is not None and not day_only(when):
+            counts[when] = counts.get(when, 0) + 1
+    return {when: n for when, n in counts.items() if n >= SHARED_TIME_ITEMS}
+
+
+def plausibly_new(
+    last_poll: datetime | None, *, taken_on_now: bool, modified: datetime | None = None
+) -> bool:
+    """Whether a polled feed's item is plausibly new, so that the archiving time of a
+    post nothing dates is close to its publication (within a cron run's hour): taken on
+    by this run (not an earlier run's pending article, written later than it was
+    listed) from a feed polled before (``last_poll``, its last success; None: the first
+    poll, whose items are a backlog, weeks old maybe), its page not ``modified`` before
+    that poll (a modification date dates nothing, but an article changed then was there
+    then). Said when it is not (archiving_date_note)."""
+    if not taken_on_now or last_poll is None:
+        return False
+    return modified is None or modified >= last_poll
+
+
+def said_per_feed(origin: Origin, note: DateNote) -> bool:
+    """Whether what archiving_date_note says of a post is said once for its feed's run
+    (counted: ``N items have no date …``) rather than after its link: a polled feed's
+    undated item, which a feed that never dates its items has on every run. A date
+    after the run's clock is said after its link, as for a backfill."""
+    return origin == "feed" and note.not_believed is None
+
+
+def stamps_said(shared: Mapping[datetime, int], by_page: Mapping[datetime, int]) -> list[datetime]:
+    """The shared times (``shared``: build_stamps of the run's documents) said once for
+    the feed: those whose items took a page's publication date instead (``by_page``:
+    how many, by time), oldest first. Nothing is said of a time no page corrected."""
+    return sorted(when for when in shared if by_page.get(when, 0) > 0)
+
+
+def relisted_date(
+    recorded: datetime | None, listed: datetime | None, *, now: datetime
+) -> datetime | None:
+    """The date of a pending article of a feed whose item the feed lists again before
+    its post is written (look16 F4): the item's date now (``listed``) when it is
+    believed (not after ``now``, not before 1990), else the one ``recorded`` with the
+    article (missing, unreadable or not believed when it was taken on, or a good one the
+    item no longer gives). The post is dated by what its feed lists when it is written."""
+    if listed is not None and believable(listed, now):
+        return listed
+    return recorded
+
+
+def dated_by_another(
+    recorded: datetime | None, others: Sequence[datetime | None], *, now: datetime
+) -> datetime | None:
+    """The date of an article this run took on from an item that gives none
+    (``recorded``: None) when other items of the run list it at the same link, another
+    feed's (``others``: their dates, in the run's order; look16 F13): the first believed
+    one (not after ``now``, not before 1990). The dated listing dates the post whichever
+    feed came first; an item's own date is kept."""
+    if recorded is not None:
+        return recorded
+    return next((when for when in others if when is not None and believable(when, now)), None)
+
+
+def takes_another_date(origin: Origin, published: datetime | None) -> bool:
+    """Whether an article this run took on may take the date another feed's item gives
+    its link (dated_by_another): a feed's item (``origin``) that gives none itself
+    (``published``); a URL handed to backfill has no item, a dated item keeps its own."""
+    return origin == "feed" and published is None
+
+
+def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool:
+    """Whether a pending article of an earlier run takes the date its feed's item gives
+    now (relisted_date): a feed's item (``origin``; a URL handed to backfill has no
+    item) that its feed lists again in this run's documents (``listed``), unless this
+    run relinked it (``relinked``: its entry is that item's already)."""
+    return origin == "feed" and listed and not relinked

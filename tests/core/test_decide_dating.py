@@ -1,0 +1,193 @@
+"""The decider's tables for a polled feed document's dates judged together (look16c F5,
+F6b): a time its items share (the feed's build time), whether an undated item is
+plausibly new, and what is said of them, once per feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.decide import DateNote
+from rssarchive.run.printing import dating_lines
+from rssarchive.run.report import FeedResult
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+STAMP = datetime(2026, 12, 7, 11, 59, tzinfo=UTC)
+EARLIER = datetime(2026, 11, 20, 8, tzinfo=UTC)
+MIDNIGHT = datetime(2026, 12, 7, tzinfo=UTC)
+ZERO = datetime(1970, 1, 1, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+NO_DATE = "no date, in the feed or on its page"
+
+
+def row(*values: Any, id: str) -> Any:
+    return pytest.param(*values, id=id)
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        row([STAMP] * 6, {STAMP: 6}, id="six items, one time: the feed's build time"),
+        row([STAMP] * 3, {STAMP: 3}, id="three are enough"),
+        row([STAMP] * 2 + [EARLIER], {}, id="two of one minute happen"),
+        row([STAMP, STAMP + SECOND, STAMP], {}, id="to the second"),
+        row([MIDNIGHT] * 4, {}, id="a day alone: several stories of a day share it"),
+        row([None] * 4, {}, id="undated items share nothing"),
+        row([STAMP, None, STAMP, EARLIER, STAMP], {STAMP: 3}, id="among others"),
+    ],
+)  # fmt: skip
+def test_build_stamps(dates: list[datetime | None], expected: dict[datetime, int]) -> None:
+    assert decide.build_stamps(dates) == expected
+
+
+LAST_POLL = NOW - timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("last_poll", "taken_on_now", "modified", "expected"),
+    [
+        row(LAST_POLL, True, None, True, id="a later poll's new item: the archiving hour is close"),
+        row(None, True, None, False, id="the feed's first poll: a backlog"),
+        row(LAST_POLL, False, None, False, id="an earlier run's article, written later"),
+        row(None, False, None, False, id="both"),
+        row(LAST_POLL, True, LAST_POLL - SECOND, False,
+            id="its page changed before the last poll: it was there then"),
+        row(LAST_POLL, True, LAST_POLL, True, id="changed since: may be new"),
+        row(None, True, NOW, False, id="the first poll, whatever the page says"),
+    ],
+)  # fmt: skip
+def test_plausibly_new(
+    last_poll: datetime | None, taken_on_now: bool, modified: datetime | None, expected: bool
+) -> None:
+    got = decide.plausibly_new(last_poll, taken_on_now=taken_on_now, modified=modified)
+    assert got is expected
+
+
+@pytest.mark.parametrize(
+    ("published", "stamped", "page", "page_by", "expected"),
+    [
+        row(STAMP, True, EARLIER, "meta", (EARLIER, "page"),
+            id="a shared time: the page's earlier publication date"),
+        row(STAMP, False, EARLIER, "meta", (STAMP, "item"), id="not shared: the item's own"),
+        row(STAMP, True, NOW - SECOND, "meta", (STAMP, "item"),
+            id="a page's date later than the shared time: the item's"),
+        row(STAMP, True, EARLIER, "htmldate", (STAMP, "item"),
+            id="htmldate's guess of the day is no publication date"),
+        row(STAMP, True, EARLIER.replace(hour=0), "url", (EARLIER.replace(hour=0), "page"),
+            id="the URL's day"),
+        row(STAMP, True, None, None, (STAMP, "item"), id="no page date: the item's"),
+        row(STAMP, True, ZERO, "meta", (STAMP, "item"), id="a page's 1970 is not believed"),
+        row(None, False, EARLIER.replace(hour=0), "url", (EARLIER.replace(hour=0), "page"),
+            id="undated: the URL's earlier day"),
+        row(None, False, MIDNIGHT, "url", (None, "archiving time"),
+            id="undated, the URL's day the run's own: the archiving hour is closer"),
+        row(None, False, MIDNIGHT, "text", (MIDNIGHT, "page"),
+            id="a byline's day alone dates it as before"),
+    ],
+)  # fmt: skip
+def test_post_date_of_a_stamped_item(
+    published: datetime | None,
+    stamped: bool,
+    page: datetime | None,
+    page_by: str | None,
+    expected: tuple[datetime | None, str],
+) -> None:
+    got = decide.post_date(
+        published, "feed", page=page, page_dated_by=page_by, listed=None, now=NOW, stamped=stamped
+    )
+    assert (got.published, got.by) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "page", "new", "said_taken_on", "said"),
+    [
+        row(None, None, False, False, DateNote(NO_DATE, None, "archiving time"),
+            id="not plausibly new, nothing dates it: said"),
+        row(None, None, True, False, None, id="plausibly new: the archiving hour is close"),
+        row(None, None, False, True, None,
+            id="its unreadable date was said when it was taken on"),
+        row(None, EARLIER, False, False, None, id="its page dates it"),
+        row(None, MIDNIGHT, False, False, None,
+            id="its URL's day, the run's own, set aside for the archiving hour: no lack"),
+        row(None, NOW + SECOND, False, False, DateNote(None, NOW + SECOND, "archiving time"),
+            id="its page's date after the clock: said after its link"),
+        row(NOW + SECOND, None, False, False, None,
+            id="its item's date after the clock: said when taken on"),
+    ],
+)  # fmt: skip
+def test_archiving_date_note_of_a_polled_feeds_item(
+    published: datetime | None,
+    page: datetime | None,
+    new: bool,
+    said_taken_on: bool,
+    said: DateNote | None,
+) -> None:
+    dated = decide.post_date(
+        published, "feed", page=page, page_dated_by="url", listed=None, now=NOW
+    )
+    for from_page in (True, False):  # a feed's text or its page: no date either way
+        got = decide.archiving_date_note(
+            "feed",
+            dated,
+            (published, page, None),
+            NOW,
+            from_page=from_page,
+            plausibly_new=new,
+            said_taken_on=said_taken_on,
+        )
+        assert got == said
+
+
+@pytest.mark.parametrize(
+    ("origin", "note", "expected"),
+    [
+        row("feed", DateNote(NO_DATE, None, "archiving time"), True,
+            id="a polled feed's undated item: counted for the feed"),
+        row("feed", DateNote(None, NOW, "archiving time"), False,
+            id="a date after the clock: after its link"),
+        row("url", DateNote("its page gives no believable publication date", None,
+                            "archiving time"), False, id="a backfill's: after its link"),
+    ],
+)  # fmt: skip
+def test_said_per_feed(origin: Any, note: DateNote, expected: bool) -> None:
+    assert decide.said_per_feed(origin, note) is expected
+
+
+@pytest.mark.parametrize(
+    ("shared", "by_page", "said"),
+    [
+        row({STAMP: 6}, {STAMP: 5}, [STAMP], id="pages dated some: said"),
+        row({STAMP: 6}, {}, [], id="no page dated any (content: feed): nothing"),
+        row({STAMP: 3, MIDNIGHT + SECOND: 4}, {STAMP: 1, MIDNIGHT + SECOND: 2},
+            [MIDNIGHT + SECOND, STAMP], id="two times, oldest first"),
+    ],
+)  # fmt: skip
+def test_stamps_said(
+    shared: dict[datetime, int], by_page: dict[datetime, int], said: list[datetime]
+) -> None:
+    assert decide.stamps_said(shared, by_page) == said
+
+
+@pytest.mark.parametrize(
+    ("undated", "stamps", "by_page", "lines"),
+    [
+        row(0, {}, {}, [], id="nothing to say"),
+        row(1, {}, {}, ["1 item has no date, in the feed or on its page; dated at archiving"
+                        " time"], id="one undated item"),
+        row(3, {}, {}, ["3 items have no date, in the feed or on their page; dated at"
+                        " archiving time"], id="three, one line"),
+        row(0, {STAMP: 6}, {STAMP: 5},
+            ["6 items share one date, 2026-12-07T11:59:00Z (the feed's build time, not"
+             " theirs); 5 dated by their page's publication date"], id="a build time"),
+    ],
+)  # fmt: skip
+def test_dating_lines(
+    undated: int, stamps: dict[datetime, int], by_page: dict[datetime, int], lines: list[str]
+) -> None:
+    result = FeedResult("News", "https://example.com/feed.xml", undated=undated)
+    result.stamps.update(stamps)
+    result.by_page.update(by_page)
+    assert dating_lines(result) == lines
