@@ -109,7 +109,7 @@ def login_wall(page: str, text: str | None = None) -> str | None:
 # backfill has no item title that would show the page to be the article's.
 _START = r"^\s*(?:sorry[,!.]?\s*|oops[,!.]?\s*)?(?:(?:error|http)\s*)?(?:\d{3}\s*[:.-]?\s*)?"
 _START += r"(?:(?:we\s*(?:'|’)?re|we\s+are|the\s+site\s+is|this\s+site\s+is|(?:the|this)\s+)\s*)?"
-_END = r"(?=\s*(?:$|[.!…|·•–—:(-]|[，。！（：]))"
+_END = r"(?=\s*(?:$|[.!…|·•–—(-]|[，。！（]))"
 _PAGE_SAYS = (
     (
         'a "not found" page',
@@ -170,7 +170,9 @@ def page_says(title: str | None, heading: str | None) -> str | None:
 # are an article's as often ("Council members said registered voters can comment",
 # "市民可登录政务网站注册预约"): never enough.
 TEASER_ASKS = re.compile(
-    r"(?i)\bto\s+(?:continue|keep)\s+reading|\bsubscribe\s+(?:now\s+|today\s+)?(?:to|and)\s+"
+    r"(?i)(?:^|[.!?]\s+)to\s+(?:continue|keep)\s+reading"
+    r"|\b(?:subscri\w*|log\s*-?\s*in|sign\s*-?\s*in|register|account|members?hip|upgrade)\b"
+    r"[^.!?]{0,40}\bto\s+(?:continue|keep)\s+reading|\bsubscribe\s+(?:now\s+|today\s+)?(?:to|and)\s+"
     r"(?:read|continue|keep\s+reading|unlock|access|get\s+(?:full\s+|unlimited\s+)?access)"
     r"|\b(?:log|sign)\s*-?\s*in\s+(?:now\s+)?(?:to|and)\s+(?:read|continue|keep\s+reading"
     r"|(?:unlock|view|see|access)\s+(?:this|the|the\s+(?:full|whole|rest\s+of\s+the)|full)\s+"
@@ -212,10 +214,21 @@ _ASKS = re.compile(
     r"(?:\s*$|\s*[|·•–—:(-]|\s+(?:to|and|or|for)\s|(?<=[^\x00-\x7f])(?:后|後|以|[，。！]))"
 )
 # A bot wall's words as a bot wall shows them: its title or heading, from its start
-# ("Just a moment...", "Checking your browser before accessing", "Access denied |
+# ("Checking your browser before accessing", "Just a moment...", "Access denied |
 # Example", "请稍候…"); an article's text says "access denied" or "a security check"
-# in passing (look16d F6).
-_WALL_STARTS = re.compile(r"(?i)^\s*(?:" + _WALL_WORDS.pattern.removeprefix("(?i)") + ")")
+# in passing, and a headline may start so ("Security check delays at airport"): those
+# words count only as the whole title or heading, or its start before a site's name
+# (_END, look16d F6).
+_WALL_STARTS = re.compile(
+    r"(?i)^\s*(?:checking\s+(?:your|if\s+the\s+site\s+connection)"
+    r"|enable\s+javascript\s+and\s+cookies|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    r"|are\s+you\s+a\s+robot|请稍候|請稍候|请稍等|請稍等|人机验证|人機驗證|正在检查|正在檢查"
+    r"|验证您是|驗證您是|しばらくお待ちください|アクセスを確認|잠시만\s*기다려"
+    r"|(?:just\s+a\s+moment|attention\s+required|ddos\s+protection|unusual\s+traffic"
+    r"|security\s+check|one\s+more\s+step|access\s+denied|安全验证|安全驗證|访问验证|訪問驗證"
+    r"|安全检查|安全檢查|보안\s*확인|einen\s+moment|sicherheitsüberprüfung"
+    r"|vérification\s+de\s+sécurité|un\s+instant)" + _END + ")"
+)
 # A body this long (its HTML) holds more text than a wall shows: not read further.
 _SHORT_BODY_HTML = 8 * WALL_TEXT_CHARS
 # A page whose text, besides its headline and a wall's wording, is shorter than this

@@ -172,6 +172,9 @@ def test_page_says_of_itself_not_of_a_headline_with_its_words(
         ("导语。\n市民可登录政务网站注册预约。", False),
         ("Lead.\nMembers had to log in to see the cookies.", False),
         ("Lead.\nSign up for our newsletter.", False),
+        ("Lead.\nTo continue reading, please log in.", True),
+        ("Lead.\nCreate a free account to keep reading.", True),
+        ("Lead.\nThe senator vowed to continue reading the bill aloud.", False),
     ],
 )
 def test_a_teaser_prompt_is_a_prompt_phrase_not_two_everyday_words(text: str, teaser: bool) -> None:
@@ -233,6 +236,20 @@ def test_the_item_title_is_shown_whatever_its_case_and_spaces(
             "Access denied | Example",
             PageSigns(bot='"Access denied"'),
             id="bot-wall words starting its title",
+        ),
+        pytest.param(
+            "<h1>Security check delays at airport</h1>",
+            "<p>Travellers waited two hours on Friday.</p>",
+            "Security check delays at airport",
+            None,
+            id="a headline starting with a bot wall's words",
+        ),
+        pytest.param(
+            "<title>Just a moment...</title>",
+            "<p>Checking your browser before accessing example.com.</p>",
+            "Just a moment...",
+            PageSigns(bot='"Just a moment"'),
+            id="a bot wall's whole title",
         ),
         pytest.param(
             "<h1>Premium bonds prize rises</h1><form><input type='password'></form>",
