@@ -1,10 +1,13 @@
 """What a page that answered 200 shows of itself when it is no article's page, pure: a
 bot wall (:func:`bot_wall`), a login wall (:func:`login_wall`), a "not found", a
 maintenance or a consent page (:func:`page_says`), a paywall's teaser
-(:func:`teaser_prompt`). One home for both users: a re-check (recheck.py, issue 19)
-asks it of a page without the article it knows; archiving asks it of every short page
-it extracts (:func:`page_signs`, look16c F1), and decide.not_the_article judges the
-signs. Tested as tables in tests/core/test_recheck_page.py and tests/core/test_walls.py.
+(:func:`teaser_prompt`), a page holding only its headline and a wall's wording
+(:func:`bare_wall`). One home for both users: a re-check (recheck.py, issue 19) asks
+it of a page without the article it knows; archiving asks it of every short page it
+extracts (:func:`page_signs`, look16c F1), and decide.not_the_article judges the
+signs. Archiving's reading is conservative (look16d): a false "no article" loses the
+article for good once given up, a wall archived now and then costs a post. Tested as
+tables in tests/core/test_recheck_page.py and tests/core/test_walls.py.
 """
 
 from __future__ import annotations
