@@ -123,6 +123,8 @@ class PageSigns:
     login: str | None = None  # a login form, its title asking to log in (walls.login_wall)
     says: str | None = None  # its title: "not found", maintenance, consent (walls.page_says)
     prompt: str | None = None  # its last paragraph asks to subscribe to read on (a teaser)
+    # Its text is its headline and a wall's wording only (walls.bare_wall, look16d F3).
+    bare: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
 """What a page that answered 200 shows of itself when it is no article's page, pure: a
 bot wall (:func:`bot_wall`), a login wall (:func:`login_wall`), a "not found", a
 maintenance or a consent page (:func:`page_says`), a paywall's teaser
-(:func:`teaser_prompt`). One home for both users: a re-check (recheck.py, issue 19)
-asks it of a page without the article it knows; archiving asks it of every short page
-it extracts (:func:`page_signs`, look16c F1), and decide.not_the_article judges the
-signs. Tested as tables in tests/core/test_recheck_page.py and tests/core/test_walls.py.
+(:func:`teaser_prompt`), a page holding only its headline and a wall's wording
+(:func:`bare_wall`). One home for both users: a re-check (recheck.py, issue 19) asks
+it of a page without the article it knows; archiving asks it of every short page it
+extracts (:func:`page_signs`, look16c F1), and decide.not_the_article judges the
+signs. Archiving's reading is conservative (look16d): a false "no article" loses the
+article for good once given up, a wall archived now and then costs a post. Tested as
+tables in tests/core/test_recheck_page.py and tests/core/test_walls.py.
 """
 
 from __future__ import annotations
@@ -101,18 +104,28 @@ def login_wall(page: str, text: str | None = None) -> str | None:
 # consent wall. Only the title and the heading are read, each on its own: an article's
 # text may say any of these words in passing ("the cookies stood out"). Phrases about
 # the page itself, not the words alone: "Missing hiker not found", "Road maintenance
-# begins" and "Route 404 reopens" are headlines (a URL handed to backfill has no item
-# title that would show the page to be the article's, decide.not_the_article).
+# begins" and "Route 404 reopens" are headlines. A phrase a headline may hold ("Train
+# service unavailable after storm", "Old bridge under maintenance until May",
+# "Streaming content no longer available in Russia", "We use cookies to track
+# shoppers, FTC says") counts only as the whole title or heading, or its start before
+# a site's name or a sentence's end (_START, _END: look16d F6): a URL handed to
+# backfill has no item title that would show the page to be the article's.
+_START = r"^\s*(?:sorry[,!.]?\s*|oops[,!.]?\s*)?(?:(?:error|http)\s*)?(?:\d{3}\s*[:.-]?\s*)?"
+_START += r"(?:(?:we\s*(?:'|’)?re|we\s+are|the\s+site\s+is|this\s+site\s+is|(?:the|this)\s+)\s*)?"
+_END = r"(?=\s*(?:$|[.!…|·•–—(-]|[，。！（]))"
 _PAGE_SAYS = (
     (
         'a "not found" page',
         re.compile(
             r"(?i)^\s*(?:error\s*)?404\b|\b404\s*(?:error|not\s+found|page)|(?:error|http)\s*404\b"
             r"|\bpage\s+(?:was\s+)?not\s+found|^\s*not\s+found\s*$"
-            r"|\b(?:page|article|story|content)\s+(?:you\s+(?:requested|are\s+looking\s+for"
-            r"|were\s+looking\s+for)|(?:does\s+not|doesn.t)\s+exist|(?:is\s+)?no\s+longer"
-            r"\s+available|(?:cannot|could\s+not)\s+be\s+found)"
-            r"|(?:couldn.t|could\s+not|can.t|cannot)\s+find\s+(?:that|this|the|your)\s+"
+            r"|\b(?:page|article|story|content)\s+you\s+(?:requested|are\s+looking\s+for"
+            r"|were\s+looking\s+for)|"
+            + _START
+            + r"(?:page|article|story|content)\s+(?:(?:does\s+not|doesn.t)\s+exist"
+            r"|(?:is\s+)?no\s+longer\s+available|(?:cannot|could\s+not)\s+be\s+found)"
+            + _END
+            + r"|(?:couldn.t|could\s+not|can.t|cannot)\s+find\s+(?:that|this|the|your)\s+"
             r"(?:page|article|story)|seite\s+nicht\s+gefunden|page\s+introuvable"
             r"|页面不存在|頁面不存在|网页不存在|網頁不存在|页面未找到|頁面未找到|文章不存在"
             r"|内容不存在|內容不存在|找不到(?:该|該|此|您要的|您要访问的|您要訪問的)?(?:页面|頁面|网页|網頁)"
@@ -121,21 +134,22 @@ _PAGE_SAYS = (
     (
         "a maintenance page",
         re.compile(
-            r"(?i)(?:down|offline|closed)\s+for\s+maintenance|under\s+maintenance"
+            r"(?i)" + _START + r"(?:(?:down|offline|closed)\s+for\s+maintenance|under\s+maintenance"
             r"|maintenance\s+(?:mode|in\s+progress|downtime)"
             r"|(?:service|site|server|website)\s+(?:is\s+)?(?:temporarily\s+)?unavailable"
-            r"|^\s*temporarily\s+unavailable|(?:error|http)\s*50[23]\b|^\s*50[23]\b"
-            r"|维护中|維護中|系统维护|系統維護|系统升级中|系統升級中|wartungsarbeiten"
-            r"|en\s+maintenance"
+            r"|temporarily\s+unavailable|wartungsarbeiten|en\s+maintenance"
+            r"|(?:网站|網站|系统|系統)?(?:维护中|維護中|正在维护|正在維護|升级中|升級中))"
+            + _END
+            + r"|(?:error|http)\s*50[23]\b|^\s*50[23]\b"
         ),
     ),
     (
         "a consent wall",
         re.compile(
-            r"(?i)\bwe\s+(?:value|respect|care\s+about)\s+your\s+privacy|^\s*before\s+you"
-            r"\s+continue|^\s*(?:cookie|privacy)\s+(?:consent|settings|preferences|choices)\s*$"
-            r"|^\s*your\s+privacy\s+(?:choices|settings)\s*$|\bwe\s+use\s+cookies"
-            r"|隐私设置|隱私設置|^\s*datenschutz(?:einstellungen)?\s*$"
+            r"(?i)" + _START + r"(?:before\s+you\s+continue\b"
+            r"|(?:we\s+(?:value|respect|care\s+about)\s+your\s+privacy|(?:cookie|privacy)\s+(?:consent|settings|preferences|choices)"
+            r"|your\s+privacy\s+(?:choices|settings)|we\s+use\s+cookies|隐私设置|隱私設置"
+            r"|datenschutz(?:einstellungen)?)" + _END + ")"
         ),
     ),
 )
@@ -153,29 +167,97 @@ def page_says(title: str | None, heading: str | None) -> str | None:
     return None
 
 
-# A teaser's prompt asks to subscribe or log in to read on: two of PROMPT's words in
-# the text's last paragraph ("Subscribe to continue reading", "订阅后阅读全文"). One is
-# an article's own ending as often ("Sign up for our newsletter", "Members said").
-_PROMPT_WORDS = 2
+# A teaser's prompt asks to subscribe or log in to read on, in a phrase that says so
+# ("Subscribe to continue reading", "This article is for subscribers", "登录后阅读",
+# "订阅后阅读全文", "付费阅读"), in the text's last paragraph (look16d F5). Words alone
+# are an article's as often ("Council members said registered voters can comment",
+# "市民可登录政务网站注册预约"): never enough.
+TEASER_ASKS = re.compile(
+    r"(?i)(?:^|[.!?]\s+)to\s+(?:continue|keep)\s+reading"
+    r"|\b(?:subscri\w*|log\s*-?\s*in|sign\s*-?\s*in|register|account|members?hip|upgrade)\b"
+    r"[^.!?]{0,40}\bto\s+(?:continue|keep)\s+reading|\bsubscribe\s+(?:now\s+|today\s+)?(?:to|and)\s+"
+    r"(?:read|continue|keep\s+reading|unlock|access|get\s+(?:full\s+|unlimited\s+)?access)"
+    r"|\b(?:log|sign)\s*-?\s*in\s+(?:now\s+)?(?:to|and)\s+(?:read|continue|keep\s+reading"
+    r"|(?:unlock|view|see|access)\s+(?:this|the|the\s+(?:full|whole|rest\s+of\s+the)|full)\s+"
+    r"(?:article|story|content|text|post))"
+    r"|\bregister\s+(?:for\s+free\s+)?to\s+(?:read|continue|unlock)"
+    r"|\b(?:for\s+)?subscribers\s+only\b|\bsubscriber[\s-]+(?:only|exclusive)\b"
+    r"|\bonly\s+(?:for|available\s+to)\s+(?:paying\s+)?subscribers|\balready\s+a\s+subscriber"
+    r"|\b(?:this|the)\s+(?:full\s+)?(?:article|story|content|rest\s+of\s+(?:this|the)\s+"
+    r"(?:article|story))\s+is\s+(?:only\s+|exclusively\s+)?(?:for|available\s+(?:only\s+)?to"
+    r"|reserved\s+for)\s+(?:our\s+)?(?:paying\s+|premium\s+|registered\s+)?(?:subscribers|members)"
+    r"|\bunlock\s+(?:this|the\s+full|full)\s+(?:article|story)|\bstart\s+your\s+free\s+trial"
+    r"|\bbecome\s+a\s+(?:member|subscriber)\s+to\s+(?:read|continue|access)"
+    r"|(?:登录|登錄|登入)(?:后|後)(?:阅读|閱讀|查看|继续|繼續|浏览|瀏覽)"
+    r"|(?:订阅|訂閱|购买|購買|付费|付費)(?:后|後)(?:阅读|閱讀|查看|继续|繼續)"
+    r"|付费阅读|付費閱讀|付费内容|付費內容|(?:仅限|僅限)(?:会员|會員|订阅|訂閱|付费|付費)"
+    r"|(?:会员|會員|订阅用户|訂閱用戶)(?:专享|專享|专属|專屬)|(?:开通|開通)(?:会员|會員|订阅|訂閱)"
+    r"|\bum\s+weiterzulesen|\bréservé\s+aux\s+abonnés|続きを読むには|会員限定|有料会員"
+)
 
 
 def teaser_prompt(text: str) -> str | None:
     """The prompt ending ``text`` (a short article's text, one paragraph a line) when it
-    is a paywall's teaser: a last paragraph of at most TEASER_PROMPT_CHARS with
-    _PROMPT_WORDS of PROMPT's words, after some of the article. Quoted, else None."""
+    is a paywall's teaser: a last paragraph of at most TEASER_PROMPT_CHARS holding a
+    prompt's phrase (TEASER_ASKS), after some of the article. Quoted, else None."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) < 2 or len(lines[-1]) > TEASER_PROMPT_CHARS:
         return None
-    words = [m[0] for m in PROMPT.finditer(lines[-1])]
-    return f'"{lines[-1]}"' if len(words) >= _PROMPT_WORDS else None
+    return f'"{lines[-1]}"' if TEASER_ASKS.search(lines[-1]) else None
 
 
-# A login wall's title or heading starts by asking ("Log in to continue", "Subscribe to
-# read", "请登录"); a headline with PROMPT's words inside ("Council members vote") is an
-# article's, under the log-in box of the site's header.
-_ASKS = re.compile(r"(?i)\s*(?:please\s+|请|請)?(?:" + PROMPT.pattern.removeprefix("(?i)") + ")")
+# A login wall's title or heading asks, as the whole of it or its start before a site's
+# name or "to read…" ("Log in", "Log in to continue", "Subscribe to read", "请登录");
+# a headline that starts with a prompt's word ("Register to vote by Friday", "Premium
+# bonds prize rises", "Members vote") is an article's, under the log-in box of the
+# site's header (look16d F5).
+_ASKS = re.compile(
+    r"(?i)\s*(?:please\s+|请|請)?(?:log\s*-?\s*in|sign\s*-?\s*in|subscribe|登录|登錄|登入"
+    r"|订阅|訂閱|ログイン|로그인|anmelden|connexion)"
+    r"(?:\s*$|\s*[|·•–—:(-]|\s+(?:to|and|or|for)\s|(?<=[^\x00-\x7f])(?:后|後|以|[，。！]))"
+)
+# A bot wall's words as a bot wall shows them: its title or heading, from its start
+# ("Checking your browser before accessing", "Just a moment...", "Access denied |
+# Example", "请稍候…"); an article's text says "access denied" or "a security check"
+# in passing, and a headline may start so ("Security check delays at airport"): those
+# words count only as the whole title or heading, or its start before a site's name
+# (_END, look16d F6).
+_WALL_STARTS = re.compile(
+    r"(?i)^\s*(?:checking\s+(?:your|if\s+the\s+site\s+connection)"
+    r"|enable\s+javascript\s+and\s+cookies|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+    r"|are\s+you\s+a\s+robot|请稍候|請稍候|请稍等|請稍等|人机验证|人機驗證|正在检查|正在檢查"
+    r"|验证您是|驗證您是|しばらくお待ちください|アクセスを確認|잠시만\s*기다려"
+    r"|(?:just\s+a\s+moment|attention\s+required|ddos\s+protection|unusual\s+traffic"
+    r"|security\s+check|one\s+more\s+step|access\s+denied|安全验证|安全驗證|访问验证|訪問驗證"
+    r"|安全检查|安全檢查|보안\s*확인|einen\s+moment|sicherheitsüberprüfung"
+    r"|vérification\s+de\s+sécurité|un\s+instant)" + _END + ")"
+)
 # A body this long (its HTML) holds more text than a wall shows: not read further.
 _SHORT_BODY_HTML = 8 * WALL_TEXT_CHARS
+# A page whose text, besides its headline and a wall's wording, is shorter than this
+# holds none of the article (look16d F3): a login wall, a consent interstitial or a
+# "no longer available" that shows the article's headline. A short article under a
+# log-in box keeps a sentence or two of its own.
+BARE_TEXT_CHARS = 200
+# A wall's own wording in the text: a login prompt (with a password input, _LOGIN_FORM),
+# a consent banner's, a "no longer available". Sentences that say so are the wall's.
+_CONSENT_SAYS = re.compile(
+    r"(?i)\bwe\s+(?:and\s+our\s+(?:\d+\s+)?(?:partners|vendors)\s+)?(?:use|store|set)\s+cookies"
+    r"|\b(?:our|\d+)\s+(?:partners|vendors)\s+(?:use|store|set)|\baccept\s+(?:all|cookies)\b"
+    r"|\breject\s+all\b|\bmanage\s+(?:your\s+)?(?:choices|preferences|cookies)"
+    r"|\bcookie\s+(?:settings|preferences|policy)\b"
+)
+_GONE_SAYS = re.compile(
+    r"(?i)\bthis\s+(?:page|article|story|content|post)\s+(?:is\s+)?(?:no\s+longer\s+available"
+    r"|has\s+been\s+(?:removed|deleted|taken\s+down)|(?:could\s+not|cannot|can.t)\s+be\s+found"
+    r"|does\s+not\s+exist|doesn.t\s+exist)"
+    r"|页面不存在|頁面不存在|文章不存在|内容不存在|內容不存在"
+    r"|(?:该|此|本)(?:文章|页面|内容)已(?:被)?(?:删除|下线)|(?:該|此|本)(?:文章|頁面|內容)已(?:被)?(?:刪除|下線)"
+)
+# A sentence that starts by asking to log in is a prompt when it is this short ("Log in
+# or register."); a longer one is an article's ("Log in to the county site to book").
+_ASKING_CHARS = 40
+_SENTENCES = re.compile(r"[^.!?。！？\n]*[.!?。！？]*")
 
 
 def page_signs(
@@ -185,28 +267,74 @@ def page_signs(
     ``title`` and ``heading`` shows of itself besides an article, when that text is
     short (at most WALL_TEXT_CHARS, what a wall shows): None for a longer article (the
     signs are not read at all) or when there is no sign. A login wall is asked of the
-    title or heading that starts by asking (_ASKS: "Log in to continue"): an article
-    may say "log in" in passing, under a log-in box in the site's header."""
-    if len(body_html) > _SHORT_BODY_HTML:
+    title or heading that asks (_ASKS: "Log in to continue"), a bot wall's words of
+    the title or heading that start with them, or its challenge's form or script: an
+    article may say "log in" or "access denied" in passing."""
+    if len(body_html) > _SHORT_BODY_HTML or len(page) > WALL_PAGE_BYTES:
         return None
     text = html_to_text(body_html)
     if len(text) > WALL_TEXT_CHARS:
         return None
     asking = next((part for part in (title, heading) if part and _ASKS.match(part)), None)
     signs = PageSigns(
-        bot=bot_wall(page),
+        bot=_bot_signs(page, title, heading),
         login=login_wall(page, asking) if asking else None,
         says=page_says(title, heading),
         prompt=teaser_prompt(text),
+        bare=bare_wall(page, text, title, heading),
     )
     return None if signs == PageSigns() else signs
 
 
+def _bot_signs(page: str, title: str | None, heading: str | None) -> str | None:
+    for part in (title, heading):
+        words = _WALL_STARTS.match(part or "")
+        if words is not None:
+            return f'"{words[0].strip()}"'
+    return "a challenge form or script" if _WALL_MARKS.search(page) else None
+
+
+def bare_wall(page: str, text: str, title: str | None, heading: str | None) -> str | None:
+    """What wall ``text`` (a short page's, one paragraph a line) is when it holds
+    nothing but its headline (``title``, ``heading``) and the wall's wording, quoted
+    (``a login prompt ("Log in to read this article.")``), else None (look16d F3): such
+    a page is no article whatever its headline."""
+    rest = text
+    for part in sorted({p.strip() for p in (title, heading) if p and p.strip()}, key=len)[::-1]:
+        rest = rest.replace(part, " ")
+    login = _LOGIN_FORM.search(page) is not None
+    said = None
+    kept = []
+    for sentence in _SENTENCES.findall(rest):
+        hit = _wall_says(sentence.strip(), login=login)
+        if hit is None:
+            kept.append(sentence)
+        elif said is None:
+            said = f'{hit} ("{sentence.strip()}")'
+    if said is None:
+        return None
+    return said if len(" ".join("".join(kept).split())) < BARE_TEXT_CHARS else None
+
+
+def _wall_says(sentence: str, *, login: bool) -> str | None:
+    """Which wall's wording ``sentence`` is, else None: a login prompt (only beside a
+    password input or a login form, ``login``: a prompt's phrase, or a short sentence
+    that asks, "Please log in."), a consent banner's, a "no longer available"."""
+    if login and (
+        TEASER_ASKS.search(sentence) or (len(sentence) <= _ASKING_CHARS and _ASKS.match(sentence))
+    ):
+        return "a login prompt"
+    if _CONSENT_SAYS.search(sentence):
+        return "a consent banner"
+    return '"no longer available"' if _GONE_SAYS.search(sentence) else None
+
+
 def shows_title(item_title: str | None, title: str | None, heading: str | None) -> bool:
-    """Whether a page's ``title`` or ``heading`` carries the item's title (normalised
-    as re-checks compare text): the page is the item's, whatever else its few words
-    say."""
-    wanted = texts.normalize(item_title or "")
+    """Whether a page's ``title`` or ``heading`` carries the item's title, compared as
+    re-checks compare text (NFKC, whitespace) and, here, whatever the letter case
+    (look16d F6: a feed in sentence case, its pages in title case): the page is the
+    item's, whatever else its few words say."""
+    wanted = texts.normalize(item_title or "").casefold()
     if len(wanted) < 2:
         return False
-    return any(wanted in texts.normalize(part) for part in (title, heading) if part)
+    return any(wanted in texts.normalize(part).casefold() for part in (title, heading) if part)

@@ -51,6 +51,8 @@ _TEASER_ENDS: Final = re.compile(
     r"|weiterlesen|lire\s+la\s+suite|続きを読む"
 )
 TEASER_LINE_CHARS: Final = 300
+# The truncation marks that a whole text may end with too: a quote trailing off.
+_ELLIPSIS: Final = re.compile(r"\.\.\.|…")
 # WordPress's link to the rest of a post: its class, or the "#more-N" anchor it goes to.
 _MORE_LINK: Final = re.compile(r"(?:^|\s)more-link(?:\s|$)|#more-\d+$")
 # Feed content that _fix_links may change: a URL attribute (urls.LINK_ATTRIBUTES) whose
@@ -111,17 +113,24 @@ def is_substantial(html: str, link: str | None = None) -> bool:
 
 def _fragment_is_substantial(fragment: HtmlElement, link: str | None) -> bool:
     text = element_text(fragment)
-    if not text or _TRUNCATION_MARKERS.search(text) or _is_teaser(fragment, text, link):
+    if not text:
         return False
     paragraphs = sum(1 for p in fragment.iter("p") if element_text(p))
+    long = len(text) >= SUBSTANTIAL_TEXT_CHARS and paragraphs >= SUBSTANTIAL_PARAGRAPHS
+    if _is_teaser(fragment, text, link, long=long):
+        return False
     return len(text) >= SUBSTANTIAL_TEXT_CHARS or paragraphs >= SUBSTANTIAL_PARAGRAPHS
 
 
-def _is_teaser(fragment: HtmlElement, text: str, link: str | None) -> bool:
+def _is_teaser(fragment: HtmlElement, text: str, link: str | None, *, long: bool) -> bool:
     """Whether feed content is an article's beginning that sends to its page (look16c
-    F2): a WordPress more-link anywhere, or a short last paragraph (the end of the
-    text) that says the rest is on the page (_TEASER_ENDS) or is nothing but a link to
-    the item's own page. A link to another site ("Source: <a>Wire</a>") is no teaser."""
+    F2): a WordPress more-link anywhere, a truncation mark at its end (_TRUNCATION_
+    MARKERS), or a short last paragraph (the end of the text) that says the rest is on
+    the page (_TEASER_ENDS) or is nothing but a link to the item's own page. A link to
+    another site ("Source: <a>Wire</a>") is no teaser; nor is a ``long`` text (500
+    characters in 3 paragraphs) ending with "…" (a quote trailing off) or with a last
+    paragraph of links none of which is the item's page ("Read more" on a related
+    story, look16d F4)."""
     for anchor in fragment.iter("a"):
         if _MORE_LINK.search(anchor.get("class") or "") or _MORE_LINK.search(
             anchor.get("href") or ""
@@ -131,26 +140,45 @@ def _is_teaser(fragment: HtmlElement, text: str, link: str | None) -> bool:
     tail = element_text(last) if last is not None else ""
     if not tail or not text.endswith(tail):
         tail, last = text[-TEASER_LINE_CHARS:], None
-    elif len(tail) > TEASER_LINE_CHARS:
+    targets = _link_targets(last, tail, link) if last is not None and link else None
+    own = normalize_url(without_fragment(link)) if link else None
+    if long and targets and own not in targets:
+        return False  # a "Read more" to another page ends a whole article
+    marker = _TRUNCATION_MARKERS.search(text)
+    if marker is not None and not (long and _ELLIPSIS.fullmatch(marker[1])):
+        return True
+    if last is not None and len(tail) > TEASER_LINE_CHARS:
         return False
     if _TEASER_ENDS.search(tail):
         return True
-    return last is not None and link is not None and _links_to(last, tail, link)
+    return bool(targets) and own in (targets or ())
 
 
-def _links_to(paragraph: HtmlElement, text: str, link: str) -> bool:
-    """Whether ``paragraph`` (its ``text``) is nothing but links, one of them to
-    ``link`` (the item's page, fragments aside)."""
+def _link_targets(paragraph: HtmlElement, text: str, link: str) -> set[str] | None:
+    """Where the links of ``paragraph`` (its ``text``) go (normalised, fragments
+    aside), when it is nothing but links; else None."""
     anchors = list(paragraph.iter("a"))
     shown = "".join(element_text(a) for a in anchors)
     if not anchors or _bare(shown) != _bare(text):
-        return False
-    own = normalize_url(without_fragment(link))
-    return any(
-        (target := absolute(a.get("href") or "", link)) is not None
-        and normalize_url(without_fragment(target)) == own
+        return None
+    return {
+        normalize_url(without_fragment(target))
         for a in anchors
-    )
+        if (target := absolute(a.get("href") or "", link)) is not None
+    }
+
+
+def measured_against_page(content: str, body_html: str) -> tuple[int, int, float]:
+    """(the feed's text's length, the page's, the share of the page's text found in the
+    feed's: 0..1), both normalised as re-checks compare text, for
+    decide.keeps_feed_text (look16d F4)."""
+    from rssarchive.core import recheck_text as texts
+    from rssarchive.core.htmltext import html_to_text
+
+    feed, page = html_to_text(content), html_to_text(body_html)
+    norm = texts.normalizers(texts.folds(feed, page))[0]
+    feed, page = norm(feed), norm(page)
+    return len(feed), len(page), texts.overlap(page, feed)
 
 
 def _bare(text: str) -> str:

@@ -12,6 +12,7 @@ extractor for feed HTML only, and trafilatura adds ~20 MB to a process that load
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Final
 
 import lxml.etree
@@ -141,6 +142,22 @@ def _restore_figures(body: HtmlElement, captions: set[str]) -> None:
         figure.append(p)
 
 
+# A newline trafilatura leaves between two words of one paragraph: where it joined two
+# blocks of the page (an <h1> and a <p> directly in <body>, look16d F12). The post is
+# one line (render_body drops newlines), so it must be a space, not nothing.
+_JOIN = re.compile(r"(?<=\S)[ \t]*\n\s*(?=\S)")
+
+
+def _joins_as_spaces(body: HtmlElement) -> None:
+    for el in body.iter():
+        if el.tag == "pre":
+            continue
+        if el.text and "\n" in el.text:
+            el.text = _JOIN.sub(" ", el.text)
+        if el.tail and "\n" in el.tail:
+            el.tail = _JOIN.sub(" ", el.tail)
+
+
 def _by_trafilatura(
     doc: HtmlElement, url: str, title: str | None, allow: Allow, *, find_lead: bool = False
 ) -> tuple[HtmlElement | None, str | None]:
@@ -164,6 +181,7 @@ def _by_trafilatura(
     body = lxml.html.document_fromstring(result.encode("utf-8"), parser=_utf8_parser()).body
     imagestandins.restore(body, stand_ins)  # before any step reads an image's URL
     _drop_layout_whitespace(body)  # trafilatura pretty-prints its output
+    _joins_as_spaces(body)
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and title and element_text(first) == title:
         body.remove(first)  # the post's heading already says it

@@ -124,6 +124,8 @@ class _Job:
     # Why its post was made from the feed's text though its page was wanted (said
     # in a warning when it is written).
     feed_text_because: str | None = None
+    # Whether that is because its page gave less of the article (decide.keeps_feed_text).
+    feed_text_fuller: bool = False
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
     # When its page says it was published (None: no page read, or none said), and how

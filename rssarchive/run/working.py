@@ -226,7 +226,9 @@ class _Working(_Canonical):
             self.state.alias(alias, job.article_id)
         if job.feed_text_because is not None:
             job.result.warnings.append(
-                f"{link}: its page failed ({job.feed_text_because}); archived from the "
+                f"{link}: its page {job.feed_text_because}; archived from the feed's text"
+                if job.feed_text_fuller
+                else f"{link}: its page failed ({job.feed_text_because}); archived from the "
                 "feed's text instead"
             )
         if job.charset_said is not None:
@@ -341,6 +343,8 @@ class _Working(_Canonical):
             )
             job.headline = article.title
             job.charset_said = article.charset_said
+            if self._feed_fuller(job, article):
+                return article_from_feed(entry, self._allow_private)
             why = decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
             if why is not None:  # a wall, a soft 404, a teaser: tried again later
                 raise FetchError(response.url, why)
@@ -354,6 +358,25 @@ class _Working(_Canonical):
                     job.feed_text_because = reason_of(exc)
                 return article_from_feed(entry, self._allow_private)
             raise
+
+    @staticmethod
+    def _feed_fuller(job: _Job, article: Article) -> bool:
+        """Whether the feed's text is kept though the page was fetched for it, the page
+        giving less of the article (decide.keeps_feed_text); said when written."""
+        if job.mode != "auto" or not (job.entry.content or "").strip():
+            return False
+        from rssarchive.extract.feedtext import measured_against_page
+
+        feed, page, held = measured_against_page(job.entry.content or "", article.body_html)
+        if not decide.keeps_feed_text(
+            job.mode, feed_chars=feed, page_chars=page, page_in_feed=held
+        ):
+            return False
+        job.feed_text_because = (
+            f"gives less of the article than the feed's text ({page} of {feed} characters)"
+        )
+        job.feed_text_fuller = True
+        return True
 
     def _check_html(self, job: _Job, response: Response) -> None:
         """Refuse what is not an HTML page (ExtractError naming what it is). A feed

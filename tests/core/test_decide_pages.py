@@ -12,6 +12,7 @@ BOT = PageSigns(bot='"Just a moment"')
 LOGIN = PageSigns(login='"Log in" and a login form')
 SAYS = PageSigns(says='a "not found" page ("not found")')
 PROMPT = PageSigns(prompt='"Subscribe to continue reading"')
+BARE = PageSigns(bare='a login prompt ("Log in to read this article.")')
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,10 @@ PROMPT = PageSigns(prompt='"Subscribe to continue reading"')
         pytest.param(SAYS, True, None, id="an article titled with the words of a 404"),
         pytest.param(PROMPT, False, "a paywall's teaser", id="a teaser"),
         pytest.param(PROMPT, True, "a paywall's teaser", id="a teaser under its headline"),
+        pytest.param(BARE, False, "only its headline and a login prompt", id="a bare wall"),
+        pytest.param(
+            BARE, True, "only its headline and a login prompt", id="a bare wall, its headline"
+        ),
         pytest.param(
             PageSigns(bot='"x"', says="a maintenance page"), False, "a bot wall", id="both: one"
         ),
@@ -41,9 +46,26 @@ def test_not_the_article(signs: PageSigns | None, title_shown: bool, why: str | 
 
 
 @pytest.mark.parametrize(
-    ("signs", "asks"), [(None, False), (BOT, True), (SAYS, True), (PROMPT, False)]
+    ("signs", "asks"),
+    [(None, False), (BOT, True), (SAYS, True), (PROMPT, False), (BARE, False)],
 )
 def test_the_title_is_asked_only_of_a_wall_that_it_may_clear(
     signs: PageSigns | None, asks: bool
 ) -> None:
     assert decide.asks_title_shown(signs) is asks
+
+
+@pytest.mark.parametrize(
+    ("mode", "feed", "page", "held", "keeps"),
+    [
+        pytest.param("auto", 950, 330, 0.9, True, id="a paywalled page: the feed's whole text"),
+        pytest.param("auto", 950, 2000, 0.9, False, id="the page gives more"),
+        pytest.param("auto", 950, 700, 0.9, False, id="about as much"),
+        pytest.param("auto", 400, 100, 0.9, False, id="a short feed text: a teaser"),
+        pytest.param("auto", 950, 330, 0.2, False, id="another text on the page (a wall)"),
+        pytest.param("page", 950, 330, 0.9, False, id="content: page"),
+    ],
+)
+def test_keeps_feed_text(mode: str, feed: int, page: int, held: float, keeps: bool) -> None:
+    said = decide.keeps_feed_text(mode, feed_chars=feed, page_chars=page, page_in_feed=held)  # type: ignore[arg-type]
+    assert said is keeps

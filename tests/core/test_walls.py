@@ -49,7 +49,10 @@ ARTICLE = "".join(
             "<h1>We value your privacy</h1>",
             "<p>We and our partners store cookies.</p>",
             "We value your privacy",
-            PageSigns(says='a consent wall ("We value your privacy")'),
+            PageSigns(
+                says='a consent wall ("We value your privacy")',
+                bare='a consent banner ("We and our partners store cookies.")',
+            ),
             id="a consent wall",
         ),
         pytest.param(
@@ -84,7 +87,9 @@ ARTICLE = "".join(
             "<h1>请登录</h1><form action='/login'><input type='password'></form>",
             "<p>本内容仅限会员阅读。</p>",
             "请登录",
-            PageSigns(login='"登录" and a login form'),
+            PageSigns(
+                login='"登录" and a login form', bare='a login prompt ("本内容仅限会员阅读。")'
+            ),
             id="a Chinese login wall",
         ),
         pytest.param(
@@ -146,3 +151,147 @@ def test_page_says_of_itself_not_of_a_headline_with_its_words(
 ) -> None:
     said = walls.page_says(None, heading)
     assert (said is None) if says is None else (said is not None and says in said), said
+
+
+# -- look16d F5, F6, F3: conservative rules ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        ("Lead.\nSubscribe to continue reading.", True),
+        ("Lead.\nThis article is for subscribers only.", True),
+        ("Lead.\nLog in to read the full article.", True),
+        ("Lead.\nAlready a subscriber? Sign in.", True),
+        ("导语。\n登录后阅读全文", True),
+        ("导语。\n订阅后阅读全文", True),
+        ("导语。\n本文为付费阅读内容", True),
+        ("Lead.\nCouncil members said registered voters can comment at the next session.", False),
+        ("Lead.\nPremiums for members of the state plan rise in January.", False),
+        ("Lead.\nThe 27 member states must register their plans by March.", False),
+        ("导语。\n市民可登录政务网站注册预约。", False),
+        ("Lead.\nMembers had to log in to see the cookies.", False),
+        ("Lead.\nSign up for our newsletter.", False),
+        ("Lead.\nTo continue reading, please log in.", True),
+        ("Lead.\nCreate a free account to keep reading.", True),
+        ("Lead.\nThe senator vowed to continue reading the bill aloud.", False),
+    ],
+)
+def test_a_teaser_prompt_is_a_prompt_phrase_not_two_everyday_words(text: str, teaser: bool) -> None:
+    assert (walls.teaser_prompt(text) is not None) is teaser
+
+
+@pytest.mark.parametrize(
+    ("heading", "says"),
+    [
+        ("Service Unavailable", "maintenance"),
+        ("Service unavailable | Example News", "maintenance"),
+        ("Under maintenance", "maintenance"),
+        ("系统维护中", "maintenance"),
+        ("Content no longer available", '"not found"'),
+        ("Sorry, this story is no longer available.", '"not found"'),
+        ("We use cookies", "consent"),
+        ("404 Not Found", '"not found"'),
+        ("Train Service Unavailable After Storm", None),
+        ("Old Bridge Under Maintenance Until May", None),
+        ("Streaming Content No Longer Available In Russia", None),
+        ("We use cookies to track shoppers, FTC says", None),
+    ],
+)
+def test_headline_phrases_count_only_as_the_whole_heading_or_its_start(
+    heading: str, says: str | None
+) -> None:
+    said = walls.page_says(None, heading)
+    assert (said is None) if says is None else (said is not None and says in said), said
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "heading", "shown"),
+    [
+        ("Reporters barred from trial", None, "Reporters Barred From Trial", True),
+        ("Streaming content gone", "Streaming  Content  Gone | X", None, True),
+        ("ＡＢＣ news today", "ABC News Today", None, True),
+        ("Reporters barred from trial", "Judge closes courtroom", None, False),
+    ],
+)
+def test_the_item_title_is_shown_whatever_its_case_and_spaces(
+    item: str, title: str | None, heading: str | None, shown: bool
+) -> None:
+    assert walls.shows_title(item, title, heading) is shown
+
+
+@pytest.mark.parametrize(
+    ("page", "body", "title", "signs"),
+    [
+        pytest.param(
+            "<h1>Judge closes courtroom</h1>",
+            "<p>The access denied to reporters was criticised by press groups.</p>",
+            "Judge closes courtroom",
+            None,
+            id="bot-wall words in an article's text",
+        ),
+        pytest.param(
+            "<title>Access denied | Example</title>",
+            "<p>You do not have permission to view this page.</p>",
+            "Access denied | Example",
+            PageSigns(bot='"Access denied"'),
+            id="bot-wall words starting its title",
+        ),
+        pytest.param(
+            "<h1>Security check delays at airport</h1>",
+            "<p>Travellers waited two hours on Friday.</p>",
+            "Security check delays at airport",
+            None,
+            id="a headline starting with a bot wall's words",
+        ),
+        pytest.param(
+            "<title>Just a moment...</title>",
+            "<p>Checking your browser before accessing example.com.</p>",
+            "Just a moment...",
+            PageSigns(bot='"Just a moment"'),
+            id="a bot wall's whole title",
+        ),
+        pytest.param(
+            "<h1>Premium bonds prize rises</h1><form><input type='password'></form>",
+            "<p>The monthly prize fund rises in January, the Treasury said.</p>",
+            "Premium bonds prize rises",
+            None,
+            id="a headline starting with a prompt's word under a log-in box",
+        ),
+        pytest.param(
+            "<h1>Minister resigns</h1><form action='/s'><input type='password'></form>",
+            "<p>Minister resigns</p><p>Log in to read this article.</p><p>Go</p>",
+            "Minister resigns",
+            PageSigns(bare='a login prompt ("Log in to read this article.")'),
+            id="a login wall showing the headline",
+        ),
+        pytest.param(
+            "<h1>Storm closes port</h1>",
+            "<p>We and our 842 partners use cookies to personalise content.</p><p>Accept all</p>",
+            "Storm closes port",
+            PageSigns(
+                bare='a consent banner ("We and our 842 partners use cookies to personalise'
+                ' content.")'
+            ),
+            id="a consent interstitial showing the headline",
+        ),
+        pytest.param(
+            "<h1>Flood warning lifted</h1>",
+            "<p>Flood warning lifted Sorry, this story is no longer available.</p>",
+            "Flood warning lifted",
+            PageSigns(bare='"no longer available" ("Sorry, this story is no longer available.")'),
+            id="a gone story showing the headline",
+        ),
+        pytest.param(
+            "<h1>Video removed</h1>",
+            "<p>YouTube said the video was taken down for breaking its rules.</p>",
+            "Video removed",
+            None,
+            id="an article about a removal",
+        ),
+    ],
+)
+def test_signs_read_where_a_wall_shows_them(
+    page: str, body: str, title: str, signs: PageSigns | None
+) -> None:
+    assert walls.page_signs(page, body, title, title) == signs

@@ -212,6 +212,7 @@ from rssarchive.core.decide.images import (
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
+    keeps_feed_text as keeps_feed_text,
     not_the_article as not_the_article,
 )
 from rssarchive.core.decide.policies import (
