@@ -151,3 +151,19 @@ def test_the_queries_list_what_the_standing_policy_says(tmp_path: Path) -> None:
         lambda s, _a, _o, later, updated: STANDING.due(s, later, updated, NOW)
     )
     assert [url for url, _ in state.failed()] == said(lambda s, *_: s == STANDING.failed)
+
+
+def test_at_path_reads_past_the_keys_it_skips(tmp_path: Path) -> None:
+    # look16d F2: the run's own new rows at a path must not push the archived ones out
+    # of the compared window (each new row pushed one out: a cascade).
+    state = State.open(tmp_path / "s.sqlite3")
+    path = "https://x.example/show.php"
+    keys = [f"{path}?id={i}" for i in range(5)]
+    for key in keys:
+        state.begin(url_key=key, guid_key=None, feed="f", entry=Entry("", key), now=NOW)
+    state.begin(url_key="https://x.example/other", guid_key=None, feed="f",
+                entry=Entry("", "https://x.example/other"), now=NOW)  # fmt: skip
+    assert [row[2] for row in state.at_path("f", path, 2)] == [keys[4], keys[3]]
+    skipped = state.at_path("f", path, 2, skip={keys[4], keys[3]})
+    assert [row[2] for row in skipped] == [keys[2], keys[1]]
+    assert state.at_path("g", path, 2) == []

@@ -241,6 +241,7 @@ from rssarchive.core.decide.samepage import (
     AtPath as AtPath,
     Canonical as Canonical,
     CanonicalTold as CanonicalTold,
+    SamePath as SamePath,
     asks_same_path as asks_same_path,
     by_canonical as by_canonical,
     canonical_key as canonical_key,
@@ -248,6 +249,8 @@ from rssarchive.core.decide.samepage import (
     canonical_told as canonical_told,
     named_canonical_said as named_canonical_said,
     path_of as path_of,
+    per_fetch_parameters as per_fetch_parameters,
     same_but_query as same_but_query,
     same_path_said as same_path_said,
+    without_per_fetch as without_per_fetch,
 )
