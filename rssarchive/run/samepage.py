@@ -48,7 +48,8 @@ class _SamePage(_Moves):
         # The run's own articles and the document's other items are not compared, nor
         # counted in the window: other items' (look16d F2, F7).
         skip = self._recorded | listed | {url_key}
-        rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED, skip)
+        near = decide.compared_first(url_key)
+        rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED, skip, near)
         others = [
             decide.AtPath(
                 article_id,

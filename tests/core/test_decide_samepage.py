@@ -46,6 +46,18 @@ def test_path_of(key: str, path: str) -> None:
     assert decide.path_of(key) == path
 
 
+@pytest.mark.parametrize(
+    ("key", "pieces"),
+    [
+        row("https://x.example/p?_=17&id=7", ["_=17", "id=7"], id="each piece"),
+        row("https://x.example/p?flag&id=7", ["flag", "id=7"], id="a name alone"),
+        row("https://x.example/p", [], id="no query"),
+    ],
+)
+def test_compared_first(key: str, pieces: list[str]) -> None:
+    assert decide.compared_first(key) == pieces
+
+
 UNDATED = Shown("Story 0", None)
 
 

@@ -76,6 +76,40 @@ def test_a_cache_buster_on_more_than_20_articles_at_one_path_archives_each_once(
     assert sources(site) == first and len(site.post_names()) == 25
 
 
+def test_a_stamp_of_its_own_on_each_of_more_than_20_links_at_one_path_archives_each_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each link's stamp is the moment it was written (no value the document's links
+    # share): the same-path rule compares each item with the articles whose query
+    # shares its other parameters (``id=7``) first, not with the 20 newest.
+    fetches = [0]
+
+    def feed(request: Request) -> Response:
+        fetches[0] += 1
+        items = [
+            {
+                "title": f"Story {i}",
+                "link": httpserver.url_for("/show.php")
+                + f"?id={i}&_={STAMP + 100 * fetches[0] + i}",
+                "pubDate": f"Tue, 01 Dec 2026 {i % 24:02d}:{i:02d}:00 GMT",
+            }
+            for i in range(25, 0, -1)
+        ]
+        return Response(rss(items), content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(feed)
+    _serve_show(httpserver)
+    site.write_config(
+        [{"name": "A", "url": httpserver.url_for("/feed.xml"), "content": "page", "max_items": 50}]
+    )
+    code, report, err = _run(site, capsys, "2026-12-02T00:00:00Z")
+    assert code == 0 and report["new_posts"] == 25, err
+    for hour in (1, 2, 3):
+        code, report, err = _run(site, capsys, f"2026-12-02T0{hour}:00:00Z")
+        assert code == 0 and report["new_posts"] == 0, err
+    assert len(site.post_names()) == 25
+
+
 def test_an_archive_whose_links_kept_a_cache_buster_takes_each_article_once(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

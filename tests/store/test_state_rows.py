@@ -167,3 +167,18 @@ def test_at_path_reads_past_the_keys_it_skips(tmp_path: Path) -> None:
     skipped = state.at_path("f", path, 2, skip={keys[4], keys[3]})
     assert [row[2] for row in skipped] == [keys[2], keys[1]]
     assert state.at_path("g", path, 2) == []
+
+
+def test_at_path_reads_the_articles_sharing_more_of_the_items_query_first(
+    tmp_path: Path,
+) -> None:
+    # An item whose stamp is its own (``?_=…&id=1``) is compared with ``id=1``'s
+    # article first, however old, not with the newest at the path.
+    state = State.open(tmp_path / "s.sqlite3")
+    path = "https://x.example/show.php"
+    keys = [f"{path}?_=17330000{i:02d}&id={i}" for i in (1, 10, 11, 12)]
+    for key in keys:
+        state.begin(url_key=key, guid_key=None, feed="f", entry=Entry("", key), now=NOW)
+    near = ["_=1733000099", "id=1"]
+    assert [row[2] for row in state.at_path("f", path, 2, near=near)] == [keys[0], keys[3]]
+    assert [row[2] for row in state.at_path("f", path, 2, near=["id=12"])] == [keys[3], keys[2]]

@@ -247,6 +247,7 @@ from rssarchive.core.decide.samepage import (
     canonical_key as canonical_key,
     canonical_said as canonical_said,
     canonical_told as canonical_told,
+    compared_first as compared_first,
     named_canonical_said as named_canonical_said,
     path_of as path_of,
     per_fetch_parameters as per_fetch_parameters,

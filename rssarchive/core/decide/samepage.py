@@ -22,6 +22,7 @@ from rssarchive.core.urls import (
     normalize_url,
     query_pieces,
     same_site,
+    split,
     without_parameters,
     without_query,
 )
@@ -71,6 +72,15 @@ def path_of(link_key: str) -> str:
     """The key the articles at an item's link's path are found by: its link key
     without its query."""
     return without_query(link_key)
+
+
+def compared_first(link_key: str) -> list[str]:
+    """The pieces of an item's link key's query (``id=7``, ``_=1733000001``): the
+    articles at its path whose queries have more of them are compared with it first
+    (State.at_path), so that one whose stamp differs on each link (none shared in the
+    document: per_fetch_parameters cannot see it) finds its article among thousands."""
+    parts = split(link_key)
+    return [] if parts is None else [piece for piece in parts.query.split("&") if piece]
 
 
 def same_but_query(item: Shown, others: Sequence[AtPath]) -> SamePath | None:
