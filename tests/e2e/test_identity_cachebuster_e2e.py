@@ -215,3 +215,41 @@ def test_undated_items_taken_by_the_same_path_rule_are_said_so(
     warnings = report["results"][0]["warnings"]
     assert len(warnings) == 1, warnings
     assert "(same title, neither dated, only its query differs)" in warnings[0], warnings
+
+
+def test_a_paged_feeds_known_items_under_a_new_stamp_stop_its_paging(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The stamp is dropped where the document is read, before the state is asked
+    # whether its items are known: a first page that lists only archived articles
+    # under a new stamp is known, and its next page is not read (RFC 5005 paging).
+    fetches = [0]
+
+    def feed(request: Request) -> Response:
+        fetches[0] += 1
+        page = int(request.args.get("page", "1"))
+        numbers = [3, 2, 1] if page == 1 else [0]
+        more = f'<atom:link rel="next" href="{httpserver.url_for("/feed")}?page=2"/>'
+        items = "".join(
+            f"<item><title>Story {n}</title><link>{httpserver.url_for('/show.php')}"
+            f"?id={n}&amp;_={STAMP + fetches[0]}</link>"
+            f"<pubDate>0{n + 1} Dec 2026 08:00:00 GMT</pubDate></item>"
+            for n in numbers
+        )
+        return Response(
+            '<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
+            f"<channel><title>P</title><link>http://127.0.0.1/</link>"
+            f"{more if page == 1 else ''}{items}</channel></rss>",
+            content_type="application/rss+xml",
+        )
+
+    httpserver.expect_request("/feed").respond_with_handler(feed)
+    _serve_show(httpserver)
+    site.write_config([{"name": "P", "url": httpserver.url_for("/feed"), "content": "page"}])
+    code, report, err = _run(site, capsys, "2026-12-07T00:00:00Z")
+    assert code == 0 and report["new_posts"] == 3, err
+    httpserver.clear_log()
+    code, report, err = _run(site, capsys, "2026-12-07T01:00:00Z")
+    assert code == 0 and report["new_posts"] == 0, err
+    asked = [r.args.get("page", "1") for r, _ in httpserver.log if r.path == "/feed"]
+    assert asked == ["1"], asked
