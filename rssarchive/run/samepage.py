@@ -48,15 +48,16 @@ class _SamePage(_Moves):
         # The run's own articles and the document's other items are not compared, nor
         # counted in the window: other items' (look16d F2, F7).
         skip = self._recorded | listed | {url_key}
-        near = decide.compared_first(url_key)
+        near, now = decide.compared_first(url_key), self.clock()
         rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED, skip, near)
         others = [
             decide.AtPath(
                 article_id,
                 self._shown_at_path(article_id, status),
-                taken=self._same_path_taken.get(article_id, url_key) != url_key,
+                taken=self._same_path_taken.get(article_id, url_key) != url_key
+                or decide.without_stamps(key, now) in listed - {url_key},
             )
-            for article_id, status, _ in rows
+            for article_id, status, key in rows
             if status != decide.ARTICLE_STANDING.failed  # given up: tried at this link
         ]
         item = decide.Shown(entry.title, entry.published)

@@ -259,3 +259,18 @@ def test_named_canonical_said() -> None:
 )
 def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
     assert decide.canonical_told(origin, post_named=post_named) == told
+
+
+@pytest.mark.parametrize(
+    ("key", "read"),
+    [
+        row(f"{S}?_=1733000001&id=1", f"{S}?id=1", id="a stamp goes"),
+        row(f"{S}?id=1&t=1733000001123", f"{S}?id=1", id="in milliseconds"),
+        row(f"{S}?_=1733000001", S, id="the only parameter"),
+        row(f"{S}?id=1733000001", S, id="any name: one that looks a stamp"),
+        row(f"{S}?id=12&lang=en", f"{S}?id=12&lang=en", id="no stamp: as it is"),
+        row(f"{S}?Expires=1796648400&id=1", f"{S}?Expires=1796648400&id=1", id="a time ahead"),
+    ],
+)
+def test_without_stamps(key: str, read: str) -> None:
+    assert decide.without_stamps(key, NOW) == read

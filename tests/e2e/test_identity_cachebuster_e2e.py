@@ -253,3 +253,30 @@ def test_a_paged_feeds_known_items_under_a_new_stamp_stop_its_paging(
     assert code == 0 and report["new_posts"] == 0, err
     asked = [r.args.get("page", "1") for r, _ in httpserver.log if r.path == "/feed"]
     assert asked == ["1"], asked
+
+
+def test_an_article_archived_with_its_stamp_is_not_taken_by_another_item_of_its_title(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ?id=1 was archived with its stamp (a document of one item); a later document
+    # lists ?id=1 and ?id=2, one title, one build time: ?id=2 is not ?id=1's article.
+    built = "Mon, 07 Dec 2026 10:00:00 GMT"
+    items: list[dict[str, str]] = []
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(rss(items), content_type="application/rss+xml")
+    )
+    _serve_show(httpserver, "Photo of the day")
+    site.write_config([{"name": "A", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    link = httpserver.url_for("/show.php")
+
+    def photo(i: int, stamp: int) -> dict[str, str]:
+        return {"title": "Photo of the day", "link": f"{link}?id={i}&_={stamp}", "pubDate": built}
+
+    items[:] = [photo(1, STAMP + 1)]
+    assert _run(site, capsys, "2026-12-07T12:00:00Z")[1]["new_posts"] == 1
+    items[:] = [photo(1, STAMP + 2), photo(2, STAMP + 2)]  # ?id=2 is read first
+    code, report, err = _run(site, capsys, "2026-12-07T13:00:00Z")
+    assert code == 0 and report["new_posts"] == 1, err
+    warnings = report["results"][0]["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{link}?id=1 is taken"), warnings
+    assert sorted(sources(site)) == [f"{link}?id=1&_={STAMP + 1}", f"{link}?id=2"]

@@ -254,4 +254,5 @@ from rssarchive.core.decide.samepage import (
     same_but_query as same_but_query,
     same_path_said as same_path_said,
     without_per_fetch as without_per_fetch,
+    without_stamps as without_stamps,
 )

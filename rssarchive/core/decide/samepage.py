@@ -51,7 +51,8 @@ SAME_PATH_COMPARED = 20
 class AtPath:
     """An article of the item's feed whose link is the item's but for its query:
     ``shown``, its title and date (its post's when archived, its entry's while not;
-    None: not readable); ``taken``: another item of the run was taken for it already
+    None: not readable); ``taken``: another item of the run was taken for it already,
+    or its link without its stamps (without_stamps) is another item's of the document
     (two items listed at once are two articles; look16d F7)."""
 
     id: int
@@ -160,6 +161,16 @@ def per_fetch_parameters(links: Sequence[str | None], now: datetime) -> frozense
         )
     assert common is not None
     return frozenset(name for name, value in common.items() if _is_stamp(value, now))
+
+
+def without_stamps(link_key: str, now: datetime) -> str:
+    """A link key without its parameters whose value is a time stamp (as
+    per_fetch_parameters reads one): the link an article archived with its cache-buster
+    (from a document of one item) is listed at now, when its document drops it. An
+    article whose link is another item's of the document is that item's, not one the
+    same-path rule may give an item of its title (look16d F7)."""
+    names = {name for name, value in query_pieces(link_key) if _is_stamp(value, now)}
+    return without_parameters(link_key, names) if names else link_key
 
 
 def without_per_fetch(link: str | None, names: frozenset[str]) -> str | None:
