@@ -6,7 +6,7 @@ the per-fetch parameter they all share (decide.per_fetch_parameters; look16d F2)
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,6 +28,16 @@ def without_per_fetch(entries: Sequence[Entry], now: datetime) -> list[Entry]:
     return [replace(e, link=decide.without_per_fetch(e.link, names)) for e in entries]
 
 
+class _InAny:
+    """The keys in any of some sets, read in place."""
+
+    def __init__(self, *sets: Container[str]) -> None:
+        self.sets = sets
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in keys for keys in self.sets)
+
+
 class _SamePage(_Moves):
     """Guid-less items at an archived article's path (see the module)."""
 
@@ -47,7 +57,7 @@ class _SamePage(_Moves):
         path = decide.path_of(url_key)
         # The run's own articles and the document's other items are not compared, nor
         # counted in the window: other items' (look16d F2, F7).
-        skip = self._recorded | listed | {url_key}
+        skip = _InAny(self._recorded, listed, {url_key})  # not copied: a backfill's are many
         near, now = decide.compared_first(url_key), self.clock()
         rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED, skip, near)
         others = [
