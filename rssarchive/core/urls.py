@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
@@ -229,6 +229,30 @@ def without_query(url_key: str) -> str:
     are compared (decide.same_but_query). A ``#!`` fragment stays: it names the page."""
     parts = split(url_key)
     return url_key if parts is None else urlunsplit(parts._replace(query=""))
+
+
+def query_pieces(url: str) -> list[tuple[str, str]]:
+    """The ``name=value`` pieces of ``url``'s query as written (not decoded), in
+    order; none when it has no query or cannot be read."""
+    parts = split(url)
+    if parts is None:
+        return []
+    return [
+        (name, value)
+        for piece in parts.query.split("&")
+        if piece
+        for name, _, value in [piece.partition("=")]
+    ]
+
+
+def without_parameters(url: str, names: Collection[str]) -> str:
+    """``url`` with the query parameters ``names`` dropped, the rest as written (a
+    feed's per-fetch parameter, decide.per_fetch_parameters)."""
+    parts = split(url)
+    if parts is None or not names:
+        return url
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in names]
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 # Host name prefixes that name one site's mobile, AMP or "www" copy of its pages: a

@@ -50,6 +50,7 @@ from rssarchive.run.jobs import _round_robin as _round_robin
 from rssarchive.run.printing import dating_lines
 from rssarchive.run.report import FeedResult as FeedResult
 from rssarchive.run.report import RunReport as RunReport
+from rssarchive.run.samepage import without_per_fetch
 from rssarchive.store import selection
 from rssarchive.store.state import FeedState
 
@@ -280,13 +281,16 @@ class Pipeline(_Backfill):
         body, url = response.content, response.url
         content_type = response.headers.get("content-type")
         if not decide.parse_in_worker(len(body), at_least=PARSE_IN_WORKER_BYTES):
-            return read_feed(body, url, content_type=content_type, max_items=max_items)
-        try:
-            return self._workers().run(
-                url, read_feed, body, url, content_type=content_type, max_items=max_items
-            )
-        except ExtractError as exc:  # the worker's time limit, or the worker died
-            raise ParseError(reason_of(exc), url=exc.url) from exc
+            parsed = read_feed(body, url, content_type=content_type, max_items=max_items)
+        else:
+            try:
+                parsed = self._workers().run(
+                    url, read_feed, body, url, content_type=content_type, max_items=max_items
+                )
+            except ExtractError as exc:  # the worker's time limit, or the worker died
+                raise ParseError(reason_of(exc), url=exc.url) from exc
+        # Its links without a cache-buster they all share, before any is looked up.
+        return replace(parsed, entries=tuple(without_per_fetch(parsed.entries, self.clock())))
 
     def _units(self, jobs: deque[_Job], backlog: _Pending | None = None) -> Iterator[list[_Job]]:
         """The jobs in units of work: a job that may need its page alone, and jobs whose

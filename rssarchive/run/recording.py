@@ -20,7 +20,7 @@ from rssarchive.run.jobs import (
 )
 from rssarchive.run.printing import date_note_line
 from rssarchive.run.report import FeedResult
-from rssarchive.run.samepage import _SamePage
+from rssarchive.run.samepage import _SamePage, without_per_fetch
 from rssarchive.store.state import GuidOwner, GuidSeen
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class _Recording(_SamePage):
         _without_shared_guids; such a guid is recorded as reused: it identifies nothing
         from now on), and the URL keys of all the links it lists. Items that share a
         link, each with its own permalink guid, are at their permalinks."""
-        entries = _permalinked(entries)
+        entries = _permalinked(without_per_fetch(entries, self.clock()))
         shared = _shared_guids(entries, result)
         if shared and decide.records(dry_run=self.dry_run):
             for guid in sorted(shared):
@@ -176,7 +176,7 @@ class _Recording(_SamePage):
                 return None
         new = is_known == "new"
         if decide.asks_same_path(new=new, has_guid=item_guid is not None) and self._same_path(
-            feed, entry, url_key, result
+            feed, entry, url_key, result, listed
         ):
             return None
         self._recorded.add(url_key)

@@ -74,6 +74,9 @@ class _Base:
     _recorded: set[str] = field(default_factory=set, init=False)
     # Articles not archived yet whose feed lists them at a new link this run (_record).
     _relinked: set[int] = field(default_factory=set, init=False)
+    # Articles a guid-less item of this run was taken for by the same-path rule, with
+    # that item's URL key: another item is not that article too (run/samepage.py).
+    _same_path_taken: dict[int, str] = field(default_factory=dict, init=False)
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)

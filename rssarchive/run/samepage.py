@@ -1,10 +1,14 @@
 """A guid-less item whose link differs from an archived article's of its feed only in
 its query (a per-fetch cache-buster, ``?_=1733000001``; look 16c F3b): that article,
-not archived again (decide.same_but_query)."""
+not archived again (decide.same_but_query); and a feed document's links read without
+the per-fetch parameter they all share (decide.per_fetch_parameters; look16d F2)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Container, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from rssarchive.core import decide
 from rssarchive.core.models import Entry, FeedConfig
@@ -14,29 +18,69 @@ from rssarchive.run.report import FeedResult
 log = logging.getLogger(__name__)
 
 
+def without_per_fetch(entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """One feed document's entries, their links without the per-fetch parameters they
+    all share (a cache-buster's time stamp): fetched and recorded without them, so that
+    every fetch of the document finds the same articles."""
+    names = decide.per_fetch_parameters([entry.link for entry in entries], now)
+    if not names:
+        return list(entries)
+    return [replace(e, link=decide.without_per_fetch(e.link, names)) for e in entries]
+
+
+class _InAny:
+    """The keys in any of some sets, read in place."""
+
+    def __init__(self, *sets: Container[str]) -> None:
+        self.sets = sets
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in keys for keys in self.sets)
+
+
 class _SamePage(_Moves):
     """Guid-less items at an archived article's path (see the module)."""
 
-    def _same_path(self, feed: FeedConfig, entry: Entry, url_key: str, result: FeedResult) -> bool:
+    def _same_path(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        result: FeedResult,
+        listed: frozenset[str],
+    ) -> bool:
         """Whether a new guid-less item is an article of its feed at its link's path
         (another query or none): then it is not recorded, and its link is not made an
         alias (a cache-buster's links would add one on every run; the item is found
         again by this rule, a read of the unique index). Said once for each article,
         as a move by guid is; later in the log."""
         path = decide.path_of(url_key)
-        rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED)
+        # The run's own articles and the document's other items are not compared, nor
+        # counted in the window: other items' (look16d F2, F7).
+        skip = _InAny(self._recorded, listed, {url_key})  # not copied: a backfill's are many
+        near, now = decide.compared_first(url_key), self.clock()
+        rows = self.state.at_path(feed.name, path, decide.SAME_PATH_COMPARED, skip, near)
         others = [
-            decide.AtPath(article_id, self._shown_at_path(article_id, status))
-            for article_id, status in rows
+            decide.AtPath(
+                article_id,
+                self._shown_at_path(article_id, status),
+                taken=self._same_path_taken.get(article_id, url_key) != url_key
+                or decide.without_stamps(key, now) in listed - {url_key},
+            )
+            for article_id, status, key in rows
             if status != decide.ARTICLE_STANDING.failed  # given up: tried at this link
         ]
         item = decide.Shown(entry.title, entry.published)
-        found = decide.same_but_query(item, others) if others else None
-        if found is None:
+        same = decide.same_but_query(item, others) if others else None
+        if same is None:
             return False
-        status = dict(rows)[found]
+        found = same.id
+        self._same_path_taken[found] = url_key
+        status = {row[0]: row[1] for row in rows}[found]
         row = self.state.url_and_guid(found)
-        said = decide.same_path_said(entry.link or "", "" if row is None else row[0])
+        said = decide.same_path_said(
+            entry.link or "", "" if row is None else row[0], dated=same.dated
+        )
         mark = f"same path {found}"
         archived = status == decide.ARTICLE_STANDING.done
         said_before = (

@@ -4,7 +4,8 @@ not be archived yet."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -74,19 +75,29 @@ class Articles(StateBase):
         return None if row is None else int(row[0])
 
     @_reads
-    def at_path(self, feed: str, path_key: str, limit: int) -> list[tuple[int, str]]:
-        """(id, status) of ``feed``'s articles recorded at ``path_key`` (a URL key
-        without its query, urls.without_query) with any query or none, the newest ``limit``:
-        those a guid-less item whose link differs only in its query may be
-        (decide.same_but_query; bounded: a site whose ``?id=`` selects its articles
-        has thousands at one path). A range of the unique index on url_key: the keys
-        that start with ``path_key?`` sort between it and ``path_key@``."""
+    def at_path(
+        self,
+        feed: str,
+        path_key: str,
+        limit: int,
+        skip: Container[str] = (),
+        near: Sequence[str] = (),
+    ) -> list[tuple[int, str, str]]:
+        """(id, status, key) of ``feed``'s articles at ``path_key`` (a URL key without
+        its query; decide.same_but_query), ``limit`` of them not in ``skip`` (the run's
+        and its document's: look16d F2), those with more of the query pieces ``near``
+        first (decide.compared_first), then the newest. Keys starting ``path_key?``
+        sort between it and ``path_key@``: a range of the unique index."""
+        shared = "".join("(instr('&' || substr(url_key, ?) || '&', ?) > 0) + " for _ in near)
+        order = f"{shared[:-3]} DESC, id DESC" if near else "id DESC"
+        pieces = [value for piece in near for value in (len(path_key) + 2, f"&{piece}&")]
+        where = "feed = ? AND (url_key = ? OR (url_key >= ? AND url_key < ?))"
         rows = self._conn.execute(
-            "SELECT id, status FROM articles WHERE feed = ? AND"
-            " (url_key = ? OR (url_key >= ? AND url_key < ?)) ORDER BY id DESC LIMIT ?",
-            (feed, path_key, path_key + "?", path_key + "@", limit),
-        ).fetchall()
-        return [(int(row[0]), str(row[1])) for row in rows]
+            f"SELECT id, status, url_key FROM articles WHERE {where} ORDER BY {order}",
+            (feed, path_key, path_key + "?", path_key + "@", *pieces),
+        )
+        kept = ((int(row[0]), str(row[1]), str(row[2])) for row in rows if str(row[2]) not in skip)
+        return list(itertools.islice(kept, limit))
 
     def alias(self, url_key: str, article_id: int) -> None:
         """Record ``url_key`` as another address of an article (a redirect's end, or a

@@ -47,17 +47,46 @@ def test_path_of(key: str, path: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("key", "pieces"),
+    [
+        row("https://x.example/p?_=17&id=7", ["_=17", "id=7"], id="each piece"),
+        row("https://x.example/p?flag&id=7", ["flag", "id=7"], id="a name alone"),
+        row("https://x.example/p", [], id="no query"),
+    ],
+)
+def test_compared_first(key: str, pieces: list[str]) -> None:
+    assert decide.compared_first(key) == pieces
+
+
+UNDATED = Shown("Story 0", None)
+
+
+@pytest.mark.parametrize(
     ("item", "others", "found"),
     [
-        row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", DAY))], 1, id="same title, date"),
-        row(Shown("story  0", DAY), [AtPath(1, Shown("Story 0", DAY))], 1, id="case, spaces"),
-        row(Shown("Story 0", None), [AtPath(1, Shown("Story 0", DAY))], 1, id="item undated"),
-        row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", None))], 1, id="article undated"),
         row(
             Shown("Story 0", DAY),
-            [AtPath(1, Shown("Story 0", LATER, dated=False))],
-            1,
-            id="post without its date line: not compared",
+            [AtPath(1, Shown("Story 0", DAY))],
+            (1, True),
+            id="same title, date",
+        ),
+        row(
+            Shown("story  0", DAY), [AtPath(1, Shown("Story 0", DAY))], (1, True), id="case, spaces"
+        ),
+        row(UNDATED, [AtPath(1, UNDATED)], (1, False), id="neither dated: the documented limit"),
+        row(UNDATED, [AtPath(1, Shown("Story 0", DAY))], None, id="item undated: confirms nothing"),
+        row(Shown("Story 0", DAY), [AtPath(1, UNDATED)], None, id="article undated: nothing"),
+        row(
+            Shown("Story 0", DAY),
+            [AtPath(1, Shown("Story 0", DAY, dated=False))],
+            None,
+            id="post without its date line: unknown, confirms nothing",
+        ),
+        row(
+            UNDATED,
+            [AtPath(1, Shown("Story 0", None, dated=False))],
+            None,
+            id="undated item, post's date unknown",
         ),
         row(Shown("Story 0", DAY), [AtPath(1, Shown("Story 0", LATER))], None, id="other date"),
         row(Shown("Notice 2", DAY), [AtPath(1, Shown("Notice 1", DAY))], None, id="other title"),
@@ -67,22 +96,100 @@ def test_path_of(key: str, path: str) -> None:
         row(Shown("Story 0", DAY), [], None, id="none at the path"),
         row(
             Shown("Story 0", DAY),
+            [AtPath(1, Shown("Story 0", DAY), taken=True)],
+            None,
+            id="taken by another item of the run: two items, two articles",
+        ),
+        row(
+            Shown("Story 0", DAY),
             [AtPath(3, Shown("Story 1", DAY)), AtPath(2, Shown("Story 0", DAY))],
-            2,
+            (2, True),
             id="the one with its title",
+        ),
+        row(
+            Shown("Story 0", DAY),
+            [AtPath(3, Shown("Story 0", DAY), taken=True), AtPath(2, Shown("Story 0", DAY))],
+            (2, True),
+            id="the one not taken",
         ),
     ],
 )
-def test_same_but_query(item: Shown, others: list[AtPath], found: int | None) -> None:
-    assert decide.same_but_query(item, others) == found
+def test_same_but_query(item: Shown, others: list[AtPath], found: tuple[int, bool] | None) -> None:
+    same = decide.same_but_query(item, others)
+    assert (None if same is None else (same.id, same.dated)) == found
 
 
-def test_same_path_said() -> None:
-    said = decide.same_path_said("https://x/a?_=2", "https://x/a?_=1")
+@pytest.mark.parametrize(
+    ("dated", "compared"),
+    [
+        row(True, "same title and date", id="both dated"),
+        row(False, "same title, neither dated", id="neither dated: not said dated"),
+    ],
+)
+def test_same_path_said(dated: bool, compared: str) -> None:
+    said = decide.same_path_said("https://x/a?_=2", "https://x/a?_=1", dated=dated)
     assert said == (
-        "https://x/a?_=2 is taken for the archived https://x/a?_=1 (same title and date,"
+        f"https://x/a?_=2 is taken for the archived https://x/a?_=1 ({compared},"
         " only its query differs); not archived again"
     )
+
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+S = "https://x.example/show.php"
+
+
+@pytest.mark.parametrize(
+    ("links", "names"),
+    [
+        row([f"{S}?id=1&_=1733000001", f"{S}?id=2&_=1733000001"], {"_"}, id="seconds"),
+        row([f"{S}?_=1733000001123&id=1", f"{S}?id=2&_=1733000001123"], {"_"}, id="ms, order"),
+        row(
+            ["https://x.example/a/s1?t=1733000001", "https://x.example/b/s2?t=1733000001"],
+            {"t"},
+            id="other paths",
+        ),
+        row([f"{S}?id=1&_=1733000001"], set(), id="one item: nothing seen"),
+        row([f"{S}?id=1&_=1733000001", None], set(), id="one usable link"),
+        row([f"{S}?id=1&_=1733000001", f"{S}?id=2&_=1733000002"], set(), id="values differ"),
+        row([f"{S}?id=1&_=1733000001", f"{S}?id=2"], set(), id="not in every link"),
+        row([f"{S}?id=1&lang=en", f"{S}?id=2&lang=en"], set(), id="a word: may select"),
+        row([f"{S}?blog=12&id=1", f"{S}?blog=12&id=2"], set(), id="a short number: may select"),
+        row([f"{S}?id=1&s=9999999999", f"{S}?id=2&s=9999999999"], set(), id="after the run"),
+        row(
+            [f"{S}?id=1&Expires=1796648400", f"{S}?id=2&Expires=1796648400"],
+            set(),
+            id="an hour after the run: an expiry, checked by its server",
+        ),
+        row(
+            [f"{S}?id=1&_=1796645100", f"{S}?id=2&_=1796645100"],
+            {"_"},
+            id="5 minutes after the run: a server's clock ahead",
+        ),
+        row([f"{S}?id=1&s=0999999999", f"{S}?id=2&s=0999999999"], set(), id="before 2001"),
+        row(
+            [f"{S}?id=1&_=1733000001&_=1733000001", f"{S}?id=2&_=1733000001&_=1733000001"],
+            set(),
+            id="repeated in a link",
+        ),
+        row([f"{S}?id=7&_=1733000001", f"{S}?id=7&_=1733000001"], {"_"}, id="one link twice"),
+    ],
+)
+def test_per_fetch_parameters(links: list[str | None], names: set[str]) -> None:
+    assert decide.per_fetch_parameters(links, NOW) == frozenset(names)
+
+
+@pytest.mark.parametrize(
+    ("link", "names", "read"),
+    [
+        row(f"{S}?id=1&_=1733000001", {"_"}, f"{S}?id=1", id="dropped, the rest as written"),
+        row(f"{S}?_=1733000001&id=%41", {"_"}, f"{S}?id=%41", id="first, encoding kept"),
+        row(f"{S}?_=1733000001", {"_"}, S, id="the only one"),
+        row(f"{S}?id=1", frozenset(), f"{S}?id=1", id="none"),
+        row(None, {"_"}, None, id="no link"),
+    ],
+)
+def test_without_per_fetch(link: str | None, names: set[str], read: str | None) -> None:
+    assert decide.without_per_fetch(link, frozenset(names)) == read
 
 
 @pytest.mark.parametrize(
@@ -152,3 +259,18 @@ def test_named_canonical_said() -> None:
 )
 def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
     assert decide.canonical_told(origin, post_named=post_named) == told
+
+
+@pytest.mark.parametrize(
+    ("key", "read"),
+    [
+        row(f"{S}?_=1733000001&id=1", f"{S}?id=1", id="a stamp goes"),
+        row(f"{S}?id=1&t=1733000001123", f"{S}?id=1", id="in milliseconds"),
+        row(f"{S}?_=1733000001", S, id="the only parameter"),
+        row(f"{S}?id=1733000001", S, id="any name: one that looks a stamp"),
+        row(f"{S}?id=12&lang=en", f"{S}?id=12&lang=en", id="no stamp: as it is"),
+        row(f"{S}?Expires=1796648400&id=1", f"{S}?Expires=1796648400&id=1", id="a time ahead"),
+    ],
+)
+def test_without_stamps(key: str, read: str) -> None:
+    assert decide.without_stamps(key, NOW) == read

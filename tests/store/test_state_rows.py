@@ -151,3 +151,34 @@ def test_the_queries_list_what_the_standing_policy_says(tmp_path: Path) -> None:
         lambda s, _a, _o, later, updated: STANDING.due(s, later, updated, NOW)
     )
     assert [url for url, _ in state.failed()] == said(lambda s, *_: s == STANDING.failed)
+
+
+def test_at_path_reads_past_the_keys_it_skips(tmp_path: Path) -> None:
+    # look16d F2: the run's own new rows at a path must not push the archived ones out
+    # of the compared window (each new row pushed one out: a cascade).
+    state = State.open(tmp_path / "s.sqlite3")
+    path = "https://x.example/show.php"
+    keys = [f"{path}?id={i}" for i in range(5)]
+    for key in keys:
+        state.begin(url_key=key, guid_key=None, feed="f", entry=Entry("", key), now=NOW)
+    state.begin(url_key="https://x.example/other", guid_key=None, feed="f",
+                entry=Entry("", "https://x.example/other"), now=NOW)  # fmt: skip
+    assert [row[2] for row in state.at_path("f", path, 2)] == [keys[4], keys[3]]
+    skipped = state.at_path("f", path, 2, skip={keys[4], keys[3]})
+    assert [row[2] for row in skipped] == [keys[2], keys[1]]
+    assert state.at_path("g", path, 2) == []
+
+
+def test_at_path_reads_the_articles_sharing_more_of_the_items_query_first(
+    tmp_path: Path,
+) -> None:
+    # An item whose stamp is its own (``?_=…&id=1``) is compared with ``id=1``'s
+    # article first, however old, not with the newest at the path.
+    state = State.open(tmp_path / "s.sqlite3")
+    path = "https://x.example/show.php"
+    keys = [f"{path}?_=17330000{i:02d}&id={i}" for i in (1, 10, 11, 12)]
+    for key in keys:
+        state.begin(url_key=key, guid_key=None, feed="f", entry=Entry("", key), now=NOW)
+    near = ["_=1733000099", "id=1"]
+    assert [row[2] for row in state.at_path("f", path, 2, near=near)] == [keys[0], keys[3]]
+    assert [row[2] for row in state.at_path("f", path, 2, near=["id=12"])] == [keys[3], keys[2]]

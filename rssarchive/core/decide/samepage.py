@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.identity import differs, is_site_root, title_key
-from rssarchive.core.urls import is_safe_link, normalize_url, same_site, without_query
+from rssarchive.core.urls import (
+    is_safe_link,
+    normalize_url,
+    query_pieces,
+    same_site,
+    split,
+    without_parameters,
+    without_query,
+)
 
 # -- a guid-less item whose link differs from an archived article's only in its query ----
 
@@ -30,9 +39,11 @@ def asks_same_path(*, new: bool, has_guid: bool) -> bool:
     return new and not has_guid
 
 
-# How many of a feed's articles at one path an item is compared with, the newest: a
-# cache-buster's earlier links are a few; a site whose ``?id=`` selects its articles
-# has thousands there, and each compared one is a post read.
+# How many of a feed's articles at one path an item is compared with, the newest that
+# this run did not take on and the document does not list (those are other items':
+# counted, a run's own new rows would push the archived ones out, a cascade; look16d
+# F2): a cache-buster's earlier links are a few; a site whose ``?id=`` selects its
+# articles has thousands there, and each compared one is a post read.
 SAME_PATH_COMPARED = 20
 
 
@@ -40,10 +51,22 @@ SAME_PATH_COMPARED = 20
 class AtPath:
     """An article of the item's feed whose link is the item's but for its query:
     ``shown``, its title and date (its post's when archived, its entry's while not;
-    None: not readable)."""
+    None: not readable); ``taken``: another item of the run was taken for it already,
+    or its link without its stamps (without_stamps) is another item's of the document
+    (two items listed at once are two articles; look16d F7)."""
 
     id: int
     shown: Shown | None
+    taken: bool = False
+
+
+@dataclass(frozen=True)
+class SamePath:
+    """The article a guid-less item is taken for (same_but_query), and whether both
+    were dated (``dated``; else neither was), as its warning says."""
+
+    id: int
+    dated: bool
 
 
 def path_of(link_key: str) -> str:
@@ -52,34 +75,107 @@ def path_of(link_key: str) -> str:
     return without_query(link_key)
 
 
-def same_but_query(item: Shown, others: Sequence[AtPath]) -> int | None:
+def compared_first(link_key: str) -> list[str]:
+    """The pieces of an item's link key's query (``id=7``, ``_=1733000001``): the
+    articles at its path whose queries have more of them are compared with it first
+    (State.at_path), so that one whose stamp differs on each link (none shared in the
+    document: per_fetch_parameters cannot see it) finds its article among thousands."""
+    parts = split(link_key)
+    return [] if parts is None else [piece for piece in parts.query.split("&") if piece]
+
+
+def same_but_query(item: Shown, others: Sequence[AtPath]) -> SamePath | None:
     """The article (of ``others``, the feed's articles at the item's path, any query)
     that a guid-less item is: the first with the same title (not empty: an untitled item
-    at one path could be any of them), and the same date to the second when both have
-    one. None: a new article (a query that selects the article, ``?id=2``, comes with
-    another title). A site's per-fetch parameter in its links (a cache-buster) would
-    otherwise make a new post of every item on every run, unbounded and silent."""
+    at one path could be any of them), not ``taken`` by another item of the run, and
+    the same date to the second, both dated, or neither dated (a post whose date is
+    unknown, or a date on one side only, confirms nothing; look16d F10). None: a new
+    article (a query that selects the article, ``?id=2``, comes with another title).
+    A site's per-fetch parameter in its links (a cache-buster) would otherwise make a
+    new post of every item on every run, unbounded and silent; a document of several
+    items has it dropped before (per_fetch_parameters): this is for the rest."""
     mine = title_key(item.title)
     if not mine:
         return None
     for other in others:
         theirs = other.shown
-        if theirs is None or title_key(theirs.title) != mine:
+        if theirs is None or other.taken or title_key(theirs.title) != mine:
             continue
-        apart = differs(None, item.published, None, theirs.published) == "another date"
-        if theirs.dated and apart:  # a date on one side only is no contradiction
+        if not theirs.dated or (item.published is None) != (theirs.published is None):
             continue
-        return other.id
+        if differs(None, item.published, None, theirs.published) == "another date":
+            continue
+        return SamePath(other.id, dated=item.published is not None)
     return None
 
 
-def same_path_said(link: str, archived: str) -> str:
+def same_path_said(link: str, archived: str, *, dated: bool) -> str:
     """The warning for an item taken for an article by same_but_query (said once for
-    each article, as a move by guid is: a cache-buster changes on every fetch)."""
+    each article, as a move by guid is: a cache-buster changes on every fetch); it
+    says what was compared."""
+    compared = "same title and date" if dated else "same title, neither dated"
     return (
-        f"{link} is taken for the archived {archived} (same title and date, only its query"
+        f"{link} is taken for the archived {archived} ({compared}, only its query"
         " differs); not archived again"
     )
+
+
+# Where a per-fetch parameter's value may say a time: a Unix time in seconds (10
+# digits) or milliseconds (13), from 2001-09-09 (10**9 seconds) to 10 minutes after the
+# run's clock (a server's clock ahead of ours): a time later than that is an expiry (a
+# signed URL's ``Expires=``), which its server checks: it stays in the link.
+_STAMP_SKEW = 600
+_STAMP_DIGITS = {10: 1, 13: 1000}
+
+
+def _is_stamp(value: str, now: datetime) -> bool:
+    """Whether a query value is a time stamp (a cache-buster's, jQuery's ``_=``)."""
+    per_second = _STAMP_DIGITS.get(len(value))
+    if per_second is None or not value.isascii() or not value.isdigit():
+        return False
+    seconds = int(value) // per_second
+    return 10**9 <= seconds <= now.timestamp() + _STAMP_SKEW
+
+
+def per_fetch_parameters(links: Sequence[str | None], now: datetime) -> frozenset[str]:
+    """The query parameters of one feed document's links that say nothing of any item:
+    each present once in every link (2 links at least), with one value in all, a time
+    stamp (a Unix time in seconds or milliseconds, not after ``now``, a server's clock
+    skew aside): a cache-buster the site adds on each fetch (``?id=7&_=1733000001``;
+    look16d F2). The document's links are read (fetched and recorded) without them, so
+    that the next fetch's finds the same articles, however many share one path. A
+    constant that is no time stamp (``?lang=en``, ``?blog=12``) may select the site or
+    the page, and does not change between fetches: it stays."""
+    usable = [link for link in links if link and is_safe_link(link)]
+    if len(usable) < 2:
+        return frozenset()
+    common: dict[str, str] | None = None
+    for link in usable:
+        pieces = query_pieces(link)
+        names = [name for name, _ in pieces]
+        once = {name: value for name, value in pieces if names.count(name) == 1}
+        common = (
+            once
+            if common is None
+            else {name: value for name, value in common.items() if once.get(name) == value}
+        )
+    assert common is not None
+    return frozenset(name for name, value in common.items() if _is_stamp(value, now))
+
+
+def without_stamps(link_key: str, now: datetime) -> str:
+    """A link key without its parameters whose value is a time stamp (as
+    per_fetch_parameters reads one): the link an article archived with its cache-buster
+    (from a document of one item) is listed at now, when its document drops it. An
+    article whose link is another item's of the document is that item's, not one the
+    same-path rule may give an item of its title (look16d F7)."""
+    names = {name for name, value in query_pieces(link_key) if _is_stamp(value, now)}
+    return without_parameters(link_key, names) if names else link_key
+
+
+def without_per_fetch(link: str | None, names: frozenset[str]) -> str | None:
+    """An item's link without its document's per-fetch parameters (per_fetch_parameters)."""
+    return link if link is None or not names else without_parameters(link, names)
 
 
 # -- a page's rel=canonical ---------------------------------------------------------------
