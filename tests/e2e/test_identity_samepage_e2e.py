@@ -184,7 +184,15 @@ def test_pages_naming_another_article_as_canonical_do_not_swallow_it(
         httpserver.expect_request(path).respond_with_data(
             _page(f"Story {n}", newest), content_type="text/html"
         )
-        items.append({"title": f"Story {n}", "link": httpserver.url_for(path), "guid": f"g{n}"})
+        items.append(
+            {
+                "title": f"Story {n}",
+                "link": httpserver.url_for(path),
+                "guid": f"g{n}",
+                # Dated: a first poll's undated items are said dated at archiving time.
+                "pubDate": f"Tue, 01 Dec 2026 0{n}:00:00 GMT",
+            }
+        )
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss(items[::-1]), content_type="application/rss+xml"
     )
