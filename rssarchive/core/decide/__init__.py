@@ -22,6 +22,11 @@ retries something asks its policy, and status says the same limits.
 
 from __future__ import annotations
 
+from rssarchive.core.decide.aliases import (
+    alias_contradicted as alias_contradicted,
+    alias_said as alias_said,
+    asks_alias_of as asks_alias_of,
+)
 from rssarchive.core.decide.articles import (
     ArticleFailed as ArticleFailed,
     DatedBy as DatedBy,

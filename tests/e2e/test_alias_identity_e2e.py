@@ -1,0 +1,118 @@
+"""Look16d F1, F9, F11 (the real CLI against a real local HTTP server): a link known
+only as an alias of an archived article (its page's rel=canonical, where its 301
+ended) is that article only when nothing contradicts it; a later item there with
+another title (and date) is a new article, the alias handed over to it, said."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import article, rss
+from test_integrity_e2e import sources
+from werkzeug import Request, Response
+
+
+def _run(site: Site, capsys: pytest.CaptureFixture[str], now: str) -> tuple[int, dict, str]:
+    code = site.cli("run", "--now", now, "--json")
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def _page(title: str, canonical: str | None = None) -> bytes:
+    head = "" if canonical is None else f'<link rel="canonical" href="{canonical}">'
+    return article(title).replace(b"<head>", f"<head>{head}".encode(), 1)
+
+
+class _Feed:
+    def __init__(self, server: HTTPServer) -> None:
+        self.items: list[dict[str, str]] = []
+
+        def handler(request: Request) -> Response:
+            return Response(rss(self.items), content_type="application/rss+xml")
+
+        server.expect_request("/feed.xml").respond_with_handler(handler)
+        self.url = server.url_for("/feed.xml")
+
+
+def _item(
+    server: HTTPServer, path: str, title: str, *, guid: bool, date: str | None
+) -> dict[str, str]:
+    item = {"title": title, "link": server.url_for(path)}
+    if guid:
+        item["guid"] = server.url_for(path)
+    if date is not None:
+        item["pubDate"] = date
+    return item
+
+
+@pytest.mark.parametrize("guid", [True, False], ids=["guid", "guid-less"])
+@pytest.mark.parametrize("dated", [True, False], ids=["dated", "undated"])
+@pytest.mark.parametrize("how", ["canonical", "301"])
+def test_another_article_at_a_link_known_only_as_an_alias_is_archived(
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+    how: str,
+    dated: bool,
+    guid: bool,
+) -> None:
+    feed = _Feed(httpserver)
+    a, b = httpserver.url_for("/story/a"), httpserver.url_for("/story/b")
+    if how == "canonical":  # a template bug: A's page names B's URL
+        httpserver.expect_request("/story/a").respond_with_data(
+            _page("Storm hits coast", canonical=b), content_type="text/html"
+        )
+    else:  # a merged story: A's link moved to B's for good
+        httpserver.expect_request("/story/a").respond_with_data(
+            "", status=301, headers={"Location": b}
+        )
+    httpserver.expect_request("/story/b").respond_with_data(
+        _page("Mayor resigns"), content_type="text/html"
+    )
+    day = {True: "Mon, 07 Dec 2026 10:00:00 GMT", False: None}[dated]
+    later = {True: "Tue, 08 Dec 2026 10:00:00 GMT", False: None}[dated]
+    storm = _item(httpserver, "/story/a", "Storm hits coast", guid=guid, date=day)
+    mayor = _item(httpserver, "/story/b", "Mayor resigns", guid=guid, date=later)
+    site.write_config([{"name": "F", "url": feed.url, "content": "page"}])
+    feed.items = [storm]
+    code, report, err = _run(site, capsys, "2026-12-07T12:00:00Z")
+    assert (code, report["new_posts"]) == (0, 1), err
+
+    feed.items = [mayor, storm]
+    code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
+    assert (code, report["new_posts"]) == (0, 1), (report, err)
+    warnings = report["results"][0]["warnings"]
+    assert any(w.startswith(f"{b}: ") and "another article" in w for w in warnings), warnings
+    assert sources(site) == [a, b]
+    titles = sorted(
+        (site.posts / n).read_text(encoding="utf-8").split("title: ")[1].split("\n")[0]
+        for n in site.post_names()
+    )
+    assert titles == ['"Mayor resigns"', '"Storm hits coast"'], titles
+
+    code, report, err = _run(site, capsys, "2026-12-08T13:00:00Z")  # and it stays so
+    assert (code, report["new_posts"], report["failed"]) == (0, 0, 0), (report, err)
+    assert len(site.post_names()) == 2
+
+
+def test_the_same_article_at_its_alias_is_still_taken_for_it(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The alias's purpose: an AMP copy whose page names the article canonical, and the
+    article itself listed later under its own title, are one post."""
+    feed = _Feed(httpserver)
+    amp, own = httpserver.url_for("/amp/story/1"), httpserver.url_for("/story/1")
+    for path in ("/amp/story/1", "/story/1"):
+        httpserver.expect_request(path).respond_with_data(
+            _page("Big story", canonical=own), content_type="text/html"
+        )
+    site.write_config([{"name": "F", "url": feed.url, "content": "page"}])
+    feed.items = [{"title": "Big story", "link": amp}]
+    code, report, err = _run(site, capsys, "2026-12-07T12:00:00Z")
+    assert (code, report["new_posts"]) == (0, 1), err
+    feed.items = [{"title": "Big story", "link": own}, {"title": "Big story", "link": amp}]
+    code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
+    assert (code, report["new_posts"]) == (0, 0), (report, err)
