@@ -116,3 +116,42 @@ def test_the_same_article_at_its_alias_is_still_taken_for_it(
     feed.items = [{"title": "Big story", "link": own}, {"title": "Big story", "link": amp}]
     code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
     assert (code, report["new_posts"]) == (0, 0), (report, err)
+
+
+def test_a_tracker_relisting_an_archived_story_with_its_own_date_is_skipped_and_said_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F11: a "most read" feed lists an archived story through a click tracker (302),
+    with the date it entered the list: its page is the archived article (its title and
+    text), so it is that article, whatever its date; said once, no failure."""
+    main = httpserver.url_for("/story/a")
+    httpserver.expect_request("/story/a").respond_with_data(
+        _page("Storm hits coast"), content_type="text/html"
+    )
+    httpserver.expect_request("/go/123").respond_with_data(
+        "", status=302, headers={"Location": main}
+    )
+    story = {"title": "Storm hits coast", "link": main, "guid": main}
+    story["pubDate"] = "Mon, 07 Dec 2026 10:00:00 GMT"
+    httpserver.expect_request("/main.xml").respond_with_data(
+        rss([story]), content_type="application/rss+xml"
+    )
+    tracked = {"title": "Storm hits coast", "link": httpserver.url_for("/go/123")}
+    tracked |= {"guid": "pop-123", "pubDate": "Tue, 08 Dec 2026 08:00:00 GMT"}
+    httpserver.expect_request("/popular.xml").respond_with_data(
+        rss([tracked]), content_type="application/rss+xml"
+    )
+    site.write_config(
+        [
+            {"name": "Main", "url": httpserver.url_for("/main.xml"), "content": "page"},
+            {"name": "Popular", "url": httpserver.url_for("/popular.xml"), "content": "page"},
+        ]
+    )
+    code, report, err = _run(site, capsys, "2026-12-08T09:00:00Z")
+    assert (code, report["new_posts"], report["failed"]) == (0, 1, 0), (report, err)
+    told = [w for r in report["results"] for w in r["warnings"] if "/go/123" in w]
+    assert len(told) == 1 and "taken for it" in told[0], told
+    code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
+    assert (code, report["new_posts"], report["failed"]) == (0, 0, 0), (report, err)
+    assert not [w for r in report["results"] for w in r["warnings"] if "/go/123" in w]
+    assert sources(site) == [main]
