@@ -77,6 +77,8 @@ class _Moves(_Base):
         this item, another article by its title, date or guid (decide.alias_contradicted,
         look16d F1): the alias is dropped, said. Asked only for a link that is not the
         article's own (decide.asks_alias_of): its post and guid are read then."""
+        if self.state.meta_value(decide.judged_alias(url_key)) == str(article_id):
+            return False
         from rssarchive.core.identity import post_says_its_date, post_title_and_date
 
         row = self.state.url_and_guid(article_id)

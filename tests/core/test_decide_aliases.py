@@ -65,3 +65,62 @@ def test_alias_contradicted(
 )
 def test_asks_alias_of(known: str, status: str | None, aliased: bool, expected: bool) -> None:
     assert decide.asks_alias_of(known, status, aliased=aliased) is expected
+
+
+# -- F9: a page several items' temporary redirects shared ------------------------------------
+
+P, Q = "http://s/story/a", "http://s/maintenance"
+
+
+@pytest.mark.parametrize(
+    ("landings", "headlines", "owners"),
+    [
+        pytest.param(
+            [(P, "t2", "BREAKING: Storm hits coast"), (P, "t1", "Storm hits coast")],
+            ["Storm hits coast", "Storm hits coast"],
+            {P: 1},
+            id="the page shows one item's title: that item's",
+        ),
+        pytest.param(
+            [(P, "t2", "BREAKING: Storm"), (P, "t1", "STORM")],
+            ["storm", "storm"],
+            {P: 1},
+            id="titles compared as titles are",
+        ),
+        pytest.param(
+            [(Q, "a", "Storm hits coast"), (Q, "b", "Mayor resigns")],
+            ["Down for maintenance", "Down for maintenance"],
+            {},
+            id="a maintenance page shows none of theirs",
+        ),
+        pytest.param(
+            [(Q, "a", "Storm"), (Q, "b", "Mayor"), (P, "c", "Storm")],
+            ["Log in", "Log in", "Storm"],
+            {P: 2},
+            id="each page by its own",
+        ),
+        pytest.param(
+            [(P, "a", "Storm"), (P, "b", "Storm"), (P, "c", "Other")],
+            ["Storm", "Storm", "Storm"],
+            {P: 0},
+            id="one title listed twice: its first item",
+        ),
+        pytest.param(
+            [(P, "a", "Storm"), (P, "b", "Mayor")],
+            [None, None],
+            {},
+            id="no headline: none",
+        ),
+    ],
+)
+def test_crowd_owners(
+    landings: list[tuple[str, str | None, str]],
+    headlines: list[str | None],
+    owners: dict[str, int],
+) -> None:
+    assert decide.crowd_owners(landings, headlines) == owners
+
+
+def test_judged_alias_and_crowd_said() -> None:
+    assert decide.judged_alias("http://s/t/2") == "judged alias http://s/t/2"
+    assert decide.crowd_said("Storm") == "the page shows the title of the item 'Storm'"

@@ -155,3 +155,37 @@ def test_a_tracker_relisting_an_archived_story_with_its_own_date_is_skipped_and_
     assert (code, report["new_posts"], report["failed"]) == (0, 0, 0), (report, err)
     assert not [w for r in report["results"] for w in r["warnings"] if "/go/123" in w]
     assert sources(site) == [main]
+
+
+def test_two_trackers_to_one_story_under_two_headlines_archive_it_once(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F9: two tracker links (302) of one feed to one real story, one item under its
+    headline, one under a "BREAKING:" one: the page shows one item's title, so it is
+    that item's article (archived); the other is taken for it, said. Not both failing."""
+    story = httpserver.url_for("/story/a")
+    httpserver.expect_request("/story/a").respond_with_data(
+        _page("Storm hits coast"), content_type="text/html"
+    )
+    for n in (1, 2):
+        httpserver.expect_request(f"/t/{n}").respond_with_data(
+            "", status=302, headers={"Location": story}
+        )
+    items = [
+        {"title": "BREAKING: Storm hits coast", "link": httpserver.url_for("/t/2"), "guid": "t2"},
+        {"title": "Storm hits coast", "link": httpserver.url_for("/t/1"), "guid": "t1"},
+    ]
+    items[0]["pubDate"] = "Mon, 07 Dec 2026 10:05:00 GMT"
+    items[1]["pubDate"] = "Mon, 07 Dec 2026 10:00:00 GMT"
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items), content_type="application/rss+xml"
+    )
+    site.write_config([{"name": "F", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    code, report, err = _run(site, capsys, "2026-12-07T12:00:00Z")
+    assert (code, report["new_posts"], report["failed"]) == (0, 1, 0), (report, err)
+    (name,) = site.post_names()
+    assert '\ntitle: "Storm hits coast"\n' in (site.posts / name).read_text(encoding="utf-8")
+    told = report["results"][0]["warnings"]
+    assert any(w.startswith(items[0]["link"]) and "taken for it" in w for w in told), told
+    code, report, err = _run(site, capsys, "2026-12-07T14:00:00Z")
+    assert (code, report["new_posts"], report["failed"]) == (0, 0, 0), (report, err)

@@ -26,6 +26,9 @@ from rssarchive.core.decide.aliases import (
     alias_contradicted as alias_contradicted,
     alias_said as alias_said,
     asks_alias_of as asks_alias_of,
+    crowd_owners as crowd_owners,
+    crowd_said as crowd_said,
+    judged_alias as judged_alias,
 )
 from rssarchive.core.decide.articles import (
     ArticleFailed as ArticleFailed,

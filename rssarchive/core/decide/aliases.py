@@ -10,6 +10,8 @@ feed has no guids. So the item is that article only when nothing contradicts it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
@@ -49,6 +51,14 @@ def alias_contradicted(
     return None
 
 
+def judged_alias(url_key: str) -> str:
+    """The state's mark (its meta key) that an item at the alias ``url_key`` was judged
+    to be the article its value names (by its page's title and text, or the item whose
+    title the page shows): not only where a page pointed, so alias_contradicted is not
+    asked of it (a headline "BREAKING: …" taken for the story it leads to stays so)."""
+    return f"judged alias {url_key}"
+
+
 def alias_said(link: str, archived_url: str, why: str) -> str:
     """The warning for an alias handed to the new article listed at it."""
     return (
@@ -56,3 +66,31 @@ def alias_said(link: str, archived_url: str, why: str) -> str:
         f" or a redirect pointed), but this item is another article ({why}); archived"
         " as a new one"
     )
+
+
+# -- a page several items' temporary redirects shared (look16d F9) --------------------------
+
+
+def crowd_owners(
+    landings: Sequence[tuple[str, str | None, str]], headlines: Sequence[str | None]
+) -> dict[str, int]:
+    """The pages (URL keys) that different items of a run reached by a temporary
+    redirect (``landings``, as crowded takes them) and that show one of those items'
+    titles as their own (``headlines``: the headline of the page each landed on), each
+    with that item (its index): one item only, else none. Two tracking links to one
+    story under two headlines ("BREAKING: …") are that story, the item whose title it
+    shows; a maintenance, login or consent page shows none of theirs."""
+    shows: dict[str, set[str]] = {}
+    first: dict[tuple[str, str], int] = {}
+    for i, ((key, _, title), headline) in enumerate(zip(landings, headlines, strict=True)):
+        mine = title_key(title)
+        if mine and mine == title_key(headline):
+            shows.setdefault(key, set()).add(mine)
+            first.setdefault((key, mine), i)
+    return {key: first[key, next(iter(ts))] for key, ts in shows.items() if len(ts) == 1}
+
+
+def crowd_said(title: str) -> str:
+    """Why an item sent to a page another item of the run owns (crowd_owners) is taken
+    for that item's article: the page shows that item's title."""
+    return f"the page shows the title of the item {title!r}"
