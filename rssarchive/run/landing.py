@@ -81,6 +81,15 @@ class _Landing(_Recording):
                     self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
 
     @staticmethod
+    def _points_at_listed(job: _Job, own: str, target: str) -> bool:
+        """Whether an item's page led (a redirect, its rel=canonical) to ``target``, a
+        link its feed document lists as another item (decide.landed_on_listed)."""
+        listed = job.listed.items if isinstance(job.listed, decide.Listing) else {}
+        return decide.landed_on_listed(
+            own, target, job.entry.title, decide.guid_key(job.entry.guid), listed
+        )
+
+    @staticmethod
     def _how(job: _Job, keys: list[str]) -> decide.Redirected:
         """How the page came to where it ended (decide.redirected)."""
         statuses = [status for status, _ in job.redirects]
@@ -103,6 +112,16 @@ class _Landing(_Recording):
         article's page (a failed attempt, said). ``written``: the run's posts placed and
         not settled yet (a held page may have landed on one). ``same_as``: what shows
         the page placed there to be the item's (decide.crowd_said), else it is read."""
+        if how == "permanent" and self._points_at_listed(job, keys[0], keys[-1]):
+            # Its page is another item's of its feed (look16d H5): not this one's text.
+            link = job.entry.link or ""
+            self.archive.discard(staged.temp)
+            why = (
+                f"its link redirects permanently to {job.page_url}, which its feed lists"
+                " as another item; not archived as that page"
+            )
+            self._failed(job, link, FetchError(link, why))
+            return True
         # The state is asked only when this run placed no other article there.
         archived_as = (
             self.state.archived_as(keys, job.article_id)

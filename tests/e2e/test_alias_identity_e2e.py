@@ -189,3 +189,50 @@ def test_two_trackers_to_one_story_under_two_headlines_archive_it_once(
     assert any(w.startswith(items[0]["link"]) and "taken for it" in w for w in told), told
     code, report, err = _run(site, capsys, "2026-12-07T14:00:00Z")
     assert (code, report["new_posts"], report["failed"]) == (0, 0, 0), (report, err)
+
+
+def _bodies(site: Site) -> dict[str, str]:
+    """Each post's title, with its text (all after its front matter)."""
+    found = {}
+    for name in site.post_names():
+        text = (site.posts / name).read_text(encoding="utf-8")
+        title = text.split("\ntitle: ")[1].split("\n")[0].strip('"')
+        found[title] = text.split("\n---\n", 1)[1]
+    return found
+
+
+@pytest.mark.parametrize("how", ["canonical", "301"])
+def test_two_items_of_one_run_one_pointing_at_the_other_are_both_archived(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    """X4 and H5: one document lists an explainer whose page names the story's URL
+    canonical (or a merged story whose link 301s to the kept one's), and that story,
+    under another title: the story is archived with its own text under its own title;
+    the other is never a post holding the story's text under its title."""
+    first, story = httpserver.url_for("/story/h"), httpserver.url_for("/story/g")
+    if how == "canonical":
+        httpserver.expect_request("/story/h").respond_with_data(
+            _page("Explainer", canonical=story), content_type="text/html"
+        )
+    else:
+        httpserver.expect_request("/story/h").respond_with_data(
+            "", status=301, headers={"Location": story}
+        )
+    httpserver.expect_request("/story/g").respond_with_data(
+        _page("Rates cut"), content_type="text/html"
+    )
+    items = [{"title": "Explainer", "link": first}, {"title": "Rates cut", "link": story}]
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items), content_type="application/rss+xml"
+    )
+    site.write_config([{"name": "F", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    code, report, err = _run(site, capsys, "2026-12-07T12:00:00Z")
+    bodies = _bodies(site)
+    assert "Rates cut: paragraph" in bodies.get("Rates cut", ""), (bodies, report)
+    if how == "canonical":  # its own page, its own text: archived too
+        assert (code, report["new_posts"]) == (0, 2), (report, err)
+        assert "Explainer: paragraph" in bodies["Explainer"], bodies
+    else:  # its page is the other item's: a failed attempt, said
+        assert (code, report["new_posts"], report["failed"]) == (1, 1, 1), (report, err)
+        assert "Explainer" not in bodies, bodies
+        assert f"{first}: its link redirects permanently" in json.dumps(report) + err, report
