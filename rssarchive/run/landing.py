@@ -60,18 +60,9 @@ class _Landing(_Recording):
             owned = owner != i and keys[-1] in self._placed  # its owner's post is there
             same_as = decide.crowd_said(pages[owner][0].entry.title or "") if owned else None
             crowded = (keys[-1] in crowd and keys[-1] not in owners) or (owner != i and not owned)
-            listed = job.listed.items if isinstance(job.listed, decide.Listing) else {}
-            if decide.landed_on_listed(
-                keys[0], keys[-1], job.entry.title, decide.guid_key(job.entry.guid), listed
-            ):
+            if self._points_at_listed(job, keys[0], keys[-1]):
                 # Said, and tried again: the page may be the item's own later.
-                link = job.entry.link or ""
-                self.archive.discard(staged.temp)
-                why = (
-                    f"a temporary redirect took its page to {job.page_url}, which its feed"
-                    " lists as another item; not archived as that page"
-                )
-                self._failed(job, link, FetchError(link, why))
+                self._another_items_page(job, staged, "a temporary redirect took its page to")
             elif not self._landing(
                 job, keys, staged, "temporary", crowded=crowded, written=written, same_as=same_as
             ):
@@ -79,6 +70,16 @@ class _Landing(_Recording):
                 if (alias := decide.alias_key(keys)) is not None:
                     # Where it is for now, no identity: a later item there may take it.
                     self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
+
+    def _another_items_page(self, job: _Job, staged: _Staged, how: str) -> None:
+        """Fail an item whose page (``how`` it got there) is one its feed document
+        lists as another item: a failed attempt, said, tried again later."""
+        link = job.entry.link or ""
+        self.archive.discard(staged.temp)
+        why = (
+            f"{how} {job.page_url}, which its feed lists as another item; not archived as that page"
+        )
+        self._failed(job, link, FetchError(link, why))
 
     @staticmethod
     def _points_at_listed(job: _Job, own: str, target: str) -> bool:
@@ -114,13 +115,7 @@ class _Landing(_Recording):
         the page placed there to be the item's (decide.crowd_said), else it is read."""
         if how == "permanent" and self._points_at_listed(job, keys[0], keys[-1]):
             # Its page is another item's of its feed (look16d H5): not this one's text.
-            link = job.entry.link or ""
-            self.archive.discard(staged.temp)
-            why = (
-                f"its link redirects permanently to {job.page_url}, which its feed lists"
-                " as another item; not archived as that page"
-            )
-            self._failed(job, link, FetchError(link, why))
+            self._another_items_page(job, staged, "its link redirects permanently to")
             return True
         # The state is asked only when this run placed no other article there.
         archived_as = (
