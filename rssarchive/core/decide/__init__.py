@@ -7,7 +7,8 @@ Its parts, one module each: policies (the retry policies), feeds, feeditems (whi
 items of a feed are read and kept), entries, identity (guids, and which article an
 item or a page is), samepage (which article a link at another query, or a page by
 its rel=canonical, is), articles, pages, images, evidence (what settles an identity
-the link alone cannot: a permalink, a fetch); every name is
+the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
+archived article's alias is still that article); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
