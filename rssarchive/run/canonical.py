@@ -23,7 +23,10 @@ class _Canonical(_Landing):
         its own, a login's or a maintenance page's)."""
         if job.canonical is None or self._how(job, keys) == "temporary":
             return None
-        return decide.canonical_key(job.page_url or keys[0], job.canonical)
+        key = decide.canonical_key(job.page_url or keys[0], job.canonical)
+        # A canonical URL its feed lists as another item is no address of this one
+        # (an explainer naming its story's URL; look16d X4): the page is its own.
+        return None if key is None or self._points_at_listed(job, keys[0], key) else key
 
     def _canonical_elsewhere(self, job: _Job, keys: list[str], staged: _Staged) -> bool:
         """Whether a page is not written because its canonical URL is an article archived

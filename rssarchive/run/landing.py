@@ -46,29 +46,49 @@ class _Landing(_Recording):
             (job, staged, decide.page_keys(job.entry.link or "", job.page_url))
             for job, staged in held
         ]
-        crowd = decide.crowded(
-            [(keys[-1], decide.guid_key(job.entry.guid), job.entry.title) for job, _, keys in pages]
-        )
-        for job, staged, keys in pages:
-            listed = job.listed.items if isinstance(job.listed, decide.Listing) else {}
-            if decide.landed_on_listed(
-                keys[0], keys[-1], job.entry.title, decide.guid_key(job.entry.guid), listed
-            ):
+        landings = [
+            (keys[-1], decide.guid_key(job.entry.guid), job.entry.title) for job, _, keys in pages
+        ]
+        crowd = decide.crowded(landings)
+        # A crowded page that shows one item's title is that item's (look16d F9): it
+        # goes first, so that the others find it placed and are taken for it.
+        owners = decide.crowd_owners(landings, [job.headline for job, _, _ in pages])
+        order = sorted(range(len(pages)), key=lambda i: owners.get(landings[i][0]) != i)
+        for i in order:
+            job, staged, keys = pages[i]
+            owner = owners.get(keys[-1], i) if keys[-1] in crowd else i
+            owned = owner != i and keys[-1] in self._placed  # its owner's post is there
+            same_as = decide.crowd_said(pages[owner][0].entry.title or "") if owned else None
+            crowded = (keys[-1] in crowd and keys[-1] not in owners) or (owner != i and not owned)
+            if self._points_at_listed(job, keys[0], keys[-1]):
                 # Said, and tried again: the page may be the item's own later.
-                link = job.entry.link or ""
-                self.archive.discard(staged.temp)
-                why = (
-                    f"a temporary redirect took its page to {job.page_url}, which its feed"
-                    " lists as another item; not archived as that page"
-                )
-                self._failed(job, link, FetchError(link, why))
+                self._another_items_page(job, staged, "a temporary redirect took its page to")
             elif not self._landing(
-                job, keys, staged, "temporary", crowded=keys[-1] in crowd, written=written
+                job, keys, staged, "temporary", crowded=crowded, written=written, same_as=same_as
             ):
                 self._place(job, staged, keys, written)
                 if (alias := decide.alias_key(keys)) is not None:
                     # Where it is for now, no identity: a later item there may take it.
                     self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
+
+    def _another_items_page(self, job: _Job, staged: _Staged, how: str) -> None:
+        """Fail an item whose page (``how`` it got there) is one its feed document
+        lists as another item: a failed attempt, said, tried again later."""
+        link = job.entry.link or ""
+        self.archive.discard(staged.temp)
+        why = (
+            f"{how} {job.page_url}, which its feed lists as another item; not archived as that page"
+        )
+        self._failed(job, link, FetchError(link, why))
+
+    @staticmethod
+    def _points_at_listed(job: _Job, own: str, target: str) -> bool:
+        """Whether an item's page led (a redirect, its rel=canonical) to ``target``, a
+        link its feed document lists as another item (decide.landed_on_listed)."""
+        listed = job.listed.items if isinstance(job.listed, decide.Listing) else {}
+        return decide.landed_on_listed(
+            own, target, job.entry.title, decide.guid_key(job.entry.guid), listed
+        )
 
     @staticmethod
     def _how(job: _Job, keys: list[str]) -> decide.Redirected:
@@ -86,11 +106,17 @@ class _Landing(_Recording):
         *,
         crowded: bool,
         written: Sequence[tuple[_Job, str]] = (),
+        same_as: str | None = None,
     ) -> bool:
         """Carry out decide.landed: False when the page is written; else it is an
         article archived already (not written, its link an alias of it, said), or no
         article's page (a failed attempt, said). ``written``: the run's posts placed and
-        not settled yet (a held page may have landed on one)."""
+        not settled yet (a held page may have landed on one). ``same_as``: what shows
+        the page placed there to be the item's (decide.crowd_said), else it is read."""
+        if how == "permanent" and self._points_at_listed(job, keys[0], keys[-1]):
+            # Its page is another item's of its feed (look16d H5): not this one's text.
+            self._another_items_page(job, staged, "its link redirects permanently to")
+            return True
         # The state is asked only when this run placed no other article there.
         archived_as = (
             self.state.archived_as(keys, job.article_id)
@@ -103,8 +129,8 @@ class _Landing(_Recording):
         )
         same = (
             self._landing_shares(job, staged, self._post_name(other, written))
-            if decide.asks_landing_evidence(other, how)
-            else None
+            if same_as is None and decide.asks_landing_evidence(other, how)
+            else same_as
         )
         from rssarchive.core.identity import is_site_root
 
@@ -129,6 +155,8 @@ class _Landing(_Recording):
         self.state.alias(keys[0], landing.other)
         job.result.skipped += 1
         if how == "temporary":
+            # Judged by the item, not the page: a later listing there is this article.
+            self.state.set_meta({decide.judged_alias(keys[0]): str(landing.other)})
             self._taken_on_evidence(
                 job, landing.other, self._post_name(landing.other, written), landing.why
             )

@@ -64,6 +64,41 @@ class _Moves(_Base):
         self.state.hand_over(article_id, url_key, moved.key, moved.link)
         return True
 
+    def _alias_handed_over(
+        self,
+        entry: Entry,
+        article_id: int,
+        url_key: str,
+        guid_key: str | None,
+        result: FeedResult,
+    ) -> bool:
+        """Whether the link ``url_key``, only an alias of the archived article
+        ``article_id`` (its page's canonical URL, where its redirects ended), goes to
+        this item, another article by its title, date or guid (decide.alias_contradicted,
+        look16d F1): the alias is dropped, said. Asked only for a link that is not the
+        article's own (decide.asks_alias_of): its post and guid are read then."""
+        if self.state.meta_value(decide.judged_alias(url_key)) == str(article_id):
+            return False
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date
+
+        row = self.state.url_and_guid(article_id)
+        name = self.state.filename_of(article_id)
+        text = None if name is None else self.archive.read(name)
+        archived = None
+        if text is not None:
+            title, published = post_title_and_date(text)
+            archived = decide.Shown(title, published, dated=post_says_its_date(text))
+        item = decide.Shown(entry.title, entry.published)
+        why = decide.alias_contradicted(guid_key, item, None if row is None else row[1], archived)
+        if why is None:
+            return False
+        result.warnings.append(
+            decide.alias_said(entry.link or "", "" if row is None else row[0], why)
+        )
+        if decide.records(dry_run=self.dry_run):
+            self.state.hand_over(article_id, url_key, "", "")  # only its alias goes
+        return True
+
     def _landing_freed(
         self,
         entry: Entry,

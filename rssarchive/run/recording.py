@@ -113,7 +113,8 @@ class _Recording(_SamePage):
         assert link is not None and url_key is not None
         guid_key = item_guid = decide.guid_key(entry.guid)
         listed_twice = url_key in self._recorded  # taken on (or listed) once already
-        known = None if listed_twice else self.state.lookup(url_key)
+        found = None if listed_twice else self.state.lookup_link(url_key)
+        known, aliased = (None, False) if found is None else (found[:2], found[2])
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key, result):
             return known[0]
         status, adoptable = None if known is None else known[1], url_key in self._adoptable
@@ -145,6 +146,12 @@ class _Recording(_SamePage):
                 feed, entry, known[0], url_key, guid_key, archived, result
             )
             is_known = decide.known_after_hand_over(is_known, handed_over=handed_over)
+        if (
+            known is not None
+            and decide.asks_alias_of(is_known, known[1], aliased=aliased)
+            and self._alias_handed_over(entry, known[0], url_key, guid_key, result)
+        ):
+            is_known = "by guid" if guid_key is not None else "new"
         if is_known == "asked now":
             assert known is not None
             return self._asked_now(known[0], url_key)

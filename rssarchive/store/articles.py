@@ -53,13 +53,20 @@ class Articles(StateBase):
     def lookup(self, url_key: str) -> tuple[int, str] | None:
         """(id, status) of the article known by this URL key (its own, or where its
         redirects ended, or a link it moved to), or None."""
+        found = self.lookup_link(url_key)
+        return None if found is None else found[:2]
+
+    @_reads
+    def lookup_link(self, url_key: str) -> tuple[int, str, bool] | None:
+        """lookup's answer, and whether the key is only an alias of the article (not
+        its own): in the same read (decide.asks_alias_of)."""
         row = self._conn.execute(
-            "SELECT id, status FROM articles WHERE url_key = ? UNION ALL"
-            " SELECT a.id, a.status FROM aliases JOIN articles a ON a.id = aliases.article_id"
-            " WHERE aliases.url_key = ?",
+            "SELECT id, status, 0 FROM articles WHERE url_key = ? UNION ALL"
+            " SELECT a.id, a.status, 1 FROM aliases JOIN articles a"
+            " ON a.id = aliases.article_id WHERE aliases.url_key = ?",
             (url_key, url_key),
         ).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))
+        return None if row is None else (int(row[0]), str(row[1]), bool(row[2]))
 
     @_reads
     def archived_as(self, url_keys: Sequence[str], article_id: int) -> int | None:

@@ -919,6 +919,7 @@ PARTS = (
     "identity",
     "samepage",
     "evidence",
+    "aliases",
     "articles",
     "dating",
     "pages",

@@ -127,8 +127,15 @@ def test_asks_landing_evidence(other: int | None, how: str, asks: bool) -> None:
             decide.Shown("Story one", LATER),
             decide.Shown("Story one", LATER, "text-a"),
             THEIRS,
+            "the same title and text",
+            id="the item's date is another, its page the post's text: a tracker re-listing it",
+        ),
+        pytest.param(
+            decide.Shown("Story one", LATER),
+            decide.Shown("Story one", LATER, "text-b"),
+            THEIRS,
             None,
-            id="the item's date is another: against it, whatever the text",
+            id="the item's date is another and the page's text too: no evidence",
         ),
         pytest.param(
             decide.Shown("", None),

@@ -8,7 +8,8 @@ items of a feed are read and kept), entries, identity (guids, and which article 
 item or a page is), samepage (which article a link at another query, or a page by
 its rel=canonical, is), articles, dating (a feed
 document's dates judged together), pages, images, evidence (what settles an identity
-the link alone cannot: a permalink, a fetch); every name is
+the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
+archived article's alias is still that article); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -23,6 +24,14 @@ retries something asks its policy, and status says the same limits.
 
 from __future__ import annotations
 
+from rssarchive.core.decide.aliases import (
+    alias_contradicted as alias_contradicted,
+    alias_said as alias_said,
+    asks_alias_of as asks_alias_of,
+    crowd_owners as crowd_owners,
+    crowd_said as crowd_said,
+    judged_alias as judged_alias,
+)
 from rssarchive.core.decide.articles import (
     ArticleFailed as ArticleFailed,
     DatedBy as DatedBy,

@@ -104,17 +104,17 @@ def landing_shares(item: Shown, page: Shown, theirs: Shown | None) -> str | None
     title (every one the item and its page have), and the same date, else the same text
     (a page is dated when it is archived; a backfilled URL has no date of its own);
     None: no evidence, the page is tried again later (look16c F11: a mobile or short
-    URL, an aggregator's click link). A date the item has that is another is against
-    it, whatever the text."""
+    URL, an aggregator's click link). A date the item has that is another is not
+    enough: the page's text must be the post's then (a "most read" feed re-lists an
+    archived story through a tracker, dated when it entered the list; look16d F11)."""
     if theirs is None:
         return None
     key = title_key(theirs.title)
     titles = [title_key(t) for t in (item.title, page.title) if title_key(t)]
     if not key or not titles or any(t != key for t in titles):
         return None
-    if theirs.dated and item.published is not None and theirs.published is not None:
-        if differs(None, item.published, None, theirs.published) == "another date":
-            return None
+    dated = theirs.dated and item.published is not None and theirs.published is not None
+    if dated and differs(None, item.published, None, theirs.published) != "another date":
         return "the same title and date"
     if page.text is not None and page.text == theirs.text:
         return "the same title and text"

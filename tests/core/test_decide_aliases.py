@@ -1,0 +1,126 @@
+"""decide.alias_contradicted and its questions (look16d F1): a link known only as an
+alias of an archived article is that article only when nothing contradicts it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rssarchive.core import decide
+from rssarchive.core.decide import Shown
+
+D7 = datetime(2026, 12, 7, 10, tzinfo=UTC)
+D8 = datetime(2026, 12, 8, 10, tzinfo=UTC)
+STORM = Shown("Storm hits coast", D7)
+
+
+@pytest.mark.parametrize(
+    ("item_guid", "item", "archived_guid", "archived", "expected"),
+    [
+        # The same title: that article, whatever the dates (a tracker's own date).
+        (None, Shown("Storm hits coast", D8), None, STORM, None),
+        (None, Shown("STORM  hits coast", None), "g-a", STORM, None),
+        # Another title and date: another article (X1, the 301 alias).
+        ("g-b", Shown("Mayor resigns", D8), "g-a", STORM, "another title and date"),
+        (None, Shown("Mayor resigns", D8), None, STORM, "another title and date"),
+        # Another title, a date on one side only or none: another article (X2).
+        (None, Shown("Mayor resigns", None), None, STORM, "another title"),
+        (None, Shown("Mayor resigns", None), None, Shown("Storm", None), "another title"),
+        # A post that does not say its date: its date is unknown, the title decides.
+        (None, Shown("Mayor resigns", D7), None, Shown("Storm", D7, dated=False), "another title"),
+        # Another title on the same date: a headline edited, the same article.
+        (None, Shown("Storm hits the coast", D7), None, STORM, None),
+        # The same guid: that article, whatever its title.
+        ("g-a", Shown("Mayor resigns", D8), "g-a", STORM, None),
+        # No title on a side: the guids tell; none on a side: nothing contradicts.
+        ("g-b", Shown(None, D8), "g-a", STORM, "another guid"),
+        ("g-b", Shown("Mayor resigns", D8), "g-a", Shown(None, D7), "another guid"),
+        (None, Shown(None, D8), "g-a", STORM, None),
+        ("g-b", Shown(None, None), None, STORM, None),
+        # Its post cannot be read: nothing to tell it by, the alias stands.
+        ("g-b", Shown("Mayor resigns", D8), "g-a", None, None),
+    ],
+)
+def test_alias_contradicted(
+    item_guid: str | None,
+    item: Shown,
+    archived_guid: str | None,
+    archived: Shown | None,
+    expected: str | None,
+) -> None:
+    assert decide.alias_contradicted(item_guid, item, archived_guid, archived) == expected
+
+
+@pytest.mark.parametrize(
+    ("known", "status", "aliased", "expected"),
+    [
+        ("skipped", "done", True, True),
+        ("skipped", "done", False, False),  # its own link: no more read
+        ("skipped", "pending", True, False),
+        ("resumed", "pending", True, False),
+        ("new", None, False, False),
+        ("by guid", None, False, False),
+    ],
+)
+def test_asks_alias_of(known: str, status: str | None, aliased: bool, expected: bool) -> None:
+    assert decide.asks_alias_of(known, status, aliased=aliased) is expected
+
+
+# -- F9: a page several items' temporary redirects shared ------------------------------------
+
+P, Q = "http://s/story/a", "http://s/maintenance"
+
+
+@pytest.mark.parametrize(
+    ("landings", "headlines", "owners"),
+    [
+        pytest.param(
+            [(P, "t2", "BREAKING: Storm hits coast"), (P, "t1", "Storm hits coast")],
+            ["Storm hits coast", "Storm hits coast"],
+            {P: 1},
+            id="the page shows one item's title: that item's",
+        ),
+        pytest.param(
+            [(P, "t2", "BREAKING: Storm"), (P, "t1", "STORM")],
+            ["storm", "storm"],
+            {P: 1},
+            id="titles compared as titles are",
+        ),
+        pytest.param(
+            [(Q, "a", "Storm hits coast"), (Q, "b", "Mayor resigns")],
+            ["Down for maintenance", "Down for maintenance"],
+            {},
+            id="a maintenance page shows none of theirs",
+        ),
+        pytest.param(
+            [(Q, "a", "Storm"), (Q, "b", "Mayor"), (P, "c", "Storm")],
+            ["Log in", "Log in", "Storm"],
+            {P: 2},
+            id="each page by its own",
+        ),
+        pytest.param(
+            [(P, "a", "Storm"), (P, "b", "Storm"), (P, "c", "Other")],
+            ["Storm", "Storm", "Storm"],
+            {P: 0},
+            id="one title listed twice: its first item",
+        ),
+        pytest.param(
+            [(P, "a", "Storm"), (P, "b", "Mayor")],
+            [None, None],
+            {},
+            id="no headline: none",
+        ),
+    ],
+)
+def test_crowd_owners(
+    landings: list[tuple[str, str | None, str]],
+    headlines: list[str | None],
+    owners: dict[str, int],
+) -> None:
+    assert decide.crowd_owners(landings, headlines) == owners
+
+
+def test_judged_alias_and_crowd_said() -> None:
+    assert decide.judged_alias("http://s/t/2") == "judged alias http://s/t/2"
+    assert decide.crowd_said("Storm") == "the page shows the title of the item 'Storm'"
