@@ -46,6 +46,7 @@ from rssarchive.store.files import (
     backup_path,
 )
 from rssarchive.store.guids import Guids
+from rssarchive.store.imageretries import ImageRetries
 from rssarchive.store.rechecks import Rechecks
 from rssarchive.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
@@ -55,8 +56,9 @@ __all__ = ["FeedState", "GuidOwner", "GuidSeen", "RecheckRow", "State"]
 
 
 # Its methods by table, each part a module under 500 lines (issue 18): articles.py,
-# guids.py, rechecks.py, feeds.py; here opening, restoring, the copy and the meta table.
-class State(Articles, Guids, Rechecks, Feeds):
+# guids.py, rechecks.py, feeds.py, imageretries.py; here opening, restoring, the copy
+# and the meta table.
+class State(Articles, Guids, Rechecks, Feeds, ImageRetries):
     """The state database. Open with :meth:`open`; close when done."""
 
     @classmethod
