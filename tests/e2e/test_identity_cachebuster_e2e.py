@@ -7,7 +7,7 @@ a real local HTTP server)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Site
@@ -256,3 +256,31 @@ def test_an_article_archived_with_its_stamp_is_not_taken_by_another_item_of_its_
     warnings = report["results"][0]["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"{link}?id=1 is taken"), warnings
     assert sorted(sources(site)) == [f"{link}?id=1&_={DEC7_NOON + 1}", f"{link}?id=2"]
+
+
+def test_an_editions_midnight_in_every_link_is_a_real_parameter(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An e-paper lists its edition's pages at ?id=N&edition=<the edition's midnight>:
+    # one value in every link, a Unix time 12 hours before the run, names the page
+    # (look16e F3); each day's edition is archived at its own links.
+    items, link = _listing(site, httpserver)
+
+    def edition(midnight: int) -> list[dict[str, str]]:
+        day = datetime.fromtimestamp(midnight, UTC).strftime("%d %b %Y")
+        return [
+            {
+                "title": f"Story {i} of {day}",
+                "link": f"{link}?id={i}&edition={midnight}",
+                "pubDate": f"{day} 05:00:00 GMT",
+            }
+            for i in (2, 1)
+        ]
+
+    items[:] = edition(DEC7_NOON - 43200)
+    assert _run(site, capsys, "2026-12-07T12:00:00Z")[1]["new_posts"] == 2
+    items[:] = edition(DEC7_NOON + 43200)
+    code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
+    assert code == 0 and report["new_posts"] == 2, err
+    assert len(site.post_names()) == 4
+    assert all("edition=" in source for source in sources(site))
