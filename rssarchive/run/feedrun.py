@@ -93,7 +93,9 @@ class _FeedRun(_Working):
         entries, listed = self._identified(poll.parsed.entries, result)
         _warn_collapsed(entries, result)
         # A time several items share is the feed's build time, not theirs (look16c F6b).
-        result.stamps.update(decide.build_stamps([e.published for e in poll.parsed.entries]))
+        result.stamps.update(
+            decide.build_stamps([e.published for e in poll.parsed.entries], self.clock())
+        )
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
             job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)

@@ -161,7 +161,7 @@ class Pipeline(_Backfill):
         stamped: set[tuple[str, str | None]] = set()  # dated by its feed's build time
         for poll in polls:
             entries = poll.parsed.entries if poll.parsed is not None else []
-            stamps = decide.build_stamps([entry.published for entry in entries])
+            stamps = decide.build_stamps([entry.published for entry in entries], self.clock())
             for entry in entries:
                 key = decide.link_key(entry.link)
                 if key is not None:

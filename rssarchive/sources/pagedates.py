@@ -105,6 +105,9 @@ META_KEYS: Final = (
 _DUBLIN_CORE: Final = re.compile(r"^(dc|dcterms):")
 # JSON-LD types whose datePublished is the article's (a WebPage's may be the page's).
 _ARTICLE_TYPE: Final = re.compile(r"(?i)(article|posting|report)$")
+# A page node (WebPage, ItemPage) may date the page, after an article's; a photo's, a
+# video's, a person's or an organisation's date is none of the article's (look16e F6).
+_PAGE_TYPE: Final = re.compile(r"(?i)page$")
 # Bounds on what a hostile page can make the JSON-LD walk cost.
 MAX_JSON_LD_BYTES: Final = 512 * 1024
 MAX_JSON_NODES: Final = 10_000
@@ -190,20 +193,23 @@ def _json_ld_dates(doc: HtmlElement, key: str = "datePublished") -> Iterator[str
             data = json.loads(text, strict=False)
         except ValueError:
             continue
-        _walk(data, key, (articles, others), [0])
+        _walk(data, key, (articles, others), [0], top=True)
     yield from articles
     yield from others
 
 
-def _walk(node: Any, key: str, found: tuple[list[str], list[str]], seen: list[int]) -> None:
-    """Each ``key`` of the JSON-LD ``node``, an article-typed object's into found[0],
-    another's into found[1]."""
+def _walk(
+    node: Any, key: str, found: tuple[list[str], list[str]], seen: list[int], *, top: bool
+) -> None:
+    """Each ``key`` of the JSON-LD ``node``, an article-typed object's into found[0], a
+    page-typed one's or an untyped one's at the top of the script into found[1]; any
+    other object's (an ImageObject's dateCreated, look16e F6) is not the page's."""
     seen[0] += 1
     if seen[0] > MAX_JSON_NODES:
         return
     if isinstance(node, list):
         for item in node:
-            _walk(item, key, found, seen)
+            _walk(item, key, found, seen, top=top)
         return
     if not isinstance(node, dict):
         return
@@ -217,11 +223,14 @@ def _walk(node: Any, key: str, found: tuple[list[str], list[str]], seen: list[in
     if isinstance(value, str):
         kinds = node.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
-        article = any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds)
-        found[0 if article else 1].append(value)
+        typed = [k for k in kinds if isinstance(k, str)]
+        if any(_ARTICLE_TYPE.search(k) for k in typed):
+            found[0].append(value)
+        elif any(_PAGE_TYPE.search(k) for k in typed) or (top and not typed):
+            found[1].append(value)
     for name, child in node.items():
         if name != key and isinstance(child, dict | list):
-            _walk(child, key, found, seen)
+            _walk(child, key, found, seen, top=top and name == "@graph")
 
 
 # --- meta -------------------------------------------------------------------------------
@@ -351,6 +360,7 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
             f"{el.get('class') or ''} {el.get('id') or ''}"
         ):
             el.drop_tree()
+    _drop_read_json_ld(pruned)
     _drop_modification_dates(pruned)
     try:
         text = find_date(
@@ -367,6 +377,20 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
         return None
     when = parse_date(text)
     return when if when is not None and believable(when, limit) else None
+
+
+def _drop_read_json_ld(doc: HtmlElement) -> None:
+    """Remove the JSON-LD read above (_json_ld_dates): its article's and page's dates
+    were taken there; what is left dates a photo, a video or a person, which htmldate
+    would take for the page's (an ImageObject's dateCreated; look16e F6). A script that
+    does not parse stays: htmldate reads it with regular expressions."""
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        try:
+            json.loads((script.text or "").strip(), strict=False)
+        except ValueError:
+            continue
+        if script.getparent() is not None:
+            script.drop_tree()
 
 
 # Names of meta tags and itemprops that date a change, not the publication.

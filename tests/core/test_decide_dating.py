@@ -20,6 +20,8 @@ EARLIER = datetime(2026, 11, 20, 8, tzinfo=UTC)
 MIDNIGHT = datetime(2026, 12, 7, tzinfo=UTC)
 ZERO = datetime(1970, 1, 1, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
+HOUR = timedelta(hours=1)
+EDITION = datetime(2026, 12, 7, 5, tzinfo=UTC)
 NO_DATE = "no date, in the feed or on its page"
 
 
@@ -37,10 +39,13 @@ def row(*values: Any, id: str) -> Any:
         row([MIDNIGHT] * 4, {}, id="a day alone: several stories of a day share it"),
         row([None] * 4, {}, id="undated items share nothing"),
         row([STAMP, None, STAMP, EARLIER, STAMP], {STAMP: 3}, id="among others"),
+        row([EDITION] * 4, {}, id="7 hours before: a print edition's own time (look16e F7)"),
+        row([NOW - HOUR] * 3, {NOW - HOUR: 3}, id="an hour before the run: built then"),
+        row([NOW - HOUR - SECOND] * 3, {}, id="more than an hour before the run"),
     ],
 )  # fmt: skip
 def test_build_stamps(dates: list[datetime | None], expected: dict[datetime, int]) -> None:
-    assert decide.build_stamps(dates) == expected
+    assert decide.build_stamps(dates, NOW) == expected
 
 
 LAST_POLL = NOW - timedelta(hours=1)

@@ -141,17 +141,17 @@ S = "https://x.example/show.php"
 @pytest.mark.parametrize(
     ("links", "names"),
     [
-        row([f"{S}?id=1&_=1733000001", f"{S}?id=2&_=1733000001"], {"_"}, id="seconds"),
-        row([f"{S}?_=1733000001123&id=1", f"{S}?id=2&_=1733000001123"], {"_"}, id="ms, order"),
+        row([f"{S}?id=1&_=1796644801", f"{S}?id=2&_=1796644801"], {"_"}, id="seconds"),
+        row([f"{S}?_=1796644801123&id=1", f"{S}?id=2&_=1796644801123"], {"_"}, id="ms, order"),
         row(
-            ["https://x.example/a/s1?t=1733000001", "https://x.example/b/s2?t=1733000001"],
+            ["https://x.example/a/s1?t=1796644801", "https://x.example/b/s2?t=1796644801"],
             {"t"},
             id="other paths",
         ),
-        row([f"{S}?id=1&_=1733000001"], set(), id="one item: nothing seen"),
-        row([f"{S}?id=1&_=1733000001", None], set(), id="one usable link"),
-        row([f"{S}?id=1&_=1733000001", f"{S}?id=2&_=1733000002"], set(), id="values differ"),
-        row([f"{S}?id=1&_=1733000001", f"{S}?id=2"], set(), id="not in every link"),
+        row([f"{S}?id=1&_=1796644801"], set(), id="one item: nothing seen"),
+        row([f"{S}?id=1&_=1796644801", None], set(), id="one usable link"),
+        row([f"{S}?id=1&_=1796644801", f"{S}?id=2&_=1796644802"], set(), id="values differ"),
+        row([f"{S}?id=1&_=1796644801", f"{S}?id=2"], set(), id="not in every link"),
         row([f"{S}?id=1&lang=en", f"{S}?id=2&lang=en"], set(), id="a word: may select"),
         row([f"{S}?blog=12&id=1", f"{S}?blog=12&id=2"], set(), id="a short number: may select"),
         row([f"{S}?id=1&s=9999999999", f"{S}?id=2&s=9999999999"], set(), id="after the run"),
@@ -167,11 +167,26 @@ S = "https://x.example/show.php"
         ),
         row([f"{S}?id=1&s=0999999999", f"{S}?id=2&s=0999999999"], set(), id="before 2001"),
         row(
-            [f"{S}?id=1&_=1733000001&_=1733000001", f"{S}?id=2&_=1733000001&_=1733000001"],
+            [f"{S}?id=1&_=1796644801&_=1796644801", f"{S}?id=2&_=1796644801&_=1796644801"],
             set(),
             id="repeated in a link",
         ),
-        row([f"{S}?id=7&_=1733000001", f"{S}?id=7&_=1733000001"], {"_"}, id="one link twice"),
+        row(
+            [f"{S}?id=1&edition=1796601600", f"{S}?id=2&edition=1796601600"],
+            set(),
+            id="the edition's midnight, 12 hours before the run: a real parameter (look16e F3)",
+        ),
+        row(
+            [f"{S}?id=1&_=1796643960", f"{S}?id=2&_=1796643960"],
+            {"_"},
+            id="14 minutes before the run: made when the feed was served",
+        ),
+        row(
+            [f"{S}?id=1&_=1796643840000", f"{S}?id=2&_=1796643840000"],
+            set(),
+            id="16 minutes before the run, in ms: not this fetch's",
+        ),
+        row([f"{S}?id=7&_=1796644801", f"{S}?id=7&_=1796644801"], {"_"}, id="one link twice"),
     ],
 )
 def test_per_fetch_parameters(links: list[str | None], names: set[str]) -> None:
@@ -181,9 +196,9 @@ def test_per_fetch_parameters(links: list[str | None], names: set[str]) -> None:
 @pytest.mark.parametrize(
     ("link", "names", "read"),
     [
-        row(f"{S}?id=1&_=1733000001", {"_"}, f"{S}?id=1", id="dropped, the rest as written"),
-        row(f"{S}?_=1733000001&id=%41", {"_"}, f"{S}?id=%41", id="first, encoding kept"),
-        row(f"{S}?_=1733000001", {"_"}, S, id="the only one"),
+        row(f"{S}?id=1&_=1796644801", {"_"}, f"{S}?id=1", id="dropped, the rest as written"),
+        row(f"{S}?_=1796644801&id=%41", {"_"}, f"{S}?id=%41", id="first, encoding kept"),
+        row(f"{S}?_=1796644801", {"_"}, S, id="the only one"),
         row(f"{S}?id=1", frozenset(), f"{S}?id=1", id="none"),
         row(None, {"_"}, None, id="no link"),
     ],
@@ -264,10 +279,10 @@ def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
 @pytest.mark.parametrize(
     ("key", "read"),
     [
-        row(f"{S}?_=1733000001&id=1", f"{S}?id=1", id="a stamp goes"),
-        row(f"{S}?id=1&t=1733000001123", f"{S}?id=1", id="in milliseconds"),
-        row(f"{S}?_=1733000001", S, id="the only parameter"),
-        row(f"{S}?id=1733000001", S, id="any name: one that looks a stamp"),
+        row(f"{S}?_=1796644801&id=1", f"{S}?id=1", id="a stamp goes"),
+        row(f"{S}?id=1&t=1796644801123", f"{S}?id=1", id="in milliseconds"),
+        row(f"{S}?_=1796644801", S, id="the only parameter"),
+        row(f"{S}?id=1796644801", S, id="any name: one that looks a stamp"),
         row(f"{S}?id=12&lang=en", f"{S}?id=12&lang=en", id="no stamp: as it is"),
         row(f"{S}?Expires=1796648400&id=1", f"{S}?Expires=1796648400&id=1", id="a time ahead"),
     ],

@@ -1,5 +1,5 @@
 """Issue 16, look16d F2, F7, F10: guid-less items whose links carry a per-fetch
-cache-buster (``?id=7&_=1733000001``) are archived once, however many share one path;
+cache-buster (``?id=7&_=<the time it was served>``) are archived once, however many share one path;
 items one document lists at once at ``?id=1`` and ``?id=2`` are two articles whatever
 their titles and dates; a date on one side only confirms nothing (the real CLI against
 a real local HTTP server)."""
@@ -7,6 +7,7 @@ a real local HTTP server)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Site
@@ -15,10 +16,15 @@ from test_e2e import rss
 from test_integrity_e2e import sources
 from werkzeug import Request, Response
 
-STAMP = 1733000000  # a Unix time (2024-11-30): a cache-buster's value
+# A cache-buster's value: the Unix time the feed was served at, seconds from the fetch
+# (the run's --now); one further than 15 minutes from it names a page (look16e F3).
+CLOCK = [0]
+DEC2 = 1796169600  # 2026-12-02T00:00:00Z
+DEC7_NOON = 1796644800  # 2026-12-07T12:00:00Z
 
 
 def _run(site: Site, capsys: pytest.CaptureFixture[str], now: str) -> tuple[int, dict, str]:
+    CLOCK[0] = int(datetime.fromisoformat(now).timestamp())
     code = site.cli("run", "--now", now, "--json")
     out, err = capsys.readouterr()
     return code, json.loads(out), err
@@ -79,7 +85,7 @@ def test_a_cache_buster_on_more_than_20_articles_at_one_path_archives_each_once(
             {
                 "title": f"Story {i}",
                 "link": httpserver.url_for("/show.php")
-                + f"?id={i}&_={STAMP + 100 * fetches[0] + (i if own else 0)}",
+                + f"?id={i}&_={CLOCK[0] + 100 + (i if own else 0)}",
                 "pubDate": f"Tue, 01 Dec 2026 {i % 24:02d}:{i:02d}:00 GMT",
             }
             for i in range(25, 0, -1)
@@ -121,14 +127,14 @@ def test_an_archive_whose_links_kept_a_cache_buster_takes_each_article_once(
             for i in ids
         ]
 
-    items[:] = listing(STAMP + 1, [1])
+    items[:] = listing(DEC2 + 1, [1])
     assert _run(site, capsys, "2026-12-02T00:00:00Z")[1]["new_posts"] == 1
-    items[:] = listing(STAMP + 2, [2, 1])
+    items[:] = listing(DEC2 + 3601, [2, 1])
     code, report, err = _run(site, capsys, "2026-12-02T01:00:00Z")
     assert code == 0 and report["new_posts"] == 1, err
     warnings = report["results"][0]["warnings"]
     assert len(warnings) == 1 and "same title and date, only its query differs" in warnings[0]
-    items[:] = listing(STAMP + 3, [3, 2, 1])
+    items[:] = listing(DEC2 + 7201, [3, 2, 1])
     code, report, err = _run(site, capsys, "2026-12-02T02:00:00Z")
     assert code == 0 and report["new_posts"] == 1, err
     assert report["results"][0]["warnings"] == [], err
@@ -183,9 +189,9 @@ def test_undated_items_taken_by_the_same_path_rule_are_said_so(
     # One undated item a document: the documented limit (the same title, neither
     # dated) takes it for the archived article; the warning says what was compared.
     items, link = _listing(site, httpserver)
-    items[:] = [{"title": "Story 1", "link": f"{link}?id=1&_={STAMP + 1}"}]
+    items[:] = [{"title": "Story 1", "link": f"{link}?id=1&_={DEC7_NOON + 1}"}]
     assert _run(site, capsys, "2026-12-07T12:00:00Z")[1]["new_posts"] == 1
-    items[:] = [{"title": "Story 1", "link": f"{link}?id=1&_={STAMP + 2}"}]
+    items[:] = [{"title": "Story 1", "link": f"{link}?id=1&_={DEC7_NOON + 3601}"}]
     code, report, err = _run(site, capsys, "2026-12-07T13:00:00Z")
     assert code == 0 and report["new_posts"] == 0, err
     warnings = report["results"][0]["warnings"]
@@ -208,7 +214,7 @@ def test_a_paged_feeds_known_items_under_a_new_stamp_stop_its_paging(
         more = f'<atom:link rel="next" href="{httpserver.url_for("/feed")}?page=2"/>'
         items = "".join(
             f"<item><title>Story {n}</title><link>{httpserver.url_for('/show.php')}"
-            f"?id={n}&amp;_={STAMP + fetches[0]}</link>"
+            f"?id={n}&amp;_={CLOCK[0] + fetches[0]}</link>"
             f"<pubDate>0{n + 1} Dec 2026 08:00:00 GMT</pubDate></item>"
             for n in numbers
         )
@@ -242,11 +248,39 @@ def test_an_article_archived_with_its_stamp_is_not_taken_by_another_item_of_its_
     def photo(i: int, stamp: int) -> dict[str, str]:
         return {"title": "Photo of the day", "link": f"{link}?id={i}&_={stamp}", "pubDate": built}
 
-    items[:] = [photo(1, STAMP + 1)]
+    items[:] = [photo(1, DEC7_NOON + 1)]
     assert _run(site, capsys, "2026-12-07T12:00:00Z")[1]["new_posts"] == 1
-    items[:] = [photo(1, STAMP + 2), photo(2, STAMP + 2)]  # ?id=2 is read first
+    items[:] = [photo(1, DEC7_NOON + 3601), photo(2, DEC7_NOON + 3601)]  # ?id=2 is read first
     code, report, err = _run(site, capsys, "2026-12-07T13:00:00Z")
     assert code == 0 and report["new_posts"] == 1, err
     warnings = report["results"][0]["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"{link}?id=1 is taken"), warnings
-    assert sorted(sources(site)) == [f"{link}?id=1&_={STAMP + 1}", f"{link}?id=2"]
+    assert sorted(sources(site)) == [f"{link}?id=1&_={DEC7_NOON + 1}", f"{link}?id=2"]
+
+
+def test_an_editions_midnight_in_every_link_is_a_real_parameter(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An e-paper lists its edition's pages at ?id=N&edition=<the edition's midnight>:
+    # one value in every link, a Unix time 12 hours before the run, names the page
+    # (look16e F3); each day's edition is archived at its own links.
+    items, link = _listing(site, httpserver)
+
+    def edition(midnight: int) -> list[dict[str, str]]:
+        day = datetime.fromtimestamp(midnight, UTC).strftime("%d %b %Y")
+        return [
+            {
+                "title": f"Story {i} of {day}",
+                "link": f"{link}?id={i}&edition={midnight}",
+                "pubDate": f"{day} 05:00:00 GMT",
+            }
+            for i in (2, 1)
+        ]
+
+    items[:] = edition(DEC7_NOON - 43200)
+    assert _run(site, capsys, "2026-12-07T12:00:00Z")[1]["new_posts"] == 2
+    items[:] = edition(DEC7_NOON + 43200)
+    code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
+    assert code == 0 and report["new_posts"] == 2, err
+    assert len(site.post_names()) == 4
+    assert all("edition=" in source for source in sources(site))

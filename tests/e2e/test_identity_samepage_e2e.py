@@ -35,7 +35,9 @@ def test_a_cache_buster_in_guidless_links_archives_nothing_twice(
         items = [
             {
                 "title": f"Story {i}",
-                "link": httpserver.url_for(f"/a/s{i}") + f"?_={1733000000 + fetches[0]}",
+                # the time it is served: the hourly run's (2026-12-02T0N:00Z), to the second
+                "link": httpserver.url_for(f"/a/s{i}")
+                + f"?_={1796169600 + 3600 * (fetches[0] - 1) + fetches[0]}",
                 "pubDate": f"Tue, 01 Dec 2026 0{i}:00:00 GMT",
             }
             for i in range(2)

@@ -9,7 +9,7 @@ Part of the decider (rssarchive.core.decide): pure, the time an argument."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from rssarchive.core.dates import believable, day_only
@@ -21,15 +21,20 @@ from rssarchive.core.models import Origin
 SHARED_TIME_ITEMS: Final = 3
 
 
-def build_stamps(dates: Sequence[datetime | None]) -> dict[datetime, int]:
+BUILD_WINDOW: Final = timedelta(hours=1)
+
+
+def build_stamps(dates: Sequence[datetime | None], now: datetime) -> dict[datetime, int]:
     """The times (to the second, with a time of day: a day alone is its midnight, and
     several stories of a day share it rightly) that SHARED_TIME_ITEMS or more of one
     feed document's items (``dates``) share, each with how many share it: the feed's
-    build time rather than the items' own dates. Their pages' publication dates, when
+    build time rather than the items' own dates, when within BUILD_WINDOW of the run's
+    clock (``now``: a feed is built when served, or by the hour; a print edition's items
+    all at its 05:00 are dated then, look16e F7). Their pages' publication dates, when
     earlier, date them (post_date's ``stamped``)."""
     counts: dict[datetime, int] = {}
     for when in dates:
-        if when is not None and not day_only(when):
+        if when is not None and not day_only(when) and abs(when - now) <= BUILD_WINDOW:
             counts[when] = counts.get(when, 0) + 1
     return {when: n for when, n in counts.items() if n >= SHARED_TIME_ITEMS}
 

@@ -137,15 +137,29 @@ def _is_stamp(value: str, now: datetime) -> bool:
     return 10**9 <= seconds <= now.timestamp() + _STAMP_SKEW
 
 
+# A cache-buster is made when the feed is served, minutes from the fetch; a value one
+# constant further away (an e-paper's ``?edition=<its midnight>``) names a page (look16e F3).
+_FETCH_STAMP_WINDOW = 900
+
+
+def _is_fetch_stamp(value: str, now: datetime) -> bool:
+    """Whether a query value is a time stamp of this fetch (within 15 minutes of now)."""
+    if not _is_stamp(value, now):
+        return False
+    seconds = int(value) // _STAMP_DIGITS[len(value)]
+    return abs(seconds - now.timestamp()) <= _FETCH_STAMP_WINDOW
+
+
 def per_fetch_parameters(links: Sequence[str | None], now: datetime) -> frozenset[str]:
     """The query parameters of one feed document's links that say nothing of any item:
     each present once in every link (2 links at least), with one value in all, a time
-    stamp (a Unix time in seconds or milliseconds, not after ``now``, a server's clock
-    skew aside): a cache-buster the site adds on each fetch (``?id=7&_=1733000001``;
-    look16d F2). The document's links are read (fetched and recorded) without them, so
-    that the next fetch's finds the same articles, however many share one path. A
-    constant that is no time stamp (``?lang=en``, ``?blog=12``) may select the site or
-    the page, and does not change between fetches: it stays."""
+    stamp (a Unix time in seconds or milliseconds within 15 minutes of ``now``: one
+    further away, an e-paper's ``?edition=<its midnight>``, names a page; look16e F3):
+    a cache-buster the site adds on each fetch (``?id=7&_=1733000001``; look16d F2).
+    The document's links are read (fetched and recorded) without them, so that the next
+    fetch's finds the same articles, however many share one path. A constant that is no time
+    stamp (``?lang=en``, ``?blog=12``) may select the site or the page,
+    and does not change between fetches: it stays."""
     usable = [link for link in links if link and is_safe_link(link)]
     if len(usable) < 2:
         return frozenset()
@@ -160,7 +174,7 @@ def per_fetch_parameters(links: Sequence[str | None], now: datetime) -> frozense
             else {name: value for name, value in common.items() if once.get(name) == value}
         )
     assert common is not None
-    return frozenset(name for name, value in common.items() if _is_stamp(value, now))
+    return frozenset(name for name, value in common.items() if _is_fetch_stamp(value, now))
 
 
 def without_stamps(link_key: str, now: datetime) -> str:
