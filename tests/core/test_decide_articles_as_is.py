@@ -22,8 +22,15 @@ def test_archived_as_is(not_the_article: bool, last: bool, expected: bool) -> No
 
 
 def test_as_is_warning_says_why_and_how_many_attempts() -> None:
-    line = decide.as_is_warning("https://x.test/a", "only a paywall's teaser", 5)
+    why = "its page holds no article, only a paywall's teaser"
+    line = decide.as_is_warning("https://x.test/a", why, 5)
     assert line == (
         "https://x.test/a: its page still looked like only a paywall's teaser after 5"
         " attempts; archived as it is"
     )
+
+
+def test_as_is_warning_of_a_bot_wall() -> None:
+    line = decide.as_is_warning("u", 'its page holds no article: a bot wall ("Just a moment")', 2)
+    said = 'u: its page still looked like a bot wall ("Just a moment") after 2 attempts'
+    assert line == f"{said}; archived as it is"

@@ -12,12 +12,12 @@ from test_e2e import rss
 from test_fix16r_walls_e2e import _page, _run, _serve
 
 # A real short article whose last sentence reads like a paywall's prompt (F4).
-TITLE = "Streaming service adds live sports"
+TITLE = "Library opens reading room"
 PARAGRAPHS = [
-    "The streaming service said on Monday it will carry live football matches from next"
-    " season, in a deal worth 2 billion dollars over five years.",
-    "Analysts said the move puts it in direct competition with cable networks.",
-    "The matches will be for subscribers only.",
+    "The city library opened a new reading room for children on Saturday, with 4,000 books"
+    " donated by local families and a small stage for readings.",
+    "Librarians will host story hours every weekend.",
+    "To keep reading fun, entry is free for all ages.",
 ]
 # The runs of a cron: each attempt after ARTICLE_RETRIES' wait; the fifth gives up.
 RUNS = [

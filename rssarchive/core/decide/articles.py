@@ -414,8 +414,12 @@ def archived_as_is(not_the_article: bool, *, last: bool) -> bool:
 
 
 def as_is_warning(link: str, why: str, attempts: int) -> str:
-    """The warning said of a page archived as it is (archived_as_is)."""
-    return f"{link}: its page still looked like {why} after {attempts} attempts; archived as it is"
+    """The warning said of a page archived as it is (archived_as_is); ``why``:
+    decide.not_the_article's reason, said without its "its page holds no article"."""
+    looked = why.removeprefix("its page holds no article").lstrip(",: ")
+    return (
+        f"{link}: its page still looked like {looked} after {attempts} attempts; archived as it is"
+    )
 
 
 def article_failed(
