@@ -103,6 +103,17 @@ class FetchError(RssArchiveError):
         return f"{self.url}: {self.reason}"
 
 
+class NotTheArticleError(FetchError):
+    """A fetched page judged no article (a wall, a soft 404, a teaser: decide.not_the_article),
+    a failed attempt retried later; it keeps the page's article, archived as it is when
+    the attempts run out (decide.archived_as_is): a judgement may delay an article, never
+    lose it."""
+
+    def __init__(self, url: str, reason: str, article: object) -> None:
+        super().__init__(url, reason)
+        self.article = article  # the extracted Article (object: errors import nothing)
+
+
 class BlockedAddressError(FetchError):
     """The URL's scheme or resolved address is not allowed by the network policy."""
 

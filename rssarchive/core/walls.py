@@ -169,7 +169,9 @@ def page_says(title: str | None, heading: str | None) -> str | None:
 
 # A teaser's prompt asks to subscribe or log in to read on, in a phrase that says so
 # ("Subscribe to continue reading", "This article is for subscribers", "登录后阅读",
-# "订阅后阅读全文", "付费阅读"), in the text's last paragraph (look16d F5). Words alone
+# "订阅后阅读全文", "付费阅读" as the whole paragraph or after "本文": "The matches will be
+# for subscribers only." and "付费阅读模式将受到监管" end real articles, look16e F4), in
+# the text's last paragraph (look16d F5). Words alone
 # are an article's as often ("Council members said registered voters can comment",
 # "市民可登录政务网站注册预约"): never enough.
 TEASER_ASKS = re.compile(
@@ -181,7 +183,7 @@ TEASER_ASKS = re.compile(
     r"|(?:unlock|view|see|access)\s+(?:this|the|the\s+(?:full|whole|rest\s+of\s+the)|full)\s+"
     r"(?:article|story|content|text|post))"
     r"|\bregister\s+(?:for\s+free\s+)?to\s+(?:read|continue|unlock)"
-    r"|\b(?:for\s+)?subscribers\s+only\b|\bsubscriber[\s-]+(?:only|exclusive)\b"
+    r"|^\W*(?:for\s+)?subscribers\s+only\W*$|\bsubscriber[\s-]+(?:only|exclusive)\b"
     r"|\bonly\s+(?:for|available\s+to)\s+(?:paying\s+)?subscribers|\balready\s+a\s+subscriber"
     r"|\b(?:this|the)\s+(?:full\s+)?(?:article|story|content|rest\s+of\s+(?:this|the)\s+"
     r"(?:article|story))\s+is\s+(?:only\s+|exclusively\s+)?(?:for|available\s+(?:only\s+)?to"
@@ -190,7 +192,7 @@ TEASER_ASKS = re.compile(
     r"|\bbecome\s+a\s+(?:member|subscriber)\s+to\s+(?:read|continue|access)"
     r"|(?:登录|登錄|登入)(?:后|後)(?:阅读|閱讀|查看|继续|繼續|浏览|瀏覽)"
     r"|(?:订阅|訂閱|购买|購買|付费|付費)(?:后|後)(?:阅读|閱讀|查看|继续|繼續)"
-    r"|付费阅读|付費閱讀|付费内容|付費內容|(?:仅限|僅限)(?:会员|會員|订阅|訂閱|付费|付費)"
+    r"|(?:^\W*|本文\w{0,2})(?:付费阅读|付費閱讀)|付费内容|付費內容|(?:仅限|僅限)(?:会员|會員|订阅|訂閱|付费|付費)"
     r"|(?:会员|會員|订阅用户|訂閱用戶)(?:专享|專享|专属|專屬)|(?:开通|開通)(?:会员|會員|订阅|訂閱)"
     r"|\bum\s+weiterzulesen|\bréservé\s+aux\s+abonnés|続きを読むには|会員限定|有料会員"
 )

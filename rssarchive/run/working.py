@@ -12,7 +12,13 @@ from dataclasses import replace
 
 from rssarchive.core import decide
 from rssarchive.core.caps import MAX_PAGE_BYTES
-from rssarchive.core.errors import ExtractError, FetchError, RssArchiveError, reason_of
+from rssarchive.core.errors import (
+    ExtractError,
+    FetchError,
+    NotTheArticleError,
+    RssArchiveError,
+    reason_of,
+)
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import dated
@@ -180,7 +186,7 @@ class _Working(_Canonical):
         link = job.entry.link
         assert link is not None
         if isinstance(staged, RssArchiveError):
-            fallback = self._feed_text_instead(job, staged)
+            fallback = self._feed_text_instead(job, staged) or self._as_is(job, link, staged)
             if fallback is None:
                 self._failed(job, link, staged)
                 return
@@ -273,6 +279,27 @@ class _Working(_Canonical):
         post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
         return _Staged(post, self.archive.stage(post.text))
 
+    def _as_is(self, job: _Job, link: str, exc: RssArchiveError) -> _Staged | None:
+        """The post of a page judged no article, as it is, on the attempt that would give
+        its article up (decide.archived_as_is), said in a warning. None otherwise."""
+        if not isinstance(exc, NotTheArticleError) or not isinstance(exc.article, Article):
+            return None
+        now = self.clock()
+        recorded_attempts, recorded = self.state.recorded(job.article_id, now)
+        last = decide.last_attempt(recorded_attempts, recorded, now)
+        if not decide.archived_as_is(True, last=last):
+            return None
+        article = exc.article
+        job.canonical = article.canonical
+        job.page_date, job.page_modified = article.published, article.modified
+        job.dated = dated(job.entry, article, now, stamped=job.stamped)
+        job.from_page = True
+        job.result.warnings.append(
+            decide.as_is_warning(link, exc.reason, max(job.attempts, recorded_attempts) + 1)
+        )
+        post = self._render(job.feed, job.entry, article, stamped=job.stamped)
+        return _Staged(post, self.archive.stage(post.text))
+
     def _failed(self, job: _Job, link: str, exc: RssArchiveError) -> None:
         """Record and report a failed article, as decide.article_failed says."""
         now, reason = self.clock(), reason_of(exc)
@@ -347,7 +374,7 @@ class _Working(_Canonical):
                 return article_from_feed(entry, self._allow_private)
             why = decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
             if why is not None:  # a wall, a soft 404, a teaser: tried again later
-                raise FetchError(response.url, why)
+                raise NotTheArticleError(response.url, why, article)
             job.canonical = article.canonical
             return article
         except (FetchError, ExtractError) as exc:

@@ -175,6 +175,12 @@ def test_page_says_of_itself_not_of_a_headline_with_its_words(
         ("Lead.\nTo continue reading, please log in.", True),
         ("Lead.\nCreate a free account to keep reading.", True),
         ("Lead.\nThe senator vowed to continue reading the bill aloud.", False),
+        # look16e F4: the phrases only as a prompt, not inside an ordinary sentence.
+        ("Lead.\nThe matches will be for subscribers only.", False),
+        ("Lead.\nSubscribers only.", True),
+        ("Lead.\nFor subscribers only", True),
+        ("导语。\n业内人士表示，付费阅读模式将受到更严格监管。", False),
+        ("导语。\n付费阅读", True),
     ],
 )
 def test_a_teaser_prompt_is_a_prompt_phrase_not_two_everyday_words(text: str, teaser: bool) -> None:

@@ -406,6 +406,22 @@ def last_attempt(recorded_attempts: int, recorded: datetime, now: datetime) -> b
     return ARTICLE_RETRIES.gives_up(recorded_attempts + 1, recorded, now)
 
 
+def archived_as_is(not_the_article: bool, *, last: bool) -> bool:
+    """Whether a page judged no article is archived as it is: on the attempt that would
+    give its article up, since the judgement may be wrong (a real short article) and it
+    may delay an article, never lose it. A 404, a network error: never (no page)."""
+    return not_the_article and last
+
+
+def as_is_warning(link: str, why: str, attempts: int) -> str:
+    """The warning said of a page archived as it is (archived_as_is); ``why``:
+    decide.not_the_article's reason, said without its "its page holds no article"."""
+    looked = why.removeprefix("its page holds no article").lstrip(",: ")
+    return (
+        f"{link}: its page still looked like {looked} after {attempts} attempts; archived as it is"
+    )
+
+
 def article_failed(
     origin: Origin,
     attempts: int,

@@ -1,0 +1,36 @@
+"""decide.archived_as_is, decide.as_is_warning: a page judged no article may delay its
+article, never lose it (look16e F4, F5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rssarchive.core import decide
+
+
+@pytest.mark.parametrize(
+    ("not_the_article", "last", "expected"),
+    [
+        (True, True, True),  # judged no article on the attempt that gives it up: as it is
+        (True, False, False),  # a later attempt may still get the article: retried
+        (False, True, False),  # a 404, a network error: no page to archive, given up
+        (False, False, False),
+    ],
+)
+def test_archived_as_is(not_the_article: bool, last: bool, expected: bool) -> None:
+    assert decide.archived_as_is(not_the_article, last=last) is expected
+
+
+def test_as_is_warning_says_why_and_how_many_attempts() -> None:
+    why = "its page holds no article, only a paywall's teaser"
+    line = decide.as_is_warning("https://x.test/a", why, 5)
+    assert line == (
+        "https://x.test/a: its page still looked like only a paywall's teaser after 5"
+        " attempts; archived as it is"
+    )
+
+
+def test_as_is_warning_of_a_bot_wall() -> None:
+    line = decide.as_is_warning("u", 'its page holds no article: a bot wall ("Just a moment")', 2)
+    said = 'u: its page still looked like a bot wall ("Just a moment") after 2 attempts'
+    assert line == f"{said}; archived as it is"
