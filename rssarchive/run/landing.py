@@ -219,20 +219,14 @@ class _Landing(_Recording):
         """What says the item is not ``other``, the archived article a permanent
         redirect took its page to (decide.redirect_contradicts): its guid, and its
         entry's title and date while not settled, else its post's."""
-        from rssarchive.core.identity import post_says_its_date, post_title_and_date
-
         assert other is not None
         row = self.state.url_and_guid(other)
-        shown: decide.Shown | None = None
         entry = self.state.entry_of(other)
-        if entry is not None:
-            shown = decide.Shown(entry.title, entry.published)
-        else:
-            name = self.state.filename_of(other)
-            text = None if name is None else self.archive.read(name)
-            if text is not None:
-                title, published = post_title_and_date(text)
-                shown = decide.Shown(title, published, dated=post_says_its_date(text))
+        shown = (
+            decide.Shown(entry.title, entry.published)
+            if entry is not None
+            else self._post_shown(self.state.filename_of(other))
+        )
         item = decide.Shown(job.entry.title, job.entry.published)
         return decide.redirect_contradicts(
             decide.guid_key(job.entry.guid), item, None if row is None else row[1], shown

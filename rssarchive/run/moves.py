@@ -79,24 +79,21 @@ class _Moves(_Base):
         article's own (decide.asks_alias_of): its post and guid are read then."""
         if self.state.meta_value(decide.judged_alias(url_key)) == str(article_id):
             return False
-        from rssarchive.core.identity import post_says_its_date, post_title_and_date
-
         row = self.state.url_and_guid(article_id)
-        name = self.state.filename_of(article_id)
-        text = None if name is None else self.archive.read(name)
-        archived = None
-        if text is not None:
-            title, published = post_title_and_date(text)
-            archived = decide.Shown(title, published, dated=post_says_its_date(text))
+        archived = self._post_shown(self.state.filename_of(article_id))
         item = decide.Shown(entry.title, entry.published)
         why = decide.alias_contradicted(guid_key, item, None if row is None else row[1], archived)
         if why is None:
             return False
-        result.warnings.append(
-            decide.alias_said(entry.link or "", "" if row is None else row[0], why)
-        )
+        said = decide.alias_said(entry.link or "", "" if row is None else row[0], why)
+        return self._alias_dropped(article_id, url_key, said, result)
+
+    def _alias_dropped(self, article_id: int, url_key: str, said: str, result: FeedResult) -> bool:
+        """The link ``url_key``, an alias of the archived ``article_id``, goes to the item
+        now: said, and (in a run that records) only the alias leaves the article."""
+        result.warnings.append(said)
         if decide.records(dry_run=self.dry_run):
-            self.state.hand_over(article_id, url_key, "", "")  # only its alias goes
+            self.state.hand_over(article_id, url_key, "", "")
         return True
 
     def _landing_freed(
@@ -118,13 +115,11 @@ class _Moves(_Base):
         )
         if not decide.frees_landing(guid_key, archived[1], article_id, landed_for):
             return False
-        result.warnings.append(
+        said = (
             f"{entry.link}: the archived {archived[0]} was only sent to this page by a temporary"
             " redirect; this link is another article's"
         )
-        if decide.records(dry_run=self.dry_run):
-            self.state.hand_over(article_id, url_key, "", "")  # only its alias goes
-        return True
+        return self._alias_dropped(article_id, url_key, said, result)
 
     def _migrated(
         self,

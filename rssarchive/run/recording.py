@@ -378,7 +378,7 @@ class _Recording(_SamePage):
             )
             if not isinstance(answer, decide.NeedsPost):
                 break
-            posts[answer.owner] = self._post_shown(found[answer.owner])
+            posts[answer.owner] = self._post_shown(found[answer.owner].filename)
         owner = None if answer.owner is None else found[answer.owner]
         answer = self._redirect_moved(url_key, guid_key, answer, owner)
         answer = self._old_link_moved(url_key, entry.link or "", answer, owner)
@@ -406,17 +406,6 @@ class _Recording(_SamePage):
             if decide.records(dry_run=self.dry_run):
                 self.state.reuse_guid(guid_key)
         return None, answer.guid
-
-    def _post_shown(self, owner: GuidOwner) -> decide.Shown | None:
-        """The title and date an archived article's post says (None: it cannot be
-        read), and whether it says its date (the ``<!--ms-->`` line)."""
-        from rssarchive.core.identity import post_says_its_date, post_title_and_date
-
-        text = None if owner.filename is None else self.archive.read(owner.filename)
-        if text is None:
-            return None
-        title, published = post_title_and_date(text)
-        return decide.Shown(title, published, dated=post_says_its_date(text))
 
     def _moved(
         self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult, *, strongest: bool

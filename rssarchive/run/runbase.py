@@ -83,6 +83,18 @@ class _Base:
     # The report of the command under way: what a stopped one wrote is read from it.
     _report: RunReport | None = field(default=None, init=False)
 
+    def _post_shown(self, filename: str | None) -> decide.Shown | None:
+        """The title and date an archived article's post says, and whether it says its
+        date (the ``<!--ms-->`` line): what the identity rules compare an item with.
+        None when there is no post or it cannot be read."""
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date
+
+        text = None if filename is None else self.archive.read(filename)
+        if text is None:
+            return None
+        title, published = post_title_and_date(text)
+        return decide.Shown(title, published, dated=post_says_its_date(text))
+
     @property
     def _allow_private(self) -> Allow:
         return self.config.network.allow_private_addresses

@@ -99,14 +99,7 @@ class _SamePage(_Moves):
     def _shown_at_path(self, article_id: int, status: str) -> decide.Shown | None:
         """The title and date an article is compared by: its post's when archived (and
         whether it says its date), its entry's while not."""
-        from rssarchive.core.identity import post_says_its_date, post_title_and_date
-
         if status != decide.ARTICLE_STANDING.done:
             entry = self.state.entry_of(article_id)
             return None if entry is None else decide.Shown(entry.title, entry.published)
-        name = self.state.filename_of(article_id)
-        text = None if name is None else self.archive.read(name)
-        if text is None:
-            return None
-        title, published = post_title_and_date(text)
-        return decide.Shown(title, published, dated=post_says_its_date(text))
+        return self._post_shown(self.state.filename_of(article_id))
