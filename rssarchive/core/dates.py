@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
+from rssarchive.core import zones
 from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
 
 __all__ = [
@@ -237,12 +238,13 @@ def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | 
 
 # --- the shapes feeds and pages write --------------------------------------------------
 
-# A time of day after a date: 10:20, 10:20:30.5, 10时20分, 10時20分30秒, 10시 20분, with
+# A time of day after a date (" - " before it is Drupal's: "Tuesday, December 1, 2026 -
+# 10:00"): 10:20, 10:20:30.5, 10时20分, 10時20分30秒, 10시 20분, with
 # AM/PM (a.m.), 上午/下午, 午前/午後, 오전/오후 before or after it; then a zone: Z, +0800,
 # +08:00, +08, GMT+8, UTC+08:00, a name (EST, maybe in parentheses), 北京时间; an offset
 # may be followed by the name of its zone ("+0800 (CST)", "+02:00 CEST"): the offset says.
 _TIME_AND_ZONE: Final = (
-    r"(?:(?:\s*[Tt]\s*|\s*,?\s+(?:at\s+)?|(?<=[日号일)]))"
+    r"(?:(?:\s*[Tt]\s*|\s*,?\s+(?:at\s+)?|\s+-\s+|(?<=[日号일)]))"
     r"(?P<half1>上午|下午|早上|晚上|凌晨|中午|午前|午後|오전|오후)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:[:]\s*(?P<minute>\d{2})|[时時시]\s*(?:(?P<minute2>\d{1,2})\s*[分분])?)"
     r"(?:\s*:\s*(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?|\s*(?P<second2>\d{1,2})\s*[秒초])?"
@@ -263,19 +265,8 @@ _YEAR_FIRST: Final = re.compile(
 # it "cannot be read" (feedparser would keep its day and drop the time written after).
 _YEAR_FIRST_START: Final = re.compile(r"\d{4}\s*(?:[/.年년]|-\s*\d{1,2}\s*-)")
 _MONTHS: Final = [
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-]
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+]  # fmt: skip
 # English month first: "Dec 1, 2026", "December 1st, 2026 at 10:00 a.m. EST".
 _MONTH_FIRST: Final = re.compile(
     r"(?:[A-Za-z]{3,9}\.?,?\s+)??(?P<mname>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -320,6 +311,7 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
     if not value or len(value) > 80:
         return None, None
     note = None
+    value = zones.plain_iso(value)  # RFC 9557's suffix, 24:00
     offset = _END_OFFSET.search(value)
     if offset is not None and (int(offset.group(1)) > 14 or int(offset.group(2)) > 59):
         return None, f"cannot be read (impossible offset {offset.group(0)})"
@@ -404,7 +396,7 @@ def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
                 return None, f"cannot be read (impossible offset {part('zone')})"
             offset = sign * timedelta(hours=hours, minutes=minutes)
     elif part("name"):
-        named = zone_offset(part("name"))
+        named = zone_offset(part("name"), moment)
         if named is None:
             return None, f"cannot be read (unknown or ambiguous zone {part('name')!r})"
         offset = named

@@ -171,13 +171,20 @@ def page_says(title: str | None, heading: str | None) -> str | None:
 # ("Subscribe to continue reading", "This article is for subscribers", "登录后阅读",
 # "订阅后阅读全文", "付费阅读" as the whole paragraph or after "本文": "The matches will be
 # for subscribers only." and "付费阅读模式将受到监管" end real articles, look16e F4), in
-# the text's last paragraph (look16d F5). Words alone
-# are an article's as often ("Council members said registered voters can comment",
-# "市民可登录政务网站注册预约"): never enough.
+# the text's last paragraph (look16d F5), starting one of its sentences (_begins: "Readers
+# who have an account can sign in to read the archive" tells, it does not ask; "To keep
+# reading fun, entry is free" is no "to keep reading" a prompt ends or goes on from).
+# Words alone are an article's as often ("Council members said registered voters can
+# comment", "市民可登录政务网站注册预约"): never enough.
+_READ_ON = (
+    r"to\s+(?:continue|keep)\s+reading(?=\s*(?:$|[,.!?:;…]|(?:this|the|our|on|more|please"
+    r"|subscribe|sign|log|register|create|become|you)\b))"
+)
 TEASER_ASKS = re.compile(
-    r"(?i)(?:^|[.!?]\s+)to\s+(?:continue|keep)\s+reading"
-    r"|\b(?:subscri\w*|log\s*-?\s*in|sign\s*-?\s*in|register|account|members?hip|upgrade)\b"
-    r"[^.!?]{0,40}\bto\s+(?:continue|keep)\s+reading|\bsubscribe\s+(?:now\s+|today\s+)?(?:to|and)\s+"
+    r"(?i)(?:^|[.!?]\s+)" + _READ_ON + r"|\b(?:subscri\w*|log\s*-?\s*in|sign\s*-?\s*in|register"
+    r"|account|members?hip|upgrade)\b[^.!?]{0,40}\b"
+    + _READ_ON
+    + r"|\bsubscribe\s+(?:now\s+|today\s+)?(?:to|and)\s+"
     r"(?:read|continue|keep\s+reading|unlock|access|get\s+(?:full\s+|unlimited\s+)?access)"
     r"|\b(?:log|sign)\s*-?\s*in\s+(?:now\s+)?(?:to|and)\s+(?:read|continue|keep\s+reading"
     r"|(?:unlock|view|see|access)\s+(?:this|the|the\s+(?:full|whole|rest\s+of\s+the)|full)\s+"
@@ -196,16 +203,41 @@ TEASER_ASKS = re.compile(
     r"|(?:会员|會員|订阅用户|訂閱用戶)(?:专享|專享|专属|專屬)|(?:开通|開通)(?:会员|會員|订阅|訂閱)"
     r"|\bum\s+weiterzulesen|\bréservé\s+aux\s+abonnés|続きを読むには|会員限定|有料会員"
 )
+# Where a wall's wording or a teaser's prompt is the page's own: starting a sentence,
+# after at most an apology, a label, a "please" or "you must", an imperative ("Create a
+# free account to keep reading"), a consent banner's "By clicking" or a Chinese "本文".
+# The same words further into a sentence are an article's, quoting them ("网友截图显示：
+# 该内容已被删除", "ordered Meta to add a button saying Reject all", "The journal said:
+# This article has been removed"): such a sentence, an article's lead as often as not, is
+# the article's text.
+_LEAD_IN = re.compile(
+    r"(?i)\W*(?:(?:we(?:'|’)?re\s+|we\s+are\s+|very\s+|so\s+)?sorry|oops|apologies"
+    r"|unfortunately|notice|note|error|很?抱歉|对不起|對不起|(?:温馨|溫馨)?提示)?[\s,!.:;，！：]*"
+    r"(?:please\s+|kindly\s+|simply\s+|请|請"
+    r"|you\s+(?:can|must|need\s+to|have\s+to|will\s+need\s+to)\s+"
+    r"|(?:create|open|get|start|join|choose|buy)\s+(?:a\s+|an\s+|your\s+)?(?:free\s+)?"
+    r"|by\s+(?:clicking|selecting|choosing|tapping|pressing)\s+(?:on\s+)?[\"“'‘]?"
+    r"|(?:本|该|此|該)(?:内容|內容|文章|文|页面|頁面)?(?:为|為|是|需)?)?"
+)
+_SENTENCES = re.compile(r"[^.!?。！？\n]*[.!?。！？]*")
+
+
+def _begins(words: re.Pattern[str], sentence: str) -> bool:
+    """Whether ``words`` start ``sentence`` (after at most a _LEAD_IN)."""
+    found = words.search(sentence)
+    return found is not None and _LEAD_IN.fullmatch(sentence[: found.start()]) is not None
 
 
 def teaser_prompt(text: str) -> str | None:
     """The prompt ending ``text`` (a short article's text, one paragraph a line) when it
-    is a paywall's teaser: a last paragraph of at most TEASER_PROMPT_CHARS holding a
-    prompt's phrase (TEASER_ASKS), after some of the article. Quoted, else None."""
+    is a paywall's teaser: a last paragraph of at most TEASER_PROMPT_CHARS, one of whose
+    sentences starts with a prompt's phrase (TEASER_ASKS), after some of the article.
+    Quoted, else None."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) < 2 or len(lines[-1]) > TEASER_PROMPT_CHARS:
         return None
-    return f'"{lines[-1]}"' if TEASER_ASKS.search(lines[-1]) else None
+    asks = any(_begins(TEASER_ASKS, s.strip()) for s in _SENTENCES.findall(lines[-1]))
+    return f'"{lines[-1]}"' if asks else None
 
 
 # A login wall's title or heading asks, as the whole of it or its start before a site's
@@ -242,7 +274,8 @@ _SHORT_BODY_HTML = 8 * WALL_TEXT_CHARS
 # log-in box keeps a sentence or two of its own.
 BARE_TEXT_CHARS = 200
 # A wall's own wording in the text: a login prompt (with a password input, _LOGIN_FORM),
-# a consent banner's, a "no longer available". Sentences that say so are the wall's.
+# a consent banner's, a "no longer available". Sentences that start so (_begins) are the
+# wall's; an article's sentence quoting them is the article's.
 _CONSENT_SAYS = re.compile(
     r"(?i)\bwe\s+(?:and\s+our\s+(?:\d+\s+)?(?:partners|vendors)\s+)?(?:use|store|set)\s+cookies"
     r"|\b(?:our|\d+)\s+(?:partners|vendors)\s+(?:use|store|set)|\baccept\s+(?:all|cookies)\b"
@@ -259,7 +292,6 @@ _GONE_SAYS = re.compile(
 # A sentence that starts by asking to log in is a prompt when it is this short ("Log in
 # or register."); a longer one is an article's ("Log in to the county site to book").
 _ASKING_CHARS = 40
-_SENTENCES = re.compile(r"[^.!?。！？\n]*[.!?。！？]*")
 
 
 def page_signs(
@@ -300,7 +332,9 @@ def bare_wall(page: str, text: str, title: str | None, heading: str | None) -> s
     """What wall ``text`` (a short page's, one paragraph a line) is when it holds
     nothing but its headline (``title``, ``heading``) and the wall's wording, quoted
     (``a login prompt ("Log in to read this article.")``), else None (look16d F3): such
-    a page is no article whatever its headline."""
+    a page is no article whatever its headline. The wall's wording is a sentence that
+    starts with it (_begins): a brief quoting it ("网友截图显示：该内容已被删除。") keeps
+    its sentence as its own text."""
     rest = text
     for part in sorted({p.strip() for p in (title, heading) if p and p.strip()}, key=len)[::-1]:
         rest = rest.replace(part, " ")
@@ -323,12 +357,12 @@ def _wall_says(sentence: str, *, login: bool) -> str | None:
     password input or a login form, ``login``: a prompt's phrase, or a short sentence
     that asks, "Please log in."), a consent banner's, a "no longer available"."""
     if login and (
-        TEASER_ASKS.search(sentence) or (len(sentence) <= _ASKING_CHARS and _ASKS.match(sentence))
+        _begins(TEASER_ASKS, sentence) or (len(sentence) <= _ASKING_CHARS and _ASKS.match(sentence))
     ):
         return "a login prompt"
-    if _CONSENT_SAYS.search(sentence):
+    if _begins(_CONSENT_SAYS, sentence):
         return "a consent banner"
-    return '"no longer available"' if _GONE_SAYS.search(sentence) else None
+    return '"no longer available"' if _begins(_GONE_SAYS, sentence) else None
 
 
 def shows_title(item_title: str | None, title: str | None, heading: str | None) -> bool:

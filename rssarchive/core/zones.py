@@ -1,4 +1,6 @@
-"""Time zone abbreviations that a date may end with, and what each one means.
+"""Time zone abbreviations that a date may end with, and what each one means; US regions
+(``ET``) by the date; RFC 822 dates, and the ISO 8601 spellings the standard library
+does not read (RFC 9557's ``[Asia/Shanghai]``, ``T24:00``), for dates.read_date.
 
 RFC 822 names only UT/GMT, Z and the four US zones (CST is US Central there, as in every
 RFC 822 parser, and so here). News sites write many more; the ones below are those that
@@ -15,9 +17,10 @@ Bangladesh's standard time is abbreviated BST too, but its news sites write offs
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A date before this year is not believed: it is a missing date written as one (Hugo's
 # zero date is 0001-01-01, a zero epoch is 1970). pagedates.EARLIEST is its midnight.
@@ -49,10 +52,50 @@ _MINUTES: Final = {
 ZONES: Final = {name: timedelta(minutes=minutes) for name, minutes in _MINUTES.items()}
 
 
-def zone_offset(name: str) -> timedelta | None:
-    """The offset from UTC that ``name`` (any case) means; None when it is not known or
-    means more than one."""
-    return ZONES.get(name.strip().upper())
+# US regions as American papers name them (AP style, "10 a.m. ET"): standard or summer
+# time by the date, so an offset of the moment, not of the name alone.
+REGIONS: Final = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+
+
+def zone_offset(name: str, moment: datetime | None = None) -> timedelta | None:
+    """The offset from UTC that ``name`` (any case) means, a region's (REGIONS: ``ET``)
+    at the wall clock's ``moment`` (its own zone ignored); None when it is not known or
+    means more than one, or the time zone database lacks the region's (the date is then
+    said not read, never guessed)."""
+    fixed = ZONES.get(name.strip().upper())
+    region = REGIONS.get(name.strip().upper())
+    if fixed is not None or region is None or moment is None:
+        return fixed
+    try:
+        return moment.replace(tzinfo=ZoneInfo(region)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):
+        return None
+
+
+# RFC 9557's suffixes after an ISO 8601 time ("+08:00[Asia/Shanghai]", "[u-ca=gregory]"):
+# the offset before them says the moment; they only name its zone or calendar.
+_SUFFIX: Final = re.compile(r"(?<=[\dZz])(?:\[!?[\w+\-/=.]{1,64}\])+\Z")
+# ISO 8601's end of a day, 24:00 (maybe :00 and zero fractions): the next day's 00:00.
+_DAY_END: Final = re.compile(r"(\d{4}-\d{2}-\d{2})([Tt ])24:00(?::00(?:[.,]0+)?)?(?=\S{0,6}\Z)")
+
+
+def plain_iso(value: str) -> str:
+    """``value`` without RFC 9557's suffix, and an ISO 8601 ``T24:00`` written as the
+    next day's ``T00:00:00``: what the standard library reads (dates.read_date)."""
+    value = _SUFFIX.sub("", value)
+    end = _DAY_END.match(value)
+    if end is None:
+        return value
+    try:
+        day = date.fromisoformat(end.group(1)) + timedelta(days=1)
+    except (ValueError, OverflowError):  # 2026-02-30, 9999-12-31
+        return value
+    return f"{day}{end.group(2)}00:00:00{value[end.end() :]}"
 
 
 # An RFC 822 date up to its year ("Mon, 01 Jan 0001"), the year as written.

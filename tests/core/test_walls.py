@@ -301,3 +301,91 @@ def test_signs_read_where_a_wall_shows_them(
     page: str, body: str, title: str, signs: PageSigns | None
 ) -> None:
     assert walls.page_signs(page, body, title, title) == signs
+
+
+# -- fixD: a wall's wording counts where the wall says it, not quoted by an article --------
+
+
+@pytest.mark.parametrize(
+    ("page", "body", "title", "signs"),
+    [
+        pytest.param(
+            "<h1>微博热帖遭删除</h1>",
+            "<p>一篇批评武汉防疫措施的微博热帖周一晚间被删除，网友截图显示：该内容已被删除。"
+            "该帖此前获得十万次转发，作者的账号也被禁言三十天。</p>",
+            "微博热帖遭删除",
+            None,
+            id="a censorship brief quoting a deletion notice in its lead sentence",
+        ),
+        pytest.param(
+            "<h1>EU orders cookie banner change</h1>",
+            "<p>The European Commission on Monday ordered Meta to add a button saying Reject"
+            " all to its cookie banner within 30 days.</p><p>Meta said it would appeal the"
+            " decision.</p>",
+            "EU orders cookie banner change",
+            None,
+            id="a brief quoting a consent banner's button",
+        ),
+        pytest.param(
+            "<h1>Journal retracts vaccine paper</h1>",
+            "<p>The journal said on Friday: This article has been removed at the request of the"
+            " authors. The paper had claimed a link between the vaccine and autism.</p>",
+            "Journal retracts vaccine paper",
+            None,
+            id="a brief quoting a retraction notice after a colon",
+        ),
+        pytest.param(
+            "<h1>Newspaper launches app</h1><form action='/login'><input type='password'></form>",
+            "<p>The Daily Courier launched an app on Tuesday.</p><p>Readers who already have an"
+            " account can sign in to read the full archive from 1950 on.</p>",
+            "Newspaper launches app",
+            None,
+            id="a sentence telling readers they can sign in, under a log-in box",
+        ),
+        pytest.param(
+            "<h1>微博热帖遭删除</h1>",
+            "<p>微博热帖遭删除</p><p>抱歉，该内容已被删除。</p><p>返回首页</p>",
+            "微博热帖遭删除",
+            PageSigns(bare='"no longer available" ("抱歉，该内容已被删除。")'),
+            id="a Chinese deletion notice showing the headline",
+        ),
+        pytest.param(
+            "<h1>Storm closes port</h1>",
+            "<p>By clicking Accept all, you agree to the storing of cookies.</p>",
+            "Storm closes port",
+            PageSigns(
+                bare='a consent banner ("By clicking Accept all, you agree to the storing of'
+                ' cookies.")'
+            ),
+            id="a consent banner's sentence starting with its lead-in",
+        ),
+        pytest.param(
+            "<h1>Flood warning lifted</h1>",
+            "<p>Notice: This story has been removed.</p>",
+            "Flood warning lifted",
+            PageSigns(bare='"no longer available" ("Notice: This story has been removed.")'),
+            id="a removal notice after a label",
+        ),
+    ],
+)
+def test_a_wall_wording_quoted_inside_an_article_sentence_is_the_article(
+    page: str, body: str, title: str, signs: PageSigns | None
+) -> None:
+    assert walls.page_signs(page, body, title, title) == signs
+
+
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        ("Lead.\nTo keep reading fun, entry is free for all ages.", False),
+        (
+            "Lead.\nReaders who already have an account can sign in to read the full archive.",
+            False,
+        ),
+        ("Lead.\nTo keep reading this article, subscribe.", True),
+        ("Lead.\nPlease sign in to read the full article.", True),
+        ("Lead.\nYou must log in to read the full story.", True),
+    ],
+)
+def test_a_teaser_prompt_is_the_start_of_a_sentence_that_asks(text: str, teaser: bool) -> None:
+    assert (walls.teaser_prompt(text) is not None) is teaser

@@ -237,3 +237,30 @@ def test_a_pending_article_takes_the_date_its_feed_gives_when_it_is_written(
         "Item b": "2026-11-04-Item b.md",
     }
     assert _date_and_epoch(posts["Item t"][1]) == ("2026-11-02T10:00:00.000Z", "1793613600000")
+
+
+def test_feed_dates_in_the_four_once_unread_spellings_date_their_posts(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ISO 8601's 24:00, RFC 9557's zone suffix, Drupal's "Weekday, Month D, YYYY - HH:MM"
+    # and "a.m. ET" (US Eastern, summer time in July): each read, none said.
+    cases = {
+        "iso 24": ("2026-12-01T24:00:00Z", "2026-12-02T00:00:00.000Z"),
+        "rfc 9557": ("2026-12-01T10:00:00+08:00[Asia/Shanghai]", "2026-12-01T02:00:00.000Z"),
+        "drupal": ("Tuesday, December 1, 2026 - 10:00", "2026-12-01T10:00:00.000Z"),
+        "eastern": ("Jul. 1, 2026 10:00 a.m. ET", "2026-07-01T14:00:00.000Z"),
+    }
+    items = "".join(
+        item(title, f"http://127.0.0.1/d/{i}", pubdate=written)
+        for i, (title, (written, _)) in enumerate(cases.items())
+    )
+    url = serve(httpserver, "/dates.xml", rss_doc(items))
+    site.write_config([{"name": "d", "url": url, "content": "feed"}])
+    code, _, err = run(site, capsys, "run", "--now", NOW)
+    assert code == 0, err
+    assert "cannot be read" not in err, err
+    posts = by_title(site)
+    for title, (written, date) in cases.items():
+        name, text = posts[title]
+        assert name == f"{date[:10]}-{title}.md", written
+        assert _date_and_epoch(text)[0] == date, written
