@@ -50,7 +50,14 @@ def keys(names: str) -> set[object]:
         ("D0 D1 D2 D3 D4 D5 D6", "D2 D3 D4", 3, "D4 D5 D6", "newest", 2),
         ("D0 D1 D2", "", 2, "D1 D2", "newest", 1),
         # Dated among undated: the new ones first, the dated taking the dated places.
-        ("U0 D5 U1 D7", "U0", 2, "U1 D7", "new last", 1),
+        ("U0 D5 U1 D7", "U0 D5", 2, "U1 D7", "new last", 0),
+        ("U0 D5 U1 D7 D8", "U0 D5", 2, "D7 D8", "new last", 1),
+        # look16e F14: one known item alone at the top is a pin, not the list's order:
+        # newest first, the new ones under it go first.
+        ("U0 D5 U1 D7", "U0", 2, "U1 D7", "new first", 1),
+        ("U99 U9 U8 U1 U2 U7 U6 U5", "U99 U1 U2", 3, "U9 U8 U7", "new first", 2),
+        # Two known ones lead: it grows at its end.
+        ("U99 U1 U2 U3 U4 U5", "U99 U1", 3, "U3 U4 U5", "new last", 1),
     ],
 )
 def test_keep_under_cap(

@@ -312,3 +312,27 @@ def test_an_undated_backlog_the_cap_left_out_is_said_dated_at_archiving_time(
     assert code == 0, err
     assert sources(site) == story_links(httpserver, range(9))
     assert "have no date" not in err, err
+
+
+# -- look16e F14: a pinned archived item at the top of an undated newest-first feed ----------
+
+
+def test_a_pinned_item_at_the_top_does_not_turn_the_list_oldest_first(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    pin = feed.item(100)
+    # No dates, newest first, story 100 pinned at the top.
+    feed.items = [pin, *(feed.item(n) for n in range(5, 1, -1))]
+    site.write_config([CAPPED | {"url": feed.url}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [4, 5, 100])
+
+    # Two new items under the pin, the backlog's 3 and 2, and 1: the newest go first.
+    feed.items = [pin, *(feed.item(n) for n in range(7, 0, -1))]
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [3, 4, 5, 6, 7, 100])
+    assert "kept 3 new ones, the first listed" in err, err
+    assert "grows at its end" not in err, err

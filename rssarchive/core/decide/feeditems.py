@@ -55,7 +55,8 @@ def distinct_articles(entries: Sequence[Entry]) -> int:
 
 # How the kept items were chosen: by their dates (every item dated); undated, nothing of
 # the list known: the first listed; undated, the ones the archive does not know first,
-# from the list's start, or from its end when the known ones lead it (listed oldest first).
+# from the list's start, or from its end when known ones (not a lone pin) lead it (listed
+# oldest first).
 CapOrder = Literal["newest", "first listed", "new first", "new last"]
 
 
@@ -91,8 +92,9 @@ def keep_under_cap(
     feed listing its items oldest first still has its new ones archived. Else no date
     says which are new, but the archive does (``known``: the article_of keys it holds or
     has pending): those it does not know come first, so that every item is archived over
-    a few runs (look16c F4b); when the list starts with a known one and ends with an
-    unknown one, it grows at its end (oldest first) and is read from there. Dated items
+    a few runs (look16c F4b); when the list starts with known ones (two at least: one
+    alone is a pin) and ends with an unknown one, it grows at its end (oldest first)
+    and is read from there. Dated items
     among undated ones take the dated places by their dates, as newest_first orders them.
     Dated items whose dates tie (a build time stamped on every item, day-only dates)
     are ordered among themselves as undated ones are; when such a tie is where the cut
@@ -100,8 +102,7 @@ def keep_under_cap(
     """
     new = [e for e in entries if article_of(e) not in known]
     held = [e for e in entries if article_of(e) in known]
-    last = bool(held) and article_of(entries[0]) in known
-    last = last and article_of(entries[-1]) not in known
+    last = _grows_at_end(entries, known)
     if last:
         new, held = new[::-1], held[::-1]
     order: CapOrder = "first listed" if not held else "new last" if last else "new first"
@@ -127,6 +128,19 @@ def keep_under_cap(
         any(e.published is not None for e in entries),
         tied,
     )
+
+
+def _grows_at_end(entries: Sequence[Entry], known: Collection[object]) -> bool:
+    """Whether a list grows at its end (listed oldest first): it starts with two
+    articles or more the archive knows and ends with one it does not. One known article
+    alone above new ones is a pinned post's place, not the list's order (look16e F14):
+    a newest-first feed's new items under it go first."""
+    lead: set[object] = set()
+    for entry in entries:
+        if article_of(entry) not in known:
+            break
+        lead.add(article_of(entry))
+    return len(lead) >= 2 and article_of(entries[-1]) not in known
 
 
 def _tie_at_cut(entries: Sequence[Entry], kept: Collection[object], now: datetime | None) -> bool:
