@@ -102,6 +102,7 @@ class _FeedRun(_Working):
             if job is not None:
                 job.stamped = entry.published in result.stamps
                 job.taken_on_now, job.last_poll = True, poll.state.last_success
+                job.backlog = decide.left_a_backlog(poll.state.warning)
                 yield job
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:
@@ -123,11 +124,12 @@ class _FeedRun(_Working):
 
     def _later_pages(self, polls: Sequence[_Poll]) -> None:
         """Read the later pages of the paged feeds among ``polls`` (RFC 5005 section 3,
-        rel="next") while each page read lists only items the archive does not know
-        (decide.next_page), a round of pages at a time in threads; their items join the
-        first page's document (max_items applies to them all), and what stopped the
-        reading while items may be lost is its warning. The later pages are fetched
-        without validators: only the first page's are kept."""
+        rel="next") while the new items of each page read reach its end (an archived
+        one above them, an update or a pin, does not end them: decide.next_page), a
+        round of pages at a time in threads; their items join the first page's document
+        (max_items applies to them all), and what stopped the reading while items may be
+        lost is its warning. The later pages are fetched without validators: only the
+        first page's are kept."""
         paging = [_Paging(poll, poll.parsed) for poll in polls if poll.parsed is not None]
         while paging:
             steps: list[tuple[_Paging, str]] = []
@@ -140,13 +142,17 @@ class _FeedRun(_Working):
                 asks = decide.asks_page_known(
                     feed.page.next_page, first_run=first_run, items=len(entries)
                 )
-                known = keys & feed.seen or (self._known_links(entries) if asks else set())
+                known = keys & feed.seen | (self._known_links(entries) if asks else set())
                 step = decide.next_page(
                     feed.page.next_page,
                     first_page=poll.response.url,
                     first_run=first_run,
                     items=len(entries),
-                    known=len(known),
+                    known=[
+                        key in known
+                        for e in entries
+                        if (key := decide.link_key(e.link)) is not None
+                    ],
                     read=[poll.response.url, *feed.read],
                 )
                 if step.warning is not None:

@@ -148,6 +148,9 @@ class _Job:
     stamped: bool = False
     taken_on_now: bool = False
     last_poll: datetime | None = None
+    # Whether that poll left items out under max_items for a later run (decide.
+    # left_a_backlog): this one's undated items may be them (look16e F13).
+    backlog: bool = False
     page_modified: datetime | None = None
 
 

@@ -248,7 +248,10 @@ class _Working(_Canonical):
             now,
             from_page=job.from_page,
             plausibly_new=decide.plausibly_new(
-                job.last_poll, taken_on_now=job.taken_on_now, modified=job.page_modified
+                job.last_poll,
+                taken_on_now=job.taken_on_now,
+                modified=job.page_modified,
+                backlog=job.backlog,
             ),
             said_taken_on=entry.date_problem is not None,
         )

@@ -72,6 +72,22 @@ def test_plausibly_new(
 
 
 @pytest.mark.parametrize(
+    ("last_poll", "modified", "expected"),
+    [
+        row(LAST_POLL, None, False, id="the last poll left a backlog: this may be of it"),
+        row(LAST_POLL, LAST_POLL, False, id="changed since, but the backlog may be older"),
+        row(None, None, False, id="the first poll"),
+    ],
+)  # fmt: skip
+def test_plausibly_new_after_a_backlog(
+    last_poll: datetime | None, modified: datetime | None, expected: bool
+) -> None:
+    # look16e F13: the undated items the cap left out on the last poll come now.
+    got = decide.plausibly_new(last_poll, taken_on_now=True, modified=modified, backlog=True)
+    assert got is expected
+
+
+@pytest.mark.parametrize(
     ("published", "stamped", "page", "page_by", "expected"),
     [
         row(STAMP, True, EARLIER, "meta", (EARLIER, "page"),

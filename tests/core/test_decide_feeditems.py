@@ -50,7 +50,14 @@ def keys(names: str) -> set[object]:
         ("D0 D1 D2 D3 D4 D5 D6", "D2 D3 D4", 3, "D4 D5 D6", "newest", 2),
         ("D0 D1 D2", "", 2, "D1 D2", "newest", 1),
         # Dated among undated: the new ones first, the dated taking the dated places.
-        ("U0 D5 U1 D7", "U0", 2, "U1 D7", "new last", 1),
+        ("U0 D5 U1 D7", "U0 D5", 2, "U1 D7", "new last", 0),
+        ("U0 D5 U1 D7 D8", "U0 D5", 2, "D7 D8", "new last", 1),
+        # look16e F14: one known item alone at the top is a pin, not the list's order:
+        # newest first, the new ones under it go first.
+        ("U0 D5 U1 D7", "U0", 2, "U1 D7", "new first", 1),
+        ("U99 U9 U8 U1 U2 U7 U6 U5", "U99 U1 U2", 3, "U9 U8 U7", "new first", 2),
+        # Two known ones lead: it grows at its end.
+        ("U99 U1 U2 U3 U4 U5", "U99 U1", 3, "U3 U4 U5", "new last", 1),
     ],
 )
 def test_keep_under_cap(
@@ -59,6 +66,48 @@ def test_keep_under_cap(
     got = decide.keep_under_cap(items(feed), max_items, NOW, keys(known))
     assert [e.title for e in got.entries] == kept.split()
     assert (got.order, got.left_out) == (order, left_out)
+    assert not got.tied
+
+
+def tied(names: str, day: int = 20) -> list[Entry]:
+    """Every item dated ``day`` (one build time, or day-only dates): ``T3`` at link 3."""
+    return [
+        Entry(title=n, link=f"https://x.example/{n[1:]}", published=DAY0 + timedelta(days=day))
+        for n in names.split()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("feed", "known", "max_items", "kept", "order", "left_out", "is_tied"),
+    [
+        # look16e F9: oldest first, one build time on every item: the new one at the end
+        # is taken, as an undated one would be; nothing new is lost, nothing said.
+        ("T1 T2 T3 T4", "T1 T2 T3", 3, "T2 T3 T4", "new last", 0, True),
+        ("T1 T2 T3 T4 T5 T6 T7", "T1 T2 T3", 3, "T5 T6 T7", "new last", 1, True),
+        # Newest first: the new ones at the start.
+        ("T9 T8 T1 T2", "T1 T2", 2, "T9 T8", "new first", 0, True),
+        # Nothing known: the first listed.
+        ("T1 T2 T3 T4", "", 2, "T1 T2", "first listed", 2, True),
+    ],
+)
+def test_keep_under_cap_dates_that_tie(
+    feed: str, known: str, max_items: int, kept: str, order: str, left_out: int, is_tied: bool
+) -> None:
+    got = decide.keep_under_cap(tied(feed), max_items, NOW, keys(known.replace("T", "U")))
+    assert [e.title for e in got.entries] == kept.split()
+    assert (got.order, got.left_out, got.tied) == (order, left_out, is_tied)
+
+
+def test_keep_under_cap_a_tie_the_cut_does_not_fall_in_is_newest() -> None:
+    # Two days, three items each (day-only dates): the cut falls between the days.
+    entries = tied("T1 T2 T3", day=1) + tied("T4 T5 T6", day=2)
+    got = decide.keep_under_cap(entries, 3, NOW, keys("U1"))
+    assert [e.title for e in got.entries] == ["T4", "T5", "T6"]
+    assert (got.order, got.tied) == ("newest", False)
+    # The cut falls inside the second day: the dates did not choose, the new ones go first.
+    got = decide.keep_under_cap(entries, 2, NOW, keys("U1 U2 U3 U4"))
+    assert [e.title for e in got.entries] == ["T5", "T6"]
+    assert (got.order, got.tied) == ("new last", True)
 
 
 def test_asks_known_only_past_the_cap() -> None:
@@ -124,6 +173,26 @@ def test_cap_warning(order: decide.CapOrder, left_out: int, unread: int, said: s
 @pytest.mark.parametrize(
     ("order", "said"),
     [
+        ("first listed", "kept the first 3 listed (their dates tie: not ordered by dates)"),
+        (
+            "new last",
+            "kept 3 new ones, the last listed (their dates tie: not ordered by dates; the "
+            "list starts with archived ones: it grows at its end)",
+        ),
+    ],
+)
+def test_cap_warning_dates_that_tie(order: decide.CapOrder, said: str) -> None:
+    # look16e F9: never "newest" when dates that tie chose.
+    kept = decide.Kept([], order, 1, some_dated=True, tied=True)
+    assert decide.cap_warning(kept, 3, "R") == (
+        f"R, more than the feed's max_items (3): {said}, 1 not archived yet (a later run "
+        "takes them while listed)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("order", "said"),
+    [
         ("first listed", "kept 3 by their dates, the undated ones by their place in the list"),
         ("new first", "kept 3 new ones, the first listed (the dated ones by their dates)"),
     ],
@@ -137,26 +206,50 @@ def test_cap_warning_some_dated(order: decide.CapOrder, said: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("order", "left_out", "backlog"),
+    [
+        ("new first", 2, True),  # undated ones left for a later run
+        ("new last", 1, True),
+        ("first listed", 1, True),
+        ("newest", 2, False),  # dated: those left out are older than the kept
+        ("new first", 0, False),  # nothing lost: no warning
+    ],
+)
+def test_left_a_backlog(order: decide.CapOrder, left_out: int, backlog: bool) -> None:
+    # look16e F13: read back from the warning the feed's state keeps, among others.
+    said = decide.cap_warning(decide.Kept([], order, left_out), 3, "R")
+    kept = None if said is None else f"another warning; {said}"
+    assert decide.left_a_backlog(kept) is backlog
+    assert not decide.left_a_backlog(None)
+
+
 FIRST = "https://x.example/feed"
 PAGE2 = "https://x.example/feed?page=2"
+NEW3 = [False, False, False]
 
 
 @pytest.mark.parametrize(
-    ("next_url", "first_run", "items", "known", "read", "url", "warning"),
+    ("next_url", "first_run", "known", "read", "url", "warning"),
     [
-        (PAGE2, False, 3, 0, [FIRST], PAGE2, None),  # every item new: the gap may go on
-        (None, False, 3, 0, [FIRST], None, None),  # no next page
-        (PAGE2, False, 3, 1, [FIRST], None, None),  # a known item: the gap ends here
-        (PAGE2, True, 3, 0, [FIRST], None, None),  # a first run reads no archive
-        (PAGE2, False, 0, 0, [FIRST], None, None),  # an empty page
+        (PAGE2, False, NEW3, [FIRST], PAGE2, None),  # every item new: the gap may go on
+        (None, False, NEW3, [FIRST], None, None),  # no next page
+        (PAGE2, False, [False, False, True], [FIRST], None, None),  # the gap ends here
+        (PAGE2, False, [True, True, True], [FIRST], None, None),
+        # look16e F1: an archived item above new ones (an update sorted to the top, a
+        # pin) does not end them: they reach the page's end.
+        (PAGE2, False, [True, False, False], [FIRST], PAGE2, None),
+        (PAGE2, False, [False, True, False], [FIRST], PAGE2, None),
+        (PAGE2, False, [True, False, True], [FIRST], None, None),
+        (PAGE2, True, NEW3, [FIRST], None, None),  # a first run reads no archive
+        (PAGE2, False, [], [FIRST], PAGE2, None),  # no item with a link: nothing known
         # A page read already (a loop), spelled another way.
-        ("https://x.example/feed#top", False, 3, 0, [FIRST, PAGE2], None, None),
+        ("https://x.example/feed#top", False, NEW3, [FIRST, PAGE2], None, None),
         # Another host: not read, and said.
         (
             "https://y.example/feed?page=2",
             False,
-            3,
-            0,
+            NEW3,
             [FIRST],
             None,
             "its next page https://y.example/feed?page=2 is on another host; later pages not read",
@@ -166,33 +259,39 @@ PAGE2 = "https://x.example/feed?page=2"
 def test_next_page(
     next_url: str | None,
     first_run: bool,
-    items: int,
-    known: int,
+    known: list[bool],
     read: list[str],
     url: str | None,
     warning: str | None,
 ) -> None:
     step = decide.next_page(
-        next_url, first_page=FIRST, first_run=first_run, items=items, known=known, read=read
+        next_url, first_page=FIRST, first_run=first_run, items=3, known=known, read=read
     )
     assert (step.url, step.warning) == (url, warning)
 
 
-def test_next_page_is_bounded_and_the_bound_said() -> None:
+def test_next_page_of_an_empty_page() -> None:
+    step = decide.next_page(PAGE2, first_page=FIRST, first_run=False, items=0, known=[], read=[])
+    assert step == decide.NextPage(None)
+
+
+@pytest.mark.parametrize("known", [[False], [True, False]])
+def test_next_page_is_bounded_and_the_bound_said(known: list[bool]) -> None:
+    # Said when new items reach the end of the last page read, a pin above them or not.
     bound = decide.MAX_LATER_FEED_PAGES
     later = [f"{FIRST}?page={n}" for n in range(2, bound + 2)]
     nxt = f"{FIRST}?page={bound + 2}"
     step = decide.next_page(
-        nxt, first_page=FIRST, first_run=False, items=1, known=0, read=[FIRST, *later[:-1]]
+        nxt, first_page=FIRST, first_run=False, items=1, known=known, read=[FIRST, *later[:-1]]
     )
     assert step == decide.NextPage(nxt)
     step = decide.next_page(
-        nxt, first_page=FIRST, first_run=False, items=1, known=0, read=[FIRST, *later]
+        nxt, first_page=FIRST, first_run=False, items=1, known=known, read=[FIRST, *later]
     )
     assert step.url is None
     assert step.warning == (
-        f'{bound} later pages read (rel="next"), every item new; at most {bound} a run: '
-        "later pages not read"
+        f'{bound} later pages read (rel="next"), new items to the end of the last; at most '
+        f"{bound} a run: later pages not read"
     )
 
 

@@ -216,3 +216,123 @@ def test_a_next_link_back_to_a_page_read_or_to_another_host_stops(
     assert code == 0, err
     assert feed.pages_asked() == ["1"]
     assert "another host" in err and "later pages not read" in err, err
+
+
+# -- look16e F1: an archived item above new ones on a page (an update, a pin) ---------------
+
+
+@pytest.mark.parametrize("top", ["updated", "pinned"])
+def test_an_archived_item_at_the_top_of_a_page_does_not_end_the_new_items(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], top: str
+) -> None:
+    feed = PagedFeed(httpserver)
+    feed.pages = [[3, 2, 1], [0]]
+    site.write_config([{"name": "P", "url": feed.url, "content": "feed", "recheck": False}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [1, 2, 3])
+
+    # Story 3 (updated and sorted to the top, or pinned there) leads page 1; four new
+    # items follow it, two of them pushed to page 2, whose end is archived again.
+    feed.pages = [[3, 7, 6], [5, 4, 2], [1, 0]]
+    if top == "pinned":
+        feed.pages = [[3, 7, 6], [3, 5, 4, 2], [1, 0]]
+    httpserver.clear_log()
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, range(1, 8))
+    # Page 2 ends with an archived item: the new ones end there, and page 3 is not read.
+    assert feed.pages_asked() == ["1", "2"]
+    assert "later pages" not in err, err
+
+
+# -- look16e F9: dated items whose dates tie (a build time, day-only dates) -----------------
+
+
+def test_items_whose_dates_tie_are_taken_as_undated_ones_under_max_items(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    # Listed oldest first, every item stamped with one time (the feed's build time).
+    feed.items = [feed.item(n, day=20) for n in range(3)]
+    site.write_config([CAPPED | {"url": feed.url}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, range(3))
+
+    feed.items = [feed.item(n, day=21) for n in range(4)]
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, range(4))
+    assert "not archived" not in err, err
+
+    # Four new ones, one left out: said, and not as "newest" (the dates did not choose);
+    # it comes on the next run.
+    feed.items = [feed.item(n, day=22) for n in range(8)]
+    code, _, err = run_at(site, capsys, "2024-07-24T02:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [0, 1, 2, 3, 5, 6, 7])
+    assert "newest" not in err, err
+    assert "1 not archived yet" in err, err
+    feed.items = [feed.item(n, day=23) for n in range(8)]
+    code, _, err = run_at(site, capsys, "2024-07-24T03:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, range(8))
+
+
+# -- look16e F13: an undated backlog the cap left out on a first poll ------------------------
+
+
+def test_an_undated_backlog_the_cap_left_out_is_said_dated_at_archiving_time(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    # No dates, newest first: a backlog of seven on the first poll, three kept.
+    feed.items = [feed.item(n) for n in range(6, -1, -1)]
+    site.write_config([CAPPED | {"url": feed.url}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [4, 5, 6])
+    assert "3 items have no date" in err, err
+
+    # One new item; the backlog's stories 3 and 2 come now, dated at archiving time,
+    # though they were listed a poll ago (weeks old maybe): said, as the first poll's.
+    feed.items = [feed.item(n) for n in range(7, -1, -1)]
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [2, 3, 4, 5, 6, 7])
+    assert "have no date" in err and "dated at archiving time" in err, err
+
+    # The backlog taken in the end: a later poll's new item alone is not said.
+    code, _, err = run_at(site, capsys, "2024-07-24T02:00:00Z")
+    assert code == 0, err
+    assert "not archived" not in err, err
+    feed.items = [feed.item(n) for n in range(8, -1, -1)]
+    code, _, err = run_at(site, capsys, "2024-07-24T03:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, range(9))
+    assert "have no date" not in err, err
+
+
+# -- look16e F14: a pinned archived item at the top of an undated newest-first feed ----------
+
+
+def test_a_pinned_item_at_the_top_does_not_turn_the_list_oldest_first(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed(httpserver)
+    pin = feed.item(100)
+    # No dates, newest first, story 100 pinned at the top.
+    feed.items = [pin, *(feed.item(n) for n in range(5, 1, -1))]
+    site.write_config([CAPPED | {"url": feed.url}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [4, 5, 100])
+
+    # Two new items under the pin, the backlog's 3 and 2, and 1: the newest go first.
+    feed.items = [pin, *(feed.item(n) for n in range(7, 0, -1))]
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [3, 4, 5, 6, 7, 100])
+    assert "kept 3 new ones, the first listed" in err, err
+    assert "grows at its end" not in err, err

@@ -146,6 +146,7 @@ from rssarchive.core.decide.feeditems import (
     cap_warning as cap_warning,
     distinct_articles as distinct_articles,
     keep_under_cap as keep_under_cap,
+    left_a_backlog as left_a_backlog,
     newest_first as newest_first,
     next_page as next_page,
 )

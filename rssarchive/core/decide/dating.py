@@ -40,7 +40,11 @@ def build_stamps(dates: Sequence[datetime | None], now: datetime) -> dict[dateti
 
 
 def plausibly_new(
-    last_poll: datetime | None, *, taken_on_now: bool, modified: datetime | None = None
+    last_poll: datetime | None,
+    *,
+    taken_on_now: bool,
+    modified: datetime | None = None,
+    backlog: bool = False,
 ) -> bool:
     """Whether a polled feed's item is plausibly new, so that the archiving time of a
     post nothing dates is close to its publication (within a cron run's hour): taken on
@@ -48,8 +52,10 @@ def plausibly_new(
     listed) from a feed polled before (``last_poll``, its last success; None: the first
     poll, whose items are a backlog, weeks old maybe), its page not ``modified`` before
     that poll (a modification date dates nothing, but an article changed then was there
-    then). Said when it is not (archiving_date_note)."""
-    if not taken_on_now or last_poll is None:
+    then), nor a feed whose last poll left a ``backlog`` under max_items (left_a_backlog:
+    its items may be this run's; look16e F13). Said when it is not
+    (archiving_date_note)."""
+    if not taken_on_now or last_poll is None or backlog:
         return False
     return modified is None or modified >= last_poll
 

@@ -18,19 +18,22 @@ from rssarchive.core.urls import host_key
 # -- max_items: which items of a document are kept ----------------------------------------
 
 
+def _date_rank(entry: Entry, now: datetime | None) -> tuple[bool, datetime]:
+    """How a dated entry ranks by its date, the newest the greatest: one dated after
+    ``now`` (the run's clock) below every other, its date not believed."""
+    published = entry.published or datetime.min
+    return (now is None or published <= now, published)
+
+
 def newest_first(entries: Sequence[Entry], now: datetime | None = None) -> list[Entry]:
     """Dated entries newest first (ties in feed order); an undated entry keeps its place
     in the feed's order. One dated after ``now`` (the run's clock) comes after every
     other dated one, as the oldest: its date is not believed, and by it a bogus 2100
     would be the newest and take a real new item's place under max_items."""
-
-    def believed(e: Entry) -> bool:
-        return now is None or e.published is None or e.published <= now
-
     dated = iter(
         sorted(
             (e for e in entries if e.published is not None),
-            key=lambda e: (believed(e), e.published or datetime.min),
+            key=lambda e: _date_rank(e, now),
             reverse=True,
         )
     )
@@ -52,7 +55,8 @@ def distinct_articles(entries: Sequence[Entry]) -> int:
 
 # How the kept items were chosen: by their dates (every item dated); undated, nothing of
 # the list known: the first listed; undated, the ones the archive does not know first,
-# from the list's start, or from its end when the known ones lead it (listed oldest first).
+# from the list's start, or from its end when known ones (not a lone pin) lead it (listed
+# oldest first).
 CapOrder = Literal["newest", "first listed", "new first", "new last"]
 
 
@@ -66,6 +70,7 @@ class Kept:
     order: CapOrder
     left_out: int
     some_dated: bool = False  # not every item undated (said with an order not "newest")
+    tied: bool = False  # every item dated, but dates that tie chose (look16e F9)
 
 
 def asks_known(articles: int, max_items: int) -> bool:
@@ -87,45 +92,78 @@ def keep_under_cap(
     feed listing its items oldest first still has its new ones archived. Else no date
     says which are new, but the archive does (``known``: the article_of keys it holds or
     has pending): those it does not know come first, so that every item is archived over
-    a few runs (look16c F4b); when the list starts with a known one and ends with an
-    unknown one, it grows at its end (oldest first) and is read from there. Dated items
+    a few runs (look16c F4b); when the list starts with known ones (two at least: one
+    alone is a pin) and ends with an unknown one, it grows at its end (oldest first)
+    and is read from there. Dated items
     among undated ones take the dated places by their dates, as newest_first orders them.
+    Dated items whose dates tie (a build time stamped on every item, day-only dates)
+    are ordered among themselves as undated ones are; when such a tie is where the cut
+    falls, the dates did not choose, and the order said is the undated one (look16e F9).
     """
-    order: CapOrder = "newest"
-    if all(e.published is not None for e in entries):
-        ranked = newest_first(entries, now)
+    new = [e for e in entries if article_of(e) not in known]
+    held = [e for e in entries if article_of(e) in known]
+    last = _grows_at_end(entries, known)
+    if last:
+        new, held = new[::-1], held[::-1]
+    order: CapOrder = "first listed" if not held else "new last" if last else "new first"
+    dated = all(e.published is not None for e in entries)
+    if dated:
+        # Ties keep the order of the undated: the new ones first, from the growing end.
+        ranked = newest_first(new + held, now)
     else:
-        new = [e for e in entries if article_of(e) not in known]
-        held = [e for e in entries if article_of(e) in known]
-        last = bool(held) and article_of(entries[0]) in known
-        last = last and article_of(entries[-1]) not in known
-        if last:
-            new, held = new[::-1], held[::-1]
         ranked = newest_first(new, now) + newest_first(held, now)
-        order = "first listed" if not held else "new last" if last else "new first"
     kept: set[object] = set()
     for entry in ranked:
         if len(kept) == max_items:
             break
         kept.add(article_of(entry))
+    tied = dated and _tie_at_cut(entries, kept, now)
+    if dated and not tied:
+        order = "newest"
     left = {article_of(e) for e in entries} - kept
     return Kept(
         [e for e in entries if article_of(e) in kept],
         order,
         len([a for a in left if a not in known]),
         any(e.published is not None for e in entries),
+        tied,
     )
+
+
+def _grows_at_end(entries: Sequence[Entry], known: Collection[object]) -> bool:
+    """Whether a list grows at its end (listed oldest first): it starts with two
+    articles or more the archive knows and ends with one it does not. One known article
+    alone above new ones is a pinned post's place, not the list's order (look16e F14):
+    a newest-first feed's new items under it go first."""
+    lead: set[object] = set()
+    for entry in entries:
+        if article_of(entry) not in known:
+            break
+        lead.add(article_of(entry))
+    return len(lead) >= 2 and article_of(entries[-1]) not in known
+
+
+def _tie_at_cut(entries: Sequence[Entry], kept: Collection[object], now: datetime | None) -> bool:
+    """Whether an item left out is dated as late as one kept: then their dates did not
+    choose between them."""
+    ins = [_date_rank(e, now) for e in entries if article_of(e) in kept]
+    outs = [_date_rank(e, now) for e in entries if article_of(e) not in kept]
+    return bool(ins and outs) and max(outs) >= min(ins)
 
 
 def _kept_phrase(kept: Kept, count: int) -> str:
     if kept.order == "newest":
         return f"kept the {count} newest"
     if kept.order == "first listed":
+        if kept.tied:
+            return f"kept the first {count} listed (their dates tie: not ordered by dates)"
         if kept.some_dated:
             return f"kept {count} by their dates, the undated ones by their place in the list"
         return f"kept the first {count} listed (undated items: not ordered by dates)"
     note = (
-        "the dated ones by their dates"
+        "their dates tie: not ordered by dates"
+        if kept.tied
+        else "the dated ones by their dates"
         if kept.some_dated
         else "undated items: not ordered by dates"
     )
@@ -137,6 +175,19 @@ def _kept_phrase(kept: Kept, count: int) -> str:
     )
 
 
+# What the cap's warning says of the new items it left out when no date chose: a later
+# run takes them (and left_a_backlog reads it in the warning the feed's state keeps).
+LATER_RUN = " yet (a later run takes them while listed)"
+
+
+def left_a_backlog(kept_warning: str | None) -> bool:
+    """Whether a feed's last poll left new items out under max_items for a later run,
+    undated (or tied) ones, as the warning its state kept says (cap_warning): an undated
+    item taken on now may be one it listed then, a backlog maybe weeks old, dated at
+    archiving time as a first poll's are (look16e F13)."""
+    return kept_warning is not None and LATER_RUN in kept_warning
+
+
 def cap_warning(kept: Kept, max_items: int, read: str, *, unread: int = 0) -> str | None:
     """What is said of a document cut to ``max_items``: ``read``, how many items (and
     articles) were read, or what a document too long to read whole says of that (then
@@ -145,7 +196,7 @@ def cap_warning(kept: Kept, max_items: int, read: str, *, unread: int = 0) -> st
     dates the new ones left out come on a later run (they go first then), said so."""
     if not kept.left_out and not unread:
         return None
-    later = "" if kept.order == "newest" else " yet (a later run takes them while listed)"
+    later = "" if kept.order == "newest" else LATER_RUN
     lost = f"{kept.left_out} not archived{later}"
     if unread:
         lost = f"{unread} not read, {lost}"
@@ -180,20 +231,24 @@ def next_page(
     first_page: str,
     first_run: bool,
     items: int,
-    known: int,
+    known: Sequence[bool],
     read: Collection[str],
 ) -> NextPage:
     """Whether to read the page a feed's page links as ``next_url`` (its rel="next"),
     after the ``read`` pages (their link keys: the first one and the later pages read
-    this run) of the feed at ``first_page``, the page just read listing ``items`` items
-    of which the archive knows ``known`` (or an earlier page listed).
+    this run) of the feed at ``first_page``, the page just read listing ``items`` items,
+    ``known`` saying of each (in the page's order, those with a link) whether the archive
+    knows it (or an earlier page listed it).
 
-    Only while every item of the page is new (none known: the items pushed down since
-    the last run may go on); not on a feed's ``first_run`` (its whole archive would be
-    read: a backfill's work); not a page read already (a loop); only on the first page's
-    host, and at most MAX_LATER_FEED_PAGES a run: those two said, as later pages of
-    new items go unread."""
-    if not asks_page_known(next_url, first_run=first_run, items=items) or known:
+    Only while the page's new items reach its end (its last item is new: the items
+    pushed down since the last run may go on). An archived item above new ones does not
+    end them: an updated article sorted to the top, or a pinned one (look16e F1). Not on
+    a feed's ``first_run`` (its whole archive would be read: a backfill's work); not a
+    page read already (a loop); only on the first page's host, and at most
+    MAX_LATER_FEED_PAGES a run: those two said, as later pages of new items go unread."""
+    if not asks_page_known(next_url, first_run=first_run, items=items):
+        return NextPage(None)
+    if known and known[-1]:
         return NextPage(None)
     assert next_url is not None
     if link_key(next_url) in {link_key(url) for url in read}:
@@ -204,7 +259,7 @@ def next_page(
     if later >= MAX_LATER_FEED_PAGES:
         return NextPage(
             None,
-            f'{later} later pages read (rel="next"), every item new; at most '
-            f"{MAX_LATER_FEED_PAGES} a run: later pages not read",
+            f'{later} later pages read (rel="next"), new items to the end of the last; at '
+            f"most {MAX_LATER_FEED_PAGES} a run: later pages not read",
         )
     return NextPage(next_url)
