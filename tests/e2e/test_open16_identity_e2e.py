@@ -64,3 +64,32 @@ def test_a_moved_feeds_relative_links_name_its_archived_articles_at_the_old_fold
         httpserver.url_for("/news/story-1"),
         httpserver.url_for("/v2/story-2"),
     ]
+
+
+# -- one article at links that differ in the New York Times' partner=rss ---------------------
+
+
+def test_one_article_two_feeds_list_with_and_without_partner_rss_is_one_post(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The page names no canonical URL: only the links tell, and partner=rss, beside the
+    # campaign's emc=rss, only says how the reader arrived.
+    httpserver.expect_request("/2024/07/01/world/story.html").respond_with_data(
+        article("Story"), content_type="text/html"
+    )
+    link = httpserver.url_for("/2024/07/01/world/story.html")
+    item = {"title": "Story", "pubDate": "01 Jul 2024 08:00:00 GMT"}
+    for path, url in (("/a.xml", f"{link}?emc=rss&partner=rss"), ("/b.xml", link)):
+        httpserver.expect_request(path).respond_with_data(
+            rss([{**item, "link": url}]), content_type="application/rss+xml"
+        )
+    site.write_config(
+        [
+            {"name": "A", "url": httpserver.url_for("/a.xml")},
+            {"name": "B", "url": httpserver.url_for("/b.xml")},
+        ]
+    )
+    code, report, err = run_at(site, capsys, "2024-07-01T10:00Z")
+    assert (code, report["new_posts"]) == (0, 1), (err, report)
+    assert len(sources(site)) == 1
+
