@@ -123,8 +123,10 @@ class _SamePage(_Moves):
             key = decide.link_key(url)
             known = None if key is None else self.state.lookup(key)
             if known is not None:
-                found.append((*known, self.state.feed_of(known[0])))
-        article = decide.archived_before_move(found, feed.name)
+                shown = self._shown_at_path(*known)
+                found.append((*known, self.state.feed_of(known[0]), shown))
+        item = decide.Shown(entry.title, entry.published)
+        article = decide.archived_before_move(found, feed.name, item)
         if article is None:
             return False, None
         article_id, status = article

@@ -5,6 +5,8 @@ at the old resolution is the item, not a new one (issue 16, fix16E)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from rssarchive.core import decide
@@ -69,24 +71,45 @@ def test_links_before_move(
 
 
 DONE, PENDING, FAILED = "done", "pending", "failed"
+JULY_1 = datetime(2024, 7, 1, 8, tzinfo=UTC)
+ITEM = decide.Shown("Story 1", JULY_1)
+SAME = decide.Shown("Story 1", JULY_1)
 
 
 @pytest.mark.parametrize(
     ("found", "expected"),
     [
         ([], None),
-        ([(1, DONE, "N")], (1, DONE)),
-        ([(1, PENDING, "N")], (1, PENDING)),
+        ([(1, DONE, "N", SAME)], (1, DONE)),
+        ([(1, PENDING, "N", SAME)], (1, PENDING)),
+        ([(1, DONE, "N", None)], (1, DONE)),  # its post unread (gone): nothing belies it
         # Given up: not tried at its old link again; the item is a new article.
-        ([(1, FAILED, "N")], None),
+        ([(1, FAILED, "N", SAME)], None),
         # Another feed's article at that name is not this feed's item.
-        ([(1, DONE, "other")], None),
-        ([(1, DONE, None)], None),
-        # The first of this feed, in the order of the earlier addresses.
-        ([(1, DONE, "other"), (2, DONE, "N"), (3, DONE, "N")], (2, DONE)),
+        ([(1, DONE, "other", SAME)], None),
+        ([(1, DONE, None, SAME)], None),
+        # Another title, or another date: another article at a name used again.
+        ([(1, DONE, "N", decide.Shown("Story 9", JULY_1))], None),
+        ([(1, DONE, "N", decide.Shown("Story 1", JULY_1 - timedelta(days=30)))], None),
+        # Each compared only where both sides have one.
+        ([(1, DONE, "N", decide.Shown("", JULY_1))], (1, DONE)),
+        ([(1, DONE, "N", decide.Shown("Story 1", None))], (1, DONE)),
+        (
+            [(1, DONE, "N", decide.Shown("Story 1", JULY_1 - timedelta(days=30), dated=False))],
+            (1, DONE),
+        ),
+        # The first of this feed that nothing belies, in the order of the earlier addresses.
+        ([(1, DONE, "other", SAME), (2, DONE, "N", SAME), (3, DONE, "N", SAME)], (2, DONE)),
+        ([(2, DONE, "N", decide.Shown("Story 9", None)), (3, DONE, "N", SAME)], (3, DONE)),
     ],
 )
 def test_archived_before_move(
-    found: list[tuple[int, str, str | None]], expected: tuple[int, str] | None
+    found: list[tuple[int, str, str | None, decide.Shown | None]],
+    expected: tuple[int, str] | None,
 ) -> None:
-    assert decide.archived_before_move(found, "N") == expected
+    assert decide.archived_before_move(found, "N", ITEM) == expected
+
+
+def test_an_undated_item_is_compared_by_title_only() -> None:
+    found = [(1, DONE, "N", SAME)]
+    assert decide.archived_before_move(found, "N", decide.Shown("Story 1", None)) == (1, DONE)

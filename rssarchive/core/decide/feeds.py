@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import (
     ARTICLE_STANDING,
     FEED_BACKOFF,
@@ -17,6 +18,7 @@ from rssarchive.core.decide.policies import (
     retry_due,
 )
 from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
+from rssarchive.core.identity import differs, title_key
 from rssarchive.core.urls import absolute
 
 # -- feeds ----------------------------------------------------------------------------
@@ -344,14 +346,29 @@ def links_before_move(
 
 
 def archived_before_move(
-    found: Sequence[tuple[int, str, str | None]], feed: str
+    found: Sequence[tuple[int, str, str | None, Shown | None]], feed: str, item: Shown
 ) -> tuple[int, str] | None:
-    """The article a moved feed's item is (links_before_move), from the articles
-    ``found`` at the links it named before the move, in their order (id, status, the
-    feed recorded for it): the first of this feed that is archived or pending. One
-    given up is tried at its old link no more; another feed's is not this feed's item
-    (two feeds may share a relative name: `story-1`)."""
-    for article_id, status, owner in found:
-        if owner == feed and status != ARTICLE_STANDING.failed:
-            return article_id, status
+    """The article a moved feed's item (``item``: its title and date) is
+    (links_before_move), from the articles ``found`` at the links it named before the
+    move, in their order (id, status, the feed recorded for it, its post's title and
+    date, or its entry's while pending): the first of this feed, archived or pending,
+    whose title and date do not belie it (each compared only when both sides have one:
+    a site that starts its names again in its new folder, ``1.html``, lists another
+    article there). One given up is tried at its old link no more; another feed's is
+    not this feed's item (two feeds may share a relative name: ``story-1``)."""
+    for article_id, status, owner, shown in found:
+        if owner != feed or status == ARTICLE_STANDING.failed:
+            continue
+        if shown is not None and _belied(item, shown):
+            continue
+        return article_id, status
     return None
+
+
+def _belied(item: Shown, other: Shown) -> bool:
+    """Whether two items' titles or dates, each where both have one, differ."""
+    titles = title_key(item.title), title_key(other.title)
+    if all(titles) and titles[0] != titles[1]:
+        return True
+    dated = other.dated and item.published is not None and other.published is not None
+    return dated and differs(None, item.published, None, other.published) == "another date"
