@@ -111,6 +111,10 @@ class Entry:
     # Why the item has no date though it gives one (``its date 'yesterday' cannot be
     # read``): said in a warning when the entry is taken on. Not stored.
     date_problem: str | None = None
+    # The link as the feed wrote it when relative (``story-1``), resolved against the
+    # feed's address: a feed that moves resolves it elsewhere (decide.links_before_move).
+    # Not stored.
+    relative: str | None = None
 
 
 @dataclass(frozen=True)

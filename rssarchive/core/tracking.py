@@ -1,6 +1,6 @@
 """The query parameters that never identify an article: pure data, read by
 core/urls.py's URL keys (and re-exported there). A name added here changes keys: the
-state's keys are rewritten by a schema step (store/schema.py, _to_9, _to_11)."""
+state's keys are rewritten by a schema step (store/schema.py, _to_9, _to_11, _to_12)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 # site uses for anything else: a generic name such as "ref", "from", "share" or "sid"
 # can be a real parameter on some site, and merging two different articles is worse
 # than keeping a duplicate. A name added here changes keys: the state's keys are
-# rewritten by a schema step (store/schema.py, _to_9, _to_11).
+# rewritten by a schema step (store/schema.py, _to_9, _to_11, _to_12).
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -75,10 +75,14 @@ TRACKING_PARAMS = frozenset(
         "smtyp",
         # Schema 11's additions (look16c F3b): the Guardian's campaign code on every
         # shared and syndicated link (CMP=share_btn_link, CMP=Share_iOSApp_Other) and
-        # the New York Times' email/RSS campaign (emc=rss, with its partner=rss: a name
-        # too generic to drop; the page's rel=canonical tells that one).
+        # the New York Times' email/RSS campaign (emc=rss).
         "cmp",
         "emc",
+        # Schema 12's addition: the New York Times' partner=rss beside its emc=rss (a
+        # page that names no canonical URL was two posts, one per feed). A generic name,
+        # but it names who sent the reader, never an article: two articles whose links
+        # differ in it alone (the path and every other parameter the same) are not met.
+        "partner",
     }
 )
 TRACKING_PREFIXES = ("utm_", "mtm_")

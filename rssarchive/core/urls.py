@@ -271,6 +271,12 @@ def _site_host(url: str) -> str:
         if name.startswith(prefix) and name.count(".") > 1:  # "m.example", not "m.com"
             name = name.removeprefix(prefix)
             break
+    return _with_port(name, parts)
+
+
+def _with_port(name: str, parts: SplitResult) -> str:
+    """``name`` with the port of ``parts`` when it is not its scheme's default; "" when
+    the port cannot be read."""
     try:
         port = parts.port
     except ValueError:
@@ -278,14 +284,47 @@ def _site_host(url: str) -> str:
     return name if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else f"{name}:{port}"
 
 
+# The names of this machine's loopback interface: one host (RFC 6761 section 6.3: a
+# ``localhost`` name is the loopback address).
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _site_domain(url: str) -> str:
+    """``url``'s registrable domain (the public suffix list's, as the ``tld`` package
+    bundles it: ``edition.cnn.com`` is ``cnn.com``, ``a.example.co.uk`` is
+    ``example.co.uk``, a ``*.github.io`` name its own), or ``localhost`` for a loopback
+    name, with its port when it is not its scheme's default; "" when it has none (an IP
+    address, a name under no public suffix) or cannot be read."""
+    from tld import get_fld
+
+    parts = split(url)
+    if parts is None or not parts.hostname:
+        return ""
+    name = parts.hostname.rstrip(".")
+    if name in LOOPBACK_NAMES:
+        return _with_port("localhost", parts)
+    try:
+        domain = get_fld(name, fix_protocol=True, fail_silently=True)
+    except ValueError:  # the list's reader refuses some malformed names outright
+        domain = None
+    return "" if not domain else _with_port(str(domain), parts)
+
+
 def same_site(url: str, other: str) -> bool:
     """Whether two URLs are on one site: the same host and port, ``www.``, ``m.``,
-    ``amp.`` and ``mobile.`` aside (``http``/``https`` aside too). Not "the same
-    registrable domain": without the public suffix list, ``a.example.co.uk`` and
-    ``b.example.co.uk`` cannot be told from two sites' hosts, and a page naming another
-    site's URL as its canonical (a syndicated copy) says nothing of this site's articles."""
+    ``amp.`` and ``mobile.`` aside (``http``/``https`` aside too), or the same
+    registrable domain and port (_site_domain: ``edition.cnn.com`` and
+    ``www.cnn.com``; ``localhost`` and ``127.0.0.1``), which one owner holds. The
+    public suffix list tells ``a.example.co.uk`` and ``b.example.co.uk`` (one site)
+    from ``a.co.uk`` and ``b.co.uk`` (two); a page naming an unrelated host's URL as
+    its canonical (a syndicated copy) says nothing of this site's articles."""
     mine = _site_host(url)
-    return bool(mine) and mine == _site_host(other)
+    if not mine:
+        return False
+    if mine == _site_host(other):
+        return True
+    domain = _site_domain(url)
+    return bool(domain) and domain == _site_domain(other)
 
 
 def without_fragment(url: str) -> str:

@@ -96,9 +96,21 @@ class _FeedRun(_Working):
         result.stamps.update(
             decide.build_stamps([e.published for e in poll.parsed.entries], self.clock())
         )
+        assert poll.response is not None
+        final = poll.response.url
+        earlier = decide.earlier_addresses(
+            poll.feed.url,
+            poll.state.moved_to,
+            decide.poll_url(poll.feed.url, poll.state.moved_to),
+            final,
+            poll.response.redirects,
+        )
         # Oldest first, so that a feed's posts are written in the order they appeared.
         for entry in reversed(entries):
-            job = self._begin(poll.feed, entry, result, mode=poll.feed.content, listed=listed)
+            before = decide.links_before_move(entry.relative, entry.link, final, earlier)
+            job = self._begin(
+                poll.feed, entry, result, mode=poll.feed.content, listed=listed, before=before
+            )
             if job is not None:
                 job.stamped = entry.published in result.stamps
                 job.taken_on_now, job.last_poll = True, poll.state.last_success

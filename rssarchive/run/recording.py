@@ -79,9 +79,11 @@ class _Recording(_SamePage):
         *,
         mode: ContentMode,
         listed: frozenset[str] = frozenset(),
+        before: Sequence[str] = (),
     ) -> _Job | None:
-        """Record a new entry as pending and return its job; None when it is known."""
-        article_id = self._record(feed, entry, result, listed=listed)
+        """Record a new entry as pending and return its job; None when it is known.
+        ``before``: the links its relative link named before its feed moved."""
+        article_id = self._record(feed, entry, result, listed=listed, before=before)
         return (
             None
             if article_id is None
@@ -96,11 +98,13 @@ class _Recording(_SamePage):
         *,
         again: bool = False,
         listed: frozenset[str] = frozenset(),
+        before: Sequence[str] = (),
     ) -> int | None:
         """Record a new entry as pending and return its id; None when it is known (or
         the run is a dry run). ``again``: an article that failed for good is tried once
         more (a URL someone hands to backfill again). ``listed``: the URL keys of the
-        feed document the entry is from (see _by_guid).
+        feed document the entry is from (see _by_guid). ``before``: the links a moved
+        feed's relative link named before the move (_before_move).
 
         An entry whose article is pending is neither new nor skipped here: this run
         resumes it (the pending rows are its jobs already, see _prepare), or it waits
@@ -182,6 +186,10 @@ class _Recording(_SamePage):
                 result.skipped += owned == "skipped"
                 return None
         new = is_known == "new"
+        if new and before:  # a moved feed's relative link, named elsewhere before
+            is_it, job = self._before_move(feed, entry, url_key, before, result)
+            if is_it:
+                return job
         if decide.asks_same_path(new=new, has_guid=item_guid is not None) and self._same_path(
             feed, entry, url_key, result, listed
         ):

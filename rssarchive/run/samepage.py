@@ -103,3 +103,46 @@ class _SamePage(_Moves):
             entry = self.state.entry_of(article_id)
             return None if entry is None else decide.Shown(entry.title, entry.published)
         return self._post_shown(self.state.filename_of(article_id))
+
+    def _before_move(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        before: Sequence[str],
+        result: FeedResult,
+    ) -> tuple[bool, int | None]:
+        """Whether a new item of a moved feed is an article of this feed, archived or pending
+        at a link its relative link named before the move (``before``:
+        decide.links_before_move): its new link becomes an alias of it (found by link
+        from now on), said once; a pending one is relinked (its old link may be the one
+        that fails now), and then the article's id to work on now (the pending one's, in
+        a run that records), else None."""
+        found = []
+        for url in before:
+            key = decide.link_key(url)
+            known = None if key is None else self.state.lookup(key)
+            if known is not None:
+                shown = self._shown_at_path(*known)
+                found.append((*known, self.state.feed_of(known[0]), shown))
+        item = decide.Shown(entry.title, entry.published)
+        article = decide.archived_before_move(found, feed.name, item)
+        if article is None:
+            return False, None
+        article_id, status = article
+        records = decide.records(dry_run=self.dry_run)
+        if status == decide.ARTICLE_STANDING.pending:
+            if records:
+                self.state.relink(article_id, url_key, entry, self.clock())
+                self._relinked.add(article_id)
+                self._recorded.add(url_key)
+            return True, article_id if records else None
+        row = self.state.url_and_guid(article_id)
+        result.warnings.append(
+            f"{entry.link} is the archived {'' if row is None else row[0]} (its relative link"
+            f" {entry.relative!r} named it before its feed moved); not archived again"
+        )
+        result.skipped += 1
+        if records:
+            self.state.alias(url_key, article_id)
+        return True, None

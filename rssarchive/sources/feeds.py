@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -159,6 +160,18 @@ def _link(item: Any, base: str) -> str | None:
     return absolute(link, base)
 
 
+def _relative(item: Any) -> str | None:
+    """The item's link as written when it is a relative reference (no scheme, no host):
+    resolved against the feed's address, so named elsewhere once the feed moves. One
+    feedparser resolved (xml:base) is absolute by now."""
+    link = str(_field(item, "link") or "").strip()
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # an invalid IPv6 host: no link either (absolute)
+        return None
+    return link if link and not parts.scheme and not parts.netloc else None
+
+
 def _entry(item: Any, base: str) -> Entry:
     published, date_problem = _published(item)
     return Entry(
@@ -170,6 +183,7 @@ def _entry(item: Any, base: str) -> Entry:
         content=_content(item, base),
         image=_image(item, base),
         date_problem=date_problem,
+        relative=_relative(item),
     )
 
 

@@ -29,7 +29,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    poll goes without validators, decide.FEED_REVALIDATION).
 # 11: URL keys without the tracking parameters urls.TRACKING_PARAMS came to know since
 #    (cmp, emc; the AT Internet, Matomo, Webtrends ones): no table changes, the keys do.
-SCHEMA_VERSION = 11
+# 12: URL keys without the New York Times' partner= (urls.TRACKING_PARAMS): no table
+#    changes, the keys do.
+SCHEMA_VERSION = 12
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -255,6 +257,11 @@ def _to_11(conn: sqlite3.Connection) -> None:
     _to_9(conn)
 
 
+def _to_12(conn: sqlite3.Connection) -> None:
+    # The same rekeying again, for partner= (look 16's open NYT duplicate).
+    _to_9(conn)
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -267,4 +274,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _to_9,
     9: _to_10,
     10: _to_11,
+    11: _to_12,
 }

@@ -71,10 +71,11 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
             "&mtm_source=x&WT.mc_id=y&smid=tw-share&id=2",
             "https://example.org/a?id=2",
         ),
-        # The Guardian's and the New York Times' campaign codes (look16c F3b); NYT's
-        # partner= is too generic a name to drop.
+        # The Guardian's and the New York Times' campaign codes (look16c F3b), and
+        # NYT's partner= beside its emc= (schema 12).
         ("https://example.org/a?CMP=share_btn_link", "https://example.org/a"),
-        ("https://example.org/a?partner=rss&emc=rss", "https://example.org/a?partner=rss"),
+        ("https://example.org/a?partner=rss&emc=rss", "https://example.org/a"),
+        ("https://example.org/a?id=3&partner=rss", "https://example.org/a?id=3"),
         ("https://example.org/a?pk=5&at=6", "https://example.org/a?at=6&pk=5"),
         ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
         ("https://example.org/a?t=2&a=1&t=1", "https://example.org/a?a=1&t=2&t=1"),

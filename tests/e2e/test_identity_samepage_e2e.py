@@ -158,18 +158,26 @@ def test_a_canonical_that_every_page_shares_merges_no_articles(
 def test_a_canonical_on_another_host_is_no_identity(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The server answers as localhost and as 127.0.0.1: two hosts, two sites.
+    # A copy on 127.0.0.2 (another address, no name of this site's) names the article
+    # on localhost as canonical: two hosts, two sites. (localhost and 127.0.0.1 are one
+    # host: the loopback's names.)
     link = httpserver.url_for("/news/story-1")
     assert "//localhost:" in link
     body = _page("Story one", link)
-    for path in ("/news/story-1", "/copy/story-1"):
-        httpserver.expect_request(path).respond_with_data(body, content_type="text/html")
-    site.write_config([{"name": "A", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
-    assert site.cli("backfill", "--now", "2026-12-02T01:00:00Z", link) == 0
-    capsys.readouterr()
-    copy = httpserver.url_for("/copy/story-1").replace("//localhost:", "//127.0.0.1:")
-    assert site.cli("backfill", "--now", "2026-12-02T01:00:00Z", copy) == 0
-    out, err = capsys.readouterr()
+    httpserver.expect_request("/news/story-1").respond_with_data(body, content_type="text/html")
+    other = HTTPServer(host="127.0.0.2", port=0)
+    other.start()
+    try:
+        other.expect_request("/copy/story-1").respond_with_data(body, content_type="text/html")
+        feed = {"name": "A", "url": httpserver.url_for("/feed.xml"), "content": "page"}
+        site.write_config([feed])
+        assert site.cli("backfill", "--now", "2026-12-02T01:00:00Z", link) == 0
+        capsys.readouterr()
+        copy = other.url_for("/copy/story-1")
+        assert site.cli("backfill", "--now", "2026-12-02T01:00:00Z", copy) == 0
+        out, err = capsys.readouterr()
+    finally:
+        other.stop()
     assert "archived already" not in out, out + err
     assert len(site.post_names()) == 2
 

@@ -298,3 +298,31 @@ def test_a_feed_listed_newest_first_past_what_is_read_gives_its_newest() -> None
     feed = parse_feed((RSS_HEAD + items + RSS_TAIL).encode(), DEFAULT_URL, max_items=3)
     assert sorted(e.title for e in feed.entries) == ["t0", "t1", "t2"]
     assert f"200 not read, {READ_ITEMS - 3} not archived" in feed.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("link", "base", "relative", "resolved"),
+    [
+        ("story-1", "", "story-1", "https://example.org/feeds/story-1"),
+        ("/s/1", "", "/s/1", "https://example.org/s/1"),
+        ("https://example.org/a", "", None, "https://example.org/a"),
+        ("//cdn.example/a", "", None, "https://cdn.example/a"),
+        # xml:base resolved it (not the feed's address): no longer relative to the feed.
+        (
+            "story-1",
+            ' xml:base="https://other.example/x/"',
+            None,
+            "https://other.example/x/story-1",
+        ),
+    ],
+)
+def test_a_relative_link_is_kept_as_written(
+    link: str, base: str, relative: str | None, resolved: str
+) -> None:
+    # A feed that moves resolves it elsewhere (decide.links_before_move).
+    data = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel{base}><title>t</title>'
+        f"<item><title>One</title><link>{link}</link></item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(data, DEFAULT_URL).entries
+    assert (entry.relative, entry.link) == (relative, resolved)

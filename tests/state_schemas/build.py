@@ -40,7 +40,8 @@ COMMITS: dict[str, str | None] = {
     "v8": "0e2023a",
     "v9": "5d9cc8d",  # no table changed: keys without the tracking parameters added then
     "v10": "51f8af6",  # feeds.unchanged, last_document: when a poll goes without validators
-    "v11": None,  # no table changed: keys without the tracking parameters added then
+    "v11": "1a13aa6",  # no table changed: keys without the tracking parameters added then
+    "v12": None,  # no table changed: keys without partner= (the New York Times')
 }
 # Where SCHEMA was, by commit: state.py at the top, then the stage layout's store/.
 PLACES = ("rssarchive/state.py", "rssarchive/store/state.py", "rssarchive/store/schema.py")

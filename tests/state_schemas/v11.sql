@@ -1,4 +1,4 @@
--- schema 11 as the code writes it; made by build.py
+-- schema of 1a13aa6; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

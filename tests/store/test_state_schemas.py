@@ -62,9 +62,10 @@ def test_every_schema_ever_written_is_in_the_test_data() -> None:
         "v9",
         "v10",
         "v11",
+        "v12",
     }
     assert {p.stem for p in SCHEMAS} >= stems
-    assert SCHEMA_VERSION == 11, "a new schema version: add its dump (build.py) and a step"
+    assert SCHEMA_VERSION == 12, "a new schema version: add its dump (build.py) and a step"
 
 
 @pytest.mark.parametrize("dump", SCHEMAS, ids=[p.stem for p in SCHEMAS])
@@ -142,7 +143,7 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     # earlier of their archive time (2024-07-20) and their post's date (2024-07-01 and
     # -02, 09:00): the next age after 2024-07-24 is then 30 days.
     checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
-    if dump.stem in ("v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11"):
+    if dump.stem in ("v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12"):
         assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
     else:
         assert checks[:2] == [
@@ -352,6 +353,33 @@ def test_schema_10_keys_lose_the_campaign_codes_known_since(tmp_path: Path) -> N
     opened = State.open(state)
     try:
         for url in (f"{base}/news/6.html?CMP=Share_iOSApp_Other", f"{base}/a/6?partner=rss"):
+            assert opened.lookup(normalize_url(url)) == (6, "done"), url
+    finally:
+        opened.close()
+    assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
+
+
+def test_schema_11_keys_lose_partner(tmp_path: Path) -> None:
+    # Keys written while the New York Times' partner= was taken for a real parameter
+    # (emc= dropped, partner=rss kept): found by their new keys after the upgrade, or
+    # the next run archives them again.
+    from rssarchive.store.state import State
+
+    base = "http://news.example"
+    state = tmp_path / "state.sqlite3"
+    _load(Path(__file__).parent.parent / "state_schemas" / "v11.sql", state, base)
+    keybase = normalize_url(f"{base}/x")[: -len("/x")]
+    with sqlite3.connect(state) as conn:
+        conn.execute(
+            "INSERT INTO articles (id, url_key, url, feed, status, filename, created, updated)"
+            " VALUES (6, ?, ?, 'News', 'done', '6.md', '', '')",
+            (keybase + "/news/6.html?partner=rss", base + "/news/6.html?emc=rss&partner=rss"),
+        )
+        conn.execute("INSERT INTO aliases VALUES (?, 6)", (keybase + "/a/6?id=2&partner=rss",))
+    conn.close()
+    opened = State.open(state)
+    try:
+        for url in (f"{base}/news/6.html", f"{base}/a/6?id=2"):
             assert opened.lookup(normalize_url(url)) == (6, "done"), url
     finally:
         opened.close()

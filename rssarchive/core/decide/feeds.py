@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from rssarchive.core.decide.policies import FEED_BACKOFF, MOVE_AFTER, retry_due
+from rssarchive.core.decide.identity import Shown
+from rssarchive.core.decide.policies import (
+    ARTICLE_STANDING,
+    FEED_BACKOFF,
+    MOVE_AFTER,
+    retry_due,
+)
 from rssarchive.core.errors import LockedError, NewerStateError, RssArchiveError
+from rssarchive.core.identity import differs, title_key
+from rssarchive.core.urls import absolute
 
 # -- feeds ----------------------------------------------------------------------------
 
@@ -300,3 +308,67 @@ def feed_move_said(moves: Moves) -> FeedMoveSaid | None:
 def poll_url(url: str, moved_to: str | None) -> str:
     """The address a feed is polled at: where it moved, else the config's."""
     return moved_to or url
+
+
+# -- a moved feed's relative links ---------------------------------------------------
+
+
+def earlier_addresses(
+    url: str,
+    moved_to: str | None,
+    polled: str,
+    final: str,
+    redirects: Sequence[tuple[int, str]],
+) -> tuple[str, ...]:
+    """The addresses a feed had before a permanent move, other than the one its document
+    came from now (``final``): its config's (``url``) once it moved (``moved_to``), and
+    the address polled (``polled``) when only permanent redirects (301, 308) led from it
+    to ``final`` (the poll that follows a move first). A temporary redirect moves
+    nothing: its links were resolved against its end all along."""
+    earlier = [url] if moved_to is not None else []
+    if redirects and all(status in (301, 308) for status, _ in redirects):
+        earlier.append(polled)
+    return tuple(dict.fromkeys(a for a in earlier if a != final))
+
+
+def links_before_move(
+    relative: str | None, link: str | None, final: str, earlier: Sequence[str]
+) -> tuple[str, ...]:
+    """The URLs an item's relative link (``relative``, as the feed wrote it: ``story-1``)
+    named at the feed's earlier addresses (earlier_addresses), its link now being its
+    resolution against ``final``, the document's address (RFC 3986 section 5.1.3): an
+    article archived at one of them before the move is this item. None for an absolute
+    link, nor for one resolved against another base (xml:base, a later page)."""
+    if not earlier or relative is None or link is None or absolute(relative, final) != link:
+        return ()
+    named = (absolute(relative, base) for base in earlier)
+    return tuple(dict.fromkeys(u for u in named if u is not None and u != link))
+
+
+def archived_before_move(
+    found: Sequence[tuple[int, str, str | None, Shown | None]], feed: str, item: Shown
+) -> tuple[int, str] | None:
+    """The article a moved feed's item (``item``: its title and date) is
+    (links_before_move), from the articles ``found`` at the links it named before the
+    move, in their order (id, status, the feed recorded for it, its post's title and
+    date, or its entry's while pending): the first of this feed, archived or pending,
+    whose title and date do not belie it (each compared only when both sides have one:
+    a site that starts its names again in its new folder, ``1.html``, lists another
+    article there). One given up is tried at its old link no more; another feed's is
+    not this feed's item (two feeds may share a relative name: ``story-1``)."""
+    for article_id, status, owner, shown in found:
+        if owner != feed or status == ARTICLE_STANDING.failed:
+            continue
+        if shown is not None and _belied(item, shown):
+            continue
+        return article_id, status
+    return None
+
+
+def _belied(item: Shown, other: Shown) -> bool:
+    """Whether two items' titles or dates, each where both have one, differ."""
+    titles = title_key(item.title), title_key(other.title)
+    if all(titles) and titles[0] != titles[1]:
+        return True
+    dated = other.dated and item.published is not None and other.published is not None
+    return dated and differs(None, item.published, None, other.published) == "another date"
