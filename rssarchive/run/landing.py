@@ -58,6 +58,10 @@ class _Landing(_Recording):
             job, staged, keys = pages[i]
             owner = owners.get(keys[-1], i) if keys[-1] in crowd else i
             owned = owner != i and keys[-1] in self._placed  # its owner's post is there
+            if owned and self._crowd_contradicted(job, pages[owner][0]):
+                # Its guid, title and date are another's (look16e F8): tried on its own
+                # evidence (landing_shares), so a misrouted tracker is tried again.
+                owned, owner = False, i
             same_as = decide.crowd_said(pages[owner][0].entry.title or "") if owned else None
             crowded = (keys[-1] in crowd and keys[-1] not in owners) or (owner != i and not owned)
             if self._points_at_listed(job, keys[0], keys[-1]):
@@ -70,6 +74,17 @@ class _Landing(_Recording):
                 if (alias := decide.alias_key(keys)) is not None:
                     # Where it is for now, no identity: a later item there may take it.
                     self.state.set_meta({decide.temporary_landing(alias): str(job.article_id)})
+
+    @staticmethod
+    def _crowd_contradicted(job: _Job, owner: _Job) -> bool:
+        """Whether an item is not the article of ``owner``, the item of the run whose
+        page its temporary redirect reached (decide.crowd_contradicted)."""
+        return decide.crowd_contradicted(
+            decide.guid_key(job.entry.guid),
+            decide.Shown(job.entry.title, job.entry.published),
+            decide.guid_key(owner.entry.guid),
+            decide.Shown(owner.entry.title, owner.entry.published),
+        )
 
     def _another_items_page(self, job: _Job, staged: _Staged, how: str) -> None:
         """Fail an item whose page (``how`` it got there) is one its feed document

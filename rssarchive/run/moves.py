@@ -71,18 +71,24 @@ class _Moves(_Base):
         url_key: str,
         guid_key: str | None,
         result: FeedResult,
+        listed: frozenset[str] = frozenset(),
     ) -> bool:
         """Whether the link ``url_key``, only an alias of the archived article
         ``article_id`` (its page's canonical URL, where its redirects ended), goes to
-        this item, another article by its title, date or guid (decide.alias_contradicted,
-        look16d F1): the alias is dropped, said. Asked only for a link that is not the
-        article's own (decide.asks_alias_of): its post and guid are read then."""
+        this item, another article by its title, date or guid, or by the article listed
+        at its own link in the same document (``listed``, its URL keys)
+        (decide.alias_contradicted, look16d F1, look16e F2): the alias is dropped, said.
+        Asked only for a link that is not the article's own (decide.asks_alias_of): its
+        post and guid are read then."""
         if self.state.meta_value(decide.judged_alias(url_key)) == str(article_id):
             return False
         row = self.state.url_and_guid(article_id)
         archived = self._post_shown(self.state.filename_of(article_id))
         item = decide.Shown(entry.title, entry.published)
-        why = decide.alias_contradicted(guid_key, item, None if row is None else row[1], archived)
+        own_listed = row is not None and decide.link_key(row[0]) in listed
+        why = decide.alias_contradicted(
+            guid_key, item, None if row is None else row[1], archived, own_listed=own_listed
+        )
         if why is None:
             return False
         said = decide.alias_said(entry.link or "", "" if row is None else row[0], why)

@@ -153,7 +153,7 @@ class _Recording(_SamePage):
         if (
             known is not None
             and decide.asks_alias_of(is_known, known[1], aliased=aliased)
-            and self._alias_handed_over(entry, known[0], url_key, guid_key, result)
+            and self._alias_handed_over(entry, known[0], url_key, guid_key, result, listed)
         ):
             is_known = "by guid" if guid_key is not None else "new"
         if is_known == "asked now":
@@ -406,11 +406,15 @@ class _Recording(_SamePage):
             return owner, answer.guid
         if answer.kind == "reused":
             assert owner is not None
-            result.warnings.append(
+            said = (
                 f"{entry.link}: its guid {(entry.guid or '').strip()!r} is that of another "
                 f"article ({owner.url}, {answer.why}); "
                 "archived as a new article, and the guid identifies no article from now on"
             )
+            if decide.reuse_said(reused_before=reused) == "logged":
+                log.info("%s", said)  # said when it was found reused (look16e F15)
+            else:
+                result.warnings.append(said)
             if decide.records(dry_run=self.dry_run):
                 self.state.reuse_guid(guid_key)
         return None, answer.guid

@@ -15,32 +15,61 @@ D8 = datetime(2026, 12, 8, 10, tzinfo=UTC)
 STORM = Shown("Storm hits coast", D7)
 
 
+LISTED_TOO = "the archived article is listed at its own link too"
+
+ALIAS_ROWS = [
+    # The same title on the same date, or undated: that article (an AMP copy).
+    (None, Shown("Storm hits coast", D7), None, STORM, None),
+    (None, Shown("STORM  hits coast", None), "g-a", STORM, None),
+    (None, Shown("Storm hits coast", None), None, Shown("Storm hits coast", None), None),
+    # The same title on another date: a recurring title, another article (look16e F2).
+    (None, Shown("Storm hits coast", D8), None, STORM, "the same title on another date"),
+    (
+        None,
+        Shown("Storm hits coast", D8),
+        None,
+        Shown("Storm hits coast", D7, dated=False),
+        None,
+    ),
+    # Another title and date: another article (X1, the 301 alias).
+    ("g-b", Shown("Mayor resigns", D8), "g-a", STORM, "another title and date"),
+    (None, Shown("Mayor resigns", D8), None, STORM, "another title and date"),
+    # Another title, a date on one side only or none: another article (X2).
+    (None, Shown("Mayor resigns", None), None, STORM, "another title"),
+    (None, Shown("Mayor resigns", None), None, Shown("Storm", None), "another title"),
+    # A post that does not say its date: its date is unknown, the title decides.
+    (None, Shown("Mayor resigns", D7), None, Shown("Storm", D7, dated=False), "another title"),
+    # Another title on the same date: a headline edited, the same article, whatever
+    # its guid (a move by guid, a site migration: the alias is listed under new ones).
+    (None, Shown("Storm hits the coast", D7), None, STORM, None),
+    ("g-b", Shown("Storm hits the coast", D7), "g-a", STORM, None),
+    ("g-b", Shown("Storm hits coast", D7), "g-a", STORM, None),
+    ("g-b", Shown("Storm hits coast", D8), "g-a", STORM, "the same title on another date"),
+    # The same guid: that article, whatever its title.
+    ("g-a", Shown("Mayor resigns", D8), "g-a", STORM, None),
+    # No title on a side: the guids tell; none on a side: nothing contradicts.
+    ("g-b", Shown(None, D8), "g-a", STORM, "another guid"),
+    ("g-b", Shown("Mayor resigns", D8), "g-a", Shown(None, D7), "another guid"),
+    (None, Shown(None, D8), "g-a", STORM, None),
+    ("g-b", Shown(None, None), None, STORM, None),
+    # Its post cannot be read: nothing to tell it by, the alias stands.
+    ("g-b", Shown("Mayor resigns", D8), "g-a", None, None),
+]
+# The article still listed at its own link in the same document (``own_listed``).
+LISTED_ROWS = [
+    # The article still listed at its own link: the item is another (look16e F2),
+    # however alike they are.
+    (None, Shown("Storm hits coast", None), None, Shown("Storm hits coast", None), LISTED_TOO),
+    (None, Shown("Storm hits coast", D7), None, STORM, LISTED_TOO),
+    (None, Shown("Storm hits coast", D7), None, None, LISTED_TOO),
+    # Unless it has the article's guid: that article.
+    ("g-a", Shown("Storm hits coast", D7), "g-a", STORM, None),
+]
+
+
 @pytest.mark.parametrize(
-    ("item_guid", "item", "archived_guid", "archived", "expected"),
-    [
-        # The same title: that article, whatever the dates (a tracker's own date).
-        (None, Shown("Storm hits coast", D8), None, STORM, None),
-        (None, Shown("STORM  hits coast", None), "g-a", STORM, None),
-        # Another title and date: another article (X1, the 301 alias).
-        ("g-b", Shown("Mayor resigns", D8), "g-a", STORM, "another title and date"),
-        (None, Shown("Mayor resigns", D8), None, STORM, "another title and date"),
-        # Another title, a date on one side only or none: another article (X2).
-        (None, Shown("Mayor resigns", None), None, STORM, "another title"),
-        (None, Shown("Mayor resigns", None), None, Shown("Storm", None), "another title"),
-        # A post that does not say its date: its date is unknown, the title decides.
-        (None, Shown("Mayor resigns", D7), None, Shown("Storm", D7, dated=False), "another title"),
-        # Another title on the same date: a headline edited, the same article.
-        (None, Shown("Storm hits the coast", D7), None, STORM, None),
-        # The same guid: that article, whatever its title.
-        ("g-a", Shown("Mayor resigns", D8), "g-a", STORM, None),
-        # No title on a side: the guids tell; none on a side: nothing contradicts.
-        ("g-b", Shown(None, D8), "g-a", STORM, "another guid"),
-        ("g-b", Shown("Mayor resigns", D8), "g-a", Shown(None, D7), "another guid"),
-        (None, Shown(None, D8), "g-a", STORM, None),
-        ("g-b", Shown(None, None), None, STORM, None),
-        # Its post cannot be read: nothing to tell it by, the alias stands.
-        ("g-b", Shown("Mayor resigns", D8), "g-a", None, None),
-    ],
+    ("item_guid", "item", "archived_guid", "archived", "expected", "own_listed"),
+    [(*row, False) for row in ALIAS_ROWS] + [(*row, True) for row in LISTED_ROWS],
 )
 def test_alias_contradicted(
     item_guid: str | None,
@@ -48,8 +77,10 @@ def test_alias_contradicted(
     archived_guid: str | None,
     archived: Shown | None,
     expected: str | None,
+    own_listed: bool,
 ) -> None:
-    assert decide.alias_contradicted(item_guid, item, archived_guid, archived) == expected
+    got = decide.alias_contradicted(item_guid, item, archived_guid, archived, own_listed=own_listed)
+    assert got == expected
 
 
 @pytest.mark.parametrize(
@@ -119,6 +150,41 @@ def test_crowd_owners(
     owners: dict[str, int],
 ) -> None:
     assert decide.crowd_owners(landings, headlines) == owners
+
+
+QUAKE = Shown("Quake hits coast", datetime(2026, 12, 1, 5, tzinfo=UTC))
+FERRY = Shown("Ferry strike ends", datetime(2026, 12, 1, 6, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("item_guid", "item", "owner_guid", "owner", "expected"),
+    [
+        # Another guid, title and date: a tracker misrouted for a while (look16e F8).
+        ("g2", FERRY, "g1", QUAKE, True),
+        # A headline of the same story ("BREAKING: …") is no other title (look16d F9).
+        ("t2", Shown("BREAKING: Quake hits coast", FERRY.published), "t1", QUAKE, False),
+        ("t2", Shown("Quake hits coast: live", FERRY.published), "t1", QUAKE, False),
+        # The same date, or one missing: not all three say so.
+        ("g2", Shown("Ferry strike ends", QUAKE.published), "g1", QUAKE, False),
+        ("g2", Shown("Ferry strike ends", None), "g1", QUAKE, False),
+        # No guid on a side, or the same: not all three.
+        (None, FERRY, "g1", QUAKE, False),
+        ("g2", FERRY, None, QUAKE, False),
+        ("g1", FERRY, "g1", QUAKE, False),
+        # No title on a side.
+        ("g2", Shown(None, FERRY.published), "g1", QUAKE, False),
+    ],
+)
+def test_crowd_contradicted(
+    item_guid: str | None, item: Shown, owner_guid: str | None, owner: Shown, expected: bool
+) -> None:
+    assert decide.crowd_contradicted(item_guid, item, owner_guid, owner) is expected
+
+
+@pytest.mark.parametrize(("reused_before", "expected"), [(False, "said"), (True, "logged")])
+def test_reuse_said(reused_before: bool, expected: str) -> None:
+    """A guid found reused is said once (look16e F15), then identifies nothing unsaid."""
+    assert decide.reuse_said(reused_before=reused_before) == expected
 
 
 def test_judged_alias_and_crowd_said() -> None:

@@ -28,9 +28,11 @@ from rssarchive.core.decide.aliases import (
     alias_contradicted as alias_contradicted,
     alias_said as alias_said,
     asks_alias_of as asks_alias_of,
+    crowd_contradicted as crowd_contradicted,
     crowd_owners as crowd_owners,
     crowd_said as crowd_said,
     judged_alias as judged_alias,
+    reuse_said as reuse_said,
 )
 from rssarchive.core.decide.articles import (
     ArticleFailed as ArticleFailed,

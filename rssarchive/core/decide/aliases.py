@@ -11,6 +11,7 @@ feed has no guids. So the item is that article only when nothing contradicts it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
@@ -26,26 +27,40 @@ def asks_alias_of(known: str, status: str | None, *, aliased: bool) -> bool:
 
 
 def alias_contradicted(
-    item_guid: str | None, item: Shown, archived_guid: str | None, archived: Shown | None
+    item_guid: str | None,
+    item: Shown,
+    archived_guid: str | None,
+    archived: Shown | None,
+    *,
+    own_listed: bool = False,
 ) -> str | None:
     """What says an item listed at a link known only as an alias of an archived article
     (its post's title and date: ``archived``; None: it cannot be read) is another
-    article (None: nothing; it is that article). The same guid is that article; the
-    same title (identity.title_key) too, whatever the dates (a tracker re-listing it
-    with its own date). Another title is another article, unless both are dated alike
-    (a headline edited). With no title on a side, another guid is another article."""
+    article (None: nothing; it is that article). The same guid is that article. The
+    article listed at its own link in the same document (``own_listed``) is another
+    item there: two items listed at once are two articles (look16e F2: a daily column's
+    page naming the evergreen URL canonical). Another title is another article, unless
+    both are dated alike (a headline edited); the same title on another date is a
+    recurring one ("Morning briefing", look16e F2), another article; with no title on a
+    side, another guid is (another guid alone is not: a move by guid, a site migration,
+    leave aliases their article is listed at under new guids). An AMP copy or a
+    ``?ref=`` link whose page named the article canonical, with its title and its date
+    (or none), is that article."""
     if item_guid is not None and item_guid == archived_guid:
         return None
+    if own_listed:
+        return "the archived article is listed at its own link too"
     if archived is None:
         return None  # nothing to tell it by: the alias stands, as before
     mine, theirs = title_key(item.title), title_key(archived.title)
+    dated = archived.dated and item.published is not None and archived.published is not None
+    redated = dated and differs(None, item.published, None, archived.published) == "another date"
     if mine and theirs:
-        if mine == theirs:
-            return None
-        if archived.dated and item.published is not None and archived.published is not None:
-            redated = differs(None, item.published, None, archived.published) == "another date"
-            return "another title and date" if redated else None
-        return "another title"
+        if mine != theirs and (redated or not dated):
+            return "another title and date" if redated else "another title"
+        # The same title and date (or none): another guid alone is no other article, an
+        # alias a move by guid or a site migration left is listed under new guids.
+        return "the same title on another date" if mine == theirs and redated else None
     if item_guid is not None and archived_guid is not None:
         return "another guid"
     return None
@@ -90,7 +105,45 @@ def crowd_owners(
     return {key: first[key, next(iter(ts))] for key, ts in shows.items() if len(ts) == 1}
 
 
+def crowd_contradicted(
+    item_guid: str | None, item: Shown, owner_guid: str | None, owner: Shown
+) -> bool:
+    """Whether an item a temporary redirect sent to the page another item of the run
+    owns (crowd_owners) is another article than that item's, though the page shows
+    none of its own (look16e F8: a tracker misrouted for a while): its guid, its title
+    and its date all another than the owner's, each there on both sides. A title that
+    holds the other (``BREAKING: Storm hits coast``) is no other title: a temporary
+    redirect is no evidence of identity, but a headline of the same story is."""
+    if item_guid is None or owner_guid is None or item_guid == owner_guid:
+        return False
+    mine, theirs = _words(item.title), _words(owner.title)
+    if not mine.strip() or not theirs.strip() or theirs in mine or mine in theirs:
+        return False  # a headline of the same story
+    if item.published is None or owner.published is None:
+        return False
+    return differs(None, item.published, None, owner.published) == "another date"
+
+
+def _words(title: str | None) -> str:
+    """A title's words (title_key's, without their punctuation), space-bounded: one
+    title holds another when its words follow one another in it."""
+    words = "".join(c if c.isalnum() else " " for c in title_key(title)).split()
+    return f" {' '.join(words)} "
+
+
 def crowd_said(title: str) -> str:
     """Why an item sent to a page another item of the run owns (crowd_owners) is taken
     for that item's article: the page shows that item's title."""
     return f"the page shows the title of the item {title!r}"
+
+
+# -- a guid found reused (look16e F15) ----------------------------------------------------
+
+
+def reuse_said(*, reused_before: bool) -> Literal["said", "logged"]:
+    """How a guid found naming another article is told: said the first time, when it
+    is recorded as reused; "logged" once it was (``reused_before``): it identifies
+    nothing from then on, without more warnings (a daily column's constant guid is
+    found reused again each day the strong evidence of its title and teaser is belied
+    by its old link)."""
+    return "logged" if reused_before else "said"
