@@ -111,6 +111,9 @@ class Entry:
     # Why the item has no date though it gives one (``its date 'yesterday' cannot be
     # read``): said in a warning when the entry is taken on. Not stored.
     date_problem: str | None = None
+    # Its feed marks its guid no permalink (isPermaLink="false"): never fetched as a page,
+    # whatever it looks like (decide.permalinked, look16e F11). Not stored.
+    guid_no_address: bool = False
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,12 @@ P1, P2 = "http://s/notices/1", "https://s/notices/2"
         pytest.param([(f"{S}#u1", S), (f"{S}#u2", S)], {}, id="a live page's updates: one page"),
         pytest.param([("javascript:x", S), (P2, S)], {}, id="a guid that is no link we fetch"),
         pytest.param([(P1, S), (P2, "http://s/other")], {}, id="links not shared"),
+        pytest.param(
+            [(None, S), (None, S), (None, S)],
+            {},
+            id="guids marked isPermaLink=false (given as None): one article, look16e F11",
+        ),
+        pytest.param([(P1, S), (None, S)], {}, id="one marked no permalink: one article"),
     ],
 )
 def test_permalinked(items: list[tuple[str | None, str | None]], links: dict[int, str]) -> None:

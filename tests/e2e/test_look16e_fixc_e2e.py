@@ -7,6 +7,8 @@ server."""
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
@@ -77,3 +79,45 @@ def test_a_moved_articles_old_link_answering_a_wall_with_200_is_still_a_move(
     ), warning
     assert quoted in warning and warning.endswith("; not archived again"), warning
     assert sources(site) == [old]
+
+
+# -- F11: guids marked isPermaLink="false" on items sharing one link -----------------------
+
+
+def _notices(httpserver: HTTPServer, permalink: str) -> bytes:
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>{escape(httpserver.url_for('/notices'))}</link>"
+        f'<guid isPermaLink="{permalink}">{escape(httpserver.url_for(f"/ids/notice-{n}"))}'
+        f"</guid><pubDate>Tue, 01 Dec 2026 0{n}:00:00 GMT</pubDate>"
+        f"<description>Notice {n}: short.</description></item>"
+        for n in (1, 2, 3)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<link>http://127.0.0.1/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def test_items_sharing_a_link_whose_guids_are_marked_no_permalinks_are_one_article(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # http guids marked isPermaLink="false" (ids on the site's host, which answer 404):
+    # the feed says they are no addresses, so they are never fetched; the shared link
+    # is one article, said as any shared link is.
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _notices(httpserver, "false"), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    site.write_config([{"name": "P", "url": httpserver.url_for("/feed.xml"), "content": "page"}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"]) == (0, 1), err
+    assert not [r.path for r, _ in httpserver.log if r.path.startswith("/ids/")]
+    assert sources(site) == [httpserver.url_for("/notices")]
+    assert warnings_of(report) == [
+        f"3 different items (by guid or title) have one link, {httpserver.url_for('/notices')};"
+        " archived as one article"
+    ]
+    code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err

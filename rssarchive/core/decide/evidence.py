@@ -26,7 +26,9 @@ def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str
     and they are not all one. Each is its own article then, at its own address; the
     shared link made them one (decide.collapsed) though their texts are several.
     Otherwise one link is one page, one article, as before (a changelog's releases,
-    a live page's updates, whose guids are no addresses)."""
+    a live page's updates, whose guids are no addresses; and guids the feed marks
+    ``isPermaLink="false"``, given as None: ids on the site's host that may answer
+    404 though they look like URLs, look16e F11)."""
     groups: dict[str, list[int]] = {}
     for index, (_, link) in enumerate(items):
         if (key := link_key(link)) is not None:
