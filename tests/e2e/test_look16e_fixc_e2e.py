@@ -12,10 +12,11 @@ from html import escape
 import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
+from test_backfill_e2e import front
 from test_e2e import article
 from test_fix16g_e2e import run_at
 from test_fix16k_e2e import warnings_of
-from test_integrity_e2e import Feed, sources
+from test_integrity_e2e import Feed, front_title, sources
 from werkzeug import Request, Response
 
 # -- F10: an old link answering 200 with a "not found" page or a wall ---------------------
@@ -121,3 +122,42 @@ def test_items_sharing_a_link_whose_guids_are_marked_no_permalinks_are_one_artic
     ]
     code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
     assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err
+
+
+# -- F12: a first poll's full-text backlog stamped with the feed's build time -------------
+
+FULL = "".join(
+    f"<p>Paragraph {i} of a complete article, with enough words in it to be substantial"
+    " text of its own, as the feed carries it whole.</p>"
+    for i in range(6)
+)
+
+
+def test_full_text_items_stamped_with_the_build_time_are_dated_by_their_urls_days(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Four items stamped 11:59, a minute before the run, with their whole texts (no
+    # page fetched), their URLs naming their days: dated by those days, and said.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "P", "url": feed.url}])
+    names = "abcd"
+    feed.items = [
+        {
+            "title": f"Story {n}",
+            "link": httpserver.url_for(f"/2026/11/{10 + i}/story-{n}"),
+            "pubDate": "Mon, 07 Dec 2026 11:59:00 GMT",
+            "content": FULL,
+        }
+        for i, n in enumerate(names)
+    ]
+    code, report, err = run_at(site, capsys, "2026-12-07T12:00Z")
+    assert (code, report["new_posts"]) == (0, 4), err
+    assert [r.path for r, _ in httpserver.log] == ["/feed.xml"]
+    for i, n in enumerate(names):
+        name = f"2026-11-{10 + i}-Story {n}.md"
+        assert front_title(site, name) == f"Story {n}"
+        assert front(site, name)["date"] == f"2026-11-{10 + i}T00:00:00.000Z"
+    assert warnings_of(report) == [
+        "4 items share one date, 2026-12-07T11:59:00Z (the feed's build time, not"
+        " theirs); 4 dated by their URL's day"
+    ], err
