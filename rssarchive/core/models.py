@@ -115,6 +115,9 @@ class Entry:
     # feed's address: a feed that moves resolves it elsewhere (decide.links_before_move).
     # Not stored.
     relative: str | None = None
+    # Its feed marks its guid no permalink (isPermaLink="false"): never fetched as a page,
+    # whatever it looks like (decide.permalinked, look16e F11). Not stored.
+    guid_no_address: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ text. It imports no orchestration (pipeline.py), so a worker does not either."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from rssarchive.core import decide
@@ -53,7 +53,10 @@ def dated(
 ) -> decide.PostDate:
     """How the post of ``entry`` (its page's ``article``) is dated (decide.post_date):
     the item's own date, else the page's, else the date a sitemap listed it with; its
-    ``published`` None: the archiving time dates it."""
+    ``published`` None: the archiving time dates it. An item ``stamped`` with its feed's
+    build time whose page was not fetched (no article, or the feed's text) may be dated
+    by the day its URL names (look16e F12)."""
+    no_page = article is None or article.source == "feed"
     return decide.post_date(
         entry.published,
         entry.origin,
@@ -62,22 +65,38 @@ def dated(
         listed=entry.listed,
         now=now,
         stamped=stamped,
+        url_day=_url_day(entry.link) if stamped and no_page else None,
     )
+
+
+def _url_day(link: str | None) -> datetime | None:
+    """The day ``link``'s path names (pagedates.url_dates, as a page's URL is read), its
+    midnight in UTC; None: none."""
+    from rssarchive.core.dates import parse_date
+    from rssarchive.sources.pagedates import url_dates
+
+    return next((when for text in url_dates(link) if (when := parse_date(text))), None)
 
 
 def feed_posts(
     items: list[tuple[FeedConfig, Entry, ContentMode]],
     archived_at: datetime,
     allow_private_addresses: Allow = False,
+    stamped: Collection[int] = (),
 ) -> list[Post | RssArchiveError | None]:
     """Posts for entries whose feed may carry the article (runs in a worker process): for
     each, its post, why it has none, or None when the feed's text is only a summary
-    (``content: auto``) and the page is needed."""
+    (``content: auto``) and the page is needed. ``stamped``: the indexes of the items
+    whose date is their feed's build time (render_entry's ``stamped``)."""
     posts: list[Post | RssArchiveError | None] = []
-    for feed, entry, mode in items:
+    for index, (feed, entry, mode) in enumerate(items):
         try:
             article = _feed_article(entry, mode, allow_private_addresses)
-            post = None if article is None else render_entry(feed, entry, article, archived_at)
+            post = (
+                None
+                if article is None
+                else render_entry(feed, entry, article, archived_at, stamped=index in stamped)
+            )
         except Exception as exc:  # one item's failure fails that item, not the others
             whose = decide.failure_of(exc)
             if whose == "run":

@@ -263,6 +263,7 @@ def _without_shared_guids(
 
 def _permalinked(entries: Sequence[Entry]) -> list[Entry]:
     """The entries of one feed document, those that share a link but each give their own
-    permalink as their guid given it as their link (decide.permalinked, look16c F7)."""
-    links = decide.permalinked([(e.guid, e.link) for e in entries])
+    permalink as their guid given it as their link (decide.permalinked, look16c F7). A
+    guid its feed marks isPermaLink="false" is no permalink (look16e F11)."""
+    links = decide.permalinked([(None if e.guid_no_address else e.guid, e.link) for e in entries])
     return [replace(e, link=links[i]) if i in links else e for i, e in enumerate(entries)]

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
-from rssarchive.core.models import Entry, FeedConfig
+from rssarchive.core.models import Entry, FeedConfig, Response, Selectors
 from rssarchive.run.jobs import _substantial
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
@@ -179,40 +179,76 @@ class _Moves(_Base):
         return decide.ByGuid("moved", guid_key, owner.id, "its old link redirects here permanently")
 
     def _old_link_moved(
-        self, url_key: str, link: str, answer: decide.ByGuid, owner: GuidOwner | None
+        self,
+        url_key: str,
+        entry: Entry,
+        answer: decide.ByGuid,
+        owner: GuidOwner | None,
+        selectors: Selectors | None,
     ) -> decide.ByGuid:
         """by_guid's ``answer``, or a new article when a move on evidence a daily column
         has too (decide.asks_old_link) is belied by the archived article's old link: it
         still answers 200 at its own URL, with another page than the item's link
-        (decide.old_link_moved, look16c F8)."""
+        (decide.old_link_moved, look16c F8), not one that holds no article (a "not
+        found" page, a wall: read as archiving reads pages, with ``selectors``, the
+        feed's; look16e F10)."""
         from rssarchive.core.identity import OLD_LINK_ANSWERS
 
         archived = owner is not None and owner.status == decide.ARTICLE_STANDING.done
         if owner is None or not decide.asks_old_link(answer.kind, answer.why, archived=archived):
             return answer
         old_key = decide.link_key(owner.url) or ""
-        final, old_page = self._page_of(owner.url)
+        response = self._answer_of(owner.url)
+        final = None if response is None else decide.link_key(response.url)
+        no_article = None
+        if response is not None and decide.asks_old_page(old_key, final):
+            no_article = self._no_article(response, entry.title, selectors)
         same = None
-        if decide.asks_new_page(old_key, final):
-            same = decide.same_pages(old_page, self._page_of(link)[1])
-        why = decide.old_link_moved(url_key, old_key, final, same_page=same, why=answer.why)
+        if response is not None and decide.asks_new_page(old_key, final, no_article=no_article):
+            same = decide.same_pages(_text_key(response), self._page_of(entry.link or "")[1])
+        why = decide.old_link_moved(
+            url_key, old_key, final, same_page=same, why=answer.why, no_article=no_article
+        )
         if why is None:
             return decide.ByGuid("reused", None, owner.id, OLD_LINK_ANSWERS)
         return replace(answer, why=why)
 
+    def _answer_of(self, url: str) -> Response | None:
+        """The 200 ``url`` answers (after its redirects); None: none."""
+        try:
+            return self.client.get(url)
+        except FetchError:
+            return None
+
     def _page_of(self, url: str) -> tuple[str | None, str | None]:
         """The URL key a 200 for ``url`` came from (after its redirects) and its page's
         text (identity.text_key); (None, None): no 200."""
-        from rssarchive.core.encodings import decode_page
-        from rssarchive.core.htmltext import html_to_text
-        from rssarchive.core.identity import text_key
+        response = self._answer_of(url)
+        if response is None:
+            return None, None
+        return decide.link_key(response.url), _text_key(response)
+
+    def _no_article(
+        self, response: Response, title: str | None, selectors: Selectors | None
+    ) -> str | None:
+        """Why the page of a 200 holds no article, read as archiving reads a page (its
+        extraction's walls.page_signs, judged by decide.not_the_article against the
+        item's ``title``), else None. An extraction that read the page and found no
+        article is one too; one that could not run says nothing."""
+        from rssarchive.core.errors import ExtractError
+        from rssarchive.core.recheck_page import extraction_read
+        from rssarchive.run.working import _title_shown
 
         try:
-            response = self.client.get(url)
-        except FetchError:
-            return None, None
-        page = decode_page(response.content, response.headers.get("content-type"))
-        return decide.link_key(response.url), text_key(html_to_text(page))
+            article = self._extractor(1).extract(
+                response.content, response.url, selectors, response.headers.get("content-type")
+            )
+        except ExtractError as exc:
+            return (
+                f"its page holds no article ({exc.reason})" if extraction_read(exc.reason) else None
+            )
+        shown = _title_shown(Entry(title or "", response.url), article)
+        return decide.not_the_article(article.signs, title_shown=shown)
 
     def _redirects_to(self, url_key: str, old_url: str) -> bool:
         """Whether an archived article's old link now ends, by permanent redirects only,
@@ -245,3 +281,13 @@ class _Moves(_Base):
             "this feed's text"
         )
         return True
+
+
+def _text_key(response: Response) -> str | None:
+    """The text of a 200's page, as identity.text_key compares pages."""
+    from rssarchive.core.encodings import decode_page
+    from rssarchive.core.htmltext import html_to_text
+    from rssarchive.core.identity import text_key
+
+    page = decode_page(response.content, response.headers.get("content-type"))
+    return text_key(html_to_text(page))

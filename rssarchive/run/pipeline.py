@@ -342,7 +342,8 @@ class Pipeline(_Backfill):
         items = [(job.feed, job.entry, job.mode) for job in unit]
         label, now = unit[0].entry.link or "", self.clock()
         try:
-            posts = extractor.run(label, feed_posts, items, now, self._allow_private)
+            stamped = [index for index, job in enumerate(unit) if job.stamped]
+            posts = extractor.run(label, feed_posts, items, now, self._allow_private, stamped)
         except Exception as exc:  # a worker's time limit, a worker died, a surprise
             failure = self._item_failure(exc, label)
         else:

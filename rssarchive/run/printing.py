@@ -119,19 +119,33 @@ def dating_lines(result: FeedResult) -> list[str]:
     """What is said once for a feed's run of its posts' dates, when they are written
     (look16c F5, F6b): how many undated items were dated at archiving time
     (decide.said_per_feed), and each time several items of its document shared (the
-    feed's build time) that pages' publication dates replaced (decide.stamps_said)."""
+    feed's build time) that posts written were given (decide.stamps_said), with what
+    dated them: their pages' publication dates, their URLs' days, or the time kept."""
     lines = []
     if result.undated:
         n = result.undated
         items = "1 item has" if n == 1 else f"{n} items have"
         whose = "its" if n == 1 else "their"
         lines.append(f"{items} no date, in the feed or on {whose} page; dated at archiving time")
-    for when in decide.stamps_said(result.stamps, result.by_page):
+    for when in decide.stamps_said(result.stamps, result.stamped_posts):
         lines.append(
             f"{result.stamps[when]} items share one date, {utc_stamp(when)} (the feed's build"
-            f" time, not theirs); {result.by_page[when]} dated by their page's publication date"
+            f" time, not theirs); {_stamp_dated(result.stamped_posts[when])}"
         )
     return lines
+
+
+def _stamp_dated(counts: dict[str, int]) -> str:
+    """What dated the posts written with a build time (``counts``: how many, by
+    PostDate's ``by``): ``5 dated by their page's publication date, 1 keeps it``."""
+    parts: list[str] = []
+    for by, what in (("page", "their page's publication date"), ("url", "their URL's day")):
+        if counts.get(by):
+            parts.append(f"{counts[by]} {'' if parts else 'dated '}by {what}")
+    kept = sum(n for by, n in counts.items() if by not in ("page", "url"))
+    if kept:
+        parts.append(f"{kept} {'keeps' if kept == 1 else 'keep'} it")
+    return ", ".join(parts)
 
 
 def move_line(said: decide.FeedMoveSaid, url: str, target: str) -> str:

@@ -389,7 +389,7 @@ class _Recording(_SamePage):
             posts[answer.owner] = self._post_shown(found[answer.owner].filename)
         owner = None if answer.owner is None else found[answer.owner]
         answer = self._redirect_moved(url_key, guid_key, answer, owner)
-        answer = self._old_link_moved(url_key, entry.link or "", answer, owner)
+        answer = self._old_link_moved(url_key, entry, answer, owner, feed.selectors)
         if decide.asks_migration(answer.kind, answer.guid):
             migrated = self._migrated(feed, entry, url_key, item, listed, result)
             if migrated is not None:

@@ -25,10 +25,11 @@ class FeedResult:
     # Said once for the feed when its posts are written (printing.dating_lines): posts
     # of undated items dated at archiving time (decide.said_per_feed), and the times
     # several items of its document shared (decide.build_stamps) with how many items
-    # each was given to, and how many of those their pages dated instead.
+    # each was given to, and of the posts written with each, how many were dated by
+    # what (decide.PostDate's ``by``: "page", "url", or "item": they keep it).
     undated: int = 0
     stamps: dict[datetime, int] = field(default_factory=dict)
-    by_page: dict[datetime, int] = field(default_factory=dict)
+    stamped_posts: dict[datetime, dict[str, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

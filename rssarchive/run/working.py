@@ -240,7 +240,8 @@ class _Working(_Canonical):
         if job.charset_said is not None:
             job.result.warnings.append(f"{link}: its page {job.charset_said}")
         entry, now = job.entry, self.clock()
-        post_dated = job.dated or dated(entry, None, now)  # None: made from the feed's text
+        # None: made from the feed's text
+        post_dated = job.dated or dated(entry, None, now, stamped=job.stamped)
         said = decide.archiving_date_note(
             entry.origin,
             post_dated,
@@ -259,9 +260,9 @@ class _Working(_Canonical):
             job.result.undated += 1  # said once for the feed (printing.dating_lines)
         elif said is not None:
             job.result.warnings.append(f"{link}: {date_note_line(said)}")
-        if job.stamped and post_dated.by == "page" and entry.published is not None:
-            by_page = job.result.by_page
-            by_page[entry.published] = by_page.get(entry.published, 0) + 1
+        if job.stamped and entry.published is not None:  # said once (printing.dating_lines)
+            counts = job.result.stamped_posts.setdefault(entry.published, {})
+            counts[post_dated.by] = counts.get(post_dated.by, 0) + 1
         if job.image_failures:
             for image, reason in job.image_failures:
                 job.result.warnings.append(f"{image}: image kept remote ({reason})")
@@ -279,7 +280,8 @@ class _Working(_Canonical):
         if not decide.feed_text_instead(job.mode, job.entry.content, permanent, last=last):
             return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)
-        post = self._render(job.feed, job.entry, article_from_feed(job.entry, self._allow_private))
+        article = article_from_feed(job.entry, self._allow_private)
+        post = self._render(job.feed, job.entry, article, stamped=job.stamped)
         return _Staged(post, self.archive.stage(post.text))
 
     def _as_is(self, job: _Job, link: str, exc: RssArchiveError) -> _Staged | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 from rssarchive.core.errors import ParseError
 from rssarchive.core.urls import SCHEME
@@ -121,6 +121,8 @@ _MARKUP_SCAN = re.compile(
     rf"|<(?:[A-Za-z_][\w.-]*:)?(?P<tag>{_AUTHOR_TAGS}|guid|id)(?P<attrs>\s[^<>]*)?>",
     re.S | re.I,
 )
+# A guid's isPermaLink attribute and its value (the start tag's attributes lowercased).
+_PERMALINK = re.compile(r"ispermalink\s*=\s*([\"'])(?P<value>.*?)\1")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 
@@ -133,6 +135,10 @@ class _Prepared:
     truncated: bool = False
     read_items: int = 0  # when truncated: the items left in ``text``
     listed_items: int = 0  # when truncated: the items the document lists
+    # The guids the document marks isPermaLink="false" (their text, trimmed): no
+    # addresses, by the feed's word, though one may look like a URL (look16e F11).
+    # feedparser keeps no trace of the attribute when the item has a <link>.
+    not_permalinks: frozenset[str] = frozenset()
 
 
 def _doctype_end(text: str, start: int) -> int:
@@ -185,8 +191,9 @@ def _element_text(text: str, start: int) -> tuple[str, int] | None:
         pos = end + 3
 
 
-def _rewrite_elements(text: str) -> str:
-    """Two fixes made on the text, before feedparser sees it.
+def _rewrite_elements(text: str) -> tuple[str, frozenset[str]]:
+    """Two fixes made on the text, before feedparser sees it, and the guids it marks
+    ``isPermaLink="false"`` (_Prepared.not_permalinks), read on the way.
 
     Author-like elements longer than MAX_AUTHOR_CHARS are cut (and emptied after the
     first MAX_AUTHOR_ELEMENTS): feedparser's e-mail regex is quadratic in their length.
@@ -199,6 +206,7 @@ def _rewrite_elements(text: str) -> str:
     """
     out: list[str] = []
     done = authors = 0
+    not_permalinks: set[str] = set()
     for match in _MARKUP_SCAN.finditer(text):
         tag = match.group("tag")
         if tag is None or match.group(0).endswith("/>"):
@@ -209,6 +217,9 @@ def _rewrite_elements(text: str) -> str:
         value, close = found
         if tag.lower() in ("guid", "id"):
             attrs = (match.group("attrs") or "").lower()
+            said = _PERMALINK.search(attrs)
+            if said is not None and said["value"].strip() != "true":
+                not_permalinks.add(unescape(value).strip())
             if "ispermalink" not in attrs and not SCHEME.match(value.strip()):
                 out.append(text[done : match.end() - 1] + ' isPermaLink="false">')
                 done = match.end()
@@ -223,7 +234,7 @@ def _rewrite_elements(text: str) -> str:
             newlines = "\n" * text.count("\n", match.end(), close)  # keep line numbers
             out.append(text[done : match.end()] + value + newlines)
             done = close
-    return "".join(out) + text[done:] if out else text
+    return ("".join(out) + text[done:] if out else text), frozenset(not_permalinks)
 
 
 # An "&" that starts no entity or character reference, outside CDATA sections and
@@ -290,7 +301,8 @@ def _prepare(text: str, max_items: int) -> _Prepared:
         if text.lstrip().startswith(("{", "[")):
             raise ParseError("not a feed (looks like JSON)")
         raise ParseError("not a feed (not XML: no root element)")
-    text = _escape_bare_ampersands(_rewrite_elements(text))
+    rewritten, not_permalinks = _rewrite_elements(text)
+    text = _escape_bare_ampersands(rewritten)
     capped, listed = _cap_items(text, max(READ_ITEMS, max_items))
     elements = _count_elements(capped)
     if elements > MAX_ELEMENTS and max_items < READ_ITEMS:
@@ -301,7 +313,9 @@ def _prepare(text: str, max_items: int) -> _Prepared:
     read = _count_items(capped) if listed else 0
     if listed:
         warnings.append(_cut_warning(read, listed))
-    return _Prepared(_XML_DECLARATION + capped, root, warnings, bool(listed), read, listed)
+    return _Prepared(
+        _XML_DECLARATION + capped, root, warnings, bool(listed), read, listed, not_permalinks
+    )
 
 
 def _cut_warning(read: int, listed: int) -> str:

@@ -172,18 +172,22 @@ def _relative(item: Any) -> str | None:
     return link if link and not parts.scheme and not parts.netloc else None
 
 
-def _entry(item: Any, base: str) -> Entry:
+def _entry(item: Any, base: str, not_permalinks: frozenset[str]) -> Entry:
+    """The item as an entry; ``not_permalinks``: the guids its document marks
+    isPermaLink="false" (feedrepair reads them: feedparser does not say)."""
     published, date_problem = _published(item)
+    guid = str(_field(item, "id") or "").strip() or None
     return Entry(
         title=_plain(_field(item, "title_detail"), _field(item, "title")),
         link=_link(item, base),
-        guid=str(_field(item, "id") or "").strip() or None,
+        guid=guid,
         published=published,
         author=_author(item),
         content=_content(item, base),
         image=_image(item, base),
         date_problem=date_problem,
         relative=_relative(item),
+        guid_no_address=guid is not None and guid in not_permalinks,
     )
 
 
@@ -336,7 +340,7 @@ def read_feed(
     elif not items and not _field(result, "version"):
         raise ParseError(f"not a feed (root element <{prepared.root[:60]}>)")
 
-    entries = [_entry(item, url) for item in items]
+    entries = [_entry(item, url, prepared.not_permalinks) for item in items]
     feed = _field(result, "feed") or {}
     return ParsedFeed(
         title=_plain(_field(feed, "title_detail"), _field(feed, "title")),

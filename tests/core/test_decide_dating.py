@@ -122,6 +122,42 @@ def test_post_date_of_a_stamped_item(
     assert (got.published, got.by) == expected
 
 
+DAY = EARLIER.replace(hour=0)
+
+
+@pytest.mark.parametrize(
+    ("published", "stamped", "url_day", "expected"),
+    [
+        row(STAMP, True, DAY, (DAY, "url"),
+            id="a build time, no page fetched: the URL's day (look16e F12)"),
+        row(STAMP, False, DAY, (STAMP, "item"), id="not shared: the item's own"),
+        row(STAMP, True, MIDNIGHT, (STAMP, "item"),
+            id="the URL names the stamp's own day: the build time is closer"),
+        row(STAMP, True, None, (STAMP, "item"), id="the URL names no day: the item's"),
+        row(STAMP, True, datetime(1980, 1, 1, tzinfo=UTC), (STAMP, "item"),
+            id="a day before 1990 is not believed"),
+        row(None, True, DAY, (None, "archiving time"), id="an undated item: no stamp to correct"),
+    ],
+)  # fmt: skip
+def test_post_date_of_a_stamped_item_without_its_page(
+    published: datetime | None,
+    stamped: bool,
+    url_day: datetime | None,
+    expected: tuple[datetime | None, str],
+) -> None:
+    got = decide.post_date(
+        published,
+        "feed",
+        page=None,
+        page_dated_by=None,
+        listed=None,
+        now=NOW,
+        stamped=stamped,
+        url_day=url_day,
+    )
+    assert (got.published, got.by) == expected
+
+
 @pytest.mark.parametrize(
     ("published", "page", "new", "said_taken_on", "said"),
     [
@@ -178,37 +214,55 @@ def test_said_per_feed(origin: Any, note: DateNote, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("shared", "by_page", "said"),
+    ("shared", "written", "said"),
     [
-        row({STAMP: 6}, {STAMP: 5}, [STAMP], id="pages dated some: said"),
-        row({STAMP: 6}, {}, [], id="no page dated any (content: feed): nothing"),
-        row({STAMP: 3, MIDNIGHT + SECOND: 4}, {STAMP: 1, MIDNIGHT + SECOND: 2},
+        row({STAMP: 6}, {STAMP: {"page": 5, "item": 1}}, [STAMP], id="pages dated some: said"),
+        row({STAMP: 4}, {STAMP: {"url": 4}}, [STAMP],
+            id="no page fetched, URLs' days dated them: said (look16e F12)"),
+        row({STAMP: 3}, {STAMP: {"item": 3}}, [STAMP],
+            id="nothing dated them (content: feed): said, they keep it (look16e F12)"),
+        row({STAMP: 6}, {}, [], id="no post of the run carries it: nothing"),
+        row({STAMP: 3, MIDNIGHT + SECOND: 4}, {STAMP: {"page": 1}, MIDNIGHT + SECOND: {"page": 2}},
             [MIDNIGHT + SECOND, STAMP], id="two times, oldest first"),
     ],
 )  # fmt: skip
 def test_stamps_said(
-    shared: dict[datetime, int], by_page: dict[datetime, int], said: list[datetime]
+    shared: dict[datetime, int], written: dict[datetime, dict[str, int]], said: list[datetime]
 ) -> None:
-    assert decide.stamps_said(shared, by_page) == said
+    assert decide.stamps_said(shared, written) == said
+
+
+BUILD = "6 items share one date, 2026-12-07T11:59:00Z (the feed's build time, not theirs); "
 
 
 @pytest.mark.parametrize(
-    ("undated", "stamps", "by_page", "lines"),
+    ("undated", "stamps", "written", "lines"),
     [
         row(0, {}, {}, [], id="nothing to say"),
         row(1, {}, {}, ["1 item has no date, in the feed or on its page; dated at archiving"
                         " time"], id="one undated item"),
         row(3, {}, {}, ["3 items have no date, in the feed or on their page; dated at"
                         " archiving time"], id="three, one line"),
-        row(0, {STAMP: 6}, {STAMP: 5},
-            ["6 items share one date, 2026-12-07T11:59:00Z (the feed's build time, not"
-             " theirs); 5 dated by their page's publication date"], id="a build time"),
+        row(0, {STAMP: 6}, {STAMP: {"page": 5}},
+            [BUILD + "5 dated by their page's publication date"], id="a build time"),
+        row(0, {STAMP: 6}, {STAMP: {"page": 5, "item": 1}},
+            [BUILD + "5 dated by their page's publication date, 1 keeps it"],
+            id="one page without a date keeps it"),
+        row(0, {STAMP: 6}, {STAMP: {"url": 4}}, [BUILD + "4 dated by their URL's day"],
+            id="by their URLs' days (look16e F12)"),
+        row(0, {STAMP: 6}, {STAMP: {"page": 2, "url": 1, "item": 3}},
+            [BUILD + "2 dated by their page's publication date, 1 by their URL's day, 3 keep it"],
+            id="all three"),
+        row(0, {STAMP: 6}, {STAMP: {"item": 6}}, [BUILD + "6 keep it"], id="none dated otherwise"),
     ],
 )  # fmt: skip
 def test_dating_lines(
-    undated: int, stamps: dict[datetime, int], by_page: dict[datetime, int], lines: list[str]
+    undated: int,
+    stamps: dict[datetime, int],
+    written: dict[datetime, dict[str, int]],
+    lines: list[str],
 ) -> None:
     result = FeedResult("News", "https://example.com/feed.xml", undated=undated)
     result.stamps.update(stamps)
-    result.by_page.update(by_page)
+    result.stamped_posts.update(written)
     assert dating_lines(result) == lines

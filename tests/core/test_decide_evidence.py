@@ -36,19 +36,32 @@ def test_asks_old_link(kind: str, why: str, archived: bool, asks: bool) -> None:
     assert decide.asks_old_link(kind, why, archived=archived) is asks
 
 
+WALL = 'its page holds no article: a "not found" page ("Page not found")'
+WALLED = f"{DATE_CHANGED}; its old link answers 200 but {WALL}"
+
+
 @pytest.mark.parametrize(
-    ("final", "same_page", "rests_on"),
+    ("final", "same_page", "no_article", "rests_on"),
     [
-        pytest.param(None, None, DATE_CHANGED, id="no 200 (404, an error): no longer its page"),
-        pytest.param(NEW, None, "its old link redirects here", id="it redirects to the item's"),
-        pytest.param(ELSE, None, DATE_CHANGED, id="it redirects elsewhere: no longer its page"),
-        pytest.param(OLD, False, None, id="200 at its own URL, another page: another article"),
-        pytest.param(OLD, True, DATE_CHANGED, id="200 at its own URL, the item's page: one page"),
-        pytest.param(OLD, None, None, id="200 at its own URL, the item's page unread"),
+        pytest.param(None, None, None, DATE_CHANGED, id="no 200 (404, an error): not its page"),
+        pytest.param(NEW, None, None, "its old link redirects here", id="it redirects here"),
+        pytest.param(ELSE, None, None, DATE_CHANGED, id="it redirects elsewhere: not its page"),
+        pytest.param(OLD, False, None, None, id="200 at its own URL, another page: another"),
+        pytest.param(OLD, True, None, DATE_CHANGED, id="200 at its own URL, the item's page: one"),
+        pytest.param(OLD, None, None, None, id="200 at its own URL, the item's page unread"),
+        pytest.param(OLD, None, WALL, WALLED,
+                     id="200 at its own URL, a 'not found' page or a wall: a move (look16e F10)"),
+        pytest.param(ELSE, None, WALL, DATE_CHANGED, id="a wall elsewhere: no longer its page"),
+        pytest.param(NEW, None, WALL, "its old link redirects here", id="a redirect here first"),
     ],
-)
-def test_old_link_moved(final: str | None, same_page: bool | None, rests_on: str | None) -> None:
-    assert decide.old_link_moved(NEW, OLD, final, same_page=same_page, why=DATE_CHANGED) == rests_on
+)  # fmt: skip
+def test_old_link_moved(
+    final: str | None, same_page: bool | None, no_article: str | None, rests_on: str | None
+) -> None:
+    got = decide.old_link_moved(
+        NEW, OLD, final, same_page=same_page, why=DATE_CHANGED, no_article=no_article
+    )
+    assert got == rests_on
 
 
 @pytest.mark.parametrize(
@@ -56,8 +69,19 @@ def test_old_link_moved(final: str | None, same_page: bool | None, rests_on: str
     [(OLD, True), (NEW, False), (ELSE, False), (None, False)],
     ids=["its own URL", "the item's", "elsewhere", "no 200"],
 )
-def test_asks_new_page(final: str | None, asks: bool) -> None:
-    assert decide.asks_new_page(OLD, final) is asks
+def test_asks_old_page(final: str | None, asks: bool) -> None:
+    assert decide.asks_old_page(OLD, final) is asks
+
+
+@pytest.mark.parametrize(
+    ("final", "no_article", "asks"),
+    [(OLD, None, True), (OLD, WALL, False), (NEW, None, False), (ELSE, None, False),
+     (None, None, False)],
+    ids=["its own URL", "its own URL, no article there: no fetch", "the item's", "elsewhere",
+         "no 200"],
+)  # fmt: skip
+def test_asks_new_page(final: str | None, no_article: str | None, asks: bool) -> None:
+    assert decide.asks_new_page(OLD, final, no_article=no_article) is asks
 
 
 @pytest.mark.parametrize(
@@ -211,6 +235,12 @@ P1, P2 = "http://s/notices/1", "https://s/notices/2"
         pytest.param([(f"{S}#u1", S), (f"{S}#u2", S)], {}, id="a live page's updates: one page"),
         pytest.param([("javascript:x", S), (P2, S)], {}, id="a guid that is no link we fetch"),
         pytest.param([(P1, S), (P2, "http://s/other")], {}, id="links not shared"),
+        pytest.param(
+            [(None, S), (None, S), (None, S)],
+            {},
+            id="guids marked isPermaLink=false (given as None): one article, look16e F11",
+        ),
+        pytest.param([(P1, S), (None, S)], {}, id="one marked no permalink: one article"),
     ],
 )
 def test_permalinked(items: list[tuple[str | None, str | None]], links: dict[int, str]) -> None:

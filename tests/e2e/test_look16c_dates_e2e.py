@@ -175,7 +175,7 @@ def test_a_feed_stamping_every_item_with_its_build_time_is_dated_by_the_pages(
     assert front(site, "2026-12-07-Story 5.md")["date"] == "2026-12-07T11:59:00.000Z"
     line = (
         "6 items share one date, 2026-12-07T11:59:00Z (the feed's build time, not theirs);"
-        " 5 dated by their page's publication date"
+        " 5 dated by their page's publication date, 1 keeps it"
     )
     lines = said(as_json, out, err)
     assert line in lines, (out, err)

@@ -326,3 +326,29 @@ def test_a_relative_link_is_kept_as_written(
     ).encode()
     (entry,) = parse_feed(data, DEFAULT_URL).entries
     assert (entry.relative, entry.link) == (relative, resolved)
+
+
+@pytest.mark.parametrize(
+    ("guid", "no_address"),
+    [
+        ('<guid isPermaLink="false">http://s/ids/1</guid>', True),
+        ("<guid isPermaLink='false'>http://s/ids/1?a=1&amp;b=2</guid>", True),
+        ('<guid isPermaLink="FALSE" >  http://s/ids/1  </guid>', True),
+        ('<guid isPermaLink="true">http://s/ids/1</guid>', False),
+        ("<guid>http://s/ids/1</guid>", False),
+        ("<guid>notice-1</guid>", False),  # no URL: never taken for one anyway
+    ],
+    ids=["marked false", "single quotes, an entity", "upper case, spaces", "marked true",
+         "unmarked: RSS's default, a permalink", "no URL"],
+)  # fmt: skip
+def test_a_guid_marked_no_permalink_is_said_so_though_the_item_has_a_link(
+    guid: str, no_address: bool
+) -> None:
+    # feedparser keeps no trace of isPermaLink when the item has a <link> (look16e F11).
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        f"<title>a</title><link>http://s/notices</link>{guid}</item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(doc, DEFAULT_URL).entries
+    assert entry.link == "http://s/notices"
+    assert entry.guid_no_address is no_address

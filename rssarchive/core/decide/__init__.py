@@ -132,6 +132,7 @@ from rssarchive.core.decide.evidence import (
     asks_landing_evidence as asks_landing_evidence,
     asks_new_page as asks_new_page,
     asks_old_link as asks_old_link,
+    asks_old_page as asks_old_page,
     landing_said as landing_said,
     landing_shares as landing_shares,
     old_link_moved as old_link_moved,

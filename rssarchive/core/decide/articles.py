@@ -32,14 +32,15 @@ T = TypeVar("T")
 # -- articles: where their text comes from ---------------------------------------------
 
 
-DatedBy = Literal["item", "page", "sitemap", "archiving time"]
+DatedBy = Literal["item", "page", "url", "sitemap", "archiving time"]
 
 
 @dataclass(frozen=True)
 class PostDate:
     """How a post is dated: ``published``, the time its ``<!--…-->`` comment keeps (None:
     none believed), and ``by``, what dates the post (render.post_date): the item's own
-    date, its page's, the date a sitemap listed it with, or the archiving time."""
+    date, its page's, the day its URL names (a build time's item, no page fetched), the
+    date a sitemap listed it with, or the archiving time."""
 
     published: datetime | None
     by: DatedBy
@@ -54,6 +55,7 @@ def post_date(
     listed: datetime | None,
     now: datetime,
     stamped: bool = False,
+    url_day: datetime | None = None,
 ) -> PostDate:
     """How the post of an item dated ``published`` is dated, archived at ``now``: the
     item's own date, else its page's (``page``, found by ``page_dated_by``), else the
@@ -71,10 +73,18 @@ def post_date(
 
     An item whose date is ``stamped`` (its feed document gives it to several items to
     the second: dating.build_stamps, the feed's build time) is dated by its page's
-    publication date when that is earlier (look16c F6b), htmldate's guess aside."""
+    publication date when that is earlier (look16c F6b), htmldate's guess aside; with
+    no page fetched (its feed's text is the article), by the day its URL names
+    (``url_day``, its midnight) when that is a day before the stamp's (look16e F12: a
+    first poll's backlog of full texts, all stamped with the build time). The stamp's
+    own day is not: the build time, within an hour of the run, is closer than its
+    midnight, as for an undated item."""
     from_page = page is not None and page_dated_by != "htmldate" and believable(page, now)
     if stamped and from_page and published is not None and page is not None and page < published:
         return PostDate(page, "page")
+    # A day before a build time's (within an hour of ``now``) is before ``now`` too.
+    if stamped and url_day is not None and url_day >= EARLIEST and _day_before(url_day, published):
+        return PostDate(url_day, "url")
     if published is not None:
         if origin == "feed" and published >= EARLIEST:
             return PostDate(published, "item" if believable(published, now) else "archiving time")
@@ -87,6 +97,11 @@ def post_date(
     if listed is not None and believable(listed, now):
         return PostDate(listed, "sitemap")
     return PostDate(None, "archiving time")
+
+
+def _day_before(day: datetime, stamp: datetime | None) -> bool:
+    """Whether ``day`` (a URL's) is a day before the one ``stamp`` (a build time) is in."""
+    return stamp is not None and day.date() < stamp.date()
 
 
 def _runs_day(page: datetime | None, page_dated_by: str | None, now: datetime) -> bool:

@@ -68,11 +68,16 @@ def said_per_feed(origin: Origin, note: DateNote) -> bool:
     return origin == "feed" and note.not_believed is None
 
 
-def stamps_said(shared: Mapping[datetime, int], by_page: Mapping[datetime, int]) -> list[datetime]:
+def stamps_said(
+    shared: Mapping[datetime, int], written: Mapping[datetime, Mapping[str, int]]
+) -> list[datetime]:
     """The shared times (``shared``: build_stamps of the run's documents) said once for
-    the feed: those whose items took a page's publication date instead (``by_page``:
-    how many, by time), oldest first. Nothing is said of a time no page corrected."""
-    return sorted(when for when in shared if by_page.get(when, 0) > 0)
+    the feed: those given to a post the run wrote (``written``: by time, how many posts
+    each thing dated, PostDate's ``by``: their page, their URL's day, or the time kept),
+    oldest first. Said whatever dated them (look16e F12: a backlog of full texts, no
+    page fetched, kept the build time unsaid); a time no post of the run carries is not
+    said again."""
+    return sorted(when for when in shared if sum(written.get(when, {}).values()) > 0)
 
 
 def relisted_date(

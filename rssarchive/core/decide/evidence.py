@@ -26,7 +26,9 @@ def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str
     and they are not all one. Each is its own article then, at its own address; the
     shared link made them one (decide.collapsed) though their texts are several.
     Otherwise one link is one page, one article, as before (a changelog's releases,
-    a live page's updates, whose guids are no addresses)."""
+    a live page's updates, whose guids are no addresses; and guids the feed marks
+    ``isPermaLink="false"``, given as None: ids on the site's host that may answer
+    404 though they look like URLs, look16e F11)."""
     groups: dict[str, list[int]] = {}
     for index, (_, link) in enumerate(items):
         if (key := link_key(link)) is not None:
@@ -54,11 +56,19 @@ def asks_old_link(kind: str, why: str, *, archived: bool) -> bool:
     return kind == "moved" and archived and why in _WEAK_MOVES
 
 
-def asks_new_page(old_key: str, final_key: str | None) -> bool:
-    """Whether old_link_moved needs ``same_page`` (a fetch of the item's link): only when
-    the old link (``old_key``) still answered 200 at its own URL (``final_key``, its
+def asks_old_page(old_key: str, final_key: str | None) -> bool:
+    """Whether the old link's page is read (what it shows of itself, walls.page_signs
+    judged by pages.not_the_article) for old_link_moved's ``no_article``: only when the
+    old link (``old_key``) still answered 200 at its own URL (``final_key``, its
     answer's URL key; None: no answer)."""
     return final_key is not None and final_key == old_key
+
+
+def asks_new_page(old_key: str, final_key: str | None, *, no_article: str | None) -> bool:
+    """Whether old_link_moved needs ``same_page`` (a fetch of the item's link): only when
+    the old link still answered 200 at its own URL (asks_old_page) with a page that
+    may be an article's (``no_article`` None: no wall, no "not found" page)."""
+    return asks_old_page(old_key, final_key) and no_article is None
 
 
 def old_link_moved(
@@ -68,6 +78,7 @@ def old_link_moved(
     *,
     same_page: bool | None,
     why: str,
+    no_article: str | None,
 ) -> str | None:
     """What a move asks_old_link asked about (``why``: what it shares) rests on, by what
     the archived article's old link (``old_key``) answers now (``final_key``: the URL
@@ -77,9 +88,15 @@ def old_link_moved(
     still answers 200 at its own URL, only when that page is the item's too
     (``same_page``, asked when asks_new_page says so: links with a session id in them
     serve one page). Else the item is another article: yesterday's briefing is still
-    served at yesterday's link, and today's is at today's."""
+    served at yesterday's link, and today's is at today's. A 200 at its own URL whose
+    page is no article's (``no_article``: why, pages.not_the_article's reading of a
+    "not found" page, a bot, login, consent or maintenance wall, asked when
+    asks_old_page says so) is no evidence the article is still there: the move stands,
+    said with it (look16e F10)."""
     if final_key == url_key:
         return REDIRECTS_HERE
+    if final_key is not None and final_key == old_key and no_article is not None:
+        return f"{why}; its old link answers 200 but {no_article}"
     if final_key is None or final_key != old_key or same_page:
         return why
     return None
