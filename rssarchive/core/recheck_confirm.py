@@ -18,6 +18,7 @@ its host it needs (:func:`confirms`, issue 19 F10).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from rssarchive.core import recheck_text as texts
@@ -53,6 +54,26 @@ def confirms(needs: Evidence, serving: bool, answering: bool) -> bool:
     if needs == "articles":
         return serving
     return False
+
+
+# Checks of one host in one run that, all answering a gone status (404, 410, 451) with
+# none of its articles served, say the host lost its articles rather than deleted them:
+# a firewall or a broken route answers 404 to every article while its front page still
+# answers 200, which alone would confirm each deletion (look, item 2). Fewer is what a
+# site deleting an article or two looks like; a witness served (one of its other
+# articles) still confirms them.
+HOST_WIDE_GONE = 3
+
+
+def host_wide_gone(seen: Sequence[str], serving: bool) -> bool:
+    """Whether the checks of one host in one run (``seen``: each one's Observation.seen;
+    an outage says nothing and is not counted) are HOST_WIDE_GONE or more that all
+    answered a gone status while none of its articles was ``serving``: then its front
+    page answering confirms none of their deletions."""
+    answered = [kind for kind in seen if kind != "outage"]
+    return (
+        not serving and len(answered) >= HOST_WIDE_GONE and all(kind == "gone" for kind in answered)
+    )
 
 
 def says_nothing(first: str, second: str) -> bool:

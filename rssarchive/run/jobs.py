@@ -126,6 +126,9 @@ class _Job:
     feed_text_because: str | None = None
     # Whether that is because its page gave less of the article (decide.keeps_feed_text).
     feed_text_fuller: bool = False
+    # Or the feed whose item's whole text it was made from, its own feed's being none or
+    # a summary (decide.whole_text_instead).
+    feed_text_of: str | None = None
     # How its page's bytes were read when not as declared (said when it is written).
     charset_said: str | None = None
     # When its page says it was published (None: no page read, or none said), and how

@@ -43,7 +43,7 @@ from rssarchive.run import recheckpage
 from rssarchive.run.pipeline import _round_robin
 from rssarchive.run.recheckgate import RecheckGate
 from rssarchive.run.recheckrecord import RecheckRecorder, record_of
-from rssarchive.run.recheckreport import RecheckReport, unconfirmed
+from rssarchive.run.recheckreport import RecheckReport, host_wide, unconfirmed
 from rssarchive.run.recovered import recheck_recovered_line, recovery_summary
 from rssarchive.store.articles import DONE
 from rssarchive.store.state import RecheckRow, State
@@ -78,6 +78,9 @@ class _Held:
 
     serving: set[str] = field(default_factory=set)
     checked: set[int] = field(default_factory=set)
+    # Per host, what each of its checks saw (Observation.seen): all of 3 or more gone,
+    # none served, and its front page answering confirms nothing (host_wide_gone).
+    seen: dict[str, list[str]] = field(default_factory=dict)
     waiting: dict[str, list[tuple[RecheckRow, rules.Observation, confirm.Evidence]]] = field(
         default_factory=dict
     )
@@ -195,6 +198,7 @@ class Rechecker(RecheckRecorder):
                     seen = self._classify(row, seen)
                     host = host_key(row.url)
                     held.checked.add(row.article_id)
+                    held.seen.setdefault(host, []).append(seen.seen)
                     verdict = self._preview(row, seen, versions)
                     if outcome.found(seen, verdict):
                         held.serving.add(host)
@@ -227,12 +231,19 @@ class Rechecker(RecheckRecorder):
                 answering = serving or (
                     bool(statuses) and asked and self._front_answers(statuses[0])
                 )
+                kinds = held.seen.get(host, [])
+                # A front page answering while every article answers 404: a firewall,
+                # a broken route, no deletions (recheck_confirm.host_wide_gone).
+                lost = answering and confirm.host_wide_gone(kinds, serving)
+                answering = answering and not lost
                 left = [
                     needs
                     for _, _, needs in waiting
                     if not confirm.confirms(needs, serving, answering)
                 ]
-                if left:
+                if lost:
+                    report.warnings.append(host_wide(host, len(kinds)))
+                elif left:
                     report.warnings.append(unconfirmed(host, left))
                 for row, seen, _ in waiting:
                     self._settle(row, seen, report, versions, serving=serving, answering=answering)

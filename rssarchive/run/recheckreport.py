@@ -131,3 +131,13 @@ def unconfirmed(host: str, needs: list[Evidence]) -> str:
             " another of its articles answered normally (a broken site, a parked domain?)"
         )
     return f"{host}: {len(needs)} suspected deletion(s) not confirmed: {why}; checked again later"
+
+
+def host_wide(host: str, checked: int) -> str:
+    """The report's one line for a host all of whose ``checked`` articles answered a gone
+    status while its front page answered (recheck_confirm.host_wide_gone): a firewall or
+    a broken route, its suspected deletions held."""
+    return (
+        f"re-checks: host {host}: all {checked} checked articles answer 404 while its front"
+        " page answers; deletions not confirmed"
+    )

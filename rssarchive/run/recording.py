@@ -16,6 +16,7 @@ from rssarchive.run.jobs import (
     _Job,
     _permalinked,
     _shared_guids,
+    _substantial,
     _without_shared_guids,
 )
 from rssarchive.run.printing import date_note_line
@@ -161,6 +162,8 @@ class _Recording(_SamePage):
             return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
+            if decide.asks_whole_text(status, entry.content, listed_twice=listed_twice):
+                self._keep_whole_text(feed, entry, url_key)
             if known is not None and decide.asks_archived_guid(
                 is_known, known[1], has_guid=guid_key is not None
             ):
@@ -218,6 +221,16 @@ class _Recording(_SamePage):
         # strong rule (identity.still_same).
         self._see(feed, entry, item_guid, (article_id, "pending"), url_key)
         return article_id
+
+    def _keep_whole_text(self, feed: FeedConfig, entry: Entry, url_key: str) -> None:
+        """Keep for this run an item carrying its article's whole text (decide.
+        carries_whole_text): written from it if the page fails for good for the feed
+        the article is worked on for (decide.whole_text_instead)."""
+        substantial = decide.asks_substantial(feed.content, entry.content) and _substantial(
+            entry.content or "", entry.link
+        )
+        if decide.carries_whole_text(feed.content, entry.content, substantial=substantial):
+            self._whole_texts.setdefault(url_key, (feed, entry))
 
     def _see(
         self,

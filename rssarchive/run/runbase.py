@@ -72,6 +72,10 @@ class _Base:
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)
+    # Per URL key, another feed's item of this run carrying the whole text of an article
+    # this run works on for a feed (decide.carries_whole_text): written from it when its
+    # page fails for good (decide.whole_text_instead), not from a summary.
+    _whole_texts: dict[str, tuple[FeedConfig, Entry]] = field(default_factory=dict, init=False)
     # Articles not archived yet whose feed lists them at a new link this run (_record).
     _relinked: set[int] = field(default_factory=set, init=False)
     # Articles a guid-less item of this run was taken for by the same-path rule, with

@@ -230,7 +230,12 @@ class _Working(_Canonical):
             self._placed[key] = job.article_id
         if (alias := decide.alias_key(keys)) is not None:
             self.state.alias(alias, job.article_id)
-        if job.feed_text_because is not None:
+        if job.feed_text_of is not None:
+            job.result.warnings.append(
+                f"{link}: its page failed ({job.feed_text_because}); archived from feed "
+                f"{job.feed_text_of}'s text, which holds the whole article"
+            )
+        elif job.feed_text_because is not None:
             job.result.warnings.append(
                 f"{link}: its page {job.feed_text_because}; archived from the feed's text"
                 if job.feed_text_fuller
@@ -277,7 +282,9 @@ class _Working(_Canonical):
         now = self.clock()
         last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
         permanent = decide.permanent(exc)
-        if not decide.feed_text_instead(job.mode, job.entry.content, permanent, last=last):
+        if not self._whole_text_instead(job, exc, for_good=permanent or last) and (
+            not decide.feed_text_instead(job.mode, job.entry.content, permanent, last=last)
+        ):
             return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)
         article = article_from_feed(job.entry, self._allow_private)
@@ -385,11 +392,30 @@ class _Working(_Canonical):
         except (FetchError, ExtractError) as exc:
             # The page is gone for good, or no article: the feed's text may do instead.
             failure = decide.page_failure(exc)
+            if self._whole_text_instead(job, exc, for_good=failure != "other"):
+                job.feed_text_because = reason_of(exc)
+                return article_from_feed(job.entry, self._allow_private)
             if decide.falls_back_to_feed_text(job.mode, entry.content, failure):
                 if decide.says_fallback(failure):  # said when its post is written
                     job.feed_text_because = reason_of(exc)
                 return article_from_feed(entry, self._allow_private)
             raise
+
+    def _whole_text_instead(self, job: _Job, exc: RssArchiveError, *, for_good: bool) -> bool:
+        """Whether the job's article, its page failed (``for_good``: for good), is made
+        from another feed's item of this run that carries its whole text (decide.
+        whole_text_instead); if so, the job is that item's from now on (its feed's
+        name, tags and text), said when written."""
+        key = decide.link_key(job.entry.link)
+        other = None if key is None else self._whole_texts.get(key)
+        if other is None or not decide.whole_text_instead(
+            job.feed.name, other[0].name, for_good=for_good
+        ):
+            return False
+        job.feed, job.entry, job.mode = other[0], other[1], other[0].content
+        job.feed_text_of = other[0].name
+        log.debug("%s: page failed (%s); whole text of feed %s", job.entry.link, exc, job.feed.name)
+        return True
 
     @staticmethod
     def _feed_fuller(job: _Job, article: Article) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rssarchive.core import decide
-from rssarchive.core.models import PageSigns
+from rssarchive.core.models import ContentMode, PageSigns
 
 BOT = PageSigns(bot='"Just a moment"')
 LOGIN = PageSigns(login='"Log in" and a login form')
@@ -69,3 +69,54 @@ def test_the_title_is_asked_only_of_a_wall_that_it_may_clear(
 def test_keeps_feed_text(mode: str, feed: int, page: int, held: float, keeps: bool) -> None:
     said = decide.keeps_feed_text(mode, feed_chars=feed, page_chars=page, page_in_feed=held)  # type: ignore[arg-type]
     assert said is keeps
+
+
+# (status of the article, item text, listed twice in the run, kept) -- the last outside
+# look: another feed's item skipped as an article this run works on is kept for its text.
+@pytest.mark.parametrize(
+    ("status", "content", "listed_twice", "kept"),
+    [
+        (None, "<p>text</p>", True, True),
+        ("pending", "<p>text</p>", False, True),
+        ("done", "<p>text</p>", False, False),
+        ("failed", "<p>text</p>", False, False),  # decide.takes_over_given_up's
+        (None, "  ", True, False),
+        ("pending", None, False, False),
+    ],
+)
+def test_asks_whole_text(
+    status: str | None, content: str | None, listed_twice: bool, kept: bool
+) -> None:
+    assert decide.asks_whole_text(status, content, listed_twice=listed_twice) is kept
+
+
+# (the item's feed's mode, its text, the text looks whole, carries the whole article)
+@pytest.mark.parametrize(
+    ("mode", "content", "substantial", "carries"),
+    [
+        ("feed", "<p>a summary</p>", False, True),
+        ("auto", "<p>whole</p>", True, True),
+        ("auto", "<p>a summary</p>", False, False),
+        ("page", "<p>whole</p>", True, False),
+        ("feed", "", False, False),
+        ("auto", None, True, False),
+    ],
+)
+def test_carries_whole_text(
+    mode: ContentMode, content: str | None, substantial: bool, carries: bool
+) -> None:
+    assert decide.carries_whole_text(mode, content, substantial=substantial) is carries
+
+
+# (the job's feed, the feed carrying the whole text, page failed for good, written from it)
+@pytest.mark.parametrize(
+    ("own", "other", "for_good", "instead"),
+    [
+        ("A", "B", True, True),
+        ("A", "B", False, False),  # a later attempt may still get the page
+        ("A", None, True, False),
+        ("A", "A", True, False),
+    ],
+)
+def test_whole_text_instead(own: str, other: str | None, for_good: bool, instead: bool) -> None:
+    assert decide.whole_text_instead(own, other, for_good=for_good) is instead

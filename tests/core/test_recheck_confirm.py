@@ -149,3 +149,26 @@ def test_confirming_fetch_retries(made: int, answer: decide.ConfirmAnswer, again
 )
 def test_confirms(needs: c.Evidence, serving: bool, answering: bool, confirmed: bool) -> None:
     assert c.confirms(needs, serving, answering) is confirmed
+
+
+# (the kinds of a host's checks in one run, its articles seen served, held back) -- a
+# host all of whose (3 or more) checked articles answer a gone status, none served, is a
+# firewall or a broken route: its front page answering confirms none of them; one 404
+# beside a working host, or two, still confirm.
+@pytest.mark.parametrize(
+    ("seen", "serving", "held"),
+    [
+        (["gone", "gone", "gone"], False, True),
+        (["gone"] * 5, False, True),
+        (["gone", "gone", "gone", "outage"], False, True),
+        (["gone", "gone", "gone"], True, False),
+        (["gone", "gone"], False, False),
+        (["gone", "gone", "outage"], False, False),
+        (["gone"], False, False),
+        (["gone", "gone", "gone", "page"], False, False),
+        (["gone", "gone", "gone", "not_modified"], False, False),
+        ([], False, False),
+    ],
+)
+def test_host_wide_gone(seen: list[str], serving: bool, held: bool) -> None:
+    assert c.host_wide_gone(seen, serving) is held

@@ -64,6 +64,8 @@ class Site:
         self.walled: set[str] = set()
         # "articles": the articles answer 404; "all": every URL does, the front page too.
         self.broken = ""
+        # Articles deleted: their paths answer 404.
+        self.gone: set[str] = set()
         server.expect_request(re.compile(".*")).respond_with_handler(self.answer)
 
     def url(self, path: str) -> str:
@@ -71,6 +73,8 @@ class Site:
 
     def answer(self, request: Request) -> Response:
         if self.broken == "all" or (self.broken == "articles" and request.path.startswith("/n/")):
+            return Response("not found", status=404)
+        if request.path in self.gone:
             return Response("not found", status=404)
         if request.path == "/feed.xml":
             items = [
@@ -165,3 +169,46 @@ def test_a_404_is_confirmed_while_the_front_page_answers(
     assert (report["deleted"], report["warnings"]) == (2, [])
     assert len([e for e in httpserver.log if e[0].path == "/"]) == before + 1
     assert set(_status(state).values()) == {"deleted"}
+
+
+def test_every_article_404_while_the_front_page_answers_is_no_deletion(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Every article of a host (three) answers 404 while its front page answers 200 (a
+    firewall, a broken route): an hour later none is confirmed deleted, said once for
+    the host; the pages back, they are as they were (never "deleted", never
+    "restored" on the hazard of a check age still ahead)."""
+    site = Site(httpserver, ["a0", "a1", "a2"])
+    config, state = _setup(tmp_path, site)
+    run_json(config, "run", "--now", T0)
+    site.broken = "articles"
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    report = run_json(config, "recheck", "--now", T2)["recheck"]
+    assert (report["deleted"], report["suspected"], report["still_suspected"]) == (0, 3, 3)
+    host = site.url("").split("//")[1].split(":")[0]
+    said = [w for w in report["warnings"] if host in w]
+    assert said == [
+        f"re-checks: host {host}: all 3 checked articles answer 404 while its front page"
+        " answers; deletions not confirmed"
+    ], report["warnings"]
+    assert set(_status(state).values()) == {"suspected"}
+    site.broken = ""
+    report = run_json(config, "recheck", "--now", "2024-07-24T03:00:00Z")["recheck"]
+    assert (report["deleted"], report["restored"]) == (0, 0)
+    assert set(_status(state).values()) == {"unchanged"}
+
+
+def test_three_404s_beside_an_article_served_are_confirmed(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The other side: three articles deleted (404) while the host still serves its
+    fourth (seen as a witness an hour later): the three deletions are confirmed."""
+    site = Site(httpserver, ["a0", "a1", "a2", "a3"])
+    config, state = _setup(tmp_path, site)
+    run_json(config, "run", "--now", T0)
+    site.gone = {f"/n/a{k}.html" for k in range(3)}
+    assert run_json(config, "recheck", "--now", T1)["recheck"]["suspected"] == 3
+    report = run_json(config, "recheck", "--now", T2)["recheck"]
+    assert (report["deleted"], report["warnings"]) == (3, []), report
+    status = _status(state)
+    assert [status[f"a{k}.html"] for k in range(4)] == ["deleted"] * 3 + ["unchanged"]

@@ -230,8 +230,11 @@ from rssarchive.core.decide.images import (
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
+    asks_whole_text as asks_whole_text,
+    carries_whole_text as carries_whole_text,
     keeps_feed_text as keeps_feed_text,
     not_the_article as not_the_article,
+    whole_text_instead as whole_text_instead,
 )
 from rssarchive.core.decide.policies import (
     ARTICLE_RETRIES as ARTICLE_RETRIES,

@@ -6,6 +6,7 @@ core/walls.py's (walls.page_signs), read by the extraction."""
 
 from __future__ import annotations
 
+from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.models import ContentMode, PageSigns
 
 # The feed's text beats its page's when it is this much longer (look16d F4)...
@@ -74,3 +75,32 @@ def keeps_feed_text(
         and feed_chars >= FULLER_FEED_RATIO * page_chars
         and page_in_feed >= FULLER_FEED_HOLDS
     )
+
+
+def asks_whole_text(status: str | None, content: str | None, *, listed_twice: bool) -> bool:
+    """Whether a feed's item skipped as an article this run works on already (taken on
+    by another feed's item this run, ``listed_twice``, or pending from an earlier run)
+    is kept for its text (carries_whole_text, a parse of it): its page may fail for
+    good, and then that text beats the other feed's summary (whole_text_instead)."""
+    if not (content or "").strip():
+        return False
+    return listed_twice or status == ARTICLE_STANDING.pending
+
+
+def carries_whole_text(mode: ContentMode, content: str | None, *, substantial: bool) -> bool:
+    """Whether a feed's item carries its article's whole text, as its own feed would
+    archive it without the page: ``content: feed``, or ``auto`` and text that looks like
+    the whole article (``substantial``: extract.is_substantial of it)."""
+    if not (content or "").strip():
+        return False
+    return mode == "feed" or (mode == "auto" and substantial)
+
+
+def whole_text_instead(own_feed: str, other_feed: str | None, *, for_good: bool) -> bool:
+    """Whether an article whose page failed is written from the item of another feed of
+    the config (``other_feed``; None: none) that carries its whole text in this run
+    (carries_whole_text): once its page failed for good (gone, no article, or on the
+    attempt that gives it up, ``for_good``), whatever its own feed carries (a summary,
+    nothing). Before that a later attempt may still get the page (the last outside look:
+    a summary was written though another feed had the whole article)."""
+    return for_good and other_feed is not None and other_feed != own_feed
