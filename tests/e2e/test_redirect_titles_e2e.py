@@ -106,3 +106,27 @@ def test_a_tracker_whose_page_shows_the_items_title_is_still_its_page(
     code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
     assert code == 0 and report["new_posts"] == 2, err
     assert sources(site) == [t1, t2]
+
+
+def test_the_story_a_tracker_was_archived_from_listed_later_under_its_title_is_that_article(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tracker (302) to the story, archived as it; a later run's document lists the
+    # story at its own link, its own guid, under the same title: one article, one post.
+    feed, pages = Feed(httpserver), Pages(httpserver, ["/t/1", "/s/1"])
+    site.write_config([{"name": "Clicks", "url": feed.url, "content": "page"}])
+    t1, s1 = httpserver.url_for("/t/1"), httpserver.url_for("/s/1")
+    pages.routes["/t/1"] = (302, "/s/1")
+    pages.routes["/s/1"] = (200, article("Quake hits the city"))
+    day = "01 Jul 2024 08:00:00 GMT"
+    tracker = {"title": "Quake hits the city", "link": t1, "guid": "click-1", "pubDate": day}
+    feed.items = [tracker]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert code == 0 and report["new_posts"] == 1, err
+
+    story = {"title": "Quake hits the city", "link": s1, "guid": "story-1", "pubDate": day}
+    feed.items = [story, tracker]
+    code, report, err = run_at(site, capsys, "2024-07-24T02:45Z")
+    assert code == 0 and report["new_posts"] == 0, (report, err)
+    assert not any("another article's" in w for w in report["results"][0]["warnings"]), report
+    assert sources(site) == [t1]
