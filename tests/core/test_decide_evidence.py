@@ -194,6 +194,7 @@ def test_landed_after_a_temporary_redirect_takes_the_evidence(same: str | None, 
 
 D1 = datetime(2024, 7, 1, 8, tzinfo=UTC)
 D1_DAY = datetime(2024, 7, 1, tzinfo=UTC)
+D1_LATER = datetime(2024, 7, 1, 11, tzinfo=UTC)
 D3 = datetime(2024, 7, 3, 8, tzinfo=UTC)
 
 
@@ -216,10 +217,24 @@ D3 = datetime(2024, 7, 3, 8, tzinfo=UTC)
         ),
         pytest.param(
             decide.Shown("Story X", D1),
+            decide.Shown("A headline rewritten", D1),
+            None,
+            None,
+            id="another title, the same time: a headline edited",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", D1_LATER),
+            None,
+            "another title and date",
+            id="another story of the same day: a live link sent to it",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
             decide.Shown("Story Y", D1_DAY),
             None,
-            None,
-            id="another title, the same day: a headline edited",
+            "another title and date",
+            id="a page dated by its day only: not the item's time",
         ),
         pytest.param(
             decide.Shown("Quake hits", D1),

@@ -130,3 +130,35 @@ def test_the_story_a_tracker_was_archived_from_listed_later_under_its_title_is_t
     assert code == 0 and report["new_posts"] == 0, (report, err)
     assert not any("another article's" in w for w in report["results"][0]["warnings"]), report
     assert sources(site) == [t1]
+
+
+def _dated(page: bytes, when: str) -> bytes:
+    meta = f'<meta property="article:published_time" content="{when}">'
+    return page.replace(b"<head>", f"<head>{meta}".encode(), 1)
+
+
+@pytest.mark.parametrize(
+    ("page_time", "archived"),
+    [("2024-07-01T11:00:00Z", False), ("2024-07-01T08:00:00Z", True)],
+    ids=["another story of the same day", "a headline edited: the same time"],
+)
+def test_a_live_link_sent_to_another_story_of_its_day_is_not_archived_as_it(
+    page_time: str,
+    archived: bool,
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feed, pages = Feed(httpserver), Pages(httpserver, ["/live/x", "/p/y"])
+    site.write_config([{"name": "Live", "url": feed.url, "content": "page"}])
+    x = httpserver.url_for("/live/x")
+    pages.routes["/live/x"] = (302, "/p/y")
+    pages.routes["/p/y"] = (200, _dated(article("Story Y"), page_time))
+    feed.items = [
+        {"title": "Story X", "link": x, "guid": "gx", "pubDate": "01 Jul 2024 08:00:00 GMT"}
+    ]
+    code, report, err = run_at(site, capsys, "2024-07-24T01:45Z")
+    assert (code, report["new_posts"]) == ((0, 1) if archived else (1, 0)), err
+    if not archived:
+        (failed,) = report["results"][0]["failed"]
+        assert "shows another article (another title and date)" in failed["reason"], failed

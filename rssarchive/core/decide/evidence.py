@@ -17,7 +17,7 @@ from rssarchive.core.dates import to_utc
 from rssarchive.core.decide.identity import Landing, Shown, guid_key, link_key
 from rssarchive.core.identity import DATE_CHANGED, NEITHER_DATED, SAME_TEXT, differs, title_key
 
-_A_DAY = timedelta(days=1)
+_A_SECOND = timedelta(seconds=1)
 
 # What a move rests on when the archived article's old link now ends at the item's.
 REDIRECTS_HERE = "its old link redirects here"
@@ -147,8 +147,8 @@ def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | N
     """What says the page a redirect took an item's page to (``page``: its title, as
     extracted, and its date; ``heading``: its first h1) is another article's (None:
     nothing): another title — neither its title nor its heading carries the item's,
-    nor the item's either of them — and, when both are dated, another date (the same
-    date: a headline edited). A tracker or a live link that ends on another story's
+    nor the item's either of them — and, when both are dated, another date (to the
+    second; the same time: a headline edited). A tracker or a live link that ends on another story's
     page would be archived as that story under the item's title (fixF)."""
     mine = title_key(item.title)
     shown = [key for key in (title_key(page.title), title_key(heading)) if key]
@@ -156,8 +156,9 @@ def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | N
         return None
     if item.published is None or page.published is None:
         return "another title"
-    # A page's date may say its day only (a guess from its layout): within a day is alike.
-    if abs(to_utc(item.published) - to_utc(page.published)) < _A_DAY:
+    # One CMS dates the item and its page alike, to the second: a headline edited. Another
+    # story of the same day (a live link sent to it for now) has its own time.
+    if abs(to_utc(item.published) - to_utc(page.published)) < _A_SECOND:
         return None
     return "another title and date"
 
