@@ -121,6 +121,8 @@ class _Job:
     validators: tuple[str | None, str | None] = (None, None)
     # The page's headline as extracted, which its re-checks compare (None: no page).
     headline: str | None = None
+    # The page's first <h1> (Article.heading): with its headline, the title it shows.
+    heading: str | None = None
     # Why its post was made from the feed's text though its page was wanted (said
     # in a warning when it is written).
     feed_text_because: str | None = None

@@ -158,6 +158,12 @@ class _Landing(_Recording):
             contradiction=contradiction,
             same=same,
         )
+        # A page that shows another article is not this item's text (fixF).
+        page = decide.Shown(job.headline, job.page_date)
+        shows = decide.page_shows_another(
+            decide.Shown(job.entry.title, job.entry.published), page, job.heading
+        )
+        landing = decide.landed_shown(landing, how, job.page_url, shows)
         if landing.kind == "write":
             return False
         link = job.entry.link or ""

@@ -119,7 +119,14 @@ class _Moves(_Base):
         landed_for = (
             self.state.meta_value(mark) if decide.asks_taken_said(guid_key, archived[1]) else None
         )
-        if not decide.frees_landing(guid_key, archived[1], article_id, landed_for):
+        # Its post's title, read only for a link a temporary redirect took it to (fixF).
+        theirs = (
+            self._post_shown(self.state.filename_of(article_id))
+            if landed_for == str(article_id)
+            else None
+        )
+        titles = (entry.title, None if theirs is None else theirs.title)
+        if not decide.frees_landing(guid_key, archived[1], article_id, landed_for, titles=titles):
             return False
         said = (
             f"{entry.link}: the archived {archived[0]} was only sent to this page by a temporary"

@@ -380,7 +380,7 @@ class _Working(_Canonical):
                 job.feed.selectors,
                 response.headers.get("content-type"),
             )
-            job.headline = article.title
+            job.headline, job.heading = article.title, article.heading
             job.charset_said = article.charset_said
             if self._feed_fuller(job, article):
                 return article_from_feed(entry, self._allow_private)

@@ -214,6 +214,124 @@ def test_landed_after_a_temporary_redirect_takes_the_evidence(same: str | None, 
     assert (landing.kind, landing.other) == (kind, 7)
 
 
+# -- fixF: a redirect that ends on a page showing another article ------------------------
+
+D1 = datetime(2024, 7, 1, 8, tzinfo=UTC)
+D1_DAY = datetime(2024, 7, 1, tzinfo=UTC)
+D1_LATER = datetime(2024, 7, 1, 11, tzinfo=UTC)
+D3 = datetime(2024, 7, 3, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("item", "page", "heading", "shows"),
+    [
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", None),
+            None,
+            "another title",
+            id="another title, the page undated",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", D3),
+            None,
+            "another title and date",
+            id="another title and date",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("A headline rewritten", D1),
+            None,
+            None,
+            id="another title, the same time: a headline edited",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", D1_LATER),
+            None,
+            "another title and date",
+            id="another story of the same day: a live link sent to it",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", D1_DAY),
+            None,
+            "another title and date",
+            id="a page dated by its day only: not the item's time",
+        ),
+        pytest.param(
+            decide.Shown("Quake hits", D1),
+            decide.Shown("Quake hits | The Site", None),
+            None,
+            None,
+            id="its title under a site's name",
+        ),
+        pytest.param(
+            decide.Shown("BREAKING: Rates rise", None),
+            decide.Shown("Rates rise", None),
+            None,
+            None,
+            id="the item's title carries the page's",
+        ),
+        pytest.param(
+            decide.Shown("Rates rise", None),
+            decide.Shown("The Site", None),
+            "Rates rise",
+            None,
+            id="its heading shows the item's title",
+        ),
+        pytest.param(
+            decide.Shown("", D1),
+            decide.Shown("Story Y", None),
+            None,
+            None,
+            id="an untitled item: nothing to compare",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown(None, None),
+            None,
+            None,
+            id="a page that shows no title",
+        ),
+    ],
+)
+def test_page_shows_another(
+    item: decide.Shown, page: decide.Shown, heading: str | None, shows: str | None
+) -> None:
+    assert decide.page_shows_another(item, page, heading) == shows
+
+
+WRITE = decide.Landing("write")
+
+
+@pytest.mark.parametrize(
+    ("landing", "how", "shows", "kind"),
+    [
+        pytest.param(WRITE, "temporary", "another title", "retry", id="a tracker to another"),
+        pytest.param(WRITE, "permanent", "another title", "retry", id="a 301 to another"),
+        pytest.param(WRITE, "temporary", None, "write", id="a tracker to its story"),
+        pytest.param(WRITE, "none", "another title", "write", id="no redirect: its own page"),
+        pytest.param(
+            decide.Landing("same", 7, "x"),
+            "temporary",
+            "another title",
+            "same",
+            id="taken for an article on other evidence: as it was",
+        ),
+    ],
+)
+def test_landed_shown(landing: decide.Landing, how: str, shows: str | None, kind: str) -> None:
+    landed = decide.landed_shown(landing, how, "http://s/p/y", shows)
+    assert landed.kind == kind
+    if kind == "retry":
+        assert landed.why == (
+            f"a {how} redirect took its page to http://s/p/y, which shows another article"
+            f" ({shows}); not archived as that page"
+        )
+
+
 # -- F7: items that share a link, each with its own permalink ------------------------------
 
 S = "http://s/notices"

@@ -457,6 +457,20 @@ def test_frees_landing(
     )
 
 
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        row(("Story Y", "Story X"), True, id="another title: a new article, freed"),
+        row(("Quake hits", "quake  HITS"), False, id="its title: the story a tracker reached"),
+        row(("", "Story X"), True, id="untitled: the guid tells"),
+        row(("Story Y", None), True, id="its post unread: the guid tells"),
+    ],
+)  # fmt: skip
+def test_frees_landing_by_title(titles: tuple[str | None, str | None], expected: bool) -> None:
+    assert decide.frees_landing("gy", "gx", 7, "7", titles=titles) is expected
+    assert decide.frees_landing("gy", "gx", 7, None, titles=titles) is False
+
+
 # -- what counts as failing, when a pending article is due (store/articles.py) ------------
 
 

@@ -133,9 +133,11 @@ from rssarchive.core.decide.evidence import (
     asks_new_page as asks_new_page,
     asks_old_link as asks_old_link,
     asks_old_page as asks_old_page,
+    landed_shown as landed_shown,
     landing_said as landing_said,
     landing_shares as landing_shares,
     old_link_moved as old_link_moved,
+    page_shows_another as page_shows_another,
     permalinked as permalinked,
     same_pages as same_pages,
 )

@@ -329,7 +329,12 @@ def temporary_landing(url_key: str) -> str:
 
 
 def frees_landing(
-    guid_key: str | None, archived_guid_key: str | None, article_id: int, landed_for: str | None
+    guid_key: str | None,
+    archived_guid_key: str | None,
+    article_id: int,
+    landed_for: str | None,
+    *,
+    titles: tuple[str | None, str | None] = (None, None),
 ) -> bool:
     """Whether the link of an item skipped for an archived article is handed to the
     item, a new article (look 16 F10): the link is only where a temporary redirect took
@@ -337,8 +342,13 @@ def frees_landing(
     read when asks_taken_said says the guids differ; None: no mark), and the item's
     guid is another than the archived one's. A temporary redirect's target is no
     identity; an item with the archived guid (a tracking link and the story's own) or
-    without a guid stays that article."""
-    return asks_taken_said(guid_key, archived_guid_key) and landed_for == str(article_id)
+    without a guid stays that article, and so does one with its title (``titles``: the
+    item's and the archived post's, read when ``landed_for`` names it): the story a
+    tracker was archived from, listed at its own link under its own guid (fixF)."""
+    if not asks_taken_said(guid_key, archived_guid_key) or landed_for != str(article_id):
+        return False
+    mine = title_key(titles[0])
+    return not mine or mine != title_key(titles[1])
 
 
 def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:

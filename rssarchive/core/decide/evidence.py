@@ -10,10 +10,14 @@ another link, a page a temporary redirect took to an archived article."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Literal
 
-from rssarchive.core.decide.identity import Shown, guid_key, link_key
+from rssarchive.core.dates import to_utc
+from rssarchive.core.decide.identity import Landing, Shown, guid_key, link_key
 from rssarchive.core.identity import DATE_CHANGED, NEITHER_DATED, SAME_TEXT, differs, title_key
+
+_A_SECOND = timedelta(seconds=1)
 
 # What a move rests on when the archived article's old link now ends at the item's.
 REDIRECTS_HERE = "its old link redirects here"
@@ -148,3 +152,44 @@ def landing_said(origin: str) -> LandingSaid:
     feed's item in a warning, once (its guid is marked as said: the later runs know its
     link as that article's)."""
     return "archived already" if origin == "url" else "warning"
+
+
+def _carries(one: str, other: str) -> bool:
+    """Whether either title key holds the other (a site's name after a page's title, a
+    "BREAKING: …" before an item's)."""
+    return one in other or other in one
+
+
+def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | None:
+    """What says the page a redirect took an item's page to (``page``: its title, as
+    extracted, and its date; ``heading``: its first h1) is another article's (None:
+    nothing): another title — neither its title nor its heading carries the item's,
+    nor the item's either of them — and, when both are dated, another date (to the
+    second; the same time: a headline edited). A tracker or a live link that ends on another story's
+    page would be archived as that story under the item's title (fixF)."""
+    mine = title_key(item.title)
+    shown = [key for key in (title_key(page.title), title_key(heading)) if key]
+    if not mine or not shown or any(_carries(mine, key) for key in shown):
+        return None
+    if item.published is None or page.published is None:
+        return "another title"
+    # One CMS dates the item and its page alike, to the second: a headline edited. Another
+    # story of the same day (a live link sent to it for now) has its own time.
+    if abs(to_utc(item.published) - to_utc(page.published)) < _A_SECOND:
+        return None
+    return "another title and date"
+
+
+def landed_shown(landing: Landing, how: str, page_url: str, shows: str | None) -> Landing:
+    """What a page that landed (decide.landed) to be written is, when a redirect
+    (``how``) took it elsewhere and that page shows another article (``shows``:
+    page_shows_another): not the item's text, a failed attempt, said and tried again
+    (its link may serve its own page later; the other article, listed later, is its
+    own post). Else ``landing`` as it is."""
+    if landing.kind != "write" or how == "none" or shows is None:
+        return landing
+    return Landing(
+        "retry",
+        why=f"a {how} redirect took its page to {page_url}, which shows another article"
+        f" ({shows}); not archived as that page",
+    )
