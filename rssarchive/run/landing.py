@@ -163,8 +163,13 @@ class _Landing(_Recording):
         shows = decide.page_shows_another(
             decide.Shown(job.entry.title, job.entry.published), page, job.heading
         )
-        landing = decide.landed_shown(landing, how, job.page_url, shows)
+        if shows is not None and landing.kind == "write":
+            now = self.clock()
+            last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
+            landing = decide.landed_shown(landing, how, job.page_url, shows, last=last)
         if landing.kind == "write":
+            if landing.why:  # written against a judgement: said (decide.landed_shown)
+                job.result.warnings.append(f"{job.entry.link or ''}: {landing.why}")
             return False
         link = job.entry.link or ""
         self.archive.discard(staged.temp)

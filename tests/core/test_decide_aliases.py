@@ -58,10 +58,22 @@ ALIAS_ROWS = [
 # The article still listed at its own link in the same document (``own_listed``).
 LISTED_ROWS = [
     # The article still listed at its own link: the item is another (look16e F2),
-    # however alike they are.
+    # undated however alike they are, or on another date.
     (None, Shown("Storm hits coast", None), None, Shown("Storm hits coast", None), LISTED_TOO),
-    (None, Shown("Storm hits coast", D7), None, STORM, LISTED_TOO),
+    (None, Shown("Storm hits coast", D8), None, STORM, LISTED_TOO),
     (None, Shown("Storm hits coast", D7), None, None, LISTED_TOO),
+    (
+        None,
+        Shown("Storm hits coast", D7),
+        None,
+        Shown("Storm hits coast", D7, dated=False),
+        LISTED_TOO,
+    ),
+    # Dated alike: one story under two links (a tracker and the story it led to, an AMP
+    # copy beside its article), as if not listed.
+    (None, Shown("Storm hits coast", D7), None, STORM, None),
+    ("g-b", Shown("Storm hits the coast", D7), "g-a", STORM, None),
+    ("g-b", Shown("Mayor resigns", D7), "g-a", STORM, None),
     # Unless it has the article's guid: that article.
     ("g-a", Shown("Storm hits coast", D7), "g-a", STORM, None),
 ]

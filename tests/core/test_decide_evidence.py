@@ -332,6 +332,29 @@ def test_landed_shown(landing: decide.Landing, how: str, shows: str | None, kind
         )
 
 
+@pytest.mark.parametrize(
+    ("landing", "how", "shows", "why"),
+    [
+        pytest.param(
+            WRITE,
+            "temporary",
+            "another title",
+            "a temporary redirect took its page to http://s/p/y, which shows another"
+            " article (another title); archived as that page, its last attempt",
+            id="the attempt that would give it up: written, said",
+        ),
+        pytest.param(WRITE, "temporary", None, "", id="its own page: written, nothing said"),
+        pytest.param(WRITE, "none", "another title", "", id="no redirect: nothing said"),
+    ],
+)
+def test_landed_shown_on_the_last_attempt(
+    landing: decide.Landing, how: str, shows: str | None, why: str
+) -> None:
+    # A judgement may delay an article, never lose it.
+    landed = decide.landed_shown(landing, how, "http://s/p/y", shows, last=True)
+    assert (landed.kind, landed.why) == ("write", why)
+
+
 # -- F7: items that share a link, each with its own permalink ------------------------------
 
 S = "http://s/notices"

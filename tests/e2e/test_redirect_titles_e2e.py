@@ -162,3 +162,37 @@ def test_a_live_link_sent_to_another_story_of_its_day_is_not_archived_as_it(
     if not archived:
         (failed,) = report["results"][0]["failed"]
         assert "shows another article (another title and date)" in failed["reason"], failed
+
+
+# The runs of a cron: each attempt after ARTICLE_RETRIES' wait; the fifth would give up.
+RUNS = [
+    "2026-12-07T01:00:00Z",
+    "2026-12-07T01:20:00Z",
+    "2026-12-07T02:30:00Z",
+    "2026-12-07T09:00:00Z",
+    "2026-12-08T10:00:00Z",
+]
+
+
+def test_a_page_judged_another_articles_is_archived_as_it_is_when_its_attempts_run_out(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An undated item whose link redirects to its page under a headline edited since
+    # (no date on either side to tell): judged another article's, it is delayed, never
+    # lost: the attempt that would give it up archives the page, and says so.
+    feed, pages = Feed(httpserver), Pages(httpserver, ["/t/1", "/s/1"])
+    site.write_config([{"name": "Edited", "url": feed.url, "content": "page"}])
+    t1 = httpserver.url_for("/t/1")
+    pages.routes["/t/1"] = (302, "/s/1")
+    pages.routes["/s/1"] = (200, _page("Ministers agree deal", "Ministers agree deal", "One"))
+    feed.items = [{"title": "Talks go on late into the night", "link": t1, "guid": "g1"}]
+    reports = [run_at(site, capsys, now)[1] for now in RUNS]
+    for report in reports[:4]:
+        assert report["new_posts"] == 0, report
+        (failed,) = report["results"][0]["failed"]
+        assert "which shows another article (another title)" in failed["reason"], failed
+    assert reports[-1]["new_posts"] == 1, reports[-1]
+    assert sources(site) == [t1]
+    assert "One: paragraph 0" in _post_text(site, t1)
+    said = [w for w in reports[-1]["results"][0]["warnings"] if "its last attempt" in w]
+    assert len(said) == 1 and said[0].startswith(f"{t1}: a temporary redirect took"), said

@@ -37,24 +37,36 @@ def alias_contradicted(
     """What says an item listed at a link known only as an alias of an archived article
     (its post's title and date: ``archived``; None: it cannot be read) is another
     article (None: nothing; it is that article). The same guid is that article. The
-    article listed at its own link in the same document (``own_listed``) is another
-    item there: two items listed at once are two articles (look16e F2: a daily column's
-    page naming the evergreen URL canonical). Another title is another article, unless
-    both are dated alike (a headline edited); the same title on another date is a
-    recurring one ("Morning briefing", look16e F2), another article; with no title on a
-    side, another guid is (another guid alone is not: a move by guid, a site migration,
-    leave aliases their article is listed at under new guids). An AMP copy or a
-    ``?ref=`` link whose page named the article canonical, with its title and its date
-    (or none), is that article."""
+    article listed at its own link in the same document (``own_listed``) is another item
+    there, unless both are dated alike: two items listed at once are two articles
+    (look16e F2: a daily column's page naming the evergreen URL canonical), a tracker
+    and the story it led to, or an AMP copy beside its article, dated alike, are one.
+    Another title is another article, unless both are dated alike (a headline edited);
+    the same title on another date is a recurring one ("Morning briefing", look16e F2),
+    another article; with no title on a side, another guid is (another guid alone is
+    not: a move by guid, a site migration, leave aliases their article is listed at
+    under new guids). An AMP copy or a ``?ref=`` link whose page named the article
+    canonical, with its title and its date (or none), is that article."""
     if item_guid is not None and item_guid == archived_guid:
         return None
-    if own_listed:
+    dated = (
+        archived is not None
+        and archived.dated
+        and item.published is not None
+        and archived.published is not None
+    )
+    redated = (
+        dated
+        and archived is not None
+        and differs(None, item.published, None, archived.published) == "another date"
+    )
+    # Both listed, but dated alike: one story under two links (a tracker and the story
+    # it led to, an AMP copy beside its article), not two articles.
+    if own_listed and not (dated and not redated):
         return "the archived article is listed at its own link too"
     if archived is None:
         return None  # nothing to tell it by: the alias stands, as before
     mine, theirs = title_key(item.title), title_key(archived.title)
-    dated = archived.dated and item.published is not None and archived.published is not None
-    redated = dated and differs(None, item.published, None, archived.published) == "another date"
     if mine and theirs:
         if mine != theirs and (redated or not dated):
             return "another title and date" if redated else "another title"

@@ -180,16 +180,20 @@ def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | N
     return "another title and date"
 
 
-def landed_shown(landing: Landing, how: str, page_url: str, shows: str | None) -> Landing:
+def landed_shown(
+    landing: Landing, how: str, page_url: str, shows: str | None, *, last: bool = False
+) -> Landing:
     """What a page that landed (decide.landed) to be written is, when a redirect
     (``how``) took it elsewhere and that page shows another article (``shows``:
     page_shows_another): not the item's text, a failed attempt, said and tried again
     (its link may serve its own page later; the other article, listed later, is its
-    own post). Else ``landing`` as it is."""
+    own post). On the attempt that would give the article up (``last``), the page is
+    written as it is, with ``why`` to say (the titles may differ for a headline
+    edited, or a page that gives no date: a judgement may delay an article, never
+    lose it). Else ``landing`` as it is."""
     if landing.kind != "write" or how == "none" or shows is None:
         return landing
-    return Landing(
-        "retry",
-        why=f"a {how} redirect took its page to {page_url}, which shows another article"
-        f" ({shows}); not archived as that page",
-    )
+    why = f"a {how} redirect took its page to {page_url}, which shows another article ({shows})"
+    if last:
+        return Landing("write", why=f"{why}; archived as that page, its last attempt")
+    return Landing("retry", why=f"{why}; not archived as that page")
