@@ -183,7 +183,7 @@ def yaml_value(value: str, *, flow: bool = False) -> str:
 def _yaml_list(values: Sequence[str]) -> str:
     if not values:
         return "[ ]"
-    return "[ " + ", ".join(yaml_value(v, flow=True) for v in values) + " ]"
+    return "[ " + ", ".join(yaml_value(clean_title(v), flow=True) for v in values) + " ]"
 
 
 def _link_brackets(text: str) -> set[int]:
@@ -273,7 +273,8 @@ def render_post(
     text = postformat.compose(
         title=quote_yaml(clean_title(title)),
         date=date_text,
-        author=yaml_value(author),
+        # A tab or a line break between an author's (a tag's) words separated them too.
+        author=yaml_value(clean_title(author)),
         from_url=yaml_value(url),
         tags=_yaml_list(tags),
         categories=_yaml_list(categories),
