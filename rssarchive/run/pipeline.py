@@ -34,7 +34,7 @@ from rssarchive.core.errors import (
     reason_of,
     unexpected,
 )
-from rssarchive.core.models import FeedConfig, Post, Response
+from rssarchive.core.models import Entry, FeedConfig, Post, Response
 from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import feed_posts as feed_posts
 from rssarchive.publish.entry_posts import render_entry as render_entry
@@ -157,7 +157,7 @@ class Pipeline(_Backfill):
         this run's documents, in memory."""
         if not jobs:
             return
-        listed: dict[tuple[str, str | None], datetime | None] = {}
+        listed: dict[tuple[str, str | None], Entry] = {}
         stamped: set[tuple[str, str | None]] = set()  # dated by its feed's build time
         for poll in polls:
             entries = poll.parsed.entries if poll.parsed is not None else []
@@ -165,7 +165,7 @@ class Pipeline(_Backfill):
             for entry in entries:
                 key = decide.link_key(entry.link)
                 if key is not None:
-                    listed.setdefault((poll.feed.name, key), entry.published)
+                    listed.setdefault((poll.feed.name, key), entry)
                     if entry.published in stamps:
                         stamped.add((poll.feed.name, key))
         now = self.clock()
@@ -177,10 +177,22 @@ class Pipeline(_Backfill):
             if not relisted:
                 continue
             job.stamped = item in stamped  # its page's date may date it (look16c F6b)
-            published = decide.relisted_date(job.entry.published, listed[item], now=now)
-            if published != job.entry.published:
+            now_listed = listed[item]
+            published = decide.relisted_date(job.entry.published, now_listed.published, now=now)
+            title, retitled = decide.relisted_title(job.entry.title, now_listed.title)
+            if retitled:
+                job.result.warnings.append(
+                    f"{job.entry.link}: listed again under another title ({title!r}) than"
+                    f" when its page failed ({job.entry.title!r}); its post has the title,"
+                    " date and text listed now"
+                )
+                # The feed's text too: a post from it (content: auto) is of that item.
+                content = now_listed.content or job.entry.content
+                job.entry = replace(job.entry, title=title, content=content)
+            if published != job.entry.published or retitled:
                 job.entry = replace(job.entry, published=published)
-                self.state.redate(job.article_id, job.entry)
+                guid = decide.guid_key(now_listed.guid) if retitled else None
+                self.state.redate(job.article_id, job.entry, guid)
 
     def _dated_elsewhere(self, new: list[_Job], polls: list[_Poll]) -> None:
         """The articles this run took on from an undated item that another feed's item

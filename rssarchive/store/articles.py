@@ -191,13 +191,15 @@ class Articles(StateBase):
         row = self._conn.execute("SELECT feed FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def redate(self, article_id: int, entry: Entry) -> None:
-        """Record a pending article's entry with the date its feed's item gives now
+    def redate(self, article_id: int, entry: Entry, guid_key: str | None = None) -> None:
+        """Record a pending article's entry with the date (and title: decide.
+        relisted_title, then with its ``guid_key``) its feed's item gives now
         (decide.relisted_date): the post written later, by this run or another, has it."""
         with self._write():
             self._conn.execute(
-                f"UPDATE articles SET entry = ? WHERE id = ? AND status = '{PENDING}'",
-                (entry_to_json(entry), article_id),
+                "UPDATE articles SET entry = ?, guid_key = coalesce(?, guid_key)"
+                f" WHERE id = ? AND status = '{PENDING}'",
+                (entry_to_json(entry), guid_key, article_id),
             )
 
     def retake(

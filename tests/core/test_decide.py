@@ -1320,3 +1320,20 @@ def test_image_budget_spent(used: int, cap: int, expected: bool) -> None:
 )
 def test_tries_next_image(kind: decide.ImageFailureKind, expected: bool) -> None:
     assert decide.tries_next_image(kind) is expected
+
+
+@pytest.mark.parametrize(
+    ("recorded", "listed", "expected"),
+    [
+        ("Week 1: the budget fight", "Week 2: the border deal", ("Week 2: the border deal", True)),
+        ("Storm hits coast", "Storm hits the coast", ("Storm hits the coast", True)),
+        ("Storm hits coast", "STORM  hits coast", ("Storm hits coast", False)),
+        ("Storm hits coast", "", ("Storm hits coast", False)),
+        ("Storm hits coast", "   ", ("Storm hits coast", False)),
+    ],
+    ids=["a link reused: the item listed now", "a headline edited: the one listed now",
+         "the same title, as titles compare: kept", "no title now: kept", "blank: kept"],
+)  # fmt: skip
+def test_relisted_title(recorded: str, listed: str, expected: tuple[str, bool]) -> None:
+    # look16f s33: the post is the item the feed lists when it is written.
+    assert decide.relisted_title(recorded, listed) == expected

@@ -74,6 +74,7 @@ from rssarchive.core.decide.dating import (
     dated_by_another as dated_by_another,
     plausibly_new as plausibly_new,
     relisted_date as relisted_date,
+    relisted_title as relisted_title,
     said_per_feed as said_per_feed,
     stamps_said as stamps_said,
     takes_another_date as takes_another_date,

@@ -14,6 +14,7 @@ from typing import Final
 
 from rssarchive.core.dates import believable, day_only
 from rssarchive.core.decide.articles import DateNote
+from rssarchive.core.identity import title_key
 from rssarchive.core.models import Origin
 
 # Items of one document sharing one time to the second: more than chance (two stories
@@ -119,3 +120,16 @@ def takes_relisted_date(origin: Origin, *, listed: bool, relinked: bool) -> bool
     item) that its feed lists again in this run's documents (``listed``), unless this
     run relinked it (``relinked``: its entry is that item's already)."""
     return origin == "feed" and listed and not relinked
+
+
+def relisted_title(recorded: str, listed: str) -> tuple[str, bool]:
+    """The title of a pending article of a feed whose item the feed lists again before
+    its post is written, with whether it changed (said): the item's title now
+    (``listed``) when it has one, else the one ``recorded``. The page fetched now is
+    the one the feed lists now: a post with the title it had when its page failed, the
+    date the item gives now and the page's text now would join two articles when the
+    link was reused ("Week 1" then "Week 2" at ``/column/latest``, look16f s33) and
+    keeps an edited headline's first draft otherwise."""
+    if not listed.strip() or title_key(listed) == title_key(recorded):
+        return recorded, False
+    return listed, True
