@@ -22,10 +22,16 @@ def test_a_pending_article_listed_again_under_another_title_is_written_as_listed
     feed, pages = Feed(httpserver), Pages(httpserver, ["/column/latest"])
     site.write_config([{"name": "Column", "url": feed.url, "content": "page"}])
     link = httpserver.url_for("/column/latest")
-    week1 = {"title": "Week 1: the budget fight", "link": link,
-             "pubDate": "01 Dec 2026 08:00:00 GMT"}
-    week2 = {"title": "Week 2: the border deal", "link": link,
-             "pubDate": "08 Dec 2026 08:00:00 GMT"}
+    week1 = {
+        "title": "Week 1: the budget fight",
+        "link": link,
+        "pubDate": "01 Dec 2026 08:00:00 GMT",
+    }
+    week2 = {
+        "title": "Week 2: the border deal",
+        "link": link,
+        "pubDate": "08 Dec 2026 08:00:00 GMT",
+    }
     if guids:
         week1["guid"], week2["guid"] = "c1", "c2"
     pages.routes["/column/latest"] = (500, b"oops")
