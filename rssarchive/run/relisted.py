@@ -2,7 +2,8 @@
 there (decide.relisted_another, decide.new_at_own_link: a daily column at an evergreen
 URL whose yesterday is not listed at a link of its own). The state holds one article
 per link, so it is not archived: said, once per day, so that nobody loses it unheard
-(`rssarchive backfill` of its dated link, if it has one, archives it)."""
+(a loss still: its dated link, should its page name the evergreen URL canonical, is
+taken for the archived article too)."""
 
 from __future__ import annotations
 
