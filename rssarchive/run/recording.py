@@ -168,6 +168,13 @@ class _Recording(_SamePage):
                 is_known, known[1], has_guid=guid_key is not None
             ):
                 self._say_taken(entry, known[0], guid_key, archived, result)
+            if known is not None and decide.asks_relisted(
+                is_known == "skipped",
+                known[1],
+                has_guid=guid_key is not None,
+                dated=entry.published is not None,
+            ):
+                self._say_relisted(entry, known[0], result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
         if is_known == "by guid":
@@ -314,11 +321,7 @@ class _Recording(_SamePage):
         )
         if not decide.says_taken(guid_key, archived[1], said=was_said):
             return
-        result.warnings.append(
-            f"{entry.link}: its guid {(entry.guid or '').strip()!r} is not that of the "
-            f"archived {archived[0]}, but its link is; taken for that article, not "
-            "archived again"
-        )
+        result.warnings.append(self._taken_line(entry, article_id, guid_key, archived[:2]))
         if decide.records(dry_run=self.dry_run):
             self.state.set_meta({said: "1"})
 

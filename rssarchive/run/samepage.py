@@ -12,7 +12,7 @@ from datetime import datetime
 
 from rssarchive.core import decide
 from rssarchive.core.models import Entry, FeedConfig
-from rssarchive.run.moves import _Moves
+from rssarchive.run.relisted import _Relisted
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class _InAny:
         return any(key in keys for keys in self.sets)
 
 
-class _SamePage(_Moves):
+class _SamePage(_Relisted):
     """Guid-less items at an archived article's path (see the module)."""
 
     def _same_path(

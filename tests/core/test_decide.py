@@ -920,6 +920,7 @@ PARTS = (
     "samepage",
     "evidence",
     "aliases",
+    "relisted",
     "articles",
     "dating",
     "pages",
@@ -959,6 +960,7 @@ def test_the_decider_is_pure() -> None:
         "rssarchive.core.errors",
         "rssarchive.core.identity",  # pure: the comparisons of titles, dates, texts
         "rssarchive.core.models",
+        "rssarchive.core.recheck_confirm",  # pure: says_nothing, the re-checks' text measure
         "rssarchive.core.urls",  # pure string functions (host_key)
         *(f"rssarchive.core.decide.{part}" for part in PARTS),  # its own parts
     }

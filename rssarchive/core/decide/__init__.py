@@ -9,7 +9,8 @@ item or a page is), samepage (which article a link at another query, or a page b
 its rel=canonical, is), articles, dating (a feed
 document's dates judged together), pages, images, evidence (what settles an identity
 the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
-archived article's alias is still that article); every name is
+archived article's alias is still that article), relisted (whether an item at an
+archived article's own link is another article there); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -268,6 +269,15 @@ from rssarchive.core.decide.policies import (
     retry_due as retry_due,
     retry_now as retry_now,
     wire_failure_passes as wire_failure_passes,
+)
+from rssarchive.core.decide.relisted import (
+    asks_relisted as asks_relisted,
+    asks_relisted_post as asks_relisted_post,
+    later_day as later_day,
+    new_at_own_link as new_at_own_link,
+    real_guids_differ as real_guids_differ,
+    relisted_another as relisted_another,
+    relisted_mark as relisted_mark,
 )
 from rssarchive.core.decide.samepage import (
     SAME_PATH_COMPARED as SAME_PATH_COMPARED,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from rssarchive.core.decide.relisted import new_at_own_link
 from rssarchive.core.identity import (
     SAME_BY,
     SAME_TEXT,
@@ -160,16 +161,21 @@ class Listing(frozenset[str]):
         return listing
 
 
-def _still_there(guid: str, item: Shown, there: Sequence[tuple[str | None, Shown]] | None) -> bool:
-    """Whether an item a document lists at an article's own link (``there``: each one's
-    guid key and what it shows; None: not known) is still that article, the one with
-    ``guid``, which ``item`` shows at another link: unless its guid is another (or it
-    has none) and both its title and its date are others (look 16 F5: a new article at
-    a moved one's old address). A title alone is not enough: a feed whose guids and
-    titles follow the items' positions would make every article another's."""
-    if there is None:
-        return True
-    return any(key == guid or not _plainly_another(item, shown) for key, shown in there)
+def _still_there(
+    guid: str, item: Shown, there: Sequence[tuple[str | None, Shown]] | None, link: str
+) -> bool:
+    """Whether an item a document lists at an article's own link (``link``; ``there``:
+    each one's guid key and what it shows; None: not known) is still that article (the
+    one with ``guid``, which ``item`` shows at another link): unless its guid is another
+    (or none) and its title and date too (look 16 F5: a new article at a moved one's old
+    address), or decide.new_at_own_link (a daily column at an evergreen URL). A title
+    alone is not enough: guids and titles that follow positions (a feed's) would make
+    every article another's."""
+    new = (
+        _plainly_another(item, s) or new_at_own_link(k, guid, link, redated=_redated(item, s))
+        for k, s in there or ()
+    )
+    return there is None or any(k == guid or not n for (k, _), n in zip(there, new, strict=True))
 
 
 def _plainly_another(item: Shown, other: Shown) -> bool:
@@ -235,7 +241,7 @@ def by_guid(
         (
             o
             for o in mine
-            if any(_still_there(guid, item, known.get(key)) for key in o.keys & listed)
+            if any(_still_there(guid, item, known.get(key), key) for key in o.keys & listed)
         ),
         None,
     )

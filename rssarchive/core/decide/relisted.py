@@ -1,0 +1,76 @@
+"""Whether an item listed at an archived article's own link is a new article there (a
+daily column at an evergreen URL: "Morning briefing" at /briefing, a new date and a new
+text each day). Normally it is that article: an edit is the re-checks' business, and
+WordPress feeds bump dates on updates. It is a new one only on evidence.
+
+Part of the decider (rssarchive.core.decide): pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rssarchive.core.dates import to_utc
+from rssarchive.core.recheck_confirm import says_nothing
+
+
+def real_guids_differ(at_link: str | None, theirs: str | None, link: str) -> bool:
+    """Whether the guid of an item at an archived article's own link (``link``, its URL
+    key; ``at_link``: the item's guid key) is another than the article's (``theirs``),
+    both real guids: neither missing nor the link itself, which says nothing the link
+    does not."""
+    real = at_link is not None and theirs is not None and link not in (at_link, theirs)
+    return real and at_link != theirs
+
+
+def new_at_own_link(at_link: str | None, theirs: str | None, link: str, *, redated: bool) -> bool:
+    """Whether the item at an archived article's own link is another article by its
+    guid: real_guids_differ, and its date is another (``redated``: a feed whose guids
+    follow the items' positions gives one article another guid, never another date)."""
+    return real_guids_differ(at_link, theirs, link) and redated
+
+
+def later_day(published: datetime | None, theirs: datetime | None) -> bool:
+    """Whether ``published`` is on a later day (in UTC) than ``theirs``, both there."""
+    if published is None or theirs is None:
+        return False
+    return to_utc(published).date() > to_utc(theirs).date()
+
+
+def asks_relisted_post(published: datetime | None, post_name: str | None) -> bool:
+    """Whether relisted_another needs an archived article's post read (its date and
+    text), for an item without a guid listed again at its link: only when the item's
+    date is on a later day than its post file's name (``post_name``, ``YYYY-MM-DD-...``,
+    the day its front matter's date is written in). Most items listed again are
+    dated as their post: no read for them."""
+    if published is None or post_name is None:
+        return False
+    return f"{to_utc(published).date():%Y-%m-%d}" > post_name[:10]
+
+
+def relisted_another(
+    published: datetime | None, theirs: datetime | None, text: str, post_text: str
+) -> bool:
+    """Whether an item without a guid listed at an archived article's own link is
+    plainly another article there: its date is on a later day than the article's
+    (``theirs``: the post's) and its text (``text``, the feed's, as plain text) shares
+    almost nothing with the post's (less than recheck_confirm.SOFT_404_BELOW of its
+    character trigrams, the re-checks' measure: an edit keeps well above it). An item
+    with no text says nothing. A date alone is no evidence: WordPress feeds bump the
+    date of an article they update."""
+    if not text.strip() or not later_day(published, theirs):
+        return False
+    return says_nothing(text, post_text)
+
+
+def relisted_mark(article_id: int, published: datetime) -> str:
+    """The meta key that marks relisted_another's warning said for an article and the
+    item's day: said once per day (a daily column is listed there each day)."""
+    return f"relisted {article_id} {to_utc(published):%Y-%m-%d}"
+
+
+def asks_relisted(skipped: bool, status: str, *, has_guid: bool, dated: bool) -> bool:
+    """Whether an item skipped as an archived article (``status`` "done") known by its
+    link is judged by relisted_another (its post file's name read first): only one
+    without a guid (one with another guid is said by the run's _say_taken) and with a
+    date."""
+    return skipped and status == "done" and not has_guid and dated

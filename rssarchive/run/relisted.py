@@ -1,0 +1,68 @@
+"""An item listed at an archived article's own link that is plainly another article
+there (decide.relisted_another, decide.new_at_own_link: a daily column at an evergreen
+URL whose yesterday is not listed at a link of its own). The state holds one article
+per link, so it is not archived: said, once per day, so that nobody loses it unheard
+(a loss still: its dated link, should its page name the evergreen URL canonical, is
+taken for the archived article too)."""
+
+from __future__ import annotations
+
+from rssarchive.core import decide
+from rssarchive.core.models import Entry
+from rssarchive.run.moves import _Moves
+from rssarchive.run.report import FeedResult
+
+NOT_ARCHIVED = (
+    "at the archived article's link; not archived as a new article (one article per link)"
+)
+
+
+class _Relisted(_Moves):
+    """What is said of an item that is another article at an archived one's link."""
+
+    def _say_relisted(self, entry: Entry, article_id: int, result: FeedResult) -> None:
+        """Say an item without a guid at an archived article's link that is another
+        article by its date and text (decide.relisted_another), once a day."""
+        from rssarchive.core.htmltext import markup_text
+        from rssarchive.core.identity import post_title_and_date
+
+        name = self.state.filename_of(article_id)
+        if entry.published is None or not decide.asks_relisted_post(entry.published, name):
+            return
+        assert name is not None
+        text = self.archive.read(name)
+        plain = markup_text(entry.content or "")
+        if text is None or not decide.relisted_another(
+            entry.published, post_title_and_date(text)[1], plain, text
+        ):
+            return
+        mark = decide.relisted_mark(article_id, entry.published)
+        if self.state.meta_value(mark) is not None:
+            return
+        result.warnings.append(
+            f"{entry.link}: listed again with a new date and another text {NOT_ARCHIVED}"
+        )
+        if decide.records(dry_run=self.dry_run):
+            self.state.set_meta({mark: "1"})
+
+    def _taken_line(
+        self, entry: Entry, article_id: int, guid_key: str, archived: tuple[str, str | None]
+    ) -> str:
+        """What _say_taken says of an item with another guid at an archived article's
+        link (``archived``: its URL and guid): another article, not archived, when both
+        guids are real and its date is a later day than the post's
+        (decide.new_at_own_link); else taken for that article. The post is read only
+        when the guids are real and differ."""
+        guid = (entry.guid or "").strip()
+        link = decide.link_key(entry.link)
+        if link is not None and decide.real_guids_differ(guid_key, archived[1], link):
+            shown = self._post_shown(self.state.filename_of(article_id))
+            later = shown is not None and decide.later_day(entry.published, shown.published)
+            if decide.new_at_own_link(guid_key, archived[1], link, redated=later):
+                said = f"listed again with a new date and another guid {guid!r} {NOT_ARCHIVED}"
+                return f"{entry.link}: {said}"
+        return (
+            f"{entry.link}: its guid {guid!r} is not that of the "
+            f"archived {archived[0]}, but its link is; taken for that article, not "
+            "archived again"
+        )
