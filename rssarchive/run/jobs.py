@@ -23,7 +23,7 @@ from rssarchive.core.models import (
 from rssarchive.net.addresses import Allow
 from rssarchive.run.backlog import Backlog
 from rssarchive.run.report import FeedResult
-from rssarchive.store.state import FeedState
+from rssarchive.store.state import FeedState, GuidOwner
 
 if TYPE_CHECKING:
     from rssarchive.net.http import HttpClient
@@ -272,3 +272,22 @@ def _permalinked(entries: Sequence[Entry]) -> list[Entry]:
     guid its feed marks isPermaLink="false" is no permalink (look16e F11)."""
     links = decide.permalinked([(None if e.guid_no_address else e.guid, e.link) for e in entries])
     return [replace(e, link=links[i]) if i in links else e for i, e in enumerate(entries)]
+
+
+def _owner(owner: GuidOwner) -> decide.Owner:
+    """An article recorded with a guid, as decide.by_guid compares it."""
+    from rssarchive.core.identity import text_key
+
+    seen, entry = owner.seen, owner.entry
+    return decide.Owner(
+        id=owner.id,
+        feed=owner.feed,
+        keys=owner.keys,
+        seen=None if seen is None else decide.Shown(seen.title, seen.published, seen.text_key),
+        entry=(
+            None
+            if entry is None
+            else decide.Shown(entry.title, entry.published, text_key(entry.content))
+        ),
+        has_post=owner.filename is not None,
+    )

@@ -14,6 +14,7 @@ from rssarchive.core.models import ContentMode, Entry, FeedConfig, Origin
 from rssarchive.run.jobs import (
     _item_name,
     _Job,
+    _owner,
     _permalinked,
     _shared_guids,
     _substantial,
@@ -483,22 +484,3 @@ class _Recording(_SamePage):
             if article_id is not None:
                 jobs.append(_Job(job.feed, entry, job.feed.content, job.result, article_id))
         return jobs
-
-
-def _owner(owner: GuidOwner) -> decide.Owner:
-    """An article recorded with a guid, as decide.by_guid compares it."""
-    from rssarchive.core.identity import text_key
-
-    seen, entry = owner.seen, owner.entry
-    return decide.Owner(
-        id=owner.id,
-        feed=owner.feed,
-        keys=owner.keys,
-        seen=None if seen is None else decide.Shown(seen.title, seen.published, seen.text_key),
-        entry=(
-            None
-            if entry is None
-            else decide.Shown(entry.title, entry.published, text_key(entry.content))
-        ),
-        has_post=owner.filename is not None,
-    )
