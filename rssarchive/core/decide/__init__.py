@@ -129,13 +129,17 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.evidence import (
     LandingSaid as LandingSaid,
+    OnItsLink as OnItsLink,
     asks_landing_evidence as asks_landing_evidence,
+    asks_link_taken as asks_link_taken,
     asks_new_page as asks_new_page,
     asks_old_link as asks_old_link,
     asks_old_page as asks_old_page,
     landing_said as landing_said,
     landing_shares as landing_shares,
+    no_page_warning as no_page_warning,
     old_link_moved as old_link_moved,
+    on_its_link as on_its_link,
     permalinked as permalinked,
     same_pages as same_pages,
 )
