@@ -17,6 +17,7 @@ from test_fix16g_e2e import run_at
 from test_fix16k_e2e import warnings_of
 from test_hazards_e2e import state_rows
 from test_integrity_e2e import Feed, sources
+from werkzeug import Response
 
 IDS = re.compile(r"^/ids/")
 
@@ -138,3 +139,28 @@ def test_permalink_guids_answering_404_with_feed_text_archive_the_feed_text(
     assert sources(site) == ids
     assert _done_rows_are_the_posts(site) == ids
     assert not [r for r, _ in httpserver.log if r.path == "/notices"]
+
+
+def test_a_permalink_guid_retried_after_a_server_error_falls_back_when_it_answers_404(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 500 is transient: retried at the guid by a later run, which meets the 404 then
+    # and falls back on the item's link (kept with its stored entry).
+    feed = Feed(httpserver)
+    notices = httpserver.url_for("/notices")
+    statuses = {"now": 500}
+    httpserver.expect_request(IDS).respond_with_handler(
+        lambda request: Response("nope", status=statuses["now"])
+    )
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    _notices(feed, httpserver, range(1, 3), "short.")
+    site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"], len(report["results"][0]["failed"])) == (1, 0, 2), err
+    statuses["now"] = 404
+    code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
+    assert sources(site) == [notices]
+    assert _done_rows_are_the_posts(site) == [notices]
