@@ -118,6 +118,10 @@ class Entry:
     # Its feed marks its guid no permalink (isPermaLink="false"): never fetched as a page,
     # whatever it looks like (decide.permalinked, look16e F11). Not stored.
     guid_no_address: bool = False
+    # The link it shares with other items of its document when its guid is taken for its
+    # permalink instead (decide.permalinked): where it falls back when that answers 404
+    # or 410 (decide.on_its_link). Stored: a retry of a later run may meet that answer.
+    shared_link: str | None = None
 
 
 @dataclass(frozen=True)

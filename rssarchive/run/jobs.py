@@ -266,12 +266,55 @@ def _without_shared_guids(
     return [replace(e, guid=None) if decide.guid_key(e.guid) in shared else e for e in entries]
 
 
-def _permalinked(entries: Sequence[Entry]) -> list[Entry]:
+def _permalinked(
+    entries: Sequence[Entry], no_pages: Callable[[set[str]], set[str]] | None = None
+) -> list[Entry]:
     """The entries of one feed document, those that share a link but each give their own
-    permalink as their guid given it as their link (decide.permalinked, look16c F7). A
-    guid its feed marks isPermaLink="false" is no permalink (look16e F11)."""
-    links = decide.permalinked([(None if e.guid_no_address else e.guid, e.link) for e in entries])
-    return [replace(e, link=links[i]) if i in links else e for i, e in enumerate(entries)]
+    permalink as their guid given it as their link (decide.permalinked, look16c F7), the
+    link they share kept (Entry.shared_link). A guid its feed marks isPermaLink="false"
+    is no permalink (look16e F11), nor one that answered 404 or 410 before
+    (``no_pages``: which of the guid keys given the state records so, asked only of
+    the guids the rule would take)."""
+    items = [(None if e.guid_no_address else e.guid, e.link) for e in entries]
+    links = decide.permalinked(items)
+    if links and no_pages is not None:
+        asked = {key for guid in links.values() if (key := decide.guid_key(guid)) is not None}
+        if marked := no_pages(asked):
+            links = decide.permalinked(items, marked)
+    return [
+        replace(e, link=links[i], shared_link=e.link) if i in links else e
+        for i, e in enumerate(entries)
+    ]
+
+
+@dataclass
+class _NoPages:
+    """The items of one feed whose guids, fetched as their permalinks, answered 404 or
+    410 this run, and that fell back on the one link they share (decide.on_its_link):
+    said once, when the run's pages are in (decide.no_page_warning)."""
+
+    result: FeedResult
+    link: str
+    reason: str
+    guids: list[str]
+    fetched: bool = False
+
+
+def _refetched(job: _Job) -> _Job:
+    """A job begun again for its entry (its article's attempts anew), what its feed
+    poll told of it kept, nothing of its failed page."""
+    return _Job(
+        job.feed,
+        job.entry,
+        job.mode,
+        job.result,
+        job.article_id,
+        listed=job.listed,
+        stamped=job.stamped,
+        taken_on_now=job.taken_on_now,
+        last_poll=job.last_poll,
+        backlog=job.backlog,
+    )
 
 
 def _owner(owner: GuidOwner) -> decide.Owner:

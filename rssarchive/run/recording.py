@@ -42,7 +42,7 @@ class _Recording(_SamePage):
         _without_shared_guids; such a guid is recorded as reused: it identifies nothing
         from now on), and the URL keys of all the links it lists. Items that share a
         link, each with its own permalink guid, are at their permalinks."""
-        entries = _permalinked(without_per_fetch(entries, self.clock()))
+        entries = _permalinked(without_per_fetch(entries, self.clock()), self.state.no_pages)
         shared = _shared_guids(entries, result)
         if shared and decide.records(dry_run=self.dry_run):
             for guid in sorted(shared):

@@ -24,6 +24,7 @@ from rssarchive.run.jobs import (
     Fetcher,
     InlineExtractor,
     _Job,
+    _NoPages,
     _Outcome,
     _Pending,
     _Staged,
@@ -81,6 +82,9 @@ class _Base:
     # Articles a guid-less item of this run was taken for by the same-path rule, with
     # that item's URL key: another item is not that article too (run/samepage.py).
     _same_path_taken: dict[int, str] = field(default_factory=dict, init=False)
+    # Items whose permalink guids answered 404 or 410 this run, by feed report and the
+    # URL key of the link they fell back on (run/working.py _on_its_link).
+    _no_pages: dict[tuple[int, str], _NoPages] = field(default_factory=dict, init=False)
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)

@@ -22,7 +22,6 @@ from rssarchive.core.errors import (
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key
 from rssarchive.publish.entry_posts import dated
-from rssarchive.run.canonical import _Canonical
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -33,17 +32,19 @@ from rssarchive.run.jobs import (
     _Job,
     _Outcome,
     _Pending,
+    _refetched,
     _round_robin,
     _Staged,
     _substantial,
 )
+from rssarchive.run.nopages import _NoPageGuids
 from rssarchive.run.printing import article_failed_lines, date_note_line
 from rssarchive.run.report import FeedResult
 
 log = logging.getLogger(__name__)
 
 
-class _Working(_Canonical):
+class _Working(_NoPageGuids):
     """Getting, rendering, staging and placing each article of a run (threads fetch,
     worker processes extract, this thread places and records)."""
 
@@ -101,7 +102,10 @@ class _Working(_Canonical):
                             total += len(items)
                             done += 1
                             continue
-                        self._write(job, outcome, written)
+                        again = self._write(job, outcome, written)
+                        if again is not None:  # its guid was no page: its own link next
+                            to_fetch.append([again])
+                            continue
                         done += 1
                         if self.progress is not None:
                             self.progress(done, total)
@@ -109,6 +113,7 @@ class _Working(_Canonical):
                         self._settle(written)
                     refill()
                 self._land_held(written)
+                self._say_no_pages()
             except BaseException as exc:
                 # A write failed (disk full …): stop; pending rows redo the rest, and
                 # the next run removes the staged files nobody placed.
@@ -180,24 +185,27 @@ class _Working(_Canonical):
 
     def _write(
         self, job: _Job, staged: _Staged | RssArchiveError, written: list[tuple[_Job, str]]
-    ) -> None:
-        """Name and place one staged post (its state is settled later, in a batch)."""
+    ) -> _Job | None:
+        """Name and place one staged post (its state is settled later, in a batch). A
+        job to fetch again is returned: its guid was no page, its own link is next."""
 
         link = job.entry.link
         assert link is not None
         if isinstance(staged, RssArchiveError):
             fallback = self._feed_text_instead(job, staged) or self._as_is(job, link, staged)
             if fallback is None:
-                self._failed(job, link, staged)
-                return
+                on_its_link = self._on_its_link(job, staged)
+                if on_its_link is None:
+                    self._failed(job, link, staged)
+                return _refetched(job) if on_its_link == "fetched there" else None
             staged = fallback
         keys = decide.page_keys(link, job.page_url)  # its link's, where its redirects ended
         if self._canonical_elsewhere(job, keys, staged):
-            return
-        if self._landed_elsewhere(job, keys, staged):
-            return
-        self._place(job, staged, keys, written)
-        self._place_canonical(job, keys)
+            return None
+        if not self._landed_elsewhere(job, keys, staged):
+            self._place(job, staged, keys, written)
+            self._place_canonical(job, keys)
+        return None
 
     def _place(
         self, job: _Job, staged: _Staged, keys: list[str], written: list[tuple[_Job, str]]

@@ -213,6 +213,8 @@ def entry_to_json(entry: Entry) -> str:
         data["origin"] = entry.origin
     if entry.listed is not None:
         data["listed"] = entry.listed.isoformat()
+    if entry.shared_link is not None:
+        data["shared_link"] = entry.shared_link
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -229,4 +231,5 @@ def entry_from_json(text: str) -> Entry:
         image=data.get("image"),
         origin=data.get("origin", "feed"),
         listed=stored_time_or_none(listed),
+        shared_link=data.get("shared_link"),
     )

@@ -4,6 +4,7 @@ showed (feed_guids), and the guids seen on different articles (reused_guids)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 from rssarchive.core.decide import ARTICLE_STANDING, Candidate, MovedTo, Shown
 from rssarchive.store.base import StateBase, _reads
@@ -13,6 +14,9 @@ from rssarchive.store.codec import (
     entry_from_json,
     stored_time_or_none,
 )
+
+# The meta key of a guid found no page (mark_no_page), the guid key after it.
+_NO_PAGE = "no page "
 
 
 class Guids(StateBase):
@@ -103,6 +107,24 @@ class Guids(StateBase):
             self._conn.execute(
                 "INSERT OR IGNORE INTO reused_guids (guid_key) VALUES (?)", (guid_key,)
             )
+
+    def mark_no_page(self, guid_key: str) -> None:
+        """Record a guid that answered 404 or 410 when fetched as its item's permalink:
+        an id, not a page; its item is at its own link from now on (decide.on_its_link,
+        decide.permalinked's ``no_pages``). Kept in the meta table, one value a guid."""
+        with self._write():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (_NO_PAGE + guid_key,)
+            )
+
+    @_reads
+    def no_pages(self, guid_keys: Collection[str]) -> set[str]:
+        """Those of ``guid_keys`` recorded as no pages (mark_no_page)."""
+        return {
+            key
+            for key in guid_keys
+            if self._conn.execute("SELECT 1 FROM meta WHERE key = ?", (_NO_PAGE + key,)).fetchone()
+        }
 
     def mark_moved(self, article_id: int, moved: MovedTo) -> None:
         """Record where an archived article went when its feed's item with its guid was

@@ -386,3 +386,81 @@ P1, P2 = "http://s/notices/1", "https://s/notices/2"
 )
 def test_permalinked(items: list[tuple[str | None, str | None]], links: dict[int, str]) -> None:
     assert decide.permalinked(items) == links
+
+
+# -- look16e (fixI): a permalink guid that answers 404 or 410 ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "no_pages", "links"),
+    [
+        pytest.param([(P1, S), (P2, S)], set(), {0: P1, 1: P2}, id="none known: as before"),
+        pytest.param(
+            [(P1, S), (P2, S)], {decide.guid_key(P1)}, {1: P2}, id="one no page: at its link"
+        ),
+        pytest.param(
+            [(P1, S), (P2, S)],
+            {decide.guid_key(P1), decide.guid_key(P2)},
+            {},
+            id="both no pages: one article at their link",
+        ),
+        pytest.param(
+            [(P1, S), (P2, "http://s/other")],
+            {decide.guid_key(P1)},
+            {},
+            id="links not shared: nothing to fall back on",
+        ),
+    ],
+)
+def test_permalinked_leaves_guids_found_no_pages_at_their_link(
+    items: list[tuple[str | None, str | None]], no_pages: set[str], links: dict[int, str]
+) -> None:
+    assert decide.permalinked(items, no_pages) == links
+
+
+@pytest.mark.parametrize(
+    ("failure", "shared_link", "taken", "asks", "answer"),
+    [
+        pytest.param("gone", S, False, True, "fetched there", id="404/410: fetched at its link"),
+        pytest.param("gone", S, True, True, "taken", id="an article there: taken for it"),
+        pytest.param("other", S, False, False, None, id="transient: retried at its guid"),
+        pytest.param("not extracted", S, False, False, None, id="a page, no article: as before"),
+        pytest.param("gone", None, False, False, None, id="its own link: gone as any"),
+        pytest.param("gone", "javascript:x", False, False, None, id="no link we fetch"),
+    ],
+)
+def test_on_its_link(
+    failure: decide.Failure, shared_link: str | None, taken: bool, asks: bool, answer: str | None
+) -> None:
+    assert decide.asks_link_taken(failure, shared_link) is asks
+    assert decide.on_its_link(failure, shared_link, taken=taken) == answer
+
+
+@pytest.mark.parametrize(
+    ("guids", "fetched", "said"),
+    [
+        pytest.param(
+            [P1, P2],
+            True,
+            f"2 items listed at {S} give guids that answer HTTP 404 Not Found (ids, not their"
+            " pages); archived as one article at that link",
+            id="several, fetched there",
+        ),
+        pytest.param(
+            [P1],
+            True,
+            f"an item listed at {S} gives a guid that answers HTTP 404 Not Found ({P1}: an id,"
+            " not its page); archived at that link",
+            id="one, fetched there",
+        ),
+        pytest.param(
+            [P1],
+            False,
+            f"an item listed at {S} gives a guid that answers HTTP 404 Not Found ({P1}: an id,"
+            " not its page); taken for the article at that link, not archived again",
+            id="one, taken for the article there",
+        ),
+    ],
+)
+def test_no_page_warning(guids: list[str], fetched: bool, said: str) -> None:
+    assert decide.no_page_warning(S, guids, "HTTP 404 Not Found", fetched=fetched) == said

@@ -131,14 +131,18 @@ from rssarchive.core.decide.entries import (
 )
 from rssarchive.core.decide.evidence import (
     LandingSaid as LandingSaid,
+    OnItsLink as OnItsLink,
     asks_landing_evidence as asks_landing_evidence,
+    asks_link_taken as asks_link_taken,
     asks_new_page as asks_new_page,
     asks_old_link as asks_old_link,
     asks_old_page as asks_old_page,
     landed_shown as landed_shown,
     landing_said as landing_said,
     landing_shares as landing_shares,
+    no_page_warning as no_page_warning,
     old_link_moved as old_link_moved,
+    on_its_link as on_its_link,
     page_shows_another as page_shows_another,
     permalinked as permalinked,
     same_pages as same_pages,

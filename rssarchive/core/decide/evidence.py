@@ -9,11 +9,12 @@ another link, a page a temporary redirect took to an archived article."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Literal
 
 from rssarchive.core.dates import to_utc
+from rssarchive.core.decide.articles import Failure
 from rssarchive.core.decide.identity import Landing, Shown, guid_key, link_key
 from rssarchive.core.identity import DATE_CHANGED, NEITHER_DATED, SAME_TEXT, differs, title_key
 
@@ -23,7 +24,9 @@ _A_SECOND = timedelta(seconds=1)
 REDIRECTS_HERE = "its old link redirects here"
 
 
-def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str]:
+def permalinked(
+    items: Sequence[tuple[str | None, str | None]], no_pages: Collection[str] = frozenset()
+) -> dict[int, str]:
     """The items of one feed document (guid, link) whose guid is to be their link (by
     index, the guid trimmed): items that share one link (a section page, look16c F7)
     when each of them has a guid that is an http(s) URL (a permalink: RSS's default),
@@ -32,7 +35,9 @@ def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str
     Otherwise one link is one page, one article, as before (a changelog's releases,
     a live page's updates, whose guids are no addresses; and guids the feed marks
     ``isPermaLink="false"``, given as None: ids on the site's host that may answer
-    404 though they look like URLs, look16e F11)."""
+    404 though they look like URLs, look16e F11). An item whose guid key is one of
+    ``no_pages`` (its guid answered 404 or 410 as a page before: on_its_link) stays at
+    its link; the others of its group keep their permalinks."""
     groups: dict[str, list[int]] = {}
     for index, (_, link) in enumerate(items):
         if (key := link_key(link)) is not None:
@@ -42,8 +47,57 @@ def permalinked(items: Sequence[tuple[str | None, str | None]]) -> dict[int, str
         guids = [(items[i][0] or "").strip() for i in indexes]
         keys = {guid_key(g) if link_key(g) is not None else None for g in guids}
         if len(indexes) > 1 and None not in keys and len(keys) > 1:
-            found.update(zip(indexes, guids, strict=True))
+            found.update(
+                (i, g) for i, g in zip(indexes, guids, strict=True) if guid_key(g) not in no_pages
+            )
     return found
+
+
+OnItsLink = Literal["fetched there", "taken"]
+
+
+def asks_link_taken(failure: Failure, shared_link: str | None) -> bool:
+    """Whether on_its_link needs ``taken`` (a read of the state): only for an item
+    permalinked gave its guid as its link (``shared_link``: its own link, None: not
+    such an item) whose page is gone (page_failure)."""
+    return failure == "gone" and link_key(shared_link) is not None
+
+
+def on_its_link(failure: Failure, shared_link: str | None, *, taken: bool) -> OnItsLink | None:
+    """What becomes of an item permalinked fetched at its guid (``shared_link``: the link
+    it shares with other items; None: not such an item) when that page failed
+    (``failure``, page_failure) and no feed text made its post instead (``content:
+    auto`` with text in the feed archives that first, falls_back_to_feed_text). A guid
+    that answers 404 or 410 was an id, not a page (RSS's default made it a permalink):
+    the item falls back on its own link, where the feed lists it, and is one article
+    there with the other items that do (the shared-link rule, decide.collapsed): it is
+    fetched there when no article is at that link yet ("fetched there"), else taken for
+    that article ("taken": ``taken``, an article recorded at that link or an alias
+    there). The guid is no page from then on (permalinked's ``no_pages``). None: it
+    fails as any article does (a transient failure is retried at its guid)."""
+    if not asks_link_taken(failure, shared_link):
+        return None
+    return "taken" if taken else "fetched there"
+
+
+def no_page_warning(link: str, guids: Sequence[str], reason: str, *, fetched: bool) -> str:
+    """What a run says, once for each link, of the items on_its_link took to their link
+    ``link`` (``guids``: theirs, as written; ``reason``: the first one's failure;
+    ``fetched``: one of them is fetched there, else all are taken for the article
+    there)."""
+    if len(guids) > 1:
+        said = f"{len(guids)} items listed at {link} give guids that answer {reason} (ids, not"
+        said += " their pages)"
+    else:
+        said = f"an item listed at {link} gives a guid that answers {reason} ({guids[0]}: an"
+        said += " id, not its page)"
+    if not fetched:
+        return f"{said}; taken for the article at that link, not archived again"
+    return (
+        f"{said}; archived as one article at that link"
+        if len(guids) > 1
+        else (f"{said}; archived at that link")
+    )
 
 
 # The moves by guid that a daily "Morning briefing" makes too: a constant guid, title

@@ -1,0 +1,166 @@
+"""look16e (fixI): items that share one link and give guids that are http URLs with no
+isPermaLink attribute (permalinks by RSS's default) are fetched at their guids
+(decide.permalinked, look16c F7). When such a guid answers 404 or 410 it was an id, not
+a page: the item falls back on its own link, and the items that do are one article there
+(the shared-link rule), said once; nothing is lost, nothing archived twice. The real CLI
+against a real local HTTP server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import Site
+from pytest_httpserver import HTTPServer
+from test_e2e import article
+from test_fix16g_e2e import run_at
+from test_fix16k_e2e import warnings_of
+from test_hazards_e2e import state_rows
+from test_integrity_e2e import Feed, sources
+from werkzeug import Response
+
+IDS = re.compile(r"^/ids/")
+
+
+def _notices(feed: Feed, httpserver: HTTPServer, numbers: range, description: str = "") -> None:
+    """Items at one link, /notices, each with an http guid of its own (no isPermaLink)."""
+    feed.items = [
+        {
+            "title": f"Notice {n}",
+            "link": httpserver.url_for("/notices"),
+            "guid": httpserver.url_for(f"/ids/notice-{n}"),
+            "pubDate": f"Tue, 01 Dec 2026 0{n}:00:00 GMT",
+            **({"description": f"Notice {n}: {description}"} if description else {}),
+        }
+        for n in numbers
+    ]
+
+
+def _ids_fetched(httpserver: HTTPServer) -> list[str]:
+    return sorted(r.path for r, _ in httpserver.log if IDS.match(r.path))
+
+
+def _done_rows_are_the_posts(site: Site) -> list[str]:
+    """The URLs of the state's rows, each done with its post, the posts one to one."""
+    rows = state_rows(site, "SELECT url, status, filename FROM articles ORDER BY url")
+    assert all(status == "done" for _, status, _ in rows), rows
+    assert sorted(str(filename) for _, _, filename in rows) == site.post_names(), rows
+    return [str(url) for url, _, _ in rows]
+
+
+@pytest.mark.parametrize("content", ["page", "auto"])
+def test_items_sharing_a_link_whose_permalink_guids_answer_404_are_one_article_at_it(
+    content: str, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The guids look like permalinks but answer 404: ids on the site's host. The items'
+    # own link serves the notices page: one article there, said once, for all three.
+    # (content: auto with no text in the feed needs the page as content: page does.)
+    feed = Feed(httpserver)
+    notices = httpserver.url_for("/notices")
+    httpserver.expect_request(IDS).respond_with_data("nope", status=404)
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    _notices(feed, httpserver, range(1, 4), "short." if content == "page" else "")
+    site.write_config([{"name": "P", "url": feed.url, "content": content}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
+    assert sources(site) == [notices]
+    assert warnings_of(report) == [
+        f"3 items listed at {notices} give guids that answer HTTP 404 Not Found (ids, not"
+        " their pages); archived as one article at that link"
+    ]
+    assert _done_rows_are_the_posts(site) == [notices]
+    fetched = _ids_fetched(httpserver)
+    assert fetched == [f"/ids/notice-{n}" for n in (1, 2, 3)]
+
+    # Later runs take the items for that article: no guid fetched again, nothing failed.
+    code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err
+    assert _ids_fetched(httpserver) == fetched
+    assert sources(site) == [notices]
+    assert not [w for w in warnings_of(report) if "/ids/" in w], warnings_of(report)
+
+    # A new item of the same kind: its guid is asked once, and it is taken for that
+    # article, said.
+    _notices(feed, httpserver, range(1, 5), "short." if content == "page" else "")
+    code, report, err = run_at(site, capsys, "2026-12-03T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err
+    assert _ids_fetched(httpserver) == [*fetched, "/ids/notice-4"]
+    fourth = httpserver.url_for("/ids/notice-4")
+    assert [w for w in warnings_of(report) if "/ids/" in w] == [
+        f"an item listed at {notices} gives a guid that answers HTTP 404 Not Found ({fourth}:"
+        " an id, not its page); taken for the article at that link, not archived again"
+    ]
+    assert sources(site) == [notices]
+    assert _done_rows_are_the_posts(site) == [notices]
+
+
+def test_only_the_items_whose_permalink_guids_answer_404_fall_back_on_their_link(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One guid is a real page (archived there, as look16c F7 has it); the two that answer
+    # 404 and 410 fall back on their link, one article there.
+    feed = Feed(httpserver)
+    notices, first = httpserver.url_for("/notices"), httpserver.url_for("/ids/notice-1")
+    httpserver.expect_request("/ids/notice-1").respond_with_data(
+        article("Notice 1"), content_type="text/html"
+    )
+    httpserver.expect_request("/ids/notice-2").respond_with_data("gone", status=410)
+    httpserver.expect_request(IDS).respond_with_data("nope", status=404)
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    _notices(feed, httpserver, range(1, 4), "short.")
+    site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 2, []), err
+    assert sources(site) == sorted([first, notices])
+    (warning,) = warnings_of(report)
+    assert warning.startswith(f"2 items listed at {notices} give guids that answer HTTP"), warning
+    assert _done_rows_are_the_posts(site) == sorted([first, notices])
+    code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err
+    assert sources(site) == sorted([first, notices])
+
+
+def test_permalink_guids_answering_404_with_feed_text_archive_the_feed_text(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # content: auto with text in the feed: each item's own text is archived at its guid
+    # (as any gone page's item is), one post each; the shared link is not needed.
+    feed = Feed(httpserver)
+    httpserver.expect_request(IDS).respond_with_data("nope", status=404)
+    _notices(feed, httpserver, range(1, 4), "the council met and decided.")
+    site.write_config([{"name": "P", "url": feed.url, "content": "auto"}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 3, []), err
+    ids = [httpserver.url_for(f"/ids/notice-{n}") for n in (1, 2, 3)]
+    assert sources(site) == ids
+    assert _done_rows_are_the_posts(site) == ids
+    assert not [r for r, _ in httpserver.log if r.path == "/notices"]
+
+
+def test_a_permalink_guid_retried_after_a_server_error_falls_back_when_it_answers_404(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 500 is transient: retried at the guid by a later run, which meets the 404 then
+    # and falls back on the item's link (kept with its stored entry).
+    feed = Feed(httpserver)
+    notices = httpserver.url_for("/notices")
+    statuses = {"now": 500}
+    httpserver.expect_request(IDS).respond_with_handler(
+        lambda request: Response("nope", status=statuses["now"])
+    )
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    _notices(feed, httpserver, range(1, 3), "short.")
+    site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
+    code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
+    assert (code, report["new_posts"], len(report["results"][0]["failed"])) == (1, 0, 2), err
+    statuses["now"] = 404
+    code, report, err = run_at(site, capsys, "2026-12-02T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
+    assert sources(site) == [notices]
+    assert _done_rows_are_the_posts(site) == [notices]
