@@ -40,9 +40,16 @@ _WALL_WORDS = re.compile(
     r"|しばらくお待ちください|アクセスを確認|잠시만\s*기다려|보안\s*확인"
     r"|einen\s+moment|sicherheitsüberprüfung|vérification\s+de\s+sécurité|un\s+instant"
 )
+# A vendor's own markers, in the HTML a wall carries whatever its text (look16f s16,
+# s16b): Cloudflare's challenge and block page (cf-chl, cf-wrapper, cf-error-details),
+# Incapsula's resource, CloudFront's error footer, PerimeterX's and DataDome's captcha.
+# An article about an outage names the vendor in its text, not these ids and paths.
 _WALL_MARKS = re.compile(
-    r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_"
+    r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_|cf-chl"
+    r"|id=[\"']?(?:cf-wrapper|cf-error-details|challenge-running|challenge-error-text)\b"
+    r"|_Incapsula_Resource|incapsula\s+incident\s+id|generated\s+by\s+cloudfront"
     r"|g-recaptcha|h-captcha|hcaptcha\.com|recaptcha/api|captcha-delivery|px-captcha"
+    r"|_pxCaptcha|perimeterx"
 )
 _HIDDEN = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
 _TAG = re.compile(r"(?s)<[^>]*>")
@@ -138,9 +145,28 @@ _PAGE_SAYS = (
             r"|maintenance\s+(?:mode|in\s+progress|downtime)"
             r"|(?:service|site|server|website)\s+(?:is\s+)?(?:temporarily\s+)?unavailable"
             r"|temporarily\s+unavailable|wartungsarbeiten|en\s+maintenance"
+            r"|we\s*(?:'|’)?ll\s+be\s+(?:right\s+back|back\s+(?:soon|shortly|online))"
             r"|(?:网站|網站|系统|系統)?(?:维护中|維護中|正在维护|正在維護|升级中|升級中))"
             + _END
             + r"|(?:error|http)\s*50[23]\b|^\s*50[23]\b"
+        ),
+    ),
+    (
+        "a geo-block",
+        re.compile(
+            r"(?i)" + _START + r"(?:(?:content|video|article|page|site|service)\s+(?:is\s+)?)?"
+            r"not\s+available\s+in\s+your\s+(?:region|country|location|area)" + _END
+        ),
+    ),
+    (
+        "an age gate",
+        re.compile(
+            r"(?i)"
+            + _START
+            + r"(?:are\s+you\s+(?:over|at\s+least)\s+(?:18|21)(?:\s*\?)?|age\s+verification"
+            r"(?:\s+required)?|age\s+check|verify\s+your\s+age|confirm\s+your\s+age"
+            r"|you\s+must\s+be\s+(?:over\s+|at\s+least\s+)?(?:18|21)|altersprüfung"
+            r"|altersverifikation)" + _END
         ),
     ),
     (
@@ -149,7 +175,9 @@ _PAGE_SAYS = (
             r"(?i)" + _START + r"(?:before\s+you\s+continue\b"
             r"|(?:we\s+(?:value|respect|care\s+about)\s+your\s+privacy|(?:cookie|privacy)\s+(?:consent|settings|preferences|choices)"
             r"|your\s+privacy\s+(?:choices|settings)|we\s+use\s+cookies|隐私设置|隱私設置"
-            r"|datenschutz(?:einstellungen)?)" + _END + ")"
+            r"|datenschutz(?:einstellungen)?|werbefrei\s+lesen(?:\s+oder\s+zustimmen)?)"
+            + _END
+            + ")"
         ),
     ),
 )
@@ -216,7 +244,10 @@ _LEAD_IN = re.compile(
     r"(?:please\s+|kindly\s+|simply\s+|请|請"
     r"|you\s+(?:can|must|need\s+to|have\s+to|will\s+need\s+to)\s+"
     r"|(?:create|open|get|start|join|choose|buy)\s+(?:a\s+|an\s+|your\s+)?(?:free\s+)?"
-    r"|by\s+(?:clicking|selecting|choosing|tapping|pressing)\s+(?:on\s+)?[\"“'‘]?"
+    r"|(?:by\s+(?:clicking|selecting|choosing|tapping|pressing)|if\s+you\s+(?:click|select|choose"
+    r"|tap|press))\s+(?:on\s+)?[\"“'‘]?"
+    r"|when\s+you\s+use\s+our\s+(?:web)?(?:sites?|services?|apps?)(?:\s+and\s+(?:sites?|services?"
+    r"|apps?))?\s*,?\s*"
     r"|(?:本|该|此|該)(?:内容|內容|文章|文|页面|頁面)?(?:为|為|是|需)?)?"
 )
 _SENTENCES = re.compile(r"[^.!?。！？\n]*[.!?。！？]*")
@@ -257,14 +288,18 @@ _ASKS = re.compile(
 # words count only as the whole title or heading, or its start before a site's name
 # (_END, look16d F6).
 _WALL_STARTS = re.compile(
-    r"(?i)^\s*(?:checking\s+(?:your|if\s+the\s+site\s+connection)"
+    r"(?i)^\s*(?:(?:\d{3}\s*)?(?:error\s*)?[:.-]?\s*)?(?:press\s*(?:&|and)\s*hold"
+    r"|(?:您的|你的)?(?:访问|訪問)(?:过于|過於)?(?:频繁|頻繁)|(?:访问|訪問)(?:异常|異常)"
+    r"|(?:the\s+)?request\s+could\s+not\s+be\s+satisfied|request\s+unsuccessful"
+    r"|(?:sorry,?\s+)?you\s+have\s+been\s+blocked|access\s+to\s+this\s+(?:page|site)\s+has"
+    r"\s+been\s+denied|checking\s+(?:your|if\s+the\s+site\s+connection)"
     r"|enable\s+javascript\s+and\s+cookies|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
     r"|are\s+you\s+a\s+robot|请稍候|請稍候|请稍等|請稍等|人机验证|人機驗證|正在检查|正在檢查"
     r"|验证您是|驗證您是|しばらくお待ちください|アクセスを確認|잠시만\s*기다려"
     r"|(?:just\s+a\s+moment|attention\s+required|ddos\s+protection|unusual\s+traffic"
     r"|security\s+check|one\s+more\s+step|access\s+denied|安全验证|安全驗證|访问验证|訪問驗證"
     r"|安全检查|安全檢查|보안\s*확인|einen\s+moment|sicherheitsüberprüfung"
-    r"|vérification\s+de\s+sécurité|un\s+instant)" + _END + ")"
+    r"|vérification\s+de\s+sécurité|un\s+instant|(?:429\s*)?too\s+many\s+requests)" + _END + ")"
 )
 # A body this long (its HTML) holds more text than a wall shows: not read further.
 _SHORT_BODY_HTML = 8 * WALL_TEXT_CHARS
@@ -281,6 +316,16 @@ _CONSENT_SAYS = re.compile(
     r"|\b(?:our|\d+)\s+(?:partners|vendors)\s+(?:use|store|set)|\baccept\s+(?:all|cookies)\b"
     r"|\breject\s+all\b|\bmanage\s+(?:your\s+)?(?:choices|preferences|cookies)"
     r"|\bcookie\s+(?:settings|preferences|policy)\b"
+)
+# A bot wall's or a rate limiter's own sentences, whatever its heading (a host name,
+# look16f s16): "You have sent too many requests", "Enable JavaScript and cookies to
+# continue", "请完成安全验证后继续访问".
+_BOT_SAYS = re.compile(
+    r"(?i)you\s+have\s+sent\s+too\s+many\s+requests|too\s+many\s+requests(?=\W*$)"
+    r"|request\s+(?:unsuccessful|blocked)\b|checking\s+(?:your\s+browser|if\s+the\s+site"
+    r"\s+connection)|enable\s+javascript\s+and\s+cookies\s+to\s+continue"
+    r"|complete\s+the\s+security\s+check|(?:您的|你的)?(?:访问|訪問)(?:过于|過於)(?:频繁|頻繁)"
+    r"|完成(?:安全|人机|人機)(?:验证|驗證)"
 )
 _GONE_SAYS = re.compile(
     r"(?i)\bthis\s+(?:page|article|story|content|post)\s+(?:is\s+)?(?:no\s+longer\s+available"
@@ -310,25 +355,43 @@ def page_signs(
     if len(text) > WALL_TEXT_CHARS:
         return None
     asking = next((part for part in (title, heading) if part and _ASKS.match(part)), None)
+    # The extraction's title may be the page's heading ("Sorry, you have been blocked"),
+    # its <title> the wall's name ("Attention Required! | Cloudflare", look16f s16b):
+    # read too, as a title is.
+    named = page_title(page)
+    bot = _bot_signs(page, title, heading, named)
     signs = PageSigns(
-        bot=_bot_signs(page, title, heading),
+        bot=bot,
         login=login_wall(page, asking) if asking else None,
-        says=page_says(title, heading),
+        says=page_says(title, heading) or page_says(named, None),
         prompt=teaser_prompt(text),
-        bare=bare_wall(page, text, title, heading),
+        # A bot wall's sentences tell a wall whose heading is a host name (look16f s16);
+        # one already shown by its title, heading or markers is said as that.
+        bare=bare_wall(page, text, title, heading, bot_words=bot is None),
     )
     return None if signs == PageSigns() else signs
 
 
-def _bot_signs(page: str, title: str | None, heading: str | None) -> str | None:
-    for part in (title, heading):
+_TITLE = re.compile(r"(?is)<title\b[^>]*>(.*?)</title\s*>")
+
+
+def page_title(page: str) -> str | None:
+    """The text of ``page``'s first ``<title>``, entities read, whitespace collapsed."""
+    found = _TITLE.search(page)
+    return " ".join(html.unescape(_TAG.sub(" ", found[1])).split()) or None if found else None
+
+
+def _bot_signs(page: str, *parts: str | None) -> str | None:
+    for part in parts:
         words = _WALL_STARTS.match(part or "")
         if words is not None:
             return f'"{words[0].strip()}"'
     return "a challenge form or script" if _WALL_MARKS.search(page) else None
 
 
-def bare_wall(page: str, text: str, title: str | None, heading: str | None) -> str | None:
+def bare_wall(
+    page: str, text: str, title: str | None, heading: str | None, *, bot_words: bool = True
+) -> str | None:
     """What wall ``text`` (a short page's, one paragraph a line) is when it holds
     nothing but its headline (``title``, ``heading``) and the wall's wording, quoted
     (``a login prompt ("Log in to read this article.")``), else None (look16d F3): such
@@ -342,7 +405,7 @@ def bare_wall(page: str, text: str, title: str | None, heading: str | None) -> s
     said = None
     kept = []
     for sentence in _SENTENCES.findall(rest):
-        hit = _wall_says(sentence.strip(), login=login)
+        hit = _wall_says(sentence.strip(), login=login, bot=bot_words)
         if hit is None:
             kept.append(sentence)
         elif said is None:
@@ -352,7 +415,7 @@ def bare_wall(page: str, text: str, title: str | None, heading: str | None) -> s
     return said if len(" ".join("".join(kept).split())) < BARE_TEXT_CHARS else None
 
 
-def _wall_says(sentence: str, *, login: bool) -> str | None:
+def _wall_says(sentence: str, *, login: bool, bot: bool) -> str | None:
     """Which wall's wording ``sentence`` is, else None: a login prompt (only beside a
     password input or a login form, ``login``: a prompt's phrase, or a short sentence
     that asks, "Please log in."), a consent banner's, a "no longer available"."""
@@ -362,6 +425,8 @@ def _wall_says(sentence: str, *, login: bool) -> str | None:
         return "a login prompt"
     if _begins(_CONSENT_SAYS, sentence):
         return "a consent banner"
+    if bot and _begins(_BOT_SAYS, sentence):
+        return "a bot wall's wording"
     return '"no longer available"' if _begins(_GONE_SAYS, sentence) else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from rssarchive.core.errors import ExtractError
@@ -51,6 +52,21 @@ _TEASER_ENDS: Final = re.compile(
     r"|weiterlesen|lire\s+la\s+suite|続きを読む"
 )
 TEASER_LINE_CHARS: Final = 300
+# A paid post's free preview, as membership software ends it in the feed (look16f s39):
+# Ghost's "<!--members-only-->" comment and upgrade box, Simple Membership's, MemberPress's
+# and WP-Members' notices (their classes), or the sentence they say. A whole article in
+# a feed carries none of these.
+_MEMBERS_ONLY_COMMENT: Final = re.compile(r"(?i)^\s*members-only\s*$")
+# Class names, or their starts: Simple Membership's "swpm-post-not-protected-msg" and
+# "swpm-restricted…", MemberPress's "mepr-unauthorized-message", WP-Members' "wpmem_msg".
+_MEMBERS_ONLY_CLASSES: Final = (
+    "gh-post-upgrade-cta", "swpm-post-not-protected", "swpm-restricted", "swpm-partial-protection",
+    "mepr-unauthorized", "wpmem_msg",
+)  # fmt: skip
+_MEMBERS_ONLY_SAYS: Final = re.compile(
+    r"(?i)\bthis\s+(?:post|content|article|story)\s+is\s+(?:only\s+)?for\s+(?:paying\s+|premium\s+)?"
+    r"(?:subscribers|members)\s+only\b"
+)
 # The truncation marks that a whole text may end with too: a quote trailing off.
 _ELLIPSIS: Final = re.compile(r"\.\.\.|…")
 # WordPress's link to the rest of a post: its class, or the "#more-N" anchor it goes to.
@@ -131,6 +147,8 @@ def _is_teaser(fragment: HtmlElement, text: str, link: str | None, *, long: bool
     characters in 3 paragraphs) ending with "…" (a quote trailing off) or with a last
     paragraph of links none of which is the item's page ("Read more" on a related
     story, look16d F4)."""
+    if _members_only(fragment, text):
+        return True
     for anchor in fragment.iter("a"):
         if _MORE_LINK.search(anchor.get("class") or "") or _MORE_LINK.search(
             anchor.get("href") or ""
@@ -152,6 +170,21 @@ def _is_teaser(fragment: HtmlElement, text: str, link: str | None, *, long: bool
     if _TEASER_ENDS.search(tail):
         return True
     return bool(targets) and own in (targets or ())
+
+
+def _members_only(fragment: HtmlElement, text: str) -> bool:
+    """Whether feed content is a members-only preview (_MEMBERS_ONLY_*)."""
+    if _MEMBERS_ONLY_SAYS.search(text):
+        return True
+    for node in fragment.iter():
+        if node.tag is etree.Comment:
+            if _MEMBERS_ONLY_COMMENT.match(node.text or ""):
+                return True
+        elif any(
+            name.startswith(_MEMBERS_ONLY_CLASSES) for name in str(node.get("class") or "").split()
+        ):
+            return True
+    return False
 
 
 def _link_targets(paragraph: HtmlElement, text: str, link: str) -> set[str] | None:

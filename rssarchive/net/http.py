@@ -47,6 +47,7 @@ from rssarchive.core.errors import (
     RssArchiveError,
 )
 from rssarchive.core.models import NetworkConfig, Response
+from rssarchive.core.stubs import STUB_HOPS
 from rssarchive.net import bodies, messages
 from rssarchive.net.addresses import address_policy, check_url
 from rssarchive.net.politeness import Admission, HostLimiter
@@ -398,6 +399,14 @@ class HttpClient:
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         if 200 <= status < 300 or (status == 304 and conditional):
             content = self._body(url, response, fields, max_bytes, budget)
+            stub = messages.stub_target(url, target, fields, content, at) if status == 200 else None
+            if stub is not None:
+                # A redirect stub (look16f s38) is a redirect: its hop is checked and
+                # counted as any (its status, 200, says it was no permanent move).
+                if sum(1 for code, _ in hops if code == 200) >= STUB_HOPS:
+                    raise FetchError(url, at(f"more than {STUB_HOPS} redirect stubs in a row"))
+                hops.append((status, stub))
+                return None
             return Response(
                 url=str(target),
                 status=status,

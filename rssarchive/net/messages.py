@@ -1,10 +1,15 @@
 """HTTP messages between the client and httpcore: a request built from a checked URL,
-a response's header fields, one fetch's cookies."""
+a response's header fields, one fetch's cookies, a redirect stub's target."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpcore
 import httpx
+
+from rssarchive.core.errors import FetchError
+from rssarchive.core.stubs import STUB_PAGE_BYTES, redirect_stub
 
 
 def request(
@@ -61,3 +66,21 @@ class Jar:
             response.status, headers=response.headers, request=httpx.Request("GET", url)
         )
         self._jar.extract_cookies(message)
+
+
+def stub_target(
+    url: str, target: httpx.URL, fields: dict[str, str], content: bytes, at: Callable[[str], str]
+) -> str | None:
+    """Where a 200's HTML body, a redirect stub (core/stubs.py), sends, resolved
+    against its URL; None for any other body."""
+    kind = fields.get("content-type", "").lower()
+    if "html" not in kind or len(content) > STUB_PAGE_BYTES:
+        return None
+    found = redirect_stub(content.decode("utf-8", errors="replace"))
+    if found is None:
+        return None
+    try:
+        to = str(target.join(found))
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, at(f"invalid redirect stub ({exc})"), permanent=True) from exc
+    return to

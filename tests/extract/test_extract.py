@@ -474,3 +474,40 @@ def test_the_extractors_reasons_are_those_re_checks_tell_apart() -> None:
             extract_article(page, "https://example.com/a")
         reasons.append(extraction_read(caught.value.reason))
     assert reasons == [True, False, True]
+
+
+_PREVIEW = "".join(
+    f"<p>Preview paragraph {i}, long enough to pass for a body.</p>" for i in range(5)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "substantial"),
+    [
+        pytest.param(_PREVIEW + "<!--members-only--><p>Sign in.</p>", False, id="Ghost's marker"),
+        pytest.param(
+            _PREVIEW + '<aside class="gh-post-upgrade-cta"><h2>Upgrade</h2></aside>',
+            False,
+            id="Ghost's upgrade box",
+        ),
+        pytest.param(
+            _PREVIEW + "<p>This post is for paying subscribers only</p>", False, id="its sentence"
+        ),
+        pytest.param(
+            _PREVIEW + '<div class="swpm-post-not-protected-msg">Join.</div>',
+            False,
+            id="Simple Membership",
+        ),
+        pytest.param(
+            _PREVIEW + '<div class="mepr-unauthorized-message">No.</div>', False, id="MemberPress"
+        ),
+        pytest.param(
+            _PREVIEW + "<p>Members only: the club's vote was secret, members said.</p>",
+            True,
+            id="members in passing",
+        ),
+        pytest.param(_PREVIEW + "<!-- more -->", True, id="another comment"),
+    ],
+)
+def test_a_members_only_preview_is_a_teaser(content: str, substantial: bool) -> None:
+    assert is_substantial(content, _LINK) is substantial
