@@ -237,12 +237,25 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
     if len(every) == 1:
         scoped.append(every[0])
     # An update's <time> (class "updated", "Updated …") never dates the post (look16f
-    # s41); one labelled published comes first; a related story's is not the page's.
+    # s41); one labelled published comes first; a related story's is not the page's,
+    # nor an unlabelled one in the prose, the day of what is reported (look16f s61).
     labels = {id(el): _time_label(el) for el in scoped}
     for wanted in ("publish", None):
         for el in scoped:
-            if labels[id(el)] == wanted and not _in_other_block(el):
+            if (
+                labels[id(el)] == wanted
+                and not _in_other_block(el)
+                and (wanted or not _in_prose(el))
+            ):
                 yield el.get("datetime") or ""
+
+
+def _in_prose(el: HtmlElement) -> bool:
+    """Whether ``el`` stands in a paragraph of running text (_PROSE), not a byline."""
+    block = _block(el.getparent())
+    if block is None or block.tag not in _PARAGRAPHS:
+        return False
+    return _PROSE.search(" ".join(block.text_content().split())) is not None
 
 
 def _time_label(el: HtmlElement) -> str | None:
@@ -442,14 +455,15 @@ _JSON_LD_MODIFIED: Final = re.compile(r'"date(?:Modified|Updated)"\s*:\s*(?:"[^"
 def _drop_modification_dates(doc: HtmlElement) -> None:
     """Remove what dates the page's last change, so that htmldate cannot take it for the
     publication when nothing else dates the page (it does, from ``article:modified_time``
-    alone)."""
+    alone), and a ``<time>`` in the prose, which dates what the article reports."""
     for el in doc.xpath("//meta | //*[@itemprop]"):
         names = " ".join(el.get(a) or "" for a in ("property", "name", "itemprop", "http-equiv"))
         if _MODIFIED.search(names) and el.getparent() is not None:
             el.drop_tree()
     for el in doc.xpath("//time"):
-        if _time_label(el) == "update" and el.getparent() is not None:
-            el.drop_tree()  # "Updated <time>…</time>" (look16f s41)
+        label = _time_label(el)
+        if el.getparent() is not None and (label == "update" or (not label and _in_prose(el))):
+            el.drop_tree()  # "Updated <time>…</time>", an event's day (look16f s41, s61)
     for script in doc.xpath("//script[@type='application/ld+json']"):
         if script.text and _JSON_LD_MODIFIED.search(script.text):
             # Emptied, not parsed and rewritten: the JSON may be broken, and htmldate

@@ -169,14 +169,20 @@ def test_a_date_in_the_first_sentence_never_dates_a_post(
         "<p>On December 1, 2026 at 10:00 AM the council voted."
         " A week on, residents are divided.</p>"
     )
+    timed = (
+        '<p>The council voted on <time datetime="2026-12-01T10:00:00Z">December 1</time>,'
+        " and a week on residents are divided.</p>"
+    )
     second_poll(
         site,
         httpserver,
         {
             "/cn/1": ("住房政策一周观察", page("住房政策一周观察", body=cn)),
             "/en/1": ("A week after the vote", page("A week after the vote", body=en + BODY)),
+            "/en/2": ("Time in prose", page("Time in prose", body=timed + BODY)),
         },
     )
+    assert front(site, "2026-12-07-Time in prose.md")["date"] == NOW_DATE
     assert front(site, "2026-12-07-住房政策一周观察.md")["date"] == NOW_DATE
     assert front(site, "2026-12-07-A week after the vote.md")["date"] == NOW_DATE
 
