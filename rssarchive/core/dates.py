@@ -431,10 +431,17 @@ def find_written_date(text: str) -> str | None:
     word after the time that is no zone ("01:20 by …") is not taken for one; a day alone
     is read only when written in CJK (``2019年5月3日``), not as ``2019-05-03``. None: no
     such date, or one that cannot be read (2019年2月30日)."""
+    return next((written for _, written in find_written_dates(text)), None)
+
+
+def find_written_dates(text: str) -> list[tuple[int, str]]:
+    """Each date find_written_date would read in ``text`` (NFKC), with where it starts,
+    in order: a byline may write its update before its publication (look16f s41)."""
     text = unicodedata.normalize("NFKC", text)
     found = [
-        m for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT) if (m := shape.search(text))
+        m for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT) for m in shape.finditer(text)
     ]
+    dates: list[tuple[int, str]] = []
     for match in sorted(found, key=lambda m: m.start()):
         if match.group("hour") is None and match.groupdict().get("cmonth") is None:
             # A day alone written with digits or an English month ("2024-07-23" under
@@ -446,9 +453,9 @@ def find_written_date(text: str) -> str | None:
             when, _ = read_date(written)
             if when is None:  # a word, not a zone: the date and time before it
                 written = text[match.start() : match.start("name")].rstrip(" (")
-        if read_date(written)[0] is not None:
-            return written
-    return None
+        if read_date(written)[0] is not None and not any(s == match.start() for s, _ in dates):
+            dates.append((match.start(), written))
+    return dates
 
 
 _YEAR_FIRST_IN_TEXT: Final = re.compile(r"(?<![\d.])" + _YEAR_FIRST.pattern)

@@ -177,3 +177,29 @@ def read_rfc822(text: str) -> tuple[datetime | None, str | None]:
     if when.year < EARLIEST_YEAR:
         return None, f"is before {EARLIEST_YEAR}, not believed"
     return when, None
+
+
+# A time followed by what places it: Z, an offset (``+08:00``, ``UTC+8``, ``GMT``), a
+# zone's name or a US region's (``10:00 AM EST``); or China's time named anywhere.
+_PLACED: Final = re.compile(
+    r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?\s*\(?"
+    r"(?:[Zz]\b|[+-]\d{1,2}(?::?\d{2})?\b|(?:UTC|GMT|UT)\b|(?P<name>[A-Za-z]{2,5})\b)"
+    r"|北京时间"
+)
+_EPOCH: Final = re.compile(r"\d{9,13}")
+
+
+def carries_zone(text: str) -> bool:
+    """Whether a date as written says where its time is (an offset, ``Z``, a zone's
+    name, 北京时间, or epoch seconds, which are UTC by definition): a reading that does
+    not depend on taking a zoneless date as UTC, so beats one that does on a page
+    (look16f s07: a CMS writing local time in JSON-LD without its zone, and again in
+    ``article:published_time`` with it)."""
+    value = text.strip()
+    if _EPOCH.fullmatch(value):
+        return True
+    for match in _PLACED.finditer(value):
+        name = (match.group("name") or "").upper()
+        if not name or name in ZONES or name in REGIONS:
+            return True
+    return False

@@ -55,9 +55,11 @@ def dated(
     the item's own date, else the page's, else the date a sitemap listed it with; its
     ``published`` None: the archiving time dates it. An item ``stamped`` with its feed's
     build time whose page was not fetched (no article, or the feed's text) may be dated
-    by the day its URL names (look16e F12)."""
+    by the day its URL names (look16e F12); one whose page gives the time it was fetched
+    as its publication, by its URL's day (decide.fetch_time_dated, look16f s43)."""
     no_page = article is None or article.source == "feed"
-    return decide.post_date(
+    url_day = _url_day(entry.link)
+    post = decide.post_date(
         entry.published,
         entry.origin,
         page=article.published if article else None,
@@ -65,8 +67,9 @@ def dated(
         listed=entry.listed,
         now=now,
         stamped=stamped,
-        url_day=_url_day(entry.link) if stamped and no_page else None,
+        url_day=url_day if stamped and no_page else None,
     )
+    return decide.fetch_time_dated(post, url_day, now)
 
 
 def _url_day(link: str | None) -> datetime | None:

@@ -269,6 +269,8 @@ class _Working(_NoPageGuids):
             ),
             said_taken_on=entry.date_problem is not None,
         )
+        if (note := decide.fetch_time_note(post_dated, job.page_date)) is not None:
+            job.result.warnings.append(f"{link}: {note}")
         if said is not None and decide.said_per_feed(entry.origin, said):
             job.result.undated += 1  # said once for the feed (printing.dating_lines)
         elif said is not None:

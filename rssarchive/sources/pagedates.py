@@ -1,30 +1,34 @@
 """When a page says its article was published (pure: a parsed page in, a date out).
 
-Asked in this order, the first believable answer wins:
+Asked in this order, the first believable answer wins; of steps 1 to 4, the first
+written with its zone before the first without (look16f s07: zones.carries_zone):
 
-1. JSON-LD ``datePublished`` (in ``@graph``, arrays and nested objects too), an
-   article-typed object's (``NewsArticle``, ``BlogPosting`` …) before any other's;
+1. JSON-LD ``datePublished`` of the objects that describe the page, the one that says
+   it is the page first (jsonld_dates: never a related story's, look16f s40);
 2. ``<meta>`` publication dates (``article:published_time``, ``pubdate``,
    ``DC.date.issued`` or ``dcterms:issued``, ``parsely-pub-date``, ``sailthru.date``,
    ``date`` …), in the order of ``META_KEYS``; modification dates are never read;
 3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"`` (another
    element so marked by its text when it has no ``content=``), else the
    first in the ``<article>``, else in a ``<header>``, else the page's only one (never
-   one in an ``<aside>``, ``<nav>`` or ``<footer>``: those date other articles);
+   one in an ``<aside>``, ``<nav>`` or ``<footer>`` or a related block: those date
+   other articles; never one labelled updated, one labelled published first, look16f
+   s41);
 4. a date written year first or English month first with its time and zone
    (``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``, ``Published 2019-05-03
    01:20 +0800``: dates.find_written_date) in the first 200 characters of text after
    the article's ``<h1>`` (without one, of the page), outside related, sidebar and
    footer blocks: where the byline is, not further down, where a related story's date
-   would be;
+   would be; one labelled published first, never one labelled updated, and an
+   unlabelled one only outside running prose (look16f s41, s61);
 5. JSON-LD ``dateCreated`` (look16c F5): the article's creation, when nothing above
    says its publication (a modification date never does);
-6. the day the article's URL names in its path (``/2019/05/03/``, ``/20190503/``,
-   ``/2019-05-03/``, ``/2019-05/03/``, ``/2019/0503/``): its midnight, UTC, as every day
+6. the day the article's URL names in its path (``/2019/05/03/``, ``/20190503/x``,
+   ``/2019-05-03/``, ``/2019-05/03/``, ``/2019/0503/x``): its midnight, UTC, as every day
    without a time is (look16c F5: a polled feed's undated item was dated at archiving
    time, as htmldate's reading, which reads the URL too, is not asked for it);
 7. htmldate, a general date finder (with ``original_date``: the publication, not the
-   last change), on the URL path (``/2019/05/03/``) and on the markup, without the
+   last change), on the markup (not the URL: step 6 reads it, look16f s47), without the
    parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
    named related, sidebar, footer …) and without its search of the free text
    (``extensive_search``). Measured on tests/pagedates (20 pages): on the whole page,
@@ -53,21 +57,22 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from lxml.html import HtmlElement
 
 # Reading and judging a date is dates.py's; these names stay importable from here.
 from rssarchive.core.dates import EARLIEST as EARLIEST
 from rssarchive.core.dates import believable as believable
-from rssarchive.core.dates import find_written_date, to_utc
+from rssarchive.core.dates import find_written_dates, to_utc
 from rssarchive.core.dates import parse_date as parse_date
+from rssarchive.core.zones import carries_zone
+from rssarchive.sources.jsonld_dates import json_ld_dates
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
 # most specific first. Dublin Core's are written here with a dot (``DC.date.issued``, in
@@ -103,14 +108,6 @@ META_KEYS: Final = (
     "date",
 )
 _DUBLIN_CORE: Final = re.compile(r"^(dc|dcterms):")
-# JSON-LD types whose datePublished is the article's (a WebPage's may be the page's).
-_ARTICLE_TYPE: Final = re.compile(r"(?i)(article|posting|report)$")
-# A page node (WebPage, ItemPage) may date the page, after an article's; a photo's, a
-# video's, a person's or an organisation's date is none of the article's (look16e F6).
-_PAGE_TYPE: Final = re.compile(r"(?i)page$")
-# Bounds on what a hostile page can make the JSON-LD walk cost.
-MAX_JSON_LD_BYTES: Final = 512 * 1024
-MAX_JSON_NODES: Final = 10_000
 _OUTSIDE_ARTICLE: Final = "ancestor::aside or ancestor::nav or ancestor::footer"
 # Text that is no reading matter, or dates something else.
 _NOT_TEXT: Final = (
@@ -138,20 +135,38 @@ def page_date(
     """The publication date ``doc`` (fetched from ``url``) gives, by the order in the
     module's doc; None when it gives none. ``max_date``: default, now."""
     limit = max_date or datetime.now(UTC)
-    for source, texts in (
-        ("json-ld", _json_ld_dates(doc)),
-        ("meta", _meta_dates(doc)),
-        ("time", _time_dates(doc)),
-        ("text", _text_dates(doc)),
-        ("json-ld", _json_ld_dates(doc, "dateCreated")),
-        ("url", url_dates(url)),
+    for group in (
+        (
+            ("json-ld", json_ld_dates(doc, url=url)),
+            ("meta", _meta_dates(doc)),
+            ("time", _time_dates(doc)),
+            ("text", _text_dates(doc)),
+        ),
+        (("json-ld", json_ld_dates(doc, "dateCreated", url)),),
+        (("url", url_dates(url)),),
     ):
-        for text in texts:
-            when = parse_date(text)
-            if when is not None and believable(when, limit):
-                return PageDate(when, source)
+        found = _first_zoned(group, limit)
+        if found is not None:
+            return found
     when = _htmldate(doc, url, limit)
     return None if when is None else PageDate(when, "htmldate")
+
+
+def _first_zoned(group: Iterable[tuple[str, Iterable[str]]], limit: datetime) -> PageDate | None:
+    """The first believable date of ``group``'s sources that carries its zone, else its
+    first believable one: a date written without its zone is read as UTC, which a
+    zoned one of the page corrects (look16f s07: one CMS writing its local time twice,
+    naive in JSON-LD and with its offset in ``article:published_time``)."""
+    first = None
+    for source, texts in group:
+        for text in texts:
+            when = parse_date(text)
+            if when is None or not believable(when, limit):
+                continue
+            if carries_zone(text):
+                return PageDate(when, source)
+            first = first or PageDate(when, source)
+    return first
 
 
 # What dates the page's last change (never its publication: look16c F5). It bounds the
@@ -170,67 +185,11 @@ def page_modified(doc: HtmlElement, *, max_date: datetime | None = None) -> date
     """When ``doc`` says it was last changed (JSON-LD ``dateModified``, then
     MODIFIED_KEYS' ``<meta>``), believed as a publication date is; None: it does not."""
     limit = max_date or datetime.now(UTC)
-    for text in (*_json_ld_dates(doc, "dateModified"), *_meta_dates(doc, MODIFIED_KEYS)):
+    for text in (*json_ld_dates(doc, "dateModified"), *_meta_dates(doc, MODIFIED_KEYS)):
         when = parse_date(text)
         if when is not None and believable(when, limit):
             return when
     return None
-
-
-# --- JSON-LD ----------------------------------------------------------------------------
-
-
-def _json_ld_dates(doc: HtmlElement, key: str = "datePublished") -> Iterator[str]:
-    articles: list[str] = []
-    others: list[str] = []
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        text = (script.text or "").strip()
-        if not text or len(text) > MAX_JSON_LD_BYTES:
-            continue
-        # Some sites wrap the JSON in an HTML comment or a CDATA section.
-        text = re.sub(r"^\s*(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)\s*$", "", text)
-        try:
-            data = json.loads(text, strict=False)
-        except ValueError:
-            continue
-        _walk(data, key, (articles, others), [0], top=True)
-    yield from articles
-    yield from others
-
-
-def _walk(
-    node: Any, key: str, found: tuple[list[str], list[str]], seen: list[int], *, top: bool
-) -> None:
-    """Each ``key`` of the JSON-LD ``node``, an article-typed object's into found[0], a
-    page-typed one's or an untyped one's at the top of the script into found[1]; any
-    other object's (an ImageObject's dateCreated, look16e F6) is not the page's."""
-    seen[0] += 1
-    if seen[0] > MAX_JSON_NODES:
-        return
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, key, found, seen, top=top)
-        return
-    if not isinstance(node, dict):
-        return
-    value = node.get(key)
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, dict):  # {"@value": "2019-05-03", "@type": "Date"}
-        value = value.get("@value")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(int(value)) if math.isfinite(value) else None  # epoch seconds or ms
-    if isinstance(value, str):
-        kinds = node.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        typed = [k for k in kinds if isinstance(k, str)]
-        if any(_ARTICLE_TYPE.search(k) for k in typed):
-            found[0].append(value)
-        elif any(_PAGE_TYPE.search(k) for k in typed) or (top and not typed):
-            found[1].append(value)
-    for name, child in node.items():
-        if name != key and isinstance(child, dict | list):
-            _walk(child, key, found, seen, top=top and name == "@graph")
 
 
 # --- meta -------------------------------------------------------------------------------
@@ -269,12 +228,67 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
         "[not(@datetime) and not(@content)][not(self::meta)]"
     ):
         yield " ".join(el.text_content().split())[:100]
-    for scope in ("//article", "//header"):
-        for el in doc.xpath(f"{scope}//time[@datetime][not({_OUTSIDE_ARTICLE})]"):
-            yield el.get("datetime") or ""
     every = doc.xpath(f"//time[@datetime][not({_OUTSIDE_ARTICLE})]")
+    scoped = [
+        el
+        for scope in ("//article", "//header")
+        for el in doc.xpath(f"{scope}//time[@datetime][not({_OUTSIDE_ARTICLE})]")
+    ]
     if len(every) == 1:
-        yield every[0].get("datetime") or ""
+        scoped.append(every[0])
+    # An update's <time> (class "updated", "Updated …") never dates the post (look16f
+    # s41); one labelled published comes first; a related story's is not the page's,
+    # nor an unlabelled one in the prose, the day of what is reported (look16f s61).
+    labels = {id(el): _time_label(el) for el in scoped}
+    for wanted in ("publish", None):
+        for el in scoped:
+            if (
+                labels[id(el)] == wanted
+                and not _in_other_block(el)
+                and (wanted or not _in_prose(el))
+            ):
+                yield el.get("datetime") or ""
+
+
+def _in_prose(el: HtmlElement) -> bool:
+    """Whether ``el`` stands in a paragraph of running text (_PROSE), not a byline."""
+    block = _block(el.getparent())
+    if block is None or block.tag not in _PARAGRAPHS:
+        return False
+    return _PROSE.search(" ".join(block.text_content().split())) is not None
+
+
+def _time_label(el: HtmlElement) -> str | None:
+    """What a ``<time>`` is labelled: "update" (its class, id or itemprop says updated
+    or modified, or its text or the words before it do), "publish" (says published),
+    or None."""
+    named = " ".join(el.get(a) or "" for a in ("class", "id", "itemprop"))
+    # Published first: WordPress marks a post never changed "entry-date published updated".
+    if re.search(r"(?i)publish|posted", named):
+        return "publish"
+    if _MODIFIED.search(named):
+        return "update"
+    before = el.xpath("preceding::text()[1]")
+    return _label(el.text_content()[:20]) or _label(str(before[0])[-30:] if before else "")
+
+
+# Words labelling a date of a byline (the last before it counts): an update's is never
+# the publication's (look16f s41: "更新时间：… 发布时间：…", "Updated … Published …").
+_LABEL: Final = re.compile(
+    r"(?i)(?P<update>更新|修改|编辑于|\bupdated?\b|\bmodified\b|\bedited\b|\brevised\b)"
+    r"|(?P<publish>发布|发表|刊发|刊登|\bpublished\b|\bposted\b)"
+)
+# Running prose: a sentence's end (。, or a word's full stop: not "a.m."), or the date
+# followed by a comma (a lede's "2026年12月1日，国务院宣布…"). A date there is the day of
+# what the article reports, not its publication (look16f s61).
+_PROSE: Final = re.compile(r"[。！？]|[^\W\d_]{2}[.!?](?:\s|$)")
+_AFTER_IN_PROSE: Final = re.compile(r"\s*[,，、]")
+
+
+def _label(text: str) -> str | None:
+    """The kind of the last date label in ``text``: "update", "publish" or None."""
+    labels = list(_LABEL.finditer(text))
+    return None if not labels else ("update" if labels[-1].group("update") else "publish")
 
 
 # --- the text under the heading --------------------------------------------------------
@@ -282,27 +296,63 @@ def _time_dates(doc: HtmlElement) -> Iterator[str]:
 
 def _text_dates(doc: HtmlElement) -> Iterator[str]:
     """A date written year first or English month first, with its time and zone
-    (dates.find_written_date: ``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``,
-    ``Published 2019-05-03 01:20 +0800``), in the first
-    HEADER_TEXT_CHARS characters of text after the article's heading (the first
-    ``<h1>``; without one, of the page's text), where the byline is: never one further
-    down, which dates a related story or a reply."""
+    (dates.find_written_dates: ``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``,
+    ``Published 2019-05-03 01:20 +0800``), in the first HEADER_TEXT_CHARS characters of
+    text after the article's heading (the first ``<h1>``; without one, of the page's
+    text), where the byline is: never one further down, which dates a related story or
+    a reply. Of a byline's dates, one labelled published first, then one unlabelled;
+    never one labelled updated (look16f s41), nor an unlabelled one in running prose
+    (look16f s61: the day of the event the lede reports)."""
     headings = doc.xpath(f"//h1[not({_OUTSIDE_ARTICLE})]")
     start = headings[0] if headings else doc
     axis = "following::text()" if headings else "descendant::text()"
     seen = 0
-    window: list[str] = []
+    blocks: list[tuple[HtmlElement | None, list[str]]] = []
     for text in start.xpath(f"{axis}[not({_NOT_TEXT})]"):
         if _in_other_block(text.getparent()):
             continue  # a related story's or the footer's date, not the byline's
-        window.append(str(text))
+        block = _block(text.getparent().getparent() if text.is_tail else text.getparent())
+        if not blocks or blocks[-1][0] is not block:
+            blocks.append((block, []))
+        blocks[-1][1].append(str(text))
         seen += len(text.strip())
         if seen >= HEADER_TEXT_CHARS:
             break
-    text = " ".join(unicodedata.normalize("NFKC", " ".join(window)).split())
-    found = find_written_date(text)
-    if found is not None and text.find(found) < HEADER_TEXT_CHARS:
-        yield found
+    offset = 0
+    found: dict[str | None, str] = {}
+    for block, texts in blocks:
+        text = " ".join(unicodedata.normalize("NFKC", " ".join(texts)).split())
+        # A paragraph's sentence may run on past the window; a container's (the
+        # <article> a date after </h1> stands in) is the article, not the byline.
+        paragraph = block if block is not None and block.tag in _PARAGRAPHS else None
+        whole = text if paragraph is None else " ".join(paragraph.text_content().split())
+        end = 0
+        for at, written in find_written_dates(text):
+            if offset + at >= HEADER_TEXT_CHARS:
+                break
+            label = _label(text[end:at])
+            end = at + len(written)
+            prose = _PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end)
+            if label != "update" and (label == "publish" or not prose):
+                found.setdefault(label, written)
+        offset += len(text) + 1
+    yield from (found[label] for label in ("publish", None) if label in found)
+
+
+# Blocks of running text, read whole for its sentences.
+_PARAGRAPHS: Final = frozenset({"p", "li", "blockquote", "dd", "td", "figcaption"})
+# Elements inside a block of text, which a byline may split a date across.
+_INLINE: Final = frozenset(
+    {"a", "abbr", "b", "bdi", "cite", "em", "font", "i", "label", "mark", "q", "s"}
+    | {"small", "span", "strong", "sub", "sup", "time", "u"}
+)
+
+
+def _block(element: HtmlElement | None) -> HtmlElement | None:
+    """The block (paragraph, division …) that ``element``'s text is part of."""
+    while element is not None and (not isinstance(element.tag, str) or element.tag in _INLINE):
+        element = element.getparent()
+    return element
 
 
 def _in_other_block(element: HtmlElement | None) -> bool:
@@ -318,14 +368,16 @@ def _in_other_block(element: HtmlElement | None) -> bool:
 
 # --- the URL -----------------------------------------------------------------------------
 
-# A day in a URL's path, between slashes or at a segment's start: /2019/05/03/,
-# /20190503/ (8 digits alone, or before a - _ . in the segment: not an id's digits),
-# /2019-05-03/ (a slug may follow), and the shapes Chinese news sites use, /2019-05/03/
-# (Xinhua) and /2019/0503/ (People's Daily).
+# A day in a URL's path, as folders name it: /2019/05/03/, /2019-05-03/ (a slug may
+# follow: /2019-05-03-slug), and the shapes Chinese news sites use, /2019-05/03/ (Xinhua)
+# and /2019/0503/ (People's Daily); 8 digits alone (and 0503 after a year) only as a
+# whole folder with the article below it, /20190503/x.html: in a file's name or as the
+# path's last part (/article/19991231.html, /p/20190503-x, /story/12/20200101,
+# /news/20221118/) they are an article's id as often as a day (look16f s47).
 _URL_DAY: Final = re.compile(
     r"/(?P<year>(?:19|20)\d{2})(?:/(?P<m1>\d{1,2})/(?P<d1>\d{1,2})/"
-    r"|(?P<m2>\d{2})(?P<d2>\d{2})(?=[/_.-])|-(?P<m3>\d{2})-(?P<d3>\d{2})(?=[/_.-])"
-    r"|-(?P<m4>\d{2})/(?P<d4>\d{2})/|/(?P<m5>\d{2})(?P<d5>\d{2})/)"
+    r"|(?P<m2>\d{2})(?P<d2>\d{2})/(?=.)|-(?P<m3>\d{2})-(?P<d3>\d{2})(?=[/_.-])"
+    r"|-(?P<m4>\d{2})/(?P<d4>\d{2})/|/(?P<m5>\d{2})(?P<d5>\d{2})/(?=.))"
 )
 
 
@@ -338,7 +390,9 @@ def url_dates(url: str | None) -> Iterator[str]:
         path = urlsplit(url or "").path
     except ValueError:
         return
-    for match in _URL_DAY.finditer(path + "/"):
+    # A slash closes the last part (/2019/05/03 ends with its day), but no folder is
+    # made of it: _URL_DAY's 8 digits need something after theirs.
+    for match in _URL_DAY.finditer(path if path.endswith("/") else path + "/"):
         parts = match.groupdict()
         month = next((parts[f"m{i}"] for i in range(1, 6) if parts[f"m{i}"]), "")
         day = next((parts[f"d{i}"] for i in range(1, 6) if parts[f"d{i}"]), "")
@@ -367,7 +421,7 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
             pruned,
             extensive_search=False,
             original_date=True,
-            url=url,
+            url=None,  # the URL's day is url_dates' reading, not a looser one (look16f s47)
             min_date=EARLIEST.replace(tzinfo=None),
             max_date=to_utc(limit).replace(tzinfo=None),
         )
@@ -380,7 +434,7 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
 
 
 def _drop_read_json_ld(doc: HtmlElement) -> None:
-    """Remove the JSON-LD read above (_json_ld_dates): its article's and page's dates
+    """Remove the JSON-LD read above (jsonld_dates): its article's and page's dates
     were taken there; what is left dates a photo, a video or a person, which htmldate
     would take for the page's (an ImageObject's dateCreated; look16e F6). A script that
     does not parse stays: htmldate reads it with regular expressions."""
@@ -401,11 +455,15 @@ _JSON_LD_MODIFIED: Final = re.compile(r'"date(?:Modified|Updated)"\s*:\s*(?:"[^"
 def _drop_modification_dates(doc: HtmlElement) -> None:
     """Remove what dates the page's last change, so that htmldate cannot take it for the
     publication when nothing else dates the page (it does, from ``article:modified_time``
-    alone)."""
+    alone), and a ``<time>`` in the prose, which dates what the article reports."""
     for el in doc.xpath("//meta | //*[@itemprop]"):
         names = " ".join(el.get(a) or "" for a in ("property", "name", "itemprop", "http-equiv"))
         if _MODIFIED.search(names) and el.getparent() is not None:
             el.drop_tree()
+    for el in doc.xpath("//time"):
+        label = _time_label(el)
+        if el.getparent() is not None and (label == "update" or (not label and _in_prose(el))):
+            el.drop_tree()  # "Updated <time>…</time>", an event's day (look16f s41, s61)
     for script in doc.xpath("//script[@type='application/ld+json']"):
         if script.text and _JSON_LD_MODIFIED.search(script.text):
             # Emptied, not parsed and rewritten: the JSON may be broken, and htmldate

@@ -206,3 +206,28 @@ def test_an_ambiguous_zone_name_is_read_with_a_note_that_says_so() -> None:
         assert note is not None and "US Central" in note and "China" in note
     # An offset says it: the name after it is a comment.
     assert read_date("2026-12-01 10:20 +0800 (CST)")[1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "zoned"),
+    [
+        ("2026-12-07T05:00:00", False),
+        ("2026-12-07 06:00:00", False),
+        ("2026-12-07", False),
+        ("20261207", False),
+        ("Dec 1, 2026 10:00 AM", False),
+        ("2026-12-07T05:00:00 XYZ", False),  # an unknown zone places nothing
+        ("2026-12-07T05:00:00+08:00", True),
+        ("2026-12-07T05:00:00Z", True),
+        ("Mon, 07 Dec 2026 05:00:00 +0800", True),
+        ("Dec 1, 2026 10:00 AM EST", True),
+        ("2026年12月7日 05:00 北京时间", True),
+        ("2026年12月7日 05:00 (UTC+8)", True),
+        ("1796590800", True),  # epoch seconds are UTC
+    ],
+)
+def test_carries_zone(text: str, zoned: bool) -> None:
+    """look16f s07: a date written with its zone beats one a page writes without."""
+    from rssarchive.core.zones import carries_zone
+
+    assert carries_zone(text) is zoned

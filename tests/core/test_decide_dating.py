@@ -266,3 +266,38 @@ def test_dating_lines(
     result.stamps.update(stamps)
     result.stamped_posts.update(written)
     assert dating_lines(result) == lines
+
+
+# -- look16f s43: a page's date that is the time it was fetched ----------------------------
+
+DAY_2019 = datetime(2019, 5, 3, tzinfo=UTC)
+PAGE = decide.PostDate
+
+
+@pytest.mark.parametrize(
+    ("dated", "url_day", "expected"),
+    [
+        row(PAGE(NOW - SECOND, "page"), DAY_2019, PAGE(DAY_2019, "url"), id="fetch-time-2019-url"),
+        row(PAGE(NOW + SECOND, "page"), DAY_2019, PAGE(DAY_2019, "url"), id="a-second-ahead"),
+        row(PAGE(NOW - HOUR, "page"), DAY_2019, PAGE(NOW - HOUR, "page"), id="an-hour-before"),
+        row(PAGE(NOW, "page"), None, PAGE(NOW, "page"), id="no-url-day"),
+        # A site west of UTC: yesterday in its URL, published this hour (a day's slack).
+        row(PAGE(NOW, "page"), MIDNIGHT - 24 * HOUR, PAGE(NOW, "page"), id="yesterday"),
+        row(
+            PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(MIDNIGHT - 48 * HOUR, "url"), id="2-days"
+        ),
+        row(PAGE(NOW, "item"), DAY_2019, PAGE(NOW, "item"), id="the-items-own-date"),
+        row(PAGE(None, "archiving time"), DAY_2019, PAGE(None, "archiving time"), id="none"),
+    ],
+)
+def test_fetch_time_dated(
+    dated: decide.PostDate, url_day: datetime | None, expected: decide.PostDate
+) -> None:
+    assert decide.fetch_time_dated(dated, url_day, NOW) == expected
+
+
+def test_fetch_time_note() -> None:
+    by_url = PAGE(DAY_2019, "url")
+    assert decide.fetch_time_note(by_url, NOW) == decide.FETCH_TIME_NOTE
+    assert decide.fetch_time_note(by_url, None) is None  # a build time's, said for the feed
+    assert decide.fetch_time_note(PAGE(NOW, "page"), NOW) is None

@@ -114,13 +114,20 @@ PLAIN = b"<html><head><title>t</title>%s</head><body><p>An article.</p></body></
         ("https://example.com/2019/05/03/story.html", "2019-05-03T00:00:00.000Z url"),
         ("https://example.com/2019/5/3/story", "2019-05-03T00:00:00.000Z url"),
         ("https://example.com/news/20190503/story.html", "2019-05-03T00:00:00.000Z url"),
-        ("https://example.com/20190503_story.html", "2019-05-03T00:00:00.000Z url"),
         ("https://example.com/2019-05-03/story.html", "2019-05-03T00:00:00.000Z url"),
         ("https://example.com/2019-05-03-story-slug", "2019-05-03T00:00:00.000Z url"),
         ("http://www.news.cn/world/2019-05/03/c_1124.htm", "2019-05-03T00:00:00.000Z url"),
         ("http://world.people.com.cn/n1/2019/0503/c1002-31.html", "2019-05-03T00:00:00.000Z url"),
         # An id's digits, a month alone, an impossible day, a query's date: no day.
         ("https://example.com/story/2019050312345.html", "none"),
+        # look16f s47: 8 digits are a day only as a folder the article is in; in a
+        # file's name or as the path's last part they are an id as often.
+        ("https://example.com/20190503_story.html", "none"),
+        ("https://example.com/article/19991231.html", "none"),
+        ("https://example.com/p/20190503-x", "none"),
+        ("https://example.com/story/12/20200101", "none"),
+        ("https://example.com/news/20221118/", "none"),
+        ("https://example.com/a/2019/0503", "none"),
         ("https://example.com/2019/05/story.html", "none"),
         ("https://example.com/2019/13/45/story.html", "none"),
         ("https://example.com/story?date=2019-05-03", "none"),

@@ -70,9 +70,12 @@ from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.dating import (
+    FETCH_TIME_NOTE as FETCH_TIME_NOTE,
     SHARED_TIME_ITEMS as SHARED_TIME_ITEMS,
     build_stamps as build_stamps,
     dated_by_another as dated_by_another,
+    fetch_time_dated as fetch_time_dated,
+    fetch_time_note as fetch_time_note,
     plausibly_new as plausibly_new,
     relisted_date as relisted_date,
     relisted_title as relisted_title,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from rssarchive.core.dates import believable, day_only
-from rssarchive.core.decide.articles import DateNote
+from rssarchive.core.decide.articles import DateNote, PostDate
 from rssarchive.core.identity import title_key
 from rssarchive.core.models import Origin
 
@@ -133,3 +133,41 @@ def relisted_title(recorded: str, listed: str) -> tuple[str, bool]:
     if not listed.strip() or title_key(listed) == title_key(recorded):
         return recorded, False
     return listed, True
+
+
+# How close to the fetch a page's publication date is the fetch's own time: a template
+# printing the request's time (now()) as ``article:published_time``, seen on
+# misconfigured CMSs and behind some caches (look16f s43).
+FETCH_WINDOW: Final = timedelta(minutes=10)
+# A URL's day (its local midnight) and a UTC time of that day differ by a day at most.
+_URL_DAY_SLACK: Final = timedelta(days=1)
+# What a run says of a post FETCH_WINDOW dated by its URL's day (after its link).
+FETCH_TIME_NOTE = (
+    "its page gives the time it was fetched as its publication date; dated by its URL's day"
+)
+
+
+def fetch_time_dated(dated: PostDate, url_day: datetime | None, now: datetime) -> PostDate:
+    """How the post post_date ``dated`` by its page is dated when that page's date is
+    the time it was fetched (within FETCH_WINDOW of ``now``, the run's clock the page
+    was fetched by) and its URL names a day (``url_day``) more than a day before it: by
+    that day (its midnight), said (fetch_time_note). A 2019 article backfilled today is
+    not today's (look16f s43); an article of a site west of UTC published this hour may
+    have yesterday in its URL, and keeps its page's date."""
+    page = dated.published
+    if dated.by != "page" or page is None or url_day is None:
+        return dated
+    if abs(page - now) > FETCH_WINDOW or url_day.date() >= (page - _URL_DAY_SLACK).date():
+        return dated
+    return PostDate(url_day, "url")
+
+
+def fetch_time_note(dated: PostDate, page: datetime | None) -> str | None:
+    """What a run says of a post ``dated`` (fetch_time_dated) by its URL's day though
+    its page gave a date (``page``): FETCH_TIME_NOTE; None otherwise (a build time's
+    item dated by its URL's day is said for its feed, dating.stamps_said)."""
+    return (
+        FETCH_TIME_NOTE
+        if dated.by == "url" and page is not None and page != dated.published
+        else None
+    )
