@@ -143,3 +143,42 @@ def test_a_directorys_index_html_and_the_directory_are_one_article(
         code, report, err = run_at(site, capsys, f"2024-07-01T1{run}:00Z")
         assert (code, report["new_posts"]) == (0, 1 if run == 0 else 0), (err, report)
     assert sources(site) == [httpserver.url_for("/posts/foo/index.html")]
+
+
+# -- s36: a guid-matched move whose title only changed typography ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Biden’s plan", "Biden's plan"),
+        ("Dash – here", "Dash - here"),
+        ("“Quoted” words", '"Quoted" words'),
+        ("Em—dash", "Em-dash"),
+    ],
+    ids=["apostrophe", "en-dash", "double-quotes", "em-dash"],
+)
+def test_a_move_whose_title_only_changed_typography_is_the_article(
+    before: str,
+    after: str,
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # WordPress's wptexturize toggled with a permalink change: same guid, date and text.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "F", "url": feed.url, "content": "feed"}])
+    for run, (title, folder) in enumerate(((before, "old"), (after, "new"))):
+        feed.items = [
+            {
+                "title": title,
+                "link": httpserver.url_for(f"/{folder}/1"),
+                "guid": httpserver.url_for("/?p=1"),
+                "pubDate": "01 Jul 2024 08:00:00 GMT",
+                "content": full_text("Plan"),
+            }
+        ]
+        code, report, err = run_at(site, capsys, f"2024-07-01T1{run}:00Z")
+        assert (code, report["new_posts"]) == (0, 1 if run == 0 else 0), (err, report)
+    assert len(site.post_names()) == 1
+    assert not [w for w in warnings_of(report) if "another title" in w], warnings_of(report)
