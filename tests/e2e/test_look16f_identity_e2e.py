@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from test_e2e import article
 from test_fix16g_e2e import full_text, run_at
 from test_integrity_e2e import Feed, sources
+from werkzeug import Request, Response
 
 
 def warnings_of(report: dict) -> list[str]:
@@ -182,3 +183,153 @@ def test_a_move_whose_title_only_changed_typography_is_the_article(
         assert (code, report["new_posts"]) == (0, 1 if run == 0 else 0), (err, report)
     assert len(site.post_names()) == 1
     assert not [w for w in warnings_of(report) if "another title" in w], warnings_of(report)
+
+
+# -- s03: one article in two feeds of a config, the same guid, title and date ---------------
+
+
+def medium_item(link: str, **fields: str) -> dict[str, str]:
+    return {
+        "title": "Why we archive the news",
+        "link": link,
+        "guid": "https://medium.example/p/abc123def456",
+        "pubDate": "07 Dec 2026 08:00:00 GMT",
+        "content": full_text("Why we archive"),
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("runs", [1, 2], ids=["one-run", "feed-added-later"])
+def test_one_article_in_two_feeds_with_one_guid_title_and_date_is_one_post(
+    runs: int, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Medium: an author's feed and a publication's list one story at two paths, with one
+    # guid; the text is whole, so no page is fetched (no canonical to tell).
+    jane, pub = Feed(httpserver, "/feed/@jane"), Feed(httpserver, "/feed/the-pub")
+    jane.items = [medium_item(httpserver.url_for("/@jane/why-we-archive-abc123def456"))]
+    pub.items = [medium_item(httpserver.url_for("/the-pub/why-we-archive-abc123def456"))]
+    feeds = [{"name": "jane", "url": jane.url}, {"name": "pub", "url": pub.url}]
+    reports = []
+    for run in range(runs):
+        site.write_config(feeds[: run + 1] if runs == 2 else feeds)
+        code, report, err = run_at(site, capsys, f"2026-12-07T1{run}:00Z")
+        assert code == 0, err
+        reports.append(report)
+    code, report, err = run_at(site, capsys, "2026-12-07T12:00Z")  # and once more
+    assert (code, report["new_posts"]) == (0, 0), (err, report)
+    assert sum(r["new_posts"] for r in reports) == 1, reports
+    assert len(site.post_names()) == 1
+    said = [w for r in reports for w in warnings_of(r) if "is taken for" in w]
+    assert len(said) == 1, reports
+    assert warnings_of(report) == []
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"title": "Why we archive the news, part 2"},
+        {"pubDate": "07 Dec 2026 09:00:00 GMT"},
+    ],
+    ids=["another-title", "another-date"],
+)
+def test_one_guid_in_two_feeds_with_another_title_or_date_is_two_articles(
+    other: dict[str, str],
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    a, b = Feed(httpserver, "/a.xml"), Feed(httpserver, "/b.xml")
+    a.items = [medium_item(httpserver.url_for("/a/1"))]
+    b.items = [medium_item(httpserver.url_for("/b/1"), **other)]
+    site.write_config([{"name": "A", "url": a.url}, {"name": "B", "url": b.url}])
+    code, report, err = run_at(site, capsys, "2026-12-07T10:00Z")
+    assert (code, report["new_posts"]) == (0, 2), (err, report)
+
+
+def test_one_guid_that_is_each_feeds_own_link_copy_is_no_evidence_across_feeds(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The guid is only the link as written (another link per feed): nothing shared.
+    a, b = Feed(httpserver, "/a.xml"), Feed(httpserver, "/b.xml")
+    for feed, path in ((a, "/a/1"), (b, "/b/1")):
+        link = httpserver.url_for(path)
+        feed.items = [medium_item(link, guid=link)]
+    site.write_config([{"name": "A", "url": a.url}, {"name": "B", "url": b.url}])
+    code, report, err = run_at(site, capsys, "2026-12-07T10:00Z")
+    assert (code, report["new_posts"]) == (0, 2), (err, report)
+
+
+# -- s08, s08t: a guid-less article whose slug changed, its old link answering 301 ----------
+
+
+@pytest.mark.parametrize("content", ["auto", "page"], ids=["full-text", "pages"])
+def test_a_guidless_article_whose_old_link_redirects_to_its_new_slug_is_that_article(
+    content: str,
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old, new = "/2026/12/07/storm-hits-coast/", "/2026/12/07/storm-hits-the-coast/"
+    renamed = False
+
+    def old_page(request: Request) -> Response:
+        if renamed:
+            return Response(status=301, headers={"Location": httpserver.url_for(new)})
+        return Response(article("Storm hits the coast"), content_type="text/html")
+
+    httpserver.expect_request(old).respond_with_handler(old_page)
+    for path, title in ((new, "Storm hits the coast"), ("/2026/12/07/other/", "Other story")):
+        httpserver.expect_request(path).respond_with_data(article(title), content_type="text/html")
+    feed = Feed(httpserver)
+    site.write_config([{"name": "F", "url": feed.url, "content": content}])
+
+    def items(path: str, when: str) -> list[dict[str, str]]:
+        return [
+            {
+                "title": "Storm hits the coast",
+                "link": httpserver.url_for(path),
+                "pubDate": when,
+                "content": full_text("Storm"),
+            },
+            {
+                "title": "Other story",
+                "link": httpserver.url_for("/2026/12/07/other/"),
+                "pubDate": "07 Dec 2026 07:00:00 GMT",
+                "content": full_text("Other"),
+            },
+        ]
+
+    feed.items = items(old, "07 Dec 2026 08:00:00 GMT")
+    code, report, err = run_at(site, capsys, "2026-12-07T09:00Z")
+    assert (code, report["new_posts"]) == (0, 2), (err, report)
+    renamed = True
+    feed.items = items(new, "07 Dec 2026 08:00:00 GMT")
+    code, report, err = run_at(site, capsys, "2026-12-07T11:00Z")
+    assert (code, report["new_posts"]) == (0, 0), (err, report)
+    assert len(site.post_names()) == 2
+    said = [w for w in warnings_of(report) if "is taken for the archived" in w]
+    assert len(said) == 1 and "redirects here permanently" in said[0], warnings_of(report)
+    code, report, err = run_at(site, capsys, "2026-12-07T12:00Z")  # said once
+    assert (code, report["new_posts"], warnings_of(report)) == (0, 0, []), (err, report)
+
+
+def test_a_guidless_new_article_of_an_archived_ones_title_whose_link_does_not_redirect(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A recurring title ("Weather") at a new link, the old one still answering 200: new.
+    feed = Feed(httpserver)
+    site.write_config([{"name": "F", "url": feed.url, "content": "feed"}])
+    for day in (1, 2):
+        feed.items = [
+            {
+                "title": "Weather",
+                "link": httpserver.url_for(f"/weather/{day}"),
+                "pubDate": f"0{day} Jul 2024 08:00:00 GMT",
+                "content": full_text(f"Weather {day}"),
+            }
+        ]
+        httpserver.expect_request(f"/weather/{day}").respond_with_data(
+            article(f"Weather {day}"), content_type="text/html"
+        )
+        code, report, err = run_at(site, capsys, f"2024-07-0{day}T10:00Z")
+        assert (code, report["new_posts"]) == (0, 1), (err, report)

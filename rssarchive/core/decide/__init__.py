@@ -122,6 +122,7 @@ from rssarchive.core.decide.entries import (
     says_taken as says_taken,
     sees_guid as sees_guid,
     site_root_guid as site_root_guid,
+    slug_checks as slug_checks,
     taken_on as taken_on,
     temporary_landing as temporary_landing,
     unusable_link as unusable_link,
@@ -188,7 +189,6 @@ from rssarchive.core.decide.identity import (
     Landing as Landing,
     LastSeen as LastSeen,
     Listing as Listing,
-    MoveSaid as MoveSaid,
     NeedsPost as NeedsPost,
     Owner as Owner,
     Redirected as Redirected,
@@ -198,7 +198,6 @@ from rssarchive.core.decide.identity import (
     asks_last_seen as asks_last_seen,
     asks_other_shown as asks_other_shown,
     asks_owners as asks_owners,
-    asks_said_before as asks_said_before,
     by_guid as by_guid,
     collapsed as collapsed,
     compared_with as compared_with,
@@ -206,7 +205,6 @@ from rssarchive.core.decide.identity import (
     guid_key as guid_key,
     landed as landed,
     link_key as link_key,
-    move_said as move_said,
     owner_differs as owner_differs,
     page_keys as page_keys,
     redirect_contradicts as redirect_contradicts,
@@ -227,6 +225,11 @@ from rssarchive.core.decide.images import (
     images_retried as images_retried,
     retry_without_referer as retry_without_referer,
     tries_next_image as tries_next_image,
+)
+from rssarchive.core.decide.movesaid import (
+    MoveSaid as MoveSaid,
+    asks_said_before as asks_said_before,
+    move_said as move_said,
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
