@@ -5,8 +5,8 @@ their answers out; each takes plain values and returns a decision value, so that
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
 Its parts, one module each: policies (the retry policies), feeds, feeditems (which
 items of a feed are read and kept), entries, identity (guids, and which article an
-item or a page is), samepage (which article a link at another query, or a page by
-its rel=canonical, is), articles, dating (a feed
+item or a page is), movesaid (how a move is told), samepage (which article a link at
+another query, or a page by its rel=canonical, is), articles, dating (a feed
 document's dates judged together), pages, images, evidence (what settles an identity
 the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
 archived article's alias is still that article); every name is
