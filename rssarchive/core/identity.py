@@ -23,8 +23,9 @@ article only when
     permanent one: it is that article whatever its title says, unless (d) its date
     contradicts (then the address is another article's: a live home page, a guid that
     named another article's address);
-(c) the titles are the same (compared without case, control characters and runs of
-    whitespace); an untitled item has no title to compare, so its date must;
+(c) the titles are the same (compared without case, control characters, runs of
+    whitespace and typography: curly quotes, dashes); an untitled item has no title
+    to compare, so its date must;
 (d) the dates agree: the same to the second when both have one, or neither has one (a
     date before 1990 counts as none). A date on one side only confirms nothing: a
     constant guid and title on a new, undated item would otherwise swallow it. Two
@@ -87,18 +88,31 @@ SAME_TEXT = "same guid, title and text"
 OLD_LINK_ANSWERS = "its old link still answers with its own page"
 
 
+# Typography a CMS setting or a theme changes in every title at once (WordPress's
+# wptexturize, smart quotes): curly quotes and primes are straight ones, dashes and the
+# minus sign a hyphen (look16f s36). Not in text_key: its digests are stored.
+_TYPOGRAPHY = str.maketrans(
+    {c: "'" for c in "‘’‚‛′"} | {c: '"' for c in "“”„‟″"} | {c: "-" for c in "‐‑‒–—―−"}
+)
+
+
+def _plain(text: str) -> str:
+    """NFKC, case-folded, control characters and runs of whitespace as one space, trimmed."""
+    return _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
 def title_key(title: str | None) -> str:
-    """A title as compared: NFKC, case-folded, control characters and runs of whitespace
-    as one space, trimmed ("" for none)."""
-    text = unicodedata.normalize("NFKC", title or "").casefold()
-    return _NOT_WORDS.sub(" ", text).strip()
+    """A title as compared (the one place titles are compared): NFKC, case-folded,
+    control characters and runs of whitespace as one space, quotes and dashes made
+    plain, trimmed ("" for none)."""
+    return _plain((title or "").translate(_TYPOGRAPHY))
 
 
 def text_key(html: str | None) -> str | None:
     """A feed item's text as compared (None: it has none): its markup dropped (links
-    with session ids in them are no other text), entities read, then as title_key; kept
-    as a digest, the state stores one per guid."""
-    text = title_key(markup_text(html or ""))
+    with session ids in them are no other text), entities read, then as title_key
+    without its typography; kept as a digest, the state stores one per guid."""
+    text = _plain(markup_text(html or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else None
 
 

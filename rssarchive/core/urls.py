@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html import escape, unescape
-from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from rssarchive.core.controls import C0_AND_DEL, url_trim
 from rssarchive.core.htmltags import HTML_SPACE, start_tags
 
 # What no article's URL key keeps (a list that grows, each name a schema step, in a
 # module of its own): re-exported here, where every URL rule is.
+from rssarchive.core.tracking import INDEX_DOCUMENTS, PATH_SESSIONS, is_tracking
 from rssarchive.core.tracking import TRACKING_PARAMS as TRACKING_PARAMS
 from rssarchive.core.tracking import TRACKING_PREFIXES as TRACKING_PREFIXES
 
@@ -27,8 +28,7 @@ from rssarchive.core.tracking import TRACKING_PREFIXES as TRACKING_PREFIXES
 HTTP_SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Java servers' session id as a path parameter ("/a.html;jsessionid=1A2B"): a tracker too.
-_PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.I)
+_PATH_SESSION = re.compile(PATH_SESSIONS, re.I)
 
 # RFC 3986: characters that may stand unencoded in a path or query. Everything else
 # (spaces, non-ASCII, quotes, brackets) is percent-encoded as UTF-8 in the key.
@@ -56,11 +56,6 @@ def _normalize_percent(part: str) -> str:
         return "".join(f"%{b:02X}" for b in text.encode("utf-8", "surrogatepass"))
 
     return _PERCENT_TOKEN.sub(repl, part)
-
-
-def _is_tracking(name: str) -> bool:
-    key = unquote(name).strip().lower()
-    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 def _normalize_host(parts: SplitResult) -> str:
@@ -128,8 +123,11 @@ def normalize_url(url: str) -> str:
     item archived again; two articles told apart only by a doubled slash are not seen.
     A fragment names a part of a page and goes, but a ``#!`` fragment (a "hash-bang"
     URL of a single-page site, ``/#!/story/1``) names the page itself: the script reads
-    it, and two stories differ only there (review16d L4). It is kept as written, its
-    percent-encoding aside.
+    it, and two stories differ only there (review16d L4); so does a router path
+    (``/#/detail?id=2``, Vue's and Angular's hash routers). It is kept as written, its
+    percent-encoding aside. A session segment in the path (``;jsessionid=``, ASP.NET's
+    ``/(S(…))/``) goes, and so does a final ``index.html``/``index.htm``/``index.php``
+    (the directory's own document on every common server).
     """
     text = url.strip()
     try:
@@ -141,6 +139,8 @@ def normalize_url(url: str) -> str:
     if scheme == "http":
         scheme = "https"
     path = _canonical_path(_normalize_percent(_PATH_SESSION.sub("", parts.path)))
+    if path.endswith(INDEX_DOCUMENTS):
+        path = path[: path.rindex("/") + 1]
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     if not path and netloc:
@@ -149,12 +149,13 @@ def normalize_url(url: str) -> str:
         (
             _normalize_percent(piece)
             for piece in parts.query.split("&")
-            if piece and not _is_tracking(piece.partition("=")[0])
+            if piece and not is_tracking(piece)
         ),
         key=lambda piece: piece.partition("=")[0],
     )
     fragment = parts.fragment
-    fragment = _normalize_percent(fragment) if fragment.startswith("!") else ""
+    routed = fragment.startswith("!") or (fragment.startswith("/") and fragment != "/")
+    fragment = _normalize_percent(fragment) if routed else ""
     return urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
 
 

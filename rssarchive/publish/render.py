@@ -295,6 +295,12 @@ def relinked_post(text: str, url: str) -> str | None:
     return postformat.relinked(text, yaml_value(url), _heading_url(url))
 
 
+def title_part(title: str | None) -> str:
+    """The part of a post's file name its title makes ("" for none): how a guid-less
+    feed's archived articles are found by title (State.posts_titled)."""
+    return _name_part(title or "")
+
+
 def _name_part(title: str) -> str:
     # Invisible format characters (a right-to-left override that shows the name's end
     # reversed, a zero-width space) go from the name, not from the title; line and

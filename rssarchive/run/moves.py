@@ -12,6 +12,7 @@ from dataclasses import replace
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Entry, FeedConfig, Response, Selectors
+from rssarchive.publish.render import title_part
 from rssarchive.run.jobs import _substantial
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
@@ -172,6 +173,41 @@ class _Moves(_Base):
             # Its new guid is not its recorded one: explained here, not said again.
             self.state.set_meta({f"taken {owner.id} {item_guid}": "1"})
         return owner
+
+    def _slug_moved(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> bool:
+        """Whether a new guid-less item is an archived article of its feed whose link
+        changed (a slug renamed, look16f s08): one of its title (its post's) that this
+        document does not list, whose old link now redirects permanently to the item's
+        (fetched, a candidate at a time: decide.migration_checks, as a site migration is
+        found; no guid to find it by, so its post's file name finds it). Its new link is
+        an alias of it from then on: said once."""
+        part = title_part(entry.title)
+        rows = self.state.posts_titled(feed.name, part, decide.MIGRATION_CANDIDATES) if part else []
+        candidates = [
+            decide.Candidate(article_id, url, keys, shown)
+            for filename, article_id, url, keys in rows
+            if (shown := self._post_shown(filename)) is not None
+        ]
+        item = decide.Shown(entry.title, entry.published)  # no text: a post holds none
+        checks = decide.slug_checks(item, candidates, listed) if candidates else []
+        found = next((c for c in checks if self._redirects_to(url_key, c.url)), None)
+        if found is None:
+            return False
+        result.warnings.append(
+            f"{entry.link} is taken for the archived {found.url} (its link changed: its old"
+            " link redirects here permanently); not archived again"
+        )
+        if decide.records(dry_run=self.dry_run):
+            self.state.alias(url_key, found.id)  # its new link is known from now on
+        result.skipped += 1
+        return True
 
     def _redirect_moved(
         self, url_key: str, guid_key: str, answer: decide.ByGuid, owner: GuidOwner | None

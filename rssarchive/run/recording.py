@@ -181,7 +181,11 @@ class _Recording(_SamePage):
         if is_known == "by guid":
             assert guid_key is not None
             owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
-            owned = decide.guid_owner(None if owner is None else owner.status, dry_run=self.dry_run)
+            owned = decide.guid_owner(
+                None if owner is None else owner.status,
+                dry_run=self.dry_run,
+                across=owner is not None and owner.feed != feed.name,  # decide.across_feeds
+            )
             if owner is not None:  # what the guid shows now is compared with next time
                 self._see(feed, entry, item_guid, (owner.id, owner.status), url_key)
             if owned == "relinked":
@@ -201,8 +205,9 @@ class _Recording(_SamePage):
             is_it, job = self._before_move(feed, entry, url_key, before, result)
             if is_it:
                 return job
-        if decide.asks_same_path(new=new, has_guid=item_guid is not None) and self._same_path(
-            feed, entry, url_key, result, listed
+        if decide.asks_same_path(new=new, has_guid=item_guid is not None) and (
+            self._same_path(feed, entry, url_key, result, listed)
+            or self._slug_moved(feed, entry, url_key, listed, result)
         ):
             return None
         self._recorded.add(url_key)
@@ -413,10 +418,11 @@ class _Recording(_SamePage):
                 return migrated, guid_key
         if answer.kind == "moved":
             assert owner is not None
-            self._moved(entry, owner, answer.why, result, strongest=answer.strongest)
+            self._moved(entry, owner, answer, result)
             if decide.records(dry_run=self.dry_run):  # its new link is known from now on
                 self.state.alias(url_key, owner.id)
-                if decide.marks_moved(owner.status):  # the links it left may go to new ones
+                # The links it left may go to new ones; another feed's article left none.
+                if decide.marks_moved(owner.status) and not answer.across:
                     assert entry.link is not None
                     moved = decide.MovedTo(feed.name, guid_key, url_key, entry.link)
                     self.state.mark_moved(owner.id, moved)
@@ -437,7 +443,7 @@ class _Recording(_SamePage):
         return None, answer.guid
 
     def _moved(
-        self, entry: Entry, owner: GuidOwner, how: str, result: FeedResult, *, strongest: bool
+        self, entry: Entry, owner: GuidOwner, answer: decide.ByGuid, result: FeedResult
     ) -> None:
         """Say a move taken by guid, once: when first seen (its new link is an alias
         from then on, found by its link). A guess that is wrong is then a loss said
@@ -449,6 +455,7 @@ class _Recording(_SamePage):
         matter (review16d H8); the later ones are in the log. A move taken on weaker
         evidence (another date, no dates) is a judgement each time: said each time
         (decide.move_said)."""
+        how, strongest = answer.why, answer.strongest
         mark = f"moved {owner.id}"
         archived = owner.status == decide.ARTICLE_STANDING.done
         said_before = (  # the mark is read only for a move said once for all
@@ -457,6 +464,8 @@ class _Recording(_SamePage):
         told = decide.move_said(archived, strongest, said_before)
         if owner.status == decide.ARTICLE_STANDING.done:
             said = f"is taken for the archived {owner.url} ({how}); not archived again"
+        elif answer.across and owner.status == "pending":
+            said = f"is taken for {owner.url}, not archived yet ({how}); archived once, there"
         else:
             said = f"is taken for {owner.url}, not archived yet ({how}); fetched at its new link"
         if told == "logged":

@@ -182,3 +182,28 @@ class Guids(StateBase):
             keys = frozenset({str(url_key), *(str(a[0]) for a in aliases)})
             found.append((str(guid), Candidate(int(article_id), str(url), keys, shown)))
         return found
+
+    @_reads
+    def posts_titled(
+        self, feed: str, name_part: str, limit: int
+    ) -> list[tuple[str, int, str, frozenset[str]]]:
+        """The archived articles of ``feed`` whose post's file name was made from a
+        title whose name part (publish.render.post_filename's) is ``name_part``, on any
+        day, with or without a hash: a guid-less feed's articles by title (its items
+        record no guid to find them by), the newest first, at most ``limit``: each its
+        post's file name, its id, URL and URL keys (its own and its aliases)."""
+        escaped = name_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._conn.execute(
+            "SELECT id, url, url_key, filename FROM articles WHERE feed = ?"
+            f" AND status = '{ARTICLE_STANDING.done}' AND (filename LIKE ? ESCAPE '\\'"
+            " OR filename LIKE ? ESCAPE '\\') ORDER BY id DESC LIMIT ?",
+            (feed, f"%-{escaped}.md", f"%-{escaped}-%.md", limit),
+        ).fetchall()
+        found: list[tuple[str, int, str, frozenset[str]]] = []
+        for article_id, url, url_key, filename in rows:
+            aliases = self._conn.execute(
+                "SELECT url_key FROM aliases WHERE article_id = ?", (int(article_id),)
+            ).fetchall()
+            keys = frozenset({str(url_key), *(str(a[0]) for a in aliases)})
+            found.append((str(filename), int(article_id), str(url), keys))
+        return found

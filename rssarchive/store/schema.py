@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from rssarchive.core.urls import is_safe_link, normalize_url
+from rssarchive.core.urls import is_safe_link, normalize_url, without_fragment
 
 # Bumped by every change of SCHEMA, with a step in MIGRATIONS from the version before.
 # 1: the first schema, changed three times without a bump (tests/state_schemas/);
@@ -31,7 +31,9 @@ from rssarchive.core.urls import is_safe_link, normalize_url
 #    (cmp, emc; the AT Internet, Matomo, Webtrends ones): no table changes, the keys do.
 # 12: URL keys without the New York Times' partner= (urls.TRACKING_PARAMS): no table
 #    changes, the keys do.
-SCHEMA_VERSION = 12
+# 13: URL keys without maca=, Medium's source=rss…, comScore's ns_*, an ASP.NET session
+#    segment, a final index.html; with a router path (#/…): no table changes, the keys do.
+SCHEMA_VERSION = 13
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -262,6 +264,28 @@ def _to_12(conn: sqlite3.Connection) -> None:
     _to_9(conn)
 
 
+def _to_13(conn: sqlite3.Connection) -> None:
+    # Schema 9's rekeying for the new tracking names, and for keys whose path held an
+    # ASP.NET session segment or ended in a directory's index document.
+    _to_9(conn)
+
+    def path(col: str) -> str:
+        return f"{col} LIKE '%/(%' OR {col} LIKE '%/index.htm%' OR {col} LIKE '%/index.php%'"
+
+    _rekey_articles(conn, f"{path('url_key')} OR {path('guid_key')}")
+    _rekey_aliases(conn, path("url_key"))
+    # A router path (/#/detail?id=2) was dropped with every fragment: an article whose key
+    # is its URL's without it gets the key with it (the URL as listed is kept).
+    taken = {str(r[0]) for r in conn.execute("SELECT url_key FROM articles")}
+    for article_id, url, url_key in conn.execute(
+        "SELECT id, url, url_key FROM articles WHERE url LIKE '%#/_%'"
+    ).fetchall():
+        new_key = normalize_url(url)
+        if new_key not in taken and normalize_url(without_fragment(url)) == url_key:
+            conn.execute("UPDATE articles SET url_key = ? WHERE id = ?", (new_key, article_id))
+            taken.add(new_key)
+
+
 # version -> the step that upgrades a database of that version to the next one.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_2,
@@ -275,4 +299,5 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     9: _to_10,
     10: _to_11,
     11: _to_12,
+    12: _to_13,
 }

@@ -836,6 +836,18 @@ def test_guid_owner(owner_status: str | None, dry_run: bool, expected: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("owner_status", "expected"),
+    [
+        row("pending", "resumed", id="another feed's pending: stays at its own link"),
+        row("failed", "relinked", id="another feed's given up: tried at this link"),
+        row("done", "skipped", id="another feed's archived: skipped"),
+    ],
+)
+def test_guid_owner_across_feeds(owner_status: str, expected: str) -> None:
+    assert decide.guid_owner(owner_status, dry_run=False, across=True) == expected
+
+
+@pytest.mark.parametrize(
     ("origin", "status", "stored", "dry_run", "expected", "reads"),
     [
         row("feed", "pending", "url", False, True, 1, id="backfill's, waiting: retaken"),
@@ -917,6 +929,7 @@ PARTS = (
     "feeditems",
     "entries",
     "identity",
+    "movesaid",
     "samepage",
     "evidence",
     "aliases",

@@ -171,6 +171,12 @@ def same(id: int) -> ByGuid:
     return ByGuid("moved", GUID, id, SAME, strongest=True)
 
 
+def across(id: int) -> ByGuid:
+    """Another feed's article (decide.across_feeds): said once for all too."""
+    why = "the same guid, title and date in another feed"
+    return ByGuid("moved", GUID, id, why, strongest=True, across=True)
+
+
 def reused(id: int, why: str) -> ByGuid:
     return ByGuid("reused", None, id, why)
 
@@ -180,8 +186,26 @@ def reused(id: int, why: str) -> ByGuid:
 # posts (by owner id; None: cannot be read), and the answer.
 BY_GUID = [
     row(ITEM, LINK, [], set(), False, None, {}, ByGuid("new", GUID), id="no owner: new"),
+    # Identity by guid is per feed; across feeds, a real guid with the same title and
+    # date is one article (look16f s03), said once.
     row(ITEM, LINK, [owner(entry=STORY, feed="other")], set(), False, None, {},
-        ByGuid("new", GUID), id="identity by guid is per feed"),
+        across(1), id="another feed's: same guid, title and date"),
+    row(ITEM, LINK, [owner(entry=Shown("Story, part 2", DAY), feed="other")], set(), False,
+        None, {}, ByGuid("new", GUID), id="another feed's, another title: new"),
+    row(ITEM, LINK, [owner(entry=Shown("Story", LATER, TEXT), feed="other")], set(), False,
+        None, {}, ByGuid("new", GUID), id="another feed's, another date: new, whatever the text"),
+    row(Shown("Story", DAY, OTHER_TEXT), LINK, [owner(entry=STORY, feed="other")], set(), False,
+        None, {}, ByGuid("new", GUID), id="another feed's, another text: new (two editions)"),
+    row(Shown("Story", None), LINK, [owner(entry=STORY, feed="other")], set(), False, None, {},
+        across(1), id="another feed's, dated on one side only"),
+    row(Shown("", DAY), LINK, [owner(entry=Shown("", DAY), feed="other")], set(), False, None,
+        {}, ByGuid("new", GUID), id="another feed's, untitled: new"),
+    row(ITEM, LINK, [owner(entry=STORY, feed="other", keys=frozenset({GUID}))], set(), False,
+        None, {}, ByGuid("new", GUID), id="another feed's guid is its link: new"),
+    row(ITEM, GUID, [owner(entry=STORY, feed="other")], set(), False, None, {},
+        ByGuid("new", GUID), id="this item's guid is its link: new"),
+    row(ITEM, LINK, [owner(has_post=True, feed="other")], set(), False, None,
+        {1: Shown("Story", DAY)}, across(1), id="another feed's archived: its post"),
     row(ITEM, LINK, [owner(entry=STORY)], set(), False, None, {}, same(1),
         id="same guid, title and date: moved"),
     row(ITEM, LINK, [owner(entry=STORY)], {OLD}, False, None, {},
@@ -463,6 +487,33 @@ def test_hands_over(
 
 def candidate(id: int, shown: Shown, keys: frozenset[str] = frozenset({OLD})) -> decide.Candidate:
     return decide.Candidate(id, OLD, keys, shown)
+
+
+# A guid-less item's: its title and date against the archived posts' (look16f s08).
+SLUG_POST = Shown("Story", DAY)
+
+
+@pytest.mark.parametrize(
+    ("item", "candidates", "listed", "checked"),
+    [
+        row(Shown("Story", DAY), [candidate(1, SLUG_POST)], set(), [1],
+            id="same title and date: its old link is checked"),
+        row(Shown("Story", DAY), [candidate(1, SLUG_POST)], {OLD}, [],
+            id="still listed: not moved"),
+        row(Shown("Other", DAY), [candidate(1, SLUG_POST)], set(), [], id="another title"),
+        row(Shown("Story", LATER), [candidate(1, SLUG_POST)], set(), [],
+            id="another date: another article (an alias would be contradicted)"),
+        row(Shown("Story", None), [candidate(1, SLUG_POST)], set(), [1],
+            id="undated item: the title, and the redirect"),
+        row(Shown("Story", LATER), [candidate(1, Shown("Story", None, dated=False))], set(), [1],
+            id="a post not saying its date: the title, and the redirect"),
+    ],
+)  # fmt: skip
+def test_slug_checks(
+    item: Shown, candidates: list[decide.Candidate], listed: set[str], checked: list[int]
+) -> None:
+    got = decide.slug_checks(item, candidates, frozenset(listed))
+    assert [c.id for c in got] == checked
 
 
 @pytest.mark.parametrize(

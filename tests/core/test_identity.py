@@ -34,6 +34,7 @@ DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
         (("Story", DAY.astimezone(timezone(timedelta(hours=8)))), ("Story", DAY), None),
         (("Story", DAY + timedelta(milliseconds=400)), ("Story", DAY), None),
         (("Other", DAY), ("Story", DAY), "another title"),  # a recycled guid
+        (("Biden’s – plan", DAY), ("Biden's - plan", DAY), None),  # typography (s36)
         (("Story", DAY + timedelta(days=1)), ("Story", DAY), "another date"),  # "Daily ..."
         (("Story", DAY + timedelta(seconds=1)), ("Story", DAY), "another date"),
         (("", DAY), ("https://x.example/1", DAY), None),  # untitled: the date decides
@@ -121,6 +122,29 @@ def test_text_key() -> None:
 def test_title_key() -> None:
     assert title_key(" Ａ\u2028b\tC ") == "a b c"
     assert title_key(None) == title_key("\x00 ") == ""
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        ("Biden’s plan", "Biden's plan"),
+        ("Dash – here", "Dash - here"),
+        ("Em—dash", "Em-dash"),
+        ("“Quoted”", '"Quoted"'),
+        ("‘single’", "'single'"),
+        ("5′ 3″", "5' 3\""),
+        ("Deal\u00a0reached", "Deal reached"),
+    ],
+)
+def test_title_key_folds_typography(mine: str, theirs: str) -> None:
+    # What wptexturize or a theme update changes in every title (look16f s36).
+    assert title_key(mine) == title_key(theirs)
+    assert differs(mine, DAY, theirs, DAY) is None
+
+
+def test_title_key_keeps_words_apart() -> None:
+    assert title_key("Biden's plan") != title_key("Bidens plan")
+    assert title_key("A-B") != title_key("A B")
 
 
 def test_post_title_and_date_read_back_what_render_wrote() -> None:

@@ -35,7 +35,8 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         # (review16d L4); an ordinary one goes
         ("https://example.org/#!/story/1", "https://example.org/#!/story/1"),
         ("http://Example.org/?b=2&a=1#!/story/%7e2", "https://example.org/?a=1&b=2#!/story/~2"),
-        ("https://example.org/app#/story/1", "https://example.org/app"),
+        ("https://example.org/app#/story/1", "https://example.org/app#/story/1"),
+        ("https://example.org/app#section-2", "https://example.org/app"),
         ("https://example.org:8443/a", "https://example.org:8443/a"),
         ("https://example.org./a", "https://example.org/a"),
         ("  https://example.org/a  ", "https://example.org/a"),
@@ -76,6 +77,23 @@ RFA = "https://www.rfa.org/mandarin/yataibaodao/junshiwaijiao/gz-07232024174532.
         ("https://example.org/a?CMP=share_btn_link", "https://example.org/a"),
         ("https://example.org/a?partner=rss&emc=rss", "https://example.org/a"),
         ("https://example.org/a?id=3&partner=rss", "https://example.org/a?id=3"),
+        # Schema 13 (look16f): DW's maca=, comScore's ns_*, Medium's source=rss… (another
+        # source= selects content), ASP.NET's session segments, a directory's index.
+        ("https://example.org/a-1?maca=en-rss-en-all-1573-rdf", "https://example.org/a-1"),
+        ("https://example.org/a?ns_mchannel=rss&ns_source=x&ns_fee=0", "https://example.org/a"),
+        ("https://example.org/@j/s-1?source=rss-----jane", "https://example.org/@j/s-1"),
+        ("https://example.org/a?source=census", "https://example.org/a?source=census"),
+        ("http://example.org/(S(lit3py55t21z5v55))/n/1.aspx", "https://example.org/n/1.aspx"),
+        ("http://example.org/(X(1)S(abc))/n/1.aspx", "https://example.org/n/1.aspx"),
+        ("http://example.org/(A(abc)F(d))/n", "https://example.org/n"),
+        ("http://example.org/n/(draft)/1", "https://example.org/n/(draft)/1"),
+        ("http://example.org/posts/foo/index.html", "https://example.org/posts/foo"),
+        ("http://example.org/index.php?id=2", "https://example.org/?id=2"),
+        ("http://example.org/index.php/news/2", "https://example.org/index.php/news/2"),
+        ("http://example.org/a/myindex.html", "https://example.org/a/myindex.html"),
+        # A hash router's path names the page, as #! does; a bare #/ is the start page.
+        ("http://example.org/#/detail?id=2", "https://example.org/#/detail?id=2"),
+        ("http://example.org/#/", "https://example.org/"),
         ("https://example.org/a?pk=5&at=6", "https://example.org/a?at=6&pk=5"),
         ("https://example.org/a?b=2&a=1", "https://example.org/a?a=1&b=2"),
         ("https://example.org/a?t=2&a=1&t=1", "https://example.org/a?a=1&t=2&t=1"),

@@ -41,7 +41,8 @@ COMMITS: dict[str, str | None] = {
     "v9": "5d9cc8d",  # no table changed: keys without the tracking parameters added then
     "v10": "51f8af6",  # feeds.unchanged, last_document: when a poll goes without validators
     "v11": "1a13aa6",  # no table changed: keys without the tracking parameters added then
-    "v12": None,  # no table changed: keys without partner= (the New York Times')
+    "v12": "8fa356c",  # no table changed: keys without partner= (the New York Times')
+    "v13": None,  # no table changed: keys without maca=, ns_*, ASP.NET sessions, index.html
 }
 # Where SCHEMA was, by commit: state.py at the top, then the stage layout's store/.
 PLACES = ("rssarchive/state.py", "rssarchive/store/state.py", "rssarchive/store/schema.py")

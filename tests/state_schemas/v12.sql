@@ -1,4 +1,4 @@
--- schema 12 as the code writes it; made by build.py
+-- schema of 8fa356c; made by build.py
 BEGIN TRANSACTION;
 CREATE TABLE aliases (
     url_key TEXT PRIMARY KEY,

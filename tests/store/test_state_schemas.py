@@ -63,9 +63,10 @@ def test_every_schema_ever_written_is_in_the_test_data() -> None:
         "v10",
         "v11",
         "v12",
+        "v13",
     }
     assert {p.stem for p in SCHEMAS} >= stems
-    assert SCHEMA_VERSION == 12, "a new schema version: add its dump (build.py) and a step"
+    assert SCHEMA_VERSION == 13, "a new schema version: add its dump (build.py) and a step"
 
 
 @pytest.mark.parametrize("dump", SCHEMAS, ids=[p.stem for p in SCHEMAS])
@@ -143,7 +144,7 @@ def test_old_schema_upgrades_in_place_and_archives_nothing_twice(
     # earlier of their archive time (2024-07-20) and their post's date (2024-07-01 and
     # -02, 09:00): the next age after 2024-07-24 is then 30 days.
     checks = rows(state, "SELECT article_id, status, etag, next_due FROM rechecks ORDER BY 1")
-    if dump.stem in ("v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12"):
+    if dump.stem in ("v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13"):
         assert checks[0] == (1, "edited", 'W/"p1"', "2024-07-27T08:00:00.000+00:00")
     else:
         assert checks[:2] == [
@@ -381,6 +382,47 @@ def test_schema_11_keys_lose_partner(tmp_path: Path) -> None:
     try:
         for url in (f"{base}/news/6.html", f"{base}/a/6?id=2"):
             assert opened.lookup(normalize_url(url)) == (6, "done"), url
+    finally:
+        opened.close()
+    assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
+
+
+def test_schema_12_keys_lose_feed_tags_path_sessions_and_index_documents(tmp_path: Path) -> None:
+    # Keys written before maca=, Medium's source=rss…, an ASP.NET session segment and a
+    # final index.html were dropped, and before a router path was kept: found by their
+    # new keys after the upgrade, or the next run archives them again.
+    from rssarchive.store.state import State
+
+    base = "http://news.example"
+    state = tmp_path / "state.sqlite3"
+    _load(Path(__file__).parent.parent / "state_schemas" / "v12.sql", state, base)
+    keybase = normalize_url(f"{base}/x")[: -len("/x")]
+    old = {
+        6: (keybase + "/news/6.html?maca=en-rss-en-all", base + "/news/6.html?maca=en-rss-en-all"),
+        7: (keybase + "/(S(abc123))/news/7.aspx", base + "/(S(abc123))/news/7.aspx"),
+        8: (keybase + "/posts/8/index.html", base + "/posts/8/index.html"),
+        9: (keybase + "/spa", base + "/spa#/detail?id=9"),
+    }
+    with sqlite3.connect(state) as conn:
+        for n, (key, url) in old.items():
+            conn.execute(
+                "INSERT INTO articles (id, url_key, url, feed, status, filename, created,"
+                " updated) VALUES (?, ?, ?, 'News', 'done', ?, '', '')",
+                (n, key, url, f"{n}.md"),
+            )
+        conn.execute("INSERT INTO aliases VALUES (?, 6)", (keybase + "/a/6?source=rss-----j",))
+    conn.close()
+    opened = State.open(state)
+    try:
+        for n, url in (
+            (6, f"{base}/news/6.html"),
+            (6, f"{base}/a/6"),
+            (7, f"{base}/(S(zzz999))/news/7.aspx"),
+            (8, f"{base}/posts/8/"),
+            (9, f"{base}/spa#/detail?id=9"),
+        ):
+            assert opened.lookup(normalize_url(url)) == (n, "done"), url
+        assert opened.lookup(normalize_url(f"{base}/spa#/detail?id=10")) is None
     finally:
         opened.close()
     assert rows(state, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]

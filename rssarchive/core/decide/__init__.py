@@ -5,8 +5,8 @@ their answers out; each takes plain values and returns a decision value, so that
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
 Its parts, one module each: policies (the retry policies), feeds, feeditems (which
 items of a feed are read and kept), entries, identity (guids, and which article an
-item or a page is), samepage (which article a link at another query, or a page by
-its rel=canonical, is), articles, dating (a feed
+item or a page is), movesaid (how a move is told), samepage (which article a link at
+another query, or a page by its rel=canonical, is), articles, dating (a feed
 document's dates judged together), pages, images, evidence (what settles an identity
 the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
 archived article's alias is still that article), relisted (whether an item at an
@@ -127,6 +127,7 @@ from rssarchive.core.decide.entries import (
     says_taken as says_taken,
     sees_guid as sees_guid,
     site_root_guid as site_root_guid,
+    slug_checks as slug_checks,
     taken_on as taken_on,
     temporary_landing as temporary_landing,
     unusable_link as unusable_link,
@@ -199,7 +200,6 @@ from rssarchive.core.decide.identity import (
     Landing as Landing,
     LastSeen as LastSeen,
     Listing as Listing,
-    MoveSaid as MoveSaid,
     NeedsPost as NeedsPost,
     Owner as Owner,
     Redirected as Redirected,
@@ -209,7 +209,6 @@ from rssarchive.core.decide.identity import (
     asks_last_seen as asks_last_seen,
     asks_other_shown as asks_other_shown,
     asks_owners as asks_owners,
-    asks_said_before as asks_said_before,
     by_guid as by_guid,
     collapsed as collapsed,
     compared_with as compared_with,
@@ -217,7 +216,6 @@ from rssarchive.core.decide.identity import (
     guid_key as guid_key,
     landed as landed,
     link_key as link_key,
-    move_said as move_said,
     owner_differs as owner_differs,
     page_keys as page_keys,
     redirect_contradicts as redirect_contradicts,
@@ -238,6 +236,11 @@ from rssarchive.core.decide.images import (
     images_retried as images_retried,
     retry_without_referer as retry_without_referer,
     tries_next_image as tries_next_image,
+)
+from rssarchive.core.decide.movesaid import (
+    MoveSaid as MoveSaid,
+    asks_said_before as asks_said_before,
+    move_said as move_said,
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,

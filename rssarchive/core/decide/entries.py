@@ -248,6 +248,22 @@ def migration_checks(
     return exact, ([] if exact is not None else gone)
 
 
+def slug_checks(
+    item: Shown, candidates: Sequence[Candidate], listed: frozenset[str]
+) -> list[Candidate]:
+    """Which archived articles of a guid-less item's feed (``candidates``: their posts'
+    titles and dates) have their old link fetched, to see whether it now redirects
+    permanently to the item's (a slug renamed, look16f s08): those migration_checks
+    fetches (its title, not listed) whose date is the item's to the second, where both
+    say one. Another date is another article at an alias (decide.alias_contradicted)."""
+    return [
+        c
+        for c in migration_checks(item, candidates, listed)[1]
+        if not c.shown.dated
+        or differs(None, item.published, None, c.shown.published) != "another date"
+    ]
+
+
 def migrated_by_redirect(
     url_key: str, old_key: str, final_key: str, statuses: Sequence[int]
 ) -> bool:
@@ -275,14 +291,16 @@ def adopted_instead(adoptable: bool, *, dry_run: bool) -> bool:
 GuidOwned = Literal["new", "relinked", "resumed", "skipped"]
 
 
-def guid_owner(owner_status: str | None, *, dry_run: bool) -> GuidOwned:
+def guid_owner(owner_status: str | None, *, dry_run: bool, across: bool = False) -> GuidOwned:
     """What an entry unknown by its link is, once its guid named the article it is
     (``owner_status``; None: none, it is a new article). One not archived yet, now listed
     at another link, is fetched at that link from now on ("relinked"; a dry run changes
-    nothing, so it stays "resumed"); one archived is "skipped"."""
+    nothing, so it stays "resumed"); one archived is "skipped". Another feed's pending
+    article (``across``: decide.across_feeds) stays at its link: its own feed lists it
+    there (it may be this run's job already); one given up there is tried at this one."""
     if owner_status is None:
         return "new"
-    if owner_status != _DONE and not dry_run:
+    if owner_status != _DONE and not dry_run and not (across and owner_status == "pending"):
         return "relinked"
     return "resumed" if owner_status == "pending" else "skipped"
 

@@ -135,6 +135,7 @@ class ByGuid:
     owner: int | None = None
     why: str = ""
     strongest: bool = False
+    across: bool = False  # "moved": ``owner`` is another feed's article (across_feeds)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def by_guid(
     # "brief-1" are two articles).
     mine = [o for o in owners if o.feed == feed]
     if not mine:
-        return ByGuid("new", guid)
+        return across_feeds(item, url_key, guid, owners, posts, titled=titled)
     known = at_links or {}
     still_listed = next(
         (
@@ -295,6 +296,34 @@ def _by_retired_guid(
     return ByGuid("moved", None, owner.id, SAME_TEXT)
 
 
+def across_feeds(
+    item: Shown,
+    url_key: str,
+    guid: str,
+    owners: Sequence[Owner],
+    posts: Mapping[int, Shown | None],
+    *,
+    titled: bool,
+) -> ByGuid | NeedsPost:
+    """Which article of another feed an item with its guid is (look16f s03: Medium's
+    author and publication feeds list one story at two paths, one guid, in full: no page
+    fetched). Ids are per feed, but a real guid (not a copy of a link or the title) with
+    the same title, date to the second and text, each where both have one, is one
+    article; two editions' "brief-1" differ in one of them."""
+    mine = title_key(item.title)
+    for owner in [] if titled or url_key == guid or not mine else owners:
+        theirs = None if guid in owner.keys else compared_with(owner, posts)
+        if isinstance(theirs, NeedsPost):
+            return theirs
+        if isinstance(theirs, Shown) and title_key(theirs.title) == mine:
+            dated = theirs.dated and None not in (item.published, theirs.published)
+            texts = None not in (item.text, theirs.text) and item.text != theirs.text
+            if not (dated and _redated(item, theirs)) and not texts:
+                how = "the same guid, title and date in another feed"
+                return ByGuid("moved", guid, owner.id, how, strongest=True, across=True)
+    return ByGuid("new", guid)
+
+
 def compared_with(owner: Owner, posts: Mapping[int, Shown | None]) -> Shown | str | NeedsPost:
     """What ``owner`` is compared by: what the feed's item with its guid last showed,
     else its entry's while not archived, else its post's (``posts``: those read; a
@@ -321,29 +350,6 @@ def owner_differs(item: Shown, theirs: Shown | str, rule: Callable[..., str | No
     return rule(
         item.title, mine, theirs.title, theirs.published, text=item.text, archived_text=theirs.text
     )
-
-
-MoveSaid = Literal["said", "said once", "logged"]
-
-
-def asks_said_before(archived: bool, strongest: bool) -> bool:
-    """Whether move_said needs ``said_before`` (a read of the state): only for a move of
-    an archived article on the strongest evidence."""
-    return archived and strongest
-
-
-def move_said(archived: bool, strongest: bool, said_before: bool) -> MoveSaid:
-    """How a move (by_guid's "moved") is told. To an article ``archived`` already, on the
-    strongest evidence (``strongest``: the same guid, title and date), it is said once
-    for all ("said once", then marked; "logged" once ``said_before``, read by the caller
-    when asks_said_before says so): links that change on every fetch (a session id in
-    them) would otherwise repeat it on every run, for every item, and drown the warnings
-    that matter (review16d H8). A move taken on weaker evidence (another date, no dates,
-    a permalink) is a judgement each time, and a move of an article not archived yet
-    changes the link it is fetched at: "said" each time."""
-    if not asks_said_before(archived, strongest):
-        return "said"
-    return "logged" if said_before else "said once"
 
 
 # -- a page that a redirect took elsewhere --------------------------------------------------

@@ -1,0 +1,30 @@
+"""How a move taken by guid (decide.by_guid's "moved") is told: once for all, or each
+time.
+
+Part of the decider (rssarchive.core.decide): pure."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+MoveSaid = Literal["said", "said once", "logged"]
+
+
+def asks_said_before(archived: bool, strongest: bool) -> bool:
+    """Whether move_said needs ``said_before`` (a read of the state): only for a move of
+    an archived article on the strongest evidence."""
+    return archived and strongest
+
+
+def move_said(archived: bool, strongest: bool, said_before: bool) -> MoveSaid:
+    """How a move (by_guid's "moved") is told. To an article ``archived`` already, on the
+    strongest evidence (``strongest``: the same guid, title and date), it is said once
+    for all ("said once", then marked; "logged" once ``said_before``, read by the caller
+    when asks_said_before says so): links that change on every fetch (a session id in
+    them) would otherwise repeat it on every run, for every item, and drown the warnings
+    that matter (review16d H8). A move taken on weaker evidence (another date, no dates,
+    a permalink) is a judgement each time, and a move of an article not archived yet
+    changes the link it is fetched at: "said" each time."""
+    if not asks_said_before(archived, strongest):
+        return "said"
+    return "logged" if said_before else "said once"
