@@ -32,6 +32,7 @@ from rssarchive.core.decide.aliases import (
     crowd_contradicted as crowd_contradicted,
     crowd_owners as crowd_owners,
     crowd_said as crowd_said,
+    crowded as crowded,
     judged_alias as judged_alias,
     reuse_said as reuse_said,
 )
@@ -212,7 +213,6 @@ from rssarchive.core.decide.identity import (
     by_guid as by_guid,
     collapsed as collapsed,
     compared_with as compared_with,
-    crowded as crowded,
     guid_key as guid_key,
     landed as landed,
     link_key as link_key,

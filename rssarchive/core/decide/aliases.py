@@ -98,6 +98,18 @@ def alias_said(link: str, archived_url: str, why: str) -> str:
 # -- a page several items' temporary redirects shared (look16d F9) --------------------------
 
 
+def crowded(landings: Sequence[tuple[str, str | None, str]]) -> set[str]:
+    """The URL keys that different items (by title, as title_key; untitled, by guid key)
+    of one run reached by a temporary redirect (``landings``: final key, guid key,
+    title): a page several articles are sent to (a maintenance page, a login, a consent
+    wall) is none of theirs. Items with one title are one article listed twice (two
+    tracking links to one story): its page is theirs."""
+    items: dict[str, set[str | None]] = {}
+    for key, guid, title in landings:
+        items.setdefault(key, set()).add(title_key(title) or guid)
+    return {key for key, seen in items.items() if len(seen) > 1}
+
+
 def crowd_owners(
     landings: Sequence[tuple[str, str | None, str]], headlines: Sequence[str | None]
 ) -> dict[str, int]:

@@ -411,18 +411,6 @@ def redirected(
     return "temporary"
 
 
-def crowded(landings: Sequence[tuple[str, str | None, str]]) -> set[str]:
-    """The URL keys that different items (by title, as title_key; untitled, by guid key)
-    of one run reached by a temporary redirect (``landings``: final key, guid key,
-    title): a page several articles are sent to (a maintenance page, a login, a consent
-    wall) is none of theirs. Items with one title are one article listed twice (two
-    tracking links to one story): its page is theirs."""
-    items: dict[str, set[str | None]] = {}
-    for key, guid, title in landings:
-        items.setdefault(key, set()).add(title_key(title) or guid)
-    return {key for key, seen in items.items() if len(seen) > 1}
-
-
 def redirect_contradicts(
     guid: str | None, item: Shown, other_guid: str | None, other: Shown | None
 ) -> str | None:
