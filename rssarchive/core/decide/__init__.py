@@ -33,8 +33,10 @@ from rssarchive.core.decide.aliases import (
     crowd_owners as crowd_owners,
     crowd_said as crowd_said,
     crowded as crowded,
+    frees_landing as frees_landing,
     judged_alias as judged_alias,
     reuse_said as reuse_said,
+    temporary_landing as temporary_landing,
 )
 from rssarchive.core.decide.articles import (
     ArticleFailed as ArticleFailed,
@@ -111,7 +113,6 @@ from rssarchive.core.decide.entries import (
     by_host as by_host,
     feed_for as feed_for,
     follows_rename as follows_rename,
-    frees_landing as frees_landing,
     guid_owner as guid_owner,
     hands_over as hands_over,
     known_after_hand_over as known_after_hand_over,
@@ -130,7 +131,6 @@ from rssarchive.core.decide.entries import (
     site_root_guid as site_root_guid,
     slug_checks as slug_checks,
     taken_on as taken_on,
-    temporary_landing as temporary_landing,
     unusable_link as unusable_link,
     url_entry as url_entry,
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from rssarchive.core.decide.entries import asks_taken_said
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
@@ -76,6 +77,36 @@ def alias_contradicted(
     if item_guid is not None and archived_guid is not None:
         return "another guid"
     return None
+
+
+def temporary_landing(url_key: str) -> str:
+    """The state's mark (its meta key) that an article's alias ``url_key`` is where a
+    temporary redirect took its page (a 302, 303 or 307 among its hops): the article
+    it names is its value."""
+    return f"temporary landing {url_key}"
+
+
+def frees_landing(
+    guid_key: str | None,
+    archived_guid_key: str | None,
+    article_id: int,
+    landed_for: str | None,
+    *,
+    titles: tuple[str | None, str | None] = (None, None),
+) -> bool:
+    """Whether the link of an item skipped for an archived article is handed to the
+    item, a new article (look 16 F10): the link is only where a temporary redirect took
+    that article's page (``landed_for``: the article the temporary_landing mark names,
+    read when asks_taken_said says the guids differ; None: no mark), and the item's
+    guid is another than the archived one's. A temporary redirect's target is no
+    identity; an item with the archived guid (a tracking link and the story's own) or
+    without a guid stays that article, and so does one with its title (``titles``: the
+    item's and the archived post's, read when ``landed_for`` names it): the story a
+    tracker was archived from, listed at its own link under its own guid (fixF)."""
+    if not asks_taken_said(guid_key, archived_guid_key) or landed_for != str(article_id):
+        return False
+    mine = title_key(titles[0])
+    return not mine or mine != title_key(titles[1])
 
 
 def judged_alias(url_key: str) -> str:

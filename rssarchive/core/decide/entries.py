@@ -339,36 +339,6 @@ def asks_archived_guid(known: Known, status: str | None, *, has_guid: bool) -> b
     return has_guid and known == "skipped" and status == _DONE
 
 
-def temporary_landing(url_key: str) -> str:
-    """The state's mark (its meta key) that an article's alias ``url_key`` is where a
-    temporary redirect took its page (a 302, 303 or 307 among its hops): the article
-    it names is its value."""
-    return f"temporary landing {url_key}"
-
-
-def frees_landing(
-    guid_key: str | None,
-    archived_guid_key: str | None,
-    article_id: int,
-    landed_for: str | None,
-    *,
-    titles: tuple[str | None, str | None] = (None, None),
-) -> bool:
-    """Whether the link of an item skipped for an archived article is handed to the
-    item, a new article (look 16 F10): the link is only where a temporary redirect took
-    that article's page (``landed_for``: the article the temporary_landing mark names,
-    read when asks_taken_said says the guids differ; None: no mark), and the item's
-    guid is another than the archived one's. A temporary redirect's target is no
-    identity; an item with the archived guid (a tracking link and the story's own) or
-    without a guid stays that article, and so does one with its title (``titles``: the
-    item's and the archived post's, read when ``landed_for`` names it): the story a
-    tracker was archived from, listed at its own link under its own guid (fixF)."""
-    if not asks_taken_said(guid_key, archived_guid_key) or landed_for != str(article_id):
-        return False
-    mine = title_key(titles[0])
-    return not mine or mine != title_key(titles[1])
-
-
 def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
     """What an item is once the archived article at its link was found moved away
     (``handed_over``: hands_over said so and the run carried it out): its link is a new
