@@ -11,11 +11,14 @@ feed has no guids. So the item is that article only when nothing contradicts it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal
 
+from rssarchive.core.dates import to_utc
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
+from rssarchive.core.recheck_text import same_but_site_name
 
 
 def asks_alias_of(known: str, status: str | None, *, aliased: bool) -> bool:
@@ -76,6 +79,24 @@ def alias_contradicted(
     if item_guid is not None and archived_guid is not None:
         return "another guid"
     return None
+
+
+def landed_story(
+    titles: tuple[str | None, str | None], dates: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Whether an item at a link where a temporary redirect once took an archived
+    article's page is that article by what it shows (frees_landing): its title and the
+    post's (``titles``) are one, a site's name aside (an aggregator titles the story
+    "Story - Site", the publisher's own feed "Story", look16f s06), and where both are
+    dated (``dates``: the item's and the post's) of one UTC day: the same title another
+    day is a recurring one. No title on a side tells nothing (the guid does)."""
+    mine, theirs = titles
+    if not title_key(mine) or theirs is None or not title_key(theirs):
+        return False
+    if not same_but_site_name(mine or "", theirs, title_key):
+        return False
+    when, then = dates
+    return when is None or then is None or to_utc(when).date() == to_utc(then).date()
 
 
 def judged_alias(url_key: str) -> str:

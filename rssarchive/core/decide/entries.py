@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
+from rssarchive.core.decide.aliases import landed_story
 from rssarchive.core.decide.identity import Shown, link_key, redirected
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import TITLE_AND_DAY, differs, title_key
@@ -335,6 +336,7 @@ def frees_landing(
     landed_for: str | None,
     *,
     titles: tuple[str | None, str | None] = (None, None),
+    dates: tuple[datetime | None, datetime | None] = (None, None),
 ) -> bool:
     """Whether the link of an item skipped for an archived article is handed to the
     item, a new article (look 16 F10): the link is only where a temporary redirect took
@@ -344,11 +346,13 @@ def frees_landing(
     identity; an item with the archived guid (a tracking link and the story's own) or
     without a guid stays that article, and so does one with its title (``titles``: the
     item's and the archived post's, read when ``landed_for`` names it): the story a
-    tracker was archived from, listed at its own link under its own guid (fixF)."""
+    tracker was archived from, listed at its own link under its own guid (fixF). An
+    aggregator's item titles the story "Story - Site": a site's name aside the titles
+    are one (look16f s06); where both are dated (``dates``: the item's and the post's)
+    they are then of one day too, else another article of that title."""
     if not asks_taken_said(guid_key, archived_guid_key) or landed_for != str(article_id):
         return False
-    mine = title_key(titles[0])
-    return not mine or mine != title_key(titles[1])
+    return not landed_story(titles, dates)
 
 
 def known_after_hand_over(known: Known, *, handed_over: bool) -> Known:
