@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,7 +15,7 @@ from rssarchive.core import decide
 from rssarchive.core.caps import MAX_FEED_BYTES
 from rssarchive.core.errors import FetchError, ParseError, RssArchiveError, StateError, reason_of
 from rssarchive.core.models import Entry, FeedConfig, Response
-from rssarchive.run.jobs import _Job, _Poll, _warn_collapsed
+from rssarchive.run.jobs import _Job, _Poll, _substantial, _warn_collapsed
 from rssarchive.run.printing import move_line, not_due_line
 from rssarchive.run.report import FeedResult
 from rssarchive.run.working import _Working
@@ -92,6 +93,7 @@ class _FeedRun(_Working):
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
         _warn_collapsed(entries, result)
+        entries = self._one_story(entries, result)
         # A time several items share is the feed's build time, not theirs (look16c F6b).
         result.stamps.update(
             decide.build_stamps([e.published for e in poll.parsed.entries], self.clock())
@@ -116,6 +118,35 @@ class _FeedRun(_Working):
                 job.taken_on_now, job.last_poll = True, poll.state.last_success
                 job.backlog = decide.left_a_backlog(poll.state.warning)
                 yield job
+
+    def _one_story(self, entries: list[Entry], result: FeedResult) -> list[Entry]:
+        """The entries of one document without those another item of it is the same story
+        of (decide.one_story: the same title, date to the second and whole text at another
+        link, look16f s15), said once per link (its one_story_mark)."""
+        # The whole-text measure is asked only of items whose title and date repeat.
+        seen = Counter((e.title, e.published) for e in entries)
+        listed = [
+            decide.StoryItem(
+                e.link,
+                e.title,
+                e.published,
+                e.content,
+                seen[e.title, e.published] > 1
+                and bool(e.content)
+                and _substantial(e.content or "", e.link),
+            )
+            for e in entries
+        ]
+        dropped: set[int] = set()
+        for group in decide.one_story(listed):
+            dropped.update(group[1:])
+            links = [entries[i].link or "" for i in group]
+            marks = {decide.one_story_mark(decide.link_key(link) or link) for link in links[1:]}
+            if any(self.state.meta_value(mark) is None for mark in marks):
+                result.warnings.append(decide.one_story_said(links))
+                if decide.records(dry_run=self.dry_run):
+                    self.state.set_meta(dict.fromkeys(marks, "1"))
+        return [e for i, e in enumerate(entries) if i not in dropped]
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:
         """The link keys of ``entries`` the archive knows: archived, pending or failed,

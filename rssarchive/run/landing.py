@@ -163,13 +163,19 @@ class _Landing(_Recording):
         shows = decide.page_shows_another(
             decide.Shown(job.entry.title, job.entry.published), page, job.heading
         )
+        mark = None
         if shows is not None and landing.kind == "write":
             now = self.clock()
             last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
-            landing = decide.landed_shown(landing, how, job.page_url, shows, last=last)
+            mark, landed_as = self._landed_text(job, staged) if last else (None, None)
+            landing = decide.landed_shown(
+                landing, how, job.page_url, shows, last=last, archived_as=landed_as
+            )
         if landing.kind == "write":
             if landing.why:  # written against a judgement: said (decide.landed_shown)
                 job.result.warnings.append(f"{job.entry.link or ''}: {landing.why}")
+                if mark is not None and decide.records(dry_run=self.dry_run):
+                    self.state.set_meta({mark: job.entry.link or job.page_url})
             return False
         link = job.entry.link or ""
         self.archive.discard(staged.temp)
@@ -193,6 +199,23 @@ class _Landing(_Recording):
             " under another link; not archived again"
         )
         return True
+
+    def _landed_text(self, job: _Job, staged: _Staged) -> tuple[str | None, str | None]:
+        """The landed_text mark of a page written as it is on its item's last attempt
+        (None: no text), and the post (its URL) another item wrote so with that text."""
+        from rssarchive.core.identity import text_key
+        from rssarchive.core.postformat import parse
+
+        try:  # a held page's text is on disk only (_landed_elsewhere)
+            text = staged.post.text or staged.temp.read_text("utf-8")
+        except OSError:
+            return None, None
+        digest = text_key(parse(text).article)
+        if digest is None:
+            return None, None
+        mark = decide.landed_text(digest)
+        theirs = self.state.meta_value(mark)
+        return mark, None if theirs == (job.entry.link or job.page_url) else theirs
 
     def _post_name(self, article_id: int | None, written: Sequence[tuple[_Job, str]]) -> str | None:
         """The post of an article archived already: placed by this run, else the state's."""

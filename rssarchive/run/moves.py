@@ -81,6 +81,8 @@ class _Moves(_Base):
         (decide.alias_contradicted, look16d F1, look16e F2): the alias is dropped, said.
         Asked only for a link that is not the article's own (decide.asks_alias_of): its
         post and guid are read then."""
+        if self._judged.get(url_key) == article_id:
+            return False
         if self.state.meta_value(decide.judged_alias(url_key)) == str(article_id):
             return False
         row = self.state.url_and_guid(article_id)
@@ -127,7 +129,14 @@ class _Moves(_Base):
             else None
         )
         titles = (entry.title, None if theirs is None else theirs.title)
-        if not decide.frees_landing(guid_key, archived[1], article_id, landed_for, titles=titles):
+        dates = (entry.published, None if theirs is None or not theirs.dated else theirs.published)
+        if not decide.frees_landing(
+            guid_key, archived[1], article_id, landed_for, titles=titles, dates=dates
+        ):
+            if theirs is not None and decide.landed_story(titles, dates):
+                # Judged that article by its title and day: the alias rule, which wants
+                # the exact title and the same second, is not asked of it (look16f s06).
+                self._judged[url_key] = article_id
             return False
         said = (
             f"{entry.link}: the archived {archived[0]} was only sent to this page by a temporary"

@@ -55,6 +55,12 @@ class _Relisted(_Moves):
         when the guids are real and differ."""
         guid = (entry.guid or "").strip()
         link = decide.link_key(entry.link)
+        if link is not None and self._judged.get(link) == article_id:
+            return (
+                f"{entry.link}: the archived {archived[0]} was sent to this page by a"
+                " temporary redirect, and this item has its title (a site's name aside) and"
+                " day under its own guid: the same article, not archived again"
+            )
         if link is not None and decide.real_guids_differ(guid_key, archived[1], link):
             shown = self._post_shown(self.state.filename_of(article_id))
             later = shown is not None and decide.later_day(entry.published, shown.published)

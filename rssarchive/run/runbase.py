@@ -82,6 +82,9 @@ class _Base:
     # Articles a guid-less item of this run was taken for by the same-path rule, with
     # that item's URL key: another item is not that article too (run/samepage.py).
     _same_path_taken: dict[int, str] = field(default_factory=dict, init=False)
+    # Links a temporary redirect once took an article's page to, judged that article by
+    # the title and day of the item listed there this run (run/moves.py _landing_freed).
+    _judged: dict[str, int] = field(default_factory=dict, init=False)
     # Items whose permalink guids answered 404 or 410 this run, by feed report and the
     # URL key of the link they fell back on (run/working.py _on_its_link).
     _no_pages: dict[tuple[int, str], _NoPages] = field(default_factory=dict, init=False)

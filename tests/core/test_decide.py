@@ -931,6 +931,7 @@ PARTS = (
     "identity",
     "movesaid",
     "samepage",
+    "samestory",
     "evidence",
     "aliases",
     "relisted",
@@ -974,6 +975,7 @@ def test_the_decider_is_pure() -> None:
         "rssarchive.core.identity",  # pure: the comparisons of titles, dates, texts
         "rssarchive.core.models",
         "rssarchive.core.recheck_confirm",  # pure: says_nothing, the re-checks' text measure
+        "rssarchive.core.recheck_text",  # pure: same_but_site_name, a site's name aside
         "rssarchive.core.urls",  # pure string functions (host_key)
         *(f"rssarchive.core.decide.{part}" for part in PARTS),  # its own parts
     }

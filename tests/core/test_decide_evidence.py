@@ -355,6 +355,26 @@ def test_landed_shown_on_the_last_attempt(
     assert (landed.kind, landed.why) == ("write", why)
 
 
+@pytest.mark.parametrize(
+    ("last", "archived_as", "kind"),
+    [
+        pytest.param(True, "http://s/story/7", "retry",
+                     id="its text another item's post: a landing page, no article's (s52)"),
+        pytest.param(True, None, "write", id="no post of its text: written, said"),
+        pytest.param(False, "http://s/story/7", "retry", id="not the last attempt: retried"),
+    ],
+)  # fmt: skip
+def test_landed_shown_a_landing_page_archived_already(
+    last: bool, archived_as: str | None, kind: str
+) -> None:
+    landed = decide.landed_shown(
+        WRITE, "temporary", "http://s/p/y", "another title", last=last, archived_as=archived_as
+    )
+    assert landed.kind == kind
+    assert ("another item's post" in landed.why) is (last and archived_as is not None)
+    assert decide.landed_text("ab12") == "landed text ab12"
+
+
 # -- F7: items that share a link, each with its own permalink ------------------------------
 
 S = "http://s/notices"

@@ -471,6 +471,36 @@ def test_frees_landing_by_title(titles: tuple[str | None, str | None], expected:
     assert decide.frees_landing("gy", "gx", 7, None, titles=titles) is False
 
 
+_DAY = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)
+_LATER, _DAYS_LATER = _DAY + timedelta(minutes=1), _DAY + timedelta(days=2)
+
+
+@pytest.mark.parametrize(
+    ("titles", "dates", "story"),
+    [
+        row(("Talks resume", "Talks resume - The Daily Planet"), (_DAY, _LATER), True,
+            id="a site's name aside, one day: that story (look16f s06)"),
+        row(("The Daily Planet | Talks resume", "Talks resume"), (_DAY, _DAY), True,
+            id="the site's name first: that story"),
+        row(("Talks resume", "Talks resume - The Daily Planet"), (_DAYS_LATER, _DAY), False,
+            id="another day: a recurring title, another article"),
+        row(("Talks resume", "Talks resume - The Daily Planet"), (None, _DAY), True,
+            id="the item undated: its title tells"),
+        row(("Talks collapse", "Talks resume - The Daily Planet"), (_DAY, _DAY), False,
+            id="another title: another article"),
+        row(("", "Talks resume"), (_DAY, _DAY), False, id="untitled: nothing told"),
+        row(("Talks resume", None), (_DAY, _DAY), False, id="its post unread: nothing told"),
+    ],
+)  # fmt: skip
+def test_landed_story(
+    titles: tuple[str | None, str | None],
+    dates: tuple[datetime | None, datetime | None],
+    story: bool,
+) -> None:
+    assert decide.landed_story(titles, dates) is story
+    assert decide.frees_landing("gy", "gx", 7, "7", titles=titles, dates=dates) is not story
+
+
 # -- what counts as failing, when a pending article is due (store/articles.py) ------------
 
 

@@ -10,7 +10,8 @@ another query, or a page by its rel=canonical, is), articles, dating (a feed
 document's dates judged together), pages, images, evidence (what settles an identity
 the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
 archived article's alias is still that article), relisted (whether an item at an
-archived article's own link is another article there); every name is
+archived article's own link is another article there), samestory (whether items of one
+document at two links are one story); every name is
 imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
 lemon24/reader. None reads anything, not even through a function it is
 handed: a decision that needs a costly fact (a read of the state or of a post, a parse
@@ -35,6 +36,7 @@ from rssarchive.core.decide.aliases import (
     crowded as crowded,
     frees_landing as frees_landing,
     judged_alias as judged_alias,
+    landed_story as landed_story,
     reuse_said as reuse_said,
     temporary_landing as temporary_landing,
 )
@@ -143,6 +145,7 @@ from rssarchive.core.decide.evidence import (
     asks_old_link as asks_old_link,
     asks_old_page as asks_old_page,
     landed_shown as landed_shown,
+    landed_text as landed_text,
     landing_said as landing_said,
     landing_shares as landing_shares,
     no_page_warning as no_page_warning,
@@ -308,4 +311,10 @@ from rssarchive.core.decide.samepage import (
     same_path_said as same_path_said,
     without_per_fetch as without_per_fetch,
     without_stamps as without_stamps,
+)
+from rssarchive.core.decide.samestory import (
+    StoryItem as StoryItem,
+    one_story as one_story,
+    one_story_mark as one_story_mark,
+    one_story_said as one_story_said,
 )

@@ -11,12 +11,15 @@ feed has no guids. So the item is that article only when nothing contradicts it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal
 
+from rssarchive.core.dates import to_utc
 from rssarchive.core.decide.entries import asks_taken_said
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
+from rssarchive.core.recheck_text import same_but_site_name
 
 
 def asks_alias_of(known: str, status: str | None, *, aliased: bool) -> bool:
@@ -93,6 +96,7 @@ def frees_landing(
     landed_for: str | None,
     *,
     titles: tuple[str | None, str | None] = (None, None),
+    dates: tuple[datetime | None, datetime | None] = (None, None),
 ) -> bool:
     """Whether the link of an item skipped for an archived article is handed to the
     item, a new article (look 16 F10): the link is only where a temporary redirect took
@@ -102,11 +106,31 @@ def frees_landing(
     identity; an item with the archived guid (a tracking link and the story's own) or
     without a guid stays that article, and so does one with its title (``titles``: the
     item's and the archived post's, read when ``landed_for`` names it): the story a
-    tracker was archived from, listed at its own link under its own guid (fixF)."""
+    tracker was archived from, listed at its own link under its own guid (fixF). An
+    aggregator's item titles the story "Story - Site": a site's name aside the titles
+    are one (look16f s06); where both are dated (``dates``: the item's and the post's)
+    they are then of one day too, else another article of that title."""
     if not asks_taken_said(guid_key, archived_guid_key) or landed_for != str(article_id):
         return False
-    mine = title_key(titles[0])
-    return not mine or mine != title_key(titles[1])
+    return not landed_story(titles, dates)
+
+
+def landed_story(
+    titles: tuple[str | None, str | None], dates: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Whether an item at a link where a temporary redirect once took an archived
+    article's page is that article by what it shows (frees_landing): its title and the
+    post's (``titles``) are one, a site's name aside (an aggregator titles the story
+    "Story - Site", the publisher's own feed "Story", look16f s06), and where both are
+    dated (``dates``: the item's and the post's) of one UTC day: the same title another
+    day is a recurring one. No title on a side tells nothing (the guid does)."""
+    mine, theirs = titles
+    if not title_key(mine) or theirs is None or not title_key(theirs):
+        return False
+    if not same_but_site_name(mine or "", theirs, title_key):
+        return False
+    when, then = dates
+    return when is None or then is None or to_utc(when).date() == to_utc(then).date()
 
 
 def judged_alias(url_key: str) -> str:

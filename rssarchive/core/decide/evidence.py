@@ -234,8 +234,21 @@ def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | N
     return "another title and date"
 
 
+def landed_text(digest: str) -> str:
+    """The state's mark (its meta key) that a page a redirect took an item to, showing
+    another article, was archived as it is on that item's last attempt (landed_shown):
+    its text's digest (identity.text_key of the post's body); the article is its value."""
+    return f"landed text {digest}"
+
+
 def landed_shown(
-    landing: Landing, how: str, page_url: str, shows: str | None, *, last: bool = False
+    landing: Landing,
+    how: str,
+    page_url: str,
+    shows: str | None,
+    *,
+    last: bool = False,
+    archived_as: str | None = None,
 ) -> Landing:
     """What a page that landed (decide.landed) to be written is, when a redirect
     (``how``) took it elsewhere and that page shows another article (``shows``:
@@ -244,10 +257,20 @@ def landed_shown(
     own post). On the attempt that would give the article up (``last``), the page is
     written as it is, with ``why`` to say (the titles may differ for a headline
     edited, or a page that gives no date: a judgement may delay an article, never
-    lose it). Else ``landing`` as it is."""
+    lose it). Unless the page's text is the post another item's last attempt wrote so
+    (``archived_as``: its URL, as landed_text marks it): a page several items are sent
+    to run after run is a landing page (a subscription offer, look16f s52), no
+    article's; the attempt fails, said, and the item is given up. Else ``landing`` as
+    it is."""
     if landing.kind != "write" or how == "none" or shows is None:
         return landing
     why = f"a {how} redirect took its page to {page_url}, which shows another article ({shows})"
+    if last and archived_as is not None:
+        return Landing(
+            "retry",
+            why=f"{why}, the text of another item's post ({archived_as}): a page several"
+            " items are sent to, no article's; not archived as that page",
+        )
     if last:
         return Landing("write", why=f"{why}; archived as that page, its last attempt")
     return Landing("retry", why=f"{why}; not archived as that page")
