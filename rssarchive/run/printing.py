@@ -243,6 +243,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             runs_stopped=stopped is not None or blocked is not None,
             given_up=mine.get("failed", 0),
             polled=fstate.last_success is not None or fstate.last_error_at is not None,
+            empty=decide.lists_nothing(fstate.warning),
         )
         record.update(
             name=feed.name,
@@ -334,6 +335,7 @@ def _stored(moment: datetime | None) -> str | None:
 _HEALTH = {
     "ok": "ok",
     "warning": "ok, with a WARNING",
+    "empty": "EMPTY (it lists no item: see its warning)",
     "failing": "FAILING ({failures} in a row)",
     "runs stopped": "FAILING (the runs stop before it: see above)",
     "articles failing": "FAILING ({failing} articles failing)",

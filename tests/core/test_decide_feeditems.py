@@ -342,3 +342,15 @@ def test_gap_note(
 ) -> None:
     got = decide.gap_note(listed, known, archived=archived, last_poll=last_poll, oldest=oldest)
     assert (got if got is None else got[: len(says or "")]) == says
+
+
+@pytest.mark.parametrize(
+    ("kept", "empty"),
+    [
+        pytest.param(EMPTY + ": its articles may fall off", True, id="an empty channel's"),
+        pytest.param(GAP, False, id="a gap's: the feed lists items"),
+        pytest.param(None, False, id="no warning kept"),
+    ],
+)
+def test_lists_nothing(kept: str | None, empty: bool) -> None:
+    assert decide.lists_nothing(kept) is empty

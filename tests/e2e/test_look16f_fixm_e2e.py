@@ -205,8 +205,9 @@ def test_an_empty_channel_of_a_feed_that_had_items_is_said(
     )
     assert f"warning: feed f: {said}" in err.splitlines(), err
     health, text = status_of(site, capsys)
-    assert health["warning"] == said and health["health"] == "warning", health
-    assert "f: ok, with a WARNING" in text, text
+    assert health["warning"] == said, health
+    assert (health["health"], health["ok"]) == ("empty", False), health
+    assert "f: EMPTY (it lists no item: see its warning)" in text, text
 
 
 # -- s18, s59: a sitemap's <lastmod> ---------------------------------------------------------

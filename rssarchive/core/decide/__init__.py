@@ -155,6 +155,7 @@ from rssarchive.core.decide.feeditems import (
     gap_note as gap_note,
     keep_under_cap as keep_under_cap,
     left_a_backlog as left_a_backlog,
+    lists_nothing as lists_nothing,
     newest_first as newest_first,
     next_page as next_page,
 )

@@ -269,6 +269,17 @@ def next_page(
 # -- items that fell off unseen between polls (look16f s20, s29) ----------------------------
 
 
+# How the warning of an empty channel starts (gap_note); status reads it (lists_nothing).
+EMPTY_CHANNEL = "the feed lists no item"
+
+
+def lists_nothing(kept_warning: str | None) -> bool:
+    """Whether a feed's last document was an empty channel of a feed that had items, as
+    the warning its state kept says (gap_note): its health is not ok (feed_health's
+    ``empty``) while it lists nothing, though its polls succeed."""
+    return kept_warning is not None and EMPTY_CHANNEL in kept_warning
+
+
 def gap_note(
     listed: int,
     known: int,
@@ -290,7 +301,7 @@ def gap_note(
         return None
     if listed == 0:
         return (
-            f"the feed lists no item, though it listed {archived} archived before: "
+            f"{EMPTY_CHANNEL}, though it listed {archived} archived before: "
             "its articles may fall off unseen until it lists them again"
         )
     if known or (oldest is not None and oldest <= last_poll):
