@@ -156,7 +156,8 @@ def parse(text: str) -> PostFile:
 
 def _front(text: str) -> tuple[str, ...]:
     lines = text.split("\n")
-    if lines[0].strip() != FENCE:
+    # A BOM before the fence: a Windows editor's save, which Jekyll reads as a post.
+    if lines[0].removeprefix("\ufeff").strip() != FENCE:
         return ()
     front: list[str] = []
     for line in lines[1:]:
@@ -164,6 +165,14 @@ def _front(text: str) -> tuple[str, ...]:
             break
         front.append(line.removesuffix("\r"))
     return tuple(front)
+
+
+def front_closed(text: str) -> bool:
+    """Whether ``text`` (a post's head) opens and closes its front matter."""
+    lines = text.split("\n")
+    if lines[0].removeprefix("\ufeff").strip() != FENCE:
+        return False
+    return any(line.strip() == FENCE for line in lines[1:])
 
 
 def join(head: str, body: str, tail: str = "") -> str:

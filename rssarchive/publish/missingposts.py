@@ -39,6 +39,19 @@ def missing_posts(
     return [(name, url) for name, url in missing if normalize_url(url) not in elsewhere]
 
 
+def damaged_posts(
+    state: State, archive: Posts, names: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(file name, URL) of each archived article whose post is in ``_posts`` but holds
+    no post any more (emptied, or cut inside its front matter: Posts.damaged): its
+    article is as lost as a deleted one's, and is said the same way (look16f s21).
+    ``backfill URL`` archives it again over the damaged file."""
+    present = set(archive.post_names() if names is None else names)
+    return sorted(
+        (name, url) for name, url in state.done_posts() if name in present and archive.damaged(name)
+    )
+
+
 def renamed_post(state: State, archive: Posts, name: str, url_key: str) -> bool:
     """Whether the post ``name``, which the state does not know, is an archived
     article's post renamed by hand: its ``from:`` URL (``url_key``) is an article
@@ -61,19 +74,27 @@ def warn_missing(state: State, archive: Posts, *, dry_run: bool) -> list[str]:
     table, unless ``dry_run``): one run says it, the next ones do not repeat it."""
     warnings: list[str] = []
     said: dict[str, str] = {}
-    for name, url in missing_posts(state, archive):
-        mark = f"missing {name}"
+    names = archive.post_names()
+    lost = [("missing", name, url) for name, url in missing_posts(state, archive, names)]
+    lost += [("damaged", name, url) for name, url in damaged_posts(state, archive, names)]
+    for how, name, url in lost:
+        mark = f"{how} {name}"
         if state.meta_value(mark) is not None:
             continue
         if len(said) < MOST_NAMED:
+            what = (
+                "missing from _posts (deleted?)"
+                if how == "missing"
+                else "damaged (empty, or its front matter cut short)"
+            )
             warnings.append(
-                f"{archive.posts_dir / name}: missing from _posts (deleted?); its article "
-                f"{url} is not archived again; `rssarchive backfill {url}` archives it again"
+                f"{archive.posts_dir / name}: {what}; its article {url} is not archived "
+                f"again; `rssarchive backfill {url}` archives it again"
             )
         said[mark] = "1"
     if len(said) > MOST_NAMED:  # a whole _posts gone is one line more, not thousands
         warnings.append(
-            f"{len(said) - MOST_NAMED} more posts missing from {archive.posts_dir}; "
+            f"{len(said) - MOST_NAMED} more posts missing or damaged in {archive.posts_dir}; "
             "`rssarchive status` names them"
         )
     if said and not dry_run:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from rssarchive.core import postformat
+from rssarchive.core import decide, postformat
 from rssarchive.core.errors import WriteError
 from rssarchive.publish.permalinks import has_clean_url, post_url
 from rssarchive.store.atomicfile import (
@@ -70,6 +70,18 @@ class Posts:
             return None
         return read_from_line(head.decode("utf-8", errors="replace"))
 
+    def damaged(self, name: str) -> bool:
+        """Whether the post ``name`` is there but holds no post any more: emptied, or cut
+        inside its front matter (decide.post_damaged). Unreadable: not said damaged."""
+        try:
+            with open(self.posts_dir / name, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                head = handle.read(HEAD_BYTES)
+        except OSError:
+            return False
+        closed = postformat.front_closed(head.decode("utf-8", errors="replace"))
+        return decide.post_damaged(size, len(head), front_closed=closed)
+
     def read(self, name: str) -> str | None:
         """The whole text of a post, or None if it cannot be read."""
         try:
@@ -91,7 +103,10 @@ class Posts:
         article, another article's post would be published at the same URL, or Jekyll
         would give the name no clean URL at all."""
         if (self.posts_dir / name).exists():
-            return self.source_url(name) != url
+            # A damaged file (emptied, cut short) holds no article: its article's post
+            # is written over it (missingposts.damaged_posts says how it is restored).
+            there = self.source_url(name)
+            return there != url and not (there is None and self.damaged(name))
         if not has_clean_url(name):
             return True
         # One file on a case-insensitive or normalising file system (macOS, Windows

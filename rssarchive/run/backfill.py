@@ -99,6 +99,7 @@ class _Backfill(_Recovery):
         known = self.state.lookup(normalize_url(url))
         name = None if known is None else self.state.filename_of(known[0])
         there = name is not None and (self.archive.posts_dir / name).exists()
+        there = there and name is not None and not self.archive.damaged(name)
         if name is not None and decide.says_archived(named, recorded, there):
             result.archived.append((url, name))
 
@@ -126,7 +127,13 @@ class _Backfill(_Recovery):
             root, fetch, since=since, until=until, on_error=failed, on_warning=warned
         )
         try:
-            return [(entry.url, entry.date) for entry in entries]
+            listed = []
+            for entry in entries:
+                if entry.published is None and entry.dating is not None:
+                    # Its date is a lastmod: said if it dates the post (sitemap_date_note).
+                    self._lastmod_listed.add(normalize_url(entry.url))
+                listed.append((entry.url, entry.dating))
+            return listed
         except RssArchiveError as exc:  # the root itself failed; other sources go on
             # An error that carries its URL (a fetch's) names it already; a parse error
             # does not.

@@ -89,7 +89,11 @@ class _FeedRun(_Working):
             if decide.says_kept_warning(not_modified, warning, selection_changed=changed):
                 result.warnings.append(f"{warning} (unchanged: 304 Not Modified)")
             return
+        read = len(poll.parsed.entries)
         poll.parsed = self._capped(poll.parsed, poll.feed.max_items)
+        gap = self._gap_note(poll, read)
+        if gap is not None:  # kept as the document's warning: status says it too
+            poll.parsed = replace(poll.parsed, warnings=(*poll.parsed.warnings, gap))
         result.warnings.extend(poll.parsed.warnings)
         entries, listed = self._identified(poll.parsed.entries, result)
         _warn_collapsed(entries, result)
@@ -147,6 +151,32 @@ class _FeedRun(_Working):
                 if decide.records(dry_run=self.dry_run):
                     self.state.set_meta(dict.fromkeys(marks, "1"))
         return [e for i, e in enumerate(entries) if i not in dropped]
+
+    def _gap_note(self, poll: _Poll, read: int) -> str | None:
+        """What decide.gap_note says of the document ``poll`` read (``read`` items
+        before max_items): the archive's links read only for a feed that had posts."""
+        assert poll.parsed is not None
+        if not poll.state.posts or poll.state.last_success is None:
+            return None
+        entries = poll.parsed.entries
+        dates = [e.published for e in entries if e.published is not None]
+        # An item the archive knows by its link, or by a guid this feed listed before.
+        links = self._known_links(entries)
+        known = sum(
+            decide.link_key(e.link) in links
+            or (
+                (gk := decide.guid_key(e.guid)) is not None
+                and self.state.guid_seen(gk, poll.feed.name) is not None
+            )
+            for e in entries
+        )
+        return decide.gap_note(
+            read,
+            known,
+            archived=poll.state.posts,
+            last_poll=poll.state.last_success,
+            oldest=min(dates, default=None),
+        )
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:
         """The link keys of ``entries`` the archive knows: archived, pending or failed,

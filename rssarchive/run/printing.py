@@ -126,7 +126,10 @@ def dating_lines(result: FeedResult) -> list[str]:
         n = result.undated
         items = "1 item has" if n == 1 else f"{n} items have"
         whose = "its" if n == 1 else "their"
-        lines.append(f"{items} no date, in the feed or on {whose} page; dated at archiving time")
+        line = f"{items} no date, in the feed or on {whose} page; dated at archiving time"
+        if result.stale_poll is not None:  # days unpolled: they may be days old (s04)
+            line += f"; the feed's last successful poll was {utc_stamp(result.stale_poll)}"
+        lines.append(line)
     for when in decide.stamps_said(result.stamps, result.stamped_posts):
         lines.append(
             f"{result.stamps[when]} items share one date, {utc_stamp(when)} (the feed's build"
@@ -240,6 +243,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
             runs_stopped=stopped is not None or blocked is not None,
             given_up=mine.get("failed", 0),
             polled=fstate.last_success is not None or fstate.last_error_at is not None,
+            empty=decide.lists_nothing(fstate.warning),
         )
         record.update(
             name=feed.name,
@@ -262,7 +266,7 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
         )
         feeds.append(record)
     waiting, gave_up = _backfill_failures(state)
-    from rssarchive.publish.missingposts import missing_posts
+    from rssarchive.publish.missingposts import damaged_posts, missing_posts
     from rssarchive.publish.posts import Posts
     from rssarchive.publish.unrecorded import unrecorded_posts
 
@@ -270,13 +274,15 @@ def status_data(config: Config, state: State) -> dict[str, Any]:
     listing = archive.post_names()
     # Posts deleted by hand: not counted (the count is of the posts that exist), named.
     missing = missing_posts(state, archive, listing)
+    damaged = damaged_posts(state, archive, listing)  # emptied or cut short: as lost
     # Posts a stopped run wrote and did not record: the next run adopts them.
     unrecorded = unrecorded_posts(state, archive, listing)
     return {
         "site_dir": str(config.site_dir),
         "state_path": str(config.state_path),
-        "posts": state.count_done() - len(missing),
+        "posts": state.count_done() - len(missing) - len(damaged),
         "missing_posts": [{"file": name, "url": url} for name, url in missing],
+        "damaged_posts": [{"file": name, "url": url} for name, url in damaged],
         "run_failure": asdict(stopped) if stopped is not None else None,
         "site_unwritable": blocked,
         "unrecorded_posts": asdict(unrecorded),
@@ -329,6 +335,7 @@ def _stored(moment: datetime | None) -> str | None:
 _HEALTH = {
     "ok": "ok",
     "warning": "ok, with a WARNING",
+    "empty": "EMPTY (it lists no item: see its warning)",
     "failing": "FAILING ({failures} in a row)",
     "runs stopped": "FAILING (the runs stop before it: see above)",
     "articles failing": "FAILING ({failing} articles failing)",
@@ -353,12 +360,13 @@ def print_status(data: dict[str, Any], out: TextIO) -> None:
             "runs; each run's warnings say why)",
             file=out,
         )
-    for item in data["missing_posts"]:
-        print(
-            f"  missing from _posts: {item['file']} ({item['url']}); "
-            f"`rssarchive backfill {item['url']}` archives it again",
-            file=out,
-        )
+    for how, key in (("missing from", "missing_posts"), ("damaged in", "damaged_posts")):
+        for item in data.get(key, []):
+            print(
+                f"  {how} _posts: {item['file']} ({item['url']}); "
+                f"`rssarchive backfill {item['url']}` archives it again",
+                file=out,
+            )
     stopped = data.get("run_failure")
     if stopped:
         runs = "run" if stopped["runs"] == 1 else f"{stopped['runs']} runs"

@@ -289,9 +289,12 @@ class _Recording(_SamePage):
         )
 
     def _post_gone(self, article_id: int) -> bool:
-        """Whether an archived article's post is gone from _posts (deleted by hand)."""
+        """Whether an archived article's post is gone from _posts (deleted by hand), or
+        holds no post any more (emptied, cut short: missingposts.damaged_posts)."""
         name = self.state.filename_of(article_id)
-        return name is not None and not (self.archive.posts_dir / name).exists()
+        if name is None:
+            return False
+        return not (self.archive.posts_dir / name).exists() or self.archive.damaged(name)
 
     def _asked_now(self, article_id: int, url_key: str) -> int | None:
         """A URL handed to backfill while it waits for a retry: the user asks now, so

@@ -28,6 +28,9 @@ class FeedResult:
     # each was given to, and of the posts written with each, how many were dated by
     # what (decide.PostDate's ``by``: "page", "url", or "item": they keep it).
     undated: int = 0
+    # The feed's last successful poll, when it is stale (decide.stale_poll) and undated
+    # items this run took on were dated at archiving time: said with their count.
+    stale_poll: datetime | None = None
     stamps: dict[datetime, int] = field(default_factory=dict)
     stamped_posts: dict[datetime, dict[str, int]] = field(default_factory=dict)
 

@@ -91,6 +91,8 @@ class _Base:
     # A dry run's URL keys of the posts in _posts the state does not know (a killed
     # run's): a real run would adopt them, not write them.
     _adoptable: set[str] = field(default_factory=set, init=False)
+    # URL keys of a backfill's sitemap entries whose date is a <lastmod> (look16f s18).
+    _lastmod_listed: set[str] = field(default_factory=set, init=False)
     # The report of the command under way: what a stopped one wrote is read from it.
     _report: RunReport | None = field(default=None, init=False)
 

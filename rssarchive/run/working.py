@@ -20,7 +20,7 @@ from rssarchive.core.errors import (
     reason_of,
 )
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
-from rssarchive.core.urls import host_key
+from rssarchive.core.urls import host_key, normalize_url
 from rssarchive.publish.entry_posts import dated
 from rssarchive.run.jobs import (
     FETCH_THREADS,
@@ -266,13 +266,21 @@ class _Working(_NoPageGuids):
                 taken_on_now=job.taken_on_now,
                 modified=job.page_modified,
                 backlog=job.backlog,
+                now=now,
             ),
             said_taken_on=entry.date_problem is not None,
         )
         if (note := decide.fetch_time_note(post_dated, job.page_date)) is not None:
             job.result.warnings.append(f"{link}: {note}")
+        lastmod = decide.sitemap_date_note(
+            post_dated.by, lastmod=link is not None and normalize_url(link) in self._lastmod_listed
+        )
+        if lastmod is not None:
+            job.result.warnings.append(f"{link}: {lastmod}")
         if said is not None and decide.said_per_feed(entry.origin, said):
             job.result.undated += 1  # said once for the feed (printing.dating_lines)
+            if job.taken_on_now and decide.stale_poll(job.last_poll, now):
+                job.result.stale_poll = job.last_poll  # said with them (look16f s04)
         elif said is not None:
             job.result.warnings.append(f"{link}: {date_note_line(said)}")
         if job.stamped and entry.published is not None:  # said once (printing.dating_lines)

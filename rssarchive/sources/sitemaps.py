@@ -74,6 +74,17 @@ class SitemapEntry:
     # <news:publication_date>, UTC: when the article came out, as opposed to when it was
     # last edited. Only Google News sitemaps have it.
     published: datetime | None = None
+    # Its lastmod is one many URLs of its sitemap share (decide.shared_lastmods): a
+    # build time, which dates no post (look16f s18). Set by walk_sitemaps.
+    shared: bool = False
+
+    @property
+    def dating(self) -> datetime | None:
+        """The date that dates the post when its page gives none: its publication, else
+        its lastmod (a last resort, said) unless that is a build time (``shared``)."""
+        if self.published is not None:
+            return self.published
+        return None if self.shared else self.lastmod
 
     @property
     def date(self) -> datetime | None:
@@ -95,6 +106,19 @@ class Sitemap:
 
 # ---------------------------------------------------------------------------------------
 # Dates
+
+
+def after_until(entry: SitemapEntry, until: datetime | None) -> bool:
+    """Whether ``in_range`` leaves the entry out by a ``<lastmod>`` after ``until``
+    alone (no news:publication_date): an article edited after the range may have been
+    published in it; walk_sitemaps counts them, said (look16f s59)."""
+    lastmod = entry.lastmod
+    return (
+        until is not None
+        and entry.published is None
+        and lastmod is not None
+        and lastmod > to_utc(until)
+    )
 
 
 def in_range(entry: SitemapEntry, since: datetime | None, until: datetime | None) -> bool:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 
+from rssarchive.core import decide
 from rssarchive.core.dates import to_utc
 from rssarchive.core.errors import RssArchiveError, reason_of
 from rssarchive.core.urls import normalize_url
 from rssarchive.sources.feeds import ParsedFeed
-from rssarchive.sources.sitemaps import SitemapEntry, in_range, parse_sitemap
+from rssarchive.sources.sitemaps import SitemapEntry, after_until, in_range, parse_sitemap
 
 __all__ = [
     "MAX_ARCHIVE_PAGES",
@@ -123,9 +125,14 @@ def walk_sitemaps(
                 continue
             read.add(key)
             queue.append(child.url)
-        for entry in sitemap.urls:
-            if not in_range(entry, since, until):
+        shared = decide.shared_lastmods([e.lastmod for e in sitemap.urls if e.published is None])
+        left_out = 0
+        for listed in sitemap.urls:
+            if not in_range(listed, since, until):
+                left_out += after_until(listed, until)
                 continue
+            built = listed.published is None and listed.lastmod in shared
+            entry = replace(listed, shared=True) if built else listed
             key = normalize_url(entry.url)
             if key in yielded:
                 continue
@@ -134,6 +141,15 @@ def walk_sitemaps(
                 return
             yielded.add(key)
             yield entry
+        if left_out:  # a modification date bounds a publication from above only
+            urls = "1 URL" if left_out == 1 else f"{left_out} URLs"
+            its, it, them = ("its", "it", "it") if left_out == 1 else ("their", "they", "them")
+            report_warning(
+                url,
+                f"{urls} left out by {its} <lastmod> after --until: a last modification, "
+                f"{it} may have been published in the range; a backfill without --until "
+                f"takes {them}",
+            )
 
 
 def walk_archives(

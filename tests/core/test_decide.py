@@ -284,6 +284,28 @@ def test_feed_health(
     assert (health.kind, health.count, health.ok) == (kind, count, ok)
 
 
+@pytest.mark.parametrize(
+    ("failures", "failing_articles", "kind", "ok"),
+    [
+        row(0, 0, "empty", False, id="an empty channel after items: not ok (look16f s29)"),
+        row(0, 2, "empty", False, id="empty says more than its articles failing"),
+        row(3, 0, "failing", False, id="failing polls say more"),
+    ],
+)
+def test_feed_health_of_an_empty_channel(
+    failures: int, failing_articles: int, kind: str, ok: bool
+) -> None:
+    health = decide.feed_health(
+        failures,
+        gone=False,
+        failing_articles=failing_articles,
+        warning=True,
+        runs_stopped=False,
+        empty=True,
+    )
+    assert (health.kind, health.ok) == (kind, ok)
+
+
 # Articles of the feed that failed for good: given up, or their pages gone (look16 F3).
 @pytest.mark.parametrize(
     ("failures", "failing_articles", "warning", "given_up", "kind", "count", "ok"),

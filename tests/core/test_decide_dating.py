@@ -72,6 +72,24 @@ def test_plausibly_new(
 
 
 @pytest.mark.parametrize(
+    ("last_poll", "stale", "new"),
+    [
+        row(LAST_POLL, False, True, id="an hour ago: a cron run's interval"),
+        row(NOW - timedelta(days=1), False, True, id="a daily cron's last run"),
+        row(NOW - timedelta(days=1, hours=1), False, True, id="a daily cron's, late by an hour"),
+        row(NOW - timedelta(days=1, hours=1, seconds=1), True, False,
+            id="beyond: polls were missed"),
+        row(NOW - timedelta(days=4), True, False, id="four days down: items may be days old"),
+        row(None, False, False, id="the first poll: said as such, not as stale"),
+    ],
+)  # fmt: skip
+def test_stale_poll(last_poll: datetime | None, stale: bool, new: bool) -> None:
+    # look16f s04: undated new items after days without a successful poll.
+    assert decide.stale_poll(last_poll, NOW) is stale
+    assert decide.plausibly_new(last_poll, taken_on_now=True, now=NOW) is new
+
+
+@pytest.mark.parametrize(
     ("last_poll", "modified", "expected"),
     [
         row(LAST_POLL, None, False, id="the last poll left a backlog: this may be of it"),
@@ -301,3 +319,36 @@ def test_fetch_time_note() -> None:
     assert decide.fetch_time_note(by_url, NOW) == decide.FETCH_TIME_NOTE
     assert decide.fetch_time_note(by_url, None) is None  # a build time's, said for the feed
     assert decide.fetch_time_note(PAGE(NOW, "page"), NOW) is None
+
+
+# -- a sitemap's <lastmod> (look16f s18) --------------------------------------------------
+
+BUILT = datetime(2026, 12, 6, 3, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lastmods", "shared"),
+    [
+        row([BUILT] * 3, {BUILT}, id="three URLs share one time: a build time"),
+        row([BUILT, BUILT, None], set(), id="two: chance"),
+        row([BUILT - timedelta(hours=n) for n in range(3)], set(), id="each its own"),
+        row([datetime(2026, 12, 6, tzinfo=UTC)] * 5, set(), id="a day alone: many of a day"),
+    ],
+)  # fmt: skip
+def test_shared_lastmods(lastmods: list[datetime | None], shared: set[datetime]) -> None:
+    assert decide.shared_lastmods(lastmods) == shared
+
+
+@pytest.mark.parametrize(
+    ("by", "lastmod", "said"),
+    [
+        row("sitemap", True, True, id="a lastmod dates the post: said"),
+        row("sitemap", False, False, id="a news:publication_date dates it: a publication"),
+        row("page", True, False, id="its page dates it: the lastmod is not used"),
+        row("archiving time", True, False, id="a shared lastmod was no date"),
+    ],
+)  # fmt: skip
+def test_sitemap_date_note(by: str, lastmod: bool, said: bool) -> None:
+    note = decide.sitemap_date_note(by, lastmod=lastmod)
+    assert (note is not None) is said
+    assert note is None or "dated by the sitemap's lastmod" in note

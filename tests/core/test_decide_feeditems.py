@@ -306,3 +306,51 @@ def test_next_page_is_bounded_and_the_bound_said(known: list[bool]) -> None:
 )
 def test_asks_page_known(next_url: str | None, first_run: bool, items: int, asks: bool) -> None:
     assert decide.asks_page_known(next_url, first_run=first_run, items=items) is asks
+
+
+# -- items that fell off unseen between polls (look16f s20, s29) ----------------------------
+
+POLLED = NOW - timedelta(days=2)
+EMPTY = "the feed lists no item, though it listed 3 archived before"
+GAP = "no item of this document was listed by the feed's last poll (2026-12-29T00:00:00Z)"
+
+
+@pytest.mark.parametrize(
+    ("listed", "known", "archived", "last_poll", "oldest", "says"),
+    [
+        pytest.param(10, 0, 10, POLLED, POLLED + timedelta(hours=1), GAP,
+                     id="every item new and newer than the last poll: a gap"),
+        pytest.param(10, 0, 10, POLLED, None, GAP, id="undated, every item new: a gap"),
+        pytest.param(10, 1, 10, POLLED, POLLED + timedelta(hours=1), None,
+                     id="one item shared: the documents overlap"),
+        pytest.param(10, 0, 10, POLLED, POLLED, None,
+                     id="an item as old as the last poll: reaches back to it"),
+        pytest.param(10, 0, 0, POLLED, None, None, id="nothing archived before: nothing lost"),
+        pytest.param(10, 0, 10, None, None, None, id="the first poll: a backlog"),
+        pytest.param(0, 0, 3, POLLED, None, EMPTY, id="an empty channel after items"),
+        pytest.param(0, 0, 0, POLLED, None, None, id="an empty feed that never had items"),
+        pytest.param(0, 0, 3, None, None, None, id="a first poll of an empty channel"),
+    ],
+)  # fmt: skip
+def test_gap_note(
+    listed: int,
+    known: int,
+    archived: int,
+    last_poll: datetime | None,
+    oldest: datetime | None,
+    says: str | None,
+) -> None:
+    got = decide.gap_note(listed, known, archived=archived, last_poll=last_poll, oldest=oldest)
+    assert (got if got is None else got[: len(says or "")]) == says
+
+
+@pytest.mark.parametrize(
+    ("kept", "empty"),
+    [
+        pytest.param(EMPTY + ": its articles may fall off", True, id="an empty channel's"),
+        pytest.param(GAP, False, id="a gap's: the feed lists items"),
+        pytest.param(None, False, id="no warning kept"),
+    ],
+)
+def test_lists_nothing(kept: str | None, empty: bool) -> None:
+    assert decide.lists_nothing(kept) is empty

@@ -727,6 +727,23 @@ def test_renamed_post(status: str | None, there: bool, asks: bool, follows: bool
     assert decide.follows_rename(status, recorded_post_there=there) is follows
 
 
+# -- a post emptied or cut short on disk (publish/missingposts.damaged_posts) ------------
+
+
+@pytest.mark.parametrize(
+    ("size", "head", "closed", "damaged"),
+    [
+        row(0, 0, False, True, id="emptied: damaged"),
+        row(60, 60, False, True, id="cut inside its front matter: damaged"),
+        row(900, 900, True, False, id="a whole post"),
+        row(400, 400, True, False, id="cut in its body: its front matter holds, not said"),
+        row(20000, 8192, False, False, id="a front matter longer than the head read"),
+    ],
+)
+def test_post_damaged(size: int, head: int, closed: bool, damaged: bool) -> None:
+    assert decide.post_damaged(size, head, front_closed=closed) is damaged
+
+
 # -- which new articles take another feed's date; a failed batch (run/pipeline.py) ---------
 
 

@@ -24,6 +24,13 @@ SHARED_TIME_ITEMS: Final = 3
 
 BUILD_WINDOW: Final = timedelta(hours=1)
 
+# How long after a feed's last successful poll its undated new items are no longer
+# taken for this hour's (look16f s04): a day. A feed is polled by the hour or so (a cron
+# run); a day also covers a daily cron's run, late by its own length, without saying
+# every one of its runs. Beyond it, polls were missed (the cron down, the feed failing):
+# an item dated at archiving time may be days older than its post says.
+STALE_POLL: Final = timedelta(days=1, hours=1)
+
 
 def build_stamps(dates: Sequence[datetime | None], now: datetime) -> dict[datetime, int]:
     """The times (to the second, with a time of day: a day alone is its midnight, and
@@ -40,12 +47,49 @@ def build_stamps(dates: Sequence[datetime | None], now: datetime) -> dict[dateti
     return {when: n for when, n in counts.items() if n >= SHARED_TIME_ITEMS}
 
 
+def stale_poll(last_poll: datetime | None, now: datetime) -> bool:
+    """Whether a feed's last successful poll (``last_poll``; None: none yet, the first
+    poll, said as such) is more than STALE_POLL before the run's clock (``now``), so
+    that its new items may have been published any time since."""
+    return last_poll is not None and now - last_poll > STALE_POLL
+
+
+def shared_lastmods(lastmods: Sequence[datetime | None]) -> set[datetime]:
+    """The ``<lastmod>`` times (to the second, with a time of day: a day alone is one
+    many articles of a day share rightly) that SHARED_TIME_ITEMS or more URLs of one
+    sitemap document share: its build time (a static generator's, a CMS plugin's,
+    written on every URL at each build), not their pages' last change, and not their
+    publication (look16f s18). It dates no post; it still bounds the range (a page
+    built then was published before)."""
+    counts: dict[datetime, int] = {}
+    for when in lastmods:
+        if when is not None and not day_only(when):
+            counts[when] = counts.get(when, 0) + 1
+    return {when for when, n in counts.items() if n >= SHARED_TIME_ITEMS}
+
+
+# What is said of a post a sitemap's <lastmod> dates (sitemap_date_note).
+LASTMOD_DATED = (
+    "its page gives no believable publication date; dated by the sitemap's lastmod "
+    "(its last modification: it was published then or before)"
+)
+
+
+def sitemap_date_note(by: str, *, lastmod: bool) -> str | None:
+    """What is said of a backfilled post dated ``by`` what its sitemap lists it with
+    (PostDate's ``by``: "sitemap"), when that is a ``<lastmod>`` (``lastmod``), not a
+    news:publication_date: a modification date, the last resort before the archiving
+    time (its page and its URL gave none), said (look16f s18)."""
+    return LASTMOD_DATED if by == "sitemap" and lastmod else None
+
+
 def plausibly_new(
     last_poll: datetime | None,
     *,
     taken_on_now: bool,
     modified: datetime | None = None,
     backlog: bool = False,
+    now: datetime | None = None,
 ) -> bool:
     """Whether a polled feed's item is plausibly new, so that the archiving time of a
     post nothing dates is close to its publication (within a cron run's hour): taken on
@@ -54,9 +98,12 @@ def plausibly_new(
     poll, whose items are a backlog, weeks old maybe), its page not ``modified`` before
     that poll (a modification date dates nothing, but an article changed then was there
     then), nor a feed whose last poll left a ``backlog`` under max_items (left_a_backlog:
-    its items may be this run's; look16e F13). Said when it is not
-    (archiving_date_note)."""
+    its items may be this run's; look16e F13), nor one whose last poll is stale at
+    ``now`` (stale_poll: days without a successful poll, look16f s04). Said when it is
+    not (archiving_date_note)."""
     if not taken_on_now or last_poll is None or backlog:
+        return False
+    if now is not None and stale_poll(last_poll, now):
         return False
     return modified is None or modified >= last_poll
 

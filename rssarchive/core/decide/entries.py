@@ -375,6 +375,14 @@ def follows_rename(status: str | None, *, recorded_post_there: bool) -> bool:
     return status == _DONE and not recorded_post_there
 
 
+def post_damaged(size: int, head_bytes: int, *, front_closed: bool) -> bool:
+    """Whether a post file no longer holds a post (emptied, or cut inside its front
+    matter: Jekyll publishes neither), from its ``size``, the bytes of its head read
+    (``head_bytes``) and whether that head closes its front matter. A front matter
+    longer than the head read is not taken for a cut one (look16f s21)."""
+    return size == 0 or (not front_closed and size <= head_bytes)
+
+
 def other_owner(article_id: int, feed: str, owners: Iterable[tuple[str, int]]) -> bool:
     """Whether a guid was recorded for ``feed`` with another article than
     ``article_id`` (``owners``: the feed and article of each recorded owner, read when

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from rssarchive.core.dates import utc_stamp
 from rssarchive.core.decide.identity import link_key
 from rssarchive.core.decide.policies import MAX_LATER_FEED_PAGES
 from rssarchive.core.models import Entry
@@ -263,3 +264,50 @@ def next_page(
             f"most {MAX_LATER_FEED_PAGES} a run: later pages not read",
         )
     return NextPage(next_url)
+
+
+# -- items that fell off unseen between polls (look16f s20, s29) ----------------------------
+
+
+# How the warning of an empty channel starts (gap_note); status reads it (lists_nothing).
+EMPTY_CHANNEL = "the feed lists no item"
+
+
+def lists_nothing(kept_warning: str | None) -> bool:
+    """Whether a feed's last document was an empty channel of a feed that had items, as
+    the warning its state kept says (gap_note): its health is not ok (feed_health's
+    ``empty``) while it lists nothing, though its polls succeed."""
+    return kept_warning is not None and EMPTY_CHANNEL in kept_warning
+
+
+def gap_note(
+    listed: int,
+    known: int,
+    *,
+    archived: int,
+    last_poll: datetime | None,
+    oldest: datetime | None,
+) -> str | None:
+    """What a poll says when its document may have lost items unseen, or None: ``listed``
+    items, ``known`` of them known to the archive, of a feed that ``archived`` posts
+    before, its ``last_poll`` (last success; None: this is its first) and the ``oldest``
+    date its items give (None: none dated). A feed that had items and lists none (an
+    empty channel: a CMS's error page in a well-formed feed, look16f s29): while it
+    does, what it publishes may fall off. A document none of whose items the archive
+    knows, all newer than the last poll (or undated), after that poll (look16f s20):
+    what the feed listed between them may have fallen off (a cron down, an interval too
+    long for a busy feed). A document reaching back to the last poll overlaps it."""
+    if archived == 0 or last_poll is None:
+        return None
+    if listed == 0:
+        return (
+            f"{EMPTY_CHANNEL}, though it listed {archived} archived before: "
+            "its articles may fall off unseen until it lists them again"
+        )
+    if known or (oldest is not None and oldest <= last_poll):
+        return None
+    return (
+        f"no item of this document was listed by the feed's last poll "
+        f"({utc_stamp(last_poll)}), and all are newer than it: items may have fallen off "
+        "unseen between polls; `rssarchive backfill` archives those still on the site"
+    )

@@ -196,6 +196,7 @@ def records_run_failure(exc: RssArchiveError) -> bool:
 HealthKind = Literal[
     "ok",
     "warning",
+    "empty",
     "articles given up",
     "not polled yet",
     "failing",
@@ -230,6 +231,7 @@ def feed_health(
     runs_stopped: bool,
     given_up: int = 0,
     polled: bool = True,
+    empty: bool = False,
 ) -> Health:
     """A feed's health from its state: gone (HTTP 410: not polled, so no stopped run
     is its concern); failing, its last poll or run failed (``failures`` in a row);
@@ -241,7 +243,9 @@ def feed_health(
     the runs that list it again skip it, and exit 0); ok with a warning kept from its
     last document; not ``polled`` (no poll has succeeded or failed yet: a new feed, or
     the runs were stopped before its turn), not polled yet, which is no failure but no
-    plain ok either (look16c F13: it said ok with "last success: never"); else ok."""
+    plain ok either (look16c F13: it said ok with "last success: never"); ``empty``, its
+    last document an empty channel though it had items (lists_nothing): not ok, though
+    its polls succeed, while what it publishes may fall off unseen; else ok."""
     if gone:
         return Health("gone")
     if failures:
@@ -250,6 +254,8 @@ def feed_health(
         return Health("runs stopped")
     if not polled:
         return Health("not polled yet")
+    if empty:  # an empty channel of a feed that had items: not ok (look16f s29)
+        return Health("empty")
     if failing_articles:
         return Health("articles failing", failing_articles)
     if given_up:
