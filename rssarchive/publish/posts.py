@@ -30,6 +30,8 @@ POST_SUFFIXES = (".md", ".markdown", ".html")
 # The `from:` line is in the front matter, which in our format is a few hundred bytes;
 # reading a bounded head keeps scans of tens of thousands of posts cheap.
 HEAD_BYTES = 8192
+# A post's front matter (title, date, author, from, tags, categories) is under this.
+FRONT_BYTES = 2048
 
 
 class Posts:
@@ -74,9 +76,12 @@ class Posts:
         """Whether the post ``name`` is there but holds no post any more: emptied, or cut
         inside its front matter (decide.post_damaged). Unreadable: not said damaged."""
         try:
+            size = os.stat(self.posts_dir / name).st_size
+            if size > FRONT_BYTES:  # longer than a front matter: never cut inside it
+                return decide.post_damaged(size, FRONT_BYTES, front_closed=False)
+            # Only a post this short is opened: every run asks this of every post.
             with open(self.posts_dir / name, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                head = handle.read(HEAD_BYTES)
+                head = handle.read(FRONT_BYTES)
         except OSError:
             return False
         closed = postformat.front_closed(head.decode("utf-8", errors="replace"))
