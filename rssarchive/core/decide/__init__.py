@@ -240,6 +240,7 @@ from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
     asks_whole_text as asks_whole_text,
     carries_whole_text as carries_whole_text,
+    cut_off as cut_off,
     keeps_feed_text as keeps_feed_text,
     not_the_article as not_the_article,
     whole_text_instead as whole_text_instead,

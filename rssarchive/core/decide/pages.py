@@ -6,6 +6,8 @@ core/walls.py's (walls.page_signs), read by the extraction."""
 
 from __future__ import annotations
 
+import re
+
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.models import ContentMode, PageSigns
 
@@ -16,6 +18,25 @@ FULLER_FEED_CHARS = 500
 # ... and holds the page's text (this share of its character trigrams, headline and a
 # paywall's prompt besides): the page is the paywalled view of the feed's article.
 FULLER_FEED_HOLDS = 0.7
+
+
+# What a page cut off on a close-delimited response is said to be (look16f s55).
+CUT_OFF = "its page ended before its end (the connection closed)"
+_OPENS = re.compile(rb"<(?:html|body)[\s>/]", re.IGNORECASE)
+_CLOSES = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+
+
+def cut_off(close_delimited: bool, html: bytes) -> str | None:
+    """Why a page is no whole page, else None (look16f s55): delivered close-delimited
+    (no Content-Length, no chunking: only the connection's end ends it, and a cut there
+    looks like the end) and visibly unfinished (it opened <html> or <body> and closes
+    neither). Such a page is a failed attempt, retried, archived as it is on the one
+    that would give its article up (archived_as_is): a server that always sends pages
+    without their end still gets them archived. Framed bodies are checked by their
+    framing (net/http.py), so a page written without its closing tags is kept there."""
+    if not close_delimited or not _OPENS.search(html) or _CLOSES.search(html):
+        return None
+    return CUT_OFF
 
 
 def asks_title_shown(signs: PageSigns | None) -> bool:
