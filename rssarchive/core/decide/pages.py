@@ -6,8 +6,6 @@ core/walls.py's (walls.page_signs), read by the extraction."""
 
 from __future__ import annotations
 
-import re
-
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.models import ContentMode, PageSigns
 
@@ -22,8 +20,19 @@ FULLER_FEED_HOLDS = 0.7
 
 # What a page cut off on a close-delimited response is said to be (look16f s55).
 CUT_OFF = "its page ended before its end (the connection closed)"
-_OPENS = re.compile(rb"<(?:html|body)[\s>/]", re.IGNORECASE)
-_CLOSES = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+_TAG_ENDS = b" \t\r\n\f>/"
+
+
+def _has_tag(html: bytes, opening: bytes) -> bool:
+    """Whether ``html`` (lower-cased) holds the tag ``opening`` (``<html``, ``</body``)
+    as a whole name: ``<htmlish>`` is not ``<html>``."""
+    at = html.find(opening)
+    while at != -1:
+        end = at + len(opening)
+        if end == len(html) or html[end] in _TAG_ENDS:
+            return True
+        at = html.find(opening, end)
+    return False
 
 
 def cut_off(close_delimited: bool, html: bytes) -> str | None:
@@ -34,7 +43,10 @@ def cut_off(close_delimited: bool, html: bytes) -> str | None:
     that would give its article up (archived_as_is): a server that always sends pages
     without their end still gets them archived. Framed bodies are checked by their
     framing (net/http.py), so a page written without its closing tags is kept there."""
-    if not close_delimited or not _OPENS.search(html) or _CLOSES.search(html):
+    low = html.lower()
+    if not close_delimited or not (_has_tag(low, b"<html") or _has_tag(low, b"<body")):
+        return None
+    if _has_tag(low, b"</html") or _has_tag(low, b"</body"):
         return None
     return CUT_OFF
 
