@@ -85,6 +85,13 @@ class Response:
         return self.status == 304
 
     @property
+    def close_delimited(self) -> bool:
+        """Whether only the connection's end ended the body (no Content-Length, no
+        chunking): a cut there looks like the end (decide.cut_off)."""
+        chunked = "chunked" in self.headers.get("transfer-encoding", "").lower()
+        return "content-length" not in self.headers and not chunked
+
+    @property
     def etag(self) -> str | None:
         return self.headers.get("etag")
 

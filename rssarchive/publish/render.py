@@ -315,7 +315,10 @@ def _name_part(title: str) -> str:
     # always one plain component; without a separator ".." cannot be a path part. A
     # ":" (a URL for a title) is refused by Windows and shown as "/" by macOS: "-",
     # which Jekyll's slug treats alike, so the post's URL does not change.
-    return part.replace("/", "--").replace("\\", "--").replace(":", "-")
+    # Leading dots go (look16f s30): a name part starting with "." publishes at a
+    # dot-file URL (`/2026/12/07/.-x.html`), which servers refuse and deploy tools skip;
+    # one left empty takes the URL's hash in post_filename, as an empty title's does.
+    return part.replace("/", "--").replace("\\", "--").replace(":", "-").lstrip(".")
 
 
 def _fit(prefix: str, part: str, suffix: str) -> str:

@@ -7,6 +7,7 @@ text (look 16 F7)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from rssarchive.core import decide
@@ -17,6 +18,8 @@ from rssarchive.run.jobs import _substantial
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
 from rssarchive.store.state import GuidOwner
+
+log = logging.getLogger(__name__)
 
 
 class _Moves(_Base):
@@ -168,12 +171,23 @@ class _Moves(_Base):
             return None
         guid = next(g for g, c in rows if c.id == found.id)
         owner = next(o for o in self.state.guid_owners(guid) if o.id == found.id)
-        result.warnings.append(
-            f"{entry.link} is taken for the archived {owner.url} (a site migration: {why});"
-            " not archived again"
+        said = (
+            f"is taken for the archived {owner.url} (a site migration: {why}); not archived again"
         )
+        # Said once per article, as a move by guid is (decide.move_said; look16f s19):
+        # links and guids that change on every fetch find it again on every run.
+        strong = owner.status == decide.ARTICLE_STANDING.done
+        mark = f"moved {owner.id}"
+        before = decide.asks_said_before(strong, True) and self.state.meta_value(mark) is not None
+        told = decide.move_said(strong, True, before)
         item_guid = decide.guid_key(entry.guid)
         writes = decide.records(dry_run=self.dry_run)
+        if told == "logged":
+            log.info("%s %s", entry.link, said)
+        else:
+            result.warnings.append(f"{entry.link} {said}")
+        if told == "said once" and writes:
+            self.state.set_meta({mark: "1"})
         if writes and entry.link is not None and item_guid is not None:
             self.state.alias(url_key, owner.id)  # its new link is known from now on
             self.state.mark_moved(

@@ -163,19 +163,27 @@ class _Recording(_SamePage):
             return self._asked_now(known[0], url_key)
         if is_known in ("resumed", "skipped"):
             result.skipped += is_known == "skipped"
+            if listed_twice:
+                self._say_two_dates(feed.name, entry, url_key, result)
             if decide.asks_whole_text(status, entry.content, listed_twice=listed_twice):
                 self._keep_whole_text(feed, entry, url_key)
             if known is not None and decide.asks_archived_guid(
                 is_known, known[1], has_guid=guid_key is not None
             ):
                 self._say_taken(entry, known[0], guid_key, archived, result)
-            if known is not None and decide.asks_relisted(
-                is_known == "skipped",
-                known[1],
-                has_guid=guid_key is not None,
-                dated=entry.published is not None,
+            skipped, dated = is_known == "skipped", entry.published is not None
+            another = (
+                known is not None
+                and decide.asks_relisted(
+                    skipped, known[1], has_guid=guid_key is not None, dated=dated
+                )
+                and self._say_relisted(entry, known[0], result)
+            )
+            other_guid = archived is not None and guid_key not in (None, archived[1])
+            if known is not None and decide.asks_redated(
+                skipped, known[1], dated=dated, another=another or other_guid
             ):
-                self._say_relisted(entry, known[0], result)
+                self._say_redated(entry, known[0], result)
             self._see(feed, entry, item_guid, known, url_key, by_link=True)
             return None
         if is_known == "by guid":
@@ -230,6 +238,7 @@ class _Recording(_SamePage):
         article_id = self.state.begin(
             url_key=url_key, guid_key=guid_key, feed=feed.name, entry=entry, now=self.clock()
         )
+        self._taken_on[url_key] = (feed.name, entry.published, article_id)
         # Even a guid recorded as reused: what it shows now is what it follows by the
         # strong rule (identity.still_same).
         self._see(feed, entry, item_guid, (article_id, "pending"), url_key)

@@ -20,30 +20,59 @@ NOT_ARCHIVED = (
 class _Relisted(_Moves):
     """What is said of an item that is another article at an archived one's link."""
 
-    def _say_relisted(self, entry: Entry, article_id: int, result: FeedResult) -> None:
+    def _say_two_dates(self, feed: str, entry: Entry, url_key: str, result: FeedResult) -> None:
+        """Say an article two feeds of this run list on different days (decide.
+        two_feeds_dated), once: the mark redated_note's warning reads is set too, so the
+        next run, whose post is dated by the first feed, says nothing more of it."""
+        first = self._taken_on.get(url_key)
+        if first is None or entry.published is None:
+            return
+        note = decide.two_feeds_dated(first[0], first[1], feed, entry.published)
+        if note is None:
+            return
+        result.warnings.append(f"{entry.link}: {note}")
+        if decide.records(dry_run=self.dry_run):
+            self.state.set_meta({decide.redated_mark(first[2], entry.published): "1"})
+
+    def _say_redated(self, entry: Entry, article_id: int, result: FeedResult) -> None:
+        """Say an archived article whose item the feed now dates on another day than its
+        post (decide.redated_note), once per date (look16f s31)."""
+        if entry.published is None:
+            return
+        note = decide.redated_note(entry.published, self.state.filename_of(article_id))
+        mark = decide.redated_mark(article_id, entry.published)
+        if note is None or self.state.meta_value(mark) is not None:
+            return
+        result.warnings.append(f"{entry.link}: {note}")
+        if decide.records(dry_run=self.dry_run):
+            self.state.set_meta({mark: "1"})
+
+    def _say_relisted(self, entry: Entry, article_id: int, result: FeedResult) -> bool:
         """Say an item without a guid at an archived article's link that is another
-        article by its date and text (decide.relisted_another), once a day."""
+        article by its date and text (decide.relisted_another), once a day; whether it
+        is one (said now or before)."""
         from rssarchive.core.htmltext import markup_text
         from rssarchive.core.identity import post_title_and_date
 
         name = self.state.filename_of(article_id)
         if entry.published is None or not decide.asks_relisted_post(entry.published, name):
-            return
+            return False
         assert name is not None
         text = self.archive.read(name)
         plain = markup_text(entry.content or "")
         if text is None or not decide.relisted_another(
             entry.published, post_title_and_date(text)[1], plain, text
         ):
-            return
+            return False
         mark = decide.relisted_mark(article_id, entry.published)
         if self.state.meta_value(mark) is not None:
-            return
+            return True
         result.warnings.append(
             f"{entry.link}: listed again with a new date and another text {NOT_ARCHIVED}"
         )
         if decide.records(dry_run=self.dry_run):
             self.state.set_meta({mark: "1"})
+        return True
 
     def _taken_line(
         self, entry: Entry, article_id: int, guid_key: str, archived: tuple[str, str | None]

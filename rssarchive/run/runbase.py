@@ -73,6 +73,9 @@ class _Base:
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
     # same link listed again is a duplicate, not a pending article resumed.
     _recorded: set[str] = field(default_factory=set, init=False)
+    # Per URL key taken on by this run: its feed, its item's date and its article id
+    # (two feeds dating one article on different days are said: run/relisted.py).
+    _taken_on: dict[str, tuple[str, datetime | None, int]] = field(default_factory=dict, init=False)
     # Per URL key, another feed's item of this run carrying the whole text of an article
     # this run works on for a feed (decide.carries_whole_text): written from it when its
     # page fails for good (decide.whole_text_instead), not from a summary.

@@ -402,7 +402,9 @@ class _Working(_NoPageGuids):
             job.charset_said = article.charset_said
             if self._feed_fuller(job, article):
                 return article_from_feed(entry, self._allow_private)
-            why = decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
+            why = decide.cut_off(response.close_delimited, response.content) or (
+                decide.not_the_article(article.signs, title_shown=_title_shown(entry, article))
+            )
             if why is not None:  # a wall, a soft 404, a teaser: tried again later
                 raise NotTheArticleError(response.url, why, article)
             job.canonical = article.canonical

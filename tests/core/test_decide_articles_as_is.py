@@ -34,3 +34,35 @@ def test_as_is_warning_of_a_bot_wall() -> None:
     line = decide.as_is_warning("u", 'its page holds no article: a bot wall ("Just a moment")', 2)
     said = 'u: its page still looked like a bot wall ("Just a moment") after 2 attempts'
     assert line == f"{said}; archived as it is"
+
+
+def test_as_is_warning_of_a_page_cut_off() -> None:
+    line = decide.as_is_warning("u", decide.cut_off(True, b"<html><body><p>a"), 5)
+    said = "u: its page ended before its end (the connection closed) after 5 attempts"
+    assert line == f"{said}; archived as it is"
+
+
+CUT = "its page ended before its end (the connection closed)"
+
+
+@pytest.mark.parametrize(
+    ("close_delimited", "html", "expected"),
+    [
+        # look16f s55: close-delimited, opened and never closed: cut off.
+        (True, b"<html><head></head><body><p>River paragraph 7: wat", CUT),
+        (True, b"<!doctype html><HTML lang=en><p>half", CUT),
+        (True, b"<body class='x'><p>half", CUT),
+        # Closed: whole, whichever closing tag is there (a page may omit one).
+        (True, b"<html><body><p>all</p></body></html>", None),
+        (True, b"<html><body><p>all</p></body>", None),
+        (True, b"<html><body><p>all</p></BODY >", None),
+        (True, b"<html><body><p>all</p></html>\n", None),
+        # A fragment that never opened either: nothing tells its end.
+        (True, b"<p>a fragment</p><p>cut", None),
+        (True, b"<htmlish><p>cut", None),
+        # Framed (a Content-Length or chunking): its framing says whether it is whole.
+        (False, b"<html><body><p>no closing tags", None),
+    ],
+)
+def test_cut_off(close_delimited: bool, html: bytes, expected: str | None) -> None:
+    assert decide.cut_off(close_delimited, html) == expected

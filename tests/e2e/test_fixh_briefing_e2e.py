@@ -138,15 +138,23 @@ def test_a_column_without_guids_listed_again_at_its_archived_link_is_said_once_a
     assert len(site.post_names()) == 1
 
 
-def test_an_archived_article_listed_again_with_a_bumped_date_and_its_own_text_is_not_said(
+def test_an_archived_article_listed_again_with_a_bumped_date_and_its_own_text_is_said_once(
     site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # WordPress bumps an updated article's date: the same text is the same article.
+    # WordPress bumps an updated article's date: the same text is the same article, not
+    # archived again. The date that moved to another day is said once, the post not
+    # redated (look16f s31: a corrected date looks the same).
     feed = day_one_at_briefing(site, httpserver, capsys, guid=False)
     feed.items = [
         {**item(httpserver, "/briefing", 1, guid=False), "pubDate": "02 Jul 2024 06:00:00 GMT"}
     ]
     code, report, err = run_at(site, capsys, "2024-07-02T12:00Z")
+    said = [
+        f"{httpserver.url_for('/briefing')}: its item's date is now 2024-07-02T06:00Z, its post"
+        " 2024-07-01-Morning briefing.md is dated 2024-07-01; not redated"
+    ]
+    assert (code, report["new_posts"], warnings_of(report)) == (0, 0, said), err
+    code, report, err = run_at(site, capsys, "2024-07-02T18:00Z")
     assert (code, report["new_posts"], warnings_of(report)) == (0, 0, []), err
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -320,6 +321,25 @@ def test_names_are_plain_and_short(title: str) -> None:
 )
 def test_name_has_no_colon_and_no_invisible_characters(title: str, name: str) -> None:
     assert post_filename("2024-01-01", title, URL) == name
+
+
+@pytest.mark.parametrize(
+    ("title", "part"),
+    [
+        # look16f s30: a name part starting with "." publishes at a dot-file URL, which
+        # servers refuse and deploy tools skip: its leading dots go, and a part left
+        # empty takes the URL's hash, as an empty one does.
+        (".", None),
+        ("...", None),
+        ("./x", "--x"),
+        (".NET 9 released", "NET 9 released"),
+        ("Dr. Who?", "Dr. Who?"),
+    ],
+)
+def test_a_name_part_never_starts_with_a_dot(title: str, part: str | None) -> None:
+    digest = hashlib.sha1(URL.encode("utf-8")).hexdigest()
+    expected = part if part is not None else digest[:8]
+    assert post_filename("2024-01-01", title, URL) == f"2024-01-01-{expected}.md"
 
 
 def test_format_characters_stay_in_the_title() -> None:

@@ -255,6 +255,7 @@ from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
     asks_whole_text as asks_whole_text,
     carries_whole_text as carries_whole_text,
+    cut_off as cut_off,
     keeps_feed_text as keeps_feed_text,
     not_the_article as not_the_article,
     whole_text_instead as whole_text_instead,
@@ -290,13 +291,17 @@ from rssarchive.core.decide.policies import (
     wire_failure_passes as wire_failure_passes,
 )
 from rssarchive.core.decide.relisted import (
+    asks_redated as asks_redated,
     asks_relisted as asks_relisted,
     asks_relisted_post as asks_relisted_post,
     later_day as later_day,
     new_at_own_link as new_at_own_link,
     real_guids_differ as real_guids_differ,
+    redated_mark as redated_mark,
+    redated_note as redated_note,
     relisted_another as relisted_another,
     relisted_mark as relisted_mark,
+    two_feeds_dated as two_feeds_dated,
 )
 from rssarchive.core.decide.samepage import (
     SAME_PATH_COMPARED as SAME_PATH_COMPARED,

@@ -432,9 +432,8 @@ def as_is_warning(link: str, why: str, attempts: int) -> str:
     """The warning said of a page archived as it is (archived_as_is); ``why``:
     decide.not_the_article's reason, said without its "its page holds no article"."""
     looked = why.removeprefix("its page holds no article").lstrip(",: ")
-    return (
-        f"{link}: its page still looked like {looked} after {attempts} attempts; archived as it is"
-    )
+    said = why if looked == why else f"its page still looked like {looked}"  # cut off: as is
+    return f"{link}: {said} after {attempts} attempts; archived as it is"
 
 
 def article_failed(

@@ -18,6 +18,39 @@ FULLER_FEED_CHARS = 500
 FULLER_FEED_HOLDS = 0.7
 
 
+# What a page cut off on a close-delimited response is said to be (look16f s55).
+CUT_OFF = "its page ended before its end (the connection closed)"
+_TAG_ENDS = b" \t\r\n\f>/"
+
+
+def _has_tag(html: bytes, opening: bytes) -> bool:
+    """Whether ``html`` (lower-cased) holds the tag ``opening`` (``<html``, ``</body``)
+    as a whole name: ``<htmlish>`` is not ``<html>``."""
+    at = html.find(opening)
+    while at != -1:
+        end = at + len(opening)
+        if end == len(html) or html[end] in _TAG_ENDS:
+            return True
+        at = html.find(opening, end)
+    return False
+
+
+def cut_off(close_delimited: bool, html: bytes) -> str | None:
+    """Why a page is no whole page, else None (look16f s55): delivered close-delimited
+    (no Content-Length, no chunking: only the connection's end ends it, and a cut there
+    looks like the end) and visibly unfinished (it opened <html> or <body> and closes
+    neither). Such a page is a failed attempt, retried, archived as it is on the one
+    that would give its article up (archived_as_is): a server that always sends pages
+    without their end still gets them archived. Framed bodies are checked by their
+    framing (net/http.py), so a page written without its closing tags is kept there."""
+    low = html.lower()
+    if not close_delimited or not (_has_tag(low, b"<html") or _has_tag(low, b"<body")):
+        return None
+    if _has_tag(low, b"</html") or _has_tag(low, b"</body"):
+        return None
+    return CUT_OFF
+
+
 def asks_title_shown(signs: PageSigns | None) -> bool:
     """Whether not_the_article needs to know if the page shows the item's title (a
     normalisation of both): a short page with signs of a wall, not a teaser's prompt

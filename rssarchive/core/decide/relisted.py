@@ -74,3 +74,55 @@ def asks_relisted(skipped: bool, status: str, *, has_guid: bool, dated: bool) ->
     without a guid (one with another guid is said by the run's _say_taken) and with a
     date."""
     return skipped and status == "done" and not has_guid and dated
+
+
+def redated_note(published: datetime | None, post_name: str | None) -> str | None:
+    """What is said of an archived article whose item (known by its link) the feed now
+    dates on another day (in UTC) than its post file's name (``post_name``,
+    ``YYYY-MM-DD-...``): a corrected date (a year typo, a zone fixed; look16f s31), or a
+    date bumped on an update. The post is not redated: its file name is its URL, which
+    links and search engines hold, and an update's bump is no publication date; a
+    correction within the day changes nothing of the name and goes unsaid (no post read
+    for it). None when the days agree or either is not there."""
+    if published is None or post_name is None:
+        return None
+    when = to_utc(published)
+    if f"{when.date():%Y-%m-%d}" == post_name[:10]:
+        return None
+    return (
+        f"its item's date is now {when:%Y-%m-%dT%H:%MZ}, its post {post_name} is dated"
+        f" {post_name[:10]}; not redated"
+    )
+
+
+def redated_mark(article_id: int, published: datetime) -> str:
+    """The meta key that marks redated_note's warning said for an article and the
+    item's date: said once per date the feed gives it."""
+    return f"redated {article_id} {to_utc(published):%Y-%m-%dT%H:%M}"
+
+
+def asks_redated(skipped: bool, status: str, *, dated: bool, another: bool) -> bool:
+    """Whether an item skipped as an archived article (``status`` "done") known by its
+    link is judged by redated_note (its post file's name read from the state): one with
+    a date, not judged another article at that link already, nor an item with another
+    guid than the article's (``another``: either; said by _say_relisted, _say_taken)."""
+    return skipped and status == "done" and dated and not another
+
+
+def two_feeds_dated(
+    first_feed: str, first: datetime | None, feed: str, published: datetime | None
+) -> str | None:
+    """What is said when two feeds of one run list one article (``first_feed`` took it
+    on first, its item dated ``first``; ``feed`` lists it again, dated ``published``) on
+    different days in UTC (look16f s25: a "most read" list dates an article the day it
+    entered the list): the post takes the first feed's date, the config's order. None
+    when one feed, one day, or a date not there."""
+    if first_feed == feed or first is None or published is None:
+        return None
+    mine, theirs = to_utc(published), to_utc(first)
+    if mine.date() == theirs.date():
+        return None
+    return (
+        f"dated {mine:%Y-%m-%dT%H:%MZ} here, {theirs:%Y-%m-%dT%H:%MZ} by feed {first_feed!r},"
+        " which took it on first (the config's order); its post keeps that date"
+    )
