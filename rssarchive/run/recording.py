@@ -316,33 +316,6 @@ class _Recording(_SamePage):
         self._recorded.add(url_key)
         return article_id
 
-    def _say_taken(
-        self,
-        entry: Entry,
-        article_id: int,
-        guid_key: str | None,
-        archived: tuple[str, str | None, object] | None,
-        result: FeedResult,
-    ) -> None:
-        """Say, once per item, that an item is skipped for an archived article at its
-        link (the same page, a #fragment, a shared link) though its guid is another's:
-        two items, one post. Within one document _warn_collapsed says so; across runs
-        this does. Once: the item's guid is recorded as said (the meta table).
-        ``archived``: the article's URL and guid (State.archived_identity)."""
-        if guid_key is None or archived is None:
-            return
-        said = f"taken {article_id} {guid_key}"
-        # The mark is read only when the guids differ: not on every known item.
-        was_said = (
-            decide.asks_taken_said(guid_key, archived[1])
-            and self.state.meta_value(said) is not None
-        )
-        if not decide.says_taken(guid_key, archived[1], said=was_said):
-            return
-        result.warnings.append(self._taken_line(entry, article_id, guid_key, archived[:2]))
-        if decide.records(dry_run=self.dry_run):
-            self.state.set_meta({said: "1"})
-
     def _retaken(
         self,
         feed: FeedConfig,
