@@ -200,9 +200,11 @@ def test_redirects_that_hold_the_article_are_not_deletions(
     ad = [0]
     # Redirects already when archived: a WordPress ?p= link, a short link.
     site.routes["/?p=7"] = redirect("/redirected-wordpress-story/")
-    site.routes["/redirected-wordpress-story/"] = article("wordpress", ad=ad)
+    # Each page shows its item's title (a redirect to a page showing another is not
+    # the item's: tests/e2e/test_redirect_titles_e2e.py).
+    site.routes["/redirected-wordpress-story/"] = article("报道0", ad=ad)
     site.routes["/go/8"] = redirect("/shortlink-story", 302)
-    site.routes["/shortlink-story"] = article("shortlink", ad=ad)
+    site.routes["/shortlink-story"] = article("报道1", ad=ad)
     site.routes["/n/2024/07/slug-old.html"] = article("slug")
     site.routes["/n/2024/07/front.html"] = article("front")
     run_json(config, "run", "--now", T0)

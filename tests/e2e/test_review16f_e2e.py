@@ -217,9 +217,11 @@ def test_an_item_at_an_archived_link_with_another_guid_is_said_once(
     # changelog's release at one shared link.
     link = httpserver.url_for(second.split("#")[0]) + ("#u2" if "#" in second else "")
     feed.items = [feed.item(2, day=21, link=link, guid="L2", title="Update two")]
+    # Another guid and another date at an archived article's link: another article the
+    # state cannot hold beside it (one article per link), said as such (fixH).
     said = (
-        f"{link}: its guid 'L2' is not that of the archived {first}, but its link is; "
-        "taken for that article, not archived again"
+        f"{link}: listed again with a new date and another guid 'L2' at the archived"
+        " article's link; not archived as a new article (one article per link)"
     )
     code, report, err = run_json(site, capsys)
     assert (code, report["new_posts"], report["skipped"]) == (0, 0, 1), err

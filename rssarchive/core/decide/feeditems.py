@@ -280,6 +280,10 @@ def lists_nothing(kept_warning: str | None) -> bool:
     return kept_warning is not None and EMPTY_CHANNEL in kept_warning
 
 
+# The fewest items a document must list for "none of them known" to say a gap.
+GAP_ITEMS = 3
+
+
 def gap_note(
     listed: int,
     known: int,
@@ -304,7 +308,9 @@ def gap_note(
             f"{EMPTY_CHANNEL}, though it listed {archived} archived before: "
             "its articles may fall off unseen until it lists them again"
         )
-    if known or (oldest is not None and oldest <= last_poll):
+    # A document of one or two items (a feed of the latest story, a live item whose
+    # link changes) turns over on every poll: no gap can be told from its turnover.
+    if known or listed < GAP_ITEMS or (oldest is not None and oldest <= last_poll):
         return None
     return (
         f"no item of this document was listed by the feed's last poll "
