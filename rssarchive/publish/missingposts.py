@@ -26,13 +26,17 @@ MOST_NAMED = 10
 
 
 def missing_posts(
-    state: State, archive: Posts, names: list[str] | None = None
+    state: State,
+    archive: Posts,
+    names: list[str] | None = None,
+    done: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """(file name, URL) of each archived article whose post is not in ``_posts``, under
     its recorded name or another (a post renamed by hand is its article's still);
-    ``names``: the listing of ``_posts``, when made already."""
+    ``names``: the listing of ``_posts``, ``done``: the state's posts, when read already."""
     present = set(archive.post_names() if names is None else names)
-    missing = sorted((name, url) for name, url in state.done_posts() if name not in present)
+    posts = state.done_posts() if done is None else done
+    missing = sorted((name, url) for name, url in posts if name not in present)
     if not missing:
         return missing  # the common case reads no post
     elsewhere = {normalize_url(url) for _, url in archive.scan(state.known_filenames())}
@@ -40,16 +44,18 @@ def missing_posts(
 
 
 def damaged_posts(
-    state: State, archive: Posts, names: list[str] | None = None
+    state: State,
+    archive: Posts,
+    names: list[str] | None = None,
+    done: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """(file name, URL) of each archived article whose post is in ``_posts`` but holds
     no post any more (emptied, or cut inside its front matter: Posts.damaged): its
     article is as lost as a deleted one's, and is said the same way (look16f s21).
     ``backfill URL`` archives it again over the damaged file."""
     present = set(archive.post_names() if names is None else names)
-    return sorted(
-        (name, url) for name, url in state.done_posts() if name in present and archive.damaged(name)
-    )
+    posts = state.done_posts() if done is None else done
+    return sorted((name, url) for name, url in posts if name in present and archive.damaged(name))
 
 
 def renamed_post(state: State, archive: Posts, name: str, url_key: str) -> bool:
@@ -74,9 +80,9 @@ def warn_missing(state: State, archive: Posts, *, dry_run: bool) -> list[str]:
     table, unless ``dry_run``): one run says it, the next ones do not repeat it."""
     warnings: list[str] = []
     said: dict[str, str] = {}
-    names = archive.post_names()
-    lost = [("missing", name, url) for name, url in missing_posts(state, archive, names)]
-    lost += [("damaged", name, url) for name, url in damaged_posts(state, archive, names)]
+    names, done = archive.post_names(), state.done_posts()  # each read once
+    lost = [("missing", name, url) for name, url in missing_posts(state, archive, names, done)]
+    lost += [("damaged", name, url) for name, url in damaged_posts(state, archive, names, done)]
     for how, name, url in lost:
         mark = f"{how} {name}"
         if state.meta_value(mark) is not None:

@@ -160,9 +160,22 @@ class _FeedRun(_Working):
             return None
         entries = poll.parsed.entries
         dates = [e.published for e in entries if e.published is not None]
-        # An item the archive knows by its link, or by a guid this feed listed before.
+
+        def note(known: int) -> str | None:
+            return decide.gap_note(
+                read,
+                known,
+                archived=poll.state.posts,
+                last_poll=poll.state.last_success,
+                oldest=min(dates, default=None),
+            )
+
+        if note(0) is None:
+            return None  # a document reaching back to the last poll: nothing read
+        # An item the archive knows by its link, or by a guid this feed listed before:
+        # the first one found is enough.
         links = self._known_links(entries)
-        known = sum(
+        known = any(
             decide.link_key(e.link) in links
             or (
                 (gk := decide.guid_key(e.guid)) is not None
@@ -170,13 +183,7 @@ class _FeedRun(_Working):
             )
             for e in entries
         )
-        return decide.gap_note(
-            read,
-            known,
-            archived=poll.state.posts,
-            last_poll=poll.state.last_success,
-            oldest=min(dates, default=None),
-        )
+        return note(int(known))
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:
         """The link keys of ``entries`` the archive knows: archived, pending or failed,

@@ -13,7 +13,6 @@ from dataclasses import replace
 from rssarchive.core import decide
 from rssarchive.core.errors import FetchError
 from rssarchive.core.models import Entry, FeedConfig, Response, Selectors
-from rssarchive.publish.render import title_part
 from rssarchive.run.jobs import _substantial
 from rssarchive.run.report import FeedResult
 from rssarchive.run.runbase import _Base
@@ -211,6 +210,8 @@ class _Moves(_Base):
         (fetched, a candidate at a time: decide.migration_checks, as a site migration is
         found; no guid to find it by, so its post's file name finds it). Its new link is
         an alias of it from then on: said once."""
+        from rssarchive.publish.render import title_part  # sanitize, lxml: not for a no-op
+
         part = title_part(entry.title)
         rows = self.state.posts_titled(feed.name, part, decide.MIGRATION_CANDIDATES) if part else []
         candidates = [
