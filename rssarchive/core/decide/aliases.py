@@ -19,7 +19,6 @@ from rssarchive.core.decide.entries import asks_taken_said
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
-from rssarchive.core.recheck_text import same_but_site_name
 
 
 def asks_alias_of(known: str, status: str | None, *, aliased: bool) -> bool:
@@ -124,6 +123,9 @@ def landed_story(
     "Story - Site", the publisher's own feed "Story", look16f s06), and where both are
     dated (``dates``: the item's and the post's) of one UTC day: the same title another
     day is a recurring one. No title on a side tells nothing (the guid does)."""
+    # Imported here: the re-checks' text module is not for a run with nothing to do.
+    from rssarchive.core.recheck_text import same_but_site_name
+
     mine, theirs = titles
     if not title_key(mine) or theirs is None or not title_key(theirs):
         return False

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from rssarchive.core.dates import to_utc
-from rssarchive.core.recheck_confirm import says_nothing
 
 
 def real_guids_differ(at_link: str | None, theirs: str | None, link: str) -> bool:
@@ -59,6 +58,9 @@ def relisted_another(
     date of an article they update."""
     if not text.strip() or not later_day(published, theirs):
         return False
+    # Imported here: the re-checks' text module is not for a run with nothing to do.
+    from rssarchive.core.recheck_confirm import says_nothing
+
     return says_nothing(text, post_text)
 
 
