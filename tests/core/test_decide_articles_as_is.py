@@ -57,6 +57,20 @@ CUT = "its page ended before its end (the connection closed)"
         (True, b"<html><body><p>all</p></body>", None),
         (True, b"<html><body><p>all</p></BODY >", None),
         (True, b"<html><body><p>all</p></html>\n", None),
+        # look16g F7: </body></html> are optional; a page ending on a closed element
+        # or a finished sentence is whole, its end tags omitted.
+        (True, b"<html><body><article><p>all.</p></article><footer>(c) G</footer>", None),
+        (True, b"<html><body><p>one</p><p>two</p>\n", None),
+        (True, b"<html><body><p>It ended here.", None),
+        (True, b"<html><body><p>all</p><br>", None),
+        # Cut: mid-tag, mid-word, inside a script or a comment, after an opening tag.
+        (True, b"<html><body><p>all</p><p cla", CUT),
+        (True, b"<html><body><p>all</p><", CUT),
+        (True, b"<html><body><p>all</p></artic", CUT),
+        (True, b"<html><body><p>Water rates rise by 4 per", CUT),
+        (True, b"<html><body><p>all</p><script>var a = 1;", CUT),
+        (True, b"<html><body><p>all</p><!-- ad slot", CUT),
+        (True, b"<html><body><p>all</p><div class='more'>", CUT),
         # A fragment that never opened either: nothing tells its end.
         (True, b"<p>a fragment</p><p>cut", None),
         (True, b"<htmlish><p>cut", None),

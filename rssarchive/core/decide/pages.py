@@ -38,17 +38,56 @@ def _has_tag(html: bytes, opening: bytes) -> bool:
 def cut_off(close_delimited: bool, html: bytes) -> str | None:
     """Why a page is no whole page, else None (look16f s55): delivered close-delimited
     (no Content-Length, no chunking: only the connection's end ends it, and a cut there
-    looks like the end) and visibly unfinished (it opened <html> or <body> and closes
-    neither). Such a page is a failed attempt, retried, archived as it is on the one
-    that would give its article up (archived_as_is): a server that always sends pages
-    without their end still gets them archived. Framed bodies are checked by their
-    framing (net/http.py), so a page written without its closing tags is kept there."""
+    looks like the end), opened as a document (<html> or <body>), closes neither, and
+    its end is visibly unfinished (_ends_unfinished). ``</body></html>`` are optional
+    in HTML and minifiers drop them (look16g F7): a page ending on a closed element or
+    a finished sentence is whole. Such a page is a failed attempt, retried, archived as
+    it is on the one that would give its article up (archived_as_is): a server that
+    always sends pages cut so still gets them archived. Framed bodies are checked by
+    their framing (net/http.py), so a page written without its closing tags is kept
+    there."""
     low = html.lower()
     if not close_delimited or not (_has_tag(low, b"<html") or _has_tag(low, b"<body")):
         return None
     if _has_tag(low, b"</html") or _has_tag(low, b"</body"):
         return None
-    return CUT_OFF
+    return CUT_OFF if _ends_unfinished(low) else None
+
+
+# Elements whose text runs to their end tag, never implied: a document ending inside
+# one (or a comment) stopped in it.
+_RAW_TEXT = ((b"<script", b"</script"), (b"<style", b"</style"), (b"<textarea", b"</textarea"))
+# Void elements: a document may end right after one.
+_VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
+# What a finished text ends with: a sentence's end (in Latin or CJK script), a closing
+# quote or bracket, an entity's ";" (``&hellip;``).
+_FINISHED = tuple(".!?\"')]»…;”’。！？」』")
+
+
+def _ends_unfinished(low: bytes) -> bool:
+    """Whether ``low`` (a lower-cased document) stops mid-way, its last bytes
+    unfinished: inside a tag, a comment or a script (or style, textarea); right after
+    opening an element (``<div class=more>``, nothing in it); or in text that ends
+    mid-sentence (``… rise by 4 per``), not on ``.``, ``!``, ``?``, a quote or a
+    bracket. A page ending after a closing tag (``</p>``, ``</footer>``) or a void one
+    is whole."""
+    tail = low.rstrip()
+    if low.rfind(b"<!--") > low.rfind(b"-->"):
+        return True
+    for opening, closing in _RAW_TEXT:
+        at = low.rfind(opening)
+        if at != -1 and low.find(closing, at) == -1 and _has_tag(low[at:], opening):
+            return True
+    lt, gt = tail.rfind(b"<"), tail.rfind(b">")
+    if lt > gt:
+        return True
+    text = tail[gt + 1 :]
+    if text:
+        return not text.decode("utf-8", errors="ignore").endswith(_FINISHED)
+    # The document ends with a tag: whole after a closing, void or self-closed one, a
+    # comment or a declaration; cut right after opening an element.
+    name = (tail[lt + 1 : gt].split(None, 1) or [b"/"])[0]
+    return not (name.startswith((b"/", b"!", b"?")) or name in _VOID or tail.endswith(b"/>"))
 
 
 def asks_title_shown(signs: PageSigns | None) -> bool:
