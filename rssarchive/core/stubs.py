@@ -17,8 +17,6 @@ from __future__ import annotations
 import html
 import re
 
-from rssarchive.core.walls import visible_text
-
 # A refresh later than this is a page's own reload or a "you will be taken there in a
 # minute" notice over real content, not a stub: browsers show a stub for no longer.
 STUB_DELAY_SECONDS = 5
@@ -81,6 +79,9 @@ def _nothing_else(page: str) -> bool:
     """Whether ``page`` shows no more than a stub's line: at most STUB_TEXT_CHARS of
     text, its title and the URLs it names aside, and no sentence of prose (PROSE_WORDS
     words or more, not about being sent on)."""
+    # Imported here, for a page that may be a stub: a run of 304s loads no walls.
+    from rssarchive.core.walls import visible_text
+
     shown = _URL.sub(" ", visible_text(_TITLE.sub(" ", page)))
     if len(" ".join(shown.split())) > STUB_TEXT_CHARS:
         return False
