@@ -444,10 +444,11 @@ def find_written_dates(text: str) -> list[tuple[int, str]]:
     ]
     dates: list[tuple[int, str]] = []
     for match in sorted(found, key=lambda m: m.start()):
-        if match.group("hour") is None and match.groupdict().get("cmonth") is None:
-            # A day alone written with digits or an English month ("2024-07-23" under
-            # the headline) is not read from a byline: the archive's own posts never
-            # took one (their seeds are byte-exact), and a CJK day always was.
+        named = match.groupdict().get("cmonth") or match.groupdict().get("mname")
+        if match.group("hour") is None and not named:
+            # A day alone written with digits ("2024-07-23" under the headline) is not
+            # read from a byline: the archive's own posts never took one (their seeds
+            # are byte-exact); a CJK day always was, an English month's is (look16g F13).
             continue
         written = match.group()
         if match.group("name") is not None:

@@ -226,3 +226,24 @@ def test_a_page_date_that_is_the_fetch_time_is_not_a_2019_articles(
             front(site, f"2019-05-0{day}-Old {day}.md")["date"] == f"2019-05-0{day}T00:00:00.000Z"
         )
         assert any(url in line and "its URL's day" in line for line in err.splitlines()), err
+
+
+# -- look16g F13: a byline's date is no prose's ----------------------------------------------
+
+
+def test_a_bylines_source_line_and_a_date_block_date_the_page(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = '<div class="date">2026年12月4日 10:00，来源：新华社</div>'
+    block = '<div class="meta">December 2, 2026.</div>'
+    second_poll(
+        site,
+        httpserver,
+        {
+            "/cn/2": ("新华社稿", page("新华社稿", header=source)),
+            "/en/3": ("Date block", page("Date block", header=block)),
+        },
+    )
+    assert front(site, "2026-12-04-新华社稿.md")["date"] == "2026-12-04T10:00:00.000Z"
+    assert front(site, "2026-12-02-Date block.md")["date"] == "2026-12-02T00:00:00.000Z"
+    assert "no date" not in capsys.readouterr().err
