@@ -216,6 +216,20 @@ def test_archiving_date_note_of_a_polled_feeds_item(
         assert got == said
 
 
+def test_archiving_date_note_of_a_guessed_day_set_aside() -> None:
+    """htmldate's guess of a day before the run's, set aside for a polled feed's item
+    (post_date), leaves it dated at archiving time: said, counted (look16g F13: one of
+    two such posts was unsaid); a guess of the run's own day is no lack."""
+    for guess, said in ((EARLIER, DateNote(NO_DATE, None, "archiving time")), (MIDNIGHT, None)):
+        dated = decide.post_date(
+            None, "feed", page=guess, page_dated_by="htmldate", listed=None, now=NOW
+        )
+        got = decide.archiving_date_note(
+            "feed", dated, (None, guess, None), NOW, from_page=True, plausibly_new=False
+        )
+        assert got == said, guess
+
+
 @pytest.mark.parametrize(
     ("origin", "note", "expected"),
     [
