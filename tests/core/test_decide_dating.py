@@ -304,6 +304,8 @@ def test_dating_lines(
 
 DAY_2019 = datetime(2019, 5, 3, tzinfo=UTC)
 PAGE = decide.PostDate
+DAY = timedelta(days=1)
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -315,13 +317,21 @@ PAGE = decide.PostDate
         row(PAGE(NOW, "page"), None, PAGE(NOW, "page"), id="no-url-day"),
         # A site west of UTC: yesterday in its URL, published this hour (a day's slack).
         row(PAGE(NOW, "page"), MIDNIGHT - 24 * HOUR, PAGE(NOW, "page"), id="yesterday"),
-        row(
-            PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(MIDNIGHT - 48 * HOUR, "url"), id="2-days"
-        ),
+        # look16g F15: a fresh article's URL names a day within a week (a review of the
+        # concert of days ago): the page's date, now, is its publication.
+        row(PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(NOW, "page"), id="2-days"),
+        row(PAGE(NOW, "page"), MIDNIGHT - 7 * DAY, PAGE(NOW, "page"), id="7-days"),
+        row(PAGE(NOW, "page"), MIDNIGHT - 8 * DAY, PAGE(MIDNIGHT - 8 * DAY, "url"), id="8-days"),
+        # Published 5 minutes before the poll: not the fetch's time (within a minute).
+        row(PAGE(NOW - 5 * MINUTE, "page"), DAY_2019, PAGE(NOW - 5 * MINUTE, "page"),
+            id="five-minutes-before"),
+        row(PAGE(NOW - 61 * SECOND, "page"), DAY_2019, PAGE(NOW - 61 * SECOND, "page"),
+            id="61-seconds-before"),
+        row(PAGE(NOW - 60 * SECOND, "page"), DAY_2019, PAGE(DAY_2019, "url"), id="a-minute-before"),
         row(PAGE(NOW, "item"), DAY_2019, PAGE(NOW, "item"), id="the-items-own-date"),
         row(PAGE(None, "archiving time"), DAY_2019, PAGE(None, "archiving time"), id="none"),
     ],
-)
+)  # fmt: skip
 def test_fetch_time_dated(
     dated: decide.PostDate, url_day: datetime | None, expected: decide.PostDate
 ) -> None:

@@ -247,3 +247,19 @@ def test_a_bylines_source_line_and_a_date_block_date_the_page(
     assert front(site, "2026-12-04-新华社稿.md")["date"] == "2026-12-04T10:00:00.000Z"
     assert front(site, "2026-12-02-Date block.md")["date"] == "2026-12-02T00:00:00.000Z"
     assert "no date" not in capsys.readouterr().err
+
+
+# -- look16g F15: a fresh article's page date is no fetch time -------------------------------
+
+
+def test_a_fresh_article_whose_url_names_a_recent_day_keeps_its_page_date(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh = '<meta property="article:published_time" content="2026-12-07T11:55:00Z">'
+    second_poll(
+        site,
+        httpserver,
+        {"/2026/11/28/concert-review": ("Concert review", page("Concert review", fresh))},
+    )
+    assert front(site, "2026-12-07-Concert review.md")["date"] == "2026-12-07T11:55:00.000Z"
+    assert "the time it was fetched" not in capsys.readouterr().err
