@@ -263,3 +263,46 @@ def test_a_fresh_article_whose_url_names_a_recent_day_keeps_its_page_date(
     )
     assert front(site, "2026-12-07-Concert review.md")["date"] == "2026-12-07T11:55:00.000Z"
     assert "the time it was fetched" not in capsys.readouterr().err
+
+
+# -- look16g F14: the page's own article, its headline cut, its @id tracked ----------------
+
+LONG = (
+    "Council votes to extend the northern tram line to the airport after a decade of delays,"
+    " cost overruns and two public inquiries into the original contract"
+)
+
+
+def test_the_pages_own_json_ld_article_with_a_cut_headline_or_a_tracked_id(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    def graph(path: str, headline: str, day: int) -> str:
+        own = {
+            "@type": "NewsArticle",
+            "headline": headline,
+            "datePublished": f"2026-12-0{day}T09:00:00+00:00",
+            "mainEntityOfPage": {
+                "@type": "WebPage",
+                "@id": httpserver.url_for(path) + "?utm_source=x",
+            },
+        }
+        return ld({"@context": "https://schema.org", "@graph": [own, RELATED_ARTICLE]})
+
+    second_poll(
+        site,
+        httpserver,
+        {
+            "/t1": ("Cut", page(LONG, graph("/t1", LONG[:107] + "...", 1))),
+            "/t3": ("Tracked", page("Tracked", graph("/t3", "An SEO headline", 3))),
+        },
+    )
+    assert front(site, "2026-12-01-Cut.md")["date"] == "2026-12-01T09:00:00.000Z"
+    assert front(site, "2026-12-03-Tracked.md")["date"] == "2026-12-03T09:00:00.000Z"
+
+
+RELATED_ARTICLE = {
+    "@type": "NewsArticle",
+    "headline": "Airport passenger numbers rise",
+    "datePublished": "2026-11-20T09:00:00+00:00",
+    "url": "https://example.com/t9",
+}
