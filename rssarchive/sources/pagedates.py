@@ -355,7 +355,7 @@ def _text_dates(doc: HtmlElement) -> Iterator[str]:
                 break
             label = _label(text[end:at])
             end = at + len(written)
-            prose = _PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end)
+            prose = bool(_PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end))
             prose = prose and not _byline(whole, written)
             if label != "update" and (label == "publish" or not prose):
                 found.setdefault(label, written)
