@@ -276,7 +276,7 @@ _COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2}
 # Epoch seconds (9 or 10 digits, maybe a fraction: 1973 to 2286) and milliseconds (12 or
 # 13 digits); the 1990 floor and the run's clock judge what is read.
 _EPOCH: Final = re.compile(r"\d{9,10}(?:\.\d{1,6})?|(?P<ms>\d{12,13})")
-_AM: Final = frozenset({"上午", "早上", "凌晨", "午前", "오전", "am", "a.m."})
+_AM: Final = frozenset({"上午", "早上", "凌晨", "午前", "오전", "am"})
 # Zone names read as one offset although others write them too: the offset taken, and
 # what the run says beside the date read (the README's dates section).
 AMBIGUOUS_ZONES: Final = {
@@ -370,7 +370,8 @@ def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
         minute = int(part("minute") or part("minute2") or 0)
         second = int(part("second") or part("second2") or 0)
         fraction = int((part("fraction") or "")[:6].ljust(6, "0"))
-        half = (part("half1") or part("half2") or "").lower()
+        # Dots dropped: "am." ending a sentence is "am", not p.m. (look16g F12).
+        half = (part("half1") or part("half2") or "").lower().replace(".", "")
         if half:
             if not 1 <= hour <= 12:
                 return None, "cannot be read"  # "13:00 PM"
@@ -443,10 +444,11 @@ def find_written_dates(text: str) -> list[tuple[int, str]]:
     ]
     dates: list[tuple[int, str]] = []
     for match in sorted(found, key=lambda m: m.start()):
-        if match.group("hour") is None and match.groupdict().get("cmonth") is None:
-            # A day alone written with digits or an English month ("2024-07-23" under
-            # the headline) is not read from a byline: the archive's own posts never
-            # took one (their seeds are byte-exact), and a CJK day always was.
+        named = match.groupdict().get("cmonth") or match.groupdict().get("mname")
+        if match.group("hour") is None and not named:
+            # A day alone written with digits ("2024-07-23" under the headline) is not
+            # read from a byline: the archive's own posts never took one (their seeds
+            # are byte-exact); a CJK day always was, an English month's is (look16g F13).
             continue
         written = match.group()
         if match.group("name") is not None:

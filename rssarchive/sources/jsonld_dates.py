@@ -28,6 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from rssarchive.core.urls import normalize_url
+
 # JSON-LD types whose datePublished is the article's (a WebPage's may be the page's).
 _ARTICLE_TYPE: Final = re.compile(r"(?i)(article|posting|report)$")
 # A page node (WebPage, ItemPage) may date the page, after an article's; a photo's, a
@@ -163,23 +165,25 @@ def _is_the_page(node: dict[str, Any], page: _Page) -> bool:
             return True
     headline = node.get("headline") or node.get("name")
     words = _words(headline) if isinstance(headline, str) else ""
+    # A headline cut short may end in "…" (NFKC: "..."), look16g F14.
+    cut = words.removesuffix("...").rstrip()
     return bool(words) and any(
-        title == words or (len(words) >= _CUT_HEADLINE and title.startswith(words))
+        title == words or (len(cut) >= _CUT_HEADLINE and title.startswith(cut))
         for title in page.titles
     )
 
 
 def _url_key(link: str | None, base: str | None) -> str:
-    """A URL as compared here: host and path, without scheme, ``www.``, trailing
-    slash and fragment (a ``#article`` @id names the page's article)."""
+    """A URL as compared here: its identity key (urls.normalize_url: no tracking
+    parameter, scheme, fragment, trailing slash; look16g F14: a ``?utm_source=`` @id is
+    the page's), without ``www.`` (a ``#article`` @id names the page's article)."""
     try:
-        parts = urlsplit(urljoin(base or "", (link or "").strip()))
+        joined = urljoin(base or "", (link or "").strip())
+        if not urlsplit(joined).netloc:
+            return ""
     except ValueError:
         return ""
-    if not parts.netloc:
-        return ""
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+    return normalize_url(joined).replace("://www.", "://", 1)
 
 
 def _words(text: str | None) -> str:

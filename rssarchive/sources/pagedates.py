@@ -285,6 +285,29 @@ _PROSE: Final = re.compile(r"[。！？]|[^\W\d_]{2}[.!?](?:\s|$)")
 _AFTER_IN_PROSE: Final = re.compile(r"\s*[,，、]")
 
 
+# What a byline writes beside its date: a source's or an author's label.
+_SOURCE_LABEL: Final = re.compile(r"(?i)^[\W_]*(?:来源|來源|作者|编辑|編輯|责编|by\b|source\b)")
+
+
+def _byline(whole: str, written: str) -> bool:
+    """Whether the block ``whole`` writing the date ``written`` is a byline, not prose
+    (look16g F13): short (BYLINE_REST characters besides the date) and either starting
+    with the date, without a sentence ("2026年12月4日 10:00，来源：新华社", "December 2,
+    2026."), or the rest a source's or an author's label. A lede's "2019年5月1日，国务院宣布
+    …。" is a sentence: prose (look16f s61)."""
+    whole = " ".join(unicodedata.normalize("NFKC", whole).split())
+    before, _, after = whole.partition(written)
+    rest = f"{before} {after}".strip()
+    if len(rest) > BYLINE_REST:
+        return False
+    if not before.strip():
+        return _PROSE.search(after) is None
+    return _SOURCE_LABEL.match(rest) is not None
+
+
+BYLINE_REST: Final = 60
+
+
 def _label(text: str) -> str | None:
     """The kind of the last date label in ``text``: "update", "publish" or None."""
     labels = list(_LABEL.finditer(text))
@@ -332,7 +355,8 @@ def _text_dates(doc: HtmlElement) -> Iterator[str]:
                 break
             label = _label(text[end:at])
             end = at + len(written)
-            prose = _PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end)
+            prose = bool(_PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end))
+            prose = prose and not _byline(whole, written)
             if label != "update" and (label == "publish" or not prose):
                 found.setdefault(label, written)
         offset += len(text) + 1

@@ -216,6 +216,20 @@ def test_archiving_date_note_of_a_polled_feeds_item(
         assert got == said
 
 
+def test_archiving_date_note_of_a_guessed_day_set_aside() -> None:
+    """htmldate's guess of a day before the run's, set aside for a polled feed's item
+    (post_date), leaves it dated at archiving time: said, counted (look16g F13: one of
+    two such posts was unsaid); a guess of the run's own day is no lack."""
+    for guess, said in ((EARLIER, DateNote(NO_DATE, None, "archiving time")), (MIDNIGHT, None)):
+        dated = decide.post_date(
+            None, "feed", page=guess, page_dated_by="htmldate", listed=None, now=NOW
+        )
+        got = decide.archiving_date_note(
+            "feed", dated, (None, guess, None), NOW, from_page=True, plausibly_new=False
+        )
+        assert got == said, guess
+
+
 @pytest.mark.parametrize(
     ("origin", "note", "expected"),
     [
@@ -290,6 +304,8 @@ def test_dating_lines(
 
 DAY_2019 = datetime(2019, 5, 3, tzinfo=UTC)
 PAGE = decide.PostDate
+DAY = timedelta(days=1)
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -301,13 +317,21 @@ PAGE = decide.PostDate
         row(PAGE(NOW, "page"), None, PAGE(NOW, "page"), id="no-url-day"),
         # A site west of UTC: yesterday in its URL, published this hour (a day's slack).
         row(PAGE(NOW, "page"), MIDNIGHT - 24 * HOUR, PAGE(NOW, "page"), id="yesterday"),
-        row(
-            PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(MIDNIGHT - 48 * HOUR, "url"), id="2-days"
-        ),
+        # look16g F15: a fresh article's URL names a day within a week (a review of the
+        # concert of days ago): the page's date, now, is its publication.
+        row(PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(NOW, "page"), id="2-days"),
+        row(PAGE(NOW, "page"), MIDNIGHT - 7 * DAY, PAGE(NOW, "page"), id="7-days"),
+        row(PAGE(NOW, "page"), MIDNIGHT - 8 * DAY, PAGE(MIDNIGHT - 8 * DAY, "url"), id="8-days"),
+        # Published 5 minutes before the poll: not the fetch's time (within a minute).
+        row(PAGE(NOW - 5 * MINUTE, "page"), DAY_2019, PAGE(NOW - 5 * MINUTE, "page"),
+            id="five-minutes-before"),
+        row(PAGE(NOW - 61 * SECOND, "page"), DAY_2019, PAGE(NOW - 61 * SECOND, "page"),
+            id="61-seconds-before"),
+        row(PAGE(NOW - 60 * SECOND, "page"), DAY_2019, PAGE(DAY_2019, "url"), id="a-minute-before"),
         row(PAGE(NOW, "item"), DAY_2019, PAGE(NOW, "item"), id="the-items-own-date"),
         row(PAGE(None, "archiving time"), DAY_2019, PAGE(None, "archiving time"), id="none"),
     ],
-)
+)  # fmt: skip
 def test_fetch_time_dated(
     dated: decide.PostDate, url_day: datetime | None, expected: decide.PostDate
 ) -> None:

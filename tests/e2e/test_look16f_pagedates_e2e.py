@@ -226,3 +226,83 @@ def test_a_page_date_that_is_the_fetch_time_is_not_a_2019_articles(
             front(site, f"2019-05-0{day}-Old {day}.md")["date"] == f"2019-05-0{day}T00:00:00.000Z"
         )
         assert any(url in line and "its URL's day" in line for line in err.splitlines()), err
+
+
+# -- look16g F13: a byline's date is no prose's ----------------------------------------------
+
+
+def test_a_bylines_source_line_and_a_date_block_date_the_page(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = '<div class="date">2026年12月4日 10:00，来源：新华社</div>'
+    block = '<div class="meta">December 2, 2026.</div>'
+    second_poll(
+        site,
+        httpserver,
+        {
+            "/cn/2": ("新华社稿", page("新华社稿", header=source)),
+            "/en/3": ("Date block", page("Date block", header=block)),
+        },
+    )
+    assert front(site, "2026-12-04-新华社稿.md")["date"] == "2026-12-04T10:00:00.000Z"
+    assert front(site, "2026-12-02-Date block.md")["date"] == "2026-12-02T00:00:00.000Z"
+    assert "no date" not in capsys.readouterr().err
+
+
+# -- look16g F15: a fresh article's page date is no fetch time -------------------------------
+
+
+def test_a_fresh_article_whose_url_names_a_recent_day_keeps_its_page_date(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh = '<meta property="article:published_time" content="2026-12-07T11:55:00Z">'
+    second_poll(
+        site,
+        httpserver,
+        {"/2026/11/28/concert-review": ("Concert review", page("Concert review", fresh))},
+    )
+    assert front(site, "2026-12-07-Concert review.md")["date"] == "2026-12-07T11:55:00.000Z"
+    assert "the time it was fetched" not in capsys.readouterr().err
+
+
+# -- look16g F14: the page's own article, its headline cut, its @id tracked ----------------
+
+LONG = (
+    "Council votes to extend the northern tram line to the airport after a decade of delays,"
+    " cost overruns and two public inquiries into the original contract"
+)
+
+
+def test_the_pages_own_json_ld_article_with_a_cut_headline_or_a_tracked_id(
+    site: Site, httpserver: HTTPServer
+) -> None:
+    def graph(path: str, headline: str, day: int) -> str:
+        own = {
+            "@type": "NewsArticle",
+            "headline": headline,
+            "datePublished": f"2026-12-0{day}T09:00:00+00:00",
+            "mainEntityOfPage": {
+                "@type": "WebPage",
+                "@id": httpserver.url_for(path) + "?utm_source=x",
+            },
+        }
+        return ld({"@context": "https://schema.org", "@graph": [own, RELATED_ARTICLE]})
+
+    second_poll(
+        site,
+        httpserver,
+        {
+            "/t1": ("Cut", page(LONG, graph("/t1", LONG[:107] + "...", 1))),
+            "/t3": ("Tracked", page("Tracked", graph("/t3", "An SEO headline", 3))),
+        },
+    )
+    assert front(site, "2026-12-01-Cut.md")["date"] == "2026-12-01T09:00:00.000Z"
+    assert front(site, "2026-12-03-Tracked.md")["date"] == "2026-12-03T09:00:00.000Z"
+
+
+RELATED_ARTICLE = {
+    "@type": "NewsArticle",
+    "headline": "Airport passenger numbers rise",
+    "datePublished": "2026-11-20T09:00:00+00:00",
+    "url": "https://example.com/t9",
+}

@@ -197,8 +197,10 @@ def archiving_date_note(
         ahead = next((when for when in given if when is not None and when > now), None)
         if ahead is not None:
             return DateNote(None, ahead, "archiving time")
-        # A page's date set aside (the run's own day, htmldate's guess) is no lack of one.
-        return None if any(given) else DateNote(NO_DATE, None, "archiving time")
+        # A page's day set aside that is the run's own is no lack of one (look16g F13).
+        if any(when is not None and when.date() == now.date() for when in given):
+            return None
+        return DateNote(NO_DATE, None, "archiving time")
     if not from_page:
         return None
     ahead = next((when for when in given if when is not None and when > now), None)

@@ -184,10 +184,12 @@ def relisted_title(recorded: str, listed: str) -> tuple[str, bool]:
 
 # How close to the fetch a page's publication date is the fetch's own time: a template
 # printing the request's time (now()) as ``article:published_time``, seen on
-# misconfigured CMSs and behind some caches (look16f s43).
-FETCH_WINDOW: Final = timedelta(minutes=10)
-# A URL's day (its local midnight) and a UTC time of that day differ by a day at most.
-_URL_DAY_SLACK: Final = timedelta(days=1)
+# misconfigured CMSs and behind some caches (look16f s43). A minute, not ten: an article
+# published 5 minutes before a */5 cron poll is what a live feed's poll sees (look16g F15).
+FETCH_WINDOW: Final = timedelta(seconds=60)
+# How far before that date the URL's day must be: an archive page's (2019); a fresh
+# article's URL names a day within days (a review of the concert of days ago).
+_URL_DAY_SLACK: Final = timedelta(days=7)
 # What a run says of a post FETCH_WINDOW dated by its URL's day (after its link).
 FETCH_TIME_NOTE = (
     "its page gives the time it was fetched as its publication date; dated by its URL's day"
@@ -197,10 +199,10 @@ FETCH_TIME_NOTE = (
 def fetch_time_dated(dated: PostDate, url_day: datetime | None, now: datetime) -> PostDate:
     """How the post post_date ``dated`` by its page is dated when that page's date is
     the time it was fetched (within FETCH_WINDOW of ``now``, the run's clock the page
-    was fetched by) and its URL names a day (``url_day``) more than a day before it: by
+    was fetched by) and its URL names a day (``url_day``) more than 7 days before it: by
     that day (its midnight), said (fetch_time_note). A 2019 article backfilled today is
-    not today's (look16f s43); an article of a site west of UTC published this hour may
-    have yesterday in its URL, and keeps its page's date."""
+    not today's (look16f s43); a fresh article whose URL names a recent day (yesterday
+    west of UTC, a concert's of days ago) keeps its page's date (look16g F15)."""
     page = dated.published
     if dated.by != "page" or page is None or url_day is None:
         return dated
