@@ -30,6 +30,7 @@ from rssarchive.core.decide.aliases import (
     alias_contradicted as alias_contradicted,
     alias_said as alias_said,
     asks_alias_of as asks_alias_of,
+    canonical_alias as canonical_alias,
     crowd_contradicted as crowd_contradicted,
     crowd_owners as crowd_owners,
     crowd_said as crowd_said,
