@@ -108,12 +108,39 @@ def title_key(title: str | None) -> str:
     return _plain((title or "").translate(_TYPOGRAPHY))
 
 
+def text_plain(html: str | None) -> str | None:
+    """A feed item's text as text_key reads it, before the digest (None: none): what
+    near_text compares when the digests differ."""
+    return _plain(markup_text(html or "")) or None
+
+
 def text_key(html: str | None) -> str | None:
     """A feed item's text as compared (None: it has none): its markup dropped (links
     with session ids in them are no other text), entities read, then as title_key
     without its typography; kept as a digest, the state stores one per guid."""
-    text = _plain(markup_text(html or ""))
+    text = text_plain(html)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else None
+
+
+# How much longer one text of an article may be than the other's (text_plain, in
+# characters) and still be its text: a feed's footer or header paragraph ("... was
+# originally published in <publication> on Medium ...", "The post ... appeared first on
+# ...", a share line), not another article's worth of words.
+NEAR_EXTRA = 600
+# The share of the shorter text's trigrams the longer must hold (the re-checks' measure,
+# recheck_text.overlap): the same words, give or take a link's or a figure's text.
+NEAR_OVERLAP = 0.9
+
+
+def near_text(mine: str, theirs: str) -> bool:
+    """Whether two texts (text_plain) are one article's as two feeds carry it (look16g
+    F10): the longer is at most NEAR_EXTRA characters longer and holds the shorter's
+    words (its trigrams, NEAR_OVERLAP of them). A whole other text is not: the rule
+    across feeds needs the same text, this only forgives a feed's own boilerplate."""
+    from rssarchive.core.recheck_text import overlap
+
+    short, long = sorted((mine, theirs), key=len)
+    return len(long) - len(short) <= NEAR_EXTRA and overlap(short, long) >= NEAR_OVERLAP
 
 
 def _utc(when: datetime | None) -> datetime | None:

@@ -96,3 +96,5 @@ class _Canonical(_Landing):
             return
         self._placed[key] = self._canonical_placed[key] = job.article_id
         self.state.alias(key, job.article_id)
+        # Where the alias came from, for a later item listed at it (alias_contradicted).
+        self.state.set_meta({decide.canonical_alias(key): str(job.article_id)})

@@ -319,7 +319,7 @@ def _refetched(job: _Job) -> _Job:
 
 def _owner(owner: GuidOwner) -> decide.Owner:
     """An article recorded with a guid, as decide.by_guid compares it."""
-    from rssarchive.core.identity import text_key
+    from rssarchive.core.identity import text_key, text_plain
 
     seen, entry = owner.seen, owner.entry
     return decide.Owner(
@@ -330,7 +330,12 @@ def _owner(owner: GuidOwner) -> decide.Owner:
         entry=(
             None
             if entry is None
-            else decide.Shown(entry.title, entry.published, text_key(entry.content))
+            else decide.Shown(
+                entry.title,
+                entry.published,
+                text_key(entry.content),
+                plain=text_plain(entry.content),
+            )
         ),
         has_post=owner.filename is not None,
     )

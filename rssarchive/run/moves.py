@@ -91,8 +91,10 @@ class _Moves(_Base):
         archived = self._post_shown(self.state.filename_of(article_id))
         item = decide.Shown(entry.title, entry.published)
         own_listed = row is not None and decide.link_key(row[0]) in listed
+        named = self.state.meta_value(decide.canonical_alias(url_key)) == str(article_id)
+        archived_guid = None if row is None else row[1]
         why = decide.alias_contradicted(
-            guid_key, item, None if row is None else row[1], archived, own_listed=own_listed
+            guid_key, item, archived_guid, archived, own_listed=own_listed, named_canonical=named
         )
         if why is None:
             return False

@@ -361,7 +361,7 @@ class _Recording(_SamePage):
 
         A guid found reused is said in a warning and recorded (reused_guids): from then
         on it identifies nothing, and is no longer warned about."""
-        from rssarchive.core.identity import text_key
+        from rssarchive.core.identity import text_key, text_plain
 
         # Each read only when the rule asks for it (decide.asks_*): as few as before.
         reused = self.state.guid_reused(guid_key)
@@ -376,7 +376,12 @@ class _Recording(_SamePage):
         for row in rows:  # an article recorded for two feeds is two rows, one id
             found.setdefault(row.id, row)
         owners = [_owner(row) for row in rows]
-        item = decide.Shown(entry.title, entry.published, text_key(entry.content))
+        item = decide.Shown(
+            entry.title,
+            entry.published,
+            text_key(entry.content),
+            plain=text_plain(entry.content),
+        )
         posts: dict[int, decide.Shown | None] = {}
         while True:  # each post the rule asks for (NeedsPost) is read, then asked again
             answer = decide.by_guid(

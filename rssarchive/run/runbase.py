@@ -101,15 +101,18 @@ class _Base:
 
     def _post_shown(self, filename: str | None) -> decide.Shown | None:
         """The title and date an archived article's post says, and whether it says its
-        date (the ``<!--ms-->`` line): what the identity rules compare an item with.
-        None when there is no post or it cannot be read."""
-        from rssarchive.core.identity import post_says_its_date, post_title_and_date
+        date (the ``<!--ms-->`` line): what the identity rules compare an item with,
+        and its body's text (``plain``: only a near text across feeds weighs it,
+        look16g F10). None when there is no post or it cannot be read."""
+        from rssarchive.core import postformat
+        from rssarchive.core.identity import post_says_its_date, post_title_and_date, text_plain
 
         text = None if filename is None else self.archive.read(filename)
         if text is None:
             return None
         title, published = post_title_and_date(text)
-        return decide.Shown(title, published, dated=post_says_its_date(text))
+        body = text_plain(postformat.parse(text).body)
+        return decide.Shown(title, published, dated=post_says_its_date(text), plain=body)
 
     @property
     def _allow_private(self) -> Allow:

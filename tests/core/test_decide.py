@@ -951,6 +951,7 @@ PARTS = (
     "feeditems",
     "entries",
     "identity",
+    "elsewhere",
     "movesaid",
     "samepage",
     "samestory",

@@ -202,3 +202,43 @@ def test_reuse_said(reused_before: bool, expected: str) -> None:
 def test_judged_alias_and_crowd_said() -> None:
     assert decide.judged_alias("http://s/t/2") == "judged alias http://s/t/2"
     assert decide.crowd_said("Storm") == "the page shows the title of the item 'Storm'"
+
+
+# look16g F9: the item's link is the URL the archived page named its own canonical one
+# (the canonical_alias mark): the page's word about itself.
+CANONICAL_ROWS = [
+    # The same title, another date (a feed's update time against the published one):
+    # that article, whatever the dates.
+    (None, Shown("Storm hits coast", D8), None, STORM, False, None),
+    ("g-b", Shown("Storm hits coast", D8), "g-a", STORM, False, None),
+    # Listed at its own link too (the recurring column, look16e F2): another article.
+    (None, Shown("Storm hits coast", D8), None, STORM, True, LISTED_TOO),
+    # Another title and date: still another article (a template naming a wrong URL).
+    (None, Shown("Mayor resigns", D8), None, STORM, False, "another title and date"),
+    # Untitled: the guids tell, as without the mark.
+    ("g-b", Shown(None, D8), "g-a", STORM, False, "another guid"),
+]
+
+
+@pytest.mark.parametrize(
+    ("item_guid", "item", "archived_guid", "archived", "own_listed", "expected"),
+    CANONICAL_ROWS,
+)
+def test_alias_contradicted_at_the_url_its_page_named_canonical(
+    item_guid: str | None,
+    item: Shown,
+    archived_guid: str | None,
+    archived: Shown | None,
+    own_listed: bool,
+    expected: str | None,
+) -> None:
+    got = decide.alias_contradicted(
+        item_guid, item, archived_guid, archived, own_listed=own_listed, named_canonical=True
+    )
+    assert got == expected
+
+
+def test_canonical_alias_mark() -> None:
+    assert decide.canonical_alias("https://example.com/story/1") == (
+        "canonical alias https://example.com/story/1"
+    )

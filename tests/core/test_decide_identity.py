@@ -13,13 +13,23 @@ import pytest
 
 from rssarchive.core import decide
 from rssarchive.core.decide import ByGuid, LastSeen, NeedsPost, Owner, Shown
-from rssarchive.core.identity import TITLE_AND_DAY, text_key
+from rssarchive.core.identity import TITLE_AND_DAY, text_key, text_plain
 
 DAY = datetime(2024, 7, 2, 8, 0, tzinfo=UTC)
 LATER = DAY + timedelta(days=1)
 MIDNIGHT = datetime(2024, 7, 2, tzinfo=UTC)  # a date that is a day only
 TEXT = text_key("<p>The whole text.</p>")
 OTHER_TEXT = text_key("<p>Another text.</p>")
+# look16g F10: one story's text, and as a feed carries it with a footer of its own.
+BODY = "".join(f"<p>Paragraph {i} of the story, its own words and no others.</p>" for i in range(8))
+FOOTER = "<hr><p>Story was originally published in The Pub on Medium, where people are.</p>"
+
+
+def shown(html: str, published: datetime | None = DAY, **kw: Any) -> Shown:
+    """An item's title, date and text, the text at hand as the run has it (text_plain)."""
+    return Shown("Story", published, text_key(html), plain=text_plain(html), **kw)
+
+
 FEED = "news"
 LINK = "https://example.com/new"  # the item's link (as normalize_url gives it)
 OLD = "https://example.com/old"  # the archived article's
@@ -196,6 +206,32 @@ BY_GUID = [
         None, {}, ByGuid("new", GUID), id="another feed's, another date: new, whatever the text"),
     row(Shown("Story", DAY, OTHER_TEXT), LINK, [owner(entry=STORY, feed="other")], set(), False,
         None, {}, ByGuid("new", GUID), id="another feed's, another text: new (two editions)"),
+    # ... but one text plus a footer, a header or a share line is the same text (F10).
+    row(shown(BODY + FOOTER), LINK, [owner(entry=shown(BODY), feed="other")], set(), False,
+        None, {}, across(1), id="another feed's, its text plus a footer: one article"),
+    row(shown(BODY), LINK, [owner(entry=shown(BODY + FOOTER), feed="other")], set(), False,
+        None, {}, across(1), id="another feed's text has the footer: one article"),
+    row(shown(FOOTER + BODY), LINK, [owner(entry=shown(BODY), feed="other")], set(), False,
+        None, {}, across(1), id="another feed's, a leading paragraph: one article"),
+    row(shown(BODY + FOOTER), LINK,
+        [owner(seen=Shown("Story", DAY, text_key(BODY)), entry=shown(BODY), feed="other")],
+        set(), False, None, {}, across(1), id="seen as a digest: its entry's text"),
+    row(shown(BODY + FOOTER), LINK,
+        [owner(seen=Shown("Story", DAY, text_key(BODY)), has_post=True, feed="other")], set(),
+        False, None, {1: Shown("Story", DAY, plain=text_plain(BODY))}, across(1),
+        id="seen as a digest, archived: its post's text"),
+    row(shown(BODY + FOOTER), LINK,
+        [owner(seen=Shown("Story", DAY, text_key(BODY)), has_post=True, feed="other")], set(),
+        False, None, {1: None}, ByGuid("new", GUID), id="its post cannot be read: new"),
+    row(shown(BODY + "<p>" + "More words of a longer story. " * 25 + "</p>"), LINK,
+        [owner(entry=shown(BODY), feed="other")], set(), False, None, {}, ByGuid("new", GUID),
+        id="another feed's, much more text: new"),
+    row(shown(BODY.replace("story", "report").replace("own", "new")), LINK,
+        [owner(entry=shown(BODY), feed="other")], set(), False, None, {}, ByGuid("new", GUID),
+        id="another feed's, other words: new"),
+    row(Shown("Story", DAY, text_key(BODY + FOOTER)), LINK,
+        [owner(entry=shown(BODY), feed="other")], set(), False, None, {}, ByGuid("new", GUID),
+        id="the item's text not at hand: new"),
     row(Shown("Story", None), LINK, [owner(entry=STORY, feed="other")], set(), False, None, {},
         across(1), id="another feed's, dated on one side only"),
     row(Shown("", DAY), LINK, [owner(entry=Shown("", DAY), feed="other")], set(), False, None,

@@ -10,7 +10,7 @@ import pytest
 from conftest import Site
 from pytest_httpserver import HTTPServer
 from test_alias_identity_e2e import _Feed, _page, _run
-from test_integrity_e2e import sources
+from test_integrity_e2e import Feed, sources
 from werkzeug import Request, Response
 
 
@@ -98,6 +98,38 @@ def test_an_amp_copy_and_its_article_listed_one_after_the_other_are_one_post(
     feed.items = [{"title": "Big story", "link": own} | date]
     code, report, err = _run(site, capsys, "2026-12-08T12:00:00Z")
     assert (code, report["new_posts"], _warnings(report)) == (0, 0, []), (report, err)
+
+
+def test_an_amp_copy_dated_by_its_feeds_update_and_its_article_in_another_feed_are_one_post(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """look16g F9: feed "popular" lists an AMP copy (09:30, the feed's update time), its
+    page naming /story/1 canonical; then feed "main" lists /story/1 (08:00, published).
+    /story/1 is the page's own word about itself, not another article on another date:
+    one post, and no later run archives /story/1 again."""
+    main, popular = Feed(httpserver, "/main.xml"), Feed(httpserver, "/popular.xml")
+    amp, own = httpserver.url_for("/amp/story/1"), httpserver.url_for("/story/1")
+    for path in ("/amp/story/1", "/story/1"):
+        httpserver.expect_request(path).respond_with_data(
+            _page("Port strike ends", canonical=own), content_type="text/html"
+        )
+    main.items = [{"title": "Port strike ends", "link": own, "guid": own,
+                   "pubDate": "Mon, 07 Dec 2026 08:00:00 GMT"}]  # fmt: skip
+    popular.items = [{"title": "Port strike ends", "link": amp, "guid": amp,
+                      "pubDate": "Mon, 07 Dec 2026 09:30:00 GMT"}]  # fmt: skip
+    feeds = [
+        {"name": "popular", "url": popular.url, "content": "page"},
+        {"name": "main", "url": main.url, "content": "page"},
+    ]
+    total = 0
+    for run, now in enumerate(("2026-12-07T10:00Z", "2026-12-07T11:00Z", "2026-12-07T12:00Z")):
+        site.write_config(feeds[:1] if run == 0 else feeds)  # the AMP copy archived first
+        code, report, err = _run(site, capsys, now)
+        assert code == 0, err
+        assert not [w for w in _warnings(report) if "archived as a new one" in w], report
+        total += report["new_posts"]
+    assert total == 1
+    assert len(site.post_names()) == 1
 
 
 # -- F8: a click tracker that once landed on another item's page --------------------------

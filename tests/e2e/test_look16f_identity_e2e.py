@@ -224,13 +224,61 @@ def test_one_article_in_two_feeds_with_one_guid_title_and_date_is_one_post(
     assert warnings_of(report) == []
 
 
+MEDIUM_FOOTER = (
+    '<hr><p><a href="/the-pub/why-we-archive-abc123def456">Why we archive the news</a> was'
+    ' originally published in <a href="/the-pub">The Pub</a> on Medium, where people are'
+    " continuing the conversation by highlighting and responding to this story.</p>"
+)
+
+
+@pytest.mark.parametrize("runs", [1, 2], ids=["one-run", "feed-added-later"])
+@pytest.mark.parametrize("footed", ["jane", "pub"], ids=["first-has-footer", "second-has-footer"])
+def test_one_article_in_two_feeds_one_with_a_syndication_footer_is_one_post(
+    runs: int,
+    footed: str,
+    site: Site,
+    httpserver: HTTPServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # look16g F10: Medium's publication feed ends the story with "... was originally
+    # published in <publication> on Medium ...": the same text plus a short paragraph,
+    # not another article.
+    jane, pub = Feed(httpserver, "/feed/@jane"), Feed(httpserver, "/feed/the-pub")
+    with_footer = {"content": full_text("Why we archive") + MEDIUM_FOOTER}
+    jane.items = [
+        medium_item(
+            httpserver.url_for("/@jane/why-we-archive-abc123def456"),
+            **(with_footer if footed == "jane" else {}),
+        )
+    ]
+    pub.items = [
+        medium_item(
+            httpserver.url_for("/the-pub/why-we-archive-abc123def456"),
+            **(with_footer if footed == "pub" else {}),
+        )
+    ]
+    feeds = [{"name": "jane", "url": jane.url}, {"name": "pub", "url": pub.url}]
+    reports = []
+    for run in range(runs):
+        site.write_config(feeds[: run + 1] if runs == 2 else feeds)
+        code, report, err = run_at(site, capsys, f"2026-12-07T1{run}:00Z")
+        assert code == 0, err
+        reports.append(report)
+    code, report, err = run_at(site, capsys, "2026-12-07T12:00Z")
+    assert (code, report["new_posts"]) == (0, 0), (err, report)
+    assert sum(r["new_posts"] for r in reports) == 1, reports
+    assert len(site.post_names()) == 1
+    assert len([w for r in reports for w in warnings_of(r) if "is taken for" in w]) == 1
+
+
 @pytest.mark.parametrize(
     "other",
     [
         {"title": "Why we archive the news, part 2"},
         {"pubDate": "07 Dec 2026 09:00:00 GMT"},
+        {"content": "<p>" + "A wholly other story, its own words. " * 20 + "</p>"},
     ],
-    ids=["another-title", "another-date"],
+    ids=["another-title", "another-date", "another-text"],
 )
 def test_one_guid_in_two_feeds_with_another_title_or_date_is_two_articles(
     other: dict[str, str],

@@ -3,20 +3,20 @@
 The orchestration (pipeline.py and the modules it runs) asks these functions and carries
 their answers out; each takes plain values and returns a decision value, so that each
 can be read, and tested as a table of cases (tests/core/test_decide.py), on its own.
-Its parts, one module each: policies (the retry policies), feeds, feeditems (which
-items of a feed are read and kept), entries, identity (guids, and which article an
-item or a page is), movesaid (how a move is told), samepage (which article a link at
-another query, or a page by its rel=canonical, is), articles, dating (a feed
-document's dates judged together), pages, images, evidence (what settles an identity
-the link alone cannot: a permalink, a fetch), aliases (whether a link known only as an
-archived article's alias is still that article), relisted (whether an item at an
-archived article's own link is another article there), samestory (whether items of one
-document at two links are one story); every name is
-imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
-lemon24/reader. None reads anything, not even through a function it is
-handed: a decision that needs a costly fact (a read of the state or of a post, a parse
-of the feed's text) only in some cases comes with a question, ``asks_<fact>``, that
-says whether it does; the caller reads the fact then, and passes it as a plain value
+Its parts, one module each: policies (the retry policies), feeds, feeditems (which items
+of a feed are read and kept), entries, identity (guids, and which article an item or a
+page is), elsewhere (the article archived already where a page ended), movesaid (how a
+move is told), samepage (which article a link at another query, or a page by its
+rel=canonical, is), articles, dating (a feed document's dates judged together), pages,
+images, evidence (what settles an identity the link alone cannot: a permalink, a fetch),
+aliases (whether a link known only as an archived article's alias is still that
+article), relisted (whether an item at an archived article's own link is another article
+there), samestory (whether items of one document at two links are one story); every name
+is imported here, so that callers ask ``decide.<name>``. Modelled on the ``Decider`` of
+lemon24/reader. None reads anything, not even through a function it is handed: a
+decision that needs a costly fact (a read of the state or of a post, a parse of the
+feed's text) only in some cases comes with a question, ``asks_<fact>``, that says
+whether it does; the caller reads the fact then, and passes it as a plain value
 (by_guid, which may need several posts, answers NeedsPost until it has them). So a run
 on its hot path reads no more than it did before.
 
@@ -30,6 +30,7 @@ from rssarchive.core.decide.aliases import (
     alias_contradicted as alias_contradicted,
     alias_said as alias_said,
     asks_alias_of as asks_alias_of,
+    canonical_alias as canonical_alias,
     crowd_contradicted as crowd_contradicted,
     crowd_owners as crowd_owners,
     crowd_said as crowd_said,
@@ -91,6 +92,11 @@ from rssarchive.core.decide.dating import (
     stamps_said as stamps_said,
     takes_another_date as takes_another_date,
     takes_relisted_date as takes_relisted_date,
+)
+from rssarchive.core.decide.elsewhere import (
+    archived_elsewhere as archived_elsewhere,
+    asks_archived_as as asks_archived_as,
+    page_keys as page_keys,
 )
 from rssarchive.core.decide.entries import (
     MIGRATION_CANDIDATES as MIGRATION_CANDIDATES,
@@ -214,8 +220,6 @@ from rssarchive.core.decide.identity import (
     Owner as Owner,
     Redirected as Redirected,
     Shown as Shown,
-    archived_elsewhere as archived_elsewhere,
-    asks_archived_as as asks_archived_as,
     asks_last_seen as asks_last_seen,
     asks_other_shown as asks_other_shown,
     asks_owners as asks_owners,
@@ -226,7 +230,6 @@ from rssarchive.core.decide.identity import (
     landed as landed,
     link_key as link_key,
     owner_differs as owner_differs,
-    page_keys as page_keys,
     redirect_contradicts as redirect_contradicts,
     redirected as redirected,
     shared_guids as shared_guids,

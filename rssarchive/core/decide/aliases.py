@@ -36,6 +36,7 @@ def alias_contradicted(
     archived: Shown | None,
     *,
     own_listed: bool = False,
+    named_canonical: bool = False,
 ) -> str | None:
     """What says an item listed at a link known only as an alias of an archived article
     (its post's title and date: ``archived``; None: it cannot be read) is another
@@ -49,7 +50,11 @@ def alias_contradicted(
     another article; with no title on a side, another guid is (another guid alone is
     not: a move by guid, a site migration, leave aliases their article is listed at
     under new guids). An AMP copy or a ``?ref=`` link whose page named the article
-    canonical, with its title and its date (or none), is that article."""
+    canonical, with its title and its date (or none), is that article. The item's link
+    being the URL the archived page named its own canonical one (``named_canonical``:
+    the canonical_alias mark) is that article with its title whatever the dates (look16g
+    F9: its AMP copy dated by another feed's update time), unless it is listed at its
+    own link too (the recurring column, look16e F2)."""
     if item_guid is not None and item_guid == archived_guid:
         return None
     dated = (
@@ -70,6 +75,8 @@ def alias_contradicted(
     if archived is None:
         return None  # nothing to tell it by: the alias stands, as before
     mine, theirs = title_key(item.title), title_key(archived.title)
+    if named_canonical and mine and mine == theirs:
+        return None  # the page's word about itself: a date apart is no other article
     if mine and theirs:
         if mine != theirs and (redated or not dated):
             return "another title and date" if redated else "another title"
@@ -141,6 +148,14 @@ def judged_alias(url_key: str) -> str:
     title the page shows): not only where a page pointed, so alias_contradicted is not
     asked of it (a headline "BREAKING: …" taken for the story it leads to stays so)."""
     return f"judged alias {url_key}"
+
+
+def canonical_alias(url_key: str) -> str:
+    """The state's mark (its meta key) that the alias ``url_key`` is the URL its article's
+    page named canonical (its value names the article): the page's word about itself,
+    which alias_contradicted weighs over a date (look16g F9). Aliases recorded before
+    have no mark: their dates still decide."""
+    return f"canonical alias {url_key}"
 
 
 def alias_said(link: str, archived_url: str, why: str) -> str:

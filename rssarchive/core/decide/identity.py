@@ -22,6 +22,7 @@ from rssarchive.core.identity import (
     differs,
     is_site_root,
     is_title_guid,
+    near_text,
     permalink_differs,
     same_by,
     still_same,
@@ -97,6 +98,7 @@ class Shown:
     published: datetime | None
     text: str | None = None
     dated: bool = True
+    plain: str | None = None  # the text itself (identity.text_plain; None: not at hand)
 
 
 @dataclass(frozen=True)
@@ -317,11 +319,33 @@ def across_feeds(
             return theirs
         if isinstance(theirs, Shown) and title_key(theirs.title) == mine:
             dated = theirs.dated and None not in (item.published, theirs.published)
-            texts = None not in (item.text, theirs.text) and item.text != theirs.text
+            texts = _other_texts(item, owner, theirs, posts)
+            if isinstance(texts, NeedsPost):
+                return texts
             if not (dated and _redated(item, theirs)) and not texts:
                 how = "the same guid, title and date in another feed"
                 return ByGuid("moved", guid, owner.id, how, strongest=True, across=True)
     return ByGuid("new", guid)
+
+
+def _other_texts(
+    item: Shown, owner: Owner, theirs: Shown, posts: Mapping[int, Shown | None]
+) -> bool | NeedsPost:
+    """Whether the item's text and an owner's (each where both have one) are two texts
+    across feeds: other digests, and not near_text (one the other plus a feed's footer,
+    look16g F10): the owner's text from its entry, else its post, when only its digest
+    is stored."""
+    if None in (item.text, theirs.text) or item.text == theirs.text:
+        return False
+    other = theirs.plain
+    if other is None and owner.entry is not None and owner.entry.text == theirs.text:
+        other = owner.entry.plain  # its entry, while not archived, shows that same text
+    if other is None and owner.has_post:
+        if owner.id not in posts:
+            return NeedsPost(owner.id)
+        post = posts[owner.id]
+        other = None if post is None else post.plain
+    return item.plain is None or other is None or not near_text(item.plain, other)
 
 
 def compared_with(owner: Owner, posts: Mapping[int, Shown | None]) -> Shown | str | NeedsPost:
@@ -350,46 +374,6 @@ def owner_differs(item: Shown, theirs: Shown | str, rule: Callable[..., str | No
     return rule(
         item.title, mine, theirs.title, theirs.published, text=item.text, archived_text=theirs.text
     )
-
-
-# -- a page that a redirect took elsewhere --------------------------------------------------
-
-
-def page_keys(link: str, page_url: str) -> list[str]:
-    """The URL keys an article is archived under: its link's, then where its page's
-    redirects ended (when that is another)."""
-    keys = [normalize_url(link)]
-    if page_url and normalize_url(page_url) != keys[0]:
-        keys.append(normalize_url(page_url))
-    return keys
-
-
-def _placed_elsewhere(
-    article_id: int, keys: Sequence[str], placed: Mapping[str, int]
-) -> int | None:
-    return next((placed[k] for k in keys if placed.get(k, article_id) != article_id), None)
-
-
-def asks_archived_as(article_id: int, keys: Sequence[str], placed: Mapping[str, int]) -> bool:
-    """Whether archived_elsewhere needs ``archived_as`` (a read of the state): only when
-    this run placed no other article under ``keys``."""
-    return _placed_elsewhere(article_id, keys, placed) is None
-
-
-def archived_elsewhere(
-    article_id: int,
-    keys: Sequence[str],
-    placed: Mapping[str, int],
-    archived_as: int | None,
-) -> int | None:
-    """The article archived already under one of ``keys`` (page_keys), another than
-    ``article_id``: one this run placed (``placed``: URL key to article), else the one
-    the state knows (``archived_as``, read by the caller when asks_archived_as says so,
-    else None); None: none, the page is written. A page that ends where an archived
-    article is (a redirect to the same page, a consent wall, the home page) is that
-    article: not written again, its link an alias of it."""
-    other = _placed_elsewhere(article_id, keys, placed)
-    return other if other is not None else archived_as
 
 
 # -- whether a redirect says which article a page is (look 16 F1, F2) ----------------------
