@@ -439,21 +439,30 @@ def test_permalinked_leaves_guids_found_no_pages_at_their_link(
 
 
 @pytest.mark.parametrize(
-    ("failure", "shared_link", "taken", "asks", "answer"),
+    ("failure", "shared_link", "taken", "last", "asks", "answer"),
     [
-        pytest.param("gone", S, False, True, "fetched there", id="404/410: fetched at its link"),
-        pytest.param("gone", S, True, True, "taken", id="an article there: taken for it"),
-        pytest.param("other", S, False, False, None, id="transient: retried at its guid"),
-        pytest.param("not extracted", S, False, False, None, id="a page, no article: as before"),
-        pytest.param("gone", None, False, False, None, id="its own link: gone as any"),
-        pytest.param("gone", "javascript:x", False, False, None, id="no link we fetch"),
+        pytest.param("gone", S, False, True, True, "fetched there", id="404/410: at its link"),
+        pytest.param("gone", S, True, True, True, "taken", id="an article there: taken for it"),
+        # look16g F11: a 404 before the last attempt is a failed one, retried at the guid
+        # (a page not on its CDN yet).
+        pytest.param("gone", S, False, False, False, None, id="404, not the last: retried"),
+        pytest.param("gone", S, True, False, False, None, id="404, an article there: retried"),
+        pytest.param("other", S, False, True, False, None, id="transient: retried at its guid"),
+        pytest.param("not extracted", S, False, True, False, None, id="no article: as before"),
+        pytest.param("gone", None, False, True, False, None, id="its own link: gone as any"),
+        pytest.param("gone", "javascript:x", False, True, False, None, id="no link we fetch"),
     ],
 )
 def test_on_its_link(
-    failure: decide.Failure, shared_link: str | None, taken: bool, asks: bool, answer: str | None
+    failure: decide.Failure,
+    shared_link: str | None,
+    taken: bool,
+    last: bool,
+    asks: bool,
+    answer: str | None,
 ) -> None:
-    assert decide.asks_link_taken(failure, shared_link) is asks
-    assert decide.on_its_link(failure, shared_link, taken=taken) == answer
+    assert decide.asks_link_taken(failure, shared_link, last=last) is asks
+    assert decide.on_its_link(failure, shared_link, taken=taken, last=last) == answer
 
 
 @pytest.mark.parametrize(

@@ -56,26 +56,33 @@ def permalinked(
 OnItsLink = Literal["fetched there", "taken"]
 
 
-def asks_link_taken(failure: Failure, shared_link: str | None) -> bool:
+def asks_link_taken(failure: Failure, shared_link: str | None, *, last: bool) -> bool:
     """Whether on_its_link needs ``taken`` (a read of the state): only for an item
     permalinked gave its guid as its link (``shared_link``: its own link, None: not
-    such an item) whose page is gone (page_failure)."""
-    return failure == "gone" and link_key(shared_link) is not None
+    such an item) whose page is gone (page_failure) on the attempt that would give its
+    article up (``last``, last_attempt)."""
+    return failure == "gone" and last and link_key(shared_link) is not None
 
 
-def on_its_link(failure: Failure, shared_link: str | None, *, taken: bool) -> OnItsLink | None:
+def on_its_link(
+    failure: Failure, shared_link: str | None, *, taken: bool, last: bool
+) -> OnItsLink | None:
     """What becomes of an item permalinked fetched at its guid (``shared_link``: the link
     it shares with other items; None: not such an item) when that page failed
     (``failure``, page_failure) and no feed text made its post instead (``content:
     auto`` with text in the feed archives that first, falls_back_to_feed_text). A guid
-    that answers 404 or 410 was an id, not a page (RSS's default made it a permalink):
-    the item falls back on its own link, where the feed lists it, and is one article
-    there with the other items that do (the shared-link rule, decide.collapsed): it is
-    fetched there when no article is at that link yet ("fetched there"), else taken for
-    that article ("taken": ``taken``, an article recorded at that link or an alias
-    there). The guid is no page from then on (permalinked's ``no_pages``). None: it
-    fails as any article does (a transient failure is retried at its guid)."""
-    if not asks_link_taken(failure, shared_link):
+    that answers 404 or 410 on the attempt that would give its article up (``last``,
+    last_attempt) was an id, not a page (RSS's default made it a permalink): the item
+    falls back on its own link, where the feed lists it, and is one article there with
+    the other items that do (the shared-link rule, decide.collapsed): it is fetched
+    there when no article is at that link yet ("fetched there"), else taken for that
+    article ("taken": ``taken``, an article recorded at that link or an alias there).
+    The guid is no page from then on (permalinked's ``no_pages``). None: it fails as any
+    article does, retried at its guid: a 404 before the last attempt too, since a page
+    just published may not be on its CDN yet (look16g F11; the same "delay, never lose"
+    as archived_as_is). Which attempt gives it up is ARTICLE_RETRIES': a guid that
+    keeps answering 404 is no page by then."""
+    if not asks_link_taken(failure, shared_link, last=last):
         return None
     return "taken" if taken else "fetched there"
 
