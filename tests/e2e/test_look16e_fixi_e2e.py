@@ -235,3 +235,56 @@ def test_a_permalink_guid_answering_404_once_is_retried_at_the_guid(
     assert sources(site) == news
     assert _done_rows_are_the_posts(site) == news
     assert not [r for r, _ in httpserver.log if r.path == "/"]
+
+
+def _marked_notices(httpserver: HTTPServer, numbers: range) -> bytes:
+    """Items at one link, /notices, each with its own guid marked isPermaLink="false" (an
+    id on the site's host), title, date and text."""
+    notices = httpserver.url_for("/notices")
+    items = "".join(
+        f"<item><title>Planning notice: application 100{n}</title><link>{notices}</link>"
+        f'<guid isPermaLink="false">{httpserver.url_for(f"/ids/notice-{n}")}</guid>'
+        f"<pubDate>Tue, 0{n} Dec 2026 09:00:00 GMT</pubDate>"
+        f"<description>Application 100{n}: a new depot on plot {n}, objections by the"
+        f" 2{n}th.</description></item>"
+        for n in numbers
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<link>http://127.0.0.1/</link>{items}</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize("content", ["auto", "page"])
+def test_notices_sharing_a_link_with_marked_guids_and_their_own_texts_are_each_archived(
+    content: str, site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # look16g F8 (content: auto), F5 (content: page): distinct notices sharing one link,
+    # each with its own guid (marked no permalink), title, date and feed text, are
+    # distinct articles written from their feed texts, never the listing page.
+    listed = {"numbers": range(1, 4)}
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(
+            _marked_notices(httpserver, listed["numbers"]), content_type="application/rss+xml"
+        )
+    )
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    httpserver.expect_request(IDS).respond_with_data("nope", status=404)
+    site.write_config([{"name": "P", "url": httpserver.url_for("/feed.xml"), "content": content}])
+    code, report, err = run_at(site, capsys, "2026-12-03T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 3, []), err
+    ids = [httpserver.url_for(f"/ids/notice-{n}") for n in (1, 2, 3)]
+    assert sources(site) == ids
+    assert _done_rows_are_the_posts(site) == ids
+    assert not [r for r, _ in httpserver.log if r.path == "/notices" or IDS.match(r.path)]
+    assert not warnings_of(report), warnings_of(report)
+    texts = [(site.posts / name).read_text(encoding="utf-8") for name in site.post_names()]
+    assert all("All notices" not in text for text in texts), texts
+    assert all("a new depot on plot" in text for text in texts), texts
+    # A later day's notice is a new article too.
+    listed["numbers"] = range(1, 5)
+    code, report, err = run_at(site, capsys, "2026-12-04T12:00Z")
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
+    assert sources(site) == [*ids, httpserver.url_for("/ids/notice-4")]

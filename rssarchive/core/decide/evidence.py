@@ -53,6 +53,44 @@ def permalinked(
     return found
 
 
+def own_texts(items: Sequence[tuple[str | None, str | None, str | None]]) -> dict[int, str]:
+    """The items of one feed document (guid marked isPermaLink="false", else None; link;
+    feed text) that are each their own article at their guid, written from their own
+    feed text (look16g F5, F8): items sharing one link whose guids the feed marks no
+    permalinks, each an http(s) URL no other item of the link gives, and each with a
+    feed text of its own (not empty, no other's). Distinct notices listed at one page
+    (`/notices`) are so; they were one post of that page. The guid URL is their key
+    only, never fetched (an id on the site's host may answer 404 or the listing). By
+    index, the guid trimmed; an item without a text of its own stays at its link, one
+    article there with the others that do (the shared-link rule, decide.collapsed)."""
+    groups: dict[str, list[int]] = {}
+    for index, (_, link, _) in enumerate(items):
+        if (key := link_key(link)) is not None:
+            groups.setdefault(key, []).append(index)
+    found: dict[int, str] = {}
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        guids = [
+            guid_key(g) if link_key(g) is not None else None
+            for g, _, _ in (items[i] for i in indexes)
+        ]
+        texts = [" ".join((items[i][2] or "").split()) for i in indexes]
+        for at, i in enumerate(indexes):
+            guid, text = guids[at], texts[at]
+            if guid is None or not text or guids.count(guid) > 1 or texts.count(text) > 1:
+                continue
+            found[i] = (items[i][0] or "").strip()
+    return found
+
+
+def from_own_text(guid: str | None, link: str | None, *, no_address: bool) -> bool:
+    """Whether an entry own_texts put at its guid (``guid`` marked no permalink:
+    ``no_address``, and its ``link`` now) is written from its feed text, its page never
+    fetched, whatever its feed's content mode."""
+    return no_address and link_key(link) is not None and link_key(link) == link_key(guid)
+
+
 OnItsLink = Literal["fetched there", "taken"]
 
 
