@@ -74,14 +74,15 @@ def test_items_sharing_a_link_whose_permalink_guids_answer_404_are_one_article_a
 ) -> None:
     # The guids look like permalinks but answer 404: ids on the site's host. The items'
     # own link serves the notices page: one article there, said once, for all three.
-    # (content: auto with no text in the feed needs the page as content: page does.)
+    # (No text in the feed: with its own text, each item is written from it on that
+    # attempt instead, look16g F5.)
     feed = Feed(httpserver)
     notices = httpserver.url_for("/notices")
     httpserver.expect_request(IDS).respond_with_data("nope", status=404)
     httpserver.expect_request("/notices").respond_with_data(
         article("All notices of the council"), content_type="text/html"
     )
-    _notices(feed, httpserver, range(1, 4), "short." if content == "page" else "")
+    _notices(feed, httpserver, range(1, 4))
     site.write_config([{"name": "P", "url": feed.url, "content": content}])
     # Each 404 is a failed attempt, retried at the guid, until the one that would give
     # the items up (look16g F11): they fall back on their link then.
@@ -105,7 +106,7 @@ def test_items_sharing_a_link_whose_permalink_guids_answer_404_are_one_article_a
 
     # A new item of the same kind: its guid is retried until it would be given up, and
     # it is taken for that article then, said.
-    _notices(feed, httpserver, range(1, 5), "short." if content == "page" else "")
+    _notices(feed, httpserver, range(1, 5))
     code, report, err = _retried(site, capsys, "2026-12-04T12:00+00:00", 1)
     assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 0, []), err
     assert _ids_fetched(httpserver) == sorted([*fetched, *["/ids/notice-4"] * 5])
@@ -133,7 +134,7 @@ def test_only_the_items_whose_permalink_guids_answer_404_fall_back_on_their_link
     httpserver.expect_request("/notices").respond_with_data(
         article("All notices of the council"), content_type="text/html"
     )
-    _notices(feed, httpserver, range(1, 4), "short.")
+    _notices(feed, httpserver, range(1, 4))
     site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
     code, report, err = _retried(site, capsys, "2026-12-01T12:00+00:00", 2)
     assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
@@ -178,7 +179,7 @@ def test_a_permalink_guid_retried_after_a_server_error_falls_back_when_it_answer
     httpserver.expect_request("/notices").respond_with_data(
         article("All notices of the council"), content_type="text/html"
     )
-    _notices(feed, httpserver, range(1, 3), "short.")
+    _notices(feed, httpserver, range(1, 3))
     site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
     code, report, err = run_at(site, capsys, "2026-12-01T12:00Z")
     assert (code, report["new_posts"], len(report["results"][0]["failed"])) == (1, 0, 2), err
@@ -288,3 +289,24 @@ def test_notices_sharing_a_link_with_marked_guids_and_their_own_texts_are_each_a
     code, report, err = run_at(site, capsys, "2026-12-04T12:00Z")
     assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 1, []), err
     assert sources(site) == [*ids, httpserver.url_for("/ids/notice-4")]
+
+
+def test_permalink_guids_answering_404_with_their_own_texts_archive_them_under_content_page(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # look16g F5: distinct notices at one link, their permalink guids answering 404,
+    # each with its own text: on the attempt that would give them up, each is written
+    # from its text at its guid, never one post of the listing page.
+    feed = Feed(httpserver)
+    httpserver.expect_request(IDS).respond_with_data("nope", status=404)
+    httpserver.expect_request("/notices").respond_with_data(
+        article("All notices of the council"), content_type="text/html"
+    )
+    _notices(feed, httpserver, range(1, 4), "the council met and decided.")
+    site.write_config([{"name": "P", "url": feed.url, "content": "page"}])
+    code, report, err = _retried(site, capsys, "2026-12-01T12:00+00:00", 3)
+    assert (code, report["new_posts"], report["results"][0]["failed"]) == (0, 3, []), err
+    ids = [httpserver.url_for(f"/ids/notice-{n}") for n in (1, 2, 3)]
+    assert sources(site) == ids
+    assert _done_rows_are_the_posts(site) == ids
+    assert not [r for r, _ in httpserver.log if r.path == "/notices"]
