@@ -204,8 +204,8 @@ class _FeedRun(_Working):
 
     def _later_pages(self, polls: Sequence[_Poll]) -> None:
         """Read the later pages of the paged feeds among ``polls`` (RFC 5005 section 3,
-        rel="next") while the new items of each page read reach its end (an archived
-        one above them, an update or a pin, does not end them: decide.next_page), a
+        rel="next") while each page read holds an item new to the archive, wherever the
+        archived ones stand on it (decide.next_page), a
         round of pages at a time in threads; their items join the first page's document
         (max_items applies to them all), and what stopped the reading while items may be
         lost is its warning. The later pages are fetched without validators: only the

@@ -158,6 +158,15 @@ class _Job:
     backlog: bool = False
     page_modified: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # A notice at its guid marked no permalink (decide.own_texts) is its feed text
+        # whatever the content mode: the guid is no page, its link the listing's.
+        e = self.entry
+        if self.needs_page is None and decide.from_own_text(
+            e.guid, e.link, no_address=e.guid_no_address
+        ):
+            self.needs_page = False
+
 
 class _FeedGiven(Exception):
     """A URL given to backfill is a feed: its items are archived instead (not an error
@@ -281,8 +290,20 @@ def _permalinked(
         asked = {key for guid in links.values() if (key := decide.guid_key(guid)) is not None}
         if marked := no_pages(asked):
             links = decide.permalinked(items, marked)
+    # Distinct notices at one link, their guids marked no permalinks, each with its own
+    # feed text: each at its guid, written from that text (look16g F5, F8).
+    own = decide.own_texts(
+        [
+            (e.guid if e.guid_no_address and i not in links else None, e.link, e.content)
+            for i, e in enumerate(entries)
+        ]
+    )
     return [
-        replace(e, link=links[i], shared_link=e.link) if i in links else e
+        replace(e, link=links[i], shared_link=e.link)
+        if i in links
+        else replace(e, link=own[i])
+        if i in own
+        else e
         for i, e in enumerate(entries)
     ]
 

@@ -1,7 +1,8 @@
 """Items fetched at their guids, permalinks by RSS's default (decide.permalinked, look16c
-F7), whose guids answer 404 or 410: ids, not pages. Each falls back on the link it shares
-with other items, one article there (decide.on_its_link, look16e); said once for the
-link when the run's pages are in."""
+F7), whose guids answer 404 or 410 on the attempt that would give their articles up: ids,
+not pages. Each falls back on the link it shares with other items, one article there
+(decide.on_its_link, look16e, look16g F11); said once for the link when the run's pages
+are in."""
 
 from __future__ import annotations
 
@@ -18,21 +19,25 @@ class _NoPageGuids(_Canonical):
     """Permalink guids found no pages (see the module)."""
 
     def _on_its_link(self, job: _Job, exc: RssArchiveError) -> decide.OnItsLink | None:
-        """An item fetched at its guid (decide.permalinked) that answered 404 or 410 falls
-        back on the link it shares with other items, as decide.on_its_link says: its
-        article is moved there (its job's entry with it) to be fetched, or dropped for
-        the article there; its guid is no page from now on. Said once for the link, when
+        """An item fetched at its guid (decide.permalinked) that answered 404 or 410 on
+        the attempt that would give it up falls back on the link it shares with other
+        items, as decide.on_its_link says: its article is moved there (its job's entry
+        with it) to be fetched, or dropped for the article there; its guid is no page
+        from now on. Said once for the link, when
         the run's pages are in (_say_no_pages)."""
         from rssarchive.core.identity import text_key
 
-        entry, failure = job.entry, decide.page_failure(exc)
-        if not decide.asks_link_taken(failure, entry.shared_link):
+        entry, failure, now = job.entry, decide.page_failure(exc), self.clock()
+        last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
+        if not decide.asks_link_taken(failure, entry.shared_link, last=last):
             return None
         assert entry.shared_link is not None and entry.link is not None
         shared_key = decide.link_key(entry.shared_link)
         assert shared_key is not None
         there = self.state.lookup_link(shared_key)
-        on_its_link = decide.on_its_link(failure, entry.shared_link, taken=there is not None)
+        on_its_link = decide.on_its_link(
+            failure, entry.shared_link, taken=there is not None, last=last
+        )
         guid_key = decide.guid_key(entry.guid)
         if on_its_link == "taken":
             assert there is not None

@@ -294,14 +294,18 @@ class _Working(_NoPageGuids):
     def _feed_text_instead(self, job: _Job, exc: RssArchiveError) -> _Staged | None:
         """With ``content: auto``, the post from the feed's text for an article whose
         page failed for good (permanently, or on the attempt that gives it up): a post
-        of the feed's text beats no post. None when there is none to make."""
+        of the feed's text beats no post; so on that last attempt for an item at its
+        permalink guid sharing its link, whatever the mode (decide.feed_text_instead).
+        None when there is none to make."""
         from rssarchive.extract.feedtext import article_from_feed
 
         now = self.clock()
         last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
-        permanent = decide.permanent(exc)
+        permanent, shared = decide.permanent(exc), job.entry.shared_link is not None
         if not self._whole_text_instead(job, exc, for_good=permanent or last) and (
-            not decide.feed_text_instead(job.mode, job.entry.content, permanent, last=last)
+            not decide.feed_text_instead(
+                job.mode, job.entry.content, permanent, last=last, shared=shared
+            )
         ):
             return None  # none to make, or a later attempt may still get the page
         job.feed_text_because = reason_of(exc)

@@ -716,6 +716,23 @@ def test_feed_text_instead(
 
 
 @pytest.mark.parametrize(
+    ("mode", "content", "permanent", "last", "expected"),
+    [
+        # look16g F5: an item at its permalink guid sharing its link, the guid gone on the
+        # attempt that gives it up: its own text, not the shared link's page.
+        row("page", "<p>t</p>", True, True, True, id="page, last: its text"),
+        row("page", "<p>t</p>", True, False, False, id="page, not the last: retried"),
+        row("page", None, True, True, False, id="page, no text: the shared link"),
+        row("auto", "<p>t</p>", True, False, True, id="auto: as before"),
+    ],
+)
+def test_feed_text_instead_of_a_shared_link(
+    mode: Any, content: str | None, permanent: bool, last: bool, expected: bool
+) -> None:
+    assert decide.feed_text_instead(mode, content, permanent, last=last, shared=True) is expected
+
+
+@pytest.mark.parametrize(
     ("exc", "expected"),
     [
         row(fetch_error(500), "HTTP 500", id="fetch: no URL"),

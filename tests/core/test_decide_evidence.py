@@ -439,21 +439,30 @@ def test_permalinked_leaves_guids_found_no_pages_at_their_link(
 
 
 @pytest.mark.parametrize(
-    ("failure", "shared_link", "taken", "asks", "answer"),
+    ("failure", "shared_link", "taken", "last", "asks", "answer"),
     [
-        pytest.param("gone", S, False, True, "fetched there", id="404/410: fetched at its link"),
-        pytest.param("gone", S, True, True, "taken", id="an article there: taken for it"),
-        pytest.param("other", S, False, False, None, id="transient: retried at its guid"),
-        pytest.param("not extracted", S, False, False, None, id="a page, no article: as before"),
-        pytest.param("gone", None, False, False, None, id="its own link: gone as any"),
-        pytest.param("gone", "javascript:x", False, False, None, id="no link we fetch"),
+        pytest.param("gone", S, False, True, True, "fetched there", id="404/410: at its link"),
+        pytest.param("gone", S, True, True, True, "taken", id="an article there: taken for it"),
+        # look16g F11: a 404 before the last attempt is a failed one, retried at the guid
+        # (a page not on its CDN yet).
+        pytest.param("gone", S, False, False, False, None, id="404, not the last: retried"),
+        pytest.param("gone", S, True, False, False, None, id="404, an article there: retried"),
+        pytest.param("other", S, False, True, False, None, id="transient: retried at its guid"),
+        pytest.param("not extracted", S, False, True, False, None, id="no article: as before"),
+        pytest.param("gone", None, False, True, False, None, id="its own link: gone as any"),
+        pytest.param("gone", "javascript:x", False, True, False, None, id="no link we fetch"),
     ],
 )
 def test_on_its_link(
-    failure: decide.Failure, shared_link: str | None, taken: bool, asks: bool, answer: str | None
+    failure: decide.Failure,
+    shared_link: str | None,
+    taken: bool,
+    last: bool,
+    asks: bool,
+    answer: str | None,
 ) -> None:
-    assert decide.asks_link_taken(failure, shared_link) is asks
-    assert decide.on_its_link(failure, shared_link, taken=taken) == answer
+    assert decide.asks_link_taken(failure, shared_link, last=last) is asks
+    assert decide.on_its_link(failure, shared_link, taken=taken, last=last) == answer
 
 
 @pytest.mark.parametrize(
@@ -484,3 +493,61 @@ def test_on_its_link(
 )
 def test_no_page_warning(guids: list[str], fetched: bool, said: str) -> None:
     assert decide.no_page_warning(S, guids, "HTTP 404 Not Found", fetched=fetched) == said
+
+
+# -- look16g F5, F8: notices at one link, guids marked no permalinks, each its own text ----
+
+N = "https://x.example/notices"
+G1, G2, G3 = (f"https://x.example/ids/notice-{n}" for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    ("items", "found"),
+    [
+        pytest.param(
+            [(G1, N, "Notice one."), (G2, N, "Notice two.")],
+            {0: G1, 1: G2},
+            id="each its own guid and text: each at its guid",
+        ),
+        pytest.param(
+            [(G1, N, "Notice one."), (G2, N, ""), (G3, N, None)],
+            {0: G1},
+            id="no text of their own: at the link, one article there",
+        ),
+        pytest.param(
+            [(G1, N, "Same."), (G2, N, " Same. "), (G3, N, "Other.")],
+            {2: G3},
+            id="one text for two: those at the link",
+        ),
+        pytest.param([(G1, N, "One."), (G1, N, "Two.")], {}, id="one guid for two: at the link"),
+        pytest.param(
+            [(None, N, "One."), (None, N, "Two.")],
+            {},
+            id="no marked guid (a permalink's or none): not this rule",
+        ),
+        pytest.param(
+            [("notice-1", N, "One."), ("notice-2", N, "Two.")],
+            {},
+            id="no URL guids: not yet",
+        ),
+        pytest.param([(G1, N, "One.")], {}, id="a link not shared"),
+        pytest.param(
+            [(G1, N, "One."), (G2, "https://x.example/other", "Two.")], {}, id="two links"
+        ),
+    ],
+)
+def test_own_texts(items: list[tuple[str | None, str | None, str | None]], found: dict) -> None:
+    assert decide.own_texts(items) == found
+
+
+@pytest.mark.parametrize(
+    ("guid", "link", "no_address", "own"),
+    [
+        (G1, G1, True, True),
+        (G1, G1, False, False),  # a permalink: its page is fetched
+        (G1, N, True, False),  # at its link: as its content mode says
+        (None, N, True, False),
+    ],
+)
+def test_from_own_text(guid: str | None, link: str, no_address: bool, own: bool) -> None:
+    assert decide.from_own_text(guid, link, no_address=no_address) is own

@@ -234,13 +234,15 @@ NEW3 = [False, False, False]
     [
         (PAGE2, False, NEW3, [FIRST], PAGE2, None),  # every item new: the gap may go on
         (None, False, NEW3, [FIRST], None, None),  # no next page
-        (PAGE2, False, [False, False, True], [FIRST], None, None),  # the gap ends here
-        (PAGE2, False, [True, True, True], [FIRST], None, None),
-        # look16e F1: an archived item above new ones (an update sorted to the top, a
-        # pin) does not end them: they reach the page's end.
+        (PAGE2, False, [True, True, True], [FIRST], None, None),  # the gap ends here
+        # look16e F1, look16g F6: any new item on the page reads on, wherever the
+        # archived ones stand (an update sorted to the top, a pin, an edited article
+        # landing last on a page sorted by update time).
+        (PAGE2, False, [False, False, True], [FIRST], PAGE2, None),
         (PAGE2, False, [True, False, False], [FIRST], PAGE2, None),
         (PAGE2, False, [False, True, False], [FIRST], PAGE2, None),
-        (PAGE2, False, [True, False, True], [FIRST], None, None),
+        (PAGE2, False, [True, False, True], [FIRST], PAGE2, None),
+        (PAGE2, False, [True], [FIRST], None, None),
         (PAGE2, True, NEW3, [FIRST], None, None),  # a first run reads no archive
         (PAGE2, False, [], [FIRST], PAGE2, None),  # no item with a link: nothing known
         # A page read already (a loop), spelled another way.
@@ -275,9 +277,9 @@ def test_next_page_of_an_empty_page() -> None:
     assert step == decide.NextPage(None)
 
 
-@pytest.mark.parametrize("known", [[False], [True, False]])
+@pytest.mark.parametrize("known", [[False], [True, False], [False, True]])
 def test_next_page_is_bounded_and_the_bound_said(known: list[bool]) -> None:
-    # Said when new items reach the end of the last page read, a pin above them or not.
+    # Said when the last page read holds new items, wherever the archived ones stand.
     bound = decide.MAX_LATER_FEED_PAGES
     later = [f"{FIRST}?page={n}" for n in range(2, bound + 2)]
     nxt = f"{FIRST}?page={bound + 2}"
@@ -290,7 +292,7 @@ def test_next_page_is_bounded_and_the_bound_said(known: list[bool]) -> None:
     )
     assert step.url is None
     assert step.warning == (
-        f'{bound} later pages read (rel="next"), new items to the end of the last; at most '
+        f'{bound} later pages read (rel="next"), new items on the last; at most '
         f"{bound} a run: later pages not read"
     )
 

@@ -240,10 +240,31 @@ def test_an_archived_item_at_the_top_of_a_page_does_not_end_the_new_items(
     httpserver.clear_log()
     code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
     assert code == 0, err
-    assert sources(site) == story_links(httpserver, range(1, 8))
-    # Page 2 ends with an archived item: the new ones end there, and page 3 is not read.
-    assert feed.pages_asked() == ["1", "2"]
+    # Page 2 holds new items: page 3 is read (look16g F6: one archived item at a page's
+    # end ends nothing), and story 0, never archived, is archived from it.
+    assert feed.pages_asked() == ["1", "2", "3"]
+    assert sources(site) == story_links(httpserver, range(0, 8))
     assert "later pages" not in err, err
+
+
+def test_an_archived_item_at_the_end_of_a_page_does_not_end_the_new_items(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # look16g F6: a feed sorted by update time; an archived article edited since the
+    # last run lands last on page 1, new items go on on page 2.
+    feed = PagedFeed(httpserver)
+    feed.pages = [[3, 2, 1]]
+    site.write_config([{"name": "P", "url": feed.url, "content": "feed", "recheck": False}])
+    code, _, err = run_at(site, capsys, "2024-07-24T00:00:00Z")
+    assert code == 0, err
+    assert sources(site) == story_links(httpserver, [1, 2, 3])
+
+    feed.pages = [[9, 8, 7, 2], [6, 5, 4, 3, 1]]
+    httpserver.clear_log()
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert feed.pages_asked() == ["1", "2"]
+    assert sources(site) == story_links(httpserver, range(1, 10))
 
 
 # -- look16e F9: dated items whose dates tie (a build time, day-only dates) -----------------

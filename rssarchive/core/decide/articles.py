@@ -488,12 +488,14 @@ def article_failed(
 
 
 def feed_text_instead(
-    mode: ContentMode, content: str | None, permanent: bool, *, last: bool
+    mode: ContentMode, content: str | None, permanent: bool, *, last: bool, shared: bool = False
 ) -> bool:
     """Whether an article whose attempt failed is archived from the feed's text: with
     ``content: auto`` and text in the feed, when its page failed for good (``permanent``,
     see permanent) or on the attempt that gives it up (``last``): a post of the feed's
-    text beats no post. Otherwise a later attempt may still get the page."""
-    if mode != "auto" or not (content or "").strip():
+    text beats no post. Otherwise a later attempt may still get the page. An item at its
+    permalink guid that shares its link (``shared``, look16g F5): on that last attempt
+    whatever the mode, its own text rather than the shared link's page (a listing)."""
+    if not (content or "").strip() or (mode != "auto" and not (shared and last)):
         return False
     return permanent or last

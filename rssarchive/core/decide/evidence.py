@@ -53,29 +53,74 @@ def permalinked(
     return found
 
 
+def own_texts(items: Sequence[tuple[str | None, str | None, str | None]]) -> dict[int, str]:
+    """The items of one feed document (guid marked isPermaLink="false", else None; link;
+    feed text) that are each their own article at their guid, written from their own
+    feed text (look16g F5, F8): items sharing one link whose guids the feed marks no
+    permalinks, each an http(s) URL no other item of the link gives, and each with a
+    feed text of its own (not empty, no other's). Distinct notices listed at one page
+    (`/notices`) are so; they were one post of that page. The guid URL is their key
+    only, never fetched (an id on the site's host may answer 404 or the listing). By
+    index, the guid trimmed; an item without a text of its own stays at its link, one
+    article there with the others that do (the shared-link rule, decide.collapsed)."""
+    groups: dict[str, list[int]] = {}
+    for index, (_, link, _) in enumerate(items):
+        if (key := link_key(link)) is not None:
+            groups.setdefault(key, []).append(index)
+    found: dict[int, str] = {}
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        guids = [
+            guid_key(g) if link_key(g) is not None else None
+            for g, _, _ in (items[i] for i in indexes)
+        ]
+        texts = [" ".join((items[i][2] or "").split()) for i in indexes]
+        for at, i in enumerate(indexes):
+            guid, text = guids[at], texts[at]
+            if guid is None or not text or guids.count(guid) > 1 or texts.count(text) > 1:
+                continue
+            found[i] = (items[i][0] or "").strip()
+    return found
+
+
+def from_own_text(guid: str | None, link: str | None, *, no_address: bool) -> bool:
+    """Whether an entry own_texts put at its guid (``guid`` marked no permalink:
+    ``no_address``, and its ``link`` now) is written from its feed text, its page never
+    fetched, whatever its feed's content mode."""
+    return no_address and link_key(link) is not None and link_key(link) == link_key(guid)
+
+
 OnItsLink = Literal["fetched there", "taken"]
 
 
-def asks_link_taken(failure: Failure, shared_link: str | None) -> bool:
+def asks_link_taken(failure: Failure, shared_link: str | None, *, last: bool) -> bool:
     """Whether on_its_link needs ``taken`` (a read of the state): only for an item
     permalinked gave its guid as its link (``shared_link``: its own link, None: not
-    such an item) whose page is gone (page_failure)."""
-    return failure == "gone" and link_key(shared_link) is not None
+    such an item) whose page is gone (page_failure) on the attempt that would give its
+    article up (``last``, last_attempt)."""
+    return failure == "gone" and last and link_key(shared_link) is not None
 
 
-def on_its_link(failure: Failure, shared_link: str | None, *, taken: bool) -> OnItsLink | None:
+def on_its_link(
+    failure: Failure, shared_link: str | None, *, taken: bool, last: bool
+) -> OnItsLink | None:
     """What becomes of an item permalinked fetched at its guid (``shared_link``: the link
     it shares with other items; None: not such an item) when that page failed
     (``failure``, page_failure) and no feed text made its post instead (``content:
     auto`` with text in the feed archives that first, falls_back_to_feed_text). A guid
-    that answers 404 or 410 was an id, not a page (RSS's default made it a permalink):
-    the item falls back on its own link, where the feed lists it, and is one article
-    there with the other items that do (the shared-link rule, decide.collapsed): it is
-    fetched there when no article is at that link yet ("fetched there"), else taken for
-    that article ("taken": ``taken``, an article recorded at that link or an alias
-    there). The guid is no page from then on (permalinked's ``no_pages``). None: it
-    fails as any article does (a transient failure is retried at its guid)."""
-    if not asks_link_taken(failure, shared_link):
+    that answers 404 or 410 on the attempt that would give its article up (``last``,
+    last_attempt) was an id, not a page (RSS's default made it a permalink): the item
+    falls back on its own link, where the feed lists it, and is one article there with
+    the other items that do (the shared-link rule, decide.collapsed): it is fetched
+    there when no article is at that link yet ("fetched there"), else taken for that
+    article ("taken": ``taken``, an article recorded at that link or an alias there).
+    The guid is no page from then on (permalinked's ``no_pages``). None: it fails as any
+    article does, retried at its guid: a 404 before the last attempt too, since a page
+    just published may not be on its CDN yet (look16g F11; the same "delay, never lose"
+    as archived_as_is). Which attempt gives it up is ARTICLE_RETRIES': a guid that
+    keeps answering 404 is no page by then."""
+    if not asks_link_taken(failure, shared_link, last=last):
         return None
     return "taken" if taken else "fetched there"
 

@@ -241,15 +241,16 @@ def next_page(
     ``known`` saying of each (in the page's order, those with a link) whether the archive
     knows it (or an earlier page listed it).
 
-    Only while the page's new items reach its end (its last item is new: the items
-    pushed down since the last run may go on). An archived item above new ones does not
-    end them: an updated article sorted to the top, or a pinned one (look16e F1). Not on
+    Only while the page holds an item the archive lacks: the items pushed down since the
+    last run may go on. Where the archived items stand on the page says nothing: an
+    updated article sorted to the top, a pinned one (look16e F1), or an edited one landing
+    last on a page sorted by update time (look16g F6) sits among new ones. Not on
     a feed's ``first_run`` (its whole archive would be read: a backfill's work); not a
     page read already (a loop); only on the first page's host, and at most
     MAX_LATER_FEED_PAGES a run: those two said, as later pages of new items go unread."""
     if not asks_page_known(next_url, first_run=first_run, items=items):
         return NextPage(None)
-    if known and known[-1]:
+    if known and all(known):
         return NextPage(None)
     assert next_url is not None
     if link_key(next_url) in {link_key(url) for url in read}:
@@ -260,7 +261,7 @@ def next_page(
     if later >= MAX_LATER_FEED_PAGES:
         return NextPage(
             None,
-            f'{later} later pages read (rel="next"), new items to the end of the last; at '
+            f'{later} later pages read (rel="next"), new items on the last; at '
             f"most {MAX_LATER_FEED_PAGES} a run: later pages not read",
         )
     return NextPage(next_url)
