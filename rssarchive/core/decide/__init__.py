@@ -65,14 +65,10 @@ from rssarchive.core.decide.articles import (
     last_attempt as last_attempt,
     needs_page as needs_page,
     page_failure as page_failure,
-    parse_in_worker as parse_in_worker,
     permanent as permanent,
     post_date as post_date,
     says_fallback as says_fallback,
     takes_over_given_up as takes_over_given_up,
-    use_worker_pool as use_worker_pool,
-    warm_workers as warm_workers,
-    warm_workers_now as warm_workers_now,
     work_order as work_order,
 )
 from rssarchive.core.decide.dating import (
@@ -290,9 +286,13 @@ from rssarchive.core.decide.policies import (
     WireFailure as WireFailure,
     batch_retried as batch_retried,
     confirm_answer as confirm_answer,
+    parse_in_worker as parse_in_worker,
     recheck_request as recheck_request,
     retry_due as retry_due,
     retry_now as retry_now,
+    use_worker_pool as use_worker_pool,
+    warm_workers as warm_workers,
+    warm_workers_now as warm_workers_now,
     wire_failure_passes as wire_failure_passes,
 )
 from rssarchive.core.decide.relisted import (

@@ -324,33 +324,6 @@ def says_fallback(failure: Failure) -> bool:
     return failure == "gone"
 
 
-def use_worker_pool(articles: int, started: bool, *, pool_min: int) -> bool:
-    """Whether articles are extracted in worker processes: below ``pool_min`` articles
-    starting them costs more than it saves, unless they are running already."""
-    return started or articles >= pool_min
-
-
-def warm_workers(pending_backlog: bool, all_from_feed_text: bool) -> bool:
-    """Whether a run's worker processes are started before its work begins: pages will
-    be extracted (a backfill's ``pending_backlog``, or jobs not all made from the feed's
-    text), and the workers' start-up overlaps the first fetches."""
-    return pending_backlog or not all_from_feed_text
-
-
-def warm_workers_now(recorded: int, *, pool_min: int) -> bool:
-    """Whether a backfill starts its workers while it still records URLs: at the
-    ``recorded``-th article that makes the pool worth it (use_worker_pool), once, so that
-    their start-up overlaps recording the rest of a long list instead of following it."""
-    return recorded == pool_min
-
-
-def parse_in_worker(size: int, *, at_least: int) -> bool:
-    """Whether a feed document of ``size`` bytes is parsed in a worker process, under its
-    time limit: from ``at_least`` bytes on, where a hostile document could hold the run;
-    a smaller one is parsed at once, as a worker call costs more than its parse."""
-    return size >= at_least
-
-
 def work_order(pending: Sequence[tuple[T, bool, bool]], new: Sequence[T]) -> list[T]:
     """The order a run works its jobs in: the articles ``pending`` from earlier runs
     (each job with whether it is a feed's item and whether it was relinked) that its
