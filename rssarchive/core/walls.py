@@ -30,8 +30,17 @@ from rssarchive.core.recheck_text import PROMPT, TEASER_PROMPT_CHARS, overlap
 # protection is no wall: it is longer, and it holds the article's text.
 WALL_PAGE_BYTES = 256 * 1024
 WALL_TEXT_CHARS = 1000
+# A bot check's phrases, whoever the vendor (look16g F1: Anubis, Vercel, AWS WAF), one
+# list: bot_wall (re-checks) searches a short page's text for them, page_signs asks them
+# of a title or heading they end, over little text (_bot_check).
+_BOT_CHECK = (
+    r"not\s+a\s+(?:ro)?bot|verif(?:y|ying)\s+(?:that\s+)?you(?:'|’)?re\s+(?:not|human)"
+    r"|verif(?:y|ying)\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:human|not)"
+    r"|verif(?:y|ying)\s+your\s+browser|security\s+checkpoint|human\s+verification"
+    r"|captcha"
+)
 _WALL_WORDS = re.compile(
-    r"(?i)checking\s+(?:your|if\s+the\s+site\s+connection)|just\s+a\s+moment"
+    r"(?i)" + _BOT_CHECK + r"|checking\s+(?:your|if\s+the\s+site\s+connection)|just\s+a\s+moment"
     r"|attention\s+required|ddos\s+protection|enable\s+javascript\s+and\s+cookies"
     r"|verify(?:ing)?\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot"
     r"|unusual\s+traffic|security\s+check|one\s+more\s+step|access\s+denied"
@@ -42,14 +51,15 @@ _WALL_WORDS = re.compile(
 )
 # A vendor's own markers, in the HTML a wall carries whatever its text (look16f s16,
 # s16b): Cloudflare's challenge and block page (cf-chl, cf-wrapper, cf-error-details),
-# Incapsula's resource, CloudFront's error footer, PerimeterX's and DataDome's captcha.
-# An article about an outage names the vendor in its text, not these ids and paths.
+# Incapsula's resource, CloudFront's error footer, PerimeterX's and DataDome's captcha,
+# Anubis's, Vercel's, AWS WAF's challenges (look16g F1): not an outage article's text.
 _WALL_MARKS = re.compile(
     r"(?i)cf-challenge|challenge-platform|challenge-form|cf-turnstile|cf_chl_|cf-chl"
     r"|id=[\"']?(?:cf-wrapper|cf-error-details|challenge-running|challenge-error-text)\b"
     r"|_Incapsula_Resource|incapsula\s+incident\s+id|generated\s+by\s+cloudfront"
     r"|g-recaptcha|h-captcha|hcaptcha\.com|recaptcha/api|captcha-delivery|px-captcha"
     r"|_pxCaptcha|perimeterx"
+    r"|anubis_challenge|/\.within\.website/|/\.well-known/vercel/security/|awswaf\.com"
 )
 _HIDDEN = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
 _TAG = re.compile(r"(?s)<[^>]*>")
@@ -80,7 +90,12 @@ def bot_wall(page: str, known: str | None = None) -> str | None:
     words = _WALL_WORDS.search(shown)
     if words is not None:
         return f'"{words[0]}"'
-    return "a challenge form or script" if _WALL_MARKS.search(page) else None
+    # The titles and headings archiving reads (page_signs), one list for both (look16g).
+    heading = _H1.search(page)
+    return _bot_signs(page, shown, page_title(page), visible_text(heading[1]) if heading else None)
+
+
+_H1 = re.compile(r"(?is)<h1\b[^>]*>(.*?)</h1\s*>")
 
 
 # A login wall's form: a password input, or a form whose action, id, class or name says
@@ -359,7 +374,7 @@ def page_signs(
     # its <title> the wall's name ("Attention Required! | Cloudflare", look16f s16b):
     # read too, as a title is.
     named = page_title(page)
-    bot = _bot_signs(page, title, heading, named)
+    bot = _bot_signs(page, text, title, heading, named)
     signs = PageSigns(
         bot=bot,
         login=login_wall(page, asking) if asking else None,
@@ -381,12 +396,36 @@ def page_title(page: str) -> str | None:
     return " ".join(html.unescape(_TAG.sub(" ", found[1])).split()) or None if found else None
 
 
-def _bot_signs(page: str, *parts: str | None) -> str | None:
+def _bot_signs(page: str, text: str, *parts: str | None) -> str | None:
     for part in parts:
         words = _WALL_STARTS.match(part or "")
         if words is not None:
             return f'"{words[0].strip()}"'
-    return "a challenge form or script" if _WALL_MARKS.search(page) else None
+    if _WALL_MARKS.search(page):
+        return "a challenge form or script"
+    return _bot_check(text, parts)
+
+
+# A bot check's title or heading ends with its phrase; a headline about CAPTCHAs or an
+# airport's checkpoint goes on past it, an article about bots has text of its own.
+_BOT_CHECK_ENDS = re.compile(r"(?i)(?:" + _BOT_CHECK + r")" + _END)
+_CHECK_WORDS, _CHECK_TEXT_CHARS = 8, 300
+
+
+def _bot_check(text: str, parts: tuple[str | None, ...]) -> str | None:
+    if len(" ".join(_besides(text, *parts).split())) > _CHECK_TEXT_CHARS:
+        return None
+    for part in parts:
+        if part and len(part.split()) <= _CHECK_WORDS and _BOT_CHECK_ENDS.search(part):
+            return f'"{part.strip()}"'
+    return None
+
+
+def _besides(text: str, *parts: str | None) -> str:
+    """``text`` without its title and heading (``parts``), the longest first."""
+    for part in sorted({p.strip() for p in parts if p and p.strip()}, key=len)[::-1]:
+        text = text.replace(part, " ")
+    return text
 
 
 def bare_wall(
@@ -398,14 +437,16 @@ def bare_wall(
     a page is no article whatever its headline. The wall's wording is a sentence that
     starts with it (_begins): a brief quoting it ("网友截图显示：该内容已被删除。") keeps
     its sentence as its own text."""
-    rest = text
-    for part in sorted({p.strip() for p in (title, heading) if p and p.strip()}, key=len)[::-1]:
-        rest = rest.replace(part, " ")
+    rest = _besides(text, title, heading)
     login = _LOGIN_FORM.search(page) is not None
     said = None
     kept = []
-    for sentence in _SENTENCES.findall(rest):
-        hit = _wall_says(sentence.strip(), login=login, bot=bot_words)
+    sentences = _SENTENCES.findall(rest)
+    hits = [_wall_says(sentence.strip(), login=login, bot=bot_words) for sentence in sentences]
+    for at, sentence in enumerate(sentences):
+        hit = hits[at]
+        if hit is not None and not _wall_sentence(sentence, sentences[at + 1 :], hits[at + 1 :]):
+            hit = None
         if hit is None:
             kept.append(sentence)
         elif said is None:
@@ -413,6 +454,24 @@ def bare_wall(
     if said is None:
         return None
     return said if len(" ".join("".join(kept).split())) < BARE_TEXT_CHARS else None
+
+
+# A wall's sentence is short, or followed by nothing but the wall's wording and buttons
+# (_CHROME_WORDS): one going on into reporting ("…, the board said on Tuesday. The rule
+# takes effect in March.", look16g F2) is an article's, whatever words start it.
+_WALL_SENTENCE_WORDS, _CHROME_WORDS = 12, 3
+_SAID = re.compile(
+    r"(?i),\s*(?:\w+\s+){0,5}(?:said|says|told|reported|announced|wrote)\b|\baccording\s+to\b"
+)
+
+
+def _wall_sentence(sentence: str, after: list[str], hits: list[str | None]) -> bool:
+    if len(sentence.split()) <= _WALL_SENTENCE_WORDS:
+        return True
+    return not _SAID.search(sentence) and all(
+        hit is not None or len(other.split()) <= _CHROME_WORDS
+        for other, hit in zip(after, hits, strict=True)
+    )
 
 
 def _wall_says(sentence: str, *, login: bool, bot: bool) -> str | None:

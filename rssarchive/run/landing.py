@@ -161,7 +161,10 @@ class _Landing(_Recording):
         # A page that shows another article is not this item's text (fixF).
         page = decide.Shown(job.headline, job.page_date)
         shows = decide.page_shows_another(
-            decide.Shown(job.entry.title, job.entry.published), page, job.heading
+            decide.Shown(job.entry.title, job.entry.published),
+            page,
+            job.heading,
+            shares_teaser=how == "temporary" and self._shares_teaser(job, staged),
         )
         mark = None
         if shows is not None and landing.kind == "write":
@@ -239,6 +242,14 @@ class _Landing(_Recording):
         if (guid := decide.guid_key(job.entry.guid)) is not None:
             # Its guid is not the article's: explained here, not said again by later runs.
             self.state.set_meta({f"taken {other} {guid}": "1"})
+
+    def _shares_teaser(self, job: _Job, staged: _Staged) -> bool:
+        """Whether the page a tracker took the item to holds its feed text (look16g F4)."""
+        from rssarchive.core.htmltext import html_to_text
+        from rssarchive.core.postformat import parse
+
+        teaser = html_to_text(job.entry.content) if job.entry.content else None
+        return decide.shares_teaser(teaser, parse(staged.temp.read_text(encoding="utf-8")).body)
 
     def _landing_shares(self, job: _Job, staged: _Staged, name: str | None) -> str | None:
         """What shows the archived article (its post ``name``) a temporary redirect

@@ -257,8 +257,15 @@ D3 = datetime(2024, 7, 3, 8, tzinfo=UTC)
             decide.Shown("Story X", D1),
             decide.Shown("Story Y", D1_DAY),
             None,
+            "another title",
+            id="a page dated by its day only (its URL's): the item's day, no other date",
+        ),
+        pytest.param(
+            decide.Shown("Story X", D1),
+            decide.Shown("Story Y", datetime(2024, 6, 28, tzinfo=UTC)),
+            None,
             "another title and date",
-            id="a page dated by its day only: not the item's time",
+            id="a page dated by its day only, another day",
         ),
         pytest.param(
             decide.Shown("Quake hits", D1),
@@ -551,3 +558,42 @@ def test_own_texts(items: list[tuple[str | None, str | None, str | None]], found
 )
 def test_from_own_text(guid: str | None, link: str, no_address: bool, own: bool) -> None:
     assert decide.from_own_text(guid, link, no_address=no_address) is own
+
+
+# -- look16g F4: a tracker to the item's own page under its SEO headline -------------------
+
+TEASER = (
+    "The city council approved a two billion dollar budget early on Tuesday after a"
+    " session that ran through the night. Read more"
+)
+PAGE_TEXT = (
+    "City council approves $2bn budget after marathon overnight session\n"
+    "The city council approved a two billion dollar budget early on Tuesday after a session"
+    " that ran through the night. Members argued over transit cuts until dawn."
+)
+
+
+@pytest.mark.parametrize(
+    ("teaser", "text", "shares"),
+    [
+        pytest.param(TEASER, PAGE_TEXT, True, id="the feed's teaser on the page"),
+        pytest.param("Teaser. Read more", PAGE_TEXT, False, id="a teaser too short to tell"),
+        pytest.param(
+            "Storm Bert brought gales of 90 mph to the coast overnight, cutting power to"
+            " thousands of homes.",
+            PAGE_TEXT,
+            False,
+            id="another story's teaser",
+        ),
+        pytest.param(None, PAGE_TEXT, False, id="no feed text"),
+    ],
+)
+def test_shares_teaser(teaser: str | None, text: str, shares: bool) -> None:
+    assert decide.shares_teaser(teaser, text) is shares
+
+
+def test_a_page_holding_the_item_s_teaser_shows_no_other_article() -> None:
+    item = decide.Shown("Budget passes", D1)
+    page = decide.Shown("City council approves $2bn budget after marathon session", D1_LATER)
+    assert decide.page_shows_another(item, page, None) == "another title and date"
+    assert decide.page_shows_another(item, page, None, shares_teaser=True) is None

@@ -497,3 +497,125 @@ def test_page_says_maintenance_geo_blocks_and_age_gates(heading: str, says: str 
 )
 def test_a_bot_wall_s_own_sentences_are_no_article(text: str, bare: bool) -> None:
     assert (walls.bare_wall("", text, text.split("\n")[0], None) is not None) is bare
+
+
+# -- look16g F1: Anubis, Vercel, AWS WAF, and a bot check's title on a page with little text --
+
+_ANUBIS = (
+    '<title>Making sure you&#39;re not a bot!</title><script id="anubis_challenge"'
+    ' type="application/json">{}</script><h1>Making sure you&#39;re not a bot!</h1>'
+)
+_VERCEL = (
+    "<title>Vercel Security Checkpoint</title><h1>We're verifying your browser</h1>"
+    '<script src="/.well-known/vercel/security/static/challenge.v2.min.js"></script>'
+)
+_AWSWAF = (
+    '<title></title><script src="https://abc.token.awswaf.com/abc/challenge.js"></script>'
+    "<noscript>In order to continue, we need to verify that you're not a robot. Enable"
+    " JavaScript and then reload the page.</noscript>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "body", "heading", "bot"),
+    [
+        pytest.param(
+            _ANUBIS, "<p>Loading...</p>", "Making sure you're not a bot!", True, id="anubis"
+        ),
+        pytest.param(_VERCEL, "<p>Website owner? Click here to fix</p>", None, True, id="vercel"),
+        pytest.param(_AWSWAF, "<p>JavaScript is disabled</p>", None, True, id="aws waf"),
+        pytest.param(
+            "<title>Human Verification</title>",
+            "<p>Please wait while we check your connection.</p>",
+            "Human Verification",
+            True,
+            id="an unknown vendor's human verification",
+        ),
+        pytest.param(
+            "<title>One more step | Example</title>",
+            "<p>Please complete the check below.</p>",
+            None,
+            True,
+            id="one more step",
+        ),
+        pytest.param(
+            "<title>Google drops CAPTCHA puzzles</title>",
+            "<p>Google said on Monday it would stop showing its image CAPTCHA puzzles to most"
+            " visitors, scoring their behaviour instead to tell humans from bots.</p>",
+            "Google drops CAPTCHA puzzles",
+            False,
+            id="an article about CAPTCHAs",
+        ),
+        pytest.param(
+            "<title>Security checkpoint waits hit two hours at JFK</title>",
+            "<p>Travellers waited up to two hours at the security checkpoint of Terminal 4.</p>",
+            "Security checkpoint waits hit two hours at JFK",
+            False,
+            id="an article about an airport's security checkpoint",
+        ),
+        pytest.param(
+            "<title>Are bots taking over the web? | News</title>",
+            "<p>Half of all web traffic now comes from bots, a report said on Monday. Not a bot"
+            " among them asks permission, its authors said, and most sites cannot tell.</p>"
+            "<p>Publishers are fighting back with walls that check every visitor.</p>",
+            "Are bots taking over the web?",
+            False,
+            id="an article about bots",
+        ),
+    ],
+)
+def test_anubis_vercel_aws_and_bot_check_titles_are_bot_walls(
+    page: str, body: str, heading: str | None, bot: bool
+) -> None:
+    signs = walls.page_signs(page, body, heading, heading)
+    assert (signs is not None and signs.bot is not None) is bot, signs
+
+
+@pytest.mark.parametrize(
+    ("page", "bot"),
+    [
+        (_ANUBIS + "<p>Loading...</p>", True),
+        (_VERCEL, True),
+        (_AWSWAF, True),
+        ("<title>Human verification</title><p>Please wait.</p>", True),
+        # The titles archiving reads (_WALL_STARTS), one list for both (look16g F1).
+        ("<title>Attention</title><h1>Sorry, you have been blocked</h1><p>Ray ID 1</p>", True),
+        ("<title>Request unsuccessful</title><p>Incident 1-2</p>", True),
+        ("<title>429 Too Many Requests</title><p>Please slow down.</p>", True),
+        (
+            "<title>Airport security checkpoint waits grow</title><p>" + "Travellers wait. " * 80,
+            False,
+        ),
+    ],
+)
+def test_a_re_check_knows_the_same_bot_walls(page: str, bot: bool) -> None:
+    assert (walls.bot_wall(page) is not None) is bot
+
+
+# -- look16g F2: a sentence starting with wall wording that goes on reporting ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        (
+            "EU rule\nReject all buttons must be as prominent as Accept all ones, the data"
+            " protection board said on Tuesday. The rule takes effect in March.",
+            False,
+        ),
+        (
+            "Site outage\nThis page is no longer available in the print edition, the paper said,"
+            " citing costs. Readers can find it online.",
+            False,
+        ),
+        ("Flood warning lifted\nSorry, this story is no longer available.", True),
+        ("Storm\nWe and our 842 partners use cookies to personalise content. Accept all.", True),
+        (
+            "Storm\nWe and our partners use cookies and similar technologies to store and access"
+            " information on your device to personalise ads and content. Learn more.",
+            True,
+        ),
+    ],
+)
+def test_a_wall_sentence_is_short_or_the_page_besides_it(text: str, bare: bool) -> None:
+    assert (walls.bare_wall("", text, text.split("\n")[0], None) is not None) is bare

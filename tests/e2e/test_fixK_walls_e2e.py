@@ -100,6 +100,24 @@ WALLS = {
         " for all ages. Please confirm your date of birth to continue.</p><button>Yes, I am"
         " over 18</button>",
     ),
+    # look16g F1: Anubis, Vercel's Security Checkpoint, an AWS WAF challenge.
+    "anubis": '<!doctype html><html lang="en"><head><title>Making sure you&#39;re not a'
+    ' bot!</title><script id="anubis_challenge" type="application/json">{"challenge":"abc"}'
+    '</script></head><body><main><h1 id="title">Making sure you&#39;re not a bot!</h1><div>'
+    '<img src="/.within.website/x/cmd/anubis/static/img/pensive.webp"><p id="status">'
+    "Loading...</p><details><summary>Why am I seeing this?</summary><p>You are seeing this"
+    " because the administrator of this website has set up Anubis to protect the server"
+    " against the scourge of AI companies aggressively scraping websites.</p></details></div>"
+    "<footer><p>Protected by Anubis From Techaro.</p></footer></main></body></html>",
+    "vercel": "<!DOCTYPE html><html><head><title>Vercel Security Checkpoint</title></head><body>"
+    "<main><div><h1>We're verifying your browser</h1><p>Website owner? Click here to fix</p>"
+    "<noscript>Enable JavaScript to continue</noscript></div></main><script"
+    ' src="/.well-known/vercel/security/static/challenge.v2.min.js"></script></body></html>',
+    "awswaf": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title>'
+    '<script src="https://abc.token.awswaf.com/abc/challenge.js"></script></head><body>'
+    '<div id="challenge-container"></div><noscript><h1>JavaScript is disabled</h1>In order to'
+    " continue, we need to verify that you're not a robot. This requires JavaScript. Enable"
+    " JavaScript and then reload the page.</noscript></body></html>",
 }
 
 # Short real articles that say what walls say.
@@ -120,6 +138,23 @@ ARTICLES = {
             " and several more are debating age verification bills this year.",
             "Critics say asking users to confirm their date of birth does little, while"
             " uploading an ID puts privacy at risk.",
+        ],
+    ),
+    # look16g F1's negative rows: bots, CAPTCHAs and checkpoints as news.
+    "captcha": (
+        "Google drops CAPTCHA puzzles: are you a robot no more?",
+        [
+            "Google said on Monday it would stop showing its image CAPTCHA puzzles to most"
+            " visitors, scoring their behaviour instead to tell humans from bots.",
+            "Privacy groups said the scoring tracks users across millions of sites.",
+        ],
+    ),
+    "airport": (
+        "Security checkpoint waits hit two hours at JFK",
+        [
+            "Travellers waited up to two hours at the security checkpoint of Terminal 4 on"
+            " Sunday, as staff shortages closed half the lanes before the holiday rush.",
+            "The airport said extra officers would start on Wednesday.",
         ],
     ),
 }

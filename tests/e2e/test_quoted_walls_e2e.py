@@ -55,6 +55,22 @@ BRIEFS = {
             " 1950 on.",
         ],
     ),
+    # look16g F2: a brief whose sentence starts with wall wording and goes on reporting.
+    "reject": (
+        "EU tells publishers: make Reject all as easy as Accept all",
+        [
+            "Reject all buttons must be as prominent as Accept all ones, the data protection"
+            " board said on Tuesday.",
+            "The rule takes effect in March.",
+        ],
+    ),
+    "print": (
+        "Site outage",
+        [
+            "This page is no longer available in the print edition, the paper said, citing"
+            " costs. Readers can find it online."
+        ],
+    ),
 }
 
 

@@ -196,3 +196,62 @@ def test_a_page_judged_another_articles_is_archived_as_it_is_when_its_attempts_r
     assert "One: paragraph 0" in _post_text(site, t1)
     said = [w for w in reports[-1]["results"][0]["warnings"] if "its last attempt" in w]
     assert len(said) == 1 and said[0].startswith(f"{t1}: a temporary redirect took"), said
+
+
+# look16g F4: a click tracker to the item's own page under its SEO headline.
+TEASER = (
+    "The city council approved a two billion dollar budget early on Tuesday after a session"
+    " that ran through the night."
+)
+
+
+def _seo_page(title: str, lead: str) -> bytes:
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in [lead]
+        + [
+            f"Paragraph {i}: members argued over transit cuts and rents until dawn."
+            for i in range(6)
+        ]
+    )
+    return (
+        f"<html><head><title>{title} | Gazette</title></head><body><article><h1>{title}</h1>"
+        f"{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def _tracker_run(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], lead: str, **item: str
+) -> tuple[int, dict, str, str]:
+    """One run over a feed whose item "Budget passes" (``item``: more fields) is a 302 to
+    a page dated only by its URL's day, under an SEO headline, its text led by ``lead``."""
+    path = "/2026/12/07/council-budget"
+    feed, pages = Feed(httpserver), Pages(httpserver, ["/r/1", path])
+    site.write_config([{"name": "Clicks", "url": feed.url, "content": "page"}])
+    r1 = httpserver.url_for("/r/1")
+    pages.routes["/r/1"] = (302, path)
+    headline = "City council approves $2bn budget after marathon overnight session"
+    pages.routes[path] = (200, _seo_page(headline, lead))
+    date = "Mon, 07 Dec 2026 08:00:00 GMT"
+    feed.items = [{"title": "Budget passes", "link": r1, "guid": "g-1", "pubDate": date, **item}]
+    return (*run_at(site, capsys, "2026-12-07T10:00Z"), r1)
+
+
+def test_a_tracker_to_a_page_holding_the_items_teaser_is_its_page_whatever_its_headline(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    teaser = f"{TEASER} Read more"
+    code, report, err, r1 = _tracker_run(site, httpserver, capsys, TEASER, description=teaser)
+    assert code == 0 and report["new_posts"] == 1, (report, err)
+    assert sources(site) == [r1]
+
+
+def test_a_page_dated_only_by_its_urls_day_is_not_said_to_have_another_date(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, err, _ = _tracker_run(site, httpserver, capsys, "A lead of its own.")
+    assert code == 1, (report, err)
+    (failed,) = report["results"][0]["failed"]
+    assert failed["reason"].endswith(
+        "which shows another article (another title); not archived as that page"
+    ), failed

@@ -162,6 +162,7 @@ from rssarchive.core.decide.evidence import (
     page_shows_another as page_shows_another,
     permalinked as permalinked,
     same_pages as same_pages,
+    shares_teaser as shares_teaser,
 )
 from rssarchive.core.decide.feeditems import (
     CapOrder as CapOrder,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Literal
 
-from rssarchive.core.dates import to_utc
+from rssarchive.core.dates import day_only, to_utc
 from rssarchive.core.decide.articles import Failure
 from rssarchive.core.decide.identity import Landing, Shown, guid_key, link_key
 from rssarchive.core.identity import DATE_CHANGED, NEITHER_DATED, SAME_TEXT, differs, title_key
@@ -259,24 +259,55 @@ def _carries(one: str, other: str) -> bool:
     return one in other or other in one
 
 
-def page_shows_another(item: Shown, page: Shown, heading: str | None) -> str | None:
+def page_shows_another(
+    item: Shown, page: Shown, heading: str | None, *, shares_teaser: bool = False
+) -> str | None:
     """What says the page a redirect took an item's page to (``page``: its title, as
     extracted, and its date; ``heading``: its first h1) is another article's (None:
     nothing): another title — neither its title nor its heading carries the item's,
     nor the item's either of them — and, when both are dated, another date (to the
     second; the same time: a headline edited). A tracker or a live link that ends on another story's
-    page would be archived as that story under the item's title (fixF)."""
+    page would be archived as that story under the item's title (fixF). A page holding
+    the item's feed text (``shares_teaser``: shares_teaser, asked of a tracker's page)
+    is the item's whatever its headline (look16g F4: a feed's short title over a page's
+    SEO headline is the common case for trackers). A day-only date (a URL's day, read as
+    midnight) is compared by its day: the item's day is no other date."""
     mine = title_key(item.title)
     shown = [key for key in (title_key(page.title), title_key(heading)) if key]
-    if not mine or not shown or any(_carries(mine, key) for key in shown):
+    if shares_teaser or not mine or not shown or any(_carries(mine, key) for key in shown):
         return None
     if item.published is None or page.published is None:
         return "another title"
+    if day_only(page.published) or day_only(item.published):
+        same_day = to_utc(item.published).date() == to_utc(page.published).date()
+        return "another title" if same_day else "another title and date"
     # One CMS dates the item and its page alike, to the second: a headline edited. Another
     # story of the same day (a live link sent to it for now) has its own time.
     if abs(to_utc(item.published) - to_utc(page.published)) < _A_SECOND:
         return None
     return "another title and date"
+
+
+# A feed's teaser tells its page when it is this many words at least ("Teaser. Read
+# more" tells nothing) and most of its word trigrams (_TEASER_SHARE) are on the page.
+_TEASER_WORDS = 8
+_TEASER_SHARE = 0.6
+
+
+def shares_teaser(teaser: str | None, text: str | None) -> bool:
+    """Whether a page's ``text`` holds an item's feed text (``teaser``, as text): the
+    page a tracker took the item to is then its own (page_shows_another)."""
+    words = _words(teaser)
+    if len(words) < _TEASER_WORDS:
+        return False
+    grams = {tuple(words[at : at + 3]) for at in range(len(words) - 2)}
+    page = _words(text)
+    found = {tuple(page[at : at + 3]) for at in range(len(page) - 2)}
+    return len(grams & found) >= _TEASER_SHARE * len(grams)
+
+
+def _words(text: str | None) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in (text or "").casefold()).split()
 
 
 def landed_text(digest: str) -> str:
