@@ -130,6 +130,8 @@ NEAR_EXTRA = 600
 # The share of the shorter text's trigrams the longer must hold (the re-checks' measure,
 # recheck_text.overlap): the same words, give or take a link's or a figure's text.
 NEAR_OVERLAP = 0.9
+# Below this many characters a text is compared whole: a few words' change is much of it.
+NEAR_MIN = 280
 
 
 def near_text(mine: str, theirs: str) -> bool:
@@ -139,8 +141,12 @@ def near_text(mine: str, theirs: str) -> bool:
     across feeds needs the same text, this only forgives a feed's own boilerplate."""
     from rssarchive.core.recheck_text import overlap
 
-    short, long = sorted((mine, theirs), key=len)
-    return len(long) - len(short) <= NEAR_EXTRA and overlap(short, long) >= NEAR_OVERLAP
+    short, long = sorted((" ".join(mine.split()), " ".join(theirs.split())), key=len)
+    if len(long) - len(short) > NEAR_EXTRA:
+        return False
+    # Held whole (a footer added), or, for an article's worth of words, nearly whole: a
+    # short text differing in a word ("Story 1" and "Story 2") is another's.
+    return short in long or (len(short) >= NEAR_MIN and overlap(short, long) >= NEAR_OVERLAP)
 
 
 def _utc(when: datetime | None) -> datetime | None:

@@ -9,6 +9,7 @@ import pytest
 
 from rssarchive.core.identity import (
     differs,
+    near_text,
     post_title_and_date,
     same_by,
     still_same,
@@ -159,3 +160,27 @@ def test_post_title_and_date_read_back_what_render_wrote() -> None:
         expected = title or "https://x.example/a"
         assert post_title_and_date(post.text) == (expected, published)
     assert post_title_and_date("no front matter") == (None, None)
+
+
+_ARTICLE = " ".join(
+    f"Sentence {n} of the story, with enough words to be an article." for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "near"),
+    [
+        ("Story 1: a whole article of the feed's own text.",
+         "Story 2: a whole article of the feed's own text.", False),
+        (_ARTICLE, _ARTICLE + " The story was originally published in The Times on Medium.", True),
+        ("Short text.", "Short   text.\n", True),
+        (_ARTICLE, _ARTICLE.replace("Sentence 3", "Line 3"), True),
+        (_ARTICLE, "An entirely different article about something else.", False),
+    ],
+    ids=["a short text another in a word: another's", "a footer added: one article's",
+         "spacing aside: one", "an article's worth, nearly whole: one", "another text"],
+)  # fmt: skip
+def test_near_text(mine: str, theirs: str, near: bool) -> None:
+    # look16g F10: one article as two feeds carry it, a footer aside; never two briefs
+    # that differ in a word.
+    assert near_text(mine, theirs) is near
