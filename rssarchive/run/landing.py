@@ -169,7 +169,7 @@ class _Landing(_Recording):
         mark = None
         if shows is not None and landing.kind == "write":
             now = self.clock()
-            last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
+            last = self._last_attempt(job.article_id, now)
             mark, landed_as = self._landed_text(job, staged) if last else (None, None)
             landing = decide.landed_shown(
                 landing, how, job.page_url, shows, last=last, archived_as=landed_as
@@ -241,7 +241,7 @@ class _Landing(_Recording):
         )
         if (guid := decide.guid_key(job.entry.guid)) is not None:
             # Its guid is not the article's: explained here, not said again by later runs.
-            self.state.set_meta({f"taken {other} {guid}": "1"})
+            self.state.set_meta({decide.taken_mark(other, guid): "1"})
 
     def _shares_teaser(self, job: _Job, staged: _Staged) -> bool:
         """Whether the page a tracker took the item to holds its feed text (look16g F4)."""

@@ -195,7 +195,7 @@ class _Moves(_Base):
                 owner.id, decide.MovedTo(feed.name, item_guid, url_key, entry.link)
             )
             # Its new guid is not its recorded one: explained here, not said again.
-            self.state.set_meta({f"taken {owner.id} {item_guid}": "1"})
+            self.state.set_meta({decide.taken_mark(owner.id, item_guid): "1"})
         return owner
 
     def _slug_moved(

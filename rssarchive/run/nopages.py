@@ -28,7 +28,7 @@ class _NoPageGuids(_Canonical):
         from rssarchive.core.identity import text_key
 
         entry, failure, now = job.entry, decide.page_failure(exc), self.clock()
-        last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
+        last = self._last_attempt(job.article_id, now)
         if not decide.asks_link_taken(failure, entry.shared_link, last=last):
             return None
         assert entry.shared_link is not None and entry.link is not None
@@ -48,7 +48,7 @@ class _NoPageGuids(_Canonical):
             if guid_key is not None:
                 seen = GuidSeen(there[0], entry.title, entry.published, text_key(entry.content))
                 self.state.see_guid(guid_key, job.feed.name, seen)
-                self.state.set_meta({f"taken {there[0]} {guid_key}": "1"})
+                self.state.set_meta({decide.taken_mark(there[0], guid_key): "1"})
         else:
             job.entry = replace(entry, link=entry.shared_link, shared_link=None)
             self.state.relink(job.article_id, shared_key, job.entry, self.clock())

@@ -89,7 +89,7 @@ class _Relisted(_Moves):
         ``archived``: the article's URL and guid (State.archived_identity)."""
         if guid_key is None or archived is None:
             return
-        said = f"taken {article_id} {guid_key}"
+        said = decide.taken_mark(article_id, guid_key)
         # The mark is read only when the guids differ: not on every known item.
         was_said = (
             decide.asks_taken_said(guid_key, archived[1])

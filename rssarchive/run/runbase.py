@@ -99,6 +99,12 @@ class _Base:
     # The report of the command under way: what a stopped one wrote is read from it.
     _report: RunReport | None = field(default=None, init=False)
 
+    def _last_attempt(self, article_id: int, now: datetime) -> bool:
+        """Whether this attempt at the article is the one its retries give it up after,
+        if it fails (decide.last_attempt, from what the state records of it): where a
+        judgement archives as it is, or falls back, rather than lose the article."""
+        return decide.last_attempt(*self.state.recorded(article_id, now), now)
+
     def _post_shown(self, filename: str | None) -> decide.Shown | None:
         """The title and date an archived article's post says, and whether it says its
         date (the ``<!--ms-->`` line): what the identity rules compare an item with,

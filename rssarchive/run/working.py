@@ -300,7 +300,7 @@ class _Working(_NoPageGuids):
         from rssarchive.extract.feedtext import article_from_feed
 
         now = self.clock()
-        last = decide.last_attempt(*self.state.recorded(job.article_id, now), now)
+        last = self._last_attempt(job.article_id, now)
         permanent, shared = decide.permanent(exc), job.entry.shared_link is not None
         if not self._whole_text_instead(job, exc, for_good=permanent or last) and (
             not decide.feed_text_instead(

@@ -138,6 +138,7 @@ from rssarchive.core.decide.entries import (
     sees_guid as sees_guid,
     site_root_guid as site_root_guid,
     slug_checks as slug_checks,
+    taken_mark as taken_mark,
     taken_on as taken_on,
     unusable_link as unusable_link,
     url_entry as url_entry,

@@ -390,6 +390,12 @@ def other_owner(article_id: int, feed: str, owners: Iterable[tuple[str, int]]) -
     return any(name == feed and owner != article_id for name, owner in owners)
 
 
+def taken_mark(article_id: int, guid_key: str) -> str:
+    """The state's mark (its meta key) that an item with ``guid_key`` was said taken for
+    the archived article ``article_id`` (says_taken's ``said``): not said again."""
+    return f"taken {article_id} {guid_key}"
+
+
 def says_taken(guid_key: str | None, archived_guid_key: str | None, *, said: bool) -> bool:
     """Whether an item skipped for the archived article at its link is said to be taken
     for it (two items, one post): when its guid is another than the archived one's, and
