@@ -37,8 +37,9 @@ class _Canonical(_Landing):
         if key is None:
             return False
         title = job.entry.title or job.headline or ""
-        self._canonicals.append((key, decide.guid_key(job.entry.guid), title))
-        crowded = key in decide.crowded(self._canonicals)
+        named = self._canonicals.setdefault(key, [])
+        named.append((key, decide.guid_key(job.entry.guid), title))
+        crowded = key in decide.crowded(named)
         placed = self._canonical_placed.get(key)
         if crowded and placed is not None:  # no evidence after all: no longer its alias
             del self._canonical_placed[key]

@@ -67,7 +67,11 @@ class _Base:
     _held: list[tuple[_Job, _Staged]] = field(default_factory=list, init=False)
     # The canonical URL keys (decide.canonical_key) the run's pages named, each with the
     # item's guid key and title: one several items name is none of theirs (decide.crowded).
-    _canonicals: list[tuple[str, str | None, str]] = field(default_factory=list, init=False)
+    # Kept by key: a page is compared with the items that named its canonical URL only
+    # (the whole list each time made a 1,000-article backfill quadratic in title_key).
+    _canonicals: dict[str, list[tuple[str, str | None, str]]] = field(
+        default_factory=dict, init=False
+    )
     # The canonical URL keys the run placed a written page's article under (an alias).
     _canonical_placed: dict[str, int] = field(default_factory=dict, init=False)
     # URL keys of the entries this run took on (or in a dry run, listed as new): the
