@@ -60,6 +60,7 @@ said out loud rather than a loss said nowhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -108,12 +109,18 @@ def title_key(title: str | None) -> str:
     return _plain((title or "").translate(_TYPOGRAPHY))
 
 
+# Memoized: a run asks for one item's text several times (one story across links, the
+# guid rules, the guid's record), and reading a whole text's markup is the costliest
+# step of a big feed's first run. Kept small: the plain text is as long as the item's.
+@functools.lru_cache(maxsize=64)
 def text_plain(html: str | None) -> str | None:
     """A feed item's text as text_key reads it, before the digest (None: none): what
     near_text compares when the digests differ."""
     return _plain(markup_text(html or "")) or None
 
 
+# The digest is small; the texts it is kept for are the run's entries' own.
+@functools.lru_cache(maxsize=4096)
 def text_key(html: str | None) -> str | None:
     """A feed item's text as compared (None: it has none): its markup dropped (links
     with session ids in them are no other text), entities read, then as title_key
