@@ -26,7 +26,15 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 from rssarchive.core import zones
-from rssarchive.core.zones import EARLIEST_YEAR, RFC822_YEAR, ZONES, read_rfc822, zone_offset
+from rssarchive.core.w3cdates import W3C_DATETIME, parse_w3c_datetime
+from rssarchive.core.zones import (
+    AMBIGUOUS_ZONES,
+    EARLIEST_YEAR,
+    RFC822_YEAR,
+    ZONES,
+    read_rfc822,
+    zone_offset,
+)
 
 __all__ = [
     "AMBIGUOUS_ZONES",
@@ -89,12 +97,6 @@ def parse_iso(text: str) -> datetime | None:
         return None
 
 
-def _rfc822(text: str) -> datetime | None:
-    """An RFC 822 date in UTC (zones.read_rfc822: Hugo's year 0001 is not 2001, a zone's
-    name from zones.py); None when it is not one or is not read."""
-    return read_rfc822(text)[0]
-
-
 # --- HTTP headers -----------------------------------------------------------------------
 
 
@@ -131,9 +133,10 @@ def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
     milliseconds, a date written year first or month first with its time and zone), else
     whatever feedparser's many date parsers made of it (UTC, whole seconds), unless that
     reading dropped the time written (feedparser reads ``2026/12/01 02:20 +0800`` as
-    the 1st at midnight: that is no reading). Returns the date, or None and why not
-    ("cannot be read", "is before 1990, not believed"): a date before 1990 (in UTC) is
-    a missing date written as a date (Hugo's zero date is 0001-01-01), as for pages. A
+    the 1st at midnight: that is no reading) or gives a day not written (_day_written).
+    Returns the date, or None and why not ("cannot be read", "is before 1990, not
+    believed"): a date before 1990 (in UTC) is a missing date written as a date (Hugo's
+    zero date is 0001-01-01), as for pages. A
     date read with a zone whose name means several (``CST``) comes with its note:
     see :func:`read_date`."""
     text = str(raw or "").strip()
@@ -150,6 +153,8 @@ def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
         return None, "cannot be read"
     if _time_dropped(text, when):
         return None, "cannot be read (its time and zone are not understood)"
+    if not _day_written(text, when):
+        return None, "cannot be read"
     if when < EARLIEST:
         # feedparser reads "1764583200.5" as the year 1764: a year not written is no year.
         written = re.search(rf"(?<!\d){when.year:04d}(?!\d)", text) is not None
@@ -172,68 +177,21 @@ def _time_dropped(text: str, when: datetime) -> bool:
     return (hour, minute) != (0, 0) and (minute not in (0, 30, 45) or not _ANY_ZONE.search(text))
 
 
+def _day_written(text: str, when: datetime) -> bool:
+    """Whether feedparser's reading ``when`` of ``text`` is of a day ``text`` writes:
+    its year in digits, its day, and its month as a word (look16h H12). feedparser
+    takes the run's own day for a time written first (``00:30 01/12/2026``) and reads
+    ``01-12-2026 10:00 CET`` as 2001-12-20; and a month in digits beside a day in
+    digits is the 1st of December to some and the 12th of January to others."""
+    year = re.search(rf"(?<!\d)(?:{when.year:04d}|{when.year % 100:02d})(?!\d)", text)
+    day = re.search(rf"(?<!\d)0?{when.day}(?!\d)", text)
+    words = {w.upper() for w in _WORD.findall(text)} - ZONES.keys() - {"AM", "PM", "UHR"}
+    return year is not None and day is not None and bool(words)
+
+
+# A word that may be a month's name, in any script (letters, not digits).
+_WORD: Final = re.compile(r"[^\W\d_]{3,}")
 _ANY_ZONE: Final = re.compile(r"[+-]\d{1,2}(?::?\d{2})?\s*(?:\([^()]*\))?\s*$|[A-Za-z]{2,5}\)?\s*$")
-
-
-# --- sitemaps and the command line ------------------------------------------------------
-
-_W3C_DATETIME = re.compile(
-    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
-)
-
-
-def _zone(text: str | None) -> timedelta:
-    if not text or text in "Zz":
-        return timedelta(0)
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-
-
-def parse_w3c_datetime(text: str, *, end_of_period: bool = False) -> datetime | None:
-    """A sitemap date (W3C Datetime: ``2024``, ``2024-07``, ``2024-07-24``,
-    ``2024-07-24T01:45:53.725+08:00``), as aware UTC; None when it is not one.
-
-    RFC 822 dates (``Wed, 24 Jul 2024 01:45:53 GMT``), which some news sitemaps use, are
-    accepted too. Without a zone, UTC. With ``end_of_period``, a time-less date means
-    the last microsecond of its year, month or day: what an inclusive ``--until 2024-07``
-    should mean.
-    """
-    value = text.strip()
-    match = _W3C_DATETIME.fullmatch(value)
-    if match is None:
-        return _rfc822(value)
-    part = match.group
-    fraction = (part("fraction") or "")[:6].ljust(6, "0")
-    try:
-        moment = datetime(
-            int(part("year")),
-            int(part("month") or 1),
-            int(part("day") or 1),
-            int(part("hour") or 0),
-            int(part("minute") or 0),
-            int(part("second") or 0),
-            int(fraction),
-            tzinfo=UTC,
-        )
-        moment -= _zone(part("zone"))
-        if end_of_period and part("hour") is None:
-            if part("day") is not None:
-                after = moment + timedelta(days=1)
-            elif part("month") is not None:
-                after = moment.replace(
-                    year=moment.year + moment.month // 12, month=moment.month % 12 + 1
-                )
-            else:
-                after = moment.replace(year=moment.year + 1)
-            moment = after - timedelta(microseconds=1)
-    except (ValueError, OverflowError):  # month 13, year 0, 9999 + 1 year, zone +99:00
-        if end_of_period and match.group("year") == "9999":
-            return datetime.max.replace(tzinfo=UTC)
-        return None
-    return moment
 
 
 # --- the shapes feeds and pages write --------------------------------------------------
@@ -277,18 +235,12 @@ _COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2}
 # 13 digits); the 1990 floor and the run's clock judge what is read.
 _EPOCH: Final = re.compile(r"\d{9,10}(?:\.\d{1,6})?|(?P<ms>\d{12,13})")
 _AM: Final = frozenset({"上午", "早上", "凌晨", "午前", "오전", "am"})
-# Zone names read as one offset although others write them too: the offset taken, and
-# what the run says beside the date read (the README's dates section).
-AMBIGUOUS_ZONES: Final = {
-    "CST": "read as US Central (UTC-06:00), as RFC 822 has it; China's and Cuba's "
-    "standard times are written CST too"
-}
 # The zone names read after a page's date: zones.py's (an unknown or ambiguous one gives
 # no date: a guess could be half a day off). In hours, as before, for those who read it.
 ZONE_HOURS: Final = {name: offset / timedelta(hours=1) for name, offset in ZONES.items()}
 
 
-def read_date(text: str) -> tuple[datetime | None, str | None]:
+def read_date(text: str, *, china: bool = False) -> tuple[datetime | None, str | None]:
     """A date as feeds and pages write it, aware UTC, and a word about it; the one
     reading of the shapes below, for every source.
 
@@ -296,12 +248,15 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
     written year first (``2026/12/01 02:20 +0800``, ``2026年12月1日 下午2:20``,
     ``2026.12.01 10:00``, ``2026-12-01 10:00:00 UTC+8``, ``2026-12-01 02:20 CST``) or
     English month first (``Dec 1, 2026 10:00 AM``), with a time and zone (a 12-hour
-    clock with AM/PM or 上午/下午, an offset, a name); RFC 822 (zones.read_rfc822);
+    clock with AM/PM or 上午/下午, an offset, a name); RFC 822 (zones.read_rfc822), and
+    Java's ``Tue Dec 01 22:00:00 JST 2026`` and asctime read as it (asctime_as_rfc822);
     ``20190503``; W3C Datetime (``2024-07``). Full-width digits and colons count as
     ASCII ones. Without a zone, UTC.
 
     Returns ``(date, None)``; ``(date, note)`` when a zone's name was read that means
-    several zones (AMBIGUOUS_ZONES: the note says which was taken); ``(None, why)`` when
+    several zones (AMBIGUOUS_ZONES: the note says which was taken; with ``china``, the
+    text is Chinese and CST is China's, unsaid) or that contradicts the offset before
+    it (``+0100 EST``: the offset read); ``(None, why)`` when
     the text is a date of these shapes that is not read or not believed (``cannot be
     read``, ``is before 1990, not believed``: checked in UTC, whatever the shape): a
     text that begins like a date written year first is read whole or not at all, never
@@ -312,6 +267,7 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
         return None, None
     note = None
     value = zones.plain_iso(value)  # RFC 9557's suffix, 24:00
+    value = zones.asctime_as_rfc822(value) or value  # Java's "Tue Dec 01 22:00:00 CST 2026"
     offset = _END_OFFSET.search(value)
     if offset is not None and (int(offset.group(1)) > 14 or int(offset.group(2)) > 59):
         return None, f"cannot be read (impossible offset {offset.group(0)})"
@@ -323,19 +279,17 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
             seconds = int(value) / 1000 if epoch.group("ms") else float(value)
             when = datetime.fromtimestamp(seconds, UTC)
         elif shaped is not None:
-            when, note = _from_written(shaped)
+            when, note = _from_written(shaped, china)
             if when is None:
                 return None, note or "cannot be read"
         elif RFC822_YEAR.match(value):
-            when, why = read_rfc822(value)
+            when, note = read_rfc822(value, china=china)
             if when is None:
-                return None, why
-            zone = _RFC822_NAME.search(value)
-            note = None if zone is None else AMBIGUOUS_ZONES.get(zone.group(1).upper())
+                return None, note
         elif _COMPACT_DATE.fullmatch(value):
             when = _from_parts(_COMPACT_DATE.fullmatch(value))  # type: ignore[arg-type]
             when = None if when is None else when.replace(tzinfo=UTC)
-        elif _W3C_DATETIME.fullmatch(value):
+        elif W3C_DATETIME.fullmatch(value):
             when = parse_w3c_datetime(value)  # 2024, 2024-07: a year, a month
         elif _YEAR_FIRST_START.match(value) or _ISO_DATE.match(value):
             return None, "cannot be read"
@@ -348,11 +302,9 @@ def read_date(text: str) -> tuple[datetime | None, str | None]:
 
 # An offset that ends a date: the standard library reads +15:00 to +23:59 too.
 _END_OFFSET: Final = re.compile(r"(?<=[\d\s])[+-](\d{2}):?(\d{2})\Z")
-# The zone's name that ends an RFC 822 date ("… 10:00:00 CST", "+0800 (CST)" is not one).
-_RFC822_NAME: Final = re.compile(r"\d\s+([A-Za-z]{2,5})\s*\Z")
 
 
-def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
+def _from_written(match: re.Match[str], china: bool) -> tuple[datetime | None, str | None]:
     """The aware UTC moment a _YEAR_FIRST or _MONTH_FIRST match writes, and its note
     (or None and why not)."""
     groups = match.groupdict()  # the two shapes name different groups
@@ -397,11 +349,11 @@ def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
                 return None, f"cannot be read (impossible offset {part('zone')})"
             offset = sign * timedelta(hours=hours, minutes=minutes)
     elif part("name"):
-        named = zone_offset(part("name"), moment)
+        named = zone_offset(part("name"), moment, china=china)
         if named is None:
             return None, f"cannot be read (unknown or ambiguous zone {part('name')!r})"
         offset = named
-        note = AMBIGUOUS_ZONES.get(part("name").upper())
+        note = None if china else AMBIGUOUS_ZONES.get(part("name").upper())
     elif part("beijing") or part("beijing0"):  # 北京时间, after the time or before the date
         offset = timedelta(hours=8)
     try:
@@ -413,15 +365,16 @@ def _from_written(match: re.Match[str]) -> tuple[datetime | None, str | None]:
 # --- pages ------------------------------------------------------------------------------
 
 
-def parse_date(text: str | int | float) -> datetime | None:
+def parse_date(text: str | int | float, *, china: bool = False) -> datetime | None:
     """A date as pages write it, aware UTC (no zone: UTC); None when it is not one:
     :func:`read_date`'s reading (a JSON number is epoch seconds or milliseconds).
+    ``china``: the page is written in Chinese, where CST is China's (UTC+08:00).
     """
     if isinstance(text, bool):
         return None
     if isinstance(text, int | float):
         text = str(int(text)) if math.isfinite(text) else ""
-    return read_date(text)[0]
+    return read_date(text, china=china)[0]
 
 
 def find_written_date(text: str) -> str | None:

@@ -76,24 +76,38 @@ def _plain(detail: Any, value: Any) -> str:
     return text.strip()
 
 
+# What each of feedparser's date keys holds, as said when it dates an item whose
+# publication date cannot be read.
+_DATE_KINDS = {"updated": "update date", "created": "creation date"}
+
+
 def _published(item: Any) -> tuple[datetime | None, str | None]:
     """The item's date, and when it has none, why: the first date it gives that could
     not be read or believed, as a phrase (``its date 'yesterday' cannot be read``); with a
-    date, the note said of its reading, if any (a zone's name that means several)."""
+    date, the note said of its reading, if any (a zone's name that means several), and
+    when a date before it cannot be read, that, with what dated the item instead:
+    an update date dates an item whose publication date is unreadable only said
+    (look16h H2: a dc:date five days after the pubDate, silently)."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
-    problem = None
+    problem = unread = None
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
             when, why = read_feed_date(raw, parsed)
             shown = " ".join(str(raw or "").split())
             shown = shown if len(shown) <= 80 else shown[:79] + "…"
+            if when is not None and unread is not None:
+                instead = f"{unread}; dated by its {_DATE_KINDS[key]} {shown!r}"
+                return when, instead if why is None else f"{instead} ({why})"
             if when is not None:
                 # A date read with a zone's name that means several: said with the date.
                 return when, None if why is None else f"its date {shown!r}: {why}"
             if problem is None and why is not None:
                 problem = f"its date {shown!r} {why}"
+                # A zero date (Hugo's 0001, epoch 0) is no date: the next one dates the
+                # item unsaid; one written but unreadable is not.
+                unread = problem if why.startswith("cannot be read") else None
     return None, problem
 
 

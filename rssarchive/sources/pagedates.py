@@ -71,7 +71,7 @@ from rssarchive.core.dates import EARLIEST as EARLIEST
 from rssarchive.core.dates import believable as believable
 from rssarchive.core.dates import find_written_dates, to_utc
 from rssarchive.core.dates import parse_date as parse_date
-from rssarchive.core.zones import carries_zone
+from rssarchive.core.zones import carries_zone, page_in_chinese
 from rssarchive.sources.jsonld_dates import json_ld_dates
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
@@ -135,6 +135,7 @@ def page_date(
     """The publication date ``doc`` (fetched from ``url``) gives, by the order in the
     module's doc; None when it gives none. ``max_date``: default, now."""
     limit = max_date or datetime.now(UTC)
+    china = page_in_chinese(doc)
     for group in (
         (
             ("json-ld", json_ld_dates(doc, url=url)),
@@ -145,14 +146,16 @@ def page_date(
         (("json-ld", json_ld_dates(doc, "dateCreated", url)),),
         (("url", url_dates(url)),),
     ):
-        found = _first_zoned(group, limit)
+        found = _first_zoned(group, limit, china)
         if found is not None:
             return found
     when = _htmldate(doc, url, limit)
     return None if when is None else PageDate(when, "htmldate")
 
 
-def _first_zoned(group: Iterable[tuple[str, Iterable[str]]], limit: datetime) -> PageDate | None:
+def _first_zoned(
+    group: Iterable[tuple[str, Iterable[str]]], limit: datetime, china: bool = False
+) -> PageDate | None:
     """The first believable date of ``group``'s sources that carries its zone, else its
     first believable one: a date written without its zone is read as UTC, which a
     zoned one of the page corrects (look16f s07: one CMS writing its local time twice,
@@ -160,7 +163,7 @@ def _first_zoned(group: Iterable[tuple[str, Iterable[str]]], limit: datetime) ->
     first = None
     for source, texts in group:
         for text in texts:
-            when = parse_date(text)
+            when = parse_date(text, china=china)
             if when is None or not believable(when, limit):
                 continue
             if carries_zone(text):
@@ -186,7 +189,7 @@ def page_modified(doc: HtmlElement, *, max_date: datetime | None = None) -> date
     MODIFIED_KEYS' ``<meta>``), believed as a publication date is; None: it does not."""
     limit = max_date or datetime.now(UTC)
     for text in (*json_ld_dates(doc, "dateModified"), *_meta_dates(doc, MODIFIED_KEYS)):
-        when = parse_date(text)
+        when = parse_date(text, china=page_in_chinese(doc))
         if when is not None and believable(when, limit):
             return when
     return None

@@ -231,3 +231,81 @@ def test_carries_zone(text: str, zoned: bool) -> None:
     from rssarchive.core.zones import carries_zone
 
     assert carries_zone(text) is zoned
+
+
+def test_a_zone_name_contradicting_the_offset_before_it_is_said_and_the_offset_read() -> None:
+    """look16h H3: ``+0000 GMT`` is read by the offset; ``+0100 EST`` too, said."""
+    assert read_date("Tue, 01 Dec 2026 10:00:00 +0000 GMT") == (
+        datetime(2026, 12, 1, 10, tzinfo=UTC),
+        None,
+    )
+    when, note = read_date("Tue, 01 Dec 2026 10:00:00 +0100 EST")
+    assert when == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert note is not None and "EST" in note and "offset" in note
+
+
+def test_java_dates_with_cst_carry_the_cst_note() -> None:
+    """look16h H11: the Java shape's CST is said as RFC 822's is."""
+    when, note = read_date("Tue Dec 01 22:00:00 CST 2026")
+    assert when == datetime(2026, 12, 2, 4, tzinfo=UTC)
+    assert note is not None and "US Central" in note and "China" in note
+    why = read_feed_date("Tue Dec 01 22:00:00 XYZ 2026", (2026, 12, 1, 22, 0, 0))[1]
+    assert why == "cannot be read (unknown or ambiguous zone 'XYZ')"
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("00:30 01/12/2026", (2026, 12, 8, 0, 30, 0)),  # the run's own day
+        ("10:00 December 1 2026", (2026, 12, 8, 10, 0, 0)),
+        ("10:00", (2026, 12, 8, 10, 0, 0)),
+        ("01-12-2026 10:00 CET", (2001, 12, 20, 0, 0, 0)),
+        ("01-12-2026 10h00", (2001, 12, 20, 0, 0, 0)),
+        ("00:30 08/12/2026", (2026, 12, 8, 0, 30, 0)),  # digits alone: day or month?
+    ],
+)
+def test_feedparsers_reading_of_a_day_not_written_cannot_be_read(
+    text: str, parsed: tuple[int, ...]
+) -> None:
+    """look16h H12: feedparser's fallback takes the run's own day for a time written
+    first, and reads a day-first date as 2001-12-20: its year, day and month (a word)
+    must be written."""
+    assert read_feed_date(text, parsed) == (None, "cannot be read")
+
+
+def test_feedparsers_reading_of_a_month_name_it_knows_is_kept() -> None:
+    when = read_feed_date("2026-december-01T10:00+01:00", (2026, 12, 1, 9, 0, 0))[0]
+    assert when == datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "chinese"),
+    [
+        ("zh-CN", "Budget", True),
+        ("zh-Hant-TW", "", True),
+        ("", "预算案通过", True),
+        ("en", "预算案通过", True),  # a Chinese CMS's template says en
+        ("ja", "予算案", False),
+        ("", "予算案が可決された", False),  # kana: Japanese
+        ("en", "Budget passed", False),
+        ("", "", False),
+    ],
+)
+def test_written_in_chinese(lang: str, title: str, chinese: bool) -> None:
+    from rssarchive.core.zones import written_in_chinese
+
+    assert written_in_chinese(lang, title) is chinese
+
+
+def test_cst_in_chinese_is_chinas_time_without_a_note() -> None:
+    """look16h H16: on a page in Chinese, CST is UTC+08:00, whatever the shape."""
+    china = datetime(2026, 12, 1, 14, tzinfo=UTC)
+    for text in (
+        "2026-12-01 22:00:00 CST",
+        "2026-12-01 22:00 CST",
+        "Tue, 01 Dec 2026 22:00:00 CST",
+        "Tue Dec 01 22:00:00 CST 2026",
+    ):
+        assert read_date(text, china=True) == (china, None), text
+        assert parse_date(text, china=True) == china, text
+        assert parse_date(text) == datetime(2026, 12, 2, 4, tzinfo=UTC), text
