@@ -21,7 +21,7 @@ from rssarchive.core.errors import (
 )
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key, normalize_url
-from rssarchive.publish.entry_posts import dated
+from rssarchive.publish.entry_posts import dated, url_day
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -270,7 +270,8 @@ class _Working(_NoPageGuids):
             ),
             said_taken_on=entry.date_problem is not None,
         )
-        if (note := decide.fetch_time_note(post_dated, job.page_date)) is not None:
+        day = url_day(link)
+        if (note := decide.fetch_time_note(post_dated, job.page_date, day, now=now)) is not None:
             job.result.warnings.append(f"{link}: {note}")
         lastmod = decide.sitemap_date_note(
             post_dated.by, lastmod=link is not None and normalize_url(link) in self._lastmod_listed
