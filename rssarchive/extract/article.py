@@ -68,9 +68,17 @@ def _meta(doc: HtmlElement) -> dict[str, str]:
 
 
 def _page_title(doc: HtmlElement, meta: dict[str, str]) -> str | None:
+    """og:title, else the article's heading (pagescope.article_heading: never a site's
+    logo ``<h1>``, look16h H13), else ``<title>``, else the first ``<h1>`` (the logo's
+    name beats no title)."""
+    from rssarchive.sources.pagescope import article_heading
+
     if meta.get("og:title"):
         return collapse_space(meta["og:title"])
-    for tag in ("h1", "title"):
+    heading = article_heading(doc)
+    if heading is not None and (text := element_text(heading)):
+        return text
+    for tag in ("title", "h1"):
         for el in doc.iter(tag):
             if text := element_text(el):
                 return text

@@ -58,7 +58,7 @@ def dated(
     by the day its URL names (look16e F12); one whose page gives the time it was fetched
     as its publication, by its URL's day (decide.fetch_time_dated, look16f s43)."""
     no_page = article is None or article.source == "feed"
-    url_day = _url_day(entry.link)
+    day = url_day(entry.link)
     post = decide.post_date(
         entry.published,
         entry.origin,
@@ -67,12 +67,12 @@ def dated(
         listed=entry.listed,
         now=now,
         stamped=stamped,
-        url_day=url_day if stamped and no_page else None,
+        url_day=day if stamped and no_page else None,
     )
-    return decide.fetch_time_dated(post, url_day, now)
+    return decide.fetch_time_dated(post, day, now)
 
 
-def _url_day(link: str | None) -> datetime | None:
+def url_day(link: str | None) -> datetime | None:
     """The day ``link``'s path names (pagedates.url_dates, as a page's URL is read), its
     midnight in UTC; None: none."""
     from rssarchive.core.dates import parse_date

@@ -138,6 +138,9 @@ class _Job:
     # said when it is written (decide.archiving_date_note).
     page_date: datetime | None = None
     dated: decide.PostDate | None = None
+    # The run's clock its page was dated by (a page date within a minute of it may be
+    # the fetch's own time, decide.fetch_time_note).
+    dated_at: datetime | None = None
     # Whether its post was made from its page (not from the feed's text).
     from_page: bool = False
     # The URL its page names as canonical (Article.canonical; None: none, or no page).

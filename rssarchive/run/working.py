@@ -21,7 +21,7 @@ from rssarchive.core.errors import (
 )
 from rssarchive.core.models import Article, ContentMode, Entry, FeedConfig, Response
 from rssarchive.core.urls import host_key, normalize_url
-from rssarchive.publish.entry_posts import dated
+from rssarchive.publish.entry_posts import dated, url_day
 from rssarchive.run.jobs import (
     FETCH_THREADS,
     MAX_IN_FLIGHT,
@@ -150,7 +150,8 @@ class _Working(_NoPageGuids):
         job.needs_page = needs_page  # re-checks compare a page's text only with a page's
         article = self._article(job, extractor, needs_page=needs_page)
         job.page_date, job.page_modified = article.published, article.modified
-        job.dated = dated(job.entry, article, self.clock(), stamped=job.stamped)
+        job.dated_at = self.clock()
+        job.dated = dated(job.entry, article, job.dated_at, stamped=job.stamped)
         job.from_page = article.source != "feed"
         post = self._render(job.feed, job.entry, article, stamped=job.stamped)
         return _Staged(post, self.archive.stage(post.text))
@@ -270,7 +271,8 @@ class _Working(_NoPageGuids):
             ),
             said_taken_on=entry.date_problem is not None,
         )
-        if (note := decide.fetch_time_note(post_dated, job.page_date)) is not None:
+        at, day = job.dated_at or now, url_day(link)
+        if (note := decide.fetch_time_note(post_dated, job.page_date, day, now=at)) is not None:
             job.result.warnings.append(f"{link}: {note}")
         lastmod = decide.sitemap_date_note(
             post_dated.by, lastmod=link is not None and normalize_url(link) in self._lastmod_listed
@@ -326,6 +328,7 @@ class _Working(_NoPageGuids):
         article = exc.article
         job.canonical = article.canonical
         job.page_date, job.page_modified = article.published, article.modified
+        job.dated_at = now
         job.dated = dated(job.entry, article, now, stamped=job.stamped)
         job.from_page = True
         job.result.warnings.append(

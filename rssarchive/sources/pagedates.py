@@ -9,17 +9,20 @@ written with its zone before the first without (look16f s07: zones.carries_zone)
    ``DC.date.issued`` or ``dcterms:issued``, ``parsely-pub-date``, ``sailthru.date``,
    ``date`` …), in the order of ``META_KEYS``; modification dates are never read;
 3. ``<time datetime>``: one marked ``pubdate`` or ``itemprop="datePublished"`` (another
-   element so marked by its text when it has no ``content=``), else the
-   first in the ``<article>``, else in a ``<header>``, else the page's only one (never
-   one in an ``<aside>``, ``<nav>`` or ``<footer>`` or a related block: those date
-   other articles; never one labelled updated, one labelled published first, look16f
-   s41);
+   element so marked by its text when it has no ``content=``), else the first in the
+   article's ``<article>`` or ``<main>`` or the ``<header>`` holding its heading (without
+   either, in an ``<article>``, else in a ``<header>``, else the page's only one); never
+   one in an ``<aside>``, ``<nav>`` or ``<footer>``, the site's chrome or a list of other
+   stories: those date the site or other articles (pagescope, look16h H13, H14); never
+   one labelled updated, beside or after it (look16h H8), one labelled published first
+   (look16f s41);
 4. a date written year first or English month first with its time and zone
    (``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``, ``Published 2019-05-03
    01:20 +0800``: dates.find_written_date) in the first 200 characters of text after
-   the article's ``<h1>`` (without one, of the page), outside related, sidebar and
-   footer blocks: where the byline is, not further down, where a related story's date
-   would be; one labelled published first, never one labelled updated, and an
+   the article's ``<h1>`` (never a site logo's; without one, of its ``<article>`` or
+   ``<main>``, else of the page), outside the blocks step 3 never reads: where the
+   byline is, not further down, where a related story's date would be; one labelled
+   published first, never one labelled updated (before it or after it), and an
    unlabelled one only outside running prose (look16f s41, s61);
 5. JSON-LD ``dateCreated`` (look16c F5): the article's creation, when nothing above
    says its publication (a modification date never does);
@@ -29,8 +32,11 @@ written with its zone before the first without (look16f s07: zones.carries_zone)
    time, as htmldate's reading, which reads the URL too, is not asked for it);
 7. htmldate, a general date finder (with ``original_date``: the publication, not the
    last change), on the markup (not the URL: step 6 reads it, look16f s47), without the
-   parts that date other articles (``<aside>``, ``<nav>``, ``<footer>``, and blocks
-   named related, sidebar, footer …) and without its search of the free text
+   parts that date other articles or the site (``<aside>``, ``<nav>``, ``<footer>``,
+   the body outside the article's scope and the blocks step 3 never reads:
+   pagescope.drop_others), without the dates an update's label names in the text
+   ("Last modified on …", "修改时间：…", "…更新": pagescope.without_update_dates,
+   look16h H8) and without its search of the free text
    (``extensive_search``). Measured on tests/pagedates (20 pages): on the whole page,
    htmldate alone took a related story's date, a sidebar's ``<time>``, a WebPage's
    JSON-LD date and a modification date for the article's; the steps above and this
@@ -58,7 +64,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,10 +74,19 @@ from lxml.html import HtmlElement
 # Reading and judging a date is dates.py's; these names stay importable from here.
 from rssarchive.core.dates import EARLIEST as EARLIEST
 from rssarchive.core.dates import believable as believable
-from rssarchive.core.dates import find_written_dates, to_utc
 from rssarchive.core.dates import parse_date as parse_date
+from rssarchive.core.dates import to_utc
 from rssarchive.core.zones import carries_zone, page_in_chinese
 from rssarchive.sources.jsonld_dates import json_ld_dates
+from rssarchive.sources.pagescope import (
+    MODIFIED,
+    drop_others,
+    in_prose,
+    text_dates,
+    time_dates,
+    time_label,
+    without_update_dates,
+)
 
 # Lower-case meta names and properties (also itemprop) that carry the publication date,
 # most specific first. Dublin Core's are written here with a dot (``DC.date.issued``, in
@@ -108,19 +122,6 @@ META_KEYS: Final = (
     "date",
 )
 _DUBLIN_CORE: Final = re.compile(r"^(dc|dcterms):")
-_OUTSIDE_ARTICLE: Final = "ancestor::aside or ancestor::nav or ancestor::footer"
-# Text that is no reading matter, or dates something else.
-_NOT_TEXT: Final = (
-    "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
-    f" or {_OUTSIDE_ARTICLE}"
-)
-# How much text after the heading may hold the byline's date (a long headline's deck,
-# an author line, a place line fit easily; the article's third paragraph does not).
-HEADER_TEXT_CHARS: Final = 200
-# Blocks that date other articles or the site, removed before htmldate reads the page.
-_NOT_THE_ARTICLE: Final = re.compile(
-    r"(?i)related|sidebar|footer|comment|recommend|popular|most-?read|teaser|promo|widget"
-)
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,8 @@ def page_date(
         (
             ("json-ld", json_ld_dates(doc, url=url)),
             ("meta", _meta_dates(doc)),
-            ("time", _time_dates(doc)),
-            ("text", _text_dates(doc)),
+            ("time", time_dates(doc)),
+            ("text", text_dates(doc)),
         ),
         (("json-ld", json_ld_dates(doc, "dateCreated", url)),),
         (("url", url_dates(url)),),
@@ -213,186 +214,6 @@ def _meta_dates(doc: HtmlElement, keys: tuple[str, ...] = META_KEYS) -> Iterator
             yield found[key]
 
 
-# --- <time> -----------------------------------------------------------------------------
-
-
-def _time_dates(doc: HtmlElement) -> Iterator[str]:
-    marked = doc.xpath(
-        "//time[@pubdate][@datetime]"
-        " | //*[translate(@itemprop, 'DATEPUBLISHED', 'datepublished') = 'datepublished']"
-        "[@datetime or @content]"
-    )
-    for el in marked:
-        yield el.get("datetime") or el.get("content") or ""
-    # Microdata written as text: <span itemprop="datePublished">2019-05-03T01:20:00+08:00
-    # </span>, read whole (its time and zone), as the content= form is (look16 F3).
-    for el in doc.xpath(
-        "//*[translate(@itemprop, 'DATEPUBLISHED', 'datepublished') = 'datepublished']"
-        "[not(@datetime) and not(@content)][not(self::meta)]"
-    ):
-        yield " ".join(el.text_content().split())[:100]
-    every = doc.xpath(f"//time[@datetime][not({_OUTSIDE_ARTICLE})]")
-    scoped = [
-        el
-        for scope in ("//article", "//header")
-        for el in doc.xpath(f"{scope}//time[@datetime][not({_OUTSIDE_ARTICLE})]")
-    ]
-    if len(every) == 1:
-        scoped.append(every[0])
-    # An update's <time> (class "updated", "Updated …") never dates the post (look16f
-    # s41); one labelled published comes first; a related story's is not the page's,
-    # nor an unlabelled one in the prose, the day of what is reported (look16f s61).
-    labels = {id(el): _time_label(el) for el in scoped}
-    for wanted in ("publish", None):
-        for el in scoped:
-            if (
-                labels[id(el)] == wanted
-                and not _in_other_block(el)
-                and (wanted or not _in_prose(el))
-            ):
-                yield el.get("datetime") or ""
-
-
-def _in_prose(el: HtmlElement) -> bool:
-    """Whether ``el`` stands in a paragraph of running text (_PROSE), not a byline."""
-    block = _block(el.getparent())
-    if block is None or block.tag not in _PARAGRAPHS:
-        return False
-    return _PROSE.search(" ".join(block.text_content().split())) is not None
-
-
-def _time_label(el: HtmlElement) -> str | None:
-    """What a ``<time>`` is labelled: "update" (its class, id or itemprop says updated
-    or modified, or its text or the words before it do), "publish" (says published),
-    or None."""
-    named = " ".join(el.get(a) or "" for a in ("class", "id", "itemprop"))
-    # Published first: WordPress marks a post never changed "entry-date published updated".
-    if re.search(r"(?i)publish|posted", named):
-        return "publish"
-    if _MODIFIED.search(named):
-        return "update"
-    before = el.xpath("preceding::text()[1]")
-    return _label(el.text_content()[:20]) or _label(str(before[0])[-30:] if before else "")
-
-
-# Words labelling a date of a byline (the last before it counts): an update's is never
-# the publication's (look16f s41: "更新时间：… 发布时间：…", "Updated … Published …").
-_LABEL: Final = re.compile(
-    r"(?i)(?P<update>更新|修改|编辑于|\bupdated?\b|\bmodified\b|\bedited\b|\brevised\b)"
-    r"|(?P<publish>发布|发表|刊发|刊登|\bpublished\b|\bposted\b)"
-)
-# Running prose: a sentence's end (。, or a word's full stop: not "a.m."), or the date
-# followed by a comma (a lede's "2026年12月1日，国务院宣布…"). A date there is the day of
-# what the article reports, not its publication (look16f s61).
-_PROSE: Final = re.compile(r"[。！？]|[^\W\d_]{2}[.!?](?:\s|$)")
-_AFTER_IN_PROSE: Final = re.compile(r"\s*[,，、]")
-
-
-# What a byline writes beside its date: a source's or an author's label.
-_SOURCE_LABEL: Final = re.compile(r"(?i)^[\W_]*(?:来源|來源|作者|编辑|編輯|责编|by\b|source\b)")
-
-
-def _byline(whole: str, written: str) -> bool:
-    """Whether the block ``whole`` writing the date ``written`` is a byline, not prose
-    (look16g F13): short (BYLINE_REST characters besides the date) and either starting
-    with the date, without a sentence ("2026年12月4日 10:00，来源：新华社", "December 2,
-    2026."), or the rest a source's or an author's label. A lede's "2019年5月1日，国务院宣布
-    …。" is a sentence: prose (look16f s61)."""
-    whole = " ".join(unicodedata.normalize("NFKC", whole).split())
-    before, _, after = whole.partition(written)
-    rest = f"{before} {after}".strip()
-    if len(rest) > BYLINE_REST:
-        return False
-    if not before.strip():
-        return _PROSE.search(after) is None
-    return _SOURCE_LABEL.match(rest) is not None
-
-
-BYLINE_REST: Final = 60
-
-
-def _label(text: str) -> str | None:
-    """The kind of the last date label in ``text``: "update", "publish" or None."""
-    labels = list(_LABEL.finditer(text))
-    return None if not labels else ("update" if labels[-1].group("update") else "publish")
-
-
-# --- the text under the heading --------------------------------------------------------
-
-
-def _text_dates(doc: HtmlElement) -> Iterator[str]:
-    """A date written year first or English month first, with its time and zone
-    (dates.find_written_dates: ``2019年5月3日 10:20 北京时间``, ``发布时间：2019年5月3日``,
-    ``Published 2019-05-03 01:20 +0800``), in the first HEADER_TEXT_CHARS characters of
-    text after the article's heading (the first ``<h1>``; without one, of the page's
-    text), where the byline is: never one further down, which dates a related story or
-    a reply. Of a byline's dates, one labelled published first, then one unlabelled;
-    never one labelled updated (look16f s41), nor an unlabelled one in running prose
-    (look16f s61: the day of the event the lede reports)."""
-    headings = doc.xpath(f"//h1[not({_OUTSIDE_ARTICLE})]")
-    start = headings[0] if headings else doc
-    axis = "following::text()" if headings else "descendant::text()"
-    seen = 0
-    blocks: list[tuple[HtmlElement | None, list[str]]] = []
-    for text in start.xpath(f"{axis}[not({_NOT_TEXT})]"):
-        if _in_other_block(text.getparent()):
-            continue  # a related story's or the footer's date, not the byline's
-        block = _block(text.getparent().getparent() if text.is_tail else text.getparent())
-        if not blocks or blocks[-1][0] is not block:
-            blocks.append((block, []))
-        blocks[-1][1].append(str(text))
-        seen += len(text.strip())
-        if seen >= HEADER_TEXT_CHARS:
-            break
-    offset = 0
-    found: dict[str | None, str] = {}
-    for block, texts in blocks:
-        text = " ".join(unicodedata.normalize("NFKC", " ".join(texts)).split())
-        # A paragraph's sentence may run on past the window; a container's (the
-        # <article> a date after </h1> stands in) is the article, not the byline.
-        paragraph = block if block is not None and block.tag in _PARAGRAPHS else None
-        whole = text if paragraph is None else " ".join(paragraph.text_content().split())
-        end = 0
-        for at, written in find_written_dates(text):
-            if offset + at >= HEADER_TEXT_CHARS:
-                break
-            label = _label(text[end:at])
-            end = at + len(written)
-            prose = bool(_PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end))
-            prose = prose and not _byline(whole, written)
-            if label != "update" and (label == "publish" or not prose):
-                found.setdefault(label, written)
-        offset += len(text) + 1
-    yield from (found[label] for label in ("publish", None) if label in found)
-
-
-# Blocks of running text, read whole for its sentences.
-_PARAGRAPHS: Final = frozenset({"p", "li", "blockquote", "dd", "td", "figcaption"})
-# Elements inside a block of text, which a byline may split a date across.
-_INLINE: Final = frozenset(
-    {"a", "abbr", "b", "bdi", "cite", "em", "font", "i", "label", "mark", "q", "s"}
-    | {"small", "span", "strong", "sub", "sup", "time", "u"}
-)
-
-
-def _block(element: HtmlElement | None) -> HtmlElement | None:
-    """The block (paragraph, division …) that ``element``'s text is part of."""
-    while element is not None and (not isinstance(element.tag, str) or element.tag in _INLINE):
-        element = element.getparent()
-    return element
-
-
-def _in_other_block(element: HtmlElement | None) -> bool:
-    """Whether ``element`` sits in a block that dates other articles or the site
-    (related, sidebar, footer …: _NOT_THE_ARTICLE on its or an ancestor's class or id)."""
-    while element is not None:
-        named = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if named.strip() and _NOT_THE_ARTICLE.search(named):
-            return True
-        element = element.getparent()
-    return False
-
-
 # --- the URL -----------------------------------------------------------------------------
 
 # A day in a URL's path, as folders name it: /2019/05/03/, /2019-05-03/ (a slug may
@@ -434,13 +255,10 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
     from htmldate import find_date
 
     pruned = copy.deepcopy(doc)
-    for el in pruned.xpath("//aside | //nav | //footer | //*[@class or @id]"):
-        if el.getparent() is None:
-            continue
-        if el.tag in ("aside", "nav", "footer") or _NOT_THE_ARTICLE.search(
-            f"{el.get('class') or ''} {el.get('id') or ''}"
-        ):
+    for el in pruned.xpath("//aside | //nav | //footer"):
+        if el.getparent() is not None:
             el.drop_tree()
+    drop_others(pruned)  # the site's chrome, other stories (look16h H13, H14)
     _drop_read_json_ld(pruned)
     _drop_modification_dates(pruned)
     try:
@@ -474,8 +292,6 @@ def _drop_read_json_ld(doc: HtmlElement) -> None:
             script.drop_tree()
 
 
-# Names of meta tags and itemprops that date a change, not the publication.
-_MODIFIED: Final = re.compile(r"(?i)modified|updated|last-?mod|revised|dateupdate")
 _JSON_LD_MODIFIED: Final = re.compile(r'"date(?:Modified|Updated)"\s*:\s*(?:"[^"]*"|[\d.]+)')
 
 
@@ -485,12 +301,18 @@ def _drop_modification_dates(doc: HtmlElement) -> None:
     alone), and a ``<time>`` in the prose, which dates what the article reports."""
     for el in doc.xpath("//meta | //*[@itemprop]"):
         names = " ".join(el.get(a) or "" for a in ("property", "name", "itemprop", "http-equiv"))
-        if _MODIFIED.search(names) and el.getparent() is not None:
+        if MODIFIED.search(names) and el.getparent() is not None:
             el.drop_tree()
     for el in doc.xpath("//time"):
-        label = _time_label(el)
-        if el.getparent() is not None and (label == "update" or (not label and _in_prose(el))):
+        label = time_label(el)
+        if el.getparent() is not None and (label == "update" or (not label and in_prose(el))):
             el.drop_tree()  # "Updated <time>…</time>", an event's day (look16f s41, s61)
+    for el in doc.iter():
+        # Written in a byline ("Last modified on …", "修改时间：…", "…更新"; look16h H8).
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and el.text:
+            el.text = without_update_dates(el.text)
+        if el.tail:
+            el.tail = without_update_dates(el.tail)
     for script in doc.xpath("//script[@type='application/ld+json']"):
         if script.text and _JSON_LD_MODIFIED.search(script.text):
             # Emptied, not parsed and rewritten: the JSON may be broken, and htmldate

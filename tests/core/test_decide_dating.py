@@ -317,10 +317,11 @@ MINUTE = timedelta(minutes=1)
         row(PAGE(NOW, "page"), None, PAGE(NOW, "page"), id="no-url-day"),
         # A site west of UTC: yesterday in its URL, published this hour (a day's slack).
         row(PAGE(NOW, "page"), MIDNIGHT - 24 * HOUR, PAGE(NOW, "page"), id="yesterday"),
-        # look16g F15: a fresh article's URL names a day within a week (a review of the
-        # concert of days ago): the page's date, now, is its publication.
-        row(PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(NOW, "page"), id="2-days"),
-        row(PAGE(NOW, "page"), MIDNIGHT - 7 * DAY, PAGE(NOW, "page"), id="7-days"),
+        # look16h H6: a first poll's backlog of last week whose pages print the fetch
+        # time: the URL's day (look16g F15's fresh article was 5 minutes old, below).
+        row(PAGE(NOW, "page"), MIDNIGHT - 48 * HOUR, PAGE(MIDNIGHT - 2 * DAY, "url"),
+            id="2-days"),
+        row(PAGE(NOW, "page"), MIDNIGHT - 7 * DAY, PAGE(MIDNIGHT - 7 * DAY, "url"), id="7-days"),
         row(PAGE(NOW, "page"), MIDNIGHT - 8 * DAY, PAGE(MIDNIGHT - 8 * DAY, "url"), id="8-days"),
         # Published 5 minutes before the poll: not the fetch's time (within a minute).
         row(PAGE(NOW - 5 * MINUTE, "page"), DAY_2019, PAGE(NOW - 5 * MINUTE, "page"),
@@ -340,9 +341,17 @@ def test_fetch_time_dated(
 
 def test_fetch_time_note() -> None:
     by_url = PAGE(DAY_2019, "url")
-    assert decide.fetch_time_note(by_url, NOW) == decide.FETCH_TIME_NOTE
-    assert decide.fetch_time_note(by_url, None) is None  # a build time's, said for the feed
-    assert decide.fetch_time_note(PAGE(NOW, "page"), NOW) is None
+    assert decide.fetch_time_note(by_url, NOW, now=NOW) == decide.FETCH_TIME_NOTE
+    # a build time's, said for the feed
+    assert decide.fetch_time_note(by_url, None, now=NOW) is None
+    assert decide.fetch_time_note(PAGE(NOW, "page"), NOW, now=NOW) is None
+    # look16h H6: kept though within a minute of the fetch, its URL naming the day
+    # before: said; a page date an hour old, or a URL naming the page's own day, is not.
+    yesterday = MIDNIGHT - DAY
+    kept = decide.fetch_time_note(PAGE(NOW, "page"), NOW, yesterday, now=NOW)
+    assert kept == decide.FETCH_TIME_KEPT
+    assert decide.fetch_time_note(PAGE(NOW - HOUR, "page"), NOW, yesterday, now=NOW) is None
+    assert decide.fetch_time_note(PAGE(NOW, "page"), NOW, MIDNIGHT, now=NOW) is None
 
 
 # -- a sitemap's <lastmod> (look16f s18) --------------------------------------------------

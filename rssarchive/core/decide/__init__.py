@@ -72,6 +72,7 @@ from rssarchive.core.decide.articles import (
     work_order as work_order,
 )
 from rssarchive.core.decide.dating import (
+    FETCH_TIME_KEPT as FETCH_TIME_KEPT,
     FETCH_TIME_NOTE as FETCH_TIME_NOTE,
     SHARED_TIME_ITEMS as SHARED_TIME_ITEMS,
     build_stamps as build_stamps,

@@ -187,36 +187,57 @@ def relisted_title(recorded: str, listed: str) -> tuple[str, bool]:
 # misconfigured CMSs and behind some caches (look16f s43). A minute, not ten: an article
 # published 5 minutes before a */5 cron poll is what a live feed's poll sees (look16g F15).
 FETCH_WINDOW: Final = timedelta(seconds=60)
-# How far before that date the URL's day must be: an archive page's (2019); a fresh
-# article's URL names a day within days (a review of the concert of days ago).
-_URL_DAY_SLACK: Final = timedelta(days=7)
+# How far before that date the URL's day must be for the URL to date the post: more
+# than a day. A fresh article west of UTC names yesterday's day (its local one); one a
+# minute old naming a day before that is rare, and a first poll's backlog of a week
+# whose pages all print the fetch time is dated today otherwise, silently (look16h H6;
+# look16g F15's real case, 5 minutes old, is outside FETCH_WINDOW).
+_URL_DAY_SLACK: Final = timedelta(days=1)
 # What a run says of a post FETCH_WINDOW dated by its URL's day (after its link).
 FETCH_TIME_NOTE = (
     "its page gives the time it was fetched as its publication date; dated by its URL's day"
+)
+# What a run says of a post whose page's date is within FETCH_WINDOW of the fetch and
+# whose URL names the day before: kept (a fresh article's), but it may be the fetch's.
+FETCH_TIME_KEPT = (
+    "its page gives a publication time within a minute of its fetch, and its URL names "
+    "the day before; kept, though a page printing the time it is fetched looks the same"
 )
 
 
 def fetch_time_dated(dated: PostDate, url_day: datetime | None, now: datetime) -> PostDate:
     """How the post post_date ``dated`` by its page is dated when that page's date is
     the time it was fetched (within FETCH_WINDOW of ``now``, the run's clock the page
-    was fetched by) and its URL names a day (``url_day``) more than 7 days before it: by
+    was fetched by) and its URL names a day (``url_day``) more than a day before it: by
     that day (its midnight), said (fetch_time_note). A 2019 article backfilled today is
-    not today's (look16f s43); a fresh article whose URL names a recent day (yesterday
-    west of UTC, a concert's of days ago) keeps its page's date (look16g F15)."""
-    page = dated.published
-    if dated.by != "page" or page is None or url_day is None:
+    not today's (look16f s43), nor a first poll's backlog of last week (look16h H6); a
+    fresh article whose URL names the day before (yesterday west of UTC) keeps its
+    page's date, said (look16g F15)."""
+    if not _fetch_time(dated, url_day, now):
         return dated
-    if abs(page - now) > FETCH_WINDOW or url_day.date() >= (page - _URL_DAY_SLACK).date():
+    assert url_day is not None and dated.published is not None
+    if url_day.date() >= (dated.published - _URL_DAY_SLACK).date():
         return dated
     return PostDate(url_day, "url")
 
 
-def fetch_time_note(dated: PostDate, page: datetime | None) -> str | None:
+def _fetch_time(dated: PostDate, url_day: datetime | None, now: datetime) -> bool:
+    """Whether ``dated`` is by its page, within FETCH_WINDOW of ``now``, and its URL
+    names an earlier day than the page's (``url_day``)."""
+    page = dated.published
+    if dated.by != "page" or page is None or url_day is None:
+        return False
+    return abs(page - now) <= FETCH_WINDOW and url_day.date() < page.date()
+
+
+def fetch_time_note(
+    dated: PostDate, page: datetime | None, url_day: datetime | None = None, *, now: datetime
+) -> str | None:
     """What a run says of a post ``dated`` (fetch_time_dated) by its URL's day though
-    its page gave a date (``page``): FETCH_TIME_NOTE; None otherwise (a build time's
-    item dated by its URL's day is said for its feed, dating.stamps_said)."""
-    return (
-        FETCH_TIME_NOTE
-        if dated.by == "url" and page is not None and page != dated.published
-        else None
-    )
+    its page gave a date (``page``): FETCH_TIME_NOTE; of one whose page's date was kept
+    though it is within FETCH_WINDOW of ``now`` and its URL (``url_day``) names the day
+    before: FETCH_TIME_KEPT (look16h H6); None otherwise (a build time's item dated by
+    its URL's day is said for its feed, dating.stamps_said)."""
+    if dated.by == "url" and page is not None and page != dated.published:
+        return FETCH_TIME_NOTE
+    return FETCH_TIME_KEPT if _fetch_time(dated, url_day, now) else None

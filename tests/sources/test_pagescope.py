@@ -1,0 +1,99 @@
+"""Which part of a page dates its article (pagescope, look16h H8, H13, H14): a table of
+page shapes, each with the date its article has (or none), the site's chrome, lists of
+other stories and update labels beside it. The page's URL names no day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+
+from rssarchive.sources.pagedates import page_date
+from rssarchive.sources.pagescope import without_update_dates
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+BODY = "".join(
+    f"<p>Paragraph {i} of the article, long enough to be its text.</p>" for i in range(4)
+)
+OWN = '<time datetime="2026-12-01T08:00:00Z">Dec 1</time>'
+OTHER = '<time datetime="2026-12-06T09:00:00Z">Dec 6</time>'
+
+
+def dated(body: str) -> str:
+    doc = lxml.html.document_fromstring(
+        f"<html><head><title>T</title></head><body>{body}</body></html>"
+    )
+    found = page_date(doc, "http://news.test/news/story", max_date=NOW)
+    return "none" if found is None else found.when.strftime("%m-%d %H:%M")
+
+
+def article(top: str = "", after: str = "", before: str = "") -> str:
+    return f"{before}<main><article><h1>Title</h1>{top}{BODY}</article>{after}</main>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # The article's own <time> beside lists of others: its own (kept).
+        (article(OWN, f'<ul class="latest-news"><li><a href="/x">Other</a>{OTHER}</li></ul>'),
+         "12-01 08:00"),
+        # Another story's only: not the article's (look16h H14).
+        (article("", f'<div class="trending"><a href="/x">Other</a>{OTHER}</div>'), "none"),
+        (article("", f'<div class="read-next"><a href="/x">Other</a>{OTHER}</div>'), "none"),
+        (article("", f'<div><h3>相关阅读</h3><ul><li><a href="/x">另</a>{OTHER}</li></ul></div>'),
+         "none"),
+        (article("", f'<h3>Read more</h3><ul><li><a href="/x">Other</a>{OTHER}</li></ul>'),
+         "none"),
+        (article("", f'<section><article class="c"><a href="/x">O</a>{OTHER}</article></section>'),
+         "none"),
+        # In the article: a list's item linking another story by its headline.
+        (article(f'<ul><li><a href="/x">Council passes the other budget</a> {OTHER}</li></ul>'),
+         "none"),
+        # A byline's author link beside the date in a list's item: the article's.
+        (article(f'<ul class="meta"><li>By <a href="/a/jo">Jo Lee</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        # The site's chrome: a masthead's, a weather widget's "today" (look16h H13).
+        (article(before=f'<header class="site-header"><a href="/">News</a>{OTHER}</header>'),
+         "none"),
+        (article(before=f'<header><a href="/">News</a>{OTHER}</header>'), "none"),
+        (article(before=f'<div class="weather">Forecast for {OTHER}</div>'), "none"),
+        ('<h1 class="logo">Daily</h1><div class="today">Monday, December 7, 2026</div>'
+         f"<main><h2>Title</h2>{BODY}</main>", "none"),
+        # The article's heading in a <header> beside its <article>: its <time> is its own.
+        (f"<header><h1>Title</h1>{OWN}</header><article>{BODY}</article>", "12-01 08:00"),
+        # A byline above the <article> in its <main>: the article's.
+        (f'<main><div class="meta">{OWN}</div><article><h1>Title</h1>{BODY}</article></main>',
+         "12-01 08:00"),
+        # A banner holding the heading is the article's, whatever it is named.
+        (f'<main><div class="banner"><h1>Title</h1>{OWN}</div>{BODY}</main>', "12-01 08:00"),
+        # No <article> nor <main>: the page's only <time> (kept).
+        (f"<div><h1>Title</h1><p>{OWN}</p>{BODY}</div>", "12-01 08:00"),
+        # Update labels beside or after the date (look16h H8).
+        (article(f'<span class="label">Updated</span> {OTHER}'), "none"),
+        (article(f'<span class="label">Updated</span> {OTHER} <span>Published</span> {OWN}'),
+         "12-01 08:00"),
+        (article('<div class="info">最后编辑 2026-12-03 09:00</div>'), "none"),
+        (article('<div class="info">2026年12月3日更新</div>'), "none"),
+        (article('<div class="info">修改时间：2026-12-03 09:00</div>'), "none"),
+        (article('<p class="byline">Last modified on Thu 3 Dec 2026 09.00 GMT</p>'), "none"),
+        (article('<div class="meta">Updated: 3 December 2026 · Published: 1 December 2026</div>'),
+         "12-01 00:00"),
+        # "updated" ending the paragraph before a byline labels nothing of the byline.
+        (article(f"<p>The rules were updated.</p><p>{OWN}</p>"), "12-01 08:00"),
+    ],
+)  # fmt: skip
+def test_what_dates_the_article(body: str, expected: str) -> None:
+    assert dated(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Updated: 3 Dec 2026 · Published: 1 Dec 2026", "Updated · Published: 1 Dec 2026"),
+        ("2026年12月3日更新", "          更新"),
+        ("Published 1 Dec 2026", "Published 1 Dec 2026"),
+    ],
+)  # fmt: skip
+def test_without_update_dates(text: str, expected: str) -> None:
+    assert " ".join(without_update_dates(text).split()) == " ".join(expected.split())
