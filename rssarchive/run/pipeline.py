@@ -180,6 +180,9 @@ class Pipeline(_Backfill):
             now_listed = listed[item]
             published = decide.relisted_date(job.entry.published, now_listed.published, now=now)
             title, retitled = decide.relisted_title(job.entry.title, now_listed.title)
+            redated = decide.relisted_date_note(job.entry.published, published, now=now)
+            if redated is not None and not retitled:  # a new title says the date too
+                job.result.warnings.append(f"{job.entry.link}: {redated}")
             if retitled:
                 job.result.warnings.append(
                     f"{job.entry.link}: listed again under another title ({title!r}) than"

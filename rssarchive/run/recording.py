@@ -152,12 +152,13 @@ class _Recording(_SamePage):
                 feed, entry, known[0], url_key, guid_key, archived, result
             )
             is_known = decide.known_after_hand_over(is_known, handed_over=handed_over)
+        dropped = None  # the archived article whose alias this link was, handed over
         if (
             known is not None
             and decide.asks_alias_of(is_known, known[1], aliased=aliased)
             and self._alias_handed_over(entry, known[0], url_key, guid_key, result, listed)
         ):
-            is_known = "by guid" if guid_key is not None else "new"
+            is_known, dropped = ("by guid" if guid_key is not None else "new"), known[0]
         if is_known == "asked now":
             assert known is not None
             return self._asked_now(known[0], url_key)
@@ -184,11 +185,14 @@ class _Recording(_SamePage):
                 skipped, known[1], dated=dated, another=another or other_guid
             ):
                 self._say_redated(entry, known[0], result)
-            self._see(feed, entry, item_guid, known, url_key, by_link=True)
+            theirs = None if archived is None else archived[1]
+            self._see(feed, entry, item_guid, known, url_key, by_link=True, theirs=theirs)
             return None
         if is_known == "by guid":
             assert guid_key is not None
-            owner, guid_key = self._by_guid(feed, entry, url_key, guid_key, listed, result)
+            owner, guid_key = self._by_guid(
+                feed, entry, url_key, guid_key, listed, result, dropped=dropped
+            )
             owned = decide.guid_owner(
                 None if owner is None else owner.status,
                 dry_run=self.dry_run,
@@ -263,6 +267,7 @@ class _Recording(_SamePage):
         url_key: str,
         *,
         by_link: bool = False,
+        theirs: str | None = None,
     ) -> None:
         """Record what a feed's item with a guid shows now (its title, date and text),
         and the article it is (``known``; None: the one its link names, taken on
@@ -270,7 +275,9 @@ class _Recording(_SamePage):
         (identity.py). ``by_link``: the item is that article by its link only (another
         source may have archived it: a feed of the config, a backfill, review16d H4);
         then a guid that names another article of this feed keeps naming that one (the
-        conflict was said, _say_taken), and the guid is not attached."""
+        conflict was said, _say_taken), and the guid is not attached; nor is the guid of
+        an item that is another article there (_another_here; ``theirs``: the archived
+        article's guid, when read)."""
         if not decide.sees_guid(guid_key, dry_run=self.dry_run):
             return
         assert guid_key is not None
@@ -288,7 +295,10 @@ class _Recording(_SamePage):
             others = decide.asks_other_owners(seen_article) and decide.other_owner(
                 article_id, feed.name, ((o.feed, o.id) for o in self.state.guid_owners(guid_key))
             )
-            if not decide.attaches(article_id, seen_article, others):
+            another = decide.asks_another_here(seen_article, others) and self._another_here(
+                entry, article_id, guid_key, theirs
+            )
+            if not decide.attaches(article_id, seen_article, others, another=another):
                 return
 
         self.state.see_guid(
@@ -353,11 +363,13 @@ class _Recording(_SamePage):
         guid_key: str,
         listed: frozenset[str],
         result: FeedResult,
+        *,
+        dropped: int | None = None,
     ) -> tuple[GuidOwner | None, str | None]:
         """The article an entry unknown by its link is, by its guid, as decide.by_guid
         says: (that article, the guid), or (None, the guid to record with the new
         article: None when the guid is reused). This reads the state and the posts the
-        rule asks for, and carries its answer out.
+        rule asks for, and carries its answer out (``dropped``: decide.past_dropped_alias).
 
         A guid found reused is said in a warning and recorded (reused_guids): from then
         on it identifies nothing, and is no longer warned about."""
@@ -402,6 +414,7 @@ class _Recording(_SamePage):
         owner = None if answer.owner is None else found[answer.owner]
         answer = self._redirect_moved(url_key, guid_key, answer, owner)
         answer = self._old_link_moved(url_key, entry, answer, owner, feed.selectors)
+        answer = decide.past_dropped_alias(answer, dropped)
         if decide.asks_migration(answer.kind, answer.guid):
             migrated = self._migrated(feed, entry, url_key, item, listed, result)
             if migrated is not None:

@@ -107,8 +107,7 @@ class _Relisted(_Moves):
         """What _say_taken says of an item with another guid at an archived article's
         link (``archived``: its URL and guid): another article, not archived, when both
         guids are real and its date is a later day than the post's
-        (decide.new_at_own_link); else taken for that article. The post is read only
-        when the guids are real and differ."""
+        (_another_here); else taken for that article."""
         guid = (entry.guid or "").strip()
         link = decide.link_key(entry.link)
         if link is not None and self._judged.get(link) == article_id:
@@ -117,14 +116,30 @@ class _Relisted(_Moves):
                 " temporary redirect, and this item has its title (a site's name aside) and"
                 " day under its own guid: the same article, not archived again"
             )
-        if link is not None and decide.real_guids_differ(guid_key, archived[1], link):
-            shown = self._post_shown(self.state.filename_of(article_id))
-            later = shown is not None and decide.later_day(entry.published, shown.published)
-            if decide.new_at_own_link(guid_key, archived[1], link, redated=later):
-                said = f"listed again with a new date and another guid {guid!r} {NOT_ARCHIVED}"
-                return f"{entry.link}: {said}"
+        if self._another_here(entry, article_id, guid_key, archived[1]):
+            said = f"listed again with a new date and another guid {guid!r} {NOT_ARCHIVED}"
+            return f"{entry.link}: {said}"
         return (
             f"{entry.link}: its guid {guid!r} is not that of the "
             f"archived {archived[0]}, but its link is; taken for that article, not "
             "archived again"
         )
+
+    def _another_here(
+        self, entry: Entry, article_id: int, guid_key: str | None, archived_guid: str | None
+    ) -> bool:
+        """Whether an item with a guid at the archived article ``article_id``'s own link
+        is another article there (decide.new_at_own_link: both guids real and different,
+        its date a later day than the post's): not archived there (one article per link),
+        and its guid names nothing, so that its own link, when the feed lists one later,
+        is a new article (decide.attaches; look16h H4, H10). One a temporary redirect's
+        landing judged that article is not. The post is read only when the guids are
+        real and differ."""
+        link = decide.link_key(entry.link)
+        if link is None or self._judged.get(link) == article_id:
+            return False
+        if not decide.real_guids_differ(guid_key, archived_guid, link):
+            return False
+        shown = self._post_shown(self.state.filename_of(article_id))
+        later = shown is not None and decide.later_day(entry.published, shown.published)
+        return decide.new_at_own_link(guid_key, archived_guid, link, redated=later)

@@ -1272,6 +1272,29 @@ def test_relisted_date(
     assert decide.relisted_date(recorded, listed, now=NOW) == expected
 
 
+MOVED = "its item's date changed from 2005-06-01T00:00Z to 2005-06-02T09:00Z while its page"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "published", "said"),
+    [
+        row(OLD, OLD + DAY + timedelta(hours=9), True, id="another day (a bump): said"),
+        row(OLD, OLD + timedelta(hours=9), False, id="within the day: nothing of the name"),
+        row(OLD, OLD, False, id="unchanged"),
+        row(None, OLD, False, id="none recorded: a date added, the rule's own case"),
+        row(LATER, OLD, False, id="recorded not believed: a corrected date"),
+        row(OLD, None, False, id="none now"),
+    ],
+)  # fmt: skip
+def test_relisted_date_note(
+    recorded: datetime | None, published: datetime | None, said: bool
+) -> None:
+    note = decide.relisted_date_note(recorded, published, now=NOW)
+    assert (note is not None) is said
+    if said:
+        assert note == f"{MOVED} failed; its post is dated by the new one"
+
+
 @pytest.mark.parametrize(
     ("recorded", "others", "expected"),
     [

@@ -242,3 +242,29 @@ def test_canonical_alias_mark() -> None:
     assert decide.canonical_alias("https://example.com/story/1") == (
         "canonical alias https://example.com/story/1"
     )
+
+
+MOVED = decide.ByGuid("moved", "g2", 7, "the same guid, title and date", strongest=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "dropped", "expected"),
+    [
+        # The alias of 7 was just handed to this item as another article: its guid's
+        # history alone does not take it back (look16h H4).
+        pytest.param(MOVED, 7, decide.ByGuid("new", "g2"), id="moved to the dropped one: new"),
+        pytest.param(MOVED, None, MOVED, id="no alias dropped: the move"),
+        pytest.param(MOVED, 8, MOVED, id="another article's alias dropped: the move"),
+        pytest.param(
+            decide.ByGuid("reused", None, 7, "another date"),
+            7,
+            decide.ByGuid("reused", None, 7, "another date"),
+            id="reused: as it was",
+        ),
+        pytest.param(decide.ByGuid("new", "g2"), 7, decide.ByGuid("new", "g2"), id="new"),
+    ],
+)
+def test_past_dropped_alias(
+    answer: decide.ByGuid, dropped: int | None, expected: decide.ByGuid
+) -> None:
+    assert decide.past_dropped_alias(answer, dropped) == expected

@@ -437,6 +437,28 @@ def test_attaches(seen: int | None, others: bool, attached: bool, reads: int) ->
     assert decide.attaches(7, seen, others and asks) is attached
 
 
+@pytest.mark.parametrize(
+    ("seen", "others", "another", "attached", "reads_post"),
+    [
+        # An item with its own guid and a later day at the archived article's link is
+        # another article there (new_at_own_link), refused: its guid names nothing, so
+        # its own link, listed later, is a new article (look16h H4, H10).
+        row(None, False, True, False, True, id="another article at the link: not attached"),
+        row(None, False, False, True, True, id="not another: attached"),
+        row(None, True, True, False, False, id="another article of the feed has it: no read"),
+        row(7, False, True, True, False, id="it names this article already: no read"),
+        row(8, False, True, False, False, id="it names another article: no read"),
+    ],
+)
+def test_attaches_not_the_guid_of_another_article_at_the_link(
+    seen: int | None, others: bool, another: bool, attached: bool, reads_post: bool
+) -> None:
+    others = others and decide.asks_other_owners(seen)
+    asks = decide.asks_another_here(seen, others)
+    assert asks is reads_post  # the post is read only when it matters
+    assert decide.attaches(7, seen, others, another=another and asks) is attached
+
+
 # -- a page that a redirect took elsewhere --------------------------------------------------
 
 

@@ -35,6 +35,15 @@ SAID = "its post 2025-12-07-Year typo story.md is dated 2025-12-07; not redated"
         (datetime(2025, 12, 7, 9, tzinfo=timezone(timedelta(hours=8))), POST, None),
         (None, POST, None),
         (datetime(2026, 12, 7, tzinfo=UTC), None, None),
+        # A post kept in _posts/YYYY/MM/: dated by its file name, not its folders
+        # (look16h H5).
+        (datetime(2025, 12, 7, 8, tzinfo=UTC), f"2025/12/{POST}", None),
+        (
+            datetime(2026, 12, 7, 8, tzinfo=UTC),
+            f"2025/12/{POST}",
+            "its item's date is now 2026-12-07T08:00Z, its post 2025/12/2025-12-07-Year typo"
+            " story.md is dated 2025-12-07; not redated",
+        ),
     ],
 )
 def test_redated_note(

@@ -62,10 +62,25 @@ def test_relisted_another(
         pytest.param(DAY1, "2026-12-02-morning-briefing.md", False, id="earlier: no read"),
         pytest.param(None, "2026-12-01-morning-briefing.md", False, id="undated: no read"),
         pytest.param(DAY2, None, False, id="no post"),
+        # A post kept in _posts/YYYY/MM/: its file name's day, not its folders' (look16h H5).
+        pytest.param(DAY2, "2026/12/2026-12-01-briefing.md", True, id="subfolder, later: read"),
+        pytest.param(DAY1, "2026/12/2026-12-01-briefing.md", False, id="subfolder, same day"),
     ],
 )
 def test_asks_relisted_post(published: datetime | None, name: str | None, asks: bool) -> None:
     assert decide.asks_relisted_post(published, name) is asks
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        pytest.param("2026-12-01-Morning briefing.md", "2026-12-01", id="in _posts"),
+        pytest.param("2026/12/2026-12-01-Morning briefing.md", "2026-12-01", id="subfolders"),
+        pytest.param("news/2026-12-01-a.md", "2026-12-01", id="a category folder"),
+    ],
+)
+def test_post_day(name: str, day: str) -> None:
+    assert decide.post_day(name) == day
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from rssarchive.core.decide.aliases import (
     frees_landing as frees_landing,
     judged_alias as judged_alias,
     landed_story as landed_story,
+    past_dropped_alias as past_dropped_alias,
     reuse_said as reuse_said,
     temporary_landing as temporary_landing,
 )
@@ -105,6 +106,7 @@ from rssarchive.core.decide.entries import (
     TakenOn as TakenOn,
     adopted_instead as adopted_instead,
     alias_key as alias_key,
+    asks_another_here as asks_another_here,
     asks_archived_guid as asks_archived_guid,
     asks_feed_shown as asks_feed_shown,
     asks_migration as asks_migration,
@@ -304,10 +306,12 @@ from rssarchive.core.decide.relisted import (
     asks_relisted_post as asks_relisted_post,
     later_day as later_day,
     new_at_own_link as new_at_own_link,
+    post_day as post_day,
     real_guids_differ as real_guids_differ,
     redated_mark as redated_mark,
     redated_note as redated_note,
     relisted_another as relisted_another,
+    relisted_date_note as relisted_date_note,
     relisted_mark as relisted_mark,
     two_feeds_dated as two_feeds_dated,
 )

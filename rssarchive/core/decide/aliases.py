@@ -16,7 +16,7 @@ from typing import Literal
 
 from rssarchive.core.dates import to_utc
 from rssarchive.core.decide.entries import asks_taken_said
-from rssarchive.core.decide.identity import Shown
+from rssarchive.core.decide.identity import ByGuid, Shown
 from rssarchive.core.decide.policies import ARTICLE_STANDING
 from rssarchive.core.identity import differs, title_key
 
@@ -165,6 +165,18 @@ def alias_said(link: str, archived_url: str, why: str) -> str:
         f" or a redirect pointed), but this item is another article ({why}); archived"
         " as a new one"
     )
+
+
+def past_dropped_alias(answer: ByGuid, dropped: int | None) -> ByGuid:
+    """by_guid's ``answer`` for an item whose link was an alias of the archived article
+    ``dropped``, just handed to it as another article (alias_said: "archived as a new
+    one"; None: none dropped): a move to that same article, which the guid's history
+    alone tells (a guid attached to it by its link, review16d H4), is the new article
+    said, with its guid. Taken back, the item was said archived as a new one and said
+    not archived again, run after run, and never written (look16h H4)."""
+    if dropped is None or answer.kind != "moved" or answer.owner != dropped:
+        return answer
+    return ByGuid("new", answer.guid)
 
 
 # -- a page several items' temporary redirects shared (look16d F9) --------------------------

@@ -179,7 +179,16 @@ def asks_other_owners(seen_article: int | None) -> bool:
     return seen_article is None
 
 
-def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> bool:
+def asks_another_here(seen_article: int | None, other_owners: bool) -> bool:
+    """Whether attaches needs ``another`` (a read of the archived article's post, for an
+    item whose guid is another real one than the article's): only when the guid would
+    be attached anew, named by nothing yet."""
+    return seen_article is None and not other_owners
+
+
+def attaches(
+    article_id: int, seen_article: int | None, other_owners: bool, *, another: bool = False
+) -> bool:
     """Whether a feed's guid is attached to the article ``article_id`` that its item
     names by its link only (another source archived it: a feed of the config, a
     backfill; review16d H4), so that the guid follows the article's later moves.
@@ -189,10 +198,14 @@ def attaches(article_id: int, seen_article: int | None, other_owners: bool) -> b
     another article keeps naming it: two items, two articles, and the item at this link
     is taken for this one by its link (said, says_taken). The risk: a guid named
     another article that is gone from the feed since; it is not moved over, and a later
-    move of this article is archived again, said as a reused guid."""
+    move of this article is archived again, said as a reused guid. Nor is the guid of
+    an item found another article at that link (``another``: its own guid and a later
+    day, decide.new_at_own_link; read when asks_another_here says so): refused there,
+    it names nothing, and its own link, listed later, is a new article (look16h H4,
+    H10: a guid taken for the article it was refused as lost that article)."""
     if not asks_other_owners(seen_article):
         return seen_article == article_id
-    return not other_owners
+    return not other_owners and not another
 
 
 # -- a site migration: every guid and link new (look 16 F18) -------------------------------

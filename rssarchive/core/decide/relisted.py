@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rssarchive.core.dates import to_utc
+from rssarchive.core.dates import believable, to_utc
 
 
 def real_guids_differ(at_link: str | None, theirs: str | None, link: str) -> bool:
@@ -35,15 +35,22 @@ def later_day(published: datetime | None, theirs: datetime | None) -> bool:
     return to_utc(published).date() > to_utc(theirs).date()
 
 
+def post_day(post_name: str) -> str:
+    """The day a post's file name starts with (``YYYY-MM-DD``), the day its front
+    matter's date is written in: the name's own, not its folders' (a post kept by hand
+    in ``_posts/2026/12/``, which Jekyll reads, is named ``2026/12/2026-12-01-...``;
+    look16h H5)."""
+    return post_name.rsplit("/", 1)[-1][:10]
+
+
 def asks_relisted_post(published: datetime | None, post_name: str | None) -> bool:
     """Whether relisted_another needs an archived article's post read (its date and
     text), for an item without a guid listed again at its link: only when the item's
     date is on a later day than its post file's name (``post_name``, ``YYYY-MM-DD-...``,
-    the day its front matter's date is written in). Most items listed again are
-    dated as their post: no read for them."""
+    post_day). Most items listed again are dated as their post: no read for them."""
     if published is None or post_name is None:
         return False
-    return f"{to_utc(published).date():%Y-%m-%d}" > post_name[:10]
+    return f"{to_utc(published).date():%Y-%m-%d}" > post_day(post_name)
 
 
 def relisted_another(
@@ -81,19 +88,19 @@ def asks_relisted(skipped: bool, status: str, *, has_guid: bool, dated: bool) ->
 def redated_note(published: datetime | None, post_name: str | None) -> str | None:
     """What is said of an archived article whose item (known by its link) the feed now
     dates on another day (in UTC) than its post file's name (``post_name``,
-    ``YYYY-MM-DD-...``): a corrected date (a year typo, a zone fixed; look16f s31), or a
-    date bumped on an update. The post is not redated: its file name is its URL, which
-    links and search engines hold, and an update's bump is no publication date; a
-    correction within the day changes nothing of the name and goes unsaid (no post read
-    for it). None when the days agree or either is not there."""
+    ``YYYY-MM-DD-...``, post_day): a corrected date (a year typo, a zone fixed; look16f
+    s31), or a date bumped on an update. The post is not redated: its file name is its
+    URL, which links and search engines hold, and an update's bump is no publication
+    date; a correction within the day changes nothing of the name and goes unsaid (no
+    post read for it). None when the days agree or either is not there."""
     if published is None or post_name is None:
         return None
-    when = to_utc(published)
-    if f"{when.date():%Y-%m-%d}" == post_name[:10]:
+    when, day = to_utc(published), post_day(post_name)
+    if f"{when.date():%Y-%m-%d}" == day:
         return None
     return (
         f"its item's date is now {when:%Y-%m-%dT%H:%MZ}, its post {post_name} is dated"
-        f" {post_name[:10]}; not redated"
+        f" {day}; not redated"
     )
 
 
@@ -119,12 +126,41 @@ def two_feeds_dated(
     different days in UTC (look16f s25: a "most read" list dates an article the day it
     entered the list): the post takes the first feed's date, the config's order. None
     when one feed, one day, or a date not there."""
-    if first_feed == feed or first is None or published is None:
+    days = None if first_feed == feed else _other_days(published, first)
+    if days is None:
         return None
-    mine, theirs = to_utc(published), to_utc(first)
-    if mine.date() == theirs.date():
-        return None
+    mine, theirs = days
     return (
         f"dated {mine:%Y-%m-%dT%H:%MZ} here, {theirs:%Y-%m-%dT%H:%MZ} by feed {first_feed!r},"
         " which took it on first (the config's order); its post keeps that date"
+    )
+
+
+def _other_days(first: datetime | None, then: datetime | None) -> tuple[datetime, datetime] | None:
+    """Both dates in UTC when both are there and fall on different days; else None."""
+    if first is None or then is None:
+        return None
+    first, then = to_utc(first), to_utc(then)
+    return None if first.date() == then.date() else (first, then)
+
+
+def relisted_date_note(
+    recorded: datetime | None, published: datetime | None, *, now: datetime
+) -> str | None:
+    """What is said of a pending article whose item, listed again, now gives another
+    day (in UTC) than the believed date ``recorded`` with it (``published``:
+    relisted_date's answer, the one its post takes; look16h H7). The README's rule: the
+    post takes what the feed lists when it is written, a corrected year as well as a
+    CMS's date bumped on an edit, which look alike; the new one dates it, said, as a
+    changed title is, for a bump dates it by the edit. A date added where there was
+    none, or replacing one not believed, is the rule's own case, and a change within
+    the day moves nothing of the post's name: neither said. None then."""
+    believed = recorded is not None and believable(recorded, now)
+    days = _other_days(recorded, published) if believed else None
+    if days is None:
+        return None
+    before, after = days
+    return (
+        f"its item's date changed from {before:%Y-%m-%dT%H:%MZ} to {after:%Y-%m-%dT%H:%MZ}"
+        " while its page failed; its post is dated by the new one"
     )
