@@ -129,6 +129,10 @@ class Entry:
     # permalink instead (decide.permalinked): where it falls back when that answers 404
     # or 410 (decide.on_its_link). Stored: a retry of a later run may meet that answer.
     shared_link: str | None = None
+    # Its last update as the feed gives one (atom:updated, dc:date), when read: an
+    # archived item listed as updated since the last poll tells a feed sorted by update
+    # (decide.next_page, look16h H15). Not stored.
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -159,15 +159,19 @@ class _FeedRun(_Working):
         if not poll.state.posts or poll.state.last_success is None:
             return None
         entries = poll.parsed.entries
+        # Items pinned above the list (older than the last poll) are not its overlap.
+        pinned = decide.pinned_lead([e.published for e in entries], poll.state.last_success)
+        entries = entries[pinned:]
         dates = [e.published for e in entries if e.published is not None]
 
         def note(known: int) -> str | None:
             return decide.gap_note(
-                read,
+                read - pinned,
                 known,
                 archived=poll.state.posts,
                 last_poll=poll.state.last_success,
                 oldest=min(dates, default=None),
+                pinned=pinned,
             )
 
         if note(0) is None:
@@ -223,17 +227,20 @@ class _FeedRun(_Working):
                     feed.page.next_page, first_run=first_run, items=len(entries)
                 )
                 known = keys & feed.seen | (self._known_links(entries) if asks else set())
+                linked = [e for e in entries if decide.link_key(e.link) is not None]
                 step = decide.next_page(
                     feed.page.next_page,
                     first_page=poll.response.url,
                     first_run=first_run,
                     items=len(entries),
-                    known=[
-                        key in known
-                        for e in entries
-                        if (key := decide.link_key(e.link)) is not None
-                    ],
+                    known=[decide.link_key(e.link) in known for e in linked],
                     read=[poll.response.url, *feed.read],
+                    # The latest date each gives: an archived one updated since the
+                    # last poll tells a feed sorted by update (look16h H15).
+                    dates=[
+                        max(filter(None, (e.published, e.updated)), default=None) for e in linked
+                    ],
+                    last_poll=poll.state.last_success,
                 )
                 if step.warning is not None:
                     feed.add(warnings=[step.warning])

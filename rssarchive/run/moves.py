@@ -178,7 +178,7 @@ class _Moves(_Base):
         # Said once per article, as a move by guid is (decide.move_said; look16f s19):
         # links and guids that change on every fetch find it again on every run.
         strong = owner.status == decide.ARTICLE_STANDING.done
-        mark = f"moved {owner.id}"
+        mark = decide.moved_mark(owner.id)
         before = decide.asks_said_before(strong, True) and self.state.meta_value(mark) is not None
         told = decide.move_said(strong, True, before)
         item_guid = decide.guid_key(entry.guid)
@@ -225,12 +225,52 @@ class _Moves(_Base):
         checks = decide.slug_checks(item, candidates, listed) if candidates else []
         found = next((c for c in checks if self._redirects_to(url_key, c.url)), None)
         if found is None:
-            return False
+            # No redirect to tell: its title, second and whole text may (look16h H1).
+            return bool(candidates) and self._site_moved(
+                feed, entry, url_key, candidates, listed, result
+            )
         result.warnings.append(
             f"{entry.link} is taken for the archived {found.url} (its link changed: its old"
             " link redirects here permanently); not archived again"
         )
         if decide.records(dry_run=self.dry_run):
+            self.state.alias(url_key, found.id)  # its new link is known from now on
+        result.skipped += 1
+        return True
+
+    def _site_moved(
+        self,
+        feed: FeedConfig,
+        entry: Entry,
+        url_key: str,
+        candidates: list[decide.Candidate],
+        listed: frozenset[str],
+        result: FeedResult,
+    ) -> bool:
+        """Whether a new guid-less item is one of ``candidates`` (its feed's archived
+        articles of its title) at a new link of its site, by its title, date to the
+        second and whole text (decide.site_moved, look16h H1: ``www.`` dropped, both
+        hosts serving; a slug renamed, its old link 404: no redirect to tell). Its new
+        link is an alias of it from then on; said once per article, as a site migration
+        with guids is."""
+        from rssarchive.core.identity import text_plain
+
+        item = decide.Shown(entry.title, entry.published, plain=text_plain(entry.content))
+        found = decide.site_moved(item, entry.link or "", candidates, listed)
+        if found is None:
+            return False
+        said = decide.site_moved_said(entry.link or "", found.url)
+        mark = decide.moved_mark(found.id)  # one move said once, as _migrated says it
+        before = decide.asks_said_before(True, True) and self.state.meta_value(mark) is not None
+        told = decide.move_said(True, True, before)
+        writes = decide.records(dry_run=self.dry_run)
+        if told == "logged":
+            log.info("%s", said)
+        else:
+            result.warnings.append(said)
+        if writes:
+            if told == "said once":
+                self.state.set_meta({mark: "1"})
             self.state.alias(url_key, found.id)  # its new link is known from now on
         result.skipped += 1
         return True

@@ -111,6 +111,13 @@ def _published(item: Any) -> tuple[datetime | None, str | None]:
     return None, problem
 
 
+def _updated(item: Any) -> datetime | None:
+    """The item's last update (feedparser's "updated": atom:updated, dc:date), when
+    it can be read: only a sign of a feed sorted by update (decide.next_page)."""
+    raw, parsed = _field(item, "updated"), _field(item, "updated_parsed")
+    return read_feed_date(raw, parsed)[0] if raw or parsed else None
+
+
 def _author(item: Any) -> str | None:
     for detail in _field(item, "authors") or ():
         name = str(_field(detail, "name") or _field(detail, "email") or "").strip()
@@ -202,6 +209,7 @@ def _entry(item: Any, base: str, not_permalinks: frozenset[str]) -> Entry:
         date_problem=date_problem,
         relative=_relative(item),
         guid_no_address=guid is not None and guid in not_permalinks,
+        updated=_updated(item),
     )
 
 

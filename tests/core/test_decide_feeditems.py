@@ -297,6 +297,60 @@ def test_next_page_is_bounded_and_the_bound_said(known: list[bool]) -> None:
     )
 
 
+LAST = NOW - timedelta(days=2)
+H = timedelta(hours=1)
+BEFORE, SINCE = LAST - timedelta(days=5), LAST + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("known", "dates", "last_poll", "url"),
+    [
+        # look16h H15: archived items updated since the last poll: sorted by update,
+        # edits may have pushed new items down.
+        pytest.param([True, True, True], [SINCE, SINCE + H, SINCE + 2 * H], LAST, PAGE2,
+                     id="archived, all updated since the last poll: read on"),
+        pytest.param([True, True, True], [SINCE, SINCE, SINCE], LAST, None,
+                     id="one time on every item: the feed's build time, no edit"),
+        pytest.param([True, True, True], [SINCE, BEFORE, BEFORE], LAST, PAGE2,
+                     id="archived, one updated since: read on"),
+        pytest.param([True, True, True], [BEFORE, BEFORE, LAST], LAST, None,
+                     id="archived, none updated since: the gap ends here"),
+        pytest.param([True, True, True], [None, None, None], LAST, None,
+                     id="archived, undated: the gap ends here"),
+        pytest.param([True, True, True], [SINCE, SINCE + H, SINCE + 2 * H], None, None,
+                     id="no last poll: nothing to be updated since"),
+    ],
+)  # fmt: skip
+def test_next_page_after_archived_items_updated_since_the_last_poll(
+    known: list[bool], dates: list[datetime | None], last_poll: datetime | None, url: str | None
+) -> None:
+    step = decide.next_page(
+        PAGE2,
+        first_page=FIRST,
+        first_run=False,
+        items=3,
+        known=known,
+        read=[FIRST],
+        dates=dates,
+        last_poll=last_poll,
+    )
+    assert step == decide.NextPage(url)
+
+
+def test_next_page_bound_said_of_archived_items_updated_since() -> None:
+    bound = decide.MAX_LATER_FEED_PAGES
+    read = [FIRST, *(f"{FIRST}?page={n}" for n in range(2, bound + 2))]
+    step = decide.next_page(
+        f"{FIRST}?page={bound + 2}", first_page=FIRST, first_run=False, items=1,
+        known=[True], read=read, dates=[SINCE], last_poll=LAST,
+    )  # fmt: skip
+    assert step.url is None
+    assert step.warning == (
+        f'{bound} later pages read (rel="next"), archived items updated since the last poll '
+        f"on the last; at most {bound} a run: later pages not read"
+    )
+
+
 @pytest.mark.parametrize(
     ("next_url", "first_run", "items", "asks"),
     [
@@ -349,6 +403,34 @@ def test_gap_note(
     assert (got if got is None else got[: len(says or "")]) == says
 
 
+OLD = POLLED - timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("dates", "pinned"),
+    [
+        pytest.param([OLD, POLLED + 3 * H, POLLED + 2 * H, POLLED + H], 1,
+                     id="an old item above new ones listed newest first: pinned"),
+        pytest.param([OLD, OLD, POLLED + 2 * H, POLLED + H], 2, id="two pinned"),
+        pytest.param([POLLED, POLLED + 2 * H, POLLED + H], 1,
+                     id="one as old as the last poll above new ones: pinned"),
+        pytest.param([OLD, POLLED + H, POLLED + 2 * H, POLLED + 3 * H], 0,
+                     id="listed oldest first: its first item is its overlap"),
+        pytest.param([OLD, POLLED + H, POLLED + H, POLLED + H], 0,
+                     id="new ones of one date: no order told"),
+        pytest.param([OLD, POLLED + 2 * H], 0, id="one item under it: no order told"),
+        pytest.param([OLD, POLLED + 2 * H, None, POLLED + H], 0, id="an undated one under it"),
+        pytest.param([OLD, POLLED + 2 * H, OLD], 0, id="an old one at the end: an overlap"),
+        pytest.param([None, POLLED + 2 * H, POLLED + H], 0, id="an undated top item"),
+        pytest.param([POLLED + 3 * H, POLLED + 2 * H, POLLED + H], 0, id="nothing old on top"),
+        pytest.param([], 0, id="no items"),
+    ],
+)  # fmt: skip
+def test_pinned_lead(dates: list[datetime | None], pinned: int) -> None:
+    assert decide.pinned_lead(dates, POLLED) == pinned
+    assert decide.pinned_lead(dates, None) == 0  # a first poll: nothing to reach back to
+
+
 @pytest.mark.parametrize(
     ("kept", "empty"),
     [
@@ -359,3 +441,12 @@ def test_gap_note(
 )
 def test_lists_nothing(kept: str | None, empty: bool) -> None:
     assert decide.lists_nothing(kept) is empty
+
+
+def test_gap_note_says_the_pinned_aside() -> None:
+    got = decide.gap_note(9, 0, archived=10, last_poll=POLLED, oldest=POLLED + H, pinned=1)
+    assert got is not None
+    assert got.startswith(
+        "no item of this document (1 older one pinned at its top aside) was listed by the "
+        "feed's last poll"
+    )

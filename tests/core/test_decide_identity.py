@@ -641,3 +641,10 @@ def test_asks_migration(kind: str, guid: str | None, asks: bool) -> None:
 )
 def test_asks_redirect_evidence(kind: str, why: str, expected: bool) -> None:
     assert decide.asks_redirect_evidence(kind, why) is expected
+
+
+def test_moved_mark_is_one_per_article() -> None:
+    # One mark for a move by guid, a site migration and a guid-less one (look16h H1):
+    # whichever finds the article first, the others say it no more.
+    assert decide.moved_mark(7) == "moved 7"
+    assert decide.moved_mark(7) != decide.moved_mark(8)

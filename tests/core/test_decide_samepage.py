@@ -321,3 +321,69 @@ def test_canonical_told(origin: str, post_named: bool, told: str) -> None:
 )
 def test_without_stamps(key: str, read: str) -> None:
     assert decide.without_stamps(key, NOW) == read
+
+
+# -- look16h H1: a guid-less item at a new link of its site ---------------------------------
+
+TEXT = "paragraph 0 of story 1: the council met on tuesday. paragraph 1 of story 1."
+OLD_LINK = "https://www.news.example/a/story-1"
+NEW_LINK = "https://news.example/a/story-1"
+
+
+def archived(
+    title: str = "Story 1",
+    published: datetime | None = DAY,
+    plain: str | None = TEXT,
+    *,
+    url: str = OLD_LINK,
+    dated: bool = True,
+) -> decide.Candidate:
+    return decide.Candidate(
+        7,
+        url,
+        frozenset({url.replace("https://", "")}),
+        Shown(title, published, dated=dated, plain=plain),
+    )
+
+
+SAME = Shown("Story 1", DAY, plain=TEXT)
+
+
+@pytest.mark.parametrize(
+    ("item", "link", "candidate", "listed", "found"),
+    [
+        row(SAME, NEW_LINK, archived(), frozenset(), True, id="www. dropped: the same article"),
+        row(SAME, "https://edition.news.co.uk/a/story-1",
+            archived(url="https://www.news.co.uk/a/story-1"), frozenset(), True,
+            id="another host of one registrable domain"),
+        row(Shown("Story 1", DAY, plain=" ".join(TEXT.split(" "))), "https://news.example/b/1",
+            archived(), frozenset(), True, id="another path too: the same evidence"),
+        row(SAME, "https://other.example/a/story-1", archived(), frozenset(), False,
+            id="another site: a syndicated copy, no move"),
+        row(Shown("Story 1", DAY, plain=TEXT + " more."), NEW_LINK, archived(), frozenset(),
+            False, id="another text: another article"),
+        row(Shown("Story 1", DAY + timedelta(seconds=1)), NEW_LINK, archived(), frozenset(),
+            False, id="no text on the item: not enough"),
+        row(Shown("Story 1", DAY + timedelta(seconds=1), plain=TEXT), NEW_LINK, archived(),
+            frozenset(), False, id="another second: another article"),
+        row(Shown("Story 2", DAY, plain=TEXT), NEW_LINK, archived(), frozenset(), False,
+            id="another title"),
+        row(Shown("Story 1", None, plain=TEXT), NEW_LINK, archived(published=None), frozenset(),
+            False, id="undated on both sides: not enough"),
+        row(SAME, NEW_LINK, archived(dated=False), frozenset(), False,
+            id="a post whose date is unknown: not enough"),
+        row(SAME, NEW_LINK, archived(plain=None), frozenset(), False, id="a post without text"),
+        row(SAME, NEW_LINK, archived(), frozenset({"www.news.example/a/story-1"}), False,
+            id="its old link listed beside it: two items, two articles"),
+    ],
+)  # fmt: skip
+def test_site_moved(
+    item: Shown, link: str, candidate: decide.Candidate, listed: frozenset[str], found: bool
+) -> None:
+    got = decide.site_moved(item, link, [candidate], listed)
+    assert (got is candidate) is found
+    if found:
+        assert decide.site_moved_said(link, candidate.url) == (
+            f"{link} is taken for the archived {candidate.url} (a site migration: the same title, "
+            "date and text at a new link of its site); not archived again"
+        )

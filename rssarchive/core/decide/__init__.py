@@ -183,6 +183,7 @@ from rssarchive.core.decide.feeditems import (
     lists_nothing as lists_nothing,
     newest_first as newest_first,
     next_page as next_page,
+    pinned_lead as pinned_lead,
 )
 from rssarchive.core.decide.feeds import (
     FeedFailed as FeedFailed,
@@ -256,6 +257,7 @@ from rssarchive.core.decide.movesaid import (
     MoveSaid as MoveSaid,
     asks_said_before as asks_said_before,
     move_said as move_said,
+    moved_mark as moved_mark,
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
@@ -332,6 +334,8 @@ from rssarchive.core.decide.samepage import (
     per_fetch_parameters as per_fetch_parameters,
     same_but_query as same_but_query,
     same_path_said as same_path_said,
+    site_moved as site_moved,
+    site_moved_said as site_moved_said,
     without_per_fetch as without_per_fetch,
     without_stamps as without_stamps,
 )

@@ -234,6 +234,8 @@ def next_page(
     items: int,
     known: Sequence[bool],
     read: Collection[str],
+    dates: Sequence[datetime | None] = (),
+    last_poll: datetime | None = None,
 ) -> NextPage:
     """Whether to read the page a feed's page links as ``next_url`` (its rel="next"),
     after the ``read`` pages (their link keys: the first one and the later pages read
@@ -247,10 +249,17 @@ def next_page(
     last on a page sorted by update time (look16g F6) sits among new ones. Not on
     a feed's ``first_run`` (its whole archive would be read: a backfill's work); not a
     page read already (a loop); only on the first page's host, and at most
-    MAX_LATER_FEED_PAGES a run: those two said, as later pages of new items go unread."""
+    MAX_LATER_FEED_PAGES a run: those two said, as later pages of new items go unread.
+
+    A page of archived items only ends the reading, unless one of them is listed as
+    updated since the feed's ``last_poll`` (``dates``: the latest date each item gives,
+    its update's or its own, in the order of ``known``): the feed is sorted by update,
+    and edits to archived articles may have pushed new ones to later pages (look16h
+    H15). A page of archived items not updated since ends it."""
     if not asks_page_known(next_url, first_run=first_run, items=items):
         return NextPage(None)
-    if known and all(known):
+    edited = _edited_since(known, dates, last_poll)
+    if known and all(known) and not edited:
         return NextPage(None)
     assert next_url is not None
     if link_key(next_url) in {link_key(url) for url in read}:
@@ -259,12 +268,32 @@ def next_page(
         return NextPage(None, f"its next page {next_url} is on another host; later pages not read")
     later = len(read) - 1
     if later >= MAX_LATER_FEED_PAGES:
+        on_it = "new items" if not all(known) else "archived items updated since the last poll"
         return NextPage(
             None,
-            f'{later} later pages read (rel="next"), new items on the last; at '
+            f'{later} later pages read (rel="next"), {on_it} on the last; at '
             f"most {MAX_LATER_FEED_PAGES} a run: later pages not read",
         )
     return NextPage(next_url)
+
+
+def _edited_since(
+    known: Sequence[bool], dates: Sequence[datetime | None], last_poll: datetime | None
+) -> bool:
+    """Whether an archived item (``known``) is dated (``dates``) after ``last_poll``, by
+    a date of its own: one several items of the page share is the feed's build time
+    stamped on each (decide.build_stamps), no edit; read on for it, every run would
+    read its every page."""
+    if last_poll is None:
+        return False
+    shared: dict[datetime, int] = {}
+    for when in dates:
+        if when is not None:
+            shared[when] = shared.get(when, 0) + 1
+    return any(
+        was and when is not None and when > last_poll and shared[when] == 1
+        for was, when in zip(known, dates, strict=False)
+    )
 
 
 # -- items that fell off unseen between polls (look16f s20, s29) ----------------------------
@@ -285,6 +314,27 @@ def lists_nothing(kept_warning: str | None) -> bool:
 GAP_ITEMS = 3
 
 
+def pinned_lead(dates: Sequence[datetime | None], last_poll: datetime | None) -> int:
+    """How many items at the top of a document (``dates``: its items' dates, in its
+    order) are pinned there, out of its order, as gap_note judges it (look16h H9): items
+    dated at the feed's ``last_poll`` or before, above items all dated, listed newest
+    first (not all of one date) and newer than it. A pinned post, an old "about" item,
+    or an old article an update sorted to the top says nothing of how far back the
+    document reaches; its newest-first list does. A document listed oldest first
+    starts with its oldest items: they are its overlap with the last poll, no pin."""
+    if last_poll is None:
+        return 0
+    lead = 0
+    while lead < len(dates) and (when := dates[lead]) is not None and when <= last_poll:
+        lead += 1
+    rest = dates[lead:]
+    if not lead or len(rest) < 2 or any(when is None or when <= last_poll for when in rest):
+        return 0
+    dated = [when for when in rest if when is not None]
+    ordered = dated == sorted(dated, reverse=True)
+    return lead if ordered and dated[0] > dated[-1] else 0
+
+
 def gap_note(
     listed: int,
     known: int,
@@ -292,6 +342,7 @@ def gap_note(
     archived: int,
     last_poll: datetime | None,
     oldest: datetime | None,
+    pinned: int = 0,
 ) -> str | None:
     """What a poll says when its document may have lost items unseen, or None: ``listed``
     items, ``known`` of them known to the archive, of a feed that ``archived`` posts
@@ -301,7 +352,9 @@ def gap_note(
     does, what it publishes may fall off. A document none of whose items the archive
     knows, all newer than the last poll (or undated), after that poll (look16f s20):
     what the feed listed between them may have fallen off (a cron down, an interval too
-    long for a busy feed). A document reaching back to the last poll overlaps it."""
+    long for a busy feed). A document reaching back to the last poll overlaps it.
+    ``pinned``: the items pinned above the list (pinned_lead), left out of ``listed``,
+    ``known`` and ``oldest``: said aside."""
     if archived == 0 or last_poll is None:
         return None
     if listed == 0:
@@ -314,7 +367,14 @@ def gap_note(
     if known or listed < GAP_ITEMS or (oldest is not None and oldest <= last_poll):
         return None
     return (
-        f"no item of this document was listed by the feed's last poll "
+        f"no item of this document{_aside(pinned)} was listed by the feed's last poll "
         f"({utc_stamp(last_poll)}), and all are newer than it: items may have fallen off "
         "unseen between polls; `rssarchive backfill` archives those still on the site"
     )
+
+
+def _aside(pinned: int) -> str:
+    """What gap_note says of the items pinned above the list it judged."""
+    if not pinned:
+        return ""
+    return f" ({pinned} older one{'s' if pinned > 1 else ''} pinned at its top aside)"

@@ -28,3 +28,10 @@ def move_said(archived: bool, strongest: bool, said_before: bool) -> MoveSaid:
     if not asks_said_before(archived, strongest):
         return "said"
     return "logged" if said_before else "said once"
+
+
+def moved_mark(article_id: int) -> str:
+    """The state's mark that a site migration's move of ``article_id`` was said (with
+    guids, or guid-less at a new link of its site): said once for all, as move_said
+    tells."""
+    return f"moved {article_id}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from rssarchive.core.decide.entries import Candidate
 from rssarchive.core.decide.identity import Shown
 from rssarchive.core.identity import differs, is_site_root, title_key
 from rssarchive.core.urls import (
@@ -190,6 +191,48 @@ def without_stamps(link_key: str, now: datetime) -> str:
 def without_per_fetch(link: str | None, names: frozenset[str]) -> str | None:
     """An item's link without its document's per-fetch parameters (per_fetch_parameters)."""
     return link if link is None or not names else without_parameters(link, names)
+
+
+# -- a guid-less item at a new link of its site (www. dropped) ---------------------------
+
+
+def site_moved(
+    item: Shown, link: str, candidates: Sequence[Candidate], listed: frozenset[str]
+) -> Candidate | None:
+    """The archived article (of ``candidates``: its feed's articles of the item's title,
+    as their posts show them, ``plain`` their text) that a guid-less item at a new
+    ``link`` is after its site moved its articles to a new link of its own, another
+    host (``www.`` dropped, a CDN's alias serving both: urls.same_site, one registrable
+    domain) or another path, with no redirect to tell (look16h H1; a slug renamed whose
+    old link answers 404): the same title, the same date to the second (both
+    dated) and the same whole text (``plain``, both there), its old links not listed in
+    the document. The evidence a site migration is taken on with guids
+    (migration_checks' exact one); less is a new article (two articles of one title
+    and second differ in their texts)."""
+    mine = title_key(item.title)
+    if not mine or item.published is None or not item.plain:
+        return None
+    for candidate in candidates:
+        theirs = candidate.shown
+        if candidate.keys & listed or not same_site(link, candidate.url):
+            continue
+        if title_key(theirs.title) != mine or not theirs.dated or theirs.published is None:
+            continue
+        if abs((item.published - theirs.published).total_seconds()) >= 1:
+            continue
+        if theirs.plain is None or theirs.plain.split() != item.plain.split():
+            continue
+        return candidate
+    return None
+
+
+def site_moved_said(link: str, archived: str) -> str:
+    """The warning for an item taken for an article by site_moved (said once for each
+    article, as a move by guid is)."""
+    return (
+        f"{link} is taken for the archived {archived} (a site migration: the same title, "
+        "date and text at a new link of its site); not archived again"
+    )
 
 
 # -- a page's rel=canonical ---------------------------------------------------------------
