@@ -459,7 +459,7 @@ class _Recording(_SamePage):
         evidence (another date, no dates) is a judgement each time: said each time
         (decide.move_said)."""
         how, strongest = answer.why, answer.strongest
-        mark = f"moved {owner.id}"
+        mark = decide.moved_mark(owner.id)
         archived = owner.status == decide.ARTICLE_STANDING.done
         said_before = (  # the mark is read only for a move said once for all
             decide.asks_said_before(archived, strongest) and self.state.meta_value(mark) is not None
