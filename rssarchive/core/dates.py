@@ -230,6 +230,14 @@ _MONTH_FIRST: Final = re.compile(
     r"(?:[A-Za-z]{3,9}\.?,?\s+)??(?P<mname>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[A-Za-z]{0,6})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_AND_ZONE
 )
+# English day first, with the month's name (how British, Australian, Indian and European
+# sites write bylines: "21 November 2026 06:00 +0800", the Guardian's "Sat 21 Nov 2026
+# 06.00 AEDT"): no day/month doubt with the month named. Their clocks write 06.00 too.
+_DAY_FIRST: Final = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?,?\s+)??(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mname>(?i:jan|feb|mar"
+    r"|apr|may|jun|jul|aug|sep|oct|nov|dec)[A-Za-z]{0,6})\.?,?\s+(?P<year>\d{4})"
+    + _TIME_AND_ZONE.replace(r"(?:[:]\s*(?P<minute>", r"(?:[:.]\s*(?P<minute>", 1)
+)
 _COMPACT_DATE: Final = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
 # Epoch seconds (9 or 10 digits, maybe a fraction: 1973 to 2286) and milliseconds (12 or
 # 13 digits); the 1990 floor and the run's clock judge what is read.
@@ -275,6 +283,9 @@ def read_date(text: str, *, china: bool = False) -> tuple[datetime | None, str |
     if when is None:
         epoch = _EPOCH.fullmatch(value)
         shaped = _YEAR_FIRST.fullmatch(value) or _MONTH_FIRST.fullmatch(value)
+        # RFC 822 writes its day first too: its reader (and its notes) goes first.
+        if shaped is None and not RFC822_YEAR.match(value):
+            shaped = _DAY_FIRST.fullmatch(value)
         if epoch is not None:
             seconds = int(value) / 1000 if epoch.group("ms") else float(value)
             when = datetime.fromtimestamp(seconds, UTC)
@@ -393,7 +404,9 @@ def find_written_dates(text: str) -> list[tuple[int, str]]:
     in order: a byline may write its update before its publication (look16f s41)."""
     text = unicodedata.normalize("NFKC", text)
     found = [
-        m for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT) for m in shape.finditer(text)
+        m
+        for shape in (_YEAR_FIRST_IN_TEXT, _MONTH_FIRST_IN_TEXT, _DAY_FIRST_IN_TEXT)
+        for m in shape.finditer(text)
     ]
     dates: list[tuple[int, str]] = []
     for match in sorted(found, key=lambda m: m.start()):
@@ -416,6 +429,9 @@ def find_written_dates(text: str) -> list[tuple[int, str]]:
 _YEAR_FIRST_IN_TEXT: Final = re.compile(r"(?<![\d.])" + _YEAR_FIRST.pattern)
 _MONTH_FIRST_IN_TEXT: Final = re.compile(
     r"(?<![A-Za-z])" + _MONTH_FIRST.pattern.removeprefix(r"(?:[A-Za-z]{3,9}\.?,?\s+)??")
+)
+_DAY_FIRST_IN_TEXT: Final = re.compile(
+    r"(?<![\d.:])" + _DAY_FIRST.pattern.removeprefix(r"(?:[A-Za-z]{3,9}\.?,?\s+)??")
 )
 
 
