@@ -127,7 +127,9 @@ def parse_feed_date(raw: Any, parsed: Any) -> datetime | None:
     return read_feed_date(raw, parsed)[0]
 
 
-def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
+def read_feed_date(
+    raw: Any, parsed: Any, *, china: bool = False
+) -> tuple[datetime | None, str | None]:
     """A feed item's date: ``raw`` as written, ``parsed`` feedparser's reading of it (a
     time tuple, UTC). Read by :func:`read_date` (ISO 8601, RFC 822, epoch seconds or
     milliseconds, a date written year first or month first with its time and zone), else
@@ -138,10 +140,11 @@ def read_feed_date(raw: Any, parsed: Any) -> tuple[datetime | None, str | None]:
     believed"): a date before 1990 (in UTC) is a missing date written as a date (Hugo's
     zero date is 0001-01-01), as for pages. A
     date read with a zone whose name means several (``CST``) comes with its note:
-    see :func:`read_date`."""
+    see :func:`read_date`. ``china``: the feed is written in Chinese (look16i I3), where
+    ``CST`` is China's time (zones.written_in_chinese)."""
     text = str(raw or "").strip()
     if text:
-        when, why = read_date(text)
+        when, why = read_date(text, china=china)
         if when is not None or why is not None:
             return when, why
     if not parsed:

@@ -159,35 +159,51 @@ class _FeedRun(_Working):
         if not poll.state.posts or poll.state.last_success is None:
             return None
         entries = poll.parsed.entries
+        last_poll = poll.state.last_success
         # Items pinned above the list (older than the last poll) are not its overlap.
-        pinned = decide.pinned_lead([e.published for e in entries], poll.state.last_success)
-        entries = entries[pinned:]
-        dates = [e.published for e in entries if e.published is not None]
+        pinned = decide.pinned_lead([e.published for e in entries], last_poll)
 
-        def note(known: int) -> str | None:
+        def note(pinned: int, known: int) -> str | None:
+            dates = [e.published for e in entries[pinned:] if e.published is not None]
             return decide.gap_note(
                 read - pinned,
                 known,
                 archived=poll.state.posts,
-                last_poll=poll.state.last_success,
+                last_poll=last_poll,
                 oldest=min(dates, default=None),
                 pinned=pinned,
             )
 
-        if note(0) is None:
+        if note(pinned, 0) is None:
             return None  # a document reaching back to the last poll: nothing read
+        # An archived article an edit sorted to the top, listed with its edit's date
+        # (look16i I9): when the archive recorded it says it is old.
+        pinned = decide.pinned_lead(
+            [e.published for e in entries], last_poll, self._recorded_at(entries)
+        )
         # An item the archive knows by its link, or by a guid this feed listed before:
         # the first one found is enough.
-        links = self._known_links(entries)
+        links = self._known_links(entries[pinned:])
         known = any(
             decide.link_key(e.link) in links
             or (
                 (gk := decide.guid_key(e.guid)) is not None
                 and self.state.guid_seen(gk, poll.feed.name) is not None
             )
-            for e in entries
+            for e in entries[pinned:]
         )
-        return note(int(known))
+        return note(pinned, int(known))
+
+    def _recorded_at(self, entries: Sequence[Entry]) -> list[datetime | None]:
+        """When the archive recorded each of ``entries`` (by its link), None for one it
+        does not know: read only for a document that may have lost items."""
+        now = self.clock()
+        recorded: list[datetime | None] = []
+        for entry in entries:
+            key = decide.link_key(entry.link)
+            found = None if key is None else self.state.lookup(key)
+            recorded.append(None if found is None else self.state.recorded(found[0], now)[1])
+        return recorded
 
     def _known_links(self, entries: Iterable[Entry]) -> set[str]:
         """The link keys of ``entries`` the archive knows: archived, pending or failed,
@@ -241,6 +257,7 @@ class _FeedRun(_Working):
                         max(filter(None, (e.published, e.updated)), default=None) for e in linked
                     ],
                     last_poll=poll.state.last_success,
+                    published=[e.published for e in linked],
                 )
                 if step.warning is not None:
                     feed.add(warnings=[step.warning])

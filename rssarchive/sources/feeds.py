@@ -21,7 +21,7 @@ it as a URL to fetch or a file name to open.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
@@ -39,6 +39,7 @@ from rssarchive.core.htmltext import markup_text
 from rssarchive.core.inflate import GZIP_MAGIC
 from rssarchive.core.models import Entry
 from rssarchive.core.urls import absolute, is_safe_link, resolve_html_urls
+from rssarchive.core.zones import written_in_chinese
 from rssarchive.sources.feedrepair import (
     _C1_CONTROL,
     _C1_HIDDEN,
@@ -81,20 +82,21 @@ def _plain(detail: Any, value: Any) -> str:
 _DATE_KINDS = {"updated": "update date", "created": "creation date"}
 
 
-def _published(item: Any) -> tuple[datetime | None, str | None]:
+def _published(item: Any, china: bool) -> tuple[datetime | None, str | None]:
     """The item's date, and when it has none, why: the first date it gives that could
     not be read or believed, as a phrase (``its date 'yesterday' cannot be read``); with a
     date, the note said of its reading, if any (a zone's name that means several), and
     when a date before it cannot be read, that, with what dated the item instead:
     an update date dates an item whose publication date is unreadable only said
-    (look16h H2: a dc:date five days after the pubDate, silently)."""
+    (look16h H2: a dc:date five days after the pubDate, silently). ``china``: the
+    feed is written in Chinese (_in_chinese), where CST is China's time."""
     # feedparser maps pubDate and atom:published to "published", dc:date and
     # atom:updated to "updated", dcterms:created to "created".
     problem = unread = None
     for key in ("published", "updated", "created"):
         raw, parsed = _field(item, key), _field(item, key + "_parsed")
         if raw or parsed:
-            when, why = read_feed_date(raw, parsed)
+            when, why = read_feed_date(raw, parsed, china=china)
             shown = " ".join(str(raw or "").split())
             shown = shown if len(shown) <= 80 else shown[:79] + "…"
             if when is not None and unread is not None:
@@ -111,11 +113,25 @@ def _published(item: Any) -> tuple[datetime | None, str | None]:
     return None, problem
 
 
-def _updated(item: Any) -> datetime | None:
+def _updated(item: Any, china: bool) -> datetime | None:
     """The item's last update (feedparser's "updated": atom:updated, dc:date), when
     it can be read: only a sign of a feed sorted by update (decide.next_page)."""
     raw, parsed = _field(item, "updated"), _field(item, "updated_parsed")
-    return read_feed_date(raw, parsed)[0] if raw or parsed else None
+    return read_feed_date(raw, parsed, china=china)[0] if raw or parsed else None
+
+
+def _in_chinese(feed: Any, items: Sequence[Any]) -> bool:
+    """Whether a feed is written in Chinese, where ``CST`` (Java's ``Date.toString()``
+    on a Beijing server) is China's time, not US Central (look16i I3): its channel's
+    ``<language>`` (or xml:lang) says so, or, unless that says Japanese or Korean, most
+    of its titles are written in Han characters without kana or hangul, as a page's
+    title is read (zones.written_in_chinese). Most, not one: an English feed naming a
+    Chinese place in Han characters once keeps RFC 822's CST."""
+    language = str(_field(feed, "language") or "")
+    if written_in_chinese(language, ""):
+        return True
+    titles = [str(_field(item, "title") or "") for item in items]
+    return 2 * sum(written_in_chinese(language, title) for title in titles) > len(titles)
 
 
 def _author(item: Any) -> str | None:
@@ -193,10 +209,11 @@ def _relative(item: Any) -> str | None:
     return link if link and not parts.scheme and not parts.netloc else None
 
 
-def _entry(item: Any, base: str, not_permalinks: frozenset[str]) -> Entry:
+def _entry(item: Any, base: str, not_permalinks: frozenset[str], china: bool) -> Entry:
     """The item as an entry; ``not_permalinks``: the guids its document marks
-    isPermaLink="false" (feedrepair reads them: feedparser does not say)."""
-    published, date_problem = _published(item)
+    isPermaLink="false" (feedrepair reads them: feedparser does not say); ``china``:
+    its feed is written in Chinese (_in_chinese)."""
+    published, date_problem = _published(item, china)
     guid = str(_field(item, "id") or "").strip() or None
     return Entry(
         title=_plain(_field(item, "title_detail"), _field(item, "title")),
@@ -209,7 +226,7 @@ def _entry(item: Any, base: str, not_permalinks: frozenset[str]) -> Entry:
         date_problem=date_problem,
         relative=_relative(item),
         guid_no_address=guid is not None and guid in not_permalinks,
-        updated=_updated(item),
+        updated=_updated(item, china),
     )
 
 
@@ -362,8 +379,9 @@ def read_feed(
     elif not items and not _field(result, "version"):
         raise ParseError(f"not a feed (root element <{prepared.root[:60]}>)")
 
-    entries = [_entry(item, url, prepared.not_permalinks) for item in items]
     feed = _field(result, "feed") or {}
+    china = _in_chinese(feed, items)
+    entries = [_entry(item, url, prepared.not_permalinks, china) for item in items]
     return ParsedFeed(
         title=_plain(_field(feed, "title_detail"), _field(feed, "title")),
         entries=tuple(entries),

@@ -337,6 +337,33 @@ def test_next_page_after_archived_items_updated_since_the_last_poll(
     assert step == decide.NextPage(url)
 
 
+@pytest.mark.parametrize(
+    ("published", "read", "url"),
+    [
+        # look16i I2: a bulk edit stamps one time on the page's archived items, each of
+        # which keeps its own earlier date: an edit, read on for a page.
+        pytest.param([BEFORE, BEFORE - H, BEFORE - 2 * H], [FIRST], PAGE2,
+                     id="one update time over their own dates, first page: read on"),
+        pytest.param([SINCE, SINCE, SINCE], [FIRST], None,
+                     id="one time, their own dates too: the build time"),
+        pytest.param([None, None, None], [FIRST], None,
+                     id="one time, no date of their own: the build time"),
+        pytest.param([BEFORE, BEFORE - H, SINCE], [FIRST], PAGE2,
+                     id="two of them over their own dates: read on"),
+        pytest.param([BEFORE, BEFORE - H, BEFORE - 2 * H], [FIRST, f"{FIRST}?page=0"], None,
+                     id="on a later page: a stamp on every page costs one page, no more"),
+    ],
+)  # fmt: skip
+def test_next_page_after_one_update_time_on_archived_items(
+    published: list[datetime | None], read: list[str], url: str | None
+) -> None:
+    step = decide.next_page(
+        PAGE2, first_page=FIRST, first_run=False, items=3, known=[True, True, True],
+        read=read, dates=[SINCE, SINCE, SINCE], last_poll=LAST, published=published,
+    )  # fmt: skip
+    assert step == decide.NextPage(url)
+
+
 def test_next_page_bound_said_of_archived_items_updated_since() -> None:
     bound = decide.MAX_LATER_FEED_PAGES
     read = [FIRST, *(f"{FIRST}?page={n}" for n in range(2, bound + 2))]
@@ -429,6 +456,28 @@ OLD = POLLED - timedelta(days=30)
 def test_pinned_lead(dates: list[datetime | None], pinned: int) -> None:
     assert decide.pinned_lead(dates, POLLED) == pinned
     assert decide.pinned_lead(dates, None) == 0  # a first poll: nothing to reach back to
+
+
+@pytest.mark.parametrize(
+    ("dates", "recorded", "pinned"),
+    [
+        # look16i I9: an archived article an edit re-dated and sorted to the top.
+        pytest.param([POLLED + 4 * H, POLLED + 3 * H, POLLED + 2 * H, POLLED + H],
+                     [OLD], 1, id="recorded by the last poll, listed with its edit's date"),
+        pytest.param([POLLED + 4 * H, POLLED + 3 * H, POLLED + 2 * H, POLLED + H],
+                     [POLLED + H], 0, id="recorded since the last poll: no pin"),
+        pytest.param([POLLED + 4 * H, POLLED + 3 * H, POLLED + 2 * H, POLLED + H],
+                     [None], 0, id="not known: no pin"),
+        pytest.param([POLLED + 4 * H, POLLED + 3 * H, OLD, POLLED + H],
+                     [OLD, None, OLD], 0, id="an old one under the list: an overlap"),
+        pytest.param([POLLED + 4 * H, OLD, POLLED + 3 * H, POLLED + H],
+                     [OLD, OLD], 2, id="a re-dated one and a pinned one"),
+    ],
+)  # fmt: skip
+def test_pinned_lead_by_when_the_archive_recorded_it(
+    dates: list[datetime | None], recorded: list[datetime | None], pinned: int
+) -> None:
+    assert decide.pinned_lead(dates, POLLED, recorded) == pinned
 
 
 @pytest.mark.parametrize(

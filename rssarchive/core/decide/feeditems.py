@@ -236,6 +236,7 @@ def next_page(
     read: Collection[str],
     dates: Sequence[datetime | None] = (),
     last_poll: datetime | None = None,
+    published: Sequence[datetime | None] = (),
 ) -> NextPage:
     """Whether to read the page a feed's page links as ``next_url`` (its rel="next"),
     after the ``read`` pages (their link keys: the first one and the later pages read
@@ -255,10 +256,14 @@ def next_page(
     updated since the feed's ``last_poll`` (``dates``: the latest date each item gives,
     its update's or its own, in the order of ``known``): the feed is sorted by update,
     and edits to archived articles may have pushed new ones to later pages (look16h
-    H15). A page of archived items not updated since ends it."""
+    H15). A page of archived items not updated since ends it. ``published``: each
+    item's own date, in the same order: on the first page, an update time several
+    archived items share, each later than its own date, is read on for one page as an
+    edit (a bulk edit, look16i I2), not taken for a build stamp."""
     if not asks_page_known(next_url, first_run=first_run, items=items):
         return NextPage(None)
-    edited = _edited_since(known, dates, last_poll)
+    shared = published if len(read) <= 1 else ()
+    edited = _edited_since(known, dates, last_poll, shared)
     if known and all(known) and not edited:
         return NextPage(None)
     assert next_url is not None
@@ -278,21 +283,31 @@ def next_page(
 
 
 def _edited_since(
-    known: Sequence[bool], dates: Sequence[datetime | None], last_poll: datetime | None
+    known: Sequence[bool],
+    dates: Sequence[datetime | None],
+    last_poll: datetime | None,
+    published: Sequence[datetime | None] = (),
 ) -> bool:
     """Whether an archived item (``known``) is dated (``dates``) after ``last_poll``, by
     a date of its own: one several items of the page share is the feed's build time
     stamped on each (decide.build_stamps), no edit; read on for it, every run would
-    read its every page."""
+    read its every page. Unless each item sharing it has its own earlier date
+    (``published``, given for the first page only): a bulk edit (a category renamed,
+    a plugin touching every post) looks so too, and a build stamp costs one page a run
+    then, its next page stamped alike (look16i I2)."""
     if last_poll is None:
         return False
     shared: dict[datetime, int] = {}
     for when in dates:
         if when is not None:
             shared[when] = shared.get(when, 0) + 1
+    own = list(published) if len(published) == len(dates) else [None] * len(dates)
     return any(
-        was and when is not None and when > last_poll and shared[when] == 1
-        for was, when in zip(known, dates, strict=False)
+        was
+        and when is not None
+        and when > last_poll
+        and (shared[when] == 1 or (first is not None and first < when))
+        for was, when, first in zip(known, dates, own, strict=False)
     )
 
 
@@ -314,18 +329,30 @@ def lists_nothing(kept_warning: str | None) -> bool:
 GAP_ITEMS = 3
 
 
-def pinned_lead(dates: Sequence[datetime | None], last_poll: datetime | None) -> int:
+def pinned_lead(
+    dates: Sequence[datetime | None],
+    last_poll: datetime | None,
+    recorded: Sequence[datetime | None] = (),
+) -> int:
     """How many items at the top of a document (``dates``: its items' dates, in its
     order) are pinned there, out of its order, as gap_note judges it (look16h H9): items
     dated at the feed's ``last_poll`` or before, above items all dated, listed newest
     first (not all of one date) and newer than it. A pinned post, an old "about" item,
     or an old article an update sorted to the top says nothing of how far back the
     document reaches; its newest-first list does. A document listed oldest first
-    starts with its oldest items: they are its overlap with the last poll, no pin."""
+    starts with its oldest items: they are its overlap with the last poll, no pin.
+    ``recorded``: when the archive recorded each item (None: it does not know it), in
+    the same order: one it recorded by the last poll is such an old article, whatever
+    date it is listed with now (a feed dating items by their update, look16i I9)."""
     if last_poll is None:
         return 0
+    taken = list(recorded) + [None] * (len(dates) - len(recorded))
+
+    def old(index: int) -> bool:
+        return any(when is not None and when <= last_poll for when in (dates[index], taken[index]))
+
     lead = 0
-    while lead < len(dates) and (when := dates[lead]) is not None and when <= last_poll:
+    while lead < len(dates) and old(lead):
         lead += 1
     rest = dates[lead:]
     if not lead or len(rest) < 2 or any(when is None or when <= last_poll for when in rest):
