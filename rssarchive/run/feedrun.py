@@ -236,7 +236,12 @@ class _FeedRun(_Working):
             for feed in paging:
                 poll, entries = feed.poll, feed.page.entries
                 assert poll.response is not None
-                first_run = poll.state.last_success is None
+                last = poll.state.last_success
+                # A state rebuilt from the posts is asked whether it holds the feed's.
+                adopted = decide.asks_adopted(
+                    last, feed.page.next_page
+                ) and self.state.has_articles(poll.feed.name)
+                first_run = decide.first_run(last, adopted=adopted)
                 keys = {key for e in entries if (key := decide.link_key(e.link)) is not None}
                 # The state is read only for a page that links a next one.
                 asks = decide.asks_page_known(

@@ -31,6 +31,13 @@ class Feeds(StateBase):
             values[column] = stored_time_or_none(values[column])
         return FeedState(**values)
 
+    @_reads
+    def has_articles(self, feed: str) -> bool:
+        """Whether the archive holds an article of ``feed`` (decide.first_run: a state
+        rebuilt from the posts knows them, though no poll of the feed)."""
+        found = self._conn.execute("SELECT 1 FROM articles WHERE feed = ? LIMIT 1", (feed,))
+        return found.fetchone() is not None
+
     def save_feed(self, feed: FeedState) -> None:
         values = [getattr(feed, column) for column in FEED_COLUMNS]
         # Times as the pipeline always wrote them: isoformat(), to the microsecond.

@@ -391,6 +391,36 @@ def test_asks_page_known(next_url: str | None, first_run: bool, items: int, asks
     assert decide.asks_page_known(next_url, first_run=first_run, items=items) is asks
 
 
+POLLED = datetime(2024, 7, 24, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("last_success", "adopted", "first"),
+    [
+        (None, False, True),  # never polled, nothing archived: the first page only
+        # A state rebuilt from the posts holds the feed's articles, not its polls (look16i
+        # I12): its later pages are read as a later run's are.
+        (None, True, False),
+        (POLLED, False, False),
+        (POLLED, True, False),
+    ],
+)
+def test_first_run(last_success: datetime | None, adopted: bool, first: bool) -> None:
+    assert decide.first_run(last_success, adopted=adopted) is first
+
+
+@pytest.mark.parametrize(
+    ("last_success", "next_url", "asks"),
+    [
+        (None, PAGE2, True),
+        (None, None, False),  # no next page: nothing to read on, the state is not asked
+        (POLLED, PAGE2, False),  # polled before: no first run, whatever the archive holds
+    ],
+)
+def test_asks_adopted(last_success: datetime | None, next_url: str | None, asks: bool) -> None:
+    assert decide.asks_adopted(last_success, next_url) is asks
+
+
 # -- items that fell off unseen between polls (look16f s20, s29) ----------------------------
 
 POLLED = NOW - timedelta(days=2)

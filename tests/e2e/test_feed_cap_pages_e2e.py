@@ -357,3 +357,27 @@ def test_a_pinned_item_at_the_top_does_not_turn_the_list_oldest_first(
     assert sources(site) == story_links(httpserver, [3, 4, 5, 6, 7, 100])
     assert "kept 3 new ones, the first listed" in err, err
     assert "grows at its end" not in err, err
+
+
+def test_a_feed_whose_posts_were_adopted_after_a_lost_state_reads_its_later_pages(
+    site: Site, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """look16i I12: the state lost with its copy, a paged feed whose posts the run adopts
+    is no feed polled for the first time (whose later pages are a backfill's work): the
+    items pushed to page 2 meanwhile are read there and archived, as a later run's are."""
+    import shutil
+
+    feed = PagedFeed(httpserver)
+    feed.pages = [[3, 2, 1], [0]]
+    site.write_config([{"name": "P", "url": feed.url, "content": "feed", "recheck": False}])
+    assert run_at(site, capsys, "2024-07-24T00:00:00Z")[0] == 0
+    feed.pages = [[7, 6, 5], [4, 3, 2], [1, 0]]
+    shutil.rmtree(site.root / "state")  # the database and its copy: a new disk
+    httpserver.clear_log()
+    code, _, err = run_at(site, capsys, "2024-07-24T01:00:00Z")
+    assert code == 0, err
+    assert "adopted 3 existing posts" in err, err
+    # Page 2 held new items, so page 3 is read too (as a later run's would be): story 0,
+    # which the first run left on its page 2, is new to the archive.
+    assert sources(site) == story_links(httpserver, range(0, 8))
+    assert feed.pages_asked() == ["1", "2", "3"]

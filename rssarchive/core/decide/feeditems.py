@@ -219,6 +219,21 @@ class NextPage:
     warning: str | None = None
 
 
+def asks_adopted(last_success: datetime | None, next_url: str | None) -> bool:
+    """Whether first_run needs to know if the archive holds articles of the feed (a
+    read of the state): only for a feed never polled whose page links a next one."""
+    return last_success is None and next_url is not None
+
+
+def first_run(last_success: datetime | None, *, adopted: bool) -> bool:
+    """Whether a feed is polled for the first time, when its later pages are a
+    backfill's work (next_page): never polled, and no article of it in the archive. A
+    state rebuilt from the posts after it was lost with its copy (``adopted``: it holds
+    the feed's articles, not its polls) is no first run: the items pushed to later pages
+    since the lost poll are read there, as a later run's are (look16i I12)."""
+    return last_success is None and not adopted
+
+
 def asks_page_known(next_url: str | None, *, first_run: bool, items: int) -> bool:
     """Whether next_page needs to know whether the archive knows an item of the page
     (a read of the state per item): only for a page that links a next one, of a feed
