@@ -78,7 +78,7 @@ class _Backfill(_Recovery):
         """The entry of a URL handed to backfill (decide.url_entry): for an article
         archived before or given up, what its feed last showed is read (State.seen_of;
         for a given-up one without a guid, its recorded entry)."""
-        known = self.state.lookup(normalize_url(url))
+        known = self._lookup_either(normalize_url(url))
         shown: tuple[str | None, datetime | None] | None = None
         if known is not None and decide.asks_feed_shown(known[1]):
             seen = self.state.seen_of(known[0])
@@ -96,7 +96,7 @@ class _Backfill(_Recovery):
         post is looked for only when that matters."""
         if not decide.asks_post_there(named, recorded):
             return
-        known = self.state.lookup(normalize_url(url))
+        known = self._lookup_either(normalize_url(url))
         name = None if known is None else self.state.filename_of(known[0])
         there = name is not None and (self.archive.posts_dir / name).exists()
         there = there and name is not None and not self.archive.damaged(name)

@@ -118,8 +118,8 @@ class _Recording(_SamePage):
         link, url_key = entry.link, decide.link_key(entry.link)
         assert link is not None and url_key is not None
         guid_key = item_guid = decide.guid_key(entry.guid)
-        listed_twice = url_key in self._recorded  # taken on (or listed) once already
-        found = None if listed_twice else self.state.lookup_link(url_key)
+        # Its key (or its other host name's, www.), taken on (or listed) once already.
+        url_key, listed_twice, found = self._known_as(entry, url_key, result)
         known, aliased = (None, False) if found is None else (found[:2], found[2])
         if known is not None and self._retaken(feed, entry, known, url_key, guid_key, result):
             return known[0]

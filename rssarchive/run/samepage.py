@@ -1,7 +1,9 @@
 """A guid-less item whose link differs from an archived article's of its feed only in
 its query (a per-fetch cache-buster, ``?_=1733000001``; look 16c F3b): that article,
 not archived again (decide.same_but_query); and a feed document's links read without
-the per-fetch parameter they all share (decide.per_fetch_parameters; look16d F2)."""
+the per-fetch parameter they all share (decide.per_fetch_parameters; look16d F2); and an
+item whose link is known only on the other host name of its site (``www.``), that
+article (decide.host_twin; look16i I6)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,50 @@ class _InAny:
 
 class _SamePage(_Relisted):
     """Guid-less items at an archived article's path (see the module)."""
+
+    def _known_as(
+        self, entry: Entry, url_key: str, result: FeedResult
+    ) -> tuple[str, bool, tuple[int, str, bool] | None]:
+        """The key an item's link is known by (its own, or its decide.host_twin's when
+        only that one is taken on this run or recorded: one page of one site, look16i
+        I6), whether this run took it on already, and the state's lookup_link of it.
+        Taken as its twin, the item is said so once (a backfill's, a feed's, any)."""
+        if url_key in self._recorded:
+            return url_key, True, None
+        found = self.state.lookup_link(url_key)
+        twin = None if found is not None else decide.host_twin(url_key)
+        if twin is None:
+            return url_key, False, found
+        listed_twice = twin in self._recorded
+        there = None if listed_twice else self.state.lookup_link(twin)
+        if not listed_twice and there is None:
+            return url_key, False, None
+        mark = decide.host_twin_mark(url_key)
+        says, records = decide.host_twin_told(
+            self.state.meta_value(mark) is not None, dry_run=self.dry_run
+        )
+        if says:
+            known = there or self.state.lookup(twin)  # taken on this run: its row, if any
+            url = twin if known is None else self._url_of(known[0], twin)
+            result.warnings.append(
+                f"{entry.link} is the same link on the other host name of its site as {url}:"
+                " one article, not archived again"
+            )
+        if records:
+            self.state.set_meta({mark: "1"})
+        return twin, listed_twice, there
+
+    def _url_of(self, article_id: int, url_key: str) -> str:
+        """The link an article is recorded at (``url_key`` when none is)."""
+        row = self.state.url_and_guid(article_id)
+        return url_key if row is None else row[0]
+
+    def _lookup_either(self, url_key: str) -> tuple[int, str] | None:
+        """The article at ``url_key``, else at its decide.host_twin (a backfill's URL
+        without ``www.`` for an article its feed lists with it, look16i I6)."""
+        found = self.state.lookup(url_key)
+        twin = decide.host_twin(url_key) if found is None else None
+        return found if twin is None else self.state.lookup(twin)
 
     def _same_path(
         self,

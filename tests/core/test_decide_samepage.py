@@ -387,3 +387,41 @@ def test_site_moved(
             f"{link} is taken for the archived {candidate.url} (a site migration: the same title, "
             "date and text at a new link of its site); not archived again"
         )
+
+
+@pytest.mark.parametrize(
+    ("url_key", "twin"),
+    [
+        row("https://site.test/news/x", "https://www.site.test/news/x", id="bare: www."),
+        row("https://www.site.test/news/x", "https://site.test/news/x", id="www.: bare"),
+        row(
+            "https://site.test:8080/a?id=1#!/b",
+            "https://www.site.test:8080/a?id=1#!/b",
+            id="port, query and fragment kept",
+        ),
+        row("https://news.site.test/x", "https://www.news.site.test/x", id="a subdomain"),
+        row("https://localhost:5000/a", None, id="one label: no twin"),
+        row("https://www.com/a", None, id="www. of a one-label name: no twin"),
+        row("https://127.0.0.1/a", None, id="an address: no twin"),
+        row("https://[::1]/a", None, id="an IPv6 address: no twin"),
+        row("https://user@site.test/a", None, id="a user in it: no twin"),
+        row("not a url", None, id="no host"),
+    ],
+)
+def test_host_twin(url_key: str, twin: str | None) -> None:
+    assert decide.host_twin(url_key) == twin
+    if twin is not None:  # one pair: each is the other's twin
+        assert decide.host_twin(twin) == url_key
+
+
+@pytest.mark.parametrize(
+    ("marked", "dry_run", "told"),
+    [
+        row(False, False, (True, True), id="first time: said, marked"),
+        row(True, False, (False, False), id="marked: not said again"),
+        row(False, True, (True, False), id="dry run: said, nothing recorded"),
+        row(True, True, (False, False), id="dry run, marked: not said"),
+    ],
+)
+def test_host_twin_told(marked: bool, dry_run: bool, told: tuple[bool, bool]) -> None:
+    assert decide.host_twin_told(marked, dry_run=dry_run) == told

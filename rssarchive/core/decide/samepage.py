@@ -2,7 +2,8 @@
 its link key: a link that differs only in its query from an article of the same feed
 (a per-fetch cache-buster, ``?_=1733000001``; look 16c F3b), and the URL a page names
 as its canonical one (``<link rel="canonical">``: an AMP copy, ``?ref=``,
-``/index.html``; look 16c F3).
+``/index.html``; look 16c F3); and the same link on the other host name of its site
+(``www.``; look16i I6).
 
 Part of the decider (rssarchive.core.decide): pure, no state, no disk. The orchestration
 (run/samepage.py, run/canonical.py) reads the state and the posts, asks these
@@ -297,3 +298,36 @@ def canonical_told(origin: str, *, post_named: bool) -> CanonicalTold:
     (``post_named``) as backfill says any URL archived already (``archived already:
     URL (POST)``); else in a warning naming both."""
     return "archived already" if origin == "url" and post_named else "warning"
+
+
+def host_twin(url_key: str) -> str | None:
+    """The same link on the other host name of its site: ``www.host``'s for ``host``'s
+    and back (look16i I6). A site that serves its pages on both names without a
+    redirect or a canonical URL gives each article two links; the convention (and
+    urls.host_key, by which hosts are matched) makes them one site and one page, so
+    an item unknown at its link and known at its twin is that article. None: no twin
+    (an address, a one-label host such as ``localhost``, a user in the URL)."""
+    parts = split(url_key)
+    if parts is None or not parts.hostname:
+        return None
+    host, scheme = parts.hostname, parts.scheme
+    if not url_key.startswith(f"{scheme}://{host}"):  # a user in it, or a host in capitals
+        return None
+    bare = host.removeprefix("www.")
+    if "." not in bare or bare.replace(".", "").isdigit():
+        return None
+    other = bare if bare != host else f"www.{host}"
+    return f"{scheme}://{other}{url_key[len(scheme) + 3 + len(host) :]}"
+
+
+def host_twin_mark(url_key: str) -> str:
+    """The state's mark (its meta key) that the item at ``url_key`` was said to be the
+    article known at its host_twin: said once, not on every poll that lists it."""
+    return f"host twin said {url_key}"
+
+
+def host_twin_told(marked: bool, *, dry_run: bool) -> tuple[bool, bool]:
+    """Whether an item taken as the article at its host_twin is said, and the mark
+    recorded: once, when not marked yet (``marked``); a dry run records nothing, so it
+    says it each time."""
+    return not marked, not marked and not dry_run
