@@ -12,7 +12,8 @@ written with its zone before the first without (look16f s07: zones.carries_zone)
    element so marked by its text when it has no ``content=``), else the first in the
    article's ``<article>`` or ``<main>`` or the ``<header>`` holding its heading (without
    either, in an ``<article>``, else in a ``<header>``, else the page's only one); never
-   one in an ``<aside>``, ``<nav>`` or ``<footer>``, the site's chrome or a list of other
+   one in an ``<aside>``, ``<nav>`` or the page's ``<footer>`` (an ``<article>``'s own is
+   its byline's: look16i I4), the site's chrome or a list of other
    stories: those date the site or other articles (pagescope, look16h H13, H14); never
    one labelled updated, beside or after it (look16h H8), one labelled published first
    (look16f s41);
@@ -32,7 +33,7 @@ written with its zone before the first without (look16f s07: zones.carries_zone)
    time, as htmldate's reading, which reads the URL too, is not asked for it);
 7. htmldate, a general date finder (with ``original_date``: the publication, not the
    last change), on the markup (not the URL: step 6 reads it, look16f s47), without the
-   parts that date other articles or the site (``<aside>``, ``<nav>``, ``<footer>``,
+   parts that date other articles or the site (``<aside>``, ``<nav>``, the page's ``<footer>``,
    the body outside the article's scope and the blocks step 3 never reads:
    pagescope.drop_others), without the dates an update's label names in the text
    ("Last modified on …", "修改时间：…", "…更新": pagescope.without_update_dates,
@@ -255,7 +256,8 @@ def _htmldate(doc: HtmlElement, url: str | None, limit: datetime) -> datetime | 
     from htmldate import find_date
 
     pruned = copy.deepcopy(doc)
-    for el in pruned.xpath("//aside | //nav | //footer"):
+    # An <article>'s own <footer> is its byline's, kept (look16i I4).
+    for el in pruned.xpath("//aside | //nav | //footer[not(ancestor::article)]"):
         if el.getparent() is not None:
             el.drop_tree()
     drop_others(pruned)  # the site's chrome, other stories (look16h H13, H14)

@@ -6,10 +6,10 @@ else the first one not the site's logo) stands in: the ``<article>`` or ``<main>
 holding it (article_scope). A ``<time>`` outside it dates the site (a masthead's
 "today", a weather widget: look16h H13) or other stories (a list of the latest, the
 trending, what to read next, their cards: look16h H14), never the article; so does one
-in a block named so (NOT_THE_ARTICLE, a role="banner" …), one in a block a heading
-names so (an unclassed "相关阅读" list), and one beside another story's link in a list's
-item. A block that holds the article's
-heading is the article's whatever it is named.
+in a block named so (classwords.named_other, a role="banner" …), one in a block a
+heading names so (an unclassed "相关阅读" list), and one beside another story's link in
+a list's item. A block that holds the article's heading is the article's whatever it is
+named; so are the page's ``<body>`` and the article's own ``<footer>`` (look16i I4, I7).
 """
 
 from __future__ import annotations
@@ -22,8 +22,13 @@ from typing import Final
 from lxml.html import HtmlElement
 
 from rssarchive.core.dates import find_written_dates
+from rssarchive.sources.classwords import named_other
 
-_OUTSIDE_ARTICLE: Final = "ancestor::aside or ancestor::nav or ancestor::footer"
+# An <article>'s own <footer> is the article's: its byline's date stands there
+# (WordPress's Twenty Twenty-One, Twenty Sixteen; look16i I4).
+_OUTSIDE_ARTICLE: Final = (
+    "ancestor::aside or ancestor::nav or ancestor::footer[not(ancestor::article)]"
+)
 # Text that is no reading matter, or dates something else.
 _NOT_TEXT: Final = (
     "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
@@ -32,17 +37,6 @@ _NOT_TEXT: Final = (
 # How much text after the heading may hold the byline's date (a long headline's deck,
 # an author line, a place line fit easily; the article's third paragraph does not).
 HEADER_TEXT_CHARS: Final = 200
-# Blocks that date other articles or the site (class or id words), removed before
-# htmldate reads the page: related stories and lists of others (the latest, trending,
-# what to read next, more stories: look16h H14), and the site's own chrome, its
-# masthead, logo, bar of the day's date, weather, ticker (look16h H13); not "banner":
-# an article's hero banner holds its heading and date as often.
-NOT_THE_ARTICLE: Final = re.compile(
-    r"(?i)related|sidebar|footer|comment|recommend|popular|most-?read|teaser|promo|widget"
-    r"|latest|trending|read-?next|more-?(?:stories|news|articles|from)|also-?read"
-    r"|you-?may|recirc|top-?stories|headlines|editors?-?picks|ticker|weather|masthead"
-    r"|site-?(?:header|title|name|branding)|logo|navbar|top-?bar|\btoday\b"
-)
 # ARIA roles of the site's chrome, never the article.
 _CHROME_ROLES: Final = frozenset({"banner", "navigation", "complementary", "contentinfo"})
 # A heading naming a list of other stories, the block under it unclassed ("相关阅读",
@@ -65,9 +59,23 @@ def article_heading(doc: HtmlElement) -> HtmlElement | None:
     ``<main>`` (text_dates), titled by its ``<title>``."""
     for path in (f"//article//h1[not({_OUTSIDE_ARTICLE})]", "//h1"):
         for el in doc.xpath(path):
-            if not in_other_block(el) and " ".join(el.text_content().split()):
+            if not _sited(el) and " ".join(el.text_content().split()):
                 return el
     return None
+
+
+def _sited(h1: HtmlElement) -> bool:
+    """Whether ``h1`` is the site's or another story's (in_other_block), asked up to the
+    ``<article>`` or ``<main>`` holding it: that block, its category's class words
+    ("category-weather") and the wrappers around it (Genesis's "content-sidebar-wrap")
+    are the article's page, not chrome (look16i I7)."""
+    scope = article_scope(h1)
+    element: HtmlElement | None = h1
+    while element is not None and element is not scope and isinstance(element.tag, str):
+        if _other_sign(element, None, nested=False):
+            return True
+        element = element.getparent()
+    return False
 
 
 def article_scope(heading: HtmlElement | None) -> HtmlElement | None:
@@ -97,12 +105,13 @@ def in_other_block(element: HtmlElement | None, heading: HtmlElement | None = No
 
 
 def _other_sign(element: HtmlElement, heading: HtmlElement | None, *, nested: bool) -> bool:
-    """Whether ``element`` itself is a block dating other articles or the site:
-    NOT_THE_ARTICLE on its class or id, a chrome role, a list a heading names as other
-    stories' (_LIST_HEADING), an ``<article>`` without the ``heading`` around what is
-    asked of (``nested``: another story's card)."""
-    named = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if named.strip() and NOT_THE_ARTICLE.search(named):
+    """Whether ``element`` itself is a block dating other articles or the site: its
+    class or id words (named_other; never ``<body>``'s), a chrome role, a list a
+    heading names as other stories' (_LIST_HEADING), an ``<article>`` without the
+    ``heading`` around what is asked of (``nested``: another story's card)."""
+    if element.tag in ("body", "html"):
+        return False  # the page, never another block (look16i I7)
+    if named_other(element):
         return True
     if (element.get("role") or "").lower() in _CHROME_ROLES or _named_a_list(element):
         return True
@@ -129,8 +138,18 @@ def drop_others(doc: HtmlElement) -> None:
             continue
         if heading is not None and _holds(el, heading):
             continue
+        if scope is not None and _own_part(el, scope):
+            continue  # the article's own footer: its byline (look16i I4)
         if _other_sign(el, heading, nested=True) or (el.tag == "li" and _story_link(el)):
             el.drop_tree()
+
+
+def _own_part(element: HtmlElement, scope: HtmlElement) -> bool:
+    """Whether ``element`` is a ``<header>`` or ``<footer>`` of the article ``scope``
+    (the nearest ``<article>`` around it), whatever its class says ("entry-footer")."""
+    if element.tag not in ("header", "footer"):
+        return False
+    return next(element.iterancestors("article"), None) is scope
 
 
 def _named_a_list(element: HtmlElement) -> bool:
@@ -247,12 +266,32 @@ def time_label(el: HtmlElement) -> str | None:
     # <time>": a sibling's, look16h H8), and a label written after it ("… 更新").
     block = _block(el.getparent())
     before = "".join(_in_block(el.xpath("preceding::text()[position() <= 4]"), block))
-    after = "".join(_in_block(el.xpath("following::text()[position() <= 2]"), block))
     return (
         _label(el.text_content()[:20])
         or _label(" ".join(before.split())[-30:])
-        or ("update" if _UPDATE_AFTER.match(after) else None)
+        or ("update" if _time_update_after(el, block) else None)
     )
+
+
+def _time_update_after(el: HtmlElement, block: HtmlElement | None) -> bool:
+    """Whether an update's label written after the ``<time>`` ``el`` in its ``block``
+    labels it ("<time>…</time> (updated)"), not the ``<time>`` or date right after the
+    label ("<time>Nov 20</time> <span>Updated</span> <time>Nov 23</time>": look16i I5)."""
+    after, next_time = "", False
+    for text in el.xpath("following::text()[position() <= 4]"):
+        parent = text.getparent()
+        if not text.is_tail and parent.xpath("ancestor-or-self::time"):
+            next_time = True
+            break
+        if _block(parent.getparent() if text.is_tail else parent) is not block:
+            break
+        after += str(text)
+    label = _UPDATE_AFTER.match(after)
+    if label is None:
+        return False
+    rest = after[label.end() :]
+    labels_next = next_time and re.fullmatch(f"(?i){_LABEL_TAIL}", rest) is not None
+    return not labels_next and _LABELS_NEXT.match(rest) is None
 
 
 def _in_block(texts: list[str], block: HtmlElement | None) -> Iterator[str]:
@@ -359,7 +398,8 @@ def text_dates(doc: HtmlElement) -> Iterator[str]:
                 break
             label = _label(text[end:at])
             end = at + len(written)
-            label = "update" if _UPDATE_AFTER.match(text, end) else label
+            if label is None and _update_after(text, end):
+                label = "update"  # "2026年12月3日更新" (look16h H8)
             prose = bool(_PROSE.search(whole) or _AFTER_IN_PROSE.match(text, end))
             prose = prose and not _byline(whole, written)
             if label != "update" and (label == "publish" or not prose):
@@ -392,10 +432,29 @@ _UPDATE_REACH: Final = 60
 _SEPARATOR: Final = re.compile(r"[·|•;；\n]")
 # An update's label written after its date ("2026年12月3日更新", "3 Dec (updated)").
 _UPDATE_AFTER: Final = re.compile(r"(?i)[\s(（\[【]*(?:更新|修改|已更新|updated\b|modified\b)")
-# A date written before its update's label ("2026年12月3日更新", "3.12.2026 (updated)").
-_DATE_BEFORE_UPDATE: Final = re.compile(
-    r"[0-9０-９][0-9０-９年月日号/.:\-\s]{4,30}(?=[\s(（\[【]*(?:已?更新|修改|updated\b))", re.I
+# What an update's label written before its date ends with ("更新时间：", "Updated on").
+_LABEL_TAIL: Final = r"(?:时间|時間|日期|于|於|at|on)?\s*[:：]?\s*"
+# A date's start after such a label: a digit or an English month's name.
+_DATE_START: Final = (
+    r"(?:[0-9０-９]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s)"
 )
+# An update's label that labels the date after it ("更新时间：2026-…", "Updated Dec 3").
+_LABELS_NEXT: Final = re.compile(f"(?i){_LABEL_TAIL}{_DATE_START}")
+# A date written before its update's label ("2026年12月3日更新", "3.12.2026 (updated)"),
+# not one before a label of the next date ("… +0800 更新时间：2026-11-23": look16i I5).
+_DATE_BEFORE_UPDATE: Final = re.compile(
+    r"[0-9０-９][0-9０-９年月日号/.:\-\s]{4,30}(?=[\s(（\[【]*(?:已?更新|修改|updated\b)"
+    f"(?!{_LABEL_TAIL}{_DATE_START}))",
+    re.I,
+)
+
+
+def _update_after(text: str, end: int) -> bool:
+    """Whether an update's label right after a date ending at ``end`` of ``text`` labels
+    that date ("2026年12月3日更新"), not the date after the label ("发布时间：… 更新时间：
+    …", "Nov 20 · Updated Nov 23": look16i I5)."""
+    label = _UPDATE_AFTER.match(text, end)
+    return label is not None and _LABELS_NEXT.match(text, label.end()) is None
 
 
 def without_update_dates(text: str) -> str:

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from rssarchive.sources.pagedates import page_date
-from rssarchive.sources.pagescope import without_update_dates
+from rssarchive.sources.pagescope import article_heading, without_update_dates
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 BODY = "".join(
@@ -21,9 +21,8 @@ OTHER = '<time datetime="2026-12-06T09:00:00Z">Dec 6</time>'
 
 
 def dated(body: str) -> str:
-    doc = lxml.html.document_fromstring(
-        f"<html><head><title>T</title></head><body>{body}</body></html>"
-    )
+    body = body if body.startswith("<body") else f"<body>{body}</body>"
+    doc = lxml.html.document_fromstring(f"<html><head><title>T</title></head>{body}</html>")
     found = page_date(doc, "http://news.test/news/story", max_date=NOW)
     return "none" if found is None else found.when.strftime("%m-%d %H:%M")
 
@@ -96,4 +95,100 @@ def test_what_dates_the_article(body: str, expected: str) -> None:
     ],
 )  # fmt: skip
 def test_without_update_dates(text: str, expected: str) -> None:
+    assert " ".join(without_update_dates(text).split()) == " ".join(expected.split())
+
+
+# -- look16i I4, I5, I7: class words, the article's own footer, update labels that follow ---
+
+ENTRY = '<time class="entry-date published" datetime="2026-12-01T08:00:00+00:00">Dec 1</time>'
+
+
+def wp(body_class: str = "single", article_class: str = "post hentry", footer: str = "") -> str:
+    """A WordPress single post: its <h1> and date in the <article>, a site header and
+    sidebar around it (the <body> class given, as themes write it)."""
+    top = "" if footer else f'<div class="entry-meta">{ENTRY}</div>'
+    return (
+        f'<body class="{body_class}"><div class="site"><header id="masthead" class="site-header">'
+        '<div class="site-branding"><a class="custom-logo-link" href="/"><img src="/l.png"></a>'
+        '</div></header><div class="content-sidebar-wrap"><main id="main" class="site-main">'
+        f'<article class="{article_class}"><header class="entry-header">'
+        f'<h1 class="entry-title">Title</h1>{top}</header><div class="entry-content">{BODY}'
+        f"</div>{footer}</article></main>"
+        f'<aside class="sidebar widget-area"><time datetime="2026-12-06T09:00:00Z">x</time>'
+        "</aside></div></div></body>"
+    )
+
+
+def heading(body: str) -> str:
+    doc = lxml.html.document_fromstring(f"<html><head><title>T – Site</title></head>{body}</html>")
+    found = article_heading(doc)
+    return "none" if found is None else found.text_content()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # I7: the <body>'s layout flags and the <article>'s taxonomy are no chrome.
+        (wp("single wp-custom-logo"), "12-01 08:00"),
+        (wp("single ast-separate-container ast-right-sidebar"), "12-01 08:00"),
+        (wp("single right-sidebar nav-float-right one-container"), "12-01 08:00"),
+        (wp("single has-sidebar no-comments"), "12-01 08:00"),
+        *[(wp(article_class=f"post hentry category-{c}"), "12-01 08:00")
+          for c in ("weather", "today", "comment", "latest-news", "promo")],
+        (wp(article_class="post tag-trending tag-related featured"), "12-01 08:00"),
+        # I4: the date in the article's own <footer> (Twenty Twenty-One, Sixteen).
+        (wp(footer=f'<footer class="entry-footer default-max-width"><span class="posted-on">'
+                   f"Published {ENTRY}</span></footer>"), "12-01 08:00"),
+        (wp(footer=f'<div class="entry-footer">{ENTRY}</div>'), "12-01 08:00"),
+        # Words, not substrings: a sticker, a promotional line, a "no-comments" flag.
+        (article(f'<div class="sticker-note">{OWN}</div>'), "12-01 08:00"),
+        (article(f'<div class="byline no-comments">{OWN}</div>'), "12-01 08:00"),
+        # Still others' and the site's: a comment's footer in the article, the site's.
+        (article(f'<ol class="comment-list"><li><article class="comment-body">'
+                 f'<footer class="comment-meta">{OTHER}</footer></article></li></ol>'), "none"),
+        (article(after=f'<footer class="site-footer">{OTHER}</footer>'), "none"),
+        (article(f'<div class="widget_recent_entries">{OTHER}</div>'), "none"),
+        (article(f'<div class="relatedPosts">{OTHER}</div>'), "none"),
+        (article(f'<div id="jp-relatedposts">{OTHER}</div>'), "none"),
+        (article(f'<div class="commentary-byline">{OWN}</div>'), "12-01 08:00"),
+        # I5: an update label before another date labels that one, not the date before.
+        (article('<div class="meta"><span>发布时间：2026-12-01 16:00 +0800</span> '
+                 "<span>更新时间：2026-12-03 09:00 +0800</span></div>"), "12-01 08:00"),
+        (article('<div class="meta">发布时间：2026-12-01 16:00 +0800　更新时间：2026-12-03 '
+                 "09:00 +0800</div>"), "12-01 08:00"),
+        (article('<div class="meta">2026-12-01 16:00 +0800 更新于 2026-12-03 09:00</div>'),
+         "12-01 08:00"),
+        (article(f'<div class="byline">{OWN} <span>Updated</span> {OTHER}</div>'), "12-01 08:00"),
+        (article(f'<div class="byline">{OWN} · Updated {OTHER}</div>'), "12-01 08:00"),
+        # … and still the update's when it follows its own date only.
+        (article(f'<div class="byline">{OTHER} <span>(updated)</span></div>'), "none"),
+    ],
+)  # fmt: skip
+def test_look16i_what_dates_the_article(body: str, expected: str) -> None:
+    assert dated(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (wp("single wp-custom-logo"), "Title"),
+        (wp("single ast-right-sidebar"), "Title"),
+        (wp(article_class="post category-weather category-latest-news"), "Title"),
+        ('<body><h1 class="logo">Daily</h1><main><h2>Title</h2></main></body>', "none"),
+        ('<body><header class="site-header"><h1>Daily</h1></header><p>x</p></body>', "none"),
+    ],
+)  # fmt: skip
+def test_look16i_the_article_heading(body: str, expected: str) -> None:
+    assert heading(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发布时间：2026-11-21 06:00 +0800 更新时间：2026-11-23 09:00 +0800",
+         "发布时间：2026-11-21 06:00 +0800 更新"),
+        ("2026-11-21 06:00 +0800 更新于 2026-11-23 09:00", "2026-11-21 06:00 +0800 更新"),
+    ],
+)  # fmt: skip
+def test_look16i_without_update_dates(text: str, expected: str) -> None:
     assert " ".join(without_update_dates(text).split()) == " ".join(expected.split())
