@@ -162,7 +162,13 @@ class _Moves(_Base):
         exactly, else the one whose old link now redirects permanently to the item's
         (fetched, a candidate at a time). Followed as a move, said; None: a new article."""
         rows = self.state.migration_candidates(feed.name, entry.title, decide.MIGRATION_CANDIDATES)
-        exact, checks = decide.migration_checks(item, [c for _, c in rows], listed)
+        candidates = [c for _, c in rows]
+        exact, checks = decide.migration_checks(item, candidates, listed)
+        if exact is not None and self._old_link_belies(url_key, entry, exact.url, feed.selectors):
+            # Its old link still answers with its own page: another article of that title,
+            # date and text (a recurring "Newscast"; look16i I1). A redirect may still tell.
+            rest = [c for c in candidates if c.id != exact.id]
+            exact, checks = None, decide.migration_checks(item, rest, listed)[1]
         found, why = exact, "the same title, date and text under a new guid and link"
         for candidate in checks:
             if self._redirects_to(url_key, candidate.url):
@@ -179,7 +185,9 @@ class _Moves(_Base):
         # links and guids that change on every fetch find it again on every run.
         strong = owner.status == decide.ARTICLE_STANDING.done
         mark = decide.moved_mark(owner.id)
-        before = decide.asks_said_before(strong, True) and self.state.meta_value(mark) is not None
+        before = decide.asks_said_before(strong, True) and decide.moved_said_for(
+            self.state.meta_value(mark), url_key
+        )
         told = decide.move_said(strong, True, before)
         item_guid = decide.guid_key(entry.guid)
         writes = decide.records(dry_run=self.dry_run)
@@ -188,7 +196,7 @@ class _Moves(_Base):
         else:
             result.warnings.append(f"{entry.link} {said}")
         if told == "said once" and writes:
-            self.state.set_meta({mark: "1"})
+            self.state.set_meta({mark: url_key})  # the link it was said for
         if writes and entry.link is not None and item_guid is not None:
             self.state.alias(url_key, owner.id)  # its new link is known from now on
             self.state.mark_moved(
@@ -257,11 +265,21 @@ class _Moves(_Base):
 
         item = decide.Shown(entry.title, entry.published, plain=text_plain(entry.content))
         found = decide.site_moved(item, entry.link or "", candidates, listed)
+        while (
+            found is not None
+            and not decide.listed_as_another(found, listed)
+            and self._old_link_belies(url_key, entry, found.url, feed.selectors)
+        ):
+            # Its old link still answers with its own page: another article (look16i I1).
+            candidates = [c for c in candidates if c.id != found.id]
+            found = decide.site_moved(item, entry.link or "", candidates, listed)
         if found is None:
             return False
         said = decide.site_moved_said(entry.link or "", found.url)
         mark = decide.moved_mark(found.id)  # one move said once, as _migrated says it
-        before = decide.asks_said_before(True, True) and self.state.meta_value(mark) is not None
+        before = decide.asks_said_before(True, True) and decide.moved_said_for(
+            self.state.meta_value(mark), url_key
+        )
         told = decide.move_said(True, True, before)
         writes = decide.records(dry_run=self.dry_run)
         if told == "logged":
@@ -270,7 +288,7 @@ class _Moves(_Base):
             result.warnings.append(said)
         if writes:
             if told == "said once":
-                self.state.set_meta({mark: "1"})
+                self.state.set_meta({mark: url_key})  # the link it was said for
             self.state.alias(url_key, found.id)  # its new link is known from now on
         result.skipped += 1
         return True
@@ -306,8 +324,29 @@ class _Moves(_Base):
         archived = owner is not None and owner.status == decide.ARTICLE_STANDING.done
         if owner is None or not decide.asks_old_link(answer.kind, answer.why, archived=archived):
             return answer
-        old_key = decide.link_key(owner.url) or ""
-        response = self._answer_of(owner.url)
+        why = self._old_link_says(url_key, entry, owner.url, answer.why, selectors)
+        if why is None:
+            return decide.ByGuid("reused", None, owner.id, OLD_LINK_ANSWERS)
+        return replace(answer, why=why)
+
+    def _old_link_belies(
+        self, url_key: str, entry: Entry, old_url: str, selectors: Selectors | None
+    ) -> bool:
+        """Whether a move that no guid tells (the same title, date to the second and
+        text: a site migration) is belied by the archived article's old link: it still
+        answers 200 at its own URL with another page than the item's link, an article's
+        (decide.old_link_moved, as a daily column's move by guid is judged). A 404, a
+        redirect, a failure, or the item's own page there (``www.`` and the bare host
+        both serving it) leave the move standing (look16i I1)."""
+        return self._old_link_says(url_key, entry, old_url, "", selectors) is None
+
+    def _old_link_says(
+        self, url_key: str, entry: Entry, old_url: str, why: str, selectors: Selectors | None
+    ) -> str | None:
+        """What a move (on ``why``) rests on by what the archived article's old link
+        ``old_url`` answers now (decide.old_link_moved); None: it is no move."""
+        old_key = decide.link_key(old_url) or ""
+        response = self._answer_of(old_url)
         final = None if response is None else decide.link_key(response.url)
         no_article = None
         if response is not None and decide.asks_old_page(old_key, final):
@@ -315,12 +354,9 @@ class _Moves(_Base):
         same = None
         if response is not None and decide.asks_new_page(old_key, final, no_article=no_article):
             same = decide.same_pages(_text_key(response), self._page_of(entry.link or "")[1])
-        why = decide.old_link_moved(
-            url_key, old_key, final, same_page=same, why=answer.why, no_article=no_article
+        return decide.old_link_moved(
+            url_key, old_key, final, same_page=same, why=why, no_article=no_article
         )
-        if why is None:
-            return decide.ByGuid("reused", None, owner.id, OLD_LINK_ANSWERS)
-        return replace(answer, why=why)
 
     def _answer_of(self, url: str) -> Response | None:
         """The 200 ``url`` answers (after its redirects); None: none."""

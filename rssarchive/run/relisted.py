@@ -51,8 +51,9 @@ class _Relisted(_Moves):
         """Say an item without a guid at an archived article's link that is another
         article by its date and text (decide.relisted_another), once a day; whether it
         is one (said now or before)."""
+        from rssarchive.core import postformat
         from rssarchive.core.htmltext import markup_text
-        from rssarchive.core.identity import post_title_and_date
+        from rssarchive.core.identity import post_title_and_date, text_plain
 
         name = self.state.filename_of(article_id)
         if entry.published is None or not decide.asks_relisted_post(entry.published, name):
@@ -60,8 +61,11 @@ class _Relisted(_Moves):
         assert name is not None
         text = self.archive.read(name)
         plain = markup_text(entry.content or "")
-        if text is None or not decide.relisted_another(
-            entry.published, post_title_and_date(text)[1], plain, text
+        if text is None:
+            return False
+        plains = (text_plain(entry.content), text_plain(postformat.parse(text).body))
+        if not decide.relisted_another(
+            entry.published, post_title_and_date(text)[1], plain, text, plains
         ):
             return False
         mark = decide.relisted_mark(article_id, entry.published)

@@ -648,3 +648,18 @@ def test_moved_mark_is_one_per_article() -> None:
     # whichever finds the article first, the others say it no more.
     assert decide.moved_mark(7) == "moved 7"
     assert decide.moved_mark(7) != decide.moved_mark(8)
+
+
+@pytest.mark.parametrize(
+    ("marked", "link", "said"),
+    [
+        pytest.param(None, "s/a/2", False, id="never said"),
+        pytest.param("s/a/2", "s/a/2", True, id="said for this link"),
+        pytest.param("s/show?id=1&sid=a", "s/show?id=1&sid=b", True, id="a session id: said"),
+        # look16i I1: another item taken for the same article is a loss if wrong.
+        pytest.param("s/a/2", "s/a/3", False, id="another link: said again"),
+        pytest.param("1", "s/a/3", True, id="an earlier version's mark: said"),
+    ],
+)
+def test_moved_said_for(marked: str | None, link: str, said: bool) -> None:
+    assert decide.moved_said_for(marked, link) is said

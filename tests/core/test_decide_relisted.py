@@ -137,3 +137,35 @@ def test_by_guid_a_column_moved_off_its_evergreen_link(
     )
     assert isinstance(answer, decide.ByGuid)
     assert answer.kind == kind
+
+
+SENTENCE = (
+    "the council approved the harbour budget after a long night of debate and the mayor "
+    "promised that the new ferry terminal would open before the summer season began "
+)
+OTHER = (
+    "storms closed three schools in the north of the county while the river rose above "
+    "its banks near the old mill and police asked drivers to avoid the bridge road "
+)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "apart"),
+    [
+        pytest.param(SENTENCE, OTHER, True, id="another text: apart"),
+        pytest.param(SENTENCE, SENTENCE + "A correction.", False, id="an edit"),
+        pytest.param("Good morning. " + SENTENCE, "Good morning. " + OTHER, True,
+                     id="a shared greeting"),
+        pytest.param("a storm", "a budget vote", False, id="too short: says nothing"),
+        pytest.param(SENTENCE, OTHER + " ".join(f"word{n}" for n in range(99)), False,
+                     id="an excerpt beside a whole text"),
+        pytest.param(None, OTHER, False, id="no text"),
+    ],
+)  # fmt: skip
+def test_words_apart(mine: str | None, theirs: str | None, apart: bool) -> None:
+    assert decide.words_apart(mine, theirs) is apart
+    # look16i I8: another day's text of one language is another article by its words.
+    if mine is not None:
+        assert decide.relisted_another(DAY2, DAY1, mine, POST, (mine, theirs)) is (
+            apart or decide.relisted_another(DAY2, DAY1, mine, POST)
+        )

@@ -349,6 +349,11 @@ def archived(
 SAME = Shown("Story 1", DAY, plain=TEXT)
 
 
+def listing(published: datetime | None) -> decide.Listing:
+    """A document listing the archived article's old link for an item dated ``published``."""
+    return decide.Listing({"www.news.example/a/story-1": [(None, Shown("Story 1", published))]})
+
+
 @pytest.mark.parametrize(
     ("item", "link", "candidate", "listed", "found"),
     [
@@ -375,6 +380,17 @@ SAME = Shown("Story 1", DAY, plain=TEXT)
         row(SAME, NEW_LINK, archived(plain=None), frozenset(), False, id="a post without text"),
         row(SAME, NEW_LINK, archived(), frozenset({"www.news.example/a/story-1"}), False,
             id="its old link listed beside it: two items, two articles"),
+        row(SAME, NEW_LINK, archived(plain="story 1 " + TEXT), frozenset(), True,
+            id="a page's post starting with its heading: the same text"),
+        row(SAME, NEW_LINK, archived(plain="story 2 " + TEXT), frozenset(), False,
+            id="a post starting with another heading: another text"),
+        # look16i I8: its old link listed for a later day only (a column's evergreen link).
+        row(SAME, NEW_LINK, archived(), listing(DAY + timedelta(days=1)), True,
+            id="its old link listed for a later day: a daily column's, the move stands"),
+        row(SAME, NEW_LINK, archived(), listing(DAY + timedelta(hours=1)), False,
+            id="its old link listed for the same day: two articles"),
+        row(SAME, NEW_LINK, archived(), listing(None), False,
+            id="its old link listed undated: two articles"),
     ],
 )  # fmt: skip
 def test_site_moved(
@@ -382,6 +398,7 @@ def test_site_moved(
 ) -> None:
     got = decide.site_moved(item, link, [candidate], listed)
     assert (got is candidate) is found
+    assert decide.listed_as_another(candidate, listed) is (found and bool(listed))
     if found:
         assert decide.site_moved_said(link, candidate.url) == (
             f"{link} is taken for the archived {candidate.url} (a site migration: the same title, "

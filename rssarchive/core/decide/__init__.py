@@ -260,6 +260,7 @@ from rssarchive.core.decide.movesaid import (
     asks_said_before as asks_said_before,
     move_said as move_said,
     moved_mark as moved_mark,
+    moved_said_for as moved_said_for,
 )
 from rssarchive.core.decide.pages import (
     asks_title_shown as asks_title_shown,
@@ -318,6 +319,7 @@ from rssarchive.core.decide.relisted import (
     relisted_date_note as relisted_date_note,
     relisted_mark as relisted_mark,
     two_feeds_dated as two_feeds_dated,
+    words_apart as words_apart,
 )
 from rssarchive.core.decide.samepage import (
     SAME_PATH_COMPARED as SAME_PATH_COMPARED,
@@ -334,6 +336,7 @@ from rssarchive.core.decide.samepage import (
     host_twin as host_twin,
     host_twin_mark as host_twin_mark,
     host_twin_told as host_twin_told,
+    listed_as_another as listed_as_another,
     named_canonical_said as named_canonical_said,
     path_of as path_of,
     per_fetch_parameters as per_fetch_parameters,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rssarchive.core.urls import without_query
+
 MoveSaid = Literal["said", "said once", "logged"]
 
 
@@ -35,3 +37,16 @@ def moved_mark(article_id: int) -> str:
     guids, or guid-less at a new link of its site): said once for all, as move_said
     tells."""
     return f"moved {article_id}"
+
+
+def moved_said_for(marked: str | None, url_key: str) -> bool:
+    """Whether a move that no guid tells (a site migration: the same title, date and
+    text) was said already for the link ``url_key`` (its key), by the article's mark
+    (``marked``: moved_mark's value, the link key it was said for; None: never said).
+    A link that differs from that one only in its query is the same claim (a session id
+    in links that change on every fetch: said once, look16f s19); another link is
+    another item taken for the same article, a loss if wrong: said again (look16i I1).
+    A mark of an earlier version ("1") names no link: said before."""
+    if marked is None:
+        return False
+    return marked == "1" or without_query(marked) == without_query(url_key)

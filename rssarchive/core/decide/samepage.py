@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Literal
 
 from rssarchive.core.decide.entries import Candidate
-from rssarchive.core.decide.identity import Shown
-from rssarchive.core.identity import differs, is_site_root, title_key
+from rssarchive.core.decide.identity import Listing, Shown
+from rssarchive.core.decide.relisted import later_day
+from rssarchive.core.identity import differs, is_site_root, text_plain, title_key
 from rssarchive.core.urls import (
     is_safe_link,
     normalize_url,
@@ -207,24 +208,50 @@ def site_moved(
     domain) or another path, with no redirect to tell (look16h H1; a slug renamed whose
     old link answers 404): the same title, the same date to the second (both
     dated) and the same whole text (``plain``, both there), its old links not listed in
-    the document. The evidence a site migration is taken on with guids
-    (migration_checks' exact one); less is a new article (two articles of one title
-    and second differ in their texts)."""
+    the document, or listed for a later day only (listed_as_another). The evidence a
+    site migration is taken on with guids (migration_checks' exact one); less is a new
+    article (two articles of one title and second differ in their texts). The caller
+    asks the old link too: one answering 200 with its own page is another article's
+    (look16i I1)."""
     mine = title_key(item.title)
     if not mine or item.published is None or not item.plain:
         return None
     for candidate in candidates:
         theirs = candidate.shown
-        if candidate.keys & listed or not same_site(link, candidate.url):
+        if not same_site(link, candidate.url):
+            continue
+        if candidate.keys & listed and not listed_as_another(candidate, listed):
             continue
         if title_key(theirs.title) != mine or not theirs.dated or theirs.published is None:
             continue
         if abs((item.published - theirs.published).total_seconds()) >= 1:
             continue
-        if theirs.plain is None or theirs.plain.split() != item.plain.split():
+        if theirs.plain is None or not _same_words(item.plain, theirs.plain, theirs.title):
             continue
         return candidate
     return None
+
+
+def _same_words(mine: str, theirs: str, title: str | None) -> bool:
+    """Whether an item's text is a post's, word for word: the post's may start with its
+    title (a page's ``<h1>``, as ``content: page`` archives it; look16i I8)."""
+    words, post = mine.split(), theirs.split()
+    heading = (text_plain(title) or "").split()  # as the post's text is read
+    return post == words or (bool(heading) and post == heading + words)
+
+
+def listed_as_another(candidate: Candidate, listed: frozenset[str]) -> bool:
+    """Whether the document (``listed``, a Listing: what the item at each link shows)
+    lists an archived article's links only for another article: each item there dated
+    on a later day than its post (a daily column's evergreen link, ``/briefing``, now
+    today's, while the column's days are listed at dated links; look16i I8). Its old
+    link answers with that other day's page then: no evidence against the move."""
+    there = candidate.keys & listed
+    theirs = candidate.shown.published if candidate.shown.dated else None
+    if not there or theirs is None or not isinstance(listed, Listing):
+        return False
+    shown = [item for key in there for _, item in listed.items.get(key, ())]
+    return bool(shown) and all(later_day(item.published, theirs) for item in shown)
 
 
 def site_moved_said(link: str, archived: str) -> str:
