@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 
 from rssarchive.core.dates import find_written_dates
 from rssarchive.sources.classwords import named_other
+from rssarchive.sources.storylinks import story_link
 
 # An <article>'s own <footer> is the article's: its byline's date stands there
 # (WordPress's Twenty Twenty-One, Twenty Sixteen; look16i I4).
@@ -108,14 +109,36 @@ def _other_sign(element: HtmlElement, heading: HtmlElement | None, *, nested: bo
     """Whether ``element`` itself is a block dating other articles or the site: its
     class or id words (named_other; never ``<body>``'s), a chrome role, a list a
     heading names as other stories' (_LIST_HEADING), an ``<article>`` without the
-    ``heading`` around what is asked of (``nested``: another story's card)."""
+    ``heading`` around what is asked of (``nested``: another story's card), unless it
+    is the article's body under its title band (_body_article)."""
     if element.tag in ("body", "html"):
         return False  # the page, never another block (look16i I7)
     if named_other(element):
         return True
     if (element.get("role") or "").lower() in _CHROME_ROLES or _named_a_list(element):
         return True
-    return heading is not None and nested and element.tag == "article"
+    if heading is None or not nested or element.tag != "article":
+        return False
+    return not _body_article(element, heading)
+
+
+def _body_article(article: HtmlElement, heading: HtmlElement) -> bool:
+    """Whether ``article``, not holding the ``heading``, is the article's all the same:
+    the heading stands in no ``<article>`` but in a title band above this one (Hugo and
+    Jekyll themes: look16i I13), which follows it and holds half its page's text after
+    it or more (in its ``<main>``; a card of another story holds a line)."""
+    if heading.xpath("ancestor::article") or not any(
+        a is article for a in heading.xpath("following::article")
+    ):
+        return False
+    scope = article_scope(heading)
+    total = mine = 0
+    for text in heading.xpath(f"following::text()[not({_NOT_TEXT})]"):
+        parent = text.getparent()
+        if scope is None or parent is scope or _holds(scope, parent):
+            total += len(text.strip())
+            mine += len(text.strip()) if parent is article or _holds(article, parent) else 0
+    return total > 0 and 2 * mine >= total
 
 
 def drop_others(doc: HtmlElement) -> None:
@@ -140,7 +163,7 @@ def drop_others(doc: HtmlElement) -> None:
             continue
         if scope is not None and _own_part(el, scope):
             continue  # the article's own footer: its byline (look16i I4)
-        if _other_sign(el, heading, nested=True) or (el.tag == "li" and _story_link(el)):
+        if _other_sign(el, heading, nested=True) or (el.tag == "li" and story_link(el)):
             el.drop_tree()
 
 
@@ -170,19 +193,10 @@ def _named_a_list(element: HtmlElement) -> bool:
 def _beside_a_story_link(el: HtmlElement) -> bool:
     """Whether ``el`` is in a list's item that links to another story by its headline
     (four words or more, or eight characters of Chinese or Japanese): that item dates
-    the story it links to, not the article (look16h H14). A byline's author link is a
-    name, shorter."""
+    the story it links to, not the article (look16h H14); never a byline's author link
+    (storylinks, look16i I14)."""
     item = next(el.iterancestors("li"), None)
-    return item is not None and _story_link(item)
-
-
-def _story_link(item: HtmlElement) -> bool:
-    """Whether ``item`` links to a story by its headline (_beside_a_story_link)."""
-    for link in item.iter("a"):
-        text = " ".join(link.text_content().split())
-        if len(text.split()) >= 4 or len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text)) >= 8:
-            return True
-    return False
+    return item is not None and story_link(item)
 
 
 # --- <time> -----------------------------------------------------------------------------

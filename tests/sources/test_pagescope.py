@@ -192,3 +192,55 @@ def test_look16i_the_article_heading(body: str, expected: str) -> None:
 )  # fmt: skip
 def test_look16i_without_update_dates(text: str, expected: str) -> None:
     assert " ".join(without_update_dates(text).split()) == " ".join(expected.split())
+
+
+# -- look16i I13, I14: the article's <article> under a title band; author links -----------
+
+BYLINE = f'<p class="byline">By Ann · {OWN}</p>'
+CARD = f'<section><article class="c"><a href="/x">Other</a>{OTHER}</article></section>'
+META = '<ul class="meta"><li>By <a href="{href}">{name}</a> · ' + OWN + "</li></ul>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # I13: the <h1> in a header above the <article> holding the page's text.
+        (f"<main><header><h1>Title</h1></header><article>{BYLINE}{BODY}</article></main>",
+         "12-01 08:00"),
+        (f"<header><h1>Title</h1></header><article>{BYLINE}{BODY}</article>", "12-01 08:00"),
+        (f'<div class="post"><h1>Title</h1></div><article>{BYLINE}{BODY}</article>',
+         "12-01 08:00"),
+        (f"<main><header><h1>Title</h1></header><article>{BYLINE}{BODY}</article>{CARD}</main>",
+         "12-01 08:00"),
+        # … still another story's card when the page's text is not in it.
+        (f"<main><header><h1>Title</h1></header><div>{BODY}</div>{CARD}</main>", "none"),
+        (f"<main><header><h1>Title</h1></header>{CARD}<div>{BODY}</div></main>", "none"),
+        (f"<header><h1>Title</h1></header><div>{BODY}</div>{CARD}", "none"),
+        # I14: a byline's link naming two authors, a long name, a desk: no story's link.
+        (article(META.format(href="/authors/", name="Ann Lee and Bob Smith")), "12-01 08:00"),
+        (article(META.format(href="/x", name="Ann Lee &amp; Bob Smith")), "12-01 08:00"),
+        (article(f'<ul><li><a href="/p/1">Ann Lee, Bob Smith and Cy Young</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li><a href="/x" rel="author">Mary Ann de la Cruz</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li><a href="/author/mary-ann/">Mary Ann de la Cruz</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li><a href="/by/mary-ann">Mary Ann de la Cruz</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li class="author"><a href="/x">Mary Ann de la Cruz</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li>作者：<a href="/x">中国数字时代编辑部</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        (article(f'<ul><li><a href="/x">欧阳明月、司马长风和诸葛亮亮</a> {OWN}</li></ul>'),
+         "12-01 08:00"),
+        # … a story's link still is, "and" in its headline or not.
+        (article(f'<ul><li><a href="/2026/12/06/council-and-mayor-agree">Council and Mayor '
+                 f"Agree on the Budget</a> {OTHER}</li></ul>"), "none"),
+        (article(f'<ul><li><a href="/news/other">Trump and Xi Meet in Seoul</a> {OTHER}</li>'
+                 "</ul>"), "none"),
+        (article(f'<ul><li><a href="/news/other">国务院常务会议部署经济工作</a> {OTHER}</li></ul>'),
+         "none"),
+    ],
+)  # fmt: skip
+def test_look16i_scope2_what_dates_the_article(body: str, expected: str) -> None:
+    assert dated(body) == expected
